@@ -1,0 +1,247 @@
+"""Advanced-disease tables: Ki-67 boundaries, prior lines, missing data, scalar == vectorized, citations."""
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pannet_guideline.advanced import (ALERTS_SEED, NET_G3, POLICY_ALERTS, POLICY_TABLES, PRRT_NCCN, PRRT_SEED, RANK, SSA_NCCN,
+                                       SSA_SEED, recommend_advanced)
+from pannet_guideline.evidence import STATEMENTS, Strength
+from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
+from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
+
+POLICIES = sorted(POLICY_TABLES)
+REC_TABLES = list(dict.fromkeys(t for ts in POLICY_TABLES.values() for t in ts))
+ALL_TABLES = REC_TABLES + list(dict.fromkeys(t for ts in POLICY_ALERTS.values() for t in ts))
+INPUTS = sorted(set().union(*(t.inputs for t in ALL_TABLES)), key=FIELD_BITS.get)
+LINE_CODES = ("SSA", "PRRT", "EVEROLIMUS", "SUNITINIB", "CABOZANTINIB", "CAPTEM", "STREPTOZOCIN_5FU", "PLATINUM_ETOPOSIDE")
+KI67_EDGES = [0.0, 2.9, 3.0, 9.9, 9.9999, 10.0, 10.0001, 20.0, 20.1, 54.9, 54.9999, 55.0, 55.0001, 100.0]
+
+
+def patient(who_grade="G2", nen_class="NET", disease_setting="metastatic", **raw):
+    "A canonical record with the derived fields set by hand."
+    rec = validate_patient(raw)
+    rec.update(nen_class=nen_class, who_grade=who_grade, disease_setting=disease_setting)
+    return rec
+
+
+# ---------------------------------------------------------------- boundaries
+
+SSA_BASE = dict(differentiation="well", sstr_status="positive", progression="stable", tumor_burden="low",
+                symptomatic="no", functional_syndrome="none", metastatic_sites="liver")
+
+
+@pytest.mark.parametrize("ki67,eligible", [(0.5, True), (9.9, True), (9.9999, True), (10.0, False), (10.1, False), (15.0, False)])
+def test_ssa_clarinet_boundary_nccn(ki67, eligible):
+    rec = patient(ki67_pct=ki67, **SSA_BASE)
+    assert ("SSA" in SSA_NCCN.decide(rec).outcome) is eligible
+    assert ("SSA" in recommend_advanced(rec, "nccn-2025")) is eligible
+
+
+@pytest.mark.parametrize("ki67", [9.9, 10.0, 15.0])
+def test_ssa_seed_has_no_ki67_limit(ki67):
+    rec = patient(ki67_pct=ki67, **SSA_BASE)
+    assert "SSA" in SSA_SEED.decide(rec).outcome
+    assert ("SEED_SSA_KI67_ABOVE_CLARINET" in ALERTS_SEED.decide(rec).outcome) is (ki67 >= 10)
+
+
+def test_ssa_needs_sstr_positive_under_nccn_only():
+    rec = patient(ki67_pct=5.0, **dict(SSA_BASE, sstr_status="negative"))
+    assert "SSA" not in SSA_NCCN.decide(rec).outcome
+    assert "SSA" in SSA_SEED.decide(rec).outcome
+    assert "SEED_SSA_SSTR_NEGATIVE" in ALERTS_SEED.decide(rec).outcome
+
+
+PRRT_BASE = dict(differentiation="well", sstr_status="positive", progression="stable", tumor_burden="high", functional_syndrome="none")
+
+
+@pytest.mark.parametrize("ki67,first_line", [(9.9, False), (9.9999, False), (10.0, True), (15.0, True), (20.0, True)])
+def test_first_line_prrt_boundary_nccn(ki67, first_line):
+    rec = patient(ki67_pct=ki67, **PRRT_BASE)
+    d = PRRT_NCCN.decide(rec)
+    assert ("ADV-PRRT-FIRST-LINE" in d.fired) is first_line
+    assert ("PRRT" in d.outcome) is first_line
+
+
+def test_first_line_prrt_needs_high_burden():
+    rec = patient(ki67_pct=12.0, **dict(PRRT_BASE, tumor_burden="low"))
+    assert "PRRT" not in PRRT_NCCN.decide(rec).outcome
+    assert "PRRT" in PRRT_SEED.decide(rec).outcome  # the seed: PRRT an option for any SSTR-positive G2
+
+
+@pytest.mark.parametrize("ki67,favourable", [(20.1, True), (54.9, True), (54.9999, True), (55.0, False), (55.0001, False), (80.0, False)])
+def test_g3_split_at_55(ki67, favourable):
+    rec = patient(who_grade="G3", ki67_pct=ki67, differentiation="well", sstr_status="positive", progression="progressive")
+    rec["prior_therapies"] = ()
+    out = NET_G3.decide(rec).outcome
+    if favourable:
+        assert set(out) == {"CLINICAL_TRIAL", "CAPTEM", "PRRT", "EVEROLIMUS", "SUNITINIB"}
+    else:
+        assert set(out) == {"CLINICAL_TRIAL", "PLATINUM_ETOPOSIDE"}
+    for policy in POLICIES:
+        assert ("PLATINUM_ETOPOSIDE" in recommend_advanced(rec, policy)) is (not favourable)
+        assert "SSA" not in recommend_advanced(rec, policy)
+
+
+def test_g3_with_unknown_ki67_is_a_gap():
+    rec = patient(who_grade="G3", differentiation="well", sstr_status="positive", progression="stable")
+    d = NET_G3.decide(rec)
+    assert d.outcome == () and "ki67_pct" in d.gaps and "CLINICAL_TRIAL" in d.pending
+
+
+# ---------------------------------------------------------------- prior lines
+
+def test_ssa_not_reoffered_after_progression_in_nonfunctioning():
+    rec = patient(ki67_pct=5.0, **dict(SSA_BASE, progression="progressive", prior_therapies="SSA"))
+    for policy in POLICIES:
+        recs = recommend_advanced(rec, policy)
+        assert "SSA" not in recs
+        assert "PRRT" in recs  # SSTR-positive and progressing on an analogue
+
+
+def test_ssa_continued_in_functioning_after_progression():
+    rec = patient(ki67_pct=5.0, **dict(SSA_BASE, progression="progressive", prior_therapies="SSA", functional_syndrome="gastrinoma"))
+    for policy in POLICIES:
+        assert "SSA" in recommend_advanced(rec, policy)
+    rec.update(functional_syndrome="insulinoma", sstr_status="negative")
+    assert "SSA" not in SSA_NCCN.decide(rec).outcome
+
+
+def test_failed_lines_not_repeated_and_cabozantinib_after_non_ssa_line():
+    rec = patient(ki67_pct=5.0, **dict(SSA_BASE, progression="progressive", prior_therapies="SSA;EVEROLIMUS;PRRT"))
+    recs = recommend_advanced(rec, "nccn-2025")
+    assert "EVEROLIMUS" not in recs and "PRRT" not in recs
+    assert "CABOZANTINIB" in recs and "SUNITINIB" in recs
+    only_ssa = patient(ki67_pct=5.0, **dict(SSA_BASE, progression="progressive", prior_therapies="SSA"))
+    assert "CABOZANTINIB" not in recommend_advanced(only_ssa, "nccn-2025")
+
+
+def test_localized_disease_gets_nothing_here():
+    rec = patient(disease_setting="localized", ki67_pct=5.0, **SSA_BASE)
+    for policy in POLICIES:
+        assert recommend_advanced(rec, policy) == ()
+
+
+# ---------------------------------------------------------------- generated records
+
+def value(name):
+    spec = FIELDS[name]
+    if spec.kind == "number":
+        return st.one_of(st.none(), st.sampled_from(KI67_EDGES), st.floats(0, 100, allow_nan=False, allow_infinity=False))
+    if spec.kind == "codes":
+        return st.one_of(st.none(), st.lists(st.sampled_from(LINE_CODES), unique=True, max_size=4).map(tuple))
+    return st.one_of(st.none(), st.sampled_from(spec.vocab))
+
+
+records = st.fixed_dictionaries({name: value(name) for name in INPUTS})
+
+
+def mask_ids(table, mask):
+    return tuple(r.id for i, r in enumerate(table.rules) if int(mask) >> i & 1)
+
+
+def mask_fields(mask):
+    return tuple(n for n, b in sorted(FIELD_BITS.items(), key=lambda kv: kv[1]) if int(mask) >> b & 1)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(records, min_size=1, max_size=25))
+def test_decide_equals_decide_frame(recs):
+    cols = columns_from_canonical(pd.DataFrame(recs, dtype=object))
+    for table in ALL_TABLES:
+        fd = table.decide_frame(cols)
+        for i, rec in enumerate(recs):
+            d = table.decide(rec)
+            assert mask_ids(table, fd.fired[i]) == d.fired, (table.name, rec)
+            assert mask_fields(fd.gaps[i]) == d.gaps, (table.name, rec)
+            assert {table.rules[k].then for k in range(len(table.rules)) if int(fd.pending[i]) >> k & 1} == set(d.pending)
+
+
+@settings(max_examples=200, deadline=None)
+@given(records, st.sampled_from(["locally_advanced", "metastatic"]), st.sampled_from(POLICIES))
+def test_nec_always_platinum_etoposide_and_never_ssa(rec, setting, policy):
+    rec = dict(rec, nen_class="NEC", who_grade="NEC", disease_setting=setting)
+    recs = recommend_advanced(rec, policy)
+    assert "PLATINUM_ETOPOSIDE" in recs
+    assert recs[0] == "PLATINUM_ETOPOSIDE"
+    assert "SSA" not in recs
+
+
+@settings(max_examples=300, deadline=None)
+@given(records)
+def test_unknown_rule_never_fires_and_reports_its_gap(rec):
+    for table in ALL_TABLES:
+        d = table.decide(rec)
+        for rule in table.rules:
+            if rule.when.record(rec) is not None: continue
+            assert rule.id not in d.fired
+            missing = {f for f in rule.when.fields if rec.get(f) is None}
+            assert missing and missing <= set(d.gaps)
+            assert rule.then in d.pending
+            if rule.then in d.outcome:  # only through another rule that did fire
+                assert any(table.rule(i).then == rule.then for i in d.fired)
+
+
+def _witnesses():
+    "For each rule, a few fully known boundary-grid records where it fires."
+    rng, out = random.Random(0), []
+    for table in ALL_TABLES:
+        grid = boundary_grid(table, with_unknown=False)
+        cols = columns_from_canonical(grid)
+        for rule in table.rules:
+            hits = np.flatnonzero(rule.when.frame(cols).t)
+            assert len(hits), rule.id
+            for k in rng.sample(list(hits), min(25, len(hits))):
+                out.append((table, rule, grid_records(grid.iloc[[k]])[0]))
+    return out
+
+
+WITNESSES = _witnesses()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(WITNESSES), st.data())
+def test_removing_a_decisive_field_blocks_the_rule(witness, data):
+    table, rule, rec = witness
+    assert rule.id in table.decide(rec).fired
+    name = data.draw(st.sampled_from(sorted(rule.when.fields)))
+    blank = dict(rec, **{name: None})
+    if rule.when.record(blank) is not None: return  # this field does not decide the rule for this patient
+    d = table.decide(blank)
+    assert rule.id not in d.fired
+    assert name in d.gaps
+    assert rule.then in d.pending
+    if rule.then in d.outcome:
+        assert any(table.rule(i).then == rule.then for i in d.fired)
+
+
+# ---------------------------------------------------------------- tables, citations, ranking
+
+@pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)
+def test_every_rule_cites_a_statement(table):
+    for rule in table.rules:
+        assert rule.cites and all(c in STATEMENTS for c in rule.cites), rule.id
+
+
+@pytest.mark.parametrize("table", REC_TABLES, ids=lambda t: t.name)
+def test_recommendation_rules_are_well_formed(table):
+    assert table.hit_policy == "collect"
+    for rule in table.rules:
+        assert rule.then in RECOMMENDATION_CODES and rule.then in RANK, rule.id
+        assert rule.strength in {s.value for s in Strength}, rule.id
+
+
+@pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)
+def test_no_overlap_no_unreachable(table):
+    report = table.analyse()
+    assert report.overlaps.empty and report.unreachable == []
+
+
+def test_policies_and_rank():
+    assert sorted(POLICY_TABLES) == ["nccn-2025", "seed-2025"] == sorted(POLICY_ALERTS)
+    assert len(set(RANK.values())) == len(RANK)
+    assert {t.name for t in POLICY_TABLES["seed-2025"]} ^ {t.name for t in POLICY_TABLES["nccn-2025"]} == {
+        "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn"}

@@ -1,0 +1,239 @@
+"""Localised-disease and functioning-tumour tables: boundaries, properties, scalar == vectorized, static checks."""
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pannet_guideline import functional, localized
+from pannet_guideline.evidence import STATEMENTS
+from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
+from pannet_guideline.tables import columns_from_canonical
+
+ALL_TABLES = {t.name: t for mod in (localized, functional) for ts in mod.POLICY_TABLES.values() for t in ts}
+SURGICAL = {"PANCREATECTOMY", "ENUCLEATION"}
+
+
+def record(size_cm, syndrome="none", grade="G1", n_category="N0", nen_class="NET", setting="localized", **extra):
+    "A validated record with the derived fields set by hand."
+    rec = validate_patient({"tumor_size_cm": size_cm, "functional_syndrome": syndrome, "local_invasion": "none", **extra})
+    rec.update(nen_class=nen_class, who_grade=grade, disease_setting=setting, n_category=n_category)
+    return rec
+
+
+def policy_outcome(module, policy, rec, output="recommendations"):
+    "Codes from all of a module's tables for one policy, in table order."
+    out = []
+    for t in module.POLICY_TABLES[policy]:
+        if t.output == output: out += [c for c in t.decide(rec).outcome if c not in out]
+    return tuple(out)
+
+
+# --- boundaries -----------------------------------------------------------------------------
+
+NCCN_BOUNDARY = [
+    (1.0, ("ACTIVE_SURVEILLANCE",)),
+    (1.01, ("ACTIVE_SURVEILLANCE", "PANCREATECTOMY", "ENUCLEATION")),
+    (2.0, ("ACTIVE_SURVEILLANCE", "PANCREATECTOMY", "ENUCLEATION")),
+    (2.01, ("PANCREATECTOMY",)),
+]
+SEED_BOUNDARY = [
+    (1.0, ("ACTIVE_SURVEILLANCE",)),
+    (1.01, ("ACTIVE_SURVEILLANCE",)),
+    (2.0, ("PANCREATECTOMY",)),
+    (2.01, ("PANCREATECTOMY",)),
+]
+
+
+@pytest.mark.parametrize("size_cm,expected", NCCN_BOUNDARY)
+def test_nccn_nf_size_boundaries(size_cm, expected):
+    assert localized.LOCALIZED_NCCN.decide(record(size_cm)).outcome == expected
+    assert policy_outcome(localized, "nccn-2025", record(size_cm)) == expected
+
+
+@pytest.mark.parametrize("size_cm,expected", SEED_BOUNDARY)
+def test_seed_nf_size_boundaries(size_cm, expected):
+    assert localized.LOCALIZED_SEED.decide(record(size_cm)).outcome == expected
+    assert policy_outcome(localized, "seed-2025", record(size_cm)) == expected
+
+
+@pytest.mark.parametrize("size_cm", [1.0, 1.01, 2.0, 2.01])
+def test_nccn_strengths_at_boundaries(size_cm):
+    d = localized.LOCALIZED_NCCN.decide(record(size_cm))
+    strengths = {localized.LOCALIZED_NCCN.rule(r).then: localized.LOCALIZED_NCCN.rule(r).strength for r in d.fired}
+    if size_cm <= 1: assert strengths == {"ACTIVE_SURVEILLANCE": "recommended"}
+    elif size_cm <= 2: assert strengths == {"ACTIVE_SURVEILLANCE": "option", "PANCREATECTOMY": "option", "ENUCLEATION": "option"}
+    else: assert strengths == {"PANCREATECTOMY": "recommended"}
+
+
+def test_seed_nccn_2cm_alert_only_at_2cm():
+    alerts = [localized.LOCALIZED_ALERTS.decide(record(x)).outcome for x in (1.99, 2.0, 2.01)]
+    assert ["SEED_NCCN_2CM_BOUNDARY" in a for a in alerts] == [False, True, False]
+
+
+@pytest.mark.parametrize("extra,n_cat", [({"local_invasion": "duodenum_or_bile_duct"}, "N0"), ({}, "N1")])
+def test_nccn_invasion_or_nodes_means_pancreatectomy(extra, n_cat):
+    rec = record(0.8, n_category=n_cat, **extra)
+    assert localized.LOCALIZED_NCCN.decide(rec).outcome == ("PANCREATECTOMY",)
+
+
+def test_missing_nodes_is_a_gap_only_where_it_matters():
+    d = localized.LOCALIZED_NCCN.decide(record(1.5, n_category=None))
+    assert d.outcome == () and d.gaps == ("n_category",)
+    assert localized.LOCALIZED_NCCN.decide(record(3.0, n_category=None)).outcome == ("PANCREATECTOMY",)
+
+
+def test_missing_size_is_a_gap():
+    rec = record(None)
+    for table in (localized.LOCALIZED_NCCN, localized.LOCALIZED_SEED):
+        d = table.decide(rec)
+        assert d.outcome == () and "tumor_size_cm" in d.gaps
+
+
+@pytest.mark.parametrize("ki67,expected", [(54.9, ("PANCREATECTOMY",)), (55.0, ("CLINICAL_TRIAL", "PANCREATECTOMY"))])
+def test_net_g3_55_split(ki67, expected):
+    rec = record(2.5, grade="G3", ki67_pct=ki67)
+    d = localized.LOCALIZED_NET_G3_NCCN.decide(rec)
+    assert d.outcome == expected
+    strengths = [localized.LOCALIZED_NET_G3_NCCN.rule(r).strength for r in d.fired]
+    assert strengths == (["recommended"] if ki67 < 55 else ["recommended", "option"])
+
+
+def test_net_g3_unknown_ki67_is_a_gap():
+    d = localized.LOCALIZED_NET_G3_NCCN.decide(record(2.5, grade="G3"))
+    assert d.outcome == () and d.gaps == ("ki67_pct",)
+
+
+def test_nec_localized():
+    rec = record(3.0, grade="NEC", nen_class="NEC")
+    assert policy_outcome(localized, "nccn-2025", rec) == ("PLATINUM_ETOPOSIDE", "PANCREATECTOMY")
+    assert policy_outcome(localized, "seed-2025", rec) == ("PLATINUM_ETOPOSIDE",)
+
+
+def test_not_localized_gets_nothing():
+    rec = record(1.5, setting="metastatic")
+    for policy in ("seed-2025", "nccn-2025"):
+        assert policy_outcome(localized, policy, rec) == ()
+        assert all(not t.decide(rec).gaps for t in localized.POLICY_TABLES[policy])
+
+
+# --- functioning tumours ------------------------------------------------------------------
+
+def test_insulinoma_ssa_depends_on_sstr():
+    pos = functional.SYNDROME_CONTROL.decide(record(1.2, "insulinoma", sstr_status="positive")).outcome
+    neg = functional.SYNDROME_CONTROL.decide(record(1.2, "insulinoma", sstr_status="negative")).outcome
+    assert "SSA" in pos and "SSA" not in neg
+    assert "SSA_HYPOGLYCAEMIA_RISK" in functional.FUNCTIONAL_ALERTS.decide(record(1.2, "insulinoma", sstr_status="negative")).outcome
+    d = functional.SYNDROME_CONTROL.decide(record(1.2, "insulinoma"))
+    assert d.gaps == ("sstr_status",) and d.pending == ("SSA",)
+
+
+def test_perioperative_octreotide_conflict_is_encoded_both_ways():
+    rec = record(1.2, "gastrinoma", carcinoid_syndrome=False)
+    assert policy_outcome(functional, "seed-2025", rec)[-1] == "PERIOPERATIVE_OCTREOTIDE"
+    assert "PERIOPERATIVE_OCTREOTIDE" not in policy_outcome(functional, "nccn-2025", rec)
+    alerts = functional.FUNCTIONAL_ALERTS.decide(rec)
+    assert {"SEED_OCTREOTIDE_VS_NCCN", "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT"} <= set(alerts.outcome)
+    conflict = functional.FUNCTIONAL_ALERTS.rule("ALF-SEED-OCTREOTIDE-VS-NCCN")
+    assert STATEMENTS[conflict.cites[0]].source == "seed-2025" and STATEMENTS[conflict.cites[1]].source != "seed-2025"
+    carcinoid = record(1.2, "none", carcinoid_syndrome=True)
+    assert functional.PERIOPERATIVE_NCCN.decide(carcinoid).outcome == ("PERIOPERATIVE_OCTREOTIDE",)
+
+
+@pytest.mark.parametrize("syndrome,alert", [("glucagonoma", "GLUCAGONOMA_ANTICOAGULATION"), ("vipoma", "VIPOMA_ELECTROLYTES")])
+def test_syndrome_alerts(syndrome, alert):
+    assert alert in functional.FUNCTIONAL_ALERTS.decide(record(1.2, syndrome)).outcome
+
+
+def test_splenectomy_vaccination_for_distal_functioning_tumours():
+    assert "SPLENECTOMY_VACCINATION" in functional.FUNCTIONAL_ALERTS.decide(record(1.2, "gastrinoma", tumor_location="tail")).outcome
+    assert "SPLENECTOMY_VACCINATION" not in functional.FUNCTIONAL_ALERTS.decide(record(1.2, "gastrinoma", tumor_location="head")).outcome
+
+
+# --- properties ---------------------------------------------------------------------------
+
+FUNCTIONING = [v for v in FIELDS["functional_syndrome"].vocab if v != "none"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(syndrome=st.sampled_from(FUNCTIONING), grade=st.sampled_from(["G1", "G2", "G3", None]),
+       size_cm=st.one_of(st.none(), st.floats(0.01, 15, allow_nan=False)),
+       near_duct=st.sampled_from([True, False, None]), sstr=st.sampled_from(["positive", "negative", None]),
+       n_cat=st.sampled_from(["N0", "N1", None]),
+       invasion=st.sampled_from([None, *FIELDS["local_invasion"].vocab]))
+def test_seed_functioning_localized_net_always_gets_surgery(syndrome, grade, size_cm, near_duct, sstr, n_cat, invasion):
+    rec = record(size_cm, syndrome, grade=grade, n_category=n_cat, near_main_duct=near_duct, sstr_status=sstr)
+    rec["local_invasion"] = invasion
+    assert SURGICAL & set(policy_outcome(localized, "seed-2025", rec))
+    assert SURGICAL & set(localized.LOCALIZED_SEED.decide(rec).outcome)
+
+
+def _inputs():
+    return sorted(set().union(*(t.inputs for t in ALL_TABLES.values())), key=FIELD_BITS.get)
+
+
+_NUMBER_POINTS = {"tumor_size_cm": [0.5, 1.0, 1.01, 1.5, 1.99, 2.0, 2.01, 3.0], "ki67_pct": [21.0, 54.9, 55.0, 55.1, 80.0]}
+
+
+def _value(name):
+    spec = FIELDS[name]
+    if spec.kind == "number":
+        lo = max(spec.minimum, 0.0) + 0.01
+        hi = spec.maximum if np.isfinite(spec.maximum) else 20.0
+        return st.one_of(st.none(), st.sampled_from(_NUMBER_POINTS.get(name, [lo])), st.floats(lo, hi, allow_nan=False))
+    if name in _FAVOURED: return st.one_of(st.just(_FAVOURED[name]), st.sampled_from([None, *spec.vocab]))
+    return st.sampled_from([None, *spec.vocab])
+
+
+_FAVOURED = {"disease_setting": "localized", "nen_class": "NET"}  # so that most rows are in scope of some rule
+records = st.lists(st.fixed_dictionaries({name: _value(name) for name in _inputs()}), min_size=1, max_size=25)
+
+
+def _frame_row(fd, table, i):
+    fired = tuple(r.id for k, r in enumerate(table.rules) if int(fd.fired[i]) >> k & 1)
+    gaps = tuple(name for name, bit in sorted(FIELD_BITS.items(), key=lambda x: x[1]) if int(fd.gaps[i]) >> bit & 1)
+    pending = tuple(dict.fromkeys(r.then for k, r in enumerate(table.rules) if int(fd.pending[i]) >> k & 1))
+    return fired, gaps, pending
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(recs=records)
+def test_decide_equals_decide_frame(recs):
+    df = pd.DataFrame(recs, dtype=object)
+    for table in ALL_TABLES.values():
+        cols = columns_from_canonical(df[table.inputs])
+        fd = table.decide_frame(cols)
+        for i, rec in enumerate(recs):
+            d = table.decide(rec)
+            assert _frame_row(fd, table, i) == (d.fired, d.gaps, d.pending), (table.name, rec)
+
+
+# --- static checks --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(ALL_TABLES))
+def test_table_has_no_overlaps_or_unreachable_rules(name):
+    report = ALL_TABLES[name].analyse()
+    assert report.overlaps.empty
+    assert report.unreachable == []
+    assert report.ok
+
+
+@pytest.mark.parametrize("name", sorted(ALL_TABLES))
+def test_every_rule_cites_a_registered_statement(name):
+    table = ALL_TABLES[name]
+    assert table.hit_policy == "collect"
+    for r in table.rules:
+        assert r.cites and all(c in STATEMENTS for c in r.cites), r.id
+        if table.output == "recommendations":
+            assert r.then in RECOMMENDATION_CODES, r.id
+            assert r.strength in {"recommended", "consider", "option"}, r.id
+
+
+def test_policy_tables_shape():
+    for mod in (localized, functional):
+        assert set(mod.POLICY_TABLES) == {"seed-2025", "nccn-2025"}
+    seed_tables = [t for t in ALL_TABLES.values() if t.name.endswith("_seed")]
+    assert {t.name for t in seed_tables} == {"localized_seed", "localized_nec_seed", "perioperative_seed"}
+    for t in seed_tables:
+        for r in t.rules:
+            assert any(STATEMENTS[c].source == "seed-2025" for c in r.cites), r.id
