@@ -11,7 +11,7 @@ settings.register_profile("ci", max_examples=150, deadline=None)
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-TABLE_MODULES = ["grading", "staging", "workup", "localized", "advanced", "functional", "hereditary", "followup"]
+TABLE_MODULES = ["grading", "staging", "workup", "localized", "advanced", "functional", "hereditary", "caveats", "followup"]
 
 
 def all_tables():

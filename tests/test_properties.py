@@ -77,6 +77,18 @@ VALUES = {
     "n_category": st.sampled_from([None, "N0", "N1", "N2"]),
     "m_category": st.sampled_from([None, "M0", "M1", "M1a", "M1b", "M1c", "M2", "Mx"]),
     "resectable": st.sampled_from([None, "yes", "no", "borderline", "maybe"]),
+    "functional_syndrome": st.sampled_from([None, "none", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "somatostatinoma", "other"]),
+    "carcinoid_syndrome": st.sampled_from([None, True, False, "yes"]),
+    "symptomatic": st.sampled_from([None, True, False]),
+    "sstr_status": st.sampled_from([None, "positive", "negative"]),
+    "progression": st.sampled_from([None, "stable", "progressive"]),
+    "tumor_burden": st.sampled_from([None, "low", "high"]),
+    "hereditary_syndrome": st.sampled_from([None, "none", "MEN1", "VHL"]),
+    "age_years": st.one_of(st.none(), st.sampled_from([39.9, 40, 65, 130])),
+    "multifocal": st.sampled_from([None, True, False]),
+    "tumor_location": st.sampled_from([None, "head", "tail"]),
+    "near_main_duct": st.sampled_from([None, True, False]),
+    "prior_therapies": st.sampled_from([None, "none", "SSA", "SSA;EVEROLIMUS", "PRRT", "BOGUS"]),
 }
 row = st.fixed_dictionaries({}, optional=VALUES)
 
@@ -85,13 +97,14 @@ def _frame_row(out, i):
     return {k: (bool(v) if k == "grade_provisional" else str(v)) for k, v in out.iloc[i].to_dict().items()}
 
 
-@given(st.lists(row, min_size=1, max_size=25), st.sampled_from(["who-2019", "who-2010"]), st.sampled_from(["ajcc-8", "ajcc-9", "enets-2006"]))
-def test_assess_equals_the_row_of_assess_frame(rows, grading, staging):
+@given(st.lists(row, min_size=1, max_size=25), st.sampled_from(["who-2019", "who-2010"]), st.sampled_from(["ajcc-8", "ajcc-9", "enets-2006"]),
+       st.sampled_from(["seed-2025", "nccn-2025"]))
+def test_assess_equals_the_row_of_assess_frame(rows, grading, staging, policy):
     df = pd.DataFrame(rows, columns=list(VALUES), dtype=object)
-    out = assess_frame(df, grading=grading, staging=staging)
+    out = assess_frame(df, grading=grading, staging=staging, policy=policy)
     assert len(out) == len(df) and list(out.index) == list(df.index)
     for i, rec in enumerate(df.to_dict("records")):
-        assert assess(rec, grading=grading, staging=staging, strict=False).to_dict() == _frame_row(out, i)
+        assert assess(rec, grading=grading, staging=staging, policy=policy, strict=False).to_dict() == _frame_row(out, i)
 
 
 def test_assess_frame_leaves_input_untouched():
