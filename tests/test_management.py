@@ -172,3 +172,22 @@ def test_real_tables_assessed_end_to_end(pol):
         out = assess_frame(df, policy=pol, columns=columns)
         assert len(out) == len(df) and out.index.equals(df.index)
         assert out["recommendations"].notna().all()
+
+
+def test_concordance_against_the_recommendations_column():
+    import numpy as np
+    from pannet_guideline.cohort import concordance
+    df = synthetic_cohort(400, seed=13)
+    rng = np.random.default_rng(0)
+    df["treatment_received"] = rng.choice(np.array(["SSA", "PANCREATECTOMY", "EVEROLIMUS;SSA", "ACTIVE_SURVEILLANCE", None], dtype=object), 400)
+    conc, wide = concordance(df), assess_frame(df)
+    for i in df.index:
+        got, rec = df.loc[i, "treatment_received"], set(filter(None, str(wide.loc[i, "recommendations"]).split(";")))
+        if pd.isna(got):
+            assert pd.isna(conc.loc[i, "concordant"])
+        else:
+            assert bool(conc.loc[i, "concordant"]) == bool(set(got.split(";")) & rec)
+            assert set(filter(None, str(conc.loc[i, "received_not_recommended"]).split(";"))) == set(got.split(";")) - rec
+    s = conc.attrs["summary"]
+    assert s["eligible_with_treatment"] == int((conc["eligible"] & conc["treatment_known"]).sum())
+    assert 0 <= s["concordant"] <= s["eligible_with_treatment"]
