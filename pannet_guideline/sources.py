@@ -5,19 +5,16 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/00a_sources.ipynb #5d337fab
+# %% ../nbs/00a_sources.ipynb #d93366d8
 from .evidence import add_source, add_statement
 
-# %% ../nbs/00a_sources.ipynb #1a4b39a3
+# %% ../nbs/00a_sources.ipynb #4f5ab9b5
 add_source("S-WHO2017-err", "Table labelled WHO 2017 grading of pancreatic neuroendocrine neoplasms, Visc Med 2017", 2017, "review",
            doi="10.1159/000480383", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC5697502/table/T1",
            note="gives G1 as Ki-67 <2 %, which is neither the 2010 nor the 2017 rule; kept only as a negative example")
 add_source("S-SEER", "SEER Extent of Disease grade coding rules for neuroendocrine tumours (post-therapy grade)", 2026, "registry",
            url="https://staging.seer.cancer.gov/eod_public/input/1.2/net_jejunum_ileum/grade_post_therapy/",
            note="web page; year is that of the version read")
-add_source("S-ENETS-stage-wjso", "ENETS stage table for pancreatic NET as reproduced in World J Surg Oncol 2018", 2018, "staging_manual",
-           doi="10.1186/s12957-018-1446-y", url="https://wjso.biomedcentral.com/articles/10.1186/s12957-018-1446-y/tables/2",
-           note="omits stage IIIa (no row for T4 N0 M0): an omission, not a different rule")
 add_source("S-ENETS23-NF", "Kos-Kudła B et al. European Neuroendocrine Tumour Society (ENETS) 2023 guidance paper for nonfunctioning pancreatic neuroendocrine tumours. J Neuroendocrinol 2023", 2023, "guideline",
            doi="10.1111/jne.13343", pmid="37877341",
            note="full text not read; only metadata and a quotation inside the NTUH adaptation")
@@ -53,7 +50,7 @@ add_source("S-CONDRON", "Condron ME, Pommier SJ, Pommier RF. Continuous infusion
            url="https://ohsu.elsevierpure.com/en/publications/continuous-infusion-of-octreotide-combined-with-perioperative-oct",
            note="prospective case series; abstract read")
 
-# %% ../nbs/00a_sources.ipynb #ae1aed32
+# %% ../nbs/00a_sources.ipynb #445615b6
 add_source("T-CLARINET", "Caplin ME et al. Lanreotide in metastatic enteropancreatic neuroendocrine tumors (CLARINET). N Engl J Med 2014", 2014, "trial",
            pmid="25014687", url="https://repository.uantwerpen.be/link/irua/124857",
            note="the open-label extension (PMC7881960) words the Ki-67 limit as <=10 %; the primary report says <10 %")
@@ -79,11 +76,11 @@ add_source("T-CABINET", "Chan JA et al. Phase 3 trial of cabozantinib to treat a
            doi="10.1056/NEJMoa2403991", pmid="39282913", url="https://afnnews.qaasid.com/59669",
            note="read in secondary news summaries only; the FDA-label analysis of the pancreatic cohort differs slightly (n=99, placebo 3.3 months)")
 
-# %% ../nbs/00a_sources.ipynb #e361d994
+# %% ../nbs/00a_sources.ipynb #18b2efdd
 add_source("seed-2025", "Management options for pancreatic neuroendocrine tumors (Dr.Oracle AI summary page)", 2025, "seed",
            note="tertiary AI-generated summary, last updated 2025-09-30, marked as pending human review; cites a vendor overview, a practical-summary page and a 2012 review")
 
-# %% ../nbs/00a_sources.ipynb #e6fc7e6b
+# %% ../nbs/00a_sources.ipynb #e831bc4a
 def _seed(n:int, locator:str, verdict:str, text:str, narrative_only:str=""):
     "Register seed claim `n` (tag C, source `seed-2025`)."
     return add_statement(f"seed.{n:02d}", text, "seed-2025", locator, "C",
@@ -129,7 +126,7 @@ _seed(17, "Advanced/Metastatic Disease, targeted therapy", "accurate",
 _seed(18, "Advanced/Metastatic Disease, targeted therapy", "accurate, incomplete",
       "Everolimus is advised for well-differentiated PanNET that is advanced and progressing; no dose is given.")
 _seed(19, "Advanced/Metastatic Disease, cytoreductive procedures", "vague",
-      "Surgical debulking is advised for patients with liver metastases and potentially resectable disease.")
+      "Debulking surgery is suggested when the liver holds metastases and the disease may be removable.")
 _seed(20, "Advanced/Metastatic Disease, cytoreductive procedures", "accurate, partly unverified",
       "Radiofrequency ablation, laser therapy and embolisation are listed for liver metastases.")
 _seed(21, "Advanced/Metastatic Disease, cytoreductive procedures", "accurate, incomplete",
@@ -156,22 +153,22 @@ _seed(31, "Special Considerations, perioperative management for functional NETs"
       "Around procedures, avoid drugs that release histamine or stimulate the sympathetic nervous system.",
       "not found in any source read; kept as a narrative caveat only")
 _seed(32, "Special Considerations, carcinoid heart disease screening", "misplaced",
-      "Everyone with a midgut NET, and everyone with carcinoid syndrome, should be screened for carcinoid heart disease with NT-proBNP and echocardiography.")
+      "The seed wants NT-proBNP and echocardiography checks for heart involvement in every midgut NET and in anyone with carcinoid syndrome.")
 _seed(33, "Follow-up Recommendations", "vague",
       "Review every 3 months during active treatment.")
 _seed(34, "Follow-up Recommendations", "wrong",
-      "After curative surgery, follow up every 3-6 months for more than 5 years.")
+      "Visits 3- to 6-monthly, lasting beyond 5 years, after an operation with curative intent.")
 _seed(35, "Follow-up Recommendations", "vague",
       "During treatment, check biochemical markers and CT or MRI every 6 months.")
 _seed(36, "Common Pitfalls and Caveats, item 4", "accurate, incomplete",
       "Missing a hereditary syndrome (MEN1, VHL) is a common pitfall.")
 _seed(37, "Common Pitfalls and Caveats, item 5", "accurate",
-      "Failing to consider cytoreductive surgery in metastatic disease is a common pitfall; it may relieve symptoms and perhaps prolong survival.")
+      "Overlooking debulking surgery when the disease has spread is named as a frequent error; it may ease symptoms and perhaps lengthen survival.")
 _seed(38, "References", "outdated",
       "The cited references are a vendor topic overview and a practical-summary NEC page (both 2025) and a 2012 review of PanNET management.",
       "reference list, no clinical claim to encode")
 
-# %% ../nbs/00a_sources.ipynb #f2f3e770
+# %% ../nbs/00a_sources.ipynb #a0611074
 add_statement("who2019.histology-report", "Confirm a neuroendocrine neoplasm with immunohistochemistry (synaptophysin, chromogranin A) and report differentiation, Ki-67 counted on at least 500 cells in hot spots, and mitoses per 2 mm².",
               "S-WHO-UTD", "WHO 2019 table footnotes (counting method)", "B")
 add_statement("nccn.multiphasic-imaging", "Image the abdomen (with or without pelvis) by multiphasic CT or MRI with arterial and portal-venous phases; add chest CT, with or without contrast, when clinically indicated.",
@@ -198,7 +195,7 @@ add_statement("ajcc9.no-cga", "AJCC version 9 advises against serum chromogranin
               "S-AJCC9-CA", "abstract", "A")
 add_statement("nccn.syndrome-tests", "Syndrome-specific tests: insulinoma, glucose with insulin, proinsulin and C-peptide drawn during hypoglycaemia; gastrinoma, fasting gastrin; VIPoma, electrolytes and VIP; glucagonoma, glucagon and glucose; somatostatinoma, fasting somatostatin.",
               "S-NCCN(NTUH)", "NE-E", "B")
-add_statement("nccn.nonfunctioning-definition", "A PanNET is non-functioning when it causes no symptoms of hormone excess, whether or not hormone levels are raised.",
+add_statement("nccn.nonfunctioning-definition", "A PanNET counts as non-functioning when it gives no symptoms of hormone excess, even if a hormone level is high.",
               "S-NCCN(NTUH)", "PanNET-1", "B")
 add_statement("enets2023.functioning-definition", "A functioning PanNET has a clinical syndrome together with a biochemically inappropriate rise of the responsible hormone.",
               "S-ENETS23-F", "abstract", "A")
@@ -207,7 +204,7 @@ add_statement("nccn.genetics-consider", "Genetic counselling and testing should 
 add_statement("nccn.gastrinoma-genetics-required", "Genetic counselling and testing are required for every patient with gastrinoma.",
               "S-NCCN(NTUH)", "work-up page PanNET-3", "B")
 
-# %% ../nbs/00a_sources.ipynb #2301b6ae
+# %% ../nbs/00a_sources.ipynb #18e9b402
 add_statement("nccn.nf-localized-le1cm", "A resectable non-functioning PanNET of 1 cm or less is observed; observation is the only option listed.",
               "S-NCCN(NTUH)", "PanNET-2", "B")
 add_statement("nccn.nf-localized-1to2cm", "A resectable non-functioning PanNET over 1 cm and up to 2 cm has three unranked options: observation in selected cases, pancreatectomy, or enucleation in selected cases (central or spleen-preserving resection where appropriate).",
@@ -231,7 +228,7 @@ add_statement("enets2023.lnd-gt3cm", "ENETS 2023 is quoted as advising routine l
 add_statement("men1.nf-pnet-management", "In MEN1, a 2019 review advises surgery for non-functioning pancreatic NET over 2 cm and surveillance below 2 cm, with yearly MRI (every 2-3 years if normal) and screening from age 10-16; the 2012 MEN1 guideline had suggested resection above 1 cm.",
               "S-MEN1-NF", "Medscape reprint, pages 2 and 7", "B")
 
-# %% ../nbs/00a_sources.ipynb #a4086b61
+# %% ../nbs/00a_sources.ipynb #499142a8
 add_statement("nccn.functioning-surgery", "For resectable functioning PanNET every NCCN pathway leads to resection; the exception is occult gastrinoma, where observation is an alternative to exploration.",
               "S-NCCN(NTUH)", "PanNET-3 to PanNET-10", "B")
 add_statement("nccn.insulinoma-symptom-control", "Hypoglycaemia from insulinoma is controlled with diet, diazoxide and/or everolimus.",
@@ -255,7 +252,7 @@ add_statement("nccn.glucagonoma-vipoma-surgery", "Glucagonoma and VIPoma: pancre
 add_statement("nccn.ssa-stop-nonfunctioning-progression", "At clinically significant progression, stop the somatostatin analogue in non-functioning tumours but continue it in functioning ones for hormone control.",
               "S-NCCN(NTUH)", "PanNET pathway footnotes a and cc", "B")
 
-# %% ../nbs/00a_sources.ipynb #4d4c5cec
+# %% ../nbs/00a_sources.ipynb #3ade92cb
 add_statement("nccn.mdt", "Whether and which systemic or locoregional therapy to give is decided by a multidisciplinary team; not every patient needs treatment.",
               "S-NCCN(NTUH)", "NE-H", "B")
 add_statement("nccn.adv-asymptomatic-low-burden", "Advanced disease that is asymptomatic, low in burden and stable: resect primary and metastases if possible and indicated, or observe with markers and multiphasic imaging every 12 weeks to 12 months, or consider octreotide LAR or lanreotide.",
@@ -273,7 +270,7 @@ add_statement("nccn.ssa-sstr-positive", "Octreotide LAR or lanreotide is a prefe
 add_statement("nccn.ssa-doses", "Standard doses: octreotide LAR 20-30 mg IM every 4 weeks or lanreotide 120 mg deep SC every 4 weeks; breakthrough symptoms may be treated with octreotide 100-250 µg SC three times daily.",
               "S-NCCN(NTUH)", "somatostatin-analogue dosing footnotes m, e and n", "B")
 
-# %% ../nbs/00a_sources.ipynb #090f00b9
+# %% ../nbs/00a_sources.ipynb #bbc89b47
 add_statement("nccn.everolimus-sunitinib", "Everolimus 10 mg daily and sunitinib 37.5 mg daily are preferred, category 1 options for progressive PanNET.",
               "S-NCCN(NTUH)", "NE-H 2 of 9", "B")
 add_statement("nccn.cabozantinib", "Cabozantinib is a preferred option, category 1 after prior everolimus, 177Lu-dotatate or sunitinib.",
@@ -289,8 +286,8 @@ add_statement("nccn.folfox-capeox", "FOLFOX or CAPEOX are other recommended regi
 add_statement("enets2016.stz", "ENETS 2016 placed streptozotocin with 5-FU for pancreatic G1/G2 NET that progresses within 6-12 months, has a high tumour burden or is symptomatic, with temozolomide-capecitabine for G2 when streptozotocin is unsuitable.",
               "S-ENETS16-sys", "table 2", "B")
 
-# %% ../nbs/00a_sources.ipynb #10f8a0c5
-add_statement("nccn.wdg3-55-split", "NET G3 is divided into a favourable biology (for example Ki-67 below 55 %, slower growth, SSTR-PET positive) and an unfavourable one (Ki-67 55 % or more, faster growth, SSTR-negative or FDG-avid); cut-off data are limited and Ki-67 is heterogeneous.",
+# %% ../nbs/00a_sources.ipynb #ee1db2fd
+add_statement("nccn.wdg3-55-split", "NET G3 is divided into a favourable biology (for example Ki-67 below 55 %, slower growth, SSTR-PET positive) and an unfavourable one (Ki-67 55 % or more, faster growth, SSTR-negative or FDG-avid); evidence for the cut-off is thin and Ki-67 varies within a tumour.",
               "S-NCCN(NTUH)", "WDG3 pathway, note m", "B")
 add_statement("nccn.wdg3-resectable", "Resectable NET G3: favourable biology, resection with regional lymphadenectomy if feasible; unfavourable, a clinical trial (preferred), resection, or neoadjuvant chemotherapy case by case.",
               "S-NCCN(NTUH)", "WDG3-1 to WDG3-4, resectable disease", "B")
@@ -303,7 +300,7 @@ add_statement("nccn.pdnec-treatment", "Extrapulmonary poorly differentiated NEC:
 add_statement("enets2023.nec-carboplatin-etoposide", "ENETS 2023 recommends carboplatin with etoposide as first-line treatment of metastatic digestive NEC.",
               "S-ENETS23-NEC", "abstract", "A")
 
-# %% ../nbs/00a_sources.ipynb #8e31f427
+# %% ../nbs/00a_sources.ipynb #1327a6ba
 add_statement("nccn.liver-directed", "Liver-directed therapy (embolisation, chemoembolisation, radioembolisation, ablation) is an option for liver-dominant disease; the risk of infection is higher after any biliary instrumentation or pancreatoduodenectomy.",
               "S-NCCN(NTUH)", "PanNET-13, note hh; NE-F", "B")
 add_statement("pdq.liver-metastases", "Resecting all visible liver metastases is standard when feasible (case-series evidence); alternatives are bland or chemo-embolisation, radioembolisation, radiofrequency ablation, cryoablation and alcohol injection.",
@@ -311,7 +308,7 @@ add_statement("pdq.liver-metastases", "Resecting all visible liver metastases is
 add_statement("nccn.cytoreduction-90pct", "Removing more than 90 % of the metastatic burden can relieve or prevent symptoms and lengthen progression-free survival in functioning tumours; parenchyma-sparing methods are preferred in the liver.",
               "S-NCCN(NTUH)", "NE-F", "B")
 
-# %% ../nbs/00a_sources.ipynb #1f819646
+# %% ../nbs/00a_sources.ipynb #a458a868
 add_statement("clarinet.ki67-lt10", "CLARINET enrolled advanced, non-functioning, SSTR-positive G1/G2 enteropancreatic NET with Ki-67 below 10 % and gave lanreotide 120 mg every 28 days against placebo.",
               "T-CLARINET", "abstract", "A")
 add_statement("clarinet.pfs", "In CLARINET, lanreotide lengthened progression-free survival (median not reached vs 18.0 months; HR 0.47).",
@@ -329,8 +326,8 @@ add_statement("e2211.captem", "E2211: in advanced low- or intermediate-grade Pan
 add_statement("cabinet.cabozantinib", "CABINET: after progression on at least one approved therapy other than a somatostatin analogue, cabozantinib 60 mg daily gave PFS 13.8 vs 4.4 months in the pancreatic cohort (HR 0.23).",
               "T-CABINET", "secondary news summaries of the NEJM report", "C")
 
-# %% ../nbs/00a_sources.ipynb #836cbcdf
-add_statement("nccn.carcinoid-crisis-octreotide", "In patients with carcinoid syndrome, consider parenteral octreotide before induction of anaesthesia to prevent carcinoid crisis.",
+# %% ../nbs/00a_sources.ipynb #b733937c
+add_statement("nccn.carcinoid-crisis-octreotide", "When a patient has carcinoid syndrome, octreotide given parenterally ahead of anaesthesia may be considered, against a carcinoid crisis.",
               "S-NCCN(NTUH)", "NE-F", "B")
 add_statement("condron.octreotide-no-prevention", "In 150 operations, continuous octreotide infusion with boluses did not prevent intra-operative carcinoid crises (30 %); prompt vasopressors shortened hypotension, and crises longer than 10 minutes went with complications.",
               "S-CONDRON", "abstract", "A")
@@ -339,7 +336,7 @@ add_statement("nccn.carcinoid-syndrome-sites", "Carcinoid syndrome comes mainly 
 add_statement("nccn.cardiac-tte", "Assess carcinoid heart disease by transthoracic echocardiography when symptoms or signs suggest it or before planned bowel or liver surgery, repeating every 1-3 years; known disease is reviewed yearly with cardiology.",
               "S-NCCN(NTUH)", "NE-D", "B")
 
-# %% ../nbs/00a_sources.ipynb #1ed7530f
+# %% ../nbs/00a_sources.ipynb #78226698
 add_statement("geurts.red-flags", "About 10 % of PanNETs are inherited (MEN1, MEN4, VHL, NF1, TSC); multiple primaries, rare tumour types, age under 40 and a family pattern should prompt evaluation.",
               "S-GEURTS", "abstract", "A")
 add_statement("eviq.men1-criteria", "Offer MEN1 testing for gastrinoma or multifocal gastro-duodeno-pancreatic NET at any age, a single such NET before 40, parathyroid adenoma or hyperplasia before 40, recurrent or multiglandular primary hyperparathyroidism, familial isolated hyperparathyroidism, bronchial or thymic NET, clinical MEN1, a known familial variant, or a variant found in the tumour.",
@@ -347,7 +344,7 @@ add_statement("eviq.men1-criteria", "Offer MEN1 testing for gastrinoma or multif
 add_statement("eviq.cdkn1b", "Test CDKN1B (MEN4) when MEN1 testing is negative, or include it in a panel.",
               "S-eviQ", "CDKN1B testing criteria", "A")
 
-# %% ../nbs/00a_sources.ipynb #2cb4509d
+# %% ../nbs/00a_sources.ipynb #d54d26c6
 add_statement("nccn.followup-resected", "After resection, and for observed tumours: history, examination, markers if functioning and multiphasic CT or MRI (chest CT as indicated) at 12 weeks to 12 months, then every 6-12 months up to 10 years, then as clinically indicated; earlier if symptoms.",
               "S-NCCN(NTUH)", "PanNET-11, notes v and x", "B")
 add_statement("nccn.no-pet-surveillance", "SSTR-PET and FDG-PET are not recommended for routine surveillance.",

@@ -1,4 +1,4 @@
-"Shared helpers for the test suite: every DecisionTable the package defines."
+"Shared fixtures for the test suite: every DecisionTable the package defines."
 import importlib
 import os
 

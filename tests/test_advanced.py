@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pannet_guideline.advanced import (ALERTS_SEED, NET_G3, POLICY_ALERTS, POLICY_TABLES, PRRT_NCCN, PRRT_SEED, RANK, SSA_NCCN,
+from pannet_guideline.advanced import (policy_tables, ALERTS_SEED, NET_G3, POLICY_ALERTS, POLICY_TABLES, PRRT_NCCN, PRRT_SEED, RANK, SSA_NCCN,
                                        SSA_SEED, recommend_advanced)
 from pannet_guideline.evidence import STATEMENTS, Strength
 from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
@@ -78,12 +78,13 @@ def test_g3_split_at_55(ki67, favourable):
     rec["prior_therapies"] = ()
     out = NET_G3.decide(rec).outcome
     if favourable:
-        assert set(out) == {"CLINICAL_TRIAL", "CAPTEM", "PRRT", "EVEROLIMUS", "SUNITINIB"}
+        # progressing, so a response is needed: NCCN WDG3 favourable systemic options, SSA as SSTR-positive
+        assert set(out) == {"CLINICAL_TRIAL", "CAPTEM", "CABOZANTINIB", "SSA", "PRRT", "EVEROLIMUS", "SUNITINIB"}
     else:
         assert set(out) == {"CLINICAL_TRIAL", "PLATINUM_ETOPOSIDE"}
     for policy in POLICIES:
         assert ("PLATINUM_ETOPOSIDE" in recommend_advanced(rec, policy)) is (not favourable)
-        assert "SSA" not in recommend_advanced(rec, policy)
+        assert ("SSA" in recommend_advanced(rec, policy)) is favourable  # no analogue for unfavourable biology
 
 
 def test_g3_with_unknown_ki67_is_a_gap():
@@ -165,9 +166,11 @@ def test_decide_equals_decide_frame(recs):
 def test_nec_always_platinum_etoposide_and_never_ssa(rec, setting, policy):
     rec = dict(rec, nen_class="NEC", who_grade="NEC", disease_setting=setting)
     recs = recommend_advanced(rec, policy)
-    assert "PLATINUM_ETOPOSIDE" in recs
-    assert recs[0] == "PLATINUM_ETOPOSIDE"
+    assert "PLATINUM_ETOPOSIDE" in recs and recs[0] == "PLATINUM_ETOPOSIDE"
     assert "SSA" not in recs
+    failed = rec.get("progression") == "progressive" and "PLATINUM_ETOPOSIDE" in (rec.get("prior_therapies") or ())
+    strength = {r.then: r.strength for t in policy_tables(policy) for r in t.rules if r.id in t.decide(rec).fired}
+    assert strength["PLATINUM_ETOPOSIDE"] == ("consider" if failed else "recommended")  # a failed line is not offered as new
 
 
 @settings(max_examples=300, deadline=None)
@@ -245,3 +248,12 @@ def test_policies_and_rank():
     assert len(set(RANK.values())) == len(RANK)
     assert {t.name for t in POLICY_TABLES["seed-2025"]} ^ {t.name for t in POLICY_TABLES["nccn-2025"]} == {
         "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn"}
+
+
+def test_favourable_g3_stable_low_burden_gets_no_systemic_response_therapy():
+    rec = patient(who_grade="G3", ki67_pct=25.0, differentiation="well", sstr_status="positive", progression="stable",
+                  tumor_burden="low", symptomatic=False)
+    rec["prior_therapies"] = ()
+    out = set(NET_G3.decide(rec).outcome)
+    assert not out & {"CAPTEM", "CABOZANTINIB", "EVEROLIMUS", "SUNITINIB"}
+    assert {"OBSERVATION", "SSA"} <= out

@@ -1,4 +1,4 @@
-"Published tables as oracles (clinical_facts.md sections 10.1-10.5 and 10.8), row by row."
+"Published grading and staging tables (WHO 2019 and 2010, AJCC 8 and 9, ENETS 2006) as oracles, row by row."
 import pytest
 
 from pannet_guideline import assess
