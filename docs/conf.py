@@ -6,6 +6,7 @@ extensions = ["myst_nb"]
 nb_execution_mode = "off"            # render the outputs saved in the notebooks; never re-execute
 nb_render_markdown_format = "myst"   # show_doc emits text/markdown: parse it with MyST
 myst_enable_extensions = ["attrs_inline", "colon_fence", "dollarmath"]
+myst_all_links_external = True      # doc links are relative .html paths inside the built site
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "*.yml"]
 html_theme = "furo"
 html_title = "pannet_guideline"

@@ -24,8 +24,12 @@ _h = re.compile(r"^(#{2,6}) (\S+)\s*$", re.M)
 def _anchor(name): return re.sub(r"[^\w.-]", "", name.lower())  # pandoc's id for `### name`
 
 
+_source_link = re.compile(r"\[source\]\([^)]*\)(\{[^}]*\})?")
+
+
 def _fix_md_output(md):
     md = re.sub(r"^\s*---\s*\n", "", md, count=1)  # a leading rule makes docutils warn
+    md = _source_link.sub("", md)  # links into a hosted repository: the site is read offline, next to the notebooks
     return _h.sub(lambda m: f'<a id="{_anchor(m[2])}"></a>\n\n{m[1]} {m[2]}', md, count=1)
 
 
@@ -51,14 +55,22 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
     nb["cells"] = cells
+    nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb["metadata"]["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}  # nbdev_clean strips it; myst-nb needs it
     out = dst / rel.parent / (Path(fm.get("output-file", src.name)).stem + ".ipynb")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    text = json.dumps(nb, indent=1).replace(DOC_ROOT, "")  # nbdev writes absolute doc links: make them relative
+    out.write_text(text, encoding="utf-8")
     return out
 
 
+DOC_ROOT = ""
+
+
 def prepare(dst="_sphinx") -> Path:
+    global DOC_ROOT
     cfg = get_config()
+    DOC_ROOT = cfg.doc_host.rstrip("/") + "/" + cfg.doc_baseurl.strip("/") + ("/" if cfg.doc_baseurl.strip("/") else "")
     _build_modidx()
     cache = proc_nbs(force=True)  # nbdev's processors only: no Quarto, no pip
     dst = cfg.config_path / dst

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# All tests, in order: nbdev_clean leaves no diff, nbdev_export leaves no diff, nbdev_test, pytest.
+# All tests, in order: nbdev_clean leaves no diff, nbdev_export leaves no diff, nbdev_test, the docs
+# site builds with no Sphinx warning, then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup_env.sh
@@ -12,4 +13,5 @@ nbdev_export
 if [ "$(state)" != "$before" ]; then echo "FAIL: nbdev_export changed the library (notebooks and package out of sync)"; git status --short -- pannet_guideline; exit 1; fi
 echo "nbdev_clean and nbdev_export: no diff"
 nbdev_test --n_workers 2 --timing
+python tools/build_docs.py
 python -m pytest -q -n 2 tests
