@@ -28,3 +28,12 @@ def all_tables():
 @pytest.fixture(scope="session")
 def tables():
     return all_tables()
+
+
+def frame_decision_row(fd, table, i):
+    "Row i of a FrameDecision in the shape of a one-patient Decision: (fired rule ids, gap fields, pending outcomes)."
+    from pannet_guideline.schema import FIELD_BITS
+    fired = tuple(r.id for k, r in enumerate(table.rules) if int(fd.fired[i]) >> k & 1)
+    gaps = tuple(name for name, bit in sorted(FIELD_BITS.items(), key=lambda x: x[1]) if int(fd.gaps[i]) >> bit & 1)
+    pending = tuple(dict.fromkeys(r.then for k, r in enumerate(table.rules) if int(fd.pending[i]) >> k & 1))
+    return fired, gaps, pending

@@ -8,6 +8,7 @@ from pannet_guideline import workup
 from pannet_guideline.evidence import STATEMENTS
 from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
 from pannet_guideline.tables import columns_from_canonical
+from conftest import frame_decision_row
 
 ALL_TABLES = {t.name: t for ts in workup.POLICY_TABLES.values() for t in ts}
 
@@ -158,11 +159,6 @@ def _value(name):
 records = st.lists(st.fixed_dictionaries({name: _value(name) for name in _inputs()}), min_size=1, max_size=25)
 
 
-def _frame_row(fd, table, i):
-    fired = tuple(r.id for k, r in enumerate(table.rules) if int(fd.fired[i]) >> k & 1)
-    gaps = tuple(name for name, bit in sorted(FIELD_BITS.items(), key=lambda x: x[1]) if int(fd.gaps[i]) >> bit & 1)
-    pending = tuple(dict.fromkeys(r.then for k, r in enumerate(table.rules) if int(fd.pending[i]) >> k & 1))
-    return fired, gaps, pending
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -174,7 +170,7 @@ def test_decide_equals_decide_frame(recs):
         fd = table.decide_frame(cols)
         for i, rec in enumerate(recs):
             d = table.decide(rec)
-            assert _frame_row(fd, table, i) == (d.fired, d.gaps, d.pending), (table.name, rec)
+            assert frame_decision_row(fd, table, i) == (d.fired, d.gaps, d.pending), (table.name, rec)
 
 
 # --- citations and static checks -------------------------------------------------------------
