@@ -12,14 +12,20 @@ from .tables import DecisionTable, Rule
 
 # %% auto #0
 __all__ = ['nen', 'setting', 'syndrome', 'sstr', 'carcinoid', 'location', 'invasion', 'functioning_net', 'insulinoma_net',
-           'gastrinoma_net', 'glucagonoma_net', 'vipoma_net', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED',
-           'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'POLICY_TABLES']
+           'gastrinoma_net', 'glucagonoma_net', 'vipoma_net', 'rare_syndrome_net', 'carcinoid_without_syndrome',
+           'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED', 'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'POLICY_TABLES']
 
 # %% ../nbs/23_functional.ipynb #2251f552
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",
               "S-NCCN(NTUH)", "PanNET-7/8", "B")
 add_statement("functional.nccn-vipoma-control", "In VIPoma, NCCN controls the watery diarrhoea with a somatostatin analogue, alongside replacement of fluid and electrolytes.",
               "S-NCCN(NTUH)", "PanNET-9/10", "B")
+add_statement("functional.enets2023-rare-syndromes", "ENETS 2023 covers, besides insulinoma, gastrinoma, glucagonoma and VIPoma, the ACTH-, PTHrP-, calcitonin- and GHRH-secreting tumours, somatostatinoma and carcinoid syndrome of pancreatic NETs.",
+              "S-ENETS23-F", "abstract, scope", "A")
+add_statement("functional.nccn-somatostatinoma", "For somatostatinoma NCCN gives the tests (fasting somatostatin) and resection when over 2 cm or malignant-looking, but no medical control of the syndrome.",
+              "S-NCCN(NTUH)", "NE-E, NE-F", "B")
+add_statement("functional.nccn-debulking-eases-syndrome", "Reducing the bulk of a secretory tumour usually eases its hormone symptoms too.",
+              "S-NCCN(NTUH)", "NE-L", "B")
 
 # %% ../nbs/23_functional.ipynb #ea1a38d3
 nen, setting, syndrome = Field("nen_class"), Field("disease_setting"), Field("functional_syndrome")
@@ -32,6 +38,8 @@ insulinoma_net = (nen == "NET") & (syndrome == "insulinoma")
 gastrinoma_net = (nen == "NET") & (syndrome == "gastrinoma")
 glucagonoma_net = (nen == "NET") & (syndrome == "glucagonoma")
 vipoma_net = (nen == "NET") & (syndrome == "vipoma")
+rare_syndrome_net = (nen == "NET") & syndrome.isin("somatostatinoma", "other")
+carcinoid_without_syndrome = (syndrome == "none") & carcinoid.isin(True)
 
 # %% ../nbs/23_functional.ipynb #fdade0cf
 _INS = ("nccn.insulinoma-symptom-control",)
@@ -49,6 +57,9 @@ SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syn
     Rule("SC-VIPOMA-SSA", vipoma_net, "SSA", ("functional.nccn-vipoma-control",), strength="recommended"),
     Rule("SC-VIPOMA-FLUIDS", vipoma_net, "SYNDROME_CONTROL", ("functional.nccn-vipoma-control", "nccn.vipoma-electrolytes"),
          strength="recommended", note="replace potassium, magnesium, bicarbonate and fluid"),
+    Rule("SC-UNENCODED-SYNDROME", rare_syndrome_net, "SYNDROME_CONTROL",
+         ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
+         note="with endocrinology, in the multidisciplinary team: no regimen is encoded for this syndrome"),
 ], "collect", output="recommendations", description="NCCN PanNET-3 to PanNET-10")
 
 # %% ../nbs/23_functional.ipynb #53514cd8
@@ -78,6 +89,11 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-OCTREOTIDE-CAVEAT-SEED", functioning_net, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", ("condron.octreotide-no-prevention", "seed.30")),
     Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", carcinoid.isin(True), "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",
          ("condron.octreotide-no-prevention", "nccn.carcinoid-crisis-octreotide")),
+    Rule("ALF-SYNDROME-NOT-ENCODED", rare_syndrome_net, "SYNDROME_NOT_ENCODED",
+         ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes")),
+    Rule("ALF-CARCINOID-VS-NONFUNCTIONING", carcinoid_without_syndrome, "CARCINOID_SYNDROME_VS_NONFUNCTIONING",
+         ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"),
+         note="the localised and advanced non-functioning pathways are held while the record contradicts itself"),
     Rule("ALF-SEED-OCTREOTIDE-VS-NCCN", functioning_net, "SEED_OCTREOTIDE_VS_NCCN", ("seed.30", "nccn.carcinoid-crisis-octreotide"),
          note="seed: infusion for every functioning NET; NCCN: consider octreotide before anaesthesia in carcinoid syndrome"),
 ], "collect", output="alerts")

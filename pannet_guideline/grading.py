@@ -5,14 +5,16 @@
 # %% ../nbs/10_grading.ipynb #2e23f268
 from __future__ import annotations
 
+import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
+from .evidence import add_statement
 from .logic import Field
 from .schema import validate_patient
 from .tables import DecisionTable, Rule
 
 # %% auto #0
 __all__ = ['differentiation', 'ki67', 'mitoses', 'well', 'NEN_CLASS_WHO2019', 'any_index_above_20', 'NEN_CLASS_WHO2010',
-           'GRADE_WHO2019', 'GRADE_WHO2010', 'GRADING_ALERTS_WHO2010', 'GRADING_EDITIONS', 'grading_edition',
-           'who_grade']
+           'GRADE_WHO2019', 'GRADE_WHO2010', 'NEC_KI67_DISCORDANT', 'GRADING_ALERTS_WHO2019', 'GRADING_ALERTS_WHO2010',
+           'GRADING_EDITIONS', 'grading_edition', 'who_grade']
 
 # %% ../nbs/10_grading.ipynb #d1ccde93
 differentiation, ki67, mitoses = Field("differentiation"), Field("ki67_pct"), Field("mitoses_per_2mm2")
@@ -60,15 +62,28 @@ GRADE_WHO2019 = _grade_table("grade_who2019", "WHO grade (WHO 2019)", ki67 < 3, 
 GRADE_WHO2010 = _grade_table("grade_who2010", "WHO grade (2010)", ki67 <= 2, (ki67 > 2) & (ki67 <= 20),
                              ("who2010.grade-table",), "NEC")
 
+# %% ../nbs/10_grading.ipynb #56e1016d
+add_statement("grading.nec-ki67-above-20", "A neuroendocrine carcinoma has a Ki-67 above 20 %, often above 70 %, and more than 20 mitoses per 2 mm²; it is high grade by definition.",
+              "S-WHO-UTD", "WHO 2019 GEP-NEN table, NEC row and footnote", "B")
+add_statement("grading.nccn-p53-rb", "Where differentiation is in doubt, NCCN suggests p53, Rb and p16, by immunohistochemistry or molecular testing.",
+              "S-NCCN(NTUH)", "WDG3-1; PDNEC-1, note c", "B")
+
 # %% ../nbs/10_grading.ipynb #10d3b8e1
+NEC_KI67_DISCORDANT = Rule("AL-NEC-KI67-LOW", (differentiation == "poor") & (ki67 <= 20), "NEC_KI67_DISCORDANT",
+                           ("grading.nec-ki67-above-20", "grading.nccn-p53-rb", "who2019.differentiation-first"),
+                           note="the class stays NEC; the discordance goes to pathology review")
+
+GRADING_ALERTS_WHO2019 = DecisionTable("grading_alerts_who2019", "Grading alerts (WHO 2019)", [NEC_KI67_DISCORDANT],
+                                       "collect", output="alerts")
 GRADING_ALERTS_WHO2010 = DecisionTable("grading_alerts_who2010", "Grading alerts (WHO 2010)", [
     Rule("AL10-KI67-GAP", well & (ki67 > 2) & (ki67 < 3), "WHO2010_KI67_BETWEEN_BANDS", ("who2010.integer-gap",),
          note="declared G2; the published bands leave this interval uncovered"),
+    NEC_KI67_DISCORDANT,
 ], "collect", output="alerts")
 
 # %% ../nbs/10_grading.ipynb #ecd932c8
 GRADING_EDITIONS = {
-    "who-2019": dict(nen_class=NEN_CLASS_WHO2019, grade=GRADE_WHO2019, alerts=None),
+    "who-2019": dict(nen_class=NEN_CLASS_WHO2019, grade=GRADE_WHO2019, alerts=GRADING_ALERTS_WHO2019),
     "who-2010": dict(nen_class=NEN_CLASS_WHO2010, grade=GRADE_WHO2010, alerts=GRADING_ALERTS_WHO2010),
 }
 

@@ -6,69 +6,97 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .evidence import add_statement
+from .evidence import add_source, add_statement
 from .logic import Field
 from .tables import DecisionTable, Rule
 
 # %% auto #0
-__all__ = ['setting', 'nen', 'grade', 'syndrome', 'size', 'invasion', 'nodes', 'near_duct', 'ki67', 'location', 'localized_net',
-           'localized_nec', 'low_grade', 'nonfunctioning', 'functioning', 'insulinoma', 'away_from_duct',
-           'LOCALIZED_SEED', 'LOCALIZED_NEC_SEED', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_NCCN',
-           'superficial', 'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN',
-           'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'POLICY_TABLES']
+__all__ = ['setting', 'nen', 'grade', 'syndrome', 'size', 'invasion', 'nodes', 'near_duct', 'ki67', 'location', 'prior',
+           'symptomatic', 'carcinoid', 't', 'localized_net', 'localized_nec', 'low_grade', 'localized_low_grade',
+           'nonfunctioning', 'functioning', 'insulinoma', 'away_from_duct', 'resected', 'in_place', 'platinum_given',
+           'symptom_free', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED', 'LOCALIZED_NEC_SEED',
+           'LOCALIZED_NCCN', 'superficial', 'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN',
+           'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
+           'LOCALIZED_SURGERY_ALERTS', 'POLICY_TABLES']
 
 # %% ../nbs/21_localized.ipynb #7e0f7074
+add_source("S-GENC", "Genç CG et al. Recurrence of pancreatic neuroendocrine tumors and survival predicted by Ki67. Ann Surg Oncol 2018;25:2467", 2018,
+           "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6028862", note="abstract read")
+add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273", 2020,
+           "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")
 add_statement("localized.enets2023-nec-surgery", "For digestive NEC that is still localised, ENETS 2023 holds that an operation may be of benefit, once thorough imaging before surgery has looked for spread.",
               "S-ENETS23-NEC", "abstract", "A")
+add_statement("localized.genc-ki67-recurrence", "After resection of a G1 or G2 non-functioning PanNET, a Ki-67 above 5 %, a size above 4 cm and nodal metastases each predicted recurrence; five-year recurrence-free survival was 90 % with Ki-67 up to 5 % and 55 % with 6-20 %.",
+              "S-GENC", "abstract", "A")
+add_statement("localized.nccn-symptomatic-unwritten", "NCCN's observation criteria name incidentally found tumours; for 1 cm or less observation is the only option written, with no branch for a tumour that causes symptoms.",
+              "S-NCCN(NTUH)", "PanNET-2, note e", "B")
+add_statement("localized.nccn-minen", "For MiNEN, management is controversial; chemotherapy aimed at the non-neuroendocrine component can often be considered.",
+              "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
+add_statement("localized.minen-ne-component", "MiNEN behaves mostly like its neuroendocrine component, which is often high grade; without trial data it is treated like a pure NEC or like an adenocarcinoma of the same site.",
+              "S-FRIZ20", "abstract", "A")
 
 # %% ../nbs/21_localized.ipynb #671df6ee
 setting, nen, grade = Field("disease_setting"), Field("nen_class"), Field("who_grade")
 syndrome, size, invasion = Field("functional_syndrome"), Field("tumor_size_cm"), Field("local_invasion")
 nodes, near_duct, ki67, location = Field("n_category"), Field("near_main_duct"), Field("ki67_pct"), Field("tumor_location")
+prior, symptomatic, carcinoid, t = Field("prior_therapies"), Field("symptomatic"), Field("carcinoid_syndrome"), Field("t_category")
 
 # %% ../nbs/21_localized.ipynb #c8712062
 localized_net = (setting == "localized") & (nen == "NET")
-localized_nec = (setting == "localized") & (nen == "NEC")
+localized_nec = (setting == "localized") & nen.isin("NEC", "MiNEN")
 low_grade = grade.isin("G1", "G2")
-nonfunctioning = syndrome == "none"
+localized_low_grade = (setting == "localized") & low_grade  # G1 and G2 are grades of NETs only
+nonfunctioning = (syndrome == "none") & ~carcinoid.isin(True).otherwise(False)
 functioning = syndrome != "none"
 insulinoma = syndrome == "insulinoma"
 away_from_duct = ~near_duct.isin(True)
+resected = (prior.has("PANCREATECTOMY") | prior.has("ENUCLEATION")).otherwise(False)
+in_place = ~resected
+platinum_given = prior.has("PLATINUM_ETOPOSIDE").otherwise(False)
+symptom_free = ~symptomatic.isin(True).otherwise(False)
+
+# %% ../nbs/21_localized.ipynb #dd2b11b1
+contained = t.isin("T1", "T2") & (nodes == "N0")
+high_risk = (size > 2) | t.isin("T3", "T4") | (nodes == "N1")
+one_to_two = (size > 1) & (size <= 2) & contained
 
 # %% ../nbs/21_localized.ipynb #5e4191bf
-_seed_nf = localized_net & nonfunctioning
+_seed_nf = localized_low_grade & nonfunctioning & in_place
+_SEED_WATCH = ("seed.10", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
 
 LOCALIZED_SEED = DecisionTable("localized_seed", "Localised NET: surveillance or resection (seed 2025)", [
-    Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning, "PANCREATECTOMY", ("seed.11", "seed.12"), strength="recommended",
+    Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning & in_place, "PANCREATECTOMY", ("seed.11", "seed.12"), strength="recommended",
          note="functioning tumours are resected whatever their size"),
-    Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct, "ENUCLEATION", ("seed.13", "nccn.insulinoma-enucleation"),
-         strength="consider", note="the seed names insulinoma only; the main-duct condition is NCCN's"),
-    Rule("SEED-LOC-NF-SURVEIL", _seed_nf & low_grade & (size < 2), "ACTIVE_SURVEILLANCE", ("seed.10",), strength="consider",
-         note="the seed writes 'under 2 cm': a 2.0 cm tumour is not eligible"),
-    Rule("SEED-LOC-NF-RESECT", _seed_nf & low_grade & (size >= 2), "PANCREATECTOMY", ("seed.08", "seed.12"), strength="recommended"),
-    Rule("SEED-LOC-NF-G3-RESECT", _seed_nf & (grade == "G3"), "PANCREATECTOMY", ("seed.28",), strength="consider",
-         note="the seed's grade section: consider resection for NET G3"),
+    Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct & in_place, "ENUCLEATION",
+         ("seed.13", "nccn.insulinoma-enucleation"), strength="consider", note="the seed names insulinoma only; the main-duct condition is NCCN's"),
+    Rule("SEED-LOC-NF-SURVEIL", _seed_nf & (t == "T1") & (nodes == "N0") & symptom_free, "ACTIVE_SURVEILLANCE", _SEED_WATCH,
+         strength="consider", note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0 and no symptoms, as in ENETS 2016 and ASPEN"),
+    Rule("SEED-LOC-NF-RESECT", _seed_nf & (t.isin("T2", "T3", "T4") | (nodes == "N1") | symptomatic.isin(True)), "PANCREATECTOMY",
+         ("seed.08", "seed.12") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
+         note="2 cm or more, invasive, node-positive or symptomatic"),
+    Rule("SEED-LOC-NF-G3-RESECT", localized_net & (grade == "G3") & nonfunctioning & in_place, "PANCREATECTOMY", ("seed.28",),
+         strength="consider", note="the seed's grade section: consider resection for NET G3"),
 ], "collect", output="recommendations",
     description="seed items 8, 10-13 and 28; applies to localised NET")
 
 # %% ../nbs/21_localized.ipynb #44d1e7d3
 LOCALIZED_NEC_SEED = DecisionTable("localized_nec_seed", "Localised NEC (seed 2025)", [
-    Rule("SEED-LOC-NEC-CHEMO", localized_nec, "PLATINUM_ETOPOSIDE", ("seed.29", "seed.24"), strength="recommended"),
+    Rule("SEED-LOC-NEC-CHEMO", localized_nec & ~platinum_given, "PLATINUM_ETOPOSIDE", ("seed.29", "seed.24"), strength="recommended"),
 ], "collect", output="recommendations", description="seed items 24 and 29")
 
 # %% ../nbs/21_localized.ipynb #db0d85ca
-_nccn_nf = localized_net & nonfunctioning & low_grade
-contained = (invasion == "none") & (nodes == "N0")
-high_risk = (size > 2) | (invasion != "none") | (nodes == "N1")
-one_to_two = (size > 1) & (size <= 2) & contained
+_nccn_nf = localized_low_grade & nonfunctioning & in_place
 
 # %% ../nbs/21_localized.ipynb #3b5554e3
 _NF_1TO2 = ("nccn.nf-localized-1to2cm",)
 LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
     Rule("NCCN-LOC-NF-RESECT", _nccn_nf & high_risk, "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
-    Rule("NCCN-LOC-NF-LE1-OBSERVE", _nccn_nf & (size <= 1) & contained, "ACTIVE_SURVEILLANCE",
+    Rule("NCCN-LOC-NF-LE1-OBSERVE", _nccn_nf & (size <= 1) & contained & symptom_free, "ACTIVE_SURVEILLANCE",
          ("nccn.nf-localized-le1cm", "nccn.observation-criteria"), strength="recommended", note="the only option listed"),
-    Rule("NCCN-LOC-NF-1TO2-OBSERVE", _nccn_nf & one_to_two, "ACTIVE_SURVEILLANCE", _NF_1TO2 + ("nccn.observation-criteria",),
+    Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", _nccn_nf & (size <= 1) & contained & symptomatic.isin(True), "PANCREATECTOMY",
+         ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="consider",
+         note="NCCN writes no option for a symptomatic tumour of 1 cm or less; the team decides"),
+    Rule("NCCN-LOC-NF-1TO2-OBSERVE", _nccn_nf & one_to_two & symptom_free, "ACTIVE_SURVEILLANCE", _NF_1TO2 + ("nccn.observation-criteria",),
          strength="option", note="selected cases only"),
     Rule("NCCN-LOC-NF-1TO2-RESECT", _nccn_nf & one_to_two, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
          strength="option"),
@@ -77,7 +105,7 @@ LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET 
 ], "collect", output="recommendations", description="NCCN PanNET-2")
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
-_nccn_f = localized_net & low_grade
+_nccn_f = localized_low_grade & in_place
 superficial = away_from_duct & (invasion == "none")
 deep = near_duct.isin(True) | (invasion != "none")
 glucagonoma_or_vipoma = syndrome.isin("glucagonoma", "vipoma")
@@ -99,7 +127,7 @@ LOCALIZED_FUNCTIONING_NCCN = DecisionTable("localized_functioning_nccn", "Locali
 ], "collect", output="recommendations", description="NCCN PanNET-3 to PanNET-10")
 
 # %% ../nbs/21_localized.ipynb #6adb51f1
-_g3 = localized_net & (grade == "G3")
+_g3 = localized_net & (grade == "G3") & in_place
 _WDG3 = ("nccn.wdg3-resectable", "nccn.wdg3-55-split")
 
 LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3 (NCCN 2025)", [
@@ -111,24 +139,44 @@ LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3
 ], "collect", output="recommendations", description="NCCN WDG3-1 to WDG3-4, resectable disease")
 
 # %% ../nbs/21_localized.ipynb #c32ff298
-LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC (NCCN 2025)", [
-    Rule("NCCN-LOC-NEC-CHEMO", localized_nec, "PLATINUM_ETOPOSIDE", ("nccn.pdnec-treatment",), strength="recommended"),
-    Rule("NCCN-LOC-NEC-RESECT", localized_nec, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.enets2023-nec-surgery"),
+LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNEN (NCCN 2025)", [
+    Rule("NCCN-LOC-NEC-CHEMO", localized_nec & ~platinum_given, "PLATINUM_ETOPOSIDE", ("nccn.pdnec-treatment",), strength="recommended"),
+    Rule("NCCN-LOC-NEC-RESECT", localized_nec & in_place, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.enets2023-nec-surgery"),
          strength="option", note="after full imaging for spread"),
 ], "collect", output="recommendations", description="NCCN PDNEC-1; ENETS 2023 NEC")
 
 # %% ../nbs/21_localized.ipynb #29d6c0b2
-LOCALIZED_ALERTS = DecisionTable("localized_alerts", "Localised disease: alerts", [
-    Rule("ALL-SEED-NCCN-2CM", _nccn_nf & size.between(2, 2) & contained, "SEED_NCCN_2CM_BOUNDARY",
+_watch_band = _nccn_nf & (size <= 2) & contained
+
+LOCALIZED_ALERTS = DecisionTable("localized_alerts", "Localised disease: observation alerts", [
+    Rule("ALL-SEED-NCCN-2CM", _nccn_nf & size.between(2, 2) & contained & symptom_free, "SEED_NCCN_2CM_BOUNDARY",
          ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"),
          note="seed: pancreatectomy only; NCCN: observation, pancreatectomy or enucleation"),
     Rule("ALL-LYMPHADENECTOMY", _nccn_nf & one_to_two, "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),
-    Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nonfunctioning & location.isin("body", "tail") & (size > 1),
+    Rule("ALL-SYMPTOMS-NOT-RECORDED", _watch_band & symptomatic.is_unknown(), "SYMPTOMS_NOT_RECORDED",
+         ("nccn.observation-criteria", "aspen.le2cm")),
+    Rule("ALL-SYMPTOMATIC-SMALL", _nccn_nf & (size <= 1) & contained & symptomatic.isin(True), "SYMPTOMATIC_SMALL_TUMOUR",
+         ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance")),
+], "collect", output="alerts")
+
+LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised disease: Ki-67 of an observed tumour", [
+    Rule("ALL-OBSERVATION-KI67", _nccn_nf & (t == "T1") & (nodes == "N0") & symptom_free & (ki67 > 5), "OBSERVATION_KI67_ABOVE_5",
+         ("localized.genc-ki67-recurrence", "nccn.observation-criteria")),
+], "collect", output="alerts")
+
+LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
+    Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nonfunctioning & in_place & location.isin("body", "tail") & (size > 1),
          "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",), note="at least 14 days before an elective operation when possible"),
+    Rule("ALL-PRIOR-RESECTION", (setting == "localized") & resected, "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected")),
+    Rule("ALL-SEED-NCCN-INSULINOMA", localized_low_grade & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
+         ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep")),
+    Rule("ALL-MINEN", (setting == "localized") & (nen == "MiNEN"), "MINEN_NON_NE_COMPONENT",
+         ("localized.nccn-minen", "localized.minen-ne-component")),
 ], "collect", output="alerts")
 
 # %% ../nbs/21_localized.ipynb #a72da3d6
+_ALERTS = [LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS]
 POLICY_TABLES = {
-    "seed-2025": [LOCALIZED_SEED, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS],
-    "nccn-2025": [LOCALIZED_NCCN, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN, LOCALIZED_ALERTS],
+    "seed-2025": [LOCALIZED_SEED, LOCALIZED_NEC_SEED, *_ALERTS],
+    "nccn-2025": [LOCALIZED_NCCN, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN, *_ALERTS],
 }

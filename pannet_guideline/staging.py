@@ -12,7 +12,7 @@ from .tables import DecisionTable, Rule
 # %% auto #0
 __all__ = ['size', 'invasion', 'limited', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES', 'sites', 'M_FROM_SITES', 'CATEGORY_CONFLICTS',
            'nen', 't', 'n', 'm', 'm1', 'net', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'STAGING_ALERTS_AJCC8',
-           'resectable', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category',
+           'resectable', 'confined', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category',
            'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
@@ -98,10 +98,14 @@ STAGING_ALERTS_AJCC8 = DecisionTable("staging_alerts_ajcc8", "Staging alerts (AJ
 
 # %% ../nbs/11_staging.ipynb #d9ee2117
 resectable = Field("resectable")
+confined = t.isin("T1", "T2", "T3")
+
 SETTING = DecisionTable("disease_setting", "Disease setting", [
     Rule("SET-METASTATIC", m1, "metastatic", ("nccn.setting", "ajcc8.m-category")),
     Rule("SET-LOCALLY-ADVANCED", (m == "M0") & resectable.isin("no", "borderline"), "locally_advanced", ("nccn.setting",)),
     Rule("SET-LOCALIZED", (m == "M0") & (resectable == "yes"), "localized", ("nccn.setting",)),
+    Rule("SET-LOCALIZED-PRESUMED", (m == "M0") & resectable.is_unknown() & confined, "localized", ("nccn.setting", "ajcc8.t-category"),
+         note="below T4 no large vessel is involved: resectability presumed, with the alert RESECTABILITY_PRESUMED"),
 ], "unique", output="disease_setting")
 
 # %% ../nbs/11_staging.ipynb #43b4888d

@@ -53,7 +53,9 @@ def test_resected_tumour_gets_no_surgery_or_surveillance(policy, prior, extra):
 def test_resected_nec_after_platinum_is_not_offered_platinum_again(policy):
     a = assess(localized(differentiation="poor", ki67_pct=60, mitoses_per_2mm2=30,
                          prior_therapies="PANCREATECTOMY;PLATINUM_ETOPOSIDE"), policy=policy)
-    assert not recs(a) & (SURGERY_OR_WATCH | {"PLATINUM_ETOPOSIDE"}), a.recommendations
+    from_localized = a.trace().query("table.str.startswith('localized')")
+    assert not set(from_localized["outcome"]) & (SURGERY_OR_WATCH | {"PLATINUM_ETOPOSIDE"}), from_localized
+    assert "PRIOR_RESECTION" in alerts(a)
 
 
 # --- 5. symptoms exclude observation (clinical_facts 13.6) ----------------------------------------------------------
@@ -153,11 +155,6 @@ def test_poor_differentiation_with_low_ki67_is_a_discordance(policy):
     # clinical_facts 1.1 R-GR-02: NEC has Ki-67 above 20 % ("often >70 %")
     low, high = (assess(localized(differentiation="poor", ki67_pct=k, mitoses_per_2mm2=None), policy=policy) for k in (20, 20.1))
     assert "NEC_KI67_DISCORDANT" in alerts(low) and "NEC_KI67_DISCORDANT" not in alerts(high)
-
-
-def test_recorded_m1_stays_inside_the_output_vocabulary():
-    a = assess(localized(metastatic_sites=None, m_category="M1"))
-    assert a.m_category in {"M0", "M1a", "M1b", "M1c", "MX"} and a.stage_ajcc8 == "IV"
 
 
 # --- the fidelity vignettes of these chapters, through assess and assess_frame ------------------------------------
