@@ -28,8 +28,6 @@ add_statement("functional.enets2023-rare-syndromes", "ENETS 2023 covers, besides
               "S-ENETS23-F", "abstract, scope", "A")
 add_statement("functional.nccn-somatostatinoma", "For somatostatinoma NCCN gives the tests (fasting somatostatin) and resection when over 2 cm or malignant-looking, but no medical control of the syndrome.",
               "S-NCCN(NTUH)", "NE-E, NE-F", "B")
-add_statement("functional.nccn-debulking-eases-syndrome", "Reducing the bulk of a secretory tumour usually eases its hormone symptoms too.",
-              "S-NCCN(NTUH)", "NE-L", "B")
 
 # %% ../nbs/23_functional.ipynb #32691efa
 _FUNC = ("nccn.nonfunctioning-definition",)

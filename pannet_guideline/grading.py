@@ -72,7 +72,7 @@ add_source("S-BASTURK", "Basturk O et al. The high-grade (WHO G3) pancreatic neu
            "cohort", pmid="25723112", url="https://medluna.com/article/25723112", note="abstract read")
 add_source("S-KIM", "Kim H et al. Cancer Res Treat 2020;52:263 (re-grading of resected PanNENs under WHO 2017)", 2020,
            "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6962471", note="abstract read")
-add_statement("grading.who2010-g3-mixed", "WHO 2010 defined pancreatic G3 carcinoma by proliferation alone; on review, well-differentiated tumours make up about half of those with Ki-67 above 20 %, with overlapping Ki-67 ranges.",
+add_statement("grading.who2010-g3-mixed", "WHO 2010 defined pancreatic G3 carcinoma by proliferation alone; well-differentiated tumours with a G3 Ki-67 exist, and their Ki-67 range overlaps that of poorly differentiated carcinomas.",
               "S-BASTURK", "abstract", "A")
 add_statement("grading.who2017-regrading", "Re-grading 82 resected PanNENs under WHO 2017 found 8 well-differentiated NET G3 and 7 poorly differentiated NEC among the tumours with Ki-67 above 20 %.",
               "S-KIM", "abstract", "A")
