@@ -6,31 +6,43 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
-from .evidence import add_statement
+from .evidence import add_source, add_statement
 from .logic import Expr, Field
 from .tables import Decision, DecisionTable, Rule
 
 # %% auto #0
 __all__ = ['setting', 'nen', 'grade', 'ki67', 'sstr', 'progression', 'burden', 'symptomatic', 'syndrome', 'sites', 'prior',
-           'advanced_disease', 'net_g1_g2', 'sstr_positive', 'progressive', 'is_symptomatic', 'functioning',
-           'response_needed', 'sstr_negative_insulinoma', 'SSA_CONTINUE', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA',
-           'PRRT_SEED', 'PRRT_NCCN', 'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'net_g3', 'g3_favourable',
-           'g3_unfavourable', 'NET_G3', 'NEC_MINEN', 'lower_risk_net', 'liver_metastases', 'LOCAL', 'ALERTS_SEED',
-           'ALERTS_BOTH', 'POLICY_TABLES', 'POLICY_ALERTS', 'RANK', 'failed', 'policy_tables', 'ranked',
-           'decide_advanced', 'recommend_advanced']
+           'resectable', 'advanced_disease', 'net_g1_g2', 'sstr_positive', 'progressive', 'is_symptomatic',
+           'functioning', 'insulinoma', 'response_needed', 'burden_only', 'sstr_negative_insulinoma', 'clarinet_ki67',
+           'SSA_CONTINUE', 'SSA_INSULINOMA', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN',
+           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'net_g3', 'g3_favourable', 'g3_unfavourable', 'NET_G3',
+           'platinum_given', 'nec_pathway', 'NEC_MINEN', 'lower_risk_net', 'liver_metastases',
+           'cytoreduction_candidate', 'oligometastatic_resectable', 'LOCAL', 'ALERTS_SEED', 'ALERTS_BOTH',
+           'POLICY_TABLES', 'POLICY_ALERTS', 'RANK', 'failed', 'policy_tables', 'ranked', 'decide_advanced',
+           'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #486ce7d4
+add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
+           2020, "trial", url="https://bmjopen.bmj.com/content/10/7/e034393.full.txt", note="abstract read")
+add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review, J Clin Med 2020;9:273",
+           2020, "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")
 add_statement("advanced.nec-second-line", "For digestive NEC that progresses after platinum, irinotecan with a fluoropyrimidine has the best second-line evidence.",
               "S-ENETS23-NEC", "abstract", "A")
+add_statement("advanced.nec-regimens-unordered", "For unresectable or metastatic extrapulmonary NEC or MiNEN, NCCN lists platinum with etoposide or irinotecan, FOLFIRI, FOLFIRINOX, FOLFOX and temozolomide with or without capecitabine, and assigns no line order; after progression, further chemotherapy, immunotherapy or targeted therapy.",
+              "S-NCCN(NTUH)", "PDNEC-1; NE-H 5 of 9", "B")
+add_statement("advanced.nec-no-standard-second-line", "There is no standard second-line treatment for NEC after first-line platinum; SENECA randomises FOLFIRI or capecitabine-temozolomide after that failure.",
+              "S-SENECA", "abstract", "A")
 add_statement("advanced.minen-non-ne-component",
               "Mixed neuroendocrine-non-neuroendocrine neoplasms are often treated with chemotherapy aimed at their non-neuroendocrine component.",
               "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
+add_statement("advanced.minen-ne-component", "In MiNEN the neuroendocrine component, often high grade, mostly drives the course; with no trial data, MiNEN is treated like a pure NEC or like an adenocarcinoma of the same site.",
+              "S-FRIZ20", "abstract", "A")
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
 setting, nen, grade = Field("disease_setting"), Field("nen_class"), Field("who_grade")
 ki67, sstr, progression = Field("ki67_pct"), Field("sstr_status"), Field("progression")
 burden, symptomatic, syndrome = Field("tumor_burden"), Field("symptomatic"), Field("functional_syndrome")
-sites, prior = Field("metastatic_sites"), Field("prior_therapies")
+sites, prior, resectable = Field("metastatic_sites"), Field("prior_therapies"), Field("resectable")
 
 # %% ../nbs/22_advanced.ipynb #b841fcd8
 advanced_disease = setting.isin("locally_advanced", "metastatic")
@@ -39,8 +51,11 @@ sstr_positive = sstr == "positive"
 progressive = progression == "progressive"
 is_symptomatic = symptomatic == True
 functioning = ~(syndrome == "none")
+insulinoma = syndrome == "insulinoma"
 response_needed = is_symptomatic | (burden == "high") | progressive
-sstr_negative_insulinoma = (syndrome == "insulinoma") & ~sstr_positive
+burden_only = (burden == "high") & ~is_symptomatic & (progression == "stable")
+sstr_negative_insulinoma = insulinoma & ~sstr_positive
+clarinet_ki67 = ki67 < 10  # CLARINET enrolled Ki-67 below 10 % (clarinet.ki67-lt10)
 
 def failed(code:str) -> Expr:
     "A line that has failed: `code` is in `prior_therapies` and the disease is progressing."
@@ -48,29 +63,37 @@ def failed(code:str) -> Expr:
 
 # %% ../nbs/22_advanced.ipynb #ff2f20b1
 SSA_CONTINUE = Rule("ADV-SSA-CONTINUE-FUNCTIONING",
-    advanced_disease & (nen == "NET") & failed("SSA") & functioning & (~(syndrome == "insulinoma") | sstr_positive), "SSA",
-    ("nccn.ssa-stop-nonfunctioning-progression", "nccn.insulinoma-ssa-sstr-negative"), strength="recommended",
-    note="continued for hormone control after progression; not for an insulinoma unless SSTR-positive")
+    advanced_disease & (nen == "NET") & failed("SSA") & functioning & ~insulinoma, "SSA",
+    ("nccn.ssa-stop-nonfunctioning-progression",), strength="recommended",
+    note="continued for hormone control after progression; an insulinoma has its own cautious rule")
+
+SSA_INSULINOMA = Rule("ADV-SSA-INSULINOMA", advanced_disease & (nen == "NET") & insulinoma & sstr_positive, "SSA",
+    ("nccn.insulinoma-ssa-sstr-negative", "nccn.insulinoma-symptom-control"), strength="consider",
+    note="for glucose control, only with positive SSTR imaging and cautiously (alert INSULINOMA_SSA_CAUTION)")
 
 # %% ../nbs/22_advanced.ipynb #8c28dc1c
 SSA_SEED = DecisionTable("advanced_ssa_seed", "Somatostatin analogue (seed 2025)", [
-    Rule("ADV-SSA-SEED", advanced_disease & net_g1_g2 & ~failed("SSA") & ~sstr_negative_insulinoma, "SSA",
+    Rule("ADV-SSA-SEED", advanced_disease & net_g1_g2 & ~failed("SSA") & ~insulinoma, "SSA",
          ("seed.15", "seed.26", "seed.27", "nccn.ssa-stop-nonfunctioning-progression", "nccn.insulinoma-ssa-sstr-negative"),
          strength="recommended",
          note="the seed sets no Ki-67 limit and no SSTR requirement; a failed analogue is not offered again, and an "
-              "SSTR-negative insulinoma never gets one (hypoglycaemia), whatever the policy"),
-    SSA_CONTINUE,
+              "insulinoma gets only the cautious rule (hypoglycaemia), whatever the policy"),
+    SSA_CONTINUE, SSA_INSULINOMA,
 ], "collect", output="recommendations")
 
 # %% ../nbs/22_advanced.ipynb #4adbc255
+_NCCN_SSA = advanced_disease & net_g1_g2 & sstr_positive & ~insulinoma
 SSA_NCCN = DecisionTable("advanced_ssa_nccn", "Somatostatin analogue or observation (NCCN 2025)", [
-    Rule("ADV-SSA-CLARINET", advanced_disease & net_g1_g2 & sstr_positive & (ki67 < 10) & ~failed("SSA"), "SSA",
+    Rule("ADV-SSA-CLARINET", _NCCN_SSA & clarinet_ki67 & ~failed("SSA"), "SSA",
          ("nccn.ssa-sstr-positive", "clarinet.ki67-lt10", "clarinet.pfs", "nccn.ssa-stop-nonfunctioning-progression"),
-         strength="recommended", note="Ki-67 strictly below 10 %, as enrolled in CLARINET"),
-    Rule("ADV-SSA-NCCN-BURDEN", advanced_disease & net_g1_g2 & sstr_positive & (is_symptomatic | (burden == "high")) & ~failed("SSA"),
+         strength="recommended", note="Ki-67 strictly below 10 %, as enrolled in CLARINET; not for insulinoma"),
+    Rule("ADV-SSA-NCCN-BURDEN", _NCCN_SSA & (is_symptomatic | (burden == "high")) & ~failed("SSA"),
          "SSA", ("nccn.adv-symptomatic-or-burden", "nccn.ssa-sstr-positive"), strength="recommended",
          note="symptoms or a significant burden: an analogue if not already on one, with no Ki-67 limit"),
-    SSA_CONTINUE,
+    Rule("ADV-SSA-NCCN-CONSIDER", _NCCN_SSA & (progression == "stable") & (burden == "low") & ~is_symptomatic, "SSA",
+         ("nccn.adv-asymptomatic-low-burden", "nccn.ssa-sstr-positive"), strength="consider",
+         note="asymptomatic, low burden, stable: consider an analogue, with no Ki-67 limit"),
+    SSA_CONTINUE, SSA_INSULINOMA,
     Rule("ADV-OBSERVE", advanced_disease & net_g1_g2 & (progression == "stable") & (burden == "low") & ~is_symptomatic,
          "OBSERVATION", ("nccn.adv-asymptomatic-low-burden",), strength="option",
          note="observation with markers and imaging every 12 weeks to 12 months"),
@@ -109,8 +132,11 @@ TARGETED = DecisionTable("advanced_targeted", "Targeted drugs for progressive NE
 # %% ../nbs/22_advanced.ipynb #a37f7e20
 _CHEMO = ("seed.25", "seed.23")
 CHEMOTHERAPY = DecisionTable("advanced_chemotherapy", "Chemotherapy when a response is needed (NET G1/G2)", [
-    Rule("ADV-CAPTEM", advanced_disease & net_g1_g2 & response_needed & ~failed("CAPTEM"), "CAPTEM",
+    Rule("ADV-CAPTEM", advanced_disease & net_g1_g2 & (is_symptomatic | progressive) & ~failed("CAPTEM"), "CAPTEM",
          ("nccn.captem-response", "e2211.captem") + _CHEMO, strength="recommended"),
+    Rule("ADV-CAPTEM-BURDEN", advanced_disease & net_g1_g2 & burden_only, "CAPTEM",
+         ("nccn.adv-symptomatic-or-burden", "nccn.captem-response") + _CHEMO, strength="consider",
+         note="a high burden is the only trigger: other first-line therapy only in selected cases (NCCN note gg)"),
     Rule("ADV-STREPTOZOCIN", advanced_disease & net_g1_g2 & response_needed & ~failed("STREPTOZOCIN_5FU"), "STREPTOZOCIN_5FU",
          ("enets2016.stz",) + _CHEMO, strength="option", note="ENETS 2016 (historical); NCCN prefers capecitabine-temozolomide"),
 ], "collect", output="recommendations")
@@ -146,36 +172,51 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
 ], "collect", output="recommendations")
 
 # %% ../nbs/22_advanced.ipynb #a93329c5
+platinum_given = prior.has("PLATINUM_ETOPOSIDE").otherwise(False)  # an unrecorded history counts as untreated
+nec_pathway = (nen == "NEC") | (advanced_disease & (nen == "MiNEN"))
+_SECOND = ("advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")
+
 NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
-    Rule("ADV-NEC-PLATINUM", (nen == "NEC") & ~failed("PLATINUM_ETOPOSIDE").otherwise(False), "PLATINUM_ETOPOSIDE",
+    Rule("ADV-NEC-PLATINUM", (nen == "NEC") & ~platinum_given, "PLATINUM_ETOPOSIDE",
          ("enets2023.nec-carboplatin-etoposide", "nccn.pdnec-treatment", "seed.24", "seed.29"), strength="recommended",
-         note="every NEC, in every setting (with surgery or radiotherapy where localized); first line unless a failure is recorded"),
-    Rule("ADV-NEC-PLATINUM-FAILED", (nen == "NEC") & failed("PLATINUM_ETOPOSIDE"), "PLATINUM_ETOPOSIDE",
-         ("nccn.pdnec-treatment", "advanced.nec-second-line"), strength="consider",
-         note="platinum has failed: kept only as something to weigh against the second line (alert NEC_SECOND_LINE)"),
-    Rule("ADV-MINEN-MDT", advanced_disease & (nen == "MiNEN"), "MDT_REVIEW", ("advanced.minen-non-ne-component", "nccn.mdt"),
-         strength="recommended"),
+         note="every NEC, in every setting (with surgery, as adjuvant, or with radiotherapy where localized); not once a course is recorded"),
+    Rule("ADV-MINEN-PLATINUM", advanced_disease & (nen == "MiNEN") & ~platinum_given, "PLATINUM_ETOPOSIDE",
+         ("advanced.nec-regimens-unordered", "advanced.minen-ne-component", "advanced.minen-non-ne-component"), strength="consider",
+         note="the NEC pathway; which component to aim at is the team's choice (alert MINEN_COMPONENT_CHOICE)"),
+    Rule("ADV-NEC-2L-IRINOTECAN", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "IRINOTECAN_FLUOROPYRIMIDINE",
+         ("advanced.nec-second-line",) + _SECOND, strength="option", note="FOLFIRI type; the best second-line evidence (ENETS 2023)"),
+    Rule("ADV-NEC-2L-OXALIPLATIN", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "OXALIPLATIN_FLUOROPYRIMIDINE", _SECOND,
+         strength="option", note="FOLFOX or CAPOX type"),
+    Rule("ADV-NEC-2L-TRIAL", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "CLINICAL_TRIAL", _SECOND, strength="option"),
+    Rule("ADV-MINEN-MDT", advanced_disease & (nen == "MiNEN"), "MDT_REVIEW",
+         ("advanced.minen-non-ne-component", "advanced.minen-ne-component", "nccn.mdt"), strength="recommended"),
 ], "collect", output="recommendations")
 
 # %% ../nbs/22_advanced.ipynb #faed0e4b
 lower_risk_net = net_g1_g2 | g3_favourable
 liver_metastases = sites.isin("liver", "liver_and_extrahepatic")
+cytoreduction_candidate = (setting == "metastatic") & lower_risk_net & (sites == "liver") & resectable.isin("yes", "borderline")
+oligometastatic_resectable = (setting == "metastatic") & net_g1_g2 & sites.isin("extrahepatic", "liver_and_extrahepatic") & (resectable == "yes")
+_RESECT = ("nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden")
 
-LOCAL = DecisionTable("advanced_local", "Liver-directed therapy, cytoreduction and team review", [
+LOCAL = DecisionTable("advanced_local", "Liver-directed therapy, cytoreduction, surgery and team review", [
     Rule("ADV-LIVER-DIRECTED", advanced_disease & lower_risk_net & liver_metastases, "LIVER_DIRECTED",
          ("nccn.liver-directed", "pdq.liver-metastases", "seed.20", "seed.21"), strength="option",
          note="higher infection risk after biliary instrumentation or pancreatoduodenectomy"),
-    Rule("ADV-CYTOREDUCTION", (setting == "metastatic") & lower_risk_net & (sites == "liver") & Field("resectable").isin("yes", "borderline"),
-         "CYTOREDUCTIVE_SURGERY",
+    Rule("ADV-CYTOREDUCTION", cytoreduction_candidate, "CYTOREDUCTIVE_SURGERY",
          ("seed.37", "seed.19", "nccn.cytoreduction-90pct", "pdq.liver-metastases"), strength="consider",
          note="liver-only metastases judged resectable or borderline; seed pitfall 5"),
+    Rule("ADV-RESECT-BORDERLINE", (setting == "locally_advanced") & net_g1_g2 & (resectable == "borderline"), "PANCREATECTOMY",
+         _RESECT + ("seed.19",), strength="consider", note="resection if it proves possible; the team weighs it"),
+    Rule("ADV-RESECT-OLIGOMETASTATIC", oligometastatic_resectable, "CYTOREDUCTIVE_SURGERY", _RESECT, strength="consider",
+         note="resection of the primary and of metastases judged resectable (alert OLIGOMETASTATIC_RESECTION_SELECTED)"),
     Rule("ADV-MDT", advanced_disease, "MDT_REVIEW", ("nccn.mdt", "seed.01"), strength="recommended"),
 ], "collect", output="recommendations")
 
 # %% ../nbs/22_advanced.ipynb #054c8008
-_SEED_SSA = advanced_disease & net_g1_g2 & ~failed("SSA")
+_SEED_SSA = advanced_disease & net_g1_g2 & ~failed("SSA") & ~insulinoma
 ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sources (advanced disease)", [
-    Rule("ALA-SSA-KI67", _SEED_SSA & (ki67 >= 10), "SEED_SSA_KI67_ABOVE_CLARINET", ("seed.15", "clarinet.ki67-lt10")),
+    Rule("ALA-SSA-KI67", _SEED_SSA & ~clarinet_ki67, "SEED_SSA_KI67_ABOVE_CLARINET", ("seed.15", "clarinet.ki67-lt10")),
     Rule("ALA-SSA-SSTR-NEGATIVE", _SEED_SSA & (sstr == "negative"), "SEED_SSA_SSTR_NEGATIVE",
          ("seed.15", "nccn.ssa-sstr-positive", "nccn.insulinoma-ssa-sstr-negative")),
     Rule("ALA-PRRT-FIRST-LINE", advanced_disease & (grade == "G2") & sstr_positive & ~failed("PRRT") & ~failed("SSA")
@@ -185,8 +226,14 @@ ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sour
 
 # %% ../nbs/22_advanced.ipynb #c5cece3f
 ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts (both policies)", [
-    Rule("ALA-NEC-SECOND-LINE", (nen == "NEC") & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
-         ("advanced.nec-second-line", "nccn.pdnec-treatment")),
+    Rule("ALA-NEC-SECOND-LINE", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
+         ("advanced.nec-second-line", "advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")),
+    Rule("ALA-MINEN-COMPONENT", advanced_disease & (nen == "MiNEN"), "MINEN_COMPONENT_CHOICE",
+         ("advanced.minen-non-ne-component", "advanced.minen-ne-component")),
+    Rule("ALA-INSULINOMA-SSA", advanced_disease & (nen == "NET") & insulinoma & sstr_positive, "INSULINOMA_SSA_CAUTION",
+         ("nccn.insulinoma-ssa-sstr-negative",)),
+    Rule("ALA-OLIGOMETASTATIC", oligometastatic_resectable, "OLIGOMETASTATIC_RESECTION_SELECTED", ("nccn.adv-asymptomatic-low-burden",),
+         note="the record does not give the sites or their number; ENETS 2023 advice not read"),
 ], "collect", output="alerts")
 
 # %% ../nbs/22_advanced.ipynb #b0bf766f
@@ -194,11 +241,12 @@ POLICY_TABLES = {
     "seed-2025": [SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL],
     "nccn-2025": [SSA_NCCN, PRRT_NCCN, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL],
 }
-POLICY_ALERTS = {"seed-2025": [ALERTS_SEED, ALERTS_BOTH], "nccn-2025": [ALERTS_BOTH]}
+POLICY_ALERTS = {"seed-2025": [ALERTS_SEED, ALERTS_BOTH], "nccn-2025": [ALERTS_SEED, ALERTS_BOTH]}
 
 RANK = {code: i for i, code in enumerate((
-    "CLINICAL_TRIAL", "PLATINUM_ETOPOSIDE", "SSA", "PRRT", "EVEROLIMUS", "SUNITINIB", "CABOZANTINIB", "CAPTEM",
-    "STREPTOZOCIN_5FU", "LIVER_DIRECTED", "CYTOREDUCTIVE_SURGERY", "OBSERVATION", "MDT_REVIEW"))}
+    "CLINICAL_TRIAL", "PLATINUM_ETOPOSIDE", "IRINOTECAN_FLUOROPYRIMIDINE", "OXALIPLATIN_FLUOROPYRIMIDINE", "SSA", "PRRT",
+    "EVEROLIMUS", "SUNITINIB", "CABOZANTINIB", "CAPTEM", "STREPTOZOCIN_5FU", "LIVER_DIRECTED", "PANCREATECTOMY",
+    "CYTOREDUCTIVE_SURGERY", "OBSERVATION", "MDT_REVIEW"))}
 
 # %% ../nbs/22_advanced.ipynb #bc8b8a5f
 def policy_tables(policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`

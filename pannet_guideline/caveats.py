@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
-from .advanced import lower_risk_net
+from .advanced import cytoreduction_candidate, oligometastatic_resectable
 from .evidence import add_statement
 from .hereditary import red_flags
 from .logic import Field
@@ -72,8 +72,9 @@ PITFALL_ALERTS = DecisionTable("pitfall_alerts", "The seed's pitfalls 2, 3 and 5
     Rule("CAV-PITFALL-PERIOP", functioning & (resectable == "yes"), "PITFALL_PERIOPERATIVE_PREPARATION",
          ("caveats.seed-pitfall-periop", "nccn.functioning-surgery", "nccn.carcinoid-crisis-octreotide"),
          note="preparation depends on the syndrome"),
-    Rule("CAV-PITFALL-CYTOREDUCTION", lower_risk_net & liver_metastases & operable, "PITFALL_CONSIDER_CYTOREDUCTION",
-         ("seed.37", "pdq.liver-metastases", "nccn.cytoreduction-90pct")),
+    Rule("CAV-PITFALL-CYTOREDUCTION", cytoreduction_candidate | oligometastatic_resectable, "PITFALL_CONSIDER_CYTOREDUCTION",
+         ("seed.37", "pdq.liver-metastases", "nccn.cytoreduction-90pct", "nccn.adv-asymptomatic-low-burden"),
+         note="exactly where the advanced chapter offers cytoreductive surgery"),
 ], "collect", output="alerts")
 
 HEREDITARY_PITFALL_ALERTS = DecisionTable("hereditary_pitfall_alerts", "The seed's pitfall 4", [

@@ -20,9 +20,9 @@ from .tables import Decision, DecisionTable, Rule
 # %% auto #0
 __all__ = ['setting', 'nen', 'grade', 'ki67', 'prior', 'localized_disease', 'advanced_disease', 'resected', 'observed',
            'net_g1_g2', 'net_g3', 'nec_or_minen', 'CONSISTENT_GRADE', 'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES',
-           'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_NCCN', 'POLICY_TABLES',
-           'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'Span', 'weeks', 'months', 'years', 'add_months', 'Phase',
-           'schedule_frame', 'schedule_for', 'visit_plan']
+           'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH', 'FOLLOWUP_ALERTS_NCCN',
+           'POLICY_TABLES', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'Span', 'weeks', 'months', 'years', 'add_months',
+           'Phase', 'schedule_frame', 'schedule_for', 'visit_plan']
 
 # %% ../nbs/25_followup.ipynb #b772bbef
 add_statement("followup.nccn-wdg3-items", "NET G3 surveillance visits hold history and examination, multiphasic contrast CT or MRI of abdomen and pelvis, and chest CT as clinically indicated; in advanced disease also markers and PET as clinically indicated (SSTR-PET or FDG-PET for favourable biology, FDG-PET for unfavourable).",
@@ -244,12 +244,17 @@ FOLLOWUP_SEED = DecisionTable("followup_seed", "Follow-up schedule (seed 2025)",
 # %% ../nbs/25_followup.ipynb #c06d12ee
 _SEED_TREATED = advanced_disease | (localized_disease & (nen == "NEC") & ~resected)
 
-FOLLOWUP_ALERTS_SEED = DecisionTable("followup_alerts_seed", "Follow-up: seed advice against the sources", [
+FOLLOWUP_ALERTS_SEED = DecisionTable("followup_alerts_seed", "Follow-up: the seed's markers (seed 2025)", [
+    Rule("FU-ALERT-CGA-SEED", _SEED_TREATED, "CGA_MONITORING_NOT_ADVISED", ("seed.35", "ajcc9.no-cga")),
+], "collect", output="alerts")
+
+FOLLOWUP_ALERTS_BOTH = DecisionTable("followup_alerts", "Follow-up: the seed against the sources, and no adjuvant therapy (both policies)", [
     Rule("FU-ALERT-SEED-AFTER-SURGERY", localized_disease & resected & (nen == "NET"), "SEED_FOLLOWUP_VS_SOURCES",
          ("seed.34", "nccn.followup-resected", "nccn.followup-wdg3", "esmo2020.followup", "commnets.followup")),
     Rule("FU-ALERT-SEED-HIGH-GRADE", advanced_disease & grade.isin("G3", "NEC", "MiNEN"), "SEED_TREATMENT_FOLLOWUP_VS_NCCN",
          ("seed.33", "seed.35", "nccn.followup-wdg3", "nccn.followup-pdnec", "followup.nccn-wdg3-items", "followup.nccn-pdnec-items")),
-    Rule("FU-ALERT-CGA-SEED", _SEED_TREATED, "CGA_MONITORING_NOT_ADVISED", ("seed.35", "ajcc9.no-cga")),
+    Rule("FU-ALERT-NO-ADJUVANT", localized_disease & resected & (nen == "NET"), "NO_ADJUVANT_AFTER_RESECTION",
+         ("nccn.no-adjuvant", "nccn.followup-resected"), note="follow-up, not adjuvant therapy, after resection of a NET"),
 ], "collect", output="alerts")
 
 # %% ../nbs/25_followup.ipynb #d65199c9
@@ -263,8 +268,8 @@ FOLLOWUP_ALERTS_NCCN = DecisionTable("followup_alerts_nccn", "Follow-up: caveats
 
 # %% ../nbs/25_followup.ipynb #0df79de5
 POLICY_TABLES = {
-    "seed-2025": [FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED],
-    "nccn-2025": [FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN],
+    "seed-2025": [FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH],
+    "nccn-2025": [FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH],
 }
 SCHEDULE_TABLES = {"seed-2025": FOLLOWUP_SEED, "nccn-2025": FOLLOWUP_NCCN}
 

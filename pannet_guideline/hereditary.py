@@ -44,8 +44,8 @@ HEREDITARY = DecisionTable("hereditary", "Genetic counselling and germline testi
          note="required by NCCN; MEN1 testing at any age (eviQ)"),
     Rule("HER-KNOWN-SYNDROME", known_syndrome, _GC, ("hereditary.eviq-cascade", "eviq.men1-criteria"), strength="recommended",
          note="counselling and cascade testing of first-degree relatives"),
-    Rule("HER-AGE-UNDER-40", under_40, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="consider",
-         note="a single NET before age 40"),
+    Rule("HER-AGE-UNDER-40", under_40, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="recommended",
+         note="a single NET before age 40: eviQ offers MEN1 testing"),
     Rule("HER-MULTIFOCAL", several_primaries, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="consider",
          note="more than one primary, at any age"),
 ], "collect", output="recommendations", description="NCCN PanNET-3; eviQ MEN1 criteria; Geurts 2020")

@@ -65,7 +65,7 @@ def test_age_boundary_is_strictly_under_40(age, fires):
     d = hereditary.HEREDITARY.decide(rec)
     assert ("HER-AGE-UNDER-40" in d.fired) is fires
     assert d.fired == (("HER-AGE-UNDER-40",) if fires else ())
-    assert (hereditary.HEREDITARY.rule("HER-AGE-UNDER-40").strength == "consider")
+    assert (hereditary.HEREDITARY.rule("HER-AGE-UNDER-40").strength == "recommended")  # eviQ: offer testing
     assert ("SEED_HEREDITARY_INCOMPLETE" in hereditary.HEREDITARY_ALERTS.decide(rec).outcome) is fires
 
 
@@ -163,12 +163,12 @@ def test_pitfall_perioperative_preparation(fields, fires):
 
 @pytest.mark.parametrize("grade,ki67,sites,resectable,fires", [
     ("G2", None, "liver", "yes", True),
-    ("G1", None, "liver_and_extrahepatic", "borderline", True),
+    ("G1", None, "liver_and_extrahepatic", "borderline", False),  # follows the cytoreduction rules
     ("G3", 54.9, "liver", "yes", True),
     ("G3", 55.0, "liver", "yes", False),
     ("NEC", None, "liver", "yes", False),
     ("G2", None, "liver", "no", False),
-    ("G2", None, "extrahepatic", "yes", False),
+    ("G2", None, "extrahepatic", "yes", True),  # resection of resectable metastases is offered
 ])
 def test_pitfall_consider_cytoreduction(grade, ki67, sites, resectable, fires):
     nen = "NEC" if grade == "NEC" else "NET"
