@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 
 from pannet_guideline.evidence import STATEMENTS
 from pannet_guideline.followup import (CONSISTENT_GRADE, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_NCCN, FOLLOWUP_SEED,
-                                       POLICY_TABLES, SCHEDULE_TABLES, SCHEDULES, observed, resected, schedule_for, visit_plan)
+                                       SCHEDULE_TABLES, SCHEDULES, TABLES, observed, policy_tables, resected, schedule_for, visit_plan)
 from pannet_guideline.schema import FIELD_BITS, FIELDS
 from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
 
 REF = dt.date(2026, 1, 15)
-ALL_TABLES = list(dict.fromkeys(t for ts in POLICY_TABLES.values() for t in ts))
+ALL_TABLES = list(TABLES)
 UNIQUE_TABLES = [FOLLOWUP_NCCN, FOLLOWUP_SEED]
 
 
@@ -320,10 +320,9 @@ def test_every_phase_cites_a_registered_statement_and_outcomes_are_schedules():
 
 
 def test_policy_tables():
-    assert sorted(POLICY_TABLES) == ["nccn-2025", "seed-2025"]
-    assert POLICY_TABLES["seed-2025"] == [FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH]
-    assert POLICY_TABLES["nccn-2025"] == [FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH]
-    assert all(SCHEDULE_TABLES[p] in POLICY_TABLES[p] for p in POLICY_TABLES)
+    assert policy_tables("seed-2025") == [FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH]
+    assert set(policy_tables("nccn-2025")) == {FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH}
+    assert all(SCHEDULE_TABLES[p] in policy_tables(p) for p in SCHEDULE_TABLES)
     assert {r.then for r in FOLLOWUP_SEED.rules} == {"SEED_ACTIVE_TREATMENT", "SEED_AFTER_SURGERY"}
     assert all(r.then.startswith("NCCN_") for r in FOLLOWUP_NCCN.rules)
 
