@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 import pannet_guideline.sources  # registers the statements cited below
-from .concepts import (advanced_disease, grade, ki67, localized_disease, minen, nec, nec_or_minen, net, net_g1_g2, net_g3,
+from .advanced import favourable, unfavourable  # the NET G3 split at Ki-67 55 %, defined once
+from .concepts import (advanced_disease, grade, localized_disease, minen, nec, nec_or_minen, net, net_g1_g2, net_g3,
                                        received, resected)
 from .evidence import add_statement, cite
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
@@ -21,10 +22,10 @@ from .tables import Decision, DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['observed', 'favourable_g3', 'unfavourable_g3', 'resected_net', 'CONSISTENT_GRADE', 'UNITS', 'SCHEDULES',
-           'SCHEDULE_TITLES', 'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH',
-           'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'Span', 'weeks', 'months',
-           'years', 'add_months', 'Phase', 'schedule_frame', 'policy_tables', 'schedule_for', 'visit_plan']
+__all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN',
+           'FOLLOWUP_SEED', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH', 'FOLLOWUP_ALERTS_NCCN', 'TABLES',
+           'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'Span', 'weeks', 'months', 'years', 'add_months', 'Phase',
+           'schedule_frame', 'policy_tables', 'schedule_for', 'visit_plan']
 
 # %% ../nbs/25_followup.ipynb #b772bbef
 add_statement("followup.nccn-wdg3-items", "NET G3 surveillance visits hold history and examination, multiphasic contrast CT or MRI of abdomen and pelvis, and chest CT as clinically indicated; in advanced disease also markers and PET as clinically indicated (SSTR-PET or FDG-PET for favourable biology, FDG-PET for unfavourable).",
@@ -38,8 +39,6 @@ add_statement("followup.nccn-advanced-observe", "Observation of advanced NET G1/
 
 # %% ../nbs/25_followup.ipynb #c7553727
 observed = (received("ACTIVE_SURVEILLANCE") & ~resected).named("under observation (not resected)", ("nccn.observation-criteria",))
-favourable_g3 = (ki67 < 55).named("favourable biology (Ki-67 below 55 %)", ("nccn.wdg3-55-split",))
-unfavourable_g3 = (ki67 >= 55).named("unfavourable biology (Ki-67 55 % or more)", ("nccn.wdg3-55-split",))
 resected_net = (localized_disease & resected & net).named("a resected NET", ("nccn.followup-resected",))
 
 # NEN class and grade go together (G1-G3 are NETs; NEC and MiNEN are their own grade): the static analysis looks only there
@@ -220,8 +219,8 @@ FOLLOWUP_NCCN = DecisionTable("followup_nccn", "Follow-up schedule (NCCN 2025)",
          ("nccn.adv-asymptomatic-low-burden", "followup.nccn-advanced-observe"),
          note="the only interval the source gives for advanced NET G1/G2; used whether or not treatment is under way"),
     Rule("FU-NCCN-G3-RESECTED", localized_disease & net & net_g3 & resected, "NCCN_WDG3_RESECTED", _WDG3),
-    Rule("FU-NCCN-G3-FAVOURABLE", advanced_disease & net & net_g3 & favourable_g3, "NCCN_WDG3_ADVANCED_FAVOURABLE", _WDG3 + _G3_SPLIT),
-    Rule("FU-NCCN-G3-UNFAVOURABLE", advanced_disease & net & net_g3 & unfavourable_g3, "NCCN_WDG3_ADVANCED_UNFAVOURABLE", _WDG3 + _G3_SPLIT),
+    Rule("FU-NCCN-G3-FAVOURABLE", advanced_disease & net & net_g3 & favourable, "NCCN_WDG3_ADVANCED_FAVOURABLE", _WDG3 + _G3_SPLIT),
+    Rule("FU-NCCN-G3-UNFAVOURABLE", advanced_disease & net & net_g3 & unfavourable, "NCCN_WDG3_ADVANCED_UNFAVOURABLE", _WDG3 + _G3_SPLIT),
     Rule("FU-NCCN-PDNEC-RESECTED", localized_disease & nec_or_minen & resected, "NCCN_PDNEC_RESECTED", _PDNEC),
     Rule("FU-NCCN-PDNEC-ADVANCED", advanced_disease & nec_or_minen, "NCCN_PDNEC_ADVANCED", _PDNEC),
 ], "unique", output="followup_schedule", complete=False, analysis_assume=CONSISTENT_GRADE,
