@@ -19,8 +19,8 @@ from .vocab import RECOMMENDATIONS, add_alert
 __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_burden_stable', 'advanced_net_g1_g2', 'advanced_net',
            'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma', 'every_patient', 'SSA_CONTINUE',
            'SSA_INSULINOMA', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN', 'after_non_ssa_line',
-           'TARGETED', 'CHEMOTHERAPY', 'favourable', 'unfavourable', 'g3_favourable', 'advanced_net_g3', 'NET_G3',
-           'platinum_given', 'nec_pathway', 'NEC_MINEN', 'lower_risk_net', 'cytoreduction_candidate',
+           'TARGETED', 'CHEMOTHERAPY', 'favourable', 'unfavourable', 'g3_favourable', 'advanced_net_g3',
+           'platinum_given', 'NET_G3', 'nec_pathway', 'NEC_MINEN', 'lower_risk_net', 'cytoreduction_candidate',
            'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL', 'ALERTS_SEED', 'ALERTS_BOTH', 'TABLES',
            'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
 
@@ -143,6 +143,8 @@ favourable = (ki67 < 55).named("favourable biology (Ki-67 below 55 %)", _SPLIT)
 unfavourable = (ki67 >= 55).named("unfavourable biology (Ki-67 55 % or more)", _SPLIT)
 g3_favourable = (net_g3 & favourable).named("favourable NET G3", _SPLIT)
 advanced_net_g3 = (advanced_disease & net_g3).named("advanced NET G3", ("nccn.setting", "who2019.grade-table"))
+platinum_given = received("PLATINUM_ETOPOSIDE").otherwise(False).named(  # an unrecorded history counts as untreated
+    "a platinum-etoposide course recorded", ("nccn.pdnec-treatment",))
 
 _G3F = ("nccn.wdg3-favourable-systemic", "nccn.wdg3-55-split", "seed.28")
 _G3U = ("nccn.wdg3-unfavourable-systemic", "nccn.wdg3-55-split", "seed.28")
@@ -161,12 +163,11 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
     Rule("ADV-G3F-SUNITINIB", favourable & response_needed & ~failed("SUNITINIB"), "SUNITINIB", _G3F, strength="option"),
     Rule("ADV-G3U-TRIAL", unfavourable, "CLINICAL_TRIAL", _G3U, strength="recommended",
          note="the preferred choice for unfavourable biology"),
-    Rule("ADV-G3U-PLATINUM", unfavourable & ~failed("PLATINUM_ETOPOSIDE"), "PLATINUM_ETOPOSIDE", _G3U, strength="option"),
+    Rule("ADV-G3U-PLATINUM", unfavourable & ~failed("PLATINUM_ETOPOSIDE") & ~platinum_given, "PLATINUM_ETOPOSIDE", _G3U, strength="option",
+         note="not once a course is recorded"),
 ], "collect", output="recommendations", scope=advanced_net_g3)
 
 # %% ../nbs/22_advanced.ipynb #a93329c5
-platinum_given = received("PLATINUM_ETOPOSIDE").otherwise(False).named(  # an unrecorded history counts as untreated
-    "a platinum-etoposide course recorded", ("nccn.pdnec-treatment",))
 nec_pathway = (nec | (advanced_disease & minen)).named("NEC, or advanced MiNEN", ("advanced.nec-regimens-unordered",))
 _SECOND = ("advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")
 

@@ -48,6 +48,14 @@ def test_nec_after_a_completed_platinum_course_is_not_offered_it_again(policy):
 
 
 @pytest.mark.parametrize("policy", POLICIES)
+def test_unfavourable_net_g3_after_a_completed_platinum_course_is_not_offered_it_again(policy):
+    "NCCN WDG3: platinum-etoposide is one option for unfavourable G3; a recorded course is not new advice."
+    a = both(dict(MET_NET, ki67_pct=70.0, prior_therapies="PLATINUM_ETOPOSIDE", progression="stable"), policy)
+    assert "PLATINUM_ETOPOSIDE" not in codes(a) and "CLINICAL_TRIAL" in codes(a)
+    assert "PLATINUM_ETOPOSIDE" in codes(both(dict(MET_NET, ki67_pct=70.0), policy))
+
+
+@pytest.mark.parametrize("policy", POLICIES)
 def test_resected_net_gets_follow_up_and_no_adjuvant_systemic_therapy(policy):
     "NCCN NE-H 2 of 9 and PDQ: no known role for adjuvant therapy after resection of a PanNET (clinical_facts 13.5)."
     a = both(dict(LOC_NET, prior_therapies="PANCREATECTOMY"), policy)
