@@ -47,7 +47,7 @@ HEREDITARY = DecisionTable("hereditary", "Genetic counselling and germline testi
          note="counselling and cascade testing of first-degree relatives"),
     Rule("HER-AGE-UNDER-40", under_40, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="recommended",
          note="a single NET before age 40: eviQ offers MEN1 testing"),
-    Rule("HER-MULTIFOCAL", several_primaries, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="consider",
+    Rule("HER-MULTIFOCAL", several_primaries, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="recommended",
          note="more than one primary, at any age"),
 ], "collect", output="recommendations", description="NCCN PanNET-3; eviQ MEN1 criteria; Geurts 2020")
 

@@ -170,6 +170,13 @@ def test_sporadic_unifocal_net_before_40_is_offered_counselling(policy, age, off
     assert (strength(a, "GENETIC_COUNSELLING") == "recommended") is offered
 
 
+@pytest.mark.parametrize("policy", POLICIES)
+def test_multifocal_net_at_any_age_is_offered_counselling(policy):
+    "eviQ: offer MEN1 testing for multifocal gastro-duodeno-pancreatic NET at any age (clinical_facts 8)."
+    a = both(dict(LOC_NET, age_years=45, multifocal=True, prior_therapies="PANCREATECTOMY"), policy)
+    assert strength(a, "GENETIC_COUNSELLING") == "recommended"
+
+
 # ---- the vignette files of these chapters, read by both readers under their policies
 
 def _vignettes():
