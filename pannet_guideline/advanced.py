@@ -27,8 +27,8 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
 # %% ../nbs/22_advanced.ipynb #486ce7d4
 add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
            2020, "trial", url="https://bmjopen.bmj.com/content/10/7/e034393.full.txt", note="abstract read")
-add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review, J Clin Med 2020;9:273",
-           2020, "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")
+add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273",
+           2020, "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")  # as the localized chapter registers it
 add_statement("advanced.nec-second-line", "For digestive NEC that progresses after platinum, irinotecan with a fluoropyrimidine has the best second-line evidence.",
               "S-ENETS23-NEC", "abstract", "A")
 add_statement("advanced.nec-regimens-unordered", "For unresectable or metastatic extrapulmonary NEC or MiNEN, NCCN lists platinum with etoposide or irinotecan, FOLFIRI, FOLFIRINOX, FOLFOX and temozolomide with or without capecitabine, and assigns no line order; after progression, further chemotherapy, immunotherapy or targeted therapy.",
