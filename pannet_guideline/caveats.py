@@ -10,6 +10,7 @@ from .advanced import cytoreduction_candidate
 from .concepts import has_carcinoid_syndrome, hereditary, hormone_excess, liver_metastases, resectable, setting
 from .evidence import add_statement
 from .hereditary import red_flags
+from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
@@ -61,14 +62,14 @@ add_alert("CHD_VALVE_BEFORE_LIVER_SURGERY", "Valves before liver surgery",
 
 # %% ../nbs/26_caveats.ipynb #5184d10a
 CARDIAC_ALERTS = DecisionTable("cardiac_alerts", "Carcinoid heart disease: alerts", [
-    Rule("CAV-AL-SEED-CARDIAC-MIDGUT", has_carcinoid_syndrome, "SEED_CARDIAC_MIDGUT_CONTENT",
+    Rule("CAV-AL-SEED-CARDIAC-MIDGUT", Always().named("every patient with carcinoid syndrome"), "SEED_CARDIAC_MIDGUT_CONTENT",
          ("seed.32", "nccn.carcinoid-syndrome-sites", "nccn.cardiac-tte"),
          note="seed: screen every carcinoid syndrome; NCCN: on symptoms or signs, or before bowel or liver surgery"),
-    Rule("CAV-AL-CHD-SIGNS", has_carcinoid_syndrome, "CHD_SIGNS_CHECK", ("nccn.cardiac-tte",),
+    Rule("CAV-AL-CHD-SIGNS", Always().named("cardiac symptoms and signs not recorded"), "CHD_SIGNS_CHECK", ("nccn.cardiac-tte",),
          note="the record holds no cardiac symptoms or signs"),
-    Rule("CAV-AL-VALVE-FIRST", has_carcinoid_syndrome & liver_surgery_possible, "CHD_VALVE_BEFORE_LIVER_SURGERY",
+    Rule("CAV-AL-VALVE-FIRST", liver_surgery_possible, "CHD_VALVE_BEFORE_LIVER_SURGERY",
          ("caveats.nccn-valve-before-liver", "nccn.cardiac-tte")),
-], "collect", output="alerts")
+], "collect", output="alerts", scope=has_carcinoid_syndrome)
 
 # %% ../nbs/26_caveats.ipynb #864ed740
 add_alert("PITFALL_INCOMPLETE_STAGING", "Extent of disease not established",
