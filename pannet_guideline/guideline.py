@@ -35,18 +35,6 @@ DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guida
               "it is not clinical advice and does not replace the judgement of a multidisciplinary team.")
 CHAPTERS = (workup, localized, functional, advanced, hereditary, caveats, followup)
 
-# %% ../nbs/30_guideline.ipynb #ada5936a
-def _adopt_policy_lists(chapters=CHAPTERS):
-    "Register the per-policy table lists of chapters that declare them that way."
-    for mod in chapters:
-        lists = {p: list(getattr(mod, "POLICY_TABLES", {}).get(p, [])) + list(getattr(mod, "POLICY_ALERTS", {}).get(p, []))
-                 for p in ("seed-2025", "nccn-2025")}
-        seed, nccn = lists["seed-2025"], lists["nccn-2025"]
-        SEED_2025.include(*seed)
-        NCCN_2025.remove(*[t for t in seed if t not in nccn]).add(*[t for t in nccn if t not in seed])
-
-_adopt_policy_lists()
-
 # %% ../nbs/30_guideline.ipynb #040fdfe5
 @dataclass
 class RecordState:
