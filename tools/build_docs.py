@@ -98,7 +98,7 @@ def prepare(dst="_sphinx") -> Path:
     (dst / "register.md").write_text(register_page(), encoding="utf-8")
     (dst / "policies.md").write_text(policies_page(dst), encoding="utf-8")
     idx = dst / "index.ipynb"
-    pages = [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx] + ["register", "policies"]
+    pages = ["register", "policies"] + [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx]
     nb = json.loads(idx.read_text())
     nb["cells"].append(dict(cell_type="markdown", id="toctree", metadata={"tags": ["sphinx-toctree"]},
                             source="```{toctree}\n:maxdepth: 1\n:caption: Chapters\n" + "\n".join(pages) + "\n```"))
@@ -139,21 +139,14 @@ def _statement_links(md: str, ids: set) -> str:
     return "\n".join(out)
 
 
-READABLE_PX = 9.5  # smallest text a diagram may be shrunk to in the column; a wider diagram scrolls sideways instead
-
-
 def _figure(svg: str, name: str, title: str, site: Path) -> str:  # site: the folder copied to <site>/pathways
     "Write the SVG beside the site; show it at column width (never shrunk below readable text) with a link to the full size."
-    m = re.search(r'<svg width="([\d.]+)pt"', svg)
-    w = float(m[1]) * 4 / 3 if m else 700
-    sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', svg)]
-    least = min(1.0, READABLE_PX / (min(sizes) * 4 / 3)) if sizes else 0.65  # Graphviz sizes are in points
+    from pannet_guideline.pathway import fit_style
     site.mkdir(parents=True, exist_ok=True)
     (site / name).write_text(svg, encoding="utf-8")
-    cap = f"<figcaption>{E(title)} <a href=\"pathways/{name}\">(open full size)</a></figcaption>" if title else \
-        f"<figcaption><a href=\"pathways/{name}\">(open full size)</a></figcaption>"
-    return (f'<figure class="pathway">{cap}{_SEP}<a href="pathways/{name}"><img src="pathways/{name}" alt="{E(title or name)}" '
-            f'style="width:100%; max-width:{w:.0f}px; min-width:{w * least:.0f}px"></a></div></figure>')
+    link = f'<a href="pathways/{name}">(open full size)</a>'
+    return (f'<figure class="pathway"><figcaption>{E(title) + " " if title else ""}{link}</figcaption>{_SEP}'
+            f'<a href="pathways/{name}"><img src="pathways/{name}" alt="{E(title or name)}" style="{fit_style(svg)}"></a></div></figure>')
 
 
 def _svg_outputs(c: dict, site: Path):
@@ -217,7 +210,7 @@ def register_page() -> str:
     for t in all_tables():
         for r in t.rules:
             for c in r.cites: citing.setdefault(c, []).append(r.id)
-    out = ["# Evidence register", "",
+    out = ["# The evidence: every statement", "",
            "> Every statement the rules cite, in our own words, grouped by source: where in the source it comes from, its "
            "confirmation tag (A: read in the primary text; B: secondary or partial; C: unverified, never encoded as definitive), "
            "the audit verdict for the 38 seed statements, and the rules that cite it.", ""]

@@ -103,10 +103,10 @@ class Browser:
         if "exceptionDetails" in r: raise RuntimeError(r["exceptionDetails"])
         return r["result"]["value"]
 
-    def screenshot(self, path: Path, clip_height: int):
-        self.call("Emulation.setDeviceMetricsOverride", width=WIDTH, height=min(clip_height, 12000), deviceScaleFactor=1, mobile=False)
-        data = self.call("Page.captureScreenshot", format="png")["data"]
-        self.call("Emulation.clearDeviceMetricsOverride")
+    def screenshot(self, path: Path, y: float = 0):
+        "A window-sized picture of the page from height `y` (CSS px)."
+        clip = dict(x=0, y=max(y, 0), width=WIDTH, height=HEIGHT, scale=1)
+        data = self.call("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)["data"]
         path.write_bytes(base64.b64decode(data))
 
     def close(self):
@@ -182,9 +182,14 @@ def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None) -
         if u.fragment and target.suffix == ".html":
             ids = set(info["ids"]) if target == folder / rel else _ids_in(target)
             if urllib.parse.unquote(u.fragment) not in ids: probs.append(f"broken anchor: {href}")
-    if shots is not None:
+    if shots is not None:  # the top of the page, the first flowchart, the first rule table, as a reader scrolls to them
         shots.mkdir(parents=True, exist_ok=True)
-        browser.screenshot(shots / (Path(rel).stem + ".png"), info["height"])
+        stem = Path(rel).stem
+        browser.screenshot(shots / f"{stem}-top.png")
+        for label, sels in (("flowchart", ("#flowcharts figure.pathway", "figure.pathway")), ("rules", ("table.rules",))):
+            find = " || ".join(f"document.querySelector('{x}')" for x in sels)
+            y = browser.evaluate(f"(() => {{ const e = {find}; return e ? e.getBoundingClientRect().top + window.scrollY - 40 : -1; }})()")
+            if y >= 0: browser.screenshot(shots / f"{stem}-{label}.png", y)
     return probs
 
 
