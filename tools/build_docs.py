@@ -139,12 +139,17 @@ def _statement_links(md: str, ids: set) -> str:
     return "\n".join(out)
 
 
+COLUMN_PX = 730  # width of the text column of the docs theme at a usual window size
+
+
 def _figure(svg: str, name: str, title: str, site: Path) -> str:  # site: the folder copied to <site>/pathways
     "Write the SVG beside the site; show it at column width (never shrunk below readable text) with a link to the full size."
     from pannet_guideline.pathway import fit_style
     site.mkdir(parents=True, exist_ok=True)
     (site / name).write_text(svg, encoding="utf-8")
-    link = f'<a href="pathways/{name}">(open full size)</a>'
+    m = re.search(r"min-width:(\d+)px", fit_style(svg))
+    wide = m and int(m[1]) > COLUMN_PX
+    link = f'<a href="pathways/{name}">({"wider than the page: scroll sideways, or " if wide else ""}open full size)</a>'
     return (f'<figure class="pathway"><figcaption>{E(title) + " " if title else ""}{link}</figcaption>{_SEP}'
             f'<a href="pathways/{name}"><img src="pathways/{name}" alt="{E(title or name)}" style="{fit_style(svg)}"></a></div></figure>')
 
@@ -164,7 +169,7 @@ def _svg_outputs(c: dict, site: Path):
 def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     "The sections every chapter page ends with: flowcharts per policy, rules with their evidence, worked examples."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import _title, chapter_tables, pathways
+    from pannet_guideline.pathway import _title, chapter_tables, pathways  # noqa: F401
     cells = [f"## Flowcharts\n\nGenerated from the decision tables below (see [Pathways](pathway.html) for how to read them): "
              "criteria in order, labelled branches, outcomes with their strength and rule ids. Click a diagram to open it full size."]
     for policy in POLICIES:
@@ -181,15 +186,16 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     for t, users in tables.items():
         parts.append(f"### {E(t.title)}\n\n<p><code>{E(t.name)}</code> · {E(t.hit_policy)} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors))
     cells += parts
-    cells.append("## Worked examples\n\n" + vignettes_html(chapter))
+    cells.append("## Worked examples\n\n" + vignettes_html(chapter, site))
     return cells
 
 
-def vignettes_html(chapter: str) -> str:
-    "The chapter's vignettes (patient, expectation, the source it follows), when the package ships them."
+def vignettes_html(chapter: str, site: Path) -> str:
+    "The chapter's vignettes (patient, expectation, the source it follows), and the route of the first few through the flowcharts."
     from pannet_guideline.datasets import data_path
+    from pannet_guideline.pathway import patient_pathway, to_svg
     folder = data_path("vignettes")
-    rows = []
+    rows, routes = [], []
     for f in sorted(folder.glob("*.yaml")) if folder.exists() else []:
         for v in yaml.safe_load(f.read_text()) or []:
             if str(v.get("chapter", "")).split("_", 1)[-1] != chapter: continue
@@ -197,9 +203,18 @@ def vignettes_html(chapter: str) -> str:
             exp = "; ".join(f"{k}: {x}" for k, x in (v.get("expect") or {}).items())
             rows.append(f"<tr><td><code>{E(str(v.get('id')))}</code></td><td>{E(pat)}</td><td>{E(exp)}</td>"
                         f"<td>{E(str(v.get('source', '')))}</td><td>{E(str(v.get('why', '')))}</td></tr>")
+            if len(routes) < 2 and v.get("patient"):
+                policy = (v.get("policies") or ["seed-2025"])[0]
+                try: charts = patient_pathway(v["patient"], chapter, policy)
+                except ValueError: continue  # a vignette about a rejected value has no route to draw
+                entered = [(t, d) for t, d in charts.items if "patient: yes" in d][:2]
+                routes += [_figure(to_svg(d), f"vignette-{v['id']}-{k}.svg", f"{v['id']} ({policy}): {t}", site)
+                           for k, (t, d) in enumerate(entered)]
     if not rows: return "<p>No vignette file for this chapter yet.</p>"
-    return (f'{_SEP}<table class="rules"><thead><tr><th>id</th><th>patient</th><th>expected</th><th>source</th><th>why</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    table = (f'{_SEP}<table class="rules"><thead><tr><th>id</th><th>patient</th><th>expected</th><th>source</th><th>why</th></tr></thead>'
+             f"<tbody>{''.join(rows)}</tbody></table></div>")
+    lead = "<p>The route of the first vignettes through the chapter's flowcharts: taken branches in red with the patient's values, missing data marked.</p>"
+    return table + (lead + "\n".join(routes) if routes else "")
 
 
 def register_page() -> str:
