@@ -44,7 +44,7 @@ def audit_table() -> pd.DataFrame:
     for table, users in table_users().items():
         for r in table.rules:
             sts = [STATEMENTS[c] for c in r.cites]
-            rows.append(dict(table=table.name, rule_id=r.id, condition=r.when.text, action=r.then, strength=r.strength,
+            rows.append(dict(table=table.name, rule_id=r.id, condition=table.reason(r), action=r.then, strength=r.strength,
                              output=table.output, statements="; ".join(r.cites),
                              sources="; ".join(dict.fromkeys(s.source for s in sts)),
                              locators="; ".join(f"{s.source}: {s.locator}" for s in sts),
@@ -68,7 +68,7 @@ def rules_html(table, anchors:set|None=None) -> str:
         idattr = "" if aid in anchors else f' id="{e(aid)}"'
         anchors.add(aid)
         then = f"<b>{e(str(r.then))}</b>" + (f" ({e(r.strength)})" if r.strength else "") + (f"<br><i>{e(r.note)}</i>" if r.note else "")
-        rows.append(f"<tr{idattr}><td><code>{e(r.id)}</code></td><td>{e(r.when.text)}</td><td>{then}</td>"
+        rows.append(f"<tr{idattr}><td><code>{e(r.id)}</code></td><td>{e(table.reason(r))}</td><td>{then}</td>"
                     f"<td>{''.join(statement_html(c) for c in r.cites)}</td></tr>")
     return ('<div style="overflow-x:auto"><table class="rules"><thead><tr><th>rule</th><th>when</th><th>then</th><th>cites</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")

@@ -259,16 +259,16 @@ def policies_page(site: Path) -> str:
            "Where the sources disagree both readings are encoded under their own policy and an alert is raised; neither is picked silently.", ""]
     for ch in chapter_names():
         ta, tb = chapter_tables(ch, a), chapter_tables(ch, b)
-        ra = {r.id: r for t in ta for r in t.rules}; rb = {r.id: r for t in tb for r in t.rules}
+        ra = {r.id: (t, r) for t in ta for r in t.rules}; rb = {r.id: (t, r) for t in tb for r in t.rules}
         rows = [f"<tr><td><code>{E(t.name)}</code></td><td>{E(t.title)}</td><td>{'✓' if t in ta else ''}</td><td>{'✓' if t in tb else ''}</td>"
                 f"<td>{len(t.rules)}</td></tr>" for t in dict.fromkeys(ta + tb)]
         out += [f"## {ch.capitalize()}", "", f'{_SEP}<table class="rules"><thead><tr><th>table</th><th>title</th><th>{a}</th><th>{b}</th>'
                 f"<th>rules</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>", ""]
         for name, only in ((a, [ra[i] for i in ra if i not in rb]), (b, [rb[i] for i in rb if i not in ra])):
             if not only: continue
-            items = "".join(f"<tr><td><a href=\"{ch}.html#rule-{E(r.id)}\"><code>{E(r.id)}</code></a></td><td>{E(r.when.text)}</td>"
+            items = "".join(f"<tr><td><a href=\"{ch}.html#rule-{E(r.id)}\"><code>{E(r.id)}</code></a></td><td>{E(t.reason(r))}</td>"
                             f"<td><b>{E(str(r.then))}</b>{(' (' + E(r.strength) + ')') if r.strength else ''}</td>"
-                            f"<td>{', '.join(E(c) for c in r.cites)}</td></tr>" for r in only)
+                            f"<td>{', '.join(E(c) for c in r.cites)}</td></tr>" for t, r in only)
             out += [f"### Only under {name}", "", f'{_SEP}<table class="rules"><thead><tr><th>rule</th><th>when</th><th>then</th>'
                     f"<th>cites</th></tr></thead><tbody>{items}</tbody></table></div>", ""]
     demo = demo_cohort()
