@@ -96,15 +96,29 @@ def prepare(dst="_sphinx") -> Path:
             (dst / p.relative_to(cache)).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(p, dst / p.relative_to(cache))
     outs = [fix_nb(p, dst, p.relative_to(cache)) for p in sorted(cache.rglob("*.ipynb"))]
     (dst / "register.md").write_text(register_page(), encoding="utf-8")
-    (dst / "policies.md").write_text(policies_page(dst), encoding="utf-8")
+    (dst / "compare_policies.md").write_text(policies_page(dst), encoding="utf-8")
     idx = dst / "index.ipynb"
-    pages = ["register", "policies"] + [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx]
+    pages = ["register", "compare_policies"] + [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx]
     nb = json.loads(idx.read_text())
     nb["cells"].append(dict(cell_type="markdown", id="toctree", metadata={"tags": ["sphinx-toctree"]},
                             source="```{toctree}\n:maxdepth: 1\n:caption: Chapters\n" + "\n".join(pages) + "\n```"))
     idx.write_text(json.dumps(nb, indent=1))
     print(f"{len(outs)} notebooks -> {dst}")
     return dst
+
+
+def _repair_anchors(site: Path):
+    "nbdev links a method as page.html#class.method even when only the class is documented: point such links at the class."
+    ids = {p.name: set(re.findall(r'\sid="([^"]+)"', p.read_text(encoding="utf-8"))) for p in site.glob("*.html")}
+    def fix(m):
+        page, frag = m[1], m[2]
+        if page not in ids or frag in ids[page]: return m[0]
+        while "." in frag and frag not in ids[page]: frag = frag.rsplit(".", 1)[0]
+        return f'href="{page}' + (f'#{frag}"' if frag in ids[page] else '"')
+    for p in site.glob("*.html"):
+        text = p.read_text(encoding="utf-8")
+        new = re.sub(r'href="([\w-]+\.html)#([^"]+)"', fix, text)
+        if new != text: p.write_text(new, encoding="utf-8")
 
 
 def main():
@@ -115,6 +129,7 @@ def main():
     if r.returncode: sys.exit(r.returncode)
     shutil.rmtree(root / "_docs" / "pathways", ignore_errors=True)
     shutil.copytree(src / "_pathways", root / "_docs" / "pathways")  # the full-size diagrams the pages link to
+    _repair_anchors(root / "_docs")
     print(f"site written to {root / '_docs'}/index.html in {time.perf_counter() - t0:.0f} s")
 
 
