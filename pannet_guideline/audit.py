@@ -53,11 +53,11 @@ def audit_table() -> pd.DataFrame:
 
 # %% ../nbs/60_audit.ipynb #03a66637
 def statement_html(sid:str) -> str:
-    "One cited statement in full: id (linked to the evidence register), paraphrase, source, locator, tag."
+    "One cited statement in full: id (linked to the evidence register), paraphrase, then source id (title on hover), locator, tag."
     s, e = STATEMENTS[sid], html.escape
     src = SOURCES.get(s.source)
     return (f'<div class="cited"><a href="register.html#{e(sid)}"><code>{e(sid)}</code></a> {e(s.text)} '
-            f'<span class="where">({e(src.title if src else s.source)}; {e(s.locator)}; tag {e(s.tag)})</span></div>')
+            f'<span class="where">(<abbr title="{e(src.title if src else s.source)}">{e(s.source)}</abbr>; {e(s.locator)}; tag {e(s.tag)})</span></div>')
 
 # %% ../nbs/60_audit.ipynb #332cf02a
 def rules_html(table, anchors:set|None=None) -> str:
@@ -70,7 +70,7 @@ def rules_html(table, anchors:set|None=None) -> str:
         then = f"<b>{e(str(r.then))}</b>" + (f" ({e(r.strength)})" if r.strength else "") + (f"<br><i>{e(r.note)}</i>" if r.note else "")
         rows.append(f"<tr{idattr}><td><code>{e(r.id)}</code></td><td>{e(table.reason(r))}</td><td>{then}</td>"
                     f"<td>{''.join(statement_html(c) for c in r.cites)}</td></tr>")
-    return ('<div style="overflow-x:auto"><table class="rules"><thead><tr><th>rule</th><th>when</th><th>then</th><th>cites</th></tr></thead>'
+    return ('<div style="overflow-x:auto"><table class="rules cited-rules"><thead><tr><th>rule</th><th>when</th><th>then</th><th>cites</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 # %% ../nbs/60_audit.ipynb #a58ba8e5

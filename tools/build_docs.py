@@ -263,6 +263,10 @@ def register_page() -> str:
     return "\n".join(out)
 
 
+def _cite_links(ids) -> str:
+    return ", ".join(f'<a href="register.html#{E(c)}">{E(c)}</a>' for c in ids)
+
+
 def policies_page(site: Path) -> str:
     "The two policies side by side: which tables each uses, the rules only one of them has, and what changes on the demo cohort."
     from pannet_guideline.cohort import compare_policies
@@ -283,7 +287,7 @@ def policies_page(site: Path) -> str:
             if not only: continue
             items = "".join(f"<tr><td><a href=\"{ch}.html#rule-{E(r.id)}\"><code>{E(r.id)}</code></a></td><td>{E(t.reason(r))}</td>"
                             f"<td><b>{E(str(r.then))}</b>{(' (' + E(r.strength) + ')') if r.strength else ''}</td>"
-                            f"<td>{', '.join(E(c) for c in r.cites)}</td></tr>" for t, r in only)
+                            f"<td>{_cite_links(r.cites)}</td></tr>" for t, r in only)
             out += [f"### Only under {name}", "", f'{_SEP}<table class="rules"><thead><tr><th>rule</th><th>when</th><th>then</th>'
                     f"<th>cites</th></tr></thead><tbody>{items}</tbody></table></div>", ""]
     demo = demo_cohort()

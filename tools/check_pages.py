@@ -30,7 +30,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
          "--remote-debugging-port=0", "--window-size=1280,900"]
 MIN_TEXT_PX = 9.0  # smallest diagram text a reader can take in at 100% zoom
 WIDTH, HEIGHT = 1280, 900
-CHAPTERS = ("workup", "localized", "functional", "advanced", "hereditary", "caveats", "followup")
+SHOTS = ("workup", "localized", "functional", "advanced", "hereditary", "caveats", "followup",  # chapter pages
+         "register", "compare_policies", "audit", "pathway")
 
 # Run in the page after load: open collapsed sections, then report images, links, width and the smallest diagram text.
 PROBE = r"""(() => {
@@ -206,7 +207,7 @@ def main(argv=None):
     base = f"http://127.0.0.1:{srv.server_address[1]}"
     try:
         for rel in pages:
-            probs = check_page(browser, base, site, rel, shots if Path(rel).stem in CHAPTERS else None)
+            probs = check_page(browser, base, site, rel, shots if Path(rel).stem in SHOTS else None)
             if probs: failures[rel] = probs
         for extra in args.extra:
             p = Path(extra).resolve()
