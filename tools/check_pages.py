@@ -187,7 +187,8 @@ def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None) -
         shots.mkdir(parents=True, exist_ok=True)
         stem = Path(rel).stem
         browser.screenshot(shots / f"{stem}-top.png")
-        for label, sels in (("flowchart", ("#flowcharts figure.pathway", "figure.pathway")), ("rules", ("table.rules",))):
+        for label, sels in (("flowchart", ("#flowcharts figure.pathway", "figure.pathway")), ("rules", ("table.rules",)),
+                            ("vignette", ("#worked-examples figure.pathway",))):
             find = " || ".join(f"document.querySelector('{x}')" for x in sels)
             y = browser.evaluate(f"(() => {{ const e = {find}; return e ? e.getBoundingClientRect().top + window.scrollY - 40 : -1; }})()")
             if y >= 0: browser.screenshot(shots / f"{stem}-{label}.png", y)
