@@ -19,7 +19,7 @@ from .tables import _lowest_bit
 # %% auto #0
 __all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
            'column_report', 'CohortAssessment', 'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table',
-           'compare_policies', 'concordance', 'PannetAccessor']
+           'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
@@ -136,10 +136,11 @@ def _output_frame(st:FrameState, staging:str, index) -> pd.DataFrame:
     out["input_issues"] = issue_strings(cols)
     return pd.DataFrame(out, index=index)[list(OUTPUT_COLUMNS)]
 
-def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> FrameState:
+def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None,
+              ki67_fractions:bool|None=None) -> FrameState:
     "Run every step of the guideline on a cohort; the state holds the derived columns and every table's fired rules."
     check_policy(policy)
-    st = FrameState(read_frame(df, columns))
+    st = FrameState(read_frame(df, columns, ki67_fractions))
     for step in pipeline(grading, staging, policy): step.frame(st)
     return st
 
@@ -165,9 +166,10 @@ class CohortAssessment:
                  grading:str="who-2019", # grading edition: `who-2019` or `who-2010`
                  staging:str="ajcc-8", # staging edition reported as `stage`: `ajcc-8`, `ajcc-9` or `enets-2006`
                  columns:dict|None=None, # maps the table's column names to canonical field names
+                 ki67_fractions:bool|None=None, # Ki-67 given as fractions? None: judged from the table (see `schema.read_frame`)
                 ):
         self.df, self.policy, self.grading, self.staging, self.columns = df, policy, grading, staging, columns
-        self.state = run_frame(df, policy, grading, staging, columns)
+        self.state = run_frame(df, policy, grading, staging, columns, ki67_fractions)
         self.report = column_report(self.state.cols)
         self.frame = _output_frame(self.state, staging, df.index)
         self.frame.attrs.update(disclaimer=DISCLAIMER, **self.report, blank_rows=df.index[self.state.cols.blank].tolist())
@@ -175,7 +177,7 @@ class CohortAssessment:
 
     def under(self, policy:str) -> CohortAssessment:
         "The same cohort under another policy (run once, then kept)."
-        if policy not in self._other: self._other[policy] = CohortAssessment(self.df, policy, self.grading, self.staging, self.columns)
+        if policy not in self._other: self._other[policy] = CohortAssessment(self.df, policy, self.grading, self.staging, self.columns, self.state.cols.ki67_fractions)
         return self._other[policy]
 
     def __repr__(self): return f"CohortAssessment({len(self.frame)} patients, policy {self.policy}; {DISCLAIMER})"
@@ -365,3 +367,61 @@ class PannetAccessor:
         "One row per patient and item of a list output."
         if column not in LONG_OUTPUTS: raise ValueError(f"column {column!r} is not one of {LONG_OUTPUTS}")
         return self.assessment(policy, grading, staging, columns).long(column)
+
+# %% ../nbs/40_cohort.ipynb #ce653e11
+def _dask_partition(df:pd.DataFrame, policy:str, grading:str, staging:str, columns:dict|None) -> pd.DataFrame:
+    "One partition's outputs; the `;`-list and issue columns as plain text, so every partition has the same dtypes."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ColumnsWarning)
+        out = assess_frame(df, policy, grading, staging, columns)
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype) and c not in _FIXED_CATEGORIES: out[c] = out[c].astype(object)
+    out["input_issues"] = out["input_issues"].astype(object)
+    out.attrs.clear()
+    return out
+
+_FIXED_CATEGORIES = ("nen_class", "who_grade", "t_category", "n_category", "m_category", "stage_ajcc8", "stage_ajcc9", "stage_enets",
+                     "stage", "disease_setting", "primary_recommendation")
+
+def assess_dask(ddf, # a Dask DataFrame, one row per patient
+                policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+                columns:dict|None=None, # maps the table's column names to canonical field names
+               ):
+    "The outputs of `assess_frame` for every partition of a Dask DataFrame: same index and partitions, fixed meta."
+    check_policy(policy)
+    meta = _dask_partition(ddf._meta, policy, grading, staging, columns)
+    return ddf.map_partitions(_dask_partition, policy, grading, staging, columns, meta=meta)
+
+# %% ../nbs/40_cohort.ipynb #4a123fb3
+def _dask_joined(df:pd.DataFrame, kwargs:dict) -> pd.DataFrame:
+    out = _dask_partition(df, kwargs.get("policy", "seed-2025"), kwargs.get("grading", "who-2019"), kwargs.get("staging", "ajcc-8"), kwargs.get("columns"))
+    return pd.concat([df.drop(columns=[c for c in out.columns if c in df.columns]), out], axis=1)
+
+def assess_parquet_dask(input:str, # a Parquet file or a folder of them
+                        output:str, # folder for the Parquet dataset written
+                        workers:int=2, # worker processes of the local cluster
+                        scheduler:str|None=None, # address of an existing Dask scheduler instead of a local cluster
+                        **kwargs) -> int:
+    "Assess a Parquet file or dataset on Dask and write the input with the output columns as a Parquet dataset; returns the row count."
+    import os, shutil, tempfile
+    import dask.dataframe as dd
+    from dask.distributed import Client, LocalCluster
+    if os.path.exists(output) and not os.path.isdir(output): raise ValueError(f"{output}: exists and is not a folder")
+    if os.path.abspath(output) == os.path.abspath(input): raise ValueError(f"{output}: is the input; write the result elsewhere")
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                                  dashboard_address=None)
+    try:
+        with Client(scheduler or cluster) as client:
+            ddf = dd.read_parquet(input)
+            joined = ddf.map_partitions(_dask_joined, kwargs, meta=_dask_joined(ddf._meta, kwargs))
+            parent = os.path.dirname(os.path.abspath(output))
+            tmp = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(output)}.", suffix=".part")
+            joined.to_parquet(tmp, write_index=True)
+            n = int(len(ddf))
+    finally:
+        if cluster is not None: cluster.close()
+    old = None
+    if os.path.isdir(output): old = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(output)}.", suffix=".old"); os.replace(output, os.path.join(old, "x"))
+    os.replace(tmp, output)
+    if old: shutil.rmtree(old)
+    return n

@@ -322,6 +322,7 @@ class Columns:
     cache: dict = field(default_factory=dict, repr=False) # condition -> its `Truth`, dropped when a field it reads changes
     notes: dict = field(default_factory=dict) # column not read -> (`resembles`, `output` or `unknown`, schema name)
     read_as: dict = field(default_factory=dict) # near-miss column -> the field it is read as
+    ki67_fractions: bool|None = None # whether the Ki-67 column was judged to hold fractions (None: too few values to say)
     blank: np.ndarray = field(default_factory=lambda: np.array([], np.int64)) # positions of rows with every cell empty
 
     def set(self, name:str, values:np.ndarray):
@@ -458,7 +459,9 @@ def _rename(df:pd.DataFrame, columns:dict|None) -> tuple[pd.DataFrame, frozenset
     renamed = df[list(columns)].set_axis(targets, axis=1)
     return renamed, frozenset(t for t in targets if t in LEGACY_ALIASES)
 
-def read_frame(df:pd.DataFrame, columns:dict|None=None) -> Columns:
+def read_frame(df:pd.DataFrame, columns:dict|None=None,
+               ki67_fractions:bool|None=None, # whether Ki-67 was given as fractions; None: judged from this table (blocks of one file pass the first block's verdict)
+              ) -> Columns:
     "Read a cohort table into a `Columns` store; rejected values become unknown and are recorded, and so are columns not read."
     if not isinstance(df, pd.DataFrame): raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
     if columns:
@@ -474,7 +477,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None) -> Columns:
         _store(cols, name, target, values, bad)
     for key, (how, name) in cols.notes.items():
         if how == "resembles": _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
-    _check_fractions(cols)
+    _check_fractions(cols, ki67_fractions)
     cols.blank = _blank_rows(cols, df)
     return cols
 
@@ -532,13 +535,15 @@ def _note_given(cols:Columns, series:pd.Series, key:str, reason:str):
     given = np.flatnonzero(~_missing(series))
     if len(given): cols.issues[key] = (given, reason)
 
-def _check_fractions(cols:Columns):
+def _check_fractions(cols:Columns, verdict:bool|None=None):
     "Ki-67 given as fractions (0.15 for 15 %) would grade every tumour G1: such a column is not read, and each row says why."
     x = cols.data.get("ki67_pct")
     if x is None: return
     known = np.flatnonzero(~np.isnan(x))
-    if len(known) < KI67_FRACTION_MIN or x[known].max() > 1: return
-    reason = f"every one of the column's {len(known)} values lies within 0 to 1, as if fractions (0.15 for 15 %) were given; not read"
+    if verdict is None and len(known) >= KI67_FRACTION_MIN: verdict = bool(x[known].max() <= 1)
+    cols.ki67_fractions = verdict
+    if not verdict or not len(known): return
+    reason = "every value of the Ki-67 column lies within 0 to 1, as if fractions (0.15 for 15 %) were given; not read"
     old = cols.issues.get("ki67_pct")
     pos = known if old is None else np.concatenate([old[0], known])
     why = np.full(len(known), reason, object) if old is None else np.concatenate([np.broadcast_to(np.asarray(old[1], object), old[0].shape), np.full(len(known), reason, object)])
