@@ -206,8 +206,9 @@ def _run(args) -> int:
 def main(argv:list|None=None) -> int:
     "Entry point of the `pannet-guideline` command: every failure is one line on standard error and exit code 2."
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=(logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)], stream=sys.stderr,
-                        format="pannet-guideline: %(message)s")
+    handler = logging.StreamHandler(sys.stderr); handler.setFormatter(logging.Formatter("pannet-guideline: %(message)s"))
+    log.handlers[:] = [handler]; log.propagate = False
+    log.setLevel((logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)])
     print(DISCLAIMER, file=sys.stderr)
     try: return _run(args)
     except KeyboardInterrupt: print("pannet-guideline: interrupted", file=sys.stderr); return 130

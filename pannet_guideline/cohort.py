@@ -375,8 +375,8 @@ def _dask_partition(df:pd.DataFrame, policy:str, grading:str, staging:str, colum
         warnings.simplefilter("ignore", ColumnsWarning)
         out = assess_frame(df, policy, grading, staging, columns)
     for c in out.columns:
-        if isinstance(out[c].dtype, pd.CategoricalDtype) and c not in _FIXED_CATEGORIES: out[c] = out[c].astype(object)
-    out["input_issues"] = out["input_issues"].astype(object)
+        if isinstance(out[c].dtype, pd.CategoricalDtype) and c not in _FIXED_CATEGORIES: out[c] = out[c].astype("str")
+    out["input_issues"] = out["input_issues"].astype("str")
     out.attrs.clear()
     return out
 
@@ -403,13 +403,13 @@ def assess_parquet_dask(input:str, # a Parquet file or a folder of them
                         scheduler:str|None=None, # address of an existing Dask scheduler instead of a local cluster
                         **kwargs) -> int:
     "Assess a Parquet file or dataset on Dask and write the input with the output columns as a Parquet dataset; returns the row count."
-    import os, shutil, tempfile
+    import logging, os, shutil, tempfile
     import dask.dataframe as dd
     from dask.distributed import Client, LocalCluster
     if os.path.exists(output) and not os.path.isdir(output): raise ValueError(f"{output}: exists and is not a folder")
     if os.path.abspath(output) == os.path.abspath(input): raise ValueError(f"{output}: is the input; write the result elsewhere")
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                                  dashboard_address=None)
+                                                  dashboard_address=None, silence_logs=logging.ERROR)
     try:
         with Client(scheduler or cluster) as client:
             ddf = dd.read_parquet(input)

@@ -103,6 +103,7 @@ _NUMBER = r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*"
 
 def _neutral_text(s:pd.Series) -> pd.Series|None:
     "The column with formula-like text prefixed by an apostrophe, or None when nothing changes."
+    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "mixed", "mixed-integer", "mixed-integer-float"): return None
     m = s.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool, copy=True)
     if not m.any(): return None
     m[m] = ~s[m].astype(str).str.fullmatch(_NUMBER).to_numpy(dtype=bool)  # -1 or +3.5 stay numbers
@@ -164,7 +165,7 @@ class TableWriter:
         target = Path(path)
         if target.is_dir(): raise TableError(f"{path}: is a directory")
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        fd, self.tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part" + target.suffix)
         os.close(fd)
 
     def write(self, block:pd.DataFrame):
