@@ -23,7 +23,7 @@ __all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'recommendation_mask
            'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
-ORDERED_OUTPUTS = ("who_grade", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
+ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
 
 def _categorical(codes:np.ndarray, name:str) -> pd.Categorical:
     "Codes of a field's vocabulary as a categorical, with the contract's word for unknown; grades and stages ordered."
@@ -256,7 +256,7 @@ def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="w
     return assess_cohort(df, policy, grading, staging, columns).recommendations_long()
 
 # %% ../nbs/40_cohort.ipynb #7b152568
-LONG_OUTPUTS = ("recommendations", "workup", "followup_schedule", "rule_ids", "alerts", "data_gaps")
+LONG_OUTPUTS = ("recommendations", "primary_options", "workup", "followup_schedule", "rule_ids", "alerts", "conflicts", "data_gaps")
 
 def long_table(frame:pd.DataFrame, column:str) -> pd.DataFrame:
     "One row per patient and item of a `;`-separated output column: `row` (the index label), `position` (1 = first) and the item."
@@ -403,7 +403,7 @@ def _dask_partition(df:pd.DataFrame, policy:str, grading:str, staging:str, colum
     out.attrs.clear()
     return out
 
-_FIXED_CATEGORIES = ("nen_class", "who_grade", "t_category", "n_category", "m_category", "stage_ajcc8", "stage_ajcc9", "stage_enets",
+_FIXED_CATEGORIES = ("nen_class", "who_grade", "grade_reported", "t_category", "n_category", "m_category", "stage_ajcc8", "stage_ajcc9", "stage_enets",
                      "stage", "disease_setting", "primary_recommendation")
 
 def assess_dask(ddf, # a Dask DataFrame, one row per patient

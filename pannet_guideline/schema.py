@@ -409,6 +409,7 @@ def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
     idx, reps = idx.astype(np.int64), list(uniques)
     idx, reps = _split_types(values, idx, reps)
     na = np.flatnonzero(idx < 0)
+    na = na[values[na] != None]  # noqa: E711 (elementwise): None is missing; look closer only at the rest
     if len(na) and not {type(v) for v in values[na]} <= _NA_TYPES:  # NaT or an unhashable value taken for missing
         odd = na[[not _is_missing(v) for v in values[na]]]
         idx[odd] = np.arange(len(reps), len(reps) + len(odd)); reps += list(values[odd])
