@@ -484,7 +484,8 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
         target, values, bad = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
         _store(cols, name, target, values, bad)
     for key, (how, name) in cols.notes.items():
-        if how == "resembles": _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
+        if how == "resembles" and not columns:  # with a mapping, the columns left out were left out on purpose
+            _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
     _check_fractions(cols, ki67_fractions)
     cols.blank = _blank_rows(cols, df)
     return cols
