@@ -13,6 +13,7 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -30,15 +31,23 @@ __all__ = ['log', 'SUMMARY_COLUMNS', 'Summary', 'summarize', 'run_assess', 'run_
 # %% ../nbs/70_cli.ipynb #bc649220
 SUMMARY_COLUMNS = ("nen_class", "who_grade", "stage_ajcc8", "stage_enets", "disease_setting", "primary_recommendation")
 
+def _filled(s:pd.Series) -> int:
+    "Rows with a non-empty text."
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, nonempty = s.cat.codes.to_numpy(), np.asarray(s.cat.categories != "")
+        return int(nonempty[codes[codes >= 0]].sum())
+    return int((s.astype(str) != "").sum())
+
 class Summary:
     "Counts of class, grade, stages, setting and primary recommendation, and rows with gaps or issues, added up block by block."
     def __init__(self): self.rows, self.counts, self.gaps, self.issues, self.blank = 0, {c: {} for c in SUMMARY_COLUMNS}, 0, 0, 0
     def add(self, result:pd.DataFrame):
         self.rows += len(result)
-        for col in SUMMARY_COLUMNS:
-            for k, v in result[col].astype(str).replace("", "(none)").value_counts().items(): self.counts[col][k] = self.counts[col].get(k, 0) + int(v)
-        self.gaps += int((result["data_gaps"].astype(str) != "").sum())
-        self.issues += int((result["input_issues"].astype(str) != "").sum())
+        for col in SUMMARY_COLUMNS:  # counted on the categories, not on a text copy of every row
+            for k, v in result[col].value_counts(sort=False).items():
+                if v: self.counts[col][str(k) or "(none)"] = self.counts[col].get(str(k) or "(none)", 0) + int(v)
+        self.gaps += _filled(result["data_gaps"])
+        self.issues += _filled(result["input_issues"])
         self.blank += len(result.attrs.get("blank_rows", ()))
         return self
     def text(self, title:str) -> str:
@@ -159,6 +168,7 @@ def _assess_options(a:argparse.ArgumentParser):
     a.add_argument("--strict", action="store_true", help="exit 1 when any row has an input issue or any column is not read")
     a.add_argument("--engine", default="pandas", choices=("pandas", "dask"), help="pandas in blocks, or Dask on a local cluster (Parquet in and out)")
     a.add_argument("--workers", type=int, default=2, metavar="N", help="Dask worker processes on this machine (default: %(default)s)")
+    a.add_argument("--scheduler", metavar="ADDRESS", help="address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster")
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="pannet-guideline", description="PanNET guideline as code. " + DISCLAIMER, parents=[_common()])
@@ -184,7 +194,7 @@ def _assess(args) -> int:
     out = sys.stderr if args.output == "-" else sys.stdout  # standard output may carry the table itself
     if args.engine == "dask":
         from pannet_guideline.cohort import assess_parquet_dask
-        n = assess_parquet_dask(args.input, args.output, args.workers, policy=args.policy, grading=args.grading, staging=args.staging)
+        n = assess_parquet_dask(args.input, args.output, args.workers, args.scheduler, policy=args.policy, grading=args.grading, staging=args.staging)
         if not args.quiet: print(f"{n} rows assessed on {args.workers} Dask workers; dataset written to {args.output}", file=out)
         return 0
     summary, report = run_assess(args.input, args.output, args.columns, args.policy, args.grading, args.staging, args.in_format,

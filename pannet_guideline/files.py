@@ -143,7 +143,8 @@ def _arrow_table(df:pd.DataFrame, keep_index:bool, schema=None):
         df = df.assign(**{c: df[c].map(lambda v: v if v is None or isinstance(v, str) else str(v)) for c in mixed})
         table = pa.Table.from_pandas(df, preserve_index=keep_index)
     if schema is None:
-        fields = [pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type) else pa.string() if pa.types.is_null(f.type) else f.type)
+        wide = lambda t: pa.dictionary(pa.int32(), t.value_type, t.ordered)  # categories differ per block; their codes fit int32
+        fields = [pa.field(f.name, wide(f.type) if pa.types.is_dictionary(f.type) else pa.string() if pa.types.is_null(f.type) else f.type)
                   for f in table.schema]
         schema = pa.schema(fields, metadata=table.schema.metadata)
     return table.cast(schema), schema
@@ -169,7 +170,7 @@ class TableWriter:
                 ):
         self.path, self.fmt = check_local(path), table_format(path, fmt)
         self.neutralise = neutralise and self.fmt != "parquet"
-        self.rows, self.keep_index, self._writer, self._blocks, self._file, self.tmp = 0, None, None, [], None, None
+        self.rows, self.keep_index, self._writer, self._schema, self._blocks, self._file, self.tmp = 0, None, None, None, [], None, None
         if path == "-":
             if self.fmt not in ("csv", "tsv"): raise TableError("standard output takes CSV or TSV only")
             self._file = sys.stdout.buffer
@@ -186,8 +187,8 @@ class TableWriter:
         if self.neutralise: block = neutralise_formulas(block)
         if self.fmt == "parquet":
             import pyarrow.parquet as pq
-            table, schema = _arrow_table(block, self.keep_index, self._writer.schema_arrow if self._writer else None)
-            if self._writer is None: self._writer = pq.ParquetWriter(self.tmp, schema)
+            table, self._schema = _arrow_table(block, self.keep_index, self._schema)  # every block cast to the first block's types
+            if self._writer is None: self._writer = pq.ParquetWriter(self.tmp, self._schema)
             self._writer.write_table(table)
         else:
             text = _index_as_columns(block) if self.keep_index else block
