@@ -32,6 +32,10 @@ def _categorical(codes:np.ndarray, name:str) -> pd.Categorical:
 
 # %% ../nbs/40_cohort.ipynb #13d36dfc
 def _compress(key:np.ndarray) -> tuple:
+    "Consecutive group numbers for the distinct keys: by counting when the keys are small, else by hashing."
+    if len(key) and key.min() >= 0 and key.max() < 1 << 22:
+        present = np.bincount(key) > 0
+        return (np.cumsum(present) - 1)[key], int(present.sum())
     codes, uniques = pd.factorize(key)
     return codes.astype(np.int64), len(uniques)
 
@@ -78,6 +82,8 @@ def _combine(chunks:list, n:int) -> tuple:
 
 def join_masks(parts:list, n:int, dedupe:bool=True) -> pd.Categorical:
     "`parts`: (mask per row, labels of its bits); the `;`-joined labels of the set bits, per row (repeats dropped if `dedupe`)."
+    parts = [(m, labels) for m, labels in parts if m.any()]  # most tables fire for few rows, many for none
+    if not parts: return pd.Categorical.from_codes(np.zeros(n, np.int64), categories=pd.Index([""], dtype=object))
     chunks = [_chunk_texts(parts[i:i + _CHUNK], n) for i in range(0, len(parts), _CHUNK)]
     group, texts = _combine(chunks, n) if len(chunks) > 1 else (chunks[0] if chunks else (np.zeros(n, np.int64), [""]))
     if dedupe: texts = [";".join(dict.fromkeys(t.split(";"))) if t else t for t in texts]
