@@ -202,10 +202,11 @@ class CohortAssessment:
         self.report = column_report(self.state.cols)
         self.frame = _output_frame(self.state, grading, staging, df.index)
         self.frame.attrs.update(disclaimer=DISCLAIMER, **self.report, blank_rows=df.index[self.state.cols.blank].tolist())
-        self._other = {policy: self}
+        self._other = {}  # other policies, run on demand (no reference to itself: blocks are freed at once)
 
     def under(self, policy:str) -> CohortAssessment:
         "The same cohort under another policy (run once, then kept)."
+        if policy == self.policy: return self
         if policy not in self._other: self._other[policy] = CohortAssessment(self.df, policy, self.grading, self.staging, self.columns, self.state.cols.ki67_fractions)
         return self._other[policy]
 
