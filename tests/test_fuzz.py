@@ -61,4 +61,5 @@ def _is_nat_missing(v):
 
 
 def test_fuzz_covered_at_least_10000_rows():
+    print(f"fuzz rows: {ROWS['n']}")
     assert ROWS["n"] >= 10_000, ROWS["n"]
