@@ -73,8 +73,25 @@ def iter_table(path:str, fmt:str|None=None, chunk_rows:int=250_000):
         sample = f.read(65536); f.seek(0)
         sep = "\t" if fmt == "tsv" else sniff_delimiter(sample)
         header = next(csv.reader(io.StringIO(sample), delimiter=sep), [])
+        if path != "-" and header:
+            yield from _arrow_text_blocks(path, sep, header, max(1, sample.count("\n")), len(sample), chunk_rows); return
         blocks = pd.read_csv(f, sep=sep, dtype=str, keep_default_na=False, chunksize=chunk_rows)
         for block in blocks: yield _restore_repeated(block, header)
+
+def _arrow_text_blocks(path:str, sep:str, header:list, lines:int, size:int, chunk_rows:int):
+    "CSV or TSV blocks through Arrow's streaming reader: every cell as text, empty cells as empty text (as pandas with `dtype=str`)."
+    import pyarrow as pa, pyarrow.csv as pacsv
+    names = [f"c{i}" for i in range(len(header))]  # positional names: a repeated header stays two columns
+    block_bytes = max(1 << 16, int(size / lines * chunk_rows))
+    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_bytes),
+                            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+                            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                                                 quoted_strings_can_be_null=False))
+    start = 0
+    for batch in reader:
+        block = batch.to_pandas().set_axis(header, axis=1)
+        block.index = pd.RangeIndex(start, start + len(block)); start += len(block)
+        yield block
 
 def _parquet_blocks(path:str, chunk_rows:int):
     import pyarrow.parquet as pq
