@@ -92,6 +92,7 @@ def _arrow_text_blocks(path:str, sep:str, header:list, lines:int, size:int, chun
         block = batch.to_pandas().set_axis(header, axis=1)
         block.index = pd.RangeIndex(start, start + len(block)); start += len(block)
         yield block
+    if not start: yield pd.DataFrame([[""] * len(header)], columns=range(len(header))).iloc[:0].set_axis(header, axis=1)  # header only
 
 def _parquet_blocks(path:str, chunk_rows:int):
     import pyarrow.parquet as pq
