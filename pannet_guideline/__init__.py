@@ -9,7 +9,7 @@ __all__ = []
 # %% ../nbs/99_api.ipynb #7fae7e48
 _PUBLIC = {
     "assess": "guideline", "Assessment": "guideline", "Patient": "guideline", "DISCLAIMER": "guideline", "POLICIES": "guideline",
-    "assess_frame": "cohort", "assess_cohort": "cohort", "CohortAssessment": "cohort", "join_masks": "cohort",
+    "assess_frame": "cohort", "assess_cohort": "cohort", "CohortAssessment": "cohort", "assess_dask": "cohort", "ColumnsWarning": "cohort", "join_masks": "cohort",
     "InvalidPatient": "schema", "FIELDS": "schema", "RECOMMENDATION_CODES": "schema",
     "who_grade": "grading", "t_category": "staging", "stage_group": "staging",
     "DecisionTable": "tables", "Rule": "tables",
