@@ -442,7 +442,7 @@ def assess_parquet_dask(input:str, # a Parquet file or a folder of them
                                                   dashboard_address=None, silence_logs=logging.ERROR)
     try:
         with Client(scheduler or cluster) as client:
-            ddf = dd.read_parquet(input)
+            ddf = dd.read_parquet(input, split_row_groups=True)  # one partition per row group: each worker holds a few at a time
             joined = ddf.map_partitions(_dask_joined, kwargs, meta=_dask_joined(ddf._meta, kwargs))
             parent = os.path.dirname(os.path.abspath(output))
             tmp = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(output)}.", suffix=".part")
