@@ -24,9 +24,11 @@ from .files import FORMATS, TableError, TableWriter, check_local, iter_table, pa
 from .guideline import DISCLAIMER, POLICIES, STAGE_COLUMN
 
 log = logging.getLogger("pannet_guideline")
+from .report import write_cohort_report
 
 # %% auto #0
-__all__ = ['log', 'SUMMARY_COLUMNS', 'Summary', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit', 'main']
+__all__ = ['log', 'SUMMARY_COLUMNS', 'Summary', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit', 'run_report',
+           'main']
 
 # %% ../nbs/70_cli.ipynb #bc649220
 SUMMARY_COLUMNS = ("nen_class", "who_grade", "stage_ajcc8", "stage_enets", "disease_setting", "primary_recommendation")
@@ -103,8 +105,10 @@ def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for sta
     return summary, report or {"columns_read_as": {}, "columns_not_read": {}}
 
 # %% ../nbs/70_cli.ipynb #2d9c9dc5
+_TITLES = {"demo_cohort": "Demo cohort (synthetic)", "arcnet": "ARC-Net (Scarpa et al., Nature 2017)"}
+
 def run_demo(outdir:str="output") -> dict:
-    "The main job: grade and stage the demo cohort and ARC-Net, print summaries, write both results."
+    "The main job: assess the demo cohort and ARC-Net, print summaries, write both results and a cohort report for each."
     arcnet, mapping = load_arcnet()
     jobs = {"demo_cohort": (demo_cohort(), None), "arcnet": (arcnet, mapping)}
     results = {}
@@ -117,6 +121,8 @@ def run_demo(outdir:str="output") -> dict:
         results[name] = df[keep].join(out)
         path = write_table(results[name], str(Path(outdir) / f"{name}_assessed.csv"))
         print(summarize(out, name) + f"\n  written to {path} ({time.perf_counter() - t0:.3f} s)")
+        report = write_cohort_report(df, Path(outdir) / f"{name}_report.html", columns=cols, title=_TITLES[name])
+        print(f"  cohort report (both policies, flowcharts, data gaps): {report}")
     return results
 
 # %% ../nbs/70_cli.ipynb #4b544b46
@@ -142,6 +148,18 @@ def run_audit(outdir:str="audit") -> tuple:
     print(f"{len(audit)} rules and {len(trace)} seed statements ({(trace['status'] == 'rule').sum()} encoded, "
           f"{(trace['status'] == 'narrative').sum()} narrative only, {(trace['status'] == 'unmapped').sum()} unmapped) written to {outdir}")
     return audit, trace
+
+def run_report(input:str, output:str, policies:tuple=("seed-2025", "nccn-2025"), grading:str="who-2019", staging:str="ajcc-8",
+               columns:str|None=None, title:str="Cohort report") -> Path:
+    "One self-contained HTML report of a cohort table under the given policies."
+    _check_paths(input, output)
+    df = read_table(input)
+    mapping = json.loads(Path(check_local(columns)).read_text()) if columns else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # columns not read are listed in the report's frame attrs
+        path = write_cohort_report(df, output, policies=tuple(policies), grading=grading, staging=staging, columns=mapping, title=title)
+    print(f"cohort report of {len(df)} patients under {', '.join(policies)} written to {path}")
+    return path
 
 # %% ../nbs/70_cli.ipynb #38e0375f
 class _Parser(argparse.ArgumentParser):
@@ -185,8 +203,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--columns", metavar="JSON", help="JSON file mapping column names to schema field names")
     au = sub.add_parser("audit", parents=[_common()], help="write the rule-by-rule audit table and the seed traceability matrix")
     au.add_argument("-o", "--outdir", default="audit", help="folder for the two tables (default: %(default)s)")
-    # A `report` command (a cohort report written by `pannet_guideline.report.write_cohort_report(frame, path, ...)`)
-    # is added here as one more sub-parser, with its branch in `_run`.
+    r = sub.add_parser("report", parents=[_common()], help="write one self-contained HTML report of a cohort under both policies")
+    r.add_argument("input", help="table to report on (.csv, .tsv, .parquet, .xlsx)")
+    r.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    r.add_argument("--policies", nargs="+", default=list(POLICIES)[:2], choices=POLICIES, help="policies compared (default: %(default)s)")
+    r.add_argument("--grading", default="who-2019", choices=("who-2019", "who-2010"), help="grading edition (default: %(default)s)")
+    r.add_argument("--staging", default="ajcc-8", choices=tuple(STAGE_COLUMN), help="staging edition (default: %(default)s)")
+    r.add_argument("--columns", metavar="JSON", help="JSON file mapping column names to schema field names")
+    r.add_argument("--title", default="Cohort report", help="heading of the report (default: %(default)s)")
     return p
 
 # %% ../nbs/70_cli.ipynb #913dc477
@@ -211,6 +235,7 @@ def _run(args) -> int:
     if args.command == "demo": run_demo(args.outdir)
     elif args.command == "compare": run_compare(args.input, args.output, args.a, args.b, args.columns)
     elif args.command == "audit": run_audit(args.outdir)
+    elif args.command == "report": run_report(args.input, args.output, args.policies, args.grading, args.staging, args.columns, args.title)
     return 0
 
 def main(argv:list|None=None) -> int:
