@@ -124,3 +124,14 @@ def test_kill_during_write_leaves_previous_result(tmp_path):
         time.sleep(0.05)
     os.kill(p.pid, signal.SIGKILL); p.wait()
     assert dst.read_text() == "previous,result\n1,2\n"
+
+
+def test_report_command_writes_one_self_contained_file(tmp_path, capsys):
+    src = tmp_path / "cohort.csv"; cohort(120).to_csv(src, index=False)
+    out = tmp_path / "report.html"
+    assert main(["report", str(src), "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "Not a medical device" in html and "seed-2025" in html and "nccn-2025" in html
+    assert "<svg" in html or "data:image" in html  # the flowcharts are inline
+    assert "src=\"http" not in html and "href=\"http" not in html.replace('href="https://doi', '')  # nothing fetched
+    assert main(["report", str(src), "-o", str(src)]) == 2  # never over its input
