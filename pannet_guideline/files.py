@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['FORMATS', 'TableError', 'check_local', 'table_format', 'sniff_delimiter', 'iter_table', 'parquet_rows', 'read_table',
@@ -180,6 +181,9 @@ def _write_text(df:pd.DataFrame, f, sep:str, header:bool):
         f.write(df.to_csv(sep=sep, index=False, header=header).encode("utf-8"))
 
 # %% ../nbs/41_files.ipynb #945f1a39
+_UMASK = os.umask(0); os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
+
 class TableWriter:
     "Write a table in blocks to a temporary file in the target's folder; only a complete file is moved into place."
     def __init__(self, path:str, # output file, or `-` for standard output (CSV or TSV)
@@ -197,7 +201,7 @@ class TableWriter:
         if target.is_dir(): raise TableError(f"{path}: is a directory")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part" + target.suffix)
-        os.close(fd)
+        os.close(fd); os.chmod(self.tmp, _FILE_MODE)  # as an ordinary new file would be, not mkstemp's owner-only mode
 
     def write(self, block:pd.DataFrame):
         "Append a block of rows."
@@ -217,7 +221,8 @@ class TableWriter:
         self.rows += len(block)
 
 # %% ../nbs/41_files.ipynb #5aa871f8
-def _close(self:TableWriter):
+@patch
+def close(self:TableWriter):
     "Finish the file and move it into place (atomic on one file system)."
     if self.path == "-": sys.stdout.buffer.flush(); return
     if self.fmt == "parquet" and self._writer is not None: self._writer.close()
@@ -229,7 +234,8 @@ def _close(self:TableWriter):
     os.replace(self.tmp, self.path)
     self.tmp = None
 
-def _abort(self:TableWriter):
+@patch
+def abort(self:TableWriter):
     "Drop the temporary file; an earlier file at the target stays as it was."
     if self._file is not None and self.path != "-": self._file.close()
     if self._writer is not None:
@@ -237,9 +243,13 @@ def _abort(self:TableWriter):
         except Exception: pass
     if self.tmp and os.path.exists(self.tmp): os.remove(self.tmp)
 
-TableWriter.close, TableWriter.abort = _close, _abort
-TableWriter.__enter__ = lambda self: self
-TableWriter.__exit__ = lambda self, kind, *_: self.abort() if kind else self.close()
+@patch
+def __enter__(self:TableWriter): return self
+
+@patch
+def __exit__(self:TableWriter, kind, *_):
+    "A failure drops the temporary file; success moves it into place."
+    self.abort() if kind else self.close()
 
 def write_table(df:pd.DataFrame, path:str, fmt:str|None=None, neutralise:bool=True) -> str:
     "Write a whole table at once, atomically."

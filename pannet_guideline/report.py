@@ -18,6 +18,8 @@ from .guideline import DISCLAIMER, INPUT_BITS, STAGE_COLUMN, check_policy
 from .pathway import (Flowcharts, chapter_names, chapter_tables, cohort_overlay, pathways, policy_chart,
                                       recommendation_counts, to_dot, to_svg, _fit, _title)
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
+import os
+from .vocab import RECOMMENDATIONS
 
 # %% auto #0
 __all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'write_cohort_report']
@@ -71,7 +73,7 @@ def _table(df:pd.DataFrame, share:bool=True) -> str:
     for c in df.columns:
         if c == "share": df[c] = (100 * df[c]).map("{:.1f}%".format)
         elif pd.api.types.is_integer_dtype(df[c]): df[c] = df[c].map("{:,}".format)
-    return df.to_html(border=0, escape=True)
+    return df.to_html(border=0, escape=True, index_names=False)
 
 def _svgs(items:list, workers:int=2) -> list:
     "Render DOT texts to SVG, two `dot` processes at a time."
@@ -122,6 +124,7 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
         out.append(f"<div><h3>{e(label)}</h3>{_table(value_counts(cols, name))}</div>")
     rc = recommendation_counts(frame, policies, grading, staging, columns, states)
     shares = rc.assign(**{f"share ({p})": (100 * rc[p] / max(n, 1)).map("{:.1f}%".format) for p in policies})
+    shares.index = [f"{RECOMMENDATIONS[c].label} ({c})" if c in RECOMMENDATIONS else c for c in shares.index]
     out += ["</div><h2>Recommendations under each policy</h2>",
             "<p class='note'>Patients given each recommendation at any strength; a patient may have several.</p>",
             f"<div style='overflow-x:auto'>{policy_chart(rc, n)}</div>", _table(shares)]
@@ -141,5 +144,6 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
             "and outcome; red boxes count the patients who reach a criterion with its field missing. Open a chapter to see them.</p>",
             charts, f"<p class='disclaimer'>{e(DISCLAIMER)}</p></body></html>"]
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(out), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text("\n".join(out), encoding="utf-8"); os.replace(tmp, path)  # a reader never sees half a report
     return path
