@@ -96,9 +96,9 @@ SSA_NCCN = DecisionTable("advanced_ssa_nccn", "Somatostatin analogue or observat
          ("nccn.ssa-sstr-positive", "clarinet.ki67-lt10", "clarinet.pfs", "nccn.ssa-stop-nonfunctioning-progression"),
          strength="recommended", note="Ki-67 strictly below 10 %, as enrolled in CLARINET; not for insulinoma, and not "
                                       "where NCCN lists observation beside it (asymptomatic, low burden, stable)"),
-    Rule("ADV-SSA-NCCN-BURDEN", _nccn_ssa & (is_symptomatic | high_burden) & ~failed("SSA"),
+    Rule("ADV-SSA-NCCN-BURDEN", _nccn_ssa & response_needed & ~failed("SSA"),
          "SSA", ("nccn.adv-symptomatic-or-burden", "nccn.ssa-sstr-positive"), strength="recommended",
-         note="symptoms or a significant burden: an analogue if not already on one, with no Ki-67 limit"),
+         note="symptoms, a significant burden or progression: an analogue if not already on one, with no Ki-67 limit"),
     Rule("ADV-SSA-NCCN-CONSIDER", _nccn_ssa & low_burden_stable, "SSA",
          ("nccn.adv-asymptomatic-low-burden", "nccn.ssa-sstr-positive"), strength="option",
          note="asymptomatic, low burden, stable: NCCN lists resection, observation or an analogue with no order, so "
