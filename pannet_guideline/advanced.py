@@ -18,11 +18,12 @@ from .vocab import RECOMMENDATIONS, add_alert
 # %% auto #0
 __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_burden_stable', 'advanced_net_g1_g2', 'advanced_net',
            'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma', 'every_patient', 'SSA_CONTINUE',
-           'SSA_INSULINOMA', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN', 'after_non_ssa_line',
-           'TARGETED', 'CHEMOTHERAPY', 'favourable', 'unfavourable', 'g3_favourable', 'advanced_net_g3',
-           'platinum_given', 'NET_G3', 'nec_pathway', 'NEC_MINEN', 'lower_risk_net', 'cytoreduction_candidate',
-           'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL', 'ALERTS_SEED', 'ALERTS_BOTH', 'TABLES',
-           'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
+           'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN',
+           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'favourable', 'unfavourable', 'g3_favourable',
+           'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway', 'NEC_MINEN', 'lower_risk_net',
+           'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL',
+           'ALERTS_SEED', 'prior_unknown', 'ALERTS_BOTH', 'TABLES', 'RANK', 'policy_tables', 'ranked',
+           'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #486ce7d4
 add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
@@ -38,6 +39,12 @@ add_statement("advanced.nec-no-standard-second-line", "There is no standard seco
 add_statement("advanced.minen-non-ne-component",
               "Mixed neuroendocrine-non-neuroendocrine neoplasms are often treated with chemotherapy aimed at their non-neuroendocrine component.",
               "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
+add_statement("advanced.ssa-sstr-negative", "For SSTR-negative PanNET, NCCN lists octreotide LAR or lanreotide only as useful in certain circumstances, not among the preferred options.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9", "B")
+add_statement("advanced.nec-non-identical", "The NCCN regimens for NEC carry no line order, and the second-line evidence concerns a different regimen after first-line failure: a regimen already given is not a new line.",
+              "S-NCCN(NTUH)", "PDNEC-1; NE-H 5 of 9", "B")
+add_statement("advanced.prrt-retreatment-unread", "None of the sources read addresses a second PRRT course after a completed one; NCCN lists PRRT once, after progression on an analogue or first line.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9", "C")
 add_statement("advanced.minen-ne-component", "In MiNEN the neuroendocrine component, often high grade, mostly drives the course; with no trial data, MiNEN is treated like a pure NEC or like an adenocarcinoma of the same site.",
               "S-FRIZ20", "abstract", "A")
 
@@ -68,45 +75,54 @@ SSA_INSULINOMA = Rule("ADV-SSA-INSULINOMA", insulinoma & sstr_positive, "SSA",
     note="for glucose control, only with positive SSTR imaging and cautiously (alert INSULINOMA_SSA_CAUTION)")
 
 # %% ../nbs/22_advanced.ipynb #8c28dc1c
+not_sstr_negative = (~sstr_negative).otherwise(True).named("SSTR imaging not negative (the seed asks for none)", ("seed.15",))
 SSA_SEED = DecisionTable("advanced_ssa_seed", "Somatostatin analogue (seed 2025)", [
-    Rule("ADV-SSA-SEED", net_g1_g2 & ~failed("SSA") & ~insulinoma, "SSA",
+    Rule("ADV-SSA-SEED", net_g1_g2 & ~failed("SSA") & ~insulinoma & not_sstr_negative, "SSA",
          ("seed.15", "seed.26", "seed.27", "nccn.ssa-stop-nonfunctioning-progression", "nccn.insulinoma-ssa-sstr-negative"),
          strength="recommended",
          note="the seed sets no Ki-67 limit and no SSTR requirement; a failed analogue is not offered again, and an "
               "insulinoma gets only the cautious rule (hypoglycaemia), whatever the policy"),
+    Rule("ADV-SSA-SEED-SSTR-NEGATIVE", net_g1_g2 & ~failed("SSA") & ~insulinoma & sstr_negative, "SSA",
+         ("seed.15", "nccn.ssa-sstr-positive", "advanced.ssa-sstr-negative", "clarinet.ki67-lt10"), strength="consider",
+         note="the seed sets no receptor requirement, but its trial (CLARINET) and NCCN's preferred listing are for "
+              "SSTR-positive disease: below the agents for progression (alert SEED_SSA_SSTR_NEGATIVE)"),
     SSA_CONTINUE, SSA_INSULINOMA,
 ], "collect", output="recommendations", scope=advanced_net)
 
 # %% ../nbs/22_advanced.ipynb #4adbc255
 _nccn_ssa = (net_g1_g2 & sstr_positive & ~insulinoma).named("SSTR-positive NET G1/G2, not an insulinoma", ("nccn.ssa-sstr-positive",))
 SSA_NCCN = DecisionTable("advanced_ssa_nccn", "Somatostatin analogue or observation (NCCN 2025)", [
-    Rule("ADV-SSA-CLARINET", _nccn_ssa & clarinet_ki67 & ~failed("SSA"), "SSA",
+    Rule("ADV-SSA-CLARINET", _nccn_ssa & clarinet_ki67 & ~failed("SSA") & ~low_burden_stable, "SSA",
          ("nccn.ssa-sstr-positive", "clarinet.ki67-lt10", "clarinet.pfs", "nccn.ssa-stop-nonfunctioning-progression"),
-         strength="recommended", note="Ki-67 strictly below 10 %, as enrolled in CLARINET; not for insulinoma"),
-    Rule("ADV-SSA-NCCN-BURDEN", _nccn_ssa & (is_symptomatic | high_burden) & ~failed("SSA"),
+         strength="recommended", note="Ki-67 strictly below 10 %, as enrolled in CLARINET; not for insulinoma, and not "
+                                      "where NCCN lists observation beside it (asymptomatic, low burden, stable)"),
+    Rule("ADV-SSA-NCCN-BURDEN", _nccn_ssa & response_needed & ~failed("SSA"),
          "SSA", ("nccn.adv-symptomatic-or-burden", "nccn.ssa-sstr-positive"), strength="recommended",
-         note="symptoms or a significant burden: an analogue if not already on one, with no Ki-67 limit"),
+         note="symptoms, a significant burden or progression: an analogue if not already on one, with no Ki-67 limit"),
     Rule("ADV-SSA-NCCN-CONSIDER", _nccn_ssa & low_burden_stable, "SSA",
-         ("nccn.adv-asymptomatic-low-burden", "nccn.ssa-sstr-positive"), strength="consider",
-         note="asymptomatic, low burden, stable: consider an analogue, with no Ki-67 limit"),
+         ("nccn.adv-asymptomatic-low-burden", "nccn.ssa-sstr-positive"), strength="option",
+         note="asymptomatic, low burden, stable: NCCN lists resection, observation or an analogue with no order, so "
+              "an unranked option beside observation, with no Ki-67 limit"),
     SSA_CONTINUE, SSA_INSULINOMA,
     Rule("ADV-OBSERVE", net_g1_g2 & low_burden_stable, "OBSERVATION", ("nccn.adv-asymptomatic-low-burden",), strength="option",
          note="observation with markers and imaging every 12 weeks to 12 months"),
 ], "collect", output="recommendations", scope=advanced_net)
 
 # %% ../nbs/22_advanced.ipynb #fbdb95f2
-PRRT_AFTER_SSA = Rule("ADV-PRRT-AFTER-SSA", sstr_positive & failed("SSA") & ~failed("PRRT"), "PRRT",
-                      ("nccn.prrt-after-ssa", "seed.22"), strength="recommended")
+PRRT_AFTER_SSA = Rule("ADV-PRRT-AFTER-SSA", sstr_positive & failed("SSA") & ~received("PRRT"), "PRRT",
+                      ("nccn.prrt-after-ssa", "seed.22", "advanced.prrt-retreatment-unread"), strength="recommended",
+                      note="not after a course already given: no source read addresses retreatment")
 
 PRRT_SEED = DecisionTable("advanced_prrt_seed", "PRRT (seed 2025)", [
     PRRT_AFTER_SSA,
-    Rule("ADV-PRRT-SEED-G2", (grade == "G2") & sstr_positive & ~failed("PRRT"), "PRRT", ("seed.22", "seed.27"),
-         strength="option", note="the seed names no line of therapy and no Ki-67 limit"),
+    Rule("ADV-PRRT-SEED-G2", (grade == "G2") & sstr_positive & ~received("PRRT"), "PRRT",
+         ("seed.22", "seed.27", "advanced.prrt-retreatment-unread"),
+         strength="option", note="the seed names no line of therapy and no Ki-67 limit; not after a course already given"),
 ], "collect", output="recommendations", scope=advanced_net_g1_g2)
 
 PRRT_NCCN = DecisionTable("advanced_prrt_nccn", "PRRT (NCCN 2025)", [
     PRRT_AFTER_SSA,
-    Rule("ADV-PRRT-FIRST-LINE", sstr_positive & prrt_first_line_ki67 & high_burden & ~failed("PRRT"), "PRRT",
+    Rule("ADV-PRRT-FIRST-LINE", sstr_positive & prrt_first_line_ki67 & high_burden & ~received("PRRT"), "PRRT",
          ("nccn.prrt-first-line-ki67-ge10", "netter2.ki67-10-55"), strength="recommended",
          note="Ki-67 10 % or more, both ends as NCCN writes them; no upper limit"),
 ], "collect", output="recommendations", scope=advanced_net_g1_g2)
@@ -143,8 +159,8 @@ favourable = (ki67 < 55).named("favourable biology (Ki-67 below 55 %)", _SPLIT)
 unfavourable = (ki67 >= 55).named("unfavourable biology (Ki-67 55 % or more)", _SPLIT)
 g3_favourable = (net_g3 & favourable).named("favourable NET G3", _SPLIT)
 advanced_net_g3 = (advanced_disease & net_g3).named("advanced NET G3", ("nccn.setting", "who2019.grade-table"))
-platinum_given = received("PLATINUM_ETOPOSIDE").otherwise(False).named(  # an unrecorded history counts as untreated
-    "a platinum-etoposide course recorded", ("nccn.pdnec-treatment",))
+platinum_given = received("PLATINUM_ETOPOSIDE").named(  # an unrecorded history leaves first-line platinum undecided
+    "a platinum-etoposide course recorded", ("nccn.pdnec-treatment", "advanced.nec-non-identical"))
 
 _G3F = ("nccn.wdg3-favourable-systemic", "nccn.wdg3-55-split", "seed.28")
 _G3U = ("nccn.wdg3-unfavourable-systemic", "nccn.wdg3-55-split", "seed.28")
@@ -163,13 +179,19 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
     Rule("ADV-G3F-SUNITINIB", favourable & response_needed & ~failed("SUNITINIB"), "SUNITINIB", _G3F, strength="option"),
     Rule("ADV-G3U-TRIAL", unfavourable, "CLINICAL_TRIAL", _G3U, strength="recommended",
          note="the preferred choice for unfavourable biology"),
-    Rule("ADV-G3U-PLATINUM", unfavourable & ~failed("PLATINUM_ETOPOSIDE") & ~platinum_given, "PLATINUM_ETOPOSIDE", _G3U, strength="option",
+    Rule("ADV-G3U-PLATINUM", unfavourable & ~platinum_given, "PLATINUM_ETOPOSIDE", _G3U, strength="option",
          note="not once a course is recorded"),
+    Rule("ADV-G3U-IRINOTECAN", unfavourable & ~received("IRINOTECAN_FLUOROPYRIMIDINE"), "IRINOTECAN_FLUOROPYRIMIDINE", _G3U,
+         strength="option", note="irinotecan-based (FOLFIRI, cisplatin-irinotecan, FOLFIRINOX)"),
+    Rule("ADV-G3U-OXALIPLATIN", unfavourable & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE", _G3U,
+         strength="option", note="oxaliplatin-based"),
+    Rule("ADV-G3U-CAPTEM", unfavourable & ~received("CAPTEM"), "CAPTEM", _G3U, strength="option",
+         note="temozolomide with or without capecitabine; pembrolizumab and nivolumab-ipilimumab have no code (alert G3_UNFAVOURABLE_IMMUNOTHERAPY)"),
 ], "collect", output="recommendations", scope=advanced_net_g3)
 
 # %% ../nbs/22_advanced.ipynb #a93329c5
 nec_pathway = (nec | (advanced_disease & minen)).named("NEC, or advanced MiNEN", ("advanced.nec-regimens-unordered",))
-_SECOND = ("advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")
+_SECOND = ("advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered", "advanced.nec-non-identical")
 
 NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
     Rule("ADV-NEC-PLATINUM", nec & ~platinum_given, "PLATINUM_ETOPOSIDE",
@@ -178,9 +200,9 @@ NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
     Rule("ADV-MINEN-PLATINUM", minen & ~platinum_given, "PLATINUM_ETOPOSIDE",
          ("advanced.nec-regimens-unordered", "advanced.minen-ne-component", "advanced.minen-non-ne-component"), strength="consider",
          note="the NEC pathway; which component to aim at is the team's choice (alert MINEN_COMPONENT_CHOICE)"),
-    Rule("ADV-NEC-2L-IRINOTECAN", failed("PLATINUM_ETOPOSIDE"), "IRINOTECAN_FLUOROPYRIMIDINE",
+    Rule("ADV-NEC-2L-IRINOTECAN", failed("PLATINUM_ETOPOSIDE") & ~received("IRINOTECAN_FLUOROPYRIMIDINE"), "IRINOTECAN_FLUOROPYRIMIDINE",
          ("advanced.nec-second-line",) + _SECOND, strength="option", note="FOLFIRI type; the best second-line evidence (ENETS 2023)"),
-    Rule("ADV-NEC-2L-OXALIPLATIN", failed("PLATINUM_ETOPOSIDE"), "OXALIPLATIN_FLUOROPYRIMIDINE", _SECOND,
+    Rule("ADV-NEC-2L-OXALIPLATIN", failed("PLATINUM_ETOPOSIDE") & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE", _SECOND,
          strength="option", note="FOLFOX or CAPOX type"),
     Rule("ADV-NEC-2L-TRIAL", failed("PLATINUM_ETOPOSIDE"), "CLINICAL_TRIAL", _SECOND, strength="option"),
     Rule("ADV-MINEN-MDT", minen, "MDT_REVIEW", ("advanced.minen-non-ne-component", "advanced.minen-ne-component", "nccn.mdt"),
@@ -231,6 +253,12 @@ add_alert("MINEN_COMPONENT_CHOICE", "MiNEN: which component to treat",
 add_alert("INSULINOMA_SSA_CAUTION", "Analogue in insulinoma: use with caution",
           "An analogue can deepen hypoglycaemia in insulinoma; give it only with positive SSTR imaging, cautiously, beside diet, diazoxide or everolimus.",
           "safety", ("nccn.insulinoma-ssa-sstr-negative", "nccn.insulinoma-symptom-control"))
+add_alert("G3_UNFAVOURABLE_IMMUNOTHERAPY", "NET G3, unfavourable: the list leaves out immunotherapy",
+          "NCCN also lists pembrolizumab for MSI-H, dMMR or TMB-H tumours and nivolumab with ipilimumab (2B); neither has a code here, so test the biomarkers and weigh them with the team.",
+          "caveat", ("nccn.wdg3-unfavourable-systemic",))
+add_alert("PRIOR_THERAPIES_UNKNOWN", "Prior therapy not recorded: systemic lines held",
+          "Which lines were already given is unknown, so no line that must not be repeated is offered; record the treatments given, or 'none' for a patient not yet treated.",
+          "data", ("nccn.progression-options", "advanced.nec-non-identical"))
 add_alert("OLIGOMETASTATIC_RESECTION_SELECTED", "Resection of metastases: confirm the selection",
           "Resecting primary and metastases rests on NCCN's 'if possible and indicated'; the record gives neither the sites nor their number, and ENETS 2023 advice was not read.",
           "caveat", ("nccn.adv-asymptomatic-low-burden",))
@@ -240,17 +268,21 @@ ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sour
     Rule("ALA-SSA-KI67", ~failed("SSA") & ~insulinoma & ~clarinet_ki67, "SEED_SSA_KI67_ABOVE_CLARINET", ("seed.15", "clarinet.ki67-lt10")),
     Rule("ALA-SSA-SSTR-NEGATIVE", ~failed("SSA") & ~insulinoma & sstr_negative, "SEED_SSA_SSTR_NEGATIVE",
          ("seed.15", "nccn.ssa-sstr-positive", "nccn.insulinoma-ssa-sstr-negative")),
-    Rule("ALA-PRRT-FIRST-LINE", (grade == "G2") & sstr_positive & ~failed("PRRT") & ~failed("SSA") & ~(prrt_first_line_ki67 & high_burden),
+    Rule("ALA-PRRT-FIRST-LINE", (grade == "G2") & sstr_positive & ~received("PRRT") & ~failed("SSA") & ~(prrt_first_line_ki67 & high_burden),
          "SEED_PRRT_OUTSIDE_NCCN", ("seed.22", "nccn.prrt-after-ssa", "nccn.prrt-first-line-ki67-ge10")),
 ], "collect", output="alerts", scope=advanced_net_g1_g2)
 
 # %% ../nbs/22_advanced.ipynb #c5cece3f
+prior_unknown = prior.is_unknown().named("prior therapies not recorded", ("nccn.progression-options",))
 ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
     Rule("ALA-NEC-SECOND-LINE", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
          ("advanced.nec-second-line", "advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")),
     Rule("ALA-MINEN-COMPONENT", advanced_disease & minen, "MINEN_COMPONENT_CHOICE",
          ("advanced.minen-non-ne-component", "advanced.minen-ne-component")),
     Rule("ALA-INSULINOMA-SSA", advanced_net & insulinoma & sstr_positive, "INSULINOMA_SSA_CAUTION", ("nccn.insulinoma-ssa-sstr-negative",)),
+    Rule("ALA-G3U-IMMUNOTHERAPY", advanced_net_g3 & unfavourable, "G3_UNFAVOURABLE_IMMUNOTHERAPY", ("nccn.wdg3-unfavourable-systemic",)),
+    Rule("ALA-PRIOR-UNKNOWN", (advanced_net | nec_pathway) & prior_unknown, "PRIOR_THERAPIES_UNKNOWN",
+         ("nccn.progression-options", "advanced.nec-non-identical")),
     Rule("ALA-OLIGOMETASTATIC", oligometastatic_resectable, "OLIGOMETASTATIC_RESECTION_SELECTED", ("nccn.adv-asymptomatic-low-burden",),
          note="the record does not give the sites or their number; ENETS 2023 advice not read"),
 ], "collect", output="alerts")

@@ -8,7 +8,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 import pandas as pd
 
@@ -17,15 +19,19 @@ from .advanced import favourable, unfavourable  # the NET G3 split at Ki-67 55 %
 from .concepts import (advanced_disease, grade, localized_disease, minen, nec, nec_or_minen, net, net_g1_g2, net_g3,
                                        received, resected)
 from .evidence import add_statement, cite
+from . import localized  # noqa: F401  (its surveillance rules are read below, never restated)
+from .logic import Expr
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import Decision, DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN',
-           'FOLLOWUP_SEED', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH', 'FOLLOWUP_ALERTS_NCCN', 'TABLES',
-           'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'Span', 'weeks', 'months', 'years', 'add_months', 'Phase',
-           'schedule_frame', 'policy_tables', 'schedule_for', 'visit_plan']
+__all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'watched_seed', 'watched_nccn', 'resection_recorded', 'UNITS',
+           'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_WATCH_SEED',
+           'FOLLOWUP_WATCH_NCCN', 'FOLLOWUP_CARE', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH',
+           'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'recommended_now', 'Span',
+           'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_frame', 'policy_tables', 'schedule_for',
+           'visit_plan']
 
 # %% ../nbs/25_followup.ipynb #b772bbef
 add_statement("followup.nccn-wdg3-items", "NET G3 surveillance visits hold history and examination, multiphasic contrast CT or MRI of abdomen and pelvis, and chest CT as clinically indicated; in advanced disease also markers and PET as clinically indicated (SSTR-PET or FDG-PET for favourable biology, FDG-PET for unfavourable).",
@@ -43,6 +49,22 @@ resected_net = (localized_disease & resected & net).named("a resected NET", ("nc
 
 # NEN class and grade go together (G1-G3 are NETs; NEC and MiNEN are their own grade): the static analysis looks only there
 CONSISTENT_GRADE = ((net & grade.isin("G1", "G2", "G3")) | (nec & (grade == "NEC")) | (minen & (grade == "MiNEN")))
+
+# %% ../nbs/25_followup.ipynb #e5f8e6e9
+def recommended_now(code:str, # a recommendation code, e.g. `ACTIVE_SURVEILLANCE`
+                    policy:str, # a registered management policy
+                   ) -> Expr:
+    "Where the policy's recommendation tables list `code`: any such rule's scope and criteria."
+    conds = [r.when if t.scope is None else t.scope & r.when for t in POLICIES[check_policy(policy)].tables()
+             if t.output == "recommendations" for r in t.rules if r.then == code]
+    if not conds: raise ValueError(f"no {policy} rule recommends {code}")
+    return reduce(operator.or_, conds)
+
+watched_seed = (recommended_now("ACTIVE_SURVEILLANCE", "seed-2025") | (localized_disease & net_g1_g2 & observed)).named(
+    "surveillance recommended now, or under way (seed 2025)", ("seed.10", "nccn.observation-criteria"))
+watched_nccn = recommended_now("ACTIVE_SURVEILLANCE", "nccn-2025").named(
+    "observation listed now (NCCN 2025)", ("nccn.observation-criteria", "nccn.nf-localized-le1cm"))
+resection_recorded = resected.otherwise(False).named("a resection recorded", ("nccn.followup-resected",))
 
 # %% ../nbs/25_followup.ipynb #fd1d70a2
 UNITS = ("weeks", "months", "years")
@@ -235,6 +257,26 @@ FOLLOWUP_SEED = DecisionTable("followup_seed", "Follow-up schedule (seed 2025)",
          note="a localized NEC not resected is on platinum chemotherapy under the seed"),
 ], "unique", output="followup_schedule", complete=False, description="seed items 33-35")
 
+# %% ../nbs/25_followup.ipynb #fa23be60
+_WATCH = ("nccn.followup-resected", "nccn.observation-criteria")
+FOLLOWUP_WATCH_SEED = DecisionTable("followup_watch_seed", "Observation schedule for surveillance (seed 2025)", [
+    Rule("FU-SEED-SURVEILLANCE", watched_seed, "NCCN_OBSERVED", ("seed.10",) + _WATCH,
+         note="the seed gives surveillance no schedule: NCCN's (alert SEED_SURVEILLANCE_NO_SCHEDULE)"),
+], "collect", output="followup_schedule")
+FOLLOWUP_WATCH_NCCN = DecisionTable("followup_watch_nccn", "Observation schedule when observation is listed (NCCN 2025)", [
+    Rule("FU-NCCN-SURVEILLANCE", watched_nccn, "NCCN_OBSERVED", _WATCH, note="note x: the post-resection schedule applies to observation"),
+], "collect", output="followup_schedule")
+
+# %% ../nbs/25_followup.ipynb #191ed831
+FOLLOWUP_CARE = DecisionTable("followup_care", "Follow-up as the next step after resection", [
+    Rule("FU-REC-RESECTED-NET", net & resection_recorded, "FOLLOW_UP",
+         ("nccn.followup-resected", "nccn.no-adjuvant", "nccn.followup-wdg3", "seed.34"), strength="recommended",
+         note="no adjuvant therapy has a known role: follow-up is the plan"),
+    Rule("FU-REC-RESECTED-NEC", nec_or_minen & resection_recorded, "FOLLOW_UP",
+         ("nccn.followup-pdnec", "nccn.pdnec-treatment", "seed.34"), strength="consider",
+         note="after the operation and any adjuvant course NCCN lists"),
+], "collect", output="recommendations", scope=localized_disease)
+
 # %% ../nbs/25_followup.ipynb #70b655bd
 add_alert("SEED_FOLLOWUP_VS_SOURCES", "Seed follow-up after surgery differs from the sources",
           "The seed asks for visits every 3-6 months for over 5 years; NCCN gives 6-12-monthly visits up to 10 years, ESMO lifelong visits by grade, CommNETS yearly then every 1-2 years.",
@@ -248,6 +290,9 @@ add_alert("CGA_MONITORING_NOT_ADVISED", "Chromogranin A not for monitoring",
 add_alert("NO_ROUTINE_PET_SURVEILLANCE", "No routine PET in surveillance",
           "NCCN does not recommend SSTR-PET or FDG-PET for routine surveillance after resection or during observation.",
           "caveat", ("nccn.no-pet-surveillance",))
+add_alert("SEED_SURVEILLANCE_NO_SCHEDULE", "The seed gives surveillance no schedule",
+          "The seed offers surveillance of a small non-functioning tumour but says nothing of its visits; NCCN's schedule for observed tumours is given instead.",
+          "caveat", ("seed.10", "nccn.followup-resected"))
 add_alert("NO_ADJUVANT_AFTER_RESECTION", "Follow-up, not adjuvant therapy",
           "After resection of a NET the next step is follow-up: no adjuvant systemic therapy has a known role.",
           "caveat", ("nccn.no-adjuvant",))
@@ -257,6 +302,7 @@ _SEED_TREATED = advanced_disease | (localized_disease & nec & ~resected)
 
 FOLLOWUP_ALERTS_SEED = DecisionTable("followup_alerts_seed", "Follow-up: the seed's markers (seed 2025)", [
     Rule("FU-ALERT-CGA-SEED", _SEED_TREATED, "CGA_MONITORING_NOT_ADVISED", ("seed.35", "ajcc9.no-cga")),
+    Rule("FU-ALERT-SEED-SURVEILLANCE", watched_seed, "SEED_SURVEILLANCE_NO_SCHEDULE", ("seed.10", "nccn.followup-resected")),
 ], "collect", output="alerts")
 
 FOLLOWUP_ALERTS_BOTH = DecisionTable("followup_alerts", "Follow-up: the seed against the sources, and no adjuvant therapy", [
@@ -278,9 +324,10 @@ FOLLOWUP_ALERTS_NCCN = DecisionTable("followup_alerts_nccn", "Follow-up: caveats
 ], "collect", output="alerts")
 
 # %% ../nbs/25_followup.ipynb #0df79de5
-SEED_2025.include(FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH)
-NCCN_2025.replace(FOLLOWUP_SEED, FOLLOWUP_NCCN).replace(FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN)
-TABLES = (FOLLOWUP_SEED, FOLLOWUP_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH)
+SEED_2025.include(FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, FOLLOWUP_WATCH_SEED)
+NCCN_2025.replace(FOLLOWUP_SEED, FOLLOWUP_NCCN).replace(FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN).replace(FOLLOWUP_WATCH_SEED, FOLLOWUP_WATCH_NCCN)
+TABLES = (FOLLOWUP_SEED, FOLLOWUP_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE,
+          FOLLOWUP_WATCH_SEED, FOLLOWUP_WATCH_NCCN)
 
 def policy_tables(policy:str="seed-2025", # a registered management policy
                  ) -> list:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pannet_guideline.evidence import STATEMENTS
-from pannet_guideline.followup import (CONSISTENT_GRADE, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_NCCN, FOLLOWUP_SEED,
+from pannet_guideline.followup import (FOLLOWUP_CARE, FOLLOWUP_WATCH_NCCN, FOLLOWUP_WATCH_SEED, CONSISTENT_GRADE, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_NCCN, FOLLOWUP_SEED,
                                        SCHEDULE_TABLES, SCHEDULES, TABLES, observed, policy_tables, resected, schedule_for, visit_plan)
 from pannet_guideline.schema import FIELD_BITS, FIELDS
 from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
@@ -320,8 +320,9 @@ def test_every_phase_cites_a_registered_statement_and_outcomes_are_schedules():
 
 
 def test_policy_tables():
-    assert policy_tables("seed-2025") == [FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH]
-    assert set(policy_tables("nccn-2025")) == {FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH}
+    assert set(policy_tables("seed-2025")) == {FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, FOLLOWUP_WATCH_SEED}
+    assert set(policy_tables("nccn-2025")) == {FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, FOLLOWUP_WATCH_NCCN}
+    assert (SCHEDULE_TABLES["seed-2025"], SCHEDULE_TABLES["nccn-2025"]) == (FOLLOWUP_SEED, FOLLOWUP_NCCN)
     assert all(SCHEDULE_TABLES[p] in policy_tables(p) for p in SCHEDULE_TABLES)
     assert {r.then for r in FOLLOWUP_SEED.rules} == {"SEED_ACTIVE_TREATMENT", "SEED_AFTER_SURGERY"}
     assert all(r.then.startswith("NCCN_") for r in FOLLOWUP_NCCN.rules)
