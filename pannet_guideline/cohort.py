@@ -129,6 +129,21 @@ def _primary(masks:list) -> tuple:
     primary = pd.Categorical.from_codes(np.where(first < 0, len(labels) - 1, first), categories=labels)
     return primary, join_masks([(np.where(choice, options, np.uint64(0)), list(RECOMMENDATION_RANK))], len(first))
 
+def _held(st:FrameState, masks:list) -> np.ndarray:
+    "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`)."
+    n, rank_bits = st.cols.n, np.uint64(64)
+    given = np.bitwise_or.reduce(masks) if masks else np.zeros(n, np.uint64)
+    lead = np.full(n, -1, np.int64)
+    for k in reversed(range(len(masks))): lead = np.where(masks[k] != 0, k * 64 + _lowest_bit(masks[k]).astype(np.int64), lead)
+    fields = np.zeros(n, np.uint64)
+    for table, pend in st.pending:
+        for i, r in enumerate(table.rules):
+            if _GROUPS[r.then] != 1: continue
+            key = (len(STRENGTH_ORDER) + STRENGTH_ORDER.index(r.strength)) * 64 + _RANK_BIT[r.then]
+            ahead = (_rule_hits(pend, i) != 0) & ((given >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & (lead > key)
+            if ahead.any(): fields |= np.where(ahead, table._field_masks[i], np.uint64(0))
+    return fields & st.cols.unknown_bits() & np.uint64(INPUT_BITS)
+
 # %% ../nbs/40_cohort.ipynb #1400a2c9
 _FIELD_LABELS = [None] * 64
 for _name, _bit in FIELD_BITS.items(): _FIELD_LABELS[_bit] = _name
@@ -149,9 +164,14 @@ def _output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFram
     cols, n = st.cols, st.cols.n
     masks = recommendation_masks(st)
     primary, options = _primary(masks)
+    held = _held(st, masks)
+    if (held != 0).any():  # a held primary is empty, and so are its options
+        primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
+        primary[held != 0] = ""; options[held != 0] = ""
+    field_labels = _FIELD_LABELS[:max(FIELD_BITS.values()) + 1]
     gaps = st.gaps & np.uint64(INPUT_BITS)
     built = dict(recommendations=lambda: join_masks([(m, list(RECOMMENDATION_RANK)) for m in masks], n, dedupe=False),  # disjoint masks
-                 primary=lambda: primary, options=lambda: options,
+                 primary=lambda: primary, options=lambda: options, held=lambda: join_masks([(held, field_labels)], n),
                  rule_ids=lambda: join_masks([(mask, [r.id for r in table.rules]) for table, mask in st.fired], n, dedupe=False),
                  alerts=lambda: join_masks([(mask, [r.then for r in table.rules]) for table, mask in st.alerts], n),
                  conflicts=lambda: _conflicts(st, n), input_issues=lambda: issue_strings(cols),

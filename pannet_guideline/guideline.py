@@ -28,7 +28,7 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'L
            'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES',
            'Assessment', 'Patient', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'StageAgreement',
            'ChapterStep', 'chapter_tables', 'check_steps', 'pipeline', 'listing_key', 'Recommendation',
-           'primary_choice', 'OutputColumn', 'conflict_text', 'gap_names', 'assess']
+           'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -56,6 +56,7 @@ class FrameState:
     alerts: list = field(default_factory=list) # (table, uint64 fired mask) per alert step
     pending_gaps: dict = field(default_factory=dict)
     chapter: list = field(default_factory=list) # (table, fired mask) of each management table
+    pending: list = field(default_factory=list) # (table, undecided-rule mask) of each recommendation table
     conflicts: list = field(default_factory=list) # (field, other field, conflict mask, its codes, other's codes in its vocabulary)
 
     def __post_init__(self):
@@ -220,6 +221,7 @@ class ChapterStep:
     def frame(self, st:FrameState):
         fd = self.table.decide_frame(st.cols)
         st.fired.append((self.table, fd.fired)); st.chapter.append((self.table, fd.fired)); st.gaps |= fd.gaps
+        if self.table.output == "recommendations": st.pending.append((self.table, fd.pending))
 
 # %% ../nbs/30_guideline.ipynb #c6aab13e
 _GRADE_WRITES = {"who_grade": {"G1 provisional": "G1", "G1": "G1", "G2": "G2", "G3": "G3", "NEC": "NEC", "MiNEN": "MiNEN"},
@@ -316,6 +318,14 @@ def primary_choice(recs:list) -> tuple:
     if _GROUPS[lead_code] == 1 and lead_strength == "option" and len(options) > 1: return "", ";".join(options)
     return lead_code, ""
 
+# %% ../nbs/30_guideline.ipynb #714de6b9
+def held_by(listed:list, pending:list, unknown:set) -> list:
+    "Fields whose absence leaves open a management code ranked before the primary; `listed`, `pending`: (code, strength, fields)."
+    given = {c for c, _, _ in listed}
+    primary = next(((c, s) for c, s, _ in listed), None)
+    ahead = [f for c, s, f in pending if c not in given and _GROUPS[c] == 1 and (primary is None or listing_key(c, s) < listing_key(*primary))]
+    return sorted({x for fs in ahead for x in fs if x in unknown}, key=FIELD_BITS.get) if primary is not None else []
+
 # %% ../nbs/30_guideline.ipynb #cd976946
 @dataclass(frozen=True)
 class OutputColumn:
@@ -340,6 +350,7 @@ OUTPUT_SPEC = (
     OutputColumn("recommendations", "recommendations", "`;`-separated codes in listing order"),
     OutputColumn("primary_recommendation", "primary", "the first of them; empty where the guidance leaves a choice"),
     OutputColumn("primary_options", "options", "the unranked options when the guidance leaves the choice open"),
+    OutputColumn("primary_held_by", "held", "missing fields that could add a management code ranked before the primary; the primary is then empty"),
     OutputColumn("workup", "workup", "`;`-separated work-up items"),
     OutputColumn("followup_schedule", "followup_schedule", "`;`-separated follow-up schedules"),
     OutputColumn("rule_ids", "rule_ids", "`;`-separated ids of the rules that fired"),
@@ -413,6 +424,8 @@ def explain(self:Assessment) -> str:
     "Plain-language account of an assessment: findings, each recommendation with its reasons and evidence, alerts, gaps."
     lines = [self.disclaimer, "", _findings(self), ""]
     if not self.recommendation_list: lines.append("No recommendation could be made from the data given.")
+    if self.primary_held_by: lines += ["No primary recommendation: missing " + ", ".join(self.primary_held_by.split(";")) +
+                                       " could add a management option ranked before those listed. Record it (for a treatment history, 'none' if untreated).", ""]
     if self.primary_options: lines += ["The guidance lists these options without ranking them: " + ", ".join(
         RECOMMENDATIONS[c].label for c in self.primary_options.split(";")) + ".", ""]
     for i, rec in enumerate(self.recommendation_list, 1):
@@ -462,10 +475,15 @@ def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:st
     gaps = gap_names(sum(1 << FIELD_BITS[g] for g in st.gaps))
     recs = _recommendations(st.chapter)
     primary, options = primary_choice([(r.code, r.strength) for r in recs])
+    pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
+               for r, c in zip(t.rules, t.conditions) if c.record(rec) is None]
+    held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if rec.get(f.name) is None})
+    if held: primary, options = "", ""
     conflicts = [conflict_text(name, s.other, *st.conflicts[name]) for s in steps if isinstance(s, MergeStep) and (name := s.first) in st.conflicts]
     tables = {s.table.name: s.table for s in steps if hasattr(s, "table")}
     return Assessment(**out, grade_provisional=bool(rec.get("grade_provisional")), stage=out[STAGE_COLUMN[staging]],
                       recommendations=";".join(r.code for r in recs), primary_recommendation=primary, primary_options=options,
+                      primary_held_by=";".join(held),
                       **{name: ";".join(_listed(st.chapter, name)) for name in LIST_OUTPUTS},
                       rule_ids=";".join(r for d in st.decisions for r in d.fired), alerts=";".join(st.alerts),
                       conflicts=";".join(conflicts), data_gaps=";".join(gaps), input_issues=issue_text(issues),

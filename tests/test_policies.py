@@ -66,6 +66,21 @@ def test_primary_is_never_ancillary_while_management_applies():
         has_mgmt = kinds.map(lambda k: "management" in k)
         bad = has_mgmt & primary.map(lambda c: c != "" and RECOMMENDATIONS[c].kind == "ancillary")
         assert not bad.any(), out.loc[bad, ["recommendations", "primary_recommendation"]].head()
-        # no primary only where the guidance leaves options unranked, and then they are named
+        # no primary only where the guidance leaves options unranked (then they are named) or missing data holds it (then the fields are)
         empty = has_mgmt & (primary == "")
-        assert (out.loc[empty, "primary_options"].astype(str).str.count(";") >= 1).all()
+        held = out["primary_held_by"].astype(str) != ""
+        assert (out.loc[empty & ~held, "primary_options"].astype(str).str.count(";") >= 1).all()
+        assert (out.loc[held, "primary_recommendation"].astype(str) == "").all()
+
+
+def test_primary_is_held_while_missing_data_could_put_a_management_code_first():
+    # a metastatic NET G2, progressing, treatment history not recorded: every systemic line is open (nccn.progression-options)
+    p = dict(differentiation="well", ki67_pct=8, tumor_size_cm=3, metastatic_sites="liver", progression="progressive",
+             sstr_status="positive", functional_syndrome="none", tumor_burden="high", symptomatic=False, resectable="no")
+    for policy in POLICIES:
+        a = assess(p, policy=policy)
+        assert a.primary_recommendation == "" and "prior_therapies" in a.primary_held_by.split(";"), (policy, a.recommendations)
+        b = assess({**p, "prior_therapies": "none"}, policy=policy)
+        assert b.primary_recommendation != "" and b.primary_held_by == ""
+        row = assess_frame(pd.DataFrame([p]), policy=policy).iloc[0]
+        assert str(row["primary_held_by"]) == a.primary_held_by
