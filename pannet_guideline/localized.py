@@ -18,9 +18,10 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct', 'in_place',
            'no_platinum_yet', 'g1_measured', 'symptom_free', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED',
-           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'superficial', 'deep',
-           'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN',
-           'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
+           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
+           'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep', 'glucagonoma_or_vipoma',
+           'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS',
+           'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
 
 # %% ../nbs/21_localized.ipynb #7e0f7074
 add_source("S-GENC", "Genç CG et al. Recurrence of pancreatic neuroendocrine tumors and survival predicted by Ki67. Ann Surg Oncol 2018;25:2467", 2018,
@@ -51,7 +52,7 @@ nf_without_carcinoid = (nonfunctioning & ~has_carcinoid_syndrome.otherwise(False
 away_from_duct = (~near_duct.isin(True)).named("not next to the main duct", ("nccn.insulinoma-enucleation",))
 in_place = (~resected.otherwise(False)).named("primary not yet resected", ("nccn.followup-resected", "nccn.no-adjuvant"))
 no_platinum_yet = (~received("PLATINUM_ETOPOSIDE").otherwise(False)).named("no platinum-etoposide given yet", ("nccn.pdnec-treatment",))
-g1_measured = ((grade == "G1") & (ki67 < 3)).named("G1 with a measured Ki-67 below 3 %",
+g1_measured = ((grade == "G1") & ki67.is_known()).named("G1 with a measured Ki-67 (below 3 %)",
                                                 ("seed.26", "localized.nccn-low-grade-reading", "who2019.grade-table"))
 symptom_free = (~is_symptomatic.otherwise(False)).named("no symptoms recorded", _WATCH)
 
@@ -71,9 +72,6 @@ LOCALIZED_SEED = DecisionTable("localized_seed", "Localised NET: surveillance or
          note="functioning tumours are resected whatever their size"),
     Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct, "ENUCLEATION",
          ("seed.13", "nccn.insulinoma-enucleation"), strength="consider", note="the seed names insulinoma only; the main-duct condition is NCCN's"),
-    Rule("SEED-LOC-NF-SURVEIL", _nf & (t_cat == "T1") & (n_cat == "N0") & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
-         _SEED_WATCH + ("seed.26",),
-         strength="consider", note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0, no symptoms; G1 on a measured Ki-67 (the seed resects G2)"),
     Rule("SEED-LOC-NF-RESECT", _nf & (t_cat.isin("T2", "T3", "T4") | (n_cat == "N1") | is_symptomatic | (grade == "G2")), "PANCREATECTOMY",
          ("seed.08", "seed.12", "seed.27") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
          note="2 cm or more, invasive, node-positive, symptomatic or G2"),
@@ -97,21 +95,36 @@ localized_nf_in_place = (localized_low_grade & nf_without_carcinoid & in_place).
 _NF_1TO2 = ("nccn.nf-localized-1to2cm",)
 LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
     Rule("NCCN-LOC-NF-RESECT", high_risk, "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
-    Rule("NCCN-LOC-NF-LE1-OBSERVE", (size <= 1) & contained & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
-         ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading"), strength="recommended", note="the only option listed"),
     Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", (size <= 1) & contained & is_symptomatic, "PANCREATECTOMY",
          ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="consider",
          note="NCCN writes no option for a symptomatic tumour of 1 cm or less; the team decides"),
     Rule("NCCN-LOC-NF-LE1-G2", (size <= 1) & contained & symptom_free & (grade == "G2"), "PANCREATECTOMY",
          ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="consider",
          note="observation, the only option written, is for low-grade tumours; for G2 the team decides"),
-    Rule("NCCN-LOC-NF-1TO2-OBSERVE", one_to_two & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
-         _NF_1TO2 + ("nccn.observation-criteria", "localized.nccn-low-grade-reading"),
-         strength="option", note="selected cases only"),
     Rule("NCCN-LOC-NF-1TO2-RESECT", one_to_two, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
     Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", one_to_two, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
          strength="option", note="selected cases; consider lymph-node resection with it"),
 ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2")
+
+# %% ../nbs/21_localized.ipynb #2e56c716
+LOCALIZED_SEED_WATCH = DecisionTable("localized_seed_watch", "Localised non-functioning NET G1: surveillance (seed 2025)", [
+    Rule("SEED-LOC-NF-SURVEIL", (t_cat == "T1") & (n_cat == "N0") & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+         _SEED_WATCH + ("seed.26",), strength="consider",
+         note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0, no symptoms; G1 on a measured Ki-67 (the seed resects G2)"),
+], "collect", output="recommendations", scope=localized_nf_in_place, description="seed items 10, 26 and 27")
+
+_OBSERVE = ("nccn.observation-criteria", "localized.nccn-low-grade-reading")
+LOCALIZED_NCCN_WATCH = DecisionTable("localized_nccn_watch", "Localised non-functioning NET G1: observation up to 2 cm (NCCN 2025)", [
+    Rule("NCCN-LOC-NF-LE1-OBSERVE", (size <= 1) & contained & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+         ("nccn.nf-localized-le1cm",) + _OBSERVE, strength="recommended", note="the only option listed"),
+    Rule("NCCN-LOC-NF-1TO2-OBSERVE", (size > 1) & (t_cat == "T1") & (n_cat == "N0") & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+         _NF_1TO2 + _OBSERVE, strength="option", note="selected cases only; over 1 cm and T1 (under 2 cm, within the pancreas)"),
+], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
+
+LOCALIZED_NCCN_WATCH_2CM = DecisionTable("localized_nccn_watch_2cm", "Localised non-functioning NET G1: observation at 2.0 cm (NCCN 2025)", [
+    Rule("NCCN-LOC-NF-2CM-OBSERVE", size.between(2, 2) & contained & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+         _NF_1TO2 + _OBSERVE, strength="option", note="selected cases only; NCCN's band includes 2.0 cm, which is T2"),
+], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
 superficial = (away_from_duct & (invasion == "none")).named("superficial (away from the duct, not invasive)", ("nccn.insulinoma-enucleation",))
@@ -201,10 +214,12 @@ LOCALIZED_ALERTS = DecisionTable("localized_alerts", "Localised disease: observa
          ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance")),
 ], "collect", output="alerts", scope=localized_nf_in_place)
 
+_t1_n0 = ((t_cat == "T1") & (n_cat == "N0")).named("T1 N0 (under 2 cm, within the pancreas)", ("ajcc8.t-category",))
 LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised disease: grade of a tumour small enough to watch", [
-    Rule("ALL-SURVEILLANCE-G2", _watch_band & symptom_free & (grade == "G2"), "SURVEILLANCE_WITHHELD_G2",
-         ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence")),
-    Rule("ALL-SURVEILLANCE-NEEDS-KI67", _watch_band & symptom_free & (grade == "G1") & ki67.is_unknown(), "SURVEILLANCE_NEEDS_KI67",
+    Rule("ALL-SURVEILLANCE-G2", _t1_n0 & symptom_free & ((grade == "G2") | (ki67 >= 3)), "SURVEILLANCE_WITHHELD_G2",
+         ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"),
+         note="undecided, with Ki-67 as the gap, while a G1 rests on the mitotic count alone"),
+    Rule("ALL-SURVEILLANCE-NEEDS-KI67", _t1_n0 & symptom_free & (grade == "G1") & ki67.is_unknown(), "SURVEILLANCE_NEEDS_KI67",
          ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="G1 from the mitotic count alone"),
 ], "collect", output="alerts", scope=localized_nf_in_place)
 
@@ -220,11 +235,11 @@ LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised 
 ], "collect", output="alerts", scope=localized_disease)
 
 # %% ../nbs/21_localized.ipynb #a72da3d6
-TABLES = (LOCALIZED_SEED, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
+TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
           LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
-SEED_2025.include(LOCALIZED_SEED, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
-NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
-NCCN_2025.add(LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN)
+SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
+NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
+NCCN_2025.add(LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN)
 
 def policy_tables(policy:str) -> list:
     "This chapter's tables under a registered policy, inheritance resolved."
