@@ -89,7 +89,7 @@ COMPLETE_STAGING = DecisionTable("complete_staging", "Staging complete enough to
          strength="recommended", note="differentiation not known"),
     Rule("WU-STAGING-GRADE", grade.is_unknown(), "COMPLETE_STAGING", ("who2019.grade-table", "who2019.histology-report", "seed.01"),
          strength="recommended", note="Ki-67 and mitotic count insufficient for a grade"),
-    Rule("WU-STAGING-G1-KI67", (setting == "localized") & (grade == "G1") & ~(ki67 < 3), "COMPLETE_STAGING",
+    Rule("WU-STAGING-G1-KI67", (setting == "localized") & (grade == "G1").otherwise(False) & ~(ki67 < 3), "COMPLETE_STAGING",
          ("who2019.grade-table", "naaccr.one-index", "seed.26"), strength="recommended",
          note="a G1 needs a Ki-67 below 3 %: with none measured it rests on the mitotic count (surveillance waits); 3 % or more contradicts it"),
     Rule("WU-STAGING-SETTING", setting.is_unknown(), "COMPLETE_STAGING", ("nccn.setting", "nccn.multiphasic-imaging", "seed.01"),
