@@ -25,7 +25,7 @@ def data_path(*parts:str) -> Path:
 ARCNET_COLUMNS = {"ENETS T-Staging": "t_category", "N Stage": "n_category", "M Stage": "m_category",
                   "TUMOR_SIZE": "tumor_size_mm", "Diagnosis Age": "age_years", "Patient ID": "patient_id",
                   "WHO_GRADE": "recorded_grade", "grade_edition": "recorded_grade_edition", "differentiation": "differentiation",
-                  "functional_syndrome": "functional_syndrome"}
+                  "functional_syndrome": "functional_syndrome", "T_STAGE": "t_category_ajcc7"}
 _SYNDROMES = {"Insulinoma": "insulinoma", "Gastrinoma": "gastrinoma", "VIPoma": "vipoma", "Glucagonoma": "glucagonoma"}
 
 def _arcnet_syndrome(row) -> str|None:
@@ -43,9 +43,10 @@ def load_arcnet() -> tuple[pd.DataFrame, dict]:
     folder = data_path("panet_arcnet_2017")
     clinical = pd.read_csv(folder / "panet_arcnet_2017_clinical_data.tsv", sep="\t")
     sample = pd.read_csv(folder / "tmb_output_data_clinical_sample.txt", sep="\t", comment="#")
-    df = clinical.merge(sample[["PATIENT_ID", "TUMOR_SIZE", "WHO_GRADE"]], left_on="Patient ID", right_on="PATIENT_ID", how="left", validate="1:1")
+    df = clinical.merge(sample[["PATIENT_ID", "TUMOR_SIZE", "WHO_GRADE", "T_STAGE"]], left_on="Patient ID", right_on="PATIENT_ID", how="left", validate="1:1")
     df["differentiation"] = _arcnet_differentiation(df["Overall Patient Histology"])
     df["grade_edition"] = "who-2010"
+    df["T_STAGE"] = df["T_STAGE"].map(lambda v: None if pd.isna(v) else f"T{int(v)}")  # AJCC 7 T, recorded as 1-4
     df["functional_syndrome"] = df.apply(_arcnet_syndrome, axis=1)
     return df, dict(ARCNET_COLUMNS)
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .concepts import (functioning, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
+from .concepts import (functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
                                        localized_disease, localized_net, location, minen, n_cat, near_duct, nec_or_minen,
                                        net_g1_g2, net_g3, nonfunctioning, received, resected, setting, size, symptomatic, syndrome,
                                        t_cat)
@@ -17,10 +17,11 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct', 'in_place',
-           'no_platinum_yet', 'symptom_free', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED',
-           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'superficial', 'deep',
-           'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN',
-           'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
+           'no_platinum_yet', 'g1_measured', 'symptom_free', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED',
+           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
+           'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep', 'glucagonoma_or_vipoma',
+           'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS',
+           'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
 
 # %% ../nbs/21_localized.ipynb #7e0f7074
 add_source("S-GENC", "Genç CG et al. Recurrence of pancreatic neuroendocrine tumors and survival predicted by Ki67. Ann Surg Oncol 2018;25:2467", 2018,
@@ -35,6 +36,10 @@ add_statement("localized.nccn-symptomatic-unwritten", "NCCN's observation criter
               "S-NCCN(NTUH)", "PanNET-2, note e", "B")
 add_statement("localized.nccn-minen", "For MiNEN, management is controversial; chemotherapy aimed at the non-neuroendocrine component can often be considered.",
               "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
+add_statement("localized.nccn-low-grade-reading", "NCCN asks for a low-grade tumour before observation but gives no Ki-67 figure; it is read here as G1 with a measured Ki-67 below 3 %, since the sources read do not settle whether a low G2 qualifies.",
+              "S-NCCN(NTUH)", "PanNET-2, note e", "C")
+add_statement("localized.nccn-nec-unranked", "For resectable extrapulmonary NEC, NCCN lists resection with adjuvant chemotherapy, chemotherapy before resection, chemotherapy alone and chemoradiation, in no order of preference.",
+              "S-NCCN(NTUH)", "PDNEC-1", "B")
 add_statement("localized.minen-ne-component", "MiNEN behaves mostly like its neuroendocrine component, which is often high grade; without trial data it is treated like a pure NEC or like an adenocarcinoma of the same site.",
               "S-FRIZ20", "abstract", "A")
 
@@ -47,6 +52,8 @@ nf_without_carcinoid = (nonfunctioning & ~has_carcinoid_syndrome.otherwise(False
 away_from_duct = (~near_duct.isin(True)).named("not next to the main duct", ("nccn.insulinoma-enucleation",))
 in_place = (~resected.otherwise(False)).named("primary not yet resected", ("nccn.followup-resected", "nccn.no-adjuvant"))
 no_platinum_yet = (~received("PLATINUM_ETOPOSIDE").otherwise(False)).named("no platinum-etoposide given yet", ("nccn.pdnec-treatment",))
+g1_measured = ((grade == "G1") & ki67.is_known()).named("G1 with a measured Ki-67 (below 3 %)",
+                                                ("seed.26", "localized.nccn-low-grade-reading", "who2019.grade-table"))
 symptom_free = (~is_symptomatic.otherwise(False)).named("no symptoms recorded", _WATCH)
 
 # %% ../nbs/21_localized.ipynb #dd2b11b1
@@ -65,11 +72,9 @@ LOCALIZED_SEED = DecisionTable("localized_seed", "Localised NET: surveillance or
          note="functioning tumours are resected whatever their size"),
     Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct, "ENUCLEATION",
          ("seed.13", "nccn.insulinoma-enucleation"), strength="consider", note="the seed names insulinoma only; the main-duct condition is NCCN's"),
-    Rule("SEED-LOC-NF-SURVEIL", _nf & (t_cat == "T1") & (n_cat == "N0") & symptom_free, "ACTIVE_SURVEILLANCE", _SEED_WATCH,
-         strength="consider", note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0 and no symptoms, as in ENETS 2016 and ASPEN"),
-    Rule("SEED-LOC-NF-RESECT", _nf & (t_cat.isin("T2", "T3", "T4") | (n_cat == "N1") | is_symptomatic), "PANCREATECTOMY",
-         ("seed.08", "seed.12") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
-         note="2 cm or more, invasive, node-positive or symptomatic"),
+    Rule("SEED-LOC-NF-RESECT", _nf & (t_cat.isin("T2", "T3", "T4") | (n_cat == "N1") | is_symptomatic | (grade == "G2")), "PANCREATECTOMY",
+         ("seed.08", "seed.12", "seed.27") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
+         note="2 cm or more, invasive, node-positive, symptomatic or G2"),
     Rule("SEED-LOC-NF-G3-RESECT", localized_net & net_g3 & nf_without_carcinoid, "PANCREATECTOMY", ("seed.28",),
          strength="consider", note="the seed's grade section: consider resection for NET G3"),
 ], "collect", output="recommendations", scope=(localized_disease & in_place),
@@ -78,7 +83,9 @@ LOCALIZED_SEED = DecisionTable("localized_seed", "Localised NET: surveillance or
 # %% ../nbs/21_localized.ipynb #44d1e7d3
 LOCALIZED_NEC_SEED = DecisionTable("localized_nec_seed", "Localised NEC (seed 2025)", [
     Rule("SEED-LOC-NEC-CHEMO", no_platinum_yet, "PLATINUM_ETOPOSIDE", ("seed.29", "seed.24"), strength="recommended"),
-], "collect", output="recommendations", scope=localized_nec_or_minen, description="seed items 24 and 29")
+    Rule("SEED-LOC-NEC-RESECT", in_place, "PANCREATECTOMY", ("seed.08", "localized.enets2023-nec-surgery"), strength="consider",
+         note="the seed treats NEC mainly, not only, with chemotherapy and resects localised disease"),
+], "collect", output="recommendations", scope=localized_nec_or_minen, description="seed items 8, 24 and 29; ENETS 2023 NEC")
 
 # %% ../nbs/21_localized.ipynb #db0d85ca
 localized_nf_in_place = (localized_low_grade & nf_without_carcinoid & in_place).named(
@@ -88,17 +95,36 @@ localized_nf_in_place = (localized_low_grade & nf_without_carcinoid & in_place).
 _NF_1TO2 = ("nccn.nf-localized-1to2cm",)
 LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
     Rule("NCCN-LOC-NF-RESECT", high_risk, "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
-    Rule("NCCN-LOC-NF-LE1-OBSERVE", (size <= 1) & contained & symptom_free, "ACTIVE_SURVEILLANCE",
-         ("nccn.nf-localized-le1cm", "nccn.observation-criteria"), strength="recommended", note="the only option listed"),
     Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", (size <= 1) & contained & is_symptomatic, "PANCREATECTOMY",
          ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="consider",
          note="NCCN writes no option for a symptomatic tumour of 1 cm or less; the team decides"),
-    Rule("NCCN-LOC-NF-1TO2-OBSERVE", one_to_two & symptom_free, "ACTIVE_SURVEILLANCE", _NF_1TO2 + ("nccn.observation-criteria",),
-         strength="option", note="selected cases only"),
+    Rule("NCCN-LOC-NF-LE1-G2", (size <= 1) & contained & symptom_free & (grade == "G2"), "PANCREATECTOMY",
+         ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="consider",
+         note="observation, the only option written, is for low-grade tumours; for G2 the team decides"),
     Rule("NCCN-LOC-NF-1TO2-RESECT", one_to_two, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
     Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", one_to_two, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
          strength="option", note="selected cases; consider lymph-node resection with it"),
 ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2")
+
+# %% ../nbs/21_localized.ipynb #2e56c716
+LOCALIZED_SEED_WATCH = DecisionTable("localized_seed_watch", "Localised non-functioning NET G1: surveillance (seed 2025)", [
+    Rule("SEED-LOC-NF-SURVEIL", (t_cat == "T1") & (n_cat == "N0") & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+         _SEED_WATCH + ("seed.26",), strength="consider",
+         note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0, no symptoms; G1 on a measured Ki-67 (the seed resects G2)"),
+], "collect", output="recommendations", scope=localized_nf_in_place, description="seed items 10, 26 and 27")
+
+_OBSERVE = ("nccn.observation-criteria", "localized.nccn-low-grade-reading")
+LOCALIZED_NCCN_WATCH = DecisionTable("localized_nccn_watch", "Localised non-functioning NET G1: observation up to 2 cm (NCCN 2025)", [
+    Rule("NCCN-LOC-NF-LE1-OBSERVE", (size <= 1) & contained & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+         ("nccn.nf-localized-le1cm",) + _OBSERVE, strength="recommended", note="the only option listed"),
+    Rule("NCCN-LOC-NF-1TO2-OBSERVE", (size > 1) & (t_cat == "T1") & (n_cat == "N0") & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+         _NF_1TO2 + _OBSERVE, strength="option", note="selected cases only; over 1 cm and T1 (under 2 cm, within the pancreas)"),
+], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
+
+LOCALIZED_NCCN_WATCH_2CM = DecisionTable("localized_nccn_watch_2cm", "Localised non-functioning NET G1: observation at 2.0 cm (NCCN 2025)", [
+    Rule("NCCN-LOC-NF-2CM-OBSERVE", size.between(2, 2) & contained & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+         _NF_1TO2 + _OBSERVE, strength="option", note="selected cases only; NCCN's band includes 2.0 cm, which is T2"),
+], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
 superficial = (away_from_duct & (invasion == "none")).named("superficial (away from the duct, not invasive)", ("nccn.insulinoma-enucleation",))
@@ -134,8 +160,9 @@ LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3
 
 # %% ../nbs/21_localized.ipynb #c32ff298
 LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNEN (NCCN 2025)", [
-    Rule("NCCN-LOC-NEC-CHEMO", no_platinum_yet, "PLATINUM_ETOPOSIDE", ("nccn.pdnec-treatment",), strength="recommended"),
-    Rule("NCCN-LOC-NEC-RESECT", in_place, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.enets2023-nec-surgery"),
+    Rule("NCCN-LOC-NEC-CHEMO", no_platinum_yet, "PLATINUM_ETOPOSIDE", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked"), strength="option",
+         note="with resection (before or after) or alone; unranked"),
+    Rule("NCCN-LOC-NEC-RESECT", in_place, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery"),
          strength="option", note="after full imaging for spread"),
 ], "collect", output="recommendations", scope=localized_nec_or_minen, description="NCCN PDNEC-1; ENETS 2023 NEC")
 
@@ -152,9 +179,15 @@ add_alert("SYMPTOMS_NOT_RECORDED", "Observation presumes no symptoms",
 add_alert("SYMPTOMATIC_SMALL_TUMOUR", "Symptomatic tumour of 1 cm or less",
           "NCCN writes only observation for a tumour of 1 cm or less, with no branch for one that causes symptoms; the multidisciplinary team decides between resection and observation.",
           "conflict", ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance"))
-add_alert("OBSERVATION_KI67_ABOVE_5", "Observation with Ki-67 above 5 %",
-          "Observation is listed although Ki-67 is above 5 %, above which recurrence after resection was more frequent; NCCN asks for a low-grade tumour.",
-          "caveat", ("localized.genc-ki67-recurrence", "nccn.observation-criteria"))
+add_alert("SURVEILLANCE_WITHHELD_G2", "No surveillance for a G2 tumour",
+          "Surveillance is not offered for a G2 tumour. The seed resects G2 when possible; NCCN observes only low-grade tumours, without a Ki-67 figure, and the sources read do not settle a low G2; after resection, recurrence was more frequent above Ki-67 5 %.",
+          "conflict", ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"))
+add_alert("SURVEILLANCE_NEEDS_KI67", "Surveillance needs a measured Ki-67",
+          "The G1 grade rests on the mitotic count alone; surveillance is held until a Ki-67 below 3 % is measured.",
+          "data", ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"))
+add_alert("SEED_NCCN_LOCALIZED_NEC", "Seed and NCCN differ on localised NEC",
+          "The seed treats NEC mainly with platinum chemotherapy and resection is only to be considered; NCCN lists resection with chemotherapy before or after it, chemotherapy alone or chemoradiation, in no order.",
+          "conflict", ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery"))
 add_alert("SPLENECTOMY_VACCINATION", "Vaccinate before a possible splenectomy",
           "A resection in the body or tail may remove the spleen: vaccinate against pneumococcus, Haemophilus influenzae b and meningococcus, at least 14 days before an elective operation when possible.",
           "safety", ("nccn.splenectomy-vaccines",))
@@ -181,9 +214,13 @@ LOCALIZED_ALERTS = DecisionTable("localized_alerts", "Localised disease: observa
          ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance")),
 ], "collect", output="alerts", scope=localized_nf_in_place)
 
-LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised disease: Ki-67 of an observed tumour", [
-    Rule("ALL-OBSERVATION-KI67", (t_cat == "T1") & (n_cat == "N0") & symptom_free & (ki67 > 5), "OBSERVATION_KI67_ABOVE_5",
-         ("localized.genc-ki67-recurrence", "nccn.observation-criteria")),
+_t1_n0 = ((t_cat == "T1") & (n_cat == "N0")).named("T1 N0 (under 2 cm, within the pancreas)", ("ajcc8.t-category",))
+LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised disease: grade of a tumour small enough to watch", [
+    Rule("ALL-SURVEILLANCE-G2", _t1_n0 & symptom_free & ((grade == "G2") | (ki67 >= 3)), "SURVEILLANCE_WITHHELD_G2",
+         ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"),
+         note="undecided, with Ki-67 as the gap, while a G1 rests on the mitotic count alone"),
+    Rule("ALL-SURVEILLANCE-NEEDS-KI67", _t1_n0 & symptom_free & (grade == "G1") & ki67.is_unknown(), "SURVEILLANCE_NEEDS_KI67",
+         ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="G1 from the mitotic count alone"),
 ], "collect", output="alerts", scope=localized_nf_in_place)
 
 LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
@@ -192,15 +229,17 @@ LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised 
     Rule("ALL-PRIOR-RESECTION", resected, "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected")),
     Rule("ALL-SEED-NCCN-INSULINOMA", net_g1_g2 & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
          ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep")),
+    Rule("ALL-SEED-NCCN-NEC", nec_or_minen & in_place, "SEED_NCCN_LOCALIZED_NEC",
+         ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery")),
     Rule("ALL-MINEN", minen, "MINEN_NON_NE_COMPONENT", ("localized.nccn-minen", "localized.minen-ne-component")),
 ], "collect", output="alerts", scope=localized_disease)
 
 # %% ../nbs/21_localized.ipynb #a72da3d6
-TABLES = (LOCALIZED_SEED, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
+TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
           LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
-SEED_2025.include(LOCALIZED_SEED, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
-NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
-NCCN_2025.add(LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN)
+SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
+NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
+NCCN_2025.add(LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN)
 
 def policy_tables(policy:str) -> list:
     "This chapter's tables under a registered policy, inheritance resolved."

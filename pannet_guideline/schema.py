@@ -103,6 +103,8 @@ INPUT_FIELDS = (
           doc="N as recorded"),
     _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=("mx",),
           rejected={"m2": "is not an M category (M0, M1, M1a, M1b, M1c)"}, doc="M as recorded"),
+    _text("t_category_ajcc7", "T category (AJCC 7)", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=("tx",),
+          doc="T as recorded under AJCC 7 (exocrine scheme): T4 = coeliac axis or superior mesenteric artery involved"),
     _text("functional_syndrome", "functional syndrome",
           ("none", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "somatostatinoma", "other"),
           {"non-functioning": "none", "nonfunctioning": "none", "non-functional": "none", "nf": "none", "no": "none",

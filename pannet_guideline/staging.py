@@ -6,19 +6,22 @@
 from __future__ import annotations
 
 from .concepts import invasion, m_cat, n_cat, nen, net, net_g3, resectable, sites, size, t_cat
+from .evidence import add_statement
 from .logic import Field
 from .schema import FIELDS, validate_patient
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['limited', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't', 'n', 'm', 'm1',
-           'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'STAGING_ALERTS_AJCC8', 'confined', 'SETTING',
-           'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category', 'stage_group']
+__all__ = ['limited', 'net_or_class_unknown', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't',
+           'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'STAGING_ALERTS_ANY',
+           'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS',
+           'staging_edition', 't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
 limited = (invasion == "none").named("limited to the pancreas", _T)
+net_or_class_unknown = (~nen.isin("NEC", "MiNEN")).otherwise(True).named("NET, or class not known", ("ajcc8.scope", "ajcc9.scope"))
 
 T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent (AJCC 8 = ENETS 2006)", [
     Rule("T-T4", invasion == "adjacent_organs_or_vessels", "T4", _T),
@@ -26,7 +29,7 @@ T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent 
     Rule("T-T3-SIZE", limited & (size > 4), "T3", _T),
     Rule("T-T2", limited & size.between(2, 4), "T2", _T),
     Rule("T-T1", limited & (size < 2), "T1", _T),
-], "unique", output="t_derived")
+], "unique", output="t_derived", scope=net_or_class_unknown)
 
 # %% ../nbs/11_staging.ipynb #ae252497
 nodes = Field("nodal_status")
@@ -97,24 +100,39 @@ STAGE_ENETS = _stage_table("stage_enets", "ENETS 2006 stage group (pancreas)", _
 # %% ../nbs/11_staging.ipynb #2c35b145
 add_alert("AJCC8_NET_G3_SCOPE", "NET G3 under AJCC 8", "Sources differ on whether AJCC 8 staged a well-differentiated G3 NET with the NET chapter; it is staged so here, as AJCC 9 does.",
           "caveat", ("ajcc8.g3-scope-varies", "ajcc9.scope"))
+add_alert("NEC_EXOCRINE_STAGING", "NEC and MiNEN: exocrine staging",
+          "NEC and MiNEN are staged with the exocrine pancreas chapter, whose T rules are not encoded here: T is not derived from the NET chapter and no stage group is given.",
+          "caveat", ("ajcc8.scope", "ajcc9.scope"))
+NEC_EXOCRINE = Rule("ALS-NEC-EXOCRINE", nen.isin("NEC", "MiNEN"), "NEC_EXOCRINE_STAGING", ("ajcc8.scope", "ajcc9.scope"))
+STAGING_ALERTS_ANY = DecisionTable("staging_alerts", "Staging alerts (every edition)", [NEC_EXOCRINE], "collect", output="alerts")
 STAGING_ALERTS_AJCC8 = DecisionTable("staging_alerts_ajcc8", "Staging alerts (AJCC 8)", [
     Rule("ALS8-G3", net & net_g3, "AJCC8_NET_G3_SCOPE", ("ajcc8.g3-scope-varies", "ajcc9.scope")),
+    NEC_EXOCRINE,
 ], "collect", output="alerts")
 
 # %% ../nbs/11_staging.ipynb #d9ee2117
 confined = t.isin("T1", "T2", "T3").named("T1 to T3 (no large vessel involved)", _T)
+add_statement("ajcc7.t-category", "AJCC 7 staged pancreatic NETs with the exocrine scheme: T3 extends beyond the pancreas without involving the coeliac axis or superior mesenteric artery; T4 involves them and is unresectable.",
+              "S-MED2020", "table 1, AJCC 7th edition T", "B")
+t7 = Field("t_category_ajcc7")
+_A7 = ("nccn.setting", "ajcc7.t-category")
+vessels_ajcc7 = (t7 == "T4").otherwise(False).named("AJCC 7 T4 (coeliac axis or SMA involved)", _A7[1:])
 
 SETTING = DecisionTable("disease_setting", "Disease setting", [
     Rule("SET-METASTATIC", m1, "metastatic", ("nccn.setting", "ajcc8.m-category")),
     Rule("SET-LOCALLY-ADVANCED", (m == "M0") & resectable.isin("no", "borderline"), "locally_advanced", ("nccn.setting",)),
     Rule("SET-LOCALIZED", (m == "M0") & (resectable == "yes"), "localized", ("nccn.setting",)),
-    Rule("SET-LOCALIZED-PRESUMED", (m == "M0") & resectable.is_unknown() & confined, "localized", ("nccn.setting", "ajcc8.t-category"),
+    Rule("SET-LOCALIZED-PRESUMED", (m == "M0") & resectable.is_unknown() & confined & ~vessels_ajcc7, "localized", ("nccn.setting", "ajcc8.t-category"),
          note="below T4 no large vessel is involved: resectability presumed, with the alert RESECTABILITY_PRESUMED"),
+    Rule("SET-LOCALIZED-AJCC7", (m == "M0") & resectable.is_unknown() & (t == "T4") & t7.isin("T1", "T2", "T3"), "localized", _A7,
+         note="AJCC 8 T4, but AJCC 7 T1-T3: coeliac axis and SMA free; resectability presumed, with RESECTABILITY_PRESUMED"),
+    Rule("SET-LOCALLY-ADVANCED-AJCC7", (m == "M0") & resectable.is_unknown() & vessels_ajcc7 & ~confined.otherwise(False), "locally_advanced", _A7,
+         note="AJCC 7 T4: coeliac axis or SMA involved, unresectable"),
 ], "unique", output="disease_setting")
 
 # %% ../nbs/11_staging.ipynb #43b4888d
 STAGING_EDITIONS = {"ajcc-8": STAGE_AJCC8, "ajcc-9": STAGE_AJCC9, "enets-2006": STAGE_ENETS}
-STAGING_ALERTS = {"ajcc-8": STAGING_ALERTS_AJCC8, "ajcc-9": None, "enets-2006": None}
+STAGING_ALERTS = {"ajcc-8": STAGING_ALERTS_AJCC8, "ajcc-9": STAGING_ALERTS_ANY, "enets-2006": STAGING_ALERTS_ANY}
 
 def staging_edition(name:str) -> DecisionTable:
     "The stage table of an edition; a clear error for an unknown name."

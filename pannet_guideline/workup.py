@@ -89,6 +89,9 @@ COMPLETE_STAGING = DecisionTable("complete_staging", "Staging complete enough to
          strength="recommended", note="differentiation not known"),
     Rule("WU-STAGING-GRADE", grade.is_unknown(), "COMPLETE_STAGING", ("who2019.grade-table", "who2019.histology-report", "seed.01"),
          strength="recommended", note="Ki-67 and mitotic count insufficient for a grade"),
+    Rule("WU-STAGING-G1-KI67", (setting == "localized") & (grade == "G1").otherwise(False) & ~(ki67 < 3), "COMPLETE_STAGING",
+         ("who2019.grade-table", "naaccr.one-index", "seed.26"), strength="recommended",
+         note="a G1 needs a Ki-67 below 3 %: with none measured it rests on the mitotic count (surveillance waits); 3 % or more contradicts it"),
     Rule("WU-STAGING-SETTING", setting.is_unknown(), "COMPLETE_STAGING", ("nccn.setting", "nccn.multiphasic-imaging", "seed.01"),
          strength="recommended", note="extent of disease or resectability not known"),
     Rule("WU-MDT-REVIEW", nen.is_known(), "MDT_REVIEW", ("seed.01", "nccn.mdt"), strength="recommended",
@@ -106,7 +109,7 @@ add_alert("SEED_CGA_BASELINE_VS_SOURCES", "Seed baseline markers against the sou
           "The seed asks for chromogranin A and urinary 5-HIAA at baseline for everyone (UKINETS 2012); NCCN chooses hormone tests by symptoms and AJCC 9 advises against chromogranin A.",
           "conflict", ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven"))
 add_alert("RESECTABILITY_PRESUMED", "Resectability presumed from the stage",
-          "Resectability is not recorded; below T4 no large vessel is involved, so the disease is taken as localised. Confirm resectability before any operation.",
+          "Resectability is not recorded; the stage shows no large vessel involved (AJCC 8 T1-T3, or AJCC 7 T1-T3 for an AJCC 8 T4), so the disease is taken as localised. Confirm resectability before any operation.",
           "data", ("nccn.setting", "ajcc8.t-category"))
 add_alert("CGA_NOT_ADVISED_AJCC9", "Chromogranin A not advised (AJCC 9)",
           "AJCC version 9 advises against serum chromogranin A for diagnosis and monitoring.", "caveat", ("ajcc9.no-cga", "seed.03"))

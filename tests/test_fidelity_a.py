@@ -136,11 +136,11 @@ def test_seed_versus_source_marker_alert_fires_under_both_policies(policy):
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_observation_of_a_g2_with_ki67_above_5_is_flagged(policy):
-    # clinical_facts 13.5 (S-GENC): Ki-67 above 5 % independently predicted recurrence after resection
-    high, low = (assess(localized(tumor_size_cm=0.8, ki67_pct=k), policy=policy) for k in (8, 5))
-    assert "ACTIVE_SURVEILLANCE" in recs(high) and "OBSERVATION_KI67_ABOVE_5" in alerts(high)
-    assert "OBSERVATION_KI67_ABOVE_5" not in alerts(low)
+def test_no_observation_of_a_g2(policy):
+    # seed item 27 (G2: resect if possible); NCCN note e: observation for low-grade tumours (clinical_facts 4.1)
+    high, low = (assess(localized(tumor_size_cm=0.8, ki67_pct=k), policy=policy) for k in (8, 2.9))
+    assert "ACTIVE_SURVEILLANCE" not in recs(high) and "SURVEILLANCE_WITHHELD_G2" in alerts(high)
+    assert "SURVEILLANCE_WITHHELD_G2" not in alerts(low)
 
 
 @pytest.mark.parametrize("policy", POLICIES)

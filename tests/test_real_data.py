@@ -92,7 +92,7 @@ def test_arcnet_grade_comes_from_the_recorded_who2010_grade():
     assert out.loc[open_morphology, "alerts"].astype(str).str.contains("HIGH_GRADE_MORPHOLOGY_UNKNOWN").all()
 
 
-def test_arcnet_setting_presumed_localized_below_t4_and_asked_for_at_t4():
+def test_arcnet_setting_presumed_localized_below_t4_and_from_ajcc7_t_at_t4():
     df, columns = load_arcnet()
     out = assess_frame(df, columns=columns)
     setting, alerts, m = out["disease_setting"].astype(str), out["alerts"].astype(str), df["M Stage"].astype(str)
@@ -100,9 +100,12 @@ def test_arcnet_setting_presumed_localized_below_t4_and_asked_for_at_t4():
     confined = (m == "0") & df["ENETS T-Staging"].astype(str).isin(["1", "2", "3"])
     assert (setting[confined] == "localized").all() and alerts[confined].str.contains("RESECTABILITY_PRESUMED").all()
     t4 = (m == "0") & (df["ENETS T-Staging"].astype(str) == "4")
-    assert (setting[t4] == "unknown").all()
-    assert out.loc[t4, "data_gaps"].astype(str).str.split(";").map(lambda g: "resectable" in g).all()
-    assert (setting != "unknown").sum() == 98 - t4.sum()
+    # AJCC 7 T (exocrine scheme, S-MED2020 table 1): T1-T3 leave the coeliac axis and SMA free, T4 involves them
+    free, vessels = t4 & df["T_STAGE"].isin(["T1", "T2", "T3"]), t4 & (df["T_STAGE"] == "T4")
+    assert t4.sum() == 24 and (free | vessels)[t4].all()
+    assert (setting[free] == "localized").all() and alerts[free].str.contains("RESECTABILITY_PRESUMED").all()
+    assert (setting[vessels] == "locally_advanced").all()
+    assert (setting != "unknown").sum() == 98
 
 
 def test_sheltzer_recorded_metastatic_patients_are_assessed_metastatic():
