@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'UNIT_ALIASES', 'LEGACY_ALIASES',
-           'HEADER_ALIASES', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field', 'InvalidPatient',
-           'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask', 'read_frame',
-           'issue_strings', 'issue_text']
+__all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES', 'UNIT_ALIASES',
+           'LEGACY_ALIASES', 'HEADER_ALIASES', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field',
+           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask',
+           'read_frame', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -207,13 +207,29 @@ def _read_text(spec:FieldSpec, raw):
     if key in spec.rejected: return None, f"{_show(raw)} {spec.rejected[key]}"
     return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
 
+def _code_key(text:str) -> str: return re.sub(r"[\s_\-/+]+", " ", text.strip().upper()).strip()
+
+REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code they fall under
+    "SSA": ("LANREOTIDE", "OCTREOTIDE", "OCTREOTIDE LAR", "SOMATULINE", "SANDOSTATIN", "SOMATOSTATIN ANALOGUE", "SOMATOSTATIN ANALOG"),
+    "PRRT": ("LUTATHERA", "177LU DOTATATE", "LU 177 DOTATATE", "LU177 DOTATATE", "LUTETIUM DOTATATE"),
+    "EVEROLIMUS": ("AFINITOR",), "SUNITINIB": ("SUTENT",), "CABOZANTINIB": ("CABOMETYX",),
+    "CAPTEM": ("CAPECITABINE TEMOZOLOMIDE", "TEMOZOLOMIDE"), "STREPTOZOCIN_5FU": ("STREPTOZOCIN", "STREPTOZOTOCIN", "STZ"),
+    "PLATINUM_ETOPOSIDE": ("CISPLATIN ETOPOSIDE", "CARBOPLATIN ETOPOSIDE", "EP", "ETOPOSIDE PLATINUM", "ETOPOSIDE CISPLATIN", "ETOPOSIDE CARBOPLATIN"),
+    "IRINOTECAN_FLUOROPYRIMIDINE": ("FOLFIRI", "IRINOTECAN"), "OXALIPLATIN_FLUOROPYRIMIDINE": ("FOLFOX", "CAPOX", "CAPEOX", "XELOX"),
+    "PANCREATECTOMY": ("WHIPPLE", "PANCREATICODUODENECTOMY", "DISTAL PANCREATECTOMY", "CENTRAL PANCREATECTOMY", "TOTAL PANCREATECTOMY"),
+    "LIVER_DIRECTED": ("TACE", "TAE", "SIRT", "RFA", "RADIOFREQUENCY ABLATION", "EMBOLISATION", "EMBOLIZATION", "RADIOEMBOLISATION", "RADIOEMBOLIZATION"),
+    "CYTOREDUCTIVE_SURGERY": ("DEBULKING",),
+}
+_CODE_NAMES = {_code_key(c): c for c in RECOMMENDATION_CODES} | {_code_key(n): c for c, names in REGIMEN_NAMES.items() for n in names}
+
 def _read_codes(spec:FieldSpec, raw):
+    "A `;`-list of codes or regimen names; one item that cannot be read makes the whole list unknown, since it may hide a code."
     if isinstance(raw, (bool, np.bool_, int, float, np.number)): return None, f"{_show(raw)} is not a list of recommendation codes"
-    items = [s.strip().upper() for s in str(raw).replace(",", ";").split(";") if s.strip()]
-    if items == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
-    bad = [s for s in items if s not in spec.vocab]
-    if bad: return None, f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not recommendation code(s)"
-    return tuple(dict.fromkeys(items)), None
+    items = [s.strip() for s in str(raw).replace(",", ";").split(";") if s.strip()]
+    if [_code_key(s) for s in items] == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
+    bad = [s for s in items if _code_key(s) not in _CODE_NAMES]
+    if bad: return None, f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
+    return tuple(dict.fromkeys(_CODE_NAMES[_code_key(s)] for s in items)), None
 
 def canonical_value(name:str, raw) -> tuple:
     "Read one raw value of field `name`: returns (canonical value or None, reason it was rejected or None)."
