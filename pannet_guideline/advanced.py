@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
-from .concepts import (advanced_disease, burden, failed, grade, high_burden, insulinoma, is_symptomatic, ki67,
+from .concepts import (localized_disease, advanced_disease, burden, failed, grade, high_burden, insulinoma, is_symptomatic, ki67,
                                        metastatic_disease, minen, nec, net, net_g1_g2, net_g3, functioning, prior, progressive,
                                        received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases)
 from .evidence import add_source, add_statement
@@ -20,7 +20,7 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
            'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma', 'every_patient', 'SSA_CONTINUE',
            'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN',
            'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'favourable', 'unfavourable', 'g3_favourable',
-           'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway', 'NEC_MINEN', 'lower_risk_net',
+           'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN', 'lower_risk_net',
            'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL',
            'ALERTS_SEED', 'prior_unknown', 'ALERTS_BOTH', 'TABLES', 'RANK', 'policy_tables', 'ranked',
            'decide_advanced', 'recommend_advanced']
@@ -191,12 +191,13 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
 
 # %% ../nbs/22_advanced.ipynb #a93329c5
 nec_pathway = (nec | (advanced_disease & minen)).named("NEC, or advanced MiNEN", ("advanced.nec-regimens-unordered",))
+not_localized = (~localized_disease).otherwise(True).named("not known to be localized", ("nccn.setting",))
 _SECOND = ("advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered", "advanced.nec-non-identical")
 
 NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
-    Rule("ADV-NEC-PLATINUM", nec & ~platinum_given, "PLATINUM_ETOPOSIDE",
+    Rule("ADV-NEC-PLATINUM", nec & ~platinum_given & not_localized, "PLATINUM_ETOPOSIDE",
          ("enets2023.nec-carboplatin-etoposide", "nccn.pdnec-treatment", "seed.24", "seed.29"), strength="recommended",
-         note="every NEC, in every setting (with surgery, as adjuvant, or with radiotherapy where localized); not once a course is recorded"),
+         note="NEC beyond localized disease (or of unknown setting); a localized NEC is the localized chapter's, where NCCN lists chemotherapy and resection unranked; not once a course is recorded"),
     Rule("ADV-MINEN-PLATINUM", minen & ~platinum_given, "PLATINUM_ETOPOSIDE",
          ("advanced.nec-regimens-unordered", "advanced.minen-ne-component", "advanced.minen-non-ne-component"), strength="consider",
          note="the NEC pathway; which component to aim at is the team's choice (alert MINEN_COMPONENT_CHOICE)"),

@@ -86,7 +86,7 @@ def test_nccn_localized_nec_options_are_unranked():
 
 
 # M5. seed item 11 (resect functioning) and 13 (enucleation may be considered); NCCN: enucleate a superficial insulinoma
-INSULINOMA = dict(functional_syndrome="insulinoma", tumor_size_cm=1.2, location="tail", near_main_duct=False)
+INSULINOMA = dict(functional_syndrome="insulinoma", tumor_size_cm=1.2, tumor_location="tail", near_main_duct=False)
 
 def test_superficial_insulinoma_follows_each_source_with_the_conflict_shown():
     seed, nccn = run("seed-2025", **INSULINOMA), run("nccn-2025", **INSULINOMA)
