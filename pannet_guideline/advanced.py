@@ -59,8 +59,8 @@ low_burden_stable = (stable & (burden == "low") & ~is_symptomatic).named("asympt
 # %% ../nbs/22_advanced.ipynb #b841fcd8
 advanced_net_g1_g2 = (advanced_disease & net_g1_g2).named("advanced NET G1/G2", ("nccn.setting", "who2019.grade-table"))
 advanced_net = (advanced_disease & net).named("advanced NET", ("nccn.setting", "who2019.differentiation-first"))
-clarinet_ki67 = (ki67 < 10).named("Ki-67 below 10 % (CLARINET)", ("clarinet.ki67-lt10",))
-prrt_first_line_ki67 = (ki67 >= 10).named("Ki-67 10 % or more (first-line PRRT)", ("nccn.prrt-first-line-ki67-ge10",))
+clarinet_ki67 = (ki67 < 10).named("{definition} (CLARINET)", ("clarinet.ki67-lt10",))
+prrt_first_line_ki67 = (ki67 >= 10).named("{definition} (first-line PRRT)", ("nccn.prrt-first-line-ki67-ge10",))
 sstr_negative_insulinoma = (insulinoma & ~sstr_positive).named("insulinoma without positive SSTR imaging",
                                                                ("nccn.insulinoma-ssa-sstr-negative",))
 every_patient = Always().named("every patient in scope")
@@ -155,8 +155,8 @@ CHEMOTHERAPY = DecisionTable("advanced_chemotherapy", "Chemotherapy when a respo
 
 # %% ../nbs/22_advanced.ipynb #4a46fa0f
 _SPLIT = ("nccn.wdg3-55-split",)
-favourable = (ki67 < 55).named("favourable biology (Ki-67 below 55 %)", _SPLIT)
-unfavourable = (ki67 >= 55).named("unfavourable biology (Ki-67 55 % or more)", _SPLIT)
+favourable = (ki67 < 55).named("favourable biology ({definition})", _SPLIT)
+unfavourable = (ki67 >= 55).named("unfavourable biology ({definition})", _SPLIT)
 g3_favourable = (net_g3 & favourable).named("favourable NET G3", _SPLIT)
 advanced_net_g3 = (advanced_disease & net_g3).named("advanced NET G3", ("nccn.setting", "who2019.grade-table"))
 platinum_given = received("PLATINUM_ETOPOSIDE").named(  # an unrecorded history leaves first-line platinum undecided

@@ -232,7 +232,7 @@ class Always(Expr):
 @dataclass(frozen=True, repr=False)
 class Named(Expr):
     "A condition under a clinical name; evaluates as its definition."
-    label: str # the clinical name
+    label: str # the clinical name; `{definition}` in it is replaced by the definition's text, so a threshold is written once
     a: Expr # the definition
     cites: tuple = () # statement ids that define the concept
 
@@ -241,7 +241,7 @@ class Named(Expr):
     @property
     def fields(self): return self.a.fields
     @property
-    def text(self): return self.label
+    def text(self): return self.label.replace("{definition}", self.a.text)
     @property
     def definition(self) -> str:
         "The condition the name stands for, in plain language."
