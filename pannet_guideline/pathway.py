@@ -121,6 +121,7 @@ def criterion_keys(rules:list) -> list:
 def _axis(table:DecisionTable, name:str) -> list:
     "The values of one input: its boundary-grid values (as `tables.boundary_grid` builds them), unknown (None) last."
     if ":" in name: return [(name.split(":")[1],), (), None]  # one code: in the list, not in it, list unknown
+    if FIELDS[name].kind == "text": return list(FIELDS[name].vocab) + [None]  # every value, so that every cohort row has a branch
     grid = boundary_grid(_OneField(table, name))
     return list(dict.fromkeys(None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in grid[name].tolist()))
 

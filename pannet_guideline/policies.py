@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from collections.abc import Sequence
 
 # %% auto #0
-__all__ = ['POLICIES', 'SEED_2025', 'NCCN_2025', 'PolicyRegistry', 'Policy', 'register_policy', 'check_policy']
+__all__ = ['POLICIES', 'CHAPTER_ORDER', 'SEED_2025', 'NCCN_2025', 'PolicyRegistry', 'chapter_rank', 'Policy', 'register_policy',
+           'check_policy']
 
 # %% ../nbs/05_policies.ipynb #b3ec0e51
 class PolicyRegistry(Sequence):
@@ -26,6 +27,13 @@ class PolicyRegistry(Sequence):
     def __repr__(self): return f"PolicyRegistry({list(self._by_name)})"
 
 POLICIES = PolicyRegistry()
+
+CHAPTER_ORDER = ("workup", "localized", "functional", "advanced", "hereditary", "caveats", "followup")  # the order of the outputs
+
+def chapter_rank(table) -> tuple:
+    "Sort key of a table: its chapter in `CHAPTER_ORDER`, then the order of definition; whatever was imported first."
+    module = getattr(table, "module", "").rsplit(".", 1)[-1]
+    return (CHAPTER_ORDER.index(module) if module in CHAPTER_ORDER else len(CHAPTER_ORDER), getattr(table, "seq", 0))
 
 def _once(items:list, tables:tuple):
     for t in tables:
@@ -57,7 +65,7 @@ class Policy:
         "Every table of the policy, inheritance resolved: replacements in place, removals dropped, in definition order."
         base = POLICIES[self.parent].tables() if self.parent else []
         out = [self.replaced.get(t, t) for t in base if t not in self.removed] + list(self.added)
-        return sorted(dict.fromkeys(out), key=lambda t: getattr(t, "seq", 0))
+        return sorted(dict.fromkeys(out), key=chapter_rank)
 
     def derive(self, name:str, title:str, replace:dict|None=None, add:tuple=(), remove:tuple=(), description:str="") -> Policy:
         "A new registered policy with this one as parent and the given changes."

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -69,7 +70,7 @@ class DecisionTable:
         self.name, self.title, self.rules, self.hit_policy, self.output = name, title, list(rules), hit_policy, output
         self.complete = (hit_policy != "collect") if complete is None else complete
         self.analysis_assume, self.description, self.scope = analysis_assume, description, scope
-        if not hasattr(self, "seq"): self.seq = next(_DEFINED)
+        if not hasattr(self, "seq"): self.seq, self.module = next(_DEFINED), sys._getframe(1).f_globals.get("__name__", "")  # where it is defined
         self.outcomes = list(dict.fromkeys(r.then for r in rules))
         check_outcomes(name, output, self.outcomes)
         self.conditions = [r.when if scope is None else And(scope, r.when) for r in rules]  # what the engine evaluates
@@ -261,6 +262,9 @@ def _field_points(name:str, seen:set) -> list:
         codes = sorted(seen)
         subsets = [()] + [(c,) for c in codes] + ([tuple(codes)] if len(codes) > 1 else [])
         return subsets
+    if spec.kind == "text":  # conditions only test membership in the values they name: one other value stands for the rest
+        named, rest = [v for v in spec.vocab if v in seen], [v for v in spec.vocab if v not in seen]
+        return named + rest[:1]
     return list(spec.vocab)
 
 def boundary_grid(table:DecisionTable, with_unknown:bool=True) -> pd.DataFrame:
