@@ -133,3 +133,14 @@ def test_concordance_against_the_recommendations_column():
     s = conc.attrs["summary"]
     assert s["eligible_with_treatment"] == int((conc["eligible"] & conc["treatment_known"]).sum())
     assert 0 <= s["concordant"] <= s["eligible_with_treatment"]
+
+
+def test_the_evidence_register_is_complete_whichever_name_is_used_first():
+    import subprocess
+    import sys
+    code = ("import pannet_guideline as pg; n = len(pg.statements_frame()); "
+            "import pannet_guideline.audit, pannet_guideline.cohort, pannet_guideline.vignettes; "
+            "print(n, len(pg.statements_frame()), len(pg.STATEMENTS))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    first, after_all, registered = map(int, out)
+    assert first == after_all == registered and first >= 150
