@@ -67,7 +67,7 @@ def test_perioperative_octreotide_conflict_is_encoded_both_ways():
 FUNCTIONING = [v for v in FIELDS["functional_syndrome"].vocab if v != "none"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(syndrome=st.sampled_from(FUNCTIONING), grade=st.sampled_from(["G1", "G2", "G3", None]),
        size_cm=st.one_of(st.none(), st.floats(0.01, 15, allow_nan=False)),
        near_duct=st.sampled_from([True, False, None]), sstr=st.sampled_from(["positive", "negative", None]),
@@ -101,7 +101,7 @@ _FAVOURED = {"disease_setting": "localized", "nen_class": "NET"}  # so that most
 records = st.lists(st.fixed_dictionaries({name: _value(name) for name in _inputs()}), min_size=1, max_size=25)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(recs=records)
 def test_decide_equals_decide_frame(recs):
     df = pd.DataFrame(recs, dtype=object)
