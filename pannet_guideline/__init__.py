@@ -13,6 +13,7 @@ _PUBLIC = {
     "InvalidPatient": "schema", "FIELDS": "schema", "RECOMMENDATION_CODES": "schema",
     "who_grade": "grading", "t_category": "staging", "stage_group": "staging",
     "DecisionTable": "tables", "Rule": "tables",
+    "POLICIES": "policies", "Policy": "policies", "RECOMMENDATIONS": "vocab", "ALERTS": "vocab", "OUTPUT_SPEC": "guideline",
     "STATEMENTS": "evidence", "SOURCES": "evidence", "statements_frame": "evidence",
 }
 

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .evidence import citation_text
-from .guideline import (DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, RECOMMENDATION_RANK, STAGE_COLUMN,
-                                        STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, check_policy, pipeline)
+from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
+                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, check_policy,
+                                        conflict_text, pipeline)
 from .schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, issue_strings, read_frame
 from .tables import _lowest_bit
 
@@ -85,50 +86,72 @@ def _bits(mask:int, labels:list) -> list:
 
 # %% ../nbs/40_cohort.ipynb #4a335a72
 _RANK_BIT = {c: i for i, c in enumerate(RECOMMENDATION_RANK)}
+_GROUP_BITS = [np.uint64(sum(1 << _RANK_BIT[c] for c, g in _GROUPS.items() if g == k)) for k in range(4)]
 
 def _rule_hits(fired:np.ndarray, i:int) -> np.ndarray:
     return ((fired >> fired.dtype.type(i)) & fired.dtype.type(1)).astype(np.uint64)
 
 def recommendation_masks(st:FrameState) -> list:
-    "Per strength (recommended, consider, option), then the process codes: uint64 mask per row of codes, bit = rank."
+    "Disjoint uint64 code masks per row (bit = rank), in listing order: per group (staging, management, ancillary, review), per strength."
     masks = [np.zeros(st.cols.n, np.uint64) for _ in STRENGTH_ORDER]
     for table, fired in st.chapter:
         if table.output != "recommendations": continue
         for i, r in enumerate(table.rules):
             masks[STRENGTH_ORDER.index(r.strength)] |= _rule_hits(fired, i) << np.uint64(_RANK_BIT[r.then])
-    masks[1] &= ~masks[0]; masks[2] &= ~(masks[0] | masks[1])
-    last = np.uint64(sum(1 << _RANK_BIT[c] for c in LAST_CODES))
-    return [m & ~last for m in masks] + [(masks[0] | masks[1] | masks[2]) & last]  # process codes listed last
+    masks[1] &= ~masks[0]; masks[2] &= ~(masks[0] | masks[1])  # a code keeps its firmest strength
+    return [m & g for g in _GROUP_BITS for m in masks]
 
 def _list_parts(st:FrameState, output:str) -> list:
     "Parts for `join_masks`: one per table of `output`, labels = outcomes of its rules."
     return [(fired, [r.then for r in table.rules]) for table, fired in st.chapter if table.output == output]
 
-def _primary(masks:list) -> pd.Categorical:
-    first = np.full(len(masks[0]), -1, np.int16)
-    for m in reversed(masks): first = np.where(m != 0, _lowest_bit(m), first)
+def _primary(masks:list) -> tuple:
+    "Primary code per row, and the unranked options where the leading management codes are options of equal standing."
+    first, lead = np.full(len(masks[0]), -1, np.int16), np.full(len(masks[0]), -1, np.int8)
+    for k in reversed(range(len(masks))):
+        m = masks[k]
+        first, lead = np.where(m != 0, _lowest_bit(m), first), np.where(m != 0, k, lead)
+    options = masks[len(STRENGTH_ORDER) + STRENGTH_ORDER.index("option")]  # management, option
+    choice = (lead == len(STRENGTH_ORDER) + STRENGTH_ORDER.index("option")) & (np.bitwise_count(options) > 1)
+    first = np.where(choice, -1, first)
     labels = list(RECOMMENDATION_RANK) + [""]
-    return pd.Categorical.from_codes(np.where(first < 0, len(labels) - 1, first), categories=labels)
+    primary = pd.Categorical.from_codes(np.where(first < 0, len(labels) - 1, first), categories=labels)
+    return primary, join_masks([(np.where(choice, options, np.uint64(0)), list(RECOMMENDATION_RANK))], len(first))
 
 # %% ../nbs/40_cohort.ipynb #1400a2c9
 _FIELD_LABELS = [None] * 64
 for _name, _bit in FIELD_BITS.items(): _FIELD_LABELS[_bit] = _name
 
-def _output_frame(st:FrameState, staging:str, index) -> pd.DataFrame:
+def _conflicts(st:FrameState, n:int) -> pd.Categorical:
+    "Per row, each contradiction between two readings of a field in words."
+    parts = []
+    for name, other, mask, first, second in st.conflicts:
+        vocab = FIELDS[name].vocab
+        pairs = [(a, b) for a in range(len(vocab)) for b in range(len(vocab)) if a != b]
+        bits = np.zeros(n, np.uint64)
+        for k, (a, b) in enumerate(pairs): bits |= (mask & (first == a) & (second == b)).astype(np.uint64) << np.uint64(k)
+        parts.append((bits, [conflict_text(name, other, vocab[a], vocab[b]) for a, b in pairs]))
+    return join_masks(parts, n)
+
+def _output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame:
+    "Every column of `OUTPUT_SPEC`, built from the cohort state."
     cols, n = st.cols, st.cols.n
-    out = {name: _categorical(cols.codes(name), name) for name in ("nen_class", "who_grade", "t_category", "n_category",
-                                                                    "m_category", "stage_ajcc8", "stage_ajcc9", "stage_enets", "disease_setting")}
-    out["grade_provisional"] = cols.codes("grade_provisional") == 1
-    out["stage"] = out[STAGE_COLUMN[staging]]
     masks = recommendation_masks(st)
-    out["recommendations"] = join_masks([(m, list(RECOMMENDATION_RANK)) for m in masks], n, dedupe=False)  # the masks are disjoint
-    out["primary_recommendation"] = _primary(masks)
-    for name in LIST_OUTPUTS: out[name] = join_masks(_list_parts(st, name), n)
-    out["rule_ids"] = join_masks([(mask, [r.id for r in table.rules]) for table, mask in st.fired], n, dedupe=False)
-    out["alerts"] = join_masks([(mask, [r.then for r in table.rules]) for table, mask in st.alerts], n)
+    primary, options = _primary(masks)
     gaps = st.gaps & np.uint64(INPUT_BITS)
-    out["data_gaps"] = join_masks([(gaps, _FIELD_LABELS[:max(FIELD_BITS.values()) + 1])], n)
-    out["input_issues"] = issue_strings(cols)
+    built = dict(recommendations=lambda: join_masks([(m, list(RECOMMENDATION_RANK)) for m in masks], n, dedupe=False),  # disjoint masks
+                 primary=lambda: primary, options=lambda: options,
+                 rule_ids=lambda: join_masks([(mask, [r.id for r in table.rules]) for table, mask in st.fired], n, dedupe=False),
+                 alerts=lambda: join_masks([(mask, [r.then for r in table.rules]) for table, mask in st.alerts], n),
+                 conflicts=lambda: _conflicts(st, n), input_issues=lambda: issue_strings(cols),
+                 data_gaps=lambda: join_masks([(gaps, _FIELD_LABELS[:max(FIELD_BITS.values()) + 1])], n),
+                 **{name: (lambda name=name: join_masks(_list_parts(st, name), n)) for name in LIST_OUTPUTS})
+    out = {}
+    for o in OUTPUT_SPEC:
+        if o.kind == "category": out[o.name] = _categorical(cols.codes("who_grade" if o.name == "grade_reported" and grading == "who-2019" else o.name), o.name)
+        elif o.kind == "flag": out[o.name] = cols.codes(o.name) == 1
+        elif o.kind == "stage": out[o.name] = out[STAGE_COLUMN[staging]]
+        else: out[o.name] = built[o.kind]()
     return pd.DataFrame(out, index=index)[list(OUTPUT_COLUMNS)]
 
 def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> FrameState:
@@ -146,7 +169,7 @@ def assess_frame(df:pd.DataFrame, # cohort: one row per patient, columns named a
                 ) -> pd.DataFrame:
     "Assess every row of a cohort; same index and row count as `df`, which is left untouched."
     st = run_frame(df, policy, grading, staging, columns)
-    out = _output_frame(st, staging, df.index)
+    out = _output_frame(st, grading, staging, df.index)
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
@@ -173,8 +196,8 @@ def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="w
     best["strength"] = best["s"].map(dict(enumerate(STRENGTH_ORDER)))
     best["rank"] = best["code"].map(_RANK_BIT)
     best["evidence"] = best["statements"].map(lambda x: "; ".join(citation_text(c) for c in x.split("; ")))
-    best["last"] = best["code"].isin(LAST_CODES)
-    best = best.sort_values(["pos", "last", "s", "rank"]).reset_index(drop=True)
+    best["group"] = best["code"].map(_GROUPS)  # the listing order of `guideline.listing_key`
+    best = best.sort_values(["pos", "group", "s", "rank"]).reset_index(drop=True)
     best["row"] = df.index[best["pos"].to_numpy()]
     out = best[cols]
     out.attrs["disclaimer"] = DISCLAIMER

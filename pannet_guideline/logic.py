@@ -13,7 +13,8 @@ import numpy as np
 from .schema import FIELDS, Columns, codes_mask
 
 # %% auto #0
-__all__ = ['Truth', 'Expr', 'Compare', 'IsIn', 'IsUnknown', 'HasCode', 'And', 'Or', 'Not', 'Otherwise', 'Always', 'Field']
+__all__ = ['Truth', 'Expr', 'Compare', 'IsIn', 'IsUnknown', 'HasCode', 'And', 'Or', 'Not', 'Otherwise', 'Always', 'Named',
+           'Field']
 
 # %% ../nbs/02_logic.ipynb #8ed6f1a3
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class Expr:
     def __and__(self, o): return And(self, o)
     def __or__(self, o): return Or(self, o)
     def __invert__(self): return Not(self)
+    def named(self, label:str, cites:tuple=()) -> Expr:
+        "The same condition under a clinical name, which rule text, explanations and diagrams show instead of its definition."
+        return Named(label, self, tuple(cites))
     def otherwise(self, value:bool) -> Expr:
         "The same condition, but taken as `value` where it is unknown."
         return Otherwise(self, value)
@@ -217,6 +221,26 @@ class Always(Expr):
     def fields(self): return frozenset()
     @property
     def text(self): return "otherwise"
+
+# %% ../nbs/02_logic.ipynb #ad10440f
+@dataclass(frozen=True, repr=False)
+class Named(Expr):
+    "A condition under a clinical name; evaluates as its definition."
+    label: str # the clinical name
+    a: Expr # the definition
+    cites: tuple = () # statement ids that define the concept
+
+    def record(self, rec): return self.a.record(rec)
+    def frame(self, cols): return self.a.frame(cols)  # shares the definition's cache entry
+    @property
+    def fields(self): return self.a.fields
+    @property
+    def text(self): return self.label
+    @property
+    def definition(self) -> str:
+        "The condition the name stands for, in plain language."
+        return self.a.text
+    def thresholds(self): return self.a.thresholds()
 
 # %% ../nbs/02_logic.ipynb #a8c89d85
 class Field:

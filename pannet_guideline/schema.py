@@ -13,16 +13,12 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['RECOMMENDATION_CODES', 'MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'UNIT_ALIASES',
-           'LEGACY_ALIASES', 'FieldSpec', 'canonical_value', 'InvalidPatient', 'read_patient', 'validate_patient',
-           'Columns', 'codes_mask', 'read_frame', 'issue_strings', 'issue_text']
+__all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'UNIT_ALIASES', 'LEGACY_ALIASES',
+           'FieldSpec', 'canonical_value', 'InvalidPatient', 'read_patient', 'validate_patient', 'Columns',
+           'codes_mask', 'read_frame', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
-RECOMMENDATION_CODES = (
-    "ACTIVE_SURVEILLANCE", "PANCREATECTOMY", "ENUCLEATION", "SSA", "EVEROLIMUS", "SUNITINIB",
-    "CABOZANTINIB", "PRRT", "CAPTEM", "STREPTOZOCIN_5FU", "PLATINUM_ETOPOSIDE", "LIVER_DIRECTED",
-    "CYTOREDUCTIVE_SURGERY", "SYNDROME_CONTROL", "PERIOPERATIVE_OCTREOTIDE", "GENETIC_COUNSELLING",
-    "CARDIAC_SCREENING", "CLINICAL_TRIAL", "MDT_REVIEW", "COMPLETE_STAGING", "OBSERVATION")
+from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
 
 # %% ../nbs/01_schema.ipynb #c7b001c8
 MISSING_TOKENS = frozenset({"", "unknown", "not documented", "na", "n/a", "nan", "null", "not available", "not known"})
@@ -79,6 +75,14 @@ INPUT_FIELDS = (
            "well/moderately differentiated": "well", "net": "well", "pd": "poor", "poorly differentiated": "poor", "nec": "poor",
            "poorly-differentiated": "poor", "minen": "mixed", "manec": "mixed", "mixed neuroendocrine-non-neuroendocrine": "mixed"},
           doc="morphology: well = NET, poor = NEC, mixed = MiNEN"),
+    _text("recorded_grade", "recorded grade", ("G1", "G2", "G3", "NEC"),
+          {"1": "G1", "2": "G2", "3": "G3", "grade 1": "G1", "grade 2": "G2", "grade 3": "G3", "net g1": "G1", "net g2": "G2",
+           "net g3": "G3", "low": "G1", "intermediate": "G2", "high": "G3", "nec g3": "NEC"}, unknown=("gx",),
+          doc="WHO grade as recorded by the pathologist or registry, read with `recorded_grade_edition`"),
+    _text("recorded_grade_edition", "edition of the recorded grade", ("who-2010", "who-2017", "who-2019", "who-2022"),
+          {"2010": "who-2010", "who 2010": "who-2010", "2017": "who-2017", "who 2017": "who-2017", "2019": "who-2019",
+           "who 2019": "who-2019", "2022": "who-2022", "who 2022": "who-2022"},
+          doc="WHO edition of `recorded_grade`"),
     _num("tumor_size_cm", "tumour size", "cm", 0, lo_excl=True, doc="largest dimension of the largest primary"),
     _text("local_invasion", "local invasion", ("none", "duodenum_or_bile_duct", "adjacent_organs_or_vessels"),
           {"no": "none", "peripancreatic fat": "none", "duodenum": "duodenum_or_bile_duct", "bile duct": "duodenum_or_bile_duct",
@@ -128,6 +132,9 @@ DERIVED_FIELDS = (
     _text("nen_class", "NEN class", ("NET", "NEC", "MiNEN"), derived=True),
     _text("who_grade", "WHO grade", ("G1", "G2", "G3", "NEC", "MiNEN"), derived=True),
     _flag("grade_provisional", "grade provisional"),
+    _text("grade_reported", "grade in the reported edition", ("G1", "G2", "G3", "NEC", "MiNEN"), derived=True),
+    _text("grade_from_record", "WHO grade from the recorded grade", ("G1", "G2", "G3", "NEC"), derived=True),
+    _text("class_from_record", "NEN class from the recorded grade", ("NET", "NEC"), derived=True),
     _text("t_derived", "T from size and extent", ("T1", "T2", "T3", "T4"), derived=True),
     _text("n_derived", "N from nodal status", ("N0", "N1"), derived=True),
     _text("m_derived", "M from metastatic sites", ("M0", "M1a", "M1b", "M1c"), derived=True),

@@ -44,13 +44,16 @@ def test_who2010_oracle(ki67, mitoses, g2010, g2019):
 
 def test_who2010_gap_is_declared_and_alerted():
     a = assess({"ki67_pct": 2.5, "mitoses_per_2mm2": 1, "differentiation": "well"}, grading="who-2010")
-    assert a.who_grade == "G2" and "WHO2010_KI67_BETWEEN_BANDS" in a.alerts.split(";")
+    assert a.grade_reported == "G2" and "WHO2010_KI67_BETWEEN_BANDS" in a.alerts.split(";")
+    assert a.who_grade == "G1" and "GRADE_EDITION_DIFFERS" in a.alerts.split(";")  # management follows WHO 2019
     assert assess({"ki67_pct": 2.5, "mitoses_per_2mm2": 1, "differentiation": "well"}).who_grade == "G1"
 
 
-def test_who2010_high_grade_well_differentiated_is_classed_nec():
+def test_who2010_high_grade_well_differentiated_is_reported_nec_managed_as_net_g3():
     a = assess({"ki67_pct": 25, "mitoses_per_2mm2": 5, "differentiation": "well"}, grading="who-2010")
-    assert (a.nen_class, a.who_grade, a.stage_ajcc8) == ("NEC", "NEC", "not_applicable")
+    assert a.grade_reported == "NEC"  # WHO 2010 called every neoplasm above 20 a carcinoma (who2010.grade-table)
+    assert (a.nen_class, a.who_grade) == ("NET", "G3")  # morphology decides the class (who2019.differentiation-first)
+    assert "PLATINUM_ETOPOSIDE" not in a.recommendations.split(";")
 
 
 # 10.3 AJCC 8 T oracle

@@ -47,8 +47,11 @@ def test_arcnet_size_and_recorded_t_conflicts_are_alerts_not_choices():
     cols_out = assess_frame(df, columns=cols)
     conflict = cols_out["alerts"].astype(str).str.contains("T_CATEGORY_CONFLICT")
     assert conflict.any()
-    # the recorded category is kept: the alert says the sources disagree
-    assert (cols_out.loc[conflict, "t_category"].astype(str) == "T" + df.loc[conflict, "ENETS T-Staging"].astype(str)).all()
+    # neither reading is trusted: T is unknown, named as a gap, and both values are kept in `conflicts`
+    assert (cols_out.loc[conflict, "t_category"].astype(str) == "TX").all()
+    assert cols_out.loc[conflict, "data_gaps"].astype(str).str.split(";").map(lambda g: "t_category" in g).all()
+    recorded = "t_category: recorded T" + df.loc[conflict, "ENETS T-Staging"].astype(str)
+    assert [c.startswith(r) for c, r in zip(cols_out.loc[conflict, "conflicts"].astype(str), recorded)] == [True] * int(conflict.sum())
 
 
 def test_sheltzer_read_without_crash_and_every_unparseable_value_reported():
