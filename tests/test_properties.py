@@ -166,13 +166,13 @@ def test_table_scalar_equals_vectorized_on_its_boundary_grid(table):
     and missing inputs, equals the cohort decision, which must itself be the same on every row of the pattern."""
     n, enc, cols = _encoded_grid(table)
     truth = []
-    for r in table.rules:
-        fields = sorted(r.when.fields)
-        t = r.when.frame(cols)
+    for r, cond in zip(table.rules, getattr(table, "conditions", [r.when for r in table.rules])):  # scope and criteria
+        fields = sorted(cond.fields)
+        t = cond.frame(cols)
         frame_truth = np.where(t.t, 2, np.where(t.f, 1, 0))
         g = _group([enc[f][0] + 1 for f in fields], n)
         first = _first_rows(g)
-        scalar = np.array([{True: 2, False: 1, None: 0}[r.when.record(rec)] for rec in _records(enc, first, fields)], np.int64)
+        scalar = np.array([{True: 2, False: 1, None: 0}[cond.record(rec)] for rec in _records(enc, first, fields)], np.int64)
         bad = np.flatnonzero(scalar[g] != frame_truth)
         assert not len(bad), (table.name, r.id, _records(enc, bad[:1], fields))
         truth.append(frame_truth)
