@@ -96,8 +96,13 @@ def expr_mutants(expr):
 # ------------------------------------------------------------------ tables
 
 def used_tables() -> list:
-    "Every DecisionTable of every registered policy and every grading and staging edition, once, in pipeline order."
-    return vg._all_tables()
+    "Every DecisionTable of every registered policy (the policy registry) and of every grading and staging edition, once."
+    found = {id(t): t for t in vg._all_tables()}  # every step of every pipeline: grading, staging, management
+    try:
+        from pannet_guideline.policies import POLICIES
+        for name in POLICIES: found.update({id(t): t for t in POLICIES[name].tables()})
+    except ImportError: pass
+    return list(found.values())
 
 
 def table_mutants(table) -> list:
