@@ -118,7 +118,11 @@ def test_assess_frame_leaves_input_untouched():
 TABLES = all_tables()
 
 
-@pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
+LARGE_GRIDS = {"advanced_ssa_nccn", "advanced_net_g3"}  # about a million boundary points each: static analysis in the full run only
+
+
+@pytest.mark.parametrize("table", [pytest.param(t, marks=pytest.mark.slow) if t.name in LARGE_GRIDS else t for t in TABLES],
+                         ids=[t.name for t in TABLES])
 def test_table_has_no_gap_overlap_or_unreachable_rule(table):
     report = table.analyse()
     assert report.gaps.empty, f"{table.name}: gaps at\n{report.gaps.head()}"
