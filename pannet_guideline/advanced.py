@@ -6,220 +6,281 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
-from .evidence import add_statement
-from .logic import Expr, Field
+from .concepts import (advanced_disease, burden, failed, grade, high_burden, insulinoma, is_symptomatic, ki67,
+                                       metastatic_disease, minen, nec, net, net_g1_g2, net_g3, functioning, prior, progressive,
+                                       received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases)
+from .evidence import add_source, add_statement
+from .logic import Always
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import Decision, DecisionTable, Rule
+from .vocab import RECOMMENDATIONS, add_alert
 
 # %% auto #0
-__all__ = ['setting', 'nen', 'grade', 'ki67', 'sstr', 'progression', 'burden', 'symptomatic', 'syndrome', 'sites', 'prior',
-           'advanced_disease', 'net_g1_g2', 'sstr_positive', 'progressive', 'is_symptomatic', 'functioning',
-           'response_needed', 'sstr_negative_insulinoma', 'SSA_CONTINUE', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA',
-           'PRRT_SEED', 'PRRT_NCCN', 'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'net_g3', 'g3_favourable',
-           'g3_unfavourable', 'NET_G3', 'NEC_MINEN', 'lower_risk_net', 'liver_metastases', 'LOCAL', 'ALERTS_SEED',
-           'ALERTS_BOTH', 'POLICY_TABLES', 'POLICY_ALERTS', 'RANK', 'failed', 'policy_tables', 'ranked',
-           'decide_advanced', 'recommend_advanced']
+__all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_burden_stable', 'advanced_net_g1_g2', 'advanced_net',
+           'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma', 'every_patient', 'SSA_CONTINUE',
+           'SSA_INSULINOMA', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN', 'after_non_ssa_line',
+           'TARGETED', 'CHEMOTHERAPY', 'favourable', 'unfavourable', 'g3_favourable', 'advanced_net_g3',
+           'platinum_given', 'NET_G3', 'nec_pathway', 'NEC_MINEN', 'lower_risk_net', 'cytoreduction_candidate',
+           'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL', 'ALERTS_SEED', 'ALERTS_BOTH', 'TABLES',
+           'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #486ce7d4
+add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
+           2020, "trial", url="https://bmjopen.bmj.com/content/10/7/e034393.full.txt", note="abstract read")
+add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273",
+           2020, "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")  # as the localized chapter registers it
 add_statement("advanced.nec-second-line", "For digestive NEC that progresses after platinum, irinotecan with a fluoropyrimidine has the best second-line evidence.",
               "S-ENETS23-NEC", "abstract", "A")
+add_statement("advanced.nec-regimens-unordered", "For unresectable or metastatic extrapulmonary NEC or MiNEN, NCCN lists platinum with etoposide or irinotecan, FOLFIRI, FOLFIRINOX, FOLFOX and temozolomide with or without capecitabine, and assigns no line order; after progression, further chemotherapy, immunotherapy or targeted therapy.",
+              "S-NCCN(NTUH)", "PDNEC-1; NE-H 5 of 9", "B")
+add_statement("advanced.nec-no-standard-second-line", "There is no standard second-line treatment for NEC after first-line platinum; SENECA randomises FOLFIRI or capecitabine-temozolomide after that failure.",
+              "S-SENECA", "abstract", "A")
 add_statement("advanced.minen-non-ne-component",
               "Mixed neuroendocrine-non-neuroendocrine neoplasms are often treated with chemotherapy aimed at their non-neuroendocrine component.",
               "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
+add_statement("advanced.minen-ne-component", "In MiNEN the neuroendocrine component, often high grade, mostly drives the course; with no trial data, MiNEN is treated like a pure NEC or like an adenocarcinoma of the same site.",
+              "S-FRIZ20", "abstract", "A")
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
-setting, nen, grade = Field("disease_setting"), Field("nen_class"), Field("who_grade")
-ki67, sstr, progression = Field("ki67_pct"), Field("sstr_status"), Field("progression")
-burden, symptomatic, syndrome = Field("tumor_burden"), Field("symptomatic"), Field("functional_syndrome")
-sites, prior = Field("metastatic_sites"), Field("prior_therapies")
+_RESP = ("nccn.captem-response", "nccn.adv-symptomatic-or-burden")
+response_needed = (is_symptomatic | high_burden | progressive).named("a response is needed (symptoms, high burden or progression)", _RESP)
+symptoms_or_progression = (is_symptomatic | progressive).named("symptomatic or progressive", _RESP)
+burden_only = (high_burden & ~is_symptomatic & stable).named("a high burden is the only trigger (stable, no symptoms)", _RESP)
+low_burden_stable = (stable & (burden == "low") & ~is_symptomatic).named("asymptomatic, low burden and stable",
+                                                                         ("nccn.adv-asymptomatic-low-burden",))
 
 # %% ../nbs/22_advanced.ipynb #b841fcd8
-advanced_disease = setting.isin("locally_advanced", "metastatic")
-net_g1_g2 = grade.isin("G1", "G2")
-sstr_positive = sstr == "positive"
-progressive = progression == "progressive"
-is_symptomatic = symptomatic == True
-functioning = ~(syndrome == "none")
-response_needed = is_symptomatic | (burden == "high") | progressive
-sstr_negative_insulinoma = (syndrome == "insulinoma") & ~sstr_positive
-
-def failed(code:str) -> Expr:
-    "A line that has failed: `code` is in `prior_therapies` and the disease is progressing."
-    return prior.has(code) & progressive
+advanced_net_g1_g2 = (advanced_disease & net_g1_g2).named("advanced NET G1/G2", ("nccn.setting", "who2019.grade-table"))
+advanced_net = (advanced_disease & net).named("advanced NET", ("nccn.setting", "who2019.differentiation-first"))
+clarinet_ki67 = (ki67 < 10).named("Ki-67 below 10 % (CLARINET)", ("clarinet.ki67-lt10",))
+prrt_first_line_ki67 = (ki67 >= 10).named("Ki-67 10 % or more (first-line PRRT)", ("nccn.prrt-first-line-ki67-ge10",))
+sstr_negative_insulinoma = (insulinoma & ~sstr_positive).named("insulinoma without positive SSTR imaging",
+                                                               ("nccn.insulinoma-ssa-sstr-negative",))
+every_patient = Always().named("every patient in scope")
 
 # %% ../nbs/22_advanced.ipynb #ff2f20b1
-SSA_CONTINUE = Rule("ADV-SSA-CONTINUE-FUNCTIONING",
-    advanced_disease & (nen == "NET") & failed("SSA") & functioning & (~(syndrome == "insulinoma") | sstr_positive), "SSA",
-    ("nccn.ssa-stop-nonfunctioning-progression", "nccn.insulinoma-ssa-sstr-negative"), strength="recommended",
-    note="continued for hormone control after progression; not for an insulinoma unless SSTR-positive")
+SSA_CONTINUE = Rule("ADV-SSA-CONTINUE-FUNCTIONING", failed("SSA") & functioning & ~insulinoma, "SSA",
+    ("nccn.ssa-stop-nonfunctioning-progression",), strength="recommended",
+    note="continued for hormone control after progression; an insulinoma has its own cautious rule")
+
+SSA_INSULINOMA = Rule("ADV-SSA-INSULINOMA", insulinoma & sstr_positive, "SSA",
+    ("nccn.insulinoma-ssa-sstr-negative", "nccn.insulinoma-symptom-control"), strength="consider",
+    note="for glucose control, only with positive SSTR imaging and cautiously (alert INSULINOMA_SSA_CAUTION)")
 
 # %% ../nbs/22_advanced.ipynb #8c28dc1c
 SSA_SEED = DecisionTable("advanced_ssa_seed", "Somatostatin analogue (seed 2025)", [
-    Rule("ADV-SSA-SEED", advanced_disease & net_g1_g2 & ~failed("SSA") & ~sstr_negative_insulinoma, "SSA",
+    Rule("ADV-SSA-SEED", net_g1_g2 & ~failed("SSA") & ~insulinoma, "SSA",
          ("seed.15", "seed.26", "seed.27", "nccn.ssa-stop-nonfunctioning-progression", "nccn.insulinoma-ssa-sstr-negative"),
          strength="recommended",
          note="the seed sets no Ki-67 limit and no SSTR requirement; a failed analogue is not offered again, and an "
-              "SSTR-negative insulinoma never gets one (hypoglycaemia), whatever the policy"),
-    SSA_CONTINUE,
-], "collect", output="recommendations")
+              "insulinoma gets only the cautious rule (hypoglycaemia), whatever the policy"),
+    SSA_CONTINUE, SSA_INSULINOMA,
+], "collect", output="recommendations", scope=advanced_net)
 
 # %% ../nbs/22_advanced.ipynb #4adbc255
+_nccn_ssa = (net_g1_g2 & sstr_positive & ~insulinoma).named("SSTR-positive NET G1/G2, not an insulinoma", ("nccn.ssa-sstr-positive",))
 SSA_NCCN = DecisionTable("advanced_ssa_nccn", "Somatostatin analogue or observation (NCCN 2025)", [
-    Rule("ADV-SSA-CLARINET", advanced_disease & net_g1_g2 & sstr_positive & (ki67 < 10) & ~failed("SSA"), "SSA",
+    Rule("ADV-SSA-CLARINET", _nccn_ssa & clarinet_ki67 & ~failed("SSA"), "SSA",
          ("nccn.ssa-sstr-positive", "clarinet.ki67-lt10", "clarinet.pfs", "nccn.ssa-stop-nonfunctioning-progression"),
-         strength="recommended", note="Ki-67 strictly below 10 %, as enrolled in CLARINET"),
-    Rule("ADV-SSA-NCCN-BURDEN", advanced_disease & net_g1_g2 & sstr_positive & (is_symptomatic | (burden == "high")) & ~failed("SSA"),
+         strength="recommended", note="Ki-67 strictly below 10 %, as enrolled in CLARINET; not for insulinoma"),
+    Rule("ADV-SSA-NCCN-BURDEN", _nccn_ssa & (is_symptomatic | high_burden) & ~failed("SSA"),
          "SSA", ("nccn.adv-symptomatic-or-burden", "nccn.ssa-sstr-positive"), strength="recommended",
          note="symptoms or a significant burden: an analogue if not already on one, with no Ki-67 limit"),
-    SSA_CONTINUE,
-    Rule("ADV-OBSERVE", advanced_disease & net_g1_g2 & (progression == "stable") & (burden == "low") & ~is_symptomatic,
-         "OBSERVATION", ("nccn.adv-asymptomatic-low-burden",), strength="option",
+    Rule("ADV-SSA-NCCN-CONSIDER", _nccn_ssa & low_burden_stable, "SSA",
+         ("nccn.adv-asymptomatic-low-burden", "nccn.ssa-sstr-positive"), strength="consider",
+         note="asymptomatic, low burden, stable: consider an analogue, with no Ki-67 limit"),
+    SSA_CONTINUE, SSA_INSULINOMA,
+    Rule("ADV-OBSERVE", net_g1_g2 & low_burden_stable, "OBSERVATION", ("nccn.adv-asymptomatic-low-burden",), strength="option",
          note="observation with markers and imaging every 12 weeks to 12 months"),
-], "collect", output="recommendations")
+], "collect", output="recommendations", scope=advanced_net)
 
 # %% ../nbs/22_advanced.ipynb #fbdb95f2
-PRRT_AFTER_SSA = Rule("ADV-PRRT-AFTER-SSA", advanced_disease & net_g1_g2 & sstr_positive & failed("SSA") & ~failed("PRRT"), "PRRT",
+PRRT_AFTER_SSA = Rule("ADV-PRRT-AFTER-SSA", sstr_positive & failed("SSA") & ~failed("PRRT"), "PRRT",
                       ("nccn.prrt-after-ssa", "seed.22"), strength="recommended")
 
 PRRT_SEED = DecisionTable("advanced_prrt_seed", "PRRT (seed 2025)", [
     PRRT_AFTER_SSA,
-    Rule("ADV-PRRT-SEED-G2", advanced_disease & (grade == "G2") & sstr_positive & ~failed("PRRT"), "PRRT", ("seed.22", "seed.27"),
+    Rule("ADV-PRRT-SEED-G2", (grade == "G2") & sstr_positive & ~failed("PRRT"), "PRRT", ("seed.22", "seed.27"),
          strength="option", note="the seed names no line of therapy and no Ki-67 limit"),
-], "collect", output="recommendations")
+], "collect", output="recommendations", scope=advanced_net_g1_g2)
 
 PRRT_NCCN = DecisionTable("advanced_prrt_nccn", "PRRT (NCCN 2025)", [
     PRRT_AFTER_SSA,
-    Rule("ADV-PRRT-FIRST-LINE", advanced_disease & net_g1_g2 & sstr_positive & (ki67 >= 10) & (burden == "high") & ~failed("PRRT"), "PRRT",
+    Rule("ADV-PRRT-FIRST-LINE", sstr_positive & prrt_first_line_ki67 & high_burden & ~failed("PRRT"), "PRRT",
          ("nccn.prrt-first-line-ki67-ge10", "netter2.ki67-10-55"), strength="recommended",
          note="Ki-67 10 % or more, both ends as NCCN writes them; no upper limit"),
-], "collect", output="recommendations")
+], "collect", output="recommendations", scope=advanced_net_g1_g2)
 
 # %% ../nbs/22_advanced.ipynb #b540b50d
-after_non_ssa_line = prior.has("EVEROLIMUS") | prior.has("SUNITINIB") | prior.has("PRRT")
+after_non_ssa_line = (received("EVEROLIMUS") | received("SUNITINIB") | received("PRRT")).named(
+    "after everolimus, sunitinib or PRRT", ("nccn.cabozantinib", "cabinet.cabozantinib"))
 
 TARGETED = DecisionTable("advanced_targeted", "Targeted drugs for progressive NET G1/G2", [
-    Rule("ADV-EVEROLIMUS", advanced_disease & net_g1_g2 & progressive & ~failed("EVEROLIMUS"), "EVEROLIMUS",
+    Rule("ADV-EVEROLIMUS", progressive & ~failed("EVEROLIMUS"), "EVEROLIMUS",
          ("nccn.everolimus-sunitinib", "radiant3.everolimus", "seed.18"), strength="recommended"),
-    Rule("ADV-SUNITINIB", advanced_disease & net_g1_g2 & progressive & ~failed("SUNITINIB"), "SUNITINIB",
+    Rule("ADV-SUNITINIB", progressive & ~failed("SUNITINIB"), "SUNITINIB",
          ("nccn.everolimus-sunitinib", "sunitinib.trial", "seed.17"), strength="recommended"),
-    Rule("ADV-CABOZANTINIB", advanced_disease & net_g1_g2 & progressive & after_non_ssa_line & ~failed("CABOZANTINIB"), "CABOZANTINIB",
+    Rule("ADV-CABOZANTINIB", progressive & after_non_ssa_line & ~failed("CABOZANTINIB"), "CABOZANTINIB",
          ("nccn.cabozantinib", "cabinet.cabozantinib"), strength="recommended",
          note="after everolimus, sunitinib or PRRT; a prior somatostatin analogue alone does not count"),
-], "collect", output="recommendations")
+], "collect", output="recommendations", scope=advanced_net_g1_g2)
 
 # %% ../nbs/22_advanced.ipynb #a37f7e20
 _CHEMO = ("seed.25", "seed.23")
 CHEMOTHERAPY = DecisionTable("advanced_chemotherapy", "Chemotherapy when a response is needed (NET G1/G2)", [
-    Rule("ADV-CAPTEM", advanced_disease & net_g1_g2 & response_needed & ~failed("CAPTEM"), "CAPTEM",
+    Rule("ADV-CAPTEM", symptoms_or_progression & ~failed("CAPTEM"), "CAPTEM",
          ("nccn.captem-response", "e2211.captem") + _CHEMO, strength="recommended"),
-    Rule("ADV-STREPTOZOCIN", advanced_disease & net_g1_g2 & response_needed & ~failed("STREPTOZOCIN_5FU"), "STREPTOZOCIN_5FU",
+    Rule("ADV-CAPTEM-BURDEN", burden_only, "CAPTEM",
+         ("nccn.adv-symptomatic-or-burden", "nccn.captem-response") + _CHEMO, strength="consider",
+         note="a high burden is the only trigger: other first-line therapy only in selected cases (NCCN note gg)"),
+    Rule("ADV-STREPTOZOCIN", response_needed & ~failed("STREPTOZOCIN_5FU"), "STREPTOZOCIN_5FU",
          ("enets2016.stz",) + _CHEMO, strength="option", note="ENETS 2016 (historical); NCCN prefers capecitabine-temozolomide"),
-], "collect", output="recommendations")
+], "collect", output="recommendations", scope=advanced_net_g1_g2)
 
 # %% ../nbs/22_advanced.ipynb #4a46fa0f
-net_g3 = grade == "G3"
-g3_favourable = net_g3 & (ki67 < 55)
-g3_unfavourable = net_g3 & (ki67 >= 55)
+_SPLIT = ("nccn.wdg3-55-split",)
+favourable = (ki67 < 55).named("favourable biology (Ki-67 below 55 %)", _SPLIT)
+unfavourable = (ki67 >= 55).named("unfavourable biology (Ki-67 55 % or more)", _SPLIT)
+g3_favourable = (net_g3 & favourable).named("favourable NET G3", _SPLIT)
+advanced_net_g3 = (advanced_disease & net_g3).named("advanced NET G3", ("nccn.setting", "who2019.grade-table"))
+platinum_given = received("PLATINUM_ETOPOSIDE").otherwise(False).named(  # an unrecorded history counts as untreated
+    "a platinum-etoposide course recorded", ("nccn.pdnec-treatment",))
 
 _G3F = ("nccn.wdg3-favourable-systemic", "nccn.wdg3-55-split", "seed.28")
 _G3U = ("nccn.wdg3-unfavourable-systemic", "nccn.wdg3-55-split", "seed.28")
 
 # %% ../nbs/22_advanced.ipynb #cad10cfb
 NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
-    Rule("ADV-G3F-TRIAL", advanced_disease & g3_favourable, "CLINICAL_TRIAL", _G3F, strength="option"),
-    Rule("ADV-G3F-CAPTEM", advanced_disease & g3_favourable & response_needed & ~failed("CAPTEM"), "CAPTEM", _G3F, strength="option"),
-    Rule("ADV-G3F-CABOZANTINIB", advanced_disease & g3_favourable & response_needed & ~failed("CABOZANTINIB"), "CABOZANTINIB", _G3F,
-         strength="option"),
-    Rule("ADV-G3F-SSA", advanced_disease & g3_favourable & sstr_positive & ~failed("SSA") & ~sstr_negative_insulinoma, "SSA", _G3F,
+    Rule("ADV-G3F-TRIAL", favourable, "CLINICAL_TRIAL", _G3F, strength="option"),
+    Rule("ADV-G3F-CAPTEM", favourable & response_needed & ~failed("CAPTEM"), "CAPTEM", _G3F, strength="option"),
+    Rule("ADV-G3F-CABOZANTINIB", favourable & response_needed & ~failed("CABOZANTINIB"), "CABOZANTINIB", _G3F, strength="option"),
+    Rule("ADV-G3F-SSA", favourable & sstr_positive & ~failed("SSA") & ~sstr_negative_insulinoma, "SSA", _G3F,
          strength="option", note="SSTR-positive (or hormonal symptoms) favourable G3"),
-    Rule("ADV-G3F-OBSERVE", advanced_disease & g3_favourable & (progression == "stable") & (burden == "low") & ~is_symptomatic,
-         "OBSERVATION", _G3F, strength="option", note="selected asymptomatic low-burden disease, with short-interval scans"),
-    Rule("ADV-G3F-PRRT", advanced_disease & g3_favourable & sstr_positive & ~failed("PRRT"), "PRRT", _G3F + ("netter2.ki67-10-55",),
-         strength="option"),
-    Rule("ADV-G3F-EVEROLIMUS", advanced_disease & g3_favourable & response_needed & ~failed("EVEROLIMUS"), "EVEROLIMUS", _G3F,
-         strength="option"),
-    Rule("ADV-G3F-SUNITINIB", advanced_disease & g3_favourable & response_needed & ~failed("SUNITINIB"), "SUNITINIB", _G3F,
-         strength="option"),
-    Rule("ADV-G3U-TRIAL", advanced_disease & g3_unfavourable, "CLINICAL_TRIAL", _G3U, strength="recommended",
+    Rule("ADV-G3F-OBSERVE", favourable & low_burden_stable, "OBSERVATION", _G3F, strength="option",
+         note="selected asymptomatic low-burden disease, with short-interval scans"),
+    Rule("ADV-G3F-PRRT", favourable & sstr_positive & ~failed("PRRT"), "PRRT", _G3F + ("netter2.ki67-10-55",), strength="option"),
+    Rule("ADV-G3F-EVEROLIMUS", favourable & response_needed & ~failed("EVEROLIMUS"), "EVEROLIMUS", _G3F, strength="option"),
+    Rule("ADV-G3F-SUNITINIB", favourable & response_needed & ~failed("SUNITINIB"), "SUNITINIB", _G3F, strength="option"),
+    Rule("ADV-G3U-TRIAL", unfavourable, "CLINICAL_TRIAL", _G3U, strength="recommended",
          note="the preferred choice for unfavourable biology"),
-    Rule("ADV-G3U-PLATINUM", advanced_disease & g3_unfavourable & ~failed("PLATINUM_ETOPOSIDE"), "PLATINUM_ETOPOSIDE", _G3U,
-         strength="option"),
-], "collect", output="recommendations")
+    Rule("ADV-G3U-PLATINUM", unfavourable & ~failed("PLATINUM_ETOPOSIDE") & ~platinum_given, "PLATINUM_ETOPOSIDE", _G3U, strength="option",
+         note="not once a course is recorded"),
+], "collect", output="recommendations", scope=advanced_net_g3)
 
 # %% ../nbs/22_advanced.ipynb #a93329c5
+nec_pathway = (nec | (advanced_disease & minen)).named("NEC, or advanced MiNEN", ("advanced.nec-regimens-unordered",))
+_SECOND = ("advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")
+
 NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
-    Rule("ADV-NEC-PLATINUM", (nen == "NEC") & ~failed("PLATINUM_ETOPOSIDE").otherwise(False), "PLATINUM_ETOPOSIDE",
+    Rule("ADV-NEC-PLATINUM", nec & ~platinum_given, "PLATINUM_ETOPOSIDE",
          ("enets2023.nec-carboplatin-etoposide", "nccn.pdnec-treatment", "seed.24", "seed.29"), strength="recommended",
-         note="every NEC, in every setting (with surgery or radiotherapy where localized); first line unless a failure is recorded"),
-    Rule("ADV-NEC-PLATINUM-FAILED", (nen == "NEC") & failed("PLATINUM_ETOPOSIDE"), "PLATINUM_ETOPOSIDE",
-         ("nccn.pdnec-treatment", "advanced.nec-second-line"), strength="consider",
-         note="platinum has failed: kept only as something to weigh against the second line (alert NEC_SECOND_LINE)"),
-    Rule("ADV-MINEN-MDT", advanced_disease & (nen == "MiNEN"), "MDT_REVIEW", ("advanced.minen-non-ne-component", "nccn.mdt"),
+         note="every NEC, in every setting (with surgery, as adjuvant, or with radiotherapy where localized); not once a course is recorded"),
+    Rule("ADV-MINEN-PLATINUM", minen & ~platinum_given, "PLATINUM_ETOPOSIDE",
+         ("advanced.nec-regimens-unordered", "advanced.minen-ne-component", "advanced.minen-non-ne-component"), strength="consider",
+         note="the NEC pathway; which component to aim at is the team's choice (alert MINEN_COMPONENT_CHOICE)"),
+    Rule("ADV-NEC-2L-IRINOTECAN", failed("PLATINUM_ETOPOSIDE"), "IRINOTECAN_FLUOROPYRIMIDINE",
+         ("advanced.nec-second-line",) + _SECOND, strength="option", note="FOLFIRI type; the best second-line evidence (ENETS 2023)"),
+    Rule("ADV-NEC-2L-OXALIPLATIN", failed("PLATINUM_ETOPOSIDE"), "OXALIPLATIN_FLUOROPYRIMIDINE", _SECOND,
+         strength="option", note="FOLFOX or CAPOX type"),
+    Rule("ADV-NEC-2L-TRIAL", failed("PLATINUM_ETOPOSIDE"), "CLINICAL_TRIAL", _SECOND, strength="option"),
+    Rule("ADV-MINEN-MDT", minen, "MDT_REVIEW", ("advanced.minen-non-ne-component", "advanced.minen-ne-component", "nccn.mdt"),
          strength="recommended"),
-], "collect", output="recommendations")
+], "collect", output="recommendations", scope=nec_pathway)
 
 # %% ../nbs/22_advanced.ipynb #faed0e4b
-lower_risk_net = net_g1_g2 | g3_favourable
-liver_metastases = sites.isin("liver", "liver_and_extrahepatic")
+lower_risk_net = (net_g1_g2 | g3_favourable).named("NET G1/G2 or favourable NET G3", ("who2019.grade-table", "nccn.wdg3-55-split"))
+cytoreduction_candidate = (metastatic_disease & lower_risk_net & (sites == "liver") & resectable.isin("yes", "borderline")).named(
+    "liver-only metastases judged resectable or borderline, in NET G1/G2 or favourable NET G3", ("nccn.cytoreduction-90pct",))
+oligometastatic_resectable = (metastatic_disease & net_g1_g2 & sites.isin("extrahepatic", "liver_and_extrahepatic")
+                              & (resectable == "yes")).named("metastases beyond the liver judged resectable, in NET G1/G2",
+                                                             ("nccn.adv-asymptomatic-low-burden",))
+borderline_locally_advanced = ((setting == "locally_advanced") & (resectable == "borderline")).named(
+    "locally advanced, borderline resectable", ("nccn.setting",))
+_RESECT = ("nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden")
 
-LOCAL = DecisionTable("advanced_local", "Liver-directed therapy, cytoreduction and team review", [
-    Rule("ADV-LIVER-DIRECTED", advanced_disease & lower_risk_net & liver_metastases, "LIVER_DIRECTED",
+LOCAL = DecisionTable("advanced_local", "Liver-directed therapy, cytoreduction, surgery and team review", [
+    Rule("ADV-LIVER-DIRECTED", lower_risk_net & liver_metastases, "LIVER_DIRECTED",
          ("nccn.liver-directed", "pdq.liver-metastases", "seed.20", "seed.21"), strength="option",
          note="higher infection risk after biliary instrumentation or pancreatoduodenectomy"),
-    Rule("ADV-CYTOREDUCTION", (setting == "metastatic") & lower_risk_net & (sites == "liver") & Field("resectable").isin("yes", "borderline"),
-         "CYTOREDUCTIVE_SURGERY",
+    Rule("ADV-CYTOREDUCTION", cytoreduction_candidate, "CYTOREDUCTIVE_SURGERY",
          ("seed.37", "seed.19", "nccn.cytoreduction-90pct", "pdq.liver-metastases"), strength="consider",
          note="liver-only metastases judged resectable or borderline; seed pitfall 5"),
-    Rule("ADV-MDT", advanced_disease, "MDT_REVIEW", ("nccn.mdt", "seed.01"), strength="recommended"),
-], "collect", output="recommendations")
+    Rule("ADV-RESECT-BORDERLINE", borderline_locally_advanced & net_g1_g2, "PANCREATECTOMY", _RESECT + ("seed.19",),
+         strength="consider", note="resection if it proves possible; the team weighs it"),
+    Rule("ADV-RESECT-OLIGOMETASTATIC", oligometastatic_resectable, "METASTASECTOMY", _RESECT, strength="consider",
+         note="resection of the primary and of metastases judged resectable (alert OLIGOMETASTATIC_RESECTION_SELECTED)"),
+    Rule("ADV-MDT", every_patient, "MDT_REVIEW", ("nccn.mdt", "seed.01"), strength="recommended"),
+], "collect", output="recommendations", scope=advanced_disease)
+
+# %% ../nbs/22_advanced.ipynb #6c993a57
+add_alert("SEED_SSA_KI67_ABOVE_CLARINET", "Seed analogue above the CLARINET Ki-67 limit",
+          "The seed gives lanreotide with no Ki-67 limit; CLARINET enrolled only Ki-67 below 10 %, so the trial does not cover this tumour.",
+          "conflict", ("seed.15", "clarinet.ki67-lt10"))
+add_alert("SEED_SSA_SSTR_NEGATIVE", "Seed analogue in an SSTR-negative tumour",
+          "The seed sets no receptor requirement; NCCN gives an analogue for tumour control only when SSTR imaging is positive.",
+          "conflict", ("seed.15", "nccn.ssa-sstr-positive"))
+add_alert("SEED_PRRT_OUTSIDE_NCCN", "Seed PRRT where NCCN would not give it",
+          "The seed offers PRRT to any SSTR-positive G2 tumour; NCCN gives it after progression on an analogue, or first line with Ki-67 of 10 % or more and a significant burden.",
+          "conflict", ("seed.22", "nccn.prrt-after-ssa", "nccn.prrt-first-line-ki67-ge10"))
+add_alert("NEC_SECOND_LINE", "NEC after platinum: no standard second line",
+          "Platinum-etoposide has failed. No second line is standard; irinotecan with a fluoropyrimidine has the best evidence, and a trial is a fair choice.",
+          "caveat", ("advanced.nec-second-line", "advanced.nec-no-standard-second-line"))
+add_alert("MINEN_COMPONENT_CHOICE", "MiNEN: which component to treat",
+          "NCCN suggests chemotherapy aimed at the non-neuroendocrine component; a systematic review finds the neuroendocrine component drives the course. The team decides.",
+          "conflict", ("advanced.minen-non-ne-component", "advanced.minen-ne-component"))
+add_alert("INSULINOMA_SSA_CAUTION", "Analogue in insulinoma: use with caution",
+          "An analogue can deepen hypoglycaemia in insulinoma; give it only with positive SSTR imaging, cautiously, beside diet, diazoxide or everolimus.",
+          "safety", ("nccn.insulinoma-ssa-sstr-negative", "nccn.insulinoma-symptom-control"))
+add_alert("OLIGOMETASTATIC_RESECTION_SELECTED", "Resection of metastases: confirm the selection",
+          "Resecting primary and metastases rests on NCCN's 'if possible and indicated'; the record gives neither the sites nor their number, and ENETS 2023 advice was not read.",
+          "caveat", ("nccn.adv-asymptomatic-low-burden",))
 
 # %% ../nbs/22_advanced.ipynb #054c8008
-_SEED_SSA = advanced_disease & net_g1_g2 & ~failed("SSA")
 ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sources (advanced disease)", [
-    Rule("ALA-SSA-KI67", _SEED_SSA & (ki67 >= 10), "SEED_SSA_KI67_ABOVE_CLARINET", ("seed.15", "clarinet.ki67-lt10")),
-    Rule("ALA-SSA-SSTR-NEGATIVE", _SEED_SSA & (sstr == "negative"), "SEED_SSA_SSTR_NEGATIVE",
+    Rule("ALA-SSA-KI67", ~failed("SSA") & ~insulinoma & ~clarinet_ki67, "SEED_SSA_KI67_ABOVE_CLARINET", ("seed.15", "clarinet.ki67-lt10")),
+    Rule("ALA-SSA-SSTR-NEGATIVE", ~failed("SSA") & ~insulinoma & sstr_negative, "SEED_SSA_SSTR_NEGATIVE",
          ("seed.15", "nccn.ssa-sstr-positive", "nccn.insulinoma-ssa-sstr-negative")),
-    Rule("ALA-PRRT-FIRST-LINE", advanced_disease & (grade == "G2") & sstr_positive & ~failed("PRRT") & ~failed("SSA")
-         & ~((ki67 >= 10) & (burden == "high")), "SEED_PRRT_OUTSIDE_NCCN",
-         ("seed.22", "nccn.prrt-after-ssa", "nccn.prrt-first-line-ki67-ge10")),
-], "collect", output="alerts")
+    Rule("ALA-PRRT-FIRST-LINE", (grade == "G2") & sstr_positive & ~failed("PRRT") & ~failed("SSA") & ~(prrt_first_line_ki67 & high_burden),
+         "SEED_PRRT_OUTSIDE_NCCN", ("seed.22", "nccn.prrt-after-ssa", "nccn.prrt-first-line-ki67-ge10")),
+], "collect", output="alerts", scope=advanced_net_g1_g2)
 
 # %% ../nbs/22_advanced.ipynb #c5cece3f
-ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts (both policies)", [
-    Rule("ALA-NEC-SECOND-LINE", (nen == "NEC") & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
-         ("advanced.nec-second-line", "nccn.pdnec-treatment")),
+ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
+    Rule("ALA-NEC-SECOND-LINE", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
+         ("advanced.nec-second-line", "advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")),
+    Rule("ALA-MINEN-COMPONENT", advanced_disease & minen, "MINEN_COMPONENT_CHOICE",
+         ("advanced.minen-non-ne-component", "advanced.minen-ne-component")),
+    Rule("ALA-INSULINOMA-SSA", advanced_net & insulinoma & sstr_positive, "INSULINOMA_SSA_CAUTION", ("nccn.insulinoma-ssa-sstr-negative",)),
+    Rule("ALA-OLIGOMETASTATIC", oligometastatic_resectable, "OLIGOMETASTATIC_RESECTION_SELECTED", ("nccn.adv-asymptomatic-low-burden",),
+         note="the record does not give the sites or their number; ENETS 2023 advice not read"),
 ], "collect", output="alerts")
 
 # %% ../nbs/22_advanced.ipynb #b0bf766f
-POLICY_TABLES = {
-    "seed-2025": [SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL],
-    "nccn-2025": [SSA_NCCN, PRRT_NCCN, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL],
-}
-POLICY_ALERTS = {"seed-2025": [ALERTS_SEED, ALERTS_BOTH], "nccn-2025": [ALERTS_BOTH]}
+SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH)
+NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN)
 
-RANK = {code: i for i, code in enumerate((
-    "CLINICAL_TRIAL", "PLATINUM_ETOPOSIDE", "SSA", "PRRT", "EVEROLIMUS", "SUNITINIB", "CABOZANTINIB", "CAPTEM",
-    "STREPTOZOCIN_5FU", "LIVER_DIRECTED", "CYTOREDUCTIVE_SURGERY", "OBSERVATION", "MDT_REVIEW"))}
+TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH)
+RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 
 # %% ../nbs/22_advanced.ipynb #bc8b8a5f
-def policy_tables(policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
+def policy_tables(policy:str="seed-2025", # a registered management policy, e.g. `seed-2025` or `nccn-2025`
                  ) -> list:
     "The advanced-disease recommendation tables of a policy; a clear error for an unknown name."
-    if policy not in POLICY_TABLES: raise ValueError(f"policy {policy!r} is not one of {sorted(POLICY_TABLES)}")
-    return POLICY_TABLES[policy]
+    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES and t.output == "recommendations"]
 
 def ranked(codes) -> tuple:
-    "Recommendation codes without repeats, in `RANK` order; codes `RANK` does not list go last."
-    return tuple(sorted(dict.fromkeys(codes), key=lambda c: RANK.get(c, len(RANK))))
+    "Recommendation codes without repeats, in the vocabulary's order."
+    return tuple(sorted(dict.fromkeys(codes), key=RANK.get))
 
 # %% ../nbs/22_advanced.ipynb #865480c7
 def decide_advanced(rec:dict, # canonical record with `disease_setting`, `nen_class` and `who_grade` set
-                    policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
+                    policy:str="seed-2025", # a registered management policy
                    ) -> list[Decision]:
     "One `Decision` per advanced-disease table of the policy."
     return [t.decide(rec) for t in policy_tables(policy)]
 
 def recommend_advanced(rec:dict, # canonical record with `disease_setting`, `nen_class` and `who_grade` set
-                       policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
+                       policy:str="seed-2025", # a registered management policy
                       ) -> tuple:
     "The ranked recommendation codes of the advanced-disease tables for one patient."
     return ranked(c for d in decide_advanced(rec, policy) for c in d.outcome)

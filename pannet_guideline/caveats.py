@@ -6,16 +6,18 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
-from .advanced import lower_risk_net
+from .advanced import cytoreduction_candidate
+from .concepts import has_carcinoid_syndrome, hereditary, hormone_excess, liver_metastases, resectable, setting
 from .evidence import add_statement
 from .hereditary import red_flags
-from .logic import Field
+from .logic import Always
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import DecisionTable, Rule
+from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['setting', 'nen', 'syndrome', 'carcinoid', 'resectable', 'sites', 'hereditary', 'has_carcinoid_syndrome',
-           'liver_metastases', 'operable', 'liver_surgery_possible', 'CARDIAC_SEED', 'CARDIAC_NCCN', 'CARDIAC_ALERTS',
-           'functioning', 'PITFALL_ALERTS', 'HEREDITARY_PITFALL_ALERTS', 'POLICY_TABLES']
+__all__ = ['operable', 'liver_surgery_possible', 'CARDIAC_SEED', 'CARDIAC_NCCN', 'CARDIAC_ALERTS', 'PITFALL_ALERTS',
+           'HEREDITARY_PITFALL_ALERTS', 'TABLES', 'policy_tables']
 
 # %% ../nbs/26_caveats.ipynb #f00fc84e
 add_statement("caveats.seed-pitfall-nf-delay", "Non-functioning PanNETs are often diagnosed late because their symptoms are vague.",
@@ -29,15 +31,11 @@ add_statement("caveats.nccn-valve-before-liver", "When significant carcinoid hea
               "S-NCCN(NTUH)", "NE-F", "B")
 
 # %% ../nbs/26_caveats.ipynb #f2db3149
-setting, nen, syndrome = Field("disease_setting"), Field("nen_class"), Field("functional_syndrome")
-carcinoid, resectable, sites = Field("carcinoid_syndrome"), Field("resectable"), Field("metastatic_sites")
-hereditary = Field("hereditary_syndrome")
+operable = resectable.isin("yes", "borderline").named("judged resectable or borderline", ("nccn.setting",))
 
 # %% ../nbs/26_caveats.ipynb #6abfff68
-has_carcinoid_syndrome = carcinoid == True
-liver_metastases = sites.isin("liver", "liver_and_extrahepatic")
-operable = resectable.isin("yes", "borderline")
-liver_surgery_possible = liver_metastases & operable
+liver_surgery_possible = (liver_metastases & operable).named("liver surgery possible (liver metastases, resectable or borderline)",
+                                                             ("nccn.cardiac-tte",))
 
 # %% ../nbs/26_caveats.ipynb #76abbeb0
 _CS = "CARDIAC_SCREENING"
@@ -51,29 +49,53 @@ CARDIAC_NCCN = DecisionTable("cardiac_nccn", "Carcinoid heart disease screening 
          strength="consider", note="transthoracic echocardiography before planned liver surgery; repeat every 1-3 years"),
 ], "collect", output="recommendations", description="NCCN NE-D")
 
+# %% ../nbs/26_caveats.ipynb #713952fb
+add_alert("SEED_CARDIAC_MIDGUT_CONTENT", "Seed cardiac screening is midgut advice",
+          "The seed screens every carcinoid syndrome for heart disease, advice written for midgut NETs; NCCN screens on symptoms or signs, or before bowel or liver surgery.",
+          "conflict", ("seed.32", "nccn.carcinoid-syndrome-sites", "nccn.cardiac-tte"))
+add_alert("CHD_SIGNS_CHECK", "Look for signs of carcinoid heart disease",
+          "Breathlessness, fatigue, oedema, ascites or a raised jugular venous pressure call for echocardiography; the record holds none of them.",
+          "data", ("nccn.cardiac-tte",))
+add_alert("CHD_VALVE_BEFORE_LIVER_SURGERY", "Valves before liver surgery",
+          "If significant carcinoid heart disease is found, valve replacement should come before liver resection where possible.",
+          "safety", ("caveats.nccn-valve-before-liver",))
+
 # %% ../nbs/26_caveats.ipynb #5184d10a
 CARDIAC_ALERTS = DecisionTable("cardiac_alerts", "Carcinoid heart disease: alerts", [
-    Rule("CAV-AL-SEED-CARDIAC-MIDGUT", has_carcinoid_syndrome, "SEED_CARDIAC_MIDGUT_CONTENT",
+    Rule("CAV-AL-SEED-CARDIAC-MIDGUT", Always().named("every patient with carcinoid syndrome"), "SEED_CARDIAC_MIDGUT_CONTENT",
          ("seed.32", "nccn.carcinoid-syndrome-sites", "nccn.cardiac-tte"),
          note="seed: screen every carcinoid syndrome; NCCN: on symptoms or signs, or before bowel or liver surgery"),
-    Rule("CAV-AL-CHD-SIGNS", has_carcinoid_syndrome, "CHD_SIGNS_CHECK", ("nccn.cardiac-tte",),
+    Rule("CAV-AL-CHD-SIGNS", Always().named("cardiac symptoms and signs not recorded"), "CHD_SIGNS_CHECK", ("nccn.cardiac-tte",),
          note="the record holds no cardiac symptoms or signs"),
-    Rule("CAV-AL-VALVE-FIRST", has_carcinoid_syndrome & liver_surgery_possible, "CHD_VALVE_BEFORE_LIVER_SURGERY",
+    Rule("CAV-AL-VALVE-FIRST", liver_surgery_possible, "CHD_VALVE_BEFORE_LIVER_SURGERY",
          ("caveats.nccn-valve-before-liver", "nccn.cardiac-tte")),
-], "collect", output="alerts")
+], "collect", output="alerts", scope=has_carcinoid_syndrome)
+
+# %% ../nbs/26_caveats.ipynb #864ed740
+add_alert("PITFALL_INCOMPLETE_STAGING", "Extent of disease not established",
+          "The disease setting could not be derived: multiphasic CT or MRI and SSTR-PET define the extent before treatment is chosen.",
+          "data", ("caveats.seed-pitfall-imaging", "nccn.multiphasic-imaging", "nccn.sstr-pet"))
+add_alert("PITFALL_PERIOPERATIVE_PREPARATION", "Prepare a functioning tumour for surgery",
+          "A hormone syndrome in a patient headed for surgery needs syndrome-specific preparation; in carcinoid syndrome NCCN considers octreotide before anaesthesia.",
+          "safety", ("caveats.seed-pitfall-periop", "nccn.carcinoid-crisis-octreotide"))
+add_alert("PITFALL_CONSIDER_CYTOREDUCTION", "Cytoreduction is on the table",
+          "Liver metastases judged resectable or borderline: cytoreductive surgery is to be weighed (the seed names overlooking it as a pitfall).",
+          "caveat", ("seed.37", "nccn.cytoreduction-90pct"))
+add_alert("PITFALL_HEREDITARY_UNCHECKED", "Hereditary status not recorded",
+          "This patient has a hereditary red flag and no recorded hereditary status; record it, or offer counselling.",
+          "data", ("seed.36", "geurts.red-flags"))
 
 # %% ../nbs/26_caveats.ipynb #5d457f71
-functioning = (syndrome != "none") | has_carcinoid_syndrome
-
 PITFALL_ALERTS = DecisionTable("pitfall_alerts", "The seed's pitfalls 2, 3 and 5", [
     Rule("CAV-PITFALL-STAGING", setting.is_unknown(), "PITFALL_INCOMPLETE_STAGING",
          ("caveats.seed-pitfall-imaging", "nccn.multiphasic-imaging", "nccn.sstr-pet"),
          note="the disease setting could not be derived"),
-    Rule("CAV-PITFALL-PERIOP", functioning & (resectable == "yes"), "PITFALL_PERIOPERATIVE_PREPARATION",
+    Rule("CAV-PITFALL-PERIOP", hormone_excess & (resectable == "yes"), "PITFALL_PERIOPERATIVE_PREPARATION",
          ("caveats.seed-pitfall-periop", "nccn.functioning-surgery", "nccn.carcinoid-crisis-octreotide"),
          note="preparation depends on the syndrome"),
-    Rule("CAV-PITFALL-CYTOREDUCTION", lower_risk_net & liver_metastases & operable, "PITFALL_CONSIDER_CYTOREDUCTION",
-         ("seed.37", "pdq.liver-metastases", "nccn.cytoreduction-90pct")),
+    Rule("CAV-PITFALL-CYTOREDUCTION", cytoreduction_candidate, "PITFALL_CONSIDER_CYTOREDUCTION",
+         ("seed.37", "pdq.liver-metastases", "nccn.cytoreduction-90pct"),
+         note="exactly where the advanced chapter offers cytoreductive surgery"),
 ], "collect", output="alerts")
 
 HEREDITARY_PITFALL_ALERTS = DecisionTable("hereditary_pitfall_alerts", "The seed's pitfall 4", [
@@ -83,7 +105,11 @@ HEREDITARY_PITFALL_ALERTS = DecisionTable("hereditary_pitfall_alerts", "The seed
 ], "collect", output="alerts")
 
 # %% ../nbs/26_caveats.ipynb #53aeb41c
-POLICY_TABLES = {
-    "seed-2025": [CARDIAC_SEED, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS],
-    "nccn-2025": [CARDIAC_NCCN, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS],
-}
+SEED_2025.include(CARDIAC_SEED, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
+NCCN_2025.replace(CARDIAC_SEED, CARDIAC_NCCN)
+TABLES = (CARDIAC_SEED, CARDIAC_NCCN, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
+
+def policy_tables(policy:str="seed-2025", # a registered management policy
+                 ) -> list:
+    "This chapter's tables under a policy."
+    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]

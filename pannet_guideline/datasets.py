@@ -23,12 +23,20 @@ def data_path(*parts:str) -> Path:
 
 # %% ../nbs/45_datasets.ipynb #0bcd547a
 ARCNET_COLUMNS = {"ENETS T-Staging": "t_category", "N Stage": "n_category", "M Stage": "m_category",
-                  "TUMOR_SIZE": "tumor_size_mm", "Diagnosis Age": "age_years", "Patient ID": "patient_id"}
+                  "TUMOR_SIZE": "tumor_size_mm", "Diagnosis Age": "age_years", "Patient ID": "patient_id",
+                  "WHO_GRADE": "recorded_grade", "grade_edition": "recorded_grade_edition", "differentiation": "differentiation",
+                  "functional_syndrome": "functional_syndrome"}
 _SYNDROMES = {"Insulinoma": "insulinoma", "Gastrinoma": "gastrinoma", "VIPoma": "vipoma", "Glucagonoma": "glucagonoma"}
 
 def _arcnet_syndrome(row) -> str|None:
     if row["Functional"] == "No": return "none"
     return next((v for k, v in _SYNDROMES.items() if k in str(row["Overall Patient Histology"])), "other")
+
+def _arcnet_differentiation(histology:pd.Series) -> np.ndarray:
+    "Well differentiated unless the histology text leaves the morphology open (`Well/Poorly`)."
+    text = histology.astype(str)
+    stated = text.str.startswith("Neuroendocrine Tumour") | text.str.contains("Carcinoma - Well Differentiated", regex=False)
+    return np.where(stated, "well", None)
 
 def load_arcnet() -> tuple[pd.DataFrame, dict]:
     "The ARC-Net table (98 patients, one row each) and the column mapping to read it with."
@@ -36,25 +44,52 @@ def load_arcnet() -> tuple[pd.DataFrame, dict]:
     clinical = pd.read_csv(folder / "panet_arcnet_2017_clinical_data.tsv", sep="\t")
     sample = pd.read_csv(folder / "tmb_output_data_clinical_sample.txt", sep="\t", comment="#")
     df = clinical.merge(sample[["PATIENT_ID", "TUMOR_SIZE", "WHO_GRADE"]], left_on="Patient ID", right_on="PATIENT_ID", how="left", validate="1:1")
-    df["differentiation"] = np.where(sample.set_index("PATIENT_ID").loc[df["Patient ID"], "ONCOTREE_CODE"].to_numpy() == "PANET", "well", None)
+    df["differentiation"] = _arcnet_differentiation(df["Overall Patient Histology"])
+    df["grade_edition"] = "who-2010"
     df["functional_syndrome"] = df.apply(_arcnet_syndrome, axis=1)
     return df, dict(ARCNET_COLUMNS)
 
 # %% ../nbs/45_datasets.ipynb #5e376394
 _TNM = re.compile(r"^\s*(T\w*?)(N\w*?)(M\w*)\s*$", re.I)
-SHELTZER_COLUMNS = {"tnm_t": "t_category", "tnm_n": "n_category", "tnm_m": "m_category",
-                    "Nodal Involvement": "nodal_status", "NET/NEC": "differentiation", "Patient_ID": "patient_id"}
+SHELTZER_COLUMNS = {"tnm_t": "t_category", "tnm_n": "n_category", "m_recorded": "m_category",
+                    "Nodal Involvement": "nodal_status", "differentiation_stated": "differentiation",
+                    "grade_recorded": "recorded_grade", "grade_edition": "recorded_grade_edition", "Patient_ID": "patient_id"}
+_STAGE_M = {"I": "M0", "IA": "M0", "IB": "M0", "II": "M0", "IIA": "M0", "IIB": "M0", "III": "M0", "IIIA": "M0", "IIIB": "M0", "IV": "M1"}
 
 def split_tnm(text) -> tuple:
     "Split a TNM string such as `T2N1aMx` into its three parts; missing parts are None."
     m = _TNM.match(str(text)) if isinstance(text, str) else None
     return (m[1], m[2], m[3]) if m else (None, None, None)
 
+# %% ../nbs/45_datasets.ipynb #ef80ff31
+def _sheltzer_m(df:pd.DataFrame) -> pd.Series:
+    "Recorded M: the TNM part where given, else the `Metastatic` flag, else the stage group."
+    flag = df["Metastatic"].str.strip().map({"1": "M1", "0": "M0"})
+    stage = df["Stage"].str.strip().str.upper().map(_STAGE_M)
+    return df["tnm_m"].fillna(flag).fillna(stage)
+
+# %% ../nbs/45_datasets.ipynb #4a455c6b
+_GRADE_LABELS = {"1": "G1", "2": "G2", "3": "G3", "NET-G1": "G1", "NET-G2": "G2", "NET-G3": "G3"}
+
+def _sheltzer_grade(df:pd.DataFrame) -> tuple:
+    "(recorded WHO grade, its edition, stated differentiation) as columns."
+    raw = df["Grade "].str.strip()
+    grade = raw.map(_GRADE_LABELS)
+    edition = pd.Series(np.where(df["WHO Classification"].str.strip() == "2010", "who-2010", None), index=df.index)
+    label = df["NET/NEC"].str.strip()
+    poor = raw.str.contains("Poorly differentiated", regex=False) | ((label == "NEC") & grade.isna())
+    diff = pd.Series(np.select([poor, label == "NET"], ["poor", "well"], None), index=df.index).replace("None", None)
+    return grade, edition.where(grade.notna()), diff
+
+# %% ../nbs/45_datasets.ipynb #dd05eb34
 def load_sheltzer() -> tuple[pd.DataFrame, dict]:
-    "The Sheltzer case list (557 rows) with its TNM strings split, and the column mapping."
+    "The Sheltzer case list (557 rows) with its TNM strings split, M, grade and differentiation read, and the column mapping."
     df = pd.read_csv(data_path("sheltzer_pnet_somatic_mutations", "Updated PNET case list.csv"), dtype=str, keep_default_na=False)
     parts = pd.DataFrame([split_tnm(x) for x in df["TMN Staging"]], columns=["tnm_t", "tnm_n", "tnm_m"], index=df.index)
-    return pd.concat([df, parts], axis=1), dict(SHELTZER_COLUMNS)
+    df = pd.concat([df, parts], axis=1)
+    df["m_recorded"] = _sheltzer_m(df)
+    df["grade_recorded"], df["grade_edition"], df["differentiation_stated"] = _sheltzer_grade(df)
+    return df, dict(SHELTZER_COLUMNS)
 
 # %% ../nbs/45_datasets.ipynb #b685cf16
 def synthetic_cohort(n:int=500, # number of patients

@@ -13,16 +13,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 import pannet_guideline.sources  # registers the statements cited below
+from .advanced import favourable, unfavourable  # the NET G3 split at Ki-67 55 %, defined once
+from .concepts import (advanced_disease, grade, localized_disease, minen, nec, nec_or_minen, net, net_g1_g2, net_g3,
+                                       received, resected)
 from .evidence import add_statement, cite
-from .logic import Field
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import Decision, DecisionTable, Rule
+from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['setting', 'nen', 'grade', 'ki67', 'prior', 'localized_disease', 'advanced_disease', 'resected', 'observed',
-           'net_g1_g2', 'net_g3', 'nec_or_minen', 'CONSISTENT_GRADE', 'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES',
-           'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_NCCN', 'POLICY_TABLES',
+__all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN',
+           'FOLLOWUP_SEED', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH', 'FOLLOWUP_ALERTS_NCCN', 'TABLES',
            'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'Span', 'weeks', 'months', 'years', 'add_months', 'Phase',
-           'schedule_frame', 'schedule_for', 'visit_plan']
+           'schedule_frame', 'policy_tables', 'schedule_for', 'visit_plan']
 
 # %% ../nbs/25_followup.ipynb #b772bbef
 add_statement("followup.nccn-wdg3-items", "NET G3 surveillance visits hold history and examination, multiphasic contrast CT or MRI of abdomen and pelvis, and chest CT as clinically indicated; in advanced disease also markers and PET as clinically indicated (SSTR-PET or FDG-PET for favourable biology, FDG-PET for unfavourable).",
@@ -35,20 +38,11 @@ add_statement("followup.nccn-advanced-observe", "Observation of advanced NET G1/
               "S-NCCN(NTUH)", "PanNET-12, observation branch", "B")
 
 # %% ../nbs/25_followup.ipynb #c7553727
-setting, nen, grade, ki67, prior = (Field("disease_setting"), Field("nen_class"), Field("who_grade"), Field("ki67_pct"),
-                                    Field("prior_therapies"))
-
-localized_disease = setting == "localized"
-advanced_disease = setting.isin("locally_advanced", "metastatic")
-resected = prior.has("PANCREATECTOMY") | prior.has("ENUCLEATION")
-observed = prior.has("ACTIVE_SURVEILLANCE") & ~resected
-net_g1_g2 = (nen == "NET") & grade.isin("G1", "G2")
-net_g3 = (nen == "NET") & (grade == "G3")
-nec_or_minen = nen.isin("NEC", "MiNEN")
+observed = (received("ACTIVE_SURVEILLANCE") & ~resected).named("under observation (not resected)", ("nccn.observation-criteria",))
+resected_net = (localized_disease & resected & net).named("a resected NET", ("nccn.followup-resected",))
 
 # NEN class and grade go together (G1-G3 are NETs; NEC and MiNEN are their own grade): the static analysis looks only there
-CONSISTENT_GRADE = (((nen == "NET") & grade.isin("G1", "G2", "G3")) | ((nen == "NEC") & (grade == "NEC"))
-                    | ((nen == "MiNEN") & (grade == "MiNEN")))
+CONSISTENT_GRADE = ((net & grade.isin("G1", "G2", "G3")) | (nec & (grade == "NEC")) | (minen & (grade == "MiNEN")))
 
 # %% ../nbs/25_followup.ipynb #fd1d70a2
 UNITS = ("weeks", "months", "years")
@@ -218,15 +212,15 @@ def _check_schedule(schedule_id:str) -> str:
 _G3_SPLIT = ("nccn.wdg3-55-split",)
 
 FOLLOWUP_NCCN = DecisionTable("followup_nccn", "Follow-up schedule (NCCN 2025)", [
-    Rule("FU-NCCN-G12-RESECTED", localized_disease & net_g1_g2 & resected, "NCCN_RESECTED_G1G2", ("nccn.followup-resected",)),
-    Rule("FU-NCCN-G12-OBSERVED", localized_disease & net_g1_g2 & observed, "NCCN_OBSERVED", ("nccn.followup-resected", "nccn.observation-criteria"),
+    Rule("FU-NCCN-G12-RESECTED", localized_disease & net & net_g1_g2 & resected, "NCCN_RESECTED_G1G2", ("nccn.followup-resected",)),
+    Rule("FU-NCCN-G12-OBSERVED", localized_disease & net & net_g1_g2 & observed, "NCCN_OBSERVED", ("nccn.followup-resected", "nccn.observation-criteria"),
          note="NCCN applies the post-resection schedule to observation as well (note x)"),
-    Rule("FU-NCCN-G12-ADVANCED", advanced_disease & net_g1_g2, "NCCN_ADVANCED_OBSERVED",
+    Rule("FU-NCCN-G12-ADVANCED", advanced_disease & net & net_g1_g2, "NCCN_ADVANCED_OBSERVED",
          ("nccn.adv-asymptomatic-low-burden", "followup.nccn-advanced-observe"),
          note="the only interval the source gives for advanced NET G1/G2; used whether or not treatment is under way"),
-    Rule("FU-NCCN-G3-RESECTED", localized_disease & net_g3 & resected, "NCCN_WDG3_RESECTED", _WDG3),
-    Rule("FU-NCCN-G3-FAVOURABLE", advanced_disease & net_g3 & (ki67 < 55), "NCCN_WDG3_ADVANCED_FAVOURABLE", _WDG3 + _G3_SPLIT),
-    Rule("FU-NCCN-G3-UNFAVOURABLE", advanced_disease & net_g3 & (ki67 >= 55), "NCCN_WDG3_ADVANCED_UNFAVOURABLE", _WDG3 + _G3_SPLIT),
+    Rule("FU-NCCN-G3-RESECTED", localized_disease & net & net_g3 & resected, "NCCN_WDG3_RESECTED", _WDG3),
+    Rule("FU-NCCN-G3-FAVOURABLE", advanced_disease & net & net_g3 & favourable, "NCCN_WDG3_ADVANCED_FAVOURABLE", _WDG3 + _G3_SPLIT),
+    Rule("FU-NCCN-G3-UNFAVOURABLE", advanced_disease & net & net_g3 & unfavourable, "NCCN_WDG3_ADVANCED_UNFAVOURABLE", _WDG3 + _G3_SPLIT),
     Rule("FU-NCCN-PDNEC-RESECTED", localized_disease & nec_or_minen & resected, "NCCN_PDNEC_RESECTED", _PDNEC),
     Rule("FU-NCCN-PDNEC-ADVANCED", advanced_disease & nec_or_minen, "NCCN_PDNEC_ADVANCED", _PDNEC),
 ], "unique", output="followup_schedule", complete=False, analysis_assume=CONSISTENT_GRADE,
@@ -237,43 +231,70 @@ FOLLOWUP_SEED = DecisionTable("followup_seed", "Follow-up schedule (seed 2025)",
     Rule("FU-SEED-AFTER-SURGERY", localized_disease & resected, "SEED_AFTER_SURGERY", ("seed.34",)),
     Rule("FU-SEED-ADVANCED", advanced_disease, "SEED_ACTIVE_TREATMENT", ("seed.33", "seed.35", "seed.15", "seed.29"),
          note="under the seed's logic every advanced patient is treated"),
-    Rule("FU-SEED-NEC-CHEMOTHERAPY", localized_disease & (nen == "NEC") & ~resected, "SEED_ACTIVE_TREATMENT", ("seed.33", "seed.35", "seed.29"),
+    Rule("FU-SEED-NEC-CHEMOTHERAPY", localized_disease & nec & ~resected, "SEED_ACTIVE_TREATMENT", ("seed.33", "seed.35", "seed.29"),
          note="a localized NEC not resected is on platinum chemotherapy under the seed"),
 ], "unique", output="followup_schedule", complete=False, description="seed items 33-35")
 
-# %% ../nbs/25_followup.ipynb #c06d12ee
-_SEED_TREATED = advanced_disease | (localized_disease & (nen == "NEC") & ~resected)
+# %% ../nbs/25_followup.ipynb #70b655bd
+add_alert("SEED_FOLLOWUP_VS_SOURCES", "Seed follow-up after surgery differs from the sources",
+          "The seed asks for visits every 3-6 months for over 5 years; NCCN gives 6-12-monthly visits up to 10 years, ESMO lifelong visits by grade, CommNETS yearly then every 1-2 years.",
+          "conflict", ("seed.34", "nccn.followup-resected", "esmo2020.followup", "commnets.followup"))
+add_alert("SEED_TREATMENT_FOLLOWUP_VS_NCCN", "Seed imaging interval longer than NCCN's",
+          "In advanced NET G3, NEC and MiNEN, NCCN images every 8 to 24 weeks; the seed's imaging every 6 months is longer.",
+          "conflict", ("seed.33", "seed.35", "nccn.followup-wdg3", "nccn.followup-pdnec"))
+add_alert("CGA_MONITORING_NOT_ADVISED", "Chromogranin A not for monitoring",
+          "Where a schedule lists markers, AJCC version 9 advises against chromogranin A for monitoring.",
+          "caveat", ("ajcc9.no-cga",))
+add_alert("NO_ROUTINE_PET_SURVEILLANCE", "No routine PET in surveillance",
+          "NCCN does not recommend SSTR-PET or FDG-PET for routine surveillance after resection or during observation.",
+          "caveat", ("nccn.no-pet-surveillance",))
+add_alert("NO_ADJUVANT_AFTER_RESECTION", "Follow-up, not adjuvant therapy",
+          "After resection of a NET the next step is follow-up: no adjuvant systemic therapy has a known role.",
+          "caveat", ("nccn.no-adjuvant",))
 
-FOLLOWUP_ALERTS_SEED = DecisionTable("followup_alerts_seed", "Follow-up: seed advice against the sources", [
-    Rule("FU-ALERT-SEED-AFTER-SURGERY", localized_disease & resected & (nen == "NET"), "SEED_FOLLOWUP_VS_SOURCES",
-         ("seed.34", "nccn.followup-resected", "nccn.followup-wdg3", "esmo2020.followup", "commnets.followup")),
-    Rule("FU-ALERT-SEED-HIGH-GRADE", advanced_disease & grade.isin("G3", "NEC", "MiNEN"), "SEED_TREATMENT_FOLLOWUP_VS_NCCN",
-         ("seed.33", "seed.35", "nccn.followup-wdg3", "nccn.followup-pdnec", "followup.nccn-wdg3-items", "followup.nccn-pdnec-items")),
+# %% ../nbs/25_followup.ipynb #c06d12ee
+_SEED_TREATED = advanced_disease | (localized_disease & nec & ~resected)
+
+FOLLOWUP_ALERTS_SEED = DecisionTable("followup_alerts_seed", "Follow-up: the seed's markers (seed 2025)", [
     Rule("FU-ALERT-CGA-SEED", _SEED_TREATED, "CGA_MONITORING_NOT_ADVISED", ("seed.35", "ajcc9.no-cga")),
 ], "collect", output="alerts")
 
+FOLLOWUP_ALERTS_BOTH = DecisionTable("followup_alerts", "Follow-up: the seed against the sources, and no adjuvant therapy", [
+    Rule("FU-ALERT-SEED-AFTER-SURGERY", resected_net, "SEED_FOLLOWUP_VS_SOURCES",
+         ("seed.34", "nccn.followup-resected", "nccn.followup-wdg3", "esmo2020.followup", "commnets.followup")),
+    Rule("FU-ALERT-SEED-HIGH-GRADE", advanced_disease & grade.isin("G3", "NEC", "MiNEN"), "SEED_TREATMENT_FOLLOWUP_VS_NCCN",
+         ("seed.33", "seed.35", "nccn.followup-wdg3", "nccn.followup-pdnec", "followup.nccn-wdg3-items", "followup.nccn-pdnec-items")),
+    Rule("FU-ALERT-NO-ADJUVANT", resected_net, "NO_ADJUVANT_AFTER_RESECTION",
+         ("nccn.no-adjuvant", "nccn.followup-resected"), note="follow-up, not adjuvant therapy, after resection of a NET"),
+], "collect", output="alerts")
+
 # %% ../nbs/25_followup.ipynb #d65199c9
-_NCCN_MARKERS = (localized_disease & net_g1_g2 & (resected | observed)) | (advanced_disease & (net_g1_g2 | net_g3))
+_NCCN_MARKERS = (localized_disease & net & net_g1_g2 & (resected | observed)) | (advanced_disease & net & (net_g1_g2 | net_g3))
 
 FOLLOWUP_ALERTS_NCCN = DecisionTable("followup_alerts_nccn", "Follow-up: caveats (NCCN 2025)", [
     Rule("FU-ALERT-CGA-NCCN", _NCCN_MARKERS, "CGA_MONITORING_NOT_ADVISED",
          ("ajcc9.no-cga", "nccn.followup-resected", "followup.nccn-advanced-observe", "followup.nccn-wdg3-items")),
-    Rule("FU-ALERT-NO-PET", localized_disease & net_g1_g2 & (resected | observed), "NO_ROUTINE_PET_SURVEILLANCE", ("nccn.no-pet-surveillance",)),
+    Rule("FU-ALERT-NO-PET", localized_disease & net & net_g1_g2 & (resected | observed), "NO_ROUTINE_PET_SURVEILLANCE", ("nccn.no-pet-surveillance",)),
 ], "collect", output="alerts")
 
 # %% ../nbs/25_followup.ipynb #0df79de5
-POLICY_TABLES = {
-    "seed-2025": [FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED],
-    "nccn-2025": [FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN],
-}
-SCHEDULE_TABLES = {"seed-2025": FOLLOWUP_SEED, "nccn-2025": FOLLOWUP_NCCN}
+SEED_2025.include(FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH)
+NCCN_2025.replace(FOLLOWUP_SEED, FOLLOWUP_NCCN).replace(FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN)
+TABLES = (FOLLOWUP_SEED, FOLLOWUP_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH)
+
+def policy_tables(policy:str="seed-2025", # a registered management policy
+                 ) -> list:
+    "This chapter's tables under a policy."
+    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]
 
 def schedule_for(rec:dict, # canonical record with `disease_setting`, `nen_class` and `who_grade` set
-                 policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
+                 policy:str="seed-2025", # a registered management policy
                 ) -> Decision:
     "The follow-up schedule decision of a policy for one patient (outcome None: none applies, or `gaps` says what is missing)."
-    if policy not in SCHEDULE_TABLES: raise ValueError(f"policy {policy!r} is not one of {sorted(SCHEDULE_TABLES)}")
-    return SCHEDULE_TABLES[policy].decide(rec)
+    table = next(t for t in policy_tables(policy) if t.output == "followup_schedule")
+    return table.decide(rec)
+
+SCHEDULE_TABLES = {p: next(t for t in policy_tables(p) if t.output == "followup_schedule") for p in ("seed-2025", "nccn-2025")}
 
 # %% ../nbs/25_followup.ipynb #dbf44e71
 USES = ("earliest", "latest")

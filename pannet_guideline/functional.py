@@ -5,40 +5,47 @@
 # %% ../nbs/23_functional.ipynb #92de4152
 from __future__ import annotations
 
+import pannet_guideline.localized  # noqa: F401  (registers the SPLENECTOMY_VACCINATION alert raised here too)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
+from .concepts import (functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, invasion, location, net,
+                                       nonfunctioning, setting, sstr_negative, sstr_positive, syndrome)
 from .evidence import add_statement
-from .logic import Field
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import DecisionTable, Rule
+from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['nen', 'setting', 'syndrome', 'sstr', 'carcinoid', 'location', 'invasion', 'functioning_net', 'insulinoma_net',
-           'gastrinoma_net', 'glucagonoma_net', 'vipoma_net', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED',
-           'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'POLICY_TABLES']
+__all__ = ['functioning_net', 'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net', 'vipoma_net', 'rare_syndrome_net',
+           'carcinoid_without_syndrome', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED', 'PERIOPERATIVE_NCCN',
+           'FUNCTIONAL_ALERTS', 'TABLES', 'policy_tables']
 
 # %% ../nbs/23_functional.ipynb #2251f552
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",
               "S-NCCN(NTUH)", "PanNET-7/8", "B")
 add_statement("functional.nccn-vipoma-control", "In VIPoma, NCCN controls the watery diarrhoea with a somatostatin analogue, alongside replacement of fluid and electrolytes.",
               "S-NCCN(NTUH)", "PanNET-9/10", "B")
-
-# %% ../nbs/23_functional.ipynb #ea1a38d3
-nen, setting, syndrome = Field("nen_class"), Field("disease_setting"), Field("functional_syndrome")
-sstr, carcinoid = Field("sstr_status"), Field("carcinoid_syndrome")
-location, invasion = Field("tumor_location"), Field("local_invasion")
+add_statement("functional.enets2023-rare-syndromes", "ENETS 2023 covers, besides insulinoma, gastrinoma, glucagonoma and VIPoma, the ACTH-, PTHrP-, calcitonin- and GHRH-secreting tumours, somatostatinoma and carcinoid syndrome of pancreatic NETs.",
+              "S-ENETS23-F", "abstract, scope", "A")
+add_statement("functional.nccn-somatostatinoma", "For somatostatinoma NCCN gives the tests (fasting somatostatin) and resection when over 2 cm or malignant-looking, but no medical control of the syndrome.",
+              "S-NCCN(NTUH)", "NE-E, NE-F", "B")
 
 # %% ../nbs/23_functional.ipynb #32691efa
-functioning_net = (nen == "NET") & (syndrome != "none")
-insulinoma_net = (nen == "NET") & (syndrome == "insulinoma")
-gastrinoma_net = (nen == "NET") & (syndrome == "gastrinoma")
-glucagonoma_net = (nen == "NET") & (syndrome == "glucagonoma")
-vipoma_net = (nen == "NET") & (syndrome == "vipoma")
+_FUNC = ("nccn.nonfunctioning-definition",)
+functioning_net = (net & functioning).named("functioning NET", _FUNC)
+insulinoma_net = (net & insulinoma).named("insulinoma", _FUNC)
+gastrinoma_net = (net & gastrinoma).named("gastrinoma", _FUNC)
+glucagonoma_net = (net & (syndrome == "glucagonoma")).named("glucagonoma", _FUNC)
+vipoma_net = (net & (syndrome == "vipoma")).named("VIPoma", _FUNC)
+rare_syndrome_net = (net & syndrome.isin("somatostatinoma", "other")).named("somatostatinoma or another syndrome", ("functional.enets2023-rare-syndromes",))
+carcinoid_without_syndrome = (nonfunctioning & has_carcinoid_syndrome).named("carcinoid syndrome recorded with no functional syndrome",
+                                                                            _FUNC + ("enets2023.functioning-definition",))
 
 # %% ../nbs/23_functional.ipynb #fdade0cf
 _INS = ("nccn.insulinoma-symptom-control",)
 SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syndrome (NCCN 2025)", [
     Rule("SC-INSULINOMA-GLUCOSE", insulinoma_net, "SYNDROME_CONTROL", _INS, strength="recommended", note="diet and/or diazoxide"),
     Rule("SC-INSULINOMA-EVEROLIMUS", insulinoma_net, "EVEROLIMUS", _INS, strength="option", note="for glucose control"),
-    Rule("SC-INSULINOMA-SSA", insulinoma_net & (sstr == "positive"), "SSA", ("nccn.insulinoma-ssa-sstr-negative",), strength="option",
+    Rule("SC-INSULINOMA-SSA", insulinoma_net & sstr_positive, "SSA", ("nccn.insulinoma-ssa-sstr-negative",), strength="option",
          note="only with positive SSTR imaging, and cautiously"),
     Rule("SC-GASTRINOMA-PPI", gastrinoma_net, "SYNDROME_CONTROL", ("nccn.gastrinoma-symptom-control",), strength="recommended",
          note="high-dose proton-pump inhibitor"),
@@ -49,26 +56,49 @@ SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syn
     Rule("SC-VIPOMA-SSA", vipoma_net, "SSA", ("functional.nccn-vipoma-control",), strength="recommended"),
     Rule("SC-VIPOMA-FLUIDS", vipoma_net, "SYNDROME_CONTROL", ("functional.nccn-vipoma-control", "nccn.vipoma-electrolytes"),
          strength="recommended", note="replace potassium, magnesium, bicarbonate and fluid"),
-], "collect", output="recommendations", description="NCCN PanNET-3 to PanNET-10")
+    Rule("SC-UNENCODED-SYNDROME", rare_syndrome_net, "SYNDROME_CONTROL",
+         ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
+         note="with endocrinology, in the multidisciplinary team: no regimen is encoded for this syndrome"),
+], "collect", output="recommendations", scope=functioning_net, description="NCCN PanNET-3 to PanNET-10")
 
 # %% ../nbs/23_functional.ipynb #53514cd8
 PERIOPERATIVE_SEED = DecisionTable("perioperative_seed", "Octreotide around procedures (seed 2025)", [
-    Rule("SEED-PERIOP-OCTREOTIDE", functioning_net & ~(insulinoma_net & (sstr == "negative")), "PERIOPERATIVE_OCTREOTIDE",
+    Rule("SEED-PERIOP-OCTREOTIDE", ~(insulinoma_net & sstr_negative), "PERIOPERATIVE_OCTREOTIDE",
          ("seed.30", "nccn.insulinoma-ssa-sstr-negative"), strength="consider",
          note="50 µg/h IV from 12 h before to 24-48 h after the procedure in the seed; the schedule's source is not verified, "
               "so the rule is a consider, and an SSTR-negative insulinoma is left out (hypoglycaemia)"),
-], "collect", output="recommendations", description="seed item 30")
+], "collect", output="recommendations", scope=functioning_net, description="seed item 30")
 
 PERIOPERATIVE_NCCN = DecisionTable("perioperative_nccn", "Octreotide before anaesthesia (NCCN 2025)", [
-    Rule("NCCN-PERIOP-OCTREOTIDE", carcinoid.isin(True), "PERIOPERATIVE_OCTREOTIDE", ("nccn.carcinoid-crisis-octreotide",),
+    Rule("NCCN-PERIOP-OCTREOTIDE", has_carcinoid_syndrome, "PERIOPERATIVE_OCTREOTIDE", ("nccn.carcinoid-crisis-octreotide",),
          strength="consider", note="parenteral octreotide before induction of anaesthesia"),
 ], "collect", output="recommendations", description="NCCN NE-F")
 
 # %% ../nbs/23_functional.ipynb #34d59231
-_distal = (setting == "localized") & location.isin("body", "tail")
+add_alert("SSA_HYPOGLYCAEMIA_RISK", "Analogue can deepen hypoglycaemia",
+          "In an SSTR-negative insulinoma a somatostatin analogue, including octreotide around surgery, can profoundly worsen the hypoglycaemia.",
+          "safety", ("nccn.insulinoma-ssa-sstr-negative",))
+add_alert("GLUCAGONOMA_ANTICOAGULATION", "Glucagonoma: consider anticoagulation",
+          "Glucagonoma is hypercoagulable: consider anticoagulation around surgery.", "safety", ("nccn.glucagonoma-anticoagulation",))
+add_alert("VIPOMA_ELECTROLYTES", "VIPoma: correct fluid and electrolytes",
+          "Correct potassium, magnesium, bicarbonate and dehydration before surgery.", "safety", ("nccn.vipoma-electrolytes",))
+add_alert("PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", "Octreotide cover did not prevent crises",
+          "In a prospective series, octreotide infusion with boluses did not prevent intra-operative carcinoid crises; vasopressors shortened the hypotension.",
+          "caveat", ("condron.octreotide-no-prevention",))
+add_alert("SYNDROME_NOT_ENCODED", "Syndrome control not encoded",
+          "No source read gives a medical regimen for this syndrome (somatostatinoma, ACTH- or PTHrP-secreting and other tumours): plan its control with endocrinology in the multidisciplinary team.",
+          "caveat", ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes"))
+add_alert("CARCINOID_SYNDROME_VS_NONFUNCTIONING", "Carcinoid syndrome in a non-functioning tumour",
+          "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself and the non-functioning pathway is held until it is checked.",
+          "data", ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"))
+add_alert("SEED_OCTREOTIDE_VS_NCCN", "Seed and NCCN differ on peri-operative octreotide",
+          "The seed gives an octreotide infusion around procedures to every functioning NET; NCCN considers octreotide before anaesthesia in carcinoid syndrome only.",
+          "conflict", ("seed.30", "nccn.carcinoid-crisis-octreotide"))
+
+_distal = ((setting == "localized") & location.isin("body", "tail")).named("localised in the body or tail", ("nccn.splenectomy-vaccines",))
 
 FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: alerts", [
-    Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma_net & (sstr == "negative"), "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
+    Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma_net & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
     Rule("ALF-GLUCAGONOMA-ANTICOAGULATION", glucagonoma_net, "GLUCAGONOMA_ANTICOAGULATION", ("nccn.glucagonoma-anticoagulation",)),
     Rule("ALF-VIPOMA-ELECTROLYTES", vipoma_net, "VIPOMA_ELECTROLYTES", ("nccn.vipoma-electrolytes",)),
     Rule("ALF-SPLENECTOMY-DISTAL", (gastrinoma_net | glucagonoma_net | vipoma_net) & _distal, "SPLENECTOMY_VACCINATION",
@@ -76,14 +106,22 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-SPLENECTOMY-INSULINOMA", insulinoma_net & _distal & (invasion == "adjacent_organs_or_vessels"), "SPLENECTOMY_VACCINATION",
          ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep")),
     Rule("ALF-OCTREOTIDE-CAVEAT-SEED", functioning_net, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", ("condron.octreotide-no-prevention", "seed.30")),
-    Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", carcinoid.isin(True), "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",
+    Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", has_carcinoid_syndrome, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",
          ("condron.octreotide-no-prevention", "nccn.carcinoid-crisis-octreotide")),
+    Rule("ALF-SYNDROME-NOT-ENCODED", rare_syndrome_net, "SYNDROME_NOT_ENCODED",
+         ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes")),
+    Rule("ALF-CARCINOID-VS-NONFUNCTIONING", carcinoid_without_syndrome, "CARCINOID_SYNDROME_VS_NONFUNCTIONING",
+         ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"),
+         note="the localised and advanced non-functioning pathways are held while the record contradicts itself"),
     Rule("ALF-SEED-OCTREOTIDE-VS-NCCN", functioning_net, "SEED_OCTREOTIDE_VS_NCCN", ("seed.30", "nccn.carcinoid-crisis-octreotide"),
          note="seed: infusion for every functioning NET; NCCN: consider octreotide before anaesthesia in carcinoid syndrome"),
 ], "collect", output="alerts")
 
 # %% ../nbs/23_functional.ipynb #47a17f75
-POLICY_TABLES = {
-    "seed-2025": [SYNDROME_CONTROL, PERIOPERATIVE_SEED, FUNCTIONAL_ALERTS],
-    "nccn-2025": [SYNDROME_CONTROL, PERIOPERATIVE_NCCN, FUNCTIONAL_ALERTS],
-}
+TABLES = (SYNDROME_CONTROL, PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN, FUNCTIONAL_ALERTS)
+SEED_2025.include(SYNDROME_CONTROL, PERIOPERATIVE_SEED, FUNCTIONAL_ALERTS)
+NCCN_2025.replace(PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN)
+
+def policy_tables(policy:str) -> list:
+    "This chapter's tables under a registered policy, inheritance resolved."
+    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]

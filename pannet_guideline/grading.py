@@ -5,18 +5,21 @@
 # %% ../nbs/10_grading.ipynb #2e23f268
 from __future__ import annotations
 
+import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
+from .concepts import differentiation, ki67, mitoses
+from .evidence import add_source, add_statement
 from .logic import Field
 from .schema import validate_patient
 from .tables import DecisionTable, Rule
+from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['differentiation', 'ki67', 'mitoses', 'well', 'NEN_CLASS_WHO2019', 'any_index_above_20', 'NEN_CLASS_WHO2010',
-           'GRADE_WHO2019', 'GRADE_WHO2010', 'GRADING_ALERTS_WHO2010', 'GRADING_EDITIONS', 'grading_edition',
-           'who_grade']
+__all__ = ['well', 'NEN_CLASS_WHO2019', 'any_index_above_20', 'NEN_CLASS_WHO2010', 'GRADE_WHO2019', 'GRADE_WHO2010',
+           'NEC_KI67_DISCORDANT', 'HIGH_GRADE_MORPHOLOGY_UNKNOWN', 'GRADING_ALERTS_WHO2019', 'GRADING_ALERTS_WHO2010',
+           'GRADING_EDITIONS', 'grading_edition', 'who_grade']
 
 # %% ../nbs/10_grading.ipynb #d1ccde93
-differentiation, ki67, mitoses = Field("differentiation"), Field("ki67_pct"), Field("mitoses_per_2mm2")
-well = differentiation == "well"
+well = (differentiation == "well").named("well differentiated", ("who2019.differentiation-first",))
 
 # %% ../nbs/10_grading.ipynb #7888a607
 _CLASS = ("who2019.differentiation-first",)
@@ -27,7 +30,7 @@ NEN_CLASS_WHO2019 = DecisionTable("nen_class_who2019", "NEN class (WHO 2019)", [
 ], "unique", output="nen_class")
 
 # %% ../nbs/10_grading.ipynb #708a76d0
-any_index_above_20 = (ki67 > 20).otherwise(False) | (mitoses > 20).otherwise(False)
+any_index_above_20 = ((ki67 > 20).otherwise(False) | (mitoses > 20).otherwise(False)).named("Ki-67 or mitoses above 20", ("who2019.grade-table",))
 
 NEN_CLASS_WHO2010 = DecisionTable("nen_class_who2010", "NEN class (WHO 2010)", [
     Rule("CL10-NEC-HIGH", well & any_index_above_20, "NEC", ("who2010.grade-table",),
@@ -60,15 +63,49 @@ GRADE_WHO2019 = _grade_table("grade_who2019", "WHO grade (WHO 2019)", ki67 < 3, 
 GRADE_WHO2010 = _grade_table("grade_who2010", "WHO grade (2010)", ki67 <= 2, (ki67 > 2) & (ki67 <= 20),
                              ("who2010.grade-table",), "NEC")
 
+# %% ../nbs/10_grading.ipynb #56e1016d
+add_statement("grading.nec-ki67-above-20", "A neuroendocrine carcinoma has a Ki-67 above 20 %, often above 70 %, and more than 20 mitoses per 2 mm²; it is high grade by definition.",
+              "S-WHO-UTD", "WHO 2019 GEP-NEN table, NEC row and footnote", "B")
+add_statement("grading.nccn-p53-rb", "Where differentiation is in doubt, NCCN suggests p53, Rb and p16, by immunohistochemistry or molecular testing.",
+              "S-NCCN(NTUH)", "WDG3-1; PDNEC-1, note c", "B")
+add_source("S-BASTURK", "Basturk O et al. The high-grade (WHO G3) pancreatic neuroendocrine tumor category is morphologically and biologically heterogenous. Am J Surg Pathol 2015", 2015,
+           "cohort", pmid="25723112", url="https://medluna.com/article/25723112", note="abstract read")
+add_source("S-KIM", "Kim H et al. Cancer Res Treat 2020;52:263 (re-grading of resected PanNENs under WHO 2017)", 2020,
+           "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6962471", note="abstract read")
+add_statement("grading.who2010-g3-mixed", "WHO 2010 defined pancreatic G3 carcinoma by proliferation alone; well-differentiated tumours with a G3 Ki-67 exist, and their Ki-67 range overlaps that of poorly differentiated carcinomas.",
+              "S-BASTURK", "abstract", "A")
+add_statement("grading.who2017-regrading", "Re-grading 82 resected PanNENs under WHO 2017 found 8 well-differentiated NET G3 and 7 poorly differentiated NEC among the tumours with Ki-67 above 20 %.",
+              "S-KIM", "abstract", "A")
+
 # %% ../nbs/10_grading.ipynb #10d3b8e1
+add_alert("NEC_KI67_DISCORDANT", "Poor differentiation with a low Ki-67",
+          "The tumour is reported as poorly differentiated, but its Ki-67 is 20 % or less, below the range of a neuroendocrine carcinoma: review the morphology (p53, Rb) and the count.",
+          "data", ("grading.nec-ki67-above-20", "grading.nccn-p53-rb"))
+add_alert("HIGH_GRADE_MORPHOLOGY_UNKNOWN", "High grade without a morphology",
+          "A high grade was recorded without a statement of differentiation; under WHO 2010 this covered NET G3 as well as NEC. Class and grade stay unknown until pathology review settles the morphology.",
+          "data", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"))
+add_alert("WHO2010_KI67_BETWEEN_BANDS", "Ki-67 between WHO 2010 bands",
+          "A Ki-67 above 2 % and below 3 % falls between the published WHO 2010 bands; the grade is declared G2.",
+          "caveat", ("who2010.integer-gap",))
+
+NEC_KI67_DISCORDANT = Rule("AL-NEC-KI67-LOW", (differentiation == "poor") & (ki67 <= 20), "NEC_KI67_DISCORDANT",
+                           ("grading.nec-ki67-above-20", "grading.nccn-p53-rb", "who2019.differentiation-first"),
+                           note="the class stays NEC; the discordance goes to pathology review")
+HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded_grade").isin("G3", "NEC") & differentiation.is_unknown(),
+                                     "HIGH_GRADE_MORPHOLOGY_UNKNOWN", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"),
+                                     note="a grade is not a morphology: pathology review, not the NEC or NET G3 pathway")
+
+GRADING_ALERTS_WHO2019 = DecisionTable("grading_alerts_who2019", "Grading alerts (WHO 2019)", [NEC_KI67_DISCORDANT, HIGH_GRADE_MORPHOLOGY_UNKNOWN],
+                                       "collect", output="alerts")
 GRADING_ALERTS_WHO2010 = DecisionTable("grading_alerts_who2010", "Grading alerts (WHO 2010)", [
     Rule("AL10-KI67-GAP", well & (ki67 > 2) & (ki67 < 3), "WHO2010_KI67_BETWEEN_BANDS", ("who2010.integer-gap",),
          note="declared G2; the published bands leave this interval uncovered"),
+    NEC_KI67_DISCORDANT, HIGH_GRADE_MORPHOLOGY_UNKNOWN,
 ], "collect", output="alerts")
 
 # %% ../nbs/10_grading.ipynb #ecd932c8
 GRADING_EDITIONS = {
-    "who-2019": dict(nen_class=NEN_CLASS_WHO2019, grade=GRADE_WHO2019, alerts=None),
+    "who-2019": dict(nen_class=NEN_CLASS_WHO2019, grade=GRADE_WHO2019, alerts=GRADING_ALERTS_WHO2019),
     "who-2010": dict(nen_class=NEN_CLASS_WHO2010, grade=GRADE_WHO2010, alerts=GRADING_ALERTS_WHO2010),
 }
 

@@ -35,18 +35,6 @@ DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guida
               "it is not clinical advice and does not replace the judgement of a multidisciplinary team.")
 CHAPTERS = (workup, localized, functional, advanced, hereditary, caveats, followup)
 
-# %% ../nbs/30_guideline.ipynb #ada5936a
-def _adopt_policy_lists(chapters=CHAPTERS):
-    "Register the per-policy table lists of chapters that declare them that way."
-    for mod in chapters:
-        lists = {p: list(getattr(mod, "POLICY_TABLES", {}).get(p, [])) + list(getattr(mod, "POLICY_ALERTS", {}).get(p, []))
-                 for p in ("seed-2025", "nccn-2025")}
-        seed, nccn = lists["seed-2025"], lists["nccn-2025"]
-        SEED_2025.include(*seed)
-        NCCN_2025.remove(*[t for t in seed if t not in nccn]).add(*[t for t in nccn if t not in seed])
-
-_adopt_policy_lists()
-
 # %% ../nbs/30_guideline.ipynb #040fdfe5
 @dataclass
 class RecordState:
@@ -455,10 +443,15 @@ def gap_names(mask:int) -> list:
     "Input field names in a data-gap bit mask, in schema order."
     return [name for name, bit in FIELD_BITS.items() if mask >> bit & 1 and (1 << bit) & INPUT_BITS]
 
-def _blocking(st:RecordState, gaps:list) -> dict:
-    "Gaps split into those that blocked a management decision and those that blocked only other items."
-    mgmt = {g for t, d in st.chapter if t.output == "recommendations" and any(RECOMMENDATIONS[c].kind == "management" for c in d.pending) for g in d.gaps}
-    mgmt |= {g for d in st.decisions if d.table not in {t.name for t, _ in st.chapter} for g in d.gaps}  # grade, stage, setting
+_NOT_MANAGEMENT = ("alerts", "workup", "followup_schedule")
+
+def _blocking(st:RecordState, gaps:list, tables:dict) -> dict:
+    "Gaps split into those that blocked grade, stage, setting or a management code, and those that blocked only other items."
+    def blocks(d):
+        out = tables[d.table].output
+        if out == "recommendations": return any(RECOMMENDATIONS[c].kind == "management" for c in d.pending)
+        return out not in _NOT_MANAGEMENT  # grade, class, T, N, M, stage, setting
+    mgmt = {g for d in st.decisions if d.gaps and blocks(d) for g in d.gaps} | set(st.conflicts)
     return {"management": [g for g in gaps if g in mgmt], "other items only": [g for g in gaps if g not in mgmt]}
 
 # %% ../nbs/30_guideline.ipynb #c7783129
@@ -477,7 +470,7 @@ def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:st
                       rule_ids=";".join(r for d in st.decisions for r in d.fired), alerts=";".join(st.alerts),
                       conflicts=";".join(conflicts), data_gaps=";".join(gaps), input_issues=issue_text(issues),
                       policy=policy, grading=grading, staging=staging, recommendation_list=recs, decisions=st.decisions,
-                      tables=tables, blocking=_blocking(st, gaps))
+                      tables=tables, blocking=_blocking(st, gaps, tables))
 
 # %% ../nbs/30_guideline.ipynb #6c261a40
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])

@@ -6,14 +6,15 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
+from .concepts import age, gastrinoma, hereditary, localized_net, multifocal, net, nonfunctioning, syndrome
 from .evidence import add_statement
-from .logic import Field
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import DecisionTable, Rule
+from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['nen', 'setting', 'syndrome', 'hereditary', 'age', 'multifocal', 'net', 'gastrinoma', 'under_40', 'several_primaries',
-           'red_flags', 'known_syndrome', 'HEREDITARY', 'HEREDITARY_SEED', 'HEREDITARY_NCCN', 'HEREDITARY_ALERTS',
-           'POLICY_TABLES']
+__all__ = ['under_40', 'several_primaries', 'red_flags', 'known_syndrome', 'nccn_consider_genetics', 'HEREDITARY',
+           'HEREDITARY_SEED', 'HEREDITARY_NCCN', 'HEREDITARY_ALERTS', 'TABLES', 'policy_tables']
 
 # %% ../nbs/24_hereditary.ipynb #5119e8cf
 add_statement("hereditary.eviq-cascade", "Once a pathogenic germline variant is known in a family, first-degree relatives are offered predictive (cascade) testing.",
@@ -26,16 +27,16 @@ add_statement("hereditary.nccn-germline-size", "In carriers of a germline mutati
               "S-NCCN(NTUH)", "PanNET-2, note f", "B")
 
 # %% ../nbs/24_hereditary.ipynb #8c5ab252
-nen, setting, syndrome = Field("nen_class"), Field("disease_setting"), Field("functional_syndrome")
-hereditary, age, multifocal = Field("hereditary_syndrome"), Field("age_years"), Field("multifocal")
+_EVIQ = ("eviq.men1-criteria", "geurts.red-flags")
+under_40 = (net & (age < 40)).named("a NET found before age 40", _EVIQ)
+several_primaries = (net & (multifocal == True)).named("a NET with several primaries", _EVIQ)
 
 # %% ../nbs/24_hereditary.ipynb #05d35c43
-net = nen == "NET"
-gastrinoma = syndrome == "gastrinoma"
-under_40 = net & (age < 40)
-several_primaries = net & (multifocal == True)
-red_flags = gastrinoma | under_40 | several_primaries
-known_syndrome = hereditary.isin("MEN1", "VHL", "NF1", "TSC", "other")
+red_flags = (gastrinoma | under_40 | several_primaries).named("a hereditary red flag (gastrinoma, several primaries, or a NET before 40)",
+                                                              _EVIQ + ("nccn.gastrinoma-genetics-required",))
+known_syndrome = hereditary.isin("MEN1", "VHL", "NF1", "TSC", "other").named("a known germline syndrome", ("hereditary.eviq-cascade",))
+nccn_consider_genetics = (net & syndrome.isin("none", "insulinoma", "glucagonoma", "vipoma")).named(
+    "a non-functioning NET, insulinoma, glucagonoma or VIPoma", ("nccn.genetics-consider",))
 
 # %% ../nbs/24_hereditary.ipynb #9358b1f3
 _GC = "GENETIC_COUNSELLING"
@@ -44,9 +45,9 @@ HEREDITARY = DecisionTable("hereditary", "Genetic counselling and germline testi
          note="required by NCCN; MEN1 testing at any age (eviQ)"),
     Rule("HER-KNOWN-SYNDROME", known_syndrome, _GC, ("hereditary.eviq-cascade", "eviq.men1-criteria"), strength="recommended",
          note="counselling and cascade testing of first-degree relatives"),
-    Rule("HER-AGE-UNDER-40", under_40, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="consider",
-         note="a single NET before age 40"),
-    Rule("HER-MULTIFOCAL", several_primaries, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="consider",
+    Rule("HER-AGE-UNDER-40", under_40, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="recommended",
+         note="a single NET before age 40: eviQ offers MEN1 testing"),
+    Rule("HER-MULTIFOCAL", several_primaries, _GC, ("eviq.men1-criteria", "geurts.red-flags"), strength="recommended",
          note="more than one primary, at any age"),
 ], "collect", output="recommendations", description="NCCN PanNET-3; eviQ MEN1 criteria; Geurts 2020")
 
@@ -57,12 +58,26 @@ HEREDITARY_SEED = DecisionTable("hereditary_seed", "Hereditary syndromes (seed 2
 ], "collect", output="recommendations", description="seed item 36 (pitfall 4)")
 
 HEREDITARY_NCCN = DecisionTable("hereditary_nccn", "Genetic counselling in other PanNETs (NCCN 2025)", [
-    Rule("HER-NCCN-OTHER-PANNET", net & syndrome.isin("none", "insulinoma", "glucagonoma", "vipoma"), _GC,
+    Rule("HER-NCCN-OTHER-PANNET", nccn_consider_genetics, _GC,
          ("nccn.genetics-consider",), strength="consider"),
 ], "collect", output="recommendations", description="NCCN PanNET-1, -5, -7 and -9 work-up")
 
+# %% ../nbs/24_hereditary.ipynb #6ec9c190
+add_alert("SEED_HEREDITARY_INCOMPLETE", "Seed hereditary advice incomplete",
+          "The seed names MEN1 and VHL but gives no testing criteria; this patient meets one of the sources' criteria (gastrinoma, several primaries, a NET before 40, or NF1 or TSC).",
+          "conflict", ("seed.36", "eviq.men1-criteria", "geurts.red-flags"))
+add_alert("MEN1_SCREEN_PARATHYROID", "Check calcium and PTH",
+          "Hyperparathyroidism is the commonest MEN1 feature and itself a testing criterion; no source read gives a screening schedule.",
+          "caveat", ("hereditary.pdq-men1-features", "eviq.men1-criteria"))
+add_alert("VHL_BELZUTIFAN_NOTE", "VHL: belzutifan may be considered",
+          "In germline VHL, NCCN lists belzutifan case by case, with very limited data in advanced PanNET.",
+          "caveat", ("hereditary.nccn-vhl-belzutifan",))
+add_alert("GERMLINE_SIZE_OF_CONCERN", "Germline carrier: treat by a size of concern",
+          "In a known syndrome NCCN decides treatment when the tumour reaches a size of concern, so the sporadic size bands may not apply.",
+          "caveat", ("hereditary.nccn-germline-size",))
+
 # %% ../nbs/24_hereditary.ipynb #eb01554f
-_localized_nf_net = (setting == "localized") & net & (syndrome == "none")
+_localized_nf_net = (localized_net & nonfunctioning).named("a localized non-functioning NET", ("nccn.nonfunctioning-definition",))
 
 HEREDITARY_ALERTS = DecisionTable("hereditary_alerts", "Hereditary syndromes: alerts", [
     Rule("HER-AL-SEED-RED-FLAGS", red_flags, "SEED_HEREDITARY_INCOMPLETE",
@@ -80,7 +95,11 @@ HEREDITARY_ALERTS = DecisionTable("hereditary_alerts", "Hereditary syndromes: al
 ], "collect", output="alerts")
 
 # %% ../nbs/24_hereditary.ipynb #25dfa33d
-POLICY_TABLES = {
-    "seed-2025": [HEREDITARY, HEREDITARY_SEED, HEREDITARY_ALERTS],
-    "nccn-2025": [HEREDITARY, HEREDITARY_NCCN, HEREDITARY_ALERTS],
-}
+SEED_2025.include(HEREDITARY, HEREDITARY_SEED, HEREDITARY_ALERTS)
+NCCN_2025.replace(HEREDITARY_SEED, HEREDITARY_NCCN)
+TABLES = (HEREDITARY, HEREDITARY_SEED, HEREDITARY_NCCN, HEREDITARY_ALERTS)
+
+def policy_tables(policy:str="seed-2025", # a registered management policy
+                 ) -> list:
+    "This chapter's tables under a policy."
+    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]

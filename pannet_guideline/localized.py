@@ -6,129 +6,202 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .evidence import add_statement
-from .logic import Field
+from .concepts import (functioning, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
+                                       localized_disease, localized_net, location, minen, n_cat, near_duct, nec_or_minen,
+                                       net_g1_g2, net_g3, nonfunctioning, received, resected, setting, size, symptomatic, syndrome,
+                                       t_cat)
+from .evidence import add_source, add_statement
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import DecisionTable, Rule
+from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['setting', 'nen', 'grade', 'syndrome', 'size', 'invasion', 'nodes', 'near_duct', 'ki67', 'location', 'localized_net',
-           'localized_nec', 'low_grade', 'nonfunctioning', 'functioning', 'insulinoma', 'away_from_duct',
-           'LOCALIZED_SEED', 'LOCALIZED_NEC_SEED', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_NCCN',
-           'superficial', 'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN',
-           'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'POLICY_TABLES']
+__all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct', 'in_place',
+           'no_platinum_yet', 'symptom_free', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED',
+           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'superficial', 'deep',
+           'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN',
+           'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
 
 # %% ../nbs/21_localized.ipynb #7e0f7074
+add_source("S-GENC", "Genç CG et al. Recurrence of pancreatic neuroendocrine tumors and survival predicted by Ki67. Ann Surg Oncol 2018;25:2467", 2018,
+           "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6028862", note="abstract read")
+add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273", 2020,
+           "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")
 add_statement("localized.enets2023-nec-surgery", "For digestive NEC that is still localised, ENETS 2023 holds that an operation may be of benefit, once thorough imaging before surgery has looked for spread.",
               "S-ENETS23-NEC", "abstract", "A")
-
-# %% ../nbs/21_localized.ipynb #671df6ee
-setting, nen, grade = Field("disease_setting"), Field("nen_class"), Field("who_grade")
-syndrome, size, invasion = Field("functional_syndrome"), Field("tumor_size_cm"), Field("local_invasion")
-nodes, near_duct, ki67, location = Field("n_category"), Field("near_main_duct"), Field("ki67_pct"), Field("tumor_location")
+add_statement("localized.genc-ki67-recurrence", "After resection of a G1 or G2 non-functioning PanNET, a Ki-67 above 5 %, a size above 4 cm and nodal metastases each predicted recurrence; five-year recurrence-free survival was 90 % with Ki-67 up to 5 % and 55 % with 6-20 %.",
+              "S-GENC", "abstract", "A")
+add_statement("localized.nccn-symptomatic-unwritten", "NCCN's observation criteria name incidentally found tumours; for 1 cm or less observation is the only option written, with no branch for a tumour that causes symptoms.",
+              "S-NCCN(NTUH)", "PanNET-2, note e", "B")
+add_statement("localized.nccn-minen", "For MiNEN, management is controversial; chemotherapy aimed at the non-neuroendocrine component can often be considered.",
+              "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
+add_statement("localized.minen-ne-component", "MiNEN behaves mostly like its neuroendocrine component, which is often high grade; without trial data it is treated like a pure NEC or like an adenocarcinoma of the same site.",
+              "S-FRIZ20", "abstract", "A")
 
 # %% ../nbs/21_localized.ipynb #c8712062
-localized_net = (setting == "localized") & (nen == "NET")
-localized_nec = (setting == "localized") & (nen == "NEC")
-low_grade = grade.isin("G1", "G2")
-nonfunctioning = syndrome == "none"
-functioning = syndrome != "none"
-insulinoma = syndrome == "insulinoma"
-away_from_duct = ~near_duct.isin(True)
+_WATCH = ("nccn.observation-criteria", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
+localized_low_grade = (localized_disease & net_g1_g2).named("localized NET G1/G2", ("nccn.setting", "who2019.grade-table"))
+localized_nec_or_minen = (localized_disease & nec_or_minen).named("localized NEC or MiNEN", ("nccn.setting", "localized.minen-ne-component"))
+nf_without_carcinoid = (nonfunctioning & ~has_carcinoid_syndrome.otherwise(False)).named(
+    "non-functioning, no carcinoid syndrome recorded", ("nccn.nonfunctioning-definition",))
+away_from_duct = (~near_duct.isin(True)).named("not next to the main duct", ("nccn.insulinoma-enucleation",))
+in_place = (~resected.otherwise(False)).named("primary not yet resected", ("nccn.followup-resected", "nccn.no-adjuvant"))
+no_platinum_yet = (~received("PLATINUM_ETOPOSIDE").otherwise(False)).named("no platinum-etoposide given yet", ("nccn.pdnec-treatment",))
+symptom_free = (~is_symptomatic.otherwise(False)).named("no symptoms recorded", _WATCH)
+
+# %% ../nbs/21_localized.ipynb #dd2b11b1
+_T = ("ajcc8.t-category",)
+contained = (t_cat.isin("T1", "T2") & (n_cat == "N0")).named("within the pancreas (T1-T2) and N0", _T)
+high_risk = ((size > 2) | t_cat.isin("T3", "T4") | (n_cat == "N1")).named("over 2 cm, invasive or beyond (T3-T4), or N1",
+                                                                           _T + ("nccn.nf-localized-gt2cm",))
+one_to_two = ((size > 1) & (size <= 2) & contained).named("over 1 cm up to 2 cm, contained", ("nccn.nf-localized-1to2cm",))
 
 # %% ../nbs/21_localized.ipynb #5e4191bf
-_seed_nf = localized_net & nonfunctioning
+_nf = (net_g1_g2 & nf_without_carcinoid).named("non-functioning NET G1/G2", ("nccn.nonfunctioning-definition",))
+_SEED_WATCH = ("seed.10", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
 
 LOCALIZED_SEED = DecisionTable("localized_seed", "Localised NET: surveillance or resection (seed 2025)", [
     Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning, "PANCREATECTOMY", ("seed.11", "seed.12"), strength="recommended",
          note="functioning tumours are resected whatever their size"),
-    Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct, "ENUCLEATION", ("seed.13", "nccn.insulinoma-enucleation"),
-         strength="consider", note="the seed names insulinoma only; the main-duct condition is NCCN's"),
-    Rule("SEED-LOC-NF-SURVEIL", _seed_nf & low_grade & (size < 2), "ACTIVE_SURVEILLANCE", ("seed.10",), strength="consider",
-         note="the seed writes 'under 2 cm': a 2.0 cm tumour is not eligible"),
-    Rule("SEED-LOC-NF-RESECT", _seed_nf & low_grade & (size >= 2), "PANCREATECTOMY", ("seed.08", "seed.12"), strength="recommended"),
-    Rule("SEED-LOC-NF-G3-RESECT", _seed_nf & (grade == "G3"), "PANCREATECTOMY", ("seed.28",), strength="consider",
-         note="the seed's grade section: consider resection for NET G3"),
-], "collect", output="recommendations",
+    Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct, "ENUCLEATION",
+         ("seed.13", "nccn.insulinoma-enucleation"), strength="consider", note="the seed names insulinoma only; the main-duct condition is NCCN's"),
+    Rule("SEED-LOC-NF-SURVEIL", _nf & (t_cat == "T1") & (n_cat == "N0") & symptom_free, "ACTIVE_SURVEILLANCE", _SEED_WATCH,
+         strength="consider", note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0 and no symptoms, as in ENETS 2016 and ASPEN"),
+    Rule("SEED-LOC-NF-RESECT", _nf & (t_cat.isin("T2", "T3", "T4") | (n_cat == "N1") | is_symptomatic), "PANCREATECTOMY",
+         ("seed.08", "seed.12") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
+         note="2 cm or more, invasive, node-positive or symptomatic"),
+    Rule("SEED-LOC-NF-G3-RESECT", localized_net & net_g3 & nf_without_carcinoid, "PANCREATECTOMY", ("seed.28",),
+         strength="consider", note="the seed's grade section: consider resection for NET G3"),
+], "collect", output="recommendations", scope=(localized_disease & in_place),
     description="seed items 8, 10-13 and 28; applies to localised NET")
 
 # %% ../nbs/21_localized.ipynb #44d1e7d3
 LOCALIZED_NEC_SEED = DecisionTable("localized_nec_seed", "Localised NEC (seed 2025)", [
-    Rule("SEED-LOC-NEC-CHEMO", localized_nec, "PLATINUM_ETOPOSIDE", ("seed.29", "seed.24"), strength="recommended"),
-], "collect", output="recommendations", description="seed items 24 and 29")
+    Rule("SEED-LOC-NEC-CHEMO", no_platinum_yet, "PLATINUM_ETOPOSIDE", ("seed.29", "seed.24"), strength="recommended"),
+], "collect", output="recommendations", scope=localized_nec_or_minen, description="seed items 24 and 29")
 
 # %% ../nbs/21_localized.ipynb #db0d85ca
-_nccn_nf = localized_net & nonfunctioning & low_grade
-contained = (invasion == "none") & (nodes == "N0")
-high_risk = (size > 2) | (invasion != "none") | (nodes == "N1")
-one_to_two = (size > 1) & (size <= 2) & contained
+localized_nf_in_place = (localized_low_grade & nf_without_carcinoid & in_place).named(
+    "localized non-functioning NET G1/G2, not yet resected", ("nccn.nf-localized-le1cm",))
 
 # %% ../nbs/21_localized.ipynb #3b5554e3
 _NF_1TO2 = ("nccn.nf-localized-1to2cm",)
 LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
-    Rule("NCCN-LOC-NF-RESECT", _nccn_nf & high_risk, "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
-    Rule("NCCN-LOC-NF-LE1-OBSERVE", _nccn_nf & (size <= 1) & contained, "ACTIVE_SURVEILLANCE",
+    Rule("NCCN-LOC-NF-RESECT", high_risk, "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
+    Rule("NCCN-LOC-NF-LE1-OBSERVE", (size <= 1) & contained & symptom_free, "ACTIVE_SURVEILLANCE",
          ("nccn.nf-localized-le1cm", "nccn.observation-criteria"), strength="recommended", note="the only option listed"),
-    Rule("NCCN-LOC-NF-1TO2-OBSERVE", _nccn_nf & one_to_two, "ACTIVE_SURVEILLANCE", _NF_1TO2 + ("nccn.observation-criteria",),
+    Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", (size <= 1) & contained & is_symptomatic, "PANCREATECTOMY",
+         ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="consider",
+         note="NCCN writes no option for a symptomatic tumour of 1 cm or less; the team decides"),
+    Rule("NCCN-LOC-NF-1TO2-OBSERVE", one_to_two & symptom_free, "ACTIVE_SURVEILLANCE", _NF_1TO2 + ("nccn.observation-criteria",),
          strength="option", note="selected cases only"),
-    Rule("NCCN-LOC-NF-1TO2-RESECT", _nccn_nf & one_to_two, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
-         strength="option"),
-    Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", _nccn_nf & one_to_two, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
+    Rule("NCCN-LOC-NF-1TO2-RESECT", one_to_two, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
+    Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", one_to_two, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
          strength="option", note="selected cases; consider lymph-node resection with it"),
-], "collect", output="recommendations", description="NCCN PanNET-2")
+], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2")
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
-_nccn_f = localized_net & low_grade
-superficial = away_from_duct & (invasion == "none")
-deep = near_duct.isin(True) | (invasion != "none")
-glucagonoma_or_vipoma = syndrome.isin("glucagonoma", "vipoma")
+superficial = (away_from_duct & (invasion == "none")).named("superficial (away from the duct, not invasive)", ("nccn.insulinoma-enucleation",))
+deep = (near_duct.isin(True) | (invasion != "none")).named("deep, invasive or next to the duct", ("nccn.insulinoma-deep",))
+glucagonoma_or_vipoma = syndrome.isin("glucagonoma", "vipoma").named("glucagonoma or VIPoma", ("nccn.glucagonoma-vipoma-surgery",))
 
 # %% ../nbs/21_localized.ipynb #fd18838e
 LOCALIZED_FUNCTIONING_NCCN = DecisionTable("localized_functioning_nccn", "Localised functioning NET G1/G2 (NCCN 2025)", [
-    Rule("NCCN-LOC-INSULINOMA-ENUCLEATE", _nccn_f & insulinoma & superficial, "ENUCLEATION",
+    Rule("NCCN-LOC-INSULINOMA-ENUCLEATE", insulinoma & superficial, "ENUCLEATION",
          ("nccn.insulinoma-enucleation", "nccn.functioning-surgery"), strength="recommended"),
-    Rule("NCCN-LOC-INSULINOMA-RESECT", _nccn_f & insulinoma & deep, "PANCREATECTOMY", ("nccn.insulinoma-deep",), strength="recommended",
+    Rule("NCCN-LOC-INSULINOMA-RESECT", insulinoma & deep, "PANCREATECTOMY", ("nccn.insulinoma-deep",), strength="recommended",
          note="pancreatoduodenectomy in the head, spleen-preserving distal pancreatectomy in the body or tail"),
-    Rule("NCCN-LOC-GASTRINOMA-RESECT", _nccn_f & (syndrome == "gastrinoma"), "PANCREATECTOMY",
+    Rule("NCCN-LOC-GASTRINOMA-RESECT", syndrome == "gastrinoma", "PANCREATECTOMY",
          ("nccn.gastrinoma-surgery", "nccn.functioning-surgery"), strength="recommended",
          note="pancreatic sites only; duodenal and occult gastrinoma are not encoded"),
-    Rule("NCCN-LOC-GV-RESECT", _nccn_f & glucagonoma_or_vipoma, "PANCREATECTOMY", ("nccn.glucagonoma-vipoma-surgery",), strength="recommended"),
-    Rule("NCCN-LOC-GV-ENUCLEATE", _nccn_f & glucagonoma_or_vipoma & (size < 2) & superficial, "ENUCLEATION",
+    Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma, "PANCREATECTOMY", ("nccn.glucagonoma-vipoma-surgery",), strength="recommended"),
+    Rule("NCCN-LOC-GV-ENUCLEATE", glucagonoma_or_vipoma & (size < 2) & superficial, "ENUCLEATION",
          ("nccn.glucagonoma-vipoma-surgery",), strength="option", note="rare small peripheral tumours, with node dissection"),
-    Rule("NCCN-LOC-OTHER-RESECT", _nccn_f & syndrome.isin("somatostatinoma", "other"), "PANCREATECTOMY",
+    Rule("NCCN-LOC-OTHER-RESECT", syndrome.isin("somatostatinoma", "other"), "PANCREATECTOMY",
          ("nccn.functioning-surgery",), strength="recommended"),
-], "collect", output="recommendations", description="NCCN PanNET-3 to PanNET-10")
+], "collect", output="recommendations", scope=(localized_low_grade & in_place), description="NCCN PanNET-3 to PanNET-10")
 
 # %% ../nbs/21_localized.ipynb #6adb51f1
-_g3 = localized_net & (grade == "G3")
 _WDG3 = ("nccn.wdg3-resectable", "nccn.wdg3-55-split")
 
 LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3 (NCCN 2025)", [
-    Rule("NCCN-LOC-G3-FAV-RESECT", _g3 & (ki67 < 55), "PANCREATECTOMY", _WDG3, strength="recommended",
+    Rule("NCCN-LOC-G3-FAV-RESECT", ki67 < 55, "PANCREATECTOMY", _WDG3, strength="recommended",
          note="with regional lymphadenectomy if feasible"),
-    Rule("NCCN-LOC-G3-UNFAV-TRIAL", _g3 & (ki67 >= 55), "CLINICAL_TRIAL", _WDG3, strength="recommended", note="preferred"),
-    Rule("NCCN-LOC-G3-UNFAV-RESECT", _g3 & (ki67 >= 55), "PANCREATECTOMY", _WDG3, strength="option",
+    Rule("NCCN-LOC-G3-UNFAV-TRIAL", ki67 >= 55, "CLINICAL_TRIAL", _WDG3, strength="recommended", note="preferred"),
+    Rule("NCCN-LOC-G3-UNFAV-RESECT", ki67 >= 55, "PANCREATECTOMY", _WDG3, strength="option",
          note="case by case, as is chemotherapy before surgery"),
-], "collect", output="recommendations", description="NCCN WDG3-1 to WDG3-4, resectable disease")
+], "collect", output="recommendations", scope=(localized_net & net_g3 & in_place), description="NCCN WDG3-1 to WDG3-4, resectable disease")
 
 # %% ../nbs/21_localized.ipynb #c32ff298
-LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC (NCCN 2025)", [
-    Rule("NCCN-LOC-NEC-CHEMO", localized_nec, "PLATINUM_ETOPOSIDE", ("nccn.pdnec-treatment",), strength="recommended"),
-    Rule("NCCN-LOC-NEC-RESECT", localized_nec, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.enets2023-nec-surgery"),
+LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNEN (NCCN 2025)", [
+    Rule("NCCN-LOC-NEC-CHEMO", no_platinum_yet, "PLATINUM_ETOPOSIDE", ("nccn.pdnec-treatment",), strength="recommended"),
+    Rule("NCCN-LOC-NEC-RESECT", in_place, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.enets2023-nec-surgery"),
          strength="option", note="after full imaging for spread"),
-], "collect", output="recommendations", description="NCCN PDNEC-1; ENETS 2023 NEC")
+], "collect", output="recommendations", scope=localized_nec_or_minen, description="NCCN PDNEC-1; ENETS 2023 NEC")
 
 # %% ../nbs/21_localized.ipynb #29d6c0b2
-LOCALIZED_ALERTS = DecisionTable("localized_alerts", "Localised disease: alerts", [
-    Rule("ALL-SEED-NCCN-2CM", _nccn_nf & size.between(2, 2) & contained, "SEED_NCCN_2CM_BOUNDARY",
+add_alert("SEED_NCCN_2CM_BOUNDARY", "Seed and NCCN differ at 2.0 cm",
+          "At exactly 2.0 cm the seed (under 2 cm, as ENETS 2016) no longer offers surveillance, while NCCN (2 cm or less, as ASPEN) offers observation, pancreatectomy or enucleation.",
+          "conflict", ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"))
+add_alert("LYMPHADENECTOMY_CONSIDER", "Consider lymph-node resection",
+          "For a 1-2 cm tumour NCCN asks to consider removing the regional lymph nodes, whichever option is chosen.", "caveat",
+          ("nccn.lymphadenectomy-1to2cm",))
+add_alert("SYMPTOMS_NOT_RECORDED", "Observation presumes no symptoms",
+          "Observation is listed for a small tumour whose symptoms are not recorded; it is meant for tumours found incidentally, without symptoms.",
+          "data", ("nccn.observation-criteria", "aspen.le2cm"))
+add_alert("SYMPTOMATIC_SMALL_TUMOUR", "Symptomatic tumour of 1 cm or less",
+          "NCCN writes only observation for a tumour of 1 cm or less, with no branch for one that causes symptoms; the multidisciplinary team decides between resection and observation.",
+          "conflict", ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance"))
+add_alert("OBSERVATION_KI67_ABOVE_5", "Observation with Ki-67 above 5 %",
+          "Observation is listed although Ki-67 is above 5 %, above which recurrence after resection was more frequent; NCCN asks for a low-grade tumour.",
+          "caveat", ("localized.genc-ki67-recurrence", "nccn.observation-criteria"))
+add_alert("SPLENECTOMY_VACCINATION", "Vaccinate before a possible splenectomy",
+          "A resection in the body or tail may remove the spleen: vaccinate against pneumococcus, Haemophilus influenzae b and meningococcus, at least 14 days before an elective operation when possible.",
+          "safety", ("nccn.splenectomy-vaccines",))
+add_alert("PRIOR_RESECTION", "Primary already resected",
+          "The primary has been removed: no second operation and nothing to watch; follow-up instead, and no adjuvant therapy for a NET.",
+          "caveat", ("nccn.no-adjuvant", "nccn.followup-resected"))
+add_alert("SEED_NCCN_INSULINOMA_SURGERY", "Seed and NCCN differ on insulinoma surgery",
+          "The seed resects every functioning tumour, with enucleation as a possibility for insulinoma; NCCN chooses by depth: enucleation when superficial, pancreatectomy when deep.",
+          "conflict", ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep"))
+add_alert("MINEN_NON_NE_COMPONENT", "MiNEN: the other component",
+          "A MiNEN is treated on the NEC pathway, as its neuroendocrine component mostly drives it; NCCN notes that chemotherapy aimed at the non-neuroendocrine component can be considered. The team decides.",
+          "conflict", ("localized.nccn-minen", "localized.minen-ne-component"))
+
+_watch_band = ((size <= 2) & contained).named("2 cm or less, contained", ("nccn.observation-criteria",))
+
+LOCALIZED_ALERTS = DecisionTable("localized_alerts", "Localised disease: observation alerts", [
+    Rule("ALL-SEED-NCCN-2CM", size.between(2, 2) & contained & symptom_free, "SEED_NCCN_2CM_BOUNDARY",
          ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"),
          note="seed: pancreatectomy only; NCCN: observation, pancreatectomy or enucleation"),
-    Rule("ALL-LYMPHADENECTOMY", _nccn_nf & one_to_two, "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),
-    Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nonfunctioning & location.isin("body", "tail") & (size > 1),
+    Rule("ALL-LYMPHADENECTOMY", one_to_two, "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),
+    Rule("ALL-SYMPTOMS-NOT-RECORDED", _watch_band & symptomatic.is_unknown(), "SYMPTOMS_NOT_RECORDED",
+         ("nccn.observation-criteria", "aspen.le2cm")),
+    Rule("ALL-SYMPTOMATIC-SMALL", (size <= 1) & contained & is_symptomatic, "SYMPTOMATIC_SMALL_TUMOUR",
+         ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance")),
+], "collect", output="alerts", scope=localized_nf_in_place)
+
+LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised disease: Ki-67 of an observed tumour", [
+    Rule("ALL-OBSERVATION-KI67", (t_cat == "T1") & (n_cat == "N0") & symptom_free & (ki67 > 5), "OBSERVATION_KI67_ABOVE_5",
+         ("localized.genc-ki67-recurrence", "nccn.observation-criteria")),
+], "collect", output="alerts", scope=localized_nf_in_place)
+
+LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
+    Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > 1),
          "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",), note="at least 14 days before an elective operation when possible"),
-], "collect", output="alerts")
+    Rule("ALL-PRIOR-RESECTION", resected, "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected")),
+    Rule("ALL-SEED-NCCN-INSULINOMA", net_g1_g2 & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
+         ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep")),
+    Rule("ALL-MINEN", minen, "MINEN_NON_NE_COMPONENT", ("localized.nccn-minen", "localized.minen-ne-component")),
+], "collect", output="alerts", scope=localized_disease)
 
 # %% ../nbs/21_localized.ipynb #a72da3d6
-POLICY_TABLES = {
-    "seed-2025": [LOCALIZED_SEED, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS],
-    "nccn-2025": [LOCALIZED_NCCN, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN, LOCALIZED_ALERTS],
-}
+TABLES = (LOCALIZED_SEED, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
+          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
+SEED_2025.include(LOCALIZED_SEED, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
+NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
+NCCN_2025.add(LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN)
+
+def policy_tables(policy:str) -> list:
+    "This chapter's tables under a registered policy, inheritance resolved."
+    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]

@@ -116,7 +116,7 @@ class IsIn(Expr):
         return f"{spec.label} is {' or '.join(map(str, self.values))}"
     def thresholds(self): return {self.name: set(self.values)}
 
-# %% ../nbs/02_logic.ipynb #19dc906d
+# %% ../nbs/02_logic.ipynb #26001802
 @dataclass(frozen=True, repr=False)
 class IsUnknown(Expr):
     "True where the field is missing; never unknown itself."
@@ -131,6 +131,7 @@ class IsUnknown(Expr):
     @property
     def text(self): return f"{FIELDS[self.name].label} is unknown"
 
+# %% ../nbs/02_logic.ipynb #e65ba00e
 @dataclass(frozen=True, repr=False)
 class HasCode(Expr):
     "True where a code-list field (e.g. `prior_therapies`) contains a recommendation code."
@@ -152,13 +153,14 @@ class HasCode(Expr):
     def text(self): return f"{FIELDS[self.name].label} include {self.code}"
     def thresholds(self): return {self.name: {self.code}}
 
-# %% ../nbs/02_logic.ipynb #9e76ca48
+# %% ../nbs/02_logic.ipynb #e755a456
 def _merge(*dicts):
     out = {}
     for d in dicts:
         for k, v in d.items(): out.setdefault(k, set()).update(v)
     return out
 
+# %% ../nbs/02_logic.ipynb #e03ac0fc
 @dataclass(frozen=True, repr=False)
 class And(Expr):
     a: Expr
@@ -171,6 +173,7 @@ class And(Expr):
     def text(self): return f"{self.a.text} and {self.b.text}"
     def thresholds(self): return _merge(self.a.thresholds(), self.b.thresholds())
 
+# %% ../nbs/02_logic.ipynb #d0aeae80
 @dataclass(frozen=True, repr=False)
 class Or(Expr):
     a: Expr
@@ -183,6 +186,7 @@ class Or(Expr):
     def text(self): return f"({self.a.text} or {self.b.text})"
     def thresholds(self): return _merge(self.a.thresholds(), self.b.thresholds())
 
+# %% ../nbs/02_logic.ipynb #5923e522
 @dataclass(frozen=True, repr=False)
 class Not(Expr):
     a: Expr
@@ -196,6 +200,7 @@ class Not(Expr):
     def text(self): return f"not ({self.a.text})"
     def thresholds(self): return self.a.thresholds()
 
+# %% ../nbs/02_logic.ipynb #26b0dcb3
 @dataclass(frozen=True, repr=False)
 class Otherwise(Expr):
     a: Expr
@@ -212,6 +217,7 @@ class Otherwise(Expr):
     def text(self): return f"{self.a.text} (taken as {'met' if self.value else 'not met'} when unknown)"
     def thresholds(self): return self.a.thresholds()
 
+# %% ../nbs/02_logic.ipynb #32a6ff52
 @dataclass(frozen=True, repr=False)
 class Always(Expr):
     "A condition that always holds: the last row of a `first` table."

@@ -5,20 +5,20 @@
 # %% ../nbs/11_staging.ipynb #3be98def
 from __future__ import annotations
 
+from .concepts import invasion, m_cat, n_cat, nen, net, net_g3, resectable, sites, size, t_cat
 from .logic import Field
 from .schema import FIELDS, validate_patient
 from .tables import DecisionTable, Rule
+from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['size', 'invasion', 'limited', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES', 'sites', 'M_FROM_SITES', 'CATEGORY_CONFLICTS',
-           'nen', 't', 'n', 'm', 'm1', 'net', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'STAGING_ALERTS_AJCC8',
-           'resectable', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category',
-           'stage_group']
+__all__ = ['limited', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't', 'n', 'm', 'm1',
+           'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'STAGING_ALERTS_AJCC8', 'confined', 'SETTING',
+           'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
-size, invasion = Field("tumor_size_cm"), Field("local_invasion")
 _T = ("ajcc8.t-category",)
-limited = invasion == "none"
+limited = (invasion == "none").named("limited to the pancreas", _T)
 
 T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent (AJCC 8 = ENETS 2006)", [
     Rule("T-T4", invasion == "adjacent_organs_or_vessels", "T4", _T),
@@ -36,7 +36,6 @@ N_FROM_NODES = DecisionTable("n_from_nodes", "N category from nodal status (AJCC
 ], "unique", output="n_derived")
 
 # %% ../nbs/11_staging.ipynb #5d2ea201
-sites = Field("metastatic_sites")
 _M = ("ajcc8.m-category",)
 M_FROM_SITES = DecisionTable("m_from_sites", "M category from metastatic sites (AJCC 8)", [
     Rule("M-M0", sites == "none", "M0", _M),
@@ -56,6 +55,11 @@ _T_GROUPS = {t: {t} for t in ("T1", "T2", "T3", "T4")}
 _N_GROUPS = {"N0": {"N0"}, "N1": {"N1"}}
 _M_GROUPS = {"M0": {"M0"}, "M1": {"M1a", "M1b", "M1c"}, "M1a": {"M1a"}, "M1b": {"M1b"}, "M1c": {"M1c"}}
 
+for _c, _what, _cites in (("T", "size and extent", _T), ("N", "nodal status", ("ajcc8.n-category",)), ("M", "metastatic sites", _M)):
+    add_alert(f"{_c}_CATEGORY_CONFLICT", f"Recorded {_c} contradicts the findings",
+              f"The recorded {_c} category and the one derived from the {_what} differ; neither is trusted until the record is checked.",
+              "data", _cites)
+
 CATEGORY_CONFLICTS = DecisionTable("category_conflicts", "Recorded TNM against size, extent, nodes and sites", [
     *[Rule(f"CONF-T-{v}", cond, "T_CATEGORY_CONFLICT", _T) for v, cond in _disagree("t_category", "t_derived", _T_GROUPS)],
     *[Rule(f"CONF-N-{v}", cond, "N_CATEGORY_CONFLICT", ("ajcc8.n-category",)) for v, cond in _disagree("n_category", "n_derived", _N_GROUPS)],
@@ -63,9 +67,8 @@ CATEGORY_CONFLICTS = DecisionTable("category_conflicts", "Recorded TNM against s
 ], "collect", output="alerts")
 
 # %% ../nbs/11_staging.ipynb #594c98e8
-nen, t, n, m = Field("nen_class"), Field("t_category"), Field("n_category"), Field("m_category")
-m1 = m.isin("M1", "M1a", "M1b", "M1c")
-net = nen == "NET"
+t, n, m = t_cat, n_cat, m_cat
+m1 = m.isin("M1", "M1a", "M1b", "M1c").named("M1", _M)
 
 def _stage_table(name:str, title:str, labels:dict, cites:tuple, scope:tuple) -> DecisionTable:
     "A stage-group table; `labels` maps I, IIa, IIb, IIIa, IIIb and IV to the edition's group names."
@@ -92,16 +95,21 @@ STAGE_ENETS = _stage_table("stage_enets", "ENETS 2006 stage group (pancreas)", _
                            ("enets2006.stage-groups", "enets2006.stage-iiia", "enets2006.tnm"), ("ajcc8.scope",))
 
 # %% ../nbs/11_staging.ipynb #2c35b145
+add_alert("AJCC8_NET_G3_SCOPE", "NET G3 under AJCC 8", "Sources differ on whether AJCC 8 staged a well-differentiated G3 NET with the NET chapter; it is staged so here, as AJCC 9 does.",
+          "caveat", ("ajcc8.g3-scope-varies", "ajcc9.scope"))
 STAGING_ALERTS_AJCC8 = DecisionTable("staging_alerts_ajcc8", "Staging alerts (AJCC 8)", [
-    Rule("ALS8-G3", net & (Field("who_grade") == "G3"), "AJCC8_NET_G3_SCOPE", ("ajcc8.g3-scope-varies", "ajcc9.scope")),
+    Rule("ALS8-G3", net & net_g3, "AJCC8_NET_G3_SCOPE", ("ajcc8.g3-scope-varies", "ajcc9.scope")),
 ], "collect", output="alerts")
 
 # %% ../nbs/11_staging.ipynb #d9ee2117
-resectable = Field("resectable")
+confined = t.isin("T1", "T2", "T3").named("T1 to T3 (no large vessel involved)", _T)
+
 SETTING = DecisionTable("disease_setting", "Disease setting", [
     Rule("SET-METASTATIC", m1, "metastatic", ("nccn.setting", "ajcc8.m-category")),
     Rule("SET-LOCALLY-ADVANCED", (m == "M0") & resectable.isin("no", "borderline"), "locally_advanced", ("nccn.setting",)),
     Rule("SET-LOCALIZED", (m == "M0") & (resectable == "yes"), "localized", ("nccn.setting",)),
+    Rule("SET-LOCALIZED-PRESUMED", (m == "M0") & resectable.is_unknown() & confined, "localized", ("nccn.setting", "ajcc8.t-category"),
+         note="below T4 no large vessel is involved: resectability presumed, with the alert RESECTABILITY_PRESUMED"),
 ], "unique", output="disease_setting")
 
 # %% ../nbs/11_staging.ipynb #43b4888d

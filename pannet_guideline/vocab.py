@@ -88,7 +88,7 @@ def add_alert(code:str, # stable identifier in capitals
 
 # %% ../nbs/00b_vocab.ipynb #a7351368
 VOCABULARIES = {"recommendations": RECOMMENDATIONS, "alerts": ALERTS}
-CHECKED_OUTPUTS = {"recommendations"}  # outputs whose codes must be registered; alerts join once every chapter registers its own
+CHECKED_OUTPUTS = {"recommendations", "alerts"}  # outputs whose codes must be registered
 
 def check_outcomes(table:str, # table name, for the message
                    output:str, # the table's output: `recommendations`, `alerts`, or a field

@@ -8,14 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pannet_guideline.sources  # registers the statements cited below
+from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, resectable, setting, sstr,
+                                       syndrome)
 from .evidence import add_statement
-from .logic import Always, Field
+from .logic import Always
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import DecisionTable, Rule
+from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['WORKUP_ITEMS', 'nen', 'grade', 'setting', 'differentiation', 'syndrome', 'sstr', 'carcinoid', 'histology_incomplete',
-           'WORKUP', 'WORKUP_MARKERS_SEED', 'WORKUP_MARKERS_NCCN', 'COMPLETE_STAGING', 'WORKUP_ALERTS',
-           'WORKUP_ALERTS_SEED', 'POLICY_TABLES', 'EveryPatient', 'workup_items']
+__all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'WORKUP', 'WORKUP_MARKERS_SEED', 'WORKUP_MARKERS_NCCN', 'COMPLETE_STAGING',
+           'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'EveryPatient', 'policy_tables', 'workup_items']
 
 # %% ../nbs/20_workup.ipynb #a62b27ab
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",
@@ -45,10 +48,8 @@ class EveryPatient(Always):
     def text(self): return "every patient"
 
 # %% ../nbs/20_workup.ipynb #08fb86b7
-nen, grade, setting = Field("nen_class"), Field("who_grade"), Field("disease_setting")
-differentiation, syndrome = Field("differentiation"), Field("functional_syndrome")
-sstr, carcinoid = Field("sstr_status"), Field("carcinoid_syndrome")
-histology_incomplete = differentiation.is_unknown() | Field("ki67_pct").is_unknown() | Field("mitoses_per_2mm2").is_unknown()
+histology_incomplete = (differentiation.is_unknown() | ki67.is_unknown() | mitoses.is_unknown()).named(
+    "differentiation, Ki-67 or mitotic count missing", ("who2019.histology-report",))
 
 # %% ../nbs/20_workup.ipynb #50c5995e
 WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
@@ -56,11 +57,11 @@ WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
          note="listed while differentiation, Ki-67 or the mitotic count is missing"),
     Rule("WU-MULTIPHASIC-IMAGING", EveryPatient(), "MULTIPHASIC_CT_MRI", ("nccn.multiphasic-imaging", "seed.06"),
          note="arterial and portal-venous phases; chest CT as clinically indicated"),
-    Rule("WU-SSTR-PET", (nen == "NET") & sstr.is_unknown(), "SSTR_PET", ("nccn.sstr-pet", "seed.05"),
+    Rule("WU-SSTR-PET", net & sstr.is_unknown(), "SSTR_PET", ("nccn.sstr-pet", "seed.05"),
          note="not routine for NEC (nccn.no-sstr-nec); listed while the SSTR status is unknown"),
     Rule("WU-FDG-PET", grade.isin("G3", "NEC"), "FDG_PET", ("nccn.fdg-pet-high-grade",),
          note="'high G2' has no Ki-67 value in the source and is not encoded"),
-    Rule("WU-EUS", (setting == "localized") & (nen == "NET"), "EUS", ("nccn.eus", "seed.07"),
+    Rule("WU-EUS", (setting == "localized") & net, "EUS", ("nccn.eus", "seed.07"),
          note="as appropriate; in gastrinoma, biopsy after multidisciplinary discussion"),
     Rule("WU-INSULINOMA-PANEL", syndrome == "insulinoma", "INSULIN_PROINSULIN_CPEPTIDE_DURING_HYPOGLYCAEMIA", ("nccn.syndrome-tests",),
          note="with glucose; selective arterial calcium stimulation is optional"),
@@ -95,17 +96,37 @@ COMPLETE_STAGING = DecisionTable("complete_staging", "Staging complete enough to
 ], "collect", output="recommendations", description="WHO 2019; NCCN PanNET-1, PanNET-12, NE-H; seed item 1")
 
 # %% ../nbs/20_workup.ipynb #97512b25
+add_alert("CGA_PPI_CAVEAT", "Proton-pump inhibitors raise gastrin and chromogranin A",
+          "Proton-pump inhibitors and some other drugs, diseases and foods falsely raise gastrin and chromogranin A; read these markers with that in mind.",
+          "caveat", ("nccn.ppi-raises-gastrin-cga",))
+add_alert("SSTR_PET_INSULINOMA_OFTEN_NEGATIVE", "Insulinoma is often SSTR-negative",
+          "About two in three insulinomas show no uptake on SSTR-PET: a negative scan does not rule one out, and a somatostatin analogue is unsafe in SSTR-negative disease.",
+          "safety", ("workup.nccn-insulinoma-sstr-pet-negative", "nccn.insulinoma-ssa-sstr-negative"))
+add_alert("SEED_CGA_BASELINE_VS_SOURCES", "Seed baseline markers against the sources",
+          "The seed asks for chromogranin A and urinary 5-HIAA at baseline for everyone (UKINETS 2012); NCCN chooses hormone tests by symptoms and AJCC 9 advises against chromogranin A.",
+          "conflict", ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven"))
+add_alert("RESECTABILITY_PRESUMED", "Resectability presumed from the stage",
+          "Resectability is not recorded; below T4 no large vessel is involved, so the disease is taken as localised. Confirm resectability before any operation.",
+          "data", ("nccn.setting", "ajcc8.t-category"))
+add_alert("CGA_NOT_ADVISED_AJCC9", "Chromogranin A not advised (AJCC 9)",
+          "AJCC version 9 advises against serum chromogranin A for diagnosis and monitoring.", "caveat", ("ajcc9.no-cga", "seed.03"))
+add_alert("HIAA_ONLY_FOR_CARCINOID_SYNDROME", "5-HIAA is for carcinoid syndrome",
+          "Urinary 5-HIAA is indicated when carcinoid syndrome is suspected, which pancreatic primaries rarely cause; none is recorded here.",
+          "caveat", ("nccn.5hiaa-carcinoid-syndrome", "nccn.carcinoid-syndrome-sites", "seed.03"))
+
 WORKUP_ALERTS = DecisionTable("workup_alerts", "Work-up: alerts (both policies)", [
     Rule("WU-AL-GASTRIN-PPI", syndrome == "gastrinoma", "CGA_PPI_CAVEAT", ("nccn.ppi-raises-gastrin-cga",),
          note="proton-pump inhibitors falsely raise gastrin and chromogranin A"),
     Rule("WU-AL-INSULINOMA-SSTR", syndrome == "insulinoma", "SSTR_PET_INSULINOMA_OFTEN_NEGATIVE",
          ("workup.nccn-insulinoma-sstr-pet-negative", "nccn.insulinoma-ssa-sstr-negative")),
-], "collect", output="alerts")
-
-WORKUP_ALERTS_SEED = DecisionTable("workup_alerts_seed", "Work-up: the seed's baseline markers (seed 2025)", [
     Rule("WU-AL-SEED-CGA-VS-SOURCES", EveryPatient(), "SEED_CGA_BASELINE_VS_SOURCES",
          ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven"),
          note="seed: baseline markers for everyone (UKINETS 2012); NCCN: symptom-driven; AJCC 9: no chromogranin A"),
+    Rule("WU-AL-RESECTABILITY-PRESUMED", (setting == "localized") & resectable.is_unknown(), "RESECTABILITY_PRESUMED",
+         ("nccn.setting", "ajcc8.t-category"), note="localised from the stage alone (T1-T3, M0); confirm resectability before surgery"),
+], "collect", output="alerts")
+
+WORKUP_ALERTS_SEED = DecisionTable("workup_alerts_seed", "Work-up: the seed's baseline markers (seed 2025)", [
     Rule("WU-AL-SEED-CGA-AJCC9", EveryPatient(), "CGA_NOT_ADVISED_AJCC9", ("ajcc9.no-cga", "seed.03")),
     Rule("WU-AL-SEED-CGA-PPI", EveryPatient(), "CGA_PPI_CAVEAT", ("nccn.ppi-raises-gastrin-cga", "seed.03")),
     Rule("WU-AL-SEED-5HIAA", ~carcinoid.isin(True).otherwise(False), "HIAA_ONLY_FOR_CARCINOID_SYNDROME",
@@ -114,15 +135,17 @@ WORKUP_ALERTS_SEED = DecisionTable("workup_alerts_seed", "Work-up: the seed's ba
 ], "collect", output="alerts")
 
 # %% ../nbs/20_workup.ipynb #bb303745
-POLICY_TABLES = {
-    "seed-2025": [WORKUP, WORKUP_MARKERS_SEED, COMPLETE_STAGING, WORKUP_ALERTS, WORKUP_ALERTS_SEED],
-    "nccn-2025": [WORKUP, WORKUP_MARKERS_NCCN, COMPLETE_STAGING, WORKUP_ALERTS],
-}
+TABLES = (WORKUP, WORKUP_MARKERS_SEED, WORKUP_MARKERS_NCCN, COMPLETE_STAGING, WORKUP_ALERTS, WORKUP_ALERTS_SEED)
+SEED_2025.include(WORKUP, WORKUP_MARKERS_SEED, COMPLETE_STAGING, WORKUP_ALERTS, WORKUP_ALERTS_SEED)
+NCCN_2025.replace(WORKUP_MARKERS_SEED, WORKUP_MARKERS_NCCN).remove(WORKUP_ALERTS_SEED)
+
+def policy_tables(policy:str) -> list:
+    "This chapter's tables under a registered policy, inheritance resolved."
+    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]
 
 # %% ../nbs/20_workup.ipynb #75d3374d
 def workup_items(rec:dict, # canonical record with the derived fields set (`nen_class`, `who_grade`, `disease_setting`)
-                 policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
+                 policy:str="seed-2025", # a registered management policy, e.g. `seed-2025` or `nccn-2025`
                 ) -> tuple:
     "Work-up item codes of a policy for one patient, in table order, without repeats."
-    if policy not in POLICY_TABLES: raise ValueError(f"policy {policy!r} is not one of {sorted(POLICY_TABLES)}")
-    return tuple(dict.fromkeys(c for t in POLICY_TABLES[policy] if t.output == "workup" for c in t.decide(rec).outcome))
+    return tuple(dict.fromkeys(c for t in policy_tables(policy) if t.output == "workup" for c in t.decide(rec).outcome))

@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pannet_guideline.evidence import STATEMENTS
-from pannet_guideline.followup import (CONSISTENT_GRADE, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_NCCN, FOLLOWUP_SEED,
-                                       POLICY_TABLES, SCHEDULE_TABLES, SCHEDULES, observed, resected, schedule_for, visit_plan)
+from pannet_guideline.followup import (CONSISTENT_GRADE, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_NCCN, FOLLOWUP_SEED,
+                                       SCHEDULE_TABLES, SCHEDULES, TABLES, observed, policy_tables, resected, schedule_for, visit_plan)
 from pannet_guideline.schema import FIELD_BITS, FIELDS
 from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
 
 REF = dt.date(2026, 1, 15)
-ALL_TABLES = list(dict.fromkeys(t for ts in POLICY_TABLES.values() for t in ts))
+ALL_TABLES = list(TABLES)
 UNIQUE_TABLES = [FOLLOWUP_NCCN, FOLLOWUP_SEED]
 
 
@@ -113,18 +113,18 @@ def test_unknown_policy_is_a_clear_error():
 # ------------------------------------------------------------------ alerts
 
 def test_seed_post_operative_alert_cites_both_sides():
-    d = FOLLOWUP_ALERTS_SEED.decide(rec(prior=RESECTED))
-    assert d.outcome == ("SEED_FOLLOWUP_VS_SOURCES",)
+    d = FOLLOWUP_ALERTS_BOTH.decide(rec(prior=RESECTED))
+    assert d.outcome == ("SEED_FOLLOWUP_VS_SOURCES", "NO_ADJUVANT_AFTER_RESECTION")
     assert {"seed.34", "nccn.followup-resected", "esmo2020.followup", "commnets.followup"} <= set(d.cites)
-    assert FOLLOWUP_ALERTS_SEED.decide(rec(nen_class="NEC", who_grade="NEC", prior=RESECTED)).outcome == ()
+    assert FOLLOWUP_ALERTS_BOTH.decide(rec(nen_class="NEC", who_grade="NEC", prior=RESECTED)).outcome == ()
 
 
 @pytest.mark.parametrize("who_grade,nen_class,raised", [("G1", "NET", False), ("G2", "NET", False), ("G3", "NET", True),
                                                         ("NEC", "NEC", True), ("MiNEN", "MiNEN", True)])
 def test_seed_treatment_alert_in_high_grade_advanced_disease(who_grade, nen_class, raised):
-    out = FOLLOWUP_ALERTS_SEED.decide(rec("metastatic", nen_class, who_grade, ki67_pct=40)).outcome
-    assert ("SEED_TREATMENT_FOLLOWUP_VS_NCCN" in out) is raised
-    assert "CGA_MONITORING_NOT_ADVISED" in out  # the seed's markers every 6 months
+    r = rec("metastatic", nen_class, who_grade, ki67_pct=40)
+    assert ("SEED_TREATMENT_FOLLOWUP_VS_NCCN" in FOLLOWUP_ALERTS_BOTH.decide(r).outcome) is raised
+    assert "CGA_MONITORING_NOT_ADVISED" in FOLLOWUP_ALERTS_SEED.decide(r).outcome  # the seed's markers every 6 months
 
 
 def test_nccn_alerts():
@@ -315,15 +315,14 @@ def test_every_phase_cites_a_registered_statement_and_outcomes_are_schedules():
     assert all(p.cites and all(c in STATEMENTS for c in p.cites) for phases in SCHEDULES.values() for p in phases)
     assert all(r.then in SCHEDULES for t in UNIQUE_TABLES for r in t.rules)
     assert {t.output for t in UNIQUE_TABLES} == {"followup_schedule"}
-    assert all(t.output == "alerts" and t.hit_policy == "collect" for t in (FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN))
-    assert all(r.then.isupper() for t in (FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN) for r in t.rules)
+    assert all(t.output == "alerts" and t.hit_policy == "collect" for t in (FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH))
+    assert all(r.then.isupper() for t in (FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH) for r in t.rules)
 
 
 def test_policy_tables():
-    assert sorted(POLICY_TABLES) == ["nccn-2025", "seed-2025"]
-    assert POLICY_TABLES["seed-2025"] == [FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED]
-    assert POLICY_TABLES["nccn-2025"] == [FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN]
-    assert all(SCHEDULE_TABLES[p] in POLICY_TABLES[p] for p in POLICY_TABLES)
+    assert policy_tables("seed-2025") == [FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH]
+    assert set(policy_tables("nccn-2025")) == {FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH}
+    assert all(SCHEDULE_TABLES[p] in policy_tables(p) for p in SCHEDULE_TABLES)
     assert {r.then for r in FOLLOWUP_SEED.rules} == {"SEED_ACTIVE_TREATMENT", "SEED_AFTER_SURGERY"}
     assert all(r.then.startswith("NCCN_") for r in FOLLOWUP_NCCN.rules)
 

@@ -6,26 +6,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pannet_guideline import functional, localized
+from pannet_guideline.staging import t_category
 from pannet_guideline.evidence import STATEMENTS
 from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
 from pannet_guideline.tables import columns_from_canonical
 from conftest import frame_decision_row
 
-ALL_TABLES = {t.name: t for mod in (localized, functional) for ts in mod.POLICY_TABLES.values() for t in ts}
+ALL_TABLES = {t.name: t for mod in (localized, functional) for t in mod.TABLES}
 SURGICAL = {"PANCREATECTOMY", "ENUCLEATION"}
 
 
 def record(size_cm, syndrome="none", grade="G1", n_category="N0", nen_class="NET", setting="localized", **extra):
-    "A validated record with the derived fields set by hand."
-    rec = validate_patient({"tumor_size_cm": size_cm, "functional_syndrome": syndrome, "local_invasion": "none", **extra})
-    rec.update(nen_class=nen_class, who_grade=grade, disease_setting=setting, n_category=n_category)
+    "A validated record of a symptom-free, untreated tumour with the derived fields set by hand (T as staging derives it)."
+    known = {"local_invasion": "none", "symptomatic": False, "carcinoid_syndrome": False, "prior_therapies": "none"}
+    rec = validate_patient({"tumor_size_cm": size_cm, "functional_syndrome": syndrome, **known, **extra})
+    rec.update(nen_class=nen_class, who_grade=grade, disease_setting=setting, n_category=n_category,
+               t_category=t_category(size_cm, rec["local_invasion"]) if size_cm else None)
     return rec
 
 
 def policy_outcome(module, policy, rec, output="recommendations"):
     "Codes from all of a module's tables for one policy, in table order."
     out = []
-    for t in module.POLICY_TABLES[policy]:
+    for t in module.policy_tables(policy):
         if t.output == output: out += [c for c in t.decide(rec).outcome if c not in out]
     return tuple(out)
 
@@ -45,7 +48,7 @@ def test_not_localized_gets_nothing():
     rec = record(1.5, setting="metastatic")
     for policy in ("seed-2025", "nccn-2025"):
         assert policy_outcome(localized, policy, rec) == ()
-        assert all(not t.decide(rec).gaps for t in localized.POLICY_TABLES[policy])
+        assert all(not t.decide(rec).gaps for t in localized.policy_tables(policy))
 
 
 # --- functioning tumours ------------------------------------------------------------------
@@ -93,6 +96,7 @@ def _value(name):
         lo = max(spec.minimum, 0.0) + 0.01
         hi = spec.maximum if np.isfinite(spec.maximum) else 20.0
         return st.one_of(st.none(), st.sampled_from(_NUMBER_POINTS.get(name, [lo])), st.floats(lo, hi, allow_nan=False))
+    if spec.kind == "codes": return st.sampled_from([None, (), ("PANCREATECTOMY",), ("ENUCLEATION",), ("SSA", "PLATINUM_ETOPOSIDE")])
     if name in _FAVOURED: return st.one_of(st.just(_FAVOURED[name]), st.sampled_from([None, *spec.vocab]))
     return st.sampled_from([None, *spec.vocab])
 
@@ -128,7 +132,7 @@ def test_every_rule_cites_a_registered_statement(name):
 
 def test_policy_tables_shape():
     for mod in (localized, functional):
-        assert set(mod.POLICY_TABLES) == {"seed-2025", "nccn-2025"}
+        assert all(mod.policy_tables(p) for p in ("seed-2025", "nccn-2025"))
     seed_tables = [t for t in ALL_TABLES.values() if t.name.endswith("_seed")]
     assert {t.name for t in seed_tables} == {"localized_seed", "localized_nec_seed", "perioperative_seed"}
     for t in seed_tables:

@@ -10,7 +10,7 @@ from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, va
 from pannet_guideline.tables import columns_from_canonical
 from conftest import frame_decision_row
 
-ALL_TABLES = {t.name: t for ts in workup.POLICY_TABLES.values() for t in ts}
+ALL_TABLES = {t.name: t for t in workup.TABLES}
 
 
 def record(nen_class="NET", who_grade="G1", setting="localized", **extra):
@@ -24,7 +24,7 @@ def record(nen_class="NET", who_grade="G1", setting="localized", **extra):
 # --- citations and API -----------------------------------------------------------------------
 
 def test_conflict_alert_cites_seed_and_sources():
-    rule = workup.WORKUP_ALERTS_SEED.rule("WU-AL-SEED-CGA-VS-SOURCES")
+    rule = workup.WORKUP_ALERTS.rule("WU-AL-SEED-CGA-VS-SOURCES")
     assert {"seed.03", "ukinets.cga-baseline", "ajcc9.no-cga"} <= set(rule.cites)
     assert {STATEMENTS[c].source for c in rule.cites} >= {"seed-2025", "S-UKINETS12", "S-AJCC9-CA"}
 
@@ -81,10 +81,10 @@ def test_every_rule_cites_a_registered_statement(name):
 
 
 def test_policy_tables_shape():
-    assert set(workup.POLICY_TABLES) == {"seed-2025", "nccn-2025"}
-    shared = set(workup.POLICY_TABLES["seed-2025"]) & set(workup.POLICY_TABLES["nccn-2025"])
+    seed, nccn = workup.policy_tables("seed-2025"), workup.policy_tables("nccn-2025")
+    shared = set(seed) & set(nccn)
     assert {t.name for t in shared} == {"workup", "complete_staging", "workup_alerts"}
     for t in (workup.WORKUP_MARKERS_SEED, workup.WORKUP_ALERTS_SEED):
-        assert t in workup.POLICY_TABLES["seed-2025"] and t not in workup.POLICY_TABLES["nccn-2025"]
+        assert t in seed and t not in nccn
         for r in t.rules:
             assert any(STATEMENTS[c].source == "seed-2025" for c in r.cites), r.id
