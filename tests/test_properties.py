@@ -1,4 +1,5 @@
 "Hypothesis properties: monotonicity, ENETS/AJCC agreement, scalar == vectorized, table checks, citations."
+import dataclasses
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ from hypothesis import given, strategies as st
 from pannet_guideline import assess, assess_frame
 from pannet_guideline.evidence import STATEMENTS
 from pannet_guideline.grading import who_grade
+from pannet_guideline.logic import Expr
 from pannet_guideline.schema import FIELDS, INPUT_FIELDS, Columns
 from pannet_guideline.staging import stage_group, t_category
 from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
@@ -118,7 +120,7 @@ def test_assess_frame_leaves_input_untouched():
 TABLES = all_tables()
 
 
-LARGE_GRIDS = {"advanced_ssa_nccn", "advanced_net_g3"}  # about a million boundary points each: static analysis in the full run only
+LARGE_GRIDS = {"advanced_ssa_nccn", "advanced_net_g3", "localized_nccn", "localized_seed", "localized_alerts"}  # about a million boundary points each: static analysis in the full run only
 
 
 @pytest.mark.parametrize("table", [pytest.param(t, marks=pytest.mark.slow) if t.name in LARGE_GRIDS else t for t in TABLES],
@@ -162,24 +164,34 @@ def _records(enc:dict, rows, names) -> list:
     return [{name: (None if enc[name][0][i] < 0 else enc[name][1][enc[name][0][i]]) for name in names} for i in rows]
 
 
+def _checked_truth(node, enc:dict, cols, n:int, memo:dict) -> np.ndarray:
+    """The cohort truth of `node` (2 true, 1 false, 0 unknown), checked against its one-patient reading on every row:
+    a leaf is read once per distinct value of the fields it reads; a compound condition once per distinct combination
+    of its parts' (already checked) truths, since its reading depends on nothing else."""
+    if id(node) in memo: return memo[id(node)]
+    t = node.frame(cols)
+    truth = np.where(t.t, 2, np.where(t.f, 1, 0))
+    parts = [getattr(node, f.name) for f in dataclasses.fields(node)] if dataclasses.is_dataclass(node) else []
+    parts = [x for x in parts if isinstance(x, Expr)]
+    keys = [_checked_truth(x, enc, cols, n, memo) for x in parts] if parts else [enc[f][0] + 1 for f in sorted(node.fields)]
+    g = _group(keys, n)
+    first = _first_rows(g)
+    scalar = np.array([{True: 2, False: 1, None: 0}[node.record(rec)] for rec in _records(enc, first, sorted(node.fields))], np.int64)
+    bad = np.flatnonzero(scalar[g] != truth)
+    assert not len(bad), (node.text, _records(enc, bad[:1], sorted(node.fields)))
+    memo[id(node)] = truth
+    return truth
+
+
 @pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
 def test_table_scalar_equals_vectorized_on_its_boundary_grid(table):
     """`decide` equals `decide_frame` on every point of the table's boundary grid, without a Python call per point:
-    (1) each rule's condition, read one patient at a time on each distinct combination of the fields it reads, equals its
-    cohort truth on every row; (2) the hit policy, read one patient at a time on one row per distinct pattern of rule truths
-    and missing inputs, equals the cohort decision, which must itself be the same on every row of the pattern."""
+    (1) every condition, down to each comparison, read one patient at a time equals its cohort truth on every row (see
+    `_checked_truth`); (2) the hit policy, read one patient at a time on one row per distinct pattern of rule truths and
+    missing inputs, equals the cohort decision, which must itself be the same on every row of the pattern."""
     n, enc, cols = _encoded_grid(table)
-    truth = []
-    for r, cond in zip(table.rules, getattr(table, "conditions", [r.when for r in table.rules])):  # scope and criteria
-        fields = sorted(cond.fields)
-        t = cond.frame(cols)
-        frame_truth = np.where(t.t, 2, np.where(t.f, 1, 0))
-        g = _group([enc[f][0] + 1 for f in fields], n)
-        first = _first_rows(g)
-        scalar = np.array([{True: 2, False: 1, None: 0}[cond.record(rec)] for rec in _records(enc, first, fields)], np.int64)
-        bad = np.flatnonzero(scalar[g] != frame_truth)
-        assert not len(bad), (table.name, r.id, _records(enc, bad[:1], fields))
-        truth.append(frame_truth)
+    memo = {}
+    truth = [_checked_truth(c, enc, cols, n, memo) for c in getattr(table, "conditions", [r.when for r in table.rules])]
     g = _group(truth + [(enc[f][0] < 0).astype(np.int64) for f in table.inputs], n)
     first = _first_rows(g)
     fd = table.decide_frame(cols)
