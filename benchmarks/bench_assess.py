@@ -1,12 +1,19 @@
 """Benchmark: `assess_frame` on a large synthetic cohort against `assess` row by row.
 
-Usage: python benchmarks/bench_assess.py [--rows 1000000] [--sample 2000] [--repeat 3]
+Usage: python benchmarks/bench_assess.py [--rows 1000000] [--sample 2000] [--repeat 3] [--object]
+       [--files 2000000] [--synthetic 5000000] [--dask 10000000 --workers 1 2]
 
-Prints rows per second for both readings and their ratio. The synthetic cohort holds its text
+Prints rows per second for both readings and their ratio; with --files, the command line end to
+end (CSV to CSV and Parquet to Parquet, in blocks); with --synthetic, the time to build a cohort;
+with --dask, the Dask engine's throughput on a local cluster of 1 and 2 workers. The synthetic cohort holds its text
 columns as pandas categoricals (as a Parquet file usually does); `--object` uses plain text.
 Not a medical device: a speed measurement on synthetic data only.
 """
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
 
 from pannet_guideline import assess, assess_frame
@@ -38,6 +45,10 @@ def main():
     p.add_argument("--sample", type=int, default=2_000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--object", action="store_true", help="text columns as plain text instead of categoricals")
+    p.add_argument("--files", type=int, default=0, help="rows for the end-to-end CSV and Parquet runs (0: skip)")
+    p.add_argument("--synthetic", type=int, default=0, help="rows for timing synthetic_cohort (0: skip)")
+    p.add_argument("--dask", type=int, default=0, help="rows for the Dask runs (0: skip)")
+    p.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="Dask worker counts to time")
     args = p.parse_args()
     t0 = time.perf_counter()
     df = synthetic_cohort(args.rows, seed=1, categorical=not args.object)
@@ -52,6 +63,39 @@ def main():
     print(f"assess_frame (full guideline): {frame_s:.3f} s for {args.rows:,} rows = {frame_rate:,.0f} rows/s (best of {args.repeat})")
     print(f"assess row by row: {row_s:.3f} s for {args.sample:,} rows = {row_rate:,.0f} rows/s")
     print(f"ratio (vectorized / row by row): {frame_rate / row_rate:,.0f}x")
+    if args.files: files(args.files)
+    if args.synthetic:
+        t0 = time.perf_counter(); synthetic_cohort(args.synthetic, seed=2)
+        print(f"synthetic_cohort: {args.synthetic:,} rows built in {time.perf_counter() - t0:.1f} s")
+    if args.dask: dask_runs(args.dask, args.workers)
+
+
+def cli(*args):
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import sys; from pannet_guideline.cli import main; sys.exit(main())", *args, "-q"], check=True, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def files(n):
+    "The command line end to end on CSV and on Parquet (reading, assessing and writing in blocks)."
+    df = synthetic_cohort(n, seed=3)
+    df["ki67_pct"] = df["ki67_pct"].astype(str)
+    with tempfile.TemporaryDirectory() as d:
+        df.to_csv(f"{d}/in.csv", index=False); df.to_parquet(f"{d}/in.parquet", row_group_size=250_000)
+        print(f"CSV to CSV end to end: {cli('assess', f'{d}/in.csv', '-o', f'{d}/out.csv'):.1f} s for {n:,} rows")
+        print(f"Parquet to Parquet end to end: {cli('assess', f'{d}/in.parquet', '-o', f'{d}/out.parquet'):.1f} s for {n:,} rows")
+
+
+def dask_runs(n, workers):
+    "Throughput of the Dask engine (Parquet file in, Parquet dataset out) on local clusters."
+    df = synthetic_cohort(n, seed=4)
+    df["ki67_pct"] = df["ki67_pct"].astype(str)
+    with tempfile.TemporaryDirectory() as d:
+        df.to_parquet(f"{d}/in.parquet", row_group_size=500_000)
+        del df
+        for w in workers:
+            s = cli("assess", f"{d}/in.parquet", "-o", f"{d}/out{w}", "--engine", "dask", "--workers", str(w))
+            print(f"Dask, {w} worker(s): {s:.1f} s for {n:,} rows = {n / s:,.0f} rows/s (cluster start included)")
 
 
 if __name__ == "__main__":

@@ -12,3 +12,5 @@ html_theme = "furo"
 html_title = "pannet_guideline"
 html_theme_options = {"announcement": "Not a medical device: for research, audit and education; not clinical advice."}
 suppress_warnings = ["mystnb.unknown_mime_type"]
+html_static_path = ["_static"]
+html_css_files = ["pathways.css"]  # rule tables and flowchart figures

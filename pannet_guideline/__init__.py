@@ -9,7 +9,7 @@ __all__ = []
 # %% ../nbs/99_api.ipynb #7fae7e48
 _PUBLIC = {
     "assess": "guideline", "Assessment": "guideline", "Patient": "guideline", "DISCLAIMER": "guideline", "POLICIES": "guideline",
-    "assess_frame": "cohort", "join_masks": "cohort",
+    "assess_frame": "cohort", "assess_cohort": "cohort", "CohortAssessment": "cohort", "assess_dask": "cohort", "ColumnsWarning": "cohort", "join_masks": "cohort",
     "InvalidPatient": "schema", "FIELDS": "schema", "RECOMMENDATION_CODES": "schema",
     "who_grade": "grading", "t_category": "staging", "stage_group": "staging",
     "DecisionTable": "tables", "Rule": "tables",
@@ -21,7 +21,16 @@ def __getattr__(name:str):
     "Import the module that defines a public name on first use."
     if name not in _PUBLIC: raise AttributeError(f"module 'pannet_guideline' has no attribute {name!r}")
     import importlib
-    if name in ("assess_frame",): importlib.import_module("pannet_guideline.cohort")  # registers the df.pannet accessor
     return getattr(importlib.import_module(f"pannet_guideline.{_PUBLIC[name]}"), name)
 
 def __dir__(): return sorted(list(globals()) + list(_PUBLIC))
+
+# %% ../nbs/99_api.ipynb #427ea1ca
+import pandas as _pd
+
+@_pd.api.extensions.register_dataframe_accessor("pannet")
+class _PannetOnFirstUse:
+    "`df.pannet`: the cohort API (`assess`, `assessment`, `recommendations_long`, `compare`, `concordance`, `long`)."
+    def __new__(cls, df):
+        from .cohort import PannetAccessor
+        return PannetAccessor(df)

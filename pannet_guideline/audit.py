@@ -5,6 +5,8 @@
 # %% ../nbs/60_audit.ipynb #5010e0e4
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from .evidence import SOURCES, STATEMENTS
@@ -14,7 +16,8 @@ from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, S
                                       T_FROM_EXTENT)
 
 # %% auto #0
-__all__ = ['table_users', 'all_tables', 'audit_table', 'seed_traceability']
+__all__ = ['table_users', 'all_tables', 'audit_table', 'statement_html', 'rules_html', 'audit_html', 'seed_traceability',
+           'seed_html']
 
 # %% ../nbs/60_audit.ipynb #8df207eb
 def table_users() -> dict:
@@ -41,12 +44,43 @@ def audit_table() -> pd.DataFrame:
     for table, users in table_users().items():
         for r in table.rules:
             sts = [STATEMENTS[c] for c in r.cites]
-            rows.append(dict(table=table.name, rule_id=r.id, condition=r.when.text, action=r.then, strength=r.strength,
+            rows.append(dict(table=table.name, rule_id=r.id, condition=table.reason(r), action=r.then, strength=r.strength,
                              output=table.output, statements="; ".join(r.cites),
                              sources="; ".join(dict.fromkeys(s.source for s in sts)),
                              locators="; ".join(f"{s.source}: {s.locator}" for s in sts),
                              tags="".join(sorted({s.tag for s in sts})), used_by="; ".join(users), note=r.note))
     return pd.DataFrame(rows)
+
+# %% ../nbs/60_audit.ipynb #03a66637
+def statement_html(sid:str) -> str:
+    "One cited statement in full: id (linked to the evidence register), paraphrase, then source id (title on hover), locator, tag."
+    s, e = STATEMENTS[sid], html.escape
+    src = SOURCES.get(s.source)
+    return (f'<div class="cited"><a href="register.html#{e(sid)}"><code>{e(sid)}</code></a> {e(s.text)} '
+            f'<span class="where">(<abbr title="{e(src.title if src else s.source)}">{e(s.source)}</abbr>; {e(s.locator)}; tag {e(s.tag)})</span></div>')
+
+# %% ../nbs/60_audit.ipynb #332cf02a
+def rules_html(table, anchors:set|None=None) -> str:
+    "One table's rules as an HTML table, each beside the full text of the statements it cites; rows anchored `rule-<id>` once per page."
+    e, anchors, rows = html.escape, set() if anchors is None else anchors, []
+    for r in table.rules:
+        aid = f"rule-{r.id}"
+        idattr = "" if aid in anchors else f' id="{e(aid)}"'
+        anchors.add(aid)
+        then = f"<b>{e(str(r.then))}</b>" + (f" ({e(r.strength)})" if r.strength else "") + (f"<br><i>{e(r.note)}</i>" if r.note else "")
+        rows.append(f"<tr{idattr}><td><code>{e(r.id)}</code></td><td>{e(table.reason(r))}</td><td>{then}</td>"
+                    f"<td>{''.join(statement_html(c) for c in r.cites)}</td></tr>")
+    return ('<div style="overflow-x:auto"><table class="rules cited-rules"><thead><tr><th>rule</th><th>when</th><th>then</th><th>cites</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+# %% ../nbs/60_audit.ipynb #a58ba8e5
+def audit_html() -> str:
+    "Every table the package uses, with who uses it and all of its rules beside their evidence."
+    e, anchors, parts = html.escape, set(), []
+    for table, users in table_users().items():
+        parts.append(f"<h3>{e(table.title)}</h3><p><code>{e(table.name)}</code> · hit policy {e(table.hit_policy)} · "
+                     f"used by {e(', '.join(users))}</p>" + rules_html(table, anchors))
+    return "\n".join(parts)
 
 # %% ../nbs/60_audit.ipynb #da09401f
 def seed_traceability() -> pd.DataFrame:
@@ -62,3 +96,14 @@ def seed_traceability() -> pd.DataFrame:
         rows.append(dict(seed_item=st.seed_item, statement=st.id, text=st.text, verdict=st.verdict, status=status,
                          rules="; ".join(rules), narrative_only=st.narrative_only))
     return pd.DataFrame(rows)
+
+# %% ../nbs/60_audit.ipynb #49d3b2eb
+def seed_html(trace:pd.DataFrame) -> str:
+    "The seed statements as an HTML table: item, paraphrase, verdict, and the rules (linked) or the reason none is needed."
+    e, rows = html.escape, []
+    for r in trace.itertuples():
+        rules = ", ".join(f'<a href="#rule-{e(x)}"><code>{e(x)}</code></a>' for x in r.rules.split("; ") if x)
+        rows.append(f'<tr><td>{r.seed_item}</td><td><a href="register.html#{e(r.statement)}"><code>{e(r.statement)}</code></a> {e(r.text)}</td>'
+                    f"<td>{e(r.verdict)}</td><td>{e(r.status)}</td><td>{rules or '<i>' + e(r.narrative_only) + '</i>'}</td></tr>")
+    return ('<div style="overflow-x:auto"><table class="rules"><thead><tr><th>item</th><th>statement</th><th>verdict</th><th>status</th>'
+            f"<th>rules, or why none</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")

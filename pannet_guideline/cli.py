@@ -7,84 +7,135 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from . import __version__
 from .audit import audit_table, seed_traceability
-from .cohort import assess_frame, compare_policies
+from .cohort import CohortAssessment, assess_frame, compare_policies
 from .datasets import demo_cohort, load_arcnet
-from .guideline import DISCLAIMER
+from .files import FORMATS, TableError, TableWriter, check_local, iter_table, parquet_rows, read_table, same_file, write_table
+from .guideline import DISCLAIMER, POLICIES, STAGE_COLUMN
+
+log = logging.getLogger("pannet_guideline")
+from .report import write_cohort_report
 
 # %% auto #0
-__all__ = ['SUMMARY_COLUMNS', 'read_table', 'write_table', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit',
+__all__ = ['log', 'SUMMARY_COLUMNS', 'Summary', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit', 'run_report',
            'main']
-
-# %% ../nbs/70_cli.ipynb #faa12516
-def read_table(path:Path) -> pd.DataFrame:
-    "Read CSV, TSV (or .txt) or Parquet by extension; lines starting with # are comments in text tables."
-    suffix = path.suffix.lower()
-    if suffix == ".parquet": return pd.read_parquet(path)
-    if suffix in (".tsv", ".txt", ".tab"): return pd.read_csv(path, sep="\t", comment="#", dtype=str, keep_default_na=False)
-    if suffix == ".csv": return pd.read_csv(path, dtype=str, keep_default_na=False)
-    raise ValueError(f"{path}: unsupported table format {suffix!r} (use .csv, .tsv or .parquet)")
-
-def write_table(df:pd.DataFrame, path:Path) -> Path:
-    "Write CSV, TSV or Parquet by extension."
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    if suffix == ".parquet": df.to_parquet(path)
-    elif suffix in (".tsv", ".txt"): df.to_csv(path, sep="\t", index=False)
-    elif suffix == ".csv": df.to_csv(path, index=False)
-    else: raise ValueError(f"{path}: unsupported output format {suffix!r} (use .csv, .tsv or .parquet)")
-    return path
 
 # %% ../nbs/70_cli.ipynb #bc649220
 SUMMARY_COLUMNS = ("nen_class", "who_grade", "stage_ajcc8", "stage_enets", "disease_setting", "primary_recommendation")
 
+def _filled(s:pd.Series) -> int:
+    "Rows with a non-empty text."
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, nonempty = s.cat.codes.to_numpy(), np.asarray(s.cat.categories != "")
+        return int(nonempty[codes[codes >= 0]].sum())
+    return int((s.astype(str) != "").sum())
+
+class Summary:
+    "Counts of class, grade, stages, setting and primary recommendation, and rows with gaps or issues, added up block by block."
+    def __init__(self): self.rows, self.counts, self.gaps, self.issues, self.blank = 0, {c: {} for c in SUMMARY_COLUMNS}, 0, 0, 0
+    def add(self, result:pd.DataFrame):
+        self.rows += len(result)
+        for col in SUMMARY_COLUMNS:  # counted on the categories, not on a text copy of every row
+            for k, v in result[col].value_counts(sort=False).items():
+                if v: self.counts[col][str(k) or "(none)"] = self.counts[col].get(str(k) or "(none)", 0) + int(v)
+        self.gaps += _filled(result["data_gaps"])
+        self.issues += _filled(result["input_issues"])
+        self.blank += len(result.attrs.get("blank_rows", ()))
+        return self
+    def text(self, title:str) -> str:
+        lines = [f"== {title}: {self.rows} patients"]
+        for col in SUMMARY_COLUMNS:
+            lines.append(f"  {col:16} " + ", ".join(f"{k} {v}" for k, v in sorted(self.counts[col].items(), key=lambda kv: -kv[1])))
+        lines += [f"  rows with data gaps   {self.gaps}", f"  rows with input issues {self.issues}"]
+        if self.blank: lines.append(f"  blank rows (every cell empty) {self.blank}")
+        return "\n".join(lines)
+
 def summarize(result:pd.DataFrame, title:str) -> str:
     "Counts of class, grade, stages and setting, and how many rows had gaps or issues, as text."
-    lines = [f"== {title}: {len(result)} patients"]
-    for col in SUMMARY_COLUMNS:
-        counts = result[col].astype(str).replace("", "(none)").value_counts()
-        lines.append(f"  {col:16} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    lines.append(f"  rows with data gaps   {(result['data_gaps'].astype(str) != '').sum()}")
-    lines.append(f"  rows with input issues {(result['input_issues'].astype(str) != '').sum()}")
-    return "\n".join(lines)
+    return Summary().add(result).text(title)
 
 # %% ../nbs/70_cli.ipynb #9fa1606e
-def run_assess(input:str, output:str, columns:str|None=None, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8") -> pd.DataFrame:
-    "Assess a table file and write the input with the output columns added."
-    df = read_table(Path(input))
-    mapping = json.loads(Path(columns).read_text()) if columns else None
-    out = assess_frame(df, policy=policy, grading=grading, staging=staging, columns=mapping)
-    joined = df.drop(columns=[c for c in out.columns if c in df.columns]).join(out)
-    write_table(joined, Path(output))
-    return joined
+def _progress(total:int|None, quiet:bool):
+    "A progress bar on standard error, shown only on a terminal and without `-q`."
+    from tqdm.auto import tqdm
+    return tqdm(total=total, unit="rows", unit_scale=True, file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
+
+def _check_paths(input:str, output:str):
+    check_local(input); check_local(output)
+    if same_file(input, output): raise TableError(f"{output}: is the input file; write the result to another path")
+
+def _column_lines(report:dict) -> list:
+    return ([f"column {k!r} read as {v}" for k, v in report["columns_read_as"].items()] +
+            [f"column {k!r} not read: {v}" for k, v in report["columns_not_read"].items()])
+
+def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for standard input
+               output:str, # output file or `-` for standard output
+               columns:str|None=None, # JSON file mapping the table's column names to schema field names
+               policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+               in_format:str|None=None, out_format:str|None=None, # formats when the extension does not say
+               chunk_rows:int=250_000, # rows per block: bounds memory on large files
+               neutralise:bool=True, # prefix formula-like text with `'` in text and Excel output
+               quiet:bool=True, # no progress bar
+              ) -> tuple[Summary, dict]:
+    "Assess a table file block by block and write the input with the output columns added."
+    _check_paths(input, output)
+    mapping = json.loads(Path(check_local(columns)).read_text()) if columns else None
+    total = parquet_rows(input) if input != "-" and (in_format or Path(input).suffix.lower()) in ("parquet", ".parquet", ".pq") else None
+    summary, report, fractions = Summary(), None, None
+    with TableWriter(output, out_format, neutralise) as w, _progress(total, quiet) as bar:
+        for block in iter_table(input, in_format, chunk_rows):
+            t0 = time.perf_counter()
+            res = CohortAssessment(block, policy, grading, staging, mapping, fractions)
+            fractions = res.state.cols.ki67_fractions if fractions is None else fractions
+            report = report or res.report
+            kept = block.drop(columns=[c for c in res.frame.columns if c in block.columns])
+            w.write(pd.concat([kept, res.frame], axis=1))
+            summary.add(res.frame); bar.update(len(block))
+            log.info("block of %d rows assessed in %.2f s", len(block), time.perf_counter() - t0)
+    return summary, report or {"columns_read_as": {}, "columns_not_read": {}}
+
+# %% ../nbs/70_cli.ipynb #2d9c9dc5
+_TITLES = {"demo_cohort": "Demo cohort (synthetic)", "arcnet": "ARC-Net (Scarpa et al., Nature 2017)"}
 
 def run_demo(outdir:str="output") -> dict:
-    "The main job: grade and stage the demo cohort and ARC-Net, print summaries, write both results."
+    "The main job: assess the demo cohort and ARC-Net, print summaries, write both results and a cohort report for each."
     arcnet, mapping = load_arcnet()
     jobs = {"demo_cohort": (demo_cohort(), None), "arcnet": (arcnet, mapping)}
     results = {}
     for name, (df, cols) in jobs.items():
         t0 = time.perf_counter()
-        out = assess_frame(df, columns=cols)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ARC-Net's other columns are listed in attrs, not read
+            out = assess_frame(df, columns=cols)
         keep = ["patient_id"] if "patient_id" in df.columns else ["Patient ID"]
         results[name] = df[keep].join(out)
-        path = write_table(results[name], Path(outdir) / f"{name}_assessed.csv")
+        path = write_table(results[name], str(Path(outdir) / f"{name}_assessed.csv"))
         print(summarize(out, name) + f"\n  written to {path} ({time.perf_counter() - t0:.3f} s)")
+        report = write_cohort_report(df, Path(outdir) / f"{name}_report.html", columns=cols, title=_TITLES[name])
+        print(f"  cohort report (both policies, flowcharts, data gaps): {report}")
     return results
 
 # %% ../nbs/70_cli.ipynb #4b544b46
 def run_compare(input:str, output:str, a:str="seed-2025", b:str="nccn-2025", columns:str|None=None) -> pd.DataFrame:
     "Recommendations of a table under two policies, side by side, written to `output`."
-    df = read_table(Path(input))
-    mapping = json.loads(Path(columns).read_text()) if columns else None
-    out = compare_policies(df, a, b, columns=mapping)
-    write_table(df.drop(columns=[c for c in out.columns if c in df.columns]).join(out), Path(output))
+    _check_paths(input, output)
+    df = read_table(input)
+    mapping = json.loads(Path(check_local(columns)).read_text()) if columns else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = compare_policies(df, a, b, columns=mapping)
+    kept = df.drop(columns=[c for c in out.columns if c in df.columns])
+    write_table(pd.concat([kept, out], axis=1), output)
     s = out.attrs["summary"]
     print(f"{s['differ']} of {s['patients']} patients get different recommendations under {a} and {b}")
     for code, c in s["by_code"].items(): print(f"  {code:26} only {a}: {c['only_a']:6}  only {b}: {c['only_b']:6}")
@@ -93,40 +144,111 @@ def run_compare(input:str, output:str, a:str="seed-2025", b:str="nccn-2025", col
 def run_audit(outdir:str="audit") -> tuple:
     "Write the audit table and the seed traceability matrix as CSV."
     audit, trace = audit_table(), seed_traceability()
-    write_table(audit, Path(outdir) / "audit_rules.csv"); write_table(trace, Path(outdir) / "seed_traceability.csv")
+    write_table(audit, str(Path(outdir) / "audit_rules.csv")); write_table(trace, str(Path(outdir) / "seed_traceability.csv"))
     print(f"{len(audit)} rules and {len(trace)} seed statements ({(trace['status'] == 'rule').sum()} encoded, "
           f"{(trace['status'] == 'narrative').sum()} narrative only, {(trace['status'] == 'unmapped').sum()} unmapped) written to {outdir}")
     return audit, trace
 
+def run_report(input:str, output:str, policies:tuple=("seed-2025", "nccn-2025"), grading:str="who-2019", staging:str="ajcc-8",
+               columns:str|None=None, title:str="Cohort report") -> Path:
+    "One self-contained HTML report of a cohort table under the given policies."
+    _check_paths(input, output)
+    df = read_table(input)
+    mapping = json.loads(Path(check_local(columns)).read_text()) if columns else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # columns not read are listed in the report's frame attrs
+        path = write_cohort_report(df, output, policies=tuple(policies), grading=grading, staging=staging, columns=mapping, title=title)
+    print(f"cohort report of {len(df)} patients under {', '.join(policies)} written to {path}")
+    return path
+
 # %% ../nbs/70_cli.ipynb #38e0375f
+class _Parser(argparse.ArgumentParser):
+    "Usage errors in one line on standard error, exit code 2."
+    def error(self, message): print(f"{self.prog}: error: {message}", file=sys.stderr); sys.exit(2)
+
+def _common() -> argparse.ArgumentParser:
+    c = _Parser(add_help=False)
+    c.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-v) or details (-vv) on standard error")
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    return c
+
+def _assess_options(a:argparse.ArgumentParser):
+    a.add_argument("input", help="table to assess: .csv (delimiter sniffed), .tsv, .parquet or .xlsx; - for standard input")
+    a.add_argument("-o", "--output", required=True, help="output table (format from the extension); - for standard output (CSV)")
+    a.add_argument("--columns", metavar="JSON", help="JSON file mapping the table's column names to schema field names")
+    a.add_argument("--policy", default="seed-2025", choices=POLICIES, help="management policy (default: %(default)s)")
+    a.add_argument("--grading", default="who-2019", choices=("who-2019", "who-2010"), help="grading edition (default: %(default)s)")
+    a.add_argument("--staging", default="ajcc-8", choices=tuple(STAGE_COLUMN), help="staging edition reported as `stage` (default: %(default)s)")
+    a.add_argument("--format", dest="in_format", choices=FORMATS, help="input format when the extension does not say (standard input: csv)")
+    a.add_argument("--output-format", choices=FORMATS, help="output format when the extension does not say")
+    a.add_argument("--chunk-rows", type=int, default=250_000, metavar="N", help="rows read and written per block (default: %(default)s)")
+    a.add_argument("--keep-formulas", action="store_true", help="do not prefix text starting with = + - @ by ' in CSV, TSV and Excel output")
+    a.add_argument("--strict", action="store_true", help="exit 1 when any row has an input issue or any column is not read")
+    a.add_argument("--engine", default="pandas", choices=("pandas", "dask"), help="pandas in blocks, or Dask on a local cluster (Parquet in and out)")
+    a.add_argument("--workers", type=int, default=2, metavar="N", help="Dask worker processes on this machine (default: %(default)s)")
+    a.add_argument("--scheduler", metavar="ADDRESS", help="address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster")
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="pannet-guideline", description="PanNET guideline as code. " + DISCLAIMER)
-    sub = p.add_subparsers(dest="command", required=True)
-    a = sub.add_parser("assess", help="assess every row of a CSV, TSV or Parquet table")
-    a.add_argument("input"); a.add_argument("-o", "--output", required=True)
-    a.add_argument("--columns", help="JSON file mapping the table's column names to schema field names")
-    a.add_argument("--policy", default="seed-2025"); a.add_argument("--grading", default="who-2019"); a.add_argument("--staging", default="ajcc-8")
-    d = sub.add_parser("demo", help="grade and stage the bundled demo cohort and ARC-Net")
-    d.add_argument("-o", "--outdir", default="output")
-    c = sub.add_parser("compare", help="recommendations under two policies, side by side")
-    c.add_argument("input"); c.add_argument("-o", "--output", required=True)
-    c.add_argument("--a", default="seed-2025"); c.add_argument("--b", default="nccn-2025"); c.add_argument("--columns")
-    au = sub.add_parser("audit", help="write the rule-by-rule audit table and the seed traceability matrix")
-    au.add_argument("-o", "--outdir", default="audit")
+    p = _Parser(prog="pannet-guideline", description="PanNET guideline as code. " + DISCLAIMER, parents=[_common()])
+    p.add_argument("--version", action="version", version=f"pannet-guideline {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _assess_options(sub.add_parser("assess", parents=[_common()], help="assess every row of a CSV, TSV, Parquet or Excel table"))
+    d = sub.add_parser("demo", parents=[_common()], help="grade and stage the bundled demo cohort and ARC-Net")
+    d.add_argument("-o", "--outdir", default="output", help="folder for the results (default: %(default)s)")
+    c = sub.add_parser("compare", parents=[_common()], help="recommendations under two policies, side by side")
+    c.add_argument("input", help="table to compare (.csv, .tsv, .parquet, .xlsx)")
+    c.add_argument("-o", "--output", required=True, help="output table")
+    c.add_argument("--a", default="seed-2025", choices=POLICIES, help="first policy (default: %(default)s)")
+    c.add_argument("--b", default="nccn-2025", choices=POLICIES, help="second policy (default: %(default)s)")
+    c.add_argument("--columns", metavar="JSON", help="JSON file mapping column names to schema field names")
+    au = sub.add_parser("audit", parents=[_common()], help="write the rule-by-rule audit table and the seed traceability matrix")
+    au.add_argument("-o", "--outdir", default="audit", help="folder for the two tables (default: %(default)s)")
+    r = sub.add_parser("report", parents=[_common()], help="write one self-contained HTML report of a cohort under both policies")
+    r.add_argument("input", help="table to report on (.csv, .tsv, .parquet, .xlsx)")
+    r.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    r.add_argument("--policies", nargs="+", default=list(POLICIES)[:2], choices=POLICIES, help="policies compared (default: %(default)s)")
+    r.add_argument("--grading", default="who-2019", choices=("who-2019", "who-2010"), help="grading edition (default: %(default)s)")
+    r.add_argument("--staging", default="ajcc-8", choices=tuple(STAGE_COLUMN), help="staging edition (default: %(default)s)")
+    r.add_argument("--columns", metavar="JSON", help="JSON file mapping column names to schema field names")
+    r.add_argument("--title", default="Cohort report", help="heading of the report (default: %(default)s)")
     return p
 
-def main(argv:list|None=None) -> int:
-    "Entry point of the `pannet-guideline` command."
-    args = _parser().parse_args(argv)
-    print(DISCLAIMER, file=sys.stderr)
-    try:
-        if args.command == "demo": run_demo(args.outdir)
-        elif args.command == "compare": run_compare(args.input, args.output, args.a, args.b, args.columns)
-        elif args.command == "audit": run_audit(args.outdir)
-        else:
-            out = run_assess(args.input, args.output, args.columns, args.policy, args.grading, args.staging)
-            print(summarize(out, Path(args.input).name) + f"\n  written to {args.output}")
-    except (ValueError, KeyError, FileNotFoundError) as e:
-        print(f"pannet-guideline: error: {e}", file=sys.stderr)
-        return 2
+# %% ../nbs/70_cli.ipynb #913dc477
+def _assess(args) -> int:
+    out = sys.stderr if args.output == "-" else sys.stdout  # standard output may carry the table itself
+    if args.engine == "dask":
+        from pannet_guideline.cohort import assess_parquet_dask
+        n = assess_parquet_dask(args.input, args.output, args.workers, args.scheduler, policy=args.policy, grading=args.grading, staging=args.staging)
+        if not args.quiet: print(f"{n} rows assessed on {args.workers} Dask workers; dataset written to {args.output}", file=out)
+        return 0
+    summary, report = run_assess(args.input, args.output, args.columns, args.policy, args.grading, args.staging, args.in_format,
+                                 args.output_format, args.chunk_rows, not args.keep_formulas, args.quiet)
+    for line in _column_lines(report): print(f"pannet-guideline: {line}", file=sys.stderr)
+    if not args.quiet: print(summary.text(Path(args.input).name if args.input != "-" else "standard input") + f"\n  written to {args.output}", file=out)
+    if args.strict and (summary.issues or report["columns_not_read"]):
+        print(f"pannet-guideline: --strict: {summary.issues} rows with input issues, {len(report['columns_not_read'])} columns not read", file=sys.stderr)
+        return 1
     return 0
+
+def _run(args) -> int:
+    if args.command == "assess": return _assess(args)
+    if args.command == "demo": run_demo(args.outdir)
+    elif args.command == "compare": run_compare(args.input, args.output, args.a, args.b, args.columns)
+    elif args.command == "audit": run_audit(args.outdir)
+    elif args.command == "report": run_report(args.input, args.output, args.policies, args.grading, args.staging, args.columns, args.title)
+    return 0
+
+def main(argv:list|None=None) -> int:
+    "Entry point of the `pannet-guideline` command: every failure is one line on standard error and exit code 2."
+    args = _parser().parse_args(argv)
+    handler = logging.StreamHandler(sys.stderr); handler.setFormatter(logging.Formatter("pannet-guideline: %(message)s"))
+    log.handlers[:] = [handler]; log.propagate = False
+    log.setLevel((logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)])
+    print(DISCLAIMER, file=sys.stderr)
+    try: return _run(args)
+    except KeyboardInterrupt: print("pannet-guideline: interrupted", file=sys.stderr); return 130
+    except Exception as e:  # one line, no traceback: the reason names the file, column or option
+        log.debug("details", exc_info=True)
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"pannet-guideline: error: {msg}", file=sys.stderr)
+        return 2

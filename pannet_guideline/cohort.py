@@ -5,6 +5,8 @@
 # %% ../nbs/40_cohort.ipynb #3b784c99
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -12,21 +14,28 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, check_policy,
                                         conflict_text, pipeline)
-from .schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, issue_strings, read_frame
+from .schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, issue_strings, note_text, read_frame
 from .tables import _lowest_bit
 
 # %% auto #0
-__all__ = ['join_masks', 'recommendation_masks', 'run_frame', 'assess_frame', 'recommendations_long', 'compare_policies',
-           'concordance', 'PannetAccessor']
+__all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
+           'column_report', 'CohortAssessment', 'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table',
+           'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
+ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
+
 def _categorical(codes:np.ndarray, name:str) -> pd.Categorical:
-    "Codes of a field's vocabulary as a categorical, with the contract's word for unknown."
+    "Codes of a field's vocabulary as a categorical, with the contract's word for unknown; grades and stages ordered."
     labels = [str(v) for v in FIELDS[name].vocab] + [UNKNOWN_LABEL.get(name, "unknown")]
-    return pd.Categorical.from_codes(np.where(codes < 0, len(labels) - 1, codes), categories=labels)
+    return pd.Categorical.from_codes(np.where(codes < 0, len(labels) - 1, codes), categories=labels, ordered=name in ORDERED_OUTPUTS)
 
 # %% ../nbs/40_cohort.ipynb #13d36dfc
 def _compress(key:np.ndarray) -> tuple:
+    "Consecutive group numbers for the distinct keys: by counting when the keys are small, else by hashing."
+    if len(key) and key.min() >= 0 and key.max() < 1 << 22:
+        present = np.bincount(key) > 0
+        return (np.cumsum(present) - 1)[key], int(present.sum())
     codes, uniques = pd.factorize(key)
     return codes.astype(np.int64), len(uniques)
 
@@ -73,6 +82,8 @@ def _combine(chunks:list, n:int) -> tuple:
 
 def join_masks(parts:list, n:int, dedupe:bool=True) -> pd.Categorical:
     "`parts`: (mask per row, labels of its bits); the `;`-joined labels of the set bits, per row (repeats dropped if `dedupe`)."
+    parts = [(m, labels) for m, labels in parts if m.any()]  # most tables fire for few rows, many for none
+    if not parts: return pd.Categorical.from_codes(np.zeros(n, np.int64), categories=pd.Index([""], dtype=object))
     chunks = [_chunk_texts(parts[i:i + _CHUNK], n) for i in range(0, len(parts), _CHUNK)]
     group, texts = _combine(chunks, n) if len(chunks) > 1 else (chunks[0] if chunks else (np.zeros(n, np.int64), [""]))
     if dedupe: texts = [";".join(dict.fromkeys(t.split(";"))) if t else t for t in texts]
@@ -154,12 +165,59 @@ def _output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFram
         else: out[o.name] = built[o.kind]()
     return pd.DataFrame(out, index=index)[list(OUTPUT_COLUMNS)]
 
-def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> FrameState:
+def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None,
+              ki67_fractions:bool|None=None) -> FrameState:
     "Run every step of the guideline on a cohort; the state holds the derived columns and every table's fired rules."
     check_policy(policy)
-    st = FrameState(read_frame(df, columns))
+    st = FrameState(read_frame(df, columns, ki67_fractions))
     for step in pipeline(grading, staging, policy): step.frame(st)
     return st
+
+# %% ../nbs/40_cohort.ipynb #142b2603
+class ColumnsWarning(UserWarning):
+    "Some columns of a cohort were read under a near-miss name, or not read at all."
+
+def column_report(cols) -> dict:
+    "What happened to the columns that are not exact schema names, and which rows are blank."
+    not_read = {str(k): note_text(how, name) for k, (how, name) in cols.notes.items()}
+    return dict(columns_read_as={str(k): v for k, v in cols.read_as.items()}, columns_not_read=not_read)
+
+def _warn_columns(report:dict):
+    parts = [f"{k!r} read as {v}" for k, v in report["columns_read_as"].items()]
+    parts += [f"{k!r} {v}" for k, v in report["columns_not_read"].items()]
+    if parts: warnings.warn("; ".join(parts), ColumnsWarning, stacklevel=4)
+
+# %% ../nbs/40_cohort.ipynb #03f01d0a
+class CohortAssessment:
+    "The guideline run once over a cohort: the output table, and from the same run its long tables, concordance and policy comparison."
+    def __init__(self, df:pd.DataFrame, # cohort: one row per patient, columns named as in the schema (or mapped by `columns`)
+                 policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
+                 grading:str="who-2019", # grading edition: `who-2019` or `who-2010`
+                 staging:str="ajcc-8", # staging edition reported as `stage`: `ajcc-8`, `ajcc-9` or `enets-2006`
+                 columns:dict|None=None, # maps the table's column names to canonical field names
+                 ki67_fractions:bool|None=None, # Ki-67 given as fractions? None: judged from the table (see `schema.read_frame`)
+                ):
+        self.df, self.policy, self.grading, self.staging, self.columns = df, policy, grading, staging, columns
+        self.state = run_frame(df, policy, grading, staging, columns, ki67_fractions)
+        self.report = column_report(self.state.cols)
+        self.frame = _output_frame(self.state, grading, staging, df.index)
+        self.frame.attrs.update(disclaimer=DISCLAIMER, **self.report, blank_rows=df.index[self.state.cols.blank].tolist())
+        self._other = {}  # other policies, run on demand (no reference to itself: blocks are freed at once)
+
+    def under(self, policy:str) -> CohortAssessment:
+        "The same cohort under another policy (run once, then kept)."
+        if policy == self.policy: return self
+        if policy not in self._other: self._other[policy] = CohortAssessment(self.df, policy, self.grading, self.staging, self.columns, self.state.cols.ki67_fractions)
+        return self._other[policy]
+
+    def __repr__(self): return f"CohortAssessment({len(self.frame)} patients, policy {self.policy}; {DISCLAIMER})"
+
+def assess_cohort(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+                  columns:dict|None=None) -> CohortAssessment:
+    "Run the guideline once over a cohort; warns about columns read under a near-miss name or not read."
+    res = CohortAssessment(df, policy, grading, staging, columns)
+    _warn_columns(res.report)
+    return res
 
 def assess_frame(df:pd.DataFrame, # cohort: one row per patient, columns named as in the schema (or mapped by `columns`)
                  policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
@@ -167,17 +225,12 @@ def assess_frame(df:pd.DataFrame, # cohort: one row per patient, columns named a
                  staging:str="ajcc-8", # staging edition reported as `stage`: `ajcc-8`, `ajcc-9` or `enets-2006`
                  columns:dict|None=None, # maps the table's column names to canonical field names
                 ) -> pd.DataFrame:
-    "Assess every row of a cohort; same index and row count as `df`, which is left untouched."
-    st = run_frame(df, policy, grading, staging, columns)
-    out = _output_frame(st, grading, staging, df.index)
-    out.attrs["disclaimer"] = DISCLAIMER
-    return out
+    "Assess every row of a cohort; same index and row count as `df`, which is left untouched. `attrs` lists columns not read and blank rows."
+    return assess_cohort(df, policy, grading, staging, columns).frame
 
 # %% ../nbs/40_cohort.ipynb #d94eedd2
-def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
-                         columns:dict|None=None) -> pd.DataFrame:
-    "One row per patient and recommendation: code, strength, rank, rule ids, statements and evidence."
-    st = run_frame(df, policy, grading, staging, columns)
+def _recommendations_long(res:CohortAssessment) -> pd.DataFrame:
+    st, cols = res.state, ["row", "code", "strength", "rank", "rule_ids", "statements", "evidence"]
     chunks = []
     for table, fired in st.chapter:
         if table.output != "recommendations": continue
@@ -185,7 +238,6 @@ def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="w
             rows = np.flatnonzero(_rule_hits(fired, i))
             if len(rows): chunks.append(pd.DataFrame({"pos": rows, "code": r.then, "strength": r.strength, "rule_id": r.id,
                                                       "statements": "; ".join(r.cites)}))
-    cols = ["row", "code", "strength", "rank", "rule_ids", "statements", "evidence"]
     if not chunks: return pd.DataFrame(columns=cols)
     long = pd.concat(chunks, ignore_index=True)
     long["s"] = long["strength"].map(STRENGTH_ORDER.index)
@@ -198,32 +250,66 @@ def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="w
     best["evidence"] = best["statements"].map(lambda x: "; ".join(citation_text(c) for c in x.split("; ")))
     best["group"] = best["code"].map(_GROUPS)  # the listing order of `guideline.listing_key`
     best = best.sort_values(["pos", "group", "s", "rank"]).reset_index(drop=True)
-    best["row"] = df.index[best["pos"].to_numpy()]
+    best["row"] = res.df.index[best["pos"].to_numpy()]
     out = best[cols]
     out.attrs["disclaimer"] = DISCLAIMER
     return out
+
+CohortAssessment.recommendations_long = _recommendations_long
+
+def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+                         columns:dict|None=None) -> pd.DataFrame:
+    "One row per patient and recommendation: code, strength, rank, rule ids, statements and evidence."
+    return assess_cohort(df, policy, grading, staging, columns).recommendations_long()
+
+# %% ../nbs/40_cohort.ipynb #7b152568
+LONG_OUTPUTS = ("recommendations", "primary_options", "workup", "followup_schedule", "rule_ids", "alerts", "conflicts", "data_gaps")
+
+def long_table(frame:pd.DataFrame, column:str) -> pd.DataFrame:
+    "One row per patient and item of a `;`-separated output column: `row` (the index label), `position` (1 = first) and the item."
+    cat = pd.Categorical(frame[column])
+    items = [c.split(";") if c else [] for c in cat.categories.astype(str)]
+    counts = np.array([len(i) for i in items] + [0], np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts[:-1])])
+    flat = np.array([x for i in items for x in i], dtype=object)
+    codes = np.where(cat.codes < 0, len(items), cat.codes)
+    per_row = counts[codes]
+    rows = np.repeat(np.arange(len(frame)), per_row)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    value = flat[starts[codes][rows] + within] if len(rows) else np.array([], dtype=object)
+    out = pd.DataFrame({"row": frame.index[rows], "position": within + 1, column.removesuffix("s") if column != "data_gaps" else "field": value})
+    out.attrs["disclaimer"] = DISCLAIMER
+    return out
+
+CohortAssessment.long = lambda self, column: long_table(self.frame, column)
 
 # %% ../nbs/40_cohort.ipynb #0cd7b39b
 def _code_mask(st:FrameState) -> np.ndarray:
     m = recommendation_masks(st)
     return np.bitwise_or.reduce(m)
 
-def compare_policies(df:pd.DataFrame, a:str="seed-2025", b:str="nccn-2025", grading:str="who-2019", staging:str="ajcc-8",
-                     columns:dict|None=None) -> pd.DataFrame:
-    "Recommendations under policies `a` and `b` for every row, whether they differ, and the codes only one of them gives."
-    sa, sb = run_frame(df, a, grading, staging, columns), run_frame(df, b, grading, staging, columns)
-    ma, mb, n, labels = _code_mask(sa), _code_mask(sb), len(df), list(RECOMMENDATION_RANK)
+def _compare(res:CohortAssessment, b:str="nccn-2025") -> pd.DataFrame:
+    "Recommendations under this policy and policy `b` for every row, whether they differ, and the codes only one of them gives."
+    a, sa, sb = res.policy, res.state, res.under(b).state
+    ma, mb, n, labels = _code_mask(sa), _code_mask(sb), sa.cols.n, list(RECOMMENDATION_RANK)
     out = pd.DataFrame({f"recommendations_{a}": join_masks([(x, labels) for x in recommendation_masks(sa)], n),
                         f"recommendations_{b}": join_masks([(x, labels) for x in recommendation_masks(sb)], n),
                         "differs": ma != mb,
                         f"only_{a}": join_masks([(ma & ~mb, labels)], n), f"only_{b}": join_masks([(mb & ~ma, labels)], n)},
-                       index=df.index)
+                       index=res.df.index)
     per_code = {c: dict(only_a=int(((ma & ~mb) >> np.uint64(i) & np.uint64(1)).sum()), only_b=int(((mb & ~ma) >> np.uint64(i) & np.uint64(1)).sum()))
                 for i, c in enumerate(labels)}
     out.attrs["summary"] = dict(patients=n, differ=int((ma != mb).sum()), policies=(a, b),
                                 by_code={c: v for c, v in per_code.items() if v["only_a"] or v["only_b"]})
     out.attrs["disclaimer"] = DISCLAIMER
     return out
+
+CohortAssessment.compare = _compare
+
+def compare_policies(df:pd.DataFrame, a:str="seed-2025", b:str="nccn-2025", grading:str="who-2019", staging:str="ajcc-8",
+                     columns:dict|None=None) -> pd.DataFrame:
+    "Recommendations under policies `a` and `b` for every row, whether they differ, and the codes only one of them gives."
+    return assess_cohort(df, a, grading, staging, columns).compare(b)
 
 # %% ../nbs/40_cohort.ipynb #4b977dfe
 _CODE_BIT = {c: i for i, c in enumerate(RECOMMENDATION_CODES)}  # the bit order of `schema.codes_mask`
@@ -237,9 +323,9 @@ def _recommended_codes(st:FrameState) -> np.ndarray:
             for i, r in enumerate(table.rules): mask |= _rule_hits(fired, i) << np.uint64(_CODE_BIT[r.then])
     return mask
 
-def concordance(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
+def _concordance(res:CohortAssessment) -> pd.DataFrame:
     "Per row: eligible, concordant (or <NA> when the treatment is unknown), and the codes received but not recommended and vice versa."
-    st = run_frame(df, policy, grading, staging, columns)
+    st = res.state
     n, labels = st.cols.n, list(RECOMMENDATION_CODES)
     rec = _recommended_codes(st)
     received = st.cols.data.get("treatment_received", np.full(n, -1, np.int64))
@@ -251,7 +337,7 @@ def concordance(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019",
     out = pd.DataFrame({"eligible": eligible, "treatment_known": known, "concordant": concordant,
                         "received_not_recommended": join_masks([(np.where(known, got & ~rec, 0).astype(np.uint64), labels)], n),
                         "recommended_not_received": join_masks([(np.where(known, rec & ~got & ~_PROCESS, 0).astype(np.uint64), labels)], n)},
-                       index=df.index)
+                       index=res.df.index)
     scored = eligible & known
     out.attrs["summary"] = dict(patients=n, eligible=int(eligible.sum()), eligible_with_treatment=int(scored.sum()),
                                 concordant=int(np.asarray(concordant.fillna(False))[scored].sum()),
@@ -259,14 +345,113 @@ def concordance(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019",
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
+CohortAssessment.concordance = _concordance
+
+def concordance(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
+    "Per row: eligible, concordant (or <NA> when the treatment is unknown), and the codes received but not recommended and vice versa."
+    return assess_cohort(df, policy, grading, staging, columns).concordance()
+
 # %% ../nbs/40_cohort.ipynb #6f44b0b8
-@pd.api.extensions.register_dataframe_accessor("pannet")
 class PannetAccessor:
-    "`df.pannet.assess(...)`: the outputs of `assess_frame` joined onto the table."
+    "`df.pannet`: the cohort API on a DataFrame (registered when `pannet_guideline` is imported)."
     def __init__(self, df:pd.DataFrame): self._df = df
-    def assess(self, **kwargs) -> pd.DataFrame:
-        "The table with the output columns added (an input column of the same name is replaced)."
-        out = assess_frame(self._df, **kwargs)
-        joined = self._df.drop(columns=[c for c in out.columns if c in self._df.columns]).join(out)
-        joined.attrs["disclaimer"] = DISCLAIMER
+
+    def assessment(self, policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
+                   grading:str="who-2019", # grading edition: `who-2019` or `who-2010`
+                   staging:str="ajcc-8", # staging edition reported as `stage`
+                   columns:dict|None=None, # maps the table's column names to canonical field names
+                  ) -> CohortAssessment:
+        "Run the guideline once; the result gives the table, long tables, concordance and comparison without running it again."
+        return assess_cohort(self._df, policy, grading, staging, columns)
+
+    def assess(self, policy:str="seed-2025", # management policy
+               grading:str="who-2019", # grading edition
+               staging:str="ajcc-8", # staging edition reported as `stage`
+               columns:dict|None=None, # maps the table's column names to canonical field names
+              ) -> pd.DataFrame:
+        "The table with the output columns added (an input column of the same name is replaced); same rows, same index."
+        out = assess_frame(self._df, policy, grading, staging, columns)
+        kept = self._df.drop(columns=[c for c in out.columns if c in self._df.columns])
+        joined = pd.concat([kept, out.set_axis(kept.index)], axis=1)  # side by side by position: a repeated index keeps its rows
+        joined.attrs.update(out.attrs)
         return joined
+
+    def recommendations_long(self, policy:str="seed-2025", # management policy
+                             grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
+        "One row per patient and recommendation, with strength, rule ids and evidence."
+        return self.assessment(policy, grading, staging, columns).recommendations_long()
+
+    def compare(self, a:str="seed-2025", # first policy
+                b:str="nccn-2025", # second policy
+                grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
+        "Recommendations under two policies side by side."
+        return self.assessment(a, grading, staging, columns).compare(b)
+
+    def concordance(self, policy:str="seed-2025", # management policy
+                    grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
+        "Concordance of `treatment_received` with the recommendations."
+        return self.assessment(policy, grading, staging, columns).concordance()
+
+    def long(self, column:str, # a `;`-list output: recommendations, workup, followup_schedule, rule_ids, alerts or data_gaps
+             policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
+        "One row per patient and item of a list output."
+        if column not in LONG_OUTPUTS: raise ValueError(f"column {column!r} is not one of {LONG_OUTPUTS}")
+        return self.assessment(policy, grading, staging, columns).long(column)
+
+# %% ../nbs/40_cohort.ipynb #ce653e11
+def _dask_partition(df:pd.DataFrame, policy:str, grading:str, staging:str, columns:dict|None) -> pd.DataFrame:
+    "One partition's outputs; the `;`-list and issue columns as plain text, so every partition has the same dtypes."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ColumnsWarning)
+        out = assess_frame(df, policy, grading, staging, columns)
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype) and c not in _FIXED_CATEGORIES: out[c] = out[c].astype("str")
+    out["input_issues"] = out["input_issues"].astype("str")
+    out.attrs.clear()
+    return out
+
+_FIXED_CATEGORIES = ("nen_class", "who_grade", "grade_reported", "t_category", "n_category", "m_category", "stage_ajcc8", "stage_ajcc9", "stage_enets",
+                     "stage", "disease_setting", "primary_recommendation")
+
+def assess_dask(ddf, # a Dask DataFrame, one row per patient
+                policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+                columns:dict|None=None, # maps the table's column names to canonical field names
+               ):
+    "The outputs of `assess_frame` for every partition of a Dask DataFrame: same index and partitions, fixed meta."
+    check_policy(policy)
+    meta = _dask_partition(ddf._meta, policy, grading, staging, columns)
+    return ddf.map_partitions(_dask_partition, policy, grading, staging, columns, meta=meta)
+
+# %% ../nbs/40_cohort.ipynb #4a123fb3
+def _dask_joined(df:pd.DataFrame, kwargs:dict) -> pd.DataFrame:
+    out = _dask_partition(df, kwargs.get("policy", "seed-2025"), kwargs.get("grading", "who-2019"), kwargs.get("staging", "ajcc-8"), kwargs.get("columns"))
+    return pd.concat([df.drop(columns=[c for c in out.columns if c in df.columns]), out], axis=1)
+
+def assess_parquet_dask(input:str, # a Parquet file or a folder of them
+                        output:str, # folder for the Parquet dataset written
+                        workers:int=2, # worker processes of the local cluster
+                        scheduler:str|None=None, # address of an existing Dask scheduler instead of a local cluster
+                        **kwargs) -> int:
+    "Assess a Parquet file or dataset on Dask and write the input with the output columns as a Parquet dataset; returns the row count."
+    import logging, os, shutil, tempfile
+    import dask.dataframe as dd
+    from dask.distributed import Client, LocalCluster
+    if os.path.exists(output) and not os.path.isdir(output): raise ValueError(f"{output}: exists and is not a folder")
+    if os.path.abspath(output) == os.path.abspath(input): raise ValueError(f"{output}: is the input; write the result elsewhere")
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                                  dashboard_address=None, silence_logs=logging.ERROR)
+    try:
+        with Client(scheduler or cluster) as client:
+            ddf = dd.read_parquet(input, split_row_groups=True)  # one partition per row group: each worker holds a few at a time
+            joined = ddf.map_partitions(_dask_joined, kwargs, meta=_dask_joined(ddf._meta, kwargs))
+            parent = os.path.dirname(os.path.abspath(output))
+            tmp = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(output)}.", suffix=".part")
+            joined.to_parquet(tmp, write_index=True)
+            n = int(len(ddf))
+    finally:
+        if cluster is not None: cluster.close()
+    old = None
+    if os.path.isdir(output): old = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(output)}.", suffix=".old"); os.replace(output, os.path.join(old, "x"))
+    os.replace(tmp, output)
+    if old: shutil.rmtree(old)
+    return n

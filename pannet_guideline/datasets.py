@@ -129,11 +129,12 @@ def synthetic_cohort(n:int=500, # number of patients
 def _spoil(df, rng, bad_fraction, categorical):
     bad = np.flatnonzero(rng.random(len(df)) < bad_fraction)
     kinds = rng.integers(0, 3, len(bad))
-    df["ki67_pct"] = df["ki67_pct"].astype(object)
-    for row, kind in zip(bad.tolist(), kinds.tolist()):
-        col, value = [("ki67_pct", 140.0), ("nodal_status", "N2"), ("ki67_pct", "high")][kind]
-        df.at[row, col] = value
-    if not bad.size: df["ki67_pct"] = df["ki67_pct"].astype(float)
+    if bad.size:  # whole-column writes: building the cohort stays linear in its size
+        ki67 = df["ki67_pct"].to_numpy(dtype=object, copy=True)
+        ki67[bad[kinds == 0]], ki67[bad[kinds == 2]] = 140.0, "high"
+        nodal = df["nodal_status"].to_numpy(dtype=object, copy=True)
+        nodal[bad[kinds == 1]] = "N2"
+        df["ki67_pct"], df["nodal_status"] = pd.Series(ki67, index=df.index, dtype=object), pd.Series(nodal, index=df.index, dtype=object)
     if categorical:
         for c in df.columns:
             if c not in ("patient_id", "ki67_pct") and not pd.api.types.is_numeric_dtype(df[c]): df[c] = df[c].astype("category")

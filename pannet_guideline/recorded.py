@@ -14,8 +14,8 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'GRADE_FROM_RECORD', 'RECORD_WRITES', 'grade', 'from_record',
-           'reported', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS']
+__all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'morphological_nec', 'GRADE_FROM_RECORD',
+           'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS']
 
 # %% ../nbs/12_recorded.ipynb #fe625ef9
 add_statement("recorded.registry-grade", "Registry abstracts code the grade stated in the pathology report (G1, G2, G3) in a grade field of its own, separate from any Ki-67 or mitotic count.",
@@ -24,13 +24,16 @@ add_statement("recorded.registry-grade", "Registry abstracts code the grade stat
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")
 _RG = ("recorded.registry-grade",)
+high_grade = recorded_grade.isin("G3", "NEC").named("a recorded G3 or NEC")
+morphological_nec = recorded_edition.isin("who-2017", "who-2019").named("recorded under WHO 2017 or 2019, where NEC is a morphology", ("who2019.differentiation-first",))
 
 GRADE_FROM_RECORD = DecisionTable("grade_from_record", "WHO grade from a recorded grade", [
     Rule("RG-G1", recorded_grade == "G1", "G1", _RG + ("who2010.grade-table", "who2019.grade-table")),
     Rule("RG-G2", recorded_grade == "G2", "G2", _RG + ("who2010.grade-table", "who2019.grade-table")),
-    Rule("RG-NEC", recorded_grade == "NEC", "NEC", _RG + ("who2019.nec-not-graded",)),
-    Rule("RG-G3-POOR", (recorded_grade == "G3") & (differentiation == "poor"), "NEC", _RG + ("who2019.differentiation-first", "who2010.grade-table")),
-    Rule("RG-G3-WELL", (recorded_grade == "G3") & (differentiation == "well"), "G3", _RG + ("who2019.differentiation-first", "who2019.grade-table")),
+    Rule("RG-NEC-MORPHOLOGICAL", (recorded_grade == "NEC") & morphological_nec & (differentiation != "well").otherwise(True), "NEC",
+         _RG + ("who2019.nec-not-graded", "who2019.differentiation-first"), note="a stated well-differentiated morphology overrides the label"),
+    Rule("RG-HIGH-POOR", high_grade & (differentiation == "poor"), "NEC", _RG + ("who2019.differentiation-first", "who2010.grade-table")),
+    Rule("RG-HIGH-WELL", high_grade & (differentiation == "well"), "G3", _RG + ("who2019.differentiation-first", "who2019.grade-table")),
 ], "first", output="grade_from_record", complete=False,
    scope=recorded_grade.is_known().named("a grade is recorded"))
 RECORD_WRITES = {"grade_from_record": None, "class_from_record": {"G1": "NET", "G2": "NET", "G3": "NET", "NEC": "NEC"}}

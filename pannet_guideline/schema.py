@@ -14,8 +14,9 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'UNIT_ALIASES', 'LEGACY_ALIASES',
-           'FieldSpec', 'canonical_value', 'InvalidPatient', 'read_patient', 'validate_patient', 'Columns',
-           'codes_mask', 'read_frame', 'issue_strings', 'issue_text']
+           'HEADER_ALIASES', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field', 'InvalidPatient',
+           'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask', 'read_frame',
+           'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -148,17 +149,39 @@ FIELDS: dict[str, FieldSpec] = {f.name: f for f in INPUT_FIELDS + DERIVED_FIELDS
 FIELD_BITS: dict[str, int] = {name: i for i, name in enumerate(FIELDS)}  # position in data-gap bitmasks
 
 # %% ../nbs/01_schema.ipynb #74700fdc
+import datetime
+import decimal
+import difflib
+
+_NOT_ONE_VALUE = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
+_DATE_TYPES = (datetime.date, datetime.time, datetime.timedelta, np.datetime64, np.timedelta64, type(pd.NaT))
+
+def _show(raw) -> str:
+    "The value as written in a reason: numpy scalars as the Python value they hold, long values cut short."
+    if isinstance(raw, np.generic) and not isinstance(raw, (np.datetime64, np.timedelta64)): raw = raw.item()
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
 def _is_missing(raw) -> bool:
-    if raw is None or raw is pd.NA or raw is pd.NaT: return True
-    if isinstance(raw, float) and math.isnan(raw): return True
-    return isinstance(raw, str) and raw.strip().lower() in MISSING_TOKENS
+    if raw is None or raw is pd.NA: return True
+    if isinstance(raw, str): return raw.strip().lower() in MISSING_TOKENS
+    if isinstance(raw, (float, np.floating)): return bool(np.isnan(raw))  # float32 NaN too
+    return isinstance(raw, decimal.Decimal) and raw.is_nan()
+
+def _wrong_type(raw) -> str|None:
+    "Why a value of this type can never be a field value (a list, a date or NaT, a complex number), or None."
+    if isinstance(raw, _NOT_ONE_VALUE): return f"{_show(raw)} is a {type(raw).__name__}, not one value"
+    if isinstance(raw, _DATE_TYPES): return f"{_show(raw)} is a date or time, not a value of this field"
+    if isinstance(raw, (complex, np.complexfloating)): return f"{_show(raw)} is a complex number"
+    return None
 
 def _read_number(spec:FieldSpec, raw):
-    if isinstance(raw, (bool, np.bool_)): return None, f"{raw!r} is a yes/no value, not a number"
-    try: x = float(str(raw).strip()) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError): return None, f"{raw!r} is not a number"
+    if isinstance(raw, (bool, np.bool_)): return None, f"{_show(raw)} is a yes/no value, not a number"
+    try: x = float(raw.strip()) if isinstance(raw, str) else float(raw)
+    except OverflowError: return None, f"{_show(raw)} is too large to be a number"
+    except (TypeError, ValueError): return None, f"{_show(raw)} is not a number"
     if math.isnan(x): return None, None
-    if math.isinf(x): return None, f"{raw!r} is not a finite number"
+    if math.isinf(x): return None, f"{_show(raw)} is not a finite number"
     return _check_range(spec, x)
 
 def _check_range(spec:FieldSpec, x:float):
@@ -168,16 +191,22 @@ def _check_range(spec:FieldSpec, x:float):
     if x > spec.maximum: return None, f"{x:g}{unit} is above {spec.maximum:g}"
     return x, None
 
+def _text_key(raw) -> str:
+    "Lower-case lookup key of a text value; a whole number written 3, 3.0 or '3.0' is the code '3'."
+    if isinstance(raw, (bool, np.bool_)): return str(bool(raw)).lower()
+    if isinstance(raw, (float, np.floating)) and float(raw).is_integer(): return str(int(raw))
+    key = str(raw.item() if isinstance(raw, np.generic) else raw).strip().lower()
+    return key.split(".")[0] if re.fullmatch(r"-?\d+\.0+", key) else key
+
 def _read_text(spec:FieldSpec, raw):
-    key = str(raw).strip().lower() if not isinstance(raw, bool) else str(raw).lower()
-    if isinstance(raw, float) and raw.is_integer(): key = str(int(raw))
-    if re.fullmatch(r"-?\d+\.0+", key): key = key.split(".")[0]  # "1.0" read from text is the code "1"
+    key = _text_key(raw)
     if key in spec.unknown_tokens: return None, None
     if key in spec.synonyms: return spec.synonyms[key], None
-    if key in spec.rejected: return None, f"{raw!r} {spec.rejected[key]}"
-    return None, f"{raw!r} is not one of {', '.join(map(str, spec.vocab))}"
+    if key in spec.rejected: return None, f"{_show(raw)} {spec.rejected[key]}"
+    return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
 
 def _read_codes(spec:FieldSpec, raw):
+    if isinstance(raw, (bool, np.bool_, int, float, np.number)): return None, f"{_show(raw)} is not a list of recommendation codes"
     items = [s.strip().upper() for s in str(raw).replace(",", ";").split(";") if s.strip()]
     if items == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
     bad = [s for s in items if s not in spec.vocab]
@@ -189,6 +218,8 @@ def canonical_value(name:str, raw) -> tuple:
     spec = FIELDS[name]
     if _is_missing(raw): return None, None
     if spec.kind == "id": return raw, None
+    why = _wrong_type(raw)
+    if why: return None, why
     if spec.kind == "number": return _read_number(spec, raw)
     if spec.kind == "codes": return _read_codes(spec, raw)
     return _read_text(spec, raw)
@@ -196,6 +227,29 @@ def canonical_value(name:str, raw) -> tuple:
 # %% ../nbs/01_schema.ipynb #b0ea5c99
 UNIT_ALIASES = {"tumor_size_mm": ("tumor_size_cm", 0.1)}
 LEGACY_ALIASES = {"mitoses_per_10hpf": ("mitoses_per_2mm2", 1.0)}
+HEADER_ALIASES = {"ki67": "ki67_pct", "ki67_index": "ki67_pct", "ki67_percent": "ki67_pct", "ki67_li": "ki67_pct",
+                  "ki67_labelling_index": "ki67_pct", "mitoses": "mitoses_per_2mm2", "mitotic_count": "mitoses_per_2mm2",
+                  "age": "age_years", "age_at_diagnosis": "age_years", "tumor_size_millimetres": "tumor_size_mm"}
+
+# %% ../nbs/01_schema.ipynb #c94f3aa9
+def _compact(key) -> str:
+    "A column name reduced to letters and digits: case, spacing, punctuation, `%` and the British `tumour` set aside."
+    s = str(key).strip().lower().replace("%", "pct").replace("²", "2").replace("tumour", "tumor")
+    return re.sub(r"[^a-z0-9]", "", s)
+
+def _readable_names() -> dict:
+    names = [n for n, s in FIELDS.items() if not s.derived] + list(UNIT_ALIASES) + list(LEGACY_ALIASES)
+    return {_compact(n): n for n in names} | {_compact(k): v for k, v in HEADER_ALIASES.items()}
+
+def match_field(key) -> tuple:
+    "How a key relates to the schema: `('field', name)`, `('read_as', name)` for a near miss read as that field, `('resembles', name)`, `('output', key)` or `('unknown', None)`."
+    if key in FIELDS or key in UNIT_ALIASES or key in LEGACY_ALIASES:
+        return ("output", key) if key in FIELDS and FIELDS[key].derived else ("field", key)
+    names = _readable_names()
+    c = _compact(key)
+    if c in names: return "read_as", names[c]
+    close = difflib.get_close_matches(c, list(names), n=1, cutoff=0.8) if c else []
+    return ("resembles", names[close[0]]) if close else ("unknown", None)
 
 # %% ../nbs/01_schema.ipynb #58d8bb04
 class InvalidPatient(ValueError):
@@ -205,8 +259,9 @@ class InvalidPatient(ValueError):
         super().__init__("invalid patient: " + "; ".join(f"{k}: {v}" for k, v in self.issues.items()))
 
 def _scaled(value, factor):
+    if isinstance(value, (bool, np.bool_)) or _wrong_type(value): return value  # rejected as given, never converted
     try: return float(str(value).strip()) * factor if isinstance(value, str) else float(value) * factor
-    except (TypeError, ValueError): return value
+    except (TypeError, ValueError, OverflowError): return value
 
 def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     "Canonical (target, value, reason) of an alias column's value."
@@ -216,15 +271,42 @@ def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     x, why = canonical_value(target, value if _is_missing(value) else _scaled(value, factor))
     return target, x, (why.replace(" cm", " cm (from mm)") if why else None)
 
+# %% ../nbs/01_schema.ipynb #032cc56d
+def key_plan(keys:list) -> tuple[dict, dict]:
+    "Schema name -> positions of the keys read as it; and key -> (`resembles`, `output` or `unknown`, name) for the rest."
+    targets, notes = {}, {}
+    for i, key in enumerate(keys):
+        how, name = match_field(key) if isinstance(key, str) else ("unknown", None)
+        if how in ("field", "read_as"): targets.setdefault(name, []).append(i)
+        else: notes[key] = (how, name)
+    return targets, notes
+
+def note_text(how:str, name:str|None) -> str:
+    "Why a key is not read."
+    if how == "resembles": return f"is not a field of the schema; did you mean {name}?"
+    if how == "output": return "is computed by the guideline, not read from the input"
+    return "is not a field of the schema"
+
+def _repeated(keys:list) -> str:
+    return f"given more than once ({', '.join(map(repr, keys))}); none is read"
+
+# %% ../nbs/01_schema.ipynb #737bb357
 def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict, dict]:
-    "Canonical record (every field, None when unknown) and a dict of field -> reason for rejected values."
+    "Canonical record (every field, None when unknown) and a dict of field (or key) -> reason for rejected values and keys."
     out = {name: None for name, spec in FIELDS.items() if not spec.derived and name != "grade_provisional"}
+    keys = list(raw)
+    targets, notes = key_plan(keys)
     issues, aliases = {}, {}
-    for key, value in raw.items():
-        if key in UNIT_ALIASES or key in LEGACY_ALIASES: aliases[key] = value
-        elif key in FIELDS and not FIELDS[key].derived:  # unknown columns are passed over, like a cohort's extra columns
-            out[key], why = canonical_value(key, value)
-            if why: issues[key] = why
+    for key, (how, name) in notes.items():  # a near miss is reported only when it holds a value, as in a cohort
+        if how != "resembles" or not _is_missing(raw[key]): issues[key] = note_text(how, name)
+    for name, pos in targets.items():
+        given = [keys[p] for p in pos if not _is_missing(raw[keys[p]])]
+        if len(given) > 1: issues[name] = _repeated([keys[p] for p in pos]); continue
+        value = raw[given[0]] if given else None
+        if name in UNIT_ALIASES or name in LEGACY_ALIASES: aliases[name] = value
+        else:
+            out[name], why = canonical_value(name, value)
+            if why: issues[name] = why
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases)
         if why: issues[key] = why
@@ -245,6 +327,10 @@ class Columns:
     data: dict = field(default_factory=dict) # field -> array
     issues: dict = field(default_factory=dict) # field -> (row positions, reasons) of rejected values
     cache: dict = field(default_factory=dict, repr=False) # condition -> its `Truth`, dropped when a field it reads changes
+    notes: dict = field(default_factory=dict) # column not read -> (`resembles`, `output` or `unknown`, schema name)
+    read_as: dict = field(default_factory=dict) # near-miss column -> the field it is read as
+    ki67_fractions: bool|None = None # whether the Ki-67 column was judged to hold fractions (None: too few values to say)
+    blank: np.ndarray = field(default_factory=lambda: np.array([], np.int64)) # positions of rows with every cell empty
 
     def set(self, name:str, values:np.ndarray):
         "Write a (derived) field and forget every cached condition that reads it."
@@ -288,7 +374,7 @@ def codes_mask(codes) -> int:
 def _read_distinct(name:str, series:pd.Series):
     "Codes for a text/flag/codes column via its distinct values, and the rejected positions."
     spec = FIELDS[name]
-    idx, uniques = pd.factorize(series, use_na_sentinel=True)
+    idx, uniques = _distinct(series)
     values, reasons = zip(*[canonical_value(name, u) for u in uniques]) if len(uniques) else ((), ())
     if spec.kind == "codes":
         table = np.array([codes_mask(v) if v is not None else -1 for v in values] + [-1], np.int64)
@@ -299,13 +385,56 @@ def _read_distinct(name:str, series:pd.Series):
     pos = np.flatnonzero(bad)
     return out, (pos, np.array(reasons + (None,), dtype=object)[idx[pos]]) if len(pos) else None
 
+# %% ../nbs/01_schema.ipynb #4d543015
+_NA_TYPES = {type(None), float, type(pd.NA), np.float64, np.float32, np.float16}
+_ONE_CLASS = ("string", "floating", "integer", "boolean", "complex")  # `infer_dtype` results of a single type
+
+def _unhashable(v) -> bool:
+    try: hash(v); return False
+    except TypeError: return True
+
+def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
+    "Group per row (-1 = missing) and one raw value per group. Values of different types never share a group (`True == 1`)."
+    if series.dtype != object:
+        idx, uniques = pd.factorize(series, use_na_sentinel=True)
+        reps = list(np.asarray(uniques, dtype=object))
+        if series.dtype.kind in "mM" and (idx < 0).any():  # NaT in a date column: rejected like any date
+            idx = np.where(idx < 0, len(reps), idx); reps.append(pd.NaT)
+        return idx, reps
+    values = series.to_numpy()
+    try: idx, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # a list, dict or set cell: set aside and read one by one below
+        safe = values.copy(); safe[[_unhashable(v) for v in values]] = None
+        idx, uniques = pd.factorize(safe, use_na_sentinel=True)
+    idx, reps = idx.astype(np.int64), list(uniques)
+    idx, reps = _split_types(values, idx, reps)
+    na = np.flatnonzero(idx < 0)
+    na = na[values[na] != None]  # noqa: E711 (elementwise): None is missing; look closer only at the rest
+    if len(na) and not {type(v) for v in values[na]} <= _NA_TYPES:  # NaT or an unhashable value taken for missing
+        odd = na[[not _is_missing(v) for v in values[na]]]
+        idx[odd] = np.arange(len(reps), len(reps) + len(odd)); reps += list(values[odd])
+    return idx, reps
+
+def _split_types(values:np.ndarray, idx:np.ndarray, reps:list) -> tuple[np.ndarray, list]:
+    "Give each (value, type) its own group where values of different types hash equal."
+    other = [i for i, u in enumerate(reps) if not isinstance(u, str)]
+    if not other: return idx, reps
+    rows = np.flatnonzero(np.isin(idx, other))
+    if pd.api.types.infer_dtype(values[rows], skipna=False) in _ONE_CLASS: return idx, reps
+    types, kinds = pd.factorize(np.array([type(v) for v in values[rows]], dtype=object))
+    if len(kinds) == 1: return idx, reps
+    groups, _ = pd.factorize(idx[rows] * len(kinds) + types)
+    first = np.full(groups.max() + 1, -1, np.int64); first[groups[::-1]] = rows[::-1]
+    idx = idx.copy(); idx[rows] = len(reps) + groups
+    return idx, reps + list(values[first])
+
 # %% ../nbs/01_schema.ipynb #1cdba389
 def _read_numeric(name:str, series:pd.Series, factor:float=1.0):
     spec = FIELDS[name]
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+    if series.dtype.kind in "iuf":  # real numbers already: whole-column checks (booleans and complex go the slow way)
         x = series.to_numpy(dtype=float, na_value=np.nan) * factor
         return _range_mask(spec, x)
-    idx, uniques = pd.factorize(series, use_na_sentinel=True)
+    idx, uniques = _distinct(series)
     parsed = [canonical_value(name, _scaled(u, factor) if factor != 1.0 and not _is_missing(u) else u) for u in uniques]
     table = np.array([v if v is not None else np.nan for v, _ in parsed] + [np.nan])
     reasons = np.array([r for _, r in parsed] + [None], dtype=object)
@@ -319,7 +448,7 @@ def _range_mask(spec:FieldSpec, x:np.ndarray):
         bad = low | (x > spec.maximum) | np.isinf(x)
     pos = np.flatnonzero(bad)
     if not len(pos): return x, None
-    reasons = np.array([_check_range(spec, v)[1] or f"{v!r} is not a finite number" for v in x[pos]], dtype=object)
+    reasons = np.array([f"{_show(v)} is not a finite number" if np.isinf(v) else _check_range(spec, v)[1] for v in x[pos]], dtype=object)
     x = x.copy(); x[pos] = np.nan
     return x, (pos, reasons)
 
@@ -338,40 +467,107 @@ def _rename(df:pd.DataFrame, columns:dict|None) -> tuple[pd.DataFrame, frozenset
     renamed = df[list(columns)].set_axis(targets, axis=1)
     return renamed, frozenset(t for t in targets if t in LEGACY_ALIASES)
 
-def read_frame(df:pd.DataFrame, columns:dict|None=None) -> Columns:
-    "Read a cohort table into a `Columns` store; rejected values become unknown and are recorded."
+def read_frame(df:pd.DataFrame, columns:dict|None=None,
+               ki67_fractions:bool|None=None, # whether Ki-67 was given as fractions; None: judged from this table (blocks of one file pass the first block's verdict)
+              ) -> Columns:
+    "Read a cohort table into a `Columns` store; rejected values become unknown and are recorded, and so are columns not read."
     if not isinstance(df, pd.DataFrame): raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
     if columns:
         renamed = _rename(df, columns)[0]  # checks the mapping before anything is dropped
         df = pd.concat([df.drop(columns=list(columns)), renamed], axis=1)
     explicit = frozenset(t for t in (columns or {}).values() if t in LEGACY_ALIASES)
-    cols = Columns(len(df))
-    for key in df.columns:
-        if not isinstance(key, str): continue
-        _read_column(cols, df, key, explicit)
+    cols, keys = Columns(len(df)), list(df.columns)
+    targets, cols.notes = key_plan(keys)
+    cols.read_as = {keys[p]: name for name, pos in targets.items() for p in pos if keys[p] != name}
+    for name, pos in targets.items():
+        got = [_read_column(df.iloc[:, p], name, explicit) for p in pos]
+        target, values, bad = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
+        _store(cols, name, target, values, bad)
+    for key, (how, name) in cols.notes.items():
+        if how == "resembles" and not columns:  # with a mapping, the columns left out were left out on purpose
+            _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
+    _check_fractions(cols, ki67_fractions)
+    cols.blank = _blank_rows(cols, df)
     return cols
 
-def _read_column(cols:Columns, df:pd.DataFrame, key:str, explicit:frozenset):
-    series = df[key]
-    if key in UNIT_ALIASES or key in LEGACY_ALIASES:
-        target, factor = UNIT_ALIASES.get(key) or LEGACY_ALIASES[key]
-        if key in LEGACY_ALIASES and key not in explicit:
-            given = np.flatnonzero(~series.map(_is_missing).to_numpy(dtype=bool))
-            if len(given): cols.issues[key] = (given, "counts per 10 HPF are read only through an explicit column mapping")
-            return
+# %% ../nbs/01_schema.ipynb #39023487
+def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
+    "(field written, values or None, rejected (positions, reasons) or None) of one column read as `name`."
+    if name in UNIT_ALIASES or name in LEGACY_ALIASES:
+        target, factor = UNIT_ALIASES.get(name) or LEGACY_ALIASES[name]
+        if name in LEGACY_ALIASES and name not in explicit:
+            given = np.flatnonzero(~_missing(series))
+            return target, None, (given, np.full(len(given), "counts per 10 HPF are read only through an explicit column mapping", object)) if len(given) else None
         values, bad = _read_numeric(target, series, factor)
-        if target in cols.data:  # the canonical column wins where both are given
-            keep = np.isnan(cols.data[target]); cols.data[target] = np.where(keep, values, cols.data[target])
-        else: cols.data[target] = values
-        if bad: cols.issues[key] = (bad[0], np.array([r.replace(" cm", " cm (from mm)") for r in bad[1]], dtype=object))
-        return
-    if key not in FIELDS or FIELDS[key].derived or FIELDS[key].kind == "id": return
-    spec = FIELDS[key]
-    values, bad = _read_numeric(key, series) if spec.kind == "number" else _read_distinct(key, series)
-    if spec.kind == "number" and key in cols.data:  # filled from an alias earlier: the canonical column wins
-        values = np.where(np.isnan(values), cols.data[key], values)
-    cols.data[key] = values
-    if bad: cols.issues[key] = bad
+        return target, values, (bad[0], np.array([r.replace(" cm", " cm (from mm)") for r in bad[1]], dtype=object)) if bad else None
+    spec = FIELDS[name]
+    if spec.kind == "id": return name, None, None
+    return (name, *(_read_numeric(name, series) if spec.kind == "number" else _read_distinct(name, series)))
+
+def _missing(series:pd.Series) -> np.ndarray:
+    return series.map(_is_missing).to_numpy(dtype=bool)
+
+def _store(cols:Columns, name:str, target:str, values, bad):
+    "Write one field; where an alias and its field are both given, the field wins."
+    if values is not None:
+        if target in cols.data:
+            old = cols.data[target]
+            values = np.where(np.isnan(values), old, values) if name == target else np.where(np.isnan(old), values, old)
+        cols.data[target] = values
+    if bad: cols.issues[name] = bad
+
+def _unknown(values:np.ndarray) -> np.ndarray:
+    return np.isnan(values) if values.dtype.kind == "f" else values < 0
+
+def _merge_repeated(got:list, keys:list) -> tuple:
+    "Several columns for one field: a row reads the one column that holds a value; a row with values in several is unknown."
+    target, n = got[0][0], max(len(v) if v is not None else 0 for _, v, _ in got)
+    given = np.zeros((len(got), n), bool)
+    for k, (_, values, bad) in enumerate(got):
+        if values is not None: given[k] = ~_unknown(values)
+        if bad: given[k, bad[0]] = True
+    one, out, pos, why = given.sum(0) == 1, None, [], []
+    for k, (_, values, bad) in enumerate(got):
+        if values is not None:
+            base = out if out is not None else np.full(values.shape, np.nan if values.dtype.kind == "f" else -1, values.dtype)
+            out = np.where(given[k] & one, values, base)
+        if bad: keep = one[bad[0]]; pos.append(bad[0][keep]); why.append(np.broadcast_to(np.asarray(bad[1], dtype=object), bad[0].shape)[keep])
+    clash = np.flatnonzero(given.sum(0) > 1)
+    if len(clash): pos.append(clash); why.append(np.full(len(clash), _repeated(keys), dtype=object))
+    pos, why = (np.concatenate(pos), np.concatenate(why)) if pos else (np.array([], np.int64), np.array([], object))
+    return target, out, (pos, why) if len(pos) else None
+
+# %% ../nbs/01_schema.ipynb #d1e79099
+KI67_FRACTION_MIN = 20  # a Ki-67 column with at least this many values, all within 0 to 1, looks like fractions
+
+def _note_given(cols:Columns, series:pd.Series, key:str, reason:str):
+    given = np.flatnonzero(~_missing(series))
+    if len(given): cols.issues[key] = (given, reason)
+
+def _check_fractions(cols:Columns, verdict:bool|None=None):
+    "Ki-67 given as fractions (0.15 for 15 %) would grade every tumour G1: such a column is not read, and each row says why."
+    x = cols.data.get("ki67_pct")
+    if x is None: return
+    known = np.flatnonzero(~np.isnan(x))
+    if verdict is None and len(known) >= KI67_FRACTION_MIN: verdict = bool(x[known].max() <= 1)
+    cols.ki67_fractions = verdict
+    if not verdict or not len(known): return
+    reason = "every value of the Ki-67 column lies within 0 to 1, as if fractions (0.15 for 15 %) were given; not read"
+    old = cols.issues.get("ki67_pct")
+    pos = known if old is None else np.concatenate([old[0], known])
+    why = np.full(len(known), reason, object) if old is None else np.concatenate([np.broadcast_to(np.asarray(old[1], object), old[0].shape), np.full(len(known), reason, object)])
+    cols.issues["ki67_pct"] = (pos, why)
+    cols.data["ki67_pct"] = np.full(cols.n, np.nan)
+
+def _blank_rows(cols:Columns, df:pd.DataFrame) -> np.ndarray:
+    "Positions of rows where every cell is empty."
+    empty = np.ones(cols.n, bool)
+    for name in cols.data: empty &= _unknown(cols.data[name])
+    for pos, _ in cols.issues.values(): empty[pos] = False
+    cand = np.flatnonzero(empty)
+    if not len(cand) or df.shape[1] == 0: return cand
+    rest = df.iloc[cand]
+    return cand[rest.apply(lambda c: c.map(_is_missing)).all(axis=1).to_numpy(dtype=bool)]
 
 # %% ../nbs/01_schema.ipynb #5f42c75f
 def issue_strings(cols:Columns) -> np.ndarray:

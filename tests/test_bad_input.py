@@ -57,7 +57,7 @@ def test_bad_field_becomes_unknown_not_guessed():
     assert out["who_grade"][0] == "G1" and bool(out["grade_provisional"][0])  # graded on mitoses alone, flagged
 
 
-def test_all_missing_rows():
+def test_all_missing_rows():  # blank rows: no issue per row, listed in attrs
     df = pd.DataFrame({"ki67_pct": [np.nan] * 3, "nodal_status": [None, "", "unknown"], "differentiation": ["NA", "not documented", None]})
     out = assess_frame(df)
     assert (out["who_grade"].astype(str) == "unknown").all() and (out["stage_ajcc8"].astype(str) == "unknown").all()
@@ -83,3 +83,40 @@ def test_legacy_mitoses_unit_only_through_explicit_mapping():
     df = pd.DataFrame({"mit10": [3.0], "differentiation": ["well"], "ki67_pct": [1.0]})
     out = assess_frame(df, columns={"mit10": "mitoses_per_10hpf"})
     assert out["who_grade"][0] == "G2"
+
+
+def test_types_never_share_a_verdict():
+    col = pd.Series([1, True, 1.0, False, 0], dtype=object)
+    out = assess_frame(pd.DataFrame({"t_category": col, "mitoses_per_2mm2": col}))
+    issues = out["input_issues"].astype(str).tolist()
+    assert out["t_category"].astype(str).tolist()[0] == "T1" and "t_category: True" in issues[1] and "mitoses_per_2mm2: False" in issues[3]
+    for i, v in enumerate(col):
+        assert assess({"t_category": v, "mitoses_per_2mm2": v}, strict=False).input_issues == issues[i]
+
+
+def test_odd_cells_are_unknown_with_an_issue_not_a_crash():
+    odd = pd.Series([[1], {"a": 1}, {2}, 10**400, 3 + 1j, pd.NaT, np.float32("nan")], dtype=object)
+    out = assess_frame(pd.DataFrame({"ki67_pct": odd}))
+    issues = out["input_issues"].astype(str).tolist()
+    assert all(i.startswith("ki67_pct: ") for i in issues[:6]) and issues[6] == ""
+    with pytest.raises(InvalidPatient): assess({"ki67_pct": 10**400})
+    assert assess({"tumor_size_mm": True}, strict=False).input_issues == "tumor_size_mm: True is a yes/no value, not a number"
+
+
+def test_unknown_and_near_miss_keys():
+    with pytest.raises(InvalidPatient, match="did you mean ki67_pct"): assess({"ki67_pcnt": 12})
+    with pytest.raises(InvalidPatient, match="not a field"): assess({"colour": "blue"})
+    assert assess({"Ki-67 (%)": 12, "Differentiation": "well"}).who_grade == "G2"
+    with pytest.warns(UserWarning, match="ki67_pcnt"):
+        out = assess_frame(pd.DataFrame({"ki67_pcnt": [12.0], "comment": ["x"], "tumour size (mm)": [15]}))
+    assert out.attrs["columns_read_as"] == {"tumour size (mm)": "tumor_size_mm"} and set(out.attrs["columns_not_read"]) == {"ki67_pcnt", "comment"}
+    dup = pd.DataFrame([[3.0, 4.0], [None, 5.0]], columns=["ki67_pct", "ki67_pct"])
+    issues = assess_frame(dup)["input_issues"].astype(str).tolist()
+    assert "given more than once" in issues[0] and issues[1] == ""
+
+
+def test_ki67_fractions_are_reported_on_every_row_and_blank_rows_listed():
+    df = pd.DataFrame({"differentiation": ["well"] * 25, "ki67_pct": np.linspace(0.01, 0.9, 25)})
+    out = assess_frame(pd.concat([df, pd.DataFrame({"differentiation": [None], "ki67_pct": [None]})], ignore_index=True))
+    assert all("within 0 to 1" in i for i in out["input_issues"].astype(str)[:25])
+    assert (out["who_grade"].astype(str)[:25] == "unknown").all() and out.attrs["blank_rows"] == [25]

@@ -1,35 +1,137 @@
-"The command line: the demo job and `assess` on CSV, TSV and Parquet."
+"The command line: each file case, one-line failures, exit codes, safe writes."
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pandas as pd
+import pytest
 
 from pannet_guideline.cli import main
 from pannet_guideline.datasets import synthetic_cohort
 
+CLI = [sys.executable, "-c", "import sys; from pannet_guideline.cli import main; sys.exit(main())"]
+
+
+def run(*args, stdin=None):
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, input=stdin, timeout=300)
+
+
+def cohort(n=60, seed=7):
+    df = synthetic_cohort(n, seed=seed)
+    df["ki67_pct"] = df["ki67_pct"].astype(str)
+    return df
+
 
 def test_demo_job_writes_both_results(tmp_path, capsys):
     assert main(["demo", "-o", str(tmp_path)]) == 0
-    demo = pd.read_csv(tmp_path / "demo_cohort_assessed.csv")
-    arcnet = pd.read_csv(tmp_path / "arcnet_assessed.csv")
-    assert len(demo) == 500 and len(arcnet) == 98
+    assert len(pd.read_csv(tmp_path / "demo_cohort_assessed.csv")) == 500 and len(pd.read_csv(tmp_path / "arcnet_assessed.csv")) == 98
     captured = capsys.readouterr()
     assert "Not a medical device" in captured.err and "== arcnet: 98 patients" in captured.out
 
 
-def test_assess_round_trips_formats(tmp_path):
-    df = synthetic_cohort(50, seed=7)
-    for suffix in (".csv", ".tsv", ".parquet"):
-        src = tmp_path / f"in{suffix}"
-        if suffix == ".parquet": df.astype({"ki67_pct": str}).to_parquet(src)
-        elif suffix == ".tsv": df.to_csv(src, sep="\t", index=False)
-        else: df.to_csv(src, index=False)
-        dst = tmp_path / f"out{suffix}"
-        assert main(["assess", str(src), "-o", str(dst)]) == 0
-        out = pd.read_parquet(dst) if suffix == ".parquet" else pd.read_csv(dst, sep="\t" if suffix == ".tsv" else ",")
-        assert len(out) == 50 and "stage_ajcc8" in out.columns
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet", ".xlsx"])
+def test_each_format_round_trips(tmp_path, suffix):
+    df = cohort(50)
+    src, dst = tmp_path / f"in{suffix}", tmp_path / f"out{suffix}"
+    {".csv": lambda: df.to_csv(src, index=False), ".tsv": lambda: df.to_csv(src, sep="\t", index=False),
+     ".parquet": lambda: df.to_parquet(src), ".xlsx": lambda: df.to_excel(src, index=False)}[suffix]()
+    assert main(["assess", str(src), "-o", str(dst), "-q"]) == 0
+    out = {".csv": pd.read_csv, ".tsv": lambda p: pd.read_csv(p, sep="\t"), ".parquet": pd.read_parquet, ".xlsx": pd.read_excel}[suffix](dst)
+    assert len(out) == 50 and "stage_ajcc8" in out.columns and out["patient_id"].tolist() == df["patient_id"].tolist()
 
 
-def test_console_script_runs():
-    r = subprocess.run([sys.executable, "-c", "import sys; from pannet_guideline.cli import main; sys.exit(main(['--help']))"], capture_output=True, text=True)
-    assert r.returncode == 0 and "Not a medical device" in r.stdout
+def test_semicolon_csv_is_sniffed(tmp_path):
+    src = tmp_path / "eu.csv"
+    cohort(30).to_csv(src, sep=";", index=False)
+    assert main(["assess", str(src), "-o", str(tmp_path / "o.csv"), "-q"]) == 0
+    out = pd.read_csv(tmp_path / "o.csv")
+    assert (out["who_grade"].astype(str) != "unknown").sum() > 20
+
+
+def test_stdin_to_stdout():
+    r = run("assess", "-", "-o", "-", "-q", stdin=cohort(20).to_csv(index=False))
+    assert r.returncode == 0 and r.stdout.splitlines()[0].replace("\"", "").startswith("patient_id,") and len(r.stdout.splitlines()) == 21
+
+
+def test_parquet_index_ids_reach_csv_and_duplicate_index_keeps_rows(tmp_path):
+    df = cohort(10).set_index("patient_id")
+    df = pd.concat([df, df.iloc[:2]])  # a repeated id
+    df.to_parquet(tmp_path / "in.parquet")
+    assert main(["assess", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "o.csv"), "-q"]) == 0
+    out = pd.read_csv(tmp_path / "o.csv")
+    assert len(out) == 12 and out["patient_id"].tolist() == df.index.tolist()
+
+
+def test_formula_cells_are_neutralised_unless_asked(tmp_path):
+    df = cohort(3).assign(note=['=HYPERLINK("http://x")', "+1+1", "-2"])
+    df.to_csv(tmp_path / "in.csv", index=False)
+    main(["assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "a.csv"), "-q"])
+    main(["assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "b.csv"), "-q", "--keep-formulas"])
+    assert pd.read_csv(tmp_path / "a.csv")["note"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1+1", "-2"]
+    assert pd.read_csv(tmp_path / "b.csv")["note"].tolist()[0] == '=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize("case", ["same", "dotdot", "url", "dir_out", "missing", "bad_ext", "readonly", "policy"])
+def test_failures_are_one_line_with_exit_2(tmp_path, case):
+    src = tmp_path / "in.csv"
+    cohort(5).to_csv(src, index=False)
+    before = src.read_bytes()
+    (tmp_path / "ro").mkdir(); os.chmod(tmp_path / "ro", 0o500)
+    args = {"same": [str(src), "-o", str(src)], "dotdot": [str(src), "-o", str(tmp_path / "sub" / ".." / "in.csv")],
+            "url": ["https://example.org/in.csv", "-o", str(tmp_path / "o.csv")], "dir_out": [str(src), "-o", str(tmp_path / "ro")],
+            "missing": [str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv")], "bad_ext": [str(src), "-o", str(tmp_path / "o.json")],
+            "readonly": [str(src), "-o", str(tmp_path / "ro" / "o.csv")], "policy": [str(src), "-o", str(tmp_path / "o.csv"), "--policy", "x"]}[case]
+    r = run("assess", *args)
+    os.chmod(tmp_path / "ro", 0o700)
+    if case == "readonly" and os.geteuid() == 0: pytest.skip("root may write into a read-only folder")
+    errors = [line for line in r.stderr.splitlines() if "error" in line]
+    assert r.returncode == 2 and len(errors) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert src.read_bytes() == before
+
+
+def test_strict_exit_1_and_columns_listed(tmp_path):
+    df = cohort(20).rename(columns={"nodal_status": "nodal_stat"})
+    df.to_csv(tmp_path / "in.csv", index=False)
+    r = run("assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "o.csv"), "--strict", "-q")
+    assert r.returncode == 1 and "'nodal_stat' not read" in r.stderr and "did you mean nodal_status" in r.stderr
+
+
+def test_version_and_help():
+    assert run("--version").stdout.startswith("pannet-guideline ")
+    h = run("assess", "--help").stdout
+    for option in ("--policy", "--grading", "--staging", "--format", "--engine", "--keep-formulas", "--strict"): assert option in h
+    assert "{seed-2025,nccn-2025}" in h
+
+
+def test_chunked_equals_one_pass(tmp_path):
+    df = cohort(700, seed=3)
+    df.to_csv(tmp_path / "in.csv", index=False)
+    main(["assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "a.csv"), "-q", "--chunk-rows", "100"])
+    main(["assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "b.csv"), "-q", "--chunk-rows", "100000"])
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+@pytest.mark.slow
+def test_kill_during_write_leaves_previous_result(tmp_path):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    cohort(300_000, seed=1).to_csv(src, index=False)
+    dst.write_text("previous,result\n1,2\n")
+    p = subprocess.Popen(CLI + ["assess", str(src), "-o", str(dst), "-q", "--chunk-rows", "20000"], stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(f.name.endswith(".part.csv") and f.stat().st_size > 0 for f in tmp_path.iterdir()):
+        time.sleep(0.05)
+    os.kill(p.pid, signal.SIGKILL); p.wait()
+    assert dst.read_text() == "previous,result\n1,2\n"
+
+
+def test_report_command_writes_one_self_contained_file(tmp_path, capsys):
+    src = tmp_path / "cohort.csv"; cohort(120).to_csv(src, index=False)
+    out = tmp_path / "report.html"
+    assert main(["report", str(src), "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "Not a medical device" in html and "seed-2025" in html and "nccn-2025" in html
+    assert "<svg" in html or "data:image" in html  # the flowcharts are inline
+    assert "src=\"http" not in html and "href=\"http" not in html.replace('href="https://doi', '')  # nothing fetched
+    assert main(["report", str(src), "-o", str(src)]) == 2  # never over its input

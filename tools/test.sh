@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # All tests, in order: nbdev_clean leaves no diff, nbdev_export leaves no diff, nbdev_test, the docs
-# site builds with no Sphinx warning, then pytest.
+# site builds with no Sphinx warning, its pages and a demo cohort report pass a check in headless chromium, then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup_env.sh
@@ -14,4 +14,7 @@ if [ "$(state)" != "$before" ]; then echo "FAIL: nbdev_export changed the librar
 echo "nbdev_clean and nbdev_export: no diff"
 nbdev_test --n_workers 2 --timing
 python tools/build_docs.py
+python -c "from pannet_guideline.report import write_cohort_report; from pannet_guideline.datasets import demo_cohort; \
+write_cohort_report(demo_cohort(), '_check/demo_report.html', title='Demo cohort')"
+python tools/check_pages.py _check/demo_report.html   # every docs page and the demo report in headless chromium
 python -m pytest -q -n 2 tests

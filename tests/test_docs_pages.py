@@ -1,0 +1,65 @@
+"""The docs helpers: statement ids become links, diagrams are never shrunk below readable text, and the browser check
+catches what a reader would trip over."""
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+build_docs = _load("build_docs")
+
+
+def test_statement_ids_become_links_outside_code():
+    ids = {"seed.08", "seed.10"}
+    md = "Resect at 2 cm (`seed.08`), watch below (seed.10); not seed.081.\n```\nseed.08\n```"
+    out = build_docs._statement_links(md, ids)
+    assert "[`seed.08`](register.html#seed.08)" in out and "[seed.10](register.html#seed.10)" in out
+    assert "seed.081" in out and "register.html#seed.081" not in out
+    assert out.endswith("```\nseed.08\n```")  # code blocks are left alone
+
+
+def test_figures_never_shrink_text_below_readable(tmp_path):
+    from pannet_guideline import localized
+    from pannet_guideline.pathway import pathways, to_dot, to_svg
+    svg = to_svg(to_dot(pathways(localized.LOCALIZED_NCCN)[0]))
+    html = build_docs._figure(svg, "x.svg", "t", tmp_path)
+    natural = float(re.search(r'<svg width="([\d.]+)pt"', svg)[1]) * 4 / 3
+    least = float(re.search(r"min-width:(\d+)px", html)[1]) / natural
+    smallest_pt = min(float(x) for x in re.findall(r'font-size="([\d.]+)"', svg))
+    assert smallest_pt * 4 / 3 * least >= 9
+    assert (tmp_path / "x.svg").exists() and 'href="pathways/x.svg"' in html
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is installed by tools/setup_env.sh as root")
+def test_browser_check_flags_bad_pages(tmp_path):
+    check = _load("check_pages")
+    # a 2000-unit-wide diagram drawn 300 px wide: its 12-unit text renders at 1.8 px
+    tiny = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="15" viewBox="0 0 2000 100"><text x="0" y="50" font-size="12">tiny</text></svg>'
+    (tmp_path / "bad.html").write_text(
+        "<html><body style='margin:0'><div style='width:2000px'>wide</div><img src='missing.png'>"
+        f"<div style='width:300px'>{tiny}</div>"
+        "<a href='nowhere.html'>x</a><script>console.error('boom')</script></body></html>")
+    (tmp_path / "good.html").write_text("<html><body><p>fine</p><a href='good.html'>self</a></body></html>")
+    srv, browser = check.serve(tmp_path), check.Browser()
+    base = f"http://127.0.0.1:{srv.server_address[1]}"
+    try:
+        bad = "\n".join(check.check_page(browser, base, tmp_path, "bad.html", None))
+        good = check.check_page(browser, base, tmp_path, "good.html", None)
+    finally:
+        browser.close(); srv.shutdown()
+    for what in ("wider than", "broken image", "broken link", "console error", "diagram text"):
+        assert what in bad, (what, bad)
+    assert good == []

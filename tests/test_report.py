@@ -1,0 +1,49 @@
+"""The cohort report: one self-contained HTML file whose counts agree with the cohort engine's own output."""
+import re
+
+import pandas as pd
+import pytest
+
+from pannet_guideline.cohort import assess_frame
+from pannet_guideline.datasets import demo_cohort
+from pannet_guideline.guideline import DISCLAIMER
+from pannet_guideline.report import read_cohort, write_cohort_report
+
+
+@pytest.fixture(scope="module")
+def demo_page(tmp_path_factory):
+    demo = demo_cohort()
+    path = write_cohort_report(demo, tmp_path_factory.mktemp("r") / "demo.html", title="Demo")
+    return demo, path.read_text(encoding="utf-8")
+
+
+def test_self_contained(demo_page):
+    _, page = demo_page
+    assert page.count(DISCLAIMER) >= 2
+    assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)=["\']?https?:', page)
+    assert not re.search(r'url\(\s*["\']?https?:', page)
+    assert "<svg" in page
+
+
+def test_recommendation_counts_match_assess_frame(demo_page):
+    demo, page = demo_page
+    for policy in ("seed-2025", "nccn-2025"):
+        recs = assess_frame(demo, policy)["recommendations"].astype(str)
+        n_pancreatectomy = int(recs.str.split(";").map(lambda x: "PANCREATECTOMY" in x).sum())
+        assert f">{n_pancreatectomy:,} ({100 * n_pancreatectomy / len(demo):.1f}%)<" in page
+
+
+def test_concordance_section_when_treatment_given(tmp_path):
+    demo = demo_cohort().head(60).copy()
+    demo["treatment_received"] = "PANCREATECTOMY"
+    page = write_cohort_report(demo, tmp_path / "c.html", chapters=["localized"]).read_text()
+    assert "eligible_with_treatment" in page and "not computed" not in page
+
+
+def test_file_input_and_bad_suffix(tmp_path):
+    demo = demo_cohort().head(40)
+    demo.to_csv(tmp_path / "c.csv", index=False)
+    path = write_cohort_report(tmp_path / "c.csv", tmp_path / "r.html", chapters=["workup"])
+    assert "40 patients" in path.read_text()
+    with pytest.raises(ValueError, match="csv"):
+        read_cohort(tmp_path / "c.xlsx")

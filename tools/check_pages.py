@@ -1,0 +1,230 @@
+"""Open every page of the built docs site (and any extra HTML file given) in headless Debian chromium, and fail on what a
+reader would trip over: a broken image or link, a console error, a page wider than the window, diagram text too small to
+read at the default zoom. Screenshots of the chapter pages are kept in _screenshots/ (not committed).
+
+Usage: .venv/bin/python tools/check_pages.py [--site _docs] [--shots _screenshots] [EXTRA.html ...]
+Talks to chromium over the DevTools protocol on 127.0.0.1 (websocket-client); the pages are served from a local
+static server on 127.0.0.1, nothing is fetched from the network.
+"""
+import argparse
+import base64
+import functools
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import websocket
+
+ROOT = Path(__file__).resolve().parents[1]
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--remote-debugging-address=127.0.0.1",
+         "--remote-debugging-port=0", "--window-size=1280,900"]
+MIN_TEXT_PX = 9.0  # smallest diagram text a reader can take in at 100% zoom
+WIDTH, HEIGHT = 1280, 900
+SHOTS = ("workup", "localized", "functional", "advanced", "hereditary", "caveats", "followup",  # chapter pages
+         "register", "compare_policies", "audit", "pathway")
+
+# Run in the page after load: open collapsed sections, then report images, links, width and the smallest diagram text.
+PROBE = r"""(() => {
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  const brokenImages = [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src'));
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  const imgs = [...document.images].filter(i => /\.svg($|#)/.test(i.src) && i.clientWidth > 0)
+    .map(i => ({src: i.src, width: i.getBoundingClientRect().width}));
+  let smallest = null, where = null;
+  for (const t of document.querySelectorAll('svg text')) {
+    const r = t.getBoundingClientRect(); if (!r.width || !t.textContent.trim()) continue;
+    const m = t.getScreenCTM(); if (!m) continue;
+    const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    if (smallest === null || px < smallest) { smallest = px; where = t.textContent.trim().slice(0, 40); }
+  }
+  const overflow = document.documentElement.scrollWidth - window.innerWidth;
+  return JSON.stringify({brokenImages, links, ids, imgs, smallest, where, overflow, height: document.documentElement.scrollHeight});
+})()"""
+
+
+class Browser:
+    "One headless chromium, driven over the DevTools protocol."
+    def __init__(self, binary="chromium"):
+        self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
+        self.proc = subprocess.Popen([binary, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = Path(self.profile) / "DevToolsActivePort"
+        for _ in range(300):
+            if port_file.exists() and port_file.read_text().strip(): break
+            time.sleep(0.1)
+        else: raise RuntimeError("chromium did not start (no DevToolsActivePort)")
+        port = port_file.read_text().split()[0]
+        pages = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
+        target = next(p for p in pages if p["type"] == "page")
+        self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
+        self.n, self.events = 0, []
+        for domain in ("Page", "Runtime", "Log", "Network"): self.call(f"{domain}.enable")
+
+    def call(self, method, **params):
+        self.n += 1
+        self.ws.send(json.dumps({"id": self.n, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.n:
+                if "error" in msg: raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            self.events.append(msg)
+
+    def wait_for(self, method, timeout=60):
+        end = time.time() + timeout
+        while time.time() < end:
+            hit = next((e for e in self.events if e.get("method") == method), None)
+            if hit: return hit
+            self.ws.settimeout(max(end - time.time(), 0.1))
+            try: self.events.append(json.loads(self.ws.recv()))
+            except websocket.WebSocketTimeoutException: break
+        raise TimeoutError(f"no {method} within {timeout} s")
+
+    def open(self, url):
+        self.events = []
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+        time.sleep(0.3)  # let late scripts (search, theme) run and log
+        self.call("Runtime.evaluate", expression="1")  # drain pending events
+        return self.events
+
+    def evaluate(self, expr):
+        r = self.call("Runtime.evaluate", expression=expr, returnByValue=True)
+        if "exceptionDetails" in r: raise RuntimeError(r["exceptionDetails"])
+        return r["result"]["value"]
+
+    def screenshot(self, path: Path, y: float = 0):
+        "A window-sized picture of the page from height `y` (CSS px)."
+        clip = dict(x=0, y=max(y, 0), width=WIDTH, height=HEIGHT, scale=1)
+        data = self.call("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self):
+        try: self.ws.close()
+        finally:
+            self.proc.terminate()
+            try: self.proc.wait(10)
+            except subprocess.TimeoutExpired: self.proc.kill()
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def serve(folder: Path):
+    "A static file server for `folder` on 127.0.0.1 (a free port), in a daemon thread."
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    handler = functools.partial(Quiet, directory=str(folder))
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def _errors(events) -> list:
+    "Console errors, uncaught exceptions, failed loads and HTTP errors seen while a page loaded."
+    out = []
+    for e in events:
+        m, p = e.get("method"), e.get("params", {})
+        if "favicon.ico" in json.dumps(p): continue  # asked for by the browser itself, not by the page
+        if m == "Runtime.exceptionThrown": out.append("exception: " + p["exceptionDetails"].get("text", "") + " " +
+                                                      str(p["exceptionDetails"].get("exception", {}).get("description", ""))[:200])
+        elif m == "Runtime.consoleAPICalled" and p.get("type") == "error":
+            out.append("console error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))[:200])
+        elif m == "Log.entryAdded" and p["entry"].get("level") == "error": out.append(f"log error: {p['entry'].get('text', '')} {p['entry'].get('url', '')}")
+        elif m == "Network.loadingFailed" and not p.get("canceled"): out.append(f"load failed: {p.get('errorText')}")
+        elif m == "Network.responseReceived" and p["response"]["status"] >= 400: out.append(f"HTTP {p['response']['status']}: {p['response']['url']}")
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _svg_scale_info(path: Path):
+    "viewBox width and smallest font size (user units) of a Graphviz SVG file."
+    text = path.read_text(encoding="utf-8", errors="replace")
+    vb = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"', text)
+    sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', text)]
+    return (float(vb[1]) if vb else None), (min(sizes) if sizes else None)
+
+
+@functools.lru_cache(maxsize=None)
+def _ids_in(path: Path) -> set:
+    return set(re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
+
+
+def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None) -> list:
+    "Problems on one page, as readable lines."
+    events = browser.open(f"{base}/{urllib.parse.quote(rel)}")
+    probs = _errors(events)
+    info = json.loads(browser.evaluate(PROBE))
+    probs += [f"broken image: {s}" for s in info["brokenImages"]]
+    if info["overflow"] > 1: probs.append(f"page wider than the {WIDTH} px window by {info['overflow']} px")
+    if info["smallest"] is not None and info["smallest"] < MIN_TEXT_PX:
+        probs.append(f"diagram text {info['smallest']:.1f} px < {MIN_TEXT_PX} px ({info['where']!r})")
+    for img in info["imgs"]:
+        local = folder / urllib.parse.unquote(urllib.parse.urlparse(img["src"]).path).lstrip("/")
+        vb_w, fs = _svg_scale_info(local) if local.exists() else (None, None)
+        if vb_w and fs and fs * img["width"] / vb_w < MIN_TEXT_PX:
+            probs.append(f"diagram {local.name}: text {fs * img['width'] / vb_w:.1f} px < {MIN_TEXT_PX} px at column width")
+    here = urllib.parse.urlparse(f"{base}/{rel}")
+    for href in dict.fromkeys(info["links"]):
+        u = urllib.parse.urlparse(href)
+        if u.scheme not in ("http", "https") or u.netloc != here.netloc: continue  # outside links are not fetched
+        target = folder / urllib.parse.unquote(u.path).lstrip("/")
+        if target.is_dir(): target = target / "index.html"
+        if not target.exists(): probs.append(f"broken link: {href}"); continue
+        if u.fragment and target.suffix == ".html":
+            ids = set(info["ids"]) if target == folder / rel else _ids_in(target)
+            if urllib.parse.unquote(u.fragment) not in ids: probs.append(f"broken anchor: {href}")
+    if shots is not None:  # the top of the page, the first flowchart, the first rule table, as a reader scrolls to them
+        shots.mkdir(parents=True, exist_ok=True)
+        stem = Path(rel).stem
+        browser.screenshot(shots / f"{stem}-top.png")
+        for label, sels in (("flowchart", ("#flowcharts figure.pathway", "figure.pathway")), ("rules", ("table.rules",)),
+                            ("vignette", ("#worked-examples figure.pathway",))):
+            find = " || ".join(f"document.querySelector('{x}')" for x in sels)
+            y = browser.evaluate(f"(() => {{ const e = {find}; return e ? e.getBoundingClientRect().top + window.scrollY - 40 : -1; }})()")
+            if y >= 0: browser.screenshot(shots / f"{stem}-{label}.png", y)
+    return probs
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--site", default=str(ROOT / "_docs"))
+    ap.add_argument("--shots", default=str(ROOT / "_screenshots"))
+    ap.add_argument("extra", nargs="*", help="more HTML files to check (e.g. a cohort report)")
+    args = ap.parse_args(argv)
+    site, shots = Path(args.site), Path(args.shots)
+    if not shutil.which("chromium"): sys.exit("chromium not found: run tools/setup_env.sh as root, or install Debian's chromium")
+    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("*.html"))
+    srv, browser, failures, t0 = serve(site), Browser(), {}, time.perf_counter()
+    base = f"http://127.0.0.1:{srv.server_address[1]}"
+    try:
+        for rel in pages:
+            probs = check_page(browser, base, site, rel, shots if Path(rel).stem in SHOTS else None)
+            if probs: failures[rel] = probs
+        for extra in args.extra:
+            p = Path(extra).resolve()
+            xsrv = serve(p.parent)
+            try:
+                probs = check_page(browser, f"http://127.0.0.1:{xsrv.server_address[1]}", p.parent, p.name, shots)
+            finally: xsrv.shutdown()
+            if probs: failures[str(extra)] = probs
+    finally:
+        browser.close(); srv.shutdown()
+    n = len(pages) + len(args.extra)
+    for page, probs in failures.items():
+        print(f"FAIL {page}"); [print(f"  {x}") for x in probs[:20]]
+    print(f"{n} pages checked in chromium in {time.perf_counter() - t0:.0f} s; {len(failures)} with problems; screenshots in {shots}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
