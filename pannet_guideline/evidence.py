@@ -12,7 +12,7 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['SOURCE_KINDS', 'CONFIRMATION_TAGS', 'SOURCES', 'STATEMENTS', 'Source', 'Statement', 'Strength', 'add_source',
-           'add_statement', 'cite', 'citation_text', 'statements_frame', 'sources_frame']
+           'add_statement', 'cite', 'citation_text', 'load_register', 'statements_frame', 'sources_frame']
 
 # %% ../nbs/00_evidence.ipynb #55aef9af
 SOURCE_KINDS = ("guideline", "staging_manual", "classification", "trial", "registry", "review", "summary", "seed", "cohort")
@@ -85,8 +85,14 @@ def citation_text(statement_id:str) -> str:
     return f"{st.source}, {st.locator} [{st.tag}]"
 
 # %% ../nbs/00_evidence.ipynb #e1404233
+def load_register():
+    "Import the modules that register sources and statements, so the register is complete whichever module came first."
+    import importlib
+    for name in ("sources", "guideline"): importlib.import_module(f"pannet_guideline.{name}")
+
 def statements_frame() -> pd.DataFrame:
     "The register as a table: one row per statement, with its source's title and year."
+    load_register()
     rows = [dict(statement=s.id, text=s.text, source=s.source, source_title=SOURCES[s.source].title,
                  year=SOURCES[s.source].year, locator=s.locator, tag=s.tag, seed_item=s.seed_item,
                  verdict=s.verdict, narrative_only=s.narrative_only) for s in STATEMENTS.values()]
@@ -94,6 +100,7 @@ def statements_frame() -> pd.DataFrame:
 
 def sources_frame() -> pd.DataFrame:
     "The registered sources as a table."
+    load_register()
     return pd.DataFrame([vars(s) for s in SOURCES.values()])
 
 # %% ../nbs/00_evidence.ipynb #d7cc0081

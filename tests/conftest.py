@@ -9,7 +9,19 @@ from pannet_guideline.tables import DecisionTable
 
 settings.register_profile("ci", max_examples=150, deadline=None)
 settings.register_profile("dev", max_examples=60, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.register_profile("quick", max_examples=20, deadline=None)  # the quick run: fewer examples; boundaries stay in the vignettes
+
+
+def pytest_configure(config):
+    "Hypothesis profile: HYPOTHESIS_PROFILE if set, else `quick` for `-m \"not slow\"`, else `ci`; a mutant if PANNET_MUTANT names one."
+    quick = "not slow" in (config.getoption("markexpr", "") or "")
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("quick" if quick else "ci"))
+    if os.environ.get("PANNET_MUTANT"):  # tools/mutation.py --tests: run the suite against one mutated table
+        import sys
+        from pathlib import Path
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+        import mutation
+        mutation.apply_by_key(os.environ["PANNET_MUTANT"])
 
 TABLE_MODULES = ["grading", "staging", "workup", "localized", "advanced", "functional", "hereditary", "caveats", "followup"]
 

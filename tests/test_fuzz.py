@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pannet_guideline import assess, assess_frame
@@ -34,6 +35,7 @@ def _row(df, i):
     return {k: v for k, v in zip(df.columns, df.iloc[i].tolist())}
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
 @given(cohorts())
 def test_fuzz_cohort_keeps_rows_names_rejections_and_equals_one_patient(df):
@@ -59,6 +61,7 @@ def test_fuzz_cohort_keeps_rows_names_rejections_and_equals_one_patient(df):
                     assert repr(value)[:40].rstrip("'") in issues, (key, value, issues)
 
 
+@pytest.mark.slow  # counts the rows of the fuzz test above, which runs in the full suite only
 def test_fuzz_covered_at_least_10000_rows():
     print(f"fuzz rows: {ROWS['n']}")
     assert ROWS["n"] >= 10_000, ROWS["n"]

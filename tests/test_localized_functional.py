@@ -1,4 +1,4 @@
-"""Localised-disease and functioning-tumour tables: boundaries, properties, scalar == vectorized, static checks."""
+"""Localised-disease and functioning-tumour tables: properties, scalar == vectorized, citations (boundary patients: tests/test_vignettes.py)."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -36,30 +36,6 @@ def policy_outcome(module, policy, rec, output="recommendations"):
 
 # --- boundaries -----------------------------------------------------------------------------
 
-NCCN_BOUNDARY = [
-    (1.0, ("ACTIVE_SURVEILLANCE",)),
-    (1.01, ("ACTIVE_SURVEILLANCE", "PANCREATECTOMY", "ENUCLEATION")),
-    (2.0, ("ACTIVE_SURVEILLANCE", "PANCREATECTOMY", "ENUCLEATION")),
-    (2.01, ("PANCREATECTOMY",)),
-]
-SEED_BOUNDARY = [
-    (1.0, ("ACTIVE_SURVEILLANCE",)),
-    (1.01, ("ACTIVE_SURVEILLANCE",)),
-    (2.0, ("PANCREATECTOMY",)),
-    (2.01, ("PANCREATECTOMY",)),
-]
-
-
-@pytest.mark.parametrize("size_cm,expected", NCCN_BOUNDARY)
-def test_nccn_nf_size_boundaries(size_cm, expected):
-    assert set(policy_outcome(localized, "nccn-2025", record(size_cm))) == set(expected)
-
-
-@pytest.mark.parametrize("size_cm,expected", SEED_BOUNDARY)
-def test_seed_nf_size_boundaries(size_cm, expected):
-    assert set(policy_outcome(localized, "seed-2025", record(size_cm))) == set(expected)
-
-
 @pytest.mark.parametrize("size_cm", [1.0, 1.01, 2.0, 2.01])
 def test_nccn_strengths_at_boundaries(size_cm):
     tables = [t for t in localized.policy_tables("nccn-2025") if t.output == "recommendations"]
@@ -67,51 +43,6 @@ def test_nccn_strengths_at_boundaries(size_cm):
     if size_cm <= 1: assert strengths == {"ACTIVE_SURVEILLANCE": "recommended"}
     elif size_cm <= 2: assert strengths == {"ACTIVE_SURVEILLANCE": "option", "PANCREATECTOMY": "option", "ENUCLEATION": "option"}
     else: assert strengths == {"PANCREATECTOMY": "recommended"}
-
-
-def test_seed_nccn_2cm_alert_only_at_2cm():
-    alerts = [localized.LOCALIZED_ALERTS.decide(record(x)).outcome for x in (1.99, 2.0, 2.01)]
-    assert ["SEED_NCCN_2CM_BOUNDARY" in a for a in alerts] == [False, True, False]
-
-
-@pytest.mark.parametrize("extra,n_cat", [({"local_invasion": "duodenum_or_bile_duct"}, "N0"), ({}, "N1")])
-def test_nccn_invasion_or_nodes_means_pancreatectomy(extra, n_cat):
-    rec = record(0.8, n_category=n_cat, **extra)
-    assert localized.LOCALIZED_NCCN.decide(rec).outcome == ("PANCREATECTOMY",)
-
-
-def test_missing_nodes_is_a_gap_only_where_it_matters():
-    d = localized.LOCALIZED_NCCN.decide(record(1.5, n_category=None))
-    assert d.outcome == () and d.gaps == ("n_category",)
-    assert localized.LOCALIZED_NCCN.decide(record(3.0, n_category=None)).outcome == ("PANCREATECTOMY",)
-
-
-def test_missing_size_is_a_gap():
-    rec = record(None)
-    for table in (localized.LOCALIZED_NCCN, localized.LOCALIZED_SEED):
-        d = table.decide(rec)
-        assert d.outcome == () and {"tumor_size_cm", "t_category"} & set(d.gaps)  # the seed reads T, derived from size
-
-
-@pytest.mark.parametrize("ki67,expected", [(54.9, ("PANCREATECTOMY",)), (55.0, ("CLINICAL_TRIAL", "PANCREATECTOMY"))])
-def test_net_g3_55_split(ki67, expected):
-    rec = record(2.5, grade="G3", ki67_pct=ki67)
-    d = localized.LOCALIZED_NET_G3_NCCN.decide(rec)
-    assert d.outcome == expected
-    strengths = [localized.LOCALIZED_NET_G3_NCCN.rule(r).strength for r in d.fired]
-    assert strengths == (["recommended"] if ki67 < 55 else ["recommended", "option"])
-
-
-def test_net_g3_unknown_ki67_is_a_gap():
-    d = localized.LOCALIZED_NET_G3_NCCN.decide(record(2.5, grade="G3"))
-    assert d.outcome == () and d.gaps == ("ki67_pct",)
-
-
-def test_nec_localized():
-    rec = record(3.0, grade="NEC", nen_class="NEC")
-    # NCCN PDNEC-1 lists resection with chemotherapy or chemotherapy alone; the seed resects localised disease (item 8)
-    for policy in ("nccn-2025", "seed-2025"):
-        assert set(policy_outcome(localized, policy, rec)) == {"PLATINUM_ETOPOSIDE", "PANCREATECTOMY"}
 
 
 def test_not_localized_gets_nothing():
@@ -122,15 +53,6 @@ def test_not_localized_gets_nothing():
 
 
 # --- functioning tumours ------------------------------------------------------------------
-
-def test_insulinoma_ssa_depends_on_sstr():
-    pos = functional.SYNDROME_CONTROL.decide(record(1.2, "insulinoma", sstr_status="positive")).outcome
-    neg = functional.SYNDROME_CONTROL.decide(record(1.2, "insulinoma", sstr_status="negative")).outcome
-    assert "SSA" in pos and "SSA" not in neg
-    assert "SSA_HYPOGLYCAEMIA_RISK" in functional.FUNCTIONAL_ALERTS.decide(record(1.2, "insulinoma", sstr_status="negative")).outcome
-    d = functional.SYNDROME_CONTROL.decide(record(1.2, "insulinoma"))
-    assert d.gaps == ("sstr_status",) and d.pending == ("SSA",)
-
 
 def test_perioperative_octreotide_conflict_is_encoded_both_ways():
     rec = record(1.2, "gastrinoma", carcinoid_syndrome=False)
@@ -144,22 +66,12 @@ def test_perioperative_octreotide_conflict_is_encoded_both_ways():
     assert functional.PERIOPERATIVE_NCCN.decide(carcinoid).outcome == ("PERIOPERATIVE_OCTREOTIDE",)
 
 
-@pytest.mark.parametrize("syndrome,alert", [("glucagonoma", "GLUCAGONOMA_ANTICOAGULATION"), ("vipoma", "VIPOMA_ELECTROLYTES")])
-def test_syndrome_alerts(syndrome, alert):
-    assert alert in functional.FUNCTIONAL_ALERTS.decide(record(1.2, syndrome)).outcome
-
-
-def test_splenectomy_vaccination_for_distal_functioning_tumours():
-    assert "SPLENECTOMY_VACCINATION" in functional.FUNCTIONAL_ALERTS.decide(record(1.2, "gastrinoma", tumor_location="tail")).outcome
-    assert "SPLENECTOMY_VACCINATION" not in functional.FUNCTIONAL_ALERTS.decide(record(1.2, "gastrinoma", tumor_location="head")).outcome
-
-
 # --- properties ---------------------------------------------------------------------------
 
 FUNCTIONING = [v for v in FIELDS["functional_syndrome"].vocab if v != "none"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(syndrome=st.sampled_from(FUNCTIONING), grade=st.sampled_from(["G1", "G2", "G3", None]),
        size_cm=st.one_of(st.none(), st.floats(0.01, 15, allow_nan=False)),
        near_duct=st.sampled_from([True, False, None]), sstr=st.sampled_from(["positive", "negative", None]),
@@ -194,9 +106,7 @@ _FAVOURED = {"disease_setting": "localized", "nen_class": "NET"}  # so that most
 records = st.lists(st.fixed_dictionaries({name: _value(name) for name in _inputs()}), min_size=1, max_size=25)
 
 
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(recs=records)
 def test_decide_equals_decide_frame(recs):
     df = pd.DataFrame(recs, dtype=object)
@@ -209,14 +119,6 @@ def test_decide_equals_decide_frame(recs):
 
 
 # --- static checks --------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name", sorted(ALL_TABLES))
-def test_table_has_no_overlaps_or_unreachable_rules(name):
-    report = ALL_TABLES[name].analyse()
-    assert report.overlaps.empty
-    assert report.unreachable == []
-    assert report.ok
-
 
 @pytest.mark.parametrize("name", sorted(ALL_TABLES))
 def test_every_rule_cites_a_registered_statement(name):
