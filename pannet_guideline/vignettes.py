@@ -136,6 +136,7 @@ def expectations(v:dict, policy:str) -> dict:
 
 def _text(x) -> str:
     if isinstance(x, (bool, np.bool_)): return str(bool(x)).lower()
+    if isinstance(x, str) and x in ("True", "False"): return x.lower()  # a flag written as text in a vignette
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(x)
 
 def compare(expect:dict, row:dict) -> list:
