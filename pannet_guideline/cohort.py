@@ -16,6 +16,7 @@ from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUT
                                         conflict_text, pipeline)
 from .schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, issue_strings, note_text, read_frame
 from .tables import _lowest_bit
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
@@ -249,7 +250,8 @@ def assess_frame(df:pd.DataFrame, # cohort: one row per patient, columns named a
     return assess_cohort(df, policy, grading, staging, columns).frame
 
 # %% ../nbs/40_cohort.ipynb #d94eedd2
-def _recommendations_long(res:CohortAssessment) -> pd.DataFrame:
+@patch
+def recommendations_long(res:CohortAssessment) -> pd.DataFrame:
     st, cols = res.state, ["row", "code", "strength", "rank", "rule_ids", "statements", "evidence"]
     chunks = []
     for table, fired in st.chapter:
@@ -275,7 +277,6 @@ def _recommendations_long(res:CohortAssessment) -> pd.DataFrame:
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
-CohortAssessment.recommendations_long = _recommendations_long
 
 def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
                          columns:dict|None=None) -> pd.DataFrame:
@@ -301,14 +302,18 @@ def long_table(frame:pd.DataFrame, column:str) -> pd.DataFrame:
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
-CohortAssessment.long = lambda self, column: long_table(self.frame, column)
+@patch
+def long(self:CohortAssessment, column:str) -> pd.DataFrame:
+    "One row per patient and item of a `;`-list output column (alerts, data_gaps, workup, rule_ids, ...)."
+    return long_table(self.frame, column)
 
 # %% ../nbs/40_cohort.ipynb #0cd7b39b
 def _code_mask(st:FrameState) -> np.ndarray:
     m = recommendation_masks(st)
     return np.bitwise_or.reduce(m)
 
-def _compare(res:CohortAssessment, b:str="nccn-2025") -> pd.DataFrame:
+@patch
+def compare(res:CohortAssessment, b:str="nccn-2025") -> pd.DataFrame:
     "Recommendations under this policy and policy `b` for every row, whether they differ, and the codes only one of them gives."
     a, sa, sb = res.policy, res.state, res.under(b).state
     ma, mb, n, labels = _code_mask(sa), _code_mask(sb), sa.cols.n, list(RECOMMENDATION_RANK)
@@ -324,7 +329,6 @@ def _compare(res:CohortAssessment, b:str="nccn-2025") -> pd.DataFrame:
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
-CohortAssessment.compare = _compare
 
 def compare_policies(df:pd.DataFrame, a:str="seed-2025", b:str="nccn-2025", grading:str="who-2019", staging:str="ajcc-8",
                      columns:dict|None=None) -> pd.DataFrame:
@@ -343,7 +347,8 @@ def _recommended_codes(st:FrameState) -> np.ndarray:
             for i, r in enumerate(table.rules): mask |= _rule_hits(fired, i) << np.uint64(_CODE_BIT[r.then])
     return mask
 
-def _concordance(res:CohortAssessment) -> pd.DataFrame:
+@patch
+def concordance(res:CohortAssessment) -> pd.DataFrame:
     "Per row: eligible, concordant (or <NA> when the treatment is unknown), and the codes received but not recommended and vice versa."
     st = res.state
     n, labels = st.cols.n, list(RECOMMENDATION_CODES)
@@ -365,7 +370,6 @@ def _concordance(res:CohortAssessment) -> pd.DataFrame:
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
-CohortAssessment.concordance = _concordance
 
 def concordance(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
     "Per row: eligible, concordant (or <NA> when the treatment is unknown), and the codes received but not recommended and vice versa."
