@@ -36,8 +36,12 @@ def chapter_rank(table) -> tuple:
     return (CHAPTER_ORDER.index(module) if module in CHAPTER_ORDER else len(CHAPTER_ORDER), getattr(table, "seq", 0))
 
 def _once(items:list, tables:tuple):
+    "Add tables once; a table defined again under the same name (a re-run notebook cell) takes the old one's place."
     for t in tables:
-        if t not in items: items.append(t)
+        names = [getattr(x, "name", x) for x in items]
+        name = getattr(t, "name", t)
+        if name in names: items[names.index(name)] = t
+        else: items.append(t)
 
 @dataclass(eq=False)
 class Policy:
@@ -47,7 +51,7 @@ class Policy:
     parent: str|None = None # the policy it inherits from
     description: str = "" # sources and scope, one or two sentences
     added: list = field(default_factory=list, repr=False) # tables this policy adds, in order
-    replaced: dict = field(default_factory=dict, repr=False) # parent's table -> this policy's table
+    replaced: dict = field(default_factory=dict, repr=False) # name of the parent's table -> this policy's table
     removed: list = field(default_factory=list, repr=False) # parent's tables this policy drops
 
     def include(self, *tables) -> Policy:
@@ -55,8 +59,8 @@ class Policy:
         _once(self.added, tables); return self
     add = include
     def replace(self, old, new) -> Policy:
-        "Use `new` where the parent uses `old`."
-        self.replaced[old] = new; return self
+        "Use `new` where the parent uses `old` (matched by name)."
+        self.replaced[old.name] = new; return self
     def remove(self, *tables) -> Policy:
         "Drop tables the parent uses."
         _once(self.removed, tables); return self
@@ -64,8 +68,9 @@ class Policy:
     def tables(self) -> list:
         "Every table of the policy, inheritance resolved: replacements in place, removals dropped, in definition order."
         base = POLICIES[self.parent].tables() if self.parent else []
-        out = [self.replaced.get(t, t) for t in base if t not in self.removed] + list(self.added)
-        return sorted(dict.fromkeys(out), key=chapter_rank)
+        removed = {t.name for t in self.removed}
+        out = [self.replaced.get(t.name, t) for t in base if t.name not in removed] + list(self.added)
+        return sorted({t.name: t for t in out}.values(), key=chapter_rank)
 
     def derive(self, name:str, title:str, replace:dict|None=None, add:tuple=(), remove:tuple=(), description:str="") -> Policy:
         "A new registered policy with this one as parent and the given changes."
