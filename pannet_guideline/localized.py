@@ -52,7 +52,8 @@ nf_without_carcinoid = (nonfunctioning & ~has_carcinoid_syndrome.otherwise(False
 away_from_duct = (~near_duct.isin(True)).named("not next to the main duct", ("nccn.insulinoma-enucleation",))
 in_place = (~resected.otherwise(False)).named("primary not yet resected", ("nccn.followup-resected", "nccn.no-adjuvant"))
 no_platinum_yet = (~received("PLATINUM_ETOPOSIDE").otherwise(False)).named("no platinum-etoposide given yet", ("nccn.pdnec-treatment",))
-g1_measured = ((grade == "G1") & ki67.is_known()).named("G1 with a measured Ki-67 (below 3 %)",
+# unknown, not false, without a Ki-67: the choice between watching and resecting waits for it
+g1_measured = ((grade == "G1") & (ki67 < 3)).named("G1 with a measured Ki-67 (below 3 %)",
                                                 ("seed.26", "localized.nccn-low-grade-reading", "who2019.grade-table"))
 symptom_free = (~is_symptomatic.otherwise(False)).named("no symptoms recorded", _WATCH)
 
