@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from . import workup, localized, functional, advanced, hereditary, caveats, followup  # noqa: E401  (definition order = chapter order)
 from .evidence import STATEMENTS, Strength, citation_text
 from .grading import GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
-from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
+from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, issue_text, read_patient
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,

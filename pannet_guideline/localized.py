@@ -8,7 +8,7 @@ from __future__ import annotations
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .concepts import (functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
                                        localized_disease, localized_net, location, minen, n_cat, near_duct, nec_or_minen,
-                                       net_g1_g2, net_g3, nonfunctioning, received, resected, setting, size, symptomatic, syndrome,
+                                       net_g1_g2, net_g3, nonfunctioning, received, resected, size, symptomatic, syndrome,
                                        t_cat)
 from .evidence import add_source, add_statement
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy

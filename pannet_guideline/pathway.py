@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .logic import And, Compare, Expr, HasCode, IsIn, IsUnknown, Not, Or, Otherwise
+from .logic import And, Compare, Expr, HasCode, IsIn, IsUnknown
 from .schema import FIELDS, codes_mask
-from .tables import DecisionTable, boundary_grid, columns_from_canonical
+from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
 __all__ = ['FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text',
