@@ -5,6 +5,7 @@
 # %% ../nbs/40_cohort.ipynb #3b784c99
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -19,7 +20,7 @@ from .tables import _lowest_bit
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
+__all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'union', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
            'column_report', 'CohortAssessment', 'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table',
            'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'assess_parquet_dask']
 
@@ -103,6 +104,10 @@ _GROUP_BITS = [np.uint64(sum(1 << _RANK_BIT[c] for c, g in _GROUPS.items() if g 
 def _rule_hits(fired:np.ndarray, i:int) -> np.ndarray:
     return ((fired >> fired.dtype.type(i)) & fired.dtype.type(1)).astype(np.uint64)
 
+def union(masks:list, n:int) -> np.ndarray:
+    "Bitwise or of equal-length uint64 masks, pairwise (`np.bitwise_or.reduce` on a list first copies them into one 2-D array)."
+    return functools.reduce(np.bitwise_or, masks, np.zeros(n, np.uint64))
+
 def recommendation_masks(st:FrameState) -> list:
     "Disjoint uint64 code masks per row (bit = rank), in listing order: per group (staging, management, ancillary, review), per strength."
     masks = [np.zeros(st.cols.n, np.uint64) for _ in STRENGTH_ORDER]
@@ -133,16 +138,19 @@ def _primary(masks:list) -> tuple:
 def _held(st:FrameState, masks:list) -> np.ndarray:
     "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`)."
     n, rank_bits = st.cols.n, np.uint64(64)
-    given = np.bitwise_or.reduce(masks) if masks else np.zeros(n, np.uint64)
+    given = union(masks, n)
     lead = np.full(n, -1, np.int64)
     for k in reversed(range(len(masks))): lead = np.where(masks[k] != 0, k * 64 + _lowest_bit(masks[k]).astype(np.int64), lead)
     fields = np.zeros(n, np.uint64)
     for table, pend in st.pending:
+        rows = np.flatnonzero(pend)  # a table leaves few rows open: work on those alone
+        if not len(rows): continue
+        open_, held, ahead_of = pend[rows], given[rows], lead[rows]
         for i, r in enumerate(table.rules):
             if _GROUPS[r.then] != 1: continue
             key = (len(STRENGTH_ORDER) + STRENGTH_ORDER.index(r.strength)) * 64 + _RANK_BIT[r.then]
-            ahead = (_rule_hits(pend, i) != 0) & ((given >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & (lead > key)
-            if ahead.any(): fields |= np.where(ahead, table._field_masks[i], np.uint64(0))
+            ahead = (_rule_hits(open_, i) != 0) & ((held >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & (ahead_of > key)
+            if ahead.any(): fields[rows[ahead]] |= np.uint64(table._field_masks[i])
     return fields & st.cols.unknown_bits() & np.uint64(INPUT_BITS)
 
 # %% ../nbs/40_cohort.ipynb #1400a2c9
@@ -309,8 +317,7 @@ def long(self:CohortAssessment, column:str) -> pd.DataFrame:
 
 # %% ../nbs/40_cohort.ipynb #0cd7b39b
 def _code_mask(st:FrameState) -> np.ndarray:
-    m = recommendation_masks(st)
-    return np.bitwise_or.reduce(m)
+    return union(recommendation_masks(st), st.cols.n)
 
 @patch
 def compare(res:CohortAssessment, b:str="nccn-2025") -> pd.DataFrame:

@@ -686,12 +686,12 @@ def cohort_pathway(frame:pd.DataFrame, # cohort: one row per patient, as for `as
 def recommendation_counts(frame:pd.DataFrame, policies:tuple=("seed-2025", "nccn-2025"), grading:str="who-2019",
                           staging:str="ajcc-8", columns:dict|None=None, states:dict|None=None) -> pd.DataFrame:
     "Patients given each recommendation (any strength) under each policy: one row per code, one column per policy."
-    from pannet_guideline.cohort import recommendation_masks, run_frame
+    from pannet_guideline.cohort import recommendation_masks, run_frame, union
     from pannet_guideline.guideline import RECOMMENDATION_RANK
     out = {}
     for policy in policies:
         st = (states or {}).get(policy) or run_frame(frame, policy, grading, staging, columns)
-        m = np.bitwise_or.reduce(recommendation_masks(st))
+        m = union(recommendation_masks(st), st.cols.n)
         out[policy] = [int(((m >> np.uint64(i)) & np.uint64(1)).sum()) for i in range(len(RECOMMENDATION_RANK))]
     counts = pd.DataFrame(out, index=pd.Index(RECOMMENDATION_RANK, name="recommendation"))
     return counts[counts.sum(axis=1) > 0]

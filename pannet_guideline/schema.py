@@ -5,6 +5,7 @@
 # %% ../nbs/01_schema.ipynb #a3105989
 from __future__ import annotations
 
+import ctypes
 import math
 import re
 from dataclasses import dataclass, field
@@ -411,6 +412,20 @@ def _unhashable(v) -> bool:
     try: hash(v); return False
     except TypeError: return True
 
+def _addresses(values:np.ndarray) -> np.ndarray:
+    "The object pointers of an object array, as unsigned integers (a view: `values` must stay referenced while it is used)."
+    return np.frombuffer((ctypes.c_void_p * len(values)).from_address(values.ctypes.data), np.uintp)
+
+def _by_identity(values:np.ndarray, sample:int=4096, most:int=256):
+    "(object number per row, the distinct objects) when a long column repeats a few objects (True, False, None, parsed text), else None."
+    if len(values) < 4 * sample or not values.flags.c_contiguous: return None
+    step = len(values) // sample
+    if len(np.unique(_addresses(values)[::step])) > most: return None  # numbers held one object per cell: hash the values instead
+    rows, uniques = pd.factorize(_addresses(values))  # same object, same value and type: machine words, not Python values, are hashed
+    if len(uniques) > len(values) // 16: return None
+    first = np.empty(len(uniques), np.int64); first[rows[::-1]] = np.arange(len(rows))[::-1]
+    return rows, values[first]
+
 def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
     "Group per row (-1 = missing) and one raw value per group. Values of different types never share a group (`True == 1`)."
     if series.dtype != object:
@@ -420,6 +435,11 @@ def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
             idx = np.where(idx < 0, len(reps), idx); reps.append(pd.NaT)
         return idx, reps
     values = series.to_numpy()
+    shared = _by_identity(values)
+    if shared is not None:  # few distinct objects: group those, then give each row its object's group
+        rows, objects = shared
+        idx, reps = _distinct(pd.Series(objects, dtype=object))
+        return idx[rows], reps
     try: idx, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # a list, dict or set cell: set aside and read one by one below
         safe = values.copy(); safe[[_unhashable(v) for v in values]] = None

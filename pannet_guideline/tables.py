@@ -19,8 +19,8 @@ from .schema import FIELD_BITS, FIELDS, Columns, codes_mask
 from .vocab import check_outcomes
 
 # %% auto #0
-__all__ = ['HIT_POLICIES', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable', 'FrameDecision', 'boundary_grid',
-           'columns_from_canonical', 'grid_records', 'TableReport']
+__all__ = ['HIT_POLICIES', 'COMBINATIONS_AT_MOST', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable',
+           'FrameDecision', 'boundary_grid', 'columns_from_canonical', 'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
@@ -79,6 +79,7 @@ class DecisionTable:
         self._dtype = next(np.dtype(d) for d in (np.uint8, np.uint16, np.uint32, np.uint64) if np.iinfo(d).bits >= width)
         self._field_masks = [np.uint64(sum(1 << FIELD_BITS[f] for f in c.fields)) for c in self.conditions]
         self._lut = None  # undecided-rules mask -> their fields, built on first use
+        self._thresholds = None  # field -> constants its conditions read, built on first use
 
     @property
     def inputs(self) -> list: return sorted(set().union(*(c.fields for c in self.conditions)), key=FIELD_BITS.get)
@@ -159,16 +160,35 @@ def _set_bit(acc:np.ndarray, where:np.ndarray, i:int):
     "Set bit `i` of `acc` in the rows where `where` holds (shift of a 0/1 view: no masked ufunc, no copy for uint8)."
     acc |= where.view(np.uint8).astype(acc.dtype, copy=False) << acc.dtype.type(i)
 
-def _lowest_bit(mask:np.ndarray) -> np.ndarray:
-    "Index of the lowest set bit of each mask; -1 where none."
+def _lowest_bit_of(mask:np.ndarray) -> np.ndarray:
     one = mask.dtype.type(1)
     low = mask & (~mask + one)
     return np.where(mask == 0, np.int16(-1), np.bitwise_count(low - one).astype(np.int16))
 
+_LOWEST_BIT = {np.dtype(t): _lowest_bit_of(np.arange(1 << bits, dtype=t)) for t, bits in ((np.uint8, 8), (np.uint16, 16))}
+
+def _lowest_bit(mask:np.ndarray) -> np.ndarray:
+    "Index of the lowest set bit of each mask; -1 where none (looked up for masks of 8 and 16 bits, most tables)."
+    lut = _LOWEST_BIT.get(mask.dtype)
+    return lut.take(mask) if lut is not None else _lowest_bit_of(mask)
+
 # %% ../nbs/03_tables.ipynb #aff401be
 @patch
 def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
-    "Apply the table to every row of a `Columns` store."
+    "Apply the table to every row of a `Columns` store (once per combination of its inputs, when they combine in few ways)."
+    combos = _combinations(self, cols)
+    if combos is None: return _decide_rows(self, cols)
+    key, size, rows = combos
+    counts = np.bincount(key, minlength=size)
+    present = np.flatnonzero(counts)
+    fd = _decide_rows(self, Columns(len(present), {f: cols.data[f][rows[present]] for f in self.inputs if f in cols.data}), counts[present])
+    def spread(a):  # from one value per combination back to one per row
+        full = np.zeros(size, a.dtype); full[present] = a
+        return full[key]
+    return FrameDecision(self, spread(fd.outcome), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
+
+def _decide_rows(self:DecisionTable, cols:Columns, weight:np.ndarray|None=None) -> FrameDecision:
+    "The table on every row of `cols` (`weight`: rows each stands for, counted in errors)."
     n, dt = cols.n, self._dtype
     fired, undecided, possible = np.zeros(n, dt), np.zeros(n, dt), np.zeros(n, dt)
     active = np.ones(n, bool); n_true = np.zeros(n, np.int8)
@@ -183,9 +203,45 @@ def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
         if unique: n_true += tr.t
         if first: active &= ~tr.t
     if unique and (n_true > 1).any():
-        raise RuntimeError(f"{self.name}: overlapping rules under hit policy unique in {(n_true > 1).sum()} row(s)")
+        over = n_true > 1
+        raise RuntimeError(f"{self.name}: overlapping rules under hit policy unique in {over.sum() if weight is None else weight[over].sum()} row(s)")
     if self.hit_policy == "collect": return FrameDecision(self, np.full(n, -1, np.int16), fired, _gap_mask(self, cols, undecided), undecided)
     return _single_frame(self, cols, fired, undecided, possible)
+
+# %% ../nbs/03_tables.ipynb #7ecb30c2
+COMBINATIONS_AT_MOST = 1 << 12  # read a table once per input combination up to this many possible combinations
+
+def _thresholds(table:DecisionTable) -> dict:
+    "Field -> the constants its conditions compare it with or test it for (cached on the table)."
+    if table._thresholds is None:
+        out = {}
+        for c in table.conditions:
+            for k, v in c.thresholds().items(): out.setdefault(k, set()).update(v)
+        table._thresholds = {k: sorted(v, key=str) for k, v in out.items()}
+    return table._thresholds
+
+def _reading(cols:Columns, name:str, cuts:list) -> np.ndarray:
+    "A small code per row that settles every condition on the field: for a number, its place among the thresholds (equality apart)."
+    if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int32) + 1  # -1 (unknown) becomes 0
+    x, code = cols.number(name), np.zeros(cols.n, np.int32)
+    for c in cuts: code += x < c; code += x <= c
+    return np.where(np.isnan(x), np.int32(2 * len(cuts) + 1), code)
+
+def _combinations(table:DecisionTable, cols:Columns):
+    "(combination per row, number of possible combinations, a row per combination), or None when they could be many."
+    cuts, size = _thresholds(table), 1
+    for name in table.inputs:
+        spec = FIELDS[name]
+        if spec.kind not in ("number", "text", "flag"): return None  # code lists: read row by row
+        size *= 2 * len(cuts.get(name, ())) + 2 if spec.kind == "number" else len(spec.vocab) + 1
+    if size > COMBINATIONS_AT_MOST or cols.n < 16 * size: return None
+    key = np.zeros(cols.n, np.int32)
+    for name in table.inputs:
+        spec = FIELDS[name]
+        key *= 2 * len(cuts.get(name, ())) + 2 if spec.kind == "number" else len(spec.vocab) + 1
+        key += _reading(cols, name, cuts.get(name, []))
+    rows = np.zeros(size, np.intp); rows[key] = np.arange(cols.n)  # any row of a combination stands for it
+    return key, size, rows
 
 # %% ../nbs/03_tables.ipynb #2d3143f5
 def _single_frame(table, cols, fired, undecided, possible):

@@ -1,0 +1,58 @@
+"""The shortcuts of the cohort reading give the same result as the plain reading they replace.
+
+Not a medical device: these tests check software behaviour only.
+"""
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from pannet_guideline import assess_frame, schema, tables
+from pannet_guideline.datasets import synthetic_cohort
+from pannet_guideline.policies import POLICIES
+
+
+def _messy(n, seed):
+    "A synthetic cohort with plain text columns and some values of the wrong kind, blanks and boundary numbers."
+    df = synthetic_cohort(n, seed=seed, categorical=False)
+    rng = np.random.default_rng(seed)
+    for col, odd in (("ki67_pct", [3, 20.0, "55", None, "x"]), ("tumor_size_cm", [1.0, 2.0, 4.0, np.nan]),
+                     ("mitoses_per_2mm2", [2.0, 20.0]), ("differentiation", [None, "poorly", 7])):
+        rows = rng.choice(n, n // 20, replace=False)
+        df[col] = df[col].astype(object)
+        df.loc[rows, col] = pd.Series(rng.choice(np.array(odd, dtype=object), len(rows)), index=rows)
+    return df
+
+
+@pytest.mark.parametrize("policy", list(POLICIES))
+def test_reading_per_combination_equals_reading_per_row(policy, monkeypatch):
+    df = _messy(40_000, seed=11)
+    used = []
+    combos = tables._combinations
+    monkeypatch.setattr(tables, "_combinations", lambda t, c: used.append(r := combos(t, c)) or r)
+    fast = assess_frame(df, policy=policy)
+    assert sum(r is not None for r in used) >= 10  # the shortcut was taken for many tables
+    monkeypatch.setattr(tables, "_combinations", lambda t, c: None)
+    assert_frame_equal(fast, assess_frame(df, policy=policy))
+
+
+def test_grouping_by_object_equals_grouping_by_value(monkeypatch):
+    "Shared objects (True, 1, 1.0, '1', None, NaN) and equal text held in distinct objects, in a long object column."
+    n = 50_000
+    pool = np.array([True, 1, 1.0, "1", None, np.nan, np.float32("nan"), False, 0, "G1", "".join(["G", "1"]), pd.NaT], dtype=object)
+    values = pool[np.random.default_rng(3).integers(0, len(pool), n)]
+    idx, reps = schema._distinct(pd.Series(values, dtype=object))
+    assert schema._by_identity(values) is not None  # the shortcut applies to this column
+    monkeypatch.setattr(schema, "_by_identity", lambda v: None)
+    idx2, reps2 = schema._distinct(pd.Series(values, dtype=object))
+    as_values = lambda i, r: [(type(r[k]).__name__, str(r[k])) if k >= 0 else None for k in i]
+    assert as_values(idx, reps) == as_values(idx2, reps2)
+
+
+def test_object_shortcut_on_a_cohort(monkeypatch):
+    df = _messy(30_000, seed=12)
+    for col in ("carcinoid_syndrome", "symptomatic", "multifocal"):
+        df[col] = df[col].astype(object).where(df.index % 7 != 0, "yes")
+    fast = assess_frame(df)
+    monkeypatch.setattr(schema, "_by_identity", lambda v: None)
+    assert_frame_equal(fast, assess_frame(df))
