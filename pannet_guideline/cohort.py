@@ -79,18 +79,57 @@ def _combine(chunks:list, n:int) -> tuple:
         key, size = key * len(texts) + codes, size * len(texts)
     group, k = _compress(key)
     first = _first_rows(group, k)
-    pieces = [[texts[j] for j in codes[first]] for codes, texts in chunks]
-    return group, [";".join(filter(None, t)) for t in zip(*pieces)]
+    pieces = [np.array([";" + t if t else "" for t in texts], dtype=object)[codes[first]].tolist() for codes, texts in chunks]
+    return group, [t[1:] for t in map("".join, zip(*pieces))]  # each piece brings its own separator
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier (golden ratio) for hashing packed words
+
+def _packed_words(parts:list, n:int) -> list:
+    "The masks of each row laid side by side, as many bits each as it has labels, in 64-bit words: equal rows, equal words."
+    words, at = [], 64
+    for mask, labels in parts:
+        width = min(len(labels), 64)
+        if at + width > 64: words.append(np.zeros(n, np.uint64)); at = 0
+        bits = mask.astype(np.uint64)
+        if at: bits <<= np.uint64(at)
+        words[-1] |= bits; at += width
+    return words
+
+def _row_groups(parts:list, n:int) -> tuple:
+    "Group per row, number of groups and a row of each, for the combination of the masks: packed, hashed, then every row checked."
+    words = _packed_words(parts, n)
+    group, uniques = pd.factorize(functools.reduce(lambda h, w: h * _MIX + w, words))
+    first = _first_rows(group, len(uniques))
+    if len(words) > 1 and any((w[first][group] != w).any() for w in words):  # two combinations hashed alike: group exactly
+        group = np.zeros(n, np.int64)
+        for w in words: group = pd.factorize(group * n + pd.factorize(w)[0])[0]  # both below n: no overflow
+        k = int(group.max()) + 1
+        return group, k, _first_rows(group, k)
+    return group, len(uniques), first
+
+_GROUPED_FROM = 50_000  # rows from which the texts are built on one row per combination of masks
 
 def join_masks(parts:list, n:int, dedupe:bool=True) -> pd.Categorical:
-    "`parts`: (mask per row, labels of its bits); the `;`-joined labels of the set bits, per row (repeats dropped if `dedupe`)."
+    "`parts`: (mask per row, labels of its bits, none set beyond them); the `;`-joined labels of the set bits, per row (repeats dropped if `dedupe`)."
     parts = [(m, labels) for m, labels in parts if m.any()]  # most tables fire for few rows, many for none
     if not parts: return pd.Categorical.from_codes(np.zeros(n, np.int64), categories=pd.Index([""], dtype=object))
+    if n >= _GROUPED_FROM:  # a large cohort repeats few combinations: join their texts once, then spread them to the rows
+        group, k, first = _row_groups(parts, n)
+        if k <= n // 2:
+            texts = _join_texts([(m[first], labels) for m, labels in parts], k, dedupe)
+            return pd.Categorical.from_codes(texts.codes[group], categories=texts.categories)
+    return _join_texts(parts, n, dedupe)
+
+def _join_texts(parts:list, n:int, dedupe:bool) -> pd.Categorical:
+    "The joined labels per row, built per group of a few masks at a time."
     chunks = [_chunk_texts(parts[i:i + _CHUNK], n) for i in range(0, len(parts), _CHUNK)]
     group, texts = _combine(chunks, n) if len(chunks) > 1 else (chunks[0] if chunks else (np.zeros(n, np.int64), [""]))
+    labels = [lab for _, labs in parts for lab in labs]
+    if not dedupe and len(set(labels)) == len(labels) and all(lab and ";" not in lab for lab in labels):
+        return pd.Categorical.from_codes(group, categories=pd.Index(texts or [""], dtype=object))  # distinct labels: groups' texts differ
     if dedupe: texts = [";".join(dict.fromkeys(t.split(";"))) if t else t for t in texts]
-    index = {}
-    remap = np.array([index.setdefault(t, len(index)) for t in texts], np.int64)
+    index = {t: i for i, t in enumerate(dict.fromkeys(texts))}  # Python's cached string hashes: faster than a pandas hash table here
+    remap = np.fromiter(map(index.__getitem__, texts), np.int64, len(texts))
     categories = pd.Index(list(index) or [""], dtype=object)  # plain Python strings: no Arrow conversion of many categories
     return pd.Categorical.from_codes(remap[group] if n else group, categories=categories)
 
@@ -122,25 +161,32 @@ def _list_parts(st:FrameState, output:str) -> list:
     "Parts for `join_masks`: one per table of `output`, labels = outcomes of its rules."
     return [(fired, [r.then for r in table.rules]) for table, fired in st.chapter if table.output == output]
 
-def _primary(masks:list) -> tuple:
+def _leading(masks:list) -> tuple:
+    "Per row, the first of the listed masks that holds a code (-1: none) and that code's bit; later masks are read on the rows left."
+    n = len(masks[0]) if masks else 0
+    lead, bit, rows = np.full(n, -1, np.int8), np.full(n, -1, np.int16), np.arange(n)
+    for k, m in enumerate(masks):
+        got = m[rows]
+        hit = got != 0
+        lead[rows[hit]], bit[rows[hit]] = k, _lowest_bit(got[hit])
+        rows = rows[~hit]
+        if not len(rows): break
+    return lead, bit
+
+def _primary(masks:list, lead:np.ndarray, bit:np.ndarray) -> tuple:
     "Primary code per row, and the unranked options where the leading management codes are options of equal standing."
-    first, lead = np.full(len(masks[0]), -1, np.int16), np.full(len(masks[0]), -1, np.int8)
-    for k in reversed(range(len(masks))):
-        m = masks[k]
-        first, lead = np.where(m != 0, _lowest_bit(m), first), np.where(m != 0, k, lead)
-    options = masks[len(STRENGTH_ORDER) + STRENGTH_ORDER.index("option")]  # management, option
-    choice = (lead == len(STRENGTH_ORDER) + STRENGTH_ORDER.index("option")) & (np.bitwise_count(options) > 1)
-    first = np.where(choice, -1, first)
+    k = len(STRENGTH_ORDER) + STRENGTH_ORDER.index("option")  # management, option
+    choice = (lead == k) & (np.bitwise_count(masks[k]) > 1)
+    first = np.where(choice, -1, bit)
     labels = list(RECOMMENDATION_RANK) + [""]
     primary = pd.Categorical.from_codes(np.where(first < 0, len(labels) - 1, first), categories=labels)
-    return primary, join_masks([(np.where(choice, options, np.uint64(0)), list(RECOMMENDATION_RANK))], len(first))
+    return primary, join_masks([(np.where(choice, masks[k], np.uint64(0)), list(RECOMMENDATION_RANK))], len(first))
 
-def _held(st:FrameState, masks:list) -> np.ndarray:
+def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray) -> np.ndarray:
     "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`)."
-    n, rank_bits = st.cols.n, np.uint64(64)
+    n = st.cols.n
     given = union(masks, n)
-    lead = np.full(n, -1, np.int64)
-    for k in reversed(range(len(masks))): lead = np.where(masks[k] != 0, k * 64 + _lowest_bit(masks[k]).astype(np.int64), lead)
+    lead = np.where(lead >= 0, lead.astype(np.int64) * 64 + bit, np.int64(-1))
     fields = np.zeros(n, np.uint64)
     for table, pend in st.pending:
         rows = np.flatnonzero(pend)  # a table leaves few rows open: work on those alone
@@ -172,8 +218,9 @@ def _output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFram
     "Every column of `OUTPUT_SPEC`, built from the cohort state."
     cols, n = st.cols, st.cols.n
     masks = recommendation_masks(st)
-    primary, options = _primary(masks)
-    held = _held(st, masks)
+    lead, bit = _leading(masks)
+    primary, options = _primary(masks, lead, bit)
+    held = _held(st, masks, lead, bit)
     if (held != 0).any():  # a held primary is empty, and so are its options
         primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
         primary[held != 0] = ""; options[held != 0] = ""
