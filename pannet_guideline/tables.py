@@ -183,6 +183,7 @@ def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
     present = np.flatnonzero(counts)
     fd = _decide_rows(self, Columns(len(present), {f: cols.data[f][rows[present]] for f in self.inputs if f in cols.data}), counts[present])
     def spread(a):  # from one value per combination back to one per row
+        if not a.any(): return np.zeros(cols.n, a.dtype)
         full = np.zeros(size, a.dtype); full[present] = a
         return full[key]
     return FrameDecision(self, spread(fd.outcome), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
@@ -209,7 +210,7 @@ def _decide_rows(self:DecisionTable, cols:Columns, weight:np.ndarray|None=None) 
     return _single_frame(self, cols, fired, undecided, possible)
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2
-COMBINATIONS_AT_MOST = 1 << 12  # read a table once per input combination up to this many possible combinations
+COMBINATIONS_AT_MOST = 1 << 12  # read a table once per input combination up to this many possible combinations (< 2**15: int16 keys)
 
 def _thresholds(table:DecisionTable) -> dict:
     "Field -> the constants its conditions compare it with or test it for (cached on the table)."
@@ -220,26 +221,39 @@ def _thresholds(table:DecisionTable) -> dict:
         table._thresholds = {k: sorted(v, key=str) for k, v in out.items()}
     return table._thresholds
 
-def _reading(cols:Columns, name:str, cuts:list) -> np.ndarray:
+def _reading(cols:Columns, name:str, cuts:tuple) -> np.ndarray:
     "A small code per row that settles every condition on the field: for a number, its place among the thresholds (equality apart)."
-    if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int32) + 1  # -1 (unknown) becomes 0
-    x, code = cols.number(name), np.zeros(cols.n, np.int32)
+    if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int16) + np.int16(1)  # -1 (unknown) becomes 0
+    x, code = cols.number(name), np.zeros(cols.n, np.int16)
     for c in cuts: code += x < c; code += x <= c
-    return np.where(np.isnan(x), np.int32(2 * len(cuts) + 1), code)
+    return np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), code)
+
+@dataclass(frozen=True)
+class _Readings:
+    "The combination of a few fields' readings: a cache entry of `Columns`, dropped when one of `fields` is written."
+    fields: tuple # field names
+    cuts: tuple # thresholds of each number field (empty for the others)
+
+    def key(self, cols:Columns) -> np.ndarray:
+        if self not in cols.cache:
+            key = np.zeros(cols.n, np.int16)
+            for name, cuts in zip(self.fields, self.cuts):
+                key *= np.int16(_cardinality(name, cuts)); key += _reading(cols, name, cuts)
+            cols.cache[self] = key
+        return cols.cache[self]
+
+def _cardinality(name:str, cuts:tuple) -> int:
+    spec = FIELDS[name]
+    return 2 * len(cuts) + 2 if spec.kind == "number" else len(spec.vocab) + 1
 
 def _combinations(table:DecisionTable, cols:Columns):
     "(combination per row, number of possible combinations, a row per combination), or None when they could be many."
-    cuts, size = _thresholds(table), 1
-    for name in table.inputs:
-        spec = FIELDS[name]
-        if spec.kind not in ("number", "text", "flag"): return None  # code lists: read row by row
-        size *= 2 * len(cuts.get(name, ())) + 2 if spec.kind == "number" else len(spec.vocab) + 1
+    if any(FIELDS[name].kind not in ("number", "text", "flag") for name in table.inputs): return None  # code lists: read row by row
+    thresholds = _thresholds(table)
+    readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind == "number" else () for f in table.inputs))
+    size = int(np.prod([_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts)]))
     if size > COMBINATIONS_AT_MOST or cols.n < 16 * size: return None
-    key = np.zeros(cols.n, np.int32)
-    for name in table.inputs:
-        spec = FIELDS[name]
-        key *= 2 * len(cuts.get(name, ())) + 2 if spec.kind == "number" else len(spec.vocab) + 1
-        key += _reading(cols, name, cuts.get(name, []))
+    key = readings.key(cols)  # tables reading the same fields the same way share it
     rows = np.zeros(size, np.intp); rows[key] = np.arange(cols.n)  # any row of a combination stands for it
     return key, size, rows
 
