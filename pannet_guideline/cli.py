@@ -25,6 +25,7 @@ from .guideline import DISCLAIMER, POLICIES, STAGE_COLUMN
 
 log = logging.getLogger("pannet_guideline")
 from .report import write_cohort_report
+from .schema import fractions_verdict, ki67_extent
 
 # %% auto #0
 __all__ = ['log', 'SUMMARY_COLUMNS', 'Summary', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit', 'run_report',
@@ -78,6 +79,29 @@ def _column_lines(report:dict) -> list:
     return ([f"column {k!r} read as {v}" for k, v in report["columns_read_as"].items()] +
             [f"column {k!r} not read: {v}" for k, v in report["columns_not_read"].items()])
 
+_END = object()
+
+def _with_last(items):
+    "Each item with whether it is the last (one item read ahead)."
+    it = iter(items)
+    item = next(it, _END)
+    while item is not _END:
+        after = next(it, _END)
+        yield item, after is _END
+        item = after
+
+def _file_verdict(first:CohortAssessment, input:str, in_format:str|None, chunk_rows:int, mapping:dict|None) -> bool|None:
+    "Whether the file's Ki-67 column holds fractions: settled by the first block when a value there exceeds 1, else read from every block."
+    judged = first.state.cols.ki67_fractions
+    if judged is False or "ki67_pct" not in first.state.cols.data: return judged
+    if input == "-":
+        log.warning("Ki-67 fractions judged on the first %d rows: standard input is read once", len(first.frame))
+        return judged
+    known, largest = 0, -np.inf
+    for block in iter_table(input, in_format, chunk_rows):
+        k, m = ki67_extent(block, mapping); known, largest = known + k, max(largest, m)
+    return fractions_verdict(known, largest)
+
 def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for standard input
                output:str, # output file or `-` for standard output
                columns:str|None=None, # JSON file mapping the table's column names to schema field names
@@ -93,10 +117,12 @@ def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for sta
     total = parquet_rows(input) if input != "-" and (in_format or Path(input).suffix.lower()) in ("parquet", ".parquet", ".pq") else None
     summary, report, fractions = Summary(), None, None
     with TableWriter(output, out_format, neutralise) as w, _progress(total, quiet) as bar:
-        for block in iter_table(input, in_format, chunk_rows):
+        for i, (block, last) in enumerate(_with_last(iter_table(input, in_format, chunk_rows))):
             t0 = time.perf_counter()
             res = CohortAssessment(block, policy, grading, staging, mapping, fractions)
-            fractions = res.state.cols.ki67_fractions if fractions is None else fractions
+            if i == 0 and not last:  # every block gets the verdict one pass over the file would reach
+                fractions = _file_verdict(res, input, in_format, chunk_rows, mapping)
+                if fractions != res.state.cols.ki67_fractions: res = CohortAssessment(block, policy, grading, staging, mapping, fractions)
             report = report or res.report
             kept = block.drop(columns=[c for c in res.frame.columns if c in block.columns])
             w.write(pd.concat([kept, res.frame], axis=1))

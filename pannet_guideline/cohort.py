@@ -15,14 +15,15 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, check_policy,
                                         conflict_text, pipeline)
-from .schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, issue_strings, note_text, read_frame
+from .schema import (FIELD_BITS, FIELDS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
+                                     note_text, read_frame)
 from .tables import _lowest_bit
 from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'union', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
            'column_report', 'CohortAssessment', 'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table',
-           'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'assess_parquet_dask']
+           'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'dask_fractions', 'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
@@ -477,11 +478,9 @@ class PannetAccessor:
         return self.assessment(policy, grading, staging, columns).long(column)
 
 # %% ../nbs/40_cohort.ipynb #ce653e11
-def _dask_partition(df:pd.DataFrame, policy:str, grading:str, staging:str, columns:dict|None) -> pd.DataFrame:
-    "One partition's outputs; the `;`-list and issue columns as plain text, so every partition has the same dtypes."
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ColumnsWarning)
-        out = assess_frame(df, policy, grading, staging, columns)
+def _dask_partition(df:pd.DataFrame, policy:str, grading:str, staging:str, columns:dict|None, fractions:bool|None=None) -> pd.DataFrame:
+    "One partition's outputs (`fractions`: the Ki-67 verdict of the whole table); the `;`-list and issue columns as plain text, so every partition has the same dtypes."
+    out = CohortAssessment(df, policy, grading, staging, columns, fractions).frame  # columns not read are listed by the caller, not per partition
     for c in out.columns:
         if isinstance(out[c].dtype, pd.CategoricalDtype) and c not in _FIXED_CATEGORIES: out[c] = out[c].astype("str")
     out["input_issues"] = out["input_issues"].astype("str")
@@ -495,14 +494,23 @@ def assess_dask(ddf, # a Dask DataFrame, one row per patient
                 policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
                 columns:dict|None=None, # maps the table's column names to canonical field names
                ):
-    "The outputs of `assess_frame` for every partition of a Dask DataFrame: same index and partitions, fixed meta."
+    "The outputs of `assess_frame` for every partition of a Dask DataFrame: same index and partitions, fixed meta. Reads the Ki-67 column once first."
     check_policy(policy)
     meta = _dask_partition(ddf._meta, policy, grading, staging, columns)
-    return ddf.map_partitions(_dask_partition, policy, grading, staging, columns, meta=meta)
+    return ddf.map_partitions(_dask_partition, policy, grading, staging, columns, dask_fractions(ddf, columns), meta=meta)
+
+def dask_fractions(ddf, columns:dict|None=None) -> bool|None:
+    "Whether the Ki-67 column of a whole Dask DataFrame holds fractions, as one pass over it would judge (see `schema.ki67_extent`)."
+    keys = list(dict.fromkeys(ki67_columns(list(ddf.columns), columns)))
+    if not keys: return None
+    extent = lambda d: pd.DataFrame([ki67_extent(d, columns)], columns=["known", "largest"])
+    parts = ddf[keys].map_partitions(extent, meta={"known": "i8", "largest": "f8"}).compute()
+    return fractions_verdict(int(parts["known"].sum()), float(parts["largest"].max()))
 
 # %% ../nbs/40_cohort.ipynb #4a123fb3
 def _dask_joined(df:pd.DataFrame, kwargs:dict) -> pd.DataFrame:
-    out = _dask_partition(df, kwargs.get("policy", "seed-2025"), kwargs.get("grading", "who-2019"), kwargs.get("staging", "ajcc-8"), kwargs.get("columns"))
+    out = _dask_partition(df, kwargs.get("policy", "seed-2025"), kwargs.get("grading", "who-2019"), kwargs.get("staging", "ajcc-8"),
+                          kwargs.get("columns"), kwargs.get("fractions"))
     return pd.concat([df.drop(columns=[c for c in out.columns if c in df.columns]), out], axis=1)
 
 def assess_parquet_dask(input:str, # a Parquet file or a folder of them
@@ -521,6 +529,7 @@ def assess_parquet_dask(input:str, # a Parquet file or a folder of them
     try:
         with Client(scheduler or cluster) as client:
             ddf = dd.read_parquet(input, split_row_groups=True)  # one partition per row group: each worker holds a few at a time
+            kwargs = {**kwargs, "fractions": dask_fractions(ddf, kwargs.get("columns"))}  # one verdict for every row group
             joined = ddf.map_partitions(_dask_joined, kwargs, meta=_dask_joined(ddf._meta, kwargs))
             parent = os.path.dirname(os.path.abspath(output))
             tmp = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(output)}.", suffix=".part")

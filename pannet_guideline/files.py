@@ -171,11 +171,12 @@ def _arrow_table(df:pd.DataFrame, keep_index:bool, schema=None):
 # %% ../nbs/41_files.ipynb #29d9754b
 def _write_text(df:pd.DataFrame, f, sep:str, header:bool):
     "Append CSV or TSV rows through Arrow's writer (many times faster than pandas'); mixed-type columns fall back to pandas."
-    import pyarrow as pa, pyarrow.csv as pacsv
-    flags = {c: np.where(df[c].to_numpy(), "True", "False") for c in df.columns if df[c].dtype == bool}
+    import pyarrow as pa, pyarrow.compute as pc, pyarrow.csv as pacsv
     try:
-        table = pa.Table.from_pandas(df.assign(**flags) if flags else df, preserve_index=False)
+        table = pa.Table.from_pandas(df, preserve_index=False)
         table = table.cast(pa.schema([pa.field(x.name, x.type.value_type if pa.types.is_dictionary(x.type) else x.type) for x in table.schema]))
+        for k, x in enumerate(table.schema):  # flags as pandas writes them, whether a block's column came as bool or as objects with gaps
+            if pa.types.is_boolean(x.type): table = table.set_column(k, x.name, pc.if_else(table.column(k), "True", "False"))
         pacsv.write_csv(table, f, pacsv.WriteOptions(include_header=header, delimiter=sep, quoting_style="needed"))
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, ValueError):
         f.write(df.to_csv(sep=sep, index=False, header=header).encode("utf-8"))

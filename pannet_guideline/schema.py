@@ -17,7 +17,7 @@ import pandas as pd
 __all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES', 'UNIT_ALIASES',
            'LEGACY_ALIASES', 'HEADER_ALIASES', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field',
            'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask',
-           'read_frame', 'issue_strings', 'issue_text']
+           'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -606,6 +606,26 @@ def _blank_rows(cols:Columns, df:pd.DataFrame) -> np.ndarray:
     if not len(cand) or df.shape[1] == 0: return cand
     rest = df.iloc[cand]
     return cand[rest.apply(lambda c: c.map(_is_missing)).all(axis=1).to_numpy(dtype=bool)]
+
+# %% ../nbs/01_schema.ipynb #94118c1c
+def ki67_columns(keys:list, columns:dict|None=None) -> list:
+    "The columns of a table that are read as Ki-67, through the `columns` mapping or by name."
+    mapped = [k for k, t in (columns or {}).items() if t == "ki67_pct"]
+    rest = [k for k in keys if k not in (columns or {})]
+    return mapped + [rest[p] for p in key_plan(rest)[0].get("ki67_pct", [])]
+
+def ki67_extent(df:pd.DataFrame, columns:dict|None=None) -> tuple[int, float]:
+    "How many Ki-67 values a table gives, as read, and the largest (-inf when none)."
+    keys = set(ki67_columns(list(df.columns), columns))
+    if not keys: return 0, -np.inf
+    given = df.iloc[:, [i for i, k in enumerate(df.columns) if k in keys]]  # by position: a repeated name stays repeated, as in the full read
+    x = read_frame(given, {k: v for k, v in (columns or {}).items() if k in keys}, ki67_fractions=False).data.get("ki67_pct")
+    x = x[~np.isnan(x)] if x is not None else np.array([])
+    return len(x), float(x.max(initial=-np.inf))
+
+def fractions_verdict(known:int, largest:float) -> bool|None:
+    "Whether a Ki-67 column with `known` values up to `largest` holds fractions (None: too few values to say)."
+    return bool(largest <= 1) if known >= KI67_FRACTION_MIN else None
 
 # %% ../nbs/01_schema.ipynb #5f42c75f
 def issue_strings(cols:Columns) -> np.ndarray:

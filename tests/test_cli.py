@@ -135,3 +135,27 @@ def test_report_command_writes_one_self_contained_file(tmp_path, capsys):
     assert "<svg" in html or "data:image" in html  # the flowcharts are inline
     assert "src=\"http" not in html and "href=\"http" not in html.replace('href="https://doi', '')  # nothing fetched
     assert main(["report", str(src), "-o", str(src)]) == 2  # never over its input
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("late", [12.0, None])
+def test_ki67_fractions_judged_on_the_whole_file(tmp_path, suffix, late):
+    "The first blocks hold only values within 0 to 1; a later value above 1 (or none) decides for every block, as in one pass."
+    df = cohort(300, seed=9)
+    df["ki67_pct"] = "0.3"
+    if late is not None: df.loc[250, "ki67_pct"] = str(late)
+    src = tmp_path / f"in{suffix}"
+    df.to_csv(src, index=False) if suffix == ".csv" else df.to_parquet(src, row_group_size=50)
+    for rows, name in ((40, "blocks"), (100_000, "one")):
+        assert main(["assess", str(src), "-o", str(tmp_path / f"{name}.csv"), "-q", "--chunk-rows", str(rows)]) == 0
+    blocks, one = (pd.read_csv(tmp_path / f"{n}.csv", dtype=str, keep_default_na=False) for n in ("blocks", "one"))
+    pd.testing.assert_frame_equal(blocks, one)
+    flagged = one["input_issues"].str.contains("as if fractions")
+    assert flagged.all() if late is None else not flagged.any()
+
+
+def test_ki67_fractions_on_standard_input_says_it_judged_the_first_block(tmp_path):
+    df = cohort(200, seed=10)
+    df["ki67_pct"] = "0.3"
+    r = run("assess", "-", "-o", "-", "-q", "--chunk-rows", "50", stdin=df.to_csv(index=False))
+    assert r.returncode == 0 and "Ki-67 fractions judged on the first 50 rows" in r.stderr

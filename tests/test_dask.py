@@ -38,3 +38,15 @@ def test_parquet_dataset_in_and_out(tmp_path):
     out = pd.read_parquet(tmp_path / "out")
     assert n == 2000 and len(out) == 2000
     assert out["who_grade"].astype(str).tolist() == assess_frame(df)["who_grade"].astype(str).tolist()
+
+
+def test_ki67_fractions_judged_over_all_partitions():
+    "The first partitions hold Ki-67 only within 0 to 1, a later one 12 %: no partition reads them as fractions, as one pass would not."
+    df = _cohort(400)
+    df["ki67_pct"] = "0.3"
+    df.loc[350, "ki67_pct"] = "12"
+    got = assess_dask(dd.from_pandas(df, npartitions=4)).compute(scheduler="synchronous")
+    want = assess_frame(df)
+    assert not want["input_issues"].str.contains("as if fractions").any()
+    assert got["input_issues"].astype(str).tolist() == want["input_issues"].astype(str).tolist()
+    assert got["who_grade"].astype(str).tolist() == want["who_grade"].astype(str).tolist()
