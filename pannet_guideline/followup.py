@@ -376,7 +376,7 @@ def visit_plan(schedule_id:str, # a key of `SCHEDULES`, e.g. `NCCN_RESECTED_G1G2
                horizon_years:float=10, # how far ahead to plan, in years (rounded to whole months)
                use:str="earliest", # `earliest`: the shortest interval of each range; `latest`: the longest
               ) -> pd.DataFrame:
-    "One row per planned visit: number, date, phase, interval used, what it holds and the statements behind it."
+    "One row per planned visit: number, date (datetime64), phase, interval used, what it holds and the statements behind it."
     phases, ref = SCHEDULES[_check_schedule(schedule_id)], _as_date(reference_date)
     if use not in USES: raise ValueError(f"use {use!r} is not one of {USES}")
     stop = add_months(ref, _horizon_months(horizon_years))
@@ -394,4 +394,6 @@ def visit_plan(schedule_id:str, # a key of `SCHEDULES`, e.g. `NCCN_RESECTED_G1G2
             k, prev = k + 1, cand
             rows.append(dict(visit=len(rows) + 1, date=when, days_after_reference=(when - ref).days, phase=phase.name,
                              interval=str(step), items=_visit_items(phase, k), statements="; ".join(phase.cites)))
-    return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+    plan = pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+    plan["date"] = pd.to_datetime(plan["date"]).astype("datetime64[s]")  # whole days; seconds reach years 1-9999, not only 1677-2262
+    return plan
