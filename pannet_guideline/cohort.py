@@ -148,11 +148,23 @@ def union(masks:list, n:int) -> np.ndarray:
     "Bitwise or of equal-length uint64 masks, pairwise (`np.bitwise_or.reduce` on a list first copies them into one 2-D array)."
     return functools.reduce(np.bitwise_or, masks, np.zeros(n, np.uint64))
 
+def _code_luts(table) -> dict:
+    "Strength index -> code mask (bit = rank) for every mask of fired rules of a table of at most 16 rules."
+    fired = np.arange(1 << len(table.rules), dtype=np.uint64)
+    luts = {}
+    for i, r in enumerate(table.rules):
+        lut = luts.setdefault(STRENGTH_ORDER.index(r.strength), np.zeros(len(fired), np.uint64))
+        lut[(fired >> np.uint64(i)) & np.uint64(1) == 1] |= np.uint64(1) << np.uint64(_RANK_BIT[r.then])
+    return luts
+
 def recommendation_masks(st:FrameState) -> list:
     "Disjoint uint64 code masks per row (bit = rank), in listing order: per group (staging, management, ancillary, review), per strength."
     masks = [np.zeros(st.cols.n, np.uint64) for _ in STRENGTH_ORDER]
     for table, fired in st.chapter:
         if table.output != "recommendations": continue
+        if len(table.rules) <= 16:  # fired rules -> codes, looked up: one pass per strength instead of one per rule
+            for k, lut in _code_luts(table).items(): masks[k] |= lut[fired]
+            continue
         for i, r in enumerate(table.rules):
             masks[STRENGTH_ORDER.index(r.strength)] |= _rule_hits(fired, i) << np.uint64(_RANK_BIT[r.then])
     masks[1] &= ~masks[0]; masks[2] &= ~(masks[0] | masks[1])  # a code keeps its firmest strength

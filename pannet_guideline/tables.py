@@ -19,8 +19,8 @@ from .schema import FIELD_BITS, FIELDS, Columns, codes_mask
 from .vocab import check_outcomes
 
 # %% auto #0
-__all__ = ['HIT_POLICIES', 'COMBINATIONS_AT_MOST', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable',
-           'FrameDecision', 'boundary_grid', 'columns_from_canonical', 'grid_records', 'TableReport']
+__all__ = ['HIT_POLICIES', 'IN_SCOPE_AT_MOST', 'COMBINATIONS_AT_MOST', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision',
+           'DecisionTable', 'FrameDecision', 'boundary_grid', 'columns_from_canonical', 'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
@@ -177,7 +177,7 @@ def _lowest_bit(mask:np.ndarray) -> np.ndarray:
 def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
     "Apply the table to every row of a `Columns` store (once per combination of its inputs, when they combine in few ways)."
     combos = _combinations(self, cols)
-    if combos is None: return _decide_rows(self, cols)
+    if combos is None: return _in_scope(self, cols)
     key, size, rows = combos
     counts = np.bincount(key, minlength=size)
     present = np.flatnonzero(counts)
@@ -187,6 +187,24 @@ def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
         full = np.zeros(size, a.dtype); full[present] = a
         return full[key]
     return FrameDecision(self, spread(fd.outcome), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
+
+IN_SCOPE_AT_MOST = 0.6  # read a table on the rows its scope may hold alone when they are at most this share of the cohort
+
+def _scope_rows(table:DecisionTable, cols:Columns):
+    "The rows where the table's scope holds or is unknown, when they are few enough to be read alone; else None."
+    if table.scope is None or cols.n < 1024: return None
+    rows = np.flatnonzero(~table.scope.frame(cols).f)
+    return rows if len(rows) <= IN_SCOPE_AT_MOST * cols.n else None
+
+def _in_scope(table:DecisionTable, cols:Columns) -> FrameDecision:
+    "The table on the rows where its scope holds or is unknown; elsewhere every rule is false, so nothing fires, is open or is missing."
+    rows = _scope_rows(table, cols)
+    if rows is None: return _decide_rows(table, cols)
+    fd = _decide_rows(table, Columns(len(rows), {f: cols.data[f][rows] for f in table.inputs if f in cols.data}))
+    def spread(a, empty=0):  # back to one value per row of the cohort
+        full = np.full(cols.n, empty, a.dtype); full[rows] = a
+        return full
+    return FrameDecision(table, spread(fd.outcome, -1), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
 
 def _decide_rows(self:DecisionTable, cols:Columns, weight:np.ndarray|None=None) -> FrameDecision:
     "The table on every row of `cols` (`weight`: rows each stands for, counted in errors)."

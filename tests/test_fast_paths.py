@@ -34,6 +34,20 @@ def test_reading_per_combination_equals_reading_per_row(policy, monkeypatch):
     assert sum(r is not None for r in used) >= 10  # the shortcut was taken for many tables
     monkeypatch.setattr(tables, "_combinations", lambda t, c: None)
     assert_frame_equal(fast, assess_frame(df, policy=policy))
+    monkeypatch.setattr(tables, "IN_SCOPE_AT_MOST", -1.0)  # and every table on every row
+    assert_frame_equal(fast, assess_frame(df, policy=policy))
+
+
+def test_reading_in_scope_equals_reading_every_row(monkeypatch):
+    df = _messy(40_000, seed=13)
+    scoped = []
+    scope_rows = tables._scope_rows
+    monkeypatch.setattr(tables, "_combinations", lambda t, c: None)
+    monkeypatch.setattr(tables, "_scope_rows", lambda t, c: (r := scope_rows(t, c)) is not None and scoped.append(t.name) or r)
+    fast = assess_frame(df, policy="nccn-2025")
+    assert len(set(scoped)) >= 10  # tables read on their scope's rows alone
+    monkeypatch.setattr(tables, "IN_SCOPE_AT_MOST", -1.0)
+    assert_frame_equal(fast, assess_frame(df, policy="nccn-2025"))
 
 
 def test_grouping_by_object_equals_grouping_by_value(monkeypatch):
