@@ -32,5 +32,5 @@ import pandas as _pd
 class _PannetOnFirstUse:
     "`df.pannet`: the cohort API (`assess`, `assessment`, `recommendations_long`, `compare`, `concordance`, `long`)."
     def __new__(cls, df):
-        from .cohort import PannetAccessor
+        from pannet_guideline.cohort import PannetAccessor
         return PannetAccessor(df)

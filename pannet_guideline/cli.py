@@ -8,7 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import shutil
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -20,12 +23,13 @@ from . import __version__
 from .audit import audit_table, seed_traceability
 from .cohort import CohortAssessment, assess_frame, compare_policies
 from .datasets import demo_cohort, load_arcnet
-from .files import FORMATS, TableError, TableWriter, check_local, iter_table, parquet_rows, read_table, same_file, write_table
+from .files import (FORMATS, TableError, TableWriter, check_local, iter_table, parquet_rows, read_table, same_file, table_format,
+                                    write_table)
 from .guideline import DISCLAIMER, POLICIES, STAGE_COLUMN
-
-log = logging.getLogger("pannet_guideline")
 from .report import write_cohort_report
 from .schema import fractions_verdict, ki67_extent
+
+log = logging.getLogger("pannet_guideline")
 
 # %% auto #0
 __all__ = ['log', 'SUMMARY_COLUMNS', 'Summary', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit', 'run_report',
@@ -94,9 +98,6 @@ def _file_verdict(first:CohortAssessment, input:str, in_format:str|None, chunk_r
     "Whether the file's Ki-67 column holds fractions: settled by the first block when a value there exceeds 1, else read from every block."
     judged = first.state.cols.ki67_fractions
     if judged is False or "ki67_pct" not in first.state.cols.data: return judged
-    if input == "-":
-        log.warning("Ki-67 fractions judged on the first %d rows: standard input is read once", len(first.frame))
-        return judged
     known, largest = 0, -np.inf
     for block in iter_table(input, in_format, chunk_rows):
         k, m = ki67_extent(block, mapping); known, largest = known + k, max(largest, m)
@@ -114,7 +115,20 @@ def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for sta
     "Assess a table file block by block and write the input with the output columns added."
     _check_paths(input, output)
     mapping = json.loads(Path(check_local(columns)).read_text()) if columns else None
-    total = parquet_rows(input) if input != "-" and (in_format or Path(input).suffix.lower()) in ("parquet", ".parquet", ".pq") else None
+    source = _spooled_stdin(table_format("-", in_format)) if input == "-" else input
+    try: return _assess_blocks(source, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet)
+    finally:
+        if source != input: os.unlink(source)
+
+def _spooled_stdin(fmt:str) -> str:
+    "Standard input copied to a temporary file, read from there like any file (in blocks, twice when the Ki-67 verdict needs it)."
+    fd, path = tempfile.mkstemp(prefix="pannet-stdin-", suffix={"tsv": ".tsv", "parquet": ".parquet", "excel": ".xlsx"}.get(fmt, ".csv"))
+    with os.fdopen(fd, "wb") as f: shutil.copyfileobj(sys.stdin.buffer, f)
+    return path
+
+def _assess_blocks(input, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet) -> tuple[Summary, dict]:
+    "The assessment of `run_assess`, block by block, once the input is a file."
+    total = parquet_rows(input) if table_format(input, in_format) == "parquet" else None
     summary, report, fractions = Summary(), None, None
     with TableWriter(output, out_format, neutralise) as w, _progress(total, quiet) as bar:
         for i, (block, last) in enumerate(_with_last(iter_table(input, in_format, chunk_rows))):

@@ -564,9 +564,8 @@ def chapter_tables(chapter:str, policy:str="seed-2025") -> list:
     check_policy(policy)
     mods = {m.__name__.rsplit(".", 1)[-1]: m for m in CHAPTERS}
     if chapter not in mods: raise ValueError(f"chapter {chapter!r} is not one of {list(mods)}")
-    own = {id(v) for v in vars(mods[chapter]).values() if isinstance(v, DecisionTable)}  # the tables the chapter defines
     from pannet_guideline.guideline import chapter_tables as policy_tables
-    return [t for t in policy_tables(policy) if id(t) in own]
+    return [t for t in policy_tables(policy) if getattr(t, "module", "").rsplit(".", 1)[-1] == chapter]  # defined there (or defined again in its place)
 
 def chapter_flowcharts(chapter:str, policy:str="seed-2025") -> Flowcharts:
     "Every flowchart of a chapter under a policy."

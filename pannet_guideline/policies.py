@@ -40,8 +40,10 @@ def _once(items:list, tables:tuple):
     for t in tables:
         names = [getattr(x, "name", x) for x in items]
         name = getattr(t, "name", t)
-        if name in names: items[names.index(name)] = t
-        else: items.append(t)
+        if name not in names: items.append(t); continue
+        old = items[names.index(name)]
+        if hasattr(old, "seq") and old is not t: t.seq, t.module = old.seq, getattr(old, "module", "")  # its chapter and place, wherever it is defined again
+        items[names.index(name)] = t
 
 @dataclass(eq=False)
 class Policy:

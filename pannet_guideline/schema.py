@@ -188,7 +188,7 @@ def _read_number(spec:FieldSpec, raw):
     return _check_range(spec, x)
 
 def _check_range(spec:FieldSpec, x:float):
-    unit = f" {spec.unit}" if spec.unit else ""
+    unit, x = (f" {spec.unit}" if spec.unit else ""), x + 0.0  # + 0.0: -0.0 reads as 0, as it compares
     if x < spec.minimum or (spec.min_exclusive and x == spec.minimum):
         return None, f"{x:g}{unit} is {'not above' if spec.min_exclusive else 'below'} {spec.minimum:g}"
     if x > spec.maximum: return None, f"{x:g}{unit} is above {spec.maximum:g}"

@@ -154,8 +154,15 @@ def test_ki67_fractions_judged_on_the_whole_file(tmp_path, suffix, late):
     assert flagged.all() if late is None else not flagged.any()
 
 
-def test_ki67_fractions_on_standard_input_says_it_judged_the_first_block(tmp_path):
+def test_ki67_fractions_on_standard_input_judged_on_all_of_it(tmp_path):
+    "Standard input is read once into a temporary file: its blocks get the verdict of the whole table."
     df = cohort(200, seed=10)
     df["ki67_pct"] = "0.3"
-    r = run("assess", "-", "-o", "-", "-q", "--chunk-rows", "50", stdin=df.to_csv(index=False))
-    assert r.returncode == 0 and "Ki-67 fractions judged on the first 50 rows" in r.stderr
+    df.loc[150, "ki67_pct"] = "12"
+    text = df.to_csv(index=False)
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    blocks, one = (subprocess.run(CLI + ["assess", "-", "-o", "-", "-q", "--chunk-rows", str(rows)], input=text, capture_output=True,
+                                  text=True, timeout=300, env=env) for rows in (50, 100_000))
+    assert blocks.returncode == 0 and blocks.stdout == one.stdout
+    assert "as if fractions" not in blocks.stdout
+    assert not list(tmp_path.iterdir())  # the copy of standard input is removed

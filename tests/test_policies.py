@@ -84,3 +84,21 @@ def test_primary_is_held_while_missing_data_could_put_a_management_code_first():
         assert b.primary_recommendation != "" and b.primary_held_by == ""
         row = assess_frame(pd.DataFrame([p]), policy=policy).iloc[0]
         assert str(row["primary_held_by"]) == a.primary_held_by
+
+
+def test_a_table_defined_again_keeps_its_chapter_and_place():
+    "A notebook cell run again defines the table anew (in `__main__`): the policy, its order and the chapter's flowcharts keep it."
+    from pannet_guideline.localized import LOCALIZED_SEED as old
+    from pannet_guideline.pathway import chapter_tables
+    from pannet_guideline.policies import POLICIES
+    from pannet_guideline.tables import DecisionTable
+    before = [t.name for t in POLICIES["seed-2025"].tables()]
+    again = DecisionTable(old.name, old.title, old.rules, old.hit_policy, old.output, old.complete, old.analysis_assume, old.description, old.scope)
+    assert again.module != old.module  # defined here, not in the chapter
+    try:
+        POLICIES["seed-2025"].include(again)
+        assert [t.name for t in POLICIES["seed-2025"].tables()] == before
+        assert any(t is again for t in chapter_tables("localized", "seed-2025"))
+    finally:
+        POLICIES["seed-2025"].include(old)
+    assert any(t is old for t in chapter_tables("localized", "seed-2025"))
