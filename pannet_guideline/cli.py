@@ -32,8 +32,8 @@ from .schema import fractions_verdict, ki67_extent
 log = logging.getLogger("pannet_guideline")
 
 # %% auto #0
-__all__ = ['log', 'SUMMARY_COLUMNS', 'Summary', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit', 'run_report',
-           'main']
+__all__ = ['log', 'SUMMARY_COLUMNS', 'CHUNK_ROWS', 'Summary', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit',
+           'run_report', 'main']
 
 # %% ../nbs/70_cli.ipynb #bc649220
 SUMMARY_COLUMNS = ("nen_class", "who_grade", "stage_ajcc8", "stage_enets", "disease_setting", "primary_recommendation")
@@ -83,6 +83,8 @@ def _column_lines(report:dict) -> list:
     return ([f"column {k!r} read as {v}" for k, v in report["columns_read_as"].items()] +
             [f"column {k!r} not read: {v}" for k, v in report["columns_not_read"].items()])
 
+CHUNK_ROWS = {"csv": 100_000, "tsv": 100_000, "parquet": 250_000}  # every text cell is read as text: smaller blocks (5M-row CSV: about 1 GiB)
+
 _END = object()
 
 def _with_last(items):
@@ -108,7 +110,7 @@ def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for sta
                columns:str|None=None, # JSON file mapping the table's column names to schema field names
                policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
                in_format:str|None=None, out_format:str|None=None, # formats when the extension does not say
-               chunk_rows:int=250_000, # rows per block: bounds memory on large files
+               chunk_rows:int|None=None, # rows per block, bounding memory; default `CHUNK_ROWS` by format
                neutralise:bool=True, # prefix formula-like text with `'` in text and Excel output
                quiet:bool=True, # no progress bar
               ) -> tuple[Summary, dict]:
@@ -128,7 +130,8 @@ def _spooled_stdin(fmt:str) -> str:
 
 def _assess_blocks(input, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet) -> tuple[Summary, dict]:
     "The assessment of `run_assess`, block by block, once the input is a file."
-    total = parquet_rows(input) if table_format(input, in_format) == "parquet" else None
+    fmt = table_format(input, in_format)
+    total, chunk_rows = parquet_rows(input) if fmt == "parquet" else None, chunk_rows or CHUNK_ROWS.get(fmt, CHUNK_ROWS["csv"])
     summary, report, fractions = Summary(), None, None
     with TableWriter(output, out_format, neutralise) as w, _progress(total, quiet) as bar:
         for i, (block, last) in enumerate(_with_last(iter_table(input, in_format, chunk_rows))):
@@ -221,7 +224,7 @@ def _assess_options(a:argparse.ArgumentParser):
     a.add_argument("--staging", default="ajcc-8", choices=tuple(STAGE_COLUMN), help="staging edition reported as `stage` (default: %(default)s)")
     a.add_argument("--format", dest="in_format", choices=FORMATS, help="input format when the extension does not say (standard input: csv)")
     a.add_argument("--output-format", choices=FORMATS, help="output format when the extension does not say")
-    a.add_argument("--chunk-rows", type=int, default=250_000, metavar="N", help="rows read and written per block (default: %(default)s)")
+    a.add_argument("--chunk-rows", type=int, default=None, metavar="N", help="rows read and written per block (default: 100000 for CSV and TSV, 250000 for Parquet)")
     a.add_argument("--keep-formulas", action="store_true", help="do not prefix text starting with = + - @ by ' in CSV, TSV and Excel output")
     a.add_argument("--strict", action="store_true", help="exit 1 when any row has an input issue or any column is not read")
     a.add_argument("--engine", default="pandas", choices=("pandas", "dask"), help="pandas in blocks, or Dask on a local cluster (Parquet in and out)")

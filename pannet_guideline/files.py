@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +61,7 @@ def _text_source(path:str):
     if path == "-": return io.TextIOWrapper(io.BytesIO(sys.stdin.buffer.read()), encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")
 
-def iter_table(path:str, fmt:str|None=None, chunk_rows:int=250_000):
+def iter_table(path:str, fmt:str|None=None, chunk_rows:int=100_000):
     "Read a table in blocks of rows (CSV/TSV blocks, Parquet row groups; an Excel sheet at once). Text cells stay text."
     path = check_local(path)
     fmt = table_format(path, fmt)
@@ -194,6 +195,7 @@ class TableWriter:
         self.path, self.fmt = check_local(path), table_format(path, fmt)
         self.neutralise = neutralise and self.fmt != "parquet"
         self.rows, self.keep_index, self._writer, self._schema, self._blocks, self._file, self.tmp = 0, None, None, None, [], None, None
+        self._pool, self._pending = None, None  # one background write at a time (see `_in_background`)
         if path == "-":
             if self.fmt not in ("csv", "tsv"): raise TableError("standard output takes CSV or TSV only")
             self._file = sys.stdout.buffer
@@ -212,7 +214,7 @@ class TableWriter:
             import pyarrow.parquet as pq
             table, self._schema = _arrow_table(block, self.keep_index, self._schema)  # every block cast to the first block's types
             if self._writer is None: self._writer = pq.ParquetWriter(self.tmp, self._schema)
-            self._writer.write_table(table)
+            self._in_background(self._writer.write_table, table)
         else:
             text = _index_as_columns(block) if self.keep_index else block
             if self.fmt == "excel": self._blocks.append(text)
@@ -221,11 +223,23 @@ class TableWriter:
                 _write_text(text, self._file, "\t" if self.fmt == "tsv" else ",", self.rows == 0)
         self.rows += len(block)
 
+    def _in_background(self, write, *args):
+        "Run a write on one background thread, after the previous one: Arrow's writer releases the GIL, so the next block is assessed meanwhile."
+        self._wait()
+        if self._pool is None: self._pool = ThreadPoolExecutor(1, thread_name_prefix="pannet-write")
+        self._pending = self._pool.submit(write, *args)
+
+    def _wait(self):
+        "Finish the write in flight; its error, if any, is raised here."
+        pending, self._pending = self._pending, None
+        if pending is not None: pending.result()
+
 # %% ../nbs/41_files.ipynb #5aa871f8
 @patch
 def close(self:TableWriter):
     "Finish the file and move it into place (atomic on one file system)."
     if self.path == "-": sys.stdout.buffer.flush(); return
+    self._wait(); self._stop()
     if self.fmt == "parquet" and self._writer is not None: self._writer.close()
     elif self.fmt == "excel":
         rows = pd.concat(self._blocks) if self._blocks else pd.DataFrame()
@@ -236,8 +250,15 @@ def close(self:TableWriter):
     self.tmp = None
 
 @patch
+def _stop(self:TableWriter):
+    if self._pool is not None: self._pool.shutdown(); self._pool = None
+
+@patch
 def abort(self:TableWriter):
     "Drop the temporary file; an earlier file at the target stays as it was."
+    try: self._wait()
+    except Exception: pass  # the failure being handled is the one that matters
+    self._stop()
     if self._file is not None and self.path != "-": self._file.close()
     if self._writer is not None:
         try: self._writer.close()

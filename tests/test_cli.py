@@ -166,3 +166,18 @@ def test_ki67_fractions_on_standard_input_judged_on_all_of_it(tmp_path):
     assert blocks.returncode == 0 and blocks.stdout == one.stdout
     assert "as if fractions" not in blocks.stdout
     assert not list(tmp_path.iterdir())  # the copy of standard input is removed
+
+
+def test_a_failed_background_write_keeps_the_previous_file(tmp_path, monkeypatch):
+    "Parquet blocks are written on a background thread: its failure still reaches the caller, and the old result stays."
+    import pyarrow.parquet as pq
+    from pannet_guideline.files import TableWriter
+    dst = tmp_path / "out.parquet"
+    cohort(20).to_parquet(dst)
+    before = dst.read_bytes()
+    def broken(self, table, *a, **k): raise OSError("disk full")
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", broken)
+    with pytest.raises(OSError, match="disk full"):
+        with TableWriter(str(dst)) as w:
+            for _ in range(3): w.write(cohort(30))
+    assert dst.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["out.parquet"]
