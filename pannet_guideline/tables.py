@@ -176,7 +176,7 @@ def _lowest_bit(mask:np.ndarray) -> np.ndarray:
 @patch
 def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
     "Apply the table to every row of a `Columns` store (once per combination of its inputs, when they combine in few ways)."
-    combos = _combinations(self, cols)
+    combos = _input_combinations(self, cols)
     if combos is None: return _in_scope(self, cols)
     key, size, rows = combos
     counts = np.bincount(key, minlength=size)
@@ -264,7 +264,7 @@ def _cardinality(name:str, cuts:tuple) -> int:
     spec = FIELDS[name]
     return 2 * len(cuts) + 2 if spec.kind == "number" else len(spec.vocab) + 1
 
-def _combinations(table:DecisionTable, cols:Columns):
+def _input_combinations(table:DecisionTable, cols:Columns):
     "(combination per row, number of possible combinations, a row per combination), or None when they could be many."
     if any(FIELDS[name].kind not in ("number", "text", "flag") for name in table.inputs): return None  # code lists: read row by row
     thresholds = _thresholds(table)

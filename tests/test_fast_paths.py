@@ -28,11 +28,11 @@ def _messy(n, seed):
 def test_reading_per_combination_equals_reading_per_row(policy, monkeypatch):
     df = _messy(40_000, seed=11)
     used = []
-    combos = tables._combinations
-    monkeypatch.setattr(tables, "_combinations", lambda t, c: used.append(r := combos(t, c)) or r)
+    combos = tables._input_combinations
+    monkeypatch.setattr(tables, "_input_combinations", lambda t, c: used.append(r := combos(t, c)) or r)
     fast = assess_frame(df, policy=policy)
     assert sum(r is not None for r in used) >= 10  # the shortcut was taken for many tables
-    monkeypatch.setattr(tables, "_combinations", lambda t, c: None)
+    monkeypatch.setattr(tables, "_input_combinations", lambda t, c: None)
     assert_frame_equal(fast, assess_frame(df, policy=policy))
     monkeypatch.setattr(tables, "IN_SCOPE_AT_MOST", -1.0)  # and every table on every row
     assert_frame_equal(fast, assess_frame(df, policy=policy))
@@ -42,7 +42,7 @@ def test_reading_in_scope_equals_reading_every_row(monkeypatch):
     df = _messy(40_000, seed=13)
     scoped = []
     scope_rows = tables._scope_rows
-    monkeypatch.setattr(tables, "_combinations", lambda t, c: None)
+    monkeypatch.setattr(tables, "_input_combinations", lambda t, c: None)
     monkeypatch.setattr(tables, "_scope_rows", lambda t, c: (r := scope_rows(t, c)) is not None and scoped.append(t.name) or r)
     fast = assess_frame(df, policy="nccn-2025")
     assert len(set(scoped)) >= 10  # tables read on their scope's rows alone
