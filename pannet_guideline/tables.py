@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import sys
 from dataclasses import dataclass, field
 
@@ -269,7 +270,7 @@ def _input_combinations(table:DecisionTable, cols:Columns):
     if any(FIELDS[name].kind not in ("number", "text", "flag") for name in table.inputs): return None  # code lists: read row by row
     thresholds = _thresholds(table)
     readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind == "number" else () for f in table.inputs))
-    size = int(np.prod([_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts)]))
+    size = math.prod(_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts))  # Python integers: no overflow with many inputs
     if size > COMBINATIONS_AT_MOST or cols.n < 16 * size: return None
     key = readings.key(cols)  # tables reading the same fields the same way share it
     rows = np.zeros(size, np.intp); rows[key] = np.arange(cols.n)  # any row of a combination stands for it

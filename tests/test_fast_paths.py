@@ -70,3 +70,18 @@ def test_object_shortcut_on_a_cohort(monkeypatch):
     fast = assess_frame(df)
     monkeypatch.setattr(schema, "_by_identity", lambda v: None)
     assert_frame_equal(fast, assess_frame(df))
+
+
+def test_a_table_reading_many_fields_is_read_row_by_row():
+    "The number of combinations is counted without overflow: 34 text and flag fields give about 3e21, far above the limit."
+    import functools
+    from pannet_guideline.logic import And, Field
+    from pannet_guideline.schema import FIELDS, Columns
+    from pannet_guideline.tables import DecisionTable, Rule
+    names = [n for n, s in FIELDS.items() if s.kind in ("text", "flag")]
+    when = functools.reduce(And, [Field(n) == FIELDS[n].vocab[0] for n in names])
+    table = DecisionTable("many_fields", "Many fields", [Rule("many.1", when, "G1", ("who2019.grade-table",))])
+    cols = Columns(100_000, {n: np.zeros(100_000, np.int8) for n in names})
+    assert len(table.inputs) == len(names) >= 30
+    assert tables._input_combinations(table, cols) is None
+    assert table.decide_frame(cols).outcome.tolist() == [0] * 100_000
