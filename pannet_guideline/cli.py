@@ -209,6 +209,13 @@ class _Parser(argparse.ArgumentParser):
     "Usage errors in one line on standard error, exit code 2."
     def error(self, message): print(f"{self.prog}: error: {message}", file=sys.stderr); sys.exit(2)
 
+def _at_least_one(text:str) -> int:
+    "A count given on the command line: a whole number of at least 1."
+    try: n = int(text)
+    except ValueError: raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1: raise argparse.ArgumentTypeError(f"{n} is below 1")
+    return n
+
 def _common() -> argparse.ArgumentParser:
     c = _Parser(add_help=False)
     c.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-v) or details (-vv) on standard error")
@@ -224,11 +231,11 @@ def _assess_options(a:argparse.ArgumentParser):
     a.add_argument("--staging", default="ajcc-8", choices=tuple(STAGE_COLUMN), help="staging edition reported as `stage` (default: %(default)s)")
     a.add_argument("--format", dest="in_format", choices=FORMATS, help="input format when the extension does not say (standard input: csv)")
     a.add_argument("--output-format", choices=FORMATS, help="output format when the extension does not say")
-    a.add_argument("--chunk-rows", type=int, default=None, metavar="N", help="rows read and written per block (default: 100000 for CSV and TSV, 250000 for Parquet)")
+    a.add_argument("--chunk-rows", type=_at_least_one, default=None, metavar="N", help="rows read and written per block (default: 100000 for CSV and TSV, 250000 for Parquet)")
     a.add_argument("--keep-formulas", action="store_true", help="do not prefix text starting with = + - @ by ' in CSV, TSV and Excel output")
     a.add_argument("--strict", action="store_true", help="exit 1 when any row has an input issue or any column is not read")
     a.add_argument("--engine", default="pandas", choices=("pandas", "dask"), help="pandas in blocks, or Dask on a local cluster (Parquet in and out)")
-    a.add_argument("--workers", type=int, default=2, metavar="N", help="Dask worker processes on this machine (default: %(default)s)")
+    a.add_argument("--workers", type=_at_least_one, default=2, metavar="N", help="Dask worker processes on this machine (default: %(default)s)")
     a.add_argument("--scheduler", metavar="ADDRESS", help="address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster")
 
 def _parser() -> argparse.ArgumentParser:

@@ -15,9 +15,9 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, check_policy,
                                         conflict_text, pipeline)
-from .schema import (FIELD_BITS, FIELDS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
+from .schema import (FIELD_BITS, FIELDS, RECOMMENDATION_CODES, first_rows, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
-from .tables import _lowest_bit
+from .tables import _lowest_bit, _union_lut
 from fastcore.basics import patch
 
 # %% auto #0
@@ -56,14 +56,10 @@ def _group_key(parts:list, n:int) -> tuple:
 
 _CHUNK = 8  # masks combined per first-level group: the text of a row is then joined from a few pieces, not one per table
 
-def _first_rows(group:np.ndarray, k:int) -> np.ndarray:
-    first = np.empty(k, np.int64); first[group[::-1]] = np.arange(len(group))[::-1]
-    return first
-
 def _chunk_texts(parts:list, n:int) -> tuple:
     "Group number per row for a few masks, and the joined labels of each group."
     group, k = _group_key(parts, n)
-    first, pieces = _first_rows(group, k), []
+    first, pieces = first_rows(group, k), []
     for mask, labels in parts:
         values, inverse = np.unique(mask[first], return_inverse=True)
         if values.size == 1 and values[0] == 0: continue
@@ -79,7 +75,7 @@ def _combine(chunks:list, n:int) -> tuple:
         if size * len(texts) >= 2**62: key, size = _compress(key)
         key, size = key * len(texts) + codes, size * len(texts)
     group, k = _compress(key)
-    first = _first_rows(group, k)
+    first = first_rows(group, k)
     pieces = [np.array([";" + t if t else "" for t in texts], dtype=object)[codes[first]].tolist() for codes, texts in chunks]
     return group, [t[1:] for t in map("".join, zip(*pieces))]  # each piece brings its own separator
 
@@ -100,12 +96,12 @@ def _row_groups(parts:list, n:int) -> tuple:
     "Group per row, number of groups and a row of each, for the combination of the masks: packed, hashed, then every row checked."
     words = _packed_words(parts, n)
     group, uniques = pd.factorize(functools.reduce(lambda h, w: h * _MIX + w, words))
-    first = _first_rows(group, len(uniques))
+    first = first_rows(group, len(uniques))
     if len(words) > 1 and any((w[first][group] != w).any() for w in words):  # two combinations hashed alike: group exactly
         group = np.zeros(n, np.int64)
         for w in words: group = pd.factorize(group * n + pd.factorize(w)[0])[0]  # both below n: no overflow
         k = int(group.max()) + 1
-        return group, k, _first_rows(group, k)
+        return group, k, first_rows(group, k)
     return group, len(uniques), first
 
 _GROUPED_FROM = 50_000  # rows from which the texts are built on one row per combination of masks
@@ -150,12 +146,9 @@ def union(masks:list, n:int) -> np.ndarray:
 
 def _code_luts(table) -> dict:
     "Strength index -> code mask (bit = rank) for every mask of fired rules of a table of at most 16 rules."
-    fired = np.arange(1 << len(table.rules), dtype=np.uint64)
-    luts = {}
-    for i, r in enumerate(table.rules):
-        lut = luts.setdefault(STRENGTH_ORDER.index(r.strength), np.zeros(len(fired), np.uint64))
-        lut[(fired >> np.uint64(i)) & np.uint64(1) == 1] |= np.uint64(1) << np.uint64(_RANK_BIT[r.then])
-    return luts
+    codes = [1 << _RANK_BIT[r.then] for r in table.rules]
+    return {k: _union_lut([c if STRENGTH_ORDER.index(r.strength) == k else 0 for c, r in zip(codes, table.rules)])
+            for k in sorted({STRENGTH_ORDER.index(r.strength) for r in table.rules})}
 
 def recommendation_masks(st:FrameState) -> list:
     "Disjoint uint64 code masks per row (bit = rank), in listing order: per group (staging, management, ancillary, review), per strength."

@@ -192,7 +192,7 @@ def frame(self:StageAgreement, st:FrameState):
     rows = np.flatnonzero(np.logical_or.reduce([c[2] for c in clash]))
     readings = []
     for k in (3, 4):
-        sub = Columns(len(rows), {name: v[rows] for name, v in st.cols.data.items()})
+        sub = st.cols.take(rows)
         for c in clash: sub.set(c[0], np.where(c[2][rows], c[k][rows], sub.codes(c[0])).astype(np.int8))
         readings.append(sub)
     for step in self.stages:

@@ -396,7 +396,7 @@ def _walk(p:Pathway, cols, rows:np.ndarray|None=None) -> tuple:
         if isinstance(target, Leaf): where[rows] = leaves.index(target); continue
         node = p.nodes[target]
         field = field_of(node.field)
-        sub = _take(cols, rows, (field,))
+        sub = cols.take(rows, (field,))
         left = np.ones(len(rows), bool)
         for k, (b, nxt) in enumerate(node.edges):
             m = b.mask(sub, field)
@@ -405,11 +405,6 @@ def _walk(p:Pathway, cols, rows:np.ndarray|None=None) -> tuple:
             left &= ~m
         if left.any(): raise ValueError(f"{p.table.name}: {FIELDS[field].label} value of row {rows[left][0]} follows no branch")
     return where, leaves, taken
-
-def _take(cols, rows:np.ndarray, names:tuple|None=None):
-    "Some rows (and optionally only some fields) of a `Columns` store, as a new store."
-    from pannet_guideline.schema import Columns
-    return Columns(len(rows), {k: v[rows] for k, v in cols.data.items() if names is None or k in names})
 
 # %% ../nbs/50_pathway.ipynb #d974a3da
 WRAP = 25 # characters per line of node text
@@ -586,7 +581,7 @@ def _value_text(cols, name:str, row:int) -> str:
 
 def route_overlay(p:Pathway, cols, row:int=0) -> Overlay:
     "One patient's route: edges taken, with the patient's value; nodes where the value is missing, marked."
-    _, _, taken = walk(p, _take(cols, np.array([row])))
+    _, _, taken = walk(p, cols.take(np.array([row])))
     ov = Overlay(hot={"root"} | set(taken))
     for (i, k) in taken:
         if i == "S":
@@ -643,7 +638,7 @@ def walk_counts(p:Pathway, cols) -> tuple:
     inv, uniq = pd.factorize(_class_key(p, cols))
     rep = np.empty(len(uniq), np.int64); rep[inv] = np.arange(cols.n)  # any one row stands for its class
     weight = np.bincount(inv, minlength=len(uniq))
-    reps = _take(cols, rep, tuple(p.fields))
+    reps = cols.take(rep, tuple(p.fields))
     _, _, taken = walk(p, reps)
     edges = {e: int(weight[rows].sum()) for e, rows in taken.items()}
     missing = {}

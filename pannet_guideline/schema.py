@@ -17,7 +17,8 @@ import pandas as pd
 __all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES', 'UNIT_ALIASES',
            'LEGACY_ALIASES', 'HEADER_ALIASES', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field',
            'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask',
-           'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'first_rows', 'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings',
+           'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -360,6 +361,10 @@ class Columns:
             b = np.uint64(FIELD_BITS[name])
             self.cache["_unknown_bits"] = (bits & ~(np.uint64(1) << b)) | (self.unknown(name).view(np.uint8).astype(np.uint64) << b)
 
+    def take(self, rows:np.ndarray, fields=None) -> Columns:
+        "Some rows (and, given `fields`, only those fields) as a new store."
+        return Columns(len(rows), {k: v[rows] for k, v in self.data.items() if fields is None or k in fields})
+
     def unknown_bits(self) -> np.ndarray:
         "Per row, a bit mask (see `FIELD_BITS`) of the fields that are unknown; computed once until a field is written."
         bits = self.cache.get("_unknown_bits")
@@ -412,6 +417,11 @@ def _unhashable(v) -> bool:
     try: hash(v); return False
     except TypeError: return True
 
+def first_rows(group:np.ndarray, k:int) -> np.ndarray:
+    "Position of the first row of each of the `k` groups numbered in `group`."
+    first = np.empty(k, np.int64); first[group[::-1]] = np.arange(len(group))[::-1]
+    return first
+
 def _addresses(values:np.ndarray) -> np.ndarray:
     "The object pointers of an object array, as unsigned integers (a view: `values` must stay referenced while it is used)."
     return np.frombuffer((ctypes.c_void_p * len(values)).from_address(values.ctypes.data), np.uintp)
@@ -423,8 +433,7 @@ def _by_identity(values:np.ndarray, sample:int=4096, most:int=256):
     if len(np.unique(_addresses(values)[::step])) > most: return None  # numbers held one object per cell: hash the values instead
     rows, uniques = pd.factorize(_addresses(values))  # same object, same value and type: machine words, not Python values, are hashed
     if len(uniques) > len(values) // 16: return None
-    first = np.empty(len(uniques), np.int64); first[rows[::-1]] = np.arange(len(rows))[::-1]
-    return rows, values[first]
+    return rows, values[first_rows(rows, len(uniques))]
 
 def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
     "Group per row (-1 = missing) and one raw value per group. Values of different types never share a group (`True == 1`)."
@@ -462,7 +471,7 @@ def _split_types(values:np.ndarray, idx:np.ndarray, reps:list) -> tuple[np.ndarr
     types, kinds = pd.factorize(np.array([type(v) for v in values[rows]], dtype=object))
     if len(kinds) == 1: return idx, reps
     groups, _ = pd.factorize(idx[rows] * len(kinds) + types)
-    first = np.full(groups.max() + 1, -1, np.int64); first[groups[::-1]] = rows[::-1]
+    first = rows[first_rows(groups, groups.max() + 1)]
     idx = idx.copy(); idx[rows] = len(reps) + groups
     return idx, reps + list(values[first])
 

@@ -182,7 +182,7 @@ def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
     key, size, rows = combos
     counts = np.bincount(key, minlength=size)
     present = np.flatnonzero(counts)
-    fd = _decide_rows(self, Columns(len(present), {f: cols.data[f][rows[present]] for f in self.inputs if f in cols.data}), counts[present])
+    fd = _decide_rows(self, cols.take(rows[present], self.inputs), counts[present])
     def spread(a):  # from one value per combination back to one per row
         if not a.any(): return np.zeros(cols.n, a.dtype)
         full = np.zeros(size, a.dtype); full[present] = a
@@ -201,7 +201,7 @@ def _in_scope(table:DecisionTable, cols:Columns) -> FrameDecision:
     "The table on the rows where its scope holds or is unknown; elsewhere every rule is false, so nothing fires, is open or is missing."
     rows = _scope_rows(table, cols)
     if rows is None: return _decide_rows(table, cols)
-    fd = _decide_rows(table, Columns(len(rows), {f: cols.data[f][rows] for f in table.inputs if f in cols.data}))
+    fd = _decide_rows(table, cols.take(rows, table.inputs))
     def spread(a, empty=0):  # back to one value per row of the cohort
         full = np.full(cols.n, empty, a.dtype); full[rows] = a
         return full
@@ -297,15 +297,18 @@ def _outcome_bits(table, fired):
     return lut[_lowest_bit(fired)]
 
 # %% ../nbs/03_tables.ipynb #fccab516
+def _union_lut(values:list) -> np.ndarray:
+    "For every mask of `len(values)` bits (at most 16), the bitwise or of the values of its set bits."
+    masks = np.arange(1 << len(values), dtype=np.uint64)
+    lut = np.zeros(len(masks), np.uint64)
+    for i, v in enumerate(values): lut[(masks >> np.uint64(i)) & np.uint64(1) == 1] |= np.uint64(v)
+    return lut
+
 def _fields_of_rules(table, und:np.ndarray) -> np.ndarray:
     "For each mask of undecided rules, the union of those rules' input fields (a lookup table when the mask is small)."
     masks = np.array(table._field_masks, np.uint64)
     if len(masks) <= 16:
-        if table._lut is None:
-            values = np.arange(1 << len(masks), dtype=np.uint64)
-            lut = np.zeros(len(values), np.uint64)
-            for i, m in enumerate(masks): lut[(values >> np.uint64(i)) & np.uint64(1) == 1] |= m
-            table._lut = lut
+        if table._lut is None: table._lut = _union_lut(masks)
         return table._lut[und]
     codes, uniques = pd.factorize(und)
     per_value = np.array([np.bitwise_or.reduce(masks[[i for i in range(len(masks)) if int(v) >> i & 1]], initial=np.uint64(0))

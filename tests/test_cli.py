@@ -181,3 +181,11 @@ def test_a_failed_background_write_keeps_the_previous_file(tmp_path, monkeypatch
         with TableWriter(str(dst)) as w:
             for _ in range(3): w.write(cohort(30))
     assert dst.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["out.parquet"]
+
+
+@pytest.mark.parametrize("option,value,why", [("--chunk-rows", "0", "0 is below 1"), ("--chunk-rows", "-5", "-5 is below 1"),
+                                              ("--workers", "two", "'two' is not a whole number")])
+def test_counts_below_one_are_usage_errors(tmp_path, option, value, why):
+    cohort(5).to_csv(tmp_path / "in.csv", index=False)
+    r = run("assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), option, value)
+    assert r.returncode == 2 and why in r.stderr and "Traceback" not in r.stderr and not (tmp_path / "out.csv").exists()
