@@ -301,7 +301,8 @@ def _union_lut(values:list) -> np.ndarray:
     "For every mask of `len(values)` bits (at most 16), the bitwise or of the values of its set bits."
     masks = np.arange(1 << len(values), dtype=np.uint64)
     lut = np.zeros(len(masks), np.uint64)
-    for i, v in enumerate(values): lut[(masks >> np.uint64(i)) & np.uint64(1) == 1] |= np.uint64(v)
+    for i, v in enumerate(values):
+        if v: lut[(masks >> np.uint64(i)) & np.uint64(1) == 1] |= np.uint64(v)
     return lut
 
 def _fields_of_rules(table, und:np.ndarray) -> np.ndarray:
