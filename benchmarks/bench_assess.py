@@ -19,7 +19,7 @@ import time
 from pannet_guideline import assess, assess_frame
 from pannet_guideline.cohort import _categorical, _output_frame
 from pannet_guideline.datasets import synthetic_cohort
-from pannet_guideline.guideline import FrameState, chapter_tables, pipeline
+from pannet_guideline.guideline import FrameState, chapter_tables, pipeline, run_steps
 from pannet_guideline.schema import read_frame
 
 
@@ -27,7 +27,7 @@ def grade_and_stage(df):
     "Grading and staging only: read the table, run the steps before the management chapters, build their columns."
     steps = pipeline()
     st = FrameState(read_frame(df))
-    for step in steps[:len(steps) - len(chapter_tables())]: step.frame(st)
+    run_steps(steps[:len(steps) - len(chapter_tables())], st)
     return {name: _categorical(st.cols.codes(name), name) for name in ("nen_class", "who_grade", "t_category", "n_category",
                                                                         "m_category", "stage_ajcc8", "stage_enets", "disease_setting")}
 
@@ -37,7 +37,7 @@ def breakdown(df, repeat):
     best = None
     for _ in range(repeat):
         t0 = time.perf_counter(); st = FrameState(read_frame(df)); t1 = time.perf_counter()
-        for step in pipeline(): step.frame(st)
+        run_steps(pipeline(), st)
         t2 = time.perf_counter(); _output_frame(st, "who-2019", "ajcc-8", df.index); t3 = time.perf_counter()
         parts = (t1 - t0, t2 - t1, t3 - t2)
         best = parts if best is None or sum(parts) < sum(best) else best

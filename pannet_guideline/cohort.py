@@ -14,8 +14,8 @@ import pandas as pd
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, check_policy,
-                                        conflict_text, pipeline)
-from .schema import (FIELD_BITS, FIELDS, RECOMMENDATION_CODES, first_rows, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
+                                        conflict_text, pipeline, run_steps)
+from .schema import (FIELD_BITS, FIELDS, RECOMMENDATION_CODES, first_rows, in_threads, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .tables import _lowest_bit, _union_lut
 from fastcore.basics import patch
@@ -76,10 +76,18 @@ def _combine(chunks:list, n:int) -> tuple:
         key, size = key * len(texts) + codes, size * len(texts)
     group, k = _compress(key)
     first = first_rows(group, k)
-    pieces = [np.array([";" + t if t else "" for t in texts], dtype=object)[codes[first]].tolist() for codes, texts in chunks]
-    return group, [t[1:] for t in map("".join, zip(*pieces))]  # each piece brings its own separator
+    pieces = [np.array([";" + t if t and j else t for t in texts], dtype=object)[codes[first]].tolist() for j, (codes, texts) in enumerate(chunks)]
+    joined = list(map("".join, zip(*pieces)))  # each piece after the first brings its own separator
+    for i in np.flatnonzero(np.array([not t for t in chunks[0][1]])[chunks[0][0][first]]):  # no first piece: drop the separator
+        joined[i] = joined[i][1:]
+    return group, joined
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier (golden ratio) for hashing packed words
+_MIX = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)  # splitmix64's finaliser
+
+def _scrambled(h:np.ndarray) -> np.ndarray:
+    "splitmix64's finaliser, in place: every bit of a word reaches every bit of its hash (a linear hash collided on packed masks)."
+    h ^= h >> np.uint64(30); h *= _MIX[0]; h ^= h >> np.uint64(27); h *= _MIX[1]; h ^= h >> np.uint64(31)
+    return h
 
 def _packed_words(parts:list, n:int) -> list:
     "The masks of each row laid side by side, as many bits each as it has labels, in 64-bit words: equal rows, equal words."
@@ -95,7 +103,7 @@ def _packed_words(parts:list, n:int) -> list:
 def _row_groups(parts:list, n:int) -> tuple:
     "Group per row, number of groups and a row of each, for the combination of the masks: packed, hashed, then every row checked."
     words = _packed_words(parts, n)
-    group, uniques = pd.factorize(functools.reduce(lambda h, w: h * _MIX + w, words))
+    group, uniques = pd.factorize(functools.reduce(lambda h, w: _scrambled(h) ^ w, words[1:], words[0].copy()))
     first = first_rows(group, len(uniques))
     if len(words) > 1 and any((w[first][group] != w).any() for w in words):  # two combinations hashed alike: group exactly
         group = np.zeros(n, np.int64)
@@ -114,7 +122,7 @@ def join_masks(parts:list, n:int, dedupe:bool=True) -> pd.Categorical:
         group, k, first = _row_groups(parts, n)
         if k <= n // 2:
             texts = _join_texts([(m[first], labels) for m, labels in parts], k, dedupe)
-            return pd.Categorical.from_codes(texts.codes[group], categories=texts.categories)
+            return pd.Categorical.from_codes(texts.codes[group], dtype=texts.dtype)  # categories checked once, when built
     return _join_texts(parts, n, dedupe)
 
 def _join_texts(parts:list, n:int, dedupe:bool) -> pd.Categorical:
@@ -123,15 +131,25 @@ def _join_texts(parts:list, n:int, dedupe:bool) -> pd.Categorical:
     group, texts = _combine(chunks, n) if len(chunks) > 1 else (chunks[0] if chunks else (np.zeros(n, np.int64), [""]))
     labels = [lab for _, labs in parts for lab in labs]
     if not dedupe and len(set(labels)) == len(labels) and all(lab and ";" not in lab for lab in labels):
-        return pd.Categorical.from_codes(group, categories=pd.Index(texts or [""], dtype=object))  # distinct labels: groups' texts differ
+        return pd.Categorical.from_codes(group, dtype=_distinct_texts(texts or [""]))  # distinct labels: groups' texts differ
     if dedupe: texts = [";".join(dict.fromkeys(t.split(";"))) if t else t for t in texts]
     index = {t: i for i, t in enumerate(dict.fromkeys(texts))}  # Python's cached string hashes: faster than a pandas hash table here
     remap = np.fromiter(map(index.__getitem__, texts), np.int64, len(texts))
-    categories = pd.Index(list(index) or [""], dtype=object)  # plain Python strings: no Arrow conversion of many categories
-    return pd.Categorical.from_codes(remap[group] if n else group, categories=categories)
+    return pd.Categorical.from_codes(remap[group] if n else group, dtype=_distinct_texts(list(index) or [""]))
+
+def _distinct_texts(texts:list) -> pd.CategoricalDtype:
+    "Categories known to be distinct, as plain Python strings (no Arrow conversion); pandas' uniqueness check hashes every text again."
+    categories = pd.Index(texts, dtype=object)
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # not public: the checked constructor where it is missing
+    return fast(categories=categories, ordered=False) if fast else pd.CategoricalDtype(categories)
 
 def _bits(mask:int, labels:list) -> list:
-    return [lab for i, lab in enumerate(labels) if mask >> i & 1]
+    "Labels of the set bits, lowest first: one step per set bit, not per label (a gap mask has 64)."
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(labels[low.bit_length() - 1]); mask ^= low
+    return out
 
 # %% ../nbs/40_cohort.ipynb #4a335a72
 _RANK_BIT = {c: i for i, c in enumerate(RECOMMENDATION_RANK)}
@@ -152,8 +170,12 @@ def _code_luts(table) -> dict:
 
 def recommendation_masks(st:FrameState) -> list:
     "Disjoint uint64 code masks per row (bit = rank), in listing order: per group (staging, management, ancillary, review), per strength."
-    masks = [np.zeros(st.cols.n, np.uint64) for _ in STRENGTH_ORDER]
-    for table, fired in st.chapter:
+    return _code_masks(st.chapter, st.cols.n)
+
+def _code_masks(chapter:list, n:int) -> list:
+    "`recommendation_masks` from the (table, fired rules) pairs of a chapter on `n` rows."
+    masks = [np.zeros(n, np.uint64) for _ in STRENGTH_ORDER]
+    for table, fired in chapter:
         if table.output != "recommendations": continue
         if len(table.rules) <= 16:  # fired rules -> codes, looked up: one pass per strength instead of one per rule
             for k, lut in _code_luts(table).items(): masks[k] |= lut[fired]
@@ -163,9 +185,9 @@ def recommendation_masks(st:FrameState) -> list:
     masks[1] &= ~masks[0]; masks[2] &= ~(masks[0] | masks[1])  # a code keeps its firmest strength
     return [m & g for g in _GROUP_BITS for m in masks]
 
-def _list_parts(st:FrameState, output:str) -> list:
+def _list_parts(chapter:list, output:str) -> list:
     "Parts for `join_masks`: one per table of `output`, labels = outcomes of its rules."
-    return [(fired, [r.then for r in table.rules]) for table, fired in st.chapter if table.output == output]
+    return [(fired, [r.then for r in table.rules]) for table, fired in chapter if table.output == output]
 
 def _leading(masks:list) -> tuple:
     "Per row, the first of the listed masks that holds a code (-1: none) and that code's bit; later masks are read on the rows left."
@@ -188,22 +210,25 @@ def _primary(masks:list, lead:np.ndarray, bit:np.ndarray) -> tuple:
     primary = pd.Categorical.from_codes(np.where(first < 0, len(labels) - 1, first), categories=labels)
     return primary, join_masks([(np.where(choice, masks[k], np.uint64(0)), list(RECOMMENDATION_RANK))], len(first))
 
-def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray) -> np.ndarray:
-    "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`)."
+def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.ndarray|None=None) -> np.ndarray:
+    "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`); `masks`, `lead` and `bit` are per row, or per group of rows numbered in `group`."
     n = st.cols.n
-    given = union(masks, n)
+    given = union(masks, len(lead))
     lead = np.where(lead >= 0, lead.astype(np.int64) * 64 + bit, np.int64(-1))
     fields = np.zeros(n, np.uint64)
     for table, pend in st.pending:
         rows = np.flatnonzero(pend)  # a table leaves few rows open: work on those alone
         if not len(rows): continue
-        open_, held, ahead_of = pend[rows], given[rows], lead[rows]
+        at = rows if group is None else group[rows]
+        open_, held, ahead_of = pend[rows], given[at], lead[at]
         for i, r in enumerate(table.rules):
             if _GROUPS[r.then] != 1: continue
             key = (len(STRENGTH_ORDER) + STRENGTH_ORDER.index(r.strength)) * 64 + _RANK_BIT[r.then]
             ahead = (_rule_hits(open_, i) != 0) & ((held >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & (ahead_of > key)
             if ahead.any(): fields[rows[ahead]] |= np.uint64(table._field_masks[i])
-    return fields & st.cols.unknown_bits() & np.uint64(INPUT_BITS)
+    rows = np.flatnonzero(fields)  # few rows hold a primary back
+    fields[rows] &= st.cols.unknown_bits(rows, INPUT_BITS)
+    return fields
 
 # %% ../nbs/40_cohort.ipynb #1400a2c9
 _FIELD_LABELS = [None] * 64
@@ -220,31 +245,54 @@ def _conflicts(st:FrameState, n:int) -> pd.Categorical:
         parts.append((bits, [conflict_text(name, other, vocab[a], vocab[b]) for a, b in pairs]))
     return join_masks(parts, n)
 
+def _by_fired_rules(st:FrameState) -> tuple:
+    "On a large cohort, the rows grouped by every rule they fire: (group per row, a row per group); (None, None) when groups are not fewer than half the rows."
+    n, parts = st.cols.n, [(m, [r.id for r in t.rules]) for t, m in st.fired if m.any()]
+    if n < _GROUPED_FROM or not parts: return None, None
+    group, k, first = _row_groups(parts, n)
+    return (group, first) if k <= n // 2 else (None, None)
+
+_FIELD_NAMES = _FIELD_LABELS[:max(FIELD_BITS.values()) + 1]
+
+def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
+    "The columns that follow from the fired rules (and the undecided ones, for `held`): once per group of rows numbered in `group`, if given."
+    n = st.cols.n
+    k = n if group is None else len(first)
+    at = (lambda m: m) if group is None else (lambda m: m[first])
+    spread = (lambda c: c) if group is None else (lambda c: pd.Categorical.from_codes(c.codes[group], dtype=c.dtype))
+    join = lambda parts, dedupe=True: spread(join_masks(parts, k, dedupe))
+    chapter = [(t, at(m)) for t, m in st.chapter]
+    rule_parts = [(at(mask), [r.id for r in table.rules]) for table, mask in st.fired if mask.any()]
+    def ranked():
+        masks = _code_masks(chapter, k)
+        lead, bit = _leading(masks)
+        primary, options = map(spread, _primary(masks, lead, bit))
+        held = _held(st, masks, lead, bit, group)
+        if (held != 0).any():  # a held primary is empty, and so are its options
+            primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
+            primary[held != 0] = ""; options[held != 0] = ""
+        return dict(recommendations=join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False),  # disjoint masks
+                    primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n))
+    def rule_ids():  # the groups' rule ids differ: joined without looking for repeats
+        return dict(rule_ids=spread(join_masks(rule_parts, k, False) if group is None else _join_texts(rule_parts, k, False)))
+    def lists():
+        return dict(alerts=join([(at(mask), [r.then for r in table.rules]) for table, mask in st.alerts]),
+                    **{name: join(_list_parts(chapter, name)) for name in LIST_OUTPUTS})
+    return functools.reduce(lambda a, b: {**a, **b}, in_threads(lambda f: f(), [rule_ids, ranked, lists], n))
+
 def _output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame:
-    "Every column of `OUTPUT_SPEC`, built from the cohort state."
+    "Every column of `OUTPUT_SPEC`, built from the cohort state; columns that need each other's work apart, in threads on a large cohort."
     cols, n = st.cols, st.cols.n
-    masks = recommendation_masks(st)
-    lead, bit = _leading(masks)
-    primary, options = _primary(masks, lead, bit)
-    held = _held(st, masks, lead, bit)
-    if (held != 0).any():  # a held primary is empty, and so are its options
-        primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
-        primary[held != 0] = ""; options[held != 0] = ""
-    field_labels = _FIELD_LABELS[:max(FIELD_BITS.values()) + 1]
     gaps = st.gaps & np.uint64(INPUT_BITS)
-    built = dict(recommendations=lambda: join_masks([(m, list(RECOMMENDATION_RANK)) for m in masks], n, dedupe=False),  # disjoint masks
-                 primary=lambda: primary, options=lambda: options, held=lambda: join_masks([(held, field_labels)], n),
-                 rule_ids=lambda: join_masks([(mask, [r.id for r in table.rules]) for table, mask in st.fired], n, dedupe=False),
-                 alerts=lambda: join_masks([(mask, [r.then for r in table.rules]) for table, mask in st.alerts], n),
-                 conflicts=lambda: _conflicts(st, n), input_issues=lambda: issue_strings(cols),
-                 data_gaps=lambda: join_masks([(gaps, _FIELD_LABELS[:max(FIELD_BITS.values()) + 1])], n),
-                 **{name: (lambda name=name: join_masks(_list_parts(st, name), n)) for name in LIST_OUTPUTS})
+    grouped, data_gaps, conflicts, issues = in_threads(lambda f: f(), [lambda: _by_fired_rules(st), lambda: join_masks([(gaps, _FIELD_NAMES)], n),
+                                                                     lambda: _conflicts(st, n), lambda: issue_strings(cols)], n)
+    built = dict(data_gaps=data_gaps, conflicts=conflicts, input_issues=issues, **_from_fired_rules(st, *grouped))
     out = {}
     for o in OUTPUT_SPEC:
         if o.kind == "category": out[o.name] = _categorical(cols.codes("who_grade" if o.name == "grade_reported" and grading == "who-2019" else o.name), o.name)
         elif o.kind == "flag": out[o.name] = cols.codes(o.name) == 1
         elif o.kind == "stage": out[o.name] = out[STAGE_COLUMN[staging]]
-        else: out[o.name] = built[o.kind]()
+        else: out[o.name] = built[o.kind]
     return pd.DataFrame(out, index=index)[list(OUTPUT_COLUMNS)]
 
 def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None,
@@ -252,8 +300,7 @@ def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", s
     "Run every step of the guideline on a cohort; the state holds the derived columns and every table's fired rules."
     check_policy(policy)
     st = FrameState(read_frame(df, columns, ki67_fractions))
-    for step in pipeline(grading, staging, policy): step.frame(st)
-    return st
+    return run_steps(pipeline(grading, staging, policy), st)
 
 # %% ../nbs/40_cohort.ipynb #142b2603
 class ColumnsWarning(UserWarning):

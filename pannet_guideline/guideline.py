@@ -17,7 +17,7 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, issue_text, read_patient
+from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, in_threads, issue_text, read_patient
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
 from .tables import DecisionTable
@@ -27,8 +27,8 @@ from .vocab import ALERTS, RECOMMENDATIONS
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES', 'OUTPUT_SPEC', 'OUTPUT_COLUMNS',
            'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES',
            'Assessment', 'Patient', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'StageAgreement',
-           'ChapterStep', 'chapter_tables', 'check_steps', 'pipeline', 'listing_key', 'Recommendation',
-           'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'assess']
+           'ChapterStep', 'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'run_steps', 'listing_key',
+           'Recommendation', 'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -86,8 +86,10 @@ class Step:
         if self.gated: st.pending_gaps[self.written[0]] = set(d.gaps)
         else: st.gaps |= set(d.gaps)
 
-    def frame(self, st:FrameState):
-        fd = self.table.decide_frame(st.cols)
+    def frame(self, st:FrameState): self.apply(st, self.table.decide_frame(st.cols))
+
+    def apply(self, st:FrameState, fd):
+        "Record the table's reading of the cohort (`FrameDecision`) and write its outcome."
         st.fired.append((self.table, fd.fired))
         for name in self.writes: st.cols.set(name, self._lookup(name)[fd.outcome])
         if self.gated: st.pending_gaps[self.written[0]] = fd.gaps
@@ -114,8 +116,9 @@ class AlertStep:
         st.decisions.append(d)
         st.alerts += [a for a in d.outcome if a not in st.alerts]
 
-    def frame(self, st:FrameState):
-        fd = self.table.decide_frame(st.cols)
+    def frame(self, st:FrameState): self.apply(st, self.table.decide_frame(st.cols))
+
+    def apply(self, st:FrameState, fd):
         st.fired.append((self.table, fd.fired)); st.alerts.append((self.table, fd.fired))
 
 # %% ../nbs/30_guideline.ipynb #74924adb
@@ -218,8 +221,9 @@ class ChapterStep:
         d = self.table.decide(st.rec)
         st.decisions.append(d); st.chapter.append((self.table, d)); st.gaps |= set(d.gaps)
 
-    def frame(self, st:FrameState):
-        fd = self.table.decide_frame(st.cols)
+    def frame(self, st:FrameState): self.apply(st, self.table.decide_frame(st.cols))
+
+    def apply(self, st:FrameState, fd):
         st.fired.append((self.table, fd.fired)); st.chapter.append((self.table, fd.fired)); st.gaps |= fd.gaps
         if self.table.output == "recommendations": st.pending.append((self.table, fd.pending))
 
@@ -267,6 +271,25 @@ def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025
     "The steps of the guideline for a grading and a staging edition and a management policy."
     steps = _grading_steps(grading) + _staging_steps(staging)
     return check_steps(steps + [AlertStep(t) if t.output == "alerts" else ChapterStep(t) for t in chapter_tables(policy)])
+
+# %% ../nbs/30_guideline.ipynb #e2df6848
+_TABLE_STEPS = (Step, AlertStep, ChapterStep)
+
+def step_batches(steps:list) -> list:
+    "Consecutive table steps grouped so that none reads a field that another of its batch writes; every other step alone."
+    batches, written = [], set()
+    for s in steps:
+        if batches and isinstance(s, _TABLE_STEPS) and isinstance(batches[-1][-1], _TABLE_STEPS) and not written & set(s.reads):
+            batches[-1].append(s); written |= set(s.written)
+        else: batches.append([s]); written = set(s.written)
+    return batches
+
+def run_steps(steps:list, st:FrameState) -> FrameState:
+    "Every step on the cohort state in order; the tables of each batch are read at once (threads on a large cohort), then recorded in order."
+    for batch in step_batches(steps):
+        if len(batch) == 1: batch[0].frame(st); continue
+        for s, fd in zip(batch, in_threads(lambda s: s.table.decide_frame(st.cols), batch, st.cols.n)): s.apply(st, fd)  # tables only read the store
+    return st
 
 # %% ../nbs/30_guideline.ipynb #43047726
 STRENGTH_ORDER = tuple(s.value for s in Strength)

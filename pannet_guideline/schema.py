@@ -6,8 +6,12 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
+import os
+import threading
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,10 +19,10 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES', 'UNIT_ALIASES',
-           'LEGACY_ALIASES', 'HEADER_ALIASES', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field',
-           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask',
-           'first_rows', 'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings',
-           'issue_text']
+           'LEGACY_ALIASES', 'HEADER_ALIASES', 'THREADS', 'PARALLEL_FROM', 'KI67_FRACTION_MIN', 'FieldSpec',
+           'canonical_value', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
+           'validate_patient', 'Columns', 'codes_mask', 'first_rows', 'in_threads', 'read_frame', 'ki67_columns',
+           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -355,23 +359,17 @@ class Columns:
     def set(self, name:str, values:np.ndarray):
         "Write a (derived) field and forget every cached condition that reads it."
         self.data[name] = values
-        bits = self.cache.pop("_unknown_bits", None)
         self.cache = {e: t for e, t in self.cache.items() if name not in e.fields}
-        if bits is not None:  # refresh the one field's bit
-            b = np.uint64(FIELD_BITS[name])
-            self.cache["_unknown_bits"] = (bits & ~(np.uint64(1) << b)) | (self.unknown(name).view(np.uint8).astype(np.uint64) << b)
 
     def take(self, rows:np.ndarray, fields=None) -> Columns:
         "Some rows (and, given `fields`, only those fields) as a new store."
         return Columns(len(rows), {k: v[rows] for k, v in self.data.items() if fields is None or k in fields})
 
-    def unknown_bits(self) -> np.ndarray:
-        "Per row, a bit mask (see `FIELD_BITS`) of the fields that are unknown; computed once until a field is written."
-        bits = self.cache.get("_unknown_bits")
-        if bits is None:
-            bits = np.zeros(self.n, np.uint64)
-            for name, b in FIELD_BITS.items(): bits |= self.unknown(name).view(np.uint8).astype(np.uint64) << np.uint64(b)
-            self.cache["_unknown_bits"] = bits
+    def unknown_bits(self, rows:np.ndarray|None=None, fields:int=-1) -> np.ndarray:
+        "Per row (or per position in `rows`), a bit mask (see `FIELD_BITS`) of the unknown fields among the bits of `fields`."
+        bits = np.zeros(self.n if rows is None else len(rows), np.uint64)  # callers ask for few rows and fields: no whole-cohort cache
+        for name, b in FIELD_BITS.items():
+            if fields >> b & 1: bits |= self.unknown(name, rows).view(np.uint8).astype(np.uint64) << np.uint64(b)
         return bits
 
     def number(self, name:str) -> np.ndarray:
@@ -382,11 +380,11 @@ class Columns:
         "Integer codes of a text or flag field into its vocabulary; -1 where unknown."
         return self.data[name] if name in self.data else np.full(self.n, -1, np.int8)
 
-    def unknown(self, name:str) -> np.ndarray:
-        "Boolean mask of rows where the field is unknown."
-        kind = FIELDS[name].kind
-        if name not in self.data: return np.ones(self.n, bool)
-        return np.isnan(self.data[name]) if kind == "number" else self.data[name] < 0
+    def unknown(self, name:str, rows:np.ndarray|None=None) -> np.ndarray:
+        "Boolean mask of the rows (all, or those at positions `rows`) where the field is unknown."
+        if name not in self.data: return np.ones(self.n if rows is None else len(rows), bool)
+        x = self.data[name] if rows is None else self.data[name][rows]
+        return np.isnan(x) if FIELDS[name].kind == "number" else x < 0
 
 # %% ../nbs/01_schema.ipynb #9d2cb984
 _CODE_BITS = {c: 1 << i for i, c in enumerate(RECOMMENDATION_CODES)}
@@ -475,6 +473,20 @@ def _split_types(values:np.ndarray, idx:np.ndarray, reps:list) -> tuple[np.ndarr
     idx = idx.copy(); idx[rows] = len(reps) + groups
     return idx, reps + list(values[first])
 
+# %% ../nbs/01_schema.ipynb #c9ac48e3
+THREADS = min(4, os.cpu_count() or 1)  # threads for independent work on a large cohort (1: none)
+PARALLEL_FROM = 100_000  # rows from which independent columns and tables are read in threads: below, starting them costs more than it saves
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(THREADS, thread_name_prefix="pannet-guideline")
+
+def in_threads(fn, items:list, rows:int) -> list:
+    "`fn` of each item, in the items' order; in threads when the cohort has at least `PARALLEL_FROM` rows."
+    inside = threading.current_thread().name.startswith("pannet-guideline")  # a pool thread waiting on the pool could wait for ever
+    if THREADS < 2 or rows < PARALLEL_FROM or len(items) < 2 or inside: return [fn(x) for x in items]
+    return list(_pool().map(fn, items))
+
 # %% ../nbs/01_schema.ipynb #1cdba389
 def _read_numeric(name:str, series:pd.Series, factor:float=1.0):
     spec = FIELDS[name]
@@ -526,8 +538,9 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     cols, keys = Columns(len(df)), list(df.columns)
     targets, cols.notes = key_plan(keys)
     cols.read_as = {keys[p]: name for name, pos in targets.items() for p in pos if keys[p] != name}
-    for name, pos in targets.items():
-        got = [_read_column(df.iloc[:, p], name, explicit) for p in pos]
+    plan = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()]  # columns taken here, read in threads below
+    read = in_threads(lambda item: [_read_column(s, item[0], explicit) for s in item[1]], plan, len(df))
+    for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         target, values, bad = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
         _store(cols, name, target, values, bad)
     for key, (how, name) in cols.notes.items():

@@ -186,7 +186,7 @@ def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
     def spread(a):  # from one value per combination back to one per row
         if not a.any(): return np.zeros(cols.n, a.dtype)
         full = np.zeros(size, a.dtype); full[present] = a
-        return full[key]
+        return full.take(key)  # take with int16 indices: about twice as fast as indexing
     return FrameDecision(self, spread(fd.outcome), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
 
 IN_SCOPE_AT_MOST = 0.6  # read a table on the rows its scope may hold alone when they are at most this share of the cohort
@@ -321,7 +321,8 @@ def _gap_mask(table, cols, undecided) -> np.ndarray:
     gaps = np.zeros(cols.n, np.uint64)
     rows = np.flatnonzero(undecided)
     if not len(rows): return gaps
-    gaps[rows] = cols.unknown_bits()[rows] & _fields_of_rules(table, undecided[rows])
+    fields = _fields_of_rules(table, undecided[rows])
+    gaps[rows] = cols.unknown_bits(rows, int(np.bitwise_or.reduce(fields))) & fields
     return gaps
 
 # %% ../nbs/03_tables.ipynb #03f830ef

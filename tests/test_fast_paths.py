@@ -85,3 +85,62 @@ def test_a_table_reading_many_fields_is_read_row_by_row():
     assert len(table.inputs) == len(names) >= 30
     assert tables._input_combinations(table, cols) is None
     assert table.decide_frame(cols).outcome.tolist() == [0] * 100_000
+
+
+def _joined_row_by_row(parts, n, dedupe):
+    "The oracle: each row's labels of the set bits, table after table, joined with `;`."
+    out = []
+    for i in range(n):
+        labels = [lab for mask, labs in parts for b, lab in enumerate(labs) if int(mask[i]) >> b & 1]
+        out.append(";".join(dict.fromkeys(labels) if dedupe else labels))
+    return out
+
+
+def _random_parts(n, seed):
+    rng = np.random.default_rng(seed)
+    parts = []
+    for t in range(30):  # widths and densities as in a cohort: most tables fire one rule or none
+        width = int(rng.integers(1, 12))
+        mask = np.where(rng.random(n) < 0.3, 1 << rng.integers(0, width, n), 0) | np.where(rng.random(n) < 0.05, rng.integers(0, 1 << width, n), 0)
+        parts.append((mask.astype(np.uint16), [f"T{t}-R{b}" for b in range(width)]))
+    return parts
+
+
+@pytest.mark.parametrize("dedupe", [False, True])
+def test_join_masks_on_a_large_cohort_equals_row_by_row(dedupe):
+    from pannet_guideline.cohort import join_masks
+    n = 60_000  # above the size from which rows are grouped by their packed masks
+    parts = _random_parts(n, seed=3)
+    if dedupe: parts.append((parts[0][0], parts[0][1]))  # the same labels again: dropped when deduplicating
+    assert list(join_masks(parts, n, dedupe=dedupe)) == _joined_row_by_row(parts, n, dedupe)
+
+
+def test_rows_whose_masks_hash_alike_are_still_told_apart(monkeypatch):
+    from pannet_guideline import cohort
+    n = 60_000
+    parts = _random_parts(n, seed=4)[:12]  # 12 masks of up to 11 bits: more than one 64-bit word
+    monkeypatch.setattr(cohort, "_scrambled", lambda h: h & np.uint64(0))  # every hash equal to the last word: collisions
+    group, k, first = cohort._row_groups(parts, n)
+    packed = np.stack([m for m, _ in parts], axis=1)
+    assert k == len(np.unique(packed, axis=0))  # exactly the distinct combinations
+    assert (packed[first][group] == packed).all()  # every row in the group of its own combination
+    assert list(cohort.join_masks(parts, n)) == _joined_row_by_row(parts, n, True)
+
+
+def test_threads_give_the_result_of_one_after_another(monkeypatch):
+    df = _messy(120_000, seed=5)  # above `PARALLEL_FROM`: columns, tables and outputs in threads
+    calls = []
+    pool = schema._pool
+    monkeypatch.setattr(schema, "_pool", lambda: calls.append(1) or pool())
+    threaded = assess_frame(df)
+    assert len(calls) >= 4  # reading, at least one batch of tables, and both rounds of output columns
+    monkeypatch.setattr(schema, "THREADS", 1)
+    assert_frame_equal(threaded, assess_frame(df))
+
+
+def test_outputs_by_group_of_fired_rules_equal_outputs_per_row(monkeypatch):
+    from pannet_guideline import cohort
+    df = _messy(60_000, seed=6)
+    grouped = assess_frame(df)
+    monkeypatch.setattr(cohort, "_by_fired_rules", lambda st: (None, None))
+    assert_frame_equal(grouped, assess_frame(df))
