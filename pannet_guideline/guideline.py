@@ -91,7 +91,7 @@ class Step:
     def apply(self, st:FrameState, fd):
         "Record the table's reading of the cohort (`FrameDecision`) and write its outcome."
         st.fired.append((self.table, fd.fired))
-        for name in self.writes: st.cols.set(name, self._lookup(name)[fd.outcome])
+        for name in self.writes: st.cols.set(name, self._lookup(name).take(fd.outcome))  # -1 (no outcome) takes the last code, -1
         if self.gated: st.pending_gaps[self.written[0]] = fd.gaps
         else: st.gaps |= fd.gaps
 
