@@ -455,16 +455,16 @@ def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
     idx, reps = _split_types(values, idx, reps)
     na = np.flatnonzero(idx < 0)
     na = na[values[na] != None]  # noqa: E711 (elementwise): None is missing; look closer only at the rest
-    if len(na) and not {type(v) for v in values[na]} <= _NA_TYPES:  # NaT or an unhashable value taken for missing
+    if len(na) and pd.api.types.infer_dtype(values[na], skipna=False) != "floating" and not {type(v) for v in values[na]} <= _NA_TYPES:  # NaT or an unhashable value taken for missing
         odd = na[[not _is_missing(v) for v in values[na]]]
         idx[odd] = np.arange(len(reps), len(reps) + len(odd)); reps += list(values[odd])
     return idx, reps
 
 def _split_types(values:np.ndarray, idx:np.ndarray, reps:list) -> tuple[np.ndarray, list]:
     "Give each (value, type) its own group where values of different types hash equal."
-    other = [i for i, u in enumerate(reps) if not isinstance(u, str)]
-    if not other: return idx, reps
-    rows = np.flatnonzero(np.isin(idx, other))
+    other = np.array([not isinstance(u, str) for u in reps] + [False])  # the last entry is read for -1 (missing)
+    if not other.any(): return idx, reps
+    rows = np.flatnonzero(other.take(idx))
     if pd.api.types.infer_dtype(values[rows], skipna=False) in _ONE_CLASS: return idx, reps
     types, kinds = pd.factorize(np.array([type(v) for v in values[rows]], dtype=object))
     if len(kinds) == 1: return idx, reps
