@@ -481,6 +481,8 @@ PARALLEL_FROM = 100_000  # rows from which independent columns and tables are re
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(THREADS, thread_name_prefix="pannet-guideline")
 
+os.register_at_fork(after_in_child=_pool.cache_clear)  # a forked child has none of the parent's threads: it starts its own pool
+
 def in_threads(fn, items:list, rows:int) -> list:
     "`fn` of each item, in the items' order; in threads when the cohort has at least `PARALLEL_FROM` rows."
     inside = threading.current_thread().name.startswith("pannet-guideline")  # a pool thread waiting on the pool could wait for ever

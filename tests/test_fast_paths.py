@@ -2,6 +2,9 @@
 
 Not a medical device: these tests check software behaviour only.
 """
+import os
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,3 +147,17 @@ def test_outputs_by_group_of_fired_rules_equal_outputs_per_row(monkeypatch):
     grouped = assess_frame(df)
     monkeypatch.setattr(cohort, "_by_fired_rules", lambda st: (None, None))
     assert_frame_equal(grouped, assess_frame(df))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Python 3.12 warns about fork in a process with threads
+def test_a_forked_child_reads_a_large_cohort_in_threads_of_its_own():
+    df = _messy(100_000, seed=7)
+    parent = assess_frame(df)  # the pool now has threads, which a forked child does not inherit
+    pid = os.fork()
+    if pid == 0:  # child: must not wait for ever on the parent's threads
+        try: os._exit(0 if assess_frame(df).equals(parent) else 1)
+        except BaseException: os._exit(2)
+    deadline = time.time() + 120
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.time() < deadline: time.sleep(0.2)
+    if done[0] == 0: os.kill(pid, 9); os.waitpid(pid, 0); pytest.fail("the forked child hung")
+    assert os.waitstatus_to_exitcode(done[1]) == 0
