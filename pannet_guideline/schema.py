@@ -477,17 +477,33 @@ def _split_types(values:np.ndarray, idx:np.ndarray, reps:list) -> tuple[np.ndarr
 THREADS = min(4, os.cpu_count() or 1)  # threads for independent work on a large cohort (1: none)
 PARALLEL_FROM = 100_000  # rows from which independent columns and tables are read in threads: below, starting them costs more than it saves
 
-@functools.cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(THREADS, thread_name_prefix="pannet-guideline")
+_POOL = {}  # THREADS -> its pool
 
-os.register_at_fork(after_in_child=_pool.cache_clear)  # a forked child has none of the parent's threads: it starts its own pool
+def _fresh_pools():
+    global _POOL_LOCK
+    _POOL.clear(); _POOL_LOCK = threading.Lock()
+
+_fresh_pools()
+os.register_at_fork(after_in_child=_fresh_pools)  # a forked child has none of the parent's threads (nor its lock holders): new pools
+
+def _pool() -> ThreadPoolExecutor:
+    "The pool of `THREADS` threads; a new one when `THREADS` changes (the old one is let go)."
+    with _POOL_LOCK:  # two first callers at once build one pool
+        if THREADS not in _POOL:
+            for old in _POOL.values(): old.shutdown(wait=False)
+            _POOL.clear(); _POOL[THREADS] = ThreadPoolExecutor(THREADS, thread_name_prefix="pannet-guideline")
+        return _POOL[THREADS]
 
 def in_threads(fn, items:list, rows:int) -> list:
     "`fn` of each item, in the items' order; in threads when the cohort has at least `PARALLEL_FROM` rows."
     inside = threading.current_thread().name.startswith("pannet-guideline")  # a pool thread waiting on the pool could wait for ever
     if THREADS < 2 or rows < PARALLEL_FROM or len(items) < 2 or inside: return [fn(x) for x in items]
-    return list(_pool().map(fn, items))
+    try: futures = [_pool().submit(fn, x) for x in items]
+    except RuntimeError: return [fn(x) for x in items]  # no new threads once the interpreter shuts down (an atexit handler)
+    try: return [f.result() for f in futures]
+    except BaseException:
+        for f in futures: f.cancel()  # the first failure in item order is raised, as in a loop; the rest are not started
+        raise
 
 # %% ../nbs/01_schema.ipynb #1cdba389
 def _read_numeric(name:str, series:pd.Series, factor:float=1.0):

@@ -15,7 +15,7 @@ import pandas as pd
 from fastcore.basics import patch
 
 from .evidence import Strength, cite, citation_text
-from .logic import Always, And, Expr
+from .logic import Always, And, Compare, Expr, HasCode, IsIn, IsUnknown, Named, Not, Or, Otherwise
 from .schema import FIELD_BITS, FIELDS, Columns, codes_mask
 from .vocab import check_outcomes
 
@@ -286,9 +286,18 @@ def _cardinality(name:str, cuts:tuple) -> int:
     if spec.kind == "codes": return 2 ** len(cuts) + 1
     return 2 * len(cuts) + 2 if spec.kind == "number" else len(spec.vocab) + 1
 
+_SETTLED_BY_THRESHOLDS = (Compare, IsIn, IsUnknown, HasCode, Always, And, Or, Not, Otherwise, Named)  # their `thresholds` name all they read
+
+def _read_through_thresholds(e:Expr) -> bool:
+    "Whether the condition reads its fields only as the library's own conditions do: one defined elsewhere may read them in other ways."
+    kind = next((k for k in _SETTLED_BY_THRESHOLDS if isinstance(e, k)), None)
+    if kind is None or type(e)._frame is not kind._frame or type(e).thresholds is not kind.thresholds: return False  # e.g. a new `_frame`
+    return all(_read_through_thresholds(getattr(e, part)) for part in ("a", "b") if isinstance(getattr(e, part, None), Expr))
+
 def _input_combinations(table:DecisionTable, cols:Columns):
     "(possible combinations, combination per row, combinations present, rows of each, a row of each), or None when they could be many."
     if any(FIELDS[name].kind not in ("number", "text", "flag", "codes") for name in table.inputs): return None  # ids: read row by row
+    if not all(map(_read_through_thresholds, table.conditions)): return None  # e.g. "no prior therapy" written as a new condition
     thresholds = _thresholds(table)  # a code list is read only for the codes the table tests (`HasCode`, the one condition on it)
     readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind in ("number", "codes") else () for f in table.inputs))
     size = math.prod(_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts))  # Python integers: no overflow with many inputs

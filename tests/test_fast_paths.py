@@ -161,3 +161,50 @@ def test_a_forked_child_reads_a_large_cohort_in_threads_of_its_own():
     while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.time() < deadline: time.sleep(0.2)
     if done[0] == 0: os.kill(pid, 9); os.waitpid(pid, 0); pytest.fail("the forked child hung")
     assert os.waitstatus_to_exitcode(done[1]) == 0
+
+
+def test_a_condition_defined_elsewhere_is_read_row_by_row():
+    from pannet_guideline.logic import Expr, HasCode, Truth
+    from pannet_guideline.schema import read_frame
+    from pannet_guideline.tables import DecisionTable, Rule, _decide_rows
+
+    class NoPriorTherapy(Expr):  # reads the code list in its own way: its `thresholds` name no code
+        def record(self, rec): return None if rec.get("prior_therapies") is None else not rec["prior_therapies"]
+        def _frame(self, cols):
+            m = cols.data.get("prior_therapies", np.full(cols.n, -1, np.int64))
+            return Truth(m == 0, m > 0)
+        fields = property(lambda self: frozenset({"prior_therapies"}))
+        text = property(lambda self: "no prior therapy")
+
+    class HasAnyCode(HasCode):  # a subclass that reads differently from its parent
+        def _frame(self, cols):
+            m = cols.data.get(self.name, np.full(cols.n, -1, np.int64))
+            return Truth(m > 0, m == 0)
+
+    cols = read_frame(synthetic_cohort(40_000, seed=8, categorical=False))
+    for cond in (NoPriorTherapy(), HasAnyCode("prior_therapies", "SSA")):
+        table = DecisionTable("toy_prior", "Toy", [Rule("toy.prior", cond, "G1", ("who2019.grade-table",))], hit_policy="collect")
+        assert tables._input_combinations(table, cols) is None
+        assert (table.decide_frame(cols).fired == _decide_rows(table, cols).fired).all()
+        assert 0 < int(table.decide_frame(cols).fired.sum()) < cols.n
+    shipped = DecisionTable("toy_ssa", "Toy", [Rule("toy.ssa", HasCode("prior_therapies", "SSA"), "G1", ("who2019.grade-table",))], hit_policy="collect")
+    assert tables._input_combinations(shipped, cols) is not None  # the library's own condition keeps the shortcut
+
+
+def test_a_large_cohort_can_be_read_while_the_interpreter_exits(tmp_path):
+    import subprocess
+    import sys
+    script = tmp_path / "at_exit.py"
+    script.write_text("import atexit\nfrom pannet_guideline import assess_frame\nfrom pannet_guideline.datasets import synthetic_cohort\n"
+                      "df = synthetic_cohort(100_000, seed=1, categorical=False)\nassess_frame(df)\n"
+                      "atexit.register(lambda: print('rows', len(assess_frame(df))))\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "rows 100000" in run.stdout
+
+
+def test_threads_follow_the_setting_after_first_use(monkeypatch):
+    schema.in_threads(str, [1, 2], schema.PARALLEL_FROM)
+    monkeypatch.setattr(schema, "THREADS", 3)
+    assert schema.in_threads(str, [1, 2], schema.PARALLEL_FROM) == ["1", "2"]
+    assert schema._pool()._max_workers == 3
