@@ -103,7 +103,8 @@ def _packed_words(parts:list, n:int) -> list:
 def _row_groups(parts:list, n:int) -> tuple:
     "Group per row, number of groups and a row of each, for the combination of the masks: packed, hashed, then every row checked."
     words = _packed_words(parts, n)
-    group, uniques = pd.factorize(functools.reduce(lambda h, w: _scrambled(h) ^ w, words[1:], words[0].copy()))
+    hashed = words[0] if len(words) == 1 else functools.reduce(lambda h, w: _scrambled(h) ^ w, words[1:], words[0].copy())
+    group, uniques = pd.factorize(hashed)
     first = first_rows(group, len(uniques))
     if len(words) > 1 and any((w[first][group] != w).any() for w in words):  # two combinations hashed alike: group exactly
         group = np.zeros(n, np.int64)
@@ -258,8 +259,8 @@ def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|Non
     "The columns that follow from the fired rules (and the undecided ones, for `held`): once per group of rows numbered in `group`, if given."
     n = st.cols.n
     k = n if group is None else len(first)
-    at = (lambda m: m) if group is None else (lambda m: m[first])
-    spread = (lambda c: c) if group is None else (lambda c: pd.Categorical.from_codes(c.codes[group], dtype=c.dtype))
+    at = (lambda m: m) if group is None else (lambda m: m.take(first))
+    spread = (lambda c: c) if group is None else (lambda c: pd.Categorical.from_codes(c.codes.take(group), dtype=c.dtype))
     join = lambda parts, dedupe=True: spread(join_masks(parts, k, dedupe))
     chapter = [(t, at(m)) for t, m in st.chapter]
     rule_parts = [(at(mask), [r.id for r in table.rules]) for table, mask in st.fired if mask.any()]
