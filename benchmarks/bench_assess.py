@@ -1,7 +1,7 @@
 """Benchmark: `assess_frame` on a large synthetic cohort against `assess` row by row.
 
 Usage: python benchmarks/bench_assess.py [--rows 1000000] [--sample 2000] [--repeat 3] [--object]
-       [--files 2000000] [--synthetic 5000000] [--dask 10000000 --workers 1 2] [--breakdown]
+       [--files 2000000] [--synthetic 5000000] [--dask 10000000 --workers 1 2] [--breakdown] [--threads N]
 
 Prints rows per second for both readings and their ratio; with --files, the command line end to
 end (CSV to CSV and Parquet to Parquet, in blocks); with --synthetic, the time to build a cohort;
@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from pannet_guideline import assess, assess_frame
+from pannet_guideline import assess, assess_frame, schema
 from pannet_guideline.cohort import _categorical, _output_frame
 from pannet_guideline.datasets import synthetic_cohort
 from pannet_guideline.guideline import FrameState, chapter_tables, pipeline, run_steps
@@ -62,10 +62,12 @@ def main():
     p.add_argument("--dask", type=int, default=0, help="rows for the Dask runs (0: skip)")
     p.add_argument("--breakdown", action="store_true", help="also time reading, tables and output columns apart")
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="Dask worker counts to time")
+    p.add_argument("--threads", type=int, default=None, help="threads for one large cohort (`schema.THREADS`; default: the library's)")
     args = p.parse_args()
+    if args.threads is not None: schema.THREADS = args.threads
     t0 = time.perf_counter()
     df = synthetic_cohort(args.rows, seed=1, categorical=not args.object)
-    print(f"cohort: {args.rows:,} rows, {df.shape[1]} columns, {'object' if args.object else 'categorical'} text "
+    print(f"cohort: {args.rows:,} rows, {df.shape[1]} columns, {'object' if args.object else 'categorical'} text, {schema.THREADS} thread(s) "
           f"(built in {time.perf_counter() - t0:.1f} s)")
     core_s = best_of(lambda: grade_and_stage(df), args.repeat)
     print(f"grade and stage only: {core_s:.3f} s for {args.rows:,} rows = {args.rows / core_s:,.0f} rows/s (best of {args.repeat})")
