@@ -253,7 +253,7 @@ class _Readings:
     cuts: tuple # thresholds of each number field (empty for the others)
 
     def combinations(self, cols:Columns, size:int) -> tuple:
-        "(combination per row, the combinations present, rows of each, a row of each), kept in `cols.cache`."
+        "(combination per row, the combinations present, how many rows hold each, a row of each), kept in `cols.cache`."
         if self not in cols.cache:
             key = np.zeros(cols.n, np.int16)
             for name, cuts in zip(self.fields, self.cuts):
@@ -295,7 +295,7 @@ def _read_through_thresholds(e:Expr) -> bool:
     return all(_read_through_thresholds(getattr(e, part)) for part in ("a", "b") if isinstance(getattr(e, part, None), Expr))
 
 def _input_combinations(table:DecisionTable, cols:Columns):
-    "(possible combinations, combination per row, combinations present, rows of each, a row of each), or None when they could be many."
+    "(possible combinations, combination per row, combinations present, how many rows hold each, a row of each), or None when they could be many."
     if any(FIELDS[name].kind not in ("number", "text", "flag", "codes") for name in table.inputs): return None  # ids: read row by row
     if not all(map(_read_through_thresholds, table.conditions)): return None  # e.g. "no prior therapy" written as a new condition
     thresholds = _thresholds(table)  # a code list is read only for the codes the table tests (`HasCode`, the one condition on it)
