@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .logic import And, Compare, Expr, HasCode, IsIn, IsUnknown
-from .schema import FIELDS, codes_mask
+from .schema import FIELDS, codes_mask, first_rows
 from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
@@ -636,7 +636,7 @@ def _class_key(p:Pathway, cols) -> np.ndarray:
 def walk_counts(p:Pathway, cols) -> tuple:
     "Patients per edge (node id, branch index) and, per node, how many reach it with its field missing; fast on large cohorts."
     inv, uniq = pd.factorize(_class_key(p, cols))
-    rep = np.empty(len(uniq), np.int64); rep[inv] = np.arange(cols.n)  # any one row stands for its class
+    rep = first_rows(inv, len(uniq))  # one row stands for its class
     weight = np.bincount(inv, minlength=len(uniq))
     reps = cols.take(rep, tuple(p.fields))
     _, _, taken = walk(p, reps)

@@ -9,8 +9,8 @@ import ctypes
 import functools
 import math
 import os
-import threading
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
