@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import re
+import stat
 import sys
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,9 +21,12 @@ import numpy as np
 import pandas as pd
 from fastcore.basics import patch
 
+from .schema import FIELDS
+
 # %% auto #0
-__all__ = ['FORMATS', 'TableError', 'check_local', 'table_format', 'sniff_delimiter', 'iter_table', 'parquet_rows', 'read_table',
-           'neutralise_formulas', 'TableWriter', 'write_table', 'same_file']
+__all__ = ['FORMATS', 'BLOCK_BYTES', 'EXCEL_LIMITS', 'TableError', 'check_local', 'table_format', 'is_stream', 'sniff_delimiter',
+           'iter_table', 'parquet_rows', 'read_table', 'excel_sheet_name', 'read_excel_sheet', 'neutralise_formulas',
+           'OutputFile', 'TableWriter', 'write_table', 'write_text', 'same_file']
 
 # %% ../nbs/41_files.ipynb #9e9a44c2
 FORMATS = ("csv", "tsv", "parquet", "excel")
@@ -47,7 +53,17 @@ def table_format(path:str, given:str|None=None) -> str:
     if fmt is None: raise TableError(f"{path}: unknown table format {Path(path).suffix!r} (use .csv, .tsv, .parquet or .xlsx, or --format)")
     return fmt
 
+def is_stream(path:str) -> bool:
+    "Whether an output path is a stream rather than a file to replace: `-`, a device, a FIFO, a socket, or a link into /dev or /proc."
+    if path == "-": return True
+    real = os.path.realpath(path)
+    if real.startswith(("/dev/", "/proc/")): return True
+    try: return not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+    except FileNotFoundError: return False
+
 # %% ../nbs/41_files.ipynb #78c72eb2
+BLOCK_BYTES = (16 << 20, 512 << 20)  # bytes of text per block: at least one long row, at most what Arrow's int32 sizes and memory allow
+
 def sniff_delimiter(sample:str, default:str=",") -> str:
     "The delimiter of a delimited text sample: comma, semicolon (European spreadsheets), tab or pipe."
     try: return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
@@ -61,7 +77,24 @@ def _text_source(path:str):
     if path == "-": return io.TextIOWrapper(io.BytesIO(sys.stdin.buffer.read()), encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")
 
-def iter_table(path:str, fmt:str|None=None, chunk_rows:int=100_000):
+def _header(f, sep:str) -> list:
+    "The first record of a text file, read from the file (a header longer than any sample is read whole)."
+    csv.field_size_limit(max(csv.field_size_limit(), BLOCK_BYTES[1]))
+    f.seek(0)
+    try: header = next(csv.reader(f, delimiter=sep), [])
+    except csv.Error as e: raise TableError(f"header: {e}") from None
+    f.seek(0)
+    return header
+
+def _block_bytes(sample:str, chunk_rows:int) -> int:
+    "Bytes per block for about `chunk_rows` rows of the sample's average length, within `BLOCK_BYTES`."
+    rows = max(1, sample.count("\n") or sample.count("\r"))
+    return int(min(BLOCK_BYTES[1], max(BLOCK_BYTES[0], len(sample.encode("utf-8")) / rows * chunk_rows)))
+
+# %% ../nbs/41_files.ipynb #78c72eb3
+def iter_table(path:str, fmt:str|None=None, chunk_rows:int=100_000,
+               sheet:str|None=None, # Excel: the sheet to read; default the only sheet holding data
+              ):
     "Read a table in blocks of rows (CSV/TSV blocks, Parquet row groups; an Excel sheet at once). Text cells stay text."
     path = check_local(path)
     fmt = table_format(path, fmt)
@@ -70,39 +103,46 @@ def iter_table(path:str, fmt:str|None=None, chunk_rows:int=100_000):
         if p.is_dir(): raise TableError(f"{path}: is a directory, not a table file")
         if not p.exists(): raise TableError(f"{path}: no such file")
     if fmt == "parquet": yield from _parquet_blocks(path, chunk_rows); return
-    if fmt == "excel": yield pd.read_excel(path, engine="openpyxl"); return
+    if fmt == "excel": yield read_excel_sheet(path, sheet); return
     with _text_source(path) as f:
-        sample = f.read(65536); f.seek(0)
+        sample = f.read(65536)
         sep = "\t" if fmt == "tsv" else sniff_delimiter(sample)
-        header = next(csv.reader(io.StringIO(sample), delimiter=sep), [])
+        header = _header(f, sep)
         if path != "-" and header:
-            yield from _arrow_text_blocks(path, sep, header, max(1, sample.count("\n")), len(sample), chunk_rows); return
+            yield from _arrow_text_blocks(path, sep, header, _block_bytes(sample, chunk_rows)); return
         blocks = pd.read_csv(f, sep=sep, dtype=str, keep_default_na=False, chunksize=chunk_rows)
         for block in blocks: yield _restore_repeated(block, header)
 
-def _arrow_text_blocks(path:str, sep:str, header:list, lines:int, size:int, chunk_rows:int):
+def _arrow_text_blocks(path:str, sep:str, header:list, block_bytes:int):
     "CSV or TSV blocks through Arrow's streaming reader: every cell as text, empty cells as empty text (as pandas with `dtype=str`)."
     import pyarrow as pa, pyarrow.csv as pacsv
     names = [f"c{i}" for i in range(len(header))]  # positional names: a repeated header stays two columns
-    block_bytes = max(1 << 16, int(size / lines * chunk_rows))
-    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_bytes),
-                            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-                            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                                                                 quoted_strings_can_be_null=False))
-    start = 0
-    for batch in reader:
-        block = batch.to_pandas().set_axis(header, axis=1)
-        block.index = pd.RangeIndex(start, start + len(block)); start += len(block)
-        yield block
+    try:
+        reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_bytes),
+                                parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+                                convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                                                     quoted_strings_can_be_null=False))
+        start = 0
+        for batch in reader:
+            block = batch.to_pandas().set_axis(header, axis=1)
+            block.index = pd.RangeIndex(start, start + len(block)); start += len(block)
+            yield block
+    except pa.ArrowInvalid as e: raise TableError(f"{path}: {str(e).splitlines()[0]}") from None
     if not start: yield pd.DataFrame([[""] * len(header)], columns=range(len(header))).iloc[:0].set_axis(header, axis=1)  # header only
+
+def _stored_range(f) -> tuple|None:
+    "(start, step, name) of row labels that a Parquet file stores as a range, or None."
+    meta = f.schema_arrow.pandas_metadata or {}
+    idx = meta.get("index_columns", [])
+    return (idx[0]["start"], idx[0]["step"], idx[0].get("name")) if len(idx) == 1 and isinstance(idx[0], dict) and idx[0].get("kind") == "range" else None
 
 def _parquet_blocks(path:str, chunk_rows:int):
     import pyarrow.parquet as pq
     f, start = pq.ParquetFile(path), 0
+    labels = _stored_range(f)  # each batch would otherwise restart its labels at the stored start
     for batch in f.iter_batches(batch_size=chunk_rows):
         block = batch.to_pandas()
-        if isinstance(block.index, pd.RangeIndex) and block.index.name is None and start:  # a stored range restarts per batch
-            block.index = pd.RangeIndex(start, start + len(block))
+        if labels: block.index = pd.RangeIndex(labels[0] + labels[1] * start, labels[0] + labels[1] * (start + len(block)), labels[1], name=labels[2])
         start += len(block)
         yield block
 
@@ -112,25 +152,101 @@ def parquet_rows(path:str) -> int|None:
     try: return pq.ParquetFile(path).metadata.num_rows
     except Exception: return None
 
-def read_table(path:str, fmt:str|None=None) -> pd.DataFrame:
+def read_table(path:str, fmt:str|None=None, sheet:str|None=None) -> pd.DataFrame:
     "Read a whole table (CSV with sniffed delimiter, TSV, Parquet or Excel; `-` for standard input)."
-    blocks = list(iter_table(path, fmt, chunk_rows=1_000_000))
+    blocks = list(iter_table(path, fmt, chunk_rows=1_000_000, sheet=sheet))
     return pd.concat(blocks) if len(blocks) > 1 else blocks[0] if blocks else pd.DataFrame()
+
+# %% ../nbs/41_files.ipynb #5e1c0a02
+EXCEL_LIMITS = {"cells": 5_000_000, "sheet_bytes": 1 << 30}  # cells in the sheet read; uncompressed bytes of all sheets
+
+def _workbook(path:str, data_only:bool):
+    import openpyxl
+    try: return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (zipfile.BadZipFile, KeyError, OSError) as e: raise TableError(f"{path}: not a readable Excel workbook ({e})") from None
+
+def _check_sheet_bytes(path:str):
+    "Refuse a workbook whose sheets expand beyond the limit (checked on the zip directory, before anything is parsed)."
+    try:
+        with zipfile.ZipFile(path) as z: size = sum(i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/"))
+    except zipfile.BadZipFile: raise TableError(f"{path}: not an Excel workbook (.xlsx)") from None
+    if size > EXCEL_LIMITS["sheet_bytes"]:
+        raise TableError(f"{path}: its sheets expand to {size / 2**20:,.0f} MiB, over the limit of {EXCEL_LIMITS['sheet_bytes'] / 2**20:,.0f} MiB; export the table as CSV or Parquet")
+
+def _has_data(ws) -> bool:
+    return any(v is not None for row in ws.iter_rows(max_row=2, values_only=True) for v in row)
+
+def excel_sheet_name(path:str, sheet:str|None=None) -> str:
+    "The sheet to read: `sheet` if the workbook has it, else the only sheet holding data (several: an error naming them)."
+    wb = _workbook(path, data_only=True)
+    try:
+        if sheet is not None:
+            if sheet not in wb.sheetnames: raise TableError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(map(repr, wb.sheetnames))})")
+            return sheet
+        filled = [n for n in wb.sheetnames if _has_data(wb[n])]
+        if len(filled) > 1: raise TableError(f"{path}: {len(filled)} sheets hold data ({', '.join(map(repr, filled))}); choose one with --sheet (sheet=)")
+        return filled[0] if filled else wb.sheetnames[0]
+    finally: wb.close()
+
+# %% ../nbs/41_files.ipynb #5e1c0a03
+def _formula_cells(path:str, sheet:str) -> set:
+    "Coordinates of the sheet's formula cells; counting its cells stops a sheet over the limit."
+    wb, cells, found = _workbook(path, data_only=False), 0, set()
+    try:
+        for row in wb[sheet].iter_rows():
+            cells += len(row)
+            if cells > EXCEL_LIMITS["cells"]:
+                raise TableError(f"{path}, sheet {sheet!r}: more than {EXCEL_LIMITS['cells']:,} cells; export the table as CSV or Parquet")
+            found.update(c.coordinate for c in row if c.data_type == "f")
+    finally: wb.close()
+    return found
+
+def _unsaved_formulas(path:str, sheet:str, formulas:set) -> list:
+    "The formula cells whose saved value is missing (they would read as blank)."
+    wb, missing = _workbook(path, data_only=True), []
+    try:
+        for row in wb[sheet].iter_rows():
+            missing += [c.coordinate for c in row if c.value is None and getattr(c, "coordinate", None) in formulas]
+    finally: wb.close()
+    return missing
+
+def read_excel_sheet(path:str, sheet:str|None=None) -> pd.DataFrame:
+    "One sheet of a workbook, after the checks above: sheet chosen, size bounded, every formula with its saved value."
+    _check_sheet_bytes(path)
+    name = excel_sheet_name(path, sheet)
+    formulas = _formula_cells(path, name)
+    missing = _unsaved_formulas(path, name, formulas) if formulas else []
+    if missing:
+        raise TableError(f"{path}, sheet {name!r}: {len(missing)} formula cells have no saved value (first {missing[0]}); "
+                         "open and save the workbook in a spreadsheet program, or export the sheet as CSV")
+    return pd.read_excel(path, sheet_name=name, engine="openpyxl")
 
 # %% ../nbs/41_files.ipynb #f4b65f28
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*"
+
+def _schema_tokens() -> frozenset:
+    "Values the schema reads that start like a formula (`+`, `-`): a bare sign runs nothing in a spreadsheet."
+    return frozenset(k for f in FIELDS.values() for k in list(f.synonyms) + list(f.vocab)
+                     if isinstance(k, str) and k.startswith(_FORMULA_START) and re.fullmatch(r"[+-]+", k))
 
 def _neutral_text(s:pd.Series) -> pd.Series|None:
     "The column with formula-like text prefixed by an apostrophe, or None when nothing changes."
     if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "mixed", "mixed-integer", "mixed-integer-float"): return None
     m = s.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool, copy=True)
     if not m.any(): return None
-    m[m] = ~s[m].astype(str).str.fullmatch(_NUMBER).to_numpy(dtype=bool)  # -1 or +3.5 stay numbers
+    text = s[m].astype(str)
+    m[m] = ~(text.str.fullmatch(_NUMBER) | text.isin(_schema_tokens())).to_numpy(dtype=bool)  # -1 or +3.5 stay numbers, `+` an SSTR status
     return s.where(~m, "'" + s.astype(str)) if m.any() else None
 
+def _neutral_labels(index:pd.Index) -> pd.Index:
+    "Column names or row labels with the same rule as cells."
+    if isinstance(index, pd.MultiIndex): return index
+    new = _neutral_text(pd.Series(index, dtype=object))
+    return index if new is None else pd.Index(new.tolist(), name=index.name)
+
 def neutralise_formulas(df:pd.DataFrame) -> pd.DataFrame:
-    "Text cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) start with an apostrophe instead; numbers are left alone."
+    "Text cells, column names and row labels a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) start with an apostrophe instead; numbers and schema values are left alone."
     changed = {}
     for i, (_, s) in enumerate(df.items()):
         if isinstance(s.dtype, pd.CategoricalDtype):
@@ -140,14 +256,17 @@ def neutralise_formulas(df:pd.DataFrame) -> pd.DataFrame:
         elif s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
             new = _neutral_text(s)
             if new is not None: changed[i] = new
-    if not changed: return df
-    out = df.copy()
+    columns, index = _neutral_labels(df.columns), _neutral_labels(df.index)
+    if not changed and columns is df.columns and index is df.index: return df
+    out = df.copy() if changed else df.set_axis(df.index)
     for i, s in changed.items(): out.isetitem(i, s)
-    return out
+    return out.set_axis(columns, axis=1).set_axis(index, axis=0)
 
 # %% ../nbs/41_files.ipynb #cf73ebaa
 def _default_index(df:pd.DataFrame) -> bool:
-    return isinstance(df.index, pd.RangeIndex) and df.index.name is None
+    "Row labels 0, 1, 2, ... with no name: nothing to keep."
+    i = df.index
+    return isinstance(i, pd.RangeIndex) and i.name is None and i.start == 0 and i.step == 1
 
 def _index_as_columns(df:pd.DataFrame) -> pd.DataFrame:
     "The index as leading column(s), so ids held in an index reach text output."
@@ -157,6 +276,8 @@ def _index_as_columns(df:pd.DataFrame) -> pd.DataFrame:
 
 def _arrow_table(df:pd.DataFrame, keep_index:bool, schema=None):
     import pyarrow as pa
+    if keep_index and isinstance(df.index, pd.RangeIndex):  # stored as a column: one range in the metadata could not describe every block
+        df = df.set_axis(pd.Index(np.asarray(df.index), name=df.index.name))
     try: table = pa.Table.from_pandas(df, preserve_index=keep_index)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # an input column of mixed types: written as text
         mixed = [c for c in df.columns if df[c].dtype == object]
@@ -186,41 +307,111 @@ def _write_text(df:pd.DataFrame, f, sep:str, header:bool):
 _UMASK = os.umask(0); os.umask(_UMASK)
 _FILE_MODE = 0o666 & ~_UMASK
 
+def _anonymous(folder:str) -> int|None:
+    "An unnamed file in `folder` (O_TMPFILE), or None where the file system or platform has none."
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"): return None
+    try: return os.open(folder, flag | os.O_WRONLY, 0o600)
+    except OSError as e:
+        if e.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT): return None
+        raise
+
+class OutputFile:
+    "A binary file written to `path` as a whole: anonymous until `commit` names it; a stream (`-`, a device, a FIFO) is written directly."
+    def __init__(self, path:str):
+        self.path, self.tmp, self.kept, self.anonymous = check_local(path), None, None, False
+        self.stream = is_stream(path)
+        if path == "-": self.file = sys.stdout.buffer; return
+        if self.stream: self.file = open(path, "wb"); return  # through the link, onto the device or FIFO: never replaced
+        self.target = os.path.realpath(path)  # a link to a file stays a link: the file it names is replaced
+        if os.path.isdir(self.target): raise TableError(f"{path}: is a directory")
+        folder = os.path.dirname(self.target)
+        os.makedirs(folder, exist_ok=True)
+        try: self.kept = os.stat(self.target)
+        except FileNotFoundError: pass
+        fd = _anonymous(folder)
+        if fd is None: fd, self.tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(self.target)}.", suffix=".part")
+        else: self.anonymous = True
+        self.file = os.fdopen(fd, "wb")
+
+    def __enter__(self): return self
+    def __exit__(self, kind, *_): self.discard() if kind else self.commit()
+
+# %% ../nbs/41_files.ipynb #945f1a3a
+@patch
+def _keep_owner_and_mode(self:OutputFile):
+    "The replaced file's mode, owner and group on the new one (a new file: the mode of any new file)."
+    fd = self.file.fileno()
+    if self.kept is None: os.fchmod(fd, _FILE_MODE); return
+    os.fchmod(fd, stat.S_IMODE(self.kept.st_mode))
+    for uid in (self.kept.st_uid, -1):  # the owner only where allowed (root); the group wherever the user belongs to it
+        try: os.fchown(fd, uid, self.kept.st_gid); return
+        except PermissionError: continue
+
+@patch
+def _name(self:OutputFile) -> str:
+    "Give the anonymous file a hidden name in the target's folder (never reusing or following an existing name)."
+    folder, base = os.path.dirname(self.target), os.path.basename(self.target)
+    dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(100):
+            name = f".{base}.{os.urandom(6).hex()}.part"
+            try:  # a dir_fd makes Python call linkat with AT_SYMLINK_FOLLOW, which links the file behind /proc/self/fd/N
+                os.link(f"/proc/self/fd/{self.file.fileno()}", name, dst_dir_fd=dir_fd, follow_symlinks=True)
+                return os.path.join(folder, name)
+            except FileExistsError: continue
+    finally: os.close(dir_fd)
+    raise TableError(f"{self.path}: no free temporary name beside it")
+
+@patch
+def commit(self:OutputFile):
+    "Finish: a stream is flushed; a file is synced and moved over the target in one step."
+    if self.path == "-": self.file.flush(); return
+    if self.stream: self.file.close(); return
+    try:
+        self.file.flush(); os.fsync(self.file.fileno()); self._keep_owner_and_mode()
+        if self.anonymous: self.tmp = self._name()
+        os.replace(self.tmp, self.target); self.tmp = None
+    except BaseException: self.discard(); raise
+    self.file.close()
+
+@patch
+def discard(self:OutputFile):
+    "Drop what was written: an anonymous file vanishes when closed; a named one is removed. The earlier target stays as it was."
+    if self.path == "-": return
+    try: self.file.close()
+    except OSError: pass  # a full disk may refuse the last flush; the file goes anyway
+    if self.tmp and os.path.lexists(self.tmp): os.remove(self.tmp)
+    self.tmp = None
+
+# %% ../nbs/41_files.ipynb #945f1a3b
 class TableWriter:
-    "Write a table in blocks to a temporary file in the target's folder; only a complete file is moved into place."
+    "Write a table in blocks through an `OutputFile`: only a complete table replaces the target; a stream is written as it goes."
     def __init__(self, path:str, # output file, or `-` for standard output (CSV or TSV)
                  fmt:str|None=None, # `csv`, `tsv`, `parquet` or `excel`; default from the extension
-                 neutralise:bool=True, # prefix formula-like text cells with `'` in CSV, TSV and Excel output
+                 neutralise:bool=True, # prefix formula-like text cells, headers and row labels with `'` in CSV, TSV and Excel output
                 ):
         self.path, self.fmt = check_local(path), table_format(path, fmt)
         self.neutralise = neutralise and self.fmt != "parquet"
-        self.rows, self.keep_index, self._writer, self._schema, self._blocks, self._file, self.tmp = 0, None, None, None, [], None, None
+        self.rows, self.keep_index, self._writer, self._schema, self._blocks = 0, None, None, None, []
         self._pool, self._pending = None, None  # one background write at a time (see `_in_background`)
-        if path == "-":
-            if self.fmt not in ("csv", "tsv"): raise TableError("standard output takes CSV or TSV only")
-            self._file = sys.stdout.buffer
-            return
-        target = Path(path)
-        if target.is_dir(): raise TableError(f"{path}: is a directory")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part" + target.suffix)
-        os.close(fd); os.chmod(self.tmp, _FILE_MODE)  # as an ordinary new file would be, not mkstemp's owner-only mode
+        if path == "-" and self.fmt not in ("csv", "tsv"): raise TableError("standard output takes CSV or TSV only")
+        if os.path.isdir(path): raise TableError(f"{path}: is a directory")
+        self.out = OutputFile(path)
 
     def write(self, block:pd.DataFrame):
         "Append a block of rows."
         if self.keep_index is None: self.keep_index = not _default_index(block)
-        if self.neutralise: block = neutralise_formulas(block)
         if self.fmt == "parquet":
             import pyarrow.parquet as pq
             table, self._schema = _arrow_table(block, self.keep_index, self._schema)  # every block cast to the first block's types
-            if self._writer is None: self._writer = pq.ParquetWriter(self.tmp, self._schema)
+            if self._writer is None: self._writer = pq.ParquetWriter(self.out.file, self._schema)
             self._in_background(self._writer.write_table, table)
         else:
             text = _index_as_columns(block) if self.keep_index else block
+            if self.neutralise: text = neutralise_formulas(text)
             if self.fmt == "excel": self._blocks.append(text)
-            else:
-                if self._file is None: self._file = open(self.tmp, "wb")
-                _write_text(text, self._file, "\t" if self.fmt == "tsv" else ",", self.rows == 0)
+            else: _write_text(text, self.out.file, "\t" if self.fmt == "tsv" else ",", self.rows == 0)
         self.rows += len(block)
 
     def _in_background(self, write, *args):
@@ -236,18 +427,23 @@ class TableWriter:
 
 # %% ../nbs/41_files.ipynb #5aa871f8
 @patch
-def close(self:TableWriter):
-    "Finish the file and move it into place (atomic on one file system)."
-    if self.path == "-": sys.stdout.buffer.flush(); return
+def _finish(self:TableWriter):
+    "Write what is held back (the Parquet footer, the Excel sheet)."
     self._wait(); self._stop()
-    if self.fmt == "parquet" and self._writer is not None: self._writer.close()
+    if self.fmt == "parquet" and self._writer is not None: self._writer.close(); self._writer = None
     elif self.fmt == "excel":
         rows = pd.concat(self._blocks) if self._blocks else pd.DataFrame()
         if len(rows) >= 1_048_576: raise TableError(f"{self.path}: {len(rows)} rows do not fit in an Excel sheet (use CSV or Parquet)")
-        rows.to_excel(self.tmp, index=False, engine="openpyxl")
-    elif self._file is not None: self._file.flush(); os.fsync(self._file.fileno()); self._file.close()
-    os.replace(self.tmp, self.path)
-    self.tmp = None
+        if self.out.stream:  # a workbook is a zip file, written where it can seek
+            buf = io.BytesIO(); rows.to_excel(buf, index=False, engine="openpyxl"); self.out.file.write(buf.getvalue())
+        else: rows.to_excel(self.out.file, index=False, engine="openpyxl")
+
+@patch
+def close(self:TableWriter):
+    "Finish the table and move it into place; on any failure (a full disk) nothing is left behind and the earlier target stays."
+    try: self._finish()
+    except BaseException: self.abort(); raise
+    self.out.commit()
 
 @patch
 def _stop(self:TableWriter):
@@ -255,15 +451,15 @@ def _stop(self:TableWriter):
 
 @patch
 def abort(self:TableWriter):
-    "Drop the temporary file; an earlier file at the target stays as it was."
+    "Drop what was written; an earlier file at the target stays as it was."
     try: self._wait()
     except Exception: pass  # the failure being handled is the one that matters
     self._stop()
-    if self._file is not None and self.path != "-": self._file.close()
     if self._writer is not None:
         try: self._writer.close()
         except Exception: pass
-    if self.tmp and os.path.exists(self.tmp): os.remove(self.tmp)
+        self._writer = None
+    self.out.discard()
 
 @patch
 def __enter__(self:TableWriter): return self
@@ -277,6 +473,11 @@ def write_table(df:pd.DataFrame, path:str, fmt:str|None=None, neutralise:bool=Tr
     "Write a whole table at once, atomically."
     with TableWriter(path, fmt, neutralise) as w: w.write(df)
     return path
+
+def write_text(text:str, path:str) -> Path:
+    "Write a text file (a report) through `OutputFile`: whole or not at all, owner and mode kept."
+    with OutputFile(str(path)) as f: f.file.write(text.encode("utf-8"))
+    return Path(path)
 
 def same_file(a:str, b:str) -> bool:
     "Whether two paths name the same file (after `..`, symbolic and hard links)."

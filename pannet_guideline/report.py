@@ -17,8 +17,8 @@ from .cohort import concordance, run_frame
 from .guideline import DISCLAIMER, INPUT_BITS, STAGE_COLUMN, check_policy
 from .pathway import (Flowcharts, chapter_names, chapter_tables, cohort_overlay, pathways, policy_chart,
                                       recommendation_counts, to_dot, to_svg, _fit, _title)
+from .files import read_table, write_text
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
-import os
 from .vocab import RECOMMENDATIONS
 
 # %% auto #0
@@ -26,12 +26,8 @@ __all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'write_cohort_repo
 
 # %% ../nbs/55_report.ipynb #e1e2c10c
 def read_cohort(path) -> pd.DataFrame:
-    "A cohort table from a CSV, TSV or Parquet file, every cell read as text (the schema parses it)."
-    path = Path(path)
-    if path.suffix == ".parquet": return pd.read_parquet(path)
-    if path.suffix in (".tsv", ".tab", ".txt"): return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    if path.suffix == ".csv": return pd.read_csv(path, dtype=str, keep_default_na=False)
-    raise ValueError(f"{path.name}: a cohort is a .csv, .tsv or .parquet file")
+    "A cohort table from a CSV, TSV, Parquet or Excel file, read by `files.read_table` (text cells as text, local files only)."
+    return read_table(str(path))
 
 # %% ../nbs/55_report.ipynb #27fbb5d5
 def value_counts(cols, name:str) -> pd.DataFrame:
@@ -118,7 +114,7 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
            "<meta name='viewport' content='width=device-width, initial-scale=1'>", f"<style>{CSS}</style></head><body>",
            f"<h1>{e(title)}</h1>", f"<p class='disclaimer'>{e(DISCLAIMER)}</p>",
            f"<p>{n:,} patients; {issues:,} with a value that could not be read (kept, reported as an issue). Policies: "
-           f"{', '.join(policies)}; grading {e(grading)}; staging {e(staging)}.</p>", "<h2>The cohort</h2><div class='grid'>"]
+           f"{e(', '.join(policies))}; grading {e(grading)}; staging {e(staging)}.</p>", "<h2>The cohort</h2><div class='grid'>"]
     for label, name in (("Class", "nen_class"), ("WHO grade", "who_grade"), (f"Stage ({staging})", STAGE_COLUMN[staging]),
                         ("Disease setting", "disease_setting")):
         out.append(f"<div><h3>{e(label)}</h3>{_table(value_counts(cols, name))}</div>")
@@ -143,7 +139,4 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
     out += ["<h2>The cohort's paths</h2>", f"<p class='note'>{k} flowcharts: patients and shares on every criterion, branch "
             "and outcome; red boxes count the patients who reach a criterion with its field missing. Open a chapter to see them.</p>",
             charts, f"<p class='disclaimer'>{e(DISCLAIMER)}</p></body></html>"]
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_text("\n".join(out), encoding="utf-8"); os.replace(tmp, path)  # a reader never sees half a report
-    return path
+    return write_text("\n".join(out), path)  # whole or not at all, through a file with no name: see `files.OutputFile`

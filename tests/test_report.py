@@ -45,5 +45,7 @@ def test_file_input_and_bad_suffix(tmp_path):
     demo.to_csv(tmp_path / "c.csv", index=False)
     path = write_cohort_report(tmp_path / "c.csv", tmp_path / "r.html", chapters=["workup"])
     assert "40 patients" in path.read_text()
-    with pytest.raises(ValueError, match="csv"):
-        read_cohort(tmp_path / "c.xlsx")
+    with pytest.raises(ValueError, match="unknown table format"):
+        read_cohort(tmp_path / "c.json")
+    demo.to_excel(tmp_path / "c.xlsx", index=False)  # Excel is read by the same reader as every command
+    assert len(read_cohort(tmp_path / "c.xlsx")) == 40
