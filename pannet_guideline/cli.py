@@ -21,10 +21,10 @@ import pandas as pd
 
 from . import __version__
 from .audit import audit_table, seed_traceability
-from .cohort import CohortAssessment, assess_frame, compare_policies
+from .cohort import CohortAssessment, assess_frame, compare_policies, join_outputs
 from .datasets import demo_cohort, load_arcnet
-from .files import (FORMATS, TableError, TableWriter, check_local, iter_table, parquet_rows, read_table, same_file, table_format,
-                                    write_table)
+from .files import (FORMATS, TableError, TableWriter, check_local, is_stream, iter_table, parquet_rows, read_table, same_file,
+                                    table_format, write_table)
 from .guideline import DISCLAIMER, POLICIES, STAGE_COLUMN
 from .report import write_cohort_report
 from .schema import fractions_verdict, ki67_extent
@@ -32,8 +32,8 @@ from .schema import fractions_verdict, ki67_extent
 log = logging.getLogger("pannet_guideline")
 
 # %% auto #0
-__all__ = ['log', 'SUMMARY_COLUMNS', 'CHUNK_ROWS', 'Summary', 'summarize', 'run_assess', 'run_demo', 'run_compare', 'run_audit',
-           'run_report', 'main']
+__all__ = ['log', 'SUMMARY_COLUMNS', 'CHUNK_ROWS', 'Summary', 'summarize', 'read_mapping', 'run_assess', 'run_demo',
+           'run_compare', 'run_audit', 'run_report', 'dataset_summary', 'main']
 
 # %% ../nbs/70_cli.ipynb #bc649220
 SUMMARY_COLUMNS = ("nen_class", "who_grade", "stage_ajcc8", "stage_enets", "disease_setting", "primary_recommendation")
@@ -79,9 +79,18 @@ def _check_paths(input:str, output:str):
     check_local(input); check_local(output)
     if same_file(input, output): raise TableError(f"{output}: is the input file; write the result to another path")
 
+def read_mapping(columns:str|None) -> dict|None:
+    "The column mapping of `--columns`: a JSON object of the table's column names to schema field names."
+    if not columns: return None
+    try: mapping = json.loads(Path(check_local(columns)).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e: raise TableError(f"{columns}: not a readable JSON column mapping ({e})") from None
+    if not isinstance(mapping, dict): raise TableError(f"{columns}: a column mapping is a JSON object of column name to field name")
+    return mapping
+
 def _column_lines(report:dict) -> list:
     return ([f"column {k!r} read as {v}" for k, v in report["columns_read_as"].items()] +
-            [f"column {k!r} not read: {v}" for k, v in report["columns_not_read"].items()])
+            [f"column {k!r} not read: {v}" for k, v in report["columns_not_read"].items()] +
+            [f"column {k!r} kept as {v!r}: an output column has its name" for k, v in report.get("columns_renamed", {}).items()])
 
 CHUNK_ROWS = {"csv": 100_000, "tsv": 100_000, "parquet": 250_000}  # every text cell is read as text: smaller blocks (5M-row CSV: about 1 GiB)
 
@@ -96,12 +105,12 @@ def _with_last(items):
         yield item, after is _END
         item = after
 
-def _file_verdict(first:CohortAssessment, input:str, in_format:str|None, chunk_rows:int, mapping:dict|None) -> bool|None:
+def _file_verdict(first:CohortAssessment, input:str, in_format:str|None, chunk_rows:int, mapping:dict|None, sheet:str|None=None) -> bool|None:
     "Whether the file's Ki-67 column holds fractions: settled by the first block when a value there exceeds 1, else read from every block."
     judged = first.state.cols.ki67_fractions
     if judged is False or "ki67_pct" not in first.state.cols.data: return judged
     known, largest = 0, -np.inf
-    for block in iter_table(input, in_format, chunk_rows):
+    for block in iter_table(input, in_format, chunk_rows, sheet):
         k, m = ki67_extent(block, mapping); known, largest = known + k, max(largest, m)
     return fractions_verdict(known, largest)
 
@@ -113,36 +122,40 @@ def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for sta
                chunk_rows:int|None=None, # rows per block, bounding memory; default `CHUNK_ROWS` by format
                neutralise:bool=True, # prefix formula-like text with `'` in text and Excel output
                quiet:bool=True, # no progress bar
+               sheet:str|None=None, # Excel: the sheet to read (default: the only sheet holding data)
               ) -> tuple[Summary, dict]:
     "Assess a table file block by block and write the input with the output columns added."
     _check_paths(input, output)
-    mapping = json.loads(Path(check_local(columns)).read_text()) if columns else None
-    source = _spooled_stdin(table_format("-", in_format)) if input == "-" else input
-    try: return _assess_blocks(source, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet)
-    finally:
-        if source != input: os.unlink(source)
+    mapping = read_mapping(columns)
+    if input != "-": return _assess_blocks(input, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet, sheet)
+    fmt = table_format("-", in_format)
+    with _spooled_stdin() as spool:  # read from there like any file: in blocks, twice when the Ki-67 verdict needs it
+        return _assess_blocks(f"/proc/self/fd/{spool.fileno()}", output, mapping, policy, grading, staging, fmt, out_format, chunk_rows,
+                              neutralise, quiet, sheet)
 
-def _spooled_stdin(fmt:str) -> str:
-    "Standard input copied to a temporary file, read from there like any file (in blocks, twice when the Ki-67 verdict needs it)."
-    fd, path = tempfile.mkstemp(prefix="pannet-stdin-", suffix={"tsv": ".tsv", "parquet": ".parquet", "excel": ".xlsx"}.get(fmt, ".csv"))
-    with os.fdopen(fd, "wb") as f: shutil.copyfileobj(sys.stdin.buffer, f)
-    return path
+def _spooled_stdin():
+    "Standard input copied to a file with no name (it vanishes with the process, even one killed by `kill -9`)."
+    if not os.path.isdir("/proc/self/fd"): raise TableError("standard input is read on Linux only; give the table as a file")
+    spool = tempfile.TemporaryFile()  # O_TMPFILE, or unlinked at once: never a named copy of patient data
+    shutil.copyfileobj(sys.stdin.buffer, spool); spool.flush()
+    return spool
 
-def _assess_blocks(input, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet) -> tuple[Summary, dict]:
+def _assess_blocks(input, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet, sheet=None) -> tuple[Summary, dict]:
     "The assessment of `run_assess`, block by block, once the input is a file."
     fmt = table_format(input, in_format)
     total, chunk_rows = parquet_rows(input) if fmt == "parquet" else None, chunk_rows or CHUNK_ROWS.get(fmt, CHUNK_ROWS["csv"])
     summary, report, fractions = Summary(), None, None
     with TableWriter(output, out_format, neutralise) as w, _progress(total, quiet) as bar:
-        for i, (block, last) in enumerate(_with_last(iter_table(input, in_format, chunk_rows))):
+        for i, (block, last) in enumerate(_with_last(iter_table(input, in_format, chunk_rows, sheet))):
             t0 = time.perf_counter()
             res = CohortAssessment(block, policy, grading, staging, mapping, fractions)
             if i == 0 and not last:  # every block gets the verdict one pass over the file would reach
-                fractions = _file_verdict(res, input, in_format, chunk_rows, mapping)
+                fractions = _file_verdict(res, input, in_format, chunk_rows, mapping, sheet)
                 if fractions != res.state.cols.ki67_fractions: res = CohortAssessment(block, policy, grading, staging, mapping, fractions)
             report = report or res.report
-            kept = block.drop(columns=[c for c in res.frame.columns if c in block.columns])
-            w.write(pd.concat([kept, res.frame], axis=1))
+            joined = join_outputs(block, res.frame)  # an input column named like an output is kept, renamed
+            report = {**report, "columns_renamed": {**report.get("columns_renamed", {}), **joined.attrs.get("renamed_inputs", {})}}
+            w.write(joined)
             summary.add(res.frame); bar.update(len(block))
             log.info("block of %d rows assessed in %.2f s", len(block), time.perf_counter() - t0)
     return summary, report or {"columns_read_as": {}, "columns_not_read": {}}
@@ -169,16 +182,15 @@ def run_demo(outdir:str="output") -> dict:
     return results
 
 # %% ../nbs/70_cli.ipynb #4b544b46
-def run_compare(input:str, output:str, a:str="seed-2025", b:str="nccn-2025", columns:str|None=None) -> pd.DataFrame:
+def run_compare(input:str, output:str, a:str="seed-2025", b:str="nccn-2025", columns:str|None=None, sheet:str|None=None) -> pd.DataFrame:
     "Recommendations of a table under two policies, side by side, written to `output`."
     _check_paths(input, output)
-    df = read_table(input)
-    mapping = json.loads(Path(check_local(columns)).read_text()) if columns else None
+    df = read_table(input, sheet=sheet)
+    mapping = read_mapping(columns)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = compare_policies(df, a, b, columns=mapping)
-    kept = df.drop(columns=[c for c in out.columns if c in df.columns])
-    write_table(pd.concat([kept, out], axis=1), output)
+    write_table(join_outputs(df, out), output)
     s = out.attrs["summary"]
     print(f"{s['differ']} of {s['patients']} patients get different recommendations under {a} and {b}")
     for code, c in s["by_code"].items(): print(f"  {code:26} only {a}: {c['only_a']:6}  only {b}: {c['only_b']:6}")
@@ -193,11 +205,11 @@ def run_audit(outdir:str="audit") -> tuple:
     return audit, trace
 
 def run_report(input:str, output:str, policies:tuple=("seed-2025", "nccn-2025"), grading:str="who-2019", staging:str="ajcc-8",
-               columns:str|None=None, title:str="Cohort report") -> Path:
+               columns:str|None=None, title:str="Cohort report", sheet:str|None=None) -> Path:
     "One self-contained HTML report of a cohort table under the given policies."
     _check_paths(input, output)
-    df = read_table(input)
-    mapping = json.loads(Path(check_local(columns)).read_text()) if columns else None
+    df = read_table(input, sheet=sheet)
+    mapping = read_mapping(columns)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # columns not read are listed in the report's frame attrs
         path = write_cohort_report(df, output, policies=tuple(policies), grading=grading, staging=staging, columns=mapping, title=title)
@@ -234,6 +246,8 @@ def _assess_options(a:argparse.ArgumentParser):
     a.add_argument("--chunk-rows", type=_at_least_one, default=None, metavar="N", help="rows read and written per block (default: 100000 for CSV and TSV, 250000 for Parquet)")
     a.add_argument("--keep-formulas", action="store_true", help="do not prefix text starting with = + - @ by ' in CSV, TSV and Excel output")
     a.add_argument("--strict", action="store_true", help="exit 1 when any row has an input issue or any column is not read")
+    a.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the only sheet holding data)")
+    a.add_argument("--overwrite", action="store_true", help="Dask: replace an output folder that holds files other than an earlier result")
     a.add_argument("--engine", default="pandas", choices=("pandas", "dask"), help="pandas in blocks, or Dask on a local cluster (Parquet in and out)")
     a.add_argument("--workers", type=_at_least_one, default=2, metavar="N", help="Dask worker processes on this machine (default: %(default)s)")
     a.add_argument("--scheduler", metavar="ADDRESS", help="address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster")
@@ -251,6 +265,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--a", default="seed-2025", choices=POLICIES, help="first policy (default: %(default)s)")
     c.add_argument("--b", default="nccn-2025", choices=POLICIES, help="second policy (default: %(default)s)")
     c.add_argument("--columns", metavar="JSON", help="JSON file mapping column names to schema field names")
+    c.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the only sheet holding data)")
     au = sub.add_parser("audit", parents=[_common()], help="write the rule-by-rule audit table and the seed traceability matrix")
     au.add_argument("-o", "--outdir", default="audit", help="folder for the two tables (default: %(default)s)")
     r = sub.add_parser("report", parents=[_common()], help="write one self-contained HTML report of a cohort under both policies")
@@ -260,36 +275,60 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--grading", default="who-2019", choices=("who-2019", "who-2010"), help="grading edition (default: %(default)s)")
     r.add_argument("--staging", default="ajcc-8", choices=tuple(STAGE_COLUMN), help="staging edition (default: %(default)s)")
     r.add_argument("--columns", metavar="JSON", help="JSON file mapping column names to schema field names")
+    r.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the only sheet holding data)")
     r.add_argument("--title", default="Cohort report", help="heading of the report (default: %(default)s)")
     return p
 
 # %% ../nbs/70_cli.ipynb #913dc477
 def _assess(args) -> int:
-    out = sys.stderr if args.output == "-" else sys.stdout  # standard output may carry the table itself
-    if args.engine == "dask":
-        from pannet_guideline.cohort import assess_parquet_dask
-        n = assess_parquet_dask(args.input, args.output, args.workers, args.scheduler, policy=args.policy, grading=args.grading, staging=args.staging)
-        if not args.quiet: print(f"{n} rows assessed on {args.workers} Dask workers; dataset written to {args.output}", file=out)
-        return 0
+    out = sys.stderr if is_stream(args.output) else sys.stdout  # standard output may carry the table itself
+    if args.engine == "dask": return _assess_dask(args, out)
     summary, report = run_assess(args.input, args.output, args.columns, args.policy, args.grading, args.staging, args.in_format,
-                                 args.output_format, args.chunk_rows, not args.keep_formulas, args.quiet)
+                                 args.output_format, args.chunk_rows, not args.keep_formulas, args.quiet, args.sheet)
+    return _finish(args, summary, report, out, Path(args.input).name if args.input != "-" else "standard input")
+
+def _finish(args, summary:Summary, report:dict, out, title:str) -> int:
+    "Both engines: the column report, the summary, and exit code 1 under `--strict` when a row has an issue or a column was not read."
     for line in _column_lines(report): print(f"pannet-guideline: {line}", file=sys.stderr)
-    if not args.quiet: print(summary.text(Path(args.input).name if args.input != "-" else "standard input") + f"\n  written to {args.output}", file=out)
+    if not args.quiet: print(summary.text(title) + f"\n  written to {args.output}", file=out)
     if args.strict and (summary.issues or report["columns_not_read"]):
         print(f"pannet-guideline: --strict: {summary.issues} rows with input issues, {len(report['columns_not_read'])} columns not read", file=sys.stderr)
         return 1
     return 0
 
+_NOT_ON_DASK = (("--format", lambda a: a.in_format not in (None, "parquet")), ("--output-format", lambda a: a.output_format not in (None, "parquet")),
+                ("--chunk-rows", lambda a: a.chunk_rows is not None), ("--sheet", lambda a: a.sheet is not None))
+
+def _assess_dask(args, out) -> int:
+    "The Dask engine with the pandas engine's options, column report, summary and exit codes; an option it cannot honour is refused."
+    from pannet_guideline.cohort import assess_parquet_dask
+    refused = [flag for flag, given in _NOT_ON_DASK if given(args)]
+    if refused: raise TableError(f"{', '.join(refused)}: not available with --engine dask (Parquet in and out, a partition per row group)")
+    if "-" in (args.input, args.output): raise TableError("--engine dask reads a Parquet file or folder and writes a folder, not standard streams")
+    res = assess_parquet_dask(args.input, args.output, args.workers, args.scheduler, policy=args.policy, grading=args.grading,
+                              staging=args.staging, columns=read_mapping(args.columns), overwrite=args.overwrite)
+    title = f"{Path(args.input).name} ({res['rows']} rows on {'the scheduler ' + args.scheduler if args.scheduler else f'{args.workers} Dask workers'})"
+    return _finish(args, dataset_summary(res["output"]), res["report"], out, title)
+
+def dataset_summary(folder:str) -> Summary:
+    "The summary of a Parquet dataset written by the Dask engine, read back column by column (the dataset may not fit in memory)."
+    import pyarrow.dataset as ds
+    summary, wanted = Summary(), list(SUMMARY_COLUMNS) + ["data_gaps", "input_issues"]
+    for batch in ds.dataset(folder, format="parquet").to_batches(columns=wanted): summary.add(batch.to_pandas())
+    return summary
+
 def _run(args) -> int:
     if args.command == "assess": return _assess(args)
     if args.command == "demo": run_demo(args.outdir)
-    elif args.command == "compare": run_compare(args.input, args.output, args.a, args.b, args.columns)
+    elif args.command == "compare": run_compare(args.input, args.output, args.a, args.b, args.columns, args.sheet)
     elif args.command == "audit": run_audit(args.outdir)
-    elif args.command == "report": run_report(args.input, args.output, args.policies, args.grading, args.staging, args.columns, args.title)
+    elif args.command == "report": run_report(args.input, args.output, args.policies, args.grading, args.staging, args.columns, args.title, args.sheet)
     return 0
 
 def main(argv:list|None=None) -> int:
     "Entry point of the `pannet-guideline` command: every failure is one line on standard error and exit code 2."
+    for stream in (sys.stdout, sys.stderr):  # a file name a terminal cannot show is escaped, not a crash after the work is done
+        if hasattr(stream, "reconfigure"): stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     handler = logging.StreamHandler(sys.stderr); handler.setFormatter(logging.Formatter("pannet-guideline: %(message)s"))
     log.handlers[:] = [handler]; log.propagate = False

@@ -23,7 +23,8 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'union', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
            'column_report', 'CohortAssessment', 'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table',
-           'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'dask_fractions', 'assess_parquet_dask']
+           'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'dask_fractions', 'join_outputs',
+           'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
@@ -501,12 +502,8 @@ class PannetAccessor:
                staging:str="ajcc-8", # staging edition reported as `stage`
                columns:dict|None=None, # maps the table's column names to canonical field names
               ) -> pd.DataFrame:
-        "The table with the output columns added (an input column of the same name is replaced); same rows, same index."
-        out = assess_frame(self._df, policy, grading, staging, columns)
-        kept = self._df.drop(columns=[c for c in out.columns if c in self._df.columns])
-        joined = pd.concat([kept, out.set_axis(kept.index)], axis=1)  # side by side by position: a repeated index keeps its rows
-        joined.attrs.update(out.attrs)
-        return joined
+        "The table with the output columns added; an input column named like an output is kept as `name_input` (see `join_outputs`)."
+        return join_outputs(self._df, assess_frame(self._df, policy, grading, staging, columns))
 
     def recommendations_long(self, policy:str="seed-2025", # management policy
                              grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
@@ -560,38 +557,191 @@ def dask_fractions(ddf, columns:dict|None=None) -> bool|None:
     parts = ddf[keys].map_partitions(extent, meta={"known": "i8", "largest": "f8"}).compute()
     return fractions_verdict(int(parts["known"].sum()), float(parts["largest"].max()))
 
-# %% ../nbs/40_cohort.ipynb #4a123fb3
-def _dask_joined(df:pd.DataFrame, kwargs:dict) -> pd.DataFrame:
-    out = _dask_partition(df, kwargs.get("policy", "seed-2025"), kwargs.get("grading", "who-2019"), kwargs.get("staging", "ajcc-8"),
-                          kwargs.get("columns"), kwargs.get("fractions"))
-    return pd.concat([df.drop(columns=[c for c in out.columns if c in df.columns]), out], axis=1)
+# %% ../nbs/40_cohort.ipynb #dbe42418
+def _free_name(name:str, taken:set) -> str:
+    "`name_input`, else `name_input_2`, `name_input_3`...: the first that is not in `taken`."
+    new, k = f"{name}_input", 2
+    while new in taken: new, k = f"{name}_input_{k}", k + 1
+    return new
 
-def assess_parquet_dask(input:str, # a Parquet file or a folder of them
-                        output:str, # folder for the Parquet dataset written
-                        workers:int=2, # worker processes of the local cluster
-                        scheduler:str|None=None, # address of an existing Dask scheduler instead of a local cluster
-                        **kwargs) -> int:
-    "Assess a Parquet file or dataset on Dask and write the input with the output columns as a Parquet dataset; returns the row count."
-    import logging, os, shutil, tempfile
-    import dask.dataframe as dd
-    from dask.distributed import Client, LocalCluster
-    if os.path.exists(output) and not os.path.isdir(output): raise ValueError(f"{output}: exists and is not a folder")
-    if os.path.abspath(output) == os.path.abspath(input): raise ValueError(f"{output}: is the input; write the result elsewhere")
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                                  dashboard_address=None, silence_logs=logging.ERROR)
+def join_outputs(table:pd.DataFrame, # the input table, one row per patient
+                 outputs:pd.DataFrame, # its outputs (as from `assess_frame`), row for row
+                ) -> pd.DataFrame:
+    "The table with the output columns appended; an input column named like an output is kept as `name_input`, listed in `attrs['renamed_inputs']`."
+    if len(table) != len(outputs): raise ValueError(f"the table has {len(table)} rows and its outputs {len(outputs)}")
+    taken, names, renamed = set(table.columns) | set(outputs.columns), [], {}
+    for name in table.columns:
+        if name in outputs.columns:
+            new = _free_name(name, taken)
+            taken.add(new); renamed.setdefault(name, new); name = new
+        names.append(name)
+    joined = pd.concat([table.set_axis(names, axis=1), outputs.set_axis(table.index)], axis=1)  # by position: a repeated index keeps its rows
+    joined.attrs = {**outputs.attrs, "renamed_inputs": renamed}
+    return joined
+
+# %% ../nbs/40_cohort.ipynb #6fcca22c
+import contextlib
+import glob
+import json
+import logging
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from . import __version__
+from .files import TableError, check_local
+
+_MARKER = "_pannet_guideline.json"  # in every dataset this tool writes; Parquet readers skip names that start with `_`
+
+def _inside(path:str, folder:str) -> bool:
+    "Whether `path` is `folder` or lies inside it, as written or after symbolic links and `..`."
+    pairs = [(Path(os.path.abspath(path)), Path(os.path.abspath(folder))), (Path(path).resolve(), Path(folder).resolve())]
+    return any(p == f or f in p.parents for p, f in pairs)
+
+def _previous_result(folder:str) -> bool:
+    "Whether `folder` holds nothing but a dataset this tool wrote: its marker and the files the marker lists."
     try:
-        with Client(scheduler or cluster) as client:
-            ddf = dd.read_parquet(input, split_row_groups=True)  # one partition per row group: each worker holds a few at a time
-            kwargs = {**kwargs, "fractions": dask_fractions(ddf, kwargs.get("columns"))}  # one verdict for every row group
-            joined = ddf.map_partitions(_dask_joined, kwargs, meta=_dask_joined(ddf._meta, kwargs))
-            parent = os.path.dirname(os.path.abspath(output))
-            tmp = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(output)}.", suffix=".part")
-            joined.to_parquet(tmp, write_index=True)
-            n = int(len(ddf))
+        with open(os.path.join(folder, _MARKER)) as f: marker = json.load(f)
+        if not isinstance(marker, dict) or marker.get("written_by") != "pannet_guideline": return False
+        listed = set(marker["files"])
+        return all(e.name == _MARKER or (e.name in listed and e.is_file(follow_symlinks=False)) for e in os.scandir(folder))
+    except (OSError, ValueError, KeyError, TypeError): return False
+
+def _check_output(input:str, output:str, overwrite:bool=False):
+    "Refuse, in one line that says how to proceed, an output folder this run may not replace."
+    if _inside(input, output): raise TableError(f"{output}: holds the input {input}; write the result to another folder")
+    if os.path.isdir(input) and _inside(output, input): raise TableError(f"{output}: lies inside the input folder {input}; write the result elsewhere")
+    if not os.path.lexists(output): return
+    if not os.path.isdir(output): raise TableError(f"{output}: exists and is not a folder; name a folder for the dataset")
+    if overwrite or not os.listdir(output) or _previous_result(output): return
+    raise TableError(f"{output}: holds files that are not a previous result of pannet_guideline; use --overwrite to replace them, or another folder")
+
+def _new_folder(beside:str, suffix:str) -> str:
+    "A new hidden folder next to `beside` (on its file system, so entries move by renaming), with the permissions `mkdir` gives."
+    parent, name = os.path.split(os.path.abspath(beside))
+    while True:
+        path = os.path.join(parent, f".{name}.{secrets.token_hex(4)}.{suffix}")
+        try: os.mkdir(path)
+        except FileExistsError: continue
+        return path
+
+def _mark(folder:str):
+    "Write the marker that lets a later run replace this dataset: who wrote it and which files it holds."
+    marker = {"written_by": "pannet_guideline", "version": __version__, "files": sorted(os.listdir(folder))}
+    with open(os.path.join(folder, _MARKER), "w") as f: json.dump(marker, f)
+
+def _move(names:list, src:str, dst:str, moved:list):
+    "Rename each entry from `src` into `dst`, noting in `moved` those done (to undo them after a failure)."
+    for name in names:
+        os.rename(os.path.join(src, name), os.path.join(dst, name)); moved.append(name)
+
+def _swap_in(tmp:str, output:str):
+    "Put the dataset in `tmp` in place of `output`: renamed if absent, else the entries swapped, so the folder (and a shell inside it) stays."
+    if not os.path.lexists(output): os.rename(tmp, output); return
+    old, out, into = _new_folder(output, "old"), [], []
+    try:
+        _move(os.listdir(output), output, old, out)
+        _move(os.listdir(tmp), tmp, output, into)
+    except OSError:  # every entry back where it was
+        _move(into, output, tmp, []); _move(out, old, output, []); os.rmdir(old)
+        raise
+    os.rmdir(tmp); shutil.rmtree(old)
+
+# %% ../nbs/40_cohort.ipynb #ede0d015
+_NO_WORKERS_TIMEOUT = "60s"  # a run left without workers fails after this instead of waiting for ever
+_ALLOWED_FAILURES = 1  # a partition whose worker died is tried on one more worker, then the run fails (distributed's default: 3)
+
+@functools.cache
+def _without_http(cls:type) -> type:
+    "A distributed Scheduler or Worker class that starts no HTTP server (distributed starts one even without a dashboard)."
+    return type(cls.__name__, (cls,), {"start_http_server": lambda self, *args, **kwargs: None})
+
+def _worker_without_http(**kwargs):
+    "The worker of a worker process, without an HTTP server: the nanny calls this in the new process."
+    from distributed import Worker
+    return _without_http(Worker)(**kwargs)
+
+def _local_cluster(workers:int):
+    "Worker processes that listen on 127.0.0.1 only, speak TLS with a key made for this run and held in memory, and serve no HTTP."
+    import dask
+    from distributed import Nanny, Scheduler, SpecCluster
+    from distributed.security import Security
+    from distributed.worker_memory import parse_memory_limit
+    security, quiet = Security.temporary(), logging.CRITICAL  # the caller reports a failure; distributed's log stays silent
+    where = dict(host="127.0.0.1", protocol="tls://", security=security)
+    scheduler = dict(cls=_without_http(Scheduler),
+                     options=dict(where, port=0, dashboard=False, dashboard_address=None, allowed_failures=_ALLOWED_FAILURES))
+    memory = parse_memory_limit("auto", 1, workers, logger=logging.getLogger(__name__))  # the machine's memory shared out, as LocalCluster does
+    worker = dict(cls=Nanny, options=dict(where, nthreads=1, worker_class=_worker_without_http, silence_logs=quiet, memory_limit=memory))
+    with dask.config.set({"distributed.scheduler.no-workers-timeout": _NO_WORKERS_TIMEOUT}):  # read when the scheduler starts
+        return SpecCluster(scheduler=scheduler, workers={i: worker for i in range(workers)}, security=security, silence_logs=quiet)
+
+@contextlib.contextmanager
+def _connected(scheduler:str|None, workers:int):
+    "A client of the scheduler at `scheduler`, as given (its security is its owner's), else of a local cluster closed at the end."
+    from distributed import Client
+    if scheduler:
+        with Client(scheduler) as client: yield client
+        return
+    with _local_cluster(workers) as cluster, Client(cluster, security=cluster.security) as client: yield client
+
+# %% ../nbs/40_cohort.ipynb #4a123fb3
+def _dask_joined(df:pd.DataFrame, options:dict) -> pd.DataFrame:
+    "A partition with its output columns appended (see `join_outputs`)."
+    return join_outputs(df, _dask_partition(df, **options))
+
+def _counts(df:pd.DataFrame) -> pd.DataFrame:
+    "The rows of a partition, and those with input issues."
+    return pd.DataFrame({"rows": [len(df)], "issue_rows": [int((df["input_issues"] != "").sum())]})
+
+def _reason(e:BaseException) -> str:
+    "An exception in one line: its type, and the first line of its message if it has one."
+    lines = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {lines[0]}" if lines else type(e).__name__
+
+def _read_parquet(input:str):
+    "The input as a Dask DataFrame, one partition per row group (a worker holds a few at a time); refused in one line if unreadable."
+    import dask.dataframe as dd
+    if not (os.path.exists(input) or glob.glob(input)): raise TableError(f"{input}: no such file or folder")
+    try: return dd.read_parquet(input, split_row_groups=True)
+    except Exception as e: raise TableError(f"{input}: cannot be read as Parquet ({_reason(e.__cause__ or e)})") from e  # dask's own first line says nothing
+
+def _write_dask(ddf, meta:pd.DataFrame, options:dict, folder:str, scheduler:str|None, workers:int) -> dict:
+    "Write the assessed dataset into `folder` on Dask; its rows and rows with input issues, counted in the same pass."
+    import dask
+    with _connected(scheduler, workers):
+        options = {**options, "fractions": dask_fractions(ddf, options["columns"])}  # one verdict for every row group
+        joined = ddf.map_partitions(_dask_joined, options, meta=meta)
+        _, counts = dask.compute(joined.to_parquet(folder, write_index=True, compute=False),
+                                 joined.map_partitions(_counts, meta={"rows": "i8", "issue_rows": "i8"}))
+    return {k: int(v) for k, v in counts.sum().items()}
+
+def assess_parquet_dask(input:str, # a Parquet file or a folder of them (local paths only)
+                        output:str, # folder for the Parquet dataset: absent, empty or a previous result, unless `overwrite`
+                        workers:int=2, # worker processes of the local cluster
+                        scheduler:str|None=None, # address of an existing Dask scheduler instead of a local cluster; its security is its owner's
+                        policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
+                        grading:str="who-2019", # grading edition: `who-2019` or `who-2010`
+                        staging:str="ajcc-8", # staging edition reported as `stage`
+                        columns:dict|None=None, # maps the table's column names to canonical field names
+                        overwrite:bool=False, # replace a folder that holds other files (never one that holds the input)
+                       ) -> dict:
+    "Assess a Parquet file or dataset on Dask, write it with the output columns as a Parquet dataset; `rows`, `issue_rows`, the column `report` and `output`."
+    input, output = check_local(os.fspath(input)), check_local(os.fspath(output))
+    if not scheduler and workers < 1: raise ValueError(f"workers: {workers}; a local cluster needs at least one")
+    _check_output(input, output, overwrite)  # before any work
+    ddf = _read_parquet(input)
+    options = dict(policy=policy, grading=grading, staging=staging, columns=columns)
+    meta = _dask_joined(ddf._meta, options)  # also checks the options, before a cluster starts
+    report = {**CohortAssessment(ddf._meta, **options).report, "columns_renamed": meta.attrs["renamed_inputs"]}  # from the names alone
+    tmp = _new_folder(output, "part")
+    try:
+        try: counts = _write_dask(ddf, meta, options, tmp, scheduler, workers)
+        except Exception as e: raise RuntimeError(f"{input}: the Dask run failed, {output} is left as it was: {_reason(e)}") from e
+        _mark(tmp)
+        _check_output(input, output, overwrite)  # again: the folder may have changed during the run
+        _swap_in(tmp, output)
     finally:
-        if cluster is not None: cluster.close()
-    old = None
-    if os.path.isdir(output): old = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(output)}.", suffix=".old"); os.replace(output, os.path.join(old, "x"))
-    os.replace(tmp, output)
-    if old: shutil.rmtree(old)
-    return n
+        shutil.rmtree(tmp, ignore_errors=True)  # a failed run leaves no partial dataset; after the swap nothing is left here
+    return dict(rows=counts["rows"], issue_rows=counts["issue_rows"], report=report, output=output)

@@ -54,12 +54,16 @@ def table_format(path:str, given:str|None=None) -> str:
     return fmt
 
 def is_stream(path:str) -> bool:
-    "Whether an output path is a stream rather than a file to replace: `-`, a device, a FIFO, a socket, or a link into /dev or /proc."
+    "Whether an output path is a stream rather than a file to replace: `-`, a device, a FIFO, a socket, or a path through /dev or /proc (`/dev/stdout`)."
     if path == "-": return True
-    real = os.path.realpath(path)
-    if real.startswith(("/dev/", "/proc/")): return True
-    try: return not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+    p = os.path.abspath(path)
+    for _ in range(40):  # the links one by one: /dev/stdout leads to /proc/self/fd/1, which may lead to a plain file
+        if p.startswith(("/dev/", "/proc/")): return True
+        if not os.path.islink(p): break
+        p = os.path.join(os.path.dirname(p), os.readlink(p))
+    try: mode = os.stat(path).st_mode
     except FileNotFoundError: return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 # %% ../nbs/41_files.ipynb #78c72eb2
 BLOCK_BYTES = (16 << 20, 512 << 20)  # bytes of text per block: at least one long row, at most what Arrow's int32 sizes and memory allow
@@ -165,13 +169,31 @@ def _workbook(path:str, data_only:bool):
     try: return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError) as e: raise TableError(f"{path}: not a readable Excel workbook ({e})") from None
 
-def _check_sheet_bytes(path:str):
-    "Refuse a workbook whose sheets expand beyond the limit (checked on the zip directory, before anything is parsed)."
-    try:
-        with zipfile.ZipFile(path) as z: size = sum(i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/"))
+_CELL_TAG, _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]"), re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+def _scan_sheets(path:str) -> bool:
+    "Check the sheets' uncompressed size and cell count on the raw XML, before any spreadsheet parsing; whether any cell holds a formula."
+    try: z = zipfile.ZipFile(path)
     except zipfile.BadZipFile: raise TableError(f"{path}: not an Excel workbook (.xlsx)") from None
-    if size > EXCEL_LIMITS["sheet_bytes"]:
-        raise TableError(f"{path}: its sheets expand to {size / 2**20:,.0f} MiB, over the limit of {EXCEL_LIMITS['sheet_bytes'] / 2**20:,.0f} MiB; export the table as CSV or Parquet")
+    cells, formulas, limit = 0, False, EXCEL_LIMITS["cells"]
+    with z:
+        parts = [i for i in z.infolist() if i.filename.startswith("xl/worksheets/")]
+        size = sum(i.file_size for i in parts)  # as declared; the count below reads what is really there
+        if size > EXCEL_LIMITS["sheet_bytes"]:
+            raise TableError(f"{path}: its sheets expand to {size / 2**20:,.0f} MiB, over the limit of {EXCEL_LIMITS['sheet_bytes'] / 2**20:,.0f} MiB; export the table as CSV or Parquet")
+        for part in parts:
+            with z.open(part) as f:
+                tail = b""
+                while True:
+                    chunk = f.read(1 << 22)
+                    text = tail + chunk
+                    cut = text.rfind(b"<") if chunk else len(text)  # a tag cut by the chunk's end is read with the next chunk
+                    cells += len(_CELL_TAG.findall(text, 0, cut))
+                    formulas = formulas or _FORMULA_TAG.search(text, 0, cut) is not None
+                    if cells > limit: raise TableError(f"{path}: more than {limit:,} cells; export the table as CSV or Parquet")
+                    if not chunk: break
+                    tail = text[cut:]
+    return formulas
 
 def _has_data(ws) -> bool:
     return any(v is not None for row in ws.iter_rows(max_row=2, values_only=True) for v in row)
@@ -190,14 +212,10 @@ def excel_sheet_name(path:str, sheet:str|None=None) -> str:
 
 # %% ../nbs/41_files.ipynb #5e1c0a03
 def _formula_cells(path:str, sheet:str) -> set:
-    "Coordinates of the sheet's formula cells; counting its cells stops a sheet over the limit."
-    wb, cells, found = _workbook(path, data_only=False), 0, set()
+    "Coordinates of the sheet's formula cells."
+    wb, found = _workbook(path, data_only=False), set()
     try:
-        for row in wb[sheet].iter_rows():
-            cells += len(row)
-            if cells > EXCEL_LIMITS["cells"]:
-                raise TableError(f"{path}, sheet {sheet!r}: more than {EXCEL_LIMITS['cells']:,} cells; export the table as CSV or Parquet")
-            found.update(c.coordinate for c in row if c.data_type == "f")
+        for row in wb[sheet].iter_rows(): found.update(c.coordinate for c in row if c.data_type == "f")
     finally: wb.close()
     return found
 
@@ -212,9 +230,9 @@ def _unsaved_formulas(path:str, sheet:str, formulas:set) -> list:
 
 def read_excel_sheet(path:str, sheet:str|None=None) -> pd.DataFrame:
     "One sheet of a workbook, after the checks above: sheet chosen, size bounded, every formula with its saved value."
-    _check_sheet_bytes(path)
+    has_formulas = _scan_sheets(path)
     name = excel_sheet_name(path, sheet)
-    formulas = _formula_cells(path, name)
+    formulas = _formula_cells(path, name) if has_formulas else set()
     missing = _unsaved_formulas(path, name, formulas) if formulas else []
     if missing:
         raise TableError(f"{path}, sheet {name!r}: {len(missing)} formula cells have no saved value (first {missing[0]}); "

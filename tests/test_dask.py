@@ -34,9 +34,10 @@ def test_two_worker_cluster_equals_assess_frame(tmp_path):
 def test_parquet_dataset_in_and_out(tmp_path):
     df = _cohort(2000)
     df.to_parquet(tmp_path / "in.parquet")
-    n = assess_parquet_dask(str(tmp_path / "in.parquet"), str(tmp_path / "out"), workers=2)
+    got = assess_parquet_dask(str(tmp_path / "in.parquet"), str(tmp_path / "out"), workers=2)
     out = pd.read_parquet(tmp_path / "out")
-    assert n == 2000 and len(out) == 2000
+    assert got["rows"] == 2000 and len(out) == 2000 and got["output"] == str(tmp_path / "out")
+    assert got["issue_rows"] == int((out["input_issues"] != "").sum())
     assert out["who_grade"].astype(str).tolist() == assess_frame(df)["who_grade"].astype(str).tolist()
 
 
