@@ -19,11 +19,13 @@ from .schema import FIELDS, codes_mask, first_rows
 from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
-__all__ = ['FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text',
-           'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway',
-           'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts',
-           'chapter_names', 'chapter_tables', 'chapter_flowcharts', 'route_overlay', 'patient_pathway', 'walk_counts',
-           'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+__all__ = ['FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CLINICAL_ORDER', 'OUTSIDE', 'PART_NODES',
+           'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf',
+           'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text',
+           'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables',
+           'chapter_flowcharts', 'ClinicalQuestion', 'merged_criterion', 'ClinicalPathway', 'clinical_pathway',
+           'pathway_parts', 'clinical_dot', 'unknown_note', 'clinical_svgs', 'route_overlay', 'patient_pathway',
+           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -565,6 +567,325 @@ def chapter_tables(chapter:str, policy:str="seed-2025") -> list:
 def chapter_flowcharts(chapter:str, policy:str="seed-2025") -> Flowcharts:
     "Every flowchart of a chapter under a policy."
     return Flowcharts([(_title(p), to_dot(p)) for t in chapter_tables(chapter, policy) for p in pathways(t)])
+
+# %% ../nbs/50_pathway.ipynb #f0c83eef
+@dataclass(frozen=True)
+class ClinicalQuestion:
+    "One clinical question of a chapter: to whom it applies, and the tables that answer it (those of a policy are used)."
+    key: str # stable id, e.g. `localized-nf`
+    title: str # the question as a clinician asks it
+    chapter: str # the chapter it belongs to
+    entry: Expr # who the pathway is for: the named concept at its top
+    tables: tuple # names of the tables that answer it (management and the alerts that go with it)
+
+# %% ../nbs/50_pathway.ipynb #8faa8c15
+def _questions() -> tuple:
+    "The clinical questions, chapter by chapter, in clinical order."
+    from pannet_guideline.concepts import (advanced_disease, advanced_net, functioning, hormone_excess, localized_disease, net,
+                                          net_g1_g2, net_g3, nec_or_minen, nonfunctioning, progressive, resected, stable)
+    from pannet_guideline.logic import Always
+    everyone = Always()
+    in_place = (~resected).named("primary not yet resected")
+    nf = (nonfunctioning & ~hormone_excess).named("non-functioning, no carcinoid syndrome")
+    loc_g12 = (localized_disease & net & net_g1_g2 & in_place)
+    surgery = ("localized_surgery_alerts",)
+    return (
+        ClinicalQuestion("workup", "Work-up at diagnosis", "workup", everyone,
+                         ("workup", "workup_markers_seed", "workup_markers_nccn", "complete_staging", "workup_alerts", "workup_alerts_seed")),
+        ClinicalQuestion("localized-nf", "Localised non-functioning NET G1/G2: watch or resect", "localized",
+                         (loc_g12 & nf).named("localised non-functioning NET G1/G2, not yet resected"),
+                         ("localized_seed", "localized_seed_watch", "localized_nccn", "localized_nccn_watch", "localized_nccn_watch_2cm",
+                          "localized_alerts", "localized_ki67_alerts") + surgery),
+        ClinicalQuestion("localized-f", "Localised functioning NET G1/G2: which operation", "localized",
+                         (loc_g12 & hormone_excess).named("localised functioning NET G1/G2, not yet resected"),
+                         ("localized_seed", "localized_functioning_nccn") + surgery),
+        ClinicalQuestion("localized-g3", "Localised NET G3", "localized",
+                         (localized_disease & net & net_g3 & in_place).named("localised NET G3, not yet resected"),
+                         ("localized_seed", "localized_net_g3_nccn") + surgery),
+        ClinicalQuestion("localized-nec", "Localised NEC and MiNEN", "localized", (localized_disease & nec_or_minen).named("localised NEC or MiNEN"),
+                         ("localized_nec_seed", "localized_nec_nccn") + surgery),
+        ClinicalQuestion("functional", "Functioning NET: control of the syndrome and care around surgery", "functional",
+                         (net & hormone_excess).named("NET with a hormone syndrome"),
+                         ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts")),
+        ClinicalQuestion("advanced-g12-first", "Advanced NET G1/G2, stable: first line", "advanced",
+                         (advanced_net & net_g1_g2 & stable).named("advanced NET G1/G2, disease stable"),
+                         ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
+                          "advanced_chemotherapy", "advanced_alerts_seed", "advanced_alerts")),
+        ClinicalQuestion("advanced-g12-progression", "Advanced NET G1/G2 after progression", "advanced",
+                         (advanced_net & net_g1_g2 & progressive).named("advanced NET G1/G2, disease progressing"),
+                         ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
+                          "advanced_chemotherapy", "advanced_alerts_seed", "advanced_alerts")),
+        ClinicalQuestion("advanced-g3", "Advanced NET G3", "advanced", (advanced_net & net_g3).named("advanced NET G3"),
+                         ("advanced_net_g3", "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_alerts")),
+        ClinicalQuestion("advanced-nec", "Advanced NEC and MiNEN", "advanced", (advanced_disease & nec_or_minen).named("advanced NEC or MiNEN"),
+                         ("advanced_nec", "advanced_alerts")),
+        ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
+                         ("advanced_local",)),
+        ClinicalQuestion("hereditary", "Who to offer genetic testing", "hereditary", everyone,
+                         ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_alerts")),
+        ClinicalQuestion("caveats", "Carcinoid heart disease and other pitfalls", "caveats", everyone,
+                         ("cardiac_seed", "cardiac_nccn", "cardiac_alerts", "pitfall_alerts", "hereditary_pitfall_alerts")),
+        ClinicalQuestion("followup", "Follow-up: schedules after resection, under surveillance and with disease in place", "followup", everyone,
+                         ("followup_seed", "followup_nccn", "followup_watch_seed", "followup_watch_nccn", "followup_care", "followup_alerts",
+                          "followup_alerts_nccn", "followup_alerts_seed")),
+    )
+
+QUESTIONS = _questions()
+
+# %% ../nbs/50_pathway.ipynb #2a5f23ec
+CLINICAL_ORDER = ("disease_setting", "nen_class", "who_grade", "ki67_pct", "functional_syndrome", "carcinoid_syndrome",
+                  "hereditary_syndrome", "age_years", "multifocal", "tumor_size_cm", "t_category", "n_category", "local_invasion",
+                  "tumor_location", "near_main_duct", "metastatic_sites", "resectable", "sstr_status", "symptomatic", "tumor_burden",
+                  "progression", "prior_therapies", "differentiation", "mitoses_per_2mm2") # questions in the order a clinician asks them
+
+def _named_within(e:Expr) -> list:
+    "Every named concept inside a condition, outermost first."
+    from pannet_guideline.logic import Named
+    out = [e] if isinstance(e, Named) else []
+    for k in ("a", "b"):
+        x = getattr(e, k, None)
+        if isinstance(x, Expr): out += _named_within(x)
+    return out
+
+def merged_criterion(tables:list, name:str, entry:Expr) -> Criterion:
+    "The known values of one input over several tables, grouped by how all their atomic criteria judge them; values outside the entry dropped."
+    field, code = field_of(name), (name.split(":") + [None])[1]
+    exprs = [r.when for t in tables for r in effective(t, t.rules)] + [entry]
+    ats = list(dict.fromkeys(a for e in exprs for a in atoms(e) if a.fields == {field}
+                             and (code is None or not isinstance(a, HasCode) or a.code == code)))
+    values = list(dict.fromkeys(v for t in tables if field in t.inputs for v in _axis(t, name) if v is not None))
+    if not values: values = [v for v in _axis(tables[0], name) if v is not None] if FIELDS[field].kind != "number" else [0.0]
+    groups = {}
+    for v in values:
+        if entry.record({field: v}) is False: continue
+        groups.setdefault(tuple(a.record({field: v}) for a in ats), []).append(v)
+    cuts = sorted({float(t) for a in ats if isinstance(a, Compare) for t in a.thresholds().get(name, ())})
+    tested = (code,) if code else tuple(dict.fromkeys(a.code for a in ats if isinstance(a, HasCode)))
+    return Criterion(name, list(groups.values()), cuts, tested)
+
+# %% ../nbs/50_pathway.ipynb #75a5eec6
+OUTSIDE = Leaf((), True) # where the entry is false or unknown: not this pathway
+
+@dataclass
+class ClinicalPathway:
+    "One clinical question under one policy: a reduced decision diagram over the known answers of the tables it combines."
+    question: ClinicalQuestion
+    policy: str
+    tables: list # the policy's tables that answer the question
+    root: object # node id, or a `Leaf` (fired: rule ids of every table)
+    nodes: dict # node id -> `Node`
+    crits: dict # criterion name -> `Criterion`
+    unknown: dict # criterion name -> (rule ids held while it is unknown, rule ids that fire only when it is unknown)
+
+    @property
+    def table(self): return self.tables[0] # for `_walk`'s messages
+    @property
+    def title(self) -> str: return f"{self.question.title} ({self.policy})"
+    def rule(self, rid:str):
+        "A rule of the pathway's tables, with its table."
+        return next((t, r) for t in self.tables for r in t.rules if r.id == rid)
+    def follow(self, cols) -> tuple:
+        "The leaf reached by every row of a `Columns` store (rows with a field unknown follow no branch: an error)."
+        return _walk(self, cols)
+
+def _clinical_keys(tables:list, entry:Expr, crits:list) -> tuple:
+    "Leaf number at every point of the product of the criteria's classes (the rule ids every table fires there), and the leaves."
+    cols = _product_columns(crits)
+    ids = np.zeros(cols.n, np.int64)
+    fired = []
+    for t in tables:
+        fd = t.decide_frame(cols)
+        fired.append(fd.fired.astype(np.uint64))
+        ids = pd.factorize(ids * (1 << 20) + pd.factorize(fd.fired.astype(np.uint64))[0])[0]
+    inside = entry.frame(cols).t
+    ids = np.where(inside, ids, -1)
+    inv, first = np.unique(ids, return_inverse=True, return_index=True)[1:][::-1]
+    leaves = []
+    for k, i in enumerate(first):
+        if ids[i] < 0: leaves.append(OUTSIDE); continue
+        leaves.append(Leaf(tuple(r.id for t, m in zip(tables, fired) for b, r in enumerate(t.rules) if int(m[i]) >> b & 1)))
+    shape = [len(c.members) for c in crits]
+    return inv.reshape(shape) if crits else np.zeros((), np.int64), leaves
+
+def _unknown_effects(tables:list, entry:Expr, crits:list) -> dict:
+    "Per criterion: the rules held (undecided) when its answer alone is unknown, and those that fire only then."
+    out = {}
+    for j, c in enumerate(crits):
+        probe = [dataclasses.replace(c, members=c.members + [[None]]) if k == j else x for k, x in enumerate(crits)]
+        cols = _product_columns(probe)
+        unk = cols.unknown(field_of(c.name))
+        inside = entry.frame(cols).t
+        held, only = [], []
+        for t in tables:
+            rules = effective(t, t.rules)
+            for r, er in zip(t.rules, rules):
+                tr = er.when.frame(cols)
+                if (tr.unknown & unk & inside).any(): held.append(r.id)
+                elif (tr.t & unk & inside).any() and not (tr.t & ~unk & inside).any(): only.append(r.id)
+        out[c.name] = (held, only)
+    return out
+
+@functools.lru_cache(maxsize=None)
+def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
+    "The pathway of one clinical question under a policy; None when the policy has no table for it."
+    q = next(q for q in QUESTIONS if q.key == key)
+    mine = {t.name: t for t in chapter_tables(q.chapter, policy)}
+    from pannet_guideline.guideline import chapter_tables as all_tables
+    mine |= {t.name: t for t in all_tables(policy)}
+    tables = [mine[n] for n in q.tables if n in mine and mine[n].output != "alerts"]  # alerts: listed under the chart
+    if not tables: return None
+    entry_rule = dataclasses.replace(tables[0].rules[0], when=q.entry)  # the entry's fields are criteria too (one value each, inside)
+    names = list(dict.fromkeys(n for t in tables for n in criterion_keys(effective(t, t.rules) + [entry_rule])))
+    names = sorted(names, key=lambda n: (CLINICAL_ORDER.index(field_of(n)) if field_of(n) in CLINICAL_ORDER else len(CLINICAL_ORDER), n))
+    crits = [merged_criterion(tables, n, q.entry) for n in names]
+    keys, leaves = _clinical_keys(tables, q.entry, crits)
+    order, (root, nodes) = _sift(keys, crits, leaves)
+    crits = [crits[i] for i in order]
+    return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, _unknown_effects(tables, q.entry, crits))
+
+def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
+    "An order of the questions that keeps the diagram small, starting from the clinical order: adjacent swaps kept when they shrink it by more than they disorder it."
+    build = lambda o: _reduce(np.transpose(keys, o) if len(o) else keys, [crits[i] for i in o], leaves)
+    cost = lambda o, d: _size(d[1]) + 0.5 * sum(a > b for i, a in enumerate(o) for b in o[i + 1:])
+    order = list(range(len(crits))); best = build(order); best_cost = cost(order, best)
+    for _ in range(passes):
+        better = False
+        for i in range(len(order) - 1):
+            o = order[:i] + [order[i + 1], order[i]] + order[i + 2:]
+            d = build(o); c = cost(o, d)
+            if c < best_cost: order, best, best_cost, better = o, d, c, True
+        if not better: break
+    return order, best
+
+# %% ../nbs/50_pathway.ipynb #20ae72ff
+def _outcome_label(table, code:str) -> str:
+    "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    v = (ALERTS if table.output == "alerts" else RECOMMENDATIONS).get(code)
+    return getattr(v, "label", None) or str(code).replace("_", " ").capitalize()
+
+def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
+    "The question a node asks and its answers: a named concept with yes/no when one branch is exactly that concept, else the field's label and its values."
+    c = p.crits[node.field]
+    field = field_of(node.field)
+    labels = [branch_text(b, field) for b, _ in node.edges]
+    if ":" in node.field:  # one code of a list: was it given before?
+        from pannet_guideline.vocab import RECOMMENDATIONS
+        code = node.field.split(":")[1]
+        name = getattr(RECOMMENDATIONS.get(code), "label", code)
+        return f"{name} given before?", ["yes" if b.codes and all(s[0] for s in b.codes) else "no" for b, _ in node.edges]
+    concepts = {}
+    for e in [r.when for t in p.tables for r in t.rules] + [p.question.entry]:
+        for n in _named_within(e):
+            if n.fields == {field}: concepts.setdefault(n.text, n)
+    if len(node.edges) == 2:
+        for text, n in concepts.items():
+            yes = [all(n.record({field: v}) is True for v in _branch_values(c, b)) for b, _ in node.edges]
+            no = [all(n.record({field: v}) is False for v in _branch_values(c, b)) for b, _ in node.edges]
+            if sorted(yes) == [False, True] and sorted(no) == [False, True] and yes != no:
+                return f"{text[0].upper() + text[1:]}?", ["yes" if y else "no" for y in yes]
+    label = FIELDS[field].label
+    return f"{label[0].upper() + label[1:]}?", labels
+
+def _branch_values(c:Criterion, b:Branch) -> list:
+    "The grid values of a criterion that follow a branch."
+    return [v for m in c.members for v in m if b.takes(v)]
+
+def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
+    "Each outcome of a leaf with its strength."
+    if leaf is OUTSIDE: return ["not this pathway"]
+    out = {}
+    for rid in leaf.fired:
+        t, r = p.rule(rid)
+        out.setdefault(_outcome_label(t, r.then), r.strength or "")
+    return [f"{k} ({s})" if s else k for k, s in out.items()] or ["nothing further in this pathway"]
+
+def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
+    strengths = [p.rule(r)[1].strength for r in leaf.fired]
+    return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
+
+PART_NODES = 9 # questions drawn in one part at most; a larger pathway continues in linked parts
+
+def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES) -> list:
+    "The pathway cut into parts of at most `budget` questions, read top to bottom: [(top node, nodes drawn, {node: part number it continues in})]."
+    if isinstance(p.root, Leaf): return [(p.root, [], {})]
+    parts, todo, seen = [], [p.root], set()
+    while todo:
+        top = todo.pop(0)
+        if top in seen: continue
+        seen.add(top)
+        drawn, frontier, cont = [], [top], {}
+        while frontier:
+            i = frontier.pop(0)
+            if i in drawn: continue
+            if len(drawn) >= budget and i != top: cont[i] = None; continue
+            drawn.append(i)
+            frontier += [x for _, x in p.nodes[i].edges if not isinstance(x, Leaf)]
+        parts.append((top, drawn, cont))
+        todo += [i for i in cont if i not in seen]
+    first = {top: k for k, (top, _, _) in enumerate(parts)}
+    return [(top, drawn, {i: first[i] + 1 for i in cont}) for top, drawn, cont in parts]
+
+def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES) -> str:
+    "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations."
+    parts = pathway_parts(p, budget)
+    top, drawn, cont = parts[part]
+    title = p.title + (f", part {part + 1} of {len(parts)}" if len(parts) > 1 else "")
+    lines = [f"digraph {_q(p.question.key)} {{", "  rankdir=TB; nodesep=0.2; ranksep=0.3; pad=0.1;",
+             f'  labelloc=t; labeljust=l; fontname="Helvetica-Bold"; fontsize=13; label={_q(title)};',
+             '  node [fontname="Helvetica", fontsize=12, margin="0.1,0.05"]; edge [fontname="Helvetica", fontsize=12, color="#555555"];']
+    head = ("For: " + p.question.entry.text) if part == 0 else f"Continued from part {[k for k, (_, d, c) in enumerate(parts) if top in c][0] + 1}" if any(top in c for _, _, c in parts) else ""
+    lines.append(f'  E [shape=box, style="rounded,bold", color="#3b6ea5", label={_q(_wrap(head, 40))}];')
+    leaf_names = leaf_names if leaf_names is not None else {}
+    notes = notes if notes is not None else {}
+    def leaf(lf):
+        if lf not in leaf_names: leaf_names[lf] = chr(ord("A") + len(leaf_names)) if len(leaf_names) < 26 else f"Z{len(leaf_names) - 25}"
+        name = f"L{leaf_names[lf]}"
+        text = f"{leaf_names[lf]}: " + "\n".join(_wrap(x, 22) for x in _leaf_lines(p, lf))
+        style = 'shape=plaintext, fontcolor="#777777"' if not lf.fired else f'shape=box, style="filled", fillcolor="{_leaf_fill(p, lf)}", color="#555555"'
+        if not any(x.startswith(f"  {name} [") for x in lines): lines.append(f"  {name} [{style}, label={_q(text)}];")
+        return name
+    target = leaf(top) if isinstance(top, Leaf) else f"N{top}"
+    lines.append(f"  E -> {target};")
+    for i in drawn:
+        node = p.nodes[i]
+        question, answers = _edge_names(p, node)
+        held, only = p.unknown.get(node.field, ([], []))
+        mark = ""
+        if held or only:
+            if node.field not in notes: notes[node.field] = len(notes) + 1
+            mark = f" [{notes[node.field]}]"
+        lines.append(f'  N{i} [shape=box, style="rounded,filled", fillcolor="#e8eef7", label={_q(_wrap(question + mark, 28))}];')
+        for (b, nxt), ans in zip(node.edges, answers):
+            if isinstance(nxt, Leaf): dst = leaf(nxt)
+            elif nxt in cont:
+                dst = f"C{i}_{nxt}"
+                lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}")}];')
+            else: dst = f"N{nxt}"
+            lines.append(f"  N{i} -> {dst} [label={_q(_wrap(ans, 18))}];")
+    lines.append("}")
+    return "\n".join(lines)
+
+def unknown_note(p:ClinicalPathway, name:str) -> str:
+    "What happens when the answer to a question is unknown: the recommendations that wait, and those given only then."
+    held, only = p.unknown.get(name, ([], []))
+    label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
+    field = FIELDS[field_of(name)].label
+    what = f"{field} ({name.split(':')[1]})" if ":" in name else field
+    parts = ([f"held until it is known: {label(held)}"] if held else []) + ([f"given only while it is unknown: {label(only)}"] if only else [])
+    return f"If {what} is unknown: " + "; ".join(parts) + "."
+
+FIT_PT = 800 # widest drawing (points) that fits the docs column with its 12-point text still at 11 px or more
+
+def clinical_svgs(p:ClinicalPathway) -> tuple:
+    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers."
+    import re
+    for budget in (40, 12, 8, 5, 3, 2, 1):
+        names, notes = {}, {}
+        svgs = [to_svg(clinical_dot(p, k, names, notes, budget)) for k in range(len(pathway_parts(p, budget)))]
+        widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
+        if max(widths) <= FIT_PT: break
+    return svgs, names, notes
 
 # %% ../nbs/50_pathway.ipynb #cbce33fa
 def _value_text(cols, name:str, row:int) -> str:

@@ -37,16 +37,52 @@ def _fix_md_output(md):
 _exp = re.compile(r"^#\|\s*default_exp\s+(\w+)", re.M)
 
 
+_PROOF = re.compile(r"\b(test_\w+|assert_\w+)\(|^\s*assert\b|\.analyse\(|\.rules_frame\(|\.to_dot\(|graphviz\.|\bstatic_check", re.M)
+_BUILD = re.compile(r"\b(DecisionTable|Rule|add_alert|add_statement|add_source|add_recommendation|register_policy|derive)\(|^(def|class|@)", re.M)
+
+
+def proof_tags(source: str, outputs: list) -> set:
+    "On a reader's page, code that proves rather than tells is folded (a <details>) or hidden; it stays in the notebook."
+    if re.fullmatch(r"\s*(import [\w.]+|from [\w.]+ import [\w, ()]+)\s*", source): return {"remove-cell"}  # a bare import
+    diagram = any("image/svg+xml" in o.get("data", {}) for o in outputs)
+    if _PROOF.search(source) or diagram: return {"hide-cell"} if outputs else {"remove-cell"}  # tests, static checks, technical diagrams
+    if _BUILD.search(source): return {"hide-input"}  # table constructors and definitions: the prose and the rule tables tell it
+    return set()
+
+
+READER_PAGE = [False]  # set while a page of "The guideline" is copied
+
+# The site in two parts. "The guideline", for readers: the overview (index), the chapters in clinical order, the evidence.
+GUIDE = ("grading", "staging", "recorded", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats",
+         "your_data", "register", "compare_policies", "audit", "sources", "vignettes")
+# "The engine", for developers; a page not named here comes last.
+ENGINE = ("schema", "logic", "tables", "concepts", "policies", "vocab", "evidence", "cohort", "files", "pathway", "report", "cli",
+          "api", "guideline", "datasets")
+TITLES = {"evidence": "Evidence: sources and statements in code", "guideline": "One call: assess a patient",
+          "sources": "Sources and the seed audit"}  # page titles that would read like another page's
+
+
+def _page_of(nb: dict, src: Path) -> str:
+    "The page a processed notebook becomes (its front matter's output-file)."
+    for c in nb["cells"]:
+        s = "".join(c["source"])
+        if c["cell_type"] == "raw" and s.lstrip().startswith("---"):
+            fm = yaml.safe_load(s.strip().strip("-")) or {}
+            return Path(fm.get("output-file", src.name)).stem
+    return src.stem
+
+
 def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
     nb = json.loads(src.read_text(encoding="utf-8"))
     fm, cells, module = {}, [], None
+    READER_PAGE[0] = _page_of(nb, src) in GUIDE
     for i, c in enumerate(nb["cells"]):
         s = "".join(c["source"])
         if c["cell_type"] == "code" and (m := _exp.search(s)): module = m[1]
         if c["cell_type"] == "markdown": c["source"] = _statement_links(s, STATEMENT_IDS)
         if c["cell_type"] == "raw" and s.lstrip().startswith("---"):  # front matter -> H1 and lead paragraph
             fm = yaml.safe_load(s.strip().strip("-")) or {}
-            head = f"# {fm.get('title', src.stem)}" + (f"\n\n> {fm['description']}" if fm.get("description") else "")
+            head = f"# {TITLES.get(_page_of(nb, src), fm.get('title', src.stem))}" + (f"\n\n> {fm['description']}" if fm.get("description") else "")
             c = dict(cell_type="markdown", metadata={}, source=head)
         elif c["cell_type"] == "code":  # cell options -> myst-nb tags
             lines, tags = s.splitlines(), set(c["metadata"].get("tags", []))
@@ -54,6 +90,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 if t := _tags.get((m[1], m[2].lower())): tags.add(t)
                 lines.pop(0)
             c["source"] = "\n".join(lines)
+            if READER_PAGE[0]: tags |= proof_tags(c["source"], c.get("outputs", []))
             if tags: c["metadata"]["tags"] = sorted(tags)
             _svg_outputs(c, dst / "_pathways")
             for o in c.get("outputs", []):
@@ -62,9 +99,11 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
     module = module or re.sub(r"^\d+[a-z]?_", "", src.stem)  # nbdev's processed copy drops the default_exp cell
-    if module in CHAPTERS:  # every chapter ends with the same sections
+    if module in CHAPTERS:  # every chapter opens with its clinical pathways and ends with the same sections
         cells += [dict(cell_type="markdown", id=f"slot-{k}", metadata={}, source=text)
                   for k, text in enumerate(chapter_slots(module, dst / "_pathways", SVGS))]
+        at = next((i + 1 for i, c in enumerate(cells) if i > 1 and c["cell_type"] == "markdown" and not "".join(c["source"]).startswith("<!--")), 2)
+        cells[at:at] = [dict(cell_type="markdown", id="clinical-pathways", metadata={}, source=clinical_section(module, dst / "_pathways"))]
     nb["cells"] = cells
     nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb["metadata"]["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}  # nbdev_clean strips it; myst-nb needs it
@@ -97,11 +136,18 @@ def prepare(dst="_sphinx") -> Path:
     outs = [fix_nb(p, dst, p.relative_to(cache)) for p in sorted(cache.rglob("*.ipynb"))]
     (dst / "register.md").write_text(register_page(), encoding="utf-8")
     (dst / "compare_policies.md").write_text(policies_page(dst), encoding="utf-8")
+    (dst / "your_data.md").write_text(your_data_page(), encoding="utf-8")
     idx = dst / "index.ipynb"
-    pages = ["register", "compare_policies"] + [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx]
+    pages = [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx] + ["register", "compare_policies"]
+    pages += [p.stem for p in dst.glob("*.md") if p.stem not in pages]
+    guide = [p for p in GUIDE if p in pages]
+    engine = [p for p in ENGINE if p in pages] + sorted(p for p in pages if p not in GUIDE and p not in ENGINE)
     nb = json.loads(idx.read_text())
-    nb["cells"].append(dict(cell_type="markdown", id="toctree", metadata={"tags": ["sphinx-toctree"]},
-                            source="```{toctree}\n:maxdepth: 1\n:caption: Chapters\n" + "\n".join(pages) + "\n```"))
+    at = 2 if len(nb["cells"]) > 2 else len(nb["cells"])  # after the title and the disclaimer
+    nb["cells"][at:at] = [dict(cell_type="markdown", id=f"overview-{k}", metadata={}, source=text) for k, text in enumerate(overview_cells())]
+    nb["cells"] += [dict(cell_type="markdown", id=f"toctree-{k}", metadata={"tags": ["sphinx-toctree"]},
+                         source=f"```{{toctree}}\n:maxdepth: 1\n:caption: {caption}\n" + "\n".join(part) + "\n```")
+                    for k, (caption, part) in enumerate((("The guideline", guide), ("The engine", engine)))]
     idx.write_text(json.dumps(nb, indent=1))
     print(f"{len(outs)} notebooks -> {dst}")
     return dst
@@ -139,6 +185,7 @@ from pannet_guideline.audit import rules_html as audit_rules_html  # noqa: E402 
 import html as _html
 
 E = _html.escape
+from pannet_guideline.schema import FIELDS as FIELDS_  # noqa: E402
 _SEP = '<div style="overflow-x:auto">'
 
 
@@ -157,7 +204,7 @@ def _statement_links(md: str, ids: set) -> str:
 COLUMN_PX = 730  # width of the text column of the docs theme at a usual window size
 
 
-def _figure(svg: str, name: str, title: str, site: Path) -> str:  # site: the folder copied to <site>/pathways
+def _figure(svg: str, name: str, title: str, site: Path, anchor: str = "") -> str:  # site: the folder copied to <site>/pathways
     "Write the SVG beside the site; show it at column width (never shrunk below readable text) with a link to the full size."
     from pannet_guideline.pathway import fit_style
     site.mkdir(parents=True, exist_ok=True)
@@ -165,7 +212,8 @@ def _figure(svg: str, name: str, title: str, site: Path) -> str:  # site: the fo
     m = re.search(r"min-width:(\d+)px", fit_style(svg))
     wide = m and int(m[1]) > COLUMN_PX
     link = f'<a href="pathways/{name}">({"wider than the page: scroll sideways, or " if wide else ""}open full size)</a>'
-    return (f'<figure class="pathway"><figcaption>{E(title) + " " if title else ""}{link}</figcaption>{_SEP}'
+    ident = f' id="{anchor}"' if anchor else ""
+    return (f'<figure class="pathway"{ident}><figcaption>{E(title) + " " if title else ""}{link}</figcaption>{_SEP}'
             f'<a href="pathways/{name}"><img src="pathways/{name}" alt="{E(title or name)}" style="{fit_style(svg)}"></a></div></figure>')
 
 
@@ -181,27 +229,75 @@ def _svg_outputs(c: dict, site: Path):
         d["text/html"] = _figure(svg[svg.find("<svg"):] if "<svg" in svg else svg, name, "", site)
 
 
+def _fold(summary: str, body: str, open_: bool = False) -> str:
+    "A folded block: the summary line shows, the body opens on a click (and when a link points into it)."
+    return f'<details class="fold"{" open" if open_ else ""}><summary>{summary}</summary>\n\n{body}\n\n</details>'
+
+
+MAX_PARTS = 8  # a pathway that needs more linked parts than this is not drawn: its rules are read in the tables
+
+
+def clinical_section(chapter: str, site: Path) -> str:
+    "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
+    from pannet_guideline.guideline import POLICIES
+    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, unknown_note
+    out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
+           "[overview](index.html#how-to-read-a-pathway) for how to read them). Not a medical device: for research, audit and education."]
+    for q in [q for q in QUESTIONS if q.chapter == chapter]:
+        out.append(f"### {E(q.title)}")
+        for policy in POLICIES:
+            p = clinical_pathway(q.key, policy)
+            if p is None: continue
+            svgs, names, notes = clinical_svgs(p)
+            import re as _re
+            widths = [float(_re.search(r'<svg width="([\d.]+)pt"', x)[1]) for x in svgs]
+            if len(svgs) > MAX_PARTS or max(widths) > 800:
+                out.append(f"<p><b>Under {E(policy)}</b>: {len(p.nodes)} questions after merging, too many to draw readably; "
+                           "the rules below give the answer, table by table.</p>")
+                continue
+            figs = [_figure(x, f"clinical-{q.key}-{policy}-{k}.svg", "", site, anchor=f"{q.key}-{policy}-part-{k + 1}") for k, x in enumerate(svgs)]
+            unk = "".join(f"<li>[{k}] {E(unknown_note(p, n))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
+            leaves = []
+            for lf, letter in names.items():
+                rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule"
+                leaves.append(f"<li><b>{E(letter)}</b>: {rules}</li>")
+            alerts = []
+            from pannet_guideline.pathway import chapter_tables as _ct
+            from pannet_guideline.guideline import chapter_tables as _all
+            names_ = set(q.tables)
+            for t in _all(policy):
+                if t.name in names_ and t.output == "alerts":
+                    alerts += [f'<li><a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a> {E(t.reason(r))}: <b>{E(r.then)}</b></li>' for r in t.rules]
+            body = ("\n".join(figs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
+                    + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
+                    + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
+            head = f"Under {E(policy)} · {len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''}"
+            out.append(_fold(head, body, open_=policy == POLICIES[0] and len(svgs) <= 3))  # long ones and the other policy: one click away
+    return "\n\n".join(out)
+
+
 def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
-    "The sections every chapter page ends with: flowcharts per policy, rules with their evidence, worked examples."
+    "The sections every chapter page ends with: rules with their evidence, worked examples, the per-table diagrams, folded."
     from pannet_guideline.guideline import POLICIES
     from pannet_guideline.pathway import _title, chapter_tables, pathways  # noqa: F401
-    cells = [f"## Flowcharts\n\nGenerated from the decision tables below (see [Pathways](pathway.html) for how to read them): "
-             "criteria in order, labelled branches, outcomes with their strength and rule ids. Click a diagram to open it full size."]
-    for policy in POLICIES:
-        figs = []
-        for t in chapter_tables(chapter, policy):
-            for k, p in enumerate(pathways(t)):
-                figs.append(_figure(svgs[(t.name, k)], f"{t.name}-{k}.svg", _title(p), site))
-        cells.append(f"### Under {policy}\n\n" + "\n\n".join(figs))
+    cells = []
     anchors, tables = set(), {}
     for policy in POLICIES:
         for t in chapter_tables(chapter, policy): tables.setdefault(t, []).append(policy)
     parts = ["## Rules and the statements they cite\n\nEvery rule of the chapter, with the full paraphrase, source, locator "
-             "and confirmation tag of each statement it cites; ids link to the [evidence register](register.html)."]
+             "and confirmation tag of each statement it cites; ids link to the [evidence register](register.html). Open a table to read it."]
     for t, users in tables.items():
-        parts.append(f"### {E(t.title)}\n\n<p><code>{E(t.name)}</code> · {E(t.hit_policy)} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors))
+        parts.append(_fold(f"{E(t.title)} <span class=\"meta\">· {len(t.rules)} rules · {E(', '.join(users))}</span>",
+                           f"<p><code>{E(t.name)}</code> · {E(t.hit_policy)} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors)))
     cells += parts
-    cells.append("## Worked examples\n\n" + vignettes_html(chapter, site))
+    cells.append("## Worked examples\n\n" + _fold("The chapter's vignettes: patient, expectation, source", vignettes_html(chapter, site)))
+    figs = []
+    for policy in POLICIES:
+        for t in chapter_tables(chapter, policy):
+            for k, p in enumerate(pathways(t)):
+                figs.append(_figure(svgs[(t.name, k)], f"{t.name}-{k}.svg", f"{_title(p)} ({policy})", site))
+    cells.append("## Technical diagrams, one per table\n\nFor auditors: each table drawn alone, with every unknown branch and "
+                 "rule id ([how they are built](pathway.html)).\n\n" + _fold(f"{len(figs)} diagrams", "\n\n".join(dict.fromkeys(figs))))
     return cells
 
 
@@ -240,7 +336,7 @@ def register_page() -> str:
     for t in all_tables():
         for r in t.rules:
             for c in r.cites: citing.setdefault(c, []).append(r.id)
-    out = ["# The evidence: every statement", "",
+    out = ["# Evidence register", "",
            "> Every statement the rules cite, in our own words, grouped by source: where in the source it comes from, its "
            "confirmation tag (A: read in the primary text; B: secondary or partial; C: unverified, never encoded as definitive), "
            "the audit verdict for the 38 seed statements, and the rules that cite it.", ""]
@@ -261,6 +357,165 @@ def register_page() -> str:
         out += [f'{_SEP}<table class="rules"><thead><tr><th>statement</th><th>paraphrase</th><th>where</th><th>tag</th>'
                 f"<th>seed audit</th><th>cited by</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>", ""]
     return "\n".join(out)
+
+
+def policy_firmness() -> list:
+    "Per policy: its name, title, description, the source its own management rules rest on most, and the confirmation tags they cite."
+    from collections import Counter
+    from pannet_guideline.evidence import SOURCES, STATEMENTS
+    from pannet_guideline.guideline import POLICIES, chapter_tables
+    from pannet_guideline.policies import POLICIES as REGISTRY
+    rules = {p: {r.id: r for t in chapter_tables(p) if t.output == "recommendations" for r in t.rules} for p in POLICIES}
+    out = []
+    for p in POLICIES:
+        own = [r for i, r in rules[p].items() if not all(i in rules[q] for q in POLICIES if q != p)]
+        cited = [STATEMENTS[c] for r in own for c in r.cites if c in STATEMENTS]
+        tags, srcs = Counter(s.tag for s in cited), Counter(s.source for s in cited)
+        main = SOURCES.get(srcs.most_common(1)[0][0]) if srcs else None
+        out.append(dict(name=p, title=REGISTRY[p].title, description=REGISTRY[p].description, default=p == POLICIES[0],
+                        own=len(own), tags=dict(sorted(tags.items())), source=main))
+    return out
+
+
+def overview_cells() -> list:
+    "The overview added to the home page: the policies and how firm each source is, how to read a pathway, the two parts of the site."
+    rows = []
+    for f in policy_firmness():
+        src = f["source"]
+        tags = ", ".join(f"{n} cite tag {t}" for t, n in f["tags"].items()) or "none of its own"
+        rows.append(f"<tr><td><code>{E(f['name'])}</code>{' (default)' if f['default'] else ''}</td><td>{E(f['title'])}<br><i>{E(f['description'])}</i></td>"
+                    f"<td>{E(src.title) if src else '–'}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</td>"
+                    f"<td>{f['own']} rules of its own; {E(tags)}</td></tr>")
+    policies = ("## The policies, and how firm each source is\n\n"
+                "Management is encoded under named policies; grading and staging are the same for both. Every statement a rule cites "
+                "carries a confirmation tag: **A** read in the primary text, **B** read in a secondary or partial source (for example a "
+                "transcription), **C** unverified. A rule resting on tag C is shown, never presented as settled, and where a "
+                "policy departs from its sources an alert says so with both citations. The default policy follows the seed document, "
+                "a tertiary, AI-written summary: read its recommendations as a hypothesis to check against the sources, and prefer "
+                "the comparison with the other policy ([Policies compared](compare_policies.html)).\n\n"
+                f'{_SEP}<table class="rules"><thead><tr><th>policy</th><th>what it encodes</th><th>main source of its own rules</th>'
+                f"<th>evidence of its own rules</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    reading = ("## How to read a pathway\n\n"
+               "Each chapter opens with its clinical pathways, one per clinical question and policy, generated from the decision "
+               "tables (never drawn by hand). Read them top to bottom: the box at the top says to whom the pathway applies; each "
+               "question is a clinical concept (NET G1/G2, SSTR-positive, progression on a somatostatin analogue...); the answers "
+               "label the arrows; a question is asked only where its answer changes what follows. The boxes at the bottom are the "
+               "recommendations, coloured by strength (green recommended, yellow consider, grey option), and the alerts that go "
+               "with them. A number in square brackets after a question refers to the note under the chart that says what happens "
+               "when that answer is unknown: which recommendation waits until it is known. Rule ids under the chart link to the "
+               "rules and the statements they cite. The per-table technical diagrams, with every unknown branch drawn, are kept "
+               "folded for auditors.\n\n"
+               "**Not a medical device.** The pathways show what the encoded rules say, for research, audit and education; they "
+               "are not clinical advice and do not replace a multidisciplinary team.")
+    parts = ("## The two parts of this site\n\n"
+             "**The guideline**, for readers: the chapters in clinical order (grading, staging, work-up, localised, functioning, "
+             "advanced, hereditary, follow-up, caveats), then [your data](your_data.html) (every input field with its meaning, "
+             "unit and allowed values), the [evidence register](register.html), the [policies compared](compare_policies.html) "
+             "and the [audit](audit.html). **The engine**, for developers: the schema, the condition language, decision tables, "
+             "concepts, policies, vocabularies, cohorts, files, pathways, reports, the command line and the API.")
+    return [policies, reading, parts]
+
+
+CHAPTER_TITLES = {"workup": "work-up", "localized": "localised", "functional": "functioning", "advanced": "advanced",
+                  "hereditary": "hereditary", "caveats": "caveats", "followup": "follow-up"}
+# A registry export as it is often written: the example of the column mapping on the "your data" page.
+EXPORT_HEADERS = ("Patient ID", "Age at diagnosis", "Differentiation", "Ki-67 (%)", "Mitotic count", "Tumour size (mm)",
+                  "pT", "pN", "Distant metastasis", "Functional status", "SSTR PET", "MEN1 / VHL", "Resectability", "Previous treatment")
+
+
+SHOWN_DERIVED = ("nen_class", "who_grade", "t_category", "n_category", "m_category", "stage_ajcc8", "disease_setting")
+
+
+def field_dependents() -> dict:
+    "Input field -> (derived fields computed from it, chapters whose tables read it or one of those derived fields)."
+    from pannet_guideline.guideline import POLICIES, MergeStep, pipeline
+    from pannet_guideline.schema import INPUT_FIELDS
+    deps = {}  # derived field -> input fields it is computed from
+    for st in pipeline():
+        if isinstance(st, MergeStep):
+            deps[st.first] = deps.get(st.first, set()) | deps.get(st.other, {st.other}) | {st.first}
+            continue
+        for w in getattr(st, "written", ()):
+            deps[w] = deps.get(w, set()) | set().union(*[deps.get(r, {r}) for r in st.reads] or [set()])
+    out = {}
+    for f in INPUT_FIELDS:
+        derived = [d for d, src in deps.items() if f.name in src and d != f.name and FIELDS_[d].derived]
+        reads = {f.name, *derived}
+        derived = [d for d in SHOWN_DERIVED if d in derived]
+        chapters = [ch for ch in CHAPTER_TITLES if any(set(t.inputs) & reads for p in POLICIES for t in _chapter_tables(ch, p))]
+        out[f.name] = (derived, chapters)
+    return out
+
+
+def _allowed(spec) -> str:
+    "Allowed values of a field, and the other spellings read as each."
+    if spec.kind == "number":
+        lo = "" if spec.minimum == float("-inf") else f"{'>' if spec.min_exclusive else '≥'} {spec.minimum:g}"
+        hi = "" if spec.maximum == float("inf") else f"≤ {spec.maximum:g}"
+        return "a number" + (f" ({', '.join(x for x in (lo, hi) if x)})" if lo or hi else "")
+    if spec.kind == "id": return "any text"
+    if spec.kind == "codes": return "a list of treatment codes (`;`-separated), or regimen names read as them; see the vocabularies"
+    vals = []
+    for v in spec.vocab:
+        syn = sorted(k for k, c in spec.synonyms.items() if c == v and k != str(v).lower())
+        shown = ("yes" if v else "no") if spec.kind == "flag" else str(v)
+        vals.append(f"<code>{E(shown)}</code>" + (f" <span class=\"syn\">(also {E(', '.join(syn))})</span>" if syn else ""))
+    extra = f"; read as unknown: {E(', '.join(spec.unknown_tokens))}" if spec.unknown_tokens else ""
+    rej = f"; rejected: {E(', '.join(spec.rejected))}" if spec.rejected else ""
+    return ", ".join(vals) + extra + rej
+
+
+def your_data_page() -> str:
+    "Every input field with its meaning, unit, allowed values and the outputs that depend on it; an example mapping; the output columns."
+    from pannet_guideline.guideline import OUTPUT_SPEC
+    from pannet_guideline.schema import HEADER_ALIASES, INPUT_FIELDS, LEGACY_ALIASES, MISSING_TOKENS, UNIT_ALIASES, match_field
+    dependents = field_dependents()
+    rows = []
+    for f in INPUT_FIELDS:
+        derived, chapters = dependents[f.name]
+        aliases = sorted([k for k, v in HEADER_ALIASES.items() if v == f.name] + [k for k, (v, _) in UNIT_ALIASES.items() if v == f.name]
+                         + [k for k, (v, _) in LEGACY_ALIASES.items() if v == f.name])
+        used = ", ".join([FIELDS_[d].label for d in derived] + [CHAPTER_TITLES[c] for c in chapters]) or "passed through"
+        rows.append(f'<tr id="field-{E(f.name)}"><td><code>{E(f.name)}</code>' + (f"<br><span class=\"syn\">also read from: {E(', '.join(aliases))}</span>" if aliases else "")
+                    + f"</td><td>{E(f.label)}{(': ' + E(f.doc)) if f.doc else ''}</td><td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td><td>{E(used)}</td></tr>")
+    fields = (f'{_SEP}<table class="rules fields"><thead><tr><th>column</th><th>meaning</th><th>unit</th><th>allowed values (and other '
+              f"spellings read)</th><th>what depends on it</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    how = {"field": "read as it is", "read_as": "read as", "resembles": "not read: resembles", "output": "not read: an output", "unknown": "not read"}
+    maps, mapping = [], {}
+    for h in EXPORT_HEADERS:
+        kind, name = match_field(h)
+        if kind in ("field", "read_as"): mapping[h] = name
+        maps.append(f"<tr><td><code>{E(h)}</code></td><td>{E(how[kind])} {('<code>' + E(name) + '</code>') if name else ''}</td></tr>")
+    guess = {"Distant metastasis": "metastatic_sites", "Functional status": "functional_syndrome", "SSTR PET": "sstr_status",
+             "MEN1 / VHL": "hereditary_syndrome", "Resectability": "resectable", "Previous treatment": "prior_therapies",
+             "pT": "t_category", "pN": "n_category", "Tumour size (mm)": "tumor_size_mm", "Mitotic count": "mitoses_per_2mm2"}
+    explicit = {h: v for h, v in guess.items() if h not in mapping}
+    code = "columns = {\n" + "".join(f"    {h!r}: {v!r},\n" for h, v in explicit.items()) + "}\nassessed = assess_frame(export, columns=columns)"
+    outs = "".join(f"<tr><td><code>{E(o.name)}</code></td><td>{E(o.doc)}</td></tr>" for o in OUTPUT_SPEC)
+    return "\n".join([
+        "# Your data", "",
+        "> Every column the guideline reads, with its meaning, unit and allowed values; how a registry export maps onto them; "
+        "and the columns it writes. Generated from the schema at build time.", "",
+        "Name your columns as below, or pass a mapping (`columns=` in Python, a mapping file on the command line). A value "
+        f"that is blank or written as one of {', '.join(repr(t) for t in sorted(MISSING_TOKENS) if t)} is unknown: unknown is "
+        "neither yes nor no, and a decision that needs it waits and names the field in `data_gaps`. A value that is not "
+        "allowed is rejected, reported in `input_issues`, and read as unknown; the row stays.", "",
+        "## Input columns", "", fields, "",
+        "## An example: a registry export", "",
+        "Headers of a typical export, and how they are read without a mapping (case, spaces, `%`, `tumour`/`tumor` and a few "
+        "common names are recognised):", "",
+        f'{_SEP}<table class="rules"><thead><tr><th>export header</th><th>without a mapping</th></tr></thead><tbody>{"".join(maps)}</tbody></table></div>', "",
+        "The rest is mapped explicitly; values are then read by the rules above (`25 mm` in a millimetre column, `pT2`, `yes`/`no`):", "",
+        "```python\n" + code + "\n```", "",
+        "On the command line the same mapping is a JSON file: `pannet-guideline assess export.csv --columns mapping.json`.", "",
+        "## Output columns", "",
+        f'{_SEP}<table class="rules"><thead><tr><th>column</th><th>meaning</th></tr></thead><tbody>{outs}</tbody></table></div>', "",
+        "Recommendation, work-up and alert codes are listed with their labels in the [vocabularies](vocab.html).", ""])
+
+
+def _chapter_tables(ch, policy):
+    from pannet_guideline.pathway import chapter_tables
+    return chapter_tables(ch, policy)
 
 
 def _cite_links(ids) -> str:

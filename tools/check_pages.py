@@ -28,10 +28,36 @@ ROOT = Path(__file__).resolve().parents[1]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--remote-debugging-address=127.0.0.1",
          "--remote-debugging-port=0", "--window-size=1280,900"]
-MIN_TEXT_PX = 9.0  # smallest diagram text a reader can take in at 100% zoom
+MIN_TEXT_PX = 9.0  # smallest diagram text a reader can take in at 100% zoom (any diagram, folded ones included)
+# Targets on the chapter pages of "The guideline", as a reader opens them (folded blocks closed):
+CHAPTERS = ("grading", "staging", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats")
+PATHWAY_TEXT_PX = 11.0  # smallest text of a clinical pathway (and of any diagram shown open) on a chapter page
+MAX_PAGE_PX = 20_000  # longest chapter page
+FIRST_CHAPTER_BY = 3  # the first clinical chapter's position in the navigation
 WIDTH, HEIGHT = 1280, 900
-SHOTS = ("workup", "localized", "functional", "advanced", "hereditary", "caveats", "followup",  # chapter pages
+SHOTS = ("index", "grading", "staging", "your_data", "workup", "localized", "functional", "advanced", "hereditary", "caveats", "followup",  # chapter pages
          "register", "compare_policies", "audit", "pathway")
+
+# Run in the page after load, before anything is opened: what a reader sees first.
+MEASURE = r"""(() => {
+  const col = document.querySelector('article[role=main]'); const cw = col ? col.clientWidth : window.innerWidth;
+  const shown = e => e.getBoundingClientRect().width > 0 && !e.closest('details:not([open])');
+  const diagrams = [...document.querySelectorAll('article img')].filter(i => /\.svg($|#)/.test(i.src) && shown(i))
+    .concat([...document.querySelectorAll('article svg')].filter(s => !s.parentElement.closest('svg') && shown(s) && s.getBoundingClientRect().width > 150));
+  const wide = diagrams.filter(e => e.getBoundingClientRect().width > cw + 1).map(e => e.getAttribute('src') || e.id || 'inline svg');
+  let smallest = null;
+  for (const t of document.querySelectorAll('article svg text')) {
+    if (!shown(t) || !t.textContent.trim()) continue;
+    const m = t.getScreenCTM(); if (!m) continue;
+    const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    if (smallest === null || px < smallest) smallest = px;
+  }
+  const imgs = diagrams.filter(e => e.tagName === 'IMG').map(i => ({src: i.src, width: i.getBoundingClientRect().width}));
+  const tests = [...document.querySelectorAll('article div.cell')].filter(c => {
+    const i = c.querySelector('.cell_input'); return i && shown(i) && /\b(test_\w+\(|assert\b)/.test(i.textContent); }).length;
+  const nav = [...document.querySelectorAll('.sidebar-tree a.reference')].map(a => a.getAttribute('href'));
+  return JSON.stringify({cw, diagrams: diagrams.length, wide, smallest, imgs, tests, nav, height: document.documentElement.scrollHeight});
+})()"""
 
 # Run in the page after load: open collapsed sections, then report images, links, width and the smallest diagram text.
 PROBE = r"""(() => {
@@ -159,10 +185,49 @@ def _ids_in(path: Path) -> set:
     return set(re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
 
 
+MEASURES = {}  # page -> what `measure` saw, for the summary
+
+
+def measure(browser, folder: Path) -> dict:
+    "What a reader sees on the open page before opening anything: diagrams wider than the column, the smallest diagram text in px, visible test cells, page height."
+    seen = json.loads(browser.evaluate(MEASURE))
+    for img in seen.pop("imgs"):  # text inside an <img> SVG: its font size times the drawn scale
+        local = folder / urllib.parse.unquote(urllib.parse.urlparse(img["src"]).path).lstrip("/")
+        vb_w, fs = _svg_scale_info(local) if local.exists() else (None, None)
+        if vb_w and fs:
+            px = fs * img["width"] / vb_w
+            seen["smallest"] = px if seen["smallest"] is None else min(seen["smallest"], px)
+    return seen
+
+
+def summary(measures: dict) -> str:
+    "The reader's figures over the chapter pages, one line."
+    ch = {k: v for k, v in measures.items() if Path(k).stem in CHAPTERS}
+    if not ch: return ""
+    small = [v["smallest"] for v in ch.values() if v["smallest"] is not None]
+    longest = max(ch, key=lambda k: ch[k]["height"])
+    first = measures.get("index.html", {}).get("first_chapter")
+    return (f"chapter pages: diagrams wider than the column {sum(len(v['wide']) for v in ch.values())}; smallest diagram text "
+            f"{(f'{min(small):.1f} px' if small else 'none shown')}; longest page {ch[longest]['height']:,} px ({longest}); visible test cells "
+            f"{sum(v['tests'] for v in ch.values())}; first clinical chapter at position {first} of the navigation")
+
+
 def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None) -> list:
     "Problems on one page, as readable lines."
     events = browser.open(f"{base}/{urllib.parse.quote(rel)}")
     probs = _errors(events)
+    seen = measure(browser, folder)
+    MEASURES[rel] = seen
+    if Path(rel).stem in CHAPTERS:
+        if seen["wide"]: probs.append(f"{len(seen['wide'])} diagrams wider than the {seen['cw']} px column: {seen['wide'][:3]}")
+        if seen["smallest"] is not None and seen["smallest"] < PATHWAY_TEXT_PX:
+            probs.append(f"diagram text {seen['smallest']:.1f} px < {PATHWAY_TEXT_PX} px on a chapter page")
+        if seen["height"] > MAX_PAGE_PX: probs.append(f"page {seen['height']:,} px long > {MAX_PAGE_PX:,} px")
+        if seen["tests"]: probs.append(f"{seen['tests']} test cells shown (fold or hide them)")
+    if rel == "index.html":
+        first = next((i + 1 for i, h in enumerate(seen["nav"]) if Path(h).stem in CHAPTERS), None)
+        seen["first_chapter"] = first
+        if first is None or first > FIRST_CHAPTER_BY: probs.append(f"first clinical chapter at position {first} of the navigation > {FIRST_CHAPTER_BY}")
     info = json.loads(browser.evaluate(PROBE))
     probs += [f"broken image: {s}" for s in info["brokenImages"]]
     if info["overflow"] > 1: probs.append(f"page wider than the {WIDTH} px window by {info['overflow']} px")
@@ -220,6 +285,7 @@ def main(argv=None):
     finally:
         browser.close(); srv.shutdown()
     n = len(pages) + len(args.extra)
+    print(summary(MEASURES))
     for page, probs in failures.items():
         print(f"FAIL {page}"); [print(f"  {x}") for x in probs[:20]]
     print(f"{n} pages checked in chromium in {time.perf_counter() - t0:.0f} s; {len(failures)} with problems; screenshots in {shots}")
