@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import html
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,11 +19,11 @@ from .guideline import DISCLAIMER, INPUT_BITS, STAGE_COLUMN, check_policy
 from .pathway import (Flowcharts, chapter_names, chapter_tables, cohort_overlay, pathways, policy_chart,
                                       recommendation_counts, to_dot, to_svg, _fit, _title)
 from .files import read_table, write_text
-from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
+from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, note_text
 from .vocab import RECOMMENDATIONS
 
 # %% auto #0
-__all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'write_cohort_report']
+__all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'input_columns', 'write_cohort_report']
 
 # %% ../nbs/55_report.ipynb #e1e2c10c
 def read_cohort(path) -> pd.DataFrame:
@@ -53,6 +54,29 @@ def data_gaps(states:dict) -> pd.DataFrame:
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "field"
     return out[out.drop(columns="unknown").sum(axis=1) > 0].sort_values(out.columns[1], ascending=False)
+
+# %% ../nbs/55_report.ipynb #4b7e1a02
+def _source_columns(frame:pd.DataFrame, cols, columns:dict|None) -> dict:
+    "Each input column -> the field it was read as (None: not read)."
+    mapped = {str(k): v for k, v in (columns or {}).items()}
+    out = {}
+    for c in map(str, frame.columns):
+        if c in cols.notes: out[c] = None
+        else: out[c] = mapped.get(c) or cols.read_as.get(c) or (c if c in FIELDS or c in cols.issues else None)
+    return out
+
+def input_columns(frame:pd.DataFrame, cols, columns:dict|None=None, top:int=3) -> pd.DataFrame:
+    "One row per input column: the field it was read as (or why not), the values that could not be read, and their commonest reasons."
+    rows = []
+    for c, name in _source_columns(frame, cols, columns).items():
+        if name is None:
+            how, near = cols.notes.get(c, ("unknown", None))
+            rows.append({"column": c, "read as": "not read: " + note_text(how, near), "values not read": 0, "commonest reasons": ""}); continue
+        reasons = pd.Series(cols.issues[name][1]).value_counts() if name in cols.issues else pd.Series(dtype=int)
+        how = "mapping" if c in {str(k) for k in (columns or {})} else "its own name" if c == name else "recognised spelling"
+        rows.append({"column": c, "read as": f"{name} ({how})", "values not read": int(reasons.sum()),
+                     "commonest reasons": "; ".join(f"{r} ({k:,})" for r, k in reasons.head(top).items())})
+    return pd.DataFrame(rows, columns=["column", "read as", "values not read", "commonest reasons"]).set_index("column")
 
 # %% ../nbs/55_report.ipynb #ecb4927b
 CSS = """body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:0 auto;padding:0 16px 40px;color:#222;line-height:1.45}
@@ -132,6 +156,10 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
         conc["rate"] = conc["rate"].map(lambda x: "–" if pd.isna(x) else f"{100 * x:.1f}%")
         out.append(_table(conc))
     else: out.append("<p>No <code>treatment_received</code> column: concordance not computed.</p>")
+    shown = input_columns(frame, cols, columns)
+    out += ["<h2>How each column was read</h2>", "<p class='note'>Values that could not be read stay in their rows as input issues "
+            "(the field is then unknown for that patient).</p>", _table(shown)]
+    if columns: out.append(f"<p class='note'>Column mapping used: <code>{e(json.dumps(columns, ensure_ascii=False))}</code></p>")
     gaps = data_gaps(states)
     out += ["<h2>Data gaps by field</h2>", "<p class='note'>Unknown: the record leaves the field empty (or unreadable). "
             "Blocked: its absence left a decision open for that many patients.</p>", _table(gaps)]

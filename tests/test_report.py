@@ -49,3 +49,14 @@ def test_file_input_and_bad_suffix(tmp_path):
         read_cohort(tmp_path / "c.json")
     demo.to_excel(tmp_path / "c.xlsx", index=False)  # Excel is read by the same reader as every command
     assert len(read_cohort(tmp_path / "c.xlsx")) == 40
+
+
+def test_report_says_how_each_column_was_read(tmp_path):
+    "The input section names each column's field, the columns not read, and the unreadable values with their counts."
+    df = demo_cohort().head(30).astype(str)
+    df = df.rename(columns={"ki67_pct": "Ki-67 (%)"}).assign(registry_note="x")
+    df.loc[:4, "Ki-67 (%)"] = "140"
+    page = write_cohort_report(df, tmp_path / "r.html", chapters=["hereditary"]).read_text()
+    section = page[page.index("How each column was read"):page.index("Data gaps by field")]
+    assert "ki67_pct (recognised spelling)" in section and "140 % is above 100 (5)" in section
+    assert "registry_note" in section and "not read" in section
