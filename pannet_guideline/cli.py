@@ -21,10 +21,10 @@ import pandas as pd
 
 from . import __version__
 from .audit import audit_table, seed_traceability
-from .cohort import CohortAssessment, assess_frame, compare_policies, join_outputs
+from .cohort import CohortAssessment, assess_frame, compare_policies, inspect_columns, join_outputs, suggested_mapping
 from .datasets import demo_cohort, load_arcnet
 from .files import (FORMATS, TableError, TableWriter, check_local, is_stream, iter_table, parquet_rows, read_table, same_file,
-                                    table_format, write_table)
+                                    table_format, write_table, write_text)
 from .guideline import DISCLAIMER, POLICIES, STAGE_COLUMN
 from .report import write_cohort_report
 from .schema import fractions_verdict, ki67_extent
@@ -33,7 +33,7 @@ log = logging.getLogger("pannet_guideline")
 
 # %% auto #0
 __all__ = ['log', 'SUMMARY_COLUMNS', 'CHUNK_ROWS', 'Summary', 'summarize', 'read_mapping', 'run_assess', 'run_demo',
-           'run_compare', 'run_audit', 'run_report', 'dataset_summary', 'main']
+           'run_compare', 'run_audit', 'run_report', 'run_inspect', 'dataset_summary', 'main']
 
 # %% ../nbs/70_cli.ipynb #bc649220
 SUMMARY_COLUMNS = ("nen_class", "who_grade", "stage_ajcc8", "stage_enets", "disease_setting", "primary_recommendation")
@@ -216,6 +216,26 @@ def run_report(input:str, output:str, policies:tuple=("seed-2025", "nccn-2025"),
     print(f"cohort report of {len(df)} patients under {', '.join(policies)} written to {path}")
     return path
 
+def run_inspect(input:str, # table to inspect (CSV, TSV, Parquet, Excel)
+                output:str|None=None, # JSON file for the column mapping it implies (review it, then pass it to `assess --columns`)
+                columns:str|None=None, # a JSON column mapping to try
+                sheet:str|None=None, # Excel: the sheet to read
+               ) -> pd.DataFrame:
+    "Show how each column of a table would be read, before assessing it; write the mapping it implies."
+    check_local(input)
+    df, mapping = read_table(input, sheet=sheet), read_mapping(columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the inspection is the report
+        seen = inspect_columns(df, mapping)
+    shown = seen.assign(**{"readable share": seen["readable share"].map(lambda x: "" if pd.isna(x) else f"{100 * x:.0f}%")})
+    print(f"{len(df):,} rows, {len(seen)} columns; {(seen['field'] != '').sum()} read as a field")
+    print(shown.drop(columns="commonest reasons").to_string(max_colwidth=48))
+    if output:
+        proposed = suggested_mapping(seen)
+        write_text(json.dumps(proposed, indent=1, ensure_ascii=False) + "\n", output)
+        print(f"column mapping for {len(proposed)} columns written to {output}: review it, then pass it as --columns")
+    return seen
+
 # %% ../nbs/70_cli.ipynb #38e0375f
 class _Parser(argparse.ArgumentParser):
     "Usage errors in one line on standard error, exit code 2."
@@ -266,6 +286,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--b", default="nccn-2025", choices=POLICIES, help="second policy (default: %(default)s)")
     c.add_argument("--columns", metavar="JSON", help="JSON file mapping column names to schema field names")
     c.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the only sheet holding data)")
+    i = sub.add_parser("inspect", parents=[_common()], help="show how each column of a table would be read, and write the column mapping it implies")
+    i.add_argument("input", help="table to inspect (.csv, .tsv, .parquet, .xlsx)")
+    i.add_argument("-o", "--output", metavar="JSON", help="write the implied column mapping here (review it, then pass it to assess --columns)")
+    i.add_argument("--columns", metavar="JSON", help="a column mapping to try")
+    i.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the only sheet holding data)")
     au = sub.add_parser("audit", parents=[_common()], help="write the rule-by-rule audit table and the seed traceability matrix")
     au.add_argument("-o", "--outdir", default="audit", help="folder for the two tables (default: %(default)s)")
     r = sub.add_parser("report", parents=[_common()], help="write one self-contained HTML report of a cohort under both policies")
@@ -322,6 +347,7 @@ def _run(args) -> int:
     if args.command == "demo": run_demo(args.outdir)
     elif args.command == "compare": run_compare(args.input, args.output, args.a, args.b, args.columns, args.sheet)
     elif args.command == "audit": run_audit(args.outdir)
+    elif args.command == "inspect": run_inspect(args.input, args.output, args.columns, args.sheet)
     elif args.command == "report": run_report(args.input, args.output, args.policies, args.grading, args.staging, args.columns, args.title, args.sheet)
     return 0
 

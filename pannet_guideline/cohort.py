@@ -15,16 +15,16 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, check_policy,
                                         conflict_text, pipeline, run_steps)
-from .schema import (FIELD_BITS, FIELDS, RECOMMENDATION_CODES, first_rows, in_threads, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
+from .schema import (FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, first_rows, in_threads, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .tables import _lowest_bit, _union_lut
 from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'union', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
-           'column_report', 'CohortAssessment', 'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table',
-           'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask', 'dask_fractions', 'join_outputs',
-           'assess_parquet_dask']
+           'column_report', 'inspect_columns', 'suggested_mapping', 'CohortAssessment', 'assess_cohort', 'assess_frame',
+           'recommendations_long', 'long_table', 'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask',
+           'dask_fractions', 'join_outputs', 'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
@@ -317,6 +317,56 @@ def _warn_columns(report:dict):
     parts = [f"{k!r} read as {v}" for k, v in report["columns_read_as"].items()]
     parts += [f"{k!r} {v}" for k, v in report["columns_not_read"].items()]
     if parts: warnings.warn("; ".join(parts), ColumnsWarning, stacklevel=4)
+
+# %% ../nbs/40_cohort.ipynb #7d1e0a02
+def _column_fields(frame:pd.DataFrame, cols, columns:dict|None) -> dict:
+    "Each input column -> (the field it is read as, how), or (None, why not)."
+    mapped, out = {str(k): v for k, v in (columns or {}).items()}, {}
+    for c in map(str, frame.columns):
+        if c in cols.notes: out[c] = (None, "not read: " + note_text(*cols.notes[c]))
+        elif c in mapped: out[c] = (mapped[c], "mapping")
+        elif c in cols.read_as: out[c] = (cols.read_as[c], "recognised spelling")
+        elif c in FIELDS or c in cols.issues or c in cols.data: out[c] = (c, "its own name")
+        else: out[c] = (None, "not read")
+    return out
+
+def _unreadable(frame:pd.DataFrame, column:str, field:str|None, cols, top:int) -> tuple:
+    "(count, the commonest unreadable values with counts, the commonest reasons with counts) of one column."
+    if field not in cols.issues: return 0, "", ""
+    rows, reasons = cols.issues[field]
+    values = frame[column].iloc[:, 0] if isinstance(frame[column], pd.DataFrame) else frame[column]
+    shown = lambda counts: "; ".join(f"{str(v)[:40]!r} ({k:,})" if isinstance(v, str) else f"{v} ({k:,})" for v, k in counts.head(top).items())
+    return len(rows), shown(values.iloc[rows].value_counts()), "; ".join(f"{r} ({k:,})" for r, k in pd.Series(reasons).value_counts().head(top).items())
+
+def _present(values) -> int:
+    "Cells holding a value (not empty, not a missing-value word such as `unknown`); a repeated column counts a row once."
+    if isinstance(values, pd.DataFrame): return int(np.logical_or.reduce([_present_mask(values.iloc[:, i]).to_numpy() for i in range(values.shape[1])]).sum())
+    return int(_present_mask(values).sum())
+
+def _present_mask(s:pd.Series) -> pd.Series:
+    text = s.astype(object).where(s.notna(), None).astype("string").str.strip().str.lower()
+    return s.notna() & ~text.isin(MISSING_TOKENS).fillna(False)
+
+def inspect_columns(frame:pd.DataFrame, # a cohort table as exported
+                    columns:dict|None=None, # a column mapping to try (column name -> field name)
+                    top:int=3, # unreadable values and reasons shown per column
+                    cols=None, # the table already read (`schema.read_frame`), to avoid reading it again
+                   ) -> pd.DataFrame:
+    "How each column is read: field and route, values present, values that cannot be read, their share, the commonest ones and why."
+    cols = cols if cols is not None else read_frame(frame, columns)
+    rows = []
+    for c, (field, how) in _column_fields(frame, cols, columns).items():
+        present = _present(frame[c])
+        bad, values, reasons = _unreadable(frame, c, field, cols, top) if field else (0, "", "")
+        rows.append({"column": c, "field": field or "", "how": how, "values": present, "unreadable": bad,
+                     "readable share": (present - bad) / present if field and present else np.nan,
+                     "commonest unreadable values": values, "commonest reasons": reasons})
+    return pd.DataFrame(rows).set_index("column")
+
+def suggested_mapping(inspection:pd.DataFrame) -> dict:
+    "The column mapping an inspection implies: every column read as a field, under its own name or not (edit it, then pass it as `columns`)."
+    read = inspection[inspection["field"] != ""]
+    return {c: f for c, f in read["field"].items() if f in FIELDS or c != f}
 
 # %% ../nbs/40_cohort.ipynb #03f01d0a
 class CohortAssessment:

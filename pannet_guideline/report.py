@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cohort import concordance, run_frame
+from .cohort import concordance, inspect_columns, run_frame
 from .guideline import DISCLAIMER, INPUT_BITS, STAGE_COLUMN, check_policy
 from .pathway import (Flowcharts, chapter_names, chapter_tables, cohort_overlay, pathways, policy_chart,
                                       recommendation_counts, to_dot, to_svg, _fit, _title)
 from .files import read_table, write_text
-from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, note_text
+from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
 from .vocab import RECOMMENDATIONS
 
 # %% auto #0
@@ -56,27 +56,13 @@ def data_gaps(states:dict) -> pd.DataFrame:
     return out[out.drop(columns="unknown").sum(axis=1) > 0].sort_values(out.columns[1], ascending=False)
 
 # %% ../nbs/55_report.ipynb #4b7e1a02
-def _source_columns(frame:pd.DataFrame, cols, columns:dict|None) -> dict:
-    "Each input column -> the field it was read as (None: not read)."
-    mapped = {str(k): v for k, v in (columns or {}).items()}
-    out = {}
-    for c in map(str, frame.columns):
-        if c in cols.notes: out[c] = None
-        else: out[c] = mapped.get(c) or cols.read_as.get(c) or (c if c in FIELDS or c in cols.issues else None)
-    return out
-
-def input_columns(frame:pd.DataFrame, cols, columns:dict|None=None, top:int=3) -> pd.DataFrame:
-    "One row per input column: the field it was read as (or why not), the values that could not be read, and their commonest reasons."
-    rows = []
-    for c, name in _source_columns(frame, cols, columns).items():
-        if name is None:
-            how, near = cols.notes.get(c, ("unknown", None))
-            rows.append({"column": c, "read as": "not read: " + note_text(how, near), "values not read": 0, "commonest reasons": ""}); continue
-        reasons = pd.Series(cols.issues[name][1]).value_counts() if name in cols.issues else pd.Series(dtype=int)
-        how = "mapping" if c in {str(k) for k in (columns or {})} else "its own name" if c == name else "recognised spelling"
-        rows.append({"column": c, "read as": f"{name} ({how})", "values not read": int(reasons.sum()),
-                     "commonest reasons": "; ".join(f"{r} ({k:,})" for r, k in reasons.head(top).items())})
-    return pd.DataFrame(rows, columns=["column", "read as", "values not read", "commonest reasons"]).set_index("column")
+def input_columns(frame:pd.DataFrame, cols, columns:dict|None=None) -> pd.DataFrame:
+    "The report's view of `cohort.inspect_columns`: one row per input column, what it was read as, the values that could not be read and why."
+    seen = inspect_columns(frame, columns, cols=cols)
+    read_as = [f"{f} ({how})" if f else how for f, how in zip(seen["field"], seen["how"])]
+    return pd.DataFrame({"read as": read_as, "values": seen["values"], "values not read": seen["unreadable"],
+                         "commonest unreadable values": seen["commonest unreadable values"], "commonest reasons": seen["commonest reasons"]},
+                        index=seen.index)
 
 # %% ../nbs/55_report.ipynb #ecb4927b
 CSS = """body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:0 auto;padding:0 16px 40px;color:#222;line-height:1.45}

@@ -1,4 +1,5 @@
 "The command line: each file case, one-line failures, exit codes, safe writes."
+import json
 import os
 import signal
 import subprocess
@@ -189,3 +190,19 @@ def test_counts_below_one_are_usage_errors(tmp_path, option, value, why):
     cohort(5).to_csv(tmp_path / "in.csv", index=False)
     r = run("assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), option, value)
     assert r.returncode == 2 and why in r.stderr and "Traceback" not in r.stderr and not (tmp_path / "out.csv").exists()
+
+
+def test_inspect_shows_each_column_and_writes_a_mapping_assess_reads(tmp_path, capsys):
+    "inspect names the unreadable values with their counts; the mapping it writes is read back by assess --columns."
+    from pannet_guideline.datasets import demo_cohort
+    df = demo_cohort().head(60).astype(str).rename(columns={"ki67_pct": "Ki-67 (%)"})
+    df.loc[:9, "Ki-67 (%)"] = "5%"
+    df.to_csv(tmp_path / "export.csv", index=False)
+    assert main(["inspect", str(tmp_path / "export.csv"), "-o", str(tmp_path / "map.json")]) == 0
+    shown = capsys.readouterr().out
+    assert "'5%' (10)" in shown and "recognised spelling" in shown
+    mapping = json.loads((tmp_path / "map.json").read_text())
+    assert mapping["Ki-67 (%)"] == "ki67_pct"
+    assert main(["-q", "assess", str(tmp_path / "export.csv"), "--columns", str(tmp_path / "map.json"), "-o", str(tmp_path / "o.csv")]) == 0
+    out = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    assert out["input_issues"].str.contains("ki67_pct").sum() >= 10
