@@ -13,7 +13,7 @@ import pandas as pd
 
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
-                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, check_policy,
+                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, assess, check_policy,
                                         conflict_text, pipeline, run_steps)
 from .schema import (FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, first_rows, in_threads, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
@@ -23,8 +23,8 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'union', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
            'column_report', 'inspect_columns', 'suggested_mapping', 'CohortAssessment', 'assess_cohort', 'assess_frame',
-           'recommendations_long', 'long_table', 'compare_policies', 'concordance', 'PannetAccessor', 'assess_dask',
-           'dask_fractions', 'join_outputs', 'assess_parquet_dask']
+           'recommendations_long', 'long_table', 'patient_ids', 'compare_policies', 'concordance', 'PannetAccessor',
+           'explain_row', 'assess_dask', 'dask_fractions', 'join_outputs', 'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
@@ -434,6 +434,7 @@ def recommendations_long(res:CohortAssessment) -> pd.DataFrame:
     best = best.sort_values(["pos", "group", "s", "rank"]).reset_index(drop=True)
     best["row"] = res.df.index[best["pos"].to_numpy()]
     out = best[cols]
+    if (ids := patient_ids(res)) is not None: out.insert(1, "patient_id", ids.to_numpy(dtype=object)[best["pos"].to_numpy()])
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
@@ -446,7 +447,9 @@ def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="w
 # %% ../nbs/40_cohort.ipynb #7b152568
 LONG_OUTPUTS = ("recommendations", "primary_options", "workup", "followup_schedule", "rule_ids", "alerts", "conflicts", "data_gaps")
 
-def long_table(frame:pd.DataFrame, column:str) -> pd.DataFrame:
+def long_table(frame:pd.DataFrame, column:str,
+               ids:pd.Series|None=None, # the patients' ids, row for row (see `patient_ids`): a `patient_id` column after `row`
+              ) -> pd.DataFrame:
     "One row per patient and item of a `;`-separated output column: `row` (the index label), `position` (1 = first) and the item."
     cat = pd.Categorical(frame[column])
     items = [c.split(";") if c else [] for c in cat.categories.astype(str)]
@@ -459,13 +462,22 @@ def long_table(frame:pd.DataFrame, column:str) -> pd.DataFrame:
     within = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
     value = flat[starts[codes][rows] + within] if len(rows) else np.array([], dtype=object)
     out = pd.DataFrame({"row": frame.index[rows], "position": within + 1, column.removesuffix("s") if column != "data_gaps" else "field": value})
+    if ids is not None: out.insert(1, "patient_id", np.asarray(ids, dtype=object)[rows])
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
+def patient_ids(res:CohortAssessment) -> pd.Series|None:
+    "The input's patient ids, row for row, from whichever column is read as `patient_id` (its own name, a known spelling or the mapping)."
+    for c, (field, _) in _column_fields(res.df, res.state.cols, res.columns).items():
+        if field == "patient_id":
+            ids = res.df[c]
+            return ids.iloc[:, 0] if isinstance(ids, pd.DataFrame) else ids
+    return None
+
 @patch
 def long(self:CohortAssessment, column:str) -> pd.DataFrame:
-    "One row per patient and item of a `;`-list output column (alerts, data_gaps, workup, rule_ids, ...)."
-    return long_table(self.frame, column)
+    "One row per patient and item of a `;`-list output column (alerts, data_gaps, workup, rule_ids, ...), keyed by row and patient id."
+    return long_table(self.frame, column, patient_ids(self))
 
 # %% ../nbs/40_cohort.ipynb #0cd7b39b
 def _code_mask(st:FrameState) -> np.ndarray:
@@ -555,6 +567,15 @@ class PannetAccessor:
         "The table with the output columns added; an input column named like an output is kept as `name_input` (see `join_outputs`)."
         return join_outputs(self._df, assess_frame(self._df, policy, grading, staging, columns))
 
+    def explain(self, label, # the row's index label (as in `df.loc`)
+                policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+                columns:dict|None=None, # maps the table's column names to canonical field names
+               ) -> str:
+        "The plain-language explanation of one row: which rule gave which recommendation, on what evidence, what is missing."
+        rows = self._df.loc[[label]]
+        if len(rows) != 1: raise KeyError(f"index label {label!r} names {len(rows)} rows; give a label that names one")
+        return explain_row(rows.iloc[0], columns, policy, grading, staging)
+
     def recommendations_long(self, policy:str="seed-2025", # management policy
                              grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
         "One row per patient and recommendation, with strength, rule ids and evidence."
@@ -576,6 +597,17 @@ class PannetAccessor:
         "One row per patient and item of a list output."
         if column not in LONG_OUTPUTS: raise ValueError(f"column {column!r} is not one of {LONG_OUTPUTS}")
         return self.assessment(policy, grading, staging, columns).long(column)
+
+def explain_row(record:dict|pd.Series, # one cohort row, under the table's own column names
+                columns:dict|None=None, # maps the table's column names to canonical field names
+                policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8") -> str:
+    "`Assessment.explain()` for one row of a cohort as the analyst holds it: own column names, the same mapping as for the whole table."
+    raw = {str(k): v for k, v in (record.items() if isinstance(record, pd.Series) else dict(record).items())}
+    if columns:
+        absent = [c for c in columns if str(c) not in raw]
+        if absent: raise KeyError(f"the mapping names columns the row does not have: {absent}")
+        raw = {columns.get(k, k): v for k, v in raw.items()}
+    return assess(raw, policy, grading, staging, strict=False).explain()
 
 # %% ../nbs/40_cohort.ipynb #ce653e11
 def _dask_partition(df:pd.DataFrame, policy:str, grading:str, staging:str, columns:dict|None, fractions:bool|None=None) -> pd.DataFrame:
