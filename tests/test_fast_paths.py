@@ -29,7 +29,7 @@ def _messy(n, seed):
 
 @pytest.mark.parametrize("policy", list(POLICIES))
 def test_reading_per_combination_equals_reading_per_row(policy, monkeypatch):
-    df = _messy(40_000, seed=11)
+    df = _messy(15_000, seed=11)
     used = []
     combos = tables._input_combinations
     monkeypatch.setattr(tables, "_input_combinations", lambda t, c: used.append(r := combos(t, c)) or r)
@@ -42,7 +42,7 @@ def test_reading_per_combination_equals_reading_per_row(policy, monkeypatch):
 
 
 def test_reading_in_scope_equals_reading_every_row(monkeypatch):
-    df = _messy(40_000, seed=13)
+    df = _messy(15_000, seed=13)
     scoped = []
     scope_rows = tables._scope_rows
     monkeypatch.setattr(tables, "_input_combinations", lambda t, c: None)
@@ -67,10 +67,13 @@ def test_grouping_by_object_equals_grouping_by_value(monkeypatch):
 
 
 def test_object_shortcut_on_a_cohort(monkeypatch):
-    df = _messy(30_000, seed=12)
+    df = _messy(20_000, seed=12)  # long enough for the shortcut (4 samples of 4,096 rows)
     for col in ("carcinoid_syndrome", "symptomatic", "multifocal"):
         df[col] = df[col].astype(object).where(df.index % 7 != 0, "yes")
+    taken, by_identity = [], schema._by_identity
+    monkeypatch.setattr(schema, "_by_identity", lambda v: (r := by_identity(v)) is not None and taken.append(1) or r)
     fast = assess_frame(df)
+    assert taken  # the shortcut was taken
     monkeypatch.setattr(schema, "_by_identity", lambda v: None)
     assert_frame_equal(fast, assess_frame(df))
 
@@ -131,7 +134,8 @@ def test_rows_whose_masks_hash_alike_are_still_told_apart(monkeypatch):
 
 
 def test_threads_give_the_result_of_one_after_another(monkeypatch):
-    df = _messy(120_000, seed=5)  # above `PARALLEL_FROM`: columns, tables and outputs in threads
+    monkeypatch.setattr(schema, "PARALLEL_FROM", 10_000)  # a smaller cohort above it: columns, tables and outputs in threads
+    df = _messy(20_000, seed=5)
     calls = []
     pool = schema._pool
     monkeypatch.setattr(schema, "_pool", lambda: calls.append(1) or pool())
@@ -143,15 +147,21 @@ def test_threads_give_the_result_of_one_after_another(monkeypatch):
 
 def test_outputs_by_group_of_fired_rules_equal_outputs_per_row(monkeypatch):
     from pannet_guideline import cohort
-    df = _messy(60_000, seed=6)
+    monkeypatch.setattr(cohort, "_GROUPED_FROM", 10_000)  # grouping on a smaller cohort (40,000 rows fire about 19,400 combinations)
+    df = _messy(40_000, seed=6)
+    taken, by_rules = [], cohort._by_fired_rules
+    monkeypatch.setattr(cohort, "_by_fired_rules", lambda st: (r := by_rules(st))[0] is not None and taken.append(1) or r)
     grouped = assess_frame(df)
+    assert taken  # rows were grouped
+    monkeypatch.setattr(cohort, "_by_fired_rules", by_rules)
     monkeypatch.setattr(cohort, "_by_fired_rules", lambda st: (None, None))
     assert_frame_equal(grouped, assess_frame(df))
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Python 3.12 warns about fork in a process with threads
-def test_a_forked_child_reads_a_large_cohort_in_threads_of_its_own():
-    df = _messy(100_000, seed=7)
+def test_a_forked_child_reads_a_large_cohort_in_threads_of_its_own(monkeypatch):
+    monkeypatch.setattr(schema, "PARALLEL_FROM", 10_000)
+    df = _messy(20_000, seed=7)
     parent = assess_frame(df)  # the pool now has threads, which a forked child does not inherit
     pid = os.fork()
     if pid == 0:  # child: must not wait for ever on the parent's threads
