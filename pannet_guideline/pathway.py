@@ -23,9 +23,10 @@ __all__ = ['FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTION
            'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf',
            'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text',
            'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables',
-           'chapter_flowcharts', 'ClinicalQuestion', 'merged_criterion', 'ClinicalPathway', 'clinical_pathway',
-           'pathway_parts', 'clinical_dot', 'unknown_note', 'clinical_svgs', 'route_overlay', 'patient_pathway',
-           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'chapter_flowcharts', 'ClinicalQuestion', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions',
+           'clinical_pathway', 'condition_text', 'pathway_parts', 'clinical_dot', 'unknown_note', 'clinical_svgs',
+           'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway',
+           'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -140,6 +141,7 @@ class Leaf:
     "An end of the pathway: the rules that fire there, and whether missing data leaves a rule undecided."
     fired: tuple # rule ids, in table order
     blocked: bool = False # True when a rule could still fire (or the outcome is open) once missing data are known
+    when: tuple = () # clinical pathways: per rule, the condition written on the ending (see `leaf_conditions`); () when none
 
 @dataclass
 class Node:
@@ -577,6 +579,7 @@ class ClinicalQuestion:
     chapter: str # the chapter it belongs to
     entry: Expr # who the pathway is for: the named concept at its top
     tables: tuple # names of the tables that answer it (management and the alerts that go with it)
+    conditions: tuple = () # fields written on the endings as conditions rather than asked (treatments given before always are)
 
 # %% ../nbs/50_pathway.ipynb #8faa8c15
 def _questions() -> tuple:
@@ -676,6 +679,7 @@ class ClinicalPathway:
     nodes: dict # node id -> `Node`
     crits: dict # criterion name -> `Criterion`
     unknown: dict # criterion name -> (rule ids held while it is unknown, rule ids that fire only when it is unknown)
+    conds: tuple = () # criteria written on the endings as conditions ("unless given before") rather than asked
 
     @property
     def table(self): return self.tables[0] # for `_walk`'s messages
@@ -687,6 +691,65 @@ class ClinicalPathway:
     def follow(self, cols) -> tuple:
         "The leaf reached by every row of a `Columns` store (rows with a field unknown follow no branch: an error)."
         return _walk(self, cols)
+    @property
+    def rule_ids(self) -> list: return [r.id for t in self.tables for r in t.rules]
+    def reached(self, cols) -> np.ndarray:
+        "Rows x `rule_ids`: the rules each row of a `Columns` store reaches, its ending's conditions read on the row."
+        where, leaves, _ = self.follow(cols)
+        col = {r: j for j, r in enumerate(self.rule_ids)}
+        out = np.zeros((cols.n, len(col)), bool)
+        for k, lf in enumerate(leaves):
+            rows = np.flatnonzero(where == k)
+            if not len(rows): continue
+            sub = cols.take(rows, tuple(dict.fromkeys(field_of(c) for c in self.conds)))
+            for r, w in zip(lf.fired, leaf_conditions(lf)): out[rows, col[r]] = True if w is None else _holds(self, w, sub)
+        return out
+
+def leaf_conditions(lf:Leaf) -> tuple:
+    "Per rule of an ending, the condition under which it fires (None: always): a tuple of alternatives, each ((criterion, classes), ...)."
+    return lf.when or (None,) * len(lf.fired)
+
+def _holds(p, cond:tuple, cols) -> np.ndarray:
+    "Rows of a `Columns` store that meet a condition written on an ending: any of its alternatives, each every one of its terms."
+    out = np.zeros(cols.n, bool)
+    for alt in cond:
+        m = np.ones(cols.n, bool)
+        for name, classes in alt: m &= p.crits[name].branch(classes).mask(cols, field_of(name))
+        out |= m
+    return out
+
+def _boxes(inside:np.ndarray) -> tuple:
+    "A set of points of a product of classes (a boolean array) as a few boxes (per axis, the classes allowed) whose union it is."
+    todo, out = inside.copy(), []
+    while todo.any():
+        pt = np.argwhere(todo)[0]
+        box = [[int(i)] for i in pt]
+        for ax in range(inside.ndim):  # widen each axis as far as the box stays inside the set
+            for c in range(inside.shape[ax]):
+                if c in box[ax]: continue
+                trial = box[:ax] + [box[ax] + [c]] + box[ax + 1:]
+                if inside[np.ix_(*trial)].all(): box = trial
+        todo[np.ix_(*box)] = False
+        out.append(tuple(sorted(b) for b in box))
+    return tuple(out)
+
+def _conditional_leaves(keys:np.ndarray, leaves:list, conds:list) -> tuple:
+    "Fold the condition criteria (the last axes of `keys`) into the endings: each rule with the answers under which it fires."
+    asked_shape, cshape = keys.shape[:keys.ndim - len(conds)], keys.shape[keys.ndim - len(conds):]
+    rows, inv = np.unique(keys.reshape(int(np.prod(asked_shape)), int(np.prod(cshape))), axis=0, return_inverse=True)
+    per_row = []
+    for row in rows:
+        if (row == row[0]).all(): per_row.append(leaves[int(row[0])]); continue
+        seen = [leaves[int(k)] for k in row]
+        order, when = list(dict.fromkeys(r for lf in dict.fromkeys(seen) for r in lf.fired)), []
+        for r in order:
+            hit = np.array([r in lf.fired for lf in seen]).reshape(cshape)
+            when.append(None if hit.all() else tuple(tuple((c.name, tuple(cl)) for c, cl in zip(conds, box) if len(cl) < len(c.members))
+                                                     for box in _boxes(hit)))
+        per_row.append(Leaf(tuple(order), any(lf.blocked for lf in seen), tuple(when)))
+    new = list(dict.fromkeys(per_row))
+    ids = {lf: i for i, lf in enumerate(new)}
+    return np.array([ids[lf] for lf in per_row])[inv.ravel()].reshape(asked_shape), new
 
 def _clinical_keys(tables:list, entry:Expr, crits:list) -> tuple:
     "Leaf number at every point of the product of the criteria's classes (the rule ids every table fires there), and the leaves."
@@ -737,11 +800,16 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     entry_rule = dataclasses.replace(tables[0].rules[0], when=q.entry)  # the entry's fields are criteria too (one value each, inside)
     names = list(dict.fromkeys(n for t in tables for n in criterion_keys(effective(t, t.rules) + [entry_rule])))
     names = sorted(names, key=lambda n: (CLINICAL_ORDER.index(field_of(n)) if field_of(n) in CLINICAL_ORDER else len(CLINICAL_ORDER), n))
-    crits = [merged_criterion(tables, n, q.entry) for n in names]
-    keys, leaves = _clinical_keys(tables, q.entry, crits)
-    order, (root, nodes) = _sift(keys, crits, leaves)
-    crits = [crits[i] for i in order]
-    return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, _unknown_effects(tables, q.entry, crits))
+    entry_codes = {a.code for a in atoms(q.entry) if isinstance(a, HasCode)}
+    conds = [n for n in names if (":" in n and n.split(":")[1] not in entry_codes) or field_of(n) in q.conditions]
+    asked = [merged_criterion(tables, n, q.entry) for n in names if n not in conds]
+    conds = [merged_criterion(tables, n, q.entry) for n in conds]
+    keys, leaves = _clinical_keys(tables, q.entry, asked + conds)
+    if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
+    order, (root, nodes) = _sift(keys, asked, leaves)
+    crits = [asked[i] for i in order] + conds
+    return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, _unknown_effects(tables, q.entry, crits),
+                           tuple(c.name for c in conds))
 
 def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
     "An order of the questions that keeps the diagram small, starting from the clinical order: adjacent swaps kept when they shrink it by more than they disorder it."
@@ -761,6 +829,9 @@ def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
 def _outcome_label(table, code:str) -> str:
     "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
     from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    if table.output == "followup_schedule":
+        from pannet_guideline.followup import SCHEDULE_TITLES
+        if code in SCHEDULE_TITLES: return "Follow-up schedule: " + SCHEDULE_TITLES[code]
     v = (ALERTS if table.output == "alerts" else RECOMMENDATIONS).get(code)
     return getattr(v, "label", None) or str(code).replace("_", " ").capitalize()
 
@@ -791,14 +862,52 @@ def _branch_values(c:Criterion, b:Branch) -> list:
     "The grid values of a criterion that follow a branch."
     return [v for m in c.members for v in m if b.takes(v)]
 
+def _lower(label:str) -> str: return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
+    "One term of a condition on an ending: (treatment code or None, given before?, words)."
+    c, field = p.crits[name], field_of(name)
+    b = c.branch(classes)
+    if ":" in name:
+        from pannet_guideline.vocab import RECOMMENDATIONS
+        code = name.split(":")[1]
+        return code, all(s[0] for s in b.codes), _lower(getattr(RECOMMENDATIONS.get(code), "label", code))
+    return None, None, f"{FIELDS[field].label} {branch_text(b, field)}"
+
+def _and(words:list) -> str: return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+def _terms_text(terms:list, then:str) -> str:
+    given = [w for code, g, w in terms if g is True and code != then]
+    not_given = [w for code, g, w in terms if g is False and code != then]
+    other = [w for code, g, w in terms if g is None]
+    out = (["if given before"] if any(code == then and g is True for code, g, _ in terms) else []) + (["after " + _and(given)] if given else []) + (["if " + _and(not_given) + " not given before"] if not_given else []) \
+          + (["if " + _and(other)] if other else [])
+    return ", ".join(out)
+
+def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
+    "A condition written on an ending, in words ('' when the outcome holds whatever the answers); terms every alternative shares said once."
+    if cond is None: return ""
+    alts = [[_term_text(p, n, cl) for n, cl in alt] for alt in cond]
+    common = [t for t in alts[0] if all(t in a for a in alts[1:])]
+    rest = [[t for t in a if t not in common] for a in alts]
+    unless = any(code == then and g is False for code, g, _ in common)
+    if all(len(a) == 1 and a[0][1] is True for a in rest) and len(rest) > 1:  # after A, after B: after A or B
+        words = [a[0][2] for a in rest]
+        middle = "after " + ", ".join(words[:-1]) + " or " + words[-1]
+    else: middle = " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)
+    text = ", ".join(x for x in (_terms_text(common, then), middle) if x)
+    return text + (", unless given before" if unless and text else "unless given before" if unless else "")
+
 def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
-    "Each outcome of a leaf with its strength."
+    "Each outcome of a leaf with its strength, and the condition under which it holds when it depends on treatment given before."
     if leaf is OUTSIDE: return ["not this pathway"]
     out = {}
-    for rid in leaf.fired:
+    for rid, cond in zip(leaf.fired, leaf_conditions(leaf)):
         t, r = p.rule(rid)
-        out.setdefault(_outcome_label(t, r.then), r.strength or "")
-    return [f"{k} ({s})" if s else k for k, s in out.items()] or ["nothing further in this pathway"]
+        text = condition_text(p, cond, r.then)
+        out.setdefault((_outcome_label(t, r.then), text), r.strength or "")
+    return [f"{k} ({s})" if s else k for (k, _), s in out.items() if not _] + \
+           [(f"{k} ({s})" if s else k) + f", {c}" for (k, c), s in out.items() if c] or ["nothing further in this pathway"]
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
     strengths = [p.rule(r)[1].strength for r in leaf.fired]
@@ -826,16 +935,19 @@ def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES) -> list:
     first = {top: k for k, (top, _, _) in enumerate(parts)}
     return [(top, drawn, {i: first[i] + 1 for i in cont}) for top, drawn, cont in parts]
 
-def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES) -> str:
-    "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations."
+def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES,
+                 href:str|None=None) -> str:
+    "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations; `href` (with `{part}`) links the parts."
     parts = pathway_parts(p, budget)
     top, drawn, cont = parts[part]
     title = p.title + (f", part {part + 1} of {len(parts)}" if len(parts) > 1 else "")
     lines = [f"digraph {_q(p.question.key)} {{", "  rankdir=TB; nodesep=0.2; ranksep=0.3; pad=0.1;",
              f'  labelloc=t; labeljust=l; fontname="Helvetica-Bold"; fontsize=13; label={_q(title)};',
              '  node [fontname="Helvetica", fontsize=12, margin="0.1,0.05"]; edge [fontname="Helvetica", fontsize=12, color="#555555"];']
-    head = ("For: " + p.question.entry.text) if part == 0 else f"Continued from part {[k for k, (_, d, c) in enumerate(parts) if top in c][0] + 1}" if any(top in c for _, _, c in parts) else ""
-    lines.append(f'  E [shape=box, style="rounded,bold", color="#3b6ea5", label={_q(_wrap(head, 40))}];')
+    came = [k + 1 for k, (_, d, c) in enumerate(parts) if top in c]
+    head = ("For: " + p.question.entry.text) if part == 0 else f"Continued from part {came[0]}" if came else ""
+    link = lambda n: f', href={_q(href.format(part=n))}, target="_top"' if href else ""
+    lines.append(f'  E [shape=box, style="rounded,bold", color="#3b6ea5"{link(came[0]) if part and came else ""}, label={_q(_wrap(head, 40))}];')
     leaf_names = leaf_names if leaf_names is not None else {}
     notes = notes if notes is not None else {}
     def leaf(lf):
@@ -860,9 +972,11 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
             if isinstance(nxt, Leaf): dst = leaf(nxt)
             elif nxt in cont:
                 dst = f"C{i}_{nxt}"
-                lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}")}];')
+                lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}")}{link(cont[nxt])}];')
             else: dst = f"N{nxt}"
             lines.append(f"  N{i} -> {dst} [label={_q(_wrap(ans, 18))}];")
+        ends = list(dict.fromkeys(leaf(x) for _, x in node.edges if isinstance(x, Leaf)))
+        for a_, b_ in zip(ends, ends[2:]): lines.append(f"  {a_} -> {b_} [style=invis];")  # many endings: two abreast, stacked
     lines.append("}")
     return "\n".join(lines)
 
@@ -877,14 +991,16 @@ def unknown_note(p:ClinicalPathway, name:str) -> str:
 
 FIT_PT = 800 # widest drawing (points) that fits the docs column with its 12-point text still at 11 px or more
 
-def clinical_svgs(p:ClinicalPathway) -> tuple:
-    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers."
+def clinical_svgs(p:ClinicalPathway, href:str|None=None) -> tuple:
+    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers; `href` as in `clinical_dot`."
     import re
     for budget in (40, 12, 8, 5, 3, 2, 1):
         names, notes = {}, {}
-        svgs = [to_svg(clinical_dot(p, k, names, notes, budget)) for k in range(len(pathway_parts(p, budget)))]
+        svgs = [to_svg(clinical_dot(p, k, names, notes, budget, href)) for k in range(len(pathway_parts(p, budget)))]
         widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
         if max(widths) <= FIT_PT: break
+    for name in p.conds:  # answers written on the endings: their notes follow the questions'
+        if any(p.unknown.get(name, ([], []))) and name not in notes: notes[name] = len(notes) + 1
     return svgs, names, notes
 
 # %% ../nbs/50_pathway.ipynb #cbce33fa

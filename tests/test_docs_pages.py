@@ -63,3 +63,30 @@ def test_browser_check_flags_bad_pages(tmp_path):
     for what in ("wider than", "broken image", "broken link", "console error", "diagram text"):
         assert what in bad, (what, bad)
     assert good == []
+
+
+def test_sources_link_their_doi_and_pmid():
+    from pannet_guideline.evidence import SOURCES
+    page = build_docs.register_page()
+    linked = [s for s in SOURCES.values() if s.doi or s.pmid]
+    assert linked, "the register holds at least one DOI or PMID"
+    for s in linked:
+        if s.doi: assert f'href="https://doi.org/{s.doi.strip()}"' in page, s.id
+        if s.pmid: assert f'href="https://pubmed.ncbi.nlm.nih.gov/{s.pmid.strip()}/"' in page, s.id
+
+
+def test_search_index_leads_from_a_rule_id_to_its_row():
+    site = ROOT / "_docs"
+    if not (site / "searchindex.js").exists(): pytest.skip("the docs site is built by tools/build_docs.py")
+    check = _load("check_pages")
+    objs = check.rule_objects(site)
+    assert objs["NCCN-LOC-NF-1TO2-RESECT"].endswith("#rule-NCCN-LOC-NF-1TO2-RESECT")
+    for rid, target in objs.items():
+        page, anchor = target.split("#")
+        assert anchor in check._ids_in(site / page), (rid, target)
+
+
+def test_parts_link_to_each_other():
+    svg = '<svg width="10pt"><text>continued in part 2</text><text>Continued from part 1</text></svg>'
+    html = build_docs._part_links(svg, "followup", "seed-2025")
+    assert 'href="#followup-seed-2025-part-2"' in html and 'href="#followup-seed-2025-part-1"' in html

@@ -134,6 +134,10 @@ def prepare(dst="_sphinx") -> Path:
         if p.is_file() and p.suffix not in (".ipynb", ".yml"):
             (dst / p.relative_to(cache)).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(p, dst / p.relative_to(cache))
     outs = [fix_nb(p, dst, p.relative_to(cache)) for p in sorted(cache.rglob("*.ipynb"))]
+    from pannet_guideline.audit import all_tables
+    for t in all_tables():  # rules on no chapter page are anchored in the audit
+        for r in t.rules: RULE_PAGES.setdefault(r.id, ("audit", t.reason(r)))
+    (dst / "_rules.json").write_text(json.dumps({r: list(v) for r, v in RULE_PAGES.items()}), encoding="utf-8")  # read by docs/conf.py
     (dst / "register.md").write_text(register_page(), encoding="utf-8")
     (dst / "compare_policies.md").write_text(policies_page(dst), encoding="utf-8")
     (dst / "your_data.md").write_text(your_data_page(), encoding="utf-8")
@@ -143,7 +147,8 @@ def prepare(dst="_sphinx") -> Path:
     guide = [p for p in GUIDE if p in pages]
     engine = [p for p in ENGINE if p in pages] + sorted(p for p in pages if p not in GUIDE and p not in ENGINE)
     nb = json.loads(idx.read_text())
-    at = 2 if len(nb["cells"]) > 2 else len(nb["cells"])  # after the title and the disclaimer
+    at = next((i + 1 for i, c in enumerate(nb["cells"]) if "".join(c["source"]).lstrip().startswith("## The policies")),
+              2 if len(nb["cells"]) > 2 else len(nb["cells"]))  # after the notebook's own words on the policies
     nb["cells"][at:at] = [dict(cell_type="markdown", id=f"overview-{k}", metadata={}, source=text) for k, text in enumerate(overview_cells())]
     nb["cells"] += [dict(cell_type="markdown", id=f"toctree-{k}", metadata={"tags": ["sphinx-toctree"]},
                          source=f"```{{toctree}}\n:maxdepth: 1\n:caption: {caption}\n" + "\n".join(part) + "\n```")
@@ -204,7 +209,7 @@ def _statement_links(md: str, ids: set) -> str:
 COLUMN_PX = 730  # width of the text column of the docs theme at a usual window size
 
 
-def _figure(svg: str, name: str, title: str, site: Path, anchor: str = "") -> str:  # site: the folder copied to <site>/pathways
+def _figure(svg: str, name: str, title: str, site: Path, anchor: str = "", extra: str = "") -> str:  # site: the folder copied to <site>/pathways
     "Write the SVG beside the site; show it at column width (never shrunk below readable text) with a link to the full size."
     from pannet_guideline.pathway import fit_style
     site.mkdir(parents=True, exist_ok=True)
@@ -213,7 +218,7 @@ def _figure(svg: str, name: str, title: str, site: Path, anchor: str = "") -> st
     wide = m and int(m[1]) > COLUMN_PX
     link = f'<a href="pathways/{name}">({"wider than the page: scroll sideways, or " if wide else ""}open full size)</a>'
     ident = f' id="{anchor}"' if anchor else ""
-    return (f'<figure class="pathway"{ident}><figcaption>{E(title) + " " if title else ""}{link}</figcaption>{_SEP}'
+    return (f'<figure class="pathway"{ident}><figcaption>{E(title) + " " if title else ""}{link}{extra}</figcaption>{_SEP}'
             f'<a href="pathways/{name}"><img src="pathways/{name}" alt="{E(title or name)}" style="{fit_style(svg)}"></a></div></figure>')
 
 
@@ -237,6 +242,15 @@ def _fold(summary: str, body: str, open_: bool = False) -> str:
 MAX_PARTS = 8  # a pathway that needs more linked parts than this is not drawn: its rules are read in the tables
 
 
+def _part_links(svg: str, key: str, policy: str) -> str:
+    "Links under a part's title to the parts it comes from and continues in (the boxes inside the drawing link them in the full-size view)."
+    back = sorted({int(n) for n in re.findall(r"Continued from part (\d+)", svg)})
+    on = sorted({int(n) for n in re.findall(r"continued in part (\d+)", svg)})
+    a = lambda n: f'<a href="#{key}-{policy}-part-{n}">part {n}</a>'
+    out = ([f"continued from {', '.join(map(a, back))}"] if back else []) + ([f"continues in {', '.join(map(a, on))}"] if on else [])
+    return f'<br><span class="parts">{" · ".join(out)}</span>' if out else ""
+
+
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
@@ -248,14 +262,14 @@ def clinical_section(chapter: str, site: Path) -> str:
         for policy in POLICIES:
             p = clinical_pathway(q.key, policy)
             if p is None: continue
-            svgs, names, notes = clinical_svgs(p)
-            import re as _re
-            widths = [float(_re.search(r'<svg width="([\d.]+)pt"', x)[1]) for x in svgs]
+            svgs, names, notes = clinical_svgs(p, href=f"clinical-{q.key}-{policy}-{{part}}.svg")
+            widths = [float(re.search(r'<svg width="([\d.]+)pt"', x)[1]) for x in svgs]
             if len(svgs) > MAX_PARTS or max(widths) > 800:
                 out.append(f"<p><b>Under {E(policy)}</b>: {len(p.nodes)} questions after merging, too many to draw readably; "
                            "the rules below give the answer, table by table.</p>")
                 continue
-            figs = [_figure(x, f"clinical-{q.key}-{policy}-{k}.svg", "", site, anchor=f"{q.key}-{policy}-part-{k + 1}") for k, x in enumerate(svgs)]
+            figs = [_figure(x, f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "", site,
+                            anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
             leaves = []
             for lf, letter in names.items():
@@ -287,6 +301,7 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     parts = ["## Rules and the statements they cite\n\nEvery rule of the chapter, with the full paraphrase, source, locator "
              "and confirmation tag of each statement it cites; ids link to the [evidence register](register.html). Open a table to read it."]
     for t, users in tables.items():
+        for r in t.rules: RULE_PAGES.setdefault(r.id, (chapter, t.reason(r)))
         parts.append(_fold(f"{E(t.title)} <span class=\"meta\">· {len(t.rules)} rules · {E(', '.join(users))}</span>",
                            f"<p><code>{E(t.name)}</code> · {E(t.hit_policy)} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors)))
     cells += parts
@@ -328,6 +343,19 @@ def vignettes_html(chapter: str, site: Path) -> str:
     return table + (lead + "\n".join(routes) if routes else "")
 
 
+def source_links(src) -> list:
+    "A source's DOI and PMID as links to doi.org and PubMed (links only: nothing is fetched)."
+    from urllib.parse import quote
+    if src is None: return []
+    doi = str(src.doi or "").strip().removeprefix("https://doi.org/").removeprefix("doi:")
+    pmid = str(src.pmid or "").strip()
+    return ([f'DOI <a class="doi" href="https://doi.org/{E(quote(doi, safe="/:;()._-<>[]"))}">{E(doi)}</a>'] if doi else []) + \
+           ([f'PMID <a class="pmid" href="https://pubmed.ncbi.nlm.nih.gov/{E(pmid)}/">{E(pmid)}</a>'] if pmid.isdigit() else [])
+
+
+RULE_PAGES = {}  # rule id -> the page whose rule table anchors it (`rule-<id>`), for the search index
+
+
 def register_page() -> str:
     "Every statement, grouped by source, with the seed audit verdicts and the rules that cite it."
     from pannet_guideline.audit import all_tables
@@ -345,9 +373,8 @@ def register_page() -> str:
     for sid, sts in sorted(by_source.items(), key=lambda kv: (SOURCES[kv[0]].kind != "seed", kv[0]) if kv[0] in SOURCES else (True, kv[0])):
         src = SOURCES.get(sid)
         head = f"{src.title} ({src.year})" if src else sid
-        meta = " · ".join(x for x in (src.kind if src else "", f"DOI {src.doi}" if src and src.doi else "",
-                                      f"PMID {src.pmid}" if src and src.pmid else "") if x)
-        out += [f"## {head}", "", f"<p><code>{E(sid)}</code>{' · ' + E(meta) if meta else ''}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</p>", ""]
+        meta = " · ".join(x for x in (E(src.kind) if src else "", *source_links(src)) if x)
+        out += [f"## {head}", "", f"<p><code>{E(sid)}</code>{' · ' + meta if meta else ''}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</p>", ""]
         rows = []
         for s in sorted(sts, key=lambda s: (s.seed_item or 999, s.id)):
             rules = ", ".join(f'<a href="audit.html#rule-{E(r)}"><code>{E(r)}</code></a>' for r in dict.fromkeys(citing.get(s.id, [])))
@@ -356,6 +383,12 @@ def register_page() -> str:
                         f"<td>{E(s.tag)}</td><td>{seed}</td><td>{rules or '–'}</td></tr>")
         out += [f'{_SEP}<table class="rules"><thead><tr><th>statement</th><th>paraphrase</th><th>where</th><th>tag</th>'
                 f"<th>seed audit</th><th>cited by</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>", ""]
+    rest = [src for sid, src in SOURCES.items() if sid not in by_source]
+    if rest:
+        items = "".join(f'<li id="{E(src.id)}"><code>{E(src.id)}</code> {E(src.title)}{f" ({src.year})" if src.year else ""}'
+                        f"{' · ' + ' · '.join(source_links(src)) if source_links(src) else ''}"
+                        f"{('<br><i>' + E(src.note) + '</i>') if src.note else ''}</li>" for src in rest)
+        out += ["## Sources no statement cites yet", "", f'<ul class="notes">{items}</ul>', ""]
     return "\n".join(out)
 
 
@@ -386,13 +419,9 @@ def overview_cells() -> list:
         rows.append(f"<tr><td><code>{E(f['name'])}</code>{' (default)' if f['default'] else ''}</td><td>{E(f['title'])}<br><i>{E(f['description'])}</i></td>"
                     f"<td>{E(src.title) if src else '–'}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</td>"
                     f"<td>{f['own']} rules of its own; {E(tags)}</td></tr>")
-    policies = ("## The policies, and how firm each source is\n\n"
-                "Management is encoded under named policies; grading and staging are the same for both. Every statement a rule cites "
-                "carries a confirmation tag: **A** read in the primary text, **B** read in a secondary or partial source (for example a "
-                "transcription), **C** unverified. A rule resting on tag C is shown, never presented as settled, and where a "
-                "policy departs from its sources an alert says so with both citations. The default policy follows the seed document, "
-                "a tertiary, AI-written summary: read its recommendations as a hypothesis to check against the sources, and prefer "
-                "the comparison with the other policy ([Policies compared](compare_policies.html)).\n\n"
+    policies = ("Each policy's own management rules (those the other policy does not share), the source they rest on most and the "
+                "confirmation tags of the statements they cite, counted from the evidence register; the "
+                "[policies compared](compare_policies.html) page sets them side by side.\n\n"
                 f'{_SEP}<table class="rules"><thead><tr><th>policy</th><th>what it encodes</th><th>main source of its own rules</th>'
                 f"<th>evidence of its own rules</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     reading = ("## How to read a pathway\n\n"

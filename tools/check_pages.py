@@ -260,6 +260,69 @@ def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None) -
     return probs
 
 
+def rule_objects(site: Path) -> dict:
+    "Rule id -> page#anchor, as the site's search index lists the decision rules."
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    idx = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    kinds = {int(k): v for k, v in idx["objtypes"].items()}
+    out = {}
+    for prefix, objs in idx["objects"].items():
+        for doc, kind, _prio, anchor, name in objs:
+            if kinds[kind] != "rule:rule": continue
+            full = f"{prefix}.{name}" if prefix else name
+            anchor = full if anchor == "" else f"rule-{full}" if anchor == "-" else anchor
+            out[full] = f"{idx['docnames'][doc]}.html#{anchor}"
+    return out
+
+
+def check_search(browser, base: str, site: Path, example: str = "NCCN-LOC-NF-1TO2-RESECT") -> list:
+    "Every rule id in the search index points at its row; typing one rule id into the search box lands on its row, opened."
+    probs, objs = [], rule_objects(site)
+    from pannet_guideline.audit import all_tables
+    ids = {r.id for t in all_tables() for r in t.rules}
+    if missing := sorted(ids - set(objs)): probs.append(f"{len(missing)} rules not in the search index: {missing[:3]}")
+    for rid, target in objs.items():
+        page, anchor = target.split("#")
+        if anchor not in _ids_in(site / page): probs.append(f"search index: {rid} -> {target}: no such row")
+    browser.open(f"{base}/search.html?q={urllib.parse.quote(example)}")
+    first = None
+    for _ in range(50):
+        first = browser.evaluate("(() => { const a = document.querySelector('#search-results ul.search a'); return a ? a.href : null; })()")
+        if first: break
+        time.sleep(0.1)
+    if not first or urllib.parse.urlparse(first).fragment != f"rule-{example}":
+        probs.append(f"searching {example} leads to {first}, not its row")
+    else:
+        browser.open(first)
+        for _ in range(30):  # the page opens the folded block and scrolls once its images have their size
+            seen = browser.evaluate(f"(() => {{ const e = document.getElementById('rule-{example}'); const r = e && e.getBoundingClientRect();"
+                                    " return !!(r && r.height > 0 && r.top >= 0 && r.top < window.innerHeight); })()")
+            if seen: break
+            time.sleep(0.1)
+        if not seen: probs.append(f"{first}: the row is not shown (folded or out of view)")
+    SEARCH.update(rules=len(objs), example=example, lands=first)
+    return probs
+
+
+def check_sources(site: Path) -> list:
+    "Every source of the register with a DOI or PMID links it on the register page."
+    from pannet_guideline.evidence import SOURCES
+    text = (site / "register.html").read_text(encoding="utf-8")
+    probs, n = [], 0
+    for s in SOURCES.values():
+        for value, url in ((s.doi, "https://doi.org/"), (s.pmid, "https://pubmed.ncbi.nlm.nih.gov/")):
+            if not value: continue
+            n += 1
+            if f'href="{url}' + str(value).strip().removeprefix("https://doi.org/").removeprefix("doi:") not in text and \
+               f'href="{url}{urllib.parse.quote(str(value).strip(), safe="/:;()._-<>[]")}' not in text:
+                probs.append(f"register: {s.id} {value} is not linked")
+    SEARCH.update(source_links=n - len(probs), source_ids=n)
+    return probs
+
+
+SEARCH = {}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", default=str(ROOT / "_docs"))
@@ -275,6 +338,9 @@ def main(argv=None):
         for rel in pages:
             probs = check_page(browser, base, site, rel, shots if Path(rel).stem in SHOTS else None)
             if probs: failures[rel] = probs
+        if (site / "searchindex.js").exists():
+            probs = check_search(browser, base, site) + check_sources(site)
+            if probs: failures["search and sources"] = probs
         for extra in args.extra:
             p = Path(extra).resolve()
             xsrv = serve(p.parent)
@@ -286,6 +352,8 @@ def main(argv=None):
         browser.close(); srv.shutdown()
     n = len(pages) + len(args.extra)
     print(summary(MEASURES))
+    if SEARCH: print(f"search: {SEARCH.get('rules', 0)} rule ids indexed, {SEARCH.get('example')} -> {SEARCH.get('lands')}; "
+                     f"sources: {SEARCH.get('source_links', 0)} of {SEARCH.get('source_ids', 0)} DOIs and PMIDs linked")
     for page, probs in failures.items():
         print(f"FAIL {page}"); [print(f"  {x}") for x in probs[:20]]
     print(f"{n} pages checked in chromium in {time.perf_counter() - t0:.0f} s; {len(failures)} with problems; screenshots in {shots}")
