@@ -8,7 +8,8 @@ from __future__ import annotations
 import pannet_guideline.sources  # registers the statements cited below
 from .concepts import (localized_disease, advanced_disease, burden, failed, grade, high_burden, insulinoma, is_symptomatic, ki67,
                                        metastatic_disease, minen, nec, net, net_g1_g2, net_g3, functioning, prior, progressive,
-                                       received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases)
+                                       received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases,
+                                       location, not_cured, resected)
 from .evidence import add_source, add_statement
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
@@ -19,10 +20,11 @@ from .vocab import RECOMMENDATIONS, add_alert
 __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_burden_stable', 'advanced_net_g1_g2', 'advanced_net',
            'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma', 'every_patient', 'SSA_CONTINUE',
            'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN',
-           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'favourable', 'unfavourable', 'g3_favourable',
-           'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN', 'lower_risk_net',
-           'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL',
-           'ALERTS_SEED', 'prior_unknown', 'ALERTS_BOTH', 'TABLES', 'RANK', 'policy_tables', 'ranked',
+           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'PROGRESSION_NCCN', 'favourable', 'unfavourable',
+           'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN',
+           'lower_risk_net', 'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced',
+           'LOCAL', 'ALERTS_SEED', 'prior_unknown', 'head_primary_with_resectable_liver', 'ALERTS_BOTH',
+           'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'TABLES', 'RANK', 'policy_tables', 'ranked',
            'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #486ce7d4
@@ -83,9 +85,9 @@ SSA_SEED = DecisionTable("advanced_ssa_seed", "Somatostatin analogue (seed 2025)
          note="the seed sets no Ki-67 limit and no SSTR requirement; a failed analogue is not offered again, and an "
               "insulinoma gets only the cautious rule (hypoglycaemia), whatever the policy"),
     Rule("ADV-SSA-SEED-SSTR-NEGATIVE", net_g1_g2 & ~failed("SSA") & ~insulinoma & sstr_negative, "SSA",
-         ("seed.15", "nccn.ssa-sstr-positive", "advanced.ssa-sstr-negative", "clarinet.ki67-lt10"), strength="consider",
+         ("seed.15", "nccn.ssa-sstr-positive", "advanced.ssa-sstr-negative", "clarinet.ki67-lt10"), strength="option",
          note="the seed sets no receptor requirement, but its trial (CLARINET) and NCCN's preferred listing are for "
-              "SSTR-positive disease: below the agents for progression (alert SEED_SSA_SSTR_NEGATIVE)"),
+              "SSTR-positive disease: an unranked option, never ahead of the agents for progression (alert SEED_SSA_SSTR_NEGATIVE)"),
     SSA_CONTINUE, SSA_INSULINOMA,
 ], "collect", output="recommendations", scope=advanced_net)
 
@@ -110,8 +112,8 @@ SSA_NCCN = DecisionTable("advanced_ssa_nccn", "Somatostatin analogue or observat
 
 # %% ../nbs/22_advanced.ipynb #fbdb95f2
 PRRT_AFTER_SSA = Rule("ADV-PRRT-AFTER-SSA", sstr_positive & failed("SSA") & ~received("PRRT"), "PRRT",
-                      ("nccn.prrt-after-ssa", "seed.22", "advanced.prrt-retreatment-unread"), strength="recommended",
-                      note="not after a course already given: no source read addresses retreatment")
+                      ("nccn.prrt-after-ssa", "seed.22", "advanced.prrt-retreatment-unread", "nccn.no-sequencing-data"), strength="option",
+                      note="one of the unranked lines after progression; not after a course already given: no source read addresses retreatment")
 
 PRRT_SEED = DecisionTable("advanced_prrt_seed", "PRRT (seed 2025)", [
     PRRT_AFTER_SSA,
@@ -122,9 +124,9 @@ PRRT_SEED = DecisionTable("advanced_prrt_seed", "PRRT (seed 2025)", [
 
 PRRT_NCCN = DecisionTable("advanced_prrt_nccn", "PRRT (NCCN 2025)", [
     PRRT_AFTER_SSA,
-    Rule("ADV-PRRT-FIRST-LINE", sstr_positive & prrt_first_line_ki67 & high_burden & ~received("PRRT"), "PRRT",
-         ("nccn.prrt-first-line-ki67-ge10", "netter2.ki67-10-55"), strength="recommended",
-         note="Ki-67 10 % or more, both ends as NCCN writes them; no upper limit"),
+    Rule("ADV-PRRT-FIRST-LINE", sstr_positive & prrt_first_line_ki67 & high_burden & ~received("PRRT") & ~failed("SSA"), "PRRT",
+         ("nccn.prrt-first-line-ki67-ge10", "netter2.ki67-10-55", "nccn.adv-symptomatic-or-burden"), strength="consider",
+         note="Ki-67 10 % or more, both ends as NCCN writes them; no upper limit; an alternative front line beside the analogue NCCN starts first"),
 ], "collect", output="recommendations", scope=advanced_net_g1_g2)
 
 # %% ../nbs/22_advanced.ipynb #b540b50d
@@ -133,11 +135,11 @@ after_non_ssa_line = (received("EVEROLIMUS") | received("SUNITINIB") | received(
 
 TARGETED = DecisionTable("advanced_targeted", "Targeted drugs for progressive NET G1/G2", [
     Rule("ADV-EVEROLIMUS", progressive & ~failed("EVEROLIMUS"), "EVEROLIMUS",
-         ("nccn.everolimus-sunitinib", "radiant3.everolimus", "seed.18"), strength="recommended"),
+         ("nccn.everolimus-sunitinib", "radiant3.everolimus", "seed.18", "nccn.no-sequencing-data"), strength="option"),
     Rule("ADV-SUNITINIB", progressive & ~failed("SUNITINIB"), "SUNITINIB",
-         ("nccn.everolimus-sunitinib", "sunitinib.trial", "seed.17"), strength="recommended"),
+         ("nccn.everolimus-sunitinib", "sunitinib.trial", "seed.17", "nccn.no-sequencing-data"), strength="option"),
     Rule("ADV-CABOZANTINIB", progressive & after_non_ssa_line & ~failed("CABOZANTINIB"), "CABOZANTINIB",
-         ("nccn.cabozantinib", "cabinet.cabozantinib"), strength="recommended",
+         ("nccn.cabozantinib", "cabinet.cabozantinib", "nccn.no-sequencing-data"), strength="option",
          note="after everolimus, sunitinib or PRRT; a prior somatostatin analogue alone does not count"),
 ], "collect", output="recommendations", scope=advanced_net_g1_g2)
 
@@ -145,13 +147,21 @@ TARGETED = DecisionTable("advanced_targeted", "Targeted drugs for progressive NE
 _CHEMO = ("seed.25", "seed.23")
 CHEMOTHERAPY = DecisionTable("advanced_chemotherapy", "Chemotherapy when a response is needed (NET G1/G2)", [
     Rule("ADV-CAPTEM", symptoms_or_progression & ~failed("CAPTEM"), "CAPTEM",
-         ("nccn.captem-response", "e2211.captem") + _CHEMO, strength="recommended"),
+         ("nccn.captem-response", "e2211.captem", "nccn.no-sequencing-data") + _CHEMO, strength="option"),
     Rule("ADV-CAPTEM-BURDEN", burden_only, "CAPTEM",
          ("nccn.adv-symptomatic-or-burden", "nccn.captem-response") + _CHEMO, strength="consider",
          note="a high burden is the only trigger: other first-line therapy only in selected cases (NCCN note gg)"),
     Rule("ADV-STREPTOZOCIN", response_needed & ~failed("STREPTOZOCIN_5FU"), "STREPTOZOCIN_5FU",
          ("enets2016.stz",) + _CHEMO, strength="option", note="ENETS 2016 (historical); NCCN prefers capecitabine-temozolomide"),
 ], "collect", output="recommendations", scope=advanced_net_g1_g2)
+
+PROGRESSION_NCCN = DecisionTable("advanced_progression_nccn", "Clinical trial and oxaliplatin chemotherapy (NCCN 2025)", [
+    Rule("ADV-NCCN-TRIAL", progressive, "CLINICAL_TRIAL", ("nccn.progression-options", "nccn.no-sequencing-data"), strength="option",
+         note="PanNET-13 lists a trial first among the options on progression"),
+    Rule("ADV-NCCN-FOLFOX", response_needed & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
+         ("nccn.folfox-capeox", "nccn.no-sequencing-data"), strength="option",
+         note="FOLFOX or CAPEOX, 'other recommended' for bulky, symptomatic or progressive disease; not once given"),
+], "collect", output="recommendations", scope=advanced_net_g1_g2, description="NCCN PanNET-13; NE-H 2 of 9")
 
 # %% ../nbs/22_advanced.ipynb #4a46fa0f
 _SPLIT = ("nccn.wdg3-55-split",)
@@ -260,6 +270,9 @@ add_alert("G3_UNFAVOURABLE_IMMUNOTHERAPY", "NET G3, unfavourable: the list leave
 add_alert("PRIOR_THERAPIES_UNKNOWN", "Prior therapy not recorded: systemic lines held",
           "Which lines were already given is unknown, so no line that must not be repeated is offered; record the treatments given, or 'none' for a patient not yet treated.",
           "data", ("nccn.progression-options", "advanced.nec-non-identical"))
+add_alert("LIVER_FIRST_STAGED_RESECTION", "Staged Whipple and hepatectomy: liver first",
+          "A head primary with resectable liver metastases may be removed in two stages, pancreatoduodenectomy and hepatectomy; NCCN suggests operating on the liver first, to lower the risk of perihepatic sepsis after the biliary anastomosis.",
+          "caveat", ("nccn.liver-first",))
 add_alert("OLIGOMETASTATIC_RESECTION_SELECTED", "Resection of metastases: confirm the selection",
           "Resecting primary and metastases rests on NCCN's 'if possible and indicated'; the record gives neither the sites nor their number, and ENETS 2023 advice was not read.",
           "caveat", ("nccn.adv-asymptomatic-low-burden",))
@@ -275,12 +288,15 @@ ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sour
 
 # %% ../nbs/22_advanced.ipynb #c5cece3f
 prior_unknown = prior.is_unknown().named("prior therapies not recorded", ("nccn.progression-options",))
+head_primary_with_resectable_liver = (metastatic_disease & liver_metastases & resectable.isin("yes", "borderline") & (location == "head")
+                                      & ~resected.otherwise(False)).named(
+    "a head primary in place with liver metastases judged resectable or borderline", ("nccn.liver-first",))
 ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
     Rule("ALA-NEC-SECOND-LINE", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
          ("advanced.nec-second-line", "advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")),
     Rule("ALA-MINEN-COMPONENT", advanced_disease & minen, "MINEN_COMPONENT_CHOICE",
          ("advanced.minen-non-ne-component", "advanced.minen-ne-component")),
-    Rule("ALA-INSULINOMA-SSA", advanced_net & insulinoma & sstr_positive, "INSULINOMA_SSA_CAUTION", ("nccn.insulinoma-ssa-sstr-negative",)),
+
     Rule("ALA-G3U-IMMUNOTHERAPY", advanced_net_g3 & unfavourable, "G3_UNFAVOURABLE_IMMUNOTHERAPY", ("nccn.wdg3-unfavourable-systemic",)),
     Rule("ALA-PRIOR-UNKNOWN", (advanced_net | nec_pathway) & prior_unknown, "PRIOR_THERAPIES_UNKNOWN",
          ("nccn.progression-options", "advanced.nec-non-identical")),
@@ -288,11 +304,22 @@ ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
          note="the record does not give the sites or their number; ENETS 2023 advice not read"),
 ], "collect", output="alerts")
 
-# %% ../nbs/22_advanced.ipynb #b0bf766f
-SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH)
-NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN)
+INSULINOMA_SSA_ALERTS = DecisionTable("insulinoma_ssa_alerts", "Analogue in insulinoma: caution wherever it is offered", [
+    Rule("ALA-INSULINOMA-SSA", insulinoma & sstr_positive & not_cured, "INSULINOMA_SSA_CAUTION", ("nccn.insulinoma-ssa-sstr-negative",),
+         note="wherever an analogue is offered for an insulinoma: localised (syndrome control) or advanced"),
+], "collect", output="alerts")
 
-TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH)
+LIVER_FIRST_ALERTS = DecisionTable("liver_first_alerts", "Staged resection of a head primary and liver metastases", [
+    Rule("ALA-LIVER-FIRST", head_primary_with_resectable_liver, "LIVER_FIRST_STAGED_RESECTION", ("nccn.liver-first", "nccn.liver-directed")),
+], "collect", output="alerts")
+
+# %% ../nbs/22_advanced.ipynb #b0bf766f
+SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH, INSULINOMA_SSA_ALERTS,
+                  LIVER_FIRST_ALERTS)
+NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED)  # seed-versus-source alerts: seed only
+
+TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH,
+          INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS)
 RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 
 # %% ../nbs/22_advanced.ipynb #bc8b8a5f

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
 from .advanced import cytoreduction_candidate
-from .concepts import has_carcinoid_syndrome, hereditary, hormone_excess, liver_metastases, resectable, setting
+from .concepts import has_carcinoid_syndrome, hereditary, hormone_excess, liver_metastases, not_cured, resectable, setting
 from .evidence import add_statement
 from .hereditary import red_flags
 from .logic import Always
@@ -90,9 +90,9 @@ PITFALL_ALERTS = DecisionTable("pitfall_alerts", "The seed's pitfalls 2, 3 and 5
     Rule("CAV-PITFALL-STAGING", setting.is_unknown(), "PITFALL_INCOMPLETE_STAGING",
          ("caveats.seed-pitfall-imaging", "nccn.multiphasic-imaging", "nccn.sstr-pet"),
          note="the disease setting could not be derived"),
-    Rule("CAV-PITFALL-PERIOP", hormone_excess & (resectable == "yes"), "PITFALL_PERIOPERATIVE_PREPARATION",
+    Rule("CAV-PITFALL-PERIOP", hormone_excess & (resectable == "yes") & not_cured, "PITFALL_PERIOPERATIVE_PREPARATION",
          ("caveats.seed-pitfall-periop", "nccn.functioning-surgery", "nccn.carcinoid-crisis-octreotide"),
-         note="preparation depends on the syndrome"),
+         note="preparation depends on the syndrome; not once a localised tumour is resected and not progressing: no operation is ahead"),
     Rule("CAV-PITFALL-CYTOREDUCTION", cytoreduction_candidate, "PITFALL_CONSIDER_CYTOREDUCTION",
          ("seed.37", "pdq.liver-metastases", "nccn.cytoreduction-90pct"),
          note="exactly where the advanced chapter offers cytoreductive surgery"),

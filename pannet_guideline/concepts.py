@@ -16,7 +16,8 @@ __all__ = ['setting', 'nen', 'grade', 'differentiation', 'ki67', 'mitoses', 'siz
            'metastatic_disease', 'net', 'nec', 'minen', 'nec_or_minen', 'net_g1_g2', 'net_g3', 'low_grade',
            'localized_net', 'localized_nec', 'advanced_net', 'functioning', 'nonfunctioning', 'insulinoma',
            'gastrinoma', 'has_carcinoid_syndrome', 'hormone_excess', 'sstr_positive', 'sstr_negative', 'progressive',
-           'stable', 'is_symptomatic', 'high_burden', 'liver_metastases', 'resected', 'received', 'failed']
+           'stable', 'is_symptomatic', 'high_burden', 'liver_metastases', 'resected', 'recurrence', 'cured',
+           'not_cured', 'received', 'failed']
 
 # %% ../nbs/04_concepts.ipynb #dff2d497
 setting, nen, grade, differentiation = Field("disease_setting"), Field("nen_class"), Field("who_grade"), Field("differentiation")
@@ -77,3 +78,8 @@ def failed(code:str) -> Expr:
                                                  ("nccn.ssa-stop-nonfunctioning-progression", "nccn.progression-options"))
 
 resected = (prior.has("PANCREATECTOMY") | prior.has("ENUCLEATION")).named("resected", ("nccn.followup-resected",))
+recurrence = (localized_disease & resected & progressive).named("progression after resection of a localised tumour (recurrence)",
+                                                                ("nccn.followup-resected", "nccn.progression-options"))
+cured = (localized_disease & resected & ~progressive.otherwise(False)).named("a localised tumour resected, with no progression recorded",
+                                                                             ("nccn.followup-resected", "nccn.no-adjuvant"))
+not_cured = (~cured).otherwise(True).named("not a localised tumour already resected without progression", ("nccn.followup-resected",))

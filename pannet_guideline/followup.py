@@ -17,7 +17,8 @@ import pandas as pd
 import pannet_guideline.sources  # registers the statements cited below
 from .advanced import favourable, unfavourable  # the NET G3 split at Ki-67 55 %, defined once
 from .concepts import (advanced_disease, grade, localized_disease, minen, nec, nec_or_minen, net, net_g1_g2, net_g3,
-                                       received, resected)
+                                       progressive, received, recurrence, resected)
+from .logic import Always
 from .evidence import add_statement, cite
 from . import localized  # noqa: F401  (its surveillance rules are read below, never restated)
 from .logic import Expr
@@ -26,9 +27,9 @@ from .tables import Decision, DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'watched_seed', 'watched_nccn', 'resection_recorded', 'UNITS',
-           'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_WATCH_SEED',
-           'FOLLOWUP_WATCH_NCCN', 'FOLLOWUP_CARE', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH',
+__all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'watched_seed', 'watched_nccn', 'resection_recorded', 'no_progression',
+           'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_WATCH_SEED',
+           'FOLLOWUP_WATCH_NCCN', 'FOLLOWUP_CARE', 'RECURRENCE', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH',
            'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'recommended_now', 'Span',
            'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_frame', 'policy_tables', 'schedule_for',
            'visit_plan']
@@ -40,6 +41,10 @@ add_statement("followup.nccn-pdnec-items", "NEC surveillance visits, after resec
               "S-NCCN(NTUH)", "PDNEC-1, surveillance, note j", "B")
 add_statement("followup.nccn-pdnec-scope", "NCCN's pathway for extrapulmonary poorly differentiated NEC (PDNEC-1), its surveillance included, also covers mixed neuroendocrine-non-neuroendocrine neoplasms.",
               "S-NCCN(NTUH)", "PDNEC-1, pathway title; NE-H 5 of 9", "B")
+add_statement("followup.nccn-recurrence", "For a recurrence after resection, NCCN's surveillance pathway lists resection in selected cases.",
+              "S-NCCN(NTUH)", "PanNET-11", "B")
+add_statement("followup.recurrence-as-advanced", "A recurrence that cannot be resected is read here as locoregionally advanced or metastatic disease, whose progression NCCN treats with a clinical trial, systemic therapy or locoregional therapy.",
+              "S-NCCN(NTUH)", "PanNET-11 to PanNET-13", "C")
 add_statement("followup.nccn-advanced-observe", "Observation of advanced NET G1/G2 uses markers and multiphasic CT or MRI of abdomen and pelvis every 12 weeks to 12 months, with chest CT as clinically indicated.",
               "S-NCCN(NTUH)", "PanNET-12, observation branch", "B")
 
@@ -65,6 +70,7 @@ watched_seed = (recommended_now("ACTIVE_SURVEILLANCE", "seed-2025") | (localized
 watched_nccn = recommended_now("ACTIVE_SURVEILLANCE", "nccn-2025").named(
     "observation listed now (NCCN 2025)", ("nccn.observation-criteria", "nccn.nf-localized-le1cm"))
 resection_recorded = resected.otherwise(False).named("a resection recorded", ("nccn.followup-resected",))
+no_progression = (~progressive).otherwise(True).named("no progression recorded", ("nccn.followup-resected", "followup.nccn-recurrence"))
 
 # %% ../nbs/25_followup.ipynb #fd1d70a2
 UNITS = ("weeks", "months", "years")
@@ -269,13 +275,19 @@ FOLLOWUP_WATCH_NCCN = DecisionTable("followup_watch_nccn", "Observation schedule
 
 # %% ../nbs/25_followup.ipynb #191ed831
 FOLLOWUP_CARE = DecisionTable("followup_care", "Follow-up as the next step after resection", [
-    Rule("FU-REC-RESECTED-NET", net & resection_recorded, "FOLLOW_UP",
-         ("nccn.followup-resected", "nccn.no-adjuvant", "nccn.followup-wdg3", "seed.34"), strength="recommended",
-         note="no adjuvant therapy has a known role: follow-up is the plan"),
-    Rule("FU-REC-RESECTED-NEC", nec_or_minen & resection_recorded, "FOLLOW_UP",
-         ("nccn.followup-pdnec", "nccn.pdnec-treatment", "seed.34"), strength="consider",
-         note="after the operation and any adjuvant course NCCN lists"),
+    Rule("FU-REC-RESECTED-NET", net & resection_recorded & no_progression, "FOLLOW_UP", ("nccn.no-adjuvant",), strength="recommended",
+         note="no adjuvant therapy has a known role: follow-up is the plan, on the schedule in `followup_schedule` (its own citations)"),
+    Rule("FU-REC-RESECTED-NEC", nec_or_minen & resection_recorded & no_progression, "FOLLOW_UP", ("nccn.pdnec-treatment",), strength="consider",
+         note="after the operation and any adjuvant course NCCN lists; the schedule is in `followup_schedule`"),
 ], "collect", output="recommendations", scope=localized_disease)
+
+RECURRENCE = DecisionTable("recurrence", "Progression after resection: a recurrence", [
+    Rule("FU-RECURRENCE-MDT", Always().named("every recurrence"), "MDT_REVIEW", ("nccn.mdt", "followup.nccn-recurrence"), strength="recommended"),
+    Rule("FU-RECURRENCE-RESECT", Always().named("every recurrence"), "RECURRENCE_RESECTION", ("followup.nccn-recurrence",), strength="consider",
+         note="selected cases"),
+    Rule("FU-RECURRENCE-TRIAL", Always().named("every recurrence"), "CLINICAL_TRIAL", ("nccn.progression-options", "followup.recurrence-as-advanced"),
+         strength="option", note="the systemic and locoregional options follow once the recurrence is restaged as advanced disease"),
+], "collect", output="recommendations", scope=recurrence, description="NCCN PanNET-11 to PanNET-13")
 
 # %% ../nbs/25_followup.ipynb #70b655bd
 add_alert("SEED_FOLLOWUP_VS_SOURCES", "Seed follow-up after surgery differs from the sources",
@@ -296,6 +308,9 @@ add_alert("SEED_SURVEILLANCE_NO_SCHEDULE", "The seed gives surveillance no sched
 add_alert("NO_ADJUVANT_AFTER_RESECTION", "Follow-up, not adjuvant therapy",
           "After resection of a NET the next step is follow-up: no adjuvant systemic therapy has a known role.",
           "caveat", ("nccn.no-adjuvant",))
+add_alert("RECURRENCE", "Progression after resection: a recurrence",
+          "The disease progresses after the primary was resected. NCCN resects a recurrence in selected cases; otherwise it is advanced disease, with a clinical trial, systemic or locoregional therapy: restage it and record the setting (resectable, metastatic sites) to read those options.",
+          "caveat", ("followup.nccn-recurrence", "followup.recurrence-as-advanced", "nccn.progression-options"))
 
 # %% ../nbs/25_followup.ipynb #c06d12ee
 _SEED_TREATED = advanced_disease | (localized_disease & nec & ~resected)
@@ -303,15 +318,16 @@ _SEED_TREATED = advanced_disease | (localized_disease & nec & ~resected)
 FOLLOWUP_ALERTS_SEED = DecisionTable("followup_alerts_seed", "Follow-up: the seed's markers (seed 2025)", [
     Rule("FU-ALERT-CGA-SEED", _SEED_TREATED, "CGA_MONITORING_NOT_ADVISED", ("seed.35", "ajcc9.no-cga")),
     Rule("FU-ALERT-SEED-SURVEILLANCE", watched_seed, "SEED_SURVEILLANCE_NO_SCHEDULE", ("seed.10", "nccn.followup-resected")),
-], "collect", output="alerts")
-
-FOLLOWUP_ALERTS_BOTH = DecisionTable("followup_alerts", "Follow-up: the seed against the sources, and no adjuvant therapy", [
-    Rule("FU-ALERT-SEED-AFTER-SURGERY", resected_net, "SEED_FOLLOWUP_VS_SOURCES",
+    Rule("FU-ALERT-SEED-AFTER-SURGERY", resected_net & no_progression, "SEED_FOLLOWUP_VS_SOURCES",
          ("seed.34", "nccn.followup-resected", "nccn.followup-wdg3", "esmo2020.followup", "commnets.followup")),
     Rule("FU-ALERT-SEED-HIGH-GRADE", advanced_disease & grade.isin("G3", "NEC", "MiNEN"), "SEED_TREATMENT_FOLLOWUP_VS_NCCN",
          ("seed.33", "seed.35", "nccn.followup-wdg3", "nccn.followup-pdnec", "followup.nccn-wdg3-items", "followup.nccn-pdnec-items")),
-    Rule("FU-ALERT-NO-ADJUVANT", resected_net, "NO_ADJUVANT_AFTER_RESECTION",
+], "collect", output="alerts")
+
+FOLLOWUP_ALERTS_BOTH = DecisionTable("followup_alerts", "Follow-up: no adjuvant therapy, and recurrence", [
+    Rule("FU-ALERT-NO-ADJUVANT", resected_net & no_progression, "NO_ADJUVANT_AFTER_RESECTION",
          ("nccn.no-adjuvant", "nccn.followup-resected"), note="follow-up, not adjuvant therapy, after resection of a NET"),
+    Rule("FU-ALERT-RECURRENCE", recurrence, "RECURRENCE", ("followup.nccn-recurrence", "followup.recurrence-as-advanced", "nccn.progression-options")),
 ], "collect", output="alerts")
 
 # %% ../nbs/25_followup.ipynb #d65199c9
@@ -324,9 +340,9 @@ FOLLOWUP_ALERTS_NCCN = DecisionTable("followup_alerts_nccn", "Follow-up: caveats
 ], "collect", output="alerts")
 
 # %% ../nbs/25_followup.ipynb #0df79de5
-SEED_2025.include(FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, FOLLOWUP_WATCH_SEED)
+SEED_2025.include(FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, RECURRENCE, FOLLOWUP_WATCH_SEED)
 NCCN_2025.replace(FOLLOWUP_SEED, FOLLOWUP_NCCN).replace(FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN).replace(FOLLOWUP_WATCH_SEED, FOLLOWUP_WATCH_NCCN)
-TABLES = (FOLLOWUP_SEED, FOLLOWUP_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE,
+TABLES = (FOLLOWUP_SEED, FOLLOWUP_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, RECURRENCE,
           FOLLOWUP_WATCH_SEED, FOLLOWUP_WATCH_NCCN)
 
 def policy_tables(policy:str="seed-2025", # a registered management policy

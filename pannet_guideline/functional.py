@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import pannet_guideline.localized  # noqa: F401  (registers the SPLENECTOMY_VACCINATION alert raised here too)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .concepts import (functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, invasion, location, net,
-                                       nonfunctioning, setting, sstr_negative, sstr_positive, syndrome)
+from .concepts import (failed, functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic,
+                                       location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
+                                       syndrome)
 from .evidence import add_statement
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['functioning_net', 'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net', 'vipoma_net', 'rare_syndrome_net',
+__all__ = ['functioning_net', 'glucagonoma_syndrome', 'vipoma_syndrome', 'rare_syndrome', 'syndrome_to_control', 'ssa_refractory',
+           'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net', 'vipoma_net', 'rare_syndrome_net',
            'carcinoid_without_syndrome', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED', 'PERIOPERATIVE_NCCN',
            'FUNCTIONAL_ALERTS', 'TABLES', 'policy_tables']
 
@@ -26,12 +28,23 @@ add_statement("functional.nccn-vipoma-control", "In VIPoma, NCCN controls the wa
               "S-NCCN(NTUH)", "PanNET-9/10", "B")
 add_statement("functional.enets2023-rare-syndromes", "ENETS 2023 covers, besides insulinoma, gastrinoma, glucagonoma and VIPoma, the ACTH-, PTHrP-, calcitonin- and GHRH-secreting tumours, somatostatinoma and carcinoid syndrome of pancreatic NETs.",
               "S-ENETS23-F", "abstract, scope", "A")
+add_statement("functional.control-before-resection", "NCCN places medical control of a hormone syndrome with the primary therapy of a resectable functioning tumour, before the operation, and in locoregionally advanced or metastatic disease; after a complete resection its surveillance pathway asks only for markers as clinically indicated. Read here: no medical control once a localised tumour is resected and not progressing.",
+              "S-NCCN(NTUH)", "PanNET-3 to PanNET-11", "C")
+add_statement("functional.nccn-vipoma-corticosteroids", "In VIPoma whose syndrome analogues do not control, corticosteroids can help; NCCN gives this advice for VIPoma alone.",
+              "S-NCCN(NTUH)", "NE-L", "B")
 add_statement("functional.nccn-somatostatinoma", "For somatostatinoma NCCN gives the tests (fasting somatostatin) and resection when over 2 cm or malignant-looking, but no medical control of the syndrome.",
               "S-NCCN(NTUH)", "NE-E, NE-F", "B")
 
 # %% ../nbs/23_functional.ipynb #32691efa
 _FUNC = ("nccn.nonfunctioning-definition",)
 functioning_net = (net & functioning).named("functioning NET", _FUNC)
+# symptom control follows the syndrome, whatever the class or grade (a syndrome may be proven before any histology)
+glucagonoma_syndrome = (syndrome == "glucagonoma").named("glucagonoma", _FUNC)
+vipoma_syndrome = (syndrome == "vipoma").named("VIPoma", _FUNC)
+rare_syndrome = syndrome.isin("somatostatinoma", "other").named("somatostatinoma or another syndrome", ("functional.enets2023-rare-syndromes",))
+syndrome_to_control = (functioning & not_cured).named("a hormone syndrome, the tumour not resected away",
+                                                      _FUNC + ("functional.control-before-resection",))
+ssa_refractory = (received("SSA") & is_symptomatic).named("symptoms despite a somatostatin analogue", ("functional.nccn-vipoma-corticosteroids",))
 insulinoma_net = (net & insulinoma).named("insulinoma", _FUNC)
 gastrinoma_net = (net & gastrinoma).named("gastrinoma", _FUNC)
 glucagonoma_net = (net & (syndrome == "glucagonoma")).named("glucagonoma", _FUNC)
@@ -43,23 +56,25 @@ carcinoid_without_syndrome = (nonfunctioning & has_carcinoid_syndrome).named("ca
 # %% ../nbs/23_functional.ipynb #fdade0cf
 _INS = ("nccn.insulinoma-symptom-control",)
 SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syndrome (NCCN 2025)", [
-    Rule("SC-INSULINOMA-GLUCOSE", insulinoma_net, "SYNDROME_CONTROL", _INS, strength="recommended", note="diet and/or diazoxide"),
-    Rule("SC-INSULINOMA-EVEROLIMUS", insulinoma_net, "EVEROLIMUS", _INS, strength="option", note="for glucose control"),
-    Rule("SC-INSULINOMA-SSA", insulinoma_net & sstr_positive, "SSA", ("nccn.insulinoma-ssa-sstr-negative",), strength="option",
+    Rule("SC-INSULINOMA-GLUCOSE", insulinoma, "SYNDROME_CONTROL", _INS, strength="recommended", note="diet and/or diazoxide"),
+    Rule("SC-INSULINOMA-EVEROLIMUS", insulinoma, "EVEROLIMUS", _INS, strength="option", note="for glucose control"),
+    Rule("SC-INSULINOMA-SSA", insulinoma & sstr_positive, "SSA", ("nccn.insulinoma-ssa-sstr-negative",), strength="option",
          note="only with positive SSTR imaging, and cautiously"),
-    Rule("SC-GASTRINOMA-PPI", gastrinoma_net, "SYNDROME_CONTROL", ("nccn.gastrinoma-symptom-control",), strength="recommended",
+    Rule("SC-GASTRINOMA-PPI", gastrinoma, "SYNDROME_CONTROL", ("nccn.gastrinoma-symptom-control",), strength="recommended",
          note="high-dose proton-pump inhibitor"),
-    Rule("SC-GASTRINOMA-SSA", gastrinoma_net, "SSA", ("nccn.gastrinoma-symptom-control",), strength="option", note="octreotide LAR or lanreotide"),
-    Rule("SC-GLUCAGONOMA-SSA", glucagonoma_net, "SSA", ("functional.nccn-glucagonoma-control",), strength="recommended"),
-    Rule("SC-GLUCAGONOMA-GLUCOSE", glucagonoma_net, "SYNDROME_CONTROL", ("functional.nccn-glucagonoma-control",), strength="recommended",
+    Rule("SC-GASTRINOMA-SSA", gastrinoma, "SSA", ("nccn.gastrinoma-symptom-control",), strength="option", note="octreotide LAR or lanreotide"),
+    Rule("SC-GLUCAGONOMA-SSA", glucagonoma_syndrome, "SSA", ("functional.nccn-glucagonoma-control",), strength="recommended"),
+    Rule("SC-GLUCAGONOMA-GLUCOSE", glucagonoma_syndrome, "SYNDROME_CONTROL", ("functional.nccn-glucagonoma-control",), strength="recommended",
          note="treat the hyperglycaemia"),
-    Rule("SC-VIPOMA-SSA", vipoma_net, "SSA", ("functional.nccn-vipoma-control",), strength="recommended"),
-    Rule("SC-VIPOMA-FLUIDS", vipoma_net, "SYNDROME_CONTROL", ("functional.nccn-vipoma-control", "nccn.vipoma-electrolytes"),
+    Rule("SC-VIPOMA-SSA", vipoma_syndrome, "SSA", ("functional.nccn-vipoma-control",), strength="recommended"),
+    Rule("SC-VIPOMA-FLUIDS", vipoma_syndrome, "SYNDROME_CONTROL", ("functional.nccn-vipoma-control", "nccn.vipoma-electrolytes"),
          strength="recommended", note="replace potassium, magnesium, bicarbonate and fluid"),
-    Rule("SC-UNENCODED-SYNDROME", rare_syndrome_net, "SYNDROME_CONTROL",
+    Rule("SC-VIPOMA-CORTICOSTEROIDS", vipoma_syndrome & ssa_refractory, "CORTICOSTEROIDS", ("functional.nccn-vipoma-corticosteroids",),
+         strength="consider", note="when an analogue given has not controlled the syndrome"),
+    Rule("SC-UNENCODED-SYNDROME", rare_syndrome, "SYNDROME_CONTROL",
          ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
          note="with endocrinology, in the multidisciplinary team: no regimen is encoded for this syndrome"),
-], "collect", output="recommendations", scope=functioning_net, description="NCCN PanNET-3 to PanNET-10")
+], "collect", output="recommendations", scope=syndrome_to_control, description="NCCN PanNET-3 to PanNET-10")
 
 # %% ../nbs/23_functional.ipynb #53514cd8
 PERIOPERATIVE_SEED = DecisionTable("perioperative_seed", "Octreotide around procedures (seed 2025)", [
@@ -67,12 +82,12 @@ PERIOPERATIVE_SEED = DecisionTable("perioperative_seed", "Octreotide around proc
          ("seed.30", "nccn.insulinoma-ssa-sstr-negative"), strength="consider",
          note="50 µg/h IV from 12 h before to 24-48 h after the procedure in the seed; the schedule's source is not verified, "
               "so the rule is a consider, and an SSTR-negative insulinoma is left out (hypoglycaemia)"),
-], "collect", output="recommendations", scope=functioning_net, description="seed item 30")
+], "collect", output="recommendations", scope=(functioning_net & not_cured), description="seed item 30")
 
 PERIOPERATIVE_NCCN = DecisionTable("perioperative_nccn", "Octreotide before anaesthesia (NCCN 2025)", [
     Rule("NCCN-PERIOP-OCTREOTIDE", has_carcinoid_syndrome, "PERIOPERATIVE_OCTREOTIDE", ("nccn.carcinoid-crisis-octreotide",),
          strength="consider", note="parenteral octreotide before induction of anaesthesia"),
-], "collect", output="recommendations", description="NCCN NE-F")
+], "collect", output="recommendations", scope=not_cured, description="NCCN NE-F")
 
 # %% ../nbs/23_functional.ipynb #34d59231
 add_alert("SSA_HYPOGLYCAEMIA_RISK", "Analogue can deepen hypoglycaemia",
@@ -91,6 +106,9 @@ add_alert("SYNDROME_NOT_ENCODED", "Syndrome control not encoded",
 add_alert("CARCINOID_SYNDROME_VS_NONFUNCTIONING", "Carcinoid syndrome in a non-functioning tumour",
           "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself and the non-functioning pathway is held until it is checked.",
           "data", ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"))
+add_alert("EVEROLIMUS_FAILED_GLUCOSE_CONTROL", "Everolimus listed after it failed",
+          "Everolimus is listed for glucose control, but the tumour has progressed on it: as an antitumour line it has failed, and its place in controlling the hypoglycaemia is for the team to weigh.",
+          "caveat", ("nccn.insulinoma-symptom-control", "nccn.progression-options"))
 add_alert("SEED_OCTREOTIDE_VS_NCCN", "Seed and NCCN differ on peri-operative octreotide",
           "The seed gives an octreotide infusion around procedures to every functioning NET; NCCN considers octreotide before anaesthesia in carcinoid syndrome only.",
           "conflict", ("seed.30", "nccn.carcinoid-crisis-octreotide"))
@@ -98,9 +116,11 @@ add_alert("SEED_OCTREOTIDE_VS_NCCN", "Seed and NCCN differ on peri-operative oct
 _distal = ((setting == "localized") & location.isin("body", "tail")).named("localised in the body or tail", ("nccn.splenectomy-vaccines",))
 
 FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: alerts", [
-    Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma_net & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
-    Rule("ALF-GLUCAGONOMA-ANTICOAGULATION", glucagonoma_net, "GLUCAGONOMA_ANTICOAGULATION", ("nccn.glucagonoma-anticoagulation",)),
-    Rule("ALF-VIPOMA-ELECTROLYTES", vipoma_net, "VIPOMA_ELECTROLYTES", ("nccn.vipoma-electrolytes",)),
+    Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
+    Rule("ALF-GLUCAGONOMA-ANTICOAGULATION", glucagonoma_syndrome & not_cured, "GLUCAGONOMA_ANTICOAGULATION", ("nccn.glucagonoma-anticoagulation",)),
+    Rule("ALF-VIPOMA-ELECTROLYTES", vipoma_syndrome & not_cured, "VIPOMA_ELECTROLYTES", ("nccn.vipoma-electrolytes",)),
+    Rule("ALF-EVEROLIMUS-FAILED", insulinoma & not_cured & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
+         ("nccn.insulinoma-symptom-control", "nccn.progression-options")),
     Rule("ALF-SPLENECTOMY-DISTAL", (gastrinoma_net | glucagonoma_net | vipoma_net) & _distal, "SPLENECTOMY_VACCINATION",
          ("nccn.splenectomy-vaccines", "nccn.gastrinoma-surgery", "nccn.glucagonoma-vipoma-surgery")),
     Rule("ALF-SPLENECTOMY-INSULINOMA", insulinoma_net & _distal & (invasion == "adjacent_organs_or_vessels"), "SPLENECTOMY_VACCINATION",
@@ -108,7 +128,7 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-OCTREOTIDE-CAVEAT-SEED", functioning_net, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", ("condron.octreotide-no-prevention", "seed.30")),
     Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", has_carcinoid_syndrome, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",
          ("condron.octreotide-no-prevention", "nccn.carcinoid-crisis-octreotide")),
-    Rule("ALF-SYNDROME-NOT-ENCODED", rare_syndrome_net, "SYNDROME_NOT_ENCODED",
+    Rule("ALF-SYNDROME-NOT-ENCODED", rare_syndrome & not_cured, "SYNDROME_NOT_ENCODED",
          ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes")),
     Rule("ALF-CARCINOID-VS-NONFUNCTIONING", carcinoid_without_syndrome, "CARCINOID_SYNDROME_VS_NONFUNCTIONING",
          ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"),

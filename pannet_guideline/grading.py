@@ -14,8 +14,9 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['well', 'NEN_CLASS_WHO2019', 'any_index_above_20', 'NEN_CLASS_WHO2010', 'GRADE_WHO2019', 'GRADE_WHO2010',
-           'NEC_KI67_DISCORDANT', 'HIGH_GRADE_MORPHOLOGY_UNKNOWN', 'GRADING_ALERTS_WHO2019', 'GRADING_ALERTS_WHO2010',
+__all__ = ['well', 'NEN_CLASS_WHO2019', 'any_index_above_20', 'NEN_CLASS_WHO2010', 'GRADE_WHO2019', 'GRADE_WHO2010', 'review',
+           'NEC_KI67_DISCORDANT', 'NEC_LABEL_WHO2010', 'KI67_MAY_BE_FRACTION', 'HIGH_GRADE_MORPHOLOGY_UNKNOWN',
+           'GRADING_ALERTS_WHO2019', 'GRADING_ALERTS_WHO2010', 'DIFFERENTIATION_AS_READ', 'DIFFERENTIATION_WRITES',
            'GRADING_EDITIONS', 'grading_edition', 'who_grade']
 
 # %% ../nbs/10_grading.ipynb #d1ccde93
@@ -84,24 +85,53 @@ add_alert("NEC_KI67_DISCORDANT", "Poor differentiation with a low Ki-67",
 add_alert("HIGH_GRADE_MORPHOLOGY_UNKNOWN", "High grade without a morphology",
           "A high grade was recorded without a statement of differentiation; under WHO 2010 this covered NET G3 as well as NEC. Class and grade stay unknown until pathology review settles the morphology.",
           "data", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"))
+add_alert("NEC_LABEL_WHO2010", "NEC label from a WHO 2010 record",
+          "The differentiation column holds the label NEC in a record graded under WHO 2010, which called every neoplasm with an index above 20 a carcinoma; the label is not a morphology, so class and grade stay unknown until pathology review settles it.",
+          "data", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"))
+add_alert("KI67_MAY_BE_FRACTION", "Ki-67 may be a fraction",
+          "Every Ki-67 given is 1 or less: if it was written as a fraction (0.15 for 15 %), the grade is too low. It is read as a percentage; check the source and give percentages.",
+          "data", ("who2019.grade-table", "who2019.histology-report"))
 add_alert("WHO2010_KI67_BETWEEN_BANDS", "Ki-67 between WHO 2010 bands",
           "A Ki-67 above 2 % and below 3 % falls between the published WHO 2010 bands; the grade is declared G2.",
           "caveat", ("who2010.integer-gap",))
 
-NEC_KI67_DISCORDANT = Rule("AL-NEC-KI67-LOW", (differentiation == "poor") & (ki67 <= 20), "NEC_KI67_DISCORDANT",
+review = Field("differentiation_review")
+NEC_KI67_DISCORDANT = Rule("AL-NEC-KI67-LOW", review == "nec_ki67_discordant", "NEC_KI67_DISCORDANT",
                            ("grading.nec-ki67-above-20", "grading.nccn-p53-rb", "who2019.differentiation-first"),
-                           note="the class stays NEC; the discordance goes to pathology review")
-HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded_grade").isin("G3", "NEC") & differentiation.is_unknown(),
+                           note="class and grade are held; the discordance goes to pathology review")
+NEC_LABEL_WHO2010 = Rule("AL-NEC-LABEL-WHO2010", review == "nec_label_who2010", "NEC_LABEL_WHO2010",
+                         ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"),
+                         note="a WHO 2010 label is not a morphology: pathology review")
+KI67_MAY_BE_FRACTION = Rule("AL-KI67-FRACTION", Field("ki67_fraction_suspect") == "yes", "KI67_MAY_BE_FRACTION",
+                            ("who2019.grade-table", "who2019.histology-report"), note="read as a percentage, as given")
+HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded_grade").isin("G3", "NEC") & differentiation.is_unknown()
+                                     & (Field("recorded_grade_label") != "NET").otherwise(True),
                                      "HIGH_GRADE_MORPHOLOGY_UNKNOWN", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"),
                                      note="a grade is not a morphology: pathology review, not the NEC or NET G3 pathway")
 
-GRADING_ALERTS_WHO2019 = DecisionTable("grading_alerts_who2019", "Grading alerts (WHO 2019)", [NEC_KI67_DISCORDANT, HIGH_GRADE_MORPHOLOGY_UNKNOWN],
+GRADING_ALERTS_WHO2019 = DecisionTable("grading_alerts_who2019", "Grading alerts (WHO 2019)",
+                                       [NEC_KI67_DISCORDANT, HIGH_GRADE_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION],
                                        "collect", output="alerts")
 GRADING_ALERTS_WHO2010 = DecisionTable("grading_alerts_who2010", "Grading alerts (WHO 2010)", [
     Rule("AL10-KI67-GAP", well & (ki67 > 2) & (ki67 < 3), "WHO2010_KI67_BETWEEN_BANDS", ("who2010.integer-gap",),
          note="declared G2; the published bands leave this interval uncovered"),
-    NEC_KI67_DISCORDANT, HIGH_GRADE_MORPHOLOGY_UNKNOWN,
+    NEC_KI67_DISCORDANT, HIGH_GRADE_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION,
 ], "collect", output="alerts")
+
+# what the record's differentiation is taken as: a stated morphology, or held for review
+_poor = differentiation == "poor"
+DIFFERENTIATION_AS_READ = DecisionTable("differentiation_as_read", "Differentiation as a morphology, or held for review", [
+    Rule("DF-NEC-LABEL-WHO2010", _poor & (Field("differentiation_label") == "NEC").otherwise(False)
+         & (Field("recorded_grade_edition") == "who-2010").otherwise(False), "nec_label_who2010",
+         ("grading.who2010-g3-mixed", "grading.who2017-regrading"), note="under WHO 2010 the label NEC named a grade as well as a morphology"),
+    Rule("DF-NEC-KI67-LOW", _poor & (ki67 <= 20).otherwise(False), "nec_ki67_discordant",
+         ("grading.nec-ki67-above-20", "grading.nccn-p53-rb"), note="a NEC has a Ki-67 above 20 %: the morphology needs review"),
+    Rule("DF-WELL", well, "well", ("who2019.differentiation-first",)),
+    Rule("DF-POOR", _poor, "poor", ("who2019.differentiation-first",)),
+    Rule("DF-MIXED", differentiation == "mixed", "mixed", ("who2019.differentiation-first", "who2019.minen")),
+], "first", output="differentiation_review")
+DIFFERENTIATION_WRITES = {"differentiation": {"well": "well", "poor": "poor", "mixed": "mixed"},
+                          "differentiation_review": {"nec_label_who2010": "nec_label_who2010", "nec_ki67_discordant": "nec_ki67_discordant"}}
 
 # %% ../nbs/10_grading.ipynb #ecd932c8
 GRADING_EDITIONS = {

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 
 from . import workup, localized, functional, advanced, hereditary, caveats, followup  # noqa: E401  (definition order = chapter order)
 from .evidence import STATEMENTS, Strength, citation_text
-from .grading import GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
+from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, in_threads, issue_text, read_patient
@@ -24,11 +24,12 @@ from .tables import DecisionTable
 from .vocab import ALERTS, RECOMMENDATIONS
 
 # %% auto #0
-__all__ = ['DISCLAIMER', 'CHAPTERS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES', 'OUTPUT_SPEC', 'OUTPUT_COLUMNS',
-           'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES',
-           'Assessment', 'Patient', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'StageAgreement',
-           'ChapterStep', 'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'run_steps', 'listing_key',
-           'Recommendation', 'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'assess']
+__all__ = ['DISCLAIMER', 'CHAPTERS', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES', 'OUTPUT_SPEC',
+           'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS', 'INPUT_BITS',
+           'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'Patient', 'RecordState', 'FrameState', 'Step',
+           'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
+           'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'run_steps', 'listing_key', 'Recommendation',
+           'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -129,6 +130,7 @@ class MergeStep:
     other: str # the other reading, e.g. `t_derived` or `grade_from_record`
     refine: dict = field(default_factory=dict) # first value -> other values that make it more specific (M1 -> M1a/b/c)
     on_conflict: str = "unknown" # `unknown` or `keep`
+    common: dict = field(default_factory=dict) # value -> the coarser value two contradicting readings share (M1a, M1b -> M1): kept
 
     @property
     def reads(self) -> tuple: return (self.first, self.other)
@@ -140,7 +142,9 @@ class MergeStep:
         refines = d in self.refine.get(r, ())
         if r is not None and d is not None and r != d and not refines:
             st.conflicts[self.first] = (r, d)
-            if self.on_conflict == "unknown": st.rec[self.first] = None; st.gaps.add(self.first)
+            shared = self.common.get(r) if self.common.get(r) == self.common.get(d) else None
+            if shared is not None: st.rec[self.first] = shared; st.gaps.add(self.first)  # what both readings say is kept
+            elif self.on_conflict == "unknown": st.rec[self.first] = None; st.gaps.add(self.first)
             return
         st.rec[self.first] = d if r is None or refines else r
         if st.rec[self.first] is None: st.gaps |= st.pending_gaps.get(self.other, set())
@@ -158,14 +162,62 @@ def frame(self:MergeStep, st:FrameState):
     out = np.where((r < 0) | refines, d, r).astype(np.int8)
     if conflict.any():
         st.conflicts.append((self.first, self.other, conflict, r.copy(), d))
-        if self.on_conflict == "unknown":
-            out[conflict] = -1
-            st.gaps |= np.where(conflict, np.uint64(1) << np.uint64(FIELD_BITS[self.first]), np.uint64(0))
+        coarse = np.array([vocab.index(self.common[v]) if v in self.common else -1 for v in vocab] + [-1], np.int8)
+        shared = conflict & (coarse[r] >= 0) & (coarse[r] == coarse[d])
+        if self.on_conflict == "unknown" or shared.any():
+            held = shared if self.on_conflict != "unknown" else conflict
+            out[held] = -1
+            out[shared] = coarse[r][shared]
+            st.gaps |= np.where(held, np.uint64(1) << np.uint64(FIELD_BITS[self.first]), np.uint64(0))
     st.cols.set(self.first, out)
     pend = st.pending_gaps.get(self.other)
     if pend is not None: st.gaps |= np.where((out < 0) & ~conflict, pend, np.uint64(0))
 
 # %% ../nbs/30_guideline.ipynb #3e56e355
+@dataclass(frozen=True, eq=False)
+class OneIndexGrade:
+    "A G1 or G2 computed from one index while the other is missing: provisional, and the missing index is a data gap (a G2 is then a lower bound)."
+    indices: tuple = ("ki67_pct", "mitoses_per_2mm2")
+    reads = ("who_grade", "ki67_pct", "mitoses_per_2mm2")
+    written = ("grade_provisional",)
+
+    def record(self, st:RecordState):
+        missing = [f for f in self.indices if st.rec.get(f) is None]
+        if st.rec.get("who_grade") not in ("G1", "G2") or len(missing) != 1: return
+        st.rec["grade_provisional"] = True
+        st.gaps.add(missing[0])
+
+    def frame(self, st:FrameState):
+        vocab = FIELDS["who_grade"].vocab
+        grade = st.cols.codes("who_grade")
+        unknown = [st.cols.unknown(f) for f in self.indices]
+        one = (grade == vocab.index("G1")) | (grade == vocab.index("G2"))
+        one &= unknown[0] ^ unknown[1]
+        if not one.any(): return
+        st.cols.set("grade_provisional", np.where(one, np.int8(1), st.cols.codes("grade_provisional")).astype(np.int8))
+        for f, u in zip(self.indices, unknown): st.gaps |= np.where(one & u, np.uint64(1) << np.uint64(FIELD_BITS[f]), np.uint64(0))
+
+@dataclass(frozen=True, eq=False)
+class ReadingConflict:
+    "Two inputs for one number (a size in cm and in mm) that the reader found in disagreement: the field is unknown, a gap and a conflict."
+    first: str # the reader's marker field, e.g. `tumor_size_conflict`
+    other: str # the second input, e.g. `tumor_size_mm`
+    field: str # the field held unknown, e.g. `tumor_size_cm`
+    reads = ()
+    written = ()
+
+    def record(self, st:RecordState):
+        if st.rec.get(self.first) is None: return
+        st.conflicts[self.first] = FIELDS[self.first].vocab
+        st.gaps.add(self.field)
+
+    def frame(self, st:FrameState):
+        mask = st.cols.codes(self.first) >= 0
+        if not mask.any(): return
+        n = st.cols.n
+        st.conflicts.append((self.first, self.other, mask, np.zeros(n, np.int8), np.ones(n, np.int8)))
+        st.gaps |= np.where(mask, np.uint64(1) << np.uint64(FIELD_BITS[self.field]), np.uint64(0))
+
 @dataclass(frozen=True, eq=False)
 class StageAgreement:
     "Where recorded and derived TNM disagree, keep each stage that both readings give."
@@ -234,7 +286,8 @@ _GRADE_WRITES = {"who_grade": {"G1 provisional": "G1", "G1": "G1", "G2": "G2", "
 def _grading_steps(grading:str) -> list:
     "Class and grade by WHO 2019, a recorded grade where the indices are missing, and the reported edition's grade."
     g = grading_edition(grading)
-    steps = [Step(NEN_CLASS_WHO2019, {"nen_class": None}), Step(GRADE_WHO2019, _GRADE_WRITES),
+    steps = [Step(DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES), Step(NEN_CLASS_WHO2019, {"nen_class": None}), Step(GRADE_WHO2019, _GRADE_WRITES),
+             OneIndexGrade(),
              Step(GRADE_FROM_RECORD, RECORD_WRITES, gated=True), AlertStep(RECORDED_GRADE_ALERTS),
              MergeStep("nen_class", "class_from_record", on_conflict="keep"), MergeStep("who_grade", "grade_from_record", on_conflict="keep")]
     if g["grade"] is not GRADE_WHO2019:
@@ -246,10 +299,11 @@ def _staging_steps(staging:str) -> list:
     "T, N and M from the findings merged with recorded categories; stage groups; the setting."
     staging_edition(staging)
     stages = (Step(STAGE_AJCC8, {"stage_ajcc8": None}), Step(STAGE_AJCC9, {"stage_ajcc9": None}), Step(STAGE_ENETS, {"stage_enets": None}))
-    steps = [Step(T_FROM_EXTENT, {"t_derived": None}, gated=True), Step(N_FROM_NODES, {"n_derived": None}, gated=True),
+    steps = [ReadingConflict("tumor_size_conflict", "tumor_size_mm", "tumor_size_cm"), Step(T_FROM_EXTENT, {"t_derived": None}, gated=True), Step(N_FROM_NODES, {"n_derived": None}, gated=True),
              Step(M_FROM_SITES, {"m_derived": None}, gated=True), AlertStep(CATEGORY_CONFLICTS),
              MergeStep("t_category", "t_derived"), MergeStep("n_category", "n_derived"),
-             MergeStep("m_category", "m_derived", {"M1": ("M1a", "M1b", "M1c")}), *stages, StageAgreement(stages)]
+             MergeStep("m_category", "m_derived", {"M1": ("M1a", "M1b", "M1c")}, common={"M1a": "M1", "M1b": "M1", "M1c": "M1"}),
+             *stages, StageAgreement(stages)]
     if STAGING_ALERTS[staging] is not None: steps.append(AlertStep(STAGING_ALERTS[staging]))
     return steps + [Step(SETTING, {"disease_setting": None})]
 
@@ -258,9 +312,11 @@ def chapter_tables(policy:str="seed-2025") -> list:
     "Every management table of a policy, in chapter order."
     return POLICIES[check_policy(policy)].tables()
 
+READER_FIELDS = ("tumor_size_conflict", "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label")  # derived fields the schema reader sets
+
 def check_steps(steps:list) -> list:
     "Fail when a step reads a derived field that no earlier step writes."
-    written = {f.name for f in INPUT_FIELDS}
+    written = {f.name for f in INPUT_FIELDS} | set(READER_FIELDS)
     for s in steps:
         early = [f for f in s.reads if f not in written]
         if early: raise ValueError(f"{type(s).__name__}({getattr(s, 'table', s)!r}) reads {early} before any step writes them")
@@ -393,8 +449,11 @@ INPUT_BITS = sum(1 << FIELD_BITS[f.name] for f in INPUT_FIELDS)
 READING_NAMES = {"t_derived": "size and extent give", "n_derived": "nodal status gives", "m_derived": "metastatic sites give",
                  "grade_from_record": "recorded grade", "class_from_record": "recorded grade gives"}
 
+READING_CONFLICT_TEXT = {"tumor_size_conflict": "tumor_size_cm: the size in cm and the size in mm (tumor_size_mm) disagree"}
+
 def conflict_text(name:str, other:str, value, other_value) -> str:
     "One contradiction in words: `m_category: recorded M0, metastatic sites give M1a`."
+    if name in READING_CONFLICT_TEXT: return READING_CONFLICT_TEXT[name]
     first = "computed" if name in ("who_grade", "nen_class") else "recorded"
     return f"{name}: {first} {value}, {READING_NAMES.get(other, other)} {other_value}"
 
@@ -457,6 +516,12 @@ def explain(self:Assessment) -> str:
             table = next(t for t in self.tables.values() if any(r.id == rid for r in t.rules))
             lines.append(f"   because: {table.reason(table.rule(rid))} [rule {rid}]")
         for c in rec.cites: lines.append(f"   - {STATEMENTS[c].text} ({citation_text(c)})")
+    if self.workup: lines += ["", "Work-up:"] + [f"- {workup.WORKUP_ITEMS.get(c, c)} [{c}]" for c in self.workup.split(";")]
+    for s in filter(None, self.followup_schedule.split(";")):
+        lines += ["", f"Follow-up schedule: {followup.SCHEDULE_TITLES[s]} [{s}]"]
+        lines += [f"- {p.name}: every {followup._interval_text(p)}{f' ({p.visits} visit)' if p.visits == 1 else ''}; {followup._phase_items(p)}"
+                  for p in followup.SCHEDULES[s]]
+        lines += [f"  - {STATEMENTS[c].text} ({citation_text(c)})" for c in dict.fromkeys(c for p in followup.SCHEDULES[s] for c in p.cites)]
     if self.alerts: lines += ["", "Alerts:"] + [_alert_line(c) for c in self.alerts.split(";")]
     if self.conflicts: lines += ["", "Contradictions between readings (the field is held unknown unless stated): " + self.conflicts]
     for what, names in self.blocking.items():
@@ -502,7 +567,7 @@ def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:st
                for r, c in zip(t.rules, t.conditions) if c.record(rec) is None]
     held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if rec.get(f.name) is None})
     if held: primary, options = "", ""
-    conflicts = [conflict_text(name, s.other, *st.conflicts[name]) for s in steps if isinstance(s, MergeStep) and (name := s.first) in st.conflicts]
+    conflicts = [conflict_text(name, s.other, *st.conflicts[name]) for s in steps if isinstance(s, (MergeStep, ReadingConflict)) and (name := s.first) in st.conflicts]
     tables = {s.table.name: s.table for s in steps if hasattr(s, "table")}
     return Assessment(**out, grade_provisional=bool(rec.get("grade_provisional")), stage=out[STAGE_COLUMN[staging]],
                       recommendations=";".join(r.code for r in recs), primary_recommendation=primary, primary_options=options,

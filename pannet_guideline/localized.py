@@ -5,23 +5,24 @@
 # %% ../nbs/21_localized.ipynb #5c6af0fa
 from __future__ import annotations
 
+import pannet_guideline.recorded  # noqa: F401  (registers the recorded-grade statement cited below)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .concepts import (functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
-                                       localized_disease, localized_net, location, minen, n_cat, near_duct, nec_or_minen,
-                                       net_g1_g2, net_g3, nonfunctioning, received, resected, size, symptomatic, syndrome,
-                                       t_cat)
+                                       localized_disease, localized_net, location, minen, mitoses, n_cat, near_duct, nec_or_minen,
+                                       net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, symptomatic,
+                                       syndrome, t_cat)
 from .evidence import add_source, add_statement
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct', 'in_place',
-           'no_platinum_yet', 'g1_measured', 'symptom_free', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED',
-           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
-           'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep', 'glucagonoma_or_vipoma',
-           'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS',
-           'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
+__all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct', 'node_positive',
+           'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured', 'symptom_free', 'contained', 'high_risk',
+           'one_to_two', 'LOCALIZED_SEED', 'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN',
+           'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep',
+           'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN',
+           'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
 
 # %% ../nbs/21_localized.ipynb #7e0f7074
 add_source("S-GENC", "Genç CG et al. Recurrence of pancreatic neuroendocrine tumors and survival predicted by Ki67. Ann Surg Oncol 2018;25:2467", 2018,
@@ -40,6 +41,8 @@ add_statement("localized.nccn-low-grade-reading", "NCCN asks for a low-grade tum
               "S-NCCN(NTUH)", "PanNET-2, note e", "C")
 add_statement("localized.nccn-nec-unranked", "For resectable extrapulmonary NEC, NCCN lists resection with adjuvant chemotherapy, chemotherapy before resection, chemotherapy alone and chemoradiation, in no order of preference.",
               "S-NCCN(NTUH)", "PDNEC-1", "B")
+add_statement("localized.nccn-malignant-looking-resection", "A PanNET over 2 cm, or one that looks malignant on imaging, needs complete resection with clear margins, taking adjacent organs if needed, together with the regional lymph nodes; NCCN writes this for non-functioning tumours, glucagonoma, VIPoma and somatostatinoma, and it is read here for an invasive or node-positive insulinoma too.",
+              "S-NCCN(NTUH)", "NE-F, principles of surgery", "B")
 add_statement("localized.minen-ne-component", "MiNEN behaves mostly like its neuroendocrine component, which is often high grade; without trial data it is treated like a pure NEC or like an adenocarcinoma of the same site.",
               "S-FRIZ20", "abstract", "A")
 
@@ -50,6 +53,10 @@ localized_nec_or_minen = (localized_disease & nec_or_minen).named("localized NEC
 nf_without_carcinoid = (nonfunctioning & ~has_carcinoid_syndrome.otherwise(False)).named(
     "non-functioning, no carcinoid syndrome recorded", ("nccn.nonfunctioning-definition",))
 away_from_duct = (~near_duct.isin(True)).named("not next to the main duct", ("nccn.insulinoma-enucleation",))
+# N1 rules enucleation out; with the nodes not recorded (NX) the choice of operation waits for them
+node_positive = (n_cat == "N1").named("node-positive", ("localized.nccn-malignant-looking-resection", "nccn.nf-localized-gt2cm"))
+malignant_looking = ((invasion != "none") | node_positive).named(
+    "invasive or node-positive (malignant-looking)", ("localized.nccn-malignant-looking-resection", "nccn.insulinoma-deep"))
 in_place = (~resected.otherwise(False)).named("primary not yet resected", ("nccn.followup-resected", "nccn.no-adjuvant"))
 no_platinum_yet = (~received("PLATINUM_ETOPOSIDE").otherwise(False)).named("no platinum-etoposide given yet", ("nccn.pdnec-treatment",))
 # unknown, not false, without a Ki-67: the choice between watching and resecting waits for it
@@ -71,8 +78,9 @@ _SEED_WATCH = ("seed.10", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
 LOCALIZED_SEED = DecisionTable("localized_seed", "Localised NET: surveillance or resection (seed 2025)", [
     Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning, "PANCREATECTOMY", ("seed.11", "seed.12"), strength="recommended",
          note="functioning tumours are resected whatever their size"),
-    Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct, "ENUCLEATION",
-         ("seed.13", "nccn.insulinoma-enucleation"), strength="consider", note="the seed names insulinoma only; the main-duct condition is NCCN's"),
+    Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct & ~malignant_looking, "ENUCLEATION",
+         ("seed.13", "nccn.insulinoma-enucleation", "localized.nccn-malignant-looking-resection"), strength="consider",
+         note="the seed names insulinoma only; the main-duct condition is NCCN's, and an invasive or node-positive tumour is not enucleated"),
     Rule("SEED-LOC-NF-RESECT", _nf & (t_cat.isin("T2", "T3", "T4") | (n_cat == "N1") | is_symptomatic | (grade == "G2")), "PANCREATECTOMY",
          ("seed.08", "seed.12", "seed.27") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
          note="2 cm or more, invasive, node-positive, symptomatic or G2"),
@@ -103,6 +111,9 @@ LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET 
          ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="consider",
          note="observation, the only option written, is for low-grade tumours; for G2 the team decides"),
     Rule("NCCN-LOC-NF-1TO2-RESECT", one_to_two, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
+    Rule("NCCN-LOC-NF-T2-RESECT", (t_cat == "T2") & (n_cat == "N0") & size.is_unknown(), "PANCREATECTOMY",
+         ("ajcc8.t-category", "nccn.nf-localized-gt2cm", "nccn.nf-localized-1to2cm"), strength="option",
+         note="a recorded T2 without its size is 2 to 4 cm: pancreatectomy is listed at 2.0 cm and the operation above it"),
     Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", one_to_two, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
          strength="option", note="selected cases; consider lymph-node resection with it"),
 ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2")
@@ -112,6 +123,9 @@ LOCALIZED_SEED_WATCH = DecisionTable("localized_seed_watch", "Localised non-func
     Rule("SEED-LOC-NF-SURVEIL", (t_cat == "T1") & (n_cat == "N0") & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
          _SEED_WATCH + ("seed.26",), strength="consider",
          note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0, no symptoms; G1 on a measured Ki-67 (the seed resects G2)"),
+    Rule("SEED-LOC-NF-T1-RESECT", (size > 1) & (t_cat == "T1") & (n_cat == "N0"), "PANCREATECTOMY", ("seed.08", "seed.10", "nccn.nf-localized-1to2cm"),
+         strength="recommended", note="surgery is the seed's treatment of choice, surveillance (item 10) only to be considered beside it; "
+                                      "at 1 cm or less the sources observe, and so does this table"),
 ], "collect", output="recommendations", scope=localized_nf_in_place, description="seed items 10, 26 and 27")
 
 _OBSERVE = ("nccn.observation-criteria", "localized.nccn-low-grade-reading")
@@ -128,16 +142,19 @@ LOCALIZED_NCCN_WATCH_2CM = DecisionTable("localized_nccn_watch_2cm", "Localised 
 ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
-superficial = (away_from_duct & (invasion == "none")).named("superficial (away from the duct, not invasive)", ("nccn.insulinoma-enucleation",))
-deep = (near_duct.isin(True) | (invasion != "none")).named("deep, invasive or next to the duct", ("nccn.insulinoma-deep",))
+superficial = (away_from_duct & (invasion == "none") & ~node_positive).named("superficial (away from the duct, not invasive, not node-positive)",
+                                                                          ("nccn.insulinoma-enucleation", "localized.nccn-malignant-looking-resection"))
+deep = (near_duct.isin(True) | (invasion != "none") | node_positive).named("deep, invasive, node-positive or next to the duct",
+                                                                          ("nccn.insulinoma-deep", "localized.nccn-malignant-looking-resection"))
 glucagonoma_or_vipoma = syndrome.isin("glucagonoma", "vipoma").named("glucagonoma or VIPoma", ("nccn.glucagonoma-vipoma-surgery",))
 
 # %% ../nbs/21_localized.ipynb #fd18838e
 LOCALIZED_FUNCTIONING_NCCN = DecisionTable("localized_functioning_nccn", "Localised functioning NET G1/G2 (NCCN 2025)", [
     Rule("NCCN-LOC-INSULINOMA-ENUCLEATE", insulinoma & superficial, "ENUCLEATION",
          ("nccn.insulinoma-enucleation", "nccn.functioning-surgery"), strength="recommended"),
-    Rule("NCCN-LOC-INSULINOMA-RESECT", insulinoma & deep, "PANCREATECTOMY", ("nccn.insulinoma-deep",), strength="recommended",
-         note="pancreatoduodenectomy in the head, spleen-preserving distal pancreatectomy in the body or tail"),
+    Rule("NCCN-LOC-INSULINOMA-RESECT", insulinoma & deep, "PANCREATECTOMY", ("nccn.insulinoma-deep", "localized.nccn-malignant-looking-resection"),
+         strength="recommended", note="pancreatoduodenectomy in the head, spleen-preserving distal pancreatectomy in the body or tail; "
+                                      "with the regional nodes when node-positive or invasive"),
     Rule("NCCN-LOC-GASTRINOMA-RESECT", syndrome == "gastrinoma", "PANCREATECTOMY",
          ("nccn.gastrinoma-surgery", "nccn.functioning-surgery"), strength="recommended",
          note="pancreatic sites only; duodenal and occult gastrinoma are not encoded"),
@@ -186,6 +203,9 @@ add_alert("SURVEILLANCE_WITHHELD_G2", "No surveillance for a G2 tumour",
 add_alert("SURVEILLANCE_NEEDS_KI67", "Surveillance needs a measured Ki-67",
           "The G1 grade rests on the mitotic count alone; surveillance is held until a Ki-67 below 3 % is measured.",
           "data", ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"))
+add_alert("SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", "Surveillance needs a measured Ki-67",
+          "The G1 grade is the one recorded by the pathologist or registry, with no Ki-67 or mitotic count given; surveillance is held until a Ki-67 below 3 % is measured.",
+          "data", ("seed.26", "localized.nccn-low-grade-reading", "recorded.registry-grade"))
 add_alert("SEED_NCCN_LOCALIZED_NEC", "Seed and NCCN differ on localised NEC",
           "The seed treats NEC mainly with platinum chemotherapy and resection is only to be considered; NCCN lists resection with chemotherapy before or after it, chemotherapy alone or chemoradiation, in no order.",
           "conflict", ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery"))
@@ -220,14 +240,18 @@ LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised diseas
     Rule("ALL-SURVEILLANCE-G2", _t1_n0 & symptom_free & ((grade == "G2") | (ki67 >= 3)), "SURVEILLANCE_WITHHELD_G2",
          ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"),
          note="undecided, with Ki-67 as the gap, while a G1 rests on the mitotic count alone"),
-    Rule("ALL-SURVEILLANCE-NEEDS-KI67", _t1_n0 & symptom_free & (grade == "G1") & ki67.is_unknown(), "SURVEILLANCE_NEEDS_KI67",
+    Rule("ALL-SURVEILLANCE-NEEDS-KI67", _t1_n0 & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_known(), "SURVEILLANCE_NEEDS_KI67",
          ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="G1 from the mitotic count alone"),
+    Rule("ALL-SURVEILLANCE-NEEDS-KI67-RECORDED", _t1_n0 & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_unknown(),
+         "SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", ("seed.26", "localized.nccn-low-grade-reading", "recorded.registry-grade"),
+         note="G1 as recorded, with neither index given"),
 ], "collect", output="alerts", scope=localized_nf_in_place)
 
 LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
     Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > 1),
          "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",), note="at least 14 days before an elective operation when possible"),
-    Rule("ALL-PRIOR-RESECTION", resected, "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected")),
+    Rule("ALL-PRIOR-RESECTION", resected & ~progressive.otherwise(False), "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected"),
+         note="not when the disease progresses after the operation: a recurrence is managed as such (followup chapter)"),
     Rule("ALL-SEED-NCCN-INSULINOMA", net_g1_g2 & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
          ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep")),
     Rule("ALL-SEED-NCCN-NEC", nec_or_minen & in_place, "SEED_NCCN_LOCALIZED_NEC",

@@ -32,6 +32,9 @@ GRADE_FROM_RECORD = DecisionTable("grade_from_record", "WHO grade from a recorde
     Rule("RG-G2", recorded_grade == "G2", "G2", _RG + ("who2010.grade-table", "who2019.grade-table")),
     Rule("RG-NEC-MORPHOLOGICAL", (recorded_grade == "NEC") & morphological_nec & (differentiation != "well").otherwise(True), "NEC",
          _RG + ("who2019.nec-not-graded", "who2019.differentiation-first"), note="a stated well-differentiated morphology overrides the label"),
+    Rule("RG-NET-G3-LABEL", (recorded_grade == "G3") & (Field("recorded_grade_label") == "NET").otherwise(False)
+         & (differentiation != "poor").otherwise(True), "G3", _RG + ("who2019.differentiation-first", "who2019.grade-table"),
+         note="a grade recorded as 'NET G3' names a well-differentiated tumour (WHO 2017 onwards); a stated poor differentiation overrides it"),
     Rule("RG-HIGH-POOR", high_grade & (differentiation == "poor"), "NEC", _RG + ("who2019.differentiation-first", "who2010.grade-table")),
     Rule("RG-HIGH-WELL", high_grade & (differentiation == "well"), "G3", _RG + ("who2019.differentiation-first", "who2019.grade-table")),
 ], "first", output="grade_from_record", complete=False,

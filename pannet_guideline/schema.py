@@ -11,6 +11,7 @@ import math
 import os
 import re
 import threading
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -19,10 +20,11 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES', 'UNIT_ALIASES',
-           'LEGACY_ALIASES', 'HEADER_ALIASES', 'THREADS', 'PARALLEL_FROM', 'KI67_FRACTION_MIN', 'FieldSpec',
-           'canonical_value', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
-           'validate_patient', 'Columns', 'codes_mask', 'first_rows', 'in_threads', 'read_frame', 'ki67_columns',
-           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'LEGACY_ALIASES', 'HEADER_ALIASES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'THREADS',
+           'PARALLEL_FROM', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field', 'InvalidPatient',
+           'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask', 'first_rows',
+           'in_threads', 'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings',
+           'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -151,6 +153,16 @@ DERIVED_FIELDS = (
     _text("stage_ajcc9", "AJCC 9 stage", ("I", "II", "III", "IV", "not_applicable"), derived=True),
     _text("stage_enets", "ENETS stage", ("I", "IIa", "IIb", "IIIa", "IIIb", "IV", "not_applicable"), derived=True),
     _text("disease_setting", "disease setting", ("localized", "locally_advanced", "metastatic"), derived=True),
+    _text("tumor_size_conflict", "tumour size in cm and in mm disagree", ("cm", "mm"), derived=True,
+          doc="set by the reader where `tumor_size_cm` and `tumor_size_mm` are both given and disagree; the size is then unknown"),
+    _text("differentiation_label", "differentiation written as a class label", ("NEC",), derived=True,
+          doc="set by the reader where the differentiation column holds the label NEC rather than a morphology"),
+    _text("recorded_grade_label", "grade recorded as a NET grade", ("NET",), derived=True,
+          doc="set by the reader where the recorded grade reads 'NET G3', which names a well-differentiated tumour"),
+    _text("ki67_fraction_suspect", "Ki-67 may be a fraction", ("yes",), derived=True,
+          doc="set by the reader where every known Ki-67 of the table (or the one patient's) is at most 1"),
+    _text("differentiation_review", "differentiation held for pathology review", ("nec_label_who2010", "nec_ki67_discordant"), derived=True,
+          doc="why a stated differentiation is not taken as a morphology"),
 )
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in INPUT_FIELDS + DERIVED_FIELDS}
@@ -164,11 +176,15 @@ import difflib
 _NOT_ONE_VALUE = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
 _DATE_TYPES = (datetime.date, datetime.time, datetime.timedelta, np.datetime64, np.timedelta64, type(pd.NaT))
 
+def _cut(text:str, most:int=60, keep:int=40) -> str:
+    "A text as echoed in a reason: whole up to `most` characters, else its first `keep` and how long it was."
+    return text if len(text) <= most else f"{text[:keep]}… ({len(text)} characters)"
+
 def _show(raw) -> str:
     "The value as written in a reason: numpy scalars as the Python value they hold, long values cut short."
     if isinstance(raw, np.generic) and not isinstance(raw, (np.datetime64, np.timedelta64)): raw = raw.item()
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(raw, str) and len(raw) > 58: return f"'{raw[:40]}…' ({len(raw)} characters)"
+    return _cut(repr(raw))
 
 def _is_missing(raw) -> bool:
     if raw is None or raw is pd.NA: return True
@@ -234,7 +250,7 @@ def _read_codes(spec:FieldSpec, raw):
     items = [s.strip() for s in str(raw).replace(",", ";").split(";") if s.strip()]
     if [_code_key(s) for s in items] == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
     bad = [s for s in items if _code_key(s) not in _CODE_NAMES]
-    if bad: return None, f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
+    if bad: return None, f"{_cut(', '.join(bad))} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
     return tuple(dict.fromkeys(_CODE_NAMES[_code_key(s)] for s in items)), None
 
 def canonical_value(name:str, raw) -> tuple:
@@ -331,11 +347,22 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         else:
             out[name], why = canonical_value(name, value)
             if why: issues[name] = why
+            if name == "differentiation" and out[name] == "poor" and _text_key(value) in CLASS_LABELS: out["differentiation_label"] = "NEC"
+            if name == "recorded_grade" and out[name] == "G3" and _text_key(value).startswith("net"): out["recorded_grade_label"] = "NET"
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases)
         if why: issues[key] = why
         elif x is not None and out[target] is None: out[target] = x
+        elif x is not None and target in READING_CONFLICTS and not _agree(out[target], x):
+            out[target], out[READING_CONFLICTS[target]] = None, "mm"  # two readings of one size that disagree: unknown, and said so
+    if out["ki67_pct"] is not None and out["ki67_pct"] <= 1: out["ki67_fraction_suspect"] = "yes"
     return out, issues
+
+READING_CONFLICTS = {"tumor_size_cm": "tumor_size_conflict"}  # field -> the derived field that marks two readings in conflict
+SIZE_TOLERANCE_CM = 0.05  # 1.5 cm and 15 mm agree; a cm value rounded to one decimal is within half a millimetre of the mm value
+CLASS_LABELS = frozenset({"nec"})  # class labels accepted in the differentiation column, which under WHO 2010 named a grade too
+
+def _agree(a:float, b:float) -> bool: return abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
 
 def validate_patient(raw:dict) -> dict:
     "The canonical record, or `InvalidPatient` naming every rejected field and why."
@@ -561,6 +588,8 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         target, values, bad = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
         _store(cols, name, target, values, bad)
+        if name == "differentiation": _mark_labels(cols, [df.iloc[:, p] for p in pos])
+        if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
     for key, (how, name) in cols.notes.items():
         if how == "resembles" and not columns:  # with a mapping, the columns left out were left out on purpose
             _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
@@ -586,13 +615,31 @@ def _missing(series:pd.Series) -> np.ndarray:
     return series.map(_is_missing).to_numpy(dtype=bool)
 
 def _store(cols:Columns, name:str, target:str, values, bad):
-    "Write one field; where an alias and its field are both given, the field wins."
+    "Write one field; where an alias and its field are both given, the field wins, and where they disagree the field is unknown."
     if values is not None:
         if target in cols.data:
             old = cols.data[target]
+            clash = (~np.isnan(old) & ~np.isnan(values) & (np.abs(old - values) > SIZE_TOLERANCE_CM + 1e-9)) if target in READING_CONFLICTS else None
             values = np.where(np.isnan(values), old, values) if name == target else np.where(np.isnan(old), values, old)
+            if clash is not None and clash.any():
+                values = np.where(clash, np.nan, values)
+                cols.data[READING_CONFLICTS[target]] = np.where(clash, 1, -1).astype(np.int8)  # code of "mm": the second reading
         cols.data[target] = values
     if bad: cols.issues[name] = bad
+
+def _mark_net_g3(cols:Columns, series:list):
+    "Rows whose grade was recorded as 'NET G3', a well-differentiated tumour."
+    label = np.zeros(cols.n, bool)
+    for s in series: label |= s.map(lambda v: isinstance(v, str) and _text_key(v).startswith("net")).to_numpy(dtype=bool)
+    label &= cols.codes("recorded_grade") == FIELDS["recorded_grade"].vocab.index("G3")
+    if label.any(): cols.data["recorded_grade_label"] = np.where(label, 0, -1).astype(np.int8)
+
+def _mark_labels(cols:Columns, series:list):
+    "Rows whose differentiation was written as the class label NEC (read as poor), for the grading to weigh."
+    label = np.zeros(cols.n, bool)
+    for s in series: label |= s.map(lambda v: isinstance(v, str) and _text_key(v) in CLASS_LABELS).to_numpy(dtype=bool)
+    label &= cols.codes("differentiation") == FIELDS["differentiation"].vocab.index("poor")
+    if label.any(): cols.data["differentiation_label"] = np.where(label, 0, -1).astype(np.int8)
 
 def _unknown(values:np.ndarray) -> np.ndarray:
     return np.isnan(values) if values.dtype.kind == "f" else values < 0
@@ -629,6 +676,10 @@ def _check_fractions(cols:Columns, verdict:bool|None=None):
     known = np.flatnonzero(~np.isnan(x))
     if verdict is None and len(known) >= KI67_FRACTION_MIN: verdict = bool(x[known].max() <= 1)
     cols.ki67_fractions = verdict
+    if verdict is None and len(known) and x[known].max() <= 1:  # too few values to decide: kept as read, and every row says it may be a fraction
+        cols.data["ki67_fraction_suspect"] = np.where(~np.isnan(x), 0, -1).astype(np.int8)
+        warnings.warn(f"every Ki-67 value given ({len(known)}) lies within 0 to 1: if these are fractions (0.15 for 15 %), give them as percentages; "
+                      "they are read as percentages, and each row carries the alert KI67_MAY_BE_FRACTION", UserWarning, stacklevel=2)
     if not verdict or not len(known): return
     reason = "every value of the Ki-67 column lies within 0 to 1, as if fractions (0.15 for 15 %) were given; not read"
     old = cols.issues.get("ki67_pct")
@@ -664,8 +715,9 @@ def ki67_extent(df:pd.DataFrame, columns:dict|None=None) -> tuple[int, float]:
     return len(x), float(x.max(initial=-np.inf))
 
 def fractions_verdict(known:int, largest:float) -> bool|None:
-    "Whether a Ki-67 column with `known` values up to `largest` holds fractions (None: too few values to say)."
-    return bool(largest <= 1) if known >= KI67_FRACTION_MIN else None
+    "Whether a Ki-67 column with `known` values up to `largest` holds fractions (None: too few values to say, all of them 1 or less)."
+    if largest > 1: return False  # a value above 1 is a percentage: not fractions, and nothing to warn of, however few the values
+    return True if known >= KI67_FRACTION_MIN else None
 
 # %% ../nbs/01_schema.ipynb #5f42c75f
 def issue_strings(cols:Columns) -> np.ndarray:
@@ -675,12 +727,13 @@ def issue_strings(cols:Columns) -> np.ndarray:
         pos, reasons = cols.issues[name]
         reasons = np.broadcast_to(np.asarray(reasons, dtype=object), pos.shape)
         for p, r in zip(pos.tolist(), reasons.tolist()):
-            out[p] = f"{out[p]}; {name}: {r}" if out[p] else f"{name}: {r}"
+            out[p] = f"{out[p]}; {_cut(str(name))}: {r}" if out[p] else f"{_cut(str(name))}: {r}"
     return out
 
 def issue_text(issues:dict) -> str:
     "The same text for one patient's issues."
-    return "; ".join(f"{k}: {issues[k]}" for k in sorted(issues, key=_issue_order))
+    return "; ".join(f"{_cut(str(k))}: {issues[k]}" for k in sorted(issues, key=_issue_order))
 
-def _issue_order(name:str):
-    return (FIELD_BITS.get(name, len(FIELD_BITS)), name)
+def _issue_order(name) -> tuple:
+    "Schema order, then the name as text: keys of any type (a dict may hold `3` beside `'x'`) sort together."
+    return (FIELD_BITS.get(name, len(FIELD_BITS)) if isinstance(name, str) else len(FIELD_BITS), str(name))

@@ -122,14 +122,14 @@ WORKUP_ALERTS = DecisionTable("workup_alerts", "Work-up: alerts (both policies)"
          note="proton-pump inhibitors falsely raise gastrin and chromogranin A"),
     Rule("WU-AL-INSULINOMA-SSTR", syndrome == "insulinoma", "SSTR_PET_INSULINOMA_OFTEN_NEGATIVE",
          ("workup.nccn-insulinoma-sstr-pet-negative", "nccn.insulinoma-ssa-sstr-negative")),
-    Rule("WU-AL-SEED-CGA-VS-SOURCES", EveryPatient(), "SEED_CGA_BASELINE_VS_SOURCES",
-         ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven"),
-         note="seed: baseline markers for everyone (UKINETS 2012); NCCN: symptom-driven; AJCC 9: no chromogranin A"),
     Rule("WU-AL-RESECTABILITY-PRESUMED", (setting == "localized") & resectable.is_unknown(), "RESECTABILITY_PRESUMED",
          ("nccn.setting", "ajcc8.t-category"), note="localised from the stage alone (T1-T3, M0); confirm resectability before surgery"),
 ], "collect", output="alerts")
 
 WORKUP_ALERTS_SEED = DecisionTable("workup_alerts_seed", "Work-up: the seed's baseline markers (seed 2025)", [
+    Rule("WU-AL-SEED-CGA-VS-SOURCES", EveryPatient(), "SEED_CGA_BASELINE_VS_SOURCES",
+         ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven"),
+         note="seed: baseline markers for everyone (UKINETS 2012); NCCN: symptom-driven; AJCC 9: no chromogranin A"),
     Rule("WU-AL-SEED-CGA-AJCC9", EveryPatient(), "CGA_NOT_ADVISED_AJCC9", ("ajcc9.no-cga", "seed.03")),
     Rule("WU-AL-SEED-CGA-PPI", EveryPatient(), "CGA_PPI_CAVEAT", ("nccn.ppi-raises-gastrin-cga", "seed.03")),
     Rule("WU-AL-SEED-5HIAA", ~carcinoid.isin(True).otherwise(False), "HIAA_ONLY_FOR_CARCINOID_SYNDROME",

@@ -120,3 +120,21 @@ def test_ki67_fractions_are_reported_on_every_row_and_blank_rows_listed():
     out = assess_frame(pd.concat([df, pd.DataFrame({"differentiation": [None], "ki67_pct": [None]})], ignore_index=True))
     assert all("within 0 to 1" in i for i in out["input_issues"].astype(str)[:25])
     assert (out["who_grade"].astype(str)[:25] == "unknown").all() and out.attrs["blank_rows"] == [25]
+
+
+def test_a_very_long_rejected_cell_is_shortened_in_the_issue():
+    long_text = "x" * 100_000
+    out = assess_frame(pd.DataFrame({"ki67_pct": [long_text], "prior_therapies": ["y" * 50_000]}))
+    issue = out["input_issues"][0]
+    assert len(issue) < 400 and "(100000 characters)" in issue and "(50000 characters)" in issue
+    a = assess({"ki67_pct": long_text}, strict=False)
+    assert a.input_issues == out["input_issues"][0].split("; prior_therapies")[0]
+    assert "x" * 40 + "…" in a.input_issues and "x" * 41 not in a.input_issues
+
+
+def test_unknown_keys_of_mixed_types_are_all_reported():
+    a = assess({"x": 1, 3: 2, "ki67_pct": 2}, strict=False)
+    assert a.input_issues.startswith("3: ") and "; x: " in a.input_issues
+    with pytest.raises(InvalidPatient) as e:
+        assess({"x": 1, 3: 2})
+    assert set(e.value.issues) == {"x", 3}

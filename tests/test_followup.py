@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pannet_guideline.evidence import STATEMENTS
 from pannet_guideline.followup import (FOLLOWUP_CARE, FOLLOWUP_WATCH_NCCN, FOLLOWUP_WATCH_SEED, CONSISTENT_GRADE, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_NCCN, FOLLOWUP_SEED,
-                                       SCHEDULE_TABLES, SCHEDULES, TABLES, observed, policy_tables, resected, schedule_for, visit_plan)
+                                       RECURRENCE, SCHEDULE_TABLES, SCHEDULES, TABLES, observed, policy_tables, resected, schedule_for, visit_plan)
 from pannet_guideline.schema import FIELD_BITS, FIELDS
 from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
 
@@ -113,9 +113,11 @@ def test_unknown_policy_is_a_clear_error():
 # ------------------------------------------------------------------ alerts
 
 def test_seed_post_operative_alert_cites_both_sides():
-    d = FOLLOWUP_ALERTS_BOTH.decide(rec(prior=RESECTED))
-    assert d.outcome == ("SEED_FOLLOWUP_VS_SOURCES", "NO_ADJUVANT_AFTER_RESECTION")
+    "Seed-versus-source alerts are raised under the seed policy only; the no-adjuvant caveat under both."
+    d = FOLLOWUP_ALERTS_SEED.decide(rec(prior=RESECTED))
+    assert d.outcome == ("SEED_FOLLOWUP_VS_SOURCES",)
     assert {"seed.34", "nccn.followup-resected", "esmo2020.followup", "commnets.followup"} <= set(d.cites)
+    assert FOLLOWUP_ALERTS_BOTH.decide(rec(prior=RESECTED)).outcome == ("NO_ADJUVANT_AFTER_RESECTION",)
     assert FOLLOWUP_ALERTS_BOTH.decide(rec(nen_class="NEC", who_grade="NEC", prior=RESECTED)).outcome == ()
 
 
@@ -123,7 +125,7 @@ def test_seed_post_operative_alert_cites_both_sides():
                                                         ("NEC", "NEC", True), ("MiNEN", "MiNEN", True)])
 def test_seed_treatment_alert_in_high_grade_advanced_disease(who_grade, nen_class, raised):
     r = rec("metastatic", nen_class, who_grade, ki67_pct=40)
-    assert ("SEED_TREATMENT_FOLLOWUP_VS_NCCN" in FOLLOWUP_ALERTS_BOTH.decide(r).outcome) is raised
+    assert ("SEED_TREATMENT_FOLLOWUP_VS_NCCN" in FOLLOWUP_ALERTS_SEED.decide(r).outcome) is raised
     assert "CGA_MONITORING_NOT_ADVISED" in FOLLOWUP_ALERTS_SEED.decide(r).outcome  # the seed's markers every 6 months
 
 
@@ -321,8 +323,8 @@ def test_every_phase_cites_a_registered_statement_and_outcomes_are_schedules():
 
 
 def test_policy_tables():
-    assert set(policy_tables("seed-2025")) == {FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, FOLLOWUP_WATCH_SEED}
-    assert set(policy_tables("nccn-2025")) == {FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, FOLLOWUP_WATCH_NCCN}
+    assert set(policy_tables("seed-2025")) == {FOLLOWUP_SEED, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, RECURRENCE, FOLLOWUP_WATCH_SEED}
+    assert set(policy_tables("nccn-2025")) == {FOLLOWUP_NCCN, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, RECURRENCE, FOLLOWUP_WATCH_NCCN}
     assert (SCHEDULE_TABLES["seed-2025"], SCHEDULE_TABLES["nccn-2025"]) == (FOLLOWUP_SEED, FOLLOWUP_NCCN)
     assert all(SCHEDULE_TABLES[p] in policy_tables(p) for p in SCHEDULE_TABLES)
     assert {r.then for r in FOLLOWUP_SEED.rules} == {"SEED_ACTIVE_TREATMENT", "SEED_AFTER_SURGERY"}
@@ -331,8 +333,10 @@ def test_policy_tables():
 
 def test_statements_registered_by_the_chapter():
     own = {k: s for k, s in STATEMENTS.items() if k.startswith("followup.")}
-    assert set(own) == {"followup.nccn-wdg3-items", "followup.nccn-pdnec-items", "followup.nccn-pdnec-scope", "followup.nccn-advanced-observe"}
-    assert all(s.source == "S-NCCN(NTUH)" and s.tag == "B" and s.locator for s in own.values())
+    assert set(own) == {"followup.nccn-wdg3-items", "followup.nccn-pdnec-items", "followup.nccn-pdnec-scope", "followup.nccn-advanced-observe",
+                        "followup.nccn-recurrence", "followup.recurrence-as-advanced"}
+    assert all(s.source == "S-NCCN(NTUH)" and s.locator for s in own.values())
+    assert {k for k, s in own.items() if s.tag != "B"} == {"followup.recurrence-as-advanced"}  # our reading, tagged C
 
 
 @pytest.mark.parametrize("table", ALL_TABLES, ids=[t.name for t in ALL_TABLES])

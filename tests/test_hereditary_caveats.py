@@ -196,6 +196,8 @@ def _value(name):
         lo = max(spec.minimum, 0.0)
         hi = spec.maximum if np.isfinite(spec.maximum) else 100.0
         return st.one_of(st.none(), st.sampled_from(_NUMBER_POINTS.get(name, [lo])), st.floats(lo, hi, allow_nan=False))
+    if spec.kind == "codes":  # a canonical code list is a tuple of codes
+        return st.sampled_from([None, (), *((c,) for c in spec.vocab), ("SSA", "PANCREATECTOMY")])
     return st.sampled_from([None, *spec.vocab])
 
 

@@ -76,7 +76,7 @@ def test_seed_analogue_in_sstr_negative_progression_is_a_consider_below_the_targ
     a = run(p, "seed-2025")
     assert a["primary_recommendation"] != "SSA"
     s = strengths(p, "seed-2025")
-    assert s["SSA"] == "consider" and s["EVEROLIMUS"] == s["SUNITINIB"] == "recommended"
+    assert s["SSA"] == s["EVEROLIMUS"] == s["SUNITINIB"] == "option"  # CF 6.1: unranked; the analogue never ahead of them
     assert "SEED_SSA_SSTR_NEGATIVE" in codes(a, "alerts")
     assert "SSA" not in codes(run(p, "nccn-2025"))
 

@@ -24,7 +24,7 @@ def record(nen_class="NET", who_grade="G1", setting="localized", **extra):
 # --- citations and API -----------------------------------------------------------------------
 
 def test_conflict_alert_cites_seed_and_sources():
-    rule = workup.WORKUP_ALERTS.rule("WU-AL-SEED-CGA-VS-SOURCES")
+    rule = workup.WORKUP_ALERTS_SEED.rule("WU-AL-SEED-CGA-VS-SOURCES")
     assert {"seed.03", "ukinets.cga-baseline", "ajcc9.no-cga"} <= set(rule.cites)
     assert {STATEMENTS[c].source for c in rule.cites} >= {"seed-2025", "S-UKINETS12", "S-AJCC9-CA"}
 
