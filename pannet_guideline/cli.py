@@ -248,10 +248,11 @@ def _at_least_one(text:str) -> int:
     if n < 1: raise argparse.ArgumentTypeError(f"{n} is below 1")
     return n
 
-def _common() -> argparse.ArgumentParser:
-    c = _Parser(add_help=False)
-    c.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-v) or details (-vv) on standard error")
-    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+def _common(top:bool=False) -> argparse.ArgumentParser:
+    "-v and -q, before or after the command: a command's copy leaves them as the top level set them unless given again."
+    c, keep = _Parser(add_help=False), {} if top else {"default": argparse.SUPPRESS}
+    c.add_argument("-v", "--verbose", action="count", help="log progress (-v) or details (-vv) on standard error", **({"default": 0} if top else keep))
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary", **keep)
     return c
 
 def _assess_options(a:argparse.ArgumentParser):
@@ -269,11 +270,11 @@ def _assess_options(a:argparse.ArgumentParser):
     a.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the only sheet holding data)")
     a.add_argument("--overwrite", action="store_true", help="Dask: replace an output folder that holds files other than an earlier result")
     a.add_argument("--engine", default="pandas", choices=("pandas", "dask"), help="pandas in blocks, or Dask on a local cluster (Parquet in and out)")
-    a.add_argument("--workers", type=_at_least_one, default=2, metavar="N", help="Dask worker processes on this machine (default: %(default)s)")
+    a.add_argument("--workers", type=_at_least_one, default=None, metavar="N", help="Dask worker processes on this machine (default: 2, at most 64)")
     a.add_argument("--scheduler", metavar="ADDRESS", help="address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster")
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="pannet-guideline", description="PanNET guideline as code. " + DISCLAIMER, parents=[_common()])
+    p = _Parser(prog="pannet-guideline", description="PanNET guideline as code. " + DISCLAIMER, parents=[_common(top=True)])
     p.add_argument("--version", action="version", version=f"pannet-guideline {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _assess_options(sub.add_parser("assess", parents=[_common()], help="assess every row of a CSV, TSV, Parquet or Excel table"))
@@ -308,6 +309,8 @@ def _parser() -> argparse.ArgumentParser:
 def _assess(args) -> int:
     out = sys.stderr if is_stream(args.output) else sys.stdout  # standard output may carry the table itself
     if args.engine == "dask": return _assess_dask(args, out)
+    given = [flag for flag, used in _DASK_ONLY if used(args)]
+    if given: raise TableError(f"{', '.join(given)}: only with --engine dask (the pandas engine writes one file, on this process)")
     summary, report = run_assess(args.input, args.output, args.columns, args.policy, args.grading, args.staging, args.in_format,
                                  args.output_format, args.chunk_rows, not args.keep_formulas, args.quiet, args.sheet)
     return _finish(args, summary, report, out, Path(args.input).name if args.input != "-" else "standard input")
@@ -321,6 +324,8 @@ def _finish(args, summary:Summary, report:dict, out, title:str) -> int:
         return 1
     return 0
 
+_DASK_ONLY = (("--workers", lambda a: a.workers is not None), ("--scheduler", lambda a: a.scheduler is not None), ("--overwrite", lambda a: a.overwrite))
+
 _NOT_ON_DASK = (("--format", lambda a: a.in_format not in (None, "parquet")), ("--output-format", lambda a: a.output_format not in (None, "parquet")),
                 ("--chunk-rows", lambda a: a.chunk_rows is not None), ("--sheet", lambda a: a.sheet is not None))
 
@@ -330,6 +335,9 @@ def _assess_dask(args, out) -> int:
     refused = [flag for flag, given in _NOT_ON_DASK if given(args)]
     if refused: raise TableError(f"{', '.join(refused)}: not available with --engine dask (Parquet in and out, a partition per row group)")
     if "-" in (args.input, args.output): raise TableError("--engine dask reads a Parquet file or folder and writes a folder, not standard streams")
+    if Path(args.output).suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".pq"):
+        raise TableError(f"{args.output}: --engine dask writes a folder of Parquet files; name a folder, not a file")
+    args.workers = args.workers or 2
     res = assess_parquet_dask(args.input, args.output, args.workers, args.scheduler, policy=args.policy, grading=args.grading,
                               staging=args.staging, columns=read_mapping(args.columns), overwrite=args.overwrite)
     title = f"{Path(args.input).name} ({res['rows']} rows on {'the scheduler ' + args.scheduler if args.scheduler else f'{args.workers} Dask workers'})"

@@ -21,10 +21,11 @@ from .tables import _lowest_bit, _union_lut
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'join_masks', 'union', 'recommendation_masks', 'run_frame', 'ColumnsWarning',
-           'column_report', 'inspect_columns', 'suggested_mapping', 'CohortAssessment', 'assess_cohort', 'assess_frame',
-           'recommendations_long', 'long_table', 'patient_ids', 'compare_policies', 'concordance', 'PannetAccessor',
-           'explain_row', 'assess_dask', 'dask_fractions', 'join_outputs', 'assess_parquet_dask']
+__all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'MAX_WORKERS', 'join_masks', 'union', 'recommendation_masks', 'run_frame',
+           'ColumnsWarning', 'column_report', 'inspect_columns', 'suggested_mapping', 'CohortAssessment',
+           'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table', 'patient_ids', 'compare_policies',
+           'concordance', 'PannetAccessor', 'explain_row', 'assess_dask', 'dask_fractions', 'join_outputs',
+           'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
@@ -663,17 +664,20 @@ def join_outputs(table:pd.DataFrame, # the input table, one row per patient
 
 # %% ../nbs/40_cohort.ipynb #6fcca22c
 import contextlib
-import glob
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
+import signal
+import stat
 from pathlib import Path
 
 from . import __version__
-from .files import TableError, check_local
+from .files import TableError, check_local, stored_range
 
+_UMASK = os.umask(0); os.umask(_UMASK)
 _MARKER = "_pannet_guideline.json"  # in every dataset this tool writes; Parquet readers skip names that start with `_`
 
 def _inside(path:str, folder:str) -> bool:
@@ -690,28 +694,53 @@ def _previous_result(folder:str) -> bool:
         return all(e.name == _MARKER or (e.name in listed and e.is_file(follow_symlinks=False)) for e in os.scandir(folder))
     except (OSError, ValueError, KeyError, TypeError): return False
 
-def _check_output(input:str, output:str, overwrite:bool=False):
+def _check_output(input:str, output:str, overwrite:bool=False, files:list=()):
     "Refuse, in one line that says how to proceed, an output folder this run may not replace."
     if _inside(input, output): raise TableError(f"{output}: holds the input {input}; write the result to another folder")
     if os.path.isdir(input) and _inside(output, input): raise TableError(f"{output}: lies inside the input folder {input}; write the result elsewhere")
+    if any(_inside(p, output) for p in files): raise TableError(f"{output}: holds the input {input}; write the result to another folder")
+    if _inside(os.getcwd(), output) and os.listdir(output) and not _previous_result(output):
+        raise TableError(f"{output}: holds the current folder; run from outside it, or write the result to another folder")
     if not os.path.lexists(output): return
     if not os.path.isdir(output): raise TableError(f"{output}: exists and is not a folder; name a folder for the dataset")
     if overwrite or not os.listdir(output) or _previous_result(output): return
     raise TableError(f"{output}: holds files that are not a previous result of pannet_guideline; use --overwrite to replace them, or another folder")
 
 def _new_folder(beside:str, suffix:str) -> str:
-    "A new hidden folder next to `beside` (on its file system, so entries move by renaming), with the permissions `mkdir` gives."
+    "A new hidden folder next to `beside` (on its file system, so entries move by renaming), readable by its owner alone while in use; its name holds this process's id."
     parent, name = os.path.split(os.path.abspath(beside))
+    os.makedirs(parent, exist_ok=True)
     while True:
-        path = os.path.join(parent, f".{name}.{secrets.token_hex(4)}.{suffix}")
-        try: os.mkdir(path)
+        path = os.path.join(parent, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.{suffix}")
+        try: os.mkdir(path, 0o700)
         except FileExistsError: continue
         return path
 
-def _mark(folder:str):
-    "Write the marker that lets a later run replace this dataset: who wrote it and which files it holds."
+def _remove_stale(beside:str):
+    "Remove the hidden folders that runs killed without a chance to clean up (`kill -9`) left next to `beside`."
+    parent, name = os.path.split(os.path.abspath(beside))
+    for e in os.scandir(parent) if os.path.isdir(parent) else ():
+        m = re.fullmatch(re.escape(f".{name}.") + r"(\d+)-[0-9a-f]{8}\.(part|old)", e.name)
+        if m and e.is_dir(follow_symlinks=False) and not _alive(int(m[1])): shutil.rmtree(e.path, ignore_errors=True)
+
+def _alive(pid:int) -> bool:
+    "Whether a process with this id runs (one of another user counts as running)."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def _mark(folder:str, like:str|None=None):
+    "Write the marker that lets a later run replace this dataset; its files get the mode and group of the result they replace (`like`), or a new file's mode."
     marker = {"written_by": "pannet_guideline", "version": __version__, "files": sorted(os.listdir(folder))}
     with open(os.path.join(folder, _MARKER), "w") as f: json.dump(marker, f)
+    kept = os.stat(os.path.join(like, _MARKER)) if like and _previous_result(like) else None
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        os.chmod(path, stat.S_IMODE(kept.st_mode) if kept else 0o666 & ~_UMASK)
+        if kept:
+            try: os.chown(path, kept.st_uid, kept.st_gid)
+            except PermissionError: pass
 
 def _move(names:list, src:str, dst:str, moved:list):
     "Rename each entry from `src` into `dst`, noting in `moved` those done (to undo them after a failure)."
@@ -719,8 +748,8 @@ def _move(names:list, src:str, dst:str, moved:list):
         os.rename(os.path.join(src, name), os.path.join(dst, name)); moved.append(name)
 
 def _swap_in(tmp:str, output:str):
-    "Put the dataset in `tmp` in place of `output`: renamed if absent, else the entries swapped, so the folder (and a shell inside it) stays."
-    if not os.path.lexists(output): os.rename(tmp, output); return
+    "Put the dataset in `tmp` in place of `output`: renamed if absent (with a new folder's mode), else the entries swapped, so the folder (and a shell inside it) stays."
+    if not os.path.lexists(output): os.chmod(tmp, 0o777 & ~_UMASK); os.rename(tmp, output); return
     old, out, into = _new_folder(output, "old"), [], []
     try:
         _move(os.listdir(output), output, old, out)
@@ -769,6 +798,17 @@ def _connected(scheduler:str|None, workers:int):
     with _local_cluster(workers) as cluster, Client(cluster, security=cluster.security) as client: yield client
 
 # %% ../nbs/40_cohort.ipynb #4a123fb3
+MAX_WORKERS = 64  # worker processes of a local cluster at most
+
+@contextlib.contextmanager
+def _terminated_as_interrupt():
+    "While a run writes, SIGTERM (a scheduler's or `kill`'s default) stops it as Ctrl-C does, so its partial output is removed."
+    def stop(signum, frame): raise KeyboardInterrupt(f"stopped by signal {signum}")
+    try: before = signal.signal(signal.SIGTERM, stop)
+    except ValueError: yield; return  # not the main thread: signals are the caller's
+    try: yield
+    finally: signal.signal(signal.SIGTERM, before)
+
 def _dask_joined(df:pd.DataFrame, options:dict) -> pd.DataFrame:
     "A partition with its output columns appended (see `join_outputs`)."
     return join_outputs(df, _dask_partition(df, **options))
@@ -782,20 +822,54 @@ def _reason(e:BaseException) -> str:
     lines = str(e).strip().splitlines()
     return f"{type(e).__name__}: {lines[0]}" if lines else type(e).__name__
 
-def _read_parquet(input:str):
-    "The input as a Dask DataFrame, one partition per row group (a worker holds a few at a time); refused in one line if unreadable."
-    import dask.dataframe as dd
-    if not (os.path.exists(input) or glob.glob(input)): raise TableError(f"{input}: no such file or folder")
-    try: return dd.read_parquet(input, split_row_groups=True)
-    except Exception as e: raise TableError(f"{input}: cannot be read as Parquet ({_reason(e.__cause__ or e)})") from e  # dask's own first line says nothing
+def _parquet_files(input:str) -> list:
+    "The input's Parquet files as local paths: the file itself, or every file under the folder (names starting with `_` or `.` skipped, as Parquet readers do); never a pattern."
+    if os.path.isfile(input): return [os.path.abspath(input)]
+    if not os.path.isdir(input): raise TableError(f"{input}: no such file or folder")
+    found = []
+    for root, dirs, names in os.walk(os.path.abspath(input)):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        found += [os.path.join(root, f) for f in sorted(names) if not f.startswith(("_", "."))]
+    if not found: raise TableError(f"{input}: holds no Parquet file")
+    return found
 
-def _write_dask(ddf, meta:pd.DataFrame, options:dict, folder:str, scheduler:str|None, workers:int) -> dict:
+def _row_groups(files:list) -> list:
+    "(path, row group, rows before it in its file, stored range of row labels) of every row group, in order."
+    import pyarrow.parquet as pq
+    parts = []
+    for path in files:
+        try: f = pq.ParquetFile(path)
+        except Exception as e: raise TableError(f"{path}: cannot be read as Parquet ({_reason(e)})") from None
+        labels, before = stored_range(f), 0
+        for i in range(f.num_row_groups):
+            parts.append((path, i, before, labels)); before += f.metadata.row_group(i).num_rows
+    return parts
+
+def _read_row_group(part:tuple) -> pd.DataFrame:
+    "One row group as pandas reads it (its index columns as the index); labels stored as a range continue across row groups."
+    import pyarrow.parquet as pq
+    path, i, before, labels = part
+    block = pq.ParquetFile(path).read_row_group(i).to_pandas()
+    if labels: block.index = pd.RangeIndex(labels[0] + labels[1] * before, labels[0] + labels[1] * (before + len(block)), labels[1], name=labels[2])
+    return block
+
+def _read_parquet(input:str) -> tuple:
+    "The input as a Dask DataFrame, one partition per row group, read by pyarrow from local files only (no fsspec, no pattern expansion); and whether its row labels carry information."
+    import dask.dataframe as dd
+    parts = _row_groups(_parquet_files(input))
+    if not parts: raise TableError(f"{input}: holds no rows")
+    meta = _read_row_group(parts[0]).iloc[:0]
+    labels = meta.index.name is not None or not isinstance(meta.index, pd.RangeIndex) or any(p[3] and p[3][:2] != (0, 1) for p in parts)
+    return dd.from_map(_read_row_group, parts, meta=meta, enforce_metadata=False), labels
+
+def _write_dask(ddf, meta:pd.DataFrame, options:dict, folder:str, scheduler:str|None, workers:int, labels:bool=False) -> dict:
     "Write the assessed dataset into `folder` on Dask; its rows and rows with input issues, counted in the same pass."
     import dask
     with _connected(scheduler, workers):
         options = {**options, "fractions": dask_fractions(ddf, options["columns"])}  # one verdict for every row group
         joined = ddf.map_partitions(_dask_joined, options, meta=meta)
-        _, counts = dask.compute(joined.to_parquet(folder, write_index=True, compute=False),
+        if labels and joined._meta.index.name is None: joined = joined.rename_axis("index")  # kept under a name, as text output keeps them
+        _, counts = dask.compute(joined.to_parquet(folder, write_index=labels, compute=False),
                                  joined.map_partitions(_counts, meta={"rows": "i8", "issue_rows": "i8"}))
     return {k: int(v) for k, v in counts.sum().items()}
 
@@ -810,20 +884,23 @@ def assess_parquet_dask(input:str, # a Parquet file or a folder of them (local p
                         overwrite:bool=False, # replace a folder that holds other files (never one that holds the input)
                        ) -> dict:
     "Assess a Parquet file or dataset on Dask, write it with the output columns as a Parquet dataset; `rows`, `issue_rows`, the column `report` and `output`."
-    input, output = check_local(os.fspath(input)), check_local(os.fspath(output))
-    if not scheduler and workers < 1: raise ValueError(f"workers: {workers}; a local cluster needs at least one")
-    _check_output(input, output, overwrite)  # before any work
-    ddf = _read_parquet(input)
+    input, output = check_local(os.fspath(input)), os.path.abspath(check_local(os.fspath(output)))  # absolute: the current folder may move
+    if not scheduler and not 1 <= workers <= MAX_WORKERS: raise ValueError(f"workers: {workers}; a local cluster takes 1 to {MAX_WORKERS}")
+    files = _parquet_files(input)
+    _check_output(input, output, overwrite, files)  # before any work
+    _remove_stale(output)
+    ddf, labels = _read_parquet(input)
     options = dict(policy=policy, grading=grading, staging=staging, columns=columns)
     meta = _dask_joined(ddf._meta, options)  # also checks the options, before a cluster starts
     report = {**CohortAssessment(ddf._meta, **options).report, "columns_renamed": meta.attrs["renamed_inputs"]}  # from the names alone
     tmp = _new_folder(output, "part")
     try:
-        try: counts = _write_dask(ddf, meta, options, tmp, scheduler, workers)
-        except Exception as e: raise RuntimeError(f"{input}: the Dask run failed, {output} is left as it was: {_reason(e)}") from e
-        _mark(tmp)
-        _check_output(input, output, overwrite)  # again: the folder may have changed during the run
-        _swap_in(tmp, output)
+        with _terminated_as_interrupt():
+            try: counts = _write_dask(ddf, meta, options, tmp, scheduler, workers, labels)
+            except Exception as e: raise RuntimeError(f"{input}: the Dask run failed, {output} is left as it was: {_reason(e)}") from e
+            _mark(tmp, like=output)
+            _check_output(input, output, overwrite, files)  # again: the folder may have changed during the run
+            _swap_in(tmp, output)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # a failed run leaves no partial dataset; after the swap nothing is left here
+        shutil.rmtree(tmp, ignore_errors=True)  # a failed or stopped run leaves no partial dataset; after the swap nothing is left here
     return dict(rows=counts["rows"], issue_rows=counts["issue_rows"], report=report, output=output)

@@ -24,22 +24,23 @@ from fastcore.basics import patch
 from .schema import FIELDS
 
 # %% auto #0
-__all__ = ['FORMATS', 'BLOCK_BYTES', 'EXCEL_LIMITS', 'TableError', 'check_local', 'table_format', 'is_stream', 'sniff_delimiter',
-           'iter_table', 'parquet_rows', 'read_table', 'excel_sheet_name', 'read_excel_sheet', 'neutralise_formulas',
-           'OutputFile', 'TableWriter', 'write_table', 'write_text', 'same_file']
+__all__ = ['FORMATS', 'BLOCK_BYTES', 'EXCEL_LIMITS', 'EXCEL_CELL_CHARS', 'TableError', 'check_local', 'table_format', 'is_stream',
+           'sniff_delimiter', 'iter_table', 'stored_range', 'parquet_rows', 'read_table', 'excel_sheet_name',
+           'read_excel_sheet', 'neutralise_formulas', 'OutputFile', 'TableWriter', 'write_table', 'write_text',
+           'same_file']
 
 # %% ../nbs/41_files.ipynb #9e9a44c2
 FORMATS = ("csv", "tsv", "parquet", "excel")
 _SUFFIX = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "tsv", ".parquet": "parquet", ".pq": "parquet",
            ".xlsx": "excel", ".xlsm": "excel"}
-_REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:(//|[^\\/])")  # s3://..., http://..., hdfs:..., but not C:\ or ./x
+_REMOTE = re.compile(r"^[a-zA-Z][\w+.-]+:(//|[^\\/])|::|://")  # s3://..., hdfs:..., a chain (simplecache::...), a URL anywhere; not C:\ or ./x
 
 class TableError(ValueError):
     "A table file that cannot be read or written, with the reason in one line."
 
 def check_local(path:str) -> str:
     "A local path (or `-`); URLs and remote schemes are refused, so nothing reaches the network."
-    if _REMOTE.match(str(path)) and not re.match(r"^[a-zA-Z]:[\\/]", str(path)):
+    if _REMOTE.search(str(path)) and not re.match(r"^[a-zA-Z]:[\\/]", str(path)):
         raise TableError(f"{path}: only local files are read and written (no URLs or remote storage)")
     return str(path)
 
@@ -108,6 +109,10 @@ def iter_table(path:str, fmt:str|None=None, chunk_rows:int=100_000,
         if not p.exists(): raise TableError(f"{path}: no such file")
     if fmt == "parquet": yield from _parquet_blocks(path, chunk_rows); return
     if fmt == "excel": yield read_excel_sheet(path, sheet); return
+    try: yield from _text_blocks(path, fmt, chunk_rows)
+    except UnicodeDecodeError as e: raise TableError(f"{path}: not UTF-8 text at byte {e.start:,} (save the file as UTF-8 CSV)") from None
+
+def _text_blocks(path:str, fmt:str, chunk_rows:int):
     with _text_source(path) as f:
         sample = f.read(65536)
         sep = "\t" if fmt == "tsv" else sniff_delimiter(sample)
@@ -134,7 +139,7 @@ def _arrow_text_blocks(path:str, sep:str, header:list, block_bytes:int):
     except pa.ArrowInvalid as e: raise TableError(f"{path}: {str(e).splitlines()[0]}") from None
     if not start: yield pd.DataFrame([[""] * len(header)], columns=range(len(header))).iloc[:0].set_axis(header, axis=1)  # header only
 
-def _stored_range(f) -> tuple|None:
+def stored_range(f) -> tuple|None:
     "(start, step, name) of row labels that a Parquet file stores as a range, or None."
     meta = f.schema_arrow.pandas_metadata or {}
     idx = meta.get("index_columns", [])
@@ -143,7 +148,7 @@ def _stored_range(f) -> tuple|None:
 def _parquet_blocks(path:str, chunk_rows:int):
     import pyarrow.parquet as pq
     f, start = pq.ParquetFile(path), 0
-    labels = _stored_range(f)  # each batch would otherwise restart its labels at the stored start
+    labels = stored_range(f)  # each batch would otherwise restart its labels at the stored start
     for batch in f.iter_batches(batch_size=chunk_rows):
         block = batch.to_pandas()
         if labels: block.index = pd.RangeIndex(labels[0] + labels[1] * start, labels[0] + labels[1] * (start + len(block)), labels[1], name=labels[2])
@@ -162,7 +167,7 @@ def read_table(path:str, fmt:str|None=None, sheet:str|None=None) -> pd.DataFrame
     return pd.concat(blocks) if len(blocks) > 1 else blocks[0] if blocks else pd.DataFrame()
 
 # %% ../nbs/41_files.ipynb #5e1c0a02
-EXCEL_LIMITS = {"cells": 5_000_000, "sheet_bytes": 1 << 30}  # cells in the sheet read; uncompressed bytes of all sheets
+EXCEL_LIMITS = {"cells": 5_000_000, "xml_bytes": 512 << 20}  # cells (the extent of a sheet: rows x columns); uncompressed bytes of the workbook's XML
 
 def _workbook(path:str, data_only:bool):
     import openpyxl
@@ -170,33 +175,46 @@ def _workbook(path:str, data_only:bool):
     except (zipfile.BadZipFile, KeyError, OSError) as e: raise TableError(f"{path}: not a readable Excel workbook ({e})") from None
 
 _CELL_TAG, _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]"), re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_REF = re.compile(rb'\sr="([A-Z]{0,3})(\d{1,7})"|<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]{1,3})(\d{1,7})"')
+
+def _column_number(letters:bytes) -> int:
+    n = 0
+    for ch in letters: n = n * 26 + ch - 64
+    return n
+
+def _too_big(path:str, what:str):
+    raise TableError(f"{path}: {what}; export the table as CSV or Parquet")
+
+def _scan_part(z, part, path:str) -> tuple:
+    "(cells, rows x columns reached, any formula) of one sheet's XML, read in chunks; stops once over the limit."
+    cells, rows, cols, formulas, tail, limit = 0, 0, 0, False, b"", EXCEL_LIMITS["cells"]
+    with z.open(part) as f:
+        while True:
+            chunk = f.read(1 << 22)
+            text = tail + chunk
+            cut = text.rfind(b"<") if chunk else len(text)  # a tag cut by the chunk's end is read with the next chunk
+            cells += len(_CELL_TAG.findall(text, 0, cut))
+            formulas = formulas or _FORMULA_TAG.search(text, 0, cut) is not None
+            for a, r, b, r2 in _REF.findall(text, 0, cut):  # references and the declared dimension: a reader fills every row up to the last column
+                rows, cols = max(rows, int(r or r2)), max(cols, _column_number(a or b))
+            if cells > limit: _too_big(path, f"more than {limit:,} cells")
+            if rows * cols > limit: _too_big(path, f"a sheet reaches row {rows:,} and column {cols:,}, {rows * cols:,} cells to read, over the limit of {limit:,}")
+            if not chunk: return cells, rows * cols, formulas
+            tail = text[cut:]
 
 def _scan_sheets(path:str) -> bool:
-    "Check the sheets' uncompressed size and cell count on the raw XML, before any spreadsheet parsing; whether any cell holds a formula."
+    "Check the workbook's uncompressed size, and each sheet's cells and extent, on the raw XML before any spreadsheet parsing; whether any cell holds a formula."
     try: z = zipfile.ZipFile(path)
     except zipfile.BadZipFile: raise TableError(f"{path}: not an Excel workbook (.xlsx)") from None
-    cells, formulas, limit = 0, False, EXCEL_LIMITS["cells"]
     with z:
-        parts = [i for i in z.infolist() if i.filename.startswith("xl/worksheets/")]
-        size = sum(i.file_size for i in parts)  # as declared; the count below reads what is really there
-        if size > EXCEL_LIMITS["sheet_bytes"]:
-            raise TableError(f"{path}: its sheets expand to {size / 2**20:,.0f} MiB, over the limit of {EXCEL_LIMITS['sheet_bytes'] / 2**20:,.0f} MiB; export the table as CSV or Parquet")
-        for part in parts:
-            with z.open(part) as f:
-                tail = b""
-                while True:
-                    chunk = f.read(1 << 22)
-                    text = tail + chunk
-                    cut = text.rfind(b"<") if chunk else len(text)  # a tag cut by the chunk's end is read with the next chunk
-                    cells += len(_CELL_TAG.findall(text, 0, cut))
-                    formulas = formulas or _FORMULA_TAG.search(text, 0, cut) is not None
-                    if cells > limit: raise TableError(f"{path}: more than {limit:,} cells; export the table as CSV or Parquet")
-                    if not chunk: break
-                    tail = text[cut:]
-    return formulas
+        size = sum(i.file_size for i in z.infolist())  # as declared: reading never goes past it (zipfile stops there and checks the CRC)
+        if size > EXCEL_LIMITS["xml_bytes"]:
+            _too_big(path, f"it expands to {size / 2**20:,.0f} MiB, over the limit of {EXCEL_LIMITS['xml_bytes'] / 2**20:,.0f} MiB")
+        return any([_scan_part(z, i, path)[2] for i in z.infolist() if i.filename.startswith("xl/worksheets/")])
 
-def _has_data(ws) -> bool:
-    return any(v is not None for row in ws.iter_rows(max_row=2, values_only=True) for v in row)
+def _has_data(ws, rows:int=50) -> bool:
+    "Whether a sheet holds a value in its first rows (a title sheet counts: the reader is asked to choose)."
+    return any(v is not None for row in ws.iter_rows(max_row=rows, values_only=True) for v in row)
 
 def excel_sheet_name(path:str, sheet:str|None=None) -> str:
     "The sheet to read: `sheet` if the workbook has it, else the only sheet holding data (several: an error naming them)."
@@ -452,9 +470,20 @@ def _finish(self:TableWriter):
     elif self.fmt == "excel":
         rows = pd.concat(self._blocks) if self._blocks else pd.DataFrame()
         if len(rows) >= 1_048_576: raise TableError(f"{self.path}: {len(rows)} rows do not fit in an Excel sheet (use CSV or Parquet)")
-        if self.out.stream:  # a workbook is a zip file, written where it can seek
-            buf = io.BytesIO(); rows.to_excel(buf, index=False, engine="openpyxl"); self.out.file.write(buf.getvalue())
-        else: rows.to_excel(self.out.file, index=False, engine="openpyxl")
+        _check_cell_lengths(rows, self.path)
+        buf = io.BytesIO(); rows.to_excel(buf, index=False, engine="openpyxl")  # the zip is finished in memory: a full disk fails in one write below
+        self.out.file.write(buf.getvalue())
+
+EXCEL_CELL_CHARS = 32_767  # the most an Excel cell holds; a spreadsheet program cuts the rest
+
+def _check_cell_lengths(rows:pd.DataFrame, path:str):
+    "Refuse text an Excel cell cannot hold whole (it would be cut without a word)."
+    for name, s in rows.items():
+        if s.dtype != object and not pd.api.types.is_string_dtype(s.dtype): continue
+        long = s.astype("string").str.len().gt(EXCEL_CELL_CHARS).fillna(False).to_numpy(dtype=bool)
+        if long.any():
+            raise TableError(f"{path}: column {name!r}, row {int(np.flatnonzero(long)[0]) + 1}: {len(str(s.iloc[np.flatnonzero(long)[0]])):,} characters, "
+                             f"more than an Excel cell holds ({EXCEL_CELL_CHARS:,}); write CSV or Parquet")
 
 @patch
 def close(self:TableWriter):

@@ -196,11 +196,11 @@ def test_inspect_shows_each_column_and_writes_a_mapping_assess_reads(tmp_path, c
     "inspect names the unreadable values with their counts; the mapping it writes is read back by assess --columns."
     from pannet_guideline.datasets import demo_cohort
     df = demo_cohort().head(60).astype(str).rename(columns={"ki67_pct": "Ki-67 (%)"})
-    df.loc[:9, "Ki-67 (%)"] = "5%"
+    df.loc[:9, "Ki-67 (%)"] = "about five"
     df.to_csv(tmp_path / "export.csv", index=False)
     assert main(["inspect", str(tmp_path / "export.csv"), "-o", str(tmp_path / "map.json")]) == 0
     shown = capsys.readouterr().out
-    assert "'5%' (10)" in shown and "recognised spelling" in shown
+    assert "'about five' (10)" in shown and "recognised spelling" in shown
     mapping = json.loads((tmp_path / "map.json").read_text())
     assert mapping["Ki-67 (%)"] == "ki67_pct"
     assert main(["-q", "assess", str(tmp_path / "export.csv"), "--columns", str(tmp_path / "map.json"), "-o", str(tmp_path / "o.csv")]) == 0

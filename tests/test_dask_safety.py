@@ -307,3 +307,96 @@ def test_run_that_loses_all_its_workers_fails_in_bounded_time(tmp_path, cohort_f
     assert isinstance(got.get("error"), RuntimeError) and re.search("failed.*(NoWorkerError|KilledWorker)", str(got["error"])), got
     assert time.monotonic() - start < 30 and "\n" not in str(got["error"])
     assert os.listdir(out) == [] and sorted(os.listdir(tmp_path)) == ["in.parquet", "out"]
+
+
+# Findings of an independent attack: each reproduced here
+
+def test_a_pattern_is_not_expanded_so_it_cannot_point_into_the_output(tmp_path, no_cluster):
+    out = tmp_path / "g" / "out"
+    out.mkdir(parents=True)
+    _cohort(50).to_parquet(out / "patients.parquet")
+    (out / "notes.txt").write_text("note")
+    before = _tree(out)
+    with pytest.raises(TableError, match="no such file or folder"):
+        assess_parquet_dask(str(tmp_path / "g" / "o*" / "patients.parquet"), str(out), overwrite=True)
+    assert _tree(out) == before
+
+
+def test_an_output_holding_the_current_folder_is_refused(tmp_path, cohort_file, no_cluster, monkeypatch):
+    proj = tmp_path / "proj"
+    (proj / "sub").mkdir(parents=True)
+    (proj / "notes.txt").write_text("n"); (proj / "sub" / "mine.txt").write_text("p")
+    before = _tree(proj)
+    monkeypatch.chdir(proj / "sub")
+    with pytest.raises(TableError, match="holds the current folder"):
+        assess_parquet_dask(str(cohort_file), "..", overwrite=True)
+    assert _tree(proj) == before
+
+
+def test_a_literal_file_name_with_a_star_reads_that_file_alone(tmp_path, in_process):
+    _cohort(40).to_parquet(tmp_path / "x*.parquet")
+    _cohort(500).to_parquet(tmp_path / "xother.parquet")
+    res = assess_parquet_dask(str(tmp_path / "x*.parquet"), str(tmp_path / "o"), scheduler=in_process)
+    assert res["rows"] == 40
+
+
+def test_row_labels_kept_named_index_and_stepped_range(tmp_path, in_process):
+    named = _cohort(300)
+    named.index = pd.Index(range(1000, 1300), name="row")
+    named.to_parquet(tmp_path / "named.parquet", row_group_size=100)
+    got = pd.read_parquet(assess_parquet_dask(str(tmp_path / "named.parquet"), str(tmp_path / "o1"), scheduler=in_process)["output"])
+    assert got.index.name == "row" and got.index.tolist() == list(range(1000, 1300))
+    stepped = _cohort(300)
+    stepped.index = pd.RangeIndex(5000, 5600, 2)
+    stepped.to_parquet(tmp_path / "stepped.parquet", row_group_size=100)
+    got = pd.read_parquet(assess_parquet_dask(str(tmp_path / "stepped.parquet"), str(tmp_path / "o2"), scheduler=in_process)["output"])
+    assert got.index.tolist() == list(range(5000, 5600, 2)) and "__null_dask_index__" not in got.columns
+
+
+def test_rerun_keeps_mode_and_group_and_writes_privately(tmp_path, cohort_file, in_process):
+    out = tmp_path / "res"
+    assess_parquet_dask(str(cohort_file), str(out), scheduler=in_process)
+    for f in out.iterdir():
+        os.chmod(f, 0o600)
+        if os.geteuid() == 0: os.chown(f, -1, 4321)
+    assess_parquet_dask(str(cohort_file), str(out), scheduler=in_process)
+    for f in out.iterdir():
+        st = os.stat(f)
+        assert oct(st.st_mode & 0o777) == oct(0o600), f.name
+        if os.geteuid() == 0: assert st.st_gid == 4321
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path, cohort_file, in_process):
+    stale = tmp_path / f".res.{2**22 + 12345}-0123abcd.part"  # a process id that does not run
+    stale.mkdir(); (stale / "part.0.parquet").write_bytes(b"patient rows")
+    mine = tmp_path / ".res.notes.part"  # not a name this tool makes: kept
+    mine.mkdir()
+    assess_parquet_dask(str(cohort_file), str(tmp_path / "res"), scheduler=in_process)
+    assert not stale.exists() and mine.exists()
+
+
+@pytest.mark.slow
+def test_sigterm_removes_the_partial_output(tmp_path, cohort_file):
+    "A run stopped by SIGTERM leaves no hidden partial dataset (as Ctrl-C does not)."
+    import signal, subprocess, sys
+    code = ("import sys, time; from pannet_guideline import cohort\n"
+            "slow = cohort._dask_joined\n"
+            "cohort._dask_joined = lambda df, o: (time.sleep(0.5 if len(df) else 0), slow(df, o))[1]\n"
+            "print('start', flush=True)\n"
+            "cohort.assess_parquet_dask(sys.argv[1], sys.argv[2], workers=1)\n")
+    big = tmp_path / "big.parquet"
+    pd.concat([_cohort()] * 20, ignore_index=True).to_parquet(big, row_group_size=200)
+    p = subprocess.Popen([sys.executable, "-c", code, str(big), str(tmp_path / "res")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout.readline().strip() == b"start"
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(n.endswith(".part") for n in os.listdir(tmp_path)): time.sleep(0.1)
+    time.sleep(2)
+    p.send_signal(signal.SIGTERM); p.wait(60)
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".res.")]
+
+
+def test_remote_chains_and_worker_counts_are_refused(tmp_path, no_cluster):
+    for path in ("async_wrapper::ftp://127.0.0.1:2122/demo.parquet", "./simplecache::http://127.0.0.1/x.parquet"):
+        with pytest.raises(TableError, match="only local files"): assess_parquet_dask(path, str(tmp_path / "o"))
+    with pytest.raises(ValueError, match="1 to 64"): assess_parquet_dask(str(tmp_path / "x.parquet"), str(tmp_path / "o"), workers=100_000)

@@ -262,8 +262,8 @@ def test_workbook_limits(tmp_path, monkeypatch):
     _workbook(tmp_path / "big.xlsx", {"s": [["patient_id", "ki67_pct"]] + [[f"P{i}", i % 50] for i in range(2000)]})
     monkeypatch.setitem(files.EXCEL_LIMITS, "cells", 1000)
     with pytest.raises(TableError, match="more than 1,000 cells"): read_table(str(tmp_path / "big.xlsx"))
-    monkeypatch.setitem(files.EXCEL_LIMITS, "sheet_bytes", 10_000)
-    with pytest.raises(TableError, match="expand to"): read_table(str(tmp_path / "big.xlsx"))
+    monkeypatch.setitem(files.EXCEL_LIMITS, "xml_bytes", 10_000)
+    with pytest.raises(TableError, match="expands to"): read_table(str(tmp_path / "big.xlsx"))
 
 
 @pytest.mark.slow
@@ -277,7 +277,7 @@ def test_ten_million_cell_bomb_is_refused_quickly(tmp_path):
             out.writestr(item, body if item.filename.startswith("xl/worksheets/") else z.read(item.filename))
     assert (tmp_path / "bomb.xlsx").stat().st_size < 2_000_000
     t0 = time.perf_counter()
-    with pytest.raises(TableError, match="cells|expand to"): read_table(str(tmp_path / "bomb.xlsx"))
+    with pytest.raises(TableError, match="cells|expands to"): read_table(str(tmp_path / "bomb.xlsx"))
     assert time.perf_counter() - t0 < 15
 
 
@@ -323,3 +323,63 @@ def test_non_ascii_file_name_on_an_ascii_terminal(tmp_path):
     r = _run(["assess", str(src), "-o", str(tmp_path / "résultat.csv")], env=env)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "résultat.csv").exists()
+
+
+# --- findings of an independent attack --------------------------------------------------------
+
+def _rewrite(src, dst, parts:dict):
+    "A copy of a workbook with some of its XML parts replaced."
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in z.infolist(): out.writestr(item, parts.get(item.filename, z.read(item.filename)))
+        for name in set(parts) - set(z.namelist()): out.writestr(name, parts[name])
+
+
+_SHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}</sheetData></worksheet>'
+
+
+def test_one_far_cell_is_refused_before_a_reader_fills_billions(tmp_path):
+    _workbook(tmp_path / "seed.xlsx", {"s": [["a"]]})
+    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>patient_id</t></is></c></row><row r="200000"><c r="XFD200000"><v>1</v></c></row>'
+    _rewrite(tmp_path / "seed.xlsx", tmp_path / "far.xlsx", {"xl/worksheets/sheet1.xml": _SHEET.format(rows)})
+    t0 = time.perf_counter()
+    with pytest.raises(TableError, match="reaches row 200,000 and column 16,384"): read_table(str(tmp_path / "far.xlsx"))
+    assert time.perf_counter() - t0 < 5
+
+
+def test_a_huge_shared_string_is_refused(tmp_path, monkeypatch):
+    _workbook(tmp_path / "seed.xlsx", {"s": [["patient_id"], ["A"]]})
+    with zipfile.ZipFile(tmp_path / "seed.xlsx") as z: names = z.namelist()
+    strings = next(n for n in names if "sharedStrings" in n) if any("sharedStrings" in n for n in names) else None
+    monkeypatch.setitem(files.EXCEL_LIMITS, "xml_bytes", 1 << 20)
+    big = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' + "A" * (2 << 20) + "</t></si></sst>"
+    _rewrite(tmp_path / "seed.xlsx", tmp_path / "strings.xlsx", {strings or "xl/sharedStrings.xml": big})
+    with pytest.raises(TableError, match="expands to"): read_table(str(tmp_path / "strings.xlsx"))
+
+
+def test_a_title_sheet_beside_the_data_asks_which_sheet(tmp_path):
+    _workbook(tmp_path / "cover.xlsx", {"Cover": [["Registry export 2024"]],
+                                         "Patients": [[None], [None], ["patient_id", "ki67_pct"], ["P1", 3]]})
+    with pytest.raises(TableError, match="2 sheets hold data \\('Cover', 'Patients'\\)"): read_table(str(tmp_path / "cover.xlsx"))
+
+
+def test_an_excel_cell_too_long_is_refused_not_cut(tmp_path):
+    df = _cohort(5).assign(notes="x" * 50_000)
+    with pytest.raises(TableError, match="column 'notes', row 1: 50,000 characters"):
+        write_table(df, str(tmp_path / "long.xlsx"))
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path):
+    (tmp_path / "latin.csv").write_bytes("patient_id,note\nA,caf\xe9\n".encode("latin-1"))
+    with pytest.raises(TableError, match="latin.csv"): read_table(str(tmp_path / "latin.csv"))
+
+
+def test_quiet_before_the_command_and_options_of_the_other_engine(tmp_path, capsys):
+    _cohort(10).to_csv(tmp_path / "in.csv", index=False)
+    assert main(["-q", "assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "o.csv")]) == 0
+    assert "patients" not in capsys.readouterr().out  # no summary
+    for extra in (["--workers", "4"], ["--overwrite"], ["--scheduler", "tls://127.0.0.1:1"]):
+        assert main(["assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "o2.csv"), *extra]) == 2
+        assert "only with --engine dask" in capsys.readouterr().err
+    assert main(["assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "dd.csv"), "--engine", "dask"]) == 2
+    assert "name a folder, not a file" in capsys.readouterr().err
