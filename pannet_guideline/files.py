@@ -352,6 +352,14 @@ def _anonymous(folder:str) -> int|None:
         if e.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT): return None
         raise
 
+def _check_link(path:str):
+    "Refuse to write through a link that another user planted in a shared folder such as /tmp (the kernel's `protected_symlinks` rule)."
+    if not os.path.islink(path): return
+    link, folder = os.lstat(path), os.stat(os.path.dirname(os.path.abspath(path)))
+    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+    if shared and link.st_uid not in (os.geteuid(), folder.st_uid):
+        raise TableError(f"{path}: a link another user made in a shared folder; not followed (write to a path of your own)")
+
 class OutputFile:
     "A binary file written to `path` as a whole: anonymous until `commit` names it; a stream (`-`, a device, a FIFO) is written directly."
     def __init__(self, path:str):
@@ -359,6 +367,7 @@ class OutputFile:
         self.stream = is_stream(path)
         if path == "-": self.file = sys.stdout.buffer; return
         if self.stream: self.file = open(path, "wb"); return  # through the link, onto the device or FIFO: never replaced
+        _check_link(path)
         self.target = os.path.realpath(path)  # a link to a file stays a link: the file it names is replaced
         if os.path.isdir(self.target): raise TableError(f"{path}: is a directory")
         folder = os.path.dirname(self.target)

@@ -383,3 +383,16 @@ def test_quiet_before_the_command_and_options_of_the_other_engine(tmp_path, caps
         assert "only with --engine dask" in capsys.readouterr().err
     assert main(["assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "dd.csv"), "--engine", "dask"]) == 2
     assert "name a folder, not a file" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a link owned by another user needs root")
+def test_a_link_planted_by_another_user_in_a_shared_folder_is_not_followed(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(); os.chmod(shared, 0o1777)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    link = shared / "out.csv"
+    link.symlink_to(victim)
+    os.lchown(link, 4321, 4321)  # planted by someone else
+    with pytest.raises(TableError, match="another user"): write_table(_cohort(), str(link))
+    assert victim.read_text() == "keep me"
