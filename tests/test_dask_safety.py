@@ -400,3 +400,23 @@ def test_remote_chains_and_worker_counts_are_refused(tmp_path, no_cluster):
     for path in ("async_wrapper::ftp://127.0.0.1:2122/demo.parquet", "./simplecache::http://127.0.0.1/x.parquet"):
         with pytest.raises(TableError, match="only local files"): assess_parquet_dask(path, str(tmp_path / "o"))
     with pytest.raises(ValueError, match="1 to 64"): assess_parquet_dask(str(tmp_path / "x.parquet"), str(tmp_path / "o"), workers=100_000)
+
+
+def test_cli_dask_engine_prints_the_column_report_and_honours_strict(tmp_path, in_process, capsys):
+    "The command with --engine dask: the mapping is read, the column report printed, --strict gives exit 1, as on the pandas engine."
+    from pannet_guideline.cli import main
+    df = _cohort(300).rename(columns={"ki67_pct": "Ki67 LI"}).assign(registry_note="x")
+    df.loc[:9, "Ki67 LI"] = "140"
+    df.to_parquet(tmp_path / "in.parquet", row_group_size=100)
+    (tmp_path / "map.json").write_text(json.dumps({"Ki67 LI": "ki67_pct"}))
+    args = ["assess", str(tmp_path / "in.parquet"), "--engine", "dask", "--scheduler", in_process, "--columns", str(tmp_path / "map.json")]
+    issues = int((assess_frame(df, columns={"Ki67 LI": "ki67_pct"})["input_issues"] != "").sum())
+    assert issues >= 10  # the ten Ki-67 of 140 % at least
+    assert main(args + ["-o", str(tmp_path / "out"), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "column 'registry_note' not read" in err and f"--strict: {issues} rows with input issues" in err
+    assert main(args + ["-o", str(tmp_path / "out2")]) == 0
+    out = capsys.readouterr().out
+    assert "300 patients" in out and f"rows with input issues {issues}" in out
+    got = pd.read_parquet(tmp_path / "out2")
+    assert got["who_grade"].astype(str).tolist() == assess_frame(df, columns={"Ki67 LI": "ki67_pct"})["who_grade"].astype(str).tolist()
