@@ -833,7 +833,7 @@ def _parquet_files(input:str) -> list:
     if not found: raise TableError(f"{input}: holds no Parquet file")
     return found
 
-def _row_groups(files:list) -> list:
+def _parquet_row_groups(files:list) -> list:
     "(path, row group, rows before it in its file, stored range of row labels) of every row group, in order."
     import pyarrow.parquet as pq
     parts = []
@@ -856,7 +856,7 @@ def _read_row_group(part:tuple) -> pd.DataFrame:
 def _read_parquet(input:str) -> tuple:
     "The input as a Dask DataFrame, one partition per row group, read by pyarrow from local files only (no fsspec, no pattern expansion); and whether its row labels carry information."
     import dask.dataframe as dd
-    parts = _row_groups(_parquet_files(input))
+    parts = _parquet_row_groups(_parquet_files(input))
     if not parts: raise TableError(f"{input}: holds no rows")
     meta = _read_row_group(parts[0]).iloc[:0]
     labels = meta.index.name is not None or not isinstance(meta.index, pd.RangeIndex) or any(p[3] and p[3][:2] != (0, 1) for p in parts)
