@@ -365,9 +365,12 @@ def inspect_columns(frame:pd.DataFrame, # a cohort table as exported
     return pd.DataFrame(rows).set_index("column")
 
 def suggested_mapping(inspection:pd.DataFrame) -> dict:
-    "The column mapping an inspection implies: every column read as a field, under its own name or not (edit it, then pass it as `columns`)."
+    "The column mapping an inspection implies: one column per field (its own name first, else the first read as it); edit it, then pass it as `columns`."
     read = inspection[inspection["field"] != ""]
-    return {c: f for c, f in read["field"].items() if f in FIELDS or c != f}
+    chosen = {}
+    for c, f, how in zip(read.index, read["field"], read["how"]):
+        if f not in chosen or how == "its own name": chosen[f] = c  # a mapping names one column per field: the others stay for the analyst to choose
+    return {c: f for f, c in chosen.items()}
 
 # %% ../nbs/40_cohort.ipynb #03f01d0a
 class CohortAssessment:

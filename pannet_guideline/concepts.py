@@ -12,12 +12,12 @@ from .vocab import RECOMMENDATIONS
 # %% auto #0
 __all__ = ['setting', 'nen', 'grade', 'differentiation', 'ki67', 'mitoses', 'size', 'invasion', 't_cat', 'n_cat', 'm_cat',
            'sites', 'syndrome', 'carcinoid', 'symptomatic', 'sstr', 'resectable', 'progression', 'burden', 'hereditary',
-           'age', 'multifocal', 'location', 'near_duct', 'prior', 'localized_disease', 'advanced_disease',
-           'metastatic_disease', 'net', 'nec', 'minen', 'nec_or_minen', 'net_g1_g2', 'net_g3', 'low_grade',
-           'localized_net', 'localized_nec', 'advanced_net', 'functioning', 'nonfunctioning', 'insulinoma',
+           'age', 'multifocal', 'location', 'near_duct', 'prior', 'primary_site', 'localized_disease',
+           'advanced_disease', 'metastatic_disease', 'net', 'nec', 'minen', 'nec_or_minen', 'net_g1_g2', 'net_g3',
+           'low_grade', 'localized_net', 'localized_nec', 'advanced_net', 'functioning', 'nonfunctioning', 'insulinoma',
            'gastrinoma', 'has_carcinoid_syndrome', 'hormone_excess', 'sstr_positive', 'sstr_negative', 'progressive',
            'stable', 'is_symptomatic', 'high_burden', 'liver_metastases', 'resected', 'recurrence', 'cured',
-           'not_cured', 'received', 'failed']
+           'not_cured', 'extrapancreatic', 'received', 'failed']
 
 # %% ../nbs/04_concepts.ipynb #dff2d497
 setting, nen, grade, differentiation = Field("disease_setting"), Field("nen_class"), Field("who_grade"), Field("differentiation")
@@ -27,6 +27,7 @@ syndrome, carcinoid, symptomatic = Field("functional_syndrome"), Field("carcinoi
 sstr, resectable, progression, burden = Field("sstr_status"), Field("resectable"), Field("progression"), Field("tumor_burden")
 hereditary, age, multifocal = Field("hereditary_syndrome"), Field("age_years"), Field("multifocal")
 location, near_duct, prior = Field("tumor_location"), Field("near_main_duct"), Field("prior_therapies")
+primary_site = Field("primary_site")
 
 # %% ../nbs/04_concepts.ipynb #deebd7bb
 _SETTING = ("nccn.setting",)
@@ -83,3 +84,6 @@ recurrence = (localized_disease & resected & progressive).named("progression aft
 cured = (localized_disease & resected & ~progressive.otherwise(False)).named("a localised tumour resected, with no progression recorded",
                                                                              ("nccn.followup-resected", "nccn.no-adjuvant"))
 not_cured = (~cured).otherwise(True).named("not a localised tumour already resected without progression", ("nccn.followup-resected",))
+
+# %% ../nbs/04_concepts.ipynb #fd9c03c7
+extrapancreatic = (primary_site != "pancreas").named("a primary outside the pancreas", ("ajcc8.site-chapters",))

@@ -20,16 +20,20 @@ from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, in_threads, issue_text, read_patient
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
-from .tables import DecisionTable
-from .vocab import ALERTS, RECOMMENDATIONS
+from .tables import DecisionTable, Rule
+from .vocab import ALERTS, RECOMMENDATIONS, add_alert
+from .concepts import extrapancreatic
+from .grading import GRADING_EDITIONS
+from . import schema
 
 # %% auto #0
-__all__ = ['DISCLAIMER', 'CHAPTERS', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES', 'OUTPUT_SPEC',
-           'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS', 'INPUT_BITS',
-           'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'Patient', 'RecordState', 'FrameState', 'Step',
-           'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
-           'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'run_steps', 'listing_key', 'Recommendation',
-           'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'assess']
+__all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
+           'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
+           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'Patient', 'RecordState', 'FrameState',
+           'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
+           'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline', 'band_edges', 'step_batches',
+           'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by', 'OutputColumn', 'conflict_text',
+           'gap_names', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -279,6 +283,50 @@ class ChapterStep:
         st.fired.append((self.table, fd.fired)); st.chapter.append((self.table, fd.fired)); st.gaps |= fd.gaps
         if self.table.output == "recommendations": st.pending.append((self.table, fd.pending))
 
+# %% ../nbs/30_guideline.ipynb #2abe5746
+add_alert("NOT_PANCREATIC", "Primary outside the pancreas",
+          "The primary is recorded outside the pancreas: grade is given, but the pancreatic T and stage groups and the pancreatic management do not apply; use the guidance for that site.",
+          "data", ("ajcc8.site-chapters",))
+SITE_SCOPE = DecisionTable("site_scope", "Site of the primary", [
+    Rule("SITE-NOT-PANCREAS", extrapancreatic, "NOT_PANCREATIC", ("ajcc8.site-chapters",)),
+], "collect", output="alerts")
+
+def out_of_scope(cols:Columns) -> np.ndarray|None:
+    "Rows whose primary is recorded outside the pancreas, or None when there are none."
+    if "primary_site" not in cols.data: return None
+    t = extrapancreatic.frame(cols).t
+    return t if t.any() else None
+
+@dataclass(frozen=True, eq=False)
+class InScope:
+    "A table step that applies only where the primary may be pancreatic; elsewhere nothing fires or is missing, and `fill` is written."
+    step: object # a `Step`, `AlertStep` or `ChapterStep`
+    fill: dict = field(default_factory=dict) # field -> value written where the primary is outside the pancreas (None: unknown)
+
+    @property
+    def table(self) -> DecisionTable: return self.step.table
+    @property
+    def reads(self) -> tuple: return tuple(self.step.reads) + ("primary_site",)
+    @property
+    def written(self) -> tuple: return tuple(self.step.written)
+
+    def record(self, st:RecordState):
+        if extrapancreatic.record(st.rec) is not True: return self.step.record(st)
+        for name, value in self.fill.items(): st.rec[name] = value
+        if getattr(self.step, "gated", False): st.pending_gaps[self.written[0]] = set()
+
+    def frame(self, st:FrameState): self.apply(st, self.table.decide_frame(st.cols))
+
+    def apply(self, st:FrameState, fd):
+        out = out_of_scope(st.cols)
+        if out is None: return self.step.apply(st, fd)
+        zero = lambda a: np.where(out, a.dtype.type(0), a)
+        self.step.apply(st, dataclasses.replace(fd, outcome=np.where(out, fd.outcome.dtype.type(-1), fd.outcome), fired=zero(fd.fired),
+                                                gaps=zero(fd.gaps), pending=zero(fd.pending)))
+        for name, value in self.fill.items():
+            code = -1 if value is None else FIELDS[name].vocab.index(value)
+            st.cols.set(name, np.where(out, np.int8(code), st.cols.codes(name)).astype(np.int8))
+
 # %% ../nbs/30_guideline.ipynb #c6aab13e
 _GRADE_WRITES = {"who_grade": {"G1 provisional": "G1", "G1": "G1", "G2": "G2", "G3": "G3", "NEC": "NEC", "MiNEN": "MiNEN"},
                  "grade_provisional": {"G1 provisional": True, "G1": False, "G2": False, "G3": False, "NEC": False, "MiNEN": False}}
@@ -299,13 +347,14 @@ def _staging_steps(staging:str) -> list:
     "T, N and M from the findings merged with recorded categories; stage groups; the setting."
     staging_edition(staging)
     stages = (Step(STAGE_AJCC8, {"stage_ajcc8": None}), Step(STAGE_AJCC9, {"stage_ajcc9": None}), Step(STAGE_ENETS, {"stage_enets": None}))
-    steps = [ReadingConflict("tumor_size_conflict", "tumor_size_mm", "tumor_size_cm"), Step(T_FROM_EXTENT, {"t_derived": None}, gated=True), Step(N_FROM_NODES, {"n_derived": None}, gated=True),
+    steps = [ReadingConflict("tumor_size_conflict", "tumor_size_mm", "tumor_size_cm"), InScope(Step(T_FROM_EXTENT, {"t_derived": None}, gated=True), {"t_derived": None}),
+             Step(N_FROM_NODES, {"n_derived": None}, gated=True),
              Step(M_FROM_SITES, {"m_derived": None}, gated=True), AlertStep(CATEGORY_CONFLICTS),
              MergeStep("t_category", "t_derived"), MergeStep("n_category", "n_derived"),
              MergeStep("m_category", "m_derived", {"M1": ("M1a", "M1b", "M1c")}, common={"M1a": "M1", "M1b": "M1", "M1c": "M1"}),
-             *stages, StageAgreement(stages)]
-    if STAGING_ALERTS[staging] is not None: steps.append(AlertStep(STAGING_ALERTS[staging]))
-    return steps + [Step(SETTING, {"disease_setting": None})]
+             *(InScope(s, {s.written[0]: "not_applicable"}) for s in stages), StageAgreement(stages)]
+    if STAGING_ALERTS[staging] is not None: steps.append(InScope(AlertStep(STAGING_ALERTS[staging])))
+    return steps + [InScope(Step(SETTING, {"disease_setting": None}), {"disease_setting": None}), AlertStep(SITE_SCOPE)]
 
 # %% ../nbs/30_guideline.ipynb #68888e08
 def chapter_tables(policy:str="seed-2025") -> list:
@@ -326,10 +375,22 @@ def check_steps(steps:list) -> list:
 def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025") -> list:
     "The steps of the guideline for a grading and a staging edition and a management policy."
     steps = _grading_steps(grading) + _staging_steps(staging)
-    return check_steps(steps + [AlertStep(t) if t.output == "alerts" else ChapterStep(t) for t in chapter_tables(policy)])
+    return check_steps(steps + [InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)])
+
+def band_edges() -> dict:
+    "Every cut-off each number field is compared with, over every policy and edition: a bound or range is read only inside one band."
+    edges = {}
+    for p in POLICIES:
+        for g in GRADING_EDITIONS:
+            for s in STAGE_COLUMN:
+                for step in pipeline(g, s, p):
+                    for c in getattr(getattr(step, "table", None), "conditions", ()):
+                        for name, values in c.thresholds().items():
+                            if FIELDS[name].kind == "number": edges.setdefault(name, set()).update(values)
+    return {name: tuple(sorted(v)) for name, v in edges.items()}
 
 # %% ../nbs/30_guideline.ipynb #e2df6848
-_TABLE_STEPS = (Step, AlertStep, ChapterStep)
+_TABLE_STEPS = (Step, AlertStep, ChapterStep, InScope)
 
 def step_batches(steps:list) -> list:
     "Consecutive table steps grouped so that none reads a field that another of its batch writes; every other step alone."
@@ -597,3 +658,6 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
     st, steps = RecordState(rec), pipeline(grading, staging, policy)
     for step in steps: step.record(st)
     return _assessment(st, issues, grading, staging, policy, steps)
+
+# %% ../nbs/30_guideline.ipynb #aaeb7653
+schema.BAND_EDGES.update(band_edges())  # the reader's bands: every cut-off of every table, known once the tables are

@@ -19,18 +19,19 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['MISSING_TOKENS', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES', 'UNIT_ALIASES',
-           'LEGACY_ALIASES', 'HEADER_ALIASES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'THREADS',
-           'PARALLEL_FROM', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field', 'InvalidPatient',
-           'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask', 'first_rows',
-           'in_threads', 'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings',
-           'issue_text']
+__all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
+           'BAND_EDGES', 'UNIT_ALIASES', 'LEGACY_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'READING_CONFLICTS',
+           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'THREADS', 'PARALLEL_FROM', 'KI67_FRACTION_MIN', 'FieldSpec',
+           'canonical_value', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
+           'validate_patient', 'Columns', 'codes_mask', 'first_rows', 'in_threads', 'read_frame', 'ki67_columns',
+           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
 
 # %% ../nbs/01_schema.ipynb #c7b001c8
-MISSING_TOKENS = frozenset({"", "unknown", "not documented", "na", "n/a", "nan", "null", "not available", "not known"})
+MISSING_TOKENS = frozenset({"", "unknown", "not documented", "na", "n/a", "nan", "null", "not available", "not known",
+                            "not done", "?", "not assessed", "not recorded", "not reported", "unk", "n.a.", "n.d."})
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -46,6 +47,8 @@ class FieldSpec:
     minimum: float = -math.inf # smallest valid number
     maximum: float = math.inf # largest valid number
     min_exclusive: bool = False # True when `minimum` itself is invalid (size 0)
+    plausible: float = math.inf # largest plausible number: above it a value is rejected as a likely slip (a date serial, a code)
+    units: dict = field(default_factory=dict) # unit written inside a value (`mm`, `%`) -> factor to the field's unit
     derived: bool = False # computed by the guideline rather than read from input
     doc: str = "" # meaning of the field
 
@@ -58,8 +61,9 @@ class FieldSpec:
 _FLAG_SYNONYMS = {"yes": True, "y": True, "true": True, "1": True, "1.0": True, "present": True, "positive": True,
                   "no": False, "n": False, "false": False, "0": False, "0.0": False, "absent": False, "negative": False}
 
-def _num(name, label, unit, lo=-math.inf, hi=math.inf, lo_excl=False, doc=""):
-    return FieldSpec(name, "number", label, unit=unit, minimum=lo, maximum=hi, min_exclusive=lo_excl, doc=doc)
+def _num(name, label, unit, lo=-math.inf, hi=math.inf, lo_excl=False, doc="", plausible=math.inf, units=None):
+    return FieldSpec(name, "number", label, unit=unit, minimum=lo, maximum=hi, min_exclusive=lo_excl, doc=doc,
+                     plausible=plausible, units=units or {})
 
 def _text(name, label, vocab, synonyms=None, unknown=(), rejected=None, derived=False, doc=""):
     syn = {str(v).lower(): v for v in vocab} | {k.lower(): v for k, v in (synonyms or {}).items()}
@@ -72,13 +76,29 @@ def _flag(name, label, doc=""):
 # %% ../nbs/01_schema.ipynb #e82ce9b7
 _NOT_PANCREAS_N = "has no meaning for the pancreas (AJCC 8 pancreatic NET N has only N0 and N1)"
 _T_SYN = {"1": "T1", "2": "T2", "3": "T3", "4": "T4", "pt1": "T1", "pt2": "T2", "pt3": "T3", "pt4": "T4"}
-_N_SYN = {"0": "N0", "1": "N1", "pn0": "N0", "pn1": "N1", "node negative": "N0", "node positive": "N1", "negative": "N0", "positive": "N1"}
-_M_SYN = {"0": "M0", "1": "M1", "pm1": "M1", "cm0": "M0", "cm1": "M1"}
+_N_SYN = {"0": "N0", "1": "N1", "pn0": "N0", "pn1": "N1", "node negative": "N0", "node positive": "N1", "negative": "N0", "positive": "N1",
+          "yes": "N1", "no": "N0", "present": "N1", "absent": "N0"}
+_M_SYN = {"0": "M0", "1": "M1", "pm1": "M1", "cm0": "M0", "cm1": "M1", "yes": "M1", "no": "M0", "present": "M1", "absent": "M0",
+          "present, site unknown": "M1", "m1, site unknown": "M1"}
+_SIZE_UNITS = {"cm": 1.0, "mm": 0.1}
+PRIMARY_SITES = ("pancreas", "duodenum", "stomach", "small_bowel", "appendix", "colon", "rectum", "lung", "other")
+_ICD_O3 = {**{f"c25{s}{d}": "pancreas" for d in "0123456789" for s in ("", ".")}, "c25": "pancreas",  # ICD-O-3 topography
+           **{f"c16{s}{d}": "stomach" for d in "0123456789" for s in ("", ".")}, "c16": "stomach",
+           "c17.0": "duodenum", "c170": "duodenum", **{f"c17{s}{d}": "small_bowel" for d in "12389" for s in ("", ".")},
+           **{f"c18{s}{d}": "colon" for d in "023456789" for s in ("", ".")}, "c18.1": "appendix", "c181": "appendix",
+           "c20": "rectum", "c20.9": "rectum", "c209": "rectum", **{f"c34{s}{d}": "lung" for d in "012389" for s in ("", ".")}, "c34": "lung"}
+_SITE_SYN = {"pancreatic": "pancreas", "pancreas head": "pancreas", "pancreas body": "pancreas", "pancreas tail": "pancreas",
+             "duodenal": "duodenum", "ampulla": "other", "gastric": "stomach", "small bowel": "small_bowel", "small intestine": "small_bowel",
+             "ileum": "small_bowel", "ileal": "small_bowel", "jejunum": "small_bowel", "jejunal": "small_bowel", "appendiceal": "appendix",
+             "colonic": "colon", "large bowel": "colon", "caecum": "colon", "cecum": "colon", "rectal": "rectum", "bronchial": "lung",
+             "bronchus": "lung", "pulmonary": "lung", "panet": "pancreas", "ginet": "other", "sbwdnet": "small_bowel",  # OncoTree codes
+             **_ICD_O3}
 
 INPUT_FIELDS = (
     FieldSpec("patient_id", "id", "patient id", doc="passed through"),
-    _num("ki67_pct", "Ki-67", "%", 0, 100, doc="Ki-67 labelling index in the hot spot, percent"),
-    _num("mitoses_per_2mm2", "mitoses", "per 2 mm²", 0, doc="mitotic count per 2 mm²"),
+    _num("ki67_pct", "Ki-67", "%", 0, 100, doc="Ki-67 labelling index in the hot spot, percent", units={"%": 1.0}),
+    _num("mitoses_per_2mm2", "mitoses", "per 2 mm²", 0, doc="mitotic count per 2 mm²", plausible=500,
+         units={"/2mm2": 1.0, "per 2mm2": 1.0, "/2 mm2": 1.0, "per 2 mm2": 1.0}),
     _text("differentiation", "differentiation", ("well", "poor", "mixed"),
           {"wd": "well", "well differentiated": "well", "well-differentiated": "well", "moderately differentiated": "well",
            "well/moderately differentiated": "well", "net": "well", "pd": "poor", "poorly differentiated": "poor", "nec": "poor",
@@ -92,7 +112,7 @@ INPUT_FIELDS = (
           {"2010": "who-2010", "who 2010": "who-2010", "2017": "who-2017", "who 2017": "who-2017", "2019": "who-2019",
            "who 2019": "who-2019", "2022": "who-2022", "who 2022": "who-2022"},
           doc="WHO edition of `recorded_grade`"),
-    _num("tumor_size_cm", "tumour size", "cm", 0, lo_excl=True, doc="largest dimension of the largest primary"),
+    _num("tumor_size_cm", "tumour size", "cm", 0, lo_excl=True, doc="largest dimension of the largest primary", plausible=40, units=_SIZE_UNITS),
     _text("local_invasion", "local invasion", ("none", "duodenum_or_bile_duct", "adjacent_organs_or_vessels"),
           {"no": "none", "peripancreatic fat": "none", "duodenum": "duodenum_or_bile_duct", "bile duct": "duodenum_or_bile_duct",
            "common bile duct": "duodenum_or_bile_duct", "adjacent organs": "adjacent_organs_or_vessels",
@@ -102,7 +122,10 @@ INPUT_FIELDS = (
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
           doc="regional lymph nodes; unknown means NX"),
     _text("metastatic_sites", "metastatic sites", ("none", "liver", "extrahepatic", "liver_and_extrahepatic"),
-          {"no": "none", "hepatic": "liver", "liver only": "liver", "liver and extrahepatic": "liver_and_extrahepatic"},
+          {"no": "none", "hepatic": "liver", "liver only": "liver", "liver and extrahepatic": "liver_and_extrahepatic", "absent": "none",
+           "extra-hepatic": "extrahepatic", "extrahepatic only": "extrahepatic"},
+          rejected={k: "says metastases are present but not where: M1, subcategory unknown (a recorded M category reads it)"
+                    for k in ("yes", "present", "m1", "present, site unknown", "site unknown", "1")},
           doc="distant metastases: gives M0, M1a, M1b or M1c"),
     _text("t_category", "T category", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=("tx",),
           doc="T as recorded by a pathologist or registry"),
@@ -116,26 +139,40 @@ INPUT_FIELDS = (
     _text("functional_syndrome", "functional syndrome",
           ("none", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "somatostatinoma", "other"),
           {"non-functioning": "none", "nonfunctioning": "none", "non-functional": "none", "nf": "none", "no": "none",
+           "nonfunctional": "none", "non functional": "none", "non functioning": "none", "nf-pnet": "none", "nfpnet": "none", "absent": "none",
            "zollinger-ellison": "gastrinoma", "zes": "gastrinoma", "verner-morrison": "vipoma"},
+          rejected={k: "says the tumour is functioning but names no syndrome (insulinoma, gastrinoma, ...)"
+                    for k in ("yes", "y", "functional", "functioning", "present", "1")},
           doc="hormone-excess syndrome; none = non-functioning"),
     _flag("carcinoid_syndrome", "carcinoid syndrome"),
     _flag("symptomatic", "symptomatic", doc="symptoms from tumour bulk or hormones"),
-    _text("sstr_status", "SSTR status", ("positive", "negative"), {"+": "positive", "-": "negative", "pos": "positive", "neg": "negative"},
+    _text("sstr_status", "SSTR status", ("positive", "negative"), {"+": "positive", "-": "negative", "pos": "positive", "neg": "negative",
+          "uptake": "positive", "no uptake": "negative", "avid": "positive", "non-avid": "negative"},
+          rejected={k: "says whether imaging was done or not, not its result (positive, negative)" for k in ("yes", "no", "done")},
           doc="somatostatin-receptor imaging, uptake above liver"),
-    _text("resectable", "resectable", ("yes", "no", "borderline"), {"y": "yes", "n": "no", "true": "yes", "false": "no"},
+    _text("resectable", "resectable", ("yes", "no", "borderline"), {"y": "yes", "n": "no", "true": "yes", "false": "no", "resectable": "yes",
+          "unresectable": "no", "not resectable": "no", "borderline resectable": "borderline"},
           doc="surgical judgement"),
-    _text("progression", "progression", ("stable", "progressive"), {"sd": "stable", "pd": "progressive", "progression": "progressive"},
+    _text("progression", "progression", ("stable", "progressive"),
+          {"sd": "stable", "pd": "progressive", "progression": "progressive", "stable disease": "stable", "progressive disease": "progressive",
+           "progressing": "progressive", "no progression": "stable", "pr": "stable", "partial response": "stable", "cr": "stable",
+           "complete response": "stable", "non-progressive": "stable"},
           doc="radiological course"),
     _text("tumor_burden", "tumour burden", ("low", "high")),
     _text("hereditary_syndrome", "hereditary syndrome", ("none", "MEN1", "VHL", "NF1", "TSC", "other"),
           {"no": "none", "sporadic": "none", "men-1": "MEN1", "von hippel-lindau": "VHL", "neurofibromatosis type 1": "NF1",
-           "tuberous sclerosis": "TSC"}, doc="known germline syndrome"),
-    _num("age_years", "age", "years", 0, 120),
+           "tuberous sclerosis": "TSC", "absent": "none", "men 1": "MEN1", "multiple endocrine neoplasia type 1": "MEN1",
+           "von hippel lindau": "VHL", "nf-1": "NF1", "tuberous sclerosis complex": "TSC"},
+          rejected={k: "says a hereditary syndrome is present but does not name it (MEN1, VHL, NF1, TSC)" for k in ("yes", "y", "present", "1")},
+          doc="known germline syndrome"),
+    _num("age_years", "age", "years", 0, 120, units={"years": 1.0, "year": 1.0, "yrs": 1.0, "y": 1.0, "yr": 1.0}),
     _flag("multifocal", "multifocal", doc="more than one primary"),
     _text("tumor_location", "tumour location", ("head", "body", "tail"), {"uncinate": "head", "neck": "head", "body/tail": "body"}),
     _flag("near_main_duct", "near the main duct", doc="tumour abuts the main pancreatic duct"),
     FieldSpec("prior_therapies", "codes", "prior therapies", vocab=RECOMMENDATION_CODES, doc="treatments already given"),
     FieldSpec("treatment_received", "codes", "treatment received", vocab=RECOMMENDATION_CODES, doc="for concordance analysis"),
+    _text("primary_site", "primary site", PRIMARY_SITES, _SITE_SYN,
+          doc="organ of the primary (ICD-O-3 topography codes read too); a primary outside the pancreas is out of scope; unknown: read as pancreatic"),
 )
 
 # %% ../nbs/01_schema.ipynb #407ad3eb
@@ -199,21 +236,31 @@ def _wrong_type(raw) -> str|None:
     if isinstance(raw, (complex, np.complexfloating)): return f"{_show(raw)} is a complex number"
     return None
 
-def _read_number(spec:FieldSpec, raw):
+def _read_number(spec:FieldSpec, raw, factor:float=1.0):
+    "A number (a text is read by `_number_text`: `5 %`, `2,5`, `25 mm`, `<2`, `15-20`); `factor` converts a bare number of an alias column."
     if isinstance(raw, (bool, np.bool_)): return None, f"{_show(raw)} is a yes/no value, not a number"
     try: x = float(raw.strip()) if isinstance(raw, str) else float(raw)
     except OverflowError: return None, f"{_show(raw)} is too large to be a number"
-    except (TypeError, ValueError): return None, f"{_show(raw)} is not a number"
+    except (TypeError, ValueError):
+        if isinstance(raw, str): return _number_text(spec, raw, factor)
+        return None, f"{_show(raw)} is not a number"
     if math.isnan(x): return None, None
     if math.isinf(x): return None, f"{_show(raw)} is not a finite number"
-    return _check_range(spec, x)
+    return _check_range(spec, x * factor)
 
 def _check_range(spec:FieldSpec, x:float):
     unit, x = (f" {spec.unit}" if spec.unit else ""), x + 0.0  # + 0.0: -0.0 reads as 0, as it compares
     if x < spec.minimum or (spec.min_exclusive and x == spec.minimum):
         return None, f"{x:g}{unit} is {'not above' if spec.min_exclusive else 'below'} {spec.minimum:g}"
     if x > spec.maximum: return None, f"{x:g}{unit} is above {spec.maximum:g}"
+    if x > spec.plausible: return None, f"{x:g}{unit} is above {spec.plausible:g}{unit}, the largest plausible value{_slip_hint(x)}"
     return x, None
+
+def _slip_hint(x:float) -> str:
+    "What an implausible number may really be."
+    if 20000 <= x <= 80000 or 20000 <= x * 10 <= 80000: return ": a date serial?"
+    if 98.9 <= x <= 99.9: return ": a registry code (NAACCR 989-999 mm)?"
+    return ""
 
 def _text_key(raw) -> str:
     "Lower-case lookup key of a text value; a whole number written 3, 3.0 or '3.0' is the code '3'."
@@ -222,12 +269,37 @@ def _text_key(raw) -> str:
     key = str(raw.item() if isinstance(raw, np.generic) else raw).strip().lower()
     return key.split(".")[0] if re.fullmatch(r"-?\d+\.0+", key) else key
 
+_TNM_FIELDS = frozenset({"t_category", "n_category", "m_category", "t_category_ajcc7", "nodal_status"})
+_TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)\b)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T
+
 def _read_text(spec:FieldSpec, raw):
     key = _text_key(raw)
-    if key in spec.unknown_tokens: return None, None
-    if key in spec.synonyms: return spec.synonyms[key], None
-    if key in spec.rejected: return None, f"{_show(raw)} {spec.rejected[key]}"
+    if spec.name in _TNM_FIELDS: key = _TNM_PREFIX.sub("", key)
+    for k in dict.fromkeys((key, _spaced(key))):
+        if k in spec.unknown_tokens: return None, None
+        if k in spec.synonyms: return spec.synonyms[k], None
+        if k in spec.rejected: return None, f"{_show(raw)} {spec.rejected[k]}"
+    if spec.name == "metastatic_sites": return _site_list(spec, raw, key)
     return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
+
+def _spaced(key:str) -> str:
+    "A text value with hyphens, underscores and runs of spaces as one space: `Non-functional` and `non  functional` read alike."
+    return re.sub(r"[\s_\-]+", " ", key).strip()
+
+_LIVER_WORDS = frozenset({"liver", "hepatic", "liver only"})
+_EXTRAHEPATIC_WORDS = frozenset({"lung", "lungs", "pulmonary", "bone", "bones", "osseous", "skeletal", "peritoneum", "peritoneal", "brain", "ovary",
+                                 "ovaries", "pleura", "pleural", "adrenal", "spleen", "skin", "distant lymph nodes", "distant nodes", "extrahepatic",
+                                 "extra hepatic", "mediastinum", "breast", "soft tissue", "omentum", "kidney", "heart", "orbit"})
+
+def _site_list(spec:FieldSpec, raw, key:str) -> tuple:
+    "A list of metastatic sites (`Liver, lung`) read as none, liver, extrahepatic or both; one site not known makes the list unknown."
+    items = [s.strip() for s in re.split(r"[,;/+&]|\band\b", key) if s.strip()]
+    liver = [s for s in items if _spaced(s) in _LIVER_WORDS]
+    extra = [s for s in items if _spaced(s) in _EXTRAHEPATIC_WORDS]
+    other = [s for s in items if s not in liver and s not in extra]
+    if other or not items:
+        return None, f"{_show(raw)} is not one of {', '.join(spec.vocab)}, nor a list of known sites ({_cut(', '.join(other))} not known)"
+    return ("liver_and_extrahepatic" if liver and extra else "liver" if liver else "extrahepatic"), None
 
 def _code_key(text:str) -> str: return re.sub(r"[\s_\-/+]+", " ", text.strip().upper()).strip()
 
@@ -253,16 +325,79 @@ def _read_codes(spec:FieldSpec, raw):
     if bad: return None, f"{_cut(', '.join(bad))} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
     return tuple(dict.fromkeys(_CODE_NAMES[_code_key(s)] for s in items)), None
 
-def canonical_value(name:str, raw) -> tuple:
-    "Read one raw value of field `name`: returns (canonical value or None, reason it was rejected or None)."
+def canonical_value(name:str, raw, factor:float=1.0) -> tuple:
+    "Read one raw value of field `name` (a number without a unit times `factor`): returns (canonical value or None, reason it was rejected or None)."
     spec = FIELDS[name]
     if _is_missing(raw): return None, None
     if spec.kind == "id": return raw, None
     why = _wrong_type(raw)
     if why: return None, why
-    if spec.kind == "number": return _read_number(spec, raw)
+    if spec.kind == "number": return _read_number(spec, raw, factor)
     if spec.kind == "codes": return _read_codes(spec, raw)
     return _read_text(spec, raw)
+
+# %% ../nbs/01_schema.ipynb #938738d0
+_NUMBER = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
+_QUANTITY = re.compile(rf"(?P<op><=|>=|<|>|≤|≥)?\s*(?P<a>{_NUMBER})\s*(?:(?:-|–|to)\s*(?P<b>{_NUMBER}))?")
+_TRAILING_UNIT = re.compile(r"(?P<body>.*?\d)\s*(?P<unit>[^\d]*?)\s*")
+BAND_EDGES: dict = {}  # number field -> every cut-off the decision tables compare it with (filled by `guideline`): a bound or range is read only inside one band
+
+def _decimal(text:str, field_unit:str) -> tuple:
+    "(value, reason) of one number as written: a decimal comma is read; `42,493` (comma or thousands?) is not."
+    if "," in text and "." in text: return None, "mixes a comma and a point"
+    if re.fullmatch(r"\d{1,3},\d{3}", text):
+        whole = float(text.replace(",", ""))
+        return None, (f"reads as {text.replace(',', '.')} with a decimal comma or {whole:g} with a thousands separator{_slip_hint(whole)}")
+    return float(text.replace(",", ".")), None
+
+def _unit_factor(spec:FieldSpec, unit:str|None) -> tuple:
+    "(factor to the field's unit or None when no unit was written, reason when the unit is not one of the field)."
+    if not unit: return None, None
+    u = re.sub(r"\s+", " ", unit.strip().lower().replace("²", "2").replace("mm^2", "mm2"))
+    if u in spec.units: return spec.units[u], None
+    known = ", ".join(dict.fromkeys(spec.units)) or "none: give the number alone"
+    return None, f"{unit.strip()!r} is not a unit of {spec.label} (units read: {known})"
+
+def _number_text(spec:FieldSpec, raw:str, factor:float=1.0) -> tuple:
+    "A number written as text: `5 %`, `2,5`, `25 mm`, `2.5cm`; a bound (`<2`) or range (`15-20`) is read only where it lies inside one band."
+    text = raw.strip().replace("−", "-")
+    if "hpf" in text.lower(): return None, f"{_show(raw)} is a count per HPF: counts per 10 HPF are read only through an explicit column mapping"
+    split = _TRAILING_UNIT.fullmatch(text)
+    m = _QUANTITY.fullmatch(split["body"]) if split else None
+    if m is None: return None, f"{_show(raw)} is not a number"
+    f, why = _unit_factor(spec, split["unit"])
+    if why: return None, f"{_show(raw)}: {why}"
+    f = factor if f is None else f  # a unit written in the value wins over the column's
+    ends = []
+    for part in (m["a"], m["b"]):
+        if part is None: continue
+        x, why = _decimal(part, spec.unit)
+        if why: return None, f"{_show(raw)} {why}; not read"
+        ends.append(x * f)
+    op = {"≤": "<=", "≥": ">="}.get(m["op"], m["op"])
+    if op is None and len(ends) == 1: return _check_range(spec, ends[0])
+    if op is not None and len(ends) == 2: return None, f"{_show(raw)} is not a number"
+    if op is None:
+        lo, hi, lo_open, hi_open = ends[0], ends[1], False, False
+        if lo > hi: return None, f"{_show(raw)} is a range written high to low"
+    elif op in ("<", "<="): lo, hi, lo_open, hi_open = spec.minimum, ends[0], spec.min_exclusive, op == "<"
+    else: lo, hi, lo_open, hi_open = ends[0], spec.maximum, op == ">", False
+    return _interval(spec, raw, lo, hi, lo_open, hi_open)
+
+def _interval(spec:FieldSpec, raw, lo:float, hi:float, lo_open:bool, hi_open:bool) -> tuple:
+    "A bound or range: a value inside it when every cut-off the tables use leaves it whole (so any value inside decides alike), else unknown with why."
+    unit = f" {spec.unit}" if spec.unit else ""
+    for end in (lo, hi):
+        if math.isfinite(end) and (end < spec.minimum or end > spec.maximum):
+            return None, f"{_show(raw)} reaches {end:g}{unit}, outside {spec.minimum:g} to {spec.maximum:g}"
+    edges = BAND_EDGES.get(spec.name)
+    if not edges: return None, f"{_show(raw)} is a bound or range, read only where it falls inside one band of the guideline's cut-offs"
+    spans = sorted(e for e in edges if not (hi < e or lo > e or (hi == e and hi_open) or (lo == e and lo_open)))
+    if spans:
+        return None, f"{_show(raw)} is a bound or range that spans the cut-off{'s' if len(spans) > 1 else ''} {' and '.join(f'{e:g}' for e in spans)}{unit}: which side is unknown"
+    inside = lo + (hi - lo) * 0.75 if math.isfinite(hi) else lo + 1.0  # a value inside: any decides alike (three quarters up, so `<2` is no fraction-like 1)
+    return inside, None
+
 
 # %% ../nbs/01_schema.ipynb #b0ea5c99
 UNIT_ALIASES = {"tumor_size_mm": ("tumor_size_cm", 0.1)}
@@ -270,6 +405,62 @@ LEGACY_ALIASES = {"mitoses_per_10hpf": ("mitoses_per_2mm2", 1.0)}
 HEADER_ALIASES = {"ki67": "ki67_pct", "ki67_index": "ki67_pct", "ki67_percent": "ki67_pct", "ki67_li": "ki67_pct",
                   "ki67_labelling_index": "ki67_pct", "mitoses": "mitoses_per_2mm2", "mitotic_count": "mitoses_per_2mm2",
                   "age": "age_years", "age_at_diagnosis": "age_years", "tumor_size_millimetres": "tumor_size_mm"}
+_HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical files and NAACCR/SEER items use, by field
+    "patient_id": ("Patient", "Case ID", "Record ID"),
+    "ki67_pct": ("Ki67 index (%)", "Ki-67 LI", "MIB-1", "MIB1 index", "Ki67 labeling index", "Ki-67 proliferation index", "KI67"),
+    "mitoses_per_2mm2": ("Mitoses per 2 mm2", "Mitotic count per 2 mm2", "Mitoses/2mm2", "MITOTIC_COUNT"),
+    "differentiation": ("Histologic differentiation", "Tumour differentiation", "Differentiation status"),
+    "recorded_grade": ("Grade", "WHO grade", "Tumour grade", "Histologic grade", "Neoplasm histologic grade", "WHO_GRADE", "Grade clinical",
+                       "Grade pathological", "Grade path", "Grade clin", "NET grade"),
+    "tumor_size_cm": ("Size (cm)", "Tumour size (cm)", "Tumour size cm", "Largest diameter (cm)", "Diameter (cm)", "Size cm"),
+    "tumor_size_mm": ("Size (mm)", "Tumour size (mm)", "Largest diameter (mm)", "Diameter (mm)", "Size mm", "Tumor size summary",
+                      "Tumor size summary (mm)"),
+    "local_invasion": ("Local invasion", "Local extent", "Invasion of adjacent structures"),
+    "nodal_status": ("Nodal status", "Nodal involvement", "Lymph node status", "LN status", "Node status", "Lymph node involvement",
+                     "Lymph node metastases", "Nodal metastases"),
+    "metastatic_sites": ("Metastatic sites", "Metastatic site", "Sites of metastasis", "Site of metastases", "Metastasis sites",
+                         "Sites of distant metastases", "Mets sites"),
+    "t_category": ("pT", "cT", "ypT", "T stage", "T category", "TNM T", "pT stage", "Pathologic T", "Clinical T", "AJCC T", "T_STAGE",
+                   "PATH_T_STAGE", "TNM path T", "TNM clin T", "AJCC 8 T", "ENETS T", "ENETS T staging", "T"),
+    "n_category": ("pN", "cN", "ypN", "N stage", "N category", "TNM N", "Pathologic N", "Clinical N", "AJCC N", "N_STAGE", "PATH_N_STAGE",
+                   "TNM path N", "TNM clin N", "N"),
+    "m_category": ("pM", "cM", "M", "M stage", "M category", "TNM M", "Pathologic M", "Clinical M", "AJCC M", "M_STAGE", "PATH_M_STAGE",
+                   "TNM path M", "TNM clin M", "Metastatic", "Metastases", "Distant metastases", "Distant metastasis", "Metastatic disease"),
+    "t_category_ajcc7": ("AJCC 7 T", "T stage AJCC 7", "Derived AJCC T 7th ed"),
+    "functional_syndrome": ("Functional", "Functioning", "Functional status", "Syndrome", "Functional syndrome", "Hormonal syndrome",
+                            "Hormone syndrome", "Clinical syndrome"),
+    "carcinoid_syndrome": ("Carcinoid syndrome",),
+    "sstr_status": ("SSTR", "SSTR imaging", "SSTR status", "SSTR PET", "Somatostatin receptor imaging", "Octreoscan", "Ga68 DOTATATE PET",
+                    "DOTATATE PET", "SRI"),
+    "resectable": ("Resectability", "Resectable"),
+    "progression": ("Progression", "Response", "RECIST", "RECIST response", "Radiological response", "Disease course", "Best response"),
+    "tumor_burden": ("Tumour burden", "Burden"),
+    "hereditary_syndrome": ("Hereditary syndrome", "Familial syndrome", "Germline syndrome", "Genetic syndrome", "Hereditary",
+                            "Familial"),
+    "age_years": ("Age at dx", "Age at diagnosis", "Diagnosis age", "Age (years)", "Age dx", "Age at diagnosis (years)", "AGE"),
+    "multifocal": ("Multifocal", "Multifocality", "Multiple primaries"),
+    "tumor_location": ("Tumour location", "Location in pancreas", "Pancreatic location", "Location"),
+    "prior_therapies": ("Previous treatment", "Previous treatments", "Prior treatment", "Prior treatments", "Prior therapy",
+                        "Previous therapy", "Previous therapies", "Prior lines", "Treatment history", "Prior systemic therapy"),
+    "treatment_received": ("Treatment received", "Treatment given", "Therapy received"),
+    "primary_site": ("Primary site", "Primary tumour site", "Site of primary", "Primary", "Primary organ", "Topography",
+                     "ICD-O-3 topography", "ICD-O-3 site", "Primary site code", "PRIMARY_SITE", "Site recode ICD-O-3/WHO 2008",
+                     "Oncocode", "ONCOTREE_CODE", "OncoTree code"),
+}
+HEADER_ALIASES |= {spelling: name for name, spellings in _HEADER_SPELLINGS.items() for spelling in spellings}
+AMBIGUOUS_HEADERS = {  # headers that could be two fields (or a stage, which is computed): reported, never read
+    "stage": "an AJCC 8, AJCC 7 or ENETS stage group", "tumor stage": "an AJCC 8, AJCC 7 or ENETS stage group",
+    "tnm stage": "an AJCC 8, AJCC 7 or ENETS stage group", "clinical stage": "an AJCC 8, AJCC 7 or ENETS stage group",
+    "stage group": "an AJCC 8, AJCC 7 or ENETS stage group", "overall stage": "an AJCC 8, AJCC 7 or ENETS stage group",
+    "ajcc stage": "an AJCC stage group of some edition (7, 8 or 9)", "tnm": "a TNM string (T, N and M in one cell)",
+    "size": "tumor_size_cm or tumor_size_mm (no unit)", "tumor size": "tumor_size_cm or tumor_size_mm (no unit)",
+    "diameter": "tumor_size_cm or tumor_size_mm (no unit)", "mitotic rate": "mitoses_per_2mm2 or mitoses_per_10hpf",
+    "mitotic index": "mitoses_per_2mm2 or mitoses_per_10hpf", "site": "primary_site or tumor_location",
+    "tumor site": "primary_site or tumor_location", "treatment": "prior_therapies or treatment_received",
+    "therapy": "prior_therapies or treatment_received", "liver mets": "metastatic_sites (liver only, or liver and elsewhere?)",
+    "liver metastases": "metastatic_sites (liver only, or liver and elsewhere?)", "men1": "hereditary_syndrome (a MEN1 'no' leaves VHL, NF1, TSC open)",
+    "sample type": "a sample's origin (primary or metastasis), not a field",
+}
 
 # %% ../nbs/01_schema.ipynb #c94f3aa9
 def _compact(key) -> str:
@@ -281,13 +472,18 @@ def _readable_names() -> dict:
     names = [n for n, s in FIELDS.items() if not s.derived] + list(UNIT_ALIASES) + list(LEGACY_ALIASES)
     return {_compact(n): n for n in names} | {_compact(k): v for k, v in HEADER_ALIASES.items()}
 
+@functools.cache
+def _ambiguous_names() -> dict:
+    return {_compact(k): v for k, v in AMBIGUOUS_HEADERS.items()}
+
 def match_field(key) -> tuple:
-    "How a key relates to the schema: `('field', name)`, `('read_as', name)` for a near miss read as that field, `('resembles', name)`, `('output', key)` or `('unknown', None)`."
+    "How a key relates to the schema: `('field', name)`, `('read_as', name)` for a near miss read as that field, `('ambiguous', what it could be)`, `('resembles', name)`, `('output', key)` or `('unknown', None)`."
     if key in FIELDS or key in UNIT_ALIASES or key in LEGACY_ALIASES:
         return ("output", key) if key in FIELDS and FIELDS[key].derived else ("field", key)
     names = _readable_names()
     c = _compact(key)
     if c in names: return "read_as", names[c]
+    if c in _ambiguous_names(): return "ambiguous", _ambiguous_names()[c]
     close = difflib.get_close_matches(c, list(names), n=1, cutoff=0.8) if c else []
     return ("resembles", names[close[0]]) if close else ("unknown", None)
 
@@ -308,12 +504,12 @@ def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     if key in LEGACY_ALIASES and key not in explicit:
         return LEGACY_ALIASES[key][0], None, (None if _is_missing(value) else "counts per 10 HPF are read only through an explicit column mapping")
     target, factor = UNIT_ALIASES.get(key) or LEGACY_ALIASES[key]
-    x, why = canonical_value(target, value if _is_missing(value) else _scaled(value, factor))
+    x, why = canonical_value(target, value, factor)
     return target, x, (why.replace(" cm", " cm (from mm)") if why else None)
 
 # %% ../nbs/01_schema.ipynb #032cc56d
 def key_plan(keys:list) -> tuple[dict, dict]:
-    "Schema name -> positions of the keys read as it; and key -> (`resembles`, `output` or `unknown`, name) for the rest."
+    "Schema name -> positions of the keys read as it; and key -> (`resembles`, `ambiguous`, `output` or `unknown`, name) for the rest."
     targets, notes = {}, {}
     for i, key in enumerate(keys):
         how, name = match_field(key) if isinstance(key, str) else ("unknown", None)
@@ -325,6 +521,8 @@ def note_text(how:str, name:str|None) -> str:
     "Why a key is not read."
     if how == "resembles": return f"is not a field of the schema; did you mean {name}?"
     if how == "output": return "is computed by the guideline, not read from the input"
+    if how == "ambiguous": return f"could be {name}: not read (name the field in a column mapping)"
+    if how == "mapped": return f"is read as {name} by its spelling, but the column mapping reads another column as {name}: not read"
     return "is not a field of the schema"
 
 def _repeated(keys:list) -> str:
@@ -336,22 +534,23 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
     out = {name: None for name, spec in FIELDS.items() if not spec.derived and name != "grade_provisional"}
     keys = list(raw)
     targets, notes = key_plan(keys)
-    issues, aliases = {}, {}
+    issues, aliases, columns_of = {}, {}, {}
     for key, (how, name) in notes.items():  # a near miss is reported only when it holds a value, as in a cohort
         if how != "resembles" or not _is_missing(raw[key]): issues[key] = note_text(how, name)
     for name, pos in targets.items():
         given = [keys[p] for p in pos if not _is_missing(raw[keys[p]])]
         if len(given) > 1: issues[name] = _repeated([keys[p] for p in pos]); continue
         value = raw[given[0]] if given else None
-        if name in UNIT_ALIASES or name in LEGACY_ALIASES: aliases[name] = value
+        col = given[0] if given else name
+        if name in UNIT_ALIASES or name in LEGACY_ALIASES: aliases[name] = value; columns_of[name] = col
         else:
             out[name], why = canonical_value(name, value)
-            if why: issues[name] = why
+            if why: issues[name] = why if col == name else f"{why} (column {_cut(str(col))!r})"
             if name == "differentiation" and out[name] == "poor" and _text_key(value) in CLASS_LABELS: out["differentiation_label"] = "NEC"
             if name == "recorded_grade" and out[name] == "G3" and _text_key(value).startswith("net"): out["recorded_grade_label"] = "NET"
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases)
-        if why: issues[key] = why
+        if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
         elif x is not None and out[target] is None: out[target] = x
         elif x is not None and target in READING_CONFLICTS and not _agree(out[target], x):
             out[target], out[READING_CONFLICTS[target]] = None, "mm"  # two readings of one size that disagree: unknown, and said so
@@ -539,7 +738,7 @@ def _read_numeric(name:str, series:pd.Series, factor:float=1.0):
         x = series.to_numpy(dtype=float, na_value=np.nan) * factor
         return _range_mask(spec, x)
     idx, uniques = _distinct(series)
-    parsed = [canonical_value(name, _scaled(u, factor) if factor != 1.0 and not _is_missing(u) else u) for u in uniques]
+    parsed = [canonical_value(name, u, factor) for u in uniques]  # once per distinct value
     table = np.array([v if v is not None else np.nan for v, _ in parsed] + [np.nan])
     reasons = np.array([r for _, r in parsed] + [None], dtype=object)
     rejected = np.array([r is not None for _, r in parsed] + [False])
@@ -549,7 +748,7 @@ def _read_numeric(name:str, series:pd.Series, factor:float=1.0):
 def _range_mask(spec:FieldSpec, x:np.ndarray):
     with np.errstate(invalid="ignore"):
         low = (x <= spec.minimum) if spec.min_exclusive else (x < spec.minimum)
-        bad = low | (x > spec.maximum) | np.isinf(x)
+        bad = low | (x > spec.maximum) | (x > spec.plausible) | np.isinf(x)
     pos = np.flatnonzero(bad)
     if not len(pos): return x, None
     reasons = np.array([f"{_show(v)} is not a finite number" if np.isinf(v) else _check_range(spec, v)[1] for v in x[pos]], dtype=object)
@@ -582,16 +781,18 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     explicit = frozenset(t for t in (columns or {}).values() if t in LEGACY_ALIASES)
     cols, keys = Columns(len(df)), list(df.columns)
     targets, cols.notes = key_plan(keys)
+    if columns: targets = _mapped_first(targets, keys, cols.notes, columns)
     cols.read_as = {keys[p]: name for name, pos in targets.items() for p in pos if keys[p] != name}
+    user = {t: s for s, t in (columns or {}).items()} | {k: k for k in keys if isinstance(k, str)}  # the user's own name of each column
     plan = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()]  # columns taken here, read in threads below
     read = in_threads(lambda item: [_read_column(s, item[0], explicit) for s in item[1]], plan, len(df))
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         target, values, bad = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
-        _store(cols, name, target, values, bad)
+        _store(cols, name, target, values, _naming(bad, [user.get(keys[p], keys[p]) for p in pos], name))
         if name == "differentiation": _mark_labels(cols, [df.iloc[:, p] for p in pos])
         if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
     for key, (how, name) in cols.notes.items():
-        if how == "resembles" and not columns:  # with a mapping, the columns left out were left out on purpose
+        if how in ("resembles", "ambiguous") and not columns:  # with a mapping, the columns left out were left out on purpose
             _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
     _check_fractions(cols, ki67_fractions)
     cols.blank = _blank_rows(cols, df)
@@ -661,6 +862,26 @@ def _merge_repeated(got:list, keys:list) -> tuple:
     if len(clash): pos.append(clash); why.append(np.full(len(clash), _repeated(keys), dtype=object))
     pos, why = (np.concatenate(pos), np.concatenate(why)) if pos else (np.array([], np.int64), np.array([], object))
     return target, out, (pos, why) if len(pos) else None
+
+# %% ../nbs/01_schema.ipynb #27ab89fa
+def _mapped_first(targets:dict, keys:list, notes:dict, columns:dict) -> dict:
+    "With a column mapping, a column read by its spelling as a field the mapping fills from another column is not read, and noted."
+    mapped, out = set(columns.values()), {}
+    for name, pos in targets.items():
+        keep = [p for p in pos if not (name in mapped and keys[p] != name)]
+        for p in pos:
+            if p not in keep: notes[keys[p]] = ("mapped", name)
+        if keep: out[name] = keep
+    return out
+
+def _naming(bad, columns:list, name:str):
+    "Rejected values with the user's own column named where it is not the field's name."
+    if not bad or len(columns) != 1 or columns[0] == name: return bad
+    pos, reasons = bad
+    reasons = np.broadcast_to(np.asarray(reasons, dtype=object), pos.shape)
+    texts, inv = np.unique(reasons.astype(str), return_inverse=True)  # once per distinct reason
+    return pos, np.array([f"{t} (column {_cut(str(columns[0]))!r})" for t in texts], dtype=object)[inv.ravel()]
+
 
 # %% ../nbs/01_schema.ipynb #d1e79099
 KI67_FRACTION_MIN = 20  # a Ki-67 column with at least this many values, all within 0 to 1, looks like fractions

@@ -357,3 +357,7 @@ add_statement("esmo2020.followup", "ESMO 2020 follow-up is lifelong, from every 
               "S-ESMO20", "follow-up section, as summarised by a patient charity", "C")
 add_statement("commnets.followup", "After complete resection of a PanNET, CommNETS/NANETS advise clinic review with CT or MRI yearly for 3 years and then every 1-2 years up to 10 years, more often and for longer when node-positive or Ki-67 above 5 %.",
               "S-CommNETS", "abstract and secondary summary, PanNET recommendations", "C")
+
+# %% ../nbs/00a_sources.ipynb #b13f3321
+add_statement("ajcc8.site-chapters", "AJCC 8 stages neuroendocrine tumours by the site of the primary, in separate chapters; the chapter for the pancreas applies only to primaries of the pancreas (and the management guidance of this package only to pancreatic NENs).",
+              "S-AJCC8-calc", "chapter 34 title: Neuroendocrine Tumors of the Pancreas", "B")

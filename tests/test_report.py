@@ -58,5 +58,18 @@ def test_report_says_how_each_column_was_read(tmp_path):
     df.loc[:4, "Ki-67 (%)"] = "140"
     page = write_cohort_report(df, tmp_path / "r.html", chapters=["hereditary"]).read_text()
     section = page[page.index("How each column was read"):page.index("Data gaps by field")]
-    assert "ki67_pct (recognised spelling)" in section and "140 % is above 100 (5)" in section
+    assert "ki67_pct (recognised spelling)" in section and re.search(r"140 % is above 100[^<;]*\(5\)", section)
     assert "registry_note" in section and "not read" in section
+
+
+def test_report_draws_the_clinical_pathways_with_counts(tmp_path):
+    "One clinical pathway per question and policy of the chapters asked for, with the patients on it, fitting the page column."
+    from pannet_guideline.guideline import POLICIES
+    from pannet_guideline.pathway import QUESTIONS, clinical_pathway
+    demo = demo_cohort()
+    page = write_cohort_report(demo, tmp_path / "r.html", chapters=["followup"]).read_text()
+    want = sum(clinical_pathway(q.key, p) is not None for q in QUESTIONS if q.chapter == "followup" for p in POLICIES)
+    assert page.count("patients in this pathway") == want == 6
+    assert f"of {len(demo):,} patients" in page and "max-width:100%" in page
+    widths = [int(w) for w in re.findall(r'<svg style="width:(\d+)px', page)]
+    assert widths and max(widths) <= 1100  # drawn at their own size within the 1100 px column, never shrunk below it

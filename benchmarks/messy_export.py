@@ -1,0 +1,200 @@
+"""Measure how registry exports are read: a messy export made from the demo cohort, and the bundled real tables.
+
+Usage: python benchmarks/messy_export.py
+
+The messy export is made here from the demo cohort, one third of the rows under each of three sites' conventions
+(a hospital export, a cBioPortal-style clinical file, NAACCR/SEER-style items), with the clean table kept beside it.
+Every value keeps its meaning: `25 mm` for 2.5 cm, `2,5` with a decimal comma, `<2` for a Ki-67 under 2 %, `pN0`,
+`Non functional`, `Liver, lung`, `SD`, regimen names, `not done` for missing. Reported: the share of rows whose outputs
+equal those of the clean table, read without a mapping and with the mapping `suggested_mapping(inspect_columns(df))`
+writes; and the rows that differ while no input issue names the cause (the target is 0).
+Then the bundled real tables: rows decided (a primary recommendation), held (in scope, no primary) and out of scope.
+Not a medical device: a measurement of the table reader only.
+"""
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from pannet_guideline import assess_frame
+from pannet_guideline.cohort import inspect_columns, suggested_mapping
+from pannet_guideline.datasets import data_path, demo_cohort, load_arcnet, load_sheltzer
+from pannet_guideline.guideline import OUTPUT_COLUMNS
+
+COMPARED = [c for c in OUTPUT_COLUMNS if c not in ("input_issues", "rule_ids")]  # the answers; rule ids name the route (N recorded or nodal status)
+MISSING = ("not done", "?", "n/a", "unknown")
+REGIMENS = {"SSA": "Lanreotide", "EVEROLIMUS": "Afinitor", "SUNITINIB": "Sutent", "CAPTEM": "Capecitabine-temozolomide",
+            "PRRT": "Lutathera", "PANCREATECTOMY": "Whipple", "LIVER_DIRECTED": "TACE"}
+SITES_LIST = {"none": "none", "liver": "Liver", "extrahepatic": "lung", "liver_and_extrahepatic": "Liver, lung"}
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and v.strip() == "")
+
+
+def _ki67(v, style):
+    if _missing(v): return None
+    try: x = float(v)
+    except (TypeError, ValueError): return v  # a value the clean table holds unreadable stays as written
+    if style == 0 and x < 2: return "<2"  # a bound that lies inside one band of every Ki-67 cut-off
+    return f"{x:g}%" if style == 0 else f"{x:g} %".replace(".", ",") if style == 1 else x
+
+
+def _flag(v):
+    if _missing(v): return None
+    return "Yes" if v in (True, "True", "true", 1) else "No"
+
+
+def _therapies(v):
+    if _missing(v): return None
+    if v == "none": return "none"
+    return "; ".join(REGIMENS.get(c, c) for c in str(v).split(";"))
+
+
+def _site_a(df):
+    "A hospital export: units and percent signs inside values, pT/pN prefixes, words for categories."
+    return pd.DataFrame({
+        "Patient": df["patient_id"],
+        "Ki67 index (%)": [_ki67(v, 0) for v in df["ki67_pct"]],
+        "Mitoses/2mm2": df["mitoses_per_2mm2"],
+        "Size (mm)": [None if _missing(v) else f"{v * 10:g} mm" for v in df["tumor_size_cm"]],
+        "Differentiation": df["differentiation"].map({"well": "WD", "poor": "PD", "mixed": "MiNEN"}),
+        "Local invasion": df["local_invasion"],
+        "Nodal status": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}),
+        "Metastatic sites": df["metastatic_sites"].map(SITES_LIST),
+        "Functional": df["functional_syndrome"].map(lambda v: "Non functional" if v == "none" else v),
+        "SSTR imaging": df["sstr_status"].map({"positive": "pos", "negative": "neg"}),
+        "Resectability": df["resectable"],
+        "Progression": df["progression"].map({"stable": "SD", "progressive": "PD"}),
+        "Tumour burden": df["tumor_burden"],
+        "Age at dx": [None if _missing(v) else f"{v:g} years" for v in df["age_years"]],
+        "Carcinoid syndrome": [_flag(v) for v in df["carcinoid_syndrome"]],
+        "Symptomatic": [_flag(v) for v in df["symptomatic"]],
+        "Hereditary syndrome": df["hereditary_syndrome"].map(lambda v: "sporadic" if v == "none" else v),
+        "Multifocal": [_flag(v) for v in df["multifocal"]],
+        "Tumour location": df["tumor_location"],
+        "Near main duct": [_flag(v) for v in df["near_main_duct"]],
+        "Previous treatment": [_therapies(v) for v in df["prior_therapies"]],
+    })
+
+
+def _site_b(df):
+    "A cBioPortal-style clinical file: capitals, decimal commas, NF for non-functioning, `?` for missing."
+    return pd.DataFrame({
+        "PATIENT_ID": df["patient_id"],
+        "KI67": [_ki67(v, 1) for v in df["ki67_pct"]],
+        "MITOTIC_COUNT": [None if _missing(v) else f"{v:g}".replace(".", ",") for v in df["mitoses_per_2mm2"]],
+        "Size (cm)": [None if _missing(v) else f"{v:g}".replace(".", ",") for v in df["tumor_size_cm"]],
+        "DIFFERENTIATION": df["differentiation"].map({"well": "well differentiated", "poor": "poorly differentiated", "mixed": "mixed"}),
+        "LOCAL_INVASION": df["local_invasion"],
+        "N_STAGE": df["nodal_status"].map({"N0": "cN0", "N1": "cN1"}),
+        "METASTATIC_SITE": df["metastatic_sites"].map({"none": "absent", "liver": "hepatic", "extrahepatic": "bone",
+                                                        "liver_and_extrahepatic": "liver; bone"}),
+        "FUNCTIONAL": df["functional_syndrome"].map(lambda v: "NF" if v == "none" else v),
+        "SSTR": df["sstr_status"],
+        "RESECTABLE": df["resectable"],
+        "RECIST": df["progression"].map({"stable": "stable disease", "progressive": "progressive disease"}),
+        "TUMOR_BURDEN": df["tumor_burden"],
+        "AGE": df["age_years"],
+        "CARCINOID_SYNDROME": [_flag(v) for v in df["carcinoid_syndrome"]],
+        "SYMPTOMATIC": [_flag(v) for v in df["symptomatic"]],
+        "FAMILIAL_SYNDROME": df["hereditary_syndrome"].map(lambda v: "no" if v == "none" else v),
+        "MULTIFOCAL": [_flag(v) for v in df["multifocal"]],
+        "TUMOR_LOCATION": df["tumor_location"],
+        "NEAR_MAIN_DUCT": [_flag(v) for v in df["near_main_duct"]],
+        "PRIOR_TREATMENT": [_therapies(v) for v in df["prior_therapies"]],
+    })
+
+
+def _site_c(df):
+    "NAACCR/SEER-style items: sizes in whole mm, ICD-O-3 topography, TNM path items."
+    return pd.DataFrame({
+        "Patient ID": df["patient_id"],
+        "Ki-67 LI": df["ki67_pct"],
+        "Mitoses per 2 mm2": df["mitoses_per_2mm2"],
+        "Tumor size summary": [None if _missing(v) else v * 10 for v in df["tumor_size_cm"]],
+        "Histologic differentiation": df["differentiation"],
+        "Local extent": df["local_invasion"],
+        "TNM Path N": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}).fillna("pNX"),
+        "Sites of metastasis": df["metastatic_sites"],
+        "Functional syndrome": df["functional_syndrome"],
+        "Somatostatin receptor imaging": df["sstr_status"],
+        "Resectable": df["resectable"],
+        "Response": df["progression"].map({"stable": "SD", "progressive": "PD"}),
+        "Burden": df["tumor_burden"],
+        "Age at diagnosis": df["age_years"],
+        "Carcinoid syndrome": df["carcinoid_syndrome"],
+        "Symptomatic": df["symptomatic"],
+        "Germline syndrome": df["hereditary_syndrome"],
+        "Multifocality": df["multifocal"],
+        "Location in pancreas": df["tumor_location"],
+        "Near main duct": df["near_main_duct"],
+        "Treatment history": df["prior_therapies"],
+        "Primary site": "C25.1",
+    })
+
+
+def messy_exports(clean: pd.DataFrame) -> list:
+    "The clean cohort written under three sites' conventions, a third of the rows each: one export per site."
+    site = np.arange(len(clean)) % 3
+    parts = []
+    for k, f in enumerate((_site_a, _site_b, _site_c)):
+        part = f(clean[site == k])
+        part.index = clean.index[site == k]
+        parts.append(part.astype(object).where(part.notna(), MISSING[k % len(MISSING)]))  # missing written as the site writes it
+    return parts
+
+
+def assess_sites(parts: list, index, mapped: bool) -> pd.DataFrame:
+    "Each site's export assessed on its own (a mapping names one column per field), outputs put back in the clean order."
+    outs = [assess_frame(p, columns=suggested_mapping(inspect_columns(p)) if mapped else None) for p in parts]
+    return pd.concat(outs).loc[index]
+
+
+def compare(clean_out: pd.DataFrame, out: pd.DataFrame) -> tuple:
+    "(share of rows equal to the clean outputs, rows that differ with no input issue, rows that differ)."
+    a, b = clean_out[COMPARED].astype(str), out[COMPARED].astype(str)
+    differ = (a.values != b.values).any(axis=1)
+    silent = differ & (out["input_issues"].astype(str).values == "")
+    return 1 - differ.mean(), int(silent.sum()), int(differ.sum())
+
+
+def summary(out: pd.DataFrame) -> dict:
+    "Rows out of scope (primary outside the pancreas), decided (a primary recommendation) and held (the rest)."
+    out_of_scope = out["alerts"].astype(str).str.contains("NOT_PANCREATIC")
+    decided = ~out_of_scope & (out["primary_recommendation"].astype(str) != "")
+    return dict(rows=len(out), decided=int(decided.sum()), held=int((~out_of_scope & ~decided).sum()), out_of_scope=int(out_of_scope.sum()))
+
+
+def main():
+    warnings.simplefilter("ignore")
+    clean = demo_cohort()
+    truth = assess_frame(clean)
+    parts = messy_exports(clean)
+    merged = pd.concat(parts, axis=0, sort=False).loc[clean.index]  # the three sites in one table: their columns side by side
+    runs = (("each site's export, without a mapping", assess_sites(parts, clean.index, False)),
+            ("each site's export, with the suggested mapping", assess_sites(parts, clean.index, True)),
+            ("the three sites in one table, without a mapping", assess_frame(merged.astype(object).where(merged.notna(), None))))
+    print(f"messy exports: {len(clean)} rows under three sites' conventions ({', '.join(str(p.shape[1]) for p in parts)} columns)")
+    for name, out in runs:
+        share, silent, differ = compare(truth, out)
+        print(f"  {name}: {share:.1%} of rows equal the clean table's outputs; {differ} differ, {silent} of them with no input issue naming the cause")
+    print("real tables (rows decided / held / out of scope):")
+    arc, arc_map = load_arcnet()
+    she, she_map = load_sheltzer()
+    grade_diff = pd.read_csv(data_path("sheltzer_pnet_somatic_mutations", "updated_grade_diff.csv"), dtype=str, keep_default_na=False)
+    grade_diff = grade_diff.loc[:, [c for c in grade_diff.columns if c.strip() and not c.startswith("Unnamed")]]
+    runs = [("ARC-Net, its column mapping", arc, arc_map), ("ARC-Net, as exported", arc, None),
+            ("Sheltzer case list, its column mapping", she, she_map),
+            ("Sheltzer grade/differentiation list, as exported", grade_diff, None)]
+    for name, df, columns in runs:
+        if columns is None:
+            print(f"  {name}, without a mapping: {summary(assess_frame(df))}")
+            try: columns = suggested_mapping(inspect_columns(df)); name += ", with the suggested mapping"
+            except KeyError as e: print(f"  {name}: no suggested mapping ({e})"); continue
+        try: print(f"  {name}: {summary(assess_frame(df, columns=columns))}")
+        except KeyError as e: print(f"  {name}: the mapping is refused: {e}")
+
+
+if __name__ == "__main__":
+    main()
