@@ -398,7 +398,6 @@ def _interval(spec:FieldSpec, raw, lo:float, hi:float, lo_open:bool, hi_open:boo
     inside = lo + (hi - lo) * 0.75 if math.isfinite(hi) else lo + 1.0  # a value inside: any decides alike (three quarters up, so `<2` is no fraction-like 1)
     return inside, None
 
-
 # %% ../nbs/01_schema.ipynb #b0ea5c99
 UNIT_ALIASES = {"tumor_size_mm": ("tumor_size_cm", 0.1)}
 LEGACY_ALIASES = {"mitoses_per_10hpf": ("mitoses_per_2mm2", 1.0)}
@@ -882,9 +881,8 @@ def _naming(bad, columns:list, name:str):
     texts, inv = np.unique(reasons.astype(str), return_inverse=True)  # once per distinct reason
     return pos, np.array([f"{t} (column {_cut(str(columns[0]))!r})" for t in texts], dtype=object)[inv.ravel()]
 
-
 # %% ../nbs/01_schema.ipynb #d1e79099
-KI67_FRACTION_MIN = 20  # a Ki-67 column with at least this many values, all within 0 to 1, looks like fractions
+KI67_FRACTION_MIN = 2  # a Ki-67 column with at least this many values, all within 0 to 1, is read as fractions: not read, every row says why
 
 def _note_given(cols:Columns, series:pd.Series, key:str, reason:str):
     given = np.flatnonzero(~_missing(series))
@@ -897,7 +895,7 @@ def _check_fractions(cols:Columns, verdict:bool|None=None):
     known = np.flatnonzero(~np.isnan(x))
     if verdict is None and len(known) >= KI67_FRACTION_MIN: verdict = bool(x[known].max() <= 1)
     cols.ki67_fractions = verdict
-    if verdict is None and len(known) and x[known].max() <= 1:  # too few values to decide: kept as read, and every row says it may be a fraction
+    if verdict is None and len(known) and x[known].max() <= 1:  # one value alone: a Ki-67 below 1 % is common, so it is kept, with the alert
         cols.data["ki67_fraction_suspect"] = np.where(~np.isnan(x), 0, -1).astype(np.int8)
         warnings.warn(f"every Ki-67 value given ({len(known)}) lies within 0 to 1: if these are fractions (0.15 for 15 %), give them as percentages; "
                       "they are read as percentages, and each row carries the alert KI67_MAY_BE_FRACTION", UserWarning, stacklevel=2)

@@ -166,11 +166,14 @@ def test_poorly_differentiated_high_ki67_keeps_platinum():
 
 
 # 10. Ki-67 written as fractions (DESIGN, input boundary): warn at any row count; a lone 0.6 is kept, with a warning
-def test_small_file_of_fractions_is_warned():
+def test_small_file_of_fractions_is_not_graded_on_them():
+    "Five rows of 0.02 to 0.60 (2 % to 60 %): not read as percentages; no G1 and no observation rest on them (CF 1.1, 4.1 note e)."
     rows = [dict(LOC, ki67_pct=k) for k in (0.02, 0.05, 0.1, 0.3, 0.6)]
-    with pytest.warns(UserWarning, match="fraction"):
-        out = assess_frame(pd.DataFrame(rows, dtype=object))
-    assert out["alerts"].astype(str).str.contains("KI67_MAY_BE_FRACTION").all()
+    for policy in ("seed-2025", "nccn-2025"):
+        out = assess_frame(pd.DataFrame(rows, dtype=object), policy=policy)
+        assert out["input_issues"].astype(str).str.contains("as if fractions").all()
+        assert not out["recommendations"].astype(str).str.contains("ACTIVE_SURVEILLANCE").any()
+        assert not ((out["who_grade"].astype(str) == "G1") & ~out["grade_provisional"].astype(bool)).any()
 
 
 def test_one_patient_with_ki67_below_one_is_warned_and_kept():
