@@ -23,9 +23,9 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
            'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'PROGRESSION_NCCN', 'favourable', 'unfavourable',
            'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN',
            'lower_risk_net', 'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced',
-           'LOCAL', 'ALERTS_SEED', 'prior_unknown', 'head_primary_with_resectable_liver', 'ALERTS_BOTH',
-           'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'TABLES', 'RANK', 'policy_tables', 'ranked',
-           'decide_advanced', 'recommend_advanced']
+           'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'prior_unknown', 'head_primary_with_resectable_liver',
+           'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'TABLES',
+           'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #486ce7d4
 add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
@@ -231,10 +231,7 @@ borderline_locally_advanced = ((setting == "locally_advanced") & (resectable == 
     "locally advanced, borderline resectable", ("nccn.setting",))
 _RESECT = ("nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden")
 
-LOCAL = DecisionTable("advanced_local", "Liver-directed therapy, cytoreduction, surgery and team review", [
-    Rule("ADV-LIVER-DIRECTED", lower_risk_net & liver_metastases, "LIVER_DIRECTED",
-         ("nccn.liver-directed", "pdq.liver-metastases", "seed.20", "seed.21"), strength="option",
-         note="higher infection risk after biliary instrumentation or pancreatoduodenectomy"),
+_SURGERY_AND_REVIEW = [
     Rule("ADV-CYTOREDUCTION", cytoreduction_candidate, "CYTOREDUCTIVE_SURGERY",
          ("seed.37", "seed.19", "nccn.cytoreduction-90pct", "pdq.liver-metastases"), strength="consider",
          note="liver-only metastases judged resectable or borderline; seed pitfall 5"),
@@ -243,6 +240,24 @@ LOCAL = DecisionTable("advanced_local", "Liver-directed therapy, cytoreduction, 
     Rule("ADV-RESECT-OLIGOMETASTATIC", oligometastatic_resectable, "METASTASECTOMY", _RESECT, strength="consider",
          note="resection of the primary and of metastases judged resectable (alert OLIGOMETASTATIC_RESECTION_SELECTED)"),
     Rule("ADV-MDT", every_patient, "MDT_REVIEW", ("nccn.mdt", "seed.01"), strength="recommended"),
+]
+
+LOCAL = DecisionTable("advanced_local", "Liver-directed therapy, cytoreduction, surgery and team review (seed 2025)", [
+    Rule("ADV-LIVER-DIRECTED", lower_risk_net & liver_metastases, "LIVER_DIRECTED",
+         ("nccn.liver-directed", "pdq.liver-metastases", "seed.20", "seed.21"), strength="option",
+         note="the seed lists the procedures for liver metastases without a trigger (alert SEED_LIVER_DIRECTED_LOW_BURDEN); "
+              "higher infection risk after biliary instrumentation or pancreatoduodenectomy"),
+    *_SURGERY_AND_REVIEW,
+], "collect", output="recommendations", scope=advanced_disease)
+
+LOCAL_NCCN = DecisionTable("advanced_local_nccn", "Liver-directed therapy, cytoreduction, surgery and team review (NCCN 2025)", [
+    Rule("ADV-LIVER-DIRECTED-NCCN", lower_risk_net & liver_metastases & ~low_burden_stable, "LIVER_DIRECTED",
+         ("nccn.liver-directed", "nccn.progression-options", "nccn.adv-symptomatic-or-burden", "nccn.adv-asymptomatic-low-burden",
+          "pdq.liver-metastases"), strength="option",
+         note="on progression, or with symptoms or a significant burden (note gg); not for asymptomatic, low-burden, stable disease, "
+              "where NCCN lists resection, observation or an analogue; higher infection risk after biliary instrumentation or "
+              "pancreatoduodenectomy"),
+    *_SURGERY_AND_REVIEW,
 ], "collect", output="recommendations", scope=advanced_disease)
 
 # %% ../nbs/22_advanced.ipynb #6c993a57
@@ -273,24 +288,37 @@ add_alert("PRIOR_THERAPIES_UNKNOWN", "Prior therapy not recorded: systemic lines
 add_alert("LIVER_FIRST_STAGED_RESECTION", "Staged Whipple and hepatectomy: liver first",
           "A head primary with resectable liver metastases may be removed in two stages, pancreatoduodenectomy and hepatectomy; NCCN suggests operating on the liver first, to lower the risk of perihepatic sepsis after the biliary anastomosis.",
           "caveat", ("nccn.liver-first",))
+add_alert("SEED_LIVER_DIRECTED_LOW_BURDEN", "Seed liver-directed therapy where NCCN would observe",
+          "The seed lists ablation and embolisation for liver metastases with no trigger; for asymptomatic, low-burden, stable disease NCCN lists only resection if possible, observation or an analogue, and keeps liver-directed therapy for progression, symptoms or a significant burden.",
+          "conflict", ("seed.20", "seed.21", "nccn.adv-asymptomatic-low-burden", "nccn.progression-options"))
+add_alert("LIVER_DIRECTED_AFTER_PANCREATODUODENECTOMY", "Liver-directed therapy after a Whipple: infection risk",
+          "A head primary was resected, by pancreatoduodenectomy, with a biliary anastomosis: embolisation or ablation of the liver metastases then carries a higher risk of biliary infection and liver abscess, which the seed does not mention.",
+          "safety", ("nccn.liver-directed", "seed.21"))
 add_alert("OLIGOMETASTATIC_RESECTION_SELECTED", "Resection of metastases: confirm the selection",
           "Resecting primary and metastases rests on NCCN's 'if possible and indicated'; the record gives neither the sites nor their number, and ENETS 2023 advice was not read.",
           "caveat", ("nccn.adv-asymptomatic-low-burden",))
 
 # %% ../nbs/22_advanced.ipynb #054c8008
 ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sources (advanced disease)", [
-    Rule("ALA-SSA-KI67", ~failed("SSA") & ~insulinoma & ~clarinet_ki67, "SEED_SSA_KI67_ABOVE_CLARINET", ("seed.15", "clarinet.ki67-lt10")),
-    Rule("ALA-SSA-SSTR-NEGATIVE", ~failed("SSA") & ~insulinoma & sstr_negative, "SEED_SSA_SSTR_NEGATIVE",
+    Rule("ALA-SSA-KI67", net_g1_g2 & ~failed("SSA") & ~insulinoma & ~clarinet_ki67, "SEED_SSA_KI67_ABOVE_CLARINET", ("seed.15", "clarinet.ki67-lt10")),
+    Rule("ALA-SSA-SSTR-NEGATIVE", net_g1_g2 & ~failed("SSA") & ~insulinoma & sstr_negative, "SEED_SSA_SSTR_NEGATIVE",
          ("seed.15", "nccn.ssa-sstr-positive", "nccn.insulinoma-ssa-sstr-negative")),
     Rule("ALA-PRRT-FIRST-LINE", (grade == "G2") & sstr_positive & ~received("PRRT") & ~failed("SSA") & ~(prrt_first_line_ki67 & high_burden),
          "SEED_PRRT_OUTSIDE_NCCN", ("seed.22", "nccn.prrt-after-ssa", "nccn.prrt-first-line-ki67-ge10")),
-], "collect", output="alerts", scope=advanced_net_g1_g2)
+    Rule("ALA-LIVER-DIRECTED-LOW-BURDEN", liver_metastases & low_burden_stable, "SEED_LIVER_DIRECTED_LOW_BURDEN",
+         ("seed.20", "seed.21", "nccn.adv-asymptomatic-low-burden", "nccn.progression-options"),
+         note="the seed offers liver-directed therapy here; NCCN does not"),
+], "collect", output="alerts", scope=(advanced_net & lower_risk_net).named("advanced NET G1/G2 or favourable NET G3",
+                                                                        ("nccn.setting", "who2019.grade-table", "nccn.wdg3-55-split")))
 
 # %% ../nbs/22_advanced.ipynb #c5cece3f
 prior_unknown = prior.is_unknown().named("prior therapies not recorded", ("nccn.progression-options",))
 head_primary_with_resectable_liver = (metastatic_disease & liver_metastases & resectable.isin("yes", "borderline") & (location == "head")
                                       & ~resected.otherwise(False)).named(
     "a head primary in place with liver metastases judged resectable or borderline", ("nccn.liver-first",))
+after_pancreatoduodenectomy = (advanced_disease & lower_risk_net & liver_metastases & (location == "head")
+                               & received("PANCREATECTOMY")).named(
+    "liver metastases after resection of a head primary (pancreatoduodenectomy)", ("nccn.liver-directed",))
 ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
     Rule("ALA-NEC-SECOND-LINE", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
          ("advanced.nec-second-line", "advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")),
@@ -300,6 +328,8 @@ ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
     Rule("ALA-G3U-IMMUNOTHERAPY", advanced_net_g3 & unfavourable, "G3_UNFAVOURABLE_IMMUNOTHERAPY", ("nccn.wdg3-unfavourable-systemic",)),
     Rule("ALA-PRIOR-UNKNOWN", (advanced_net | nec_pathway) & prior_unknown, "PRIOR_THERAPIES_UNKNOWN",
          ("nccn.progression-options", "advanced.nec-non-identical")),
+    Rule("ALA-LIVER-AFTER-WHIPPLE", after_pancreatoduodenectomy, "LIVER_DIRECTED_AFTER_PANCREATODUODENECTOMY",
+         ("nccn.liver-directed", "seed.21"), note="wherever liver-directed therapy may come: the risk holds in both policies"),
     Rule("ALA-OLIGOMETASTATIC", oligometastatic_resectable, "OLIGOMETASTATIC_RESECTION_SELECTED", ("nccn.adv-asymptomatic-low-burden",),
          note="the record does not give the sites or their number; ENETS 2023 advice not read"),
 ], "collect", output="alerts")
@@ -316,9 +346,9 @@ LIVER_FIRST_ALERTS = DecisionTable("liver_first_alerts", "Staged resection of a 
 # %% ../nbs/22_advanced.ipynb #b0bf766f
 SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH, INSULINOMA_SSA_ALERTS,
                   LIVER_FIRST_ALERTS)
-NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED)  # seed-versus-source alerts: seed only
+NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED)  # seed-versus-source alerts: seed only
 
-TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH,
+TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_BOTH,
           INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS)
 RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 

@@ -328,6 +328,9 @@ FOLLOWUP_ALERTS_BOTH = DecisionTable("followup_alerts", "Follow-up: no adjuvant 
     Rule("FU-ALERT-NO-ADJUVANT", resected_net & no_progression, "NO_ADJUVANT_AFTER_RESECTION",
          ("nccn.no-adjuvant", "nccn.followup-resected"), note="follow-up, not adjuvant therapy, after resection of a NET"),
     Rule("FU-ALERT-RECURRENCE", recurrence, "RECURRENCE", ("followup.nccn-recurrence", "followup.recurrence-as-advanced", "nccn.progression-options")),
+    Rule("FU-ALERT-RECURRENCE-ADVANCED", advanced_disease & resection_recorded & progressive, "RECURRENCE",
+         ("followup.nccn-recurrence", "nccn.progression-options", "nccn.followup-resected"),
+         note="advanced disease progressing after the primary was resected: the advanced-disease options stand, and NCCN resects a recurrence in selected cases"),
 ], "collect", output="alerts")
 
 # %% ../nbs/25_followup.ipynb #d65199c9

@@ -16,10 +16,10 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['functioning_net', 'glucagonoma_syndrome', 'vipoma_syndrome', 'rare_syndrome', 'syndrome_to_control', 'ssa_refractory',
-           'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net', 'vipoma_net', 'rare_syndrome_net',
-           'carcinoid_without_syndrome', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED', 'PERIOPERATIVE_NCCN',
-           'FUNCTIONAL_ALERTS', 'TABLES', 'policy_tables']
+__all__ = ['functioning_net', 'glucagonoma_syndrome', 'vipoma_syndrome', 'rare_syndrome', 'syndrome_to_control',
+           'carcinoid_to_control', 'ssa_refractory', 'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net',
+           'vipoma_net', 'rare_syndrome_net', 'carcinoid_without_syndrome', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED',
+           'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'TABLES', 'policy_tables']
 
 # %% ../nbs/23_functional.ipynb #2251f552
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",
@@ -44,6 +44,8 @@ vipoma_syndrome = (syndrome == "vipoma").named("VIPoma", _FUNC)
 rare_syndrome = syndrome.isin("somatostatinoma", "other").named("somatostatinoma or another syndrome", ("functional.enets2023-rare-syndromes",))
 syndrome_to_control = (functioning & not_cured).named("a hormone syndrome, the tumour not resected away",
                                                       _FUNC + ("functional.control-before-resection",))
+carcinoid_to_control = (has_carcinoid_syndrome & not_cured).named("carcinoid syndrome recorded, the tumour not resected away",
+                                                                 ("nccn.carcinoid-syndrome-sites", "functional.control-before-resection"))
 ssa_refractory = (received("SSA") & is_symptomatic).named("symptoms despite a somatostatin analogue", ("functional.nccn-vipoma-corticosteroids",))
 insulinoma_net = (net & insulinoma).named("insulinoma", _FUNC)
 gastrinoma_net = (net & gastrinoma).named("gastrinoma", _FUNC)
@@ -71,10 +73,15 @@ SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syn
          strength="recommended", note="replace potassium, magnesium, bicarbonate and fluid"),
     Rule("SC-VIPOMA-CORTICOSTEROIDS", vipoma_syndrome & ssa_refractory, "CORTICOSTEROIDS", ("functional.nccn-vipoma-corticosteroids",),
          strength="consider", note="when an analogue given has not controlled the syndrome"),
+    Rule("SC-CARCINOID-SYNDROME", has_carcinoid_syndrome & nonfunctioning.otherwise(True), "SYNDROME_CONTROL",
+         ("nccn.carcinoid-syndrome-sites", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
+         note="carcinoid syndrome recorded with no functional syndrome (or none recorded): the symptoms are controlled with "
+              "endocrinology while the record is checked (alert CARCINOID_SYNDROME_VS_NONFUNCTIONING)"),
     Rule("SC-UNENCODED-SYNDROME", rare_syndrome, "SYNDROME_CONTROL",
          ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
          note="with endocrinology, in the multidisciplinary team: no regimen is encoded for this syndrome"),
-], "collect", output="recommendations", scope=syndrome_to_control, description="NCCN PanNET-3 to PanNET-10")
+], "collect", output="recommendations", scope=(syndrome_to_control | carcinoid_to_control).named(
+    "a hormone syndrome or carcinoid syndrome, the tumour not resected away", _FUNC + ("functional.control-before-resection", "nccn.carcinoid-syndrome-sites")), description="NCCN PanNET-3 to PanNET-10")
 
 # %% ../nbs/23_functional.ipynb #53514cd8
 PERIOPERATIVE_SEED = DecisionTable("perioperative_seed", "Octreotide around procedures (seed 2025)", [
@@ -125,15 +132,16 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
          ("nccn.splenectomy-vaccines", "nccn.gastrinoma-surgery", "nccn.glucagonoma-vipoma-surgery")),
     Rule("ALF-SPLENECTOMY-INSULINOMA", insulinoma_net & _distal & (invasion == "adjacent_organs_or_vessels"), "SPLENECTOMY_VACCINATION",
          ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep")),
-    Rule("ALF-OCTREOTIDE-CAVEAT-SEED", functioning_net, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", ("condron.octreotide-no-prevention", "seed.30")),
-    Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", has_carcinoid_syndrome, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",
+    Rule("ALF-OCTREOTIDE-CAVEAT-SEED", functioning_net & not_cured, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", ("condron.octreotide-no-prevention", "seed.30"),
+         note="where the seed's peri-operative octreotide applies: not once a localised tumour is resected and not progressing"),
+    Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", has_carcinoid_syndrome & not_cured, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",
          ("condron.octreotide-no-prevention", "nccn.carcinoid-crisis-octreotide")),
     Rule("ALF-SYNDROME-NOT-ENCODED", rare_syndrome & not_cured, "SYNDROME_NOT_ENCODED",
          ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes")),
     Rule("ALF-CARCINOID-VS-NONFUNCTIONING", carcinoid_without_syndrome, "CARCINOID_SYNDROME_VS_NONFUNCTIONING",
          ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"),
          note="the localised and advanced non-functioning pathways are held while the record contradicts itself"),
-    Rule("ALF-SEED-OCTREOTIDE-VS-NCCN", functioning_net, "SEED_OCTREOTIDE_VS_NCCN", ("seed.30", "nccn.carcinoid-crisis-octreotide"),
+    Rule("ALF-SEED-OCTREOTIDE-VS-NCCN", functioning_net & not_cured, "SEED_OCTREOTIDE_VS_NCCN", ("seed.30", "nccn.carcinoid-crisis-octreotide"),
          note="seed: infusion for every functioning NET; NCCN: consider octreotide before anaesthesia in carcinoid syndrome"),
 ], "collect", output="alerts")
 

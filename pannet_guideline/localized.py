@@ -105,8 +105,11 @@ _NF_1TO2 = ("nccn.nf-localized-1to2cm",)
 LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
     Rule("NCCN-LOC-NF-RESECT", high_risk, "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
     Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", (size <= 1) & contained & is_symptomatic, "PANCREATECTOMY",
-         ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="consider",
-         note="NCCN writes no option for a symptomatic tumour of 1 cm or less; the team decides"),
+         ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="option",
+         note="NCCN writes no option for a symptomatic tumour of 1 cm or less: an unranked option for the team, never the primary"),
+    Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", (size <= 1) & contained & is_symptomatic & away_from_duct & ~malignant_looking,
+         "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
+         strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, when away from the duct; the team decides"),
     Rule("NCCN-LOC-NF-LE1-G2", (size <= 1) & contained & symptom_free & (grade == "G2"), "PANCREATECTOMY",
          ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="consider",
          note="observation, the only option written, is for low-grade tumours; for G2 the team decides"),

@@ -258,7 +258,8 @@ def test_no_overlap_no_unreachable(table):
 def test_policies_and_rank():
     assert len(set(RANK.values())) == len(RANK)
     assert {t.name for t in policy_tables("seed-2025")} ^ {t.name for t in policy_tables("nccn-2025")} == {
-        "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_progression_nccn"}
+        "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_progression_nccn",
+        "advanced_local", "advanced_local_nccn"}  # NCCN keeps liver-directed therapy off asymptomatic, low-burden, stable disease
 
 
 def test_favourable_g3_stable_low_burden_gets_no_systemic_response_therapy():
