@@ -165,6 +165,7 @@ _TITLES = {"demo_cohort": "Demo cohort (synthetic)", "arcnet": "ARC-Net (Scarpa 
 
 def run_demo(outdir:str="output") -> dict:
     "The main job: assess the demo cohort and ARC-Net, print summaries, write both results and a cohort report for each."
+    check_local(outdir)
     arcnet, mapping = load_arcnet()
     jobs = {"demo_cohort": (demo_cohort(), None), "arcnet": (arcnet, mapping)}
     results = {}
@@ -198,6 +199,7 @@ def run_compare(input:str, output:str, a:str="seed-2025", b:str="nccn-2025", col
 
 def run_audit(outdir:str="audit") -> tuple:
     "Write the audit table and the seed traceability matrix as CSV."
+    check_local(outdir)
     audit, trace = audit_table(), seed_traceability()
     write_table(audit, str(Path(outdir) / "audit_rules.csv")); write_table(trace, str(Path(outdir) / "seed_traceability.csv"))
     print(f"{len(audit)} rules and {len(trace)} seed statements ({(trace['status'] == 'rule').sum()} encoded, "
@@ -222,7 +224,8 @@ def run_inspect(input:str, # table to inspect (CSV, TSV, Parquet, Excel)
                 sheet:str|None=None, # Excel: the sheet to read
                ) -> pd.DataFrame:
     "Show how each column of a table would be read, before assessing it; write the mapping it implies."
-    check_local(input)
+    if output: _check_paths(input, output)  # the mapping never replaces the table it describes
+    else: check_local(input)
     df, mapping = read_table(input, sheet=sheet), read_mapping(columns)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the inspection is the report
@@ -327,7 +330,8 @@ def _finish(args, summary:Summary, report:dict, out, title:str) -> int:
 _DASK_ONLY = (("--workers", lambda a: a.workers is not None), ("--scheduler", lambda a: a.scheduler is not None), ("--overwrite", lambda a: a.overwrite))
 
 _NOT_ON_DASK = (("--format", lambda a: a.in_format not in (None, "parquet")), ("--output-format", lambda a: a.output_format not in (None, "parquet")),
-                ("--chunk-rows", lambda a: a.chunk_rows is not None), ("--sheet", lambda a: a.sheet is not None))
+                ("--chunk-rows", lambda a: a.chunk_rows is not None), ("--sheet", lambda a: a.sheet is not None),
+                ("--keep-formulas", lambda a: a.keep_formulas))  # Parquet output holds no spreadsheet formulas to keep
 
 def _assess_dask(args, out) -> int:
     "The Dask engine with the pandas engine's options, column report, summary and exit codes; an option it cannot honour is refused."

@@ -678,7 +678,7 @@ import stat
 from pathlib import Path
 
 from . import __version__
-from .files import TableError, check_local, stored_range
+from .files import TableError, check_local, check_output_path, stored_range
 
 _UMASK = os.umask(0); os.umask(_UMASK)
 _MARKER = "_pannet_guideline.json"  # in every dataset this tool writes; Parquet readers skip names that start with `_`
@@ -720,10 +720,10 @@ def _new_folder(beside:str, suffix:str) -> str:
         return path
 
 def _remove_stale(beside:str):
-    "Remove the hidden folders that runs killed without a chance to clean up (`kill -9`) left next to `beside`."
+    "Remove the hidden folders that runs killed without a chance to clean up (`kill -9`) left in the folder of `beside`."
     parent, name = os.path.split(os.path.abspath(beside))
     for e in os.scandir(parent) if os.path.isdir(parent) else ():
-        m = re.fullmatch(re.escape(f".{name}.") + r"(\d+)-[0-9a-f]{8}\.(part|old)", e.name)
+        m = re.fullmatch(r"\..+\.(\d+)-[0-9a-f]{8}\.(part|old)", e.name)  # any output's: the name says which process made it
         if m and e.is_dir(follow_symlinks=False) and not _alive(int(m[1])): shutil.rmtree(e.path, ignore_errors=True)
 
 def _alive(pid:int) -> bool:
@@ -796,12 +796,23 @@ def _connected(scheduler:str|None, workers:int):
     "A client of the scheduler at `scheduler`, as given (its security is its owner's), else of a local cluster closed at the end."
     from distributed import Client
     if scheduler:
-        with Client(scheduler) as client: yield client
+        from distributed.security import Security
+        security = Security() if scheduler.startswith("tls://") else None  # certificates from dask's configuration (distributed.comm.tls)
+        if security is not None and security.get_connection_args("client").get("ssl_context") is None:
+            raise TableError(f"{scheduler}: a tls:// scheduler needs dask's TLS settings (distributed.comm.tls.ca-file, .client.cert, .client.key)")
+        with Client(scheduler, security=security) as client: yield client
         return
     with _local_cluster(workers) as cluster, Client(cluster, security=cluster.security) as client: yield client
 
 # %% ../nbs/40_cohort.ipynb #4a123fb3
 MAX_WORKERS = 64  # worker processes of a local cluster at most
+
+def _check_scheduler(scheduler:str|None):
+    "A scheduler elsewhere is reached over TLS only (patient rows travel to it); plain TCP only on this machine."
+    if not scheduler: return
+    host = re.sub(r"^[a-z]+://", "", scheduler).rsplit(":", 1)[0].strip("[]")
+    if scheduler.startswith("tcp://") and host not in ("localhost", "::1") and not host.startswith("127."):
+        raise TableError(f"{scheduler}: patient rows would travel unencrypted; give a tls:// address (with dask's TLS settings) or a scheduler on this machine")
 
 @contextlib.contextmanager
 def _terminated_as_interrupt():
@@ -862,6 +873,8 @@ def _read_parquet(input:str) -> tuple:
     parts = _parquet_row_groups(_parquet_files(input))
     if not parts: raise TableError(f"{input}: holds no rows")
     meta = _read_row_group(parts[0]).iloc[:0]
+    if isinstance(meta.index, pd.MultiIndex):
+        raise TableError(f"{input}: row labels on {meta.index.nlevels} levels (a MultiIndex); the Dask engine reads one level: use the pandas engine or store the levels as columns")
     labels = meta.index.name is not None or not isinstance(meta.index, pd.RangeIndex) or any(p[3] and p[3][:2] != (0, 1) for p in parts)
     return dd.from_map(_read_row_group, parts, meta=meta, enforce_metadata=False), labels
 
@@ -887,7 +900,9 @@ def assess_parquet_dask(input:str, # a Parquet file or a folder of them (local p
                         overwrite:bool=False, # replace a folder that holds other files (never one that holds the input)
                        ) -> dict:
     "Assess a Parquet file or dataset on Dask, write it with the output columns as a Parquet dataset; `rows`, `issue_rows`, the column `report` and `output`."
-    input, output = check_local(os.fspath(input)), os.path.abspath(check_local(os.fspath(output)))  # absolute: the current folder may move
+    input, output = check_local(os.fspath(input)), os.path.abspath(check_output_path(check_local(os.fspath(output))))  # absolute: the current folder may move
+    if any(ch in output for ch in "*?["): raise TableError(f"{output}: a folder name with * ? or [ is read as a pattern by the Parquet writer; choose another name")
+    _check_scheduler(scheduler)
     if not scheduler and not 1 <= workers <= MAX_WORKERS: raise ValueError(f"workers: {workers}; a local cluster takes 1 to {MAX_WORKERS}")
     files = _parquet_files(input)
     _check_output(input, output, overwrite, files)  # before any work

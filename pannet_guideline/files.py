@@ -26,8 +26,8 @@ from .schema import FIELDS
 # %% auto #0
 __all__ = ['FORMATS', 'BLOCK_BYTES', 'EXCEL_LIMITS', 'EXCEL_CELL_CHARS', 'TableError', 'check_local', 'table_format', 'is_stream',
            'sniff_delimiter', 'iter_table', 'stored_range', 'parquet_rows', 'read_table', 'excel_sheet_name',
-           'read_excel_sheet', 'neutralise_formulas', 'OutputFile', 'TableWriter', 'write_table', 'write_text',
-           'same_file']
+           'read_excel_sheet', 'neutralise_formulas', 'check_output_path', 'OutputFile', 'TableWriter', 'write_table',
+           'write_text', 'same_file']
 
 # %% ../nbs/41_files.ipynb #9e9a44c2
 FORMATS = ("csv", "tsv", "parquet", "excel")
@@ -167,7 +167,7 @@ def read_table(path:str, fmt:str|None=None, sheet:str|None=None) -> pd.DataFrame
     return pd.concat(blocks) if len(blocks) > 1 else blocks[0] if blocks else pd.DataFrame()
 
 # %% ../nbs/41_files.ipynb #5e1c0a02
-EXCEL_LIMITS = {"cells": 5_000_000, "xml_bytes": 512 << 20}  # cells (the extent of a sheet: rows x columns); uncompressed bytes of the workbook's XML
+EXCEL_LIMITS = {"cells": 2_000_000, "xml_bytes": 512 << 20}  # cells (the extent of a sheet: rows x columns); uncompressed bytes of the workbook's XML
 
 def _workbook(path:str, data_only:bool):
     import openpyxl
@@ -202,6 +202,19 @@ def _scan_part(z, part, path:str) -> tuple:
             if not chunk: return cells, rows * cols, formulas
             tail = text[cut:]
 
+_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+
+def _count_tags(z, part, tag) -> int:
+    "Occurrences of a tag in one XML part, read in chunks (a tag cut by a chunk's end is counted once)."
+    n, tail = 0, b""
+    with z.open(part) as f:
+        while chunk := f.read(1 << 22):
+            text = tail + chunk
+            cut = text.rfind(b"<")
+            n += len(tag.findall(text, 0, cut)); tail = text[cut:]
+            if n > EXCEL_LIMITS["cells"]: return n
+    return n + len(tag.findall(tail))
+
 def _scan_sheets(path:str) -> bool:
     "Check the workbook's uncompressed size, and each sheet's cells and extent, on the raw XML before any spreadsheet parsing; whether any cell holds a formula."
     try: z = zipfile.ZipFile(path)
@@ -210,6 +223,8 @@ def _scan_sheets(path:str) -> bool:
         size = sum(i.file_size for i in z.infolist())  # as declared: reading never goes past it (zipfile stops there and checks the CRC)
         if size > EXCEL_LIMITS["xml_bytes"]:
             _too_big(path, f"it expands to {size / 2**20:,.0f} MiB, over the limit of {EXCEL_LIMITS['xml_bytes'] / 2**20:,.0f} MiB")
+        strings = sum(_count_tags(z, i, _STRING_TAG) for i in z.infolist() if i.filename.lower().endswith("sharedstrings.xml"))
+        if strings > EXCEL_LIMITS["cells"]: _too_big(path, f"more than {EXCEL_LIMITS['cells']:,} shared strings")
         return any([_scan_part(z, i, path)[2] for i in z.infolist() if i.filename.startswith("xl/worksheets/")])
 
 def _has_data(ws, rows:int=50) -> bool:
@@ -352,13 +367,22 @@ def _anonymous(folder:str) -> int|None:
         if e.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT): return None
         raise
 
-def _check_link(path:str):
-    "Refuse to write through a link that another user planted in a shared folder such as /tmp (the kernel's `protected_symlinks` rule)."
-    if not os.path.islink(path): return
-    link, folder = os.lstat(path), os.stat(os.path.dirname(os.path.abspath(path)))
-    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
-    if shared and link.st_uid not in (os.geteuid(), folder.st_uid):
-        raise TableError(f"{path}: a link another user made in a shared folder; not followed (write to a path of your own)")
+def _shared(folder:os.stat_result) -> bool: return bool(folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH)
+
+def check_output_path(path:str) -> str:
+    "Refuse an output reached through a link, or a file, that another user made in a shared sticky folder such as /tmp (the kernel's `protected_symlinks` and `protected_regular` rules, applied whatever the kernel's setting)."
+    if path == "-": return path
+    parts = Path(os.path.abspath(path)).parts
+    for k in range(1, len(parts)):  # every component, the folders on the way included
+        here = os.path.join(*parts[:k + 1])
+        try: own, folder = os.lstat(here), os.stat(os.path.dirname(here))
+        except FileNotFoundError: break
+        foreign = own.st_uid not in (os.geteuid(), folder.st_uid) and _shared(folder)
+        if foreign and (stat.S_ISLNK(own.st_mode) or (k == len(parts) - 1 and stat.S_ISREG(own.st_mode))):
+            raise TableError(f"{path}: {here} is {'a link' if stat.S_ISLNK(own.st_mode) else 'a file'} another user made in a shared folder; "
+                             "not written through (write to a path of your own)")
+        if stat.S_ISLNK(own.st_mode): break  # past a link of one's own, the rest of the path is the link's target
+    return path
 
 class OutputFile:
     "A binary file written to `path` as a whole: anonymous until `commit` names it; a stream (`-`, a device, a FIFO) is written directly."
@@ -367,7 +391,7 @@ class OutputFile:
         self.stream = is_stream(path)
         if path == "-": self.file = sys.stdout.buffer; return
         if self.stream: self.file = open(path, "wb"); return  # through the link, onto the device or FIFO: never replaced
-        _check_link(path)
+        check_output_path(path)
         self.target = os.path.realpath(path)  # a link to a file stays a link: the file it names is replaced
         if os.path.isdir(self.target): raise TableError(f"{path}: is a directory")
         folder = os.path.dirname(self.target)
@@ -487,6 +511,8 @@ EXCEL_CELL_CHARS = 32_767  # the most an Excel cell holds; a spreadsheet program
 
 def _check_cell_lengths(rows:pd.DataFrame, path:str):
     "Refuse text an Excel cell cannot hold whole (it would be cut without a word)."
+    long_names = [str(c) for c in rows.columns if len(str(c)) > EXCEL_CELL_CHARS]
+    if long_names: raise TableError(f"{path}: a column name of {len(long_names[0]):,} characters, more than an Excel cell holds ({EXCEL_CELL_CHARS:,}); write CSV or Parquet")
     for name, s in rows.items():
         if s.dtype != object and not pd.api.types.is_string_dtype(s.dtype): continue
         long = s.astype("string").str.len().gt(EXCEL_CELL_CHARS).fillna(False).to_numpy(dtype=bool)

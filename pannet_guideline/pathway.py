@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import itertools
 import textwrap
 import dataclasses
@@ -19,14 +20,14 @@ from .schema import FIELDS, codes_mask, first_rows
 from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
-__all__ = ['FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CLINICAL_ORDER', 'OUTSIDE', 'PART_NODES',
-           'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf',
-           'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text',
-           'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables',
-           'chapter_flowcharts', 'ClinicalQuestion', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions',
-           'clinical_pathway', 'condition_text', 'pathway_parts', 'clinical_dot', 'unknown_note', 'clinical_svgs',
-           'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway',
-           'recommendation_counts', 'policy_chart']
+__all__ = ['FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CLINICAL_ORDER', 'OUTSIDE', 'SELF_NAMED',
+           'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
+           'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
+           'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
+           'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion', 'merged_criterion', 'ClinicalPathway',
+           'leaf_conditions', 'clinical_pathway', 'condition_text', 'pathway_parts', 'clinical_dot', 'unknown_note',
+           'clinical_svgs', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway',
+           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -585,16 +586,22 @@ class ClinicalQuestion:
 def _questions() -> tuple:
     "The clinical questions, chapter by chapter, in clinical order."
     from pannet_guideline.concepts import (advanced_disease, advanced_net, functioning, hormone_excess, localized_disease, net,
-                                          net_g1_g2, net_g3, nec_or_minen, nonfunctioning, progressive, resected, stable)
+                                          net_g1_g2, net_g3, nec_or_minen, nonfunctioning, progressive, received, resected, stable)
+    from pannet_guideline.advanced import favourable, unfavourable
     from pannet_guideline.logic import Always
     everyone = Always()
     in_place = (~resected).named("primary not yet resected")
     nf = (nonfunctioning & ~hormone_excess).named("non-functioning, no carcinoid syndrome")
     loc_g12 = (localized_disease & net & net_g1_g2 & in_place)
     surgery = ("localized_surgery_alerts",)
+    g3 = ("advanced_net_g3", "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_alerts")
+    watched = received("ACTIVE_SURVEILLANCE")
+    fu = ("followup_seed", "followup_nccn", "followup_watch_seed", "followup_watch_nccn", "followup_care", "recurrence", "followup_alerts",
+          "followup_alerts_nccn", "followup_alerts_seed")
     return (
         ClinicalQuestion("workup", "Work-up at diagnosis", "workup", everyone,
-                         ("workup", "workup_markers_seed", "workup_markers_nccn", "complete_staging", "workup_alerts", "workup_alerts_seed")),
+                         ("workup", "workup_markers_seed", "workup_markers_nccn", "complete_staging", "workup_alerts", "workup_alerts_seed"),
+                         conditions=("functional_syndrome", "carcinoid_syndrome")),
         ClinicalQuestion("localized-nf", "Localised non-functioning NET G1/G2: watch or resect", "localized",
                          (loc_g12 & nf).named("localised non-functioning NET G1/G2, not yet resected"),
                          ("localized_seed", "localized_seed_watch", "localized_nccn", "localized_nccn_watch", "localized_nccn_watch_2cm",
@@ -609,28 +616,35 @@ def _questions() -> tuple:
                          ("localized_nec_seed", "localized_nec_nccn") + surgery),
         ClinicalQuestion("functional", "Functioning NET: control of the syndrome and care around surgery", "functional",
                          (net & hormone_excess).named("NET with a hormone syndrome"),
-                         ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts")),
+                         ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts"),
+                         conditions=("functional_syndrome", "symptomatic")),
         ClinicalQuestion("advanced-g12-first", "Advanced NET G1/G2, stable: first line", "advanced",
                          (advanced_net & net_g1_g2 & stable).named("advanced NET G1/G2, disease stable"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
-                          "advanced_chemotherapy", "advanced_alerts_seed", "advanced_alerts")),
+                          "advanced_chemotherapy", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts", "insulinoma_ssa_alerts")),
         ClinicalQuestion("advanced-g12-progression", "Advanced NET G1/G2 after progression", "advanced",
                          (advanced_net & net_g1_g2 & progressive).named("advanced NET G1/G2, disease progressing"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
-                          "advanced_chemotherapy", "advanced_alerts_seed", "advanced_alerts")),
-        ClinicalQuestion("advanced-g3", "Advanced NET G3", "advanced", (advanced_net & net_g3).named("advanced NET G3"),
-                         ("advanced_net_g3", "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_alerts")),
+                          "advanced_chemotherapy", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts", "insulinoma_ssa_alerts")),
+        ClinicalQuestion("advanced-g3-favourable", "Advanced NET G3, Ki-67 below 55 %", "advanced",
+                         (advanced_net & net_g3 & favourable).named("advanced NET G3, Ki-67 below 55 %"), g3),
+        ClinicalQuestion("advanced-g3-unfavourable", "Advanced NET G3, Ki-67 55 % or more", "advanced",
+                         (advanced_net & net_g3 & unfavourable).named("advanced NET G3, Ki-67 55 % or more"), g3),
         ClinicalQuestion("advanced-nec", "Advanced NEC and MiNEN", "advanced", (advanced_disease & nec_or_minen).named("advanced NEC or MiNEN"),
                          ("advanced_nec", "advanced_alerts")),
         ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
-                         ("advanced_local",)),
+                         ("advanced_local", "advanced_local_nccn", "liver_first_alerts")),
         ClinicalQuestion("hereditary", "Who to offer genetic testing", "hereditary", everyone,
-                         ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_alerts")),
+                         ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_alerts"), conditions=("functional_syndrome",)),
         ClinicalQuestion("caveats", "Carcinoid heart disease and other pitfalls", "caveats", everyone,
                          ("cardiac_seed", "cardiac_nccn", "cardiac_alerts", "pitfall_alerts", "hereditary_pitfall_alerts")),
-        ClinicalQuestion("followup", "Follow-up: schedules after resection, under surveillance and with disease in place", "followup", everyone,
-                         ("followup_seed", "followup_nccn", "followup_watch_seed", "followup_watch_nccn", "followup_care", "followup_alerts",
-                          "followup_alerts_nccn", "followup_alerts_seed")),
+        ClinicalQuestion("followup-resected", "Follow-up after resection of a localised tumour", "followup",
+                         (localized_disease & resected).named("localised tumour, resected (pancreatectomy or enucleation)"), fu),
+        ClinicalQuestion("followup-surveillance", "Follow-up under active surveillance", "followup",
+                         (localized_disease & ~resected & watched).named("localised tumour under active surveillance, not resected"), fu),
+        ClinicalQuestion("followup-in-place", "Follow-up with disease in place", "followup",
+                         (advanced_disease | (localized_disease & ~resected & ~watched)).named(
+                             "advanced disease, or a localised tumour neither resected nor under surveillance"), fu),
     )
 
 QUESTIONS = _questions()
@@ -659,8 +673,9 @@ def merged_criterion(tables:list, name:str, entry:Expr) -> Criterion:
     values = list(dict.fromkeys(v for t in tables if field in t.inputs for v in _axis(t, name) if v is not None))
     if not values: values = [v for v in _axis(tables[0], name) if v is not None] if FIELDS[field].kind != "number" else [0.0]
     groups = {}
+    several = code is not None and len({a.code for a in atoms(entry) if isinstance(a, HasCode) and a.fields == {field}}) > 1
     for v in values:
-        if entry.record({field: v}) is False: continue
+        if not several and entry.record({field: v}) is False: continue  # one code of several in the entry: judged with the others, in `_dont_care`
         groups.setdefault(tuple(a.record({field: v}) for a in ats), []).append(v)
     cuts = sorted({float(t) for a in ats if isinstance(a, Compare) for t in a.thresholds().get(name, ())})
     tested = (code,) if code else tuple(dict.fromkeys(a.code for a in ats if isinstance(a, HasCode)))
@@ -788,6 +803,17 @@ def _unknown_effects(tables:list, entry:Expr, crits:list) -> dict:
         out[c.name] = (held, only)
     return out
 
+def _dont_care(keys:np.ndarray, leaves:list, axes:list) -> np.ndarray:
+    "Points outside the entry along the axes of its codes take the ending of a point inside, so that no question asks what the entry says (e.g. resected: pancreatectomy or enucleation)."
+    if OUTSIDE not in leaves or not axes: return keys
+    out, keys = leaves.index(OUTSIDE), keys.copy()
+    for ax in axes:
+        k = np.moveaxis(keys, ax, 0)  # a view: filled in place
+        for j in range(k.shape[0]):
+            for i in range(k.shape[0]):
+                if i != j: k[j] = np.where((k[j] == out) & (k[i] != out), k[i], k[j])
+    return keys
+
 @functools.lru_cache(maxsize=None)
 def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     "The pathway of one clinical question under a policy; None when the policy has no table for it."
@@ -805,6 +831,7 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     asked = [merged_criterion(tables, n, q.entry) for n in names if n not in conds]
     conds = [merged_criterion(tables, n, q.entry) for n in conds]
     keys, leaves = _clinical_keys(tables, q.entry, asked + conds)
+    keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes])
     if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
     order, (root, nodes) = _sift(keys, asked, leaves)
     crits = [asked[i] for i in order] + conds
@@ -829,6 +856,11 @@ def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
 def _outcome_label(table, code:str) -> str:
     "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
     from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    if table.output == "workup":  # the item's description up to its first qualifier: "multiphasic CT or MRI of the abdomen"
+        from pannet_guideline.workup import WORKUP_ITEMS
+        if code in WORKUP_ITEMS:
+            text = re.split(r";| \(|, with |, off ", WORKUP_ITEMS[code])[0]
+            return text[:1].upper() + text[1:]
     if table.output == "followup_schedule":
         from pannet_guideline.followup import SCHEDULE_TITLES
         if code in SCHEDULE_TITLES: return "Follow-up schedule: " + SCHEDULE_TITLES[code]
@@ -854,13 +886,23 @@ def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
             yes = [all(n.record({field: v}) is True for v in _branch_values(c, b)) for b, _ in node.edges]
             no = [all(n.record({field: v}) is False for v in _branch_values(c, b)) for b, _ in node.edges]
             if sorted(yes) == [False, True] and sorted(no) == [False, True] and yes != no:
-                return f"{text[0].upper() + text[1:]}?", ["yes" if y else "no" for y in yes]
+                return _plain_question(text, ["yes" if y else "no" for y in yes])
     label = FIELDS[field].label
-    return f"{label[0].upper() + label[1:]}?", labels
+    return f"{label[0].upper() + label[1:]}?", [x.replace("_", " ") for x in labels]
+
+def _plain_question(text:str, answers:list) -> tuple:
+    "A concept asked as a clinician asks it: no double negative ('No progression recorded?' reads 'Progression recorded?', answers swapped), no note on the source in the question."
+    text = re.sub(r"\s*\([^)]*\basks\b[^)]*\)", "", text)
+    flip = {"yes": "no", "no": "yes"}
+    if re.match(r"(?i)^(no|not) ", text): text, answers = re.sub(r"(?i)^(no|not) ", "", text), [flip[a] for a in answers]
+    elif " not negative" in text: text, answers = text.replace(" not negative", " negative"), [flip[a] for a in answers]
+    return f"{text[0].upper() + text[1:]}?", answers
 
 def _branch_values(c:Criterion, b:Branch) -> list:
     "The grid values of a criterion that follow a branch."
     return [v for m in c.members for v in m if b.takes(v)]
+
+SELF_NAMED = ("functional_syndrome", "hereditary_syndrome", "nen_class", "who_grade", "disease_setting") # fields whose values name themselves: "if insulinoma"
 
 def _lower(label:str) -> str: return label[0].lower() + label[1:] if label[1:2].islower() else label
 
@@ -872,7 +914,10 @@ def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
         from pannet_guideline.vocab import RECOMMENDATIONS
         code = name.split(":")[1]
         return code, all(s[0] for s in b.codes), _lower(getattr(RECOMMENDATIONS.get(code), "label", code))
-    return None, None, f"{FIELDS[field].label} {branch_text(b, field)}"
+    spec, value = FIELDS[field], branch_text(b, field).replace("_", " ")
+    if spec.kind == "flag": return None, None, _lower(spec.label) if value == "yes" else f"no {_lower(spec.label)}"
+    if field == "functional_syndrome": value = re.sub(r"^other than none or (.*)$", r"a syndrome other than \1", value).replace("other than none", "a hormone syndrome")
+    return None, None, value if field in SELF_NAMED else f"{_lower(spec.label)} {value}"
 
 def _and(words:list) -> str: return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
@@ -880,85 +925,153 @@ def _terms_text(terms:list, then:str) -> str:
     given = [w for code, g, w in terms if g is True and code != then]
     not_given = [w for code, g, w in terms if g is False and code != then]
     other = [w for code, g, w in terms if g is None]
-    out = (["if given before"] if any(code == then and g is True for code, g, _ in terms) else []) + (["after " + _and(given)] if given else []) + (["if " + _and(not_given) + " not given before"] if not_given else []) \
-          + (["if " + _and(other)] if other else [])
+    before = ["not yet resected"] if sorted(not_given) == ["enucleation", "pancreatectomy"] else [_and(not_given) + " not given before"] if not_given else []
+    out = (["if given before"] if any(code == then and g is True for code, g, _ in terms) else []) + (["after " + _and(given)] if given else []) \
+          + (["if " + _and(other + before)] if other or before else [])
     return ", ".join(out)
 
 def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
     "A condition written on an ending, in words ('' when the outcome holds whatever the answers); terms every alternative shares said once."
     if cond is None: return ""
-    alts = [[_term_text(p, n, cl) for n, cl in alt] for alt in cond]
-    common = [t for t in alts[0] if all(t in a for a in alts[1:])]
-    rest = [[t for t in a if t not in common] for a in alts]
+    pairs = [list(alt) for alt in cond]
+    shared = [t for t in pairs[0] if all(t in a for a in pairs[1:])]
+    left = [[t for t in a if t not in shared] for a in pairs]
+    if len(left) > 1 and all(len(a) == 1 for a in left) and len({a[0][0] for a in left}) == 1 and ":" not in left[0][0][0]:
+        name = left[0][0][0]  # insulinoma, or gastrinoma: one term, "if insulinoma or gastrinoma"
+        classes = tuple(sorted({k for a in left for k in a[0][1]}))
+        left = [[] if len(classes) == len(p.crits[name].members) else [(name, classes)]]
+    common = [_term_text(p, n, cl) for n, cl in shared]
+    rest = [[_term_text(p, n, cl) for n, cl in a] for a in left]
     unless = any(code == then and g is False for code, g, _ in common)
-    if all(len(a) == 1 and a[0][1] is True for a in rest) and len(rest) > 1:  # after A, after B: after A or B
-        words = [a[0][2] for a in rest]
-        middle = "after " + ", ".join(words[:-1]) + " or " + words[-1]
-    else: middle = " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)
-    text = ", ".join(x for x in (_terms_text(common, then), middle) if x)
+    if len(rest) == 1: text = _terms_text(common + rest[0], then)  # one alternative: "if glucagonoma and not yet resected"
+    else:
+        if all(len(a) == 1 and a[0][1] is True for a in rest):  # after A, after B: after A or B
+            words = [a[0][2] for a in rest]
+            middle = "after " + ", ".join(words[:-1]) + " or " + words[-1]
+        else: middle = " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)
+        text = ", ".join(x for x in (_terms_text(common, then), middle) if x)
     return text + (", unless given before" if unless and text else "unless given before" if unless else "")
 
+_STRENGTH = {"recommended": ("Recommended", "Recommended"), "consider": ("Consider", "Consider"), "option": ("Option", "Options")}
+
 def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
-    "Each outcome of a leaf with its strength, and the condition under which it holds when it depends on treatment given before."
+    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, unless given before: a, b'."
     if leaf is OUTSIDE: return ["not this pathway"]
-    out = {}
+    merged = {}  # one outcome at one strength from several rules: held when any of their conditions holds
     for rid, cond in zip(leaf.fired, leaf_conditions(leaf)):
         t, r = p.rule(rid)
-        text = condition_text(p, cond, r.then)
-        out.setdefault((_outcome_label(t, r.then), text), r.strength or "")
-    return [f"{k} ({s})" if s else k for (k, _), s in out.items() if not _] + \
-           [(f"{k} ({s})" if s else k) + f", {c}" for (k, c), s in out.items() if c] or ["nothing further in this pathway"]
+        k = (r.strength or ("work-up" if t.output == "workup" else ""), _outcome_label(t, r.then), r.then)  # tests to do: their own group
+        merged[k] = cond if k not in merged else None if merged[k] is None or cond is None else tuple(dict.fromkeys(merged[k] + cond))
+    conds, thens = list(merged.values()), {k[2] for k in merged}
+    shared = [t for t in conds[0][0] if all(t in alt for c in conds for alt in c) and t[0].split(":")[-1] not in thens] \
+        if conds and all(c is not None for c in conds) else []  # a condition every outcome shares: said once, first
+    if shared: merged = {k: tuple(tuple(t for t in alt if t not in shared) for alt in c) for k, c in merged.items()}
+    out = {}
+    for (s, label, then), cond in merged.items():
+        key = (s, condition_text(p, cond, then))
+        if label not in out.setdefault(key, []): out[key].append(label)
+    shown = set()  # an outcome listed at a firmer strength, unconditionally, is not listed again
+    for key in sorted(out, key=lambda k: ("recommended", "consider", "option", "").index(k[0]) if k[0] in _STRENGTH or not k[0] else 9):
+        out[key] = [x for x in out[key] if x not in shown] if key[0] else out[key]
+        if key[0] and not key[1]: shown |= set(out[key])
+    out = {k: v for k, v in out.items() if v}
+    rank = lambda kv: (("recommended", "consider", "option", "work-up", "").index(kv[0][0]) if kv[0][0] in _STRENGTH or kv[0][0] in ("", "work-up") else 9, bool(kv[0][1]))
+    lines = []
+    for (s, cond), labels in sorted(out.items(), key=rank):
+        if s in _STRENGTH:
+            head = _STRENGTH[s][len(labels) > 1] + (f", {cond}" if cond else "")
+            lines.append(f"{head}: " + ", ".join(_lower(x) for x in labels))
+        elif s == "work-up": lines.append(("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(_lower(x) for x in labels))
+        elif cond: lines.append(f"{cond[0].upper() + cond[1:]}: " + ", ".join(_lower(x) for x in labels))
+        else: lines += labels
+    if shared and lines: lines = [_terms_text([_term_text(p, n, cl) for n, cl in shared], "").capitalize() + ":"] + lines
+    return lines or ["nothing further in this pathway"]
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
     strengths = [p.rule(r)[1].strength for r in leaf.fired]
     return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
 
+LEAF_WRAP = 26 # characters per line of an ending
+
 PART_NODES = 9 # questions drawn in one part at most; a larger pathway continues in linked parts
 
-def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES) -> list:
-    "The pathway cut into parts of at most `budget` questions, read top to bottom: [(top node, nodes drawn, {node: part number it continues in})]."
+def _ending_width(p:ClinicalPathway, lf:Leaf) -> float:
+    "About how wide (points) an ending is drawn: its longest wrapped line of 12-point text, and the box."
+    lines = [y for x in _leaf_lines(p, lf) for y in textwrap.wrap("M: " + x, LEAF_WRAP, break_on_hyphens=False)]
+    return 6.6 * max(map(len, lines or [""])) + 26
+
+def _part_width(p:ClinicalPathway, drawn:list) -> float:
+    "About how wide a part is drawn: the endings and continuation boxes it leads to, side by side."
+    ends = dict.fromkeys(x for i in drawn for _, x in p.nodes[i].edges if isinstance(x, Leaf) or x not in drawn)
+    return sum(_ending_width(p, x) if isinstance(x, Leaf) else 120 for x in ends)
+
+def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES, width:float|None=None) -> list:
+    "The pathway cut into parts of at most `budget` questions, whole sub-questions where they fit (a part never holds only questions that route on): [(top node, nodes drawn, {node: part number it continues in})]."
     if isinstance(p.root, Leaf): return [(p.root, [], {})]
-    parts, todo, seen = [], [p.root], set()
+    kids = lambda i: list(dict.fromkeys(x for _, x in p.nodes[i].edges if not isinstance(x, Leaf)))
+    @functools.lru_cache(maxsize=None)
+    def below(i) -> frozenset: return frozenset([i]).union(*[below(x) for x in kids(i)])
+    fits = lambda nodes: len(nodes) <= budget and (width is None or _part_width(p, list(nodes)) <= width)
+    parts, todo, where = [], [p.root], {}
     while todo:
         top = todo.pop(0)
-        if top in seen: continue
-        seen.add(top)
-        drawn, frontier, cont = [], [top], {}
-        while frontier:
-            i = frontier.pop(0)
-            if i in drawn: continue
-            if len(drawn) >= budget and i != top: cont[i] = None; continue
-            drawn.append(i)
-            frontier += [x for _, x in p.nodes[i].edges if not isinstance(x, Leaf)]
+        if top in where: continue
+        drawn, cont = [], []
+        def take(i):
+            drawn.append(i); where[i] = len(parts)
+            for x in kids(i):
+                if x in drawn: continue
+                if x in where: cont.append(x); continue
+                rest = below(x) - set(where)
+                ends = any(isinstance(y, Leaf) for j in drawn for _, y in p.nodes[j].edges)  # a part shows at least one ending
+                if fits(drawn + list(rest)) or ((not fits(list(rest)) or not ends) and fits(drawn + [x])): take(x)
+                else: cont.append(x)
+        take(top)
         parts.append((top, drawn, cont))
-        todo += [i for i in cont if i not in seen]
-    first = {top: k for k, (top, _, _) in enumerate(parts)}
-    return [(top, drawn, {i: first[i] + 1 for i in cont}) for top, drawn, cont in parts]
+        todo += [i for i in cont if i not in where]
+    return [(top, drawn, {i: where[i] + 1 for i in dict.fromkeys(cont)}) for top, drawn, cont in parts]
 
 def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES,
-                 href:str|None=None) -> str:
-    "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations; `href` (with `{part}`) links the parts."
-    parts = pathway_parts(p, budget)
+                 href:str|None=None, width:float|None=None, counts:dict|None=None) -> str:
+    "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations; `href` (with `{part}`) links the parts; `counts` (from `clinical_counts`) writes the patients on it."
+    parts = pathway_parts(p, budget, width)
     top, drawn, cont = parts[part]
     title = p.title + (f", part {part + 1} of {len(parts)}" if len(parts) > 1 else "")
     lines = [f"digraph {_q(p.question.key)} {{", "  rankdir=TB; nodesep=0.2; ranksep=0.3; pad=0.1;",
              f'  labelloc=t; labeljust=l; fontname="Helvetica-Bold"; fontsize=13; label={_q(title)};',
              '  node [fontname="Helvetica", fontsize=12, margin="0.1,0.05"]; edge [fontname="Helvetica", fontsize=12, color="#555555"];']
     came = [k + 1 for k, (_, d, c) in enumerate(parts) if top in c]
-    head = ("For: " + p.question.entry.text) if part == 0 else f"Continued from part {came[0]}" if came else ""
+    from pannet_guideline.logic import Always
+    who = "every patient" if type(p.question.entry) is Always or p.question.entry.text == "otherwise" else p.question.entry.text
+    via = next((f": {_edge_names(p, p.nodes[i])[0]} {_edge_names(p, p.nodes[i])[1][k]}" for _, d, _ in parts[:part] for i in d
+                for k, (_, x) in enumerate(p.nodes[i].edges) if x == top and not isinstance(x, Leaf)), "")
+    head = ("For: " + who) if part == 0 else f"Continued from part {came[0]}{via}" if came else ""
     link = lambda n: f', href={_q(href.format(part=n))}, target="_top"' if href else ""
-    lines.append(f'  E [shape=box, style="rounded,bold", color="#3b6ea5"{link(came[0]) if part and came else ""}, label={_q(_wrap(head, 40))}];')
+    c = counts or {}
+    route = bool(c) and c["total"] == 1  # one patient: the route drawn in red, no numbers
+    n_of = lambda k: "" if not c or route else f"\n{k:,} patient{'s' if k != 1 else ''}"
+    if c and part == 0: head = _wrap(head, 40) + ("" if route else f"\n{c['inside']:,} of {c['total']:,} patients" + (
+        f"\n({c['entry_unknown']:,} not counted: unknown whether it applies)" if c["entry_unknown"] else ""))
+    elif c and top in c["node"]: head = _wrap(head, 40) + n_of(c["node"][top])
+    else: head = _wrap(head, 40)
+    hot = lambda k: ', color="#c0392b", penwidth=2.5' if route and k else ""
+    lines.append(f'  E [shape=box, style="rounded,bold", color="#3b6ea5"{link(came[0]) if part and came else ""}, label={_q(head)}];')
     leaf_names = leaf_names if leaf_names is not None else {}
     notes = notes if notes is not None else {}
     def leaf(lf):
         if lf not in leaf_names: leaf_names[lf] = chr(ord("A") + len(leaf_names)) if len(leaf_names) < 26 else f"Z{len(leaf_names) - 25}"
         name = f"L{leaf_names[lf]}"
-        text = f"{leaf_names[lf]}: " + "\n".join(_wrap(x, 22) for x in _leaf_lines(p, lf))
+        text = "\n".join(_wrap(x, LEAF_WRAP) for x in [f"{leaf_names[lf]}: {y}" if k == 0 else y for k, y in enumerate(_leaf_lines(p, lf))])
         style = 'shape=plaintext, fontcolor="#777777"' if not lf.fired else f'shape=box, style="filled", fillcolor="{_leaf_fill(p, lf)}", color="#555555"'
-        if not any(x.startswith(f"  {name} [") for x in lines): lines.append(f"  {name} [{style}, label={_q(text)}];")
+        if c and not route:
+            k_ = c['leaf'].get(lf, 0)
+            many = sum(x == lf for n in p.nodes.values() for _, x in n.edges) > 1  # reached by several answers, maybe in other parts
+            text += f"\n→ {k_:,} patient{'s' if k_ != 1 else ''}{' in all' if many else ''}"
+        label = _q(text)[:-1].replace("\\n", "\\l") + '\\l"'  # left-justified lines: a list reads down its left edge
+        if not any(x.startswith(f"  {name} [") for x in lines): lines.append(f"  {name} [{style}{hot(c.get('leaf', {}).get(lf))}, label={label}];")
         return name
     target = leaf(top) if isinstance(top, Leaf) else f"N{top}"
-    lines.append(f"  E -> {target};")
+    lines.append(f"  E -> {target} [{hot(c.get('inside'))[2:]}];")
     for i in drawn:
         node = p.nodes[i]
         question, answers = _edge_names(p, node)
@@ -967,14 +1080,19 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
         if held or only:
             if node.field not in notes: notes[node.field] = len(notes) + 1
             mark = f" [{notes[node.field]}]"
-        lines.append(f'  N{i} [shape=box, style="rounded,filled", fillcolor="#e8eef7", label={_q(_wrap(question + mark, 28))}];')
+        stopped = c.get("unknown", {}).get(i, 0)
+        extra = n_of(c["node"].get(i, 0)) if c else ""
+        if stopped: extra += "\nanswer unknown: stopped here" if route else f"\n{stopped:,} unknown (stopped here)"
+        red = ', color="#b03a2e", penwidth=2' if stopped else hot(c.get("node", {}).get(i))
+        lines.append(f'  N{i} [shape=box, style="rounded,filled", fillcolor="#e8eef7"{red}, label={_q(_wrap(question + mark, 28) + extra)}];')
         for (b, nxt), ans in zip(node.edges, answers):
             if isinstance(nxt, Leaf): dst = leaf(nxt)
             elif nxt in cont:
                 dst = f"C{i}_{nxt}"
                 lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}")}{link(cont[nxt])}];')
             else: dst = f"N{nxt}"
-            lines.append(f"  N{i} -> {dst} [label={_q(_wrap(ans, 18))}];")
+            k = c.get("edge", {}).get((i, node.edges.index((b, nxt))), 0)
+            lines.append(f"  N{i} -> {dst} [label={_q(_wrap(ans, 18) + (f' ({k:,})' if c and not route else ''))}{hot(k)}];")
         ends = list(dict.fromkeys(leaf(x) for _, x in node.edges if isinstance(x, Leaf)))
         for a_, b_ in zip(ends, ends[2:]): lines.append(f"  {a_} -> {b_} [style=invis];")  # many endings: two abreast, stacked
     lines.append("}")
@@ -991,17 +1109,56 @@ def unknown_note(p:ClinicalPathway, name:str) -> str:
 
 FIT_PT = 800 # widest drawing (points) that fits the docs column with its 12-point text still at 11 px or more
 
-def clinical_svgs(p:ClinicalPathway, href:str|None=None) -> tuple:
+def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
     "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers; `href` as in `clinical_dot`."
-    import re
-    for budget in (40, 12, 8, 5, 3, 2, 1):
+    tries = [(40, None)] + [(40, FIT_PT * f) for f in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
+    seen = {}
+    for budget, width in tries: seen.setdefault(str(pathway_parts(p, budget, width)), (len(pathway_parts(p, budget, width)), budget, width))
+    for _, budget, width in sorted(seen.values(), key=lambda t: t[0]):  # fewest parts first: the first that fits the column
         names, notes = {}, {}
-        svgs = [to_svg(clinical_dot(p, k, names, notes, budget, href)) for k in range(len(pathway_parts(p, budget)))]
+        svgs = [to_svg(clinical_dot(p, k, names, notes, budget, href, width, counts)) for k in range(len(pathway_parts(p, budget, width)))]
         widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
         if max(widths) <= FIT_PT: break
     for name in p.conds:  # answers written on the endings: their notes follow the questions'
         if any(p.unknown.get(name, ([], []))) and name not in notes: notes[name] = len(notes) + 1
     return svgs, names, notes
+
+# %% ../nbs/50_pathway.ipynb #c0a71e56
+def clinical_counts(p:ClinicalPathway, cols) -> dict:
+    "Patients of a `Columns` store on a clinical pathway: inside its entry, per question reached, answer taken, stop on an unknown answer, and ending; the ending of each row (-1: none)."
+    ent = p.question.entry.frame(cols)
+    inside = np.flatnonzero(ent.t)
+    out = dict(total=cols.n, inside=len(inside), outside=int(ent.f.sum()), entry_unknown=int(ent.unknown.sum()),
+               node={}, edge={}, unknown={}, leaf={}, ending=np.full(cols.n, -1, np.int32), leaves=[])
+    todo = [(p.root, inside)]
+    while todo:
+        target, rows = todo.pop()
+        if isinstance(target, Leaf):
+            if target not in out["leaves"]: out["leaves"].append(target)
+            out["leaf"][target] = out["leaf"].get(target, 0) + len(rows)
+            out["ending"][rows] = out["leaves"].index(target)
+            continue
+        out["node"][target] = out["node"].get(target, 0) + len(rows)
+        node = p.nodes[target]
+        field = field_of(node.field)
+        sub = cols.take(rows, (field,))
+        left = np.ones(len(rows), bool)
+        for k, (b, nxt) in enumerate(node.edges):
+            m = b.mask(sub, field) & left
+            out["edge"][(target, k)] = out["edge"].get((target, k), 0) + int(m.sum())
+            if m.any(): todo.append((nxt, rows[m]))
+            left &= ~m
+        if left.any(): out["unknown"][target] = out["unknown"].get(target, 0) + int(left.sum())  # answer unknown: no branch taken
+    return out
+
+def cohort_clinical_svgs(frame:pd.DataFrame, # cohort (or one patient as a one-row frame), as for `assess_frame`
+                         key:str, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+                         columns:dict|None=None, cols=None) -> tuple:
+    "A clinical pathway with the cohort's counts on it (one patient: the route in red), as `clinical_svgs` draws it; None when the policy has no table for it."
+    p = clinical_pathway(key, policy)
+    if p is None: return None
+    cols = _state(frame, policy, grading, staging, columns) if cols is None else cols
+    return clinical_svgs(p, counts=clinical_counts(p, cols))
 
 # %% ../nbs/50_pathway.ipynb #cbce33fa
 def _value_text(cols, name:str, row:int) -> str:

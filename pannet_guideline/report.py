@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,8 +17,8 @@ import pandas as pd
 
 from .cohort import concordance, inspect_columns, run_frame
 from .guideline import DISCLAIMER, INPUT_BITS, STAGE_COLUMN, check_policy
-from .pathway import (Flowcharts, chapter_names, chapter_tables, cohort_overlay, pathways, policy_chart,
-                                      recommendation_counts, to_dot, to_svg, _fit, _title)
+from .pathway import (QUESTIONS, Flowcharts, chapter_names, chapter_tables, clinical_counts, clinical_pathway, clinical_svgs,
+                                      cohort_overlay, pathways, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _title)
 from .files import read_table, write_text
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
 from .vocab import RECOMMENDATIONS
@@ -86,22 +87,35 @@ def _svgs(items:list, workers:int=2) -> list:
     with ThreadPoolExecutor(workers) as pool: return list(pool.map(to_svg, items))
 
 # %% ../nbs/55_report.ipynb #26c765f3
-def _flowchart_section(states:dict, chapters:list, alerts:bool) -> str:
-    "Every chapter's cohort flowcharts under each policy, collapsed per chapter and policy."
-    jobs = []  # (chapter, policy, title, dot)
+def _inline(svg:str) -> str:
+    "An SVG drawn inline at its own size, or narrower to fit the column (never wider)."
+    svg = svg[svg.find("<svg"):]
+    w = re.search(r'<svg width="([\d.]+)pt"', svg)
+    return re.sub(r'<svg width="[\d.]+pt" height="[\d.]+pt"', f'<svg style="width:{float(w[1]) * 4 / 3:.0f}px;max-width:100%;height:auto"', svg, count=1) if w else svg
+
+def _flowchart_section(states:dict, chapters:list, alerts:bool=False) -> tuple:
+    "Every chapter's clinical pathways with the cohort's counts on them, one per clinical question and policy, collapsed per chapter and policy; the number of pathways and of drawings."
+    jobs = []  # (chapter, policy, question, pathway, counts)
     for ch in chapters:
         for policy, st in states.items():
-            for t in chapter_tables(ch, policy):
-                if t.output == "alerts" and not alerts: continue
-                for p in pathways(t): jobs.append((ch, policy, _title(p), to_dot(p, cohort_overlay(p, st.cols))))
-    svgs = _svgs([j[3] for j in jobs])
-    parts, seen = [], None
-    for (ch, policy, title, _), svg in zip(jobs, svgs):
+            for q in QUESTIONS:
+                if q.chapter != ch or (p := clinical_pathway(q.key, policy)) is None: continue
+                jobs.append((ch, policy, q, p, clinical_counts(p, st.cols)))
+    with ThreadPoolExecutor(2) as pool: drawn = list(pool.map(lambda j: clinical_svgs(j[3], counts=j[4]), jobs))
+    e, parts, seen, k = html.escape, [], None, 0
+    for (ch, policy, q, p, cc), (svgs, names, notes) in zip(jobs, drawn):
         if (ch, policy) != seen:
             if seen: parts.append("</details>")
-            parts.append(f"<details><summary>{html.escape(ch)} · {html.escape(policy)}</summary>"); seen = (ch, policy)
-        parts.append(f'<figure class="pathway"><figcaption>{html.escape(title)}</figcaption><div style="overflow-x:auto">{_fit(svg)}</div></figure>')
-    return "\n".join(parts + (["</details>"] if seen else [])), len(jobs)
+            parts.append(f"<details><summary>{e(ch)} · {e(policy)}</summary>"); seen = (ch, policy)
+        stopped = sum(cc["unknown"].values())
+        cap = (f"{e(p.title)} <span class='note'>· {cc['inside']:,} patients in this pathway, {stopped:,} stopped at an unknown answer"
+               + (f", {cc['entry_unknown']:,} not counted (unknown whether it applies)" if cc["entry_unknown"] else "") + "</span>")
+        figs = "".join(f'<div>{_inline(s)}</div>' for s in svgs)
+        unk = "".join(f"<li>[{n}] {e(unknown_note(p, name))}</li>" for name, n in sorted(notes.items(), key=lambda kv: kv[1]))
+        parts.append(f'<figure class="pathway"><figcaption>{cap}</figcaption>{figs}'
+                     + (f"<ul class='note'>{unk}</ul>" if unk else "") + "</figure>")
+        k += len(svgs)
+    return "\n".join(parts + (["</details>"] if seen else [])), len(jobs), k
 
 # %% ../nbs/55_report.ipynb #797d31f1
 def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.parquet file
@@ -111,7 +125,7 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
                         columns:dict|None=None, # maps the table's column names to canonical field names
                         title:str="Cohort report", # heading of the report
                         chapters:list|None=None, # chapters whose flowcharts are drawn (default: all)
-                        alerts:bool=False, # also draw the alert tables' flowcharts
+                        alerts:bool=False, # kept for callers; the alerts of a pathway are not drawn
                        ) -> Path:
     "One self-contained HTML file (pictures inline, nothing fetched): counts, recommendations per policy, concordance, data gaps, flowcharts."
     frame = read_cohort(frame_or_path) if isinstance(frame_or_path, (str, Path)) else frame_or_path
@@ -149,8 +163,10 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
     gaps = data_gaps(states)
     out += ["<h2>Data gaps by field</h2>", "<p class='note'>Unknown: the record leaves the field empty (or unreadable). "
             "Blocked: its absence left a decision open for that many patients.</p>", _table(gaps)]
-    charts, k = _flowchart_section(states, chapters or chapter_names(), alerts)
-    out += ["<h2>The cohort's paths</h2>", f"<p class='note'>{k} flowcharts: patients and shares on every criterion, branch "
-            "and outcome; red boxes count the patients who reach a criterion with its field missing. Open a chapter to see them.</p>",
+    charts, k, _ = _flowchart_section(states, chapters or chapter_names(), alerts)
+    out += ["<h2>The cohort's paths</h2>", f"<p class='note'>{k} clinical pathways, one per clinical question and policy, with the "
+            "patients on every question, answer and ending. Patients whose answer to a question is unknown stop there: red "
+            "questions count them. Patients outside a pathway, or for whom it is unknown whether it applies, are not counted in it. "
+            "Open a chapter to see them.</p>",
             charts, f"<p class='disclaimer'>{e(DISCLAIMER)}</p></body></html>"]
     return write_text("\n".join(out), path)  # whole or not at all, through a file with no name: see `files.OutputFile`

@@ -59,3 +59,75 @@ def test_treatments_given_before_are_conditions_on_the_endings():
     leaves = {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)}
     texts = {condition_text(p, c, p.rule(r)[1].then) for lf in leaves for r, c in zip(lf.fired, leaf_conditions(lf))}
     assert "unless given before" in texts
+
+
+def test_every_pathway_is_drawn_in_few_parts_that_fit_the_column():
+    import re
+    from pannet_guideline.pathway import FIT_PT, clinical_svgs
+    for q in QUESTIONS:
+        for policy in POLICIES:
+            p = clinical_pathway(q.key, policy)
+            if p is None: continue
+            svgs, _, _ = clinical_svgs(p)
+            widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
+            assert len(svgs) <= 8 and max(widths) <= FIT_PT, (q.key, policy, len(svgs), max(widths))
+            routing = [k + 1 for k, s in enumerate(svgs) if not re.search(r"<title>L(Z?\d+|[A-Z])</title>", s)]
+            assert not routing, (q.key, policy, "parts holding only questions that route on", routing)
+
+
+@pytest.fixture(scope="module")
+def demo_states():
+    from pannet_guideline.cohort import run_frame
+    from pannet_guideline.datasets import demo_cohort
+    demo = demo_cohort()
+    return {p: run_frame(demo, p) for p in POLICIES}
+
+
+@pytest.mark.parametrize("key,policy", [(q.key, p) for q in QUESTIONS for p in POLICIES], ids=lambda x: str(x))
+def test_cohort_counts_add_up_and_match_the_tables(key, policy, demo_states):
+    from pannet_guideline.pathway import _holds, clinical_counts, field_of, leaf_conditions
+    p = clinical_pathway(key, policy)
+    if p is None: pytest.skip("no table of this policy answers the question")
+    st = demo_states[policy]
+    cols = st.cols
+    cc = clinical_counts(p, cols)
+    assert cc["inside"] + cc["outside"] + cc["entry_unknown"] == cols.n  # rows outside the entry, or unknown, are not counted
+    for i, node in p.nodes.items():  # reaching a question = the sum over its answers + those stopped there (answer unknown)
+        assert cc["node"].get(i, 0) == sum(cc["edge"].get((i, k), 0) for k in range(len(node.edges))) + cc["unknown"].get(i, 0)
+    assert sum(cc["leaf"].values()) + sum(cc["unknown"].values()) == cc["inside"]
+    assert sum(cc["leaf"].values()) == int((cc["ending"] >= 0).sum())
+    if not isinstance(p.root, int): return
+    assert cc["node"][p.root] == cc["inside"]
+    # the ending a row reaches gives the rules the guideline run fired for it (what `assess_frame` reports), where its conditions are known
+    fired = {t.name: f for t, f in st.chapter}
+    want = np.concatenate([(np.asarray(fired[t.name]).astype(np.uint64)[:, None] >> np.arange(len(t.rules), dtype=np.uint64)) & np.uint64(1)
+                           for t in p.tables], axis=1).astype(bool)
+    got = np.zeros_like(want)
+    col = {r: j for j, r in enumerate(p.rule_ids)}
+    known = np.ones(cols.n, bool)
+    for name in p.crits: known &= ~cols.unknown(field_of(name))  # computable: no answer of the pathway unknown (rules on a missing field are notes)
+    for k, lf in enumerate(cc["leaves"]):
+        rows = np.flatnonzero(cc["ending"] == k)
+        sub = cols.take(rows, tuple(dict.fromkeys(field_of(c) for c in p.conds)))
+        for r, w in zip(lf.fired, leaf_conditions(lf)): got[rows, col[r]] = True if w is None else _holds(p, w, sub)
+    rows = np.flatnonzero((cc["ending"] >= 0) & known)
+    assert (got[rows] == want[rows]).all(), (key, policy, rows[(got[rows] != want[rows]).any(axis=1)][:5])
+    assert (got[rows].sum(axis=0) == want[rows].sum(axis=0)).all()  # so the counts per rule agree too
+    print(f"\n{key} ({policy}): {cc['inside']} patients in, {len(rows)} compared with the run")
+
+
+def test_one_patient_route_is_drawn_in_red():
+    from pannet_guideline.datasets import demo_cohort
+    from pannet_guideline.pathway import cohort_clinical_svgs
+    demo = demo_cohort()
+    svgs, _, _ = cohort_clinical_svgs(demo.iloc[[0]], "workup", "seed-2025")
+    assert any("#c0392b" in s for s in svgs) and "patients" not in "".join(svgs).replace("of 1 patients", "")
+
+
+def test_every_recommendation_table_answers_a_clinical_question():
+    from pannet_guideline.pathway import chapter_tables
+    used = {n for q in QUESTIONS for n in q.tables}
+    for q in QUESTIONS:
+        for policy in POLICIES:
+            missing = [t.name for t in chapter_tables(q.chapter, policy) if t.output != "alerts" and t.name not in used]
+            assert not missing, (q.chapter, policy, missing)

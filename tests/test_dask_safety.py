@@ -420,3 +420,26 @@ def test_cli_dask_engine_prints_the_column_report_and_honours_strict(tmp_path, i
     assert "300 patients" in out and f"rows with input issues {issues}" in out
     got = pd.read_parquet(tmp_path / "out2")
     assert got["who_grade"].astype(str).tolist() == assess_frame(df, columns={"Ki67 LI": "ki67_pct"})["who_grade"].astype(str).tolist()
+
+
+def test_second_attack_refusals(tmp_path, no_cluster, cohort_file):
+    "A plain-TCP scheduler elsewhere, a pattern as the output name, a MultiIndex, a planted folder link: refused before any work."
+    with pytest.raises(TableError, match="unencrypted"):
+        assess_parquet_dask(str(cohort_file), str(tmp_path / "o"), scheduler="tcp://10.1.2.3:8786")
+    with pytest.raises(TableError, match="pattern"): assess_parquet_dask(str(cohort_file), str(tmp_path / "zz*"))
+    multi = _cohort(50).set_index(["ki67_pct", "differentiation"])
+    multi.to_parquet(tmp_path / "multi.parquet")
+    with pytest.raises(TableError, match="MultiIndex"): assess_parquet_dask(str(tmp_path / "multi.parquet"), str(tmp_path / "o2"))
+    if os.geteuid() == 0:
+        shared = tmp_path / "sticky"
+        shared.mkdir(); os.chmod(shared, 0o1777)
+        (tmp_path / "prev").mkdir()
+        (shared / "results").symlink_to(tmp_path / "prev"); os.lchown(shared / "results", 4321, 4321)
+        with pytest.raises(TableError, match="another user"): assess_parquet_dask(str(cohort_file), str(shared / "results"))
+
+
+def test_leftovers_of_a_killed_run_to_another_output_are_removed(tmp_path, cohort_file, in_process):
+    stale = tmp_path / f".a.{2**22 + 54321}-89abcdef.part"
+    stale.mkdir(); (stale / "part.0.parquet").write_bytes(b"patient rows")
+    assess_parquet_dask(str(cohort_file), str(tmp_path / "b"), scheduler=in_process)
+    assert not stale.exists()

@@ -396,3 +396,57 @@ def test_a_link_planted_by_another_user_in_a_shared_folder_is_not_followed(tmp_p
     os.lchown(link, 4321, 4321)  # planted by someone else
     with pytest.raises(TableError, match="another user"): write_table(_cohort(), str(link))
     assert victim.read_text() == "keep me"
+
+
+# --- findings of a second independent attack ----------------------------------------------------
+
+def test_inspect_never_writes_its_mapping_over_the_table(tmp_path):
+    _cohort().to_csv(tmp_path / "in.csv", index=False)
+    before = (tmp_path / "in.csv").read_bytes()
+    (tmp_path / "l.csv").symlink_to(tmp_path / "in.csv")
+    for out in ("in.csv", "l.csv"):
+        assert main(["-q", "inspect", str(tmp_path / "in.csv"), "-o", str(tmp_path / out)]) == 2
+    assert (tmp_path / "in.csv").read_bytes() == before
+
+
+def test_a_cohort_of_50000_rows_is_assessed(tmp_path):
+    "Large cohorts take the grouped path (from 50,000 rows): it must run on the command line too."
+    pd.concat([_cohort(500)] * 100, ignore_index=True).to_csv(tmp_path / "n50k.csv", index=False)
+    assert main(["-q", "assess", str(tmp_path / "n50k.csv"), "-o", str(tmp_path / "o.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "o.csv", usecols=["who_grade"])) == 50_000
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="files owned by another user need root")
+def test_foreign_links_on_the_way_and_foreign_files_in_shared_folders_are_refused(tmp_path):
+    shared = tmp_path / "sticky"
+    shared.mkdir(); os.chmod(shared, 0o1777)
+    secret = tmp_path / "secretdir"
+    secret.mkdir(); (secret / "out.csv").write_text("important")
+    (shared / "dirlink").symlink_to(secret); os.lchown(shared / "dirlink", 4321, 4321)
+    with pytest.raises(TableError, match="another user"): write_table(_cohort(), str(shared / "dirlink" / "out.csv"))
+    assert (secret / "out.csv").read_text() == "important"
+    planted = shared / "f.csv"
+    planted.write_text("x"); os.chmod(planted, 0o666); os.chown(planted, 4321, 4321)
+    with pytest.raises(TableError, match="a file another user made"): write_table(_cohort(), str(planted))
+    assert planted.read_text() == "x"
+
+
+def test_many_tiny_shared_strings_are_refused_quickly(tmp_path, monkeypatch):
+    _workbook(tmp_path / "seed.xlsx", {"s": [["patient_id"], ["A"]]})
+    monkeypatch.setitem(files.EXCEL_LIMITS, "cells", 10_000)
+    sst = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "".join(f"<si><t>s{i}</t></si>" for i in range(20_000)) + "</sst>"
+    _rewrite(tmp_path / "seed.xlsx", tmp_path / "sst.xlsx", {"xl/sharedStrings.xml": sst})
+    with pytest.raises(TableError, match="more than 10,000 shared strings"): read_table(str(tmp_path / "sst.xlsx"))
+
+
+def test_an_excel_header_too_long_is_refused(tmp_path):
+    df = _cohort(3)
+    df["n" + "x" * 40_000] = "y"
+    with pytest.raises(TableError, match="a column name of 40,001 characters"): write_table(df, str(tmp_path / "lh.xlsx"))
+
+
+def test_no_folder_named_like_a_url(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["audit", "-o", "http://example.org/audit"]) == 2
+    assert main(["assess", "x.parquet", "-o", "d", "--engine", "dask", "--keep-formulas"]) == 2
+    assert os.listdir(tmp_path) == []

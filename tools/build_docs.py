@@ -104,6 +104,14 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                   for k, text in enumerate(chapter_slots(module, dst / "_pathways", SVGS))]
         at = next((i + 1 for i, c in enumerate(cells) if i > 1 and c["cell_type"] == "markdown" and not "".join(c["source"]).startswith("<!--")), 2)
         cells[at:at] = [dict(cell_type="markdown", id="clinical-pathways", metadata={}, source=clinical_section(module, dst / "_pathways"))]
+    if module == "audit":  # rules on no chapter page whose rows the page does not show yet: listed at its end, so every rule id has its row
+        from pannet_guideline.audit import all_tables
+        shown = set(re.findall(r'id=\\?"(rule-[^"\\]+)', json.dumps(cells)))
+        rest = [t for t in all_tables() if any(f"rule-{r.id}" not in shown and RULE_PAGES.get(r.id, ("audit",))[0] == "audit" for r in t.rules)]
+        if rest:
+            anchors = set(shown)  # one row per rule id on the page
+            cells.append(dict(cell_type="markdown", id="audit-other-rules", metadata={}, source="## Other rules\n\nRules of the tables below, "
+                              "on no chapter page.\n\n" + "\n\n".join(_fold(E(t.title), audit_rules_html(t, anchors)) for t in rest)))
     nb["cells"] = cells
     nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb["metadata"]["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}  # nbdev_clean strips it; myst-nb needs it
@@ -239,6 +247,7 @@ def _fold(summary: str, body: str, open_: bool = False) -> str:
     return f'<details class="fold"{" open" if open_ else ""}><summary>{summary}</summary>\n\n{body}\n\n</details>'
 
 
+OPEN_PX = 2_000  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
 MAX_PARTS = 8  # a pathway that needs more linked parts than this is not drawn: its rules are read in the tables
 
 
@@ -257,6 +266,7 @@ def clinical_section(chapter: str, site: Path) -> str:
     from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, unknown_note
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Not a medical device: for research, audit and education."]
+    opened = 0.0  # height of the pathways shown open so far (px)
     for q in [q for q in QUESTIONS if q.chapter == chapter]:
         out.append(f"### {E(q.title)}")
         for policy in POLICIES:
@@ -286,7 +296,10 @@ def clinical_section(chapter: str, site: Path) -> str:
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
             head = f"Under {E(policy)} · {len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''}"
-            out.append(_fold(head, body, open_=policy == POLICIES[0] and len(svgs) <= 3))  # long ones and the other policy: one click away
+            tall = sum(float(re.search(r'height="([\d.]+)pt"', x)[1]) * 4 / 3 * min(1.0, COLUMN_PX / (w * 4 / 3)) for x, w in zip(svgs, widths))
+            show = policy == POLICIES[0] and len(svgs) <= 3 and opened + tall <= OPEN_PX
+            opened += tall if show else 0
+            out.append(_fold(head, body, open_=show))  # long ones, the other policy, and beyond the page's budget: one click away
     return "\n\n".join(out)
 
 

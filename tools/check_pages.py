@@ -75,7 +75,12 @@ PROBE = r"""(() => {
     if (smallest === null || px < smallest) { smallest = px; where = t.textContent.trim().slice(0, 40); }
   }
   const overflow = document.documentElement.scrollWidth - window.innerWidth;
-  return JSON.stringify({brokenImages, links, ids, imgs, smallest, where, overflow, height: document.documentElement.scrollHeight});
+  const top = [...document.querySelectorAll('svg')].filter(s => !s.parentElement.closest('svg') && s.getBoundingClientRect().width > 150);
+  const column = document.body.clientWidth - parseFloat(getComputedStyle(document.body).paddingLeft) - parseFloat(getComputedStyle(document.body).paddingRight);
+  const svgWidths = top.map(s => Math.round(s.getBoundingClientRect().width));
+  const wideSvgs = top.filter(s => s.getBoundingClientRect().width > column + 1).length;
+  return JSON.stringify({brokenImages, links, ids, imgs, smallest, where, overflow, height: document.documentElement.scrollHeight,
+                         svgs: top.length, svgWidths, wideSvgs, column});
 })()"""
 
 
@@ -212,8 +217,11 @@ def summary(measures: dict) -> str:
             f"{sum(v['tests'] for v in ch.values())}; first clinical chapter at position {first} of the navigation")
 
 
-def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None) -> list:
-    "Problems on one page, as readable lines."
+REPORT_TEXT_PX = 11.0  # smallest diagram text in an extra page (a cohort report), every fold opened
+
+
+def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None, extra: bool = False) -> list:
+    "Problems on one page, as readable lines; an extra page (a cohort report) is also held to readable text and diagrams no wider than its column, folds opened."
     events = browser.open(f"{base}/{urllib.parse.quote(rel)}")
     probs = _errors(events)
     seen = measure(browser, folder)
@@ -231,6 +239,12 @@ def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None) -
     info = json.loads(browser.evaluate(PROBE))
     probs += [f"broken image: {s}" for s in info["brokenImages"]]
     if info["overflow"] > 1: probs.append(f"page wider than the {WIDTH} px window by {info['overflow']} px")
+    if extra:
+        MEASURES[rel].update(opened=dict(svgs=info["svgs"], widest=max(info["svgWidths"] or [0]), column=info["column"],
+                                          smallest=info["smallest"], wide=info["wideSvgs"]))
+        if info["wideSvgs"]: probs.append(f"{info['wideSvgs']} diagrams wider than the {info['column']:.0f} px column")
+        if info["smallest"] is not None and info["smallest"] < REPORT_TEXT_PX:
+            probs.append(f"diagram text {info['smallest']:.1f} px < {REPORT_TEXT_PX} px ({info['where']!r})")
     if info["smallest"] is not None and info["smallest"] < MIN_TEXT_PX:
         probs.append(f"diagram text {info['smallest']:.1f} px < {MIN_TEXT_PX} px ({info['where']!r})")
     for img in info["imgs"]:
@@ -345,13 +359,18 @@ def main(argv=None):
             p = Path(extra).resolve()
             xsrv = serve(p.parent)
             try:
-                probs = check_page(browser, f"http://127.0.0.1:{xsrv.server_address[1]}", p.parent, p.name, shots)
+                probs = check_page(browser, f"http://127.0.0.1:{xsrv.server_address[1]}", p.parent, p.name, shots, extra=True)
             finally: xsrv.shutdown()
             if probs: failures[str(extra)] = probs
     finally:
         browser.close(); srv.shutdown()
     n = len(pages) + len(args.extra)
     print(summary(MEASURES))
+    for page, seen in MEASURES.items():
+        if "opened" in seen:
+            o = seen["opened"]
+            print(f"{page}: {o['svgs']} diagrams, widest {o['widest']} px in a {o['column']:.0f} px column ({o['wide']} wider), "
+                  f"smallest text {o['smallest'] or 0:.1f} px with every fold opened; page {seen['height']:,} px folded")
     if SEARCH: print(f"search: {SEARCH.get('rules', 0)} rule ids indexed, {SEARCH.get('example')} -> {SEARCH.get('lands')}; "
                      f"sources: {SEARCH.get('source_links', 0)} of {SEARCH.get('source_ids', 0)} DOIs and PMIDs linked")
     for page, probs in failures.items():
