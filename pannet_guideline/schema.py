@@ -827,17 +827,23 @@ def _store(cols:Columns, name:str, target:str, values, bad):
         cols.data[target] = values
     if bad: cols.issues[name] = bad
 
+def _per_value(series:pd.Series, test) -> np.ndarray:
+    "`test` of each row's value, worked out once per distinct value (a long column repeats a few), False where missing."
+    idx, reps = _distinct(series)
+    hit = np.array([bool(test(v)) for v in reps] + [False], bool)
+    return hit[np.where(idx < 0, len(reps), idx)]
+
 def _mark_net_g3(cols:Columns, series:list):
     "Rows whose grade was recorded as 'NET G3', a well-differentiated tumour."
     label = np.zeros(cols.n, bool)
-    for s in series: label |= s.map(lambda v: isinstance(v, str) and _text_key(v).startswith("net")).to_numpy(dtype=bool)
+    for s in series: label |= _per_value(s, lambda v: isinstance(v, str) and _text_key(v).startswith("net"))
     label &= cols.codes("recorded_grade") == FIELDS["recorded_grade"].vocab.index("G3")
     if label.any(): cols.data["recorded_grade_label"] = np.where(label, 0, -1).astype(np.int8)
 
 def _mark_labels(cols:Columns, series:list):
     "Rows whose differentiation was written as the class label NEC (read as poor), for the grading to weigh."
     label = np.zeros(cols.n, bool)
-    for s in series: label |= s.map(lambda v: isinstance(v, str) and _text_key(v) in CLASS_LABELS).to_numpy(dtype=bool)
+    for s in series: label |= _per_value(s, lambda v: isinstance(v, str) and _text_key(v) in CLASS_LABELS)
     label &= cols.codes("differentiation") == FIELDS["differentiation"].vocab.index("poor")
     if label.any(): cols.data["differentiation_label"] = np.where(label, 0, -1).astype(np.int8)
 
