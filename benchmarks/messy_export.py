@@ -160,9 +160,9 @@ def compare(clean_out: pd.DataFrame, out: pd.DataFrame) -> tuple:
 
 
 def summary(out: pd.DataFrame) -> dict:
-    "Rows out of scope (primary outside the pancreas), decided (a primary recommendation) and held (the rest)."
+    "Rows out of scope (primary outside the pancreas), decided (a primary management recommendation) and held (the rest, completing the staging included)."
     out_of_scope = out["alerts"].astype(str).str.contains("NOT_PANCREATIC")
-    decided = ~out_of_scope & (out["primary_recommendation"].astype(str) != "")
+    decided = ~out_of_scope & ~out["primary_recommendation"].astype(str).isin(["", "COMPLETE_STAGING"])
     return dict(rows=len(out), decided=int(decided.sum()), held=int((~out_of_scope & ~decided).sum()), out_of_scope=int(out_of_scope.sum()))
 
 

@@ -678,9 +678,8 @@ import stat
 from pathlib import Path
 
 from . import __version__
-from .files import TableError, check_local, check_output_path, stored_range
+from .files import NEW_FILE_MODE, NEW_FOLDER_MODE, TableError, check_local, check_output_path, stored_range
 
-_UMASK = os.umask(0); os.umask(_UMASK)
 _MARKER = "_pannet_guideline.json"  # in every dataset this tool writes; Parquet readers skip names that start with `_`
 
 def _inside(path:str, folder:str) -> bool:
@@ -740,7 +739,7 @@ def _mark(folder:str, like:str|None=None):
     kept = os.stat(os.path.join(like, _MARKER)) if like and _previous_result(like) else None
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
-        os.chmod(path, stat.S_IMODE(kept.st_mode) if kept else 0o666 & ~_UMASK)
+        os.chmod(path, stat.S_IMODE(kept.st_mode) if kept else NEW_FILE_MODE)
         if kept:
             try: os.chown(path, kept.st_uid, kept.st_gid)
             except PermissionError: pass
@@ -752,7 +751,7 @@ def _move(names:list, src:str, dst:str, moved:list):
 
 def _swap_in(tmp:str, output:str):
     "Put the dataset in `tmp` in place of `output`: renamed if absent (with a new folder's mode), else the entries swapped, so the folder (and a shell inside it) stays."
-    if not os.path.lexists(output): os.chmod(tmp, 0o777 & ~_UMASK); os.rename(tmp, output); return
+    if not os.path.lexists(output): os.chmod(tmp, NEW_FOLDER_MODE); os.rename(tmp, output); return
     old, out, into = _new_folder(output, "old"), [], []
     try:
         _move(os.listdir(output), output, old, out)

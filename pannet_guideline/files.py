@@ -24,10 +24,10 @@ from fastcore.basics import patch
 from .schema import FIELDS
 
 # %% auto #0
-__all__ = ['FORMATS', 'BLOCK_BYTES', 'EXCEL_LIMITS', 'EXCEL_CELL_CHARS', 'TableError', 'check_local', 'table_format', 'is_stream',
-           'sniff_delimiter', 'iter_table', 'stored_range', 'parquet_rows', 'read_table', 'excel_sheet_name',
-           'read_excel_sheet', 'neutralise_formulas', 'check_output_path', 'OutputFile', 'TableWriter', 'write_table',
-           'write_text', 'same_file']
+__all__ = ['FORMATS', 'BLOCK_BYTES', 'EXCEL_LIMITS', 'NEW_FILE_MODE', 'NEW_FOLDER_MODE', 'EXCEL_CELL_CHARS', 'TableError',
+           'check_local', 'table_format', 'is_stream', 'sniff_delimiter', 'iter_table', 'stored_range', 'parquet_rows',
+           'read_table', 'excel_sheet_name', 'read_excel_sheet', 'neutralise_formulas', 'check_output_path',
+           'OutputFile', 'TableWriter', 'write_table', 'write_text', 'same_file']
 
 # %% ../nbs/41_files.ipynb #9e9a44c2
 FORMATS = ("csv", "tsv", "parquet", "excel")
@@ -356,7 +356,7 @@ def _write_text(df:pd.DataFrame, f, sep:str, header:bool):
 
 # %% ../nbs/41_files.ipynb #945f1a39
 _UMASK = os.umask(0); os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
+NEW_FILE_MODE, NEW_FOLDER_MODE = 0o666 & ~_UMASK, 0o777 & ~_UMASK  # what `open` and `mkdir` give under this process's umask
 
 def _anonymous(folder:str) -> int|None:
     "An unnamed file in `folder` (O_TMPFILE), or None where the file system or platform has none."
@@ -411,7 +411,7 @@ class OutputFile:
 def _keep_owner_and_mode(self:OutputFile):
     "The replaced file's mode, owner and group on the new one (a new file: the mode of any new file)."
     fd = self.file.fileno()
-    if self.kept is None: os.fchmod(fd, _FILE_MODE); return
+    if self.kept is None: os.fchmod(fd, NEW_FILE_MODE); return
     os.fchmod(fd, stat.S_IMODE(self.kept.st_mode))
     for uid in (self.kept.st_uid, -1):  # the owner only where allowed (root); the group wherever the user belongs to it
         try: os.fchown(fd, uid, self.kept.st_gid); return

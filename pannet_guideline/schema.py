@@ -157,7 +157,7 @@ INPUT_FIELDS = (
           {"sd": "stable", "pd": "progressive", "progression": "progressive", "stable disease": "stable", "progressive disease": "progressive",
            "progressing": "progressive", "no progression": "stable", "pr": "stable", "partial response": "stable", "cr": "stable",
            "complete response": "stable", "non-progressive": "stable"},
-          doc="radiological course"),
+          doc="radiological course: `stable` is any course without progression, so a RECIST response (PR, CR) is read as stable"),
     _text("tumor_burden", "tumour burden", ("low", "high")),
     _text("hereditary_syndrome", "hereditary syndrome", ("none", "MEN1", "VHL", "NF1", "TSC", "other"),
           {"no": "none", "sporadic": "none", "men-1": "MEN1", "von hippel-lindau": "VHL", "neurofibromatosis type 1": "NF1",
