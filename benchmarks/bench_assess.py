@@ -1,11 +1,12 @@
 """Benchmark: `assess_frame` on a large synthetic cohort against `assess` row by row.
 
 Usage: python benchmarks/bench_assess.py [--rows 1000000] [--sample 2000] [--repeat 3] [--object]
-       [--files 2000000] [--synthetic 5000000] [--dask 10000000 --workers 1 2] [--breakdown] [--threads N]
+       [--files 2000000] [--synthetic 5000000] [--dask 10000000 --workers 1 2] [--breakdown] [--threads N] [--shortcuts]
 
 Prints rows per second for both readings and their ratio; with --files, the command line end to
 end (CSV to CSV and Parquet to Parquet, in blocks); with --synthetic, the time to build a cohort;
-with --dask, the Dask engine's throughput on a local cluster of 1 and 2 workers. The synthetic cohort holds its text
+with --dask, the Dask engine's throughput on a local cluster of 1 and 2 workers; with --shortcuts, the full guideline
+with every shortcut of `pannet_guideline.fast` on, off, and each one off in turn. The synthetic cohort holds its text
 columns as pandas categoricals (as a Parquet file usually does); `--object` uses plain text.
 Not a medical device: a speed measurement on synthetic data only.
 """
@@ -16,8 +17,8 @@ import sys
 import tempfile
 import time
 
-from pannet_guideline import assess, assess_frame, schema
-from pannet_guideline.cohort import _categorical, _output_frame
+from pannet_guideline import assess, assess_frame, fast
+from pannet_guideline.cohort import category_column, output_frame
 from pannet_guideline.datasets import synthetic_cohort
 from pannet_guideline.guideline import FrameState, chapter_tables, pipeline, run_steps
 from pannet_guideline.schema import read_frame
@@ -28,7 +29,7 @@ def grade_and_stage(df):
     steps = pipeline()
     st = FrameState(read_frame(df))
     run_steps(steps[:len(steps) - len(chapter_tables())], st)
-    return {name: _categorical(st.cols.codes(name), name) for name in ("nen_class", "who_grade", "t_category", "n_category",
+    return {name: category_column(st.cols.codes(name), name) for name in ("nen_class", "who_grade", "t_category", "n_category",
                                                                         "m_category", "stage_ajcc8", "stage_enets", "disease_setting")}
 
 
@@ -38,10 +39,30 @@ def breakdown(df, repeat):
     for _ in range(repeat):
         t0 = time.perf_counter(); st = FrameState(read_frame(df)); t1 = time.perf_counter()
         run_steps(pipeline(), st)
-        t2 = time.perf_counter(); _output_frame(st, "who-2019", "ajcc-8", df.index); t3 = time.perf_counter()
+        t2 = time.perf_counter(); output_frame(st, "who-2019", "ajcc-8", df.index); t3 = time.perf_counter()
         parts = (t1 - t0, t2 - t1, t3 - t2)
         best = parts if best is None or sum(parts) < sum(best) else best
     return best
+
+
+SHORTCUT_OFF = {  # each shortcut of `fast` alone turned off
+    "threads": dict(threads=1),
+    "input combinations": dict(combinations_at_most=0),
+    "scope rows": dict(in_scope_at_most=-1.0),
+    "grouped outputs": dict(grouped_from=10**12),
+    "distinct objects": dict(identity_sample=10**12),
+}
+
+
+def shortcuts(df, repeat):
+    "The full guideline with every shortcut on, each one off in turn, and all off: what each buys on this machine."
+    on = best_of(lambda: assess_frame(df), repeat)
+    print(f"shortcuts: all on {on:.3f} s")
+    for name, knobs in SHORTCUT_OFF.items():
+        with fast.speed(**knobs): t = best_of(lambda: assess_frame(df), repeat)
+        print(f"  {name} off: {t:.3f} s ({t - on:+.3f} s)")
+    with fast.speed(off=True): t = best_of(lambda: assess_frame(df), 1)
+    print(f"  all off: {t:.3f} s ({t / on:.1f}x)")
 
 
 def best_of(fn, repeat):
@@ -62,12 +83,13 @@ def main():
     p.add_argument("--dask", type=int, default=0, help="rows for the Dask runs (0: skip)")
     p.add_argument("--breakdown", action="store_true", help="also time reading, tables and output columns apart")
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="Dask worker counts to time")
-    p.add_argument("--threads", type=int, default=None, help="threads for one large cohort (`schema.THREADS`; default: the library's)")
+    p.add_argument("--threads", type=int, default=None, help="threads for one large cohort (`fast.settings.threads`; default: the library's)")
+    p.add_argument("--shortcuts", action="store_true", help="also time the full guideline with the shortcuts off, all and one at a time")
     args = p.parse_args()
-    if args.threads is not None: schema.THREADS = args.threads
+    if args.threads is not None: fast.settings.threads = args.threads
     t0 = time.perf_counter()
     df = synthetic_cohort(args.rows, seed=1, categorical=not args.object)
-    print(f"cohort: {args.rows:,} rows, {df.shape[1]} columns, {'object' if args.object else 'categorical'} text, {schema.THREADS} thread(s) "
+    print(f"cohort: {args.rows:,} rows, {df.shape[1]} columns, {'object' if args.object else 'categorical'} text, {fast.settings.threads} thread(s) "
           f"(built in {time.perf_counter() - t0:.1f} s)")
     core_s = best_of(lambda: grade_and_stage(df), args.repeat)
     print(f"grade and stage only: {core_s:.3f} s for {args.rows:,} rows = {args.rows / core_s:,.0f} rows/s (best of {args.repeat})")
@@ -81,6 +103,7 @@ def main():
     if args.breakdown:
         read_s, tables_s, output_s = breakdown(df, args.repeat)
         print(f"of which: reading {read_s:.3f} s, tables {tables_s:.3f} s, output columns {output_s:.3f} s (best run of {args.repeat})")
+    if args.shortcuts: shortcuts(df, args.repeat)
     if args.files: files(args.files)
     if args.synthetic:
         t0 = time.perf_counter(); synthetic_cohort(args.synthetic, seed=2)

@@ -15,46 +15,38 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, assess, check_policy,
                                         conflict_text, pipeline, run_steps)
-from .schema import (FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, first_rows, in_threads, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
+from .schema import (FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
-from .tables import _lowest_bit, _union_lut
+from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'MAX_WORKERS', 'join_masks', 'union', 'recommendation_masks', 'run_frame',
-           'ColumnsWarning', 'column_report', 'inspect_columns', 'suggested_mapping', 'CohortAssessment',
-           'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table', 'patient_ids', 'compare_policies',
-           'concordance', 'PannetAccessor', 'explain_row', 'assess_dask', 'dask_fractions', 'join_outputs',
-           'assess_parquet_dask']
+__all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'MAX_WORKERS', 'category_column', 'join_masks', 'union', 'recommendation_masks',
+           'output_frame', 'run_frame', 'ColumnsWarning', 'column_report', 'inspect_columns', 'suggested_mapping',
+           'CohortAssessment', 'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table', 'patient_ids',
+           'compare_policies', 'concordance', 'PannetAccessor', 'explain_row', 'assess_dask', 'dask_fractions',
+           'join_outputs', 'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
 
-def _categorical(codes:np.ndarray, name:str) -> pd.Categorical:
+def category_column(codes:np.ndarray, name:str) -> pd.Categorical:
     "Codes of a field's vocabulary as a categorical, with the contract's word for unknown; grades and stages ordered."
     labels = [str(v) for v in FIELDS[name].vocab] + [UNKNOWN_LABEL.get(name, "unknown")]
     return pd.Categorical.from_codes(np.where(codes < 0, len(labels) - 1, codes), categories=labels, ordered=name in ORDERED_OUTPUTS)
 
 # %% ../nbs/40_cohort.ipynb #13d36dfc
-def _compress(key:np.ndarray) -> tuple:
-    "Consecutive group numbers for the distinct keys: by counting when the keys are small, else by hashing."
-    if len(key) and key.min() >= 0 and key.max() < 1 << 22:
-        present = np.bincount(key) > 0
-        return (np.cumsum(present) - 1)[key], int(present.sum())
-    codes, uniques = pd.factorize(key)
-    return codes.astype(np.int64), len(uniques)
-
 def _group_key(parts:list, n:int) -> tuple:
     "One group number per row for the combination of all masks (mixed radix; compressed only when the numbers grow)."
     key, size = np.zeros(n, np.int64), 1
     for mask, labels in parts:
         if not mask.any(): continue
         single = (np.bitwise_count(mask) <= 1).all()
-        codes, card = (_lowest_bit(mask).astype(np.int64) + 1, len(labels) + 1) if single else (mask.astype(np.int64), 2 ** len(labels))
-        if card >= 2**62: codes, card = _compress(mask)
-        if size * card >= 2**62: key, size = _compress(key)
+        codes, card = (lowest_bit(mask).astype(np.int64) + 1, len(labels) + 1) if single else (mask.astype(np.int64), 2 ** len(labels))
+        if card >= 2**62: codes, card = compress(mask)
+        if size * card >= 2**62: key, size = compress(key)
         key, size = key * card + codes, size * card
-    return _compress(key)
+    return compress(key)
 
 _CHUNK = 8  # masks combined per first-level group: the text of a row is then joined from a few pieces, not one per table
 
@@ -74,9 +66,9 @@ def _combine(chunks:list, n:int) -> tuple:
     key, size = np.zeros(n, np.int64), 1
     for codes, texts in chunks:
         if len(texts) <= 1: continue
-        if size * len(texts) >= 2**62: key, size = _compress(key)
+        if size * len(texts) >= 2**62: key, size = compress(key)
         key, size = key * len(texts) + codes, size * len(texts)
-    group, k = _compress(key)
+    group, k = compress(key)
     first = first_rows(group, k)
     pieces = [np.array([";" + t if t and j else t for t in texts], dtype=object)[codes[first]].tolist() for j, (codes, texts) in enumerate(chunks)]
     joined = list(map("".join, zip(*pieces)))  # each piece after the first brings its own separator
@@ -84,48 +76,15 @@ def _combine(chunks:list, n:int) -> tuple:
         joined[i] = joined[i][1:]
     return group, joined
 
-_MIX = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)  # splitmix64's finaliser
-
-def _scrambled(h:np.ndarray) -> np.ndarray:
-    "splitmix64's finaliser, in place: every bit of a word reaches every bit of its hash (a linear hash collided on packed masks)."
-    h ^= h >> np.uint64(30); h *= _MIX[0]; h ^= h >> np.uint64(27); h *= _MIX[1]; h ^= h >> np.uint64(31)
-    return h
-
-def _packed_words(parts:list, n:int) -> list:
-    "The masks of each row laid side by side, as many bits each as it has labels, in 64-bit words: equal rows, equal words."
-    words, at = [], 64
-    for mask, labels in parts:
-        width = min(len(labels), 64)
-        if at + width > 64: words.append(np.zeros(n, np.uint64)); at = 0
-        bits = mask.astype(np.uint64)
-        if at: bits <<= np.uint64(at)
-        words[-1] |= bits; at += width
-    return words
-
-def _row_groups(parts:list, n:int) -> tuple:
-    "Group per row, number of groups and a row of each, for the combination of the masks: packed, hashed, then every row checked."
-    words = _packed_words(parts, n)
-    hashed = words[0] if len(words) == 1 else functools.reduce(lambda h, w: _scrambled(h) ^ w, words[1:], words[0].copy())
-    group, uniques = pd.factorize(hashed)
-    first = first_rows(group, len(uniques))
-    if len(words) > 1 and any((w[first][group] != w).any() for w in words):  # two combinations hashed alike: group exactly
-        group = np.zeros(n, np.int64)
-        for w in words: group = pd.factorize(group * n + pd.factorize(w)[0])[0]  # both below n: no overflow
-        k = int(group.max()) + 1
-        return group, k, first_rows(group, k)
-    return group, len(uniques), first
-
-_GROUPED_FROM = 50_000  # rows from which the texts are built on one row per combination of masks
-
 def join_masks(parts:list, n:int, dedupe:bool=True) -> pd.Categorical:
     "`parts`: (mask per row, labels of its bits, none set beyond them); the `;`-joined labels of the set bits, per row (repeats dropped if `dedupe`)."
     parts = [(m, labels) for m, labels in parts if m.any()]  # most tables fire for few rows, many for none
     if not parts: return pd.Categorical.from_codes(np.zeros(n, np.int64), categories=pd.Index([""], dtype=object))
-    if n >= _GROUPED_FROM:  # a large cohort repeats few combinations: join their texts once, then spread them to the rows
-        group, k, first = _row_groups(parts, n)
-        if k <= n // 2:
-            texts = _join_texts([(m[first], labels) for m, labels in parts], k, dedupe)
-            return pd.Categorical.from_codes(texts.codes[group], dtype=texts.dtype)  # categories checked once, when built
+    grouped = row_groups(parts, n)  # a large cohort repeats few combinations: join their texts once, then spread them to the rows
+    if grouped is not None:
+        group, k, first = grouped
+        texts = _join_texts([(m[first], labels) for m, labels in parts], k, dedupe)
+        return pd.Categorical.from_codes(texts.codes[group], dtype=texts.dtype)  # categories checked once, when built
     return _join_texts(parts, n, dedupe)
 
 def _join_texts(parts:list, n:int, dedupe:bool) -> pd.Categorical:
@@ -168,7 +127,7 @@ def union(masks:list, n:int) -> np.ndarray:
 def _code_luts(table) -> dict:
     "Strength index -> code mask (bit = rank) for every mask of fired rules of a table of at most 16 rules."
     codes = [1 << _RANK_BIT[r.then] for r in table.rules]
-    return {k: _union_lut([c if STRENGTH_ORDER.index(r.strength) == k else 0 for c, r in zip(codes, table.rules)])
+    return {k: union_lut([c if STRENGTH_ORDER.index(r.strength) == k else 0 for c, r in zip(codes, table.rules)])
             for k in sorted({STRENGTH_ORDER.index(r.strength) for r in table.rules})}
 
 def recommendation_masks(st:FrameState) -> list:
@@ -199,7 +158,7 @@ def _leading(masks:list) -> tuple:
     for k, m in enumerate(masks):
         got = m[rows]
         hit = got != 0
-        lead[rows[hit]], bit[rows[hit]] = k, _lowest_bit(got[hit])
+        lead[rows[hit]], bit[rows[hit]] = k, lowest_bit(got[hit])
         rows = rows[~hit]
         if not len(rows): break
     return lead, bit
@@ -249,11 +208,9 @@ def _conflicts(st:FrameState, n:int) -> pd.Categorical:
     return join_masks(parts, n)
 
 def _by_fired_rules(st:FrameState) -> tuple:
-    "On a large cohort, the rows grouped by every rule they fire: (group per row, a row per group); (None, None) when groups are not fewer than half the rows."
-    n, parts = st.cols.n, [(m, [r.id for r in t.rules]) for t, m in st.fired if m.any()]
-    if n < _GROUPED_FROM or not parts: return None, None
-    group, k, first = _row_groups(parts, n)
-    return (group, first) if k <= n // 2 else (None, None)
+    "On a large cohort, the rows grouped by every rule they fire: (group per row, a row per group); (None, None) where grouping does not pay."
+    grouped = row_groups([(m, [r.id for r in t.rules]) for t, m in st.fired if m.any()], st.cols.n)
+    return (None, None) if grouped is None else (grouped[0], grouped[2])
 
 _FIELD_NAMES = _FIELD_LABELS[:max(FIELD_BITS.values()) + 1]
 
@@ -283,7 +240,7 @@ def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|Non
                     **{name: join(_list_parts(chapter, name)) for name in LIST_OUTPUTS})
     return functools.reduce(lambda a, b: {**a, **b}, in_threads(lambda f: f(), [rule_ids, ranked, lists], n))
 
-def _output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame:
+def output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame:
     "Every column of `OUTPUT_SPEC`, built from the cohort state; columns that need each other's work apart, in threads on a large cohort."
     cols, n = st.cols, st.cols.n
     gaps = st.gaps & np.uint64(INPUT_BITS)
@@ -292,7 +249,7 @@ def _output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFram
     built = dict(data_gaps=data_gaps, conflicts=conflicts, input_issues=issues, **_from_fired_rules(st, *grouped))
     out = {}
     for o in OUTPUT_SPEC:
-        if o.kind == "category": out[o.name] = _categorical(cols.codes("who_grade" if o.name == "grade_reported" and grading == "who-2019" else o.name), o.name)
+        if o.kind == "category": out[o.name] = category_column(cols.codes("who_grade" if o.name == "grade_reported" and grading == "who-2019" else o.name), o.name)
         elif o.kind == "flag": out[o.name] = cols.codes(o.name) == 1
         elif o.kind == "stage": out[o.name] = out[STAGE_COLUMN[staging]]
         else: out[o.name] = built[o.kind]
@@ -385,7 +342,7 @@ class CohortAssessment:
         self.df, self.policy, self.grading, self.staging, self.columns = df, policy, grading, staging, columns
         self.state = run_frame(df, policy, grading, staging, columns, ki67_fractions)
         self.report = column_report(self.state.cols)
-        self.frame = _output_frame(self.state, grading, staging, df.index)
+        self.frame = output_frame(self.state, grading, staging, df.index)
         self.frame.attrs.update(disclaimer=DISCLAIMER, **self.report, blank_rows=df.index[self.state.cols.blank].tolist())
         self._other = {}  # other policies, run on demand (no reference to itself: blocks are freed at once)
 

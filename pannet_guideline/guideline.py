@@ -17,7 +17,8 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, in_threads, issue_text, read_patient
+from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, issue_text, read_patient
+from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
 from .tables import DecisionTable, Rule

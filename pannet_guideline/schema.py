@@ -5,14 +5,10 @@
 # %% ../nbs/01_schema.ipynb #a3105989
 from __future__ import annotations
 
-import ctypes
 import functools
 import math
-import os
 import re
-import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,13 +17,13 @@ import pandas as pd
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
            'BAND_EDGES', 'UNIT_ALIASES', 'LEGACY_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'READING_CONFLICTS',
-           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'THREADS', 'PARALLEL_FROM', 'KI67_FRACTION_MIN', 'FieldSpec',
-           'canonical_value', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
-           'validate_patient', 'Columns', 'codes_mask', 'first_rows', 'in_threads', 'read_frame', 'ki67_columns',
-           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field',
+           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask',
+           'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
+from .fast import distinct_objects, first_rows, in_threads  # shortcuts for large cohorts, behind `fast.speed`
 
 # %% ../nbs/01_schema.ipynb #c7b001c8
 MISSING_TOKENS = frozenset({"", "unknown", "not documented", "na", "n/a", "nan", "null", "not available", "not known",
@@ -640,24 +636,6 @@ def _unhashable(v) -> bool:
     try: hash(v); return False
     except TypeError: return True
 
-def first_rows(group:np.ndarray, k:int) -> np.ndarray:
-    "Position of the first row of each of the `k` groups numbered in `group`."
-    first = np.empty(k, np.int64); first[group[::-1]] = np.arange(len(group))[::-1]
-    return first
-
-def _addresses(values:np.ndarray) -> np.ndarray:
-    "The object pointers of an object array, as unsigned integers (a view: `values` must stay referenced while it is used)."
-    return np.frombuffer((ctypes.c_void_p * len(values)).from_address(values.ctypes.data), np.uintp)
-
-def _by_identity(values:np.ndarray, sample:int=4096, most:int=256):
-    "(object number per row, the distinct objects) when a long column repeats a few objects (True, False, None, parsed text), else None."
-    if len(values) < 4 * sample or not values.flags.c_contiguous: return None
-    step = len(values) // sample
-    if len(np.unique(_addresses(values)[::step])) > most: return None  # numbers held one object per cell: hash the values instead
-    rows, uniques = pd.factorize(_addresses(values))  # same object, same value and type: machine words, not Python values, are hashed
-    if len(uniques) > len(values) // 16: return None
-    return rows, values[first_rows(rows, len(uniques))]
-
 def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
     "Group per row (-1 = missing) and one raw value per group. Values of different types never share a group (`True == 1`)."
     if series.dtype != object:
@@ -667,7 +645,7 @@ def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
             idx = np.where(idx < 0, len(reps), idx); reps.append(pd.NaT)
         return idx, reps
     values = series.to_numpy()
-    shared = _by_identity(values)
+    shared = distinct_objects(values)
     if shared is not None:  # few distinct objects: group those, then give each row its object's group
         rows, objects = shared
         idx, reps = _distinct(pd.Series(objects, dtype=object))
@@ -697,38 +675,6 @@ def _split_types(values:np.ndarray, idx:np.ndarray, reps:list) -> tuple[np.ndarr
     first = rows[first_rows(groups, groups.max() + 1)]
     idx = idx.copy(); idx[rows] = len(reps) + groups
     return idx, reps + list(values[first])
-
-# %% ../nbs/01_schema.ipynb #c9ac48e3
-THREADS = min(4, os.cpu_count() or 1)  # threads for independent work on a large cohort (1: none)
-PARALLEL_FROM = 100_000  # rows from which independent columns and tables are read in threads: below, starting them costs more than it saves
-
-_POOL = {}  # THREADS -> its pool
-
-def _fresh_pools():
-    global _POOL_LOCK
-    _POOL.clear(); _POOL_LOCK = threading.Lock()
-
-_fresh_pools()
-os.register_at_fork(after_in_child=_fresh_pools)  # a forked child has none of the parent's threads (nor its lock holders): new pools
-
-def _pool() -> ThreadPoolExecutor:
-    "The pool of `THREADS` threads; a new one when `THREADS` changes (the old one is let go)."
-    with _POOL_LOCK:  # two first callers at once build one pool
-        if THREADS not in _POOL:
-            for old in _POOL.values(): old.shutdown(wait=False)
-            _POOL.clear(); _POOL[THREADS] = ThreadPoolExecutor(THREADS, thread_name_prefix="pannet-guideline")
-        return _POOL[THREADS]
-
-def in_threads(fn, items:list, rows:int) -> list:
-    "`fn` of each item, in the items' order; in threads when the cohort has at least `PARALLEL_FROM` rows."
-    inside = threading.current_thread().name.startswith("pannet-guideline")  # a pool thread waiting on the pool could wait for ever
-    if THREADS < 2 or rows < PARALLEL_FROM or len(items) < 2 or inside: return [fn(x) for x in items]
-    try: futures = [_pool().submit(fn, x) for x in items]
-    except RuntimeError: return [fn(x) for x in items]  # no new threads once the interpreter shuts down (an atexit handler)
-    try: return [f.result() for f in futures]
-    except BaseException:
-        for f in futures: f.cancel()  # the first failure in item order is raised, as in a loop; the rest are not started
-        raise
 
 # %% ../nbs/01_schema.ipynb #1cdba389
 def _read_numeric(name:str, series:pd.Series, factor:float=1.0):

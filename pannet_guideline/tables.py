@@ -17,11 +17,12 @@ from fastcore.basics import patch
 from .evidence import Strength, cite, citation_text
 from .logic import Always, And, Compare, Expr, HasCode, IsIn, IsUnknown, Named, Not, Or, Otherwise
 from .schema import FIELD_BITS, FIELDS, Columns, codes_mask
+from .fast import combinations, lowest_bit, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
 from .vocab import check_outcomes
 
 # %% auto #0
-__all__ = ['HIT_POLICIES', 'IN_SCOPE_AT_MOST', 'COMBINATIONS_AT_MOST', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision',
-           'DecisionTable', 'FrameDecision', 'boundary_grid', 'columns_from_canonical', 'grid_records', 'TableReport']
+__all__ = ['HIT_POLICIES', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable', 'FrameDecision', 'boundary_grid',
+           'columns_from_canonical', 'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
@@ -161,18 +162,6 @@ def _set_bit(acc:np.ndarray, where:np.ndarray, i:int):
     "Set bit `i` of `acc` in the rows where `where` holds (shift of a 0/1 view: no masked ufunc, no copy for uint8)."
     acc |= where.view(np.uint8).astype(acc.dtype, copy=False) << acc.dtype.type(i)
 
-def _lowest_bit_of(mask:np.ndarray) -> np.ndarray:
-    one = mask.dtype.type(1)
-    low = mask & (~mask + one)
-    return np.where(mask == 0, np.int16(-1), np.bitwise_count(low - one).astype(np.int16))
-
-_LOWEST_BIT = {np.dtype(t): _lowest_bit_of(np.arange(1 << bits, dtype=t)) for t, bits in ((np.uint8, 8), (np.uint16, 16))}
-
-def _lowest_bit(mask:np.ndarray) -> np.ndarray:
-    "Index of the lowest set bit of each mask; -1 where none (looked up for masks of 8 and 16 bits, most tables)."
-    lut = _LOWEST_BIT.get(mask.dtype)
-    return lut.take(mask) if lut is not None else _lowest_bit_of(mask)
-
 # %% ../nbs/03_tables.ipynb #aff401be
 @patch
 def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
@@ -187,17 +176,9 @@ def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
         return full.take(key)  # take with int16 indices: about twice as fast as indexing
     return FrameDecision(self, spread(fd.outcome), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
 
-IN_SCOPE_AT_MOST = 0.6  # read a table on the rows its scope may hold alone when they are at most this share of the cohort
-
-def _scope_rows(table:DecisionTable, cols:Columns):
-    "The rows where the table's scope holds or is unknown, when they are few enough to be read alone; else None."
-    if table.scope is None or cols.n < 1024: return None
-    rows = np.flatnonzero(~table.scope.frame(cols).f)
-    return rows if len(rows) <= IN_SCOPE_AT_MOST * cols.n else None
-
 def _in_scope(table:DecisionTable, cols:Columns) -> FrameDecision:
     "The table on the rows where its scope holds or is unknown; elsewhere every rule is false, so nothing fires, is open or is missing."
-    rows = _scope_rows(table, cols)
+    rows = scope_rows(table.scope.frame(cols).f) if table.scope is not None else None
     if rows is None: return _decide_rows(table, cols)
     fd = _decide_rows(table, cols.take(rows, table.inputs))
     def spread(a, empty=0):  # back to one value per row of the cohort
@@ -227,8 +208,6 @@ def _decide_rows(self:DecisionTable, cols:Columns, weight:np.ndarray|None=None) 
     return _single_frame(self, cols, fired, undecided, possible)
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2
-COMBINATIONS_AT_MOST = 1 << 12  # read a table once per input combination up to this many possible combinations (< 2**15: int16 keys)
-
 def _thresholds(table:DecisionTable) -> dict:
     "Field -> the constants its conditions compare it with or test it for (cached on the table)."
     if table._thresholds is None:
@@ -252,26 +231,12 @@ class _Readings:
     fields: tuple # field names
     cuts: tuple # thresholds of each number field (empty for the others)
 
-    def combinations(self, cols:Columns, size:int) -> tuple:
+    def combinations(self, cols:Columns) -> tuple:
         "(combination per row, the combinations present, how many rows hold each, a row of each), kept in `cols.cache`."
         if self not in cols.cache:
-            key = np.zeros(cols.n, np.int16)
-            for name, cuts in zip(self.fields, self.cuts):
-                key *= np.int16(_cardinality(name, cuts)); key += _reading(cols, name, cuts)
-            counts = np.bincount(key, minlength=size)
-            present = np.flatnonzero(counts)
-            cols.cache[self] = (key, present, counts[present], _a_row_of_each(key, present, size))
+            readings = [(_reading(cols, name, cuts), _cardinality(name, cuts)) for name, cuts in zip(self.fields, self.cuts)]
+            cols.cache[self] = combinations(readings, cols.n)
         return cols.cache[self]
-
-def _a_row_of_each(key:np.ndarray, present:np.ndarray, size:int, head:int=8192) -> np.ndarray:
-    "A row of each combination present: from the first rows, which hold most combinations, then from the rows of the others."
-    rows = np.full(size, -1, np.intp); rows[key[head - 1::-1]] = np.arange(min(head, len(key)))[::-1]
-    missing = present[rows[present] < 0]
-    if len(missing):  # rarer combinations: look for them in the whole column at once
-        wanted = np.zeros(size, bool); wanted[missing] = True
-        hits = np.flatnonzero(wanted.take(key))
-        rows[key[hits]] = hits
-    return rows[present]
 
 def _codes_reading(cols:Columns, name:str, codes:tuple) -> np.ndarray:
     "For a code list: 0 where unknown, else 1 + which of the codes the table tests it holds (bit j: the j-th code)."
@@ -301,8 +266,8 @@ def _input_combinations(table:DecisionTable, cols:Columns):
     thresholds = _thresholds(table)  # a code list is read only for the codes the table tests (`HasCode`, the one condition on it)
     readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind in ("number", "codes") else () for f in table.inputs))
     size = math.prod(_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts))  # Python integers: no overflow with many inputs
-    if size > COMBINATIONS_AT_MOST or cols.n < 16 * size: return None
-    return (size, *readings.combinations(cols, size))  # tables reading the same fields the same way share them
+    if not worth_combining(size, cols.n): return None
+    return (size, *readings.combinations(cols))  # tables reading the same fields the same way share them
 
 # %% ../nbs/03_tables.ipynb #2d3143f5
 def _single_frame(table, cols, fired, undecided, possible):
@@ -313,31 +278,23 @@ def _single_frame(table, cols, fired, undecided, possible):
     open_ = (not table.complete) | (table.scope.frame(cols).unknown if table.scope is not None else False)  # complete only inside its scope
     no_match = (~any_fired) & ((undecided != 0) & open_ | (undecided == 0))
     determined = (np.bitwise_count(possible) == 1) & ~no_match
-    first_rule = _lowest_bit(fired)
+    first_rule = lowest_bit(fired)
     outcome = np.where(determined & any_fired, table._outcome_idx[np.maximum(first_rule, 0)], -1).astype(np.int16)
-    outcome = np.where(determined & ~any_fired, _lowest_bit(possible), outcome).astype(np.int16)
+    outcome = np.where(determined & ~any_fired, lowest_bit(possible), outcome).astype(np.int16)
     gaps = _gap_mask(table, cols, np.where(determined, zero, undecided))
     return FrameDecision(table, outcome, np.where(determined, fired, zero), gaps, np.zeros(cols.n, table._dtype))
 
 def _outcome_bits(table, fired):
     "Bit of the outcome of the lowest fired rule (0 where none fired)."
     lut = np.array([1 << int(o) for o in table._outcome_idx] + [0], table._dtype)
-    return lut[_lowest_bit(fired)]
+    return lut[lowest_bit(fired)]
 
 # %% ../nbs/03_tables.ipynb #fccab516
-def _union_lut(values:list) -> np.ndarray:
-    "For every mask of `len(values)` bits (at most 16), the bitwise or of the values of its set bits."
-    masks = np.arange(1 << len(values), dtype=np.uint64)
-    lut = np.zeros(len(masks), np.uint64)
-    for i, v in enumerate(values):
-        if v: lut[(masks >> np.uint64(i)) & np.uint64(1) == 1] |= np.uint64(v)
-    return lut
-
 def _fields_of_rules(table, und:np.ndarray) -> np.ndarray:
     "For each mask of undecided rules, the union of those rules' input fields (a lookup table when the mask is small)."
     masks = np.array(table._field_masks, np.uint64)
     if len(masks) <= 16:
-        if table._lut is None: table._lut = _union_lut(masks)
+        if table._lut is None: table._lut = union_lut(masks)
         return table._lut[und]
     codes, uniques = pd.factorize(und)
     per_value = np.array([np.bitwise_or.reduce(masks[[i for i in range(len(masks)) if int(v) >> i & 1]], initial=np.uint64(0))
@@ -446,7 +403,6 @@ def analyse(self:DecisionTable) -> TableReport:
     fired = table.decide_frame(cols).fired
     unreachable = [r.id for i, r in enumerate(table.rules) if not ((fired & _bit(i, fired.dtype)) != 0).any()]
     return TableReport(table.name, len(grid), gaps, overlaps, unreachable)
-
 
 # %% ../nbs/03_tables.ipynb #383e8d81
 def _q(s) -> str: return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from pannet_guideline import assess_frame, schema, tables
+from pannet_guideline import assess_frame, fast, schema, tables
+from pannet_guideline.fast import speed
 from pannet_guideline.datasets import synthetic_cohort
 from pannet_guideline.policies import POLICIES
 
@@ -28,54 +29,48 @@ def _messy(n, seed):
 
 
 @pytest.mark.parametrize("policy", list(POLICIES))
-def test_reading_per_combination_equals_reading_per_row(policy, monkeypatch):
+def test_reading_per_combination_equals_reading_per_row(policy):
     df = _messy(15_000, seed=11)
-    used = []
-    combos = tables._input_combinations
-    monkeypatch.setattr(tables, "_input_combinations", lambda t, c: used.append(r := combos(t, c)) or r)
-    fast = assess_frame(df, policy=policy)
-    assert sum(r is not None for r in used) >= 10  # the shortcut was taken for many tables
-    monkeypatch.setattr(tables, "_input_combinations", lambda t, c: None)
-    assert_frame_equal(fast, assess_frame(df, policy=policy))
-    monkeypatch.setattr(tables, "IN_SCOPE_AT_MOST", -1.0)  # and every table on every row
-    assert_frame_equal(fast, assess_frame(df, policy=policy))
+    fast.taken.clear()
+    quick = assess_frame(df, policy=policy)
+    assert fast.taken["combinations"] >= 10  # the shortcut was taken for many tables
+    with speed(combinations_at_most=0):  # every table read row by row (the scope shortcut still on)
+        assert_frame_equal(quick, assess_frame(df, policy=policy))
+    with speed(off=True):  # and every table on every row
+        assert_frame_equal(quick, assess_frame(df, policy=policy))
 
 
-def test_reading_in_scope_equals_reading_every_row(monkeypatch):
+def test_reading_in_scope_equals_reading_every_row():
     df = _messy(15_000, seed=13)
-    scoped = []
-    scope_rows = tables._scope_rows
-    monkeypatch.setattr(tables, "_input_combinations", lambda t, c: None)
-    monkeypatch.setattr(tables, "_scope_rows", lambda t, c: (r := scope_rows(t, c)) is not None and scoped.append(t.name) or r)
-    fast = assess_frame(df, policy="nccn-2025")
-    assert len(set(scoped)) >= 10  # tables read on their scope's rows alone
-    monkeypatch.setattr(tables, "IN_SCOPE_AT_MOST", -1.0)
-    assert_frame_equal(fast, assess_frame(df, policy="nccn-2025"))
+    with speed(combinations_at_most=0):
+        fast.taken.clear()
+        scoped = assess_frame(df, policy="nccn-2025")
+        assert fast.taken["scope_rows"] >= 10  # tables read on their scope's rows alone
+    with speed(combinations_at_most=0, in_scope_at_most=-1.0):
+        assert_frame_equal(scoped, assess_frame(df, policy="nccn-2025"))
 
 
-def test_grouping_by_object_equals_grouping_by_value(monkeypatch):
+def test_grouping_by_object_equals_grouping_by_value():
     "Shared objects (True, 1, 1.0, '1', None, NaN) and equal text held in distinct objects, in a long object column."
     n = 50_000
     pool = np.array([True, 1, 1.0, "1", None, np.nan, np.float32("nan"), False, 0, "G1", "".join(["G", "1"]), pd.NaT], dtype=object)
     values = pool[np.random.default_rng(3).integers(0, len(pool), n)]
     idx, reps = schema._distinct(pd.Series(values, dtype=object))
-    assert schema._by_identity(values) is not None  # the shortcut applies to this column
-    monkeypatch.setattr(schema, "_by_identity", lambda v: None)
-    idx2, reps2 = schema._distinct(pd.Series(values, dtype=object))
+    assert fast.distinct_objects(values) is not None  # the shortcut applies to this column
+    with speed(off=True): idx2, reps2 = schema._distinct(pd.Series(values, dtype=object))
     as_values = lambda i, r: [(type(r[k]).__name__, str(r[k])) if k >= 0 else None for k in i]
     assert as_values(idx, reps) == as_values(idx2, reps2)
 
 
-def test_object_shortcut_on_a_cohort(monkeypatch):
+def test_object_shortcut_on_a_cohort():
     df = _messy(20_000, seed=12)  # long enough for the shortcut (4 samples of 4,096 rows)
     for col in ("carcinoid_syndrome", "symptomatic", "multifocal"):
         df[col] = df[col].astype(object).where(df.index % 7 != 0, "yes")
-    taken, by_identity = [], schema._by_identity
-    monkeypatch.setattr(schema, "_by_identity", lambda v: (r := by_identity(v)) is not None and taken.append(1) or r)
-    fast = assess_frame(df)
-    assert taken  # the shortcut was taken
-    monkeypatch.setattr(schema, "_by_identity", lambda v: None)
-    assert_frame_equal(fast, assess_frame(df))
+    fast.taken.clear()
+    quick = assess_frame(df)
+    assert fast.taken["distinct_objects"]  # the shortcut was taken
+    with speed(identity_sample=10**9):  # this shortcut alone off: no column is long enough for it
+        assert_frame_equal(quick, assess_frame(df))
 
 
 def test_a_table_reading_many_fields_is_read_row_by_row():
@@ -124,48 +119,46 @@ def test_join_masks_on_a_large_cohort_equals_row_by_row(dedupe):
 def test_rows_whose_masks_hash_alike_are_still_told_apart(monkeypatch):
     from pannet_guideline import cohort
     n = 60_000
-    parts = _random_parts(n, seed=4)[:12]  # 12 masks of up to 11 bits: more than one 64-bit word
-    monkeypatch.setattr(cohort, "_scrambled", lambda h: h & np.uint64(0))  # every hash equal to the last word: collisions
-    group, k, first = cohort._row_groups(parts, n)
+    rng = np.random.default_rng(4)
+    patterns = [(m[:200], labels) for m, labels in _random_parts(200, seed=4)[:12]]  # 12 masks of up to 11 bits: more than one 64-bit word
+    rows = rng.integers(0, 200, n)  # a cohort repeating 200 rows: few combinations, as grouping expects
+    parts = [(m[rows], labels) for m, labels in patterns]
+    monkeypatch.setattr(fast, "_scrambled", lambda h: h & np.uint64(0))  # every hash equal to the last word: collisions
+    group, k, first = fast.row_groups(parts, n)
     packed = np.stack([m for m, _ in parts], axis=1)
     assert k == len(np.unique(packed, axis=0))  # exactly the distinct combinations
     assert (packed[first][group] == packed).all()  # every row in the group of its own combination
     assert list(cohort.join_masks(parts, n)) == _joined_row_by_row(parts, n, True)
 
 
-def test_threads_give_the_result_of_one_after_another(monkeypatch):
-    monkeypatch.setattr(schema, "PARALLEL_FROM", 10_000)  # a smaller cohort above it: columns, tables and outputs in threads
+def test_threads_give_the_result_of_one_after_another():
     df = _messy(20_000, seed=5)
-    calls = []
-    pool = schema._pool
-    monkeypatch.setattr(schema, "_pool", lambda: calls.append(1) or pool())
-    threaded = assess_frame(df)
-    assert len(calls) >= 4  # reading, at least one batch of tables, and both rounds of output columns
-    monkeypatch.setattr(schema, "THREADS", 1)
-    assert_frame_equal(threaded, assess_frame(df))
+    with speed(threads_from=10_000, threads=2):  # a smaller cohort above it: columns, tables and outputs in threads
+        fast.taken.clear()
+        threaded = assess_frame(df)
+        assert fast.taken["threads"] >= 4  # reading, at least one batch of tables, and both rounds of output columns
+    with speed(threads_from=10_000, threads=1):
+        assert_frame_equal(threaded, assess_frame(df))
 
 
-def test_outputs_by_group_of_fired_rules_equal_outputs_per_row(monkeypatch):
-    from pannet_guideline import cohort
-    monkeypatch.setattr(cohort, "_GROUPED_FROM", 10_000)  # grouping on a smaller cohort (40,000 rows fire about 19,400 combinations)
+def test_outputs_by_group_of_fired_rules_equal_outputs_per_row():
     df = _messy(40_000, seed=6)
-    taken, by_rules = [], cohort._by_fired_rules
-    monkeypatch.setattr(cohort, "_by_fired_rules", lambda st: (r := by_rules(st))[0] is not None and taken.append(1) or r)
-    grouped = assess_frame(df)
-    assert taken  # rows were grouped
-    monkeypatch.setattr(cohort, "_by_fired_rules", by_rules)
-    monkeypatch.setattr(cohort, "_by_fired_rules", lambda st: (None, None))
-    assert_frame_equal(grouped, assess_frame(df))
+    with speed(grouped_from=10_000):  # grouping on a smaller cohort (40,000 rows fire about 19,400 combinations)
+        fast.taken.clear()
+        grouped = assess_frame(df)
+        assert fast.taken["row_groups"]  # rows were grouped
+    with speed(grouped_from=10**9):  # outputs per row
+        assert_frame_equal(grouped, assess_frame(df))
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Python 3.12 warns about fork in a process with threads
-def test_a_forked_child_reads_a_large_cohort_in_threads_of_its_own(monkeypatch):
-    monkeypatch.setattr(schema, "PARALLEL_FROM", 10_000)
+def test_a_forked_child_reads_a_large_cohort_in_threads_of_its_own():
     df = _messy(20_000, seed=7)
-    parent = assess_frame(df)  # the pool now has threads, which a forked child does not inherit
+    with speed(threads_from=10_000, threads=2): parent = assess_frame(df)  # the pool now has threads, which a forked child does not inherit
     pid = os.fork()
     if pid == 0:  # child: must not wait for ever on the parent's threads
-        try: os._exit(0 if assess_frame(df).equals(parent) else 1)
+        try:
+            with speed(threads_from=10_000, threads=2): os._exit(0 if assess_frame(df).equals(parent) else 1)
         except BaseException: os._exit(2)
     deadline = time.time() + 120
     while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.time() < deadline: time.sleep(0.2)
@@ -213,8 +206,25 @@ def test_a_large_cohort_can_be_read_while_the_interpreter_exits(tmp_path):
     assert "rows 100000" in run.stdout
 
 
-def test_threads_follow_the_setting_after_first_use(monkeypatch):
-    schema.in_threads(str, [1, 2], schema.PARALLEL_FROM)
-    monkeypatch.setattr(schema, "THREADS", 3)
-    assert schema.in_threads(str, [1, 2], schema.PARALLEL_FROM) == ["1", "2"]
-    assert schema._pool()._max_workers == 3
+def test_threads_follow_the_setting_after_first_use():
+    with speed(threads=2): fast.in_threads(str, [1, 2], fast.settings.threads_from)
+    with speed(threads=3):
+        assert fast.in_threads(str, [1, 2], fast.settings.threads_from) == ["1", "2"]
+        assert fast._pool()._max_workers == 3
+
+
+def test_the_switch_is_restored_and_refuses_unknown_settings():
+    before = dict(vars(fast.settings))
+    with pytest.raises(ValueError):
+        with speed(off=True, threads=1): raise ValueError("inside")
+    assert dict(vars(fast.settings)) == before  # restored after an error too
+    with pytest.raises(TypeError, match="no setting grouped"): speed(grouped=1).__enter__()
+
+
+def test_every_shortcut_off_gives_the_same_cohort_answers():
+    "One switch: all shortcuts at once, on a cohort large enough for each of them."
+    df = _messy(60_000, seed=9)
+    fast.taken.clear()
+    with speed(threads_from=10_000, threads=2): quick = assess_frame(df)
+    assert {"combinations", "scope_rows", "row_groups", "threads", "distinct_objects"} <= set(fast.taken)
+    with speed(off=True): assert_frame_equal(quick, assess_frame(df))
