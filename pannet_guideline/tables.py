@@ -82,6 +82,7 @@ class DecisionTable:
         self._field_masks = [np.uint64(sum(1 << FIELD_BITS[f] for f in c.fields)) for c in self.conditions]
         self._lut = None  # undecided-rules mask -> their fields, built on first use
         self._thresholds = None  # field -> constants its conditions read, built on first use
+        self._plan = None  # how its inputs are read per combination (False: row by row), built on first use
 
     @property
     def inputs(self) -> list: return sorted(set().union(*(c.fields for c in self.conditions)), key=FIELD_BITS.get)
@@ -226,6 +227,19 @@ def _reading(cols:Columns, name:str, cuts:tuple) -> np.ndarray:
     return np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), code)
 
 @dataclass(frozen=True)
+class _FieldReading:
+    "A field read against some thresholds: a cache entry of `Columns` shared by the tables that read the field alike."
+    name: str # field name
+    cuts: tuple # its thresholds
+    @property
+    def fields(self) -> tuple: return (self.name,)
+
+def _shared_reading(cols:Columns, name:str, cuts:tuple) -> np.ndarray:
+    key = _FieldReading(name, cuts)
+    if key not in cols.cache: cols.cache[key] = _reading(cols, name, cuts)
+    return cols.cache[key]
+
+@dataclass(frozen=True)
 class _Readings:
     "The combination of a few fields' readings: a cache entry of `Columns`, dropped when one of `fields` is written."
     fields: tuple # field names
@@ -234,7 +248,7 @@ class _Readings:
     def combinations(self, cols:Columns) -> tuple:
         "(combination per row, the combinations present, how many rows hold each, a row of each), kept in `cols.cache`."
         if self not in cols.cache:
-            readings = [(_reading(cols, name, cuts), _cardinality(name, cuts)) for name, cuts in zip(self.fields, self.cuts)]
+            readings = [(_shared_reading(cols, name, cuts), _cardinality(name, cuts)) for name, cuts in zip(self.fields, self.cuts)]
             cols.cache[self] = combinations(readings, cols.n)
         return cols.cache[self]
 
@@ -259,15 +273,22 @@ def _read_through_thresholds(e:Expr) -> bool:
     if kind is None or type(e)._frame is not kind._frame or type(e).thresholds is not kind.thresholds: return False  # e.g. a new `_frame`
     return all(_read_through_thresholds(getattr(e, part)) for part in ("a", "b") if isinstance(getattr(e, part, None), Expr))
 
+def _combination_plan(table:DecisionTable):
+    "(the readings of the table's inputs, how many combinations they can make), or None when it must be read row by row (cached on the table)."
+    if table._plan is None:
+        by_thresholds = all(FIELDS[name].kind in ("number", "text", "flag", "codes") for name in table.inputs) \
+            and all(map(_read_through_thresholds, table.conditions))  # ids, or e.g. "no prior therapy" written as a new condition: row by row
+        thresholds = _thresholds(table)  # a code list is read only for the codes the table tests (`HasCode`, the one condition on it)
+        readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind in ("number", "codes") else () for f in table.inputs))
+        size = math.prod(_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts))  # Python integers: no overflow with many inputs
+        table._plan = (readings, size) if by_thresholds else False
+    return table._plan or None
+
 def _input_combinations(table:DecisionTable, cols:Columns):
     "(possible combinations, combination per row, combinations present, how many rows hold each, a row of each), or None when they could be many."
-    if any(FIELDS[name].kind not in ("number", "text", "flag", "codes") for name in table.inputs): return None  # ids: read row by row
-    if not all(map(_read_through_thresholds, table.conditions)): return None  # e.g. "no prior therapy" written as a new condition
-    thresholds = _thresholds(table)  # a code list is read only for the codes the table tests (`HasCode`, the one condition on it)
-    readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind in ("number", "codes") else () for f in table.inputs))
-    size = math.prod(_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts))  # Python integers: no overflow with many inputs
-    if not worth_combining(size, cols.n): return None
-    return (size, *readings.combinations(cols))  # tables reading the same fields the same way share them
+    plan = _combination_plan(table)
+    if plan is None or not worth_combining(plan[1], cols.n): return None
+    return (plan[1], *plan[0].combinations(cols))  # tables reading the same fields the same way share them
 
 # %% ../nbs/03_tables.ipynb #2d3143f5
 def _single_frame(table, cols, fired, undecided, possible):
