@@ -356,7 +356,7 @@ RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 def policy_tables(policy:str="seed-2025", # a registered management policy, e.g. `seed-2025` or `nccn-2025`
                  ) -> list:
     "The advanced-disease recommendation tables of a policy; a clear error for an unknown name."
-    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES and t.output == "recommendations"]
+    return [t for t in POLICIES[check_policy(policy)].tables(TABLES) if t.output == "recommendations"]
 
 def ranked(codes) -> tuple:
     "Recommendation codes without repeats, in the vocabulary's order."

@@ -11,7 +11,7 @@ from .concepts import has_carcinoid_syndrome, hereditary, hormone_excess, liver_
 from .evidence import add_statement
 from .hereditary import red_flags
 from .logic import Always
-from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
@@ -109,7 +109,4 @@ SEED_2025.include(CARDIAC_SEED, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFA
 NCCN_2025.replace(CARDIAC_SEED, CARDIAC_NCCN)
 TABLES = (CARDIAC_SEED, CARDIAC_NCCN, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
 
-def policy_tables(policy:str="seed-2025", # a registered management policy
-                 ) -> list:
-    "This chapter's tables under a policy."
-    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]
+policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

@@ -206,10 +206,11 @@ def run_audit(outdir:str="audit") -> tuple:
           f"{(trace['status'] == 'narrative').sum()} narrative only, {(trace['status'] == 'unmapped').sum()} unmapped) written to {outdir}")
     return audit, trace
 
-def run_report(input:str, output:str, policies:tuple=("seed-2025", "nccn-2025"), grading:str="who-2019", staging:str="ajcc-8",
+def run_report(input:str, output:str, policies:tuple|None=None, grading:str="who-2019", staging:str="ajcc-8",
                columns:str|None=None, title:str="Cohort report", sheet:str|None=None) -> Path:
-    "One self-contained HTML report of a cohort table under the given policies."
+    "One self-contained HTML report of a cohort table under the given policies (default: every registered policy)."
     _check_paths(input, output)
+    policies = tuple(POLICIES) if policies is None else tuple(policies)
     df = read_table(input, sheet=sheet)
     mapping = read_mapping(columns)
     with warnings.catch_warnings():
@@ -300,7 +301,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", parents=[_common()], help="write one self-contained HTML report of a cohort under both policies")
     r.add_argument("input", help="table to report on (.csv, .tsv, .parquet, .xlsx)")
     r.add_argument("-o", "--output", required=True, help="the HTML file to write")
-    r.add_argument("--policies", nargs="+", default=list(POLICIES)[:2], choices=POLICIES, help="policies compared (default: %(default)s)")
+    r.add_argument("--policies", nargs="+", default=None, choices=POLICIES, help="policies compared (default: every registered policy)")
     r.add_argument("--grading", default="who-2019", choices=("who-2019", "who-2010"), help="grading edition (default: %(default)s)")
     r.add_argument("--staging", default="ajcc-8", choices=tuple(STAGE_COLUMN), help="staging edition (default: %(default)s)")
     r.add_argument("--columns", metavar="JSON", help="JSON file mapping column names to schema field names")

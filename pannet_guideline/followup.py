@@ -22,7 +22,7 @@ from .logic import Always
 from .evidence import add_statement, cite
 from . import localized  # noqa: F401  (its surveillance rules are read below, never restated)
 from .logic import Expr
-from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
+from .policies import NCCN_2025, POLICIES, SEED_2025, PerPolicy, check_policy, tables_by_policy
 from .tables import Decision, DecisionTable, Rule
 from .vocab import add_alert
 
@@ -30,9 +30,9 @@ from .vocab import add_alert
 __all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'watched_seed', 'watched_nccn', 'resection_recorded', 'no_progression',
            'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_WATCH_SEED',
            'FOLLOWUP_WATCH_NCCN', 'FOLLOWUP_CARE', 'RECURRENCE', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH',
-           'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'recommended_now', 'Span',
-           'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_frame', 'policy_tables', 'schedule_for',
-           'visit_plan']
+           'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'policy_tables', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS',
+           'recommended_now', 'Span', 'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_frame',
+           'schedule_for', 'visit_plan']
 
 # %% ../nbs/25_followup.ipynb #b772bbef
 add_statement("followup.nccn-wdg3-items", "NET G3 surveillance visits hold history and examination, multiphasic contrast CT or MRI of abdomen and pelvis, and chest CT as clinically indicated; in advanced disease also markers and PET as clinically indicated (SSTR-PET or FDG-PET for favourable biology, FDG-PET for unfavourable).",
@@ -348,10 +348,7 @@ NCCN_2025.replace(FOLLOWUP_SEED, FOLLOWUP_NCCN).replace(FOLLOWUP_ALERTS_SEED, FO
 TABLES = (FOLLOWUP_SEED, FOLLOWUP_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_CARE, RECURRENCE,
           FOLLOWUP_WATCH_SEED, FOLLOWUP_WATCH_NCCN)
 
-def policy_tables(policy:str="seed-2025", # a registered management policy
-                 ) -> list:
-    "This chapter's tables under a policy."
-    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]
+policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy
 
 def schedule_for(rec:dict, # canonical record with `disease_setting`, `nen_class` and `who_grade` set
                  policy:str="seed-2025", # a registered management policy
@@ -360,7 +357,7 @@ def schedule_for(rec:dict, # canonical record with `disease_setting`, `nen_class
     table = next(t for t in policy_tables(policy) if t.output == "followup_schedule")
     return table.decide(rec)
 
-SCHEDULE_TABLES = {p: next(t for t in policy_tables(p) if t.output == "followup_schedule") for p in ("seed-2025", "nccn-2025")}
+SCHEDULE_TABLES = PerPolicy(lambda p: next(t for t in policy_tables(p) if t.output == "followup_schedule"))  # every registered policy, a later one too
 
 # %% ../nbs/25_followup.ipynb #dbf44e71
 USES = ("earliest", "latest")

@@ -11,7 +11,7 @@ from .concepts import (failed, functioning, gastrinoma, has_carcinoid_syndrome, 
                                        location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
                                        syndrome)
 from .evidence import add_statement
-from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
@@ -150,6 +150,4 @@ TABLES = (SYNDROME_CONTROL, PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN, FUNCTIONAL_A
 SEED_2025.include(SYNDROME_CONTROL, PERIOPERATIVE_SEED, FUNCTIONAL_ALERTS)
 NCCN_2025.replace(PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN)
 
-def policy_tables(policy:str) -> list:
-    "This chapter's tables under a registered policy, inheritance resolved."
-    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]
+policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pannet_guideline.sources  # registers the statements cited below
 from .concepts import age, gastrinoma, hereditary, localized_net, multifocal, net, nonfunctioning, syndrome
 from .evidence import add_statement
-from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
@@ -99,7 +99,4 @@ SEED_2025.include(HEREDITARY, HEREDITARY_SEED, HEREDITARY_ALERTS)
 NCCN_2025.replace(HEREDITARY_SEED, HEREDITARY_NCCN)
 TABLES = (HEREDITARY, HEREDITARY_SEED, HEREDITARY_NCCN, HEREDITARY_ALERTS)
 
-def policy_tables(policy:str="seed-2025", # a registered management policy
-                 ) -> list:
-    "This chapter's tables under a policy."
-    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]
+policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

@@ -12,7 +12,7 @@ from .concepts import (functioning, grade, has_carcinoid_syndrome, insulinoma, i
                                        net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, symptomatic,
                                        syndrome, t_cat)
 from .evidence import add_source, add_statement
-from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
@@ -269,6 +269,4 @@ SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCA
 NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
 NCCN_2025.add(LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN)
 
-def policy_tables(policy:str) -> list:
-    "This chapter's tables under a registered policy, inheritance resolved."
-    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]
+policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

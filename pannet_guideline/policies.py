@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 # %% auto #0
 __all__ = ['POLICIES', 'CHAPTER_ORDER', 'SEED_2025', 'NCCN_2025', 'PolicyRegistry', 'chapter_rank', 'Policy', 'register_policy',
-           'check_policy']
+           'check_policy', 'tables_by_policy', 'PerPolicy']
 
 # %% ../nbs/05_policies.ipynb #b3ec0e51
 class PolicyRegistry(Sequence):
@@ -67,12 +67,14 @@ class Policy:
         "Drop tables the parent uses."
         _once(self.removed, tables); return self
 
-    def tables(self) -> list:
+    def tables(self, within:tuple|None=None, # only these tables (e.g. a chapter's `TABLES`), if given
+              ) -> list:
         "Every table of the policy, inheritance resolved: replacements in place, removals dropped, in definition order."
         base = POLICIES[self.parent].tables() if self.parent else []
         removed = {t.name for t in self.removed}
         out = [self.replaced.get(t.name, t) for t in base if t.name not in removed] + list(self.added)
-        return sorted({t.name: t for t in out}.values(), key=chapter_rank)
+        ordered = sorted({t.name: t for t in out}.values(), key=chapter_rank)
+        return ordered if within is None else [t for t in ordered if t in within]
 
     def derive(self, name:str, title:str, replace:dict|None=None, add:tuple=(), remove:tuple=(), description:str="") -> Policy:
         "A new registered policy with this one as parent and the given changes."
@@ -100,3 +102,20 @@ SEED_2025 = register_policy(Policy("seed-2025", "Seed document (2025)",
     description="The management logic of the seed document, with alerts where it departs from its sources."))
 NCCN_2025 = register_policy(Policy("nccn-2025", "NCCN pathways for pancreatic NET and NEC (2025)", parent="seed-2025",
     description="The NCCN PanNET and poorly differentiated NEC pathways, replacing the seed's tables where they differ."))
+
+# %% ../nbs/05_policies.ipynb #c1a0b0f2
+def tables_by_policy(within:tuple): # a chapter's tables
+    "The chapter's `policy_tables(policy)`: its tables under a registered policy, inheritance resolved."
+    def policy_tables(policy:str="seed-2025") -> list: return POLICIES[check_policy(policy)].tables(within)
+    policy_tables.__doc__ = "This chapter's tables under a registered policy (a clear error for an unknown name)."
+    return policy_tables
+
+class PerPolicy(Mapping):
+    "A value for each registered policy, worked out from the registry when asked for: a policy registered later is there too."
+    def __init__(self, value_of): self.value_of = value_of # policy name -> the value
+    def __getitem__(self, policy:str):
+        if policy not in POLICIES: raise KeyError(policy)
+        return self.value_of(policy)
+    def __iter__(self): return iter(list(POLICIES))
+    def __len__(self): return len(POLICIES)
+    def __repr__(self): return f"PerPolicy({list(POLICIES)})"

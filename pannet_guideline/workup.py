@@ -12,13 +12,13 @@ from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, ne
                                        syndrome)
 from .evidence import add_statement
 from .logic import Always
-from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'WORKUP', 'WORKUP_MARKERS_SEED', 'WORKUP_MARKERS_NCCN', 'COMPLETE_STAGING',
-           'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'EveryPatient', 'policy_tables', 'workup_items']
+           'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'policy_tables', 'EveryPatient', 'workup_items']
 
 # %% ../nbs/20_workup.ipynb #a62b27ab
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",
@@ -142,9 +142,7 @@ TABLES = (WORKUP, WORKUP_MARKERS_SEED, WORKUP_MARKERS_NCCN, COMPLETE_STAGING, WO
 SEED_2025.include(WORKUP, WORKUP_MARKERS_SEED, COMPLETE_STAGING, WORKUP_ALERTS, WORKUP_ALERTS_SEED)
 NCCN_2025.replace(WORKUP_MARKERS_SEED, WORKUP_MARKERS_NCCN).remove(WORKUP_ALERTS_SEED)
 
-def policy_tables(policy:str) -> list:
-    "This chapter's tables under a registered policy, inheritance resolved."
-    return [t for t in POLICIES[check_policy(policy)].tables() if t in TABLES]
+policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy
 
 # %% ../nbs/20_workup.ipynb #75d3374d
 def workup_items(rec:dict, # canonical record with the derived fields set (`nen_class`, `who_grade`, `disease_setting`)
