@@ -10,7 +10,6 @@ from .concepts import (localized_disease, advanced_disease, burden, failed, grad
                                        metastatic_disease, minen, nec, net, net_g1_g2, net_g3, functioning, prior, progressive,
                                        received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases,
                                        location, not_cured, resected)
-from .evidence import add_source, add_statement
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import Decision, DecisionTable, Rule
@@ -26,29 +25,6 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
            'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'prior_unknown', 'head_primary_with_resectable_liver',
            'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'TABLES',
            'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
-
-# %% ../nbs/22_advanced.ipynb #486ce7d4
-add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
-           2020, "trial", url="https://bmjopen.bmj.com/content/10/7/e034393.full.txt", note="abstract read")
-add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273",
-           2020, "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")  # as the localized chapter registers it
-add_statement("advanced.nec-second-line", "For digestive NEC that progresses after platinum, irinotecan with a fluoropyrimidine has the best second-line evidence.",
-              "S-ENETS23-NEC", "abstract", "A")
-add_statement("advanced.nec-regimens-unordered", "For unresectable or metastatic extrapulmonary NEC or MiNEN, NCCN lists platinum with etoposide or irinotecan, FOLFIRI, FOLFIRINOX, FOLFOX and temozolomide with or without capecitabine, and assigns no line order; after progression, further chemotherapy, immunotherapy or targeted therapy.",
-              "S-NCCN(NTUH)", "PDNEC-1; NE-H 5 of 9", "B")
-add_statement("advanced.nec-no-standard-second-line", "There is no standard second-line treatment for NEC after first-line platinum; SENECA randomises FOLFIRI or capecitabine-temozolomide after that failure.",
-              "S-SENECA", "abstract", "A")
-add_statement("advanced.minen-non-ne-component",
-              "Mixed neuroendocrine-non-neuroendocrine neoplasms are often treated with chemotherapy aimed at their non-neuroendocrine component.",
-              "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
-add_statement("advanced.ssa-sstr-negative", "For SSTR-negative PanNET, NCCN lists octreotide LAR or lanreotide only as useful in certain circumstances, not among the preferred options.",
-              "S-NCCN(NTUH)", "NE-H 2 of 9", "B")
-add_statement("advanced.nec-non-identical", "The NCCN regimens for NEC carry no line order, and the second-line evidence concerns a different regimen after first-line failure: a regimen already given is not a new line.",
-              "S-NCCN(NTUH)", "PDNEC-1; NE-H 5 of 9", "B")
-add_statement("advanced.prrt-retreatment-unread", "None of the sources read addresses a second PRRT course after a completed one; NCCN lists PRRT once, after progression on an analogue or first line.",
-              "S-NCCN(NTUH)", "NE-H 2 of 9", "C")
-add_statement("advanced.minen-ne-component", "In MiNEN the neuroendocrine component, often high grade, mostly drives the course; with no trial data, MiNEN is treated like a pure NEC or like an adenocarcinoma of the same site.",
-              "S-FRIZ20", "abstract", "A")
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
 _RESP = ("nccn.captem-response", "nccn.adv-symptomatic-or-burden")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pannet_guideline.sources  # registers the statements cited below
 from .advanced import cytoreduction_candidate
 from .concepts import has_carcinoid_syndrome, hereditary, hormone_excess, liver_metastases, not_cured, resectable, setting
-from .evidence import add_statement
 from .hereditary import red_flags
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
@@ -18,17 +17,6 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['operable', 'liver_surgery_possible', 'CARDIAC_SEED', 'CARDIAC_NCCN', 'CARDIAC_ALERTS', 'PITFALL_ALERTS',
            'HEREDITARY_PITFALL_ALERTS', 'TABLES', 'policy_tables']
-
-# %% ../nbs/26_caveats.ipynb #f00fc84e
-add_statement("caveats.seed-pitfall-nf-delay", "Non-functioning PanNETs are often diagnosed late because their symptoms are vague.",
-              "seed-2025", "Common Pitfalls and Caveats, item 1", "C",
-              narrative_only="the record holds no symptom history or route to diagnosis, and no source read gives a rule for it")
-add_statement("caveats.seed-pitfall-imaging", "Without the appropriate imaging, the extent of disease is underestimated.",
-              "seed-2025", "Common Pitfalls and Caveats, item 2", "C")
-add_statement("caveats.seed-pitfall-periop", "Functioning NETs that are not adequately prepared for surgery can go into carcinoid crisis.",
-              "seed-2025", "Common Pitfalls and Caveats, item 3", "C")
-add_statement("caveats.nccn-valve-before-liver", "When significant carcinoid heart disease is present, valve replacement should come before liver resection where possible.",
-              "S-NCCN(NTUH)", "NE-F", "B")
 
 # %% ../nbs/26_caveats.ipynb #f2db3149
 operable = resectable.isin("yes", "borderline").named("judged resectable or borderline", ("nccn.setting",))

@@ -19,7 +19,7 @@ from .advanced import favourable, unfavourable  # the NET G3 split at Ki-67 55 %
 from .concepts import (advanced_disease, grade, localized_disease, minen, nec, nec_or_minen, net, net_g1_g2, net_g3,
                                        progressive, received, recurrence, resected)
 from .logic import Always
-from .evidence import add_statement, cite
+from .evidence import cite
 from . import localized  # noqa: F401  (its surveillance rules are read below, never restated)
 from .logic import Expr
 from .policies import NCCN_2025, POLICIES, SEED_2025, PerPolicy, check_policy, tables_by_policy
@@ -33,20 +33,6 @@ __all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'watched_seed', 'watc
            'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'policy_tables', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS',
            'recommended_now', 'Span', 'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_frame',
            'schedule_for', 'visit_plan']
-
-# %% ../nbs/25_followup.ipynb #b772bbef
-add_statement("followup.nccn-wdg3-items", "NET G3 surveillance visits hold history and examination, multiphasic contrast CT or MRI of abdomen and pelvis, and chest CT as clinically indicated; in advanced disease also markers and PET as clinically indicated (SSTR-PET or FDG-PET for favourable biology, FDG-PET for unfavourable).",
-              "S-NCCN(NTUH)", "WDG3-2 to WDG3-4, surveillance", "B")
-add_statement("followup.nccn-pdnec-items", "NEC surveillance visits, after resection as in unresectable or metastatic disease, hold history and examination with imaging: chest CT with contrast-enhanced MRI of abdomen and pelvis, or multiphasic CT of chest, abdomen and pelvis; earlier if symptoms.",
-              "S-NCCN(NTUH)", "PDNEC-1, surveillance, note j", "B")
-add_statement("followup.nccn-pdnec-scope", "NCCN's pathway for extrapulmonary poorly differentiated NEC (PDNEC-1), its surveillance included, also covers mixed neuroendocrine-non-neuroendocrine neoplasms.",
-              "S-NCCN(NTUH)", "PDNEC-1, pathway title; NE-H 5 of 9", "B")
-add_statement("followup.nccn-recurrence", "For a recurrence after resection, NCCN's surveillance pathway lists resection in selected cases.",
-              "S-NCCN(NTUH)", "PanNET-11", "B")
-add_statement("followup.recurrence-as-advanced", "A recurrence that cannot be resected is read here as locoregionally advanced or metastatic disease, whose progression NCCN treats with a clinical trial, systemic therapy or locoregional therapy.",
-              "S-NCCN(NTUH)", "PanNET-11 to PanNET-13", "C")
-add_statement("followup.nccn-advanced-observe", "Observation of advanced NET G1/G2 uses markers and multiphasic CT or MRI of abdomen and pelvis every 12 weeks to 12 months, with chest CT as clinically indicated.",
-              "S-NCCN(NTUH)", "PanNET-12, observation branch", "B")
 
 # %% ../nbs/25_followup.ipynb #c7553727
 observed = (received("ACTIVE_SURVEILLANCE") & ~resected).named("under observation (not resected)", ("nccn.observation-criteria",))

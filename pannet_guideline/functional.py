@@ -10,7 +10,6 @@ import pannet_guideline.sources  # noqa: F401  (registers the statements cited b
 from .concepts import (failed, functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic,
                                        location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
                                        syndrome)
-from .evidence import add_statement
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
@@ -20,20 +19,6 @@ __all__ = ['functioning_net', 'glucagonoma_syndrome', 'vipoma_syndrome', 'rare_s
            'carcinoid_to_control', 'ssa_refractory', 'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net',
            'vipoma_net', 'rare_syndrome_net', 'carcinoid_without_syndrome', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED',
            'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'TABLES', 'policy_tables']
-
-# %% ../nbs/23_functional.ipynb #2251f552
-add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",
-              "S-NCCN(NTUH)", "PanNET-7/8", "B")
-add_statement("functional.nccn-vipoma-control", "In VIPoma, NCCN controls the watery diarrhoea with a somatostatin analogue, alongside replacement of fluid and electrolytes.",
-              "S-NCCN(NTUH)", "PanNET-9/10", "B")
-add_statement("functional.enets2023-rare-syndromes", "ENETS 2023 covers, besides insulinoma, gastrinoma, glucagonoma and VIPoma, the ACTH-, PTHrP-, calcitonin- and GHRH-secreting tumours, somatostatinoma and carcinoid syndrome of pancreatic NETs.",
-              "S-ENETS23-F", "abstract, scope", "A")
-add_statement("functional.control-before-resection", "NCCN places medical control of a hormone syndrome with the primary therapy of a resectable functioning tumour, before the operation, and in locoregionally advanced or metastatic disease; after a complete resection its surveillance pathway asks only for markers as clinically indicated. Read here: no medical control once a localised tumour is resected and not progressing.",
-              "S-NCCN(NTUH)", "PanNET-3 to PanNET-11", "C")
-add_statement("functional.nccn-vipoma-corticosteroids", "In VIPoma whose syndrome analogues do not control, corticosteroids can help; NCCN gives this advice for VIPoma alone.",
-              "S-NCCN(NTUH)", "NE-L", "B")
-add_statement("functional.nccn-somatostatinoma", "For somatostatinoma NCCN gives the tests (fasting somatostatin) and resection when over 2 cm or malignant-looking, but no medical control of the syndrome.",
-              "S-NCCN(NTUH)", "NE-E, NE-F", "B")
 
 # %% ../nbs/23_functional.ipynb #32691efa
 _FUNC = ("nccn.nonfunctioning-definition",)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .concepts import differentiation, ki67, mitoses
-from .evidence import add_source, add_statement
 from .logic import Field
 from .schema import validate_patient
 from .tables import DecisionTable, Rule
@@ -63,20 +62,6 @@ GRADE_WHO2019 = _grade_table("grade_who2019", "WHO grade (WHO 2019)", ki67 < 3, 
                              ("who2019.grade-table",), "G3")
 GRADE_WHO2010 = _grade_table("grade_who2010", "WHO grade (2010)", ki67 <= 2, (ki67 > 2) & (ki67 <= 20),
                              ("who2010.grade-table",), "NEC")
-
-# %% ../nbs/10_grading.ipynb #56e1016d
-add_statement("grading.nec-ki67-above-20", "A neuroendocrine carcinoma has a Ki-67 above 20 %, often above 70 %, and more than 20 mitoses per 2 mm²; it is high grade by definition.",
-              "S-WHO-UTD", "WHO 2019 GEP-NEN table, NEC row and footnote", "B")
-add_statement("grading.nccn-p53-rb", "Where differentiation is in doubt, NCCN suggests p53, Rb and p16, by immunohistochemistry or molecular testing.",
-              "S-NCCN(NTUH)", "WDG3-1; PDNEC-1, note c", "B")
-add_source("S-BASTURK", "Basturk O et al. The high-grade (WHO G3) pancreatic neuroendocrine tumor category is morphologically and biologically heterogenous. Am J Surg Pathol 2015", 2015,
-           "cohort", pmid="25723112", url="https://medluna.com/article/25723112", note="abstract read")
-add_source("S-KIM", "Kim H et al. Cancer Res Treat 2020;52:263 (re-grading of resected PanNENs under WHO 2017)", 2020,
-           "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6962471", note="abstract read")
-add_statement("grading.who2010-g3-mixed", "WHO 2010 defined pancreatic G3 carcinoma by proliferation alone; well-differentiated tumours with a G3 Ki-67 exist, and their Ki-67 range overlaps that of poorly differentiated carcinomas.",
-              "S-BASTURK", "abstract", "A")
-add_statement("grading.who2017-regrading", "Re-grading 82 resected PanNENs under WHO 2017 found 8 well-differentiated NET G3 and 7 poorly differentiated NEC among the tumours with Ki-67 above 20 %.",
-              "S-KIM", "abstract", "A")
 
 # %% ../nbs/10_grading.ipynb #10d3b8e1
 add_alert("NEC_KI67_DISCORDANT", "Poor differentiation with a low Ki-67",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
 from .concepts import age, gastrinoma, hereditary, localized_net, multifocal, net, nonfunctioning, syndrome
-from .evidence import add_statement
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
@@ -15,16 +14,6 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['under_40', 'several_primaries', 'red_flags', 'known_syndrome', 'nccn_consider_genetics', 'HEREDITARY',
            'HEREDITARY_SEED', 'HEREDITARY_NCCN', 'HEREDITARY_ALERTS', 'TABLES', 'policy_tables']
-
-# %% ../nbs/24_hereditary.ipynb #5119e8cf
-add_statement("hereditary.eviq-cascade", "Once a pathogenic germline variant is known in a family, first-degree relatives are offered predictive (cascade) testing.",
-              "S-eviQ", "MEN1 and CDKN1B genetic testing page, testing of relatives", "A")
-add_statement("hereditary.pdq-men1-features", "In MEN1, hyperparathyroidism occurs in about 90 %, pancreatic islet tumours in about 85 % and pituitary tumours in about 65 % of patients; 15-35 % of gastrinomas arise in MEN1.",
-              "S-PDQ", "MEN1 and gastrinoma sections, prevalence figures", "B")
-add_statement("hereditary.nccn-vhl-belzutifan", "In germline VHL, belzutifan may be considered case by case; for progressive advanced PanNET it is listed as useful in certain circumstances (category 2B), with very limited data.",
-              "S-NCCN(NTUH)", "PanNET-2 notes g and ee; NE-H 2 of 9", "B")
-add_statement("hereditary.nccn-germline-size", "In carriers of a germline mutation, treatment of a pancreatic NET is decided when the tumour reaches a size of concern.",
-              "S-NCCN(NTUH)", "PanNET-2, note f", "B")
 
 # %% ../nbs/24_hereditary.ipynb #8c5ab252
 _EVIQ = ("eviq.men1-criteria", "geurts.red-flags")

@@ -11,7 +11,6 @@ from .concepts import (functioning, grade, has_carcinoid_syndrome, insulinoma, i
                                        localized_disease, localized_net, location, minen, mitoses, n_cat, near_duct, nec_or_minen,
                                        net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, symptomatic,
                                        syndrome, t_cat)
-from .evidence import add_source, add_statement
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
@@ -23,28 +22,6 @@ __all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoi
            'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep',
            'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN',
            'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
-
-# %% ../nbs/21_localized.ipynb #7e0f7074
-add_source("S-GENC", "Genç CG et al. Recurrence of pancreatic neuroendocrine tumors and survival predicted by Ki67. Ann Surg Oncol 2018;25:2467", 2018,
-           "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6028862", note="abstract read")
-add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273", 2020,
-           "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")
-add_statement("localized.enets2023-nec-surgery", "For digestive NEC that is still localised, ENETS 2023 holds that an operation may be of benefit, once thorough imaging before surgery has looked for spread.",
-              "S-ENETS23-NEC", "abstract", "A")
-add_statement("localized.genc-ki67-recurrence", "After resection of a G1 or G2 non-functioning PanNET, a Ki-67 above 5 %, a size above 4 cm and nodal metastases each predicted recurrence; five-year recurrence-free survival was 90 % with Ki-67 up to 5 % and 55 % with 6-20 %.",
-              "S-GENC", "abstract", "A")
-add_statement("localized.nccn-symptomatic-unwritten", "NCCN's observation criteria name incidentally found tumours; for 1 cm or less observation is the only option written, with no branch for a tumour that causes symptoms.",
-              "S-NCCN(NTUH)", "PanNET-2, note e", "B")
-add_statement("localized.nccn-minen", "For MiNEN, management is controversial; chemotherapy aimed at the non-neuroendocrine component can often be considered.",
-              "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
-add_statement("localized.nccn-low-grade-reading", "NCCN asks for a low-grade tumour before observation but gives no Ki-67 figure; it is read here as G1 with a measured Ki-67 below 3 %, since the sources read do not settle whether a low G2 qualifies.",
-              "S-NCCN(NTUH)", "PanNET-2, note e", "C")
-add_statement("localized.nccn-nec-unranked", "For resectable extrapulmonary NEC, NCCN lists resection with adjuvant chemotherapy, chemotherapy before resection, chemotherapy alone and chemoradiation, in no order of preference.",
-              "S-NCCN(NTUH)", "PDNEC-1", "B")
-add_statement("localized.nccn-malignant-looking-resection", "A PanNET over 2 cm, or one that looks malignant on imaging, needs complete resection with clear margins, taking adjacent organs if needed, together with the regional lymph nodes; NCCN writes this for non-functioning tumours, glucagonoma, VIPoma and somatostatinoma, and it is read here for an invasive or node-positive insulinoma too.",
-              "S-NCCN(NTUH)", "NE-F, principles of surgery", "B")
-add_statement("localized.minen-ne-component", "MiNEN behaves mostly like its neuroendocrine component, which is often high grade; without trial data it is treated like a pure NEC or like an adenocarcinoma of the same site.",
-              "S-FRIZ20", "abstract", "A")
 
 # %% ../nbs/21_localized.ipynb #c8712062
 _WATCH = ("nccn.observation-criteria", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")

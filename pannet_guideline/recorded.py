@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .evidence import add_statement
 from .logic import Field
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
@@ -16,10 +15,6 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'morphological_nec', 'GRADE_FROM_RECORD',
            'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS']
-
-# %% ../nbs/12_recorded.ipynb #fe625ef9
-add_statement("recorded.registry-grade", "Registry abstracts code the grade stated in the pathology report (G1, G2, G3) in a grade field of its own, separate from any Ki-67 or mitotic count.",
-              "S-NAACCR", "SSDI grade coding for NET schemas", "C")
 
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")

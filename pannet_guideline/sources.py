@@ -361,3 +361,123 @@ add_statement("commnets.followup", "After complete resection of a PanNET, CommNE
 # %% ../nbs/00a_sources.ipynb #b13f3321
 add_statement("ajcc8.site-chapters", "AJCC 8 stages neuroendocrine tumours by the site of the primary, in separate chapters; the chapter for the pancreas applies only to primaries of the pancreas (and the management guidance of this package only to pancreatic NENs).",
               "S-AJCC8-calc", "chapter 34 title: Neuroendocrine Tumors of the Pancreas", "B")
+
+# %% ../nbs/00a_sources.ipynb #5cad732a
+add_statement("grading.nec-ki67-above-20", "A neuroendocrine carcinoma has a Ki-67 above 20 %, often above 70 %, and more than 20 mitoses per 2 mm²; it is high grade by definition.",
+              "S-WHO-UTD", "WHO 2019 GEP-NEN table, NEC row and footnote", "B")
+add_statement("grading.nccn-p53-rb", "Where differentiation is in doubt, NCCN suggests p53, Rb and p16, by immunohistochemistry or molecular testing.",
+              "S-NCCN(NTUH)", "WDG3-1; PDNEC-1, note c", "B")
+add_source("S-BASTURK", "Basturk O et al. The high-grade (WHO G3) pancreatic neuroendocrine tumor category is morphologically and biologically heterogenous. Am J Surg Pathol 2015", 2015,
+           "cohort", pmid="25723112", url="https://medluna.com/article/25723112", note="abstract read")
+add_source("S-KIM", "Kim H et al. Cancer Res Treat 2020;52:263 (re-grading of resected PanNENs under WHO 2017)", 2020,
+           "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6962471", note="abstract read")
+add_statement("grading.who2010-g3-mixed", "WHO 2010 defined pancreatic G3 carcinoma by proliferation alone; well-differentiated tumours with a G3 Ki-67 exist, and their Ki-67 range overlaps that of poorly differentiated carcinomas.",
+              "S-BASTURK", "abstract", "A")
+add_statement("grading.who2017-regrading", "Re-grading 82 resected PanNENs under WHO 2017 found 8 well-differentiated NET G3 and 7 poorly differentiated NEC among the tumours with Ki-67 above 20 %.",
+              "S-KIM", "abstract", "A")
+
+# %% ../nbs/00a_sources.ipynb #10f2f460
+add_statement("ajcc7.t-category", "AJCC 7 staged pancreatic NETs with the exocrine scheme: T3 extends beyond the pancreas without involving the coeliac axis or superior mesenteric artery; T4 involves them and is unresectable.",
+              "S-MED2020", "table 1, AJCC 7th edition T", "B")
+
+# %% ../nbs/00a_sources.ipynb #ff394c32
+add_statement("recorded.registry-grade", "Registry abstracts code the grade stated in the pathology report (G1, G2, G3) in a grade field of its own, separate from any Ki-67 or mitotic count.",
+              "S-NAACCR", "SSDI grade coding for NET schemas", "C")
+
+# %% ../nbs/00a_sources.ipynb #a6576e20
+add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",
+              "S-NCCN(NTUH)", "NE-E, note o (insulinoma)", "B")
+
+# %% ../nbs/00a_sources.ipynb #f394bf3f
+add_source("S-GENC", "Genç CG et al. Recurrence of pancreatic neuroendocrine tumors and survival predicted by Ki67. Ann Surg Oncol 2018;25:2467", 2018,
+           "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6028862", note="abstract read")
+add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273", 2020,
+           "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")
+add_statement("localized.enets2023-nec-surgery", "For digestive NEC that is still localised, ENETS 2023 holds that an operation may be of benefit, once thorough imaging before surgery has looked for spread.",
+              "S-ENETS23-NEC", "abstract", "A")
+add_statement("localized.genc-ki67-recurrence", "After resection of a G1 or G2 non-functioning PanNET, a Ki-67 above 5 %, a size above 4 cm and nodal metastases each predicted recurrence; five-year recurrence-free survival was 90 % with Ki-67 up to 5 % and 55 % with 6-20 %.",
+              "S-GENC", "abstract", "A")
+add_statement("localized.nccn-symptomatic-unwritten", "NCCN's observation criteria name incidentally found tumours; for 1 cm or less observation is the only option written, with no branch for a tumour that causes symptoms.",
+              "S-NCCN(NTUH)", "PanNET-2, note e", "B")
+add_statement("localized.nccn-minen", "For MiNEN, management is controversial; chemotherapy aimed at the non-neuroendocrine component can often be considered.",
+              "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
+add_statement("localized.nccn-low-grade-reading", "NCCN asks for a low-grade tumour before observation but gives no Ki-67 figure; it is read here as G1 with a measured Ki-67 below 3 %, since the sources read do not settle whether a low G2 qualifies.",
+              "S-NCCN(NTUH)", "PanNET-2, note e", "C")
+add_statement("localized.nccn-nec-unranked", "For resectable extrapulmonary NEC, NCCN lists resection with adjuvant chemotherapy, chemotherapy before resection, chemotherapy alone and chemoradiation, in no order of preference.",
+              "S-NCCN(NTUH)", "PDNEC-1", "B")
+add_statement("localized.nccn-malignant-looking-resection", "A PanNET over 2 cm, or one that looks malignant on imaging, needs complete resection with clear margins, taking adjacent organs if needed, together with the regional lymph nodes; NCCN writes this for non-functioning tumours, glucagonoma, VIPoma and somatostatinoma, and it is read here for an invasive or node-positive insulinoma too.",
+              "S-NCCN(NTUH)", "NE-F, principles of surgery", "B")
+add_statement("localized.minen-ne-component", "MiNEN behaves mostly like its neuroendocrine component, which is often high grade; without trial data it is treated like a pure NEC or like an adenocarcinoma of the same site.",
+              "S-FRIZ20", "abstract", "A")
+
+# %% ../nbs/00a_sources.ipynb #e1a7fcf8
+add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
+           2020, "trial", url="https://bmjopen.bmj.com/content/10/7/e034393.full.txt", note="abstract read")
+add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273",
+           2020, "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")  # as the localized chapter registers it
+add_statement("advanced.nec-second-line", "For digestive NEC that progresses after platinum, irinotecan with a fluoropyrimidine has the best second-line evidence.",
+              "S-ENETS23-NEC", "abstract", "A")
+add_statement("advanced.nec-regimens-unordered", "For unresectable or metastatic extrapulmonary NEC or MiNEN, NCCN lists platinum with etoposide or irinotecan, FOLFIRI, FOLFIRINOX, FOLFOX and temozolomide with or without capecitabine, and assigns no line order; after progression, further chemotherapy, immunotherapy or targeted therapy.",
+              "S-NCCN(NTUH)", "PDNEC-1; NE-H 5 of 9", "B")
+add_statement("advanced.nec-no-standard-second-line", "There is no standard second-line treatment for NEC after first-line platinum; SENECA randomises FOLFIRI or capecitabine-temozolomide after that failure.",
+              "S-SENECA", "abstract", "A")
+add_statement("advanced.minen-non-ne-component",
+              "Mixed neuroendocrine-non-neuroendocrine neoplasms are often treated with chemotherapy aimed at their non-neuroendocrine component.",
+              "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
+add_statement("advanced.ssa-sstr-negative", "For SSTR-negative PanNET, NCCN lists octreotide LAR or lanreotide only as useful in certain circumstances, not among the preferred options.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9", "B")
+add_statement("advanced.nec-non-identical", "The NCCN regimens for NEC carry no line order, and the second-line evidence concerns a different regimen after first-line failure: a regimen already given is not a new line.",
+              "S-NCCN(NTUH)", "PDNEC-1; NE-H 5 of 9", "B")
+add_statement("advanced.prrt-retreatment-unread", "None of the sources read addresses a second PRRT course after a completed one; NCCN lists PRRT once, after progression on an analogue or first line.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9", "C")
+add_statement("advanced.minen-ne-component", "In MiNEN the neuroendocrine component, often high grade, mostly drives the course; with no trial data, MiNEN is treated like a pure NEC or like an adenocarcinoma of the same site.",
+              "S-FRIZ20", "abstract", "A")
+
+# %% ../nbs/00a_sources.ipynb #d2be042a
+add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",
+              "S-NCCN(NTUH)", "PanNET-7/8", "B")
+add_statement("functional.nccn-vipoma-control", "In VIPoma, NCCN controls the watery diarrhoea with a somatostatin analogue, alongside replacement of fluid and electrolytes.",
+              "S-NCCN(NTUH)", "PanNET-9/10", "B")
+add_statement("functional.enets2023-rare-syndromes", "ENETS 2023 covers, besides insulinoma, gastrinoma, glucagonoma and VIPoma, the ACTH-, PTHrP-, calcitonin- and GHRH-secreting tumours, somatostatinoma and carcinoid syndrome of pancreatic NETs.",
+              "S-ENETS23-F", "abstract, scope", "A")
+add_statement("functional.control-before-resection", "NCCN places medical control of a hormone syndrome with the primary therapy of a resectable functioning tumour, before the operation, and in locoregionally advanced or metastatic disease; after a complete resection its surveillance pathway asks only for markers as clinically indicated. Read here: no medical control once a localised tumour is resected and not progressing.",
+              "S-NCCN(NTUH)", "PanNET-3 to PanNET-11", "C")
+add_statement("functional.nccn-vipoma-corticosteroids", "In VIPoma whose syndrome analogues do not control, corticosteroids can help; NCCN gives this advice for VIPoma alone.",
+              "S-NCCN(NTUH)", "NE-L", "B")
+add_statement("functional.nccn-somatostatinoma", "For somatostatinoma NCCN gives the tests (fasting somatostatin) and resection when over 2 cm or malignant-looking, but no medical control of the syndrome.",
+              "S-NCCN(NTUH)", "NE-E, NE-F", "B")
+
+# %% ../nbs/00a_sources.ipynb #76ad3e72
+add_statement("hereditary.eviq-cascade", "Once a pathogenic germline variant is known in a family, first-degree relatives are offered predictive (cascade) testing.",
+              "S-eviQ", "MEN1 and CDKN1B genetic testing page, testing of relatives", "A")
+add_statement("hereditary.pdq-men1-features", "In MEN1, hyperparathyroidism occurs in about 90 %, pancreatic islet tumours in about 85 % and pituitary tumours in about 65 % of patients; 15-35 % of gastrinomas arise in MEN1.",
+              "S-PDQ", "MEN1 and gastrinoma sections, prevalence figures", "B")
+add_statement("hereditary.nccn-vhl-belzutifan", "In germline VHL, belzutifan may be considered case by case; for progressive advanced PanNET it is listed as useful in certain circumstances (category 2B), with very limited data.",
+              "S-NCCN(NTUH)", "PanNET-2 notes g and ee; NE-H 2 of 9", "B")
+add_statement("hereditary.nccn-germline-size", "In carriers of a germline mutation, treatment of a pancreatic NET is decided when the tumour reaches a size of concern.",
+              "S-NCCN(NTUH)", "PanNET-2, note f", "B")
+
+# %% ../nbs/00a_sources.ipynb #5d8dfb19
+add_statement("followup.nccn-wdg3-items", "NET G3 surveillance visits hold history and examination, multiphasic contrast CT or MRI of abdomen and pelvis, and chest CT as clinically indicated; in advanced disease also markers and PET as clinically indicated (SSTR-PET or FDG-PET for favourable biology, FDG-PET for unfavourable).",
+              "S-NCCN(NTUH)", "WDG3-2 to WDG3-4, surveillance", "B")
+add_statement("followup.nccn-pdnec-items", "NEC surveillance visits, after resection as in unresectable or metastatic disease, hold history and examination with imaging: chest CT with contrast-enhanced MRI of abdomen and pelvis, or multiphasic CT of chest, abdomen and pelvis; earlier if symptoms.",
+              "S-NCCN(NTUH)", "PDNEC-1, surveillance, note j", "B")
+add_statement("followup.nccn-pdnec-scope", "NCCN's pathway for extrapulmonary poorly differentiated NEC (PDNEC-1), its surveillance included, also covers mixed neuroendocrine-non-neuroendocrine neoplasms.",
+              "S-NCCN(NTUH)", "PDNEC-1, pathway title; NE-H 5 of 9", "B")
+add_statement("followup.nccn-recurrence", "For a recurrence after resection, NCCN's surveillance pathway lists resection in selected cases.",
+              "S-NCCN(NTUH)", "PanNET-11", "B")
+add_statement("followup.recurrence-as-advanced", "A recurrence that cannot be resected is read here as locoregionally advanced or metastatic disease, whose progression NCCN treats with a clinical trial, systemic therapy or locoregional therapy.",
+              "S-NCCN(NTUH)", "PanNET-11 to PanNET-13", "C")
+add_statement("followup.nccn-advanced-observe", "Observation of advanced NET G1/G2 uses markers and multiphasic CT or MRI of abdomen and pelvis every 12 weeks to 12 months, with chest CT as clinically indicated.",
+              "S-NCCN(NTUH)", "PanNET-12, observation branch", "B")
+
+# %% ../nbs/00a_sources.ipynb #b97aeb2a
+add_statement("caveats.seed-pitfall-nf-delay", "Non-functioning PanNETs are often diagnosed late because their symptoms are vague.",
+              "seed-2025", "Common Pitfalls and Caveats, item 1", "C",
+              narrative_only="the record holds no symptom history or route to diagnosis, and no source read gives a rule for it")
+add_statement("caveats.seed-pitfall-imaging", "Without the appropriate imaging, the extent of disease is underestimated.",
+              "seed-2025", "Common Pitfalls and Caveats, item 2", "C")
+add_statement("caveats.seed-pitfall-periop", "Functioning NETs that are not adequately prepared for surgery can go into carcinoid crisis.",
+              "seed-2025", "Common Pitfalls and Caveats, item 3", "C")
+add_statement("caveats.nccn-valve-before-liver", "When significant carcinoid heart disease is present, valve replacement should come before liver resection where possible.",
+              "S-NCCN(NTUH)", "NE-F", "B")

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from .concepts import invasion, m_cat, n_cat, nen, net, net_g3, resectable, sites, size, t_cat
-from .evidence import add_statement
+import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .logic import Field
 from .schema import FIELDS, validate_patient
 from .tables import DecisionTable, Rule
@@ -112,8 +112,6 @@ STAGING_ALERTS_AJCC8 = DecisionTable("staging_alerts_ajcc8", "Staging alerts (AJ
 
 # %% ../nbs/11_staging.ipynb #d9ee2117
 confined = t.isin("T1", "T2", "T3").named("T1 to T3 (no large vessel involved)", _T)
-add_statement("ajcc7.t-category", "AJCC 7 staged pancreatic NETs with the exocrine scheme: T3 extends beyond the pancreas without involving the coeliac axis or superior mesenteric artery; T4 involves them and is unresectable.",
-              "S-MED2020", "table 1, AJCC 7th edition T", "B")
 t7 = Field("t_category_ajcc7")
 _A7 = ("nccn.setting", "ajcc7.t-category")
 vessels_ajcc7 = (t7 == "T4").otherwise(False).named("AJCC 7 T4 (coeliac axis or SMA involved)", _A7[1:])

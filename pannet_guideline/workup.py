@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pannet_guideline.sources  # registers the statements cited below
 from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, resectable, setting, sstr,
                                        syndrome)
-from .evidence import add_statement
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
@@ -19,10 +18,6 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'WORKUP', 'WORKUP_MARKERS_SEED', 'WORKUP_MARKERS_NCCN', 'COMPLETE_STAGING',
            'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'policy_tables', 'EveryPatient', 'workup_items']
-
-# %% ../nbs/20_workup.ipynb #a62b27ab
-add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",
-              "S-NCCN(NTUH)", "NE-E, note o (insulinoma)", "B")
 
 # %% ../nbs/20_workup.ipynb #ec533aba
 WORKUP_ITEMS = {
