@@ -16,10 +16,11 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
-           'BAND_EDGES', 'UNIT_ALIASES', 'LEGACY_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'READING_CONFLICTS',
-           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'match_field',
-           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'validate_patient', 'Columns', 'codes_mask',
-           'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'BAND_EDGES', 'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS',
+           'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec',
+           'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
+           'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns', 'ki67_extent',
+           'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -188,6 +189,8 @@ DERIVED_FIELDS = (
     _text("disease_setting", "disease setting", ("localized", "locally_advanced", "metastatic"), derived=True),
     _text("tumor_size_conflict", "tumour size in cm and in mm disagree", ("cm", "mm"), derived=True,
           doc="set by the reader where `tumor_size_cm` and `tumor_size_mm` are both given and disagree; the size is then unknown"),
+    _text("m_category_conflict", "recorded M and the liver-metastases column disagree", ("liver_metastases",), derived=True,
+          doc="set by the reader where a recorded M0 meets a liver-metastases column that says yes; M is then unknown"),
     _text("differentiation_label", "differentiation written as a class label", ("NEC",), derived=True,
           doc="set by the reader where the differentiation column holds the label NEC rather than a morphology"),
     _text("recorded_grade_label", "grade recorded as a NET grade", ("NET",), derived=True,
@@ -397,6 +400,13 @@ def _interval(spec:FieldSpec, raw, lo:float, hi:float, lo_open:bool, hi_open:boo
 # %% ../nbs/01_schema.ipynb #b0ea5c99
 UNIT_ALIASES = {"tumor_size_mm": ("tumor_size_cm", 0.1)}
 LEGACY_ALIASES = {"mitoses_per_10hpf": ("mitoses_per_2mm2", 1.0)}
+PRESENCE_ALIASES = {  # a yes/no column that gives one value of a field when yes, and says too little when no
+    "liver_metastases": ("m_category", "M1", "says only that the liver is free of metastases; other sites are not known, so M is not read"),
+}
+
+def is_alias(name:str) -> bool:
+    "Whether `name` is an alias column: read into another field (a unit, a legacy count, a yes/no presence)."
+    return name in UNIT_ALIASES or name in LEGACY_ALIASES or name in PRESENCE_ALIASES
 HEADER_ALIASES = {"ki67": "ki67_pct", "ki67_index": "ki67_pct", "ki67_percent": "ki67_pct", "ki67_li": "ki67_pct",
                   "ki67_labelling_index": "ki67_pct", "mitoses": "mitoses_per_2mm2", "mitotic_count": "mitoses_per_2mm2",
                   "age": "age_years", "age_at_diagnosis": "age_years", "tumor_size_millimetres": "tumor_size_mm"}
@@ -438,6 +448,7 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
     "prior_therapies": ("Previous treatment", "Previous treatments", "Prior treatment", "Prior treatments", "Prior therapy",
                         "Previous therapy", "Previous therapies", "Prior lines", "Treatment history", "Prior systemic therapy"),
     "treatment_received": ("Treatment received", "Treatment given", "Therapy received"),
+    "liver_metastases": ("Liver mets", "Liver metastases", "Liver metastasis", "Hepatic metastases", "Liver mets (Y/N)", "Liver metastases at diagnosis"),
     "primary_site": ("Primary site", "Primary tumour site", "Site of primary", "Primary", "Primary organ", "Topography",
                      "ICD-O-3 topography", "ICD-O-3 site", "Primary site code", "PRIMARY_SITE", "Site recode ICD-O-3/WHO 2008",
                      "Oncocode", "ONCOTREE_CODE", "OncoTree code"),
@@ -452,8 +463,7 @@ AMBIGUOUS_HEADERS = {  # headers that could be two fields (or a stage, which is 
     "diameter": "tumor_size_cm or tumor_size_mm (no unit)", "mitotic rate": "mitoses_per_2mm2 or mitoses_per_10hpf",
     "mitotic index": "mitoses_per_2mm2 or mitoses_per_10hpf", "site": "primary_site or tumor_location",
     "tumor site": "primary_site or tumor_location", "treatment": "prior_therapies or treatment_received",
-    "therapy": "prior_therapies or treatment_received", "liver mets": "metastatic_sites (liver only, or liver and elsewhere?)",
-    "liver metastases": "metastatic_sites (liver only, or liver and elsewhere?)", "men1": "hereditary_syndrome (a MEN1 'no' leaves VHL, NF1, TSC open)",
+    "therapy": "prior_therapies or treatment_received", "men1": "hereditary_syndrome (a MEN1 'no' leaves VHL, NF1, TSC open)",
     "sample type": "a sample's origin (primary or metastasis), not a field",
 }
 
@@ -464,7 +474,7 @@ def _compact(key) -> str:
     return re.sub(r"[^a-z0-9]", "", s)
 
 def _readable_names() -> dict:
-    names = [n for n, s in FIELDS.items() if not s.derived] + list(UNIT_ALIASES) + list(LEGACY_ALIASES)
+    names = [n for n, s in FIELDS.items() if not s.derived] + list(UNIT_ALIASES) + list(LEGACY_ALIASES) + list(PRESENCE_ALIASES)
     return {_compact(n): n for n in names} | {_compact(k): v for k, v in HEADER_ALIASES.items()}
 
 @functools.cache
@@ -473,7 +483,7 @@ def _ambiguous_names() -> dict:
 
 def match_field(key) -> tuple:
     "How a key relates to the schema: `('field', name)`, `('read_as', name)` for a near miss read as that field, `('ambiguous', what it could be)`, `('resembles', name)`, `('output', key)` or `('unknown', None)`."
-    if key in FIELDS or key in UNIT_ALIASES or key in LEGACY_ALIASES:
+    if key in FIELDS or is_alias(key):
         return ("output", key) if key in FIELDS and FIELDS[key].derived else ("field", key)
     names = _readable_names()
     c = _compact(key)
@@ -494,8 +504,20 @@ def _scaled(value, factor):
     try: return float(str(value).strip()) * factor if isinstance(value, str) else float(value) * factor
     except (TypeError, ValueError, OverflowError): return value
 
+_PRESENCE = FieldSpec("presence", "flag", "yes or no", vocab=(False, True), synonyms=dict(_FLAG_SYNONYMS))
+
+def _read_presence(key:str, raw) -> tuple:
+    "(target, value, reason) of a yes/no presence column: yes gives the target's value; no says too little and is not read."
+    target, present, absent = PRESENCE_ALIASES[key]
+    if _is_missing(raw): return target, None, None
+    why = _wrong_type(raw)
+    flag, bad = (None, why) if why else _read_text(_PRESENCE, raw)
+    if bad: return target, None, why or f"{_show(raw)} is not yes or no"
+    return (target, present, None) if flag else (target, None, absent)
+
 def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     "Canonical (target, value, reason) of an alias column's value."
+    if key in PRESENCE_ALIASES: return _read_presence(key, value)
     if key in LEGACY_ALIASES and key not in explicit:
         return LEGACY_ALIASES[key][0], None, (None if _is_missing(value) else "counts per 10 HPF are read only through an explicit column mapping")
     target, factor = UNIT_ALIASES.get(key) or LEGACY_ALIASES[key]
@@ -537,7 +559,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         if len(given) > 1: issues[name] = _repeated([keys[p] for p in pos]); continue
         value = raw[given[0]] if given else None
         col = given[0] if given else name
-        if name in UNIT_ALIASES or name in LEGACY_ALIASES: aliases[name] = value; columns_of[name] = col
+        if is_alias(name): aliases[name] = value; columns_of[name] = col
         else:
             out[name], why = canonical_value(name, value)
             if why: issues[name] = why if col == name else f"{why} (column {_cut(str(col))!r})"
@@ -547,16 +569,22 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         target, x, why = _read_alias(key, value, explicit_aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
         elif x is not None and out[target] is None: out[target] = x
-        elif x is not None and target in READING_CONFLICTS and not _agree(out[target], x):
-            out[target], out[READING_CONFLICTS[target]] = None, "mm"  # two readings of one size that disagree: unknown, and said so
+        elif x is not None and target in READING_CONFLICTS and not _agree(target, out[target], x):
+            marker, code = READING_CONFLICTS[target]
+            out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
     if out["ki67_pct"] is not None and out["ki67_pct"] <= 1: out["ki67_fraction_suspect"] = "yes"
     return out, issues
 
-READING_CONFLICTS = {"tumor_size_cm": "tumor_size_conflict"}  # field -> the derived field that marks two readings in conflict
+READING_CONFLICTS = {"tumor_size_cm": ("tumor_size_conflict", 1), "m_category": ("m_category_conflict", 0)}  # field -> the derived field that marks two readings in conflict, and its code
 SIZE_TOLERANCE_CM = 0.05  # 1.5 cm and 15 mm agree; a cm value rounded to one decimal is within half a millimetre of the mm value
 CLASS_LABELS = frozenset({"nec"})  # class labels accepted in the differentiation column, which under WHO 2010 named a grade too
 
-def _agree(a:float, b:float) -> bool: return abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
+_M1 = ("M1", "M1a", "M1b", "M1c")
+
+def _agree(target:str, a, b) -> bool:
+    "Whether two readings of one field agree: sizes within the tolerance; an M category and the liver's M1 both distant, or both not."
+    if target == "m_category": return (a in _M1) == (b in _M1)
+    return abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
 
 def validate_patient(raw:dict) -> dict:
     "The canonical record, or `InvalidPatient` naming every rejected field and why."
@@ -706,7 +734,7 @@ def _rename(df:pd.DataFrame, columns:dict|None) -> tuple[pd.DataFrame, frozenset
     missing = [c for c in columns if c not in df.columns]
     if missing: raise KeyError(f"columns mapping names column(s) not in the table: {missing}")
     targets = list(columns.values())
-    unknown = [t for t in targets if t not in FIELDS and t not in UNIT_ALIASES and t not in LEGACY_ALIASES]
+    unknown = [t for t in targets if t not in FIELDS and not is_alias(t)]
     if unknown: raise KeyError(f"columns mapping targets unknown field(s): {unknown}")
     dup = {t for t in targets if targets.count(t) > 1}
     if dup: raise KeyError(f"columns mapping maps several columns onto {sorted(dup)}")
@@ -746,6 +774,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
 # %% ../nbs/01_schema.ipynb #39023487
 def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
     "(field written, values or None, rejected (positions, reasons) or None) of one column read as `name`."
+    if name in PRESENCE_ALIASES: return _read_presence_column(series, name)
     if name in UNIT_ALIASES or name in LEGACY_ALIASES:
         target, factor = UNIT_ALIASES.get(name) or LEGACY_ALIASES[name]
         if name in LEGACY_ALIASES and name not in explicit:
@@ -757,6 +786,17 @@ def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
     if spec.kind == "id": return name, None, None
     return (name, *(_read_numeric(name, series) if spec.kind == "number" else _read_distinct(name, series)))
 
+def _read_presence_column(series:pd.Series, name:str) -> tuple:
+    "A yes/no presence column read once per distinct value: codes of the target's value where yes, and the reasons where not read."
+    idx, reps = _distinct(series)
+    target = PRESENCE_ALIASES[name][0]
+    read = [_read_presence(name, v) for v in reps]
+    table = np.array([FIELDS[target].vocab.index(x) if x is not None else -1 for _, x, _ in read] + [-1], np.int8)
+    reasons = np.array([why for _, _, why in read] + [None], dtype=object)
+    at = np.where(idx < 0, len(reps), idx)
+    pos = np.flatnonzero(reasons[at] != None)  # noqa: E711 (elementwise)
+    return target, table[at], (pos, reasons[at[pos]]) if len(pos) else None
+
 def _missing(series:pd.Series) -> np.ndarray:
     return series.map(_is_missing).to_numpy(dtype=bool)
 
@@ -765,13 +805,21 @@ def _store(cols:Columns, name:str, target:str, values, bad):
     if values is not None:
         if target in cols.data:
             old = cols.data[target]
-            clash = (~np.isnan(old) & ~np.isnan(values) & (np.abs(old - values) > SIZE_TOLERANCE_CM + 1e-9)) if target in READING_CONFLICTS else None
-            values = np.where(np.isnan(values), old, values) if name == target else np.where(np.isnan(old), values, old)
+            clash = (~_unknown(old) & ~_unknown(values) & ~_agree_columns(target, old, values)) if target in READING_CONFLICTS else None
+            values = np.where(_unknown(values), old, values) if name == target else np.where(_unknown(old), values, old)
             if clash is not None and clash.any():
-                values = np.where(clash, np.nan, values)
-                cols.data[READING_CONFLICTS[target]] = np.where(clash, 1, -1).astype(np.int8)  # code of "mm": the second reading
+                marker, code = READING_CONFLICTS[target]
+                values = np.where(clash, np.nan if values.dtype.kind == "f" else -1, values).astype(values.dtype)
+                cols.data[marker] = np.where(clash, code, -1).astype(np.int8)
         cols.data[target] = values
     if bad: cols.issues[name] = bad
+
+def _agree_columns(target:str, a:np.ndarray, b:np.ndarray) -> np.ndarray:
+    "`_agree` on whole columns (codes of a text field, or numbers)."
+    if target == "m_category":
+        distant = np.array([v in _M1 for v in FIELDS[target].vocab])
+        return distant[a] == distant[b]
+    with np.errstate(invalid="ignore"): return np.abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
 
 def _per_value(series:pd.Series, test) -> np.ndarray:
     "`test` of each row's value, worked out once per distinct value (a long column repeats a few), False where missing."
