@@ -5,7 +5,7 @@ Usage: python benchmarks/messy_export.py
 The messy export is made here from the demo cohort, one third of the rows under each of three sites' conventions
 (a hospital export, a cBioPortal-style clinical file, NAACCR/SEER-style items), with the clean table kept beside it.
 Every value keeps its meaning: `25 mm` for 2.5 cm, `2,5` with a decimal comma, `<2` for a Ki-67 under 2 %, `pN0`,
-`Non functional`, `Liver, lung`, `SD`, regimen names, `not done` for missing. Reported: the share of rows whose outputs
+`Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, `SD`, regimen names, `not done` for missing. Reported: the share of rows whose outputs
 equal those of the clean table, read without a mapping and with the mapping `suggested_mapping(inspect_columns(df))`
 writes; and the rows that differ while no input issue names the cause (the target is 0).
 Then the bundled real tables: rows decided (a primary recommendation), held (in scope, no primary) and out of scope.
@@ -26,6 +26,7 @@ MISSING = ("not done", "?", "n/a", "unknown")
 REGIMENS = {"SSA": "Lanreotide", "EVEROLIMUS": "Afinitor", "SUNITINIB": "Sutent", "CAPTEM": "Capecitabine-temozolomide",
             "PRRT": "Lutathera", "PANCREATECTOMY": "Whipple", "LIVER_DIRECTED": "TACE"}
 SITES_LIST = {"none": "none", "liver": "Liver", "extrahepatic": "lung", "liver_and_extrahepatic": "Liver, lung"}
+LIVER = {"none": "No", "liver": "Yes", "extrahepatic": "No", "liver_and_extrahepatic": "Yes"}
 
 
 def _missing(v) -> bool:
@@ -62,6 +63,7 @@ def _site_a(df):
         "Local invasion": df["local_invasion"],
         "Nodal status": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}),
         "Metastatic sites": df["metastatic_sites"].map(SITES_LIST),
+        "Liver mets": df["metastatic_sites"].map(LIVER),  # yes/no beside the sites: read, and agreeing with them
         "Functional": df["functional_syndrome"].map(lambda v: "Non functional" if v == "none" else v),
         "SSTR imaging": df["sstr_status"].map({"positive": "pos", "negative": "neg"}),
         "Resectability": df["resectable"],
@@ -71,6 +73,7 @@ def _site_a(df):
         "Carcinoid syndrome": [_flag(v) for v in df["carcinoid_syndrome"]],
         "Symptomatic": [_flag(v) for v in df["symptomatic"]],
         "Hereditary syndrome": df["hereditary_syndrome"].map(lambda v: "sporadic" if v == "none" else v),
+        "MEN1": df["hereditary_syndrome"].map(lambda v: None if _missing(v) else ("Yes" if v == "MEN1" else "No")),  # reported as ambiguous, not read
         "Multifocal": [_flag(v) for v in df["multifocal"]],
         "Tumour location": df["tumor_location"],
         "Near main duct": [_flag(v) for v in df["near_main_duct"]],
