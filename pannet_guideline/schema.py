@@ -798,7 +798,10 @@ def _read_presence_column(series:pd.Series, name:str) -> tuple:
     return target, table[at], (pos, reasons[at[pos]]) if len(pos) else None
 
 def _missing(series:pd.Series) -> np.ndarray:
-    return series.map(_is_missing).to_numpy(dtype=bool)
+    "Per row, whether the cell is empty or a missing token; worked out once per distinct value."
+    idx, reps = _distinct(series)
+    empty = np.array([_is_missing(v) for v in reps] + [True], bool)  # the last entry is read for -1 (None, NaN)
+    return empty[np.where(idx < 0, len(reps), idx)]
 
 def _store(cols:Columns, name:str, target:str, values, bad):
     "Write one field; where an alias and its field are both given, the field wins, and where they disagree the field is unknown."
@@ -914,8 +917,10 @@ def _blank_rows(cols:Columns, df:pd.DataFrame) -> np.ndarray:
     for pos, _ in cols.issues.values(): empty[pos] = False
     cand = np.flatnonzero(empty)
     if not len(cand) or df.shape[1] == 0: return cand
-    rest = df.iloc[cand]
-    return cand[rest.apply(lambda c: c.map(_is_missing)).all(axis=1).to_numpy(dtype=bool)]
+    for j in range(df.shape[1]):  # column by column, on the rows still blank
+        cand = cand[_missing(df.iloc[cand, j])]
+        if not len(cand): break
+    return cand
 
 # %% ../nbs/01_schema.ipynb #94118c1c
 def ki67_columns(keys:list, columns:dict|None=None) -> list:

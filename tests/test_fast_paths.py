@@ -228,3 +228,22 @@ def test_every_shortcut_off_gives_the_same_cohort_answers():
     with speed(threads_from=10_000, threads=2): quick = assess_frame(df)
     assert {"combinations", "scope_rows", "row_groups", "threads", "distinct_objects"} <= set(fast.taken)
     with speed(off=True): assert_frame_equal(quick, assess_frame(df))
+
+
+def test_missing_cells_read_per_distinct_value_equal_the_cell_by_cell_reading():
+    "Missing tokens, blanks, NaN, None, NaT, numbers, booleans and a list cell in one object column."
+    pool = np.array(["", " ", "n/a", "N/A", "not done", "?", "unknown", None, np.nan, pd.NaT, 0, 0.0, False, "0", "x", "G1"], dtype=object)
+    values = pool[np.random.default_rng(5).integers(0, len(pool), 5_000)]
+    values[7] = [1, 2]  # a list cell is a value, never missing
+    series = pd.Series(values, dtype=object)
+    assert schema._missing(series).tolist() == [schema._is_missing(v) for v in values]
+
+
+def test_blank_rows_are_the_rows_with_every_cell_missing():
+    rng = np.random.default_rng(6)
+    tokens = np.array(["", "n/a", None, np.nan, "unknown"], dtype=object)
+    df = pd.DataFrame({c: tokens[rng.integers(0, len(tokens), 3_000)] for c in ("ki67_pct", "Comment", "Other column")})
+    df.loc[rng.choice(3_000, 300, replace=False), "Comment"] = "seen in clinic"  # a column not read still makes a row not blank
+    cols = schema.read_frame(df)
+    oracle = np.flatnonzero(df.apply(lambda c: c.map(schema._is_missing)).all(axis=1).to_numpy())
+    assert cols.blank.tolist() == oracle.tolist() and 0 < len(oracle) < 3_000
