@@ -473,6 +473,7 @@ def _compact(key) -> str:
     s = str(key).strip().lower().replace("%", "pct").replace("²", "2").replace("tumour", "tumor")
     return re.sub(r"[^a-z0-9]", "", s)
 
+@functools.cache  # the registers are constants: built once (`_readable_names.cache_clear()` after changing them)
 def _readable_names() -> dict:
     names = [n for n, s in FIELDS.items() if not s.derived] + list(UNIT_ALIASES) + list(LEGACY_ALIASES) + list(PRESENCE_ALIASES)
     return {_compact(n): n for n in names} | {_compact(k): v for k, v in HEADER_ALIASES.items()}
@@ -949,9 +950,10 @@ def issue_strings(cols:Columns) -> np.ndarray:
     out = np.full(cols.n, "", dtype=object)
     for name in sorted(cols.issues, key=_issue_order):
         pos, reasons = cols.issues[name]
-        reasons = np.broadcast_to(np.asarray(reasons, dtype=object), pos.shape)
-        for p, r in zip(pos.tolist(), reasons.tolist()):
-            out[p] = f"{out[p]}; {_cut(str(name))}: {r}" if out[p] else f"{_cut(str(name))}: {r}"
+        codes, distinct = pd.factorize(np.broadcast_to(np.asarray(reasons, dtype=object), pos.shape))
+        texts = np.array([f"{_cut(str(name))}: {r}" for r in distinct], dtype=object)[codes]  # once per distinct reason
+        had = out[pos]
+        out[pos] = np.where(had == "", texts, had + "; " + texts)  # elementwise on the rows with an issue
     return out
 
 def issue_text(issues:dict) -> str:
