@@ -19,8 +19,8 @@ __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 
            'BAND_EDGES', 'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS',
            'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec',
            'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
-           'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns', 'ki67_extent',
-           'fractions_verdict', 'issue_strings', 'issue_text']
+           'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns',
+           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -571,12 +571,23 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
         elif x is not None and out[target] is None: out[target] = x
         elif x is not None and target in READING_CONFLICTS and not _agree(target, out[target], x):
-            marker, code = READING_CONFLICTS[target]
+            marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
     if out["ki67_pct"] is not None and out["ki67_pct"] <= 1: out["ki67_fraction_suspect"] = "yes"
     return out, issues
 
-READING_CONFLICTS = {"tumor_size_cm": ("tumor_size_conflict", 1), "m_category": ("m_category_conflict", 0)}  # field -> the derived field that marks two readings in conflict, and its code
+@dataclass(frozen=True)
+class ReadingConflictSpec:
+    "Two inputs for one field that the reader compares: where they disagree the field is unknown and `marker` says why."
+    marker: str # the derived field the reader sets
+    code: int # the marker's code (index into its vocabulary)
+    other: str # the second input, as the user may name it
+    text: str # the contradiction in words, for the `conflicts` column
+
+READING_CONFLICTS = {  # field -> how two readings of it are compared and reported
+    "tumor_size_cm": ReadingConflictSpec("tumor_size_conflict", 1, "tumor_size_mm", "tumor_size_cm: the size in cm and the size in mm (tumor_size_mm) disagree"),
+    "m_category": ReadingConflictSpec("m_category_conflict", 0, "liver_metastases", "m_category: recorded M0, the liver-metastases column says yes"),
+}
 SIZE_TOLERANCE_CM = 0.05  # 1.5 cm and 15 mm agree; a cm value rounded to one decimal is within half a millimetre of the mm value
 CLASS_LABELS = frozenset({"nec"})  # class labels accepted in the differentiation column, which under WHO 2010 named a grade too
 
@@ -812,7 +823,7 @@ def _store(cols:Columns, name:str, target:str, values, bad):
             clash = (~_unknown(old) & ~_unknown(values) & ~_agree_columns(target, old, values)) if target in READING_CONFLICTS else None
             values = np.where(_unknown(values), old, values) if name == target else np.where(_unknown(old), values, old)
             if clash is not None and clash.any():
-                marker, code = READING_CONFLICTS[target]
+                marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
                 values = np.where(clash, np.nan if values.dtype.kind == "f" else -1, values).astype(values.dtype)
                 cols.data[marker] = np.where(clash, code, -1).astype(np.int8)
         cols.data[target] = values
