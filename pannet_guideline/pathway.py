@@ -20,12 +20,13 @@ from .schema import FIELDS, codes_mask, first_rows
 from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
-__all__ = ['FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CLINICAL_ORDER', 'OUTSIDE', 'SELF_NAMED',
-           'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
-           'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
-           'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
-           'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion', 'merged_criterion', 'ClinicalPathway',
-           'leaf_conditions', 'clinical_pathway', 'condition_text', 'pathway_parts', 'clinical_dot', 'unknown_note',
+__all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
+           'OUTSIDE', 'SELF_NAMED', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch',
+           'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion',
+           'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg',
+           'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion',
+           'possible_points', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions', 'clinical_pathway',
+           'condition_text', 'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'unknown_note',
            'clinical_svgs', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway',
            'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
@@ -273,23 +274,44 @@ def _leaf_keys(table:DecisionTable, rules:list, crits:list) -> tuple:
     return np.array([ids[lf] for lf in leaves])[inv].reshape([len(c.members) for c in crits]), list(ids)
 
 # %% ../nbs/50_pathway.ipynb #98aec67f
+IMPOSSIBLE = -1 # a point of the product no patient can reach (see `possible_points`): any ending may stand for it
+
+def _compatible(a:np.ndarray, b:np.ndarray) -> bool:
+    "Two sub-diagrams that agree wherever both are reachable."
+    return bool(((a == b) | (a == IMPOSSIBLE) | (b == IMPOSSIBLE)).all())
+
+def _merge_unreachable(subs:list, ordered:bool=False) -> list:
+    "The branches of a question: an answer no patient gives after the answers above gets none, and points no patient reaches follow a compatible branch: [(classes, their sub-array)]; `ordered` (numbers): only next to each other, so an interval stays one."
+    groups = []  # [classes, array]
+    empty = [i for i, a in enumerate(subs) if (a == IMPOSSIBLE).all()]
+    for i, a in enumerate(subs):
+        if i in empty: continue
+        near = sorted(groups, key=lambda g: min(abs(i - j) for j in g[0]))  # the nearest answer first: intervals stay whole
+        g = next((g for g in near if _compatible(g[1], a) and (not ordered or i - 1 in g[0])), None)
+        if g is None: groups.append([[i], a])
+        else: g[0].append(i); g[1] = np.where(g[1] == IMPOSSIBLE, a, g[1])
+    return [(sorted(ix), a) for ix, a in groups]
+
 def _reduce(keys:np.ndarray, crits:list, leaves:list) -> tuple:
-    "Reduced ordered decision diagram: equal sub-diagrams shared, nodes whose branches all agree skipped."
+    "Reduced ordered decision diagram: equal sub-diagrams shared, nodes whose branches all agree skipped; points marked `IMPOSSIBLE` take whatever keeps it smallest."
     nodes, unique, memo = {}, {}, {}
     def build(k, level):
         flat = k.ravel()
+        flat = flat[flat != IMPOSSIBLE]
+        if not len(flat): return None
         if (flat == flat[0]).all(): return leaves[int(flat[0])]
         mk = (level, k.tobytes())
         if mk in memo: return memo[mk]
-        kids = [build(k[i], level + 1) for i in range(k.shape[0])]
-        if all(x == kids[0] for x in kids): res = kids[0]
+        groups = _merge_unreachable([k[i] for i in range(k.shape[0])], FIELDS[field_of(crits[level].name)].kind == "number")
+        built = [(ix, build(a, level + 1)) for ix, a in groups]
+        kids = {}
+        for ix, x in built: kids.setdefault(x, []).extend(ix)
+        if len(kids) == 1: res = built[0][1]
         else:
-            sig = (level, tuple(kids))
+            sig = (level, tuple((x, tuple(sorted(ix))) for x, ix in kids.items()))
             if sig not in unique:
-                groups = {}
-                for i, x in enumerate(kids): groups.setdefault(x, []).append(i)
                 unique[sig] = len(nodes)
-                nodes[len(nodes)] = Node(crits[level].name, [(crits[level].branch(ix), x) for x, ix in groups.items()])
+                nodes[len(nodes)] = Node(crits[level].name, [(crits[level].branch(sorted(ix)), x) for x, ix in kids.items()])
             res = unique[sig]
         memo[mk] = res
         return res
@@ -649,6 +671,89 @@ def _questions() -> tuple:
 
 QUESTIONS = _questions()
 
+# %% ../nbs/50_pathway.ipynb #a1b2c3d5
+CONSISTENCY = ((("differentiation", "ki67_pct", "mitoses_per_2mm2"), ("nen_class", "who_grade"), ("differentiation",)),
+               (("tumor_size_cm", "local_invasion", "t_category", "differentiation"), ("t_category", "nen_class"), ()),
+               (("nodal_status", "n_category"), ("n_category",), ()),
+               (("metastatic_sites", "m_category"), ("m_category",), ()),
+               (("metastatic_sites", "m_category", "resectable", "t_category", "t_category_ajcc7"), ("m_category", "disease_setting"), ()),
+              ) # (findings run together, the derived answers they settle, findings always stated): class and grade; T; N; M; the setting.
+                # A class names a morphology (a NET is well differentiated), and the grade is the one its indices give: a recorded
+                # grade stands in only where the indices are missing, so it adds no pair of grade and index.
+
+@functools.lru_cache(maxsize=None)
+def _derivation_steps() -> tuple:
+    "The grading (WHO 2019) and staging (AJCC 8) steps: how the derived answers come from the findings."
+    from pannet_guideline.guideline import _grading_steps, _staging_steps
+    return tuple(_grading_steps("who-2019") + _staging_steps("ajcc-8"))
+
+@functools.lru_cache(maxsize=None)
+def _cuts(name:str) -> tuple:
+    "Every cut-off the derivation steps compare a number field with."
+    return tuple(sorted({float(v) for s in _derivation_steps() for c in getattr(getattr(s, "table", None), "conditions", ())
+                         for v in c.thresholds().get(name, ())}))
+
+def _finding_values(name:str, stated:bool=False) -> list:
+    "Values of a finding that meet every cut-off of the steps on each side (numbers), or every value (text); unknown last unless `stated`."
+    if FIELDS[name].kind != "number": return list(FIELDS[name].vocab) + ([] if stated else [None])
+    c = _cuts(name)
+    if not c: return [None]
+    inner = [(a + b) / 2 for a, b in zip(c, c[1:])]
+    return sorted(set(c) | set(inner) | {c[0] / 2 if c[0] > 0 else c[0] - 1, c[-1] + 1}) + [None]
+
+def _coded(cols, name:str) -> np.ndarray:
+    "A field as integers: text by its code, numbers by the band between the steps' cut-offs they fall in; -1 unknown."
+    if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int64)
+    x, c = cols.number(name), _cuts(name)
+    return np.where(np.isnan(x), -1, np.array([_regions(list(c), v) if not np.isnan(v) else -1 for v in x], np.int64))
+
+@functools.lru_cache(maxsize=None)
+def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
+    "Every combination of the findings run through the grading and staging steps: the fields observed and the distinct coded rows they take."
+    from pannet_guideline.guideline import FrameState, run_steps
+    from pannet_guideline.tables import columns_from_canonical
+    grid = pd.DataFrame(list(itertools.product(*[_finding_values(f, f in stated) for f in findings])), columns=list(findings), dtype=object)
+    st = run_steps(list(_derivation_steps()), FrameState(columns_from_canonical(grid)))
+    given = columns_from_canonical(grid)
+    observed = tuple(dict.fromkeys(findings + answers))  # findings as given (a step may hold one for review), answers as derived
+    return observed, np.unique(np.stack([_coded(st.cols if f in answers else given, f) for f in observed], axis=1), axis=0)
+
+def possible_points(cols) -> np.ndarray:
+    "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value)."
+    ok = np.ones(cols.n, bool)
+    for findings, answers, stated in CONSISTENCY:
+        observed, seen = _reachable(findings, answers, stated)
+        here = [j for j, f in enumerate(observed) if f in cols.data]
+        if len(here) < 2: continue  # one answer alone is always possible
+        rows = np.stack([_coded(cols, observed[j]) for j in here], axis=1)
+        for pattern in np.unique(rows >= 0, axis=0):  # rows that know the same fields: compared on those
+            at = np.flatnonzero(((rows >= 0) == pattern).all(axis=1))
+            if pattern.sum() < 2: continue
+            cols_k = [j for j, k in zip(here, pattern) if k]
+            have, known = seen[:, cols_k] + 1, rows[at][:, pattern] + 1
+            radix = np.maximum(have.max(axis=0), known.max(axis=0)) + 1
+            key = lambda a: (a * np.cumprod(np.r_[1, radix[:-1]])).sum(axis=1)  # each row as one integer
+            ok[at] &= np.isin(key(known), key(have))
+    return ok
+
+def _possible_classes(crits:list) -> np.ndarray:
+    "Per point of the product of the criteria's classes: whether some grid value of each class makes it possible (`possible_points`)."
+    shape = [len(c.members) for c in crits]
+    out = np.ones(shape, bool)
+    for findings, answers, _ in CONSISTENCY:
+        observed = set(findings + answers)
+        axes = [j for j, c in enumerate(crits) if ":" not in c.name and c.name in observed]
+        if len(axes) < 2: continue
+        single = [dataclasses.replace(crits[j], members=[[v] for m in crits[j].members for v in m]) for j in axes]
+        ok = possible_points(_product_columns(single)).reshape([len(c.members) for c in single])
+        for k, j in enumerate(axes):  # a class is possible when any of its values is
+            starts = np.cumsum([0] + [len(m) for m in crits[j].members[:-1]])
+            ok = np.logical_or.reduceat(ok, starts, axis=k)
+        shp = [1] * len(shape)
+        for j in axes: shp[j] = shape[j]
+        out &= ok.reshape(shp)
+    return out
+
 # %% ../nbs/50_pathway.ipynb #2a5f23ec
 CLINICAL_ORDER = ("disease_setting", "nen_class", "who_grade", "ki67_pct", "functional_syndrome", "carcinoid_syndrome",
                   "hereditary_syndrome", "age_years", "multifocal", "tumor_size_cm", "t_category", "n_category", "local_invasion",
@@ -833,6 +938,7 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     keys, leaves = _clinical_keys(tables, q.entry, asked + conds)
     keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes])
     if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
+    keys = np.where(_possible_classes(asked), keys, IMPOSSIBLE)  # answers no patient gives together: no branch of their own
     order, (root, nodes) = _sift(keys, asked, leaves)
     crits = [asked[i] for i in order] + conds
     return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, _unknown_effects(tables, q.entry, crits),
@@ -1031,6 +1137,27 @@ def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES, width:float|None=Non
         todo += [i for i in cont if i not in where]
     return [(top, drawn, {i: where[i] + 1 for i in dict.fromkeys(cont)}) for top, drawn, cont in parts]
 
+def routes_to(p:ClinicalPathway, target:int, most:int=4) -> list:
+    "The routes from the top of a pathway to one of its questions, each as its (question, answer) pairs; at most `most` (None: more)."
+    out, todo = [], [(p.root, [])]
+    while todo:
+        at, path = todo.pop()
+        if at == target: out.append(path); continue
+        if isinstance(at, Leaf): continue
+        q, answers = _edge_names(p, p.nodes[at])
+        todo += [(x, path + [(q, a)]) for a, (_, x) in zip(answers, p.nodes[at].edges) if not isinstance(x, Leaf)][::-1]
+        if len(out) > most: return None
+    return out
+
+def entry_text(p:ClinicalPathway, top:int, came:list) -> str:
+    "The box a part starts with: the parts it continues, and every route into it, answer by answer (a shared part: each route, or the answers they share)."
+    routes = routes_to(p, top)
+    where = "Continued from part" + ("s " + _and([str(k) for k in came]) if len(came) > 1 else f" {came[0]}")
+    said = lambda route: "; ".join(f"{q} {a}" for q, a in route)
+    if routes and len(routes) <= 3: return where + ", for:\n" + "\nor: ".join(_wrap(said(r), 44) for r in routes)
+    common = [qa for qa in (routes or [[]])[0] if routes and all(qa in r for r in routes)]
+    return where + (", reached by several routes, all with:\n" + _wrap(said(common), 44) if common else ", reached by several routes")
+
 def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES,
                  href:str|None=None, width:float|None=None, counts:dict|None=None) -> str:
     "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations; `href` (with `{part}`) links the parts; `counts` (from `clinical_counts`) writes the patients on it."
@@ -1043,17 +1170,16 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
     came = [k + 1 for k, (_, d, c) in enumerate(parts) if top in c]
     from pannet_guideline.logic import Always
     who = "every patient" if type(p.question.entry) is Always or p.question.entry.text == "otherwise" else p.question.entry.text
-    via = next((f": {_edge_names(p, p.nodes[i])[0]} {_edge_names(p, p.nodes[i])[1][k]}" for _, d, _ in parts[:part] for i in d
-                for k, (_, x) in enumerate(p.nodes[i].edges) if x == top and not isinstance(x, Leaf)), "")
-    head = ("For: " + who) if part == 0 else f"Continued from part {came[0]}{via}" if came else ""
+    head = ("For: " + who) if part == 0 else entry_text(p, top, came) if came else ""
     link = lambda n: f', href={_q(href.format(part=n))}, target="_top"' if href else ""
     c = counts or {}
     route = bool(c) and c["total"] == 1  # one patient: the route drawn in red, no numbers
     n_of = lambda k: "" if not c or route else f"\n{k:,} patient{'s' if k != 1 else ''}"
-    if c and part == 0: head = _wrap(head, 40) + ("" if route else f"\n{c['inside']:,} of {c['total']:,} patients" + (
+    wrap = lambda h: "\n".join(_wrap(x, 44) for x in h.split("\n"))
+    if c and part == 0: head = wrap(head) + ("" if route else f"\n{c['inside']:,} of {c['total']:,} patients" + (
         f"\n({c['entry_unknown']:,} not counted: unknown whether it applies)" if c["entry_unknown"] else ""))
-    elif c and top in c["node"]: head = _wrap(head, 40) + n_of(c["node"][top])
-    else: head = _wrap(head, 40)
+    elif c and top in c["node"]: head = wrap(head) + n_of(c["node"][top])
+    else: head = wrap(head)
     hot = lambda k: ', color="#c0392b", penwidth=2.5' if route and k else ""
     lines.append(f'  E [shape=box, style="rounded,bold", color="#3b6ea5"{link(came[0]) if part and came else ""}, label={_q(head)}];')
     leaf_names = leaf_names if leaf_names is not None else {}
@@ -1111,10 +1237,11 @@ FIT_PT = 800 # widest drawing (points) that fits the docs column with its 12-poi
 
 def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
     "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers; `href` as in `clinical_dot`."
-    tries = [(40, None)] + [(40, FIT_PT * f) for f in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
+    tries = [(40, None)] + [(40, FIT_PT * f) for f in (1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
     seen = {}
     for budget, width in tries: seen.setdefault(str(pathway_parts(p, budget, width)), (len(pathway_parts(p, budget, width)), budget, width))
-    for _, budget, width in sorted(seen.values(), key=lambda t: t[0]):  # fewest parts first: the first that fits the column
+    ends = lambda parts: all(isinstance(top, Leaf) or any(isinstance(x, Leaf) for i in drawn for _, x in p.nodes[i].edges) for top, drawn, _ in parts)
+    for _, budget, width in sorted(seen.values(), key=lambda t: (not ends(pathway_parts(p, t[1], t[2])), t[0])):  # fewest parts first, each with an ending: the first that fits
         names, notes = {}, {}
         svgs = [to_svg(clinical_dot(p, k, names, notes, budget, href, width, counts)) for k in range(len(pathway_parts(p, budget, width)))]
         widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
