@@ -610,8 +610,8 @@ def _questions() -> tuple:
     from pannet_guideline.concepts import (advanced_disease, advanced_net, functioning, hormone_excess, localized_disease, net,
                                           net_g1_g2, net_g3, nec_or_minen, nonfunctioning, progressive, received, resected, stable)
     from pannet_guideline.advanced import favourable, unfavourable
-    from pannet_guideline.logic import Always
-    everyone = Always()
+    from pannet_guideline.logic import Always, Field
+    everyone, syndrome = Always(), Field("functional_syndrome")
     in_place = (~resected).named("primary not yet resected")
     nf = (nonfunctioning & ~hormone_excess).named("non-functioning, no carcinoid syndrome")
     loc_g12 = (localized_disease & net & net_g1_g2 & in_place)
@@ -636,10 +636,14 @@ def _questions() -> tuple:
                          ("localized_seed", "localized_net_g3_nccn") + surgery),
         ClinicalQuestion("localized-nec", "Localised NEC and MiNEN", "localized", (localized_disease & nec_or_minen).named("localised NEC or MiNEN"),
                          ("localized_nec_seed", "localized_nec_nccn") + surgery),
-        ClinicalQuestion("functional", "Functioning NET: control of the syndrome and care around surgery", "functional",
-                         (net & hormone_excess).named("NET with a hormone syndrome"),
-                         ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts"),
-                         conditions=("functional_syndrome", "symptomatic")),
+        *[ClinicalQuestion(f"functional-{k}", f"Functioning NET, {t}: control of the syndrome and care around surgery", "functional",
+                           (net & hormone_excess & e).named(f"NET with {n}"), ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts"),
+                           conditions=("symptomatic", "functional_syndrome"))  # one pathway per syndrome: its answers differ syndrome by syndrome
+          for k, t, e, n in (("insulinoma", "insulinoma", syndrome == "insulinoma", "an insulinoma"),
+                             ("gastrinoma", "gastrinoma", syndrome == "gastrinoma", "a gastrinoma"),
+                             ("glucagonoma-vipoma", "glucagonoma or VIPoma", syndrome.isin("glucagonoma", "vipoma"), "a glucagonoma or a VIPoma"),
+                             ("other", "other syndromes", ~syndrome.isin("insulinoma", "gastrinoma", "glucagonoma", "vipoma"),
+                              "another hormone syndrome, or carcinoid syndrome alone"))],
         ClinicalQuestion("advanced-g12-first", "Advanced NET G1/G2, stable: first line", "advanced",
                          (advanced_net & net_g1_g2 & stable).named("advanced NET G1/G2, disease stable"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
@@ -778,7 +782,8 @@ def merged_criterion(tables:list, name:str, entry:Expr) -> Criterion:
     values = list(dict.fromkeys(v for t in tables if field in t.inputs for v in _axis(t, name) if v is not None))
     if not values: values = [v for v in _axis(tables[0], name) if v is not None] if FIELDS[field].kind != "number" else [0.0]
     groups = {}
-    several = code is not None and len({a.code for a in atoms(entry) if isinstance(a, HasCode) and a.fields == {field}}) > 1
+    in_entry = {a.code for a in atoms(entry) if isinstance(a, HasCode) and a.fields == {field}}
+    several = code is not None and (len(in_entry) > 1 or code not in in_entry)  # another code of a list the entry reads: not judged by it alone
     for v in values:
         if not several and entry.record({field: v}) is False: continue  # one code of several in the entry: judged with the others, in `_dont_care`
         groups.setdefault(tuple(a.record({field: v}) for a in ats), []).append(v)
@@ -1094,7 +1099,9 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
     return lines or ["nothing further in this pathway"]
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
-    strengths = [p.rule(r)[1].strength for r in leaf.fired]
+    "The colour of an ending: the firmest strength it gives whatever its conditions (green recommended...); white when every line waits on a condition."
+    strengths = [p.rule(r)[1].strength for r, w in zip(leaf.fired, leaf_conditions(leaf)) if w is None]
+    if leaf.fired and not strengths: return "#ffffff"
     return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
 
 LEAF_WRAP = 26 # characters per line of an ending
@@ -1228,10 +1235,12 @@ def unknown_note(p:ClinicalPathway, name:str) -> str:
     "What happens when the answer to a question is unknown: the recommendations that wait, and those given only then."
     held, only = p.unknown.get(name, ([], []))
     label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
-    field = FIELDS[field_of(name)].label
-    what = f"{field} ({name.split(':')[1]})" if ":" in name else field
     parts = ([f"held until it is known: {label(held)}"] if held else []) + ([f"given only while it is unknown: {label(only)}"] if only else [])
-    return f"If {what} is unknown: " + "; ".join(parts) + "."
+    if ":" in name:  # one treatment of the list of those given before: by its label
+        from pannet_guideline.vocab import RECOMMENDATIONS
+        code = name.split(":")[1]
+        return f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before: " + "; ".join(parts) + "."
+    return f"If {_lower(FIELDS[field_of(name)].label)} is unknown: " + "; ".join(parts) + "."
 
 FIT_PT = 800 # widest drawing (points) that fits the docs column with its 12-point text still at 11 px or more
 

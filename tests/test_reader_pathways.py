@@ -83,7 +83,7 @@ def _entry(svg: str) -> tuple:
 
 
 @pytest.mark.parametrize("key,policy", [("advanced-g12-first", "seed-2025"), ("localized-nf", "nccn-2025"), ("advanced-local", "nccn-2025"),
-                                        ("functional", "seed-2025"), ("hereditary", "nccn-2025")], ids=lambda x: str(x))
+                                        ("functional-insulinoma", "nccn-2025"), ("hereditary", "nccn-2025")], ids=lambda x: str(x))
 def test_a_part_entry_states_every_route_into_it(key, policy):
     "The box a part starts with names every answer on each way in (it used to name the last answer of one of them only)."
     p = clinical_pathway(key, policy)
@@ -115,3 +115,31 @@ def test_continuation_boxes_link_to_their_part():
         assert len(re.findall(r">continued in part \d+</text>", svg)) == len([1 for h, b in re.findall(r'<a xlink:href="([^"]+)"[^>]*>(.*?)</a>', svg, flags=re.S)
                                                                              if ">continued in part" in b])
     assert boxes >= len(svgs) - 1
+
+
+@pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
+def test_a_green_ending_holds_a_recommendation_that_applies(key, policy):
+    "An ending is coloured green only when it recommends something with no condition left to check (an 'if ...' line alone is not enough)."
+    import html
+    p = clinical_pathway(key, policy)
+    if p is None: return
+    for svg in clinical_svgs(p)[0]:
+        for body in re.findall(r'<g class="node">\s*<title>L[^<]*</title>(.*?)</g>', svg, flags=re.S):
+            if 'fill="#cfe8cf"' not in body: continue
+            lines = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", body)]
+            text = re.sub(r"^[A-Z]\d*: ", "", "\n".join(lines))
+            assert not text.startswith("If ") and re.search(r"(^|\n)Recommended: ", text), (key, policy, lines)
+
+
+@pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
+def test_labels_not_codes_on_the_pathways(key, policy):
+    "What a reader sees on a pathway and in its notes names treatments and tests by their labels, never by their codes."
+    import html
+    from pannet_guideline.pathway import unknown_note
+    p = clinical_pathway(key, policy)
+    if p is None: return
+    svgs, _, notes = clinical_svgs(p)
+    seen = " ".join(html.unescape(t) for s in svgs for t in re.findall(r"<text[^>]*>([^<]*)</text>", s))
+    seen += " " + " ".join(unknown_note(p, n) for n in notes)
+    codes = re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\(CAPTEM\)|\(SSA\)", seen)
+    assert not codes, codes[:5]
