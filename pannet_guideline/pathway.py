@@ -1104,7 +1104,7 @@ def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
     if leaf.fired and not strengths: return "#ffffff"
     return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
 
-LEAF_WRAP = 26 # characters per line of an ending
+LEAF_WRAP = 22 # characters per line of an ending: narrow endings, so that more of them fit side by side in one part
 
 PART_NODES = 9 # questions drawn in one part at most; a larger pathway continues in linked parts
 
@@ -1172,7 +1172,7 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
     top, drawn, cont = parts[part]
     title = p.title + (f", part {part + 1} of {len(parts)}" if len(parts) > 1 else "")
     lines = [f"digraph {_q(p.question.key)} {{", "  rankdir=TB; nodesep=0.2; ranksep=0.3; pad=0.1;",
-             f'  labelloc=t; labeljust=l; fontname="Helvetica-Bold"; fontsize=13; label={_q(title)};',
+             f'  labelloc=t; labeljust=l; fontname="Helvetica-Bold"; fontsize=13; label={_q(_wrap(title, 64))[:-1].replace(chr(92) + "n", chr(92) + "l") + chr(92) + "l" + chr(34)};',  # a long title wraps, left-aligned
              '  node [fontname="Helvetica", fontsize=12, margin="0.1,0.05"]; edge [fontname="Helvetica", fontsize=12, color="#555555"];']
     came = [k + 1 for k, (_, d, c) in enumerate(parts) if top in c]
     from pannet_guideline.logic import Always
@@ -1242,11 +1242,11 @@ def unknown_note(p:ClinicalPathway, name:str) -> str:
         return f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before: " + "; ".join(parts) + "."
     return f"If {_lower(FIELDS[field_of(name)].label)} is unknown: " + "; ".join(parts) + "."
 
-FIT_PT = 800 # widest drawing (points) that fits the docs column with its 12-point text still at 11 px or more
+FIT_PT = 760 # widest drawing (points) that fits the docs column (about 700 px) with its 12-point text still at 11 px or more
 
 def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
     "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers; `href` as in `clinical_dot`."
-    tries = [(40, None)] + [(40, FIT_PT * f) for f in (1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
+    tries = [(40, None)] + [(40, FIT_PT * f) for f in (1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
     seen = {}
     for budget, width in tries: seen.setdefault(str(pathway_parts(p, budget, width)), (len(pathway_parts(p, budget, width)), budget, width))
     ends = lambda parts: all(isinstance(top, Leaf) or any(isinstance(x, Leaf) for i in drawn for _, x in p.nodes[i].edges) for top, drawn, _ in parts)
