@@ -25,10 +25,11 @@ __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCA
            'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion',
            'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg',
            'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion',
-           'possible_points', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions', 'clinical_pathway',
-           'condition_text', 'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'unknown_note',
-           'clinical_svgs', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway',
-           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'possible_points', 'merged_criterion', 'ClinicalPathway', 'outcome_columns', 'reached_outcomes',
+           'fired_outcomes', 'leaf_conditions', 'clinical_pathway', 'condition_text', 'pathway_parts', 'routes_to',
+           'entry_text', 'clinical_dot', 'unknown_note', 'clinical_svgs', 'clinical_counts', 'cohort_clinical_svgs',
+           'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway',
+           'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -830,6 +831,21 @@ class ClinicalPathway:
             for r, w in zip(lf.fired, leaf_conditions(lf)): out[rows, col[r]] = True if w is None else _holds(self, w, sub)
         return out
 
+def outcome_columns(p) -> list:
+    "Every (output, outcome, strength) the pathway's tables can give, in table order: the columns of `reached_outcomes`."
+    return list(dict.fromkeys((t.output, str(r.then), r.strength or "") for t in p.tables for r in t.rules))
+
+def reached_outcomes(p, cols) -> np.ndarray:
+    "Rows x `outcome_columns`: what each row of a `Columns` store is given at the ending it reaches (its conditions read on the row)."
+    return fired_outcomes(p, p.reached(cols))
+
+def fired_outcomes(p, fired:np.ndarray) -> np.ndarray:
+    "Rows x `outcome_columns` from rows x `rule_ids` (a rule fired gives its outcome at its strength)."
+    out_cols = {k: j for j, k in enumerate(outcome_columns(p))}
+    out = np.zeros((fired.shape[0], len(out_cols)), bool)
+    for j, (t, r) in enumerate((t, r) for t in p.tables for r in t.rules): out[:, out_cols[(t.output, str(r.then), r.strength or "")]] |= fired[:, j]
+    return out
+
 def leaf_conditions(lf:Leaf) -> tuple:
     "Per rule of an ending, the condition under which it fires (None: always): a tuple of alternatives, each ((criterion, classes), ...)."
     return lf.when or (None,) * len(lf.fired)
@@ -924,6 +940,33 @@ def _dont_care(keys:np.ndarray, leaves:list, axes:list) -> np.ndarray:
                 if i != j: k[j] = np.where((k[j] == out) & (k[i] != out), k[i], k[j])
     return keys
 
+def _outcomes(tables:list, lf:Leaf) -> tuple:
+    "What an ending gives, whichever rules give it: each (output, outcome, strength) with the condition under which it holds (None: always)."
+    rule = {r.id: (t, r) for t in tables for r in t.rules}
+    out = {}
+    for rid, cond in zip(lf.fired, leaf_conditions(lf)):
+        t, r = rule[rid]
+        k = (t.output, str(r.then), r.strength or "")
+        out[k] = cond if k not in out else None if out[k] is None or cond is None else tuple(sorted(set(out[k]) | set(cond)))
+    return tuple(sorted(out.items(), key=str)), lf.blocked
+
+def _merge_alike(tables:list, keys:np.ndarray, leaves:list) -> tuple:
+    "Endings that give the same recommendations with the same strengths under the same conditions made one (the rules behind them: any of theirs), so no question separates them."
+    groups = {}
+    for i, lf in enumerate(leaves): groups.setdefault(_outcomes(tables, lf) if lf is not OUTSIDE else "outside", []).append(i)
+    new, where = [], np.zeros(len(leaves), np.int64)
+    for ix in groups.values():
+        fired, when = {}, {}
+        for i in ix:
+            for rid, cond in zip(leaves[i].fired, leaf_conditions(leaves[i])):
+                when[rid] = cond if rid not in when else None if when[rid] is None or cond is None else tuple(sorted(set(when[rid]) | set(cond)))
+                fired[rid] = True
+        order = [r.id for t in tables for r in t.rules if r.id in fired]
+        lf = leaves[ix[0]] if len(ix) == 1 else Leaf(tuple(order), leaves[ix[0]].blocked,
+                                                     tuple(when[r] for r in order) if any(when[r] is not None for r in order) else ())
+        where[ix] = len(new); new.append(lf)
+    return np.where(keys == IMPOSSIBLE, IMPOSSIBLE, where[np.maximum(keys, 0)]), new
+
 @functools.lru_cache(maxsize=None)
 def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     "The pathway of one clinical question under a policy; None when the policy has no table for it."
@@ -944,6 +987,7 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes])
     if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
     keys = np.where(_possible_classes(asked), keys, IMPOSSIBLE)  # answers no patient gives together: no branch of their own
+    keys, leaves = _merge_alike(tables, keys, leaves)
     order, (root, nodes) = _sift(keys, asked, leaves)
     crits = [asked[i] for i in order] + conds
     return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, _unknown_effects(tables, q.entry, crits),

@@ -303,12 +303,13 @@ def legend(key: str, policy: str, svgs: list) -> str:
     text = " ".join(svgs)
     items = ["Start at the top box, which says who the pathway is for; each blue box is a question and the arrows carry its answers. "
              "The boxes at the bottom are the endings, lettered A, B...: green holds a recommended item, yellow at best an item to "
-             "consider, grey options only."]
+             "consider, grey options only" + ("; a white ending gives something only under the condition written at its top or on "
+             "each line (\"If not yet resected:\")" if 'fill="#ffffff" stroke="#555555"' in text else "") + "."]
     if re.search(r">(Recommended|Consider)[^<]*</text>.*?>(Consider|Options?)[^<]*</text>", text, flags=re.S):
         items.append("<b>Two strengths in one ending</b> (\"Recommended: ...\" then \"Consider: ...\"): every item listed applies; "
                      "the first line is the firmer recommendation, the next a weaker alternative. \"Options\" are alternatives the "
                      "source does not rank.")
-    if "unless given before" in text or re.search(r">[^<]*\bif [a-z]", text):
+    if "unless given before" in text or re.search(r"(?i)>[^<]*\bif [a-z]", text):
         items.append("A line with a condition (\"unless given before\", \"if insulinoma\") holds only when the condition does; "
                      "the patient's record of earlier treatment and syndrome decides it.")
     if "nothing further in this pathway" in text:
@@ -619,7 +620,7 @@ def _ticks(text: str) -> str:
 
 
 READING_EXAMPLES = (("ki67_pct", "5%"), ("ki67_pct", "5 %"), ("ki67_pct", "2,5"), ("ki67_pct", "<2"), ("ki67_pct", "4-8"),
-                    ("ki67_pct", "15-25"), ("ki67_pct", "42,493"), ("tumor_size_mm", "15"), ("tumor_size_cm", "25 mm"),
+                    ("ki67_pct", "15-25"), ("ki67_pct", ">20"), ("ki67_pct", ">60"), ("ki67_pct", "42,493"), ("tumor_size_mm", "15"), ("tumor_size_cm", "25 mm"),
                     ("tumor_size_cm", "2.5cm"), ("mitoses_per_2mm2", "<2"))
 
 
