@@ -1286,11 +1286,11 @@ def unknown_note(p:ClinicalPathway, name:str) -> str:
         return f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before: " + "; ".join(parts) + "."
     return f"If {_lower(FIELDS[field_of(name)].label)} is unknown: " + "; ".join(parts) + "."
 
-FIT_PT = 760 # widest drawing (points) that fits the docs column (about 700 px) with its 12-point text still at 11 px or more
+FIT_PT = 765 # widest drawing (points) that fits the docs column (704 px at a 1280 px window) with its 12-point text still at 11 px or more
 
 def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
     "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers; `href` as in `clinical_dot`."
-    tries = [(40, None)] + [(40, FIT_PT * f) for f in (1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
+    tries = [(40, None)] + [(40, FIT_PT * f) for f in (2.0, 1.75, 1.5, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
     seen = {}
     for budget, width in tries: seen.setdefault(str(pathway_parts(p, budget, width)), (len(pathway_parts(p, budget, width)), budget, width))
     ends = lambda parts: all(isinstance(top, Leaf) or any(isinstance(x, Leaf) for i in drawn for _, x in p.nodes[i].edges) for top, drawn, _ in parts)
