@@ -20,14 +20,16 @@ from .schema import FIELDS, codes_mask, first_rows
 from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
-__all__ = ['FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CLINICAL_ORDER', 'OUTSIDE', 'SELF_NAMED',
-           'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
-           'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
-           'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
-           'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion', 'merged_criterion', 'ClinicalPathway',
-           'leaf_conditions', 'clinical_pathway', 'condition_text', 'pathway_parts', 'clinical_dot', 'unknown_note',
-           'clinical_svgs', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway',
-           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+__all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
+           'OUTSIDE', 'SELF_NAMED', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch',
+           'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion',
+           'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg',
+           'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion',
+           'possible_points', 'merged_criterion', 'ClinicalPathway', 'outcome_columns', 'reached_outcomes',
+           'fired_outcomes', 'leaf_conditions', 'clinical_pathway', 'condition_text', 'pathway_parts', 'routes_to',
+           'entry_text', 'clinical_dot', 'unknown_note', 'clinical_svgs', 'clinical_counts', 'cohort_clinical_svgs',
+           'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway',
+           'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -273,23 +275,44 @@ def _leaf_keys(table:DecisionTable, rules:list, crits:list) -> tuple:
     return np.array([ids[lf] for lf in leaves])[inv].reshape([len(c.members) for c in crits]), list(ids)
 
 # %% ../nbs/50_pathway.ipynb #98aec67f
+IMPOSSIBLE = -1 # a point of the product no patient can reach (see `possible_points`): any ending may stand for it
+
+def _compatible(a:np.ndarray, b:np.ndarray) -> bool:
+    "Two sub-diagrams that agree wherever both are reachable."
+    return bool(((a == b) | (a == IMPOSSIBLE) | (b == IMPOSSIBLE)).all())
+
+def _merge_unreachable(subs:list, ordered:bool=False) -> list:
+    "The branches of a question: an answer no patient gives after the answers above gets none, and points no patient reaches follow a compatible branch: [(classes, their sub-array)]; `ordered` (numbers): only next to each other, so an interval stays one."
+    groups = []  # [classes, array]
+    empty = [i for i, a in enumerate(subs) if (a == IMPOSSIBLE).all()]
+    for i, a in enumerate(subs):
+        if i in empty: continue
+        near = sorted(groups, key=lambda g: min(abs(i - j) for j in g[0]))  # the nearest answer first: intervals stay whole
+        g = next((g for g in near if _compatible(g[1], a) and (not ordered or i - 1 in g[0])), None)
+        if g is None: groups.append([[i], a])
+        else: g[0].append(i); g[1] = np.where(g[1] == IMPOSSIBLE, a, g[1])
+    return [(sorted(ix), a) for ix, a in groups]
+
 def _reduce(keys:np.ndarray, crits:list, leaves:list) -> tuple:
-    "Reduced ordered decision diagram: equal sub-diagrams shared, nodes whose branches all agree skipped."
+    "Reduced ordered decision diagram: equal sub-diagrams shared, nodes whose branches all agree skipped; points marked `IMPOSSIBLE` take whatever keeps it smallest."
     nodes, unique, memo = {}, {}, {}
     def build(k, level):
         flat = k.ravel()
+        flat = flat[flat != IMPOSSIBLE]
+        if not len(flat): return None
         if (flat == flat[0]).all(): return leaves[int(flat[0])]
         mk = (level, k.tobytes())
         if mk in memo: return memo[mk]
-        kids = [build(k[i], level + 1) for i in range(k.shape[0])]
-        if all(x == kids[0] for x in kids): res = kids[0]
+        groups = _merge_unreachable([k[i] for i in range(k.shape[0])], FIELDS[field_of(crits[level].name)].kind == "number")
+        built = [(ix, build(a, level + 1)) for ix, a in groups]
+        kids = {}
+        for ix, x in built: kids.setdefault(x, []).extend(ix)
+        if len(kids) == 1: res = built[0][1]
         else:
-            sig = (level, tuple(kids))
+            sig = (level, tuple((x, tuple(sorted(ix))) for x, ix in kids.items()))
             if sig not in unique:
-                groups = {}
-                for i, x in enumerate(kids): groups.setdefault(x, []).append(i)
                 unique[sig] = len(nodes)
-                nodes[len(nodes)] = Node(crits[level].name, [(crits[level].branch(ix), x) for x, ix in groups.items()])
+                nodes[len(nodes)] = Node(crits[level].name, [(crits[level].branch(sorted(ix)), x) for x, ix in kids.items()])
             res = unique[sig]
         memo[mk] = res
         return res
@@ -588,8 +611,8 @@ def _questions() -> tuple:
     from pannet_guideline.concepts import (advanced_disease, advanced_net, functioning, hormone_excess, localized_disease, net,
                                           net_g1_g2, net_g3, nec_or_minen, nonfunctioning, progressive, received, resected, stable)
     from pannet_guideline.advanced import favourable, unfavourable
-    from pannet_guideline.logic import Always
-    everyone = Always()
+    from pannet_guideline.logic import Always, Field
+    everyone, syndrome = Always(), Field("functional_syndrome")
     in_place = (~resected).named("primary not yet resected")
     nf = (nonfunctioning & ~hormone_excess).named("non-functioning, no carcinoid syndrome")
     loc_g12 = (localized_disease & net & net_g1_g2 & in_place)
@@ -614,10 +637,14 @@ def _questions() -> tuple:
                          ("localized_seed", "localized_net_g3_nccn") + surgery),
         ClinicalQuestion("localized-nec", "Localised NEC and MiNEN", "localized", (localized_disease & nec_or_minen).named("localised NEC or MiNEN"),
                          ("localized_nec_seed", "localized_nec_nccn") + surgery),
-        ClinicalQuestion("functional", "Functioning NET: control of the syndrome and care around surgery", "functional",
-                         (net & hormone_excess).named("NET with a hormone syndrome"),
-                         ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts"),
-                         conditions=("functional_syndrome", "symptomatic")),
+        *[ClinicalQuestion(f"functional-{k}", f"Functioning NET, {t}: control of the syndrome and care around surgery", "functional",
+                           (net & hormone_excess & e).named(f"NET with {n}"), ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts"),
+                           conditions=("symptomatic", "functional_syndrome"))  # one pathway per syndrome: its answers differ syndrome by syndrome
+          for k, t, e, n in (("insulinoma", "insulinoma", syndrome == "insulinoma", "an insulinoma"),
+                             ("gastrinoma", "gastrinoma", syndrome == "gastrinoma", "a gastrinoma"),
+                             ("glucagonoma-vipoma", "glucagonoma or VIPoma", syndrome.isin("glucagonoma", "vipoma"), "a glucagonoma or a VIPoma"),
+                             ("other", "other syndromes", ~syndrome.isin("insulinoma", "gastrinoma", "glucagonoma", "vipoma"),
+                              "another hormone syndrome, or carcinoid syndrome alone"))],
         ClinicalQuestion("advanced-g12-first", "Advanced NET G1/G2, stable: first line", "advanced",
                          (advanced_net & net_g1_g2 & stable).named("advanced NET G1/G2, disease stable"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
@@ -649,6 +676,89 @@ def _questions() -> tuple:
 
 QUESTIONS = _questions()
 
+# %% ../nbs/50_pathway.ipynb #a1b2c3d5
+CONSISTENCY = ((("differentiation", "ki67_pct", "mitoses_per_2mm2"), ("nen_class", "who_grade"), ("differentiation",)),
+               (("tumor_size_cm", "local_invasion", "t_category", "differentiation"), ("t_category", "nen_class"), ()),
+               (("nodal_status", "n_category"), ("n_category",), ()),
+               (("metastatic_sites", "m_category"), ("m_category",), ()),
+               (("metastatic_sites", "m_category", "resectable", "t_category", "t_category_ajcc7"), ("m_category", "disease_setting"), ()),
+              ) # (findings run together, the derived answers they settle, findings always stated): class and grade; T; N; M; the setting.
+                # A class names a morphology (a NET is well differentiated), and the grade is the one its indices give: a recorded
+                # grade stands in only where the indices are missing, so it adds no pair of grade and index.
+
+@functools.lru_cache(maxsize=None)
+def _derivation_steps() -> tuple:
+    "The grading (WHO 2019) and staging (AJCC 8) steps: how the derived answers come from the findings."
+    from pannet_guideline.guideline import _grading_steps, _staging_steps
+    return tuple(_grading_steps("who-2019") + _staging_steps("ajcc-8"))
+
+@functools.lru_cache(maxsize=None)
+def _cuts(name:str) -> tuple:
+    "Every cut-off the derivation steps compare a number field with."
+    return tuple(sorted({float(v) for s in _derivation_steps() for c in getattr(getattr(s, "table", None), "conditions", ())
+                         for v in c.thresholds().get(name, ())}))
+
+def _finding_values(name:str, stated:bool=False) -> list:
+    "Values of a finding that meet every cut-off of the steps on each side (numbers), or every value (text); unknown last unless `stated`."
+    if FIELDS[name].kind != "number": return list(FIELDS[name].vocab) + ([] if stated else [None])
+    c = _cuts(name)
+    if not c: return [None]
+    inner = [(a + b) / 2 for a, b in zip(c, c[1:])]
+    return sorted(set(c) | set(inner) | {c[0] / 2 if c[0] > 0 else c[0] - 1, c[-1] + 1}) + [None]
+
+def _coded(cols, name:str) -> np.ndarray:
+    "A field as integers: text by its code, numbers by the band between the steps' cut-offs they fall in; -1 unknown."
+    if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int64)
+    x, c = cols.number(name), _cuts(name)
+    return np.where(np.isnan(x), -1, np.array([_regions(list(c), v) if not np.isnan(v) else -1 for v in x], np.int64))
+
+@functools.lru_cache(maxsize=None)
+def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
+    "Every combination of the findings run through the grading and staging steps: the fields observed and the distinct coded rows they take."
+    from pannet_guideline.guideline import FrameState, run_steps
+    from pannet_guideline.tables import columns_from_canonical
+    grid = pd.DataFrame(list(itertools.product(*[_finding_values(f, f in stated) for f in findings])), columns=list(findings), dtype=object)
+    st = run_steps(list(_derivation_steps()), FrameState(columns_from_canonical(grid)))
+    given = columns_from_canonical(grid)
+    observed = tuple(dict.fromkeys(findings + answers))  # findings as given (a step may hold one for review), answers as derived
+    return observed, np.unique(np.stack([_coded(st.cols if f in answers else given, f) for f in observed], axis=1), axis=0)
+
+def possible_points(cols) -> np.ndarray:
+    "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value)."
+    ok = np.ones(cols.n, bool)
+    for findings, answers, stated in CONSISTENCY:
+        observed, seen = _reachable(findings, answers, stated)
+        here = [j for j, f in enumerate(observed) if f in cols.data]
+        if len(here) < 2: continue  # one answer alone is always possible
+        rows = np.stack([_coded(cols, observed[j]) for j in here], axis=1)
+        for pattern in np.unique(rows >= 0, axis=0):  # rows that know the same fields: compared on those
+            at = np.flatnonzero(((rows >= 0) == pattern).all(axis=1))
+            if pattern.sum() < 2: continue
+            cols_k = [j for j, k in zip(here, pattern) if k]
+            have, known = seen[:, cols_k] + 1, rows[at][:, pattern] + 1
+            radix = np.maximum(have.max(axis=0), known.max(axis=0)) + 1
+            key = lambda a: (a * np.cumprod(np.r_[1, radix[:-1]])).sum(axis=1)  # each row as one integer
+            ok[at] &= np.isin(key(known), key(have))
+    return ok
+
+def _possible_classes(crits:list) -> np.ndarray:
+    "Per point of the product of the criteria's classes: whether some grid value of each class makes it possible (`possible_points`)."
+    shape = [len(c.members) for c in crits]
+    out = np.ones(shape, bool)
+    for findings, answers, _ in CONSISTENCY:
+        observed = set(findings + answers)
+        axes = [j for j, c in enumerate(crits) if ":" not in c.name and c.name in observed]
+        if len(axes) < 2: continue
+        single = [dataclasses.replace(crits[j], members=[[v] for m in crits[j].members for v in m]) for j in axes]
+        ok = possible_points(_product_columns(single)).reshape([len(c.members) for c in single])
+        for k, j in enumerate(axes):  # a class is possible when any of its values is
+            starts = np.cumsum([0] + [len(m) for m in crits[j].members[:-1]])
+            ok = np.logical_or.reduceat(ok, starts, axis=k)
+        shp = [1] * len(shape)
+        for j in axes: shp[j] = shape[j]
+        out &= ok.reshape(shp)
+    return out
+
 # %% ../nbs/50_pathway.ipynb #2a5f23ec
 CLINICAL_ORDER = ("disease_setting", "nen_class", "who_grade", "ki67_pct", "functional_syndrome", "carcinoid_syndrome",
                   "hereditary_syndrome", "age_years", "multifocal", "tumor_size_cm", "t_category", "n_category", "local_invasion",
@@ -673,7 +783,8 @@ def merged_criterion(tables:list, name:str, entry:Expr) -> Criterion:
     values = list(dict.fromkeys(v for t in tables if field in t.inputs for v in _axis(t, name) if v is not None))
     if not values: values = [v for v in _axis(tables[0], name) if v is not None] if FIELDS[field].kind != "number" else [0.0]
     groups = {}
-    several = code is not None and len({a.code for a in atoms(entry) if isinstance(a, HasCode) and a.fields == {field}}) > 1
+    in_entry = {a.code for a in atoms(entry) if isinstance(a, HasCode) and a.fields == {field}}
+    several = code is not None and (len(in_entry) > 1 or code not in in_entry)  # another code of a list the entry reads: not judged by it alone
     for v in values:
         if not several and entry.record({field: v}) is False: continue  # one code of several in the entry: judged with the others, in `_dont_care`
         groups.setdefault(tuple(a.record({field: v}) for a in ats), []).append(v)
@@ -719,6 +830,21 @@ class ClinicalPathway:
             sub = cols.take(rows, tuple(dict.fromkeys(field_of(c) for c in self.conds)))
             for r, w in zip(lf.fired, leaf_conditions(lf)): out[rows, col[r]] = True if w is None else _holds(self, w, sub)
         return out
+
+def outcome_columns(p) -> list:
+    "Every (output, outcome, strength) the pathway's tables can give, in table order: the columns of `reached_outcomes`."
+    return list(dict.fromkeys((t.output, str(r.then), r.strength or "") for t in p.tables for r in t.rules))
+
+def reached_outcomes(p, cols) -> np.ndarray:
+    "Rows x `outcome_columns`: what each row of a `Columns` store is given at the ending it reaches (its conditions read on the row)."
+    return fired_outcomes(p, p.reached(cols))
+
+def fired_outcomes(p, fired:np.ndarray) -> np.ndarray:
+    "Rows x `outcome_columns` from rows x `rule_ids` (a rule fired gives its outcome at its strength)."
+    out_cols = {k: j for j, k in enumerate(outcome_columns(p))}
+    out = np.zeros((fired.shape[0], len(out_cols)), bool)
+    for j, (t, r) in enumerate((t, r) for t in p.tables for r in t.rules): out[:, out_cols[(t.output, str(r.then), r.strength or "")]] |= fired[:, j]
+    return out
 
 def leaf_conditions(lf:Leaf) -> tuple:
     "Per rule of an ending, the condition under which it fires (None: always): a tuple of alternatives, each ((criterion, classes), ...)."
@@ -814,6 +940,33 @@ def _dont_care(keys:np.ndarray, leaves:list, axes:list) -> np.ndarray:
                 if i != j: k[j] = np.where((k[j] == out) & (k[i] != out), k[i], k[j])
     return keys
 
+def _outcomes(tables:list, lf:Leaf) -> tuple:
+    "What an ending gives, whichever rules give it: each (output, outcome, strength) with the condition under which it holds (None: always)."
+    rule = {r.id: (t, r) for t in tables for r in t.rules}
+    out = {}
+    for rid, cond in zip(lf.fired, leaf_conditions(lf)):
+        t, r = rule[rid]
+        k = (t.output, str(r.then), r.strength or "")
+        out[k] = cond if k not in out else None if out[k] is None or cond is None else tuple(sorted(set(out[k]) | set(cond)))
+    return tuple(sorted(out.items(), key=str)), lf.blocked
+
+def _merge_alike(tables:list, keys:np.ndarray, leaves:list) -> tuple:
+    "Endings that give the same recommendations with the same strengths under the same conditions made one (the rules behind them: any of theirs), so no question separates them."
+    groups = {}
+    for i, lf in enumerate(leaves): groups.setdefault(_outcomes(tables, lf) if lf is not OUTSIDE else "outside", []).append(i)
+    new, where = [], np.zeros(len(leaves), np.int64)
+    for ix in groups.values():
+        fired, when = {}, {}
+        for i in ix:
+            for rid, cond in zip(leaves[i].fired, leaf_conditions(leaves[i])):
+                when[rid] = cond if rid not in when else None if when[rid] is None or cond is None else tuple(sorted(set(when[rid]) | set(cond)))
+                fired[rid] = True
+        order = [r.id for t in tables for r in t.rules if r.id in fired]
+        lf = leaves[ix[0]] if len(ix) == 1 else Leaf(tuple(order), leaves[ix[0]].blocked,
+                                                     tuple(when[r] for r in order) if any(when[r] is not None for r in order) else ())
+        where[ix] = len(new); new.append(lf)
+    return np.where(keys == IMPOSSIBLE, IMPOSSIBLE, where[np.maximum(keys, 0)]), new
+
 @functools.lru_cache(maxsize=None)
 def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     "The pathway of one clinical question under a policy; None when the policy has no table for it."
@@ -833,6 +986,8 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     keys, leaves = _clinical_keys(tables, q.entry, asked + conds)
     keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes])
     if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
+    keys = np.where(_possible_classes(asked), keys, IMPOSSIBLE)  # answers no patient gives together: no branch of their own
+    keys, leaves = _merge_alike(tables, keys, leaves)
     order, (root, nodes) = _sift(keys, asked, leaves)
     crits = [asked[i] for i in order] + conds
     return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, _unknown_effects(tables, q.entry, crits),
@@ -988,10 +1143,12 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
     return lines or ["nothing further in this pathway"]
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
-    strengths = [p.rule(r)[1].strength for r in leaf.fired]
+    "The colour of an ending: the firmest strength it gives whatever its conditions (green recommended...); white when every line waits on a condition."
+    strengths = [p.rule(r)[1].strength for r, w in zip(leaf.fired, leaf_conditions(leaf)) if w is None]
+    if leaf.fired and not strengths: return "#ffffff"
     return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
 
-LEAF_WRAP = 26 # characters per line of an ending
+LEAF_WRAP = 22 # characters per line of an ending: narrow endings, so that more of them fit side by side in one part
 
 PART_NODES = 9 # questions drawn in one part at most; a larger pathway continues in linked parts
 
@@ -1031,6 +1188,27 @@ def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES, width:float|None=Non
         todo += [i for i in cont if i not in where]
     return [(top, drawn, {i: where[i] + 1 for i in dict.fromkeys(cont)}) for top, drawn, cont in parts]
 
+def routes_to(p:ClinicalPathway, target:int, most:int=4) -> list:
+    "The routes from the top of a pathway to one of its questions, each as its (question, answer) pairs; at most `most` (None: more)."
+    out, todo = [], [(p.root, [])]
+    while todo:
+        at, path = todo.pop()
+        if at == target: out.append(path); continue
+        if isinstance(at, Leaf): continue
+        q, answers = _edge_names(p, p.nodes[at])
+        todo += [(x, path + [(q, a)]) for a, (_, x) in zip(answers, p.nodes[at].edges) if not isinstance(x, Leaf)][::-1]
+        if len(out) > most: return None
+    return out
+
+def entry_text(p:ClinicalPathway, top:int, came:list) -> str:
+    "The box a part starts with: the parts it continues, and every route into it, answer by answer (a shared part: each route, or the answers they share)."
+    routes = routes_to(p, top)
+    where = "Continued from part" + ("s " + _and([str(k) for k in came]) if len(came) > 1 else f" {came[0]}")
+    said = lambda route: "; ".join(f"{q} {a}" for q, a in route)
+    if routes and len(routes) <= 3: return where + ", for:\n" + "\nor: ".join(_wrap(said(r), 44) for r in routes)
+    common = [qa for qa in (routes or [[]])[0] if routes and all(qa in r for r in routes)]
+    return where + (", reached by several routes, all with:\n" + _wrap(said(common), 44) if common else ", reached by several routes")
+
 def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES,
                  href:str|None=None, width:float|None=None, counts:dict|None=None) -> str:
     "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations; `href` (with `{part}`) links the parts; `counts` (from `clinical_counts`) writes the patients on it."
@@ -1038,22 +1216,21 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
     top, drawn, cont = parts[part]
     title = p.title + (f", part {part + 1} of {len(parts)}" if len(parts) > 1 else "")
     lines = [f"digraph {_q(p.question.key)} {{", "  rankdir=TB; nodesep=0.2; ranksep=0.3; pad=0.1;",
-             f'  labelloc=t; labeljust=l; fontname="Helvetica-Bold"; fontsize=13; label={_q(title)};',
+             f'  labelloc=t; labeljust=l; fontname="Helvetica-Bold"; fontsize=13; label={_q(_wrap(title, 64))[:-1].replace(chr(92) + "n", chr(92) + "l") + chr(92) + "l" + chr(34)};',  # a long title wraps, left-aligned
              '  node [fontname="Helvetica", fontsize=12, margin="0.1,0.05"]; edge [fontname="Helvetica", fontsize=12, color="#555555"];']
     came = [k + 1 for k, (_, d, c) in enumerate(parts) if top in c]
     from pannet_guideline.logic import Always
     who = "every patient" if type(p.question.entry) is Always or p.question.entry.text == "otherwise" else p.question.entry.text
-    via = next((f": {_edge_names(p, p.nodes[i])[0]} {_edge_names(p, p.nodes[i])[1][k]}" for _, d, _ in parts[:part] for i in d
-                for k, (_, x) in enumerate(p.nodes[i].edges) if x == top and not isinstance(x, Leaf)), "")
-    head = ("For: " + who) if part == 0 else f"Continued from part {came[0]}{via}" if came else ""
+    head = ("For: " + who) if part == 0 else entry_text(p, top, came) if came else ""
     link = lambda n: f', href={_q(href.format(part=n))}, target="_top"' if href else ""
     c = counts or {}
     route = bool(c) and c["total"] == 1  # one patient: the route drawn in red, no numbers
     n_of = lambda k: "" if not c or route else f"\n{k:,} patient{'s' if k != 1 else ''}"
-    if c and part == 0: head = _wrap(head, 40) + ("" if route else f"\n{c['inside']:,} of {c['total']:,} patients" + (
+    wrap = lambda h: "\n".join(_wrap(x, 44) for x in h.split("\n"))
+    if c and part == 0: head = wrap(head) + ("" if route else f"\n{c['inside']:,} of {c['total']:,} patients" + (
         f"\n({c['entry_unknown']:,} not counted: unknown whether it applies)" if c["entry_unknown"] else ""))
-    elif c and top in c["node"]: head = _wrap(head, 40) + n_of(c["node"][top])
-    else: head = _wrap(head, 40)
+    elif c and top in c["node"]: head = wrap(head) + n_of(c["node"][top])
+    else: head = wrap(head)
     hot = lambda k: ', color="#c0392b", penwidth=2.5' if route and k else ""
     lines.append(f'  E [shape=box, style="rounded,bold", color="#3b6ea5"{link(came[0]) if part and came else ""}, label={_q(head)}];')
     leaf_names = leaf_names if leaf_names is not None else {}
@@ -1102,19 +1279,22 @@ def unknown_note(p:ClinicalPathway, name:str) -> str:
     "What happens when the answer to a question is unknown: the recommendations that wait, and those given only then."
     held, only = p.unknown.get(name, ([], []))
     label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
-    field = FIELDS[field_of(name)].label
-    what = f"{field} ({name.split(':')[1]})" if ":" in name else field
     parts = ([f"held until it is known: {label(held)}"] if held else []) + ([f"given only while it is unknown: {label(only)}"] if only else [])
-    return f"If {what} is unknown: " + "; ".join(parts) + "."
+    if ":" in name:  # one treatment of the list of those given before: by its label
+        from pannet_guideline.vocab import RECOMMENDATIONS
+        code = name.split(":")[1]
+        return f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before: " + "; ".join(parts) + "."
+    return f"If {_lower(FIELDS[field_of(name)].label)} is unknown: " + "; ".join(parts) + "."
 
-FIT_PT = 800 # widest drawing (points) that fits the docs column with its 12-point text still at 11 px or more
+FIT_PT = 765 # widest drawing (points) that fits the docs column (704 px at a 1280 px window) with its 12-point text still at 11 px or more
 
 def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
     "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers; `href` as in `clinical_dot`."
-    tries = [(40, None)] + [(40, FIT_PT * f) for f in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
+    tries = [(40, None)] + [(40, FIT_PT * f) for f in (2.0, 1.75, 1.5, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
     seen = {}
     for budget, width in tries: seen.setdefault(str(pathway_parts(p, budget, width)), (len(pathway_parts(p, budget, width)), budget, width))
-    for _, budget, width in sorted(seen.values(), key=lambda t: t[0]):  # fewest parts first: the first that fits the column
+    ends = lambda parts: all(isinstance(top, Leaf) or any(isinstance(x, Leaf) for i in drawn for _, x in p.nodes[i].edges) for top, drawn, _ in parts)
+    for _, budget, width in sorted(seen.values(), key=lambda t: (not ends(pathway_parts(p, t[1], t[2])), t[0])):  # fewest parts first, each with an ending: the first that fits
         names, notes = {}, {}
         svgs = [to_svg(clinical_dot(p, k, names, notes, budget, href, width, counts)) for k in range(len(pathway_parts(p, budget, width)))]
         widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]

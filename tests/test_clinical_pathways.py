@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from pannet_guideline.guideline import POLICIES
-from pannet_guideline.pathway import QUESTIONS, _product_columns, clinical_pathway
+from pannet_guideline.pathway import QUESTIONS, _product_columns, clinical_pathway, fired_outcomes, outcome_columns, possible_points
 
 BIG = 1_000_000  # grid points above which a case is left to the full run
 
@@ -29,16 +29,18 @@ CASES = [pytest.param(q.key, p, marks=[pytest.mark.slow] if _size(q.key, p) > BI
 def test_pathway_reaches_what_the_tables_fire(key, policy):
     p = clinical_pathway(key, policy)
     if p is None: pytest.skip("no table of this policy answers the question")
-    cols = _product_columns(_grid(p))
+    grid = _product_columns(_grid(p))
+    cols = grid.take(np.flatnonzero(possible_points(grid)))  # answers some patient gives together (class and grade, T and size...)
     inside = p.question.entry.frame(cols).t
     got = p.reached(cols)
     want = np.concatenate([(t.decide_frame(cols).fired.astype(np.uint64)[:, None] >> np.arange(len(t.rules), dtype=np.uint64)) & np.uint64(1)
                            for t in p.tables], axis=1).astype(bool)
+    got, want = fired_outcomes(p, got), fired_outcomes(p, want)  # what is given, at which strength (endings alike are one, whichever rule gives them)
     bad = np.flatnonzero(inside & (got != want).any(axis=1))
-    ids = np.array(p.rule_ids)
-    assert not len(bad), (key, policy, len(bad), ids[got[bad[0]]].tolist(), ids[want[bad[0]]].tolist())
-    assert inside.any()  # same rule ids, hence the same recommendations with the same strengths
-    print(f"\n{key} ({policy}): {int(inside.sum()):,} definite grid points of {cols.n:,}, {len(p.nodes)} questions after merging")
+    names = np.array([" ".join(k) for k in outcome_columns(p)])
+    assert not len(bad), (key, policy, len(bad), names[got[bad[0]]].tolist(), names[want[bad[0]]].tolist())
+    assert inside.any()  # the same recommendations, work-up and schedules with the same strengths
+    print(f"\n{key} ({policy}): {int(inside.sum()):,} definite grid points of {grid.n:,} ({grid.n - cols.n:,} impossible), {len(p.nodes)} questions after merging")
 
 
 def test_every_pathway_kind_has_a_quick_case():
@@ -111,8 +113,9 @@ def test_cohort_counts_add_up_and_match_the_tables(key, policy, demo_states):
         sub = cols.take(rows, tuple(dict.fromkeys(field_of(c) for c in p.conds)))
         for r, w in zip(lf.fired, leaf_conditions(lf)): got[rows, col[r]] = True if w is None else _holds(p, w, sub)
     rows = np.flatnonzero((cc["ending"] >= 0) & known)
+    got, want = fired_outcomes(p, got), fired_outcomes(p, want)  # what is given, at which strength
     assert (got[rows] == want[rows]).all(), (key, policy, rows[(got[rows] != want[rows]).any(axis=1)][:5])
-    assert (got[rows].sum(axis=0) == want[rows].sum(axis=0)).all()  # so the counts per rule agree too
+    assert (got[rows].sum(axis=0) == want[rows].sum(axis=0)).all()  # so the counts per recommendation agree too
     print(f"\n{key} ({policy}): {cc['inside']} patients in, {len(rows)} compared with the run")
 
 

@@ -90,3 +90,41 @@ def test_parts_link_to_each_other():
     svg = '<svg width="10pt"><text>continued in part 2</text><text>Continued from part 1</text></svg>'
     html = build_docs._part_links(svg, "followup", "seed-2025")
     assert 'href="#followup-seed-2025-part-2"' in html and 'href="#followup-seed-2025-part-1"' in html
+
+
+def test_pathway_parts_are_drawn_in_the_page_and_link_to_each_other(tmp_path):
+    "The 'continued in part N' boxes are links inside the page (an SVG in an <img> cannot be clicked), to the part's anchor."
+    from pannet_guideline.pathway import clinical_pathway, clinical_svgs
+    p = clinical_pathway("advanced-g12-first", "seed-2025")
+    svgs, _, _ = clinical_svgs(p, href="PARTREF{part}FERTRAP")
+    page = re.sub(r"PARTREF(\d+)FERTRAP", r"#q-part-\1", svgs[0])
+    html = build_docs._inline_figure(page, svgs[0], "x.svg", "Part 1", tmp_path, anchor="q-part-1")
+    assert "<img" not in html and "<svg" in html and 'id="q-part-1"' in html
+    links = re.findall(r'<a xlink:href="#q-part-(\d+)"', html)
+    assert links and set(links) == set(re.findall(r">continued in part (\d+)</text>", html))
+    assert not re.search(r'\sid="(node|edge|graph)\d+"', html)  # several drawings on one page: no clashing ids
+
+
+def test_every_code_has_its_label_and_text_on_the_glossary():
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    page = build_docs.glossary_page()
+    for code, v in list(RECOMMENDATIONS.items()) + list(ALERTS.items()):
+        row = re.search(rf'<tr id="code-{code}">(.*?)</tr>', page)
+        assert row and build_docs.E(v.label) in row[1] and build_docs.E(v.text) in row[1], code
+    assert "glossary" in build_docs.GUIDE
+
+
+def test_your_data_says_how_sizes_and_ki67_are_read():
+    page = build_docs.your_data_page()
+    assert "millimetres are converted to centimetres" in page
+    for written in ("5%", "5 %", "2,5", "&lt;2", "4-8"):
+        assert f"<code>{written}</code>" in page, written
+    assert "tumor_size_cm = 1.5 cm" in page  # 15 in the mm column, read by the schema at build time
+    html_cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page, flags=re.S)
+    assert not [c for c in html_cells if "`" in c]  # markdown is not read inside HTML: no raw backticks
+
+
+def test_alerts_under_a_pathway_and_vignettes_show_labels():
+    assert build_docs.code_label("CGA_PPI_CAVEAT") == "Proton-pump inhibitors raise gastrin and chromogranin A"
+    assert build_docs.code_label("CAPTEM") != "CAPTEM"
+    assert "PANCREATECTOMY" not in build_docs._labelled("primary: PANCREATECTOMY")

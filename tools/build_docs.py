@@ -54,7 +54,7 @@ READER_PAGE = [False]  # set while a page of "The guideline" is copied
 
 # The site in two parts. "The guideline", for readers: the overview (index), the chapters in clinical order, the evidence.
 GUIDE = ("grading", "staging", "recorded", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats",
-         "your_data", "register", "compare_policies", "audit", "sources", "vignettes")
+         "your_data", "glossary", "register", "compare_policies", "audit", "sources", "vignettes")
 # "The engine", for developers; a page not named here comes last.
 ENGINE = ("schema", "logic", "tables", "concepts", "policies", "vocab", "evidence", "cohort", "files", "pathway", "report", "cli",
           "api", "guideline", "datasets")
@@ -149,6 +149,7 @@ def prepare(dst="_sphinx") -> Path:
     (dst / "register.md").write_text(register_page(), encoding="utf-8")
     (dst / "compare_policies.md").write_text(policies_page(dst), encoding="utf-8")
     (dst / "your_data.md").write_text(your_data_page(), encoding="utf-8")
+    (dst / "glossary.md").write_text(glossary_page(), encoding="utf-8")
     idx = dst / "index.ipynb"
     pages = [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx] + ["register", "compare_policies"]
     pages += [p.stem for p in dst.glob("*.md") if p.stem not in pages]
@@ -230,6 +231,18 @@ def _figure(svg: str, name: str, title: str, site: Path, anchor: str = "", extra
             f'<a href="pathways/{name}"><img src="pathways/{name}" alt="{E(title or name)}" style="{fit_style(svg)}"></a></div></figure>')
 
 
+def _inline_figure(svg: str, file_svg: str, name: str, title: str, site: Path, anchor: str, extra: str = "") -> str:
+    "A clinical pathway part drawn in the page itself, so that its 'continued in part N' boxes are links inside the page; the file (its links to the other files) for the full size."
+    from pannet_guideline.pathway import _fit
+    site.mkdir(parents=True, exist_ok=True)
+    (site / name).write_text(file_svg, encoding="utf-8")
+    inline = re.sub(r'\s(id|class)="(graph|node|edge|a_node|a_edge|clust)[^"]*"', "", _fit(svg))  # several drawings on one page: no shared ids
+    inline = re.sub(r"<!--.*?-->", "", inline, flags=re.S)
+    link = f'<a href="pathways/{name}">(open full size)</a>'
+    return (f'<figure class="pathway" id="{anchor}"><figcaption>{E(title) + " " if title else ""}{link}{extra}</figcaption>{_SEP}'
+            f'{inline}</div></figure>')
+
+
 def _svg_outputs(c: dict, site: Path):
     "A diagram saved as an SVG output becomes a readable figure: column width, never tiny text, a link to the full size."
     import hashlib
@@ -260,6 +273,83 @@ def _part_links(svg: str, key: str, policy: str) -> str:
     return f'<br><span class="parts">{" · ".join(out)}</span>' if out else ""
 
 
+def code_label(code) -> str:
+    "A recommendation, alert, work-up item or schedule code by its label in the vocabulary registry (the code itself where none is registered)."
+    from pannet_guideline.followup import SCHEDULE_TITLES
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    from pannet_guideline.workup import WORKUP_ITEMS
+    c = str(code)
+    v = RECOMMENDATIONS.get(c) or ALERTS.get(c)
+    if v is not None: return v.label
+    if c in WORKUP_ITEMS: return WORKUP_ITEMS[c].split(";")[0]
+    return SCHEDULE_TITLES.get(c, c)
+
+
+# Cut-offs a pathway asks in more than one form, said in words under it.
+CUTOFF_WORDS = {
+    ("localized-nf", "seed-2025"): "Size under seed-2025: a NET G1 of 1 cm or less, limited to the pancreas, node-negative and without "
+        "symptoms, is watched (active surveillance, consider), with no operation recommended; above 1 cm the operation is recommended and "
+        "surveillance stays a weaker alternative (consider), up to 2 cm. The 2 cm cut-off is asked as the T category: T1 is under 2 cm and "
+        "limited to the pancreas (AJCC 8), so a tumour of exactly 2 cm is T2, and T2 or more, nodes, symptoms or a G2 grade lead to "
+        "pancreatectomy.",
+    ("localized-nf", "nccn-2025"): "Size under nccn-2025: 1 cm or less, observation; above 1 cm and up to 2 cm (2.0 cm included), "
+        "observation in selected cases, pancreatectomy or enucleation, unranked; above 2 cm, or node-positive, or invading, pancreatectomy. "
+        "NCCN counts a tumour of exactly 2 cm in the middle band while AJCC 8 calls it T2, which is why both size and T category are asked.",
+}
+
+
+def legend(key: str, policy: str, svgs: list) -> str:
+    "What the marks of a pathway mean, said once under it: only those it uses."
+    text = " ".join(svgs)
+    items = ["Start at the top box, which says who the pathway is for; each blue box is a question and the arrows carry its answers. "
+             "The boxes at the bottom are the endings, lettered A, B...: green holds a recommended item, yellow at best an item to "
+             "consider, grey options only" + ("; a white ending gives something only under the condition written at its top or on "
+             "each line (\"If not yet resected:\")" if 'fill="#ffffff" stroke="#555555"' in text else "") + "."]
+    if re.search(r">(Recommended|Consider)[^<]*</text>.*?>(Consider|Options?)[^<]*</text>", text, flags=re.S):
+        items.append("<b>Two strengths in one ending</b> (\"Recommended: ...\" then \"Consider: ...\"): every item listed applies; "
+                     "the first line is the firmer recommendation, the next a weaker alternative. \"Options\" are alternatives the "
+                     "source does not rank.")
+    if "unless given before" in text or re.search(r"(?i)>[^<]*\bif [a-z]", text):
+        items.append("A line with a condition (\"unless given before\", \"if insulinoma\") holds only when the condition does; "
+                     "the patient's record of earlier treatment and syndrome decides it.")
+    if "nothing further in this pathway" in text:
+        items.append("<b>Nothing further in this pathway</b>: for these answers the tables of this question recommend nothing; "
+                     "other pathways of the chapter, and the alerts, may still apply.")
+    if re.search(r"\[\d+\]", text):
+        items.append("<b>[n] after a question</b>: the numbered note under the chart says what happens when that answer is unknown. "
+                     "<b>Held until it is known</b>: those recommendations are neither given nor ruled out while the answer is missing; "
+                     "the patient's output names the missing field in <code>data_gaps</code>.")
+    if "continued in part" in text:
+        items.append("A dashed <b>continued in part N</b> box links to that part; each part starts with the route into it, answer by answer.")
+    if (key, policy) in CUTOFF_WORDS: items.append(E(CUTOFF_WORDS[(key, policy)]))
+    return '<div class="legend"><p><b>How to read this pathway</b></p><ul class="notes">' + "".join(f"<li>{x}</li>" for x in items) + "</ul></div>"
+
+
+def glossary_page() -> str:
+    "Every recommendation, alert, work-up item and follow-up schedule code: its label and what it says, from the vocabulary registry."
+    from pannet_guideline.followup import SCHEDULE_TITLES
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    from pannet_guideline.workup import WORKUP_ITEMS
+    row = lambda code, *cells: f'<tr id="code-{E(code)}"><td><code>{E(code)}</code></td>' + "".join(f"<td>{E(str(c))}</td>" for c in cells) + "</tr>"
+    table = lambda heads, rows: (f'{_SEP}<table class="rules"><thead><tr>{"".join(f"<th>{h}</th>" for h in heads)}</tr></thead>'
+                                 f"<tbody>{''.join(rows)}</tbody></table></div>")
+    recs = [row(c, v.label, v.kind, v.text) for c, v in RECOMMENDATIONS.items()]
+    alerts = [row(c, v.label, v.severity, v.text) for c, v in sorted(ALERTS.items())]
+    items = [row(c, t) for c, t in WORKUP_ITEMS.items()]
+    sched = [row(c, t) for c, t in SCHEDULE_TITLES.items()]
+    return "\n".join([
+        "# Codes and their labels", "",
+        "> Every code the guideline writes in its outputs, with the label the pathways and pages show and what it says in plain words. "
+        "Generated from the vocabulary registry at build time.", "",
+        "The output columns (`recommendations`, `primary`, `alerts`, `workup`, `followup_schedule`) hold codes so that a table can be "
+        "filtered and counted; the pages and the pathways show the labels.", "",
+        f"## Recommendations ({len(recs)})", "", table(["code", "label", "kind", "what it means"], recs), "",
+        f"## Alerts ({len(alerts)})", "", "Severity: <code>safety</code> a risk to the patient, <code>data</code> a problem in the record, <code>conflict</code> the seed and its sources (or two sources) disagree, "
+        "<code>caveat</code> a limit of the evidence or of the encoding.", "", table(["code", "label", "severity", "what it says"], alerts), "",
+        f"## Work-up items ({len(items)})", "", table(["code", "test"], items), "",
+        f"## Follow-up schedules ({len(sched)})", "", table(["code", "schedule"], sched), ""])
+
+
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
@@ -272,14 +362,16 @@ def clinical_section(chapter: str, site: Path) -> str:
         for policy in POLICIES:
             p = clinical_pathway(q.key, policy)
             if p is None: continue
-            svgs, names, notes = clinical_svgs(p, href=f"clinical-{q.key}-{policy}-{{part}}.svg")
+            svgs, names, notes = clinical_svgs(p, href="PARTREF{part}FERTRAP")
             widths = [float(re.search(r'<svg width="([\d.]+)pt"', x)[1]) for x in svgs]
             if len(svgs) > MAX_PARTS or max(widths) > 800:
                 out.append(f"<p><b>Under {E(policy)}</b>: {len(p.nodes)} questions after merging, too many to draw readably; "
                            "the rules below give the answer, table by table.</p>")
                 continue
-            figs = [_figure(x, f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "", site,
-                            anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
+            page = lambda x: re.sub(r"PARTREF(\d+)FERTRAP", rf"#{q.key}-{policy}-part-\1", x)
+            file = lambda x: re.sub(r"PARTREF(\d+)FERTRAP", rf"clinical-{q.key}-{policy}-\1.svg", x)
+            figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
+                                   site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
             leaves = []
             for lf, letter in names.items():
@@ -291,8 +383,8 @@ def clinical_section(chapter: str, site: Path) -> str:
             names_ = set(q.tables)
             for t in _all(policy):
                 if t.name in names_ and t.output == "alerts":
-                    alerts += [f'<li><a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a> {E(t.reason(r))}: <b>{E(r.then)}</b></li>' for r in t.rules]
-            body = ("\n".join(figs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
+                    alerts += [f'<li><b>{E(code_label(r.then))}</b> when {E(t.reason(r))} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>' for r in t.rules]
+            body = ("\n".join(figs) + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
             head = f"Under {E(policy)} · {len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''}"
@@ -318,7 +410,8 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
         parts.append(_fold(f"{E(t.title)} <span class=\"meta\">· {len(t.rules)} rules · {E(', '.join(users))}</span>",
                            f"<p><code>{E(t.name)}</code> · {E(t.hit_policy)} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors)))
     cells += parts
-    cells.append("## Worked examples\n\n" + _fold("The chapter's vignettes: patient, expectation, source", vignettes_html(chapter, site)))
+    cells.append("## Worked examples\n\n" + worked_route(chapter, site) + "\n\n"
+                 + _fold("The chapter's vignettes: patient, expectation, source", vignettes_html(chapter, site)))
     figs = []
     for policy in POLICIES:
         for t in chapter_tables(chapter, policy):
@@ -329,31 +422,63 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     return cells
 
 
-def vignettes_html(chapter: str, site: Path) -> str:
-    "The chapter's vignettes (patient, expectation, the source it follows), and the route of the first few through the flowcharts."
+def _vignettes(chapter: str) -> list:
     from pannet_guideline.datasets import data_path
-    from pannet_guideline.pathway import patient_pathway, to_svg
     folder = data_path("vignettes")
-    rows, routes = [], []
-    for f in sorted(folder.glob("*.yaml")) if folder.exists() else []:
-        for v in yaml.safe_load(f.read_text()) or []:
-            if str(v.get("chapter", "")).split("_", 1)[-1] != chapter: continue
-            pat = "; ".join(f"{k}={x}" for k, x in (v.get("patient") or {}).items())
-            exp = "; ".join(f"{k}: {x}" for k, x in (v.get("expect") or {}).items())
-            rows.append(f"<tr><td><code>{E(str(v.get('id')))}</code></td><td>{E(pat)}</td><td>{E(exp)}</td>"
-                        f"<td>{E(str(v.get('source', '')))}</td><td>{E(str(v.get('why', '')))}</td></tr>")
-            if len(routes) < 2 and v.get("patient"):
-                policy = (v.get("policies") or ["seed-2025"])[0]
-                try: charts = patient_pathway(v["patient"], chapter, policy)
-                except ValueError: continue  # a vignette about a rejected value has no route to draw
-                entered = [(t, d) for t, d in charts.items if "patient: yes" in d][:2]
-                routes += [_figure(to_svg(d), f"vignette-{v['id']}-{k}.svg", f"{v['id']} ({policy}): {t}", site)
-                           for k, (t, d) in enumerate(entered)]
+    return [v for f in (sorted(folder.glob("*.yaml")) if folder.exists() else []) for v in (yaml.safe_load(f.read_text()) or [])
+            if str(v.get("chapter", "")).split("_", 1)[-1] == chapter]
+
+
+def _codes_text(value: str) -> str:
+    return ", ".join(code_label(c) for c in str(value).split(";") if c) or "none"
+
+
+def worked_route(chapter: str, site: Path) -> str:
+    "A vignette patient drawn as a route on the chapter's clinical pathway (the parts it passes through), beside what the guideline gives them."
+    import pandas as pd
+    from pannet_guideline.guideline import assess
+    from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs
+    for v in _vignettes(chapter):
+        patient, policy = v.get("patient") or {}, (v.get("policies") or ["seed-2025"])[0]
+        try: a = assess(patient, policy)
+        except ValueError: continue  # a vignette about a rejected value has no route to draw
+        cols = _state(pd.DataFrame([patient]), policy, "who-2019", "ajcc-8")
+        for q in (q for q in QUESTIONS if q.chapter == chapter):
+            p = clinical_pathway(q.key, policy)
+            if p is None: continue
+            counts = clinical_counts(p, cols)
+            if counts["inside"] != 1 or counts["ending"][0] < 0 or isinstance(p.root, int) is False: continue  # the route reaches an ending
+            svgs, names, _ = clinical_svgs(p, counts=counts)
+            shown = [(k, x) for k, x in enumerate(svgs) if "#c0392b" in x]
+            figs = [_inline_figure(x, x, f"worked-{chapter}-{k + 1}.svg", f"{v['id']} on {q.title} ({policy})" + (f", part {k + 1}" if len(svgs) > 1 else ""),
+                                   site, anchor=f"worked-{chapter}-{k + 1}") for k, x in shown]
+            facts = "; ".join(f"{FIELDS_[k].label}: {x}" for k, x in patient.items() if k in FIELDS_)
+            d = a.to_dict()
+            said = (f"<p>The guideline's answer for this patient under {E(policy)}: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
+                    f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
+                    f"all recommendations: {E(_codes_text(d['recommendations']))}.</p>")
+            return (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}): {E(facts)}. Their route is drawn in red on "
+                    f"the clinical pathway <i>{E(q.title)}</i>, from the box that says whom the pathway is for to the ending they reach.</p>"
+                    + "\n".join(figs) + said)
+    return ""
+
+
+def _labelled(x) -> str:
+    "An expected value with every code in it shown by its label."
+    return re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{3,}\b", lambda m: code_label(m[0]), str(x))
+
+
+def vignettes_html(chapter: str, site: Path) -> str:
+    "The chapter's vignettes: patient, expectation (codes by their labels), the source it follows."
+    rows = []
+    for v in _vignettes(chapter):
+        pat = "; ".join(f"{k}={x}" for k, x in (v.get("patient") or {}).items())
+        exp = "; ".join(f"{k}: {_labelled(x)}" for k, x in (v.get("expect") or {}).items())
+        rows.append(f"<tr><td><code>{E(str(v.get('id')))}</code></td><td>{E(pat)}</td><td>{E(exp)}</td>"
+                    f"<td>{E(str(v.get('source', '')))}</td><td>{E(str(v.get('why', '')))}</td></tr>")
     if not rows: return "<p>No vignette file for this chapter yet.</p>"
-    table = (f'{_SEP}<table class="rules"><thead><tr><th>id</th><th>patient</th><th>expected</th><th>source</th><th>why</th></tr></thead>'
-             f"<tbody>{''.join(rows)}</tbody></table></div>")
-    lead = "<p>The route of the first vignettes through the chapter's flowcharts: taken branches in red with the patient's values, missing data marked.</p>"
-    return table + (lead + "\n".join(routes) if routes else "")
+    return (f'{_SEP}<table class="rules"><thead><tr><th>id</th><th>patient</th><th>expected</th><th>source</th><th>why</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def source_links(src) -> list:
@@ -489,6 +614,41 @@ def field_dependents() -> dict:
     return out
 
 
+def _ticks(text: str) -> str:
+    "Text for an HTML cell: escaped, with `code` in backticks shown as code (markdown is not read inside HTML)."
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", E(str(text)))
+
+
+READING_EXAMPLES = (("ki67_pct", "5%"), ("ki67_pct", "5 %"), ("ki67_pct", "2,5"), ("ki67_pct", "<2"), ("ki67_pct", "4-8"),
+                    ("ki67_pct", "15-25"), ("ki67_pct", ">20"), ("ki67_pct", ">60"), ("ki67_pct", "42,493"), ("tumor_size_mm", "15"), ("tumor_size_cm", "25 mm"),
+                    ("tumor_size_cm", "2.5cm"), ("mitoses_per_2mm2", "<2"))
+
+
+def ki67_edges() -> str:
+    "The Ki-67 cut-offs of every table, policy and edition, in words."
+    from pannet_guideline.guideline import band_edges
+    e = [f"{x:g}" for x in band_edges()["ki67_pct"]]
+    return ", ".join(e[:-1]) + " and " + e[-1]
+
+
+def reading_examples() -> str:
+    "How values are read, as the reader reads them now (run at build time, so the page cannot drift from the code)."
+    from pannet_guideline.schema import read_patient
+    rows = []
+    for name, raw in READING_EXAMPLES:
+        rec, issues = read_patient({name: raw})
+        target = "tumor_size_cm" if name == "tumor_size_mm" else name
+        got = rec.get(target)
+        why = "; ".join(str(x) for x in (issues.values() if isinstance(issues, dict) else issues)) if issues else ""
+        unit = FIELDS_[target].unit
+        bound = re.search(r"[<>]|\d\s*-\s*\d", raw) and got is not None
+        read = (f"{target}: a value {raw.strip()} {unit}, taken as {got:g} (every value inside decides alike)" if bound
+                else f"{target} = {got:g} {unit}".rstrip() if got is not None else "unknown") + (f" ({why})" if why else "")
+        rows.append(f"<tr><td><code>{E(name)}</code></td><td><code>{E(raw)}</code></td><td>{_ticks(read)}</td></tr>")
+    return (f'{_SEP}<table class="rules"><thead><tr><th>column</th><th>written</th><th>read as</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
 def _allowed(spec) -> str:
     "Allowed values of a field, and the other spellings read as each."
     if spec.kind == "number":
@@ -496,7 +656,7 @@ def _allowed(spec) -> str:
         hi = "" if spec.maximum == float("inf") else f"≤ {spec.maximum:g}"
         return "a number" + (f" ({', '.join(x for x in (lo, hi) if x)})" if lo or hi else "")
     if spec.kind == "id": return "any text"
-    if spec.kind == "codes": return "a list of treatment codes (`;`-separated), or regimen names read as them; see the vocabularies"
+    if spec.kind == "codes": return 'a list of treatment codes separated by <code>;</code>, or regimen names read as them; see <a href="glossary.html">codes and labels</a>'
     vals = []
     for v in spec.vocab:
         syn = sorted(k for k, c in spec.synonyms.items() if c == v and k != str(v).lower())
@@ -519,7 +679,7 @@ def your_data_page() -> str:
                          + [k for k, (v, _) in LEGACY_ALIASES.items() if v == f.name])
         used = ", ".join([FIELDS_[d].label for d in derived] + [CHAPTER_TITLES[c] for c in chapters]) or "passed through"
         rows.append(f'<tr id="field-{E(f.name)}"><td><code>{E(f.name)}</code>' + (f"<br><span class=\"syn\">also read from: {E(', '.join(aliases))}</span>" if aliases else "")
-                    + f"</td><td>{E(f.label)}{(': ' + E(f.doc)) if f.doc else ''}</td><td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td><td>{E(used)}</td></tr>")
+                    + f"</td><td>{_ticks(f.label)}{(': ' + _ticks(f.doc)) if f.doc else ''}</td><td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td><td>{E(used)}</td></tr>")
     fields = (f'{_SEP}<table class="rules fields"><thead><tr><th>column</th><th>meaning</th><th>unit</th><th>allowed values (and other '
               f"spellings read)</th><th>what depends on it</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     how = {"field": "read as it is", "read_as": "read as", "resembles": "not read: resembles", "output": "not read: an output", "unknown": "not read"}
@@ -533,7 +693,7 @@ def your_data_page() -> str:
              "pT": "t_category", "pN": "n_category", "Tumour size (mm)": "tumor_size_mm", "Mitotic count": "mitoses_per_2mm2"}
     explicit = {h: v for h, v in guess.items() if h not in mapping}
     code = "columns = {\n" + "".join(f"    {h!r}: {v!r},\n" for h, v in explicit.items()) + "}\nassessed = assess_frame(export, columns=columns)"
-    outs = "".join(f"<tr><td><code>{E(o.name)}</code></td><td>{E(o.doc)}</td></tr>" for o in OUTPUT_SPEC)
+    outs = "".join(f"<tr><td><code>{E(o.name)}</code></td><td>{_ticks(o.doc)}</td></tr>" for o in OUTPUT_SPEC)
     return "\n".join([
         "# Your data", "",
         "> Every column the guideline reads, with its meaning, unit and allowed values; how a registry export maps onto them; "
@@ -542,6 +702,18 @@ def your_data_page() -> str:
         f"that is blank or written as one of {', '.join(repr(t) for t in sorted(MISSING_TOKENS) if t)} is unknown: unknown is "
         "neither yes nor no, and a decision that needs it waits and names the field in `data_gaps`. A value that is not "
         "allowed is rejected, reported in `input_issues`, and read as unknown; the row stays.", "",
+        "## How values are read", "",
+        "- **Sizes in millimetres are converted to centimetres.** A column named for millimetres (`tumor_size_mm`, or a header such as "
+        "\"Tumour size (mm)\") is divided by 10 and read as `tumor_size_cm`; a value with its unit written (`25 mm`, `2.5cm`) is "
+        "converted whatever the column. When a cm and a mm column are both given and disagree by more than half a millimetre, the "
+        "size is unknown and both are named.",
+        "- **Ki-67** is read as a percentage written `5`, `5%` or `5 %`, with a decimal point or a decimal comma (`2,5`). A bound "
+        "(`<2`, `>20`) or a range (`4-8`) is read when it lies wholly on one side of every cut-off the tables use ("
+        f"{ki67_edges()} %), so any value inside it decides alike; one that straddles a cut-off is unknown, and the issue names the cut-off. "
+        "`42,493` is refused (a decimal comma or a thousands separator?). A table with two or more known Ki-67 values, all between 0 "
+        "and 1, is taken to hold fractions and its Ki-67 is not read.",
+        "- Blank cells and the tokens listed above are unknown; a rejected value is reported with its column and the reason.", "",
+        "What the reader makes of a few values, run as this page is built:", "", reading_examples(), "",
         "## Input columns", "", fields, "",
         "## An example: a registry export", "",
         "Headers of a typical export, and how they are read without a mapping (case, spaces, `%`, `tumour`/`tumor` and a few "
@@ -552,7 +724,7 @@ def your_data_page() -> str:
         "On the command line the same mapping is a JSON file: `pannet-guideline assess export.csv --columns mapping.json`.", "",
         "## Output columns", "",
         f'{_SEP}<table class="rules"><thead><tr><th>column</th><th>meaning</th></tr></thead><tbody>{outs}</tbody></table></div>', "",
-        "Recommendation, work-up and alert codes are listed with their labels in the [vocabularies](vocab.html).", ""])
+        "Recommendation, work-up and alert codes are listed with their labels and plain text in the [codes and labels](glossary.html) page.", ""])
 
 
 def _chapter_tables(ch, policy):

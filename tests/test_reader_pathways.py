@@ -1,0 +1,145 @@
+"""What a clinician reads on a clinical pathway: no branch no patient can take, honest part entries, links between parts."""
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+
+from pannet_guideline.guideline import POLICIES, assess
+from pannet_guideline.pathway import (CONSISTENCY, QUESTIONS, Leaf, _edge_names, _possible_classes, clinical_pathway, clinical_svgs,
+                                      possible_points)
+from pannet_guideline.tables import columns_from_canonical
+
+ALL = [(q.key, p) for q in QUESTIONS for p in POLICIES]
+
+
+def _routes(p):
+    "Every route from the top to an ending: [(node id, edge index)]."
+    out, todo = [], [(p.root, [])]
+    while todo:
+        at, path = todo.pop()
+        if isinstance(at, Leaf): out.append(path); continue
+        for k, (_, nxt) in enumerate(p.nodes[at].edges): todo.append((nxt, path + [(at, k)]))
+    return out
+
+
+def _route_possible(p, route) -> bool:
+    "Some patient gives every answer of the route (read with the grading and staging steps)."
+    fields = {f for findings, answers, _ in CONSISTENCY for f in findings + answers}
+    crits = {n: c for n, c in p.crits.items() if n in fields}
+    for i, k in route:
+        name = p.nodes[i].field
+        if name not in crits: continue
+        b = p.nodes[i].edges[k][0]
+        c = crits[name]
+        crits[name] = dataclasses.replace(c, members=[m for m in c.members if any(b.takes(v) for v in m)])
+    return bool(_possible_classes(list(crits.values())).any()) if crits else True
+
+
+def test_the_consistency_rule_comes_from_the_grading_and_staging_steps():
+    "A G1 is Ki-67 below 3 % (WHO 2019); a T1 is limited to the pancreas and under 2 cm (AJCC 8); a NEC is not G1."
+    import pandas as pd
+    rows = pd.DataFrame([dict(nen_class="NET", who_grade="G1", ki67_pct=5.0), dict(nen_class="NET", who_grade="G1", ki67_pct=2.0),
+                         dict(nen_class="NET", who_grade="G3", ki67_pct=5.0),  # mitoses above 20 make it G3: possible
+                         dict(nen_class="NET", t_category="T1", tumor_size_cm=3.0, local_invasion="none"), dict(t_category="T1", tumor_size_cm=1.5),
+                         dict(t_category="T3", tumor_size_cm=1.0, local_invasion="duodenum_or_bile_duct"),
+                         dict(nen_class="NEC", who_grade="G1"), dict(nen_class="NEC", who_grade="NEC"),
+                         dict(m_category="M0", disease_setting="metastatic"), dict(n_category="N1", nodal_status="N0")], dtype=object)
+    assert possible_points(columns_from_canonical(rows)).tolist() == [False, True, True, False, True, True, False, True, False, False]
+    # the same verdicts as the package gives a patient
+    assert assess(dict(differentiation="well", ki67_pct=5, mitoses_per_2mm2=1)).who_grade == "G2"
+    assert assess(dict(differentiation="well", tumor_size_cm=3, local_invasion="none")).t_category == "T2"
+
+
+@pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
+def test_no_branch_that_no_patient_can_take(key, policy):
+    p = clinical_pathway(key, policy)
+    if p is None or isinstance(p.root, Leaf): return
+    bad = [[" ".join(x) for x in [(_edge_names(p, p.nodes[i])[0], _edge_names(p, p.nodes[i])[1][k]) for i, k in r]]
+           for r in _routes(p) if not _route_possible(p, r)]
+    assert not bad, bad[:3]
+
+
+def test_grade_and_size_are_not_asked_again_where_they_are_settled():
+    p = clinical_pathway("localized-nf", "nccn-2025")
+    for r in _routes(p):
+        said = [(_edge_names(p, p.nodes[i])[0], _edge_names(p, p.nodes[i])[1][k]) for i, k in r]
+        assert not (("WHO grade?", "G1") in said and any(q == "Ki-67?" and "≥ 3" in a for q, a in said)), said
+        assert not (("T category?", "T1") in said and any(q == "Tumour size?" and a.startswith("> 2") for q, a in said)), said
+        assert not any(q == "T category?" and "T2" in a for q, a in said if ("Tumour size?", "≤ 1 cm") in said), said
+
+
+def _text(svg: str) -> str:
+    import html
+    return html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)))
+
+
+def _entry(svg: str) -> tuple:
+    "A part's entry box as text, and the node its arrow leads to."
+    import html
+    box = re.search(r"<title>E</title>(.*?)</g>", svg, flags=re.S)[1]
+    top = re.search(r"<title>E&#45;&gt;N(\d+)</title>", svg)
+    return " ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", box)), int(top[1]) if top else None
+
+
+@pytest.mark.parametrize("key,policy", [("advanced-g12-first", "seed-2025"), ("localized-nf", "nccn-2025"), ("advanced-local", "nccn-2025"),
+                                        ("functional-insulinoma", "nccn-2025"), ("advanced-g3-favourable", "seed-2025"), ("advanced-g12-progression", "nccn-2025")], ids=lambda x: str(x))
+def test_a_part_entry_states_every_route_into_it(key, policy):
+    "The box a part starts with names every answer on each way in (it used to name the last answer of one of them only)."
+    p = clinical_pathway(key, policy)
+    svgs, _, _ = clinical_svgs(p)
+    assert len(svgs) > 1
+    for svg in svgs[1:]:
+        text, top = _entry(svg)
+        assert text.startswith("Continued from part"), text
+        routes = [r[:next(n for n, (i, _) in enumerate(r) if i == top)] for r in _routes(p) if any(i == top for i, _ in r)]
+        routes = list(dict.fromkeys(tuple(r) for r in routes))
+        said = lambda r: [f"{_edge_names(p, p.nodes[i])[0]} {_edge_names(p, p.nodes[i])[1][e]}" for i, e in r]
+        if len(routes) <= 3:
+            assert text.count(" or: ") == len(routes) - 1, (text, len(routes))
+            for r in routes:
+                assert all(x in text for x in said(r)), (text, said(r))
+        else:
+            assert "several routes" in text
+
+
+def test_continuation_boxes_link_to_their_part():
+    "Each dashed 'continued in part N' box is a link to that part's anchor on the page, as is each part's entry box."
+    p = clinical_pathway("advanced-g12-first", "seed-2025")
+    svgs, _, _ = clinical_svgs(p, href="#advanced-g12-first-seed-2025-part-{part}")
+    boxes = 0
+    for svg in svgs:
+        for href, body in re.findall(r'<a xlink:href="([^"]+)"[^>]*>(.*?)</a>', svg, flags=re.S):
+            for n in re.findall(r"continued in part (\d+)", body):
+                assert href == f"#advanced-g12-first-seed-2025-part-{n}"; boxes += 1
+        assert len(re.findall(r">continued in part \d+</text>", svg)) == len([1 for h, b in re.findall(r'<a xlink:href="([^"]+)"[^>]*>(.*?)</a>', svg, flags=re.S)
+                                                                             if ">continued in part" in b])
+    assert boxes >= len(svgs) - 1
+
+
+@pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
+def test_a_green_ending_holds_a_recommendation_that_applies(key, policy):
+    "An ending is coloured green only when it recommends something with no condition left to check (an 'if ...' line alone is not enough)."
+    import html
+    p = clinical_pathway(key, policy)
+    if p is None: return
+    for svg in clinical_svgs(p)[0]:
+        for body in re.findall(r'<g class="node">\s*<title>L[^<]*</title>(.*?)</g>', svg, flags=re.S):
+            if 'fill="#cfe8cf"' not in body: continue
+            lines = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", body)]
+            text = re.sub(r"^[A-Z]\d*: ", "", "\n".join(lines))
+            assert not text.startswith("If ") and re.search(r"(^|\n)Recommended: ", text), (key, policy, lines)
+
+
+@pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
+def test_labels_not_codes_on_the_pathways(key, policy):
+    "What a reader sees on a pathway and in its notes names treatments and tests by their labels, never by their codes."
+    import html
+    from pannet_guideline.pathway import unknown_note
+    p = clinical_pathway(key, policy)
+    if p is None: return
+    svgs, _, notes = clinical_svgs(p)
+    seen = " ".join(html.unescape(t) for s in svgs for t in re.findall(r"<text[^>]*>([^<]*)</text>", s))
+    seen += " " + " ".join(unknown_note(p, n) for n in notes)
+    codes = re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\(CAPTEM\)|\(SSA\)", seen)
+    assert not codes, codes[:5]
