@@ -189,7 +189,7 @@ DERIVED_FIELDS = (
     _text("disease_setting", "disease setting", ("localized", "locally_advanced", "metastatic"), derived=True),
     _text("tumor_size_conflict", "tumour size in cm and in mm disagree", ("cm", "mm"), derived=True,
           doc="set by the reader where `tumor_size_cm` and `tumor_size_mm` are both given and disagree; the size is then unknown"),
-    _text("m_category_conflict", "recorded M and the liver-metastases column disagree", ("liver_metastases",), derived=True,
+    _text("m_category_conflict", "recorded M and the liver-metastases column disagree", ("m_category", "liver_metastases"), derived=True,
           doc="set by the reader where a recorded M0 meets a liver-metastases column that says yes; M is then unknown"),
     _text("differentiation_label", "differentiation written as a class label", ("NEC",), derived=True,
           doc="set by the reader where the differentiation column holds the label NEC rather than a morphology"),
@@ -586,7 +586,7 @@ class ReadingConflictSpec:
 
 READING_CONFLICTS = {  # field -> how two readings of it are compared and reported
     "tumor_size_cm": ReadingConflictSpec("tumor_size_conflict", 1, "tumor_size_mm", "tumor_size_cm: the size in cm and the size in mm (tumor_size_mm) disagree"),
-    "m_category": ReadingConflictSpec("m_category_conflict", 0, "liver_metastases", "m_category: recorded M0, the liver-metastases column says yes"),
+    "m_category": ReadingConflictSpec("m_category_conflict", 1, "liver_metastases", "m_category: recorded M0, the liver-metastases column says yes"),
 }
 SIZE_TOLERANCE_CM = 0.05  # 1.5 cm and 15 mm agree; a cm value rounded to one decimal is within half a millimetre of the mm value
 CLASS_LABELS = frozenset({"nec"})  # class labels accepted in the differentiation column, which under WHO 2010 named a grade too
