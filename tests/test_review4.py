@@ -1,0 +1,128 @@
+"Findings of the clinical review, round 4: each expectation comes from the cited clinical_facts section (CF), not from the code."
+import pandas as pd
+import pytest
+
+from pannet_guideline import assess, assess_frame
+
+NF = dict(differentiation="well", ki67_pct=2, mitoses_per_2mm2=1, tumor_size_cm=1.5, local_invasion="none", nodal_status="N0",
+          metastatic_sites="none", resectable="yes", functional_syndrome="none", carcinoid_syndrome=False, symptomatic=False,
+          sstr_status="positive", progression="stable", tumor_burden="low", hereditary_syndrome="none", age_years=60,
+          multifocal=False, tumor_location="head", near_main_duct=False, prior_therapies="none")
+MET = dict(metastatic_sites="liver", resectable="no", tumor_size_cm=3.0)
+POLICIES = ("seed-2025", "nccn-2025")
+COLS = ("recommendations", "primary_recommendation", "primary_options", "primary_held_by", "alerts", "data_gaps")
+
+
+def run(p, policy):
+    "One patient by `assess` and as a one-row frame: they must agree."
+    p = {k: v for k, v in p.items() if v is not None}
+    a = assess(p, policy=policy)
+    row = assess_frame(pd.DataFrame([p]), policy=policy).iloc[0]
+    for c in COLS: assert (row[c] if isinstance(row[c], str) else "") == getattr(a, c), (c, row[c], getattr(a, c))
+    return a
+
+
+def codes(a, col="recommendations"): return set(filter(None, getattr(a, col).split(";")))
+
+
+def strength(a, code): return next((r.strength for r in a.recommendation_list if r.code == code), None)
+
+
+def primaries(a): return codes(a, "primary_recommendation") | codes(a, "primary_options")
+
+
+# 1. CF 5.2: gastrinoma surgery is chosen by site (duodenal, head, distal), and an occult gastrinoma (no tumour on imaging) is
+#    observed or explored. With no size, T category or place recorded, no operation can be named: the primary waits on them.
+OCCULT_GASTRINOMA = {**NF, "functional_syndrome": "gastrinoma", "symptomatic": True, "tumor_size_cm": None, "tumor_location": None,
+                     "local_invasion": None}
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_gastrinoma_not_located_holds_the_operation(policy):
+    a = run(OCCULT_GASTRINOMA, policy)
+    assert "PANCREATECTOMY" not in primaries(a) and "ENUCLEATION" not in primaries(a)
+    assert {"tumor_size_cm", "tumor_location"} <= codes(a, "primary_held_by")
+    assert {"tumor_size_cm", "tumor_location"} <= codes(a, "data_gaps")
+    assert "GASTRINOMA_NOT_LOCATED" in codes(a, "alerts")
+    assert "SYNDROME_CONTROL" in codes(a)  # CF 5.2: acid control does not wait on the site
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("where", [dict(tumor_location="tail", tumor_size_cm=None), dict(tumor_location=None, tumor_size_cm=1.5)])
+def test_located_gastrinoma_is_resected(policy, where):
+    "CF 5.2: a pancreatic gastrinoma that has been seen (a place or a size recorded) is resected, pancreatoduodenectomy or distal."
+    a = run({**OCCULT_GASTRINOMA, "local_invasion": "none", **where}, policy)
+    assert a.primary_recommendation == "PANCREATECTOMY" and "GASTRINOMA_NOT_LOCATED" not in codes(a, "alerts")
+
+
+# CF 5.3 / 13.2: glucagonoma and VIPoma over 2 cm or malignant-looking are resected formally; the rare small (under 2 cm) peripheral
+# one may be enucleated. With the size unknown (and invasion unknown) the operation cannot be chosen under NCCN.
+VIPOMA = {**NF, "functional_syndrome": "vipoma", "symptomatic": True, "tumor_size_cm": None, "local_invasion": None}
+
+
+@pytest.mark.parametrize("syndrome", ["vipoma", "glucagonoma"])
+def test_nccn_vipoma_glucagonoma_size_unknown_holds_the_operation(syndrome):
+    a = run({**VIPOMA, "functional_syndrome": syndrome}, "nccn-2025")
+    assert "PANCREATECTOMY" not in primaries(a) and "tumor_size_cm" in codes(a, "primary_held_by")
+    assert "SYNDROME_CONTROL" in codes(a)
+
+
+@pytest.mark.parametrize("size,enucleation", [(3.0, False), (1.5, True)])
+def test_nccn_vipoma_known_size_is_resected(size, enucleation):
+    "CF 5.3: resection either way; enucleation beside it only under 2 cm and peripheral."
+    a = run({**VIPOMA, "tumor_size_cm": size, "local_invasion": "none", "tumor_location": "tail"}, "nccn-2025")
+    assert a.primary_recommendation == "PANCREATECTOMY" and ("ENUCLEATION" in codes(a)) is enucleation
+
+
+def test_nccn_vipoma_invasive_size_unknown_is_resected():
+    "CF 13.1 (NE-F): a malignant-looking VIPoma is resected with its nodes whatever its size."
+    a = run({**VIPOMA, "local_invasion": "duodenum_or_bile_duct"}, "nccn-2025")
+    assert a.primary_recommendation == "PANCREATECTOMY"
+
+
+def test_seed_vipoma_size_unknown_keeps_the_seed_reading():
+    "Seed item 11: functioning tumours are resected whatever their size; the place is recorded, so a primary was seen."
+    a = run(VIPOMA, "seed-2025")
+    assert a.primary_recommendation == "PANCREATECTOMY"
+
+
+# 3. CF 4.1 / 10.7: at 1 cm or less NCCN lists observation as the only option; note e asks for a low-grade tumour without a figure.
+#    A G2 of 1 cm or less is not given resection as the sole primary: observation stays listed, unranked, for the team, with an alert.
+P1 = {**NF, "tumor_size_cm": 0.6, "ki67_pct": 4, "mitoses_per_2mm2": 0}
+
+
+def test_nccn_le1cm_g2_observation_listed_beside_resection():
+    a = run(P1, "nccn-2025")
+    assert a.who_grade == "G2"
+    assert a.primary_recommendation == "" and {"ACTIVE_SURVEILLANCE", "PANCREATECTOMY"} <= codes(a, "primary_options")
+    assert strength(a, "PANCREATECTOMY") == "option" and strength(a, "ACTIVE_SURVEILLANCE") == "option"
+    assert "NCCN_LOW_GRADE_UNDEFINED_LE1CM" in codes(a, "alerts")
+    assert "SURVEILLANCE_WITHHELD_G2" not in codes(a, "alerts")  # surveillance is not withheld under NCCN here
+
+
+def test_seed_le1cm_g2_is_resected():
+    "Seed item 27: G2 is resected when possible; surveillance (item 10) is read as G1 only, so the alert stays."
+    a = run(P1, "seed-2025")
+    assert a.primary_recommendation == "PANCREATECTOMY" and "ACTIVE_SURVEILLANCE" not in codes(a)
+    assert "SURVEILLANCE_WITHHELD_G2" in codes(a, "alerts")
+
+
+# 6. CF 13.6: the observation branch requires no symptoms; while `symptomatic` is unrecorded observation is not offered and the
+#    field is a data gap (and holds the primary where observation is the only option, 1 cm or less).
+@pytest.mark.parametrize("policy", POLICIES)
+def test_symptoms_unknown_is_a_gap_for_observation(policy):
+    a = run({**NF, "symptomatic": None}, policy)
+    assert "ACTIVE_SURVEILLANCE" not in codes(a)
+    assert "symptomatic" in codes(a, "data_gaps") and "SYMPTOMS_NOT_RECORDED" in codes(a, "alerts")
+
+
+def test_nccn_le1cm_symptoms_unknown_holds_the_primary():
+    a = run({**NF, "symptomatic": None, "tumor_size_cm": 0.8}, "nccn-2025")
+    assert a.primary_recommendation == "" and a.primary_options == "" and "symptomatic" in codes(a, "primary_held_by")
+
+
+@pytest.mark.parametrize("size", [0.8, 1.5])
+def test_nccn_observation_offered_once_asymptomatic(size):
+    "CF 10.7: the NCCN oracle lists observation at 0.8 and 1.5 cm for an asymptomatic low-grade tumour."
+    a = run({**NF, "tumor_size_cm": size}, "nccn-2025")
+    assert "ACTIVE_SURVEILLANCE" in codes(a) and "symptomatic" not in codes(a, "data_gaps")
