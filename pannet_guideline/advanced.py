@@ -19,12 +19,13 @@ from .vocab import RECOMMENDATIONS, add_alert
 __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_burden_stable', 'advanced_net_g1_g2', 'advanced_net',
            'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma', 'every_patient', 'SSA_CONTINUE',
            'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN',
-           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'PROGRESSION_NCCN', 'favourable', 'unfavourable',
-           'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN',
-           'lower_risk_net', 'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced',
-           'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'prior_unknown', 'head_primary_with_resectable_liver',
-           'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'TABLES',
-           'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
+           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'CHEMOTHERAPY_NCCN', 'PROGRESSION_NCCN', 'favourable',
+           'unfavourable', 'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway',
+           'not_localized', 'NEC_MINEN', 'lower_risk_net', 'cytoreduction_candidate', 'oligometastatic_resectable',
+           'borderline_locally_advanced', 'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY',
+           'prior_unknown', 'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy', 'ALERTS_BOTH',
+           'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'TABLES', 'RANK', 'policy_tables', 'ranked',
+           'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
 _RESP = ("nccn.captem-response", "nccn.adv-symptomatic-or-burden")
@@ -130,6 +131,11 @@ CHEMOTHERAPY = DecisionTable("advanced_chemotherapy", "Chemotherapy when a respo
     Rule("ADV-STREPTOZOCIN", response_needed & ~failed("STREPTOZOCIN_5FU"), "STREPTOZOCIN_5FU",
          ("enets2016.stz",) + _CHEMO, strength="option", note="ENETS 2016 (historical); NCCN prefers capecitabine-temozolomide"),
 ], "collect", output="recommendations", scope=advanced_net_g1_g2)
+
+# NCCN's PanNET systemic list (NE-H 2 of 9) names no streptozocin regimen: the same table without it
+CHEMOTHERAPY_NCCN = DecisionTable("advanced_chemotherapy_nccn", "Chemotherapy when a response is needed (NET G1/G2, NCCN 2025)",
+    [r for r in CHEMOTHERAPY.rules if r.then != "STREPTOZOCIN_5FU"], "collect", output="recommendations", scope=advanced_net_g1_g2,
+    description="NCCN NE-H 2 of 9: capecitabine-temozolomide; no streptozocin (advanced.nccn-no-streptozocin)")
 
 PROGRESSION_NCCN = DecisionTable("advanced_progression_nccn", "Clinical trial and oxaliplatin chemotherapy (NCCN 2025)", [
     Rule("ADV-NCCN-TRIAL", progressive, "CLINICAL_TRIAL", ("nccn.progression-options", "nccn.no-sequencing-data"), strength="option",
@@ -243,6 +249,9 @@ add_alert("SEED_SSA_KI67_ABOVE_CLARINET", "Seed analogue above the CLARINET Ki-6
 add_alert("SEED_SSA_SSTR_NEGATIVE", "Seed analogue in an SSTR-negative tumour",
           "The seed sets no receptor requirement; NCCN gives an analogue for tumour control only when SSTR imaging is positive.",
           "conflict", ("seed.15", "nccn.ssa-sstr-positive"))
+add_alert("SEED_STREPTOZOCIN_VS_NCCN", "Seed streptozocin: not in NCCN's list",
+          "The seed lists streptozocin among the alkylating agents for well-differentiated tumours, as ENETS 2016 did for progressive, bulky or symptomatic pancreatic G1/G2 NET; NCCN's 2025 list for PanNET has no streptozocin regimen and prefers capecitabine-temozolomide.",
+          "conflict", ("seed.25", "enets2016.stz", "advanced.nccn-no-streptozocin"))
 add_alert("SEED_PRRT_OUTSIDE_NCCN", "Seed PRRT where NCCN would not give it",
           "The seed offers PRRT to any SSTR-positive G2 tumour; NCCN gives it after progression on an analogue, or first line with Ki-67 of 10 % or more and a significant burden.",
           "conflict", ("seed.22", "nccn.prrt-after-ssa", "nccn.prrt-first-line-ki67-ge10"))
@@ -287,6 +296,11 @@ ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sour
 ], "collect", output="alerts", scope=(advanced_net & lower_risk_net).named("advanced NET G1/G2 or favourable NET G3",
                                                                         ("nccn.setting", "who2019.grade-table", "nccn.wdg3-55-split")))
 
+ALERTS_SEED_CHEMOTHERAPY = DecisionTable("advanced_alerts_seed_chemotherapy", "Seed chemotherapy beyond NCCN's list", [
+    Rule("ALA-SEED-STREPTOZOCIN", net_g1_g2 & response_needed & ~failed("STREPTOZOCIN_5FU"), "SEED_STREPTOZOCIN_VS_NCCN",
+         ("seed.25", "enets2016.stz", "advanced.nccn-no-streptozocin"), note="exactly where the seed's chemotherapy table lists streptozocin"),
+], "collect", output="alerts", scope=advanced_net_g1_g2)
+
 # %% ../nbs/22_advanced.ipynb #c5cece3f
 prior_unknown = prior.is_unknown().named("prior therapies not recorded", ("nccn.progression-options",))
 head_primary_with_resectable_liver = (metastatic_disease & liver_metastases & resectable.isin("yes", "borderline") & (location == "head")
@@ -320,11 +334,11 @@ LIVER_FIRST_ALERTS = DecisionTable("liver_first_alerts", "Staged resection of a 
 ], "collect", output="alerts")
 
 # %% ../nbs/22_advanced.ipynb #b0bf766f
-SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH, INSULINOMA_SSA_ALERTS,
-                  LIVER_FIRST_ALERTS)
-NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED)  # seed-versus-source alerts: seed only
+SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
+                  INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS)
+NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).replace(CHEMOTHERAPY, CHEMOTHERAPY_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY)  # seed-versus-source alerts: seed only
 
-TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_BOTH,
+TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, CHEMOTHERAPY_NCCN, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
           INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS)
 RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 

@@ -436,6 +436,8 @@ add_statement("advanced.prrt-retreatment-unread", "None of the sources read addr
               "S-NCCN(NTUH)", "NE-H 2 of 9", "C")
 add_statement("advanced.minen-ne-component", "In MiNEN the neuroendocrine component, often high grade, mostly drives the course; with no trial data, MiNEN is treated like a pure NEC or like an adenocarcinoma of the same site.",
               "S-FRIZ20", "abstract", "A")
+add_statement("advanced.nccn-no-streptozocin", "NCCN's 2025 systemic-therapy list for PanNET names cabozantinib, everolimus, sunitinib, octreotide LAR or lanreotide, PRRT, capecitabine-temozolomide, FOLFOX or CAPEOX, belzutifan and radiotherapy with a fluoropyrimidine, but no streptozocin regimen.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9, PanNET systemic options", "B")
 
 # %% ../nbs/00a_sources.ipynb #d2be042a
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",

@@ -126,3 +126,21 @@ def test_nccn_observation_offered_once_asymptomatic(size):
     "CF 10.7: the NCCN oracle lists observation at 0.8 and 1.5 cm for an asymptomatic low-grade tumour."
     a = run({**NF, "tumor_size_cm": size}, "nccn-2025")
     assert "ACTIVE_SURVEILLANCE" in codes(a) and "symptomatic" not in codes(a, "data_gaps")
+
+
+# 2. CF 6.1 (NCCN NE-H 2 of 9): the PanNET systemic list has no streptozocin regimen; CF 6.4: ENETS 2016 placed STZ/5-FU for
+#    progressive, bulky or symptomatic pancreatic G1/G2; seed item 25 lists streptozocin. Under NCCN it is not offered; under the
+#    seed it stays, with an alert naming the departure.
+A29 = {**NF, **MET, "ki67_pct": 8, "mitoses_per_2mm2": 1, "prior_therapies": "SSA", "progression": "progressive", "tumor_burden": "high"}
+
+
+def test_nccn_lists_no_streptozocin():
+    a = run(A29, "nccn-2025")
+    assert "STREPTOZOCIN_5FU" not in codes(a)
+    assert {"CAPTEM", "OXALIPLATIN_FLUOROPYRIMIDINE"} <= codes(a)  # CF 6.1: CAPTEM preferred; FOLFOX/CAPEOX other recommended
+    assert "SEED_STREPTOZOCIN_VS_NCCN" not in codes(a, "alerts")
+
+
+def test_seed_keeps_streptozocin_with_an_alert():
+    a = run(A29, "seed-2025")
+    assert "STREPTOZOCIN_5FU" in codes(a) and "SEED_STREPTOZOCIN_VS_NCCN" in codes(a, "alerts")
