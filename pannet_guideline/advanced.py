@@ -21,11 +21,11 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
            'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN',
            'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'CHEMOTHERAPY_NCCN', 'PROGRESSION_NCCN', 'favourable',
            'unfavourable', 'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway',
-           'not_localized', 'NEC_MINEN', 'lower_risk_net', 'cytoreduction_candidate', 'oligometastatic_resectable',
-           'borderline_locally_advanced', 'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY',
-           'prior_unknown', 'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy', 'ALERTS_BOTH',
-           'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'TABLES', 'RANK', 'policy_tables', 'ranked',
-           'decide_advanced', 'recommend_advanced']
+           'not_localized', 'NEC_MINEN', 'lower_risk_net', 'resectable_liver_only', 'borderline_liver_only',
+           'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL',
+           'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY', 'prior_unknown',
+           'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS',
+           'LIVER_FIRST_ALERTS', 'TABLES', 'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
 _RESP = ("nccn.captem-response", "nccn.adv-symptomatic-or-burden")
@@ -204,8 +204,16 @@ NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
 
 # %% ../nbs/22_advanced.ipynb #faed0e4b
 lower_risk_net = (net_g1_g2 | g3_favourable).named("NET G1/G2 or favourable NET G3", ("who2019.grade-table", "nccn.wdg3-55-split"))
-cytoreduction_candidate = (metastatic_disease & lower_risk_net & (sites == "liver") & resectable.isin("yes", "borderline")).named(
-    "liver-only metastases judged resectable or borderline, in NET G1/G2 or favourable NET G3", ("nccn.cytoreduction-90pct",))
+_liver_only = (metastatic_disease & lower_risk_net & (sites == "liver")).named(
+    "liver-only metastases, in NET G1/G2 or favourable NET G3", ("nccn.setting", "nccn.wdg3-55-split"))
+# complete resection when all of it is judged resectable; debulking when only borderline
+resectable_liver_only = (_liver_only & (resectable == "yes")).named(
+    "liver-only metastases judged resectable, in NET G1/G2 or favourable NET G3", ("nccn.adv-asymptomatic-low-burden", "pdq.liver-metastases"))
+borderline_liver_only = (_liver_only & (resectable == "borderline")).named(
+    "liver-only metastases judged borderline resectable, in NET G1/G2 or favourable NET G3", ("nccn.cytoreduction-90pct",))
+cytoreduction_candidate = (resectable_liver_only | borderline_liver_only).named(
+    "liver-only metastases judged resectable or borderline, in NET G1/G2 or favourable NET G3: surgery to weigh",
+    ("nccn.cytoreduction-90pct", "pdq.liver-metastases"))
 oligometastatic_resectable = (metastatic_disease & net_g1_g2 & sites.isin("extrahepatic", "liver_and_extrahepatic")
                               & (resectable == "yes")).named("metastases beyond the liver judged resectable, in NET G1/G2",
                                                              ("nccn.adv-asymptomatic-low-burden",))
@@ -214,9 +222,14 @@ borderline_locally_advanced = ((setting == "locally_advanced") & (resectable == 
 _RESECT = ("nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden")
 
 _SURGERY_AND_REVIEW = [
-    Rule("ADV-CYTOREDUCTION", cytoreduction_candidate, "CYTOREDUCTIVE_SURGERY",
+    Rule("ADV-RESECT-LIVER-METASTASES", resectable_liver_only, "METASTASECTOMY",
+         ("nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden", "pdq.liver-metastases", "seed.19"), strength="consider",
+         note="complete resection of the primary and the liver metastases, with curative intent, when all are judged resectable; "
+              "parenchyma-sparing in the liver; the seed's 'debulking' of potentially resectable disease read as that"),
+    Rule("ADV-CYTOREDUCTION", borderline_liver_only, "CYTOREDUCTIVE_SURGERY",
          ("seed.37", "seed.19", "nccn.cytoreduction-90pct", "pdq.liver-metastases"), strength="consider",
-         note="liver-only metastases judged resectable or borderline; seed pitfall 5"),
+         note="liver-only metastases judged only borderline resectable: debulking (more than 90 % of the burden), not a complete "
+              "resection; seed pitfall 5"),
     Rule("ADV-RESECT-BORDERLINE", borderline_locally_advanced & net_g1_g2, "PANCREATECTOMY", _RESECT + ("seed.19",),
          strength="consider", note="resection if it proves possible; the team weighs it"),
     Rule("ADV-RESECT-OLIGOMETASTATIC", oligometastatic_resectable, "METASTASECTOMY", _RESECT, strength="consider",

@@ -144,3 +144,23 @@ def test_nccn_lists_no_streptozocin():
 def test_seed_keeps_streptozocin_with_an_alert():
     a = run(A29, "seed-2025")
     assert "STREPTOZOCIN_5FU" in codes(a) and "SEED_STREPTOZOCIN_VS_NCCN" in codes(a, "alerts")
+
+
+# 4. CF 6.1 (NCCN PanNET-12: resect primary and metastases if possible) and 6.6 (PDQ: resecting all visible liver metastases is
+#    standard when feasible; NE-F: >90 % cytoreduction, a different aim). Liver-only metastases judged resectable get the complete
+#    resection code, not "debulking"; borderline ones keep cytoreduction.
+LIVER = {**NF, "metastatic_sites": "liver", "resectable": "yes", "tumor_size_cm": 3.0}
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("location", ["head", "tail"])
+def test_resectable_liver_only_metastases_are_resected_completely(policy, location):
+    a = run({**LIVER, "tumor_location": location}, policy)
+    assert "METASTASECTOMY" in codes(a) and "CYTOREDUCTIVE_SURGERY" not in codes(a)
+    assert "PITFALL_CONSIDER_CYTOREDUCTION" in codes(a, "alerts")  # seed pitfall 5 still named: surgery is to be weighed
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_borderline_liver_only_metastases_keep_cytoreduction(policy):
+    a = run({**LIVER, "resectable": "borderline"}, policy)
+    assert "CYTOREDUCTIVE_SURGERY" in codes(a) and "METASTASECTOMY" not in codes(a)
