@@ -10,6 +10,7 @@ from .concepts import (localized_disease, advanced_disease, burden, failed, grad
                                        metastatic_disease, minen, nec, net, net_g1_g2, net_g3, functioning, prior, progressive,
                                        received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases,
                                        location, not_cured, resected)
+from .localized import g3_favourable_biology, g3_unfavourable_biology, sstr_negative_known
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import Decision, DecisionTable, Rule
@@ -146,9 +147,10 @@ PROGRESSION_NCCN = DecisionTable("advanced_progression_nccn", "Clinical trial an
 ], "collect", output="recommendations", scope=advanced_net_g1_g2, description="NCCN PanNET-13; NE-H 2 of 9")
 
 # %% ../nbs/22_advanced.ipynb #4a46fa0f
-_SPLIT = ("nccn.wdg3-55-split",)
-favourable = (ki67 < 55).named("favourable biology ({definition})", _SPLIT)
-unfavourable = (ki67 >= 55).named("unfavourable biology ({definition})", _SPLIT)
+_SPLIT = ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features")
+# the biology split is the localized chapter's, shared so that resectable and advanced NET G3 read it alike: Ki-67 55 % or more, or a
+# negative SSTR scan, is unfavourable (NCCN's examples); an unrecorded scan is not read as negative
+favourable, unfavourable = g3_favourable_biology, g3_unfavourable_biology
 g3_favourable = (net_g3 & favourable).named("favourable NET G3", _SPLIT)
 advanced_net_g3 = (advanced_disease & net_g3).named("advanced NET G3", ("nccn.setting", "who2019.grade-table"))
 platinum_given = received("PLATINUM_ETOPOSIDE").named(  # an unrecorded history leaves first-line platinum undecided
@@ -158,7 +160,7 @@ _G3F = ("nccn.wdg3-favourable-systemic", "nccn.wdg3-55-split", "seed.28")
 _G3U = ("nccn.wdg3-unfavourable-systemic", "nccn.wdg3-55-split", "seed.28")
 
 # %% ../nbs/22_advanced.ipynb #cad10cfb
-NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
+NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %, SSTR imaging)", [
     Rule("ADV-G3F-TRIAL", favourable, "CLINICAL_TRIAL", _G3F, strength="option"),
     Rule("ADV-G3F-CAPTEM", favourable & response_needed & ~failed("CAPTEM"), "CAPTEM", _G3F, strength="option"),
     Rule("ADV-G3F-CABOZANTINIB", favourable & response_needed & ~failed("CABOZANTINIB"), "CABOZANTINIB", _G3F, strength="option"),
@@ -167,6 +169,10 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
     Rule("ADV-G3F-OBSERVE", favourable & low_burden_stable, "OBSERVATION", _G3F, strength="option",
          note="selected asymptomatic low-burden disease, with short-interval scans"),
     Rule("ADV-G3F-PRRT", favourable & sstr_positive & ~failed("PRRT"), "PRRT", _G3F + ("netter2.ki67-10-55",), strength="option"),
+    Rule("ADV-G3F-OXALIPLATIN", favourable & response_needed & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
+         _G3F, strength="option", note="FOLFOX or CAPEOX; not once given"),
+    Rule("ADV-G3F-PLATINUM", favourable & response_needed & ~platinum_given, "PLATINUM_ETOPOSIDE", _G3F, strength="option",
+         note="cisplatin or carboplatin with etoposide; not once a course is recorded"),
     Rule("ADV-G3F-EVEROLIMUS", favourable & response_needed & ~failed("EVEROLIMUS"), "EVEROLIMUS", _G3F, strength="option"),
     Rule("ADV-G3F-SUNITINIB", favourable & response_needed & ~failed("SUNITINIB"), "SUNITINIB", _G3F, strength="option"),
     Rule("ADV-G3U-TRIAL", unfavourable, "CLINICAL_TRIAL", _G3U, strength="recommended",
@@ -329,6 +335,8 @@ ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
          ("advanced.minen-non-ne-component", "advanced.minen-ne-component")),
 
     Rule("ALA-G3U-IMMUNOTHERAPY", advanced_net_g3 & unfavourable, "G3_UNFAVOURABLE_IMMUNOTHERAPY", ("nccn.wdg3-unfavourable-systemic",)),
+    Rule("ALA-G3-SSTR-NEGATIVE-BELOW-55", advanced_net_g3 & (ki67 < 55) & sstr_negative_known, "G3_SSTR_NEGATIVE_BELOW_55",
+         ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"), note="read as unfavourable; NCCN gives no rule for mixed features"),
     Rule("ALA-PRIOR-UNKNOWN", (advanced_net | nec_pathway) & prior_unknown, "PRIOR_THERAPIES_UNKNOWN",
          ("nccn.progression-options", "advanced.nec-non-identical")),
     Rule("ALA-LIVER-AFTER-WHIPPLE", after_pancreatoduodenectomy, "LIVER_DIRECTED_AFTER_PANCREATODUODENECTOMY",

@@ -9,7 +9,7 @@ import pannet_guideline.recorded  # noqa: F401  (registers the recorded-grade st
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .concepts import (functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
                                        localized_disease, localized_net, location, minen, mitoses, n_cat, near_duct, nec_or_minen,
-                                       net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, symptomatic,
+                                       net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, sstr_negative, symptomatic,
                                        syndrome, t_cat)
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
@@ -21,8 +21,10 @@ __all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoi
            'primary_seen', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
            'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
            'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep', 'glucagonoma_or_vipoma',
-           'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS',
-           'LOCALIZED_KI67_ALERTS', 'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
+           'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology',
+           'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
+           'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES',
+           'policy_tables']
 
 # %% ../nbs/21_localized.ipynb #c8712062
 _WATCH = ("nccn.observation-criteria", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
@@ -168,12 +170,18 @@ LOCALIZED_FUNCTIONING_NCCN = DecisionTable("localized_functioning_nccn", "Locali
 
 # %% ../nbs/21_localized.ipynb #6adb51f1
 _WDG3 = ("nccn.wdg3-resectable", "nccn.wdg3-55-split")
+_SPLIT = ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features")
+# NCCN's examples of unfavourable biology include a negative SSTR scan, not only Ki-67 55 % or more; an unrecorded scan is not read
+# as negative (SSTR imaging is part of the work-up); growth rate and FDG uptake have no field. The advanced chapter reads the same split.
+sstr_negative_known = sstr_negative.otherwise(False).named("SSTR imaging negative", ("nccn.wdg3-55-split", "nccn.sstr-positive-definition"))
+g3_favourable_biology = ((ki67 < 55) & ~sstr_negative_known).named("favourable biology (Ki-67 below 55 %, SSTR imaging not negative)", _SPLIT)
+g3_unfavourable_biology = ((ki67 >= 55) | sstr_negative_known).named("unfavourable biology (Ki-67 55 % or more, or SSTR imaging negative)", _SPLIT)
 
 LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3 (NCCN 2025)", [
-    Rule("NCCN-LOC-G3-FAV-RESECT", ki67 < 55, "PANCREATECTOMY", _WDG3, strength="recommended",
+    Rule("NCCN-LOC-G3-FAV-RESECT", g3_favourable_biology, "PANCREATECTOMY", _WDG3, strength="recommended",
          note="with regional lymphadenectomy if feasible"),
-    Rule("NCCN-LOC-G3-UNFAV-TRIAL", ki67 >= 55, "CLINICAL_TRIAL", _WDG3, strength="recommended", note="preferred"),
-    Rule("NCCN-LOC-G3-UNFAV-RESECT", ki67 >= 55, "PANCREATECTOMY", _WDG3, strength="option",
+    Rule("NCCN-LOC-G3-UNFAV-TRIAL", g3_unfavourable_biology, "CLINICAL_TRIAL", _WDG3, strength="recommended", note="preferred"),
+    Rule("NCCN-LOC-G3-UNFAV-RESECT", g3_unfavourable_biology, "PANCREATECTOMY", _WDG3, strength="option",
          note="case by case, as is chemotherapy before surgery"),
 ], "collect", output="recommendations", scope=(localized_net & net_g3 & in_place), description="NCCN WDG3-1 to WDG3-4, resectable disease")
 
@@ -186,6 +194,9 @@ LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNE
 ], "collect", output="recommendations", scope=localized_nec_or_minen, description="NCCN PDNEC-1; ENETS 2023 NEC")
 
 # %% ../nbs/21_localized.ipynb #29d6c0b2
+add_alert("G3_SSTR_NEGATIVE_BELOW_55", "NET G3: SSTR-negative below Ki-67 55 %",
+          "NCCN describes unfavourable biology by examples: Ki-67 55 % or more, faster growth, a negative SSTR scan or FDG uptake. This tumour's Ki-67 is below 55 % but its SSTR imaging is negative, so it is read as unfavourable; NCCN gives no rule for mixed features, and the team weighs them with the growth rate and FDG-PET.",
+          "conflict", ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"))
 add_alert("SEED_NCCN_2CM_BOUNDARY", "Seed and NCCN differ at 2.0 cm",
           "At exactly 2.0 cm the seed (under 2 cm, as ENETS 2016) no longer offers surveillance, while NCCN (2 cm or less, as ASPEN) offers observation, pancreatectomy or enucleation.",
           "conflict", ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"))
@@ -278,12 +289,17 @@ LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised 
          ("localized.nccn-occult-gastrinoma", "nccn.gastrinoma-surgery"), note="in both policies: no operation can be named for a primary not seen"),
 ], "collect", output="alerts", scope=localized_disease)
 
+LOCALIZED_G3_ALERTS_NCCN = DecisionTable("localized_g3_alerts_nccn", "Localised NET G3: mixed biology (NCCN 2025)", [
+    Rule("NCCN-LOC-G3-SSTR-NEGATIVE-BELOW-55", (ki67 < 55) & sstr_negative_known, "G3_SSTR_NEGATIVE_BELOW_55",
+         ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"), note="resectable NET G3; the advanced chapter raises it for advanced disease"),
+], "collect", output="alerts", scope=(localized_net & net_g3 & in_place))
+
 # %% ../nbs/21_localized.ipynb #a72da3d6
 TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
-          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS)
+          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS)
 SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
 NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
 NCCN_2025.replace(LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN).replace(LOCALIZED_SEED_FUNCTIONING, LOCALIZED_FUNCTIONING_NCCN)
-NCCN_2025.add(LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_NET_G3_NCCN)
+NCCN_2025.add(LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

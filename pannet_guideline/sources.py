@@ -438,6 +438,8 @@ add_statement("advanced.minen-ne-component", "In MiNEN the neuroendocrine compon
               "S-FRIZ20", "abstract", "A")
 add_statement("advanced.nccn-no-streptozocin", "NCCN's 2025 systemic-therapy list for PanNET names cabozantinib, everolimus, sunitinib, octreotide LAR or lanreotide, PRRT, capecitabine-temozolomide, FOLFOX or CAPEOX, belzutifan and radiotherapy with a fluoropyrimidine, but no streptozocin regimen.",
               "S-NCCN(NTUH)", "NE-H 2 of 9, PanNET systemic options", "B")
+add_statement("advanced.wdg3-mixed-features", "NCCN describes NET G3 biology by examples only (Ki-67 below or from 55 %, slower or faster growth, SSTR-PET positive, or SSTR-negative and FDG-avid) and gives no rule when they disagree; a negative SSTR scan is read here as unfavourable whatever the Ki-67, and the team weighs mixed features.",
+              "S-NCCN(NTUH)", "WDG3-1, biology examples, note m", "C")
 
 # %% ../nbs/00a_sources.ipynb #d2be042a
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",

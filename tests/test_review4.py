@@ -164,3 +164,36 @@ def test_resectable_liver_only_metastases_are_resected_completely(policy, locati
 def test_borderline_liver_only_metastases_keep_cytoreduction(policy):
     a = run({**LIVER, "resectable": "borderline"}, policy)
     assert "CYTOREDUCTIVE_SURGERY" in codes(a) and "METASTASECTOMY" not in codes(a)
+
+
+# 5. CF 6.2 (NCCN WDG3): biology by examples, favourable = Ki-67 < 55 %, slower growth, SSTR-PET positive; unfavourable = Ki-67
+#    >= 55 %, faster growth, SSTR-PET negative / FDG-avid. Favourable systemic options include FOLFOX, CAPEOX and cis/carboplatin-
+#    etoposide (beside CAPTEM, everolimus, sunitinib, cabozantinib, PRRT); unfavourable: trial preferred, platinum-etoposide, etc.
+G3 = {**NF, **MET, "ki67_pct": 30, "mitoses_per_2mm2": 5, "tumor_burden": "high"}
+
+
+def test_nccn_favourable_g3_progressive_lists_oxaliplatin_and_platinum():
+    a = run({**G3, "progression": "progressive", "prior_therapies": "SSA"}, "nccn-2025")
+    assert {"OXALIPLATIN_FLUOROPYRIMIDINE", "PLATINUM_ETOPOSIDE", "CAPTEM", "EVEROLIMUS", "SUNITINIB"} <= codes(a)
+    assert "NCCN_WDG3_ADVANCED_FAVOURABLE" in a.followup_schedule
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_sstr_negative_g3_below_55_is_not_read_as_favourable(policy):
+    a = run({**G3, "sstr_status": "negative"}, policy)
+    assert strength(a, "CLINICAL_TRIAL") == "recommended"  # CF 6.2: trial preferred for unfavourable biology
+    assert not codes(a) & {"EVEROLIMUS", "SUNITINIB", "CABOZANTINIB", "PRRT", "SSA"}
+    assert "G3_SSTR_NEGATIVE_BELOW_55" in codes(a, "alerts")
+    if policy == "nccn-2025": assert "NCCN_WDG3_ADVANCED_UNFAVOURABLE" in a.followup_schedule
+
+
+def test_nccn_resectable_sstr_negative_g3_below_55_prefers_a_trial():
+    "CF 6.2: resectable unfavourable G3: clinical trial preferred, resection or neoadjuvant chemotherapy case by case."
+    a = run({**NF, "ki67_pct": 30, "mitoses_per_2mm2": 5, "tumor_size_cm": 3, "sstr_status": "negative"}, "nccn-2025")
+    assert a.primary_recommendation == "CLINICAL_TRIAL" and strength(a, "PANCREATECTOMY") == "option"
+    assert "G3_SSTR_NEGATIVE_BELOW_55" in codes(a, "alerts")
+
+
+def test_nccn_sstr_positive_g3_below_55_stays_favourable():
+    a = run({**NF, "ki67_pct": 30, "mitoses_per_2mm2": 5, "tumor_size_cm": 3}, "nccn-2025")
+    assert a.primary_recommendation == "PANCREATECTOMY" and "G3_SSTR_NEGATIVE_BELOW_55" not in codes(a, "alerts")
