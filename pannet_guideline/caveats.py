@@ -16,7 +16,7 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['operable', 'liver_surgery_possible', 'CARDIAC_SEED', 'CARDIAC_NCCN', 'CARDIAC_ALERTS', 'PITFALL_ALERTS',
-           'HEREDITARY_PITFALL_ALERTS', 'TABLES', 'policy_tables']
+           'HEREDITARY_PITFALL_ALERTS', 'CARDIAC_ALERTS_NCCN', 'TABLES', 'policy_tables']
 
 # %% ../nbs/26_caveats.ipynb #f2db3149
 operable = resectable.isin("yes", "borderline").named("judged resectable or borderline", ("nccn.setting",))
@@ -93,8 +93,12 @@ HEREDITARY_PITFALL_ALERTS = DecisionTable("hereditary_pitfall_alerts", "The seed
 ], "collect", output="alerts")
 
 # %% ../nbs/26_caveats.ipynb #53aeb41c
+# the seed's midgut screening rule is named as such under the seed policy only
+CARDIAC_ALERTS_NCCN = DecisionTable("cardiac_alerts_nccn", "Carcinoid heart disease: alerts (NCCN 2025)",
+                                    [r for r in CARDIAC_ALERTS.rules if r.then != "SEED_CARDIAC_MIDGUT_CONTENT"], "collect", output="alerts",
+                                    scope=CARDIAC_ALERTS.scope)
 SEED_2025.include(CARDIAC_SEED, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
-NCCN_2025.replace(CARDIAC_SEED, CARDIAC_NCCN)
-TABLES = (CARDIAC_SEED, CARDIAC_NCCN, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
+NCCN_2025.replace(CARDIAC_SEED, CARDIAC_NCCN).replace(CARDIAC_ALERTS, CARDIAC_ALERTS_NCCN)
+TABLES = (CARDIAC_SEED, CARDIAC_NCCN, CARDIAC_ALERTS, CARDIAC_ALERTS_NCCN, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

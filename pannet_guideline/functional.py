@@ -18,7 +18,7 @@ from .vocab import add_alert
 __all__ = ['functioning_net', 'glucagonoma_syndrome', 'vipoma_syndrome', 'rare_syndrome', 'syndrome_to_control',
            'carcinoid_to_control', 'ssa_refractory', 'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net',
            'vipoma_net', 'rare_syndrome_net', 'carcinoid_without_syndrome', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED',
-           'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'TABLES', 'policy_tables']
+           'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'FUNCTIONAL_ALERTS_NCCN', 'TABLES', 'policy_tables']
 
 # %% ../nbs/23_functional.ipynb #32691efa
 _FUNC = ("nccn.nonfunctioning-definition",)
@@ -131,8 +131,12 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
 ], "collect", output="alerts")
 
 # %% ../nbs/23_functional.ipynb #47a17f75
-TABLES = (SYNDROME_CONTROL, PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN, FUNCTIONAL_ALERTS)
+# the seed's peri-operative octreotide and its departure from NCCN are raised under the seed policy only
+_SEED_ONLY = ("ALF-SEED-OCTREOTIDE-VS-NCCN", "ALF-OCTREOTIDE-CAVEAT-SEED")
+FUNCTIONAL_ALERTS_NCCN = DecisionTable("functional_alerts_nccn", "Functioning tumours: alerts (NCCN 2025)",
+                                       [r for r in FUNCTIONAL_ALERTS.rules if r.id not in _SEED_ONLY], "collect", output="alerts")
+TABLES = (SYNDROME_CONTROL, PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN, FUNCTIONAL_ALERTS, FUNCTIONAL_ALERTS_NCCN)
 SEED_2025.include(SYNDROME_CONTROL, PERIOPERATIVE_SEED, FUNCTIONAL_ALERTS)
-NCCN_2025.replace(PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN)
+NCCN_2025.replace(PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN).replace(FUNCTIONAL_ALERTS, FUNCTIONAL_ALERTS_NCCN)
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

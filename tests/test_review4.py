@@ -197,3 +197,24 @@ def test_nccn_resectable_sstr_negative_g3_below_55_prefers_a_trial():
 def test_nccn_sstr_positive_g3_below_55_stays_favourable():
     a = run({**NF, "ki67_pct": 30, "mitoses_per_2mm2": 5, "tumor_size_cm": 3}, "nccn-2025")
     assert a.primary_recommendation == "PANCREATECTOMY" and "G3_SSTR_NEGATIVE_BELOW_55" not in codes(a, "alerts")
+
+
+# 7 (P10). Seed-versus-source alerts name a departure of the seed's advice; under NCCN there is no seed advice to flag.
+SEED_ONLY_CASES = [
+    ({**NF, "functional_syndrome": "gastrinoma", "symptomatic": True}, {"SEED_OCTREOTIDE_VS_NCCN", "SEED_HEREDITARY_INCOMPLETE"}),
+    ({**NF, **MET, "functional_syndrome": "other", "carcinoid_syndrome": True, "symptomatic": True, "tumor_burden": "high"},
+     {"SEED_CARDIAC_MIDGUT_CONTENT"}),
+]
+
+
+@pytest.mark.parametrize("patient,seed_alerts", SEED_ONLY_CASES)
+def test_seed_versus_source_alerts_only_under_the_seed(patient, seed_alerts):
+    assert seed_alerts <= codes(run(patient, "seed-2025"), "alerts")
+    assert not seed_alerts & codes(run(patient, "nccn-2025"), "alerts")
+
+
+def test_octreotide_evidence_caveat_follows_each_policys_rule():
+    "CF 7 R-PO-01/03: NCCN considers octreotide in carcinoid syndrome only; the seed infuses it for every functioning NET."
+    gastrinoma = {**NF, "functional_syndrome": "gastrinoma", "symptomatic": True}
+    assert "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT" in codes(run(gastrinoma, "seed-2025"), "alerts")
+    assert "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT" not in codes(run(gastrinoma, "nccn-2025"), "alerts")
