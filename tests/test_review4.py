@@ -218,3 +218,28 @@ def test_octreotide_evidence_caveat_follows_each_policys_rule():
     gastrinoma = {**NF, "functional_syndrome": "gastrinoma", "symptomatic": True}
     assert "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT" in codes(run(gastrinoma, "seed-2025"), "alerts")
     assert "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT" not in codes(run(gastrinoma, "nccn-2025"), "alerts")
+
+
+# 7 (P8). CF 13.4: under WHO 2010 every high-grade NEN was an "NEC", so a WHO 2010 label is no morphology; under WHO 2017/2019 NEC is
+#    a morphology (R-GR-01). A recorded G3 without differentiation is held for review under any edition, and its alert must not speak
+#    of WHO 2010; a recorded NEC under WHO 2019 is an NEC and is not called "without a morphology".
+NO_INDICES = {k: v for k, v in NF.items() if k not in ("differentiation", "ki67_pct", "mitoses_per_2mm2")}
+
+
+@pytest.mark.parametrize("edition", ["who-2017", "who-2019"])
+def test_recorded_g3_alert_text_fits_the_edition(edition):
+    from pannet_guideline.vocab import ALERTS
+    a = run({**NO_INDICES, "recorded_grade": "G3", "recorded_grade_edition": edition}, "nccn-2025")
+    assert a.nen_class == "unknown" and "HIGH_GRADE_MORPHOLOGY_UNKNOWN" in codes(a, "alerts")
+    assert "2010" not in ALERTS["HIGH_GRADE_MORPHOLOGY_UNKNOWN"].text
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_recorded_nec_who2019_is_an_nec_without_the_review_alert(policy):
+    a = run({**NO_INDICES, "recorded_grade": "NEC", "recorded_grade_edition": "who-2019"}, policy)
+    assert a.nen_class == "NEC" and "HIGH_GRADE_MORPHOLOGY_UNKNOWN" not in codes(a, "alerts")
+
+
+def test_recorded_nec_who2010_stays_held():
+    a = run({**NO_INDICES, "recorded_grade": "NEC", "recorded_grade_edition": "who-2010"}, "nccn-2025")
+    assert a.nen_class != "NEC" and "HIGH_GRADE_MORPHOLOGY_UNKNOWN" in codes(a, "alerts")
