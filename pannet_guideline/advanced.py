@@ -203,6 +203,8 @@ NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
          ("advanced.nec-second-line",) + _SECOND, strength="option", note="FOLFIRI type; the best second-line evidence (ENETS 2023)"),
     Rule("ADV-NEC-2L-OXALIPLATIN", failed("PLATINUM_ETOPOSIDE") & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE", _SECOND,
          strength="option", note="FOLFOX or CAPOX type"),
+    Rule("ADV-NEC-2L-CAPTEM", failed("PLATINUM_ETOPOSIDE") & ~received("CAPTEM"), "CAPTEM", _SECOND, strength="option",
+         note="temozolomide with or without capecitabine, on NCCN's unordered list and SENECA's second arm"),
     Rule("ADV-NEC-2L-TRIAL", failed("PLATINUM_ETOPOSIDE"), "CLINICAL_TRIAL", _SECOND, strength="option"),
     Rule("ADV-MINEN-MDT", minen, "MDT_REVIEW", ("advanced.minen-non-ne-component", "advanced.minen-ne-component", "nccn.mdt"),
          strength="recommended"),
@@ -277,6 +279,9 @@ add_alert("SEED_PRRT_OUTSIDE_NCCN", "Seed PRRT where NCCN would not give it",
 add_alert("NEC_SECOND_LINE", "NEC after platinum: no standard second line",
           "Platinum-etoposide has failed. No second line is standard; irinotecan with a fluoropyrimidine has the best evidence, and a trial is a fair choice.",
           "caveat", ("advanced.nec-second-line", "advanced.nec-no-standard-second-line"))
+add_alert("NEC_MOLECULAR_TESTING", "NEC: consider tumour molecular testing",
+          "NCCN advises considering molecular testing of the tumour and lists pembrolizumab for MSI-H, dMMR or TMB-high disease and targeted drugs for BRAF V600E, NTRK and RET alterations; ENETS 2023 encourages profiling. None of these has a recommendation code here: test, and weigh the results with the team.",
+          "caveat", ("advanced.nec-molecular-testing", "enets2023.nec-molecular-profiling"))
 add_alert("MINEN_COMPONENT_CHOICE", "MiNEN: which component to treat",
           "NCCN suggests chemotherapy aimed at the non-neuroendocrine component; a systematic review finds the neuroendocrine component drives the course. The team decides.",
           "conflict", ("advanced.minen-non-ne-component", "advanced.minen-ne-component"))
@@ -331,6 +336,8 @@ after_pancreatoduodenectomy = (advanced_disease & lower_risk_net & liver_metasta
 ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
     Rule("ALA-NEC-SECOND-LINE", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
          ("advanced.nec-second-line", "advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")),
+    Rule("ALA-NEC-MOLECULAR", advanced_disease & nec_pathway, "NEC_MOLECULAR_TESTING",
+         ("advanced.nec-molecular-testing", "enets2023.nec-molecular-profiling")),
     Rule("ALA-MINEN-COMPONENT", advanced_disease & minen, "MINEN_COMPONENT_CHOICE",
          ("advanced.minen-non-ne-component", "advanced.minen-ne-component")),
 

@@ -440,6 +440,10 @@ add_statement("advanced.nccn-no-streptozocin", "NCCN's 2025 systemic-therapy lis
               "S-NCCN(NTUH)", "NE-H 2 of 9, PanNET systemic options", "B")
 add_statement("advanced.wdg3-mixed-features", "NCCN describes NET G3 biology by examples only (Ki-67 below or from 55 %, slower or faster growth, SSTR-PET positive, or SSTR-negative and FDG-avid) and gives no rule when they disagree; a negative SSTR scan is read here as unfavourable whatever the Ki-67, and the team weighs mixed features.",
               "S-NCCN(NTUH)", "WDG3-1, biology examples, note m", "C")
+add_statement("advanced.nec-molecular-testing", "For extrapulmonary poorly differentiated NEC, NCCN advises considering tumour molecular testing; it lists pembrolizumab for MSI-H, dMMR or TMB-high (10 mutations/Mb or more) tumours that progressed without a satisfactory alternative, and targeted drugs for BRAF V600E, NTRK fusions and RET alterations.",
+              "S-NCCN(NTUH)", "PDNEC-1, notes g and h; NE-H 5 of 9", "B")
+add_statement("enets2023.nec-molecular-profiling", "ENETS 2023 encourages molecular profiling in digestive NEC, and gives immunotherapy only a minor role in unselected patients.",
+              "S-ENETS23-NEC", "abstract", "A")
 
 # %% ../nbs/00a_sources.ipynb #d2be042a
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",

@@ -243,3 +243,22 @@ def test_recorded_nec_who2019_is_an_nec_without_the_review_alert(policy):
 def test_recorded_nec_who2010_stays_held():
     a = run({**NO_INDICES, "recorded_grade": "NEC", "recorded_grade_edition": "who-2010"}, "nccn-2025")
     assert a.nen_class != "NEC" and "HIGH_GRADE_MORPHOLOGY_UNKNOWN" in codes(a, "alerts")
+
+
+# 7 (P5/P6). CF 6.3 / 13.3: NCCN lists, for extrapulmonary PDNEC, platinum-etoposide, irinotecan- and oxaliplatin-based regimens and
+#    temozolomide with or without capecitabine, with no line order ("after platinum-etoposide: any listed non-identical regimen");
+#    NCCN note g: consider tumour molecular testing (pembrolizumab for MSI-H/dMMR/TMB-H, BRAF, NTRK, RET); ENETS 2023: profiling.
+NEC_MET = {**NF, **MET, "differentiation": "poor", "ki67_pct": 70, "mitoses_per_2mm2": 40, "tumor_burden": "high"}
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_nec_after_platinum_lists_temozolomide(policy):
+    a = run({**NEC_MET, "prior_therapies": "PLATINUM_ETOPOSIDE", "progression": "progressive"}, policy)
+    assert {"IRINOTECAN_FLUOROPYRIMIDINE", "OXALIPLATIN_FLUOROPYRIMIDINE", "CAPTEM"} <= codes(a)
+    assert "PLATINUM_ETOPOSIDE" not in codes(a)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_advanced_nec_prompts_molecular_testing(policy):
+    assert "NEC_MOLECULAR_TESTING" in codes(run(NEC_MET, policy), "alerts")
+    assert "NEC_MOLECULAR_TESTING" not in codes(run({**NF, **MET}, policy), "alerts")
