@@ -84,6 +84,10 @@ SSA_NCCN = DecisionTable("advanced_ssa_nccn", "Somatostatin analogue or observat
          note="asymptomatic, low burden, stable: NCCN lists resection, observation or an analogue with no order, so "
               "an unranked option beside observation, with no Ki-67 limit"),
     SSA_CONTINUE, SSA_INSULINOMA,
+    Rule("ADV-SSA-ABOVE-LABEL", _nccn_ssa & failed("SSA") & ~failed("SSA_ABOVE_LABEL"), "SSA_ABOVE_LABEL",
+         ("advanced.nccn-ssa-above-label", "nccn.ssa-stop-nonfunctioning-progression", "nccn.no-sequencing-data"), strength="option",
+         note="useful in certain circumstances, SSTR-positive, on progression under the standard dose; NCCN also stops the "
+              "analogue in a non-functioning tumour at clinically significant progression, so the team weighs it"),
     Rule("ADV-OBSERVE", net_g1_g2 & low_burden_stable, "OBSERVATION", ("nccn.adv-asymptomatic-low-burden",), strength="option",
          note="observation with markers and imaging every 12 weeks to 12 months"),
 ], "collect", output="recommendations", scope=advanced_net)

@@ -444,6 +444,8 @@ add_statement("advanced.nec-molecular-testing", "For extrapulmonary poorly diffe
               "S-NCCN(NTUH)", "PDNEC-1, notes g and h; NE-H 5 of 9", "B")
 add_statement("enets2023.nec-molecular-profiling", "ENETS 2023 encourages molecular profiling in digestive NEC, and gives immunotherapy only a minor role in unselected patients.",
               "S-ENETS23-NEC", "abstract", "A")
+add_statement("advanced.nccn-ssa-above-label", "NCCN lists, as useful in certain circumstances, an above-label analogue dose on progression in SSTR-positive PanNET: octreotide LAR up to 60 mg every 4 weeks or lanreotide 120 mg every 14 days; higher doses have been shown safe.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9, useful in certain circumstances; notes m and e", "B")
 
 # %% ../nbs/00a_sources.ipynb #d2be042a
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",

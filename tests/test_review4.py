@@ -262,3 +262,20 @@ def test_nec_after_platinum_lists_temozolomide(policy):
 def test_advanced_nec_prompts_molecular_testing(policy):
     assert "NEC_MOLECULAR_TESTING" in codes(run(NEC_MET, policy), "alerts")
     assert "NEC_MOLECULAR_TESTING" not in codes(run({**NF, **MET}, policy), "alerts")
+
+
+# 7 (X38). CF 6.1 (NE-H 2 of 9, useful in certain circumstances): above-label analogue dose on progression, SSTR-positive (octreotide
+#    LAR up to 60 mg/month, lanreotide 120 mg every 14 days). NCCN only; not for SSTR-negative disease; the seed names no such dose.
+X38 = {**NF, **MET, "ki67_pct": 5, "prior_therapies": "SSA", "progression": "progressive", "tumor_burden": "high"}
+
+
+def test_nccn_lists_above_label_analogue_on_progression():
+    a = run(X38, "nccn-2025")
+    assert strength(a, "SSA_ABOVE_LABEL") == "option"
+    assert "SSA_ABOVE_LABEL" not in codes(run({**X38, "sstr_status": "negative"}, "nccn-2025"))
+    assert "SSA_ABOVE_LABEL" not in codes(run({**X38, "prior_therapies": "SSA;SSA_ABOVE_LABEL"}, "nccn-2025"))
+    assert "SSA_ABOVE_LABEL" not in codes(run({**X38, "prior_therapies": "none", "progression": "stable"}, "nccn-2025"))
+
+
+def test_seed_names_no_above_label_dose():
+    assert "SSA_ABOVE_LABEL" not in codes(run(X38, "seed-2025"))
