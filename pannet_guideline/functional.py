@@ -98,6 +98,9 @@ add_alert("SYNDROME_NOT_ENCODED", "Syndrome control not encoded",
 add_alert("CARCINOID_SYNDROME_VS_NONFUNCTIONING", "Carcinoid syndrome in a non-functioning tumour",
           "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself and the non-functioning pathway is held until it is checked.",
           "data", ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"))
+add_alert("EVEROLIMUS_FOR_GLUCOSE_CONTROL", "Everolimus here is for glucose control",
+          "Everolimus is listed to control the hypoglycaemia of insulinoma, beside diet and diazoxide; it is not, on that account, an antitumour line: as one it follows the rules for progressive disease.",
+          "caveat", ("nccn.insulinoma-symptom-control", "nccn.everolimus-sunitinib"))
 add_alert("EVEROLIMUS_FAILED_GLUCOSE_CONTROL", "Everolimus listed after it failed",
           "Everolimus is listed for glucose control, but the tumour has progressed on it: as an antitumour line it has failed, and its place in controlling the hypoglycaemia is for the team to weigh.",
           "caveat", ("nccn.insulinoma-symptom-control", "nccn.progression-options"))
@@ -111,6 +114,8 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
     Rule("ALF-GLUCAGONOMA-ANTICOAGULATION", glucagonoma_syndrome & not_cured, "GLUCAGONOMA_ANTICOAGULATION", ("nccn.glucagonoma-anticoagulation",)),
     Rule("ALF-VIPOMA-ELECTROLYTES", vipoma_syndrome & not_cured, "VIPOMA_ELECTROLYTES", ("nccn.vipoma-electrolytes",)),
+    Rule("ALF-EVEROLIMUS-GLUCOSE", insulinoma & syndrome_to_control & ~failed("EVEROLIMUS").otherwise(True), "EVEROLIMUS_FOR_GLUCOSE_CONTROL",
+         ("nccn.insulinoma-symptom-control", "nccn.everolimus-sunitinib"), note="wherever the syndrome-control table lists everolimus"),
     Rule("ALF-EVEROLIMUS-FAILED", insulinoma & not_cured & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
          ("nccn.insulinoma-symptom-control", "nccn.progression-options")),
     Rule("ALF-SPLENECTOMY-DISTAL", (gastrinoma_net | glucagonoma_net | vipoma_net) & _distal, "SPLENECTOMY_VACCINATION",

@@ -279,3 +279,15 @@ def test_nccn_lists_above_label_analogue_on_progression():
 
 def test_seed_names_no_above_label_dose():
     assert "SSA_ABOVE_LABEL" not in codes(run(X38, "seed-2025"))
+
+
+# 7 (P12). CF 5.1 / 13.2: for insulinoma NCCN controls hypoglycaemia with diet, diazoxide and/or everolimus; everolimus as an
+#    antitumour line is for progressive disease (CF 6.1). Where it is listed for glucose control, the output says so.
+INSULINOMA = {**NF, "functional_syndrome": "insulinoma", "symptomatic": True, "tumor_size_cm": 1.2}
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_everolimus_for_glucose_control_is_labelled(policy):
+    a = run(INSULINOMA, policy)
+    assert "EVEROLIMUS" in codes(a) and "EVEROLIMUS_FOR_GLUCOSE_CONTROL" in codes(a, "alerts")
+    assert "EVEROLIMUS_FOR_GLUCOSE_CONTROL" not in codes(run(NF, policy), "alerts")
