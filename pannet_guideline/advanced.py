@@ -10,6 +10,7 @@ from .concepts import (localized_disease, advanced_disease, burden, failed, grad
                                        metastatic_disease, minen, nec, net, net_g1_g2, net_g3, functioning, prior, progressive,
                                        received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases,
                                        location, not_cured, resected)
+from .localized import g3_favourable_biology, g3_unfavourable_biology, sstr_negative_known
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy
 from .tables import Decision, DecisionTable, Rule
@@ -19,12 +20,13 @@ from .vocab import RECOMMENDATIONS, add_alert
 __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_burden_stable', 'advanced_net_g1_g2', 'advanced_net',
            'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma', 'every_patient', 'SSA_CONTINUE',
            'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN',
-           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'PROGRESSION_NCCN', 'favourable', 'unfavourable',
-           'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN',
-           'lower_risk_net', 'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced',
-           'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'prior_unknown', 'head_primary_with_resectable_liver',
-           'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'TABLES',
-           'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
+           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'CHEMOTHERAPY_NCCN', 'PROGRESSION_NCCN', 'favourable',
+           'unfavourable', 'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway',
+           'not_localized', 'NEC_MINEN', 'lower_risk_net', 'resectable_liver_only', 'borderline_liver_only',
+           'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL',
+           'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY', 'prior_unknown',
+           'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS',
+           'LIVER_FIRST_ALERTS', 'TABLES', 'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
 _RESP = ("nccn.captem-response", "nccn.adv-symptomatic-or-burden")
@@ -82,6 +84,10 @@ SSA_NCCN = DecisionTable("advanced_ssa_nccn", "Somatostatin analogue or observat
          note="asymptomatic, low burden, stable: NCCN lists resection, observation or an analogue with no order, so "
               "an unranked option beside observation, with no Ki-67 limit"),
     SSA_CONTINUE, SSA_INSULINOMA,
+    Rule("ADV-SSA-ABOVE-LABEL", _nccn_ssa & failed("SSA") & ~failed("SSA_ABOVE_LABEL"), "SSA_ABOVE_LABEL",
+         ("advanced.nccn-ssa-above-label", "nccn.ssa-stop-nonfunctioning-progression", "nccn.no-sequencing-data"), strength="option",
+         note="useful in certain circumstances, SSTR-positive, on progression under the standard dose; NCCN also stops the "
+              "analogue in a non-functioning tumour at clinically significant progression, so the team weighs it"),
     Rule("ADV-OBSERVE", net_g1_g2 & low_burden_stable, "OBSERVATION", ("nccn.adv-asymptomatic-low-burden",), strength="option",
          note="observation with markers and imaging every 12 weeks to 12 months"),
 ], "collect", output="recommendations", scope=advanced_net)
@@ -131,6 +137,11 @@ CHEMOTHERAPY = DecisionTable("advanced_chemotherapy", "Chemotherapy when a respo
          ("enets2016.stz",) + _CHEMO, strength="option", note="ENETS 2016 (historical); NCCN prefers capecitabine-temozolomide"),
 ], "collect", output="recommendations", scope=advanced_net_g1_g2)
 
+# NCCN's PanNET systemic list (NE-H 2 of 9) names no streptozocin regimen: the same table without it
+CHEMOTHERAPY_NCCN = DecisionTable("advanced_chemotherapy_nccn", "Chemotherapy when a response is needed (NET G1/G2, NCCN 2025)",
+    [r for r in CHEMOTHERAPY.rules if r.then != "STREPTOZOCIN_5FU"], "collect", output="recommendations", scope=advanced_net_g1_g2,
+    description="NCCN NE-H 2 of 9: capecitabine-temozolomide; no streptozocin (advanced.nccn-no-streptozocin)")
+
 PROGRESSION_NCCN = DecisionTable("advanced_progression_nccn", "Clinical trial and oxaliplatin chemotherapy (NCCN 2025)", [
     Rule("ADV-NCCN-TRIAL", progressive, "CLINICAL_TRIAL", ("nccn.progression-options", "nccn.no-sequencing-data"), strength="option",
          note="PanNET-13 lists a trial first among the options on progression"),
@@ -140,9 +151,10 @@ PROGRESSION_NCCN = DecisionTable("advanced_progression_nccn", "Clinical trial an
 ], "collect", output="recommendations", scope=advanced_net_g1_g2, description="NCCN PanNET-13; NE-H 2 of 9")
 
 # %% ../nbs/22_advanced.ipynb #4a46fa0f
-_SPLIT = ("nccn.wdg3-55-split",)
-favourable = (ki67 < 55).named("favourable biology ({definition})", _SPLIT)
-unfavourable = (ki67 >= 55).named("unfavourable biology ({definition})", _SPLIT)
+_SPLIT = ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features")
+# the biology split is the localized chapter's, shared so that resectable and advanced NET G3 read it alike: Ki-67 55 % or more, or a
+# negative SSTR scan, is unfavourable (NCCN's examples); an unrecorded scan is not read as negative
+favourable, unfavourable = g3_favourable_biology, g3_unfavourable_biology
 g3_favourable = (net_g3 & favourable).named("favourable NET G3", _SPLIT)
 advanced_net_g3 = (advanced_disease & net_g3).named("advanced NET G3", ("nccn.setting", "who2019.grade-table"))
 platinum_given = received("PLATINUM_ETOPOSIDE").named(  # an unrecorded history leaves first-line platinum undecided
@@ -152,7 +164,7 @@ _G3F = ("nccn.wdg3-favourable-systemic", "nccn.wdg3-55-split", "seed.28")
 _G3U = ("nccn.wdg3-unfavourable-systemic", "nccn.wdg3-55-split", "seed.28")
 
 # %% ../nbs/22_advanced.ipynb #cad10cfb
-NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
+NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %, SSTR imaging)", [
     Rule("ADV-G3F-TRIAL", favourable, "CLINICAL_TRIAL", _G3F, strength="option"),
     Rule("ADV-G3F-CAPTEM", favourable & response_needed & ~failed("CAPTEM"), "CAPTEM", _G3F, strength="option"),
     Rule("ADV-G3F-CABOZANTINIB", favourable & response_needed & ~failed("CABOZANTINIB"), "CABOZANTINIB", _G3F, strength="option"),
@@ -161,6 +173,10 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %)", [
     Rule("ADV-G3F-OBSERVE", favourable & low_burden_stable, "OBSERVATION", _G3F, strength="option",
          note="selected asymptomatic low-burden disease, with short-interval scans"),
     Rule("ADV-G3F-PRRT", favourable & sstr_positive & ~failed("PRRT"), "PRRT", _G3F + ("netter2.ki67-10-55",), strength="option"),
+    Rule("ADV-G3F-OXALIPLATIN", favourable & response_needed & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
+         _G3F, strength="option", note="FOLFOX or CAPEOX; not once given"),
+    Rule("ADV-G3F-PLATINUM", favourable & response_needed & ~platinum_given, "PLATINUM_ETOPOSIDE", _G3F, strength="option",
+         note="cisplatin or carboplatin with etoposide; not once a course is recorded"),
     Rule("ADV-G3F-EVEROLIMUS", favourable & response_needed & ~failed("EVEROLIMUS"), "EVEROLIMUS", _G3F, strength="option"),
     Rule("ADV-G3F-SUNITINIB", favourable & response_needed & ~failed("SUNITINIB"), "SUNITINIB", _G3F, strength="option"),
     Rule("ADV-G3U-TRIAL", unfavourable, "CLINICAL_TRIAL", _G3U, strength="recommended",
@@ -191,6 +207,8 @@ NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
          ("advanced.nec-second-line",) + _SECOND, strength="option", note="FOLFIRI type; the best second-line evidence (ENETS 2023)"),
     Rule("ADV-NEC-2L-OXALIPLATIN", failed("PLATINUM_ETOPOSIDE") & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE", _SECOND,
          strength="option", note="FOLFOX or CAPOX type"),
+    Rule("ADV-NEC-2L-CAPTEM", failed("PLATINUM_ETOPOSIDE") & ~received("CAPTEM"), "CAPTEM", _SECOND, strength="option",
+         note="temozolomide with or without capecitabine, on NCCN's unordered list and SENECA's second arm"),
     Rule("ADV-NEC-2L-TRIAL", failed("PLATINUM_ETOPOSIDE"), "CLINICAL_TRIAL", _SECOND, strength="option"),
     Rule("ADV-MINEN-MDT", minen, "MDT_REVIEW", ("advanced.minen-non-ne-component", "advanced.minen-ne-component", "nccn.mdt"),
          strength="recommended"),
@@ -198,8 +216,16 @@ NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
 
 # %% ../nbs/22_advanced.ipynb #faed0e4b
 lower_risk_net = (net_g1_g2 | g3_favourable).named("NET G1/G2 or favourable NET G3", ("who2019.grade-table", "nccn.wdg3-55-split"))
-cytoreduction_candidate = (metastatic_disease & lower_risk_net & (sites == "liver") & resectable.isin("yes", "borderline")).named(
-    "liver-only metastases judged resectable or borderline, in NET G1/G2 or favourable NET G3", ("nccn.cytoreduction-90pct",))
+_liver_only = (metastatic_disease & lower_risk_net & (sites == "liver")).named(
+    "liver-only metastases, in NET G1/G2 or favourable NET G3", ("nccn.setting", "nccn.wdg3-55-split"))
+# complete resection when all of it is judged resectable; debulking when only borderline
+resectable_liver_only = (_liver_only & (resectable == "yes")).named(
+    "liver-only metastases judged resectable, in NET G1/G2 or favourable NET G3", ("nccn.adv-asymptomatic-low-burden", "pdq.liver-metastases"))
+borderline_liver_only = (_liver_only & (resectable == "borderline")).named(
+    "liver-only metastases judged borderline resectable, in NET G1/G2 or favourable NET G3", ("nccn.cytoreduction-90pct",))
+cytoreduction_candidate = (resectable_liver_only | borderline_liver_only).named(
+    "liver-only metastases judged resectable or borderline, in NET G1/G2 or favourable NET G3: surgery to weigh",
+    ("nccn.cytoreduction-90pct", "pdq.liver-metastases"))
 oligometastatic_resectable = (metastatic_disease & net_g1_g2 & sites.isin("extrahepatic", "liver_and_extrahepatic")
                               & (resectable == "yes")).named("metastases beyond the liver judged resectable, in NET G1/G2",
                                                              ("nccn.adv-asymptomatic-low-burden",))
@@ -208,9 +234,14 @@ borderline_locally_advanced = ((setting == "locally_advanced") & (resectable == 
 _RESECT = ("nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden")
 
 _SURGERY_AND_REVIEW = [
-    Rule("ADV-CYTOREDUCTION", cytoreduction_candidate, "CYTOREDUCTIVE_SURGERY",
+    Rule("ADV-RESECT-LIVER-METASTASES", resectable_liver_only, "METASTASECTOMY",
+         ("nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden", "pdq.liver-metastases", "seed.19"), strength="consider",
+         note="complete resection of the primary and the liver metastases, with curative intent, when all are judged resectable; "
+              "parenchyma-sparing in the liver; the seed's 'debulking' of potentially resectable disease read as that"),
+    Rule("ADV-CYTOREDUCTION", borderline_liver_only, "CYTOREDUCTIVE_SURGERY",
          ("seed.37", "seed.19", "nccn.cytoreduction-90pct", "pdq.liver-metastases"), strength="consider",
-         note="liver-only metastases judged resectable or borderline; seed pitfall 5"),
+         note="liver-only metastases judged only borderline resectable: debulking (more than 90 % of the burden), not a complete "
+              "resection; seed pitfall 5"),
     Rule("ADV-RESECT-BORDERLINE", borderline_locally_advanced & net_g1_g2, "PANCREATECTOMY", _RESECT + ("seed.19",),
          strength="consider", note="resection if it proves possible; the team weighs it"),
     Rule("ADV-RESECT-OLIGOMETASTATIC", oligometastatic_resectable, "METASTASECTOMY", _RESECT, strength="consider",
@@ -243,12 +274,18 @@ add_alert("SEED_SSA_KI67_ABOVE_CLARINET", "Seed analogue above the CLARINET Ki-6
 add_alert("SEED_SSA_SSTR_NEGATIVE", "Seed analogue in an SSTR-negative tumour",
           "The seed sets no receptor requirement; NCCN gives an analogue for tumour control only when SSTR imaging is positive.",
           "conflict", ("seed.15", "nccn.ssa-sstr-positive"))
+add_alert("SEED_STREPTOZOCIN_VS_NCCN", "Seed streptozocin: not in NCCN's list",
+          "The seed lists streptozocin among the alkylating agents for well-differentiated tumours, as ENETS 2016 did for progressive, bulky or symptomatic pancreatic G1/G2 NET; NCCN's 2025 list for PanNET has no streptozocin regimen and prefers capecitabine-temozolomide.",
+          "conflict", ("seed.25", "enets2016.stz", "advanced.nccn-no-streptozocin"))
 add_alert("SEED_PRRT_OUTSIDE_NCCN", "Seed PRRT where NCCN would not give it",
           "The seed offers PRRT to any SSTR-positive G2 tumour; NCCN gives it after progression on an analogue, or first line with Ki-67 of 10 % or more and a significant burden.",
           "conflict", ("seed.22", "nccn.prrt-after-ssa", "nccn.prrt-first-line-ki67-ge10"))
 add_alert("NEC_SECOND_LINE", "NEC after platinum: no standard second line",
           "Platinum-etoposide has failed. No second line is standard; irinotecan with a fluoropyrimidine has the best evidence, and a trial is a fair choice.",
           "caveat", ("advanced.nec-second-line", "advanced.nec-no-standard-second-line"))
+add_alert("NEC_MOLECULAR_TESTING", "NEC: consider tumour molecular testing",
+          "NCCN advises considering molecular testing of the tumour and lists pembrolizumab for MSI-H, dMMR or TMB-high disease and targeted drugs for BRAF V600E, NTRK and RET alterations; ENETS 2023 encourages profiling. None of these has a recommendation code here: test, and weigh the results with the team.",
+          "caveat", ("advanced.nec-molecular-testing", "enets2023.nec-molecular-profiling"))
 add_alert("MINEN_COMPONENT_CHOICE", "MiNEN: which component to treat",
           "NCCN suggests chemotherapy aimed at the non-neuroendocrine component; a systematic review finds the neuroendocrine component drives the course. The team decides.",
           "conflict", ("advanced.minen-non-ne-component", "advanced.minen-ne-component"))
@@ -287,6 +324,11 @@ ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sour
 ], "collect", output="alerts", scope=(advanced_net & lower_risk_net).named("advanced NET G1/G2 or favourable NET G3",
                                                                         ("nccn.setting", "who2019.grade-table", "nccn.wdg3-55-split")))
 
+ALERTS_SEED_CHEMOTHERAPY = DecisionTable("advanced_alerts_seed_chemotherapy", "Seed chemotherapy beyond NCCN's list", [
+    Rule("ALA-SEED-STREPTOZOCIN", net_g1_g2 & response_needed & ~failed("STREPTOZOCIN_5FU"), "SEED_STREPTOZOCIN_VS_NCCN",
+         ("seed.25", "enets2016.stz", "advanced.nccn-no-streptozocin"), note="exactly where the seed's chemotherapy table lists streptozocin"),
+], "collect", output="alerts", scope=advanced_net_g1_g2)
+
 # %% ../nbs/22_advanced.ipynb #c5cece3f
 prior_unknown = prior.is_unknown().named("prior therapies not recorded", ("nccn.progression-options",))
 head_primary_with_resectable_liver = (metastatic_disease & liver_metastases & resectable.isin("yes", "borderline") & (location == "head")
@@ -298,10 +340,14 @@ after_pancreatoduodenectomy = (advanced_disease & lower_risk_net & liver_metasta
 ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
     Rule("ALA-NEC-SECOND-LINE", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
          ("advanced.nec-second-line", "advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")),
+    Rule("ALA-NEC-MOLECULAR", advanced_disease & nec_pathway, "NEC_MOLECULAR_TESTING",
+         ("advanced.nec-molecular-testing", "enets2023.nec-molecular-profiling")),
     Rule("ALA-MINEN-COMPONENT", advanced_disease & minen, "MINEN_COMPONENT_CHOICE",
          ("advanced.minen-non-ne-component", "advanced.minen-ne-component")),
 
     Rule("ALA-G3U-IMMUNOTHERAPY", advanced_net_g3 & unfavourable, "G3_UNFAVOURABLE_IMMUNOTHERAPY", ("nccn.wdg3-unfavourable-systemic",)),
+    Rule("ALA-G3-SSTR-NEGATIVE-BELOW-55", advanced_net_g3 & (ki67 < 55) & sstr_negative_known, "G3_SSTR_NEGATIVE_BELOW_55",
+         ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"), note="read as unfavourable; NCCN gives no rule for mixed features"),
     Rule("ALA-PRIOR-UNKNOWN", (advanced_net | nec_pathway) & prior_unknown, "PRIOR_THERAPIES_UNKNOWN",
          ("nccn.progression-options", "advanced.nec-non-identical")),
     Rule("ALA-LIVER-AFTER-WHIPPLE", after_pancreatoduodenectomy, "LIVER_DIRECTED_AFTER_PANCREATODUODENECTOMY",
@@ -320,11 +366,11 @@ LIVER_FIRST_ALERTS = DecisionTable("liver_first_alerts", "Staged resection of a 
 ], "collect", output="alerts")
 
 # %% ../nbs/22_advanced.ipynb #b0bf766f
-SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_BOTH, INSULINOMA_SSA_ALERTS,
-                  LIVER_FIRST_ALERTS)
-NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED)  # seed-versus-source alerts: seed only
+SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
+                  INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS)
+NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).replace(CHEMOTHERAPY, CHEMOTHERAPY_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY)  # seed-versus-source alerts: seed only
 
-TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_BOTH,
+TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, CHEMOTHERAPY_NCCN, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
           INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS)
 RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 

@@ -16,7 +16,7 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['operable', 'liver_surgery_possible', 'CARDIAC_SEED', 'CARDIAC_NCCN', 'CARDIAC_ALERTS', 'PITFALL_ALERTS',
-           'HEREDITARY_PITFALL_ALERTS', 'TABLES', 'policy_tables']
+           'HEREDITARY_PITFALL_ALERTS', 'CARDIAC_ALERTS_NCCN', 'TABLES', 'policy_tables']
 
 # %% ../nbs/26_caveats.ipynb #f2db3149
 operable = resectable.isin("yes", "borderline").named("judged resectable or borderline", ("nccn.setting",))
@@ -66,9 +66,9 @@ add_alert("PITFALL_INCOMPLETE_STAGING", "Extent of disease not established",
 add_alert("PITFALL_PERIOPERATIVE_PREPARATION", "Prepare a functioning tumour for surgery",
           "A hormone syndrome in a patient headed for surgery needs syndrome-specific preparation; in carcinoid syndrome NCCN considers octreotide before anaesthesia.",
           "safety", ("caveats.seed-pitfall-periop", "nccn.carcinoid-crisis-octreotide"))
-add_alert("PITFALL_CONSIDER_CYTOREDUCTION", "Cytoreduction is on the table",
-          "Liver metastases judged resectable or borderline: cytoreductive surgery is to be weighed (the seed names overlooking it as a pitfall).",
-          "caveat", ("seed.37", "nccn.cytoreduction-90pct"))
+add_alert("PITFALL_CONSIDER_CYTOREDUCTION", "Surgery for the liver metastases is on the table",
+          "Liver metastases judged resectable or borderline: surgery is to be weighed, a complete resection of primary and metastases where all is resectable, cytoreduction where it is only borderline (the seed names overlooking cytoreduction as a pitfall).",
+          "caveat", ("seed.37", "nccn.cytoreduction-90pct", "pdq.liver-metastases"))
 add_alert("PITFALL_HEREDITARY_UNCHECKED", "Hereditary status not recorded",
           "This patient has a hereditary red flag and no recorded hereditary status; record it, or offer counselling.",
           "data", ("seed.36", "geurts.red-flags"))
@@ -83,7 +83,7 @@ PITFALL_ALERTS = DecisionTable("pitfall_alerts", "The seed's pitfalls 2, 3 and 5
          note="preparation depends on the syndrome; not once a localised tumour is resected and not progressing: no operation is ahead"),
     Rule("CAV-PITFALL-CYTOREDUCTION", cytoreduction_candidate, "PITFALL_CONSIDER_CYTOREDUCTION",
          ("seed.37", "pdq.liver-metastases", "nccn.cytoreduction-90pct"),
-         note="exactly where the advanced chapter offers cytoreductive surgery"),
+         note="exactly where the advanced chapter offers resection of the liver metastases or cytoreduction"),
 ], "collect", output="alerts")
 
 HEREDITARY_PITFALL_ALERTS = DecisionTable("hereditary_pitfall_alerts", "The seed's pitfall 4", [
@@ -93,8 +93,12 @@ HEREDITARY_PITFALL_ALERTS = DecisionTable("hereditary_pitfall_alerts", "The seed
 ], "collect", output="alerts")
 
 # %% ../nbs/26_caveats.ipynb #53aeb41c
+# the seed's midgut screening rule is named as such under the seed policy only
+CARDIAC_ALERTS_NCCN = DecisionTable("cardiac_alerts_nccn", "Carcinoid heart disease: alerts (NCCN 2025)",
+                                    [r for r in CARDIAC_ALERTS.rules if r.then != "SEED_CARDIAC_MIDGUT_CONTENT"], "collect", output="alerts",
+                                    scope=CARDIAC_ALERTS.scope)
 SEED_2025.include(CARDIAC_SEED, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
-NCCN_2025.replace(CARDIAC_SEED, CARDIAC_NCCN)
-TABLES = (CARDIAC_SEED, CARDIAC_NCCN, CARDIAC_ALERTS, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
+NCCN_2025.replace(CARDIAC_SEED, CARDIAC_NCCN).replace(CARDIAC_ALERTS, CARDIAC_ALERTS_NCCN)
+TABLES = (CARDIAC_SEED, CARDIAC_NCCN, CARDIAC_ALERTS, CARDIAC_ALERTS_NCCN, PITFALL_ALERTS, HEREDITARY_PITFALL_ALERTS)
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

@@ -15,7 +15,7 @@ from functools import reduce
 import pandas as pd
 
 import pannet_guideline.sources  # registers the statements cited below
-from .advanced import favourable, unfavourable  # the NET G3 split at Ki-67 55 %, defined once
+from .advanced import favourable, unfavourable  # the NET G3 biology split (Ki-67 55 %, SSTR imaging), defined once
 from .concepts import (advanced_disease, grade, localized_disease, minen, nec, nec_or_minen, net, net_g1_g2, net_g3,
                                        progressive, received, recurrence, resected)
 from .logic import Always
@@ -192,8 +192,8 @@ SCHEDULE_TITLES = {
     "NCCN_OBSERVED": "NET G1/G2 under observation (NCCN PanNET-11, note x)",
     "NCCN_ADVANCED_OBSERVED": "advanced NET G1/G2 (NCCN PanNET-12)",
     "NCCN_WDG3_RESECTED": "NET G3 after resection (NCCN WDG3)",
-    "NCCN_WDG3_ADVANCED_FAVOURABLE": "advanced NET G3, Ki-67 below 55 % (NCCN WDG3)",
-    "NCCN_WDG3_ADVANCED_UNFAVOURABLE": "advanced NET G3, Ki-67 55 % or more (NCCN WDG3)",
+    "NCCN_WDG3_ADVANCED_FAVOURABLE": "advanced NET G3, favourable biology: Ki-67 below 55 %, SSTR imaging not negative (NCCN WDG3)",
+    "NCCN_WDG3_ADVANCED_UNFAVOURABLE": "advanced NET G3, unfavourable biology: Ki-67 55 % or more, or SSTR imaging negative (NCCN WDG3)",
     "NCCN_PDNEC_RESECTED": "NEC or MiNEN after resection (NCCN PDNEC-1)",
     "NCCN_PDNEC_ADVANCED": "unresectable or metastatic NEC or MiNEN (NCCN PDNEC-1)",
     "SEED_ACTIVE_TREATMENT": "during active treatment (seed items 33 and 35)",

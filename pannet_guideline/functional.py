@@ -18,7 +18,7 @@ from .vocab import add_alert
 __all__ = ['functioning_net', 'glucagonoma_syndrome', 'vipoma_syndrome', 'rare_syndrome', 'syndrome_to_control',
            'carcinoid_to_control', 'ssa_refractory', 'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net',
            'vipoma_net', 'rare_syndrome_net', 'carcinoid_without_syndrome', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED',
-           'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'TABLES', 'policy_tables']
+           'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'FUNCTIONAL_ALERTS_NCCN', 'TABLES', 'policy_tables']
 
 # %% ../nbs/23_functional.ipynb #32691efa
 _FUNC = ("nccn.nonfunctioning-definition",)
@@ -98,6 +98,9 @@ add_alert("SYNDROME_NOT_ENCODED", "Syndrome control not encoded",
 add_alert("CARCINOID_SYNDROME_VS_NONFUNCTIONING", "Carcinoid syndrome in a non-functioning tumour",
           "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself and the non-functioning pathway is held until it is checked.",
           "data", ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"))
+add_alert("EVEROLIMUS_FOR_GLUCOSE_CONTROL", "Everolimus here is for glucose control",
+          "Everolimus is listed to control the hypoglycaemia of insulinoma, beside diet and diazoxide; it is not, on that account, an antitumour line: as one it follows the rules for progressive disease.",
+          "caveat", ("nccn.insulinoma-symptom-control", "nccn.everolimus-sunitinib"))
 add_alert("EVEROLIMUS_FAILED_GLUCOSE_CONTROL", "Everolimus listed after it failed",
           "Everolimus is listed for glucose control, but the tumour has progressed on it: as an antitumour line it has failed, and its place in controlling the hypoglycaemia is for the team to weigh.",
           "caveat", ("nccn.insulinoma-symptom-control", "nccn.progression-options"))
@@ -111,6 +114,8 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
     Rule("ALF-GLUCAGONOMA-ANTICOAGULATION", glucagonoma_syndrome & not_cured, "GLUCAGONOMA_ANTICOAGULATION", ("nccn.glucagonoma-anticoagulation",)),
     Rule("ALF-VIPOMA-ELECTROLYTES", vipoma_syndrome & not_cured, "VIPOMA_ELECTROLYTES", ("nccn.vipoma-electrolytes",)),
+    Rule("ALF-EVEROLIMUS-GLUCOSE", insulinoma & syndrome_to_control & ~failed("EVEROLIMUS").otherwise(True), "EVEROLIMUS_FOR_GLUCOSE_CONTROL",
+         ("nccn.insulinoma-symptom-control", "nccn.everolimus-sunitinib"), note="wherever the syndrome-control table lists everolimus"),
     Rule("ALF-EVEROLIMUS-FAILED", insulinoma & not_cured & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
          ("nccn.insulinoma-symptom-control", "nccn.progression-options")),
     Rule("ALF-SPLENECTOMY-DISTAL", (gastrinoma_net | glucagonoma_net | vipoma_net) & _distal, "SPLENECTOMY_VACCINATION",
@@ -131,8 +136,12 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
 ], "collect", output="alerts")
 
 # %% ../nbs/23_functional.ipynb #47a17f75
-TABLES = (SYNDROME_CONTROL, PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN, FUNCTIONAL_ALERTS)
+# the seed's peri-operative octreotide and its departure from NCCN are raised under the seed policy only
+_SEED_ONLY = ("ALF-SEED-OCTREOTIDE-VS-NCCN", "ALF-OCTREOTIDE-CAVEAT-SEED")
+FUNCTIONAL_ALERTS_NCCN = DecisionTable("functional_alerts_nccn", "Functioning tumours: alerts (NCCN 2025)",
+                                       [r for r in FUNCTIONAL_ALERTS.rules if r.id not in _SEED_ONLY], "collect", output="alerts")
+TABLES = (SYNDROME_CONTROL, PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN, FUNCTIONAL_ALERTS, FUNCTIONAL_ALERTS_NCCN)
 SEED_2025.include(SYNDROME_CONTROL, PERIOPERATIVE_SEED, FUNCTIONAL_ALERTS)
-NCCN_2025.replace(PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN)
+NCCN_2025.replace(PERIOPERATIVE_SEED, PERIOPERATIVE_NCCN).replace(FUNCTIONAL_ALERTS, FUNCTIONAL_ALERTS_NCCN)
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

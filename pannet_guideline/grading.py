@@ -68,7 +68,7 @@ add_alert("NEC_KI67_DISCORDANT", "Poor differentiation with a low Ki-67",
           "The tumour is reported as poorly differentiated, but its Ki-67 is 20 % or less, below the range of a neuroendocrine carcinoma: review the morphology (p53, Rb) and the count.",
           "data", ("grading.nec-ki67-above-20", "grading.nccn-p53-rb"))
 add_alert("HIGH_GRADE_MORPHOLOGY_UNKNOWN", "High grade without a morphology",
-          "A high grade was recorded without a statement of differentiation; under WHO 2010 this covered NET G3 as well as NEC. Class and grade stay unknown until pathology review settles the morphology.",
+          "A high grade was recorded without a statement of differentiation: the grade alone does not tell a well-differentiated NET G3 from a poorly differentiated carcinoma. Class and grade stay unknown until pathology review settles the morphology (p53 and Rb where it is doubtful).",
           "data", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"))
 add_alert("NEC_LABEL_WHO2010", "NEC label from a WHO 2010 record",
           "The differentiation column holds the label NEC in a record graded under WHO 2010, which called every neoplasm with an index above 20 a carcinoma; the label is not a morphology, so class and grade stay unknown until pathology review settles it.",
@@ -89,8 +89,10 @@ NEC_LABEL_WHO2010 = Rule("AL-NEC-LABEL-WHO2010", review == "nec_label_who2010", 
                          note="a WHO 2010 label is not a morphology: pathology review")
 KI67_MAY_BE_FRACTION = Rule("AL-KI67-FRACTION", Field("ki67_fraction_suspect") == "yes", "KI67_MAY_BE_FRACTION",
                             ("who2019.grade-table", "who2019.histology-report"), note="read as a percentage, as given")
+# a recorded NEC under WHO 2017 or 2019 names a morphology (the grade table takes it as NEC), so it is not "without a morphology"
+_nec_as_morphology = ((Field("recorded_grade") == "NEC") & Field("recorded_grade_edition").isin("who-2017", "who-2019")).otherwise(False)
 HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded_grade").isin("G3", "NEC") & differentiation.is_unknown()
-                                     & (Field("recorded_grade_label") != "NET").otherwise(True),
+                                     & (Field("recorded_grade_label") != "NET").otherwise(True) & ~_nec_as_morphology,
                                      "HIGH_GRADE_MORPHOLOGY_UNKNOWN", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"),
                                      note="a grade is not a morphology: pathology review, not the NEC or NET G3 pathway")
 

@@ -13,7 +13,8 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['under_40', 'several_primaries', 'red_flags', 'known_syndrome', 'nccn_consider_genetics', 'HEREDITARY',
-           'HEREDITARY_SEED', 'HEREDITARY_NCCN', 'HEREDITARY_ALERTS', 'TABLES', 'policy_tables']
+           'HEREDITARY_SEED', 'HEREDITARY_NCCN', 'HEREDITARY_ALERTS', 'HEREDITARY_ALERTS_NCCN', 'TABLES',
+           'policy_tables']
 
 # %% ../nbs/24_hereditary.ipynb #8c5ab252
 _EVIQ = ("eviq.men1-criteria", "geurts.red-flags")
@@ -84,8 +85,11 @@ HEREDITARY_ALERTS = DecisionTable("hereditary_alerts", "Hereditary syndromes: al
 ], "collect", output="alerts")
 
 # %% ../nbs/24_hereditary.ipynb #25dfa33d
+# the seed's incomplete hereditary advice is named under the seed policy only
+HEREDITARY_ALERTS_NCCN = DecisionTable("hereditary_alerts_nccn", "Hereditary syndromes: alerts (NCCN 2025)",
+                                       [r for r in HEREDITARY_ALERTS.rules if r.then != "SEED_HEREDITARY_INCOMPLETE"], "collect", output="alerts")
 SEED_2025.include(HEREDITARY, HEREDITARY_SEED, HEREDITARY_ALERTS)
-NCCN_2025.replace(HEREDITARY_SEED, HEREDITARY_NCCN)
-TABLES = (HEREDITARY, HEREDITARY_SEED, HEREDITARY_NCCN, HEREDITARY_ALERTS)
+NCCN_2025.replace(HEREDITARY_SEED, HEREDITARY_NCCN).replace(HEREDITARY_ALERTS, HEREDITARY_ALERTS_NCCN)
+TABLES = (HEREDITARY, HEREDITARY_SEED, HEREDITARY_NCCN, HEREDITARY_ALERTS, HEREDITARY_ALERTS_NCCN)
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

@@ -9,7 +9,7 @@ import pannet_guideline.recorded  # noqa: F401  (registers the recorded-grade st
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .concepts import (functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
                                        localized_disease, localized_net, location, minen, mitoses, n_cat, near_duct, nec_or_minen,
-                                       net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, symptomatic,
+                                       net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, sstr_negative, symptomatic,
                                        syndrome, t_cat)
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
@@ -17,11 +17,14 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct', 'node_positive',
-           'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured', 'symptom_free', 'contained', 'high_risk',
-           'one_to_two', 'LOCALIZED_SEED', 'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN',
-           'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep',
-           'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN',
-           'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_SURGERY_ALERTS', 'TABLES', 'policy_tables']
+           'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured', 'symptom_free', 'no_symptoms',
+           'primary_seen', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
+           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
+           'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep', 'glucagonoma_or_vipoma',
+           'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology',
+           'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
+           'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES',
+           'policy_tables']
 
 # %% ../nbs/21_localized.ipynb #c8712062
 _WATCH = ("nccn.observation-criteria", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
@@ -40,6 +43,11 @@ no_platinum_yet = (~received("PLATINUM_ETOPOSIDE").otherwise(False)).named("no p
 g1_measured = ((grade == "G1") & (ki67 < 3)).named("G1 with a measured Ki-67 (below 3 %)",
                                                 ("seed.26", "localized.nccn-low-grade-reading", "who2019.grade-table"))
 symptom_free = (~is_symptomatic.otherwise(False)).named("no symptoms recorded", _WATCH)
+# observation depends on the symptoms: unknown, not false, while they are unrecorded, so `symptomatic` is named as the gap
+no_symptoms = (symptomatic == False).named("recorded as causing no symptoms", _WATCH + ("localized.observation-needs-symptoms",))
+# a size, a T category or a place in the pancreas means a primary was seen; with none of them it may be occult
+primary_seen = ((size > 0) | location.isin("head", "body", "tail") | t_cat.isin("T1", "T2", "T3", "T4")).named(
+    "a pancreatic primary seen (size, T category or place recorded)", ("nccn.gastrinoma-surgery", "localized.nccn-occult-gastrinoma"))
 
 # %% ../nbs/21_localized.ipynb #dd2b11b1
 _T = ("ajcc8.t-category",)
@@ -53,18 +61,23 @@ _nf = (net_g1_g2 & nf_without_carcinoid).named("non-functioning NET G1/G2", ("nc
 _SEED_WATCH = ("seed.10", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
 
 LOCALIZED_SEED = DecisionTable("localized_seed", "Localised NET: surveillance or resection (seed 2025)", [
-    Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning, "PANCREATECTOMY", ("seed.11", "seed.12"), strength="recommended",
-         note="functioning tumours are resected whatever their size"),
-    Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct & ~malignant_looking, "ENUCLEATION",
-         ("seed.13", "nccn.insulinoma-enucleation", "localized.nccn-malignant-looking-resection"), strength="consider",
-         note="the seed names insulinoma only; the main-duct condition is NCCN's, and an invasive or node-positive tumour is not enucleated"),
     Rule("SEED-LOC-NF-RESECT", _nf & (t_cat.isin("T2", "T3", "T4") | (n_cat == "N1") | is_symptomatic | (grade == "G2")), "PANCREATECTOMY",
          ("seed.08", "seed.12", "seed.27") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
          note="2 cm or more, invasive, node-positive, symptomatic or G2"),
     Rule("SEED-LOC-NF-G3-RESECT", localized_net & net_g3 & nf_without_carcinoid, "PANCREATECTOMY", ("seed.28",),
          strength="consider", note="the seed's grade section: consider resection for NET G3"),
 ], "collect", output="recommendations", scope=(localized_disease & in_place),
-    description="seed items 8, 10-13 and 28; applies to localised NET")
+    description="seed items 8, 10, 12 and 28; applies to localised non-functioning NET")
+
+LOCALIZED_SEED_FUNCTIONING = DecisionTable("localized_seed_functioning", "Localised functioning NET: resection (seed 2025)", [
+    Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning & primary_seen, "PANCREATECTOMY",
+         ("seed.11", "seed.12", "nccn.gastrinoma-surgery", "localized.nccn-occult-gastrinoma"), strength="recommended",
+         note="functioning tumours are resected whatever their size, once a primary has been seen: with no size, T category or "
+              "place recorded it may be occult, and the operation waits on localisation"),
+    Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct & ~malignant_looking, "ENUCLEATION",
+         ("seed.13", "nccn.insulinoma-enucleation", "localized.nccn-malignant-looking-resection"), strength="consider",
+         note="the seed names insulinoma only; the main-duct condition is NCCN's, and an invasive or node-positive tumour is not enucleated"),
+], "collect", output="recommendations", scope=(localized_disease & in_place), description="seed items 11-13")
 
 # %% ../nbs/21_localized.ipynb #44d1e7d3
 LOCALIZED_NEC_SEED = DecisionTable("localized_nec_seed", "Localised NEC (seed 2025)", [
@@ -87,9 +100,13 @@ LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET 
     Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", (size <= 1) & contained & is_symptomatic & away_from_duct & ~malignant_looking,
          "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
          strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, when away from the duct; the team decides"),
-    Rule("NCCN-LOC-NF-LE1-G2", (size <= 1) & contained & symptom_free & (grade == "G2"), "PANCREATECTOMY",
-         ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="consider",
-         note="observation, the only option written, is for low-grade tumours; for G2 the team decides"),
+    Rule("NCCN-LOC-NF-LE1-G2-OBSERVE", (size <= 1) & contained & no_symptoms & (grade == "G2"), "ACTIVE_SURVEILLANCE",
+         ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading"), strength="option",
+         note="observation is the only option NCCN writes at 1 cm or less, for tumours it calls low grade without a figure: "
+              "an unranked option beside resection, the team decides (alert NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
+    Rule("NCCN-LOC-NF-LE1-G2", (size <= 1) & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
+         ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="option",
+         note="whether a G2 is low grade is not settled by the sources read: resection, unranked beside observation"),
     Rule("NCCN-LOC-NF-1TO2-RESECT", one_to_two, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
     Rule("NCCN-LOC-NF-T2-RESECT", (t_cat == "T2") & (n_cat == "N0") & size.is_unknown(), "PANCREATECTOMY",
          ("ajcc8.t-category", "nccn.nf-localized-gt2cm", "nccn.nf-localized-1to2cm"), strength="option",
@@ -100,7 +117,7 @@ LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET 
 
 # %% ../nbs/21_localized.ipynb #2e56c716
 LOCALIZED_SEED_WATCH = DecisionTable("localized_seed_watch", "Localised non-functioning NET G1: surveillance (seed 2025)", [
-    Rule("SEED-LOC-NF-SURVEIL", (t_cat == "T1") & (n_cat == "N0") & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+    Rule("SEED-LOC-NF-SURVEIL", (t_cat == "T1") & (n_cat == "N0") & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
          _SEED_WATCH + ("seed.26",), strength="consider",
          note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0, no symptoms; G1 on a measured Ki-67 (the seed resects G2)"),
     Rule("SEED-LOC-NF-T1-RESECT", (size > 1) & (t_cat == "T1") & (n_cat == "N0"), "PANCREATECTOMY", ("seed.08", "seed.10", "nccn.nf-localized-1to2cm"),
@@ -110,14 +127,14 @@ LOCALIZED_SEED_WATCH = DecisionTable("localized_seed_watch", "Localised non-func
 
 _OBSERVE = ("nccn.observation-criteria", "localized.nccn-low-grade-reading")
 LOCALIZED_NCCN_WATCH = DecisionTable("localized_nccn_watch", "Localised non-functioning NET G1: observation up to 2 cm (NCCN 2025)", [
-    Rule("NCCN-LOC-NF-LE1-OBSERVE", (size <= 1) & contained & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+    Rule("NCCN-LOC-NF-LE1-OBSERVE", (size <= 1) & contained & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
          ("nccn.nf-localized-le1cm",) + _OBSERVE, strength="recommended", note="the only option listed"),
-    Rule("NCCN-LOC-NF-1TO2-OBSERVE", (size > 1) & (t_cat == "T1") & (n_cat == "N0") & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+    Rule("NCCN-LOC-NF-1TO2-OBSERVE", (size > 1) & (t_cat == "T1") & (n_cat == "N0") & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
          _NF_1TO2 + _OBSERVE, strength="option", note="selected cases only; over 1 cm and T1 (under 2 cm, within the pancreas)"),
 ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
 
 LOCALIZED_NCCN_WATCH_2CM = DecisionTable("localized_nccn_watch_2cm", "Localised non-functioning NET G1: observation at 2.0 cm (NCCN 2025)", [
-    Rule("NCCN-LOC-NF-2CM-OBSERVE", size.between(2, 2) & contained & symptom_free & g1_measured, "ACTIVE_SURVEILLANCE",
+    Rule("NCCN-LOC-NF-2CM-OBSERVE", size.between(2, 2) & contained & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
          _NF_1TO2 + _OBSERVE, strength="option", note="selected cases only; NCCN's band includes 2.0 cm, which is T2"),
 ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
 
@@ -135,10 +152,16 @@ LOCALIZED_FUNCTIONING_NCCN = DecisionTable("localized_functioning_nccn", "Locali
     Rule("NCCN-LOC-INSULINOMA-RESECT", insulinoma & deep, "PANCREATECTOMY", ("nccn.insulinoma-deep", "localized.nccn-malignant-looking-resection"),
          strength="recommended", note="pancreatoduodenectomy in the head, spleen-preserving distal pancreatectomy in the body or tail; "
                                       "with the regional nodes when node-positive or invasive"),
-    Rule("NCCN-LOC-GASTRINOMA-RESECT", syndrome == "gastrinoma", "PANCREATECTOMY",
-         ("nccn.gastrinoma-surgery", "nccn.functioning-surgery"), strength="recommended",
-         note="pancreatic sites only; duodenal and occult gastrinoma are not encoded"),
-    Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma, "PANCREATECTOMY", ("nccn.glucagonoma-vipoma-surgery",), strength="recommended"),
+    Rule("NCCN-LOC-GASTRINOMA-RESECT", (syndrome == "gastrinoma") & primary_seen, "PANCREATECTOMY",
+         ("nccn.gastrinoma-surgery", "nccn.functioning-surgery", "localized.nccn-occult-gastrinoma"), strength="recommended",
+         note="a pancreatic primary that has been seen; with no size, T category or place recorded it may be occult, where NCCN "
+              "lists observation or exploration, so the operation waits (alert GASTRINOMA_NOT_LOCATED); duodenal sites are not pancreatic"),
+    Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma & ((size >= 2) | deep), "PANCREATECTOMY",
+         ("nccn.glucagonoma-vipoma-surgery", "localized.nccn-malignant-looking-resection"), strength="recommended",
+         note="2 cm or more, or deep, invasive or node-positive: formal resection with the nodes"),
+    Rule("NCCN-LOC-GV-SMALL-RESECT", glucagonoma_or_vipoma & (size < 2), "PANCREATECTOMY", ("nccn.glucagonoma-vipoma-surgery",),
+         strength="recommended", note="under 2 cm: resection still, enucleation beside it for the rare peripheral tumour; "
+                                      "with the size unknown the choice of operation waits for it"),
     Rule("NCCN-LOC-GV-ENUCLEATE", glucagonoma_or_vipoma & (size < 2) & superficial, "ENUCLEATION",
          ("nccn.glucagonoma-vipoma-surgery",), strength="option", note="rare small peripheral tumours, with node dissection"),
     Rule("NCCN-LOC-OTHER-RESECT", syndrome.isin("somatostatinoma", "other"), "PANCREATECTOMY",
@@ -147,12 +170,18 @@ LOCALIZED_FUNCTIONING_NCCN = DecisionTable("localized_functioning_nccn", "Locali
 
 # %% ../nbs/21_localized.ipynb #6adb51f1
 _WDG3 = ("nccn.wdg3-resectable", "nccn.wdg3-55-split")
+_SPLIT = ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features")
+# NCCN's examples of unfavourable biology include a negative SSTR scan, not only Ki-67 55 % or more; an unrecorded scan is not read
+# as negative (SSTR imaging is part of the work-up); growth rate and FDG uptake have no field. The advanced chapter reads the same split.
+sstr_negative_known = sstr_negative.otherwise(False).named("SSTR imaging negative", ("nccn.wdg3-55-split", "nccn.sstr-positive-definition"))
+g3_favourable_biology = ((ki67 < 55) & ~sstr_negative_known).named("favourable biology (Ki-67 below 55 %, SSTR imaging not negative)", _SPLIT)
+g3_unfavourable_biology = ((ki67 >= 55) | sstr_negative_known).named("unfavourable biology (Ki-67 55 % or more, or SSTR imaging negative)", _SPLIT)
 
 LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3 (NCCN 2025)", [
-    Rule("NCCN-LOC-G3-FAV-RESECT", ki67 < 55, "PANCREATECTOMY", _WDG3, strength="recommended",
+    Rule("NCCN-LOC-G3-FAV-RESECT", g3_favourable_biology, "PANCREATECTOMY", _WDG3, strength="recommended",
          note="with regional lymphadenectomy if feasible"),
-    Rule("NCCN-LOC-G3-UNFAV-TRIAL", ki67 >= 55, "CLINICAL_TRIAL", _WDG3, strength="recommended", note="preferred"),
-    Rule("NCCN-LOC-G3-UNFAV-RESECT", ki67 >= 55, "PANCREATECTOMY", _WDG3, strength="option",
+    Rule("NCCN-LOC-G3-UNFAV-TRIAL", g3_unfavourable_biology, "CLINICAL_TRIAL", _WDG3, strength="recommended", note="preferred"),
+    Rule("NCCN-LOC-G3-UNFAV-RESECT", g3_unfavourable_biology, "PANCREATECTOMY", _WDG3, strength="option",
          note="case by case, as is chemotherapy before surgery"),
 ], "collect", output="recommendations", scope=(localized_net & net_g3 & in_place), description="NCCN WDG3-1 to WDG3-4, resectable disease")
 
@@ -165,15 +194,24 @@ LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNE
 ], "collect", output="recommendations", scope=localized_nec_or_minen, description="NCCN PDNEC-1; ENETS 2023 NEC")
 
 # %% ../nbs/21_localized.ipynb #29d6c0b2
+add_alert("G3_SSTR_NEGATIVE_BELOW_55", "NET G3: SSTR-negative below Ki-67 55 %",
+          "NCCN describes unfavourable biology by examples: Ki-67 55 % or more, faster growth, a negative SSTR scan or FDG uptake. This tumour's Ki-67 is below 55 % but its SSTR imaging is negative, so it is read as unfavourable; NCCN gives no rule for mixed features, and the team weighs them with the growth rate and FDG-PET.",
+          "conflict", ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"))
 add_alert("SEED_NCCN_2CM_BOUNDARY", "Seed and NCCN differ at 2.0 cm",
           "At exactly 2.0 cm the seed (under 2 cm, as ENETS 2016) no longer offers surveillance, while NCCN (2 cm or less, as ASPEN) offers observation, pancreatectomy or enucleation.",
           "conflict", ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"))
 add_alert("LYMPHADENECTOMY_CONSIDER", "Consider lymph-node resection",
           "For a 1-2 cm tumour NCCN asks to consider removing the regional lymph nodes, whichever option is chosen.", "caveat",
           ("nccn.lymphadenectomy-1to2cm",))
-add_alert("SYMPTOMS_NOT_RECORDED", "Observation presumes no symptoms",
-          "Observation is listed for a small tumour whose symptoms are not recorded; it is meant for tumours found incidentally, without symptoms.",
-          "data", ("nccn.observation-criteria", "aspen.le2cm"))
+add_alert("SYMPTOMS_NOT_RECORDED", "Observation waits on the symptoms",
+          "Whether this small tumour causes symptoms is not recorded; observation is meant for tumours found incidentally, without symptoms, so it is not offered until they are recorded.",
+          "data", ("nccn.observation-criteria", "aspen.le2cm", "localized.observation-needs-symptoms"))
+add_alert("NCCN_LOW_GRADE_UNDEFINED_LE1CM", "G2 tumour of 1 cm or less: is it low grade?",
+          "At 1 cm or less NCCN writes observation as the only option, for tumours it calls low grade without a Ki-67 figure; the sources read do not settle whether a G2 qualifies. Observation and resection are listed unranked: the multidisciplinary team decides.",
+          "conflict", ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"))
+add_alert("GASTRINOMA_NOT_LOCATED", "Gastrinoma not located: the operation waits",
+          "No size, T category or place of a primary is recorded, so the gastrinoma may be occult. NCCN then lists observation or exploration (duodenotomy, intra-operative ultrasound, resection with periduodenal nodes); the choice of operation waits on localisation.",
+          "data", ("localized.nccn-occult-gastrinoma", "nccn.gastrinoma-surgery"))
 add_alert("SYMPTOMATIC_SMALL_TUMOUR", "Symptomatic tumour of 1 cm or less",
           "NCCN writes only observation for a tumour of 1 cm or less, with no branch for one that causes symptoms; the multidisciplinary team decides between resection and observation.",
           "conflict", ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance"))
@@ -227,6 +265,16 @@ LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised diseas
          note="G1 as recorded, with neither index given"),
 ], "collect", output="alerts", scope=localized_nf_in_place)
 
+_le1_g2 = ((size <= 1) & contained & no_symptoms & (grade == "G2")).named("G2, 1 cm or less, contained, no symptoms", ("nccn.nf-localized-le1cm",))
+LOCALIZED_KI67_ALERTS_NCCN = DecisionTable("localized_ki67_alerts_nccn", "Localised disease: grade of a tumour small enough to watch (NCCN 2025)", [
+    Rule("ALL-SURVEILLANCE-G2", _t1_n0 & symptom_free & ((grade == "G2") | (ki67 >= 3)) & ~(size <= 1).otherwise(False), "SURVEILLANCE_WITHHELD_G2",
+         ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"),
+         note="over 1 cm: at 1 cm or less NCCN observation stays listed for the team (NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
+    *LOCALIZED_KI67_ALERTS.rules[1:],
+    Rule("NCCN-LE1-G2-LOW-GRADE", _le1_g2, "NCCN_LOW_GRADE_UNDEFINED_LE1CM",
+         ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence")),
+], "collect", output="alerts", scope=localized_nf_in_place)
+
 LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
     Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > 1),
          "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",), note="at least 14 days before an elective operation when possible"),
@@ -237,13 +285,21 @@ LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised 
     Rule("ALL-SEED-NCCN-NEC", nec_or_minen & in_place, "SEED_NCCN_LOCALIZED_NEC",
          ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery")),
     Rule("ALL-MINEN", minen, "MINEN_NON_NE_COMPONENT", ("localized.nccn-minen", "localized.minen-ne-component")),
+    Rule("ALL-GASTRINOMA-NOT-LOCATED", (syndrome == "gastrinoma") & in_place & ~primary_seen.otherwise(False), "GASTRINOMA_NOT_LOCATED",
+         ("localized.nccn-occult-gastrinoma", "nccn.gastrinoma-surgery"), note="in both policies: no operation can be named for a primary not seen"),
 ], "collect", output="alerts", scope=localized_disease)
 
+LOCALIZED_G3_ALERTS_NCCN = DecisionTable("localized_g3_alerts_nccn", "Localised NET G3: mixed biology (NCCN 2025)", [
+    Rule("NCCN-LOC-G3-SSTR-NEGATIVE-BELOW-55", (ki67 < 55) & sstr_negative_known, "G3_SSTR_NEGATIVE_BELOW_55",
+         ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"), note="resectable NET G3; the advanced chapter raises it for advanced disease"),
+], "collect", output="alerts", scope=(localized_net & net_g3 & in_place))
+
 # %% ../nbs/21_localized.ipynb #a72da3d6
-TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
-          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
-SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
+TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
+          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS)
+SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
 NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
-NCCN_2025.add(LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN)
+NCCN_2025.replace(LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN).replace(LOCALIZED_SEED_FUNCTIONING, LOCALIZED_FUNCTIONING_NCCN)
+NCCN_2025.add(LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

@@ -409,6 +409,10 @@ add_statement("localized.nccn-malignant-looking-resection", "A PanNET over 2 cm,
               "S-NCCN(NTUH)", "NE-F, principles of surgery", "B")
 add_statement("localized.minen-ne-component", "MiNEN behaves mostly like its neuroendocrine component, which is often high grade; without trial data it is treated like a pure NEC or like an adenocarcinoma of the same site.",
               "S-FRIZ20", "abstract", "A")
+add_statement("localized.nccn-occult-gastrinoma", "When imaging finds no gastrinoma (occult), NCCN lists observation or exploration, with duodenotomy, intra-operative ultrasound and resection with the periduodenal nodes; which operation a gastrinoma needs depends on where it lies.",
+              "S-NCCN(NTUH)", "PanNET-3/4, occult gastrinoma", "B")
+add_statement("localized.observation-needs-symptoms", "Observation of a small non-functioning tumour requires it to cause no symptoms: NCCN names incidentally found tumours, ASPEN enrols only asymptomatic ones, so any symptom the tumour causes removes it from observation.",
+              "S-ASPEN", "protocol, eligibility criteria; with NCCN PanNET-2 note e", "A")
 
 # %% ../nbs/00a_sources.ipynb #e1a7fcf8
 add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
@@ -432,6 +436,16 @@ add_statement("advanced.prrt-retreatment-unread", "None of the sources read addr
               "S-NCCN(NTUH)", "NE-H 2 of 9", "C")
 add_statement("advanced.minen-ne-component", "In MiNEN the neuroendocrine component, often high grade, mostly drives the course; with no trial data, MiNEN is treated like a pure NEC or like an adenocarcinoma of the same site.",
               "S-FRIZ20", "abstract", "A")
+add_statement("advanced.nccn-no-streptozocin", "NCCN's 2025 systemic-therapy list for PanNET names cabozantinib, everolimus, sunitinib, octreotide LAR or lanreotide, PRRT, capecitabine-temozolomide, FOLFOX or CAPEOX, belzutifan and radiotherapy with a fluoropyrimidine, but no streptozocin regimen.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9, PanNET systemic options", "B")
+add_statement("advanced.wdg3-mixed-features", "NCCN describes NET G3 biology by examples only (Ki-67 below or from 55 %, slower or faster growth, SSTR-PET positive, or SSTR-negative and FDG-avid) and gives no rule when they disagree; a negative SSTR scan is read here as unfavourable whatever the Ki-67, and the team weighs mixed features.",
+              "S-NCCN(NTUH)", "WDG3-1, biology examples, note m", "C")
+add_statement("advanced.nec-molecular-testing", "For extrapulmonary poorly differentiated NEC, NCCN advises considering tumour molecular testing; it lists pembrolizumab for MSI-H, dMMR or TMB-high (10 mutations/Mb or more) tumours that progressed without a satisfactory alternative, and targeted drugs for BRAF V600E, NTRK fusions and RET alterations.",
+              "S-NCCN(NTUH)", "PDNEC-1, notes g and h; NE-H 5 of 9", "B")
+add_statement("enets2023.nec-molecular-profiling", "ENETS 2023 encourages molecular profiling in digestive NEC, and gives immunotherapy only a minor role in unselected patients.",
+              "S-ENETS23-NEC", "abstract", "A")
+add_statement("advanced.nccn-ssa-above-label", "NCCN lists, as useful in certain circumstances, an above-label analogue dose on progression in SSTR-positive PanNET: octreotide LAR up to 60 mg every 4 weeks or lanreotide 120 mg every 14 days; higher doses have been shown safe.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9, useful in certain circumstances; notes m and e", "B")
 
 # %% ../nbs/00a_sources.ipynb #d2be042a
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",

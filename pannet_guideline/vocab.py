@@ -43,6 +43,7 @@ _RECOMMENDATION_ROWS = (
     ("IRINOTECAN_FLUOROPYRIMIDINE", "Irinotecan-fluoropyrimidine", "management", "FOLFIRI-type second-line chemotherapy for NEC"),
     ("OXALIPLATIN_FLUOROPYRIMIDINE", "Oxaliplatin-fluoropyrimidine", "management", "FOLFOX- or CAPEOX-type chemotherapy (NEC after platinum; NET G1/G2 or G3 as NCCN lists it)"),
     ("SSA", "Somatostatin analogue", "management", "lanreotide 120 mg every 4 weeks or octreotide LAR"),
+    ("SSA_ABOVE_LABEL", "Above-label analogue dose", "management", "octreotide LAR up to 60 mg every 4 weeks or lanreotide 120 mg every 14 days, on progression"),
     ("PRRT", "PRRT", "management", "peptide receptor radionuclide therapy, [177Lu]Lu-DOTA-TATE"),
     ("EVEROLIMUS", "Everolimus", "management", "everolimus 10 mg daily"),
     ("SUNITINIB", "Sunitinib", "management", "sunitinib 37.5 mg daily"),
