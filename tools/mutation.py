@@ -9,20 +9,36 @@ A mutant is killed when a vignette fails (one `assess_frame` per policy and edit
 the table refuses the change where it is defined; with `--tests`, survivors are also run against the quick pytest
 suite with the mutant applied (tests/conftest.py applies the mutant named by PANNET_MUTANT).
 
-Usage: .venv/bin/python tools/mutation.py [--tests] [--table NAME] [--verbose]
-Last line: `mutants: K killed of N`.
+A survivor is then either
+- proven equivalent: on every class of inputs the table's conditions can tell apart (`proof_grid`: each threshold
+  just below, at and just above, each named value and one other, every subset of the codes tested, unknown), the
+  mutated table gives the same decision, or the same outputs with only the trail of rule ids changed (`proof`);
+- declared equivalent: listed with a specific reason in tools/mutation_equivalents.yaml (a change the table shows
+  but no output of the guideline can, e.g. a combination of fields the earlier steps never produce);
+- unexplained. A declaration whose mutant is now killed, proven or gone is stale and counted as unexplained too.
+
+Usage: .venv/bin/python tools/mutation.py [--tests] [--table NAME] [--verbose] [--json FILE]
+Last line: `mutants: K killed of N; E declared equivalent (P proven on the boundary grid, D listed); U unexplained`;
+the exit status is 1 when U > 0.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import inspect
+import json
+import itertools
+import math
 import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -31,6 +47,8 @@ from pannet_guideline import vignettes as vg  # noqa: E402
 from pannet_guideline.guideline import pipeline  # noqa: E402
 from pannet_guideline.logic import Compare, Expr, IsIn  # noqa: E402
 from pannet_guideline.schema import FIELDS  # noqa: E402
+from pannet_guideline.tables import (_field_points, _read_through_thresholds, columns_from_canonical,  # noqa: E402
+                                     grid_records)
 
 STEP = {"ki67_pct": 0.1, "tumor_size_cm": 0.1, "mitoses_per_2mm2": 1.0, "age_years": 1.0}  # one reporting step per field
 FLIP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
@@ -158,6 +176,148 @@ def apply_by_key(key:str):
     return m
 
 
+# ------------------------------------------------------------------ proof of equivalence on the boundary grid
+
+PROOF_GRID_AT_MOST = 200_000  # points; a larger grid is not examined (the mutant is then left to the vignettes or the declared list)
+
+
+def _rebuilt(table, rules, scope):
+    "A separate table with these rules and scope (the original is left as it is)."
+    args = {**_init_args(table), "rules": list(rules)}
+    if "scope" in args: args["scope"] = scope
+    t = object.__new__(type(table)); type(table).__init__(t, **args)
+    return t
+
+
+def _code_subsets(codes) -> list:
+    "Every subset of the codes a condition tests: a code list is read only for those codes, and in any combination."
+    codes = sorted(codes)
+    return [tuple(c for i, c in enumerate(codes) if k >> i & 1) for k in range(1 << len(codes))]
+
+
+def proof_grid(exprs) -> pd.DataFrame|None:
+    """Every class of inputs the expressions can tell apart, one point each, or None when that cannot be guaranteed.
+
+    A number field: each constant it is compared with, just below and just above it, and the field's ends; a text or
+    flag field: each value named, and one value not named (all others are read alike); a code list: every subset of
+    the codes tested; every field also unknown. Conditions defined outside the library's own kinds may read fields
+    in other ways: no grid is claimed for them."""
+    if not all(map(_read_through_thresholds, exprs)): return None
+    cuts, names = {}, []
+    for e in exprs:
+        for k, v in e.thresholds().items(): cuts.setdefault(k, set()).update(v)
+        names += [n for n in sorted(e.fields) if n not in names]
+    axes = {}
+    for n in names:
+        points = _code_subsets(cuts.get(n, ())) if FIELDS[n].kind == "codes" else _field_points(n, cuts.get(n, set()))
+        axes[n] = points + [None]
+    if math.prod(len(v) for v in axes.values()) > PROOF_GRID_AT_MOST: return None
+    if not axes: return pd.DataFrame(index=[0])
+    return pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
+
+
+def _truth(expr, cols):
+    tr = expr.frame(cols)
+    return tr.t, tr.f
+
+
+def _same_rules(before, after, scope_before, scope_after) -> bool:
+    "Collect table: every rule fires, stays open and is false on the same points before and after (a rule gone: never true nor open)."
+    old = {r.id: r for r in before}
+    new = {r.id: r for r in after}
+    for rid in old.keys() | new.keys():
+        a, b = old.get(rid), new.get(rid)
+        if a is b and scope_before is scope_after: continue  # a rule the mutant leaves alone
+        conds = [c for c in ((a.when if scope_before is None else scope_before & a.when) if a else None,
+                             (b.when if scope_after is None else scope_after & b.when) if b else None) if c is not None]
+        grid = proof_grid(conds)
+        if grid is None: return False
+        cols = columns_from_canonical(grid)
+        if a is None or b is None or (a.then, a.strength) != (b.then, b.strength):
+            if not all(_truth(c, cols)[1].all() for c in conds): return False  # each must be false everywhere
+        elif any((x != y).any() for x, y in zip(_truth(conds[0], cols), _truth(conds[1], cols))): return False
+    return True
+
+
+def _signature(d, output:str) -> tuple:
+    "What the guideline reads of a decision: its open outcomes (`pending`) only of recommendation tables."
+    return d.outcome, d.fired, d.gaps, frozenset(d.pending) if output == "recommendations" else None
+
+
+def _same_decisions(table, mutant) -> bool:
+    "First or unique table: the same outcome, fired rule and missing fields at every point of the joint grid."
+    grid = proof_grid(table.conditions + mutant.conditions)
+    if grid is None: return False
+    return all(_signature(table.decide(rec), table.output) == _signature(mutant.decide(rec), table.output) for rec in grid_records(grid))
+
+
+def _with_scope(rule, scope): return rule.when if scope is None else scope & rule.when
+
+
+def _same_outputs_collect(table, m) -> bool:
+    """Collect table: the same outcomes (with their strengths), the same open outcomes and the same missing fields at
+    every point of the joint grid of the rules whose outcome the mutant touches (the others are left as they are)."""
+    scope_changed = m.scope is not getattr(table, "scope", None)
+    old, new = {r.id: r for r in table.rules}, {r.id: r for r in m.rules}
+    changed = [r for rid in old.keys() | new.keys() for r in (old.get(rid), new.get(rid)) if r is not None
+               and (scope_changed or old.get(rid) is not new.get(rid))]
+    groups = {(r.then, r.strength) for r in changed}
+    before = [(_with_scope(r, table.scope), r) for r in table.rules if (r.then, r.strength) in groups]
+    after = [(_with_scope(r, m.scope), r) for r in m.rules if (r.then, r.strength) in groups]
+    grid = proof_grid([c for c, _ in before + after])
+    if grid is None: return False
+    cols = columns_from_canonical(grid)
+    def outputs(rules):
+        fired, open_, gaps = {}, {}, {}
+        for c, r in rules:
+            tr = c.frame(cols)
+            unknown = ~(tr.t | tr.f)
+            fired[(r.then, r.strength)] = fired.get((r.then, r.strength), False) | tr.t
+            key = (r.then, r.strength, frozenset(c.fields))
+            open_[key] = open_.get(key, False) | unknown
+            for f in c.fields: gaps[f] = gaps.get(f, False) | unknown
+        return fired, open_, gaps
+    a, b = outputs(before), outputs(after)
+    for x, y in zip(a, b):
+        for k in x.keys() | y.keys():
+            if (np.asarray(x.get(k, False)) != np.asarray(y.get(k, False))).any(): return False
+    return True
+
+
+def _same_outputs_single(table, mutant) -> bool:
+    "First or unique table: the same outcome and missing fields at every point of the joint grid (the rule that fired may differ)."
+    grid = proof_grid(table.conditions + mutant.conditions)
+    if grid is None: return False
+    return all(_output_signature(table.decide(rec), table.output) == _output_signature(mutant.decide(rec), table.output)
+               for rec in grid_records(grid))
+
+
+def _output_signature(d, output:str) -> tuple:
+    return d.outcome, d.gaps, frozenset(d.pending) if output == "recommendations" else None
+
+
+def proof(m:Mutant) -> str:
+    """How the mutant is proven equivalent on every class of inputs (see `proof_grid`), or '' when it is not.
+
+    `same decisions`: the mutated table decides exactly as the table (outcome, rules fired, missing fields);
+    `same outputs`: only the trail of rule ids differs, every outcome, strength, open outcome and missing field is
+    the same. Either way no patient, and so no vignette on those columns, can tell them apart. Any error (e.g.
+    rules that now overlap) counts as not proven."""
+    t = m.table
+    try:
+        if t.hit_policy == "collect":
+            if _same_rules(t.rules, m.rules, getattr(t, "scope", None), m.scope): return "same decisions"
+            return "same outputs" if _same_outputs_collect(t, m) else ""
+        mutant = _rebuilt(t, m.rules, m.scope)
+        if _same_decisions(t, mutant): return "same decisions"
+        return "same outputs" if _same_outputs_single(t, mutant) else ""
+    except Exception:
+        return ""
+
+
+def proven_equivalent(m:Mutant) -> bool: return bool(proof(m))
+
+
 # ------------------------------------------------------------------ running
 
 class Runner:
@@ -199,32 +359,106 @@ def run_tests(m:Mutant, timeout:int=600) -> str:
     return "test " + (failed[0].split(" ")[1] if failed else f"exit {r.returncode}")
 
 
+# ------------------------------------------------------------------ declared equivalents
+
+EQUIVALENTS = ROOT / "tools" / "mutation_equivalents.yaml"
+REASON_AT_LEAST = 40  # characters: a reason names the rule, the value and what makes the change invisible
+
+
+def load_equivalents(path:Path=EQUIVALENTS) -> dict:
+    """Mutant key -> reason, from the reviewed list of mutants that change a table but no output of the guideline.
+
+    Each entry is `key` (or `keys`, several mutants with one reason) and `reason`; a reason shorter than
+    `REASON_AT_LEAST` characters, a key that is not `table|rule|kind|detail` or a key listed twice is an error."""
+    if not path.exists(): return {}
+    items = yaml.safe_load(path.read_text()) or []
+    if not isinstance(items, list): raise ValueError(f"{path.name}: a list of entries")
+    out = {}
+    for n, e in enumerate(items):
+        if not isinstance(e, dict) or set(e) - {"key", "keys", "reason"} or ("key" in e) == ("keys" in e):
+            raise ValueError(f"{path.name}: entry {n}: `key` or `keys`, and `reason`")
+        reason = str(e.get("reason") or "").strip()
+        if len(reason) < REASON_AT_LEAST: raise ValueError(f"{path.name}: entry {n}: the reason must say why ({reason!r})")
+        for key in ([e["key"]] if "key" in e else e["keys"]):
+            if len(str(key).split("|")) != 4: raise ValueError(f"{path.name}: entry {n}: {key!r} is not table|rule|kind|detail")
+            if key in out: raise ValueError(f"{path.name}: {key!r} listed twice")
+            out[key] = reason
+    return out
+
+
+@dataclass
+class Verdicts:
+    "Every mutant's fate: killed (how), proven equivalent, declared equivalent (reason), or unexplained; and stale declarations."
+    killed: dict # key -> how
+    proven: list # keys
+    declared: dict # key -> reason
+    unexplained: list # keys
+    stale: dict # key -> why the declaration no longer holds
+    total: int
+
+    @property
+    def line(self) -> str:
+        e = len(self.proven) + len(self.declared)
+        return (f"mutants: {len(self.killed)} killed of {self.total}; {e} declared equivalent "
+                f"({len(self.proven)} proven on the boundary grid, {len(self.declared)} listed); "
+                f"{len(self.unexplained) + len(self.stale)} unexplained")
+
+
+def judge(mutants:list, how:dict, equivalents:dict, tables:set|None=None) -> Verdicts:
+    """Sort the mutants once the vignettes have run (`how`: key -> how it was killed, '' when it survived).
+
+    A survivor is proven equivalent when `proven_equivalent` says so, declared when the list gives a reason, else
+    unexplained. A declaration is stale (and counted as unexplained) when its mutant is killed, proven, or no longer
+    exists; only the declarations of `tables` are looked at (all when None)."""
+    v = Verdicts({}, [], {}, [], {}, len(mutants))
+    keys = set()
+    for m in mutants:
+        keys.add(m.key)
+        if how.get(m.key): v.killed[m.key] = how[m.key]
+        elif proven_equivalent(m): v.proven.append(m.key)
+        elif m.key in equivalents: v.declared[m.key] = equivalents[m.key]
+        else: v.unexplained.append(m.key)
+    for key in equivalents:
+        if tables is not None and key.split("|")[0] not in tables: continue
+        if key not in keys: v.stale[key] = "no such mutant"
+        elif key in v.killed: v.stale[key] = f"killed by {v.killed[key]}"
+        elif key in v.proven: v.stale[key] = "proven equivalent on the boundary grid"
+    return v
+
+
+# ------------------------------------------------------------------ main
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tests", action="store_true", help="also run the quick pytest suite against each survivor")
     ap.add_argument("--table", help="only this table")
     ap.add_argument("--verbose", action="store_true", help="print every mutant and how it was killed")
+    ap.add_argument("--equivalents", type=Path, default=EQUIVALENTS, help="the reviewed list of equivalent mutants")
+    ap.add_argument("--json", help="write every verdict to this file")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     runner = Runner()
     baseline = runner.failures()
     if baseline: raise SystemExit(f"the vignettes fail before any mutation: {baseline[:5]}")
     mutants = all_mutants(args.table)
-    killed, survivors = 0, []
+    how = {}
     for m in mutants:
-        how = run_mutant(runner, m)
-        if not how and args.tests: how = run_tests(m)
-        if args.verbose: print(f"{'KILLED' if how else 'SURVIVED':8} {m.table.name} {m.rule} {m.kind}: {m.detail}  {how}")
-        if how: killed += 1
-        else: survivors.append(m)
-    by_table = {}
-    for m in survivors: by_table.setdefault(m.table.name, []).append(m)
-    print(f"\n{len(survivors)} survivors in {len(by_table)} tables ({time.perf_counter() - t0:.0f} s, "
-          f"{len(runner.vignettes)} vignettes, {len(used_tables())} tables):")
-    for name, ms in by_table.items():
-        for m in ms: print(f"  {name:28} {m.rule:32} {m.kind:15} {m.detail}")
-    print(f"mutants: {killed} killed of {len(mutants)}")
+        how[m.key] = run_mutant(runner, m)
+        if not how[m.key] and args.tests: how[m.key] = run_tests(m)
+        if args.verbose: print(f"{'KILLED' if how[m.key] else 'SURVIVED':8} {m.key}  {how[m.key]}")
+    tables = None if args.table is None else {args.table}
+    v = judge(mutants, how, load_equivalents(args.equivalents), tables)
+    by_kind = {}
+    for key in v.proven: by_kind.setdefault(key.split("|")[2], [0, 0])[0] += 1
+    for key in v.declared: by_kind.setdefault(key.split("|")[2], [0, 0])[1] += 1
+    print(f"\n{time.perf_counter() - t0:.0f} s, {len(runner.vignettes)} vignettes, {len(used_tables())} tables")
+    print("equivalent by kind (proven, listed): " + ", ".join(f"{k} {p}+{d}" for k, (p, d) in sorted(by_kind.items())))
+    if args.json: Path(args.json).write_text(json.dumps(dataclasses.asdict(v), indent=1))
+    for key in v.unexplained: print(f"  UNEXPLAINED  {key}")
+    for key, why in v.stale.items(): print(f"  STALE        {key}  ({why})")
+    print(v.line)
+    return 1 if v.unexplained or v.stale else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
