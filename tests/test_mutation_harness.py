@@ -1,0 +1,75 @@
+"The mutation check's own machinery: the declared equivalents, the proof on the boundary grid, the verdict line."
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import mutation as mu  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def mutants_by_key():
+    return {m.key: m for m in mu.all_mutants()}
+
+
+def test_declared_equivalents_parse_and_name_existing_mutants(mutants_by_key):
+    declared = mu.load_equivalents()
+    assert all(len(r) >= mu.REASON_AT_LEAST for r in declared.values())
+    assert [k for k in declared if k not in mutants_by_key] == []
+
+
+def test_declared_equivalents_are_not_proven(mutants_by_key):
+    "A mutant the grid proves equivalent needs no declaration: a declared one that is proven is stale."
+    assert [k for k in mu.load_equivalents() if mu.proof(mutants_by_key[k])] == []
+
+
+def test_equivalents_file_rejects_vague_or_malformed_entries(tmp_path):
+    bad = tmp_path / "eq.yaml"
+    bad.write_text('- key: "t|r|add-value|x -> y"\n  reason: equivalent\n')
+    with pytest.raises(ValueError, match="reason"): mu.load_equivalents(bad)
+    bad.write_text('- key: "t|r|add-value"\n  reason: "a reason long enough to pass the length check here"\n')
+    with pytest.raises(ValueError, match="table\\|rule\\|kind\\|detail"): mu.load_equivalents(bad)
+    bad.write_text('- keys: ["a|b|c|d", "a|b|c|d"]\n  reason: "a reason long enough to pass the length check here"\n')
+    with pytest.raises(ValueError, match="twice"): mu.load_equivalents(bad)
+
+
+def _mutant(table_name, predicate):
+    return next(m for m in mu.all_mutants(table_name) if predicate(m))
+
+
+def test_a_moved_cut_is_never_proven_equivalent():
+    "WHO 2019 G2 from Ki-67 3.0 (clinical_facts 1.1): moving that cut changes the grade of a patient, so no proof may hold."
+    m = _mutant("grade_who2019", lambda m: m.rule == "GR2019-G2" and m.kind == "threshold-down" and "Ki-67 ≥ 3" in m.detail)
+    assert mu.proof(m) == ""
+
+
+def test_a_shadowed_rule_change_is_proven():
+    "Under hit policy first GR2019-G3 comes before GR2019-G2, so raising G2's upper Ki-67 cut changes no grade."
+    m = _mutant("grade_who2019", lambda m: m.rule == "GR2019-G2" and m.kind == "threshold-up" and "Ki-67 ≤ 20" in m.detail)
+    assert mu.proof(m) != ""
+
+
+def test_proof_grid_splits_every_cut_and_keeps_unknown():
+    m = _mutant("grade_who2019", lambda m: m.rule == "GR2019-G1" and m.kind == "threshold-up" and "Ki-67" in m.detail)
+    grid = mu.proof_grid([c for c in m.table.conditions] + [r.when for r in m.rules])
+    ki67 = set(grid["ki67_pct"].dropna())
+    assert {3.0, 3.1} <= ki67 and any(2.9 < x < 3.0 for x in ki67) and any(3.0 < x < 3.1 for x in ki67)
+    assert grid["ki67_pct"].isna().any() and grid["differentiation"].isna().any()
+
+
+def test_judge_counts_stale_declarations():
+    m = _mutant("n_from_nodes", lambda m: True)
+    other = "n_from_nodes|N-N0|drop-rule|no such change"
+    v = mu.judge([m], {m.key: "vignette X"}, {m.key: "x" * 50, other: "y" * 50})
+    assert m.key in v.killed and set(v.stale) == {m.key, other}
+    assert v.line.endswith("2 unexplained")
+
+
+@pytest.mark.slow
+def test_a_small_table_leaves_nothing_unexplained():
+    "The full check on one small table: every mutant of `n_from_nodes` is killed, proven or declared."
+    runner = mu.Runner()
+    ms = mu.all_mutants("n_from_nodes")
+    v = mu.judge(ms, {m.key: mu.run_mutant(runner, m) for m in ms}, mu.load_equivalents(), {"n_from_nodes"})
+    assert not v.unexplained and not v.stale, v.line
