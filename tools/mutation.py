@@ -5,8 +5,9 @@ Every DecisionTable used by any policy and edition is mutated in place, one chan
   (0.1 for Ki-67 % and tumour size cm, 1 for mitoses and age), just across the boundary;
 - a value list (`field is a or b`): each value dropped, each other value of the field's vocabulary added;
 - a rule: dropped, and its outcome replaced by another outcome of the same table.
-A mutant is killed when a vignette fails (one `assess_frame` per policy and edition that uses the table), or when
-the table refuses the change where it is defined; with `--tests`, survivors are also run against the quick pytest
+A mutant is killed when a vignette fails (one `assess_frame` per policy and edition that uses the table), when
+the table refuses the change where it is defined, or when the mutated table fails the static analysis that
+tests/test_properties.py holds every table to (no gap, no forbidden overlap, every rule reachable); with `--tests`, survivors are also run against the quick pytest
 suite with the mutant applied (tests/conftest.py applies the mutant named by PANNET_MUTANT).
 
 A survivor is then either
@@ -45,8 +46,9 @@ sys.path.insert(0, str(ROOT))
 
 from pannet_guideline import vignettes as vg  # noqa: E402
 from pannet_guideline.guideline import pipeline  # noqa: E402
-from pannet_guideline.logic import Compare, Expr, IsIn  # noqa: E402
-from pannet_guideline.schema import FIELDS  # noqa: E402
+from pannet_guideline.followup import CONSISTENT_GRADE  # noqa: E402
+from pannet_guideline.logic import Compare, Expr, IsIn, IsUnknown  # noqa: E402
+from pannet_guideline.schema import FIELDS, INPUT_FIELDS  # noqa: E402
 from pannet_guideline.tables import (_field_points, _read_through_thresholds, columns_from_canonical,  # noqa: E402
                                      grid_records)
 
@@ -195,7 +197,7 @@ def _code_subsets(codes) -> list:
     return [tuple(c for i, c in enumerate(codes) if k >> i & 1) for k in range(1 << len(codes))]
 
 
-def proof_grid(exprs) -> pd.DataFrame|None:
+def proof_grid(exprs, invariants:tuple=()) -> pd.DataFrame|None:
     """Every class of inputs the expressions can tell apart, one point each, or None when that cannot be guaranteed.
 
     A number field: each constant it is compared with, just below and just above it, and the field's ends; a text or
@@ -213,7 +215,11 @@ def proof_grid(exprs) -> pd.DataFrame|None:
         axes[n] = points + [None]
     if math.prod(len(v) for v in axes.values()) > PROOF_GRID_AT_MOST: return None
     if not axes: return pd.DataFrame(index=[0])
-    return pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
+    grid = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
+    for inv in invariants:  # points the earlier steps never produce are left out
+        if inv.fields <= set(grid.columns):
+            grid = grid[~inv.frame(columns_from_canonical(grid)).f].reset_index(drop=True)
+    return grid
 
 
 def _truth(expr, cols):
@@ -221,7 +227,7 @@ def _truth(expr, cols):
     return tr.t, tr.f
 
 
-def _same_rules(before, after, scope_before, scope_after) -> bool:
+def _same_rules(before, after, scope_before, scope_after, invariants:tuple=()) -> bool:
     "Collect table: every rule fires, stays open and is false on the same points before and after (a rule gone: never true nor open)."
     old = {r.id: r for r in before}
     new = {r.id: r for r in after}
@@ -230,7 +236,7 @@ def _same_rules(before, after, scope_before, scope_after) -> bool:
         if a is b and scope_before is scope_after: continue  # a rule the mutant leaves alone
         conds = [c for c in ((a.when if scope_before is None else scope_before & a.when) if a else None,
                              (b.when if scope_after is None else scope_after & b.when) if b else None) if c is not None]
-        grid = proof_grid(conds)
+        grid = proof_grid(conds, invariants)
         if grid is None: return False
         cols = columns_from_canonical(grid)
         if a is None or b is None or (a.then, a.strength) != (b.then, b.strength):
@@ -244,9 +250,9 @@ def _signature(d, output:str) -> tuple:
     return d.outcome, d.fired, d.gaps, frozenset(d.pending) if output == "recommendations" else None
 
 
-def _same_decisions(table, mutant) -> bool:
+def _same_decisions(table, mutant, invariants:tuple=()) -> bool:
     "First or unique table: the same outcome, fired rule and missing fields at every point of the joint grid."
-    grid = proof_grid(table.conditions + mutant.conditions)
+    grid = proof_grid(table.conditions + mutant.conditions, invariants)
     if grid is None: return False
     return all(_signature(table.decide(rec), table.output) == _signature(mutant.decide(rec), table.output) for rec in grid_records(grid))
 
@@ -254,7 +260,7 @@ def _same_decisions(table, mutant) -> bool:
 def _with_scope(rule, scope): return rule.when if scope is None else scope & rule.when
 
 
-def _same_outputs_collect(table, m) -> bool:
+def _same_outputs_collect(table, m, invariants:tuple=()) -> bool:
     """Collect table: the same outcomes (with their strengths), the same open outcomes and the same missing fields at
     every point of the joint grid of the rules whose outcome the mutant touches (the others are left as they are)."""
     scope_changed = m.scope is not getattr(table, "scope", None)
@@ -264,7 +270,7 @@ def _same_outputs_collect(table, m) -> bool:
     groups = {(r.then, r.strength) for r in changed}
     before = [(_with_scope(r, table.scope), r) for r in table.rules if (r.then, r.strength) in groups]
     after = [(_with_scope(r, m.scope), r) for r in m.rules if (r.then, r.strength) in groups]
-    grid = proof_grid([c for c, _ in before + after])
+    grid = proof_grid([c for c, _ in before + after], invariants)
     if grid is None: return False
     cols = columns_from_canonical(grid)
     def outputs(rules):
@@ -275,7 +281,7 @@ def _same_outputs_collect(table, m) -> bool:
             fired[(r.then, r.strength)] = fired.get((r.then, r.strength), False) | tr.t
             key = (r.then, r.strength, frozenset(c.fields))
             open_[key] = open_.get(key, False) | unknown
-            for f in c.fields: gaps[f] = gaps.get(f, False) | unknown
+            for f in c.fields & INPUT_NAMES: gaps[f] = gaps.get(f, False) | unknown  # derived fields never reach data_gaps
         return fired, open_, gaps
     a, b = outputs(before), outputs(after)
     for x, y in zip(a, b):
@@ -284,16 +290,35 @@ def _same_outputs_collect(table, m) -> bool:
     return True
 
 
-def _same_outputs_single(table, mutant) -> bool:
+def _same_outputs_single(table, mutant, invariants:tuple=()) -> bool:
     "First or unique table: the same outcome and missing fields at every point of the joint grid (the rule that fired may differ)."
-    grid = proof_grid(table.conditions + mutant.conditions)
+    grid = proof_grid(table.conditions + mutant.conditions, invariants)
     if grid is None: return False
     return all(_output_signature(table.decide(rec), table.output) == _output_signature(mutant.decide(rec), table.output)
                for rec in grid_records(grid))
 
 
+INPUT_NAMES = frozenset(f.name for f in INPUT_FIELDS)  # data gaps name input fields only (guideline.gap_names, INPUT_BITS)
+
+
 def _output_signature(d, output:str) -> tuple:
-    return d.outcome, d.gaps, frozenset(d.pending) if output == "recommendations" else None
+    return d.outcome, tuple(g for g in d.gaps if g in INPUT_NAMES), frozenset(d.pending) if output == "recommendations" else None
+
+
+# What the steps before the decision tables guarantee about the fields they write: grid points that break it are
+# never read by any table. Each is checked by tests/test_mutation_harness.py on the grading steps' own boundary grid.
+GRADE_AGREES_WITH_CLASS = (IsUnknown("nen_class") | IsUnknown("who_grade") | CONSISTENT_GRADE)
+INVARIANTS = ((GRADE_AGREES_WITH_CLASS, "grade and class agree: G1-G3 with NET, NEC with NEC, MiNEN with MiNEN"),)
+
+
+def _proof(m:Mutant, invariants:tuple) -> str:
+    t = m.table
+    if t.hit_policy == "collect":
+        if _same_rules(t.rules, m.rules, getattr(t, "scope", None), m.scope, invariants): return "same decisions"
+        return "same outputs" if _same_outputs_collect(t, m, invariants) else ""
+    mutant = _rebuilt(t, m.rules, m.scope)
+    if _same_decisions(t, mutant, invariants): return "same decisions"
+    return "same outputs" if _same_outputs_single(t, mutant, invariants) else ""
 
 
 def proof(m:Mutant) -> str:
@@ -301,18 +326,15 @@ def proof(m:Mutant) -> str:
 
     `same decisions`: the mutated table decides exactly as the table (outcome, rules fired, missing fields);
     `same outputs`: only the trail of rule ids differs, every outcome, strength, open outcome and missing field is
-    the same. Either way no patient, and so no vignette on those columns, can tell them apart. Any error (e.g.
-    rules that now overlap) counts as not proven."""
-    t = m.table
+    the same. Either way no patient, and so no vignette on those columns, can tell them apart. Failing that, the
+    same is tried on the points that keep `INVARIANTS` (`..., where grade and class agree`). Any error (e.g. rules
+    that now overlap) counts as not proven."""
     try:
-        if t.hit_policy == "collect":
-            if _same_rules(t.rules, m.rules, getattr(t, "scope", None), m.scope): return "same decisions"
-            return "same outputs" if _same_outputs_collect(t, m) else ""
-        mutant = _rebuilt(t, m.rules, m.scope)
-        if _same_decisions(t, mutant): return "same decisions"
-        return "same outputs" if _same_outputs_single(t, mutant) else ""
+        if how := _proof(m, ()): return how
+        if how := _proof(m, tuple(inv for inv, _ in INVARIANTS)): return f"{how}, where {INVARIANTS[0][1].split(':')[0]}"
     except Exception:
         return ""
+    return ""
 
 
 def proven_equivalent(m:Mutant) -> bool: return bool(proof(m))
@@ -337,14 +359,39 @@ class Runner:
         return out
 
 
+ANALYSE_AT_MOST = 200_000  # boundary-grid points; larger tables are analysed by the slow test run only
+
+
+def _grid_size(table) -> int:
+    cuts = {}
+    for c in table.conditions:
+        for k, v in c.thresholds().items(): cuts.setdefault(k, set()).update(v)
+    return math.prod(len(_field_points(n, cuts.get(n, set()))) + 1 for n in table.inputs)
+
+
+def analysis_failure(m:Mutant) -> str:
+    """What tests/test_properties.py would say of the mutated table: a gap, an overlap its hit policy forbids, or a
+    rule that can no longer fire on its boundary grid ('' when none, or when the grid is too large to read here)."""
+    with applied(m):
+        t = m.table
+        if _grid_size(t) > ANALYSE_AT_MOST: return ""
+        report = t.analyse()
+    if not report.gaps.empty: return "test_properties: a gap in the table"
+    if not report.overlaps.empty: return "test_properties: rules overlap"
+    if report.unreachable: return f"test_properties: {', '.join(report.unreachable)} unreachable"
+    return ""
+
+
 def run_mutant(runner:Runner, m:Mutant) -> str:
-    "How the mutant was killed (`vignette ID`, `refused: ...`), or '' when it survived."
+    "How the mutant was killed (`vignette ID`, `refused: ...`, `test_properties: ...`), or '' when it survived."
     try:
         with applied(m):
             fails = runner.failures(m.table)
     except Exception as e:
         return f"refused: {type(e).__name__}: {str(e)[:80]}"
-    return f"vignette {fails[0][0]} ({fails[0][1]})" if fails else ""
+    if fails: return f"vignette {fails[0][0]} ({fails[0][1]})"
+    try: return analysis_failure(m)
+    except Exception as e: return f"test_properties: {type(e).__name__}: {str(e)[:80]}"
 
 
 def run_tests(m:Mutant, timeout:int=600) -> str:
