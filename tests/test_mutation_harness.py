@@ -73,3 +73,23 @@ def test_a_small_table_leaves_nothing_unexplained():
     ms = mu.all_mutants("n_from_nodes")
     v = mu.judge(ms, {m.key: mu.run_mutant(runner, m) for m in ms}, mu.load_equivalents(), {"n_from_nodes"})
     assert not v.unexplained and not v.stale, v.line
+
+
+def test_grade_agrees_with_class_on_the_grading_grid():
+    """The invariant the proofs may rest on (`mutation.INVARIANTS`): whatever differentiation, indices and recorded grade
+    a patient brings, the grading steps never write a G1-G3 beside NEC or MiNEN, nor NEC or MiNEN beside NET."""
+    import itertools
+    import pandas as pd
+    from pannet_guideline.cohort import assess_frame
+    axes = dict(differentiation=[None, "well", "poor", "mixed", "NEC"], ki67_pct=[None, 2.9, 3.0, 20.0, 20.1, 55.0],
+                mitoses_per_2mm2=[None, 1, 2, 20, 21], recorded_grade=[None, "G1", "G2", "G3", "NEC"],
+                recorded_grade_edition=[None, "who-2010", "who-2019"])
+    df = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
+    for grading in ("who-2019", "who-2010"):
+        out = assess_frame(df, grading=grading)
+        net = out["nen_class"] == "NET"
+        graded = out["who_grade"].isin(["G1", "G2", "G3"])
+        bad = (graded & out["nen_class"].isin(["NEC", "MiNEN"])) | (net & out["who_grade"].isin(["NEC", "MiNEN"])) \
+            | ((out["who_grade"] == "NEC") & out["nen_class"].isin(["NET", "MiNEN"])) \
+            | ((out["who_grade"] == "MiNEN") & out["nen_class"].isin(["NET", "NEC"]))
+        assert not bad.any(), out.loc[bad, ["nen_class", "who_grade"]].join(df).head()
