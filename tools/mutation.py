@@ -437,7 +437,7 @@ def load_equivalents(path:Path=EQUIVALENTS) -> dict:
 class Verdicts:
     "Every mutant's fate: killed (how), proven equivalent, declared equivalent (reason), or unexplained; and stale declarations."
     killed: dict # key -> how
-    proven: list # keys
+    proven: dict # key -> how it is proven (see `proof`)
     declared: dict # key -> reason
     unexplained: list # keys
     stale: dict # key -> why the declaration no longer holds
@@ -457,12 +457,12 @@ def judge(mutants:list, how:dict, equivalents:dict, tables:set|None=None) -> Ver
     A survivor is proven equivalent when `proven_equivalent` says so, declared when the list gives a reason, else
     unexplained. A declaration is stale (and counted as unexplained) when its mutant is killed, proven, or no longer
     exists; only the declarations of `tables` are looked at (all when None)."""
-    v = Verdicts({}, [], {}, [], {}, len(mutants))
+    v = Verdicts({}, {}, {}, [], {}, len(mutants))
     keys = set()
     for m in mutants:
         keys.add(m.key)
         if how.get(m.key): v.killed[m.key] = how[m.key]
-        elif proven_equivalent(m): v.proven.append(m.key)
+        elif how_proven := proof(m): v.proven[m.key] = how_proven
         elif m.key in equivalents: v.declared[m.key] = equivalents[m.key]
         else: v.unexplained.append(m.key)
     for key in equivalents:
@@ -500,6 +500,12 @@ def main(argv=None):
     for key in v.declared: by_kind.setdefault(key.split("|")[2], [0, 0])[1] += 1
     print(f"\n{time.perf_counter() - t0:.0f} s, {len(runner.vignettes)} vignettes, {len(used_tables())} tables")
     print("equivalent by kind (proven, listed): " + ", ".join(f"{k} {p}+{d}" for k, (p, d) in sorted(by_kind.items())))
+    proofs = {}
+    for how_proven in v.proven.values(): proofs[how_proven] = proofs.get(how_proven, 0) + 1
+    print("proofs: " + ", ".join(f"{n} {h}" for h, n in sorted(proofs.items())))
+    killers = {}
+    for how in v.killed.values(): killers[how.split(" ")[0].rstrip(":")] = killers.get(how.split(" ")[0].rstrip(":"), 0) + 1
+    print("killed by: " + ", ".join(f"{n} {k}" for k, n in sorted(killers.items())))
     if args.json: Path(args.json).write_text(json.dumps(dataclasses.asdict(v), indent=1))
     for key in v.unexplained: print(f"  UNEXPLAINED  {key}")
     for key, why in v.stale.items(): print(f"  STALE        {key}  ({why})")
