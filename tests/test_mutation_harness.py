@@ -93,3 +93,25 @@ def test_grade_agrees_with_class_on_the_grading_grid():
             | ((out["who_grade"] == "NEC") & out["nen_class"].isin(["NET", "MiNEN"])) \
             | ((out["who_grade"] == "MiNEN") & out["nen_class"].isin(["NET", "NEC"]))
         assert not bad.any(), out.loc[bad, ["nen_class", "who_grade"]].join(df).head()
+
+
+UNREACHABLE = ("GEA-G1-G2", "GEA-G1-G3", "GEA-G1-NEC", "GEA-G2-G3", "GEA-G2-NEC", "GEA-G3-G1", "GEA-G3-G2", "GEA-G3-NEC",
+               "GEA-NEC-G1", "GEA-NEC-G2", "RGA-G1-NEC", "RGA-G2-NEC", "RGA-G3-NEC", "RGA-NEC-G3")
+
+
+def test_rules_declared_unreachable_never_fire_on_the_grading_grid():
+    "The rules whose removal tools/mutation_equivalents.yaml declares invisible never fire for any grading input class."
+    import itertools
+    import pandas as pd
+    from pannet_guideline.cohort import assess_frame
+    declared = " ".join(mu.load_equivalents())
+    assert all(f"|{r}|drop-rule|" in declared for r in UNREACHABLE)
+    axes = dict(differentiation=[None, "well", "poor", "mixed", "NEC", "NET G3"], ki67_pct=[None, 0.5, 2.0, 2.5, 3.0, 20.0, 20.1, 55.0],
+                mitoses_per_2mm2=[None, 1, 2, 20, 21], recorded_grade=[None, "G1", "G2", "G3", "NEC", "NET G3"],
+                recorded_grade_edition=[None, "who-2010", "who-2017", "who-2019", "who-2022"])
+    df = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
+    df["tumor_size_cm"], df["metastatic_sites"], df["nodal_status"], df["local_invasion"] = 1.5, "none", "N0", "none"
+    for grading in ("who-2010", "who-2019"):
+        fired = {r for ids in assess_frame(df, grading=grading)["rule_ids"] for r in str(ids).split(";")}
+        assert fired.isdisjoint(UNREACHABLE), sorted(fired & set(UNREACHABLE))
+        assert {"GEA-G2-G1", "GEA-NEC-G3"} <= fired or grading == "who-2019"  # the grid does reach the edition alerts
