@@ -93,6 +93,8 @@ def test_grade_agrees_with_class_on_the_grading_grid():
             | ((out["who_grade"] == "NEC") & out["nen_class"].isin(["NET", "MiNEN"])) \
             | ((out["who_grade"] == "MiNEN") & out["nen_class"].isin(["NET", "NEC"]))
         assert not bad.any(), out.loc[bad, ["nen_class", "who_grade"]].join(df).head()
+        # a grade is never known without the class (declared: WU-STAGING-CLASS is covered by WU-STAGING-GRADE)
+        assert not ((out["nen_class"] == "unknown") & (out["who_grade"] != "unknown")).any()
 
 
 UNREACHABLE = ("GEA-G1-G2", "GEA-G1-G3", "GEA-G1-NEC", "GEA-G2-G3", "GEA-G2-NEC", "GEA-G3-G1", "GEA-G3-G2", "GEA-G3-NEC",
