@@ -5,18 +5,31 @@ Every DecisionTable used by any policy and edition is mutated in place, one chan
   (0.1 for Ki-67 % and tumour size cm, 1 for mitoses and age), just across the boundary;
 - a value list (`field is a or b`): each value dropped, each other value of the field's vocabulary added;
 - a rule: dropped, and its outcome replaced by another outcome of the same table.
-A mutant is killed when a vignette fails (one `assess_frame` per policy and edition that uses the table), or when
-the table refuses the change where it is defined; with `--tests`, survivors are also run against the quick pytest
+A mutant is killed when a vignette fails (one `assess_frame` per policy and edition that uses the table), when
+the table refuses the change where it is defined, or when the mutated table fails the static analysis that
+tests/test_properties.py holds every table to (no gap, no forbidden overlap, every rule reachable); with `--tests`, survivors are also run against the quick pytest
 suite with the mutant applied (tests/conftest.py applies the mutant named by PANNET_MUTANT).
 
-Usage: .venv/bin/python tools/mutation.py [--tests] [--table NAME] [--verbose]
-Last line: `mutants: K killed of N`.
+A survivor is then either
+- proven equivalent: on every class of inputs the table's conditions can tell apart (`proof_grid`: each threshold
+  just below, at and just above, each named value and one other, every subset of the codes tested, unknown), the
+  mutated table gives the same decision, or the same outputs with only the trail of rule ids changed (`proof`);
+- declared equivalent: listed with a specific reason in tools/mutation_equivalents.yaml (a change the table shows
+  but no output of the guideline can, e.g. a combination of fields the earlier steps never produce);
+- unexplained. A declaration whose mutant is now killed, proven or gone is stale and counted as unexplained too.
+
+Usage: .venv/bin/python tools/mutation.py [--tests] [--table NAME] [--verbose] [--json FILE]
+Last line: `mutants: K killed of N; E declared equivalent (P proven on the boundary grid, D listed); U unexplained`;
+the exit status is 1 when U > 0.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import inspect
+import json
+import itertools
+import math
 import os
 import subprocess
 import sys
@@ -24,13 +37,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pannet_guideline import vignettes as vg  # noqa: E402
 from pannet_guideline.guideline import pipeline  # noqa: E402
-from pannet_guideline.logic import Compare, Expr, IsIn  # noqa: E402
-from pannet_guideline.schema import FIELDS  # noqa: E402
+from pannet_guideline.followup import CONSISTENT_GRADE  # noqa: E402
+from pannet_guideline.logic import Compare, Expr, IsIn, IsUnknown  # noqa: E402
+from pannet_guideline.schema import FIELDS, INPUT_FIELDS  # noqa: E402
+from pannet_guideline.tables import (_field_points, _read_through_thresholds, columns_from_canonical,  # noqa: E402
+                                     grid_records)
 
 STEP = {"ki67_pct": 0.1, "tumor_size_cm": 0.1, "mitoses_per_2mm2": 1.0, "age_years": 1.0}  # one reporting step per field
 FLIP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
@@ -158,6 +178,168 @@ def apply_by_key(key:str):
     return m
 
 
+# ------------------------------------------------------------------ proof of equivalence on the boundary grid
+
+PROOF_GRID_AT_MOST = 200_000  # points; a larger grid is not examined (the mutant is then left to the vignettes or the declared list)
+
+
+def _rebuilt(table, rules, scope):
+    "A separate table with these rules and scope (the original is left as it is)."
+    args = {**_init_args(table), "rules": list(rules)}
+    if "scope" in args: args["scope"] = scope
+    t = object.__new__(type(table)); type(table).__init__(t, **args)
+    return t
+
+
+def _code_subsets(codes) -> list:
+    "Every subset of the codes a condition tests: a code list is read only for those codes, and in any combination."
+    codes = sorted(codes)
+    return [tuple(c for i, c in enumerate(codes) if k >> i & 1) for k in range(1 << len(codes))]
+
+
+def proof_grid(exprs, invariants:tuple=()) -> pd.DataFrame|None:
+    """Every class of inputs the expressions can tell apart, one point each, or None when that cannot be guaranteed.
+
+    A number field: each constant it is compared with, just below and just above it, and the field's ends; a text or
+    flag field: each value named, and one value not named (all others are read alike); a code list: every subset of
+    the codes tested; every field also unknown. Conditions defined outside the library's own kinds may read fields
+    in other ways: no grid is claimed for them."""
+    if not all(map(_read_through_thresholds, exprs)): return None
+    cuts, names = {}, []
+    for e in exprs:
+        for k, v in e.thresholds().items(): cuts.setdefault(k, set()).update(v)
+        names += [n for n in sorted(e.fields) if n not in names]
+    axes = {}
+    for n in names:
+        points = _code_subsets(cuts.get(n, ())) if FIELDS[n].kind == "codes" else _field_points(n, cuts.get(n, set()))
+        axes[n] = points + [None]
+    if math.prod(len(v) for v in axes.values()) > PROOF_GRID_AT_MOST: return None
+    if not axes: return pd.DataFrame(index=[0])
+    grid = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
+    for inv in invariants:  # points the earlier steps never produce are left out
+        if inv.fields <= set(grid.columns):
+            grid = grid[~inv.frame(columns_from_canonical(grid)).f].reset_index(drop=True)
+    return grid
+
+
+def _truth(expr, cols):
+    tr = expr.frame(cols)
+    return tr.t, tr.f
+
+
+def _same_rules(before, after, scope_before, scope_after, invariants:tuple=()) -> bool:
+    "Collect table: every rule fires, stays open and is false on the same points before and after (a rule gone: never true nor open)."
+    old = {r.id: r for r in before}
+    new = {r.id: r for r in after}
+    for rid in old.keys() | new.keys():
+        a, b = old.get(rid), new.get(rid)
+        if a is b and scope_before is scope_after: continue  # a rule the mutant leaves alone
+        conds = [c for c in ((a.when if scope_before is None else scope_before & a.when) if a else None,
+                             (b.when if scope_after is None else scope_after & b.when) if b else None) if c is not None]
+        grid = proof_grid(conds, invariants)
+        if grid is None: return False
+        cols = columns_from_canonical(grid)
+        if a is None or b is None or (a.then, a.strength) != (b.then, b.strength):
+            if not all(_truth(c, cols)[1].all() for c in conds): return False  # each must be false everywhere
+        elif any((x != y).any() for x, y in zip(_truth(conds[0], cols), _truth(conds[1], cols))): return False
+    return True
+
+
+def _signature(d, output:str) -> tuple:
+    "What the guideline reads of a decision: its open outcomes (`pending`) only of recommendation tables."
+    return d.outcome, d.fired, d.gaps, frozenset(d.pending) if output == "recommendations" else None
+
+
+def _same_decisions(table, mutant, invariants:tuple=()) -> bool:
+    "First or unique table: the same outcome, fired rule and missing fields at every point of the joint grid."
+    grid = proof_grid(table.conditions + mutant.conditions, invariants)
+    if grid is None: return False
+    return all(_signature(table.decide(rec), table.output) == _signature(mutant.decide(rec), table.output) for rec in grid_records(grid))
+
+
+def _with_scope(rule, scope): return rule.when if scope is None else scope & rule.when
+
+
+def _same_outputs_collect(table, m, invariants:tuple=()) -> bool:
+    """Collect table: the same outcomes (with their strengths), the same open outcomes and the same missing fields at
+    every point of the joint grid of the rules whose outcome the mutant touches (the others are left as they are)."""
+    scope_changed = m.scope is not getattr(table, "scope", None)
+    old, new = {r.id: r for r in table.rules}, {r.id: r for r in m.rules}
+    changed = [r for rid in old.keys() | new.keys() for r in (old.get(rid), new.get(rid)) if r is not None
+               and (scope_changed or old.get(rid) is not new.get(rid))]
+    groups = {(r.then, r.strength) for r in changed}
+    before = [(_with_scope(r, table.scope), r) for r in table.rules if (r.then, r.strength) in groups]
+    after = [(_with_scope(r, m.scope), r) for r in m.rules if (r.then, r.strength) in groups]
+    grid = proof_grid([c for c, _ in before + after], invariants)
+    if grid is None: return False
+    cols = columns_from_canonical(grid)
+    def outputs(rules):
+        fired, open_, gaps = {}, {}, {}
+        for c, r in rules:
+            tr = c.frame(cols)
+            unknown = ~(tr.t | tr.f)
+            fired[(r.then, r.strength)] = fired.get((r.then, r.strength), False) | tr.t
+            key = (r.then, r.strength, frozenset(c.fields))
+            open_[key] = open_.get(key, False) | unknown
+            for f in c.fields & INPUT_NAMES: gaps[f] = gaps.get(f, False) | unknown  # derived fields never reach data_gaps
+        return fired, open_, gaps
+    a, b = outputs(before), outputs(after)
+    for x, y in zip(a, b):
+        for k in x.keys() | y.keys():
+            if (np.asarray(x.get(k, False)) != np.asarray(y.get(k, False))).any(): return False
+    return True
+
+
+def _same_outputs_single(table, mutant, invariants:tuple=()) -> bool:
+    "First or unique table: the same outcome and missing fields at every point of the joint grid (the rule that fired may differ)."
+    grid = proof_grid(table.conditions + mutant.conditions, invariants)
+    if grid is None: return False
+    return all(_output_signature(table.decide(rec), table.output) == _output_signature(mutant.decide(rec), table.output)
+               for rec in grid_records(grid))
+
+
+INPUT_NAMES = frozenset(f.name for f in INPUT_FIELDS)  # data gaps name input fields only (guideline.gap_names, INPUT_BITS)
+
+
+def _output_signature(d, output:str) -> tuple:
+    return d.outcome, tuple(g for g in d.gaps if g in INPUT_NAMES), frozenset(d.pending) if output == "recommendations" else None
+
+
+# What the steps before the decision tables guarantee about the fields they write: grid points that break it are
+# never read by any table. Each is checked by tests/test_mutation_harness.py on the grading steps' own boundary grid.
+GRADE_AGREES_WITH_CLASS = (IsUnknown("nen_class") | IsUnknown("who_grade") | CONSISTENT_GRADE)
+INVARIANTS = ((GRADE_AGREES_WITH_CLASS, "grade and class agree: G1-G3 with NET, NEC with NEC, MiNEN with MiNEN"),)
+
+
+def _proof(m:Mutant, invariants:tuple) -> str:
+    t = m.table
+    if t.hit_policy == "collect":
+        if _same_rules(t.rules, m.rules, getattr(t, "scope", None), m.scope, invariants): return "same decisions"
+        return "same outputs" if _same_outputs_collect(t, m, invariants) else ""
+    mutant = _rebuilt(t, m.rules, m.scope)
+    if _same_decisions(t, mutant, invariants): return "same decisions"
+    return "same outputs" if _same_outputs_single(t, mutant, invariants) else ""
+
+
+def proof(m:Mutant) -> str:
+    """How the mutant is proven equivalent on every class of inputs (see `proof_grid`), or '' when it is not.
+
+    `same decisions`: the mutated table decides exactly as the table (outcome, rules fired, missing fields);
+    `same outputs`: only the trail of rule ids differs, every outcome, strength, open outcome and missing field is
+    the same. Either way no patient, and so no vignette on those columns, can tell them apart. Failing that, the
+    same is tried on the points that keep `INVARIANTS` (`..., where grade and class agree`). Any error (e.g. rules
+    that now overlap) counts as not proven."""
+    try:
+        if how := _proof(m, ()): return how
+        if how := _proof(m, tuple(inv for inv, _ in INVARIANTS)): return f"{how}, where {INVARIANTS[0][1].split(':')[0]}"
+    except Exception:
+        return ""
+    return ""
+
+
+def proven_equivalent(m:Mutant) -> bool: return bool(proof(m))
+
+
 # ------------------------------------------------------------------ running
 
 class Runner:
@@ -177,14 +359,39 @@ class Runner:
         return out
 
 
+ANALYSE_AT_MOST = 200_000  # boundary-grid points; larger tables are analysed by the slow test run only
+
+
+def _grid_size(table) -> int:
+    cuts = {}
+    for c in table.conditions:
+        for k, v in c.thresholds().items(): cuts.setdefault(k, set()).update(v)
+    return math.prod(len(_field_points(n, cuts.get(n, set()))) + 1 for n in table.inputs)
+
+
+def analysis_failure(m:Mutant) -> str:
+    """What tests/test_properties.py would say of the mutated table: a gap, an overlap its hit policy forbids, or a
+    rule that can no longer fire on its boundary grid ('' when none, or when the grid is too large to read here)."""
+    with applied(m):
+        t = m.table
+        if _grid_size(t) > ANALYSE_AT_MOST: return ""
+        report = t.analyse()
+    if not report.gaps.empty: return "test_properties: a gap in the table"
+    if not report.overlaps.empty: return "test_properties: rules overlap"
+    if report.unreachable: return f"test_properties: {', '.join(report.unreachable)} unreachable"
+    return ""
+
+
 def run_mutant(runner:Runner, m:Mutant) -> str:
-    "How the mutant was killed (`vignette ID`, `refused: ...`), or '' when it survived."
+    "How the mutant was killed (`vignette ID`, `refused: ...`, `test_properties: ...`), or '' when it survived."
     try:
         with applied(m):
             fails = runner.failures(m.table)
     except Exception as e:
         return f"refused: {type(e).__name__}: {str(e)[:80]}"
-    return f"vignette {fails[0][0]} ({fails[0][1]})" if fails else ""
+    if fails: return f"vignette {fails[0][0]} ({fails[0][1]})"
+    try: return analysis_failure(m)
+    except Exception as e: return f"test_properties: {type(e).__name__}: {str(e)[:80]}"
 
 
 def run_tests(m:Mutant, timeout:int=600) -> str:
@@ -199,32 +406,112 @@ def run_tests(m:Mutant, timeout:int=600) -> str:
     return "test " + (failed[0].split(" ")[1] if failed else f"exit {r.returncode}")
 
 
+# ------------------------------------------------------------------ declared equivalents
+
+EQUIVALENTS = ROOT / "tools" / "mutation_equivalents.yaml"
+REASON_AT_LEAST = 40  # characters: a reason names the rule, the value and what makes the change invisible
+
+
+def load_equivalents(path:Path=EQUIVALENTS) -> dict:
+    """Mutant key -> reason, from the reviewed list of mutants that change a table but no output of the guideline.
+
+    Each entry is `key` (or `keys`, several mutants with one reason) and `reason`; a reason shorter than
+    `REASON_AT_LEAST` characters, a key that is not `table|rule|kind|detail` or a key listed twice is an error."""
+    if not path.exists(): return {}
+    items = yaml.safe_load(path.read_text()) or []
+    if not isinstance(items, list): raise ValueError(f"{path.name}: a list of entries")
+    out = {}
+    for n, e in enumerate(items):
+        if not isinstance(e, dict) or set(e) - {"key", "keys", "reason"} or ("key" in e) == ("keys" in e):
+            raise ValueError(f"{path.name}: entry {n}: `key` or `keys`, and `reason`")
+        reason = str(e.get("reason") or "").strip()
+        if len(reason) < REASON_AT_LEAST: raise ValueError(f"{path.name}: entry {n}: the reason must say why ({reason!r})")
+        for key in ([e["key"]] if "key" in e else e["keys"]):
+            if len(str(key).split("|")) != 4: raise ValueError(f"{path.name}: entry {n}: {key!r} is not table|rule|kind|detail")
+            if key in out: raise ValueError(f"{path.name}: {key!r} listed twice")
+            out[key] = reason
+    return out
+
+
+@dataclass
+class Verdicts:
+    "Every mutant's fate: killed (how), proven equivalent, declared equivalent (reason), or unexplained; and stale declarations."
+    killed: dict # key -> how
+    proven: dict # key -> how it is proven (see `proof`)
+    declared: dict # key -> reason
+    unexplained: list # keys
+    stale: dict # key -> why the declaration no longer holds
+    total: int
+
+    @property
+    def line(self) -> str:
+        e = len(self.proven) + len(self.declared)
+        return (f"mutants: {len(self.killed)} killed of {self.total}; {e} declared equivalent "
+                f"({len(self.proven)} proven on the boundary grid, {len(self.declared)} listed); "
+                f"{len(self.unexplained) + len(self.stale)} unexplained")
+
+
+def judge(mutants:list, how:dict, equivalents:dict, tables:set|None=None) -> Verdicts:
+    """Sort the mutants once the vignettes have run (`how`: key -> how it was killed, '' when it survived).
+
+    A survivor is proven equivalent when `proven_equivalent` says so, declared when the list gives a reason, else
+    unexplained. A declaration is stale (and counted as unexplained) when its mutant is killed, proven, or no longer
+    exists; only the declarations of `tables` are looked at (all when None)."""
+    v = Verdicts({}, {}, {}, [], {}, len(mutants))
+    keys = set()
+    for m in mutants:
+        keys.add(m.key)
+        if how.get(m.key): v.killed[m.key] = how[m.key]
+        elif how_proven := proof(m): v.proven[m.key] = how_proven
+        elif m.key in equivalents: v.declared[m.key] = equivalents[m.key]
+        else: v.unexplained.append(m.key)
+    for key in equivalents:
+        if tables is not None and key.split("|")[0] not in tables: continue
+        if key not in keys: v.stale[key] = "no such mutant"
+        elif key in v.killed: v.stale[key] = f"killed by {v.killed[key]}"
+        elif key in v.proven: v.stale[key] = "proven equivalent on the boundary grid"
+    return v
+
+
+# ------------------------------------------------------------------ main
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tests", action="store_true", help="also run the quick pytest suite against each survivor")
     ap.add_argument("--table", help="only this table")
     ap.add_argument("--verbose", action="store_true", help="print every mutant and how it was killed")
+    ap.add_argument("--equivalents", type=Path, default=EQUIVALENTS, help="the reviewed list of equivalent mutants")
+    ap.add_argument("--json", help="write every verdict to this file")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     runner = Runner()
     baseline = runner.failures()
     if baseline: raise SystemExit(f"the vignettes fail before any mutation: {baseline[:5]}")
     mutants = all_mutants(args.table)
-    killed, survivors = 0, []
+    how = {}
     for m in mutants:
-        how = run_mutant(runner, m)
-        if not how and args.tests: how = run_tests(m)
-        if args.verbose: print(f"{'KILLED' if how else 'SURVIVED':8} {m.table.name} {m.rule} {m.kind}: {m.detail}  {how}")
-        if how: killed += 1
-        else: survivors.append(m)
-    by_table = {}
-    for m in survivors: by_table.setdefault(m.table.name, []).append(m)
-    print(f"\n{len(survivors)} survivors in {len(by_table)} tables ({time.perf_counter() - t0:.0f} s, "
-          f"{len(runner.vignettes)} vignettes, {len(used_tables())} tables):")
-    for name, ms in by_table.items():
-        for m in ms: print(f"  {name:28} {m.rule:32} {m.kind:15} {m.detail}")
-    print(f"mutants: {killed} killed of {len(mutants)}")
+        how[m.key] = run_mutant(runner, m)
+        if not how[m.key] and args.tests: how[m.key] = run_tests(m)
+        if args.verbose: print(f"{'KILLED' if how[m.key] else 'SURVIVED':8} {m.key}  {how[m.key]}")
+    tables = None if args.table is None else {args.table}
+    v = judge(mutants, how, load_equivalents(args.equivalents), tables)
+    by_kind = {}
+    for key in v.proven: by_kind.setdefault(key.split("|")[2], [0, 0])[0] += 1
+    for key in v.declared: by_kind.setdefault(key.split("|")[2], [0, 0])[1] += 1
+    print(f"\n{time.perf_counter() - t0:.0f} s, {len(runner.vignettes)} vignettes, {len(used_tables())} tables")
+    print("equivalent by kind (proven, listed): " + ", ".join(f"{k} {p}+{d}" for k, (p, d) in sorted(by_kind.items())))
+    proofs = {}
+    for how_proven in v.proven.values(): proofs[how_proven] = proofs.get(how_proven, 0) + 1
+    print("proofs: " + ", ".join(f"{n} {h}" for h, n in sorted(proofs.items())))
+    killers = {}
+    for how in v.killed.values(): killers[how.split(" ")[0].rstrip(":")] = killers.get(how.split(" ")[0].rstrip(":"), 0) + 1
+    print("killed by: " + ", ".join(f"{n} {k}" for k, n in sorted(killers.items())))
+    if args.json: Path(args.json).write_text(json.dumps(dataclasses.asdict(v), indent=1))
+    for key in v.unexplained: print(f"  UNEXPLAINED  {key}")
+    for key, why in v.stale.items(): print(f"  STALE        {key}  ({why})")
+    print(v.line)
+    return 1 if v.unexplained or v.stale else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
