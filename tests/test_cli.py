@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,11 +26,29 @@ def cohort(n=60, seed=7):
     return df
 
 
+@pytest.mark.slow  # two full cohort reports, every pathway drawn; the quick run: the test below and tests/test_report.py
 def test_demo_job_writes_both_results(tmp_path, capsys):
     assert main(["demo", "-o", str(tmp_path)]) == 0
     assert len(pd.read_csv(tmp_path / "demo_cohort_assessed.csv")) == 500 and len(pd.read_csv(tmp_path / "arcnet_assessed.csv")) == 98
     captured = capsys.readouterr()
     assert "Not a medical device" in captured.err and "== arcnet: 98 patients" in captured.out
+    assert {p.name for p in tmp_path.iterdir()} >= {"demo_cohort_report.html", "arcnet_report.html"}
+
+
+def test_demo_job_writes_both_results_and_asks_a_report_of_each(tmp_path, capsys, monkeypatch):
+    "The demo's wiring, with the report writer (tests/test_report.py) replaced by one that notes what it was asked."
+    import pannet_guideline.cli as cli
+    asked = []
+    def noted(df, path, columns=None, title=""):
+        asked.append((len(df), Path(path).name, columns is not None, title))
+        return Path(path)
+    monkeypatch.setattr(cli, "write_cohort_report", noted)
+    assert main(["demo", "-o", str(tmp_path)]) == 0
+    assert len(pd.read_csv(tmp_path / "demo_cohort_assessed.csv")) == 500 and len(pd.read_csv(tmp_path / "arcnet_assessed.csv")) == 98
+    captured = capsys.readouterr()
+    assert "Not a medical device" in captured.err and "== arcnet: 98 patients" in captured.out
+    assert asked == [(500, "demo_cohort_report.html", False, "Demo cohort (synthetic)"),
+                     (98, "arcnet_report.html", True, "ARC-Net (Scarpa et al., Nature 2017)")]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet", ".xlsx"])

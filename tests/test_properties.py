@@ -1,6 +1,7 @@
 """Hypothesis properties: monotonicity, ENETS/AJCC agreement, and for every table: no gap, overlap or unreachable rule on its
 boundary grid, the one-patient reading equal to the cohort reading (on that grid and on generated cohorts), citations."""
 import dataclasses
+import functools
 
 import numpy as np
 import pandas as pd
@@ -191,10 +192,14 @@ def _group(codes:list, n:int) -> np.ndarray:
     return pd.factorize(key)[0]
 
 
+@functools.lru_cache(maxsize=1)
+def _positions(n:int) -> np.ndarray: return np.arange(n)  # one grid's rows, asked for once per condition
+
+
 def _a_row_of_each(group:np.ndarray, size:int|None=None) -> np.ndarray:
     "A row of each group, indexed by group number (-1 for a number no row has)."
     first = np.full(group.max(initial=-1) + 1 if size is None else size, -1, np.int64)
-    first[group] = np.arange(len(group))
+    first[group] = _positions(len(group))
     return first
 
 
@@ -226,15 +231,20 @@ def _checked_truth(node, grid:BoundaryGrid, memo:dict) -> np.ndarray:
 def test_table_scalar_equals_vectorized_on_its_boundary_grid(table):
     """`decide` equals `decide_frame` on every point of the table's boundary grid, without a Python call per point:
     (1) every condition, down to each comparison, read one patient at a time equals its cohort truth on every row (see
-    `_checked_truth`); (2) the hit policy, read one patient at a time on one row per distinct pattern of rule truths and
-    missing inputs, equals the cohort decision, which must itself be the same on every row of the pattern."""
+    `_checked_truth`); (2) the hit policy, read one patient at a time on one row per distinct pattern, equals the cohort
+    decision, which must itself be the same on every row of the pattern. A pattern: the truth of each rule and of the
+    scope, and which inputs are unknown among those a rule still undecided reads (all a decision's gaps can name)."""
     grid = BoundaryGrid(table)
     n, memo = grid.n, {}
-    truth = [_checked_truth(c, grid, memo) for c in getattr(table, "conditions", [r.when for r in table.rules])]
-    g = _group(truth + [(grid.codes[f] < 0).astype(np.int64) for f in table.inputs], n)
+    truth = [_checked_truth(c, grid, memo) for c in table.conditions]
+    scope = [_checked_truth(table.scope, grid, memo)] if table.scope is not None else []
+    def blocking(name):
+        by = [t == 0 for t, c in zip(truth, table.conditions) if name in c.fields]
+        return ((grid.codes[name] < 0) & np.logical_or.reduce(by)).view(np.int8) if by else np.zeros(n, np.int8)
+    g = _group(truth + scope + [blocking(name) for name in table.inputs], n)
     first = _a_row_of_each(g)
     fd = table.decide_frame(grid.cols)
-    for name, arr in (("fired", fd.fired), ("outcome", fd.outcome), ("gaps", fd.gaps)):
+    for name, arr in (("fired", fd.fired), ("outcome", fd.outcome), ("gaps", fd.gaps), ("pending", fd.pending)):
         assert (arr == arr[first[g]]).all(), (table.name, name, "the cohort decision differs within one pattern")
     for i, rec in zip(first, grid.records(first, table.inputs)):
         assert_decision_is_frame_row(table, rec, fd, i)
