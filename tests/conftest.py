@@ -3,6 +3,7 @@ per session from its axes, and Hypothesis records drawn from the schema."""
 import functools
 import importlib
 import os
+import random
 import types
 
 import numpy as np
@@ -134,10 +135,36 @@ def field_values(name:str, named=()) -> st.SearchStrategy:
     return st.one_of(values, st.sampled_from(named)) if named else values
 
 
-def table_records(table, max_size:int=25) -> st.SearchStrategy:
-    "Lists of canonical records over the table's inputs."
-    cuts = table_cuts(table)
-    row = st.fixed_dictionaries({name: field_values(name, cuts.get(name, ())) for name in table.inputs})
+def inputs_of(tables) -> list:
+    "The fields the tables read, in the order of their bits."
+    return sorted(set().union(*(t.inputs for t in tables)), key=FIELD_BITS.get)
+
+
+def firing_points(table, per_rule:int=4, seed:int=0) -> list:
+    "For each rule, a few fully known points of the table's boundary grid where it fires (chosen with a fixed seed)."
+    grid, rng, out = BoundaryGrid(table, with_unknown=False, assume=False), random.Random(seed), []
+    for condition in table.conditions:
+        hits = np.flatnonzero(condition.frame(grid.cols).t)
+        out += grid.records(sorted(rng.sample(list(hits), min(per_rule, len(hits)))))
+    return out
+
+
+def records_for(tables, max_size:int=25) -> st.SearchStrategy:
+    """Lists of canonical records over the inputs of `tables`: each drawn from the schema, favouring the values their
+    conditions name, or a point where one of their rules fires with up to two inputs drawn again (so that rules reading
+    many fields fire, and their neighbours, unknowns included, are read too)."""
+    cuts = {}
+    for t in tables:
+        for name, values in table_cuts(t).items(): cuts.setdefault(name, set()).update(values)
+    names = inputs_of(tables)
+    values = {name: field_values(name, cuts.get(name, ())) for name in names}
+    def near(point):
+        redrawn = st.sets(st.sampled_from(names), max_size=2)
+        return redrawn.flatmap(lambda again: st.fixed_dictionaries(
+            {n: st.just(point[n]) if n in point and n not in again else values[n] for n in names}))
+    points = [p for t in tables for p in firing_points(t)]
+    row = st.fixed_dictionaries(values)
+    if points: row = st.one_of(row, st.sampled_from(points).flatmap(near))
     return st.lists(row, min_size=1, max_size=max_size)
 
 

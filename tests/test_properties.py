@@ -15,7 +15,7 @@ from pannet_guideline.logic import Expr
 from pannet_guideline.staging import stage_group, t_category
 from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
 
-from conftest import BoundaryGrid, all_tables, assert_decision_is_frame_row, grid_size, table_records
+from conftest import BoundaryGrid, all_tables, assert_decision_is_frame_row, grid_size, inputs_of, records_for
 
 GRADE_ORDER = {"G1 provisional": 1, "G1": 1, "G2": 2, "G3": 3}
 T_ORDER = {"T1": 1, "T2": 2, "T3": 3, "T4": 4}
@@ -250,15 +250,22 @@ def test_table_scalar_equals_vectorized_on_its_boundary_grid(table):
         assert_decision_is_frame_row(table, rec, fd, i)
 
 
-@pytest.mark.parametrize("table", TABLES, ids=IDS)
+CHAPTERS = {}  # chapter module -> its tables: one cohort drawn over the inputs of a chapter serves each of its tables
+for _table in TABLES: CHAPTERS.setdefault(_table.module.rsplit(".", 1)[-1], []).append(_table)
+chapter_records = functools.cache(lambda chapter: records_for(CHAPTERS[chapter]))  # when first drawn, not at collection
+
+
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
 @given(data=st.data())
-def test_decide_equals_the_row_of_decide_frame(table, data):
-    """On generated cohorts of the table's inputs (values from the schema, unknowns, the points either side of each cut
-    and the values its conditions name), each row of the cohort decision is the one-patient decision."""
-    recs = data.draw(table_records(table), label="records")
-    fd = table.decide_frame(columns_from_canonical(pd.DataFrame(recs, columns=table.inputs, dtype=object)))
-    assert len(fd.fired) == len(recs)
-    for i, rec in enumerate(recs): assert_decision_is_frame_row(table, rec, fd, i)
+def test_decide_equals_the_row_of_decide_frame(chapter, data):
+    """On generated cohorts of a chapter's inputs (values from the schema, unknowns, the points either side of each cut
+    and the values its conditions name), each row of every table's cohort decision is the one-patient decision."""
+    recs = data.draw(chapter_records(chapter), label="records")
+    cols = columns_from_canonical(pd.DataFrame(recs, columns=inputs_of(CHAPTERS[chapter]), dtype=object))
+    for table in CHAPTERS[chapter]:
+        fd = table.decide_frame(cols)
+        assert len(fd.fired) == len(recs)
+        for i, rec in enumerate(recs): assert_decision_is_frame_row(table, rec, fd, i)
 
 
 def test_boundary_grid_uses_points_either_side_of_each_threshold():
