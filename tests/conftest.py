@@ -175,3 +175,15 @@ def assert_decision_is_frame_row(table, rec:dict, fd, i:int):
     assert (d.fired, d.gaps) == (fired, gaps), (table.name, rec)
     if table.hit_policy == "collect": assert d.pending == pending, (table.name, rec)
     else: assert d.outcome == (table.outcomes[fd.outcome[i]] if fd.outcome[i] >= 0 else None), (table.name, rec)
+
+
+def holds_unnamed_file(pid:int, folder) -> bool:
+    "Whether the process holds an unnamed file in `folder` with data in it (O_TMPFILE shows as `folder/#inode (deleted)`)."
+    try: fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError: return False
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith(str(folder)) and "(deleted)" in target and os.stat(f"/proc/{pid}/fd/{fd}").st_size > 0: return True
+        except OSError: continue
+    return False

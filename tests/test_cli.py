@@ -13,6 +13,8 @@ import pytest
 from pannet_guideline.cli import main
 from pannet_guideline.datasets import synthetic_cohort
 
+from conftest import holds_unnamed_file
+
 CLI = [sys.executable, "-c", "import sys; from pannet_guideline.cli import main; sys.exit(main())"]
 
 
@@ -140,23 +142,12 @@ def test_kill_during_write_leaves_previous_result(tmp_path):
     dst.write_text("previous,result\n1,2\n")
     p = subprocess.Popen(CLI + ["assess", str(src), "-o", str(dst), "-q", "--chunk-rows", "20000"], stderr=subprocess.DEVNULL)
     deadline, started = time.time() + 120, False
-    while time.time() < deadline and p.poll() is None and not (started := _writing(p.pid, tmp_path)): time.sleep(0.05)
+    while time.time() < deadline and p.poll() is None and not (started := holds_unnamed_file(p.pid, tmp_path)): time.sleep(0.05)
     assert started, "the run ended before its output was seen being written"
     os.kill(p.pid, signal.SIGKILL); p.wait()
     assert dst.read_text() == "previous,result\n1,2\n"
     assert sorted(os.listdir(tmp_path)) == ["in.csv", "out.csv"]  # and no copy of the rows left beside it
 
-
-def _writing(pid:int, folder) -> bool:
-    "Whether the process holds an unnamed output file in `folder` with rows in it (O_TMPFILE shows as `folder/#inode (deleted)`)."
-    try: fds = os.listdir(f"/proc/{pid}/fd")
-    except OSError: return False
-    for fd in fds:
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-            if target.startswith(str(folder)) and "(deleted)" in target and os.stat(f"/proc/{pid}/fd/{fd}").st_size > 0: return True
-        except OSError: continue
-    return False
 
 
 def test_report_command_writes_one_self_contained_file(tmp_path, capsys):
