@@ -1,11 +1,18 @@
-"Shared fixtures for the test suite: every DecisionTable the package defines."
+"""Shared fixtures for the test suite: every DecisionTable the package defines, each table's boundary grid built once
+per session from its axes, and Hypothesis records drawn from the schema."""
+import functools
 import importlib
 import os
+import random
+import types
 
+import numpy as np
+import pandas as pd
 import pytest
-from hypothesis import settings
+from hypothesis import settings, strategies as st
 
-from pannet_guideline.tables import DecisionTable
+from pannet_guideline.schema import FIELD_BITS, FIELDS, Columns
+from pannet_guideline.tables import BOUNDARY_STEP, DecisionTable, boundary_grid, columns_from_canonical
 
 settings.register_profile("ci", max_examples=150, deadline=None)
 settings.register_profile("dev", max_examples=60, deadline=None)
@@ -42,10 +49,141 @@ def tables():
     return all_tables()
 
 
+_BY_BIT = sorted(FIELD_BITS.items(), key=lambda x: x[1])
+
+
 def frame_decision_row(fd, table, i):
-    "Row i of a FrameDecision in the shape of a one-patient Decision: (fired rule ids, gap fields, pending outcomes)."
-    from pannet_guideline.schema import FIELD_BITS
+    "Row i of a FrameDecision in the shape of a one-patient Decision: (fired rule ids, gap fields, pending outcomes (collect tables))."
     fired = tuple(r.id for k, r in enumerate(table.rules) if int(fd.fired[i]) >> k & 1)
-    gaps = tuple(name for name, bit in sorted(FIELD_BITS.items(), key=lambda x: x[1]) if int(fd.gaps[i]) >> bit & 1)
+    gaps = tuple(name for name, bit in _BY_BIT if int(fd.gaps[i]) >> bit & 1)
     pending = tuple(dict.fromkeys(r.then for k, r in enumerate(table.rules) if int(fd.pending[i]) >> k & 1))
     return fired, gaps, pending
+
+
+# --- each table's boundary grid, once per session ------------------------------------------------------------------
+
+def table_cuts(table) -> dict:
+    "Field -> the values the table's conditions compare it with or name."
+    cuts = {}
+    for c in table.conditions:
+        for name, values in c.thresholds().items(): cuts.setdefault(name, set()).update(values)
+    return cuts
+
+
+@functools.cache
+def boundary_axes(table, with_unknown:bool=True) -> dict:
+    "Per input, the points `boundary_grid` combines (unknown last): the boundary grid of the table read on that input alone."
+    one_input = lambda name: types.SimpleNamespace(name=table.name, conditions=table.conditions, inputs=[name])
+    return {name: boundary_grid(one_input(name), with_unknown)[name].tolist() for name in table.inputs}
+
+
+def grid_size(table) -> int:
+    "How many points the table's boundary grid holds, unknowns included."
+    return int(np.prod([len(v) for v in boundary_axes(table).values()]))
+
+
+class BoundaryGrid:
+    """A table's boundary grid, in the row order of `boundary_grid`, held per input as codes (index into the known points,
+    -1 where unknown) and as the `Columns` the engine reads; each point converted once per axis, not once per row.
+    With `assume`, only the rows its `analysis_assume` holds on (what `DecisionTable.analyse` examines)."""
+    def __init__(self, table, with_unknown:bool=True, assume:bool=True):
+        axes = boundary_axes(table, with_unknown)
+        self.table, self.n = table, int(np.prod([len(v) for v in axes.values()]))
+        self.points = {name: [v for v in values if v is not None] for name, values in axes.items()}
+        self.codes, self.cols, inner = {}, Columns(self.n), self.n
+        for name, values in axes.items():
+            inner //= len(values)  # itertools.product: the first input changes slowest
+            at = np.tile(np.repeat(np.arange(len(values), dtype=np.int16), inner), self.n // (inner * len(values)))
+            code = np.cumsum([v is not None for v in values]) - 1
+            self.codes[name] = np.where([v is None for v in values], -1, code).astype(np.int16)[at]
+            self.cols.data[name] = columns_from_canonical(pd.DataFrame({name: values}, dtype=object)).data[name][at]
+        if assume and table.analysis_assume is not None:
+            self._keep(np.flatnonzero(table.analysis_assume.frame(self.cols).t))
+
+    def _keep(self, rows):
+        self.n, self.cols = len(rows), self.cols.take(rows)
+        self.codes = {name: c[rows] for name, c in self.codes.items()}
+
+    def known(self) -> np.ndarray:
+        "Rows where every input is known."
+        return np.logical_and.reduce([c >= 0 for c in self.codes.values()]) if self.codes else np.ones(self.n, bool)
+
+    def records(self, rows, names=None) -> list:
+        "The canonical records of some rows (of some inputs), for the one-patient reading."
+        names = list(self.codes) if names is None else names
+        return [{k: (None if self.codes[k][i] < 0 else self.points[k][self.codes[k][i]]) for k in names} for i in rows]
+
+
+# --- records drawn from the schema ---------------------------------------------------------------------------------
+
+def field_values(name:str, named=()) -> st.SearchStrategy:
+    """Canonical values of one field from its schema: unknown, any valid value, and as often as those, the values a table
+    names: for a number the points either side of each cut, for text or codes the values its conditions test."""
+    spec = FIELDS[name]
+    if spec.kind == "number":
+        lo = spec.minimum if np.isfinite(spec.minimum) else 0.0
+        hi = spec.maximum if np.isfinite(spec.maximum) else max([float(c) for c in named] + [10.0]) * 3
+        ok = lambda x: (x > spec.minimum if spec.min_exclusive else x >= spec.minimum) and x <= spec.maximum
+        edges = sorted({x for c in named for x in (c - BOUNDARY_STEP, c, c + BOUNDARY_STEP) if ok(x)})
+        anywhere = st.floats(lo, hi, exclude_min=spec.min_exclusive, allow_nan=False, allow_infinity=False)
+        return st.one_of(st.none(), anywhere, *([st.sampled_from(edges)] if edges else []))
+    if spec.kind == "codes":  # a canonical code list is a tuple of codes
+        code = st.one_of(st.sampled_from(spec.vocab), *([st.sampled_from(sorted(named))] if named else []))
+        return st.one_of(st.none(), st.lists(code, unique=True, max_size=4).map(tuple))
+    values = st.sampled_from([None, *spec.vocab])
+    named = [v for v in spec.vocab if v in set(named)]
+    return st.one_of(values, st.sampled_from(named)) if named else values
+
+
+def inputs_of(tables) -> list:
+    "The fields the tables read, in the order of their bits."
+    return sorted(set().union(*(t.inputs for t in tables)), key=FIELD_BITS.get)
+
+
+def firing_points(table, per_rule:int=4, seed:int=0) -> list:
+    "For each rule, a few fully known points of the table's boundary grid where it fires (chosen with a fixed seed)."
+    grid, rng, out = BoundaryGrid(table, with_unknown=False, assume=False), random.Random(seed), []
+    for condition in table.conditions:
+        hits = np.flatnonzero(condition.frame(grid.cols).t)
+        out += grid.records(sorted(rng.sample(list(hits), min(per_rule, len(hits)))))
+    return out
+
+
+def records_for(tables, max_size:int=25) -> st.SearchStrategy:
+    """Lists of canonical records over the inputs of `tables`: each drawn from the schema, favouring the values their
+    conditions name, or a point where one of their rules fires with up to two inputs drawn again (so that rules reading
+    many fields fire, and their neighbours, unknowns included, are read too)."""
+    cuts = {}
+    for t in tables:
+        for name, values in table_cuts(t).items(): cuts.setdefault(name, set()).update(values)
+    names = inputs_of(tables)
+    values = {name: field_values(name, cuts.get(name, ())) for name in names}
+    def near(point):
+        redrawn = st.sets(st.sampled_from(names), max_size=2)
+        return redrawn.flatmap(lambda again: st.fixed_dictionaries(
+            {n: st.just(point[n]) if n in point and n not in again else values[n] for n in names}))
+    points = [p for t in tables for p in firing_points(t)]
+    row = st.fixed_dictionaries(values)
+    if points: row = st.one_of(row, st.sampled_from(points).flatmap(near))
+    return st.lists(row, min_size=1, max_size=max_size)
+
+
+def assert_decision_is_frame_row(table, rec:dict, fd, i:int):
+    "The one-patient decision on `rec` equals row i of the cohort decision: rules fired, fields missing, and what is still open."
+    d = table.decide(rec)
+    fired, gaps, pending = frame_decision_row(fd, table, i)
+    assert (d.fired, d.gaps) == (fired, gaps), (table.name, rec)
+    if table.hit_policy == "collect": assert d.pending == pending, (table.name, rec)
+    else: assert d.outcome == (table.outcomes[fd.outcome[i]] if fd.outcome[i] >= 0 else None), (table.name, rec)
+
+
+def holds_unnamed_file(pid:int, folder) -> bool:
+    "Whether the process holds an unnamed file in `folder` with data in it (O_TMPFILE shows as `folder/#inode (deleted)`)."
+    try: fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError: return False
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith(str(folder)) and "(deleted)" in target and os.stat(f"/proc/{pid}/fd/{fd}").st_size > 0: return True
+        except OSError: continue
+    return False

@@ -1,26 +1,25 @@
-"""Advanced-disease tables: Ki-67 boundaries, prior lines, missing data, scalar == vectorized, citations."""
+"""Advanced-disease tables: Ki-67 boundaries, prior lines, missing data, citations
+(scalar == vectorized and static analysis of every table: tests/test_properties.py)."""
 import random
 
 import numpy as np
-import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pannet_guideline.advanced import (policy_tables, ALERTS_SEED, NET_G3, PRRT_NCCN, PRRT_SEED, RANK, SSA_NCCN,
                                        SSA_SEED, TABLES, recommend_advanced)
 from pannet_guideline.policies import POLICIES as REGISTRY
 from pannet_guideline.evidence import STATEMENTS, Strength
-from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
+from pannet_guideline.schema import FIELD_BITS, RECOMMENDATION_CODES, validate_patient
 from pannet_guideline.vocab import ALERTS
-from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
+
+from conftest import BoundaryGrid, field_values, table_cuts
 
 POLICIES = list(REGISTRY)
 REC_TABLES = [t for t in TABLES if t.output == "recommendations"]
 ALL_TABLES = list(TABLES)
 INPUTS = sorted(set().union(*(t.inputs for t in ALL_TABLES)), key=FIELD_BITS.get)
-LINE_CODES = ("SSA", "PRRT", "EVEROLIMUS", "SUNITINIB", "CABOZANTINIB", "CAPTEM", "STREPTOZOCIN_5FU", "PLATINUM_ETOPOSIDE")
-KI67_EDGES = [0.0, 2.9, 3.0, 9.9, 9.9999, 10.0, 10.0001, 20.0, 20.1, 54.9, 54.9999, 55.0, 55.0001, 100.0]
 
 
 def patient(who_grade="G2", nen_class="NET", disease_setting="metastatic", **raw):
@@ -133,37 +132,10 @@ def test_localized_disease_gets_nothing_here():
 
 # ---------------------------------------------------------------- generated records
 
-def value(name):
-    spec = FIELDS[name]
-    if spec.kind == "number":
-        return st.one_of(st.none(), st.sampled_from(KI67_EDGES), st.floats(0, 100, allow_nan=False, allow_infinity=False))
-    if spec.kind == "codes":
-        return st.one_of(st.none(), st.lists(st.sampled_from(LINE_CODES), unique=True, max_size=4).map(tuple))
-    return st.one_of(st.none(), st.sampled_from(spec.vocab))
-
-
-records = st.fixed_dictionaries({name: value(name) for name in INPUTS})
-
-
-def mask_ids(table, mask):
-    return tuple(r.id for i, r in enumerate(table.rules) if int(mask) >> i & 1)
-
-
-def mask_fields(mask):
-    return tuple(n for n, b in sorted(FIELD_BITS.items(), key=lambda kv: kv[1]) if int(mask) >> b & 1)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(records, min_size=1, max_size=25))
-def test_decide_equals_decide_frame(recs):
-    cols = columns_from_canonical(pd.DataFrame(recs, dtype=object))
-    for table in ALL_TABLES:
-        fd = table.decide_frame(cols)
-        for i, rec in enumerate(recs):
-            d = table.decide(rec)
-            assert mask_ids(table, fd.fired[i]) == d.fired, (table.name, rec)
-            assert mask_fields(fd.gaps[i]) == d.gaps, (table.name, rec)
-            assert {table.rules[k].then for k in range(len(table.rules)) if int(fd.pending[i]) >> k & 1} == set(d.pending)
+CUTS = {}
+for _table in ALL_TABLES:
+    for _name, _values in table_cuts(_table).items(): CUTS.setdefault(_name, set()).update(_values)
+records = st.fixed_dictionaries({name: field_values(name, CUTS.get(name, ())) for name in INPUTS})  # from the schema and the chapter's cuts
 
 
 @settings(max_examples=200, deadline=None)
@@ -203,14 +175,13 @@ def _witnesses():
     "For each rule, a few fully known boundary-grid records where it fires."
     rng, out = random.Random(0), []
     for table in ALL_TABLES:
-        grid = boundary_grid(table, with_unknown=False)
-        cols = columns_from_canonical(grid)
+        grid = BoundaryGrid(table, with_unknown=False, assume=False)
         for rule, when in zip(table.rules, table.conditions):
-            hits = np.flatnonzero(when.frame(cols).t)
+            hits = np.flatnonzero(when.frame(grid.cols).t)
             if not len(hits) and table.output == "alerts" and ALERTS[rule.then].severity == "data": continue  # fires on unknown data only
             assert len(hits), rule.id
             for k in rng.sample(list(hits), min(25, len(hits))):
-                out.append((table, rule, when, grid_records(grid.iloc[[k]])[0]))
+                out.append((table, rule, when, grid.records([k])[0]))
     return out
 
 
@@ -247,12 +218,6 @@ def test_recommendation_rules_are_well_formed(table):
     for rule in table.rules:
         assert rule.then in RECOMMENDATION_CODES and rule.then in RANK, rule.id
         assert rule.strength in {s.value for s in Strength}, rule.id
-
-
-@pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)
-def test_no_overlap_no_unreachable(table):
-    report = table.analyse()
-    assert report.overlaps.empty and report.unreachable == []
 
 
 def test_policies_and_rank():

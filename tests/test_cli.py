@@ -5,12 +5,15 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from pannet_guideline.cli import main
 from pannet_guideline.datasets import synthetic_cohort
+
+from conftest import holds_unnamed_file
 
 CLI = [sys.executable, "-c", "import sys; from pannet_guideline.cli import main; sys.exit(main())"]
 
@@ -25,11 +28,29 @@ def cohort(n=60, seed=7):
     return df
 
 
+@pytest.mark.slow  # two full cohort reports, every pathway drawn; the quick run: the test below and tests/test_report.py
 def test_demo_job_writes_both_results(tmp_path, capsys):
     assert main(["demo", "-o", str(tmp_path)]) == 0
     assert len(pd.read_csv(tmp_path / "demo_cohort_assessed.csv")) == 500 and len(pd.read_csv(tmp_path / "arcnet_assessed.csv")) == 98
     captured = capsys.readouterr()
     assert "Not a medical device" in captured.err and "== arcnet: 98 patients" in captured.out
+    assert {p.name for p in tmp_path.iterdir()} >= {"demo_cohort_report.html", "arcnet_report.html"}
+
+
+def test_demo_job_writes_both_results_and_asks_a_report_of_each(tmp_path, capsys, monkeypatch):
+    "The demo's wiring, with the report writer (tests/test_report.py) replaced by one that notes what it was asked."
+    import pannet_guideline.cli as cli
+    asked = []
+    def noted(df, path, columns=None, title=""):
+        asked.append((len(df), Path(path).name, columns is not None, title))
+        return Path(path)
+    monkeypatch.setattr(cli, "write_cohort_report", noted)
+    assert main(["demo", "-o", str(tmp_path)]) == 0
+    assert len(pd.read_csv(tmp_path / "demo_cohort_assessed.csv")) == 500 and len(pd.read_csv(tmp_path / "arcnet_assessed.csv")) == 98
+    captured = capsys.readouterr()
+    assert "Not a medical device" in captured.err and "== arcnet: 98 patients" in captured.out
+    assert asked == [(500, "demo_cohort_report.html", False, "Demo cohort (synthetic)"),
+                     (98, "arcnet_report.html", True, "ARC-Net (Scarpa et al., Nature 2017)")]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet", ".xlsx"])
@@ -121,23 +142,12 @@ def test_kill_during_write_leaves_previous_result(tmp_path):
     dst.write_text("previous,result\n1,2\n")
     p = subprocess.Popen(CLI + ["assess", str(src), "-o", str(dst), "-q", "--chunk-rows", "20000"], stderr=subprocess.DEVNULL)
     deadline, started = time.time() + 120, False
-    while time.time() < deadline and p.poll() is None and not (started := _writing(p.pid, tmp_path)): time.sleep(0.05)
+    while time.time() < deadline and p.poll() is None and not (started := holds_unnamed_file(p.pid, tmp_path)): time.sleep(0.05)
     assert started, "the run ended before its output was seen being written"
     os.kill(p.pid, signal.SIGKILL); p.wait()
     assert dst.read_text() == "previous,result\n1,2\n"
     assert sorted(os.listdir(tmp_path)) == ["in.csv", "out.csv"]  # and no copy of the rows left beside it
 
-
-def _writing(pid:int, folder) -> bool:
-    "Whether the process holds an unnamed output file in `folder` with rows in it (O_TMPFILE shows as `folder/#inode (deleted)`)."
-    try: fds = os.listdir(f"/proc/{pid}/fd")
-    except OSError: return False
-    for fd in fds:
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-            if target.startswith(str(folder)) and "(deleted)" in target and os.stat(f"/proc/{pid}/fd/{fd}").st_size > 0: return True
-        except OSError: continue
-    return False
 
 
 def test_report_command_writes_one_self_contained_file(tmp_path, capsys):

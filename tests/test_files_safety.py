@@ -19,6 +19,8 @@ from pannet_guideline.cli import main
 from pannet_guideline.datasets import demo_cohort
 from pannet_guideline.files import TableError, neutralise_formulas, read_table, write_table
 
+from conftest import holds_unnamed_file
+
 CLI = [sys.executable, "-c", "import sys; from pannet_guideline.cli import main; sys.exit(main())"]
 
 
@@ -218,8 +220,11 @@ def test_kill_9_leaves_no_copy_of_standard_input(tmp_path):
     (tmp_path / "out").mkdir()
     p = subprocess.Popen(CLI + ["-q", "assess", "-", "-o", str(tmp_path / "out" / "o.csv")], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    p.stdin.write(_cohort(200).to_csv(index=False).encode()); p.stdin.flush()  # still open: the run waits for the rest
-    time.sleep(3)
+    rows = pd.concat([_cohort(500)] * 4).to_csv(index=False).encode()  # over 64 KiB: some already copied when it is killed
+    p.stdin.write(rows); p.stdin.flush()  # still open: the run waits for the rest
+    deadline, copying = time.time() + 120, False
+    while time.time() < deadline and p.poll() is None and not (copying := holds_unnamed_file(p.pid, tmp_path)): time.sleep(0.05)
+    assert copying, "the run was not seen copying its standard input"
     p.send_signal(signal.SIGKILL); p.wait(10)
     assert os.listdir(tmp_path) == ["out"] and os.listdir(tmp_path / "out") == []
 

@@ -1,5 +1,6 @@
 """Follow-up: schedule selection for every branch, the Ki-67 55 % split, dated visit plans checked against dates computed
-here from the published intervals, plan properties (Hypothesis), scalar == vectorized, citations, static analysis."""
+here from the published intervals, plan properties (Hypothesis), citations, the points without a schedule
+(scalar == vectorized and static analysis of every table: tests/test_properties.py)."""
 import calendar
 import datetime as dt
 import math
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 from pannet_guideline.evidence import STATEMENTS
 from pannet_guideline.followup import (FOLLOWUP_CARE, FOLLOWUP_WATCH_NCCN, FOLLOWUP_WATCH_SEED, CONSISTENT_GRADE, FOLLOWUP_ALERTS_BOTH, FOLLOWUP_ALERTS_NCCN, FOLLOWUP_ALERTS_SEED, FOLLOWUP_NCCN, FOLLOWUP_SEED,
                                        RECURRENCE, SCHEDULE_TABLES, SCHEDULES, TABLES, observed, policy_tables, resected, schedule_for, visit_plan)
-from pannet_guideline.schema import FIELD_BITS, FIELDS
-from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
+from pannet_guideline.schema import FIELDS
+from pannet_guideline.tables import boundary_grid, grid_records
 
 REF = dt.date(2026, 1, 15)
 ALL_TABLES = list(TABLES)
@@ -275,38 +276,7 @@ def test_phases_with_an_end_stop_there():
         assert plan.date.max().date() <= month_shift(REF + dt.timedelta(days=last_end.days), last_end.months), schedule
 
 
-# ------------------------------------------------------------------ one patient == a cohort row
-
-CODES = ["PANCREATECTOMY", "ENUCLEATION", "ACTIVE_SURVEILLANCE", "SSA", "PLATINUM_ETOPOSIDE"]
-records = st.fixed_dictionaries({
-    "disease_setting": st.sampled_from([None, "localized", "locally_advanced", "metastatic"]),
-    "nen_class": st.sampled_from([None, "NET", "NEC", "MiNEN"]),
-    "who_grade": st.sampled_from([None, "G1", "G2", "G3", "NEC", "MiNEN"]),
-    "ki67_pct": st.one_of(st.none(), st.sampled_from([0.0, 20.1, 54.9, 54.9999, 55.0, 55.0001, 100.0]), st.floats(0, 100)),
-    "prior_therapies": st.one_of(st.none(), st.lists(st.sampled_from(CODES), unique=True).map(tuple)),
-})
-
-
-def _frame_gaps(mask):
-    return {name for name, bit in FIELD_BITS.items() if int(mask) >> bit & 1}
-
-
-@given(st.lists(records, min_size=1, max_size=30))
-def test_decide_equals_the_row_of_decide_frame(rows):
-    import pandas as pd
-    cols = columns_from_canonical(pd.DataFrame(rows, dtype=object))
-    for table in ALL_TABLES:
-        fd = table.decide_frame(cols)
-        ids = [r.id for r in table.rules]
-        for i, r in enumerate(rows):
-            d = table.decide(r)
-            assert d.fired == tuple(x for j, x in enumerate(ids) if int(fd.fired[i]) >> j & 1), (table.name, r)
-            assert set(d.gaps) == _frame_gaps(fd.gaps[i]), (table.name, r)
-            if table.hit_policy == "unique":
-                assert d.outcome == (table.outcomes[fd.outcome[i]] if fd.outcome[i] >= 0 else None), (table.name, r)
-
-
-# ------------------------------------------------------------------ tables: citations, outcomes, static analysis
+# ------------------------------------------------------------------ tables: citations, outcomes, points without a schedule
 
 @pytest.mark.parametrize("table", ALL_TABLES, ids=[t.name for t in ALL_TABLES])
 def test_every_rule_cites_a_registered_statement(table):
@@ -337,12 +307,6 @@ def test_statements_registered_by_the_chapter():
                         "followup.nccn-recurrence", "followup.recurrence-as-advanced"}
     assert all(s.source == "S-NCCN(NTUH)" and s.locator for s in own.values())
     assert {k for k, s in own.items() if s.tag != "B"} == {"followup.recurrence-as-advanced"}  # our reading, tagged C
-
-
-@pytest.mark.parametrize("table", ALL_TABLES, ids=[t.name for t in ALL_TABLES])
-def test_no_overlap_and_no_unreachable_rule(table):
-    report = table.analyse()
-    assert report.overlaps.empty and not report.unreachable and report.gaps.empty
 
 
 @pytest.mark.parametrize("table", UNIQUE_TABLES, ids=[t.name for t in UNIQUE_TABLES])

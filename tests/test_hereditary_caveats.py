@@ -1,18 +1,16 @@
-"""Hereditary-syndrome and caveat tables: boundaries, seed rules and alerts, scalar == vectorized, static checks."""
+"""Hereditary-syndrome and caveat tables: boundaries, seed rules and alerts, citations and rule ids
+(scalar == vectorized and static analysis of every table: tests/test_properties.py)."""
 import re
 
-import numpy as np
-import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pannet_guideline import caveats, hereditary
 from pannet_guideline.evidence import STATEMENTS
-from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
-from pannet_guideline.tables import columns_from_canonical
+from pannet_guideline.schema import FIELDS, RECOMMENDATION_CODES, validate_patient
 
-from conftest import all_tables, frame_decision_row
+from conftest import all_tables
 
 MODULES = (hereditary, caveats)
 ALL_TABLES = {t.name: t for mod in MODULES for t in mod.TABLES}
@@ -181,51 +179,7 @@ def test_pitfall_nf_delay_is_narrative_only():
     assert not any("caveats.seed-pitfall-nf-delay" in r.cites for t in ALL_TABLES.values() for r in t.rules)
 
 
-# --- scalar == vectorized -----------------------------------------------------------------------
-
-def _inputs():
-    return sorted(set().union(*(t.inputs for t in ALL_TABLES.values())), key=FIELD_BITS.get)
-
-
-_NUMBER_POINTS = {"age_years": [0.0, 39.9, 39.9999, 40.0, 40.0001, 70.0], "ki67_pct": [5.0, 54.9, 55.0, 55.1]}
-
-
-def _value(name):
-    spec = FIELDS[name]
-    if spec.kind == "number":
-        lo = max(spec.minimum, 0.0)
-        hi = spec.maximum if np.isfinite(spec.maximum) else 100.0
-        return st.one_of(st.none(), st.sampled_from(_NUMBER_POINTS.get(name, [lo])), st.floats(lo, hi, allow_nan=False))
-    if spec.kind == "codes":  # a canonical code list is a tuple of codes
-        return st.sampled_from([None, (), *((c,) for c in spec.vocab), ("SSA", "PANCREATECTOMY")])
-    return st.sampled_from([None, *spec.vocab])
-
-
-records = st.lists(st.fixed_dictionaries({name: _value(name) for name in _inputs()}), min_size=1, max_size=25)
-
-
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(recs=records)
-def test_decide_equals_decide_frame(recs):
-    cols = columns_from_canonical(pd.DataFrame(recs, dtype=object))
-    for table in ALL_TABLES.values():
-        fd = table.decide_frame(cols)
-        for i, rec in enumerate(recs):
-            d = table.decide(rec)
-            assert frame_decision_row(fd, table, i) == (d.fired, d.gaps, d.pending), (table.name, rec)
-
-
 # --- static checks --------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name", sorted(ALL_TABLES))
-def test_table_has_no_overlaps_or_unreachable_rules(name):
-    report = ALL_TABLES[name].analyse()
-    assert report.overlaps.empty
-    assert report.unreachable == []
-    assert report.ok
-
 
 @pytest.mark.parametrize("name", sorted(ALL_TABLES))
 def test_every_rule_cites_a_registered_statement(name):

@@ -1,16 +1,13 @@
-"""Localised-disease and functioning-tumour tables: properties, scalar == vectorized, citations (boundary patients: tests/test_vignettes.py)."""
-import numpy as np
-import pandas as pd
+"""Localised-disease and functioning-tumour tables: properties, citations (boundary patients: tests/test_vignettes.py;
+scalar == vectorized and static analysis of every table: tests/test_properties.py)."""
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pannet_guideline import functional, localized
 from pannet_guideline.staging import t_category
 from pannet_guideline.evidence import STATEMENTS
-from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
-from pannet_guideline.tables import columns_from_canonical
-from conftest import frame_decision_row
+from pannet_guideline.schema import FIELDS, RECOMMENDATION_CODES, validate_patient
 
 ALL_TABLES = {t.name: t for mod in (localized, functional) for t in mod.TABLES}
 SURGICAL = {"PANCREATECTOMY", "ENUCLEATION"}
@@ -82,40 +79,6 @@ def test_seed_functioning_localized_net_always_gets_surgery(syndrome, grade, siz
     rec["local_invasion"] = invasion
     assert SURGICAL & set(policy_outcome(localized, "seed-2025", rec))
     assert SURGICAL & set(localized.LOCALIZED_SEED.decide(rec).outcome)
-
-
-def _inputs():
-    return sorted(set().union(*(t.inputs for t in ALL_TABLES.values())), key=FIELD_BITS.get)
-
-
-_NUMBER_POINTS = {"tumor_size_cm": [0.5, 1.0, 1.01, 1.5, 1.99, 2.0, 2.01, 3.0], "ki67_pct": [21.0, 54.9, 55.0, 55.1, 80.0]}
-
-
-def _value(name):
-    spec = FIELDS[name]
-    if spec.kind == "number":
-        lo = max(spec.minimum, 0.0) + 0.01
-        hi = spec.maximum if np.isfinite(spec.maximum) else 20.0
-        return st.one_of(st.none(), st.sampled_from(_NUMBER_POINTS.get(name, [lo])), st.floats(lo, hi, allow_nan=False))
-    if spec.kind == "codes": return st.sampled_from([None, (), ("PANCREATECTOMY",), ("ENUCLEATION",), ("SSA", "PLATINUM_ETOPOSIDE")])
-    if name in _FAVOURED: return st.one_of(st.just(_FAVOURED[name]), st.sampled_from([None, *spec.vocab]))
-    return st.sampled_from([None, *spec.vocab])
-
-
-_FAVOURED = {"disease_setting": "localized", "nen_class": "NET"}  # so that most rows are in scope of some rule
-records = st.lists(st.fixed_dictionaries({name: _value(name) for name in _inputs()}), min_size=1, max_size=25)
-
-
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(recs=records)
-def test_decide_equals_decide_frame(recs):
-    df = pd.DataFrame(recs, dtype=object)
-    for table in ALL_TABLES.values():
-        cols = columns_from_canonical(df[table.inputs])
-        fd = table.decide_frame(cols)
-        for i, rec in enumerate(recs):
-            d = table.decide(rec)
-            assert frame_decision_row(fd, table, i) == (d.fired, d.gaps, d.pending), (table.name, rec)
 
 
 # --- static checks --------------------------------------------------------------------------

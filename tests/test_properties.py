@@ -1,6 +1,7 @@
-"Hypothesis properties: monotonicity, ENETS/AJCC agreement, scalar == vectorized, table checks, citations."
+"""Hypothesis properties: monotonicity, ENETS/AJCC agreement, and for every table: no gap, overlap or unreachable rule on its
+boundary grid, the one-patient reading equal to the cohort reading (on that grid and on generated cohorts), citations."""
 import dataclasses
-import math
+import functools
 
 import numpy as np
 import pandas as pd
@@ -11,11 +12,10 @@ from pannet_guideline import assess, assess_frame
 from pannet_guideline.evidence import STATEMENTS
 from pannet_guideline.grading import who_grade
 from pannet_guideline.logic import Expr
-from pannet_guideline.schema import FIELDS, INPUT_FIELDS, Columns
 from pannet_guideline.staging import stage_group, t_category
 from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
 
-from conftest import all_tables
+from conftest import BoundaryGrid, all_tables, assert_decision_is_frame_row, grid_size, inputs_of, records_for
 
 GRADE_ORDER = {"G1 provisional": 1, "G1": 1, "G2": 2, "G3": 3}
 T_ORDER = {"T1": 1, "T2": 2, "T3": 3, "T4": 4}
@@ -131,18 +131,58 @@ def test_assess_frame_leaves_input_untouched():
 
 # --- every table: no gap, no overlap its hit policy forbids, every rule reachable, scalar == frame on its grid ---
 TABLES = all_tables()
+IDS = [t.name for t in TABLES]
+ANALYSE_QUICK_UP_TO = 200_000  # grid points: `analyse` itself (one Python conversion per point) on larger grids in the full run only
 
 
-LARGE_GRIDS = {"advanced_ssa_nccn", "advanced_net_g3", "localized_nccn", "localized_seed", "localized_alerts"}  # about a million boundary points each: static analysis in the full run only
+def _bits_set(mask:np.ndarray, i:int) -> np.ndarray:
+    return (mask >> mask.dtype.type(i)) & mask.dtype.type(1) != 0
 
 
-@pytest.mark.parametrize("table", [pytest.param(t, marks=pytest.mark.slow) if t.name in LARGE_GRIDS else t for t in TABLES],
-                         ids=[t.name for t in TABLES])
+def _grid_findings(table, grid:BoundaryGrid) -> tuple:
+    "Rows of the grid with a gap (complete tables: known, in scope, no rule holds), with an overlap (unique tables), and the rules never fired."
+    held = np.sum([c.frame(grid.cols).t for c in table.conditions], axis=0, dtype=np.int64) if table.rules else np.zeros(grid.n, np.int64)
+    inside = table.scope.frame(grid.cols).t if table.scope is not None else np.ones(grid.n, bool)
+    gaps = np.flatnonzero(grid.known() & inside & (held == 0)) if table.complete else np.array([], np.int64)
+    overlaps = np.flatnonzero(held > 1) if table.hit_policy == "unique" else np.array([], np.int64)
+    if len(overlaps): return gaps, overlaps, None  # the cohort reading refuses overlapping rules
+    fired = table.decide_frame(grid.cols).fired
+    return gaps, overlaps, [r.id for i, r in enumerate(table.rules) if not _bits_set(fired, i).any()]
+
+
+@pytest.mark.parametrize("table", TABLES, ids=IDS)
 def test_table_has_no_gap_overlap_or_unreachable_rule(table):
+    grid = BoundaryGrid(table)
+    gaps, overlaps, unreachable = _grid_findings(table, grid)
+    assert not len(gaps), f"{table.name}: {len(gaps)} gaps, e.g. {grid.records(gaps[:3])}"
+    assert not len(overlaps), f"{table.name}: {len(overlaps)} overlaps, e.g. {grid.records(overlaps[:3])}"
+    assert not unreachable, f"{table.name}: unreachable {unreachable}"
+
+
+@pytest.mark.parametrize("table", [pytest.param(t, marks=pytest.mark.slow) if grid_size(t) > ANALYSE_QUICK_UP_TO else t for t in TABLES], ids=IDS)
+def test_analyse_reports_what_the_grid_shows(table):
+    "The package's own static analysis examines the same points and finds the same gaps, overlaps and unreachable rules."
+    grid = BoundaryGrid(table)
+    gaps, overlaps, unreachable = _grid_findings(table, grid)
+    if unreachable is None: pytest.fail(f"{table.name}: overlapping rules")  # the cohort reading, and so `analyse`, refuses them
     report = table.analyse()
-    assert report.gaps.empty, f"{table.name}: gaps at\n{report.gaps.head()}"
-    assert report.overlaps.empty, f"{table.name}: overlaps at\n{report.overlaps.head()}"
-    assert not report.unreachable, f"{table.name}: unreachable {report.unreachable}"
+    assert report.points == grid.n
+    assert grid_records(report.gaps) == grid.records(gaps) and grid_records(report.overlaps) == grid.records(overlaps)
+    assert report.unreachable == unreachable
+
+
+def test_boundary_grid_is_the_product_of_its_axes():
+    "`BoundaryGrid` (tests/conftest.py) holds `boundary_grid` and its `columns_from_canonical` row for row, on every table of a few thousand points."
+    small = [t for t in TABLES if grid_size(t) <= 20_000]
+    assert len(small) > 30
+    for table in small:
+        for with_unknown in (True, False):
+            grid, frame = BoundaryGrid(table, with_unknown, assume=False), boundary_grid(table, with_unknown)
+            assert grid.records(range(grid.n)) == grid_records(frame), table.name
+            cols = columns_from_canonical(frame)
+            assert cols.data.keys() == grid.cols.data.keys(), table.name
+            for name, values in cols.data.items():
+                assert values.dtype == grid.cols.data[name].dtype and np.array_equal(values, grid.cols.data[name], equal_nan=True), (table.name, name)
 
 
 def _group(codes:list, n:int) -> np.ndarray:
@@ -152,71 +192,80 @@ def _group(codes:list, n:int) -> np.ndarray:
     return pd.factorize(key)[0]
 
 
-def _first_rows(group:np.ndarray) -> np.ndarray:
-    "The first row of each group, indexed by group number."
-    first = np.full(group.max(initial=-1) + 1, -1, np.int64)
-    first[group[::-1]] = np.arange(len(group))[::-1]
+@functools.lru_cache(maxsize=1)
+def _positions(n:int) -> np.ndarray: return np.arange(n)  # one grid's rows, asked for once per condition
+
+
+def _a_row_of_each(group:np.ndarray, size:int|None=None) -> np.ndarray:
+    "A row of each group, indexed by group number (-1 for a number no row has)."
+    first = np.full(group.max(initial=-1) + 1 if size is None else size, -1, np.int64)
+    first[group] = _positions(len(group))
     return first
 
 
-def _encoded_grid(table):
-    "The table's boundary grid as, per input, codes (-1 = unknown) and the distinct values; and its `Columns`."
-    grid = boundary_grid(table)
-    if table.analysis_assume is not None:
-        grid = grid[table.analysis_assume.frame(columns_from_canonical(grid)).t].reset_index(drop=True)
-    enc = {name: pd.factorize(grid[name]) for name in grid.columns}
-    cols = Columns(len(grid))
-    for name, (codes, uniques) in enc.items():  # each distinct value converted once, by the package's own reader
-        small = columns_from_canonical(pd.DataFrame({name: list(uniques) or [None]}, dtype=object)).data[name]
-        missing = np.nan if FIELDS[name].kind == "number" else -1
-        cols.data[name] = np.where(codes < 0, missing, small[np.maximum(codes, 0)]).astype(small.dtype)
-    return len(grid), enc, cols
-
-
-def _records(enc:dict, rows, names) -> list:
-    return [{name: (None if enc[name][0][i] < 0 else enc[name][1][enc[name][0][i]]) for name in names} for i in rows]
-
-
-def _checked_truth(node, enc:dict, cols, n:int, memo:dict) -> np.ndarray:
+def _checked_truth(node, grid:BoundaryGrid, memo:dict) -> np.ndarray:
     """The cohort truth of `node` (2 true, 1 false, 0 unknown), checked against its one-patient reading on every row:
     a leaf is read once per distinct value of the fields it reads; a compound condition once per distinct combination
     of its parts' (already checked) truths, since its reading depends on nothing else."""
     if id(node) in memo: return memo[id(node)]
-    t = node.frame(cols)
-    truth = np.where(t.t, 2, np.where(t.f, 1, 0))
+    t = node.frame(grid.cols)
+    truth = t.t.view(np.int8) * np.int8(2) + t.f.view(np.int8)
     parts = [getattr(node, f.name) for f in dataclasses.fields(node)] if dataclasses.is_dataclass(node) else []
     parts = [x for x in parts if isinstance(x, Expr)]
-    keys = [_checked_truth(x, enc, cols, n, memo) for x in parts] if parts else [enc[f][0] + 1 for f in sorted(node.fields)]
-    g = _group(keys, n)
-    first = _first_rows(g)
-    scalar = np.array([{True: 2, False: 1, None: 0}[node.record(rec)] for rec in _records(enc, first, sorted(node.fields))], np.int64)
-    bad = np.flatnonzero(scalar[g] != truth)
-    assert not len(bad), (node.text, _records(enc, bad[:1], sorted(node.fields)))
+    if parts: digits = [(_checked_truth(x, grid, memo), 3) for x in parts]
+    else: digits = [(grid.codes[f] + np.int16(1), len(grid.points[f]) + 1) for f in sorted(node.fields)]  # the value, or unknown
+    key, size = np.zeros(grid.n, np.int32), 1
+    for digit, base in digits: key, size = key * np.int32(base) + digit, size * base
+    assert size < 2 ** 31, node.text
+    first = _a_row_of_each(key, size)
+    present = np.flatnonzero(first >= 0)
+    scalar = np.full(size, -1, np.int8)
+    scalar[present] = [{True: 2, False: 1, None: 0}[node.record(rec)] for rec in grid.records(first[present], sorted(node.fields))]
+    bad = np.flatnonzero(scalar.take(key) != truth)
+    assert not len(bad), (node.text, grid.records(bad[:1], sorted(node.fields)))
     memo[id(node)] = truth
     return truth
 
 
-@pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
+@pytest.mark.parametrize("table", TABLES, ids=IDS)
 def test_table_scalar_equals_vectorized_on_its_boundary_grid(table):
     """`decide` equals `decide_frame` on every point of the table's boundary grid, without a Python call per point:
     (1) every condition, down to each comparison, read one patient at a time equals its cohort truth on every row (see
-    `_checked_truth`); (2) the hit policy, read one patient at a time on one row per distinct pattern of rule truths and
-    missing inputs, equals the cohort decision, which must itself be the same on every row of the pattern."""
-    n, enc, cols = _encoded_grid(table)
-    memo = {}
-    truth = [_checked_truth(c, enc, cols, n, memo) for c in getattr(table, "conditions", [r.when for r in table.rules])]
-    g = _group(truth + [(enc[f][0] < 0).astype(np.int64) for f in table.inputs], n)
-    first = _first_rows(g)
-    fd = table.decide_frame(cols)
-    for name, arr in (("fired", fd.fired), ("outcome", fd.outcome), ("gaps", fd.gaps)):
+    `_checked_truth`); (2) the hit policy, read one patient at a time on one row per distinct pattern, equals the cohort
+    decision, which must itself be the same on every row of the pattern. A pattern: the truth of each rule and of the
+    scope, and which inputs are unknown among those a rule still undecided reads (all a decision's gaps can name)."""
+    grid = BoundaryGrid(table)
+    n, memo = grid.n, {}
+    truth = [_checked_truth(c, grid, memo) for c in table.conditions]
+    scope = [_checked_truth(table.scope, grid, memo)] if table.scope is not None else []
+    def blocking(name):
+        by = [t == 0 for t, c in zip(truth, table.conditions) if name in c.fields]
+        return ((grid.codes[name] < 0) & np.logical_or.reduce(by)).view(np.int8) if by else np.zeros(n, np.int8)
+    g = _group(truth + scope + [blocking(name) for name in table.inputs], n)
+    first = _a_row_of_each(g)
+    fd = table.decide_frame(grid.cols)
+    for name, arr in (("fired", fd.fired), ("outcome", fd.outcome), ("gaps", fd.gaps), ("pending", fd.pending)):
         assert (arr == arr[first[g]]).all(), (table.name, name, "the cohort decision differs within one pattern")
-    rules = [r.id for r in table.rules]
-    for i, rec in zip(first, _records(enc, first, table.inputs)):
-        d = table.decide(rec)
-        fired = tuple(r for j, r in enumerate(rules) if int(fd.fired[i]) >> j & 1)
-        assert d.fired == fired, (table.name, rec)
-        if table.hit_policy != "collect":
-            assert d.outcome == (table.outcomes[fd.outcome[i]] if fd.outcome[i] >= 0 else None), (table.name, rec)
+    for i, rec in zip(first, grid.records(first, table.inputs)):
+        assert_decision_is_frame_row(table, rec, fd, i)
+
+
+CHAPTERS = {}  # chapter module -> its tables: one cohort drawn over the inputs of a chapter serves each of its tables
+for _table in TABLES: CHAPTERS.setdefault(_table.module.rsplit(".", 1)[-1], []).append(_table)
+chapter_records = functools.cache(lambda chapter: records_for(CHAPTERS[chapter]))  # when first drawn, not at collection
+
+
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
+@given(data=st.data())
+def test_decide_equals_the_row_of_decide_frame(chapter, data):
+    """On generated cohorts of a chapter's inputs (values from the schema, unknowns, the points either side of each cut
+    and the values its conditions name), each row of every table's cohort decision is the one-patient decision."""
+    recs = data.draw(chapter_records(chapter), label="records")
+    cols = columns_from_canonical(pd.DataFrame(recs, columns=inputs_of(CHAPTERS[chapter]), dtype=object))
+    for table in CHAPTERS[chapter]:
+        fd = table.decide_frame(cols)
+        assert len(fd.fired) == len(recs)
+        for i, rec in enumerate(recs): assert_decision_is_frame_row(table, rec, fd, i)
 
 
 def test_boundary_grid_uses_points_either_side_of_each_threshold():

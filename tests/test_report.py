@@ -33,6 +33,16 @@ def test_recommendation_counts_match_assess_frame(demo_page):
         assert f">{n_pancreatectomy:,} ({100 * n_pancreatectomy / len(demo):.1f}%)<" in page
 
 
+def test_a_report_of_a_registry_export_read_through_its_column_mapping(tmp_path):
+    "ARC-Net's own column names, read through its mapping, as the demo job reports it (one chapter here)."
+    from pannet_guideline.datasets import load_arcnet
+    arcnet, mapping = load_arcnet()
+    page = write_cohort_report(arcnet, tmp_path / "arcnet.html", columns=mapping, chapters=["localized"], title="ARC-Net").read_text()
+    section = page[page.index("How each column was read"):page.index("Data gaps by field")]
+    assert "98 patients" in page and page.count(DISCLAIMER) >= 2
+    assert all(name in section for name in ("ENETS T-Staging", "t_category", "Diagnosis Age", "age_years"))
+
+
 def test_concordance_section_when_treatment_given(tmp_path):
     demo = demo_cohort().head(60).copy()
     demo["treatment_received"] = "PANCREATECTOMY"

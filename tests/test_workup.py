@@ -1,14 +1,9 @@
-"""Work-up tables: scalar == vectorized, citations, policy split (boundary patients: tests/test_vignettes.py)."""
-import pandas as pd
+"""Work-up tables: citations, policy split (boundary patients: tests/test_vignettes.py; scalar == vectorized and static analysis of every table: tests/test_properties.py)."""
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from pannet_guideline import workup
 from pannet_guideline.evidence import STATEMENTS
-from pannet_guideline.schema import FIELD_BITS, FIELDS, RECOMMENDATION_CODES, validate_patient
-from pannet_guideline.tables import columns_from_canonical
-from conftest import frame_decision_row
+from pannet_guideline.schema import RECOMMENDATION_CODES, validate_patient
 
 ALL_TABLES = {t.name: t for t in workup.TABLES}
 
@@ -32,35 +27,6 @@ def test_conflict_alert_cites_seed_and_sources():
 def test_workup_items_rejects_unknown_policy():
     with pytest.raises(ValueError, match="policy"):
         workup.workup_items(record(), "esmo-2020")
-
-
-# --- scalar == vectorized for generated records ----------------------------------------------
-
-def _inputs():
-    return sorted(set().union(*(t.inputs for t in ALL_TABLES.values())), key=FIELD_BITS.get)
-
-
-def _value(name):
-    spec = FIELDS[name]
-    if spec.kind == "number":
-        hi = spec.maximum if spec.maximum < float("inf") else 50.0
-        return st.one_of(st.none(), st.just(0.0), st.floats(0, hi, allow_nan=False))
-    return st.sampled_from([None, *spec.vocab])
-
-
-records = st.lists(st.fixed_dictionaries({name: _value(name) for name in _inputs()}), min_size=1, max_size=25)
-
-
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(recs=records)
-def test_decide_equals_decide_frame(recs):
-    df = pd.DataFrame(recs, dtype=object)
-    for table in ALL_TABLES.values():
-        cols = columns_from_canonical(df[table.inputs])
-        fd = table.decide_frame(cols)
-        for i, rec in enumerate(recs):
-            d = table.decide(rec)
-            assert frame_decision_row(fd, table, i) == (d.fired, d.gaps, d.pending), (table.name, rec)
 
 
 # --- citations and static checks -------------------------------------------------------------
