@@ -13,9 +13,10 @@ import pandas as pd
 
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
-                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, assess, check_policy,
+                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, MAX_READINGS, alternatives_text, assess, check_policy, decided_by_all,
+                                        field_readings, gap_names, outcome_token, reading_grid, readings_count, too_many_text,
                                         conflict_text, pipeline, run_steps)
-from .schema import (FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
+from .schema import (BAND_EDGES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
 from fastcore.basics import patch
@@ -228,11 +229,13 @@ def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|Non
         lead, bit = _leading(masks)
         primary, options = map(spread, _primary(masks, lead, bit))
         held = _held(st, masks, lead, bit, group)
+        alternatives, decided = _alternatives(st, held, primary, options)
+        held[decided] = 0  # the missing fields are not needed: the listed primary stands
         if (held != 0).any():  # a held primary is empty, and so are its options
             primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
             primary[held != 0] = ""; options[held != 0] = ""
         return dict(recommendations=join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False),  # disjoint masks
-                    primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n))
+                    primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n), alternatives=alternatives)
     def rule_ids():  # the groups' rule ids differ: joined without looking for repeats
         return dict(rule_ids=spread(join_masks(rule_parts, k, False) if group is None else _join_texts(rule_parts, k, False)))
     def lists():
@@ -261,6 +264,113 @@ def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", s
     check_policy(policy)
     st = FrameState(read_frame(df, columns, ki67_fractions))
     return run_steps(pipeline(grading, staging, policy), st)
+
+# %% ../nbs/40_cohort.ipynb #9e4c2d72
+def _band_codes(x:np.ndarray, edges:tuple) -> np.ndarray:
+    "A number's band among the cut-offs (each cut-off a band of its own); -1 where unknown."
+    code = np.zeros(len(x), np.int64)
+    for c in edges: code += x < c; code += x <= c
+    return np.where(np.isnan(x), -1, code)
+
+def _as_read(st:FrameState, name:str, rows:np.ndarray) -> np.ndarray:
+    "A field as read, at some rows, as an integer per row: numbers by band."
+    x = st.inputs[name][rows]
+    return _band_codes(x, BAND_EDGES.get(name, ())) if FIELDS[name].kind == "number" else x.astype(np.int64)
+
+def _affected(steps:list, fields:list) -> tuple:
+    "(per step: whether it reads one of `fields` or what a step before it computed from them; the input fields the affected steps and the non-table steps read)."
+    reach, flags, reads = set(fields), [], set()
+    for s in steps:
+        table_step = hasattr(s, "table")
+        hit = bool(reach & set(s.reads))
+        if hit: reach |= set(s.written)
+        if hit or not table_step: reads |= set(s.reads)
+        flags.append(hit)
+    return flags, reads
+
+def _pattern_parts(st:FrameState, rows:np.ndarray, fields:list) -> list:
+    "Integer arrays over `rows` whose combination settles the outcome of every reading of `fields` (see above)."
+    flags, reads = _affected(st.steps, fields)
+    parts = [_as_read(st, f, rows) for f in sorted(reads & set(st.inputs), key=FIELD_BITS.get)]
+    pending = {id(t): p for t, p in st.pending}
+    table_steps = [s for s in st.steps if hasattr(s, "table")]
+    for (table, fired), hit in zip(st.fired, [f for s, f in zip(st.steps, flags) if hasattr(s, "table")]):
+        if hit: continue
+        parts.append(fired[rows].astype(np.int64))
+        if id(table) in pending: parts.append(pending[id(table)][rows].astype(np.int64))
+    asked = {f for t, _ in st.chapter if t.output == "recommendations" for f in t.inputs}  # whose absence can hold a primary
+    parts.append(sum((st.cols.unknown(f, rows).astype(np.int64) << j for j, f in enumerate(sorted(asked & set(FIELD_BITS)))), np.zeros(len(rows), np.int64)))
+    assert len(table_steps) == len(st.fired)
+    return parts
+
+def _patterns(parts:list, n:int) -> tuple:
+    "(pattern per row, first row of each pattern): rows with equal parts share a pattern."
+    h = np.zeros(n, np.uint64)
+    with np.errstate(over="ignore"):
+        for p in parts: h = h * np.uint64(1_000_003) + p.astype(np.uint64)
+    group, first = pd.factorize(h)[0], None
+    first = first_rows(group, group.max() + 1 if n else 0)
+    if all((p == p[first][group]).all() for p in parts): return group, first  # a hash shared by two patterns: sort them exactly
+    _, first, group = np.unique(np.stack(parts, axis=1), axis=0, return_index=True, return_inverse=True)
+    return group.ravel(), first
+
+# %% ../nbs/40_cohort.ipynb #9e4c2d73
+def _expanded(st:FrameState, blocks:list) -> Columns:
+    "The inputs of each block's rows, repeated once per reading of its fields, with the readings written in."
+    rows = np.concatenate([np.repeat(reps, len(grid)) for reps, fields, grid in blocks])
+    data = {k: v[rows] for k, v in st.inputs.items()}
+    start = 0
+    for reps, fields, grid in blocks:
+        stop = start + len(reps) * len(grid)
+        for j, f in enumerate(fields):
+            codes = np.array([r.code for r in field_readings(f)])
+            if f not in data:
+                kind = FIELDS[f].kind
+                data[f] = np.full(len(rows), np.nan) if kind == "number" else np.full(len(rows), -1, np.int64 if kind == "codes" else np.int8)
+            data[f][start:stop] = np.tile(codes[grid[:, j]], len(reps))
+        start = stop
+    return Columns(len(rows), data)
+
+def _reading_tokens(st:FrameState) -> list:
+    "The outcome of every row of a cohort state, as `guideline.outcome_token` writes it."
+    n = st.cols.n
+    masks = _code_masks(st.chapter, n)
+    lead, bit = _leading(masks)
+    primary, options = _primary(masks, lead, bit)
+    held = _held(st, masks, lead, bit)
+    key = np.stack([primary.codes.astype(np.int64), options.codes.astype(np.int64), held.view(np.int64)], axis=1)
+    distinct, inverse = np.unique(key, axis=0, return_inverse=True)
+    names = lambda m: ";".join(f for b, f in enumerate(_FIELD_NAMES) if int(m) >> b & 1)
+    texts = [outcome_token(primary.categories[p], options.categories[o], names(np.int64(h).view(np.uint64))) for p, o, h in distinct]
+    return [texts[i] for i in inverse.ravel()]
+
+def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
+    "(`primary_alternatives` per row, rows whose missing fields are not needed); `primary` and `options` as listed, before any hold."
+    n, rows = st.cols.n, np.flatnonzero(held)
+    texts, decided = np.full(n, "", dtype=object), np.zeros(n, bool)
+    if not len(rows) or st.steps is None: return pd.Categorical(texts), decided
+    masks, which = np.unique(held[rows], return_inverse=True)
+    blocks, members = [], []
+    for g, mask in enumerate(masks):
+        fields = gap_names(int(mask))
+        at = rows[which.ravel() == g]
+        if readings_count(fields) > MAX_READINGS: texts[at] = too_many_text(fields); continue
+        group, first = _patterns(_pattern_parts(st, at, fields), len(at))
+        blocks.append((at[first], fields, reading_grid(fields))); members.append((at, group))
+    if not blocks: return pd.Categorical(texts), decided
+    tokens = _reading_tokens(run_steps(st.steps, FrameState(_expanded(st, blocks))))
+    start, cache = 0, {}
+    for (reps, fields, grid), (at, group) in zip(blocks, members):
+        out = []
+        for rep in reps:
+            toks = tuple(tokens[start:start + len(grid)]); start += len(grid)
+            listed = (str(primary[rep]), str(options[rep]))
+            if (fields[0], *fields, listed, toks) not in cache:
+                cache[(fields[0], *fields, listed, toks)] = (alternatives_text(fields, list(toks)), decided_by_all(fields, list(toks), *listed))
+            out.append(cache[(fields[0], *fields, listed, toks)])
+        texts[at] = [out[i][0] for i in group]
+        decided[at] = [out[i][1] for i in group]
+    return pd.Categorical(texts), decided
 
 # %% ../nbs/40_cohort.ipynb #142b2603
 class ColumnsWarning(UserWarning):

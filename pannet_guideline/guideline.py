@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +19,7 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, issue_text, read_patient
+from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
 from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
@@ -30,11 +32,12 @@ from . import schema
 # %% auto #0
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
            'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
-           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'Patient', 'RecordState', 'FrameState',
-           'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
-           'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline', 'band_edges', 'step_batches',
-           'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by', 'OutputColumn', 'conflict_text',
-           'gap_names', 'assess']
+           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'Patient',
+           'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict',
+           'StageAgreement', 'ChapterStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline',
+           'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
+           'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'readings_count', 'reading_grid',
+           'outcome_token', 'alternatives_text', 'too_many_text', 'decided_by_all', 'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -64,6 +67,8 @@ class FrameState:
     chapter: list = field(default_factory=list) # (table, fired mask) of each management table
     pending: list = field(default_factory=list) # (table, undecided-rule mask) of each recommendation table
     conflicts: list = field(default_factory=list) # (field, other field, conflict mask, its codes, other's codes in its vocabulary)
+    inputs: dict = None # the fields as read, before any step wrote (steps replace arrays, never change them in place)
+    steps: list = None # the steps run on it
 
     def __post_init__(self):
         if self.gaps is None: self.gaps = np.zeros(self.cols.n, np.uint64)
@@ -404,6 +409,8 @@ def step_batches(steps:list) -> list:
 
 def run_steps(steps:list, st:FrameState) -> FrameState:
     "Every step on the cohort state in order; the tables of each batch are read at once (threads on a large cohort), then recorded in order."
+    if st.inputs is None: st.inputs = dict(st.cols.data)  # a shallow copy: the arrays as read stay for reading held rows again
+    st.steps = steps
     for batch in step_batches(steps):
         if len(batch) == 1: batch[0].frame(st); continue
         for s, fd in zip(batch, in_threads(lambda s: s.table.decide_frame(st.cols), batch, st.cols.n)): s.apply(st, fd)  # tables only read the store
@@ -492,6 +499,7 @@ OUTPUT_SPEC = (
     OutputColumn("primary_recommendation", "primary", "the first of them; empty where the guidance leaves a choice"),
     OutputColumn("primary_options", "options", "the unranked options when the guidance leaves the choice open"),
     OutputColumn("primary_held_by", "held", "missing fields that could add a management code ranked before the primary; the primary is then empty"),
+    OutputColumn("primary_alternatives", "alternatives", "for a held primary, what it would be under each reading of the missing fields (`;`-separated `condition: outcome`); `any FIELDS: CODE` where every reading gives the same primary, which is then given"),
     OutputColumn("workup", "workup", "`;`-separated work-up items"),
     OutputColumn("followup_schedule", "followup_schedule", "`;`-separated follow-up schedules"),
     OutputColumn("rule_ids", "rule_ids", "`;`-separated ids of the rules that fired"),
@@ -569,7 +577,10 @@ def explain(self:Assessment) -> str:
     lines = [self.disclaimer, "", _findings(self), ""]
     if not self.recommendation_list: lines.append("No recommendation could be made from the data given.")
     if self.primary_held_by: lines += ["No primary recommendation: missing " + ", ".join(self.primary_held_by.split(";")) +
-                                       " could add a management option ranked before those listed. Record it (for a treatment history, 'none' if untreated).", ""]
+                                       " could add a management option ranked before those listed. Record it (for a treatment history, 'none' if untreated).",
+                                       "What it would be: " + self.primary_alternatives, ""]
+    elif self.primary_alternatives: lines += ["Primary given without " + self.primary_alternatives.split(":")[0][4:].replace(" & ", ", ") +
+                                              ": every value of it gives the same primary.", ""]
     if self.primary_options: lines += ["The guidance lists these options without ranking them: " + ", ".join(
         RECOMMENDATIONS[c].label for c in self.primary_options.split(";")) + ".", ""]
     for i, rec in enumerate(self.recommendation_list, 1):
@@ -618,27 +629,173 @@ def _blocking(st:RecordState, gaps:list, tables:dict) -> dict:
     return {"management": [g for g in gaps if g in mgmt], "other items only": [g for g in gaps if g not in mgmt]}
 
 # %% ../nbs/30_guideline.ipynb #c7783129
+def _ranking(st:RecordState) -> tuple:
+    "(recommendations, primary, unranked options, fields holding the primary) of a patient's state; the primary and options as listed, before any hold."
+    recs = _recommendations(st.chapter)
+    primary, options = primary_choice([(r.code, r.strength) for r in recs])
+    pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
+               for r, c in zip(t.rules, t.conditions) if c.record(st.rec) is None]
+    held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if st.rec.get(f.name) is None})
+    return recs, primary, options, held
+
 def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:str, steps:list) -> Assessment:
     rec = st.rec
     out = {name: _label(rec, name) for name in CATEGORY_COLUMNS}
     if grading == "who-2019": out["grade_reported"] = out["who_grade"]
     gaps = gap_names(sum(1 << FIELD_BITS[g] for g in st.gaps))
-    recs = _recommendations(st.chapter)
-    primary, options = primary_choice([(r.code, r.strength) for r in recs])
-    pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
-               for r, c in zip(t.rules, t.conditions) if c.record(rec) is None]
-    held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if rec.get(f.name) is None})
+    recs, primary, options, held = _ranking(st)
     if held: primary, options = "", ""
     conflicts = [conflict_text(name, s.other, *st.conflicts[name]) for s in steps if isinstance(s, (MergeStep, ReadingConflict)) and (name := s.first) in st.conflicts]
     tables = {s.table.name: s.table for s in steps if hasattr(s, "table")}
     return Assessment(**out, grade_provisional=bool(rec.get("grade_provisional")), stage=out[STAGE_COLUMN[staging]],
                       recommendations=";".join(r.code for r in recs), primary_recommendation=primary, primary_options=options,
-                      primary_held_by=";".join(held),
+                      primary_held_by=";".join(held), primary_alternatives="",
                       **{name: ";".join(_listed(st.chapter, name)) for name in LIST_OUTPUTS},
                       rule_ids=";".join(r for d in st.decisions for r in d.fired), alerts=";".join(st.alerts),
                       conflicts=";".join(conflicts), data_gaps=";".join(gaps), input_issues=issue_text(issues),
                       policy=policy, grading=grading, staging=staging, recommendation_list=recs, decisions=st.decisions,
                       tables=tables, blocking=_blocking(st, gaps, tables))
+
+# %% ../nbs/30_guideline.ipynb #6b7e21a9
+MAX_READINGS = 256 # readings of the missing fields tried for one held row at most
+
+@dataclass(frozen=True)
+class Reading:
+    "One reading of a missing field: the value that stands for it (as read, and as stored in a column), and its band for a number."
+    field: str # field name
+    value: object # canonical value (a number inside the band, a vocabulary value, a tuple of codes)
+    code: object # the same as stored in a cohort column (a float, a vocabulary code, a code bit mask)
+    band: tuple = () # for a number: (lower cut-off or None, included, upper cut-off or None, included)
+
+def _tested_codes(name:str) -> tuple:
+    "The codes of a code-list field that some table asks about, in ranking order."
+    asked = {c for p in POLICIES for g in GRADING_EDITIONS for s in STAGE_COLUMN for step in pipeline(g, s, p)
+             for cond in getattr(getattr(step, "table", None), "conditions", ()) for c in cond.thresholds().get(name, ())}
+    return tuple(c for c in RECOMMENDATION_RANK if c in asked)
+
+def _number_readings(name:str) -> tuple:
+    spec = FIELDS[name]
+    edges = [e for e in schema.BAND_EDGES.get(name, ()) if spec.minimum < e < spec.maximum]
+    if not edges: return (Reading(name, 1.0, 1.0, (None, False, None, False)),)
+    lo = spec.minimum if math.isfinite(spec.minimum) else edges[0] - 2.0
+    hi = spec.maximum if math.isfinite(spec.maximum) else edges[-1] + 2.0
+    out = [Reading(name, (lo + edges[0]) / 2, (lo + edges[0]) / 2, (None, False, edges[0], False))]
+    for e, nxt in zip(edges, edges[1:] + [None]):
+        out.append(Reading(name, e, e, (e, True, e, True)))
+        x = (e + (hi if nxt is None else nxt)) / 2
+        out.append(Reading(name, x, x, (e, False, nxt, False)))
+    return tuple(out)
+
+@functools.cache
+def field_readings(name:str) -> tuple:
+    "Every reading of a field that a held row is read under (see above), in order."
+    spec = FIELDS[name]
+    if spec.kind == "number": return _number_readings(name)
+    if spec.kind == "codes": return tuple(Reading(name, c, codes_mask(c)) for c in [()] + [(c,) for c in _tested_codes(name)])
+    return tuple(Reading(name, v, i) for i, v in enumerate(spec.vocab))
+
+def readings_count(fields:list) -> int:
+    "How many readings the missing fields take together."
+    return math.prod(len(field_readings(f)) for f in fields)
+
+def reading_grid(fields:list) -> np.ndarray:
+    "Every reading of the fields together, one row each (an index into each field's readings), the first field varying slowest."
+    sizes = [len(field_readings(f)) for f in fields]
+    return np.stack(np.unravel_index(np.arange(math.prod(sizes)), sizes), axis=1) if fields else np.zeros((1, 0), np.int64)
+
+# %% ../nbs/30_guideline.ipynb #7c8f30b2
+def outcome_token(primary:str, options:str, held:str) -> str:
+    "The outcome of one reading: the primary, `options A/B`, `held by f1/f2` or `none`."
+    if held: return "held by " + held.replace(";", "/")
+    if primary: return primary
+    return "options " + options.replace(";", "/") if options else "none"
+
+def _band_text(name:str, lo, lo_in:bool, hi, hi_in:bool) -> str:
+    num = lambda x: f"{x:g}"
+    if lo is not None and lo == hi: return f"{name}={num(lo)}"
+    left = "" if lo is None else f"{num(lo)}{'<=' if lo_in else '<'}"
+    right = "" if hi is None else f"{'<=' if hi_in else '<'}{num(hi)}"
+    if lo is None: return f"{name}{right}"
+    if hi is None: return f"{name}{'>=' if lo_in else '>'}{num(lo)}"
+    return f"{left}{name}{right}"
+
+def _part_texts(name:str, picked:frozenset) -> list:
+    "One field's share of a reading, as texts (a number's bands that do not touch: one text each); [''] when any value will do."
+    readings = field_readings(name)
+    if len(picked) == len(readings): return [""]
+    if FIELDS[name].kind != "number":
+        show = lambda r: "+".join(r.value) or "none" if FIELDS[name].kind == "codes" else str(r.value)
+        return [f"{name}=" + "/".join(show(readings[i]) for i in sorted(picked))]
+    runs, out = [], []
+    for i in sorted(picked):
+        if runs and runs[-1][-1] == i - 1: runs[-1].append(i)
+        else: runs.append([i])
+    for run in runs:
+        first, last = readings[run[0]].band, readings[run[-1]].band
+        out.append(_band_text(name, first[0], first[1], last[2], last[3]))
+    return out
+
+def _merged_terms(readings:list, width:int) -> list:
+    "Readings (tuples of indices) that give one outcome, merged where they differ in one field only, to a fixed point."
+    terms = {tuple(frozenset([i]) for i in r) for r in readings}
+    changed = True
+    while changed:
+        changed = False
+        for j in range(width):
+            by_rest = {}
+            for t in terms: by_rest.setdefault(t[:j] + t[j + 1:], []).append(t)
+            merged = set()
+            for rest, ts in by_rest.items():
+                joined = frozenset().union(*(t[j] for t in ts))
+                merged.add(rest[:j] + (joined,) + rest[j:])
+            changed |= merged != terms
+            terms = merged
+    return sorted(terms, key=lambda t: tuple(min(s) for s in t))
+
+def _condition(fields:list, readings:list) -> str:
+    "The readings that give one outcome, as a condition."
+    texts = []
+    for term in _merged_terms(readings, len(fields)):
+        combos = [[]]
+        for name, picked in zip(fields, term):
+            combos = [c + [p] for c in combos for p in _part_texts(name, picked)]
+        texts += [" & ".join(filter(None, c)) or "any" for c in combos]
+    return " or ".join(texts)
+
+def alternatives_text(fields:list, tokens:list) -> str:
+    "`primary_alternatives` of a held row from the outcome of each reading (in `reading_grid` order)."
+    grid = reading_grid(fields)
+    by_token = {}
+    for r, tok in zip(map(tuple, grid.tolist()), tokens): by_token.setdefault(tok, []).append(r)
+    if len(by_token) == 1: return "any " + " & ".join(fields) + ": " + tokens[0]
+    return "; ".join(f"{_condition(fields, rs)}: {tok}" for tok, rs in by_token.items())
+
+def too_many_text(fields:list) -> str: return f"too many readings ({readings_count(fields)})"
+
+def decided_by_all(fields:list, tokens:list, primary:str, options:str) -> bool:
+    "Whether every reading gives the primary (or options) the listing already leads with, so the missing fields are not needed for it."
+    if any(FIELDS[f].kind == "codes" for f in fields) or len(set(tokens)) != 1: return False
+    return tokens[0] == outcome_token(primary, options, "")
+
+# %% ../nbs/30_guideline.ipynb #8d9a41c3
+def _reading_outcome(inputs:dict, filled:dict, steps:list) -> str:
+    "The outcome of the guideline for a patient with some missing fields filled."
+    st = RecordState({**inputs, **filled})
+    for step in steps: step.record(st)
+    _, primary, options, held = _ranking(st)
+    return outcome_token(primary, options, ";".join(held))
+
+def held_alternatives(inputs:dict, # the patient's fields as read, before any step
+                      held:list, # the fields that hold the primary
+                      steps:list, # the guideline's steps
+                      primary:str, options:str, # the primary and options the listing leads with
+                     ) -> tuple:
+    "(`primary_alternatives`, whether the missing fields are not needed) for one patient."
+    if readings_count(held) > MAX_READINGS: return too_many_text(held), False
+    readings = [field_readings(f) for f in held]
+    tokens = [_reading_outcome(inputs, {f: readings[j][i].value for j, (f, i) in enumerate(zip(held, r))}, steps)
+              for r in reading_grid(held).tolist()]
+    return alternatives_text(held, tokens), decided_by_all(held, tokens, primary, options)
 
 # %% ../nbs/30_guideline.ipynb #6c261a40
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])
@@ -656,9 +813,17 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
     if not isinstance(raw, dict): raise TypeError(f"a patient is a dict or a Patient, not {type(raw).__name__}")
     rec, issues = read_patient(raw)
     if issues and strict: raise InvalidPatient(issues)
-    st, steps = RecordState(rec), pipeline(grading, staging, policy)
+    inputs, st, steps = dict(rec), RecordState(rec), pipeline(grading, staging, policy)
     for step in steps: step.record(st)
-    return _assessment(st, issues, grading, staging, policy, steps)
+    a = _assessment(st, issues, grading, staging, policy, steps)
+    return _with_alternatives(a, inputs, st, steps) if a.primary_held_by else a
+
+def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
+    "A held assessment with what it waits for; given its primary where the missing fields are not needed."
+    _, primary, options, _ = _ranking(st)
+    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options)
+    if not decided: return dataclasses.replace(a, primary_alternatives=text)
+    return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
 
 # %% ../nbs/30_guideline.ipynb #aaeb7653
 schema.BAND_EDGES.update(band_edges())  # the reader's bands: every cut-off of every table, known once the tables are
