@@ -229,7 +229,7 @@ def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|Non
         lead, bit = _leading(masks)
         primary, options = map(spread, _primary(masks, lead, bit))
         held = _held(st, masks, lead, bit, group)
-        alternatives, decided = _alternatives(st, held, primary, options)
+        alternatives, decided = _alternatives(st, held, primary, options, group)
         held[decided] = 0  # the missing fields are not needed: the listed primary stands
         if (held != 0).any():  # a held primary is empty, and so are its options
             primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
@@ -288,15 +288,16 @@ def _affected(steps:list, fields:list) -> tuple:
         flags.append(hit)
     return flags, reads
 
-def _pattern_parts(st:FrameState, rows:np.ndarray, fields:list) -> list:
-    "Integer arrays over `rows` whose combination settles the outcome of every reading of `fields` (see above)."
+def _pattern_parts(st:FrameState, rows:np.ndarray, fields:list, fired_group:np.ndarray|None=None) -> list:
+    "Integer arrays over `rows` whose combination settles the outcome of every reading of `fields` (see above); `fired_group` numbers the rows by every rule they fire, where known (a finer key than the unaffected tables alone)."
     flags, reads = _affected(st.steps, fields)
     parts = [_as_read(st, f, rows) for f in sorted(reads & set(st.inputs), key=FIELD_BITS.get)]
     pending = {id(t): p for t, p in st.pending}
     table_steps = [s for s in st.steps if hasattr(s, "table")]
+    if fired_group is not None: parts.append(fired_group[rows].astype(np.int64))
     for (table, fired), hit in zip(st.fired, [f for s, f in zip(st.steps, flags) if hasattr(s, "table")]):
         if hit: continue
-        parts.append(fired[rows].astype(np.int64))
+        if fired_group is None: parts.append(fired[rows].astype(np.int64))
         if id(table) in pending: parts.append(pending[id(table)][rows].astype(np.int64))
     asked = {f for t, _ in st.chapter if t.output == "recommendations" for f in t.inputs}  # whose absence can hold a primary
     parts.append(sum((st.cols.unknown(f, rows).astype(np.int64) << j for j, f in enumerate(sorted(asked & set(FIELD_BITS)))), np.zeros(len(rows), np.int64)))
@@ -331,20 +332,25 @@ def _expanded(st:FrameState, blocks:list) -> Columns:
         start = stop
     return Columns(len(rows), data)
 
-def _reading_tokens(st:FrameState) -> list:
-    "The outcome of every row of a cohort state, as `guideline.outcome_token` writes it."
+def _reading_tokens(st:FrameState) -> tuple:
+    "(outcome number per row of a cohort state, the outcomes as `guideline.outcome_token` writes them)."
     n = st.cols.n
     masks = _code_masks(st.chapter, n)
     lead, bit = _leading(masks)
     primary, options = _primary(masks, lead, bit)
-    held = _held(st, masks, lead, bit)
-    key = np.stack([primary.codes.astype(np.int64), options.codes.astype(np.int64), held.view(np.int64)], axis=1)
-    distinct, inverse = np.unique(key, axis=0, return_inverse=True)
-    names = lambda m: ";".join(f for b, f in enumerate(_FIELD_NAMES) if int(m) >> b & 1)
-    texts = [outcome_token(primary.categories[p], options.categories[o], names(np.int64(h).view(np.uint64))) for p, o, h in distinct]
-    return [texts[i] for i in inverse.ravel()]
+    held_codes, held_values = pd.factorize(_held(st, masks, lead, bit))
+    o_count = len(options.categories)
+    key = (primary.codes.astype(np.int64) * o_count + options.codes) * len(held_values) + held_codes
+    token, distinct = pd.factorize(key)
+    names = lambda m: ";".join(f for b, f in enumerate(_FIELD_NAMES) if f and int(m) >> b & 1)
+    texts = []
+    for k in distinct:
+        po, h = divmod(int(k), len(held_values))
+        p, o = divmod(po, o_count)
+        texts.append(outcome_token(primary.categories[p], options.categories[o], names(held_values[h])))
+    return token, texts
 
-def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
+def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical, fired_group:np.ndarray|None=None) -> tuple:
     "(`primary_alternatives` per row, rows whose missing fields are not needed); `primary` and `options` as listed, before any hold."
     n, rows = st.cols.n, np.flatnonzero(held)
     texts, decided = np.full(n, "", dtype=object), np.zeros(n, bool)
@@ -355,21 +361,24 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
         fields = gap_names(int(mask))
         at = rows[which.ravel() == g]
         if readings_count(fields) > MAX_READINGS: texts[at] = too_many_text(fields); continue
-        group, first = _patterns(_pattern_parts(st, at, fields), len(at))
+        group, first = _patterns(_pattern_parts(st, at, fields, fired_group), len(at))
         blocks.append((at[first], fields, reading_grid(fields))); members.append((at, group))
     if not blocks: return pd.Categorical(texts), decided
-    tokens = _reading_tokens(run_steps(st.steps, FrameState(_expanded(st, blocks))))
-    start, cache = 0, {}
+    token, token_texts = _reading_tokens(run_steps(st.steps, FrameState(_expanded(st, blocks))))
+    listed = pd.factorize(primary.codes.astype(np.int64) * len(options.categories) + options.codes)[0]
+    start = 0
     for (reps, fields, grid), (at, group) in zip(blocks, members):
-        out = []
-        for rep in reps:
-            toks = tuple(tokens[start:start + len(grid)]); start += len(grid)
-            listed = (str(primary[rep]), str(options[rep]))
-            if (fields[0], *fields, listed, toks) not in cache:
-                cache[(fields[0], *fields, listed, toks)] = (alternatives_text(fields, list(toks)), decided_by_all(fields, list(toks), *listed))
-            out.append(cache[(fields[0], *fields, listed, toks)])
-        texts[at] = [out[i][0] for i in group]
-        decided[at] = [out[i][1] for i in group]
+        stop = start + len(reps) * len(grid)
+        outcomes = np.concatenate([token[start:stop].reshape(len(reps), len(grid)), listed[reps][:, None]], axis=1)
+        start = stop
+        kinds, first, kind = np.unique(outcomes, axis=0, return_index=True, return_inverse=True)  # few kinds of answer per block
+        said = []
+        for vec, rep in zip(kinds, reps[first]):
+            toks = [token_texts[t] for t in vec[:-1]]
+            said.append((alternatives_text(fields, toks), decided_by_all(fields, toks, str(primary[rep]), str(options[rep]))))
+        per_rep = kind.ravel()[group]
+        texts[at] = [said[i][0] for i in per_rep]
+        decided[at] = [said[i][1] for i in per_rep]
     return pd.Categorical(texts), decided
 
 # %% ../nbs/40_cohort.ipynb #142b2603
