@@ -13,7 +13,7 @@ import pandas as pd
 
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
-                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, MAX_READINGS, alternatives_text, assess, check_policy, decided_by_all,
+                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary, with_primary,
                                         field_readings, gap_names, outcome_token, reading_grid, readings_count, too_many_text,
                                         conflict_text, pipeline, run_steps)
 from .schema import (BAND_EDGES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
@@ -215,6 +215,13 @@ def _by_fired_rules(st:FrameState) -> tuple:
 
 _FIELD_NAMES = _FIELD_LABELS[:max(FIELD_BITS.values()) + 1]
 
+def _set_rows(c:pd.Categorical, rows:np.ndarray, values:list) -> pd.Categorical:
+    "A categorical with new values at some rows (categories added as needed)."
+    new = [v for v in dict.fromkeys(values) if v not in c.categories]
+    c = c.add_categories(new) if new else c.copy()
+    c[rows] = values
+    return c
+
 def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
     "The columns that follow from the fired rules (and the undecided ones, for `held`): once per group of rows numbered in `group`, if given."
     n = st.cols.n
@@ -229,12 +236,17 @@ def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|Non
         lead, bit = _leading(masks)
         primary, options = map(spread, _primary(masks, lead, bit))
         held = _held(st, masks, lead, bit, group)
-        alternatives, decided = _alternatives(st, held, primary, options, group)
-        held[decided] = 0  # the missing fields are not needed: the listed primary stands
+        alternatives, given = _alternatives(st, held, primary, options)
+        decided = np.flatnonzero(given != None)  # noqa: E711 (elementwise on an object array)
+        held[decided] = 0  # the missing fields are not needed: every reading gives this primary
+        listing = join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False)  # disjoint masks
+        if len(decided):
+            primary, options, listing = _set_rows(primary, decided, [g[0] for g in given[decided]]), _set_rows(options, decided, [g[1] for g in given[decided]]), \
+                _set_rows(listing, decided, [with_primary(r, g[0]) if g[0] else r for r, g in zip(np.asarray(listing)[decided], given[decided])])
         if (held != 0).any():  # a held primary is empty, and so are its options
             primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
             primary[held != 0] = ""; options[held != 0] = ""
-        return dict(recommendations=join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False),  # disjoint masks
+        return dict(recommendations=listing,
                     primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n), alternatives=alternatives)
     def rule_ids():  # the groups' rule ids differ: joined without looking for repeats
         return dict(rule_ids=spread(join_masks(rule_parts, k, False) if group is None else _join_texts(rule_parts, k, False)))
@@ -277,32 +289,10 @@ def _as_read(st:FrameState, name:str, rows:np.ndarray) -> np.ndarray:
     x = st.inputs[name][rows]
     return _band_codes(x, BAND_EDGES.get(name, ())) if FIELDS[name].kind == "number" else x.astype(np.int64)
 
-def _affected(steps:list, fields:list) -> tuple:
-    "(per step: whether it reads one of `fields` or what a step before it computed from them; the input fields the affected steps and the non-table steps read)."
-    reach, flags, reads = set(fields), [], set()
-    for s in steps:
-        table_step = hasattr(s, "table")
-        hit = bool(reach & set(s.reads))
-        if hit: reach |= set(s.written)
-        if hit or not table_step: reads |= set(s.reads)
-        flags.append(hit)
-    return flags, reads
-
-def _pattern_parts(st:FrameState, rows:np.ndarray, fields:list, fired_group:np.ndarray|None=None) -> list:
-    "Integer arrays over `rows` whose combination settles the outcome of every reading of `fields` (see above); `fired_group` numbers the rows by every rule they fire, where known (a finer key than the unaffected tables alone)."
-    flags, reads = _affected(st.steps, fields)
-    parts = [_as_read(st, f, rows) for f in sorted(reads & set(st.inputs), key=FIELD_BITS.get)]
-    pending = {id(t): p for t, p in st.pending}
-    table_steps = [s for s in st.steps if hasattr(s, "table")]
-    if fired_group is not None: parts.append(fired_group[rows].astype(np.int64))
-    for (table, fired), hit in zip(st.fired, [f for s, f in zip(st.steps, flags) if hasattr(s, "table")]):
-        if hit: continue
-        if fired_group is None: parts.append(fired[rows].astype(np.int64))
-        if id(table) in pending: parts.append(pending[id(table)][rows].astype(np.int64))
-    asked = {f for t, _ in st.chapter if t.output == "recommendations" for f in t.inputs}  # whose absence can hold a primary
-    parts.append(sum((st.cols.unknown(f, rows).astype(np.int64) << j for j, f in enumerate(sorted(asked & set(FIELD_BITS)))), np.zeros(len(rows), np.int64)))
-    assert len(table_steps) == len(st.fired)
-    return parts
+def _input_parts(st:FrameState, rows:np.ndarray, held:np.ndarray) -> list:
+    "Integer arrays over `rows`: the missing fields, and every field as read (numbers by band), whose combination settles every reading."
+    parts = [held[rows].view(np.int64)]
+    return parts + [_as_read(st, f, rows) for f in sorted(st.inputs, key=FIELD_BITS.get) if FIELDS[f].kind != "id"]
 
 def _patterns(parts:list, n:int) -> tuple:
     "(pattern per row, first row of each pattern): rows with equal parts share a pattern."
@@ -316,10 +306,15 @@ def _patterns(parts:list, n:int) -> tuple:
     return group.ravel(), first
 
 # %% ../nbs/40_cohort.ipynb #9e4c2d73
-def _expanded(st:FrameState, blocks:list) -> Columns:
-    "The inputs of each block's rows, repeated once per reading of its fields, with the readings written in."
+def _ranking_steps(steps:list, from_chapters:bool) -> list:
+    "The steps that can change a primary (those that write a field, merge readings or list recommendations), from the start or from the first management table."
+    start = next(i for i, s in enumerate(steps) if isinstance(s, InScope) and isinstance(s.step, ChapterStep)) if from_chapters else 0
+    return [s for s in steps[start:] if s.written or not hasattr(s, "table") or s.table.output == "recommendations"]
+
+def _expanded(source:dict, blocks:list) -> Columns:
+    "The fields in `source` of each block's rows, repeated once per reading of its fields, with the readings written in."
     rows = np.concatenate([np.repeat(reps, len(grid)) for reps, fields, grid in blocks])
-    data = {k: v[rows] for k, v in st.inputs.items()}
+    data = {k: v[rows] for k, v in source.items()}
     start = 0
     for reps, fields, grid in blocks:
         stop = start + len(reps) * len(grid)
@@ -350,36 +345,45 @@ def _reading_tokens(st:FrameState) -> tuple:
         texts.append(outcome_token(primary.categories[p], options.categories[o], names(held_values[h])))
     return token, texts
 
-def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical, fired_group:np.ndarray|None=None) -> tuple:
-    "(`primary_alternatives` per row, rows whose missing fields are not needed); `primary` and `options` as listed, before any hold."
+def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
+    "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
     n, rows = st.cols.n, np.flatnonzero(held)
-    texts, decided = np.full(n, "", dtype=object), np.zeros(n, bool)
-    if not len(rows) or st.steps is None: return pd.Categorical(texts), decided
-    masks, which = np.unique(held[rows], return_inverse=True)
-    blocks, members = [], []
+    texts, given = np.full(n, "", dtype=object), np.full(n, None, dtype=object)
+    if not len(rows) or st.steps is None: return pd.Categorical(texts), given
+    pattern, first = _patterns(_input_parts(st, rows, held), len(rows))
+    reps = rows[first]
+    masks, which = np.unique(held[reps], return_inverse=True)
+    said, blocks, members = [None] * len(reps), [], []
     for g, mask in enumerate(masks):
-        fields = gap_names(int(mask))
-        at = rows[which.ravel() == g]
-        if readings_count(fields) > MAX_READINGS: texts[at] = too_many_text(fields); continue
-        group, first = _patterns(_pattern_parts(st, at, fields, fired_group), len(at))
-        blocks.append((at[first], fields, reading_grid(fields))); members.append((at, group))
-    if not blocks: return pd.Categorical(texts), decided
-    token, token_texts = _reading_tokens(run_steps(st.steps, FrameState(_expanded(st, blocks))))
+        fields, ps = gap_names(int(mask)), np.flatnonzero(which.ravel() == g)
+        if readings_count(fields) > MAX_READINGS:
+            for p in ps: said[p] = (too_many_text(fields), None)
+            continue
+        blocks.append((reps[ps], fields, reading_grid(fields))); members.append(ps)
     listed = pd.factorize(primary.codes.astype(np.int64) * len(options.categories) + options.codes)[0]
+    early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
+    for late in (False, True):  # fields read before the management tables: the whole guideline again; else the management tables on the state reached
+        chosen = [k for k, (_, fields, _) in enumerate(blocks) if late != bool(early & set(fields))]
+        if chosen: _read_blocks(st, [blocks[k] for k in chosen], [members[k] for k in chosen], late, listed, primary, options, said)
+    texts[rows] = [said[p][0] for p in pattern]
+    given[rows] = [said[p][1] for p in pattern]
+    return pd.Categorical(texts), given
+
+def _read_blocks(st:FrameState, blocks:list, members:list, late:bool, listed:np.ndarray, primary:pd.Categorical, options:pd.Categorical, said:list):
+    "Run the guideline once on every reading of the blocks' patterns and write what each pattern says into `said`."
+    source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
+    token, token_texts = _reading_tokens(run_steps(_ranking_steps(st.steps, late), FrameState(_expanded(source, blocks))))
     start = 0
-    for (reps, fields, grid), (at, group) in zip(blocks, members):
-        stop = start + len(reps) * len(grid)
-        outcomes = np.concatenate([token[start:stop].reshape(len(reps), len(grid)), listed[reps][:, None]], axis=1)
+    for (block_reps, fields, grid), ps in zip(blocks, members):
+        stop = start + len(block_reps) * len(grid)
+        outcomes = np.concatenate([token[start:stop].reshape(len(block_reps), len(grid)), listed[block_reps][:, None]], axis=1)
         start = stop
-        kinds, first, kind = np.unique(outcomes, axis=0, return_index=True, return_inverse=True)  # few kinds of answer per block
-        said = []
-        for vec, rep in zip(kinds, reps[first]):
+        kinds, kind_first, kind = np.unique(outcomes, axis=0, return_index=True, return_inverse=True)  # few kinds of answer per block
+        answers = []
+        for vec, rep in zip(kinds, block_reps[kind_first]):
             toks = [token_texts[t] for t in vec[:-1]]
-            said.append((alternatives_text(fields, toks), decided_by_all(fields, toks, str(primary[rep]), str(options[rep]))))
-        per_rep = kind.ravel()[group]
-        texts[at] = [said[i][0] for i in per_rep]
-        decided[at] = [said[i][1] for i in per_rep]
-    return pd.Categorical(texts), decided
+            answers.append((alternatives_text(fields, toks), decided_primary(fields, toks, str(primary[rep]), str(options[rep]))))
+        for p, k in zip(ps, kind.ravel()): said[p] = answers[k]
 
 # %% ../nbs/40_cohort.ipynb #142b2603
 class ColumnsWarning(UserWarning):

@@ -37,7 +37,8 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_OR
            'StageAgreement', 'ChapterStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline',
            'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
            'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'readings_count', 'reading_grid',
-           'outcome_token', 'alternatives_text', 'too_many_text', 'decided_by_all', 'held_alternatives', 'assess']
+           'outcome_token', 'alternatives_text', 'too_many_text', 'decided_primary', 'with_primary',
+           'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -737,6 +738,7 @@ def _part_texts(name:str, picked:frozenset) -> list:
 
 def _merged_terms(readings:list, width:int) -> list:
     "Readings (tuples of indices) that give one outcome, merged where they differ in one field only, to a fixed point."
+    if width == 1: return [(frozenset(r[0] for r in readings),)]  # one field: its readings, at once
     terms = {tuple(frozenset([i]) for i in r) for r in readings}
     changed = True
     while changed:
@@ -772,10 +774,16 @@ def alternatives_text(fields:list, tokens:list) -> str:
 
 def too_many_text(fields:list) -> str: return f"too many readings ({readings_count(fields)})"
 
-def decided_by_all(fields:list, tokens:list, primary:str, options:str) -> bool:
-    "Whether every reading gives the primary (or options) the listing already leads with, so the missing fields are not needed for it."
-    if any(FIELDS[f].kind == "codes" for f in fields) or len(set(tokens)) != 1: return False
-    return tokens[0] == outcome_token(primary, options, "")
+def decided_primary(fields:list, tokens:list, primary:str, options:str) -> tuple|None:
+    "(primary, options) where every reading gives one answer, so the missing fields are not needed for it; else None."
+    if any(FIELDS[f].kind == "codes" for f in fields) or len(set(tokens)) != 1: return None  # a history's readings are not all of them
+    if tokens[0] == outcome_token(primary, options, ""): return primary, options
+    return (tokens[0], "") if tokens[0] in RECOMMENDATIONS else None
+
+def with_primary(recommendations:str, code:str) -> str:
+    "The listing with a primary that every reading gives put first: a held row lists no staging code, and the primary ranks before every code listed, each of which every reading lists too."
+    codes = recommendations.split(";") if recommendations else []
+    return recommendations if code in codes else ";".join([code] + codes)
 
 # %% ../nbs/30_guideline.ipynb #8d9a41c3
 def _reading_outcome(inputs:dict, filled:dict, steps:list) -> str:
@@ -790,12 +798,12 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                       steps:list, # the guideline's steps
                       primary:str, options:str, # the primary and options the listing leads with
                      ) -> tuple:
-    "(`primary_alternatives`, whether the missing fields are not needed) for one patient."
-    if readings_count(held) > MAX_READINGS: return too_many_text(held), False
+    "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient."
+    if readings_count(held) > MAX_READINGS: return too_many_text(held), None
     readings = [field_readings(f) for f in held]
     tokens = [_reading_outcome(inputs, {f: readings[j][i].value for j, (f, i) in enumerate(zip(held, r))}, steps)
               for r in reading_grid(held).tolist()]
-    return alternatives_text(held, tokens), decided_by_all(held, tokens, primary, options)
+    return alternatives_text(held, tokens), decided_primary(held, tokens, primary, options)
 
 # %% ../nbs/30_guideline.ipynb #6c261a40
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])
@@ -822,8 +830,11 @@ def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) ->
     "A held assessment with what it waits for; given its primary where the missing fields are not needed."
     _, primary, options, _ = _ranking(st)
     text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options)
-    if not decided: return dataclasses.replace(a, primary_alternatives=text)
-    return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
+    if decided is None: return dataclasses.replace(a, primary_alternatives=text)
+    primary, options = decided
+    listing = with_primary(a.recommendations, primary) if primary else a.recommendations
+    return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="",
+                               recommendations=listing)
 
 # %% ../nbs/30_guideline.ipynb #aaeb7653
 schema.BAND_EDGES.update(band_edges())  # the reader's bands: every cut-off of every table, known once the tables are
