@@ -14,7 +14,7 @@ import pandas as pd
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary, with_primary,
-                                        field_readings, gap_names, outcome_token, reading_grid, readings_count, too_many_text,
+                                        field_readings, gap_names, outcome_token, reading_plan, readings_count, too_many_text,
                                         conflict_text, pipeline, run_steps)
 from .schema import (BAND_EDGES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
@@ -313,10 +313,10 @@ def _ranking_steps(steps:list, from_chapters:bool) -> list:
 
 def _expanded(source:dict, blocks:list) -> Columns:
     "The fields in `source` of each block's rows, repeated once per reading of its fields, with the readings written in."
-    rows = np.concatenate([np.repeat(reps, len(grid)) for reps, fields, grid in blocks])
+    rows = np.concatenate([np.repeat(reps, len(grid)) for reps, fields, grid, _ in blocks])
     data = {k: v[rows] for k, v in source.items()}
     start = 0
-    for reps, fields, grid in blocks:
+    for reps, fields, grid, _ in blocks:
         stop = start + len(reps) * len(grid)
         for j, f in enumerate(fields):
             codes = np.array([r.code for r in field_readings(f)])
@@ -359,11 +359,11 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
         if readings_count(fields) > MAX_READINGS:
             for p in ps: said[p] = (too_many_text(fields), None)
             continue
-        blocks.append((reps[ps], fields, reading_grid(fields))); members.append(ps)
+        blocks.append((reps[ps], fields, *reading_plan(fields))); members.append(ps)
     listed = pd.factorize(primary.codes.astype(np.int64) * len(options.categories) + options.codes)[0]
     early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
     for late in (False, True):  # fields read before the management tables: the whole guideline again; else the management tables on the state reached
-        chosen = [k for k, (_, fields, _) in enumerate(blocks) if late != bool(early & set(fields))]
+        chosen = [k for k, (_, fields, _, _) in enumerate(blocks) if late != bool(early & set(fields))]
         if chosen: _read_blocks(st, [blocks[k] for k in chosen], [members[k] for k in chosen], late, listed, primary, options, said)
     texts[rows] = [said[p][0] for p in pattern]
     given[rows] = [said[p][1] for p in pattern]
@@ -374,14 +374,14 @@ def _read_blocks(st:FrameState, blocks:list, members:list, late:bool, listed:np.
     source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
     token, token_texts = _reading_tokens(run_steps(_ranking_steps(st.steps, late), FrameState(_expanded(source, blocks))))
     start = 0
-    for (block_reps, fields, grid), ps in zip(blocks, members):
+    for (block_reps, fields, grid, place), ps in zip(blocks, members):
         stop = start + len(block_reps) * len(grid)
         outcomes = np.concatenate([token[start:stop].reshape(len(block_reps), len(grid)), listed[block_reps][:, None]], axis=1)
         start = stop
         kinds, kind_first, kind = np.unique(outcomes, axis=0, return_index=True, return_inverse=True)  # few kinds of answer per block
         answers = []
         for vec, rep in zip(kinds, block_reps[kind_first]):
-            toks = [token_texts[t] for t in vec[:-1]]
+            toks = [token_texts[t] for t in vec[:-1][place]]  # every reading, from the one run in its place
             answers.append((alternatives_text(fields, toks), decided_primary(fields, toks, str(primary[rep]), str(options[rep]))))
         for p, k in zip(ps, kind.ravel()): said[p] = answers[k]
 

@@ -24,6 +24,7 @@ from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
 from .tables import DecisionTable, Rule
+from .logic import Compare, Expr, HasCode, IsIn
 from .vocab import ALERTS, RECOMMENDATIONS, add_alert
 from .concepts import extrapancreatic
 from .grading import GRADING_EDITIONS
@@ -36,9 +37,9 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_OR
            'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict',
            'StageAgreement', 'ChapterStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline',
            'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
-           'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'readings_count', 'reading_grid',
-           'outcome_token', 'alternatives_text', 'too_many_text', 'decided_primary', 'with_primary',
-           'held_alternatives', 'assess']
+           'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes',
+           'readings_count', 'reading_grid', 'reading_plan', 'outcome_token', 'alternatives_text', 'too_many_text',
+           'decided_primary', 'with_primary', 'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -695,14 +696,54 @@ def field_readings(name:str) -> tuple:
     if spec.kind == "codes": return tuple(Reading(name, c, codes_mask(c)) for c in [()] + [(c,) for c in _tested_codes(name)])
     return tuple(Reading(name, v, i) for i, v in enumerate(spec.vocab))
 
+def _atoms(e) -> list:
+    "The comparisons of one field with constants inside a condition."
+    if isinstance(e, (Compare, IsIn, HasCode)): return [e]
+    if not dataclasses.is_dataclass(e): return []
+    return [a for f in dataclasses.fields(e) if isinstance(v := getattr(e, f.name), Expr) for a in _atoms(v)]
+
+@functools.cache
+def _field_atoms() -> tuple:
+    "(field -> every comparison of it in any table of any policy and edition, the fields another step reads as a whole value)."
+    atoms, whole = {}, set()
+    for p in POLICIES:
+        for g in GRADING_EDITIONS:
+            for s in STAGE_COLUMN:
+                for step in pipeline(g, s, p):
+                    if isinstance(step, MergeStep): whole |= set(step.reads)  # the other steps without a table test whether a field is known, or run tables
+                    if not hasattr(step, "table"): continue
+                    for c in step.table.conditions:
+                        for a in _atoms(c): atoms.setdefault(a.name, set()).add(a)
+    return atoms, frozenset(whole)
+
+@functools.cache
+def reading_classes(name:str) -> tuple:
+    "For each reading of a field, the first reading that every table reads alike (the same answer to each of its comparisons): only that one is run."
+    atoms, whole = _field_atoms()
+    readings = field_readings(name)
+    if name in whole: return tuple(range(len(readings)))  # a merge compares the whole value
+    seen = {}
+    return tuple(seen.setdefault(tuple(a.record({name: r.value}) for a in atoms.get(name, ())), i) for i, r in enumerate(readings))
+
 def readings_count(fields:list) -> int:
-    "How many readings the missing fields take together."
-    return math.prod(len(field_readings(f)) for f in fields)
+    "How many readings of the missing fields together are run (readings that every table reads alike run once)."
+    return math.prod(len(set(reading_classes(f))) for f in fields)
 
 def reading_grid(fields:list) -> np.ndarray:
     "Every reading of the fields together, one row each (an index into each field's readings), the first field varying slowest."
     sizes = [len(field_readings(f)) for f in fields]
     return np.stack(np.unravel_index(np.arange(math.prod(sizes)), sizes), axis=1) if fields else np.zeros((1, 0), np.int64)
+
+def reading_plan(fields:list) -> tuple:
+    "(the readings run: rows of reading indices, one per class; for each row of `reading_grid`, the row run in its place)."
+    full = reading_grid(fields)
+    classes = [np.array(reading_classes(f)) for f in fields]
+    runs = [sorted(set(reading_classes(f))) for f in fields]
+    run_grid = np.stack(np.meshgrid(*[np.array(r) for r in runs], indexing="ij"), axis=-1).reshape(-1, len(fields)) if fields else np.zeros((1, 0), np.int64)
+    position = [np.searchsorted(np.array(r), c) for r, c in zip(runs, classes)]  # each reading's class, as a place among the runs
+    sizes = [len(r) for r in runs]
+    place = np.ravel_multi_index(tuple(position[j][full[:, j]] for j in range(len(fields))), sizes) if fields else np.zeros(1, np.int64)
+    return run_grid, place
 
 # %% ../nbs/30_guideline.ipynb #7c8f30b2
 def outcome_token(primary:str, options:str, held:str) -> str:
@@ -736,28 +777,18 @@ def _part_texts(name:str, picked:frozenset) -> list:
         out.append(_band_text(name, first[0], first[1], last[2], last[3]))
     return out
 
-def _merged_terms(readings:list, width:int) -> list:
-    "Readings (tuples of indices) that give one outcome, merged where they differ in one field only, to a fixed point."
-    if width == 1: return [(frozenset(r[0] for r in readings),)]  # one field: its readings, at once
-    terms = {tuple(frozenset([i]) for i in r) for r in readings}
-    changed = True
-    while changed:
-        changed = False
-        for j in range(width):
-            by_rest = {}
-            for t in terms: by_rest.setdefault(t[:j] + t[j + 1:], []).append(t)
-            merged = set()
-            for rest, ts in by_rest.items():
-                joined = frozenset().union(*(t[j] for t in ts))
-                merged.add(rest[:j] + (joined,) + rest[j:])
-            changed |= merged != terms
-            terms = merged
-    return sorted(terms, key=lambda t: tuple(min(s) for s in t))
+def _cube_terms(cube:np.ndarray) -> list:
+    "The readings marked in a boolean array (one axis per field) as products of value sets: along the first axis, values whose sub-arrays match are taken together."
+    if cube.ndim == 0: return [()] if cube else []
+    groups = {}
+    for i in range(cube.shape[0]):
+        if cube[i].any(): groups.setdefault(cube[i].tobytes(), (cube[i], []))[1].append(i)
+    return [(frozenset(idx),) + t for sub, idx in groups.values() for t in _cube_terms(sub)]
 
-def _condition(fields:list, readings:list) -> str:
-    "The readings that give one outcome, as a condition."
+def _condition(fields:list, cube:np.ndarray) -> str:
+    "The readings marked in `cube` (those that give one outcome) as a condition."
     texts = []
-    for term in _merged_terms(readings, len(fields)):
+    for term in _cube_terms(cube):
         combos = [[]]
         for name, picked in zip(fields, term):
             combos = [c + [p] for c in combos for p in _part_texts(name, picked)]
@@ -766,11 +797,10 @@ def _condition(fields:list, readings:list) -> str:
 
 def alternatives_text(fields:list, tokens:list) -> str:
     "`primary_alternatives` of a held row from the outcome of each reading (in `reading_grid` order)."
-    grid = reading_grid(fields)
-    by_token = {}
-    for r, tok in zip(map(tuple, grid.tolist()), tokens): by_token.setdefault(tok, []).append(r)
-    if len(by_token) == 1: return "any " + " & ".join(fields) + ": " + tokens[0]
-    return "; ".join(f"{_condition(fields, rs)}: {tok}" for tok, rs in by_token.items())
+    if len(set(tokens)) == 1: return "any " + " & ".join(fields) + ": " + tokens[0]
+    shape, order = [len(field_readings(f)) for f in fields], list(dict.fromkeys(tokens))
+    grid = np.array([order.index(t) for t in tokens]).reshape(shape)
+    return "; ".join(f"{_condition(fields, grid == k)}: {tok}" for k, tok in enumerate(order))
 
 def too_many_text(fields:list) -> str: return f"too many readings ({readings_count(fields)})"
 
@@ -800,9 +830,9 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                      ) -> tuple:
     "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient."
     if readings_count(held) > MAX_READINGS: return too_many_text(held), None
-    readings = [field_readings(f) for f in held]
-    tokens = [_reading_outcome(inputs, {f: readings[j][i].value for j, (f, i) in enumerate(zip(held, r))}, steps)
-              for r in reading_grid(held).tolist()]
+    readings, (runs, place) = [field_readings(f) for f in held], reading_plan(held)
+    ran = [_reading_outcome(inputs, {f: readings[j][i].value for j, (f, i) in enumerate(zip(held, r))}, steps) for r in runs.tolist()]
+    tokens = [ran[k] for k in place]
     return alternatives_text(held, tokens), decided_primary(held, tokens, primary, options)
 
 # %% ../nbs/30_guideline.ipynb #6c261a40
