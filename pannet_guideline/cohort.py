@@ -14,7 +14,7 @@ import pandas as pd
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary, with_primary,
-                                        field_readings, gap_names, outcome_token, reading_plan, readings_count, too_many_text,
+                                        class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
                                         conflict_text, pipeline, run_steps)
 from .schema import (BAND_EDGES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
@@ -311,29 +311,35 @@ def _ranking_steps(steps:list, from_chapters:bool) -> list:
     start = next(i for i, s in enumerate(steps) if isinstance(s, InScope) and isinstance(s.step, ChapterStep)) if from_chapters else 0
     return [s for s in steps[start:] if s.written or not hasattr(s, "table") or s.table.output == "recommendations"]
 
-def _expanded(source:dict, blocks:list) -> Columns:
-    "The fields in `source` of each block's rows, repeated once per reading of its fields, with the readings written in."
-    rows = np.concatenate([np.repeat(reps, len(grid)) for reps, fields, grid, _ in blocks])
+@functools.cache
+def _run_tables() -> tuple:
+    "Per field bit: how many readings of it are run, which (padded with -1), and their values as stored in a column."
+    runs = [class_runs(name) if name and FIELDS[name].kind != "id" and not FIELDS[name].derived else [] for name in _FIELD_NAMES + [None] * (64 - len(_FIELD_NAMES))]
+    width = max(map(len, runs))
+    table = np.full((64, width), -1, np.int64)
+    for b, r in enumerate(runs): table[b, :len(r)] = r
+    return np.array([len(r) for r in runs]), table
+
+def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray) -> Columns:
+    "The fields in `source` at `rows`, with the readings in `assigned` (reading index per field bit, -1: as it is) written in."
     data = {k: v[rows] for k, v in source.items()}
-    start = 0
-    for reps, fields, grid, _ in blocks:
-        stop = start + len(reps) * len(grid)
-        for j, f in enumerate(fields):
-            codes = np.array([r.code for r in field_readings(f)])
-            if f not in data:
-                kind = FIELDS[f].kind
-                data[f] = np.full(len(rows), np.nan) if kind == "number" else np.full(len(rows), -1, np.int64 if kind == "codes" else np.int8)
-            data[f][start:stop] = np.tile(codes[grid[:, j]], len(reps))
-        start = stop
+    for b in np.flatnonzero((assigned >= 0).any(axis=0)):
+        name, at = _FIELD_NAMES[b], np.flatnonzero(assigned[:, b] >= 0)
+        codes = np.array([r.code for r in field_readings(name)])
+        if name not in data:
+            kind = FIELDS[name].kind
+            data[name] = np.full(len(rows), np.nan) if kind == "number" else np.full(len(rows), -1, np.int64 if kind == "codes" else np.int8)
+        data[name][at] = codes[assigned[at, b]]
     return Columns(len(rows), data)
 
 def _reading_tokens(st:FrameState) -> tuple:
-    "(outcome number per row of a cohort state, the outcomes as `guideline.outcome_token` writes them)."
+    "(outcome number per row of a cohort state, the outcomes as `guideline.outcome_token` writes them, the fields still holding each row)."
     n = st.cols.n
     masks = _code_masks(st.chapter, n)
     lead, bit = _leading(masks)
     primary, options = _primary(masks, lead, bit)
-    held_codes, held_values = pd.factorize(_held(st, masks, lead, bit))
+    held = _held(st, masks, lead, bit)
+    held_codes, held_values = pd.factorize(held)
     o_count = len(options.categories)
     key = (primary.codes.astype(np.int64) * o_count + options.codes) * len(held_values) + held_codes
     token, distinct = pd.factorize(key)
@@ -343,7 +349,51 @@ def _reading_tokens(st:FrameState) -> tuple:
         po, h = divmod(int(k), len(held_values))
         p, o = divmod(po, o_count)
         texts.append(outcome_token(primary.categories[p], options.categories[o], names(held_values[h])))
-    return token, texts
+    return token, texts, held
+
+# %% ../nbs/40_cohort.ipynb #9e4c2d74
+def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, early_bits:int) -> tuple:
+    "(outcome text, fields still holding) of every node of a level of the reading trees: nodes that read a field the early steps read run the whole guideline, the others the management tables on the state reached."
+    token, held = np.zeros(len(node_pattern), np.int64), np.zeros(len(node_pattern), np.uint64)
+    bits = ((assigned >= 0).astype(np.uint64) << np.arange(64, dtype=np.uint64)).sum(axis=1, dtype=np.uint64) if assigned.size else np.zeros(0, np.uint64)
+    late_rows = (bits & np.uint64(early_bits)) == 0
+    texts = []
+    for late in (False, True):
+        at = np.flatnonzero(late_rows == late)
+        if not len(at): continue
+        source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
+        cols = _expanded(source, reps[node_pattern[at]], assigned[at])
+        t, tx, h = _reading_tokens(run_steps(_ranking_steps(st.steps, late), FrameState(cols)))
+        token[at], held[at] = t + len(texts), h
+        texts += tx
+    return np.array(texts, dtype=object)[token] if texts else np.zeros(0, object), held
+
+def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:int) -> tuple:
+    "The reading trees of the patterns, level by level, every node of a level in one run: (leaves as (pattern, readings per field bit, outcome), patterns with too many readings)."
+    n_runs, run_table = _run_tables()
+    whole_bits = sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)
+    node_pattern, assigned, holding = np.arange(len(reps)), np.full((len(reps), 64), -1, np.int8), held0.copy()
+    count, too_many, leaves = np.zeros(len(reps), np.int64), np.zeros(len(reps), bool), []
+    while len(node_pattern):
+        f = lowest_bit(holding).astype(np.int64)  # `guideline.expansion_field`: the first in schema order
+        k = n_runs[f]
+        count += np.bincount(node_pattern, weights=k, minlength=len(reps)).astype(np.int64)
+        too_many |= count > MAX_READINGS
+        keep = ~too_many[node_pattern]
+        parent = np.repeat(np.flatnonzero(keep), k[keep])
+        if not len(parent): break
+        starts = np.repeat(np.cumsum(k[keep]) - k[keep], k[keep])
+        child_assigned = assigned[parent].copy()
+        child_assigned[np.arange(len(parent)), f[parent]] = run_table[f[parent], np.arange(len(parent)) - starts]
+        child_pattern = node_pattern[parent]
+        outcome, still = _run_level(st, reps, child_pattern, child_assigned, early_bits)
+        read = ((child_assigned >= 0).astype(np.uint64) << np.arange(64, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
+        still |= held0[child_pattern] & np.uint64(whole_bits) & ~read  # `guideline.merged_fields`: read wherever held
+        done = (still == 0) & ~too_many[child_pattern]
+        leaves.append((child_pattern[done], child_assigned[done], outcome[done]))
+        go = (still != 0) & ~too_many[child_pattern]
+        node_pattern, assigned, holding = child_pattern[go], child_assigned[go], still[go]
+    return leaves, too_many
 
 def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
     "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
@@ -352,38 +402,35 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
     if not len(rows) or st.steps is None: return pd.Categorical(texts), given
     pattern, first = _patterns(_input_parts(st, rows, held), len(rows))
     reps = rows[first]
-    masks, which = np.unique(held[reps], return_inverse=True)
-    said, blocks, members = [None] * len(reps), [], []
-    for g, mask in enumerate(masks):
-        fields, ps = gap_names(int(mask)), np.flatnonzero(which.ravel() == g)
-        if readings_count(fields) > MAX_READINGS:
-            for p in ps: said[p] = (too_many_text(fields), None)
-            continue
-        blocks.append((reps[ps], fields, *reading_plan(fields))); members.append(ps)
-    listed = pd.factorize(primary.codes.astype(np.int64) * len(options.categories) + options.codes)[0]
     early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
-    for late in (False, True):  # fields read before the management tables: the whole guideline again; else the management tables on the state reached
-        chosen = [k for k, (_, fields, _, _) in enumerate(blocks) if late != bool(early & set(fields))]
-        if chosen: _read_blocks(st, [blocks[k] for k in chosen], [members[k] for k in chosen], late, listed, primary, options, said)
+    early_bits = sum(1 << FIELD_BITS[f] for f in early if f in FIELD_BITS)
+    leaves, too_many = _reading_trees(st, reps, held[reps], early_bits)
+    said = _tree_texts(leaves, too_many, reps, held, primary, options)
     texts[rows] = [said[p][0] for p in pattern]
     given[rows] = [said[p][1] for p in pattern]
     return pd.Categorical(texts), given
 
-def _read_blocks(st:FrameState, blocks:list, members:list, late:bool, listed:np.ndarray, primary:pd.Categorical, options:pd.Categorical, said:list):
-    "Run the guideline once on every reading of the blocks' patterns and write what each pattern says into `said`."
-    source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
-    token, token_texts = _reading_tokens(run_steps(_ranking_steps(st.steps, late), FrameState(_expanded(source, blocks))))
-    start = 0
-    for (block_reps, fields, grid, place), ps in zip(blocks, members):
-        stop = start + len(block_reps) * len(grid)
-        outcomes = np.concatenate([token[start:stop].reshape(len(block_reps), len(grid)), listed[block_reps][:, None]], axis=1)
-        start = stop
-        kinds, kind_first, kind = np.unique(outcomes, axis=0, return_index=True, return_inverse=True)  # few kinds of answer per block
-        answers = []
-        for vec, rep in zip(kinds, block_reps[kind_first]):
-            toks = [token_texts[t] for t in vec[:-1][place]]  # every reading, from the one run in its place
-            answers.append((alternatives_text(fields, toks), decided_primary(fields, toks, str(primary[rep]), str(options[rep]))))
-        for p, k in zip(ps, kind.ravel()): said[p] = answers[k]
+def _tree_texts(leaves:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> list:
+    "What each pattern says, written once per distinct tree (the same missing fields, listed primary and leaves)."
+    lp = np.concatenate([l[0] for l in leaves]) if leaves else np.zeros(0, np.int64)
+    la = np.concatenate([l[1] for l in leaves]) if leaves else np.zeros((0, 64), np.int8)
+    lo = np.concatenate([l[2] for l in leaves]) if leaves else np.zeros(0, object)
+    leaf_id = pd.factorize(np.array([bytes(a) + b"|" + o.encode() for a, o in zip(la, lo)], dtype=object))[0] if len(lp) else np.zeros(0, np.int64)
+    order = np.lexsort((leaf_id, lp))  # each pattern's leaves together, in one order
+    cuts = np.searchsorted(lp[order], np.arange(len(reps) + 1))
+    by_pattern = [order[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
+    pick = lambda c: c.categories.astype(str).to_numpy()[c.codes[reps]]
+    listed = list(zip(pick(primary), pick(options)))
+    cache, said = {}, []
+    for p in range(len(reps)):
+        if too_many[p]: said.append((too_many_text(), None)); continue
+        key = (int(held[reps[p]]), listed[p], tuple(leaf_id[by_pattern[p]].tolist()))
+        if key not in cache:
+            tree = [(tuple((_FIELD_NAMES[b], int(la[i, b])) for b in np.flatnonzero(la[i] >= 0)), lo[i]) for i in by_pattern[p]]
+            fields, tokens = tree_text(tree, gap_names(key[0]))
+            cache[key] = (alternatives_text(fields, tokens), decided_primary(fields, tokens, *listed[p]))
+        said.append(cache[key])
+    return said
 
 # %% ../nbs/40_cohort.ipynb #142b2603
 class ColumnsWarning(UserWarning):

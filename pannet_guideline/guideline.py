@@ -37,9 +37,9 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_OR
            'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict',
            'StageAgreement', 'ChapterStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline',
            'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
-           'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes',
-           'readings_count', 'reading_grid', 'reading_plan', 'outcome_token', 'alternatives_text', 'too_many_text',
-           'decided_primary', 'with_primary', 'held_alternatives', 'assess']
+           'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes', 'class_runs',
+           'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text', 'too_many_text',
+           'tree_text', 'decided_primary', 'with_primary', 'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -725,25 +725,22 @@ def reading_classes(name:str) -> tuple:
     seen = {}
     return tuple(seen.setdefault(tuple(a.record({name: r.value}) for a in atoms.get(name, ())), i) for i, r in enumerate(readings))
 
-def readings_count(fields:list) -> int:
-    "How many readings of the missing fields together are run (readings that every table reads alike run once)."
-    return math.prod(len(set(reading_classes(f))) for f in fields)
+def class_runs(name:str) -> list:
+    "The readings of a field that are run: the first of each set that every table reads alike."
+    return sorted(set(reading_classes(name)))
 
 def reading_grid(fields:list) -> np.ndarray:
     "Every reading of the fields together, one row each (an index into each field's readings), the first field varying slowest."
     sizes = [len(field_readings(f)) for f in fields]
     return np.stack(np.unravel_index(np.arange(math.prod(sizes)), sizes), axis=1) if fields else np.zeros((1, 0), np.int64)
 
-def reading_plan(fields:list) -> tuple:
-    "(the readings run: rows of reading indices, one per class; for each row of `reading_grid`, the row run in its place)."
-    full = reading_grid(fields)
-    classes = [np.array(reading_classes(f)) for f in fields]
-    runs = [sorted(set(reading_classes(f))) for f in fields]
-    run_grid = np.stack(np.meshgrid(*[np.array(r) for r in runs], indexing="ij"), axis=-1).reshape(-1, len(fields)) if fields else np.zeros((1, 0), np.int64)
-    position = [np.searchsorted(np.array(r), c) for r, c in zip(runs, classes)]  # each reading's class, as a place among the runs
-    sizes = [len(r) for r in runs]
-    place = np.ravel_multi_index(tuple(position[j][full[:, j]] for j in range(len(fields))), sizes) if fields else np.zeros(1, np.int64)
-    return run_grid, place
+def merged_fields() -> frozenset:
+    "Fields that a merge of two readings compares as a whole value (recorded T, N, M): read wherever they were held, since a value that contradicts the other reading changes the answer."
+    return _field_atoms()[1]
+
+def expansion_field(fields) -> str:
+    "The missing field read first among those that hold a primary: the first in schema order."
+    return min(fields, key=FIELD_BITS.get)
 
 # %% ../nbs/30_guideline.ipynb #7c8f30b2
 def outcome_token(primary:str, options:str, held:str) -> str:
@@ -802,7 +799,18 @@ def alternatives_text(fields:list, tokens:list) -> str:
     grid = np.array([order.index(t) for t in tokens]).reshape(shape)
     return "; ".join(f"{_condition(fields, grid == k)}: {tok}" for k, tok in enumerate(order))
 
-def too_many_text(fields:list) -> str: return f"too many readings ({readings_count(fields)})"
+def too_many_text() -> str: return f"too many readings (over {MAX_READINGS})"
+
+def tree_text(leaves:list, held:list) -> tuple:
+    "(the fields held or read, the outcome of every reading of them in `reading_grid` order) from the leaves of a reading tree: (((field, run reading), ...), outcome)."
+    fields = sorted(set(held) | {f for path, _ in leaves for f, _ in path}, key=FIELD_BITS.get)
+    order = list(dict.fromkeys(tok for _, tok in leaves))
+    grid = np.full([len(field_readings(f)) for f in fields], -1, np.int64)
+    for path, tok in leaves:
+        at = dict(path)
+        pick = [np.flatnonzero(np.array(reading_classes(f)) == at[f]) if f in at else np.arange(len(field_readings(f))) for f in fields]
+        grid[np.ix_(*pick)] = order.index(tok)
+    return fields, [order[k] for k in grid.ravel()]
 
 def decided_primary(fields:list, tokens:list, primary:str, options:str) -> tuple|None:
     "(primary, options) where every reading gives one answer, so the missing fields are not needed for it; else None."
@@ -816,24 +824,36 @@ def with_primary(recommendations:str, code:str) -> str:
     return recommendations if code in codes else ";".join([code] + codes)
 
 # %% ../nbs/30_guideline.ipynb #8d9a41c3
-def _reading_outcome(inputs:dict, filled:dict, steps:list) -> str:
-    "The outcome of the guideline for a patient with some missing fields filled."
+def _reading_outcome(inputs:dict, filled:dict, steps:list) -> tuple:
+    "(the outcome, the fields that hold it) of the guideline for a patient with some missing fields filled."
     st = RecordState({**inputs, **filled})
     for step in steps: step.record(st)
     _, primary, options, held = _ranking(st)
-    return outcome_token(primary, options, ";".join(held))
+    return outcome_token(primary, options, ";".join(held)), held
 
 def held_alternatives(inputs:dict, # the patient's fields as read, before any step
                       held:list, # the fields that hold the primary
                       steps:list, # the guideline's steps
                       primary:str, options:str, # the primary and options the listing leads with
                      ) -> tuple:
-    "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient."
-    if readings_count(held) > MAX_READINGS: return too_many_text(held), None
-    readings, (runs, place) = [field_readings(f) for f in held], reading_plan(held)
-    ran = [_reading_outcome(inputs, {f: readings[j][i].value for j, (f, i) in enumerate(zip(held, r))}, steps) for r in runs.tolist()]
-    tokens = [ran[k] for k in place]
-    return alternatives_text(held, tokens), decided_primary(held, tokens, primary, options)
+    "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
+    frontier, leaves, count = [((), held)], [], 0
+    while frontier:
+        deeper = []
+        for path, holding in frontier:
+            f = expansion_field(holding)
+            for i in class_runs(f):
+                count += 1
+                if count > MAX_READINGS: return too_many_text(), None
+                reading = path + ((f, i),)
+                tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps)
+                read = {g for g, _ in reading}
+                still = sorted(set(still) | {g for g in held if g in merged_fields() and g not in read}, key=FIELD_BITS.get)
+                if still: deeper.append((reading, still))
+                else: leaves.append((reading, tok))
+        frontier = deeper
+    fields, tokens = tree_text(leaves, held)
+    return alternatives_text(fields, tokens), decided_primary(fields, tokens, primary, options)
 
 # %% ../nbs/30_guideline.ipynb #6c261a40
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])

@@ -15,7 +15,7 @@ import pytest
 
 from pannet_guideline import assess, assess_frame
 from pannet_guideline.datasets import demo_cohort
-from pannet_guideline.guideline import MAX_READINGS, field_readings, outcome_token, readings_count
+from pannet_guideline.guideline import MAX_READINGS, field_readings, outcome_token
 from pannet_guideline.schema import FIELDS
 
 _BAND = re.compile(r"^(?:(?P<lo>[-\d.]+)(?P<lo_op><=|<))?(?P<name>[a-z_0-9]+)(?:(?P<hi_op><=|<|>=|>|=)(?P<hi>[-\d.]+))?$")
@@ -90,22 +90,28 @@ def test_held_rows_say_what_they_wait_for(cohort):
     assert (given["primary_alternatives"].str.split(": ").str[-1] == given["primary_recommendation"].where(given["primary_recommendation"] != "", "options " + given["primary_options"].str.replace(";", "/"))).all()
 
 
+def _settles(record: dict, filled: dict, expected: str, depth: int = 6) -> bool:
+    "Whether the record with `filled` gives `expected`; where fields the condition leaves out still hold it, any value of them must (the first is tried)."
+    a = assess({**record, **filled}, strict=False)
+    got = outcome_token(a.primary_recommendation, a.primary_options, a.primary_held_by)
+    if got == expected or _outcome(a) == expected: return True
+    open_fields = [f for f in a.primary_held_by.split(";") if f and f not in filled]
+    if not open_fields or not depth: return False
+    f = open_fields[0]
+    r = field_readings(f)[0].value
+    return _settles(record, {**filled, f: ("none" if r == () else ";".join(r)) if FIELDS[f].kind == "codes" else r}, expected, depth - 1)
+
+
 def test_each_band_gives_its_outcome(cohort):
-    "Fill the missing fields with a value inside each named band: `assess` gives the outcome the text states."
+    "Fill the fields a condition names with a value inside each band (not the one the engine tried): `assess` gives the outcome stated."
     df, out = cohort
     rows = out.index[(out["primary_held_by"] != "") & ~out["primary_alternatives"].str.startswith("too many")]
     checked = 0
     for i in rows[:25]:
-        held = out.at[i, "primary_held_by"].split(";")
         for terms, outcome in _entries(out.at[i, "primary_alternatives"]):
             for term in terms:
                 filled = dict(_inside(p) for p in term if p != "any")
-                for f in held:  # a field left out of a term may take any value: take its first reading
-                    if f not in filled:
-                        r = field_readings(f)[0].value
-                        filled[f] = ("none" if r == () else ";".join(r)) if FIELDS[f].kind == "codes" else r
-                a = assess({**_record(df, i), **filled}, strict=False)
-                assert _accepts(outcome, a), (i, term, filled, outcome, _outcome(a))
+                assert _settles(_record(df, i), filled, outcome), (i, term, filled, outcome)
                 checked += 1
     assert checked > 20
 
@@ -138,12 +144,11 @@ def test_one_patient_and_its_one_row_frame_agree(cohort):
 
 
 def test_too_many_readings_are_said_not_guessed():
-    record = dict(differentiation="well", ki67_pct=5, mitoses_per_2mm2=3, tumor_size_cm=3, local_invasion="none",
-                  nodal_status="N0", metastatic_sites="liver")
+    "Liver metastases with nothing known of the syndrome, the course, the imaging or the history: the tree of readings outgrows the cap; the row says so and stays held."
+    record = dict(differentiation="well", ki67_pct=5, mitoses_per_2mm2=3, tumor_size_cm=3, local_invasion="none", nodal_status="N0", metastatic_sites="liver")
     a = assess(record)
-    fields = a.primary_held_by.split(";")
-    assert readings_count(fields) > MAX_READINGS
-    assert a.primary_alternatives == f"too many readings ({readings_count(fields)})"
+    assert len(a.primary_held_by.split(";")) >= 5
+    assert a.primary_alternatives == f"too many readings (over {MAX_READINGS})"
     assert a.primary_recommendation == ""
     one = assess_frame(pd.DataFrame([record])).iloc[0]
     assert (one["primary_alternatives"], one["primary_held_by"]) == (a.primary_alternatives, a.primary_held_by)
