@@ -352,10 +352,9 @@ def _reading_tokens(st:FrameState) -> tuple:
     return token, texts, held
 
 # %% ../nbs/40_cohort.ipynb #9e4c2d74
-def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, early_bits:int) -> tuple:
+def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, bits:np.ndarray, early_bits:int) -> tuple:
     "(outcome text, fields still holding) of every node of a level of the reading trees: nodes that read a field the early steps read run the whole guideline, the others the management tables on the state reached."
     token, held = np.zeros(len(node_pattern), np.int64), np.zeros(len(node_pattern), np.uint64)
-    bits = ((assigned >= 0).astype(np.uint64) << np.arange(64, dtype=np.uint64)).sum(axis=1, dtype=np.uint64) if assigned.size else np.zeros(0, np.uint64)
     late_rows = (bits & np.uint64(early_bits)) == 0
     texts = []
     for late in (False, True):
@@ -373,6 +372,7 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
     n_runs, run_table = _run_tables()
     whole_bits = sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)
     node_pattern, assigned, holding = np.arange(len(reps)), np.full((len(reps), 64), -1, np.int8), held0.copy()
+    read = np.zeros(len(reps), np.uint64)  # per node, the fields read on its path
     count, too_many, leaves = np.zeros(len(reps), np.int64), np.zeros(len(reps), bool), []
     while len(node_pattern):
         f = lowest_bit(holding).astype(np.int64)  # `guideline.expansion_field`: the first in schema order
@@ -385,14 +385,13 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
         starts = np.repeat(np.cumsum(k[keep]) - k[keep], k[keep])
         child_assigned = assigned[parent].copy()
         child_assigned[np.arange(len(parent)), f[parent]] = run_table[f[parent], np.arange(len(parent)) - starts]
-        child_pattern = node_pattern[parent]
-        outcome, still = _run_level(st, reps, child_pattern, child_assigned, early_bits)
-        read = ((child_assigned >= 0).astype(np.uint64) << np.arange(64, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
-        still |= held0[child_pattern] & np.uint64(whole_bits) & ~read  # `guideline.merged_fields`: read wherever held
+        child_pattern, child_read = node_pattern[parent], read[parent] | (np.uint64(1) << f[parent].astype(np.uint64))
+        outcome, still = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits)
+        still |= held0[child_pattern] & np.uint64(whole_bits) & ~child_read  # `guideline.merged_fields`: read wherever held
         done = (still == 0) & ~too_many[child_pattern]
         leaves.append((child_pattern[done], child_assigned[done], outcome[done]))
         go = (still != 0) & ~too_many[child_pattern]
-        node_pattern, assigned, holding = child_pattern[go], child_assigned[go], still[go]
+        node_pattern, assigned, holding, read = child_pattern[go], child_assigned[go], still[go], child_read[go]
     return leaves, too_many
 
 def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
@@ -421,12 +420,14 @@ def _tree_texts(leaves:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarr
     by_pattern = [order[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
     pick = lambda c: c.categories.astype(str).to_numpy()[c.codes[reps]]
     listed = list(zip(pick(primary), pick(options)))
+    leaf_first = first_rows(leaf_id, leaf_id.max() + 1) if len(lp) else np.zeros(0, np.int64)
+    paths = [(tuple((_FIELD_NAMES[b], int(la[i, b])) for b in np.flatnonzero(la[i] >= 0)), lo[i]) for i in leaf_first]  # once per distinct leaf
     cache, said = {}, []
     for p in range(len(reps)):
         if too_many[p]: said.append((too_many_text(), None)); continue
         key = (int(held[reps[p]]), listed[p], tuple(leaf_id[by_pattern[p]].tolist()))
         if key not in cache:
-            tree = [(tuple((_FIELD_NAMES[b], int(la[i, b])) for b in np.flatnonzero(la[i] >= 0)), lo[i]) for i in by_pattern[p]]
+            tree = [paths[i] for i in key[2]]
             fields, tokens = tree_text(tree, gap_names(key[0]))
             cache[key] = (alternatives_text(fields, tokens), decided_primary(fields, tokens, *listed[p]))
         said.append(cache[key])

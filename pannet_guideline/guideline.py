@@ -801,6 +801,12 @@ def alternatives_text(fields:list, tokens:list) -> str:
 
 def too_many_text() -> str: return f"too many readings (over {MAX_READINGS})"
 
+@functools.cache
+def _members(name:str) -> dict:
+    "Run reading of a field -> the readings it stands for."
+    classes = np.array(reading_classes(name))
+    return {int(c): np.flatnonzero(classes == c) for c in set(classes.tolist())} | {None: np.arange(len(classes))}
+
 def tree_text(leaves:list, held:list) -> tuple:
     "(the fields held or read, the outcome of every reading of them in `reading_grid` order) from the leaves of a reading tree: (((field, run reading), ...), outcome)."
     fields = sorted(set(held) | {f for path, _ in leaves for f, _ in path}, key=FIELD_BITS.get)
@@ -808,8 +814,10 @@ def tree_text(leaves:list, held:list) -> tuple:
     grid = np.full([len(field_readings(f)) for f in fields], -1, np.int64)
     for path, tok in leaves:
         at = dict(path)
-        pick = [np.flatnonzero(np.array(reading_classes(f)) == at[f]) if f in at else np.arange(len(field_readings(f))) for f in fields]
-        grid[np.ix_(*pick)] = order.index(tok)
+        picked = [(j, _members(f)[at[f]]) for j, f in enumerate(fields) if f in at]
+        if len(picked) > 1: index = np.ix_(*[_members(f)[at.get(f)] for f in fields])
+        else: index = tuple(picked[0][1] if picked and j == picked[0][0] else slice(None) for j in range(len(fields)))  # one field read: no outer product
+        grid[index] = order.index(tok)
     return fields, [order[k] for k in grid.ravel()]
 
 def decided_primary(fields:list, tokens:list, primary:str, options:str) -> tuple|None:
