@@ -352,20 +352,18 @@ def _reading_tokens(st:FrameState) -> tuple:
     return token, texts, held
 
 # %% ../nbs/40_cohort.ipynb #9e4c2d74
-def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, bits:np.ndarray, early_bits:int) -> tuple:
-    "(outcome text, fields still holding) of every node of a level of the reading trees: nodes that read a field the early steps read run the whole guideline, the others the management tables on the state reached."
+def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, bits:np.ndarray, early_bits:int, outcomes:dict) -> tuple:
+    "(outcome number in `outcomes`, fields still holding) of every node of a level of the reading trees: nodes that read a field the early steps read run the whole guideline, the others the management tables on the state reached."
     token, held = np.zeros(len(node_pattern), np.int64), np.zeros(len(node_pattern), np.uint64)
     late_rows = (bits & np.uint64(early_bits)) == 0
-    texts = []
     for late in (False, True):
         at = np.flatnonzero(late_rows == late)
         if not len(at): continue
         source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
         cols = _expanded(source, reps[node_pattern[at]], assigned[at])
         t, tx, h = _reading_tokens(run_steps(_ranking_steps(st.steps, late), FrameState(cols)))
-        token[at], held[at] = t + len(texts), h
-        texts += tx
-    return np.array(texts, dtype=object)[token] if texts else np.zeros(0, object), held
+        token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
+    return token, held
 
 def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:int) -> tuple:
     "The reading trees of the patterns, level by level, every node of a level in one run: (leaves as (pattern, readings per field bit, outcome), patterns with too many readings)."
@@ -373,7 +371,7 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
     whole_bits = sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)
     node_pattern, assigned, holding = np.arange(len(reps)), np.full((len(reps), 64), -1, np.int8), held0.copy()
     read = np.zeros(len(reps), np.uint64)  # per node, the fields read on its path
-    count, too_many, leaves = np.zeros(len(reps), np.int64), np.zeros(len(reps), bool), []
+    count, too_many, leaves, outcomes = np.zeros(len(reps), np.int64), np.zeros(len(reps), bool), [], {}
     while len(node_pattern):
         f = lowest_bit(holding).astype(np.int64)  # `guideline.expansion_field`: the first in schema order
         k = n_runs[f]
@@ -386,13 +384,13 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
         child_assigned = assigned[parent].copy()
         child_assigned[np.arange(len(parent)), f[parent]] = run_table[f[parent], np.arange(len(parent)) - starts]
         child_pattern, child_read = node_pattern[parent], read[parent] | (np.uint64(1) << f[parent].astype(np.uint64))
-        outcome, still = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits)
+        outcome, still = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits, outcomes)
         still |= held0[child_pattern] & np.uint64(whole_bits) & ~child_read  # `guideline.merged_fields`: read wherever held
         done = (still == 0) & ~too_many[child_pattern]
         leaves.append((child_pattern[done], child_assigned[done], outcome[done]))
         go = (still != 0) & ~too_many[child_pattern]
         node_pattern, assigned, holding, read = child_pattern[go], child_assigned[go], still[go], child_read[go]
-    return leaves, too_many
+    return leaves, too_many, list(outcomes)
 
 def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
     "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
@@ -403,35 +401,56 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
     reps = rows[first]
     early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
     early_bits = sum(1 << FIELD_BITS[f] for f in early if f in FIELD_BITS)
-    leaves, too_many = _reading_trees(st, reps, held[reps], early_bits)
-    said = _tree_texts(leaves, too_many, reps, held, primary, options)
-    texts[rows] = [said[p][0] for p in pattern]
-    given[rows] = [said[p][1] for p in pattern]
+    leaves, too_many, outcomes = _reading_trees(st, reps, held[reps], early_bits)
+    tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, held, primary, options)
+    texts[rows], given[rows] = said[tree[pattern]], said_given[tree[pattern]]
     return pd.Categorical(texts), given
 
-def _tree_texts(leaves:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> list:
-    "What each pattern says, written once per distinct tree (the same missing fields, listed primary and leaves)."
+def _leaf_ids(assigned:np.ndarray, outcome:np.ndarray) -> np.ndarray:
+    "A number per leaf: equal for leaves with the same readings and outcome."
+    if not len(outcome): return np.zeros(0, np.int64)
+    parts = [outcome.astype(np.int64)] + [w.astype(np.int64) for w in np.ascontiguousarray(assigned).view(np.uint64).T]
+    return _patterns(parts, len(outcome))[0]  # exact: checked against each group's first leaf
+
+def _tree_ids(leaf_id:np.ndarray, leaf_pattern:np.ndarray, n:int, first_parts:list) -> np.ndarray|None:
+    "A number per pattern: equal for patterns with equal `first_parts` and the same set of leaves; None where a hash is shared by two different sets (then the caller compares them one by one)."
+    order = np.lexsort((leaf_id, leaf_pattern))
+    sp, sl = leaf_pattern[order], leaf_id[order]
+    cuts = np.searchsorted(sp, np.arange(n + 1))
+    pos = np.arange(len(sp)) - cuts[sp]
+    with np.errstate(over="ignore"):
+        mixed = (sl.astype(np.uint64) + np.uint64(1)) * (pos.astype(np.uint64) * np.uint64(2654435761) + np.uint64(97))
+        h = np.zeros(n, np.uint64)
+        np.add.at(h, sp, mixed)
+    tree, first = _patterns(first_parts + [np.diff(cuts).astype(np.int64), h.view(np.int64)], n)
+    rep = first[tree]  # each pattern's leaves against those of its tree's first pattern, place by place
+    return tree if (sl == sl[cuts[rep[sp]] + pos]).all() else None
+
+def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
+    "(tree per pattern, what each tree says, the primary it gives or None): written once per distinct tree (the same missing fields, listed primary and leaves)."
     lp = np.concatenate([l[0] for l in leaves]) if leaves else np.zeros(0, np.int64)
     la = np.concatenate([l[1] for l in leaves]) if leaves else np.zeros((0, 64), np.int8)
-    lo = np.concatenate([l[2] for l in leaves]) if leaves else np.zeros(0, object)
-    leaf_id = pd.factorize(np.array([bytes(a) + b"|" + o.encode() for a, o in zip(la, lo)], dtype=object))[0] if len(lp) else np.zeros(0, np.int64)
-    order = np.lexsort((leaf_id, lp))  # each pattern's leaves together, in one order
+    lo = np.concatenate([l[2] for l in leaves]) if leaves else np.zeros(0, np.int64)
+    leaf_id = _leaf_ids(la, lo)
+    listed = pd.factorize(primary.codes[reps].astype(np.int64) * len(options.categories) + options.codes[reps])[0]
+    first_parts = [held[reps].view(np.int64), listed.astype(np.int64), too_many.astype(np.int64)]
+    tree = _tree_ids(leaf_id, lp, len(reps), first_parts)
+    if tree is None: tree = pd.factorize(np.array([str(sorted(leaf_id[lp == p].tolist())) + str(k) for p, k in enumerate(zip(*[x.tolist() for x in first_parts]))], dtype=object))[0]
+    k = int(tree.max()) + 1 if len(tree) else 0
+    tree_first = first_rows(tree, k)
+    leaf_first = first_rows(leaf_id, int(leaf_id.max()) + 1) if len(lp) else np.zeros(0, np.int64)
+    paths = [(tuple((_FIELD_NAMES[b], int(la[i, b])) for b in np.flatnonzero(la[i] >= 0)), outcomes[lo[i]]) for i in leaf_first]  # once per distinct leaf
+    order = np.argsort(lp, kind="stable")
     cuts = np.searchsorted(lp[order], np.arange(len(reps) + 1))
-    by_pattern = [order[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
-    pick = lambda c: c.categories.astype(str).to_numpy()[c.codes[reps]]
-    listed = list(zip(pick(primary), pick(options)))
-    leaf_first = first_rows(leaf_id, leaf_id.max() + 1) if len(lp) else np.zeros(0, np.int64)
-    paths = [(tuple((_FIELD_NAMES[b], int(la[i, b])) for b in np.flatnonzero(la[i] >= 0)), lo[i]) for i in leaf_first]  # once per distinct leaf
-    cache, said = {}, []
-    for p in range(len(reps)):
-        if too_many[p]: said.append((too_many_text(), None)); continue
-        key = (int(held[reps[p]]), listed[p], tuple(leaf_id[by_pattern[p]].tolist()))
-        if key not in cache:
-            tree = [paths[i] for i in key[2]]
-            fields, tokens = tree_text(tree, gap_names(key[0]))
-            cache[key] = (alternatives_text(fields, tokens), decided_primary(fields, tokens, *listed[p]))
-        said.append(cache[key])
-    return said
+    pick = lambda c, at: str(c.categories[c.codes[at]])
+    said, said_given = np.empty(k, dtype=object), np.empty(k, dtype=object)
+    for t, p in enumerate(tree_first):
+        if too_many[p]: said[t], said_given[t] = too_many_text(), None; continue
+        tree_leaves = [paths[i] for i in dict.fromkeys(leaf_id[order[cuts[p]:cuts[p + 1]]].tolist())]
+        fields, tokens = tree_text(tree_leaves, gap_names(int(held[reps[p]])))
+        read = sorted({f for path, _ in tree_leaves for f, _ in path})
+        said[t], said_given[t] = alternatives_text(fields, tokens), decided_primary(read, tokens, pick(primary, reps[p]), pick(options, reps[p]))
+    return tree, said, said_given
 
 # %% ../nbs/40_cohort.ipynb #142b2603
 class ColumnsWarning(UserWarning):

@@ -581,8 +581,10 @@ def explain(self:Assessment) -> str:
     if self.primary_held_by: lines += ["No primary recommendation: missing " + ", ".join(self.primary_held_by.split(";")) +
                                        " could add a management option ranked before those listed. Record it (for a treatment history, 'none' if untreated).",
                                        "What it would be: " + self.primary_alternatives, ""]
-    elif self.primary_alternatives: lines += ["Primary given without " + self.primary_alternatives.split(":")[0][4:].replace(" & ", ", ") +
-                                              ": every value of it gives the same primary.", ""]
+    elif self.primary_alternatives:
+        given = RECOMMENDATIONS[self.primary_recommendation].label + f" [{self.primary_recommendation}]" if self.primary_recommendation else "the options below"
+        lines += [f"Primary: {given}, the same for every value of the missing " + self.primary_alternatives.split(":")[0][4:].replace(" & ", ", ") +
+                  ", which are not needed for it (the rules that give it differ from one value to another).", ""]
     if self.primary_options: lines += ["The guidance lists these options without ranking them: " + ", ".join(
         RECOMMENDATIONS[c].label for c in self.primary_options.split(";")) + ".", ""]
     for i, rec in enumerate(self.recommendation_list, 1):
@@ -794,6 +796,10 @@ def _condition(fields:list, cube:np.ndarray) -> str:
 
 def alternatives_text(fields:list, tokens:list) -> str:
     "`primary_alternatives` of a held row from the outcome of each reading (in `reading_grid` order)."
+    return _alternatives_text(tuple(fields), tuple(tokens))
+
+@functools.lru_cache(maxsize=16384)
+def _alternatives_text(fields:tuple, tokens:tuple) -> str:
     if len(set(tokens)) == 1: return "any " + " & ".join(fields) + ": " + tokens[0]
     shape, order = [len(field_readings(f)) for f in fields], list(dict.fromkeys(tokens))
     grid = np.array([order.index(t) for t in tokens]).reshape(shape)
@@ -807,22 +813,25 @@ def _members(name:str) -> dict:
     classes = np.array(reading_classes(name))
     return {int(c): np.flatnonzero(classes == c) for c in set(classes.tolist())} | {None: np.arange(len(classes))}
 
+@functools.lru_cache(maxsize=65536)
+def _leaf_cells(fields:tuple, path:tuple) -> np.ndarray:
+    "The cells of a reading grid over `fields` (flat, `reading_grid` order) that a leaf's readings cover."
+    at = dict(path)
+    sizes = [len(field_readings(f)) for f in fields]
+    pick = [_members(f)[at.get(f)] for f in fields]
+    return np.ravel_multi_index(np.ix_(*pick), sizes).ravel() if fields else np.zeros(1, np.int64)
+
 def tree_text(leaves:list, held:list) -> tuple:
     "(the fields held or read, the outcome of every reading of them in `reading_grid` order) from the leaves of a reading tree: (((field, run reading), ...), outcome)."
-    fields = sorted(set(held) | {f for path, _ in leaves for f, _ in path}, key=FIELD_BITS.get)
+    fields = tuple(sorted(set(held) | {f for path, _ in leaves for f, _ in path}, key=FIELD_BITS.get))
     order = list(dict.fromkeys(tok for _, tok in leaves))
-    grid = np.full([len(field_readings(f)) for f in fields], -1, np.int64)
-    for path, tok in leaves:
-        at = dict(path)
-        picked = [(j, _members(f)[at[f]]) for j, f in enumerate(fields) if f in at]
-        if len(picked) > 1: index = np.ix_(*[_members(f)[at.get(f)] for f in fields])
-        else: index = tuple(picked[0][1] if picked and j == picked[0][0] else slice(None) for j in range(len(fields)))  # one field read: no outer product
-        grid[index] = order.index(tok)
-    return fields, [order[k] for k in grid.ravel()]
+    cells = np.full(math.prod(len(field_readings(f)) for f in fields), -1, np.int64)
+    for path, tok in leaves: cells[_leaf_cells(fields, path)] = order.index(tok)
+    return list(fields), [order[k] for k in cells]
 
-def decided_primary(fields:list, tokens:list, primary:str, options:str) -> tuple|None:
-    "(primary, options) where every reading gives one answer, so the missing fields are not needed for it; else None."
-    if any(FIELDS[f].kind == "codes" for f in fields) or len(set(tokens)) != 1: return None  # a history's readings are not all of them
+def decided_primary(read:list, tokens:list, primary:str, options:str) -> tuple|None:
+    "(primary, options) where every reading gives one answer, so the missing fields are not needed for it; else None. `read`: the fields the tree read."
+    if any(FIELDS[f].kind == "codes" for f in read) or len(set(tokens)) != 1: return None  # a history read is not read in all its values
     if tokens[0] == outcome_token(primary, options, ""): return primary, options
     return (tokens[0], "") if tokens[0] in RECOMMENDATIONS else None
 
@@ -861,7 +870,8 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                 else: leaves.append((reading, tok))
         frontier = deeper
     fields, tokens = tree_text(leaves, held)
-    return alternatives_text(fields, tokens), decided_primary(fields, tokens, primary, options)
+    read = {f for path, _ in leaves for f, _ in path}
+    return alternatives_text(fields, tokens), decided_primary(sorted(read), tokens, primary, options)
 
 # %% ../nbs/30_guideline.ipynb #6c261a40
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])
