@@ -13,7 +13,7 @@ import pandas as pd
 
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
-                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary, with_primary,
+                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
                                         conflict_text, pipeline, run_steps)
 from .schema import (BAND_EDGES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
@@ -215,13 +215,6 @@ def _by_fired_rules(st:FrameState) -> tuple:
 
 _FIELD_NAMES = _FIELD_LABELS[:max(FIELD_BITS.values()) + 1]
 
-def _set_rows(c:pd.Categorical, rows:np.ndarray, values:list) -> pd.Categorical:
-    "A categorical with new values at some rows (categories added as needed)."
-    new = [v for v in dict.fromkeys(values) if v not in c.categories]
-    c = c.add_categories(new) if new else c.copy()
-    c[rows] = values
-    return c
-
 def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
     "The columns that follow from the fired rules (and the undecided ones, for `held`): once per group of rows numbered in `group`, if given."
     n = st.cols.n
@@ -238,11 +231,8 @@ def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|Non
         held = _held(st, masks, lead, bit, group)
         alternatives, given = _alternatives(st, held, primary, options)
         decided = np.flatnonzero(given != None)  # noqa: E711 (elementwise on an object array)
-        held[decided] = 0  # the missing fields are not needed: every reading gives this primary
+        held[decided] = 0  # the missing fields are not needed: every reading gives the primary listed
         listing = join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False)  # disjoint masks
-        if len(decided):
-            primary, options, listing = _set_rows(primary, decided, [g[0] for g in given[decided]]), _set_rows(options, decided, [g[1] for g in given[decided]]), \
-                _set_rows(listing, decided, [with_primary(r, g[0]) if g[0] else r for r, g in zip(np.asarray(listing)[decided], given[decided])])
         if (held != 0).any():  # a held primary is empty, and so are its options
             primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
             primary[held != 0] = ""; options[held != 0] = ""

@@ -39,7 +39,7 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_OR
            'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
            'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes', 'class_runs',
            'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text', 'too_many_text',
-           'tree_text', 'decided_primary', 'with_primary', 'held_alternatives', 'assess']
+           'tree_text', 'decided_primary', 'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -580,11 +580,12 @@ def explain(self:Assessment) -> str:
     if not self.recommendation_list: lines.append("No recommendation could be made from the data given.")
     if self.primary_held_by: lines += ["No primary recommendation: missing " + ", ".join(self.primary_held_by.split(";")) +
                                        " could add a management option ranked before those listed. Record it (for a treatment history, 'none' if untreated).",
-                                       "What it would be: " + self.primary_alternatives, ""]
+                                       ("The same for every value of them: " if self.primary_alternatives.startswith("any ") else "What it would be: ") +
+                                       self.primary_alternatives, ""]
     elif self.primary_alternatives:
         given = RECOMMENDATIONS[self.primary_recommendation].label + f" [{self.primary_recommendation}]" if self.primary_recommendation else "the options below"
         lines += [f"Primary: {given}, the same for every value of the missing " + self.primary_alternatives.split(":")[0][4:].replace(" & ", ", ") +
-                  ", which are not needed for it (the rules that give it differ from one value to another).", ""]
+                  ", which are not needed for it.", ""]
     if self.primary_options: lines += ["The guidance lists these options without ranking them: " + ", ".join(
         RECOMMENDATIONS[c].label for c in self.primary_options.split(";")) + ".", ""]
     for i, rec in enumerate(self.recommendation_list, 1):
@@ -832,13 +833,7 @@ def tree_text(leaves:list, held:list) -> tuple:
 def decided_primary(read:list, tokens:list, primary:str, options:str) -> tuple|None:
     "(primary, options) where every reading gives one answer, so the missing fields are not needed for it; else None. `read`: the fields the tree read."
     if any(FIELDS[f].kind == "codes" for f in read) or len(set(tokens)) != 1: return None  # a history read is not read in all its values
-    if tokens[0] == outcome_token(primary, options, ""): return primary, options
-    return (tokens[0], "") if tokens[0] in RECOMMENDATIONS else None
-
-def with_primary(recommendations:str, code:str) -> str:
-    "The listing with a primary that every reading gives put first: a held row lists no staging code, and the primary ranks before every code listed, each of which every reading lists too."
-    codes = recommendations.split(";") if recommendations else []
-    return recommendations if code in codes else ";".join([code] + codes)
+    return (primary, options) if tokens[0] == outcome_token(primary, options, "") else None  # only what the listing already leads with
 
 # %% ../nbs/30_guideline.ipynb #8d9a41c3
 def _reading_outcome(inputs:dict, filled:dict, steps:list) -> tuple:
@@ -900,9 +895,7 @@ def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) ->
     text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options)
     if decided is None: return dataclasses.replace(a, primary_alternatives=text)
     primary, options = decided
-    listing = with_primary(a.recommendations, primary) if primary else a.recommendations
-    return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="",
-                               recommendations=listing)
+    return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
 
 # %% ../nbs/30_guideline.ipynb #aaeb7653
 schema.BAND_EDGES.update(band_edges())  # the reader's bands: every cut-off of every table, known once the tables are
