@@ -185,3 +185,35 @@ def test_a_primary_listed_and_kept_by_every_reading_is_given():
     assert decided_primary(["sstr_status"], ["PRRT", "PRRT"], "SSA", "") is None  # not what the listing leads with: said, not given
     assert decided_primary(["sstr_status"], ["PRRT", "SSA"], "SSA", "") is None
     assert decided_primary(["prior_therapies"], ["SSA"] * 14, "SSA", "") is None  # a history is not read in all its values
+
+
+def test_a_held_row_lists_only_codes_every_reading_lists(cohort):
+    "What `recommendations` lists for a held row is decided: each code is listed again under every reading of the first missing field."
+    df, out = cohort
+    checked = 0
+    for i in out.index[out["primary_held_by"] != ""][:15]:
+        listed = set(filter(None, out.at[i, "recommendations"].split(";")))
+        f = out.at[i, "primary_held_by"].split(";")[0]
+        for r in field_readings(f):
+            value = ("none" if r.value == () else ";".join(r.value)) if FIELDS[f].kind == "codes" else r.value
+            a = assess({**_record(df, i), f: value}, strict=False)
+            assert listed <= set(a.recommendations.split(";")), (i, f, value, listed - set(a.recommendations.split(";")))
+            checked += 1
+    assert checked > 15
+
+
+def test_everolimus_for_a_benign_insulinoma_is_its_glucose_control_option():
+    "NCCN lists diet, diazoxide and/or everolimus to control the glucose of any insulinoma (nccn.insulinoma-symptom-control): "
+    "the code comes from that rule, not from the pathway of advanced disease, so it is listed whatever is missing."
+    p = dict(differentiation="well", ki67_pct=1, mitoses_per_2mm2=1, functional_syndrome="insulinoma", nodal_status="N0",
+             metastatic_sites="none", local_invasion="none", tumor_size_cm=1.5, resectable="yes", tumor_location="head")
+    for policy in ("seed-2025", "nccn-2025"):
+        a = assess(p, policy=policy)
+        everolimus = next(r for r in a.recommendation_list if r.code == "EVEROLIMUS")
+        assert everolimus.rule_ids == ("SC-INSULINOMA-EVEROLIMUS",) and everolimus.strength == "option"
+        assert "nccn.insulinoma-symptom-control" in everolimus.cites
+        assert a.disease_setting == "localized" and a.primary_recommendation != "EVEROLIMUS"
+        waits = [e.rsplit(": ", 1)[1] for e in a.primary_alternatives.split("; ")] if a.primary_alternatives else []
+        assert "EVEROLIMUS" not in waits  # what a held benign insulinoma waits for is its operation
+    held = assess(p, policy="nccn-2025")  # NCCN: enucleation for a tumour away from the main duct, else resection (nccn.insulinoma-enucleation, nccn.insulinoma-deep)
+    assert held.primary_alternatives == "near_main_duct=False: ENUCLEATION; near_main_duct=True: PANCREATECTOMY"
