@@ -301,6 +301,8 @@ def _ranking_steps(steps:list, from_chapters:bool) -> list:
     start = next(i for i, s in enumerate(steps) if isinstance(s, InScope) and isinstance(s.step, ChapterStep)) if from_chapters else 0
     return [s for s in steps[start:] if s.written or not hasattr(s, "table") or s.table.output == "recommendations"]
 
+_HELD_WIDTH = -(-(max(FIELD_BITS[f] for f in FIELD_BITS if FIELDS[f].kind != "id" and not FIELDS[f].derived) + 1) // 8) * 8  # columns for the input fields' bits, whole words
+
 @functools.cache
 def _run_tables() -> tuple:
     "Per field bit: how many readings of it are run, which (padded with -1), and their values as stored in a column."
@@ -310,9 +312,9 @@ def _run_tables() -> tuple:
     for b, r in enumerate(runs): table[b, :len(r)] = r
     return np.array([len(r) for r in runs]), table
 
-def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray) -> Columns:
-    "The fields in `source` at `rows`, with the readings in `assigned` (reading index per field bit, -1: as it is) written in."
-    data = {k: v[rows] for k, v in source.items()}
+def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set) -> Columns:
+    "The fields in `source` that the steps run `reads`, at `rows`, with the readings in `assigned` (reading index per field bit, -1: as it is) written in."
+    data = {k: v[rows] for k, v in source.items() if k in reads}
     for b in np.flatnonzero((assigned >= 0).any(axis=0)):
         name, at = _FIELD_NAMES[b], np.flatnonzero(assigned[:, b] >= 0)
         codes = np.array([r.code for r in field_readings(name)])
@@ -350,8 +352,9 @@ def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned
         at = np.flatnonzero(late_rows == late)
         if not len(at): continue
         source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
-        cols = _expanded(source, reps[node_pattern[at]], assigned[at])
-        t, tx, h = _reading_tokens(run_steps(_ranking_steps(st.steps, late), FrameState(cols)))
+        steps = _ranking_steps(st.steps, late)
+        cols = _expanded(source, reps[node_pattern[at]], assigned[at], {f for s in steps for f in s.reads})
+        t, tx, h = _reading_tokens(run_steps(steps, FrameState(cols)))
         token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
     return token, held
 
@@ -359,7 +362,7 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
     "The reading trees of the patterns, level by level, every node of a level in one run: (leaves as (pattern, readings per field bit, outcome), patterns with too many readings)."
     n_runs, run_table = _run_tables()
     whole_bits = sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)
-    node_pattern, assigned, holding = np.arange(len(reps)), np.full((len(reps), 64), -1, np.int8), held0.copy()
+    node_pattern, assigned, holding = np.arange(len(reps)), np.full((len(reps), _HELD_WIDTH), -1, np.int8), held0.copy()
     read = np.zeros(len(reps), np.uint64)  # per node, the fields read on its path
     count, too_many, leaves, outcomes = np.zeros(len(reps), np.int64), np.zeros(len(reps), bool), [], {}
     while len(node_pattern):
@@ -419,7 +422,7 @@ def _tree_ids(leaf_id:np.ndarray, leaf_pattern:np.ndarray, n:int, first_parts:li
 def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
     "(tree per pattern, what each tree says, the primary it gives or None): written once per distinct tree (the same missing fields, listed primary and leaves)."
     lp = np.concatenate([l[0] for l in leaves]) if leaves else np.zeros(0, np.int64)
-    la = np.concatenate([l[1] for l in leaves]) if leaves else np.zeros((0, 64), np.int8)
+    la = np.concatenate([l[1] for l in leaves]) if leaves else np.zeros((0, _HELD_WIDTH), np.int8)
     lo = np.concatenate([l[2] for l in leaves]) if leaves else np.zeros(0, np.int64)
     leaf_id = _leaf_ids(la, lo)
     listed = pd.factorize(primary.codes[reps].astype(np.int64) * len(options.categories) + options.codes[reps])[0]
