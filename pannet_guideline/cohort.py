@@ -13,9 +13,10 @@ import pandas as pd
 
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
-                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, FrameState, assess, check_policy,
+                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
+                                        class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
                                         conflict_text, pipeline, run_steps)
-from .schema import (FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
+from .schema import (BAND_EDGES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
 from fastcore.basics import patch
@@ -228,11 +229,15 @@ def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|Non
         lead, bit = _leading(masks)
         primary, options = map(spread, _primary(masks, lead, bit))
         held = _held(st, masks, lead, bit, group)
+        alternatives, given = _alternatives(st, held, primary, options)
+        decided = np.flatnonzero(given != None)  # noqa: E711 (elementwise on an object array)
+        held[decided] = 0  # the missing fields are not needed: every reading gives the primary listed
+        listing = join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False)  # disjoint masks
         if (held != 0).any():  # a held primary is empty, and so are its options
             primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
             primary[held != 0] = ""; options[held != 0] = ""
-        return dict(recommendations=join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False),  # disjoint masks
-                    primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n))
+        return dict(recommendations=listing,
+                    primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n), alternatives=alternatives)
     def rule_ids():  # the groups' rule ids differ: joined without looking for repeats
         return dict(rule_ids=spread(join_masks(rule_parts, k, False) if group is None else _join_texts(rule_parts, k, False)))
     def lists():
@@ -261,6 +266,184 @@ def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", s
     check_policy(policy)
     st = FrameState(read_frame(df, columns, ki67_fractions))
     return run_steps(pipeline(grading, staging, policy), st)
+
+# %% ../nbs/40_cohort.ipynb #9e4c2d72
+def _band_codes(x:np.ndarray, edges:tuple) -> np.ndarray:
+    "A number's band among the cut-offs (each cut-off a band of its own); -1 where unknown."
+    code = np.zeros(len(x), np.int64)
+    for c in edges: code += x < c; code += x <= c
+    return np.where(np.isnan(x), -1, code)
+
+def _as_read(st:FrameState, name:str, rows:np.ndarray) -> np.ndarray:
+    "A field as read, at some rows, as an integer per row: numbers by band."
+    x = st.inputs[name][rows]
+    return _band_codes(x, BAND_EDGES.get(name, ())) if FIELDS[name].kind == "number" else x.astype(np.int64)
+
+def _input_parts(st:FrameState, rows:np.ndarray, held:np.ndarray) -> list:
+    "Integer arrays over `rows`: the missing fields, and every field as read (numbers by band), whose combination settles every reading."
+    parts = [held[rows].view(np.int64)]
+    return parts + [_as_read(st, f, rows) for f in sorted(st.inputs, key=FIELD_BITS.get) if FIELDS[f].kind != "id"]
+
+def _patterns(parts:list, n:int) -> tuple:
+    "(pattern per row, first row of each pattern): rows with equal parts share a pattern."
+    h = np.zeros(n, np.uint64)
+    with np.errstate(over="ignore"):
+        for p in parts: h = h * np.uint64(1_000_003) + p.astype(np.uint64)
+    group, first = pd.factorize(h)[0], None
+    first = first_rows(group, group.max() + 1 if n else 0)
+    if all((p == p[first][group]).all() for p in parts): return group, first  # a hash shared by two patterns: sort them exactly
+    _, first, group = np.unique(np.stack(parts, axis=1), axis=0, return_index=True, return_inverse=True)
+    return group.ravel(), first
+
+# %% ../nbs/40_cohort.ipynb #9e4c2d73
+def _ranking_steps(steps:list, from_chapters:bool) -> list:
+    "The steps that can change a primary (those that write a field, merge readings or list recommendations), from the start or from the first management table."
+    start = next(i for i, s in enumerate(steps) if isinstance(s, InScope) and isinstance(s.step, ChapterStep)) if from_chapters else 0
+    return [s for s in steps[start:] if s.written or not hasattr(s, "table") or s.table.output == "recommendations"]
+
+_HELD_WIDTH = -(-(max(FIELD_BITS[f] for f in FIELD_BITS if FIELDS[f].kind != "id" and not FIELDS[f].derived) + 1) // 8) * 8  # columns for the input fields' bits, whole words
+
+@functools.cache
+def _run_tables() -> tuple:
+    "Per field bit: how many readings of it are run, which (padded with -1), and their values as stored in a column."
+    runs = [class_runs(name) if name and FIELDS[name].kind != "id" and not FIELDS[name].derived else [] for name in _FIELD_NAMES + [None] * (64 - len(_FIELD_NAMES))]
+    width = max(map(len, runs))
+    table = np.full((64, width), -1, np.int64)
+    for b, r in enumerate(runs): table[b, :len(r)] = r
+    return np.array([len(r) for r in runs]), table
+
+def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set) -> Columns:
+    "The fields in `source` that the steps run `reads`, at `rows`, with the readings in `assigned` (reading index per field bit, -1: as it is) written in."
+    data = {k: v[rows] for k, v in source.items() if k in reads}
+    for b in np.flatnonzero((assigned >= 0).any(axis=0)):
+        name, at = _FIELD_NAMES[b], np.flatnonzero(assigned[:, b] >= 0)
+        codes = np.array([r.code for r in field_readings(name)])
+        if name not in data:
+            kind = FIELDS[name].kind
+            data[name] = np.full(len(rows), np.nan) if kind == "number" else np.full(len(rows), -1, np.int64 if kind == "codes" else np.int8)
+        data[name][at] = codes[assigned[at, b]]
+    return Columns(len(rows), data)
+
+def _reading_tokens(st:FrameState) -> tuple:
+    "(outcome number per row of a cohort state, the outcomes as `guideline.outcome_token` writes them, the fields still holding each row)."
+    n = st.cols.n
+    masks = _code_masks(st.chapter, n)
+    lead, bit = _leading(masks)
+    primary, options = _primary(masks, lead, bit)
+    held = _held(st, masks, lead, bit)
+    held_codes, held_values = pd.factorize(held)
+    o_count = len(options.categories)
+    key = (primary.codes.astype(np.int64) * o_count + options.codes) * len(held_values) + held_codes
+    token, distinct = pd.factorize(key)
+    names = lambda m: ";".join(f for b, f in enumerate(_FIELD_NAMES) if f and int(m) >> b & 1)
+    texts = []
+    for k in distinct:
+        po, h = divmod(int(k), len(held_values))
+        p, o = divmod(po, o_count)
+        texts.append(outcome_token(primary.categories[p], options.categories[o], names(held_values[h])))
+    return token, texts, held
+
+# %% ../nbs/40_cohort.ipynb #9e4c2d74
+def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, bits:np.ndarray, early_bits:int, outcomes:dict) -> tuple:
+    "(outcome number in `outcomes`, fields still holding) of every node of a level of the reading trees: nodes that read a field the early steps read run the whole guideline, the others the management tables on the state reached."
+    token, held = np.zeros(len(node_pattern), np.int64), np.zeros(len(node_pattern), np.uint64)
+    late_rows = (bits & np.uint64(early_bits)) == 0
+    for late in (False, True):
+        at = np.flatnonzero(late_rows == late)
+        if not len(at): continue
+        source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
+        steps = _ranking_steps(st.steps, late)
+        cols = _expanded(source, reps[node_pattern[at]], assigned[at], {f for s in steps for f in s.reads})
+        t, tx, h = _reading_tokens(run_steps(steps, FrameState(cols)))
+        token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
+    return token, held
+
+def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:int) -> tuple:
+    "The reading trees of the patterns, level by level, every node of a level in one run: (leaves as (pattern, readings per field bit, outcome), patterns with too many readings)."
+    n_runs, run_table = _run_tables()
+    whole_bits = sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)
+    node_pattern, assigned, holding = np.arange(len(reps)), np.full((len(reps), _HELD_WIDTH), -1, np.int8), held0.copy()
+    read = np.zeros(len(reps), np.uint64)  # per node, the fields read on its path
+    count, too_many, leaves, outcomes = np.zeros(len(reps), np.int64), np.zeros(len(reps), bool), [], {}
+    while len(node_pattern):
+        f = lowest_bit(holding).astype(np.int64)  # `guideline.expansion_field`: the first in schema order
+        k = n_runs[f]
+        count += np.bincount(node_pattern, weights=k, minlength=len(reps)).astype(np.int64)
+        too_many |= count > MAX_READINGS
+        keep = ~too_many[node_pattern]
+        parent = np.repeat(np.flatnonzero(keep), k[keep])
+        if not len(parent): break
+        starts = np.repeat(np.cumsum(k[keep]) - k[keep], k[keep])
+        child_assigned = assigned[parent].copy()
+        child_assigned[np.arange(len(parent)), f[parent]] = run_table[f[parent], np.arange(len(parent)) - starts]
+        child_pattern, child_read = node_pattern[parent], read[parent] | (np.uint64(1) << f[parent].astype(np.uint64))
+        outcome, still = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits, outcomes)
+        still |= held0[child_pattern] & np.uint64(whole_bits) & ~child_read  # `guideline.merged_fields`: read wherever held
+        done = (still == 0) & ~too_many[child_pattern]
+        leaves.append((child_pattern[done], child_assigned[done], outcome[done]))
+        go = (still != 0) & ~too_many[child_pattern]
+        node_pattern, assigned, holding, read = child_pattern[go], child_assigned[go], still[go], child_read[go]
+    return leaves, too_many, list(outcomes)
+
+def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
+    "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
+    n, rows = st.cols.n, np.flatnonzero(held)
+    texts, given = np.full(n, "", dtype=object), np.full(n, None, dtype=object)
+    if not len(rows) or st.steps is None: return pd.Categorical(texts), given
+    pattern, first = _patterns(_input_parts(st, rows, held), len(rows))
+    reps = rows[first]
+    early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
+    early_bits = sum(1 << FIELD_BITS[f] for f in early if f in FIELD_BITS)
+    leaves, too_many, outcomes = _reading_trees(st, reps, held[reps], early_bits)
+    tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, held, primary, options)
+    texts[rows], given[rows] = said[tree[pattern]], said_given[tree[pattern]]
+    return pd.Categorical(texts), given
+
+def _leaf_ids(assigned:np.ndarray, outcome:np.ndarray) -> np.ndarray:
+    "A number per leaf: equal for leaves with the same readings and outcome."
+    if not len(outcome): return np.zeros(0, np.int64)
+    parts = [outcome.astype(np.int64)] + [w.astype(np.int64) for w in np.ascontiguousarray(assigned).view(np.uint64).T]
+    return _patterns(parts, len(outcome))[0]  # exact: checked against each group's first leaf
+
+def _tree_ids(leaf_id:np.ndarray, leaf_pattern:np.ndarray, n:int, first_parts:list) -> np.ndarray|None:
+    "A number per pattern: equal for patterns with equal `first_parts` and the same set of leaves; None where a hash is shared by two different sets (then the caller compares them one by one)."
+    order = np.lexsort((leaf_id, leaf_pattern))
+    sp, sl = leaf_pattern[order], leaf_id[order]
+    cuts = np.searchsorted(sp, np.arange(n + 1))
+    pos = np.arange(len(sp)) - cuts[sp]
+    with np.errstate(over="ignore"):
+        mixed = (sl.astype(np.uint64) + np.uint64(1)) * (pos.astype(np.uint64) * np.uint64(2654435761) + np.uint64(97))
+        h = np.zeros(n, np.uint64)
+        np.add.at(h, sp, mixed)
+    tree, first = _patterns(first_parts + [np.diff(cuts).astype(np.int64), h.view(np.int64)], n)
+    rep = first[tree]  # each pattern's leaves against those of its tree's first pattern, place by place
+    return tree if (sl == sl[cuts[rep[sp]] + pos]).all() else None
+
+def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
+    "(tree per pattern, what each tree says, the primary it gives or None): written once per distinct tree (the same missing fields, listed primary and leaves)."
+    lp = np.concatenate([l[0] for l in leaves]) if leaves else np.zeros(0, np.int64)
+    la = np.concatenate([l[1] for l in leaves]) if leaves else np.zeros((0, _HELD_WIDTH), np.int8)
+    lo = np.concatenate([l[2] for l in leaves]) if leaves else np.zeros(0, np.int64)
+    leaf_id = _leaf_ids(la, lo)
+    listed = pd.factorize(primary.codes[reps].astype(np.int64) * len(options.categories) + options.codes[reps])[0]
+    first_parts = [held[reps].view(np.int64), listed.astype(np.int64), too_many.astype(np.int64)]
+    tree = _tree_ids(leaf_id, lp, len(reps), first_parts)
+    if tree is None: tree = pd.factorize(np.array([str(sorted(leaf_id[lp == p].tolist())) + str(k) for p, k in enumerate(zip(*[x.tolist() for x in first_parts]))], dtype=object))[0]
+    k = int(tree.max()) + 1 if len(tree) else 0
+    tree_first = first_rows(tree, k)
+    leaf_first = first_rows(leaf_id, int(leaf_id.max()) + 1) if len(lp) else np.zeros(0, np.int64)
+    paths = [(tuple((_FIELD_NAMES[b], int(la[i, b])) for b in np.flatnonzero(la[i] >= 0)), outcomes[lo[i]]) for i in leaf_first]  # once per distinct leaf
+    order = np.argsort(lp, kind="stable")
+    cuts = np.searchsorted(lp[order], np.arange(len(reps) + 1))
+    pick = lambda c, at: str(c.categories[c.codes[at]])
+    said, said_given = np.empty(k, dtype=object), np.empty(k, dtype=object)
+    for t, p in enumerate(tree_first):
+        if too_many[p]: said[t], said_given[t] = too_many_text(), None; continue
+        tree_leaves = [paths[i] for i in dict.fromkeys(leaf_id[order[cuts[p]:cuts[p + 1]]].tolist())]
+        fields, tokens = tree_text(tree_leaves, gap_names(int(held[reps[p]])))
+        read = sorted({f for path, _ in tree_leaves for f, _ in path})
+        said[t], said_given[t] = alternatives_text(fields, tokens), decided_primary(read, tokens, pick(primary, reps[p]), pick(options, reps[p]))
+    return tree, said, said_given
 
 # %% ../nbs/40_cohort.ipynb #142b2603
 class ColumnsWarning(UserWarning):

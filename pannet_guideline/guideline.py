@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,11 +19,12 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, issue_text, read_patient
+from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
 from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
 from .tables import DecisionTable, Rule
+from .logic import Compare, Expr, HasCode, IsIn
 from .vocab import ALERTS, RECOMMENDATIONS, add_alert
 from .concepts import extrapancreatic
 from .grading import GRADING_EDITIONS
@@ -30,11 +33,13 @@ from . import schema
 # %% auto #0
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
            'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
-           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'Patient', 'RecordState', 'FrameState',
-           'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
-           'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline', 'band_edges', 'step_batches',
-           'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by', 'OutputColumn', 'conflict_text',
-           'gap_names', 'assess']
+           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'Patient',
+           'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict',
+           'StageAgreement', 'ChapterStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline',
+           'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
+           'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes', 'class_runs',
+           'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text', 'too_many_text',
+           'tree_text', 'decided_primary', 'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -64,6 +69,8 @@ class FrameState:
     chapter: list = field(default_factory=list) # (table, fired mask) of each management table
     pending: list = field(default_factory=list) # (table, undecided-rule mask) of each recommendation table
     conflicts: list = field(default_factory=list) # (field, other field, conflict mask, its codes, other's codes in its vocabulary)
+    inputs: dict = None # the fields as read, before any step wrote (steps replace arrays, never change them in place)
+    steps: list = None # the steps run on it
 
     def __post_init__(self):
         if self.gaps is None: self.gaps = np.zeros(self.cols.n, np.uint64)
@@ -404,6 +411,8 @@ def step_batches(steps:list) -> list:
 
 def run_steps(steps:list, st:FrameState) -> FrameState:
     "Every step on the cohort state in order; the tables of each batch are read at once (threads on a large cohort), then recorded in order."
+    if st.inputs is None: st.inputs = dict(st.cols.data)  # a shallow copy: the arrays as read stay for reading held rows again
+    st.steps = steps
     for batch in step_batches(steps):
         if len(batch) == 1: batch[0].frame(st); continue
         for s, fd in zip(batch, in_threads(lambda s: s.table.decide_frame(st.cols), batch, st.cols.n)): s.apply(st, fd)  # tables only read the store
@@ -492,6 +501,7 @@ OUTPUT_SPEC = (
     OutputColumn("primary_recommendation", "primary", "the first of them; empty where the guidance leaves a choice"),
     OutputColumn("primary_options", "options", "the unranked options when the guidance leaves the choice open"),
     OutputColumn("primary_held_by", "held", "missing fields that could add a management code ranked before the primary; the primary is then empty"),
+    OutputColumn("primary_alternatives", "alternatives", "for a held primary, what it would be under each reading of the missing fields (`;`-separated `condition: outcome`); `any FIELDS: CODE` where every reading gives the same primary, which is then given"),
     OutputColumn("workup", "workup", "`;`-separated work-up items"),
     OutputColumn("followup_schedule", "followup_schedule", "`;`-separated follow-up schedules"),
     OutputColumn("rule_ids", "rule_ids", "`;`-separated ids of the rules that fired"),
@@ -569,7 +579,13 @@ def explain(self:Assessment) -> str:
     lines = [self.disclaimer, "", _findings(self), ""]
     if not self.recommendation_list: lines.append("No recommendation could be made from the data given.")
     if self.primary_held_by: lines += ["No primary recommendation: missing " + ", ".join(self.primary_held_by.split(";")) +
-                                       " could add a management option ranked before those listed. Record it (for a treatment history, 'none' if untreated).", ""]
+                                       " could add a management option ranked before those listed. Record it (for a treatment history, 'none' if untreated).",
+                                       ("The same for every value of them: " if self.primary_alternatives.startswith("any ") else "What it would be: ") +
+                                       self.primary_alternatives, ""]
+    elif self.primary_alternatives:
+        given = RECOMMENDATIONS[self.primary_recommendation].label + f" [{self.primary_recommendation}]" if self.primary_recommendation else "the options below"
+        lines += [f"Primary: {given}, the same for every value of the missing " + self.primary_alternatives.split(":")[0][4:].replace(" & ", ", ") +
+                  ", which are not needed for it.", ""]
     if self.primary_options: lines += ["The guidance lists these options without ranking them: " + ", ".join(
         RECOMMENDATIONS[c].label for c in self.primary_options.split(";")) + ".", ""]
     for i, rec in enumerate(self.recommendation_list, 1):
@@ -618,27 +634,239 @@ def _blocking(st:RecordState, gaps:list, tables:dict) -> dict:
     return {"management": [g for g in gaps if g in mgmt], "other items only": [g for g in gaps if g not in mgmt]}
 
 # %% ../nbs/30_guideline.ipynb #c7783129
+def _ranking(st:RecordState) -> tuple:
+    "(recommendations, primary, unranked options, fields holding the primary) of a patient's state; the primary and options as listed, before any hold."
+    recs = _recommendations(st.chapter)
+    primary, options = primary_choice([(r.code, r.strength) for r in recs])
+    pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
+               for r, c in zip(t.rules, t.conditions) if c.record(st.rec) is None]
+    held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if st.rec.get(f.name) is None})
+    return recs, primary, options, held
+
 def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:str, steps:list) -> Assessment:
     rec = st.rec
     out = {name: _label(rec, name) for name in CATEGORY_COLUMNS}
     if grading == "who-2019": out["grade_reported"] = out["who_grade"]
     gaps = gap_names(sum(1 << FIELD_BITS[g] for g in st.gaps))
-    recs = _recommendations(st.chapter)
-    primary, options = primary_choice([(r.code, r.strength) for r in recs])
-    pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
-               for r, c in zip(t.rules, t.conditions) if c.record(rec) is None]
-    held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if rec.get(f.name) is None})
+    recs, primary, options, held = _ranking(st)
     if held: primary, options = "", ""
     conflicts = [conflict_text(name, s.other, *st.conflicts[name]) for s in steps if isinstance(s, (MergeStep, ReadingConflict)) and (name := s.first) in st.conflicts]
     tables = {s.table.name: s.table for s in steps if hasattr(s, "table")}
     return Assessment(**out, grade_provisional=bool(rec.get("grade_provisional")), stage=out[STAGE_COLUMN[staging]],
                       recommendations=";".join(r.code for r in recs), primary_recommendation=primary, primary_options=options,
-                      primary_held_by=";".join(held),
+                      primary_held_by=";".join(held), primary_alternatives="",
                       **{name: ";".join(_listed(st.chapter, name)) for name in LIST_OUTPUTS},
                       rule_ids=";".join(r for d in st.decisions for r in d.fired), alerts=";".join(st.alerts),
                       conflicts=";".join(conflicts), data_gaps=";".join(gaps), input_issues=issue_text(issues),
                       policy=policy, grading=grading, staging=staging, recommendation_list=recs, decisions=st.decisions,
                       tables=tables, blocking=_blocking(st, gaps, tables))
+
+# %% ../nbs/30_guideline.ipynb #6b7e21a9
+MAX_READINGS = 256 # readings of the missing fields tried for one held row at most
+
+@dataclass(frozen=True)
+class Reading:
+    "One reading of a missing field: the value that stands for it (as read, and as stored in a column), and its band for a number."
+    field: str # field name
+    value: object # canonical value (a number inside the band, a vocabulary value, a tuple of codes)
+    code: object # the same as stored in a cohort column (a float, a vocabulary code, a code bit mask)
+    band: tuple = () # for a number: (lower cut-off or None, included, upper cut-off or None, included)
+
+def _tested_codes(name:str) -> tuple:
+    "The codes of a code-list field that some table asks about, in ranking order."
+    asked = {c for p in POLICIES for g in GRADING_EDITIONS for s in STAGE_COLUMN for step in pipeline(g, s, p)
+             for cond in getattr(getattr(step, "table", None), "conditions", ()) for c in cond.thresholds().get(name, ())}
+    return tuple(c for c in RECOMMENDATION_RANK if c in asked)
+
+def _number_readings(name:str) -> tuple:
+    spec = FIELDS[name]
+    edges = [e for e in schema.BAND_EDGES.get(name, ()) if spec.minimum < e < spec.maximum]
+    if not edges: return (Reading(name, 1.0, 1.0, (None, False, None, False)),)
+    lo = spec.minimum if math.isfinite(spec.minimum) else edges[0] - 2.0
+    hi = spec.maximum if math.isfinite(spec.maximum) else edges[-1] + 2.0
+    out = [Reading(name, (lo + edges[0]) / 2, (lo + edges[0]) / 2, (None, False, edges[0], False))]
+    for e, nxt in zip(edges, edges[1:] + [None]):
+        out.append(Reading(name, e, e, (e, True, e, True)))
+        x = (e + (hi if nxt is None else nxt)) / 2
+        out.append(Reading(name, x, x, (e, False, nxt, False)))
+    return tuple(out)
+
+@functools.cache
+def field_readings(name:str) -> tuple:
+    "Every reading of a field that a held row is read under (see above), in order."
+    spec = FIELDS[name]
+    if spec.kind == "number": return _number_readings(name)
+    if spec.kind == "codes": return tuple(Reading(name, c, codes_mask(c)) for c in [()] + [(c,) for c in _tested_codes(name)])
+    return tuple(Reading(name, v, i) for i, v in enumerate(spec.vocab))
+
+def _atoms(e) -> list:
+    "The comparisons of one field with constants inside a condition."
+    if isinstance(e, (Compare, IsIn, HasCode)): return [e]
+    if not dataclasses.is_dataclass(e): return []
+    return [a for f in dataclasses.fields(e) if isinstance(v := getattr(e, f.name), Expr) for a in _atoms(v)]
+
+@functools.cache
+def _field_atoms() -> tuple:
+    "(field -> every comparison of it in any table of any policy and edition, the fields another step reads as a whole value)."
+    atoms, whole = {}, set()
+    for p in POLICIES:
+        for g in GRADING_EDITIONS:
+            for s in STAGE_COLUMN:
+                for step in pipeline(g, s, p):
+                    if isinstance(step, MergeStep): whole |= set(step.reads)  # the other steps without a table test whether a field is known, or run tables
+                    if not hasattr(step, "table"): continue
+                    for c in step.table.conditions:
+                        for a in _atoms(c): atoms.setdefault(a.name, set()).add(a)
+    return atoms, frozenset(whole)
+
+@functools.cache
+def reading_classes(name:str) -> tuple:
+    "For each reading of a field, the first reading that every table reads alike (the same answer to each of its comparisons): only that one is run."
+    atoms, whole = _field_atoms()
+    readings = field_readings(name)
+    if name in whole: return tuple(range(len(readings)))  # a merge compares the whole value
+    seen = {}
+    return tuple(seen.setdefault(tuple(a.record({name: r.value}) for a in atoms.get(name, ())), i) for i, r in enumerate(readings))
+
+def class_runs(name:str) -> list:
+    "The readings of a field that are run: the first of each set that every table reads alike."
+    return sorted(set(reading_classes(name)))
+
+def reading_grid(fields:list) -> np.ndarray:
+    "Every reading of the fields together, one row each (an index into each field's readings), the first field varying slowest."
+    sizes = [len(field_readings(f)) for f in fields]
+    return np.stack(np.unravel_index(np.arange(math.prod(sizes)), sizes), axis=1) if fields else np.zeros((1, 0), np.int64)
+
+def merged_fields() -> frozenset:
+    "Fields that a merge of two readings compares as a whole value (recorded T, N, M): read wherever they were held, since a value that contradicts the other reading changes the answer."
+    return _field_atoms()[1]
+
+def expansion_field(fields) -> str:
+    "The missing field read first among those that hold a primary: the first in schema order."
+    return min(fields, key=FIELD_BITS.get)
+
+# %% ../nbs/30_guideline.ipynb #7c8f30b2
+def outcome_token(primary:str, options:str, held:str) -> str:
+    "The outcome of one reading: the primary, `options A/B`, `held by f1/f2` or `none`."
+    if held: return "held by " + held.replace(";", "/")
+    if primary: return primary
+    return "options " + options.replace(";", "/") if options else "none"
+
+def _band_text(name:str, lo, lo_in:bool, hi, hi_in:bool) -> str:
+    num = lambda x: f"{x:g}"
+    if lo is not None and lo == hi: return f"{name}={num(lo)}"
+    left = "" if lo is None else f"{num(lo)}{'<=' if lo_in else '<'}"
+    right = "" if hi is None else f"{'<=' if hi_in else '<'}{num(hi)}"
+    if lo is None: return f"{name}{right}"
+    if hi is None: return f"{name}{'>=' if lo_in else '>'}{num(lo)}"
+    return f"{left}{name}{right}"
+
+def _part_texts(name:str, picked:frozenset) -> list:
+    "One field's share of a reading, as texts (a number's bands that do not touch: one text each); [''] when any value will do."
+    readings = field_readings(name)
+    if len(picked) == len(readings): return [""]
+    if FIELDS[name].kind != "number":
+        show = lambda r: "+".join(r.value) or "none" if FIELDS[name].kind == "codes" else str(r.value)
+        return [f"{name}=" + "/".join(show(readings[i]) for i in sorted(picked))]
+    runs, out = [], []
+    for i in sorted(picked):
+        if runs and runs[-1][-1] == i - 1: runs[-1].append(i)
+        else: runs.append([i])
+    for run in runs:
+        first, last = readings[run[0]].band, readings[run[-1]].band
+        out.append(_band_text(name, first[0], first[1], last[2], last[3]))
+    return out
+
+def _cube_terms(cube:np.ndarray) -> list:
+    "The readings marked in a boolean array (one axis per field) as products of value sets: along the first axis, values whose sub-arrays match are taken together."
+    if cube.ndim == 0: return [()] if cube else []
+    groups = {}
+    for i in range(cube.shape[0]):
+        if cube[i].any(): groups.setdefault(cube[i].tobytes(), (cube[i], []))[1].append(i)
+    return [(frozenset(idx),) + t for sub, idx in groups.values() for t in _cube_terms(sub)]
+
+def _condition(fields:list, cube:np.ndarray) -> str:
+    "The readings marked in `cube` (those that give one outcome) as a condition."
+    texts = []
+    for term in _cube_terms(cube):
+        combos = [[]]
+        for name, picked in zip(fields, term):
+            combos = [c + [p] for c in combos for p in _part_texts(name, picked)]
+        texts += [" & ".join(filter(None, c)) or "any" for c in combos]
+    return " or ".join(texts)
+
+def alternatives_text(fields:list, tokens:list) -> str:
+    "`primary_alternatives` of a held row from the outcome of each reading (in `reading_grid` order)."
+    return _alternatives_text(tuple(fields), tuple(tokens))
+
+@functools.lru_cache(maxsize=16384)
+def _alternatives_text(fields:tuple, tokens:tuple) -> str:
+    if len(set(tokens)) == 1: return "any " + " & ".join(fields) + ": " + tokens[0]
+    shape, order = [len(field_readings(f)) for f in fields], list(dict.fromkeys(tokens))
+    grid = np.array([order.index(t) for t in tokens]).reshape(shape)
+    return "; ".join(f"{_condition(fields, grid == k)}: {tok}" for k, tok in enumerate(order))
+
+def too_many_text() -> str: return f"too many readings (over {MAX_READINGS})"
+
+@functools.cache
+def _members(name:str) -> dict:
+    "Run reading of a field -> the readings it stands for."
+    classes = np.array(reading_classes(name))
+    return {int(c): np.flatnonzero(classes == c) for c in set(classes.tolist())} | {None: np.arange(len(classes))}
+
+@functools.lru_cache(maxsize=65536)
+def _leaf_cells(fields:tuple, path:tuple) -> np.ndarray:
+    "The cells of a reading grid over `fields` (flat, `reading_grid` order) that a leaf's readings cover."
+    at = dict(path)
+    sizes = [len(field_readings(f)) for f in fields]
+    pick = [_members(f)[at.get(f)] for f in fields]
+    return np.ravel_multi_index(np.ix_(*pick), sizes).ravel() if fields else np.zeros(1, np.int64)
+
+def tree_text(leaves:list, held:list) -> tuple:
+    "(the fields held or read, the outcome of every reading of them in `reading_grid` order) from the leaves of a reading tree: (((field, run reading), ...), outcome)."
+    fields = tuple(sorted(set(held) | {f for path, _ in leaves for f, _ in path}, key=FIELD_BITS.get))
+    order = list(dict.fromkeys(tok for _, tok in leaves))
+    cells = np.full(math.prod(len(field_readings(f)) for f in fields), -1, np.int64)
+    for path, tok in leaves: cells[_leaf_cells(fields, path)] = order.index(tok)
+    return list(fields), [order[k] for k in cells]
+
+def decided_primary(read:list, tokens:list, primary:str, options:str) -> tuple|None:
+    "(primary, options) where every reading gives one answer, so the missing fields are not needed for it; else None. `read`: the fields the tree read."
+    if any(FIELDS[f].kind == "codes" for f in read) or len(set(tokens)) != 1: return None  # a history read is not read in all its values
+    return (primary, options) if tokens[0] == outcome_token(primary, options, "") else None  # only what the listing already leads with
+
+# %% ../nbs/30_guideline.ipynb #8d9a41c3
+def _reading_outcome(inputs:dict, filled:dict, steps:list) -> tuple:
+    "(the outcome, the fields that hold it) of the guideline for a patient with some missing fields filled."
+    st = RecordState({**inputs, **filled})
+    for step in steps: step.record(st)
+    _, primary, options, held = _ranking(st)
+    return outcome_token(primary, options, ";".join(held)), held
+
+def held_alternatives(inputs:dict, # the patient's fields as read, before any step
+                      held:list, # the fields that hold the primary
+                      steps:list, # the guideline's steps
+                      primary:str, options:str, # the primary and options the listing leads with
+                     ) -> tuple:
+    "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
+    frontier, leaves, count = [((), held)], [], 0
+    while frontier:
+        deeper = []
+        for path, holding in frontier:
+            f = expansion_field(holding)
+            for i in class_runs(f):
+                count += 1
+                if count > MAX_READINGS: return too_many_text(), None
+                reading = path + ((f, i),)
+                tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps)
+                read = {g for g, _ in reading}
+                still = sorted(set(still) | {g for g in held if g in merged_fields() and g not in read}, key=FIELD_BITS.get)
+                if still: deeper.append((reading, still))
+                else: leaves.append((reading, tok))
+        frontier = deeper
+    fields, tokens = tree_text(leaves, held)
+    read = {f for path, _ in leaves for f, _ in path}
+    return alternatives_text(fields, tokens), decided_primary(sorted(read), tokens, primary, options)
 
 # %% ../nbs/30_guideline.ipynb #6c261a40
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])
@@ -656,9 +884,18 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
     if not isinstance(raw, dict): raise TypeError(f"a patient is a dict or a Patient, not {type(raw).__name__}")
     rec, issues = read_patient(raw)
     if issues and strict: raise InvalidPatient(issues)
-    st, steps = RecordState(rec), pipeline(grading, staging, policy)
+    inputs, st, steps = dict(rec), RecordState(rec), pipeline(grading, staging, policy)
     for step in steps: step.record(st)
-    return _assessment(st, issues, grading, staging, policy, steps)
+    a = _assessment(st, issues, grading, staging, policy, steps)
+    return _with_alternatives(a, inputs, st, steps) if a.primary_held_by else a
+
+def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
+    "A held assessment with what it waits for; given its primary where the missing fields are not needed."
+    _, primary, options, _ = _ranking(st)
+    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options)
+    if decided is None: return dataclasses.replace(a, primary_alternatives=text)
+    primary, options = decided
+    return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
 
 # %% ../nbs/30_guideline.ipynb #aaeb7653
 schema.BAND_EDGES.update(band_edges())  # the reader's bands: every cut-off of every table, known once the tables are

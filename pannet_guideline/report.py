@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cohort import concordance, inspect_columns, run_frame
+from .cohort import concordance, inspect_columns, output_frame, run_frame
 from .guideline import DISCLAIMER, INPUT_BITS, STAGE_COLUMN, check_policy
 from .pathway import (QUESTIONS, Flowcharts, chapter_names, chapter_tables, clinical_counts, clinical_pathway, clinical_svgs,
                                       cohort_overlay, pathways, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _title)
@@ -24,7 +24,7 @@ from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
 from .vocab import RECOMMENDATIONS
 
 # %% auto #0
-__all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'input_columns', 'write_cohort_report']
+__all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'held_rows', 'held_waits', 'input_columns', 'write_cohort_report']
 
 # %% ../nbs/55_report.ipynb #e1e2c10c
 def read_cohort(path) -> pd.DataFrame:
@@ -55,6 +55,25 @@ def data_gaps(states:dict) -> pd.DataFrame:
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "field"
     return out[out.drop(columns="unknown").sum(axis=1) > 0].sort_values(out.columns[1], ascending=False)
+
+# %% ../nbs/55_report.ipynb #8a3c5e02
+def held_rows(outputs:dict) -> pd.DataFrame:
+    "Per policy: rows held, held with their alternatives, held with too many readings, and given a primary that every reading gives."
+    rows = {}
+    for policy, out in outputs.items():
+        held, alt = out["primary_held_by"].astype(str) != "", out["primary_alternatives"].astype(str)
+        many = alt.str.startswith("too many readings")
+        rows[policy] = {"held": int(held.sum()), "held, alternatives given": int((held & (alt != "") & ~many).sum()),
+                        "held, too many readings": int((held & many).sum()),
+                        "given: every reading agrees": int((~held & alt.str.startswith("any ")).sum())}
+    return pd.DataFrame(rows).T.rename_axis("policy")
+
+def held_waits(out:pd.DataFrame, top:int=10) -> pd.DataFrame:
+    "The commonest (missing fields, what the rows wait for) among the held rows of one output table, with their counts."
+    held = out[out["primary_held_by"].astype(str) != ""]
+    counts = held.groupby([held["primary_held_by"].astype(str), held["primary_alternatives"].astype(str)], observed=True).size()
+    counts = counts.sort_values(ascending=False, kind="stable").head(top)
+    return counts.rename("patients").reset_index().rename(columns={"primary_held_by": "missing", "primary_alternatives": "what it would be"})
 
 # %% ../nbs/55_report.ipynb #4b7e1a02
 def input_columns(frame:pd.DataFrame, cols, columns:dict|None=None) -> pd.DataFrame:
@@ -127,7 +146,7 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
                         chapters:list|None=None, # chapters whose flowcharts are drawn (default: all)
                         alerts:bool=False, # kept for callers; the alerts of a pathway are not drawn
                        ) -> Path:
-    "One self-contained HTML file (pictures inline, nothing fetched): counts, recommendations per policy, concordance, data gaps, flowcharts."
+    "One self-contained HTML file (pictures inline, nothing fetched): counts, recommendations per policy, concordance, data gaps, held rows, flowcharts."
     frame = read_cohort(frame_or_path) if isinstance(frame_or_path, (str, Path)) else frame_or_path
     policies = tuple(check_policy(p) for p in policies)
     states = {p: run_frame(frame, p, grading, staging, columns) for p in policies}
@@ -163,6 +182,14 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
     gaps = data_gaps(states)
     out += ["<h2>Data gaps by field</h2>", "<p class='note'>Unknown: the record leaves the field empty (or unreadable). "
             "Blocked: its absence left a decision open for that many patients.</p>", _table(gaps)]
+    outputs = {p: output_frame(st, grading, staging, frame.index) for p, st in states.items()}
+    out += ["<h2>Held rows and what they wait for</h2>", "<p class='note'>Held: missing fields could put another management option "
+            "first, so no primary is given (<code>primary_held_by</code>); what it would be under each reading of them is in "
+            "<code>primary_alternatives</code>. Given: every reading of what is missing gives one primary, which is then given.</p>",
+            _table(held_rows(outputs), share=False)]
+    for p in policies:
+        waits = held_waits(outputs[p])
+        if len(waits): out += [f"<h3>What held rows wait for ({e(p)})</h3>", _table(waits.set_index("missing"), share=False)]
     charts, k, _ = _flowchart_section(states, chapters or chapter_names(), alerts)
     out += ["<h2>The cohort's paths</h2>", f"<p class='note'>{k} clinical pathways, one per clinical question and policy, with the "
             "patients on every question, answer and ending. Patients whose answer to a question is unknown stop there: red "
