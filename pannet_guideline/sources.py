@@ -412,7 +412,7 @@ add_statement("localized.minen-ne-component", "MiNEN behaves mostly like its neu
 add_statement("localized.nccn-occult-gastrinoma", "When imaging finds no gastrinoma (occult), NCCN lists observation or exploration, with duodenotomy, intra-operative ultrasound and resection with the periduodenal nodes; which operation a gastrinoma needs depends on where it lies.",
               "S-NCCN(NTUH)", "PanNET-3/4, occult gastrinoma", "B")
 add_statement("localized.observation-needs-symptoms", "Observation of a small non-functioning tumour requires it to cause no symptoms: NCCN names incidentally found tumours, ASPEN enrols only asymptomatic ones, so any symptom the tumour causes removes it from observation.",
-              "S-ASPEN", "protocol, eligibility criteria; with NCCN PanNET-2 note e", "A")
+              "S-ASPEN", "protocol, eligibility criteria; with NCCN PanNET-2 note e", "B")
 
 # %% ../nbs/00a_sources.ipynb #e1a7fcf8
 add_source("S-SENECA", "Bongiovanni A et al. SENECA: randomised phase II of FOLFIRI or CAPTEM as second line in neuroendocrine carcinoma (protocol), BMJ Open 2020;10:e034393",
