@@ -82,12 +82,13 @@ def test_g3_split_at_55(ki67, favourable):
     out = NET_G3.decide(rec).outcome
     if favourable:
         # progressing, so a response is needed: NCCN WDG3 favourable systemic options, SSA as SSTR-positive
-        assert set(out) == {"CLINICAL_TRIAL", "CAPTEM", "CABOZANTINIB", "SSA", "PRRT", "EVEROLIMUS", "SUNITINIB"}
+        assert set(out) == {"CLINICAL_TRIAL", "CAPTEM", "CABOZANTINIB", "SSA", "PRRT", "EVEROLIMUS", "SUNITINIB",
+                            "OXALIPLATIN_FLUOROPYRIMIDINE", "PLATINUM_ETOPOSIDE"}  # CF 6.2: FOLFOX, CAPEOX, cis/carboplatin-etoposide too
     else:
         # NCCN WDG3 unfavourable: trial, platinum-etoposide, irinotecan- and oxaliplatin-based, temozolomide-based
         assert set(out) == {"CLINICAL_TRIAL", "PLATINUM_ETOPOSIDE", "IRINOTECAN_FLUOROPYRIMIDINE", "OXALIPLATIN_FLUOROPYRIMIDINE", "CAPTEM"}
     for policy in POLICIES:
-        assert ("PLATINUM_ETOPOSIDE" in recommend_advanced(rec, policy)) is (not favourable)
+        if not favourable: assert "PLATINUM_ETOPOSIDE" in recommend_advanced(rec, policy)  # listed for favourable biology too (CF 6.2)
         assert ("SSA" in recommend_advanced(rec, policy)) is favourable  # no analogue for unfavourable biology
 
 
@@ -224,7 +225,8 @@ def test_policies_and_rank():
     assert len(set(RANK.values())) == len(RANK)
     assert {t.name for t in policy_tables("seed-2025")} ^ {t.name for t in policy_tables("nccn-2025")} == {
         "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_progression_nccn",
-        "advanced_local", "advanced_local_nccn"}  # NCCN keeps liver-directed therapy off asymptomatic, low-burden, stable disease
+        "advanced_local", "advanced_local_nccn",  # NCCN keeps liver-directed therapy off asymptomatic, low-burden, stable disease
+        "advanced_chemotherapy", "advanced_chemotherapy_nccn"}  # NCCN's list names no streptozocin regimen (CF 6.1)
 
 
 def test_favourable_g3_stable_low_burden_gets_no_systemic_response_therapy():

@@ -96,7 +96,7 @@ def test_wd_g3_advanced_split_at_55(setting, ki67, favourable):
 
 def test_missing_fields_are_gaps_not_guesses():
     d = FOLLOWUP_NCCN.decide(rec("metastatic", who_grade="G3"))
-    assert (d.outcome, d.gaps) == (None, ("ki67_pct",))
+    assert (d.outcome, d.gaps) == (None, ("ki67_pct", "sstr_status"))  # either can make the biology unfavourable (CF 6.2)
     assert set(d.pending) == {"NCCN_WDG3_ADVANCED_FAVOURABLE", "NCCN_WDG3_ADVANCED_UNFAVOURABLE"}
     d = FOLLOWUP_NCCN.decide(rec())
     assert (d.outcome, d.gaps, d.pending) == (None, ("prior_therapies",), ("NCCN_RESECTED_G1G2", "NCCN_OBSERVED"))

@@ -75,10 +75,10 @@ FUNCTIONING = [v for v in FIELDS["functional_syndrome"].vocab if v != "none"]
        n_cat=st.sampled_from(["N0", "N1", None]),
        invasion=st.sampled_from([None, *FIELDS["local_invasion"].vocab]))
 def test_seed_functioning_localized_net_always_gets_surgery(syndrome, grade, size_cm, near_duct, sstr, n_cat, invasion):
-    rec = record(size_cm, syndrome, grade=grade, n_category=n_cat, near_main_duct=near_duct, sstr_status=sstr)
-    rec["local_invasion"] = invasion
+    rec = record(size_cm, syndrome, grade=grade, n_category=n_cat, near_main_duct=near_duct, sstr_status=sstr, tumor_location="head")
+    rec["local_invasion"] = invasion  # a primary that has been seen (its place is recorded): an occult gastrinoma is not operated on blind (CF 5.2)
     assert SURGICAL & set(policy_outcome(localized, "seed-2025", rec))
-    assert SURGICAL & set(localized.LOCALIZED_SEED.decide(rec).outcome)
+    assert SURGICAL & set(localized.LOCALIZED_SEED_FUNCTIONING.decide(rec).outcome)
 
 
 # --- static checks --------------------------------------------------------------------------
