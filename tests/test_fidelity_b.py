@@ -98,7 +98,8 @@ def test_sstr_positive_insulinoma_gets_the_cautious_analogue_only(policy, burden
 def test_captem_for_burden_alone_is_consider(policy):
     a = both(dict(MET_NET, tumor_burden="high"), policy)
     assert strength(a, "CAPTEM") == "consider"
-    assert strength(a, "STREPTOZOCIN_5FU") in ("consider", "option")
+    if policy == "seed-2025": assert strength(a, "STREPTOZOCIN_5FU") in ("consider", "option")
+    else: assert "STREPTOZOCIN_5FU" not in a.recommendations  # NCCN's 2025 list names no streptozocin regimen (CF 6.1)
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -162,9 +163,11 @@ def test_seed_versus_source_alerts_fire_under_the_seed_policy_only():
 @pytest.mark.parametrize("sites,resectable,fires", [("liver", "yes", True), ("liver", "borderline", True),
                                                     ("liver_and_extrahepatic", "borderline", False), ("liver", "no", False)])
 def test_cytoreduction_pitfall_follows_the_cytoreduction_rule(policy, sites, resectable, fires):
+    "Liver-only metastases: resectable -> complete resection of primary and metastases (CF 6.1, 6.6); borderline -> cytoreduction."
     a = both(dict(MET_NET, metastatic_sites=sites, resectable=resectable), policy)
     assert ("PITFALL_CONSIDER_CYTOREDUCTION" in alerts(a)) is fires
-    assert ("ADV-CYTOREDUCTION" in rules(a)) is fires
+    assert ("ADV-CYTOREDUCTION" in rules(a)) is (fires and resectable == "borderline")
+    assert ("ADV-RESECT-LIVER-METASTASES" in rules(a)) is (fires and resectable == "yes")
 
 
 @pytest.mark.parametrize("policy", POLICIES)

@@ -47,7 +47,7 @@ def test_every_chapter_has_diagrams_under_both_policies():
 
 
 SMALL_NF = dict(differentiation="well", ki67_pct=2, tumor_size_cm=1.5, local_invasion="none", nodal_status="N0",
-                metastatic_sites="none", functional_syndrome="none", resectable="yes")
+                metastatic_sites="none", functional_syndrome="none", resectable="yes", symptomatic=False)
 
 
 def _reached(dot):
