@@ -150,6 +150,7 @@ def test_kill_during_write_leaves_previous_result(tmp_path):
 
 
 
+@pytest.mark.slow  # a full cohort report, every pathway drawn; the quick run: the test below and tests/test_report.py
 def test_report_command_writes_one_self_contained_file(tmp_path, capsys):
     src = tmp_path / "cohort.csv"; cohort(120).to_csv(src, index=False)
     out = tmp_path / "report.html"
@@ -159,6 +160,23 @@ def test_report_command_writes_one_self_contained_file(tmp_path, capsys):
     assert "<svg" in html or "data:image" in html  # the flowcharts are inline
     assert "src=\"http" not in html and "href=\"http" not in html.replace('href="https://doi', '')  # nothing fetched
     assert main(["report", str(src), "-o", str(src)]) == 2  # never over its input
+
+
+def test_report_command_asks_one_report_under_both_policies_and_never_over_its_input(tmp_path, capsys, monkeypatch):
+    "The command's wiring, with the report writer (tests/test_report.py) replaced by one that notes what it was asked."
+    import pannet_guideline.cli as cli
+    asked = []
+    def noted(df, path, policies=(), grading="", staging="", columns=None, title=""):
+        asked.append((len(df), Path(path).name, policies, grading, staging, title))
+        Path(path).write_text("report")
+        return Path(path)
+    monkeypatch.setattr(cli, "write_cohort_report", noted)
+    src = tmp_path / "cohort.csv"; cohort(120).to_csv(src, index=False)
+    before = src.read_bytes()
+    assert main(["report", str(src), "-o", str(tmp_path / "report.html")]) == 0
+    assert asked == [(120, "report.html", ("seed-2025", "nccn-2025"), "who-2019", "ajcc-8", "Cohort report")]
+    assert main(["report", str(src), "-o", str(src)]) == 2 and len(asked) == 1  # never over its input
+    assert src.read_bytes() == before
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
