@@ -772,8 +772,9 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     plan = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()]  # columns taken here, read in threads below
     read = in_threads(lambda item: [_read_column(s, item[0], explicit) for s in item[1]], plan, len(df))
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
+        got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name)) for (t, v, b), p in zip(got, pos)]  # each rejection names its own column
         target, values, bad = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
-        _store(cols, name, target, values, _naming(bad, [user.get(keys[p], keys[p]) for p in pos], name))
+        _store(cols, name, target, values, bad)
         if name == "differentiation": _mark_labels(cols, [df.iloc[:, p] for p in pos])
         if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
     for key, (how, name) in cols.notes.items():

@@ -142,8 +142,8 @@ def test_threads_give_the_result_of_one_after_another():
 
 
 def test_outputs_by_group_of_fired_rules_equal_outputs_per_row():
-    df = _messy(40_000, seed=6)
-    with speed(grouped_from=10_000):  # grouping on a smaller cohort (40,000 rows fire about 19,400 combinations)
+    df = pd.concat([_messy(5_000, seed=6)] * 4, ignore_index=True)  # 20,000 rows, each combination of fired rules at least four times
+    with speed(grouped_from=10_000):  # grouping on a smaller cohort
         fast.taken.clear()
         grouped = assess_frame(df)
         assert fast.taken["row_groups"]  # rows were grouped
@@ -222,10 +222,10 @@ def test_the_switch_is_restored_and_refuses_unknown_settings():
 
 
 def test_every_shortcut_off_gives_the_same_cohort_answers():
-    "One switch: all shortcuts at once, on a cohort large enough for each of them."
-    df = _messy(60_000, seed=9)
+    "One switch: all shortcuts at once, on a cohort the lowered settings make large enough for each of them."
+    df = pd.concat([_messy(3_000, seed=9)] * 4, ignore_index=True)  # 12,000 rows repeating the same objects and combinations
     fast.taken.clear()
-    with speed(threads_from=10_000, threads=2): quick = assess_frame(df)
+    with speed(threads_from=5_000, threads=2, grouped_from=5_000, identity_sample=1_024): quick = assess_frame(df)
     assert {"combinations", "scope_rows", "row_groups", "threads", "distinct_objects"} <= set(fast.taken)
     with speed(off=True): assert_frame_equal(quick, assess_frame(df))
 
