@@ -22,11 +22,11 @@ from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, unio
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ORDERED_OUTPUTS', 'LONG_OUTPUTS', 'MAX_WORKERS', 'category_column', 'join_masks', 'union', 'recommendation_masks',
-           'output_frame', 'run_frame', 'ColumnsWarning', 'column_report', 'inspect_columns', 'suggested_mapping',
-           'CohortAssessment', 'assess_cohort', 'assess_frame', 'recommendations_long', 'long_table', 'patient_ids',
-           'compare_policies', 'concordance', 'PannetAccessor', 'explain_row', 'assess_dask', 'dask_fractions',
-           'join_outputs', 'assess_parquet_dask']
+__all__ = ['ORDERED_OUTPUTS', 'HELD_PATTERNS_AT_MOST', 'LONG_OUTPUTS', 'MAX_WORKERS', 'category_column', 'join_masks', 'union',
+           'recommendation_masks', 'output_frame', 'run_frame', 'not_worked_out_text', 'ColumnsWarning',
+           'column_report', 'inspect_columns', 'suggested_mapping', 'CohortAssessment', 'assess_cohort', 'assess_frame',
+           'recommendations_long', 'long_table', 'patient_ids', 'compare_policies', 'concordance', 'PannetAccessor',
+           'explain_row', 'assess_dask', 'dask_fractions', 'join_outputs', 'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
@@ -385,12 +385,26 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
         node_pattern, assigned, holding, read = child_pattern[go], child_assigned[go], still[go], child_read[go]
     return leaves, too_many, list(outcomes)
 
+HELD_PATTERNS_AT_MOST = 2048  # distinct held patterns worked out per table, commonest first: the work grows with them
+
+def not_worked_out_text() -> str:
+    return f"not worked out: more than {HELD_PATTERNS_AT_MOST:,} distinct held patterns in this table (assess the row alone, or a smaller table)"
+
+def _commonest(pattern:np.ndarray, first:np.ndarray) -> tuple:
+    "(pattern per row renumbered over the commonest `HELD_PATTERNS_AT_MOST` patterns, -1 for the rest; their first rows)."
+    if len(first) <= HELD_PATTERNS_AT_MOST: return pattern, first
+    kept = np.sort(np.argsort(-np.bincount(pattern), kind="stable")[:HELD_PATTERNS_AT_MOST])  # a registry export repeats few patterns
+    renumber = np.full(len(first), -1, np.int64); renumber[kept] = np.arange(len(kept))
+    return renumber[pattern], first[kept]
+
 def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
     "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
     n, rows = st.cols.n, np.flatnonzero(held)
     texts, given = np.full(n, "", dtype=object), np.full(n, None, dtype=object)
     if not len(rows) or st.steps is None: return pd.Categorical(texts), given
-    pattern, first = _patterns(_input_parts(st, rows, held), len(rows))
+    pattern, first = _commonest(*_patterns(_input_parts(st, rows, held), len(rows)))
+    texts[rows[pattern < 0]] = not_worked_out_text()
+    rows, pattern = rows[pattern >= 0], pattern[pattern >= 0]
     reps = rows[first]
     early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
     early_bits = sum(1 << FIELD_BITS[f] for f in early if f in FIELD_BITS)

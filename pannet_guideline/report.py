@@ -62,9 +62,9 @@ def held_rows(outputs:dict) -> pd.DataFrame:
     rows = {}
     for policy, out in outputs.items():
         held, alt = out["primary_held_by"].astype(str) != "", out["primary_alternatives"].astype(str)
-        many = alt.str.startswith("too many readings")
-        rows[policy] = {"held": int(held.sum()), "held, alternatives given": int((held & (alt != "") & ~many).sum()),
-                        "held, too many readings": int((held & many).sum()),
+        many, skipped = alt.str.startswith("too many readings"), alt.str.startswith("not worked out")
+        rows[policy] = {"held": int(held.sum()), "held, alternatives given": int((held & (alt != "") & ~many & ~skipped).sum()),
+                        "held, too many readings": int((held & many).sum()), "held, not worked out (too many patterns)": int((held & skipped).sum()),
                         "given: every reading agrees": int((~held & alt.str.startswith("any ")).sum())}
     return pd.DataFrame(rows).T.rename_axis("policy")
 

@@ -217,3 +217,22 @@ def test_everolimus_for_a_benign_insulinoma_is_its_glucose_control_option():
         assert "EVEROLIMUS" not in waits  # what a held benign insulinoma waits for is its operation
     held = assess(p, policy="nccn-2025")  # NCCN: enucleation for a tumour away from the main duct, else resection (nccn.insulinoma-enucleation, nccn.insulinoma-deep)
     assert held.primary_alternatives == "near_main_duct=False: ENUCLEATION; near_main_duct=True: PANCREATECTOMY"
+
+
+def test_a_table_with_more_held_patterns_than_the_budget_works_out_the_commonest_and_says_so_for_the_rest(monkeypatch):
+    "The work on held rows is bounded per table; the rows left out say so, and each one alone is worked out as before."
+    from pannet_guideline import cohort
+    from pannet_guideline.datasets import demo_cohort
+    df = demo_cohort()
+    full = assess_frame(df)
+    held = full["primary_held_by"].astype(str) != ""
+    monkeypatch.setattr(cohort, "HELD_PATTERNS_AT_MOST", 3)
+    cut = assess_frame(df)
+    skipped = cut["primary_alternatives"].astype(str).str.startswith("not worked out")
+    assert skipped.any() and (skipped <= held).all()  # only held rows, and said in words
+    kept = held & ~skipped
+    assert kept.any() and (cut.loc[kept, "primary_alternatives"].astype(str) == full.loc[kept, "primary_alternatives"].astype(str)).all()
+    others = [c for c in full.columns if c != "primary_alternatives"]
+    assert cut[others].astype(str).equals(full[others].astype(str))  # nothing else changes
+    row = df.loc[skipped[skipped].index[0]]
+    assert str(assess_frame(df.loc[[row.name]])["primary_alternatives"].iloc[0]) == str(full.loc[row.name, "primary_alternatives"])
