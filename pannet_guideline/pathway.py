@@ -439,7 +439,15 @@ WRAP = 25 # characters per line of node text
 
 def _q(s:str) -> str: return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
-def _wrap(s:str, width:int=WRAP) -> str: return "\n".join(textwrap.wrap(str(s), width, break_on_hyphens=False)) or str(s)
+def _wrap(s:str, width:int=WRAP) -> str:
+    "Lines of at most `width` characters, broken between words; a word too long for a line breaks only after a hyphen (capecitabine- / temozolomide), never inside."
+    lines = []
+    for line in textwrap.wrap(str(s), width, break_on_hyphens=False, break_long_words=False) or [str(s)]:
+        while len(line) > width and "-" in line[1:width]:
+            cut = line[:width].rindex("-") + 1
+            lines.append(line[:cut]); line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
 
 _FILL = {"recommended": "#cfe8cf", "consider": "#fff1c1", "option": "#ececec"}
 

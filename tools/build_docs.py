@@ -260,7 +260,7 @@ def _fold(summary: str, body: str, open_: bool = False) -> str:
     return f'<details class="fold"{" open" if open_ else ""}><summary>{summary}</summary>\n\n{body}\n\n</details>'
 
 
-OPEN_PX = 2_000  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
+OPEN_PX = 1_600  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
 MAX_PARTS = 8  # a pathway that needs more linked parts than this is not drawn: its rules are read in the tables
 
 
@@ -472,7 +472,7 @@ def vignettes_html(chapter: str, site: Path) -> str:
     "The chapter's vignettes: patient, expectation (codes by their labels), the source it follows."
     rows = []
     for v in _vignettes(chapter):
-        pat = "; ".join(f"{k}={x}" for k, x in (v.get("patient") or {}).items())
+        pat = "; ".join(f"{k}={_labelled(x)}" for k, x in (v.get("patient") or {}).items())
         exp = "; ".join(f"{k}: {_labelled(x)}" for k, x in (v.get("expect") or {}).items())
         rows.append(f"<tr><td><code>{E(str(v.get('id')))}</code></td><td>{E(pat)}</td><td>{E(exp)}</td>"
                     f"<td>{E(str(v.get('source', '')))}</td><td>{E(str(v.get('why', '')))}</td></tr>")
