@@ -1274,7 +1274,8 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
             if isinstance(nxt, Leaf): dst = leaf(nxt)
             elif nxt in cont:
                 dst = f"C{i}_{nxt}"
-                lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}")}{link(cont[nxt])}];')
+                at = "" if any(t == nxt for t, _, _ in parts) else "\nat: " + _wrap(_edge_names(p, p.nodes[nxt])[0], 24)  # inside that part: which question
+                lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}" + at)}{link(cont[nxt])}];')
             else: dst = f"N{nxt}"
             k = c.get("edge", {}).get((i, node.edges.index((b, nxt))), 0)
             lines.append(f"  N{i} -> {dst} [label={_q(_wrap(ans, 18) + (f' ({k:,})' if c and not route else ''))}{hot(k)}];")

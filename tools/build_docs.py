@@ -437,7 +437,7 @@ def worked_route(chapter: str, site: Path) -> str:
     "A vignette patient drawn as a route on the chapter's clinical pathway (the parts it passes through), beside what the guideline gives them."
     import pandas as pd
     from pannet_guideline.guideline import assess
-    from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs
+    from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs, fired_outcomes, outcome_columns
     for v in _vignettes(chapter):
         patient, policy = v.get("patient") or {}, (v.get("policies") or ["seed-2025"])[0]
         try: a = assess(patient, policy)
@@ -448,13 +448,22 @@ def worked_route(chapter: str, site: Path) -> str:
             if p is None: continue
             counts = clinical_counts(p, cols)
             if counts["inside"] != 1 or counts["ending"][0] < 0 or isinstance(p.root, int) is False: continue  # the route reaches an ending
+            given = [k for k, hit in zip(outcome_columns(p), fired_outcomes(p, p.reached(cols))[0]) if hit]
+            if not any(s in ("recommended", "consider", "option") for _, _, s in given): continue  # an ending that gives this patient a recommendation
             svgs, names, _ = clinical_svgs(p, counts=counts)
+            letter = names.get(counts["leaves"][counts["ending"][0]], "")
+            by = {}  # the firmest strength of each item, grouped: "recommended: a, b; consider: c; tests: d"
+            for out_, c, st in sorted(given, key=lambda g: ("recommended", "consider", "option").index(g[2]) if g[2] in ("recommended", "consider", "option") else 3):
+                head = st or {"workup": "tests", "followup_schedule": "follow-up schedule"}.get(out_, out_)
+                if not any(code_label(c) in v for v in by.values()): by.setdefault(head, []).append(code_label(c))
+            lines = "; ".join(f"{k}: {', '.join(v)}" for k, v in by.items())
             shown = [(k, x) for k, x in enumerate(svgs) if "#c0392b" in x]
             figs = [_inline_figure(x, x, f"worked-{chapter}-{k + 1}.svg", f"{v['id']} on {q.title} ({policy})" + (f", part {k + 1}" if len(svgs) > 1 else ""),
                                    site, anchor=f"worked-{chapter}-{k + 1}") for k, x in shown]
-            facts = "; ".join(f"{FIELDS_[k].label}: {x}" for k, x in patient.items() if k in FIELDS_)
+            facts = "; ".join(f"{FIELDS_[k].label}: {_labelled(x)}" for k, x in patient.items() if k in FIELDS_)
             d = a.to_dict()
-            said = (f"<p>The guideline's answer for this patient under {E(policy)}: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
+            said = (f"<p>They reach ending <b>{E(letter)}</b>, which gives them {E(lines)}. "
+                    f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
                     f"all recommendations: {E(_codes_text(d['recommendations']))}.</p>")
             return (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}): {E(facts)}. Their route is drawn in red on "
