@@ -260,7 +260,7 @@ def _fold(summary: str, body: str, open_: bool = False) -> str:
     return f'<details class="fold"{" open" if open_ else ""}><summary>{summary}</summary>\n\n{body}\n\n</details>'
 
 
-OPEN_PX = 1_600  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
+OPEN_PX = 1_400  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
 MAX_PARTS = 8  # a pathway that needs more linked parts than this is not drawn: its rules are read in the tables
 
 
@@ -330,7 +330,8 @@ def glossary_page() -> str:
     from pannet_guideline.followup import SCHEDULE_TITLES
     from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
     from pannet_guideline.workup import WORKUP_ITEMS
-    row = lambda code, *cells: f'<tr id="code-{E(code)}"><td><code>{E(code)}</code></td>' + "".join(f"<td>{E(str(c))}</td>" for c in cells) + "</tr>"
+    row = lambda code, *cells: (f'<tr id="code-{E(code)}">' + "".join(f"<td>{E(str(c))}</td>" for c in cells)
+                                + f'<td><code>{E(code).replace("_", "_<wbr>")}</code></td></tr>')  # a long code breaks after its underscores
     table = lambda heads, rows: (f'{_SEP}<table class="rules"><thead><tr>{"".join(f"<th>{h}</th>" for h in heads)}</tr></thead>'
                                  f"<tbody>{''.join(rows)}</tbody></table></div>")
     recs = [row(c, v.label, v.kind, v.text) for c, v in RECOMMENDATIONS.items()]
@@ -343,11 +344,11 @@ def glossary_page() -> str:
         "Generated from the vocabulary registry at build time.", "",
         "The output columns (`recommendations`, `primary`, `alerts`, `workup`, `followup_schedule`) hold codes so that a table can be "
         "filtered and counted; the pages and the pathways show the labels.", "",
-        f"## Recommendations ({len(recs)})", "", table(["code", "label", "kind", "what it means"], recs), "",
+        f"## Recommendations ({len(recs)})", "", table(["label", "kind", "what it means", "code"], recs), "",
         f"## Alerts ({len(alerts)})", "", "Severity: <code>safety</code> a risk to the patient, <code>data</code> a problem in the record, <code>conflict</code> the seed and its sources (or two sources) disagree, "
-        "<code>caveat</code> a limit of the evidence or of the encoding.", "", table(["code", "label", "severity", "what it says"], alerts), "",
-        f"## Work-up items ({len(items)})", "", table(["code", "test"], items), "",
-        f"## Follow-up schedules ({len(sched)})", "", table(["code", "schedule"], sched), ""])
+        "<code>caveat</code> a limit of the evidence or of the encoding.", "", table(["label", "severity", "what it says", "code"], alerts), "",
+        f"## Work-up items ({len(items)})", "", table(["test", "code"], items), "",
+        f"## Follow-up schedules ({len(sched)})", "", table(["schedule", "code"], sched), ""])
 
 
 def clinical_section(chapter: str, site: Path) -> str:
@@ -460,13 +461,15 @@ def worked_route(chapter: str, site: Path) -> str:
             shown = [(k, x) for k, x in enumerate(svgs) if "#c0392b" in x]
             figs = [_inline_figure(x, x, f"worked-{chapter}-{k + 1}.svg", f"{v['id']} on {q.title} ({policy})" + (f", part {k + 1}" if len(svgs) > 1 else ""),
                                    site, anchor=f"worked-{chapter}-{k + 1}") for k, x in shown]
-            facts = "; ".join(f"{FIELDS_[k].label}: {_labelled(x)}" for k, x in patient.items() if k in FIELDS_)
             d = a.to_dict()
+            asked = dict.fromkeys(n.split(":")[0] for n in p.crits)  # what the pathway reads, as the patient's record or the guideline derives it
+            value = lambda f: patient.get(f, d.get(f))
+            facts = "; ".join(f"{FIELDS_[f].label}: {_labelled(value(f))}" for f in asked if value(f) not in (None, ""))
             said = (f"<p>They reach ending <b>{E(letter)}</b>, which gives them {E(lines)}. "
                     f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
                     f"all recommendations: {E(_codes_text(d['recommendations']))}.</p>")
-            return (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}): {E(facts)}. Their route is drawn in red on "
+            return (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
                     f"the clinical pathway <i>{E(q.title)}</i>, from the box that says whom the pathway is for to the ending they reach.</p>"
                     + "\n".join(figs) + said)
     return ""
