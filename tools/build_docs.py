@@ -439,6 +439,7 @@ def worked_route(chapter: str, site: Path) -> str:
     import pandas as pd
     from pannet_guideline.guideline import assess
     from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs, fired_outcomes, outcome_columns
+    first = ""
     for v in _vignettes(chapter):
         patient, policy = v.get("patient") or {}, (v.get("policies") or ["seed-2025"])[0]
         try: a = assess(patient, policy)
@@ -464,15 +465,18 @@ def worked_route(chapter: str, site: Path) -> str:
             d = a.to_dict()
             asked = dict.fromkeys(n.split(":")[0] for n in p.crits)  # what the pathway reads, as the patient's record or the guideline derives it
             value = lambda f: patient.get(f, d.get(f))
-            facts = "; ".join(f"{FIELDS_[f].label}: {_labelled(value(f))}" for f in asked if value(f) not in (None, ""))
+            shown_ = lambda f, x: ("yes" if x else "no") if FIELDS_[f].kind == "flag" else _labelled(x).replace("_", " ")
+            facts = "; ".join(f"{FIELDS_[f].label}: {shown_(f, value(f))}" for f in asked if value(f) not in (None, ""))
             said = (f"<p>They reach ending <b>{E(letter)}</b>, which gives them {E(lines)}. "
                     f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
                     f"all recommendations: {E(_codes_text(d['recommendations']))}.</p>")
-            return (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
+            html = (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
                     f"the clinical pathway <i>{E(q.title)}</i>, from the box that says whom the pathway is for to the ending they reach.</p>"
                     + "\n".join(figs) + said)
-    return ""
+            if len(shown) == 1: return html  # a route drawn in one part: the shortest to read
+            first = first or html
+    return first
 
 
 def _labelled(x) -> str:
