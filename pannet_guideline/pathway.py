@@ -1152,7 +1152,7 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
     "The colour of an ending: the firmest strength it gives whatever its conditions (green recommended...); white when every line waits on a condition."
-    strengths = [p.rule(r)[1].strength for r, w in zip(leaf.fired, leaf_conditions(leaf)) if w is None]
+    strengths = [p.rule(r)[1].strength for r, w in zip(leaf.fired, leaf_conditions(leaf)) if w is None or not condition_text(p, w, p.rule(r)[1].then)]  # a condition every answer meets is none
     if leaf.fired and not strengths: return "#ffffff"
     return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
 
