@@ -696,9 +696,10 @@ def your_data_page() -> str:
                          + [k for k, (v, _) in LEGACY_ALIASES.items() if v == f.name])
         used = ", ".join([FIELDS_[d].label for d in derived] + [CHAPTER_TITLES[c] for c in chapters]) or "passed through"
         rows.append(f'<tr id="field-{E(f.name)}"><td><code>{E(f.name)}</code>' + (f"<br><span class=\"syn\">also read from: {E(', '.join(aliases))}</span>" if aliases else "")
-                    + f"</td><td>{_ticks(f.label)}{(': ' + _ticks(f.doc)) if f.doc else ''}</td><td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td><td>{E(used)}</td></tr>")
-    fields = (f'{_SEP}<table class="rules fields"><thead><tr><th>column</th><th>meaning</th><th>unit</th><th>allowed values (and other '
-              f"spellings read)</th><th>what depends on it</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+                    + f"</td><td>{_ticks(f.label)}{(': ' + _ticks(f.doc)) if f.doc else ''}<br><span class=\"syn\">used for: {E(used)}</span></td>"
+                    f"<td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td></tr>")
+    fields = (f'{_SEP}<table class="rules fields"><thead><tr><th>column</th><th>meaning, and what depends on it</th><th>unit</th>'
+              f"<th>allowed values (and other spellings read)</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     how = {"field": "read as it is", "read_as": "read as", "resembles": "not read: resembles", "output": "not read: an output", "unknown": "not read"}
     maps, mapping = [], {}
     for h in EXPORT_HEADERS:
