@@ -1152,7 +1152,11 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
     "The colour of an ending: the firmest strength it gives whatever its conditions (green recommended...); white when every line waits on a condition."
-    strengths = [p.rule(r)[1].strength for r, w in zip(leaf.fired, leaf_conditions(leaf)) if w is None or not condition_text(p, w, p.rule(r)[1].then)]  # a condition every answer meets is none
+    merged = {}  # one outcome at one strength from several rules holds when any of their conditions does (as the ending's lines say it)
+    for r, w in zip(leaf.fired, leaf_conditions(leaf)):
+        k = (p.rule(r)[1].strength, p.rule(r)[1].then)
+        merged[k] = w if k not in merged else None if merged[k] is None or w is None else tuple(dict.fromkeys(merged[k] + w))
+    strengths = [s for (s, then), w in merged.items() if w is None or not condition_text(p, w, then)]  # a condition every answer meets is none
     if leaf.fired and not strengths: return "#ffffff"
     return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
 
