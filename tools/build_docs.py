@@ -313,12 +313,14 @@ def legend(key: str, policy: str, svgs: list) -> str:
         items.append("A line with a condition (\"unless given before\", \"if insulinoma\") holds only when the condition does; "
                      "the patient's record of earlier treatment and syndrome decides it.")
     if "nothing further in this pathway" in text:
-        items.append("<b>Nothing further in this pathway</b>: for these answers the tables of this question recommend nothing; "
-                     "other pathways of the chapter, and the alerts, may still apply.")
+        items.append("<b>Nothing further in this pathway</b> (grey text, no box): for these answers the tables of this question "
+                     "recommend nothing; other pathways of the chapter, and the alerts, may still apply.")
     if re.search(r"\[\d+\]", text):
         items.append("<b>[n] after a question</b>: the numbered note under the chart says what happens when that answer is unknown. "
                      "<b>Held until it is known</b>: those recommendations are neither given nor ruled out while the answer is missing; "
-                     "the patient's output names the missing field in <code>data_gaps</code>.")
+                     "the patient's output names the missing field in <code>data_gaps</code>. <b>Given only while it is unknown</b>: "
+                     "advice the tables give because the answer is missing (to complete the record, or the choice an operation waits on), "
+                     "which gives way once it is known.")
     if "continued in part" in text:
         items.append("A dashed <b>continued in part N</b> box links to that part; each part starts with the route into it, answer by answer.")
     if (key, policy) in CUTOFF_WORDS: items.append(E(CUTOFF_WORDS[(key, policy)]))
@@ -354,7 +356,7 @@ def glossary_page() -> str:
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, unknown_note
+    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, unasked_notes, unknown_note
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Not a medical device: for research, audit and education."]
     opened = 0.0  # height of the pathways shown open so far (px)
@@ -374,6 +376,7 @@ def clinical_section(chapter: str, site: Path) -> str:
             figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
+            unasked = "".join(f"<li>{E(unknown_note(p, n))}</li>" for n in unasked_notes(p, notes))
             leaves = []
             for lf, letter in names.items():
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule"
@@ -386,6 +389,8 @@ def clinical_section(chapter: str, site: Path) -> str:
                 if t.name in names_ and t.output == "alerts":
                     alerts += [f'<li><b>{E(code_label(r.then))}</b> when {E(t.reason(r))} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>' for r in t.rules]
             body = ("\n".join(figs) + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
+                    + (f"<p>Answers the chart does not ask, because an answer above settles them or the endings name them (\"unless given "
+                       f"before\"), when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
             head = f"Under {E(policy)} · {len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''}"
@@ -641,6 +646,12 @@ READING_EXAMPLES = (("ki67_pct", "5%"), ("ki67_pct", "5 %"), ("ki67_pct", "2,5")
                     ("tumor_size_cm", "2.5cm"), ("mitoses_per_2mm2", "<2"))
 
 
+def regimen_names() -> str:
+    "Each treatment code with the regimen names read as it, from the schema."
+    from pannet_guideline.schema import REGIMEN_NAMES
+    return "; ".join(f"{code_label(c)} (`{c}`): {', '.join(n.lower() for n in names)}" for c, names in REGIMEN_NAMES.items())
+
+
 def ki67_edges() -> str:
     "The Ki-67 cut-offs of every table, policy and edition, in words."
     from pannet_guideline.guideline import band_edges
@@ -730,6 +741,12 @@ def your_data_page() -> str:
         f"{ki67_edges()} %), so any value inside it decides alike; one that straddles a cut-off is unknown, and the issue names the cut-off. "
         "`42,493` is refused (a decimal comma or a thousands separator?). A table with two or more known Ki-67 values, all between 0 "
         "and 1, is taken to hold fractions and its Ki-67 is not read.",
+        "- **Treatments given before** (`prior_therapies`) are codes separated by `;`, or regimen names read as them: "
+        + regimen_names() + ".",
+        "- **What the pathways ask** is read from these columns and from what the guideline derives from them: \"Node-positive?\" is the "
+        "N category (from `nodal_status`, or a recorded `n_category`); the WHO grade comes from the morphology, Ki-67 and mitoses (a recorded grade "
+        "only where they do not give one); \"after progression on a somatostatin analogue\" means `prior_therapies` holds `SSA` and "
+        "`progression` is `progressive`.",
         "- Blank cells and the tokens listed above are unknown; a rejected value is reported with its column and the reason.", "",
         "What the reader makes of a few values, run as this page is built:", "", reading_examples(), "",
         "## Input columns", "", fields, "",
