@@ -27,9 +27,9 @@ __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCA
            'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion',
            'possible_points', 'merged_criterion', 'ClinicalPathway', 'outcome_columns', 'reached_outcomes',
            'fired_outcomes', 'leaf_conditions', 'clinical_pathway', 'condition_text', 'pathway_parts', 'routes_to',
-           'entry_text', 'clinical_dot', 'unknown_note', 'clinical_svgs', 'clinical_counts', 'cohort_clinical_svgs',
-           'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway',
-           'recommendation_counts', 'policy_chart']
+           'entry_text', 'clinical_dot', 'unasked_notes', 'unknown_note', 'clinical_svgs', 'clinical_counts',
+           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
+           'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -439,7 +439,15 @@ WRAP = 25 # characters per line of node text
 
 def _q(s:str) -> str: return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
-def _wrap(s:str, width:int=WRAP) -> str: return "\n".join(textwrap.wrap(str(s), width, break_on_hyphens=False)) or str(s)
+def _wrap(s:str, width:int=WRAP) -> str:
+    "Lines of at most `width` characters, broken between words; a word too long for a line breaks only after a hyphen (capecitabine- / temozolomide), never inside."
+    lines = []
+    for line in textwrap.wrap(str(s), width, break_on_hyphens=False, break_long_words=False) or [str(s)]:
+        while len(line) > width and "-" in line[1:width]:
+            cut = line[:width].rindex("-") + 1
+            lines.append(line[:cut]); line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
 
 _FILL = {"recommended": "#cfe8cf", "consider": "#fff1c1", "option": "#ececec"}
 
@@ -987,6 +995,7 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes])
     if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
     keys = np.where(_possible_classes(asked), keys, IMPOSSIBLE)  # answers no patient gives together: no branch of their own
+    if OUTSIDE in leaves: keys = np.where(keys == leaves.index(OUTSIDE), IMPOSSIBLE, keys)  # nor answers that put a patient outside the pathway
     keys, leaves = _merge_alike(tables, keys, leaves)
     order, (root, nodes) = _sift(keys, asked, leaves)
     crits = [asked[i] for i in order] + conds
@@ -1091,6 +1100,7 @@ def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
     pairs = [list(alt) for alt in cond]
     shared = [t for t in pairs[0] if all(t in a for a in pairs[1:])]
     left = [[t for t in a if t not in shared] for a in pairs]
+    if any(not a for a in left): left = [[]]  # one alternative needs only the shared terms: the others add nothing
     if len(left) > 1 and all(len(a) == 1 for a in left) and len({a[0][0] for a in left}) == 1 and ":" not in left[0][0][0]:
         name = left[0][0][0]  # insulinoma, or gastrinoma: one term, "if insulinoma or gastrinoma"
         classes = tuple(sorted({k for a in left for k in a[0][1]}))
@@ -1144,7 +1154,11 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
     "The colour of an ending: the firmest strength it gives whatever its conditions (green recommended...); white when every line waits on a condition."
-    strengths = [p.rule(r)[1].strength for r, w in zip(leaf.fired, leaf_conditions(leaf)) if w is None]
+    merged = {}  # one outcome at one strength from several rules holds when any of their conditions does (as the ending's lines say it)
+    for r, w in zip(leaf.fired, leaf_conditions(leaf)):
+        k = (p.rule(r)[1].strength, p.rule(r)[1].then)
+        merged[k] = w if k not in merged else None if merged[k] is None or w is None else tuple(dict.fromkeys(merged[k] + w))
+    strengths = [s for (s, then), w in merged.items() if w is None or not condition_text(p, w, then)]  # a condition every answer meets is none
     if leaf.fired and not strengths: return "#ffffff"
     return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
 
@@ -1266,14 +1280,25 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
             if isinstance(nxt, Leaf): dst = leaf(nxt)
             elif nxt in cont:
                 dst = f"C{i}_{nxt}"
-                lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}")}{link(cont[nxt])}];')
+                at = "" if any(t == nxt for t, _, _ in parts) else "\nat: " + _wrap(_edge_names(p, p.nodes[nxt])[0], 24)  # inside that part: which question
+                lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}" + at)}{link(cont[nxt])}];')
             else: dst = f"N{nxt}"
             k = c.get("edge", {}).get((i, node.edges.index((b, nxt))), 0)
             lines.append(f"  N{i} -> {dst} [label={_q(_wrap(ans, 18) + (f' ({k:,})' if c and not route else ''))}{hot(k)}];")
         ends = list(dict.fromkeys(leaf(x) for _, x in node.edges if isinstance(x, Leaf)))
         for a_, b_ in zip(ends, ends[2:]): lines.append(f"  {a_} -> {b_} [style=invis];")  # many endings: two abreast, stacked
+    for i in drawn:  # a question that other parts lead into too, below this part's top: where else its patients come from
+        froms = [k + 1 for k, (_, _, c_) in enumerate(parts) if i in c_ and k != part and i != top]
+        if not froms: continue
+        lines.append(f'  F{i} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", '
+                     f'label={_q("also from part" + ("s " + _and([str(k) for k in froms]) if len(froms) > 1 else f" {froms[0]}"))}{link(froms[0])}];')
+        lines.append(f'  F{i} -> N{i} [style=dashed, color="#3b6ea5"];')
     lines.append("}")
     return "\n".join(lines)
+
+def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
+    "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names."
+    return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))]
 
 def unknown_note(p:ClinicalPathway, name:str) -> str:
     "What happens when the answer to a question is unknown: the recommendations that wait, and those given only then."
@@ -1289,7 +1314,7 @@ def unknown_note(p:ClinicalPathway, name:str) -> str:
 FIT_PT = 765 # widest drawing (points) that fits the docs column (704 px at a 1280 px window) with its 12-point text still at 11 px or more
 
 def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
-    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the notes on unknown answers; `href` as in `clinical_dot`."
+    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the numbered notes on the unknown answers of its questions (see `unasked_notes` for the others); `href` as in `clinical_dot`."
     tries = [(40, None)] + [(40, FIT_PT * f) for f in (2.0, 1.75, 1.5, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
     seen = {}
     for budget, width in tries: seen.setdefault(str(pathway_parts(p, budget, width)), (len(pathway_parts(p, budget, width)), budget, width))
@@ -1299,8 +1324,6 @@ def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) 
         svgs = [to_svg(clinical_dot(p, k, names, notes, budget, href, width, counts)) for k in range(len(pathway_parts(p, budget, width)))]
         widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
         if max(widths) <= FIT_PT: break
-    for name in p.conds:  # answers written on the endings: their notes follow the questions'
-        if any(p.unknown.get(name, ([], []))) and name not in notes: notes[name] = len(notes) + 1
     return svgs, names, notes
 
 # %% ../nbs/50_pathway.ipynb #c0a71e56

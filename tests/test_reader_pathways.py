@@ -123,12 +123,15 @@ def test_a_green_ending_holds_a_recommendation_that_applies(key, policy):
     import html
     p = clinical_pathway(key, policy)
     if p is None: return
+    endings = 0
     for svg in clinical_svgs(p)[0]:
-        for body in re.findall(r'<g class="node">\s*<title>L[^<]*</title>(.*?)</g>', svg, flags=re.S):
-            if 'fill="#cfe8cf"' not in body: continue
+        for body in re.findall(r'<g [^>]*class="node"[^>]*>\s*<title>L[^<]*</title>(.*?)</g>', svg, flags=re.S):
+            endings += 1
             lines = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", body)]
             text = re.sub(r"^[A-Z]\d*: ", "", "\n".join(lines))
-            assert not text.startswith("If ") and re.search(r"(^|\n)Recommended: ", text), (key, policy, lines)
+            applies = not text.startswith("If ") and bool(re.search(r"(^|\n)Recommended:(\s|$)", text))
+            assert applies == ('fill="#cfe8cf"' in body), (key, policy, lines)  # and a recommendation that applies is green
+    assert endings or isinstance(p.root, Leaf) and not p.root.fired
 
 
 @pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
@@ -140,6 +143,43 @@ def test_labels_not_codes_on_the_pathways(key, policy):
     if p is None: return
     svgs, _, notes = clinical_svgs(p)
     seen = " ".join(html.unescape(t) for s in svgs for t in re.findall(r"<text[^>]*>([^<]*)</text>", s))
-    seen += " " + " ".join(unknown_note(p, n) for n in notes)
+    from pannet_guideline.pathway import unasked_notes
+    seen += " " + " ".join(unknown_note(p, n) for n in list(notes) + unasked_notes(p, notes))
     codes = re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\(CAPTEM\)|\(SSA\)", seen)
     assert not codes, codes[:5]
+
+
+@pytest.mark.parametrize("key,policy", [("localized-nf", "nccn-2025"), ("advanced-g12-first", "nccn-2025"), ("advanced-local", "nccn-2025")],
+                         ids=lambda x: str(x))
+def test_a_question_entered_from_another_part_says_so(key, policy):
+    "Where a part continues into the middle of another part, that part shows, at the question, the part it also comes from."
+    import html
+    p = clinical_pathway(key, policy)
+    svgs, _, _ = clinical_svgs(p)
+    text = [html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", s))) for s in svgs]
+    pairs = [(k + 1, int(n)) for k, t in enumerate(text) for n in re.findall(r"continued in part (\d+) at: ", t)]
+    for k, n in pairs:
+        assert re.search(rf"also from parts? [\d, and]*\b{k}\b", text[n - 1]), (k, n, text[n - 1][:300])
+    assert pairs or key != "localized-nf"
+
+
+@pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
+def test_every_numbered_note_belongs_to_a_question_on_the_chart(key, policy):
+    "A note [n] under the chart is marked on a question of the chart; answers not asked have their notes apart, unnumbered."
+    from pannet_guideline.pathway import unasked_notes
+    p = clinical_pathway(key, policy)
+    if p is None: return
+    svgs, _, notes = clinical_svgs(p)
+    for name, k in notes.items():
+        assert any(f"[{k}]" in s for s in svgs), (key, policy, name, k)
+    assert not set(unasked_notes(p, notes)) & set(notes)
+
+
+def test_surveillance_waits_on_a_measured_ki67_and_the_page_says_so():
+    "Surveillance needs a G1 with a measured Ki-67 below 3 %: a G1 by mitoses alone (Ki-67 unknown) is held, and the notes say so."
+    from pannet_guideline.pathway import unasked_notes, unknown_note
+    for policy in POLICIES:
+        p = clinical_pathway("localized-nf", policy)
+        _, _, notes = clinical_svgs(p)
+        said = [unknown_note(p, n) for n in list(notes) + unasked_notes(p, notes) if n == "ki67_pct"]
+        assert said and "held until it is known" in said[0] and "surveillance" in said[0], (policy, said)

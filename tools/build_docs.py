@@ -260,7 +260,7 @@ def _fold(summary: str, body: str, open_: bool = False) -> str:
     return f'<details class="fold"{" open" if open_ else ""}><summary>{summary}</summary>\n\n{body}\n\n</details>'
 
 
-OPEN_PX = 2_000  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
+OPEN_PX = 1_400  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
 MAX_PARTS = 8  # a pathway that needs more linked parts than this is not drawn: its rules are read in the tables
 
 
@@ -313,12 +313,14 @@ def legend(key: str, policy: str, svgs: list) -> str:
         items.append("A line with a condition (\"unless given before\", \"if insulinoma\") holds only when the condition does; "
                      "the patient's record of earlier treatment and syndrome decides it.")
     if "nothing further in this pathway" in text:
-        items.append("<b>Nothing further in this pathway</b>: for these answers the tables of this question recommend nothing; "
-                     "other pathways of the chapter, and the alerts, may still apply.")
+        items.append("<b>Nothing further in this pathway</b> (grey text, no box): for these answers the tables of this question "
+                     "recommend nothing; other pathways of the chapter, and the alerts, may still apply.")
     if re.search(r"\[\d+\]", text):
         items.append("<b>[n] after a question</b>: the numbered note under the chart says what happens when that answer is unknown. "
                      "<b>Held until it is known</b>: those recommendations are neither given nor ruled out while the answer is missing; "
-                     "the patient's output names the missing field in <code>data_gaps</code>.")
+                     "the patient's output names the missing field in <code>data_gaps</code>. <b>Given only while it is unknown</b>: "
+                     "advice the tables give because the answer is missing (to complete the record, or the choice an operation waits on), "
+                     "which gives way once it is known.")
     if "continued in part" in text:
         items.append("A dashed <b>continued in part N</b> box links to that part; each part starts with the route into it, answer by answer.")
     if (key, policy) in CUTOFF_WORDS: items.append(E(CUTOFF_WORDS[(key, policy)]))
@@ -330,7 +332,8 @@ def glossary_page() -> str:
     from pannet_guideline.followup import SCHEDULE_TITLES
     from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
     from pannet_guideline.workup import WORKUP_ITEMS
-    row = lambda code, *cells: f'<tr id="code-{E(code)}"><td><code>{E(code)}</code></td>' + "".join(f"<td>{E(str(c))}</td>" for c in cells) + "</tr>"
+    row = lambda code, *cells: (f'<tr id="code-{E(code)}">' + "".join(f"<td>{E(str(c))}</td>" for c in cells)
+                                + f'<td><code>{E(code).replace("_", "_<wbr>")}</code></td></tr>')  # a long code breaks after its underscores
     table = lambda heads, rows: (f'{_SEP}<table class="rules"><thead><tr>{"".join(f"<th>{h}</th>" for h in heads)}</tr></thead>'
                                  f"<tbody>{''.join(rows)}</tbody></table></div>")
     recs = [row(c, v.label, v.kind, v.text) for c, v in RECOMMENDATIONS.items()]
@@ -343,17 +346,17 @@ def glossary_page() -> str:
         "Generated from the vocabulary registry at build time.", "",
         "The output columns (`recommendations`, `primary`, `alerts`, `workup`, `followup_schedule`) hold codes so that a table can be "
         "filtered and counted; the pages and the pathways show the labels.", "",
-        f"## Recommendations ({len(recs)})", "", table(["code", "label", "kind", "what it means"], recs), "",
+        f"## Recommendations ({len(recs)})", "", table(["label", "kind", "what it means", "code"], recs), "",
         f"## Alerts ({len(alerts)})", "", "Severity: <code>safety</code> a risk to the patient, <code>data</code> a problem in the record, <code>conflict</code> the seed and its sources (or two sources) disagree, "
-        "<code>caveat</code> a limit of the evidence or of the encoding.", "", table(["code", "label", "severity", "what it says"], alerts), "",
-        f"## Work-up items ({len(items)})", "", table(["code", "test"], items), "",
-        f"## Follow-up schedules ({len(sched)})", "", table(["code", "schedule"], sched), ""])
+        "<code>caveat</code> a limit of the evidence or of the encoding.", "", table(["label", "severity", "what it says", "code"], alerts), "",
+        f"## Work-up items ({len(items)})", "", table(["test", "code"], items), "",
+        f"## Follow-up schedules ({len(sched)})", "", table(["schedule", "code"], sched), ""])
 
 
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, unknown_note
+    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, unasked_notes, unknown_note
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Not a medical device: for research, audit and education."]
     opened = 0.0  # height of the pathways shown open so far (px)
@@ -373,6 +376,7 @@ def clinical_section(chapter: str, site: Path) -> str:
             figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
+            unasked = "".join(f"<li>{E(unknown_note(p, n))}</li>" for n in unasked_notes(p, notes))
             leaves = []
             for lf, letter in names.items():
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule"
@@ -385,6 +389,8 @@ def clinical_section(chapter: str, site: Path) -> str:
                 if t.name in names_ and t.output == "alerts":
                     alerts += [f'<li><b>{E(code_label(r.then))}</b> when {E(t.reason(r))} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>' for r in t.rules]
             body = ("\n".join(figs) + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
+                    + (f"<p>Answers the chart does not ask, because an answer above settles them or the endings name them (\"unless given "
+                       f"before\"), when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
             head = f"Under {E(policy)} · {len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''}"
@@ -437,7 +443,8 @@ def worked_route(chapter: str, site: Path) -> str:
     "A vignette patient drawn as a route on the chapter's clinical pathway (the parts it passes through), beside what the guideline gives them."
     import pandas as pd
     from pannet_guideline.guideline import assess
-    from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs
+    from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs, fired_outcomes, outcome_columns
+    first = ""
     for v in _vignettes(chapter):
         patient, policy = v.get("patient") or {}, (v.get("policies") or ["seed-2025"])[0]
         try: a = assess(patient, policy)
@@ -448,19 +455,33 @@ def worked_route(chapter: str, site: Path) -> str:
             if p is None: continue
             counts = clinical_counts(p, cols)
             if counts["inside"] != 1 or counts["ending"][0] < 0 or isinstance(p.root, int) is False: continue  # the route reaches an ending
+            given = [k for k, hit in zip(outcome_columns(p), fired_outcomes(p, p.reached(cols))[0]) if hit]
+            if not any(s in ("recommended", "consider", "option") for _, _, s in given): continue  # an ending that gives this patient a recommendation
             svgs, names, _ = clinical_svgs(p, counts=counts)
+            letter = names.get(counts["leaves"][counts["ending"][0]], "")
+            by = {}  # the firmest strength of each item, grouped: "recommended: a, b; consider: c; tests: d"
+            for out_, c, st in sorted(given, key=lambda g: ("recommended", "consider", "option").index(g[2]) if g[2] in ("recommended", "consider", "option") else 3):
+                head = st or {"workup": "tests", "followup_schedule": "follow-up schedule"}.get(out_, out_)
+                if not any(code_label(c) in v for v in by.values()): by.setdefault(head, []).append(code_label(c))
+            lines = "; ".join(f"{k}: {', '.join(v)}" for k, v in by.items())
             shown = [(k, x) for k, x in enumerate(svgs) if "#c0392b" in x]
             figs = [_inline_figure(x, x, f"worked-{chapter}-{k + 1}.svg", f"{v['id']} on {q.title} ({policy})" + (f", part {k + 1}" if len(svgs) > 1 else ""),
                                    site, anchor=f"worked-{chapter}-{k + 1}") for k, x in shown]
-            facts = "; ".join(f"{FIELDS_[k].label}: {x}" for k, x in patient.items() if k in FIELDS_)
             d = a.to_dict()
-            said = (f"<p>The guideline's answer for this patient under {E(policy)}: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
+            asked = dict.fromkeys(n.split(":")[0] for n in p.crits)  # what the pathway reads, as the patient's record or the guideline derives it
+            value = lambda f: patient.get(f, d.get(f))
+            shown_ = lambda f, x: ("yes" if x else "no") if FIELDS_[f].kind == "flag" else _labelled(x).replace("_", " ")
+            facts = "; ".join(f"{FIELDS_[f].label}: {shown_(f, value(f))}" for f in asked if value(f) not in (None, ""))
+            said = (f"<p>They reach ending <b>{E(letter)}</b>, which gives them {E(lines)}. "
+                    f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
                     f"all recommendations: {E(_codes_text(d['recommendations']))}.</p>")
-            return (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}): {E(facts)}. Their route is drawn in red on "
+            html = (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
                     f"the clinical pathway <i>{E(q.title)}</i>, from the box that says whom the pathway is for to the ending they reach.</p>"
                     + "\n".join(figs) + said)
-    return ""
+            if len(shown) == 1: return html  # a route drawn in one part: the shortest to read
+            first = first or html
+    return first
 
 
 def _labelled(x) -> str:
@@ -472,7 +493,7 @@ def vignettes_html(chapter: str, site: Path) -> str:
     "The chapter's vignettes: patient, expectation (codes by their labels), the source it follows."
     rows = []
     for v in _vignettes(chapter):
-        pat = "; ".join(f"{k}={x}" for k, x in (v.get("patient") or {}).items())
+        pat = "; ".join(f"{k}={_labelled(x)}" for k, x in (v.get("patient") or {}).items())
         exp = "; ".join(f"{k}: {_labelled(x)}" for k, x in (v.get("expect") or {}).items())
         rows.append(f"<tr><td><code>{E(str(v.get('id')))}</code></td><td>{E(pat)}</td><td>{E(exp)}</td>"
                     f"<td>{E(str(v.get('source', '')))}</td><td>{E(str(v.get('why', '')))}</td></tr>")
@@ -567,8 +588,9 @@ def overview_cells() -> list:
                "tables (never drawn by hand). Read them top to bottom: the box at the top says to whom the pathway applies; each "
                "question is a clinical concept (NET G1/G2, SSTR-positive, progression on a somatostatin analogue...); the answers "
                "label the arrows; a question is asked only where its answer changes what follows. The boxes at the bottom are the "
-               "recommendations, coloured by strength (green recommended, yellow consider, grey option), and the alerts that go "
-               "with them. A number in square brackets after a question refers to the note under the chart that says what happens "
+               "recommendations, coloured by strength (green recommended, yellow consider, grey option; white when every line "
+               "waits on a condition written on it, such as \"unless given before\"), and the alerts that go with them are listed "
+               "under the chart. A legend under each pathway says what its marks mean. A number in square brackets after a question refers to the note under the chart that says what happens "
                "when that answer is unknown: which recommendation waits until it is known. Rule ids under the chart link to the "
                "rules and the statements they cite. The per-table technical diagrams, with every unknown branch drawn, are kept "
                "folded for auditors.\n\n"
@@ -622,6 +644,12 @@ def _ticks(text: str) -> str:
 READING_EXAMPLES = (("ki67_pct", "5%"), ("ki67_pct", "5 %"), ("ki67_pct", "2,5"), ("ki67_pct", "<2"), ("ki67_pct", "4-8"),
                     ("ki67_pct", "15-25"), ("ki67_pct", ">20"), ("ki67_pct", ">60"), ("ki67_pct", "42,493"), ("tumor_size_mm", "15"), ("tumor_size_cm", "25 mm"),
                     ("tumor_size_cm", "2.5cm"), ("mitoses_per_2mm2", "<2"))
+
+
+def regimen_names() -> str:
+    "Each treatment code with the regimen names read as it, from the schema."
+    from pannet_guideline.schema import REGIMEN_NAMES
+    return "; ".join(f"{code_label(c)} (`{c}`): {', '.join(n.lower() for n in names)}" for c, names in REGIMEN_NAMES.items())
 
 
 def ki67_edges() -> str:
@@ -679,9 +707,10 @@ def your_data_page() -> str:
                          + [k for k, (v, _) in LEGACY_ALIASES.items() if v == f.name])
         used = ", ".join([FIELDS_[d].label for d in derived] + [CHAPTER_TITLES[c] for c in chapters]) or "passed through"
         rows.append(f'<tr id="field-{E(f.name)}"><td><code>{E(f.name)}</code>' + (f"<br><span class=\"syn\">also read from: {E(', '.join(aliases))}</span>" if aliases else "")
-                    + f"</td><td>{_ticks(f.label)}{(': ' + _ticks(f.doc)) if f.doc else ''}</td><td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td><td>{E(used)}</td></tr>")
-    fields = (f'{_SEP}<table class="rules fields"><thead><tr><th>column</th><th>meaning</th><th>unit</th><th>allowed values (and other '
-              f"spellings read)</th><th>what depends on it</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+                    + f"</td><td>{_ticks(f.label)}{(': ' + _ticks(f.doc)) if f.doc else ''}<br><span class=\"syn\">used for: {E(used)}</span></td>"
+                    f"<td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td></tr>")
+    fields = (f'{_SEP}<table class="rules fields"><thead><tr><th>column</th><th>meaning, and what depends on it</th><th>unit</th>'
+              f"<th>allowed values (and other spellings read)</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     how = {"field": "read as it is", "read_as": "read as", "resembles": "not read: resembles", "output": "not read: an output", "unknown": "not read"}
     maps, mapping = [], {}
     for h in EXPORT_HEADERS:
@@ -712,6 +741,12 @@ def your_data_page() -> str:
         f"{ki67_edges()} %), so any value inside it decides alike; one that straddles a cut-off is unknown, and the issue names the cut-off. "
         "`42,493` is refused (a decimal comma or a thousands separator?). A table with two or more known Ki-67 values, all between 0 "
         "and 1, is taken to hold fractions and its Ki-67 is not read.",
+        "- **Treatments given before** (`prior_therapies`) are codes separated by `;`, or regimen names read as them: "
+        + regimen_names() + ".",
+        "- **What the pathways ask** is read from these columns and from what the guideline derives from them: \"Node-positive?\" is the "
+        "N category (from `nodal_status`, or a recorded `n_category`); the WHO grade comes from the morphology, Ki-67 and mitoses (a recorded grade "
+        "only where they do not give one); \"after progression on a somatostatin analogue\" means `prior_therapies` holds `SSA` and "
+        "`progression` is `progressive`.",
         "- Blank cells and the tokens listed above are unknown; a rejected value is reported with its column and the reason.", "",
         "What the reader makes of a few values, run as this page is built:", "", reading_examples(), "",
         "## Input columns", "", fields, "",
