@@ -19,7 +19,7 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
+from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
 from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
@@ -355,7 +355,7 @@ def _staging_steps(staging:str) -> list:
     "T, N and M from the findings merged with recorded categories; stage groups; the setting."
     staging_edition(staging)
     stages = (Step(STAGE_AJCC8, {"stage_ajcc8": None}), Step(STAGE_AJCC9, {"stage_ajcc9": None}), Step(STAGE_ENETS, {"stage_enets": None}))
-    steps = [ReadingConflict("tumor_size_conflict", "tumor_size_mm", "tumor_size_cm"), InScope(Step(T_FROM_EXTENT, {"t_derived": None}, gated=True), {"t_derived": None}),
+    steps = [*(ReadingConflict(c.marker, c.other, f) for f, c in READING_CONFLICTS.items()), InScope(Step(T_FROM_EXTENT, {"t_derived": None}, gated=True), {"t_derived": None}),
              Step(N_FROM_NODES, {"n_derived": None}, gated=True),
              Step(M_FROM_SITES, {"m_derived": None}, gated=True), AlertStep(CATEGORY_CONFLICTS),
              MergeStep("t_category", "t_derived"), MergeStep("n_category", "n_derived"),
@@ -369,7 +369,7 @@ def chapter_tables(policy:str="seed-2025") -> list:
     "Every management table of a policy, in chapter order."
     return POLICIES[check_policy(policy)].tables()
 
-READER_FIELDS = ("tumor_size_conflict", "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label")  # derived fields the schema reader sets
+READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label")  # derived fields the schema reader sets
 
 def check_steps(steps:list) -> list:
     "Fail when a step reads a derived field that no earlier step writes."
@@ -521,7 +521,7 @@ INPUT_BITS = sum(1 << FIELD_BITS[f.name] for f in INPUT_FIELDS)
 READING_NAMES = {"t_derived": "size and extent give", "n_derived": "nodal status gives", "m_derived": "metastatic sites give",
                  "grade_from_record": "recorded grade", "class_from_record": "recorded grade gives"}
 
-READING_CONFLICT_TEXT = {"tumor_size_conflict": "tumor_size_cm: the size in cm and the size in mm (tumor_size_mm) disagree"}
+READING_CONFLICT_TEXT = {c.marker: c.text for c in READING_CONFLICTS.values()}  # from the schema's register of reading conflicts
 
 def conflict_text(name:str, other:str, value, other_value) -> str:
     "One contradiction in words: `m_category: recorded M0, metastatic sites give M1a`."

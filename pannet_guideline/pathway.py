@@ -639,7 +639,7 @@ def _questions() -> tuple:
                           "localized_alerts", "localized_ki67_alerts") + surgery),
         ClinicalQuestion("localized-f", "Localised functioning NET G1/G2: which operation", "localized",
                          (loc_g12 & hormone_excess).named("localised functioning NET G1/G2, not yet resected"),
-                         ("localized_seed", "localized_functioning_nccn") + surgery),
+                         ("localized_seed", "localized_seed_functioning", "localized_functioning_nccn") + surgery),
         ClinicalQuestion("localized-g3", "Localised NET G3", "localized",
                          (localized_disease & net & net_g3 & in_place).named("localised NET G3, not yet resected"),
                          ("localized_seed", "localized_net_g3_nccn") + surgery),
