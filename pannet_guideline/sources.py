@@ -379,6 +379,10 @@ add_statement("grading.who2017-regrading", "Re-grading 82 resected PanNENs under
 # %% ../nbs/00a_sources.ipynb #10f2f460
 add_statement("ajcc7.t-category", "AJCC 7 staged pancreatic NETs with the exocrine scheme: T3 extends beyond the pancreas without involving the coeliac axis or superior mesenteric artery; T4 involves them and is unresectable.",
               "S-MED2020", "table 1, AJCC 7th edition T", "B")
+add_source("S-PDQ-PANC-2008", "NCI PDQ: Pancreatic Cancer Treatment, health professional version (2008; reprints the AJCC 7 T categories)", 2008, "summary",
+           url="https://webarchive.library.unt.edu/eot2008/20090509123102/http://www.cancer.gov/cancertopics/pdq/treatment/pancreatic/HealthProfessional/page4/print")
+add_statement("ajcc7.t1-t2-size", "Under AJCC 7 a T1 or T2 tumour is confined to the pancreas, T1 measuring up to 2 cm and T2 more; one table gives T1 as below 2 cm, so a 2.0 cm tumour sits at the edge.",
+              "S-PDQ-PANC-2008", "primary tumor (T); S-MED2020 table 1 gives T1 < 2 cm", "B")
 
 # %% ../nbs/00a_sources.ipynb #ff394c32
 add_statement("recorded.registry-grade", "Registry abstracts code the grade stated in the pathology report (G1, G2, G3) in a grade field of its own, separate from any Ki-67 or mitotic count.",

@@ -63,10 +63,20 @@ for _c, _what, _cites in (("T", "size and extent", _T), ("N", "nodal status", ("
               f"The recorded {_c} category and the one derived from the {_what} differ; neither is trusted until the record is checked.",
               "data", _cites)
 
+_A7T = ("ajcc7.t1-t2-size", "ajcc7.t-category")
+_t7, _beyond = Field("t_category_ajcc7"), invasion.isin("duodenum_or_bile_duct", "adjacent_organs_or_vessels")
+add_alert("T_AJCC7_CONFLICT", "Recorded AJCC 7 T contradicts the findings",
+          "The AJCC 7 T category recorded does not fit the size or extent given (T1 and T2 are confined to the pancreas, T1 up to 2 cm, "
+          "T3 and T4 reach beyond it); the record should be checked before it is used.", "data", _A7T)
+
 CATEGORY_CONFLICTS = DecisionTable("category_conflicts", "Recorded TNM against size, extent, nodes and sites", [
     *[Rule(f"CONF-T-{v}", cond, "T_CATEGORY_CONFLICT", _T) for v, cond in _disagree("t_category", "t_derived", _T_GROUPS)],
     *[Rule(f"CONF-N-{v}", cond, "N_CATEGORY_CONFLICT", ("ajcc8.n-category",)) for v, cond in _disagree("n_category", "n_derived", _N_GROUPS)],
     *[Rule(f"CONF-M-{v}", cond, "M_CATEGORY_CONFLICT", _M) for v, cond in _disagree("m_category", "m_derived", _M_GROUPS)],
+    Rule("CONF-T7-T1", (_t7 == "T1") & ((size > 2) | _beyond), "T_AJCC7_CONFLICT", _A7T),
+    Rule("CONF-T7-T2", (_t7 == "T2") & ((size < 2) | _beyond), "T_AJCC7_CONFLICT", _A7T,
+         note="exactly 2 cm is T1 in the AJCC 7 text, at the edge in a table that gives T1 as below 2 cm: not called a conflict"),
+    Rule("CONF-T7-T3T4", _t7.isin("T3", "T4") & (invasion == "none"), "T_AJCC7_CONFLICT", ("ajcc7.t-category",)),
 ], "collect", output="alerts")
 
 # %% ../nbs/11_staging.ipynb #594c98e8
