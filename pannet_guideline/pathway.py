@@ -1474,9 +1474,11 @@ def cohort_pathway(frame:pd.DataFrame, # cohort: one row per patient, as for `as
                       note=f"{cols.n:,} patients under {policy}; red boxes: criteria some patients reach with the field missing.")
 
 # %% ../nbs/50_pathway.ipynb #0e3123e7
-def recommendation_counts(frame:pd.DataFrame, policies:tuple=("seed-2025", "nccn-2025"), grading:str="who-2019",
+def recommendation_counts(frame:pd.DataFrame, policies:tuple|None=None, grading:str="who-2019",
                           staging:str="ajcc-8", columns:dict|None=None, states:dict|None=None) -> pd.DataFrame:
-    "Patients given each recommendation (any strength) under each policy: one row per code, one column per policy."
+    "Patients given each recommendation (any strength) under each policy (default: every registered one): one row per code, one column per policy."
+    from pannet_guideline.policies import POLICIES
+    policies = tuple(POLICIES) if policies is None else policies
     from pannet_guideline.cohort import recommendation_masks, run_frame, union
     from pannet_guideline.guideline import RECOMMENDATION_RANK
     out = {}

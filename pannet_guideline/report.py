@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .cohort import concordance, inspect_columns, output_frame, run_frame
-from .guideline import DISCLAIMER, INPUT_BITS, STAGE_COLUMN, check_policy
+from .guideline import DISCLAIMER, INPUT_BITS, POLICIES, STAGE_COLUMN, check_policy
 from .pathway import (QUESTIONS, Flowcharts, chapter_names, chapter_tables, clinical_counts, clinical_pathway, clinical_svgs,
                                       cohort_overlay, pathways, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _title)
 from .files import read_table, write_text
@@ -139,7 +139,7 @@ def _flowchart_section(states:dict, chapters:list, alerts:bool=False) -> tuple:
 # %% ../nbs/55_report.ipynb #797d31f1
 def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.parquet file
                         path, # the HTML file to write
-                        policies:tuple=("seed-2025", "nccn-2025"), # management policies compared
+                        policies:tuple|None=None, # management policies compared (default: every registered policy)
                         grading:str="who-2019", staging:str="ajcc-8",
                         columns:dict|None=None, # maps the table's column names to canonical field names
                         title:str="Cohort report", # heading of the report
@@ -148,7 +148,7 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
                        ) -> Path:
     "One self-contained HTML file (pictures inline, nothing fetched): counts, recommendations per policy, concordance, data gaps, held rows, flowcharts."
     frame = read_cohort(frame_or_path) if isinstance(frame_or_path, (str, Path)) else frame_or_path
-    policies = tuple(check_policy(p) for p in policies)
+    policies = tuple(check_policy(p) for p in (POLICIES if policies is None else policies))
     states = {p: run_frame(frame, p, grading, staging, columns) for p in policies}
     cols, n = states[policies[0]].cols, len(frame)
     issues = len(set().union(*(set(np.asarray(r).tolist()) for r, _ in cols.issues.values()))) if cols.issues else 0

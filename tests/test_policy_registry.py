@@ -43,6 +43,7 @@ def test_one_patient_and_a_cohort_under_the_third_policy(third_policy):
     assert assess(df.iloc[0].dropna().to_dict(), policy=THIRD).primary_recommendation == third["primary_recommendation"].iloc[0]
 
 
+@pytest.mark.slow  # two reports of three policies; the quick run keeps the chapters, schedules, one patient and a cohort
 def test_the_command_line_offers_and_reports_the_third_policy(third_policy, tmp_path, capsys):
     from pannet_guideline.cli import main
     src = tmp_path / "cohort.csv"
@@ -58,3 +59,13 @@ def test_a_value_per_policy_follows_the_registry(third_policy):
     assert list(per) == list(POLICIES) and len(per) == len(POLICIES)
     assert per[THIRD] == per["nccn-2025"] - 1
     with pytest.raises(KeyError): per["no-such-policy"]
+
+
+@pytest.mark.slow
+def test_the_report_and_the_counts_cover_every_registered_policy_by_default(third_policy, tmp_path):
+    from pannet_guideline.pathway import recommendation_counts
+    from pannet_guideline.report import write_cohort_report
+    df = demo_cohort().head(20)
+    assert list(recommendation_counts(df).columns) == list(POLICIES) and THIRD in POLICIES
+    write_cohort_report(df, tmp_path / "r.html")
+    assert THIRD in (tmp_path / "r.html").read_text()

@@ -255,6 +255,16 @@ def _svg_outputs(c: dict, site: Path):
         d["text/html"] = _figure(svg[svg.find("<svg"):] if "<svg" in svg else svg, name, "", site)
 
 
+def _firmness(policy: str, leaves) -> str:
+    "How firm the statements behind a pathway's endings are: counts by confirmation tag (A primary text, B secondary, C unverified)."
+    from collections import Counter
+    from pannet_guideline.evidence import STATEMENTS
+    from pannet_guideline.guideline import chapter_tables as _all
+    rules = {r.id: r for t in _all(policy) for r in t.rules}
+    tags = Counter(STATEMENTS[c].tag for lf in leaves for rid in lf.fired if rid in rules for c in rules[rid].cites)
+    return "statements behind its endings: " + ", ".join(f"{tags[k]} tagged {k}" for k in "ABC" if tags[k]) if tags else "no statement behind its endings"
+
+
 def _fold(summary: str, body: str, open_: bool = False) -> str:
     "A folded block: the summary line shows, the body opens on a click (and when a link points into it)."
     return f'<details class="fold"{" open" if open_ else ""}><summary>{summary}</summary>\n\n{body}\n\n</details>'
@@ -393,7 +403,7 @@ def clinical_section(chapter: str, site: Path) -> str:
                        f"before\"), when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
-            head = f"Under {E(policy)} · {len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''}"
+            head = f"Under {E(policy)} · {len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''} · {_firmness(policy, names)}"
             tall = sum(float(re.search(r'height="([\d.]+)pt"', x)[1]) * 4 / 3 * min(1.0, COLUMN_PX / (w * 4 / 3)) for x, w in zip(svgs, widths))
             show = policy == POLICIES[0] and len(svgs) <= 3 and opened + tall <= OPEN_PX
             opened += tall if show else 0
