@@ -403,9 +403,9 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
     texts, given = np.full(n, "", dtype=object), np.full(n, None, dtype=object)
     if not len(rows) or st.steps is None: return pd.Categorical(texts), given
     pattern, first = _commonest(*_patterns(_input_parts(st, rows, held), len(rows)))
+    reps = rows[first]  # `first` counts among all held rows
     texts[rows[pattern < 0]] = not_worked_out_text()
     rows, pattern = rows[pattern >= 0], pattern[pattern >= 0]
-    reps = rows[first]
     early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
     early_bits = sum(1 << FIELD_BITS[f] for f in early if f in FIELD_BITS)
     leaves, too_many, outcomes = _reading_trees(st, reps, held[reps], early_bits)
