@@ -267,7 +267,7 @@ LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised diseas
 
 _le1_g2 = ((size <= 1) & contained & no_symptoms & (grade == "G2")).named("G2, 1 cm or less, contained, no symptoms", ("nccn.nf-localized-le1cm",))
 LOCALIZED_KI67_ALERTS_NCCN = DecisionTable("localized_ki67_alerts_nccn", "Localised disease: grade of a tumour small enough to watch (NCCN 2025)", [
-    Rule("ALL-SURVEILLANCE-G2", _t1_n0 & symptom_free & ((grade == "G2") | (ki67 >= 3)) & ~(size <= 1).otherwise(False), "SURVEILLANCE_WITHHELD_G2",
+    Rule("ALL-SURVEILLANCE-G2-NCCN", _t1_n0 & symptom_free & ((grade == "G2") | (ki67 >= 3)) & ~(size <= 1).otherwise(False), "SURVEILLANCE_WITHHELD_G2",
          ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"),
          note="over 1 cm: at 1 cm or less NCCN observation stays listed for the team (NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
     *LOCALIZED_KI67_ALERTS.rules[1:],
