@@ -245,7 +245,8 @@ def _read_number(spec:FieldSpec, raw, factor:float=1.0):
         return None, f"{_show(raw)} is not a number"
     if math.isnan(x): return None, None
     if math.isinf(x): return None, f"{_show(raw)} is not a finite number"
-    return _check_range(spec, x * factor)
+    got, why = _check_range(spec, x * factor)
+    return (got, f"{_show(raw)}: {why}") if why and isinstance(raw, str) else (got, why)  # the text as the user wrote it, then why
 
 def _check_range(spec:FieldSpec, x:float):
     unit, x = (f" {spec.unit}" if spec.unit else ""), x + 0.0  # + 0.0: -0.0 reads as 0, as it compares
