@@ -72,5 +72,6 @@ def test_fuzz_cohort_keeps_rows_names_rejections_and_equals_one_patient(df):
 
 @pytest.mark.slow  # counts the rows of the fuzz test above, which runs in the full suite only
 def test_fuzz_covered_at_least_10000_rows():
+    if ROWS["n"] == 0: test_fuzz_cohort_keeps_rows_names_rejections_and_equals_one_patient()  # it ran in another worker: run it here
     print(f"fuzz rows: {ROWS['n']}")
     assert ROWS["n"] >= 10_000, ROWS["n"]
