@@ -89,7 +89,7 @@ CSS = """body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:0 a
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:2em}h3{margin-bottom:.3em}
 .disclaimer{background:#fff4e5;border:1px solid #e0a050;padding:8px 12px;border-radius:4px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:right}
-th:first-child,td:first-child{text-align:left}thead th{background:#f0f3f7}.grid{display:flex;flex-wrap:wrap;gap:24px}
+th:first-child,td:first-child{text-align:left}.wrap td{text-align:left;overflow-wrap:anywhere}thead th{background:#f0f3f7}.grid{display:flex;flex-wrap:wrap;gap:24px}
 figure.pathway{margin:12px 0 28px}figure.pathway>div{border:1px solid #e3e6ea;border-radius:4px;padding:4px}figcaption{font-weight:bold;margin-bottom:4px}details{margin:8px 0}summary{cursor:pointer;font-weight:bold}
 .note{color:#555;font-size:14px}"""
 
@@ -189,7 +189,7 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
             _table(held_rows(outputs), share=False)]
     for p in policies:
         waits = held_waits(outputs[p])
-        if len(waits): out += [f"<h3>What held rows wait for ({e(p)})</h3>", _table(waits.set_index("missing"), share=False)]
+        if len(waits): out += [f"<h3>What held rows wait for ({e(p)})</h3>", f"<div class='wrap'>{_table(waits.set_index('missing'), share=False)}</div>"]  # long readings wrap
     charts, k, _ = _flowchart_section(states, chapters or chapter_names(), alerts)
     out += ["<h2>The cohort's paths</h2>", f"<p class='note'>{k} clinical pathways, one per clinical question and policy, with the "
             "patients on every question, answer and ending. Patients whose answer to a question is unknown stop there: red "
