@@ -270,7 +270,7 @@ def _fold(summary: str, body: str, open_: bool = False) -> str:
     return f'<details class="fold"{" open" if open_ else ""}><summary>{summary}</summary>\n\n{body}\n\n</details>'
 
 
-OPEN_PX = 1_400  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
+OPEN_PX = 1_000  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
 MAX_PARTS = 8  # a pathway that needs more linked parts than this is not drawn: its rules are read in the tables
 
 
