@@ -400,18 +400,25 @@ def _commonest(pattern:np.ndarray, first:np.ndarray) -> tuple:
 def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
     "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
     n, rows = st.cols.n, np.flatnonzero(held)
-    texts, given = np.full(n, "", dtype=object), np.full(n, None, dtype=object)
-    if not len(rows) or st.steps is None: return pd.Categorical(texts), given
+    given = np.full(n, None, dtype=object)
+    if not len(rows) or st.steps is None: return _texts_at(n, rows[:0], rows[:0], []), given
     pattern, first = _commonest(*_patterns(_input_parts(st, rows, held), len(rows)))
     reps = rows[first]  # `first` counts among all held rows
-    texts[rows[pattern < 0]] = not_worked_out_text()
-    rows, pattern = rows[pattern >= 0], pattern[pattern >= 0]
     early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
     early_bits = sum(1 << FIELD_BITS[f] for f in early if f in FIELD_BITS)
     leaves, too_many, outcomes = _reading_trees(st, reps, held[reps], early_bits)
     tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, held, primary, options)
-    texts[rows], given[rows] = said[tree[pattern]], said_given[tree[pattern]]
-    return pd.Categorical(texts), given
+    kept = pattern >= 0
+    given[rows[kept]] = said_given[tree[pattern[kept]]]
+    return _texts_at(n, rows, np.where(kept, tree[np.maximum(pattern, 0)], len(said)), list(said) + [not_worked_out_text()]), given
+
+def _texts_at(n:int, rows:np.ndarray, which:np.ndarray, texts:list) -> pd.Categorical:
+    "A text column that is empty but at `rows`, which hold `texts[which]`: built from codes, never from a million strings."
+    categories = sorted(set(texts) | {""})  # sorted, as a categorical built from the texts would have them
+    place = {t: k for k, t in enumerate(categories)}
+    codes = np.full(n, place[""], np.int64)
+    if len(rows): codes[rows] = np.array([place[t] for t in texts], np.int64)[which]
+    return pd.Categorical.from_codes(codes, categories=categories).remove_unused_categories()
 
 def _leaf_ids(assigned:np.ndarray, outcome:np.ndarray) -> np.ndarray:
     "A number per leaf: equal for leaves with the same readings and outcome."

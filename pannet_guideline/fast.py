@@ -89,8 +89,8 @@ def first_rows(group:np.ndarray, k:int) -> np.ndarray:
     return first
 
 def compress(key:np.ndarray) -> tuple:
-    "Consecutive group numbers for the distinct keys, and how many: by counting when the keys are small, else by hashing."
-    if len(key) and key.min() >= 0 and key.max() < 1 << 22:
+    "Consecutive group numbers for the distinct keys, and how many: by counting when the keys are few for their range, else by hashing."
+    if len(key) and key.min() >= 0 and key.max() < min(1 << 22, 8 * len(key)):  # counting over a range far longer than the keys costs more than it saves
         present = np.bincount(key) > 0
         return (np.cumsum(present) - 1)[key], int(present.sum())
     codes, uniques = pd.factorize(key)

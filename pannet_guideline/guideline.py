@@ -23,7 +23,7 @@ from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns
 from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
-from .tables import DecisionTable, Rule
+from .tables import DecisionTable, FrameDecision, Rule
 from .logic import Compare, Expr, HasCode, IsIn
 from .vocab import ALERTS, RECOMMENDATIONS, add_alert
 from .concepts import extrapancreatic
@@ -329,8 +329,8 @@ class InScope:
         out = out_of_scope(st.cols)
         if out is None: return self.step.apply(st, fd)
         zero = lambda a: np.where(out, a.dtype.type(0), a)
-        self.step.apply(st, dataclasses.replace(fd, outcome=np.where(out, fd.outcome.dtype.type(-1), fd.outcome), fired=zero(fd.fired),
-                                                gaps=zero(fd.gaps), pending=zero(fd.pending)))
+        self.step.apply(st, FrameDecision(fd.table, lambda: np.where(out, fd.outcome.dtype.type(-1), fd.outcome), lambda: zero(fd.fired),
+                                          lambda: zero(fd.gaps), lambda: zero(fd.pending)))
         for name, value in self.fill.items():
             code = -1 if value is None else FIELDS[name].vocab.index(value)
             st.cols.set(name, np.where(out, np.int8(code), st.cols.codes(name)).astype(np.int8))

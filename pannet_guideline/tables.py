@@ -102,14 +102,24 @@ def set_rules(self:DecisionTable, rules:list):
                   self.description, self.scope)
 
 # %% ../nbs/03_tables.ipynb #4c745844
-@dataclass
 class FrameDecision:
-    "What one table decided for every row of a cohort, as arrays."
-    table: DecisionTable # the table
-    outcome: np.ndarray # int16 index into `table.outcomes`; -1 where undetermined or no rule matched
-    fired: np.ndarray # bit mask of the rules that fired (the table's narrowest unsigned type)
-    gaps: np.ndarray # uint64 bit mask of missing fields (see `schema.FIELD_BITS`) that blocked it
-    pending: np.ndarray # bit mask of rules still undecided that could add an outcome (collect)
+    "What one table decided for every row of a cohort, as arrays; an array given as a function is built on first use (a table read once per input combination spreads only what its step reads)."
+    def __init__(self, table:DecisionTable, # the table
+                 outcome, # int16 index into `table.outcomes`; -1 where undetermined or no rule matched
+                 fired, # bit mask of the rules that fired (the table's narrowest unsigned type)
+                 gaps, # uint64 bit mask of missing fields (see `schema.FIELD_BITS`) that blocked it
+                 pending): # bit mask of rules still undecided that could add an outcome (collect)
+        self.table, self._arrays = table, dict(outcome=outcome, fired=fired, gaps=gaps, pending=pending)
+
+    def _array(self, name:str) -> np.ndarray:
+        a = self._arrays[name]
+        if callable(a): a = self._arrays[name] = a()
+        return a
+
+    outcome = property(lambda self: self._array("outcome"))
+    fired = property(lambda self: self._array("fired"))
+    gaps = property(lambda self: self._array("gaps"))
+    pending = property(lambda self: self._array("pending"))
 
     def values(self) -> pd.Categorical:
         "The outcomes as a categorical (NaN where undetermined)."
@@ -171,10 +181,10 @@ def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
     if combos is None: return _in_scope(self, cols)
     size, key, present, counts, rows = combos
     fd = _decide_rows(self, cols.take(rows, self.inputs), counts)
-    def spread(a):  # from one value per combination back to one per row
-        if (a == a[0]).all(): return np.full(cols.n, a[0], a.dtype)  # the same for every row (nothing fired, no outcome): no gather
+    def spread(a):  # from one value per combination back to one per row, when a step first reads it
+        if (a == a[0]).all(): return lambda: np.full(cols.n, a[0], a.dtype)  # the same for every row (nothing fired, no outcome): no gather
         full = np.zeros(size, a.dtype); full[present] = a
-        return full.take(key)  # take with int16 indices: about twice as fast as indexing
+        return lambda: full.take(key)  # take with int16 indices: about twice as fast as indexing
     return FrameDecision(self, spread(fd.outcome), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
 
 def _in_scope(table:DecisionTable, cols:Columns) -> FrameDecision:
