@@ -15,7 +15,7 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
-                                        conflict_text, pipeline, run_steps)
+                                        conflict_text, early_fields, pipeline, ranking_steps, run_steps)
 from .schema import (BAND_EDGES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
@@ -296,11 +296,6 @@ def _patterns(parts:list, n:int) -> tuple:
     return group.ravel(), first
 
 # %% ../nbs/40_cohort.ipynb #9e4c2d73
-def _ranking_steps(steps:list, from_chapters:bool) -> list:
-    "The steps that can change a primary (those that write a field, merge readings or list recommendations), from the start or from the first management table."
-    start = next(i for i, s in enumerate(steps) if isinstance(s, InScope) and isinstance(s.step, ChapterStep)) if from_chapters else 0
-    return [s for s in steps[start:] if s.written or not hasattr(s, "table") or s.table.output == "recommendations"]
-
 _HELD_WIDTH = -(-(max(FIELD_BITS[f] for f in FIELD_BITS if FIELDS[f].kind != "id" and not FIELDS[f].derived) + 1) // 8) * 8  # columns for the input fields' bits, whole words
 
 @functools.cache
@@ -352,7 +347,7 @@ def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned
         at = np.flatnonzero(late_rows == late)
         if not len(at): continue
         source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
-        steps = _ranking_steps(st.steps, late)
+        steps = ranking_steps(st.steps, late)
         cols = _expanded(source, reps[node_pattern[at]], assigned[at], {f for s in steps for f in s.reads})
         t, tx, h = _reading_tokens(run_steps(steps, FrameState(cols)))
         token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
@@ -404,8 +399,7 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
     if not len(rows) or st.steps is None: return _texts_at(n, rows[:0], rows[:0], []), given
     pattern, first = _commonest(*_patterns(_input_parts(st, rows, held), len(rows)))
     reps = rows[first]  # `first` counts among all held rows
-    early = {f for s in _ranking_steps(st.steps, False) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
-    early_bits = sum(1 << FIELD_BITS[f] for f in early if f in FIELD_BITS)
+    early_bits = sum(1 << FIELD_BITS[f] for f in early_fields(st.steps) if f in FIELD_BITS)
     leaves, too_many, outcomes = _reading_trees(st, reps, held[reps], early_bits)
     tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, held, primary, options)
     kept = pattern >= 0

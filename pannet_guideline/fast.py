@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import collections
+import contextvars
 import contextlib
 import ctypes
 import dataclasses
@@ -20,7 +21,8 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['settings', 'taken', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress', 'distinct_objects',
-           'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows']
+           'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows', 'remembered',
+           'recall']
 
 # %% ../nbs/00c_fast.ipynb #29305120
 @dataclass
@@ -208,3 +210,23 @@ def scope_rows(outside:np.ndarray): # per row: the scope is known to be false
     if len(rows) > settings.in_scope_at_most * len(outside): return None
     taken['scope_rows'] += 1
     return rows
+
+# %% ../nbs/00c_fast.ipynb #c0ffee02
+_KEPT = contextvars.ContextVar("pannet_guideline_kept", default=None)  # per thread and task: the dict of the `remembered` block, or None
+
+@contextlib.contextmanager
+def remembered():
+    "Inside the block, `recall` keeps what it computes, per key (nothing is kept with the shortcuts off)."
+    token = _KEPT.set({} if settings.on else None)
+    try: yield
+    finally: _KEPT.reset(token)
+
+def recall(key, compute):
+    "`compute()`, or what it gave for an equal `key` earlier in the `remembered` block."
+    kept = _KEPT.get()
+    if kept is None: return compute()
+    try: hit = key in kept
+    except TypeError: return compute()  # a value that cannot be a key
+    if hit: taken['recall'] += 1; return kept[key]
+    kept[key] = out = compute()
+    return out

@@ -20,7 +20,7 @@ from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
-from .fast import in_threads
+from .fast import in_threads, remembered
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
 from .tables import DecisionTable, FrameDecision, Rule
@@ -39,7 +39,7 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_OR
            'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
            'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes', 'class_runs',
            'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text', 'too_many_text',
-           'tree_text', 'decided_primary', 'held_alternatives', 'assess']
+           'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -836,10 +836,19 @@ def decided_primary(read:list, tokens:list, primary:str, options:str) -> tuple|N
     return (primary, options) if tokens[0] == outcome_token(primary, options, "") else None  # only what the listing already leads with
 
 # %% ../nbs/30_guideline.ipynb #8d9a41c3
-def _reading_outcome(inputs:dict, filled:dict, steps:list) -> tuple:
-    "(the outcome, the fields that hold it) of the guideline for a patient with some missing fields filled."
-    st = RecordState({**inputs, **filled})
-    for step in steps: step.record(st)
+def ranking_steps(steps:list, from_chapters:bool=False) -> list:
+    "The steps that can change a primary (those that write a field, merge readings or list recommendations), from the start or from the first management table."
+    start = next(i for i, s in enumerate(steps) if isinstance(s, InScope) and isinstance(s.step, ChapterStep)) if from_chapters else 0
+    return [s for s in steps[start:] if s.written or not hasattr(s, "table") or s.table.output == "recommendations"]
+
+def early_fields(steps:list) -> set:
+    "The fields read before the management tables: a reading of any other field needs only the management tables run again."
+    return {f for s in ranking_steps(steps) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
+
+def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=None) -> tuple:
+    "(the outcome, the fields that hold it) of the guideline for a patient with some missing fields filled; `reached`: the fields after every step, when no filled field is read before the management tables."
+    st = RecordState({**(inputs if reached is None else reached), **filled})
+    for step in ranking_steps(steps, reached is not None): step.record(st)
     _, primary, options, held = _ranking(st)
     return outcome_token(primary, options, ";".join(held)), held
 
@@ -847,8 +856,14 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                       held:list, # the fields that hold the primary
                       steps:list, # the guideline's steps
                       primary:str, options:str, # the primary and options the listing leads with
+                      reached:dict|None=None, # the fields after every step, if known: readings of late fields start from there
                      ) -> tuple:
     "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
+    with remembered():  # the readings differ in a field or two: each table decides each combination of its fields once
+        return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps))
+
+def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, reached:dict|None, early:set) -> tuple:
+    "`held_alternatives`, once `early` (the fields read before the management tables) is known."
     frontier, leaves, count = [((), held)], [], 0
     while frontier:
         deeper = []
@@ -858,7 +873,8 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                 count += 1
                 if count > MAX_READINGS: return too_many_text(), None
                 reading = path + ((f, i),)
-                tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps)
+                late = reached is not None and not early & {g for g, _ in reading}
+                tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps, reached if late else None)
                 read = {g for g, _ in reading}
                 still = sorted(set(still) | {g for g in held if g in merged_fields() and g not in read}, key=FIELD_BITS.get)
                 if still: deeper.append((reading, still))
@@ -892,7 +908,7 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
 def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
     "A held assessment with what it waits for; given its primary where the missing fields are not needed."
     _, primary, options, _ = _ranking(st)
-    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options)
+    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options, st.rec)
     if decided is None: return dataclasses.replace(a, primary_alternatives=text)
     primary, options = decided
     return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")

@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from .evidence import Strength, cite, citation_text
 from .logic import Always, And, Compare, Expr, HasCode, IsIn, IsUnknown, Named, Not, Or, Otherwise
 from .schema import FIELD_BITS, FIELDS, Columns, codes_mask
-from .fast import combinations, lowest_bit, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
+from .fast import combinations, lowest_bit, recall, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
 from .vocab import check_outcomes
 
 # %% auto #0
@@ -143,7 +143,14 @@ def _considered(table, values):
 # %% ../nbs/03_tables.ipynb #521d555a
 @patch
 def decide(self:DecisionTable, rec:dict) -> Decision:
-    "Apply the table to one canonical record."
+    "Apply the table to one canonical record (inside `fast.remembered`, once per combination of the fields it reads)."
+    return recall((id(self), *map(rec.get, _fields_read(self))), lambda: _decide(self, rec))
+
+def _fields_read(table:DecisionTable) -> tuple:
+    if getattr(table, "_read", None) is None: table._read = tuple(table.inputs)
+    return table._read
+
+def _decide(self:DecisionTable, rec:dict) -> Decision:
     values = [(r, c, c.record(rec)) for r, c in zip(self.rules, self.conditions)]
     if self.hit_policy == "collect": return _collect(self, values, rec)
     considered = _considered(self, values)
