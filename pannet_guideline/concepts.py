@@ -5,19 +5,26 @@
 # %% ../nbs/04_concepts.ipynb #2aa32be8
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
+from .evidence import cite
 from .logic import Expr, Field
-from .vocab import RECOMMENDATIONS
+from .schema import FIELDS
+from .vocab import RECOMMENDATIONS, add_alert
 
 # %% auto #0
 __all__ = ['setting', 'nen', 'grade', 'differentiation', 'ki67', 'mitoses', 'size', 'invasion', 't_cat', 'n_cat', 'm_cat',
            'sites', 'syndrome', 'carcinoid', 'symptomatic', 'sstr', 'resectable', 'progression', 'burden', 'hereditary',
-           'age', 'multifocal', 'location', 'near_duct', 'prior', 'primary_site', 'localized_disease',
-           'advanced_disease', 'metastatic_disease', 'net', 'nec', 'minen', 'nec_or_minen', 'net_g1_g2', 'net_g3',
-           'low_grade', 'localized_net', 'localized_nec', 'advanced_net', 'functioning', 'nonfunctioning', 'insulinoma',
-           'gastrinoma', 'has_carcinoid_syndrome', 'hormone_excess', 'sstr_positive', 'sstr_negative', 'progressive',
-           'stable', 'is_symptomatic', 'high_burden', 'liver_metastases', 'resected', 'recurrence', 'cured',
-           'not_cured', 'extrapancreatic', 'received', 'failed']
+           'age', 'multifocal', 'location', 'near_duct', 'prior', 'primary_site', 'CUTS', 'CUT_ALERTS',
+           'localized_disease', 'advanced_disease', 'metastatic_disease', 'net', 'nec', 'minen', 'nec_or_minen',
+           'net_g1_g2', 'net_g3', 'low_grade', 'localized_net', 'localized_nec', 'advanced_net', 'functioning',
+           'nonfunctioning', 'insulinoma', 'gastrinoma', 'has_carcinoid_syndrome', 'hormone_excess', 'sstr_positive',
+           'sstr_negative', 'progressive', 'stable', 'is_symptomatic', 'high_burden', 'liver_metastases', 'resected',
+           'recurrence', 'cured', 'not_cured', 'extrapancreatic', 'Cut', 'add_cut', 'cut_text', 'add_cut_alert',
+           'size_below', 'size_at_most', 'received', 'failed']
 
 # %% ../nbs/04_concepts.ipynb #dff2d497
 setting, nen, grade, differentiation = Field("disease_setting"), Field("nen_class"), Field("who_grade"), Field("differentiation")
@@ -28,6 +35,87 @@ sstr, resectable, progression, burden = Field("sstr_status"), Field("resectable"
 hereditary, age, multifocal = Field("hereditary_syndrome"), Field("age_years"), Field("multifocal")
 location, near_duct, prior = Field("tumor_location"), Field("near_main_duct"), Field("prior_therapies")
 primary_site = Field("primary_site")
+
+# %% ../nbs/04_concepts.ipynb #cut0002
+@dataclass(frozen=True)
+class Cut:
+    "A clinical cut-off, named once: rules, labels, alert texts and prose read it from here."
+    name: str # stable identifier, e.g. `seed_surveillance`
+    value: float # the cut-off, in `unit`
+    unit: str # the unit of `field`
+    field: str # the patient field it is compared with
+    cites: tuple # statements the value rests on
+    policy: str|None = None # the policy whose reading it is; None: every policy
+    doc: str = "" # which side of it is which
+
+    def __post_init__(self):
+        if FIELDS[self.field].unit != self.unit: raise ValueError(f"cut {self.name}: {self.field} is in {FIELDS[self.field].unit}, not {self.unit}")
+        object.__setattr__(self, "value", float(self.value))
+        object.__setattr__(self, "cites", cite(*self.cites))
+    def at(self, value:float) -> Cut:
+        "The same cut moved to `value`."
+        return dataclasses.replace(self, value=value)
+    def __str__(self): return f"{self.value:g} {self.unit}"
+
+CUTS: dict[str, Cut] = {}
+
+def add_cut(name:str, value:float, unit:str, field:str, cites:tuple, policy:str|None=None, doc:str="") -> Cut:
+    "Register a cut-off; the same name twice with other content is an error."
+    cut = Cut(name, value, unit, field, cites, policy, doc)
+    if CUTS.get(name, cut) != cut: raise ValueError(f"cut {name} is already registered with other content")
+    CUTS[name] = cut
+    return cut
+
+def cut_text(template:str, # text with `{cut_name}` fields, e.g. "under {seed_surveillance}"
+             cuts:Mapping|None=None, # name -> `Cut` (a policy's); None: the registered values
+            ) -> str:
+    "A label, alert text or sentence written from the cuts: each `{name}` becomes the value and unit."
+    return template.format_map({n: str(c) for n, c in (CUTS if cuts is None else cuts).items()})
+
+CUT_ALERTS: dict[str, str] = {}  # alert code -> its text with `{cut_name}` fields
+
+def add_cut_alert(code:str, label:str, template:str, severity:str, cites:tuple):
+    "Register an alert whose text names cuts: registered with the cuts' values, and written again under a policy that moves them."
+    CUT_ALERTS[code] = template
+    return add_alert(code, label, cut_text(template), severity, cites)
+
+# %% ../nbs/04_concepts.ipynb #cut0003
+_SIZE = "tumor_size_cm"
+add_cut("t1_below", 2, "cm", _SIZE, ("ajcc8.t-category",), doc="AJCC 8: T1 under it, T2 from it, both within the pancreas")
+add_cut("t2_max", 4, "cm", _SIZE, ("ajcc8.t-category",), doc="AJCC 8: T2 up to it, included; T3 over it")
+add_cut("observe_only_max", 1, "cm", _SIZE, ("nccn.nf-localized-le1cm",),
+        doc="non-functioning NET G1/G2: up to it, included, observation is the only option NCCN writes; both policies watch there")
+add_cut("seed_surveillance", 2, "cm", _SIZE, ("seed.10", "enets2016.nf-lt2cm-surveillance"), policy="seed-2025",
+        doc="non-functioning NET G1: surveillance may be considered under it, the value itself excluded; resection from it")
+add_cut("nccn_observation", 2, "cm", _SIZE, ("nccn.nf-localized-1to2cm", "nccn.nf-localized-gt2cm", "aspen.le2cm"), policy="nccn-2025",
+        doc="non-functioning NET G1/G2: observation in selected cases up to it, included; pancreatectomy over it")
+add_cut("gv_enucleation", 2, "cm", _SIZE, ("nccn.glucagonoma-vipoma-surgery",), policy="nccn-2025",
+        doc="glucagonoma or VIPoma: enucleation beside resection under it; formal resection from it")
+
+# %% ../nbs/04_concepts.ipynb #cut0004
+def _t_settles(cut:Cut, inclusive:bool) -> tuple:
+    "(T categories whose AJCC 8 size band lies wholly under `cut` (up to it, if `inclusive`), those wholly on the other side)."
+    t1, t2, c = CUTS["t1_below"].value, CUTS["t2_max"].value, cut.value  # T1: [0, t1); T2: [t1, t2]
+    inside = ("T1",) * (t1 <= c) + ("T2",) * (t2 <= c if inclusive else t2 < c)
+    outside = ("T2",) * (t1 > c if inclusive else t1 >= c)
+    return inside, outside
+
+def _size_side(e:Expr, cut:Cut, inclusive:bool, label:str) -> Expr:
+    "`e`, a comparison of the size with `cut`; where the size is unknown a recorded T1 or T2 settles it if its band lies on one side."
+    inside, outside = _t_settles(cut, inclusive)
+    if inside: e = e | (size.is_unknown() & t_cat.isin(*inside))
+    if outside: e = e & ~(size.is_unknown() & t_cat.isin(*outside))
+    return e.named(label, cut.cites + ("ajcc8.t-category",))
+
+def size_below(cut:Cut, read_t:bool=False) -> Expr:
+    "Tumour size under `cut`; with `read_t`, a recorded T1 or T2 settles it where the size is unknown and its band lies on one side."
+    e = size < cut.value
+    return _size_side(e, cut, False, f"under {cut}") if read_t else e
+
+def size_at_most(cut:Cut, read_t:bool=False) -> Expr:
+    "Tumour size up to `cut`, included; `read_t` as in `size_below`."
+    e = size <= cut.value
+    return _size_side(e, cut, True, f"{cut} or less") if read_t else e
 
 # %% ../nbs/04_concepts.ipynb #deebd7bb
 _SETTING = ("nccn.setting",)

@@ -8,9 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-import operator
 from dataclasses import dataclass
-from functools import reduce
 
 import pandas as pd
 
@@ -20,8 +18,7 @@ from .concepts import (advanced_disease, grade, localized_disease, minen, nec, n
                                        progressive, received, recurrence, resected)
 from .logic import Always
 from .evidence import cite
-from . import localized  # noqa: F401  (its surveillance rules are read below, never restated)
-from .logic import Expr
+from .localized import surveillance_listed  # the localised decision, written by its step: its rules are not restated
 from .policies import NCCN_2025, POLICIES, SEED_2025, PerPolicy, check_policy, tables_by_policy
 from .tables import Decision, DecisionTable, Rule
 from .vocab import add_alert
@@ -30,9 +27,8 @@ from .vocab import add_alert
 __all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'watched_seed', 'watched_nccn', 'resection_recorded', 'no_progression',
            'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_WATCH_SEED',
            'FOLLOWUP_WATCH_NCCN', 'FOLLOWUP_CARE', 'RECURRENCE', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH',
-           'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'policy_tables', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS',
-           'recommended_now', 'Span', 'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_frame',
-           'schedule_for', 'visit_plan']
+           'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'policy_tables', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'Span',
+           'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_frame', 'schedule_for', 'visit_plan']
 
 # %% ../nbs/25_followup.ipynb #c7553727
 observed = (received("ACTIVE_SURVEILLANCE") & ~resected).named("under observation (not resected)", ("nccn.observation-criteria",))
@@ -42,19 +38,9 @@ resected_net = (localized_disease & resected & net).named("a resected NET", ("nc
 CONSISTENT_GRADE = ((net & grade.isin("G1", "G2", "G3")) | (nec & (grade == "NEC")) | (minen & (grade == "MiNEN")))
 
 # %% ../nbs/25_followup.ipynb #e5f8e6e9
-def recommended_now(code:str, # a recommendation code, e.g. `ACTIVE_SURVEILLANCE`
-                    policy:str, # a registered management policy
-                   ) -> Expr:
-    "Where the policy's recommendation tables list `code`: any such rule's scope and criteria."
-    conds = [r.when if t.scope is None else t.scope & r.when for t in POLICIES[check_policy(policy)].tables()
-             if t.output == "recommendations" for r in t.rules if r.then == code]
-    if not conds: raise ValueError(f"no {policy} rule recommends {code}")
-    return reduce(operator.or_, conds)
-
-watched_seed = (recommended_now("ACTIVE_SURVEILLANCE", "seed-2025") | (localized_disease & net_g1_g2 & observed)).named(
+watched_seed = (surveillance_listed | (localized_disease & net_g1_g2 & observed)).named(
     "surveillance recommended now, or under way (seed 2025)", ("seed.10", "nccn.observation-criteria"))
-watched_nccn = recommended_now("ACTIVE_SURVEILLANCE", "nccn-2025").named(
-    "observation listed now (NCCN 2025)", ("nccn.observation-criteria", "nccn.nf-localized-le1cm"))
+watched_nccn = surveillance_listed.named("observation listed now (NCCN 2025)", ("nccn.observation-criteria", "nccn.nf-localized-le1cm"))
 resection_recorded = resected.otherwise(False).named("a resection recorded", ("nccn.followup-resected",))
 no_progression = (~progressive).otherwise(True).named("no progression recorded", ("nccn.followup-resected", "followup.nccn-recurrence"))
 

@@ -35,11 +35,12 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_OR
            'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
            'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'Patient',
            'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict',
-           'StageAgreement', 'ChapterStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps', 'pipeline',
-           'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
-           'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes', 'class_runs',
-           'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text', 'too_many_text',
-           'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'held_alternatives', 'assess']
+           'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps',
+           'pipeline', 'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice',
+           'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes',
+           'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text',
+           'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'held_alternatives',
+           'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -291,6 +292,32 @@ class ChapterStep:
         st.fired.append((self.table, fd.fired)); st.chapter.append((self.table, fd.fired)); st.gaps |= fd.gaps
         if self.table.output == "recommendations": st.pending.append((self.table, fd.pending))
 
+@dataclass(frozen=True, eq=False)
+class ListedStep:
+    "Write whether a chapter lists a recommendation now: True, False, or unknown while a rule that would list it is undecided."
+    field: str # a derived flag field, e.g. `surveillance_listed`
+    code: str # the recommendation code, e.g. `ACTIVE_SURVEILLANCE`
+    chapter: str # the chapter that decides it, e.g. `localized`
+    reads = ()
+
+    @property
+    def written(self) -> tuple: return (self.field,)
+    def _own(self, pairs:list) -> list:
+        return [(t, x) for t, x in pairs if t.output == "recommendations" and getattr(t, "module", "").rsplit(".", 1)[-1] == self.chapter]
+
+    def record(self, st:RecordState):
+        listed = [d for _, d in self._own(st.chapter)]
+        if any(self.code in d.outcome for d in listed): st.rec[self.field] = True
+        else: st.rec[self.field] = None if any(self.code in d.pending for d in listed) else False
+
+    def frame(self, st:FrameState):
+        yes, open_ = np.zeros(st.cols.n, bool), np.zeros(st.cols.n, bool)
+        for pairs, acc in ((st.chapter, yes), (st.pending, open_)):
+            for t, mask in self._own(pairs):
+                bits = sum(1 << i for i, r in enumerate(t.rules) if r.then == self.code)
+                if bits: acc |= (mask & mask.dtype.type(bits)) != 0
+        st.cols.set(self.field, np.where(yes, np.int8(1), np.where(open_, np.int8(-1), np.int8(0))).astype(np.int8))
+
 # %% ../nbs/30_guideline.ipynb #2abe5746
 add_alert("NOT_PANCREATIC", "Primary outside the pancreas",
           "The primary is recorded outside the pancreas: grade is given, but the pancreatic T and stage groups and the pancreatic management do not apply; use the guidance for that site.",
@@ -383,7 +410,16 @@ def check_steps(steps:list) -> list:
 def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025") -> list:
     "The steps of the guideline for a grading and a staging edition and a management policy."
     steps = _grading_steps(grading) + _staging_steps(staging)
-    return check_steps(steps + [InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)])
+    return check_steps(steps + _with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)]))
+
+def _with_listed(steps:list) -> list:
+    "The chapter steps, each chapter's `LISTED` fields written right after its last table, before any later chapter reads them."
+    for m in CHAPTERS:
+        name = m.__name__.rsplit(".", 1)[-1]
+        for field_name, code in getattr(m, "LISTED", {}).items():
+            last = max((i for i, s in enumerate(steps) if getattr(s.table, "module", "").rsplit(".", 1)[-1] == name), default=-1)
+            steps.insert(last + 1, ListedStep(field_name, code, name))
+    return steps
 
 def band_edges() -> dict:
     "Every cut-off each number field is compared with, over every policy and edition: a bound or range is read only inside one band."
@@ -568,9 +604,9 @@ def _findings(a) -> str:
             f"ENETS stage {a.stage_enets}, reported stage ({a.staging}) {a.stage}; setting {a.disease_setting}. "
             f"Policy: {a.policy} ({POLICIES[a.policy].title}).")
 
-def _alert_line(code:str) -> str:
+def _alert_line(code:str, policy:str="seed-2025") -> str:
     alert = ALERTS.get(code)
-    return f"- {code}" if alert is None else f"- {alert.label} [{code}, {alert.severity}]: {alert.text}"
+    return f"- {code}" if alert is None else f"- {alert.label} [{code}, {alert.severity}]: {POLICIES[policy].alert_text(code)}"
 
 # %% ../nbs/30_guideline.ipynb #b1e91c9c
 @patch
@@ -600,7 +636,7 @@ def explain(self:Assessment) -> str:
         lines += [f"- {p.name}: every {followup._interval_text(p)}{f' ({p.visits} visit)' if p.visits == 1 else ''}; {followup._phase_items(p)}"
                   for p in followup.SCHEDULES[s]]
         lines += [f"  - {STATEMENTS[c].text} ({citation_text(c)})" for c in dict.fromkeys(c for p in followup.SCHEDULES[s] for c in p.cites)]
-    if self.alerts: lines += ["", "Alerts:"] + [_alert_line(c) for c in self.alerts.split(";")]
+    if self.alerts: lines += ["", "Alerts:"] + [_alert_line(c, self.policy) for c in self.alerts.split(";")]
     if self.conflicts: lines += ["", "Contradictions between readings (the field is held unknown unless stated): " + self.conflicts]
     for what, names in self.blocking.items():
         if names: lines += ["", f"Missing data that blocked {what}: " + ", ".join(names)]

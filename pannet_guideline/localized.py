@@ -7,24 +7,27 @@ from __future__ import annotations
 
 import pannet_guideline.recorded  # noqa: F401  (registers the recorded-grade statement cited below)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .concepts import (functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
+from .concepts import (CUTS, add_cut_alert, functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
                                        localized_disease, localized_net, location, minen, mitoses, n_cat, near_duct, nec_or_minen,
                                        net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, sstr_negative, symptomatic,
-                                       syndrome, t_cat)
-from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
+                                       size_at_most, size_below, syndrome, t_cat)
+from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, from_cuts, tables_by_policy
+from .logic import Expr, Field
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct', 'node_positive',
            'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured', 'symptom_free', 'no_symptoms',
-           'primary_seen', 'contained', 'high_risk', 'one_to_two', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
-           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
-           'LOCALIZED_NCCN_WATCH', 'LOCALIZED_NCCN_WATCH_2CM', 'superficial', 'deep', 'glucagonoma_or_vipoma',
-           'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology',
-           'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
-           'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES',
-           'policy_tables']
+           'primary_seen', 'contained', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING', 'LOCALIZED_NEC_SEED',
+           'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'superficial',
+           'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known',
+           'g3_favourable_biology', 'g3_unfavourable_biology', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN',
+           'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN',
+           'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED', 'surveillance_listed',
+           'policy_tables', 'high_risk', 'observation_band', 'localized_seed', 'localized_nccn', 'localized_seed_watch',
+           'localized_nccn_watch', 'localized_functioning_nccn', 'localized_alerts', 'localized_ki67_alerts',
+           'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn', 'localized_surgery_alerts']
 
 # %% ../nbs/21_localized.ipynb #c8712062
 _WATCH = ("nccn.observation-criteria", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
@@ -52,22 +55,39 @@ primary_seen = ((size > 0) | location.isin("head", "body", "tail") | t_cat.isin(
 # %% ../nbs/21_localized.ipynb #dd2b11b1
 _T = ("ajcc8.t-category",)
 contained = (t_cat.isin("T1", "T2") & (n_cat == "N0")).named("within the pancreas (T1-T2) and N0", _T)
-high_risk = ((size > 2) | t_cat.isin("T3", "T4") | (n_cat == "N1")).named("over 2 cm, invasive or beyond (T3-T4), or N1",
-                                                                           _T + ("nccn.nf-localized-gt2cm",))
-one_to_two = ((size > 1) & (size <= 2) & contained).named("over 1 cm up to 2 cm, contained", ("nccn.nf-localized-1to2cm",))
+
+def high_risk(c:dict) -> Expr: # the cuts (name -> `Cut`)
+    "NCCN's pancreatectomy band: over the observation cut, invasive or beyond (T3-T4), or N1."
+    obs = c["nccn_observation"]
+    return ((size > obs.value) | t_cat.isin("T3", "T4") | (n_cat == "N1")).named(f"over {obs}, invasive or beyond (T3-T4), or N1",
+                                                                                  _T + obs.cites)
+
+def observation_band(c:dict) -> Expr:
+    "NCCN's middle band: over the observation-only cut up to the observation cut, both ends as NCCN writes them, contained."
+    only, obs = c["observe_only_max"], c["nccn_observation"]
+    return ((size > only.value) & size_at_most(obs) & contained).named(f"over {only} up to {obs}, contained", obs.cites[:1])
 
 # %% ../nbs/21_localized.ipynb #5e4191bf
 _nf = (net_g1_g2 & nf_without_carcinoid).named("non-functioning NET G1/G2", ("nccn.nonfunctioning-definition",))
 _SEED_WATCH = ("seed.10", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
 
-LOCALIZED_SEED = DecisionTable("localized_seed", "Localised NET: surveillance or resection (seed 2025)", [
-    Rule("SEED-LOC-NF-RESECT", _nf & (t_cat.isin("T2", "T3", "T4") | (n_cat == "N1") | is_symptomatic | (grade == "G2")), "PANCREATECTOMY",
-         ("seed.08", "seed.12", "seed.27") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
-         note="2 cm or more, invasive, node-positive, symptomatic or G2"),
-    Rule("SEED-LOC-NF-G3-RESECT", localized_net & net_g3 & nf_without_carcinoid, "PANCREATECTOMY", ("seed.28",),
-         strength="consider", note="the seed's grade section: consider resection for NET G3"),
-], "collect", output="recommendations", scope=(localized_disease & in_place),
-    description="seed items 8, 10, 12 and 28; applies to localised non-functioning NET")
+def _seed_small(c:dict) -> Expr:
+    "Under the seed's surveillance cut: the size, or a recorded T1 or T2 whose AJCC band settles it."
+    return size_below(c["seed_surveillance"], read_t=True)
+
+def localized_seed(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
+    "The seed's localised NET table, from its surveillance cut."
+    cut = c["seed_surveillance"]
+    return DecisionTable("localized_seed", "Localised NET: surveillance or resection (seed 2025)", [
+        Rule("SEED-LOC-NF-RESECT", _nf & (~_seed_small(c) | t_cat.isin("T3", "T4") | (n_cat == "N1") | is_symptomatic | (grade == "G2")),
+             "PANCREATECTOMY", ("seed.08", "seed.12", "seed.27") + _SEED_WATCH[1:] + ("nccn.nf-localized-gt2cm",), strength="recommended",
+             note=f"{cut} or more, invasive, node-positive, symptomatic or G2"),
+        Rule("SEED-LOC-NF-G3-RESECT", localized_net & net_g3 & nf_without_carcinoid, "PANCREATECTOMY", ("seed.28",),
+             strength="consider", note="the seed's grade section: consider resection for NET G3"),
+    ], "collect", output="recommendations", scope=(localized_disease & in_place),
+        description="seed items 8, 10, 12 and 28; applies to localised non-functioning NET")
+
+LOCALIZED_SEED = from_cuts(localized_seed)
 
 LOCALIZED_SEED_FUNCTIONING = DecisionTable("localized_seed_functioning", "Localised functioning NET: resection (seed 2025)", [
     Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning & primary_seen, "PANCREATECTOMY",
@@ -92,51 +112,66 @@ localized_nf_in_place = (localized_low_grade & nf_without_carcinoid & in_place).
 
 # %% ../nbs/21_localized.ipynb #3b5554e3
 _NF_1TO2 = ("nccn.nf-localized-1to2cm",)
-LOCALIZED_NCCN = DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
-    Rule("NCCN-LOC-NF-RESECT", high_risk, "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
-    Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", (size <= 1) & contained & is_symptomatic, "PANCREATECTOMY",
-         ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="option",
-         note="NCCN writes no option for a symptomatic tumour of 1 cm or less: an unranked option for the team, never the primary"),
-    Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", (size <= 1) & contained & is_symptomatic & away_from_duct & ~malignant_looking,
-         "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
-         strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, when away from the duct; the team decides"),
-    Rule("NCCN-LOC-NF-LE1-G2-OBSERVE", (size <= 1) & contained & no_symptoms & (grade == "G2"), "ACTIVE_SURVEILLANCE",
-         ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading"), strength="option",
-         note="observation is the only option NCCN writes at 1 cm or less, for tumours it calls low grade without a figure: "
-              "an unranked option beside resection, the team decides (alert NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
-    Rule("NCCN-LOC-NF-LE1-G2", (size <= 1) & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
-         ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="option",
-         note="whether a G2 is low grade is not settled by the sources read: resection, unranked beside observation"),
-    Rule("NCCN-LOC-NF-1TO2-RESECT", one_to_two, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
-    Rule("NCCN-LOC-NF-T2-RESECT", (t_cat == "T2") & (n_cat == "N0") & size.is_unknown(), "PANCREATECTOMY",
-         ("ajcc8.t-category", "nccn.nf-localized-gt2cm", "nccn.nf-localized-1to2cm"), strength="option",
-         note="a recorded T2 without its size is 2 to 4 cm: pancreatectomy is listed at 2.0 cm and the operation above it"),
-    Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", one_to_two, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
-         strength="option", note="selected cases; consider lymph-node resection with it"),
-], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2")
+
+def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
+    "NCCN's table for a localised non-functioning NET G1/G2, from its size cuts."
+    only, obs, t1 = c["observe_only_max"], c["nccn_observation"], c["t1_below"]
+    small, band = size_at_most(only), observation_band(c)
+    return DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
+        Rule("NCCN-LOC-NF-RESECT", high_risk(c), "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
+        Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", small & contained & is_symptomatic, "PANCREATECTOMY",
+             ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="option",
+             note=f"NCCN writes no option for a symptomatic tumour of {only} or less: an unranked option for the team, never the primary"),
+        Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", small & contained & is_symptomatic & away_from_duct & ~malignant_looking,
+             "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
+             strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, when away from the duct; the team decides"),
+        Rule("NCCN-LOC-NF-LE1-G2-OBSERVE", small & contained & no_symptoms & (grade == "G2"), "ACTIVE_SURVEILLANCE",
+             ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading"), strength="option",
+             note=f"observation is the only option NCCN writes at {only} or less, for tumours it calls low grade without a figure: "
+                  "an unranked option beside resection, the team decides (alert NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
+        Rule("NCCN-LOC-NF-LE1-G2", small & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
+             ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="option",
+             note="whether a G2 is low grade is not settled by the sources read: resection, unranked beside observation"),
+        Rule("NCCN-LOC-NF-1TO2-RESECT", band, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
+        Rule("NCCN-LOC-NF-T2-RESECT", (t_cat == "T2") & (n_cat == "N0") & size.is_unknown(), "PANCREATECTOMY",
+             ("ajcc8.t-category", "nccn.nf-localized-gt2cm", "nccn.nf-localized-1to2cm"), strength="option",
+             note=f"a recorded T2 without its size is {t1} to {c['t2_max']}: pancreatectomy is listed up to {obs} and the operation above it"),
+        Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", band, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
+             strength="option", note="selected cases; consider lymph-node resection with it"),
+    ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2")
+
+LOCALIZED_NCCN = from_cuts(localized_nccn)
 
 # %% ../nbs/21_localized.ipynb #2e56c716
-LOCALIZED_SEED_WATCH = DecisionTable("localized_seed_watch", "Localised non-functioning NET G1: surveillance (seed 2025)", [
-    Rule("SEED-LOC-NF-SURVEIL", (t_cat == "T1") & (n_cat == "N0") & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
-         _SEED_WATCH + ("seed.26",), strength="consider",
-         note="T1: under 2 cm and within the pancreas (a 2.0 cm tumour is not eligible); N0, no symptoms; G1 on a measured Ki-67 (the seed resects G2)"),
-    Rule("SEED-LOC-NF-T1-RESECT", (size > 1) & (t_cat == "T1") & (n_cat == "N0"), "PANCREATECTOMY", ("seed.08", "seed.10", "nccn.nf-localized-1to2cm"),
-         strength="recommended", note="surgery is the seed's treatment of choice, surveillance (item 10) only to be considered beside it; "
-                                      "at 1 cm or less the sources observe, and so does this table"),
-], "collect", output="recommendations", scope=localized_nf_in_place, description="seed items 10, 26 and 27")
+def localized_seed_watch(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
+    "The seed's surveillance table, from its surveillance cut and the size at which the sources only observe."
+    cut, only = c["seed_surveillance"], c["observe_only_max"]
+    return DecisionTable("localized_seed_watch", "Localised non-functioning NET G1: surveillance (seed 2025)", [
+        Rule("SEED-LOC-NF-SURVEIL", _seed_small(c) & contained & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
+             _SEED_WATCH + ("seed.26",), strength="consider",
+             note=f"under {cut} (a {cut} tumour is not eligible) and within the pancreas, N0, no symptoms; "
+                  "G1 on a measured Ki-67 (the seed resects G2)"),
+        Rule("SEED-LOC-NF-SMALL-RESECT", (size > only.value) & _seed_small(c) & contained, "PANCREATECTOMY",
+             ("seed.08", "seed.10", "nccn.nf-localized-1to2cm"), strength="recommended",
+             note="surgery is the seed's treatment of choice, surveillance (item 10) only to be considered beside it; "
+                  f"at {only} or less the sources observe, and so does this table"),
+    ], "collect", output="recommendations", scope=localized_nf_in_place, description="seed items 10, 26 and 27")
+
+LOCALIZED_SEED_WATCH = from_cuts(localized_seed_watch)
 
 _OBSERVE = ("nccn.observation-criteria", "localized.nccn-low-grade-reading")
-LOCALIZED_NCCN_WATCH = DecisionTable("localized_nccn_watch", "Localised non-functioning NET G1: observation up to 2 cm (NCCN 2025)", [
-    Rule("NCCN-LOC-NF-LE1-OBSERVE", (size <= 1) & contained & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
-         ("nccn.nf-localized-le1cm",) + _OBSERVE, strength="recommended", note="the only option listed"),
-    Rule("NCCN-LOC-NF-1TO2-OBSERVE", (size > 1) & (t_cat == "T1") & (n_cat == "N0") & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
-         _NF_1TO2 + _OBSERVE, strength="option", note="selected cases only; over 1 cm and T1 (under 2 cm, within the pancreas)"),
-], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
 
-LOCALIZED_NCCN_WATCH_2CM = DecisionTable("localized_nccn_watch_2cm", "Localised non-functioning NET G1: observation at 2.0 cm (NCCN 2025)", [
-    Rule("NCCN-LOC-NF-2CM-OBSERVE", size.between(2, 2) & contained & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
-         _NF_1TO2 + _OBSERVE, strength="option", note="selected cases only; NCCN's band includes 2.0 cm, which is T2"),
-], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
+def localized_nccn_watch(c:dict) -> DecisionTable:
+    "NCCN's observation of a G1, from its size cuts."
+    only, obs = c["observe_only_max"], c["nccn_observation"]
+    return DecisionTable("localized_nccn_watch", f"Localised non-functioning NET G1: observation up to {obs} (NCCN 2025)", [
+        Rule("NCCN-LOC-NF-LE1-OBSERVE", size_at_most(only) & contained & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
+             ("nccn.nf-localized-le1cm",) + _OBSERVE, strength="recommended", note="the only option listed"),
+        Rule("NCCN-LOC-NF-1TO2-OBSERVE", observation_band(c) & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
+             _NF_1TO2 + _OBSERVE, strength="option", note=f"selected cases only; over {only} up to {obs}, both ends as NCCN writes them"),
+    ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
+
+LOCALIZED_NCCN_WATCH = from_cuts(localized_nccn_watch)
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
 superficial = (away_from_duct & (invasion == "none") & ~node_positive).named("superficial (away from the duct, not invasive, not node-positive)",
@@ -146,27 +181,32 @@ deep = (near_duct.isin(True) | (invasion != "none") | node_positive).named("deep
 glucagonoma_or_vipoma = syndrome.isin("glucagonoma", "vipoma").named("glucagonoma or VIPoma", ("nccn.glucagonoma-vipoma-surgery",))
 
 # %% ../nbs/21_localized.ipynb #fd18838e
-LOCALIZED_FUNCTIONING_NCCN = DecisionTable("localized_functioning_nccn", "Localised functioning NET G1/G2 (NCCN 2025)", [
-    Rule("NCCN-LOC-INSULINOMA-ENUCLEATE", insulinoma & superficial, "ENUCLEATION",
-         ("nccn.insulinoma-enucleation", "nccn.functioning-surgery"), strength="recommended"),
-    Rule("NCCN-LOC-INSULINOMA-RESECT", insulinoma & deep, "PANCREATECTOMY", ("nccn.insulinoma-deep", "localized.nccn-malignant-looking-resection"),
-         strength="recommended", note="pancreatoduodenectomy in the head, spleen-preserving distal pancreatectomy in the body or tail; "
-                                      "with the regional nodes when node-positive or invasive"),
-    Rule("NCCN-LOC-GASTRINOMA-RESECT", (syndrome == "gastrinoma") & primary_seen, "PANCREATECTOMY",
-         ("nccn.gastrinoma-surgery", "nccn.functioning-surgery", "localized.nccn-occult-gastrinoma"), strength="recommended",
-         note="a pancreatic primary that has been seen; with no size, T category or place recorded it may be occult, where NCCN "
-              "lists observation or exploration, so the operation waits (alert GASTRINOMA_NOT_LOCATED); duodenal sites are not pancreatic"),
-    Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma & ((size >= 2) | deep), "PANCREATECTOMY",
-         ("nccn.glucagonoma-vipoma-surgery", "localized.nccn-malignant-looking-resection"), strength="recommended",
-         note="2 cm or more, or deep, invasive or node-positive: formal resection with the nodes"),
-    Rule("NCCN-LOC-GV-SMALL-RESECT", glucagonoma_or_vipoma & (size < 2), "PANCREATECTOMY", ("nccn.glucagonoma-vipoma-surgery",),
-         strength="recommended", note="under 2 cm: resection still, enucleation beside it for the rare peripheral tumour; "
-                                      "with the size unknown the choice of operation waits for it"),
-    Rule("NCCN-LOC-GV-ENUCLEATE", glucagonoma_or_vipoma & (size < 2) & superficial, "ENUCLEATION",
-         ("nccn.glucagonoma-vipoma-surgery",), strength="option", note="rare small peripheral tumours, with node dissection"),
-    Rule("NCCN-LOC-OTHER-RESECT", syndrome.isin("somatostatinoma", "other"), "PANCREATECTOMY",
-         ("nccn.functioning-surgery",), strength="recommended"),
-], "collect", output="recommendations", scope=(localized_low_grade & in_place), description="NCCN PanNET-3 to PanNET-10")
+def localized_functioning_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
+    "NCCN's functioning pathways, from the glucagonoma and VIPoma size cut."
+    gv = c["gv_enucleation"]
+    return DecisionTable("localized_functioning_nccn", "Localised functioning NET G1/G2 (NCCN 2025)", [
+        Rule("NCCN-LOC-INSULINOMA-ENUCLEATE", insulinoma & superficial, "ENUCLEATION",
+             ("nccn.insulinoma-enucleation", "nccn.functioning-surgery"), strength="recommended"),
+        Rule("NCCN-LOC-INSULINOMA-RESECT", insulinoma & deep, "PANCREATECTOMY", ("nccn.insulinoma-deep", "localized.nccn-malignant-looking-resection"),
+             strength="recommended", note="pancreatoduodenectomy in the head, spleen-preserving distal pancreatectomy in the body or tail; "
+                                          "with the regional nodes when node-positive or invasive"),
+        Rule("NCCN-LOC-GASTRINOMA-RESECT", (syndrome == "gastrinoma") & primary_seen, "PANCREATECTOMY",
+             ("nccn.gastrinoma-surgery", "nccn.functioning-surgery", "localized.nccn-occult-gastrinoma"), strength="recommended",
+             note="a pancreatic primary that has been seen; with no size, T category or place recorded it may be occult, where NCCN "
+                  "lists observation or exploration, so the operation waits (alert GASTRINOMA_NOT_LOCATED); duodenal sites are not pancreatic"),
+        Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma & ((size >= gv.value) | deep), "PANCREATECTOMY",
+             ("nccn.glucagonoma-vipoma-surgery", "localized.nccn-malignant-looking-resection"), strength="recommended",
+             note=f"{gv} or more, or deep, invasive or node-positive: formal resection with the nodes"),
+        Rule("NCCN-LOC-GV-SMALL-RESECT", glucagonoma_or_vipoma & size_below(gv), "PANCREATECTOMY", ("nccn.glucagonoma-vipoma-surgery",),
+             strength="recommended", note=f"under {gv}: resection still, enucleation beside it for the rare peripheral tumour; "
+                                          "with the size unknown the choice of operation waits for it"),
+        Rule("NCCN-LOC-GV-ENUCLEATE", glucagonoma_or_vipoma & size_below(gv) & superficial, "ENUCLEATION",
+             ("nccn.glucagonoma-vipoma-surgery",), strength="option", note="rare small peripheral tumours, with node dissection"),
+        Rule("NCCN-LOC-OTHER-RESECT", syndrome.isin("somatostatinoma", "other"), "PANCREATECTOMY",
+             ("nccn.functioning-surgery",), strength="recommended"),
+    ], "collect", output="recommendations", scope=(localized_low_grade & in_place), description="NCCN PanNET-3 to PanNET-10")
+
+LOCALIZED_FUNCTIONING_NCCN = from_cuts(localized_functioning_nccn)
 
 # %% ../nbs/21_localized.ipynb #6adb51f1
 _WDG3 = ("nccn.wdg3-resectable", "nccn.wdg3-55-split")
@@ -197,23 +237,23 @@ LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNE
 add_alert("G3_SSTR_NEGATIVE_BELOW_55", "NET G3: SSTR-negative below Ki-67 55 %",
           "NCCN describes unfavourable biology by examples: Ki-67 55 % or more, faster growth, a negative SSTR scan or FDG uptake. This tumour's Ki-67 is below 55 % but its SSTR imaging is negative, so it is read as unfavourable; NCCN gives no rule for mixed features, and the team weighs them with the growth rate and FDG-PET.",
           "conflict", ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"))
-add_alert("SEED_NCCN_2CM_BOUNDARY", "Seed and NCCN differ at 2.0 cm",
-          "At exactly 2.0 cm the seed (under 2 cm, as ENETS 2016) no longer offers surveillance, while NCCN (2 cm or less, as ASPEN) offers observation, pancreatectomy or enucleation.",
-          "conflict", ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"))
-add_alert("LYMPHADENECTOMY_CONSIDER", "Consider lymph-node resection",
-          "For a 1-2 cm tumour NCCN asks to consider removing the regional lymph nodes, whichever option is chosen.", "caveat",
-          ("nccn.lymphadenectomy-1to2cm",))
+add_cut_alert("SEED_NCCN_2CM_BOUNDARY", "Seed and NCCN differ at the surveillance size limit",
+              "From {seed_surveillance} up to {nccn_observation} included, the seed (surveillance under {seed_surveillance}, as ENETS 2016) no longer offers surveillance, while NCCN (observation up to {nccn_observation}, as ASPEN) offers observation, pancreatectomy or enucleation.",
+              "conflict", ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"))
+add_cut_alert("LYMPHADENECTOMY_CONSIDER", "Consider lymph-node resection",
+              "For a tumour over {observe_only_max} up to {nccn_observation} NCCN asks to consider removing the regional lymph nodes, whichever option is chosen.", "caveat",
+              ("nccn.lymphadenectomy-1to2cm",))
 add_alert("SYMPTOMS_NOT_RECORDED", "Observation waits on the symptoms",
           "Whether this small tumour causes symptoms is not recorded; observation is meant for tumours found incidentally, without symptoms, so it is not offered until they are recorded.",
           "data", ("nccn.observation-criteria", "aspen.le2cm", "localized.observation-needs-symptoms"))
-add_alert("NCCN_LOW_GRADE_UNDEFINED_LE1CM", "G2 tumour of 1 cm or less: is it low grade?",
-          "At 1 cm or less NCCN writes observation as the only option, for tumours it calls low grade without a Ki-67 figure; the sources read do not settle whether a G2 qualifies. Observation and resection are listed unranked: the multidisciplinary team decides.",
+add_cut_alert("NCCN_LOW_GRADE_UNDEFINED_LE1CM", "G2 tumour of {observe_only_max} or less: is it low grade?",
+          "At {observe_only_max} or less NCCN writes observation as the only option, for tumours it calls low grade without a Ki-67 figure; the sources read do not settle whether a G2 qualifies. Observation and resection are listed unranked: the multidisciplinary team decides.",
           "conflict", ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"))
 add_alert("GASTRINOMA_NOT_LOCATED", "Gastrinoma not located: the operation waits",
           "No size, T category or place of a primary is recorded, so the gastrinoma may be occult. NCCN then lists observation or exploration (duodenotomy, intra-operative ultrasound, resection with periduodenal nodes); the choice of operation waits on localisation.",
           "data", ("localized.nccn-occult-gastrinoma", "nccn.gastrinoma-surgery"))
-add_alert("SYMPTOMATIC_SMALL_TUMOUR", "Symptomatic tumour of 1 cm or less",
-          "NCCN writes only observation for a tumour of 1 cm or less, with no branch for one that causes symptoms; the multidisciplinary team decides between resection and observation.",
+add_cut_alert("SYMPTOMATIC_SMALL_TUMOUR", "Symptomatic tumour of {observe_only_max} or less",
+          "NCCN writes only observation for a tumour of {observe_only_max} or less, with no branch for one that causes symptoms; the multidisciplinary team decides between resection and observation.",
           "conflict", ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance"))
 add_alert("SURVEILLANCE_WITHHELD_G2", "No surveillance for a G2 tumour",
           "Surveillance is not offered for a G2 tumour. The seed resects G2 when possible; NCCN observes only low-grade tumours, without a Ki-67 figure, and the sources read do not settle a low G2; after resection, recurrence was more frequent above Ki-67 5 %.",
@@ -240,54 +280,92 @@ add_alert("MINEN_NON_NE_COMPONENT", "MiNEN: the other component",
           "A MiNEN is treated on the NEC pathway, as its neuroendocrine component mostly drives it; NCCN notes that chemotherapy aimed at the non-neuroendocrine component can be considered. The team decides.",
           "conflict", ("localized.nccn-minen", "localized.minen-ne-component"))
 
-_watch_band = ((size <= 2) & contained).named("2 cm or less, contained", ("nccn.observation-criteria",))
+def _watch_band(c:dict) -> Expr:
+    "Small enough to watch under either policy, contained."
+    seed, obs = c["seed_surveillance"], c["nccn_observation"]
+    return ((size_below(seed) | size_at_most(obs)) & contained).named(f"under {seed} (seed) or up to {obs} (NCCN), contained",
+                                                                        ("nccn.observation-criteria",) + seed.cites)
 
-LOCALIZED_ALERTS = DecisionTable("localized_alerts", "Localised disease: observation alerts", [
-    Rule("ALL-SEED-NCCN-2CM", size.between(2, 2) & contained & symptom_free, "SEED_NCCN_2CM_BOUNDARY",
-         ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"),
-         note="seed: pancreatectomy only; NCCN: observation, pancreatectomy or enucleation"),
-    Rule("ALL-LYMPHADENECTOMY", one_to_two, "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),
-    Rule("ALL-SYMPTOMS-NOT-RECORDED", _watch_band & symptomatic.is_unknown(), "SYMPTOMS_NOT_RECORDED",
-         ("nccn.observation-criteria", "aspen.le2cm")),
-    Rule("ALL-SYMPTOMATIC-SMALL", (size <= 1) & contained & is_symptomatic, "SYMPTOMATIC_SMALL_TUMOUR",
-         ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance")),
-], "collect", output="alerts", scope=localized_nf_in_place)
+def localized_alerts(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
+    "The observation alerts, from both policies' surveillance cuts."
+    seed, obs, only = c["seed_surveillance"], c["nccn_observation"], c["observe_only_max"]
+    return DecisionTable("localized_alerts", "Localised disease: observation alerts", [
+        Rule("ALL-SEED-NCCN-SURVEILLANCE-EDGE", (size >= seed.value) & size_at_most(obs) & contained & symptom_free, "SEED_NCCN_2CM_BOUNDARY",
+             ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"),
+             note=f"from {seed} up to {obs}: seed, pancreatectomy only; NCCN, observation, pancreatectomy or enucleation"),
+        Rule("ALL-LYMPHADENECTOMY", observation_band(c), "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),
+        Rule("ALL-SYMPTOMS-NOT-RECORDED", _watch_band(c) & symptomatic.is_unknown(), "SYMPTOMS_NOT_RECORDED",
+             ("nccn.observation-criteria", "aspen.le2cm")),
+        Rule("ALL-SYMPTOMATIC-SMALL", size_at_most(only) & contained & is_symptomatic, "SYMPTOMATIC_SMALL_TUMOUR",
+             ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance")),
+    ], "collect", output="alerts", scope=localized_nf_in_place)
 
-_t1_n0 = ((t_cat == "T1") & (n_cat == "N0")).named("T1 N0 (under 2 cm, within the pancreas)", ("ajcc8.t-category",))
-LOCALIZED_KI67_ALERTS = DecisionTable("localized_ki67_alerts", "Localised disease: grade of a tumour small enough to watch", [
-    Rule("ALL-SURVEILLANCE-G2", _t1_n0 & symptom_free & ((grade == "G2") | (ki67 >= 3)), "SURVEILLANCE_WITHHELD_G2",
-         ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"),
-         note="undecided, with Ki-67 as the gap, while a G1 rests on the mitotic count alone"),
-    Rule("ALL-SURVEILLANCE-NEEDS-KI67", _t1_n0 & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_known(), "SURVEILLANCE_NEEDS_KI67",
-         ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="G1 from the mitotic count alone"),
-    Rule("ALL-SURVEILLANCE-NEEDS-KI67-RECORDED", _t1_n0 & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_unknown(),
-         "SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", ("seed.26", "localized.nccn-low-grade-reading", "recorded.registry-grade"),
-         note="G1 as recorded, with neither index given"),
-], "collect", output="alerts", scope=localized_nf_in_place)
+LOCALIZED_ALERTS = from_cuts(localized_alerts)
 
-_le1_g2 = ((size <= 1) & contained & no_symptoms & (grade == "G2")).named("G2, 1 cm or less, contained, no symptoms", ("nccn.nf-localized-le1cm",))
-LOCALIZED_KI67_ALERTS_NCCN = DecisionTable("localized_ki67_alerts_nccn", "Localised disease: grade of a tumour small enough to watch (NCCN 2025)", [
-    Rule("ALL-SURVEILLANCE-G2-NCCN", _t1_n0 & symptom_free & ((grade == "G2") | (ki67 >= 3)) & ~(size <= 1).otherwise(False), "SURVEILLANCE_WITHHELD_G2",
-         ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"),
-         note="over 1 cm: at 1 cm or less NCCN observation stays listed for the team (NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
-    *LOCALIZED_KI67_ALERTS.rules[1:],
-    Rule("NCCN-LE1-G2-LOW-GRADE", _le1_g2, "NCCN_LOW_GRADE_UNDEFINED_LE1CM",
-         ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence")),
-], "collect", output="alerts", scope=localized_nf_in_place)
+_G2_ALERTS = ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence")
 
-LOCALIZED_SURGERY_ALERTS = DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
-    Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > 1),
-         "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",), note="at least 14 days before an elective operation when possible"),
-    Rule("ALL-PRIOR-RESECTION", resected & ~progressive.otherwise(False), "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected"),
-         note="not when the disease progresses after the operation: a recurrence is managed as such (followup chapter)"),
-    Rule("ALL-SEED-NCCN-INSULINOMA", net_g1_g2 & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
-         ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep")),
-    Rule("ALL-SEED-NCCN-NEC", nec_or_minen & in_place, "SEED_NCCN_LOCALIZED_NEC",
-         ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery")),
-    Rule("ALL-MINEN", minen, "MINEN_NON_NE_COMPONENT", ("localized.nccn-minen", "localized.minen-ne-component")),
-    Rule("ALL-GASTRINOMA-NOT-LOCATED", (syndrome == "gastrinoma") & in_place & ~primary_seen.otherwise(False), "GASTRINOMA_NOT_LOCATED",
-         ("localized.nccn-occult-gastrinoma", "nccn.gastrinoma-surgery"), note="in both policies: no operation can be named for a primary not seen"),
-], "collect", output="alerts", scope=localized_disease)
+def _watchable_rules(small:Expr) -> list:
+    "The grade alerts of a tumour small enough to watch (`small`: the policy's size band, contained)."
+    return [
+        Rule("ALL-SURVEILLANCE-G2", small & symptom_free & ((grade == "G2") | (ki67 >= 3)), "SURVEILLANCE_WITHHELD_G2", _G2_ALERTS,
+             note="undecided, with Ki-67 as the gap, while a G1 rests on the mitotic count alone"),
+        Rule("ALL-SURVEILLANCE-NEEDS-KI67", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_known(), "SURVEILLANCE_NEEDS_KI67",
+             ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="G1 from the mitotic count alone"),
+        Rule("ALL-SURVEILLANCE-NEEDS-KI67-RECORDED", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_unknown(),
+             "SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", ("seed.26", "localized.nccn-low-grade-reading", "recorded.registry-grade"),
+             note="G1 as recorded, with neither index given"),
+    ]
+
+def localized_ki67_alerts(c:dict) -> DecisionTable:
+    "The seed's grade alerts, under its surveillance cut."
+    small = (_seed_small(c) & contained).named(f"under {c['seed_surveillance']}, within the pancreas, N0", _T)
+    return DecisionTable("localized_ki67_alerts", "Localised disease: grade of a tumour small enough to watch",
+                         _watchable_rules(small), "collect", output="alerts", scope=localized_nf_in_place)
+
+def _nccn_small(c:dict) -> Expr:
+    obs = c["nccn_observation"]
+    return (size_at_most(obs, read_t=True) & contained).named(f"up to {obs}, within the pancreas, N0", _T + obs.cites[:1])
+
+def localized_g2_alerts_nccn(c:dict) -> DecisionTable:
+    "NCCN's alerts for a G2 small enough to watch, under its observation cuts."
+    only = c["observe_only_max"]
+    le1_g2 = (size_at_most(only) & contained & no_symptoms & (grade == "G2")).named(f"G2, {only} or less, contained, no symptoms",
+                                                                                   ("nccn.nf-localized-le1cm",))
+    return DecisionTable("localized_g2_alerts_nccn", "Localised disease: a G2 tumour small enough to watch (NCCN 2025)", [
+        Rule("ALL-SURVEILLANCE-G2-NCCN", _watchable_rules(_nccn_small(c))[0].when & ~size_at_most(only).otherwise(False),
+             "SURVEILLANCE_WITHHELD_G2", _G2_ALERTS,
+             note=f"over {only}: at {only} or less NCCN observation stays listed for the team (NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
+        Rule("NCCN-LE1-G2-LOW-GRADE", le1_g2, "NCCN_LOW_GRADE_UNDEFINED_LE1CM",
+             ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence")),
+    ], "collect", output="alerts", scope=localized_nf_in_place)
+
+def localized_ki67_alerts_nccn(c:dict) -> DecisionTable:
+    "NCCN's alerts for a G1 without a measured Ki-67, under its observation cut."
+    return DecisionTable("localized_ki67_alerts_nccn", "Localised disease: grade of a tumour small enough to watch (NCCN 2025)",
+                         _watchable_rules(_nccn_small(c))[1:], "collect", output="alerts", scope=localized_nf_in_place)
+
+LOCALIZED_KI67_ALERTS = from_cuts(localized_ki67_alerts)
+LOCALIZED_G2_ALERTS_NCCN = from_cuts(localized_g2_alerts_nccn)
+LOCALIZED_KI67_ALERTS_NCCN = from_cuts(localized_ki67_alerts_nccn)
+
+def localized_surgery_alerts(c:dict) -> DecisionTable:
+    "Surgery alerts; the splenectomy one from the size over which the sources no longer only observe."
+    only = c["observe_only_max"]
+    return DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
+        Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > only.value),
+             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",), note="at least 14 days before an elective operation when possible"),
+        Rule("ALL-PRIOR-RESECTION", resected & ~progressive.otherwise(False), "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected"),
+             note="not when the disease progresses after the operation: a recurrence is managed as such (followup chapter)"),
+        Rule("ALL-SEED-NCCN-INSULINOMA", net_g1_g2 & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
+             ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep")),
+        Rule("ALL-SEED-NCCN-NEC", nec_or_minen & in_place, "SEED_NCCN_LOCALIZED_NEC",
+             ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery")),
+        Rule("ALL-MINEN", minen, "MINEN_NON_NE_COMPONENT", ("localized.nccn-minen", "localized.minen-ne-component")),
+        Rule("ALL-GASTRINOMA-NOT-LOCATED", (syndrome == "gastrinoma") & in_place & ~primary_seen.otherwise(False), "GASTRINOMA_NOT_LOCATED",
+             ("localized.nccn-occult-gastrinoma", "nccn.gastrinoma-surgery"), note="in both policies: no operation can be named for a primary not seen"),
+    ], "collect", output="alerts", scope=localized_disease)
+
+LOCALIZED_SURGERY_ALERTS = from_cuts(localized_surgery_alerts)
 
 LOCALIZED_G3_ALERTS_NCCN = DecisionTable("localized_g3_alerts_nccn", "Localised NET G3: mixed biology (NCCN 2025)", [
     Rule("NCCN-LOC-G3-SSTR-NEGATIVE-BELOW-55", (ki67 < 55) & sstr_negative_known, "G3_SSTR_NEGATIVE_BELOW_55",
@@ -295,11 +373,15 @@ LOCALIZED_G3_ALERTS_NCCN = DecisionTable("localized_g3_alerts_nccn", "Localised 
 ], "collect", output="alerts", scope=(localized_net & net_g3 & in_place))
 
 # %% ../nbs/21_localized.ipynb #a72da3d6
-TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
-          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS)
+TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
+          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS)
 SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
 NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
 NCCN_2025.replace(LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN).replace(LOCALIZED_SEED_FUNCTIONING, LOCALIZED_FUNCTIONING_NCCN)
-NCCN_2025.add(LOCALIZED_NCCN_WATCH_2CM, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)
+NCCN_2025.add(LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)
+
+# the guideline's step after this chapter writes whether it lists surveillance now; follow-up reads that field, not these conditions
+LISTED = {"surveillance_listed": "ACTIVE_SURVEILLANCE"}
+surveillance_listed = (Field("surveillance_listed") == True).named("surveillance listed now by the localised chapter", ("nccn.observation-criteria",))
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

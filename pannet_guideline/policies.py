@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from collections.abc import Mapping, Sequence
 
+from .concepts import CUT_ALERTS, CUTS, Cut, cut_text
+from .vocab import ALERTS
+
 # %% auto #0
-__all__ = ['POLICIES', 'CHAPTER_ORDER', 'SEED_2025', 'NCCN_2025', 'PolicyRegistry', 'chapter_rank', 'Policy', 'register_policy',
-           'check_policy', 'tables_by_policy', 'PerPolicy']
+__all__ = ['POLICIES', 'CHAPTER_ORDER', 'CUT_BUILDERS', 'SEED_2025', 'NCCN_2025', 'PolicyRegistry', 'chapter_rank', 'Policy',
+           'register_policy', 'check_policy', 'from_cuts', 'tables_by_policy', 'PerPolicy']
 
 # %% ../nbs/05_policies.ipynb #b3ec0e51
 class PolicyRegistry(Sequence):
@@ -55,6 +58,7 @@ class Policy:
     added: list = field(default_factory=list, repr=False) # tables this policy adds, in order
     replaced: dict = field(default_factory=dict, repr=False) # name of the parent's table -> this policy's table
     removed: list = field(default_factory=list, repr=False) # parent's tables this policy drops
+    cuts: dict = field(default_factory=dict, repr=False) # cut name -> its value under this policy, where it moves a registered cut
 
     def include(self, *tables) -> Policy:
         "Add tables to this policy (for a policy without a parent: its tables)."
@@ -76,10 +80,24 @@ class Policy:
         ordered = sorted({t.name: t for t in out}.values(), key=chapter_rank)
         return ordered if within is None else [t for t in ordered if t in within]
 
-    def derive(self, name:str, title:str, replace:dict|None=None, add:tuple=(), remove:tuple=(), description:str="") -> Policy:
+    def cut(self, name:str) -> Cut:
+        "A clinical cut-off as this policy reads it: its own value, else its parent's, else the registered one."
+        if name not in CUTS: raise KeyError(f"cut {name!r} is not one of {list(CUTS)}")
+        if name in self.cuts: return CUTS[name].at(self.cuts[name])
+        return POLICIES[self.parent].cut(name) if self.parent else CUTS[name]
+    def cut_values(self) -> dict: return {name: self.cut(name) for name in CUTS}
+    def alert_text(self, code:str) -> str:
+        "An alert's text under this policy: written from its cuts where the alert names one."
+        return cut_text(CUT_ALERTS[code], self.cut_values()) if code in CUT_ALERTS else ALERTS[code].text
+
+    def derive(self, name:str, title:str, replace:dict|None=None, add:tuple=(), remove:tuple=(), description:str="",
+               cuts:dict|None=None, # cut name -> value: every table built from that cut is built again with it
+              ) -> Policy:
         "A new registered policy with this one as parent and the given changes."
-        child = Policy(name, title, parent=self.name, description=description).include(*add).remove(*remove)
+        child = Policy(name, title, parent=self.name, description=description, cuts=dict(cuts or {})).include(*add).remove(*remove)
         for old, new in (replace or {}).items(): child.replace(old, new)
+        for c in child.cuts: child.cut(c)  # a clear error for an unknown cut
+        if child.cuts: _rebuild(child, self)
         return register_policy(child)
 
     def __repr__(self): return f"Policy({self.name!r}, parent={self.parent!r}, {len(self.tables())} tables)"
@@ -96,6 +114,24 @@ def check_policy(policy:str) -> str:
     "A clear error for an unknown management policy."
     if policy not in POLICIES: raise ValueError(f"policy {policy!r} is not one of {list(POLICIES)}")
     return policy
+
+# %% ../nbs/05_policies.ipynb #cutb002
+CUT_BUILDERS: dict = {}  # table name -> the function that builds it from the cuts
+
+def from_cuts(build): # a function of the cuts (name -> `Cut`) returning a table
+    "Register a table built from the clinical cuts and return it built with the registered values."
+    table = build(dict(CUTS))
+    CUT_BUILDERS[table.name] = build
+    return table
+
+def _rebuild(child:Policy, parent:Policy):
+    "Every table of the parent built from the cuts, built again with the child's values in its place."
+    values = child.cut_values()
+    for old in parent.tables():
+        if old.name not in CUT_BUILDERS: continue
+        new = CUT_BUILDERS[old.name](values)
+        new.seq, new.module = old.seq, getattr(old, "module", "")  # the same place in its chapter
+        child.replace(old, new)
 
 # %% ../nbs/05_policies.ipynb #f91f37de
 SEED_2025 = register_policy(Policy("seed-2025", "Seed document (2025)",

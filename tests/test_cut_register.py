@@ -1,0 +1,110 @@
+"""Clinical cut-offs named once: a policy derived with the seed's surveillance cut moved from 2 cm to 1.5 cm decides, labels,
+alerts and schedules by the new value, with no other edit (seed item 10 and ENETS 2016 put the cut at 2 cm; the 1.5 cm
+policy is a made-up reading used only to move it)."""
+import re
+
+import pandas as pd
+import pytest
+
+from pannet_guideline import assess
+from pannet_guideline.cohort import assess_frame
+from pannet_guideline.concepts import CUT_ALERTS, CUTS
+from pannet_guideline.evidence import STATEMENTS
+from pannet_guideline.pathway import pathways, to_dot
+from pannet_guideline.policies import POLICIES, SEED_2025
+from pannet_guideline.vocab import ALERTS
+
+MOVED = "seed-surveillance-1.5cm"
+# a contained, node-negative, symptom-free, non-functioning G1 NET with a measured Ki-67, untreated
+BASE = dict(differentiation="well", ki67_pct=2, mitoses_per_2mm2=1, nodal_status="N0", metastatic_sites="none", local_invasion="none",
+            resectable="yes", functional_syndrome="none", symptomatic=False, carcinoid_syndrome=False, hereditary_syndrome="none",
+            multifocal=False, sstr_status="positive", age_years=62, prior_therapies="none")
+
+
+@pytest.fixture(scope="module")
+def moved():
+    policy = SEED_2025.derive(MOVED, "Seed with surveillance under 1.5 cm", cuts={"seed_surveillance": 1.5},
+                              description="the seed's tables with its surveillance cut moved, to show that the cut is read in one place")
+    yield policy
+    POLICIES.pop(MOVED)
+
+
+def codes(a, col): return set(filter(None, str(a.to_dict()[col]).split(";")))
+def run(policy, size, **kw): return assess({**BASE, "tumor_size_cm": size, **kw}, policy=policy)
+def mentions(text, value): return re.search(rf"(?<![\d.]){re.escape(value)} cm", text) is not None
+
+
+def test_every_cut_cites_registered_statements():
+    assert CUTS
+    for cut in CUTS.values():
+        assert cut.cites and all(c in STATEMENTS for c in cut.cites), cut.name
+        assert cut.policy is None or cut.policy in POLICIES, cut.name
+
+
+def test_the_registered_cuts_are_the_sources():
+    # seed item 10 and ENETS 2016: under 2 cm; NCCN PanNET-2: 1 cm or less, then up to 2 cm; AJCC 8: T1 under 2 cm, T2 to 4 cm
+    assert {n: CUTS[n].value for n in ("seed_surveillance", "nccn_observation", "observe_only_max", "t1_below", "t2_max")} == \
+        {"seed_surveillance": 2, "nccn_observation": 2, "observe_only_max": 1, "t1_below": 2, "t2_max": 4}
+
+
+def test_the_moved_policy_decides_by_the_new_cut(moved):
+    seed, new = run("seed-2025", 1.7), run(MOVED, 1.7)
+    assert "ACTIVE_SURVEILLANCE" in codes(seed, "recommendations")  # under 2 cm: surveillance beside resection
+    assert "ACTIVE_SURVEILLANCE" not in codes(new, "recommendations") and "PANCREATECTOMY" in codes(new, "recommendations")
+    assert "ACTIVE_SURVEILLANCE" in codes(run(MOVED, 1.4), "recommendations")  # still watched under the new cut
+    assert "ACTIVE_SURVEILLANCE" not in codes(run(MOVED, 1.5), "recommendations")  # the cut itself is excluded, as at 2 cm
+    # the seed/NCCN difference now spans 1.5 to 2 cm
+    assert "SEED_NCCN_2CM_BOUNDARY" in codes(new, "alerts") and "SEED_NCCN_2CM_BOUNDARY" not in codes(seed, "alerts")
+
+
+def test_a_recorded_t1_no_longer_stands_for_a_small_tumour(moved):
+    # a registry T1 without its size is under 2 cm: under the seed's cut, not necessarily under 1.5 cm
+    seed = run("seed-2025", None, local_invasion=None, t_category="T1")
+    new = run(MOVED, None, local_invasion=None, t_category="T1")
+    assert "ACTIVE_SURVEILLANCE" in codes(seed, "recommendations")
+    assert "ACTIVE_SURVEILLANCE" not in codes(new, "recommendations") and "tumor_size_cm" in codes(new, "data_gaps")
+
+
+def test_followup_follows_the_localised_decision(moved):
+    assert "NCCN_OBSERVED" in codes(run("seed-2025", 1.7), "followup_schedule")
+    assert "NCCN_OBSERVED" not in codes(run(MOVED, 1.7), "followup_schedule")
+    assert "SEED_SURVEILLANCE_NO_SCHEDULE" not in codes(run(MOVED, 1.7), "alerts")
+    assert "NCCN_OBSERVED" in codes(run(MOVED, 1.2), "followup_schedule")
+
+
+def test_the_cohort_engine_agrees(moved):
+    df = pd.DataFrame([{**BASE, "tumor_size_cm": s} for s in (1.2, 1.5, 1.7, 2.0, None)])
+    out = assess_frame(df, policy=MOVED)
+    for i, s in enumerate((1.2, 1.5, 1.7, 2.0, None)):
+        one = run(MOVED, s)
+        for col in ("recommendations", "followup_schedule", "alerts", "data_gaps"):
+            assert set(filter(None, str(out[col].iloc[i]).split(";"))) == codes(one, col), (s, col)
+
+
+def test_labels_alerts_and_pathways_show_the_moved_cut(moved):
+    tables = {t.name: t for t in moved.tables()}
+    watch = tables["localized_seed_watch"]
+    texts = [watch.reason(r) + " " + r.note for r in watch.rules]
+    assert all(mentions(t, "1.5") for t in texts[:1]) and not any(mentions(t, "2") for t in texts)
+    dots = "\n".join(to_dot(p) for name in ("localized_seed", "localized_seed_watch") for p in pathways(tables[name]))
+    assert mentions(dots, "1.5") and not re.search(r"(?<![\d.])2 cm", dots)
+    text = moved.alert_text("SEED_NCCN_2CM_BOUNDARY")
+    assert mentions(text, "1.5") and text != ALERTS["SEED_NCCN_2CM_BOUNDARY"].text
+    assert SEED_2025.alert_text("SEED_NCCN_2CM_BOUNDARY") == ALERTS["SEED_NCCN_2CM_BOUNDARY"].text
+    assert mentions(run(MOVED, 1.7).explain(), "1.5")
+
+
+def test_no_size_cut_is_written_outside_the_register():
+    # every alert of the localised and follow-up chapters that names a size, and every rule label there, is written from the cuts
+    tables = [t for p in POLICIES for t in POLICIES[p].tables() if t.module.rsplit(".", 1)[-1] in ("localized", "followup")]
+    raised = {r.then for t in tables if t.output == "alerts" for r in t.rules}
+    assert {"SEED_NCCN_2CM_BOUNDARY", "LYMPHADENECTOMY_CONSIDER"} <= raised & set(CUT_ALERTS)
+    for code in raised - set(CUT_ALERTS): assert not re.search(r"\d cm", ALERTS[code].text), code
+
+
+def test_the_chapter_prose_states_the_registered_cuts():
+    import json, pathlib
+    nb = json.loads((pathlib.Path(__file__).parents[1] / "nbs" / "21_localized.ipynb").read_text())
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert f"under** {CUTS['seed_surveillance']}" in prose or f"under {CUTS['seed_surveillance']}" in prose
+    assert f"{CUTS['observe_only_max']} or less" in prose and f"up to {CUTS['nccn_observation']}" in prose
