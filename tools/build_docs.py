@@ -841,9 +841,9 @@ def policies_page(site: Path) -> str:
     for ch in chapter_names():
         ta, tb = chapter_tables(ch, a), chapter_tables(ch, b)
         ra = {r.id: (t, r) for t in ta for r in t.rules}; rb = {r.id: (t, r) for t in tb for r in t.rules}
-        rows = [f"<tr><td><code>{E(t.name)}</code></td><td>{E(t.title)}</td><td>{'✓' if t in ta else ''}</td><td>{'✓' if t in tb else ''}</td>"
+        rows = [f"<tr><td>{E(t.title)} <code class=\"code-id\">{E(t.name)}</code></td><td>{'✓' if t in ta else ''}</td><td>{'✓' if t in tb else ''}</td>"
                 f"<td>{len(t.rules)}</td></tr>" for t in dict.fromkeys(ta + tb)]
-        out += [f"## {ch.capitalize()}", "", f'{_SEP}<table class="rules"><thead><tr><th>table</th><th>title</th><th>{a}</th><th>{b}</th>'
+        out += [f"## {CHAPTER_TITLES.get(ch, ch).capitalize()}", "", f'{_SEP}<table class="rules"><thead><tr><th>table</th><th>{a}</th><th>{b}</th>'
                 f"<th>rules</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>", ""]
         for name, only in ((a, [ra[i] for i in ra if i not in rb]), (b, [rb[i] for i in rb if i not in ra])):
             if not only: continue
