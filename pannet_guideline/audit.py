@@ -64,14 +64,14 @@ LABELLED = ("recommendations", "alerts", "workup", "followup_schedule")  # outpu
 
 def then_html(table, rule) -> str:
     "What a rule gives, by its label (its meaning where the rule says what a generic item is), the code small beside it for auditors."
-    from .pathway import rule_label
+    from pannet_guideline.pathway import rule_label
     code = str(rule.then)
     if table.output not in LABELLED: return f"<b>{html.escape(code)}</b>"  # a grade, a category, a stage: the value is its own label
     return f'<b>{html.escape(rule_label(table, rule))}</b> <code class="code-id" title="code in the outputs">{html.escape(code)}</code>'
 
 def when_words(table, rule) -> str:
     "When a rule fires, in words with the concept names the pathways use: the table's scope, then the rule's own criteria."
-    from .pathway import condition_words
+    from pannet_guideline.pathway import condition_words
     own = condition_words(rule.when)
     return own if table.scope is None else f"{condition_words(table.scope)}; {own}"
 

@@ -85,6 +85,26 @@ class Branch:
         return out
 
 # %% ../nbs/50_pathway.ipynb #bdef7c9f
+def _outcome_label(table, code:str) -> str:
+    "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    if table.output == "workup":  # the item's description up to its first qualifier: "multiphasic CT or MRI of the abdomen"
+        from pannet_guideline.workup import WORKUP_ITEMS
+        if code in WORKUP_ITEMS:
+            text = re.split(r";| \(|, with |, off ", WORKUP_ITEMS[code])[0]
+            return text[:1].upper() + text[1:]
+    if table.output == "followup_schedule":
+        from pannet_guideline.followup import SCHEDULE_TITLES
+        if code in SCHEDULE_TITLES: return "Follow-up schedule: " + SCHEDULE_TITLES[code]
+    v = (ALERTS if table.output == "alerts" else RECOMMENDATIONS).get(code)
+    return getattr(v, "label", None) or str(code).replace("_", " ").capitalize()
+
+def _code_words(code:str) -> str:
+    "A treatment code by its label, as it reads inside a sentence (the code in words where none is registered)."
+    from pannet_guideline.vocab import RECOMMENDATIONS
+    label = getattr(RECOMMENDATIONS.get(code), "label", code.replace("_", " ").lower())
+    return label[0].lower() + label[1:] if label[1:2].islower() else label  # "somatostatin analogue", "PRRT"
+
 def _num(v:float) -> str: return f"{v:g}"
 
 def _interval_text(lo, li, hi, hi_, unit) -> str:
@@ -1033,20 +1053,6 @@ def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
     return order, best
 
 # %% ../nbs/50_pathway.ipynb #20ae72ff
-def _outcome_label(table, code:str) -> str:
-    "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
-    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
-    if table.output == "workup":  # the item's description up to its first qualifier: "multiphasic CT or MRI of the abdomen"
-        from pannet_guideline.workup import WORKUP_ITEMS
-        if code in WORKUP_ITEMS:
-            text = re.split(r";| \(|, with |, off ", WORKUP_ITEMS[code])[0]
-            return text[:1].upper() + text[1:]
-    if table.output == "followup_schedule":
-        from pannet_guideline.followup import SCHEDULE_TITLES
-        if code in SCHEDULE_TITLES: return "Follow-up schedule: " + SCHEDULE_TITLES[code]
-    v = (ALERTS if table.output == "alerts" else RECOMMENDATIONS).get(code)
-    return getattr(v, "label", None) or str(code).replace("_", " ").capitalize()
-
 def rule_label(table, rule) -> str:
     "What a rule gives, as a reader reads it: its own meaning where the recommendation's content depends on the rule, else the outcome's label."
     return RULE_MEANINGS.get(rule.id) or _outcome_label(table, rule.then)
@@ -1350,10 +1356,6 @@ def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) 
 def _flat(e:Expr, kind:type) -> list:
     "The operands of a chain of one operator (a and b and c), unnested."
     return _flat(e.a, kind) + _flat(e.b, kind) if isinstance(e, kind) else [e]
-
-def _code_words(code:str) -> str:
-    from pannet_guideline.vocab import RECOMMENDATIONS
-    return _lower(getattr(RECOMMENDATIONS.get(code), "label", code.replace("_", " ").lower()))
 
 def _ranges(parts:list) -> list:
     "Two comparisons of one number joined as one range, said as words (tumour size ≥ 2 cm and ≤ 2 cm: tumour size = 2 cm)."

@@ -105,6 +105,9 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                   for k, text in enumerate(chapter_slots(module, dst / "_pathways", SVGS))]
         at = next((i + 1 for i, c in enumerate(cells) if i > 1 and c["cell_type"] == "markdown" and not "".join(c["source"]).startswith("<!--")), 2)
         cells[at:at] = [dict(cell_type="markdown", id="clinical-pathways", metadata={}, source=clinical_section(module, dst / "_pathways"))]
+    if module == "vignettes":  # a reader's way in first: each chapter's vignettes where the chapter shows them
+        at = next((i + 1 for i, c in enumerate(cells) if i > 0 and c["cell_type"] == "markdown"), len(cells))
+        cells[at:at] = [dict(cell_type="markdown", id="vignettes-by-chapter", metadata={}, source=vignettes_by_chapter())]
     if module in VIGNETTE_ONLY:  # chapters without a pathway end with their vignettes too
         cells.append(dict(cell_type="markdown", id="slot-vignettes", metadata={}, source=worked_examples(module, dst / "_pathways")))
     if module == "audit":  # rules on no chapter page whose rows the page does not show yet: listed at its end, so every rule id has its row
@@ -484,6 +487,19 @@ def worked_examples(chapter: str, site: Path) -> str:
     return ("## Worked examples\n\n" + (route + "\n\n" if route else "") + "The chapter's vignettes, each a patient with what the guideline "
             "is expected to give and the source it follows; the [vignettes page](vignettes.html) says how they are written and run.\n\n"
             + _fold(f"{len(_vignettes(chapter))} vignettes: patient, expectation, source", vignettes_html(chapter, site)))
+
+
+def vignettes_by_chapter() -> str:
+    "Links to each chapter's worked examples, with how many vignettes it has, in the chapters' order."
+    items = "".join(f'<li><a href="{ch}.html#worked-examples">{E(CHAPTER_NAMES.get(ch, ch))}</a>: {len(_vignettes(ch))} vignettes</li>'
+                    for ch in GUIDE if _vignettes(ch))
+    return ("## The vignettes, chapter by chapter\n\nEach chapter ends with its own vignettes, read beside its pathways and "
+            f'rules:\n\n<ul class="notes">{items}</ul>\n\nThe rest of this page says how a vignette is written, read and run.')
+
+
+CHAPTER_NAMES = {"grading": "Grading", "staging": "Staging", "workup": "Diagnostic work-up", "localized": "Localised disease",
+                 "functional": "Functioning tumours", "advanced": "Advanced disease", "hereditary": "Hereditary syndromes",
+                 "followup": "Follow-up", "caveats": "Caveats"}
 
 
 def _vignettes(chapter: str) -> list:
