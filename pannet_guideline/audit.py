@@ -16,8 +16,8 @@ from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, S
                                       T_FROM_EXTENT)
 
 # %% auto #0
-__all__ = ['table_users', 'all_tables', 'audit_table', 'statement_html', 'rules_html', 'audit_html', 'seed_traceability',
-           'seed_html']
+__all__ = ['LABELLED', 'table_users', 'all_tables', 'audit_table', 'statement_html', 'then_html', 'when_words', 'rules_html',
+           'audit_html', 'seed_traceability', 'seed_html']
 
 # %% ../nbs/60_audit.ipynb #8df207eb
 def table_users() -> dict:
@@ -60,6 +60,21 @@ def statement_html(sid:str) -> str:
             f'<span class="where">(<abbr title="{e(src.title if src else s.source)}">{e(s.source)}</abbr>; {e(s.locator)}; tag {e(s.tag)})</span></div>')
 
 # %% ../nbs/60_audit.ipynb #332cf02a
+LABELLED = ("recommendations", "alerts", "workup", "followup_schedule")  # outputs whose values are codes with a registered label
+
+def then_html(table, rule) -> str:
+    "What a rule gives, by its label (its meaning where the rule says what a generic item is), the code small beside it for auditors."
+    from pannet_guideline.pathway import rule_label
+    code = str(rule.then)
+    if table.output not in LABELLED: return f"<b>{html.escape(code)}</b>"  # a grade, a category, a stage: the value is its own label
+    return f'<b>{html.escape(rule_label(table, rule))}</b> <code class="code-id" title="code in the outputs">{html.escape(code)}</code>'
+
+def when_words(table, rule) -> str:
+    "When a rule fires, in words with the concept names the pathways use: the table's scope, then the rule's own criteria."
+    from pannet_guideline.pathway import condition_words
+    own = condition_words(rule.when)
+    return own if table.scope is None else f"{condition_words(table.scope)}; {own}"
+
 def rules_html(table, anchors:set|None=None) -> str:
     "One table's rules as an HTML table, each beside the full text of the statements it cites; rows anchored `rule-<id>` once per page."
     e, anchors, rows = html.escape, set() if anchors is None else anchors, []
@@ -67,8 +82,8 @@ def rules_html(table, anchors:set|None=None) -> str:
         aid = f"rule-{r.id}"
         idattr = "" if aid in anchors else f' id="{e(aid)}"'
         anchors.add(aid)
-        then = f"<b>{e(str(r.then))}</b>" + (f" ({e(r.strength)})" if r.strength else "") + (f"<br><i>{e(r.note)}</i>" if r.note else "")
-        rows.append(f"<tr{idattr}><td><code>{e(r.id)}</code></td><td>{e(table.reason(r))}</td><td>{then}</td>"
+        then = then_html(table, r) + (f" ({e(r.strength)})" if r.strength else "") + (f"<br><i>{e(r.note)}</i>" if r.note else "")
+        rows.append(f"<tr{idattr}><td><code>{e(r.id)}</code></td><td>{e(when_words(table, r))}</td><td>{then}</td>"
                     f"<td>{''.join(statement_html(c) for c in r.cites)}</td></tr>")
     return ('<div style="overflow-x:auto"><table class="rules cited-rules"><thead><tr><th>rule</th><th>when</th><th>then</th><th>cites</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")

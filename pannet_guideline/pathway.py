@@ -21,15 +21,16 @@ from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
-           'OUTSIDE', 'SELF_NAMED', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch',
-           'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion',
-           'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg',
-           'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion',
-           'possible_points', 'merged_criterion', 'ClinicalPathway', 'outcome_columns', 'reached_outcomes',
-           'fired_outcomes', 'leaf_conditions', 'clinical_pathway', 'condition_text', 'pathway_parts', 'routes_to',
-           'entry_text', 'clinical_dot', 'unasked_notes', 'unknown_note', 'clinical_svgs', 'clinical_counts',
-           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
-           'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'RULE_MEANINGS', 'OUTSIDE', 'SELF_NAMED', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts',
+           'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
+           'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
+           'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
+           'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'outcome_columns',
+           'reached_outcomes', 'fired_outcomes', 'leaf_conditions', 'clinical_pathway', 'rule_label', 'condition_text',
+           'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'unasked_notes', 'unknown_note', 'clinical_svgs',
+           'condition_words', 'pathway_alerts', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay',
+           'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts',
+           'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -84,6 +85,26 @@ class Branch:
         return out
 
 # %% ../nbs/50_pathway.ipynb #bdef7c9f
+def _outcome_label(table, code:str) -> str:
+    "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    if table.output == "workup":  # the item's description up to its first qualifier: "multiphasic CT or MRI of the abdomen"
+        from pannet_guideline.workup import WORKUP_ITEMS
+        if code in WORKUP_ITEMS:
+            text = re.split(r";| \(|, with |, off ", WORKUP_ITEMS[code])[0]
+            return text[:1].upper() + text[1:]
+    if table.output == "followup_schedule":
+        from pannet_guideline.followup import SCHEDULE_TITLES
+        if code in SCHEDULE_TITLES: return "Follow-up schedule: " + SCHEDULE_TITLES[code]
+    v = (ALERTS if table.output == "alerts" else RECOMMENDATIONS).get(code)
+    return getattr(v, "label", None) or str(code).replace("_", " ").capitalize()
+
+def _code_words(code:str) -> str:
+    "A treatment code by its label, as it reads inside a sentence (the code in words where none is registered)."
+    from pannet_guideline.vocab import RECOMMENDATIONS
+    label = getattr(RECOMMENDATIONS.get(code), "label", code.replace("_", " ").lower())
+    return label[0].lower() + label[1:] if label[1:2].islower() else label  # "somatostatin analogue", "PRRT"
+
 def _num(v:float) -> str: return f"{v:g}"
 
 def _interval_text(lo, li, hi, hi_, unit) -> str:
@@ -102,7 +123,8 @@ def branch_text(b:Branch, name:str) -> str:
     elif spec.kind == "codes":
         for s in sorted(b.codes, reverse=True):
             has = [c for c, x in zip(b.tested, s) if x]
-            parts.append(("includes " + " and ".join(has)) if has else ("none of " + ", ".join(b.tested) if len(b.tested) > 1 else "no " + b.tested[0]))
+            words = lambda codes: [_code_words(c) for c in codes]  # treatments by their labels, not their codes
+            parts.append(("includes " + " and ".join(words(has))) if has else ("none of " + ", ".join(words(b.tested)) if len(b.tested) > 1 else "no " + words(b.tested)[0]))
     elif spec.kind == "flag": parts = ["yes" if v else "no" for v in sorted(b.values, reverse=True)]
     else:
         vals = [v for v in spec.vocab if v in b.values]
@@ -458,7 +480,7 @@ def leaf_text(p:Pathway, leaf:Leaf) -> str:
     lines, bullet = [], "• " if len(by_out) > 1 else ""
     for out, rules in by_out.items():
         strength = next((r.strength for r in rules if r.strength), "")
-        lines += [_wrap(f"{bullet}{out}" + (f" ({strength})" if strength else "")), _wrap(", ".join(r.id for r in rules))]
+        lines += [_wrap(f"{bullet}{_outcome_label(p.table, out)}" + (f" ({strength})" if strength else "")), _wrap(", ".join(r.id for r in rules))]
     if leaf.blocked: lines.append("undecided: missing data")
     return "\n".join(lines) if lines else "no rule"
 
@@ -473,7 +495,7 @@ def question(field:str) -> str:
     "A decision node's text: the criterion it tests."
     label = FIELDS[field_of(field)].label
     label = label[0].upper() + label[1:]
-    return _wrap(f"{label} include {field.split(':')[1]}?" if ":" in field else label + "?")
+    return _wrap(f"{_code_words(field.split(':')[1]).capitalize()} given before?" if ":" in field else label + "?")
 
 # %% ../nbs/50_pathway.ipynb #4fecea89
 @dataclass
@@ -489,7 +511,7 @@ def _title(p:Pathway) -> str:
     "The title of a flowchart: the table's, and the item when the table is drawn one item at a time."
     if len(p.rules) == len(p.table.rules): return p.table.title
     same = [r for r in p.table.rules if r.then == p.rules[0].then]
-    return f"{p.table.title}: {p.rules[0].then}" + (f" ({p.rules[0].id})" if len(p.rules) == 1 and len(same) > 1 else "")
+    return f"{p.table.title}: {_outcome_label(p.table, p.rules[0].then)}" + (f" ({p.rules[0].id})" if len(p.rules) == 1 and len(same) > 1 else "")
 
 def to_dot(p:Pathway, overlay:Overlay|None=None, title:str|None=None) -> str:
     "Graphviz DOT text of a flowchart, left to right: the table and its scope, the criteria, the outcomes."
@@ -616,12 +638,15 @@ class ClinicalQuestion:
 # %% ../nbs/50_pathway.ipynb #8faa8c15
 def _questions() -> tuple:
     "The clinical questions, chapter by chapter, in clinical order."
-    from pannet_guideline.concepts import (advanced_disease, advanced_net, functioning, hormone_excess, localized_disease, net,
+    from pannet_guideline.concepts import (advanced_disease, advanced_net, functioning, has_carcinoid_syndrome, hormone_excess, localized_disease, net,
                                           net_g1_g2, net_g3, nec_or_minen, nonfunctioning, progressive, received, resected, stable)
     from pannet_guideline.advanced import favourable, unfavourable
     from pannet_guideline.logic import Always, Field
     everyone, syndrome = Always(), Field("functional_syndrome")
     in_place = (~resected).named("primary not yet resected")
+    # A syndrome's own pathway asks nothing about another syndrome: carcinoid syndrome recorded beside it goes to the last pathway
+    # (unknown counts as not recorded, as the tables read it).
+    no_carcinoid = (~has_carcinoid_syndrome).otherwise(True)
     nf = (nonfunctioning & ~hormone_excess).named("non-functioning, no carcinoid syndrome")
     loc_g12 = (localized_disease & net & net_g1_g2 & in_place)
     surgery = ("localized_surgery_alerts",)
@@ -636,31 +661,31 @@ def _questions() -> tuple:
         ClinicalQuestion("localized-nf", "Localised non-functioning NET G1/G2: watch or resect", "localized",
                          (loc_g12 & nf).named("localised non-functioning NET G1/G2, not yet resected"),
                          ("localized_seed", "localized_seed_watch", "localized_nccn", "localized_nccn_watch", "localized_nccn_watch_2cm",
-                          "localized_alerts", "localized_ki67_alerts") + surgery),
+                          "localized_alerts", "localized_ki67_alerts", "localized_ki67_alerts_nccn") + surgery),
         ClinicalQuestion("localized-f", "Localised functioning NET G1/G2: which operation", "localized",
                          (loc_g12 & hormone_excess).named("localised functioning NET G1/G2, not yet resected"),
                          ("localized_seed", "localized_seed_functioning", "localized_functioning_nccn") + surgery),
         ClinicalQuestion("localized-g3", "Localised NET G3", "localized",
                          (localized_disease & net & net_g3 & in_place).named("localised NET G3, not yet resected"),
-                         ("localized_seed", "localized_net_g3_nccn") + surgery),
+                         ("localized_seed", "localized_net_g3_nccn", "localized_g3_alerts_nccn") + surgery),
         ClinicalQuestion("localized-nec", "Localised NEC and MiNEN", "localized", (localized_disease & nec_or_minen).named("localised NEC or MiNEN"),
                          ("localized_nec_seed", "localized_nec_nccn") + surgery),
         *[ClinicalQuestion(f"functional-{k}", f"Functioning NET, {t}: control of the syndrome and care around surgery", "functional",
-                           (net & hormone_excess & e).named(f"NET with {n}"), ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts"),
+                           (net & hormone_excess & e).named(f"NET with {n}"), ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts", "functional_alerts_nccn"),
                            conditions=("symptomatic", "functional_syndrome"))  # one pathway per syndrome: its answers differ syndrome by syndrome
-          for k, t, e, n in (("insulinoma", "insulinoma", syndrome == "insulinoma", "an insulinoma"),
-                             ("gastrinoma", "gastrinoma", syndrome == "gastrinoma", "a gastrinoma"),
-                             ("glucagonoma-vipoma", "glucagonoma or VIPoma", syndrome.isin("glucagonoma", "vipoma"), "a glucagonoma or a VIPoma"),
-                             ("other", "other syndromes", ~syndrome.isin("insulinoma", "gastrinoma", "glucagonoma", "vipoma"),
-                              "another hormone syndrome, or carcinoid syndrome alone"))],
+          for k, t, e, n in (("insulinoma", "insulinoma", (syndrome == "insulinoma") & no_carcinoid, "an insulinoma"),
+                             ("gastrinoma", "gastrinoma", (syndrome == "gastrinoma") & no_carcinoid, "a gastrinoma"),
+                             ("glucagonoma-vipoma", "glucagonoma or VIPoma", syndrome.isin("glucagonoma", "vipoma") & no_carcinoid, "a glucagonoma or a VIPoma"),
+                             ("other", "other syndromes or carcinoid syndrome", ~(syndrome.isin("insulinoma", "gastrinoma", "glucagonoma", "vipoma") & no_carcinoid),
+                              "another hormone syndrome, or carcinoid syndrome"))],
         ClinicalQuestion("advanced-g12-first", "Advanced NET G1/G2, stable: first line", "advanced",
                          (advanced_net & net_g1_g2 & stable).named("advanced NET G1/G2, disease stable"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
-                          "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts", "insulinoma_ssa_alerts")),
+                          "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts_seed_chemotherapy", "advanced_alerts", "insulinoma_ssa_alerts")),
         ClinicalQuestion("advanced-g12-progression", "Advanced NET G1/G2 after progression", "advanced",
                          (advanced_net & net_g1_g2 & progressive).named("advanced NET G1/G2, disease progressing"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
-                          "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts", "insulinoma_ssa_alerts")),
+                          "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts_seed_chemotherapy", "advanced_alerts", "insulinoma_ssa_alerts")),
         ClinicalQuestion("advanced-g3-favourable", "Advanced NET G3, Ki-67 below 55 %", "advanced",
                          (advanced_net & net_g3 & favourable).named("advanced NET G3, Ki-67 below 55 %"), g3),
         ClinicalQuestion("advanced-g3-unfavourable", "Advanced NET G3, Ki-67 55 % or more", "advanced",
@@ -670,9 +695,9 @@ def _questions() -> tuple:
         ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
                          ("advanced_local", "advanced_local_nccn", "liver_first_alerts")),
         ClinicalQuestion("hereditary", "Who to offer genetic testing", "hereditary", everyone,
-                         ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_alerts"), conditions=("functional_syndrome",)),
+                         ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_alerts", "hereditary_alerts_nccn"), conditions=("functional_syndrome",)),
         ClinicalQuestion("caveats", "Carcinoid heart disease and other pitfalls", "caveats", everyone,
-                         ("cardiac_seed", "cardiac_nccn", "cardiac_alerts", "pitfall_alerts", "hereditary_pitfall_alerts")),
+                         ("cardiac_seed", "cardiac_nccn", "cardiac_alerts", "cardiac_alerts_nccn", "pitfall_alerts", "hereditary_pitfall_alerts")),
         ClinicalQuestion("followup-resected", "Follow-up after resection of a localised tumour", "followup",
                          (localized_disease & resected).named("localised tumour, resected (pancreatectomy or enucleation)"), fu),
         ClinicalQuestion("followup-surveillance", "Follow-up under active surveillance", "followup",
@@ -801,6 +826,17 @@ def merged_criterion(tables:list, name:str, entry:Expr) -> Criterion:
     return Criterion(name, list(groups.values()), cuts, tested)
 
 # %% ../nbs/50_pathway.ipynb #75a5eec6
+# A recommendation whose content depends on the rule that gives it, said as what it is there: the words paraphrase the
+# statements each rule cites (clinical_facts §5.1-5.3, §13.2), so an ending reached per syndrome says what the control is.
+RULE_MEANINGS = {
+    "SC-INSULINOMA-GLUCOSE": "glucose control (diet and/or diazoxide)",
+    "SC-GASTRINOMA-PPI": "acid control (high-dose proton-pump inhibitor)",
+    "SC-GLUCAGONOMA-GLUCOSE": "treatment of the raised blood glucose",
+    "SC-VIPOMA-FLUIDS": "replacement of fluid, potassium, magnesium and bicarbonate",
+    "SC-CARCINOID-SYNDROME": "control of carcinoid syndrome, with endocrinology",
+    "SC-UNENCODED-SYNDROME": "control of the syndrome with endocrinology, in the team (no regimen encoded)",
+}
+
 OUTSIDE = Leaf((), True) # where the entry is false or unknown: not this pathway
 
 @dataclass
@@ -954,7 +990,7 @@ def _outcomes(tables:list, lf:Leaf) -> tuple:
     out = {}
     for rid, cond in zip(lf.fired, leaf_conditions(lf)):
         t, r = rule[rid]
-        k = (t.output, str(r.then), r.strength or "")
+        k = (t.output, str(r.then), r.strength or "", RULE_MEANINGS.get(rid, ""))  # a control of the syndrome is what it is for its syndrome
         out[k] = cond if k not in out else None if out[k] is None or cond is None else tuple(sorted(set(out[k]) | set(cond)))
     return tuple(sorted(out.items(), key=str)), lf.blocked
 
@@ -1017,19 +1053,9 @@ def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
     return order, best
 
 # %% ../nbs/50_pathway.ipynb #20ae72ff
-def _outcome_label(table, code:str) -> str:
-    "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
-    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
-    if table.output == "workup":  # the item's description up to its first qualifier: "multiphasic CT or MRI of the abdomen"
-        from pannet_guideline.workup import WORKUP_ITEMS
-        if code in WORKUP_ITEMS:
-            text = re.split(r";| \(|, with |, off ", WORKUP_ITEMS[code])[0]
-            return text[:1].upper() + text[1:]
-    if table.output == "followup_schedule":
-        from pannet_guideline.followup import SCHEDULE_TITLES
-        if code in SCHEDULE_TITLES: return "Follow-up schedule: " + SCHEDULE_TITLES[code]
-    v = (ALERTS if table.output == "alerts" else RECOMMENDATIONS).get(code)
-    return getattr(v, "label", None) or str(code).replace("_", " ").capitalize()
+def rule_label(table, rule) -> str:
+    "What a rule gives, as a reader reads it: its own meaning where the recommendation's content depends on the rule, else the outcome's label."
+    return RULE_MEANINGS.get(rule.id) or _outcome_label(table, rule.then)
 
 def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
     "The question a node asks and its answers: a named concept with yes/no when one branch is exactly that concept, else the field's label and its values."
@@ -1125,7 +1151,7 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
     merged = {}  # one outcome at one strength from several rules: held when any of their conditions holds
     for rid, cond in zip(leaf.fired, leaf_conditions(leaf)):
         t, r = p.rule(rid)
-        k = (r.strength or ("work-up" if t.output == "workup" else ""), _outcome_label(t, r.then), r.then)  # tests to do: their own group
+        k = (r.strength or ("work-up" if t.output == "workup" else ""), rule_label(t, r), r.then)  # tests to do: their own group
         merged[k] = cond if k not in merged else None if merged[k] is None or cond is None else tuple(dict.fromkeys(merged[k] + cond))
     conds, thens = list(merged.values()), {k[2] for k in merged}
     shared = [t for t in conds[0][0] if all(t in alt for c in conds for alt in c) and t[0].split(":")[-1] not in thens] \
@@ -1326,6 +1352,70 @@ def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) 
         if max(widths) <= FIT_PT: break
     return svgs, names, notes
 
+# %% ../nbs/50_pathway.ipynb #a7e10001
+def _flat(e:Expr, kind:type) -> list:
+    "The operands of a chain of one operator (a and b and c), unnested."
+    return _flat(e.a, kind) + _flat(e.b, kind) if isinstance(e, kind) else [e]
+
+def _ranges(parts:list) -> list:
+    "Two comparisons of one number joined as one range, said as words (tumour size ≥ 2 cm and ≤ 2 cm: tumour size = 2 cm)."
+    from pannet_guideline.logic import Named
+    out = []
+    for x in parts:
+        k = next((k for k, y in enumerate(out) if isinstance(y, Compare) and isinstance(x, Compare) and y.name == x.name
+                  and y.op in (">", ">=") and x.op in ("<", "<=")), None)
+        if k is None: out.append(x); continue
+        lo, spec = out[k], FIELDS[x.name]
+        unit = f" {spec.unit}" if spec.unit else ""
+        top = f"{'≤' if x.op == '<=' else '<'} {x.value:g}{unit}"
+        out[k] = Named(f"{spec.label} = {x.value:g}{unit}" if lo.value == x.value else f"{lo.text} and {top}", lo)  # words only: never evaluated
+    return out
+
+def condition_words(e:Expr, nested:bool=False) -> str:
+    "A condition in words, with the concept names the pathways use: no brackets of the condition language, no field names, no codes."
+    from pannet_guideline.logic import Always, Named, Not, Or, Otherwise
+    if isinstance(e, Named): return e.text
+    if isinstance(e, And): return _and([condition_words(x, True) for x in _ranges(_flat(e, And))])
+    if isinstance(e, Or):
+        parts = [condition_words(x, True) for x in _flat(e, Or)]
+        long = any(" and " in x or ", " in x for x in parts)  # alternatives that are lists themselves: kept apart
+        text = "; or ".join(parts) if long else ", ".join(parts[:-1]) + " or " + parts[-1]
+        return f"either {text}" if nested else text
+    if isinstance(e, Otherwise): return condition_words(e.a, nested) + (" (or not known)" if e.value else "")
+    if isinstance(e, Always): return "always"
+    if isinstance(e, HasCode): return f"{_code_words(e.code)} given before"
+    if isinstance(e, IsUnknown): return f"{_lower(FIELDS[e.name].label)} not known"
+    if isinstance(e, IsIn):
+        spec, vals = FIELDS[e.name], " or ".join(str(v).replace("_", " ") for v in e.values)
+        if spec.kind == "flag" and len(e.values) == 1: return _lower(spec.label) if e.values[0] else f"no {_lower(spec.label)}"
+        return vals if e.name in SELF_NAMED else f"{_lower(spec.label)}: {vals}"
+    if isinstance(e, Not):
+        a = e.a
+        if isinstance(a, HasCode): return f"{_code_words(a.code)} not given before"
+        if isinstance(a, IsIn) and FIELDS[a.name].kind != "flag":
+            vals = " or ".join(str(v).replace("_", " ") for v in a.values)
+            return f"not {vals}" if a.name in SELF_NAMED else f"{_lower(FIELDS[a.name].label)}: not {vals}"
+        if isinstance(a, Or): return "none of " + _and([condition_words(x, True) for x in _flat(a, Or)]).replace(" and ", " or ")
+        return "not " + condition_words(a, True)
+    return e.text  # a comparison reads as it is written: "Ki-67 < 55 %"
+
+def pathway_alerts(p:ClinicalPathway) -> list:
+    "The alerts of the question's alert tables whose rules fire on some patient the pathway is for: (table, rule, condition in words), what the entry settles left out."
+    from pannet_guideline.guideline import chapter_tables as all_tables
+    entry, out = p.question.entry, []
+    for t in all_tables(p.policy):
+        if t.name not in p.question.tables or t.output != "alerts": continue
+        for r, er in zip(t.rules, effective(t, t.rules)):
+            names = criterion_keys([er, dataclasses.replace(er, when=entry)])
+            crits = [merged_criterion([t], n, entry) for n in names]
+            grid = _product_columns(crits)
+            inside = entry.frame(grid).t & _possible_classes(crits).ravel()  # answers some patient of this pathway gives together
+            if not (er.when.frame(grid).t & inside).any(): continue
+            said = [c for c in _flat(er.when, And) if (inside & ~c.frame(grid).t).any()]  # what the entry does not already settle
+            words = _and([condition_words(c, True) for c in _ranges(said)]) if said else "whenever this pathway applies"
+            out.append((t, r, words))
+    return out
+
 # %% ../nbs/50_pathway.ipynb #c0a71e56
 def clinical_counts(p:ClinicalPathway, cols) -> dict:
     "Patients of a `Columns` store on a clinical pathway: inside its entry, per question reached, answer taken, stop on an unknown answer, and ending; the ending of each row (-1: none)."
@@ -1494,7 +1584,12 @@ _COLOURS = ("#3b6ea5", "#d98c2b", "#5a9e5a", "#8e5aa8")
 def policy_chart(counts:pd.DataFrame, total:int) -> str:
     "A bar chart (SVG text) of patients per recommendation, one bar per policy, with counts and shares written out."
     import html as _h
-    bar_h, gap, left, width = 16, 10, 230, 360
+    from pannet_guideline.vocab import RECOMMENDATIONS
+    label = lambda c: getattr(RECOMMENDATIONS.get(c), "label", c)  # bars named as readers name the items; the code in the tooltip
+    short = lambda c: label(c) if len(label(c)) <= 40 else label(c)[:39].rstrip() + "…"
+    bar_h, gap = 16, 10
+    left = int(min(300, max(160, 6.8 * max([len(short(c)) for c in counts.index] or [0]) + 12)))
+    width = 700 - 150 - left  # the whole chart within the page's column
     top = 24 + 18 * 1
     rows_h = len(counts) * (bar_h * len(counts.columns) + gap)
     h, w = top + rows_h + 10, left + width + 150
@@ -1505,7 +1600,7 @@ def policy_chart(counts:pd.DataFrame, total:int) -> str:
                    f'<text x="{left + 160 * j + 18}" y="17">{_h.escape(policy)}</text>')
     y = top
     for code, row in counts.iterrows():
-        out.append(f'<text x="{left - 8}" y="{y + bar_h * len(row) / 2 + 5}" text-anchor="end">{_h.escape(code)}</text>')
+        out.append(f'<text x="{left - 8}" y="{y + bar_h * len(row) / 2 + 5}" text-anchor="end"><title>{_h.escape(label(code))} ({_h.escape(code)})</title>{_h.escape(short(code))}</text>')
         for j, v in enumerate(row):
             bw = width * v / peak
             out.append(f'<rect x="{left}" y="{y}" width="{bw:.1f}" height="{bar_h - 2}" fill="{_COLOURS[j % 4]}"/>'

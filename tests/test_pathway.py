@@ -58,13 +58,13 @@ def _reached(dot):
 
 def _surveillance_chart(charts):
     "The localised-NET diagram that can reach surveillance (the whole table, or its surveillance diagram)."
-    return next(d for t, d in charts.items if t.startswith("Localised") and "ACTIVE_SURVEILLANCE" in d)
+    return next(d for t, d in charts.items if t.startswith("Localised") and "Active surveillance" in d)  # items drawn by their labels
 
 
 def test_patient_route_small_nonfunctioning_reaches_surveillance():
     "seed.10: a non-functioning G1/G2 NET under 2 cm may be watched (clinical_facts 4.1)."
     dot = _surveillance_chart(patient_pathway(SMALL_NF, "localized", "seed-2025"))
-    assert "ACTIVE_SURVEILLANCE" in _reached(dot)
+    assert "Active surveillance" in _reached(dot) and "ACTIVE_SURVEILLANCE" not in dot
     assert "patient: G1" in dot and "missing: WHO grade" not in dot
 
 
@@ -74,7 +74,7 @@ def test_patient_route_marks_missing_ki67():
     dot = _surveillance_chart(patient_pathway(rec, "localized", "seed-2025"))
     missing = [line for line in dot.splitlines() if "missing:" in line]
     assert any("WHO grade" in line for line in missing), missing  # the node where the route stops names the missing grade
-    assert "undecided" in _reached(dot) and "ACTIVE_SURVEILLANCE" not in _reached(dot)
+    assert "undecided" in _reached(dot) and "Active surveillance" not in _reached(dot)
 
 
 def test_patient_route_rejects_bad_value():

@@ -83,7 +83,7 @@ def _entry(svg: str) -> tuple:
 
 
 @pytest.mark.parametrize("key,policy", [("advanced-g12-first", "seed-2025"), ("localized-nf", "nccn-2025"), ("advanced-local", "nccn-2025"),
-                                        ("functional-insulinoma", "nccn-2025"), ("advanced-g3-favourable", "seed-2025"), ("advanced-g12-progression", "nccn-2025")], ids=lambda x: str(x))
+                                        ("localized-f", "nccn-2025"), ("advanced-g3-favourable", "seed-2025"), ("advanced-g12-progression", "nccn-2025")], ids=lambda x: str(x))
 def test_a_part_entry_states_every_route_into_it(key, policy):
     "The box a part starts with names every answer on each way in (it used to name the last answer of one of them only)."
     p = clinical_pathway(key, policy)
@@ -183,3 +183,50 @@ def test_surveillance_waits_on_a_measured_ki67_and_the_page_says_so():
         _, _, notes = clinical_svgs(p)
         said = [unknown_note(p, n) for n in list(notes) + unasked_notes(p, notes) if n == "ki67_pct"]
         assert said and "held until it is known" in said[0] and "surveillance" in said[0], (policy, said)
+
+
+SYNDROMES = ("functional-insulinoma", "functional-gastrinoma", "functional-glucagonoma-vipoma")
+
+
+@pytest.mark.parametrize("key,policy", [(k, p) for k in SYNDROMES for p in POLICIES], ids=lambda x: str(x))
+def test_a_syndromes_own_pathway_asks_nothing_of_another_syndrome(key, policy):
+    "An insulinoma is not asked about carcinoid syndrome: that finding takes the pathway of the other syndromes."
+    p = clinical_pathway(key, policy)
+    assert {n.field for n in p.nodes.values()}.isdisjoint({"carcinoid_syndrome", "functional_syndrome"})
+    other = clinical_pathway("functional-other", policy)
+    both = dict(functional_syndrome="insulinoma", carcinoid_syndrome=True, nen_class="NET")
+    assert p.question.entry.record(both) is False and other.question.entry.record(both) is True  # still on a pathway, the other one
+
+
+def _ending_text(key, policy):
+    from pannet_guideline.pathway import _leaf_lines
+    p = clinical_pathway(key, policy)
+    return " ".join(x for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf) for x in _leaf_lines(p, t))
+
+
+@pytest.mark.parametrize("key,words", [("functional-insulinoma", "diazoxide"), ("functional-gastrinoma", "proton-pump inhibitor"),
+                                       ("functional-glucagonoma-vipoma", "raised blood glucose"), ("functional-glucagonoma-vipoma", "potassium")])
+def test_syndrome_control_is_said_for_its_syndrome(key, words):
+    "clinical_facts 5.1-5.3: what controls each syndrome, written on the endings instead of the generic label."
+    for policy in POLICIES:
+        text = _ending_text(key, policy)
+        assert words in text and "control of the hormone syndrome" not in text.lower(), (key, policy)
+
+
+def test_every_rule_giving_syndrome_control_says_what_it_is():
+    from pannet_guideline.audit import all_tables
+    from pannet_guideline.pathway import RULE_MEANINGS
+    generic = {r.id for t in all_tables() for r in t.rules if str(r.then) == "SYNDROME_CONTROL"}
+    assert generic and generic <= set(RULE_MEANINGS)
+
+
+def test_alerts_under_a_pathway_are_its_own_and_in_words():
+    from pannet_guideline.pathway import pathway_alerts
+    ins = {r.id: w for _, r, w in pathway_alerts(clinical_pathway("functional-insulinoma", "seed-2025"))}
+    assert "ALF-SSA-HYPOGLYCAEMIA" in ins and "ALF-GLUCAGONOMA-ANTICOAGULATION" not in ins and "ALF-VIPOMA-ELECTROLYTES" not in ins
+    assert ins["ALF-SSA-HYPOGLYCAEMIA"] == "SSTR-negative"  # "insulinoma and" is what the pathway is for: not said again
+    for q in QUESTIONS:
+        for policy in POLICIES:
+            p = clinical_pathway(q.key, policy)
+            for _, r, words in pathway_alerts(p) if p else ():
+                assert not re.search(r"_|==|>=|<=|&|\|", words), (r.id, words)  # no field names, codes or program operators

@@ -54,7 +54,8 @@ READER_PAGE = [False]  # set while a page of "The guideline" is copied
 
 # The site in two parts. "The guideline", for readers: the overview (index), the chapters in clinical order, the evidence.
 GUIDE = ("grading", "staging", "recorded", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats",
-         "your_data", "glossary", "register", "compare_policies", "audit", "sources", "vignettes")
+         "vignettes", "your_data", "glossary", "register", "compare_policies", "audit", "sources")  # the vignettes right after the chapters they test
+VIGNETTE_ONLY = ("grading", "staging")  # chapters with vignettes and no clinical pathway
 # "The engine", for developers; a page not named here comes last.
 ENGINE = ("schema", "logic", "tables", "concepts", "policies", "vocab", "evidence", "cohort", "files", "pathway", "report", "cli",
           "api", "guideline", "datasets")
@@ -104,6 +105,11 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                   for k, text in enumerate(chapter_slots(module, dst / "_pathways", SVGS))]
         at = next((i + 1 for i, c in enumerate(cells) if i > 1 and c["cell_type"] == "markdown" and not "".join(c["source"]).startswith("<!--")), 2)
         cells[at:at] = [dict(cell_type="markdown", id="clinical-pathways", metadata={}, source=clinical_section(module, dst / "_pathways"))]
+    if module == "vignettes":  # a reader's way in first: each chapter's vignettes where the chapter shows them
+        at = next((i + 1 for i, c in enumerate(cells) if i > 0 and c["cell_type"] == "markdown"), len(cells))
+        cells[at:at] = [dict(cell_type="markdown", id="vignettes-by-chapter", metadata={}, source=vignettes_by_chapter())]
+    if module in VIGNETTE_ONLY:  # chapters without a pathway end with their vignettes too
+        cells.append(dict(cell_type="markdown", id="slot-vignettes", metadata={}, source=worked_examples(module, dst / "_pathways")))
     if module == "audit":  # rules on no chapter page whose rows the page does not show yet: listed at its end, so every rule id has its row
         from pannet_guideline.audit import all_tables
         shown = set(re.findall(r'id=\\?"(rule-[^"\\]+)', json.dumps(cells)))
@@ -193,7 +199,7 @@ def main():
     print(f"site written to {root / '_docs'}/index.html in {time.perf_counter() - t0:.0f} s")
 
 
-from pannet_guideline.audit import rules_html as audit_rules_html  # noqa: E402  (after the nbdev imports)
+from pannet_guideline.audit import rules_html as audit_rules_html, then_html, when_words  # noqa: E402  (after the nbdev imports)
 
 # ---- Generated pages and chapter slots: the flowcharts, every rule beside the text it cites, the register, the policies ----
 import html as _html
@@ -270,7 +276,6 @@ def _fold(summary: str, body: str, open_: bool = False) -> str:
     return f'<details class="fold"{" open" if open_ else ""}><summary>{summary}</summary>\n\n{body}\n\n</details>'
 
 
-OPEN_PX = 1_000  # pathways shown open on a chapter page, at most this tall in all (the rest one click away)
 MAX_PARTS = 8  # a pathway that needs more linked parts than this is not drawn: its rules are read in the tables
 
 
@@ -347,6 +352,8 @@ def glossary_page() -> str:
     table = lambda heads, rows: (f'{_SEP}<table class="rules"><thead><tr>{"".join(f"<th>{h}</th>" for h in heads)}</tr></thead>'
                                  f"<tbody>{''.join(rows)}</tbody></table></div>")
     recs = [row(c, v.label, v.kind, v.text) for c, v in RECOMMENDATIONS.items()]
+    for k, (c, v) in enumerate(RECOMMENDATIONS.items()):  # a generic item: what it is, rule by rule (syndrome by syndrome)
+        if meant := rule_meanings(c): recs[k] = recs[k].replace(f"<td>{E(v.text)}</td>", f"<td>{E(v.text)}; as each rule gives it:<ul class=\"notes\">{meant}</ul></td>", 1)
     alerts = [row(c, v.label, v.severity, v.text) for c, v in sorted(ALERTS.items())]
     items = [row(c, t) for c, t in WORKUP_ITEMS.items()]
     sched = [row(c, t) for c, t in SCHEDULE_TITLES.items()]
@@ -363,17 +370,28 @@ def glossary_page() -> str:
         f"## Follow-up schedules ({len(sched)})", "", table(["schedule", "code"], sched), ""])
 
 
+def rule_meanings(code: str) -> str:
+    "List items: what a generic recommendation is under each rule that says so (control of the hormone syndrome: per syndrome)."
+    from pannet_guideline.audit import all_tables
+    from pannet_guideline.pathway import RULE_MEANINGS, condition_words
+    rules = {r.id: r for t in all_tables() for r in t.rules if str(r.then) == code and r.id in RULE_MEANINGS}
+    return "".join(f'<li>{E(condition_words(r.when))}: <b>{E(RULE_MEANINGS[rid])}</b> (<a href="audit.html#rule-{E(rid)}"><code>{E(rid)}</code></a>)</li>'
+                   for rid, r in rules.items())
+
+
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, unasked_notes, unknown_note
+    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, pathway_alerts, unasked_notes, unknown_note
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
-           "[overview](index.html#how-to-read-a-pathway) for how to read them). Not a medical device: for research, audit and education."]
-    opened = 0.0  # height of the pathways shown open so far (px)
+           "[overview](index.html#how-to-read-a-pathway) for how to read them). Both policies are drawn, each folded under a line that "
+           "says what it gives that the other does not: open one, or both. Not a medical device: for research, audit and education."]
     for q in [q for q in QUESTIONS if q.chapter == chapter]:
         out.append(f"### {E(q.title)}")
+        drawn = {pol: clinical_pathway(q.key, pol) for pol in POLICIES}
+        others = {pol: next((x for o, x in drawn.items() if o != pol and x is not None), None) for pol in POLICIES}
         for policy in POLICIES:
-            p = clinical_pathway(q.key, policy)
+            p = drawn[policy]
             if p is None: continue
             svgs, names, notes = clinical_svgs(p, href="PARTREF{part}FERTRAP")
             widths = [float(re.search(r'<svg width="([\d.]+)pt"', x)[1]) for x in svgs]
@@ -391,28 +409,54 @@ def clinical_section(chapter: str, site: Path) -> str:
             for lf, letter in names.items():
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule"
                 leaves.append(f"<li><b>{E(letter)}</b>: {rules}</li>")
-            alerts = []
-            from pannet_guideline.pathway import chapter_tables as _ct
-            from pannet_guideline.guideline import chapter_tables as _all
-            names_ = set(q.tables)
-            for t in _all(policy):
-                if t.name in names_ and t.output == "alerts":
-                    alerts += [f'<li><b>{E(code_label(r.then))}</b> when {E(t.reason(r))} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>' for r in t.rules]
+            alerts = [f'<li><b>{E(code_label(r.then))}</b> when {E(words)} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>'
+                      for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
             body = ("\n".join(figs) + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
                     + (f"<p>Answers the chart does not ask, because an answer above settles them or the endings name them (\"unless given "
                        f"before\"), when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
-            head = f"Under {E(policy)} · {len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''} · {_firmness(policy, names)}"
-            tall = sum(float(re.search(r'height="([\d.]+)pt"', x)[1]) * 4 / 3 * min(1.0, COLUMN_PX / (w * 4 / 3)) for x, w in zip(svgs, widths))
-            show = policy == POLICIES[0] and len(svgs) <= 3 and opened + tall <= OPEN_PX
-            opened += tall if show else 0
-            out.append(_fold(head, body, open_=show))  # long ones, the other policy, and beyond the page's budget: one click away
+            differs = _differs(p, others.get(policy))
+            head = (f"Under {E(policy)} <span class=\"meta\">({E(POLICY_KIND.get(policy, ''))})</span> · {E(differs)}"
+                    f"<br><span class=\"meta\">{len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''} · {_firmness(policy, names)}</span>")
+            out.append(_fold(head, body))  # both policies folded alike: neither is the one shown
     return "\n\n".join(out)
 
 
+POLICY_KIND = {"seed-2025": "the seed document, an AI-written summary", "nccn-2025": "the NCCN 2025 pathways, transcribed"}  # said beside each, alike
+
+
+def _gives(p) -> dict:
+    "What a pathway's endings can give: label -> the firmest strength, recommendations only."
+    from pannet_guideline.pathway import Leaf, rule_label
+    order, out = ("recommended", "consider", "option"), {}
+    for lf in {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)}:
+        for rid in lf.fired:
+            t, r = p.rule(rid)
+            if t.output != "recommendations" or r.strength not in order: continue
+            k = rule_label(t, r)
+            out[k] = min(out.get(k, r.strength), r.strength, key=order.index)
+    return out
+
+
+def _differs(p, other) -> str:
+    "One line: what this policy's pathway gives that the other policy's does not, and what it lacks."
+    if other is None: return "the other policy has no pathway for this question"
+    mine, theirs = _gives(p), _gives(other)
+    only = [k for k in mine if k not in theirs]
+    lacks = [k for k in theirs if k not in mine]
+    firmer = [k for k in mine if k in theirs and mine[k] != theirs[k]]
+    bits = ([f"only here: {', '.join(_low(x) for x in only[:4])}{' …' if len(only) > 4 else ''}"] if only else []) + \
+           ([f"not here: {', '.join(_low(x) for x in lacks[:4])}{' …' if len(lacks) > 4 else ''}"] if lacks else []) + \
+           ([f"other strength for {', '.join(_low(x) for x in firmer[:3])}{' …' if len(firmer) > 3 else ''}"] if firmer else [])
+    return "; ".join(bits) if bits else f"the same items as {other.policy}; the questions or conditions differ" if len(p.nodes) != len(other.nodes) else f"the same items as {other.policy}"
+
+
+def _low(x: str) -> str: return x[0].lower() + x[1:] if x[1:2].islower() else x
+
+
 def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
-    "The sections every chapter page ends with: rules with their evidence, worked examples, the per-table diagrams, folded."
+    "The sections every chapter page ends with, in reading order: worked examples (a patient on the pathway, the vignettes), rules with their evidence, the per-table diagrams, folded."
     from pannet_guideline.guideline import POLICIES
     from pannet_guideline.pathway import _title, chapter_tables, pathways  # noqa: F401
     cells = []
@@ -425,9 +469,8 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
         for r in t.rules: RULE_PAGES.setdefault(r.id, (chapter, t.reason(r)))
         parts.append(_fold(f"{E(t.title)} <span class=\"meta\">· {len(t.rules)} rules · {E(', '.join(users))}</span>",
                            f"<p><code>{E(t.name)}</code> · {E(t.hit_policy)} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors)))
+    cells.append(worked_examples(chapter, site))  # a patient on the pathway first, then the rules behind it
     cells += parts
-    cells.append("## Worked examples\n\n" + worked_route(chapter, site) + "\n\n"
-                 + _fold("The chapter's vignettes: patient, expectation, source", vignettes_html(chapter, site)))
     figs = []
     for policy in POLICIES:
         for t in chapter_tables(chapter, policy):
@@ -436,6 +479,27 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     cells.append("## Technical diagrams, one per table\n\nFor auditors: each table drawn alone, with every unknown branch and "
                  "rule id ([how they are built](pathway.html)).\n\n" + _fold(f"{len(figs)} diagrams", "\n\n".join(dict.fromkeys(figs))))
     return cells
+
+
+def worked_examples(chapter: str, site: Path) -> str:
+    "The chapter's worked examples: a vignette patient on its pathway (where the chapter has pathways), then every vignette, folded."
+    route = worked_route(chapter, site) if chapter in CHAPTERS else ""
+    return ("## Worked examples\n\n" + (route + "\n\n" if route else "") + "The chapter's vignettes, each a patient with what the guideline "
+            "is expected to give and the source it follows; the [vignettes page](vignettes.html) says how they are written and run.\n\n"
+            + _fold(f"{len(_vignettes(chapter))} vignettes: patient, expectation, source", vignettes_html(chapter, site)))
+
+
+def vignettes_by_chapter() -> str:
+    "Links to each chapter's worked examples, with how many vignettes it has, in the chapters' order."
+    items = "".join(f'<li><a href="{ch}.html#worked-examples">{E(CHAPTER_NAMES.get(ch, ch))}</a>: {len(_vignettes(ch))} vignettes</li>'
+                    for ch in GUIDE if _vignettes(ch))
+    return ("## The vignettes, chapter by chapter\n\nEach chapter ends with its own vignettes, read beside its pathways and "
+            f'rules:\n\n<ul class="notes">{items}</ul>\n\nThe rest of this page says how a vignette is written, read and run.')
+
+
+CHAPTER_NAMES = {"grading": "Grading", "staging": "Staging", "workup": "Diagnostic work-up", "localized": "Localised disease",
+                 "functional": "Functioning tumours", "advanced": "Advanced disease", "hereditary": "Hereditary syndromes",
+                 "followup": "Follow-up", "caveats": "Caveats"}
 
 
 def _vignettes(chapter: str) -> list:
@@ -608,7 +672,7 @@ def overview_cells() -> list:
                "are not clinical advice and do not replace a multidisciplinary team.")
     parts = ("## The two parts of this site\n\n"
              "**The guideline**, for readers: the chapters in clinical order (grading, staging, work-up, localised, functioning, "
-             "advanced, hereditary, follow-up, caveats), then [your data](your_data.html) (every input field with its meaning, "
+             "advanced, hereditary, follow-up, caveats), the [vignettes](vignettes.html) that test them, then [your data](your_data.html) (every input field with its meaning, "
              "unit and allowed values), the [evidence register](register.html), the [policies compared](compare_policies.html) "
              "and the [audit](audit.html). **The engine**, for developers: the schema, the condition language, decision tables, "
              "concepts, policies, vocabularies, cohorts, files, pathways, reports, the command line and the API.")
@@ -793,21 +857,22 @@ def policies_page(site: Path) -> str:
     for ch in chapter_names():
         ta, tb = chapter_tables(ch, a), chapter_tables(ch, b)
         ra = {r.id: (t, r) for t in ta for r in t.rules}; rb = {r.id: (t, r) for t in tb for r in t.rules}
-        rows = [f"<tr><td><code>{E(t.name)}</code></td><td>{E(t.title)}</td><td>{'✓' if t in ta else ''}</td><td>{'✓' if t in tb else ''}</td>"
+        rows = [f"<tr><td>{E(t.title)} <code class=\"code-id\">{E(t.name)}</code></td><td>{'✓' if t in ta else ''}</td><td>{'✓' if t in tb else ''}</td>"
                 f"<td>{len(t.rules)}</td></tr>" for t in dict.fromkeys(ta + tb)]
-        out += [f"## {ch.capitalize()}", "", f'{_SEP}<table class="rules"><thead><tr><th>table</th><th>title</th><th>{a}</th><th>{b}</th>'
+        out += [f"## {CHAPTER_TITLES.get(ch, ch).capitalize()}", "", f'{_SEP}<table class="rules"><thead><tr><th>table</th><th>{a}</th><th>{b}</th>'
                 f"<th>rules</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>", ""]
         for name, only in ((a, [ra[i] for i in ra if i not in rb]), (b, [rb[i] for i in rb if i not in ra])):
             if not only: continue
-            items = "".join(f"<tr><td><a href=\"{ch}.html#rule-{E(r.id)}\"><code>{E(r.id)}</code></a></td><td>{E(t.reason(r))}</td>"
-                            f"<td><b>{E(str(r.then))}</b>{(' (' + E(r.strength) + ')') if r.strength else ''}</td>"
+            items = "".join(f"<tr><td><a href=\"{ch}.html#rule-{E(r.id)}\"><code>{E(r.id)}</code></a></td><td>{E(when_words(t, r))}</td>"
+                            f"<td>{then_html(t, r)}{(' (' + E(r.strength) + ')') if r.strength else ''}</td>"
                             f"<td>{_cite_links(r.cites)}</td></tr>" for t, r in only)
             out += [f"### Only under {name}", "", f'{_SEP}<table class="rules"><thead><tr><th>rule</th><th>when</th><th>then</th>'
                     f"<th>cites</th></tr></thead><tbody>{items}</tbody></table></div>", ""]
     demo = demo_cohort()
     cmp_ = compare_policies(demo, a, b).attrs["summary"]
     rc = recommendation_counts(demo, (a, b))
-    by_code = "".join(f"<tr><td>{E(c)}</td><td>{v['only_a']}</td><td>{v['only_b']}</td></tr>" for c, v in cmp_["by_code"].items())
+    by_code = "".join(f"<tr><td>{E(code_label(c))} <code class=\"code-id\">{E(c)}</code></td><td>{v['only_a']}</td><td>{v['only_b']}</td></tr>"
+                      for c, v in cmp_["by_code"].items())
     out += ["## On the demo cohort", "", f"<p>{cmp_['patients']} synthetic patients; the recommendations differ for {cmp_['differ']} of them "
             f"({100 * cmp_['differ'] / cmp_['patients']:.1f}%). Patients given each recommendation, at any strength:</p>", "",
             f"{_SEP}{policy_chart(rc, len(demo))}</div>", "",
