@@ -660,7 +660,7 @@ def _questions() -> tuple:
                          conditions=("functional_syndrome", "carcinoid_syndrome")),
         ClinicalQuestion("localized-nf", "Localised non-functioning NET G1/G2: watch or resect", "localized",
                          (loc_g12 & nf).named("localised non-functioning NET G1/G2, not yet resected"),
-                         ("localized_seed", "localized_seed_watch", "localized_nccn", "localized_nccn_watch", "localized_nccn_watch_2cm",
+                         ("localized_seed", "localized_seed_watch", "localized_nccn", "localized_nccn_watch", "localized_g2_alerts_nccn",
                           "localized_alerts", "localized_ki67_alerts", "localized_ki67_alerts_nccn") + surgery),
         ClinicalQuestion("localized-f", "Localised functioning NET G1/G2: which operation", "localized",
                          (loc_g12 & hormone_excess).named("localised functioning NET G1/G2, not yet resected"),
