@@ -19,12 +19,12 @@ from .vocab import RECOMMENDATIONS, add_alert
 __all__ = ['setting', 'nen', 'grade', 'differentiation', 'ki67', 'mitoses', 'size', 'invasion', 't_cat', 'n_cat', 'm_cat',
            'sites', 'syndrome', 'carcinoid', 'symptomatic', 'sstr', 'resectable', 'progression', 'burden', 'hereditary',
            'age', 'multifocal', 'location', 'near_duct', 'prior', 'primary_site', 'CUTS', 'CUT_ALERTS',
-           'localized_disease', 'advanced_disease', 'metastatic_disease', 'net', 'nec', 'minen', 'nec_or_minen',
-           'net_g1_g2', 'net_g3', 'low_grade', 'localized_net', 'localized_nec', 'advanced_net', 'functioning',
-           'nonfunctioning', 'insulinoma', 'gastrinoma', 'has_carcinoid_syndrome', 'hormone_excess', 'sstr_positive',
-           'sstr_negative', 'progressive', 'stable', 'is_symptomatic', 'high_burden', 'liver_metastases', 'resected',
-           'recurrence', 'cured', 'not_cured', 'extrapancreatic', 'Cut', 'add_cut', 'cut_text', 'add_cut_alert',
-           'size_below', 'size_at_most', 'received', 'failed']
+           'CUT_ALERT_LABELS', 'localized_disease', 'advanced_disease', 'metastatic_disease', 'net', 'nec', 'minen',
+           'nec_or_minen', 'net_g1_g2', 'net_g3', 'low_grade', 'localized_net', 'localized_nec', 'advanced_net',
+           'functioning', 'nonfunctioning', 'insulinoma', 'gastrinoma', 'has_carcinoid_syndrome', 'hormone_excess',
+           'sstr_positive', 'sstr_negative', 'progressive', 'stable', 'is_symptomatic', 'high_burden',
+           'liver_metastases', 'resected', 'recurrence', 'cured', 'not_cured', 'extrapancreatic', 'Cut', 'add_cut',
+           'cut_text', 'add_cut_alert', 'size_below', 'size_at_most', 'received', 'failed']
 
 # %% ../nbs/04_concepts.ipynb #dff2d497
 setting, nen, grade, differentiation = Field("disease_setting"), Field("nen_class"), Field("who_grade"), Field("differentiation")
@@ -73,11 +73,12 @@ def cut_text(template:str, # text with `{cut_name}` fields, e.g. "under {seed_su
     return template.format_map({n: str(c) for n, c in (CUTS if cuts is None else cuts).items()})
 
 CUT_ALERTS: dict[str, str] = {}  # alert code -> its text with `{cut_name}` fields
+CUT_ALERT_LABELS: dict[str, str] = {}  # alert code -> its label with `{cut_name}` fields
 
 def add_cut_alert(code:str, label:str, template:str, severity:str, cites:tuple):
-    "Register an alert whose text names cuts: registered with the cuts' values, and written again under a policy that moves them."
-    CUT_ALERTS[code] = template
-    return add_alert(code, label, cut_text(template), severity, cites)
+    "Register an alert whose label and text name cuts: registered with the cuts' values, and written again under a policy that moves them."
+    CUT_ALERTS[code], CUT_ALERT_LABELS[code] = template, label
+    return add_alert(code, cut_text(label), cut_text(template), severity, cites)
 
 # %% ../nbs/04_concepts.ipynb #cut0003
 _SIZE = "tumor_size_cm"

@@ -61,7 +61,7 @@ SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syn
     Rule("SC-CARCINOID-SYNDROME", has_carcinoid_syndrome & nonfunctioning.otherwise(True), "SYNDROME_CONTROL",
          ("nccn.carcinoid-syndrome-sites", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
          note="carcinoid syndrome recorded with no functional syndrome (or none recorded): the symptoms are controlled with "
-              "endocrinology while the record is checked (alert CARCINOID_SYNDROME_VS_NONFUNCTIONING)"),
+              "endocrinology while the record is checked (an alert asks for that check)"),
     Rule("SC-UNENCODED-SYNDROME", rare_syndrome, "SYNDROME_CONTROL",
          ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
          note="with endocrinology, in the multidisciplinary team: no regimen is encoded for this syndrome"),

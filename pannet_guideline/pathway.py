@@ -1106,7 +1106,9 @@ def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
         return code, all(s[0] for s in b.codes), _lower(getattr(RECOMMENDATIONS.get(code), "label", code))
     spec, value = FIELDS[field], branch_text(b, field).replace("_", " ")
     if spec.kind == "flag": return None, None, _lower(spec.label) if value == "yes" else f"no {_lower(spec.label)}"
-    if field == "functional_syndrome": value = re.sub(r"^other than none or (.*)$", r"a syndrome other than \1", value).replace("other than none", "a hormone syndrome")
+    if field == "functional_syndrome":
+        value = re.sub(r"^other than none or (.*)$", r"a syndrome other than \1", value).replace("other than none", "a hormone syndrome")
+        value = re.sub(r"\bvipoma\b", "VIPoma", value)  # the vocabulary's value, as clinicians write it
     return None, None, value if field in SELF_NAMED else f"{_lower(spec.label)} {value}"
 
 def _and(words:list) -> str: return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from collections.abc import Mapping, Sequence
 
-from .concepts import CUT_ALERTS, CUTS, Cut, cut_text
+from .concepts import CUT_ALERT_LABELS, CUT_ALERTS, CUTS, Cut, cut_text
 from .vocab import ALERTS
 
 # %% auto #0
@@ -89,6 +89,9 @@ class Policy:
     def alert_text(self, code:str) -> str:
         "An alert's text under this policy: written from its cuts where the alert names one."
         return cut_text(CUT_ALERTS[code], self.cut_values()) if code in CUT_ALERTS else ALERTS[code].text
+    def alert_label(self, code:str) -> str:
+        "An alert's label under this policy: written from its cuts where the label names one."
+        return cut_text(CUT_ALERT_LABELS[code], self.cut_values()) if code in CUT_ALERT_LABELS else ALERTS[code].label
 
     def derive(self, name:str, title:str, replace:dict|None=None, add:tuple=(), remove:tuple=(), description:str="",
                cuts:dict|None=None, # cut name -> value: every table built from that cut is built again with it
