@@ -45,6 +45,7 @@ def _filled(s:pd.Series) -> int:
         return int(nonempty[codes[codes >= 0]].sum())
     return int((s.astype(str) != "").sum())
 
+# %% ../nbs/70_cli.ipynb #f6b4b747
 class Summary:
     "Counts of class, grade, stages, setting and primary recommendation, and rows with gaps or issues, added up block by block."
     def __init__(self): self.rows, self.counts, self.gaps, self.issues, self.blank = 0, {c: {} for c in SUMMARY_COLUMNS}, 0, 0, 0
@@ -65,6 +66,7 @@ class Summary:
         if self.blank: lines.append(f"  blank rows (every cell empty) {self.blank}")
         return "\n".join(lines)
 
+# %% ../nbs/70_cli.ipynb #f6718b8b
 def summarize(result:pd.DataFrame, title:str) -> str:
     "Counts of class, grade, stages and setting, and how many rows had gaps or issues, as text."
     return Summary().add(result).text(title)
@@ -75,10 +77,12 @@ def _progress(total:int|None, quiet:bool):
     from tqdm.auto import tqdm
     return tqdm(total=total, unit="rows", unit_scale=True, file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
 
+# %% ../nbs/70_cli.ipynb #ed7400b3
 def _check_paths(input:str, output:str):
     check_local(input); check_local(output)
     if same_file(input, output): raise TableError(f"{output}: is the input file; write the result to another path")
 
+# %% ../nbs/70_cli.ipynb #a4b80365
 def read_mapping(columns:str|None) -> dict|None:
     "The column mapping of `--columns`: a JSON object of the table's column names to schema field names."
     if not columns: return None
@@ -87,11 +91,13 @@ def read_mapping(columns:str|None) -> dict|None:
     if not isinstance(mapping, dict): raise TableError(f"{columns}: a column mapping is a JSON object of column name to field name")
     return mapping
 
+# %% ../nbs/70_cli.ipynb #660484fa
 def _column_lines(report:dict) -> list:
     return ([f"column {k!r} read as {v}" for k, v in report["columns_read_as"].items()] +
             [f"column {k!r} not read: {v}" for k, v in report["columns_not_read"].items()] +
             [f"column {k!r} kept as {v!r}: an output column has its name" for k, v in report.get("columns_renamed", {}).items()])
 
+# %% ../nbs/70_cli.ipynb #6a078224
 CHUNK_ROWS = {"csv": 100_000, "tsv": 100_000, "parquet": 250_000}  # every text cell is read as text: smaller blocks (5M-row CSV: about 1 GiB)
 
 _END = object()
@@ -105,6 +111,7 @@ def _with_last(items):
         yield item, after is _END
         item = after
 
+# %% ../nbs/70_cli.ipynb #85be43d3
 def _file_verdict(first:CohortAssessment, input:str, in_format:str|None, chunk_rows:int, mapping:dict|None, sheet:str|None=None) -> bool|None:
     "Whether the file's Ki-67 column holds fractions: settled by the first block when a value there exceeds 1, else read from every block."
     judged = first.state.cols.ki67_fractions
@@ -114,25 +121,7 @@ def _file_verdict(first:CohortAssessment, input:str, in_format:str|None, chunk_r
         k, m = ki67_extent(block, mapping); known, largest = known + k, max(largest, m)
     return fractions_verdict(known, largest)
 
-def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for standard input
-               output:str, # output file or `-` for standard output
-               columns:str|None=None, # JSON file mapping the table's column names to schema field names
-               policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
-               in_format:str|None=None, out_format:str|None=None, # formats when the extension does not say
-               chunk_rows:int|None=None, # rows per block, bounding memory; default `CHUNK_ROWS` by format
-               neutralise:bool=True, # prefix formula-like text with `'` in text and Excel output
-               quiet:bool=True, # no progress bar
-               sheet:str|None=None, # Excel: the sheet to read (default: the only sheet holding data)
-              ) -> tuple[Summary, dict]:
-    "Assess a table file block by block and write the input with the output columns added."
-    _check_paths(input, output)
-    mapping = read_mapping(columns)
-    if input != "-": return _assess_blocks(input, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet, sheet)
-    fmt = table_format("-", in_format)
-    with _spooled_stdin() as spool:  # read from there like any file: in blocks, twice when the Ki-67 verdict needs it
-        return _assess_blocks(f"/proc/self/fd/{spool.fileno()}", output, mapping, policy, grading, staging, fmt, out_format, chunk_rows,
-                              neutralise, quiet, sheet)
-
+# %% ../nbs/70_cli.ipynb #81b14bc3
 def _spooled_stdin():
     "Standard input copied to a file with no name (it vanishes with the process, even one killed by `kill -9`)."
     if not os.path.isdir("/proc/self/fd"): raise TableError("standard input is read on Linux only; give the table as a file")
@@ -140,6 +129,7 @@ def _spooled_stdin():
     shutil.copyfileobj(sys.stdin.buffer, spool); spool.flush()
     return spool
 
+# %% ../nbs/70_cli.ipynb #4e64e7f6
 def _assess_blocks(input, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet, sheet=None) -> tuple[Summary, dict]:
     "The assessment of `run_assess`, block by block, once the input is a file."
     fmt = table_format(input, in_format)
@@ -159,6 +149,26 @@ def _assess_blocks(input, output, mapping, policy, grading, staging, in_format, 
             summary.add(res.frame); bar.update(len(block))
             log.info("block of %d rows assessed in %.2f s", len(block), time.perf_counter() - t0)
     return summary, report or {"columns_read_as": {}, "columns_not_read": {}}
+
+# %% ../nbs/70_cli.ipynb #7d6cef4c
+def run_assess(input:str, # table file (CSV, TSV, Parquet, Excel) or `-` for standard input
+               output:str, # output file or `-` for standard output
+               columns:str|None=None, # JSON file mapping the table's column names to schema field names
+               policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+               in_format:str|None=None, out_format:str|None=None, # formats when the extension does not say
+               chunk_rows:int|None=None, # rows per block, bounding memory; default `CHUNK_ROWS` by format
+               neutralise:bool=True, # prefix formula-like text with `'` in text and Excel output
+               quiet:bool=True, # no progress bar
+               sheet:str|None=None, # Excel: the sheet to read (default: the only sheet holding data)
+              ) -> tuple[Summary, dict]:
+    "Assess a table file block by block and write the input with the output columns added."
+    _check_paths(input, output)
+    mapping = read_mapping(columns)
+    if input != "-": return _assess_blocks(input, output, mapping, policy, grading, staging, in_format, out_format, chunk_rows, neutralise, quiet, sheet)
+    fmt = table_format("-", in_format)
+    with _spooled_stdin() as spool:  # read from there like any file: in blocks, twice when the Ki-67 verdict needs it
+        return _assess_blocks(f"/proc/self/fd/{spool.fileno()}", output, mapping, policy, grading, staging, fmt, out_format, chunk_rows,
+                              neutralise, quiet, sheet)
 
 # %% ../nbs/70_cli.ipynb #2d9c9dc5
 _TITLES = {"demo_cohort": "Demo cohort (synthetic)", "arcnet": "ARC-Net (Scarpa et al., Nature 2017)"}
@@ -197,6 +207,7 @@ def run_compare(input:str, output:str, a:str="seed-2025", b:str="nccn-2025", col
     for code, c in s["by_code"].items(): print(f"  {code:26} only {a}: {c['only_a']:6}  only {b}: {c['only_b']:6}")
     return out
 
+# %% ../nbs/70_cli.ipynb #e22920da
 def run_audit(outdir:str="audit") -> tuple:
     "Write the audit table and the seed traceability matrix as CSV."
     check_local(outdir)
@@ -206,6 +217,7 @@ def run_audit(outdir:str="audit") -> tuple:
           f"{(trace['status'] == 'narrative').sum()} narrative only, {(trace['status'] == 'unmapped').sum()} unmapped) written to {outdir}")
     return audit, trace
 
+# %% ../nbs/70_cli.ipynb #5dd2dbd1
 def run_report(input:str, output:str, policies:tuple|None=None, grading:str="who-2019", staging:str="ajcc-8",
                columns:str|None=None, title:str="Cohort report", sheet:str|None=None) -> Path:
     "One self-contained HTML report of a cohort table under the given policies (default: every registered policy)."
@@ -219,6 +231,7 @@ def run_report(input:str, output:str, policies:tuple|None=None, grading:str="who
     print(f"cohort report of {len(df)} patients under {', '.join(policies)} written to {path}")
     return path
 
+# %% ../nbs/70_cli.ipynb #24404f9c
 def run_inspect(input:str, # table to inspect (CSV, TSV, Parquet, Excel)
                 output:str|None=None, # JSON file for the column mapping it implies (review it, then pass it to `assess --columns`)
                 columns:str|None=None, # a JSON column mapping to try
@@ -252,6 +265,7 @@ def _at_least_one(text:str) -> int:
     if n < 1: raise argparse.ArgumentTypeError(f"{n} is below 1")
     return n
 
+# %% ../nbs/70_cli.ipynb #35403ba7
 def _common(top:bool=False) -> argparse.ArgumentParser:
     "-v and -q, before or after the command: a command's copy leaves them as the top level set them unless given again."
     c, keep = _Parser(add_help=False), {} if top else {"default": argparse.SUPPRESS}
@@ -259,6 +273,7 @@ def _common(top:bool=False) -> argparse.ArgumentParser:
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary", **keep)
     return c
 
+# %% ../nbs/70_cli.ipynb #7d62e952
 def _assess_options(a:argparse.ArgumentParser):
     a.add_argument("input", help="table to assess: .csv (delimiter sniffed), .tsv, .parquet or .xlsx; - for standard input")
     a.add_argument("-o", "--output", required=True, help="output table (format from the extension); - for standard output (CSV)")
@@ -277,6 +292,7 @@ def _assess_options(a:argparse.ArgumentParser):
     a.add_argument("--workers", type=_at_least_one, default=None, metavar="N", help="Dask worker processes on this machine (default: 2, at most 64)")
     a.add_argument("--scheduler", metavar="ADDRESS", help="address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster")
 
+# %% ../nbs/70_cli.ipynb #b8eef851
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="pannet-guideline", description="PanNET guideline as code. " + DISCLAIMER, parents=[_common(top=True)])
     p.add_argument("--version", action="version", version=f"pannet-guideline {__version__}")
@@ -319,6 +335,7 @@ def _assess(args) -> int:
                                  args.output_format, args.chunk_rows, not args.keep_formulas, args.quiet, args.sheet)
     return _finish(args, summary, report, out, Path(args.input).name if args.input != "-" else "standard input")
 
+# %% ../nbs/70_cli.ipynb #461fec49
 def _finish(args, summary:Summary, report:dict, out, title:str) -> int:
     "Both engines: the column report, the summary, and exit code 1 under `--strict` when a row has an issue or a column was not read."
     for line in _column_lines(report): print(f"pannet-guideline: {line}", file=sys.stderr)
@@ -328,6 +345,7 @@ def _finish(args, summary:Summary, report:dict, out, title:str) -> int:
         return 1
     return 0
 
+# %% ../nbs/70_cli.ipynb #c9731255
 _DASK_ONLY = (("--workers", lambda a: a.workers is not None), ("--scheduler", lambda a: a.scheduler is not None), ("--overwrite", lambda a: a.overwrite))
 
 _NOT_ON_DASK = (("--format", lambda a: a.in_format not in (None, "parquet")), ("--output-format", lambda a: a.output_format not in (None, "parquet")),
@@ -348,6 +366,7 @@ def _assess_dask(args, out) -> int:
     title = f"{Path(args.input).name} ({res['rows']} rows on {'the scheduler ' + args.scheduler if args.scheduler else f'{args.workers} Dask workers'})"
     return _finish(args, dataset_summary(res["output"]), res["report"], out, title)
 
+# %% ../nbs/70_cli.ipynb #84f41d9b
 def dataset_summary(folder:str) -> Summary:
     "The summary of a Parquet dataset written by the Dask engine, read back column by column (the dataset may not fit in memory)."
     import pyarrow.dataset as ds
@@ -355,6 +374,7 @@ def dataset_summary(folder:str) -> Summary:
     for batch in ds.dataset(folder, format="parquet").to_batches(columns=wanted): summary.add(batch.to_pandas())
     return summary
 
+# %% ../nbs/70_cli.ipynb #caed5835
 def _run(args) -> int:
     if args.command == "assess": return _assess(args)
     if args.command == "demo": run_demo(args.outdir)
@@ -364,6 +384,7 @@ def _run(args) -> int:
     elif args.command == "report": run_report(args.input, args.output, args.policies, args.grading, args.staging, args.columns, args.title, args.sheet)
     return 0
 
+# %% ../nbs/70_cli.ipynb #16b60134
 def main(argv:list|None=None) -> int:
     "Entry point of the `pannet-guideline` command: every failure is one line on standard error and exit code 2."
     for stream in (sys.stdout, sys.stderr):  # a file name a terminal cannot show is escaped, not a crash after the work is done

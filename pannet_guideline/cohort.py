@@ -22,11 +22,19 @@ from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, unio
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ORDERED_OUTPUTS', 'HELD_PATTERNS_AT_MOST', 'LONG_OUTPUTS', 'MAX_WORKERS', 'category_column', 'join_masks', 'union',
-           'recommendation_masks', 'output_frame', 'run_frame', 'not_worked_out_text', 'ColumnsWarning',
-           'column_report', 'inspect_columns', 'suggested_mapping', 'CohortAssessment', 'assess_cohort', 'assess_frame',
-           'recommendations_long', 'long_table', 'patient_ids', 'compare_policies', 'concordance', 'PannetAccessor',
-           'explain_row', 'assess_dask', 'dask_fractions', 'join_outputs', 'assess_parquet_dask']
+__all__ = ['ORDERED_OUTPUTS', 'HELD_PATTERNS_AT_MOST', 'LONG_OUTPUTS', 'MAX_WORKERS', 'run_frame', 'category_column',
+           'join_masks', 'union', 'recommendation_masks', 'not_worked_out_text', 'output_frame', 'column_report',
+           'ColumnsWarning', 'inspect_columns', 'suggested_mapping', 'CohortAssessment', 'assess_cohort',
+           'assess_frame', 'patient_ids', 'recommendations_long', 'long_table', 'compare_policies', 'concordance',
+           'join_outputs', 'PannetAccessor', 'explain_row', 'dask_fractions', 'assess_dask', 'assess_parquet_dask']
+
+# %% ../nbs/40_cohort.ipynb #a6453152
+def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None,
+              ki67_fractions:bool|None=None) -> FrameState:
+    "Run every step of the guideline on a cohort; the state holds the derived columns and every table's fired rules."
+    check_policy(policy)
+    st = FrameState(read_frame(df, columns, ki67_fractions))
+    return run_steps(pipeline(grading, staging, policy), st)
 
 # %% ../nbs/40_cohort.ipynb #a72d6a1f
 ORDERED_OUTPUTS = ("who_grade", "grade_reported", "stage_ajcc8", "stage_ajcc9", "stage_enets")  # sort and compare in clinical order
@@ -35,6 +43,22 @@ def category_column(codes:np.ndarray, name:str) -> pd.Categorical:
     "Codes of a field's vocabulary as a categorical, with the contract's word for unknown; grades and stages ordered."
     labels = [str(v) for v in FIELDS[name].vocab] + [UNKNOWN_LABEL.get(name, "unknown")]
     return pd.Categorical.from_codes(np.where(codes < 0, len(labels) - 1, codes), categories=labels, ordered=name in ORDERED_OUTPUTS)
+
+# %% ../nbs/40_cohort.ipynb #a8ae61c5
+def _bits(mask:int, labels:list) -> list:
+    "Labels of the set bits, lowest first: one step per set bit, not per label (a gap mask has 64)."
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(labels[low.bit_length() - 1]); mask ^= low
+    return out
+
+# %% ../nbs/40_cohort.ipynb #0bf04702
+def _distinct_texts(texts:list) -> pd.CategoricalDtype:
+    "Categories known to be distinct, as plain Python strings (no Arrow conversion); pandas' uniqueness check hashes every text again."
+    categories = pd.Index(texts, dtype=object)
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # not public: the checked constructor where it is missing
+    return fast(categories=categories, ordered=False) if fast else pd.CategoricalDtype(categories)
 
 # %% ../nbs/40_cohort.ipynb #13d36dfc
 def _group_key(parts:list, n:int) -> tuple:
@@ -49,6 +73,7 @@ def _group_key(parts:list, n:int) -> tuple:
         key, size = key * card + codes, size * card
     return compress(key)
 
+# %% ../nbs/40_cohort.ipynb #c9fbf80a
 _CHUNK = 8  # masks combined per first-level group: the text of a row is then joined from a few pieces, not one per table
 
 def _chunk_texts(parts:list, n:int) -> tuple:
@@ -62,6 +87,7 @@ def _chunk_texts(parts:list, n:int) -> tuple:
         pieces.append([labelled[j] for j in inverse.ravel()])
     return group, ([";".join(filter(None, t)) for t in zip(*pieces)] if pieces else [""] * k)
 
+# %% ../nbs/40_cohort.ipynb #a6412099
 def _combine(chunks:list, n:int) -> tuple:
     "Group number per row for several chunks, and the joined texts of each group."
     key, size = np.zeros(n, np.int64), 1
@@ -77,17 +103,7 @@ def _combine(chunks:list, n:int) -> tuple:
         joined[i] = joined[i][1:]
     return group, joined
 
-def join_masks(parts:list, n:int, dedupe:bool=True) -> pd.Categorical:
-    "`parts`: (mask per row, labels of its bits, none set beyond them); the `;`-joined labels of the set bits, per row (repeats dropped if `dedupe`)."
-    parts = [(m, labels) for m, labels in parts if m.any()]  # most tables fire for few rows, many for none
-    if not parts: return pd.Categorical.from_codes(np.zeros(n, np.int64), categories=pd.Index([""], dtype=object))
-    grouped = row_groups(parts, n)  # a large cohort repeats few combinations: join their texts once, then spread them to the rows
-    if grouped is not None:
-        group, k, first = grouped
-        texts = _join_texts([(m[first], labels) for m, labels in parts], k, dedupe)
-        return pd.Categorical.from_codes(texts.codes[group], dtype=texts.dtype)  # categories checked once, when built
-    return _join_texts(parts, n, dedupe)
-
+# %% ../nbs/40_cohort.ipynb #4ae42cbf
 def _join_texts(parts:list, n:int, dedupe:bool) -> pd.Categorical:
     "The joined labels per row, built per group of a few masks at a time."
     chunks = [_chunk_texts(parts[i:i + _CHUNK], n) for i in range(0, len(parts), _CHUNK)]
@@ -100,19 +116,17 @@ def _join_texts(parts:list, n:int, dedupe:bool) -> pd.Categorical:
     remap = np.fromiter(map(index.__getitem__, texts), np.int64, len(texts))
     return pd.Categorical.from_codes(remap[group] if n else group, dtype=_distinct_texts(list(index) or [""]))
 
-def _distinct_texts(texts:list) -> pd.CategoricalDtype:
-    "Categories known to be distinct, as plain Python strings (no Arrow conversion); pandas' uniqueness check hashes every text again."
-    categories = pd.Index(texts, dtype=object)
-    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # not public: the checked constructor where it is missing
-    return fast(categories=categories, ordered=False) if fast else pd.CategoricalDtype(categories)
-
-def _bits(mask:int, labels:list) -> list:
-    "Labels of the set bits, lowest first: one step per set bit, not per label (a gap mask has 64)."
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(labels[low.bit_length() - 1]); mask ^= low
-    return out
+# %% ../nbs/40_cohort.ipynb #226633fb
+def join_masks(parts:list, n:int, dedupe:bool=True) -> pd.Categorical:
+    "`parts`: (mask per row, labels of its bits, none set beyond them); the `;`-joined labels of the set bits, per row (repeats dropped if `dedupe`)."
+    parts = [(m, labels) for m, labels in parts if m.any()]  # most tables fire for few rows, many for none
+    if not parts: return pd.Categorical.from_codes(np.zeros(n, np.int64), categories=pd.Index([""], dtype=object))
+    grouped = row_groups(parts, n)  # a large cohort repeats few combinations: join their texts once, then spread them to the rows
+    if grouped is not None:
+        group, k, first = grouped
+        texts = _join_texts([(m[first], labels) for m, labels in parts], k, dedupe)
+        return pd.Categorical.from_codes(texts.codes[group], dtype=texts.dtype)  # categories checked once, when built
+    return _join_texts(parts, n, dedupe)
 
 # %% ../nbs/40_cohort.ipynb #4a335a72
 _RANK_BIT = {c: i for i, c in enumerate(RECOMMENDATION_RANK)}
@@ -121,20 +135,19 @@ _GROUP_BITS = [np.uint64(sum(1 << _RANK_BIT[c] for c, g in _GROUPS.items() if g 
 def _rule_hits(fired:np.ndarray, i:int) -> np.ndarray:
     return ((fired >> fired.dtype.type(i)) & fired.dtype.type(1)).astype(np.uint64)
 
+# %% ../nbs/40_cohort.ipynb #80747fbf
 def union(masks:list, n:int) -> np.ndarray:
     "Bitwise or of equal-length uint64 masks, pairwise (`np.bitwise_or.reduce` on a list first copies them into one 2-D array)."
     return functools.reduce(np.bitwise_or, masks, np.zeros(n, np.uint64))
 
+# %% ../nbs/40_cohort.ipynb #e7f90743
 def _code_luts(table) -> dict:
     "Strength index -> code mask (bit = rank) for every mask of fired rules of a table of at most 16 rules."
     codes = [1 << _RANK_BIT[r.then] for r in table.rules]
     return {k: union_lut([c if STRENGTH_ORDER.index(r.strength) == k else 0 for c, r in zip(codes, table.rules)])
             for k in sorted({STRENGTH_ORDER.index(r.strength) for r in table.rules})}
 
-def recommendation_masks(st:FrameState) -> list:
-    "Disjoint uint64 code masks per row (bit = rank), in listing order: per group (staging, management, ancillary, review), per strength."
-    return _code_masks(st.chapter, st.cols.n)
-
+# %% ../nbs/40_cohort.ipynb #41a368c0
 def _code_masks(chapter:list, n:int) -> list:
     "`recommendation_masks` from the (table, fired rules) pairs of a chapter on `n` rows."
     masks = [np.zeros(n, np.uint64) for _ in STRENGTH_ORDER]
@@ -148,10 +161,17 @@ def _code_masks(chapter:list, n:int) -> list:
     masks[1] &= ~masks[0]; masks[2] &= ~(masks[0] | masks[1])  # a code keeps its firmest strength
     return [m & g for g in _GROUP_BITS for m in masks]
 
+# %% ../nbs/40_cohort.ipynb #3c84fcd8
+def recommendation_masks(st:FrameState) -> list:
+    "Disjoint uint64 code masks per row (bit = rank), in listing order: per group (staging, management, ancillary, review), per strength."
+    return _code_masks(st.chapter, st.cols.n)
+
+# %% ../nbs/40_cohort.ipynb #c7ee0b36
 def _list_parts(chapter:list, output:str) -> list:
     "Parts for `join_masks`: one per table of `output`, labels = outcomes of its rules."
     return [(fired, [r.then for r in table.rules]) for table, fired in chapter if table.output == output]
 
+# %% ../nbs/40_cohort.ipynb #e9014cc8
 def _leading(masks:list) -> tuple:
     "Per row, the first of the listed masks that holds a code (-1: none) and that code's bit; later masks are read on the rows left."
     n = len(masks[0]) if masks else 0
@@ -164,6 +184,7 @@ def _leading(masks:list) -> tuple:
         if not len(rows): break
     return lead, bit
 
+# %% ../nbs/40_cohort.ipynb #9930d434
 def _primary(masks:list, lead:np.ndarray, bit:np.ndarray) -> tuple:
     "Primary code per row, and the unranked options where the leading management codes are options of equal standing."
     k = len(STRENGTH_ORDER) + STRENGTH_ORDER.index("option")  # management, option
@@ -173,6 +194,7 @@ def _primary(masks:list, lead:np.ndarray, bit:np.ndarray) -> tuple:
     primary = pd.Categorical.from_codes(np.where(first < 0, len(labels) - 1, first), categories=labels)
     return primary, join_masks([(np.where(choice, masks[k], np.uint64(0)), list(RECOMMENDATION_RANK))], len(first))
 
+# %% ../nbs/40_cohort.ipynb #7d93de75
 def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.ndarray|None=None) -> np.ndarray:
     "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`); `masks`, `lead` and `bit` are per row, or per group of rows numbered in `group`."
     n = st.cols.n
@@ -193,79 +215,10 @@ def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.n
     fields[rows] &= st.cols.unknown_bits(rows, INPUT_BITS)
     return fields
 
-# %% ../nbs/40_cohort.ipynb #1400a2c9
+# %% ../nbs/40_cohort.ipynb #90c68411
 _FIELD_LABELS = [None] * 64
 for _name, _bit in FIELD_BITS.items(): _FIELD_LABELS[_bit] = _name
-
-def _conflicts(st:FrameState, n:int) -> pd.Categorical:
-    "Per row, each contradiction between two readings of a field in words."
-    parts = []
-    for name, other, mask, first, second in st.conflicts:
-        vocab = FIELDS[name].vocab
-        pairs = [(a, b) for a in range(len(vocab)) for b in range(len(vocab)) if a != b]
-        bits = np.zeros(n, np.uint64)
-        for k, (a, b) in enumerate(pairs): bits |= (mask & (first == a) & (second == b)).astype(np.uint64) << np.uint64(k)
-        parts.append((bits, [conflict_text(name, other, vocab[a], vocab[b]) for a, b in pairs]))
-    return join_masks(parts, n)
-
-def _by_fired_rules(st:FrameState) -> tuple:
-    "On a large cohort, the rows grouped by every rule they fire: (group per row, a row per group); (None, None) where grouping does not pay."
-    grouped = row_groups([(m, [r.id for r in t.rules]) for t, m in st.fired if m.any()], st.cols.n)
-    return (None, None) if grouped is None else (grouped[0], grouped[2])
-
 _FIELD_NAMES = _FIELD_LABELS[:max(FIELD_BITS.values()) + 1]
-
-def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
-    "The columns that follow from the fired rules (and the undecided ones, for `held`): once per group of rows numbered in `group`, if given."
-    n = st.cols.n
-    k = n if group is None else len(first)
-    at = (lambda m: m) if group is None else (lambda m: m.take(first))
-    spread = (lambda c: c) if group is None else (lambda c: pd.Categorical.from_codes(c.codes.take(group), dtype=c.dtype))
-    join = lambda parts, dedupe=True: spread(join_masks(parts, k, dedupe))
-    chapter = [(t, at(m)) for t, m in st.chapter]
-    rule_parts = [(at(mask), [r.id for r in table.rules]) for table, mask in st.fired if mask.any()]
-    def ranked():
-        masks = _code_masks(chapter, k)
-        lead, bit = _leading(masks)
-        primary, options = map(spread, _primary(masks, lead, bit))
-        held = _held(st, masks, lead, bit, group)
-        alternatives, given = _alternatives(st, held, primary, options)
-        decided = np.flatnonzero(given != None)  # noqa: E711 (elementwise on an object array)
-        held[decided] = 0  # the missing fields are not needed: every reading gives the primary listed
-        listing = join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False)  # disjoint masks
-        if (held != 0).any():  # a held primary is empty, and so are its options
-            primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
-            primary[held != 0] = ""; options[held != 0] = ""
-        return dict(recommendations=listing,
-                    primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n), alternatives=alternatives)
-    def rule_ids():  # the groups' rule ids differ: joined without looking for repeats
-        return dict(rule_ids=spread(join_masks(rule_parts, k, False) if group is None else _join_texts(rule_parts, k, False)))
-    def lists():
-        return dict(alerts=join([(at(mask), [r.then for r in table.rules]) for table, mask in st.alerts]),
-                    **{name: join(_list_parts(chapter, name)) for name in LIST_OUTPUTS})
-    return functools.reduce(lambda a, b: {**a, **b}, in_threads(lambda f: f(), [rule_ids, ranked, lists], n))
-
-def output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame:
-    "Every column of `OUTPUT_SPEC`, built from the cohort state; columns that need each other's work apart, in threads on a large cohort."
-    cols, n = st.cols, st.cols.n
-    gaps = st.gaps & np.uint64(INPUT_BITS)
-    grouped, data_gaps, conflicts, issues = in_threads(lambda f: f(), [lambda: _by_fired_rules(st), lambda: join_masks([(gaps, _FIELD_NAMES)], n),
-                                                                     lambda: _conflicts(st, n), lambda: issue_strings(cols)], n)
-    built = dict(data_gaps=data_gaps, conflicts=conflicts, input_issues=issues, **_from_fired_rules(st, *grouped))
-    out = {}
-    for o in OUTPUT_SPEC:
-        if o.kind == "category": out[o.name] = category_column(cols.codes("who_grade" if o.name == "grade_reported" and grading == "who-2019" else o.name), o.name)
-        elif o.kind == "flag": out[o.name] = cols.codes(o.name) == 1
-        elif o.kind == "stage": out[o.name] = out[STAGE_COLUMN[staging]]
-        else: out[o.name] = built[o.kind]
-    return pd.DataFrame(out, index=index)[list(OUTPUT_COLUMNS)]
-
-def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None,
-              ki67_fractions:bool|None=None) -> FrameState:
-    "Run every step of the guideline on a cohort; the state holds the derived columns and every table's fired rules."
-    check_policy(policy)
-    st = FrameState(read_frame(df, columns, ki67_fractions))
-    return run_steps(pipeline(grading, staging, policy), st)
 
 # %% ../nbs/40_cohort.ipynb #9e4c2d72
 def _band_codes(x:np.ndarray, edges:tuple) -> np.ndarray:
@@ -274,6 +227,7 @@ def _band_codes(x:np.ndarray, edges:tuple) -> np.ndarray:
     for c in edges: code += x < c; code += x <= c
     return np.where(np.isnan(x), -1, code)
 
+# %% ../nbs/40_cohort.ipynb #efc1d46a
 def _as_read(st:FrameState, name:str, rows:np.ndarray) -> np.ndarray:
     "A field as read, at some rows, as an integer per row: numbers by band."
     x = st.inputs[name][rows]
@@ -284,6 +238,7 @@ def _input_parts(st:FrameState, rows:np.ndarray, held:np.ndarray) -> list:
     parts = [held[rows].view(np.int64)]
     return parts + [_as_read(st, f, rows) for f in sorted(st.inputs, key=FIELD_BITS.get) if FIELDS[f].kind != "id"]
 
+# %% ../nbs/40_cohort.ipynb #13a3a685
 def _patterns(parts:list, n:int) -> tuple:
     "(pattern per row, first row of each pattern): rows with equal parts share a pattern."
     h = np.zeros(n, np.uint64)
@@ -307,6 +262,7 @@ def _run_tables() -> tuple:
     for b, r in enumerate(runs): table[b, :len(r)] = r
     return np.array([len(r) for r in runs]), table
 
+# %% ../nbs/40_cohort.ipynb #ee1ce413
 def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set) -> Columns:
     "The fields in `source` that the steps run `reads`, at `rows`, with the readings in `assigned` (reading index per field bit, -1: as it is) written in."
     data = {k: v[rows] for k, v in source.items() if k in reads}
@@ -319,6 +275,7 @@ def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set) -> C
         data[name][at] = codes[assigned[at, b]]
     return Columns(len(rows), data)
 
+# %% ../nbs/40_cohort.ipynb #4d4c53aa
 def _reading_tokens(st:FrameState) -> tuple:
     "(outcome number per row of a cohort state, the outcomes as `guideline.outcome_token` writes them, the fields still holding each row)."
     n = st.cols.n
@@ -353,6 +310,7 @@ def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned
         token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
     return token, held
 
+# %% ../nbs/40_cohort.ipynb #dbf4fab6
 def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:int) -> tuple:
     "The reading trees of the patterns, level by level, every node of a level in one run: (leaves as (pattern, readings per field bit, outcome), patterns with too many readings)."
     n_runs, run_table = _run_tables()
@@ -380,6 +338,7 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
         node_pattern, assigned, holding, read = child_pattern[go], child_assigned[go], still[go], child_read[go]
     return leaves, too_many, list(outcomes)
 
+# %% ../nbs/40_cohort.ipynb #d613a0c4
 HELD_PATTERNS_AT_MOST = 2048  # distinct held patterns worked out per table, commonest first: the work grows with them
 
 def not_worked_out_text() -> str:
@@ -392,20 +351,7 @@ def _commonest(pattern:np.ndarray, first:np.ndarray) -> tuple:
     renumber = np.full(len(first), -1, np.int64); renumber[kept] = np.arange(len(kept))
     return renumber[pattern], first[kept]
 
-def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
-    "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
-    n, rows = st.cols.n, np.flatnonzero(held)
-    given = np.full(n, None, dtype=object)
-    if not len(rows) or st.steps is None: return _texts_at(n, rows[:0], rows[:0], []), given
-    pattern, first = _commonest(*_patterns(_input_parts(st, rows, held), len(rows)))
-    reps = rows[first]  # `first` counts among all held rows
-    early_bits = sum(1 << FIELD_BITS[f] for f in early_fields(st.steps) if f in FIELD_BITS)
-    leaves, too_many, outcomes = _reading_trees(st, reps, held[reps], early_bits)
-    tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, held, primary, options)
-    kept = pattern >= 0
-    given[rows[kept]] = said_given[tree[pattern[kept]]]
-    return _texts_at(n, rows, np.where(kept, tree[np.maximum(pattern, 0)], len(said)), list(said) + [not_worked_out_text()]), given
-
+# %% ../nbs/40_cohort.ipynb #026c4257
 def _texts_at(n:int, rows:np.ndarray, which:np.ndarray, texts:list) -> pd.Categorical:
     "A text column that is empty but at `rows`, which hold `texts[which]`: built from codes, never from a million strings."
     categories = sorted(set(texts) | {""})  # sorted, as a categorical built from the texts would have them
@@ -414,12 +360,14 @@ def _texts_at(n:int, rows:np.ndarray, which:np.ndarray, texts:list) -> pd.Catego
     if len(rows): codes[rows] = np.array([place[t] for t in texts], np.int64)[which]
     return pd.Categorical.from_codes(codes, categories=categories).remove_unused_categories()
 
+# %% ../nbs/40_cohort.ipynb #e9719eef
 def _leaf_ids(assigned:np.ndarray, outcome:np.ndarray) -> np.ndarray:
     "A number per leaf: equal for leaves with the same readings and outcome."
     if not len(outcome): return np.zeros(0, np.int64)
     parts = [outcome.astype(np.int64)] + [w.astype(np.int64) for w in np.ascontiguousarray(assigned).view(np.uint64).T]
     return _patterns(parts, len(outcome))[0]  # exact: checked against each group's first leaf
 
+# %% ../nbs/40_cohort.ipynb #cc6bc219
 def _tree_ids(leaf_id:np.ndarray, leaf_pattern:np.ndarray, n:int, first_parts:list) -> np.ndarray|None:
     "A number per pattern: equal for patterns with equal `first_parts` and the same set of leaves; None where a hash is shared by two different sets (then the caller compares them one by one)."
     order = np.lexsort((leaf_id, leaf_pattern))
@@ -434,6 +382,7 @@ def _tree_ids(leaf_id:np.ndarray, leaf_pattern:np.ndarray, n:int, first_parts:li
     rep = first[tree]  # each pattern's leaves against those of its tree's first pattern, place by place
     return tree if (sl == sl[cuts[rep[sp]] + pos]).all() else None
 
+# %% ../nbs/40_cohort.ipynb #f840d096
 def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
     "(tree per pattern, what each tree says, the primary it gives or None): written once per distinct tree (the same missing fields, listed primary and leaves)."
     lp = np.concatenate([l[0] for l in leaves]) if leaves else np.zeros(0, np.int64)
@@ -460,14 +409,95 @@ def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray
         said[t], said_given[t] = alternatives_text(fields, tokens), decided_primary(read, tokens, pick(primary, reps[p]), pick(options, reps[p]))
     return tree, said, said_given
 
-# %% ../nbs/40_cohort.ipynb #142b2603
-class ColumnsWarning(UserWarning):
-    "Some columns of a cohort were read under a near-miss name, or not read at all."
+# %% ../nbs/40_cohort.ipynb #83c862f2
+def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
+    "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
+    n, rows = st.cols.n, np.flatnonzero(held)
+    given = np.full(n, None, dtype=object)
+    if not len(rows) or st.steps is None: return _texts_at(n, rows[:0], rows[:0], []), given
+    pattern, first = _commonest(*_patterns(_input_parts(st, rows, held), len(rows)))
+    reps = rows[first]  # `first` counts among all held rows
+    early_bits = sum(1 << FIELD_BITS[f] for f in early_fields(st.steps) if f in FIELD_BITS)
+    leaves, too_many, outcomes = _reading_trees(st, reps, held[reps], early_bits)
+    tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, held, primary, options)
+    kept = pattern >= 0
+    given[rows[kept]] = said_given[tree[pattern[kept]]]
+    return _texts_at(n, rows, np.where(kept, tree[np.maximum(pattern, 0)], len(said)), list(said) + [not_worked_out_text()]), given
 
+# %% ../nbs/40_cohort.ipynb #1400a2c9
+def _conflicts(st:FrameState, n:int) -> pd.Categorical:
+    "Per row, each contradiction between two readings of a field in words."
+    parts = []
+    for name, other, mask, first, second in st.conflicts:
+        vocab = FIELDS[name].vocab
+        pairs = [(a, b) for a in range(len(vocab)) for b in range(len(vocab)) if a != b]
+        bits = np.zeros(n, np.uint64)
+        for k, (a, b) in enumerate(pairs): bits |= (mask & (first == a) & (second == b)).astype(np.uint64) << np.uint64(k)
+        parts.append((bits, [conflict_text(name, other, vocab[a], vocab[b]) for a, b in pairs]))
+    return join_masks(parts, n)
+
+# %% ../nbs/40_cohort.ipynb #b69a4875
+def _by_fired_rules(st:FrameState) -> tuple:
+    "On a large cohort, the rows grouped by every rule they fire: (group per row, a row per group); (None, None) where grouping does not pay."
+    grouped = row_groups([(m, [r.id for r in t.rules]) for t, m in st.fired if m.any()], st.cols.n)
+    return (None, None) if grouped is None else (grouped[0], grouped[2])
+
+# %% ../nbs/40_cohort.ipynb #8aed8e88
+def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
+    "The columns that follow from the fired rules (and the undecided ones, for `held`): once per group of rows numbered in `group`, if given."
+    n = st.cols.n
+    k = n if group is None else len(first)
+    at = (lambda m: m) if group is None else (lambda m: m.take(first))
+    spread = (lambda c: c) if group is None else (lambda c: pd.Categorical.from_codes(c.codes.take(group), dtype=c.dtype))
+    join = lambda parts, dedupe=True: spread(join_masks(parts, k, dedupe))
+    chapter = [(t, at(m)) for t, m in st.chapter]
+    rule_parts = [(at(mask), [r.id for r in table.rules]) for table, mask in st.fired if mask.any()]
+    def ranked():
+        masks = _code_masks(chapter, k)
+        lead, bit = _leading(masks)
+        primary, options = map(spread, _primary(masks, lead, bit))
+        held = _held(st, masks, lead, bit, group)
+        alternatives, given = _alternatives(st, held, primary, options)
+        decided = np.flatnonzero(given != None)  # noqa: E711 (elementwise on an object array)
+        held[decided] = 0  # the missing fields are not needed: every reading gives the primary listed
+        listing = join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False)  # disjoint masks
+        if (held != 0).any():  # a held primary is empty, and so are its options
+            primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
+            primary[held != 0] = ""; options[held != 0] = ""
+        return dict(recommendations=listing,
+                    primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n), alternatives=alternatives)
+    def rule_ids():  # the groups' rule ids differ: joined without looking for repeats
+        return dict(rule_ids=spread(join_masks(rule_parts, k, False) if group is None else _join_texts(rule_parts, k, False)))
+    def lists():
+        return dict(alerts=join([(at(mask), [r.then for r in table.rules]) for table, mask in st.alerts]),
+                    **{name: join(_list_parts(chapter, name)) for name in LIST_OUTPUTS})
+    return functools.reduce(lambda a, b: {**a, **b}, in_threads(lambda f: f(), [rule_ids, ranked, lists], n))
+
+# %% ../nbs/40_cohort.ipynb #661eed02
+def output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame:
+    "Every column of `OUTPUT_SPEC`, built from the cohort state; columns that need each other's work apart, in threads on a large cohort."
+    cols, n = st.cols, st.cols.n
+    gaps = st.gaps & np.uint64(INPUT_BITS)
+    grouped, data_gaps, conflicts, issues = in_threads(lambda f: f(), [lambda: _by_fired_rules(st), lambda: join_masks([(gaps, _FIELD_NAMES)], n),
+                                                                     lambda: _conflicts(st, n), lambda: issue_strings(cols)], n)
+    built = dict(data_gaps=data_gaps, conflicts=conflicts, input_issues=issues, **_from_fired_rules(st, *grouped))
+    out = {}
+    for o in OUTPUT_SPEC:
+        if o.kind == "category": out[o.name] = category_column(cols.codes("who_grade" if o.name == "grade_reported" and grading == "who-2019" else o.name), o.name)
+        elif o.kind == "flag": out[o.name] = cols.codes(o.name) == 1
+        elif o.kind == "stage": out[o.name] = out[STAGE_COLUMN[staging]]
+        else: out[o.name] = built[o.kind]
+    return pd.DataFrame(out, index=index)[list(OUTPUT_COLUMNS)]
+
+# %% ../nbs/40_cohort.ipynb #9e9cadee
 def column_report(cols) -> dict:
     "What happened to the columns that are not exact schema names, and which rows are blank."
     not_read = {str(k): note_text(how, name) for k, (how, name) in cols.notes.items()}
     return dict(columns_read_as={str(k): v for k, v in cols.read_as.items()}, columns_not_read=not_read)
+
+# %% ../nbs/40_cohort.ipynb #142b2603
+class ColumnsWarning(UserWarning):
+    "Some columns of a cohort were read under a near-miss name, or not read at all."
 
 def _warn_columns(report:dict):
     parts = [f"{k!r} read as {v}" for k, v in report["columns_read_as"].items()]
@@ -486,6 +516,7 @@ def _column_fields(frame:pd.DataFrame, cols, columns:dict|None) -> dict:
         else: out[c] = (None, "not read")
     return out
 
+# %% ../nbs/40_cohort.ipynb #7e579e91
 def _unreadable(frame:pd.DataFrame, column:str, field:str|None, cols, top:int) -> tuple:
     "(count, the commonest unreadable values with counts, the commonest reasons with counts) of one column."
     if field not in cols.issues: return 0, "", ""
@@ -494,6 +525,7 @@ def _unreadable(frame:pd.DataFrame, column:str, field:str|None, cols, top:int) -
     shown = lambda counts: "; ".join(f"{str(v)[:40]!r} ({k:,})" if isinstance(v, str) else f"{v} ({k:,})" for v, k in counts.head(top).items())
     return len(rows), shown(values.iloc[rows].value_counts()), "; ".join(f"{r} ({k:,})" for r, k in pd.Series(reasons).value_counts().head(top).items())
 
+# %% ../nbs/40_cohort.ipynb #dde3fac3
 def _present(values) -> int:
     "Cells holding a value (not empty, not a missing-value word such as `unknown`); a repeated column counts a row once."
     if isinstance(values, pd.DataFrame): return int(np.logical_or.reduce([_present_mask(values.iloc[:, i]).to_numpy() for i in range(values.shape[1])]).sum())
@@ -503,6 +535,7 @@ def _present_mask(s:pd.Series) -> pd.Series:
     text = s.astype(object).where(s.notna(), None).astype("string").str.strip().str.lower()
     return s.notna() & ~text.isin(MISSING_TOKENS).fillna(False)
 
+# %% ../nbs/40_cohort.ipynb #0ad0047e
 def inspect_columns(frame:pd.DataFrame, # a cohort table as exported
                     columns:dict|None=None, # a column mapping to try (column name -> field name)
                     top:int=3, # unreadable values and reasons shown per column
@@ -519,6 +552,7 @@ def inspect_columns(frame:pd.DataFrame, # a cohort table as exported
                      "commonest unreadable values": values, "commonest reasons": reasons})
     return pd.DataFrame(rows).set_index("column")
 
+# %% ../nbs/40_cohort.ipynb #89b5563b
 def suggested_mapping(inspection:pd.DataFrame) -> dict:
     "The column mapping an inspection implies: one column per field (its own name first, else the first read as it); edit it, then pass it as `columns`."
     read = inspection[inspection["field"] != ""]
@@ -552,6 +586,7 @@ class CohortAssessment:
 
     def __repr__(self): return f"CohortAssessment({len(self.frame)} patients, policy {self.policy}; {DISCLAIMER})"
 
+# %% ../nbs/40_cohort.ipynb #bfd6b8bd
 def assess_cohort(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
                   columns:dict|None=None) -> CohortAssessment:
     "Run the guideline once over a cohort; warns about columns read under a near-miss name or not read."
@@ -559,6 +594,7 @@ def assess_cohort(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019
     _warn_columns(res.report)
     return res
 
+# %% ../nbs/40_cohort.ipynb #0eda2bfe
 def assess_frame(df:pd.DataFrame, # cohort: one row per patient, columns named as in the schema (or mapped by `columns`)
                  policy:str="seed-2025", # management policy: `seed-2025` or `nccn-2025`
                  grading:str="who-2019", # grading edition: `who-2019` or `who-2010`
@@ -567,6 +603,15 @@ def assess_frame(df:pd.DataFrame, # cohort: one row per patient, columns named a
                 ) -> pd.DataFrame:
     "Assess every row of a cohort; same index and row count as `df`, which is left untouched. `attrs` lists columns not read and blank rows."
     return assess_cohort(df, policy, grading, staging, columns).frame
+
+# %% ../nbs/40_cohort.ipynb #303cec41
+def patient_ids(res:CohortAssessment) -> pd.Series|None:
+    "The input's patient ids, row for row, from whichever column is read as `patient_id` (its own name, a known spelling or the mapping)."
+    for c, (field, _) in _column_fields(res.df, res.state.cols, res.columns).items():
+        if field == "patient_id":
+            ids = res.df[c]
+            return ids.iloc[:, 0] if isinstance(ids, pd.DataFrame) else ids
+    return None
 
 # %% ../nbs/40_cohort.ipynb #d94eedd2
 @patch
@@ -597,7 +642,7 @@ def recommendations_long(res:CohortAssessment) -> pd.DataFrame:
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
-
+# %% ../nbs/40_cohort.ipynb #a9b27831
 def recommendations_long(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
                          columns:dict|None=None) -> pd.DataFrame:
     "One row per patient and recommendation: code, strength, rank, rule ids, statements and evidence."
@@ -625,14 +670,7 @@ def long_table(frame:pd.DataFrame, column:str,
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
-def patient_ids(res:CohortAssessment) -> pd.Series|None:
-    "The input's patient ids, row for row, from whichever column is read as `patient_id` (its own name, a known spelling or the mapping)."
-    for c, (field, _) in _column_fields(res.df, res.state.cols, res.columns).items():
-        if field == "patient_id":
-            ids = res.df[c]
-            return ids.iloc[:, 0] if isinstance(ids, pd.DataFrame) else ids
-    return None
-
+# %% ../nbs/40_cohort.ipynb #65696658
 @patch
 def long(self:CohortAssessment, column:str) -> pd.DataFrame:
     "One row per patient and item of a `;`-list output column (alerts, data_gaps, workup, rule_ids, ...), keyed by row and patient id."
@@ -659,7 +697,7 @@ def compare(res:CohortAssessment, b:str="nccn-2025") -> pd.DataFrame:
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
-
+# %% ../nbs/40_cohort.ipynb #71c301e9
 def compare_policies(df:pd.DataFrame, a:str="seed-2025", b:str="nccn-2025", grading:str="who-2019", staging:str="ajcc-8",
                      columns:dict|None=None) -> pd.DataFrame:
     "Recommendations under policies `a` and `b` for every row, whether they differ, and the codes only one of them gives."
@@ -677,6 +715,7 @@ def _recommended_codes(st:FrameState) -> np.ndarray:
             for i, r in enumerate(table.rules): mask |= _rule_hits(fired, i) << np.uint64(_CODE_BIT[r.then])
     return mask
 
+# %% ../nbs/40_cohort.ipynb #d07083fe
 @patch
 def concordance(res:CohortAssessment) -> pd.DataFrame:
     "Per row: eligible, concordant (or <NA> when the treatment is unknown), and the codes received but not recommended and vice versa."
@@ -700,10 +739,33 @@ def concordance(res:CohortAssessment) -> pd.DataFrame:
     out.attrs["disclaimer"] = DISCLAIMER
     return out
 
-
+# %% ../nbs/40_cohort.ipynb #6794f995
 def concordance(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None) -> pd.DataFrame:
     "Per row: eligible, concordant (or <NA> when the treatment is unknown), and the codes received but not recommended and vice versa."
     return assess_cohort(df, policy, grading, staging, columns).concordance()
+
+# %% ../nbs/40_cohort.ipynb #dbe42418
+def _free_name(name:str, taken:set) -> str:
+    "`name_input`, else `name_input_2`, `name_input_3`...: the first that is not in `taken`."
+    new, k = f"{name}_input", 2
+    while new in taken: new, k = f"{name}_input_{k}", k + 1
+    return new
+
+# %% ../nbs/40_cohort.ipynb #7b9bed5a
+def join_outputs(table:pd.DataFrame, # the input table, one row per patient
+                 outputs:pd.DataFrame, # its outputs (as from `assess_frame`), row for row
+                ) -> pd.DataFrame:
+    "The table with the output columns appended; an input column named like an output is kept as `name_input`, listed in `attrs['renamed_inputs']`."
+    if len(table) != len(outputs): raise ValueError(f"the table has {len(table)} rows and its outputs {len(outputs)}")
+    taken, names, renamed = set(table.columns) | set(outputs.columns), [], {}
+    for name in table.columns:
+        if name in outputs.columns:
+            new = _free_name(name, taken)
+            taken.add(new); renamed.setdefault(name, new); name = new
+        names.append(name)
+    joined = pd.concat([table.set_axis(names, axis=1), outputs.set_axis(table.index)], axis=1)  # by position: a repeated index keeps its rows
+    joined.attrs = {**outputs.attrs, "renamed_inputs": renamed}
+    return joined
 
 # %% ../nbs/40_cohort.ipynb #6f44b0b8
 class PannetAccessor:
@@ -757,6 +819,7 @@ class PannetAccessor:
         if column not in LONG_OUTPUTS: raise ValueError(f"column {column!r} is not one of {LONG_OUTPUTS}")
         return self.assessment(policy, grading, staging, columns).long(column)
 
+# %% ../nbs/40_cohort.ipynb #63d5f162
 def explain_row(record:dict|pd.Series, # one cohort row, under the table's own column names
                 columns:dict|None=None, # maps the table's column names to canonical field names
                 policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8") -> str:
@@ -781,15 +844,7 @@ def _dask_partition(df:pd.DataFrame, policy:str, grading:str, staging:str, colum
 _FIXED_CATEGORIES = ("nen_class", "who_grade", "grade_reported", "t_category", "n_category", "m_category", "stage_ajcc8", "stage_ajcc9", "stage_enets",
                      "stage", "disease_setting", "primary_recommendation")
 
-def assess_dask(ddf, # a Dask DataFrame, one row per patient
-                policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
-                columns:dict|None=None, # maps the table's column names to canonical field names
-               ):
-    "The outputs of `assess_frame` for every partition of a Dask DataFrame: same index and partitions, fixed meta. Reads the Ki-67 column once first."
-    check_policy(policy)
-    meta = _dask_partition(ddf._meta, policy, grading, staging, columns)
-    return ddf.map_partitions(_dask_partition, policy, grading, staging, columns, dask_fractions(ddf, columns), meta=meta)
-
+# %% ../nbs/40_cohort.ipynb #afbdfade
 def dask_fractions(ddf, columns:dict|None=None) -> bool|None:
     "Whether the Ki-67 column of a whole Dask DataFrame holds fractions, as one pass over it would judge (see `schema.ki67_extent`)."
     keys = list(dict.fromkeys(ki67_columns(list(ddf.columns), columns)))
@@ -798,27 +853,15 @@ def dask_fractions(ddf, columns:dict|None=None) -> bool|None:
     parts = ddf[keys].map_partitions(extent, meta={"known": "i8", "largest": "f8"}).compute()
     return fractions_verdict(int(parts["known"].sum()), float(parts["largest"].max()))
 
-# %% ../nbs/40_cohort.ipynb #dbe42418
-def _free_name(name:str, taken:set) -> str:
-    "`name_input`, else `name_input_2`, `name_input_3`...: the first that is not in `taken`."
-    new, k = f"{name}_input", 2
-    while new in taken: new, k = f"{name}_input_{k}", k + 1
-    return new
-
-def join_outputs(table:pd.DataFrame, # the input table, one row per patient
-                 outputs:pd.DataFrame, # its outputs (as from `assess_frame`), row for row
-                ) -> pd.DataFrame:
-    "The table with the output columns appended; an input column named like an output is kept as `name_input`, listed in `attrs['renamed_inputs']`."
-    if len(table) != len(outputs): raise ValueError(f"the table has {len(table)} rows and its outputs {len(outputs)}")
-    taken, names, renamed = set(table.columns) | set(outputs.columns), [], {}
-    for name in table.columns:
-        if name in outputs.columns:
-            new = _free_name(name, taken)
-            taken.add(new); renamed.setdefault(name, new); name = new
-        names.append(name)
-    joined = pd.concat([table.set_axis(names, axis=1), outputs.set_axis(table.index)], axis=1)  # by position: a repeated index keeps its rows
-    joined.attrs = {**outputs.attrs, "renamed_inputs": renamed}
-    return joined
+# %% ../nbs/40_cohort.ipynb #72450745
+def assess_dask(ddf, # a Dask DataFrame, one row per patient
+                policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8",
+                columns:dict|None=None, # maps the table's column names to canonical field names
+               ):
+    "The outputs of `assess_frame` for every partition of a Dask DataFrame: same index and partitions, fixed meta. Reads the Ki-67 column once first."
+    check_policy(policy)
+    meta = _dask_partition(ddf._meta, policy, grading, staging, columns)
+    return ddf.map_partitions(_dask_partition, policy, grading, staging, columns, dask_fractions(ddf, columns), meta=meta)
 
 # %% ../nbs/40_cohort.ipynb #6fcca22c
 import contextlib
@@ -837,11 +880,13 @@ from .files import NEW_FILE_MODE, NEW_FOLDER_MODE, TableError, check_local, chec
 
 _MARKER = "_pannet_guideline.json"  # in every dataset this tool writes; Parquet readers skip names that start with `_`
 
+# %% ../nbs/40_cohort.ipynb #98aa5f71
 def _inside(path:str, folder:str) -> bool:
     "Whether `path` is `folder` or lies inside it, as written or after symbolic links and `..`."
     pairs = [(Path(os.path.abspath(path)), Path(os.path.abspath(folder))), (Path(path).resolve(), Path(folder).resolve())]
     return any(p == f or f in p.parents for p, f in pairs)
 
+# %% ../nbs/40_cohort.ipynb #984e0000
 def _previous_result(folder:str) -> bool:
     "Whether `folder` holds nothing but a dataset this tool wrote: its marker and the files the marker lists."
     try:
@@ -851,42 +896,7 @@ def _previous_result(folder:str) -> bool:
         return all(e.name == _MARKER or (e.name in listed and e.is_file(follow_symlinks=False)) for e in os.scandir(folder))
     except (OSError, ValueError, KeyError, TypeError): return False
 
-def _check_output(input:str, output:str, overwrite:bool=False, files:list=()):
-    "Refuse, in one line that says how to proceed, an output folder this run may not replace."
-    if _inside(input, output): raise TableError(f"{output}: holds the input {input}; write the result to another folder")
-    if os.path.isdir(input) and _inside(output, input): raise TableError(f"{output}: lies inside the input folder {input}; write the result elsewhere")
-    if any(_inside(p, output) for p in files): raise TableError(f"{output}: holds the input {input}; write the result to another folder")
-    if _inside(os.getcwd(), output) and os.listdir(output) and not _previous_result(output):
-        raise TableError(f"{output}: holds the current folder; run from outside it, or write the result to another folder")
-    if not os.path.lexists(output): return
-    if not os.path.isdir(output): raise TableError(f"{output}: exists and is not a folder; name a folder for the dataset")
-    if overwrite or not os.listdir(output) or _previous_result(output): return
-    raise TableError(f"{output}: holds files that are not a previous result of pannet_guideline; use --overwrite to replace them, or another folder")
-
-def _new_folder(beside:str, suffix:str) -> str:
-    "A new hidden folder next to `beside` (on its file system, so entries move by renaming), readable by its owner alone while in use; its name holds this process's id."
-    parent, name = os.path.split(os.path.abspath(beside))
-    os.makedirs(parent, exist_ok=True)
-    while True:
-        path = os.path.join(parent, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.{suffix}")
-        try: os.mkdir(path, 0o700)
-        except FileExistsError: continue
-        return path
-
-def _remove_stale(beside:str):
-    "Remove the hidden folders that runs killed without a chance to clean up (`kill -9`) left in the folder of `beside`."
-    parent, name = os.path.split(os.path.abspath(beside))
-    for e in os.scandir(parent) if os.path.isdir(parent) else ():
-        m = re.fullmatch(r"\..+\.(\d+)-[0-9a-f]{8}\.(part|old)", e.name)  # any output's: the name says which process made it
-        if m and e.is_dir(follow_symlinks=False) and not _alive(int(m[1])): shutil.rmtree(e.path, ignore_errors=True)
-
-def _alive(pid:int) -> bool:
-    "Whether a process with this id runs (one of another user counts as running)."
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return False
-    except PermissionError: return True
-    return True
-
+# %% ../nbs/40_cohort.ipynb #38563f33
 def _mark(folder:str, like:str|None=None):
     "Write the marker that lets a later run replace this dataset; its files get the mode and group of the result they replace (`like`), or a new file's mode."
     marker = {"written_by": "pannet_guideline", "version": __version__, "files": sorted(os.listdir(folder))}
@@ -899,6 +909,47 @@ def _mark(folder:str, like:str|None=None):
             try: os.chown(path, kept.st_uid, kept.st_gid)
             except PermissionError: pass
 
+# %% ../nbs/40_cohort.ipynb #46059435
+def _check_output(input:str, output:str, overwrite:bool=False, files:list=()):
+    "Refuse, in one line that says how to proceed, an output folder this run may not replace."
+    if _inside(input, output): raise TableError(f"{output}: holds the input {input}; write the result to another folder")
+    if os.path.isdir(input) and _inside(output, input): raise TableError(f"{output}: lies inside the input folder {input}; write the result elsewhere")
+    if any(_inside(p, output) for p in files): raise TableError(f"{output}: holds the input {input}; write the result to another folder")
+    if _inside(os.getcwd(), output) and os.listdir(output) and not _previous_result(output):
+        raise TableError(f"{output}: holds the current folder; run from outside it, or write the result to another folder")
+    if not os.path.lexists(output): return
+    if not os.path.isdir(output): raise TableError(f"{output}: exists and is not a folder; name a folder for the dataset")
+    if overwrite or not os.listdir(output) or _previous_result(output): return
+    raise TableError(f"{output}: holds files that are not a previous result of pannet_guideline; use --overwrite to replace them, or another folder")
+
+# %% ../nbs/40_cohort.ipynb #9179c5a9
+def _new_folder(beside:str, suffix:str) -> str:
+    "A new hidden folder next to `beside` (on its file system, so entries move by renaming), readable by its owner alone while in use; its name holds this process's id."
+    parent, name = os.path.split(os.path.abspath(beside))
+    os.makedirs(parent, exist_ok=True)
+    while True:
+        path = os.path.join(parent, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.{suffix}")
+        try: os.mkdir(path, 0o700)
+        except FileExistsError: continue
+        return path
+
+# %% ../nbs/40_cohort.ipynb #eae1d5db
+def _alive(pid:int) -> bool:
+    "Whether a process with this id runs (one of another user counts as running)."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+# %% ../nbs/40_cohort.ipynb #2db1e5c8
+def _remove_stale(beside:str):
+    "Remove the hidden folders that runs killed without a chance to clean up (`kill -9`) left in the folder of `beside`."
+    parent, name = os.path.split(os.path.abspath(beside))
+    for e in os.scandir(parent) if os.path.isdir(parent) else ():
+        m = re.fullmatch(r"\..+\.(\d+)-[0-9a-f]{8}\.(part|old)", e.name)  # any output's: the name says which process made it
+        if m and e.is_dir(follow_symlinks=False) and not _alive(int(m[1])): shutil.rmtree(e.path, ignore_errors=True)
+
+# %% ../nbs/40_cohort.ipynb #b5b8c1a7
 def _move(names:list, src:str, dst:str, moved:list):
     "Rename each entry from `src` into `dst`, noting in `moved` those done (to undo them after a failure)."
     for name in names:
@@ -925,11 +976,13 @@ def _without_http(cls:type) -> type:
     "A distributed Scheduler or Worker class that starts no HTTP server (distributed starts one even without a dashboard)."
     return type(cls.__name__, (cls,), {"start_http_server": lambda self, *args, **kwargs: None})
 
+# %% ../nbs/40_cohort.ipynb #39ce7ed8
 def _worker_without_http(**kwargs):
     "The worker of a worker process, without an HTTP server: the nanny calls this in the new process."
     from distributed import Worker
     return _without_http(Worker)(**kwargs)
 
+# %% ../nbs/40_cohort.ipynb #1089b693
 def _local_cluster(workers:int):
     "Worker processes that listen on 127.0.0.1 only, speak TLS with a key made for this run and held in memory, and serve no HTTP."
     import dask
@@ -945,6 +998,7 @@ def _local_cluster(workers:int):
     with dask.config.set({"distributed.scheduler.no-workers-timeout": _NO_WORKERS_TIMEOUT}):  # read when the scheduler starts
         return SpecCluster(scheduler=scheduler, workers={i: worker for i in range(workers)}, security=security, silence_logs=quiet)
 
+# %% ../nbs/40_cohort.ipynb #0417caea
 @contextlib.contextmanager
 def _connected(scheduler:str|None, workers:int):
     "A client of the scheduler at `scheduler`, as given (its security is its owner's), else of a local cluster closed at the end."
@@ -968,6 +1022,7 @@ def _check_scheduler(scheduler:str|None):
     if scheduler.startswith("tcp://") and host not in ("localhost", "::1") and not host.startswith("127."):
         raise TableError(f"{scheduler}: patient rows would travel unencrypted; give a tls:// address (with dask's TLS settings) or a scheduler on this machine")
 
+# %% ../nbs/40_cohort.ipynb #cb58fc9e
 @contextlib.contextmanager
 def _terminated_as_interrupt():
     "While a run writes, SIGTERM (a scheduler's or `kill`'s default) stops it as Ctrl-C does, so its partial output is removed."
@@ -977,6 +1032,7 @@ def _terminated_as_interrupt():
     try: yield
     finally: signal.signal(signal.SIGTERM, before)
 
+# %% ../nbs/40_cohort.ipynb #0a406d86
 def _dask_joined(df:pd.DataFrame, options:dict) -> pd.DataFrame:
     "A partition with its output columns appended (see `join_outputs`)."
     return join_outputs(df, _dask_partition(df, **options))
@@ -985,11 +1041,13 @@ def _counts(df:pd.DataFrame) -> pd.DataFrame:
     "The rows of a partition, and those with input issues."
     return pd.DataFrame({"rows": [len(df)], "issue_rows": [int((df["input_issues"] != "").sum())]})
 
+# %% ../nbs/40_cohort.ipynb #5fe86cb0
 def _reason(e:BaseException) -> str:
     "An exception in one line: its type, and the first line of its message if it has one."
     lines = str(e).strip().splitlines()
     return f"{type(e).__name__}: {lines[0]}" if lines else type(e).__name__
 
+# %% ../nbs/40_cohort.ipynb #9844fea6
 def _parquet_files(input:str) -> list:
     "The input's Parquet files as local paths: the file itself, or every file under the folder (names starting with `_` or `.` skipped, as Parquet readers do); never a pattern."
     if os.path.isfile(input): return [os.path.abspath(input)]
@@ -1001,6 +1059,7 @@ def _parquet_files(input:str) -> list:
     if not found: raise TableError(f"{input}: holds no Parquet file")
     return found
 
+# %% ../nbs/40_cohort.ipynb #be9ab499
 def _parquet_row_groups(files:list) -> list:
     "(path, row group, rows before it in its file, stored range of row labels) of every row group, in order."
     import pyarrow.parquet as pq
@@ -1013,6 +1072,7 @@ def _parquet_row_groups(files:list) -> list:
             parts.append((path, i, before, labels)); before += f.metadata.row_group(i).num_rows
     return parts
 
+# %% ../nbs/40_cohort.ipynb #9f2cd8e5
 def _read_row_group(part:tuple) -> pd.DataFrame:
     "One row group as pandas reads it (its index columns as the index); labels stored as a range continue across row groups."
     import pyarrow.parquet as pq
@@ -1021,6 +1081,7 @@ def _read_row_group(part:tuple) -> pd.DataFrame:
     if labels: block.index = pd.RangeIndex(labels[0] + labels[1] * before, labels[0] + labels[1] * (before + len(block)), labels[1], name=labels[2])
     return block
 
+# %% ../nbs/40_cohort.ipynb #7f911603
 def _read_parquet(input:str) -> tuple:
     "The input as a Dask DataFrame, one partition per row group, read by pyarrow from local files only (no fsspec, no pattern expansion); and whether its row labels carry information."
     import dask.dataframe as dd
@@ -1032,6 +1093,7 @@ def _read_parquet(input:str) -> tuple:
     labels = meta.index.name is not None or not isinstance(meta.index, pd.RangeIndex) or any(p[3] and p[3][:2] != (0, 1) for p in parts)
     return dd.from_map(_read_row_group, parts, meta=meta, enforce_metadata=False), labels
 
+# %% ../nbs/40_cohort.ipynb #58b0f56a
 def _write_dask(ddf, meta:pd.DataFrame, options:dict, folder:str, scheduler:str|None, workers:int, labels:bool=False) -> dict:
     "Write the assessed dataset into `folder` on Dask; its rows and rows with input issues, counted in the same pass."
     import dask
@@ -1043,6 +1105,7 @@ def _write_dask(ddf, meta:pd.DataFrame, options:dict, folder:str, scheduler:str|
                                  joined.map_partitions(_counts, meta={"rows": "i8", "issue_rows": "i8"}))
     return {k: int(v) for k, v in counts.sum().items()}
 
+# %% ../nbs/40_cohort.ipynb #88a8d773
 def assess_parquet_dask(input:str, # a Parquet file or a folder of them (local paths only)
                         output:str, # folder for the Parquet dataset: absent, empty or a previous result, unless `overwrite`
                         workers:int=2, # worker processes of the local cluster

@@ -38,12 +38,14 @@ _REMOTE = re.compile(r"^[a-zA-Z][\w+.-]+:(//|[^\\/])|::|://")  # s3://..., hdfs:
 class TableError(ValueError):
     "A table file that cannot be read or written, with the reason in one line."
 
+# %% ../nbs/41_files.ipynb #85d28cc8
 def check_local(path:str) -> str:
     "A local path (or `-`); URLs and remote schemes are refused, so nothing reaches the network."
     if _REMOTE.search(str(path)) and not re.match(r"^[a-zA-Z]:[\\/]", str(path)):
         raise TableError(f"{path}: only local files are read and written (no URLs or remote storage)")
     return str(path)
 
+# %% ../nbs/41_files.ipynb #a1b427f8
 def table_format(path:str, given:str|None=None) -> str:
     "The format of a table: `given`, else the file extension (`-` means CSV)."
     if given:
@@ -54,6 +56,7 @@ def table_format(path:str, given:str|None=None) -> str:
     if fmt is None: raise TableError(f"{path}: unknown table format {Path(path).suffix!r} (use .csv, .tsv, .parquet or .xlsx, or --format)")
     return fmt
 
+# %% ../nbs/41_files.ipynb #f0319993
 def is_stream(path:str) -> bool:
     "Whether an output path is a stream rather than a file to replace: `-`, a device, a FIFO, a socket, or a path through /dev or /proc (`/dev/stdout`)."
     if path == "-": return True
@@ -74,10 +77,12 @@ def sniff_delimiter(sample:str, default:str=",") -> str:
     try: return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error: return default
 
+# %% ../nbs/41_files.ipynb #d585cd7a
 def _restore_repeated(df:pd.DataFrame, header:list) -> pd.DataFrame:
     "pandas renames a repeated header `x` to `x.1`; give it back its own name so the repetition is seen and reported."
     return df.set_axis(header, axis=1) if len(header) == df.shape[1] and len(set(header)) < len(header) else df
 
+# %% ../nbs/41_files.ipynb #85c30b5c
 def _text_source(path:str):
     if path == "-": return io.TextIOWrapper(io.BytesIO(sys.stdin.buffer.read()), encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")
@@ -91,6 +96,7 @@ def _header(f, sep:str) -> list:
     f.seek(0)
     return header
 
+# %% ../nbs/41_files.ipynb #2070dbf0
 def _block_bytes(sample:str, chunk_rows:int) -> int:
     "Bytes per block for about `chunk_rows` rows of the sample's average length, within `BLOCK_BYTES`."
     rows = max(1, sample.count("\n") or sample.count("\r"))
@@ -281,6 +287,7 @@ def _schema_tokens() -> frozenset:
     return frozenset(k for f in FIELDS.values() for k in list(f.synonyms) + list(f.vocab)
                      if isinstance(k, str) and k.startswith(_FORMULA_START) and re.fullmatch(r"[+-]+", k))
 
+# %% ../nbs/41_files.ipynb #74cc1b2f
 def _neutral_text(s:pd.Series) -> pd.Series|None:
     "The column with formula-like text prefixed by an apostrophe, or None when nothing changes."
     if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "mixed", "mixed-integer", "mixed-integer-float"): return None
@@ -290,12 +297,14 @@ def _neutral_text(s:pd.Series) -> pd.Series|None:
     m[m] = ~(text.str.fullmatch(_NUMBER) | text.isin(_schema_tokens())).to_numpy(dtype=bool)  # -1 or +3.5 stay numbers, `+` an SSTR status
     return s.where(~m, "'" + s.astype(str)) if m.any() else None
 
+# %% ../nbs/41_files.ipynb #e9d434dc
 def _neutral_labels(index:pd.Index) -> pd.Index:
     "Column names or row labels with the same rule as cells."
     if isinstance(index, pd.MultiIndex): return index
     new = _neutral_text(pd.Series(index, dtype=object))
     return index if new is None else pd.Index(new.tolist(), name=index.name)
 
+# %% ../nbs/41_files.ipynb #0f747340
 def neutralise_formulas(df:pd.DataFrame) -> pd.DataFrame:
     "Text cells, column names and row labels a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) start with an apostrophe instead; numbers and schema values are left alone."
     changed = {}
@@ -507,6 +516,7 @@ def _finish(self:TableWriter):
         buf = io.BytesIO(); rows.to_excel(buf, index=False, engine="openpyxl")  # the zip is finished in memory: a full disk fails in one write below
         self.out.file.write(buf.getvalue())
 
+# %% ../nbs/41_files.ipynb #c1d47110
 EXCEL_CELL_CHARS = 32_767  # the most an Excel cell holds; a spreadsheet program cuts the rest
 
 def _check_cell_lengths(rows:pd.DataFrame, path:str):
@@ -520,6 +530,7 @@ def _check_cell_lengths(rows:pd.DataFrame, path:str):
             raise TableError(f"{path}: column {name!r}, row {int(np.flatnonzero(long)[0]) + 1}: {len(str(s.iloc[np.flatnonzero(long)[0]])):,} characters, "
                              f"more than an Excel cell holds ({EXCEL_CELL_CHARS:,}); write CSV or Parquet")
 
+# %% ../nbs/41_files.ipynb #e20a59b4
 @patch
 def close(self:TableWriter):
     "Finish the table and move it into place; on any failure (a full disk) nothing is left behind and the earlier target stays."
@@ -551,6 +562,7 @@ def __exit__(self:TableWriter, kind, *_):
     "A failure drops the temporary file; success moves it into place."
     self.abort() if kind else self.close()
 
+# %% ../nbs/41_files.ipynb #2175692a
 def write_table(df:pd.DataFrame, path:str, fmt:str|None=None, neutralise:bool=True) -> str:
     "Write a whole table at once, atomically."
     with TableWriter(path, fmt, neutralise) as w: w.write(df)
@@ -561,6 +573,7 @@ def write_text(text:str, path:str) -> Path:
     with OutputFile(str(path)) as f: f.file.write(text.encode("utf-8"))
     return Path(path)
 
+# %% ../nbs/41_files.ipynb #71aa5de8
 def same_file(a:str, b:str) -> bool:
     "Whether two paths name the same file (after `..`, symbolic and hard links)."
     if "-" in (a, b): return False
