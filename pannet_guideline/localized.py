@@ -237,7 +237,7 @@ LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNE
 add_alert("G3_SSTR_NEGATIVE_BELOW_55", "NET G3: SSTR-negative below Ki-67 55 %",
           "NCCN describes unfavourable biology by examples: Ki-67 55 % or more, faster growth, a negative SSTR scan or FDG uptake. This tumour's Ki-67 is below 55 % but its SSTR imaging is negative, so it is read as unfavourable; NCCN gives no rule for mixed features, and the team weighs them with the growth rate and FDG-PET.",
           "conflict", ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"))
-add_cut_alert("SEED_NCCN_2CM_BOUNDARY", "Seed and NCCN differ at the surveillance size limit",
+add_cut_alert("SEED_NCCN_SURVEILLANCE_EDGE", "Seed and NCCN differ at the surveillance size limit",
               "From {seed_surveillance} up to {nccn_observation} included, the seed (surveillance under {seed_surveillance}, as ENETS 2016) no longer offers surveillance, while NCCN (observation up to {nccn_observation}, as ASPEN) offers observation, pancreatectomy or enucleation.",
               "conflict", ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"))
 add_cut_alert("LYMPHADENECTOMY_CONSIDER", "Consider lymph-node resection",
@@ -290,7 +290,7 @@ def localized_alerts(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
     "The observation alerts, from both policies' surveillance cuts."
     seed, obs, only = c["seed_surveillance"], c["nccn_observation"], c["observe_only_max"]
     return DecisionTable("localized_alerts", "Localised disease: observation alerts", [
-        Rule("ALL-SEED-NCCN-SURVEILLANCE-EDGE", (size >= seed.value) & size_at_most(obs) & contained & symptom_free, "SEED_NCCN_2CM_BOUNDARY",
+        Rule("ALL-SEED-NCCN-SURVEILLANCE-EDGE", (size >= seed.value) & size_at_most(obs) & contained & symptom_free, "SEED_NCCN_SURVEILLANCE_EDGE",
              ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"),
              note=f"from {seed} up to {obs}: seed, pancreatectomy only; NCCN, observation, pancreatectomy or enucleation"),
         Rule("ALL-LYMPHADENECTOMY", observation_band(c), "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),

@@ -54,7 +54,7 @@ def test_the_moved_policy_decides_by_the_new_cut(moved):
     assert "ACTIVE_SURVEILLANCE" in codes(run(MOVED, 1.4), "recommendations")  # still watched under the new cut
     assert "ACTIVE_SURVEILLANCE" not in codes(run(MOVED, 1.5), "recommendations")  # the cut itself is excluded, as at 2 cm
     # the seed/NCCN difference now spans 1.5 to 2 cm
-    assert "SEED_NCCN_2CM_BOUNDARY" in codes(new, "alerts") and "SEED_NCCN_2CM_BOUNDARY" not in codes(seed, "alerts")
+    assert "SEED_NCCN_SURVEILLANCE_EDGE" in codes(new, "alerts") and "SEED_NCCN_SURVEILLANCE_EDGE" not in codes(seed, "alerts")
 
 
 def test_a_recorded_t1_no_longer_stands_for_a_small_tumour(moved):
@@ -88,9 +88,9 @@ def test_labels_alerts_and_pathways_show_the_moved_cut(moved):
     assert all(mentions(t, "1.5") for t in texts[:1]) and not any(mentions(t, "2") for t in texts)
     dots = "\n".join(to_dot(p) for name in ("localized_seed", "localized_seed_watch") for p in pathways(tables[name]))
     assert mentions(dots, "1.5") and not re.search(r"(?<![\d.])2 cm", dots)
-    text = moved.alert_text("SEED_NCCN_2CM_BOUNDARY")
-    assert mentions(text, "1.5") and text != ALERTS["SEED_NCCN_2CM_BOUNDARY"].text
-    assert SEED_2025.alert_text("SEED_NCCN_2CM_BOUNDARY") == ALERTS["SEED_NCCN_2CM_BOUNDARY"].text
+    text = moved.alert_text("SEED_NCCN_SURVEILLANCE_EDGE")
+    assert mentions(text, "1.5") and text != ALERTS["SEED_NCCN_SURVEILLANCE_EDGE"].text
+    assert SEED_2025.alert_text("SEED_NCCN_SURVEILLANCE_EDGE") == ALERTS["SEED_NCCN_SURVEILLANCE_EDGE"].text
     assert mentions(run(MOVED, 1.7).explain(), "1.5")
 
 
@@ -98,7 +98,7 @@ def test_no_size_cut_is_written_outside_the_register():
     # every alert of the localised and follow-up chapters that names a size, and every rule label there, is written from the cuts
     tables = [t for p in POLICIES for t in POLICIES[p].tables() if t.module.rsplit(".", 1)[-1] in ("localized", "followup")]
     raised = {r.then for t in tables if t.output == "alerts" for r in t.rules}
-    assert {"SEED_NCCN_2CM_BOUNDARY", "LYMPHADENECTOMY_CONSIDER"} <= raised & set(CUT_ALERTS)
+    assert {"SEED_NCCN_SURVEILLANCE_EDGE", "LYMPHADENECTOMY_CONSIDER"} <= raised & set(CUT_ALERTS)
     for code in raised - set(CUT_ALERTS): assert not re.search(r"\d cm", ALERTS[code].text), code
 
 
