@@ -10,6 +10,7 @@ from pannet_guideline import assess
 from pannet_guideline.cohort import assess_frame
 from pannet_guideline.concepts import CUT_ALERTS, CUTS
 from pannet_guideline.evidence import STATEMENTS
+from pannet_guideline.localized import LOCALIZED_PROSE, localized_prose
 from pannet_guideline.pathway import pathways, to_dot
 from pannet_guideline.policies import POLICIES, SEED_2025
 from pannet_guideline.vocab import ALERTS
@@ -103,8 +104,29 @@ def test_no_size_cut_is_written_outside_the_register():
 
 
 def test_the_chapter_prose_states_the_registered_cuts():
+    text = {k: localized_prose(k) for k in LOCALIZED_PROSE}
+    assert mentions(text["seed"], "2") and "**under** 2 cm" in text["seed"]  # seed item 10: under 2 cm
+    assert "1 cm or less" in text["nccn_bands"] and "over 1 cm up to 2 cm" in text["nccn_bands"]  # NCCN PanNET-2
+    assert "T1 under 2 cm" in text["extent"] and "over 4 cm" in text["extent"]  # AJCC 8
+    assert "under 2 cm" in text["functioning"]  # NCCN: the rare small peripheral glucagonoma or VIPoma
+    assert "at exactly 2 cm the seed's" in text["alerts"]  # where the seed's and NCCN's cuts meet, one size differs
+
+
+def test_the_moved_policy_writes_its_own_prose(moved):
+    seed, alerts = localized_prose("seed", MOVED), localized_prose("alerts", MOVED)
+    assert mentions(seed, "1.5") and not mentions(seed, "2")
+    assert "from 1.5 cm up to 2 cm the seed's" in alerts  # the band where the two policies now differ
+    assert localized_prose("nccn_bands", MOVED) == localized_prose("nccn_bands", "nccn-2025")  # NCCN's cuts did not move
+    assert mentions(localized_prose("watch", MOVED), "1.5") and localized_prose("seed") != seed
+
+
+# a cut stated by hand: "under 2 cm", "1 cm or less", "over 1 cm up to 2 cm", "1-2 cm", "exactly 2 cm"; an example size ("a 1.5 cm tumour") is not a cut
+HAND_CUT = re.compile(r"(under|over|up to|above|below|exactly)(\*\*)?\s+\d+(\.\d+)?\s*cm|\d\s*cm or (less|more)|\d+\s*-\s*\d+\s*cm")
+
+
+def test_the_chapter_markdown_states_no_cut_by_hand():
     import json, pathlib
     nb = json.loads((pathlib.Path(__file__).parents[1] / "nbs" / "21_localized.ipynb").read_text())
-    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert f"under** {CUTS['seed_surveillance']}" in prose or f"under {CUTS['seed_surveillance']}" in prose
-    assert f"{CUTS['observe_only_max']} or less" in prose and f"up to {CUTS['nccn_observation']}" in prose
+    prose = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert not [m[0] for text in prose for m in HAND_CUT.finditer(text)]
+    assert all(HAND_CUT.search(localized_prose(k)) for k in ("seed", "nccn_bands", "alerts"))  # the pattern sees the rendered ones
