@@ -43,9 +43,11 @@ def test_every_cut_cites_registered_statements():
 
 
 def test_the_registered_cuts_are_the_sources():
-    # seed item 10 and ENETS 2016: under 2 cm; NCCN PanNET-2: 1 cm or less, then up to 2 cm; AJCC 8: T1 under 2 cm, T2 to 4 cm
-    assert {n: CUTS[n].value for n in ("seed_surveillance", "nccn_observation", "observe_only_max", "t1_below", "t2_max")} == \
-        {"seed_surveillance": 2, "nccn_observation": 2, "observe_only_max": 1, "t1_below": 2, "t2_max": 4}
+    # seed item 10 and ENETS 2016: under 2 cm; NCCN PanNET-2: 1 cm or less, then up to 2 cm; AJCC 8: T1 under 2 cm, T2 to 4 cm;
+    # AJCC 7: T1 up to 2 cm
+    names = ("seed_surveillance", "nccn_observation", "observe_only_max", "t1_below", "t2_max", "ajcc7_t1_max")
+    assert {n: CUTS[n].value for n in names} == \
+        {"seed_surveillance": 2, "nccn_observation": 2, "observe_only_max": 1, "t1_below": 2, "t2_max": 4, "ajcc7_t1_max": 2}
 
 
 def test_the_moved_policy_decides_by_the_new_cut(moved):
