@@ -452,14 +452,14 @@ LOCALIZED_ALERTS = from_cuts(localized_alerts)
 
 _G2_ALERTS = ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence")
 
-def _watchable_rules(small:Expr) -> list:
-    "The grade alerts of a tumour small enough to watch (`small`: the policy's size band, contained)."
+def _watchable_rules(small:Expr, policy:str="") -> list:
+    "The grade alerts of a tumour small enough to watch (`small`: the policy's size band, contained; `policy`: a suffix of the rule ids)."
     return [
         Rule("ALL-SURVEILLANCE-G2", small & symptom_free & ((grade == "G2") | (ki67 >= 3)), "SURVEILLANCE_WITHHELD_G2", _G2_ALERTS,
              note="undecided, with Ki-67 as the gap, while a G1 rests on the mitotic count alone"),
-        Rule("ALL-SURVEILLANCE-NEEDS-KI67", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_known(), "SURVEILLANCE_NEEDS_KI67",
+        Rule(f"ALL-SURVEILLANCE-NEEDS-KI67{policy}", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_known(), "SURVEILLANCE_NEEDS_KI67",
              ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="G1 from the mitotic count alone"),
-        Rule("ALL-SURVEILLANCE-NEEDS-KI67-RECORDED", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_unknown(),
+        Rule(f"ALL-SURVEILLANCE-NEEDS-KI67-RECORDED{policy}", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_unknown(),
              "SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", ("seed.26", "localized.nccn-low-grade-reading", "recorded.registry-grade"),
              note="G1 as recorded, with neither index given"),
     ]
@@ -490,7 +490,7 @@ def localized_g2_alerts_nccn(c:dict) -> DecisionTable:
 def localized_ki67_alerts_nccn(c:dict) -> DecisionTable:
     "NCCN's alerts for a G1 without a measured Ki-67, under its observation cut."
     return DecisionTable("localized_ki67_alerts_nccn", "Localised disease: grade of a tumour small enough to watch (NCCN 2025)",
-                         _watchable_rules(_nccn_small(c))[1:], "collect", output="alerts", scope=localized_nf_in_place)
+                         _watchable_rules(_nccn_small(c), "-NCCN")[1:], "collect", output="alerts", scope=localized_nf_in_place)  # own ids: another band
 
 LOCALIZED_KI67_ALERTS = from_cuts(localized_ki67_alerts)
 LOCALIZED_G2_ALERTS_NCCN = from_cuts(localized_g2_alerts_nccn)
