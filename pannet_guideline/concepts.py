@@ -84,6 +84,8 @@ def add_cut_alert(code:str, label:str, template:str, severity:str, cites:tuple):
 _SIZE = "tumor_size_cm"
 add_cut("t1_below", 2, "cm", _SIZE, ("ajcc8.t-category",), doc="AJCC 8: T1 under it, T2 from it, both within the pancreas")
 add_cut("t2_max", 4, "cm", _SIZE, ("ajcc8.t-category",), doc="AJCC 8: T2 up to it, included; T3 over it")
+add_cut("ajcc7_t1_max", 2, "cm", _SIZE, ("ajcc7.t1-t2-size", "ajcc7.t-category"),
+        doc="AJCC 7: T1 up to it, T2 over it, both confined to the pancreas; one AJCC 7 table writes T1 as under it, so the value itself is either")
 add_cut("observe_only_max", 1, "cm", _SIZE, ("nccn.nf-localized-le1cm",),
         doc="non-functioning NET G1/G2: up to it, included, observation is the only option NCCN writes; both policies watch there")
 add_cut("seed_surveillance", 2, "cm", _SIZE, ("seed.10", "enets2016.nf-lt2cm-surveillance"), policy="seed-2025",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pannet_guideline.recorded  # noqa: F401  (registers the recorded-grade statement cited below)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .concepts import (CUTS, add_cut_alert, functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
+from .concepts import (CUTS, add_cut_alert, cut_text, functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
                                        localized_disease, localized_net, location, minen, mitoses, n_cat, near_duct, nec_or_minen,
                                        net_g1_g2, net_g3, nonfunctioning, progressive, received, resected, size, sstr_negative, symptomatic,
                                        size_at_most, size_below, syndrome, t_cat)
@@ -17,17 +17,33 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct', 'node_positive',
-           'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured', 'symptom_free', 'no_symptoms',
-           'primary_seen', 'contained', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING', 'LOCALIZED_NEC_SEED',
-           'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'superficial',
-           'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known',
-           'g3_favourable_biology', 'g3_unfavourable_biology', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN',
-           'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN',
-           'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED', 'surveillance_listed',
-           'policy_tables', 'high_risk', 'observation_band', 'localized_seed', 'localized_nccn', 'localized_seed_watch',
-           'localized_nccn_watch', 'localized_functioning_nccn', 'localized_alerts', 'localized_ki67_alerts',
-           'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn', 'localized_surgery_alerts']
+__all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct',
+           'node_positive', 'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured', 'symptom_free',
+           'no_symptoms', 'primary_seen', 'contained', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
+           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
+           'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN',
+           'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology', 'LOCALIZED_NET_G3_NCCN',
+           'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_G2_ALERTS_NCCN',
+           'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED',
+           'surveillance_listed', 'policy_tables', 'localized_prose', 'high_risk', 'observation_band', 'localized_seed',
+           'localized_nccn', 'localized_seed_watch', 'localized_nccn_watch', 'localized_functioning_nccn',
+           'localized_alerts', 'localized_ki67_alerts', 'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn',
+           'localized_surgery_alerts']
+
+# %% ../nbs/21_localized.ipynb #prose01
+LOCALIZED_PROSE: dict[str, str] = {}  # passage -> its text, with `{cut_name}` fields and `{surveillance_edge}`
+
+def _surveillance_edge(cuts:dict) -> str:
+    "The sizes the seed no longer watches and NCCN still observes: one size where the two cuts meet, else a range."
+    seed, obs = cuts["seed_surveillance"], cuts["nccn_observation"]
+    return f"at exactly {obs}" if seed.value == obs.value else f"from {seed} up to {obs}"
+
+def localized_prose(passage:str, # a key of `LOCALIZED_PROSE`
+                    policy:str="seed-2025", # whose cut-offs the text states
+                   ) -> str:
+    "A passage of this chapter's prose, written from the cut-offs as `policy` reads them (the pages show the registered ones)."
+    cuts = POLICIES[check_policy(policy)].cut_values()
+    return cut_text(LOCALIZED_PROSE[passage], {**cuts, "surveillance_edge": _surveillance_edge(cuts)})
 
 # %% ../nbs/21_localized.ipynb #c8712062
 _WATCH = ("nccn.observation-criteria", "enets2016.nf-lt2cm-surveillance", "aspen.le2cm")
@@ -52,6 +68,15 @@ no_symptoms = (symptomatic == False).named("recorded as causing no symptoms", _W
 primary_seen = ((size > 0) | location.isin("head", "body", "tail") | t_cat.isin("T1", "T2", "T3", "T4")).named(
     "a pancreatic primary seen (size, T category or place recorded)", ("nccn.gastrinoma-surgery", "localized.nccn-occult-gastrinoma"))
 
+# %% ../nbs/21_localized.ipynb #p_extent
+#| echo: false
+LOCALIZED_PROSE["extent"] = """\
+Extent is read from the T category (AJCC 8, `ajcc8.t-category`), which staging derives from
+size and local invasion, or takes as a registry recorded it: T1 and T2 are limited to the
+pancreas (T1 under {t1_below}), T3 and T4 are over {t2_max} or invade the duodenum, bile duct,
+neighbouring organs or large vessels. A recorded T3 or T4 is therefore high risk even without
+size or extent, and a recorded T1 is a tumour under {t1_below} that stays within the pancreas."""
+
 # %% ../nbs/21_localized.ipynb #dd2b11b1
 _T = ("ajcc8.t-category",)
 contained = (t_cat.isin("T1", "T2") & (n_cat == "N0")).named("within the pancreas (T1-T2) and N0", _T)
@@ -66,6 +91,15 @@ def observation_band(c:dict) -> Expr:
     "NCCN's middle band: over the observation-only cut up to the observation cut, both ends as NCCN writes them, contained."
     only, obs = c["observe_only_max"], c["nccn_observation"]
     return ((size > only.value) & size_at_most(obs) & contained).named(f"over {only} up to {obs}, contained", obs.cites[:1])
+
+# %% ../nbs/21_localized.ipynb #p_seed
+#| echo: false
+LOCALIZED_PROSE["seed"] = """\
+The seed makes resection the treatment of choice for localised disease (`seed.08`), with
+formal pancreatectomy and node sampling for most tumours (`seed.12`). A non-functioning tumour
+**under** {seed_surveillance} may instead be watched (`seed.10`; the seed gives no lower limit and no selection
+criteria, so the strength is `consider`). A functioning tumour is removed whatever its size
+(`seed.11`), and an insulinoma may be enucleated (`seed.13`)."""
 
 # %% ../nbs/21_localized.ipynb #5e4191bf
 _nf = (net_g1_g2 & nf_without_carcinoid).named("non-functioning NET G1/G2", ("nccn.nonfunctioning-definition",))
@@ -106,6 +140,30 @@ LOCALIZED_NEC_SEED = DecisionTable("localized_nec_seed", "Localised NEC (seed 20
          note="the seed treats NEC mainly, not only, with chemotherapy and resects localised disease"),
 ], "collect", output="recommendations", scope=localized_nec_or_minen, description="seed items 8, 24 and 29; ENETS 2023 NEC")
 
+# %% ../nbs/21_localized.ipynb #p_nccn_bands
+#| echo: false
+LOCALIZED_PROSE["nccn_bands"] = """\
+NCCN (PanNET-2) splits the resectable non-functioning tumour into three bands, with both upper
+ends included:
+
+| size and extent | recommendation | statement |
+|---|---|---|
+| {observe_only_max} or less, not invasive, N0 | observation, the only option | `nccn.nf-localized-le1cm` |
+| over {observe_only_max} up to {nccn_observation}, not invasive, N0 | observation in selected cases, pancreatectomy, or enucleation in selected cases, unranked; consider removing lymph nodes | `nccn.nf-localized-1to2cm`, `nccn.lymphadenectomy-1to2cm` |
+| over {nccn_observation}, or invasive, or node-positive | pancreatectomy | `nccn.nf-localized-gt2cm` |"""
+
+# %% ../nbs/21_localized.ipynb #p_nccn_symptomatic
+#| echo: false
+LOCALIZED_PROSE["nccn_symptomatic"] = """\
+A symptomatic tumour is not observed. Over {observe_only_max} up to {nccn_observation} the two operations
+remain; at {observe_only_max} or less NCCN writes no option but observation
+(`localized.nccn-symptomatic-unwritten`), so pancreatectomy, and enucleation away from the duct, are listed
+as unranked options (resection is the default of the seed and of ENETS 2016), and the alert
+`SYMPTOMATIC_SMALL_TUMOUR` leaves the choice to the multidisciplinary team.
+
+Boundaries: a tumour of exactly {observe_only_max} is observed; one just over it, or of exactly
+{nccn_observation}, has the three options; one just over {nccn_observation} goes to pancreatectomy."""
+
 # %% ../nbs/21_localized.ipynb #db0d85ca
 localized_nf_in_place = (localized_low_grade & nf_without_carcinoid & in_place).named(
     "localized non-functioning NET G1/G2, not yet resected", ("nccn.nf-localized-le1cm",))
@@ -142,6 +200,33 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
 
 LOCALIZED_NCCN = from_cuts(localized_nccn)
 
+# %% ../nbs/21_localized.ipynb #p_watch
+#| echo: false
+LOCALIZED_PROSE["watch"] = """\
+The seed's grade section resects G2 when possible (`seed.27`) and gives G1 by Ki-67 below 3 %
+(`seed.26`); NCCN observes only **low-grade** tumours and gives no Ki-67 figure
+(`nccn.observation-criteria`), read here as G1 (`localized.nccn-low-grade-reading`, tag C). Both
+policies therefore watch only a G1 whose Ki-67 was measured: a G1 from the mitotic count alone
+(NAACCR's one-index rule is a registry convention, `naaccr.one-index`) leaves surveillance
+undecided with `ki67_pct` as the gap. A G2 is resected: recommended under the seed and one of the
+NCCN options over {observe_only_max} up to {nccn_observation}, and the alert `SURVEILLANCE_WITHHELD_G2` gives both readings; recurrence
+after resection rises above Ki-67 5 % (`localized.genc-ki67-recurrence`). At {observe_only_max} or less NCCN
+writes observation as the only option (`nccn.nf-localized-le1cm`), so under NCCN a G2 of that
+size keeps observation listed beside resection, both unranked, and the alert
+`NCCN_LOW_GRADE_UNDEFINED_LE1CM` hands the reading of "low grade" to the team.
+
+Observation also needs the symptoms: NCCN names incidentally found tumours and ASPEN enrols only
+asymptomatic ones (`localized.observation-needs-symptoms`). While `symptomatic` is unrecorded the
+observation rules are undecided, the field is a data gap, and at {observe_only_max} or less, where observation
+is the only option, the primary waits for it (alert `SYMPTOMS_NOT_RECORDED`). A G1 taken from the record, with neither index
+given, gets its own alert (`SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE`): it rests on the
+pathologist's statement, not on a mitotic count.
+
+Under the seed, surgery is the treatment of choice for localised disease (`seed.08`) and
+surveillance only *may be considered* under {seed_surveillance} (`seed.10`): over {observe_only_max} a contained G1
+tumour under that cut is offered resection (recommended) beside surveillance (consider). At {observe_only_max} or less the sources
+observe, and the seed table does too."""
+
 # %% ../nbs/21_localized.ipynb #2e56c716
 def localized_seed_watch(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
     "The seed's surveillance table, from its surveillance cut and the size at which the sources only observe."
@@ -172,6 +257,33 @@ def localized_nccn_watch(c:dict) -> DecisionTable:
     ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
 
 LOCALIZED_NCCN_WATCH = from_cuts(localized_nccn_watch)
+
+# %% ../nbs/21_localized.ipynb #p_functioning
+#| echo: false
+LOCALIZED_PROSE["functioning"] = """\
+Every resectable functioning pathway in NCCN ends in an operation (`nccn.functioning-surgery`);
+the kind of operation depends on the syndrome:
+
+- **insulinoma**: enucleation when the tumour is superficial, that is away from the main duct and
+  not invasive (`nccn.insulinoma-enucleation`); pancreatoduodenectomy or spleen-preserving distal
+  pancreatectomy when it is deep, invasive or close to the duct (`nccn.insulinoma-deep`). A
+  tumour with involved regional nodes looks malignant, and a malignant-looking functioning tumour
+  is resected formally with its regional nodes (`localized.nccn-malignant-looking-resection`), so
+  N1 rules enucleation out under both policies; with the nodes not recorded (NX) the choice of
+  operation waits for them and `nodal_status` is named as the gap;
+- **gastrinoma**: resection by site (`nccn.gastrinoma-surgery`), once a primary has been seen: a
+  recorded size, T category or place in the pancreas. With none of them the gastrinoma may be
+  occult, where NCCN lists observation or exploration (`localized.nccn-occult-gastrinoma`); the
+  operation then waits, the missing fields are named in `primary_held_by`, and the alert
+  `GASTRINOMA_NOT_LOCATED` says why. The seed's "surgery whatever the size" waits on the same
+  condition under both policies: no operation can be named for a tumour not found;
+- **glucagonoma and VIPoma**: resection with peripancreatic nodes; the rare small (under {gv_enucleation})
+  peripheral tumour may be enucleated with node dissection (`nccn.glucagonoma-vipoma-surgery`).
+  "Peripheral" is read as away from the main duct and not invasive. At {gv_enucleation} or more, or when
+  deep, invasive or node-positive, resection is formal
+  (`localized.nccn-malignant-looking-resection`); with the size unknown and the tumour not known to
+  be malignant-looking, the choice of operation waits for the size;
+- **somatostatinoma and other syndromes**: resection."""
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
 superficial = (away_from_duct & (invasion == "none") & ~node_positive).named("superficial (away from the duct, not invasive, not node-positive)",
@@ -233,11 +345,47 @@ LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNE
          strength="option", note="after full imaging for spread"),
 ], "collect", output="recommendations", scope=localized_nec_or_minen, description="NCCN PDNEC-1; ENETS 2023 NEC")
 
+# %% ../nbs/21_localized.ipynb #p_alerts
+#| echo: false
+LOCALIZED_PROSE["alerts"] = """\
+- **`SEED_NCCN_SURVEILLANCE_EDGE`**: {surveillance_edge} the seed's surveillance band ("under {seed_surveillance}",
+  `seed.10`, as in ENETS 2016, `enets2016.nf-lt2cm-surveillance`) excludes the tumour while NCCN's
+  ("{nccn_observation} or less", `nccn.nf-localized-1to2cm`, as in ASPEN, `aspen.le2cm`) includes it. The two
+  policies give different answers there, so the alert cites both sides.
+- **`LYMPHADENECTOMY_CONSIDER`**: for a tumour over {observe_only_max} up to {nccn_observation} NCCN asks to consider removing lymph
+  nodes, whichever option is chosen (`nccn.lymphadenectomy-1to2cm`).
+- **`SPLENECTOMY_VACCINATION`**: a body or tail tumour that may be resected may cost the spleen;
+  vaccinate beforehand (`nccn.splenectomy-vaccines`). Raised here for non-functioning tumours over
+  {observe_only_max}, where surgery is on the table; `pannet_guideline.functional` raises it for functioning
+  ones.
+- **`PRIOR_RESECTION`**: the primary has been removed; no second operation, nothing to watch;
+  follow-up instead, and no adjuvant therapy for a NET (`nccn.no-adjuvant`, `nccn.followup-resected`).
+- **`SYMPTOMS_NOT_RECORDED`**: observation is listed for a small contained tumour whose symptoms
+  are not recorded; it presumes an incidental, symptom-free tumour (`nccn.observation-criteria`).
+- **`SYMPTOMATIC_SMALL_TUMOUR`**: a symptomatic tumour of {observe_only_max} or less, for which NCCN writes no
+  option (`localized.nccn-symptomatic-unwritten`).
+- **`SURVEILLANCE_WITHHELD_G2`**: a G2 tumour small enough to watch (under {seed_surveillance} for the seed, up to
+  {nccn_observation} for NCCN), contained and symptom-free, is not watched; the seed resects
+  G2 (`seed.27`), NCCN observes only low-grade tumours (`localized.nccn-low-grade-reading`), and
+  recurrence after resection rises above Ki-67 5 % (`localized.genc-ki67-recurrence`).
+- **`SURVEILLANCE_NEEDS_KI67`**: the G1 rests on the mitotic count alone; surveillance waits for a
+  measured Ki-67 (`naaccr.one-index` is a registry convention, not a management rule).
+- **`SEED_NCCN_LOCALIZED_NEC`**: for a localised NEC the seed ranks platinum chemotherapy first
+  (`seed.29`) and resection is to be considered (`seed.08`); NCCN lists resection with chemotherapy,
+  chemotherapy alone or chemoradiation in no order (`localized.nccn-nec-unranked`).
+- **`SEED_NCCN_INSULINOMA_SURGERY`**: for a localised insulinoma the seed lists pancreatectomy
+  for every functioning tumour with enucleation as a possibility (`seed.11`, `seed.13`); NCCN
+  chooses by depth, enucleation when superficial and pancreatectomy when deep
+  (`nccn.insulinoma-enucleation`, `nccn.insulinoma-deep`).
+- **`MINEN_NON_NE_COMPONENT`**: a localised MiNEN, treated on the NEC pathway; the
+  non-neuroendocrine component may call for other chemotherapy (`localized.nccn-minen`,
+  `localized.minen-ne-component`)."""
+
 # %% ../nbs/21_localized.ipynb #29d6c0b2
 add_alert("G3_SSTR_NEGATIVE_BELOW_55", "NET G3: SSTR-negative below Ki-67 55 %",
           "NCCN describes unfavourable biology by examples: Ki-67 55 % or more, faster growth, a negative SSTR scan or FDG uptake. This tumour's Ki-67 is below 55 % but its SSTR imaging is negative, so it is read as unfavourable; NCCN gives no rule for mixed features, and the team weighs them with the growth rate and FDG-PET.",
           "conflict", ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"))
-add_cut_alert("SEED_NCCN_2CM_BOUNDARY", "Seed and NCCN differ at the surveillance size limit",
+add_cut_alert("SEED_NCCN_SURVEILLANCE_EDGE", "Seed and NCCN differ at the surveillance size limit",
               "From {seed_surveillance} up to {nccn_observation} included, the seed (surveillance under {seed_surveillance}, as ENETS 2016) no longer offers surveillance, while NCCN (observation up to {nccn_observation}, as ASPEN) offers observation, pancreatectomy or enucleation.",
               "conflict", ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"))
 add_cut_alert("LYMPHADENECTOMY_CONSIDER", "Consider lymph-node resection",
@@ -290,7 +438,7 @@ def localized_alerts(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
     "The observation alerts, from both policies' surveillance cuts."
     seed, obs, only = c["seed_surveillance"], c["nccn_observation"], c["observe_only_max"]
     return DecisionTable("localized_alerts", "Localised disease: observation alerts", [
-        Rule("ALL-SEED-NCCN-SURVEILLANCE-EDGE", (size >= seed.value) & size_at_most(obs) & contained & symptom_free, "SEED_NCCN_2CM_BOUNDARY",
+        Rule("ALL-SEED-NCCN-SURVEILLANCE-EDGE", (size >= seed.value) & size_at_most(obs) & contained & symptom_free, "SEED_NCCN_SURVEILLANCE_EDGE",
              ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"),
              note=f"from {seed} up to {obs}: seed, pancreatectomy only; NCCN, observation, pancreatectomy or enucleation"),
         Rule("ALL-LYMPHADENECTOMY", observation_band(c), "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),
@@ -304,14 +452,14 @@ LOCALIZED_ALERTS = from_cuts(localized_alerts)
 
 _G2_ALERTS = ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence")
 
-def _watchable_rules(small:Expr) -> list:
-    "The grade alerts of a tumour small enough to watch (`small`: the policy's size band, contained)."
+def _watchable_rules(small:Expr, policy:str="") -> list:
+    "The grade alerts of a tumour small enough to watch (`small`: the policy's size band, contained; `policy`: a suffix of the rule ids)."
     return [
         Rule("ALL-SURVEILLANCE-G2", small & symptom_free & ((grade == "G2") | (ki67 >= 3)), "SURVEILLANCE_WITHHELD_G2", _G2_ALERTS,
              note="undecided, with Ki-67 as the gap, while a G1 rests on the mitotic count alone"),
-        Rule("ALL-SURVEILLANCE-NEEDS-KI67", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_known(), "SURVEILLANCE_NEEDS_KI67",
+        Rule(f"ALL-SURVEILLANCE-NEEDS-KI67{policy}", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_known(), "SURVEILLANCE_NEEDS_KI67",
              ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="G1 from the mitotic count alone"),
-        Rule("ALL-SURVEILLANCE-NEEDS-KI67-RECORDED", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_unknown(),
+        Rule(f"ALL-SURVEILLANCE-NEEDS-KI67-RECORDED{policy}", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_unknown(),
              "SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", ("seed.26", "localized.nccn-low-grade-reading", "recorded.registry-grade"),
              note="G1 as recorded, with neither index given"),
     ]
@@ -342,7 +490,7 @@ def localized_g2_alerts_nccn(c:dict) -> DecisionTable:
 def localized_ki67_alerts_nccn(c:dict) -> DecisionTable:
     "NCCN's alerts for a G1 without a measured Ki-67, under its observation cut."
     return DecisionTable("localized_ki67_alerts_nccn", "Localised disease: grade of a tumour small enough to watch (NCCN 2025)",
-                         _watchable_rules(_nccn_small(c))[1:], "collect", output="alerts", scope=localized_nf_in_place)
+                         _watchable_rules(_nccn_small(c), "-NCCN")[1:], "collect", output="alerts", scope=localized_nf_in_place)  # own ids: another band
 
 LOCALIZED_KI67_ALERTS = from_cuts(localized_ki67_alerts)
 LOCALIZED_G2_ALERTS_NCCN = from_cuts(localized_g2_alerts_nccn)

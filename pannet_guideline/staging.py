@@ -5,7 +5,7 @@
 # %% ../nbs/11_staging.ipynb #3be98def
 from __future__ import annotations
 
-from .concepts import invasion, m_cat, n_cat, nen, net, net_g3, resectable, sites, size, t_cat
+from .concepts import CUTS, add_cut_alert, invasion, m_cat, n_cat, nen, net, net_g3, resectable, sites, size, t_cat
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .logic import Field
 from .schema import FIELDS, validate_patient
@@ -20,15 +20,16 @@ __all__ = ['limited', 'net_or_class_unknown', 'T_FROM_EXTENT', 'nodes', 'N_FROM_
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
+_t1, _t2 = CUTS["t1_below"].value, CUTS["t2_max"].value  # the AJCC 8 size bands, from the register
 limited = (invasion == "none").named("limited to the pancreas", _T)
 net_or_class_unknown = (~nen.isin("NEC", "MiNEN")).otherwise(True).named("NET, or class not known", ("ajcc8.scope", "ajcc9.scope"))
 
 T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent (AJCC 8 = ENETS 2006)", [
     Rule("T-T4", invasion == "adjacent_organs_or_vessels", "T4", _T),
     Rule("T-T3-INVASION", invasion == "duodenum_or_bile_duct", "T3", _T),
-    Rule("T-T3-SIZE", limited & (size > 4), "T3", _T),
-    Rule("T-T2", limited & size.between(2, 4), "T2", _T),
-    Rule("T-T1", limited & (size < 2), "T1", _T),
+    Rule("T-T3-SIZE", limited & (size > _t2), "T3", _T),
+    Rule("T-T2", limited & size.between(_t1, _t2), "T2", _T),
+    Rule("T-T1", limited & (size < _t1), "T1", _T),
 ], "unique", output="t_derived", scope=net_or_class_unknown)
 
 # %% ../nbs/11_staging.ipynb #ae252497
@@ -64,18 +65,19 @@ for _c, _what, _cites in (("T", "size and extent", _T), ("N", "nodal status", ("
               "data", _cites)
 
 _A7T = ("ajcc7.t1-t2-size", "ajcc7.t-category")
+_t1_ajcc7 = CUTS["ajcc7_t1_max"]
 _t7, _beyond = Field("t_category_ajcc7"), invasion.isin("duodenum_or_bile_duct", "adjacent_organs_or_vessels")
-add_alert("T_AJCC7_CONFLICT", "Recorded AJCC 7 T contradicts the findings",
-          "The AJCC 7 T category recorded does not fit the size or extent given (T1 and T2 are confined to the pancreas, T1 up to 2 cm, "
+add_cut_alert("T_AJCC7_CONFLICT", "Recorded AJCC 7 T contradicts the findings",
+          "The AJCC 7 T category recorded does not fit the size or extent given (T1 and T2 are confined to the pancreas, T1 up to {ajcc7_t1_max}, "
           "T3 and T4 reach beyond it); the record should be checked before it is used.", "data", _A7T)
 
 CATEGORY_CONFLICTS = DecisionTable("category_conflicts", "Recorded TNM against size, extent, nodes and sites", [
     *[Rule(f"CONF-T-{v}", cond, "T_CATEGORY_CONFLICT", _T) for v, cond in _disagree("t_category", "t_derived", _T_GROUPS)],
     *[Rule(f"CONF-N-{v}", cond, "N_CATEGORY_CONFLICT", ("ajcc8.n-category",)) for v, cond in _disagree("n_category", "n_derived", _N_GROUPS)],
     *[Rule(f"CONF-M-{v}", cond, "M_CATEGORY_CONFLICT", _M) for v, cond in _disagree("m_category", "m_derived", _M_GROUPS)],
-    Rule("CONF-T7-T1", (_t7 == "T1") & ((size > 2) | _beyond), "T_AJCC7_CONFLICT", _A7T),
-    Rule("CONF-T7-T2", (_t7 == "T2") & ((size < 2) | _beyond), "T_AJCC7_CONFLICT", _A7T,
-         note="exactly 2 cm is T1 in the AJCC 7 text, at the edge in a table that gives T1 as below 2 cm: not called a conflict"),
+    Rule("CONF-T7-T1", (_t7 == "T1") & ((size > _t1_ajcc7.value) | _beyond), "T_AJCC7_CONFLICT", _A7T),
+    Rule("CONF-T7-T2", (_t7 == "T2") & ((size < _t1_ajcc7.value) | _beyond), "T_AJCC7_CONFLICT", _A7T,
+         note=f"exactly {_t1_ajcc7} is T1 in the AJCC 7 text, at the edge in a table that gives T1 as below {_t1_ajcc7}: not called a conflict"),
     Rule("CONF-T7-T3T4", _t7.isin("T3", "T4") & (invasion == "none"), "T_AJCC7_CONFLICT", ("ajcc7.t-category",)),
 ], "collect", output="alerts")
 

@@ -10,6 +10,7 @@ from pannet_guideline import assess
 from pannet_guideline.cohort import assess_frame
 from pannet_guideline.concepts import CUT_ALERTS, CUTS
 from pannet_guideline.evidence import STATEMENTS
+from pannet_guideline.localized import LOCALIZED_PROSE, localized_prose
 from pannet_guideline.pathway import pathways, to_dot
 from pannet_guideline.policies import POLICIES, SEED_2025
 from pannet_guideline.vocab import ALERTS
@@ -42,9 +43,11 @@ def test_every_cut_cites_registered_statements():
 
 
 def test_the_registered_cuts_are_the_sources():
-    # seed item 10 and ENETS 2016: under 2 cm; NCCN PanNET-2: 1 cm or less, then up to 2 cm; AJCC 8: T1 under 2 cm, T2 to 4 cm
-    assert {n: CUTS[n].value for n in ("seed_surveillance", "nccn_observation", "observe_only_max", "t1_below", "t2_max")} == \
-        {"seed_surveillance": 2, "nccn_observation": 2, "observe_only_max": 1, "t1_below": 2, "t2_max": 4}
+    # seed item 10 and ENETS 2016: under 2 cm; NCCN PanNET-2: 1 cm or less, then up to 2 cm; AJCC 8: T1 under 2 cm, T2 to 4 cm;
+    # AJCC 7: T1 up to 2 cm
+    names = ("seed_surveillance", "nccn_observation", "observe_only_max", "t1_below", "t2_max", "ajcc7_t1_max")
+    assert {n: CUTS[n].value for n in names} == \
+        {"seed_surveillance": 2, "nccn_observation": 2, "observe_only_max": 1, "t1_below": 2, "t2_max": 4, "ajcc7_t1_max": 2}
 
 
 def test_the_moved_policy_decides_by_the_new_cut(moved):
@@ -54,7 +57,7 @@ def test_the_moved_policy_decides_by_the_new_cut(moved):
     assert "ACTIVE_SURVEILLANCE" in codes(run(MOVED, 1.4), "recommendations")  # still watched under the new cut
     assert "ACTIVE_SURVEILLANCE" not in codes(run(MOVED, 1.5), "recommendations")  # the cut itself is excluded, as at 2 cm
     # the seed/NCCN difference now spans 1.5 to 2 cm
-    assert "SEED_NCCN_2CM_BOUNDARY" in codes(new, "alerts") and "SEED_NCCN_2CM_BOUNDARY" not in codes(seed, "alerts")
+    assert "SEED_NCCN_SURVEILLANCE_EDGE" in codes(new, "alerts") and "SEED_NCCN_SURVEILLANCE_EDGE" not in codes(seed, "alerts")
 
 
 def test_a_recorded_t1_no_longer_stands_for_a_small_tumour(moved):
@@ -88,9 +91,9 @@ def test_labels_alerts_and_pathways_show_the_moved_cut(moved):
     assert all(mentions(t, "1.5") for t in texts[:1]) and not any(mentions(t, "2") for t in texts)
     dots = "\n".join(to_dot(p) for name in ("localized_seed", "localized_seed_watch") for p in pathways(tables[name]))
     assert mentions(dots, "1.5") and not re.search(r"(?<![\d.])2 cm", dots)
-    text = moved.alert_text("SEED_NCCN_2CM_BOUNDARY")
-    assert mentions(text, "1.5") and text != ALERTS["SEED_NCCN_2CM_BOUNDARY"].text
-    assert SEED_2025.alert_text("SEED_NCCN_2CM_BOUNDARY") == ALERTS["SEED_NCCN_2CM_BOUNDARY"].text
+    text = moved.alert_text("SEED_NCCN_SURVEILLANCE_EDGE")
+    assert mentions(text, "1.5") and text != ALERTS["SEED_NCCN_SURVEILLANCE_EDGE"].text
+    assert SEED_2025.alert_text("SEED_NCCN_SURVEILLANCE_EDGE") == ALERTS["SEED_NCCN_SURVEILLANCE_EDGE"].text
     assert mentions(run(MOVED, 1.7).explain(), "1.5")
 
 
@@ -98,13 +101,34 @@ def test_no_size_cut_is_written_outside_the_register():
     # every alert of the localised and follow-up chapters that names a size, and every rule label there, is written from the cuts
     tables = [t for p in POLICIES for t in POLICIES[p].tables() if t.module.rsplit(".", 1)[-1] in ("localized", "followup")]
     raised = {r.then for t in tables if t.output == "alerts" for r in t.rules}
-    assert {"SEED_NCCN_2CM_BOUNDARY", "LYMPHADENECTOMY_CONSIDER"} <= raised & set(CUT_ALERTS)
+    assert {"SEED_NCCN_SURVEILLANCE_EDGE", "LYMPHADENECTOMY_CONSIDER"} <= raised & set(CUT_ALERTS)
     for code in raised - set(CUT_ALERTS): assert not re.search(r"\d cm", ALERTS[code].text), code
 
 
 def test_the_chapter_prose_states_the_registered_cuts():
+    text = {k: localized_prose(k) for k in LOCALIZED_PROSE}
+    assert mentions(text["seed"], "2") and "**under** 2 cm" in text["seed"]  # seed item 10: under 2 cm
+    assert "1 cm or less" in text["nccn_bands"] and "over 1 cm up to 2 cm" in text["nccn_bands"]  # NCCN PanNET-2
+    assert "T1 under 2 cm" in text["extent"] and "over 4 cm" in text["extent"]  # AJCC 8
+    assert "under 2 cm" in text["functioning"]  # NCCN: the rare small peripheral glucagonoma or VIPoma
+    assert "at exactly 2 cm the seed's" in text["alerts"]  # where the seed's and NCCN's cuts meet, one size differs
+
+
+def test_the_moved_policy_writes_its_own_prose(moved):
+    seed, alerts = localized_prose("seed", MOVED), localized_prose("alerts", MOVED)
+    assert mentions(seed, "1.5") and not mentions(seed, "2")
+    assert "from 1.5 cm up to 2 cm the seed's" in alerts  # the band where the two policies now differ
+    assert localized_prose("nccn_bands", MOVED) == localized_prose("nccn_bands", "nccn-2025")  # NCCN's cuts did not move
+    assert mentions(localized_prose("watch", MOVED), "1.5") and localized_prose("seed") != seed
+
+
+# a cut stated by hand: "under 2 cm", "1 cm or less", "over 1 cm up to 2 cm", "1-2 cm", "exactly 2 cm"; an example size ("a 1.5 cm tumour") is not a cut
+HAND_CUT = re.compile(r"(under|over|up to|above|below|exactly)(\*\*)?\s+\d+(\.\d+)?\s*cm|\d\s*cm or (less|more)|\d+\s*-\s*\d+\s*cm")
+
+
+def test_the_chapter_markdown_states_no_cut_by_hand():
     import json, pathlib
     nb = json.loads((pathlib.Path(__file__).parents[1] / "nbs" / "21_localized.ipynb").read_text())
-    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert f"under** {CUTS['seed_surveillance']}" in prose or f"under {CUTS['seed_surveillance']}" in prose
-    assert f"{CUTS['observe_only_max']} or less" in prose and f"up to {CUTS['nccn_observation']}" in prose
+    prose = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert not [m[0] for text in prose for m in HAND_CUT.finditer(text)]
+    assert all(HAND_CUT.search(localized_prose(k)) for k in ("seed", "nccn_bands", "alerts"))  # the pattern sees the rendered ones

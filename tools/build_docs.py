@@ -96,7 +96,10 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
             _svg_outputs(c, dst / "_pathways")
             for o in c.get("outputs", []):
                 d = o.get("data", {})
-                if "text/markdown" in d: d["text/markdown"] = _fix_md_output("".join(d["text/markdown"]))
+                if "text/markdown" not in d: continue
+                md = _fix_md_output("".join(d["text/markdown"]))
+                # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link
+                d["text/markdown"] = _statement_links(md, STATEMENT_IDS) if "remove-input" in tags else md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
     module = module or re.sub(r"^\d+[a-z]?_", "", src.stem)  # nbdev's processed copy drops the default_exp cell
