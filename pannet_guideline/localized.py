@@ -386,7 +386,7 @@ add_alert("G3_SSTR_NEGATIVE_BELOW_55", "NET G3: SSTR-negative below Ki-67 55 %",
           "NCCN describes unfavourable biology by examples: Ki-67 55 % or more, faster growth, a negative SSTR scan or FDG uptake. This tumour's Ki-67 is below 55 % but its SSTR imaging is negative, so it is read as unfavourable; NCCN gives no rule for mixed features, and the team weighs them with the growth rate and FDG-PET.",
           "conflict", ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"))
 add_cut_alert("SEED_NCCN_SURVEILLANCE_EDGE", "Seed and NCCN differ at the surveillance size limit",
-              "From {seed_surveillance} up to {nccn_observation} included, the seed (surveillance under {seed_surveillance}, as ENETS 2016) no longer offers surveillance, while NCCN (observation up to {nccn_observation}, as ASPEN) offers observation, pancreatectomy or enucleation.",
+              "The seed offers surveillance only under {seed_surveillance} (as ENETS 2016), while NCCN offers observation, pancreatectomy or enucleation up to {nccn_observation} included (as ASPEN): for this tumour, at or above the seed's limit and within NCCN's, the two policies differ.",
               "conflict", ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"))
 add_cut_alert("LYMPHADENECTOMY_CONSIDER", "Consider lymph-node resection",
               "For a tumour over {observe_only_max} up to {nccn_observation} NCCN asks to consider removing the regional lymph nodes, whichever option is chosen.", "caveat",
