@@ -343,7 +343,7 @@ def _read_codes(spec:FieldSpec, raw):
     if [_code_key(s) for s in items] == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
     read = [_read_treatment(s) for s in items]
     bad = [b for _, b in read if b is not None]
-    if bad: return None, f"{_cut(', '.join(map(repr, bad)))} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
+    if bad: return None, f"{_cut(', '.join(map(_show, bad)), 120, 100)} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
     return tuple(dict.fromkeys(c for codes, _ in read for c in codes)), None
 
 def canonical_value(name:str, raw, factor:float=1.0) -> tuple:
