@@ -5,7 +5,7 @@ Usage: python benchmarks/messy_export.py
 The messy export is made here from the demo cohort, one third of the rows under each of three sites' conventions
 (a hospital export, a cBioPortal-style clinical file, NAACCR/SEER-style items), with the clean table kept beside it.
 Every value keeps its meaning: `25 mm` for 2.5 cm, `2,5` with a decimal comma, `<2` for a Ki-67 under 2 %, `pN0`,
-`Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, `SD`, regimen names, `not done` for missing. Reported: the share of rows whose outputs
+`Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
 equal those of the clean table, read without a mapping and with the mapping `suggested_mapping(inspect_columns(df))`
 writes; and the rows that differ while no input issue names the cause (the target is 0).
 Then the bundled real tables: rows decided (a primary recommendation), held (in scope, no primary) and out of scope.
@@ -46,10 +46,10 @@ def _flag(v):
     return "Yes" if v in (True, "True", "true", 1) else "No"
 
 
-def _therapies(v):
+def _therapies(v, between="; "):
     if _missing(v): return None
     if v == "none": return "none"
-    return "; ".join(REGIMENS.get(c, c) for c in str(v).split(";"))
+    return between.join(REGIMENS.get(c, c) for c in str(v).split(";"))
 
 
 def _site_a(df):
@@ -105,7 +105,7 @@ def _site_b(df):
         "MULTIFOCAL": [_flag(v) for v in df["multifocal"]],
         "TUMOR_LOCATION": df["tumor_location"],
         "NEAR_MAIN_DUCT": [_flag(v) for v in df["near_main_duct"]],
-        "PRIOR_TREATMENT": [_therapies(v) for v in df["prior_therapies"]],
+        "PRIOR_TREATMENT": [_therapies(v, " + ") for v in df["prior_therapies"]],  # `Lanreotide + Afinitor`: two regimens
     })
 
 

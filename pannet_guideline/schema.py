@@ -123,7 +123,7 @@ INPUT_FIELDS = (
            "extra-hepatic": "extrahepatic", "extrahepatic only": "extrahepatic"},
           rejected={k: "says metastases are present but not where: M1, subcategory unknown (a recorded M category reads it)"
                     for k in ("yes", "present", "m1", "present, site unknown", "site unknown", "1")},
-          doc="distant metastases: gives M0, M1a, M1b or M1c"),
+          doc="distant metastases: gives M0, M1a, M1b or M1c; a list of sites (`Liver, lung`) is read, and weighed against a liver-metastases column"),
     _text("t_category", "T category", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=("tx",),
           doc="T as recorded by a pathologist or registry"),
     _text("n_category", "N category", ("N0", "N1"), _N_SYN, unknown=("nx",),
@@ -166,7 +166,8 @@ INPUT_FIELDS = (
     _flag("multifocal", "multifocal", doc="more than one primary"),
     _text("tumor_location", "tumour location", ("head", "body", "tail"), {"uncinate": "head", "neck": "head", "body/tail": "body"}),
     _flag("near_main_duct", "near the main duct", doc="tumour abuts the main pancreatic duct"),
-    FieldSpec("prior_therapies", "codes", "prior therapies", vocab=RECOMMENDATION_CODES, doc="treatments already given"),
+    FieldSpec("prior_therapies", "codes", "prior therapies", vocab=RECOMMENDATION_CODES,
+              doc="treatments already given: a list of codes or regimen names (`SSA, everolimus`, `carboplatin + etoposide`); a part not read holds it unknown"),
     FieldSpec("treatment_received", "codes", "treatment received", vocab=RECOMMENDATION_CODES, doc="for concordance analysis"),
     _text("primary_site", "primary site", PRIMARY_SITES, _SITE_SYN,
           doc="organ of the primary (ICD-O-3 topography codes read too); a primary outside the pancreas is out of scope; unknown: read as pancreatic"),
@@ -190,7 +191,11 @@ DERIVED_FIELDS = (
     _text("tumor_size_conflict", "tumour size in cm and in mm disagree", ("cm", "mm"), derived=True,
           doc="set by the reader where `tumor_size_cm` and `tumor_size_mm` are both given and disagree; the size is then unknown"),
     _text("m_category_conflict", "recorded M and the liver-metastases column disagree", ("m_category", "liver_metastases"), derived=True,
-          doc="set by the reader where a recorded M0 meets a liver-metastases column that says yes; M is then unknown"),
+          doc="set by the reader where the recorded M and a liver-metastases column disagree on the liver (M0 or M1b beside yes, M1a or M1c "
+              "beside no); M is then M1 where the recorded M places metastases beyond the liver, else unknown"),
+    _text("metastatic_sites_conflict", "metastatic sites and the liver-metastases column disagree", ("metastatic_sites", "liver_metastases"),
+          derived=True, doc="set by the reader where the sites listed leave out the liver while a liver-metastases column says yes, or "
+                            "name it while the column says no; the sites are then unknown"),
     _text("differentiation_label", "differentiation written as a class label", ("NEC",), derived=True,
           doc="set by the reader where the differentiation column holds the label NEC rather than a morphology"),
     _text("recorded_grade_label", "grade recorded as a NET grade", ("NET",), derived=True,
@@ -221,6 +226,7 @@ def _cut(text:str, most:int=60, keep:int=40) -> str:
 def _show(raw) -> str:
     "The value as written in a reason: numpy scalars as the Python value they hold, long values cut short."
     if isinstance(raw, np.generic) and not isinstance(raw, (np.datetime64, np.timedelta64)): raw = raw.item()
+    if isinstance(raw, float) and raw == 0: raw = 0.0  # -0.0 as 0.0: a cohort reads the two as one value, and says it as one
     if isinstance(raw, str) and len(raw) > 58: return f"'{raw[:40]}…' ({len(raw)} characters)"
     return _cut(repr(raw))
 
@@ -309,7 +315,8 @@ REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code
     "SSA": ("LANREOTIDE", "OCTREOTIDE", "OCTREOTIDE LAR", "SOMATULINE", "SANDOSTATIN", "SOMATOSTATIN ANALOGUE", "SOMATOSTATIN ANALOG"),
     "PRRT": ("LUTATHERA", "177LU DOTATATE", "LU 177 DOTATATE", "LU177 DOTATATE", "LUTETIUM DOTATATE"),
     "EVEROLIMUS": ("AFINITOR",), "SUNITINIB": ("SUTENT",), "CABOZANTINIB": ("CABOMETYX",),
-    "CAPTEM": ("CAPECITABINE TEMOZOLOMIDE",), "STREPTOZOCIN_5FU": ("STREPTOZOCIN", "STREPTOZOTOCIN", "STZ"),
+    "CAPTEM": ("CAPECITABINE TEMOZOLOMIDE", "TEMOZOLOMIDE CAPECITABINE"),
+    "STREPTOZOCIN_5FU": ("STREPTOZOCIN", "STREPTOZOTOCIN", "STZ", "STREPTOZOCIN 5 FU", "STREPTOZOCIN FLUOROURACIL", "STZ 5 FU", "STZ 5FU"),
     "PLATINUM_ETOPOSIDE": ("CISPLATIN ETOPOSIDE", "CARBOPLATIN ETOPOSIDE", "EP", "ETOPOSIDE PLATINUM", "ETOPOSIDE CISPLATIN", "ETOPOSIDE CARBOPLATIN"),
     "IRINOTECAN_FLUOROPYRIMIDINE": ("FOLFIRI",), "OXALIPLATIN_FLUOROPYRIMIDINE": ("FOLFOX", "CAPOX", "CAPEOX", "XELOX"),
     "PANCREATECTOMY": ("WHIPPLE", "PANCREATICODUODENECTOMY", "DISTAL PANCREATECTOMY", "CENTRAL PANCREATECTOMY", "TOTAL PANCREATECTOMY"),
@@ -318,14 +325,28 @@ REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code
 }
 _CODE_NAMES = {_code_key(c): c for c in RECOMMENDATION_CODES} | {_code_key(n): c for c, names in REGIMEN_NAMES.items() for n in names}
 
+_LIST_SEPARATORS = re.compile(r"[,;\n\r]+")  # between the treatments of a list
+_AGENT_JOINS = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b)\s*", re.IGNORECASE)  # between agents, of one regimen or of several
+
+def _read_treatment(piece:str) -> tuple:
+    "(codes, part not read) of one treatment as written: the whole name first (`carboplatin + etoposide`), else its agents, joined where they name one regimen."
+    if _code_key(piece) in _CODE_NAMES: return (_CODE_NAMES[_code_key(piece)],), None
+    parts, codes, i = [p for p in _AGENT_JOINS.split(piece) if p.strip()], [], 0
+    while i < len(parts):  # the longest run of agents that names a regimen, from the left: `cisplatin + etoposide + everolimus`
+        j = next((j for j in range(len(parts), i, -1) if _code_key(" ".join(parts[i:j])) in _CODE_NAMES), None)
+        if j is None: return None, parts[i].strip()
+        codes.append(_CODE_NAMES[_code_key(" ".join(parts[i:j]))]); i = j
+    return (tuple(codes), None) if codes else (None, piece)
+
 def _read_codes(spec:FieldSpec, raw):
-    "A `;`-list of codes or regimen names; one item that cannot be read makes the whole list unknown, since it may hide a code."
+    "A list of codes or regimen names (`,` `;` or a new line between treatments); one part that cannot be read makes the whole list unknown, since it may hide a code."
     if isinstance(raw, (bool, np.bool_, int, float, np.number)): return None, f"{_show(raw)} is not a list of recommendation codes"
-    items = [s.strip() for s in str(raw).replace(",", ";").split(";") if s.strip()]
+    items = [s.strip() for s in _LIST_SEPARATORS.split(str(raw)) if s.strip()]
     if [_code_key(s) for s in items] == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
-    bad = [s for s in items if _code_key(s) not in _CODE_NAMES]
-    if bad: return None, f"{_cut(', '.join(bad))} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
-    return tuple(dict.fromkeys(_CODE_NAMES[_code_key(s)] for s in items)), None
+    read = [_read_treatment(s) for s in items]
+    bad = [b for _, b in read if b is not None]
+    if bad: return None, f"{_cut(', '.join(map(_show, bad)), 120, 100)} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
+    return tuple(dict.fromkeys(c for codes, _ in read for c in codes)), None
 
 def canonical_value(name:str, raw, factor:float=1.0) -> tuple:
     "Read one raw value of field `name` (a number without a unit times `factor`): returns (canonical value or None, reason it was rejected or None)."
@@ -510,14 +531,18 @@ def _scaled(value, factor):
 
 _PRESENCE = FieldSpec("presence", "flag", "yes or no", vocab=(False, True), synonyms=dict(_FLAG_SYNONYMS))
 
+def _presence_flag(raw) -> tuple:
+    "(True for yes, False for no, None when empty or not read; the reason a value is not yes or no)."
+    if _is_missing(raw): return None, None
+    why = _wrong_type(raw)
+    flag, bad = (None, why) if why else _read_text(_PRESENCE, raw)
+    return (None, why or f"{_show(raw)} is not yes or no") if bad else (flag, None)
+
 def _read_presence(key:str, raw) -> tuple:
     "(target, value, reason) of a yes/no presence column: yes gives the target's value; no says too little and is not read."
     target, present, absent = PRESENCE_ALIASES[key]
-    if _is_missing(raw): return target, None, None
-    why = _wrong_type(raw)
-    flag, bad = (None, why) if why else _read_text(_PRESENCE, raw)
-    if bad: return target, None, why or f"{_show(raw)} is not yes or no"
-    return (target, present, None) if flag else (target, None, absent)
+    flag, why = _presence_flag(raw)
+    return target, (present if flag else None), (why or (absent if flag is False else None))
 
 def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     "Canonical (target, value, reason) of an alias column's value."
@@ -572,8 +597,10 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
-        elif x is not None and out[target] is None: out[target] = x
-        elif x is not None and target in READING_CONFLICTS and not _agree(target, out[target], x):
+        if key == "liver_metastases": _weigh_liver_record(out, _presence_flag(value)[0])  # weighed against the recorded M and the sites
+        elif x is None: continue
+        elif out[target] is None: out[target] = x
+        elif target in READING_CONFLICTS and not _agree(target, out[target], x):
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
     if out["ki67_pct"] is not None and out["ki67_pct"] <= 1: out["ki67_fraction_suspect"] = "yes"
@@ -589,16 +616,16 @@ class ReadingConflictSpec:
 
 READING_CONFLICTS = {  # field -> how two readings of it are compared and reported
     "tumor_size_cm": ReadingConflictSpec("tumor_size_conflict", 1, "tumor_size_mm", "tumor_size_cm: the size in cm and the size in mm (tumor_size_mm) disagree"),
-    "m_category": ReadingConflictSpec("m_category_conflict", 1, "liver_metastases", "m_category: recorded M0, the liver-metastases column says yes"),
+    "m_category": ReadingConflictSpec("m_category_conflict", 1, "liver_metastases",
+                                      "m_category: the recorded M and the liver-metastases column disagree on the liver"),
+    "metastatic_sites": ReadingConflictSpec("metastatic_sites_conflict", 1, "liver_metastases",
+                                            "metastatic_sites: the sites listed and the liver-metastases column disagree on the liver"),
 }
 SIZE_TOLERANCE_CM = 0.05  # 1.5 cm and 15 mm agree; a cm value rounded to one decimal is within half a millimetre of the mm value
 CLASS_LABELS = frozenset({"nec"})  # class labels accepted in the differentiation column, which under WHO 2010 named a grade too
 
-_M1 = ("M1", "M1a", "M1b", "M1c")
-
 def _agree(target:str, a, b) -> bool:
-    "Whether two readings of one field agree: sizes within the tolerance; an M category and the liver's M1 both distant, or both not."
-    if target == "m_category": return (a in _M1) == (b in _M1)
+    "Whether two readings of one size agree: within the tolerance (the liver column is weighed by `_weigh_liver`)."
     return abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
 
 def validate_patient(raw:dict) -> dict:
@@ -606,6 +633,48 @@ def validate_patient(raw:dict) -> dict:
     rec, issues = read_patient(raw)
     if issues: raise InvalidPatient(issues)
     return rec
+
+# %% ../nbs/01_schema.ipynb #e5f6a7b8
+_SPREAD = {  # whether a value places metastases (in the liver, beyond it); AJCC 8 M1a liver only, M1b extrahepatic only, M1c both
+    "m_category": {"M0": (0, 0), "M1a": (1, 0), "M1b": (0, 1), "M1c": (1, 1)},
+    "metastatic_sites": {"none": (0, 0), "liver": (1, 0), "extrahepatic": (0, 1), "liver_and_extrahepatic": (1, 1)},
+}
+
+@functools.cache
+def _spread(name:str, part:int) -> np.ndarray:
+    "Per code of `name` (and -1 at the end, for unknown): 1 or 0 where the value says whether part 0 (liver) or 1 (beyond) holds metastases, -1 where not."
+    return np.array([_SPREAD[name].get(v, (-1, -1))[part] for v in FIELDS[name].vocab] + [-1], np.int8)
+
+def _weigh_liver(liver:np.ndarray, m:np.ndarray, sites:np.ndarray) -> tuple:
+    "A liver column (1 yes, 0 no, -1 not given) weighed against the recorded M and the sites (codes, -1 unknown): (M, sites, M conflict, sites conflict)."
+    m1 = np.int8(FIELDS["m_category"].vocab.index("M1"))
+    m_clash = (liver >= 0) & (_spread("m_category", 0)[m] >= 0) & (_spread("m_category", 0)[m] != liver)
+    s_clash = (liver >= 0) & (_spread("metastatic_sites", 0)[sites] >= 0) & (_spread("metastatic_sites", 0)[sites] != liver)
+    out = np.where(m < 0, np.where(liver == 1, m1, np.int8(-1)), m)  # a yes gives M1 where no M is recorded
+    out = np.where(m_clash, np.where(_spread("m_category", 1)[m] == 1, m1, np.int8(-1)), out)  # what both give: M1, or unknown
+    out = np.where(s_clash & (m < 0), np.where(_spread("metastatic_sites", 1)[sites] == 1, m1, np.int8(-1)), out)
+    return out.astype(np.int8), np.where(s_clash, np.int8(-1), sites).astype(np.int8), m_clash, s_clash
+
+def _codes_of(out:dict, name:str) -> np.ndarray:
+    return np.array([-1 if out[name] is None else FIELDS[name].vocab.index(out[name])], np.int8)
+
+def _weigh_liver_record(out:dict, liver:bool|None):
+    "`_weigh_liver` on one patient's record, in place: the same arrays, of one row."
+    if liver is None: return
+    m, sites, m_clash, s_clash = _weigh_liver(np.array([int(liver)], np.int8), _codes_of(out, "m_category"), _codes_of(out, "metastatic_sites"))
+    out["m_category"] = FIELDS["m_category"].vocab[m[0]] if m[0] >= 0 else None
+    out["metastatic_sites"] = FIELDS["metastatic_sites"].vocab[sites[0]] if sites[0] >= 0 else None
+    for clash, target in ((m_clash, "m_category"), (s_clash, "metastatic_sites")):
+        if clash[0]: spec = READING_CONFLICTS[target]; out[spec.marker] = FIELDS[spec.marker].vocab[spec.code]
+
+def _weigh_liver_columns(cols:Columns):
+    "`_weigh_liver` on a cohort store, in place: the liver column's yes/no codes are read into M and set aside."
+    liver = cols.data.pop("liver_metastases")
+    m, sites, m_clash, s_clash = _weigh_liver(liver, cols.codes("m_category"), cols.codes("metastatic_sites"))
+    cols.data["m_category"] = m
+    if "metastatic_sites" in cols.data: cols.data["metastatic_sites"] = sites
+    for clash, target in ((m_clash, "m_category"), (s_clash, "metastatic_sites")):
+        if clash.any(): spec = READING_CONFLICTS[target]; cols.data[spec.marker] = np.where(clash, spec.code, -1).astype(np.int8)
 
 # %% ../nbs/01_schema.ipynb #b6f67cbe
 @dataclass
@@ -780,6 +849,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
         _store(cols, name, target, values, bad)
         if name == "differentiation": _mark_labels(cols, [df.iloc[:, p] for p in pos])
         if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
+    if "liver_metastases" in cols.data: _weigh_liver_columns(cols)  # the liver column's yes/no against the recorded M and the sites
     for key, (how, name) in cols.notes.items():
         if how in ("resembles", "ambiguous") and not columns:  # with a mapping, the columns left out were left out on purpose
             _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
@@ -803,15 +873,14 @@ def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
     return (name, *(_read_numeric(name, series) if spec.kind == "number" else _read_distinct(name, series)))
 
 def _read_presence_column(series:pd.Series, name:str) -> tuple:
-    "A yes/no presence column read once per distinct value: codes of the target's value where yes, and the reasons where not read."
+    "A yes/no presence column read once per distinct value: 1 yes, 0 no, -1 not read (kept under its own name, to be weighed), and the reasons."
     idx, reps = _distinct(series)
-    target = PRESENCE_ALIASES[name][0]
-    read = [_read_presence(name, v) for v in reps]
-    table = np.array([FIELDS[target].vocab.index(x) if x is not None else -1 for _, x, _ in read] + [-1], np.int8)
-    reasons = np.array([why for _, _, why in read] + [None], dtype=object)
+    flags = [_presence_flag(v)[0] for v in reps]
+    table = np.array([-1 if f is None else int(f) for f in flags] + [-1], np.int8)
+    reasons = np.array([_read_presence(name, v)[2] for v in reps] + [None], dtype=object)
     at = np.where(idx < 0, len(reps), idx)
     pos = np.flatnonzero(reasons[at] != None)  # noqa: E711 (elementwise)
-    return target, table[at], (pos, reasons[at[pos]]) if len(pos) else None
+    return name, table[at], (pos, reasons[at[pos]]) if len(pos) else None
 
 def _missing(series:pd.Series) -> np.ndarray:
     "Per row, whether the cell is empty or a missing token; worked out once per distinct value."
@@ -834,10 +903,7 @@ def _store(cols:Columns, name:str, target:str, values, bad):
     if bad: cols.issues[name] = bad
 
 def _agree_columns(target:str, a:np.ndarray, b:np.ndarray) -> np.ndarray:
-    "`_agree` on whole columns (codes of a text field, or numbers)."
-    if target == "m_category":
-        distant = np.array([v in _M1 for v in FIELDS[target].vocab])
-        return distant[a] == distant[b]
+    "`_agree` on whole columns of sizes."
     with np.errstate(invalid="ignore"): return np.abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
 
 def _per_value(series:pd.Series, test) -> np.ndarray:

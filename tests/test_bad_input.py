@@ -16,7 +16,7 @@ BAD = [
     ({"mitoses_per_2mm2": "many"}, "mitoses_per_2mm2", "not a number"),
     ({"age_years": 130}, "age_years", "above 120"),
     ({"differentiation": "intermediate"}, "differentiation", "not one of well, poor, mixed"),
-    ({"prior_therapies": "SSA;MAGIC"}, "prior_therapies", "MAGIC is not"),
+    ({"prior_therapies": "SSA;MAGIC"}, "prior_therapies", "'MAGIC' is not"),
     ({"mitoses_per_10hpf": 4}, "mitoses_per_10hpf", "explicit column mapping"),
 ]
 

@@ -45,7 +45,7 @@ def test_a_recorded_m0_against_liver_metastases_is_a_contradiction_not_a_choice(
     assert out["m_category"] is None and out["m_category_conflict"] == "liver_metastases"
     a = assess(BASE | {"M": "M0", "Liver mets": "Yes"}, strict=False)
     assert a.m_category == "MX" and a.stage_ajcc8 == "unknown" and a.primary_recommendation in ("", "COMPLETE_STAGING")
-    assert "liver-metastases column says yes" in a.conflicts and "m_category" in a.data_gaps.split(";")  # named, as a conflict and a gap
+    assert "liver-metastases column disagree on the liver" in a.conflicts and "m_category" in a.data_gaps.split(";")  # named, as a conflict and a gap
     agree = assess(BASE | {"M": "M1", "Liver mets": "Yes"}, strict=False)
     assert agree.m_category == "M1" and agree.stage_ajcc8 == "IV"
 
