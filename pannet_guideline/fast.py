@@ -84,12 +84,13 @@ def in_threads(fn, items:list, rows:int) -> list:
         for f in futures: f.cancel()  # the first failure in item order is raised, as in a loop; the rest are not started
         raise
 
-# %% ../nbs/00c_fast.ipynb #53ef0093
+# %% ../nbs/00c_fast.ipynb #53ef0093a
 def first_rows(group:np.ndarray, k:int) -> np.ndarray:
     "Position of the first row of each of the `k` groups numbered in `group`."
     first = np.empty(k, np.int64); first[group[::-1]] = np.arange(len(group))[::-1]
     return first
 
+# %% ../nbs/00c_fast.ipynb #53ef0093b
 def compress(key:np.ndarray) -> tuple:
     "Consecutive group numbers for the distinct keys, and how many: by counting when the keys are few for their range, else by hashing."
     if len(key) and key.min() >= 0 and key.max() < min(1 << 22, 8 * len(key)):  # counting over a range far longer than the keys costs more than it saves
@@ -113,7 +114,7 @@ def distinct_objects(values:np.ndarray, most:int=256):
     taken['distinct_objects'] += 1
     return rows, values[first_rows(rows, len(uniques))]
 
-# %% ../nbs/00c_fast.ipynb #38181809
+# %% ../nbs/00c_fast.ipynb #38181809a
 _MIX = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)  # splitmix64's finaliser
 
 def _scrambled(h:np.ndarray) -> np.ndarray:
@@ -121,6 +122,7 @@ def _scrambled(h:np.ndarray) -> np.ndarray:
     h ^= h >> np.uint64(30); h *= _MIX[0]; h ^= h >> np.uint64(27); h *= _MIX[1]; h ^= h >> np.uint64(31)
     return h
 
+# %% ../nbs/00c_fast.ipynb #38181809b
 def _packed_words(parts:list, n:int) -> list:
     "The masks of each row laid side by side, as many bits each as it has labels, in 64-bit words: equal rows, equal words."
     words, at = [], 64
@@ -132,7 +134,7 @@ def _packed_words(parts:list, n:int) -> list:
         words[-1] |= bits; at += width
     return words
 
-# %% ../nbs/00c_fast.ipynb #4baa4408
+# %% ../nbs/00c_fast.ipynb #4baa4408a
 def _exact_groups(words:list, n:int) -> tuple:
     "Group per row, number of groups and a row of each, by the words themselves (after two combinations hashed alike)."
     group = np.zeros(n, np.int64)
@@ -140,6 +142,7 @@ def _exact_groups(words:list, n:int) -> tuple:
     k = int(group.max()) + 1
     return group, k, first_rows(group, k)
 
+# %% ../nbs/00c_fast.ipynb #4baa4408b
 def row_groups(parts:list, # (mask per row, labels of its bits)
                n:int): # rows
     "(group per row, number of groups, a row of each) for the combination of the masks, or None where grouping does not pay."
@@ -154,7 +157,7 @@ def row_groups(parts:list, # (mask per row, labels of its bits)
     taken['row_groups'] += 1
     return found
 
-# %% ../nbs/00c_fast.ipynb #236c1686
+# %% ../nbs/00c_fast.ipynb #236c1686a
 def _lowest_bit_of(mask:np.ndarray) -> np.ndarray:
     one = mask.dtype.type(1)
     low = mask & (~mask + one)
@@ -167,6 +170,7 @@ def lowest_bit(mask:np.ndarray) -> np.ndarray:
     lut = _LOWEST_BIT.get(mask.dtype) if settings.on else None
     return lut.take(mask) if lut is not None else _lowest_bit_of(mask)
 
+# %% ../nbs/00c_fast.ipynb #236c1686b
 def union_lut(values:list) -> np.ndarray:
     "For every mask of `len(values)` bits (at most 16), the bitwise or of the values of its set bits."
     masks = np.arange(1 << len(values), dtype=np.uint64)
@@ -175,7 +179,7 @@ def union_lut(values:list) -> np.ndarray:
         if v: lut[(masks >> np.uint64(i)) & np.uint64(1) == 1] |= np.uint64(v)
     return lut
 
-# %% ../nbs/00c_fast.ipynb #da1f049f
+# %% ../nbs/00c_fast.ipynb #da1f049fa
 def _a_row_of_each(key:np.ndarray, present:np.ndarray, size:int, head:int=8192) -> np.ndarray:
     "A row of each combination present: from the first rows, which hold most combinations, then from the rows of the others."
     rows = np.full(size, -1, np.intp); rows[key[head - 1::-1]] = np.arange(min(head, len(key)))[::-1]
@@ -186,12 +190,14 @@ def _a_row_of_each(key:np.ndarray, present:np.ndarray, size:int, head:int=8192) 
         rows[key[hits]] = hits
     return rows[present]
 
+# %% ../nbs/00c_fast.ipynb #da1f049fb
 def worth_combining(size:int, n:int) -> bool:
     "Whether reading a table once per input combination pays: `size` possible combinations on `n` rows."
     worth = settings.on and size <= settings.combinations_at_most and n >= 16 * size
     if worth: taken['combinations'] += 1
     return worth
 
+# %% ../nbs/00c_fast.ipynb #da1f049fc
 def combinations(readings:list, # (code per row (int16), how many codes it can take) per field
                  n:int): # rows
     "(combination per row, the combinations present, how many rows hold each, a row of each)."
@@ -211,7 +217,7 @@ def scope_rows(outside:np.ndarray): # per row: the scope is known to be false
     taken['scope_rows'] += 1
     return rows
 
-# %% ../nbs/00c_fast.ipynb #c0ffee02
+# %% ../nbs/00c_fast.ipynb #c0ffee02a
 _KEPT = contextvars.ContextVar("pannet_guideline_kept", default=None)  # per thread and task: the dict of the `remembered` block, or None
 
 @contextlib.contextmanager
@@ -221,6 +227,7 @@ def remembered():
     try: yield
     finally: _KEPT.reset(token)
 
+# %% ../nbs/00c_fast.ipynb #c0ffee02b
 def recall(key, compute):
     "`compute()`, or what it gave for an equal `key` earlier in the `remembered` block."
     kept = _KEPT.get()

@@ -16,7 +16,7 @@ from .schema import FIELDS, Columns, codes_mask
 __all__ = ['Truth', 'Expr', 'Compare', 'IsIn', 'IsUnknown', 'HasCode', 'And', 'Or', 'Not', 'Otherwise', 'Always', 'Named',
            'Field']
 
-# %% ../nbs/02_logic.ipynb #8ed6f1a3
+# %% ../nbs/02_logic.ipynb #8ed6f1a3a
 @dataclass(frozen=True)
 class Truth:
     "Three-valued result over a cohort: `t` where true, `f` where false, neither where unknown."
@@ -29,6 +29,7 @@ class Truth:
     def __or__(self, o): return Truth(self.t | o.t, self.f & o.f)
     def __invert__(self): return Truth(self.f, self.t)
 
+# %% ../nbs/02_logic.ipynb #8ed6f1a3b
 def _and3(a, b):
     if a is False or b is False: return False
     return None if a is None or b is None else True

@@ -56,7 +56,7 @@ def data_gaps(states:dict) -> pd.DataFrame:
     out.index.name = "field"
     return out[out.drop(columns="unknown").sum(axis=1) > 0].sort_values(out.columns[1], ascending=False)
 
-# %% ../nbs/55_report.ipynb #8a3c5e02
+# %% ../nbs/55_report.ipynb #8a3c5e02a
 def held_rows(outputs:dict) -> pd.DataFrame:
     "Per policy: rows held, held with their alternatives, held with too many readings, and given a primary that every reading gives."
     rows = {}
@@ -68,6 +68,7 @@ def held_rows(outputs:dict) -> pd.DataFrame:
                         "given: every reading agrees": int((~held & alt.str.startswith("any ")).sum())}
     return pd.DataFrame(rows).T.rename_axis("policy")
 
+# %% ../nbs/55_report.ipynb #8a3c5e02b
 def held_waits(out:pd.DataFrame, top:int=10) -> pd.DataFrame:
     "The commonest (missing fields, what the rows wait for) among the held rows of one output table, with their counts."
     held = out[out["primary_held_by"].astype(str) != ""]
@@ -84,7 +85,7 @@ def input_columns(frame:pd.DataFrame, cols, columns:dict|None=None) -> pd.DataFr
                          "commonest unreadable values": seen["commonest unreadable values"], "commonest reasons": seen["commonest reasons"]},
                         index=seen.index)
 
-# %% ../nbs/55_report.ipynb #ecb4927b
+# %% ../nbs/55_report.ipynb #ecb4927ba
 CSS = """body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:0 auto;padding:0 16px 40px;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:2em}h3{margin-bottom:.3em}
 .disclaimer{background:#fff4e5;border:1px solid #e0a050;padding:8px 12px;border-radius:4px}
@@ -93,6 +94,7 @@ th:first-child,td:first-child{text-align:left}.wrap td{text-align:left;overflow-
 figure.pathway{margin:12px 0 28px}figure.pathway>div{border:1px solid #e3e6ea;border-radius:4px;padding:4px}figcaption{font-weight:bold;margin-bottom:4px}details{margin:8px 0}summary{cursor:pointer;font-weight:bold}
 .note{color:#555;font-size:14px}"""
 
+# %% ../nbs/55_report.ipynb #ecb4927bb
 def _table(df:pd.DataFrame, share:bool=True) -> str:
     "A frame as an HTML table; shares written as percentages."
     df = df.copy()
@@ -101,17 +103,19 @@ def _table(df:pd.DataFrame, share:bool=True) -> str:
         elif pd.api.types.is_integer_dtype(df[c]): df[c] = df[c].map("{:,}".format)
     return df.to_html(border=0, escape=True, index_names=False)
 
+# %% ../nbs/55_report.ipynb #ecb4927bc
 def _svgs(items:list, workers:int=2) -> list:
     "Render DOT texts to SVG, two `dot` processes at a time."
     with ThreadPoolExecutor(workers) as pool: return list(pool.map(to_svg, items))
 
-# %% ../nbs/55_report.ipynb #26c765f3
+# %% ../nbs/55_report.ipynb #26c765f3a
 def _inline(svg:str) -> str:
     "An SVG drawn inline at its own size, or narrower to fit the column (never wider)."
     svg = svg[svg.find("<svg"):]
     w = re.search(r'<svg width="([\d.]+)pt"', svg)
     return re.sub(r'<svg width="[\d.]+pt" height="[\d.]+pt"', f'<svg style="width:{float(w[1]) * 4 / 3:.0f}px;max-width:100%;height:auto"', svg, count=1) if w else svg
 
+# %% ../nbs/55_report.ipynb #26c765f3b
 def _flowchart_section(states:dict, chapters:list, alerts:bool=False) -> tuple:
     "Every chapter's clinical pathways with the cohort's counts on them, one per clinical question and policy, collapsed per chapter and policy; the number of pathways and of drawings."
     jobs = []  # (chapter, policy, question, pathway, counts)

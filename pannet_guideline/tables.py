@@ -58,7 +58,6 @@ class Decision:
     def determined(self) -> bool: return not self.gaps and not self.pending
 
 # %% ../nbs/03_tables.ipynb #4e8a459e
-_NO_MATCH = object()
 _DEFINED = itertools.count()  # tables are ordered by definition, which follows the chapters
 
 class DecisionTable:
@@ -89,12 +88,13 @@ class DecisionTable:
     def rule(self, rule_id:str) -> Rule: return next(r for r in self.rules if r.id == rule_id)
     def __repr__(self): return f"DecisionTable({self.name!r}, {len(self.rules)} rules, {self.hit_policy})"
 
-# %% ../nbs/03_tables.ipynb #39480eb8
+# %% ../nbs/03_tables.ipynb #39480eb8a
 @patch
 def reason(self:DecisionTable, rule:Rule) -> str:
     "A rule in plain language: the table's scope, then the rule's own criteria."
     return rule.when.text if self.scope is None else f"{self.scope.text}; {rule.when.text}"
 
+# %% ../nbs/03_tables.ipynb #39480eb8b
 @patch
 def set_rules(self:DecisionTable, rules:list):
     "Replace the rules in place, keeping name, scope, hit policy and output."
@@ -126,11 +126,12 @@ class FrameDecision:
         return pd.Categorical.from_codes(self.outcome, categories=list(map(str, self.table.outcomes))) if self.table.outcomes else \
             pd.Categorical.from_codes(self.outcome, categories=[])
 
-# %% ../nbs/03_tables.ipynb #4104e54e
+# %% ../nbs/03_tables.ipynb #4104e54ea
 def _gaps(conditions, rec) -> tuple:
     names = set().union(*(c.fields for c in conditions)) if conditions else set()
     return tuple(sorted((n for n in names if rec.get(n) is None), key=FIELD_BITS.get))
 
+# %% ../nbs/03_tables.ipynb #4104e54eb
 def _considered(table, values):
     "The (rule, condition, value) triples that can still decide the outcome under the hit policy."
     if table.hit_policy == "first":
@@ -140,15 +141,16 @@ def _considered(table, values):
     if len(trues) > 1: raise RuntimeError(f"{table.name}: rules {[r.id for r, _, _ in trues]} overlap under hit policy unique")
     return trues or values
 
-# %% ../nbs/03_tables.ipynb #521d555a
-@patch
-def decide(self:DecisionTable, rec:dict) -> Decision:
-    "Apply the table to one canonical record (inside `fast.remembered`, once per combination of the fields it reads)."
-    return recall((id(self), *map(rec.get, _fields_read(self))), lambda: _decide(self, rec))
+# %% ../nbs/03_tables.ipynb #521d555aa
+def _collect(table, values, rec) -> Decision:
+    fired = [r for r, _, v in values if v is True]
+    undecided = [(r, c) for r, c, v in values if v is None]
+    return Decision(table.name, tuple(dict.fromkeys(r.then for r in fired)), tuple(r.id for r in fired),
+                    gaps=_gaps([c for _, c in undecided], rec), pending=tuple(dict.fromkeys(r.then for r, _ in undecided)),
+                    cites=tuple(dict.fromkeys(c for r in fired for c in r.cites)))
 
-def _fields_read(table:DecisionTable) -> tuple:
-    if getattr(table, "_read", None) is None: table._read = tuple(table.inputs)
-    return table._read
+# %% ../nbs/03_tables.ipynb #521d555ab
+_NO_MATCH = object()  # the outcome "no rule holds", apart from any outcome a rule can give
 
 def _decide(self:DecisionTable, rec:dict) -> Decision:
     values = [(r, c, c.record(rec)) for r, c in zip(self.rules, self.conditions)]
@@ -166,12 +168,15 @@ def _decide(self:DecisionTable, rec:dict) -> Decision:
         return Decision(self.name, out, (chosen.id,) if chosen else (), cites=chosen.cites if chosen else ())
     return Decision(self.name, None, gaps=_gaps([c for _, c in undecided], rec), pending=tuple(dict.fromkeys(r.then for r, _ in undecided)))
 
-def _collect(table, values, rec) -> Decision:
-    fired = [r for r, _, v in values if v is True]
-    undecided = [(r, c) for r, c, v in values if v is None]
-    return Decision(table.name, tuple(dict.fromkeys(r.then for r in fired)), tuple(r.id for r in fired),
-                    gaps=_gaps([c for _, c in undecided], rec), pending=tuple(dict.fromkeys(r.then for r, _ in undecided)),
-                    cites=tuple(dict.fromkeys(c for r in fired for c in r.cites)))
+# %% ../nbs/03_tables.ipynb #521d555ac
+@patch
+def decide(self:DecisionTable, rec:dict) -> Decision:
+    "Apply the table to one canonical record (inside `fast.remembered`, once per combination of the fields it reads)."
+    return recall((id(self), *map(rec.get, _fields_read(self))), lambda: _decide(self, rec))
+
+def _fields_read(table:DecisionTable) -> tuple:
+    if getattr(table, "_read", None) is None: table._read = tuple(table.inputs)
+    return table._read
 
 # %% ../nbs/03_tables.ipynb #9e22e117
 def _bit(i, dtype=np.uint64): return np.dtype(dtype).type(1 << int(i))
@@ -180,30 +185,50 @@ def _set_bit(acc:np.ndarray, where:np.ndarray, i:int):
     "Set bit `i` of `acc` in the rows where `where` holds (shift of a 0/1 view: no masked ufunc, no copy for uint8)."
     acc |= where.view(np.uint8).astype(acc.dtype, copy=False) << acc.dtype.type(i)
 
-# %% ../nbs/03_tables.ipynb #aff401be
-@patch
-def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
-    "Apply the table to every row of a `Columns` store (once per combination of its inputs, when they combine in few ways)."
-    combos = _input_combinations(self, cols)
-    if combos is None: return _in_scope(self, cols)
-    size, key, present, counts, rows = combos
-    fd = _decide_rows(self, cols.take(rows, self.inputs), counts)
-    def spread(a):  # from one value per combination back to one per row, when a step first reads it
-        if (a == a[0]).all(): return lambda: np.full(cols.n, a[0], a.dtype)  # the same for every row (nothing fired, no outcome): no gather
-        full = np.zeros(size, a.dtype); full[present] = a
-        return lambda: full.take(key)  # take with int16 indices: about twice as fast as indexing
-    return FrameDecision(self, spread(fd.outcome), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
+# %% ../nbs/03_tables.ipynb #fccab516a
+def _fields_of_rules(table, und:np.ndarray) -> np.ndarray:
+    "For each mask of undecided rules, the union of those rules' input fields (a lookup table when the mask is small)."
+    masks = np.array(table._field_masks, np.uint64)
+    if len(masks) <= 16:
+        if table._lut is None: table._lut = union_lut(masks)
+        return table._lut[und]
+    codes, uniques = pd.factorize(und)
+    per_value = np.array([np.bitwise_or.reduce(masks[[i for i in range(len(masks)) if int(v) >> i & 1]], initial=np.uint64(0))
+                          for v in uniques], np.uint64)
+    return per_value[codes]
 
-def _in_scope(table:DecisionTable, cols:Columns) -> FrameDecision:
-    "The table on the rows where its scope holds or is unknown; elsewhere every rule is false, so nothing fires, is open or is missing."
-    rows = scope_rows(table.scope.frame(cols).f) if table.scope is not None else None
-    if rows is None: return _decide_rows(table, cols)
-    fd = _decide_rows(table, cols.take(rows, table.inputs))
-    def spread(a, empty=0):  # back to one value per row of the cohort
-        full = np.full(cols.n, empty, a.dtype); full[rows] = a
-        return full
-    return FrameDecision(table, spread(fd.outcome, -1), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
+# %% ../nbs/03_tables.ipynb #fccab516b
+def _gap_mask(table, cols, undecided) -> np.ndarray:
+    "Missing input fields of the undecided rules, computed on the undecided rows only."
+    gaps = np.zeros(cols.n, np.uint64)
+    rows = np.flatnonzero(undecided != 0)  # nonzero of a boolean mask: 4x faster than of integers
+    if not len(rows): return gaps
+    fields = _fields_of_rules(table, undecided[rows])
+    gaps[rows] = cols.unknown_bits(rows, int(np.bitwise_or.reduce(fields))) & fields
+    return gaps
 
+# %% ../nbs/03_tables.ipynb #2d3143f5a
+def _outcome_bits(table, fired):
+    "Bit of the outcome of the lowest fired rule (0 where none fired)."
+    lut = np.array([1 << int(o) for o in table._outcome_idx] + [0], table._dtype)
+    return lut[lowest_bit(fired)]
+
+# %% ../nbs/03_tables.ipynb #2d3143f5b
+def _single_frame(table, cols, fired, undecided, possible):
+    any_fired, zero = fired != 0, table._dtype.type(0)
+    if table.hit_policy == "unique":  # a fired rule settles a unique table: the others must be false
+        undecided = np.where(any_fired, zero, undecided)
+        possible = np.where(any_fired, _outcome_bits(table, fired), possible)
+    open_ = (not table.complete) | (table.scope.frame(cols).unknown if table.scope is not None else False)  # complete only inside its scope
+    no_match = (~any_fired) & ((undecided != 0) & open_ | (undecided == 0))
+    determined = (np.bitwise_count(possible) == 1) & ~no_match
+    first_rule = lowest_bit(fired)
+    outcome = np.where(determined & any_fired, table._outcome_idx[np.maximum(first_rule, 0)], -1).astype(np.int16)
+    outcome = np.where(determined & ~any_fired, lowest_bit(possible), outcome).astype(np.int16)
+    gaps = _gap_mask(table, cols, np.where(determined, zero, undecided))
+    return FrameDecision(table, outcome, np.where(determined, fired, zero), gaps, np.zeros(cols.n, table._dtype))
+
+# %% ../nbs/03_tables.ipynb #aff401bea
 def _decide_rows(self:DecisionTable, cols:Columns, weight:np.ndarray|None=None) -> FrameDecision:
     "The table on every row of `cols` (`weight`: rows each stands for, counted in errors)."
     n, dt = cols.n, self._dtype
@@ -225,7 +250,18 @@ def _decide_rows(self:DecisionTable, cols:Columns, weight:np.ndarray|None=None) 
     if self.hit_policy == "collect": return FrameDecision(self, np.full(n, -1, np.int16), fired, _gap_mask(self, cols, undecided), undecided)
     return _single_frame(self, cols, fired, undecided, possible)
 
-# %% ../nbs/03_tables.ipynb #7ecb30c2
+# %% ../nbs/03_tables.ipynb #aff401beb
+def _in_scope(table:DecisionTable, cols:Columns) -> FrameDecision:
+    "The table on the rows where its scope holds or is unknown; elsewhere every rule is false, so nothing fires, is open or is missing."
+    rows = scope_rows(table.scope.frame(cols).f) if table.scope is not None else None
+    if rows is None: return _decide_rows(table, cols)
+    fd = _decide_rows(table, cols.take(rows, table.inputs))
+    def spread(a, empty=0):  # back to one value per row of the cohort
+        full = np.full(cols.n, empty, a.dtype); full[rows] = a
+        return full
+    return FrameDecision(table, spread(fd.outcome, -1), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
+
+# %% ../nbs/03_tables.ipynb #7ecb30c2a
 def _thresholds(table:DecisionTable) -> dict:
     "Field -> the constants its conditions compare it with or test it for (cached on the table)."
     if table._thresholds is None:
@@ -235,6 +271,16 @@ def _thresholds(table:DecisionTable) -> dict:
         table._thresholds = {k: sorted(v, key=str) for k, v in out.items()}
     return table._thresholds
 
+# %% ../nbs/03_tables.ipynb #7ecb30c2b
+def _codes_reading(cols:Columns, name:str, codes:tuple) -> np.ndarray:
+    "For a code list: 0 where unknown, else 1 + which of the codes the table tests it holds (bit j: the j-th code)."
+    lists = cols.data.get(name)
+    if lists is None: return np.zeros(cols.n, np.int16)
+    code = np.ones(cols.n, np.int16)
+    for j, c in enumerate(codes): code += ((lists & codes_mask((c,))) != 0).astype(np.int16) << np.int16(j)
+    return np.where(lists < 0, np.int16(0), code)
+
+# %% ../nbs/03_tables.ipynb #7ecb30c2c
 def _reading(cols:Columns, name:str, cuts:tuple) -> np.ndarray:
     "A small code per row that settles every condition on the field: for a number, its place among the thresholds (equality apart)."
     if FIELDS[name].kind == "codes": return _codes_reading(cols, name, cuts)
@@ -243,6 +289,13 @@ def _reading(cols:Columns, name:str, cuts:tuple) -> np.ndarray:
     for c in cuts: code += x < c; code += x <= c
     return np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), code)
 
+# %% ../nbs/03_tables.ipynb #7ecb30c2d
+def _cardinality(name:str, cuts:tuple) -> int:
+    spec = FIELDS[name]
+    if spec.kind == "codes": return 2 ** len(cuts) + 1
+    return 2 * len(cuts) + 2 if spec.kind == "number" else len(spec.vocab) + 1
+
+# %% ../nbs/03_tables.ipynb #7ecb30c2e
 @dataclass(frozen=True)
 class _FieldReading:
     "A field read against some thresholds: a cache entry of `Columns` shared by the tables that read the field alike."
@@ -256,6 +309,7 @@ def _shared_reading(cols:Columns, name:str, cuts:tuple) -> np.ndarray:
     if key not in cols.cache: cols.cache[key] = _reading(cols, name, cuts)
     return cols.cache[key]
 
+# %% ../nbs/03_tables.ipynb #7ecb30c2f
 @dataclass(frozen=True)
 class _Readings:
     "The combination of a few fields' readings: a cache entry of `Columns`, dropped when one of `fields` is written."
@@ -269,19 +323,7 @@ class _Readings:
             cols.cache[self] = combinations(readings, cols.n)
         return cols.cache[self]
 
-def _codes_reading(cols:Columns, name:str, codes:tuple) -> np.ndarray:
-    "For a code list: 0 where unknown, else 1 + which of the codes the table tests it holds (bit j: the j-th code)."
-    lists = cols.data.get(name)
-    if lists is None: return np.zeros(cols.n, np.int16)
-    code = np.ones(cols.n, np.int16)
-    for j, c in enumerate(codes): code += ((lists & codes_mask((c,))) != 0).astype(np.int16) << np.int16(j)
-    return np.where(lists < 0, np.int16(0), code)
-
-def _cardinality(name:str, cuts:tuple) -> int:
-    spec = FIELDS[name]
-    if spec.kind == "codes": return 2 ** len(cuts) + 1
-    return 2 * len(cuts) + 2 if spec.kind == "number" else len(spec.vocab) + 1
-
+# %% ../nbs/03_tables.ipynb #7ecb30c2g
 _SETTLED_BY_THRESHOLDS = (Compare, IsIn, IsUnknown, HasCode, Always, And, Or, Not, Otherwise, Named)  # their `thresholds` name all they read
 
 def _read_through_thresholds(e:Expr) -> bool:
@@ -290,6 +332,7 @@ def _read_through_thresholds(e:Expr) -> bool:
     if kind is None or type(e)._frame is not kind._frame or type(e).thresholds is not kind.thresholds: return False  # e.g. a new `_frame`
     return all(_read_through_thresholds(getattr(e, part)) for part in ("a", "b") if isinstance(getattr(e, part, None), Expr))
 
+# %% ../nbs/03_tables.ipynb #7ecb30c2h
 def _combination_plan(table:DecisionTable):
     "(the readings of the table's inputs, how many combinations they can make), or None when it must be read row by row (cached on the table)."
     if table._plan is None:
@@ -301,52 +344,26 @@ def _combination_plan(table:DecisionTable):
         table._plan = (readings, size) if by_thresholds else False
     return table._plan or None
 
+# %% ../nbs/03_tables.ipynb #7ecb30c2i
 def _input_combinations(table:DecisionTable, cols:Columns):
     "(possible combinations, combination per row, combinations present, how many rows hold each, a row of each), or None when they could be many."
     plan = _combination_plan(table)
     if plan is None or not worth_combining(plan[1], cols.n): return None
     return (plan[1], *plan[0].combinations(cols))  # tables reading the same fields the same way share them
 
-# %% ../nbs/03_tables.ipynb #2d3143f5
-def _single_frame(table, cols, fired, undecided, possible):
-    any_fired, zero = fired != 0, table._dtype.type(0)
-    if table.hit_policy == "unique":  # a fired rule settles a unique table: the others must be false
-        undecided = np.where(any_fired, zero, undecided)
-        possible = np.where(any_fired, _outcome_bits(table, fired), possible)
-    open_ = (not table.complete) | (table.scope.frame(cols).unknown if table.scope is not None else False)  # complete only inside its scope
-    no_match = (~any_fired) & ((undecided != 0) & open_ | (undecided == 0))
-    determined = (np.bitwise_count(possible) == 1) & ~no_match
-    first_rule = lowest_bit(fired)
-    outcome = np.where(determined & any_fired, table._outcome_idx[np.maximum(first_rule, 0)], -1).astype(np.int16)
-    outcome = np.where(determined & ~any_fired, lowest_bit(possible), outcome).astype(np.int16)
-    gaps = _gap_mask(table, cols, np.where(determined, zero, undecided))
-    return FrameDecision(table, outcome, np.where(determined, fired, zero), gaps, np.zeros(cols.n, table._dtype))
-
-def _outcome_bits(table, fired):
-    "Bit of the outcome of the lowest fired rule (0 where none fired)."
-    lut = np.array([1 << int(o) for o in table._outcome_idx] + [0], table._dtype)
-    return lut[lowest_bit(fired)]
-
-# %% ../nbs/03_tables.ipynb #fccab516
-def _fields_of_rules(table, und:np.ndarray) -> np.ndarray:
-    "For each mask of undecided rules, the union of those rules' input fields (a lookup table when the mask is small)."
-    masks = np.array(table._field_masks, np.uint64)
-    if len(masks) <= 16:
-        if table._lut is None: table._lut = union_lut(masks)
-        return table._lut[und]
-    codes, uniques = pd.factorize(und)
-    per_value = np.array([np.bitwise_or.reduce(masks[[i for i in range(len(masks)) if int(v) >> i & 1]], initial=np.uint64(0))
-                          for v in uniques], np.uint64)
-    return per_value[codes]
-
-def _gap_mask(table, cols, undecided) -> np.ndarray:
-    "Missing input fields of the undecided rules, computed on the undecided rows only."
-    gaps = np.zeros(cols.n, np.uint64)
-    rows = np.flatnonzero(undecided != 0)  # nonzero of a boolean mask: 4x faster than of integers
-    if not len(rows): return gaps
-    fields = _fields_of_rules(table, undecided[rows])
-    gaps[rows] = cols.unknown_bits(rows, int(np.bitwise_or.reduce(fields))) & fields
-    return gaps
+# %% ../nbs/03_tables.ipynb #aff401bec
+@patch
+def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
+    "Apply the table to every row of a `Columns` store (once per combination of its inputs, when they combine in few ways)."
+    combos = _input_combinations(self, cols)
+    if combos is None: return _in_scope(self, cols)
+    size, key, present, counts, rows = combos
+    fd = _decide_rows(self, cols.take(rows, self.inputs), counts)
+    def spread(a):  # from one value per combination back to one per row, when a step first reads it
+        if (a == a[0]).all(): return lambda: np.full(cols.n, a[0], a.dtype)  # the same for every row (nothing fired, no outcome): no gather
+        full = np.zeros(size, a.dtype); full[present] = a
+        return lambda: full.take(key)  # take with int16 indices: about twice as fast as indexing
+    return FrameDecision(self, spread(fd.outcome), spread(fd.fired), spread(fd.gaps), spread(fd.pending))
 
 # %% ../nbs/03_tables.ipynb #03f830ef
 @patch
@@ -359,7 +376,7 @@ def rules_frame(self:DecisionTable) -> pd.DataFrame:
 
 rules_frame = DecisionTable.rules_frame  # also usable as a plain function of a table
 
-# %% ../nbs/03_tables.ipynb #23e5c811
+# %% ../nbs/03_tables.ipynb #23e5c811a
 BOUNDARY_STEP = 1e-4
 
 def _number_points(name:str, cuts:set) -> list:
@@ -372,6 +389,7 @@ def _number_points(name:str, cuts:set) -> list:
     ok = [p for p in pts if (p > spec.minimum if spec.min_exclusive else p >= spec.minimum) and p <= spec.maximum]
     return sorted(ok)
 
+# %% ../nbs/03_tables.ipynb #23e5c811b
 def _field_points(name:str, seen:set) -> list:
     spec = FIELDS[name]
     if spec.kind == "number": return _number_points(name, {float(x) for x in seen})
@@ -384,6 +402,7 @@ def _field_points(name:str, seen:set) -> list:
         return named + rest[:1]
     return list(spec.vocab)
 
+# %% ../nbs/03_tables.ipynb #23e5c811c
 def boundary_grid(table:DecisionTable, with_unknown:bool=True) -> pd.DataFrame:
     "Every combination of boundary points of the table's inputs (and unknown, when `with_unknown`)."
     cuts = {}
@@ -394,7 +413,7 @@ def boundary_grid(table:DecisionTable, with_unknown:bool=True) -> pd.DataFrame:
     rows = list(itertools.product(*axes.values()))
     return pd.DataFrame(rows, columns=list(axes), dtype=object) if axes else pd.DataFrame(index=[0])
 
-# %% ../nbs/03_tables.ipynb #8f8d242e
+# %% ../nbs/03_tables.ipynb #8f8d242ea
 def columns_from_canonical(df:pd.DataFrame) -> Columns:
     "A `Columns` store from a frame of canonical values (None = unknown), as produced by `boundary_grid`."
     cols = Columns(len(df))
@@ -407,11 +426,12 @@ def columns_from_canonical(df:pd.DataFrame) -> Columns:
 
 def _is_none(v): return v is None or (isinstance(v, float) and np.isnan(v))
 
+# %% ../nbs/03_tables.ipynb #8f8d242eb
 def grid_records(df:pd.DataFrame) -> list:
     "The grid as canonical records for the one-patient reading."
     return [{k: (None if _is_none(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
 
-# %% ../nbs/03_tables.ipynb #3d597f68
+# %% ../nbs/03_tables.ipynb #3d597f68a
 @dataclass
 class TableReport:
     "Result of the static analysis of one table."
@@ -424,6 +444,7 @@ class TableReport:
     @property
     def ok(self) -> bool: return self.gaps.empty and self.overlaps.empty and not self.unreachable
 
+# %% ../nbs/03_tables.ipynb #3d597f68b
 @patch
 def analyse(self:DecisionTable) -> TableReport:
     "Find gaps, overlaps and unreachable rules on the table's boundary grid."
