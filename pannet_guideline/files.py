@@ -25,7 +25,7 @@ from .schema import FIELDS
 
 # %% auto #0
 __all__ = ['FORMATS', 'BLOCK_BYTES', 'EXCEL_LIMITS', 'NEW_FILE_MODE', 'NEW_FOLDER_MODE', 'EXCEL_CELL_CHARS', 'TableError',
-           'check_local', 'table_format', 'is_stream', 'sniff_delimiter', 'iter_table', 'stored_range', 'parquet_rows',
+           'check_local', 'table_format', 'is_stream', 'sniff_delimiter', 'stored_range', 'parquet_rows', 'iter_table',
            'read_table', 'excel_sheet_name', 'read_excel_sheet', 'neutralise_formulas', 'check_output_path',
            'OutputFile', 'TableWriter', 'write_table', 'write_text', 'same_file']
 
@@ -102,32 +102,7 @@ def _block_bytes(sample:str, chunk_rows:int) -> int:
     rows = max(1, sample.count("\n") or sample.count("\r"))
     return int(min(BLOCK_BYTES[1], max(BLOCK_BYTES[0], len(sample.encode("utf-8")) / rows * chunk_rows)))
 
-# %% ../nbs/41_files.ipynb #78c72eb3
-def iter_table(path:str, fmt:str|None=None, chunk_rows:int=100_000,
-               sheet:str|None=None, # Excel: the sheet to read; default the only sheet holding data
-              ):
-    "Read a table in blocks of rows (CSV/TSV blocks, Parquet row groups; an Excel sheet at once). Text cells stay text."
-    path = check_local(path)
-    fmt = table_format(path, fmt)
-    if path != "-":
-        p = Path(path)
-        if p.is_dir(): raise TableError(f"{path}: is a directory, not a table file")
-        if not p.exists(): raise TableError(f"{path}: no such file")
-    if fmt == "parquet": yield from _parquet_blocks(path, chunk_rows); return
-    if fmt == "excel": yield read_excel_sheet(path, sheet); return
-    try: yield from _text_blocks(path, fmt, chunk_rows)
-    except UnicodeDecodeError as e: raise TableError(f"{path}: not UTF-8 text at byte {e.start:,} (save the file as UTF-8 CSV)") from None
-
-def _text_blocks(path:str, fmt:str, chunk_rows:int):
-    with _text_source(path) as f:
-        sample = f.read(65536)
-        sep = "\t" if fmt == "tsv" else sniff_delimiter(sample)
-        header = _header(f, sep)
-        if path != "-" and header:
-            yield from _arrow_text_blocks(path, sep, header, _block_bytes(sample, chunk_rows)); return
-        blocks = pd.read_csv(f, sep=sep, dtype=str, keep_default_na=False, chunksize=chunk_rows)
-        for block in blocks: yield _restore_repeated(block, header)
-
+# %% ../nbs/41_files.ipynb #fs_arrow
 def _arrow_text_blocks(path:str, sep:str, header:list, block_bytes:int):
     "CSV or TSV blocks through Arrow's streaming reader: every cell as text, empty cells as empty text (as pandas with `dtype=str`)."
     import pyarrow as pa, pyarrow.csv as pacsv
@@ -145,12 +120,25 @@ def _arrow_text_blocks(path:str, sep:str, header:list, block_bytes:int):
     except pa.ArrowInvalid as e: raise TableError(f"{path}: {str(e).splitlines()[0]}") from None
     if not start: yield pd.DataFrame([[""] * len(header)], columns=range(len(header))).iloc[:0].set_axis(header, axis=1)  # header only
 
+# %% ../nbs/41_files.ipynb #fs_textblocks
+def _text_blocks(path:str, fmt:str, chunk_rows:int):
+    with _text_source(path) as f:
+        sample = f.read(65536)
+        sep = "\t" if fmt == "tsv" else sniff_delimiter(sample)
+        header = _header(f, sep)
+        if path != "-" and header:
+            yield from _arrow_text_blocks(path, sep, header, _block_bytes(sample, chunk_rows)); return
+        blocks = pd.read_csv(f, sep=sep, dtype=str, keep_default_na=False, chunksize=chunk_rows)
+        for block in blocks: yield _restore_repeated(block, header)
+
+# %% ../nbs/41_files.ipynb #fs_range
 def stored_range(f) -> tuple|None:
     "(start, step, name) of row labels that a Parquet file stores as a range, or None."
     meta = f.schema_arrow.pandas_metadata or {}
     idx = meta.get("index_columns", [])
     return (idx[0]["start"], idx[0]["step"], idx[0].get("name")) if len(idx) == 1 and isinstance(idx[0], dict) and idx[0].get("kind") == "range" else None
 
+# %% ../nbs/41_files.ipynb #fs_pqblocks
 def _parquet_blocks(path:str, chunk_rows:int):
     import pyarrow.parquet as pq
     f, start = pq.ParquetFile(path), 0
@@ -161,18 +149,36 @@ def _parquet_blocks(path:str, chunk_rows:int):
         start += len(block)
         yield block
 
+# %% ../nbs/41_files.ipynb #fs_pqrows
 def parquet_rows(path:str) -> int|None:
     "Number of rows of a Parquet file, from its footer (for the progress bar)."
     import pyarrow.parquet as pq
     try: return pq.ParquetFile(path).metadata.num_rows
     except Exception: return None
 
+# %% ../nbs/41_files.ipynb #fs_iter
+def iter_table(path:str, fmt:str|None=None, chunk_rows:int=100_000,
+               sheet:str|None=None, # Excel: the sheet to read; default the only sheet holding data
+              ):
+    "Read a table in blocks of rows (CSV/TSV blocks, Parquet row groups; an Excel sheet at once). Text cells stay text."
+    path = check_local(path)
+    fmt = table_format(path, fmt)
+    if path != "-":
+        p = Path(path)
+        if p.is_dir(): raise TableError(f"{path}: is a directory, not a table file")
+        if not p.exists(): raise TableError(f"{path}: no such file")
+    if fmt == "parquet": yield from _parquet_blocks(path, chunk_rows); return
+    if fmt == "excel": yield read_excel_sheet(path, sheet); return
+    try: yield from _text_blocks(path, fmt, chunk_rows)
+    except UnicodeDecodeError as e: raise TableError(f"{path}: not UTF-8 text at byte {e.start:,} (save the file as UTF-8 CSV)") from None
+
+# %% ../nbs/41_files.ipynb #fs_read
 def read_table(path:str, fmt:str|None=None, sheet:str|None=None) -> pd.DataFrame:
     "Read a whole table (CSV with sniffed delimiter, TSV, Parquet or Excel; `-` for standard input)."
     blocks = list(iter_table(path, fmt, chunk_rows=1_000_000, sheet=sheet))
     return pd.concat(blocks) if len(blocks) > 1 else blocks[0] if blocks else pd.DataFrame()
 
-# %% ../nbs/41_files.ipynb #5e1c0a02
+# %% ../nbs/41_files.ipynb #fs_wb
 EXCEL_LIMITS = {"cells": 2_000_000, "xml_bytes": 512 << 20}  # cells (the extent of a sheet: rows x columns); uncompressed bytes of the workbook's XML
 
 def _workbook(path:str, data_only:bool):
@@ -180,6 +186,7 @@ def _workbook(path:str, data_only:bool):
     try: return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError) as e: raise TableError(f"{path}: not a readable Excel workbook ({e})") from None
 
+# %% ../nbs/41_files.ipynb #fs_colnum
 _CELL_TAG, _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]"), re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _REF = re.compile(rb'\sr="([A-Z]{0,3})(\d{1,7})"|<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]{1,3})(\d{1,7})"')
 
@@ -188,9 +195,11 @@ def _column_number(letters:bytes) -> int:
     for ch in letters: n = n * 26 + ch - 64
     return n
 
+# %% ../nbs/41_files.ipynb #fs_toobig
 def _too_big(path:str, what:str):
     raise TableError(f"{path}: {what}; export the table as CSV or Parquet")
 
+# %% ../nbs/41_files.ipynb #fs_scanpart
 def _scan_part(z, part, path:str) -> tuple:
     "(cells, rows x columns reached, any formula) of one sheet's XML, read in chunks; stops once over the limit."
     cells, rows, cols, formulas, tail, limit = 0, 0, 0, False, b"", EXCEL_LIMITS["cells"]
@@ -208,6 +217,7 @@ def _scan_part(z, part, path:str) -> tuple:
             if not chunk: return cells, rows * cols, formulas
             tail = text[cut:]
 
+# %% ../nbs/41_files.ipynb #fs_counttags
 _STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
 def _count_tags(z, part, tag) -> int:
@@ -221,6 +231,7 @@ def _count_tags(z, part, tag) -> int:
             if n > EXCEL_LIMITS["cells"]: return n
     return n + len(tag.findall(tail))
 
+# %% ../nbs/41_files.ipynb #fs_scansheets
 def _scan_sheets(path:str) -> bool:
     "Check the workbook's uncompressed size, and each sheet's cells and extent, on the raw XML before any spreadsheet parsing; whether any cell holds a formula."
     try: z = zipfile.ZipFile(path)
@@ -233,10 +244,12 @@ def _scan_sheets(path:str) -> bool:
         if strings > EXCEL_LIMITS["cells"]: _too_big(path, f"more than {EXCEL_LIMITS['cells']:,} shared strings")
         return any([_scan_part(z, i, path)[2] for i in z.infolist() if i.filename.startswith("xl/worksheets/")])
 
+# %% ../nbs/41_files.ipynb #fs_hasdata
 def _has_data(ws, rows:int=50) -> bool:
     "Whether a sheet holds a value in its first rows (a title sheet counts: the reader is asked to choose)."
     return any(v is not None for row in ws.iter_rows(max_row=rows, values_only=True) for v in row)
 
+# %% ../nbs/41_files.ipynb #fs_sheetname
 def excel_sheet_name(path:str, sheet:str|None=None) -> str:
     "The sheet to read: `sheet` if the workbook has it, else the only sheet holding data (several: an error naming them)."
     wb = _workbook(path, data_only=True)
@@ -249,7 +262,7 @@ def excel_sheet_name(path:str, sheet:str|None=None) -> str:
         return filled[0] if filled else wb.sheetnames[0]
     finally: wb.close()
 
-# %% ../nbs/41_files.ipynb #5e1c0a03
+# %% ../nbs/41_files.ipynb #fs_formulas
 def _formula_cells(path:str, sheet:str) -> set:
     "Coordinates of the sheet's formula cells."
     wb, found = _workbook(path, data_only=False), set()
@@ -258,6 +271,7 @@ def _formula_cells(path:str, sheet:str) -> set:
     finally: wb.close()
     return found
 
+# %% ../nbs/41_files.ipynb #fs_unsaved
 def _unsaved_formulas(path:str, sheet:str, formulas:set) -> list:
     "The formula cells whose saved value is missing (they would read as blank)."
     wb, missing = _workbook(path, data_only=True), []
@@ -267,6 +281,7 @@ def _unsaved_formulas(path:str, sheet:str, formulas:set) -> list:
     finally: wb.close()
     return missing
 
+# %% ../nbs/41_files.ipynb #fs_readexcel
 def read_excel_sheet(path:str, sheet:str|None=None) -> pd.DataFrame:
     "One sheet of a workbook, after the checks above: sheet chosen, size bounded, every formula with its saved value."
     has_formulas = _scan_sheets(path)
@@ -322,18 +337,20 @@ def neutralise_formulas(df:pd.DataFrame) -> pd.DataFrame:
     for i, s in changed.items(): out.isetitem(i, s)
     return out.set_axis(columns, axis=1).set_axis(index, axis=0)
 
-# %% ../nbs/41_files.ipynb #cf73ebaa
+# %% ../nbs/41_files.ipynb #fs_defidx
 def _default_index(df:pd.DataFrame) -> bool:
     "Row labels 0, 1, 2, ... with no name: nothing to keep."
     i = df.index
     return isinstance(i, pd.RangeIndex) and i.name is None and i.start == 0 and i.step == 1
 
+# %% ../nbs/41_files.ipynb #fs_idxcols
 def _index_as_columns(df:pd.DataFrame) -> pd.DataFrame:
     "The index as leading column(s), so ids held in an index reach text output."
     names = [n if n is not None else ("index" if df.index.nlevels == 1 else f"level_{i}") for i, n in enumerate(df.index.names)]
     names = [n if n not in df.columns else f"{n}_index" for n in names]
     return df.set_axis(df.index.set_names(names)).reset_index()
 
+# %% ../nbs/41_files.ipynb #fs_arrowtable
 def _arrow_table(df:pd.DataFrame, keep_index:bool, schema=None):
     import pyarrow as pa
     if keep_index and isinstance(df.index, pd.RangeIndex):  # stored as a column: one range in the metadata could not describe every block
@@ -363,7 +380,7 @@ def _write_text(df:pd.DataFrame, f, sep:str, header:bool):
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, ValueError):
         f.write(df.to_csv(sep=sep, index=False, header=header).encode("utf-8"))
 
-# %% ../nbs/41_files.ipynb #945f1a39
+# %% ../nbs/41_files.ipynb #fs_anon
 _UMASK = os.umask(0); os.umask(_UMASK)
 NEW_FILE_MODE, NEW_FOLDER_MODE = 0o666 & ~_UMASK, 0o777 & ~_UMASK  # what `open` and `mkdir` give under this process's umask
 
@@ -376,6 +393,7 @@ def _anonymous(folder:str) -> int|None:
         if e.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT): return None
         raise
 
+# %% ../nbs/41_files.ipynb #fs_checkout
 def _shared(folder:os.stat_result) -> bool: return bool(folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH)
 
 def check_output_path(path:str) -> str:
@@ -393,6 +411,7 @@ def check_output_path(path:str) -> str:
         if stat.S_ISLNK(own.st_mode): break  # past a link of one's own, the rest of the path is the link's target
     return path
 
+# %% ../nbs/41_files.ipynb #fs_outfile
 class OutputFile:
     "A binary file written to `path` as a whole: anonymous until `commit` names it; a stream (`-`, a device, a FIFO) is written directly."
     def __init__(self, path:str):
@@ -415,7 +434,7 @@ class OutputFile:
     def __enter__(self): return self
     def __exit__(self, kind, *_): self.discard() if kind else self.commit()
 
-# %% ../nbs/41_files.ipynb #945f1a3a
+# %% ../nbs/41_files.ipynb #fs_keepmode
 @patch
 def _keep_owner_and_mode(self:OutputFile):
     "The replaced file's mode, owner and group on the new one (a new file: the mode of any new file)."
@@ -426,6 +445,7 @@ def _keep_owner_and_mode(self:OutputFile):
         try: os.fchown(fd, uid, self.kept.st_gid); return
         except PermissionError: continue
 
+# %% ../nbs/41_files.ipynb #fs_name
 @patch
 def _name(self:OutputFile) -> str:
     "Give the anonymous file a hidden name in the target's folder (never reusing or following an existing name)."
@@ -441,6 +461,17 @@ def _name(self:OutputFile) -> str:
     finally: os.close(dir_fd)
     raise TableError(f"{self.path}: no free temporary name beside it")
 
+# %% ../nbs/41_files.ipynb #fs_discard
+@patch
+def discard(self:OutputFile):
+    "Drop what was written: an anonymous file vanishes when closed; a named one is removed. The earlier target stays as it was."
+    if self.path == "-": return
+    try: self.file.close()
+    except OSError: pass  # a full disk may refuse the last flush; the file goes anyway
+    if self.tmp and os.path.lexists(self.tmp): os.remove(self.tmp)
+    self.tmp = None
+
+# %% ../nbs/41_files.ipynb #fs_commit
 @patch
 def commit(self:OutputFile):
     "Finish: a stream is flushed; a file is synced and moved over the target in one step."
@@ -452,15 +483,6 @@ def commit(self:OutputFile):
         os.replace(self.tmp, self.target); self.tmp = None
     except BaseException: self.discard(); raise
     self.file.close()
-
-@patch
-def discard(self:OutputFile):
-    "Drop what was written: an anonymous file vanishes when closed; a named one is removed. The earlier target stays as it was."
-    if self.path == "-": return
-    try: self.file.close()
-    except OSError: pass  # a full disk may refuse the last flush; the file goes anyway
-    if self.tmp and os.path.lexists(self.tmp): os.remove(self.tmp)
-    self.tmp = None
 
 # %% ../nbs/41_files.ipynb #945f1a3b
 class TableWriter:
@@ -503,19 +525,6 @@ class TableWriter:
         pending, self._pending = self._pending, None
         if pending is not None: pending.result()
 
-# %% ../nbs/41_files.ipynb #5aa871f8
-@patch
-def _finish(self:TableWriter):
-    "Write what is held back (the Parquet footer, the Excel sheet)."
-    self._wait(); self._stop()
-    if self.fmt == "parquet" and self._writer is not None: self._writer.close(); self._writer = None
-    elif self.fmt == "excel":
-        rows = pd.concat(self._blocks) if self._blocks else pd.DataFrame()
-        if len(rows) >= 1_048_576: raise TableError(f"{self.path}: {len(rows)} rows do not fit in an Excel sheet (use CSV or Parquet)")
-        _check_cell_lengths(rows, self.path)
-        buf = io.BytesIO(); rows.to_excel(buf, index=False, engine="openpyxl")  # the zip is finished in memory: a full disk fails in one write below
-        self.out.file.write(buf.getvalue())
-
 # %% ../nbs/41_files.ipynb #c1d47110
 EXCEL_CELL_CHARS = 32_767  # the most an Excel cell holds; a spreadsheet program cuts the rest
 
@@ -530,7 +539,25 @@ def _check_cell_lengths(rows:pd.DataFrame, path:str):
             raise TableError(f"{path}: column {name!r}, row {int(np.flatnonzero(long)[0]) + 1}: {len(str(s.iloc[np.flatnonzero(long)[0]])):,} characters, "
                              f"more than an Excel cell holds ({EXCEL_CELL_CHARS:,}); write CSV or Parquet")
 
-# %% ../nbs/41_files.ipynb #e20a59b4
+# %% ../nbs/41_files.ipynb #fs_stop
+@patch
+def _stop(self:TableWriter):
+    if self._pool is not None: self._pool.shutdown(); self._pool = None
+
+# %% ../nbs/41_files.ipynb #5aa871f8
+@patch
+def _finish(self:TableWriter):
+    "Write what is held back (the Parquet footer, the Excel sheet)."
+    self._wait(); self._stop()
+    if self.fmt == "parquet" and self._writer is not None: self._writer.close(); self._writer = None
+    elif self.fmt == "excel":
+        rows = pd.concat(self._blocks) if self._blocks else pd.DataFrame()
+        if len(rows) >= 1_048_576: raise TableError(f"{self.path}: {len(rows)} rows do not fit in an Excel sheet (use CSV or Parquet)")
+        _check_cell_lengths(rows, self.path)
+        buf = io.BytesIO(); rows.to_excel(buf, index=False, engine="openpyxl")  # the zip is finished in memory: a full disk fails in one write below
+        self.out.file.write(buf.getvalue())
+
+# %% ../nbs/41_files.ipynb #fs_close
 @patch
 def close(self:TableWriter):
     "Finish the table and move it into place; on any failure (a full disk) nothing is left behind and the earlier target stays."
@@ -538,10 +565,7 @@ def close(self:TableWriter):
     except BaseException: self.abort(); raise
     self.out.commit()
 
-@patch
-def _stop(self:TableWriter):
-    if self._pool is not None: self._pool.shutdown(); self._pool = None
-
+# %% ../nbs/41_files.ipynb #fs_abort
 @patch
 def abort(self:TableWriter):
     "Drop what was written; an earlier file at the target stays as it was."
@@ -554,6 +578,7 @@ def abort(self:TableWriter):
         self._writer = None
     self.out.discard()
 
+# %% ../nbs/41_files.ipynb #fs_enter
 @patch
 def __enter__(self:TableWriter): return self
 

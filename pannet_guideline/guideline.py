@@ -36,8 +36,8 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_OR
            'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'Patient',
            'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict',
            'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps',
-           'pipeline', 'band_edges', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice',
-           'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'Reading', 'field_readings', 'reading_classes',
+           'pipeline', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
+           'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'Reading', 'field_readings', 'reading_classes',
            'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text',
            'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'held_alternatives',
            'assess']
@@ -47,7 +47,7 @@ DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guida
               "it is not clinical advice and does not replace the judgement of a multidisciplinary team.")
 CHAPTERS = (workup, localized, functional, advanced, hereditary, caveats, followup)
 
-# %% ../nbs/30_guideline.ipynb #040fdfe5
+# %% ../nbs/30_guideline.ipynb #gs_recstate
 @dataclass
 class RecordState:
     "Working state for one patient."
@@ -59,6 +59,7 @@ class RecordState:
     chapter: list = field(default_factory=list) # (table, Decision) of each management table
     conflicts: dict = field(default_factory=dict) # field -> (its value, the other reading's value)
 
+# %% ../nbs/30_guideline.ipynb #gs_framestate
 @dataclass
 class FrameState:
     "Working state for a cohort."
@@ -76,7 +77,7 @@ class FrameState:
     def __post_init__(self):
         if self.gaps is None: self.gaps = np.zeros(self.cols.n, np.uint64)
 
-# %% ../nbs/30_guideline.ipynb #db81aa85
+# %% ../nbs/30_guideline.ipynb #gs_step
 @dataclass(frozen=True)
 class Step:
     "Apply `table` and write its outcome into fields (`writes`: field -> {outcome: value}, or None for the outcome itself)."
@@ -115,7 +116,7 @@ class Step:
         codes = [vocab.index(v) if (v := self._value(name, o)) is not None and v in vocab else -1 for o in self.table.outcomes]
         return np.array(codes + [-1], np.int8)
 
-# %% ../nbs/30_guideline.ipynb #4821acf5
+# %% ../nbs/30_guideline.ipynb #gs_alertstep
 @dataclass(frozen=True)
 class AlertStep:
     "Apply a `collect` table whose outcomes are alert codes."
@@ -135,7 +136,7 @@ class AlertStep:
     def apply(self, st:FrameState, fd):
         st.fired.append((self.table, fd.fired)); st.alerts.append((self.table, fd.fired))
 
-# %% ../nbs/30_guideline.ipynb #74924adb
+# %% ../nbs/30_guideline.ipynb #gs_merge
 @dataclass(frozen=True, eq=False)
 class MergeStep:
     "Join two readings of a field; on a contradiction keep the first (`keep`) or neither (`unknown`), and record both."
@@ -162,7 +163,7 @@ class MergeStep:
         st.rec[self.first] = d if r is None or refines else r
         if st.rec[self.first] is None: st.gaps |= st.pending_gaps.get(self.other, set())
 
-# %% ../nbs/30_guideline.ipynb #70cc4bb3
+# %% ../nbs/30_guideline.ipynb #gs_merge_frame
 @patch
 def frame(self:MergeStep, st:FrameState):
     "The same merge on whole columns."
@@ -186,7 +187,7 @@ def frame(self:MergeStep, st:FrameState):
     pend = st.pending_gaps.get(self.other)
     if pend is not None: st.gaps |= np.where((out < 0) & ~conflict, pend, np.uint64(0))
 
-# %% ../nbs/30_guideline.ipynb #3e56e355
+# %% ../nbs/30_guideline.ipynb #gs_oneindex
 @dataclass(frozen=True, eq=False)
 class OneIndexGrade:
     "A G1 or G2 computed from one index while the other is missing: provisional, and the missing index is a data gap (a G2 is then a lower bound)."
@@ -210,6 +211,7 @@ class OneIndexGrade:
         st.cols.set("grade_provisional", np.where(one, np.int8(1), st.cols.codes("grade_provisional")).astype(np.int8))
         for f, u in zip(self.indices, unknown): st.gaps |= np.where(one & u, np.uint64(1) << np.uint64(FIELD_BITS[f]), np.uint64(0))
 
+# %% ../nbs/30_guideline.ipynb #gs_readconf
 @dataclass(frozen=True, eq=False)
 class ReadingConflict:
     "Two inputs for one number (a size in cm and in mm) that the reader found in disagreement: the field is unknown, a gap and a conflict."
@@ -231,6 +233,7 @@ class ReadingConflict:
         st.conflicts.append((self.first, self.other, mask, np.zeros(n, np.int8), np.ones(n, np.int8)))
         st.gaps |= np.where(mask, np.uint64(1) << np.uint64(FIELD_BITS[self.field]), np.uint64(0))
 
+# %% ../nbs/30_guideline.ipynb #gs_stageagree
 @dataclass(frozen=True, eq=False)
 class StageAgreement:
     "Where recorded and derived TNM disagree, keep each stage that both readings give."
@@ -251,7 +254,7 @@ class StageAgreement:
             name = step.written[0]
             if st.rec.get(name) is None and out[0] is not None and out[0] == out[1]: st.rec[name] = step._value(name, out[0])
 
-# %% ../nbs/30_guideline.ipynb #eb907455
+# %% ../nbs/30_guideline.ipynb #gs_stageagree_frame
 @patch
 def frame(self:StageAgreement, st:FrameState):
     "The same on whole columns, computed on the rows with a contradiction only."
@@ -272,7 +275,7 @@ def frame(self:StageAgreement, st:FrameState):
             current[rows[agree]] = a[agree]
             st.cols.set(name, current)
 
-# %% ../nbs/30_guideline.ipynb #2bf9e654
+# %% ../nbs/30_guideline.ipynb #gs_chapter
 @dataclass(frozen=True)
 class ChapterStep:
     "Apply a `collect` management table whose outcomes are recommendations, work-up items or schedules."
@@ -292,6 +295,7 @@ class ChapterStep:
         st.fired.append((self.table, fd.fired)); st.chapter.append((self.table, fd.fired)); st.gaps |= fd.gaps
         if self.table.output == "recommendations": st.pending.append((self.table, fd.pending))
 
+# %% ../nbs/30_guideline.ipynb #gs_listed
 @dataclass(frozen=True, eq=False)
 class ListedStep:
     "Write whether a chapter lists a recommendation now: True, False, or unknown while a rule that would list it is undecided."
@@ -318,7 +322,7 @@ class ListedStep:
                 if bits: acc |= (mask & mask.dtype.type(bits)) != 0
         st.cols.set(self.field, np.where(yes, np.int8(1), np.where(open_, np.int8(-1), np.int8(0))).astype(np.int8))
 
-# %% ../nbs/30_guideline.ipynb #2abe5746
+# %% ../nbs/30_guideline.ipynb #gs_sitescope
 add_alert("NOT_PANCREATIC", "Primary outside the pancreas",
           "The primary is recorded outside the pancreas: grade is given, but the pancreatic T and stage groups and the pancreatic management do not apply; use the guidance for that site.",
           "data", ("ajcc8.site-chapters",))
@@ -326,12 +330,14 @@ SITE_SCOPE = DecisionTable("site_scope", "Site of the primary", [
     Rule("SITE-NOT-PANCREAS", extrapancreatic, "NOT_PANCREATIC", ("ajcc8.site-chapters",)),
 ], "collect", output="alerts")
 
+# %% ../nbs/30_guideline.ipynb #gs_outofscope
 def out_of_scope(cols:Columns) -> np.ndarray|None:
     "Rows whose primary is recorded outside the pancreas, or None when there are none."
     if "primary_site" not in cols.data: return None
     t = extrapancreatic.frame(cols).t
     return t if t.any() else None
 
+# %% ../nbs/30_guideline.ipynb #gs_inscope
 @dataclass(frozen=True, eq=False)
 class InScope:
     "A table step that applies only where the primary may be pancreatic; elsewhere nothing fires or is missing, and `fill` is written."
@@ -362,7 +368,7 @@ class InScope:
             code = -1 if value is None else FIELDS[name].vocab.index(value)
             st.cols.set(name, np.where(out, np.int8(code), st.cols.codes(name)).astype(np.int8))
 
-# %% ../nbs/30_guideline.ipynb #c6aab13e
+# %% ../nbs/30_guideline.ipynb #gs_grading
 _GRADE_WRITES = {"who_grade": {"G1 provisional": "G1", "G1": "G1", "G2": "G2", "G3": "G3", "NEC": "NEC", "MiNEN": "MiNEN"},
                  "grade_provisional": {"G1 provisional": True, "G1": False, "G2": False, "G3": False, "NEC": False, "MiNEN": False}}
 
@@ -377,7 +383,7 @@ def _grading_steps(grading:str) -> list:
         steps += [Step(g["grade"], {"grade_reported": _GRADE_WRITES["who_grade"]}), AlertStep(EDITION_ALERTS)]
     return steps + ([AlertStep(g["alerts"])] if g["alerts"] is not None else [])
 
-# %% ../nbs/30_guideline.ipynb #8b6ec854
+# %% ../nbs/30_guideline.ipynb #gs_staging
 def _staging_steps(staging:str) -> list:
     "T, N and M from the findings merged with recorded categories; stage groups; the setting."
     staging_edition(staging)
@@ -391,11 +397,12 @@ def _staging_steps(staging:str) -> list:
     if STAGING_ALERTS[staging] is not None: steps.append(InScope(AlertStep(STAGING_ALERTS[staging])))
     return steps + [InScope(Step(SETTING, {"disease_setting": None}), {"disease_setting": None}), AlertStep(SITE_SCOPE)]
 
-# %% ../nbs/30_guideline.ipynb #68888e08
+# %% ../nbs/30_guideline.ipynb #gs_chaptertables
 def chapter_tables(policy:str="seed-2025") -> list:
     "Every management table of a policy, in chapter order."
     return POLICIES[check_policy(policy)].tables()
 
+# %% ../nbs/30_guideline.ipynb #gs_checksteps
 READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label")  # derived fields the schema reader sets
 
 def check_steps(steps:list) -> list:
@@ -407,11 +414,7 @@ def check_steps(steps:list) -> list:
         written |= set(s.written)
     return steps
 
-def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025") -> list:
-    "The steps of the guideline for a grading and a staging edition and a management policy."
-    steps = _grading_steps(grading) + _staging_steps(staging)
-    return check_steps(steps + _with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)]))
-
+# %% ../nbs/30_guideline.ipynb #gs_withlisted
 def _with_listed(steps:list) -> list:
     "The chapter steps, each chapter's `LISTED` fields written right after its last table, before any later chapter reads them."
     for m in CHAPTERS:
@@ -421,19 +424,13 @@ def _with_listed(steps:list) -> list:
             steps.insert(last + 1, ListedStep(field_name, code, name))
     return steps
 
-def band_edges() -> dict:
-    "Every cut-off each number field is compared with, over every policy and edition: a bound or range is read only inside one band."
-    edges = {}
-    for p in POLICIES:
-        for g in GRADING_EDITIONS:
-            for s in STAGE_COLUMN:
-                for step in pipeline(g, s, p):
-                    for c in getattr(getattr(step, "table", None), "conditions", ()):
-                        for name, values in c.thresholds().items():
-                            if FIELDS[name].kind == "number": edges.setdefault(name, set()).update(values)
-    return {name: tuple(sorted(v)) for name, v in edges.items()}
+# %% ../nbs/30_guideline.ipynb #gs_pipeline
+def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025") -> list:
+    "The steps of the guideline for a grading and a staging edition and a management policy."
+    steps = _grading_steps(grading) + _staging_steps(staging)
+    return check_steps(steps + _with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)]))
 
-# %% ../nbs/30_guideline.ipynb #e2df6848
+# %% ../nbs/30_guideline.ipynb #gs_batches
 _TABLE_STEPS = (Step, AlertStep, ChapterStep, InScope)
 
 def step_batches(steps:list) -> list:
@@ -445,6 +442,7 @@ def step_batches(steps:list) -> list:
         else: batches.append([s]); written = set(s.written)
     return batches
 
+# %% ../nbs/30_guideline.ipynb #gs_runsteps
 def run_steps(steps:list, st:FrameState) -> FrameState:
     "Every step on the cohort state in order; the tables of each batch are read at once (threads on a large cohort), then recorded in order."
     if st.inputs is None: st.inputs = dict(st.cols.data)  # a shallow copy: the arrays as read stay for reading held rows again
@@ -464,7 +462,7 @@ def listing_key(code:str, strength:str) -> tuple:
     "Sort key of a recommendation: group (staging, management, ancillary, review), strength, rank."
     return (_GROUPS[code], STRENGTH_ORDER.index(strength), RECOMMENDATION_RANK.index(code))
 
-# %% ../nbs/30_guideline.ipynb #f1f162ec
+# %% ../nbs/30_guideline.ipynb #gs_rec
 @dataclass(frozen=True)
 class Recommendation:
     "One recommendation for one patient."
@@ -478,6 +476,7 @@ class Recommendation:
     @property
     def evidence(self) -> str: return "; ".join(citation_text(c) for c in self.cites)
 
+# %% ../nbs/30_guideline.ipynb #gs_recs
 def _recommendations(chapter:list) -> list:
     "Recommendations from the fired rules of the recommendation tables, merged by code and listed."
     by_code = {}
@@ -491,6 +490,7 @@ def _recommendations(chapter:list) -> list:
                                              tuple(dict.fromkeys((old.cites if old else ()) + r.cites)))
     return sorted(by_code.values(), key=lambda x: listing_key(x.code, x.strength))
 
+# %% ../nbs/30_guideline.ipynb #gs_listedout
 def _listed(chapter:list, output:str) -> list:
     "Outcomes of the fired rules of the tables with another output (work-up items, follow-up schedule)."
     return list(dict.fromkeys(table.rule(rid).then for table, d in chapter if table.output == output for rid in d.fired))
@@ -512,7 +512,7 @@ def held_by(listed:list, pending:list, unknown:set) -> list:
     ahead = [f for c, s, f in pending if c not in given and _GROUPS[c] == 1 and (primary is None or listing_key(c, s) < listing_key(*primary))]
     return sorted({x for fs in ahead for x in fs if x in unknown}, key=FIELD_BITS.get) if primary is not None else []
 
-# %% ../nbs/30_guideline.ipynb #cd976946
+# %% ../nbs/30_guideline.ipynb #gs_outcol
 @dataclass(frozen=True)
 class OutputColumn:
     "One output column: its name, the kind of value, what it means."
@@ -520,6 +520,7 @@ class OutputColumn:
     kind: str # `category` (a derived field), `flag`, `stage` (the reported edition), or a builder name
     doc: str # meaning
 
+# %% ../nbs/30_guideline.ipynb #gs_outspec
 OUTPUT_SPEC = (
     OutputColumn("nen_class", "category", "NET, NEC or MiNEN by WHO 2019 morphology"),
     OutputColumn("who_grade", "category", "WHO 2019 grade, which management follows"),
@@ -578,12 +579,64 @@ Assessment = dataclasses.make_dataclass("Assessment", [(o.name, bool if o.kind =
 Assessment.__module__ = __name__
 Assessment.__doc__ = "What the guideline says for one patient: every output column (`OUTPUT_SPEC`), plus the decisions behind them."
 
-# %% ../nbs/30_guideline.ipynb #1d815cb1
+# %% ../nbs/30_guideline.ipynb #gs_label
+def _label(rec:dict, name:str) -> str:
+    v = rec.get(name)
+    return UNKNOWN_LABEL.get(name, "unknown") if v is None else str(v)
+
+# %% ../nbs/30_guideline.ipynb #gs_gapnames
+def gap_names(mask:int) -> list:
+    "Input field names in a data-gap bit mask, in schema order."
+    return [name for name, bit in FIELD_BITS.items() if mask >> bit & 1 and (1 << bit) & INPUT_BITS]
+
+# %% ../nbs/30_guideline.ipynb #gs_blocking
+_NOT_MANAGEMENT = ("alerts", "workup", "followup_schedule")
+
+def _blocking(st:RecordState, gaps:list, tables:dict) -> dict:
+    "Gaps split into those that blocked grade, stage, setting or a management code, and those that blocked only other items."
+    def blocks(d):
+        out = tables[d.table].output
+        if out == "recommendations": return any(RECOMMENDATIONS[c].kind == "management" for c in d.pending)
+        return out not in _NOT_MANAGEMENT  # grade, class, T, N, M, stage, setting
+    mgmt = {g for d in st.decisions if d.gaps and blocks(d) for g in d.gaps} | set(st.conflicts)
+    return {"management": [g for g in gaps if g in mgmt], "other items only": [g for g in gaps if g not in mgmt]}
+
+# %% ../nbs/30_guideline.ipynb #gs_ranking
+def _ranking(st:RecordState) -> tuple:
+    "(recommendations, primary, unranked options, fields holding the primary) of a patient's state; the primary and options as listed, before any hold."
+    recs = _recommendations(st.chapter)
+    primary, options = primary_choice([(r.code, r.strength) for r in recs])
+    pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
+               for r, c in zip(t.rules, t.conditions) if c.record(st.rec) is None]
+    held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if st.rec.get(f.name) is None})
+    return recs, primary, options, held
+
+# %% ../nbs/30_guideline.ipynb #gs_assemble
+def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:str, steps:list) -> Assessment:
+    rec = st.rec
+    out = {name: _label(rec, name) for name in CATEGORY_COLUMNS}
+    if grading == "who-2019": out["grade_reported"] = out["who_grade"]
+    gaps = gap_names(sum(1 << FIELD_BITS[g] for g in st.gaps))
+    recs, primary, options, held = _ranking(st)
+    if held: primary, options = "", ""
+    conflicts = [conflict_text(name, s.other, *st.conflicts[name]) for s in steps if isinstance(s, (MergeStep, ReadingConflict)) and (name := s.first) in st.conflicts]
+    tables = {s.table.name: s.table for s in steps if hasattr(s, "table")}
+    return Assessment(**out, grade_provisional=bool(rec.get("grade_provisional")), stage=out[STAGE_COLUMN[staging]],
+                      recommendations=";".join(r.code for r in recs), primary_recommendation=primary, primary_options=options,
+                      primary_held_by=";".join(held), primary_alternatives="",
+                      **{name: ";".join(_listed(st.chapter, name)) for name in LIST_OUTPUTS},
+                      rule_ids=";".join(r for d in st.decisions for r in d.fired), alerts=";".join(st.alerts),
+                      conflicts=";".join(conflicts), data_gaps=";".join(gaps), input_issues=issue_text(issues),
+                      policy=policy, grading=grading, staging=staging, recommendation_list=recs, decisions=st.decisions,
+                      tables=tables, blocking=_blocking(st, gaps, tables))
+
+# %% ../nbs/30_guideline.ipynb #gs_todict
 @patch
 def to_dict(self:Assessment) -> dict:
     "The output columns as a dict."
     return {k: getattr(self, k) for k in OUTPUT_COLUMNS}
 
+# %% ../nbs/30_guideline.ipynb #gs_trace
 @patch
 def trace(self:Assessment) -> pd.DataFrame:
     "Every rule that fired: table, rule id, outcome, the table's scope, the rule's criteria and the statements it cites."
@@ -596,7 +649,7 @@ def trace(self:Assessment) -> pd.DataFrame:
                              condition=r.when.text, statements="; ".join(r.cites), evidence="; ".join(citation_text(c) for c in r.cites)))
     return pd.DataFrame(rows, columns=["table", "rule_id", "outcome", "strength", "scope", "condition", "statements", "evidence"])
 
-# %% ../nbs/30_guideline.ipynb #945d86a4
+# %% ../nbs/30_guideline.ipynb #gs_findings
 def _findings(a) -> str:
     grade = f"WHO grade {a.who_grade} (WHO 2019{', provisional: one index only' if a.grade_provisional else ''})"
     if a.grading != "who-2019": grade += f"; {a.grading.upper().replace('-', ' ')} grade {a.grade_reported}"
@@ -604,11 +657,12 @@ def _findings(a) -> str:
             f"ENETS stage {a.stage_enets}, reported stage ({a.staging}) {a.stage}; setting {a.disease_setting}. "
             f"Policy: {a.policy} ({POLICIES[a.policy].title}).")
 
+# %% ../nbs/30_guideline.ipynb #gs_alertline
 def _alert_line(code:str, policy:str="seed-2025") -> str:
     alert = ALERTS.get(code)
     return f"- {code}" if alert is None else f"- {alert.label} [{code}, {alert.severity}]: {POLICIES[policy].alert_text(code)}"
 
-# %% ../nbs/30_guideline.ipynb #b1e91c9c
+# %% ../nbs/30_guideline.ipynb #gs_explain
 @patch
 def explain(self:Assessment) -> str:
     "Plain-language account of an assessment: findings, each recommendation with its reasons and evidence, alerts, gaps."
@@ -643,61 +697,27 @@ def explain(self:Assessment) -> str:
     if self.input_issues: lines += ["", "Rejected values: " + self.input_issues]
     return "\n".join(lines)
 
+# %% ../nbs/30_guideline.ipynb #gs_visitplan
 @patch
 def visit_plan(self:Assessment, reference_date, horizon_years:float=10, use:str="earliest") -> pd.DataFrame:
     "Dated follow-up visits of the assessment's schedule from a reference date (surgery, start of observation or treatment)."
     if not self.followup_schedule: raise ValueError("no follow-up schedule applies: see data_gaps for what is missing")
     return followup.visit_plan(self.followup_schedule.split(";")[0], reference_date, horizon_years, use)
 
-# %% ../nbs/30_guideline.ipynb #aa3471ef
-def _label(rec:dict, name:str) -> str:
-    v = rec.get(name)
-    return UNKNOWN_LABEL.get(name, "unknown") if v is None else str(v)
+# %% ../nbs/30_guideline.ipynb #gs_bandedges
+def band_edges() -> dict:
+    "Every cut-off each number field is compared with, over every policy and edition: a bound or range is read only inside one band."
+    edges = {}
+    for p in POLICIES:
+        for g in GRADING_EDITIONS:
+            for s in STAGE_COLUMN:
+                for step in pipeline(g, s, p):
+                    for c in getattr(getattr(step, "table", None), "conditions", ()):
+                        for name, values in c.thresholds().items():
+                            if FIELDS[name].kind == "number": edges.setdefault(name, set()).update(values)
+    return {name: tuple(sorted(v)) for name, v in edges.items()}
 
-def gap_names(mask:int) -> list:
-    "Input field names in a data-gap bit mask, in schema order."
-    return [name for name, bit in FIELD_BITS.items() if mask >> bit & 1 and (1 << bit) & INPUT_BITS]
-
-_NOT_MANAGEMENT = ("alerts", "workup", "followup_schedule")
-
-def _blocking(st:RecordState, gaps:list, tables:dict) -> dict:
-    "Gaps split into those that blocked grade, stage, setting or a management code, and those that blocked only other items."
-    def blocks(d):
-        out = tables[d.table].output
-        if out == "recommendations": return any(RECOMMENDATIONS[c].kind == "management" for c in d.pending)
-        return out not in _NOT_MANAGEMENT  # grade, class, T, N, M, stage, setting
-    mgmt = {g for d in st.decisions if d.gaps and blocks(d) for g in d.gaps} | set(st.conflicts)
-    return {"management": [g for g in gaps if g in mgmt], "other items only": [g for g in gaps if g not in mgmt]}
-
-# %% ../nbs/30_guideline.ipynb #c7783129
-def _ranking(st:RecordState) -> tuple:
-    "(recommendations, primary, unranked options, fields holding the primary) of a patient's state; the primary and options as listed, before any hold."
-    recs = _recommendations(st.chapter)
-    primary, options = primary_choice([(r.code, r.strength) for r in recs])
-    pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
-               for r, c in zip(t.rules, t.conditions) if c.record(st.rec) is None]
-    held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if st.rec.get(f.name) is None})
-    return recs, primary, options, held
-
-def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:str, steps:list) -> Assessment:
-    rec = st.rec
-    out = {name: _label(rec, name) for name in CATEGORY_COLUMNS}
-    if grading == "who-2019": out["grade_reported"] = out["who_grade"]
-    gaps = gap_names(sum(1 << FIELD_BITS[g] for g in st.gaps))
-    recs, primary, options, held = _ranking(st)
-    if held: primary, options = "", ""
-    conflicts = [conflict_text(name, s.other, *st.conflicts[name]) for s in steps if isinstance(s, (MergeStep, ReadingConflict)) and (name := s.first) in st.conflicts]
-    tables = {s.table.name: s.table for s in steps if hasattr(s, "table")}
-    return Assessment(**out, grade_provisional=bool(rec.get("grade_provisional")), stage=out[STAGE_COLUMN[staging]],
-                      recommendations=";".join(r.code for r in recs), primary_recommendation=primary, primary_options=options,
-                      primary_held_by=";".join(held), primary_alternatives="",
-                      **{name: ";".join(_listed(st.chapter, name)) for name in LIST_OUTPUTS},
-                      rule_ids=";".join(r for d in st.decisions for r in d.fired), alerts=";".join(st.alerts),
-                      conflicts=";".join(conflicts), data_gaps=";".join(gaps), input_issues=issue_text(issues),
-                      policy=policy, grading=grading, staging=staging, recommendation_list=recs, decisions=st.decisions,
-                      tables=tables, blocking=_blocking(st, gaps, tables))
-
-# %% ../nbs/30_guideline.ipynb #6b7e21a9
+# %% ../nbs/30_guideline.ipynb #gs_reading
 MAX_READINGS = 256 # readings of the missing fields tried for one held row at most
 
 @dataclass(frozen=True)
@@ -708,12 +728,14 @@ class Reading:
     code: object # the same as stored in a cohort column (a float, a vocabulary code, a code bit mask)
     band: tuple = () # for a number: (lower cut-off or None, included, upper cut-off or None, included)
 
+# %% ../nbs/30_guideline.ipynb #gs_tested
 def _tested_codes(name:str) -> tuple:
     "The codes of a code-list field that some table asks about, in ranking order."
     asked = {c for p in POLICIES for g in GRADING_EDITIONS for s in STAGE_COLUMN for step in pipeline(g, s, p)
              for cond in getattr(getattr(step, "table", None), "conditions", ()) for c in cond.thresholds().get(name, ())}
     return tuple(c for c in RECOMMENDATION_RANK if c in asked)
 
+# %% ../nbs/30_guideline.ipynb #gs_numreadings
 def _number_readings(name:str) -> tuple:
     spec = FIELDS[name]
     edges = [e for e in schema.BAND_EDGES.get(name, ()) if spec.minimum < e < spec.maximum]
@@ -727,6 +749,7 @@ def _number_readings(name:str) -> tuple:
         out.append(Reading(name, x, x, (e, False, nxt, False)))
     return tuple(out)
 
+# %% ../nbs/30_guideline.ipynb #gs_fieldreadings
 @functools.cache
 def field_readings(name:str) -> tuple:
     "Every reading of a field that a held row is read under (see above), in order."
@@ -735,12 +758,14 @@ def field_readings(name:str) -> tuple:
     if spec.kind == "codes": return tuple(Reading(name, c, codes_mask(c)) for c in [()] + [(c,) for c in _tested_codes(name)])
     return tuple(Reading(name, v, i) for i, v in enumerate(spec.vocab))
 
+# %% ../nbs/30_guideline.ipynb #gs_atoms
 def _atoms(e) -> list:
     "The comparisons of one field with constants inside a condition."
     if isinstance(e, (Compare, IsIn, HasCode)): return [e]
     if not dataclasses.is_dataclass(e): return []
     return [a for f in dataclasses.fields(e) if isinstance(v := getattr(e, f.name), Expr) for a in _atoms(v)]
 
+# %% ../nbs/30_guideline.ipynb #gs_fieldatoms
 @functools.cache
 def _field_atoms() -> tuple:
     "(field -> every comparison of it in any table of any policy and edition, the fields another step reads as a whole value)."
@@ -755,6 +780,7 @@ def _field_atoms() -> tuple:
                         for a in _atoms(c): atoms.setdefault(a.name, set()).add(a)
     return atoms, frozenset(whole)
 
+# %% ../nbs/30_guideline.ipynb #gs_classes
 @functools.cache
 def reading_classes(name:str) -> tuple:
     "For each reading of a field, the first reading that every table reads alike (the same answer to each of its comparisons): only that one is run."
@@ -764,30 +790,35 @@ def reading_classes(name:str) -> tuple:
     seen = {}
     return tuple(seen.setdefault(tuple(a.record({name: r.value}) for a in atoms.get(name, ())), i) for i, r in enumerate(readings))
 
+# %% ../nbs/30_guideline.ipynb #gs_classruns
 def class_runs(name:str) -> list:
     "The readings of a field that are run: the first of each set that every table reads alike."
     return sorted(set(reading_classes(name)))
 
+# %% ../nbs/30_guideline.ipynb #gs_grid
 def reading_grid(fields:list) -> np.ndarray:
     "Every reading of the fields together, one row each (an index into each field's readings), the first field varying slowest."
     sizes = [len(field_readings(f)) for f in fields]
     return np.stack(np.unravel_index(np.arange(math.prod(sizes)), sizes), axis=1) if fields else np.zeros((1, 0), np.int64)
 
+# %% ../nbs/30_guideline.ipynb #gs_merged
 def merged_fields() -> frozenset:
     "Fields that a merge of two readings compares as a whole value (recorded T, N, M): read wherever they were held, since a value that contradicts the other reading changes the answer."
     return _field_atoms()[1]
 
+# %% ../nbs/30_guideline.ipynb #gs_expansion
 def expansion_field(fields) -> str:
     "The missing field read first among those that hold a primary: the first in schema order."
     return min(fields, key=FIELD_BITS.get)
 
-# %% ../nbs/30_guideline.ipynb #7c8f30b2
+# %% ../nbs/30_guideline.ipynb #gs_token
 def outcome_token(primary:str, options:str, held:str) -> str:
     "The outcome of one reading: the primary, `options A/B`, `held by f1/f2` or `none`."
     if held: return "held by " + held.replace(";", "/")
     if primary: return primary
     return "options " + options.replace(";", "/") if options else "none"
 
+# %% ../nbs/30_guideline.ipynb #gs_band
 def _band_text(name:str, lo, lo_in:bool, hi, hi_in:bool) -> str:
     num = lambda x: f"{x:g}"
     if lo is not None and lo == hi: return f"{name}={num(lo)}"
@@ -797,6 +828,7 @@ def _band_text(name:str, lo, lo_in:bool, hi, hi_in:bool) -> str:
     if hi is None: return f"{name}{'>=' if lo_in else '>'}{num(lo)}"
     return f"{left}{name}{right}"
 
+# %% ../nbs/30_guideline.ipynb #gs_part
 def _part_texts(name:str, picked:frozenset) -> list:
     "One field's share of a reading, as texts (a number's bands that do not touch: one text each); [''] when any value will do."
     readings = field_readings(name)
@@ -813,6 +845,7 @@ def _part_texts(name:str, picked:frozenset) -> list:
         out.append(_band_text(name, first[0], first[1], last[2], last[3]))
     return out
 
+# %% ../nbs/30_guideline.ipynb #gs_cube
 def _cube_terms(cube:np.ndarray) -> list:
     "The readings marked in a boolean array (one axis per field) as products of value sets: along the first axis, values whose sub-arrays match are taken together."
     if cube.ndim == 0: return [()] if cube else []
@@ -821,6 +854,7 @@ def _cube_terms(cube:np.ndarray) -> list:
         if cube[i].any(): groups.setdefault(cube[i].tobytes(), (cube[i], []))[1].append(i)
     return [(frozenset(idx),) + t for sub, idx in groups.values() for t in _cube_terms(sub)]
 
+# %% ../nbs/30_guideline.ipynb #gs_condition
 def _condition(fields:list, cube:np.ndarray) -> str:
     "The readings marked in `cube` (those that give one outcome) as a condition."
     texts = []
@@ -831,6 +865,7 @@ def _condition(fields:list, cube:np.ndarray) -> str:
         texts += [" & ".join(filter(None, c)) or "any" for c in combos]
     return " or ".join(texts)
 
+# %% ../nbs/30_guideline.ipynb #gs_alt
 def alternatives_text(fields:list, tokens:list) -> str:
     "`primary_alternatives` of a held row from the outcome of each reading (in `reading_grid` order)."
     return _alternatives_text(tuple(fields), tuple(tokens))
@@ -842,14 +877,17 @@ def _alternatives_text(fields:tuple, tokens:tuple) -> str:
     grid = np.array([order.index(t) for t in tokens]).reshape(shape)
     return "; ".join(f"{_condition(fields, grid == k)}: {tok}" for k, tok in enumerate(order))
 
+# %% ../nbs/30_guideline.ipynb #gs_toomany
 def too_many_text() -> str: return f"too many readings (over {MAX_READINGS})"
 
+# %% ../nbs/30_guideline.ipynb #gs_members
 @functools.cache
 def _members(name:str) -> dict:
     "Run reading of a field -> the readings it stands for."
     classes = np.array(reading_classes(name))
     return {int(c): np.flatnonzero(classes == c) for c in set(classes.tolist())} | {None: np.arange(len(classes))}
 
+# %% ../nbs/30_guideline.ipynb #gs_leafcells
 @functools.lru_cache(maxsize=65536)
 def _leaf_cells(fields:tuple, path:tuple) -> np.ndarray:
     "The cells of a reading grid over `fields` (flat, `reading_grid` order) that a leaf's readings cover."
@@ -858,6 +896,7 @@ def _leaf_cells(fields:tuple, path:tuple) -> np.ndarray:
     pick = [_members(f)[at.get(f)] for f in fields]
     return np.ravel_multi_index(np.ix_(*pick), sizes).ravel() if fields else np.zeros(1, np.int64)
 
+# %% ../nbs/30_guideline.ipynb #gs_treetext
 def tree_text(leaves:list, held:list) -> tuple:
     "(the fields held or read, the outcome of every reading of them in `reading_grid` order) from the leaves of a reading tree: (((field, run reading), ...), outcome)."
     fields = tuple(sorted(set(held) | {f for path, _ in leaves for f, _ in path}, key=FIELD_BITS.get))
@@ -866,21 +905,24 @@ def tree_text(leaves:list, held:list) -> tuple:
     for path, tok in leaves: cells[_leaf_cells(fields, path)] = order.index(tok)
     return list(fields), [order[k] for k in cells]
 
+# %% ../nbs/30_guideline.ipynb #gs_decided
 def decided_primary(read:list, tokens:list, primary:str, options:str) -> tuple|None:
     "(primary, options) where every reading gives one answer, so the missing fields are not needed for it; else None. `read`: the fields the tree read."
     if any(FIELDS[f].kind == "codes" for f in read) or len(set(tokens)) != 1: return None  # a history read is not read in all its values
     return (primary, options) if tokens[0] == outcome_token(primary, options, "") else None  # only what the listing already leads with
 
-# %% ../nbs/30_guideline.ipynb #8d9a41c3
+# %% ../nbs/30_guideline.ipynb #gs_rankingsteps
 def ranking_steps(steps:list, from_chapters:bool=False) -> list:
     "The steps that can change a primary (those that write a field, merge readings or list recommendations), from the start or from the first management table."
     start = next(i for i, s in enumerate(steps) if isinstance(s, InScope) and isinstance(s.step, ChapterStep)) if from_chapters else 0
     return [s for s in steps[start:] if s.written or not hasattr(s, "table") or s.table.output == "recommendations"]
 
+# %% ../nbs/30_guideline.ipynb #gs_early
 def early_fields(steps:list) -> set:
     "The fields read before the management tables: a reading of any other field needs only the management tables run again."
     return {f for s in ranking_steps(steps) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
 
+# %% ../nbs/30_guideline.ipynb #gs_readingout
 def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=None) -> tuple:
     "(the outcome, the fields that hold it) of the guideline for a patient with some missing fields filled; `reached`: the fields after every step, when no filled field is read before the management tables."
     st = RecordState({**(inputs if reached is None else reached), **filled})
@@ -888,16 +930,7 @@ def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=Non
     _, primary, options, held = _ranking(st)
     return outcome_token(primary, options, ";".join(held)), held
 
-def held_alternatives(inputs:dict, # the patient's fields as read, before any step
-                      held:list, # the fields that hold the primary
-                      steps:list, # the guideline's steps
-                      primary:str, options:str, # the primary and options the listing leads with
-                      reached:dict|None=None, # the fields after every step, if known: readings of late fields start from there
-                     ) -> tuple:
-    "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
-    with remembered():  # the readings differ in a field or two: each table decides each combination of its fields once
-        return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps))
-
+# %% ../nbs/30_guideline.ipynb #gs_readingtree
 def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, reached:dict|None, early:set) -> tuple:
     "`held_alternatives`, once `early` (the fields read before the management tables) is known."
     frontier, leaves, count = [((), held)], [], 0
@@ -920,10 +953,31 @@ def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, 
     read = {f for path, _ in leaves for f, _ in path}
     return alternatives_text(fields, tokens), decided_primary(sorted(read), tokens, primary, options)
 
-# %% ../nbs/30_guideline.ipynb #6c261a40
+# %% ../nbs/30_guideline.ipynb #gs_heldalt
+def held_alternatives(inputs:dict, # the patient's fields as read, before any step
+                      held:list, # the fields that hold the primary
+                      steps:list, # the guideline's steps
+                      primary:str, options:str, # the primary and options the listing leads with
+                      reached:dict|None=None, # the fields after every step, if known: readings of late fields start from there
+                     ) -> tuple:
+    "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
+    with remembered():  # the readings differ in a field or two: each table decides each combination of its fields once
+        return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps))
+
+# %% ../nbs/30_guideline.ipynb #gs_patient
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])
 Patient.__doc__ = "A patient record with every input field of the schema (all optional, None = unknown)."
 
+# %% ../nbs/30_guideline.ipynb #gs_withalt
+def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
+    "A held assessment with what it waits for; given its primary where the missing fields are not needed."
+    _, primary, options, _ = _ranking(st)
+    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options, st.rec)
+    if decided is None: return dataclasses.replace(a, primary_alternatives=text)
+    primary, options = decided
+    return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
+
+# %% ../nbs/30_guideline.ipynb #gs_assess
 def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Patient`
            policy:str="seed-2025", # management policy: a name in `POLICIES` (`seed-2025`, `nccn-2025`, ...)
            grading:str="who-2019", # grading edition: `who-2019` or `who-2010`
@@ -940,14 +994,6 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
     for step in steps: step.record(st)
     a = _assessment(st, issues, grading, staging, policy, steps)
     return _with_alternatives(a, inputs, st, steps) if a.primary_held_by else a
-
-def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
-    "A held assessment with what it waits for; given its primary where the missing fields are not needed."
-    _, primary, options, _ = _ranking(st)
-    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options, st.rec)
-    if decided is None: return dataclasses.replace(a, primary_alternatives=text)
-    primary, options = decided
-    return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
 
 # %% ../nbs/30_guideline.ipynb #aaeb7653
 schema.BAND_EDGES.update(band_edges())  # the reader's bands: every cut-off of every table, known once the tables are
