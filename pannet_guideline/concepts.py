@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .evidence import cite
-from .logic import Expr, Field, IsUnknown
+from .logic import Expr, Field
 from .schema import FIELDS
 from .vocab import RECOMMENDATIONS, add_alert
 
@@ -147,10 +147,7 @@ functioning = (syndrome != "none").named("functioning", _FUNC)
 nonfunctioning = (syndrome == "none").named("non-functioning", _FUNC)
 insulinoma = (syndrome == "insulinoma").named("insulinoma", _FUNC)
 gastrinoma = (syndrome == "gastrinoma").named("gastrinoma", _FUNC)
-# Carcinoid syndrome is a syndrome of symptoms: a patient recorded as free of symptoms (from bulk or hormones) has none, even where
-# the carcinoid-syndrome field itself was left blank (non-functioning means no symptoms of hormone excess).
-has_carcinoid_syndrome = ((carcinoid == True) & ~(IsUnknown("carcinoid_syndrome") & (symptomatic == False))).named(
-    "carcinoid syndrome", ("nccn.carcinoid-syndrome-sites", "nccn.nonfunctioning-definition"))
+has_carcinoid_syndrome = (carcinoid == True).named("carcinoid syndrome", ("nccn.carcinoid-syndrome-sites",))
 hormone_excess = (functioning | has_carcinoid_syndrome).named("a hormone syndrome (including carcinoid syndrome)", _FUNC + ("nccn.carcinoid-syndrome-sites",))
 
 # %% ../nbs/04_concepts.ipynb #73adcf59
