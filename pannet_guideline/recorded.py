@@ -9,12 +9,14 @@ import itertools
 
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .logic import Field
+from .schema import validate_patient
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'morphological_nec', 'GRADE_FROM_RECORD',
-           'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS']
+           'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS',
+           'example_patient']
 
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")
@@ -55,3 +57,12 @@ EDITION_ALERTS = DecisionTable("grade_edition_alerts", "Reported grade against t
     Rule(f"GEA-{a}-{b}", (reported == a) & (grade == b), "GRADE_EDITION_DIFFERS", ("who2010.grade-table", "who2019.differentiation-first"))
     for a, b in itertools.permutations(_GRADES, 2)
 ], "collect", output="alerts")
+
+# %% ../nbs/12_recorded.ipynb #expat
+def example_patient(**findings) -> dict:
+    "Canonical record of one patient from its findings, with class, grade, T, N, M, stage groups and setting derived."
+    # the steps are assembled in `pannet_guideline.guideline`, after the chapters: imported when called, not when this module loads
+    from pannet_guideline.guideline import RecordState, _grading_steps, _staging_steps
+    st = RecordState(validate_patient(findings))
+    for step in _grading_steps("who-2019") + _staging_steps("ajcc-8"): step.record(st)
+    return st.rec
