@@ -9,12 +9,14 @@ import itertools
 
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .logic import Field
+from .schema import validate_patient
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'morphological_nec', 'GRADE_FROM_RECORD',
-           'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS']
+           'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS',
+           'example_patient']
 
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")
@@ -39,7 +41,7 @@ RECORD_WRITES = {"grade_from_record": None, "class_from_record": {"G1": "NET", "
 # %% ../nbs/12_recorded.ipynb #2f7c56dd
 add_alert("GRADE_FROM_RECORD", "Grade taken from the record", "No Ki-67 or mitotic count was given, so the WHO grade is the one recorded by the pathologist or registry.", "data", _RG)
 add_alert("RECORDED_GRADE_CONFLICT", "Recorded grade differs from the indices", "The grade computed from Ki-67 and mitoses differs from the recorded grade; the computed grade is used (see `conflicts` for both values).", "data", _RG + ("who2019.grade-table",))
-add_alert("GRADE_EDITION_DIFFERS", "Reported edition grades differently", "The grade in the reported edition differs from the WHO 2019 grade; management follows the WHO 2019 class and grade.", "caveat", ("who2010.grade-table", "who2019.differentiation-first"))
+add_alert("GRADE_EDITION_DIFFERS", "Reported edition grades differently", "The grade in the reported edition differs from the WHO 2019 grade; management follows the WHO 2019 class and grade.", "caveat", ("who2010.grade-table", "who2019.differentiation-first"));
 
 # %% ../nbs/12_recorded.ipynb #eb0b5452
 grade, from_record, reported = Field("who_grade"), Field("grade_from_record"), Field("grade_reported")
@@ -55,3 +57,12 @@ EDITION_ALERTS = DecisionTable("grade_edition_alerts", "Reported grade against t
     Rule(f"GEA-{a}-{b}", (reported == a) & (grade == b), "GRADE_EDITION_DIFFERS", ("who2010.grade-table", "who2019.differentiation-first"))
     for a, b in itertools.permutations(_GRADES, 2)
 ], "collect", output="alerts")
+
+# %% ../nbs/12_recorded.ipynb #expat
+def example_patient(**findings) -> dict:
+    "Canonical record of one patient from its findings, with class, grade, T, N, M, stage groups and setting derived."
+    # the steps are assembled in `pannet_guideline.guideline`, after the chapters: imported when called, not when this module loads
+    from pannet_guideline.guideline import RecordState, _grading_steps, _staging_steps
+    st = RecordState(validate_patient(findings))
+    for step in _grading_steps("who-2019") + _staging_steps("ajcc-8"): step.record(st)
+    return st.rec

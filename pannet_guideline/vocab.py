@@ -11,7 +11,7 @@ from .evidence import cite
 
 # %% auto #0
 __all__ = ['KINDS', 'RECOMMENDATIONS', 'RECOMMENDATION_CODES', 'SEVERITIES', 'ALERTS', 'VOCABULARIES', 'CHECKED_OUTPUTS', 'Code',
-           'Alert', 'add_alert', 'check_outcomes']
+           'Alert', 'add_alert', 'check_outcomes', 'MarkdownText', 'alert_list']
 
 # %% ../nbs/00b_vocab.ipynb #0597bb58
 KINDS = ("management", "ancillary", "process")
@@ -103,3 +103,19 @@ def check_outcomes(table:str, # table name, for the message
     vocab = VOCABULARIES[output]
     unknown = [o for o in outcomes if o not in vocab]
     if unknown: raise ValueError(f"{table}: {output} {unknown} are not registered (see pannet_guideline.vocab)")
+
+# %% ../nbs/00b_vocab.ipynb #alertlist
+class MarkdownText(str):
+    "Text a notebook shows as Markdown, as the prose around it."
+    def _repr_markdown_(self) -> str: return str(self)
+
+def alert_list(codes, # alert codes, or a dict code -> when the chapter raises it (context the alert's own text leaves out)
+              ) -> MarkdownText:
+    "A bullet list of registered alerts: label, code, severity and context, then the alert's text and its statements."
+    when = codes if isinstance(codes, dict) else dict.fromkeys(codes)
+    unknown = [c for c in when if c not in ALERTS]
+    if unknown: raise ValueError(f"alerts {unknown} are not registered")
+    def line(a:Alert, context:str|None) -> str:
+        cites = f" ({', '.join(f'`{s}`' for s in a.cites)})" if a.cites else ""
+        return f"- **{a.label}** (`{a.code}`, {a.severity}{'; ' + context if context else ''}): {a.text}{cites}"
+    return MarkdownText("\n".join(line(ALERTS[c], x) for c, x in when.items()))
