@@ -307,9 +307,9 @@ add_alert("SEED_LIVER_DIRECTED_LOW_BURDEN", "Seed liver-directed therapy where N
 add_alert("LIVER_DIRECTED_AFTER_PANCREATODUODENECTOMY", "Liver-directed therapy after a Whipple: infection risk",
           "A head primary was resected, by pancreatoduodenectomy, with a biliary anastomosis: embolisation or ablation of the liver metastases then carries a higher risk of biliary infection and liver abscess, which the seed does not mention.",
           "safety", ("nccn.liver-directed", "seed.21"))
-add_alert("OLIGOMETASTATIC_RESECTION_SELECTED", "Resection of metastases: confirm the selection",
+_ = add_alert("OLIGOMETASTATIC_RESECTION_SELECTED", "Resection of metastases: confirm the selection",
           "Resecting primary and metastases rests on NCCN's 'if possible and indicated'; the record gives neither the sites nor their number, and ENETS 2023 advice was not read.",
-          "caveat", ("nccn.adv-asymptomatic-low-burden",));
+          "caveat", ("nccn.adv-asymptomatic-low-burden",))
 
 # %% ../nbs/22_advanced.ipynb #054c8008
 ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sources (advanced disease)", [

@@ -44,9 +44,9 @@ add_alert("SEED_CARDIAC_MIDGUT_CONTENT", "Seed cardiac screening is midgut advic
 add_alert("CHD_SIGNS_CHECK", "Look for signs of carcinoid heart disease",
           "Breathlessness, fatigue, oedema, ascites or a raised jugular venous pressure call for echocardiography; the record holds none of them.",
           "data", ("nccn.cardiac-tte",))
-add_alert("CHD_VALVE_BEFORE_LIVER_SURGERY", "Valves before liver surgery",
+_ = add_alert("CHD_VALVE_BEFORE_LIVER_SURGERY", "Valves before liver surgery",
           "If significant carcinoid heart disease is found, valve replacement should come before liver resection where possible.",
-          "safety", ("caveats.nccn-valve-before-liver",));
+          "safety", ("caveats.nccn-valve-before-liver",))
 
 # %% ../nbs/26_caveats.ipynb #5184d10a
 CARDIAC_ALERTS = DecisionTable("cardiac_alerts", "Carcinoid heart disease: alerts", [
@@ -69,9 +69,9 @@ add_alert("PITFALL_PERIOPERATIVE_PREPARATION", "Prepare a functioning tumour for
 add_alert("PITFALL_CONSIDER_CYTOREDUCTION", "Surgery for the liver metastases is on the table",
           "Liver metastases judged resectable or borderline: surgery is to be weighed, a complete resection of primary and metastases where all is resectable, cytoreduction where it is only borderline (the seed names overlooking cytoreduction as a pitfall).",
           "caveat", ("seed.37", "nccn.cytoreduction-90pct", "pdq.liver-metastases"))
-add_alert("PITFALL_HEREDITARY_UNCHECKED", "Hereditary status not recorded",
+_ = add_alert("PITFALL_HEREDITARY_UNCHECKED", "Hereditary status not recorded",
           "This patient has a hereditary red flag and no recorded hereditary status; record it, or offer counselling.",
-          "data", ("seed.36", "geurts.red-flags"));
+          "data", ("seed.36", "geurts.red-flags"))
 
 # %% ../nbs/26_caveats.ipynb #5d457f71
 PITFALL_ALERTS = DecisionTable("pitfall_alerts", "The seed's pitfalls 2, 3 and 5", [

@@ -280,9 +280,9 @@ add_alert("SEED_SURVEILLANCE_NO_SCHEDULE", "The seed gives surveillance no sched
 add_alert("NO_ADJUVANT_AFTER_RESECTION", "Follow-up, not adjuvant therapy",
           "After resection of a NET the next step is follow-up: no adjuvant systemic therapy has a known role.",
           "caveat", ("nccn.no-adjuvant",))
-add_alert("RECURRENCE", "Progression after resection: a recurrence",
+_ = add_alert("RECURRENCE", "Progression after resection: a recurrence",
           "The disease progresses after the primary was resected. NCCN resects a recurrence in selected cases; otherwise it is advanced disease, with a clinical trial, systemic or locoregional therapy: restage it and record the setting (resectable, metastatic sites) to read those options.",
-          "caveat", ("followup.nccn-recurrence", "followup.recurrence-as-advanced", "nccn.progression-options"));
+          "caveat", ("followup.nccn-recurrence", "followup.recurrence-as-advanced", "nccn.progression-options"))
 
 # %% ../nbs/25_followup.ipynb #c06d12ee
 _SEED_TREATED = advanced_disease | (localized_disease & nec & ~resected)

@@ -62,9 +62,9 @@ add_alert("MEN1_SCREEN_PARATHYROID", "Check calcium and PTH",
 add_alert("VHL_BELZUTIFAN_NOTE", "VHL: belzutifan may be considered",
           "In germline VHL, NCCN lists belzutifan case by case, with very limited data in advanced PanNET.",
           "caveat", ("hereditary.nccn-vhl-belzutifan",))
-add_alert("GERMLINE_SIZE_OF_CONCERN", "Germline carrier: treat by a size of concern",
+_ = add_alert("GERMLINE_SIZE_OF_CONCERN", "Germline carrier: treat by a size of concern",
           "In a known syndrome NCCN decides treatment when the tumour reaches a size of concern, so the sporadic size bands may not apply.",
-          "caveat", ("hereditary.nccn-germline-size",));
+          "caveat", ("hereditary.nccn-germline-size",))
 
 # %% ../nbs/24_hereditary.ipynb #eb01554f
 _localized_nf_net = (localized_net & nonfunctioning).named("a localized non-functioning NET", ("nccn.nonfunctioning-definition",))

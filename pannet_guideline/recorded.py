@@ -41,7 +41,7 @@ RECORD_WRITES = {"grade_from_record": None, "class_from_record": {"G1": "NET", "
 # %% ../nbs/12_recorded.ipynb #2f7c56dd
 add_alert("GRADE_FROM_RECORD", "Grade taken from the record", "No Ki-67 or mitotic count was given, so the WHO grade is the one recorded by the pathologist or registry.", "data", _RG)
 add_alert("RECORDED_GRADE_CONFLICT", "Recorded grade differs from the indices", "The grade computed from Ki-67 and mitoses differs from the recorded grade; the computed grade is used (see `conflicts` for both values).", "data", _RG + ("who2019.grade-table",))
-add_alert("GRADE_EDITION_DIFFERS", "Reported edition grades differently", "The grade in the reported edition differs from the WHO 2019 grade; management follows the WHO 2019 class and grade.", "caveat", ("who2010.grade-table", "who2019.differentiation-first"));
+_ = add_alert("GRADE_EDITION_DIFFERS", "Reported edition grades differently", "The grade in the reported edition differs from the WHO 2019 grade; management follows the WHO 2019 class and grade.", "caveat", ("who2010.grade-table", "who2019.differentiation-first"))
 
 # %% ../nbs/12_recorded.ipynb #eb0b5452
 grade, from_record, reported = Field("who_grade"), Field("grade_from_record"), Field("grade_reported")
