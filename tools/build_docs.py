@@ -102,7 +102,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 d["text/markdown"] = _statement_links(md, STATEMENT_IDS) if "remove-input" in tags else md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
-    if READER_PAGE[0]: _keep_promises(cells)
+    _keep_promises(cells)
     module = module or re.sub(r"^\d+[a-z]?_", "", src.stem)  # nbdev's processed copy drops the default_exp cell
     if module in CHAPTERS:  # every chapter opens with its clinical pathways and ends with the same sections
         cells += [dict(cell_type="markdown", id=f"slot-{k}", metadata={}, source=text)
@@ -149,7 +149,7 @@ def _keep_promises(cells: list):
         text = "".join(c["source"]) if c["cell_type"] == "markdown" else ""
         if not text.rstrip().endswith(":"): continue
         nxt = next((x for x in cells[i + 1:] if "remove-cell" not in _tags_of(x)), None)
-        if nxt is not None and nxt["cell_type"] == "markdown" and not "".join(nxt["source"]).lstrip().startswith("#"): continue  # a list or more text
+        if nxt is not None and nxt["cell_type"] == "markdown" and re.match(r"\s*([-*+|<>]|\d+\.|```|\$\$)", "".join(nxt["source"])): continue  # a list, table or figure
         if nxt is not None and nxt["cell_type"] == "code" and not _tags_of(nxt) & {"hide-cell", "hide-input"}: continue  # its code shows
         if nxt is not None and nxt["cell_type"] == "code" and nxt.get("outputs") and not _tags_of(nxt) & {"hide-cell", "hide-output"}: continue  # its output shows
         if nxt is not None and nxt["cell_type"] == "code" and nxt.get("outputs") and _output_size(nxt) <= SHOWN_OUTPUT:
