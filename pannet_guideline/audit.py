@@ -18,7 +18,7 @@ from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, S
 
 # %% auto #0
 __all__ = ['LABELLED', 'table_users', 'all_tables', 'audit_table', 'statement_html', 'then_html', 'when_words', 'note_words',
-           'rules_html', 'audit_html', 'seed_traceability', 'seed_html']
+           'doubt_html', 'rules_html', 'audit_html', 'seed_traceability', 'seed_html']
 
 # %% ../nbs/60_audit.ipynb #8df207eb
 def table_users() -> dict:
@@ -81,6 +81,14 @@ def note_words(note:str) -> str:
     from pannet_guideline.vocab import ALERTS
     return re.sub(r"(\balert )?\b([A-Z][A-Z0-9_]{4,})\b", lambda m: f"the alert '{ALERTS[m[2]].label}'" if m[2] in ALERTS else m[0], note)
 
+def doubt_html(rule) -> str:
+    "A mark under what a rule gives when it rests only on seed statements the seed audit does not confirm: the items and their verdicts, linked to the audit."
+    from pannet_guideline.evidence import seed_doubts
+    doubts = seed_doubts(rule.cites)
+    if not doubts: return ""
+    items = "; ".join(f"seed item {s.seed_item} audited as {html.escape(s.verdict)}" for s in doubts)
+    return f'<br><span class="doubt">⚠ rests only on the seed: {items} (<a href="sources.html#seed-statements-and-their-audit-verdicts">see the audit</a>)</span>'
+
 def rules_html(table, anchors:set|None=None) -> str:
     "One table's rules as an HTML table, each beside the full text of the statements it cites; rows anchored `rule-<id>` once per page."
     e, anchors, rows = html.escape, set() if anchors is None else anchors, []
@@ -88,7 +96,7 @@ def rules_html(table, anchors:set|None=None) -> str:
         aid = f"rule-{r.id}"
         idattr = "" if aid in anchors else f' id="{e(aid)}"'
         anchors.add(aid)
-        then = then_html(table, r) + (f" ({e(r.strength)})" if r.strength else "") + (f"<br><i>{e(note_words(r.note))}</i>" if r.note else "")
+        then = then_html(table, r) + (f" ({e(r.strength)})" if r.strength else "") + doubt_html(r) + (f"<br><i>{e(note_words(r.note))}</i>" if r.note else "")
         rows.append(f"<tr{idattr}><td><code>{e(r.id)}</code></td><td>{e(when_words(table, r))}</td><td>{then}</td>"
                     f"<td>{''.join(statement_html(c) for c in r.cites)}</td></tr>")
     return ('<div style="overflow-x:auto"><table class="rules cited-rules"><thead><tr><th>rule</th><th>when</th><th>then</th><th>cites</th></tr></thead>'

@@ -12,7 +12,8 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['SOURCE_KINDS', 'CONFIRMATION_TAGS', 'SOURCES', 'STATEMENTS', 'Source', 'Statement', 'Strength', 'add_source',
-           'add_statement', 'cite', 'citation_text', 'load_register', 'statements_frame', 'sources_frame']
+           'add_statement', 'cite', 'citation_text', 'seed_confirmed', 'seed_doubts', 'load_register',
+           'statements_frame', 'sources_frame']
 
 # %% ../nbs/00_evidence.ipynb #55aef9af
 SOURCE_KINDS = ("guideline", "staging_manual", "classification", "trial", "registry", "review", "summary", "seed", "cohort")
@@ -83,6 +84,16 @@ def citation_text(statement_id:str) -> str:
     "A short human citation: source id, locator and tag."
     st = STATEMENTS[statement_id]
     return f"{st.source}, {st.locator} [{st.tag}]"
+
+def seed_confirmed(verdict:str) -> bool:
+    "Whether the seed audit confirms a seed claim: a verdict of 'accurate', with or without a reservation ('accurate, incomplete')."
+    return verdict.startswith("accurate")
+
+def seed_doubts(cites) -> list:
+    "The seed statements a citation rests on that the seed audit does not confirm (wrong, outdated, vague...): only when every statement cited is a seed statement, [] when any other source backs it."
+    sts = [STATEMENTS[c] for c in cites]
+    if not sts or not all(s.seed_item for s in sts): return []
+    return [s for s in sts if not seed_confirmed(s.verdict)]
 
 # %% ../nbs/00_evidence.ipynb #e1404233
 def load_register():

@@ -21,16 +21,16 @@ from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
-           'RULE_MEANINGS', 'OUTSIDE', 'SELF_NAMED', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts',
+           'RULE_MEANINGS', 'OUTSIDE', 'SELF_NAMED', 'DOUBT', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts',
            'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
            'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
            'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
            'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'outcome_columns',
            'reached_outcomes', 'fired_outcomes', 'leaf_conditions', 'clinical_pathway', 'rule_label', 'condition_text',
-           'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'unasked_notes', 'unknown_note', 'clinical_svgs',
-           'condition_words', 'pathway_alerts', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay',
-           'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts',
-           'policy_chart']
+           'seed_doubted', 'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'unasked_notes', 'note_endings',
+           'unknown_note', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'clinical_counts',
+           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
+           'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -113,6 +113,7 @@ def _interval_text(lo, li, hi, hi_, unit) -> str:
     if not np.isfinite(lo) and not np.isfinite(hi): return "known"
     if not np.isfinite(lo): return f"{'≤' if hi_ else '<'} {_num(hi)}{u}"
     if not np.isfinite(hi): return f"{'≥' if li else '>'} {_num(lo)}{u}"
+    if lo == 0 and not li and unit in ("cm", "mm"): return f"{'up to' if hi_ else 'under'} {_num(hi)}{u}"  # a size is never 0: "> 0 and < 2 cm" is under 2 cm
     return f"{'≥' if li else '>'} {_num(lo)} and {'≤' if hi_ else '<'} {_num(hi)}{u}"
 
 def branch_text(b:Branch, name:str) -> str:
@@ -1147,9 +1148,22 @@ def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
 
 _STRENGTH = {"recommended": ("Recommended", "Recommended"), "consider": ("Consider", "Consider"), "option": ("Option", "Options")}
 
+def seed_doubted(p:ClinicalPathway, leaf:Leaf) -> dict:
+    "What an ending gives that rests only on seed statements the seed audit does not confirm: label -> [(seed item, verdict)]; an item another rule of the ending backs with other sources is not listed."
+    from pannet_guideline.evidence import seed_doubts
+    by_label = {}
+    for rid in leaf.fired:
+        t, r = p.rule(rid)
+        by_label.setdefault(rule_label(t, r), []).append(seed_doubts(r.cites))
+    return {k: sorted({(s.seed_item, s.verdict) for d in v for s in d}) for k, v in by_label.items() if all(v)}
+
+DOUBT = "⚠" # marks an item resting only on seed statements the seed audit does not confirm
+
 def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
-    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, unless given before: a, b'."
+    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, unless given before: a, b'; an item resting only on unconfirmed seed statements is marked, with the audit's verdict last."
     if leaf is OUTSIDE: return ["not this pathway"]
+    doubted = seed_doubted(p, leaf)
+    mark = lambda x: _lower(x) + (f" {DOUBT}" if x in doubted else "")
     merged = {}  # one outcome at one strength from several rules: held when any of their conditions holds
     for rid, cond in zip(leaf.fired, leaf_conditions(leaf)):
         t, r = p.rule(rid)
@@ -1173,11 +1187,13 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
     for (s, cond), labels in sorted(out.items(), key=rank):
         if s in _STRENGTH:
             head = _STRENGTH[s][len(labels) > 1] + (f", {cond}" if cond else "")
-            lines.append(f"{head}: " + ", ".join(_lower(x) for x in labels))
-        elif s == "work-up": lines.append(("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(_lower(x) for x in labels))
-        elif cond: lines.append(f"{cond[0].upper() + cond[1:]}: " + ", ".join(_lower(x) for x in labels))
-        else: lines += labels
+            lines.append(f"{head}: " + ", ".join(mark(x) for x in labels))
+        elif s == "work-up": lines.append(("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(mark(x) for x in labels))
+        elif cond: lines.append(f"{cond[0].upper() + cond[1:]}: " + ", ".join(mark(x) for x in labels))
+        else: lines += [x + (f" {DOUBT}" if x in doubted else "") for x in labels]
     if shared and lines: lines = [_terms_text([_term_text(p, n, cl) for n, cl in shared], "").capitalize() + ":"] + lines
+    items = dict.fromkeys(iv for v in doubted.values() for iv in v)
+    if items and lines: lines.append(f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items))
     return lines or ["nothing further in this pathway"]
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
@@ -1328,16 +1344,40 @@ def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
     "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names."
     return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))]
 
-def unknown_note(p:ClinicalPathway, name:str) -> str:
-    "What happens when the answer to a question is unknown: the recommendations that wait, and those given only then."
+def _leaves_below(p:ClinicalPathway, start) -> set:
+    "The endings reachable from a node."
+    seen, todo, out = set(), [start], set()
+    while todo:
+        i = todo.pop()
+        if isinstance(i, Leaf): out.add(i); continue
+        if i in seen: continue
+        seen.add(i); todo += [t for _, t in p.nodes[i].edges]
+    return out
+
+def note_endings(p:ClinicalPathway, name:str, names:dict) -> list:
+    "The endings (by their letters in `names`) an unknown answer keeps something from: those below a question that asks it (all endings for an answer the chart does not ask) that give a rule held while it is unknown."
+    held = set(p.unknown.get(name, ([], []))[0])
+    asked = [i for i, n in p.nodes.items() if n.field == name]
+    below = set().union(*(_leaves_below(p, i) for i in asked)) if asked else set(names)
+    return [names[lf] for lf in names if lf in below and held & set(lf.fired)]
+
+def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
+    "What happens when the answer to a question is unknown: the recommendations that wait, and those given only then; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
     held, only = p.unknown.get(name, ([], []))
+    where = ""
+    if names is not None:
+        letters = note_endings(p, name, names)
+        fired = {r for lf, k in names.items() if k in letters for r in lf.fired}
+        if letters: held = [r for r in held if r in fired]  # what the endings on these routes would give
+        where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}: " if letters else ""
     label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
     parts = ([f"held until it is known: {label(held)}"] if held else []) + ([f"given only while it is unknown: {label(only)}"] if only else [])
     if ":" in name:  # one treatment of the list of those given before: by its label
         from pannet_guideline.vocab import RECOMMENDATIONS
         code = name.split(":")[1]
-        return f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before: " + "; ".join(parts) + "."
-    return f"If {_lower(FIELDS[field_of(name)].label)} is unknown: " + "; ".join(parts) + "."
+        head = f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before"
+    else: head = f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
+    return head + (f", {where}" if where else ": ") + "; ".join(parts) + "."
 
 FIT_PT = 765 # widest drawing (points) that fits the docs column (704 px at a 1280 px window) with its 12-point text still at 11 px or more
 

@@ -110,7 +110,7 @@ def test_every_code_has_its_label_and_text_on_the_glossary():
     page = build_docs.glossary_page()
     for code, v in list(RECOMMENDATIONS.items()) + list(ALERTS.items()):
         row = re.search(rf'<tr id="code-{code}">(.*?)</tr>', page)
-        assert row and build_docs.E(v.label) in row[1] and build_docs.E(v.text) in row[1], code
+        assert row and build_docs.E(v.label) in row[1] and build_docs._ticks(v.text) in row[1] and "`" not in row[1], code
     assert "glossary" in build_docs.GUIDE
 
 
@@ -128,3 +128,36 @@ def test_alerts_under_a_pathway_and_vignettes_show_labels():
     assert build_docs.code_label("CGA_PPI_CAVEAT") == "Proton-pump inhibitors raise gastrin and chromogranin A"
     assert build_docs.code_label("CAPTEM") != "CAPTEM"
     assert "PANCREATECTOMY" not in build_docs._labelled("primary: PANCREATECTOMY")
+
+
+def test_policy_fold_line_compares_tests_and_schedules():
+    "The line on a policy's fold names what its endings give that the other's do not, tests and follow-up schedules included."
+    from pannet_guideline.pathway import clinical_pathway
+    from pannet_guideline.workup import WORKUP_ITEMS
+    seed, nccn = clinical_pathway("workup", "seed-2025"), clinical_pathway("workup", "nccn-2025")
+    line = build_docs._differs(seed, nccn)
+    cga = WORKUP_ITEMS["CHROMOGRANIN_A_5HIAA_BASELINE"].split(";")[0].lower()  # the seed's baseline markers (seed item 3), in no NCCN rule
+    assert "only here: " in line and cga[:20] in line.lower() and "the same items" not in line
+    assert "the same items" not in build_docs._differs(nccn, seed)
+    fu_seed, fu_nccn = clinical_pathway("followup-resected", "seed-2025"), clinical_pathway("followup-resected", "nccn-2025")
+    line = build_docs._differs(fu_seed, fu_nccn)
+    assert "only here: schedule after curative surgery" in line and "not here: schedule" in line
+
+
+def test_dangling_colons_are_found():
+    "A sentence ending in ':' before a heading, another paragraph, a folded cell or the end of a section is a problem; before a list or table it is not."
+    check = _load("check_pages")
+    bad = "<p>The table:</p>\n<section id='x'><h2>Next</h2><p>Two:</p><p>more</p><p>Three:</p>\n<div class=\"cell tag_hide-cell docutils\"></div><p>End:</p></section>"
+    good = "<p>The items:</p><ul><li>a</li></ul><p>A table:</p><div class=\"cell tag_hide-input docutils\"><table></table></div>"
+    assert len(check.dangling_colons(bad)) == 4 and check.dangling_colons(good) == []
+
+
+def test_sentences_introducing_a_hidden_check_keep_their_promise():
+    "A reader's page shows a short folded output the sentence before it introduces, and ends the sentence with a full stop when nothing would follow."
+    md = lambda t: dict(cell_type="markdown", source=t, metadata={})
+    code = lambda tags, out: dict(cell_type="code", source="x", metadata={"tags": tags}, outputs=out)
+    small = [{"output_type": "execute_result", "data": {"text/plain": ["1"]}}]
+    cells = [md("Shown:"), code(["hide-cell"], small), md("Dropped:"), code(["remove-cell"], []), md("## Next"), md("A list:"), md("- a")]
+    build_docs._keep_promises(cells)
+    assert cells[1]["metadata"]["tags"] == ["hide-input"] and cells[0]["source"] == "Shown:"
+    assert cells[2]["source"] == "Dropped." and cells[5]["source"] == "A list:"

@@ -102,6 +102,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 d["text/markdown"] = _statement_links(md, STATEMENT_IDS) if "remove-input" in tags else md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
+    _keep_promises(cells)
     module = module or re.sub(r"^\d+[a-z]?_", "", src.stem)  # nbdev's processed copy drops the default_exp cell
     if module in CHAPTERS:  # every chapter opens with its clinical pathways and ends with the same sections
         cells += [dict(cell_type="markdown", id=f"slot-{k}", metadata={}, source=text)
@@ -129,6 +130,33 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
     text = json.dumps(nb, indent=1).replace(DOC_ROOT, "")  # nbdev writes absolute doc links: make them relative
     out.write_text(text, encoding="utf-8")
     return out
+
+
+SHOWN_OUTPUT = 4000  # characters: a folded check whose output is no longer than this is shown when a sentence introduces it
+
+
+def _tags_of(c: dict) -> set: return set(c.get("metadata", {}).get("tags", []))
+
+
+def _output_size(c: dict) -> int:
+    return sum(len("".join(v)) if isinstance(v, list) else len(str(v)) for o in c.get("outputs", [])
+               for v in (o.get("data", {}).get("text/html") or o.get("data", {}).get("text/plain") or o.get("text", ""),))
+
+
+def _keep_promises(cells: list):
+    "A sentence ending in ':' introduces what follows: when a reader's page folds or drops that cell, its short output is shown, else the sentence ends in '.'."
+    for i, c in enumerate(cells):
+        text = "".join(c["source"]) if c["cell_type"] == "markdown" else ""
+        if not text.rstrip().endswith(":"): continue
+        nxt = next((x for x in cells[i + 1:] if "remove-cell" not in _tags_of(x)), None)
+        if nxt is not None and nxt["cell_type"] == "markdown" and re.match(r"\s*([-*+|<>]|\d+\.|```|\$\$)", "".join(nxt["source"])): continue  # a list, table or figure
+        if nxt is not None and nxt["cell_type"] == "code" and not _tags_of(nxt) & {"hide-cell", "hide-input"}: continue  # its code shows
+        if nxt is not None and nxt["cell_type"] == "code" and nxt.get("outputs") and not _tags_of(nxt) & {"hide-cell", "hide-output"}: continue  # its output shows
+        if nxt is not None and nxt["cell_type"] == "code" and nxt.get("outputs") and _output_size(nxt) <= SHOWN_OUTPUT:
+            nxt["metadata"]["tags"] = sorted(_tags_of(nxt) - {"hide-cell"} | {"hide-input"})  # the table or value the sentence promises
+            continue
+        stripped = text.rstrip()
+        c["source"] = stripped[:-1] + "." + text[len(stripped):]
 
 
 DOC_ROOT = ""
@@ -339,6 +367,11 @@ def legend(key: str, policy: str, svgs: list) -> str:
                      "the patient's output names the missing field in <code>data_gaps</code>. <b>Given only while it is unknown</b>: "
                      "advice the tables give because the answer is missing (to complete the record, or the choice an operation waits on), "
                      "which gives way once it is known.")
+    if "⚠" in text:
+        items.append("<b>⚠ after an item</b>: it rests only on statements of the seed document that the "
+                     '<a href="sources.html#seed-statements-and-their-audit-verdicts">seed audit</a> does not confirm; the last line of the '
+                     "ending names the seed item and the audit's verdict (wrong, outdated, vague...). The seed-2025 policy gives it because "
+                     "the seed says so, not because a current source does.")
     if "continued in part" in text:
         items.append("A dashed <b>continued in part N</b> box links to that part; each part starts with the route into it, answer by answer.")
     if (key, policy) in CUTOFF_WORDS: items.append(E(CUTOFF_WORDS[(key, policy)]))
@@ -350,13 +383,13 @@ def glossary_page() -> str:
     from pannet_guideline.followup import SCHEDULE_TITLES
     from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
     from pannet_guideline.workup import WORKUP_ITEMS
-    row = lambda code, *cells: (f'<tr id="code-{E(code)}">' + "".join(f"<td>{E(str(c))}</td>" for c in cells)
+    row = lambda code, *cells: (f'<tr id="code-{E(code)}">' + "".join(f"<td>{_ticks(c)}</td>" for c in cells)
                                 + f'<td><code>{E(code).replace("_", "_<wbr>")}</code></td></tr>')  # a long code breaks after its underscores
     table = lambda heads, rows: (f'{_SEP}<table class="rules"><thead><tr>{"".join(f"<th>{h}</th>" for h in heads)}</tr></thead>'
                                  f"<tbody>{''.join(rows)}</tbody></table></div>")
     recs = [row(c, v.label, v.kind, v.text) for c, v in RECOMMENDATIONS.items()]
     for k, (c, v) in enumerate(RECOMMENDATIONS.items()):  # a generic item: what it is, rule by rule (syndrome by syndrome)
-        if meant := rule_meanings(c): recs[k] = recs[k].replace(f"<td>{E(v.text)}</td>", f"<td>{E(v.text)}; as each rule gives it:<ul class=\"notes\">{meant}</ul></td>", 1)
+        if meant := rule_meanings(c): recs[k] = recs[k].replace(f"<td>{_ticks(v.text)}</td>", f"<td>{_ticks(v.text)}; as each rule gives it:<ul class=\"notes\">{meant}</ul></td>", 1)
     alerts = [row(c, v.label, v.severity, v.text) for c, v in sorted(ALERTS.items())]
     items = [row(c, t) for c, t in WORKUP_ITEMS.items()]
     sched = [row(c, t) for c, t in SCHEDULE_TITLES.items()]
@@ -406,8 +439,8 @@ def clinical_section(chapter: str, site: Path) -> str:
             file = lambda x: re.sub(r"PARTREF(\d+)FERTRAP", rf"clinical-{q.key}-{policy}-\1.svg", x)
             figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
-            unk = "".join(f"<li>[{k}] {E(unknown_note(p, n))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
-            unasked = "".join(f"<li>{E(unknown_note(p, n))}</li>" for n in unasked_notes(p, notes))
+            unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
+            unasked = "".join(f"<li>{E(unknown_note(p, n, names))}</li>" for n in unasked_notes(p, notes))
             leaves = []
             for lf, letter in names.items():
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule"
@@ -421,29 +454,39 @@ def clinical_section(chapter: str, site: Path) -> str:
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
             differs = _differs(p, others.get(policy))
             head = (f"Under {E(policy)} <span class=\"meta\">({E(POLICY_KIND.get(policy, ''))})</span> · {E(differs)}"
-                    f"<br><span class=\"meta\">{len(p.nodes)} questions after merging, {len(svgs)} part{'s' if len(svgs) > 1 else ''} · {_firmness(policy, names)}</span>")
+                    f"<br><span class=\"meta\">{_questions(len(p.nodes))}, {len(svgs)} part{'s' if len(svgs) > 1 else ''} · {_firmness(policy, names)}</span>")
             out.append(_fold(head, body))  # both policies folded alike: neither is the one shown
     return "\n\n".join(out)
+
+
+def _questions(n: int) -> str:
+    "How many questions a pathway asks once alike answers are merged, in words."
+    return "no question: one ending for every patient" if n == 0 else "1 question" if n == 1 else f"{n} questions"
 
 
 POLICY_KIND = {"seed-2025": "the seed document, an AI-written summary", "nccn-2025": "the NCCN 2025 pathways, transcribed"}  # said beside each, alike
 
 
+GIVEN = {"recommendations": "", "workup": "test", "followup_schedule": "schedule"}  # what an ending can give, and how a test or schedule is named
+
+
 def _gives(p) -> dict:
-    "What a pathway's endings can give: label -> the firmest strength, recommendations only."
+    "What a pathway's endings can give: label -> the firmest strength for a recommendation, 'test' for a work-up item, 'schedule' for a follow-up schedule."
     from pannet_guideline.pathway import Leaf, rule_label
-    order, out = ("recommended", "consider", "option"), {}
+    order, out = ("recommended", "consider", "option", "test", "schedule"), {}
     for lf in {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)}:
         for rid in lf.fired:
             t, r = p.rule(rid)
-            if t.output != "recommendations" or r.strength not in order: continue
-            k = rule_label(t, r)
-            out[k] = min(out.get(k, r.strength), r.strength, key=order.index)
+            if t.output not in GIVEN: continue
+            s = GIVEN[t.output] or r.strength
+            if s not in order: continue
+            k = re.sub(r"(?i)^follow-up schedule: ", "schedule ", rule_label(t, r))
+            out[k] = min(out.get(k, s), s, key=order.index)
     return out
 
 
 def _differs(p, other) -> str:
-    "One line: what this policy's pathway gives that the other policy's does not, and what it lacks."
+    "One line: what this policy's pathway gives that the other policy's does not (recommendations, tests, schedules), and what it lacks."
     if other is None: return "the other policy has no pathway for this question"
     mine, theirs = _gives(p), _gives(other)
     only = [k for k in mine if k not in theirs]
@@ -651,10 +694,11 @@ def overview_cells() -> list:
     rows = []
     for f in policy_firmness():
         src = f["source"]
-        tags = ", ".join(f"{n} cite tag {t}" for t, n in f["tags"].items()) or "none of its own"
+        n = sum(f["tags"].values())
+        tags = (f"their {n} citations are to statements tagged " + ", ".join(f"{t} ({k})" for t, k in f["tags"].items())) if n else "no citation of its own"
         rows.append(f"<tr><td><code>{E(f['name'])}</code>{' (default)' if f['default'] else ''}</td><td>{E(f['title'])}<br><i>{E(f['description'])}</i></td>"
                     f"<td>{E(src.title) if src else '–'}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</td>"
-                    f"<td>{f['own']} rules of its own; {E(tags)}</td></tr>")
+                    f"<td>{f['own']} rules of its own; {E(tags)} (a statement is counted once per rule that cites it)</td></tr>")
     policies = ("Each policy's own management rules (those the other policy does not share), the source they rest on most and the "
                 "confirmation tags of the statements they cite, counted from the evidence register; the "
                 "[policies compared](compare_policies.html) page sets them side by side.\n\n"

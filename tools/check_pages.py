@@ -190,6 +190,16 @@ def _ids_in(path: Path) -> set:
     return set(re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
 
 
+_PARA = re.compile(r"<p>((?:(?!</p>).)*?)</p>\s*(?=(<[^>]+>|$))", re.S)
+_NOTHING = re.compile(r"<(p[ >]|(h\d|section|/section|/article|/main|/body)\b)|<div class=\"cell tag_(hide|remove)-cell|$")
+
+
+def dangling_colons(text: str) -> list:
+    "Paragraphs that end in ':' and introduce nothing: the next thing is a heading, another paragraph, the end of the section or a folded cell."
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", m[1])).strip()[-80:] for m in _PARA.finditer(text)
+            if re.sub(r"<[^>]+>", "", m[1]).strip().endswith(":") and _NOTHING.match(m[2] or "")]
+
+
 MEASURES = {}  # page -> what `measure` saw, for the summary
 
 
@@ -223,7 +233,7 @@ REPORT_TEXT_PX = 11.0  # smallest diagram text in an extra page (a cohort report
 def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None, extra: bool = False) -> list:
     "Problems on one page, as readable lines; an extra page (a cohort report) is also held to readable text and diagrams no wider than its column, folds opened."
     events = browser.open(f"{base}/{urllib.parse.quote(rel)}")
-    probs = _errors(events)
+    probs = _errors(events) + [f"a sentence ends in ':' with nothing after it: ...{x!r}" for x in dangling_colons((folder / rel).read_text(encoding="utf-8"))]
     seen = measure(browser, folder)
     MEASURES[rel] = seen
     if Path(rel).stem in CHAPTERS:
