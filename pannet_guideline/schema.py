@@ -440,8 +440,8 @@ def _interval(spec:FieldSpec, raw, lo:float, hi:float, lo_open:bool, hi_open:boo
 # %% ../nbs/01_schema.ipynb #b0ea5c99
 UNIT_ALIASES = {"tumor_size_mm": ("tumor_size_cm", 0.1)}
 LEGACY_ALIASES = {"mitoses_per_10hpf": ("mitoses_per_2mm2", 1.0)}
-PRESENCE_ALIASES = {  # a yes/no column that gives one value of a field when yes, and says too little when no
-    "liver_metastases": ("m_category", "M1", "says only that the liver is free of metastases; other sites are not known, so M is not read"),
+PRESENCE_ALIASES = {  # a yes/no column weighed against a field: yes gives it a value; no is read too (the liver is free), and gives it none alone
+    "liver_metastases": ("m_category", "M1"),
 }
 
 def is_alias(name:str) -> bool:
@@ -555,10 +555,10 @@ def _presence_flag(raw) -> tuple:
     return (None, why or f"{_show(raw)} is not yes or no") if bad else (flag, None)
 
 def _read_presence(key:str, raw) -> tuple:
-    "(target, value, reason) of a yes/no presence column: yes gives the target's value; no says too little and is not read."
-    target, present, absent = PRESENCE_ALIASES[key]
+    "(target, value, reason) of a yes/no presence column: yes gives the target's value; no is read (weighed by `_weigh_liver`) but gives none alone."
+    target, present = PRESENCE_ALIASES[key]
     flag, why = _presence_flag(raw)
-    return target, (present if flag else None), (why or (absent if flag is False else None))
+    return target, (present if flag else None), why
 
 def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     "Canonical (target, value, reason) of an alias column's value."

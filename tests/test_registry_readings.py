@@ -71,6 +71,16 @@ def test_readings_that_agree_on_the_liver_are_read_without_a_conflict(liver, sit
     assert a.m_category == m and a.conflicts == ""
 
 
+def test_a_liver_column_no_is_an_issue_nowhere():
+    # a no is a reading (the liver is free): rows whose other columns agree carry no input issue, one patient or a cohort
+    pairs = [("M0", "none"), ("M1", "bone"), ("M1b", "bone"), ("M0", None), ("M1", None), ("M1b", None), (None, "none"), (None, "bone"),
+             (None, None)]  # recorded M and sites that agree with each other and with a free liver
+    rows = [BASE | {"Liver mets": "No", "M": m, "Metastatic sites": s} for m, s in pairs]
+    frame = _agree(rows)
+    assert (frame["input_issues"] == "").all() and (frame["conflicts"] == "").all()
+    for row in rows: assess({k: v for k, v in row.items() if v is not None})  # strict: no InvalidPatient
+
+
 def test_one_patient_and_the_cohort_agree_on_every_combination():
     rows = [BASE | {"Liver mets": lm, "M": m, "Metastatic sites": s}
             for lm in ("Yes", "No", None) for m in ("M0", "M1", "M1a", "M1b", "M1c", None)
