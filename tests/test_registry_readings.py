@@ -71,6 +71,31 @@ def test_readings_that_agree_on_the_liver_are_read_without_a_conflict(liver, sit
     assert a.m_category == m and a.conflicts == ""
 
 
+LIVER_CONFLICTS = [  # (row, the conflict named): each contradicts the liver column on the liver (ajcc8.m-category)
+    ({"Liver mets": "Yes", "Metastatic sites": "bone"}, SITES_CONFLICT), ({"Liver mets": "No", "Metastatic sites": "Liver"}, SITES_CONFLICT),
+    ({"Liver mets": "Yes", "M": "M0"}, M_CONFLICT), ({"Liver mets": "Yes", "M": "M1b"}, M_CONFLICT), ({"Liver mets": "No", "M": "M1a"}, M_CONFLICT),
+]
+
+
+@pytest.mark.parametrize("extra,conflict", LIVER_CONFLICTS)
+def test_a_liver_column_conflict_raises_its_alert_as_well(extra, conflict):
+    a = assess(BASE | extra, strict=False)
+    assert conflict in a.conflicts and "LIVER_COLUMN_CONFLICT" in a.alerts.split(";")
+    frame = _agree([BASE | extra, BASE | {"Liver mets": "Yes", "Metastatic sites": "Liver"}])
+    assert frame["alerts"].str.split(";").map(lambda x: "LIVER_COLUMN_CONFLICT" in x).tolist() == [True, False]
+
+
+def test_the_liver_column_alert_is_registered_as_a_data_alert_citing_the_m_subcategories():
+    from pannet_guideline.vocab import ALERTS
+    alert = ALERTS["LIVER_COLUMN_CONFLICT"]
+    assert alert.severity == "data" and "ajcc8.m-category" in alert.cites and alert.label and alert.text
+
+
+@pytest.mark.parametrize("liver,sites,m", [("Yes", "Liver", "M1a"), ("Yes", "Liver, bone", "M1c"), ("No", "bone", "M1b"), ("No", "none", "M0")])
+def test_readings_that_agree_raise_no_liver_alert(liver, sites, m):
+    assert "LIVER_COLUMN_CONFLICT" not in assess(BASE | {"Liver mets": liver, "Metastatic sites": sites}, strict=False).alerts.split(";")
+
+
 def test_a_liver_column_no_is_an_issue_nowhere():
     # a no is a reading (the liver is free): rows whose other columns agree carry no input issue, one patient or a cohort
     pairs = [("M0", "none"), ("M1", "bone"), ("M1b", "bone"), ("M0", None), ("M1", None), ("M1b", None), (None, "none"), (None, "bone"),
