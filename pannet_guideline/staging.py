@@ -14,9 +14,9 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['limited', 'net_or_class_unknown', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't',
-           'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'STAGING_ALERTS_ANY',
-           'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS',
-           'staging_edition', 't_category', 'stage_group']
+           'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS',
+           'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING',
+           'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
@@ -64,14 +64,6 @@ for _c, _what, _cites in (("T", "size and extent", _T), ("N", "nodal status", ("
               f"The recorded {_c} category and the one derived from the {_what} differ; neither is trusted until the record is checked.",
               "data", _cites)
 
-# a liver-metastases column against the sites or the recorded M (the reader's markers): AJCC 8 splits M1 by whether the liver is involved
-add_alert("LIVER_COLUMN_CONFLICT", "Liver-metastases column contradicts the record",
-          "The liver-metastases column and the metastatic sites or the recorded M category disagree on whether the liver holds metastases; "
-          "the contradicted reading is not trusted until the record is checked.", "data", _M)
-def _liver_column_against(marker:str):
-    "The reader found the liver-metastases column against the reading `marker` names."
-    return (Field(marker) == "liver_metastases").named(FIELDS[marker].label, _M)
-
 _A7T = ("ajcc7.t1-t2-size", "ajcc7.t-category")
 _t1_ajcc7 = CUTS["ajcc7_t1_max"]
 _t7, _beyond = Field("t_category_ajcc7"), invasion.isin("duodenum_or_bile_duct", "adjacent_organs_or_vessels")
@@ -83,8 +75,6 @@ CATEGORY_CONFLICTS = DecisionTable("category_conflicts", "Recorded TNM against s
     *[Rule(f"CONF-T-{v}", cond, "T_CATEGORY_CONFLICT", _T) for v, cond in _disagree("t_category", "t_derived", _T_GROUPS)],
     *[Rule(f"CONF-N-{v}", cond, "N_CATEGORY_CONFLICT", ("ajcc8.n-category",)) for v, cond in _disagree("n_category", "n_derived", _N_GROUPS)],
     *[Rule(f"CONF-M-{v}", cond, "M_CATEGORY_CONFLICT", _M) for v, cond in _disagree("m_category", "m_derived", _M_GROUPS)],
-    Rule("CONF-LIVER-SITES", _liver_column_against("metastatic_sites_conflict"), "LIVER_COLUMN_CONFLICT", _M),
-    Rule("CONF-LIVER-M", _liver_column_against("m_category_conflict"), "LIVER_COLUMN_CONFLICT", _M),
     Rule("CONF-T7-T1", (_t7 == "T1") & ((size > _t1_ajcc7.value) | _beyond), "T_AJCC7_CONFLICT", _A7T),
     Rule("CONF-T7-T2", (_t7 == "T2") & ((size < _t1_ajcc7.value) | _beyond), "T_AJCC7_CONFLICT", _A7T,
          note=f"exactly {_t1_ajcc7} is T1 in the AJCC 7 text, at the edge in a table that gives T1 as below {_t1_ajcc7}: not called a conflict"),
@@ -126,10 +116,22 @@ add_alert("NEC_EXOCRINE_STAGING", "NEC and MiNEN: exocrine staging",
           "NEC and MiNEN are staged with the exocrine pancreas chapter, whose T rules are not encoded here: T is not derived from the NET chapter and no stage group is given.",
           "caveat", ("ajcc8.scope", "ajcc9.scope"))
 NEC_EXOCRINE = Rule("ALS-NEC-EXOCRINE", nen.isin("NEC", "MiNEN"), "NEC_EXOCRINE_STAGING", ("ajcc8.scope", "ajcc9.scope"))
-STAGING_ALERTS_ANY = DecisionTable("staging_alerts", "Staging alerts (every edition)", [NEC_EXOCRINE], "collect", output="alerts")
+
+# a liver-metastases column against the sites or the recorded M (the reader's markers): AJCC 8 splits M1 by whether the liver is involved
+add_alert("LIVER_COLUMN_CONFLICT", "Liver-metastases column contradicts the record",
+          "The liver-metastases column and the metastatic sites or the recorded M category disagree on whether the liver holds metastases; "
+          "the contradicted reading is not trusted until the record is checked.", "data", _M)
+
+def _liver_column_against(marker:str):
+    "The reader found the liver-metastases column against the reading `marker` names."
+    return (Field(marker) == "liver_metastases").named(FIELDS[marker].label, _M)
+
+LIVER_COLUMN_CONFLICTS = [Rule("ALS-LIVER-SITES", _liver_column_against("metastatic_sites_conflict"), "LIVER_COLUMN_CONFLICT", _M),
+                          Rule("ALS-LIVER-M", _liver_column_against("m_category_conflict"), "LIVER_COLUMN_CONFLICT", _M)]
+STAGING_ALERTS_ANY = DecisionTable("staging_alerts", "Staging alerts (every edition)", [NEC_EXOCRINE, *LIVER_COLUMN_CONFLICTS], "collect", output="alerts")
 STAGING_ALERTS_AJCC8 = DecisionTable("staging_alerts_ajcc8", "Staging alerts (AJCC 8)", [
     Rule("ALS8-G3", net & net_g3, "AJCC8_NET_G3_SCOPE", ("ajcc8.g3-scope-varies", "ajcc9.scope")),
-    NEC_EXOCRINE,
+    NEC_EXOCRINE, *LIVER_COLUMN_CONFLICTS,
 ], "collect", output="alerts")
 
 # %% ../nbs/11_staging.ipynb #d9ee2117
