@@ -311,35 +311,51 @@ def _site_list(spec:FieldSpec, raw, key:str) -> tuple:
 
 def _code_key(text:str) -> str: return re.sub(r"[\s_\-/+]+", " ", text.strip().upper()).strip()
 
-REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code they fall under
-    "SSA": ("LANREOTIDE", "OCTREOTIDE", "OCTREOTIDE LAR", "SOMATULINE", "SANDOSTATIN", "SOMATOSTATIN ANALOGUE", "SOMATOSTATIN ANALOG"),
-    "PRRT": ("LUTATHERA", "177LU DOTATATE", "LU 177 DOTATATE", "LU177 DOTATATE", "LUTETIUM DOTATATE"),
+_STZ = ("STREPTOZOCIN", "STREPTOZOTOCIN", "STZ")
+_FLUOROURACIL = ("5 FU", "5FU", "FLUOROURACIL", "5 FLUOROURACIL")
+_EMBOLISATION = ("EMBOLISATION", "EMBOLIZATION", "CHEMOEMBOLISATION", "CHEMOEMBOLIZATION", "RADIOEMBOLISATION", "RADIOEMBOLIZATION")
+REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code they fall under (spelt as `_code_key` writes them)
+    "SSA": ("LANREOTIDE", "OCTREOTIDE", "SOMATULINE", "SANDOSTATIN", "SOMATOSTATIN ANALOGUE", "SOMATOSTATIN ANALOG"),
+    "PRRT": ("LUTATHERA", "177LU DOTATATE", "LU 177 DOTATATE", "LU177 DOTATATE", "LUTETIUM DOTATATE", "LUTETIUM 177 DOTATATE",
+             "177 LU DOTATATE", "177LU DOTA TATE", "LU 177 DOTA TATE"),
     "EVEROLIMUS": ("AFINITOR",), "SUNITINIB": ("SUTENT",), "CABOZANTINIB": ("CABOMETYX",),
-    "CAPTEM": ("CAPECITABINE TEMOZOLOMIDE", "TEMOZOLOMIDE CAPECITABINE"),
-    "STREPTOZOCIN_5FU": ("STREPTOZOCIN", "STREPTOZOTOCIN", "STZ", "STREPTOZOCIN 5 FU", "STREPTOZOCIN FLUOROURACIL", "STZ 5 FU", "STZ 5FU"),
+    "CAPTEM": ("CAPECITABINE TEMOZOLOMIDE", "TEMOZOLOMIDE CAPECITABINE", "CAP TEM", "CAPE TEM", "TEM CAP"),
+    "STREPTOZOCIN_5FU": (*_STZ, *(f"{s} {f}" for s in _STZ for f in _FLUOROURACIL), *(f"{f} {s}" for s in _STZ for f in _FLUOROURACIL),
+                         *(f"{s} DOXORUBICIN" for s in _STZ)),  # streptozocin-based: with 5-FU or doxorubicin (the code's own text)
     "PLATINUM_ETOPOSIDE": ("CISPLATIN ETOPOSIDE", "CARBOPLATIN ETOPOSIDE", "EP", "ETOPOSIDE PLATINUM", "ETOPOSIDE CISPLATIN", "ETOPOSIDE CARBOPLATIN"),
-    "IRINOTECAN_FLUOROPYRIMIDINE": ("FOLFIRI",), "OXALIPLATIN_FLUOROPYRIMIDINE": ("FOLFOX", "CAPOX", "CAPEOX", "XELOX"),
+    "IRINOTECAN_FLUOROPYRIMIDINE": ("FOLFIRI",), "OXALIPLATIN_FLUOROPYRIMIDINE": ("FOLFOX", "FOLFOX4", "FOLFOX6", "MFOLFOX6", "CAPOX", "CAPEOX", "XELOX"),
     "PANCREATECTOMY": ("WHIPPLE", "PANCREATICODUODENECTOMY", "DISTAL PANCREATECTOMY", "CENTRAL PANCREATECTOMY", "TOTAL PANCREATECTOMY"),
-    "LIVER_DIRECTED": ("TACE", "TAE", "SIRT", "RFA", "RADIOFREQUENCY ABLATION", "EMBOLISATION", "EMBOLIZATION", "RADIOEMBOLISATION", "RADIOEMBOLIZATION"),
+    "LIVER_DIRECTED": ("TACE", "TAE", "TARE", "SIRT", "RFA", "RADIOFREQUENCY ABLATION", "Y90 RADIOEMBOLIZATION", "Y90 RADIOEMBOLISATION",
+                       *(f"{where}{e}" for where in ("", "HEPATIC ", "HEPATIC ARTERY ", "HEPATIC ARTERIAL ", "LIVER ", "TRANSARTERIAL ", "BLAND ")
+                         for e in _EMBOLISATION)),
     "CYTOREDUCTIVE_SURGERY": ("DEBULKING",),
 }
 _CODE_NAMES = {_code_key(c): c for c in RECOMMENDATION_CODES} | {_code_key(n): c for c, names in REGIMEN_NAMES.items() for n in names}
 
-_LIST_SEPARATORS = re.compile(r"[,;\n\r]+")  # between the treatments of a list
+_LIST_SEPARATORS = re.compile(r"[,;\n\r]+|->|=>|→|\bthen\b|\bfollowed by\b", re.IGNORECASE)  # between the treatments of a list, or of a sequence
 _AGENT_JOINS = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b)\s*", re.IGNORECASE)  # between agents, of one regimen or of several
+_DOSE_UNITS = r"(?:mg|mcg|µg|μg|ug|g|gbq|mbq|mci)(?:\s*/\s*(?:m2|m²|kg|d|day|week|wk))?"
+_DOSE_WORDS = re.compile(  # how much and how often, which do not change what was given: `30 mg`, `7.4 GBq`, `x4`, `q4w`, `LAR`, `depot`
+    rf"\d+(?:[.,]\d+)?\s*{_DOSE_UNITS}(?![a-zµμ])|(?<![a-z])[x×]\s*\d+\b|\b\d+\s*[x×](?![a-z])|\bq\s*\d+\s*(?:w|wk|wks|weeks?|d|days?)\b"
+    r"|\b\d+\s*cycles?\b|\b(?:lar|depot|autogel|long[\s-]acting(?:\s+release)?)\b", re.IGNORECASE)
+
+def _without_dose(piece:str) -> str:
+    "A treatment as written without its doses and schedule (`Octreotide LAR 30 mg` -> `Octreotide`); brackets left empty go too."
+    return re.sub(r"\(\s*\)|\[\s*\]", " ", _DOSE_WORDS.sub(" ", piece)).strip()
 
 def _read_treatment(piece:str) -> tuple:
     "(codes, part not read) of one treatment as written: the whole name first (`carboplatin + etoposide`), else its agents, joined where they name one regimen."
-    if _code_key(piece) in _CODE_NAMES: return (_CODE_NAMES[_code_key(piece)],), None
-    parts, codes, i = [p for p in _AGENT_JOINS.split(piece) if p.strip()], [], 0
+    plain = _without_dose(piece)
+    if _code_key(plain) in _CODE_NAMES: return (_CODE_NAMES[_code_key(plain)],), None
+    parts, codes, i = [p for p in _AGENT_JOINS.split(plain) if p.strip()], [], 0
     while i < len(parts):  # the longest run of agents that names a regimen, from the left: `cisplatin + etoposide + everolimus`
         j = next((j for j in range(len(parts), i, -1) if _code_key(" ".join(parts[i:j])) in _CODE_NAMES), None)
-        if j is None: return None, parts[i].strip()
+        if j is None: return None, parts[i].strip() if plain == piece.strip() else piece.strip()  # named as written, dose and all
         codes.append(_CODE_NAMES[_code_key(" ".join(parts[i:j]))]); i = j
-    return (tuple(codes), None) if codes else (None, piece)
+    return (tuple(codes), None) if codes else (None, piece.strip())
 
 def _read_codes(spec:FieldSpec, raw):
-    "A list of codes or regimen names (`,` `;` or a new line between treatments); one part that cannot be read makes the whole list unknown, since it may hide a code."
+    "A list of codes or regimen names (`,` `;` a new line, `->` or `then` between treatments); one part that cannot be read makes the whole list unknown, since it may hide a code."
     if isinstance(raw, (bool, np.bool_, int, float, np.number)): return None, f"{_show(raw)} is not a list of recommendation codes"
     items = [s.strip() for s in _LIST_SEPARATORS.split(str(raw)) if s.strip()]
     if [_code_key(s) for s in items] == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
@@ -424,8 +440,8 @@ def _interval(spec:FieldSpec, raw, lo:float, hi:float, lo_open:bool, hi_open:boo
 # %% ../nbs/01_schema.ipynb #b0ea5c99
 UNIT_ALIASES = {"tumor_size_mm": ("tumor_size_cm", 0.1)}
 LEGACY_ALIASES = {"mitoses_per_10hpf": ("mitoses_per_2mm2", 1.0)}
-PRESENCE_ALIASES = {  # a yes/no column that gives one value of a field when yes, and says too little when no
-    "liver_metastases": ("m_category", "M1", "says only that the liver is free of metastases; other sites are not known, so M is not read"),
+PRESENCE_ALIASES = {  # a yes/no column weighed against a field: yes gives it a value; no is read too (the liver is free), and gives it none alone
+    "liver_metastases": ("m_category", "M1"),
 }
 
 def is_alias(name:str) -> bool:
@@ -539,10 +555,10 @@ def _presence_flag(raw) -> tuple:
     return (None, why or f"{_show(raw)} is not yes or no") if bad else (flag, None)
 
 def _read_presence(key:str, raw) -> tuple:
-    "(target, value, reason) of a yes/no presence column: yes gives the target's value; no says too little and is not read."
-    target, present, absent = PRESENCE_ALIASES[key]
+    "(target, value, reason) of a yes/no presence column: yes gives the target's value; no is read (weighed by `_weigh_liver`) but gives none alone."
+    target, present = PRESENCE_ALIASES[key]
     flag, why = _presence_flag(raw)
-    return target, (present if flag else None), (why or (absent if flag is False else None))
+    return target, (present if flag else None), why
 
 def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     "Canonical (target, value, reason) of an alias column's value."

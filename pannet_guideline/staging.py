@@ -14,9 +14,9 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['limited', 'net_or_class_unknown', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't',
-           'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'STAGING_ALERTS_ANY',
-           'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS',
-           'staging_edition', 't_category', 'stage_group']
+           'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS',
+           'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING',
+           'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
@@ -116,10 +116,22 @@ add_alert("NEC_EXOCRINE_STAGING", "NEC and MiNEN: exocrine staging",
           "NEC and MiNEN are staged with the exocrine pancreas chapter, whose T rules are not encoded here: T is not derived from the NET chapter and no stage group is given.",
           "caveat", ("ajcc8.scope", "ajcc9.scope"))
 NEC_EXOCRINE = Rule("ALS-NEC-EXOCRINE", nen.isin("NEC", "MiNEN"), "NEC_EXOCRINE_STAGING", ("ajcc8.scope", "ajcc9.scope"))
-STAGING_ALERTS_ANY = DecisionTable("staging_alerts", "Staging alerts (every edition)", [NEC_EXOCRINE], "collect", output="alerts")
+
+# a liver-metastases column against the sites or the recorded M (the reader's markers): AJCC 8 splits M1 by whether the liver is involved
+add_alert("LIVER_COLUMN_CONFLICT", "Liver-metastases column contradicts the record",
+          "The liver-metastases column and the metastatic sites or the recorded M category disagree on whether the liver holds metastases; "
+          "the contradicted reading is not trusted until the record is checked.", "data", _M)
+
+def _liver_column_against(marker:str):
+    "The reader found the liver-metastases column against the reading `marker` names."
+    return (Field(marker) == "liver_metastases").named(FIELDS[marker].label, _M)
+
+LIVER_COLUMN_CONFLICTS = [Rule("ALS-LIVER-SITES", _liver_column_against("metastatic_sites_conflict"), "LIVER_COLUMN_CONFLICT", _M),
+                          Rule("ALS-LIVER-M", _liver_column_against("m_category_conflict"), "LIVER_COLUMN_CONFLICT", _M)]
+STAGING_ALERTS_ANY = DecisionTable("staging_alerts", "Staging alerts (every edition)", [NEC_EXOCRINE, *LIVER_COLUMN_CONFLICTS], "collect", output="alerts")
 STAGING_ALERTS_AJCC8 = DecisionTable("staging_alerts_ajcc8", "Staging alerts (AJCC 8)", [
     Rule("ALS8-G3", net & net_g3, "AJCC8_NET_G3_SCOPE", ("ajcc8.g3-scope-varies", "ajcc9.scope")),
-    NEC_EXOCRINE,
+    NEC_EXOCRINE, *LIVER_COLUMN_CONFLICTS,
 ], "collect", output="alerts")
 
 # %% ../nbs/11_staging.ipynb #d9ee2117

@@ -1,8 +1,10 @@
-"""A registry's yes/no liver-metastases column: yes says the disease is distant (M1, subcategory open), no says too little.
+"""A registry's yes/no liver-metastases column: yes says the disease is distant (M1, subcategory open), no says the liver is free.
 
 AJCC 8 (ajcc8.m-category): M1 is distant metastasis; M1a hepatic only, M1b extrahepatic only, M1c both. A column that
-says only whether the liver holds metastases gives M1 when yes (the other sites, hence the subcategory, stay open) and
-nothing when no (other sites may hold metastases). Not a medical device: these tests check software behaviour only.
+says only whether the liver holds metastases gives M1 when yes (the other sites, hence the subcategory, stay open). A no
+is a reading too (the liver is free, which the sites and a recorded M are weighed against), but gives no M by itself,
+since other sites may hold metastases: M then comes from the other columns, and where none gives it, it is a data gap
+like any field not given. Not a medical device: these tests check software behaviour only.
 """
 import pandas as pd
 import pytest
@@ -27,10 +29,22 @@ def test_yes_makes_the_disease_metastatic_with_the_subcategory_open(yes):
 
 
 @pytest.mark.parametrize("no", ["No", "n", "0", False, "absent"])
-def test_no_is_not_read_as_m0_and_says_why(no):
-    a = assess(BASE | {"Liver mets": no}, strict=False)
-    assert a.m_category == "MX" and a.stage_ajcc8 == "unknown"  # the other sites could hold metastases
-    assert "liver is free" in a.input_issues and "Liver mets" in a.input_issues
+def test_no_is_read_without_an_issue_and_m_is_a_gap_when_nothing_else_gives_it(no):
+    a = assess(BASE | {"Liver mets": no})  # strict: a no is no input error
+    assert a.m_category == "MX" and a.stage_ajcc8 == "unknown"  # not M0: the other sites could hold metastases
+    assert a.input_issues == "" and a.conflicts == ""
+    assert {"m_category", "metastatic_sites"} <= set(a.data_gaps.split(";"))  # named as any field not given
+
+
+@pytest.mark.parametrize("others,m,stage", [({"metastatic_sites": "bone"}, "M1b", "IV"), ({"metastatic_sites": "none"}, "M0", "II"),
+                                            ({"M": "M0"}, "M0", "II"), ({"M": "M1b"}, "M1b", "IV"), ({"M": "M1"}, "M1", "IV")])
+def test_no_beside_consistent_columns_leaves_m_to_them(others, m, stage):
+    # T2 (3 cm, limited) N0: M0 is stage II (ajcc8.stage-groups); any M1 is stage IV; a free liver contradicts none of these
+    a = assess(BASE | {"Liver mets": "No", "local_invasion": "none"} | others)
+    assert (a.m_category, a.stage_ajcc8) == (m, stage)
+    assert a.input_issues == "" and a.conflicts == ""
+    frame = assess_frame(pd.DataFrame([BASE | {"Liver mets": "No", "local_invasion": "none"} | others] * 2))
+    assert (frame["input_issues"] == "").all() and (frame["m_category"] == m).all()
 
 
 def test_sites_with_the_liver_give_the_subcategory():

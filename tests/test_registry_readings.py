@@ -4,8 +4,9 @@
    does a recorded M subcategory (AJCC 8, ajcc8.m-category: M1a liver only, M1b extrahepatic only, M1c both). Where
    they disagree on the liver, the contradicted reading is unknown and named in `conflicts` and `data_gaps`; M keeps
    only what both readings give (M1 where metastases beyond the liver are not in question, else unknown).
-2. A prior-therapy column lists treatments as registries write them (`,`, `;`, new lines; agents joined by `+` or `/`
-   that may form one regimen). A part that cannot be read holds the whole list unknown and is named with the column.
+2. A prior-therapy column lists treatments as registries write them (`,`, `;`, new lines, `->`, `then`; agents joined by
+   `+` or `/` that may form one regimen; doses, schedules and brand names). A part that cannot be read holds the whole
+   list unknown and is named with the column.
 
 Not a medical device: these tests check software behaviour only.
 """
@@ -70,6 +71,41 @@ def test_readings_that_agree_on_the_liver_are_read_without_a_conflict(liver, sit
     assert a.m_category == m and a.conflicts == ""
 
 
+LIVER_CONFLICTS = [  # (row, the conflict named): each contradicts the liver column on the liver (ajcc8.m-category)
+    ({"Liver mets": "Yes", "Metastatic sites": "bone"}, SITES_CONFLICT), ({"Liver mets": "No", "Metastatic sites": "Liver"}, SITES_CONFLICT),
+    ({"Liver mets": "Yes", "M": "M0"}, M_CONFLICT), ({"Liver mets": "Yes", "M": "M1b"}, M_CONFLICT), ({"Liver mets": "No", "M": "M1a"}, M_CONFLICT),
+]
+
+
+@pytest.mark.parametrize("extra,conflict", LIVER_CONFLICTS)
+def test_a_liver_column_conflict_raises_its_alert_as_well(extra, conflict):
+    a = assess(BASE | extra, strict=False)
+    assert conflict in a.conflicts and "LIVER_COLUMN_CONFLICT" in a.alerts.split(";")
+    frame = _agree([BASE | extra, BASE | {"Liver mets": "Yes", "Metastatic sites": "Liver"}])
+    assert frame["alerts"].str.split(";").map(lambda x: "LIVER_COLUMN_CONFLICT" in x).tolist() == [True, False]
+
+
+def test_the_liver_column_alert_is_registered_as_a_data_alert_citing_the_m_subcategories():
+    from pannet_guideline.vocab import ALERTS
+    alert = ALERTS["LIVER_COLUMN_CONFLICT"]
+    assert alert.severity == "data" and "ajcc8.m-category" in alert.cites and alert.label and alert.text
+
+
+@pytest.mark.parametrize("liver,sites,m", [("Yes", "Liver", "M1a"), ("Yes", "Liver, bone", "M1c"), ("No", "bone", "M1b"), ("No", "none", "M0")])
+def test_readings_that_agree_raise_no_liver_alert(liver, sites, m):
+    assert "LIVER_COLUMN_CONFLICT" not in assess(BASE | {"Liver mets": liver, "Metastatic sites": sites}, strict=False).alerts.split(";")
+
+
+def test_a_liver_column_no_is_an_issue_nowhere():
+    # a no is a reading (the liver is free): rows whose other columns agree carry no input issue, one patient or a cohort
+    pairs = [("M0", "none"), ("M1", "bone"), ("M1b", "bone"), ("M0", None), ("M1", None), ("M1b", None), (None, "none"), (None, "bone"),
+             (None, None)]  # recorded M and sites that agree with each other and with a free liver
+    rows = [BASE | {"Liver mets": "No", "M": m, "Metastatic sites": s} for m, s in pairs]
+    frame = _agree(rows)
+    assert (frame["input_issues"] == "").all() and (frame["conflicts"] == "").all()
+    for row in rows: assess({k: v for k, v in row.items() if v is not None})  # strict: no InvalidPatient
+
+
 def test_one_patient_and_the_cohort_agree_on_every_combination():
     rows = [BASE | {"Liver mets": lm, "M": m, "Metastatic sites": s}
             for lm in ("Yes", "No", None) for m in ("M0", "M1", "M1a", "M1b", "M1c", None)
@@ -92,6 +128,34 @@ TREATMENTS = [  # (as a registry writes it, the codes it means)
     ("Whipple, TACE", ("PANCREATECTOMY", "LIVER_DIRECTED")),
     ("capecitabine + temozolomide + everolimus", ("CAPTEM", "EVEROLIMUS")),
     ("Sandostatin and Sutent", ("SSA", "SUNITINIB")),
+    # doses and schedule words set aside; brand names; sequences; liver-directed and streptozocin spellings
+    ("Octreotide LAR 30 mg", ("SSA",)),
+    ("Lanreotide 120 mg", ("SSA",)),
+    ("Somatuline Autogel 120 mg q4w", ("SSA",)),
+    ("octreotide depot", ("SSA",)),
+    ("Sandostatin LAR", ("SSA",)),
+    ("everolimus 10 mg", ("EVEROLIMUS",)),
+    ("Afinitor", ("EVEROLIMUS",)),
+    ("sunitinib 37.5 mg", ("SUNITINIB",)),
+    ("Cabometyx 60 mg", ("CABOZANTINIB",)),
+    ("Lu-177 dotatate x4", ("PRRT",)),
+    ("177Lu-DOTATATE 7.4 GBq x 4", ("PRRT",)),
+    ("Lutathera 200 mCi", ("PRRT",)),
+    ("cap/tem", ("CAPTEM",)),
+    ("capecitabine-temozolomide", ("CAPTEM",)),
+    ("capecitabine 750 mg/m2 + temozolomide 200 mg/m2", ("CAPTEM",)),
+    ("hepatic embolization", ("LIVER_DIRECTED",)),
+    ("liver embolisation", ("LIVER_DIRECTED",)),
+    ("TAE/TACE", ("LIVER_DIRECTED",)),
+    ("SIRT", ("LIVER_DIRECTED",)),
+    ("radioembolization", ("LIVER_DIRECTED",)),
+    ("lanreotide -> everolimus", ("SSA", "EVEROLIMUS")),
+    ("lanreotide then everolimus", ("SSA", "EVEROLIMUS")),
+    ("octreotide followed by Lu-177 dotatate", ("SSA", "PRRT")),
+    ("streptozotocin + 5-FU", ("STREPTOZOCIN_5FU",)),
+    ("streptozocin/5FU", ("STREPTOZOCIN_5FU",)),
+    ("Streptozocin + fluorouracil", ("STREPTOZOCIN_5FU",)),
+    ("5-FU/streptozotocin", ("STREPTOZOCIN_5FU",)),
 ]
 
 
@@ -101,7 +165,10 @@ def test_treatment_lists_read_as_registries_write_them(raw, codes):
 
 
 @pytest.mark.parametrize("raw,unread", [("lanreotide + etoposide", "'etoposide'"), ("SSA, trial drug 123", "'trial drug 123'"),
-                                        ("capecitabine", "'capecitabine'"), ("Octreotide LAR 30 mg; PRRT", "'Octreotide LAR 30 mg'")])
+                                        ("capecitabine", "'capecitabine'"), ("Octreotide LAR 30 mg; trial drug", "'trial drug'"),
+                                        # one agent that is no regimen of the vocabulary is not guessed into one
+                                        ("temozolomide", "'temozolomide'"), ("etoposide 100 mg", "'etoposide 100 mg'"),
+                                        ("5-FU", "'5-FU'"), ("lanreotide -> temozolomide", "'temozolomide'"), ("30 mg", "'30 mg'")])
 def test_a_part_not_read_holds_the_whole_list_unknown_and_is_named_with_the_column(raw, unread):
     value, why = canonical_value("prior_therapies", raw)
     assert value is None and unread in why
@@ -115,3 +182,4 @@ def test_one_patient_and_a_one_row_frame_agree_on_treatment_lists():
     for row in rows: _agree([row])
     frame = _agree(rows)  # and as one cohort, where each distinct text is read once
     assert frame["input_issues"].str.contains("'etoposide'").sum() == 1
+    assert (frame["input_issues"] == "").sum() == len(rows) - 1  # every other spelling is read, none held unknown
