@@ -530,6 +530,6 @@ NCCN_2025.add(LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALER
 
 # the guideline's step after this chapter writes whether it lists surveillance now; follow-up reads that field, not these conditions
 LISTED = {"surveillance_listed": "ACTIVE_SURVEILLANCE"}
-surveillance_listed = (Field("surveillance_listed") == True).named("surveillance listed now by the localised chapter", ("nccn.observation-criteria",))
+surveillance_listed = (Field("surveillance_listed") == True).named("watching is an option (localised disease)", ("nccn.observation-criteria",))
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy
