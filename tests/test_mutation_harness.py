@@ -117,3 +117,48 @@ def test_rules_declared_unreachable_never_fire_on_the_grading_grid():
         fired = {r for ids in assess_frame(df, grading=grading)["rule_ids"] for r in str(ids).split(";")}
         assert fired.isdisjoint(UNREACHABLE), sorted(fired & set(UNREACHABLE))
         assert {"GEA-G2-G1", "GEA-NEC-G3"} <= fired or grading == "who-2019"  # the grid does reach the edition alerts
+
+
+def test_possible_points_leave_out_a_grade_its_ki67_contradicts():
+    """WHO 2019 (clinical_facts 1.1, R-GR-02 and its boundary table): a Ki-67 of 3 % or more is never G1; at 2.9 % a G2 is
+    possible (mitoses of 2 or more: the higher index wins); an unknown grade or Ki-67 may be anything."""
+    import pandas as pd
+    grid = pd.DataFrame([("G1", 2.9), ("G1", 3.0), ("G2", 2.9), ("G2", 3.0), (None, 3.0), ("G1", None)],
+                        columns=["who_grade", "ki67_pct"], dtype=object)
+    assert mu._possible(grid).tolist() == [True, False, True, True, True, True]
+
+
+def test_a_proof_on_the_possible_points_rests_on_the_contradiction():
+    """`WHO grade is G2 or Ki-67 ≥ 3 %` -> `... > 3 %` differs only for a G1 with Ki-67 exactly 3 %, which WHO 2019 grades
+    G2 (clinical_facts 1.1, the 3.0 % row): no proof on the whole grid, one on the possible points."""
+    m = _mutant("localized_ki67_alerts", lambda m: m.rule == "ALL-SURVEILLANCE-G2" and m.kind == "threshold-op")
+    assert mu._proof(m, ()) == "" and mu._proof(m, tuple(inv for inv, _ in mu.INVARIANTS)) == ""
+    assert mu.proof(m) == f"same decisions, {mu.POSSIBLE}"
+
+
+def test_merged_outputs_hide_a_weaker_copy_only():
+    """SC-UNENCODED-SYNDROME gives SYNDROME_CONTROL as `consider`: adding insulinoma to it changes nothing once merged, as
+    the insulinoma rule already recommends it; adding another syndrome to the gastrinoma PPI rule raises an unencoded
+    syndrome's `consider` to `recommended` and must stay unproven (clinical_facts 13.2: no medical control found for
+    somatostatinoma)."""
+    hidden = _mutant("syndrome_control", lambda m: m.rule == "SC-UNENCODED-SYNDROME" and m.kind == "add-value" and m.detail.endswith("insulinoma"))
+    assert mu._proof(hidden, ()) == "" and mu.proof(hidden).startswith("same merged outputs")
+    shown = _mutant("syndrome_control", lambda m: m.rule == "SC-GASTRINOMA-PPI" and m.kind == "add-value" and m.detail.endswith("somatostatinoma"))
+    assert mu.proof(shown) == ""
+
+
+def test_a_mutant_a_vignette_kills_is_not_proven_on_the_possible_points():
+    "PIN-FUN-GASTRINOMA-TAIL excludes everolimus for a gastrinoma (clinical_facts 5.1, 13.2): no proof may hide that mutant."
+    m = _mutant("syndrome_control", lambda m: m.rule == "SC-INSULINOMA-EVEROLIMUS" and m.kind == "add-value" and m.detail.endswith("gastrinoma"))
+    assert mu.run_mutant(mu.Runner(), m).startswith("vignette ")
+    assert mu.proof(m) == ""
+
+
+@pytest.mark.slow
+def test_no_mutant_a_vignette_kills_is_proven():
+    """Soundness of every proof, the possible points and the merged outputs included: on tables that read a grade beside
+    its Ki-67, or whose codes other tables also give, no mutant that a vignette kills is proven equivalent."""
+    runner = mu.Runner()
+    for name in ("localized_ki67_alerts", "syndrome_control"):
+        killed = [m for m in mu.all_mutants(name) if mu.run_mutant(runner, m).startswith("vignette ")]
+        assert killed and [m.key for m in killed if mu.proof(m)] == []
