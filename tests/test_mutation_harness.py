@@ -119,21 +119,23 @@ def test_rules_declared_unreachable_never_fire_on_the_grading_grid():
         assert {"GEA-G2-G1", "GEA-NEC-G3"} <= fired or grading == "who-2019"  # the grid does reach the edition alerts
 
 
-def test_possible_points_leave_out_a_grade_its_ki67_contradicts():
-    """WHO 2019 (clinical_facts 1.1, R-GR-02 and its boundary table): a Ki-67 of 3 % or more is never G1; at 2.9 % a G2 is
-    possible (mitoses of 2 or more: the higher index wins); an unknown grade or Ki-67 may be anything."""
+def test_possible_points_are_the_ones_the_grading_steps_reach():
+    """A NEC never carries a NET grade nor a NET the label NEC (WHO 2019, clinical_facts 1.1 R-GR-01); but a G1 beside a
+    Ki-67 of 3 % is reachable: with the morphology unknown the grading steps take a recorded G1 as the grade."""
     import pandas as pd
-    grid = pd.DataFrame([("G1", 2.9), ("G1", 3.0), ("G2", 2.9), ("G2", 3.0), (None, 3.0), ("G1", None)],
-                        columns=["who_grade", "ki67_pct"], dtype=object)
-    assert mu._possible(grid).tolist() == [True, False, True, True, True, True]
+    from pannet_guideline.guideline import assess
+    classes = pd.DataFrame([("NEC", "G1"), ("NET", "NEC"), ("NET", "G1")], columns=["nen_class", "who_grade"], dtype=object)
+    assert mu._possible(classes).tolist() == [False, False, True]
+    assert assess({"ki67_pct": 3.0, "recorded_grade": "G1"}).who_grade == "G1"
+    grades = pd.DataFrame([("G1", 3.0), ("G1", 2.9), (None, 3.0)], columns=["who_grade", "ki67_pct"], dtype=object)
+    assert mu._possible(grades).all()
 
 
-def test_a_proof_on_the_possible_points_rests_on_the_contradiction():
-    """`WHO grade is G2 or Ki-67 ≥ 3 %` -> `... > 3 %` differs only for a G1 with Ki-67 exactly 3 %, which WHO 2019 grades
-    G2 (clinical_facts 1.1, the 3.0 % row): no proof on the whole grid, one on the possible points."""
+def test_a_proof_on_the_possible_points_can_fail():
+    """`WHO grade is G2 or Ki-67 ≥ 3 %` -> `... > 3 %` differs only for a G1 beside a Ki-67 of exactly 3 %, which a recorded
+    G1 with unknown morphology reaches: no proof, on any grid, may hide it."""
     m = _mutant("localized_ki67_alerts", lambda m: m.rule == "ALL-SURVEILLANCE-G2" and m.kind == "threshold-op")
-    assert mu._proof(m, ()) == "" and mu._proof(m, tuple(inv for inv, _ in mu.INVARIANTS)) == ""
-    assert mu.proof(m) == f"same decisions, {mu.POSSIBLE}"
+    assert mu._proof(m, (), possible=True) == "" and mu.proof(m) == ""
 
 
 def test_merged_outputs_hide_a_weaker_copy_only():
@@ -156,8 +158,8 @@ def test_a_mutant_a_vignette_kills_is_not_proven_on_the_possible_points():
 
 @pytest.mark.slow
 def test_no_mutant_a_vignette_kills_is_proven():
-    """Soundness of every proof, the possible points and the merged outputs included: on tables that read a grade beside
-    its Ki-67, or whose codes other tables also give, no mutant that a vignette kills is proven equivalent."""
+    """Soundness of every proof, the possible points and the merged outputs included: on a table that reads a grade beside
+    its Ki-67, and on one whose codes it and other tables give at several strengths, no mutant a vignette kills is proven."""
     runner = mu.Runner()
     for name in ("localized_ki67_alerts", "syndrome_control"):
         killed = [m for m in mu.all_mutants(name) if mu.run_mutant(runner, m).startswith("vignette ")]

@@ -16,8 +16,8 @@ A survivor is then either
   codes tested, unknown), the mutated table gives the same decision, or the same outputs with only the trail of rule
   ids changed, or the same output once merged by code with the other tables writing that column (`proof`);
 - proven equivalent on the possible points: the same, on the classes of inputs some record can give
-  (`pathway.possible_points` runs the package's own grading and staging on the findings behind each derived answer,
-  so a G1 with a Ki-67 of 3 % or more, or a NEC with a NET grade, is no patient);
+  (`possible_rows` runs the package's own grading and staging on the findings behind each derived answer, as
+  `pathway.possible_points` does, so a T1 beside a 3 cm tumour, or a NEC with a NET grade, is no patient);
 - declared equivalent: listed with a specific reason in tools/mutation_equivalents.yaml (a change the table shows
   but no output of the guideline can, e.g. a combination of fields the earlier steps never produce);
 - unexplained. A declaration whose mutant is now killed, proven or gone is stale and counted as unexplained too.
@@ -55,7 +55,7 @@ from pannet_guideline.evidence import Strength  # noqa: E402
 from pannet_guideline.followup import CONSISTENT_GRADE  # noqa: E402
 from pannet_guideline.grading import GRADING_EDITIONS  # noqa: E402
 from pannet_guideline.logic import Compare, Expr, IsIn, IsUnknown  # noqa: E402
-from pannet_guideline.pathway import CONSISTENCY, possible_points  # noqa: E402
+from pannet_guideline.pathway import _coded, _reachable  # noqa: E402
 from pannet_guideline.schema import FIELDS, INPUT_FIELDS  # noqa: E402
 from pannet_guideline.staging import STAGING_EDITIONS  # noqa: E402
 from pannet_guideline.tables import (_field_points, _read_through_thresholds, columns_from_canonical,  # noqa: E402
@@ -213,8 +213,8 @@ def proof_grid(exprs, invariants:tuple=(), possible:bool=False) -> pd.DataFrame|
     flag field: each value named, and one value not named (all others are read alike); a code list: every subset of
     the codes tested; every field also unknown. Conditions defined outside the library's own kinds may read fields
     in other ways: no grid is claimed for them. With `possible`, only the points some record can give are kept
-    (`pathway.possible_points`: the grading and staging steps run on the findings behind each derived answer, so a
-    G1 beside a Ki-67 of 3 % or more, or a T1 beside a 3 cm tumour, is left out; an unknown field stands for any value)."""
+    (`possible_rows`: the grading and staging steps run on the findings behind each derived answer, so a T1 beside a
+    3 cm tumour, or a NEC beside a NET grade, is left out; an unknown field stands for any value)."""
     if not all(map(_read_through_thresholds, exprs)): return None
     cuts, names = {}, []
     for e in exprs:
@@ -234,17 +234,46 @@ def proof_grid(exprs, invariants:tuple=(), possible:bool=False) -> pd.DataFrame|
     return grid
 
 
-CONSISTENCY_FIELDS = [f for findings, answers, _ in CONSISTENCY for f in dict.fromkeys(findings + answers)]
+RECORD = ("recorded_grade", "recorded_grade_edition")
+CONSISTENCY = ((("differentiation", "ki67_pct", "mitoses_per_2mm2") + RECORD, ("nen_class", "who_grade")),
+               (("tumor_size_cm", "local_invasion", "t_category", "differentiation") + RECORD, ("t_category", "nen_class")),
+               (("nodal_status", "n_category"), ("n_category",)),
+               (("metastatic_sites", "m_category"), ("m_category",)),
+               (("metastatic_sites", "m_category", "resectable", "t_category", "t_category_ajcc7"), ("m_category", "disease_setting")),
+              ) # (findings run together, the derived answers they settle): as pathway.CONSISTENCY, but no finding is taken as
+                # always stated and the recorded grade is a finding: with the morphology unknown the record gives the grade
+                # even beside indices that contradict it (a recorded G1 beside a Ki-67 of 5 % reads G1), so such a point is possible.
+CONSISTENCY_FIELDS = list(dict.fromkeys(f for findings, answers in CONSISTENCY for f in findings + answers))
+
+
+def possible_rows(cols) -> np.ndarray:
+    """Rows of a `Columns` store whose known answers some record gives, the record run through the grading and staging
+    steps (`pathway.possible_points` with the groups of `CONSISTENCY`; fields absent or unknown stand for any value)."""
+    ok = np.ones(cols.n, bool)
+    for findings, answers in CONSISTENCY:
+        observed, seen = _reachable(findings, answers, ())
+        here = [j for j, f in enumerate(observed) if f in cols.data]
+        if len(here) < 2: continue  # one answer alone is always possible
+        rows = np.stack([_coded(cols, observed[j]) for j in here], axis=1)
+        for pattern in np.unique(rows >= 0, axis=0):  # rows that know the same fields: compared on those
+            at = np.flatnonzero(((rows >= 0) == pattern).all(axis=1))
+            if pattern.sum() < 2: continue
+            cols_k = [j for j, k in zip(here, pattern) if k]
+            have, known = seen[:, cols_k] + 1, rows[at][:, pattern] + 1
+            radix = np.maximum(have.max(axis=0), known.max(axis=0)) + 1
+            key = lambda x: (x * np.cumprod(np.r_[1, radix[:-1]])).sum(axis=1)  # each row as one integer
+            ok[at] &= np.isin(key(known), key(have))
+    return ok
 
 
 def _possible(grid:pd.DataFrame) -> np.ndarray:
-    "`possible_points` of each row, read once per distinct combination of the fields it compares (it reads rows one by one)."
+    "`possible_rows` of each row, read once per distinct combination of the fields it compares (it codes rows one by one)."
     fields = list(dict.fromkeys(f for f in CONSISTENCY_FIELDS if f in grid.columns))
     if len(fields) < 2: return np.ones(len(grid), bool)
     group = grid[fields].groupby(fields, dropna=False, sort=False).ngroup().to_numpy()
     first = pd.Series(group).drop_duplicates()
     ok = np.empty(len(first), bool)
-    ok[first.to_numpy()] = possible_points(columns_from_canonical(grid[fields].iloc[first.index].reset_index(drop=True)))
+    ok[first.to_numpy()] = possible_rows(columns_from_canonical(grid[fields].iloc[first.index].reset_index(drop=True)))
     return ok[group]
 
 
@@ -422,7 +451,7 @@ def proof(m:Mutant) -> str:
     write the same column in every pipeline that runs it (`_same_merged_outputs`). Either way no patient, and so no
     vignette on those columns, can tell them apart. Each is tried on the whole boundary grid, then on the points that
     keep `INVARIANTS` (`..., where grade and class agree`), then only on the points some record can give (`..., on
-    the possible points`: `pathway.possible_points`). Any error (e.g. rules that now overlap) counts as not proven."""
+    the possible points`: `possible_rows`). Any error (e.g. rules that now overlap) counts as not proven."""
     invariants = tuple(inv for inv, _ in INVARIANTS)
     where = INVARIANTS[0][1].split(':')[0]
     try:  # the weakest claims first: a change they cannot hide no stronger proof hides (each grid contains the next)
