@@ -164,3 +164,23 @@ def test_no_mutant_a_vignette_kills_is_proven():
     for name in ("localized_ki67_alerts", "syndrome_control"):
         killed = [m for m in mu.all_mutants(name) if mu.run_mutant(runner, m).startswith("vignette ")]
         assert killed and [m.key for m in killed if mu.proof(m)] == []
+
+
+def test_a_recorded_high_grade_beside_poor_morphology_adds_nothing():
+    "The claim behind the declared RG-HIGH-POOR removal: on the grading grid no output but the rule trail changes."
+    import itertools
+    import pandas as pd
+    from pannet_guideline.cohort import assess_frame
+    m = _mutant("grade_from_record", lambda m: m.rule == "RG-HIGH-POOR" and m.kind == "drop-rule")
+    assert m.key in mu.load_equivalents()
+    axes = dict(differentiation=[None, "well", "poor", "mixed", "NEC", "NET G3"], ki67_pct=[None, 2.0, 10.0, 30.0, 60.0],
+                mitoses_per_2mm2=[None, 1, 30], recorded_grade=[None, "G1", "G2", "G3", "NEC", "NET G3"],
+                recorded_grade_edition=[None, "who-2010", "who-2017", "who-2019"])
+    df = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
+    df["tumor_size_cm"], df["metastatic_sites"], df["nodal_status"], df["local_invasion"] = 1.5, "none", "N0", "none"
+    for grading in ("who-2019", "who-2010"):
+        before = assess_frame(df, grading=grading)
+        with mu.applied(m): after = assess_frame(df, grading=grading)
+        assert (before["rule_ids"].astype(str) != after["rule_ids"].astype(str)).any()  # the rule does fire on this grid
+        cols = [c for c in before.columns if c != "rule_ids"]
+        assert before[cols].astype(str).equals(after[cols].astype(str))
