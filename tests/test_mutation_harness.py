@@ -117,3 +117,70 @@ def test_rules_declared_unreachable_never_fire_on_the_grading_grid():
         fired = {r for ids in assess_frame(df, grading=grading)["rule_ids"] for r in str(ids).split(";")}
         assert fired.isdisjoint(UNREACHABLE), sorted(fired & set(UNREACHABLE))
         assert {"GEA-G2-G1", "GEA-NEC-G3"} <= fired or grading == "who-2019"  # the grid does reach the edition alerts
+
+
+def test_possible_points_are_the_ones_the_grading_steps_reach():
+    """A NEC never carries a NET grade nor a NET the label NEC (WHO 2019, clinical_facts 1.1 R-GR-01); but a G1 beside a
+    Ki-67 of 3 % is reachable: with the morphology unknown the grading steps take a recorded G1 as the grade."""
+    import pandas as pd
+    from pannet_guideline.guideline import assess
+    classes = pd.DataFrame([("NEC", "G1"), ("NET", "NEC"), ("NET", "G1")], columns=["nen_class", "who_grade"], dtype=object)
+    assert mu._possible(classes).tolist() == [False, False, True]
+    assert assess({"ki67_pct": 3.0, "recorded_grade": "G1"}).who_grade == "G1"
+    grades = pd.DataFrame([("G1", 3.0), ("G1", 2.9), (None, 3.0)], columns=["who_grade", "ki67_pct"], dtype=object)
+    assert mu._possible(grades).all()
+
+
+def test_a_proof_on_the_possible_points_can_fail():
+    """`WHO grade is G2 or Ki-67 ≥ 3 %` -> `... > 3 %` differs only for a G1 beside a Ki-67 of exactly 3 %, which a recorded
+    G1 with unknown morphology reaches: no proof, on any grid, may hide it."""
+    m = _mutant("localized_ki67_alerts", lambda m: m.rule == "ALL-SURVEILLANCE-G2" and m.kind == "threshold-op")
+    assert mu._proof(m, (), possible=True) == "" and mu.proof(m) == ""
+
+
+def test_merged_outputs_hide_a_weaker_copy_only():
+    """SC-UNENCODED-SYNDROME gives SYNDROME_CONTROL as `consider`: adding insulinoma to it changes nothing once merged, as
+    the insulinoma rule already recommends it; adding another syndrome to the gastrinoma PPI rule raises an unencoded
+    syndrome's `consider` to `recommended` and must stay unproven (clinical_facts 13.2: no medical control found for
+    somatostatinoma)."""
+    hidden = _mutant("syndrome_control", lambda m: m.rule == "SC-UNENCODED-SYNDROME" and m.kind == "add-value" and m.detail.endswith("insulinoma"))
+    assert mu._proof(hidden, ()) == "" and mu.proof(hidden).startswith("same merged outputs")
+    shown = _mutant("syndrome_control", lambda m: m.rule == "SC-GASTRINOMA-PPI" and m.kind == "add-value" and m.detail.endswith("somatostatinoma"))
+    assert mu.proof(shown) == ""
+
+
+def test_a_mutant_a_vignette_kills_is_not_proven_on_the_possible_points():
+    "PIN-FUN-GASTRINOMA-TAIL excludes everolimus for a gastrinoma (clinical_facts 5.1, 13.2): no proof may hide that mutant."
+    m = _mutant("syndrome_control", lambda m: m.rule == "SC-INSULINOMA-EVEROLIMUS" and m.kind == "add-value" and m.detail.endswith("gastrinoma"))
+    assert mu.run_mutant(mu.Runner(), m).startswith("vignette ")
+    assert mu.proof(m) == ""
+
+
+@pytest.mark.slow
+def test_no_mutant_a_vignette_kills_is_proven():
+    """Soundness of every proof, the possible points and the merged outputs included: on a table that reads a grade beside
+    its Ki-67, and on one whose codes it and other tables give at several strengths, no mutant a vignette kills is proven."""
+    runner = mu.Runner()
+    for name in ("localized_ki67_alerts", "syndrome_control"):
+        killed = [m for m in mu.all_mutants(name) if mu.run_mutant(runner, m).startswith("vignette ")]
+        assert killed and [m.key for m in killed if mu.proof(m)] == []
+
+
+def test_a_recorded_high_grade_beside_poor_morphology_adds_nothing():
+    "The claim behind the declared RG-HIGH-POOR removal: on the grading grid no output but the rule trail changes."
+    import itertools
+    import pandas as pd
+    from pannet_guideline.cohort import assess_frame
+    m = _mutant("grade_from_record", lambda m: m.rule == "RG-HIGH-POOR" and m.kind == "drop-rule")
+    assert m.key in mu.load_equivalents()
+    axes = dict(differentiation=[None, "well", "poor", "mixed", "NEC", "NET G3"], ki67_pct=[None, 2.0, 10.0, 30.0, 60.0],
+                mitoses_per_2mm2=[None, 1, 30], recorded_grade=[None, "G1", "G2", "G3", "NEC", "NET G3"],
+                recorded_grade_edition=[None, "who-2010", "who-2017", "who-2019"])
+    df = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
+    df["tumor_size_cm"], df["metastatic_sites"], df["nodal_status"], df["local_invasion"] = 1.5, "none", "N0", "none"
+    for grading in ("who-2019", "who-2010"):
+        before = assess_frame(df, grading=grading)
+        with mu.applied(m): after = assess_frame(df, grading=grading)
+        assert (before["rule_ids"].astype(str) != after["rule_ids"].astype(str)).any()  # the rule does fire on this grid
+        cols = [c for c in before.columns if c != "rule_ids"]
+        assert before[cols].astype(str).equals(after[cols].astype(str))

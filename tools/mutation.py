@@ -11,15 +11,20 @@ tests/test_properties.py holds every table to (no gap, no forbidden overlap, eve
 suite with the mutant applied (tests/conftest.py applies the mutant named by PANNET_MUTANT).
 
 A survivor is then either
-- proven equivalent: on every class of inputs the table's conditions can tell apart (`proof_grid`: each threshold
-  just below, at and just above, each named value and one other, every subset of the codes tested, unknown), the
-  mutated table gives the same decision, or the same outputs with only the trail of rule ids changed (`proof`);
+- proven equivalent on the boundary grid: on every class of inputs the table's conditions can tell apart
+  (`proof_grid`: each threshold just below, at and just above, each named value and one other, every subset of the
+  codes tested, unknown), the mutated table gives the same decision, or the same outputs with only the trail of rule
+  ids changed, or the same output once merged by code with the other tables writing that column (`proof`);
+- proven equivalent on the possible points: the same, on the classes of inputs some record can give
+  (`possible_rows` runs the package's own grading and staging on the findings behind each derived answer, as
+  `pathway.possible_points` does, so a T1 beside a 3 cm tumour, or a NEC with a NET grade, is no patient);
 - declared equivalent: listed with a specific reason in tools/mutation_equivalents.yaml (a change the table shows
   but no output of the guideline can, e.g. a combination of fields the earlier steps never produce);
 - unexplained. A declaration whose mutant is now killed, proven or gone is stale and counted as unexplained too.
 
 Usage: .venv/bin/python tools/mutation.py [--tests] [--table NAME] [--verbose] [--json FILE]
-Last line: `mutants: K killed of N; E declared equivalent (P proven on the boundary grid, D listed); U unexplained`;
+Last line: `mutants: K killed of N; E declared equivalent (P proven on the boundary grid, Q proven on the possible
+points, D listed); U unexplained`;
 the exit status is 1 when U > 0.
 """
 from __future__ import annotations
@@ -46,9 +51,13 @@ sys.path.insert(0, str(ROOT))
 
 from pannet_guideline import vignettes as vg  # noqa: E402
 from pannet_guideline.guideline import pipeline  # noqa: E402
+from pannet_guideline.evidence import Strength  # noqa: E402
 from pannet_guideline.followup import CONSISTENT_GRADE  # noqa: E402
+from pannet_guideline.grading import GRADING_EDITIONS  # noqa: E402
 from pannet_guideline.logic import Compare, Expr, IsIn, IsUnknown  # noqa: E402
+from pannet_guideline.pathway import _coded, _reachable  # noqa: E402
 from pannet_guideline.schema import FIELDS, INPUT_FIELDS  # noqa: E402
+from pannet_guideline.staging import STAGING_EDITIONS  # noqa: E402
 from pannet_guideline.tables import (_field_points, _read_through_thresholds, columns_from_canonical,  # noqa: E402
                                      grid_records)
 
@@ -197,13 +206,15 @@ def _code_subsets(codes) -> list:
     return [tuple(c for i, c in enumerate(codes) if k >> i & 1) for k in range(1 << len(codes))]
 
 
-def proof_grid(exprs, invariants:tuple=()) -> pd.DataFrame|None:
+def proof_grid(exprs, invariants:tuple=(), possible:bool=False) -> pd.DataFrame|None:
     """Every class of inputs the expressions can tell apart, one point each, or None when that cannot be guaranteed.
 
     A number field: each constant it is compared with, just below and just above it, and the field's ends; a text or
     flag field: each value named, and one value not named (all others are read alike); a code list: every subset of
     the codes tested; every field also unknown. Conditions defined outside the library's own kinds may read fields
-    in other ways: no grid is claimed for them."""
+    in other ways: no grid is claimed for them. With `possible`, only the points some record can give are kept
+    (`possible_rows`: the grading and staging steps run on the findings behind each derived answer, so a T1 beside a
+    3 cm tumour, or a NEC beside a NET grade, is left out; an unknown field stands for any value)."""
     if not all(map(_read_through_thresholds, exprs)): return None
     cuts, names = {}, []
     for e in exprs:
@@ -219,7 +230,51 @@ def proof_grid(exprs, invariants:tuple=()) -> pd.DataFrame|None:
     for inv in invariants:  # points the earlier steps never produce are left out
         if inv.fields <= set(grid.columns):
             grid = grid[~inv.frame(columns_from_canonical(grid)).f].reset_index(drop=True)
+    if possible: grid = grid[_possible(grid)].reset_index(drop=True)
     return grid
+
+
+RECORD = ("recorded_grade", "recorded_grade_edition")
+CONSISTENCY = ((("differentiation", "ki67_pct", "mitoses_per_2mm2") + RECORD, ("nen_class", "who_grade")),
+               (("tumor_size_cm", "local_invasion", "t_category", "differentiation") + RECORD, ("t_category", "nen_class")),
+               (("nodal_status", "n_category"), ("n_category",)),
+               (("metastatic_sites", "m_category"), ("m_category",)),
+               (("metastatic_sites", "m_category", "resectable", "t_category", "t_category_ajcc7"), ("m_category", "disease_setting")),
+              ) # (findings run together, the derived answers they settle): as pathway.CONSISTENCY, but no finding is taken as
+                # always stated and the recorded grade is a finding: with the morphology unknown the record gives the grade
+                # even beside indices that contradict it (a recorded G1 beside a Ki-67 of 5 % reads G1), so such a point is possible.
+CONSISTENCY_FIELDS = list(dict.fromkeys(f for findings, answers in CONSISTENCY for f in findings + answers))
+
+
+def possible_rows(cols) -> np.ndarray:
+    """Rows of a `Columns` store whose known answers some record gives, the record run through the grading and staging
+    steps (`pathway.possible_points` with the groups of `CONSISTENCY`; fields absent or unknown stand for any value)."""
+    ok = np.ones(cols.n, bool)
+    for findings, answers in CONSISTENCY:
+        observed, seen = _reachable(findings, answers, ())
+        here = [j for j, f in enumerate(observed) if f in cols.data]
+        if len(here) < 2: continue  # one answer alone is always possible
+        rows = np.stack([_coded(cols, observed[j]) for j in here], axis=1)
+        for pattern in np.unique(rows >= 0, axis=0):  # rows that know the same fields: compared on those
+            at = np.flatnonzero(((rows >= 0) == pattern).all(axis=1))
+            if pattern.sum() < 2: continue
+            cols_k = [j for j, k in zip(here, pattern) if k]
+            have, known = seen[:, cols_k] + 1, rows[at][:, pattern] + 1
+            radix = np.maximum(have.max(axis=0), known.max(axis=0)) + 1
+            key = lambda x: (x * np.cumprod(np.r_[1, radix[:-1]])).sum(axis=1)  # each row as one integer
+            ok[at] &= np.isin(key(known), key(have))
+    return ok
+
+
+def _possible(grid:pd.DataFrame) -> np.ndarray:
+    "`possible_rows` of each row, read once per distinct combination of the fields it compares (it codes rows one by one)."
+    fields = list(dict.fromkeys(f for f in CONSISTENCY_FIELDS if f in grid.columns))
+    if len(fields) < 2: return np.ones(len(grid), bool)
+    group = grid[fields].groupby(fields, dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(group).drop_duplicates()
+    ok = np.empty(len(first), bool)
+    ok[first.to_numpy()] = possible_rows(columns_from_canonical(grid[fields].iloc[first.index].reset_index(drop=True)))
+    return ok[group]
 
 
 def _truth(expr, cols):
@@ -227,7 +282,7 @@ def _truth(expr, cols):
     return tr.t, tr.f
 
 
-def _same_rules(before, after, scope_before, scope_after, invariants:tuple=()) -> bool:
+def _same_rules(before, after, scope_before, scope_after, invariants:tuple=(), possible:bool=False) -> bool:
     "Collect table: every rule fires, stays open and is false on the same points before and after (a rule gone: never true nor open)."
     old = {r.id: r for r in before}
     new = {r.id: r for r in after}
@@ -236,7 +291,7 @@ def _same_rules(before, after, scope_before, scope_after, invariants:tuple=()) -
         if a is b and scope_before is scope_after: continue  # a rule the mutant leaves alone
         conds = [c for c in ((a.when if scope_before is None else scope_before & a.when) if a else None,
                              (b.when if scope_after is None else scope_after & b.when) if b else None) if c is not None]
-        grid = proof_grid(conds, invariants)
+        grid = proof_grid(conds, invariants, possible)
         if grid is None: return False
         cols = columns_from_canonical(grid)
         if a is None or b is None or (a.then, a.strength) != (b.then, b.strength):
@@ -250,9 +305,9 @@ def _signature(d, output:str) -> tuple:
     return d.outcome, d.fired, d.gaps, frozenset(d.pending) if output == "recommendations" else None
 
 
-def _same_decisions(table, mutant, invariants:tuple=()) -> bool:
+def _same_decisions(table, mutant, invariants:tuple=(), possible:bool=False) -> bool:
     "First or unique table: the same outcome, fired rule and missing fields at every point of the joint grid."
-    grid = proof_grid(table.conditions + mutant.conditions, invariants)
+    grid = proof_grid(table.conditions + mutant.conditions, invariants, possible)
     if grid is None: return False
     return all(_signature(table.decide(rec), table.output) == _signature(mutant.decide(rec), table.output) for rec in grid_records(grid))
 
@@ -260,7 +315,7 @@ def _same_decisions(table, mutant, invariants:tuple=()) -> bool:
 def _with_scope(rule, scope): return rule.when if scope is None else scope & rule.when
 
 
-def _same_outputs_collect(table, m, invariants:tuple=()) -> bool:
+def _same_outputs_collect(table, m, invariants:tuple=(), possible:bool=False) -> bool:
     """Collect table: the same outcomes (with their strengths), the same open outcomes and the same missing fields at
     every point of the joint grid of the rules whose outcome the mutant touches (the others are left as they are)."""
     scope_changed = m.scope is not getattr(table, "scope", None)
@@ -270,7 +325,7 @@ def _same_outputs_collect(table, m, invariants:tuple=()) -> bool:
     groups = {(r.then, r.strength) for r in changed}
     before = [(_with_scope(r, table.scope), r) for r in table.rules if (r.then, r.strength) in groups]
     after = [(_with_scope(r, m.scope), r) for r in m.rules if (r.then, r.strength) in groups]
-    grid = proof_grid([c for c, _ in before + after], invariants)
+    grid = proof_grid([c for c, _ in before + after], invariants, possible)
     if grid is None: return False
     cols = columns_from_canonical(grid)
     def outputs(rules):
@@ -290,9 +345,9 @@ def _same_outputs_collect(table, m, invariants:tuple=()) -> bool:
     return True
 
 
-def _same_outputs_single(table, mutant, invariants:tuple=()) -> bool:
+def _same_outputs_single(table, mutant, invariants:tuple=(), possible:bool=False) -> bool:
     "First or unique table: the same outcome and missing fields at every point of the joint grid (the rule that fired may differ)."
-    grid = proof_grid(table.conditions + mutant.conditions, invariants)
+    grid = proof_grid(table.conditions + mutant.conditions, invariants, possible)
     if grid is None: return False
     return all(_output_signature(table.decide(rec), table.output) == _output_signature(mutant.decide(rec), table.output)
                for rec in grid_records(grid))
@@ -311,14 +366,80 @@ GRADE_AGREES_WITH_CLASS = (IsUnknown("nen_class") | IsUnknown("who_grade") | CON
 INVARIANTS = ((GRADE_AGREES_WITH_CLASS, "grade and class agree: G1-G3 with NET, NEC with NEC, MiNEN with MiNEN"),)
 
 
-def _proof(m:Mutant, invariants:tuple) -> str:
+def _proof(m:Mutant, invariants:tuple, possible:bool=False) -> str:
     t = m.table
     if t.hit_policy == "collect":
-        if _same_rules(t.rules, m.rules, getattr(t, "scope", None), m.scope, invariants): return "same decisions"
-        return "same outputs" if _same_outputs_collect(t, m, invariants) else ""
+        if _same_rules(t.rules, m.rules, getattr(t, "scope", None), m.scope, invariants, possible): return "same decisions"
+        return "same outputs" if _same_outputs_collect(t, m, invariants, possible) else ""
     mutant = _rebuilt(t, m.rules, m.scope)
-    if _same_decisions(t, mutant, invariants): return "same decisions"
-    return "same outputs" if _same_outputs_single(t, mutant, invariants) else ""
+    if _same_decisions(t, mutant, invariants, possible): return "same decisions"
+    return "same outputs" if _same_outputs_single(t, mutant, invariants, possible) else ""
+
+
+_SIBLINGS = {}  # id(table) -> its sibling sets (the pipelines do not change while the harness runs)
+
+
+def _sibling_sets(table) -> list:
+    """For each pipeline (policy, grading, staging) that runs `table`: the tables of that pipeline whose outcomes land
+    in the same output column (the table included), once per distinct set."""
+    if id(table) not in _SIBLINGS: _SIBLINGS[id(table)] = _find_siblings(table)
+    return _SIBLINGS[id(table)]
+
+
+def _find_siblings(table) -> list:
+    out = {}
+    for p in vg.registered_policies():
+        for g in GRADING_EDITIONS:
+            for s in STAGING_EDITIONS:
+                tables = [getattr(st, "table", None) for st in pipeline(g, s, p)]
+                if not any(x is table for x in tables): continue
+                same = [x for x in tables if x is not None and x.output == table.output]
+                out.setdefault(tuple(sorted(id(x) for x in same)), same)
+    return list(out.values())
+
+
+STRENGTHS = tuple(s.value for s in Strength)  # strongest first: a code listed twice keeps the first of these
+
+
+def _same_merged_outputs(m:Mutant, invariants:tuple=(), possible:bool=False) -> bool:
+    """Collect table: in every pipeline that runs it, the output column it writes is the same once merged with the
+    other tables writing that column (`guideline._recommendations`: one entry per code at its strongest strength;
+    alerts, work-up items and schedules: one entry per code). Compared at every point of the joint grid of every rule
+    of those tables that gives a code the mutant touches: the strongest strength each such code is given with, the
+    open outcomes (code, strength, fields) and the missing input fields."""
+    t = m.table
+    if t.hit_policy != "collect": return False
+    scope_changed = m.scope is not getattr(t, "scope", None)
+    old, new = {r.id: r for r in t.rules}, {r.id: r for r in m.rules}
+    codes = {r.then for rid in old.keys() | new.keys() for r in (old.get(rid), new.get(rid)) if r is not None
+             and (scope_changed or old.get(rid) is not new.get(rid))}
+    level = lambda strength: len(STRENGTHS) - STRENGTHS.index(strength) if strength in STRENGTHS else 1  # higher is stronger; 0 not given
+    for siblings in _sibling_sets(t):
+        others = [(x, r) for x in siblings if x is not t for r in x.rules if r.then in codes]
+        if any(x.hit_policy != "collect" for x, _ in others): return False  # a first or unique table's rules do not fire alone
+        others = [(_with_scope(r, getattr(x, "scope", None)), r) for x, r in others]
+        before = others + [(_with_scope(r, t.scope), r) for r in t.rules if r.then in codes]
+        after = others + [(_with_scope(r, m.scope), r) for r in m.rules if r.then in codes]
+        grid = proof_grid([c for c, _ in before + after], invariants, possible)
+        if grid is None: return False
+        cols = columns_from_canonical(grid)
+        def outputs(rules):
+            best, open_, gaps = {}, {}, {}
+            for c, r in rules:
+                tr = c.frame(cols)
+                unknown = ~(tr.t | tr.f)
+                best[r.then] = np.maximum(best.get(r.then, 0), np.where(tr.t, level(r.strength), 0))
+                key = (r.then, r.strength, frozenset(c.fields))
+                open_[key] = open_.get(key, False) | unknown
+                for f in c.fields & INPUT_NAMES: gaps[f] = gaps.get(f, False) | unknown
+            return best, open_, gaps
+        for x, y in zip(outputs(before), outputs(after)):
+            for k in x.keys() | y.keys():
+                if (np.asarray(x.get(k, 0)) != np.asarray(y.get(k, 0))).any(): return False
+    return True
+
+
+POSSIBLE = "on the possible points"
 
 
 def proof(m:Mutant) -> str:
@@ -326,12 +447,23 @@ def proof(m:Mutant) -> str:
 
     `same decisions`: the mutated table decides exactly as the table (outcome, rules fired, missing fields);
     `same outputs`: only the trail of rule ids differs, every outcome, strength, open outcome and missing field is
-    the same. Either way no patient, and so no vignette on those columns, can tell them apart. Failing that, the
-    same is tried on the points that keep `INVARIANTS` (`..., where grade and class agree`). Any error (e.g. rules
-    that now overlap) counts as not proven."""
+    the same; `same merged outputs`: the table's own output differs, but not once merged with the other tables that
+    write the same column in every pipeline that runs it (`_same_merged_outputs`). Either way no patient, and so no
+    vignette on those columns, can tell them apart. Each is tried on the whole boundary grid, then on the points that
+    keep `INVARIANTS` (`..., where grade and class agree`), then only on the points some record can give (`..., on
+    the possible points`: `possible_rows`). Any error (e.g. rules that now overlap) counts as not proven."""
+    invariants = tuple(inv for inv, _ in INVARIANTS)
+    where = INVARIANTS[0][1].split(':')[0]
+    try:  # the weakest claims first: a change they cannot hide no stronger proof hides (each grid contains the next)
+        if not (_proof(m, invariants, possible=True) or _same_merged_outputs(m, invariants, possible=True)): return ""
+    except Exception:
+        pass
     try:
         if how := _proof(m, ()): return how
-        if how := _proof(m, tuple(inv for inv, _ in INVARIANTS)): return f"{how}, where {INVARIANTS[0][1].split(':')[0]}"
+        if how := _proof(m, invariants): return f"{how}, where {where}"
+        if _same_merged_outputs(m, invariants): return f"same merged outputs, where {where}"
+        if how := _proof(m, invariants, possible=True): return f"{how}, {POSSIBLE}"
+        if _same_merged_outputs(m, invariants, possible=True): return f"same merged outputs, {POSSIBLE}"
     except Exception:
         return ""
     return ""
@@ -446,8 +578,10 @@ class Verdicts:
     @property
     def line(self) -> str:
         e = len(self.proven) + len(self.declared)
+        possible = sum(POSSIBLE in how for how in self.proven.values())
         return (f"mutants: {len(self.killed)} killed of {self.total}; {e} declared equivalent "
-                f"({len(self.proven)} proven on the boundary grid, {len(self.declared)} listed); "
+                f"({len(self.proven) - possible} proven on the boundary grid, {possible} proven {POSSIBLE}, "
+                f"{len(self.declared)} listed); "
                 f"{len(self.unexplained) + len(self.stale)} unexplained")
 
 
@@ -469,7 +603,7 @@ def judge(mutants:list, how:dict, equivalents:dict, tables:set|None=None) -> Ver
         if tables is not None and key.split("|")[0] not in tables: continue
         if key not in keys: v.stale[key] = "no such mutant"
         elif key in v.killed: v.stale[key] = f"killed by {v.killed[key]}"
-        elif key in v.proven: v.stale[key] = "proven equivalent on the boundary grid"
+        elif key in v.proven: v.stale[key] = f"proven equivalent: {v.proven[key]}"
     return v
 
 
@@ -496,10 +630,11 @@ def main(argv=None):
     tables = None if args.table is None else {args.table}
     v = judge(mutants, how, load_equivalents(args.equivalents), tables)
     by_kind = {}
-    for key in v.proven: by_kind.setdefault(key.split("|")[2], [0, 0])[0] += 1
-    for key in v.declared: by_kind.setdefault(key.split("|")[2], [0, 0])[1] += 1
+    for key, how_proven in v.proven.items(): by_kind.setdefault(key.split("|")[2], [0, 0, 0])[1 if POSSIBLE in how_proven else 0] += 1
+    for key in v.declared: by_kind.setdefault(key.split("|")[2], [0, 0, 0])[2] += 1
     print(f"\n{time.perf_counter() - t0:.0f} s, {len(runner.vignettes)} vignettes, {len(used_tables())} tables")
-    print("equivalent by kind (proven, listed): " + ", ".join(f"{k} {p}+{d}" for k, (p, d) in sorted(by_kind.items())))
+    print("equivalent by kind (proven on the grid, on the possible points, listed): "
+          + ", ".join(f"{k} {p}+{q}+{d}" for k, (p, q, d) in sorted(by_kind.items())))
     proofs = {}
     for how_proven in v.proven.values(): proofs[how_proven] = proofs.get(how_proven, 0) + 1
     print("proofs: " + ", ".join(f"{n} {h}" for h, n in sorted(proofs.items())))
