@@ -14,19 +14,23 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'morphological_nec', 'GRADE_FROM_RECORD',
-           'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS',
-           'example_patient']
+__all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'indices_high', 'morphological_nec',
+           'GRADE_FROM_RECORD', 'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS',
+           'EDITION_ALERTS', 'example_patient']
 
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")
 _RG = ("recorded.registry-grade",)
 high_grade = recorded_grade.isin("G3", "NEC").named("a recorded G3 or NEC")
+# A Ki-67 or mitotic count above 20 is G3 or NEC whatever the morphology: a recorded G1 or G2 cannot stand in beside it.
+indices_high = ((Field("ki67_pct") > 20) | (Field("mitoses_per_2mm2") > 20)).named("Ki-67 or mitotic count above 20", ("who2019.grade-table",))
 morphological_nec = recorded_edition.isin("who-2017", "who-2019").named("recorded under WHO 2017 or 2019, where NEC is a morphology", ("who2019.differentiation-first",))
 
 GRADE_FROM_RECORD = DecisionTable("grade_from_record", "WHO grade from a recorded grade", [
-    Rule("RG-G1", recorded_grade == "G1", "G1", _RG + ("who2010.grade-table", "who2019.grade-table")),
-    Rule("RG-G2", recorded_grade == "G2", "G2", _RG + ("who2010.grade-table", "who2019.grade-table")),
+    Rule("RG-G1", (recorded_grade == "G1") & (~indices_high).otherwise(True), "G1", _RG + ("who2010.grade-table", "who2019.grade-table"),
+         note="not beside a Ki-67 or mitotic count above 20, which no G1 has"),
+    Rule("RG-G2", (recorded_grade == "G2") & (~indices_high).otherwise(True), "G2", _RG + ("who2010.grade-table", "who2019.grade-table"),
+         note="not beside a Ki-67 or mitotic count above 20, which no G2 has"),
     Rule("RG-NEC-MORPHOLOGICAL", (recorded_grade == "NEC") & morphological_nec & (differentiation != "well").otherwise(True), "NEC",
          _RG + ("who2019.nec-not-graded", "who2019.differentiation-first"), note="a stated well-differentiated morphology overrides the label"),
     Rule("RG-NET-G3-LABEL", (recorded_grade == "G3") & (Field("recorded_grade_label") == "NET").otherwise(False)
@@ -40,6 +44,9 @@ RECORD_WRITES = {"grade_from_record": None, "class_from_record": {"G1": "NET", "
 
 # %% ../nbs/12_recorded.ipynb #2f7c56dd
 add_alert("GRADE_FROM_RECORD", "Grade taken from the record", "No Ki-67 or mitotic count was given, so the WHO grade is the one recorded by the pathologist or registry.", "data", _RG)
+add_alert("RECORDED_GRADE_BELOW_INDICES", "Recorded grade too low for the indices",
+          "A G1 or G2 is recorded beside a Ki-67 or mitotic count above 20, which makes the tumour a NET G3 or an NEC: the recorded grade is not used. The grade follows the morphology where it is stated, and stays unknown until it is.",
+          "data", _RG + ("who2019.grade-table", "who2019.differentiation-first"))
 add_alert("RECORDED_GRADE_CONFLICT", "Recorded grade differs from the indices", "The grade computed from Ki-67 and mitoses differs from the recorded grade; the computed grade is used (see `conflicts` for both values).", "data", _RG + ("who2019.grade-table",))
 _ = add_alert("GRADE_EDITION_DIFFERS", "Reported edition grades differently", "The grade in the reported edition differs from the WHO 2019 grade; management follows the WHO 2019 class and grade.", "caveat", ("who2010.grade-table", "who2019.differentiation-first"))
 
@@ -49,6 +56,8 @@ _GRADES = ("G1", "G2", "G3", "NEC")
 
 RECORDED_GRADE_ALERTS = DecisionTable("recorded_grade_alerts", "Recorded grade against the indices", [
     Rule("RGA-FROM-RECORD", grade.is_unknown() & from_record.is_known(), "GRADE_FROM_RECORD", _RG),
+    Rule("RGA-BELOW-INDICES", Field("recorded_grade").isin("G1", "G2") & indices_high, "RECORDED_GRADE_BELOW_INDICES",
+         _RG + ("who2019.grade-table", "who2019.differentiation-first")),
     *[Rule(f"RGA-{a}-{b}", (grade == a) & (from_record == b), "RECORDED_GRADE_CONFLICT", _RG + ("who2019.grade-table",))
       for a, b in itertools.permutations(_GRADES, 2)],
 ], "collect", output="alerts")

@@ -1,0 +1,27 @@
+"""A recorded G1 or G2 never stands in for the grade beside a Ki-67 or mitotic count above 20 (WHO 2019 grade table:
+G1 is Ki-67 under 3 % and under 2 mitoses per 2 mm², G2 is Ki-67 3-20 % or 2-20 mitoses; above 20 the tumour is a NET G3
+or an NEC, `who2019.grade-table`, `who2019.differentiation-first`): with the morphology unknown the grade stays unknown and
+the alert names the contradiction, one patient and a cohort alike."""
+import pandas as pd
+import pytest
+
+from pannet_guideline import assess, assess_frame
+
+SMALL_TUMOUR = dict(tumor_size_cm=1.5, local_invasion="none", nodal_status="N0", metastatic_sites="none",
+                    functional_syndrome="none", symptomatic=False, prior_therapies="none")
+
+
+@pytest.mark.parametrize("recorded,index", [("G1", dict(ki67_pct=25)), ("G2", dict(ki67_pct=35)), ("G1", dict(mitoses_per_2mm2=21))])
+def test_a_low_recorded_grade_beside_high_indices_is_not_used(recorded, index):
+    patient = dict(recorded_grade=recorded, **index, **SMALL_TUMOUR)
+    a = assess(patient)
+    assert a.who_grade == "unknown" and "RECORDED_GRADE_BELOW_INDICES" in a.alerts.split(";")
+    assert "ACTIVE_SURVEILLANCE" not in a.recommendations.split(";")  # a possible G3 or NEC is never watched
+    row = assess_frame(pd.DataFrame([patient])).iloc[0]
+    assert (row["who_grade"], row["alerts"], row["recommendations"]) == (a.who_grade, a.alerts, a.recommendations)
+
+
+def test_a_recorded_grade_still_stands_in_where_the_indices_allow_it():
+    assert assess(dict(recorded_grade="G1")).who_grade == "G1"  # no index: the record is the grade
+    assert assess(dict(recorded_grade="G2", ki67_pct=20)).who_grade == "G2"  # 20 % is still G2
+    assert "RECORDED_GRADE_BELOW_INDICES" not in assess(dict(recorded_grade="G2", ki67_pct=20)).alerts
