@@ -757,10 +757,10 @@ def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
     observed = tuple(dict.fromkeys(findings + answers))  # findings as given (a step may hold one for review), answers as derived
     return observed, np.unique(np.stack([_coded(st.cols if f in answers else given, f) for f in observed], axis=1), axis=0)
 
-def possible_points(cols) -> np.ndarray:
-    "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value)."
+def possible_points(cols, groups:tuple=CONSISTENCY) -> np.ndarray:
+    "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value); `groups` as `CONSISTENCY`."
     ok = np.ones(cols.n, bool)
-    for findings, answers, stated in CONSISTENCY:
+    for findings, answers, stated in groups:
         observed, seen = _reachable(findings, answers, stated)
         here = [j for j, f in enumerate(observed) if f in cols.data]
         if len(here) < 2: continue  # one answer alone is always possible

@@ -55,7 +55,7 @@ from pannet_guideline.evidence import Strength  # noqa: E402
 from pannet_guideline.followup import CONSISTENT_GRADE  # noqa: E402
 from pannet_guideline.grading import GRADING_EDITIONS  # noqa: E402
 from pannet_guideline.logic import Compare, Expr, IsIn, IsUnknown  # noqa: E402
-from pannet_guideline.pathway import _coded, _reachable  # noqa: E402
+from pannet_guideline.pathway import possible_points  # noqa: E402
 from pannet_guideline.schema import FIELDS, INPUT_FIELDS  # noqa: E402
 from pannet_guideline.staging import STAGING_EDITIONS  # noqa: E402
 from pannet_guideline.tables import (_field_points, _read_through_thresholds, columns_from_canonical,  # noqa: E402
@@ -248,22 +248,9 @@ CONSISTENCY_FIELDS = list(dict.fromkeys(f for findings, answers in CONSISTENCY f
 
 def possible_rows(cols) -> np.ndarray:
     """Rows of a `Columns` store whose known answers some record gives, the record run through the grading and staging
-    steps (`pathway.possible_points` with the groups of `CONSISTENCY`; fields absent or unknown stand for any value)."""
-    ok = np.ones(cols.n, bool)
-    for findings, answers in CONSISTENCY:
-        observed, seen = _reachable(findings, answers, ())
-        here = [j for j, f in enumerate(observed) if f in cols.data]
-        if len(here) < 2: continue  # one answer alone is always possible
-        rows = np.stack([_coded(cols, observed[j]) for j in here], axis=1)
-        for pattern in np.unique(rows >= 0, axis=0):  # rows that know the same fields: compared on those
-            at = np.flatnonzero(((rows >= 0) == pattern).all(axis=1))
-            if pattern.sum() < 2: continue
-            cols_k = [j for j, k in zip(here, pattern) if k]
-            have, known = seen[:, cols_k] + 1, rows[at][:, pattern] + 1
-            radix = np.maximum(have.max(axis=0), known.max(axis=0)) + 1
-            key = lambda x: (x * np.cumprod(np.r_[1, radix[:-1]])).sum(axis=1)  # each row as one integer
-            ok[at] &= np.isin(key(known), key(have))
-    return ok
+    steps (`pathway.possible_points` with the groups of `CONSISTENCY`, no finding taken as stated; fields absent or unknown
+    stand for any value)."""
+    return possible_points(cols, tuple((findings, answers, ()) for findings, answers in CONSISTENCY))
 
 
 def _possible(grid:pd.DataFrame) -> np.ndarray:
