@@ -91,7 +91,8 @@ KI67_MAY_BE_FRACTION = Rule("AL-KI67-FRACTION", Field("ki67_fraction_suspect") =
                             ("who2019.grade-table", "who2019.histology-report"), note="read as a percentage, as given")
 # a recorded NEC under WHO 2017 or 2019 names a morphology (the grade table takes it as NEC), so it is not "without a morphology"
 _nec_as_morphology = ((Field("recorded_grade") == "NEC") & Field("recorded_grade_edition").isin("who-2017", "who-2019")).otherwise(False)
-HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded_grade").isin("G3", "NEC") & differentiation.is_unknown()
+# "without a morphology" means none was reported: one held for review (differentiation emptied, review set) was reported
+HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded_grade").isin("G3", "NEC") & differentiation.is_unknown() & review.is_unknown()
                                      & (Field("recorded_grade_label") != "NET").otherwise(True) & ~_nec_as_morphology,
                                      "HIGH_GRADE_MORPHOLOGY_UNKNOWN", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"),
                                      note="a grade is not a morphology: pathology review, not the NEC or NET G3 pathway")

@@ -34,13 +34,13 @@ from . import schema
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
            'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
            'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'Patient',
-           'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'ReadingConflict',
-           'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'chapter_tables', 'check_steps',
-           'pipeline', 'step_batches', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
-           'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'Reading', 'field_readings', 'reading_classes',
-           'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text',
-           'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'held_alternatives',
-           'assess']
+           'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex',
+           'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM',
+           'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'run_steps', 'listing_key', 'Recommendation',
+           'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'Reading',
+           'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field',
+           'outcome_token', 'alternatives_text', 'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps',
+           'early_fields', 'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -211,6 +211,34 @@ class OneIndexGrade:
         st.cols.set("grade_provisional", np.where(one, np.int8(1), st.cols.codes("grade_provisional")).astype(np.int8))
         for f, u in zip(self.indices, unknown): st.gaps |= np.where(one & u, np.uint64(1) << np.uint64(FIELD_BITS[f]), np.uint64(0))
 
+# %% ../nbs/30_guideline.ipynb #gs_recordabove
+_GRADE_RANK = {"G1": 1, "G2": 2, "G3": 3}
+
+@dataclass(frozen=True, eq=False)
+class RecordAboveOneIndex:
+    "A one-index G1 or G2 raised to a higher recorded grade (G2 or G3), which the missing index could give."
+    indices: tuple = ("ki67_pct", "mitoses_per_2mm2")
+    reads = ("who_grade", "grade_provisional", "grade_from_record", "ki67_pct", "mitoses_per_2mm2")
+    written = ("who_grade", "grade_provisional")
+
+    def record(self, st:RecordState):
+        computed, recorded = st.rec.get("who_grade"), st.rec.get("grade_from_record")
+        if not st.rec.get("grade_provisional") or _GRADE_RANK.get(recorded, 0) <= _GRADE_RANK.get(computed, 9): return
+        st.rec["who_grade"], st.rec["grade_provisional"] = recorded, False
+        st.gaps -= set(self.indices)
+
+    def frame(self, st:FrameState):
+        vocab = FIELDS["who_grade"].vocab
+        rank = np.array([_GRADE_RANK.get(v, 0) for v in vocab] + [0], np.int8)  # -1 (unknown) takes the last, 0
+        recorded = np.array([vocab.index(v) for v in FIELDS["grade_from_record"].vocab] + [-1], np.int8)[st.cols.codes("grade_from_record")]
+        computed = st.cols.codes("who_grade")
+        raised = (st.cols.codes("grade_provisional") == 1) & (computed >= 0) & (rank[recorded] > rank[computed])
+        if not raised.any(): return
+        st.cols.set("who_grade", np.where(raised, recorded, computed).astype(np.int8))
+        st.cols.set("grade_provisional", np.where(raised, np.int8(0), st.cols.codes("grade_provisional")).astype(np.int8))
+        keep = ~np.uint64(sum(1 << FIELD_BITS[f] for f in self.indices))
+        st.gaps = np.where(raised, st.gaps & keep, st.gaps)
+
 # %% ../nbs/30_guideline.ipynb #gs_readconf
 @dataclass(frozen=True, eq=False)
 class ReadingConflict:
@@ -377,11 +405,30 @@ def _grading_steps(grading:str) -> list:
     g = grading_edition(grading)
     steps = [Step(DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES), Step(NEN_CLASS_WHO2019, {"nen_class": None}), Step(GRADE_WHO2019, _GRADE_WRITES),
              OneIndexGrade(),
-             Step(GRADE_FROM_RECORD, RECORD_WRITES, gated=True), AlertStep(RECORDED_GRADE_ALERTS),
+             Step(GRADE_FROM_RECORD, RECORD_WRITES, gated=True), AlertStep(RECORDED_GRADE_ALERTS), RecordAboveOneIndex(),
              MergeStep("nen_class", "class_from_record", on_conflict="keep"), MergeStep("who_grade", "grade_from_record", on_conflict="keep")]
     if g["grade"] is not GRADE_WHO2019:
         steps += [Step(g["grade"], {"grade_reported": _GRADE_WRITES["who_grade"]}), AlertStep(EDITION_ALERTS)]
     return steps + ([AlertStep(g["alerts"])] if g["alerts"] is not None else [])
+
+# %% ../nbs/30_guideline.ipynb #gs_sitesfromm
+@dataclass(frozen=True, eq=False)
+class SitesFromM:
+    "Where no metastatic sites are given, the sites that the M category (after the merge) names by definition."
+    sites_of: tuple = (("M0", "none"), ("M1a", "liver"), ("M1b", "extrahepatic"), ("M1c", "liver_and_extrahepatic"))
+    reads = ("m_category", "metastatic_sites")
+    written = ("metastatic_sites",)
+
+    def record(self, st:RecordState):
+        if st.rec.get("metastatic_sites") is None: st.rec["metastatic_sites"] = dict(self.sites_of).get(st.rec.get("m_category"))
+
+    def frame(self, st:FrameState):
+        m_vocab, s_vocab = FIELDS["m_category"].vocab, FIELDS["metastatic_sites"].vocab
+        named = dict(self.sites_of)
+        lut = np.array([s_vocab.index(named[m]) if m in named else -1 for m in m_vocab] + [-1], np.int8)
+        sites = st.cols.codes("metastatic_sites")
+        fill = (sites < 0) & (lut[st.cols.codes("m_category")] >= 0)
+        if fill.any(): st.cols.set("metastatic_sites", np.where(fill, lut[st.cols.codes("m_category")], sites).astype(np.int8))
 
 # %% ../nbs/30_guideline.ipynb #gs_staging
 def _staging_steps(staging:str) -> list:
@@ -392,7 +439,7 @@ def _staging_steps(staging:str) -> list:
              Step(N_FROM_NODES, {"n_derived": None}, gated=True),
              Step(M_FROM_SITES, {"m_derived": None}, gated=True), AlertStep(CATEGORY_CONFLICTS),
              MergeStep("t_category", "t_derived"), MergeStep("n_category", "n_derived"),
-             MergeStep("m_category", "m_derived", {"M1": ("M1a", "M1b", "M1c")}, common={"M1a": "M1", "M1b": "M1", "M1c": "M1"}),
+             MergeStep("m_category", "m_derived", {"M1": ("M1a", "M1b", "M1c")}, common={"M1a": "M1", "M1b": "M1", "M1c": "M1"}), SitesFromM(),
              *(InScope(s, {s.written[0]: "not_applicable"}) for s in stages), StageAgreement(stages)]
     if STAGING_ALERTS[staging] is not None: steps.append(InScope(AlertStep(STAGING_ALERTS[staging])))
     return steps + [InScope(Step(SETTING, {"disease_setting": None}), {"disease_setting": None}), AlertStep(SITE_SCOPE)]

@@ -15,8 +15,8 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'indices_high', 'morphological_nec',
-           'GRADE_FROM_RECORD', 'RECORD_WRITES', 'grade', 'from_record', 'reported', 'RECORDED_GRADE_ALERTS',
-           'EDITION_ALERTS', 'example_patient']
+           'morphology_in_review', 'GRADE_FROM_RECORD', 'RECORD_WRITES', 'grade', 'from_record', 'reported',
+           'graded_from_one_index', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS', 'example_patient']
 
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")
@@ -25,6 +25,9 @@ high_grade = recorded_grade.isin("G3", "NEC").named("a recorded G3 or NEC")
 # A Ki-67 or mitotic count above 20 is G3 or NEC whatever the morphology: a recorded G1 or G2 cannot stand in beside it.
 indices_high = ((Field("ki67_pct") > 20) | (Field("mitoses_per_2mm2") > 20)).named("Ki-67 or mitotic count above 20", ("who2019.grade-table",))
 morphological_nec = recorded_edition.isin("who-2017", "who-2019").named("recorded under WHO 2017 or 2019, where NEC is a morphology", ("who2019.differentiation-first",))
+# a morphology reported but held for pathology review (poor with a low Ki-67, a WHO 2010 "NEC" label): no recorded grade stands in for it either
+morphology_in_review = Field("differentiation_review").isin("nec_label_who2010", "nec_ki67_discordant").otherwise(False).named("the reported morphology is held for pathology review",
+                                                                        ("grading.nec-ki67-above-20", "grading.who2010-g3-mixed"))
 
 GRADE_FROM_RECORD = DecisionTable("grade_from_record", "WHO grade from a recorded grade", [
     Rule("RG-G1", (recorded_grade == "G1") & (~indices_high).otherwise(True), "G1", _RG + ("who2010.grade-table", "who2019.grade-table"),
@@ -39,7 +42,7 @@ GRADE_FROM_RECORD = DecisionTable("grade_from_record", "WHO grade from a recorde
     Rule("RG-HIGH-POOR", high_grade & (differentiation == "poor"), "NEC", _RG + ("who2019.differentiation-first", "who2010.grade-table")),
     Rule("RG-HIGH-WELL", high_grade & (differentiation == "well"), "G3", _RG + ("who2019.differentiation-first", "who2019.grade-table")),
 ], "first", output="grade_from_record", complete=False,
-   scope=recorded_grade.is_known().named("a grade is recorded"))
+   scope=(recorded_grade.is_known() & ~morphology_in_review).named("a grade is recorded, and the morphology is not held for review"))
 RECORD_WRITES = {"grade_from_record": None, "class_from_record": {"G1": "NET", "G2": "NET", "G3": "NET", "NEC": "NEC"}}
 
 # %% ../nbs/12_recorded.ipynb #2f7c56dd
@@ -48,22 +51,47 @@ add_alert("RECORDED_GRADE_BELOW_INDICES", "Recorded grade too low for the indice
           "A G1 or G2 is recorded beside a Ki-67 or mitotic count above 20, which makes the tumour a NET G3 or an NEC: the recorded grade is not used. The grade follows the morphology where it is stated, and stays unknown until it is.",
           "data", _RG + ("who2019.grade-table", "who2019.differentiation-first"))
 add_alert("RECORDED_GRADE_CONFLICT", "Recorded grade differs from the indices", "The grade computed from Ki-67 and mitoses differs from the recorded grade; the computed grade is used (see `conflicts` for both values).", "data", _RG + ("who2019.grade-table",))
+add_alert("RECORDED_GRADE_ABOVE_ONE_INDEX", "Recorded grade above a one-index grade",
+          "Only one of Ki-67 and the mitotic count was given, and it grades lower than the recorded grade. The missing index could give the recorded grade (the higher index decides), so the higher, recorded grade is used.",
+          "data", _RG + ("who2019.higher-index-wins", "naaccr.one-index"))
+add_alert("RECORDED_NEC_WELL_MORPHOLOGY", "Recorded NEC beside a well-differentiated morphology",
+          "A NEC is recorded, not as a WHO 2010 label, but the morphology is stated as well differentiated: the two contradict each other. The stated morphology decides the class (NET G3) until pathology review says otherwise.",
+          "data", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"))
 _ = add_alert("GRADE_EDITION_DIFFERS", "Reported edition grades differently", "The grade in the reported edition differs from the WHO 2019 grade; management follows the WHO 2019 class and grade.", "caveat", ("who2010.grade-table", "who2019.differentiation-first"))
 
 # %% ../nbs/12_recorded.ipynb #eb0b5452
 grade, from_record, reported = Field("who_grade"), Field("grade_from_record"), Field("grade_reported")
 _GRADES = ("G1", "G2", "G3", "NEC")
+# a grade from one index is a lower bound: a higher recorded grade is what the missing index could give
+_ABOVE_ONE_INDEX = {("G1", "G2"), ("G1", "G3"), ("G2", "G3")}
+graded_from_one_index = (Field("grade_provisional") == True).otherwise(False).named("graded from one index", ("naaccr.one-index",))
+
+def _contradicts(computed:str, recorded:str):
+    "The computed grade and the recorded one disagree, and the record is not what a missing index could give."
+    differ = (grade == computed) & (from_record == recorded)
+    return differ & ~graded_from_one_index if (computed, recorded) in _ABOVE_ONE_INDEX else differ
 
 RECORDED_GRADE_ALERTS = DecisionTable("recorded_grade_alerts", "Recorded grade against the indices", [
     Rule("RGA-FROM-RECORD", grade.is_unknown() & from_record.is_known(), "GRADE_FROM_RECORD", _RG),
     Rule("RGA-BELOW-INDICES", Field("recorded_grade").isin("G1", "G2") & indices_high, "RECORDED_GRADE_BELOW_INDICES",
          _RG + ("who2019.grade-table", "who2019.differentiation-first")),
-    *[Rule(f"RGA-{a}-{b}", (grade == a) & (from_record == b), "RECORDED_GRADE_CONFLICT", _RG + ("who2019.grade-table",))
+    *[Rule(f"RGA-ABOVE-{a}-{b}", graded_from_one_index & (grade == a) & (from_record == b), "RECORDED_GRADE_ABOVE_ONE_INDEX",
+           _RG + ("who2019.higher-index-wins", "naaccr.one-index"), note="the recorded grade is used") for a, b in sorted(_ABOVE_ONE_INDEX)],
+    *[Rule(f"RGA-{a}-{b}", _contradicts(a, b), "RECORDED_GRADE_CONFLICT", _RG + ("who2019.grade-table",))
       for a, b in itertools.permutations(_GRADES, 2)],
+    Rule("RGA-NEC-WELL", (recorded_grade == "NEC") & (differentiation == "well") & (recorded_edition != "who-2010").otherwise(True),
+         "RECORDED_NEC_WELL_MORPHOLOGY", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"),
+         note="a WHO 2010 NEC beside a well-differentiated morphology is a NET G3 by definition: no alert"),
 ], "collect", output="alerts")
 
+def _edition_differs(reported_grade:str, who2019_grade:str):
+    "The reported edition's grade differs from the WHO 2019 grade, and not because a higher recorded grade was used."
+    differ = (reported == reported_grade) & (grade == who2019_grade)
+    # the reported grade is read from the indices alone: below a recorded grade that raised the WHO 2019 one, the record is the cause
+    return differ & (from_record != who2019_grade).otherwise(True) if (reported_grade, who2019_grade) in _ABOVE_ONE_INDEX else differ
+
 EDITION_ALERTS = DecisionTable("grade_edition_alerts", "Reported grade against the WHO 2019 grade", [
-    Rule(f"GEA-{a}-{b}", (reported == a) & (grade == b), "GRADE_EDITION_DIFFERS", ("who2010.grade-table", "who2019.differentiation-first"))
+    Rule(f"GEA-{a}-{b}", _edition_differs(a, b), "GRADE_EDITION_DIFFERS", ("who2010.grade-table", "who2019.differentiation-first"))
     for a, b in itertools.permutations(_GRADES, 2)
 ], "collect", output="alerts")
 

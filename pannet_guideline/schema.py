@@ -667,7 +667,10 @@ def _weigh_liver(liver:np.ndarray, m:np.ndarray, sites:np.ndarray) -> tuple:
     m_clash = (liver >= 0) & (_spread("m_category", 0)[m] >= 0) & (_spread("m_category", 0)[m] != liver)
     s_clash = (liver >= 0) & (_spread("metastatic_sites", 0)[sites] >= 0) & (_spread("metastatic_sites", 0)[sites] != liver)
     out = np.where(m < 0, np.where(liver == 1, m1, np.int8(-1)), m)  # a yes gives M1 where no M is recorded
-    out = np.where(m_clash, np.where(_spread("m_category", 1)[m] == 1, m1, np.int8(-1)), out)  # what both give: M1, or unknown
+    # sites that agree with the column stand against the recorded M themselves: the recorded M is kept for that merge (M1b
+    # against liver-only sites is M1 there), else what the column and the recorded M both give: M1, or unknown
+    sites_agree = (_spread("metastatic_sites", 0)[sites] >= 0) & ~s_clash
+    out = np.where(m_clash & ~sites_agree, np.where(_spread("m_category", 1)[m] == 1, m1, np.int8(-1)), out)
     out = np.where(s_clash & (m < 0), np.where(_spread("metastatic_sites", 1)[sites] == 1, m1, np.int8(-1)), out)
     return out.astype(np.int8), np.where(s_clash, np.int8(-1), sites).astype(np.int8), m_clash, s_clash
 
