@@ -16,7 +16,7 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'indices_high', 'morphological_nec',
            'morphology_in_review', 'GRADE_FROM_RECORD', 'RECORD_WRITES', 'grade', 'from_record', 'reported',
-           'graded_from_one_index', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS', 'example_patient']
+           'graded_from_one_index', 'in_who2010_gap', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS', 'example_patient']
 
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")
@@ -66,9 +66,14 @@ _GRADES = ("G1", "G2", "G3", "NEC")
 _ABOVE_ONE_INDEX = {("G1", "G2"), ("G1", "G3"), ("G2", "G3")}
 graded_from_one_index = (Field("grade_provisional") == True).otherwise(False).named("graded from one index", ("naaccr.one-index",))
 
+# WHO 2010 graded Ki-67 above 2 and below 3 % as G2 (its declared gap), WHO 2019 grades it G1: a WHO 2010 G2 there is the edition
+in_who2010_gap = ((recorded_edition == "who-2010") & (Field("ki67_pct") > 2) & (Field("ki67_pct") < 3)).otherwise(False).named(
+    "recorded under WHO 2010 with Ki-67 above 2 and below 3 %", ("who2010.integer-gap",))
+
 def _contradicts(computed:str, recorded:str):
-    "The computed grade and the recorded one disagree, and the record is not what a missing index could give."
+    "The computed grade and the recorded one disagree, and the record is neither what a missing index could give nor its edition's grade."
     differ = (grade == computed) & (from_record == recorded)
+    if (computed, recorded) == ("G1", "G2"): return differ & ~graded_from_one_index & ~in_who2010_gap
     return differ & ~graded_from_one_index if (computed, recorded) in _ABOVE_ONE_INDEX else differ
 
 RECORDED_GRADE_ALERTS = DecisionTable("recorded_grade_alerts", "Recorded grade against the indices", [
@@ -79,6 +84,8 @@ RECORDED_GRADE_ALERTS = DecisionTable("recorded_grade_alerts", "Recorded grade a
            _RG + ("who2019.higher-index-wins", "naaccr.one-index"), note="the recorded grade is used") for a, b in sorted(_ABOVE_ONE_INDEX)],
     *[Rule(f"RGA-{a}-{b}", _contradicts(a, b), "RECORDED_GRADE_CONFLICT", _RG + ("who2019.grade-table",))
       for a, b in itertools.permutations(_GRADES, 2)],
+    Rule("RGA-WHO2010-GAP", in_who2010_gap & ~graded_from_one_index & (grade == "G1") & (from_record == "G2"), "GRADE_EDITION_DIFFERS",
+         ("who2010.integer-gap", "who2019.grade-table"), note="the recorded WHO 2010 G2 is a G1 by WHO 2019, which management follows"),
     Rule("RGA-NEC-WELL", (recorded_grade == "NEC") & (differentiation == "well") & (recorded_edition != "who-2010").otherwise(True),
          "RECORDED_NEC_WELL_MORPHOLOGY", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"),
          note="a WHO 2010 NEC beside a well-differentiated morphology is a NET G3 by definition: no alert"),

@@ -84,3 +84,12 @@ def test_a_grade_raised_by_the_record_is_not_called_an_edition_difference():
     # a real edition difference is still named: Ki-67 2.5 % is G1 under WHO 2019, G2 as WHO 2010 declares its gap
     b = assess(dict(ki67_pct=2.5, mitoses_per_2mm2=1, **SMALL_LOCALISED), grading="who-2010")
     assert (b.who_grade, b.grade_reported) == ("G1", "G2") and "GRADE_EDITION_DIFFERS" in b.alerts.split(";")
+
+
+@pytest.mark.parametrize("edition,alert", [("who-2010", "GRADE_EDITION_DIFFERS"), ("who-2019", "RECORDED_GRADE_CONFLICT")])
+def test_a_who2010_g2_in_its_declared_gap_is_an_edition_difference(edition, alert):
+    "WHO 2010 left Ki-67 above 2 and below 3 % between G1 and G2 (declared G2); WHO 2019 makes it G1 (clinical_facts 1.1)."
+    a = _both(dict(recorded_grade="G2", recorded_grade_edition=edition, ki67_pct=2.5, mitoses_per_2mm2=1, **SMALL_LOCALISED), "seed-2025")
+    alerts = a.alerts.split(";")
+    assert a.who_grade == "G1" and alert in alerts
+    assert ("RECORDED_GRADE_CONFLICT" in alerts) is (edition != "who-2010")
