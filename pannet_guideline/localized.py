@@ -17,17 +17,18 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct',
-           'node_positive', 'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured', 'symptom_free',
-           'no_symptoms', 'primary_seen', 'contained', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
-           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
-           'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN',
-           'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology', 'LOCALIZED_NET_G3_NCCN',
-           'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_G2_ALERTS_NCCN',
-           'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED',
-           'surveillance_listed', 'policy_tables', 'localized_prose', 'high_risk', 'observation_band', 'localized_seed',
-           'localized_nccn', 'localized_seed_watch', 'localized_nccn_watch', 'localized_functioning_nccn',
-           'localized_alerts', 'localized_ki67_alerts', 'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn',
+__all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'carcinoid_only',
+           'secreting', 'away_from_duct', 'node_positive', 'malignant_looking', 'in_place', 'no_platinum_yet',
+           'g1_measured', 'symptom_free', 'no_symptoms', 'primary_seen', 'contained', 'LOCALIZED_SEED',
+           'LOCALIZED_SEED_FUNCTIONING', 'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN',
+           'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma',
+           'LOCALIZED_FUNCTIONING_NCCN', 'LOCALIZED_CARCINOID_NCCN', 'sstr_negative_known', 'g3_favourable_biology',
+           'g3_unfavourable_biology', 'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS',
+           'LOCALIZED_KI67_ALERTS', 'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN',
+           'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED', 'surveillance_listed',
+           'policy_tables', 'localized_prose', 'high_risk', 'observation_band', 'localized_seed', 'localized_nccn',
+           'localized_seed_watch', 'localized_nccn_watch', 'localized_functioning_nccn', 'localized_alerts',
+           'localized_ki67_alerts', 'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn',
            'localized_surgery_alerts']
 
 # %% ../nbs/21_localized.ipynb #prose01
@@ -51,6 +52,12 @@ localized_low_grade = (localized_disease & net_g1_g2).named("localized NET G1/G2
 localized_nec_or_minen = (localized_disease & nec_or_minen).named("localized NEC or MiNEN", ("nccn.setting", "localized.minen-ne-component"))
 nf_without_carcinoid = (nonfunctioning & ~has_carcinoid_syndrome.otherwise(False)).named(
     "non-functioning, no carcinoid syndrome recorded", ("nccn.nonfunctioning-definition",))
+# carcinoid syndrome is a hormone syndrome (NCCN, ENETS 2023 definitions): such a tumour is resected as a functioning one, whatever
+# `functional_syndrome` says; an unrecorded carcinoid syndrome is read as absent, as in `nf_without_carcinoid`
+_SECRETING = ("nccn.nonfunctioning-definition", "enets2023.functioning-definition", "nccn.functioning-surgery")
+carcinoid_only = (has_carcinoid_syndrome & nonfunctioning.otherwise(True)).named(
+    "carcinoid syndrome recorded, no other syndrome named", _SECRETING)
+secreting = (functioning | has_carcinoid_syndrome.otherwise(False)).named("functioning, or carcinoid syndrome recorded", _SECRETING)
 away_from_duct = (~near_duct.isin(True)).named("not next to the main duct", ("nccn.insulinoma-enucleation",))
 # N1 rules enucleation out; with the nodes not recorded (NX) the choice of operation waits for them
 node_positive = (n_cat == "N1").named("node-positive", ("localized.nccn-malignant-looking-resection", "nccn.nf-localized-gt2cm"))
@@ -124,10 +131,10 @@ def localized_seed(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
 LOCALIZED_SEED = from_cuts(localized_seed)
 
 LOCALIZED_SEED_FUNCTIONING = DecisionTable("localized_seed_functioning", "Localised functioning NET: resection (seed 2025)", [
-    Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning & primary_seen, "PANCREATECTOMY",
-         ("seed.11", "seed.12", "nccn.gastrinoma-surgery", "localized.nccn-occult-gastrinoma"), strength="recommended",
-         note="functioning tumours are resected whatever their size, once a primary has been seen: with no size, T category or "
-              "place recorded it may be occult, and the operation waits on localisation"),
+    Rule("SEED-LOC-FUNC-RESECT", localized_net & secreting & primary_seen, "PANCREATECTOMY",
+         ("seed.11", "seed.12", "nccn.gastrinoma-surgery", "localized.nccn-occult-gastrinoma") + _SECRETING, strength="recommended",
+         note="functioning tumours, carcinoid syndrome included, are resected whatever their size, once a primary has been seen: "
+              "with no size, T category or place recorded it may be occult, and the operation waits on localisation"),
     Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct & ~malignant_looking, "ENUCLEATION",
          ("seed.13", "nccn.insulinoma-enucleation", "localized.nccn-malignant-looking-resection"), strength="consider",
          note="the seed names insulinoma only; the main-duct condition is NCCN's, and an invasive or node-positive tumour is not enucleated"),
@@ -283,7 +290,9 @@ the kind of operation depends on the syndrome:
   deep, invasive or node-positive, resection is formal
   (`localized.nccn-malignant-looking-resection`); with the size unknown and the tumour not known to
   be malignant-looking, the choice of operation waits for the size;
-- **somatostatinoma and other syndromes**: resection."""
+- **somatostatinoma and other syndromes**: resection; so too with **carcinoid syndrome** recorded
+  and no other syndrome named, even where the record calls the tumour non-functioning (a hormone
+  syndrome makes it functioning, `nccn.nonfunctioning-definition`)."""
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
 superficial = (away_from_duct & (invasion == "none") & ~node_positive).named("superficial (away from the duct, not invasive, not node-positive)",
@@ -319,6 +328,14 @@ def localized_functioning_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cu
     ], "collect", output="recommendations", scope=(localized_low_grade & in_place), description="NCCN PanNET-3 to PanNET-10")
 
 LOCALIZED_FUNCTIONING_NCCN = from_cuts(localized_functioning_nccn)
+
+# %% ../nbs/21_localized.ipynb #carcinoid01
+# a table of its own: carcinoid syndrome is not among the syndromes NCCN's functioning table reads by name
+LOCALIZED_CARCINOID_NCCN = DecisionTable("localized_carcinoid_nccn", "Localised NET G1/G2 with carcinoid syndrome (NCCN 2025)", [
+    Rule("NCCN-LOC-CARCINOID-RESECT", carcinoid_only, "PANCREATECTOMY", _SECRETING, strength="recommended",
+         note="carcinoid syndrome makes the tumour functioning, whatever `functional_syndrome` says: resected as the other "
+              "syndromes are (alert CARCINOID_SYNDROME_VS_NONFUNCTIONING while the record is checked)"),
+], "collect", output="recommendations", scope=(localized_low_grade & in_place), description="NCCN PanNET-3 to PanNET-10; NE-L")
 
 # %% ../nbs/21_localized.ipynb #6adb51f1
 _WDG3 = ("nccn.wdg3-resectable", "nccn.wdg3-55-split")
@@ -521,12 +538,12 @@ LOCALIZED_G3_ALERTS_NCCN = DecisionTable("localized_g3_alerts_nccn", "Localised 
 ], "collect", output="alerts", scope=(localized_net & net_g3 & in_place))
 
 # %% ../nbs/21_localized.ipynb #a72da3d6
-TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
+TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_CARCINOID_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
           LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS)
 SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
 NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
 NCCN_2025.replace(LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN).replace(LOCALIZED_SEED_FUNCTIONING, LOCALIZED_FUNCTIONING_NCCN)
-NCCN_2025.add(LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)
+NCCN_2025.add(LOCALIZED_CARCINOID_NCCN, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)
 
 # the guideline's step after this chapter writes whether it lists surveillance now; follow-up reads that field, not these conditions
 LISTED = {"surveillance_listed": "ACTIVE_SURVEILLANCE"}
