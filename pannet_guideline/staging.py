@@ -13,11 +13,11 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['limited', 'net_or_class_unknown', 'carcinoma', 'no_organ_or_vessel', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES',
-           'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't', 'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS',
-           'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8', 'confined', 't7',
-           'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category',
-           'stage_group']
+__all__ = ['limited', 'net_or_class_unknown', 'carcinoma', 'no_organ_or_vessel', 'staged_here', 'T_FROM_EXTENT', 'nodes',
+           'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't', 'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9',
+           'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8',
+           'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition',
+           't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
@@ -33,6 +33,9 @@ _e2 = add_cut("exocrine_t2_max", 4, "cm", "tumor_size_cm", ("ajcc8.exocrine-t",)
 carcinoma = nen.isin("NEC", "MiNEN").otherwise(False).named("NEC or MiNEN (exocrine chapter)", ("ajcc8.scope", "ajcc9.scope"))
 no_organ_or_vessel = invasion.isin("none", "duodenum_or_bile_duct").named("no adjacent organ or large vessel involved", _EXO)
 _net_t = net_or_class_unknown
+# a carcinoma whose T this chapter cannot read (organs or vessels involved) is outside the table, not a gap in it
+staged_here = (net_or_class_unknown | (carcinoma & no_organ_or_vessel)).named(
+    "a NET (or class not known), or a NEC or MiNEN with no adjacent organ or large vessel involved", _EXO)
 
 T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent (AJCC 8 = ENETS 2006; NEC and MiNEN: exocrine chapter)", [
     Rule("T-T4", _net_t & (invasion == "adjacent_organs_or_vessels"), "T4", _T),
@@ -44,7 +47,7 @@ T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent 
     Rule("T-EXO-T2", carcinoma & no_organ_or_vessel & (size > _e1.value) & (size <= _e2.value), "T2", _EXO),
     Rule("T-EXO-T1", carcinoma & no_organ_or_vessel & (size <= _e1.value), "T1", _EXO,
          note="T1a to T1c (0.5 and 1 cm) are not told apart: the T vocabulary stops at T1"),
-], "unique", output="t_derived")
+], "unique", output="t_derived", scope=staged_here)
 
 # %% ../nbs/11_staging.ipynb #ae252497
 nodes = Field("nodal_status")
