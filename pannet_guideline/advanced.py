@@ -24,9 +24,10 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
            'unfavourable', 'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway',
            'not_localized', 'NEC_MINEN', 'lower_risk_net', 'resectable_liver_only', 'borderline_liver_only',
            'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL',
-           'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY', 'prior_unknown',
+           'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY', 'ALERTS_NCCN', 'prior_unknown',
            'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS',
-           'LIVER_FIRST_ALERTS', 'TABLES', 'RANK', 'policy_tables', 'ranked', 'decide_advanced', 'recommend_advanced']
+           'LIVER_FIRST_ALERTS', 'LIVER_REPEAT_ALERTS', 'LIVER_REPEAT_ALERTS_NCCN', 'TABLES', 'RANK', 'policy_tables',
+           'ranked', 'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
 _RESP = ("nccn.captem-response", "nccn.adv-symptomatic-or-burden")
@@ -307,6 +308,12 @@ add_alert("SEED_LIVER_DIRECTED_LOW_BURDEN", "Seed liver-directed therapy where N
 add_alert("LIVER_DIRECTED_AFTER_PANCREATODUODENECTOMY", "Liver-directed therapy after a Whipple: infection risk",
           "A head primary was resected, by pancreatoduodenectomy, with a biliary anastomosis: embolisation or ablation of the liver metastases then carries a higher risk of biliary infection and liver abscess, which the seed does not mention.",
           "safety", ("nccn.liver-directed", "seed.21"))
+add_alert("SSA_KI67_ABOVE_CLARINET", "Analogue above the Ki-67 of its trial",
+          "NCCN lists the analogue for SSTR-positive disease with no Ki-67 limit, but the trial behind its use for tumour control in PanNET (CLARINET) enrolled only Ki-67 below 10 %: this tumour lies outside it.",
+          "caveat", ("nccn.ssa-sstr-positive", "clarinet.ki67-lt10"))
+add_alert("LIVER_DIRECTED_ALREADY_GIVEN", "Liver-directed therapy already given",
+          "Liver-directed therapy is recorded as already given and is listed again; no source read says when to repeat it, so the team weighs another course against the other options.",
+          "caveat", ("advanced.liver-directed-repeat-unread", "nccn.liver-directed"))
 _ = add_alert("OLIGOMETASTATIC_RESECTION_SELECTED", "Resection of metastases: confirm the selection",
           "Resecting primary and metastases rests on NCCN's 'if possible and indicated'; the record gives neither the sites nor their number, and ENETS 2023 advice was not read.",
           "caveat", ("nccn.adv-asymptomatic-low-burden",))
@@ -328,6 +335,13 @@ ALERTS_SEED_CHEMOTHERAPY = DecisionTable("advanced_alerts_seed_chemotherapy", "S
     Rule("ALA-SEED-STREPTOZOCIN", net_g1_g2 & response_needed & ~failed("STREPTOZOCIN_5FU"), "SEED_STREPTOZOCIN_VS_NCCN",
          ("seed.25", "enets2016.stz", "advanced.nccn-no-streptozocin"), note="exactly where the seed's chemotherapy table lists streptozocin"),
 ], "collect", output="alerts", scope=advanced_net_g1_g2)
+
+# NCCN gives the analogue above Ki-67 10 % where a response is needed or beside observation; the evidence it rests on stops there
+ALERTS_NCCN = DecisionTable("advanced_alerts_nccn", "NCCN advice beyond its evidence (advanced disease)", [
+    Rule("ALA-NCCN-SSA-KI67", _nccn_ssa & ~failed("SSA") & ~clarinet_ki67 & (response_needed | low_burden_stable), "SSA_KI67_ABOVE_CLARINET",
+         ("nccn.ssa-sstr-positive", "clarinet.ki67-lt10", "nccn.adv-symptomatic-or-burden", "nccn.adv-asymptomatic-low-burden"),
+         note="exactly where ADV-SSA-NCCN-BURDEN or ADV-SSA-NCCN-CONSIDER gives the analogue with Ki-67 of 10 % or more"),
+], "collect", output="alerts", scope=advanced_net)
 
 # %% ../nbs/22_advanced.ipynb #c5cece3f
 prior_unknown = prior.is_unknown().named("prior therapies not recorded", ("nccn.progression-options",))
@@ -365,13 +379,26 @@ LIVER_FIRST_ALERTS = DecisionTable("liver_first_alerts", "Staged resection of a 
     Rule("ALA-LIVER-FIRST", head_primary_with_resectable_liver, "LIVER_FIRST_STAGED_RESECTION", ("nccn.liver-first", "nccn.liver-directed")),
 ], "collect", output="alerts")
 
+# liver-directed therapy listed for a patient who has had it: each policy's own rule, with the course recorded
+def _liver_directed_repeat(table:DecisionTable, rule_id:str) -> DecisionTable:
+    "The alert that liver-directed therapy is listed again, exactly where `rule_id` of `table` lists it."
+    return DecisionTable(f"liver_directed_repeat_{table.name}", f"Liver-directed therapy listed again ({table.title})", [
+        Rule("ALA-LIVER-DIRECTED-REPEAT", table.rule(rule_id).when & received("LIVER_DIRECTED"), "LIVER_DIRECTED_ALREADY_GIVEN",
+             ("advanced.liver-directed-repeat-unread",) + table.rule(rule_id).cites,
+             note="a course already recorded: no source read says when to repeat it"),
+    ], "collect", output="alerts", scope=table.scope)
+
+LIVER_REPEAT_ALERTS = _liver_directed_repeat(LOCAL, "ADV-LIVER-DIRECTED")
+LIVER_REPEAT_ALERTS_NCCN = _liver_directed_repeat(LOCAL_NCCN, "ADV-LIVER-DIRECTED-NCCN")
+
 # %% ../nbs/22_advanced.ipynb #b0bf766f
 SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
-                  INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS)
+                  INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS, LIVER_REPEAT_ALERTS)
 NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).replace(CHEMOTHERAPY, CHEMOTHERAPY_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY)  # seed-versus-source alerts: seed only
+NCCN_2025.replace(LIVER_REPEAT_ALERTS, LIVER_REPEAT_ALERTS_NCCN).add(ALERTS_NCCN)
 
 TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, CHEMOTHERAPY_NCCN, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
-          INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS)
+          INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS, LIVER_REPEAT_ALERTS, LIVER_REPEAT_ALERTS_NCCN, ALERTS_NCCN)
 RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 
 # %% ../nbs/22_advanced.ipynb #bc8b8a5f

@@ -17,8 +17,9 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['functioning_net', 'glucagonoma_syndrome', 'vipoma_syndrome', 'rare_syndrome', 'syndrome_to_control',
            'carcinoid_to_control', 'ssa_refractory', 'insulinoma_net', 'gastrinoma_net', 'glucagonoma_net',
-           'vipoma_net', 'rare_syndrome_net', 'carcinoid_without_syndrome', 'SYNDROME_CONTROL', 'PERIOPERATIVE_SEED',
-           'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'FUNCTIONAL_ALERTS_NCCN', 'TABLES', 'policy_tables']
+           'vipoma_net', 'rare_syndrome_net', 'carcinoid_ssa', 'carcinoid_without_syndrome', 'SYNDROME_CONTROL',
+           'PERIOPERATIVE_SEED', 'PERIOPERATIVE_NCCN', 'FUNCTIONAL_ALERTS', 'FUNCTIONAL_ALERTS_NCCN', 'TABLES',
+           'policy_tables']
 
 # %% ../nbs/23_functional.ipynb #32691efa
 _FUNC = ("nccn.nonfunctioning-definition",)
@@ -37,6 +38,9 @@ gastrinoma_net = (net & gastrinoma).named("gastrinoma", _FUNC)
 glucagonoma_net = (net & (syndrome == "glucagonoma")).named("glucagonoma", _FUNC)
 vipoma_net = (net & (syndrome == "vipoma")).named("VIPoma", _FUNC)
 rare_syndrome_net = (net & syndrome.isin("somatostatinoma", "other")).named("somatostatinoma or another syndrome", ("functional.enets2023-rare-syndromes",))
+# NCCN controls carcinoid syndrome first with an analogue; an insulinoma keeps its own condition (positive SSTR imaging: hypoglycaemia)
+carcinoid_ssa = (has_carcinoid_syndrome & ~(insulinoma & ~sstr_positive)).named(
+    "carcinoid syndrome (in an insulinoma, only with positive SSTR imaging)", ("functional.nccn-carcinoid-syndrome-ssa", "nccn.insulinoma-ssa-sstr-negative"))
 carcinoid_without_syndrome = (nonfunctioning & has_carcinoid_syndrome).named("carcinoid syndrome recorded with no functional syndrome",
                                                                             _FUNC + ("enets2023.functioning-definition",))
 
@@ -62,6 +66,8 @@ SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syn
          ("nccn.carcinoid-syndrome-sites", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
          note="carcinoid syndrome recorded with no functional syndrome (or none recorded): the symptoms are controlled with "
               "endocrinology while the record is checked (an alert asks for that check)"),
+    Rule("SC-CARCINOID-SSA", carcinoid_ssa, "SSA", ("functional.nccn-carcinoid-syndrome-ssa",), strength="recommended",
+         note="octreotide LAR or lanreotide first, short-acting octreotide for breakthrough symptoms (NCCN NE-L)"),
     Rule("SC-UNENCODED-SYNDROME", rare_syndrome, "SYNDROME_CONTROL",
          ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
          note="with endocrinology, in the multidisciplinary team: no regimen is encoded for this syndrome"),
@@ -96,7 +102,7 @@ add_alert("SYNDROME_NOT_ENCODED", "Syndrome control not encoded",
           "No source read gives a medical regimen for this syndrome (somatostatinoma, ACTH- or PTHrP-secreting and other tumours): plan its control with endocrinology in the multidisciplinary team.",
           "caveat", ("functional.nccn-somatostatinoma", "functional.enets2023-rare-syndromes"))
 add_alert("CARCINOID_SYNDROME_VS_NONFUNCTIONING", "Carcinoid syndrome in a non-functioning tumour",
-          "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself and the non-functioning pathway is held until it is checked.",
+          "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself: the non-functioning pathway (observation among it) is held until it is checked, and the tumour is resected and its syndrome controlled as a functioning one.",
           "data", ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"))
 add_alert("EVEROLIMUS_FOR_GLUCOSE_CONTROL", "Everolimus here is for glucose control",
           "Everolimus is listed to control the hypoglycaemia of insulinoma, beside diet and diazoxide; it is not, on that account, an antitumour line: as one it follows the rules for progressive disease.",

@@ -5,6 +5,8 @@
 # %% ../nbs/21_localized.ipynb #5c6af0fa
 from __future__ import annotations
 
+import dataclasses
+
 import pannet_guideline.recorded  # noqa: F401  (registers the recorded-grade statement cited below)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .concepts import (CUTS, add_cut_alert, cut_text, functioning, grade, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic, ki67,
@@ -17,18 +19,18 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'away_from_duct',
-           'node_positive', 'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured', 'symptom_free',
-           'no_symptoms', 'primary_seen', 'contained', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
-           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_SEED_WATCH',
-           'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN',
-           'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology', 'LOCALIZED_NET_G3_NCCN',
-           'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_G2_ALERTS_NCCN',
-           'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED',
-           'surveillance_listed', 'policy_tables', 'localized_prose', 'high_risk', 'observation_band', 'localized_seed',
-           'localized_nccn', 'localized_seed_watch', 'localized_nccn_watch', 'localized_functioning_nccn',
-           'localized_alerts', 'localized_ki67_alerts', 'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn',
-           'localized_surgery_alerts']
+__all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'secreting',
+           'away_from_duct', 'node_positive', 'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured',
+           'symptom_free', 'no_symptoms', 'primary_seen', 'contained', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
+           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'localized_nf_recorded_in_place', 'LOCALIZED_NCCN',
+           'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma',
+           'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology',
+           'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
+           'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS',
+           'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED', 'surveillance_listed', 'policy_tables', 'localized_prose',
+           'high_risk', 'observation_band', 'localized_seed', 'localized_nccn', 'localized_seed_watch',
+           'localized_nccn_watch', 'localized_functioning_nccn', 'localized_alerts', 'localized_ki67_alerts',
+           'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn', 'localized_surgery_alerts']
 
 # %% ../nbs/21_localized.ipynb #prose01
 LOCALIZED_PROSE: dict[str, str] = {}  # passage -> its text, with `{cut_name}` fields and `{surveillance_edge}`
@@ -51,6 +53,10 @@ localized_low_grade = (localized_disease & net_g1_g2).named("localized NET G1/G2
 localized_nec_or_minen = (localized_disease & nec_or_minen).named("localized NEC or MiNEN", ("nccn.setting", "localized.minen-ne-component"))
 nf_without_carcinoid = (nonfunctioning & ~has_carcinoid_syndrome.otherwise(False)).named(
     "non-functioning, no carcinoid syndrome recorded", ("nccn.nonfunctioning-definition",))
+# carcinoid syndrome is a hormone syndrome (NCCN, ENETS 2023 definitions): such a tumour is resected as a functioning one, whatever
+# `functional_syndrome` says; an unrecorded carcinoid syndrome is read as absent, as in `nf_without_carcinoid`
+_SECRETING = ("nccn.nonfunctioning-definition", "enets2023.functioning-definition", "nccn.functioning-surgery")
+secreting = (functioning | has_carcinoid_syndrome.otherwise(False)).named("functioning, or carcinoid syndrome recorded", _SECRETING)
 away_from_duct = (~near_duct.isin(True)).named("not next to the main duct", ("nccn.insulinoma-enucleation",))
 # N1 rules enucleation out; with the nodes not recorded (NX) the choice of operation waits for them
 node_positive = (n_cat == "N1").named("node-positive", ("localized.nccn-malignant-looking-resection", "nccn.nf-localized-gt2cm"))
@@ -124,10 +130,10 @@ def localized_seed(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
 LOCALIZED_SEED = from_cuts(localized_seed)
 
 LOCALIZED_SEED_FUNCTIONING = DecisionTable("localized_seed_functioning", "Localised functioning NET: resection (seed 2025)", [
-    Rule("SEED-LOC-FUNC-RESECT", localized_net & functioning & primary_seen, "PANCREATECTOMY",
-         ("seed.11", "seed.12", "nccn.gastrinoma-surgery", "localized.nccn-occult-gastrinoma"), strength="recommended",
-         note="functioning tumours are resected whatever their size, once a primary has been seen: with no size, T category or "
-              "place recorded it may be occult, and the operation waits on localisation"),
+    Rule("SEED-LOC-FUNC-RESECT", localized_net & secreting & primary_seen, "PANCREATECTOMY",
+         ("seed.11", "seed.12", "nccn.gastrinoma-surgery", "localized.nccn-occult-gastrinoma") + _SECRETING, strength="recommended",
+         note="functioning tumours, carcinoid syndrome included, are resected whatever their size, once a primary has been seen: "
+              "with no size, T category or place recorded it may be occult, and the operation waits on localisation"),
     Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct & ~malignant_looking, "ENUCLEATION",
          ("seed.13", "nccn.insulinoma-enucleation", "localized.nccn-malignant-looking-resection"), strength="consider",
          note="the seed names insulinoma only; the main-duct condition is NCCN's, and an invasive or node-positive tumour is not enucleated"),
@@ -167,6 +173,9 @@ Boundaries: a tumour of exactly {observe_only_max} is observed; one just over it
 # %% ../nbs/21_localized.ipynb #db0d85ca
 localized_nf_in_place = (localized_low_grade & nf_without_carcinoid & in_place).named(
     "localized non-functioning NET G1/G2, not yet resected", ("nccn.nf-localized-le1cm",))
+# NCCN's table reads the record's 'none'; with carcinoid syndrome beside it the non-functioning rules are held and resection stays
+localized_nf_recorded_in_place = (localized_low_grade & nonfunctioning & in_place).named(
+    "localized NET G1/G2 recorded as non-functioning, not yet resected", ("nccn.nf-localized-le1cm", "nccn.nonfunctioning-definition"))
 
 # %% ../nbs/21_localized.ipynb #3b5554e3
 _NF_1TO2 = ("nccn.nf-localized-1to2cm",)
@@ -175,7 +184,7 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
     "NCCN's table for a localised non-functioning NET G1/G2, from its size cuts."
     only, obs, t1 = c["observe_only_max"], c["nccn_observation"], c["t1_below"]
     small, band = size_at_most(only), observation_band(c)
-    return DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
+    nf = [
         Rule("NCCN-LOC-NF-RESECT", high_risk(c), "PANCREATECTOMY", ("nccn.nf-localized-gt2cm",), strength="recommended"),
         Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", small & contained & is_symptomatic, "PANCREATECTOMY",
              ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="option",
@@ -196,7 +205,13 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
              note=f"a recorded T2 without its size is {t1} to {c['t2_max']}: pancreatectomy is listed up to {obs} and the operation above it"),
         Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", band, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
              strength="option", note="selected cases; consider lymph-node resection with it"),
-    ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2")
+    ]
+    return DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
+        *(dataclasses.replace(r, when=nf_without_carcinoid & r.when) for r in nf),
+        Rule("NCCN-LOC-CARCINOID-RESECT", has_carcinoid_syndrome.otherwise(False), "PANCREATECTOMY", _SECRETING, strength="recommended",
+             note="carcinoid syndrome recorded beside 'non-functioning': a hormone syndrome makes the tumour functioning, and every "
+                  "resectable functioning pathway ends in resection (alert CARCINOID_SYNDROME_VS_NONFUNCTIONING while the record is checked)"),
+    ], "collect", output="recommendations", scope=localized_nf_recorded_in_place, description="NCCN PanNET-2")
 
 LOCALIZED_NCCN = from_cuts(localized_nccn)
 
@@ -283,7 +298,12 @@ the kind of operation depends on the syndrome:
   deep, invasive or node-positive, resection is formal
   (`localized.nccn-malignant-looking-resection`); with the size unknown and the tumour not known to
   be malignant-looking, the choice of operation waits for the size;
-- **somatostatinoma and other syndromes**: resection."""
+- **somatostatinoma and other syndromes**: resection; so too with **carcinoid syndrome** recorded
+  beside a functional syndrome of none: a hormone syndrome makes the tumour functioning
+  (`nccn.nonfunctioning-definition`), so the record's non-functioning pathway is held and resection
+  is listed. The seed resects any functioning tumour; under NCCN, with no functional syndrome
+  recorded at all, the operation waits for it (it depends on the syndrome) and `functional_syndrome`
+  is named as the gap."""
 
 # %% ../nbs/21_localized.ipynb #a902a7e7
 superficial = (away_from_duct & (invasion == "none") & ~node_positive).named("superficial (away from the duct, not invasive, not node-positive)",

@@ -16,11 +16,11 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
-           'BAND_EDGES', 'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS',
-           'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec',
-           'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
-           'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns',
-           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'SINGLE_AGENTS', 'BAND_EDGES', 'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES',
+           'AMBIGUOUS_HEADERS', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN',
+           'FieldSpec', 'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text',
+           'read_patient', 'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame',
+           'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -326,6 +326,7 @@ REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code
     "IRINOTECAN_FLUOROPYRIMIDINE": ("FOLFIRI",), "OXALIPLATIN_FLUOROPYRIMIDINE": ("FOLFOX", "FOLFOX4", "FOLFOX6", "MFOLFOX6", "CAPOX", "CAPEOX", "XELOX"),
     "PANCREATECTOMY": ("WHIPPLE", "PANCREATICODUODENECTOMY", "DISTAL PANCREATECTOMY", "CENTRAL PANCREATECTOMY", "TOTAL PANCREATECTOMY"),
     "LIVER_DIRECTED": ("TACE", "TAE", "TARE", "SIRT", "RFA", "RADIOFREQUENCY ABLATION", "Y90 RADIOEMBOLIZATION", "Y90 RADIOEMBOLISATION",
+                       "CRYOABLATION", "LIVER ABLATION", "HEPATIC ABLATION", "LIVER RFA", "HEPATIC RFA",  # ablation of liver metastases (PDQ)
                        *(f"{where}{e}" for where in ("", "HEPATIC ", "HEPATIC ARTERY ", "HEPATIC ARTERIAL ", "LIVER ", "TRANSARTERIAL ", "BLAND ")
                          for e in _EMBOLISATION)),
     "CYTOREDUCTIVE_SURGERY": ("DEBULKING",),
@@ -336,7 +337,8 @@ _LIST_SEPARATORS = re.compile(r"[,;\n\r]+|->|=>|→|\bthen\b|\bfollowed by\b", r
 _AGENT_JOINS = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b)\s*", re.IGNORECASE)  # between agents, of one regimen or of several
 _DOSE_UNITS = r"(?:mg|mcg|µg|μg|ug|g|gbq|mbq|mci)(?:\s*/\s*(?:m2|m²|kg|d|day|week|wk))?"
 _DOSE_WORDS = re.compile(  # how much and how often, which do not change what was given: `30 mg`, `7.4 GBq`, `x4`, `q4w`, `LAR`, `depot`
-    rf"\d+(?:[.,]\d+)?\s*{_DOSE_UNITS}(?![a-zµμ])|(?<![a-z])[x×]\s*\d+\b|\b\d+\s*[x×](?![a-z])|\bq\s*\d+\s*(?:w|wk|wks|weeks?|d|days?)\b"
+    rf"\d+(?:[.,]\d+)?\s*{_DOSE_UNITS}(?![a-zµμ])|(?<![a-z])[x×]\s*\d+(?:\s*cycles?)?\b|\b\d+\s*[x×](?![a-z])"
+    r"|\b(?:q|every)\s*\d+\s*(?:w|wk|wks|weeks?|d|days?|months?)\b|\b(?:monthly|weekly|daily)\b"
     r"|\b\d+\s*cycles?\b|\b(?:lar|depot|autogel|long[\s-]acting(?:\s+release)?)\b", re.IGNORECASE)
 
 def _without_dose(piece:str) -> str:
@@ -354,6 +356,15 @@ def _read_treatment(piece:str) -> tuple:
         codes.append(_CODE_NAMES[_code_key(" ".join(parts[i:j]))]); i = j
     return (tuple(codes), None) if codes else (None, piece.strip())
 
+# one agent of a coded regimen, given alone, is not that regimen: the list stays unknown, and the message says why
+SINGLE_AGENTS = {"TEMOZOLOMIDE": "temozolomide alone has no code (CAPTEM is capecitabine with temozolomide, and E2211 set the two apart)",
+                 "CAPECITABINE": "capecitabine alone has no code (CAPTEM is capecitabine with temozolomide)"}
+_ALONE = re.compile(r"\b(?:alone|monotherapy|single[\s-]agent)\b", re.IGNORECASE)
+
+def _single_agent(piece:str) -> str|None:
+    "Why `piece`, one agent of a coded regimen given alone (`temozolomide 200 mg/m2`, `temozolomide alone`), has no code; None otherwise."
+    return SINGLE_AGENTS.get(_code_key(_ALONE.sub(" ", _without_dose(piece))))
+
 def _read_codes(spec:FieldSpec, raw):
     "A list of codes or regimen names (`,` `;` a new line, `->` or `then` between treatments); one part that cannot be read makes the whole list unknown, since it may hide a code."
     if isinstance(raw, (bool, np.bool_, int, float, np.number)): return None, f"{_show(raw)} is not a list of recommendation codes"
@@ -361,8 +372,10 @@ def _read_codes(spec:FieldSpec, raw):
     if [_code_key(s) for s in items] == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
     read = [_read_treatment(s) for s in items]
     bad = [b for _, b in read if b is not None]
-    if bad: return None, f"{_cut(', '.join(map(_show, bad)), 120, 100)} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name (the list is held unknown)"
-    return tuple(dict.fromkeys(c for codes, _ in read for c in codes)), None
+    if not bad: return tuple(dict.fromkeys(c for codes, _ in read for c in codes)), None
+    why = "; ".join(dict.fromkeys(filter(None, map(_single_agent, bad))))
+    return None, (f"{_cut(', '.join(map(_show, bad)), 120, 100)} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name"
+                  f"{': ' + why if why else ''} (the list is held unknown)")
 
 def canonical_value(name:str, raw, factor:float=1.0) -> tuple:
     "Read one raw value of field `name` (a number without a unit times `factor`): returns (canonical value or None, reason it was rejected or None)."

@@ -383,6 +383,10 @@ add_source("S-PDQ-PANC-2008", "NCI PDQ: Pancreatic Cancer Treatment, health prof
            url="https://webarchive.library.unt.edu/eot2008/20090509123102/http://www.cancer.gov/cancertopics/pdq/treatment/pancreatic/HealthProfessional/page4/print")
 add_statement("ajcc7.t1-t2-size", "Under AJCC 7 a T1 or T2 tumour is confined to the pancreas, T1 measuring up to 2 cm and T2 more; one table gives T1 as below 2 cm, so a 2.0 cm tumour sits at the edge.",
               "S-PDQ-PANC-2008", "primary tumor (T); S-MED2020 table 1 gives T1 < 2 cm", "B")
+add_source("S-AJCC8-EXO", "AJCC 8th edition exocrine pancreas T categories, as summarised on teaching sites (egeus.org; elearnrad.com)", 2017, "summary",
+           url="https://www.egeus.org/pancreas/")
+add_statement("ajcc8.exocrine-t", "AJCC 8 exocrine pancreas T, used for pancreatic NEC and MiNEN: T1 up to 2 cm (T1a up to 0.5 cm, T1b over 0.5 and under 1 cm, T1c 1 to 2 cm), T2 over 2 up to 4 cm, T3 over 4 cm, T4 involving the coeliac axis, superior mesenteric artery or common hepatic artery whatever the size; a 2.0 cm carcinoma is T1, where a 2.0 cm NET is T2.",
+              "S-AJCC8-EXO", "T categories (teaching summaries of AJCC 8 chapter 28)", "C")
 
 # %% ../nbs/00a_sources.ipynb #ff394c32
 add_statement("recorded.registry-grade", "Registry abstracts code the grade stated in the pathology report (G1, G2, G3) in a grade field of its own, separate from any Ki-67 or mitotic count.",
@@ -450,6 +454,8 @@ add_statement("enets2023.nec-molecular-profiling", "ENETS 2023 encourages molecu
               "S-ENETS23-NEC", "abstract", "A")
 add_statement("advanced.nccn-ssa-above-label", "NCCN lists, as useful in certain circumstances, an above-label analogue dose on progression in SSTR-positive PanNET: octreotide LAR up to 60 mg every 4 weeks or lanreotide 120 mg every 14 days; higher doses have been shown safe.",
               "S-NCCN(NTUH)", "NE-H 2 of 9, useful in certain circumstances; notes m and e", "B")
+add_statement("advanced.liver-directed-repeat-unread", "None of the sources read says whether liver-directed therapy (embolisation, chemo- or radioembolisation, ablation) should be repeated after a course already given; NCCN lists it among the unranked options on progression for liver-dominant disease.",
+              "S-NCCN(NTUH)", "PanNET-13; NE-H 2 of 9 (no sequencing data)", "C")
 
 # %% ../nbs/00a_sources.ipynb #d2be042a
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",
@@ -464,6 +470,8 @@ add_statement("functional.nccn-vipoma-corticosteroids", "In VIPoma whose syndrom
               "S-NCCN(NTUH)", "NE-L", "B")
 add_statement("functional.nccn-somatostatinoma", "For somatostatinoma NCCN gives the tests (fasting somatostatin) and resection when over 2 cm or malignant-looking, but no medical control of the syndrome.",
               "S-NCCN(NTUH)", "NE-E, NE-F", "B")
+add_statement("functional.nccn-carcinoid-syndrome-ssa", "NCCN controls carcinoid syndrome first with a somatostatin analogue (octreotide LAR 20-30 mg IM or lanreotide 120 mg SC every 4 weeks), adds short-acting octreotide for breakthrough symptoms and telotristat for diarrhoea the analogue leaves uncontrolled; everolimus has not been shown to help the syndrome.",
+              "S-NCCN(NTUH)", "NE-L; NE-H, note b", "B")
 
 # %% ../nbs/00a_sources.ipynb #76ad3e72
 add_statement("hereditary.eviq-cascade", "Once a pathogenic germline variant is known in a family, first-degree relatives are offered predictive (cascade) testing.",

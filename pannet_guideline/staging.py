@@ -5,7 +5,7 @@
 # %% ../nbs/11_staging.ipynb #3be98def
 from __future__ import annotations
 
-from .concepts import CUTS, add_cut_alert, invasion, m_cat, n_cat, nen, net, net_g3, resectable, sites, size, t_cat
+from .concepts import CUTS, add_cut, add_cut_alert, invasion, m_cat, n_cat, nen, net, net_g3, resectable, sites, size, t_cat
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .logic import Field
 from .schema import FIELDS, validate_patient
@@ -13,10 +13,11 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['limited', 'net_or_class_unknown', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't',
-           'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS',
-           'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING',
-           'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category', 'stage_group']
+__all__ = ['limited', 'net_or_class_unknown', 'carcinoma', 'no_organ_or_vessel', 'staged_here', 'T_FROM_EXTENT', 'nodes',
+           'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't', 'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9',
+           'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8',
+           'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition',
+           't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
@@ -24,13 +25,29 @@ _t1, _t2 = CUTS["t1_below"].value, CUTS["t2_max"].value  # the AJCC 8 size bands
 limited = (invasion == "none").named("limited to the pancreas", _T)
 net_or_class_unknown = (~nen.isin("NEC", "MiNEN")).otherwise(True).named("NET, or class not known", ("ajcc8.scope", "ajcc9.scope"))
 
-T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent (AJCC 8 = ENETS 2006)", [
-    Rule("T-T4", invasion == "adjacent_organs_or_vessels", "T4", _T),
-    Rule("T-T3-INVASION", invasion == "duodenum_or_bile_duct", "T3", _T),
-    Rule("T-T3-SIZE", limited & (size > _t2), "T3", _T),
-    Rule("T-T2", limited & size.between(_t1, _t2), "T2", _T),
-    Rule("T-T1", limited & (size < _t1), "T1", _T),
-], "unique", output="t_derived", scope=net_or_class_unknown)
+# NEC and MiNEN take the exocrine chapter's T (AJCC 8 chapter 28): T1 to T3 by size alone, the edges on the other side of the
+# NET chapter's (2.0 cm is T1); T4 is arterial involvement, which `adjacent_organs_or_vessels` neither settles nor excludes
+_EXO = ("ajcc8.exocrine-t", "ajcc8.scope", "ajcc9.scope")
+_e1 = add_cut("exocrine_t1_max", 2, "cm", "tumor_size_cm", ("ajcc8.exocrine-t",), doc="AJCC 8 exocrine pancreas (NEC, MiNEN): T1 up to it, included; T2 over it")
+_e2 = add_cut("exocrine_t2_max", 4, "cm", "tumor_size_cm", ("ajcc8.exocrine-t",), doc="AJCC 8 exocrine pancreas (NEC, MiNEN): T2 up to it, included; T3 over it")
+carcinoma = nen.isin("NEC", "MiNEN").otherwise(False).named("NEC or MiNEN (exocrine chapter)", ("ajcc8.scope", "ajcc9.scope"))
+no_organ_or_vessel = invasion.isin("none", "duodenum_or_bile_duct").named("no adjacent organ or large vessel involved", _EXO)
+_net_t = net_or_class_unknown
+# a carcinoma whose T this chapter cannot read (organs or vessels involved) is outside the table, not a gap in it
+staged_here = (net_or_class_unknown | (carcinoma & no_organ_or_vessel)).named(
+    "a NET (or class not known), or a NEC or MiNEN with no adjacent organ or large vessel involved", _EXO)
+
+T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent (AJCC 8 = ENETS 2006; NEC and MiNEN: exocrine chapter)", [
+    Rule("T-T4", _net_t & (invasion == "adjacent_organs_or_vessels"), "T4", _T),
+    Rule("T-T3-INVASION", _net_t & (invasion == "duodenum_or_bile_duct"), "T3", _T),
+    Rule("T-T3-SIZE", _net_t & limited & (size > _t2), "T3", _T),
+    Rule("T-T2", _net_t & limited & size.between(_t1, _t2), "T2", _T),
+    Rule("T-T1", _net_t & limited & (size < _t1), "T1", _T),
+    Rule("T-EXO-T3", carcinoma & no_organ_or_vessel & (size > _e2.value), "T3", _EXO),
+    Rule("T-EXO-T2", carcinoma & no_organ_or_vessel & (size > _e1.value) & (size <= _e2.value), "T2", _EXO),
+    Rule("T-EXO-T1", carcinoma & no_organ_or_vessel & (size <= _e1.value), "T1", _EXO,
+         note="T1a to T1c (0.5 and 1 cm) are not told apart: the T vocabulary stops at T1"),
+], "unique", output="t_derived", scope=staged_here)
 
 # %% ../nbs/11_staging.ipynb #ae252497
 nodes = Field("nodal_status")
@@ -113,9 +130,9 @@ STAGE_ENETS = _stage_table("stage_enets", "ENETS 2006 stage group (pancreas)", _
 add_alert("AJCC8_NET_G3_SCOPE", "NET G3 under AJCC 8", "Sources differ on whether AJCC 8 staged a well-differentiated G3 NET with the NET chapter; it is staged so here, as AJCC 9 does.",
           "caveat", ("ajcc8.g3-scope-varies", "ajcc9.scope"))
 add_alert("NEC_EXOCRINE_STAGING", "NEC and MiNEN: exocrine staging",
-          "NEC and MiNEN are staged with the exocrine pancreas chapter, whose T rules are not encoded here: T is not derived from the NET chapter and no stage group is given.",
-          "caveat", ("ajcc8.scope", "ajcc9.scope"))
-NEC_EXOCRINE = Rule("ALS-NEC-EXOCRINE", nen.isin("NEC", "MiNEN"), "NEC_EXOCRINE_STAGING", ("ajcc8.scope", "ajcc9.scope"))
+          "NEC and MiNEN are staged with the exocrine pancreas chapter: T comes from its size bands (a 2.0 cm carcinoma is T1, not T2), read from teaching summaries, and no stage group is given, since its groups are not confirmed in the sources read.",
+          "caveat", ("ajcc8.scope", "ajcc9.scope", "ajcc8.exocrine-t"))
+NEC_EXOCRINE = Rule("ALS-NEC-EXOCRINE", nen.isin("NEC", "MiNEN"), "NEC_EXOCRINE_STAGING", ("ajcc8.scope", "ajcc9.scope", "ajcc8.exocrine-t"))
 
 # a liver-metastases column against the sites or the recorded M (the reader's markers): AJCC 8 splits M1 by whether the liver is involved
 add_alert("LIVER_COLUMN_CONFLICT", "Liver-metastases column contradicts the record",
@@ -164,9 +181,11 @@ def staging_edition(name:str) -> DecisionTable:
 # %% ../nbs/11_staging.ipynb #9bd9b4dd
 def t_category(tumor_size_cm:float|None=None, # largest dimension, cm
                local_invasion:str|None="none", # `none`, `duodenum_or_bile_duct`, `adjacent_organs_or_vessels`
+               nen_class:str|None=None, # NET, NEC or MiNEN; None: not known (read with the NET chapter)
               ) -> str:
-    "AJCC 8 T category of a pancreatic NET from size and extent; TX when it cannot be assessed."
+    "AJCC 8 T category from size and extent (NET chapter; exocrine chapter for NEC and MiNEN); TX when it cannot be assessed."
     rec = validate_patient(dict(tumor_size_cm=tumor_size_cm, local_invasion=local_invasion))
+    rec["nen_class"] = nen_class
     return T_FROM_EXTENT.decide(rec).outcome or "TX"
 
 def stage_group(t:str|None, # T1-T4, or None for TX

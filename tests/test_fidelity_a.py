@@ -77,9 +77,11 @@ def test_unrecorded_symptoms_hold_observation(policy):
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_carcinoid_syndrome_contradicts_nonfunctioning_and_holds_the_pathway(policy):
+    # the non-functioning pathway (observation, enucleation) is held; a hormone syndrome makes the tumour functioning, and
+    # functioning tumours are resected (clinical_facts 4.1 / 13.1 NE-F, 11 item 11)
     a = assess(localized(tumor_size_cm=0.8, carcinoid_syndrome=True), policy=policy)
     assert "CARCINOID_SYNDROME_VS_NONFUNCTIONING" in alerts(a)
-    assert not recs(a) & SURGERY_OR_WATCH, a.recommendations
+    assert recs(a) & SURGERY_OR_WATCH == {"PANCREATECTOMY"}, a.recommendations
 
 
 # --- 7. registry T3/T4 without size or extent (clinical_facts 2.1, 4.1) ---------------------------------------------

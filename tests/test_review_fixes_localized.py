@@ -62,12 +62,12 @@ def test_a_ki67_only_g1_may_still_be_watched(policy):
     assert "ACTIVE_SURVEILLANCE" in split(a, "recommendations")
 
 
-# W1. NEC and MiNEN are staged with the exocrine chapter (clinical_facts 2.4), not the NET T table
+# W1. NEC and MiNEN are staged with the exocrine chapter (clinical_facts 2.4, 10.6: 2.0 cm is T1c there), not the NET T table
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize("differentiation", ["poor", "mixed"])
 def test_nec_and_minen_get_no_net_chapter_t(policy, differentiation):
     a = run(policy, differentiation=differentiation, ki67_pct=60, mitoses_per_2mm2=30, tumor_size_cm=2.0)
-    assert a.t_category == "TX" and "NEC_EXOCRINE_STAGING" in split(a, "alerts")
+    assert a.t_category == "T1" and "NEC_EXOCRINE_STAGING" in split(a, "alerts")
     assert run(policy, tumor_size_cm=2.0).t_category == "T2"  # a NET of 2.0 cm is T2 (oracle 10.3)
 
 
