@@ -15,7 +15,7 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
-                                        conflict_text, early_fields, pipeline, ranking_steps, run_steps)
+                                        conflict_text, early_fields, pipeline, ranking_steps, run_steps, STAGING_OUTPUTS, staging_writers)
 from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
@@ -275,14 +275,42 @@ def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set) -> C
         data[name][at] = codes[assigned[at, b]]
     return Columns(len(rows), data)
 
+# %% ../nbs/40_cohort.ipynb #stg_missing
+def _is_staging_ask(primary:pd.Categorical) -> np.ndarray:
+    "Rows whose primary asks to complete the staging."
+    cats = list(primary.categories)
+    return primary.codes == cats.index("COMPLETE_STAGING") if "COMPLETE_STAGING" in cats else np.zeros(len(primary), bool)
+
+def _staged_missing(st:FrameState, rows:np.ndarray|None=None) -> np.ndarray:
+    "`guideline.staged_missing` per row (or per position in `rows`): bits of the missing input fields that an unknown class, grade or setting rests on."
+    n = st.cols.n if rows is None else len(rows)
+    unknown = lambda name: st.cols.unknown(name, rows)
+    needed, rests = {k: unknown(k) for k in STAGING_OUTPUTS}, np.zeros(n, np.uint64)
+    for s in staging_writers(st.steps):
+        need = [needed[w] for w in s.written if w in needed]
+        if not need: continue
+        need = np.logical_or.reduce(need)
+        if not need.any(): continue
+        for r in s.reads:
+            open_ = need & unknown(r)
+            if r in FIELD_BITS and (1 << FIELD_BITS[r]) & INPUT_BITS: rests |= np.where(open_, np.uint64(1 << FIELD_BITS[r]), np.uint64(0))
+            needed[r] = needed[r] | open_ if r in needed else open_
+    staged = np.zeros(n, np.uint64) if st.staged_gaps is None else st.staged_gaps if rows is None else st.staged_gaps[rows]
+    return staged & rests & np.uint64(INPUT_BITS)
+
 # %% ../nbs/40_cohort.ipynb #4d4c53aa
-def _reading_tokens(st:FrameState) -> tuple:
-    "(outcome number per row of a cohort state, the outcomes as `guideline.outcome_token` writes them, the fields still holding each row)."
+def _reading_tokens(st:FrameState, staging:np.ndarray|None=None) -> tuple:
+    "(outcome number per row of a cohort state, the outcomes as `guideline.outcome_token` writes them, the fields to read next in each row); `staging`: rows read only while the staging is incomplete (`guideline.staged_missing`)."
     n = st.cols.n
     masks = _code_masks(st.chapter, n)
     lead, bit = _leading(masks)
     primary, options = _primary(masks, lead, bit)
     held = _held(st, masks, lead, bit)
+    if staging is not None and staging.any():
+        asks = staging & _is_staging_ask(primary)
+        held = np.where(asks, _staged_missing(st), held)  # the token names what the staging still misses
+        still = np.where(staging & ~asks, np.uint64(0), held)  # staged: read no further
+    else: still = held
     held_codes, held_values = pd.factorize(held)
     o_count = len(options.categories)
     key = (primary.codes.astype(np.int64) * o_count + options.codes) * len(held_values) + held_codes
@@ -293,10 +321,11 @@ def _reading_tokens(st:FrameState) -> tuple:
         po, h = divmod(int(k), len(held_values))
         p, o = divmod(po, o_count)
         texts.append(outcome_token(primary.categories[p], options.categories[o], names(held_values[h])))
-    return token, texts, held
+    return token, texts, still
 
 # %% ../nbs/40_cohort.ipynb #9e4c2d74
-def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, bits:np.ndarray, early_bits:int, outcomes:dict) -> tuple:
+def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, bits:np.ndarray, early_bits:int, outcomes:dict,
+               staging:np.ndarray) -> tuple:
     "(outcome number in `outcomes`, fields still holding) of every node of a level of the reading trees: nodes that read a field the early steps read run the whole guideline, the others the management tables on the state reached."
     token, held = np.zeros(len(node_pattern), np.int64), np.zeros(len(node_pattern), np.uint64)
     late_rows = (bits & np.uint64(early_bits)) == 0
@@ -306,15 +335,16 @@ def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned
         source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
         steps = ranking_steps(st.steps, late)
         cols = _expanded(source, reps[node_pattern[at]], assigned[at], {f for s in steps for f in s.reads})
-        t, tx, h = _reading_tokens(run_steps(steps, FrameState(cols)))
+        t, tx, h = _reading_tokens(run_steps(steps, FrameState(cols)), staging[node_pattern[at]])
         token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
     return token, held
 
 # %% ../nbs/40_cohort.ipynb #dbf4fab6
-def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:int) -> tuple:
+def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:int, staging:np.ndarray|None=None) -> tuple:
     "The reading trees of the patterns, level by level, every node of a level in one run: (leaves as (pattern, readings per field bit, outcome), patterns with too many readings)."
     n_runs, run_table = _run_tables()
-    whole_bits = sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)
+    staging = np.zeros(len(reps), bool) if staging is None else staging  # per pattern: read only while the staging is incomplete
+    whole_bits = np.where(staging, np.uint64(0), np.uint64(sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)))
     node_pattern, assigned, holding = np.arange(len(reps)), np.full((len(reps), _HELD_WIDTH), -1, np.int8), held0.copy()
     read = np.zeros(len(reps), np.uint64)  # per node, the fields read on its path
     count, too_many, leaves, outcomes = np.zeros(len(reps), np.int64), np.zeros(len(reps), bool), [], {}
@@ -330,8 +360,9 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
         child_assigned = assigned[parent].copy()
         child_assigned[np.arange(len(parent)), f[parent]] = run_table[f[parent], np.arange(len(parent)) - starts]
         child_pattern, child_read = node_pattern[parent], read[parent] | (np.uint64(1) << f[parent].astype(np.uint64))
-        outcome, still = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits, outcomes)
-        still |= held0[child_pattern] & np.uint64(whole_bits) & ~child_read  # `guideline.merged_fields`: read wherever held
+        outcome, still = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits, outcomes, staging)
+        still |= held0[child_pattern] & whole_bits[child_pattern] & ~child_read  # `guideline.merged_fields`: read wherever held
+        still = np.where(staging[child_pattern], still & ~child_read, still)  # read and still missing: a contradiction, not read again
         done = (still == 0) & ~too_many[child_pattern]
         leaves.append((child_pattern[done], child_assigned[done], outcome[done]))
         go = (still != 0) & ~too_many[child_pattern]
@@ -411,17 +442,21 @@ def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray
 
 # %% ../nbs/40_cohort.ipynb #83c862f2
 def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
-    "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold."
-    n, rows = st.cols.n, np.flatnonzero(held)
-    given = np.full(n, None, dtype=object)
+    "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold. Rows asked to complete the staging get the readings of what the staging misses; the ask stays."
+    n = st.cols.n
+    asks = np.flatnonzero(_is_staging_ask(primary) & (held == 0)) if st.steps is not None else np.zeros(0, np.int64)
+    waiting = held.copy()
+    if len(asks): waiting[asks] = _staged_missing(st, asks)
+    rows, given = np.flatnonzero(waiting), np.full(n, None, dtype=object)
     if not len(rows) or st.steps is None: return _texts_at(n, rows[:0], rows[:0], []), given
-    pattern, first = _commonest(*_patterns(_input_parts(st, rows, held), len(rows)))
-    reps = rows[first]  # `first` counts among all held rows
+    pattern, first = _commonest(*_patterns(_input_parts(st, rows, waiting), len(rows)))
+    reps = rows[first]  # `first` counts among all waiting rows
     early_bits = sum(1 << FIELD_BITS[f] for f in early_fields(st.steps) if f in FIELD_BITS)
-    leaves, too_many, outcomes = _reading_trees(st, reps, held[reps], early_bits)
-    tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, held, primary, options)
+    leaves, too_many, outcomes = _reading_trees(st, reps, waiting[reps], early_bits, held[reps] == 0)
+    tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, waiting, primary, options)
     kept = pattern >= 0
-    given[rows[kept]] = said_given[tree[pattern[kept]]]
+    decides = kept & (held[rows] != 0)  # an ask to complete the staging stays: never given a primary
+    given[rows[decides]] = said_given[tree[pattern[decides]]]
     return _texts_at(n, rows, np.where(kept, tree[np.maximum(pattern, 0)], len(said)), list(said) + [not_worked_out_text()]), given
 
 # %% ../nbs/40_cohort.ipynb #1400a2c9

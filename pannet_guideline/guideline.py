@@ -33,14 +33,15 @@ from . import schema
 # %% auto #0
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
            'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
-           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'Patient',
-           'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex',
-           'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM',
-           'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'run_steps', 'listing_key', 'Recommendation',
-           'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'Reading',
-           'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field',
-           'outcome_token', 'alternatives_text', 'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps',
-           'early_fields', 'held_alternatives', 'assess']
+           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'STAGING_OUTPUTS',
+           'Patient', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade',
+           'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope',
+           'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'is_chapter_step',
+           'record_steps', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by', 'OutputColumn',
+           'conflict_text', 'gap_names', 'band_edges', 'Reading', 'field_readings', 'reading_classes', 'class_runs',
+           'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text', 'too_many_text',
+           'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing',
+           'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -58,6 +59,7 @@ class RecordState:
     pending_gaps: dict = field(default_factory=dict)
     chapter: list = field(default_factory=list) # (table, Decision) of each management table
     conflicts: dict = field(default_factory=dict) # field -> (its value, the other reading's value)
+    staged_gaps: set = None # the gaps once grading, staging and the setting are done, before any management table
 
 # %% ../nbs/30_guideline.ipynb #gs_framestate
 @dataclass
@@ -73,6 +75,7 @@ class FrameState:
     conflicts: list = field(default_factory=list) # (field, other field, conflict mask, its codes, other's codes in its vocabulary)
     inputs: dict = None # the fields as read, before any step wrote (steps replace arrays, never change them in place)
     steps: list = None # the steps run on it
+    staged_gaps: np.ndarray = None # the gaps once grading, staging and the setting are done, before any management table
 
     def __post_init__(self):
         if self.gaps is None: self.gaps = np.zeros(self.cols.n, np.uint64)
@@ -489,12 +492,25 @@ def step_batches(steps:list) -> list:
         else: batches.append([s]); written = set(s.written)
     return batches
 
+# %% ../nbs/30_guideline.ipynb #gs_ischapter
+def is_chapter_step(step) -> bool:
+    "Whether a step runs a management table of a chapter (grading, staging and the setting come before the first)."
+    return isinstance(step, InScope) and isinstance(step.step, ChapterStep)
+
+def record_steps(steps:list, st:RecordState) -> RecordState:
+    "Every step on one patient's state in order, noting the gaps once the staging is done."
+    for step in steps:
+        if st.staged_gaps is None and is_chapter_step(step): st.staged_gaps = set(st.gaps)
+        step.record(st)
+    return st
+
 # %% ../nbs/30_guideline.ipynb #gs_runsteps
 def run_steps(steps:list, st:FrameState) -> FrameState:
     "Every step on the cohort state in order; the tables of each batch are read at once (threads on a large cohort), then recorded in order."
     if st.inputs is None: st.inputs = dict(st.cols.data)  # a shallow copy: the arrays as read stay for reading held rows again
     st.steps = steps
     for batch in step_batches(steps):
+        if st.staged_gaps is None and any(map(is_chapter_step, batch)): st.staged_gaps = st.gaps.copy()
         if len(batch) == 1: batch[0].frame(st); continue
         for s, fd in zip(batch, in_threads(lambda s: s.table.decide_frame(st.cols), batch, st.cols.n)): s.apply(st, fd)  # tables only read the store
     return st
@@ -961,7 +977,7 @@ def decided_primary(read:list, tokens:list, primary:str, options:str) -> tuple|N
 # %% ../nbs/30_guideline.ipynb #gs_rankingsteps
 def ranking_steps(steps:list, from_chapters:bool=False) -> list:
     "The steps that can change a primary (those that write a field, merge readings or list recommendations), from the start or from the first management table."
-    start = next(i for i, s in enumerate(steps) if isinstance(s, InScope) and isinstance(s.step, ChapterStep)) if from_chapters else 0
+    start = next(i for i, s in enumerate(steps) if is_chapter_step(s)) if from_chapters else 0
     return [s for s in steps[start:] if s.written or not hasattr(s, "table") or s.table.output == "recommendations"]
 
 # %% ../nbs/30_guideline.ipynb #gs_early
@@ -969,17 +985,39 @@ def early_fields(steps:list) -> set:
     "The fields read before the management tables: a reading of any other field needs only the management tables run again."
     return {f for s in ranking_steps(steps) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
 
+# %% ../nbs/30_guideline.ipynb #gs_stagedmissing
+STAGING_OUTPUTS = ("nen_class", "who_grade", "disease_setting")  # what a patient asked to complete the staging lacks
+
+def staging_writers(steps:list) -> list:
+    "The steps before the management tables that write a field, last first (a field's needs are traced back through them)."
+    first = next((i for i, s in enumerate(steps) if is_chapter_step(s)), len(steps))
+    return [s for s in reversed(steps[:first]) if s.written]
+
+def staged_missing(st:RecordState, steps:list) -> list:
+    "The missing input fields that the unknown class, grade or setting rests on, traced back through unknown fields only, in schema order."
+    needed, rests = {k: st.rec.get(k) is None for k in STAGING_OUTPUTS}, set()
+    for s in staging_writers(steps):
+        if not any(needed.get(w) for w in s.written): continue
+        for r in s.reads:
+            if st.rec.get(r) is not None: continue
+            if r in FIELD_BITS and (1 << FIELD_BITS[r]) & INPUT_BITS: rests.add(r)
+            needed[r] = True
+    return [g for g in gap_names(sum(1 << FIELD_BITS[g] for g in st.staged_gaps or ())) if g in rests]
+
 # %% ../nbs/30_guideline.ipynb #gs_readingout
-def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=None) -> tuple:
-    "(the outcome, the fields that hold it) of the guideline for a patient with some missing fields filled; `reached`: the fields after every step, when no filled field is read before the management tables."
-    st = RecordState({**(inputs if reached is None else reached), **filled})
-    for step in ranking_steps(steps, reached is not None): step.record(st)
+def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=None, staging:bool=False) -> tuple:
+    "(the outcome, the fields to read next) of the guideline for a patient with some missing fields filled; `reached`: the fields after every step, when no filled field is read before the management tables; `staging`: read the staging fields while the staging is incomplete, and no further."
+    st = record_steps(ranking_steps(steps, reached is not None), RecordState({**(inputs if reached is None else reached), **filled}))
     _, primary, options, held = _ranking(st)
-    return outcome_token(primary, options, ";".join(held)), held
+    if not staging: return outcome_token(primary, options, ";".join(held)), held
+    if primary != "COMPLETE_STAGING": return outcome_token(primary, options, ";".join(held)), []  # staged: read no further
+    missing = staged_missing(st, steps)
+    return outcome_token(primary, options, ";".join(missing)), missing
 
 # %% ../nbs/30_guideline.ipynb #gs_readingtree
-def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, reached:dict|None, early:set) -> tuple:
+def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, reached:dict|None, early:set, staging:bool=False) -> tuple:
     "`held_alternatives`, once `early` (the fields read before the management tables) is known."
+    whole = frozenset() if staging else merged_fields()  # staging readings go as far as the staging needs, no further
     frontier, leaves, count = [((), held)], [], 0
     while frontier:
         deeper = []
@@ -990,9 +1028,10 @@ def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, 
                 if count > MAX_READINGS: return too_many_text(), None
                 reading = path + ((f, i),)
                 late = reached is not None and not early & {g for g, _ in reading}
-                tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps, reached if late else None)
+                tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps, reached if late else None, staging)
                 read = {g for g, _ in reading}
-                still = sorted(set(still) | {g for g in held if g in merged_fields() and g not in read}, key=FIELD_BITS.get)
+                still = sorted(set(still) | {g for g in held if g in whole and g not in read}, key=FIELD_BITS.get)
+                if staging: still = [g for g in still if g not in read]  # read and still missing: a contradiction, not read again
                 if still: deeper.append((reading, still))
                 else: leaves.append((reading, tok))
         frontier = deeper
@@ -1006,10 +1045,11 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                       steps:list, # the guideline's steps
                       primary:str, options:str, # the primary and options the listing leads with
                       reached:dict|None=None, # the fields after every step, if known: readings of late fields start from there
+                      staging:bool=False, # True for a patient asked to complete the staging: `held` are the fields it misses
                      ) -> tuple:
     "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
     with remembered():  # the readings differ in a field or two: each table decides each combination of its fields once
-        return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps))
+        return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps), staging)
 
 # %% ../nbs/30_guideline.ipynb #gs_patient
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])
@@ -1023,6 +1063,14 @@ def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) ->
     if decided is None: return dataclasses.replace(a, primary_alternatives=text)
     primary, options = decided
     return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
+
+# %% ../nbs/30_guideline.ipynb #gs_stagingalt
+def _with_staging_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
+    "A patient asked to complete the staging, with what each reading of the fields it misses would give; the ask stays the primary."
+    missing = staged_missing(st, steps)
+    if not missing: return a
+    _, primary, options, _ = _ranking(st)
+    return dataclasses.replace(a, primary_alternatives=held_alternatives(inputs, missing, steps, primary, options, st.rec, staging=True)[0])
 
 # %% ../nbs/30_guideline.ipynb #gs_assess
 def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Patient`
@@ -1038,9 +1086,9 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
     rec, issues = read_patient(raw)
     if issues and strict: raise InvalidPatient(issues)
     inputs, st, steps = dict(rec), RecordState(rec), pipeline(grading, staging, policy)
-    for step in steps: step.record(st)
-    a = _assessment(st, issues, grading, staging, policy, steps)
-    return _with_alternatives(a, inputs, st, steps) if a.primary_held_by else a
+    a = _assessment(record_steps(steps, st), issues, grading, staging, policy, steps)
+    if a.primary_held_by: return _with_alternatives(a, inputs, st, steps)
+    return _with_staging_alternatives(a, inputs, st, steps) if a.primary_recommendation == "COMPLETE_STAGING" else a
 
 # %% ../nbs/30_guideline.ipynb #aaeb7653
 schema.BAND_EDGES.update(band_edges())  # the reader's bands: every cut-off of every table, known once the tables are

@@ -343,11 +343,12 @@ LOCALIZED_FUNCTIONING_NCCN = from_cuts(localized_functioning_nccn)
 # %% ../nbs/21_localized.ipynb #6adb51f1
 _WDG3 = ("nccn.wdg3-resectable", "nccn.wdg3-55-split")
 _SPLIT = ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features")
-# NCCN's examples of unfavourable biology include a negative SSTR scan, not only Ki-67 55 % or more; an unrecorded scan is not read
-# as negative (SSTR imaging is part of the work-up); growth rate and FDG uptake have no field. The advanced chapter reads the same split.
+# NCCN's examples of unfavourable biology include a negative SSTR scan, not only Ki-67 55 % or more; below 55 % an unrecorded scan
+# leaves the split open (SSTR imaging is part of the work-up; read as "not negative" it would give more with less data); growth rate
+# and FDG uptake have no field. The advanced chapter reads the same split.
 sstr_negative_known = sstr_negative.otherwise(False).named("SSTR imaging negative", ("nccn.wdg3-55-split", "nccn.sstr-positive-definition"))
-g3_favourable_biology = ((ki67 < 55) & ~sstr_negative_known).named("favourable biology (Ki-67 below 55 %, SSTR imaging not negative)", _SPLIT)
-g3_unfavourable_biology = ((ki67 >= 55) | sstr_negative_known).named("unfavourable biology (Ki-67 55 % or more, or SSTR imaging negative)", _SPLIT)
+g3_favourable_biology = ((ki67 < 55) & ~sstr_negative).named("favourable biology (Ki-67 below 55 %, SSTR imaging not negative)", _SPLIT)
+g3_unfavourable_biology = ((ki67 >= 55) | sstr_negative).named("unfavourable biology (Ki-67 55 % or more, or SSTR imaging negative)", _SPLIT)
 
 LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3 (NCCN 2025)", [
     Rule("NCCN-LOC-G3-FAV-RESECT", g3_favourable_biology, "PANCREATECTOMY", _WDG3, strength="recommended",
