@@ -28,7 +28,7 @@ __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCA
            'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'outcome_columns',
            'reached_outcomes', 'fired_outcomes', 'leaf_conditions', 'clinical_pathway', 'rule_label', 'condition_text',
            'seed_doubted', 'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'unasked_notes', 'note_endings',
-           'unknown_note', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'clinical_counts',
+           'unknown_reading', 'unknown_note', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'clinical_counts',
            'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
            'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
@@ -851,6 +851,7 @@ class ClinicalPathway:
     crits: dict # criterion name -> `Criterion`
     unknown: dict # criterion name -> (rule ids held while it is unknown, rule ids that fire only when it is unknown)
     conds: tuple = () # criteria written on the endings as conditions ("unless given before") rather than asked
+    readings: dict = dataclasses.field(default_factory=dict) # criterion name -> (rule ids held while it is unknown whether the pathway applies, classes an unknown answer reads as, whether it opens the entry)
 
     @property
     def table(self): return self.tables[0] # for `_walk`'s messages
@@ -956,23 +957,29 @@ def _clinical_keys(tables:list, entry:Expr, crits:list) -> tuple:
     shape = [len(c.members) for c in crits]
     return inv.reshape(shape) if crits else np.zeros((), np.int64), leaves
 
-def _unknown_effects(tables:list, entry:Expr, crits:list) -> dict:
-    "Per criterion: the rules held (undecided) when its answer alone is unknown, and those that fire only then."
-    out = {}
+def _unknown_effects(tables:list, entry:Expr, crits:list) -> tuple:
+    "Per criterion, its answer alone unknown: the rules held (undecided) and those that fire only then, inside the entry; and how the pathway reads it: the rules held because it is then unknown whether the pathway applies at all, and the classes whose endings an unknown answer reaches when nothing is held."
+    effects, readings, possible = {}, {}, _possible_classes(crits)
     for j, c in enumerate(crits):
         probe = [dataclasses.replace(c, members=c.members + [[None]]) if k == j else x for k, x in enumerate(crits)]
-        cols = _product_columns(probe)
+        cols, shape = _product_columns(probe), [len(x.members) for x in probe]
         unk = cols.unknown(field_of(c.name))
-        inside = entry.frame(cols).t
-        held, only = [], []
+        ent = entry.frame(cols)
+        inside, open_ = ent.t, ent.unknown & unk  # only this answer is unknown: the entry is open because of it
+        held, only, opened, fired = [], [], [], []
         for t in tables:
-            rules = effective(t, t.rules)
-            for r, er in zip(t.rules, rules):
+            fired.append(np.moveaxis(t.decide_frame(cols).fired.astype(np.uint64).reshape(shape), j, -1))
+            for r, er in zip(t.rules, effective(t, t.rules)):
                 tr = er.when.frame(cols)
                 if (tr.unknown & unk & inside).any(): held.append(r.id)
                 elif (tr.t & unk & inside).any() and not (tr.t & ~unk & inside).any(): only.append(r.id)
-        out[c.name] = (held, only)
-    return out
+                elif (tr.unknown & open_).any(): opened.append(r.id)
+        ins = np.moveaxis(inside.reshape(shape), j, -1)[..., -1]
+        ok = np.moveaxis(possible.reshape([len(x.members) for x in crits]), j, -1) if crits else possible
+        like = () if held or only or not ins.any() else tuple(  # where the unknown answer leads: the endings of these classes
+            k for k in range(len(c.members)) if all((~ins | ~ok[..., k] | (f[..., -1] == f[..., k])).all() for f in fired))
+        effects[c.name], readings[c.name] = (held, only), (opened, like, bool(open_.any()))
+    return effects, readings
 
 def _dont_care(keys:np.ndarray, leaves:list, axes:list) -> np.ndarray:
     "Points outside the entry along the axes of its codes take the ending of a point inside, so that no question asks what the entry says (e.g. resected: pancreatectomy or enucleation)."
@@ -1036,8 +1043,8 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     keys, leaves = _merge_alike(tables, keys, leaves)
     order, (root, nodes) = _sift(keys, asked, leaves)
     crits = [asked[i] for i in order] + conds
-    return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, _unknown_effects(tables, q.entry, crits),
-                           tuple(c.name for c in conds))
+    effects, readings = _unknown_effects(tables, q.entry, crits)
+    return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, effects, tuple(c.name for c in conds), readings)
 
 def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
     "An order of the questions that keeps the diagram small, starting from the clinical order: adjacent swaps kept when they shrink it by more than they disorder it."
@@ -1068,6 +1075,9 @@ def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
         code = node.field.split(":")[1]
         name = getattr(RECOMMENDATIONS.get(code), "label", code)
         return f"{name} given before?", ["yes" if b.codes and all(s[0] for s in b.codes) else "no" for b, _ in node.edges]
+    spec = FIELDS[field]
+    if spec.derived and spec.kind == "flag":  # an earlier step's decision: asked by the reader's name for it, whatever a chapter calls it
+        return f"{spec.label[0].upper() + spec.label[1:]}?", [x.replace("_", " ") for x in labels]
     concepts = {}
     for e in [r.when for t in p.tables for r in t.rules] + [p.question.entry]:
         for n in _named_within(e):
@@ -1095,7 +1105,10 @@ def _branch_values(c:Criterion, b:Branch) -> list:
 
 SELF_NAMED = ("functional_syndrome", "hereditary_syndrome", "nen_class", "who_grade", "disease_setting") # fields whose values name themselves: "if insulinoma"
 
-def _lower(label:str) -> str: return label[0].lower() + label[1:] if label[1:2].islower() else label
+def _lower(label:str) -> str:
+    "A label inside a sentence: its capital dropped, unless the first word is a name (WHO, Ki-67, SSTR)."
+    first = label.split()[0] if label.strip() else ""
+    return label[0].lower() + label[1:] if label[1:2].islower() and not any(ch.isdigit() for ch in first) else label
 
 def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
     "One term of a condition on an ending: (treatment code or None, given before?, words)."
@@ -1310,11 +1323,8 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
     for i in drawn:
         node = p.nodes[i]
         question, answers = _edge_names(p, node)
-        held, only = p.unknown.get(node.field, ([], []))
-        mark = ""
-        if held or only:
-            if node.field not in notes: notes[node.field] = len(notes) + 1
-            mark = f" [{notes[node.field]}]"
+        if node.field not in notes: notes[node.field] = len(notes) + 1  # every question says, under the chart, what an unknown answer does
+        mark = f" [{notes[node.field]}]"
         stopped = c.get("unknown", {}).get(i, 0)
         extra = n_of(c["node"].get(i, 0)) if c else ""
         if stopped: extra += "\nanswer unknown: stopped here" if route else f"\n{stopped:,} unknown (stopped here)"
@@ -1356,14 +1366,32 @@ def _leaves_below(p:ClinicalPathway, start) -> set:
 
 def note_endings(p:ClinicalPathway, name:str, names:dict) -> list:
     "The endings (by their letters in `names`) an unknown answer keeps something from: those below a question that asks it (all endings for an answer the chart does not ask) that give a rule held while it is unknown."
-    held = set(p.unknown.get(name, ([], []))[0])
+    held = set(p.unknown.get(name, ([], []))[0]) | set(p.readings.get(name, ([],))[0])
     asked = [i for i, n in p.nodes.items() if n.field == name]
     below = set().union(*(_leaves_below(p, i) for i in asked)) if asked else set(names)
     return [names[lf] for lf in names if lf in below and held & set(lf.fired)]
 
+def _answer_words(p:ClinicalPathway, name:str, classes:tuple) -> str:
+    "The answers a chart draws for some classes of a criterion: on the edges of a question that asks it, else the classes' values."
+    c, field = p.crits[name], field_of(name)
+    for node in (n for n in p.nodes.values() if n.field == name):
+        q, answers = _edge_names(p, node)
+        said = [a for (b, _), a in zip(node.edges, answers) if any(b.takes(v) for k in classes for v in c.members[k])]
+        return " or ".join(f"“{a}”" for a in dict.fromkeys(said)) + f" to “{q}”"
+    return "“" + branch_text(c.branch(tuple(classes)), field).replace("_", " ") + "”"
+
+def unknown_reading(p:ClinicalPathway, name:str) -> str:
+    "What an unknown answer does where it holds nothing and gives nothing of its own: the answer the tables read it as, or nothing at all."
+    _, like, _ = p.readings.get(name, ([], (), False))
+    if not like: return "nothing waits on it; what is given then depends on the other answers"
+    if len(like) == len(p.crits[name].members): return "nothing waits on it, and the answer does not change anything here"
+    return f"nothing waits on it; it is read as the answer {_answer_words(p, name, like)}"
+
 def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
-    "What happens when the answer to a question is unknown: the recommendations that wait, and those given only then; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
+    "What happens when the answer to a question is unknown: whether the pathway still applies, the recommendations that wait, those given only then, or the answer it is read as; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
     held, only = p.unknown.get(name, ([], []))
+    opened, _, opens = p.readings.get(name, ([], (), False))
+    held = list(dict.fromkeys(held + opened))
     where = ""
     if names is not None:
         letters = note_endings(p, name, names)
@@ -1371,13 +1399,15 @@ def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
         if letters: held = [r for r in held if r in fired]  # what the endings on these routes would give
         where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}: " if letters else ""
     label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
-    parts = ([f"held until it is known: {label(held)}"] if held else []) + ([f"given only while it is unknown: {label(only)}"] if only else [])
+    parts = (["it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {label(held)}"] if held else []) \
+        + ([f"given only while it is unknown: {label(only)}"] if only else [])
     if ":" in name:  # one treatment of the list of those given before: by its label
         from pannet_guideline.vocab import RECOMMENDATIONS
         code = name.split(":")[1]
         head = f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before"
+    elif FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag": head = f"If it is unknown whether {_lower(FIELDS[field_of(name)].label)}"
     else: head = f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
-    return head + (f", {where}" if where else ": ") + "; ".join(parts) + "."
+    return head + (f", {where}" if where else ": ") + ("; ".join(parts) if parts else unknown_reading(p, name)) + "."
 
 FIT_PT = 765 # widest drawing (points) that fits the docs column (704 px at a 1280 px window) with its 12-point text still at 11 px or more
 
@@ -1413,6 +1443,42 @@ def _ranges(parts:list) -> list:
         out[k] = Named(f"{spec.label} = {x.value:g}{unit}" if lo.value == x.value else f"{lo.text} and {top}", lo)  # words only: never evaluated
     return out
 
+_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+def _compound(text:str) -> bool: return any(w in text for w in (", ", " and ", " or "))
+
+def _negation(e:Expr) -> str|None:
+    "One condition's opposite said plainly (symptomatic for 'not asymptomatic', tumour burden: high for 'not low'), or None when it has no plain opposite."
+    from pannet_guideline.logic import Named, Not, Or
+    if isinstance(e, Named):
+        plain = _negation(e.a) if not isinstance(e.a, (And, Or)) else None
+        return plain or (None if _compound(e.text) else f"not {e.text}")
+    if isinstance(e, Not): return condition_words(e.a, True)
+    if isinstance(e, Compare): return condition_words(Compare(e.name, _NEGATED[e.op], e.value))
+    if isinstance(e, IsUnknown): return f"{_lower(FIELDS[e.name].label)} known"
+    if isinstance(e, HasCode): return f"{_code_words(e.code)} not given before"
+    if isinstance(e, IsIn):
+        spec = FIELDS[e.name]
+        rest = [v for v in spec.vocab if v not in e.values]
+        if rest and (spec.kind == "flag" or len(rest) == 1): return condition_words(IsIn(e.name, tuple(rest)))
+    return None
+
+def _not_words(e:Expr) -> str:
+    "A negated condition, its reach plain: a list said as 'any of (...)' when each part has a plain opposite, else 'not all of (...)'; alternatives as 'none of (...)'."
+    from pannet_guideline.logic import Named, Or
+    if isinstance(e, Named) and _compound(e.text):  # a compound name: its parts when each has a name of its own, else the name in brackets
+        inner = e
+        while isinstance(inner, Named) and isinstance(inner.a, (And, Or, Named)): inner = inner.a
+        parts = _flat(inner, And) if isinstance(inner, And) else _flat(inner, Or) if isinstance(inner, Or) else []
+        said = all(_negation(x) for x in parts) if isinstance(inner, And) else all(isinstance(x, Named) for x in parts)
+        if not parts or not said: return f"not ({e.text})"
+        e = inner
+    if isinstance(e, Or): return "none of (" + ", ".join(condition_words(x, True) for x in _flat(e, Or)) + ")"
+    if not isinstance(e, And): return _negation(e) or "not " + condition_words(e, True)
+    opposite = [_negation(x) for x in _flat(e, And)]
+    if all(opposite): return "any of (" + ", ".join(opposite) + ")"
+    return "not all of (" + ", ".join(condition_words(x, True) for x in _ranges(_flat(e, And))) + ")"
+
 def condition_words(e:Expr, nested:bool=False) -> str:
     "A condition in words, with the concept names the pathways use: no brackets of the condition language, no field names, no codes."
     from pannet_guideline.logic import Always, Named, Not, Or, Otherwise
@@ -1437,8 +1503,7 @@ def condition_words(e:Expr, nested:bool=False) -> str:
         if isinstance(a, IsIn) and FIELDS[a.name].kind != "flag":
             vals = " or ".join(str(v).replace("_", " ") for v in a.values)
             return f"not {vals}" if a.name in SELF_NAMED else f"{_lower(FIELDS[a.name].label)}: not {vals}"
-        if isinstance(a, Or): return "none of " + _and([condition_words(x, True) for x in _flat(a, Or)]).replace(" and ", " or ")
-        return "not " + condition_words(a, True)
+        return _not_words(a)
     return e.text  # a comparison reads as it is written: "Ki-67 < 55 %"
 
 def pathway_alerts(p:ClinicalPathway) -> list:
