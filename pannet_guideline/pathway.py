@@ -694,7 +694,8 @@ def _questions() -> tuple:
         ClinicalQuestion("advanced-nec", "Advanced NEC and MiNEN", "advanced", (advanced_disease & nec_or_minen).named("advanced NEC or MiNEN"),
                          ("advanced_nec", "advanced_alerts")),
         ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
-                         ("advanced_local", "advanced_local_nccn", "liver_first_alerts")),
+                         ("advanced_local", "advanced_local_nccn", "liver_first_alerts"),
+                         conditions=("symptomatic", "tumor_burden", "progression")),  # they add liver-directed therapy as an option, whatever the surgery: said on the endings, not asked again under each answer on resection
         ClinicalQuestion("hereditary", "Who to offer genetic testing", "hereditary", everyone,
                          ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_alerts", "hereditary_alerts_nccn"), conditions=("functional_syndrome",)),
         ClinicalQuestion("caveats", "Carcinoid heart disease and other pitfalls", "caveats", everyone,
@@ -1103,7 +1104,7 @@ def _branch_values(c:Criterion, b:Branch) -> list:
     "The grid values of a criterion that follow a branch."
     return [v for m in c.members for v in m if b.takes(v)]
 
-SELF_NAMED = ("functional_syndrome", "hereditary_syndrome", "nen_class", "who_grade", "disease_setting") # fields whose values name themselves: "if insulinoma"
+SELF_NAMED = ("functional_syndrome", "hereditary_syndrome", "nen_class", "who_grade", "disease_setting", "progression") # fields whose values name themselves: "if insulinoma"
 
 def _lower(label:str) -> str:
     "A label inside a sentence: its capital dropped, unless the first word is a name (WHO, Ki-67, SSTR)."
@@ -1155,6 +1156,9 @@ def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
         if all(len(a) == 1 and a[0][1] is True for a in rest):  # after A, after B: after A or B
             words = [a[0][2] for a in rest]
             middle = "after " + ", ".join(words[:-1]) + " or " + words[-1]
+        elif all(len(a) == 1 and a[0][1] is None for a in rest):  # if A, if B: if A or B
+            words = [a[0][2] for a in rest]
+            middle = "if " + ", ".join(words[:-1]) + " or " + words[-1]
         else: middle = " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)
         text = ", ".join(x for x in (_terms_text(common, then), middle) if x)
     return text + (", unless given before" if unless and text else "unless given before" if unless else "")
