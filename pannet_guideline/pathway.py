@@ -84,7 +84,7 @@ class Branch:
             out |= np.isin(cols.codes(name), [spec.code(v) for v in self.values])
         return out
 
-# %% ../nbs/50_pathway.ipynb #bdef7c9f
+# %% ../nbs/50_pathway.ipynb #bdef7s00
 def _outcome_label(table, code:str) -> str:
     "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
     from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
@@ -99,12 +99,14 @@ def _outcome_label(table, code:str) -> str:
     v = (ALERTS if table.output == "alerts" else RECOMMENDATIONS).get(code)
     return getattr(v, "label", None) or str(code).replace("_", " ").capitalize()
 
+# %% ../nbs/50_pathway.ipynb #bdef7s02
 def _code_words(code:str) -> str:
     "A treatment code by its label, as it reads inside a sentence (the code in words where none is registered)."
     from pannet_guideline.vocab import RECOMMENDATIONS
     label = getattr(RECOMMENDATIONS.get(code), "label", code.replace("_", " ").lower())
     return label[0].lower() + label[1:] if label[1:2].islower() else label  # "somatostatin analogue", "PRRT"
 
+# %% ../nbs/50_pathway.ipynb #bdef7s04
 def _num(v:float) -> str: return f"{v:g}"
 
 def _interval_text(lo, li, hi, hi_, unit) -> str:
@@ -116,6 +118,7 @@ def _interval_text(lo, li, hi, hi_, unit) -> str:
     if lo == 0 and not li and unit in ("cm", "mm"): return f"{'up to' if hi_ else 'under'} {_num(hi)}{u}"  # a size is never 0: "> 0 and < 2 cm" is under 2 cm
     return f"{'≥' if li else '>'} {_num(lo)} and {'≤' if hi_ else '<'} {_num(hi)}{u}"
 
+# %% ../nbs/50_pathway.ipynb #bdef7s06
 def branch_text(b:Branch, name:str) -> str:
     "The edge label of a branch in plain words: ranges with units, values, or unknown."
     spec, parts = FIELDS[name], []
@@ -134,11 +137,12 @@ def branch_text(b:Branch, name:str) -> str:
     if b.unknown: parts.append("unknown")
     return " or ".join(p for p in parts if p)
 
-# %% ../nbs/50_pathway.ipynb #c1d0a743
+# %% ../nbs/50_pathway.ipynb #c1d0as00
 def field_of(key:str) -> str:
     "The field a criterion reads: a criterion key is a field name, or `field:CODE` for one code of a code list."
     return key.split(":")[0]
 
+# %% ../nbs/50_pathway.ipynb #c1d0as02
 def criterion_keys(rules:list) -> list:
     "The criteria of some rules: each field they read, a code list split into one yes/no criterion per code tested."
     keys = []
@@ -147,19 +151,21 @@ def criterion_keys(rules:list) -> list:
             keys.append(f"{a.name}:{a.code}" if isinstance(a, HasCode) else a.name)
     return list(dict.fromkeys(keys))
 
-def _axis(table:DecisionTable, name:str) -> list:
-    "The values of one input: its boundary-grid values (as `tables.boundary_grid` builds them), unknown (None) last."
-    if ":" in name: return [(name.split(":")[1],), (), None]  # one code: in the list, not in it, list unknown
-    if FIELDS[name].kind == "text": return list(FIELDS[name].vocab) + [None]  # every value, so that every cohort row has a branch
-    grid = boundary_grid(_OneField(table, name))
-    return list(dict.fromkeys(None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in grid[name].tolist()))
-
+# %% ../nbs/50_pathway.ipynb #c1d0as04
 class _OneField:
     "A stand-in table with one input, so `boundary_grid` gives that input's axis alone."
     def __init__(self, table, name):
         self.name, self.inputs = table.name, [name]
         self.rules = [r for r in effective(table, table.rules) if name in r.when.fields]
         self.conditions = [r.when for r in self.rules]
+
+# %% ../nbs/50_pathway.ipynb #c1d0as06
+def _axis(table:DecisionTable, name:str) -> list:
+    "The values of one input: its boundary-grid values (as `tables.boundary_grid` builds them), unknown (None) last."
+    if ":" in name: return [(name.split(":")[1],), (), None]  # one code: in the list, not in it, list unknown
+    if FIELDS[name].kind == "text": return list(FIELDS[name].vocab) + [None]  # every value, so that every cohort row has a branch
+    grid = boundary_grid(_OneField(table, name))
+    return list(dict.fromkeys(None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in grid[name].tolist()))
 
 # %% ../nbs/50_pathway.ipynb #532ec2fb
 @dataclass(frozen=True)
@@ -190,17 +196,19 @@ class Pathway:
         "Every field the flowchart reads, the scope's included."
         return list(dict.fromkeys(list(map(field_of, self.order)) + sorted(self.scope.fields if self.scope is not None else ())))
 
-# %% ../nbs/50_pathway.ipynb #b0f92774
+# %% ../nbs/50_pathway.ipynb #b0f92s00
 def _regions(cuts:list, v:float) -> int:
     "Index of the elementary region of `v` among sorted cuts: 2i below cut i, 2i+1 at cut i, 2k above the last."
     i = int(np.searchsorted(cuts, v, side="left"))
     return 2 * i + 1 if i < len(cuts) and cuts[i] == v else 2 * i
 
+# %% ../nbs/50_pathway.ipynb #b0f92s02
 def _region_interval(cuts:list, j:int) -> tuple:
     if j % 2: return (cuts[j // 2], True, cuts[j // 2], True)
     i = j // 2
     return (cuts[i - 1] if i else -np.inf, False, cuts[i] if i < len(cuts) else np.inf, False)
 
+# %% ../nbs/50_pathway.ipynb #b0f92s04
 def _merge_regions(cuts:list, regions:list) -> tuple:
     "Consecutive elementary regions joined into intervals."
     runs = []
@@ -297,13 +305,14 @@ def _leaf_keys(table:DecisionTable, rules:list, crits:list) -> tuple:
     ids = {lf: i for i, lf in enumerate(dict.fromkeys(leaves))}
     return np.array([ids[lf] for lf in leaves])[inv].reshape([len(c.members) for c in crits]), list(ids)
 
-# %% ../nbs/50_pathway.ipynb #98aec67f
+# %% ../nbs/50_pathway.ipynb #98aecs00
 IMPOSSIBLE = -1 # a point of the product no patient can reach (see `possible_points`): any ending may stand for it
 
 def _compatible(a:np.ndarray, b:np.ndarray) -> bool:
     "Two sub-diagrams that agree wherever both are reachable."
     return bool(((a == b) | (a == IMPOSSIBLE) | (b == IMPOSSIBLE)).all())
 
+# %% ../nbs/50_pathway.ipynb #98aecs02
 def _merge_unreachable(subs:list, ordered:bool=False) -> list:
     "The branches of a question: an answer no patient gives after the answers above gets none, and points no patient reaches follow a compatible branch: [(classes, their sub-array)]; `ordered` (numbers): only next to each other, so an interval stays one."
     groups = []  # [classes, array]
@@ -316,6 +325,7 @@ def _merge_unreachable(subs:list, ordered:bool=False) -> list:
         else: g[0].append(i); g[1] = np.where(g[1] == IMPOSSIBLE, a, g[1])
     return [(sorted(ix), a) for ix, a in groups]
 
+# %% ../nbs/50_pathway.ipynb #98aecs04
 def _reduce(keys:np.ndarray, crits:list, leaves:list) -> tuple:
     "Reduced ordered decision diagram: equal sub-diagrams shared, nodes whose branches all agree skipped; points marked `IMPOSSIBLE` take whatever keeps it smallest."
     nodes, unique, memo = {}, {}, {}
@@ -457,11 +467,12 @@ def _walk(p:Pathway, cols, rows:np.ndarray|None=None) -> tuple:
         if left.any(): raise ValueError(f"{p.table.name}: {FIELDS[field].label} value of row {rows[left][0]} follows no branch")
     return where, leaves, taken
 
-# %% ../nbs/50_pathway.ipynb #d974a3da
+# %% ../nbs/50_pathway.ipynb #d974as00
 WRAP = 25 # characters per line of node text
 
 def _q(s:str) -> str: return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
+# %% ../nbs/50_pathway.ipynb #d974as02
 def _wrap(s:str, width:int=WRAP) -> str:
     "Lines of at most `width` characters, broken between words; a word too long for a line breaks only after a hyphen (capecitabine- / temozolomide), never inside."
     lines = []
@@ -472,6 +483,7 @@ def _wrap(s:str, width:int=WRAP) -> str:
         lines.append(line)
     return "\n".join(lines)
 
+# %% ../nbs/50_pathway.ipynb #d974as04
 _FILL = {"recommended": "#cfe8cf", "consider": "#fff1c1", "option": "#ececec"}
 
 def leaf_text(p:Pathway, leaf:Leaf) -> str:
@@ -485,6 +497,7 @@ def leaf_text(p:Pathway, leaf:Leaf) -> str:
     if leaf.blocked: lines.append("undecided: missing data")
     return "\n".join(lines) if lines else "no rule"
 
+# %% ../nbs/50_pathway.ipynb #d974as06
 def _leaf_style(p:Pathway, leaf:Leaf) -> str:
     strengths = [p.table.rule(r).strength for r in leaf.fired]
     fill = next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
@@ -492,6 +505,7 @@ def _leaf_style(p:Pathway, leaf:Leaf) -> str:
     style = "filled,dashed" if leaf.blocked else "filled"
     return f'shape=box, style="{style}", fillcolor="{fill}", color="{"#b03a2e" if leaf.blocked else "#555555"}"'
 
+# %% ../nbs/50_pathway.ipynb #d974as08
 def question(field:str) -> str:
     "A decision node's text: the criterion it tests."
     label = FIELDS[field_of(field)].label
@@ -569,7 +583,7 @@ def to_svg(dot:str) -> str:
     r = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True)
     return r.stdout.decode()
 
-# %% ../nbs/50_pathway.ipynb #15ef10f7
+# %% ../nbs/50_pathway.ipynb #15ef1s00
 READABLE_PX, MAX_SCALE = 9.5, 0.8 # smallest text a diagram is shrunk to; largest scale, so small and large diagrams read alike
 
 def fit_style(svg:str) -> str:
@@ -581,6 +595,7 @@ def fit_style(svg:str) -> str:
     least = min(MAX_SCALE, READABLE_PX / (min(sizes) * 4 / 3)) if sizes else 0.65
     return f"width:100%; max-width:{w * MAX_SCALE:.0f}px; min-width:{w * least:.0f}px"
 
+# %% ../nbs/50_pathway.ipynb #15ef1s02
 def _fit(svg:str) -> str:
     "An inline SVG sized by `fit_style`."
     import re
@@ -588,6 +603,7 @@ def _fit(svg:str) -> str:
     svg = svg[svg.index("<svg"):]
     return re.sub(r'<svg width="[\d.]+pt" height="[\d.]+pt"', f'<svg style="{style}; height:auto"', svg, count=1)
 
+# %% ../nbs/50_pathway.ipynb #15ef1s04
 @dataclass
 class Flowcharts:
     "A list of (title, DOT text) shown as SVG in a notebook or a page; `svgs()` renders them."
@@ -606,12 +622,13 @@ class Flowcharts:
     def _repr_html_(self): return self.html()
     def __len__(self): return len(self.items)
 
-# %% ../nbs/50_pathway.ipynb #220dfd88
+# %% ../nbs/50_pathway.ipynb #220dfs00
 def chapter_names() -> list:
     "The management chapters, in the order the guideline reads them."
     from pannet_guideline.guideline import CHAPTERS
     return [m.__name__.rsplit(".", 1)[-1] for m in CHAPTERS]
 
+# %% ../nbs/50_pathway.ipynb #220dfs02
 def chapter_tables(chapter:str, policy:str="seed-2025") -> list:
     "The tables of one chapter under a policy, recommendations first."
     from pannet_guideline.guideline import CHAPTERS, check_policy
@@ -621,6 +638,7 @@ def chapter_tables(chapter:str, policy:str="seed-2025") -> list:
     from pannet_guideline.guideline import chapter_tables as policy_tables
     return [t for t in policy_tables(policy) if getattr(t, "module", "").rsplit(".", 1)[-1] == chapter]  # defined there (or defined again in its place)
 
+# %% ../nbs/50_pathway.ipynb #220dfs04
 def chapter_flowcharts(chapter:str, policy:str="seed-2025") -> Flowcharts:
     "Every flowchart of a chapter under a policy."
     return Flowcharts([(_title(p), to_dot(p)) for t in chapter_tables(chapter, policy) for p in pathways(t)])
