@@ -122,7 +122,7 @@ def size_at_most(cut:Cut, read_t:bool=False) -> Expr:
 
 # %% ../nbs/04_concepts.ipynb #deebd7bb
 _SETTING = ("nccn.setting",)
-localized_disease = (setting == "localized").named("localized disease", _SETTING)
+localized_disease = (setting == "localized").named("localised disease", _SETTING)
 advanced_disease = setting.isin("locally_advanced", "metastatic").named("advanced disease", _SETTING)
 metastatic_disease = (setting == "metastatic").named("metastatic disease", _SETTING)
 

@@ -25,12 +25,12 @@ __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCA
            'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
            'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
            'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
-           'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'outcome_columns',
-           'reached_outcomes', 'fired_outcomes', 'leaf_conditions', 'clinical_pathway', 'rule_label', 'condition_text',
-           'seed_doubted', 'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'unasked_notes', 'note_endings',
-           'unknown_note', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'clinical_counts',
-           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
-           'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions',
+           'clinical_pathway', 'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label', 'condition_text',
+           'seed_doubted', 'unasked_notes', 'note_endings', 'unknown_reading', 'unknown_note', 'pathway_parts',
+           'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts',
+           'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts',
+           'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -84,7 +84,7 @@ class Branch:
             out |= np.isin(cols.codes(name), [spec.code(v) for v in self.values])
         return out
 
-# %% ../nbs/50_pathway.ipynb #bdef7c9f
+# %% ../nbs/50_pathway.ipynb #bdef7s00
 def _outcome_label(table, code:str) -> str:
     "A recommendation, work-up item, schedule or alert by its registered label (the code where none is registered)."
     from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
@@ -99,12 +99,14 @@ def _outcome_label(table, code:str) -> str:
     v = (ALERTS if table.output == "alerts" else RECOMMENDATIONS).get(code)
     return getattr(v, "label", None) or str(code).replace("_", " ").capitalize()
 
+# %% ../nbs/50_pathway.ipynb #bdef7s02
 def _code_words(code:str) -> str:
     "A treatment code by its label, as it reads inside a sentence (the code in words where none is registered)."
     from pannet_guideline.vocab import RECOMMENDATIONS
     label = getattr(RECOMMENDATIONS.get(code), "label", code.replace("_", " ").lower())
     return label[0].lower() + label[1:] if label[1:2].islower() else label  # "somatostatin analogue", "PRRT"
 
+# %% ../nbs/50_pathway.ipynb #bdef7s04
 def _num(v:float) -> str: return f"{v:g}"
 
 def _interval_text(lo, li, hi, hi_, unit) -> str:
@@ -116,6 +118,7 @@ def _interval_text(lo, li, hi, hi_, unit) -> str:
     if lo == 0 and not li and unit in ("cm", "mm"): return f"{'up to' if hi_ else 'under'} {_num(hi)}{u}"  # a size is never 0: "> 0 and < 2 cm" is under 2 cm
     return f"{'≥' if li else '>'} {_num(lo)} and {'≤' if hi_ else '<'} {_num(hi)}{u}"
 
+# %% ../nbs/50_pathway.ipynb #bdef7s06
 def branch_text(b:Branch, name:str) -> str:
     "The edge label of a branch in plain words: ranges with units, values, or unknown."
     spec, parts = FIELDS[name], []
@@ -134,11 +137,12 @@ def branch_text(b:Branch, name:str) -> str:
     if b.unknown: parts.append("unknown")
     return " or ".join(p for p in parts if p)
 
-# %% ../nbs/50_pathway.ipynb #c1d0a743
+# %% ../nbs/50_pathway.ipynb #c1d0as00
 def field_of(key:str) -> str:
     "The field a criterion reads: a criterion key is a field name, or `field:CODE` for one code of a code list."
     return key.split(":")[0]
 
+# %% ../nbs/50_pathway.ipynb #c1d0as02
 def criterion_keys(rules:list) -> list:
     "The criteria of some rules: each field they read, a code list split into one yes/no criterion per code tested."
     keys = []
@@ -147,19 +151,21 @@ def criterion_keys(rules:list) -> list:
             keys.append(f"{a.name}:{a.code}" if isinstance(a, HasCode) else a.name)
     return list(dict.fromkeys(keys))
 
-def _axis(table:DecisionTable, name:str) -> list:
-    "The values of one input: its boundary-grid values (as `tables.boundary_grid` builds them), unknown (None) last."
-    if ":" in name: return [(name.split(":")[1],), (), None]  # one code: in the list, not in it, list unknown
-    if FIELDS[name].kind == "text": return list(FIELDS[name].vocab) + [None]  # every value, so that every cohort row has a branch
-    grid = boundary_grid(_OneField(table, name))
-    return list(dict.fromkeys(None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in grid[name].tolist()))
-
+# %% ../nbs/50_pathway.ipynb #c1d0as04
 class _OneField:
     "A stand-in table with one input, so `boundary_grid` gives that input's axis alone."
     def __init__(self, table, name):
         self.name, self.inputs = table.name, [name]
         self.rules = [r for r in effective(table, table.rules) if name in r.when.fields]
         self.conditions = [r.when for r in self.rules]
+
+# %% ../nbs/50_pathway.ipynb #c1d0as06
+def _axis(table:DecisionTable, name:str) -> list:
+    "The values of one input: its boundary-grid values (as `tables.boundary_grid` builds them), unknown (None) last."
+    if ":" in name: return [(name.split(":")[1],), (), None]  # one code: in the list, not in it, list unknown
+    if FIELDS[name].kind == "text": return list(FIELDS[name].vocab) + [None]  # every value, so that every cohort row has a branch
+    grid = boundary_grid(_OneField(table, name))
+    return list(dict.fromkeys(None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in grid[name].tolist()))
 
 # %% ../nbs/50_pathway.ipynb #532ec2fb
 @dataclass(frozen=True)
@@ -190,17 +196,19 @@ class Pathway:
         "Every field the flowchart reads, the scope's included."
         return list(dict.fromkeys(list(map(field_of, self.order)) + sorted(self.scope.fields if self.scope is not None else ())))
 
-# %% ../nbs/50_pathway.ipynb #b0f92774
+# %% ../nbs/50_pathway.ipynb #b0f92s00
 def _regions(cuts:list, v:float) -> int:
     "Index of the elementary region of `v` among sorted cuts: 2i below cut i, 2i+1 at cut i, 2k above the last."
     i = int(np.searchsorted(cuts, v, side="left"))
     return 2 * i + 1 if i < len(cuts) and cuts[i] == v else 2 * i
 
+# %% ../nbs/50_pathway.ipynb #b0f92s02
 def _region_interval(cuts:list, j:int) -> tuple:
     if j % 2: return (cuts[j // 2], True, cuts[j // 2], True)
     i = j // 2
     return (cuts[i - 1] if i else -np.inf, False, cuts[i] if i < len(cuts) else np.inf, False)
 
+# %% ../nbs/50_pathway.ipynb #b0f92s04
 def _merge_regions(cuts:list, regions:list) -> tuple:
     "Consecutive elementary regions joined into intervals."
     runs = []
@@ -297,13 +305,14 @@ def _leaf_keys(table:DecisionTable, rules:list, crits:list) -> tuple:
     ids = {lf: i for i, lf in enumerate(dict.fromkeys(leaves))}
     return np.array([ids[lf] for lf in leaves])[inv].reshape([len(c.members) for c in crits]), list(ids)
 
-# %% ../nbs/50_pathway.ipynb #98aec67f
+# %% ../nbs/50_pathway.ipynb #98aecs00
 IMPOSSIBLE = -1 # a point of the product no patient can reach (see `possible_points`): any ending may stand for it
 
 def _compatible(a:np.ndarray, b:np.ndarray) -> bool:
     "Two sub-diagrams that agree wherever both are reachable."
     return bool(((a == b) | (a == IMPOSSIBLE) | (b == IMPOSSIBLE)).all())
 
+# %% ../nbs/50_pathway.ipynb #98aecs02
 def _merge_unreachable(subs:list, ordered:bool=False) -> list:
     "The branches of a question: an answer no patient gives after the answers above gets none, and points no patient reaches follow a compatible branch: [(classes, their sub-array)]; `ordered` (numbers): only next to each other, so an interval stays one."
     groups = []  # [classes, array]
@@ -316,6 +325,7 @@ def _merge_unreachable(subs:list, ordered:bool=False) -> list:
         else: g[0].append(i); g[1] = np.where(g[1] == IMPOSSIBLE, a, g[1])
     return [(sorted(ix), a) for ix, a in groups]
 
+# %% ../nbs/50_pathway.ipynb #98aecs04
 def _reduce(keys:np.ndarray, crits:list, leaves:list) -> tuple:
     "Reduced ordered decision diagram: equal sub-diagrams shared, nodes whose branches all agree skipped; points marked `IMPOSSIBLE` take whatever keeps it smallest."
     nodes, unique, memo = {}, {}, {}
@@ -457,11 +467,12 @@ def _walk(p:Pathway, cols, rows:np.ndarray|None=None) -> tuple:
         if left.any(): raise ValueError(f"{p.table.name}: {FIELDS[field].label} value of row {rows[left][0]} follows no branch")
     return where, leaves, taken
 
-# %% ../nbs/50_pathway.ipynb #d974a3da
+# %% ../nbs/50_pathway.ipynb #d974as00
 WRAP = 25 # characters per line of node text
 
 def _q(s:str) -> str: return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
+# %% ../nbs/50_pathway.ipynb #d974as02
 def _wrap(s:str, width:int=WRAP) -> str:
     "Lines of at most `width` characters, broken between words; a word too long for a line breaks only after a hyphen (capecitabine- / temozolomide), never inside."
     lines = []
@@ -472,6 +483,7 @@ def _wrap(s:str, width:int=WRAP) -> str:
         lines.append(line)
     return "\n".join(lines)
 
+# %% ../nbs/50_pathway.ipynb #d974as04
 _FILL = {"recommended": "#cfe8cf", "consider": "#fff1c1", "option": "#ececec"}
 
 def leaf_text(p:Pathway, leaf:Leaf) -> str:
@@ -485,6 +497,7 @@ def leaf_text(p:Pathway, leaf:Leaf) -> str:
     if leaf.blocked: lines.append("undecided: missing data")
     return "\n".join(lines) if lines else "no rule"
 
+# %% ../nbs/50_pathway.ipynb #d974as06
 def _leaf_style(p:Pathway, leaf:Leaf) -> str:
     strengths = [p.table.rule(r).strength for r in leaf.fired]
     fill = next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
@@ -492,6 +505,7 @@ def _leaf_style(p:Pathway, leaf:Leaf) -> str:
     style = "filled,dashed" if leaf.blocked else "filled"
     return f'shape=box, style="{style}", fillcolor="{fill}", color="{"#b03a2e" if leaf.blocked else "#555555"}"'
 
+# %% ../nbs/50_pathway.ipynb #d974as08
 def question(field:str) -> str:
     "A decision node's text: the criterion it tests."
     label = FIELDS[field_of(field)].label
@@ -569,7 +583,7 @@ def to_svg(dot:str) -> str:
     r = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True)
     return r.stdout.decode()
 
-# %% ../nbs/50_pathway.ipynb #15ef10f7
+# %% ../nbs/50_pathway.ipynb #15ef1s00
 READABLE_PX, MAX_SCALE = 9.5, 0.8 # smallest text a diagram is shrunk to; largest scale, so small and large diagrams read alike
 
 def fit_style(svg:str) -> str:
@@ -581,6 +595,7 @@ def fit_style(svg:str) -> str:
     least = min(MAX_SCALE, READABLE_PX / (min(sizes) * 4 / 3)) if sizes else 0.65
     return f"width:100%; max-width:{w * MAX_SCALE:.0f}px; min-width:{w * least:.0f}px"
 
+# %% ../nbs/50_pathway.ipynb #15ef1s02
 def _fit(svg:str) -> str:
     "An inline SVG sized by `fit_style`."
     import re
@@ -588,6 +603,7 @@ def _fit(svg:str) -> str:
     svg = svg[svg.index("<svg"):]
     return re.sub(r'<svg width="[\d.]+pt" height="[\d.]+pt"', f'<svg style="{style}; height:auto"', svg, count=1)
 
+# %% ../nbs/50_pathway.ipynb #15ef1s04
 @dataclass
 class Flowcharts:
     "A list of (title, DOT text) shown as SVG in a notebook or a page; `svgs()` renders them."
@@ -606,12 +622,13 @@ class Flowcharts:
     def _repr_html_(self): return self.html()
     def __len__(self): return len(self.items)
 
-# %% ../nbs/50_pathway.ipynb #220dfd88
+# %% ../nbs/50_pathway.ipynb #220dfs00
 def chapter_names() -> list:
     "The management chapters, in the order the guideline reads them."
     from pannet_guideline.guideline import CHAPTERS
     return [m.__name__.rsplit(".", 1)[-1] for m in CHAPTERS]
 
+# %% ../nbs/50_pathway.ipynb #220dfs02
 def chapter_tables(chapter:str, policy:str="seed-2025") -> list:
     "The tables of one chapter under a policy, recommendations first."
     from pannet_guideline.guideline import CHAPTERS, check_policy
@@ -621,6 +638,7 @@ def chapter_tables(chapter:str, policy:str="seed-2025") -> list:
     from pannet_guideline.guideline import chapter_tables as policy_tables
     return [t for t in policy_tables(policy) if getattr(t, "module", "").rsplit(".", 1)[-1] == chapter]  # defined there (or defined again in its place)
 
+# %% ../nbs/50_pathway.ipynb #220dfs04
 def chapter_flowcharts(chapter:str, policy:str="seed-2025") -> Flowcharts:
     "Every flowchart of a chapter under a policy."
     return Flowcharts([(_title(p), to_dot(p)) for t in chapter_tables(chapter, policy) for p in pathways(t)])
@@ -694,7 +712,8 @@ def _questions() -> tuple:
         ClinicalQuestion("advanced-nec", "Advanced NEC and MiNEN", "advanced", (advanced_disease & nec_or_minen).named("advanced NEC or MiNEN"),
                          ("advanced_nec", "advanced_alerts")),
         ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
-                         ("advanced_local", "advanced_local_nccn", "liver_first_alerts")),
+                         ("advanced_local", "advanced_local_nccn", "liver_first_alerts"),
+                         conditions=("symptomatic", "tumor_burden", "progression")),  # they add liver-directed therapy as an option, whatever the surgery: said on the endings, not asked again under each answer on resection
         ClinicalQuestion("hereditary", "Who to offer genetic testing", "hereditary", everyone,
                          ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_alerts", "hereditary_alerts_nccn"), conditions=("functional_syndrome",)),
         ClinicalQuestion("caveats", "Carcinoid heart disease and other pitfalls", "caveats", everyone,
@@ -826,7 +845,7 @@ def merged_criterion(tables:list, name:str, entry:Expr) -> Criterion:
     tested = (code,) if code else tuple(dict.fromkeys(a.code for a in ats if isinstance(a, HasCode)))
     return Criterion(name, list(groups.values()), cuts, tested)
 
-# %% ../nbs/50_pathway.ipynb #75a5eec6
+# %% ../nbs/50_pathway.ipynb #cp001
 # A recommendation whose content depends on the rule that gives it, said as what it is there: the words paraphrase the
 # statements each rule cites (clinical_facts §5.1-5.3, §13.2), so an ending reached per syndrome says what the control is.
 RULE_MEANINGS = {
@@ -838,6 +857,7 @@ RULE_MEANINGS = {
     "SC-UNENCODED-SYNDROME": "control of the syndrome with endocrinology, in the team (no regimen encoded)",
 }
 
+# %% ../nbs/50_pathway.ipynb #cp003
 OUTSIDE = Leaf((), True) # where the entry is false or unknown: not this pathway
 
 @dataclass
@@ -851,6 +871,7 @@ class ClinicalPathway:
     crits: dict # criterion name -> `Criterion`
     unknown: dict # criterion name -> (rule ids held while it is unknown, rule ids that fire only when it is unknown)
     conds: tuple = () # criteria written on the endings as conditions ("unless given before") rather than asked
+    readings: dict = dataclasses.field(default_factory=dict) # criterion name -> (rule ids held while it is unknown whether the pathway applies, classes an unknown answer reads as, whether it opens the entry)
 
     @property
     def table(self): return self.tables[0] # for `_walk`'s messages
@@ -876,34 +897,7 @@ class ClinicalPathway:
             for r, w in zip(lf.fired, leaf_conditions(lf)): out[rows, col[r]] = True if w is None else _holds(self, w, sub)
         return out
 
-def outcome_columns(p) -> list:
-    "Every (output, outcome, strength) the pathway's tables can give, in table order: the columns of `reached_outcomes`."
-    return list(dict.fromkeys((t.output, str(r.then), r.strength or "") for t in p.tables for r in t.rules))
-
-def reached_outcomes(p, cols) -> np.ndarray:
-    "Rows x `outcome_columns`: what each row of a `Columns` store is given at the ending it reaches (its conditions read on the row)."
-    return fired_outcomes(p, p.reached(cols))
-
-def fired_outcomes(p, fired:np.ndarray) -> np.ndarray:
-    "Rows x `outcome_columns` from rows x `rule_ids` (a rule fired gives its outcome at its strength)."
-    out_cols = {k: j for j, k in enumerate(outcome_columns(p))}
-    out = np.zeros((fired.shape[0], len(out_cols)), bool)
-    for j, (t, r) in enumerate((t, r) for t in p.tables for r in t.rules): out[:, out_cols[(t.output, str(r.then), r.strength or "")]] |= fired[:, j]
-    return out
-
-def leaf_conditions(lf:Leaf) -> tuple:
-    "Per rule of an ending, the condition under which it fires (None: always): a tuple of alternatives, each ((criterion, classes), ...)."
-    return lf.when or (None,) * len(lf.fired)
-
-def _holds(p, cond:tuple, cols) -> np.ndarray:
-    "Rows of a `Columns` store that meet a condition written on an ending: any of its alternatives, each every one of its terms."
-    out = np.zeros(cols.n, bool)
-    for alt in cond:
-        m = np.ones(cols.n, bool)
-        for name, classes in alt: m &= p.crits[name].branch(classes).mask(cols, field_of(name))
-        out |= m
-    return out
-
+# %% ../nbs/50_pathway.ipynb #cp005
 def _boxes(inside:np.ndarray) -> tuple:
     "A set of points of a product of classes (a boolean array) as a few boxes (per axis, the classes allowed) whose union it is."
     todo, out = inside.copy(), []
@@ -919,6 +913,12 @@ def _boxes(inside:np.ndarray) -> tuple:
         out.append(tuple(sorted(b) for b in box))
     return tuple(out)
 
+# %% ../nbs/50_pathway.ipynb #cp007
+def leaf_conditions(lf:Leaf) -> tuple:
+    "Per rule of an ending, the condition under which it fires (None: always): a tuple of alternatives, each ((criterion, classes), ...)."
+    return lf.when or (None,) * len(lf.fired)
+
+# %% ../nbs/50_pathway.ipynb #cp009
 def _conditional_leaves(keys:np.ndarray, leaves:list, conds:list) -> tuple:
     "Fold the condition criteria (the last axes of `keys`) into the endings: each rule with the answers under which it fires."
     asked_shape, cshape = keys.shape[:keys.ndim - len(conds)], keys.shape[keys.ndim - len(conds):]
@@ -937,6 +937,7 @@ def _conditional_leaves(keys:np.ndarray, leaves:list, conds:list) -> tuple:
     ids = {lf: i for i, lf in enumerate(new)}
     return np.array([ids[lf] for lf in per_row])[inv.ravel()].reshape(asked_shape), new
 
+# %% ../nbs/50_pathway.ipynb #cp011
 def _clinical_keys(tables:list, entry:Expr, crits:list) -> tuple:
     "Leaf number at every point of the product of the criteria's classes (the rule ids every table fires there), and the leaves."
     cols = _product_columns(crits)
@@ -956,24 +957,32 @@ def _clinical_keys(tables:list, entry:Expr, crits:list) -> tuple:
     shape = [len(c.members) for c in crits]
     return inv.reshape(shape) if crits else np.zeros((), np.int64), leaves
 
-def _unknown_effects(tables:list, entry:Expr, crits:list) -> dict:
-    "Per criterion: the rules held (undecided) when its answer alone is unknown, and those that fire only then."
-    out = {}
+# %% ../nbs/50_pathway.ipynb #cp013
+def _unknown_effects(tables:list, entry:Expr, crits:list) -> tuple:
+    "Per criterion, its answer alone unknown: the rules held (undecided) and those that fire only then, inside the entry; and how the pathway reads it: the rules held because it is then unknown whether the pathway applies at all, and the classes whose endings an unknown answer reaches when nothing is held."
+    effects, readings, possible = {}, {}, _possible_classes(crits)
     for j, c in enumerate(crits):
         probe = [dataclasses.replace(c, members=c.members + [[None]]) if k == j else x for k, x in enumerate(crits)]
-        cols = _product_columns(probe)
+        cols, shape = _product_columns(probe), [len(x.members) for x in probe]
         unk = cols.unknown(field_of(c.name))
-        inside = entry.frame(cols).t
-        held, only = [], []
+        ent = entry.frame(cols)
+        inside, open_ = ent.t, ent.unknown & unk  # only this answer is unknown: the entry is open because of it
+        held, only, opened, fired = [], [], [], []
         for t in tables:
-            rules = effective(t, t.rules)
-            for r, er in zip(t.rules, rules):
+            fired.append(np.moveaxis(t.decide_frame(cols).fired.astype(np.uint64).reshape(shape), j, -1))
+            for r, er in zip(t.rules, effective(t, t.rules)):
                 tr = er.when.frame(cols)
                 if (tr.unknown & unk & inside).any(): held.append(r.id)
                 elif (tr.t & unk & inside).any() and not (tr.t & ~unk & inside).any(): only.append(r.id)
-        out[c.name] = (held, only)
-    return out
+                elif (tr.unknown & open_).any(): opened.append(r.id)
+        ins = np.moveaxis(inside.reshape(shape), j, -1)[..., -1]
+        ok = np.moveaxis(possible.reshape([len(x.members) for x in crits]), j, -1) if crits else possible
+        like = () if held or only or not ins.any() else tuple(  # where the unknown answer leads: the endings of these classes
+            k for k in range(len(c.members)) if all((~ins | ~ok[..., k] | (f[..., -1] == f[..., k])).all() for f in fired))
+        effects[c.name], readings[c.name] = (held, only), (opened, like, bool(open_.any()))
+    return effects, readings
 
+# %% ../nbs/50_pathway.ipynb #cp015
 def _dont_care(keys:np.ndarray, leaves:list, axes:list) -> np.ndarray:
     "Points outside the entry along the axes of its codes take the ending of a point inside, so that no question asks what the entry says (e.g. resected: pancreatectomy or enucleation)."
     if OUTSIDE not in leaves or not axes: return keys
@@ -985,6 +994,7 @@ def _dont_care(keys:np.ndarray, leaves:list, axes:list) -> np.ndarray:
                 if i != j: k[j] = np.where((k[j] == out) & (k[i] != out), k[i], k[j])
     return keys
 
+# %% ../nbs/50_pathway.ipynb #cp017
 def _outcomes(tables:list, lf:Leaf) -> tuple:
     "What an ending gives, whichever rules give it: each (output, outcome, strength) with the condition under which it holds (None: always)."
     rule = {r.id: (t, r) for t in tables for r in t.rules}
@@ -995,6 +1005,7 @@ def _outcomes(tables:list, lf:Leaf) -> tuple:
         out[k] = cond if k not in out else None if out[k] is None or cond is None else tuple(sorted(set(out[k]) | set(cond)))
     return tuple(sorted(out.items(), key=str)), lf.blocked
 
+# %% ../nbs/50_pathway.ipynb #cp019
 def _merge_alike(tables:list, keys:np.ndarray, leaves:list) -> tuple:
     "Endings that give the same recommendations with the same strengths under the same conditions made one (the rules behind them: any of theirs), so no question separates them."
     groups = {}
@@ -1012,6 +1023,22 @@ def _merge_alike(tables:list, keys:np.ndarray, leaves:list) -> tuple:
         where[ix] = len(new); new.append(lf)
     return np.where(keys == IMPOSSIBLE, IMPOSSIBLE, where[np.maximum(keys, 0)]), new
 
+# %% ../nbs/50_pathway.ipynb #cp021
+def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
+    "An order of the questions that keeps the diagram small, starting from the clinical order: adjacent swaps kept when they shrink it by more than they disorder it."
+    build = lambda o: _reduce(np.transpose(keys, o) if len(o) else keys, [crits[i] for i in o], leaves)
+    cost = lambda o, d: _size(d[1]) + 0.5 * sum(a > b for i, a in enumerate(o) for b in o[i + 1:])
+    order = list(range(len(crits))); best = build(order); best_cost = cost(order, best)
+    for _ in range(passes):
+        better = False
+        for i in range(len(order) - 1):
+            o = order[:i] + [order[i + 1], order[i]] + order[i + 2:]
+            d = build(o); c = cost(o, d)
+            if c < best_cost: order, best, best_cost, better = o, d, c, True
+        if not better: break
+    return order, best
+
+# %% ../nbs/50_pathway.ipynb #cp023
 @functools.lru_cache(maxsize=None)
 def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     "The pathway of one clinical question under a policy; None when the policy has no table for it."
@@ -1036,28 +1063,57 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     keys, leaves = _merge_alike(tables, keys, leaves)
     order, (root, nodes) = _sift(keys, asked, leaves)
     crits = [asked[i] for i in order] + conds
-    return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, _unknown_effects(tables, q.entry, crits),
-                           tuple(c.name for c in conds))
+    effects, readings = _unknown_effects(tables, q.entry, crits)
+    return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, effects, tuple(c.name for c in conds), readings)
 
-def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
-    "An order of the questions that keeps the diagram small, starting from the clinical order: adjacent swaps kept when they shrink it by more than they disorder it."
-    build = lambda o: _reduce(np.transpose(keys, o) if len(o) else keys, [crits[i] for i in o], leaves)
-    cost = lambda o, d: _size(d[1]) + 0.5 * sum(a > b for i, a in enumerate(o) for b in o[i + 1:])
-    order = list(range(len(crits))); best = build(order); best_cost = cost(order, best)
-    for _ in range(passes):
-        better = False
-        for i in range(len(order) - 1):
-            o = order[:i] + [order[i + 1], order[i]] + order[i + 2:]
-            d = build(o); c = cost(o, d)
-            if c < best_cost: order, best, best_cost, better = o, d, c, True
-        if not better: break
-    return order, best
+# %% ../nbs/50_pathway.ipynb #cp025
+def _holds(p, cond:tuple, cols) -> np.ndarray:
+    "Rows of a `Columns` store that meet a condition written on an ending: any of its alternatives, each every one of its terms."
+    out = np.zeros(cols.n, bool)
+    for alt in cond:
+        m = np.ones(cols.n, bool)
+        for name, classes in alt: m &= p.crits[name].branch(classes).mask(cols, field_of(name))
+        out |= m
+    return out
 
-# %% ../nbs/50_pathway.ipynb #20ae72ff
+# %% ../nbs/50_pathway.ipynb #cp027
+def outcome_columns(p) -> list:
+    "Every (output, outcome, strength) the pathway's tables can give, in table order: the columns of `reached_outcomes`."
+    return list(dict.fromkeys((t.output, str(r.then), r.strength or "") for t in p.tables for r in t.rules))
+
+# %% ../nbs/50_pathway.ipynb #cp029
+def fired_outcomes(p, fired:np.ndarray) -> np.ndarray:
+    "Rows x `outcome_columns` from rows x `rule_ids` (a rule fired gives its outcome at its strength)."
+    out_cols = {k: j for j, k in enumerate(outcome_columns(p))}
+    out = np.zeros((fired.shape[0], len(out_cols)), bool)
+    for j, (t, r) in enumerate((t, r) for t in p.tables for r in t.rules): out[:, out_cols[(t.output, str(r.then), r.strength or "")]] |= fired[:, j]
+    return out
+
+# %% ../nbs/50_pathway.ipynb #cp031
+def reached_outcomes(p, cols) -> np.ndarray:
+    "Rows x `outcome_columns`: what each row of a `Columns` store is given at the ending it reaches (its conditions read on the row)."
+    return fired_outcomes(p, p.reached(cols))
+
+# %% ../nbs/50_pathway.ipynb #cp034
 def rule_label(table, rule) -> str:
     "What a rule gives, as a reader reads it: its own meaning where the recommendation's content depends on the rule, else the outcome's label."
     return RULE_MEANINGS.get(rule.id) or _outcome_label(table, rule.then)
 
+# %% ../nbs/50_pathway.ipynb #cp036
+def _branch_values(c:Criterion, b:Branch) -> list:
+    "The grid values of a criterion that follow a branch."
+    return [v for m in c.members for v in m if b.takes(v)]
+
+# %% ../nbs/50_pathway.ipynb #cp038
+def _plain_question(text:str, answers:list) -> tuple:
+    "A concept asked as a clinician asks it: no double negative ('No progression recorded?' reads 'Progression recorded?', answers swapped), no note on the source in the question."
+    text = re.sub(r"\s*\([^)]*\basks\b[^)]*\)", "", text)
+    flip = {"yes": "no", "no": "yes"}
+    if re.match(r"(?i)^(no|not) ", text): text, answers = re.sub(r"(?i)^(no|not) ", "", text), [flip[a] for a in answers]
+    elif " not negative" in text: text, answers = text.replace(" not negative", " negative"), [flip[a] for a in answers]
+    return f"{text[0].upper() + text[1:]}?", answers
+
+# %% ../nbs/50_pathway.ipynb #cp040
 def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
     "The question a node asks and its answers: a named concept with yes/no when one branch is exactly that concept, else the field's label and its values."
     c = p.crits[node.field]
@@ -1068,6 +1124,9 @@ def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
         code = node.field.split(":")[1]
         name = getattr(RECOMMENDATIONS.get(code), "label", code)
         return f"{name} given before?", ["yes" if b.codes and all(s[0] for s in b.codes) else "no" for b, _ in node.edges]
+    spec = FIELDS[field]
+    if spec.derived and spec.kind == "flag":  # an earlier step's decision: asked by the reader's name for it, whatever a chapter calls it
+        return f"{spec.label[0].upper() + spec.label[1:]}?", [x.replace("_", " ") for x in labels]
     concepts = {}
     for e in [r.when for t in p.tables for r in t.rules] + [p.question.entry]:
         for n in _named_within(e):
@@ -1081,22 +1140,15 @@ def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
     label = FIELDS[field].label
     return f"{label[0].upper() + label[1:]}?", [x.replace("_", " ") for x in labels]
 
-def _plain_question(text:str, answers:list) -> tuple:
-    "A concept asked as a clinician asks it: no double negative ('No progression recorded?' reads 'Progression recorded?', answers swapped), no note on the source in the question."
-    text = re.sub(r"\s*\([^)]*\basks\b[^)]*\)", "", text)
-    flip = {"yes": "no", "no": "yes"}
-    if re.match(r"(?i)^(no|not) ", text): text, answers = re.sub(r"(?i)^(no|not) ", "", text), [flip[a] for a in answers]
-    elif " not negative" in text: text, answers = text.replace(" not negative", " negative"), [flip[a] for a in answers]
-    return f"{text[0].upper() + text[1:]}?", answers
+# %% ../nbs/50_pathway.ipynb #cp042
+SELF_NAMED = ("functional_syndrome", "hereditary_syndrome", "nen_class", "who_grade", "disease_setting", "progression") # fields whose values name themselves: "if insulinoma"
 
-def _branch_values(c:Criterion, b:Branch) -> list:
-    "The grid values of a criterion that follow a branch."
-    return [v for m in c.members for v in m if b.takes(v)]
+def _lower(label:str) -> str:
+    "A label inside a sentence: its capital dropped, unless the first word is a name (WHO, Ki-67, SSTR)."
+    first = label.split()[0] if label.strip() else ""
+    return label[0].lower() + label[1:] if label[1:2].islower() and not any(ch.isdigit() for ch in first) else label
 
-SELF_NAMED = ("functional_syndrome", "hereditary_syndrome", "nen_class", "who_grade", "disease_setting") # fields whose values name themselves: "if insulinoma"
-
-def _lower(label:str) -> str: return label[0].lower() + label[1:] if label[1:2].islower() else label
-
+# %% ../nbs/50_pathway.ipynb #cp044
 def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
     "One term of a condition on an ending: (treatment code or None, given before?, words)."
     c, field = p.crits[name], field_of(name)
@@ -1112,8 +1164,10 @@ def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
         value = re.sub(r"\bvipoma\b", "VIPoma", value)  # the vocabulary's value, as clinicians write it
     return None, None, value if field in SELF_NAMED else f"{_lower(spec.label)} {value}"
 
+# %% ../nbs/50_pathway.ipynb #cp046
 def _and(words:list) -> str: return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
+# %% ../nbs/50_pathway.ipynb #cp048
 def _terms_text(terms:list, then:str) -> str:
     given = [w for code, g, w in terms if g is True and code != then]
     not_given = [w for code, g, w in terms if g is False and code != then]
@@ -1123,6 +1177,7 @@ def _terms_text(terms:list, then:str) -> str:
           + (["if " + _and(other + before)] if other or before else [])
     return ", ".join(out)
 
+# %% ../nbs/50_pathway.ipynb #cp050
 def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
     "A condition written on an ending, in words ('' when the outcome holds whatever the answers); terms every alternative shares said once."
     if cond is None: return ""
@@ -1142,10 +1197,14 @@ def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
         if all(len(a) == 1 and a[0][1] is True for a in rest):  # after A, after B: after A or B
             words = [a[0][2] for a in rest]
             middle = "after " + ", ".join(words[:-1]) + " or " + words[-1]
+        elif all(len(a) == 1 and a[0][1] is None for a in rest):  # if A, if B: if A or B
+            words = [a[0][2] for a in rest]
+            middle = "if " + ", ".join(words[:-1]) + " or " + words[-1]
         else: middle = " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)
         text = ", ".join(x for x in (_terms_text(common, then), middle) if x)
     return text + (", unless given before" if unless and text else "unless given before" if unless else "")
 
+# %% ../nbs/50_pathway.ipynb #cp052
 _STRENGTH = {"recommended": ("Recommended", "Recommended"), "consider": ("Consider", "Consider"), "option": ("Option", "Options")}
 
 def seed_doubted(p:ClinicalPathway, leaf:Leaf) -> dict:
@@ -1157,6 +1216,7 @@ def seed_doubted(p:ClinicalPathway, leaf:Leaf) -> dict:
         by_label.setdefault(rule_label(t, r), []).append(seed_doubts(r.cites))
     return {k: sorted({(s.seed_item, s.verdict) for d in v for s in d}) for k, v in by_label.items() if all(v)}
 
+# %% ../nbs/50_pathway.ipynb #cp054
 DOUBT = "⚠" # marks an item resting only on seed statements the seed audit does not confirm
 
 def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
@@ -1196,6 +1256,7 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
     if items and lines: lines.append(f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items))
     return lines or ["nothing further in this pathway"]
 
+# %% ../nbs/50_pathway.ipynb #cp056
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
     "The colour of an ending: the firmest strength it gives whatever its conditions (green recommended...); white when every line waits on a condition."
     merged = {}  # one outcome at one strength from several rules holds when any of their conditions does (as the ending's lines say it)
@@ -1206,6 +1267,72 @@ def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
     if leaf.fired and not strengths: return "#ffffff"
     return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
 
+# %% ../nbs/50_pathway.ipynb #cp058
+def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
+    "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names."
+    return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))]
+
+# %% ../nbs/50_pathway.ipynb #cp060
+def _leaves_below(p:ClinicalPathway, start) -> set:
+    "The endings reachable from a node."
+    seen, todo, out = set(), [start], set()
+    while todo:
+        i = todo.pop()
+        if isinstance(i, Leaf): out.add(i); continue
+        if i in seen: continue
+        seen.add(i); todo += [t for _, t in p.nodes[i].edges]
+    return out
+
+# %% ../nbs/50_pathway.ipynb #cp062
+def note_endings(p:ClinicalPathway, name:str, names:dict) -> list:
+    "The endings (by their letters in `names`) an unknown answer keeps something from: those below a question that asks it (all endings for an answer the chart does not ask) that give a rule held while it is unknown."
+    held = set(p.unknown.get(name, ([], []))[0]) | set(p.readings.get(name, ([],))[0])
+    asked = [i for i, n in p.nodes.items() if n.field == name]
+    below = set().union(*(_leaves_below(p, i) for i in asked)) if asked else set(names)
+    return [names[lf] for lf in names if lf in below and held & set(lf.fired)]
+
+# %% ../nbs/50_pathway.ipynb #cp064
+def _answer_words(p:ClinicalPathway, name:str, classes:tuple) -> str:
+    "The answers a chart draws for some classes of a criterion: on the edges of a question that asks it, else the classes' values."
+    c, field = p.crits[name], field_of(name)
+    for node in (n for n in p.nodes.values() if n.field == name):
+        q, answers = _edge_names(p, node)
+        said = [a for (b, _), a in zip(node.edges, answers) if any(b.takes(v) for k in classes for v in c.members[k])]
+        return " or ".join(f"“{a}”" for a in dict.fromkeys(said)) + f" to “{q}”"
+    return "“" + branch_text(c.branch(tuple(classes)), field).replace("_", " ") + "”"
+
+# %% ../nbs/50_pathway.ipynb #cp066
+def unknown_reading(p:ClinicalPathway, name:str) -> str:
+    "What an unknown answer does where it holds nothing and gives nothing of its own: the answer the tables read it as, or nothing at all."
+    _, like, _ = p.readings.get(name, ([], (), False))
+    if not like: return "nothing waits on it; what is given then depends on the other answers"
+    if len(like) == len(p.crits[name].members): return "nothing waits on it, and the answer does not change anything here"
+    return f"nothing waits on it; it is read as the answer {_answer_words(p, name, like)}"
+
+# %% ../nbs/50_pathway.ipynb #cp068
+def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
+    "What happens when the answer to a question is unknown: whether the pathway still applies, the recommendations that wait, those given only then, or the answer it is read as; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
+    held, only = p.unknown.get(name, ([], []))
+    opened, _, opens = p.readings.get(name, ([], (), False))
+    held = list(dict.fromkeys(held + opened))
+    where = ""
+    if names is not None:
+        letters = note_endings(p, name, names)
+        fired = {r for lf, k in names.items() if k in letters for r in lf.fired}
+        if letters: held = [r for r in held if r in fired]  # what the endings on these routes would give
+        where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}: " if letters else ""
+    label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
+    parts = (["it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {label(held)}"] if held else []) \
+        + ([f"given only while it is unknown: {label(only)}"] if only else [])
+    if ":" in name:  # one treatment of the list of those given before: by its label
+        from pannet_guideline.vocab import RECOMMENDATIONS
+        code = name.split(":")[1]
+        head = f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before"
+    elif FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag": head = f"If it is unknown whether {_lower(FIELDS[field_of(name)].label)}"
+    else: head = f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
+    return head + (f", {where}" if where else ": ") + ("; ".join(parts) if parts else unknown_reading(p, name)) + "."
+
+# %% ../nbs/50_pathway.ipynb #cp071
 LEAF_WRAP = 22 # characters per line of an ending: narrow endings, so that more of them fit side by side in one part
 
 PART_NODES = 9 # questions drawn in one part at most; a larger pathway continues in linked parts
@@ -1215,11 +1342,13 @@ def _ending_width(p:ClinicalPathway, lf:Leaf) -> float:
     lines = [y for x in _leaf_lines(p, lf) for y in textwrap.wrap("M: " + x, LEAF_WRAP, break_on_hyphens=False)]
     return 6.6 * max(map(len, lines or [""])) + 26
 
+# %% ../nbs/50_pathway.ipynb #cp073
 def _part_width(p:ClinicalPathway, drawn:list) -> float:
     "About how wide a part is drawn: the endings and continuation boxes it leads to, side by side."
     ends = dict.fromkeys(x for i in drawn for _, x in p.nodes[i].edges if isinstance(x, Leaf) or x not in drawn)
     return sum(_ending_width(p, x) if isinstance(x, Leaf) else 120 for x in ends)
 
+# %% ../nbs/50_pathway.ipynb #cp075
 def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES, width:float|None=None) -> list:
     "The pathway cut into parts of at most `budget` questions, whole sub-questions where they fit (a part never holds only questions that route on): [(top node, nodes drawn, {node: part number it continues in})]."
     if isinstance(p.root, Leaf): return [(p.root, [], {})]
@@ -1246,6 +1375,7 @@ def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES, width:float|None=Non
         todo += [i for i in cont if i not in where]
     return [(top, drawn, {i: where[i] + 1 for i in dict.fromkeys(cont)}) for top, drawn, cont in parts]
 
+# %% ../nbs/50_pathway.ipynb #cp077
 def routes_to(p:ClinicalPathway, target:int, most:int=4) -> list:
     "The routes from the top of a pathway to one of its questions, each as its (question, answer) pairs; at most `most` (None: more)."
     out, todo = [], [(p.root, [])]
@@ -1258,6 +1388,7 @@ def routes_to(p:ClinicalPathway, target:int, most:int=4) -> list:
         if len(out) > most: return None
     return out
 
+# %% ../nbs/50_pathway.ipynb #cp079
 def entry_text(p:ClinicalPathway, top:int, came:list) -> str:
     "The box a part starts with: the parts it continues, and every route into it, answer by answer (a shared part: each route, or the answers they share)."
     routes = routes_to(p, top)
@@ -1267,6 +1398,7 @@ def entry_text(p:ClinicalPathway, top:int, came:list) -> str:
     common = [qa for qa in (routes or [[]])[0] if routes and all(qa in r for r in routes)]
     return where + (", reached by several routes, all with:\n" + _wrap(said(common), 44) if common else ", reached by several routes")
 
+# %% ../nbs/50_pathway.ipynb #cp081
 def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES,
                  href:str|None=None, width:float|None=None, counts:dict|None=None) -> str:
     "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations; `href` (with `{part}`) links the parts; `counts` (from `clinical_counts`) writes the patients on it."
@@ -1310,11 +1442,8 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
     for i in drawn:
         node = p.nodes[i]
         question, answers = _edge_names(p, node)
-        held, only = p.unknown.get(node.field, ([], []))
-        mark = ""
-        if held or only:
-            if node.field not in notes: notes[node.field] = len(notes) + 1
-            mark = f" [{notes[node.field]}]"
+        if node.field not in notes: notes[node.field] = len(notes) + 1  # every question says, under the chart, what an unknown answer does
+        mark = f" [{notes[node.field]}]"
         stopped = c.get("unknown", {}).get(i, 0)
         extra = n_of(c["node"].get(i, 0)) if c else ""
         if stopped: extra += "\nanswer unknown: stopped here" if route else f"\n{stopped:,} unknown (stopped here)"
@@ -1340,45 +1469,7 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
     lines.append("}")
     return "\n".join(lines)
 
-def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
-    "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names."
-    return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))]
-
-def _leaves_below(p:ClinicalPathway, start) -> set:
-    "The endings reachable from a node."
-    seen, todo, out = set(), [start], set()
-    while todo:
-        i = todo.pop()
-        if isinstance(i, Leaf): out.add(i); continue
-        if i in seen: continue
-        seen.add(i); todo += [t for _, t in p.nodes[i].edges]
-    return out
-
-def note_endings(p:ClinicalPathway, name:str, names:dict) -> list:
-    "The endings (by their letters in `names`) an unknown answer keeps something from: those below a question that asks it (all endings for an answer the chart does not ask) that give a rule held while it is unknown."
-    held = set(p.unknown.get(name, ([], []))[0])
-    asked = [i for i, n in p.nodes.items() if n.field == name]
-    below = set().union(*(_leaves_below(p, i) for i in asked)) if asked else set(names)
-    return [names[lf] for lf in names if lf in below and held & set(lf.fired)]
-
-def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
-    "What happens when the answer to a question is unknown: the recommendations that wait, and those given only then; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
-    held, only = p.unknown.get(name, ([], []))
-    where = ""
-    if names is not None:
-        letters = note_endings(p, name, names)
-        fired = {r for lf, k in names.items() if k in letters for r in lf.fired}
-        if letters: held = [r for r in held if r in fired]  # what the endings on these routes would give
-        where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}: " if letters else ""
-    label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
-    parts = ([f"held until it is known: {label(held)}"] if held else []) + ([f"given only while it is unknown: {label(only)}"] if only else [])
-    if ":" in name:  # one treatment of the list of those given before: by its label
-        from pannet_guideline.vocab import RECOMMENDATIONS
-        code = name.split(":")[1]
-        head = f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before"
-    else: head = f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
-    return head + (f", {where}" if where else ": ") + "; ".join(parts) + "."
-
+# %% ../nbs/50_pathway.ipynb #cp083
 FIT_PT = 765 # widest drawing (points) that fits the docs column (704 px at a 1280 px window) with its 12-point text still at 11 px or more
 
 def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
@@ -1394,11 +1485,12 @@ def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) 
         if max(widths) <= FIT_PT: break
     return svgs, names, notes
 
-# %% ../nbs/50_pathway.ipynb #a7e10001
+# %% ../nbs/50_pathway.ipynb #cp086
 def _flat(e:Expr, kind:type) -> list:
     "The operands of a chain of one operator (a and b and c), unnested."
     return _flat(e.a, kind) + _flat(e.b, kind) if isinstance(e, kind) else [e]
 
+# %% ../nbs/50_pathway.ipynb #cp088
 def _ranges(parts:list) -> list:
     "Two comparisons of one number joined as one range, said as words (tumour size ≥ 2 cm and ≤ 2 cm: tumour size = 2 cm)."
     from pannet_guideline.logic import Named
@@ -1413,6 +1505,12 @@ def _ranges(parts:list) -> list:
         out[k] = Named(f"{spec.label} = {x.value:g}{unit}" if lo.value == x.value else f"{lo.text} and {top}", lo)  # words only: never evaluated
     return out
 
+# %% ../nbs/50_pathway.ipynb #cp090
+_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+def _compound(text:str) -> bool: return any(w in text for w in (", ", " and ", " or "))
+
+# %% ../nbs/50_pathway.ipynb #cp092
 def condition_words(e:Expr, nested:bool=False) -> str:
     "A condition in words, with the concept names the pathways use: no brackets of the condition language, no field names, no codes."
     from pannet_guideline.logic import Always, Named, Not, Or, Otherwise
@@ -1437,10 +1535,44 @@ def condition_words(e:Expr, nested:bool=False) -> str:
         if isinstance(a, IsIn) and FIELDS[a.name].kind != "flag":
             vals = " or ".join(str(v).replace("_", " ") for v in a.values)
             return f"not {vals}" if a.name in SELF_NAMED else f"{_lower(FIELDS[a.name].label)}: not {vals}"
-        if isinstance(a, Or): return "none of " + _and([condition_words(x, True) for x in _flat(a, Or)]).replace(" and ", " or ")
-        return "not " + condition_words(a, True)
+        return _not_words(a)
     return e.text  # a comparison reads as it is written: "Ki-67 < 55 %"
 
+# %% ../nbs/50_pathway.ipynb #cp094
+def _negation(e:Expr) -> str|None:
+    "One condition's opposite said plainly (symptomatic for 'not asymptomatic', tumour burden: high for 'not low'), or None when it has no plain opposite."
+    from pannet_guideline.logic import Named, Not, Or
+    if isinstance(e, Named):
+        plain = _negation(e.a) if not isinstance(e.a, (And, Or)) else None
+        return plain or (None if _compound(e.text) else f"not {e.text}")
+    if isinstance(e, Not): return condition_words(e.a, True)
+    if isinstance(e, Compare): return condition_words(Compare(e.name, _NEGATED[e.op], e.value))
+    if isinstance(e, IsUnknown): return f"{_lower(FIELDS[e.name].label)} known"
+    if isinstance(e, HasCode): return f"{_code_words(e.code)} not given before"
+    if isinstance(e, IsIn):
+        spec = FIELDS[e.name]
+        rest = [v for v in spec.vocab if v not in e.values]
+        if rest and (spec.kind == "flag" or len(rest) == 1): return condition_words(IsIn(e.name, tuple(rest)))
+    return None
+
+# %% ../nbs/50_pathway.ipynb #cp096
+def _not_words(e:Expr) -> str:
+    "A negated condition, its reach plain: a list said as 'any of (...)' when each part has a plain opposite, else 'not all of (...)'; alternatives as 'none of (...)'."
+    from pannet_guideline.logic import Named, Or
+    if isinstance(e, Named) and _compound(e.text):  # a compound name: its parts when each has a name of its own, else the name in brackets
+        inner = e
+        while isinstance(inner, Named) and isinstance(inner.a, (And, Or, Named)): inner = inner.a
+        parts = _flat(inner, And) if isinstance(inner, And) else _flat(inner, Or) if isinstance(inner, Or) else []
+        said = all(_negation(x) for x in parts) if isinstance(inner, And) else all(isinstance(x, Named) for x in parts)
+        if not parts or not said: return f"not ({e.text})"
+        e = inner
+    if isinstance(e, Or): return "none of (" + ", ".join(condition_words(x, True) for x in _flat(e, Or)) + ")"
+    if not isinstance(e, And): return _negation(e) or "not " + condition_words(e, True)
+    opposite = [_negation(x) for x in _flat(e, And)]
+    if all(opposite): return "any of (" + ", ".join(opposite) + ")"
+    return "not all of (" + ", ".join(condition_words(x, True) for x in _ranges(_flat(e, And))) + ")"
+
+# %% ../nbs/50_pathway.ipynb #cp098
 def pathway_alerts(p:ClinicalPathway) -> list:
     "The alerts of the question's alert tables whose rules fire on some patient the pathway is for: (table, rule, condition in words), what the entry settles left out."
     from pannet_guideline.guideline import chapter_tables as all_tables

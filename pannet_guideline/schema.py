@@ -204,7 +204,7 @@ DERIVED_FIELDS = (
           doc="set by the reader where every known Ki-67 of the table (or the one patient's) is at most 1"),
     _text("differentiation_review", "differentiation held for pathology review", ("nec_label_who2010", "nec_ki67_discordant"), derived=True,
           doc="why a stated differentiation is not taken as a morphology"),
-    FieldSpec("surveillance_listed", "flag", "surveillance listed now", vocab=(False, True), derived=True,
+    FieldSpec("surveillance_listed", "flag", "watching is an option (localised disease)", vocab=(False, True), derived=True,
               doc="whether the localised chapter lists active surveillance now, under the policy read; written by its step, read by follow-up"),
 )
 

@@ -72,7 +72,7 @@ def test_every_pathway_is_drawn_in_few_parts_that_fit_the_column(key, policy):
     if p is None: pytest.skip("no table of this policy answers the question")
     svgs, _, _ = clinical_svgs(p)
     widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
-    assert len(svgs) <= 8 and max(widths) <= FIT_PT, (key, policy, len(svgs), max(widths))
+    assert len(svgs) <= 4 and max(widths) <= FIT_PT, (key, policy, len(svgs), max(widths))  # more parts than four lose a reader
     routing = [k + 1 for k, s in enumerate(svgs) if not re.search(r"<title>L(Z?\d+|[A-Z])</title>", s)]
     assert not routing, (key, policy, "parts holding only questions that route on", routing)
 
@@ -134,3 +134,14 @@ def test_every_recommendation_table_answers_a_clinical_question():
         for policy in POLICIES:
             missing = [t.name for t in chapter_tables(q.chapter, policy) if t.output != "alerts" and t.name not in used]
             assert not missing, (q.chapter, policy, missing)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_liver_directed_therapy_is_said_on_the_endings_not_asked_under_each_answer_on_surgery(policy):
+    "Symptoms, a high burden or progression add liver-directed therapy whatever the answer on resection: a condition on the endings, not three questions repeated under each."
+    from pannet_guideline.pathway import Leaf, _leaf_lines
+    p = clinical_pathway("advanced-local", policy)
+    assert {"symptomatic", "tumor_burden", "progression"}.isdisjoint({n.field for n in p.nodes.values()})
+    if policy == "nccn-2025":
+        lines = {x for n in p.nodes.values() for _, lf in n.edges if isinstance(lf, Leaf) for x in _leaf_lines(p, lf)}
+        assert any(x.startswith("Option, if ") and "liver-directed therapy" in x and "symptomatic" in x for x in lines), lines

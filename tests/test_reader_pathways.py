@@ -230,3 +230,78 @@ def test_alerts_under_a_pathway_are_its_own_and_in_words():
             p = clinical_pathway(q.key, policy)
             for _, r, words in pathway_alerts(p) if p else ():
                 assert not re.search(r"_|==|>=|<=|&|\|", words), (r.id, words)  # no field names, codes or program operators
+
+
+@pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
+def test_every_question_on_a_chart_has_a_note_on_its_unknown_answer(key, policy):
+    "A reader meets unknown answers all the time: every question drawn carries a numbered note saying what happens then."
+    from pannet_guideline.pathway import unknown_note
+    p = clinical_pathway(key, policy)
+    if p is None: return
+    _, names, notes = clinical_svgs(p)
+    assert {n.field for n in p.nodes.values()} <= set(notes), (key, policy)
+    for name in notes:
+        note = unknown_note(p, name, names)
+        assert re.search(r"held until it is known|given only while it is unknown|not known whether this pathway applies|"
+                         r"read as the answer|does not change anything|depends on the other answers", note), note
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_an_unknown_grade_leaves_the_localised_pathway_open_and_holds_its_recommendations(policy):
+    "A localised non-functioning tumour with no grade may be a G3: whether the G1/G2 pathway applies is open, and its recommendations wait."
+    from pannet_guideline.pathway import unknown_note
+    p = clinical_pathway("localized-nf", policy)
+    small = dict(disease_setting="localized", nen_class="NET", who_grade="G1", ki67_pct=1.0, functional_syndrome="none", carcinoid_syndrome=False,
+                 tumor_size_cm=0.8, t_category="T1", n_category="N0", local_invasion="none", near_main_duct=False, symptomatic=False, prior_therapies=())
+    no_grade = {**small, "who_grade": None}
+    assert p.question.entry.record(small) is True and p.question.entry.record(no_grade) is None
+    undecided = {r.id for t in p.tables for r in t.rules if r.when.record(no_grade) is None}
+    assert undecided, "the tables themselves wait on the grade"
+    _, names, notes = clinical_svgs(p)
+    note = unknown_note(p, "who_grade", names)
+    assert "who_grade" in notes and "not known whether this pathway applies" in note and "held until it is known" in note, note
+    assert "Active surveillance" in note, note
+
+
+@pytest.mark.parametrize("key", ("functional-insulinoma", "functional-gastrinoma", "functional-glucagonoma-vipoma", "functional-other"))
+@pytest.mark.parametrize("policy", POLICIES)
+def test_an_unknown_progression_on_a_functioning_chart_reads_as_stable_as_the_tables_read_it(key, policy):
+    "The functioning tables give with progression unknown what they give with it stable; the note says so, and names the answer."
+    from pannet_guideline.pathway import unknown_note
+    p = clinical_pathway(key, policy)
+    note = unknown_note(p, "progression")
+    assert "“stable”" in note and "Progression?" in note, note
+    syndrome = {"functional-insulinoma": "insulinoma", "functional-gastrinoma": "gastrinoma", "functional-glucagonoma-vipoma": "vipoma",
+                "functional-other": "somatostatinoma"}[key]
+    for setting in ("localized", "metastatic"):
+        for sstr in ("positive", "negative"):
+            rec = dict(disease_setting=setting, nen_class="NET", who_grade="G2", functional_syndrome=syndrome, carcinoid_syndrome=False,
+                       sstr_status=sstr, symptomatic=True, prior_therapies=(), progression=None)
+            assert p.question.entry.record(rec) is True
+            for t in p.tables:
+                assert t.decide(rec).outcome == t.decide({**rec, "progression": "stable"}).outcome, (t.name, setting, sstr)
+
+
+def test_a_negated_list_says_how_far_the_not_reaches():
+    "'not asymptomatic, low burden and stable' could negate the first word only: the words push the negation in, or bracket the list."
+    from pannet_guideline.advanced import low_burden_stable
+    from pannet_guideline.logic import Field
+    from pannet_guideline.pathway import condition_words
+    pushed = condition_words(~low_burden_stable)
+    assert pushed.startswith("any of (") and pushed.endswith(")") and "asymptomatic" not in pushed, pushed
+    assert all(w in pushed for w in ("symptomatic", "high", "progressive")), pushed  # De Morgan: each conjunct's opposite
+    kept = condition_words(~((Field("functional_syndrome") == "insulinoma") & (Field("tumor_size_cm") < 2)))
+    assert kept.startswith("not all of (") and "insulinoma" in kept, kept  # 'not insulinoma' has no single plain opposite
+    assert condition_words(~(Field("tumor_size_cm") < 2)) == "tumour size ≥ 2 cm"
+
+
+@pytest.mark.parametrize("key,policy", ALL, ids=lambda x: str(x))
+def test_questions_use_the_readers_names_not_the_engines(key, policy):
+    "A question names what a clinician knows: never a derived field's internal phrase or a policy tag."
+    p = clinical_pathway(key, policy)
+    if p is None: return
+    asked = [_edge_names(p, n)[0] for n in p.nodes.values()]
+    bad = [q for q in asked if re.search(r"listed now|\((NCCN|seed)[^)]*\)\?$|_", q)]
+    assert not bad, bad
+    if "surveillance_listed" in {n.field for n in p.nodes.values()}:
+        assert "Watching is an option (localised disease)?" in asked, asked
