@@ -21,9 +21,10 @@ ALL_TABLES = list(TABLES)
 UNIQUE_TABLES = [FOLLOWUP_NCCN, FOLLOWUP_SEED]
 
 
-def rec(setting="localized", nen_class="NET", who_grade="G1", ki67_pct=None, prior=None):
+def rec(setting="localized", nen_class="NET", who_grade="G1", ki67_pct=None, prior=None, sstr_status=None):
     "A canonical record with only the fields the follow-up tables read."
-    return {"disease_setting": setting, "nen_class": nen_class, "who_grade": who_grade, "ki67_pct": ki67_pct, "prior_therapies": prior}
+    return {"disease_setting": setting, "nen_class": nen_class, "who_grade": who_grade, "ki67_pct": ki67_pct, "prior_therapies": prior,
+            "sstr_status": sstr_status}
 
 
 def month_shift(day, n):
@@ -50,7 +51,7 @@ NCCN_CASES = [
     (rec("locally_advanced", who_grade="G1", prior=("SSA",)), "NCCN_ADVANCED_OBSERVED"),
     (rec(who_grade="G3", ki67_pct=30, prior=RESECTED), "NCCN_WDG3_RESECTED"),
     (rec(who_grade="G3", prior=RESECTED), "NCCN_WDG3_RESECTED"),  # Ki-67 not needed after resection
-    (rec("metastatic", who_grade="G3", ki67_pct=30), "NCCN_WDG3_ADVANCED_FAVOURABLE"),
+    (rec("metastatic", who_grade="G3", ki67_pct=30, sstr_status="positive"), "NCCN_WDG3_ADVANCED_FAVOURABLE"),
     (rec("locally_advanced", who_grade="G3", ki67_pct=70), "NCCN_WDG3_ADVANCED_UNFAVOURABLE"),
     (rec(nen_class="NEC", who_grade="NEC", prior=RESECTED), "NCCN_PDNEC_RESECTED"),
     (rec(nen_class="MiNEN", who_grade="MiNEN", prior=RESECTED), "NCCN_PDNEC_RESECTED"),
@@ -90,8 +91,10 @@ def test_seed_schedule_for_each_branch(record, expected):
 @pytest.mark.parametrize("setting", ["locally_advanced", "metastatic"])
 @pytest.mark.parametrize("ki67,favourable", [(20.1, True), (54.9, True), (54.9999, True), (55.0, False), (55.0001, False), (100.0, False)])
 def test_wd_g3_advanced_split_at_55(setting, ki67, favourable):
-    d = FOLLOWUP_NCCN.decide(rec(setting, who_grade="G3", ki67_pct=ki67))
+    d = FOLLOWUP_NCCN.decide(rec(setting, who_grade="G3", ki67_pct=ki67, sstr_status="positive"))
     assert d.outcome == ("NCCN_WDG3_ADVANCED_FAVOURABLE" if favourable else "NCCN_WDG3_ADVANCED_UNFAVOURABLE")
+    # below 55 % an unrecorded SSTR scan leaves the split open (a negative scan makes the biology unfavourable, CF 6.2)
+    assert FOLLOWUP_NCCN.decide(rec(setting, who_grade="G3", ki67_pct=ki67)).outcome == (None if favourable else "NCCN_WDG3_ADVANCED_UNFAVOURABLE")
 
 
 def test_missing_fields_are_gaps_not_guesses():
