@@ -344,7 +344,7 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
     "The reading trees of the patterns, level by level, every node of a level in one run: (leaves as (pattern, readings per field bit, outcome), patterns with too many readings)."
     n_runs, run_table = _run_tables()
     staging = np.zeros(len(reps), bool) if staging is None else staging  # per pattern: read only while the staging is incomplete
-    whole_bits = np.where(staging, np.uint64(0), np.uint64(sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)))
+    whole_bits = sum(1 << FIELD_BITS[f] for f in merged_fields() if f in FIELD_BITS)
     node_pattern, assigned, holding = np.arange(len(reps)), np.full((len(reps), _HELD_WIDTH), -1, np.int8), held0.copy()
     read = np.zeros(len(reps), np.uint64)  # per node, the fields read on its path
     count, too_many, leaves, outcomes = np.zeros(len(reps), np.int64), np.zeros(len(reps), bool), [], {}
@@ -361,7 +361,7 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
         child_assigned[np.arange(len(parent)), f[parent]] = run_table[f[parent], np.arange(len(parent)) - starts]
         child_pattern, child_read = node_pattern[parent], read[parent] | (np.uint64(1) << f[parent].astype(np.uint64))
         outcome, still = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits, outcomes, staging)
-        still |= held0[child_pattern] & whole_bits[child_pattern] & ~child_read  # `guideline.merged_fields`: read wherever held
+        still |= held0[child_pattern] & np.uint64(whole_bits) & ~child_read  # `guideline.merged_fields`: read wherever held
         still = np.where(staging[child_pattern], still & ~child_read, still)  # read and still missing: a contradiction, not read again
         done = (still == 0) & ~too_many[child_pattern]
         leaves.append((child_pattern[done], child_assigned[done], outcome[done]))

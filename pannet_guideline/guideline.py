@@ -1017,7 +1017,6 @@ def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=Non
 # %% ../nbs/30_guideline.ipynb #gs_readingtree
 def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, reached:dict|None, early:set, staging:bool=False) -> tuple:
     "`held_alternatives`, once `early` (the fields read before the management tables) is known."
-    whole = frozenset() if staging else merged_fields()  # staging readings go as far as the staging needs, no further
     frontier, leaves, count = [((), held)], [], 0
     while frontier:
         deeper = []
@@ -1030,7 +1029,7 @@ def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, 
                 late = reached is not None and not early & {g for g, _ in reading}
                 tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps, reached if late else None, staging)
                 read = {g for g, _ in reading}
-                still = sorted(set(still) | {g for g in held if g in whole and g not in read}, key=FIELD_BITS.get)
+                still = sorted(set(still) | {g for g in held if g in merged_fields() and g not in read}, key=FIELD_BITS.get)
                 if staging: still = [g for g in still if g not in read]  # read and still missing: a contradiction, not read again
                 if still: deeper.append((reading, still))
                 else: leaves.append((reading, tok))

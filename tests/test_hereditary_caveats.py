@@ -171,6 +171,7 @@ def test_pitfall_perioperative_preparation(fields, fires):
 def test_pitfall_consider_cytoreduction(grade, ki67, sites, resectable, fires):
     nen = "NEC" if grade == "NEC" else "NET"
     rec = record(setting="metastatic", nen_class=nen, grade=grade, ki67_pct=ki67, metastatic_sites=sites, resectable=resectable)
+    rec["sstr_status"] = "positive"  # a NET G3 below 55 % is favourable only with its SSTR scan not negative (CF 6.2)
     assert ("PITFALL_CONSIDER_CYTOREDUCTION" in caveats.PITFALL_ALERTS.decide(rec).outcome) is fires
 
 
