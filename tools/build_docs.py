@@ -102,6 +102,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 d["text/markdown"] = _statement_links(md, STATEMENT_IDS) if "remove-input" in tags else md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
+    if _page_of(nb, src) in REGISTER_PAGES: cells = _with_registered(cells, get_config().nbs_path / rel)
     _keep_promises(cells)
     module = module or re.sub(r"^\d+[a-z]?_", "", src.stem)  # nbdev's processed copy drops the default_exp cell
     if module in CHAPTERS:  # every chapter opens with its clinical pathways and ends with the same sections
@@ -129,6 +130,42 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(nb, indent=1).replace(DOC_ROOT, "")  # nbdev writes absolute doc links: make them relative
     out.write_text(text, encoding="utf-8")
+    return out
+
+
+REGISTER_PAGES = ("sources", "evidence")  # pages whose cells register sources and statements: each cell is followed by what it registers
+
+
+def registered_ids(source: str) -> tuple:
+    "Source ids and statement ids a cell registers, in its order: read from its add_source, add_statement and _seed calls."
+    import ast
+    try: tree = ast.parse(source)
+    except SyntaxError: return [], []  # a cell the build cannot read registers nothing it can list
+    srcs, sts = [], []
+    calls = [st.value for st in tree.body if isinstance(st, (ast.Expr, ast.Assign)) and isinstance(st.value, ast.Call)
+             and isinstance(st.value.func, ast.Name) and st.value.args and isinstance(st.value.args[0], ast.Constant)]  # top level: not a test's lambda
+    for node in calls:
+        if node.func.id == "add_source": srcs.append(node.args[0].value)
+        elif node.func.id == "add_statement": sts.append(node.args[0].value)
+        elif node.func.id == "_seed": sts.append(f"seed.{node.args[0].value:02d}")  # the sources notebook's seed helper
+    return list(dict.fromkeys(srcs)), list(dict.fromkeys(sts))
+
+
+def _with_registered(cells: list, original: Path) -> list:
+    "After each group of sources or statements (the cells that register them are left out of the page), the register's own table of them."
+    from pannet_guideline.evidence import sources_table, statements_table
+    kept, after, anchor = {c["id"] for c in cells}, {}, None
+    for c in json.loads(original.read_text(encoding="utf-8"))["cells"]:  # the notebook as written: its registering cells are still there
+        if c.get("id") in kept: anchor = c["id"]
+        if c["cell_type"] != "code": continue
+        srcs, sts = registered_ids("".join(c["source"]))
+        if missing := [i for i in sts if i not in STATEMENT_IDS]: raise SystemExit(f"{original.name}: a cell registers statements the register does not hold: {missing}")
+        if srcs: after.setdefault(anchor, []).append(f"<p><b>Sources registered here</b> ({len(srcs)})</p>" + sources_table(srcs)._repr_html_())
+        if sts: after.setdefault(anchor, []).append(f"<p><b>Statements registered here</b> ({len(sts)})</p>" + statements_table(sts)._repr_html_())
+    out = []
+    for c in cells:
+        out.append(c)
+        out += [dict(cell_type="markdown", id=f"registered-{c['id']}-{k}", metadata={}, source=text) for k, text in enumerate(after.get(c["id"], []))]
     return out
 
 
