@@ -601,6 +601,7 @@ def worked_route(chapter: str, site: Path) -> str:
     import pandas as pd
     from pannet_guideline.guideline import assess
     from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs, fired_outcomes, outcome_columns
+    from pannet_guideline.vignettes import field_words
     first = ""
     for v in _vignettes(chapter):
         patient, policy = v.get("patient") or {}, (v.get("policies") or ["seed-2025"])[0]
@@ -627,8 +628,7 @@ def worked_route(chapter: str, site: Path) -> str:
             d = a.to_dict()
             asked = dict.fromkeys(n.split(":")[0] for n in p.crits)  # what the pathway reads, as the patient's record or the guideline derives it
             value = lambda f: patient.get(f, d.get(f))
-            shown_ = lambda f, x: ("yes" if x else "no") if FIELDS_[f].kind == "flag" else _labelled(x).replace("_", " ")
-            facts = "; ".join(f"{FIELDS_[f].label}: {shown_(f, value(f))}" for f in asked if value(f) not in (None, ""))
+            facts = "; ".join(field_words(f, value(f)) for f in asked if value(f) not in (None, ""))  # the schema's labels, values with units
             said = (f"<p>They reach ending <b>{E(letter)}</b>, which gives them {E(lines)}. "
                     f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
@@ -641,22 +641,11 @@ def worked_route(chapter: str, site: Path) -> str:
     return first
 
 
-def _labelled(x) -> str:
-    "An expected value with every code in it shown by its label."
-    return re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{3,}\b", lambda m: code_label(m[0]), str(x))
-
-
 def vignettes_html(chapter: str, site: Path) -> str:
-    "The chapter's vignettes: patient, expectation (codes by their labels), the source it follows."
-    rows = []
-    for v in _vignettes(chapter):
-        pat = "; ".join(f"{k}={_labelled(x)}" for k, x in (v.get("patient") or {}).items())
-        exp = "; ".join(f"{k}: {_labelled(x)}" for k, x in (v.get("expect") or {}).items())
-        rows.append(f"<tr><td><code>{E(str(v.get('id')))}</code></td><td>{E(pat)}</td><td>{E(exp)}</td>"
-                    f"<td>{E(str(v.get('source', '')))}</td><td>{E(str(v.get('why', '')))}</td></tr>")
-    if not rows: return "<p>No vignette file for this chapter yet.</p>"
-    return (f'{_SEP}<table class="rules"><thead><tr><th>id</th><th>patient</th><th>expected</th><th>source</th><th>why</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    "The chapter's vignettes, as the vignettes module shows them to readers: patient by field labels and units, the answer expected by labels, the source."
+    from pannet_guideline.vignettes import vignettes_table
+    vs = _vignettes(chapter)
+    return vignettes_table(vignettes=vs)._repr_html_() if vs else "<p>No vignette file for this chapter yet.</p>"
 
 
 def source_links(src) -> list:
