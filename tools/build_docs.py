@@ -52,9 +52,12 @@ def proof_tags(source: str, outputs: list) -> set:
 
 READER_PAGE = [False]  # set while a page of "The guideline" is copied
 
-# The site in two parts. "The guideline", for readers: the overview (index), the chapters in clinical order, the evidence.
-GUIDE = ("grading", "staging", "recorded", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats",
-         "vignettes", "your_data", "glossary", "register", "compare_policies", "audit", "sources")  # the vignettes right after the chapters they test
+# The site for readers first: the clinical chapters in clinical order, then the evidence behind them, then how to bring one's own data.
+CLINICAL = ("grading", "staging", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats")
+EVIDENCE = ("register", "sources", "compare_policies", "audit", "vignettes")
+YOUR_DATA = ("your_data", "recorded", "glossary")  # recorded grades: how a registry's grade column is read
+PARTS = (("The guideline", CLINICAL), ("Evidence", EVIDENCE), ("Using it with your data", YOUR_DATA))
+GUIDE = CLINICAL + EVIDENCE + YOUR_DATA  # the reader's pages: proofs folded, statement ids linked
 VIGNETTE_ONLY = ("grading", "staging")  # chapters with vignettes and no clinical pathway
 # "The engine", for developers; a page not named here comes last.
 ENGINE = ("schema", "logic", "tables", "concepts", "policies", "vocab", "evidence", "cohort", "files", "pathway", "report", "cli",
@@ -227,7 +230,7 @@ def prepare(dst="_sphinx") -> Path:
     idx = dst / "index.ipynb"
     pages = [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx] + ["register", "compare_policies"]
     pages += [p.stem for p in dst.glob("*.md") if p.stem not in pages]
-    guide = [p for p in GUIDE if p in pages]
+    parts = [(caption, [p for p in part if p in pages]) for caption, part in PARTS]
     engine = [p for p in ENGINE if p in pages] + sorted(p for p in pages if p not in GUIDE and p not in ENGINE)
     nb = json.loads(idx.read_text())
     at = next((i + 1 for i, c in enumerate(nb["cells"]) if "".join(c["source"]).lstrip().startswith("## The policies")),
@@ -235,7 +238,7 @@ def prepare(dst="_sphinx") -> Path:
     nb["cells"][at:at] = [dict(cell_type="markdown", id=f"overview-{k}", metadata={}, source=text) for k, text in enumerate(overview_cells())]
     nb["cells"] += [dict(cell_type="markdown", id=f"toctree-{k}", metadata={"tags": ["sphinx-toctree"]},
                          source=f"```{{toctree}}\n:maxdepth: 1\n:caption: {caption}\n" + "\n".join(part) + "\n```")
-                    for k, (caption, part) in enumerate((("The guideline", guide), ("The engine", engine)))]
+                    for k, (caption, part) in enumerate(parts + [("The engine", engine)])]
     idx.write_text(json.dumps(nb, indent=1))
     print(f"{len(outs)} notebooks -> {dst}")
     return dst
@@ -716,7 +719,7 @@ def policy_firmness() -> list:
 
 
 def overview_cells() -> list:
-    "The overview added to the home page: the policies and how firm each source is, how to read a pathway, the two parts of the site."
+    "The overview added to the home page: the policies and how firm each source is, how to read a pathway, the parts of the site."
     rows = []
     for f in policy_firmness():
         src = f["source"]
@@ -743,12 +746,16 @@ def overview_cells() -> list:
                "folded for auditors.\n\n"
                "**Not a medical device.** The pathways show what the encoded rules say, for research, audit and education; they "
                "are not clinical advice and do not replace a multidisciplinary team.")
-    parts = ("## The two parts of this site\n\n"
-             "**The guideline**, for readers: the chapters in clinical order (grading, staging, work-up, localised, functioning, "
-             "advanced, hereditary, follow-up, caveats), the [vignettes](vignettes.html) that test them, then [your data](your_data.html) (every input field with its meaning, "
-             "unit and allowed values), the [evidence register](register.html), the [policies compared](compare_policies.html) "
-             "and the [audit](audit.html). **The engine**, for developers: the schema, the condition language, decision tables, "
-             "concepts, policies, vocabularies, cohorts, files, pathways, reports, the command line and the API.")
+    parts = ("## The parts of this site\n\n"
+             "**The guideline**: the chapters in clinical order (grading, staging, work-up, localised, functioning, advanced, "
+             "hereditary, follow-up, caveats), each with its pathways, rules and worked examples. **Evidence**: the "
+             "[evidence register](register.html), the [sources and the seed audit](sources.html), the "
+             "[policies compared](compare_policies.html), the [audit](audit.html) of every rule beside what it cites, and the "
+             "[vignettes](vignettes.html) that test the chapters. **Using it with your data**: [your data](your_data.html) (every "
+             "input field with its meaning, unit and allowed values), [recorded grades](recorded.html) (a registry's grade column "
+             "read by its edition) and the [codes and their labels](glossary.html). **The engine**, for developers: the schema, the "
+             "condition language, decision tables, concepts, policies, vocabularies, cohorts, files, pathways, reports, the command "
+             "line and the API.")
     return [policies, reading, parts]
 
 
