@@ -795,6 +795,13 @@ def _ticks(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", E(str(text)))
 
 
+def _ids_linked(html_text: str) -> str:
+    "Statement ids in a text already escaped for HTML (a field's meaning cites them) become links to the evidence register."
+    if not STATEMENT_IDS: return html_text
+    pat = re.compile(r"(?<![\w./#-])(" + "|".join(re.escape(i) for i in sorted(STATEMENT_IDS, key=len, reverse=True)) + r")(?![\w-])")
+    return pat.sub(lambda m: f'<a href="register.html#{m[1]}">{m[1]}</a>', html_text)
+
+
 READING_EXAMPLES = (("ki67_pct", "5%"), ("ki67_pct", "5 %"), ("ki67_pct", "2,5"), ("ki67_pct", "<2"), ("ki67_pct", "4-8"),
                     ("ki67_pct", "15-25"), ("ki67_pct", ">20"), ("ki67_pct", ">60"), ("ki67_pct", "42,493"), ("tumor_size_mm", "15"), ("tumor_size_cm", "25 mm"),
                     ("tumor_size_cm", "2.5cm"), ("mitoses_per_2mm2", "<2"))
@@ -861,7 +868,7 @@ def your_data_page() -> str:
                          + [k for k, (v, _) in LEGACY_ALIASES.items() if v == f.name])
         used = ", ".join([FIELDS_[d].label for d in derived] + [CHAPTER_TITLES[c] for c in chapters]) or "passed through"
         rows.append(f'<tr id="field-{E(f.name)}"><td><code>{E(f.name)}</code>' + (f"<br><span class=\"syn\">also read from: {E(', '.join(aliases))}</span>" if aliases else "")
-                    + f"</td><td>{_ticks(f.label)}{(': ' + _ticks(f.doc)) if f.doc else ''}<br><span class=\"syn\">used for: {E(used)}</span></td>"
+                    + f"</td><td>{_ticks(f.label)}{(': ' + _ids_linked(_ticks(f.doc))) if f.doc else ''}<br><span class=\"syn\">used for: {E(used)}</span></td>"
                     f"<td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td></tr>")
     fields = (f'{_SEP}<table class="rules fields"><thead><tr><th>column</th><th>meaning, and what depends on it</th><th>unit</th>'
               f"<th>allowed values (and other spellings read)</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
