@@ -101,8 +101,10 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 d = o.get("data", {})
                 if "text/markdown" not in d: continue
                 md = _fix_md_output("".join(d["text/markdown"]))
-                # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link
-                d["text/markdown"] = _statement_links(md, STATEMENT_IDS) if "remove-input" in tags else md
+                # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link,
+                # and on a reader's page the codes it names are given by their labels (every alert is registered by now)
+                if "remove-input" in tags: md = _statement_links(code_words_in(md) if READER_PAGE[0] else md, STATEMENT_IDS)
+                d["text/markdown"] = md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
     if _page_of(nb, src) in REGISTER_PAGES: cells = _with_registered(cells, get_config().nbs_path / rel)
@@ -271,6 +273,7 @@ def main():
 
 
 from pannet_guideline.audit import rules_html as audit_rules_html, then_html, when_words  # noqa: E402  (after the nbdev imports)
+from pannet_guideline.vocab import code_words_in  # noqa: E402
 
 # ---- Generated pages and chapter slots: the flowcharts, every rule beside the text it cites, the register, the policies ----
 import html as _html
@@ -404,7 +407,7 @@ def legend(key: str, policy: str, svgs: list) -> str:
     if re.search(r"\[\d+\]", text):
         items.append("<b>[n] after a question</b>: the numbered note under the chart says what happens when that answer is unknown. "
                      "<b>Held until it is known</b>: those recommendations are neither given nor ruled out while the answer is missing; "
-                     "the patient's output names the missing field in <code>data_gaps</code>. <b>Given only while it is unknown</b>: "
+                     "the patient's output lists the missing field among its data gaps. <b>Given only while it is unknown</b>: "
                      "advice the tables give because the answer is missing (to complete the record, or the choice an operation waits on), "
                      "which gives way once it is known.")
     if "⚠" in text:
