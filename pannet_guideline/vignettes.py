@@ -22,7 +22,7 @@ from .staging import STAGING_EDITIONS
 __all__ = ['VIGNETTE_DIR', 'VIGNETTE_KEYS', 'REQUIRED_KEYS', 'LIST_COLUMNS', 'PATIENT_KEYS', 'STRENGTHS_KEY', 'FAILURE_COLUMNS',
            'CODE_COLUMNS', 'OUTPUT_WORDS', 'ALIAS_UNITS', 'expectation_column', 'registered_policies', 'known_values',
            'VignetteError', 'check_vignette', 'load_vignettes', 'expectations', 'compare', 'check_vignettes',
-           'vignettes_frame', 'code_words', 'field_words', 'expectation_words', 'vignettes_table']
+           'vignettes_frame', 'field_words', 'expectation_words', 'vignettes_table']
 
 # %% ../nbs/35_vignettes.ipynb #c2776245
 VIGNETTE_DIR = Path(str(resources.files("pannet_guideline") / "data" / "vignettes"))
@@ -226,23 +226,13 @@ import html as _html
 import re
 
 from .evidence import STATEMENTS, load_register, reader_table
-from .followup import SCHEDULE_TITLES
 from .schema import FIELDS
-from .vocab import ALERTS, RECOMMENDATIONS
-from .workup import WORKUP_ITEMS
+from .vocab import ALERTS, RECOMMENDATIONS, code_words
 
 CODE_COLUMNS = ("recommendations", "primary_recommendation", "primary_options", "alerts", "workup", "followup_schedule")
 OUTPUT_WORDS = {"recommendations": "recommendations", "primary_recommendation": "first choice", "primary_options": "unranked first options",
                 "alerts": "alerts", "workup": "work-up", "followup_schedule": "follow-up schedule", "rule_ids": "rules", "data_gaps": "data gaps"}
 ALIAS_UNITS = {"tumor_size_mm": "mm", "mitoses_per_10hpf": "per 10 high-power fields"}  # columns read as another field, in their own unit
-
-def code_words(code) -> str:
-    "A recommendation, alert, work-up item or follow-up schedule code by its registered label (the code itself where none is)."
-    c = str(code)
-    v = RECOMMENDATIONS.get(c) or ALERTS.get(c)
-    if v is not None: return v.label
-    if c in WORKUP_ITEMS: return WORKUP_ITEMS[c].split(";")[0]
-    return SCHEDULE_TITLES.get(c, c)
 
 def _spec(key:str):
     "The schema field a patient key is read as (a column in another unit is read as its field)."
