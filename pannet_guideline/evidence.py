@@ -11,9 +11,9 @@ from enum import Enum
 import pandas as pd
 
 # %% auto #0
-__all__ = ['SOURCE_KINDS', 'CONFIRMATION_TAGS', 'SOURCES', 'STATEMENTS', 'Source', 'Statement', 'Strength', 'add_source',
-           'add_statement', 'cite', 'citation_text', 'seed_confirmed', 'seed_doubts', 'load_register',
-           'statements_frame', 'sources_frame']
+__all__ = ['SOURCE_KINDS', 'CONFIRMATION_TAGS', 'SOURCES', 'STATEMENTS', 'TAG_MEANINGS', 'Source', 'Statement', 'Strength',
+           'add_source', 'add_statement', 'cite', 'citation_text', 'seed_confirmed', 'seed_doubts', 'load_register',
+           'statements_frame', 'sources_frame', 'ReaderTable', 'reader_table', 'statements_table', 'sources_table']
 
 # %% ../nbs/00_evidence.ipynb #55aef9af
 SOURCE_KINDS = ("guideline", "staging_manual", "classification", "trial", "registry", "review", "summary", "seed", "cohort")
@@ -188,3 +188,60 @@ add_statement("enets2006.stage-iiia", "ENETS pancreatic staging has a stage IIIa
               "S-KOR", "abstract (compares ENETS IIB, IIIA and IIIB)", "C")
 add_statement("nccn.setting", "NCCN separates resectable locoregional PanNET from locoregional advanced (unresectable) disease and from distant metastases, and routes each to its own pathway.",
               "S-NCCN(NTUH)", "PanNET-1 and PanNET-12", "B")
+
+# %% ../nbs/00_evidence.ipynb #rt02
+import html as _html
+import re
+import math
+
+TAG_MEANINGS = {"A": "read in a primary or official text", "B": "read in a faithful secondary transcription",
+                "C": "read only in a tertiary summary, or unverified"}
+
+def _shown(value, markup:bool=False) -> str:
+    "One cell as readable HTML: blank for missing, yes/no for a flag, a list joined by commas, never cut short."
+    if value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip()): return "–"
+    if isinstance(value, bool): return "yes" if value else "no"
+    if isinstance(value, float): return f"{value:g}"
+    if isinstance(value, (list, tuple, set, frozenset)): value = ", ".join(map(str, value))
+    return str(value) if markup else _html.escape(str(value))
+
+class ReaderTable:
+    "Rows shown under headings in words, each cell wrapped and whole; HTML in a notebook and on the site, plain lines elsewhere."
+    def __init__(self, rows, headings:dict, markup:tuple=()):
+        self.rows = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else [dict(r) for r in rows]
+        self.headings, self.markup = dict(headings), set(markup)  # column -> heading; columns whose values are HTML already
+    def __len__(self): return len(self.rows)
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{_html.escape(h)}</th>" for h in self.headings.values())
+        body = "".join("<tr>" + "".join(f"<td>{_shown(r.get(c), c in self.markup)}</td>" for c in self.headings) + "</tr>" for r in self.rows)
+        return f'<div style="overflow-x:auto"><table class="rules reader"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    def __repr__(self) -> str:
+        text = lambda c, v: re.sub(r"<[^>]+>", "", _shown(v, True)) if c in self.markup else _shown(v, True)
+        return "\n".join("; ".join(f"{h}: {text(c, r.get(c))}" for c, h in self.headings.items()) for r in self.rows)
+
+def reader_table(rows, headings:dict, markup:tuple=()) -> ReaderTable:
+    "A table for readers from a list of mappings or a data frame: only the columns in `headings` (column -> heading), in their order."
+    return ReaderTable(rows, headings, markup)
+
+def statements_table(ids) -> ReaderTable:
+    "Statements from the register, in the order given: id (linked to the evidence register), paraphrase, source, where in it, tag; the audit verdict for seed statements."
+    e, sts = _html.escape, [STATEMENTS[i] for i in ids]
+    rows = [dict(id=f'<a href="register.html#{e(s.id)}"><code>{e(s.id)}</code></a>', text=s.text,
+                 source=f'<abbr title="{e(SOURCES[s.source].title)}">{e(s.source)}</abbr>', locator=s.locator,
+                 tag=f'<abbr title="{e(TAG_MEANINGS[s.tag])}">{e(s.tag)}</abbr>', verdict=s.verdict) for s in sts]
+    heads = dict(id="Statement", text="What it says", source="Source", locator="Where in the source", tag="Tag")
+    if any(s.seed_item for s in sts): heads["verdict"] = "Audit verdict"
+    return reader_table(rows, heads, markup=("id", "source", "tag"))
+def _source_links(s) -> str:
+    "A source's DOI and PMID as links (nothing is fetched), else the address read."
+    e = _html.escape
+    doi = str(s.doi or "").strip().removeprefix("https://doi.org/").removeprefix("doi:")
+    links = ([f'DOI <a href="https://doi.org/{e(doi)}">{e(doi)}</a>'] if doi else []) + \
+            ([f'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/{e(s.pmid)}/">{e(s.pmid)}</a>'] if str(s.pmid).isdigit() else [])
+    return "<br>".join(links) or (f'<a href="{e(s.url)}">address read</a>' if s.url else "")
+
+def sources_table(ids) -> ReaderTable:
+    "Sources from the register, in the order given: id, title, year, kind, DOI and PMID (or the address read), and what could be read."
+    rows = [dict(id=f"<code>{_html.escape(s.id)}</code>", title=f"{s.title} ({s.year}; {s.kind.replace('_', ' ')})",
+                 links=_source_links(s), note=s.note) for s in (SOURCES[i] for i in ids)]
+    return reader_table(rows, dict(id="Source", title="Title (year; kind)", links="Links", note="What was read"), markup=("id", "links"))

@@ -92,7 +92,7 @@ _SITE_SYN = {"pancreatic": "pancreas", "pancreas head": "pancreas", "pancreas bo
              **_ICD_O3}
 
 INPUT_FIELDS = (
-    FieldSpec("patient_id", "id", "patient id", doc="passed through"),
+    FieldSpec("patient_id", "id", "patient id", doc="the row's identifier, copied to the output unchanged"),
     _num("ki67_pct", "Ki-67", "%", 0, 100, doc="Ki-67 labelling index in the hot spot, percent", units={"%": 1.0}),
     _num("mitoses_per_2mm2", "mitoses", "per 2 mm²", 0, doc="mitotic count per 2 mm²", plausible=500,
          units={"/2mm2": 1.0, "per 2mm2": 1.0, "/2 mm2": 1.0, "per 2 mm2": 1.0}),
@@ -141,7 +141,9 @@ INPUT_FIELDS = (
           rejected={k: "says the tumour is functioning but names no syndrome (insulinoma, gastrinoma, ...)"
                     for k in ("yes", "y", "functional", "functioning", "present", "1")},
           doc="hormone-excess syndrome; none = non-functioning"),
-    _flag("carcinoid_syndrome", "carcinoid syndrome"),
+    _flag("carcinoid_syndrome", "carcinoid syndrome", doc="the syndrome of amines released by the tumour, mostly from small-bowel or appendiceal "
+          "primaries and rare with pancreatic ones (nccn.carcinoid-syndrome-sites); before an operation it asks for octreotide to be "
+          "considered (nccn.carcinoid-crisis-octreotide)"),
     _flag("symptomatic", "symptomatic", doc="symptoms from tumour bulk or hormones"),
     _text("sstr_status", "SSTR status", ("positive", "negative"), {"+": "positive", "-": "negative", "pos": "positive", "neg": "negative",
           "uptake": "positive", "no uptake": "negative", "avid": "positive", "non-avid": "negative"},
@@ -149,26 +151,36 @@ INPUT_FIELDS = (
           doc="somatostatin-receptor imaging, uptake above liver"),
     _text("resectable", "resectable", ("yes", "no", "borderline"), {"y": "yes", "n": "no", "true": "yes", "false": "no", "resectable": "yes",
           "unresectable": "no", "not resectable": "no", "borderline resectable": "borderline"},
-          doc="surgical judgement"),
+          doc="whether the tumour can be removed, as the surgeon or the multidisciplinary team judges it; borderline as they call it"),
     _text("progression", "progression", ("stable", "progressive"),
           {"sd": "stable", "pd": "progressive", "progression": "progressive", "stable disease": "stable", "progressive disease": "progressive",
            "progressing": "progressive", "no progression": "stable", "pr": "stable", "partial response": "stable", "cr": "stable",
            "complete response": "stable", "non-progressive": "stable"},
           doc="radiological course: `stable` is any course without progression, so a RECIST response (PR, CR) is read as stable"),
-    _text("tumor_burden", "tumour burden", ("low", "high")),
+    _text("tumor_burden", "tumour burden", ("low", "high"),
+          doc="how much disease there is, as the team judges it in advanced disease: `high` is what NCCN calls a clinically significant "
+              "tumour burden, which it does not define by a number (nccn.adv-symptomatic-or-burden); `low` is the low burden of "
+              "asymptomatic, stable disease that may be observed (nccn.adv-asymptomatic-low-burden). No cut-off (a share of the liver "
+              "replaced, a number of lesions) is encoded"),
     _text("hereditary_syndrome", "hereditary syndrome", ("none", "MEN1", "VHL", "NF1", "TSC", "other"),
           {"no": "none", "sporadic": "none", "men-1": "MEN1", "von hippel-lindau": "VHL", "neurofibromatosis type 1": "NF1",
            "tuberous sclerosis": "TSC", "absent": "none", "men 1": "MEN1", "multiple endocrine neoplasia type 1": "MEN1",
            "von hippel lindau": "VHL", "nf-1": "NF1", "tuberous sclerosis complex": "TSC"},
           rejected={k: "says a hereditary syndrome is present but does not name it (MEN1, VHL, NF1, TSC)" for k in ("yes", "y", "present", "1")},
           doc="known germline syndrome"),
-    _num("age_years", "age", "years", 0, 120, units={"years": 1.0, "year": 1.0, "yrs": 1.0, "y": 1.0, "yr": 1.0}),
+    _num("age_years", "age", "years", 0, 120, units={"years": 1.0, "year": 1.0, "yrs": 1.0, "y": 1.0, "yr": 1.0},
+         doc="age when the tumour was found; a NET found before 40 is one of the signs that call for testing for MEN1 (eviq.men1-criteria)"),
     _flag("multifocal", "multifocal", doc="more than one primary"),
-    _text("tumor_location", "tumour location", ("head", "body", "tail"), {"uncinate": "head", "neck": "head", "body/tail": "body"}),
-    _flag("near_main_duct", "near the main duct", doc="tumour abuts the main pancreatic duct"),
+    _text("tumor_location", "tumour location", ("head", "body", "tail"), {"uncinate": "head", "neck": "head", "body/tail": "body"},
+          doc="where in the pancreas the primary lies (the uncinate process and the neck are read as head); for an insulinoma it decides "
+              "between pancreatoduodenectomy for the head and distal pancreatectomy for the body or tail (nccn.insulinoma-deep)"),
+    _flag("near_main_duct", "near the main duct", doc="yes when imaging shows the tumour next to the main pancreatic duct, which for an "
+          "insulinoma rules out enucleation (nccn.insulinoma-deep); no when it lies away from the duct, exophytic or peripheral, where enucleation is "
+          "possible (nccn.insulinoma-enucleation). No distance in millimetres is encoded: none was found in the sources read, so the "
+          "call is the radiologist's or the surgeon's"),
     FieldSpec("prior_therapies", "codes", "prior therapies", vocab=RECOMMENDATION_CODES,
               doc="treatments already given: a list of codes or regimen names (`SSA, everolimus`, `carboplatin + etoposide`); a part not read holds it unknown"),
-    FieldSpec("treatment_received", "codes", "treatment received", vocab=RECOMMENDATION_CODES, doc="for concordance analysis"),
+    FieldSpec("treatment_received", "codes", "treatment received", vocab=RECOMMENDATION_CODES, doc="the treatment actually given, to compare with the recommendations (concordance)"),
     _text("primary_site", "primary site", PRIMARY_SITES, _SITE_SYN,
           doc="organ of the primary (ICD-O-3 topography codes read too); a primary outside the pancreas is out of scope; unknown: read as pancreatic"),
 )

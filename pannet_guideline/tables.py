@@ -21,8 +21,8 @@ from .fast import combinations, lowest_bit, recall, scope_rows, union_lut, worth
 from .vocab import check_outcomes
 
 # %% auto #0
-__all__ = ['HIT_POLICIES', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable', 'FrameDecision', 'boundary_grid',
-           'columns_from_canonical', 'grid_records', 'TableReport']
+__all__ = ['HIT_POLICIES', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable', 'FrameDecision', 'rules_table',
+           'boundary_grid', 'columns_from_canonical', 'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
@@ -375,6 +375,16 @@ def rules_frame(self:DecisionTable) -> pd.DataFrame:
                          for r in self.rules])
 
 rules_frame = DecisionTable.rules_frame  # also usable as a plain function of a table
+
+# %% ../nbs/03_tables.ipynb #rt2
+def rules_table(*tables:DecisionTable):
+    "The rules of the tables for a reader: rule id, when it fires (scope and criteria in words), what it gives by its label and strength, the statements cited."
+    from pannet_guideline.evidence import reader_table
+    from pannet_guideline.vocab import code_words
+    rows = [dict(rule=r.id, when=r.when.text if t.scope is None else f"{t.scope.text}; {r.when.text}",
+                 gives=code_words(r.then) + (f" ({r.strength})" if r.strength else ""), cites=", ".join(r.cites))
+            for t in tables for r in t.rules]
+    return reader_table(rows, dict(rule="Rule", when="When", gives="Gives", cites="Statements cited"))
 
 # %% ../nbs/03_tables.ipynb #23e5c811a
 BOUNDARY_STEP = 1e-4

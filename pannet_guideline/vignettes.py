@@ -20,8 +20,9 @@ from .staging import STAGING_EDITIONS
 
 # %% auto #0
 __all__ = ['VIGNETTE_DIR', 'VIGNETTE_KEYS', 'REQUIRED_KEYS', 'LIST_COLUMNS', 'PATIENT_KEYS', 'STRENGTHS_KEY', 'FAILURE_COLUMNS',
-           'expectation_column', 'registered_policies', 'known_values', 'VignetteError', 'check_vignette',
-           'load_vignettes', 'expectations', 'compare', 'check_vignettes', 'vignettes_frame']
+           'CODE_COLUMNS', 'OUTPUT_WORDS', 'ALIAS_UNITS', 'expectation_column', 'registered_policies', 'known_values',
+           'VignetteError', 'check_vignette', 'load_vignettes', 'expectations', 'compare', 'check_vignettes',
+           'vignettes_frame', 'field_words', 'expectation_words', 'vignettes_table']
 
 # %% ../nbs/35_vignettes.ipynb #c2776245
 VIGNETTE_DIR = Path(str(resources.files("pannet_guideline") / "data" / "vignettes"))
@@ -219,3 +220,77 @@ def vignettes_frame(chapter:str|None=None, vignettes:list|None=None) -> pd.DataF
         return " | ".join(filter(None, parts))
     return pd.DataFrame([dict(id=v["id"], policies=", ".join(v["policies"]), patient=_short(v["patient"]), expect=expect(v),
                               source=v["source"]) for v in vs], columns=["id", "policies", "patient", "expect", "source"])
+
+# %% ../nbs/35_vignettes.ipynb #vt01
+import html as _html
+import re
+
+from .evidence import STATEMENTS, load_register, reader_table
+from .schema import FIELDS
+from .vocab import ALERTS, RECOMMENDATIONS, code_words
+
+CODE_COLUMNS = ("recommendations", "primary_recommendation", "primary_options", "alerts", "workup", "followup_schedule")
+OUTPUT_WORDS = {"recommendations": "recommendations", "primary_recommendation": "first choice", "primary_options": "unranked first options",
+                "alerts": "alerts", "workup": "work-up", "followup_schedule": "follow-up schedule", "rule_ids": "rules", "data_gaps": "data gaps"}
+ALIAS_UNITS = {"tumor_size_mm": "mm", "mitoses_per_10hpf": "per 10 high-power fields"}  # columns read as another field, in their own unit
+
+def _spec(key:str):
+    "The schema field a patient key is read as (a column in another unit is read as its field)."
+    return FIELDS.get(key) or FIELDS.get((UNIT_ALIASES.get(key) or LEGACY_ALIASES.get(key) or (key,))[0])
+
+def _value_words(value, spec=None, unit:str="") -> str:
+    if value is None or (isinstance(value, str) and not value.strip()): return "unknown"
+    if isinstance(value, bool): return "yes" if value else "no"
+    if isinstance(value, (int, float)): return f"{value:g} {unit}".strip()
+    if spec is not None and spec.kind == "codes":
+        parts = value if isinstance(value, list) else re.split(r"\s*[;,]\s*", str(value))
+        return ", ".join(p if p == "none" else code_words(p) for p in parts if p)
+    return str(value).replace("_", " ")
+
+def field_words(key:str, value) -> str:
+    "One patient field as a reader reads it: the schema's label, then the value with its unit (yes or no, labels for treatment codes)."
+    spec = _spec(key)
+    label = spec.label if spec is not None else key.replace("_", " ")
+    unit = ALIAS_UNITS.get(key, spec.unit if spec is not None else "")
+    return f"{label[:1].upper()}{label[1:]}: {_value_words(value, spec, unit)}"
+
+def _listed(col:str, values) -> str:
+    vals = values if isinstance(values, list) else [values]
+    if col in CODE_COLUMNS: return "; ".join("none" if v is None else code_words(v) for v in vals)  # a label may hold a comma
+    if col == "data_gaps": return ", ".join(FIELDS[v].label if v in FIELDS else str(v) for v in vals)
+    if col == "rule_ids": return ", ".join(map(str, vals))
+    return ", ".join(_value_words(v) for v in vals)
+
+def expectation_words(expect:dict) -> list:
+    "A vignette's expectations in words: output columns by name, codes by their labels."
+    out = []
+    for key, value in (expect or {}).items():
+        col, mode = expectation_column(key)
+        name = OUTPUT_WORDS.get(col) or (FIELDS[col].label if col in FIELDS else col.replace("_", " "))
+        if mode == "strengths": text = "strength: " + "; ".join(f"{code_words(c)} {s}" for c, s in value.items())
+        elif mode == "include": text = f"{name} include {_listed(col, value)}"
+        elif mode == "exclude": text = f"{name} leave out {_listed(col, value)}"
+        else: text = f"{name}: {_listed(col, value)}"
+        out.append(text[:1].upper() + text[1:])
+    return out
+
+def _cited(text:str) -> str:
+    "A vignette's source, escaped, with the statement ids in it linked to the evidence register."
+    load_register()
+    ids = sorted(STATEMENTS, key=len, reverse=True)
+    pat = re.compile(r"(?<![\w./#-])(" + "|".join(re.escape(i) for i in ids) + r")(?![\w-])")
+    return pat.sub(lambda m: f'<a href="register.html#{m[1]}">{m[1]}</a>', _html.escape(str(text)))
+
+def vignettes_table(chapter:str|None=None, vignettes:list|None=None):
+    "The vignettes for a reader: the patient field by field (labels, units), the expected answer (codes by label, per policy where it differs), the source and why."
+    e, rows = _html.escape, []
+    for v in (load_vignettes(chapter) if vignettes is None else vignettes):
+        pols = ", ".join(v.get("policies") or []) or "every policy"
+        common = "<br>".join(e(x) for x in expectation_words(v.get("expect")))
+        per = "".join(f"<br><i>Under {e(p)}:</i><br>" + "<br>".join(e(x) for x in expectation_words(ex)) for p, ex in (v.get("expect_by_policy") or {}).items())
+        rows.append(dict(id=f"<code>{e(str(v['id']))}</code><br><span class=\"syn\">{e(pols)}</span>",
+                         patient=e("; ".join(field_words(k, x) for k, x in (v.get("patient") or {}).items())),
+                         expected=(common + per).removeprefix("<br>") or "–",
+                         source=_cited(v.get("source", "")) + (f"<br><i>{e(str(v['why']))}</i>" if v.get("why") else "")))
+    return reader_table(rows, dict(id="Vignette", patient="Patient", expected="Expected answer", source="Source, and why"),
+                        markup=("id", "patient", "expected", "source"))

@@ -127,7 +127,20 @@ def test_your_data_says_how_sizes_and_ki67_are_read():
 def test_alerts_under_a_pathway_and_vignettes_show_labels():
     assert build_docs.code_label("CGA_PPI_CAVEAT") == "Proton-pump inhibitors raise gastrin and chromogranin A"
     assert build_docs.code_label("CAPTEM") != "CAPTEM"
-    assert "PANCREATECTOMY" not in build_docs._labelled("primary: PANCREATECTOMY")
+    table = build_docs.vignettes_html("localized", Path("/tmp"))  # the chapter's vignettes as the page shows them
+    text = re.sub(r"<[^>]+>", " ", table)
+    assert "Recommendations include Pancreatectomy" in text and "include PANCREATECTOMY" not in text and "Tumour size: 1.5 cm" in text
+    assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+=", text)  # no field_name=value
+
+
+def test_sources_page_lists_what_each_cell_registers():
+    "The ids a registering cell names, in its order; a test's lambda is not a registration."
+    srcs, sts = build_docs.registered_ids('add_source("S-X", "t", 2020, "trial")\n_seed(3, "where", "vague", "text")\n'
+                                          'add_statement("a.b", "t", "S-X", "p", "A")\ntest_fail(lambda: add_statement("x", "y", "S", "p", "A"))')
+    assert (srcs, sts) == (["S-X"], ["seed.03", "a.b"])
+    check = _load("check_pages")
+    assert check.raw_outputs('<div class="cell_output"><table class="dataframe"></table></div>') == ["a data frame"]
+    assert check.raw_outputs('<details><summary>x</summary><table class="dataframe"></table></details>') == []  # folded: a reader opens it
 
 
 def test_policy_fold_line_compares_tests_and_schedules():

@@ -52,9 +52,12 @@ def proof_tags(source: str, outputs: list) -> set:
 
 READER_PAGE = [False]  # set while a page of "The guideline" is copied
 
-# The site in two parts. "The guideline", for readers: the overview (index), the chapters in clinical order, the evidence.
-GUIDE = ("grading", "staging", "recorded", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats",
-         "vignettes", "your_data", "glossary", "register", "compare_policies", "audit", "sources")  # the vignettes right after the chapters they test
+# The site for readers first: the clinical chapters in clinical order, then the evidence behind them, then how to bring one's own data.
+CLINICAL = ("grading", "staging", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats")
+EVIDENCE = ("register", "sources", "compare_policies", "audit", "vignettes")
+YOUR_DATA = ("your_data", "recorded", "glossary")  # recorded grades: how a registry's grade column is read
+PARTS = (("The guideline", CLINICAL), ("Evidence", EVIDENCE), ("Using it with your data", YOUR_DATA))
+GUIDE = CLINICAL + EVIDENCE + YOUR_DATA  # the reader's pages: proofs folded, statement ids linked
 VIGNETTE_ONLY = ("grading", "staging")  # chapters with vignettes and no clinical pathway
 # "The engine", for developers; a page not named here comes last.
 ENGINE = ("schema", "logic", "tables", "concepts", "policies", "vocab", "evidence", "cohort", "files", "pathway", "report", "cli",
@@ -98,10 +101,13 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 d = o.get("data", {})
                 if "text/markdown" not in d: continue
                 md = _fix_md_output("".join(d["text/markdown"]))
-                # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link
-                d["text/markdown"] = _statement_links(md, STATEMENT_IDS) if "remove-input" in tags else md
+                # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link,
+                # and on a reader's page the codes it names are given by their labels (every alert is registered by now)
+                if "remove-input" in tags: md = _statement_links(code_words_in(md) if READER_PAGE[0] else md, STATEMENT_IDS)
+                d["text/markdown"] = md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
+    if _page_of(nb, src) in REGISTER_PAGES: cells = _with_registered(cells, get_config().nbs_path / rel)
     _keep_promises(cells)
     module = module or re.sub(r"^\d+[a-z]?_", "", src.stem)  # nbdev's processed copy drops the default_exp cell
     if module in CHAPTERS:  # every chapter opens with its clinical pathways and ends with the same sections
@@ -129,6 +135,42 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(nb, indent=1).replace(DOC_ROOT, "")  # nbdev writes absolute doc links: make them relative
     out.write_text(text, encoding="utf-8")
+    return out
+
+
+REGISTER_PAGES = ("sources", "evidence")  # pages whose cells register sources and statements: each cell is followed by what it registers
+
+
+def registered_ids(source: str) -> tuple:
+    "Source ids and statement ids a cell registers, in its order: read from its add_source, add_statement and _seed calls."
+    import ast
+    try: tree = ast.parse(source)
+    except SyntaxError: return [], []  # a cell the build cannot read registers nothing it can list
+    srcs, sts = [], []
+    calls = [st.value for st in tree.body if isinstance(st, (ast.Expr, ast.Assign)) and isinstance(st.value, ast.Call)
+             and isinstance(st.value.func, ast.Name) and st.value.args and isinstance(st.value.args[0], ast.Constant)]  # top level: not a test's lambda
+    for node in calls:
+        if node.func.id == "add_source": srcs.append(node.args[0].value)
+        elif node.func.id == "add_statement": sts.append(node.args[0].value)
+        elif node.func.id == "_seed": sts.append(f"seed.{node.args[0].value:02d}")  # the sources notebook's seed helper
+    return list(dict.fromkeys(srcs)), list(dict.fromkeys(sts))
+
+
+def _with_registered(cells: list, original: Path) -> list:
+    "After each group of sources or statements (the cells that register them are left out of the page), the register's own table of them."
+    from pannet_guideline.evidence import sources_table, statements_table
+    kept, after, anchor = {c["id"] for c in cells}, {}, None
+    for c in json.loads(original.read_text(encoding="utf-8"))["cells"]:  # the notebook as written: its registering cells are still there
+        if c.get("id") in kept: anchor = c["id"]
+        if c["cell_type"] != "code": continue
+        srcs, sts = registered_ids("".join(c["source"]))
+        if missing := [i for i in sts if i not in STATEMENT_IDS]: raise SystemExit(f"{original.name}: a cell registers statements the register does not hold: {missing}")
+        if srcs: after.setdefault(anchor, []).append(f"<p><b>Sources registered here</b> ({len(srcs)})</p>" + sources_table(srcs)._repr_html_())
+        if sts: after.setdefault(anchor, []).append(f"<p><b>Statements registered here</b> ({len(sts)})</p>" + statements_table(sts)._repr_html_())
+    out = []
+    for c in cells:
+        out.append(c)
+        out += [dict(cell_type="markdown", id=f"registered-{c['id']}-{k}", metadata={}, source=text) for k, text in enumerate(after.get(c["id"], []))]
     return out
 
 
@@ -190,7 +232,7 @@ def prepare(dst="_sphinx") -> Path:
     idx = dst / "index.ipynb"
     pages = [o.relative_to(dst).with_suffix("").as_posix() for o in outs if o != idx] + ["register", "compare_policies"]
     pages += [p.stem for p in dst.glob("*.md") if p.stem not in pages]
-    guide = [p for p in GUIDE if p in pages]
+    parts = [(caption, [p for p in part if p in pages]) for caption, part in PARTS]
     engine = [p for p in ENGINE if p in pages] + sorted(p for p in pages if p not in GUIDE and p not in ENGINE)
     nb = json.loads(idx.read_text())
     at = next((i + 1 for i, c in enumerate(nb["cells"]) if "".join(c["source"]).lstrip().startswith("## The policies")),
@@ -198,7 +240,7 @@ def prepare(dst="_sphinx") -> Path:
     nb["cells"][at:at] = [dict(cell_type="markdown", id=f"overview-{k}", metadata={}, source=text) for k, text in enumerate(overview_cells())]
     nb["cells"] += [dict(cell_type="markdown", id=f"toctree-{k}", metadata={"tags": ["sphinx-toctree"]},
                          source=f"```{{toctree}}\n:maxdepth: 1\n:caption: {caption}\n" + "\n".join(part) + "\n```")
-                    for k, (caption, part) in enumerate((("The guideline", guide), ("The engine", engine)))]
+                    for k, (caption, part) in enumerate(parts + [("The engine", engine)])]
     idx.write_text(json.dumps(nb, indent=1))
     print(f"{len(outs)} notebooks -> {dst}")
     return dst
@@ -231,6 +273,7 @@ def main():
 
 
 from pannet_guideline.audit import rules_html as audit_rules_html, then_html, when_words  # noqa: E402  (after the nbdev imports)
+from pannet_guideline.vocab import code_words_in  # noqa: E402
 
 # ---- Generated pages and chapter slots: the flowcharts, every rule beside the text it cites, the register, the policies ----
 import html as _html
@@ -364,7 +407,7 @@ def legend(key: str, policy: str, svgs: list) -> str:
     if re.search(r"\[\d+\]", text):
         items.append("<b>[n] after a question</b>: the numbered note under the chart says what happens when that answer is unknown. "
                      "<b>Held until it is known</b>: those recommendations are neither given nor ruled out while the answer is missing; "
-                     "the patient's output names the missing field in <code>data_gaps</code>. <b>Given only while it is unknown</b>: "
+                     "the patient's output lists the missing field among its data gaps. <b>Given only while it is unknown</b>: "
                      "advice the tables give because the answer is missing (to complete the record, or the choice an operation waits on), "
                      "which gives way once it is known.")
     if "⚠" in text:
@@ -564,6 +607,7 @@ def worked_route(chapter: str, site: Path) -> str:
     import pandas as pd
     from pannet_guideline.guideline import assess
     from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs, fired_outcomes, outcome_columns
+    from pannet_guideline.vignettes import field_words
     first = ""
     for v in _vignettes(chapter):
         patient, policy = v.get("patient") or {}, (v.get("policies") or ["seed-2025"])[0]
@@ -590,8 +634,7 @@ def worked_route(chapter: str, site: Path) -> str:
             d = a.to_dict()
             asked = dict.fromkeys(n.split(":")[0] for n in p.crits)  # what the pathway reads, as the patient's record or the guideline derives it
             value = lambda f: patient.get(f, d.get(f))
-            shown_ = lambda f, x: ("yes" if x else "no") if FIELDS_[f].kind == "flag" else _labelled(x).replace("_", " ")
-            facts = "; ".join(f"{FIELDS_[f].label}: {shown_(f, value(f))}" for f in asked if value(f) not in (None, ""))
+            facts = "; ".join(field_words(f, value(f)) for f in asked if value(f) not in (None, ""))  # the schema's labels, values with units
             said = (f"<p>They reach ending <b>{E(letter)}</b>, which gives them {E(lines)}. "
                     f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
@@ -604,22 +647,11 @@ def worked_route(chapter: str, site: Path) -> str:
     return first
 
 
-def _labelled(x) -> str:
-    "An expected value with every code in it shown by its label."
-    return re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{3,}\b", lambda m: code_label(m[0]), str(x))
-
-
 def vignettes_html(chapter: str, site: Path) -> str:
-    "The chapter's vignettes: patient, expectation (codes by their labels), the source it follows."
-    rows = []
-    for v in _vignettes(chapter):
-        pat = "; ".join(f"{k}={_labelled(x)}" for k, x in (v.get("patient") or {}).items())
-        exp = "; ".join(f"{k}: {_labelled(x)}" for k, x in (v.get("expect") or {}).items())
-        rows.append(f"<tr><td><code>{E(str(v.get('id')))}</code></td><td>{E(pat)}</td><td>{E(exp)}</td>"
-                    f"<td>{E(str(v.get('source', '')))}</td><td>{E(str(v.get('why', '')))}</td></tr>")
-    if not rows: return "<p>No vignette file for this chapter yet.</p>"
-    return (f'{_SEP}<table class="rules"><thead><tr><th>id</th><th>patient</th><th>expected</th><th>source</th><th>why</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    "The chapter's vignettes, as the vignettes module shows them to readers: patient by field labels and units, the answer expected by labels, the source."
+    from pannet_guideline.vignettes import vignettes_table
+    vs = _vignettes(chapter)
+    return vignettes_table(vignettes=vs)._repr_html_() if vs else "<p>No vignette file for this chapter yet.</p>"
 
 
 def source_links(src) -> list:
@@ -690,7 +722,7 @@ def policy_firmness() -> list:
 
 
 def overview_cells() -> list:
-    "The overview added to the home page: the policies and how firm each source is, how to read a pathway, the two parts of the site."
+    "The overview added to the home page: the policies and how firm each source is, how to read a pathway, the parts of the site."
     rows = []
     for f in policy_firmness():
         src = f["source"]
@@ -717,12 +749,16 @@ def overview_cells() -> list:
                "folded for auditors.\n\n"
                "**Not a medical device.** The pathways show what the encoded rules say, for research, audit and education; they "
                "are not clinical advice and do not replace a multidisciplinary team.")
-    parts = ("## The two parts of this site\n\n"
-             "**The guideline**, for readers: the chapters in clinical order (grading, staging, work-up, localised, functioning, "
-             "advanced, hereditary, follow-up, caveats), the [vignettes](vignettes.html) that test them, then [your data](your_data.html) (every input field with its meaning, "
-             "unit and allowed values), the [evidence register](register.html), the [policies compared](compare_policies.html) "
-             "and the [audit](audit.html). **The engine**, for developers: the schema, the condition language, decision tables, "
-             "concepts, policies, vocabularies, cohorts, files, pathways, reports, the command line and the API.")
+    parts = ("## The parts of this site\n\n"
+             "**The guideline**: the chapters in clinical order (grading, staging, work-up, localised, functioning, advanced, "
+             "hereditary, follow-up, caveats), each with its pathways, rules and worked examples. **Evidence**: the "
+             "[evidence register](register.html), the [sources and the seed audit](sources.html), the "
+             "[policies compared](compare_policies.html), the [audit](audit.html) of every rule beside what it cites, and the "
+             "[vignettes](vignettes.html) that test the chapters. **Using it with your data**: [your data](your_data.html) (every "
+             "input field with its meaning, unit and allowed values), [recorded grades](recorded.html) (a registry's grade column "
+             "read by its edition) and the [codes and their labels](glossary.html). **The engine**, for developers: the schema, the "
+             "condition language, decision tables, concepts, policies, vocabularies, cohorts, files, pathways, reports, the command "
+             "line and the API.")
     return [policies, reading, parts]
 
 
@@ -760,6 +796,13 @@ def field_dependents() -> dict:
 def _ticks(text: str) -> str:
     "Text for an HTML cell: escaped, with `code` in backticks shown as code (markdown is not read inside HTML)."
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", E(str(text)))
+
+
+def _ids_linked(html_text: str) -> str:
+    "Statement ids in a text already escaped for HTML (a field's meaning cites them) become links to the evidence register."
+    if not STATEMENT_IDS: return html_text
+    pat = re.compile(r"(?<![\w./#-])(" + "|".join(re.escape(i) for i in sorted(STATEMENT_IDS, key=len, reverse=True)) + r")(?![\w-])")
+    return pat.sub(lambda m: f'<a href="register.html#{m[1]}">{m[1]}</a>', html_text)
 
 
 READING_EXAMPLES = (("ki67_pct", "5%"), ("ki67_pct", "5 %"), ("ki67_pct", "2,5"), ("ki67_pct", "<2"), ("ki67_pct", "4-8"),
@@ -828,7 +871,7 @@ def your_data_page() -> str:
                          + [k for k, (v, _) in LEGACY_ALIASES.items() if v == f.name])
         used = ", ".join([FIELDS_[d].label for d in derived] + [CHAPTER_TITLES[c] for c in chapters]) or "passed through"
         rows.append(f'<tr id="field-{E(f.name)}"><td><code>{E(f.name)}</code>' + (f"<br><span class=\"syn\">also read from: {E(', '.join(aliases))}</span>" if aliases else "")
-                    + f"</td><td>{_ticks(f.label)}{(': ' + _ticks(f.doc)) if f.doc else ''}<br><span class=\"syn\">used for: {E(used)}</span></td>"
+                    + f"</td><td>{_ticks(f.label)}{(': ' + _ids_linked(_ticks(f.doc))) if f.doc else ''}<br><span class=\"syn\">used for: {E(used)}</span></td>"
                     f"<td>{E(f.unit) or '–'}</td><td>{_allowed(f)}</td></tr>")
     fields = (f'{_SEP}<table class="rules fields"><thead><tr><th>column</th><th>meaning, and what depends on it</th><th>unit</th>'
               f"<th>allowed values (and other spellings read)</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")

@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import websocket
+from html.parser import HTMLParser
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -346,6 +347,53 @@ def check_sources(site: Path) -> list:
 
 SEARCH = {}
 
+# Pages for readers (the chapters, the evidence, their own data): what they show is read, not parsed as code.
+READER_PAGES = CHAPTERS + ("register", "sources", "compare_policies", "audit", "vignettes", "your_data", "recorded", "glossary")
+
+
+class RawOutputs(HTMLParser):
+    "Outputs a reader meets without opening anything that are a program's, not a page's: pandas tables and plain-text values outside folded blocks."
+    def __init__(self):
+        super().__init__(); self.folded, self.found = 0, []
+    def handle_starttag(self, tag, attrs):
+        cls = (dict(attrs).get("class") or "").split()
+        if tag == "details": self.folded += 1
+        if self.folded: return
+        if tag == "table" and "dataframe" in cls: self.found.append("a data frame")
+        if tag == "div" and "text_plain" in cls: self.found.append("a plain-text value")
+    def handle_endtag(self, tag):
+        if tag == "details" and self.folded: self.folded -= 1
+
+
+def raw_outputs(text: str) -> list:
+    parser = RawOutputs(); parser.feed(text)
+    return parser.found
+
+
+_KEY_VALUE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+=[^\s=<]")  # `field_name=value`, as a program prints a record
+
+
+def check_reader_tables(site: Path) -> list:
+    "Reader pages show tables for readers: no raw data frame or value shown open, no worked example written field=value, and the sources pages list every statement of the register."
+    from pannet_guideline.evidence import STATEMENTS, load_register
+    load_register()
+    probs = []
+    for stem in READER_PAGES:
+        page = site / f"{stem}.html"
+        if not page.exists(): continue
+        text = page.read_text(encoding="utf-8")
+        if found := raw_outputs(text): probs.append(f"{stem}: {len(found)} raw outputs shown open ({', '.join(sorted(set(found)))})")
+        examples = text[text.find('id="worked-examples"'):] if 'id="worked-examples"' in text else ""
+        if m := _KEY_VALUE.search(re.sub(r"<[^>]+>", " ", examples)): probs.append(f"{stem}: a worked example written as field=value: {m[0]!r}")
+    listed = set()
+    for stem in ("sources", "evidence"):
+        if (site / f"{stem}.html").exists():
+            tables = re.findall(r'<table class="rules reader">.*?</table>', (site / f"{stem}.html").read_text(encoding="utf-8"), flags=re.S)
+            listed |= {i for t in tables for i in re.findall(r'href="register\.html#([^"]+)"', t)}
+    if missing := sorted(set(STATEMENTS) - listed): probs.append(f"{len(missing)} statements listed on neither the sources nor the evidence page: {missing[:3]}")
+    SEARCH.update(statements_listed=len(set(STATEMENTS) & listed), statements=len(STATEMENTS))
+    return probs
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -365,6 +413,7 @@ def main(argv=None):
         if (site / "searchindex.js").exists():
             probs = check_search(browser, base, site) + check_sources(site)
             if probs: failures["search and sources"] = probs
+        if probs := check_reader_tables(site): failures["tables for readers"] = probs
         for extra in args.extra:
             p = Path(extra).resolve()
             xsrv = serve(p.parent)
@@ -382,7 +431,8 @@ def main(argv=None):
             print(f"{page}: {o['svgs']} diagrams, widest {o['widest']} px in a {o['column']:.0f} px column ({o['wide']} wider), "
                   f"smallest text {o['smallest'] or 0:.1f} px with every fold opened; page {seen['height']:,} px folded")
     if SEARCH: print(f"search: {SEARCH.get('rules', 0)} rule ids indexed, {SEARCH.get('example')} -> {SEARCH.get('lands')}; "
-                     f"sources: {SEARCH.get('source_links', 0)} of {SEARCH.get('source_ids', 0)} DOIs and PMIDs linked")
+                     f"sources: {SEARCH.get('source_links', 0)} of {SEARCH.get('source_ids', 0)} DOIs and PMIDs linked; "
+                     f"{SEARCH.get('statements_listed', 0)} of {SEARCH.get('statements', 0)} statements listed under their sources")
     for page, probs in failures.items():
         print(f"FAIL {page}"); [print(f"  {x}") for x in probs[:20]]
     print(f"{n} pages checked in chromium in {time.perf_counter() - t0:.0f} s; {len(failures)} with problems; screenshots in {shots}")
