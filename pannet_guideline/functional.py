@@ -80,7 +80,9 @@ PERIOPERATIVE_SEED = DecisionTable("perioperative_seed", "Octreotide around proc
          ("seed.30", "nccn.insulinoma-ssa-sstr-negative"), strength="consider",
          note="50 µg/h IV from 12 h before to 24-48 h after the procedure in the seed; the schedule's source is not verified, "
               "so the rule is a consider, and an SSTR-negative insulinoma is left out (hypoglycaemia)"),
-], "collect", output="recommendations", scope=(functioning_net & not_cured), description="seed item 30")
+], "collect", output="recommendations", scope=((functioning_net | (net & has_carcinoid_syndrome)) & not_cured).named(
+    "a functioning NET, carcinoid syndrome included (the seed names carcinoid crisis among its pitfalls), not yet cured", _FUNC + ("seed.30",)),
+   description="seed item 30")
 
 PERIOPERATIVE_NCCN = DecisionTable("perioperative_nccn", "Octreotide before anaesthesia (NCCN 2025)", [
     Rule("NCCN-PERIOP-OCTREOTIDE", has_carcinoid_syndrome, "PERIOPERATIVE_OCTREOTIDE", ("nccn.carcinoid-crisis-octreotide",),

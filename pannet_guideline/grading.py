@@ -14,9 +14,9 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['well', 'NEN_CLASS_WHO2019', 'any_index_above_20', 'NEN_CLASS_WHO2010', 'GRADE_WHO2019', 'GRADE_WHO2010', 'review',
-           'NEC_KI67_DISCORDANT', 'NEC_LABEL_WHO2010', 'KI67_MAY_BE_FRACTION', 'HIGH_GRADE_MORPHOLOGY_UNKNOWN',
-           'GRADING_ALERTS_WHO2019', 'GRADING_ALERTS_WHO2010', 'DIFFERENTIATION_AS_READ', 'DIFFERENTIATION_WRITES',
-           'GRADING_EDITIONS', 'grading_edition', 'who_grade']
+           'NEC_KI67_DISCORDANT', 'NEC_LABEL_WHO2010', 'NEC_RECORDED_LOW_GRADE', 'KI67_MAY_BE_FRACTION',
+           'HIGH_GRADE_MORPHOLOGY_UNKNOWN', 'GRADING_ALERTS_WHO2019', 'GRADING_ALERTS_WHO2010',
+           'DIFFERENTIATION_AS_READ', 'DIFFERENTIATION_WRITES', 'GRADING_EDITIONS', 'grading_edition', 'who_grade']
 
 # %% ../nbs/10_grading.ipynb #d1ccde93
 well = (differentiation == "well").named("well differentiated", ("who2019.differentiation-first",))
@@ -44,16 +44,20 @@ NEN_CLASS_WHO2010 = DecisionTable("nen_class_who2010", "NEN class (WHO 2010)", [
 # %% ../nbs/10_grading.ipynb #179ed60a
 def _grade_table(name:str, title:str, g1_ki67, g2_ki67, cites:tuple, high_grade_label:str) -> DecisionTable:
     "A grade table for one edition; `g1_ki67` and `g2_ki67` are the Ki-67 conditions of its bands."
-    g2_any = g2_ki67.otherwise(False) | mitoses.between(2, 20).otherwise(False)
-    one_index_g1 = (g1_ki67 & mitoses.is_unknown()) | ((mitoses < 2) & ki67.is_unknown())
+    # a Ki-67 in the G1 band codes G1 without a mitotic count (NAACCR); a mitotic count alone never does: the Ki-67 could be higher,
+    # so beside a low count a missing Ki-67 leaves G2 and G3 open (the `& low_count` terms are unknown there, false once Ki-67 is known)
+    low_count = mitoses < 2
+    g2_any = g2_ki67.otherwise(False) | mitoses.between(2, 20).otherwise(False) | (~g1_ki67 & low_count)
+    g3_any = any_index_above_20 | ((ki67 > 20) & low_count)
+    one_index_g1 = g1_ki67 & mitoses.is_unknown()
     pfx = name.split("_")[-1].upper().replace("WHO", "GR")
     return DecisionTable(name, title, [
         Rule(f"{pfx}-NEC", differentiation == "poor", "NEC", ("who2019.nec-not-graded",)),
         Rule(f"{pfx}-MINEN", differentiation == "mixed", "MiNEN", ("who2019.minen",)),
-        Rule(f"{pfx}-G3", well & any_index_above_20, high_grade_label, cites + ("who2019.higher-index-wins",)),
+        Rule(f"{pfx}-G3", well & g3_any, high_grade_label, cites + ("who2019.higher-index-wins",)),
         Rule(f"{pfx}-G2", well & g2_any, "G2", cites + ("who2019.higher-index-wins", "naaccr.one-index")),
         Rule(f"{pfx}-G1-PROVISIONAL", well & one_index_g1, "G1 provisional", cites + ("naaccr.one-index",),
-             note="G1 needs both indices; with one missing the grade is G1 and flagged provisional"),
+             note="G1 needs both indices; a Ki-67 in the G1 band with no mitotic count gives G1 flagged provisional, a mitotic count alone no grade"),
         Rule(f"{pfx}-G1", well & g1_ki67 & (mitoses < 2), "G1", cites),
     ], "first", output="who_grade")
 
@@ -73,6 +77,9 @@ add_alert("HIGH_GRADE_MORPHOLOGY_UNKNOWN", "High grade without a morphology",
 add_alert("NEC_LABEL_WHO2010", "NEC label from a WHO 2010 record",
           "The differentiation column holds the label NEC in a record graded under WHO 2010, which called every neoplasm with an index above 20 a carcinoma; the label is not a morphology, so class and grade stay unknown until pathology review settles it.",
           "data", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"))
+add_alert("NEC_RECORDED_LOW_GRADE", "Poor differentiation with a recorded G1 or G2",
+          "The tumour is reported as poorly differentiated, but the recorded grade is G1 or G2, grades of well-differentiated tumours only, and no Ki-67 or mitotic count above 20 confirms a carcinoma: class and grade are held for pathology review (p53, Rb).",
+          "data", ("who2019.differentiation-first", "grading.nccn-p53-rb", "recorded.registry-grade"))
 add_alert("KI67_MAY_BE_FRACTION", "Ki-67 may be a fraction",
           "Every Ki-67 given is 1 or less: if it was written as a fraction (0.15 for 15 %), the grade is too low. It is read as a percentage; check the source and give percentages.",
           "data", ("who2019.grade-table", "who2019.histology-report"))
@@ -87,6 +94,9 @@ NEC_KI67_DISCORDANT = Rule("AL-NEC-KI67-LOW", review == "nec_ki67_discordant", "
 NEC_LABEL_WHO2010 = Rule("AL-NEC-LABEL-WHO2010", review == "nec_label_who2010", "NEC_LABEL_WHO2010",
                          ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"),
                          note="a WHO 2010 label is not a morphology: pathology review")
+NEC_RECORDED_LOW_GRADE = Rule("AL-NEC-RECORDED-LOW-GRADE", review == "nec_recorded_low_grade", "NEC_RECORDED_LOW_GRADE",
+                              ("who2019.differentiation-first", "grading.nccn-p53-rb", "recorded.registry-grade"),
+                              note="class and grade are held; the discordance goes to pathology review")
 KI67_MAY_BE_FRACTION = Rule("AL-KI67-FRACTION", Field("ki67_fraction_suspect") == "yes", "KI67_MAY_BE_FRACTION",
                             ("who2019.grade-table", "who2019.histology-report"), note="read as a percentage, as given")
 # a recorded NEC under WHO 2017 or 2019 names a morphology (the grade table takes it as NEC), so it is not "without a morphology"
@@ -98,12 +108,12 @@ HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded
                                      note="a grade is not a morphology: pathology review, not the NEC or NET G3 pathway")
 
 GRADING_ALERTS_WHO2019 = DecisionTable("grading_alerts_who2019", "Grading alerts (WHO 2019)",
-                                       [NEC_KI67_DISCORDANT, HIGH_GRADE_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION],
+                                       [NEC_KI67_DISCORDANT, NEC_RECORDED_LOW_GRADE, HIGH_GRADE_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION],
                                        "collect", output="alerts")
 GRADING_ALERTS_WHO2010 = DecisionTable("grading_alerts_who2010", "Grading alerts (WHO 2010)", [
     Rule("AL10-KI67-GAP", well & (ki67 > 2) & (ki67 < 3), "WHO2010_KI67_BETWEEN_BANDS", ("who2010.integer-gap",),
          note="declared G2; the published bands leave this interval uncovered"),
-    NEC_KI67_DISCORDANT, HIGH_GRADE_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION,
+    NEC_KI67_DISCORDANT, NEC_RECORDED_LOW_GRADE, HIGH_GRADE_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION,
 ], "collect", output="alerts")
 
 # what the record's differentiation is taken as: a stated morphology, or held for review
@@ -114,12 +124,15 @@ DIFFERENTIATION_AS_READ = DecisionTable("differentiation_as_read", "Differentiat
          ("grading.who2010-g3-mixed", "grading.who2017-regrading"), note="under WHO 2010 the label NEC named a grade as well as a morphology"),
     Rule("DF-NEC-KI67-LOW", _poor & (ki67 <= 20).otherwise(False), "nec_ki67_discordant",
          ("grading.nec-ki67-above-20", "grading.nccn-p53-rb"), note="a NEC has a Ki-67 above 20 %: the morphology needs review"),
+    Rule("DF-NEC-RECORDED-LOW-GRADE", _poor & Field("recorded_grade").isin("G1", "G2").otherwise(False) & ~any_index_above_20, "nec_recorded_low_grade",
+         ("who2019.differentiation-first", "grading.nccn-p53-rb", "recorded.registry-grade"),
+         note="G1 and G2 are grades of well-differentiated tumours: with no index above 20 the morphology needs review"),
     Rule("DF-WELL", well, "well", ("who2019.differentiation-first",)),
     Rule("DF-POOR", _poor, "poor", ("who2019.differentiation-first",)),
     Rule("DF-MIXED", differentiation == "mixed", "mixed", ("who2019.differentiation-first", "who2019.minen")),
 ], "first", output="differentiation_review")
 DIFFERENTIATION_WRITES = {"differentiation": {"well": "well", "poor": "poor", "mixed": "mixed"},
-                          "differentiation_review": {"nec_label_who2010": "nec_label_who2010", "nec_ki67_discordant": "nec_ki67_discordant"}}
+                          "differentiation_review": {v: v for v in ("nec_label_who2010", "nec_ki67_discordant", "nec_recorded_low_grade")}}
 
 # %% ../nbs/10_grading.ipynb #ecd932c8
 GRADING_EDITIONS = {

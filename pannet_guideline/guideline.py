@@ -38,10 +38,10 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_OR
            'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope',
            'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'is_chapter_step',
            'record_steps', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by', 'OutputColumn',
-           'conflict_text', 'gap_names', 'band_edges', 'Reading', 'field_readings', 'reading_classes', 'class_runs',
-           'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text', 'too_many_text',
-           'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing',
-           'held_alternatives', 'assess']
+           'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading', 'field_readings', 'reading_classes',
+           'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text',
+           'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers',
+           'staged_missing', 'held_alternatives', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -780,6 +780,26 @@ def band_edges() -> dict:
                             if FIELDS[name].kind == "number": edges.setdefault(name, set()).update(values)
     return {name: tuple(sorted(v)) for name, v in edges.items()}
 
+def _comparisons(expr):
+    "Every comparison of a number field with a constant inside a condition."
+    if isinstance(expr, Compare): yield expr; return
+    for part in (getattr(expr, "a", None), getattr(expr, "b", None)):
+        if isinstance(part, Expr): yield from _comparisons(part)
+
+def band_sides() -> dict:
+    "Per number field and cut-off, the side the cut-off itself falls on in every comparison: `low` (`<=`, `>`), `high` (`<`, `>=`) or `both`."
+    sides = {}
+    for p in POLICIES:
+        for g in GRADING_EDITIONS:
+            for s in STAGE_COLUMN:
+                for step in pipeline(g, s, p):
+                    for c in getattr(getattr(step, "table", None), "conditions", ()):
+                        for cmp in _comparisons(c):
+                            side = "low" if cmp.op in ("<=", ">") else "high"
+                            old = sides.setdefault(cmp.name, {}).get(cmp.value, side)
+                            sides[cmp.name][cmp.value] = side if old == side else "both"
+    return sides
+
 # %% ../nbs/30_guideline.ipynb #gs_reading
 MAX_READINGS = 256 # readings of the missing fields tried for one held row at most
 
@@ -1090,4 +1110,4 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
     return _with_staging_alternatives(a, inputs, st, steps) if a.primary_recommendation == "COMPLETE_STAGING" else a
 
 # %% ../nbs/30_guideline.ipynb #aaeb7653
-schema.BAND_EDGES.update(band_edges())  # the reader's bands: every cut-off of every table, known once the tables are
+schema.BAND_EDGES.update(band_edges()); schema.BAND_SIDES.update(band_sides())  # the reader's bands: every cut-off of every table, known once the tables are

@@ -26,7 +26,7 @@ high_grade = recorded_grade.isin("G3", "NEC").named("a recorded G3 or NEC")
 indices_high = ((Field("ki67_pct") > 20) | (Field("mitoses_per_2mm2") > 20)).named("Ki-67 or mitotic count above 20", ("who2019.grade-table",))
 morphological_nec = recorded_edition.isin("who-2017", "who-2019").named("recorded under WHO 2017 or 2019, where NEC is a morphology", ("who2019.differentiation-first",))
 # a morphology reported but held for pathology review (poor with a low Ki-67, a WHO 2010 "NEC" label): no recorded grade stands in for it either
-morphology_in_review = Field("differentiation_review").isin("nec_label_who2010", "nec_ki67_discordant").otherwise(False).named("the reported morphology is held for pathology review",
+morphology_in_review = Field("differentiation_review").is_known().named("the reported morphology is held for pathology review",
                                                                         ("grading.nec-ki67-above-20", "grading.who2010-g3-mixed"))
 
 GRADE_FROM_RECORD = DecisionTable("grade_from_record", "WHO grade from a recorded grade", [

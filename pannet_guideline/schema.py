@@ -16,11 +16,12 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
-           'SINGLE_AGENTS', 'BAND_EDGES', 'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES',
-           'AMBIGUOUS_HEADERS', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN',
-           'FieldSpec', 'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text',
-           'read_patient', 'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame',
-           'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'UNIT_ALIASES', 'LEGACY_ALIASES',
+           'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM',
+           'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'is_alias', 'match_field',
+           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient',
+           'Columns', 'codes_mask', 'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings',
+           'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -214,7 +215,7 @@ DERIVED_FIELDS = (
           doc="set by the reader where the recorded grade reads 'NET G3', which names a well-differentiated tumour"),
     _text("ki67_fraction_suspect", "Ki-67 may be a fraction", ("yes",), derived=True,
           doc="set by the reader where every known Ki-67 of the table (or the one patient's) is at most 1"),
-    _text("differentiation_review", "differentiation held for pathology review", ("nec_label_who2010", "nec_ki67_discordant"), derived=True,
+    _text("differentiation_review", "differentiation held for pathology review", ("nec_label_who2010", "nec_ki67_discordant", "nec_recorded_low_grade"), derived=True,
           doc="why a stated differentiation is not taken as a morphology"),
     FieldSpec("surveillance_listed", "flag", "watching is an option (localised disease)", vocab=(False, True), derived=True,
               doc="whether the localised chapter lists active surveillance now, under the policy read; written by its step, read by follow-up"),
@@ -331,12 +332,15 @@ REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code
     "PRRT": ("LUTATHERA", "177LU DOTATATE", "LU 177 DOTATATE", "LU177 DOTATATE", "LUTETIUM DOTATATE", "LUTETIUM 177 DOTATATE",
              "177 LU DOTATATE", "177LU DOTA TATE", "LU 177 DOTA TATE"),
     "EVEROLIMUS": ("AFINITOR",), "SUNITINIB": ("SUTENT",), "CABOZANTINIB": ("CABOMETYX",),
-    "CAPTEM": ("CAPECITABINE TEMOZOLOMIDE", "TEMOZOLOMIDE CAPECITABINE", "CAP TEM", "CAPE TEM", "TEM CAP"),
+    "CAPTEM": ("CAPECITABINE TEMOZOLOMIDE", "TEMOZOLOMIDE CAPECITABINE", "CAP TEM", "CAPE TEM", "TEM CAP",
+               *(f"{a} {b}" for x, y in ((("XELODA", "CAPECITABINE"), ("TEMODAR", "TEMODAL", "TEMOZOLOMIDE")),) for a in x for b in y),
+               *(f"{b} {a}" for x, y in ((("XELODA", "CAPECITABINE"), ("TEMODAR", "TEMODAL", "TEMOZOLOMIDE")),) for a in x for b in y)),  # brands
     "STREPTOZOCIN_5FU": (*_STZ, *(f"{s} {f}" for s in _STZ for f in _FLUOROURACIL), *(f"{f} {s}" for s in _STZ for f in _FLUOROURACIL),
                          *(f"{s} DOXORUBICIN" for s in _STZ)),  # streptozocin-based: with 5-FU or doxorubicin (the code's own text)
     "PLATINUM_ETOPOSIDE": ("CISPLATIN ETOPOSIDE", "CARBOPLATIN ETOPOSIDE", "EP", "ETOPOSIDE PLATINUM", "ETOPOSIDE CISPLATIN", "ETOPOSIDE CARBOPLATIN"),
     "IRINOTECAN_FLUOROPYRIMIDINE": ("FOLFIRI",), "OXALIPLATIN_FLUOROPYRIMIDINE": ("FOLFOX", "FOLFOX4", "FOLFOX6", "MFOLFOX6", "CAPOX", "CAPEOX", "XELOX"),
-    "PANCREATECTOMY": ("WHIPPLE", "PANCREATICODUODENECTOMY", "DISTAL PANCREATECTOMY", "CENTRAL PANCREATECTOMY", "TOTAL PANCREATECTOMY"),
+    "PANCREATECTOMY": ("WHIPPLE", "PANCREATICODUODENECTOMY", "DISTAL PANCREATECTOMY", "CENTRAL PANCREATECTOMY", "TOTAL PANCREATECTOMY",
+                       "DISTAL PANCREATECTOMY SPLENECTOMY", "DISTAL PANCREATECTOMY AND SPLENECTOMY", "SPLENOPANCREATECTOMY"),  # the spleen goes with a distal resection
     "LIVER_DIRECTED": ("TACE", "TAE", "TARE", "SIRT", "RFA", "RADIOFREQUENCY ABLATION", "Y90 RADIOEMBOLIZATION", "Y90 RADIOEMBOLISATION",
                        "CRYOABLATION", "LIVER ABLATION", "HEPATIC ABLATION", "LIVER RFA", "HEPATIC RFA",  # ablation of liver metastases (PDQ)
                        *(f"{where}{e}" for where in ("", "HEPATIC ", "HEPATIC ARTERY ", "HEPATIC ARTERIAL ", "LIVER ", "TRANSARTERIAL ", "BLAND ")
@@ -348,16 +352,46 @@ _CODE_NAMES = {_code_key(c): c for c in RECOMMENDATION_CODES} | {_code_key(n): c
 _LIST_SEPARATORS = re.compile(r"[,;\n\r]+|->|=>|→|\bthen\b|\bfollowed by\b", re.IGNORECASE)  # between the treatments of a list, or of a sequence
 _AGENT_JOINS = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b)\s*", re.IGNORECASE)  # between agents, of one regimen or of several
 _DOSE_UNITS = r"(?:mg|mcg|µg|μg|ug|g|gbq|mbq|mci)(?:\s*/\s*(?:m2|m²|kg|d|day|week|wk))?"
-_DOSE_WORDS = re.compile(  # how much and how often, which do not change what was given: `30 mg`, `7.4 GBq`, `x4`, `q4w`, `LAR`, `depot`
+_DOSE_WORDS = re.compile(  # how much and how often, which do not change what was given: `30 mg`, `7.4 GBq`, `x4`, `q4w`, `tid`, `SC`, `LAR`, `depot`
     rf"\d+(?:[.,]\d+)?\s*{_DOSE_UNITS}(?![a-zµμ])|(?<![a-z])[x×]\s*\d+(?:\s*cycles?)?\b|\b\d+\s*[x×](?![a-z])"
     r"|\b(?:q|every)\s*\d+\s*(?:w|wk|wks|weeks?|d|days?|months?)\b|\b(?:monthly|weekly|daily)\b"
-    r"|\b\d+\s*cycles?\b|\b(?:lar|depot|autogel|long[\s-]acting(?:\s+release)?)\b", re.IGNORECASE)
+    r"|\b\d+\s*cycles?\b|\b(?:lar|depot|autogel|long[\s-]acting(?:\s+release)?)\b"
+    r"|\b(?:qd|od|bid|bd|tid|tds|qid|sc|im|iv|po)\b|\b(?:per|a|/)\s*(?:day|week|month)\b", re.IGNORECASE)  # how often and by what route
 
 def _without_dose(piece:str) -> str:
     "A treatment as written without its doses and schedule (`Octreotide LAR 30 mg` -> `Octreotide`); brackets left empty go too."
     return re.sub(r"\(\s*\)|\[\s*\]", " ", _DOSE_WORDS.sub(" ", piece)).strip()
 
+_MG = re.compile(r"(\d+(?:[.,]\d+)?)\s*mg\b", re.IGNORECASE)
+_EVERY = re.compile(r"\b(?:q|every)\s*(\d+)\s*(d|days?|w|wks?|weeks?)\b", re.IGNORECASE)
+
+def _above_label(piece:str) -> bool:
+    "An analogue depot written beyond its label (`SSA_ABOVE_LABEL`: octreotide LAR up to 60 mg, lanreotide 120 mg every 14 days): octreotide over 30 mg, or a dose in mg more often than every 4 weeks."
+    doses = [float(d.replace(",", ".")) for d in _MG.findall(piece)]
+    if not doses: return False  # short-acting octreotide is written in µg: not a depot
+    every = _EVERY.search(piece)
+    days = None if every is None else int(every.group(1)) * (7 if every.group(2).lower().startswith("w") else 1)
+    octreotide = re.search(r"octreotide|sandostatin", piece, re.IGNORECASE) is not None
+    return (octreotide and max(doses) > 30) or (days is not None and days < 28)
+
+# what a registry writes beside a treatment that does not change it: a year or span (`Whipple 2019`, `(2018-2020)`), its target
+# (`RFA of liver mets`), or a note in brackets (`(stopped for pneumonitis)`, `(Lutathera)` beside its generic name)
+_WHEN = re.compile(r"\(?\b(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2,4})?\b\)?")
+_TARGET = re.compile(r"\b(?:of|to)\s+(?:the\s+)?(?:liver|hepatic)\s+(?:mets|metastases|metastasis|lesions?)\b", re.IGNORECASE)
+_NOTE = re.compile(r"\([^()]*\)")
+NOTHING_GIVEN = ("NONE", "NO TREATMENT", "NIL", "NONE GIVEN", "NO THERAPY", "NO PRIOR TREATMENT", "UNTREATED")
+
 def _read_treatment(piece:str) -> tuple:
+    "(codes, part not read) of one treatment as written; an analogue given beyond its label is read as that too."
+    codes, unread = _read_named(_TARGET.sub(" ", _WHEN.sub(" ", piece)))
+    if codes is None and _NOTE.search(piece):  # a note in brackets: the treatment is what stands outside them
+        plain, _ = _read_named(_TARGET.sub(" ", _NOTE.sub(" ", _WHEN.sub(" ", piece))))
+        inside = [_read_named(n[1:-1])[0] or () for n in _NOTE.findall(piece)]
+        if plain and all(set(c) <= set(plain) for c in inside): codes, unread = plain, None  # a bracket naming another treatment is not a note
+    if codes and "SSA" in codes and _above_label(piece): codes = tuple(dict.fromkeys(codes + ("SSA_ABOVE_LABEL",)))
+    return codes, unread
+
+def _read_named(piece:str) -> tuple:
     "(codes, part not read) of one treatment as written: the whole name first (`carboplatin + etoposide`), else its agents, joined where they name one regimen."
     plain = _without_dose(piece)
     if _code_key(plain) in _CODE_NAMES: return (_CODE_NAMES[_code_key(plain)],), None
@@ -381,7 +415,7 @@ def _read_codes(spec:FieldSpec, raw):
     "A list of codes or regimen names (`,` `;` a new line, `->` or `then` between treatments); one part that cannot be read makes the whole list unknown, since it may hide a code."
     if isinstance(raw, (bool, np.bool_, int, float, np.number)): return None, f"{_show(raw)} is not a list of recommendation codes"
     items = [s.strip() for s in _LIST_SEPARATORS.split(str(raw)) if s.strip()]
-    if [_code_key(s) for s in items] == ["NONE"]: return (), None  # "none" records that nothing was given, which is not the same as unknown
+    if len(items) == 1 and _code_key(items[0]) in NOTHING_GIVEN: return (), None  # "none" records that nothing was given, which is not unknown
     read = [_read_treatment(s) for s in items]
     bad = [b for _, b in read if b is not None]
     if not bad: return tuple(dict.fromkeys(c for codes, _ in read for c in codes)), None
@@ -405,6 +439,7 @@ _NUMBER = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
 _QUANTITY = re.compile(rf"(?P<op><=|>=|<|>|≤|≥)?\s*(?P<a>{_NUMBER})\s*(?:(?:-|–|to)\s*(?P<b>{_NUMBER}))?")
 _TRAILING_UNIT = re.compile(r"(?P<body>.*?\d)\s*(?P<unit>[^\d]*?)\s*")
 BAND_EDGES: dict = {}  # number field -> every cut-off the decision tables compare it with (filled by `guideline`): a bound or range is read only inside one band
+BAND_SIDES: dict = {}  # number field -> cut-off -> the side every comparison puts the cut-off itself on: `low`, `high` or `both` (filled by `guideline`)
 
 def _decimal(text:str, field_unit:str) -> tuple:
     "(value, reason) of one number as written: a decimal comma is read; `42,493` (comma or thousands?) is not."
@@ -456,7 +491,10 @@ def _interval(spec:FieldSpec, raw, lo:float, hi:float, lo_open:bool, hi_open:boo
             return None, f"{_show(raw)} reaches {end:g}{unit}, outside {spec.minimum:g} to {spec.maximum:g}"
     edges = BAND_EDGES.get(spec.name)
     if not edges: return None, f"{_show(raw)} is a bound or range, read only where it falls inside one band of the guideline's cut-offs"
-    spans = sorted(e for e in edges if not (hi < e or lo > e or (hi == e and hi_open) or (lo == e and lo_open)))
+    side = BAND_SIDES.get(spec.name, {})
+    # a closed end on a cut-off stays on its side where every comparison puts the cut-off there (`15-20` is all "20 or less")
+    spans = sorted(e for e in edges if not (hi < e or lo > e or (hi == e and (hi_open or side.get(e) == "low"))
+                                            or (lo == e and (lo_open or side.get(e) == "high"))))
     if spans:
         return None, f"{_show(raw)} is a bound or range that spans the cut-off{'s' if len(spans) > 1 else ''} {' and '.join(f'{e:g}' for e in spans)}{unit}: which side is unknown"
     inside = lo + (hi - lo) * 0.75 if math.isfinite(hi) else lo + 1.0  # a value inside: any decides alike (three quarters up, so `<2` is no fraction-like 1)

@@ -193,3 +193,46 @@ def test_no_seed_versus_source_alert_under_nccn():
     for p in (MET, dict(MET, prior_therapies="TACE"), dict(LOC, functional_syndrome="gastrinoma"), dict(LOC, carcinoid_syndrome=True)):
         a = both(p, "nccn-2025")
         assert not {c for c in alerts(a) if c.startswith("SEED_") and not c.startswith("SEED_NCCN_")}, a.alerts
+
+
+@pytest.mark.parametrize("policy", ["seed-2025", "nccn-2025"])
+def test_carcinoid_syndrome_headed_for_surgery_gets_octreotide_cover(policy):
+    "CF 7 R-PO-01: with carcinoid syndrome, octreotide before anaesthesia (NCCN NE-F); the seed's item 30 covers functioning NETs and names carcinoid crisis."
+    patient = dict(ki67_pct=2, mitoses_per_2mm2=1, differentiation="well", tumor_size_cm=2.5, local_invasion="none", nodal_status="N0",
+                   metastatic_sites="none", functional_syndrome="none", carcinoid_syndrome=True, symptomatic=True, resectable="yes",
+                   hereditary_syndrome="none", prior_therapies="none", sstr_status="positive")
+    a = assess(patient, policy=policy)
+    assert "PERIOPERATIVE_OCTREOTIDE" in a.recommendations.split(";")
+    assert assess_frame(pd.DataFrame([patient]), policy=policy).iloc[0]["recommendations"] == a.recommendations
+
+
+@pytest.mark.parametrize("written,above", [("lanreotide 120 mg q14d", True), ("octreotide LAR 60 mg q4w", True),
+                                           ("Octreotide LAR 30 mg every 3 weeks", True), ("Octreotide LAR 30 mg q4w", False),
+                                           ("lanreotide 120 mg every 4 weeks", False), ("octreotide 100 mcg SC tid", False)])
+def test_an_analogue_beyond_its_label_is_read_as_such(written, above):
+    "CF 6.1: the above-label analogue is octreotide LAR up to 60 mg every 4 weeks or lanreotide 120 mg every 14 days; labels are 30 mg and 120 mg every 4 weeks."
+    from pannet_guideline.schema import canonical_value
+    codes, why = canonical_value("prior_therapies", written)
+    assert why is None and "SSA" in codes and ("SSA_ABOVE_LABEL" in codes) is above
+
+
+def test_route_and_frequency_words_do_not_hide_the_drug():
+    from pannet_guideline.schema import canonical_value
+    for written, code in (("Sutent 37.5 mg qd", "SUNITINIB"), ("everolimus 10 mg PO daily", "EVEROLIMUS"), ("lanreotide 120 mg/month", "SSA")):
+        assert canonical_value("prior_therapies", written) == ((code,), None), written
+
+
+@pytest.mark.parametrize("written,codes", [
+    ("Whipple 2019", ("PANCREATECTOMY",)), ("lanreotide (2018-2020)", ("SSA",)), ("RFA of liver mets", ("LIVER_DIRECTED",)),
+    ("Lu-177 DOTATATE (Lutathera)", ("PRRT",)), ("Xeloda + Temodar", ("CAPTEM",)), ("distal pancreatectomy + splenectomy", ("PANCREATECTOMY",)),
+    ("no treatment", ()), ("nil", ()), ("everolimus (stopped for pneumonitis)", ("EVEROLIMUS",)),
+])
+def test_treatment_histories_as_registries_write_them(written, codes):
+    from pannet_guideline.schema import canonical_value
+    assert canonical_value("prior_therapies", written) == (codes, None)
+
+
+def test_a_bracket_naming_another_treatment_is_not_dropped_as_a_note():
+    from pannet_guideline.schema import canonical_value
+    value, why = canonical_value("prior_therapies", "everolimus (and lanreotide)")
+    assert value is None and "not a recommendation code" in why  # never read as everolimus alone

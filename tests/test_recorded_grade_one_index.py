@@ -93,3 +93,26 @@ def test_a_who2010_g2_in_its_declared_gap_is_an_edition_difference(edition, aler
     alerts = a.alerts.split(";")
     assert a.who_grade == "G1" and alert in alerts
     assert ("RECORDED_GRADE_CONFLICT" in alerts) is (edition != "who-2010")
+
+
+@pytest.mark.parametrize("policy", ["seed-2025", "nccn-2025"])
+def test_a_low_mitotic_count_alone_is_no_grade(policy):
+    "R-GR-05: a Ki-67 under 3 % alone may code G1, a mitotic count alone only G2 or G3; under 2 mitoses the Ki-67 decides."
+    liver = dict(mitoses_per_2mm2=1, differentiation="well", tumor_size_cm=3, local_invasion="none", nodal_status="N0",
+                 metastatic_sites="liver", symptomatic=False, tumor_burden="low", progression="stable", sstr_status="positive",
+                 functional_syndrome="none", carcinoid_syndrome=False, prior_therapies="none")
+    a = _both(liver, policy)
+    assert a.who_grade == "unknown" and "ki67_pct" in a.data_gaps.split(";")
+    assert a.primary_recommendation == "COMPLETE_STAGING"  # no SSA or observation asserted on a grade the Ki-67 could raise
+    assert _both({**liver, "mitoses_per_2mm2": 5}, policy).who_grade == "G2"  # 2-20 mitoses code G2 on their own
+
+
+@pytest.mark.parametrize("policy", ["seed-2025", "nccn-2025"])
+def test_poor_differentiation_beside_a_recorded_low_grade_goes_to_review(policy):
+    "R-GR-01 and 13.4: G1 and G2 grade well-differentiated tumours only; without an index above 20 the morphology is reviewed."
+    patient = dict(recorded_grade="G2", differentiation="poor", tumor_size_cm=3, local_invasion="none", nodal_status="N0", metastatic_sites="liver")
+    a = _both(patient, policy)
+    assert (a.nen_class, a.who_grade) == ("unknown", "unknown") and "NEC_RECORDED_LOW_GRADE" in a.alerts.split(";")
+    assert "PLATINUM_ETOPOSIDE" not in a.recommendations.split(";")
+    confirmed = _both({**patient, "ki67_pct": 40}, policy)  # a Ki-67 above 20 confirms the carcinoma the morphology names
+    assert confirmed.nen_class == "NEC" and "NEC_RECORDED_LOW_GRADE" not in confirmed.alerts.split(";")

@@ -1,0 +1,27 @@
+"""A Ki-67 written as a range or bound is read where every cut-off the tables use leaves it whole. A closed end that
+sits on a cut-off stays on the side every comparison puts the cut-off itself: WHO 2019 grades Ki-67 of 20 % as G2
+("3-20 %", clinical_facts 1.1), so "15-20" is all G2, while "20-30" straddles G2 and G3."""
+import pytest
+
+import pannet_guideline.guideline  # noqa: F401  (fills the reader's cut-offs)
+from pannet_guideline import assess
+from pannet_guideline.schema import BAND_SIDES, canonical_value
+
+
+def test_the_grade_cut_offs_fall_on_the_side_the_grade_table_puts_them():
+    sides = BAND_SIDES["ki67_pct"]
+    assert (sides[20.0], sides[3.0], sides[55.0]) == ("low", "high", "high")  # <= 20 is G2; 3 is G2; 55 is unfavourable
+
+
+@pytest.mark.parametrize("written,grade", [("15-20", "G2"), ("10-20", "G2"), ("15-20 %", "G2"), (">55", "G3")])
+def test_a_range_closed_on_its_side_of_a_cut_off_is_read(written, grade):
+    value, why = canonical_value("ki67_pct", written)
+    assert why is None and value is not None
+    a = assess(dict(ki67_pct=written, mitoses_per_2mm2=1, differentiation="well"), strict=False)
+    assert a.who_grade == grade and a.input_issues == ""
+
+
+@pytest.mark.parametrize("written", ["20-30", "2.5-3", ">20", "19-21"])
+def test_a_range_that_straddles_a_cut_off_stays_unknown_with_the_reason(written):
+    value, why = canonical_value("ki67_pct", written)
+    assert value is None and "spans the cut-off" in why
