@@ -601,7 +601,7 @@ OUTPUT_SPEC = (
     OutputColumn("primary_recommendation", "primary", "the first of them; empty where the guidance leaves a choice"),
     OutputColumn("primary_options", "options", "the unranked options when the guidance leaves the choice open"),
     OutputColumn("primary_held_by", "held", "missing fields that could add a management code ranked before the primary; the primary is then empty"),
-    OutputColumn("primary_alternatives", "alternatives", "for a held primary, what it would be under each reading of the missing fields (`;`-separated `condition: outcome`); `any FIELDS: CODE` where every reading gives the same primary, which is then given"),
+    OutputColumn("primary_alternatives", "alternatives", "for a held primary, or a patient asked to complete the staging, what it would be under each reading of the missing fields (`;`-separated `condition: outcome`); `any FIELDS: CODE` where every reading gives the same primary, which is then given to a held row (the ask to complete the staging stays)"),
     OutputColumn("workup", "workup", "`;`-separated work-up items"),
     OutputColumn("followup_schedule", "followup_schedule", "`;`-separated follow-up schedules"),
     OutputColumn("rule_ids", "rule_ids", "`;`-separated ids of the rules that fired"),

@@ -221,9 +221,9 @@ LOCALIZED_PROSE["watch"] = """\
 The seed's grade section resects G2 when possible (`seed.27`) and gives G1 by Ki-67 below 3 %
 (`seed.26`); NCCN observes only **low-grade** tumours and gives no Ki-67 figure
 (`nccn.observation-criteria`), read here as G1 (`localized.nccn-low-grade-reading`, tag C). Both
-policies therefore watch only a G1 whose Ki-67 was measured: a G1 from the mitotic count alone
-(NAACCR's one-index rule is a registry convention, `naaccr.one-index`) leaves surveillance
-undecided with `ki67_pct` as the gap. A G2 is resected: recommended under the seed and one of the
+policies therefore watch only a G1 whose Ki-67 was measured: a mitotic count alone codes no G1
+(NAACCR's one-index rule names Ki-67, `naaccr.one-index`), and a recorded G1 without a Ki-67 leaves
+surveillance undecided with `ki67_pct` as the gap. A G2 is resected: recommended under the seed and one of the
 NCCN options over {observe_only_max} up to {nccn_observation}, and the alert `SURVEILLANCE_WITHHELD_G2` gives both readings; recurrence
 after resection rises above Ki-67 5 % (`localized.genc-ki67-recurrence`). At {observe_only_max} or less NCCN
 writes observation as the only option (`nccn.nf-localized-le1cm`), so under NCCN a G2 of that
@@ -389,8 +389,8 @@ LOCALIZED_PROSE["alerts"] = """\
   {nccn_observation} for NCCN), contained and symptom-free, is not watched; the seed resects
   G2 (`seed.27`), NCCN observes only low-grade tumours (`localized.nccn-low-grade-reading`), and
   recurrence after resection rises above Ki-67 5 % (`localized.genc-ki67-recurrence`).
-- **`SURVEILLANCE_NEEDS_KI67`**: the G1 rests on the mitotic count alone; surveillance waits for a
-  measured Ki-67 (`naaccr.one-index` is a registry convention, not a management rule).
+- **`SURVEILLANCE_NEEDS_KI67`**: the G1 is a recorded one beside a mitotic count, with no Ki-67; surveillance waits
+  for a measured Ki-67 (`naaccr.one-index` is a registry convention, not a management rule).
 - **`SEED_NCCN_LOCALIZED_NEC`**: for a localised NEC the seed ranks platinum chemotherapy first
   (`seed.29`) and resection is to be considered (`seed.08`); NCCN lists resection with chemotherapy,
   chemotherapy alone or chemoradiation in no order (`localized.nccn-nec-unranked`).
@@ -428,7 +428,7 @@ add_alert("SURVEILLANCE_WITHHELD_G2", "No surveillance for a G2 tumour",
           "Surveillance is not offered for a G2 tumour. The seed resects G2 when possible; NCCN observes only low-grade tumours, without a Ki-67 figure, and the sources read do not settle a low G2; after resection, recurrence was more frequent above Ki-67 5 %.",
           "conflict", ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"))
 add_alert("SURVEILLANCE_NEEDS_KI67", "Surveillance needs a measured Ki-67",
-          "The G1 grade rests on the mitotic count alone; surveillance is held until a Ki-67 below 3 % is measured.",
+          "The G1 grade is the recorded one, beside a mitotic count but no Ki-67; surveillance is held until a Ki-67 below 3 % is measured.",
           "data", ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"))
 add_alert("SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", "Surveillance needs a measured Ki-67",
           "The G1 grade is the one recorded by the pathologist or registry, with no Ki-67 or mitotic count given; surveillance is held until a Ki-67 below 3 % is measured.",
@@ -477,9 +477,9 @@ def _watchable_rules(small:Expr, policy:str="") -> list:
     "The grade alerts of a tumour small enough to watch (`small`: the policy's size band, contained; `policy`: a suffix of the rule ids)."
     return [
         Rule("ALL-SURVEILLANCE-G2", small & symptom_free & ((grade == "G2") | (ki67 >= 3)), "SURVEILLANCE_WITHHELD_G2", _G2_ALERTS,
-             note="undecided, with Ki-67 as the gap, while a G1 rests on the mitotic count alone"),
+             note="undecided, with Ki-67 as the gap, while a G1 has no measured Ki-67 behind it"),
         Rule(f"ALL-SURVEILLANCE-NEEDS-KI67{policy}", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_known(), "SURVEILLANCE_NEEDS_KI67",
-             ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="G1 from the mitotic count alone"),
+             ("seed.26", "localized.nccn-low-grade-reading", "naaccr.one-index"), note="a recorded G1 beside a mitotic count, with no Ki-67"),
         Rule(f"ALL-SURVEILLANCE-NEEDS-KI67-RECORDED{policy}", small & symptom_free & (grade == "G1") & ki67.is_unknown() & mitoses.is_unknown(),
              "SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", ("seed.26", "localized.nccn-low-grade-reading", "recorded.registry-grade"),
              note="G1 as recorded, with neither index given"),

@@ -54,7 +54,7 @@ def test_issue_names_the_value():
 
 def test_bad_field_becomes_unknown_not_guessed():
     out = assess_frame(pd.DataFrame({"differentiation": ["well"], "ki67_pct": [140.0], "mitoses_per_2mm2": [1.0]}))
-    assert out["who_grade"][0] == "G1" and bool(out["grade_provisional"][0])  # graded on mitoses alone, flagged
+    assert out["who_grade"][0] == "unknown" and "ki67_pct" in out["data_gaps"][0].split(";")  # a low count alone grades nothing (CF 1.1 R-GR-05)
 
 
 def test_all_missing_rows():  # blank rows: no issue per row, listed in attrs

@@ -44,9 +44,11 @@ def test_a_small_g1_is_still_watched(policy):
 @pytest.mark.parametrize("size", [0.8, 1.5])
 def test_surveillance_does_not_rest_on_a_mitoses_only_g1(policy, size):
     a = run(policy, tumor_size_cm=size, ki67_pct=None)
-    assert a.to_dict()["grade_provisional"] in (True, "True")
+    assert a.who_grade == "unknown"  # a low mitotic count alone gives no grade: only a Ki-67 may code G1 alone (CF 1.1 R-GR-05)
     assert "ACTIVE_SURVEILLANCE" not in split(a, "recommendations")
-    assert "ki67_pct" in split(a, "data_gaps") and "SURVEILLANCE_NEEDS_KI67" in split(a, "alerts")
+    assert "ki67_pct" in split(a, "data_gaps")
+    b = run(policy, tumor_size_cm=size, ki67_pct=None, recorded_grade="G1")  # a recorded G1 beside the count: still no measured Ki-67
+    assert b.who_grade == "G1" and "ACTIVE_SURVEILLANCE" not in split(b, "recommendations") and "SURVEILLANCE_NEEDS_KI67" in split(b, "alerts")
 
 
 @pytest.mark.parametrize("policy", POLICIES)

@@ -193,8 +193,8 @@ def test_percentages_above_one_get_no_fraction_warning():
 def test_recorded_g1_alert_names_the_record():
     a = both(dict(LOC, ki67_pct=None, mitoses_per_2mm2=None, recorded_grade="G1"))
     assert "SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE" in alerts(a) and "SURVEILLANCE_NEEDS_KI67" not in alerts(a)
-    b = both(dict(LOC, ki67_pct=None, mitoses_per_2mm2=1))
-    assert "SURVEILLANCE_NEEDS_KI67" in alerts(b)
+    b = both(dict(LOC, ki67_pct=None, mitoses_per_2mm2=1, recorded_grade="G1"))  # a count beside the record, no Ki-67
+    assert "SURVEILLANCE_NEEDS_KI67" in alerts(b) and "SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE" not in alerts(b)
 
 
 # 12. CF 6.1 (NE-H general notes: no data to guide the sequence among systemic options)
