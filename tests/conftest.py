@@ -49,14 +49,22 @@ def tables():
     return all_tables()
 
 
-_BY_BIT = sorted(FIELD_BITS.items(), key=lambda x: x[1])
+_FIELD_AT = {bit: name for name, bit in FIELD_BITS.items()}
+
+
+def set_bits(mask:int):
+    "The positions of the bits set in `mask`, lowest first (one step per set bit, not per rule or field)."
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def frame_decision_row(fd, table, i):
     "Row i of a FrameDecision in the shape of a one-patient Decision: (fired rule ids, gap fields, pending outcomes (collect tables))."
-    fired = tuple(r.id for k, r in enumerate(table.rules) if int(fd.fired[i]) >> k & 1)
-    gaps = tuple(name for name, bit in _BY_BIT if int(fd.gaps[i]) >> bit & 1)
-    pending = tuple(dict.fromkeys(r.then for k, r in enumerate(table.rules) if int(fd.pending[i]) >> k & 1))
+    fired = tuple(table.rules[k].id for k in set_bits(int(fd.fired[i])))
+    gaps = tuple(_FIELD_AT[bit] for bit in set_bits(int(fd.gaps[i])) if bit in _FIELD_AT)
+    pending = tuple(dict.fromkeys(table.rules[k].then for k in set_bits(int(fd.pending[i]))))
     return fired, gaps, pending
 
 

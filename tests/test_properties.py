@@ -196,9 +196,9 @@ def _group(codes:list, n:int) -> np.ndarray:
 def _positions(n:int) -> np.ndarray: return np.arange(n)  # one grid's rows, asked for once per condition
 
 
-def _a_row_of_each(group:np.ndarray, size:int|None=None) -> np.ndarray:
+def _a_row_of_each(group:np.ndarray) -> np.ndarray:
     "A row of each group, indexed by group number (-1 for a number no row has)."
-    first = np.full(group.max(initial=-1) + 1 if size is None else size, -1, np.int64)
+    first = np.full(group.max(initial=-1) + 1, -1, np.int64)
     first[group] = _positions(len(group))
     return first
 
@@ -217,11 +217,9 @@ def _checked_truth(node, grid:BoundaryGrid, memo:dict) -> np.ndarray:
     key, size = np.zeros(grid.n, np.int32), 1
     for digit, base in digits: key, size = key * np.int32(base) + digit, size * base
     assert size < 2 ** 31, node.text
-    first = _a_row_of_each(key, size)
-    present = np.flatnonzero(first >= 0)
-    scalar = np.full(size, -1, np.int8)
-    scalar[present] = [{True: 2, False: 1, None: 0}[node.record(rec)] for rec in grid.records(first[present], sorted(node.fields))]
-    bad = np.flatnonzero(scalar.take(key) != truth)
+    group = pd.factorize(key)[0]  # the combinations present, numbered: no array as long as every combination there could be
+    scalar = np.array([{True: 2, False: 1, None: 0}[node.record(rec)] for rec in grid.records(_a_row_of_each(group), sorted(node.fields))], np.int8)
+    bad = np.flatnonzero(scalar.take(group) != truth)
     assert not len(bad), (node.text, grid.records(bad[:1], sorted(node.fields)))
     memo[id(node)] = truth
     return truth
