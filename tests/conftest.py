@@ -1,8 +1,10 @@
 """Shared fixtures for the test suite: every DecisionTable the package defines, each table's boundary grid built once
 per session from its axes, and Hypothesis records drawn from the schema."""
+import fcntl
 import functools
 import importlib
 import os
+import pickle
 import random
 import types
 
@@ -29,6 +31,20 @@ def pytest_configure(config):
         sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
         import mutation
         mutation.apply_by_key(os.environ["PANNET_MUTANT"])
+
+def computed_once(tmp_path_factory, name:str, compute):
+    """`compute()`, run by one xdist worker and read by the others (pickled in the run's temporary folder, under a lock),
+    so that a cohort assessed or every vignette checked is computed once per run, not once per worker."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"): return compute()
+    folder = tmp_path_factory.getbasetemp().parent  # the run's folder, shared by its workers; a new one each run
+    path = folder / f"{name}.pickle"
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker waits here, then reads what the first wrote
+        if path.exists(): return pickle.loads(path.read_bytes())
+        value = compute()
+        path.write_bytes(pickle.dumps(value))
+        return value
+
 
 TABLE_MODULES = ["grading", "staging", "workup", "localized", "advanced", "functional", "hereditary", "caveats", "followup"]
 
