@@ -132,7 +132,14 @@ def test_assess_frame_leaves_input_untouched():
 # --- every table: no gap, no overlap its hit policy forbids, every rule reachable, scalar == frame on its grid ---
 TABLES = all_tables()
 IDS = [t.name for t in TABLES]
-ANALYSE_QUICK_UP_TO = 200_000  # grid points: `analyse` itself (one Python conversion per point) on larger grids in the full run only
+ANALYSE_QUICK_UP_TO = 200_000  # grid points: `analyse` itself (a frame of every point) on larger grids in the full run only
+SCALAR_QUICK_UP_TO = 500_000  # grid points: on larger grids the point-by-point check in the full run only; the quick run still
+                              # holds every table to `decide` == `decide_frame` on generated cohorts (test_decide_equals_the_row_of_decide_frame)
+
+
+def quick_up_to(tables, points:int) -> list:
+    "The tables, those whose boundary grid holds more than `points` points marked slow."
+    return [pytest.param(t, marks=pytest.mark.slow) if grid_size(t) > points else t for t in tables]
 
 
 def _bits_set(mask:np.ndarray, i:int) -> np.ndarray:
@@ -159,7 +166,7 @@ def test_table_has_no_gap_overlap_or_unreachable_rule(table):
     assert not unreachable, f"{table.name}: unreachable {unreachable}"
 
 
-@pytest.mark.parametrize("table", [pytest.param(t, marks=pytest.mark.slow) if grid_size(t) > ANALYSE_QUICK_UP_TO else t for t in TABLES], ids=IDS)
+@pytest.mark.parametrize("table", quick_up_to(TABLES, ANALYSE_QUICK_UP_TO), ids=IDS)
 def test_analyse_reports_what_the_grid_shows(table):
     "The package's own static analysis examines the same points and finds the same gaps, overlaps and unreachable rules."
     grid = BoundaryGrid(table)
@@ -225,7 +232,7 @@ def _checked_truth(node, grid:BoundaryGrid, memo:dict) -> np.ndarray:
     return truth
 
 
-@pytest.mark.parametrize("table", TABLES, ids=IDS)
+@pytest.mark.parametrize("table", quick_up_to(TABLES, SCALAR_QUICK_UP_TO), ids=IDS)
 def test_table_scalar_equals_vectorized_on_its_boundary_grid(table):
     """`decide` equals `decide_frame` on every point of the table's boundary grid, without a Python call per point:
     (1) every condition, down to each comparison, read one patient at a time equals its cohort truth on every row (see
