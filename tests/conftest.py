@@ -1,8 +1,10 @@
 """Shared fixtures for the test suite: every DecisionTable the package defines, each table's boundary grid built once
 per session from its axes, and Hypothesis records drawn from the schema."""
+import fcntl
 import functools
 import importlib
 import os
+import pickle
 import random
 import types
 
@@ -30,6 +32,20 @@ def pytest_configure(config):
         import mutation
         mutation.apply_by_key(os.environ["PANNET_MUTANT"])
 
+def computed_once(tmp_path_factory, name:str, compute):
+    """`compute()`, run by one xdist worker and read by the others (pickled in the run's temporary folder, under a lock),
+    so that a cohort assessed or every vignette checked is computed once per run, not once per worker."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"): return compute()
+    folder = tmp_path_factory.getbasetemp().parent  # the run's folder, shared by its workers; a new one each run
+    path = folder / f"{name}.pickle"
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker waits here, then reads what the first wrote
+        if path.exists(): return pickle.loads(path.read_bytes())
+        value = compute()
+        path.write_bytes(pickle.dumps(value))
+        return value
+
+
 TABLE_MODULES = ["grading", "staging", "workup", "localized", "advanced", "functional", "hereditary", "caveats", "followup"]
 
 
@@ -49,14 +65,22 @@ def tables():
     return all_tables()
 
 
-_BY_BIT = sorted(FIELD_BITS.items(), key=lambda x: x[1])
+_FIELD_AT = {bit: name for name, bit in FIELD_BITS.items()}
+
+
+def set_bits(mask:int):
+    "The positions of the bits set in `mask`, lowest first (one step per set bit, not per rule or field)."
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def frame_decision_row(fd, table, i):
     "Row i of a FrameDecision in the shape of a one-patient Decision: (fired rule ids, gap fields, pending outcomes (collect tables))."
-    fired = tuple(r.id for k, r in enumerate(table.rules) if int(fd.fired[i]) >> k & 1)
-    gaps = tuple(name for name, bit in _BY_BIT if int(fd.gaps[i]) >> bit & 1)
-    pending = tuple(dict.fromkeys(r.then for k, r in enumerate(table.rules) if int(fd.pending[i]) >> k & 1))
+    fired = tuple(table.rules[k].id for k in set_bits(int(fd.fired[i])))
+    gaps = tuple(_FIELD_AT[bit] for bit in set_bits(int(fd.gaps[i])) if bit in _FIELD_AT)
+    pending = tuple(dict.fromkeys(table.rules[k].then for k in set_bits(int(fd.pending[i]))))
     return fired, gaps, pending
 
 

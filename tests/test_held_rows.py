@@ -18,14 +18,18 @@ from pannet_guideline.datasets import demo_cohort
 from pannet_guideline.guideline import MAX_READINGS, field_readings, outcome_token
 from pannet_guideline.schema import FIELDS
 
+from conftest import computed_once
+
 _BAND = re.compile(r"^(?:(?P<lo>[-\d.]+)(?P<lo_op><=|<))?(?P<name>[a-z_0-9]+)(?:(?P<hi_op><=|<|>=|>|=)(?P<hi>[-\d.]+))?$")
 
 
 @pytest.fixture(scope="module")
-def cohort():
+def cohort(tmp_path_factory):
     warnings.simplefilter("ignore")
-    df = demo_cohort()
-    return df, assess_frame(df)
+    def assessed():
+        df = demo_cohort()
+        return df, assess_frame(df)
+    return computed_once(tmp_path_factory, "demo_assessed", assessed)
 
 
 def _record(df, i) -> dict:

@@ -8,6 +8,7 @@ from pannet_guideline.pathway import (Leaf, chapter_flowcharts, chapter_names, c
 from conftest import BoundaryGrid, grid_size
 
 TABLES = {t.name: t for p in POLICIES for t in chapter_tables(p)}
+DIAGRAM_QUICK_UP_TO = 500_000  # grid points: larger tables' diagrams walked in the full run only; every smaller one in the quick run
 
 
 def _walked(table, cols):
@@ -21,7 +22,8 @@ def _walked(table, cols):
     return fired, blocked
 
 
-@pytest.mark.parametrize("name", sorted(TABLES))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if grid_size(TABLES[n]) > DIAGRAM_QUICK_UP_TO else n
+                                  for n in sorted(TABLES)])
 def test_diagram_matches_table_on_boundary_grid(name):
     table = TABLES[name]
     cols = BoundaryGrid(table, with_unknown=True, assume=False).cols  # `boundary_grid` row for row, unknowns included, built per axis

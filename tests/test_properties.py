@@ -132,7 +132,14 @@ def test_assess_frame_leaves_input_untouched():
 # --- every table: no gap, no overlap its hit policy forbids, every rule reachable, scalar == frame on its grid ---
 TABLES = all_tables()
 IDS = [t.name for t in TABLES]
-ANALYSE_QUICK_UP_TO = 200_000  # grid points: `analyse` itself (one Python conversion per point) on larger grids in the full run only
+ANALYSE_QUICK_UP_TO = 200_000  # grid points: `analyse` itself (a frame of every point) on larger grids in the full run only
+SCALAR_QUICK_UP_TO = 500_000  # grid points: on larger grids the point-by-point check in the full run only; the quick run still
+                              # holds every table to `decide` == `decide_frame` on generated cohorts (test_decide_equals_the_row_of_decide_frame)
+
+
+def quick_up_to(tables, points:int) -> list:
+    "The tables, those whose boundary grid holds more than `points` points marked slow."
+    return [pytest.param(t, marks=pytest.mark.slow) if grid_size(t) > points else t for t in tables]
 
 
 def _bits_set(mask:np.ndarray, i:int) -> np.ndarray:
@@ -159,7 +166,7 @@ def test_table_has_no_gap_overlap_or_unreachable_rule(table):
     assert not unreachable, f"{table.name}: unreachable {unreachable}"
 
 
-@pytest.mark.parametrize("table", [pytest.param(t, marks=pytest.mark.slow) if grid_size(t) > ANALYSE_QUICK_UP_TO else t for t in TABLES], ids=IDS)
+@pytest.mark.parametrize("table", quick_up_to(TABLES, ANALYSE_QUICK_UP_TO), ids=IDS)
 def test_analyse_reports_what_the_grid_shows(table):
     "The package's own static analysis examines the same points and finds the same gaps, overlaps and unreachable rules."
     grid = BoundaryGrid(table)
@@ -196,9 +203,9 @@ def _group(codes:list, n:int) -> np.ndarray:
 def _positions(n:int) -> np.ndarray: return np.arange(n)  # one grid's rows, asked for once per condition
 
 
-def _a_row_of_each(group:np.ndarray, size:int|None=None) -> np.ndarray:
+def _a_row_of_each(group:np.ndarray) -> np.ndarray:
     "A row of each group, indexed by group number (-1 for a number no row has)."
-    first = np.full(group.max(initial=-1) + 1 if size is None else size, -1, np.int64)
+    first = np.full(group.max(initial=-1) + 1, -1, np.int64)
     first[group] = _positions(len(group))
     return first
 
@@ -217,17 +224,15 @@ def _checked_truth(node, grid:BoundaryGrid, memo:dict) -> np.ndarray:
     key, size = np.zeros(grid.n, np.int32), 1
     for digit, base in digits: key, size = key * np.int32(base) + digit, size * base
     assert size < 2 ** 31, node.text
-    first = _a_row_of_each(key, size)
-    present = np.flatnonzero(first >= 0)
-    scalar = np.full(size, -1, np.int8)
-    scalar[present] = [{True: 2, False: 1, None: 0}[node.record(rec)] for rec in grid.records(first[present], sorted(node.fields))]
-    bad = np.flatnonzero(scalar.take(key) != truth)
+    group = pd.factorize(key)[0]  # the combinations present, numbered: no array as long as every combination there could be
+    scalar = np.array([{True: 2, False: 1, None: 0}[node.record(rec)] for rec in grid.records(_a_row_of_each(group), sorted(node.fields))], np.int8)
+    bad = np.flatnonzero(scalar.take(group) != truth)
     assert not len(bad), (node.text, grid.records(bad[:1], sorted(node.fields)))
     memo[id(node)] = truth
     return truth
 
 
-@pytest.mark.parametrize("table", TABLES, ids=IDS)
+@pytest.mark.parametrize("table", quick_up_to(TABLES, SCALAR_QUICK_UP_TO), ids=IDS)
 def test_table_scalar_equals_vectorized_on_its_boundary_grid(table):
     """`decide` equals `decide_frame` on every point of the table's boundary grid, without a Python call per point:
     (1) every condition, down to each comparison, read one patient at a time equals its cohort truth on every row (see

@@ -9,12 +9,15 @@ from pannet_guideline.datasets import demo_cohort
 from pannet_guideline.guideline import DISCLAIMER
 from pannet_guideline.report import read_cohort, write_cohort_report
 
+from conftest import computed_once
+
 
 @pytest.fixture(scope="module")
 def demo_page(tmp_path_factory):
-    demo = demo_cohort()
-    path = write_cohort_report(demo, tmp_path_factory.mktemp("r") / "demo.html", title="Demo")
-    return demo, path.read_text(encoding="utf-8")
+    def write():
+        demo = demo_cohort()
+        return demo, write_cohort_report(demo, tmp_path_factory.mktemp("r") / "demo.html", title="Demo").read_text(encoding="utf-8")
+    return computed_once(tmp_path_factory, "demo_report", write)
 
 
 def test_self_contained(demo_page):

@@ -6,12 +6,14 @@ import yaml
 
 from pannet_guideline.vignettes import VignetteError, check_vignette, check_vignettes, load_vignettes
 
+from conftest import computed_once
+
 VIGNETTES = load_vignettes()
 
 
 @pytest.fixture(scope="module")
-def failures():
-    return check_vignettes(VIGNETTES)
+def failures(tmp_path_factory):
+    return computed_once(tmp_path_factory, "vignette_failures", lambda: check_vignettes(VIGNETTES))
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: v["id"])

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# All tests, in order: nbdev_clean leaves no diff, nbdev_export leaves no diff, nbdev_test, the docs
-# site builds with no Sphinx warning, its pages and a demo cohort report pass a check in headless chromium, then pytest.
+# All tests, in order: nbdev_clean leaves no diff, nbdev_export leaves no diff, the docs site builds with no Sphinx
+# warning, its pages and a demo cohort report pass a check in headless chromium, then pytest (every notebook run and checked there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup_env.sh
+t0=$SECONDS; bash tools/setup_env.sh; echo "stage took $((SECONDS - t0)) s: setup_env"
 export PATH="$PWD/.venv/bin:$PATH"
+timed() { local t0=$SECONDS; "$@"; echo "stage took $((SECONDS - t0)) s: $*"; }  # how long each stage takes, in the log
 state() { git status --porcelain -- nbs pannet_guideline; git diff -- nbs pannet_guideline | sha1sum; }
 before=$(state)
 nbdev_clean
@@ -12,9 +13,10 @@ if [ "$(state)" != "$before" ]; then echo "FAIL: nbdev_clean changed notebooks (
 nbdev_export
 if [ "$(state)" != "$before" ]; then echo "FAIL: nbdev_export changed the library (notebooks and package out of sync)"; git status --short -- pannet_guideline; exit 1; fi
 echo "nbdev_clean and nbdev_export: no diff"
-nbdev_test --n_workers 2 --timing
-python tools/build_docs.py
+# Every notebook is executed once, in pytest: tests/test_notebook_order.py runs each with nbdev's `test_nb` (every cell, the
+# slow-flagged ones too), all of them in one process in reverse order; running `nbdev_test` here as well ran them twice.
+timed python tools/build_docs.py
 python -c "from pannet_guideline.report import write_cohort_report; from pannet_guideline.datasets import demo_cohort; \
 write_cohort_report(demo_cohort(), '_check/demo_report.html', title='Demo cohort')"
-python tools/check_pages.py _check/demo_report.html   # every docs page and the demo report in headless chromium
-python -m pytest -q -n 2 tests
+timed python tools/check_pages.py _check/demo_report.html   # every docs page and the demo report in headless chromium
+python -m pytest -q -n 2 tests  # last: its closing line (with its own time) ends the log
