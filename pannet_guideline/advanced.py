@@ -383,7 +383,7 @@ LIVER_FIRST_ALERTS = DecisionTable("liver_first_alerts", "Staged resection of a 
 def _liver_directed_repeat(table:DecisionTable, rule_id:str) -> DecisionTable:
     "The alert that liver-directed therapy is listed again, exactly where `rule_id` of `table` lists it."
     return DecisionTable(f"liver_directed_repeat_{table.name}", f"Liver-directed therapy listed again ({table.title})", [
-        Rule("ALA-LIVER-DIRECTED-REPEAT", table.rule(rule_id).when & received("LIVER_DIRECTED"), "LIVER_DIRECTED_ALREADY_GIVEN",
+        Rule(f"ALA-LIVER-DIRECTED-REPEAT-{rule_id}", table.rule(rule_id).when & received("LIVER_DIRECTED"), "LIVER_DIRECTED_ALREADY_GIVEN",
              ("advanced.liver-directed-repeat-unread",) + table.rule(rule_id).cites,
              note="a course already recorded: no source read says when to repeat it"),
     ], "collect", output="alerts", scope=table.scope)
