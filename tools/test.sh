@@ -14,7 +14,7 @@ nbdev_export
 if [ "$(state)" != "$before" ]; then echo "FAIL: nbdev_export changed the library (notebooks and package out of sync)"; git status --short -- pannet_guideline; exit 1; fi
 echo "nbdev_clean and nbdev_export: no diff"
 # Every notebook is executed once, in pytest: tests/test_notebook_order.py runs each with nbdev's `test_nb` (every cell, the
-# slow-flagged ones too), all of them in one process in reverse order; running `nbdev_test` here as well ran them twice.
+# slow-flagged ones too), all of them in one process in reverse order, so `nbdev_test` is not run a second time here.
 timed python tools/build_docs.py
 python -c "from pannet_guideline.report import write_cohort_report; from pannet_guideline.datasets import demo_cohort; \
 write_cohort_report(demo_cohort(), '_check/demo_report.html', title='Demo cohort')"
