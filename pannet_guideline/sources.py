@@ -383,10 +383,10 @@ add_source("S-PDQ-PANC-2008", "NCI PDQ: Pancreatic Cancer Treatment, health prof
            url="https://webarchive.library.unt.edu/eot2008/20090509123102/http://www.cancer.gov/cancertopics/pdq/treatment/pancreatic/HealthProfessional/page4/print")
 add_statement("ajcc7.t1-t2-size", "Under AJCC 7 a T1 or T2 tumour is confined to the pancreas, T1 measuring up to 2 cm and T2 more; one table gives T1 as below 2 cm, so a 2.0 cm tumour sits at the edge.",
               "S-PDQ-PANC-2008", "primary tumor (T); S-MED2020 table 1 gives T1 < 2 cm", "B")
-add_source("S-AJCC8-EXO", "AJCC 8th edition exocrine pancreas T categories, as summarised on teaching sites (egeus.org; elearnrad.com)", 2017, "summary",
+add_source("S-AJCC8-EXO", "AJCC 8th edition exocrine pancreas T categories, as transcribed by two teaching sites that agree (egeus.org; elearnrad.com), with the AJCC 8 chapter's own scope and summary of changes", 2017, "summary",
            url="https://www.egeus.org/pancreas/")
 add_statement("ajcc8.exocrine-t", "AJCC 8 exocrine pancreas T, used for pancreatic NEC and MiNEN: T1 up to 2 cm (T1a up to 0.5 cm, T1b over 0.5 and under 1 cm, T1c 1 to 2 cm), T2 over 2 up to 4 cm, T3 over 4 cm, T4 involving the coeliac axis, superior mesenteric artery or common hepatic artery whatever the size; a 2.0 cm carcinoma is T1, where a 2.0 cm NET is T2.",
-              "S-AJCC8-EXO", "T categories (teaching summaries of AJCC 8 chapter 28)", "C")
+              "S-AJCC8-EXO", "T categories (egeus.org and elearnrad.com agree); AJCC 8 chapter scope: small and large cell neuroendocrine carcinoma staged here, T2 and T3 by size alone", "B")
 
 # %% ../nbs/00a_sources.ipynb #ff394c32
 add_statement("recorded.registry-grade", "Registry abstracts code the grade stated in the pathology report (G1, G2, G3) in a grade field of its own, separate from any Ki-67 or mitotic count.",
