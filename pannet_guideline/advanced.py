@@ -154,7 +154,7 @@ PROGRESSION_NCCN = DecisionTable("advanced_progression_nccn", "Clinical trial an
 # %% ../nbs/22_advanced.ipynb #4a46fa0f
 _SPLIT = ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features")
 # the biology split is the localized chapter's, shared so that resectable and advanced NET G3 read it alike: Ki-67 55 % or more, or a
-# negative SSTR scan, is unfavourable (NCCN's examples); an unrecorded scan is not read as negative
+# negative SSTR scan, is unfavourable (NCCN's examples); below 55 % an unrecorded scan leaves the split open
 favourable, unfavourable = g3_favourable_biology, g3_unfavourable_biology
 g3_favourable = (net_g3 & favourable).named("favourable NET G3", _SPLIT)
 advanced_net_g3 = (advanced_disease & net_g3).named("advanced NET G3", ("nccn.setting", "who2019.grade-table"))

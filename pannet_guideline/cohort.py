@@ -15,7 +15,7 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
-                                        conflict_text, early_fields, pipeline, ranking_steps, run_steps, STAGING_OUTPUTS, staging_writers)
+                                        conflict_text, early_fields, pipeline, ranking_steps, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
 from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
@@ -445,10 +445,15 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
     "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold. Rows asked to complete the staging get the readings of what the staging misses; the ask stays."
     n = st.cols.n
     asks = np.flatnonzero(_is_staging_ask(primary) & (held == 0)) if st.steps is not None else np.zeros(0, np.int64)
-    waiting = held.copy()
-    if len(asks): waiting[asks] = _staged_missing(st, asks)
+    waiting, over = held.copy(), np.zeros(0, np.int64)
+    if len(asks):
+        missing = _staged_missing(st, asks)
+        count = np.bitwise_count(missing)
+        over, asks = asks[count > STAGING_MISSING_AT_MOST], asks[count <= STAGING_MISSING_AT_MOST]  # `guideline.staging_too_many_text`
+        waiting[asks] = missing[count <= STAGING_MISSING_AT_MOST]
+        over_counts = count[count > STAGING_MISSING_AT_MOST]
     rows, given = np.flatnonzero(waiting), np.full(n, None, dtype=object)
-    if not len(rows) or st.steps is None: return _texts_at(n, rows[:0], rows[:0], []), given
+    if not len(rows) or st.steps is None: return _with_too_many(_texts_at(n, rows[:0], rows[:0], []), over, over_counts if len(over) else None), given
     pattern, first = _commonest(*_patterns(_input_parts(st, rows, waiting), len(rows)))
     reps = rows[first]  # `first` counts among all waiting rows
     early_bits = sum(1 << FIELD_BITS[f] for f in early_fields(st.steps) if f in FIELD_BITS)
@@ -457,7 +462,17 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
     kept = pattern >= 0
     decides = kept & (held[rows] != 0)  # an ask to complete the staging stays: never given a primary
     given[rows[decides]] = said_given[tree[pattern[decides]]]
-    return _texts_at(n, rows, np.where(kept, tree[np.maximum(pattern, 0)], len(said)), list(said) + [not_worked_out_text()]), given
+    texts = _texts_at(n, rows, np.where(kept, tree[np.maximum(pattern, 0)], len(said)), list(said) + [not_worked_out_text()])
+    return _with_too_many(texts, over, over_counts if len(over) else None), given
+
+def _with_too_many(texts:pd.Categorical, rows:np.ndarray, counts:np.ndarray|None) -> pd.Categorical:
+    "The alternatives column with the rows asked to complete the staging that miss too many fields to read, each saying how many."
+    if counts is None or not len(rows): return texts
+    said = {int(k): staging_too_many_text(int(k)) for k in np.unique(counts)}
+    texts = texts.add_categories([t for t in said.values() if t not in texts.categories])
+    codes = texts.codes.copy()
+    codes[rows] = np.array([list(texts.categories).index(said[int(k)]) for k in counts])
+    return pd.Categorical.from_codes(codes, dtype=texts.dtype)
 
 # %% ../nbs/40_cohort.ipynb #1400a2c9
 def _conflicts(st:FrameState, n:int) -> pd.Categorical:

@@ -34,14 +34,14 @@ from . import schema
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
            'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
            'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'STAGING_OUTPUTS',
-           'Patient', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade',
-           'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope',
-           'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'is_chapter_step',
-           'record_steps', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by', 'OutputColumn',
-           'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading', 'field_readings', 'reading_classes',
-           'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token', 'alternatives_text',
-           'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers',
-           'staged_missing', 'held_alternatives', 'assess']
+           'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep',
+           'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep',
+           'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline', 'step_batches',
+           'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
+           'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading', 'field_readings',
+           'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token',
+           'alternatives_text', 'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps', 'early_fields',
+           'staging_writers', 'staged_missing', 'held_alternatives', 'staging_too_many_text', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -193,15 +193,16 @@ def frame(self:MergeStep, st:FrameState):
 # %% ../nbs/30_guideline.ipynb #gs_oneindex
 @dataclass(frozen=True, eq=False)
 class OneIndexGrade:
-    "A G1 or G2 computed from one index while the other is missing: provisional, and the missing index is a data gap (a G2 is then a lower bound)."
+    "A G1 or G2 computed from one index while the other is missing: provisional, and the missing index is a data gap (a G2 is then a lower bound). Where the missing index was written but not read, it may be the higher one: no grade."
     indices: tuple = ("ki67_pct", "mitoses_per_2mm2")
-    reads = ("who_grade", "ki67_pct", "mitoses_per_2mm2")
-    written = ("grade_provisional",)
+    reads = ("who_grade", "ki67_pct", "mitoses_per_2mm2", "grade_index_unread")
+    written = ("who_grade", "grade_provisional")
 
     def record(self, st:RecordState):
         missing = [f for f in self.indices if st.rec.get(f) is None]
         if st.rec.get("who_grade") not in ("G1", "G2") or len(missing) != 1: return
-        st.rec["grade_provisional"] = True
+        if st.rec.get("grade_index_unread") == missing[0]: st.rec["who_grade"] = st.rec["grade_provisional"] = None
+        else: st.rec["grade_provisional"] = True
         st.gaps.add(missing[0])
 
     def frame(self, st:FrameState):
@@ -211,7 +212,10 @@ class OneIndexGrade:
         one = (grade == vocab.index("G1")) | (grade == vocab.index("G2"))
         one &= unknown[0] ^ unknown[1]
         if not one.any(): return
-        st.cols.set("grade_provisional", np.where(one, np.int8(1), st.cols.codes("grade_provisional")).astype(np.int8))
+        unread = st.cols.codes("grade_index_unread")
+        void = one & (((unread == 0) & unknown[0]) | ((unread == 1) & unknown[1]))  # the unread index is the missing one
+        st.cols.set("grade_provisional", np.where(void, np.int8(-1), np.where(one, np.int8(1), st.cols.codes("grade_provisional"))).astype(np.int8))
+        if void.any(): st.cols.set("who_grade", np.where(void, np.int8(-1), grade).astype(np.int8))
         for f, u in zip(self.indices, unknown): st.gaps |= np.where(one & u, np.uint64(1) << np.uint64(FIELD_BITS[f]), np.uint64(0))
 
 # %% ../nbs/30_guideline.ipynb #gs_recordabove
@@ -453,7 +457,7 @@ def chapter_tables(policy:str="seed-2025") -> list:
     return POLICIES[check_policy(policy)].tables()
 
 # %% ../nbs/30_guideline.ipynb #gs_checksteps
-READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label")  # derived fields the schema reader sets
+READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label", "grade_index_unread")  # derived fields the schema reader sets
 
 def check_steps(steps:list) -> list:
     "Fail when a step reads a derived field that no earlier step writes."
@@ -1084,10 +1088,16 @@ def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) ->
     return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
 
 # %% ../nbs/30_guideline.ipynb #gs_stagingalt
+STAGING_MISSING_AT_MOST = 4  # a patient asked to complete the staging has its readings worked out when it misses this many fields or fewer
+
+def staging_too_many_text(missing:int) -> str:
+    return f"not worked out: the staging misses {missing} fields (readings are worked out for {STAGING_MISSING_AT_MOST} or fewer)"
+
 def _with_staging_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
     "A patient asked to complete the staging, with what each reading of the fields it misses would give; the ask stays the primary."
     missing = staged_missing(st, steps)
     if not missing: return a
+    if len(missing) > STAGING_MISSING_AT_MOST: return dataclasses.replace(a, primary_alternatives=staging_too_many_text(len(missing)))
     _, primary, options, _ = _ranking(st)
     return dataclasses.replace(a, primary_alternatives=held_alternatives(inputs, missing, steps, primary, options, st.rec, staging=True)[0])
 

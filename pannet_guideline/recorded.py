@@ -14,9 +14,10 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'indices_high', 'morphological_nec',
-           'morphology_in_review', 'GRADE_FROM_RECORD', 'RECORD_WRITES', 'grade', 'from_record', 'reported',
-           'graded_from_one_index', 'in_who2010_gap', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS', 'example_patient']
+__all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'indices_high', 'indices_above_g1',
+           'morphological_nec', 'morphology_in_review', 'GRADE_FROM_RECORD', 'RECORD_WRITES', 'grade', 'from_record',
+           'reported', 'graded_from_one_index', 'in_who2010_gap', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS',
+           'example_patient']
 
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")
@@ -24,14 +25,17 @@ _RG = ("recorded.registry-grade",)
 high_grade = recorded_grade.isin("G3", "NEC").named("a recorded G3 or NEC")
 # A Ki-67 or mitotic count above 20 is G3 or NEC whatever the morphology: a recorded G1 or G2 cannot stand in beside it.
 indices_high = ((Field("ki67_pct") > 20) | (Field("mitoses_per_2mm2") > 20)).named("Ki-67 or mitotic count above 20", ("who2019.grade-table",))
+# a G1 needs Ki-67 under 3 % and fewer than 2 mitoses: a recorded G1 cannot stand in beside either index above that
+indices_above_g1 = ((Field("ki67_pct") >= 3).otherwise(False) | (Field("mitoses_per_2mm2") >= 2).otherwise(False)).named(
+    "Ki-67 3 % or more, or 2 mitoses or more", ("who2019.grade-table",))
 morphological_nec = recorded_edition.isin("who-2017", "who-2019").named("recorded under WHO 2017 or 2019, where NEC is a morphology", ("who2019.differentiation-first",))
 # a morphology reported but held for pathology review (poor with a low Ki-67, a WHO 2010 "NEC" label): no recorded grade stands in for it either
 morphology_in_review = Field("differentiation_review").is_known().named("the reported morphology is held for pathology review",
                                                                         ("grading.nec-ki67-above-20", "grading.who2010-g3-mixed"))
 
 GRADE_FROM_RECORD = DecisionTable("grade_from_record", "WHO grade from a recorded grade", [
-    Rule("RG-G1", (recorded_grade == "G1") & (~indices_high).otherwise(True), "G1", _RG + ("who2010.grade-table", "who2019.grade-table"),
-         note="not beside a Ki-67 or mitotic count above 20, which no G1 has"),
+    Rule("RG-G1", (recorded_grade == "G1") & ~indices_above_g1, "G1", _RG + ("who2010.grade-table", "who2019.grade-table"),
+         note="not beside a Ki-67 of 3 % or more or 2 mitoses or more, which no G1 has"),
     Rule("RG-G2", (recorded_grade == "G2") & (~indices_high).otherwise(True), "G2", _RG + ("who2010.grade-table", "who2019.grade-table"),
          note="not beside a Ki-67 or mitotic count above 20, which no G2 has"),
     Rule("RG-NEC-MORPHOLOGICAL", (recorded_grade == "NEC") & morphological_nec & (differentiation != "well").otherwise(True), "NEC",
@@ -48,7 +52,7 @@ RECORD_WRITES = {"grade_from_record": None, "class_from_record": {"G1": "NET", "
 # %% ../nbs/12_recorded.ipynb #2f7c56dd
 add_alert("GRADE_FROM_RECORD", "Grade taken from the record", "No Ki-67 or mitotic count was given, so the WHO grade is the one recorded by the pathologist or registry.", "data", _RG)
 add_alert("RECORDED_GRADE_BELOW_INDICES", "Recorded grade too low for the indices",
-          "A G1 or G2 is recorded beside a Ki-67 or mitotic count above 20, which makes the tumour a NET G3 or an NEC: the recorded grade is not used. The grade follows the morphology where it is stated, and stays unknown until it is.",
+          "The recorded grade is lower than a Ki-67 or mitotic count given beside it (a G1 beside Ki-67 of 3 % or more or 2 mitoses or more; a G1 or G2 beside either index above 20, which makes the tumour a NET G3 or an NEC): the recorded grade is not used. The grade follows the indices and the morphology where they are stated, and stays unknown until they are.",
           "data", _RG + ("who2019.grade-table", "who2019.differentiation-first"))
 add_alert("RECORDED_GRADE_CONFLICT", "Recorded grade differs from the indices", "The grade computed from Ki-67 and mitoses differs from the recorded grade; the computed grade is used (see `conflicts` for both values).", "data", _RG + ("who2019.grade-table",))
 add_alert("RECORDED_GRADE_ABOVE_ONE_INDEX", "Recorded grade above a one-index grade",
@@ -78,7 +82,7 @@ def _contradicts(computed:str, recorded:str):
 
 RECORDED_GRADE_ALERTS = DecisionTable("recorded_grade_alerts", "Recorded grade against the indices", [
     Rule("RGA-FROM-RECORD", grade.is_unknown() & from_record.is_known(), "GRADE_FROM_RECORD", _RG),
-    Rule("RGA-BELOW-INDICES", Field("recorded_grade").isin("G1", "G2") & indices_high, "RECORDED_GRADE_BELOW_INDICES",
+    Rule("RGA-BELOW-INDICES", ((recorded_grade == "G1") & indices_above_g1) | (Field("recorded_grade").isin("G1", "G2") & indices_high), "RECORDED_GRADE_BELOW_INDICES",
          _RG + ("who2019.grade-table", "who2019.differentiation-first")),
     *[Rule(f"RGA-ABOVE-{a}-{b}", graded_from_one_index & (grade == a) & (from_record == b), "RECORDED_GRADE_ABOVE_ONE_INDEX",
            _RG + ("who2019.higher-index-wins", "naaccr.one-index"), note="the recorded grade is used") for a, b in sorted(_ABOVE_ONE_INDEX)],

@@ -17,11 +17,11 @@ import pandas as pd
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
            'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'UNIT_ALIASES', 'LEGACY_ALIASES',
-           'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM',
-           'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'is_alias', 'match_field',
-           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient',
-           'Columns', 'codes_mask', 'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings',
-           'issue_text']
+           'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS',
+           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'is_alias',
+           'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec',
+           'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns', 'ki67_extent',
+           'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -215,6 +215,8 @@ DERIVED_FIELDS = (
           doc="set by the reader where the recorded grade reads 'NET G3', which names a well-differentiated tumour"),
     _text("ki67_fraction_suspect", "Ki-67 may be a fraction", ("yes",), derived=True,
           doc="set by the reader where every known Ki-67 of the table (or the one patient's) is at most 1"),
+    _text("grade_index_unread", "a grading index given but not read", ("ki67_pct", "mitoses_per_2mm2"), derived=True,
+          doc="set by the reader where a Ki-67 or mitotic count was written but could not be read (a range across a cut-off, a fraction): the other index alone then grades nothing, since the unread one may be higher"),
     _text("differentiation_review", "differentiation held for pathology review", ("nec_label_who2010", "nec_ki67_discordant", "nec_recorded_low_grade"), derived=True,
           doc="why a stated differentiation is not taken as a morphology"),
     FieldSpec("surveillance_listed", "flag", "watching is an option (localised disease)", vocab=(False, True), derived=True,
@@ -366,13 +368,14 @@ _MG = re.compile(r"(\d+(?:[.,]\d+)?)\s*mg\b", re.IGNORECASE)
 _EVERY = re.compile(r"\b(?:q|every)\s*(\d+)\s*(d|days?|w|wks?|weeks?)\b", re.IGNORECASE)
 
 def _above_label(piece:str) -> bool:
-    "An analogue depot written beyond its label (`SSA_ABOVE_LABEL`: octreotide LAR up to 60 mg, lanreotide 120 mg every 14 days): octreotide over 30 mg, or a dose in mg more often than every 4 weeks."
+    "An analogue depot written beyond its label (`SSA_ABOVE_LABEL`: octreotide LAR up to 60 mg, lanreotide 120 mg every 14 days): octreotide over 30 mg, lanreotide over 120 mg, or a dose in mg more often than every 4 weeks."
     doses = [float(d.replace(",", ".")) for d in _MG.findall(piece)]
     if not doses: return False  # short-acting octreotide is written in µg: not a depot
     every = _EVERY.search(piece)
     days = None if every is None else int(every.group(1)) * (7 if every.group(2).lower().startswith("w") else 1)
     octreotide = re.search(r"octreotide|sandostatin", piece, re.IGNORECASE) is not None
-    return (octreotide and max(doses) > 30) or (days is not None and days < 28)
+    lanreotide = re.search(r"lanreotide|somatuline", piece, re.IGNORECASE) is not None
+    return (octreotide and max(doses) > 30) or (lanreotide and max(doses) > 120) or (days is not None and days < 28)
 
 # what a registry writes beside a treatment that does not change it: a year or span (`Whipple 2019`, `(2018-2020)`), its target
 # (`RFA of liver mets`), or a note in brackets (`(stopped for pneumonitis)`, `(Lutathera)` beside its generic name)
@@ -389,6 +392,7 @@ def _read_treatment(piece:str) -> tuple:
         inside = [_read_named(n[1:-1])[0] or () for n in _NOTE.findall(piece)]
         if plain and all(set(c) <= set(plain) for c in inside): codes, unread = plain, None  # a bracket naming another treatment is not a note
     if codes and "SSA" in codes and _above_label(piece): codes = tuple(dict.fromkeys(codes + ("SSA_ABOVE_LABEL",)))
+    if codes and "SSA_ABOVE_LABEL" in codes and "SSA" not in codes: codes = ("SSA",) + codes  # an above-label analogue is an analogue given
     return codes, unread
 
 def _read_named(piece:str) -> tuple:
@@ -654,6 +658,8 @@ def _repeated(keys:list) -> str:
     return f"given more than once ({', '.join(map(repr, keys))}); none is read"
 
 # %% ../nbs/01_schema.ipynb #737bb357
+GRADING_INDICES = ("ki67_pct", "mitoses_per_2mm2")  # the two indices a grade rests on
+
 def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict, dict]:
     "Canonical record (every field, None when unknown) and a dict of field (or key) -> reason for rejected values and keys."
     out = {name: None for name, spec in FIELDS.items() if not spec.derived and name != "grade_provisional"}
@@ -683,6 +689,8 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
     if out["ki67_pct"] is not None and out["ki67_pct"] <= 1: out["ki67_fraction_suspect"] = "yes"
+    for index in GRADING_INDICES:  # written but not read: it may be the higher index
+        if out[index] is None and index in issues: out["grade_index_unread"] = index
     return out, issues
 
 @dataclass(frozen=True)
@@ -936,8 +944,19 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
         if how in ("resembles", "ambiguous") and not columns:  # with a mapping, the columns left out were left out on purpose
             _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
     _check_fractions(cols, ki67_fractions)
+    _mark_unread_indices(cols)
     cols.blank = _blank_rows(cols, df)
     return cols
+
+def _mark_unread_indices(cols:Columns):
+    "Rows where a grading index was written but not read (`grade_index_unread`): the other index alone grades nothing there."
+    marks = np.full(cols.n, -1, np.int8)
+    for code, index in enumerate(GRADING_INDICES):
+        if index not in cols.issues or index not in cols.data: continue
+        rows = np.asarray(cols.issues[index][0], np.int64)
+        rows = rows[np.isnan(cols.data[index][rows])]
+        marks[rows] = np.int8(code)
+    if (marks >= 0).any(): cols.data["grade_index_unread"] = marks
 
 # %% ../nbs/01_schema.ipynb #39023487
 def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:

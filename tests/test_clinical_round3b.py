@@ -236,3 +236,14 @@ def test_a_bracket_naming_another_treatment_is_not_dropped_as_a_note():
     from pannet_guideline.schema import canonical_value
     value, why = canonical_value("prior_therapies", "everolimus (and lanreotide)")
     assert value is None and "not a recommendation code" in why  # never read as everolimus alone
+
+
+def test_an_above_label_analogue_recorded_by_its_code_is_an_analogue_given():
+    "CF 6.1: the above-label dose is a step after progression on the analogue: the history holds the analogue too, and it is not offered as new."
+    from pannet_guideline.schema import canonical_value
+    assert canonical_value("prior_therapies", "SSA_ABOVE_LABEL") == (("SSA", "SSA_ABOVE_LABEL"), None)
+    patient = dict(ki67_pct=5, mitoses_per_2mm2=3, differentiation="well", tumor_size_cm=3, local_invasion="none", nodal_status="N0",
+                   metastatic_sites="liver", sstr_status="positive", progression="progressive", symptomatic=False, tumor_burden="low",
+                   functional_syndrome="none", carcinoid_syndrome=False, prior_therapies="SSA_ABOVE_LABEL")
+    for policy in ("seed-2025", "nccn-2025"):
+        assert assess(patient, policy=policy).primary_recommendation != "SSA"

@@ -25,3 +25,28 @@ def test_a_range_closed_on_its_side_of_a_cut_off_is_read(written, grade):
 def test_a_range_that_straddles_a_cut_off_stays_unknown_with_the_reason(written):
     value, why = canonical_value("ki67_pct", written)
     assert value is None and "spans the cut-off" in why
+
+
+LIVER_G_UNKNOWN = dict(mitoses_per_2mm2=5, differentiation="well", tumor_size_cm=3, local_invasion="none", nodal_status="N0",
+                       metastatic_sites="liver", sstr_status="positive", progression="progressive", symptomatic=False,
+                       tumor_burden="low", functional_syndrome="none", carcinoid_syndrome=False, prior_therapies="none")
+
+
+@pytest.mark.parametrize("policy", ["seed-2025", "nccn-2025"])
+@pytest.mark.parametrize("written", [">20", "50-60"])
+def test_a_ki67_written_but_not_read_leaves_the_count_alone_no_grade(written, policy):
+    "CF 1.1 R-GR-03, 13.4: above 20 % is G3 whatever the count; a bound across the 55 % split is not read, and the 5 mitoses must not stand in as a G2."
+    import pandas as pd
+    from pannet_guideline import assess_frame
+    patient = {**LIVER_G_UNKNOWN, "ki67_pct": written}
+    a = assess(patient, policy=policy, strict=False)
+    assert a.who_grade == "unknown" and "ki67_pct" in a.input_issues and "ki67_pct" in a.data_gaps.split(";")
+    assert a.primary_recommendation != "SSA" and "SSA" not in a.primary_options.split(";")
+    row = assess_frame(pd.DataFrame([patient]), policy=policy).iloc[0]
+    assert (row["who_grade"], row["primary_recommendation"], row["recommendations"]) == (a.who_grade, a.primary_recommendation, a.recommendations)
+
+
+def test_a_ki67_not_written_keeps_the_one_index_g2():
+    "CF 10.1 row 11: with no Ki-67 at all, a count of 2-20 codes G2 (provisional)."
+    a = assess(LIVER_G_UNKNOWN)
+    assert (a.who_grade, a.grade_provisional) == ("G2", True)

@@ -42,10 +42,13 @@ def test_a_higher_recorded_grade_beside_one_index_is_used(recorded, index, expec
 
 
 @pytest.mark.parametrize("policy", ["seed-2025", "nccn-2025"])
-def test_a_lower_recorded_grade_beside_one_index_stays_a_conflict(policy):
+def test_a_lower_recorded_grade_beside_one_index_is_named_and_not_used(policy):
     a = _both(dict(recorded_grade="G1", ki67_pct=15, **SMALL_LOCALISED), policy)
     assert (a.who_grade, a.grade_provisional) == ("G2", True)  # Ki-67 15 % is at least G2 whatever the count
-    assert "RECORDED_GRADE_CONFLICT" in a.alerts.split(";") and "mitoses_per_2mm2" in a.data_gaps.split(";")
+    assert "RECORDED_GRADE_BELOW_INDICES" in a.alerts.split(";") and "mitoses_per_2mm2" in a.data_gaps.split(";")
+    # without a morphology the record still cannot stand in: no G1 has a Ki-67 of 15 % (R-GR-02)
+    b = _both(dict(recorded_grade="G1", ki67_pct=15, **{k: v for k, v in SMALL_LOCALISED.items() if k != "differentiation"}), policy)
+    assert b.who_grade == "unknown" and "RECORDED_GRADE_BELOW_INDICES" in b.alerts.split(";")
 
 
 def test_both_indices_given_keep_the_computed_grade():
