@@ -122,20 +122,21 @@ def test_rules_declared_unreachable_never_fire_on_the_grading_grid():
 
 
 def test_possible_points_are_the_ones_the_grading_steps_reach():
-    """A NEC never carries a NET grade nor a NET the label NEC (WHO 2019, clinical_facts 1.1 R-GR-01); but a G1 beside a
-    Ki-67 of 3 % is reachable: with the morphology unknown the grading steps take a recorded G1 as the grade."""
+    """A NEC never carries a NET grade nor a NET the label NEC (WHO 2019, clinical_facts 1.1 R-GR-01); nor does a G1 sit
+    beside a Ki-67 of 3 % (no G1 record stands beside it, R-GR-02), while a G1 beside 2.9 % is reachable."""
     import pandas as pd
     from pannet_guideline.guideline import assess
     classes = pd.DataFrame([("NEC", "G1"), ("NET", "NEC"), ("NET", "G1")], columns=["nen_class", "who_grade"], dtype=object)
     assert mu._possible(classes).tolist() == [False, False, True]
-    assert assess({"ki67_pct": 3.0, "recorded_grade": "G1"}).who_grade == "G1"
+    assert assess({"ki67_pct": 2.9, "recorded_grade": "G1"}).who_grade == "G1"
+    assert assess({"ki67_pct": 3.0, "recorded_grade": "G1"}).who_grade == "unknown"  # no G1 has a Ki-67 of 3 % (R-GR-02)
     grades = pd.DataFrame([("G1", 3.0), ("G1", 2.9), (None, 3.0)], columns=["who_grade", "ki67_pct"], dtype=object)
-    assert mu._possible(grades).all()
+    assert mu._possible(grades).tolist() == [False, True, True]
 
 
 def test_a_proof_on_the_possible_points_can_fail():
-    """`WHO grade is G2 or Ki-67 ≥ 3 %` -> `... > 3 %` differs only for a G1 beside a Ki-67 of exactly 3 %, which a recorded
-    G1 with unknown morphology reaches: no proof, on any grid, may hide it."""
+    """`WHO grade is G2 or Ki-67 ≥ 3 %` -> `... > 3 %` differs for a grade other than G2 beside a Ki-67 of exactly 3 %, which a
+    tumour whose grade is unknown for want of a morphology reaches: no proof, on any grid, may hide it."""
     m = _mutant("localized_ki67_alerts", lambda m: m.rule == "ALL-SURVEILLANCE-G2" and m.kind == "threshold-op")
     assert mu._proof(m, (), possible=True) == "" and mu.proof(m) == ""
 
