@@ -39,8 +39,9 @@ glucagonoma_net = (net & (syndrome == "glucagonoma")).named("glucagonoma", _FUNC
 vipoma_net = (net & (syndrome == "vipoma")).named("VIPoma", _FUNC)
 rare_syndrome_net = (net & syndrome.isin("somatostatinoma", "other")).named("somatostatinoma or another syndrome", ("functional.enets2023-rare-syndromes",))
 # NCCN controls carcinoid syndrome first with an analogue; an insulinoma keeps its own condition (positive SSTR imaging: hypoglycaemia)
-carcinoid_ssa = (has_carcinoid_syndrome & ~(insulinoma & ~sstr_positive)).named(
-    "carcinoid syndrome (in an insulinoma, only with positive SSTR imaging)", ("functional.nccn-carcinoid-syndrome-ssa", "nccn.insulinoma-ssa-sstr-negative"))
+# in a NET; in a carcinoma the chemotherapy leads, and the syndrome is controlled with the team (SYNDROME_CONTROL)
+carcinoid_ssa = (net & has_carcinoid_syndrome & ~(insulinoma & ~sstr_positive)).named(
+    "carcinoid syndrome in a NET (in an insulinoma, only with positive SSTR imaging)", ("functional.nccn-carcinoid-syndrome-ssa", "nccn.insulinoma-ssa-sstr-negative"))
 carcinoid_without_syndrome = (nonfunctioning & has_carcinoid_syndrome).named("carcinoid syndrome recorded with no functional syndrome",
                                                                             _FUNC + ("enets2023.functioning-definition",))
 
