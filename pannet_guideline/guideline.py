@@ -772,16 +772,19 @@ def visit_plan(self:Assessment, reference_date, horizon_years:float=10, use:str=
     return followup.visit_plan(self.followup_schedule.split(";")[0], reference_date, horizon_years, use)
 
 # %% ../nbs/30_guideline.ipynb #gs_bandedges
-def band_edges() -> dict:
-    "Every cut-off each number field is compared with, over every policy and edition: a bound or range is read only inside one band."
-    edges = {}
+def _every_condition():
+    "Every condition of every table step, over every policy and grading and staging edition."
     for p in POLICIES:
         for g in GRADING_EDITIONS:
             for s in STAGE_COLUMN:
-                for step in pipeline(g, s, p):
-                    for c in getattr(getattr(step, "table", None), "conditions", ()):
-                        for name, values in c.thresholds().items():
-                            if FIELDS[name].kind == "number": edges.setdefault(name, set()).update(values)
+                for step in pipeline(g, s, p): yield from getattr(getattr(step, "table", None), "conditions", ())
+
+def band_edges() -> dict:
+    "Every cut-off each number field is compared with, over every policy and edition: a bound or range is read only inside one band."
+    edges = {}
+    for c in _every_condition():
+        for name, values in c.thresholds().items():
+            if FIELDS[name].kind == "number": edges.setdefault(name, set()).update(values)
     return {name: tuple(sorted(v)) for name, v in edges.items()}
 
 def _comparisons(expr):
@@ -793,15 +796,10 @@ def _comparisons(expr):
 def band_sides() -> dict:
     "Per number field and cut-off, the side the cut-off itself falls on in every comparison: `low` (`<=`, `>`), `high` (`<`, `>=`) or `both`."
     sides = {}
-    for p in POLICIES:
-        for g in GRADING_EDITIONS:
-            for s in STAGE_COLUMN:
-                for step in pipeline(g, s, p):
-                    for c in getattr(getattr(step, "table", None), "conditions", ()):
-                        for cmp in _comparisons(c):
-                            side = "low" if cmp.op in ("<=", ">") else "high"
-                            old = sides.setdefault(cmp.name, {}).get(cmp.value, side)
-                            sides[cmp.name][cmp.value] = side if old == side else "both"
+    for cmp in (x for c in _every_condition() for x in _comparisons(c)):
+        side = "low" if cmp.op in ("<=", ">") else "high"
+        old = sides.setdefault(cmp.name, {}).get(cmp.value, side)
+        sides[cmp.name][cmp.value] = side if old == side else "both"
     return sides
 
 # %% ../nbs/30_guideline.ipynb #gs_reading

@@ -143,27 +143,3 @@ def code_words(code) -> str:
     if workup is not None and c in workup.WORKUP_ITEMS: return workup.WORKUP_ITEMS[c].split(";")[0]
     if followup is not None and c in followup.SCHEDULE_TITLES: return followup.SCHEDULE_TITLES[c]
     return c
-
-# %% ../nbs/00b_vocab.ipynb #7340ba66
-import re
-
-_CODE = re.compile(r"(\*\*)?`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,})`(\*\*)?")
-_STRENGTH = re.compile(r"`(recommended|consider|option)`")
-
-def code_words_in(text:str) -> str:
-    "Prose with each registered alert or recommendation code in backticks replaced by its label (bold stays bold, else quoted), and strengths in backticks by the word."
-    def label(m):
-        v = ALERTS.get(m[2]) or RECOMMENDATIONS.get(m[2])
-        if v is None: return m[0]  # not a registered code (or not registered yet): left as written
-        return f"**{v.label}**" if m[1] and m[3] else f"{m[1] or ''}'{v.label}'{m[3] or ''}"
-    return _STRENGTH.sub(r"*\1*", _CODE.sub(label, text))
-def code_words(code) -> str:
-    "A recommendation, alert, work-up item or follow-up schedule code by its registered label (the value itself where none is: a grade, a stage)."
-    import sys
-    c = str(code)
-    v = RECOMMENDATIONS.get(c) or ALERTS.get(c)
-    if v is not None: return v.label
-    workup, followup = sys.modules.get("pannet_guideline.workup"), sys.modules.get("pannet_guideline.followup")  # registered later: read if loaded
-    if workup is not None and c in workup.WORKUP_ITEMS: return workup.WORKUP_ITEMS[c].split(";")[0]
-    if followup is not None and c in followup.SCHEDULE_TITLES: return followup.SCHEDULE_TITLES[c]
-    return c
