@@ -31,7 +31,7 @@ def _messy(n, seed):
 @pytest.mark.parametrize("policy", [p if k == 0 else pytest.param(p, marks=pytest.mark.slow) for k, p in enumerate(POLICIES)])
 def test_reading_per_combination_equals_reading_per_row(policy):
     "Each policy's tables read per combination of their inputs equal them read row by row (the first policy in the quick run)."
-    df = _messy(15_000, seed=11)
+    df = _messy(4_000, seed=11)
     fast.taken.clear()
     quick = assess_frame(df, policy=policy)
     assert fast.taken["combinations"] >= 10  # the shortcut was taken for many tables
@@ -42,7 +42,7 @@ def test_reading_per_combination_equals_reading_per_row(policy):
 
 
 def test_reading_in_scope_equals_reading_every_row():
-    df = _messy(15_000, seed=13)
+    df = _messy(4_000, seed=13)
     with speed(combinations_at_most=0):
         fast.taken.clear()
         scoped = assess_frame(df, policy="nccn-2025")
@@ -64,11 +64,11 @@ def test_grouping_by_object_equals_grouping_by_value():
 
 
 def test_object_shortcut_on_a_cohort():
-    df = _messy(20_000, seed=12)  # long enough for the shortcut (4 samples of 4,096 rows)
+    df = _messy(5_000, seed=12)  # long enough for the shortcut with samples of 1,024 rows (4 samples)
     for col in ("carcinoid_syndrome", "symptomatic", "multifocal"):
         df[col] = df[col].astype(object).where(df.index % 7 != 0, "yes")
     fast.taken.clear()
-    quick = assess_frame(df)
+    with speed(identity_sample=1_024): quick = assess_frame(df)
     assert fast.taken["distinct_objects"]  # the shortcut was taken
     with speed(identity_sample=10**9):  # this shortcut alone off: no column is long enough for it
         assert_frame_equal(quick, assess_frame(df))
@@ -111,15 +111,19 @@ def _random_parts(n, seed):
 @pytest.mark.parametrize("dedupe", [False, True])
 def test_join_masks_on_a_large_cohort_equals_row_by_row(dedupe):
     from pannet_guideline.cohort import join_masks
-    n = 60_000  # above the size from which rows are grouped by their packed masks
-    parts = _random_parts(n, seed=3)
+    n = 6_000  # above the size from which rows are grouped by their packed masks, as lowered here
+    rows = np.random.default_rng(3).integers(0, 1_500, n)  # 1,500 combinations repeated: grouping pays
+    parts = [(m[rows], labels) for m, labels in _random_parts(1_500, seed=3)]
     if dedupe: parts.append((parts[0][0], parts[0][1]))  # the same labels again: dropped when deduplicating
-    assert list(join_masks(parts, n, dedupe=dedupe)) == _joined_row_by_row(parts, n, dedupe)
+    fast.taken.clear()
+    with speed(grouped_from=1_000): joined = list(join_masks(parts, n, dedupe=dedupe))
+    assert fast.taken["row_groups"] and joined == _joined_row_by_row(parts, n, dedupe)
 
 
 def test_rows_whose_masks_hash_alike_are_still_told_apart(monkeypatch):
     from pannet_guideline import cohort
-    n = 60_000
+    n = 6_000
+    monkeypatch.setattr(fast.settings, "grouped_from", 1_000)  # grouping on this smaller cohort
     rng = np.random.default_rng(4)
     patterns = [(m[:200], labels) for m, labels in _random_parts(200, seed=4)[:12]]  # 12 masks of up to 11 bits: more than one 64-bit word
     rows = rng.integers(0, 200, n)  # a cohort repeating 200 rows: few combinations, as grouping expects
@@ -133,18 +137,18 @@ def test_rows_whose_masks_hash_alike_are_still_told_apart(monkeypatch):
 
 
 def test_threads_give_the_result_of_one_after_another():
-    df = _messy(20_000, seed=5)
-    with speed(threads_from=10_000, threads=2):  # a smaller cohort above it: columns, tables and outputs in threads
+    df = _messy(5_000, seed=5)
+    with speed(threads_from=2_000, threads=2):  # a smaller cohort above it: columns, tables and outputs in threads
         fast.taken.clear()
         threaded = assess_frame(df)
         assert fast.taken["threads"] >= 4  # reading, at least one batch of tables, and both rounds of output columns
-    with speed(threads_from=10_000, threads=1):
+    with speed(threads_from=2_000, threads=1):
         assert_frame_equal(threaded, assess_frame(df))
 
 
 def test_outputs_by_group_of_fired_rules_equal_outputs_per_row():
-    df = pd.concat([_messy(5_000, seed=6)] * 4, ignore_index=True)  # 20,000 rows, each combination of fired rules at least four times
-    with speed(grouped_from=10_000):  # grouping on a smaller cohort
+    df = pd.concat([_messy(1_500, seed=6)] * 4, ignore_index=True)  # 6,000 rows, each combination of fired rules at least four times
+    with speed(grouped_from=2_000):  # grouping on a smaller cohort
         fast.taken.clear()
         grouped = assess_frame(df)
         assert fast.taken["row_groups"]  # rows were grouped
@@ -154,12 +158,12 @@ def test_outputs_by_group_of_fired_rules_equal_outputs_per_row():
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Python 3.12 warns about fork in a process with threads
 def test_a_forked_child_reads_a_large_cohort_in_threads_of_its_own():
-    df = _messy(20_000, seed=7)
-    with speed(threads_from=10_000, threads=2): parent = assess_frame(df)  # the pool now has threads, which a forked child does not inherit
+    df = _messy(5_000, seed=7)
+    with speed(threads_from=2_000, threads=2): parent = assess_frame(df)  # the pool now has threads, which a forked child does not inherit
     pid = os.fork()
     if pid == 0:  # child: must not wait for ever on the parent's threads
         try:
-            with speed(threads_from=10_000, threads=2): os._exit(0 if assess_frame(df).equals(parent) else 1)
+            with speed(threads_from=2_000, threads=2): os._exit(0 if assess_frame(df).equals(parent) else 1)
         except BaseException: os._exit(2)
     deadline = time.time() + 120
     while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.time() < deadline: time.sleep(0.2)
@@ -185,7 +189,7 @@ def test_a_condition_defined_elsewhere_is_read_row_by_row():
             m = cols.data.get(self.name, np.full(cols.n, -1, np.int64))
             return Truth(m > 0, m == 0)
 
-    cols = read_frame(synthetic_cohort(40_000, seed=8, categorical=False))
+    cols = read_frame(synthetic_cohort(8_000, seed=8, categorical=False))
     for cond in (NoPriorTherapy(), HasAnyCode("prior_therapies", "SSA")):
         table = DecisionTable("toy_prior", "Toy", [Rule("toy.prior", cond, "G1", ("who2019.grade-table",))], hit_policy="collect")
         assert tables._input_combinations(table, cols) is None
@@ -199,12 +203,13 @@ def test_a_large_cohort_can_be_read_while_the_interpreter_exits(tmp_path):
     import subprocess
     import sys
     script = tmp_path / "at_exit.py"
-    script.write_text("import atexit\nfrom pannet_guideline import assess_frame\nfrom pannet_guideline.datasets import synthetic_cohort\n"
-                      "df = synthetic_cohort(100_000, seed=1, categorical=False)\nassess_frame(df)\n"
-                      "atexit.register(lambda: print('rows', len(assess_frame(df))))\n")
+    script.write_text("import atexit\nfrom pannet_guideline import assess_frame, fast\nfrom pannet_guideline.datasets import synthetic_cohort\n"
+                      "fast.settings.threads_from = 2_000  # this cohort is read in threads, as a large one is\n"
+                      "df = synthetic_cohort(10_000, seed=1, categorical=False)\nassess_frame(df)\n"
+                      "atexit.register(lambda: print('rows', len(assess_frame(df)), 'threads', fast.taken['threads'] > 0))\n")
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert "rows 100000" in run.stdout
+    assert "rows 10000 threads True" in run.stdout
 
 
 def test_threads_follow_the_setting_after_first_use():
@@ -224,9 +229,9 @@ def test_the_switch_is_restored_and_refuses_unknown_settings():
 
 def test_every_shortcut_off_gives_the_same_cohort_answers():
     "One switch: all shortcuts at once, on a cohort the lowered settings make large enough for each of them."
-    df = pd.concat([_messy(3_000, seed=9)] * 4, ignore_index=True)  # 12,000 rows repeating the same objects and combinations
+    df = pd.concat([_messy(1_500, seed=9)] * 4, ignore_index=True)  # 6,000 rows repeating the same objects and combinations
     fast.taken.clear()
-    with speed(threads_from=5_000, threads=2, grouped_from=5_000, identity_sample=1_024): quick = assess_frame(df)
+    with speed(threads_from=2_000, threads=2, grouped_from=2_000, identity_sample=1_024): quick = assess_frame(df)
     assert {"combinations", "scope_rows", "row_groups", "threads", "distinct_objects"} <= set(fast.taken)
     with speed(off=True): assert_frame_equal(quick, assess_frame(df))
 
