@@ -76,3 +76,17 @@ def test_folfirinox_given_is_not_offered_again_as_irinotecan_based():
     after = both(dict(g3, prior_therapies="PLATINUM_ETOPOSIDE; FOLFIRINOX"), "nccn-2025")
     assert "IRINOTECAN_FLUOROPYRIMIDINE" in codes(before)
     assert after.input_issues == "" and "IRINOTECAN_FLUOROPYRIMIDINE" not in codes(after)
+
+
+# CF 1.1 R-GR-01 (differentiation first; p53 and Rb where it is doubtful) and 13.4 (the WHO 2010 NEC label): a reading of
+# differentiation that is held all the same says what it waits for, not that it is held by the field it reads
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("patient", [dict(MET, differentiation="poor", ki67_pct=15.0),
+                                     dict(MET, differentiation="poor", ki67_pct=None, mitoses_per_2mm2=None, recorded_grade="G2")])
+def test_a_reading_held_for_review_says_what_decides_it(policy, patient):
+    a = both(patient, policy)
+    entries = dict(e.rsplit(": ", 1) for e in a.primary_alternatives.split("; "))
+    poor = [out for cond, out in entries.items() if "differentiation=poor" in cond]
+    assert poor and all("held by differentiation" not in out for out in poor)
+    assert any("pathology review" in out and "p53" in out for out in poor)
+    assert "held by differentiation" not in a.primary_alternatives
