@@ -114,7 +114,7 @@ _PANNET11 = (
     Phase("years 1-10", years(1), years(10), (months(6), months(12)), _PANNET11_ITEMS, ("nccn.followup-resected",),
           note="after 10 years: as clinically indicated, so none planned"),
 )
-_ADVANCED_OBSERVED = (
+_ADVANCED_G1G2 = (
     Phase("ongoing", None, None, (weeks(12), months(12)),
           ("biochemical markers", "multiphasic abdominal (± pelvic) CT or MRI", "chest CT as clinically indicated"),
           ("nccn.adv-asymptomatic-low-burden", "followup.nccn-advanced-observe")),
@@ -167,7 +167,7 @@ _COMMNETS = (
 
 # %% ../nbs/25_followup.ipynb #3e9e5607
 SCHEDULES = {
-    "NCCN_RESECTED_G1G2": _PANNET11, "NCCN_OBSERVED": _PANNET11, "NCCN_ADVANCED_OBSERVED": _ADVANCED_OBSERVED,
+    "NCCN_RESECTED_G1G2": _PANNET11, "NCCN_OBSERVED": _PANNET11, "NCCN_ADVANCED_G1G2": _ADVANCED_G1G2,
     "NCCN_WDG3_RESECTED": _WDG3_RESECTED, "NCCN_WDG3_ADVANCED_FAVOURABLE": _WDG3_FAVOURABLE,
     "NCCN_WDG3_ADVANCED_UNFAVOURABLE": _WDG3_UNFAVOURABLE, "NCCN_PDNEC_RESECTED": _PDNEC_RESECTED,
     "NCCN_PDNEC_ADVANCED": _PDNEC_ADVANCED, "SEED_ACTIVE_TREATMENT": _SEED_TREATMENT, "SEED_AFTER_SURGERY": _SEED_SURGERY,
@@ -176,7 +176,7 @@ SCHEDULES = {
 SCHEDULE_TITLES = {
     "NCCN_RESECTED_G1G2": "NET G1/G2 after resection (NCCN PanNET-11)",
     "NCCN_OBSERVED": "NET G1/G2 under observation (NCCN PanNET-11, note x)",
-    "NCCN_ADVANCED_OBSERVED": "advanced NET G1/G2 (NCCN PanNET-12)",
+    "NCCN_ADVANCED_G1G2": "advanced NET G1/G2, observed or on treatment: the interval NCCN gives for observation (PanNET-12), the only one it gives",
     "NCCN_WDG3_RESECTED": "NET G3 after resection (NCCN WDG3)",
     "NCCN_WDG3_ADVANCED_FAVOURABLE": "advanced NET G3, favourable biology: Ki-67 below 55 %, SSTR imaging not negative (NCCN WDG3)",
     "NCCN_WDG3_ADVANCED_UNFAVOURABLE": "advanced NET G3, unfavourable biology: Ki-67 55 % or more, or SSTR imaging negative (NCCN WDG3)",
@@ -215,7 +215,7 @@ FOLLOWUP_NCCN = DecisionTable("followup_nccn", "Follow-up schedule (NCCN 2025)",
     Rule("FU-NCCN-G12-RESECTED", localized_disease & net & net_g1_g2 & resected, "NCCN_RESECTED_G1G2", ("nccn.followup-resected",)),
     Rule("FU-NCCN-G12-OBSERVED", localized_disease & net & net_g1_g2 & observed, "NCCN_OBSERVED", ("nccn.followup-resected", "nccn.observation-criteria"),
          note="NCCN applies the post-resection schedule to observation as well (note x)"),
-    Rule("FU-NCCN-G12-ADVANCED", advanced_disease & net & net_g1_g2, "NCCN_ADVANCED_OBSERVED",
+    Rule("FU-NCCN-G12-ADVANCED", advanced_disease & net & net_g1_g2, "NCCN_ADVANCED_G1G2",
          ("nccn.adv-asymptomatic-low-burden", "followup.nccn-advanced-observe"),
          note="the only interval the source gives for advanced NET G1/G2; used whether or not treatment is under way"),
     Rule("FU-NCCN-G3-RESECTED", localized_disease & net & net_g3 & resected, "NCCN_WDG3_RESECTED", _WDG3),

@@ -33,15 +33,16 @@ from . import schema
 # %% auto #0
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
            'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
-           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'STAGING_OUTPUTS',
-           'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep',
-           'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep',
-           'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline', 'step_batches',
-           'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation', 'primary_choice', 'held_by',
-           'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading', 'field_readings',
-           'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token',
-           'alternatives_text', 'too_many_text', 'tree_text', 'decided_primary', 'ranking_steps', 'early_fields',
-           'staging_writers', 'staged_missing', 'held_alternatives', 'staging_too_many_text', 'assess']
+           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'HELD_AS_READ',
+           'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep',
+           'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
+           'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline',
+           'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation',
+           'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides',
+           'Reading', 'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields',
+           'expansion_field', 'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'tree_text',
+           'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'held_alternatives',
+           'staging_too_many_text', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -955,8 +956,25 @@ def alternatives_text(fields:list, tokens:list) -> str:
     "`primary_alternatives` of a held row from the outcome of each reading (in `reading_grid` order)."
     return _alternatives_text(tuple(fields), tuple(tokens))
 
+# a field read in a reading that holds the primary all the same: what it waits for, not "held by" the field just read
+HELD_AS_READ = {  # no colon or semicolon: they part the entries of the text
+    "differentiation": "pathology review (poor differentiation as read does not fit the Ki-67, mitotic count, recorded grade or "
+                       "WHO 2010 label given, and p53 and Rb staining with a recount decide it)",
+}
+
+def held_as_read(token:str, read) -> str:
+    "A reading's outcome as the alternatives write it: `held by f` for a field the reading itself gives says what is missing and what decides it."
+    if not token.startswith("held by "): return token
+    held = token[len("held by "):].split("/")
+    again = [f for f in held if f in read]
+    if not again: return token
+    why = [HELD_AS_READ.get(f, f"a check of {f} (as read it contradicts another field of the record)") for f in again]
+    rest = [f for f in held if f not in read]
+    return "held for " + " and ".join(why) + (f" and by {'/'.join(rest)}" if rest else "")
+
 @functools.lru_cache(maxsize=16384)
 def _alternatives_text(fields:tuple, tokens:tuple) -> str:
+    tokens = tuple(held_as_read(t, fields) for t in tokens)
     if len(set(tokens)) == 1: return "any " + " & ".join(fields) + ": " + tokens[0]
     shape, order = [len(field_readings(f)) for f in fields], list(dict.fromkeys(tokens))
     grid = np.array([order.index(t) for t in tokens]).reshape(shape)

@@ -18,10 +18,10 @@ import pandas as pd
 __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
            'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'UNIT_ALIASES', 'LEGACY_ALIASES',
            'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS',
-           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'canonical_value', 'is_alias',
-           'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec',
-           'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns', 'ki67_extent',
-           'fractions_verdict', 'issue_strings', 'issue_text']
+           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'short_acting_octreotide',
+           'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
+           'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns',
+           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -340,7 +340,8 @@ REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code
     "STREPTOZOCIN_5FU": (*_STZ, *(f"{s} {f}" for s in _STZ for f in _FLUOROURACIL), *(f"{f} {s}" for s in _STZ for f in _FLUOROURACIL),
                          *(f"{s} DOXORUBICIN" for s in _STZ)),  # streptozocin-based: with 5-FU or doxorubicin (the code's own text)
     "PLATINUM_ETOPOSIDE": ("CISPLATIN ETOPOSIDE", "CARBOPLATIN ETOPOSIDE", "EP", "ETOPOSIDE PLATINUM", "ETOPOSIDE CISPLATIN", "ETOPOSIDE CARBOPLATIN"),
-    "IRINOTECAN_FLUOROPYRIMIDINE": ("FOLFIRI",), "OXALIPLATIN_FLUOROPYRIMIDINE": ("FOLFOX", "FOLFOX4", "FOLFOX6", "MFOLFOX6", "CAPOX", "CAPEOX", "XELOX"),
+    # FOLFIRINOX sits with the irinotecan-based regimens where NCCN lists them (nccn.wdg3-unfavourable-systemic, advanced.nec-regimens-unordered)
+    "IRINOTECAN_FLUOROPYRIMIDINE": ("FOLFIRI", "FOLFIRINOX", "MFOLFIRINOX"), "OXALIPLATIN_FLUOROPYRIMIDINE": ("FOLFOX", "FOLFOX4", "FOLFOX6", "MFOLFOX6", "CAPOX", "CAPEOX", "XELOX"),
     "PANCREATECTOMY": ("WHIPPLE", "PANCREATICODUODENECTOMY", "DISTAL PANCREATECTOMY", "CENTRAL PANCREATECTOMY", "TOTAL PANCREATECTOMY",
                        "DISTAL PANCREATECTOMY SPLENECTOMY", "DISTAL PANCREATECTOMY AND SPLENECTOMY", "SPLENOPANCREATECTOMY"),  # the spleen goes with a distal resection
     "LIVER_DIRECTED": ("TACE", "TAE", "TARE", "SIRT", "RFA", "RADIOFREQUENCY ABLATION", "Y90 RADIOEMBOLIZATION", "Y90 RADIOEMBOLISATION",
@@ -352,13 +353,25 @@ REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code
 _CODE_NAMES = {_code_key(c): c for c in RECOMMENDATION_CODES} | {_code_key(n): c for c, names in REGIMEN_NAMES.items() for n in names}
 
 _LIST_SEPARATORS = re.compile(r"[,;\n\r]+|->|=>|→|\bthen\b|\bfollowed by\b", re.IGNORECASE)  # between the treatments of a list, or of a sequence
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # a note in brackets: what it holds never splits the list
+
+def _list_items(text:str) -> list:
+    "The treatments of a list as written, split at separators outside brackets (`everolimus (10 mg/day, stopped); CAPTEM` is two)."
+    inside = [m.span() for m in _BRACKETED.finditer(text)]
+    items, start = [], 0
+    for m in _LIST_SEPARATORS.finditer(text):
+        if any(a <= m.start() < b for a, b in inside): continue
+        items.append(text[start:m.start()]); start = m.end()
+    return [s.strip() for s in items + [text[start:]] if s.strip()]
 _AGENT_JOINS = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b)\s*", re.IGNORECASE)  # between agents, of one regimen or of several
 _DOSE_UNITS = r"(?:mg|mcg|µg|μg|ug|g|gbq|mbq|mci)(?:\s*/\s*(?:m2|m²|kg|d|day|week|wk))?"
 _DOSE_WORDS = re.compile(  # how much and how often, which do not change what was given: `30 mg`, `7.4 GBq`, `x4`, `q4w`, `tid`, `SC`, `LAR`, `depot`
     rf"\d+(?:[.,]\d+)?\s*{_DOSE_UNITS}(?![a-zµμ])|(?<![a-z])[x×]\s*\d+(?:\s*cycles?)?\b|\b\d+\s*[x×](?![a-z])"
-    r"|\b(?:q|every)\s*\d+\s*(?:w|wk|wks|weeks?|d|days?|months?)\b|\b(?:monthly|weekly|daily)\b"
-    r"|\b\d+\s*cycles?\b|\b(?:lar|depot|autogel|long[\s-]acting(?:\s+release)?)\b"
-    r"|\b(?:qd|od|bid|bd|tid|tds|qid|sc|im|iv|po)\b|\b(?:per|a|/)\s*(?:day|week|month)\b", re.IGNORECASE)  # how often and by what route
+    r"|\b(?:q|every)\s*\d+\s*(?:w|wk|wks|weeks?|d|days?|months?)\b|\b(?:(?:once|twice|three\s+times|four\s+times)\s+)?(?:monthly|weekly|daily)\b"
+    r"|\b(?:once|twice|three\s+times|four\s+times)\s+(?:a|per)\s+day\b"
+    r"|\b\d+\s*cycles?\b|\b(?:lar|depot|autogel|(?:long|short)[\s-]*acting(?:\s+release)?|immediate[\s-]*release)\b"
+    r"|\b(?:qd|od|bid|bd|tid|tds|qid|sc|im|iv|po)\b|\b(?:s\.c|i\.m|i\.v|p\.o)\b\.?|\b(?:deep\s+)?(?:subcutaneous|intramuscular|intravenous)(?:ly)?\b|\bdeep(?=\s+(?:sc|s\.c)\b)"
+    r"|\b(?:per|a|/)\s*(?:day|week|month)\b", re.IGNORECASE)  # how often and by what route
 
 def _without_dose(piece:str) -> str:
     "A treatment as written without its doses and schedule (`Octreotide LAR 30 mg` -> `Octreotide`); brackets left empty go too."
@@ -377,6 +390,19 @@ def _above_label(piece:str) -> bool:
     lanreotide = re.search(r"lanreotide|somatuline", piece, re.IGNORECASE) is not None
     return (octreotide and max(doses) > 30) or (lanreotide and max(doses) > 120) or (days is not None and days < 28)
 
+# short-acting octreotide (written so, or in µg, under the skin, several times a day, or "not LAR") treats breakthrough symptoms
+# (nccn.ssa-doses, functional.nccn-carcinoid-syndrome-ssa): medical control of the syndrome, not the analogue depot given for tumour control
+_SHORT_ACTING = re.compile(r"short[\s-]*acting|immediate[\s-]*release|\bnot\s+(?:the\s+)?(?:lar|depot|long[\s-]*acting)\b|\bnon[\s-]*(?:lar|depot)\b"
+                           r"|\bs\.?c\b\.?|subcutaneous|\b(?:bid|bd|tid|tds|qid|q[68]h)\b|\d\s*(?:mcg|µg|μg|ug)\b"
+                           r"|\b(?:twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day)\b", re.IGNORECASE)
+_DEPOT = re.compile(r"\b(?:lar|depot|long[\s-]*acting|autogel)\b", re.IGNORECASE)
+_NOT_DEPOT = re.compile(r"\bnot\s+(?:the\s+)?(?:lar|depot|long[\s-]*acting)\b|\bnon[\s-]*(?:lar|depot)\b", re.IGNORECASE)
+
+def short_acting_octreotide(piece:str) -> bool:
+    "Whether one treatment as written is short-acting octreotide: octreotide named, no depot named, and a short-acting mark (`s.c. 100 mcg tid`, `(not LAR)`)."
+    if re.search(r"octreotide|sandostatin", piece, re.IGNORECASE) is None or re.search(r"lanreotide|somatuline", piece, re.IGNORECASE): return False
+    return _DEPOT.search(_NOT_DEPOT.sub(" ", piece)) is None and _SHORT_ACTING.search(piece) is not None
+
 # what a registry writes beside a treatment that does not change it: a year or span (`Whipple 2019`, `(2018-2020)`), its target
 # (`RFA of liver mets`), or a note in brackets (`(stopped for pneumonitis)`, `(Lutathera)` beside its generic name)
 _WHEN = re.compile(r"\(?\b(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2,4})?\b\)?")
@@ -388,9 +414,11 @@ def _read_treatment(piece:str) -> tuple:
     "(codes, part not read) of one treatment as written; an analogue given beyond its label is read as that too."
     codes, unread = _read_named(_TARGET.sub(" ", _WHEN.sub(" ", piece)))
     if codes is None and _NOTE.search(piece):  # a note in brackets: the treatment is what stands outside them
-        plain, _ = _read_named(_TARGET.sub(" ", _NOTE.sub(" ", _WHEN.sub(" ", piece))))
+        plain, _ = _read_named(_TARGET.sub(" ", _WHEN.sub(" ", _NOTE.sub(" ", piece))))  # the notes first: a year inside one is the note's
         inside = [_read_named(n[1:-1])[0] or () for n in _NOTE.findall(piece)]
         if plain and all(set(c) <= set(plain) for c in inside): codes, unread = plain, None  # a bracket naming another treatment is not a note
+    if codes and "SSA" in codes and short_acting_octreotide(piece):  # symptom control, not an analogue line (alert SHORT_ACTING_OCTREOTIDE)
+        return tuple(dict.fromkeys("SYNDROME_CONTROL" if c == "SSA" else c for c in codes)), unread
     if codes and "SSA" in codes and _above_label(piece): codes = tuple(dict.fromkeys(codes + ("SSA_ABOVE_LABEL",)))
     if codes and "SSA_ABOVE_LABEL" in codes and "SSA" not in codes: codes = ("SSA",) + codes  # an above-label analogue is an analogue given
     return codes, unread
@@ -418,7 +446,7 @@ def _single_agent(piece:str) -> str|None:
 def _read_codes(spec:FieldSpec, raw):
     "A list of codes or regimen names (`,` `;` a new line, `->` or `then` between treatments); one part that cannot be read makes the whole list unknown, since it may hide a code."
     if isinstance(raw, (bool, np.bool_, int, float, np.number)): return None, f"{_show(raw)} is not a list of recommendation codes"
-    items = [s.strip() for s in _LIST_SEPARATORS.split(str(raw)) if s.strip()]
+    items = _list_items(str(raw))
     if len(items) == 1 and _code_key(items[0]) in NOTHING_GIVEN: return (), None  # "none" records that nothing was given, which is not unknown
     read = [_read_treatment(s) for s in items]
     bad = [b for _, b in read if b is not None]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pannet_guideline.sources  # registers the statements cited below
-from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, resectable, setting, sstr,
+from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, net_g1_g2, resectable, resected, setting, sstr,
                                        syndrome)
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
@@ -16,8 +16,9 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'WORKUP', 'WORKUP_MARKERS_SEED', 'WORKUP_MARKERS_NCCN', 'COMPLETE_STAGING',
-           'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'policy_tables', 'EveryPatient', 'workup_items']
+__all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'resected_low_grade', 'WORKUP', 'WORKUP_MARKERS_SEED', 'WORKUP_MARKERS_NCCN',
+           'COMPLETE_STAGING', 'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'policy_tables', 'EveryPatient',
+           'workup_items']
 
 # %% ../nbs/20_workup.ipynb #ec533aba
 WORKUP_ITEMS = {
@@ -45,6 +46,9 @@ class EveryPatient(Always):
 # %% ../nbs/20_workup.ipynb #08fb86b7
 histology_incomplete = (differentiation.is_unknown() | ki67.is_unknown() | mitoses.is_unknown()).named(
     "differentiation, Ki-67 or mitotic count missing", ("who2019.histology-report",))
+# after resection of a localised NET G1/G2 the patient is in follow-up, where NCCN does not recommend routine PET
+resected_low_grade = ((setting == "localized") & net_g1_g2 & resected).otherwise(False).named(
+    "a localised NET G1/G2 resected (in follow-up)", ("nccn.followup-resected", "nccn.no-pet-surveillance"))
 
 # %% ../nbs/20_workup.ipynb #50c5995e
 WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
@@ -52,8 +56,9 @@ WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
          note="listed while differentiation, Ki-67 or the mitotic count is missing"),
     Rule("WU-MULTIPHASIC-IMAGING", EveryPatient(), "MULTIPHASIC_CT_MRI", ("nccn.multiphasic-imaging", "seed.06"),
          note="arterial and portal-venous phases; chest CT as clinically indicated"),
-    Rule("WU-SSTR-PET", net & sstr.is_unknown(), "SSTR_PET", ("nccn.sstr-pet", "seed.05"),
-         note="not routine for NEC (nccn.no-sstr-nec); listed while the SSTR status is unknown"),
+    Rule("WU-SSTR-PET", net & sstr.is_unknown() & ~resected_low_grade, "SSTR_PET", ("nccn.sstr-pet", "seed.05", "nccn.no-pet-surveillance"),
+         note="not routine for NEC (nccn.no-sstr-nec); listed while the SSTR status is unknown, except in follow-up after resection "
+              "of a localised NET G1/G2, where PET is not routine (alert NO_ROUTINE_PET_SURVEILLANCE)"),
     Rule("WU-FDG-PET", grade.isin("G3", "NEC"), "FDG_PET", ("nccn.fdg-pet-high-grade",),
          note="'high G2' has no Ki-67 value in the source and is not encoded"),
     Rule("WU-EUS", (setting == "localized") & net, "EUS", ("nccn.eus", "seed.07"),

@@ -47,8 +47,8 @@ NCCN_CASES = [
     (rec(who_grade="G2", prior=("ENUCLEATION",)), "NCCN_RESECTED_G1G2"),
     (rec(prior=OBSERVED), "NCCN_OBSERVED"),
     (rec(prior=("ACTIVE_SURVEILLANCE", "PANCREATECTOMY")), "NCCN_RESECTED_G1G2"),  # observed first, then operated on
-    (rec("metastatic", who_grade="G2"), "NCCN_ADVANCED_OBSERVED"),
-    (rec("locally_advanced", who_grade="G1", prior=("SSA",)), "NCCN_ADVANCED_OBSERVED"),
+    (rec("metastatic", who_grade="G2"), "NCCN_ADVANCED_G1G2"),
+    (rec("locally_advanced", who_grade="G1", prior=("SSA",)), "NCCN_ADVANCED_G1G2"),
     (rec(who_grade="G3", ki67_pct=30, prior=RESECTED), "NCCN_WDG3_RESECTED"),
     (rec(who_grade="G3", prior=RESECTED), "NCCN_WDG3_RESECTED"),  # Ki-67 not needed after resection
     (rec("metastatic", who_grade="G3", ki67_pct=30, sstr_status="positive"), "NCCN_WDG3_ADVANCED_FAVOURABLE"),
@@ -106,7 +106,7 @@ def test_missing_fields_are_gaps_not_guesses():
     d = FOLLOWUP_SEED.decide(rec(setting=None, prior=RESECTED))
     assert (d.outcome, d.gaps) == (None, ("disease_setting",))
     # a missing field that cannot change the answer is not a gap
-    assert FOLLOWUP_NCCN.decide(rec("metastatic", who_grade="G2", prior=None)).outcome == "NCCN_ADVANCED_OBSERVED"
+    assert FOLLOWUP_NCCN.decide(rec("metastatic", who_grade="G2", prior=None)).outcome == "NCCN_ADVANCED_G1G2"
 
 
 def test_unknown_policy_is_a_clear_error():
@@ -167,7 +167,7 @@ def test_nccn_wdg3_resected_plan():
     ("NCCN_WDG3_ADVANCED_FAVOURABLE", "earliest", 12), ("NCCN_WDG3_ADVANCED_FAVOURABLE", "latest", 24),
     ("NCCN_WDG3_ADVANCED_UNFAVOURABLE", "earliest", 8), ("NCCN_WDG3_ADVANCED_UNFAVOURABLE", "latest", 12),
     ("NCCN_PDNEC_ADVANCED", "earliest", 6), ("NCCN_PDNEC_ADVANCED", "latest", 16),
-    ("NCCN_ADVANCED_OBSERVED", "earliest", 12)])
+    ("NCCN_ADVANCED_G1G2", "earliest", 12)])
 def test_week_based_advanced_plans(schedule, use, step_weeks):
     stop = month_shift(REF, 36)
     expected = [REF + dt.timedelta(weeks=step_weeks * k) for k in range(1, 400) if REF + dt.timedelta(weeks=step_weeks * k) <= stop]
@@ -175,7 +175,7 @@ def test_week_based_advanced_plans(schedule, use, step_weeks):
 
 
 def test_nccn_advanced_observed_latest_is_yearly():
-    assert dates("NCCN_ADVANCED_OBSERVED", horizon_years=3, use="latest") == [dt.date(2027, 1, 15), dt.date(2028, 1, 15), dt.date(2029, 1, 15)]
+    assert dates("NCCN_ADVANCED_G1G2", horizon_years=3, use="latest") == [dt.date(2027, 1, 15), dt.date(2028, 1, 15), dt.date(2029, 1, 15)]
 
 
 def test_nccn_pdnec_resected_plan():

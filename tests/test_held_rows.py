@@ -15,7 +15,7 @@ import pytest
 
 from pannet_guideline import assess, assess_frame
 from pannet_guideline.datasets import demo_cohort
-from pannet_guideline.guideline import MAX_READINGS, field_readings, outcome_token
+from pannet_guideline.guideline import MAX_READINGS, field_readings, held_as_read, outcome_token
 from pannet_guideline.schema import FIELDS
 
 from conftest import computed_once
@@ -75,9 +75,10 @@ def _outcome(a) -> str:
     return outcome_token(a.primary_recommendation, a.primary_options, a.primary_held_by)
 
 
-def _accepts(expected: str, a) -> bool:
+def _accepts(expected: str, a, filled=()) -> bool:
+    "Whether `a` gives `expected`; a field filled and held all the same is written as what it waits for (`held_as_read`)."
     got = outcome_token(a.primary_recommendation, a.primary_options, a.primary_held_by)
-    return got == expected or _outcome(a) == expected or (a.primary_alternatives.startswith("any ") and expected == got)
+    return got == expected or held_as_read(got, filled) == expected or _outcome(a) == expected or (a.primary_alternatives.startswith("any ") and expected == got)
 
 
 def test_held_rows_say_what_they_wait_for(cohort):
@@ -102,7 +103,7 @@ def _settles(record: dict, filled: dict, expected: str, depth: int = 6) -> bool:
     "Whether the record with `filled` gives `expected`; where fields the condition leaves out still hold it, any value of them must (the first is tried)."
     a = assess({**record, **filled}, strict=False)
     got = outcome_token(a.primary_recommendation, a.primary_options, a.primary_held_by)
-    if got == expected or _outcome(a) == expected: return True
+    if got == expected or held_as_read(got, filled) == expected or _outcome(a) == expected: return True
     open_fields = [f for f in a.primary_held_by.split(";") if f and f not in filled]
     if not open_fields or not depth: return False
     f = open_fields[0]
@@ -137,7 +138,7 @@ def test_one_answer_for_every_reading_holds_for_every_filling(cohort):
             for v in values[f]:
                 filled = {g: values[g][-1] for g in fields} | {f: v}
                 a = assess({**_record(df, i), **filled}, strict=False)
-                assert _accepts(expected, a), (i, filled, expected, _outcome(a))
+                assert _accepts(expected, a, filled), (i, filled, expected, _outcome(a))
 
 
 def test_one_patient_and_its_one_row_frame_agree(cohort):
