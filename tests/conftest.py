@@ -6,6 +6,7 @@ import importlib
 import os
 import pickle
 import random
+import sys
 import types
 
 import numpy as np
@@ -211,3 +212,26 @@ def holds_unnamed_file(pid:int, folder) -> bool:
             if target.startswith(str(folder)) and "(deleted)" in target and os.stat(f"/proc/{pid}/fd/{fd}").st_size > 0: return True
         except OSError: continue
     return False
+
+
+def cli_in_process(*args, stdin:str="", columns:str="80"):
+    """`pannet-guideline ARGS` run by `main` in this process with its standard streams captured: the exit code and the text
+    of standard output and error a subprocess would give, without starting an interpreter per case. What only a process shows
+    (signals, a terminal's encoding, standard streams that are files or links) keeps its subprocess tests."""
+    import contextlib
+    import io
+    from pannet_guideline.cli import main
+    wrap = lambda data=b"": io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    out, err = wrap(), wrap()
+    saved = sys.stdin, sys.stdout, sys.stderr, os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = columns  # help text wrapped as without a terminal
+    sys.stdin, sys.stdout, sys.stderr = wrap(stdin.encode()), out, err
+    try:
+        try: code = main(list(args))
+        except SystemExit as e: code = e.code if isinstance(e.code, int) else int(e.code is not None)
+        with contextlib.suppress(ValueError): out.flush(); err.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved[:3]
+        if saved[3] is None: os.environ.pop("COLUMNS", None)
+        else: os.environ["COLUMNS"] = saved[3]
+    return types.SimpleNamespace(returncode=code, stdout=out.buffer.getvalue().decode(), stderr=err.buffer.getvalue().decode())

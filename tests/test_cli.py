@@ -13,13 +13,19 @@ import pytest
 from pannet_guideline.cli import main
 from pannet_guideline.datasets import synthetic_cohort
 
-from conftest import holds_unnamed_file
+from conftest import cli_in_process, holds_unnamed_file
 
 CLI = [sys.executable, "-c", "import sys; from pannet_guideline.cli import main; sys.exit(main())"]
 
 
-def run(*args, stdin=None):
+def run_process(*args, stdin=None):
+    "The command in a new interpreter, as a user starts it: standard input and output are pipes."
     return subprocess.run(CLI + list(args), capture_output=True, text=True, input=stdin, timeout=300)
+
+
+def run(*args, stdin=None):
+    "The command's exit code and messages, from `main` in this process (one interpreter per case costs a second each)."
+    return cli_in_process(*args, stdin=stdin or "")
 
 
 def cohort(n=60, seed=7):
@@ -73,7 +79,7 @@ def test_semicolon_csv_is_sniffed(tmp_path):
 
 
 def test_stdin_to_stdout():
-    r = run("assess", "-", "-o", "-", "-q", stdin=cohort(20).to_csv(index=False))
+    r = run_process("assess", "-", "-o", "-", "-q", stdin=cohort(20).to_csv(index=False))
     assert r.returncode == 0 and r.stdout.splitlines()[0].replace("\"", "").startswith("patient_id,") and len(r.stdout.splitlines()) == 21
 
 

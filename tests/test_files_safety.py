@@ -19,7 +19,7 @@ from pannet_guideline.cli import main
 from pannet_guideline.datasets import demo_cohort
 from pannet_guideline.files import TableError, neutralise_formulas, read_table, write_table
 
-from conftest import holds_unnamed_file
+from conftest import cli_in_process, holds_unnamed_file
 
 CLI = [sys.executable, "-c", "import sys; from pannet_guideline.cli import main; sys.exit(main())"]
 
@@ -230,9 +230,9 @@ def test_kill_9_leaves_no_copy_of_standard_input(tmp_path):
 
 
 def test_standard_input_is_assessed(tmp_path):
-    r = _run(["-q", "assess", "-", "-o", "-"], input=_cohort(25).to_csv(index=False).encode())
+    r = cli_in_process("-q", "assess", "-", "-o", "-", stdin=_cohort(25).to_csv(index=False))  # pipes: tests/test_cli.py
     assert r.returncode == 0, r.stderr
-    assert len(pd.read_csv(pd.io.common.StringIO(r.stdout.decode()))) == 25
+    assert len(pd.read_csv(pd.io.common.StringIO(r.stdout))) == 25
 
 
 # --- Excel: every sheet accounted for, formulas with values, size bounded ------------------------
@@ -292,11 +292,11 @@ def test_input_column_named_like_an_output_is_kept(tmp_path):
     df = _cohort(20)
     df["stage"] = "registry stage IIB"
     df.to_csv(tmp_path / "in.csv", index=False)
-    r = _run(["assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv")])
+    r = cli_in_process("assess", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"))
     assert r.returncode == 0, r.stderr
     out = pd.read_csv(tmp_path / "out.csv", dtype=str)
     assert (out["stage_input"] == "registry stage IIB").all()
-    assert b"'stage' kept as 'stage_input'" in r.stderr
+    assert "'stage' kept as 'stage_input'" in r.stderr
 
 
 def test_parquet_row_labels_come_back(tmp_path):
@@ -414,11 +414,14 @@ def test_inspect_never_writes_its_mapping_over_the_table(tmp_path):
     assert (tmp_path / "in.csv").read_bytes() == before
 
 
-def test_a_cohort_of_50000_rows_is_assessed(tmp_path):
-    "Large cohorts take the grouped path (from 50,000 rows): it must run on the command line too."
-    pd.concat([_cohort(500)] * 100, ignore_index=True).to_csv(tmp_path / "n50k.csv", index=False)
-    assert main(["-q", "assess", str(tmp_path / "n50k.csv"), "-o", str(tmp_path / "o.csv")]) == 0
-    assert len(pd.read_csv(tmp_path / "o.csv", usecols=["who_grade"])) == 50_000
+def test_a_cohort_large_enough_to_be_grouped_is_assessed(tmp_path):
+    "Large cohorts take the grouped path (from `fast.settings.grouped_from` rows, lowered here): it must run on the command line too."
+    from pannet_guideline import fast
+    pd.concat([_cohort(500)] * 10, ignore_index=True).to_csv(tmp_path / "n5k.csv", index=False)
+    fast.taken.clear()
+    with fast.speed(grouped_from=2_000):
+        assert main(["-q", "assess", str(tmp_path / "n5k.csv"), "-o", str(tmp_path / "o.csv")]) == 0
+    assert fast.taken["row_groups"] and len(pd.read_csv(tmp_path / "o.csv", usecols=["who_grade"])) == 5_000
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="files owned by another user need root")
