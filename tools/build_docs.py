@@ -336,7 +336,7 @@ def _svg_outputs(c: dict, site: Path):
 
 
 def _firmness(policy: str, leaves) -> str:
-    "How firm the statements behind a pathway's endings are: counts by confirmation tag (A primary text, B secondary, C unverified)."
+    "How firm the statements behind a pathway's endings are: counts by confirmation tag (`TAG_MEANINGS`)."
     from collections import Counter
     from pannet_guideline.evidence import STATEMENTS
     from pannet_guideline.guideline import chapter_tables as _all
@@ -670,14 +670,14 @@ RULE_PAGES = {}  # rule id -> the page whose rule table anchors it (`rule-<id>`)
 def register_page() -> str:
     "Every statement, grouped by source, with the seed audit verdicts and the rules that cite it."
     from pannet_guideline.audit import all_tables
-    from pannet_guideline.evidence import SOURCES, STATEMENTS
+    from pannet_guideline.evidence import SOURCES, STATEMENTS, tag_legend
     citing = {}
     for t in all_tables():
         for r in t.rules:
             for c in r.cites: citing.setdefault(c, []).append(r.id)
     out = ["# Evidence register", "",
            "> Every statement the rules cite, in our own words, grouped by source: where in the source it comes from, its "
-           "confirmation tag (A: read in the primary text; B: secondary or partial; C: unverified, never encoded as definitive), "
+           f"confirmation tag ({tag_legend()}), "
            "the audit verdict for the 38 seed statements, and the rules that cite it.", ""]
     by_source = {}
     for s in STATEMENTS.values(): by_source.setdefault(s.source, []).append(s)
@@ -731,7 +731,9 @@ def overview_cells() -> list:
         rows.append(f"<tr><td><code>{E(f['name'])}</code>{' (default)' if f['default'] else ''}</td><td>{E(f['title'])}<br><i>{E(f['description'])}</i></td>"
                     f"<td>{E(src.title) if src else '–'}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</td>"
                     f"<td>{f['own']} rules of its own; {E(tags)} (a statement is counted once per rule that cites it)</td></tr>")
-    policies = ("Each policy's own management rules (those the other policy does not share), the source they rest on most and the "
+    from pannet_guideline.evidence import tag_legend
+    policies = (f"**Confirmation tags** of the statements the rules cite: {tag_legend()}.\n\n"
+                "Each policy's own management rules (those the other policy does not share), the source they rest on most and the "
                 "confirmation tags of the statements they cite, counted from the evidence register; the "
                 "[policies compared](compare_policies.html) page sets them side by side.\n\n"
                 f'{_SEP}<table class="rules"><thead><tr><th>policy</th><th>what it encodes</th><th>main source of its own rules</th>'
