@@ -37,6 +37,13 @@ def _fix_md_output(md):
 _exp = re.compile(r"^#\|\s*default_exp\s+(\w+)", re.M)
 
 
+def _folded_signature(md: str) -> str:
+    "On a chapter page a function's documentation (its Python signature) is folded under one line for programmers; its anchor stays for links."
+    m = re.match(r'\s*(<a id="[^"]*"></a>)\s*#{2,6} (\S+)\s*\n', md)
+    if not m: return md
+    return f'{m[1]}\n\n<details class="fold"><summary>For programmers: <code>{m[2]}</code></summary>\n\n{md[m.end():].strip()}\n\n</details>'
+
+
 _PROOF = re.compile(r"\b(test_\w+|assert_\w+)\(|^\s*assert\b|\.analyse\(|\.rules_frame\(|\.to_dot\(|graphviz\.|\bstatic_check", re.M)
 _BUILD = re.compile(r"\b(DecisionTable|Rule|add_alert|add_statement|add_source|add_recommendation|register_policy|derive)\(|^(def|class|@)", re.M)
 
@@ -101,6 +108,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 d = o.get("data", {})
                 if "text/markdown" not in d: continue
                 md = _fix_md_output("".join(d["text/markdown"]))
+                if _page_of(nb, src) in CLINICAL and re.match(r"\s*show_doc\(", c["source"]): md = _folded_signature(md)
                 # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link,
                 # and on a reader's page the codes it names are given by their labels (every alert is registered by now)
                 if "remove-input" in tags: md = _statement_links(code_words_in(md) if READER_PAGE[0] else md, STATEMENT_IDS)
@@ -274,6 +282,7 @@ def main():
 
 from pannet_guideline.audit import rules_html as audit_rules_html, then_html, when_words  # noqa: E402  (after the nbdev imports)
 from pannet_guideline.vocab import code_words_in  # noqa: E402
+from pannet_guideline.tables import HIT_POLICY_WORDS  # noqa: E402
 
 # ---- Generated pages and chapter slots: the flowcharts, every rule beside the text it cites, the register, the policies ----
 import html as _html
@@ -557,7 +566,7 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     for t, users in tables.items():
         for r in t.rules: RULE_PAGES.setdefault(r.id, (chapter, t.reason(r)))
         parts.append(_fold(f"{E(t.title)} <span class=\"meta\">· {len(t.rules)} rules · {E(', '.join(users))}</span>",
-                           f"<p><code>{E(t.name)}</code> · {E(t.hit_policy)} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors)))
+                           f"<p><code>{E(t.name)}</code> · {E(HIT_POLICY_WORDS[t.hit_policy])} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors)))
     cells.append(worked_examples(chapter, site))  # a patient on the pathway first, then the rules behind it
     cells += parts
     figs = []
