@@ -37,6 +37,16 @@ def _fix_md_output(md):
 _exp = re.compile(r"^#\|\s*default_exp\s+(\w+)", re.M)
 
 
+def _field_words(md: str) -> str:
+    "Prose written by a hidden cell names an input field by its label, as the hand-written prose does (`ki67_pct` -> Ki-67)."
+    from pannet_guideline.schema import FIELDS
+    def label(m):
+        if m[1] not in FIELDS: return m[0]
+        x = FIELDS[m[1]].label
+        return x[0].lower() + x[1:] if x[1:2].islower() and not re.match(r"\w+-\d", x) else x
+    return re.sub(r"`([a-z][a-z0-9_]*)`", label, md)
+
+
 def _folded_signature(md: str) -> str:
     "On a chapter page a function's documentation (its Python signature) is folded under one line for programmers; its anchor stays for links."
     m = re.match(r'\s*(<a id="[^"]*"></a>)\s*#{2,6} (\S+)\s*\n', md)
@@ -111,7 +121,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 if _page_of(nb, src) in CLINICAL and re.match(r"\s*show_doc\(", c["source"]): md = _folded_signature(md)
                 # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link,
                 # and on a reader's page the codes it names are given by their labels (every alert is registered by now)
-                if "remove-input" in tags: md = _statement_links(code_words_in(md) if READER_PAGE[0] else md, STATEMENT_IDS)
+                if "remove-input" in tags: md = _statement_links(_field_words(code_words_in(md)) if READER_PAGE[0] else md, STATEMENT_IDS)
                 d["text/markdown"] = md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
