@@ -45,7 +45,7 @@ def test_engine_words_are_found_where_a_reader_sees_them_and_not_in_folds():
     check = _load("check_pages")
     page = ('<article><p>All tables use the hit policy collect.</p><pre>def observation_band(\n  c)</pre>'
             '<details><summary>For programmers</summary><pre>def high_risk(\n c)</pre></details>'
-            '<p>Give <code>PANCREATECTOMY</code> when <code>who_grade</code> is G1; see <code>seed.08</code>.</p></article>')
+            '<p>Give <b>Pancreatectomy</b> <code class="code-id">PANCREATECTOMY</code>, and <code>PANCREATECTOMY</code> when <code>who_grade</code> is G1; see <code>seed.08</code>.</p></article>')
     found, codes = check.engine_words(page)
     assert sorted(found, key=str.lower) == ["def observation_band(", "hit policy"]
     assert codes == ["PANCREATECTOMY", "who_grade"]

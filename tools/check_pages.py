@@ -379,7 +379,7 @@ class ShownText(HTMLParser):
         super().__init__(); self.folded, self.code, self.text, self.codes = 0, 0, [], []
     def handle_starttag(self, tag, attrs):
         if tag == "details": self.folded += 1
-        if tag == "code" and not self.folded: self.code += 1; self.codes.append("")
+        if tag == "code" and not self.folded and "code-id" not in (dict(attrs).get("class") or ""): self.code += 1; self.codes.append("")  # a code-id stands beside its label
     def handle_endtag(self, tag):
         if tag == "details" and self.folded: self.folded -= 1
         if tag == "code" and self.code: self.code -= 1
