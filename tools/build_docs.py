@@ -48,7 +48,7 @@ def _field_words(md: str) -> str:
 
 
 def _folded_signature(md: str) -> str:
-    "On a chapter page a function's documentation (its Python signature) is folded under one line for programmers; its anchor stays for links."
+    "On a reader's page a function's documentation (its Python signature) is folded under one line for programmers; its anchor stays for links."
     m = re.match(r'\s*(<a id="[^"]*"></a>)\s*#{2,6} (\S+)\s*\n', md)
     if not m: return md
     return f'{m[1]}\n\n<details class="fold"><summary>For programmers: <code>{m[2]}</code></summary>\n\n{md[m.end():].strip()}\n\n</details>'
@@ -118,7 +118,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 d = o.get("data", {})
                 if "text/markdown" not in d: continue
                 md = _fix_md_output("".join(d["text/markdown"]))
-                if _page_of(nb, src) in CLINICAL and re.match(r"\s*show_doc\(", c["source"]): md = _folded_signature(md)
+                if _page_of(nb, src) in GUIDE and re.match(r"\s*show_doc\(", c["source"]): md = _folded_signature(md)
                 # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link,
                 # and on a reader's page the codes it names are given by their labels (every alert is registered by now)
                 if "remove-input" in tags: md = _statement_links(_field_words(code_words_in(md)) if READER_PAGE[0] else md, STATEMENT_IDS)
