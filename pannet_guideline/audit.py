@@ -12,6 +12,7 @@ import pandas as pd
 
 from .evidence import SOURCES, STATEMENTS
 from .grading import GRADING_EDITIONS
+from .tables import HIT_POLICY_WORDS
 from .guideline import POLICIES, chapter_tables
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGING_ALERTS, STAGING_EDITIONS,
                                       T_FROM_EXTENT)
@@ -107,7 +108,7 @@ def audit_html() -> str:
     "Every table the package uses, with who uses it and all of its rules beside their evidence."
     e, anchors, parts = html.escape, set(), []
     for table, users in table_users().items():
-        parts.append(f"<h3>{e(table.title)}</h3><p><code>{e(table.name)}</code> · hit policy {e(table.hit_policy)} · "
+        parts.append(f"<h3>{e(table.title)}</h3><p><code>{e(table.name)}</code> · {e(HIT_POLICY_WORDS[table.hit_policy])} · "
                      f"used by {e(', '.join(users))}</p>" + rules_html(table, anchors))
     return "\n".join(parts)
 
@@ -120,7 +121,7 @@ def seed_traceability() -> pd.DataFrame:
             for c in r.cites: citing.setdefault(c, []).append(r.id)
     rows = []
     for st in sorted((s for s in STATEMENTS.values() if s.seed_item), key=lambda s: s.seed_item):
-        rules = citing.get(st.id, [])
+        rules = list(dict.fromkeys(citing.get(st.id, [])))  # a rule id shared by two tables (one per policy) is listed once
         status = "rule" if rules else ("narrative" if st.narrative_only else "unmapped")
         rows.append(dict(seed_item=st.seed_item, statement=st.id, text=st.text, verdict=st.verdict, status=status,
                          rules="; ".join(rules), narrative_only=st.narrative_only))

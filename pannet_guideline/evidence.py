@@ -11,13 +11,21 @@ from enum import Enum
 import pandas as pd
 
 # %% auto #0
-__all__ = ['SOURCE_KINDS', 'CONFIRMATION_TAGS', 'SOURCES', 'STATEMENTS', 'TAG_MEANINGS', 'Source', 'Statement', 'Strength',
-           'add_source', 'add_statement', 'cite', 'citation_text', 'seed_confirmed', 'seed_doubts', 'load_register',
-           'statements_frame', 'sources_frame', 'ReaderTable', 'reader_table', 'statements_table', 'sources_table']
+__all__ = ['SOURCE_KINDS', 'CONFIRMATION_TAGS', 'TAG_MEANINGS', 'SOURCES', 'STATEMENTS', 'tag_legend', 'Source', 'Statement',
+           'Strength', 'add_source', 'add_statement', 'cite', 'citation_text', 'seed_confirmed', 'seed_doubts',
+           'load_register', 'statements_frame', 'sources_frame', 'ReaderTable', 'reader_table', 'statements_table',
+           'sources_table']
 
 # %% ../nbs/00_evidence.ipynb #55aef9af
 SOURCE_KINDS = ("guideline", "staging_manual", "classification", "trial", "registry", "review", "summary", "seed", "cohort")
 CONFIRMATION_TAGS = ("A", "B", "C")
+# What each tag means, said once: the register, the home page, the evidence page and every tag's hover text read it from here.
+TAG_MEANINGS = {"A": "read in a primary or official text", "B": "read in a faithful secondary transcription",
+                "C": "read only in a tertiary summary, or unverified"}
+
+def tag_legend(sep:str="; ") -> str:
+    "The confirmation tags and what each means, in one line: `A: read in ...; B: ...; C: ...`."
+    return sep.join(f"{t}: {TAG_MEANINGS[t]}" for t in CONFIRMATION_TAGS)
 
 @dataclass(frozen=True)
 class Source:
@@ -193,9 +201,6 @@ add_statement("nccn.setting", "NCCN separates resectable locoregional PanNET fro
 import html as _html
 import re
 import math
-
-TAG_MEANINGS = {"A": "read in a primary or official text", "B": "read in a faithful secondary transcription",
-                "C": "read only in a tertiary summary, or unverified"}
 
 def _shown(value, markup:bool=False) -> str:
     "One cell as readable HTML: blank for missing, yes/no for a flag, a list joined by commas, never cut short."

@@ -461,7 +461,7 @@ def localized_alerts(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
     return DecisionTable("localized_alerts", "Localised disease: observation alerts", [
         Rule("ALL-SEED-NCCN-SURVEILLANCE-EDGE", (size >= seed.value) & size_at_most(obs) & contained & symptom_free, "SEED_NCCN_SURVEILLANCE_EDGE",
              ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"),
-             note=f"from {seed} up to {obs}: seed, pancreatectomy only; NCCN, observation, pancreatectomy or enucleation"),
+             note=f"{_surveillance_edge(c)}: seed, pancreatectomy only; NCCN, observation, pancreatectomy or enucleation"),
         Rule("ALL-LYMPHADENECTOMY", observation_band(c), "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),
         Rule("ALL-SYMPTOMS-NOT-RECORDED", _watch_band(c) & symptomatic.is_unknown(), "SYMPTOMS_NOT_RECORDED",
              ("nccn.observation-criteria", "aspen.le2cm")),

@@ -111,7 +111,7 @@ def _num(v:float) -> str: return f"{v:g}"
 
 def _interval_text(lo, li, hi, hi_, unit) -> str:
     u = f" {unit}" if unit else ""
-    if lo == hi: return f"= {_num(lo)}{u}"
+    if lo == hi: return f"exactly {_num(lo)}{u}"  # a band whose ends meet is one value, said once
     if not np.isfinite(lo) and not np.isfinite(hi): return "known"
     if not np.isfinite(lo): return f"{'≤' if hi_ else '<'} {_num(hi)}{u}"
     if not np.isfinite(hi): return f"{'≥' if li else '>'} {_num(lo)}{u}"
@@ -658,8 +658,7 @@ class ClinicalQuestion:
 def _questions() -> tuple:
     "The clinical questions, chapter by chapter, in clinical order."
     from pannet_guideline.concepts import (advanced_disease, advanced_net, functioning, has_carcinoid_syndrome, hormone_excess, localized_disease, net,
-                                          net_g1_g2, net_g3, nec_or_minen, nonfunctioning, progressive, received, resected, stable)
-    from pannet_guideline.advanced import favourable, unfavourable
+                                          net_g1_g2, net_g3, ki67, nec_or_minen, nonfunctioning, progressive, received, resected, stable)
     from pannet_guideline.logic import Always, Field
     everyone, syndrome = Always(), Field("functional_syndrome")
     in_place = (~resected).named("primary not yet resected")
@@ -705,10 +704,12 @@ def _questions() -> tuple:
                          (advanced_net & net_g1_g2 & progressive).named("advanced NET G1/G2, disease progressing"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
                           "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts_seed_chemotherapy", "advanced_alerts", "insulinoma_ssa_alerts")),
+        # NET G3 is split by Ki-67 alone, as the titles say: the SSTR scan that decides favourable from unfavourable below 55 % is
+        # then a question of the chart, not a condition hidden in whom the pathway is for.
         ClinicalQuestion("advanced-g3-favourable", "Advanced NET G3, Ki-67 below 55 %", "advanced",
-                         (advanced_net & net_g3 & favourable).named("advanced NET G3, Ki-67 below 55 %"), g3),
+                         (advanced_net & net_g3 & (ki67 < 55)).named("advanced NET G3, Ki-67 below 55 %"), g3),
         ClinicalQuestion("advanced-g3-unfavourable", "Advanced NET G3, Ki-67 55 % or more", "advanced",
-                         (advanced_net & net_g3 & unfavourable).named("advanced NET G3, Ki-67 55 % or more"), g3),
+                         (advanced_net & net_g3 & (ki67 >= 55)).named("advanced NET G3, Ki-67 55 % or more"), g3),
         ClinicalQuestion("advanced-nec", "Advanced NEC and MiNEN", "advanced", (advanced_disease & nec_or_minen).named("advanced NEC or MiNEN"),
                          ("advanced_nec", "advanced_alerts")),
         ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
@@ -979,7 +980,9 @@ def _unknown_effects(tables:list, entry:Expr, crits:list) -> tuple:
         ok = np.moveaxis(possible.reshape([len(x.members) for x in crits]), j, -1) if crits else possible
         like = () if held or only or not ins.any() else tuple(  # where the unknown answer leads: the endings of these classes
             k for k in range(len(c.members)) if all((~ins | ~ok[..., k] | (f[..., -1] == f[..., k])).all() for f in fired))
-        effects[c.name], readings[c.name] = (held, only), (opened, like, bool(open_.any()))
+        # the pathway's applicability waits on this answer everywhere (True), or only for some patients, the others inside whatever it is ("some")
+        opens = bool(open_.any()) and ("some" if (inside & unk).any() else True)
+        effects[c.name], readings[c.name] = (held, only), (opened, like, opens)
     return effects, readings
 
 # %% ../nbs/50_pathway.ipynb #cp015
@@ -1322,7 +1325,8 @@ def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
         if letters: held = [r for r in held if r in fired]  # what the endings on these routes would give
         where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}: " if letters else ""
     label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
-    parts = (["it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {label(held)}"] if held else []) \
+    parts = (["whether this pathway applies may then be unknown, depending on other answers" if opens == "some" else
+              "it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {label(held)}"] if held else []) \
         + ([f"given only while it is unknown: {label(only)}"] if only else [])
     if ":" in name:  # one treatment of the list of those given before: by its label
         from pannet_guideline.vocab import RECOMMENDATIONS

@@ -21,11 +21,15 @@ from .fast import combinations, lowest_bit, recall, scope_rows, union_lut, worth
 from .vocab import check_outcomes
 
 # %% auto #0
-__all__ = ['HIT_POLICIES', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable', 'FrameDecision', 'rules_table',
-           'boundary_grid', 'columns_from_canonical', 'grid_records', 'TableReport']
+__all__ = ['HIT_POLICIES', 'HIT_POLICY_WORDS', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable',
+           'FrameDecision', 'rules_table', 'boundary_grid', 'columns_from_canonical', 'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
+# How each hit policy reads to a clinician, for the pages: the engine's word stays in the code
+HIT_POLICY_WORDS = {"unique": "exactly one rule applies to each patient, and it gives the answer",
+                    "first": "the rules are read in order, and the first that applies gives the answer",
+                    "collect": "every rule that applies gives its recommendation"}
 
 @dataclass(frozen=True)
 class Rule:

@@ -37,6 +37,23 @@ def _fix_md_output(md):
 _exp = re.compile(r"^#\|\s*default_exp\s+(\w+)", re.M)
 
 
+def _field_words(md: str) -> str:
+    "Prose written by a hidden cell names an input field by its label, as the hand-written prose does (`ki67_pct` -> Ki-67)."
+    from pannet_guideline.schema import FIELDS
+    def label(m):
+        if m[1] not in FIELDS: return m[0]
+        x = FIELDS[m[1]].label
+        return x[0].lower() + x[1:] if x[1:2].islower() and not re.match(r"\w+-\d", x) else x
+    return re.sub(r"`([a-z][a-z0-9_]*)`", label, md)
+
+
+def _folded_signature(md: str) -> str:
+    "On a reader's page a function's documentation (its Python signature) is folded under one line for programmers; its anchor stays for links."
+    m = re.match(r'\s*(<a id="[^"]*"></a>)\s*#{2,6} (\S+)\s*\n', md)
+    if not m: return md
+    return f'{m[1]}\n\n<details class="fold"><summary>For programmers: <code>{m[2]}</code></summary>\n\n{md[m.end():].strip()}\n\n</details>'
+
+
 _PROOF = re.compile(r"\b(test_\w+|assert_\w+)\(|^\s*assert\b|\.analyse\(|\.rules_frame\(|\.to_dot\(|graphviz\.|\bstatic_check", re.M)
 _BUILD = re.compile(r"\b(DecisionTable|Rule|add_alert|add_statement|add_source|add_recommendation|register_policy|derive)\(|^(def|class|@)", re.M)
 
@@ -101,9 +118,10 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                 d = o.get("data", {})
                 if "text/markdown" not in d: continue
                 md = _fix_md_output("".join(d["text/markdown"]))
+                if _page_of(nb, src) in GUIDE and re.match(r"\s*show_doc\(", c["source"]): md = _folded_signature(md)
                 # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link,
                 # and on a reader's page the codes it names are given by their labels (every alert is registered by now)
-                if "remove-input" in tags: md = _statement_links(code_words_in(md) if READER_PAGE[0] else md, STATEMENT_IDS)
+                if "remove-input" in tags: md = _statement_links(_field_words(code_words_in(md)) if READER_PAGE[0] else md, STATEMENT_IDS)
                 d["text/markdown"] = md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
@@ -274,6 +292,7 @@ def main():
 
 from pannet_guideline.audit import rules_html as audit_rules_html, then_html, when_words  # noqa: E402  (after the nbdev imports)
 from pannet_guideline.vocab import code_words_in  # noqa: E402
+from pannet_guideline.tables import HIT_POLICY_WORDS  # noqa: E402
 
 # ---- Generated pages and chapter slots: the flowcharts, every rule beside the text it cites, the register, the policies ----
 import html as _html
@@ -336,7 +355,7 @@ def _svg_outputs(c: dict, site: Path):
 
 
 def _firmness(policy: str, leaves) -> str:
-    "How firm the statements behind a pathway's endings are: counts by confirmation tag (A primary text, B secondary, C unverified)."
+    "How firm the statements behind a pathway's endings are: counts by confirmation tag (`TAG_MEANINGS`)."
     from collections import Counter
     from pannet_guideline.evidence import STATEMENTS
     from pannet_guideline.guideline import chapter_tables as _all
@@ -557,7 +576,7 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     for t, users in tables.items():
         for r in t.rules: RULE_PAGES.setdefault(r.id, (chapter, t.reason(r)))
         parts.append(_fold(f"{E(t.title)} <span class=\"meta\">· {len(t.rules)} rules · {E(', '.join(users))}</span>",
-                           f"<p><code>{E(t.name)}</code> · {E(t.hit_policy)} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors)))
+                           f"<p><code>{E(t.name)}</code> · {E(HIT_POLICY_WORDS[t.hit_policy])} · used by {E(', '.join(users))}</p>\n\n" + audit_rules_html(t, anchors)))
     cells.append(worked_examples(chapter, site))  # a patient on the pathway first, then the rules behind it
     cells += parts
     figs = []
@@ -670,14 +689,14 @@ RULE_PAGES = {}  # rule id -> the page whose rule table anchors it (`rule-<id>`)
 def register_page() -> str:
     "Every statement, grouped by source, with the seed audit verdicts and the rules that cite it."
     from pannet_guideline.audit import all_tables
-    from pannet_guideline.evidence import SOURCES, STATEMENTS
+    from pannet_guideline.evidence import SOURCES, STATEMENTS, tag_legend
     citing = {}
     for t in all_tables():
         for r in t.rules:
             for c in r.cites: citing.setdefault(c, []).append(r.id)
     out = ["# Evidence register", "",
            "> Every statement the rules cite, in our own words, grouped by source: where in the source it comes from, its "
-           "confirmation tag (A: read in the primary text; B: secondary or partial; C: unverified, never encoded as definitive), "
+           f"confirmation tag ({tag_legend()}), "
            "the audit verdict for the 38 seed statements, and the rules that cite it.", ""]
     by_source = {}
     for s in STATEMENTS.values(): by_source.setdefault(s.source, []).append(s)
@@ -731,7 +750,9 @@ def overview_cells() -> list:
         rows.append(f"<tr><td><code>{E(f['name'])}</code>{' (default)' if f['default'] else ''}</td><td>{E(f['title'])}<br><i>{E(f['description'])}</i></td>"
                     f"<td>{E(src.title) if src else '–'}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</td>"
                     f"<td>{f['own']} rules of its own; {E(tags)} (a statement is counted once per rule that cites it)</td></tr>")
-    policies = ("Each policy's own management rules (those the other policy does not share), the source they rest on most and the "
+    from pannet_guideline.evidence import tag_legend
+    policies = (f"**Confirmation tags** of the statements the rules cite: {tag_legend()}.\n\n"
+                "Each policy's own management rules (those the other policy does not share), the source they rest on most and the "
                 "confirmation tags of the statements they cite, counted from the evidence register; the "
                 "[policies compared](compare_policies.html) page sets them side by side.\n\n"
                 f'{_SEP}<table class="rules"><thead><tr><th>policy</th><th>what it encodes</th><th>main source of its own rules</th>'

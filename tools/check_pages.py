@@ -373,6 +373,52 @@ def raw_outputs(text: str) -> list:
 _KEY_VALUE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+=[^\s=<]")  # `field_name=value`, as a program prints a record
 
 
+class ShownText(HTMLParser):
+    "What a reader sees of a page without opening anything: the text outside folded blocks, and the inline code words in it."
+    def __init__(self):
+        super().__init__(); self.folded, self.code, self.text, self.codes = 0, 0, [], []
+    def handle_starttag(self, tag, attrs):
+        if tag == "details": self.folded += 1
+        if tag == "code" and not self.folded and "code-id" not in (dict(attrs).get("class") or ""): self.code += 1; self.codes.append("")  # a code-id stands beside its label
+    def handle_endtag(self, tag):
+        if tag == "details" and self.folded: self.folded -= 1
+        if tag == "code" and self.code: self.code -= 1
+    def handle_data(self, data):
+        if self.folded: return
+        self.text.append(data)
+        if self.code: self.codes[-1] += data
+
+
+ENGINE_WORDS = re.compile(r"\bdef \w+\(|\bhit policy\b", re.I)  # a Python signature, or the engine's word for how a table's rules combine
+
+
+def engine_words(text: str) -> tuple:
+    "On a chapter page, as a reader sees it: Python signatures and engine words shown, and recommendation codes or field names written as code in the prose."
+    from pannet_guideline.schema import FIELDS
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    article = text[text.find("<article"):text.find("</article>")] if "<article" in text else text
+    article = re.sub(r'<section id="(rules-and-the-statements-they-cite|technical-diagrams-one-per-table|worked-examples)".*?</section>', "", article, flags=re.S)
+    parser = ShownText(); parser.feed(article)
+    shown = "".join(parser.text)
+    found = [m[0].strip() for m in ENGINE_WORDS.finditer(shown)]
+    codes = [c.strip() for c in parser.codes if c.strip() in RECOMMENDATIONS or c.strip() in ALERTS or c.strip() in FIELDS]
+    return found, codes
+
+
+def check_engine_words(site: Path) -> list:
+    "Chapter pages show no Python signature and no 'hit policy' to a reader, and their prose names recommendations and fields by their labels."
+    probs, total = [], 0
+    for stem in CHAPTERS:
+        page = site / f"{stem}.html"
+        if not page.exists(): continue
+        found, codes = engine_words(page.read_text(encoding="utf-8"))
+        total += len(codes)
+        if found: probs.append(f"{stem}: {len(found)} engine words shown: {sorted(set(found))[:4]}")
+        if codes: probs.append(f"{stem}: {len(codes)} codes or field names in backticks in the prose: {sorted(set(codes))[:6]}")
+    SEARCH.update(prose_codes=total)
+    return probs
+
+
 def check_reader_tables(site: Path) -> list:
     "Reader pages show tables for readers: no raw data frame or value shown open, no worked example written field=value, and the sources pages list every statement of the register."
     from pannet_guideline.evidence import STATEMENTS, load_register
@@ -414,6 +460,7 @@ def main(argv=None):
             probs = check_search(browser, base, site) + check_sources(site)
             if probs: failures["search and sources"] = probs
         if probs := check_reader_tables(site): failures["tables for readers"] = probs
+        if probs := check_engine_words(site): failures["engine words on chapter pages"] = probs
         for extra in args.extra:
             p = Path(extra).resolve()
             xsrv = serve(p.parent)
@@ -430,6 +477,7 @@ def main(argv=None):
             o = seen["opened"]
             print(f"{page}: {o['svgs']} diagrams, widest {o['widest']} px in a {o['column']:.0f} px column ({o['wide']} wider), "
                   f"smallest text {o['smallest'] or 0:.1f} px with every fold opened; page {seen['height']:,} px folded")
+    if "prose_codes" in SEARCH: print(f"chapter prose: {SEARCH['prose_codes']} codes or field names in backticks")
     if SEARCH: print(f"search: {SEARCH.get('rules', 0)} rule ids indexed, {SEARCH.get('example')} -> {SEARCH.get('lands')}; "
                      f"sources: {SEARCH.get('source_links', 0)} of {SEARCH.get('source_ids', 0)} DOIs and PMIDs linked; "
                      f"{SEARCH.get('statements_listed', 0)} of {SEARCH.get('statements', 0)} statements listed under their sources")

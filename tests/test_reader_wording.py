@@ -1,0 +1,59 @@
+"""Words a reader meets once, the same everywhere: the confirmation tags defined in one place, a rule listed once per
+seed statement, and chapter pages without the engine's words (a Python signature, a 'hit policy')."""
+import importlib.util
+import re
+from pathlib import Path
+
+from pannet_guideline.audit import seed_traceability
+from pannet_guideline.evidence import CONFIRMATION_TAGS, TAG_MEANINGS, tag_legend
+from pannet_guideline.tables import HIT_POLICIES, HIT_POLICY_WORDS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+
+def test_every_seed_statement_lists_each_rule_once_in_order():
+    trace = seed_traceability()
+    for row in trace.itertuples():
+        rules = [r for r in row.rules.split("; ") if r]
+        assert len(rules) == len(set(rules)), (row.statement, rules)
+    assert (trace["rules"] != "").any()
+
+
+def test_the_tags_are_defined_once_and_the_pages_read_them():
+    assert set(TAG_MEANINGS) == set(CONFIRMATION_TAGS)
+    assert all(f"{t}: {TAG_MEANINGS[t]}" in tag_legend() for t in CONFIRMATION_TAGS)
+    build_docs = _load("build_docs")
+    assert tag_legend() in build_docs.register_page()
+    # no page writes its own meaning of a tag: the old wordings are gone from the notebooks and the build
+    texts = [p.read_text(encoding="utf-8") for p in [*(ROOT / "nbs").glob("*.ipynb"), ROOT / "tools" / "build_docs.py"]]
+    for old in ("A: read in the primary text", "**A** read in the primary text", "B: secondary or partial"):
+        assert not any(old in t for t in texts), old
+
+
+def test_every_hit_policy_has_reader_words():
+    assert set(HIT_POLICY_WORDS) == set(HIT_POLICIES)
+    assert not any("hit policy" in w for w in HIT_POLICY_WORDS.values())
+
+
+def test_engine_words_are_found_where_a_reader_sees_them_and_not_in_folds():
+    check = _load("check_pages")
+    page = ('<article><p>All tables use the hit policy collect.</p><pre>def observation_band(\n  c)</pre>'
+            '<details><summary>For programmers</summary><pre>def high_risk(\n c)</pre></details>'
+            '<p>Give <b>Pancreatectomy</b> <code class="code-id">PANCREATECTOMY</code>, and <code>PANCREATECTOMY</code> when <code>who_grade</code> is G1; see <code>seed.08</code>.</p></article>')
+    found, codes = check.engine_words(page)
+    assert sorted(found, key=str.lower) == ["def observation_band(", "hit policy"]
+    assert codes == ["PANCREATECTOMY", "who_grade"]
+
+
+def test_a_show_doc_block_on_a_chapter_page_is_folded_with_its_anchor_kept():
+    build_docs = _load("build_docs")
+    md = '<a id="observation_band"></a>\n\n### observation_band\n\n```python\ndef observation_band(c:dict) -> Expr:\n```\n\n*NCCN band.*'
+    out = build_docs._folded_signature(md)
+    assert out.startswith('<a id="observation_band"></a>')
+    assert re.search(r"<details[^>]*>.*def observation_band.*</details>", out, re.S)
