@@ -13,7 +13,7 @@ import pandas as pd
 
 from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
-                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
+                                        RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, EXCLUDED_READING, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
                                         conflict_text, early_fields, pipeline, ranking_steps, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
 from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_strings, ki67_columns, ki67_extent,
@@ -324,10 +324,18 @@ def _reading_tokens(st:FrameState, staging:np.ndarray|None=None) -> tuple:
     return token, texts, still
 
 # %% ../nbs/40_cohort.ipynb #9e4c2d74
+def _new_conflicts(after:FrameState, before:FrameState, rows:np.ndarray) -> np.ndarray:
+    "Per row of `after`, whether it holds a conflict that row `rows[i]` of `before` does not: a reading the record rules out."
+    had = {}
+    for field, _, mask, *_ in before.conflicts: had[field] = had.get(field, np.zeros(len(rows), bool)) | mask[rows]
+    new = np.zeros(after.cols.n, bool)
+    for field, _, mask, *_ in after.conflicts: new |= mask & ~had.get(field, np.zeros(after.cols.n, bool))
+    return new
+
 def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, bits:np.ndarray, early_bits:int, outcomes:dict,
                staging:np.ndarray) -> tuple:
-    "(outcome number in `outcomes`, fields still holding) of every node of a level of the reading trees: nodes that read a field the early steps read run the whole guideline, the others the management tables on the state reached."
-    token, held = np.zeros(len(node_pattern), np.int64), np.zeros(len(node_pattern), np.uint64)
+    "(outcome number in `outcomes`, fields still holding, excluded by the record) of every node of a level of the reading trees: nodes that read a field the early steps read run the whole guideline, the others the management tables on the state reached."
+    token, held, excluded = np.zeros(len(node_pattern), np.int64), np.zeros(len(node_pattern), np.uint64), np.zeros(len(node_pattern), bool)
     late_rows = (bits & np.uint64(early_bits)) == 0
     for late in (False, True):
         at = np.flatnonzero(late_rows == late)
@@ -335,9 +343,12 @@ def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned
         source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
         steps = ranking_steps(st.steps, late)
         cols = _expanded(source, reps[node_pattern[at]], assigned[at], {f for s in steps for f in s.reads})
-        t, tx, h = _reading_tokens(run_steps(steps, FrameState(cols)), staging[node_pattern[at]])
+        ran = run_steps(steps, FrameState(cols))
+        t, tx, h = _reading_tokens(ran, staging[node_pattern[at]])
         token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
-    return token, held
+        if not late: excluded[at] = _new_conflicts(ran, st, reps[node_pattern[at]])  # `guideline._reading_outcome`: `known`
+    token[excluded], held[excluded] = outcomes.setdefault(EXCLUDED_READING, len(outcomes)), 0
+    return token, held, excluded
 
 # %% ../nbs/40_cohort.ipynb #dbf4fab6
 def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:int, staging:np.ndarray|None=None) -> tuple:
@@ -360,9 +371,10 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
         child_assigned = assigned[parent].copy()
         child_assigned[np.arange(len(parent)), f[parent]] = run_table[f[parent], np.arange(len(parent)) - starts]
         child_pattern, child_read = node_pattern[parent], read[parent] | (np.uint64(1) << f[parent].astype(np.uint64))
-        outcome, still = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits, outcomes, staging)
+        outcome, still, excluded = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits, outcomes, staging)
         still |= held0[child_pattern] & np.uint64(whole_bits) & ~child_read  # `guideline.merged_fields`: read wherever held
         still = np.where(staging[child_pattern], still & ~child_read, still)  # read and still missing: a contradiction, not read again
+        still[excluded] = 0  # a reading the record rules out is read no further
         done = (still == 0) & ~too_many[child_pattern]
         leaves.append((child_pattern[done], child_assigned[done], outcome[done]))
         go = (still != 0) & ~too_many[child_pattern]

@@ -33,11 +33,11 @@ from . import schema
 # %% auto #0
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
            'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
-           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'HELD_AS_READ',
-           'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep',
-           'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
-           'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline',
-           'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation',
+           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'EXCLUDED_READING',
+           'HELD_AS_READ', 'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step',
+           'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement',
+           'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps',
+           'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation',
            'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides',
            'Reading', 'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields',
            'expansion_field', 'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'tree_text',
@@ -898,6 +898,8 @@ def expansion_field(fields) -> str:
     return min(fields, key=FIELD_BITS.get)
 
 # %% ../nbs/30_guideline.ipynb #gs_token
+EXCLUDED_READING = "excluded by the record"  # a reading a recorded value rules out: it creates a conflict of its own
+
 def outcome_token(primary:str, options:str, held:str) -> str:
     "The outcome of one reading: the primary, `options A/B`, `held by f1/f2` or `none`."
     if held: return "held by " + held.replace(";", "/")
@@ -976,9 +978,10 @@ def held_as_read(token:str, read) -> str:
 def _alternatives_text(fields:tuple, tokens:tuple) -> str:
     tokens = tuple(held_as_read(t, fields) for t in tokens)
     if len(set(tokens)) == 1: return "any " + " & ".join(fields) + ": " + tokens[0]
+    if set(tokens) == {EXCLUDED_READING}: return "no reading of " + " & ".join(fields) + " fits the record"
     shape, order = [len(field_readings(f)) for f in fields], list(dict.fromkeys(tokens))
     grid = np.array([order.index(t) for t in tokens]).reshape(shape)
-    return "; ".join(f"{_condition(fields, grid == k)}: {tok}" for k, tok in enumerate(order))
+    return "; ".join(f"{_condition(fields, grid == k)}: {tok}" for k, tok in enumerate(order) if tok != EXCLUDED_READING)  # readings the record rules out: not listed
 
 # %% ../nbs/30_guideline.ipynb #gs_toomany
 def too_many_text() -> str: return f"too many readings (over {MAX_READINGS})"
@@ -1011,6 +1014,7 @@ def tree_text(leaves:list, held:list) -> tuple:
 # %% ../nbs/30_guideline.ipynb #gs_decided
 def decided_primary(read:list, tokens:list, primary:str, options:str) -> tuple|None:
     "(primary, options) where every reading gives one answer, so the missing fields are not needed for it; else None. `read`: the fields the tree read."
+    tokens = [t for t in tokens if t != EXCLUDED_READING]  # what the record rules out leaves no answer to agree with
     if any(FIELDS[f].kind == "codes" for f in read) or len(set(tokens)) != 1: return None  # a history read is not read in all its values
     return (primary, options) if tokens[0] == outcome_token(primary, options, "") else None  # only what the listing already leads with
 
@@ -1045,9 +1049,10 @@ def staged_missing(st:RecordState, steps:list) -> list:
     return [g for g in gap_names(sum(1 << FIELD_BITS[g] for g in st.staged_gaps or ())) if g in rests]
 
 # %% ../nbs/30_guideline.ipynb #gs_readingout
-def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=None, staging:bool=False) -> tuple:
-    "(the outcome, the fields to read next) of the guideline for a patient with some missing fields filled; `reached`: the fields after every step, when no filled field is read before the management tables; `staging`: read the staging fields while the staging is incomplete, and no further."
+def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=None, staging:bool=False, known:frozenset=frozenset()) -> tuple:
+    "(the outcome, the fields to read next) of the guideline for a patient with some missing fields filled; `reached`: the fields after every step, when no filled field is read before the management tables; `staging`: read the staging fields while the staging is incomplete, and no further; `known`: the conflicts of the record itself (a reading that adds one is excluded)."
     st = record_steps(ranking_steps(steps, reached is not None), RecordState({**(inputs if reached is None else reached), **filled}))
+    if set(st.conflicts) - known: return EXCLUDED_READING, []  # e.g. no metastatic site beside a liver column saying yes
     _, primary, options, held = _ranking(st)
     if not staging: return outcome_token(primary, options, ";".join(held)), held
     if primary != "COMPLETE_STAGING": return outcome_token(primary, options, ";".join(held)), []  # staged: read no further
@@ -1055,7 +1060,8 @@ def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=Non
     return outcome_token(primary, options, ";".join(missing)), missing
 
 # %% ../nbs/30_guideline.ipynb #gs_readingtree
-def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, reached:dict|None, early:set, staging:bool=False) -> tuple:
+def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, reached:dict|None, early:set, staging:bool=False,
+                  known:frozenset=frozenset()) -> tuple:
     "`held_alternatives`, once `early` (the fields read before the management tables) is known."
     frontier, leaves, count = [((), held)], [], 0
     while frontier:
@@ -1067,7 +1073,8 @@ def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, 
                 if count > MAX_READINGS: return too_many_text(), None
                 reading = path + ((f, i),)
                 late = reached is not None and not early & {g for g, _ in reading}
-                tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps, reached if late else None, staging)
+                tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps, reached if late else None, staging, known)
+                if tok == EXCLUDED_READING: leaves.append((reading, tok)); continue  # read no further
                 read = {g for g, _ in reading}
                 still = sorted(set(still) | {g for g in held if g in merged_fields() and g not in read}, key=FIELD_BITS.get)
                 if staging: still = [g for g in still if g not in read]  # read and still missing: a contradiction, not read again
@@ -1085,10 +1092,11 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                       primary:str, options:str, # the primary and options the listing leads with
                       reached:dict|None=None, # the fields after every step, if known: readings of late fields start from there
                       staging:bool=False, # True for a patient asked to complete the staging: `held` are the fields it misses
+                      known:frozenset=frozenset(), # the fields in conflict in the record itself: a reading adding another is excluded
                      ) -> tuple:
     "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
     with remembered():  # the readings differ in a field or two: each table decides each combination of its fields once
-        return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps), staging)
+        return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps), staging, known)
 
 # %% ../nbs/30_guideline.ipynb #gs_patient
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])
@@ -1098,7 +1106,7 @@ Patient.__doc__ = "A patient record with every input field of the schema (all op
 def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
     "A held assessment with what it waits for; given its primary where the missing fields are not needed."
     _, primary, options, _ = _ranking(st)
-    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options, st.rec)
+    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options, st.rec, known=frozenset(st.conflicts))
     if decided is None: return dataclasses.replace(a, primary_alternatives=text)
     primary, options = decided
     return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
@@ -1115,7 +1123,7 @@ def _with_staging_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:
     if not missing: return a
     if len(missing) > STAGING_MISSING_AT_MOST: return dataclasses.replace(a, primary_alternatives=staging_too_many_text(len(missing)))
     _, primary, options, _ = _ranking(st)
-    return dataclasses.replace(a, primary_alternatives=held_alternatives(inputs, missing, steps, primary, options, st.rec, staging=True)[0])
+    return dataclasses.replace(a, primary_alternatives=held_alternatives(inputs, missing, steps, primary, options, st.rec, staging=True, known=frozenset(st.conflicts))[0])
 
 # %% ../nbs/30_guideline.ipynb #gs_assess
 def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Patient`
