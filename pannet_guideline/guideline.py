@@ -31,13 +31,13 @@ from .grading import GRADING_EDITIONS
 from . import schema
 
 # %% auto #0
-__all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
-           'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
-           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'HELD_AS_READ',
-           'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep',
-           'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
-           'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline',
-           'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation',
+__all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK',
+           'LAST_CODES', 'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN',
+           'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS',
+           'HELD_AS_READ', 'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step',
+           'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement',
+           'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps',
+           'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation',
            'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides',
            'Reading', 'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields',
            'expansion_field', 'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'tree_text',
@@ -366,6 +366,17 @@ SITE_SCOPE = DecisionTable("site_scope", "Site of the primary", [
     Rule("SITE-NOT-PANCREAS", extrapancreatic, "NOT_PANCREATIC", ("ajcc8.site-chapters",)),
 ], "collect", output="alerts")
 
+# %% ../nbs/30_guideline.ipynb #gs_treatread
+from .logic import Field
+
+add_alert("SHORT_ACTING_OCTREOTIDE_READ", "Short-acting octreotide read as symptom control",
+          "The treatment history names short-acting octreotide (in micrograms, under the skin, several times a day): the dose NCCN gives for breakthrough symptoms. It is read as control of the hormone syndrome, not as the analogue line given for the tumour (octreotide LAR or lanreotide every 4 weeks), so the analogue may still be offered.",
+          "data", ("nccn.ssa-doses",))
+TREATMENT_READINGS = DecisionTable("treatment_readings", "Treatment history as read", [
+    Rule("READ-SHORT-ACTING-OCTREOTIDE", Field("octreotide_short_acting") == "yes", "SHORT_ACTING_OCTREOTIDE_READ",
+         ("nccn.ssa-doses", "functional.nccn-carcinoid-syndrome-ssa")),
+], "collect", output="alerts")
+
 # %% ../nbs/30_guideline.ipynb #gs_outofscope
 def out_of_scope(cols:Columns) -> np.ndarray|None:
     "Rows whose primary is recorded outside the pancreas, or None when there are none."
@@ -458,7 +469,8 @@ def chapter_tables(policy:str="seed-2025") -> list:
     return POLICIES[check_policy(policy)].tables()
 
 # %% ../nbs/30_guideline.ipynb #gs_checksteps
-READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label", "grade_index_unread")  # derived fields the schema reader sets
+READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label", "grade_index_unread",
+                 "octreotide_short_acting")  # derived fields the schema reader sets
 
 def check_steps(steps:list) -> list:
     "Fail when a step reads a derived field that no earlier step writes."
@@ -482,7 +494,7 @@ def _with_listed(steps:list) -> list:
 # %% ../nbs/30_guideline.ipynb #gs_pipeline
 def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025") -> list:
     "The steps of the guideline for a grading and a staging edition and a management policy."
-    steps = _grading_steps(grading) + _staging_steps(staging)
+    steps = _grading_steps(grading) + _staging_steps(staging) + [AlertStep(TREATMENT_READINGS)]
     return check_steps(steps + _with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)]))
 
 # %% ../nbs/30_guideline.ipynb #gs_batches
