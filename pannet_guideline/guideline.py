@@ -483,19 +483,29 @@ def check_steps(steps:list) -> list:
 
 # %% ../nbs/30_guideline.ipynb #gs_withlisted
 def _with_listed(steps:list) -> list:
-    "The chapter steps, each chapter's `LISTED` fields written right after its last table, before any later chapter reads them."
+    "The chapter steps, each chapter's `LISTED` fields written right after its last recommendation table, before its alerts and any later chapter read them."
     for m in CHAPTERS:
         name = m.__name__.rsplit(".", 1)[-1]
         for field_name, code in getattr(m, "LISTED", {}).items():
-            last = max((i for i, s in enumerate(steps) if getattr(s.table, "module", "").rsplit(".", 1)[-1] == name), default=-1)
-            steps.insert(last + 1, ListedStep(field_name, code, name))
+            own = [i for i, s in enumerate(steps) if getattr(s, "table", None) is not None and getattr(s.table, "module", "").rsplit(".", 1)[-1] == name]
+            recs = [i for i in own if steps[i].table.output == "recommendations"]
+            steps.insert(max(recs or own or [-1]) + 1, ListedStep(field_name, code, name))
+    return steps
+
+
+def _with_derived(steps:list) -> list:
+    "Each chapter's `DERIVED` fields (field -> (table, writes)), written by a step right before the first table that reads them; none where no table does."
+    for m in CHAPTERS:
+        for field_name, (table, writes) in getattr(m, "DERIVED", {}).items():
+            first = next((i for i, s in enumerate(steps) if field_name in s.reads), None)
+            if first is not None: steps.insert(first, InScope(Step(table, {field_name: writes}), {field_name: None}))
     return steps
 
 # %% ../nbs/30_guideline.ipynb #gs_pipeline
 def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025") -> list:
     "The steps of the guideline for a grading and a staging edition and a management policy."
     steps = _grading_steps(grading) + _staging_steps(staging) + [AlertStep(TREATMENT_READINGS)]
-    return check_steps(steps + _with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)]))
+    return check_steps(steps + _with_derived(_with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)])))
 
 # %% ../nbs/30_guideline.ipynb #gs_batches
 _TABLE_STEPS = (Step, AlertStep, ChapterStep, InScope)
@@ -1034,8 +1044,9 @@ def ranking_steps(steps:list, from_chapters:bool=False) -> list:
 
 # %% ../nbs/30_guideline.ipynb #gs_early
 def early_fields(steps:list) -> set:
-    "The fields read before the management tables: a reading of any other field needs only the management tables run again."
-    return {f for s in ranking_steps(steps) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
+    "The fields read before the management tables: a reading of any other field needs only the management tables run again (with the steps among them)."
+    first = next((i for i, s in enumerate(steps) if is_chapter_step(s)), len(steps))
+    return {f for s in ranking_steps(steps[:first]) for f in s.reads}
 
 # %% ../nbs/30_guideline.ipynb #gs_stagedmissing
 STAGING_OUTPUTS = ("nen_class", "who_grade", "disease_setting")  # what a patient asked to complete the staging lacks

@@ -224,6 +224,12 @@ DERIVED_FIELDS = (
     _text("octreotide_short_acting", "short-acting octreotide in the treatment history", ("yes",), derived=True,
           doc="set by the reader where `prior_therapies` names short-acting octreotide (in µg, under the skin, several times a day, "
               "or 'not LAR'), read as `SYNDROME_CONTROL` rather than the analogue line; the alert SHORT_ACTING_OCTREOTIDE_READ says so"),
+    FieldSpec("men1_watch", "flag", "a small MEN1 tumour to watch", vocab=(False, True), derived=True,
+              doc="whether a localised non-functioning MEN1 tumour is under the size at which the MEN1 review operates and otherwise fit "
+                  "for observation; written by the hereditary chapter's step, read by the localised tables of NCCN"),
+    FieldSpec("pancreatectomy_listed", "flag", "a pancreatectomy is listed (localised disease)", vocab=(False, True), derived=True,
+              doc="whether the localised chapter lists a pancreatectomy now, under the policy read; written by its step, read by its "
+                  "surgery alerts (splenectomy vaccination, lymph-node resection)"),
 )
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in INPUT_FIELDS + DERIVED_FIELDS}
