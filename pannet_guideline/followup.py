@@ -311,7 +311,9 @@ _NCCN_MARKERS = (localized_disease & net & net_g1_g2 & (resected | observed)) | 
 FOLLOWUP_ALERTS_NCCN = DecisionTable("followup_alerts_nccn", "Follow-up: caveats (NCCN 2025)", [
     Rule("FU-ALERT-CGA-NCCN", _NCCN_MARKERS, "CGA_MONITORING_NOT_ADVISED",
          ("ajcc9.no-cga", "nccn.followup-resected", "followup.nccn-advanced-observe", "followup.nccn-wdg3-items")),
-    Rule("FU-ALERT-NO-PET", localized_disease & net & net_g1_g2 & (resected | observed), "NO_ROUTINE_PET_SURVEILLANCE", ("nccn.no-pet-surveillance",)),
+    Rule("FU-ALERT-NO-PET", localized_disease & net & net_g1_g2 & (resected | observed) & no_progression, "NO_ROUTINE_PET_SURVEILLANCE",
+         ("nccn.no-pet-surveillance", "followup.nccn-recurrence"),
+         note="routine surveillance only: a recurrence is restaged, and the staging work-up may use SSTR-PET"),
 ], "collect", output="alerts")
 
 # %% ../nbs/25_followup.ipynb #0df79de5

@@ -31,15 +31,15 @@ from .grading import GRADING_EDITIONS
 from . import schema
 
 # %% auto #0
-__all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK', 'LAST_CODES',
-           'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN', 'LIST_OUTPUTS',
-           'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS', 'EXCLUDED_READING',
-           'HELD_AS_READ', 'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step',
-           'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict', 'StageAgreement',
-           'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps',
-           'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation',
-           'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides',
-           'Reading', 'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields',
+__all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK',
+           'LAST_CODES', 'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN',
+           'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS',
+           'EXCLUDED_READING', 'HELD_AS_READ', 'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState',
+           'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict',
+           'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables',
+           'check_steps', 'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key',
+           'Recommendation', 'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges',
+           'band_sides', 'Reading', 'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields',
            'expansion_field', 'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'tree_text',
            'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'held_alternatives',
            'staging_too_many_text', 'assess']
@@ -366,6 +366,17 @@ SITE_SCOPE = DecisionTable("site_scope", "Site of the primary", [
     Rule("SITE-NOT-PANCREAS", extrapancreatic, "NOT_PANCREATIC", ("ajcc8.site-chapters",)),
 ], "collect", output="alerts")
 
+# %% ../nbs/30_guideline.ipynb #gs_treatread
+from .logic import Field
+
+add_alert("SHORT_ACTING_OCTREOTIDE_READ", "Short-acting octreotide read as symptom control",
+          "The treatment history names short-acting octreotide (in micrograms, under the skin, several times a day): the dose NCCN gives for breakthrough symptoms. It is read as control of the hormone syndrome, not as the analogue line given for the tumour (octreotide LAR or lanreotide every 4 weeks), so the analogue may still be offered.",
+          "data", ("nccn.ssa-doses",))
+TREATMENT_READINGS = DecisionTable("treatment_readings", "Treatment history as read", [
+    Rule("READ-SHORT-ACTING-OCTREOTIDE", Field("octreotide_short_acting") == "yes", "SHORT_ACTING_OCTREOTIDE_READ",
+         ("nccn.ssa-doses", "functional.nccn-carcinoid-syndrome-ssa")),
+], "collect", output="alerts")
+
 # %% ../nbs/30_guideline.ipynb #gs_outofscope
 def out_of_scope(cols:Columns) -> np.ndarray|None:
     "Rows whose primary is recorded outside the pancreas, or None when there are none."
@@ -458,7 +469,8 @@ def chapter_tables(policy:str="seed-2025") -> list:
     return POLICIES[check_policy(policy)].tables()
 
 # %% ../nbs/30_guideline.ipynb #gs_checksteps
-READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label", "grade_index_unread")  # derived fields the schema reader sets
+READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label", "grade_index_unread",
+                 "octreotide_short_acting")  # derived fields the schema reader sets
 
 def check_steps(steps:list) -> list:
     "Fail when a step reads a derived field that no earlier step writes."
@@ -471,19 +483,29 @@ def check_steps(steps:list) -> list:
 
 # %% ../nbs/30_guideline.ipynb #gs_withlisted
 def _with_listed(steps:list) -> list:
-    "The chapter steps, each chapter's `LISTED` fields written right after its last table, before any later chapter reads them."
+    "The chapter steps, each chapter's `LISTED` fields written right after its last recommendation table, before its alerts and any later chapter read them."
     for m in CHAPTERS:
         name = m.__name__.rsplit(".", 1)[-1]
         for field_name, code in getattr(m, "LISTED", {}).items():
-            last = max((i for i, s in enumerate(steps) if getattr(s.table, "module", "").rsplit(".", 1)[-1] == name), default=-1)
-            steps.insert(last + 1, ListedStep(field_name, code, name))
+            own = [i for i, s in enumerate(steps) if getattr(s, "table", None) is not None and getattr(s.table, "module", "").rsplit(".", 1)[-1] == name]
+            recs = [i for i in own if steps[i].table.output == "recommendations"]
+            steps.insert(max(recs or own or [-1]) + 1, ListedStep(field_name, code, name))
+    return steps
+
+
+def _with_derived(steps:list) -> list:
+    "Each chapter's `DERIVED` fields (field -> (table, writes)), written by a step right before the first table that reads them; none where no table does."
+    for m in CHAPTERS:
+        for field_name, (table, writes) in getattr(m, "DERIVED", {}).items():
+            first = next((i for i, s in enumerate(steps) if field_name in s.reads), None)
+            if first is not None: steps.insert(first, InScope(Step(table, {field_name: writes}), {field_name: None}))
     return steps
 
 # %% ../nbs/30_guideline.ipynb #gs_pipeline
 def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025") -> list:
     "The steps of the guideline for a grading and a staging edition and a management policy."
-    steps = _grading_steps(grading) + _staging_steps(staging)
-    return check_steps(steps + _with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)]))
+    steps = _grading_steps(grading) + _staging_steps(staging) + [AlertStep(TREATMENT_READINGS)]
+    return check_steps(steps + _with_derived(_with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)])))
 
 # %% ../nbs/30_guideline.ipynb #gs_batches
 _TABLE_STEPS = (Step, AlertStep, ChapterStep, InScope)
@@ -1026,8 +1048,9 @@ def ranking_steps(steps:list, from_chapters:bool=False) -> list:
 
 # %% ../nbs/30_guideline.ipynb #gs_early
 def early_fields(steps:list) -> set:
-    "The fields read before the management tables: a reading of any other field needs only the management tables run again."
-    return {f for s in ranking_steps(steps) if not isinstance(s, InScope) or not isinstance(s.step, ChapterStep) for f in s.reads}
+    "The fields read before the management tables: a reading of any other field needs only the management tables run again (with the steps among them)."
+    first = next((i for i, s in enumerate(steps) if is_chapter_step(s)), len(steps))
+    return {f for s in ranking_steps(steps[:first]) for f in s.reads}
 
 # %% ../nbs/30_guideline.ipynb #gs_stagedmissing
 STAGING_OUTPUTS = ("nen_class", "who_grade", "disease_setting")  # what a patient asked to complete the staging lacks

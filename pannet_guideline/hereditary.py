@@ -6,15 +6,17 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
-from .concepts import age, gastrinoma, hereditary, localized_net, multifocal, net, nonfunctioning, syndrome
+from .concepts import (CUTS, add_cut, age, gastrinoma, hereditary, localized_net, multifocal, net, nonfunctioning, size,
+                                       size_below, syndrome)
+from .localized import contained, g1_measured, localized_nf_in_place, men1_watched, no_symptoms, surveillance_listed
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['under_40', 'several_primaries', 'red_flags', 'known_syndrome', 'nccn_consider_genetics', 'HEREDITARY',
-           'HEREDITARY_SEED', 'HEREDITARY_NCCN', 'HEREDITARY_ALERTS', 'HEREDITARY_ALERTS_NCCN', 'TABLES',
-           'policy_tables']
+__all__ = ['under_40', 'several_primaries', 'red_flags', 'known_syndrome', 'nccn_consider_genetics', 'men1_small', 'to_watch',
+           'MEN1_WATCH', 'DERIVED', 'HEREDITARY', 'HEREDITARY_SEED', 'HEREDITARY_NCCN', 'HEREDITARY_MEN1_NCCN',
+           'HEREDITARY_ALERTS', 'HEREDITARY_ALERTS_NCCN', 'TABLES', 'policy_tables']
 
 # %% ../nbs/24_hereditary.ipynb #8c5ab252
 _EVIQ = ("eviq.men1-criteria", "geurts.red-flags")
@@ -27,6 +29,22 @@ red_flags = (gastrinoma | under_40 | several_primaries).named("a hereditary red 
 known_syndrome = hereditary.isin("MEN1", "VHL", "NF1", "TSC", "other").named("a known germline syndrome", ("hereditary.eviq-cascade",))
 nccn_consider_genetics = (net & syndrome.isin("none", "insulinoma", "glucagonoma", "vipoma")).named(
     "a non-functioning NET, insulinoma, glucagonoma or VIPoma", ("nccn.genetics-consider",))
+
+# %% ../nbs/24_hereditary.ipynb #men1watch
+_MEN1_WATCH = ("men1.nf-pnet-management", "hereditary.nccn-germline-size")
+add_cut("men1_watch_below", 2, "cm", "tumor_size_cm", _MEN1_WATCH[:1],
+        doc="MEN1, non-functioning: surgery over it, watched under it (2019 review); NCCN's size of concern in a germline carrier, read from it")
+men1_small = (hereditary == "MEN1").otherwise(False) & size_below(CUTS["men1_watch_below"])
+to_watch = (men1_small & localized_nf_in_place & contained & no_symptoms & g1_measured).named(
+    f"MEN1, under {CUTS['men1_watch_below']}, localised, non-functioning, contained, no symptoms, G1 on a measured Ki-67", _MEN1_WATCH)
+
+MEN1_WATCH = DecisionTable("men1_watch", "A small MEN1 tumour to watch", [
+    Rule("HER-MEN1-WATCH", to_watch, "watch", _MEN1_WATCH + ("nccn.observation-criteria",),
+         note="the 2019 MEN1 review's conservative management under 2 cm, as NCCN's size of concern"),
+    Rule("HER-MEN1-NOT-WATCHED", ~to_watch, "not watched", _MEN1_WATCH),
+], "unique", output="men1_watch", description="MEN1 review 2019 (S-MEN1-NF); NCCN PanNET-2 note f")
+# the field this chapter decides for the localised chapter, written right before the first table that reads it
+DERIVED = {"men1_watch": (MEN1_WATCH, {"watch": True, "not watched": False})}
 
 # %% ../nbs/24_hereditary.ipynb #9358b1f3
 _GC = "GENETIC_COUNSELLING"
@@ -52,6 +70,13 @@ HEREDITARY_NCCN = DecisionTable("hereditary_nccn", "Genetic counselling in other
          ("nccn.genetics-consider",), strength="consider"),
 ], "collect", output="recommendations", description="NCCN PanNET-1, -5, -7 and -9 work-up")
 
+# the localised chapter lists observation (its own criteria); for a MEN1 tumour under the size of concern it is the recommendation
+HEREDITARY_MEN1_NCCN = DecisionTable("hereditary_men1_nccn", "A small MEN1 tumour: observation (NCCN 2025)", [
+    Rule("HER-MEN1-OBSERVE-NCCN", men1_watched & surveillance_listed, "ACTIVE_SURVEILLANCE",
+         _MEN1_WATCH + ("nccn.observation-criteria",), strength="recommended",
+         note="yearly MRI in the review (every 2-3 years if normal); the follow-up chapter gives NCCN's schedule for observed tumours"),
+], "collect", output="recommendations", description="NCCN PanNET-2 note f; MEN1 review 2019")
+
 # %% ../nbs/24_hereditary.ipynb #6ec9c190
 add_alert("SEED_HEREDITARY_INCOMPLETE", "Seed hereditary advice incomplete",
           "The seed names MEN1 and VHL but gives no testing criteria; this patient meets one of the sources' criteria (gastrinoma, several primaries, a NET before 40, or NF1 or TSC).",
@@ -62,6 +87,9 @@ add_alert("MEN1_SCREEN_PARATHYROID", "Check calcium and PTH",
 add_alert("VHL_BELZUTIFAN_NOTE", "VHL: belzutifan may be considered",
           "In germline VHL, NCCN lists belzutifan case by case, with very limited data in advanced PanNET.",
           "caveat", ("hereditary.nccn-vhl-belzutifan",))
+add_alert("SEED_NCCN_MEN1_SMALL_NF", "Seed and NCCN differ on a small MEN1 tumour",
+          "The seed resects a non-functioning tumour over 1 cm whatever the syndrome, as the 2012 MEN1 guideline did; NCCN treats a germline carrier's tumour at a size of concern, read from the 2019 MEN1 review as 2 cm, with yearly MRI below it. For this MEN1 tumour the two policies differ.",
+          "conflict", ("seed.08", "seed.10", "men1.nf-pnet-management", "hereditary.nccn-germline-size"))
 _ = add_alert("GERMLINE_SIZE_OF_CONCERN", "Germline carrier: treat by a size of concern",
           "In a known syndrome NCCN decides treatment when the tumour reaches a size of concern, so the sporadic size bands may not apply.",
           "caveat", ("hereditary.nccn-germline-size",))
@@ -82,6 +110,9 @@ HEREDITARY_ALERTS = DecisionTable("hereditary_alerts", "Hereditary syndromes: al
          ("hereditary.nccn-germline-size",)),
     Rule("HER-AL-GERMLINE-SIZE-MEN1", _localized_nf_net & (hereditary == "MEN1"), "GERMLINE_SIZE_OF_CONCERN",
          ("hereditary.nccn-germline-size", "men1.nf-pnet-management"), note="MEN1 review: surgery over 2 cm, yearly MRI below"),
+    Rule("HER-AL-MEN1-SEED-NCCN", men1_watched & (size > CUTS["observe_only_max"].value), "SEED_NCCN_MEN1_SMALL_NF",
+         ("seed.08", "seed.10", "men1.nf-pnet-management", "hereditary.nccn-germline-size"),
+         note=f"over {CUTS['observe_only_max']}, where the seed resects; at or under it both watch"),
 ], "collect", output="alerts")
 
 # %% ../nbs/24_hereditary.ipynb #25dfa33d
@@ -89,7 +120,7 @@ HEREDITARY_ALERTS = DecisionTable("hereditary_alerts", "Hereditary syndromes: al
 HEREDITARY_ALERTS_NCCN = DecisionTable("hereditary_alerts_nccn", "Hereditary syndromes: alerts (NCCN 2025)",
                                        [r for r in HEREDITARY_ALERTS.rules if r.then != "SEED_HEREDITARY_INCOMPLETE"], "collect", output="alerts")
 SEED_2025.include(HEREDITARY, HEREDITARY_SEED, HEREDITARY_ALERTS)
-NCCN_2025.replace(HEREDITARY_SEED, HEREDITARY_NCCN).replace(HEREDITARY_ALERTS, HEREDITARY_ALERTS_NCCN)
-TABLES = (HEREDITARY, HEREDITARY_SEED, HEREDITARY_NCCN, HEREDITARY_ALERTS, HEREDITARY_ALERTS_NCCN)
+NCCN_2025.replace(HEREDITARY_SEED, HEREDITARY_NCCN).replace(HEREDITARY_ALERTS, HEREDITARY_ALERTS_NCCN).add(HEREDITARY_MEN1_NCCN)
+TABLES = (HEREDITARY, HEREDITARY_SEED, HEREDITARY_NCCN, HEREDITARY_MEN1_NCCN, HEREDITARY_ALERTS, HEREDITARY_ALERTS_NCCN)  # MEN1_WATCH writes a field (`DERIVED`)
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

@@ -22,15 +22,17 @@ from .vocab import add_alert
 __all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'secreting',
            'away_from_duct', 'node_positive', 'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured',
            'symptom_free', 'no_symptoms', 'primary_seen', 'contained', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
-           'LOCALIZED_NEC_SEED', 'localized_nf_in_place', 'localized_nf_recorded_in_place', 'LOCALIZED_NCCN',
-           'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma',
-           'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology',
-           'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
-           'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS',
+           'LOCALIZED_NEC_SEED', 'men1_watched', 'resection_open', 'localized_nf_in_place',
+           'localized_nf_recorded_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_NCCN_BAND', 'LOCALIZED_SEED_WATCH',
+           'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN',
+           'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology', 'LOCALIZED_NET_G3_NCCN',
+           'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_G2_ALERTS_NCCN',
+           'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_SPLENECTOMY_ALERTS',
            'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED', 'surveillance_listed', 'policy_tables', 'localized_prose',
-           'high_risk', 'observation_band', 'localized_seed', 'localized_nccn', 'localized_seed_watch',
-           'localized_nccn_watch', 'localized_functioning_nccn', 'localized_alerts', 'localized_ki67_alerts',
-           'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn', 'localized_surgery_alerts']
+           'high_risk', 'observation_band', 'localized_seed', 'localized_nccn', 'localized_nccn_band',
+           'localized_seed_watch', 'localized_nccn_watch', 'localized_functioning_nccn', 'localized_alerts',
+           'localized_ki67_alerts', 'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn',
+           'localized_surgery_alerts', 'localized_splenectomy_alerts']
 
 # %% ../nbs/21_localized.ipynb #prose01
 LOCALIZED_PROSE: dict[str, str] = {}  # passage -> its text, with `{cut_name}` fields and `{surveillance_edge}`
@@ -171,6 +173,13 @@ Boundaries: a tumour of exactly {observe_only_max} is observed; one just over it
 {nccn_observation}, has the three options; one just over {nccn_observation} goes to pancreatectomy."""
 
 # %% ../nbs/21_localized.ipynb #db0d85ca
+# decided by other steps, read here as written (their conditions are not restated): the hereditary chapter's small MEN1 tumour
+# to watch, and whether this chapter's own tables list a pancreatectomy (written after its last recommendation table)
+men1_watched = (Field("men1_watch") == True).named("a small MEN1 tumour to watch (hereditary chapter)",
+                                                   ("men1.nf-pnet-management", "hereditary.nccn-germline-size"))
+# an operation still open (pending on a missing field) keeps the peri-operative alerts
+resection_open = (Field("pancreatectomy_listed") == True).otherwise(True).named("a pancreatectomy listed, or not yet ruled out",
+                                                                                  ("nccn.splenectomy-vaccines", "nccn.lymphadenectomy-1to2cm"))
 localized_nf_in_place = (localized_low_grade & nf_without_carcinoid & in_place).named(
     "localized non-functioning NET G1/G2, not yet resected", ("nccn.nf-localized-le1cm",))
 # NCCN's table reads the record's 'none'; with carcinoid syndrome beside it the non-functioning rules are held and resection stays
@@ -199,12 +208,9 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
         Rule("NCCN-LOC-NF-LE1-G2", small & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
              ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="option",
              note="whether a G2 is low grade is not settled by the sources read: resection, unranked beside observation"),
-        Rule("NCCN-LOC-NF-1TO2-RESECT", band, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
         Rule("NCCN-LOC-NF-T2-RESECT", (t_cat == "T2") & (n_cat == "N0") & size.is_unknown(), "PANCREATECTOMY",
              ("ajcc8.t-category", "nccn.nf-localized-gt2cm", "nccn.nf-localized-1to2cm"), strength="option",
              note=f"a recorded T2 without its size is {t1} to {c['t2_max']}: pancreatectomy is listed up to {obs} and the operation above it"),
-        Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", band, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
-             strength="option", note="selected cases; consider lymph-node resection with it"),
     ]
     return DecisionTable("localized_nccn", "Localised non-functioning NET G1/G2 (NCCN 2025)", [
         *(dataclasses.replace(r, when=nf_without_carcinoid & r.when) for r in nf),
@@ -214,6 +220,17 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
     ], "collect", output="recommendations", scope=localized_nf_recorded_in_place, description="NCCN PanNET-2")
 
 LOCALIZED_NCCN = from_cuts(localized_nccn)
+
+def localized_nccn_band(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
+    "NCCN's operations for the middle band, from its size cuts; a small MEN1 tumour the hereditary chapter watches is left out."
+    band, gate = observation_band(c), nf_without_carcinoid & ~men1_watched  # unknown, not false, while the MEN1 reading waits for a field
+    return DecisionTable("localized_nccn_band", f"Localised non-functioning NET G1/G2 over {c['observe_only_max']} up to {c['nccn_observation']}: operations (NCCN 2025)", [
+        Rule("NCCN-LOC-NF-1TO2-RESECT", gate & band, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
+        Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", gate & band, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
+             strength="option", note="selected cases; consider lymph-node resection with it"),
+    ], "collect", output="recommendations", scope=localized_nf_recorded_in_place, description="NCCN PanNET-2, notes f and i")
+
+LOCALIZED_NCCN_BAND = from_cuts(localized_nccn_band)
 
 # %% ../nbs/21_localized.ipynb #p_watch
 #| echo: false
@@ -462,7 +479,8 @@ def localized_alerts(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
         Rule("ALL-SEED-NCCN-SURVEILLANCE-EDGE", (size >= seed.value) & size_at_most(obs) & contained & symptom_free, "SEED_NCCN_SURVEILLANCE_EDGE",
              ("seed.10", "enets2016.nf-lt2cm-surveillance", "nccn.nf-localized-1to2cm", "aspen.le2cm"),
              note=f"{_surveillance_edge(c)}: seed, pancreatectomy only; NCCN, observation, pancreatectomy or enucleation"),
-        Rule("ALL-LYMPHADENECTOMY", observation_band(c), "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",)),
+        Rule("ALL-LYMPHADENECTOMY", observation_band(c) & resection_open, "LYMPHADENECTOMY_CONSIDER", ("nccn.lymphadenectomy-1to2cm",),
+             note="not where no pancreatectomy is listed (a small MEN1 tumour watched)"),
         Rule("ALL-SYMPTOMS-NOT-RECORDED", _watch_band(c) & symptomatic.is_unknown(), "SYMPTOMS_NOT_RECORDED",
              ("nccn.observation-criteria", "aspen.le2cm")),
         Rule("ALL-SYMPTOMATIC-SMALL", size_at_most(only) & contained & is_symptomatic, "SYMPTOMATIC_SMALL_TUMOUR",
@@ -518,11 +536,8 @@ LOCALIZED_G2_ALERTS_NCCN = from_cuts(localized_g2_alerts_nccn)
 LOCALIZED_KI67_ALERTS_NCCN = from_cuts(localized_ki67_alerts_nccn)
 
 def localized_surgery_alerts(c:dict) -> DecisionTable:
-    "Surgery alerts; the splenectomy one from the size over which the sources no longer only observe."
-    only = c["observe_only_max"]
+    "Surgery alerts (the splenectomy one has its own table, which reads what this chapter lists)."
     return DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
-        Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > only.value),
-             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",), note="at least 14 days before an elective operation when possible"),
         Rule("ALL-PRIOR-RESECTION", resected & ~progressive.otherwise(False), "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected"),
              note="not when the disease progresses after the operation: a recurrence is managed as such (followup chapter)"),
         Rule("ALL-SEED-NCCN-INSULINOMA", net_g1_g2 & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
@@ -536,21 +551,33 @@ def localized_surgery_alerts(c:dict) -> DecisionTable:
 
 LOCALIZED_SURGERY_ALERTS = from_cuts(localized_surgery_alerts)
 
+def localized_splenectomy_alerts(c:dict) -> DecisionTable:
+    "The splenectomy alert, from the size over which the sources no longer only observe, where a pancreatectomy is listed or still open."
+    only = c["observe_only_max"]
+    return DecisionTable("localized_splenectomy_alerts", "Localised disease: vaccination before a possible splenectomy", [
+        Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > only.value) & resection_open,
+             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",),
+             note="at least 14 days before an elective operation when possible; not where no pancreatectomy is listed (a small MEN1 tumour watched)"),
+    ], "collect", output="alerts", scope=localized_disease)
+
+LOCALIZED_SPLENECTOMY_ALERTS = from_cuts(localized_splenectomy_alerts)
+
 LOCALIZED_G3_ALERTS_NCCN = DecisionTable("localized_g3_alerts_nccn", "Localised NET G3: mixed biology (NCCN 2025)", [
     Rule("NCCN-LOC-G3-SSTR-NEGATIVE-BELOW-55", (ki67 < 55) & sstr_negative_known, "G3_SSTR_NEGATIVE_BELOW_55",
          ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"), note="resectable NET G3; the advanced chapter raises it for advanced disease"),
 ], "collect", output="alerts", scope=(localized_net & net_g3 & in_place))
 
 # %% ../nbs/21_localized.ipynb #a72da3d6
-TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_WATCH, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
-          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS)
-SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS)
+TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_BAND, LOCALIZED_NCCN_WATCH, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
+          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS,
+          LOCALIZED_SPLENECTOMY_ALERTS)
+SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS, LOCALIZED_SPLENECTOMY_ALERTS)
 NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
 NCCN_2025.replace(LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN).replace(LOCALIZED_SEED_FUNCTIONING, LOCALIZED_FUNCTIONING_NCCN)
-NCCN_2025.add(LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)
+NCCN_2025.add(LOCALIZED_NCCN_BAND, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)
 
 # the guideline's step after this chapter writes whether it lists surveillance now; follow-up reads that field, not these conditions
-LISTED = {"surveillance_listed": "ACTIVE_SURVEILLANCE"}
+LISTED = {"surveillance_listed": "ACTIVE_SURVEILLANCE", "pancreatectomy_listed": "PANCREATECTOMY"}
 surveillance_listed = (Field("surveillance_listed") == True).named("watching is an option (localised disease)", ("nccn.observation-criteria",))
 
 policy_tables = tables_by_policy(TABLES)  # this chapter's tables under a registered policy

@@ -667,7 +667,7 @@ def _questions() -> tuple:
     no_carcinoid = (~has_carcinoid_syndrome).otherwise(True)
     nf = (nonfunctioning & ~hormone_excess).named("non-functioning, no carcinoid syndrome")
     loc_g12 = (localized_disease & net & net_g1_g2 & in_place)
-    surgery = ("localized_surgery_alerts",)
+    surgery = ("localized_surgery_alerts", "localized_splenectomy_alerts")
     g3 = ("advanced_net_g3", "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_alerts")
     watched = received("ACTIVE_SURVEILLANCE")
     fu = ("followup_seed", "followup_nccn", "followup_watch_seed", "followup_watch_nccn", "followup_care", "recurrence", "followup_alerts",
@@ -678,7 +678,7 @@ def _questions() -> tuple:
                          conditions=("functional_syndrome", "carcinoid_syndrome")),
         ClinicalQuestion("localized-nf", "Localised non-functioning NET G1/G2: watch or resect", "localized",
                          (loc_g12 & nf).named("localised non-functioning NET G1/G2, not yet resected"),
-                         ("localized_seed", "localized_seed_watch", "localized_nccn", "localized_nccn_watch", "localized_g2_alerts_nccn",
+                         ("localized_seed", "localized_seed_watch", "localized_nccn", "localized_nccn_band", "localized_nccn_watch", "localized_g2_alerts_nccn",
                           "localized_alerts", "localized_ki67_alerts", "localized_ki67_alerts_nccn") + surgery),
         ClinicalQuestion("localized-f", "Localised functioning NET G1/G2: which operation", "localized",
                          (loc_g12 & hormone_excess).named("localised functioning NET G1/G2, not yet resected"),
@@ -716,7 +716,8 @@ def _questions() -> tuple:
                          ("advanced_local", "advanced_local_nccn", "liver_first_alerts"),
                          conditions=("symptomatic", "tumor_burden", "progression")),  # they add liver-directed therapy as an option, whatever the surgery: said on the endings, not asked again under each answer on resection
         ClinicalQuestion("hereditary", "Who to offer genetic testing", "hereditary", everyone,
-                         ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_alerts", "hereditary_alerts_nccn"), conditions=("functional_syndrome",)),
+                         ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_men1_nccn", "hereditary_alerts", "hereditary_alerts_nccn"),
+                         conditions=("functional_syndrome",)),
         ClinicalQuestion("caveats", "Carcinoid heart disease and other pitfalls", "caveats", everyone,
                          ("cardiac_seed", "cardiac_nccn", "cardiac_alerts", "cardiac_alerts_nccn", "pitfall_alerts", "hereditary_pitfall_alerts")),
         ClinicalQuestion("followup-resected", "Follow-up after resection of a localised tumour", "followup",

@@ -19,9 +19,9 @@ __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 
            'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'UNIT_ALIASES', 'LEGACY_ALIASES',
            'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS',
            'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'short_acting_octreotide',
-           'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
-           'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns',
-           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'short_acting_written', 'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan',
+           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask',
+           'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -221,6 +221,15 @@ DERIVED_FIELDS = (
           doc="why a stated differentiation is not taken as a morphology"),
     FieldSpec("surveillance_listed", "flag", "watching is an option (localised disease)", vocab=(False, True), derived=True,
               doc="whether the localised chapter lists active surveillance now, under the policy read; written by its step, read by follow-up"),
+    _text("octreotide_short_acting", "short-acting octreotide in the treatment history", ("yes",), derived=True,
+          doc="set by the reader where `prior_therapies` names short-acting octreotide (in µg, under the skin, several times a day, "
+              "or 'not LAR'), read as `SYNDROME_CONTROL` rather than the analogue line; the alert SHORT_ACTING_OCTREOTIDE_READ says so"),
+    FieldSpec("men1_watch", "flag", "a small MEN1 tumour to watch", vocab=(False, True), derived=True,
+              doc="whether a localised non-functioning MEN1 tumour is under the size at which the MEN1 review operates and otherwise fit "
+                  "for observation; written by the hereditary chapter's step, read by the localised tables of NCCN"),
+    FieldSpec("pancreatectomy_listed", "flag", "a pancreatectomy is listed (localised disease)", vocab=(False, True), derived=True,
+              doc="whether the localised chapter lists a pancreatectomy now, under the policy read; written by its step, read by its "
+                  "surgery alerts (splenectomy vaccination, lymph-node resection)"),
 )
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in INPUT_FIELDS + DERIVED_FIELDS}
@@ -402,6 +411,10 @@ def short_acting_octreotide(piece:str) -> bool:
     "Whether one treatment as written is short-acting octreotide: octreotide named, no depot named, and a short-acting mark (`s.c. 100 mcg tid`, `(not LAR)`)."
     if re.search(r"octreotide|sandostatin", piece, re.IGNORECASE) is None or re.search(r"lanreotide|somatuline", piece, re.IGNORECASE): return False
     return _DEPOT.search(_NOT_DEPOT.sub(" ", piece)) is None and _SHORT_ACTING.search(piece) is not None
+
+def short_acting_written(raw) -> bool:
+    "Whether a treatment history as written names short-acting octreotide, which is read as `SYNDROME_CONTROL` (the reader marks the row, and the alert `SHORT_ACTING_OCTREOTIDE_READ` says so)."
+    return isinstance(raw, str) and any(short_acting_octreotide(p) for p in _list_items(raw))
 
 # what a registry writes beside a treatment that does not change it: a year or span (`Whipple 2019`, `(2018-2020)`), its target
 # (`RFA of liver mets`), or a note in brackets (`(stopped for pneumonitis)`, `(Lutathera)` beside its generic name)
@@ -707,6 +720,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
             if why: issues[name] = why if col == name else f"{why} (column {_cut(str(col))!r})"
             if name == "differentiation" and out[name] == "poor" and _text_key(value) in CLASS_LABELS: out["differentiation_label"] = "NEC"
             if name == "recorded_grade" and out[name] == "G3" and _text_key(value).startswith("net"): out["recorded_grade_label"] = "NET"
+            if name == "prior_therapies" and out[name] is not None and short_acting_written(value): out["octreotide_short_acting"] = "yes"
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
@@ -967,6 +981,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
         _store(cols, name, target, values, bad)
         if name == "differentiation": _mark_labels(cols, [df.iloc[:, p] for p in pos])
         if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
+        if name == "prior_therapies": _mark_short_acting(cols, [df.iloc[:, p] for p in pos])
     if "liver_metastases" in cols.data: _weigh_liver_columns(cols)  # the liver column's yes/no against the recorded M and the sites
     for key, (how, name) in cols.notes.items():
         if how in ("resembles", "ambiguous") and not columns:  # with a mapping, the columns left out were left out on purpose
@@ -1054,6 +1069,13 @@ def _mark_labels(cols:Columns, series:list):
     for s in series: label |= _per_value(s, lambda v: isinstance(v, str) and _text_key(v) in CLASS_LABELS)
     label &= cols.codes("differentiation") == FIELDS["differentiation"].vocab.index("poor")
     if label.any(): cols.data["differentiation_label"] = np.where(label, 0, -1).astype(np.int8)
+
+def _mark_short_acting(cols:Columns, series:list):
+    "Rows whose treatment history, as read, names short-acting octreotide (read as syndrome control), for the alert that says so."
+    mark = np.zeros(cols.n, bool)
+    for s in series: mark |= _per_value(s, short_acting_written)
+    if "prior_therapies" in cols.data: mark &= ~_unknown(cols.data["prior_therapies"])
+    if mark.any(): cols.data["octreotide_short_acting"] = np.where(mark, 0, -1).astype(np.int8)
 
 def _unknown(values:np.ndarray) -> np.ndarray:
     return np.isnan(values) if values.dtype.kind == "f" else values < 0

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pannet_guideline.sources  # registers the statements cited below
-from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, net_g1_g2, resectable, resected, setting, sstr,
-                                       syndrome)
+from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, net_g1_g2, progressive, resectable, resected,
+                                       setting, sstr, syndrome)
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
@@ -46,9 +46,11 @@ class EveryPatient(Always):
 # %% ../nbs/20_workup.ipynb #08fb86b7
 histology_incomplete = (differentiation.is_unknown() | ki67.is_unknown() | mitoses.is_unknown()).named(
     "differentiation, Ki-67 or mitotic count missing", ("who2019.histology-report",))
-# after resection of a localised NET G1/G2 the patient is in follow-up, where NCCN does not recommend routine PET
-resected_low_grade = ((setting == "localized") & net_g1_g2 & resected).otherwise(False).named(
-    "a localised NET G1/G2 resected (in follow-up)", ("nccn.followup-resected", "nccn.no-pet-surveillance"))
+# after resection of a localised NET G1/G2 the patient is in follow-up, imaged by multiphasic CT or MRI, where NCCN does not
+# recommend routine PET; a recurrence (progression recorded after the resection) is restaged as a new tumour
+resected_low_grade = ((setting == "localized") & net_g1_g2 & resected & ~progressive.otherwise(False)).otherwise(False).named(
+    "a localised NET G1/G2 resected, no recurrence recorded (in follow-up)",
+    ("nccn.followup-resected", "nccn.no-pet-surveillance", "followup.nccn-recurrence"))
 
 # %% ../nbs/20_workup.ipynb #50c5995e
 WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
@@ -61,8 +63,9 @@ WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
               "of a localised NET G1/G2, where PET is not routine (alert NO_ROUTINE_PET_SURVEILLANCE)"),
     Rule("WU-FDG-PET", grade.isin("G3", "NEC"), "FDG_PET", ("nccn.fdg-pet-high-grade",),
          note="'high G2' has no Ki-67 value in the source and is not encoded"),
-    Rule("WU-EUS", (setting == "localized") & net, "EUS", ("nccn.eus", "seed.07"),
-         note="as appropriate; in gastrinoma, biopsy after multidisciplinary discussion"),
+    Rule("WU-EUS", (setting == "localized") & net & ~resected_low_grade, "EUS", ("nccn.eus", "seed.07", "nccn.followup-resected"),
+         note="as appropriate; in gastrinoma, biopsy after multidisciplinary discussion; not in follow-up after resection of a "
+              "localised NET G1/G2, which NCCN images by multiphasic CT or MRI"),
     Rule("WU-INSULINOMA-PANEL", syndrome == "insulinoma", "INSULIN_PROINSULIN_CPEPTIDE_DURING_HYPOGLYCAEMIA", ("nccn.syndrome-tests",),
          note="with glucose; selective arterial calcium stimulation is optional"),
     Rule("WU-GASTRINOMA-GASTRIN", syndrome == "gastrinoma", "FASTING_GASTRIN_OFF_PPI", ("nccn.syndrome-tests", "nccn.ppi-raises-gastrin-cga"),

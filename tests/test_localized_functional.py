@@ -18,7 +18,7 @@ def record(size_cm, syndrome="none", grade="G1", n_category="N0", nen_class="NET
     known = {"local_invasion": "none", "symptomatic": False, "carcinoid_syndrome": False, "prior_therapies": "none"}
     g1_ki67 = {"ki67_pct": 2} if grade == "G1" else {}  # a G1 has a measured Ki-67 below 3 % (WHO 2019)
     rec = validate_patient({"tumor_size_cm": size_cm, "functional_syndrome": syndrome, **known, **g1_ki67, **extra})
-    rec.update(nen_class=nen_class, who_grade=grade, disease_setting=setting, n_category=n_category,
+    rec.update(nen_class=nen_class, who_grade=grade, disease_setting=setting, n_category=n_category, men1_watch=False,  # no syndrome
                t_category=t_category(size_cm, rec["local_invasion"]) if size_cm else None)
     return rec
 

@@ -90,3 +90,19 @@ def test_a_reading_held_for_review_says_what_decides_it(policy, patient):
     assert poor and all("held by differentiation" not in out for out in poor)
     assert any("pathology review" in out and "p53" in out for out in poor)
     assert "held by differentiation" not in a.primary_alternatives
+
+
+# statement nccn.ssa-doses: octreotide 100-250 µg SC three times daily is the breakthrough-symptom dose, not the analogue
+# line; the reading changes what the history means, so the analyst is told, on both paths
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("written", ["octreotide s.c. 100 mcg tid", "Sandostatin (not LAR); everolimus"])
+def test_short_acting_octreotide_reading_is_named(policy, written):
+    a = both(dict(MET, progression="progressive", prior_therapies=written), policy)
+    assert "SHORT_ACTING_OCTREOTIDE_READ" in a.alerts.split(";")
+
+
+@pytest.mark.parametrize("written", ["octreotide LAR 30 mg", "lanreotide 120 mg deep s.c. q28d", "SYNDROME_CONTROL", "none"])
+def test_no_short_acting_alert_without_short_acting_octreotide(written):
+    "The depot is the analogue line (nccn.ssa-doses): nothing was read differently, so nothing is said."
+    a = both(dict(MET, progression="progressive", prior_therapies=written), "nccn-2025")
+    assert "SHORT_ACTING_OCTREOTIDE_READ" not in a.alerts.split(";")
