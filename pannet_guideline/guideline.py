@@ -697,7 +697,7 @@ def _ranking(st:RecordState) -> tuple:
     recs = _recommendations(st.chapter)
     primary, options = primary_choice([(r.code, r.strength) for r in recs])
     pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
-               for r, c in zip(t.rules, t.conditions) if c.record(st.rec) is None]
+               for r, c in zip(t.rules, t.conditions) if r.id in d.undecided]  # as the table left them: not read again
     held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if st.rec.get(f.name) is None})
     return recs, primary, options, held
 

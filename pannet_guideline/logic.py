@@ -5,6 +5,7 @@
 # %% ../nbs/02_logic.ipynb #271a4a99
 from __future__ import annotations
 
+import functools
 import operator
 from dataclasses import dataclass
 
@@ -166,9 +167,11 @@ def _merge(*dicts):
 class And(Expr):
     a: Expr
     b: Expr
-    def record(self, rec): return _and3(self.a.record(rec), self.b.record(rec))
+    def record(self, rec):
+        a = self.a.record(rec)
+        return False if a is False else _and3(a, self.b.record(rec))  # false and anything is false: b not read
     def _frame(self, cols): return self.a.frame(cols) & self.b.frame(cols)
-    @property
+    @functools.cached_property  # an expression never changes: its fields are worked out once
     def fields(self): return self.a.fields | self.b.fields
     @property
     def text(self): return f"{self.a.text} and {self.b.text}"
@@ -179,9 +182,11 @@ class And(Expr):
 class Or(Expr):
     a: Expr
     b: Expr
-    def record(self, rec): return _or3(self.a.record(rec), self.b.record(rec))
+    def record(self, rec):
+        a = self.a.record(rec)
+        return True if a is True else _or3(a, self.b.record(rec))  # true or anything is true: b not read
     def _frame(self, cols): return self.a.frame(cols) | self.b.frame(cols)
-    @property
+    @functools.cached_property  # an expression never changes: its fields are worked out once
     def fields(self): return self.a.fields | self.b.fields
     @property
     def text(self): return f"({self.a.text} or {self.b.text})"
@@ -195,7 +200,7 @@ class Not(Expr):
         v = self.a.record(rec)
         return None if v is None else not v
     def _frame(self, cols): return ~self.a.frame(cols)
-    @property
+    @functools.cached_property  # an expression never changes: its fields are worked out once
     def fields(self): return self.a.fields
     @property
     def text(self): return f"not ({self.a.text})"
@@ -212,7 +217,7 @@ class Otherwise(Expr):
     def _frame(self, cols):
         r = self.a.frame(cols)
         return Truth(~r.f, r.f) if self.value else Truth(r.t, ~r.t)
-    @property
+    @functools.cached_property  # an expression never changes: its fields are worked out once
     def fields(self): return self.a.fields
     @property
     def text(self): return f"{self.a.text} (taken as {'met' if self.value else 'not met'} when unknown)"
@@ -239,7 +244,7 @@ class Named(Expr):
 
     def record(self, rec): return self.a.record(rec)
     def frame(self, cols): return self.a.frame(cols)  # shares the definition's cache entry
-    @property
+    @functools.cached_property  # an expression never changes: its fields are worked out once
     def fields(self): return self.a.fields
     @property
     def text(self): return self.label.replace("{definition}", self.a.text)

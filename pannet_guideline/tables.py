@@ -57,6 +57,7 @@ class Decision:
     gaps: tuple = () # missing fields that blocked the decision
     pending: tuple = () # outcomes that could still apply if the missing fields were known
     cites: tuple = () # statement ids of the fired rules
+    undecided: tuple = () # ids of the rules a missing field leaves open (`collect` tables): what waits on it
 
     @property
     def determined(self) -> bool: return not self.gaps and not self.pending
@@ -88,7 +89,11 @@ class DecisionTable:
         self._plan = None  # how its inputs are read per combination (False: row by row), built on first use
 
     @property
-    def inputs(self) -> list: return sorted(set().union(*(c.fields for c in self.conditions)), key=FIELD_BITS.get)
+    def inputs(self) -> list:
+        "The fields its conditions read, in schema order (worked out again only when its conditions are replaced)."
+        if getattr(self, "_inputs_of", None) is not self.conditions:
+            self._inputs, self._inputs_of = sorted(set().union(*(c.fields for c in self.conditions)), key=FIELD_BITS.get), self.conditions
+        return list(self._inputs)
     def rule(self, rule_id:str) -> Rule: return next(r for r in self.rules if r.id == rule_id)
     def __repr__(self): return f"DecisionTable({self.name!r}, {len(self.rules)} rules, {self.hit_policy})"
 
@@ -151,7 +156,7 @@ def _collect(table, values, rec) -> Decision:
     undecided = [(r, c) for r, c, v in values if v is None]
     return Decision(table.name, tuple(dict.fromkeys(r.then for r in fired)), tuple(r.id for r in fired),
                     gaps=_gaps([c for _, c in undecided], rec), pending=tuple(dict.fromkeys(r.then for r, _ in undecided)),
-                    cites=tuple(dict.fromkeys(c for r in fired for c in r.cites)))
+                    cites=tuple(dict.fromkeys(c for r in fired for c in r.cites)), undecided=tuple(r.id for r, _ in undecided))
 
 # %% ../nbs/03_tables.ipynb #521d555ab
 _NO_MATCH = object()  # the outcome "no rule holds", apart from any outcome a rule can give

@@ -1,5 +1,6 @@
 """The docs helpers: statement ids become links, diagrams are never shrunk below readable text, and the browser check
 catches what a reader would trip over."""
+import os
 import importlib.util
 import re
 import shutil
@@ -78,6 +79,7 @@ def test_sources_link_their_doi_and_pmid():
 def test_search_index_leads_from_a_rule_id_to_its_row():
     site = ROOT / "_docs"
     if not (site / "searchindex.js").exists(): pytest.skip("the docs site is built by tools/build_docs.py")
+    if os.environ.get("PANNET_DOCS_BESIDE"): pytest.skip("the site is being built beside this run: tools/check_pages.py checks every id")
     check = _load("check_pages")
     objs = check.rule_objects(site)
     assert objs["NCCN-LOC-NF-1TO2-RESECT"].endswith("#rule-NCCN-LOC-NF-1TO2-RESECT")

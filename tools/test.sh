@@ -15,8 +15,23 @@ if [ "$(state)" != "$before" ]; then echo "FAIL: nbdev_export changed the librar
 echo "nbdev_clean and nbdev_export: no diff"
 # Every notebook is executed once, in pytest: tests/test_notebook_order.py runs each with nbdev's `test_nb` (every cell, the
 # slow-flagged ones too), all of them in one process in reverse order, so `nbdev_test` is not run a second time here.
-timed python tools/build_docs.py
-python -c "from pannet_guideline.report import write_cohort_report; from pannet_guideline.datasets import demo_cohort; \
+# The docs site and its page check run beside pytest: the check waits on chromium more than it computes. Their log is printed
+# after pytest's; a test that reads the built site leaves it to the page check meanwhile (PANNET_DOCS_BESIDE).
+docs_log=$(mktemp); tests_log=$(mktemp)
+( set -e
+  timed python tools/build_docs.py
+  python -c "from pannet_guideline.report import write_cohort_report; from pannet_guideline.datasets import demo_cohort; \
 write_cohort_report(demo_cohort(), '_check/demo_report.html', title='Demo cohort')"
-timed python tools/check_pages.py _check/demo_report.html   # every docs page and the demo report in headless chromium
-python -m pytest -q -n 2 tests  # last: its closing line (with its own time) ends the log
+  timed python tools/check_pages.py _check/demo_report.html   # every docs page and the demo report in headless chromium
+) > "$docs_log" 2>&1 &
+docs_pid=$!
+t0=$SECONDS
+set +e
+PANNET_DOCS_BESIDE=1 python -m pytest -q -n 2 tests > "$tests_log" 2>&1; tests_rc=$?
+wait "$docs_pid"; docs_rc=$?
+set -e
+echo "stage took $((SECONDS - t0)) s: pytest, and beside it the docs site and its page check"
+cat "$docs_log"; [ "$docs_rc" = 0 ] || echo "FAIL: the docs site or its page check (exit $docs_rc)"
+cat "$tests_log"  # last: pytest's closing line (with its own time) ends the log
+rm -f "$docs_log" "$tests_log"
+[ "$docs_rc" = 0 ] && [ "$tests_rc" = 0 ]
