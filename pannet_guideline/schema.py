@@ -358,6 +358,7 @@ REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code
                        *(f"{where}{e}" for where in ("", "HEPATIC ", "HEPATIC ARTERY ", "HEPATIC ARTERIAL ", "LIVER ", "TRANSARTERIAL ", "BLAND ")
                          for e in _EMBOLISATION)),
     "CYTOREDUCTIVE_SURGERY": ("DEBULKING",),
+    "SYNDROME_CONTROL": ("DIAZOXIDE", "PROGLYCEM"),  # the insulinoma's glucose control (nccn.insulinoma-symptom-control; CF 5.1)
 }
 _CODE_NAMES = {_code_key(c): c for c in RECOMMENDATION_CODES} | {_code_key(n): c for c, names in REGIMEN_NAMES.items() for n in names}
 

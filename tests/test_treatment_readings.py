@@ -106,3 +106,17 @@ def test_no_short_acting_alert_without_short_acting_octreotide(written):
     "The depot is the analogue line (nccn.ssa-doses): nothing was read differently, so nothing is said."
     a = both(dict(MET, progression="progressive", prior_therapies=written), "nccn-2025")
     assert "SHORT_ACTING_OCTREOTIDE_READ" not in a.alerts.split(";")
+
+
+# CF 5.1 (statement nccn.insulinoma-symptom-control): an insulinoma's hypoglycaemia is controlled with diet, diazoxide and/or
+# everolimus; diazoxide in a history is that control, not an unknown name that makes the whole history unknown
+@pytest.mark.parametrize("written", ["diazoxide", "Diazoxide 100 mg tid", "Proglycem; lanreotide"])
+def test_diazoxide_is_read_as_syndrome_control(written):
+    codes_read, unread = canonical_value("prior_therapies", written)
+    assert unread is None and codes_read[0] == "SYNDROME_CONTROL"
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_a_history_naming_diazoxide_is_known(policy):
+    a = both(dict(MET, functional_syndrome="insulinoma", sstr_status="negative", prior_therapies="diazoxide"), policy)
+    assert a.input_issues == "" and "prior_therapies" not in a.data_gaps
