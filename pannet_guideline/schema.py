@@ -333,6 +333,7 @@ def _site_list(spec:FieldSpec, raw, key:str) -> tuple:
         return None, f"{_show(raw)} is not one of {', '.join(spec.vocab)}, nor a list of known sites ({_cut(', '.join(other))} not known)"
     return ("liver_and_extrahepatic" if liver and extra else "liver" if liver else "extrahepatic"), None
 
+# %% ../nbs/01_schema.ipynb #rd74701b
 def _code_key(text:str) -> str: return re.sub(r"[\s_\-/+]+", " ", text.strip().upper()).strip()
 
 _STZ = ("STREPTOZOCIN", "STREPTOZOTOCIN", "STZ")
@@ -469,6 +470,7 @@ def _read_codes(spec:FieldSpec, raw):
     return None, (f"{_cut(', '.join(map(_show, bad)), 120, 100)} {'is' if len(bad) == 1 else 'are'} not a recommendation code or a known regimen name"
                   f"{': ' + why if why else ''} (the list is held unknown)")
 
+# %% ../nbs/01_schema.ipynb #rd74701d
 def canonical_value(name:str, raw, factor:float=1.0) -> tuple:
     "Read one raw value of field `name` (a number without a unit times `factor`): returns (canonical value or None, reason it was rejected or None)."
     spec = FIELDS[name]
