@@ -174,3 +174,30 @@ def test_sentences_introducing_a_hidden_check_keep_their_promise():
     build_docs._keep_promises(cells)
     assert cells[1]["metadata"]["tags"] == ["hide-input"] and cells[0]["source"] == "Shown:"
     assert cells[2]["source"] == "Dropped." and cells[5]["source"] == "A list:"
+
+
+def test_a_fold_header_says_same_items_only_when_items_and_strengths_agree():
+    "The line over each policy's pathway says 'the same items' only when both policies give the same items at the same firmest strength."
+    from pannet_guideline.guideline import POLICIES
+    from pannet_guideline.pathway import QUESTIONS, Leaf, clinical_pathway, rule_label
+    def firmest(p):  # read from the endings' rules here, apart from the build's own summary
+        order, out = ("recommended", "consider", "option"), {}
+        endings = [t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)] + ([p.root] if isinstance(p.root, Leaf) else [])
+        for lf in endings:
+            for rid in lf.fired:
+                t, r = p.rule(rid)
+                if t.output in ("workup", "followup_schedule"): out[(t.output, rule_label(t, r))] = t.output  # a test or schedule: no strength
+                elif t.output == "recommendations" and r.strength in order:
+                    k = (t.output, rule_label(t, r)); out[k] = min(out.get(k, r.strength), r.strength, key=order.index)
+        return out
+    checked = 0
+    for q in QUESTIONS:
+        a, b = (clinical_pathway(q.key, pol) for pol in POLICIES[:2])
+        if a is None or b is None: continue
+        same = firmest(a) == firmest(b)
+        for x, y in ((a, b), (b, a)):
+            assert ("the same items" in build_docs._differs(x, y)) == same, (q.key, x.policy, build_docs._differs(x, y))
+        checked += 1
+    assert checked > 10
+    nec = [clinical_pathway("localized-nec", pol) for pol in POLICIES[:2]]
+    assert "other strength" in build_docs._differs(*nec)  # recommended and consider under the seed, options under NCCN

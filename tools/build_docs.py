@@ -536,7 +536,8 @@ def _gives(p) -> dict:
     "What a pathway's endings can give: label -> the firmest strength for a recommendation, 'test' for a work-up item, 'schedule' for a follow-up schedule."
     from pannet_guideline.pathway import Leaf, rule_label
     order, out = ("recommended", "consider", "option", "test", "schedule"), {}
-    for lf in {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)}:
+    endings = {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)} | ({p.root} if isinstance(p.root, Leaf) else set())
+    for lf in endings:  # a pathway without a question is one ending, its root
         for rid in lf.fired:
             t, r = p.rule(rid)
             if t.output not in GIVEN: continue
@@ -557,7 +558,8 @@ def _differs(p, other) -> str:
     bits = ([f"only here: {', '.join(_low(x) for x in only[:4])}{' …' if len(only) > 4 else ''}"] if only else []) + \
            ([f"not here: {', '.join(_low(x) for x in lacks[:4])}{' …' if len(lacks) > 4 else ''}"] if lacks else []) + \
            ([f"other strength for {', '.join(_low(x) for x in firmer[:3])}{' …' if len(firmer) > 3 else ''}"] if firmer else [])
-    return "; ".join(bits) if bits else f"the same items as {other.policy}; the questions or conditions differ" if len(p.nodes) != len(other.nodes) else f"the same items as {other.policy}"
+    return "; ".join(bits) if bits else f"the same items at the same strengths as {other.policy}; the questions or conditions differ" \
+        if len(p.nodes) != len(other.nodes) else f"the same items at the same strengths as {other.policy}"
 
 
 def _low(x: str) -> str: return x[0].lower() + x[1:] if x[1:2].islower() else x
