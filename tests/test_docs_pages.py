@@ -201,3 +201,20 @@ def test_a_fold_header_says_same_items_only_when_items_and_strengths_agree():
     assert checked > 10
     nec = [clinical_pathway("localized-nec", pol) for pol in POLICIES[:2]]
     assert "other strength" in build_docs._differs(*nec)  # recommended and consider under the seed, options under NCCN
+
+
+def test_the_audit_page_lists_each_rule_once_per_seed_item_and_shows_its_rule_table():
+    "The seed-traceability table of the built audit page names a rule once per item; the table of every rule is not folded in a code cell."
+    site = ROOT / "_docs"
+    if not (site / "audit.html").exists(): pytest.skip("the docs site is built by tools/build_docs.py")
+    h = (site / "audit.html").read_text(encoding="utf-8")
+    at = h.find("<th>rules, or why none</th>")
+    assert at > 0
+    rows = re.findall(r"<tr>(.*?)</tr>", h[at:h.find("</table>", at)], re.S)
+    for row in rows:
+        last = re.sub("<[^>]+>", "", re.findall(r"<td>(.*?)</td>", row, re.S)[-1])
+        ids = [x.strip() for x in re.split(r"[;,]", last) if re.fullmatch(r"\s*[A-Z0-9-]+\s*", x)]
+        assert len(ids) == len(set(ids)), last
+    assert len(rows) == 38
+    first_rule = h.find('<table class="rules cited-rules">')
+    assert first_rule > 0 and "Show code cell content" not in h[h.rfind('<div class="cell', 0, first_rule):first_rule]

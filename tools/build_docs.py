@@ -402,27 +402,31 @@ CUTOFF_WORDS = {
         "pancreatectomy.",
     ("localized-nf", "nccn-2025"): "Size under nccn-2025: 1 cm or less, observation; above 1 cm and up to 2 cm (2.0 cm included), "
         "observation in selected cases, pancreatectomy or enucleation, unranked; above 2 cm, or node-positive, or invading, pancreatectomy. "
-        "NCCN counts a tumour of exactly 2 cm in the middle band while AJCC 8 calls it T2, which is why both size and T category are asked.",
+        "NCCN counts a tumour of exactly 2 cm in the middle band while AJCC 8 calls it T2: the chart asks the size, and the T category, "
+        "which AJCC 8 staging reads from the size and the local invasion, decides only where no size is recorded.",
 }
 
 
 def legend(key: str, policy: str, svgs: list) -> str:
     "What the marks of a pathway mean, said once under it: only those it uses."
+    from pannet_guideline.pathway import colour_legend
     text = " ".join(svgs)
+    used = set(re.findall(r'fill="(#[0-9a-f]{6})" stroke="#555555"', text))  # the endings' fills the drawing uses
     items = ["Start at the top box, which says who the pathway is for; each blue box is a question and the arrows carry its answers. "
-             "The boxes at the bottom are the endings, lettered A, B...: green holds a recommended item, yellow at best an item to "
-             "consider, grey options only" + ("; a white ending gives something only under the condition written at its top or on "
-             "each line (\"If not yet resected:\")" if 'fill="#ffffff" stroke="#555555"' in text else "") + "."]
+             "The boxes at the bottom are the endings, lettered A, B..., coloured by the firmest item they give, whatever condition "
+             f"its line carries: {colour_legend(used)}."]
     if re.search(r">(Recommended|Consider)[^<]*</text>.*?>(Consider|Options?)[^<]*</text>", text, flags=re.S):
         items.append("<b>Two strengths in one ending</b> (\"Recommended: ...\" then \"Consider: ...\"): every item listed applies; "
                      "the first line is the firmer recommendation, the next a weaker alternative. \"Options\" are alternatives the "
                      "source does not rank.")
-    if "unless given before" in text or re.search(r"(?i)>[^<]*\bif [a-z]", text):
-        items.append("A line with a condition (\"unless given before\", \"if insulinoma\") holds only when the condition does; "
-                     "the patient's record of earlier treatment and syndrome decides it.")
+    if re.search(r"(?i)>[^<]*\b(if|after) [a-z]", text):
+        items.append("A line with a condition (\"if not given before\": for a patient who has not had that treatment; \"after somatostatin "
+                     "analogue\": for one who has; \"if insulinoma\") holds only when the condition does; the patient's record of earlier "
+                     "treatment and syndrome decides it.")
     if "nothing further in this pathway" in text:
         items.append("<b>Nothing further in this pathway</b> (grey text, no box): for these answers the tables of this question "
-                     "recommend nothing; other pathways of the chapter, and the alerts, may still apply.")
+                     "recommend nothing; other pathways of the chapter, and the alerts, may still apply; where the answers lead to another "
+                     "chapter (a hormone syndrome, a MEN1 tumour to watch), the ending says which.")
     if re.search(r"\[\d+\]", text):
         items.append("<b>[n] after a question</b>: the numbered note under the chart says what happens when that answer is unknown. "
                      "<b>Held until it is known</b>: those recommendations are neither given nor ruled out while the answer is missing; "
@@ -480,7 +484,8 @@ def rule_meanings(code: str) -> str:
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, pathway_alerts, unasked_notes, unknown_note
+    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, unasked_notes,
+                                          unasked_reason, unknown_note)
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Both policies are drawn, each folded under a line that "
            "says what it gives that the other does not: open one, or both. Not a medical device: for research, audit and education."]
@@ -502,16 +507,16 @@ def clinical_section(chapter: str, site: Path) -> str:
             figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
-            unasked = "".join(f"<li>{E(unknown_note(p, n, names))}</li>" for n in unasked_notes(p, notes))
+            unasked = "".join(f"<li>{E(unasked_reason(p, n))} {E(unknown_note(p, n, names))}</li>" for n in unasked_notes(p, notes))
             leaves = []
             for lf, letter in names.items():
-                rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule"
+                rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
+                    f'; see <a href="{ch}.html#clinical-pathways">{E(words)}</a>' for ch, words in dead_end_pointers(p, lf))  # where such a patient goes
                 leaves.append(f"<li><b>{E(letter)}</b>: {rules}</li>")
             alerts = [f'<li><b>{E(code_label(r.then))}</b> when {E(words)} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>'
                       for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
             body = ("\n".join(figs) + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
-                    + (f"<p>Answers the chart does not ask, because an answer above settles them or the endings name them (\"unless given "
-                       f"before\"), when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
+                    + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
             differs = _differs(p, others.get(policy))
@@ -744,6 +749,7 @@ def policy_firmness() -> list:
 
 def overview_cells() -> list:
     "The overview added to the home page: the policies and how firm each source is, how to read a pathway, the parts of the site."
+    from pannet_guideline.pathway import colour_legend
     rows = []
     for f in policy_firmness():
         src = f["source"]
@@ -764,8 +770,7 @@ def overview_cells() -> list:
                "tables (never drawn by hand). Read them top to bottom: the box at the top says to whom the pathway applies; each "
                "question is a clinical concept (NET G1/G2, SSTR-positive, progression on a somatostatin analogue...); the answers "
                "label the arrows; a question is asked only where its answer changes what follows. The boxes at the bottom are the "
-               "recommendations, coloured by strength (green recommended, yellow consider, grey option; white when every line "
-               "waits on a condition written on it, such as \"unless given before\"), and the alerts that go with them are listed "
+               "recommendations, coloured by the firmest strength they give (" + colour_legend() + "), and the alerts that go with them are listed "
                "under the chart. A legend under each pathway says what its marks mean. A number in square brackets after a question refers to the note under the chart that says what happens "
                "when that answer is unknown: which recommendation waits until it is known. Rule ids under the chart link to the "
                "rules and the statements they cite. The per-table technical diagrams, with every unknown branch drawn, are kept "
