@@ -218,3 +218,15 @@ def test_the_audit_page_lists_each_rule_once_per_seed_item_and_shows_its_rule_ta
     assert len(rows) == 38
     first_rule = h.find('<table class="rules cited-rules">')
     assert first_rule > 0 and "Show code cell content" not in h[h.rfind('<div class="cell', 0, first_rule):first_rule]
+
+
+def test_reader_prose_names_pages_and_table_titles_not_python_names():
+    from pannet_guideline.localized import LOCALIZED_SEED
+    md = "Read `LOCALIZED_SEED` (see `pannet_guideline.staging`, cut-offs in pannet_guideline.concepts.CUTS); rule WU-STAGING-SETTING stays.\n```\nLOCALIZED_SEED\n```"
+    out = build_docs.reader_names(md)
+    assert "pannet_guideline" not in out.split("```")[0] and "LOCALIZED_SEED" not in out.split("```")[0]
+    assert f"*{LOCALIZED_SEED.title}*" in out and "(staging.html)" in out and "WU-STAGING-SETTING" in out
+    assert out.split("```")[1].strip() == "LOCALIZED_SEED"  # a code block is left alone
+    build_docs.CODE_HIDDEN[0] = True
+    try: assert build_docs.proof_tags("rules_table(LOCALIZED_NCCN)", [{"data": {"text/html": "<table></table>"}}]) == {"hide-input"}
+    finally: build_docs.CODE_HIDDEN[0] = False
