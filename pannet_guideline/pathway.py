@@ -1619,7 +1619,8 @@ def _negation(e:Expr) -> str|None:
     from pannet_guideline.logic import Named, Not, Or
     if isinstance(e, Named):
         plain = _negation(e.a) if not isinstance(e.a, (And, Or)) else None
-        return plain or (None if _compound(e.text) else f"not {e.text}")
+        if plain or _compound(e.text): return plain
+        return f"no {e.text}" if e.text.startswith("progression ") else f"not {e.text}"  # 'no progression on ...', not 'not progression
     if isinstance(e, Not): return condition_words(e.a, True)
     if isinstance(e, Compare): return condition_words(Compare(e.name, _NEGATED[e.op], e.value))
     if isinstance(e, IsUnknown): return f"{_lower(FIELDS[e.name].label)} known"

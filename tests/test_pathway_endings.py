@@ -80,3 +80,10 @@ def test_the_t_category_of_a_localised_tumour_is_read_from_size_and_invasion():
     assert "t_category" not in {n.field for n in p.nodes.values()}
     assert "reads it from tumour size and local invasion" in unasked_reason(p, "t_category")
     assert "needs the Ki-67 itself" in unasked_reason(p, "ki67_pct")  # surveillance waits on a measured Ki-67, not a grade alone
+
+
+def test_a_failed_line_reads_as_clinicians_write_it():
+    from pannet_guideline.concepts import failed
+    from pannet_guideline.pathway import condition_words
+    assert failed("SSA").text == "progression on somatostatin analogue"
+    assert condition_words(~failed("SSA")) == "no progression on somatostatin analogue"
