@@ -266,7 +266,7 @@ def _keep_promises(cells: list):
         text = "".join(c["source"]) if c["cell_type"] == "markdown" else ""
         if not text.rstrip().endswith(":"): continue
         nxt = next((x for x in cells[i + 1:] if "remove-cell" not in _tags_of(x)), None)
-        if nxt is not None and nxt["cell_type"] == "markdown" and re.match(r"\s*([-*+|<>]|\d+\.|```|\$\$)", "".join(nxt["source"])): continue  # a list, table or figure
+        if nxt is not None and nxt["cell_type"] == "markdown" and re.match(r"\s*([-*+]\s|[|<>]|\d+\.\s|```|\$\$)", "".join(nxt["source"])): continue  # a list, table or figure (not a bold opening)
         if nxt is not None and nxt["cell_type"] == "code" and not _tags_of(nxt) & {"hide-cell", "hide-input"}: continue  # its code shows
         if nxt is not None and nxt["cell_type"] == "code" and nxt.get("outputs") and not _tags_of(nxt) & {"hide-cell", "hide-output"}: continue  # its output shows
         if nxt is not None and nxt["cell_type"] == "code" and nxt.get("outputs") and _output_size(nxt) <= SHOWN_OUTPUT:
