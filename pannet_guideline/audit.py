@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from .evidence import SOURCES, STATEMENTS
+from .evidence import SOURCES, STATEMENTS, TAG_MEANINGS
 from .grading import GRADING_EDITIONS
 from .tables import HIT_POLICY_WORDS
 from .guideline import POLICIES, chapter_tables
@@ -59,7 +59,7 @@ def statement_html(sid:str) -> str:
     s, e = STATEMENTS[sid], html.escape
     src = SOURCES.get(s.source)
     return (f'<div class="cited"><a href="register.html#{e(sid)}"><code>{e(sid)}</code></a> {e(s.text)} '
-            f'<span class="where">(<abbr title="{e(src.title if src else s.source)}">{e(s.source)}</abbr>; {e(s.locator)}; tag {e(s.tag)})</span></div>')
+            f'<span class="where">(<abbr title="{e(src.title if src else s.source)}">{e(s.source)}</abbr>; {e(s.locator)}; tag <abbr title="{e(TAG_MEANINGS.get(s.tag, s.tag))}">{e(s.tag)}</abbr>)</span></div>')
 
 # %% ../nbs/60_audit.ipynb #332cf02a
 LABELLED = ("recommendations", "alerts", "workup", "followup_schedule")  # outputs whose values are codes with a registered label

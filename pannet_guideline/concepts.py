@@ -166,7 +166,9 @@ def received(code:str) -> Expr:
 
 def failed(code:str) -> Expr:
     "A line that has failed: `code` was given and the disease is progressing."
-    return (prior.has(code) & progressive).named(f"progression on {RECOMMENDATIONS[code].label}",
+    label = RECOMMENDATIONS[code].label
+    label = label[0].lower() + label[1:] if label[1:2].islower() else label  # inside a sentence: 'progression on somatostatin analogue', PRRT stays
+    return (prior.has(code) & progressive).named(f"progression on {label}",
                                                  ("nccn.ssa-stop-nonfunctioning-progression", "nccn.progression-options"))
 
 resected = (prior.has("PANCREATECTOMY") | prior.has("ENUCLEATION")).named("resected", ("nccn.followup-resected",))

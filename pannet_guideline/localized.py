@@ -96,7 +96,7 @@ def high_risk(c:dict) -> Expr: # the cuts (name -> `Cut`)
                                                                                   _T + obs.cites)
 
 def observation_band(c:dict) -> Expr:
-    "NCCN's middle band: over the observation-only cut up to the observation cut, both ends as NCCN writes them, contained."
+    "NCCN's middle band, 1–2 cm with its cuts: over the size it only observes, up to the largest it may observe (2 cm included), a contained tumour."
     only, obs = c["observe_only_max"], c["nccn_observation"]
     return ((size > only.value) & size_at_most(obs) & contained).named(f"over {only} up to {obs}, contained", obs.cites[:1])
 
@@ -104,10 +104,15 @@ def observation_band(c:dict) -> Expr:
 #| echo: false
 LOCALIZED_PROSE["seed"] = """\
 The seed makes resection the treatment of choice for localised disease (`seed.08`), with
-formal pancreatectomy and node sampling for most tumours (`seed.12`). A non-functioning tumour
-**under** {seed_surveillance} may instead be watched (`seed.10`; the seed gives no lower limit and no selection
-criteria, so the strength is `consider`). A functioning tumour is removed whatever its size
-(`seed.11`), and an insulinoma may be enucleated (`seed.13`)."""
+formal pancreatectomy and node sampling for most tumours (`seed.12`), and resects a G2 tumour
+whatever its size (`seed.27`). A non-functioning NET G1 **under** {seed_surveillance}, within the pancreas,
+node-negative and without symptoms may instead be watched (`seed.10`, strength `consider`); the seed
+names no selection criteria, so these come from the sources it agrees with, and the G1 must rest on a
+measured Ki-67 (`seed.26`). The seed sets no lower size limit either: these tables read its treatment
+of choice with the sources' exception, so a tumour of {observe_only_max} or less is watched with no
+operation recommended, while above {observe_only_max} pancreatectomy is recommended and surveillance stays
+the weaker alternative. A functioning tumour is removed whatever its size (`seed.11`), and an insulinoma
+may be enucleated (`seed.13`)."""
 
 # %% ../nbs/21_localized.ipynb #5e4191bf
 _nf = (net_g1_g2 & nf_without_carcinoid).named("non-functioning NET G1/G2", ("nccn.nonfunctioning-definition",))

@@ -21,16 +21,17 @@ from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
-           'RULE_MEANINGS', 'OUTSIDE', 'SELF_NAMED', 'DOUBT', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts',
-           'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
-           'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
-           'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
-           'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions',
-           'clinical_pathway', 'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label', 'condition_text',
-           'seed_doubted', 'unasked_notes', 'note_endings', 'unknown_reading', 'unknown_note', 'pathway_parts',
-           'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts',
-           'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts',
-           'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'RULE_MEANINGS', 'OUTSIDE', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS',
+           'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
+           'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
+           'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
+           'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion', 'possible_points', 'merged_criterion',
+           'ClinicalPathway', 'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes',
+           'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength',
+           'colour_legend', 'unasked_notes', 'unasked_reason', 'note_endings', 'unknown_reading', 'unknown_note',
+           'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words',
+           'pathway_alerts', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway',
+           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -1118,6 +1119,8 @@ def _plain_question(text:str, answers:list) -> tuple:
     return f"{text[0].upper() + text[1:]}?", answers
 
 # %% ../nbs/50_pathway.ipynb #cp040
+ASKED_AS = {"sstr_status": ("SSTR imaging positive", "positive")} # a field asked in one wording wherever it is asked: (question, the value that answers yes)
+
 def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
     "The question a node asks and its answers: a named concept with yes/no when one branch is exactly that concept, else the field's label and its values."
     c = p.crits[node.field]
@@ -1131,6 +1134,10 @@ def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
     spec = FIELDS[field]
     if spec.derived and spec.kind == "flag":  # an earlier step's decision: asked by the reader's name for it, whatever a chapter calls it
         return f"{spec.label[0].upper() + spec.label[1:]}?", [x.replace("_", " ") for x in labels]
+    if field in ASKED_AS and len(node.edges) == 2:  # one wording for every chart, whatever concept a rule names it by
+        text, yes_value = ASKED_AS[field]
+        said = [{v == yes_value for v in _branch_values(c, b) if v is not None} for b, _ in node.edges]
+        if sorted(map(sorted, said)) == [[False], [True]]: return f"{text}?", ["yes" if x == {True} else "no" for x in said]
     concepts = {}
     for e in [r.when for t in p.tables for r in t.rules] + [p.question.entry]:
         for n in _named_within(e):
@@ -1172,18 +1179,33 @@ def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
 def _and(words:list) -> str: return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 # %% ../nbs/50_pathway.ipynb #cp048
-def _terms_text(terms:list, then:str) -> str:
+def _or(words:list) -> str: return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+def _clause(ifs:list, after:str="") -> str:
+    "One clause: 'if A and B and after C' (or 'after C' alone)."
+    if not ifs: return f"after {after}" if after else ""
+    return "if " + _and(ifs) + (f" and after {after}" if after else "")
+
+def _clause_parts(terms:list, then:str) -> tuple:
+    "The terms of a condition as the parts of one clause: (what must hold, the treatments it comes after)."
     given = [w for code, g, w in terms if g is True and code != then]
-    not_given = [w for code, g, w in terms if g is False and code != then]
+    not_given = [(code, w) for code, g, w in terms if g is False and code != then]
     other = [w for code, g, w in terms if g is None]
-    before = ["not yet resected"] if sorted(not_given) == ["enucleation", "pancreatectomy"] else [_and(not_given) + " not given before"] if not_given else []
-    out = (["if given before"] if any(code == then and g is True for code, g, _ in terms) else []) + (["after " + _and(given)] if given else []) \
-          + (["if " + _and(other + before)] if other or before else [])
-    return ", ".join(out)
+    itself = {g for code, g, _ in terms if code == then and code}  # the outcome's own treatment: not given before, or continued
+    if sorted({c for c, _ in not_given} | ({then} if False in itself else set())) == ["ENUCLEATION", "PANCREATECTOMY"]:
+        before, itself = ["not yet resected"], itself - {False}
+    elif not_given and False in itself: before, itself = [f"neither it nor {_or([w for _, w in not_given])} was given before"], itself - {False}
+    else: before = [f"{_or([w for _, w in not_given])} not given before"] if not_given else []
+    mine = (["not given before"] if False in itself else []) + (["already given (continued)"] if True in itself else [])
+    return other + before + mine, _and(given)
+
+def _terms_text(terms:list, then:str) -> str:
+    "A condition's terms in one clause: 'if not given before and after somatostatin analogue', 'if symptomatic and not yet resected'."
+    return _clause(*_clause_parts(terms, then))
 
 # %% ../nbs/50_pathway.ipynb #cp050
 def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
-    "A condition written on an ending, in words ('' when the outcome holds whatever the answers); terms every alternative shares said once."
+    "A condition written on an ending, in one clause ('' when the outcome holds whatever the answers); terms every alternative shares said once."
     if cond is None: return ""
     pairs = [list(alt) for alt in cond]
     shared = [t for t in pairs[0] if all(t in a for a in pairs[1:])]
@@ -1195,18 +1217,16 @@ def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
         left = [[] if len(classes) == len(p.crits[name].members) else [(name, classes)]]
     common = [_term_text(p, n, cl) for n, cl in shared]
     rest = [[_term_text(p, n, cl) for n, cl in a] for a in left]
-    unless = any(code == then and g is False for code, g, _ in common)
-    if len(rest) == 1: text = _terms_text(common + rest[0], then)  # one alternative: "if glucagonoma and not yet resected"
-    else:
-        if all(len(a) == 1 and a[0][1] is True for a in rest):  # after A, after B: after A or B
-            words = [a[0][2] for a in rest]
-            middle = "after " + ", ".join(words[:-1]) + " or " + words[-1]
-        elif all(len(a) == 1 and a[0][1] is None for a in rest):  # if A, if B: if A or B
-            words = [a[0][2] for a in rest]
-            middle = "if " + ", ".join(words[:-1]) + " or " + words[-1]
-        else: middle = " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)
-        text = ", ".join(x for x in (_terms_text(common, then), middle) if x)
-    return text + (", unless given before" if unless and text else "unless given before" if unless else "")
+    if len(rest) > 1 and all(len(a) == 1 and a[0][0] == then and then for a in rest) and {a[0][1] for a in rest} == {True, False}:
+        rest = [[]]  # given before (continued) or not given before: whichever it is
+    if len(rest) == 1: return _terms_text(common + rest[0], then)  # one alternative: "if glucagonoma and not yet resected"
+    ifs, after = _clause_parts(common, then)
+    if all(len(a) == 1 and a[0][1] is True and a[0][0] != then for a in rest):  # after A, after B: after A or B
+        either = _or([a[0][2] for a in rest])
+        return _clause(ifs, f"{after} and {either}" if after else either)
+    if all(len(a) == 1 and a[0][1] is None for a in rest):  # if A, if B: if A or B
+        return _clause(ifs + [_or([a[0][2] for a in rest])], after)
+    return ", ".join(x for x in (_terms_text(common, then), " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)) if x)
 
 # %% ../nbs/50_pathway.ipynb #cp052
 _STRENGTH = {"recommended": ("Recommended", "Recommended"), "consider": ("Consider", "Consider"), "option": ("Option", "Options")}
@@ -1221,6 +1241,29 @@ def seed_doubted(p:ClinicalPathway, leaf:Leaf) -> dict:
     return {k: sorted({(s.seed_item, s.verdict) for d in v for s in d}) for k, v in by_label.items() if all(v)}
 
 # %% ../nbs/50_pathway.ipynb #cp054
+def _upper(text:str) -> str: return text[:1].upper() + text[1:]  # a clause opening a line: its first letter only (VIPoma stays)
+
+# Where a patient goes whom a pathway gives nothing: (field, values the route takes -> whether they point there), chapter, words
+DEAD_END_POINTERS = (("functional_syndrome", lambda vs: "none" not in vs, "functional", "the chapter on functioning tumours"),
+                     ("carcinoid_syndrome", lambda vs: set(vs) == {True}, "functional", "the chapter on functioning tumours"),
+                     ("men1_watch", lambda vs: set(vs) == {True}, "hereditary", "the hereditary chapter (MEN1)"))
+
+def dead_end_pointers(p:ClinicalPathway, leaf:Leaf) -> list:
+    "For an ending that gives nothing: the chapters the answers on its routes point to ((chapter, words), the pathway's own chapter left out)."
+    out, todo = {}, [(p.root, [])]
+    while todo:
+        at, route = todo.pop()
+        if isinstance(at, Leaf):
+            if at == leaf:
+                for field, values in route:
+                    for f, points, chapter, words in DEAD_END_POINTERS:
+                        if f == field and values and points(values) and chapter != p.question.chapter:
+                            out.setdefault(chapter, words)
+            continue
+        node = p.nodes[at]
+        todo += [(t, route + [(field_of(node.field), [v for v in _branch_values(p.crits[node.field], b) if v is not None])]) for b, t in node.edges]
+    return list(out.items())
+
 DOUBT = "⚠" # marks an item resting only on seed statements the seed audit does not confirm
 
 def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
@@ -1255,26 +1298,53 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
         elif s == "work-up": lines.append(("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(mark(x) for x in labels))
         elif cond: lines.append(f"{cond[0].upper() + cond[1:]}: " + ", ".join(mark(x) for x in labels))
         else: lines += [x + (f" {DOUBT}" if x in doubted else "") for x in labels]
-    if shared and lines: lines = [_terms_text([_term_text(p, n, cl) for n, cl in shared], "").capitalize() + ":"] + lines
+    if shared and lines: lines = [_upper(_terms_text([_term_text(p, n, cl) for n, cl in shared], "")) + ":"] + lines
     items = dict.fromkeys(iv for v in doubted.values() for iv in v)
     if items and lines: lines.append(f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items))
-    return lines or ["nothing further in this pathway"]
+    return lines or ["nothing further in this pathway"] + [f"see {w}" for _, w in dead_end_pointers(p, leaf)]
 
 # %% ../nbs/50_pathway.ipynb #cp056
+ENDING_COLOURS = (("recommended", "#cfe8cf", "green"), ("consider", "#fff1c1", "yellow"), ("option", "#ececec", "grey"),
+                  ("", "#dbe9f6", "blue")) # strength, fill, its name in the legend; "": tests or schedules only
+
+def ending_strength(p:ClinicalPathway, leaf:Leaf) -> str:
+    "The firmest strength an ending gives, whatever condition a line of it waits on ('' when it gives tests or schedules only)."
+    strengths = {p.rule(r)[1].strength for r in leaf.fired}
+    return next((s for s, _, _ in ENDING_COLOURS if s in strengths), "")
+
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
-    "The colour of an ending: the firmest strength it gives whatever its conditions (green recommended...); white when every line waits on a condition."
-    merged = {}  # one outcome at one strength from several rules holds when any of their conditions does (as the ending's lines say it)
-    for r, w in zip(leaf.fired, leaf_conditions(leaf)):
-        k = (p.rule(r)[1].strength, p.rule(r)[1].then)
-        merged[k] = w if k not in merged else None if merged[k] is None or w is None else tuple(dict.fromkeys(merged[k] + w))
-    strengths = [s for (s, then), w in merged.items() if w is None or not condition_text(p, w, then)]  # a condition every answer meets is none
-    if leaf.fired and not strengths: return "#ffffff"
-    return next((_FILL[s] for s in ("recommended", "consider", "option") if s in strengths), "#dbe9f6" if leaf.fired else "#ffffff")
+    "The colour of an ending: that of its firmest strength (`ending_strength`), the legend's colours; white when it gives nothing."
+    if not leaf.fired: return "#ffffff"
+    return dict((s, fill) for s, fill, _ in ENDING_COLOURS)[ending_strength(p, leaf)]
+
+def colour_legend(used:set|None=None) -> str:
+    "The legend's sentence on ending colours, from `ENDING_COLOURS` (only the fills in `used`, when given)."
+    words = {"recommended": "its firmest item is recommended", "consider": "at best an item to consider",
+             "option": "options only", "": "tests or follow-up schedules, no treatment"}
+    return "; ".join(f"{name}: {words[s]}" for s, fill, name in ENDING_COLOURS if used is None or fill in used)
 
 # %% ../nbs/50_pathway.ipynb #cp058
 def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
     "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names."
     return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))]
+
+def _label(field:str) -> str: return _lower(FIELDS[field].label)
+
+def unasked_reason(p:ClinicalPathway, name:str) -> str:
+    "Why the chart does not ask an answer whose being unknown holds something: the endings write it as a condition, the grading or staging steps read it from answers the chart asks, an answer it asks stands for it, or no answer to it changes the ending."
+    field, asked = field_of(name), {field_of(n.field) for n in p.nodes.values()}
+    if ":" in name: return "The endings write it as a condition (“if not given before”) rather than ask it."
+    if name in p.conds: return "The endings write it as a condition on the line it changes rather than ask it."
+    for findings, answers, _ in CONSISTENCY:
+        steps = "WHO 2019 grading" if "ki67_pct" in findings else "AJCC 8 staging"
+        if field in answers and (src := [f for f in findings if f != field and f in asked]):
+            return f"{_upper(_label(field))} is not asked: {steps} reads it from {_and([_label(f) for f in src])}, which the chart asks."
+        if field in findings and field not in answers and (by := [a for a in answers if a in asked]):
+            held = bool(p.unknown.get(name, ([], []))[0])
+            return (f"{_upper(_label(field))} is not asked on its own: the {_and([_label(a) for a in by])} {'stand' if len(by) > 1 else 'stands'} for it"
+                    + (f", but what waits on it needs the {_label(field)} itself: a {_and([_label(a) for a in by])} without a measured "
+                       f"{_label(field)} is not enough." if held else "."))
+    return "It is not asked: no answer to it changes which ending is reached."
 
 # %% ../nbs/50_pathway.ipynb #cp060
 def _leaves_below(p:ClinicalPathway, start) -> set:
@@ -1549,7 +1619,8 @@ def _negation(e:Expr) -> str|None:
     from pannet_guideline.logic import Named, Not, Or
     if isinstance(e, Named):
         plain = _negation(e.a) if not isinstance(e.a, (And, Or)) else None
-        return plain or (None if _compound(e.text) else f"not {e.text}")
+        if plain or _compound(e.text): return plain
+        return f"no {e.text}" if e.text.startswith("progression ") else f"not {e.text}"  # 'no progression on ...', not 'not progression
     if isinstance(e, Not): return condition_words(e.a, True)
     if isinstance(e, Compare): return condition_words(Compare(e.name, _NEGATED[e.op], e.value))
     if isinstance(e, IsUnknown): return f"{_lower(FIELDS[e.name].label)} known"

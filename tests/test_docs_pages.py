@@ -176,3 +176,59 @@ def test_sentences_introducing_a_hidden_check_keep_their_promise():
     build_docs._keep_promises(cells)
     assert cells[1]["metadata"]["tags"] == ["hide-input"] and cells[0]["source"] == "Shown:"
     assert cells[2]["source"] == "Dropped." and cells[5]["source"] == "A list:"
+
+
+def test_a_fold_header_says_same_items_only_when_items_and_strengths_agree():
+    "The line over each policy's pathway says 'the same items' only when both policies give the same items at the same firmest strength."
+    from pannet_guideline.guideline import POLICIES
+    from pannet_guideline.pathway import QUESTIONS, Leaf, clinical_pathway, rule_label
+    def firmest(p):  # read from the endings' rules here, apart from the build's own summary
+        order, out = ("recommended", "consider", "option"), {}
+        endings = [t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)] + ([p.root] if isinstance(p.root, Leaf) else [])
+        for lf in endings:
+            for rid in lf.fired:
+                t, r = p.rule(rid)
+                if t.output in ("workup", "followup_schedule"): out[(t.output, rule_label(t, r))] = t.output  # a test or schedule: no strength
+                elif t.output == "recommendations" and r.strength in order:
+                    k = (t.output, rule_label(t, r)); out[k] = min(out.get(k, r.strength), r.strength, key=order.index)
+        return out
+    checked = 0
+    for q in QUESTIONS:
+        a, b = (clinical_pathway(q.key, pol) for pol in POLICIES[:2])
+        if a is None or b is None: continue
+        same = firmest(a) == firmest(b)
+        for x, y in ((a, b), (b, a)):
+            assert ("the same items" in build_docs._differs(x, y)) == same, (q.key, x.policy, build_docs._differs(x, y))
+        checked += 1
+    assert checked > 10
+    nec = [clinical_pathway("localized-nec", pol) for pol in POLICIES[:2]]
+    assert "other strength" in build_docs._differs(*nec)  # recommended and consider under the seed, options under NCCN
+
+
+def test_the_audit_page_lists_each_rule_once_per_seed_item_and_shows_its_rule_table():
+    "The seed-traceability table of the built audit page names a rule once per item; the table of every rule is not folded in a code cell."
+    site = ROOT / "_docs"
+    if not (site / "audit.html").exists(): pytest.skip("the docs site is built by tools/build_docs.py")
+    h = (site / "audit.html").read_text(encoding="utf-8")
+    at = h.find("<th>rules, or why none</th>")
+    assert at > 0
+    rows = re.findall(r"<tr>(.*?)</tr>", h[at:h.find("</table>", at)], re.S)
+    for row in rows:
+        last = re.sub("<[^>]+>", "", re.findall(r"<td>(.*?)</td>", row, re.S)[-1])
+        ids = [x.strip() for x in re.split(r"[;,]", last) if re.fullmatch(r"\s*[A-Z0-9-]+\s*", x)]
+        assert len(ids) == len(set(ids)), last
+    assert len(rows) == 38
+    first_rule = h.find('<table class="rules cited-rules">')
+    assert first_rule > 0 and "Show code cell content" not in h[h.rfind('<div class="cell', 0, first_rule):first_rule]
+
+
+def test_reader_prose_names_pages_and_table_titles_not_python_names():
+    from pannet_guideline.localized import LOCALIZED_SEED
+    md = "Read `LOCALIZED_SEED` (see `pannet_guideline.staging`, cut-offs in pannet_guideline.concepts.CUTS); rule WU-STAGING-SETTING stays.\n```\nLOCALIZED_SEED\n```"
+    out = build_docs.reader_names(md)
+    assert "pannet_guideline" not in out.split("```")[0] and "LOCALIZED_SEED" not in out.split("```")[0]
+    assert f"*{LOCALIZED_SEED.title}*" in out and "(staging.html)" in out and "WU-STAGING-SETTING" in out
+    assert out.split("```")[1].strip() == "LOCALIZED_SEED"  # a code block is left alone
+    build_docs.CODE_HIDDEN[0] = True
+    try: assert build_docs.proof_tags("rules_table(LOCALIZED_NCCN)", [{"data": {"text/html": "<table></table>"}}]) == {"hide-input"}
+    finally: build_docs.CODE_HIDDEN[0] = False

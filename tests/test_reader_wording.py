@@ -57,3 +57,39 @@ def test_a_show_doc_block_on_a_chapter_page_is_folded_with_its_anchor_kept():
     out = build_docs._folded_signature(md)
     assert out.startswith('<a id="observation_band"></a>')
     assert re.search(r"<details[^>]*>.*def observation_band.*</details>", out, re.S)
+
+
+def test_the_seed_prose_of_the_localised_chapter_says_what_its_rules_do():
+    "A small NET G1 is watched with no operation at 1 cm or less, operated on above it; a G2 is resected whatever its size: the rules do it and the prose says it."
+    from pannet_guideline.guideline import assess
+    from pannet_guideline.localized import localized_prose
+    base = dict(m_category="M0", n_category="N0", local_invasion="none", differentiation="well", functional_syndrome="none", symptomatic=False)
+    small = assess({**base, "tumor_size_cm": 0.8, "ki67_pct": 1.0}, "seed-2025")
+    middle = assess({**base, "tumor_size_cm": 1.5, "ki67_pct": 1.0}, "seed-2025")
+    g2 = assess({**base, "tumor_size_cm": 0.8, "ki67_pct": 8.0}, "seed-2025")
+    assert "ACTIVE_SURVEILLANCE" in small.recommendations and "PANCREATECTOMY" not in small.recommendations
+    assert {"ACTIVE_SURVEILLANCE", "PANCREATECTOMY"} <= set(middle.recommendations.split(";"))
+    assert "PANCREATECTOMY" in g2.recommendations and "ACTIVE_SURVEILLANCE" not in g2.recommendations
+    prose = localized_prose("seed")
+    assert "1 cm or less is watched with no\noperation recommended" in prose and "resects a G2 tumour\nwhatever its size" in prose
+    assert "no lower limit" not in prose
+
+
+def test_the_sources_page_defines_the_tags_as_the_register_does():
+    "The sources notebook's prose gives each confirmation tag the register's one definition (`TAG_MEANINGS`)."
+    import json
+    nb = json.loads((ROOT / "nbs" / "00a_sources.ipynb").read_text(encoding="utf-8"))
+    prose = " ".join(re.sub(r"\s+", " ", "".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "markdown")
+    for tag, meaning in TAG_MEANINGS.items():
+        assert f"`{tag}` {meaning}" in prose, (tag, meaning)
+    assert "quotations in other documents (`C`)" not in prose
+
+
+def test_pages_that_show_tags_say_what_they_mean():
+    site = ROOT / "_docs"
+    if not (site / "audit.html").exists(): import pytest; pytest.skip("the docs site is built by tools/build_docs.py")
+    import html as _html
+    for stem in ("audit", "sources", "register", "localized", "advanced"):
+        text = _html.unescape((site / f"{stem}.html").read_text(encoding="utf-8"))
+        assert "register.html#confirmation-tags" in text or stem == "register", stem
+        if stem in ("audit", "sources", "register"): assert tag_legend() in text, stem  # the one definition, word for word

@@ -63,11 +63,57 @@ def proof_tags(source: str, outputs: list) -> set:
     if re.fullmatch(r"\s*(import [\w.]+|from [\w.]+ import [\w, ()]+)\s*", source): return {"remove-cell"}  # a bare import
     diagram = any("image/svg+xml" in o.get("data", {}) for o in outputs)
     if _PROOF.search(source) or diagram: return {"hide-cell"} if outputs else {"remove-cell"}  # tests, static checks, technical diagrams
-    if _BUILD.search(source): return {"hide-input"}  # table constructors and definitions: the prose and the rule tables tell it
+    if _BUILD.search(source): return {"hide-input"} if outputs or not CODE_HIDDEN[0] else {"remove-cell"}  # table constructors and definitions: the prose and the rule tables tell it
+    if CODE_HIDDEN[0]: return {"hide-input"} if outputs else {"remove-cell"}  # a chapter or evidence page shows what code gives, not the code
     return set()
 
 
 READER_PAGE = [False]  # set while a page of "The guideline" is copied
+CODE_HIDDEN = [False]  # set while a chapter or an evidence page is copied: no code shown there (the pages on one's own data show how to call it)
+
+
+def _module_words(m) -> str:
+    "A module named in prose (pannet_guideline.staging) as a reader's link to its page."
+    mod, attr = m[1], m[2] or ""
+    names = {**CHAPTER_NAMES, "concepts": "the shared concepts", "vocab": "the vocabulary", "schema": "the input fields", "recorded": "recorded grades"}
+    if mod == "concepts" and attr == ".CUTS": return "the clinical cut-offs ([shared concepts](concepts.html))"
+    if mod == "vocab" and attr: return "the vocabulary ([codes and labels](glossary.html))"
+    return f"[{names.get(mod, 'the ' + mod + ' page')}]({mod}.html)"
+
+
+@__import__("functools").lru_cache(maxsize=None)
+def _table_titles() -> dict:
+    "The Python names the decision tables are held under (LOCALIZED_SEED...) and their titles."
+    import importlib, pkgutil
+    import pannet_guideline
+    from pannet_guideline.tables import DecisionTable
+    out = {}
+    for m in pkgutil.iter_modules(pannet_guideline.__path__):
+        try: mod = importlib.import_module(f"pannet_guideline.{m.name}")
+        except Exception: continue  # a module that needs an optional dependency holds no table a chapter names
+        out |= {k: v.title for k, v in vars(mod).items() if k.isupper() and isinstance(v, DecisionTable)}
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    from pannet_guideline.workup import WORKUP_ITEMS
+    return {k: v for k, v in out.items() if k not in ALERTS and k not in RECOMMENDATIONS and k not in WORKUP_ITEMS}  # a code is named by its label elsewhere
+
+
+def _table_pattern() -> str:
+    "A table's Python name standing alone (not inside a rule id such as WU-STAGING-SETTING)."
+    return r"(?<![\w-])(" + "|".join(sorted(_table_titles(), key=len, reverse=True)) + r")(?![\w-])"
+
+
+def reader_names(md: str) -> str:
+    "On a chapter or evidence page, prose names no module and no table by its Python name: the module's page, the table's title."
+    titles = _table_titles()
+    pat = re.compile(r"`?" + _table_pattern() + r"`?") if titles else None
+    out, fence = [], False
+    for line in md.split("\n"):
+        if line.lstrip().startswith("```"): fence = not fence
+        if fence: out.append(line); continue
+        line = re.sub(r"`?\bpannet_guideline\.(\w+)((?:\.\w+)*)`?", _module_words, line)
+        if pat: line = pat.sub(lambda m: f"*{titles[m[1]]}*", line)
+        out.append(line)
+    return "\n".join(out)
 
 # The site for readers first: the clinical chapters in clinical order, then the evidence behind them, then how to bring one's own data.
 CLINICAL = ("grading", "staging", "workup", "localized", "functional", "advanced", "hereditary", "followup", "caveats")
@@ -97,10 +143,11 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
     nb = json.loads(src.read_text(encoding="utf-8"))
     fm, cells, module = {}, [], None
     READER_PAGE[0] = _page_of(nb, src) in GUIDE
+    CODE_HIDDEN[0] = _page_of(nb, src) in CLINICAL + EVIDENCE
     for i, c in enumerate(nb["cells"]):
         s = "".join(c["source"])
         if c["cell_type"] == "code" and (m := _exp.search(s)): module = m[1]
-        if c["cell_type"] == "markdown": c["source"] = _statement_links(s, STATEMENT_IDS)
+        if c["cell_type"] == "markdown": c["source"] = _statement_links(reader_names(s) if CODE_HIDDEN[0] else s, STATEMENT_IDS)
         if c["cell_type"] == "raw" and s.lstrip().startswith("---"):  # front matter -> H1 and lead paragraph
             fm = yaml.safe_load(s.strip().strip("-")) or {}
             head = f"# {TITLES.get(_page_of(nb, src), fm.get('title', src.stem))}" + (f"\n\n> {fm['description']}" if fm.get("description") else "")
@@ -116,12 +163,17 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
             _svg_outputs(c, dst / "_pathways")
             for o in c.get("outputs", []):
                 d = o.get("data", {})
+                if CODE_HIDDEN[0] and "text/html" in d and "text/markdown" not in d:  # a table's Python name in a shown table: its title
+                    titles = _table_titles()
+                    d["text/html"] = re.sub(_table_pattern(),
+                                            lambda m: f"<i>{E(titles[m[1]])}</i>", "".join(d["text/html"]))
                 if "text/markdown" not in d: continue
                 md = _fix_md_output("".join(d["text/markdown"]))
                 if _page_of(nb, src) in GUIDE and re.match(r"\s*show_doc\(", c["source"]): md = _folded_signature(md)
                 # prose written by a cell whose code is hidden (e.g. from the cuts) reads as the markdown cells do: statement ids link,
                 # and on a reader's page the codes it names are given by their labels (every alert is registered by now)
                 if "remove-input" in tags: md = _statement_links(_field_words(code_words_in(md)) if READER_PAGE[0] else md, STATEMENT_IDS)
+                if CODE_HIDDEN[0] and not re.match(r"\s*show_doc\(", c["source"]): md = reader_names(md)
                 d["text/markdown"] = md
         c["id"] = c.get("id") or f"cell-{i}"
         cells.append({k: v for k, v in c.items() if k in _keys[c["cell_type"]]})
@@ -133,6 +185,10 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
                   for k, text in enumerate(chapter_slots(module, dst / "_pathways", SVGS))]
         at = next((i + 1 for i, c in enumerate(cells) if i > 1 and c["cell_type"] == "markdown" and not "".join(c["source"]).startswith("<!--")), 2)
         cells[at:at] = [dict(cell_type="markdown", id="clinical-pathways", metadata={}, source=clinical_section(module, dst / "_pathways"))]
+    if _page_of(nb, src) in TAG_PAGES:  # pages that show confirmation tags say what they mean, in the register's words
+        from pannet_guideline.evidence import tag_legend
+        cells.insert(1, dict(cell_type="markdown", id="tag-legend", metadata={}, source=f'<p class="meta"><b>Confirmation tags</b> of the statements: '
+                             f'{E(tag_legend())} (<a href="register.html#confirmation-tags">evidence register</a>).</p>'))
     if module == "vignettes":  # a reader's way in first: each chapter's vignettes where the chapter shows them
         at = next((i + 1 for i, c in enumerate(cells) if i > 0 and c["cell_type"] == "markdown"), len(cells))
         cells[at:at] = [dict(cell_type="markdown", id="vignettes-by-chapter", metadata={}, source=vignettes_by_chapter())]
@@ -156,6 +212,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
     return out
 
 
+TAG_PAGES = ("sources", "audit", "evidence")  # pages whose tables show confirmation tags
 REGISTER_PAGES = ("sources", "evidence")  # pages whose cells register sources and statements: each cell is followed by what it registers
 
 
@@ -209,7 +266,7 @@ def _keep_promises(cells: list):
         text = "".join(c["source"]) if c["cell_type"] == "markdown" else ""
         if not text.rstrip().endswith(":"): continue
         nxt = next((x for x in cells[i + 1:] if "remove-cell" not in _tags_of(x)), None)
-        if nxt is not None and nxt["cell_type"] == "markdown" and re.match(r"\s*([-*+|<>]|\d+\.|```|\$\$)", "".join(nxt["source"])): continue  # a list, table or figure
+        if nxt is not None and nxt["cell_type"] == "markdown" and re.match(r"\s*([-*+]\s|[|<>]|\d+\.\s|```|\$\$)", "".join(nxt["source"])): continue  # a list, table or figure (not a bold opening)
         if nxt is not None and nxt["cell_type"] == "code" and not _tags_of(nxt) & {"hide-cell", "hide-input"}: continue  # its code shows
         if nxt is not None and nxt["cell_type"] == "code" and nxt.get("outputs") and not _tags_of(nxt) & {"hide-cell", "hide-output"}: continue  # its output shows
         if nxt is not None and nxt["cell_type"] == "code" and nxt.get("outputs") and _output_size(nxt) <= SHOWN_OUTPUT:
@@ -360,8 +417,11 @@ def _firmness(policy: str, leaves) -> str:
     from pannet_guideline.evidence import STATEMENTS
     from pannet_guideline.guideline import chapter_tables as _all
     rules = {r.id: r for t in _all(policy) for r in t.rules}
+    from pannet_guideline.evidence import TAG_MEANINGS
     tags = Counter(STATEMENTS[c].tag for lf in leaves for rid in lf.fired if rid in rules for c in rules[rid].cites)
-    return "statements behind its endings: " + ", ".join(f"{tags[k]} tagged {k}" for k in "ABC" if tags[k]) if tags else "no statement behind its endings"
+    if not tags: return "no statement behind its endings"
+    return ("statements behind its endings: " + ", ".join(f'{tags[k]} tagged <abbr title="{E(TAG_MEANINGS[k])}">{k}</abbr>' for k in "ABC" if tags[k])
+            + ' (<a href="register.html#confirmation-tags">tags</a>)')
 
 
 def _fold(summary: str, body: str, open_: bool = False) -> str:
@@ -402,27 +462,31 @@ CUTOFF_WORDS = {
         "pancreatectomy.",
     ("localized-nf", "nccn-2025"): "Size under nccn-2025: 1 cm or less, observation; above 1 cm and up to 2 cm (2.0 cm included), "
         "observation in selected cases, pancreatectomy or enucleation, unranked; above 2 cm, or node-positive, or invading, pancreatectomy. "
-        "NCCN counts a tumour of exactly 2 cm in the middle band while AJCC 8 calls it T2, which is why both size and T category are asked.",
+        "NCCN counts a tumour of exactly 2 cm in the middle band while AJCC 8 calls it T2: the chart asks the size, and the T category, "
+        "which AJCC 8 staging reads from the size and the local invasion, decides only where no size is recorded.",
 }
 
 
 def legend(key: str, policy: str, svgs: list) -> str:
     "What the marks of a pathway mean, said once under it: only those it uses."
+    from pannet_guideline.pathway import colour_legend
     text = " ".join(svgs)
+    used = set(re.findall(r'fill="(#[0-9a-f]{6})" stroke="#555555"', text))  # the endings' fills the drawing uses
     items = ["Start at the top box, which says who the pathway is for; each blue box is a question and the arrows carry its answers. "
-             "The boxes at the bottom are the endings, lettered A, B...: green holds a recommended item, yellow at best an item to "
-             "consider, grey options only" + ("; a white ending gives something only under the condition written at its top or on "
-             "each line (\"If not yet resected:\")" if 'fill="#ffffff" stroke="#555555"' in text else "") + "."]
+             "The boxes at the bottom are the endings, lettered A, B..., coloured by the firmest item they give, whatever condition "
+             f"its line carries: {colour_legend(used)}."]
     if re.search(r">(Recommended|Consider)[^<]*</text>.*?>(Consider|Options?)[^<]*</text>", text, flags=re.S):
         items.append("<b>Two strengths in one ending</b> (\"Recommended: ...\" then \"Consider: ...\"): every item listed applies; "
                      "the first line is the firmer recommendation, the next a weaker alternative. \"Options\" are alternatives the "
                      "source does not rank.")
-    if "unless given before" in text or re.search(r"(?i)>[^<]*\bif [a-z]", text):
-        items.append("A line with a condition (\"unless given before\", \"if insulinoma\") holds only when the condition does; "
-                     "the patient's record of earlier treatment and syndrome decides it.")
+    if re.search(r"(?i)>[^<]*\b(if|after) [a-z]", text):
+        items.append("A line with a condition (\"if not given before\": for a patient who has not had that treatment; \"after somatostatin "
+                     "analogue\": for one who has; \"if insulinoma\") holds only when the condition does; the patient's record of earlier "
+                     "treatment and syndrome decides it.")
     if "nothing further in this pathway" in text:
         items.append("<b>Nothing further in this pathway</b> (grey text, no box): for these answers the tables of this question "
-                     "recommend nothing; other pathways of the chapter, and the alerts, may still apply.")
+                     "recommend nothing; other pathways of the chapter, and the alerts, may still apply; where the answers lead to another "
+                     "chapter (a hormone syndrome, a MEN1 tumour to watch), the ending says which.")
     if re.search(r"\[\d+\]", text):
         items.append("<b>[n] after a question</b>: the numbered note under the chart says what happens when that answer is unknown. "
                      "<b>Held until it is known</b>: those recommendations are neither given nor ruled out while the answer is missing; "
@@ -480,7 +544,8 @@ def rule_meanings(code: str) -> str:
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import QUESTIONS, clinical_pathway, clinical_svgs, pathway_alerts, unasked_notes, unknown_note
+    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, unasked_notes,
+                                          unasked_reason, unknown_note)
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Both policies are drawn, each folded under a line that "
            "says what it gives that the other does not: open one, or both. Not a medical device: for research, audit and education."]
@@ -502,16 +567,16 @@ def clinical_section(chapter: str, site: Path) -> str:
             figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
-            unasked = "".join(f"<li>{E(unknown_note(p, n, names))}</li>" for n in unasked_notes(p, notes))
+            unasked = "".join(f"<li>{E(unasked_reason(p, n))} {E(unknown_note(p, n, names))}</li>" for n in unasked_notes(p, notes))
             leaves = []
             for lf, letter in names.items():
-                rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule"
+                rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
+                    f'; see <a href="{ch}.html#clinical-pathways">{E(words)}</a>' for ch, words in dead_end_pointers(p, lf))  # where such a patient goes
                 leaves.append(f"<li><b>{E(letter)}</b>: {rules}</li>")
             alerts = [f'<li><b>{E(code_label(r.then))}</b> when {E(words)} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>'
                       for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
             body = ("\n".join(figs) + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
-                    + (f"<p>Answers the chart does not ask, because an answer above settles them or the endings name them (\"unless given "
-                       f"before\"), when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
+                    + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
             differs = _differs(p, others.get(policy))
@@ -536,7 +601,8 @@ def _gives(p) -> dict:
     "What a pathway's endings can give: label -> the firmest strength for a recommendation, 'test' for a work-up item, 'schedule' for a follow-up schedule."
     from pannet_guideline.pathway import Leaf, rule_label
     order, out = ("recommended", "consider", "option", "test", "schedule"), {}
-    for lf in {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)}:
+    endings = {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)} | ({p.root} if isinstance(p.root, Leaf) else set())
+    for lf in endings:  # a pathway without a question is one ending, its root
         for rid in lf.fired:
             t, r = p.rule(rid)
             if t.output not in GIVEN: continue
@@ -557,7 +623,8 @@ def _differs(p, other) -> str:
     bits = ([f"only here: {', '.join(_low(x) for x in only[:4])}{' …' if len(only) > 4 else ''}"] if only else []) + \
            ([f"not here: {', '.join(_low(x) for x in lacks[:4])}{' …' if len(lacks) > 4 else ''}"] if lacks else []) + \
            ([f"other strength for {', '.join(_low(x) for x in firmer[:3])}{' …' if len(firmer) > 3 else ''}"] if firmer else [])
-    return "; ".join(bits) if bits else f"the same items as {other.policy}; the questions or conditions differ" if len(p.nodes) != len(other.nodes) else f"the same items as {other.policy}"
+    return "; ".join(bits) if bits else f"the same items at the same strengths as {other.policy}; the questions or conditions differ" \
+        if len(p.nodes) != len(other.nodes) else f"the same items at the same strengths as {other.policy}"
 
 
 def _low(x: str) -> str: return x[0].lower() + x[1:] if x[1:2].islower() else x
@@ -696,8 +763,8 @@ def register_page() -> str:
             for c in r.cites: citing.setdefault(c, []).append(r.id)
     out = ["# Evidence register", "",
            "> Every statement the rules cite, in our own words, grouped by source: where in the source it comes from, its "
-           f"confirmation tag ({tag_legend()}), "
-           "the audit verdict for the 38 seed statements, and the rules that cite it.", ""]
+           "confirmation tag, the audit verdict for the 38 seed statements, and the rules that cite it.", "",
+           f'<p id="confirmation-tags"><b>Confirmation tags</b>: {E(tag_legend())}.</p>', ""]
     by_source = {}
     for s in STATEMENTS.values(): by_source.setdefault(s.source, []).append(s)
     for sid, sts in sorted(by_source.items(), key=lambda kv: (SOURCES[kv[0]].kind != "seed", kv[0]) if kv[0] in SOURCES else (True, kv[0])):
@@ -742,6 +809,7 @@ def policy_firmness() -> list:
 
 def overview_cells() -> list:
     "The overview added to the home page: the policies and how firm each source is, how to read a pathway, the parts of the site."
+    from pannet_guideline.pathway import colour_legend
     rows = []
     for f in policy_firmness():
         src = f["source"]
@@ -762,8 +830,7 @@ def overview_cells() -> list:
                "tables (never drawn by hand). Read them top to bottom: the box at the top says to whom the pathway applies; each "
                "question is a clinical concept (NET G1/G2, SSTR-positive, progression on a somatostatin analogue...); the answers "
                "label the arrows; a question is asked only where its answer changes what follows. The boxes at the bottom are the "
-               "recommendations, coloured by strength (green recommended, yellow consider, grey option; white when every line "
-               "waits on a condition written on it, such as \"unless given before\"), and the alerts that go with them are listed "
+               "recommendations, coloured by the firmest strength they give (" + colour_legend() + "), and the alerts that go with them are listed "
                "under the chart. A legend under each pathway says what its marks mean. A number in square brackets after a question refers to the note under the chart that says what happens "
                "when that answer is unknown: which recommendation waits until it is known. Rule ids under the chart link to the "
                "rules and the statements they cite. The per-table technical diagrams, with every unknown branch drawn, are kept "
@@ -963,12 +1030,16 @@ def policies_page(site: Path) -> str:
     from pannet_guideline.guideline import POLICIES
     from pannet_guideline.pathway import chapter_names, chapter_tables, policy_chart, recommendation_counts
     a, b = POLICIES[:2]
-    out = ["# Policies compared", "", f"> `{a}` and `{b}` rule by rule, chapter by chapter, and on the demo cohort. "
-           "Where the sources disagree both readings are encoded under their own policy and an alert is raised; neither is picked silently.", ""]
+    out = ["# Policies compared", "", "> Where the two policies part, for a reader choosing between them or checking one against the other: "
+           "chapter by chapter, the tables each one reads and the rules only one of them has, then how often their recommendations differ on "
+           "a synthetic demo cohort.", "",
+           f"The guideline can be read under two policies: {a}, {POLICY_KIND.get(a, a)}, and {b}, {POLICY_KIND.get(b, b)}. Where the sources "
+           "disagree both readings are encoded, each under its own policy, and an alert is raised; neither is picked silently. "
+           "Each rule id links to its row on its chapter page, with the statements it cites.", ""]
     for ch in chapter_names():
         ta, tb = chapter_tables(ch, a), chapter_tables(ch, b)
         ra = {r.id: (t, r) for t in ta for r in t.rules}; rb = {r.id: (t, r) for t in tb for r in t.rules}
-        rows = [f"<tr><td>{E(t.title)} <code class=\"code-id\">{E(t.name)}</code></td><td>{'✓' if t in ta else ''}</td><td>{'✓' if t in tb else ''}</td>"
+        rows = [f"<tr><td>{E(t.title)}</td><td>{'✓' if t in ta else ''}</td><td>{'✓' if t in tb else ''}</td>"
                 f"<td>{len(t.rules)}</td></tr>" for t in dict.fromkeys(ta + tb)]
         out += [f"## {CHAPTER_TITLES.get(ch, ch).capitalize()}", "", f'{_SEP}<table class="rules"><thead><tr><th>table</th><th>{a}</th><th>{b}</th>'
                 f"<th>rules</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>", ""]

@@ -370,6 +370,16 @@ def raw_outputs(text: str) -> list:
     return parser.found
 
 
+FOLDED_ROWS = 10  # a table longer than this, in a folded code cell of a reader's page, is the page's content, not a check's output
+
+
+def folded_content(text: str) -> list:
+    "Tables of a reader's page that only open with a code cell's fold ('Show code cell content'): the cell shows a table and also checks it."
+    cells = [re.split(r"<section\b", c)[0] for c in re.split(r'(?=<div class="cell[ "])', text)]  # a cell ends before the next section
+    return [f"a table of {n} rows" for c in cells if "tag_hide-cell" in c.split(">", 1)[0]
+            for n in [len(re.findall(r"<tr[ >]", c))] if n > FOLDED_ROWS]
+
+
 _KEY_VALUE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+=[^\s=<]")  # `field_name=value`, as a program prints a record
 
 
@@ -389,7 +399,26 @@ class ShownText(HTMLParser):
         if self.code: self.codes[-1] += data
 
 
-ENGINE_WORDS = re.compile(r"\bdef \w+\(|\bhit policy\b", re.I)  # a Python signature, or the engine's word for how a table's rules combine
+# a Python signature, the engine's word for how a table's rules combine, a module or registry name, an import, a call that prints a table,
+# the engine's names of an assessment's columns
+ENGINE_WORDS = re.compile(r"\bdef \w+\(|\bhit policy\b|\bpannet_guideline\.\w+|\bconcepts\.CUTS\b|^\s*import [\w.]+|^\s*from [\w.]+ import\b|\brules_table\(|"
+                          r"\b(in|into) (pending|gaps)\b", re.I | re.M)
+
+
+@functools.lru_cache(maxsize=None)
+def table_constants() -> re.Pattern:
+    "The Python names the decision tables are held under (LOCALIZED_SEED...): code a reader has no use for."
+    import importlib, pkgutil
+    import pannet_guideline
+    from pannet_guideline.tables import DecisionTable
+    names = set()
+    for m in pkgutil.iter_modules(pannet_guideline.__path__):
+        try: mod = importlib.import_module(f"pannet_guideline.{m.name}")
+        except Exception: continue  # a module that needs an optional dependency holds no table a chapter names
+        names |= {k for k, v in vars(mod).items() if k.isupper() and isinstance(v, DecisionTable)}
+    from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
+    names = {n for n in names if n not in ALERTS and n not in RECOMMENDATIONS}  # a code, not a table's name
+    return re.compile(r"(?<![\w-])(" + "|".join(sorted(names, key=len, reverse=True)) + r")(?![\w-])") if names else re.compile(r"(?!)")
 
 
 def engine_words(text: str) -> tuple:
@@ -400,7 +429,7 @@ def engine_words(text: str) -> tuple:
     article = re.sub(r'<section id="(rules-and-the-statements-they-cite|technical-diagrams-one-per-table|worked-examples)".*?</section>', "", article, flags=re.S)
     parser = ShownText(); parser.feed(article)
     shown = "".join(parser.text)
-    found = [m[0].strip() for m in ENGINE_WORDS.finditer(shown)]
+    found = [m[0].strip() for m in ENGINE_WORDS.finditer(shown)] + [m[0] for m in table_constants().finditer(shown)]
     codes = [c.strip() for c in parser.codes if c.strip() in RECOMMENDATIONS or c.strip() in ALERTS or c.strip() in FIELDS]
     return found, codes
 
@@ -429,6 +458,7 @@ def check_reader_tables(site: Path) -> list:
         if not page.exists(): continue
         text = page.read_text(encoding="utf-8")
         if found := raw_outputs(text): probs.append(f"{stem}: {len(found)} raw outputs shown open ({', '.join(sorted(set(found)))})")
+        if hidden := folded_content(text): probs.append(f"{stem}: main content folded in a code cell: {hidden}")
         examples = text[text.find('id="worked-examples"'):] if 'id="worked-examples"' in text else ""
         if m := _KEY_VALUE.search(re.sub(r"<[^>]+>", " ", examples)): probs.append(f"{stem}: a worked example written as field=value: {m[0]!r}")
     listed = set()
