@@ -1173,6 +1173,7 @@ def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
     if field == "functional_syndrome":
         value = re.sub(r"^other than none or (.*)$", r"a syndrome other than \1", value).replace("other than none", "a hormone syndrome")
         value = re.sub(r"\bvipoma\b", "VIPoma", value)  # the vocabulary's value, as clinicians write it
+        if value == "none": value = "no hormone syndrome"  # not "if none"
     return None, None, value if field in SELF_NAMED else f"{_lower(spec.label)} {value}"
 
 # %% ../nbs/50_pathway.ipynb #cp046

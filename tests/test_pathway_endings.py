@@ -87,3 +87,12 @@ def test_a_failed_line_reads_as_clinicians_write_it():
     from pannet_guideline.pathway import condition_words
     assert failed("SSA").text == "progression on somatostatin analogue"
     assert condition_words(~failed("SSA")) == "no progression on somatostatin analogue"
+
+
+def test_an_ending_conditioned_on_no_hormone_syndrome_says_so():
+    "The carcinoid-syndrome control of a tumour with no other hormone syndrome reads 'if no hormone syndrome', never 'if none'."
+    from pannet_guideline.pathway import clinical_pathway, clinical_svgs
+    svgs = clinical_svgs(clinical_pathway("functional-other", "seed-2025"))[0]
+    text = " ".join(map(str, svgs)).replace("</text>", " ")
+    text = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+    assert "if none" not in text and "if no hormone syndrome" in text
