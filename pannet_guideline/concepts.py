@@ -176,7 +176,7 @@ recurrence = (localized_disease & resected & progressive).named("progression aft
                                                                 ("nccn.followup-resected", "nccn.progression-options"))
 cured = (localized_disease & resected & ~progressive.otherwise(False)).named("a localised tumour resected, with no progression recorded",
                                                                              ("nccn.followup-resected", "nccn.no-adjuvant"))
-not_cured = (~cured).otherwise(True).named("not a localised tumour already resected without progression", ("nccn.followup-resected",))
+not_cured = (~cured).otherwise(True).named("disease not localised, not resected or progressing", ("nccn.followup-resected",))
 
 # %% ../nbs/04_concepts.ipynb #fd9c03c7
 extrapancreatic = (primary_site != "pancreas").named("a primary outside the pancreas", ("ajcc8.site-chapters",))

@@ -22,16 +22,17 @@ from .tables import DecisionTable, boundary_grid
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
            'RULE_MEANINGS', 'OUTSIDE', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS',
-           'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
-           'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
-           'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
-           'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion', 'possible_points', 'merged_criterion',
-           'ClinicalPathway', 'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes',
-           'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength',
-           'colour_legend', 'unasked_notes', 'unasked_reason', 'note_endings', 'unknown_reading', 'unknown_note',
-           'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words',
-           'pathway_alerts', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway',
-           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts',
+           'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
+           'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
+           'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
+           'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions',
+           'clinical_pathway', 'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label', 'condition_text',
+           'seed_doubted', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'unasked_notes', 'unasked_reason',
+           'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note', 'pathway_parts', 'routes_to',
+           'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'clinical_counts',
+           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
+           'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -1334,8 +1335,12 @@ def _label(field:str) -> str: return _lower(FIELDS[field].label)
 def unasked_reason(p:ClinicalPathway, name:str) -> str:
     "Why the chart does not ask an answer whose being unknown holds something: the endings write it as a condition, the grading or staging steps read it from answers the chart asks, an answer it asks stands for it, or no answer to it changes the ending."
     field, asked = field_of(name), {field_of(n.field) for n in p.nodes.values()}
-    if ":" in name: return "The endings write it as a condition (“if not given before”) rather than ask it."
-    if name in p.conds: return "The endings write it as a condition on the line it changes rather than ask it."
+    if ":" in name:
+        from pannet_guideline.vocab import RECOMMENDATIONS
+        code = name.split(":")[1]
+        return (f"Whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before is not asked: an ending that "
+                "depends on it says “if not given before” on its line.")
+    if name in p.conds: return f"{_upper(_label(field))} is not asked as a question: the endings write it as a condition of the line it changes."
     for findings, answers, _ in CONSISTENCY:
         steps = "WHO 2019 grading" if "ki67_pct" in findings else "AJCC 8 staging"
         if field in answers and (src := [f for f in findings if f != field and f in asked]):
@@ -1345,7 +1350,19 @@ def unasked_reason(p:ClinicalPathway, name:str) -> str:
             return (f"{_upper(_label(field))} is not asked on its own: the {_and([_label(a) for a in by])} {'stand' if len(by) > 1 else 'stands'} for it"
                     + (f", but what waits on it needs the {_label(field)} itself: a {_and([_label(a) for a in by])} without a measured "
                        f"{_label(field)} is not enough." if held else "."))
-    return "It is not asked: no answer to it changes which ending is reached."
+    return f"{_upper(_label(field))} is not asked: no answer to it changes which ending is reached."
+
+# the reasons shared by several answers: said once, above the notes on them
+GIVEN_BEFORE_REASON = "Treatments given before are not asked: an ending that depends on one says “if not given before” on its line."
+CONDITION_REASON = "These are not asked as questions: each is written on the endings as a condition of the line it changes."
+
+def unasked_groups(p:ClinicalPathway, notes:dict) -> list:
+    "The answers the chart does not ask, grouped by their reason, in order: (reason, [criterion names]); a reason shared by several is said once."
+    groups = {}
+    for name in unasked_notes(p, notes):
+        shared = GIVEN_BEFORE_REASON if ":" in name else CONDITION_REASON if name in p.conds else None
+        groups.setdefault(shared or unasked_reason(p, name), []).append(name)
+    return [(why if len(names) > 1 else unasked_reason(p, names[0]), names) for why, names in groups.items()]
 
 # %% ../nbs/50_pathway.ipynb #cp060
 def _leaves_below(p:ClinicalPathway, start) -> set:
@@ -1404,7 +1421,8 @@ def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
         from pannet_guideline.vocab import RECOMMENDATIONS
         code = name.split(":")[1]
         head = f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before"
-    elif FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag": head = f"If it is unknown whether {_lower(FIELDS[field_of(name)].label)}"
+    elif FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag":  # an earlier step's decision: named by the question the chart asks
+        head = f"If the answer to ‘{_upper(FIELDS[field_of(name)].label)}?’ is unknown"
     else: head = f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
     return head + (f", {where}" if where else ": ") + ("; ".join(parts) if parts else unknown_reading(p, name)) + "."
 
@@ -1621,7 +1639,8 @@ def _negation(e:Expr) -> str|None:
     if isinstance(e, Named):
         plain = _negation(e.a) if not isinstance(e.a, (And, Or)) else None
         if plain or _compound(e.text): return plain
-        return f"no {e.text}" if e.text.startswith("progression ") else f"not {e.text}"  # 'no progression on ...', not 'not progression
+        if e.text.startswith("progression "): return f"no {e.text}"  # 'no progression on ...', not 'not progression'
+        return f"not {e.text}"
     if isinstance(e, Not): return condition_words(e.a, True)
     if isinstance(e, Compare): return condition_words(Compare(e.name, _NEGATED[e.op], e.value))
     if isinstance(e, IsUnknown): return f"{_lower(FIELDS[e.name].label)} known"
@@ -1634,7 +1653,7 @@ def _negation(e:Expr) -> str|None:
 
 # %% ../nbs/50_pathway.ipynb #cp096
 def _not_words(e:Expr) -> str:
-    "A negated condition, its reach plain: a list said as 'any of (...)' when each part has a plain opposite, else 'not all of (...)'; alternatives as 'none of (...)'."
+    "A negated condition, its reach plain: a list said as 'either ... or ...' when each part has a plain opposite, else 'not all of (...)'; alternatives as 'none of (...)'."
     from pannet_guideline.logic import Named, Or
     if isinstance(e, Named) and _compound(e.text):  # a compound name: its parts when each has a name of its own, else the name in brackets
         inner = e
@@ -1646,7 +1665,7 @@ def _not_words(e:Expr) -> str:
     if isinstance(e, Or): return "none of (" + ", ".join(condition_words(x, True) for x in _flat(e, Or)) + ")"
     if not isinstance(e, And): return _negation(e) or "not " + condition_words(e, True)
     opposite = [_negation(x) for x in _flat(e, And)]
-    if all(opposite): return "any of (" + ", ".join(opposite) + ")"
+    if all(opposite): return "either " + _or(opposite)  # 'either Ki-67 < 10 % or tumour burden: low'; 'either' keeps it apart from a list around it
     return "not all of (" + ", ".join(condition_words(x, True) for x in _ranges(_flat(e, And))) + ")"
 
 # %% ../nbs/50_pathway.ipynb #cp098

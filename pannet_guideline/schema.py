@@ -224,7 +224,7 @@ DERIVED_FIELDS = (
     _text("octreotide_short_acting", "short-acting octreotide in the treatment history", ("yes",), derived=True,
           doc="set by the reader where `prior_therapies` names short-acting octreotide (in µg, under the skin, several times a day, "
               "or 'not LAR'), read as `SYNDROME_CONTROL` rather than the analogue line; the alert SHORT_ACTING_OCTREOTIDE_READ says so"),
-    FieldSpec("men1_watch", "flag", "a small MEN1 tumour to watch", vocab=(False, True), derived=True,
+    FieldSpec("men1_watch", "flag", "MEN1 with a small tumour that meets the watch criteria (hereditary chapter)", vocab=(False, True), derived=True,
               doc="whether a localised non-functioning MEN1 tumour is under the size at which the MEN1 review operates and otherwise fit "
                   "for observation; written by the hereditary chapter's step, read by the localised tables of NCCN"),
     FieldSpec("pancreatectomy_listed", "flag", "a pancreatectomy is listed (localised disease)", vocab=(False, True), derived=True,

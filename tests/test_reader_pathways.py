@@ -297,7 +297,7 @@ def test_a_negated_list_says_how_far_the_not_reaches():
     from pannet_guideline.logic import Field
     from pannet_guideline.pathway import condition_words
     pushed = condition_words(~low_burden_stable)
-    assert pushed.startswith("any of (") and pushed.endswith(")") and "asymptomatic" not in pushed, pushed
+    assert pushed.startswith("either ") and " or " in pushed and "asymptomatic" not in pushed, pushed
     assert all(w in pushed for w in ("symptomatic", "high", "progressive")), pushed  # De Morgan: each conjunct's opposite
     kept = condition_words(~((Field("functional_syndrome") == "insulinoma") & (Field("tumor_size_cm") < 2)))
     assert kept.startswith("not all of (") and "insulinoma" in kept, kept  # 'not insulinoma' has no single plain opposite

@@ -93,3 +93,61 @@ def test_pages_that_show_tags_say_what_they_mean():
         text = _html.unescape((site / f"{stem}.html").read_text(encoding="utf-8"))
         assert "register.html#confirmation-tags" in text or stem == "register", stem
         if stem in ("audit", "sources", "register"): assert tag_legend() in text, stem  # the one definition, word for word
+
+
+_VERB = re.compile(r"\b(is|are|was|were|has|have|had|applies|apply|changes|meets|does)\b")
+
+
+def _whether_clauses(text: str) -> list:
+    "Each 'whether ...' of a note, up to the next comma, colon or semicolon."
+    return [m[1] for m in re.finditer(r"\bwhether ([^,:;]*)", text)]
+
+
+def test_every_pathway_note_names_its_question_in_a_clause():
+    "Under both policies, each note under a chart (an unknown answer, or an answer the chart does not ask) opens with a capital, names its question, and says 'whether' only before a clause."
+    from pannet_guideline.guideline import POLICIES
+    from pannet_guideline.pathway import FIELDS, QUESTIONS, _lower, clinical_pathway, clinical_svgs, field_of, unasked_groups, unknown_note
+    from pannet_guideline.vocab import RECOMMENDATIONS
+    seen = 0
+    for q in QUESTIONS:
+        for policy in POLICIES:
+            p = clinical_pathway(q.key, policy)
+            if p is None: continue
+            _, names, notes = clinical_svgs(p)
+            groups = unasked_groups(p, notes)
+            for name in list(notes) + [n for _, ns in groups for n in ns]:
+                note, seen = unknown_note(p, name, names), seen + 1
+                where = (q.key, policy, name, note)
+                assert note[:1].isupper(), where
+                if ":" in name: asked = _lower(RECOMMENDATIONS[name.split(":")[1]].label) + " was given before"
+                elif FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag": asked = f"‘{FIELDS[field_of(name)].label[:1].upper()}"
+                else: asked = _lower(FIELDS[field_of(name)].label)
+                assert asked in note, where  # the question, by its label or in quotes
+                assert all(_VERB.search(w) for w in _whether_clauses(note)), where  # 'whether a small tumour to watch' is no clause
+            for why, ns in groups:
+                assert why[:1].isupper() and not why.startswith("It "), (q.key, policy, why)  # a reason names what it is about
+                assert all(_VERB.search(w) for w in _whether_clauses(why)), (q.key, policy, why)
+            reasons = [why for why, _ in groups]
+            assert len(reasons) == len(set(reasons)), (q.key, policy, reasons)  # a shared reason is said once per chart
+    assert seen > 100
+
+
+def test_the_men1_watch_question_asks_for_facts_not_a_conclusion():
+    "The hereditary step's answer is asked by its criteria (MEN1, a small tumour meeting the watch criteria), and an unknown answer is said as a clause."
+    from pannet_guideline.pathway import _edge_names, clinical_pathway, clinical_svgs, unknown_note
+    p = clinical_pathway("hereditary", "nccn-2025")
+    node = next(n for n in p.nodes.values() if n.field == "men1_watch")
+    question, _ = _edge_names(p, node)
+    assert question.startswith("MEN1 with a small tumour that meets the watch criteria") and question.endswith("?"), question
+    _, names, _ = clinical_svgs(p)
+    assert unknown_note(p, "men1_watch", names).startswith(f"If the answer to ‘{question}’ is unknown"), unknown_note(p, "men1_watch", names)
+
+
+def test_a_negated_list_reads_as_alternatives():
+    "'not (Ki-67 >= 10 % and a high burden)' reads 'either Ki-67 < 10 % or ...', and the follow-up concept of disease still to treat is a condition, not a negated noun phrase."
+    from pannet_guideline.concepts import not_cured
+    from pannet_guideline.logic import Field
+    from pannet_guideline.pathway import condition_words
+    words = condition_words(~((Field("ki67_pct") >= 10) & (Field("tumor_burden") == "high")))
+    assert words.startswith("either Ki-67 < 10 % or ") and "any of" not in words, words
+    assert not condition_words(not_cured).startswith("not a "), condition_words(not_cured)

@@ -544,8 +544,8 @@ def rule_meanings(code: str) -> str:
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, unasked_notes,
-                                          unasked_reason, unknown_note)
+    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, unasked_groups,
+                                          unknown_note)
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Both policies are drawn, each folded under a line that "
            "says what it gives that the other does not: open one, or both. Not a medical device: for research, audit and education."]
@@ -567,7 +567,8 @@ def clinical_section(chapter: str, site: Path) -> str:
             figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
-            unasked = "".join(f"<li>{E(unasked_reason(p, n))} {E(unknown_note(p, n, names))}</li>" for n in unasked_notes(p, notes))
+            unasked = "".join(f"<li>{E(why)} {E(unknown_note(p, ns[0], names))}</li>" if len(ns) == 1 else  # a shared reason said once, its answers below it
+                              f"<li>{E(why)}<ul>{''.join(f'<li>{E(unknown_note(p, n, names))}</li>' for n in ns)}</ul></li>" for why, ns in unasked_groups(p, notes))
             leaves = []
             for lf, letter in names.items():
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
@@ -656,6 +657,11 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     return cells
 
 
+def _source_words(source) -> str:
+    "A vignette's source as a reader reads it: the clinical facts register by name, not by its file name."
+    return re.sub(r"\bclinical_facts\b", "clinical facts register §", str(source))
+
+
 def worked_examples(chapter: str, site: Path) -> str:
     "The chapter's worked examples: a vignette patient on its pathway (where the chapter has pathways), then every vignette, folded."
     route = worked_route(chapter, site) if chapter in CHAPTERS else ""
@@ -725,7 +731,7 @@ def worked_route(chapter: str, site: Path) -> str:
                     f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
                     f"all recommendations: {E(_codes_text(d['recommendations']))}.</p>")
-            html = (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(str(v.get('source', '')))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
+            html = (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(_source_words(v.get('source', '')))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
                     f"the clinical pathway <i>{E(q.title)}</i>, from the box that says whom the pathway is for to the ending they reach.</p>"
                     + "\n".join(figs) + said)
             if len(shown) == 1: return html  # a route drawn in one part: the shortest to read
