@@ -311,7 +311,7 @@ the kind of operation depends on the syndrome:
 - **gastrinoma**: resection by site (`nccn.gastrinoma-surgery`), once a primary has been seen: a
   recorded size, T category or place in the pancreas. With none of them the gastrinoma may be
   occult, where NCCN lists observation or exploration (`localized.nccn-occult-gastrinoma`); the
-  operation then waits, the missing fields are named in `primary_held_by`, and the alert
+  operation then waits, the missing findings are named with the assessment, and the alert
   `GASTRINOMA_NOT_LOCATED` says why. The seed's "surgery whatever the size" waits on the same
   condition under both policies: no operation can be named for a tumour not found;
 - **glucagonoma and VIPoma**: resection with peripancreatic nodes; the rare small (under {gv_enucleation})

@@ -151,3 +151,12 @@ def test_a_negated_list_reads_as_alternatives():
     words = condition_words(~((Field("ki67_pct") >= 10) & (Field("tumor_burden") == "high")))
     assert words.startswith("either Ki-67 < 10 % or ") and "any of" not in words, words
     assert not condition_words(not_cured).startswith("not a "), condition_words(not_cured)
+
+
+def test_programming_identifiers_are_found_in_reader_prose_and_not_in_folds_tables_or_code_ids():
+    check = _load("check_pages")
+    page = ('<article><p>The setting is locally_advanced; see SEED_STREPTOZOCIN_VS_NCCN, written with .otherwise(False).</p>'
+            '<li>Primary in place: a primary already removed</li><table><tr><td>clinical_facts</td></tr></table>'
+            '<details><summary>For programmers</summary><p>visit_plan lays it out</p></details>'
+            '<p>Give <b>Pancreatectomy</b> <code class="code-id">ACTIVE_SURVEILLANCE</code>, see <code>nccn.no-adjuvant</code>.</p></article>')
+    assert check.identifiers(page) == ["locally_advanced", "SEED_STREPTOZOCIN_VS_NCCN", ".otherwise("]

@@ -448,6 +448,48 @@ def check_engine_words(site: Path) -> list:
     return probs
 
 
+class ReaderProse(HTMLParser):
+    "The prose a reader meets without opening anything: paragraphs, list items and headings outside folds, tables, figures and code blocks; a code id beside its label is left out."
+    BLOCKS, SKIP = ("p", "li", "h1", "h2", "h3", "h4", "dt", "dd"), ("details", "table", "pre", "svg", "figure")
+    def __init__(self):
+        super().__init__(); self.skip, self.block, self.code_id, self.text = 0, 0, 0, []
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP: self.skip += 1
+        if tag in self.BLOCKS: self.block += 1
+        if tag == "code" and "code-id" in (dict(attrs).get("class") or ""): self.code_id += 1
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skip: self.skip -= 1
+        if tag in self.BLOCKS and self.block: self.block -= 1; self.text.append(" ")
+        if tag == "code" and self.code_id: self.code_id -= 1
+    def handle_data(self, data):
+        if self.block and not (self.skip or self.code_id): self.text.append(data)
+
+
+# a program's name for a value, a concept or a constant (locally_advanced, in_place, SEED_OCTREOTIDE_VS_NCCN), a condition method, a code cell's fold
+IDENTIFIER = re.compile(r"(?<![\w.#/=-])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w-])|\.otherwise\(|Show code cell")
+PROSE_PAGES = CHAPTERS + ("compare_policies",)
+
+
+def identifiers(text: str) -> list:
+    "Programming identifiers in a page's reader prose (folds, tables, diagrams and code blocks left out)."
+    article = text[text.find("<article"):text.find("</article>")] if "<article" in text else text
+    parser = ReaderProse(); parser.feed(article)
+    return [m[0] for m in IDENTIFIER.finditer("".join(parser.text))]
+
+
+def check_identifiers(site: Path) -> list:
+    "Chapter pages and the policy comparison name values and concepts by their clinical words in their prose, not by a program's identifiers."
+    probs, total = [], 0
+    for stem in PROSE_PAGES:
+        page = site / f"{stem}.html"
+        if not page.exists(): continue
+        found = identifiers(page.read_text(encoding="utf-8"))
+        total += len(found)
+        if found: probs.append(f"{stem}: {len(found)} programming identifiers in the prose: {sorted(set(found))[:6]}")
+    SEARCH.update(prose_identifiers=total)
+    return probs
+
+
 def check_reader_tables(site: Path) -> list:
     "Reader pages show tables for readers: no raw data frame or value shown open, no worked example written field=value, and the sources pages list every statement of the register."
     from pannet_guideline.evidence import STATEMENTS, load_register
@@ -491,6 +533,7 @@ def main(argv=None):
             if probs: failures["search and sources"] = probs
         if probs := check_reader_tables(site): failures["tables for readers"] = probs
         if probs := check_engine_words(site): failures["engine words on chapter pages"] = probs
+        if probs := check_identifiers(site): failures["programming identifiers in reader prose"] = probs
         for extra in args.extra:
             p = Path(extra).resolve()
             xsrv = serve(p.parent)
@@ -508,6 +551,7 @@ def main(argv=None):
             print(f"{page}: {o['svgs']} diagrams, widest {o['widest']} px in a {o['column']:.0f} px column ({o['wide']} wider), "
                   f"smallest text {o['smallest'] or 0:.1f} px with every fold opened; page {seen['height']:,} px folded")
     if "prose_codes" in SEARCH: print(f"chapter prose: {SEARCH['prose_codes']} codes or field names in backticks")
+    if "prose_identifiers" in SEARCH: print(f"reader prose: {SEARCH['prose_identifiers']} programming identifiers")
     if SEARCH: print(f"search: {SEARCH.get('rules', 0)} rule ids indexed, {SEARCH.get('example')} -> {SEARCH.get('lands')}; "
                      f"sources: {SEARCH.get('source_links', 0)} of {SEARCH.get('source_ids', 0)} DOIs and PMIDs linked; "
                      f"{SEARCH.get('statements_listed', 0)} of {SEARCH.get('statements', 0)} statements listed under their sources")
