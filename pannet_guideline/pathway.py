@@ -1395,15 +1395,15 @@ def _answer_words(p:ClinicalPathway, name:str, classes:tuple) -> str:
 
 # %% ../nbs/50_pathway.ipynb #cp066
 def unknown_reading(p:ClinicalPathway, name:str) -> str:
-    "What an unknown answer does where it holds nothing and gives nothing of its own: the answer the tables read it as, or nothing at all."
+    "What an unknown answer does where it holds nothing and gives nothing of its own: the answer whose endings the tables then give, or nothing at all."
     _, like, _ = p.readings.get(name, ([], (), False))
     if not like: return "nothing waits on it; what is given then depends on the other answers"
     if len(like) == len(p.crits[name].members): return "nothing waits on it, and the answer does not change anything here"
-    return f"nothing waits on it; it is read as the answer {_answer_words(p, name, like)}"
+    return f"nothing waits on it: the endings are those for the answer {_answer_words(p, name, like)}, as the rules give them"
 
 # %% ../nbs/50_pathway.ipynb #cp068
 def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
-    "What happens when the answer to a question is unknown: whether the pathway still applies, the recommendations that wait, those given only then, or the answer it is read as; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
+    "What happens when the answer to a question is unknown: whether the pathway still applies, the recommendations that wait, those given only then, or the answer whose endings it takes; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
     held, only = p.unknown.get(name, ([], []))
     opened, _, opens = p.readings.get(name, ([], (), False))
     held = list(dict.fromkeys(held + opened))
