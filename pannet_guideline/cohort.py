@@ -483,7 +483,9 @@ def _with_too_many(texts:pd.Categorical, rows:np.ndarray, counts:np.ndarray|None
     said = {int(k): staging_too_many_text(int(k)) for k in np.unique(counts)}
     texts = texts.add_categories([t for t in said.values() if t not in texts.categories])
     codes = texts.codes.copy()
-    codes[rows] = np.array([list(texts.categories).index(said[int(k)]) for k in counts])
+    code_of = np.zeros(int(counts.max()) + 1, codes.dtype)  # count of missing fields -> its text's code: one lookup, no loop per row
+    for k, text in said.items(): code_of[k] = texts.categories.get_loc(text)
+    codes[rows] = code_of[counts]
     return pd.Categorical.from_codes(codes, dtype=texts.dtype)
 
 # %% ../nbs/40_cohort.ipynb #1400a2c9
