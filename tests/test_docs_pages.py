@@ -232,3 +232,15 @@ def test_reader_prose_names_pages_and_table_titles_not_python_names():
     build_docs.CODE_HIDDEN[0] = True
     try: assert build_docs.proof_tags("rules_table(LOCALIZED_NCCN)", [{"data": {"text/html": "<table></table>"}}]) == {"hide-input"}
     finally: build_docs.CODE_HIDDEN[0] = False
+
+
+def test_a_pathway_opened_full_size_keeps_its_legend_and_notes(tmp_path):
+    "'Open full size' leads to the part on a page of its own, with the legend, the notes on unknown answers and the way back."
+    section = build_docs.clinical_section("functional", tmp_path)
+    pages = sorted(tmp_path.glob("clinical-*.html"))
+    assert pages and all(f'href="pathways/{p.name}">(open full size)' in section for p in pages)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<svg" in text and "How to read this pathway" in text and "Not a medical device" in text, page.name
+        assert 'href="../functional.html#' in text and "PARTREF" not in text and ".svg\"" not in text, page.name
+    assert any("When an answer is unknown" in p.read_text(encoding="utf-8") for p in pages)

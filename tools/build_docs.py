@@ -387,14 +387,14 @@ def _figure(svg: str, name: str, title: str, site: Path, anchor: str = "", extra
             f'<a href="pathways/{name}"><img src="pathways/{name}" alt="{E(title or name)}" style="{fit_style(svg)}"></a></div></figure>')
 
 
-def _inline_figure(svg: str, file_svg: str, name: str, title: str, site: Path, anchor: str, extra: str = "") -> str:
-    "A clinical pathway part drawn in the page itself, so that its 'continued in part N' boxes are links inside the page; the file (its links to the other files) for the full size."
+def _inline_figure(svg: str, file_svg: str, name: str, title: str, site: Path, anchor: str, extra: str = "", full: str = "") -> str:
+    "A clinical pathway part drawn in the page itself, so that its 'continued in part N' boxes are links inside the page; the file (its links to the other files) for the full size, or `full`, a page of its own."
     from pannet_guideline.pathway import _fit
     site.mkdir(parents=True, exist_ok=True)
     (site / name).write_text(file_svg, encoding="utf-8")
     inline = re.sub(r'\s(id|class)="(graph|node|edge|a_node|a_edge|clust)[^"]*"', "", _fit(svg))  # several drawings on one page: no shared ids
     inline = re.sub(r"<!--.*?-->", "", inline, flags=re.S)
-    link = f'<a href="pathways/{name}">(open full size)</a>'
+    link = f'<a href="pathways/{full or name}">(open full size)</a>'
     return (f'<figure class="pathway" id="{anchor}"><figcaption>{E(title) + " " if title else ""}{link}{extra}</figcaption>{_SEP}'
             f'{inline}</div></figure>')
 
@@ -565,7 +565,8 @@ def clinical_section(chapter: str, site: Path) -> str:
             page = lambda x: re.sub(r"PARTREF(\d+)FERTRAP", rf"#{q.key}-{policy}-part-\1", x)
             file = lambda x: re.sub(r"PARTREF(\d+)FERTRAP", rf"clinical-{q.key}-{policy}-\1.svg", x)
             figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
-                                   site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy)) for k, x in enumerate(svgs)]
+                                   site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy),
+                                   full=f"clinical-{q.key}-{policy}-{k + 1}.html") for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
             unasked = "".join(f"<li>{E(why)} {E(unknown_note(p, ns[0], names))}</li>" if len(ns) == 1 else  # a shared reason said once, its answers below it
                               f"<li>{E(why)}<ul>{''.join(f'<li>{E(unknown_note(p, n, names))}</li>' for n in ns)}</ul></li>" for why, ns in unasked_groups(p, notes))
@@ -580,11 +581,27 @@ def clinical_section(chapter: str, site: Path) -> str:
                     + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
+            notes_html = ((f"<p>When an answer is unknown:</p><ul>{unk}</ul>" if unk else "")
+                          + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul>{unasked}</ul>" if unasked else ""))
+            for k, x in enumerate(svgs):  # "open full size": the part alone, still with its legend and notes
+                full_page(site / f"clinical-{q.key}-{policy}-{k + 1}.html", f"{q.title} ({policy})" + (f", part {k + 1} of {len(svgs)}" if len(svgs) > 1 else ""),
+                          re.sub(r"PARTREF(\d+)FERTRAP", rf"clinical-{q.key}-{policy}-\1.html", x), legend(q.key, policy, svgs) + notes_html,
+                          f"../{chapter}.html#{q.key}-{policy}-part-{k + 1}")
             differs = _differs(p, others.get(policy))
             head = (f"Under {E(policy)} <span class=\"meta\">({E(POLICY_KIND.get(policy, ''))})</span> · {E(differs)}"
                     f"<br><span class=\"meta\">{_questions(len(p.nodes))}, {len(svgs)} part{'s' if len(svgs) > 1 else ''} · {_firmness(policy, names)}</span>")
             out.append(_fold(head, body))  # both policies folded alike: neither is the one shown
     return "\n\n".join(out)
+
+
+def full_page(path: Path, title: str, svg: str, notes: str, back: str):
+    "One pathway part at full size on a page of its own, with the legend and the notes the chapter gives under it, and the way back."
+    path.write_text(f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{E(title)}</title>
+<style>body{{font-family:sans-serif;margin:1.5em;max-width:none}} .banner{{background:#222;color:#fff;padding:.5em 1em}} li{{margin:.3em 0}}</style></head>
+<body><div class="banner">Not a medical device: for research, audit and education; not clinical advice.</div>
+<h1>{E(title)}</h1><p><a href="{E(back)}">Back to the chapter</a></p>
+{svg}
+<div style="max-width:60em">{notes}</div></body></html>""", encoding="utf-8")
 
 
 def _questions(n: int) -> str:
