@@ -80,8 +80,12 @@ PROBE = r"""(() => {
   const column = document.body.clientWidth - parseFloat(getComputedStyle(document.body).paddingLeft) - parseFloat(getComputedStyle(document.body).paddingRight);
   const svgWidths = top.map(s => Math.round(s.getBoundingClientRect().width));
   const wideSvgs = top.filter(s => s.getBoundingClientRect().width > column + 1).length;
+  // a table in the reading flow (not in a fold) that is wider than the text it sits in scrolls sideways
+  const wideTables = [...document.querySelectorAll('table')].filter(t => !t.closest('details') && t.parentElement &&
+    t.getBoundingClientRect().width > t.parentElement.getBoundingClientRect().width + 1)
+    .map(t => ((t.querySelector('th') || t).textContent || '').trim().slice(0, 40));
   return JSON.stringify({brokenImages, links, ids, imgs, smallest, where, overflow, height: document.documentElement.scrollHeight,
-                         svgs: top.length, svgWidths, wideSvgs, column});
+                         svgs: top.length, svgWidths, wideSvgs, column, wideTables});
 })()"""
 
 
@@ -250,6 +254,8 @@ def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None, e
     info = json.loads(browser.evaluate(PROBE))
     probs += [f"broken image: {s}" for s in info["brokenImages"]]
     if info["overflow"] > 1: probs.append(f"page wider than the {WIDTH} px window by {info['overflow']} px")
+    if Path(rel).stem in CHAPTERS and info["wideTables"]:
+        probs.append(f"{len(info['wideTables'])} tables wider than their column (they scroll sideways): {info['wideTables'][:3]}")
     if extra:
         MEASURES[rel].update(opened=dict(svgs=info["svgs"], widest=max(info["svgWidths"] or [0]), column=info["column"],
                                           smallest=info["smallest"], wide=info["wideSvgs"]))
