@@ -8,12 +8,15 @@ import pickle
 import random
 import sys
 import types
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import settings, strategies as st
 
+from pannet_guideline import assess, assess_frame
+from pannet_guideline.guideline import OUTPUT_COLUMNS
 from pannet_guideline.schema import FIELD_BITS, FIELDS, Columns
 from pannet_guideline.tables import BOUNDARY_STEP, DecisionTable, boundary_grid, columns_from_canonical
 
@@ -235,3 +238,25 @@ def cli_in_process(*args, stdin:str="", columns:str="80"):
         if saved[3] is None: os.environ.pop("COLUMNS", None)
         else: os.environ["COLUMNS"] = saved[3]
     return types.SimpleNamespace(returncode=code, stdout=out.buffer.getvalue().decode(), stderr=err.buffer.getvalue().decode())
+
+
+# one patient through `assess` and through a one-row `assess_frame`: the clinical-fidelity test modules share it
+def both(patient, policy="seed-2025", **kw):
+    "The assessment, after checking that the one-row `assess_frame` gives the same value in every output column."
+    patient = {k: v for k, v in patient.items() if v is not None}
+    a = assess(patient, policy=policy, strict=False, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        row = assess_frame(pd.DataFrame([patient], dtype=object), policy=policy, **kw).iloc[0]
+    for col in OUTPUT_COLUMNS:
+        got = row[col]
+        got = bool(got) if isinstance(getattr(a, col), bool) else ("" if pd.isna(got) else str(got))
+        assert got == getattr(a, col), (col, got, getattr(a, col))
+    return a
+
+
+def items(text): return set(filter(None, text.split(";")))
+def codes(a): return items(a.recommendations)
+def alerts(a): return items(a.alerts)
+def strength(a, code): return {r.code: r.strength for r in a.recommendation_list}.get(code)
+

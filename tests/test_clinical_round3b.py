@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from pannet_guideline import assess, assess_frame
-from pannet_guideline.guideline import OUTPUT_COLUMNS
+
+from conftest import alerts, both, codes, items, strength  # noqa: F401
 
 POLICIES = ("seed-2025", "nccn-2025")
 
@@ -20,24 +21,6 @@ MET = dict(LOC, ki67_pct=15.0, mitoses_per_2mm2=3, tumor_size_cm=3.0, nodal_stat
            progression="progressive", tumor_burden="high")
 
 
-def both(patient, policy="seed-2025", **kw):
-    "The assessment, after checking that the one-row `assess_frame` gives the same value in every output column."
-    patient = {k: v for k, v in patient.items() if v is not None}
-    a = assess(patient, policy=policy, strict=False, **kw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        row = assess_frame(pd.DataFrame([patient], dtype=object), policy=policy, **kw).iloc[0]
-    for col in OUTPUT_COLUMNS:
-        got = row[col]
-        got = bool(got) if isinstance(getattr(a, col), bool) else ("" if pd.isna(got) else str(got))
-        assert got == getattr(a, col), (col, got, getattr(a, col))
-    return a
-
-
-def items(text): return set(filter(None, text.split(";")))
-def codes(a): return items(a.recommendations)
-def alerts(a): return items(a.alerts)
-def strength(a, code): return {r.code: r.strength for r in a.recommendation_list}.get(code)
 
 
 # 1. Carcinoid syndrome in a localised, resectable tumour of 2.5 cm

@@ -440,13 +440,16 @@ def engine_words(text: str) -> tuple:
     return found, codes
 
 
+def _page_texts(site: Path, stems) -> list:
+    "(stem, html) of each of these pages that the site has."
+    return [(stem, (site / f"{stem}.html").read_text(encoding="utf-8")) for stem in stems if (site / f"{stem}.html").exists()]
+
+
 def check_engine_words(site: Path) -> list:
     "Chapter pages show no Python signature and no 'hit policy' to a reader, and their prose names recommendations and fields by their labels."
     probs, total = [], 0
-    for stem in CHAPTERS:
-        page = site / f"{stem}.html"
-        if not page.exists(): continue
-        found, codes = engine_words(page.read_text(encoding="utf-8"))
+    for stem, text in _page_texts(site, CHAPTERS):
+        found, codes = engine_words(text)
         total += len(codes)
         if found: probs.append(f"{stem}: {len(found)} engine words shown: {sorted(set(found))[:4]}")
         if codes: probs.append(f"{stem}: {len(codes)} codes or field names in backticks in the prose: {sorted(set(codes))[:6]}")
@@ -486,10 +489,8 @@ def identifiers(text: str) -> list:
 def check_identifiers(site: Path) -> list:
     "Chapter pages and the policy comparison name values and concepts by their clinical words in their prose, not by a program's identifiers."
     probs, total = [], 0
-    for stem in PROSE_PAGES:
-        page = site / f"{stem}.html"
-        if not page.exists(): continue
-        found = identifiers(page.read_text(encoding="utf-8"))
+    for stem, text in _page_texts(site, PROSE_PAGES):
+        found = identifiers(text)
         total += len(found)
         if found: probs.append(f"{stem}: {len(found)} programming identifiers in the prose: {sorted(set(found))[:6]}")
     SEARCH.update(prose_identifiers=total)
