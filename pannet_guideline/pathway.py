@@ -876,6 +876,12 @@ class ClinicalPathway:
     unknown: dict # criterion name -> (rule ids held while it is unknown, rule ids that fire only when it is unknown)
     conds: tuple = () # criteria written on the endings as conditions ("unless given before") rather than asked
     readings: dict = dataclasses.field(default_factory=dict) # criterion name -> (rule ids held while it is unknown whether the pathway applies, classes an unknown answer reads as, whether it opens the entry)
+    drawn: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False) # what drawing works out once: endings' lines, cuts into parts, SVGs
+
+    def once(self, key, compute):
+        "`compute()` the first time `key` is asked of this pathway, kept after (a pathway does not change once built)."
+        if key not in self.drawn: self.drawn[key] = compute()
+        return self.drawn[key]
 
     @property
     def table(self): return self.tables[0] # for `_walk`'s messages
@@ -1268,8 +1274,8 @@ def dead_end_pointers(p:ClinicalPathway, leaf:Leaf) -> list:
 
 DOUBT = "⚠" # marks an item resting only on seed statements the seed audit does not confirm
 
-def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
-    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, unless given before: a, b'; an item resting only on unconfirmed seed statements is marked, with the audit's verdict last."
+def _worked_leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
+    "The work of `_leaf_lines`, done once per ending of a pathway."
     if leaf is OUTSIDE: return ["not this pathway"]
     doubted = seed_doubted(p, leaf)
     mark = lambda x: _lower(x) + (f" {DOUBT}" if x in doubted else "")
@@ -1304,6 +1310,10 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
     items = dict.fromkeys(iv for v in doubted.values() for iv in v)
     if items and lines: lines.append(f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items))
     return lines or ["nothing further in this pathway"] + [f"see {w}" for _, w in dead_end_pointers(p, leaf)]
+
+def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
+    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, unless given before: a, b'; an item resting only on unconfirmed seed statements is marked, with the audit's verdict last."
+    return list(p.once(("leaf lines", leaf), lambda: _worked_leaf_lines(p, leaf)))  # read for every width tried when a pathway is cut into parts
 
 # %% ../nbs/50_pathway.ipynb #cp056
 ENDING_COLOURS = (("recommended", "#cfe8cf", "green"), ("consider", "#fff1c1", "yellow"), ("option", "#ececec", "grey"),
@@ -1433,8 +1443,10 @@ PART_NODES = 9 # questions drawn in one part at most; a larger pathway continues
 
 def _ending_width(p:ClinicalPathway, lf:Leaf) -> float:
     "About how wide (points) an ending is drawn: its longest wrapped line of 12-point text, and the box."
-    lines = [y for x in _leaf_lines(p, lf) for y in textwrap.wrap("M: " + x, LEAF_WRAP, break_on_hyphens=False)]
-    return 6.6 * max(map(len, lines or [""])) + 26
+    def width():
+        lines = [y for x in _leaf_lines(p, lf) for y in textwrap.wrap("M: " + x, LEAF_WRAP, break_on_hyphens=False)]
+        return 6.6 * max(map(len, lines or [""])) + 26
+    return p.once(("ending width", lf), width)
 
 # %% ../nbs/50_pathway.ipynb #cp073
 def _part_width(p:ClinicalPathway, drawn:list) -> float:
@@ -1443,8 +1455,8 @@ def _part_width(p:ClinicalPathway, drawn:list) -> float:
     return sum(_ending_width(p, x) if isinstance(x, Leaf) else 120 for x in ends)
 
 # %% ../nbs/50_pathway.ipynb #cp075
-def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES, width:float|None=None) -> list:
-    "The pathway cut into parts of at most `budget` questions, whole sub-questions where they fit (a part never holds only questions that route on): [(top node, nodes drawn, {node: part number it continues in})]."
+def _cut_into_parts(p:ClinicalPathway, budget:int, width:float|None) -> list:
+    "The work of `pathway_parts`, done once per budget and width."
     if isinstance(p.root, Leaf): return [(p.root, [], {})]
     kids = lambda i: list(dict.fromkeys(x for _, x in p.nodes[i].edges if not isinstance(x, Leaf)))
     @functools.lru_cache(maxsize=None)
@@ -1468,6 +1480,11 @@ def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES, width:float|None=Non
         parts.append((top, drawn, cont))
         todo += [i for i in cont if i not in where]
     return [(top, drawn, {i: where[i] + 1 for i in dict.fromkeys(cont)}) for top, drawn, cont in parts]
+
+def pathway_parts(p:ClinicalPathway, budget:int=PART_NODES, width:float|None=None) -> list:
+    "The pathway cut into parts of at most `budget` questions, whole sub-questions where they fit (a part never holds only questions that route on): [(top node, nodes drawn, {node: part number it continues in})]."
+    parts = p.once(("parts", budget, width), lambda: _cut_into_parts(p, budget, width))  # asked again for every cut tried
+    return [(top, list(drawn), dict(cont)) for top, drawn, cont in parts]
 
 # %% ../nbs/50_pathway.ipynb #cp077
 def routes_to(p:ClinicalPathway, target:int, most:int=4) -> list:
@@ -1566,8 +1583,8 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
 # %% ../nbs/50_pathway.ipynb #cp083
 FIT_PT = 765 # widest drawing (points) that fits the docs column (704 px at a 1280 px window) with its 12-point text still at 11 px or more
 
-def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
-    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the numbered notes on the unknown answers of its questions (see `unasked_notes` for the others); `href` as in `clinical_dot`."
+def _drawn_svgs(p:ClinicalPathway, href:str|None, counts:dict|None) -> tuple:
+    "The work of `clinical_svgs`."
     tries = [(40, None)] + [(40, FIT_PT * f) for f in (2.0, 1.75, 1.5, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
     seen = {}
     for budget, width in tries: seen.setdefault(str(pathway_parts(p, budget, width)), (len(pathway_parts(p, budget, width)), budget, width))
@@ -1578,6 +1595,12 @@ def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) 
         widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
         if max(widths) <= FIT_PT: break
     return svgs, names, notes
+
+def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
+    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the numbered notes on the unknown answers of its questions (see `unasked_notes` for the others); `href` as in `clinical_dot`."
+    if counts is not None: return _drawn_svgs(p, href, counts)  # a cohort's counts: drawn for it alone
+    svgs, names, notes = p.once(("svgs", href), lambda: _drawn_svgs(p, href, None))
+    return list(svgs), dict(names), dict(notes)
 
 # %% ../nbs/50_pathway.ipynb #cp086
 def _flat(e:Expr, kind:type) -> list:

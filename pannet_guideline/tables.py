@@ -326,7 +326,7 @@ class _Readings:
     cuts: tuple # thresholds of each number field (empty for the others)
 
     def combinations(self, cols:Columns) -> tuple:
-        "(combination per row, the combinations present, how many rows hold each, a row of each), kept in `cols.cache`."
+        "(combinations numbered, combination per row, the combinations present, how many rows hold each, a row of each), or None when too many are present; kept in `cols.cache`."
         if self not in cols.cache:
             readings = [(_shared_reading(cols, name, cuts), _cardinality(name, cuts)) for name, cuts in zip(self.fields, self.cuts)]
             cols.cache[self] = combinations(readings, cols.n)
@@ -355,10 +355,10 @@ def _combination_plan(table:DecisionTable):
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2i
 def _input_combinations(table:DecisionTable, cols:Columns):
-    "(possible combinations, combination per row, combinations present, how many rows hold each, a row of each), or None when they could be many."
+    "(combinations numbered, combination per row, combinations present, how many rows hold each, a row of each), or None when too many."
     plan = _combination_plan(table)
     if plan is None or not worth_combining(plan[1], cols.n): return None
-    return (plan[1], *plan[0].combinations(cols))  # tables reading the same fields the same way share them
+    return plan[0].combinations(cols)  # tables reading the same fields the same way share them
 
 # %% ../nbs/03_tables.ipynb #aff401bec
 @patch
