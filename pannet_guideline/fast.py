@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['settings', 'taken', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress', 'distinct_objects',
-           'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows', 'remembered',
-           'recall']
+__all__ = ['settings', 'taken', 'SAMPLE_ROWS', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress',
+           'distinct_objects', 'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'repeats', 'combinations',
+           'scope_rows', 'remembered', 'recall']
 
 # %% ../nbs/00c_fast.ipynb #29305120
 @dataclass
@@ -212,13 +212,20 @@ def _counted_combinations(readings:list, n:int, size:int) -> tuple:
 def _present_combinations(readings:list, n:int, size:int):
     "Combinations numbered in the order found, when few are present; else None."
     dtype = np.int32 if size < 1 << 31 else np.int64
-    key = lambda rows: functools.reduce(lambda k, rc: k * dtype(rc[1]) + rc[0][rows], readings, np.zeros(len(range(n)[rows]), dtype))
-    head = key(slice(0, 4096))
-    if len(np.unique(head)) > len(head) // 8: return None  # the first rows mostly differ: row by row costs less
-    group, k = compress(key(slice(None)))
+    key = functools.reduce(lambda k, rc: k * dtype(rc[1]) + rc[0], readings, np.zeros(n, dtype))
+    group, k = compress(key)
     if k > settings.present_at_most * n: return None
     group = group.astype(np.int32)
     return k, group, np.arange(k), np.bincount(group, minlength=k), first_rows(group, k)
+
+SAMPLE_ROWS = 4096 # the first rows, read to see whether a cohort repeats a few combinations
+
+def repeats(readings:list) -> bool:
+    "Whether the readings of a sample of rows fall into few combinations (at most one in eight rows its own): finding the combinations present may then pay."
+    if not settings.on or not readings or not len(readings[0][0]): return False
+    dtype = np.int64 if math.prod(card for _, card in readings) >= 1 << 31 else np.int32
+    key = functools.reduce(lambda k, rc: k * dtype(rc[1]) + rc[0], readings, np.zeros(len(readings[0][0]), dtype))
+    return len(np.unique(key)) <= len(key) // 8
 
 def combinations(readings:list, # (code per row (int16), how many codes it can take) per field
                  n:int): # rows

@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from .evidence import Strength, cite, citation_text
 from .logic import Always, And, Compare, Expr, HasCode, IsIn, IsUnknown, Named, Not, Or, Otherwise
 from .schema import FIELD_BITS, FIELDS, Columns, codes_mask
-from .fast import combinations, lowest_bit, recall, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
+from .fast import SAMPLE_ROWS, combinations, lowest_bit, recall, repeats, scope_rows, settings, union_lut, worth_combining  # shortcuts, behind `fast.speed`
 from .vocab import check_outcomes
 
 # %% auto #0
@@ -328,8 +328,11 @@ class _Readings:
     def combinations(self, cols:Columns) -> tuple:
         "(combinations numbered, combination per row, the combinations present, how many rows hold each, a row of each), or None when too many are present; kept in `cols.cache`."
         if self not in cols.cache:
-            readings = [(_shared_reading(cols, name, cuts), _cardinality(name, cuts)) for name, cuts in zip(self.fields, self.cuts)]
-            cols.cache[self] = combinations(readings, cols.n)
+            cards = [_cardinality(name, cuts) for name, cuts in zip(self.fields, self.cuts)]
+            head = cols.take(np.arange(min(cols.n, SAMPLE_ROWS)), self.fields) if math.prod(cards) > settings.combinations_at_most else None
+            if head is not None and not repeats([(_reading(head, name, cuts), c) for name, cuts, c in zip(self.fields, self.cuts, cards)]):
+                cols.cache[self] = None  # the first rows mostly differ: the table is read row by row, without reading the whole columns first
+            else: cols.cache[self] = combinations([(_shared_reading(cols, name, cuts), c) for name, cuts, c in zip(self.fields, self.cuts, cards)], cols.n)
         return cols.cache[self]
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2g

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from pannet_guideline import assess, assess_frame
+from pannet_guideline.vignettes import SAFE_YAML
 
 POLICIES = ("seed-2025", "nccn-2025")
 SURGERY_OR_WATCH = {"PANCREATECTOMY", "ENUCLEATION", "ACTIVE_SURVEILLANCE"}
@@ -176,7 +177,7 @@ def _vignettes():
     out = []
     for ch in CHAPTERS:
         path = VIGNETTE_DIR / f"{ch}.fidelity.yaml"
-        if path.exists(): out += [(v, pol) for v in yaml.safe_load(path.read_text()) for pol in v.get("policies", POLICIES)]
+        if path.exists(): out += [(v, pol) for v in yaml.load(path.read_text(), Loader=SAFE_YAML) for pol in v.get("policies", POLICIES)]
     return out
 
 
