@@ -22,8 +22,8 @@ from .vocab import check_outcomes
 
 # %% auto #0
 __all__ = ['HIT_POLICIES', 'HIT_POLICY_WORDS', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable',
-           'FrameDecision', 'field_tests', 'rules_table', 'boundary_grid', 'columns_from_canonical', 'grid_records',
-           'TableReport']
+           'FrameDecision', 'field_tests', 'per_comparison', 'rules_table', 'boundary_grid', 'columns_from_canonical',
+           'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
@@ -182,8 +182,10 @@ def _decide(self:DecisionTable, rec:dict) -> Decision:
 @patch
 def decide(self:DecisionTable, rec:dict) -> Decision:
     "Apply the table to one canonical record (inside `fast.remembered`, once per combination of the fields it reads); a range is read as the table reads it (`view`)."
-    seen = self.view(rec) if rec.get(BOUNDS_KEY) else rec  # keyed by what the table reads: two ranges it reads differently share no decision
-    return recall((id(self), *map(seen.get, _fields_read(self))), lambda: _decide(self, seen))
+    if not rec.get(BOUNDS_KEY): return recall((id(self), *map(rec.get, _fields_read(self))), lambda: _decide(self, rec))
+    seen = self.view(rec)  # keyed by what the table reads, ranges read comparison by comparison too: two ranges read apart share no decision
+    kept = seen.get(BOUNDS_KEY) or {}
+    return recall((id(self), *map(seen.get, _fields_read(self)), *((f, kept[f]) for f in _fields_read(self) if f in kept)), lambda: _decide(self, seen))
 
 def _fields_read(table:DecisionTable) -> tuple:
     if getattr(table, "_read", None) is None: table._read = tuple(table.inputs)
@@ -292,20 +294,25 @@ def _codes_reading(cols:Columns, name:str, codes:tuple) -> np.ndarray:
     return np.where(lists < 0, np.int16(0), code)
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2c
-def _reading(cols:Columns, name:str, cuts:tuple, tests:tuple=()) -> np.ndarray:
-    "A small code per row that settles every condition on the field: for a number, its place among the thresholds (equality apart); a range, as a table making the comparisons `tests` reads it (`view_frame`)."
+def _reading(cols:Columns, name:str, cuts:tuple, tests:tuple=(), ranged:bool=False) -> np.ndarray:
+    "A small code per row that settles every condition on the field: for a number, its place among the thresholds (equality apart); a range, as a table making the comparisons `tests` reads it (`view_frame`): with `ranged`, one it splits by the places of its two ends."
     if FIELDS[name].kind == "codes": return _codes_reading(cols, name, cuts)
     if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int16) + np.int16(1)  # -1 (unknown) becomes 0
     x = _range_column(cols, name, tests) if name in cols.bounds else cols.number(name)  # a range: the point read, or unknown
-    code = np.zeros(cols.n, np.int16)
-    for c in cuts: code += x < c; code += x <= c
-    return np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), code)
+    place = lambda v: sum(((v < c).astype(np.int16) + (v <= c)) for c in cuts) if cuts else np.zeros(cols.n, np.int16)
+    code = np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), place(x)).astype(np.int16)
+    if not ranged or name not in cols.bounds: return code
+    split = _range_reading(cols, name, tests)[1]  # read comparison by comparison: its two ends' places settle every comparison
+    low, high = cols.bounds[name]
+    return np.where(split, 2 * len(cuts) + 2 + place(low) * (2 * len(cuts) + 1) + place(high), code).astype(np.int16)
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2d
-def _cardinality(name:str, cuts:tuple) -> int:
+def _cardinality(name:str, cuts:tuple, ranged:bool=False) -> int:
+    "How many codes `_reading` gives the field (`ranged`: with the pairs of places of a range's two ends)."
     spec = FIELDS[name]
     if spec.kind == "codes": return 2 ** len(cuts) + 1
-    return 2 * len(cuts) + 2 if spec.kind == "number" else len(spec.vocab) + 1
+    if spec.kind != "number": return len(spec.vocab) + 1
+    return 2 * len(cuts) + 2 + ((2 * len(cuts) + 1) ** 2 if ranged else 0)
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2e
 @dataclass(frozen=True)
@@ -314,12 +321,13 @@ class _FieldReading:
     name: str # field name
     cuts: tuple # its thresholds
     tests: tuple = () # a number's comparisons (`field_tests`): they decide how a range is read
+    ranged: bool = False # a range they split is read comparison by comparison
     @property
     def fields(self) -> tuple: return (self.name,)
 
-def _shared_reading(cols:Columns, name:str, cuts:tuple, tests:tuple=()) -> np.ndarray:
-    key = _FieldReading(name, cuts, tests)
-    if key not in cols.cache: cols.cache[key] = _reading(cols, name, cuts, tests)
+def _shared_reading(cols:Columns, name:str, cuts:tuple, tests:tuple=(), ranged:bool=False) -> np.ndarray:
+    key = _FieldReading(name, cuts, tests, ranged)
+    if key not in cols.cache: cols.cache[key] = _reading(cols, name, cuts, tests, ranged)
     return cols.cache[key]
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2f
@@ -329,12 +337,21 @@ class _Readings:
     fields: tuple # field names
     cuts: tuple # thresholds of each number field (empty for the others)
     tests: tuple = () # comparisons of each number field (`field_tests`; empty for the others)
+    each: tuple = () # per field, whether the table reads it comparison by comparison (`per_comparison`)
+
+    def _parts(self, cols:Columns) -> list:
+        "(field, cuts, tests, whether its ranges are read by the places of their ends here) per field."
+        tests, each = self.tests or ((),) * len(self.fields), self.each or (False,) * len(self.fields)
+        return [(name, cuts, t, e and name in cols.bounds) for name, cuts, t, e in zip(self.fields, self.cuts, tests, each)]
+
+    def size(self, cols:Columns) -> int:
+        "How many combinations the readings can make on this store (more where a range is read comparison by comparison)."
+        return math.prod(_cardinality(name, cuts, ranged) for name, cuts, _, ranged in self._parts(cols))
 
     def combinations(self, cols:Columns) -> tuple:
         "(combination per row, the combinations present, how many rows hold each, a row of each), kept in `cols.cache`."
         if self not in cols.cache:
-            tests = self.tests or ((),) * len(self.fields)
-            readings = [(_shared_reading(cols, name, cuts, t), _cardinality(name, cuts)) for name, cuts, t in zip(self.fields, self.cuts, tests)]
+            readings = [(_shared_reading(cols, name, cuts, t, ranged), _cardinality(name, cuts, ranged)) for name, cuts, t, ranged in self._parts(cols)]
             cols.cache[self] = combinations(readings, cols.n)
         return cols.cache[self]
 
@@ -354,6 +371,15 @@ def _comparisons(e:Expr):
     for part in (getattr(e, "a", None), getattr(e, "b", None)):
         if isinstance(part, Expr): yield from _comparisons(part)
 
+def _defaulted(e:Expr, under:bool=False):
+    "The number fields a condition reads as known or unknown: under `Otherwise` (a default for unknown) or by `IsUnknown`."
+    if isinstance(e, IsUnknown): yield e.name; return
+    if isinstance(e, Compare):
+        if under: yield e.name
+        return
+    for part in (getattr(e, "a", None), getattr(e, "b", None)):
+        if isinstance(part, Expr): yield from _defaulted(part, under or isinstance(e, Otherwise))
+
 def field_tests(table:DecisionTable) -> dict:
     "Number field -> the comparisons the table makes of it, as (cut, inclusive) pairs (`Compare.test`); None where a condition reads it its own way (cached on the table)."
     if getattr(table, "_tests_of", None) is not table.conditions:
@@ -361,8 +387,16 @@ def field_tests(table:DecisionTable) -> dict:
         tests = {name: set() for name in table.inputs if FIELDS[name].kind == "number"}
         for c in table.conditions:
             for cmp in _comparisons(c): tests[cmp.name].add(cmp.test)
-        table._tests, table._tests_of = {name: tuple(sorted(t)) if own else None for name, t in tests.items()}, table.conditions
+        defaulted = {name for c in table.conditions for name in _defaulted(c)}
+        table._tests = {name: tuple(sorted(t)) if own else None for name, t in tests.items()}
+        table._per_comparison = frozenset(name for name in tests if own and name not in defaulted)
+        table._tests_of = table.conditions
     return table._tests
+
+def per_comparison(table:DecisionTable) -> frozenset:
+    "The number fields the table reads only through comparisons joined by and, or and not: a range across one of its cut-offs is read comparison by comparison."
+    field_tests(table)
+    return table._per_comparison
 
 def _range_value(written:tuple, tests:tuple|None):
     "What a table with these comparisons reads for a range: its low end where none falls inside it (every point reads alike), else unknown."
@@ -370,13 +404,15 @@ def _range_value(written:tuple, tests:tuple|None):
 
 @patch
 def view(self:DecisionTable, rec:dict) -> dict:
-    "The record as this table reads it: each number written as a range across a cut-off is a value of the range where every comparison of the table reads the whole range alike, else unknown."
+    "The record as this table reads it: each number written as a range across a cut-off is a value of the range where every comparison of the table reads the whole range alike; else unknown, and kept as a range where the table reads the field comparison by comparison (`per_comparison`)."
     written = rec.get(BOUNDS_KEY)
     if not written: return rec
-    tests = field_tests(self)
+    tests, each = field_tests(self), per_comparison(self)
     mine = {name: r for name, r in written.items() if name in tests and rec.get(name) is None}
     if not mine: return rec
-    return {**rec, **{name: _range_value(r, tests[name]) for name, r in mine.items()}, BOUNDS_KEY: {k: r for k, r in written.items() if k not in mine}}
+    read = {name: _range_value(r, tests[name]) for name, r in mine.items()}
+    kept = {k: r for k, r in written.items() if k not in mine or (read[k] is None and k in each)}
+    return {**rec, **read, BOUNDS_KEY: kept}
 
 # %% ../nbs/03_tables.ipynb #rng_frame
 @dataclass(frozen=True)
@@ -389,22 +425,30 @@ class _RangeReading:
 
 def _range_column(cols:Columns, name:str, tests:tuple|None) -> np.ndarray:
     "The field's values, each range replaced by what the table reads for it (`_range_value`), on whole columns."
+    return _range_reading(cols, name, tests)[0]
+
+def _range_reading(cols:Columns, name:str, tests:tuple|None) -> tuple:
+    "(`_range_column`, the rows whose range a comparison in `tests` splits), kept in `cols.cache`."
     key = _RangeReading(name, tests)
     if key not in cols.cache:
         x, (low, high) = cols.number(name), cols.bounds[name]
-        read = np.isnan(x) & ~np.isnan(low) if tests is not None else np.zeros(cols.n, bool)
-        if tests: read &= ~splits(low, high, tests)
-        cols.cache[key] = np.where(read, low, x)
+        ranged = np.isnan(x) & ~np.isnan(low)
+        split = ranged & splits(low, high, tests) if tests else ranged & (tests is None)
+        cols.cache[key] = np.where(ranged & ~split, low, x), split
     return cols.cache[key]
 
 @patch
 def view_frame(self:DecisionTable, cols:Columns) -> Columns:
     "`view` on whole columns: the store as this table reads it (the store itself where no number it compares holds a range)."
-    tests = field_tests(self)
+    tests, each = field_tests(self), per_comparison(self)
     names = [name for name in tests if name in cols.bounds]
     if not names: return cols
-    return Columns(cols.n, {**cols.data, **{name: _range_column(cols, name, tests[name]) for name in names}},
-                   bounds={k: r for k, r in cols.bounds.items() if k not in names})
+    read = {name: _range_reading(cols, name, tests[name]) for name in names}
+    kept = {k: r for k, r in cols.bounds.items() if k not in read}
+    for name in each.intersection(names):  # a range the table splits, read comparison by comparison: kept on those rows
+        split = read[name][1]
+        if split.any(): kept[name] = tuple(np.where(split, end, np.nan) for end in cols.bounds[name])
+    return Columns(cols.n, {**cols.data, **{name: r[0] for name, r in read.items()}}, bounds=kept)
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2h
 def _combination_plan(table:DecisionTable):
@@ -415,7 +459,7 @@ def _combination_plan(table:DecisionTable):
         thresholds = _thresholds(table)  # a code list is read only for the codes the table tests (`HasCode`, the one condition on it)
         tests = field_tests(table) if by_thresholds else {}  # how a range is read (a number's comparisons)
         readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind in ("number", "codes") else () for f in table.inputs),
-                             tuple(tests.get(f) or () for f in table.inputs))
+                             tuple(tests.get(f) or () for f in table.inputs), tuple(f in per_comparison(table) for f in table.inputs) if by_thresholds else ())
         size = math.prod(_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts))  # Python integers: no overflow with many inputs
         table._plan = (readings, size) if by_thresholds else False
     return table._plan or None
@@ -424,8 +468,10 @@ def _combination_plan(table:DecisionTable):
 def _input_combinations(table:DecisionTable, cols:Columns):
     "(possible combinations, combination per row, combinations present, how many rows hold each, a row of each), or None when they could be many."
     plan = _combination_plan(table)
-    if plan is None or not worth_combining(plan[1], cols.n): return None
-    return (plan[1], *plan[0].combinations(cols))  # tables reading the same fields the same way share them
+    if plan is None: return None
+    size = plan[0].size(cols) if cols.bounds else plan[1]  # a range read comparison by comparison adds the places of its ends
+    if not worth_combining(size, cols.n): return None
+    return (size, *plan[0].combinations(cols))  # tables reading the same fields the same way share them
 
 # %% ../nbs/03_tables.ipynb #aff401bec
 @patch
