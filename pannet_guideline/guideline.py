@@ -1046,8 +1046,8 @@ def tree_text(leaves:list, held:list, written:dict|None=None) -> tuple:
     order = list(dict.fromkeys(tok for _, tok in leaves))
     cells = np.full(math.prod(len(field_readings(f)) for f in fields), -1, np.int64)
     for path, tok in leaves: cells[_leaf_cells(fields, path)] = order.index(tok)
-    outside = _outside_cells(fields, written or {})  # a leaf stands for a class of readings: those outside the range are not this record's
-    if outside.any():
+    outside = _outside_cells(fields, written) if written else None  # a leaf stands for a class of readings: those outside the range are not this record's
+    if outside is not None and outside.any():
         order += [EXCLUDED_READING] if EXCLUDED_READING not in order else []
         cells[outside] = order.index(EXCLUDED_READING)
     return list(fields), [order[k] for k in cells]

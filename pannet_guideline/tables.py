@@ -299,12 +299,17 @@ def _reading(cols:Columns, name:str, cuts:tuple, tests:tuple=(), ranged:bool=Fal
     if FIELDS[name].kind == "codes": return _codes_reading(cols, name, cuts)
     if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int16) + np.int16(1)  # -1 (unknown) becomes 0
     x = _range_column(cols, name, tests) if name in cols.bounds else cols.number(name)  # a range: the point read, or unknown
-    place = lambda v: sum(((v < c).astype(np.int16) + (v <= c)) for c in cuts) if cuts else np.zeros(cols.n, np.int16)
-    code = np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), place(x)).astype(np.int16)
+    code = np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), _place(x, cuts))
     if not ranged or name not in cols.bounds: return code
     split = _range_reading(cols, name, tests)[1]  # read comparison by comparison: its two ends' places settle every comparison
     low, high = cols.bounds[name]
-    return np.where(split, 2 * len(cuts) + 2 + place(low) * (2 * len(cuts) + 1) + place(high), code).astype(np.int16)
+    return np.where(split, 2 * len(cuts) + 2 + _place(low, cuts) * np.int16(2 * len(cuts) + 1) + _place(high, cuts), code).astype(np.int16)
+
+def _place(x:np.ndarray, cuts:tuple) -> np.ndarray:
+    "A number's place among the cuts, equality apart (0 above the last, 2 per cut below it)."
+    code = np.zeros(len(x), np.int16)
+    for c in cuts: code += x < c; code += x <= c
+    return code
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2d
 def _cardinality(name:str, cuts:tuple, ranged:bool=False) -> int:
