@@ -15,7 +15,7 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, EXCLUDED_READING, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
-                                        conflict_text, early_fields, pipeline, ranking_steps, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
+                                        conflict_text, early_fields, pipeline, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
 from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
@@ -201,7 +201,7 @@ def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.n
     given = union(masks, len(lead))
     lead = np.where(lead >= 0, lead.astype(np.int64) * 64 + bit, np.int64(-1))
     fields = np.zeros(n, np.uint64)
-    for table, pend in st.pending:
+    for table, pend, unknown_to_it in st.pending:
         rows = np.flatnonzero(pend != 0)  # a table leaves few rows open: work on those alone (nonzero of a boolean is 4x faster)
         if not len(rows): continue
         at = rows if group is None else group[rows]
@@ -210,7 +210,7 @@ def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.n
             if _GROUPS[r.then] != 1: continue
             key = (len(STRENGTH_ORDER) + STRENGTH_ORDER.index(r.strength)) * 64 + _RANK_BIT[r.then]
             ahead = (_rule_hits(open_, i) != 0) & ((held >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & (ahead_of > key)
-            if ahead.any(): fields[rows[ahead]] |= np.uint64(table._field_masks[i])
+            if ahead.any(): fields[rows[ahead]] |= np.uint64(table._field_masks[i]) & unknown_to_it[rows[ahead]]  # a range the table read whole holds nothing
     rows = np.flatnonzero(fields != 0)  # few rows hold a primary back
     fields[rows] &= st.cols.unknown_bits(rows, INPUT_BITS)
     return fields
@@ -236,7 +236,8 @@ def _as_read(st:FrameState, name:str, rows:np.ndarray) -> np.ndarray:
 def _input_parts(st:FrameState, rows:np.ndarray, held:np.ndarray) -> list:
     "Integer arrays over `rows`: the missing fields, and every field as read (numbers by band), whose combination settles every reading."
     parts = [held[rows].view(np.int64)]
-    return parts + [_as_read(st, f, rows) for f in sorted(st.inputs, key=FIELD_BITS.get) if FIELDS[f].kind != "id"]
+    ranges = [_band_codes(end[rows], BAND_EDGES.get(f, ())) for f, r in sorted(st.cols.bounds.items(), key=lambda fr: FIELD_BITS[fr[0]]) for end in r]
+    return parts + [_as_read(st, f, rows) for f in sorted(st.inputs, key=FIELD_BITS.get) if FIELDS[f].kind != "id"] + ranges  # a range by the bands of its ends
 
 # %% ../nbs/40_cohort.ipynb #13a3a685
 def _patterns(parts:list, n:int) -> tuple:
@@ -263,9 +264,10 @@ def _run_tables() -> tuple:
     return np.array([len(r) for r in runs]), table
 
 # %% ../nbs/40_cohort.ipynb #ee1ce413
-def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set) -> Columns:
-    "The fields in `source` that the steps run `reads`, at `rows`, with the readings in `assigned` (reading index per field bit, -1: as it is) written in."
+def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set, bounds:dict|None=None) -> Columns:
+    "The fields in `source` that the steps run `reads`, at `rows`, with the readings in `assigned` (reading index per field bit, -1: as it is) written in; `bounds`: the ranges as read (`Columns.bounds`), kept where no reading replaces them."
     data = {k: v[rows] for k, v in source.items() if k in reads}
+    ranges = {k: (low[rows], high[rows]) for k, (low, high) in (bounds or {}).items() if k in reads}
     for b in np.flatnonzero((assigned >= 0).any(axis=0)):
         name, at = _FIELD_NAMES[b], np.flatnonzero(assigned[:, b] >= 0)
         codes = np.array([r.code for r in field_readings(name)])
@@ -273,7 +275,20 @@ def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set) -> C
             kind = FIELDS[name].kind
             data[name] = np.full(len(rows), np.nan) if kind == "number" else np.full(len(rows), -1, np.int64 if kind == "codes" else np.int8)
         data[name][at] = codes[assigned[at, b]]
-    return Columns(len(rows), data)
+        if name in ranges: ranges[name][0][at], ranges[name][1][at] = np.nan, np.nan  # a reading is one value: the range gives way
+    return Columns(len(rows), data, bounds={k: r for k, r in ranges.items() if not np.isnan(r[0]).all()})
+
+def _outside_ranges(bounds:dict, rows:np.ndarray, assigned:np.ndarray) -> np.ndarray:
+    "Per node of a reading tree (its row, its readings per field bit), whether a reading lies outside the range its row gives that field (`guideline.reading_meets`): the record rules it out."
+    out = np.zeros(len(rows), bool)
+    for name, (low, high) in bounds.items():
+        b = FIELD_BITS[name]
+        if b >= assigned.shape[1]: continue
+        at = np.flatnonzero((assigned[:, b] >= 0) & ~np.isnan(low[rows]))
+        for run in np.unique(assigned[at, b]):  # one pass per reading, over every node that reads it
+            sel = at[assigned[at, b] == run]
+            out[sel] |= ~np.asarray(reading_meets(name, int(run), low[rows[sel]], high[rows[sel]]), bool)
+    return out
 
 # %% ../nbs/40_cohort.ipynb #stg_missing
 def _is_staging_ask(primary:pd.Categorical) -> np.ndarray:
@@ -342,11 +357,12 @@ def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned
         if not len(at): continue
         source = st.cols.data if late else st.inputs  # the management tables write no field: the state reached is theirs to read
         steps = ranking_steps(st.steps, late)
-        cols = _expanded(source, reps[node_pattern[at]], assigned[at], {f for s in steps for f in s.reads})
+        cols = _expanded(source, reps[node_pattern[at]], assigned[at], {f for s in steps for f in s.reads}, st.cols.bounds)
         ran = run_steps(steps, FrameState(cols))
         t, tx, h = _reading_tokens(ran, staging[node_pattern[at]])
         token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
         if not late: excluded[at] = _new_conflicts(ran, st, reps[node_pattern[at]])  # `guideline._reading_outcome`: `known`
+    excluded |= _outside_ranges(st.cols.bounds, reps[node_pattern], assigned)  # `guideline._reading_tree`: outside a range written
     token[excluded], held[excluded] = outcomes.setdefault(EXCLUDED_READING, len(outcomes)), 0
     return token, held, excluded
 
@@ -426,14 +442,16 @@ def _tree_ids(leaf_id:np.ndarray, leaf_pattern:np.ndarray, n:int, first_parts:li
     return tree if (sl == sl[cuts[rep[sp]] + pos]).all() else None
 
 # %% ../nbs/40_cohort.ipynb #f840d096
-def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
-    "(tree per pattern, what each tree says, the primary it gives or None): written once per distinct tree (the same missing fields, listed primary and leaves)."
+def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical,
+                bounds:dict|None=None) -> tuple:
+    "(tree per pattern, what each tree says, the primary it gives or None): written once per distinct tree (the same missing fields, listed primary, ranges written and leaves); `bounds`: the ranges as read (`Columns.bounds`)."
     lp = np.concatenate([l[0] for l in leaves]) if leaves else np.zeros(0, np.int64)
     la = np.concatenate([l[1] for l in leaves]) if leaves else np.zeros((0, _HELD_WIDTH), np.int8)
     lo = np.concatenate([l[2] for l in leaves]) if leaves else np.zeros(0, np.int64)
     leaf_id = _leaf_ids(la, lo)
     listed = pd.factorize(primary.codes[reps].astype(np.int64) * len(options.categories) + options.codes[reps])[0]
     first_parts = [held[reps].view(np.int64), listed.astype(np.int64), too_many.astype(np.int64)]
+    first_parts += [_band_codes(end[reps], BAND_EDGES.get(f, ())) for f, r in sorted((bounds or {}).items(), key=lambda fr: FIELD_BITS[fr[0]]) for end in r]
     tree = _tree_ids(leaf_id, lp, len(reps), first_parts)
     if tree is None: tree = pd.factorize(np.array([str(sorted(leaf_id[lp == p].tolist())) + str(k) for p, k in enumerate(zip(*[x.tolist() for x in first_parts]))], dtype=object))[0]
     k = int(tree.max()) + 1 if len(tree) else 0
@@ -447,7 +465,8 @@ def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray
     for t, p in enumerate(tree_first):
         if too_many[p]: said[t], said_given[t] = too_many_text(), None; continue
         tree_leaves = [paths[i] for i in dict.fromkeys(leaf_id[order[cuts[p]:cuts[p + 1]]].tolist())]
-        fields, tokens = tree_text(tree_leaves, gap_names(int(held[reps[p]])))
+        written = {f: (low[reps[p]], high[reps[p]]) for f, (low, high) in (bounds or {}).items() if not np.isnan(low[reps[p]])}
+        fields, tokens = tree_text(tree_leaves, gap_names(int(held[reps[p]])), written)
         read = sorted({f for path, _ in tree_leaves for f, _ in path})
         said[t], said_given[t] = alternatives_text(fields, tokens), decided_primary(read, tokens, pick(primary, reps[p]), pick(options, reps[p]))
     return tree, said, said_given
@@ -470,7 +489,7 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
     reps = rows[first]  # `first` counts among all waiting rows
     early_bits = sum(1 << FIELD_BITS[f] for f in early_fields(st.steps) if f in FIELD_BITS)
     leaves, too_many, outcomes = _reading_trees(st, reps, waiting[reps], early_bits, held[reps] == 0)
-    tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, waiting, primary, options)
+    tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, waiting, primary, options, st.cols.bounds)
     kept = pattern >= 0
     decides = kept & (held[rows] != 0)  # an ask to complete the staging stays: never given a primary
     given[rows[decides]] = said_given[tree[pattern[decides]]]

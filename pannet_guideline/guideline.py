@@ -19,11 +19,11 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
+from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
 from .fast import in_threads, remembered
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
-from .tables import DecisionTable, FrameDecision, Rule
+from .tables import DecisionTable, FrameDecision, Rule, field_tests
 from .logic import Compare, Expr, HasCode, IsIn
 from .vocab import ALERTS, RECOMMENDATIONS, add_alert
 from .concepts import extrapancreatic
@@ -40,9 +40,9 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER
            'check_steps', 'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key',
            'Recommendation', 'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges',
            'band_sides', 'Reading', 'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields',
-           'expansion_field', 'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'tree_text',
-           'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'held_alternatives',
-           'staging_too_many_text', 'assess']
+           'expansion_field', 'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'reading_meets',
+           'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing',
+           'held_alternatives', 'staging_too_many_text', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -72,7 +72,7 @@ class FrameState:
     alerts: list = field(default_factory=list) # (table, uint64 fired mask) per alert step
     pending_gaps: dict = field(default_factory=dict)
     chapter: list = field(default_factory=list) # (table, fired mask) of each management table
-    pending: list = field(default_factory=list) # (table, undecided-rule mask) of each recommendation table
+    pending: list = field(default_factory=list) # (table, undecided-rule mask, fields unknown to it where a rule waits) of each recommendation table
     conflicts: list = field(default_factory=list) # (field, other field, conflict mask, its codes, other's codes in its vocabulary)
     inputs: dict = None # the fields as read, before any step wrote (steps replace arrays, never change them in place)
     steps: list = None # the steps run on it
@@ -194,13 +194,14 @@ def frame(self:MergeStep, st:FrameState):
 # %% ../nbs/30_guideline.ipynb #gs_oneindex
 @dataclass(frozen=True, eq=False)
 class OneIndexGrade:
-    "A G1 or G2 computed from one index while the other is missing: provisional, and the missing index is a data gap (a G2 is then a lower bound). Where the missing index was written but not read, it may be the higher one: no grade."
+    "A G1 or G2 computed from one index while the other is missing: provisional, and the missing index is a data gap (a G2 is then a lower bound). Where the missing index was written but not read, it may be the higher one: no grade. Missing means missing to the grade table: a range it reads whole is known (`DecisionTable.view`)."
     indices: tuple = ("ki67_pct", "mitoses_per_2mm2")
     reads = ("who_grade", "ki67_pct", "mitoses_per_2mm2", "grade_index_unread")
     written = ("who_grade", "grade_provisional")
 
     def record(self, st:RecordState):
-        missing = [f for f in self.indices if st.rec.get(f) is None]
+        seen = GRADE_WHO2019.view(st.rec)  # as the grade table read the indices
+        missing = [f for f in self.indices if seen.get(f) is None]
         if st.rec.get("who_grade") not in ("G1", "G2") or len(missing) != 1: return
         if st.rec.get("grade_index_unread") == missing[0]: st.rec["who_grade"] = st.rec["grade_provisional"] = None
         else: st.rec["grade_provisional"] = True
@@ -209,7 +210,8 @@ class OneIndexGrade:
     def frame(self, st:FrameState):
         vocab = FIELDS["who_grade"].vocab
         grade = st.cols.codes("who_grade")
-        unknown = [st.cols.unknown(f) for f in self.indices]
+        seen = GRADE_WHO2019.view_frame(st.cols)  # as the grade table read the indices
+        unknown = [seen.unknown(f) for f in self.indices]
         one = (grade == vocab.index("G1")) | (grade == vocab.index("G2"))
         one &= unknown[0] ^ unknown[1]
         if not one.any(): return
@@ -329,7 +331,7 @@ class ChapterStep:
 
     def apply(self, st:FrameState, fd):
         st.fired.append((self.table, fd.fired)); st.chapter.append((self.table, fd.fired)); st.gaps |= fd.gaps
-        if self.table.output == "recommendations": st.pending.append((self.table, fd.pending))
+        if self.table.output == "recommendations": st.pending.append((self.table, fd.pending, fd.gaps))  # its gaps: what a waiting rule waits on
 
 # %% ../nbs/30_guideline.ipynb #gs_listed
 @dataclass(frozen=True, eq=False)
@@ -343,7 +345,7 @@ class ListedStep:
     @property
     def written(self) -> tuple: return (self.field,)
     def _own(self, pairs:list) -> list:
-        return [(t, x) for t, x in pairs if t.output == "recommendations" and getattr(t, "module", "").rsplit(".", 1)[-1] == self.chapter]
+        return [(t, x) for t, x, *_ in pairs if t.output == "recommendations" and getattr(t, "module", "").rsplit(".", 1)[-1] == self.chapter]
 
     def record(self, st:RecordState):
         listed = [d for _, d in self._own(st.chapter)]
@@ -696,8 +698,8 @@ def _ranking(st:RecordState) -> tuple:
     "(recommendations, primary, unranked options, fields holding the primary) of a patient's state; the primary and options as listed, before any hold."
     recs = _recommendations(st.chapter)
     primary, options = primary_choice([(r.code, r.strength) for r in recs])
-    pending = [(r.then, r.strength, c.fields) for t, d in st.chapter if t.output == "recommendations" and d.pending
-               for r, c in zip(t.rules, t.conditions) if r.id in d.undecided]  # as the table left them: not read again
+    pending = [(r.then, r.strength, c.fields & set(d.gaps)) for t, d in st.chapter if t.output == "recommendations" and d.pending
+               for r, c in zip(t.rules, t.conditions) if r.id in d.undecided]  # as the table left them, with the fields unknown to it: not read again
     held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if st.rec.get(f.name) is None})
     return recs, primary, options, held
 
@@ -784,7 +786,7 @@ def explain(self:Assessment) -> str:
     if self.conflicts: lines += ["", "Contradictions between readings (the field is held unknown unless stated): " + self.conflicts]
     for what, names in self.blocking.items():
         if names: lines += ["", f"Missing data that blocked {what}: " + ", ".join(names)]
-    if self.input_issues: lines += ["", "Rejected values: " + self.input_issues]
+    if self.input_issues: lines += ["", "Input issues: " + self.input_issues]
     return "\n".join(lines)
 
 # %% ../nbs/30_guideline.ipynb #gs_visitplan
@@ -803,7 +805,7 @@ def _every_condition():
                 for step in pipeline(g, s, p): yield from getattr(getattr(step, "table", None), "conditions", ())
 
 def band_edges() -> dict:
-    "Every cut-off each number field is compared with, over every policy and edition: a bound or range is read only inside one band."
+    "Every cut-off each number field is compared with, over every policy and edition: a bound or range inside one band is one value."
     edges = {}
     for c in _every_condition():
         for name, values in c.thresholds().items():
@@ -1015,6 +1017,19 @@ def _members(name:str) -> dict:
     classes = np.array(reading_classes(name))
     return {int(c): np.flatnonzero(classes == c) for c in set(classes.tolist())} | {None: np.arange(len(classes))}
 
+def _band_meets(band:tuple, low, high):
+    "Whether a number's band (low cut, included, high cut, included; None: no end) meets the range [low, high] (floats or arrays)."
+    lo, lo_in, hi, hi_in = band
+    above = True if lo is None else ((high >= lo) if lo_in else (high > lo))
+    below = True if hi is None else ((low <= hi) if hi_in else (low < hi))
+    return above & below
+
+def reading_meets(name:str, run:int, low, high):
+    "Whether some reading that run `run` of a number field stands for meets the range [low, high] written for it (floats or arrays)."
+    out = False
+    for i in _members(name)[run]: out = out | _band_meets(field_readings(name)[i].band, low, high)
+    return out
+
 # %% ../nbs/30_guideline.ipynb #gs_leafcells
 @functools.lru_cache(maxsize=65536)
 def _leaf_cells(fields:tuple, path:tuple) -> np.ndarray:
@@ -1025,13 +1040,27 @@ def _leaf_cells(fields:tuple, path:tuple) -> np.ndarray:
     return np.ravel_multi_index(np.ix_(*pick), sizes).ravel() if fields else np.zeros(1, np.int64)
 
 # %% ../nbs/30_guideline.ipynb #gs_treetext
-def tree_text(leaves:list, held:list) -> tuple:
-    "(the fields held or read, the outcome of every reading of them in `reading_grid` order) from the leaves of a reading tree: (((field, run reading), ...), outcome)."
+def tree_text(leaves:list, held:list, written:dict|None=None) -> tuple:
+    "(the fields held or read, the outcome of every reading of them in `reading_grid` order) from the leaves of a reading tree: (((field, run reading), ...), outcome); `written`: field -> the range the record gives it, whose readings outside it the record excludes."
     fields = tuple(sorted(set(held) | {f for path, _ in leaves for f, _ in path}, key=FIELD_BITS.get))
     order = list(dict.fromkeys(tok for _, tok in leaves))
     cells = np.full(math.prod(len(field_readings(f)) for f in fields), -1, np.int64)
     for path, tok in leaves: cells[_leaf_cells(fields, path)] = order.index(tok)
+    outside = _outside_cells(fields, written) if written else None  # a leaf stands for a class of readings: those outside the range are not this record's
+    if outside is not None and outside.any():
+        order += [EXCLUDED_READING] if EXCLUDED_READING not in order else []
+        cells[outside] = order.index(EXCLUDED_READING)
     return list(fields), [order[k] for k in cells]
+
+def _outside_cells(fields:tuple, written:dict) -> np.ndarray:
+    "The cells of a reading grid over `fields` (flat) where a field's reading lies outside the range written for it."
+    sizes = [len(field_readings(f)) for f in fields]
+    out = np.zeros(sizes, bool)
+    for j, f in enumerate(fields):
+        if f not in written: continue
+        meets = np.array([bool(_band_meets(r.band, *written[f])) for r in field_readings(f)])
+        out |= ~meets.reshape([-1 if k == j else 1 for k in range(len(fields))])
+    return out.ravel()
 
 # %% ../nbs/30_guideline.ipynb #gs_decided
 def decided_primary(read:list, tokens:list, primary:str, options:str) -> tuple|None:
@@ -1086,7 +1115,7 @@ def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=Non
 def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, reached:dict|None, early:set, staging:bool=False,
                   known:frozenset=frozenset()) -> tuple:
     "`held_alternatives`, once `early` (the fields read before the management tables) is known."
-    frontier, leaves, count = [((), held)], [], 0
+    frontier, leaves, count, written = [((), held)], [], 0, inputs.get(BOUNDS_KEY) or {}
     while frontier:
         deeper = []
         for path, holding in frontier:
@@ -1095,6 +1124,8 @@ def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, 
                 count += 1
                 if count > MAX_READINGS: return too_many_text(), None
                 reading = path + ((f, i),)
+                if f in written and not reading_meets(f, i, *written[f]):  # outside the range written for it: not a reading of this record
+                    leaves.append((reading, EXCLUDED_READING)); continue
                 late = reached is not None and not early & {g for g, _ in reading}
                 tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps, reached if late else None, staging, known)
                 if tok == EXCLUDED_READING: leaves.append((reading, tok)); continue  # read no further
@@ -1104,7 +1135,7 @@ def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, 
                 if still: deeper.append((reading, still))
                 else: leaves.append((reading, tok))
         frontier = deeper
-    fields, tokens = tree_text(leaves, held)
+    fields, tokens = tree_text(leaves, held, written)
     read = {f for path, _ in leaves for f, _ in path}
     return alternatives_text(fields, tokens), decided_primary(sorted(read), tokens, primary, options)
 
@@ -1168,3 +1199,4 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
 
 # %% ../nbs/30_guideline.ipynb #aaeb7653
 schema.BAND_EDGES.update(band_edges()); schema.BAND_SIDES.update(band_sides())  # the reader's bands: every cut-off of every table, known once the tables are
+schema.GRADING_TESTS.update({f: t for f, t in field_tests(GRADE_WHO2019).items() if f in schema.GRADING_INDICES})  # the grade table's comparisons, for `grade_index_unread`

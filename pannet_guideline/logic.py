@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .schema import FIELDS, Columns, codes_mask
+from .schema import BOUNDS_KEY, FIELDS, Columns, codes_mask
 
 # %% auto #0
 __all__ = ['Truth', 'Expr', 'Compare', 'IsIn', 'IsUnknown', 'HasCode', 'And', 'Or', 'Not', 'Otherwise', 'Always', 'Named',
@@ -79,11 +79,25 @@ class Compare(Expr):
 
     def record(self, rec):
         x = rec.get(self.name)
-        return None if x is None else bool(_OPS[self.op](x, self.value))
+        if x is not None: return bool(_OPS[self.op](x, self.value))
+        written = (rec.get(BOUNDS_KEY) or {}).get(self.name)  # a range across some cut-off (`schema.Bounds`)
+        if written is None: return None
+        low, high = (bool(_OPS[self.op](end, self.value)) for end in written)
+        return low if low == high else None  # monotone in the value: both ends alike, every point between alike
     def _frame(self, cols):
         x = cols.number(self.name)
         with np.errstate(invalid="ignore"): t = _OPS[self.op](x, self.value)
-        return Truth(t, ~t & ~np.isnan(x))
+        f = ~t & ~np.isnan(x)
+        if self.name in cols.bounds:  # the rows holding a range: decided where its two ends answer alike
+            low, high = cols.bounds[self.name]
+            ranged = ~np.isnan(low) & np.isnan(x)
+            with np.errstate(invalid="ignore"): at_low, at_high = _OPS[self.op](low, self.value), _OPS[self.op](high, self.value)
+            t, f = t | (ranged & at_low & at_high), f | (ranged & ~at_low & ~at_high)
+        return Truth(t, f)
+    @property
+    def test(self) -> tuple:
+        "The one question it asks of the number, as (cut, inclusive): `x <= cut` for `<=` and `>` (inclusive), `x < cut` for `<` and `>=`."
+        return (self.value, self.op in ("<=", ">"))
     @property
     def fields(self): return frozenset({self.name})
     @property

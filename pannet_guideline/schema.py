@@ -10,18 +10,20 @@ import math
 import re
 import warnings
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
-           'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'UNIT_ALIASES', 'LEGACY_ALIASES',
-           'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS',
-           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec', 'short_acting_octreotide',
-           'short_acting_written', 'canonical_value', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan',
-           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask',
-           'read_frame', 'ki67_columns', 'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'GRADING_TESTS', 'BOUNDS_KEY', 'UNIT_ALIASES',
+           'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES',
+           'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec',
+           'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value', 'Bounds', 'splits',
+           'band_tests', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
+           'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns',
+           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -473,6 +475,11 @@ def _read_codes(spec:FieldSpec, raw):
 # %% ../nbs/01_schema.ipynb #rd74701d
 def canonical_value(name:str, raw, factor:float=1.0) -> tuple:
     "Read one raw value of field `name` (a number without a unit times `factor`): returns (canonical value or None, reason it was rejected or None)."
+    value, why = written_value(name, raw, factor)
+    return (None, why) if isinstance(value, Bounds) else (value, why)
+
+def written_value(name:str, raw, factor:float=1.0) -> tuple:
+    "`canonical_value`, but a number written as a bound or range across a cut-off comes back as its `Bounds` (with the reason), for the tables to read one by one."
     spec = FIELDS[name]
     if _is_missing(raw): return None, None
     if spec.kind == "id": return raw, None
@@ -486,8 +493,31 @@ def canonical_value(name:str, raw, factor:float=1.0) -> tuple:
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
 _QUANTITY = re.compile(rf"(?P<op><=|>=|<|>|≤|≥)?\s*(?P<a>{_NUMBER})\s*(?:(?:-|–|to)\s*(?P<b>{_NUMBER}))?")
 _TRAILING_UNIT = re.compile(r"(?P<body>.*?\d)\s*(?P<unit>[^\d]*?)\s*")
-BAND_EDGES: dict = {}  # number field -> every cut-off the decision tables compare it with (filled by `guideline`): a bound or range is read only inside one band
+BAND_EDGES: dict = {}  # number field -> every cut-off the decision tables compare it with (filled by `guideline`): a bound or range inside one band is one value
 BAND_SIDES: dict = {}  # number field -> cut-off -> the side every comparison puts the cut-off itself on: `low`, `high` or `both` (filled by `guideline`)
+GRADING_TESTS: dict = {}  # grading index -> the comparisons the WHO 2019 grade table makes of it (filled by `guideline`), see `splits`
+BOUNDS_KEY = "_written_bounds"  # a record's entry for its ranges across a cut-off: field -> `Bounds` (the field itself is None)
+
+class Bounds(NamedTuple):
+    "A bound or range as the closed interval [low, high] in the field's unit; an open end is moved to the nearest float inside it, so `>20` starts just above 20."
+    low: float
+    high: float
+
+def _closed(lo:float, hi:float, lo_open:bool, hi_open:bool) -> Bounds:
+    return Bounds(math.nextafter(lo, math.inf) if lo_open else lo, math.nextafter(hi, -math.inf) if hi_open else hi)
+
+def splits(low, high, tests):
+    "Whether some comparison in `tests` (pairs (cut, inclusive): `x <= cut` when inclusive, else `x < cut`) answers differently at `low` and at `high`, so at points of the range between (floats or arrays)."
+    out = False
+    for cut, inclusive in tests:  # each comparison is monotone: the two ends decide it for every point between
+        out = out | (((low <= cut) & (cut < high)) if inclusive else ((low < cut) & (cut <= high)))
+    return out
+
+def band_tests(name:str) -> tuple:
+    "Every comparison some table makes of a number field, as (cut, inclusive) pairs: from the side each cut-off falls on."
+    sides = BAND_SIDES.get(name, {})
+    return tuple((cut, inclusive) for cut in BAND_EDGES.get(name, ()) for inclusive in (False, True)
+                 if sides.get(cut, "both") in ("both", "low" if inclusive else "high"))
 
 def _decimal(text:str, field_unit:str) -> tuple:
     "(value, reason) of one number as written: a decimal comma is read; `42,493` (comma or thousands?) is not."
@@ -506,7 +536,7 @@ def _unit_factor(spec:FieldSpec, unit:str|None) -> tuple:
     return None, f"{unit.strip()!r} is not a unit of {spec.label} (units read: {known})"
 
 def _number_text(spec:FieldSpec, raw:str, factor:float=1.0) -> tuple:
-    "A number written as text: `5 %`, `2,5`, `25 mm`, `2.5cm`; a bound (`<2`) or range (`15-20`) is read only where it lies inside one band."
+    "A number written as text: `5 %`, `2,5`, `25 mm`, `2.5cm`; a bound (`<2`) or range (`15-20`) is one value inside one band, else kept as a range (`_interval`)."
     text = raw.strip().replace("−", "-")
     if "hpf" in text.lower(): return None, f"{_show(raw)} is a count per HPF: counts per 10 HPF are read only through an explicit column mapping"
     split = _TRAILING_UNIT.fullmatch(text)
@@ -532,19 +562,18 @@ def _number_text(spec:FieldSpec, raw:str, factor:float=1.0) -> tuple:
     return _interval(spec, raw, lo, hi, lo_open, hi_open)
 
 def _interval(spec:FieldSpec, raw, lo:float, hi:float, lo_open:bool, hi_open:bool) -> tuple:
-    "A bound or range: a value inside it when every cut-off the tables use leaves it whole (so any value inside decides alike), else unknown with why."
+    "A bound or range: a value inside it where no cut-off of any table falls inside it (any value inside decides alike); else the range itself (`Bounds`), with the cut-offs it spans as the reason."
     unit = f" {spec.unit}" if spec.unit else ""
     for end in (lo, hi):
         if math.isfinite(end) and (end < spec.minimum or end > spec.maximum):
             return None, f"{_show(raw)} reaches {end:g}{unit}, outside {spec.minimum:g} to {spec.maximum:g}"
-    edges = BAND_EDGES.get(spec.name)
-    if not edges: return None, f"{_show(raw)} is a bound or range, read only where it falls inside one band of the guideline's cut-offs"
-    side = BAND_SIDES.get(spec.name, {})
-    # a closed end on a cut-off stays on its side where every comparison puts the cut-off there (`15-20` is all "20 or less")
-    spans = sorted(e for e in edges if not (hi < e or lo > e or (hi == e and (hi_open or side.get(e) == "low"))
-                                            or (lo == e and (lo_open or side.get(e) == "high"))))
+    if not BAND_EDGES.get(spec.name): return None, f"{_show(raw)} is a bound or range, read only where it falls inside one band of the guideline's cut-offs"
+    written = _closed(lo, hi, lo_open, hi_open)  # a closed end on a cut-off stays on its side where every comparison puts the cut-off there (`15-20` is all "20 or less")
+    spans = sorted({cut for cut, inclusive in band_tests(spec.name) if splits(written.low, written.high, ((cut, inclusive),))})
     if spans:
-        return None, f"{_show(raw)} is a bound or range that spans the cut-off{'s' if len(spans) > 1 else ''} {' and '.join(f'{e:g}' for e in spans)}{unit}: which side is unknown"
+        which = "that cut-off waits" if len(spans) == 1 else "those cut-offs wait"
+        return written, (f"{_show(raw)} is a bound or range that spans the cut-off{'s' if len(spans) > 1 else ''} {' and '.join(f'{e:g}' for e in spans)}{unit}: "
+                         f"kept as a range, so only a decision on {which} for the value")
     inside = lo + (hi - lo) * 0.75 if math.isfinite(hi) else lo + 1.0  # a value inside: any decides alike (three quarters up, so `<2` is no fraction-like 1)
     return inside, None
 
@@ -677,7 +706,7 @@ def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     if key in LEGACY_ALIASES and key not in explicit:
         return LEGACY_ALIASES[key][0], None, (None if _is_missing(value) else "counts per 10 HPF are read only through an explicit column mapping")
     target, factor = UNIT_ALIASES.get(key) or LEGACY_ALIASES[key]
-    x, why = canonical_value(target, value, factor)
+    x, why = written_value(target, value, factor)
     return target, x, (why.replace(" cm", " cm (from mm)") if why else None)
 
 # %% ../nbs/01_schema.ipynb #032cc56d
@@ -709,7 +738,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
     out = {name: None for name, spec in FIELDS.items() if not spec.derived and name != "grade_provisional"}
     keys = list(raw)
     targets, notes = key_plan(keys)
-    issues, aliases, columns_of = {}, {}, {}
+    issues, aliases, columns_of, ranges = {}, {}, {}, {}
     for key, (how, name) in notes.items():  # a near miss is reported only when it holds a value, as in a cohort
         if how != "resembles" or not _is_missing(raw[key]): issues[key] = note_text(how, name)
     for name, pos in targets.items():
@@ -719,7 +748,8 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         col = given[0] if given else name
         if is_alias(name): aliases[name] = value; columns_of[name] = col
         else:
-            out[name], why = canonical_value(name, value)
+            out[name], why = written_value(name, value)
+            if isinstance(out[name], Bounds): ranges[name], out[name] = out[name], None  # kept aside: each table reads it for itself
             if why: issues[name] = why if col == name else f"{why} (column {_cut(str(col))!r})"
             if name == "differentiation" and out[name] == "poor" and _text_key(value) in CLASS_LABELS: out["differentiation_label"] = "NEC"
             if name == "recorded_grade" and out[name] == "G3" and _text_key(value).startswith("net"): out["recorded_grade_label"] = "NET"
@@ -728,15 +758,22 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         target, x, why = _read_alias(key, value, explicit_aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
         if key == "liver_metastases": _weigh_liver_record(out, _presence_flag(value)[0])  # weighed against the recorded M and the sites
+        elif isinstance(x, Bounds): ranges.setdefault(target, x)  # the field's own range wins; a value of either wins over a range
         elif x is None: continue
         elif out[target] is None: out[target] = x
         elif target in READING_CONFLICTS and not _agree(target, out[target], x):
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
     if out["ki67_pct"] is not None and out["ki67_pct"] <= 1: out["ki67_fraction_suspect"] = "yes"
-    for index in GRADING_INDICES:  # written but not read: it may be the higher index
-        if out[index] is None and index in issues: out["grade_index_unread"] = index
+    ranges = {name: r for name, r in ranges.items() if out[name] is None}
+    for index in GRADING_INDICES:  # written but not read (or read as a range across a grading cut-off): it may be the higher index
+        if out[index] is None and index in issues and _grading_unread(ranges.get(index), index): out["grade_index_unread"] = index
+    if ranges: out[BOUNDS_KEY] = ranges
     return out, issues
+
+def _grading_unread(written:Bounds|None, index:str) -> bool:
+    "Whether an index not read as one value leaves the grade open: not given as a range, or given as one across a cut-off of the grade table."
+    return written is None or bool(splits(written.low, written.high, GRADING_TESTS.get(index, ())))
 
 @dataclass(frozen=True)
 class ReadingConflictSpec:
@@ -823,15 +860,19 @@ class Columns:
     read_as: dict = field(default_factory=dict) # near-miss column -> the field it is read as
     ki67_fractions: bool|None = None # whether the Ki-67 column was judged to hold fractions (None: too few values to say)
     blank: np.ndarray = field(default_factory=lambda: np.array([], np.int64)) # positions of rows with every cell empty
+    bounds: dict = field(default_factory=dict) # number field -> (low, high) arrays of the ranges written across a cut-off (see `Bounds`); NaN elsewhere, and the field NaN there
 
     def set(self, name:str, values:np.ndarray):
         "Write a (derived) field and forget every cached condition that reads it."
         self.data[name] = values
+        self.bounds.pop(name, None)  # a value written by a step replaces a range as read
         self.cache = {e: t for e, t in self.cache.items() if name not in e.fields}
 
     def take(self, rows:np.ndarray, fields=None) -> Columns:
         "Some rows (and, given `fields`, only those fields) as a new store."
-        return Columns(len(rows), {k: v[rows] for k, v in self.data.items() if fields is None or k in fields})
+        ranges = {k: (lo[rows], hi[rows]) for k, (lo, hi) in self.bounds.items() if fields is None or k in fields}
+        return Columns(len(rows), {k: v[rows] for k, v in self.data.items() if fields is None or k in fields},
+                       bounds={k: r for k, r in ranges.items() if not np.isnan(r[0]).all()})  # a range kept only where some row holds one
 
     def unknown_bits(self, rows:np.ndarray|None=None, fields:int=-1) -> np.ndarray:
         "Per row (or per position in `rows`), a bit mask (see `FIELD_BITS`) of the unknown fields among the bits of `fields`."
@@ -925,17 +966,24 @@ def _split_types(values:np.ndarray, idx:np.ndarray, reps:list) -> tuple[np.ndarr
 
 # %% ../nbs/01_schema.ipynb #1cdba389
 def _read_numeric(name:str, series:pd.Series, factor:float=1.0):
+    "(values, rejected (positions, reasons) or None, (low, high) of the ranges across a cut-off or None) of a number column."
     spec = FIELDS[name]
     if series.dtype.kind in "iuf":  # real numbers already: whole-column checks (booleans and complex go the slow way)
         x = series.to_numpy(dtype=float, na_value=np.nan) * factor
-        return _range_mask(spec, x)
+        return (*_range_mask(spec, x), None)
     idx, uniques = _distinct(series)
-    parsed = [canonical_value(name, u, factor) for u in uniques]  # once per distinct value
-    table = np.array([v if v is not None else np.nan for v, _ in parsed] + [np.nan])
+    parsed = [written_value(name, u, factor) for u in uniques]  # once per distinct value
+    table = np.array([v if v is not None and not isinstance(v, Bounds) else np.nan for v, _ in parsed] + [np.nan])
     reasons = np.array([r for _, r in parsed] + [None], dtype=object)
     rejected = np.array([r is not None for _, r in parsed] + [False])
     pos = np.flatnonzero(rejected[idx])
-    return table[idx], (pos, reasons[idx[pos]]) if len(pos) else None
+    return table[idx], (pos, reasons[idx[pos]]) if len(pos) else None, _ranges_of(parsed, idx)
+
+def _ranges_of(parsed:list, idx:np.ndarray):
+    "Per row, the low and high ends of a range read across a cut-off (NaN elsewhere), from the distinct values read; None when there is none."
+    if not any(isinstance(v, Bounds) for v, _ in parsed): return None
+    ends = np.array([v if isinstance(v, Bounds) else (np.nan, np.nan) for v, _ in parsed] + [(np.nan, np.nan)], float)
+    return ends[idx, 0], ends[idx, 1]
 
 def _range_mask(spec:FieldSpec, x:np.ndarray):
     with np.errstate(invalid="ignore"):
@@ -979,9 +1027,9 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     plan = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()]  # columns taken here, read in threads below
     read = in_threads(lambda item: [_read_column(s, item[0], explicit) for s in item[1]], plan, len(df))
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
-        got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name)) for (t, v, b), p in zip(got, pos)]  # each rejection names its own column
-        target, values, bad = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
-        _store(cols, name, target, values, bad)
+        got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name), r) for (t, v, b, r), p in zip(got, pos)]  # each rejection names its own column
+        target, values, bad, ranges = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
+        _store(cols, name, target, values, bad, ranges)
         if name == "differentiation": _mark_labels(cols, [df.iloc[:, p] for p in pos])
         if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
         if name == "prior_therapies": _mark_short_acting(cols, [df.iloc[:, p] for p in pos])
@@ -995,29 +1043,32 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     return cols
 
 def _mark_unread_indices(cols:Columns):
-    "Rows where a grading index was written but not read (`grade_index_unread`): the other index alone grades nothing there."
+    "Rows where a grading index was written but not read, or read as a range across a cut-off of the grade table (`grade_index_unread`): the other index alone grades nothing there."
     marks = np.full(cols.n, -1, np.int8)
     for code, index in enumerate(GRADING_INDICES):
         if index not in cols.issues or index not in cols.data: continue
         rows = np.asarray(cols.issues[index][0], np.int64)
         rows = rows[np.isnan(cols.data[index][rows])]
+        if index in cols.bounds:  # a range the grade table reads whole grades: not unread (`_grading_unread`)
+            low, high = cols.bounds[index][0][rows], cols.bounds[index][1][rows]
+            rows = rows[np.isnan(low) | splits(low, high, GRADING_TESTS.get(index, ()))]
         marks[rows] = np.int8(code)
     if (marks >= 0).any(): cols.data["grade_index_unread"] = marks
 
 # %% ../nbs/01_schema.ipynb #39023487
 def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
-    "(field written, values or None, rejected (positions, reasons) or None) of one column read as `name`."
-    if name in PRESENCE_ALIASES: return _read_presence_column(series, name)
+    "(field written, values or None, rejected (positions, reasons) or None, ranges across a cut-off (low, high) or None) of one column read as `name`."
+    if name in PRESENCE_ALIASES: return (*_read_presence_column(series, name), None)
     if name in UNIT_ALIASES or name in LEGACY_ALIASES:
         target, factor = UNIT_ALIASES.get(name) or LEGACY_ALIASES[name]
         if name in LEGACY_ALIASES and name not in explicit:
             given = np.flatnonzero(~_missing(series))
-            return target, None, (given, np.full(len(given), "counts per 10 HPF are read only through an explicit column mapping", object)) if len(given) else None
-        values, bad = _read_numeric(target, series, factor)
-        return target, values, (bad[0], np.array([r.replace(" cm", " cm (from mm)") for r in bad[1]], dtype=object)) if bad else None
+            return target, None, (given, np.full(len(given), "counts per 10 HPF are read only through an explicit column mapping", object)) if len(given) else None, None
+        values, bad, ranges = _read_numeric(target, series, factor)
+        return target, values, (bad[0], np.array([r.replace(" cm", " cm (from mm)") for r in bad[1]], dtype=object)) if bad else None, ranges
     spec = FIELDS[name]
-    if spec.kind == "id": return name, None, None
-    return (name, *(_read_numeric(name, series) if spec.kind == "number" else _read_distinct(name, series)))
+    if spec.kind == "id": return name, None, None, None
+    return (name, *(_read_numeric(name, series) if spec.kind == "number" else (*_read_distinct(name, series), None)))
 
 def _read_presence_column(series:pd.Series, name:str) -> tuple:
     "A yes/no presence column read once per distinct value: 1 yes, 0 no, -1 not read (kept under its own name, to be weighed), and the reasons."
@@ -1035,7 +1086,7 @@ def _missing(series:pd.Series) -> np.ndarray:
     empty = np.array([_is_missing(v) for v in reps] + [True], bool)  # the last entry is read for -1 (None, NaN)
     return empty[np.where(idx < 0, len(reps), idx)]
 
-def _store(cols:Columns, name:str, target:str, values, bad):
+def _store(cols:Columns, name:str, target:str, values, bad, ranges=None):
     "Write one field; where an alias and its field are both given, the field wins, and where they disagree the field is unknown."
     if values is not None:
         if target in cols.data:
@@ -1047,7 +1098,18 @@ def _store(cols:Columns, name:str, target:str, values, bad):
                 values = np.where(clash, np.nan if values.dtype.kind == "f" else -1, values).astype(values.dtype)
                 cols.data[marker] = np.where(clash, code, -1).astype(np.int8)
         cols.data[target] = values
+        if ranges is not None or target in cols.bounds: _store_ranges(cols, target, ranges, name == target)
     if bad: cols.issues[name] = bad
+
+def _store_ranges(cols:Columns, target:str, ranges, own:bool):
+    "Keep the ranges read where the field is still unknown; a field's own range wins over its alias's (`own`: these are the field's own)."
+    old = cols.bounds.pop(target, None)
+    first, second = (ranges, old) if own else (old, ranges)
+    low, high = first if first is not None else second
+    if first is not None and second is not None:
+        low, high = (np.where(np.isnan(first[0]), s, f) for f, s in zip(first, second))
+    keep = np.isnan(cols.data[target]) & ~np.isnan(low)  # a value, of either column, wins over a range
+    if keep.any(): cols.bounds[target] = (np.where(keep, low, np.nan), np.where(keep, high, np.nan))
 
 def _agree_columns(target:str, a:np.ndarray, b:np.ndarray) -> np.ndarray:
     "`_agree` on whole columns of sizes."
@@ -1085,13 +1147,14 @@ def _unknown(values:np.ndarray) -> np.ndarray:
 
 def _merge_repeated(got:list, keys:list) -> tuple:
     "Several columns for one field: a row reads the one column that holds a value; a row with values in several is unknown."
-    target, n = got[0][0], max(len(v) if v is not None else 0 for _, v, _ in got)
+    target, n = got[0][0], max(len(v) if v is not None else 0 for _, v, _, _ in got)
     given = np.zeros((len(got), n), bool)
-    for k, (_, values, bad) in enumerate(got):
+    for k, (_, values, bad, _) in enumerate(got):
         if values is not None: given[k] = ~_unknown(values)
         if bad: given[k, bad[0]] = True
     one, out, pos, why = given.sum(0) == 1, None, [], []
-    for k, (_, values, bad) in enumerate(got):
+    ranges = _one_range(got, given & one) if any(r is not None for *_, r in got) else None
+    for k, (_, values, bad, _) in enumerate(got):
         if values is not None:
             base = out if out is not None else np.full(values.shape, np.nan if values.dtype.kind == "f" else -1, values.dtype)
             out = np.where(given[k] & one, values, base)
@@ -1099,7 +1162,14 @@ def _merge_repeated(got:list, keys:list) -> tuple:
     clash = np.flatnonzero(given.sum(0) > 1)
     if len(clash): pos.append(clash); why.append(np.full(len(clash), _repeated(keys), dtype=object))
     pos, why = (np.concatenate(pos), np.concatenate(why)) if pos else (np.array([], np.int64), np.array([], object))
-    return target, out, (pos, why) if len(pos) else None
+    return target, out, (pos, why) if len(pos) else None, ranges
+
+def _one_range(got:list, alone:np.ndarray) -> tuple:
+    "The ranges of repeated columns, each taken where its column is the one that holds a value (`alone`: column x row)."
+    low, high = np.full(alone.shape[1], np.nan), np.full(alone.shape[1], np.nan)
+    for k, (*_, r) in enumerate(got):
+        if r is not None: low, high = np.where(alone[k], r[0], low), np.where(alone[k], r[1], high)
+    return low, high
 
 # %% ../nbs/01_schema.ipynb #27ab89fa
 def _mapped_first(targets:dict, keys:list, notes:dict, columns:dict) -> dict:
@@ -1145,6 +1215,7 @@ def _check_fractions(cols:Columns, verdict:bool|None=None):
     why = np.full(len(known), reason, object) if old is None else np.concatenate([np.broadcast_to(np.asarray(old[1], object), old[0].shape), np.full(len(known), reason, object)])
     cols.issues["ki67_pct"] = (pos, why)
     cols.data["ki67_pct"] = np.full(cols.n, np.nan)
+    cols.bounds.pop("ki67_pct", None)
 
 def _blank_rows(cols:Columns, df:pd.DataFrame) -> np.ndarray:
     "Positions of rows where every cell is empty."

@@ -16,13 +16,14 @@ from fastcore.basics import patch
 
 from .evidence import Strength, cite, citation_text
 from .logic import Always, And, Compare, Expr, HasCode, IsIn, IsUnknown, Named, Not, Or, Otherwise
-from .schema import FIELD_BITS, FIELDS, Columns, codes_mask
+from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, Columns, codes_mask, splits
 from .fast import SAMPLE_ROWS, combinations, lowest_bit, recall, repeats, scope_rows, settings, union_lut, worth_combining  # shortcuts, behind `fast.speed`
 from .vocab import check_outcomes
 
 # %% auto #0
 __all__ = ['HIT_POLICIES', 'HIT_POLICY_WORDS', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable',
-           'FrameDecision', 'rules_table', 'boundary_grid', 'columns_from_canonical', 'grid_records', 'TableReport']
+           'FrameDecision', 'field_tests', 'per_comparison', 'rules_table', 'boundary_grid', 'columns_from_canonical',
+           'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
@@ -180,8 +181,11 @@ def _decide(self:DecisionTable, rec:dict) -> Decision:
 # %% ../nbs/03_tables.ipynb #521d555ac
 @patch
 def decide(self:DecisionTable, rec:dict) -> Decision:
-    "Apply the table to one canonical record (inside `fast.remembered`, once per combination of the fields it reads)."
-    return recall((id(self), *map(rec.get, _fields_read(self))), lambda: _decide(self, rec))
+    "Apply the table to one canonical record (inside `fast.remembered`, once per combination of the fields it reads); a range is read as the table reads it (`view`)."
+    if not rec.get(BOUNDS_KEY): return recall((id(self), *map(rec.get, _fields_read(self))), lambda: _decide(self, rec))
+    seen = self.view(rec)  # keyed by what the table reads, ranges read comparison by comparison too: two ranges read apart share no decision
+    kept = seen.get(BOUNDS_KEY) or {}
+    return recall((id(self), *map(seen.get, _fields_read(self)), *((f, kept[f]) for f in _fields_read(self) if f in kept)), lambda: _decide(self, seen))
 
 def _fields_read(table:DecisionTable) -> tuple:
     if getattr(table, "_read", None) is None: table._read = tuple(table.inputs)
@@ -290,19 +294,30 @@ def _codes_reading(cols:Columns, name:str, codes:tuple) -> np.ndarray:
     return np.where(lists < 0, np.int16(0), code)
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2c
-def _reading(cols:Columns, name:str, cuts:tuple) -> np.ndarray:
-    "A small code per row that settles every condition on the field: for a number, its place among the thresholds (equality apart)."
+def _reading(cols:Columns, name:str, cuts:tuple, tests:tuple=(), ranged:bool=False) -> np.ndarray:
+    "A small code per row that settles every condition on the field: for a number, its place among the thresholds (equality apart); a range, as a table making the comparisons `tests` reads it (`view_frame`): with `ranged`, one it splits by the places of its two ends."
     if FIELDS[name].kind == "codes": return _codes_reading(cols, name, cuts)
     if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int16) + np.int16(1)  # -1 (unknown) becomes 0
-    x, code = cols.number(name), np.zeros(cols.n, np.int16)
+    x = _range_column(cols, name, tests) if name in cols.bounds else cols.number(name)  # a range: the point read, or unknown
+    code = np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), _place(x, cuts))
+    if not ranged or name not in cols.bounds: return code
+    split = _range_reading(cols, name, tests)[1]  # read comparison by comparison: its two ends' places settle every comparison
+    low, high = cols.bounds[name]
+    return np.where(split, 2 * len(cuts) + 2 + _place(low, cuts) * np.int16(2 * len(cuts) + 1) + _place(high, cuts), code).astype(np.int16)
+
+def _place(x:np.ndarray, cuts:tuple) -> np.ndarray:
+    "A number's place among the cuts, equality apart (0 above the last, 2 per cut below it)."
+    code = np.zeros(len(x), np.int16)
     for c in cuts: code += x < c; code += x <= c
-    return np.where(np.isnan(x), np.int16(2 * len(cuts) + 1), code)
+    return code
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2d
-def _cardinality(name:str, cuts:tuple) -> int:
+def _cardinality(name:str, cuts:tuple, ranged:bool=False) -> int:
+    "How many codes `_reading` gives the field (`ranged`: with the pairs of places of a range's two ends)."
     spec = FIELDS[name]
     if spec.kind == "codes": return 2 ** len(cuts) + 1
-    return 2 * len(cuts) + 2 if spec.kind == "number" else len(spec.vocab) + 1
+    if spec.kind != "number": return len(spec.vocab) + 1
+    return 2 * len(cuts) + 2 + ((2 * len(cuts) + 1) ** 2 if ranged else 0)
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2e
 @dataclass(frozen=True)
@@ -310,12 +325,14 @@ class _FieldReading:
     "A field read against some thresholds: a cache entry of `Columns` shared by the tables that read the field alike."
     name: str # field name
     cuts: tuple # its thresholds
+    tests: tuple = () # a number's comparisons (`field_tests`): they decide how a range is read
+    ranged: bool = False # a range they split is read comparison by comparison
     @property
     def fields(self) -> tuple: return (self.name,)
 
-def _shared_reading(cols:Columns, name:str, cuts:tuple) -> np.ndarray:
-    key = _FieldReading(name, cuts)
-    if key not in cols.cache: cols.cache[key] = _reading(cols, name, cuts)
+def _shared_reading(cols:Columns, name:str, cuts:tuple, tests:tuple=(), ranged:bool=False) -> np.ndarray:
+    key = _FieldReading(name, cuts, tests, ranged)
+    if key not in cols.cache: cols.cache[key] = _reading(cols, name, cuts, tests, ranged)
     return cols.cache[key]
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2f
@@ -324,15 +341,27 @@ class _Readings:
     "The combination of a few fields' readings: a cache entry of `Columns`, dropped when one of `fields` is written."
     fields: tuple # field names
     cuts: tuple # thresholds of each number field (empty for the others)
+    tests: tuple = () # comparisons of each number field (`field_tests`; empty for the others)
+    each: tuple = () # per field, whether the table reads it comparison by comparison (`per_comparison`)
+
+    def _parts(self, cols:Columns) -> list:
+        "(field, cuts, tests, whether its ranges are read by the places of their ends here) per field."
+        tests, each = self.tests or ((),) * len(self.fields), self.each or (False,) * len(self.fields)
+        return [(name, cuts, t, e and name in cols.bounds) for name, cuts, t, e in zip(self.fields, self.cuts, tests, each)]
+
+    def size(self, cols:Columns) -> int:
+        "How many combinations the readings can make on this store (more where a range is read comparison by comparison)."
+        return math.prod(_cardinality(name, cuts, ranged) for name, cuts, _, ranged in self._parts(cols))
 
     def combinations(self, cols:Columns) -> tuple:
         "(combinations numbered, combination per row, the combinations present, how many rows hold each, a row of each), or None when too many are present; kept in `cols.cache`."
         if self not in cols.cache:
-            cards = [_cardinality(name, cuts) for name, cuts in zip(self.fields, self.cuts)]
+            parts = self._parts(cols)
+            cards = [_cardinality(name, cuts, ranged) for name, cuts, _, ranged in parts]
             head = cols.take(np.arange(min(cols.n, SAMPLE_ROWS)), self.fields) if math.prod(cards) > settings.combinations_at_most else None
-            if head is not None and not repeats([(_reading(head, name, cuts), c) for name, cuts, c in zip(self.fields, self.cuts, cards)]):
+            if head is not None and not repeats([(_reading(head, name, cuts, t, ranged), c) for (name, cuts, t, ranged), c in zip(parts, cards)]):
                 cols.cache[self] = None  # the first rows mostly differ: the table is read row by row, without reading the whole columns first
-            else: cols.cache[self] = combinations([(_shared_reading(cols, name, cuts), c) for name, cuts, c in zip(self.fields, self.cuts, cards)], cols.n)
+            else: cols.cache[self] = combinations([(_shared_reading(cols, name, cuts, t, ranged), c) for (name, cuts, t, ranged), c in zip(parts, cards)], cols.n)
         return cols.cache[self]
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2g
@@ -344,6 +373,92 @@ def _read_through_thresholds(e:Expr) -> bool:
     if kind is None or type(e)._frame is not kind._frame or type(e).thresholds is not kind.thresholds: return False  # e.g. a new `_frame`
     return all(_read_through_thresholds(getattr(e, part)) for part in ("a", "b") if isinstance(getattr(e, part, None), Expr))
 
+# %% ../nbs/03_tables.ipynb #rng_code
+def _comparisons(e:Expr):
+    "The comparisons of number fields with constants inside a condition."
+    if isinstance(e, Compare): yield e; return
+    for part in (getattr(e, "a", None), getattr(e, "b", None)):
+        if isinstance(part, Expr): yield from _comparisons(part)
+
+def _defaulted(e:Expr, under:bool=False):
+    "The number fields a condition reads as known or unknown: under `Otherwise` (a default for unknown) or by `IsUnknown`."
+    if isinstance(e, IsUnknown): yield e.name; return
+    if isinstance(e, Compare):
+        if under: yield e.name
+        return
+    for part in (getattr(e, "a", None), getattr(e, "b", None)):
+        if isinstance(part, Expr): yield from _defaulted(part, under or isinstance(e, Otherwise))
+
+def field_tests(table:DecisionTable) -> dict:
+    "Number field -> the comparisons the table makes of it, as (cut, inclusive) pairs (`Compare.test`); None where a condition reads it its own way (cached on the table)."
+    if getattr(table, "_tests_of", None) is not table.conditions:
+        own = all(map(_read_through_thresholds, table.conditions))
+        tests = {name: set() for name in table.inputs if FIELDS[name].kind == "number"}
+        for c in table.conditions:
+            for cmp in _comparisons(c): tests[cmp.name].add(cmp.test)
+        defaulted = {name for c in table.conditions for name in _defaulted(c)}
+        table._tests = {name: tuple(sorted(t)) if own else None for name, t in tests.items()}
+        table._per_comparison = frozenset(name for name in tests if own and name not in defaulted)
+        table._tests_of = table.conditions
+    return table._tests
+
+def per_comparison(table:DecisionTable) -> frozenset:
+    "The number fields the table reads only through comparisons joined by and, or and not: a range across one of its cut-offs is read comparison by comparison."
+    field_tests(table)
+    return table._per_comparison
+
+def _range_value(written:tuple, tests:tuple|None):
+    "What a table with these comparisons reads for a range: its low end where none falls inside it (every point reads alike), else unknown."
+    return None if tests is None or splits(written[0], written[1], tests) else written[0]
+
+@patch
+def view(self:DecisionTable, rec:dict) -> dict:
+    "The record as this table reads it: each number written as a range across a cut-off is a value of the range where every comparison of the table reads the whole range alike; else unknown, and kept as a range where the table reads the field comparison by comparison (`per_comparison`)."
+    written = rec.get(BOUNDS_KEY)
+    if not written: return rec
+    tests, each = field_tests(self), per_comparison(self)
+    mine = {name: r for name, r in written.items() if name in tests and rec.get(name) is None}
+    if not mine: return rec
+    read = {name: _range_value(r, tests[name]) for name, r in mine.items()}
+    kept = {k: r for k, r in written.items() if k not in mine or (read[k] is None and k in each)}
+    return {**rec, **read, BOUNDS_KEY: kept}
+
+# %% ../nbs/03_tables.ipynb #rng_frame
+@dataclass(frozen=True)
+class _RangeReading:
+    "A number field holding ranges, as a table with comparisons `tests` reads it: a cache entry of `Columns`."
+    name: str # field name
+    tests: tuple|None # its comparisons (`field_tests`)
+    @property
+    def fields(self) -> tuple: return (self.name,)
+
+def _range_column(cols:Columns, name:str, tests:tuple|None) -> np.ndarray:
+    "The field's values, each range replaced by what the table reads for it (`_range_value`), on whole columns."
+    return _range_reading(cols, name, tests)[0]
+
+def _range_reading(cols:Columns, name:str, tests:tuple|None) -> tuple:
+    "(`_range_column`, the rows whose range a comparison in `tests` splits), kept in `cols.cache`."
+    key = _RangeReading(name, tests)
+    if key not in cols.cache:
+        x, (low, high) = cols.number(name), cols.bounds[name]
+        ranged = np.isnan(x) & ~np.isnan(low)
+        split = ranged & splits(low, high, tests) if tests else ranged & (tests is None)
+        cols.cache[key] = np.where(ranged & ~split, low, x), split
+    return cols.cache[key]
+
+@patch
+def view_frame(self:DecisionTable, cols:Columns) -> Columns:
+    "`view` on whole columns: the store as this table reads it (the store itself where no number it compares holds a range)."
+    tests, each = field_tests(self), per_comparison(self)
+    names = [name for name in tests if name in cols.bounds]
+    if not names: return cols
+    read = {name: _range_reading(cols, name, tests[name]) for name in names}
+    kept = {k: r for k, r in cols.bounds.items() if k not in read}
+    for name in each.intersection(names):  # a range the table splits, read comparison by comparison: kept on those rows
+        split = read[name][1]
+        if split.any(): kept[name] = tuple(np.where(split, end, np.nan) for end in cols.bounds[name])
+    return Columns(cols.n, {**cols.data, **{name: r[0] for name, r in read.items()}}, bounds=kept)
+
 # %% ../nbs/03_tables.ipynb #7ecb30c2h
 def _combination_plan(table:DecisionTable):
     "(the readings of the table's inputs, how many combinations they can make), or None when it must be read row by row (cached on the table)."
@@ -351,7 +466,9 @@ def _combination_plan(table:DecisionTable):
         by_thresholds = all(FIELDS[name].kind in ("number", "text", "flag", "codes") for name in table.inputs) \
             and all(map(_read_through_thresholds, table.conditions))  # ids, or e.g. "no prior therapy" written as a new condition: row by row
         thresholds = _thresholds(table)  # a code list is read only for the codes the table tests (`HasCode`, the one condition on it)
-        readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind in ("number", "codes") else () for f in table.inputs))
+        tests = field_tests(table) if by_thresholds else {}  # how a range is read (a number's comparisons)
+        readings = _Readings(tuple(table.inputs), tuple(tuple(thresholds.get(f, ())) if FIELDS[f].kind in ("number", "codes") else () for f in table.inputs),
+                             tuple(tests.get(f) or () for f in table.inputs), tuple(f in per_comparison(table) for f in table.inputs) if by_thresholds else ())
         size = math.prod(_cardinality(f, c) for f, c in zip(readings.fields, readings.cuts))  # Python integers: no overflow with many inputs
         table._plan = (readings, size) if by_thresholds else False
     return table._plan or None
@@ -360,7 +477,9 @@ def _combination_plan(table:DecisionTable):
 def _input_combinations(table:DecisionTable, cols:Columns):
     "(combinations numbered, combination per row, combinations present, how many rows hold each, a row of each), or None when too many."
     plan = _combination_plan(table)
-    if plan is None or not worth_combining(plan[1], cols.n): return None
+    if plan is None: return None
+    size = plan[0].size(cols) if cols.bounds else plan[1]  # a range read comparison by comparison adds the places of its ends
+    if not worth_combining(size, cols.n): return None
     return plan[0].combinations(cols)  # tables reading the same fields the same way share them
 
 # %% ../nbs/03_tables.ipynb #aff401bec
@@ -368,9 +487,9 @@ def _input_combinations(table:DecisionTable, cols:Columns):
 def decide_frame(self:DecisionTable, cols:Columns) -> FrameDecision:
     "Apply the table to every row of a `Columns` store (once per combination of its inputs, when they combine in few ways)."
     combos = _input_combinations(self, cols)
-    if combos is None: return _in_scope(self, cols)
+    if combos is None: return _in_scope(self, self.view_frame(cols))
     size, key, present, counts, rows = combos
-    fd = _decide_rows(self, cols.take(rows, self.inputs), counts)
+    fd = _decide_rows(self, self.view_frame(cols.take(rows, self.inputs)), counts)  # a row of each combination, its ranges as the table reads them
     def spread(a):  # from one value per combination back to one per row, when a step first reads it
         if (a == a[0]).all(): return lambda: np.full(cols.n, a[0], a.dtype)  # the same for every row (nothing fired, no outcome): no gather
         full = np.zeros(size, a.dtype); full[present] = a

@@ -1,6 +1,7 @@
-"""A Ki-67 written as a range or bound is read where every cut-off the tables use leaves it whole. A closed end that
-sits on a cut-off stays on the side every comparison puts the cut-off itself: WHO 2019 grades Ki-67 of 20 % as G2
-("3-20 %", clinical_facts 1.1), so "15-20" is all G2, while "20-30" straddles G2 and G3."""
+"""A Ki-67 written as a range or bound is one value where every cut-off the tables use leaves it whole, and is otherwise
+kept as a range that each table reads on its own. A closed end that sits on a cut-off stays on the side every
+comparison puts the cut-off itself: WHO 2019 grades Ki-67 of 20 % as G2 ("3-20 %", clinical_facts 1.1), so "15-20" is
+all G2, while "20-30" straddles G2 and G3."""
 import pytest
 
 import pannet_guideline.guideline  # noqa: F401  (fills the reader's cut-offs)
@@ -34,16 +35,23 @@ LIVER_G_UNKNOWN = dict(mitoses_per_2mm2=5, differentiation="well", tumor_size_cm
 
 @pytest.mark.parametrize("policy", ["seed-2025", "nccn-2025"])
 @pytest.mark.parametrize("written", [">20", "50-60"])
-def test_a_ki67_written_but_not_read_leaves_the_count_alone_no_grade(written, policy):
-    "CF 1.1 R-GR-03, 13.4: above 20 % is G3 whatever the count; a bound across the 55 % split is not read, and the 5 mitoses must not stand in as a G2."
+def test_a_ki67_above_20_written_as_a_range_is_g3_and_only_the_55_split_waits(written, policy):
+    "CF 1.1 R-GR-02/03: above 20 % is G3 whatever the count, so the 5 mitoses do not make a G2; the range spans only the 55 % split (CF 6.2), and only what rests on it waits."
     import pandas as pd
     from pannet_guideline import assess_frame
     patient = {**LIVER_G_UNKNOWN, "ki67_pct": written}
     a = assess(patient, policy=policy, strict=False)
-    assert a.who_grade == "unknown" and "ki67_pct" in a.input_issues and "ki67_pct" in a.data_gaps.split(";")
+    assert a.who_grade == "G3" and "ki67_pct" in a.input_issues and "55" in a.input_issues and "ki67_pct" in a.data_gaps.split(";")
     assert a.primary_recommendation != "SSA" and "SSA" not in a.primary_options.split(";")
     row = assess_frame(pd.DataFrame([patient]), policy=policy).iloc[0]
     assert (row["who_grade"], row["primary_recommendation"], row["recommendations"]) == (a.who_grade, a.primary_recommendation, a.recommendations)
+
+
+@pytest.mark.parametrize("written", ["20-30", "19-21"])
+def test_a_ki67_range_across_20_leaves_the_count_alone_no_grade(written):
+    "CF 1.1 R-GR-03: the higher index wins; a Ki-67 that may lie above 20 leaves G3 open, so a count of 5 must not stand in as a G2."
+    a = assess({**LIVER_G_UNKNOWN, "ki67_pct": written}, strict=False)
+    assert a.who_grade == "unknown" and "ki67_pct" in a.data_gaps.split(";") and a.primary_recommendation != "SSA"
 
 
 def test_a_ki67_not_written_keeps_the_one_index_g2():
