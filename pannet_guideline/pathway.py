@@ -26,13 +26,13 @@ __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCA
            'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
            'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
            'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
-           'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions',
-           'clinical_pathway', 'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label', 'condition_text',
-           'seed_doubted', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'unasked_notes', 'unasked_reason',
-           'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note', 'pathway_parts', 'routes_to',
-           'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'clinical_counts',
-           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
-           'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion', 'ClinicalPathway',
+           'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label',
+           'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'unasked_notes',
+           'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note', 'pathway_parts',
+           'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts',
+           'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts',
+           'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -780,9 +780,45 @@ def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
     observed = tuple(dict.fromkeys(findings + answers))  # findings as given (a step may hold one for review), answers as derived
     return observed, np.unique(np.stack([_coded(st.cols if f in answers else given, f) for f in observed], axis=1), axis=0)
 
-def possible_points(cols, groups:tuple=CONSISTENCY) -> np.ndarray:
-    "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value); `groups` as `CONSISTENCY`."
+@functools.lru_cache(maxsize=None)
+def _derivations() -> tuple:
+    "The flags a chapter writes from a table of its own for a later chapter to read (its `DERIVED`): (field, table, {outcome: value written})."
+    from pannet_guideline.guideline import CHAPTERS
+    return tuple((f, t, w) for m in CHAPTERS for f, (t, w) in getattr(m, "DERIVED", {}).items())
+
+def _collapsed(e:Expr, inside:bool=False) -> set:
+    "The fields of a condition read where an unknown answer counts as a definite one (under `otherwise`, or asked whether it is known)."
+    from pannet_guideline.logic import Otherwise
+    inside = inside or isinstance(e, (Otherwise, IsUnknown))
+    kids = [getattr(e, k) for k in ("a", "b") if isinstance(getattr(e, k, None), Expr)]
+    return set().union(set(e.fields) if inside and not kids else set(), *(_collapsed(x, inside) for x in kids))
+
+@functools.lru_cache(maxsize=None)
+def _free_values(table:DecisionTable) -> tuple:
+    "The fields a table reads with an unknown answer counting as a definite one, each with the values its rules tell apart: ((field, values), ...)."
+    names = sorted(set().union(*(_collapsed(r.when) for r in effective(table, table.rules))))
+    return tuple((f, tuple(_axis(table, f))) for f in names)
+
+def derived_possible(cols) -> np.ndarray:
+    "Rows of a `Columns` store whose known value of each derived flag its table can write beside the row's other known answers (a small MEN1 tumour to watch is never symptomatic); an answer absent or unknown may be any of its values."
+    from pannet_guideline.schema import Columns
     ok = np.ones(cols.n, bool)
+    for name, table, writes in _derivations():
+        if name not in cols.data: continue
+        value, rules = cols.codes(name), effective(table, table.rules)
+        free = [(f, vs) for f, vs in _free_values(table) if cols.unknown(f).any()]  # answers given on every row are read as given
+        can = {v: np.zeros(cols.n, bool) for v in FIELDS[name].vocab}
+        for combo in itertools.product(*[vs for _, vs in free]):  # where an unknown answer is read as a definite one, try each value
+            filled = {f: np.where(cols.unknown(f), _encode(f, [v])[0], cols.data[f]) if f in cols.data else np.repeat(_encode(f, [v]), cols.n)
+                      for (f, _), v in zip(free, combo)}
+            at = Columns(cols.n, {**cols.data, **filled})
+            for r in rules: can[writes[r.then]] |= ~r.when.frame(at).f  # a value is possible where a rule that writes it is not false
+        for i, v in enumerate(FIELDS[name].vocab): ok &= (value != i) | can[v]
+    return ok
+
+def possible_points(cols, groups:tuple=CONSISTENCY, derived:bool=True) -> np.ndarray:
+    "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value); `groups` as `CONSISTENCY`; `derived`: a flag an earlier chapter step writes only where its table can write it (`derived_possible`)."
+    ok = derived_possible(cols) if derived else np.ones(cols.n, bool)
     for findings, answers, stated in groups:
         observed, seen = _reachable(findings, answers, stated)
         here = [j for j, f in enumerate(observed) if f in cols.data]
@@ -799,15 +835,16 @@ def possible_points(cols, groups:tuple=CONSISTENCY) -> np.ndarray:
     return ok
 
 def _possible_classes(crits:list) -> np.ndarray:
-    "Per point of the product of the criteria's classes: whether some grid value of each class makes it possible (`possible_points`)."
+    "Per point of the product of the criteria's classes: whether some grid value of each class makes it possible (`possible_points`, the derived flags included)."
     shape = [len(c.members) for c in crits]
     out = np.ones(shape, bool)
-    for findings, answers, _ in CONSISTENCY:
-        observed = set(findings + answers)
+    checks = [(set(findings + answers), None, lambda cols: possible_points(cols, derived=False)) for findings, answers, _ in CONSISTENCY] + \
+             [({name}.union(*(r.when.fields for r in effective(t, t.rules))), name, derived_possible) for name, t, _ in _derivations()]
+    for observed, flag, check in checks:
         axes = [j for j, c in enumerate(crits) if ":" not in c.name and c.name in observed]
-        if len(axes) < 2: continue
+        if len(axes) < 2 or (flag is not None and flag not in [crits[j].name for j in axes]): continue
         single = [dataclasses.replace(crits[j], members=[[v] for m in crits[j].members for v in m]) for j in axes]
-        ok = possible_points(_product_columns(single)).reshape([len(c.members) for c in single])
+        ok = check(_product_columns(single)).reshape([len(c.members) for c in single])
         for k, j in enumerate(axes):  # a class is possible when any of its values is
             starts = np.cumsum([0] + [len(m) for m in crits[j].members[:-1]])
             ok = np.logical_or.reduceat(ok, starts, axis=k)
