@@ -1305,9 +1305,9 @@ def dead_end_pointers(p:ClinicalPathway, leaf:Leaf) -> list:
 
 DOUBT = "⚠" # marks an item resting only on seed statements the seed audit does not confirm
 
-def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
-    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, unless given before: a, b'; an item resting only on unconfirmed seed statements is marked, with the audit's verdict last."
-    if leaf is OUTSIDE: return ["not this pathway"]
+def _leaf_rows(p:ClinicalPathway, leaf:Leaf) -> list:
+    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, if not given before: a, b'; an item resting only on unconfirmed seed statements is marked, with the audit's verdict last. Each row is (text, strength, conditional): the lines that hold whatever the conditions come first, then those that hold only under the condition they name (a condition every line shares heads them); the audit line (conditional None) goes with the last."
+    if leaf is OUTSIDE: return [("not this pathway", "", False)]
     doubted = seed_doubted(p, leaf)
     mark = lambda x: _lower(x) + (f" {DOUBT}" if x in doubted else "")
     merged = {}  # one outcome at one strength from several rules: held when any of their conditions holds
@@ -1328,39 +1328,62 @@ def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
         out[key] = [x for x in out[key] if x not in shown] if key[0] else out[key]
         if key[0] and not key[1]: shown |= set(out[key])
     out = {k: v for k, v in out.items() if v}
-    rank = lambda kv: (("recommended", "consider", "option", "work-up", "").index(kv[0][0]) if kv[0][0] in _STRENGTH or kv[0][0] in ("", "work-up") else 9, bool(kv[0][1]))
-    lines = []
-    for (s, cond), labels in sorted(out.items(), key=rank):
-        if s in _STRENGTH:
-            head = _STRENGTH[s][len(labels) > 1] + (f", {cond}" if cond else "")
-            lines.append(f"{head}: " + ", ".join(mark(x) for x in labels))
-        elif s == "work-up": lines.append(("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(mark(x) for x in labels))
-        elif cond: lines.append(f"{cond[0].upper() + cond[1:]}: " + ", ".join(mark(x) for x in labels))
-        else: lines += [x + (f" {DOUBT}" if x in doubted else "") for x in labels]
-    if shared and lines: lines = [_upper(_terms_text([_term_text(p, n, cl) for n, cl in shared], "")) + ":"] + lines
+    rank = lambda kv: (bool(kv[0][1]), ("recommended", "consider", "option", "work-up", "").index(kv[0][0]) if kv[0][0] in _STRENGTH or kv[0][0] in ("", "work-up") else 9)
+    rows = []
+    for (s, cond), labels in sorted(out.items(), key=rank):  # unconditional lines first, each block firmest first
+        if s in _STRENGTH: text = f"{_STRENGTH[s][len(labels) > 1]}" + (f", {cond}" if cond else "") + ": " + ", ".join(mark(x) for x in labels)
+        elif s == "work-up": text = ("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(mark(x) for x in labels)
+        elif cond: text = f"{cond[0].upper() + cond[1:]}: " + ", ".join(mark(x) for x in labels)
+        else:
+            rows += [(x + (f" {DOUBT}" if x in doubted else ""), "", bool(shared)) for x in labels]
+            continue
+        rows.append((text, s if s in _STRENGTH else "", bool(cond) or bool(shared)))
+    if shared and rows: rows = [(_upper(_terms_text([_term_text(p, n, cl) for n, cl in shared], "")) + ":", "", True)] + rows
     items = dict.fromkeys(iv for v in doubted.values() for iv in v)
-    if items and lines: lines.append(f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items))
-    return lines or ["nothing further in this pathway"] + [f"see {w}" for _, w in dead_end_pointers(p, leaf)]
+    if items and rows: rows.append((f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items), "", None))
+    return rows or [(x, "", False) for x in ["nothing further in this pathway"] + [f"see {w}" for _, w in dead_end_pointers(p, leaf)]]
+
+def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
+    "The lines of an ending as `_leaf_rows` orders them: what holds whatever the conditions, then what holds only under a condition."
+    return [text for text, _, _ in _leaf_rows(p, leaf)]
 
 # %% ../nbs/50_pathway.ipynb #cp056
 ENDING_COLOURS = (("recommended", "#cfe8cf", "green"), ("consider", "#fff1c1", "yellow"), ("option", "#ececec", "grey"),
-                  ("", "#dbe9f6", "blue")) # strength, fill, its name in the legend; "": tests or schedules only
+                  ("", "#dbe9f6", "blue"), ("conditional", "#ffffff", "white"))
+# strength, fill, its name in the legend; "": tests or schedules only; "conditional": the lines that hold only under a condition
 
 def ending_strength(p:ClinicalPathway, leaf:Leaf) -> str:
-    "The firmest strength an ending gives, whatever condition a line of it waits on ('' when it gives tests or schedules only)."
-    strengths = {p.rule(r)[1].strength for r in leaf.fired}
-    return next((s for s, _, _ in ENDING_COLOURS if s in strengths), "")
+    "The firmest strength an ending gives whatever the conditions ('' when that is tests or schedules only; 'conditional' when every line it gives waits on a condition written on it)."
+    rows = _leaf_rows(p, leaf)
+    if leaf.fired and not any(c is False for _, _, c in rows): return "conditional"
+    firm = {s for _, s, c in rows if c is False}
+    return next((s for s, _, _ in ENDING_COLOURS if s in firm), "")
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
-    "The colour of an ending: that of its firmest strength (`ending_strength`), the legend's colours; white when it gives nothing."
+    "The colour of an ending: that of the firmest strength it gives whatever the conditions (`ending_strength`), the legend's colours; white when it gives nothing."
     if not leaf.fired: return "#ffffff"
     return dict((s, fill) for s, fill, _ in ENDING_COLOURS)[ending_strength(p, leaf)]
 
 def colour_legend(used:set|None=None) -> str:
     "The legend's sentence on ending colours, from `ENDING_COLOURS` (only the fills in `used`, when given)."
-    words = {"recommended": "its firmest item is recommended", "consider": "at best an item to consider",
-             "option": "options only", "": "tests or follow-up schedules, no treatment"}
+    words = {"recommended": "an item recommended whatever the conditions", "consider": "at best an item to consider, whatever the conditions",
+             "option": "options only", "": "tests or follow-up schedules, no treatment",
+             "conditional": "what holds only under the condition written on its line"}
     return "; ".join(f"{name}: {words[s]}" for s, fill, name in ENDING_COLOURS if used is None or fill in used)
+
+def _ending_html(p:ClinicalPathway, leaf:Leaf, letter:str, tail:str="", colour:str="#555555", width:int=1) -> str:
+    "An ending as a Graphviz HTML-like label: its letter, what it gives whatever the conditions on its colour, then, below a dashed line on white, what it gives only under the condition on each line (`tail`: a last line, such as the patients reaching it)."
+    import html as _h
+    rows = _leaf_rows(p, leaf)
+    firm, cond = [t for t, _, c in rows if c is False], [t for t, _, c in rows if c is True]
+    (cond or firm).extend(t for t, _, c in rows if c is None)  # the audit of seed items closes the ending
+    blocks = [(b, fill) for b, fill in ((firm, _leaf_fill(p, leaf)), (cond, "#ffffff")) if b]
+    blocks[0][0][0] = f"{letter}: {blocks[0][0][0]}"
+    if tail: blocks[-1][0].append(tail)
+    cell = lambda lines: '<BR ALIGN="LEFT"/>'.join(_h.escape(y, quote=False) for x in lines for y in _wrap(x, LEAF_WRAP).split("\n"))
+    cells = [f'<TR><TD BGCOLOR="{fill}" ALIGN="LEFT" BALIGN="LEFT"' + (' SIDES="T" BORDER="1" STYLE="dashed" COLOR="#555555"' if k else "")
+             + f">{cell(lines)}</TD></TR>" for k, (lines, fill) in enumerate(blocks)]
+    return f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="5" COLOR="{colour}">{"".join(cells)}</TABLE>'
 
 # %% ../nbs/50_pathway.ipynb #cp058
 def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
@@ -1559,14 +1582,17 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
     def leaf(lf):
         if lf not in leaf_names: leaf_names[lf] = chr(ord("A") + len(leaf_names)) if len(leaf_names) < 26 else f"Z{len(leaf_names) - 25}"
         name = f"L{leaf_names[lf]}"
-        text = "\n".join(_wrap(x, LEAF_WRAP) for x in [f"{leaf_names[lf]}: {y}" if k == 0 else y for k, y in enumerate(_leaf_lines(p, lf))])
-        style = 'shape=plaintext, fontcolor="#777777"' if not lf.fired else f'shape=box, style="filled", fillcolor="{_leaf_fill(p, lf)}", color="#555555"'
-        if c and not route:
-            k_ = c['leaf'].get(lf, 0)
-            many = sum(x == lf for n in p.nodes.values() for _, x in n.edges) > 1  # reached by several answers, maybe in other parts
-            text += f"\n→ {k_:,} patient{'s' if k_ != 1 else ''}{' in all' if many else ''}"
+        k_ = c.get("leaf", {}).get(lf, 0)
+        many = sum(x == lf for n in p.nodes.values() for _, x in n.edges) > 1  # reached by several answers, maybe in other parts
+        count = f"→ {k_:,} patient{'s' if k_ != 1 else ''}{' in all' if many else ''}" if c and not route else ""
+        if any(x.startswith(f"  {name} [") for x in lines): return name
+        if lf.fired:  # what holds whatever the conditions on the ending's colour, what waits on a condition below it on white
+            on = bool(hot(k_))
+            lines.append(f"  {name} [shape=plain, label=<{_ending_html(p, lf, leaf_names[lf], count, '#c0392b' if on else '#555555', 3 if on else 1)}>];")
+            return name
+        text = "\n".join(_wrap(x, LEAF_WRAP) for x in [f"{leaf_names[lf]}: {y}" if k == 0 else y for k, y in enumerate(_leaf_lines(p, lf))] + ([count] if count else []))
         label = _q(text)[:-1].replace("\\n", "\\l") + '\\l"'  # left-justified lines: a list reads down its left edge
-        if not any(x.startswith(f"  {name} [") for x in lines): lines.append(f"  {name} [{style}{hot(c.get('leaf', {}).get(lf))}, label={label}];")
+        lines.append(f'  {name} [shape=plaintext, fontcolor="#777777"{hot(k_)}, label={label}];')
         return name
     target = leaf(top) if isinstance(top, Leaf) else f"N{top}"
     lines.append(f"  E -> {target} [{hot(c.get('inside'))[2:]}];")

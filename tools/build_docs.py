@@ -471,18 +471,19 @@ def legend(key: str, policy: str, svgs: list) -> str:
     "What the marks of a pathway mean, said once under it: only those it uses."
     from pannet_guideline.pathway import colour_legend
     text = " ".join(svgs)
-    used = set(re.findall(r'fill="(#[0-9a-f]{6})" stroke="#555555"', text))  # the endings' fills the drawing uses
+    used = set(re.findall(r'<polygon fill="(#[0-9a-f]{6})" stroke="transparent"', text))  # the fills of the endings' parts the drawing uses
     items = ["Start at the top box, which says who the pathway is for; each blue box is a question and the arrows carry its answers. "
-             "The boxes at the bottom are the endings, lettered A, B..., coloured by the firmest item they give, whatever condition "
-             f"its line carries: {colour_legend(used)}."]
+             "The boxes at the bottom are the endings, lettered A, B..., coloured by the firmest item they give whatever the "
+             f"conditions: {colour_legend(used)}."]
     if re.search(r">(Recommended|Consider)[^<]*</text>.*?>(Consider|Options?)[^<]*</text>", text, flags=re.S):
         items.append("<b>Two strengths in one ending</b> (\"Recommended: ...\" then \"Consider: ...\"): every item listed applies; "
                      "the first line is the firmer recommendation, the next a weaker alternative. \"Options\" are alternatives the "
                      "source does not rank.")
     if re.search(r"(?i)>[^<]*\b(if|after) [a-z]", text):
-        items.append("A line with a condition (\"if not given before\": for a patient who has not had that treatment; \"after somatostatin "
-                     "analogue\": for one who has; \"if insulinoma\") holds only when the condition does; the patient's record of earlier "
-                     "treatment and syndrome decides it.")
+        items.append("<b>A line with a condition</b> (\"if not given before\": for a patient who has not had that treatment; \"after "
+                     "somatostatin analogue\": for one who has; \"if insulinoma\") holds only when the condition does, so it sits on white, "
+                     "below a dashed line where the ending gives something whatever the conditions, and it does not colour the ending; "
+                     "the patient's record of earlier treatment and syndrome decides it.")
     if "nothing further in this pathway" in text:
         items.append("<b>Nothing further in this pathway</b> (grey text, no box): for these answers the tables of this question "
                      "recommend nothing; other pathways of the chapter, and the alerts, may still apply; where the answers lead to another "
@@ -853,7 +854,8 @@ def overview_cells() -> list:
                "tables (never drawn by hand). Read them top to bottom: the box at the top says to whom the pathway applies; each "
                "question is a clinical concept (NET G1/G2, SSTR-positive, progression on a somatostatin analogue...); the answers "
                "label the arrows; a question is asked only where its answer changes what follows. The boxes at the bottom are the "
-               "recommendations, coloured by the firmest strength they give (" + colour_legend() + "), and the alerts that go with them are listed "
+               "recommendations, coloured by the firmest strength they give whatever the conditions (" + colour_legend() + "; a line that "
+               "holds only under a condition, such as a treatment not given before, sits on white below a dashed line), and the alerts that go with them are listed "
                "under the chart. A legend under each pathway says what its marks mean. A number in square brackets after a question refers to the note under the chart that says what happens "
                "when that answer is unknown: which recommendation waits until it is known. Rule ids under the chart link to the "
                "rules and the statements they cite. The per-table technical diagrams, with every unknown branch drawn, are kept "
