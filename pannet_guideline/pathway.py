@@ -22,17 +22,18 @@ from .tables import DecisionTable, boundary_grid
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
            'RULE_MEANINGS', 'OUTSIDE', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS',
-           'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts',
-           'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
-           'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
-           'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
-           'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion', 'ClinicalPathway',
-           'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label',
-           'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'unasked_notes',
-           'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note', 'pathway_parts',
-           'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts',
-           'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts',
-           'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'NOT_ASKED_BY_SOURCE',
+           'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node',
+           'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question',
+           'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables',
+           'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion',
+           'ClinicalPathway', 'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes',
+           'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength',
+           'colour_legend', 'unasked_notes', 'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading',
+           'unknown_note', 'unasked_lines', 'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs',
+           'condition_words', 'pathway_alerts', 'source_footnotes', 'clinical_counts', 'cohort_clinical_svgs',
+           'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway',
+           'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -891,6 +892,9 @@ def merged_criterion(tables:list, name:str, entry:Expr) -> Criterion:
 # statements each rule cites (clinical_facts §5.1-5.3, §13.2), so an ending reached per syndrome says what the control is.
 RULE_MEANINGS = {
     "SC-INSULINOMA-GLUCOSE": "glucose control (diet and/or diazoxide)",
+    # everolimus controls the hypoglycaemia (NCCN note p), with the primary therapy before the operation or in disease that
+    # cannot be resected (functional.control-before-resection): not, on this line, an antitumour treatment
+    "SC-INSULINOMA-EVEROLIMUS": "everolimus for glucose control (until the operation, or where it is not possible)",
     "SC-GASTRINOMA-PPI": "acid control (high-dose proton-pump inhibitor)",
     "SC-GLUCAGONOMA-GLUCOSE": "treatment of the raised blood glucose",
     "SC-VIPOMA-FLUIDS": "replacement of fluid, potassium, magnesium and bicarbonate",
@@ -1410,7 +1414,23 @@ def unasked_reason(p:ClinicalPathway, name:str) -> str:
             return (f"{_upper(_label(field))} is not asked on its own: the {_and([_label(a) for a in by])} {'stand' if len(by) > 1 else 'stands'} for it"
                     + (f", but what waits on it needs the {_label(field)} itself: a {_and([_label(a) for a in by])} without a measured "
                        f"{_label(field)} is not enough." if held else "."))
-    return f"{_upper(_label(field))} is not asked: no answer to it changes which ending is reached."
+    return _unchanging(p, name)
+
+def _unchanging(p:ClinicalPathway, name:str) -> str:
+    "Why an answer that changes no ending is not asked, as it is: the answers that take a patient to another pathway of the chapter, and whether only an unknown answer changes something here."
+    field = field_of(name)
+    waits = any(p.unknown.get(name, ([], [])))
+    rest = ("no known answer to it changes which ending is reached, only an unknown one does, as said next" if waits
+            else "no answer to it changes which ending is reached")
+    spec = FIELDS[field]
+    out = [v for v in spec.vocab if spec.kind in ("flag", "text") and p.question.entry.record({field: v}) is False]
+    if not out: return f"{_upper(_label(field))} is not asked: {rest}."
+    words = (f"with {_label(field)}" if out == [True] else f"without {_label(field)}" if out == [False]
+             else f"whose {_label(field)} is {_or([str(v).replace('_', ' ') for v in out])}")
+    there = [q.title for q in QUESTIONS if q.chapter == p.question.chapter and q.key != p.question.key and field in q.entry.fields
+             and any(q.entry.record({field: v}) is not False for v in out)]  # the pathways of the chapter such a patient follows
+    return (f"{_upper(_label(field))} is not asked: a patient {words} is not in this pathway" + (f" but in ‘{_or(there)}’" if there else "")
+            + f"; for the patients of this pathway {rest}.")
 
 # the reasons shared by several answers: said once, above the notes on them
 GIVEN_BEFORE_REASON = "Treatments given before are not asked: an ending that depends on one says “if not given before” on its line."
@@ -1462,8 +1482,8 @@ def unknown_reading(p:ClinicalPathway, name:str) -> str:
     return f"nothing waits on it: the endings are those for the answer {_answer_words(p, name, like)}, as the rules give them"
 
 # %% ../nbs/50_pathway.ipynb #cp068
-def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
-    "What happens when the answer to a question is unknown: whether the pathway still applies, the recommendations that wait, those given only then, or the answer whose endings it takes; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
+def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None) -> tuple:
+    "What an unknown answer does, as `unknown_note` says it after its head: (where: the routes it affects, or '', what it does)."
     held, only = p.unknown.get(name, ([], []))
     opened, _, opens = p.readings.get(name, ([], (), False))
     held = list(dict.fromkeys(held + opened))
@@ -1472,19 +1492,45 @@ def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
         letters = note_endings(p, name, names)
         fired = {r for lf, k in names.items() if k in letters for r in lf.fired}
         if letters: held = [r for r in held if r in fired]  # what the endings on these routes would give
-        where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}: " if letters else ""
-    label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
+        where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}" if letters else ""
+    given = {r for lf in _leaves_below(p, p.root) for r in lf.fired}
+    strength = lambda r: p.rule(r)[1].strength
+    # an item that no ending of this pathway gives at that strength waits at its own: "somatostatin analogue (recommended)"
+    said = lambda r: _outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) + (f" ({strength(r)})" if r not in given and strength(r) else "")
+    label = lambda ids: ", ".join(dict.fromkeys(said(r) for r in ids))
     parts = (["whether this pathway applies may then be unknown, depending on other answers" if opens == "some" else
               "it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {label(held)}"] if held else []) \
         + ([f"given only while it is unknown: {label(only)}"] if only else [])
-    if ":" in name:  # one treatment of the list of those given before: by its label
-        from pannet_guideline.vocab import RECOMMENDATIONS
-        code = name.split(":")[1]
-        head = f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before"
-    elif FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag":  # an earlier step's decision: named by the question the chart asks
-        head = f"If the answer to ‘{_upper(FIELDS[field_of(name)].label)}?’ is unknown"
-    else: head = f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
-    return head + (f", {where}" if where else ": ") + ("; ".join(parts) if parts else unknown_reading(p, name)) + "."
+    return where, "; ".join(parts) if parts else unknown_reading(p, name)
+
+def _unknown_head(p:ClinicalPathway, name:str) -> str:
+    "How a note on an unknown answer opens: 'If Ki-67 is unknown', 'If it is unknown whether PRRT was given before'."
+    if ":" in name: return f"If it is unknown whether {_given_words(p, [name])} was given before"  # a treatment of the history, by its label
+    if FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag":  # an earlier step's decision: named by the question the chart asks
+        return f"If the answer to ‘{_upper(FIELDS[field_of(name)].label)}?’ is unknown"
+    return f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
+
+def _given_words(p:ClinicalPathway, names:list) -> str:
+    "Treatments of the history (criteria `prior_therapies:CODE`) by their labels: 'everolimus, PRRT or sunitinib'."
+    from pannet_guideline.vocab import RECOMMENDATIONS
+    return _or([_lower(getattr(RECOMMENDATIONS.get(n.split(":")[1]), "label", n.split(":")[1])) for n in names])
+
+def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
+    "What happens when the answer to a question is unknown: whether the pathway still applies, the recommendations that wait (one no ending here gives at that strength with its strength), those given only then, or the answer whose endings it takes; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
+    where, body = _unknown_body(p, name, names)
+    return _unknown_head(p, name) + (f", {where}: " if where else ": ") + body + "."
+
+# %% ../nbs/50_pathway.ipynb #cp069b
+def unasked_lines(p:ClinicalPathway, notes:dict, names:dict) -> list:
+    "The notes under a chart on the answers it does not ask, as `unasked_groups` groups them: (reason, [notes]); the treatments given before whose being unknown holds the same items on the same routes share one note that names them."
+    out = []
+    for why, group in unasked_groups(p, notes):
+        if why != GIVEN_BEFORE_REASON: out.append((why, [unknown_note(p, n, names) for n in group])); continue
+        same = {}
+        for n in group: same.setdefault(_unknown_body(p, n, names), []).append(n)
+        out.append((why, [f"If it is unknown whether {_given_words(p, ns)} was given before" + (f", {where}: " if where else ": ") + body + "."
+                          for (where, body), ns in same.items()]))
+    return out
 
 # %% ../nbs/50_pathway.ipynb #cp071
 LEAF_WRAP = 22 # characters per line of an ending: narrow endings, so that more of them fit side by side in one part
@@ -1748,6 +1794,32 @@ def pathway_alerts(p:ClinicalPathway) -> list:
             words = _and([condition_words(c, True) for c in _ranges(said)]) if said else "whenever this pathway applies"
             out.append((t, r, words))
     return out
+
+# %% ../nbs/50_pathway.ipynb #cp099c
+# (question, policies, fields, why): answers a clinician may expect a pathway to ask, and the statements that make its endings
+# the same whatever they are; each said under the chart only where the pathway neither asks the answer nor writes it on an ending
+NOT_ASKED_BY_SOURCE = (
+    ("localized-nf", ("seed-2025",), ("near_main_duct",),
+     "How far the tumour lies from the main pancreatic duct is not asked: the seed resects a non-functioning tumour by formal "
+     "pancreatectomy with node sampling (seed.12) and weighs surveillance on its size alone (seed.10); the duct matters for "
+     "enucleation, which the seed names for insulinoma only (seed.13)."),
+    ("localized-f", ("seed-2025", "nccn-2025"), ("hereditary_syndrome", "tumor_location"),
+     "For a gastrinoma, MEN1 and the tumour's place in the pancreas are not asked: a pancreatic gastrinoma that has been seen is "
+     "resected wherever it lies, the site choosing only the kind of pancreatectomy (pancreatoduodenectomy in the head, distal "
+     "pancreatectomy with splenectomy in the body or tail: nccn.gastrinoma-surgery; the seed resects every functioning tumour, "
+     "seed.11), and the statements cited name no other operation in MEN1."),
+    ("functional-gastrinoma", ("seed-2025", "nccn-2025"), ("hereditary_syndrome", "tumor_location"),
+     "MEN1 and the tumour's place in the pancreas are not asked: the acid is controlled with a high-dose proton-pump inhibitor, an "
+     "analogue added as an option, whether the gastrinoma arises in MEN1 or not and wherever it lies (nccn.gastrinoma-symptom-control). "
+     "MEN1 is the hereditary chapter's question (genetic counselling is recommended in every gastrinoma), and a tumour in the body or "
+     "tail adds the splenectomy-vaccination alert listed below."),
+)
+
+def source_footnotes(p:ClinicalPathway) -> list:
+    "The footnotes of `NOT_ASKED_BY_SOURCE` that hold for a pathway: its question and policy, and none of their answers asked by a question or written on an ending."
+    asked = {field_of(n.field) for n in p.nodes.values()} | {field_of(c) for c in p.conds}
+    return [why for key, policies, fields, why in NOT_ASKED_BY_SOURCE
+            if key == p.question.key and p.policy in policies and not asked & set(fields)]
 
 # %% ../nbs/50_pathway.ipynb #c0a71e56
 def clinical_counts(p:ClinicalPathway, cols) -> dict:

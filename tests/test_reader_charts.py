@@ -39,3 +39,97 @@ def test_the_nccn_localised_chart_asks_the_men1_question_once():
     "Its answers differ only for an asymptomatic G1 of over 1 cm up to 2 cm: asked there, once."
     p = clinical_pathway("localized-nf", "nccn-2025")
     assert [n.field for n in p.nodes.values()].count("men1_watch") == 1
+
+
+# ---- treatments given before: one note that names them
+
+def test_treatments_given_before_share_one_note_that_names_them():
+    from pannet_guideline.pathway import GIVEN_BEFORE_REASON, clinical_svgs, unasked_lines
+    p = clinical_pathway("advanced-g12-progression", "seed-2025")
+    _, names, notes = clinical_svgs(p)
+    before = [said for why, said in unasked_lines(p, notes, names) if why == GIVEN_BEFORE_REASON]
+    assert len(before) == 1 and len(before[0]) == 1, before
+    assert all(drug in before[0][0] for drug in ("cabozantinib", "everolimus", "PRRT", "somatostatin analogue", "sunitinib")), before
+
+
+@pytest.mark.parametrize("key,policy", DRAWN)
+def test_no_two_notes_on_treatments_given_before_say_the_same(key, policy):
+    from pannet_guideline.pathway import GIVEN_BEFORE_REASON, clinical_svgs, unasked_lines
+    p = clinical_pathway(key, policy)
+    _, names, notes = clinical_svgs(p)
+    for why, said in unasked_lines(p, notes, names):
+        if why != GIVEN_BEFORE_REASON: continue
+        bodies = [x.split(" was given before", 1)[1] for x in said]
+        assert len(bodies) == len(set(bodies)), said
+
+
+# ---- answers a reader expects that the sources do not ask
+
+GASTRINOMA = dict(differentiation="well", ki67_pct=2, mitoses_per_2mm2=1, tumor_size_cm=1.5, local_invasion="none", nodal_status="N0",
+                  metastatic_sites="none", resectable="yes", functional_syndrome="gastrinoma", carcinoid_syndrome=False,
+                  symptomatic=True, hereditary_syndrome="none", tumor_location="head", sstr_status="positive", prior_therapies="none")
+NF_SMALL = {**GASTRINOMA, "functional_syndrome": "none", "symptomatic": False, "near_main_duct": False, "tumor_size_cm": 1.5}
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_a_gastrinoma_is_given_the_same_whatever_men1_and_its_site(policy):
+    "nccn.gastrinoma-symptom-control and nccn.gastrinoma-surgery name no other control or operation in MEN1 or at another site: the footnote's claim."
+    from pannet_guideline.guideline import assess
+    given = {assess({**GASTRINOMA, "hereditary_syndrome": h, "tumor_location": site}, policy).recommendations
+             for h in ("none", "MEN1") for site in ("head", "body", "tail")}
+    assert len(given) == 1, given
+
+
+def test_the_seed_operates_on_a_non_functioning_tumour_wherever_the_duct_is():
+    "seed.12 (formal pancreatectomy) and seed.10 (surveillance by size) say nothing of the duct: the footnote's claim."
+    from pannet_guideline.guideline import assess
+    given = {assess({**NF_SMALL, "near_main_duct": d}, "seed-2025").recommendations for d in (False, True)}
+    assert len(given) == 1, given
+
+
+@pytest.mark.parametrize("key,policy", DRAWN)
+def test_a_footnote_on_an_answer_not_asked_is_true_of_its_pathway(key, policy):
+    from pannet_guideline.evidence import STATEMENTS, load_register
+    from pannet_guideline.pathway import NOT_ASKED_BY_SOURCE, field_of, source_footnotes
+    load_register()
+    p = clinical_pathway(key, policy)
+    asked = {field_of(n.field) for n in p.nodes.values()} | {field_of(c) for c in p.conds}
+    for k, policies, fields, why in NOT_ASKED_BY_SOURCE:
+        assert all(w in STATEMENTS for w in __import__("re").findall(r"\b(?:seed|nccn)\.[\w.-]*[\w]", why)), why  # it cites registered statements
+        if k == key and policy in policies: assert (why in source_footnotes(p)) == (not asked & set(fields)), (key, policy, fields)
+
+
+def test_the_footnotes_a_reader_asked_for_are_shown():
+    from pannet_guideline.pathway import source_footnotes
+    assert any("main pancreatic duct" in x for x in source_footnotes(clinical_pathway("localized-nf", "seed-2025")))
+    assert source_footnotes(clinical_pathway("localized-nf", "nccn-2025")) == []  # NCCN asks it
+    for policy in POLICIES:
+        assert any("MEN1" in x for x in source_footnotes(clinical_pathway("functional-gastrinoma", policy)))
+
+
+# ---- everolimus in insulinoma: for glucose control
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_everolimus_for_an_insulinoma_is_said_to_control_the_glucose(policy):
+    "nccn.insulinoma-symptom-control: everolimus, beside diet and diazoxide, controls the hypoglycaemia, with the primary therapy before the operation or where there is none (functional.control-before-resection)."
+    from pannet_guideline.pathway import _leaf_lines
+    p = clinical_pathway("functional-insulinoma", policy)
+    lines = [x for lf in _endings(p) for x in _leaf_lines(p, lf) if "everolimus" in x]
+    assert lines and all("everolimus for glucose control (until the operation, or where it is not possible)" in x for x in lines), lines
+
+
+# ---- a note on an answer not asked says what it changes
+
+@pytest.mark.parametrize("key", ["functional-insulinoma", "functional-gastrinoma", "functional-glucagonoma-vipoma"])
+def test_the_carcinoid_syndrome_note_says_what_it_changes(key):
+    "Carcinoid syndrome recorded takes a patient to the last functioning pathway; unknown, it holds the analogue it would bring."
+    from pannet_guideline.pathway import clinical_svgs, unasked_lines
+    for policy in POLICIES:
+        p = clinical_pathway(key, policy)
+        _, names, notes = clinical_svgs(p)
+        said = [(why, lines) for why, lines in unasked_lines(p, notes, names) if why.startswith("Carcinoid syndrome")]
+        assert said, key
+        why, lines = said[0]
+        assert "not in this pathway but in ‘Functioning NET, other syndromes or carcinoid syndrome" in why, why
+        assert "no answer to it changes" not in why and "only an unknown one does" in why, why
+        assert "held until it is known: Somatostatin analogue (recommended)" in lines[0], lines

@@ -545,8 +545,8 @@ def rule_meanings(code: str) -> str:
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, unasked_groups,
-                                          unknown_note)
+    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, source_footnotes,
+                                          unasked_lines, unknown_note)
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Both policies are drawn, each folded under a line that "
            "says what it gives that the other does not: open one, or both. Not a medical device: for research, audit and education."]
@@ -569,8 +569,9 @@ def clinical_section(chapter: str, site: Path) -> str:
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy),
                                    full=f"clinical-{q.key}-{policy}-{k + 1}.html") for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
-            unasked = "".join(f"<li>{E(why)} {E(unknown_note(p, ns[0], names))}</li>" if len(ns) == 1 else  # a shared reason said once, its answers below it
-                              f"<li>{E(why)}<ul>{''.join(f'<li>{E(unknown_note(p, n, names))}</li>' for n in ns)}</ul></li>" for why, ns in unasked_groups(p, notes))
+            unasked = "".join(f"<li>{E(why)} {E(said[0])}</li>" if len(said) == 1 else  # a shared reason said once, its notes below it
+                              f"<li>{E(why)}<ul>{''.join(f'<li>{E(x)}</li>' for x in said)}</ul></li>" for why, said in unasked_lines(p, notes, names))
+            foot = "".join(f'<p class="not-asked"><b>Not asked here.</b> {_ids_linked(E(x))}</p>' for x in source_footnotes(p))
             leaves = []
             for lf, letter in names.items():
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
@@ -578,11 +579,11 @@ def clinical_section(chapter: str, site: Path) -> str:
                 leaves.append(f"<li><b>{E(letter)}</b>: {rules}</li>")
             alerts = [f'<li><b>{E(code_label(r.then))}</b> when {E(words)} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>'
                       for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
-            body = ("\n".join(figs) + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
+            body = ("\n".join(figs) + foot + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
                     + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
-            notes_html = ((f"<p>When an answer is unknown:</p><ul>{unk}</ul>" if unk else "")
+            notes_html = (foot + (f"<p>When an answer is unknown:</p><ul>{unk}</ul>" if unk else "")
                           + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul>{unasked}</ul>" if unasked else ""))
             for k, x in enumerate(svgs):  # "open full size": the part alone, still with its legend and notes
                 full_page(site / f"clinical-{q.key}-{policy}-{k + 1}.html", f"{q.title} ({policy})" + (f", part {k + 1} of {len(svgs)}" if len(svgs) > 1 else ""),
