@@ -676,11 +676,6 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     return cells
 
 
-def _source_words(source) -> str:
-    "A vignette's source as a reader reads it: the clinical facts register by name, not by its file name."
-    return re.sub(r"\bclinical_facts\b", "clinical facts register §", str(source))
-
-
 def worked_examples(chapter: str, site: Path) -> str:
     "The chapter's worked examples: a vignette patient on its pathway (where the chapter has pathways), then every vignette, folded."
     route = worked_route(chapter, site) if chapter in CHAPTERS else ""
@@ -718,7 +713,7 @@ def worked_route(chapter: str, site: Path) -> str:
     import pandas as pd
     from pannet_guideline.guideline import assess
     from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs, fired_outcomes, outcome_columns
-    from pannet_guideline.vignettes import field_words
+    from pannet_guideline.vignettes import _cited as cited, field_words  # a source with its statements and sources linked to the register
     first = ""
     for v in _vignettes(chapter):
         patient, policy = v.get("patient") or {}, (v.get("policies") or ["seed-2025"])[0]
@@ -750,7 +745,7 @@ def worked_route(chapter: str, site: Path) -> str:
                     f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
                     f"all recommendations: {E(_codes_text(d['recommendations']))}.</p>")
-            html = (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(_source_words(v.get('source', '')))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
+            html = (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {cited(v.get('source', ''))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
                     f"the clinical pathway <i>{E(q.title)}</i>, from the box that says whom the pathway is for to the ending they reach.</p>"
                     + "\n".join(figs) + said)
             if len(shown) == 1: return html  # a route drawn in one part: the shortest to read
@@ -796,7 +791,7 @@ def register_page() -> str:
         src = SOURCES.get(sid)
         head = f"{src.title} ({src.year})" if src else sid
         meta = " · ".join(x for x in (E(src.kind) if src else "", *source_links(src)) if x)
-        out += [f"## {head}", "", f"<p><code>{E(sid)}</code>{' · ' + meta if meta else ''}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</p>", ""]
+        out += [f"## {head}", "", f"<p id=\"{E(sid)}\"><code>{E(sid)}</code>{' · ' + meta if meta else ''}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</p>", ""]
         rows = []
         for s in sorted(sts, key=lambda s: (s.seed_item or 999, s.id)):
             rules = ", ".join(f'<a href="audit.html#rule-{E(r)}"><code>{E(r)}</code></a>' for r in dict.fromkeys(citing.get(s.id, [])))
