@@ -718,7 +718,7 @@ def _questions() -> tuple:
         ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
                          ("advanced_local", "advanced_local_nccn", "liver_first_alerts"),
                          conditions=("symptomatic", "tumor_burden", "progression")),  # they add liver-directed therapy as an option, whatever the surgery: said on the endings, not asked again under each answer on resection
-        ClinicalQuestion("hereditary", "Who to offer genetic testing", "hereditary", everyone,
+        ClinicalQuestion("hereditary", "Genetic testing, and a small MEN1 tumour to watch", "hereditary", everyone,
                          ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_men1_nccn", "hereditary_alerts", "hereditary_alerts_nccn"),
                          conditions=("functional_syndrome",)),
         ClinicalQuestion("caveats", "Carcinoid heart disease and other pitfalls", "caveats", everyone,

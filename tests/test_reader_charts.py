@@ -133,3 +133,25 @@ def test_the_carcinoid_syndrome_note_says_what_it_changes(key):
         assert "not in this pathway but in ‘Functioning NET, other syndromes or carcinoid syndrome" in why, why
         assert "no answer to it changes" not in why and "only an unknown one does" in why, why
         assert "held until it is known: Somatostatin analogue (recommended)" in lines[0], lines
+
+
+# ---- the hereditary chapter says what its rules decide
+
+def test_the_hereditary_chapter_lists_every_table_it_decides_with():
+    "Its opening table names each of its tables, the small MEN1 tumour to watch (MEN1 review 2019 via NCCN's size of concern) included."
+    import json
+    from pathlib import Path
+    import pannet_guideline.hereditary as her
+    nb = json.loads((Path(__file__).resolve().parents[1] / "nbs" / "24_hereditary.ipynb").read_text())
+    intro = next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown" and "| table | policy |" in "".join(c["source"]))
+    names = [k for k, v in vars(her).items() if k.isupper() and getattr(v, "rules", None) is not None and v in her.TABLES + (her.MEN1_WATCH,)]
+    assert names and all(f"`{n}`" in intro for n in names), [n for n in names if f"`{n}`" not in intro]
+    assert "MEN1 tumour" in her.__doc__  # the chapter's heading says it decides that too
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_the_hereditary_pathway_title_names_what_it_gives(policy):
+    from pannet_guideline.pathway import _leaf_lines
+    p = clinical_pathway("hereditary", policy)
+    watches = any("active surveillance" in x for lf in _endings(p) for x in _leaf_lines(p, lf))
+    assert "genetic testing" in p.question.title.lower() and (not watches or "MEN1 tumour to watch" in p.question.title), p.question.title
