@@ -800,21 +800,37 @@ def _free_values(table:DecisionTable) -> tuple:
     names = sorted(set().union(*(_collapsed(r.when) for r in effective(table, table.rules))))
     return tuple((f, tuple(_axis(table, f))) for f in names)
 
+def _writable(cols, name:str, table:DecisionTable, writes:dict) -> np.ndarray:
+    "Rows of a `Columns` store whose known value of one derived flag its table can write beside the row's other answers; an answer its table reads as a definite one when unknown (`_free_values`) may be any of its values there."
+    from pannet_guideline.schema import Columns
+    value, rules = cols.codes(name), effective(table, table.rules)
+    free = [(f, vs) for f, vs in _free_values(table) if cols.unknown(f).any()]  # answers given on every row are read as given
+    can = {v: np.zeros(cols.n, bool) for v in FIELDS[name].vocab}
+    for combo in itertools.product(*[vs for _, vs in free]):
+        filled = {f: np.where(cols.unknown(f), _encode(f, [v])[0], cols.data[f]) if f in cols.data else np.repeat(_encode(f, [v]), cols.n)
+                  for (f, _), v in zip(free, combo)}
+        at = Columns(cols.n, {**cols.data, **filled})
+        for r in rules: can[writes[r.then]] |= ~r.when.frame(at).f  # a value is possible where a rule that writes it is not false
+    return np.logical_and.reduce([(value != i) | can[v] for i, v in enumerate(FIELDS[name].vocab)])
+
+def _hidden_answers(table:DecisionTable, given:set) -> list:
+    "The derived answers (text) a flag's table reads that a store does not hold, where grading or staging ties them to an answer it holds (the grade behind a NEN class)."
+    reads = set().union(*(r.when.fields for r in effective(table, table.rules)))
+    return sorted(a for findings, answers, _ in CONSISTENCY for a in answers if a in reads and a not in given
+                  and FIELDS[a].kind == "text" and set(findings + answers) & given)
+
 def derived_possible(cols) -> np.ndarray:
-    "Rows of a `Columns` store whose known value of each derived flag its table can write beside the row's other known answers (a small MEN1 tumour to watch is never symptomatic); an answer absent or unknown may be any of its values."
+    "Rows of a `Columns` store whose known value of each derived flag its table can write beside the row's other known answers (a small MEN1 tumour to watch is never symptomatic, never an NEC): a derived answer the table reads that the store lacks takes each value grading and staging allow beside the row's."
     from pannet_guideline.schema import Columns
     ok = np.ones(cols.n, bool)
     for name, table, writes in _derivations():
         if name not in cols.data: continue
-        value, rules = cols.codes(name), effective(table, table.rules)
-        free = [(f, vs) for f, vs in _free_values(table) if cols.unknown(f).any()]  # answers given on every row are read as given
-        can = {v: np.zeros(cols.n, bool) for v in FIELDS[name].vocab}
-        for combo in itertools.product(*[vs for _, vs in free]):  # where an unknown answer is read as a definite one, try each value
-            filled = {f: np.where(cols.unknown(f), _encode(f, [v])[0], cols.data[f]) if f in cols.data else np.repeat(_encode(f, [v]), cols.n)
-                      for (f, _), v in zip(free, combo)}
-            at = Columns(cols.n, {**cols.data, **filled})
-            for r in rules: can[writes[r.then]] |= ~r.when.frame(at).f  # a value is possible where a rule that writes it is not false
-        for i, v in enumerate(FIELDS[name].vocab): ok &= (value != i) | can[v]
+        hidden = list(dict.fromkeys(_hidden_answers(table, set(cols.data))))
+        combos = list(itertools.product(*[FIELDS[f].vocab for f in hidden]))
+        at = Columns(cols.n * len(combos), {k: np.repeat(v, len(combos)) for k, v in cols.data.items()})
+        for k, f in enumerate(hidden): at.data[f] = np.tile(_encode(f, [c[k] for c in combos]), cols.n)
+        good = _writable(at, name, table, writes) & (possible_points(at, derived=False) if hidden else True)
+        ok &= good.reshape(cols.n, len(combos)).any(axis=1)
     return ok
 
 def possible_points(cols, groups:tuple=CONSISTENCY, derived:bool=True) -> np.ndarray:
@@ -835,12 +851,17 @@ def possible_points(cols, groups:tuple=CONSISTENCY, derived:bool=True) -> np.nda
             ok[at] &= np.isin(key(known), key(have))
     return ok
 
+def _flag_reads(name:str, table:DecisionTable) -> set:
+    "A derived flag, the answers its table reads, and the answers grading and staging tie to those (a NEN class beside the grade it reads)."
+    reads = {name}.union(*(r.when.fields for r in effective(table, table.rules)))
+    return reads.union(*(set(f + a) for f, a, _ in CONSISTENCY if set(a) & reads))
+
 def _possible_classes(crits:list) -> np.ndarray:
     "Per point of the product of the criteria's classes: whether some grid value of each class makes it possible (`possible_points`, the derived flags included)."
     shape = [len(c.members) for c in crits]
     out = np.ones(shape, bool)
     checks = [(set(findings + answers), None, lambda cols: possible_points(cols, derived=False)) for findings, answers, _ in CONSISTENCY] + \
-             [({name}.union(*(r.when.fields for r in effective(t, t.rules))), name, derived_possible) for name, t, _ in _derivations()]
+             [(_flag_reads(name, t), name, derived_possible) for name, t, _ in _derivations()]
     for observed, flag, check in checks:
         axes = [j for j, c in enumerate(crits) if ":" not in c.name and c.name in observed]
         if len(axes) < 2 or (flag is not None and flag not in [crits[j].name for j in axes]): continue

@@ -35,9 +35,18 @@ def test_a_small_men1_tumour_to_watch_has_no_symptoms():
     assert possible_points(cols).tolist() == [True, False, False, False, True]
 
 
-def test_the_nccn_localised_chart_asks_the_men1_question_once():
-    "Its answers differ only for an asymptomatic G1 of over 1 cm up to 2 cm: asked there, once."
-    p = clinical_pathway("localized-nf", "nccn-2025")
+def test_a_small_men1_tumour_to_watch_is_a_net():
+    "An NEC has no NET grade (WHO 2019): a record of a NEC 'to watch', its grade not given, is no patient's, whatever the grade left out."
+    rows = pd.DataFrame([dict(nen_class="NEC", hereditary_syndrome="MEN1", men1_watch=True),
+                         dict(nen_class="NET", hereditary_syndrome="MEN1", men1_watch=True),
+                         dict(nen_class="NEC", hereditary_syndrome="MEN1", men1_watch=False)], dtype=object)
+    assert derived_possible(columns_from_canonical(rows)).tolist() == [False, True, True]
+
+
+@pytest.mark.parametrize("key", ["localized-nf", "hereditary"])
+def test_the_nccn_charts_ask_the_men1_question_once(key):
+    "The localised chart's answers differ only for an asymptomatic G1 of over 1 cm up to 2 cm, the hereditary chart's only for a NET in a known syndrome: asked there, once."
+    p = clinical_pathway(key, "nccn-2025")
     assert [n.field for n in p.nodes.values()].count("men1_watch") == 1
 
 
