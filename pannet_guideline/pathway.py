@@ -1822,8 +1822,9 @@ def pathway_alerts(p:ClinicalPathway) -> list:
 NOT_ASKED_BY_SOURCE = (
     ("localized-nf", ("seed-2025",), ("near_main_duct",),
      "How far the tumour lies from the main pancreatic duct is not asked: the seed resects a non-functioning tumour by formal "
-     "pancreatectomy with node sampling (seed.12) and weighs surveillance on its size alone (seed.10); the duct matters for "
-     "enucleation, which the seed names for insulinoma only (seed.13)."),
+     "pancreatectomy with node sampling (seed.12) and offers surveillance by size (seed.10), read with the symptoms as ENETS 2016 "
+     "and ASPEN give them (enets2016.nf-lt2cm-surveillance, aspen.le2cm); none of these names the duct, which matters for "
+     "enucleation, an operation the seed names for insulinoma only (seed.13)."),
     ("localized-f", ("seed-2025", "nccn-2025"), ("hereditary_syndrome", "tumor_location"),
      "For a gastrinoma, MEN1 and the tumour's place in the pancreas are not asked: a pancreatic gastrinoma that has been seen is "
      "resected wherever it lies, the site choosing only the kind of pancreatectomy (pancreatoduodenectomy in the head, distal "

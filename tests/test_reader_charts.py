@@ -104,7 +104,7 @@ def test_a_footnote_on_an_answer_not_asked_is_true_of_its_pathway(key, policy):
     p = clinical_pathway(key, policy)
     asked = {field_of(n.field) for n in p.nodes.values()} | {field_of(c) for c in p.conds}
     for k, policies, fields, why in NOT_ASKED_BY_SOURCE:
-        assert all(w in STATEMENTS for w in __import__("re").findall(r"\b(?:seed|nccn)\.[\w.-]*[\w]", why)), why  # it cites registered statements
+        assert all(w in STATEMENTS for w in __import__("re").findall(r"\b(?:seed|nccn|enets2016|aspen)\.[\w.-]*[\w]", why)), why  # it cites registered statements
         if k == key and policy in policies: assert (why in source_footnotes(p)) == (not asked & set(fields)), (key, policy, fields)
 
 
