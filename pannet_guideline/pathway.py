@@ -22,17 +22,18 @@ from .tables import DecisionTable, boundary_grid
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
            'RULE_MEANINGS', 'OUTSIDE', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS',
-           'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'atoms', 'conjuncts',
-           'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
-           'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
-           'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
-           'ClinicalQuestion', 'possible_points', 'merged_criterion', 'ClinicalPathway', 'leaf_conditions',
-           'clinical_pathway', 'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label', 'condition_text',
-           'seed_doubted', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'unasked_notes', 'unasked_reason',
-           'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note', 'pathway_parts', 'routes_to',
-           'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'clinical_counts',
-           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
-           'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'NOT_ASKED_BY_SOURCE',
+           'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node',
+           'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question',
+           'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables',
+           'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion',
+           'ClinicalPathway', 'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes',
+           'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength',
+           'colour_legend', 'unasked_notes', 'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading',
+           'unknown_note', 'unasked_lines', 'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs',
+           'condition_words', 'pathway_alerts', 'source_footnotes', 'clinical_counts', 'cohort_clinical_svgs',
+           'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway',
+           'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -717,7 +718,7 @@ def _questions() -> tuple:
         ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
                          ("advanced_local", "advanced_local_nccn", "liver_first_alerts"),
                          conditions=("symptomatic", "tumor_burden", "progression")),  # they add liver-directed therapy as an option, whatever the surgery: said on the endings, not asked again under each answer on resection
-        ClinicalQuestion("hereditary", "Who to offer genetic testing", "hereditary", everyone,
+        ClinicalQuestion("hereditary", "Genetic testing, and a small MEN1 tumour to watch", "hereditary", everyone,
                          ("hereditary", "hereditary_seed", "hereditary_nccn", "hereditary_men1_nccn", "hereditary_alerts", "hereditary_alerts_nccn"),
                          conditions=("functional_syndrome",)),
         ClinicalQuestion("caveats", "Carcinoid heart disease and other pitfalls", "caveats", everyone,
@@ -780,9 +781,61 @@ def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
     observed = tuple(dict.fromkeys(findings + answers))  # findings as given (a step may hold one for review), answers as derived
     return observed, np.unique(np.stack([_coded(st.cols if f in answers else given, f) for f in observed], axis=1), axis=0)
 
-def possible_points(cols, groups:tuple=CONSISTENCY) -> np.ndarray:
-    "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value); `groups` as `CONSISTENCY`."
+@functools.lru_cache(maxsize=None)
+def _derivations() -> tuple:
+    "The flags a chapter writes from a table of its own for a later chapter to read (its `DERIVED`): (field, table, {outcome: value written})."
+    from pannet_guideline.guideline import CHAPTERS
+    return tuple((f, t, w) for m in CHAPTERS for f, (t, w) in getattr(m, "DERIVED", {}).items())
+
+def _collapsed(e:Expr, inside:bool=False) -> set:
+    "The fields of a condition read where an unknown answer counts as a definite one (under `otherwise`, or asked whether it is known)."
+    from pannet_guideline.logic import Otherwise
+    inside = inside or isinstance(e, (Otherwise, IsUnknown))
+    kids = [getattr(e, k) for k in ("a", "b") if isinstance(getattr(e, k, None), Expr)]
+    return set().union(set(e.fields) if inside and not kids else set(), *(_collapsed(x, inside) for x in kids))
+
+@functools.lru_cache(maxsize=None)
+def _free_values(table:DecisionTable) -> tuple:
+    "The fields a table reads with an unknown answer counting as a definite one, each with the values its rules tell apart: ((field, values), ...)."
+    names = sorted(set().union(*(_collapsed(r.when) for r in effective(table, table.rules))))
+    return tuple((f, tuple(_axis(table, f))) for f in names)
+
+def _writable(cols, name:str, table:DecisionTable, writes:dict) -> np.ndarray:
+    "Rows of a `Columns` store whose known value of one derived flag its table can write beside the row's other answers; an answer its table reads as a definite one when unknown (`_free_values`) may be any of its values there."
+    from pannet_guideline.schema import Columns
+    value, rules = cols.codes(name), effective(table, table.rules)
+    free = [(f, vs) for f, vs in _free_values(table) if cols.unknown(f).any()]  # answers given on every row are read as given
+    can = {v: np.zeros(cols.n, bool) for v in FIELDS[name].vocab}
+    for combo in itertools.product(*[vs for _, vs in free]):
+        filled = {f: np.where(cols.unknown(f), _encode(f, [v])[0], cols.data[f]) if f in cols.data else np.repeat(_encode(f, [v]), cols.n)
+                  for (f, _), v in zip(free, combo)}
+        at = Columns(cols.n, {**cols.data, **filled})
+        for r in rules: can[writes[r.then]] |= ~r.when.frame(at).f  # a value is possible where a rule that writes it is not false
+    return np.logical_and.reduce([(value != i) | can[v] for i, v in enumerate(FIELDS[name].vocab)])
+
+def _hidden_answers(table:DecisionTable, given:set) -> list:
+    "The derived answers (text) a flag's table reads that a store does not hold, where grading or staging ties them to an answer it holds (the grade behind a NEN class)."
+    reads = set().union(*(r.when.fields for r in effective(table, table.rules)))
+    return sorted(a for findings, answers, _ in CONSISTENCY for a in answers if a in reads and a not in given
+                  and FIELDS[a].kind == "text" and set(findings + answers) & given)
+
+def derived_possible(cols) -> np.ndarray:
+    "Rows of a `Columns` store whose known value of each derived flag its table can write beside the row's other known answers (a small MEN1 tumour to watch is never symptomatic, never an NEC): a derived answer the table reads that the store lacks takes each value grading and staging allow beside the row's."
+    from pannet_guideline.schema import Columns
     ok = np.ones(cols.n, bool)
+    for name, table, writes in _derivations():
+        if name not in cols.data: continue
+        hidden = list(dict.fromkeys(_hidden_answers(table, set(cols.data))))
+        combos = list(itertools.product(*[FIELDS[f].vocab for f in hidden]))
+        at = Columns(cols.n * len(combos), {k: np.repeat(v, len(combos)) for k, v in cols.data.items()})
+        for k, f in enumerate(hidden): at.data[f] = np.tile(_encode(f, [c[k] for c in combos]), cols.n)
+        good = _writable(at, name, table, writes) & (possible_points(at, derived=False) if hidden else True)
+        ok &= good.reshape(cols.n, len(combos)).any(axis=1)
+    return ok
+
+def possible_points(cols, groups:tuple=CONSISTENCY, derived:bool=True) -> np.ndarray:
+    "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value); `groups` as `CONSISTENCY`; `derived`: a flag an earlier chapter step writes only where its table can write it (`derived_possible`)."
+    ok = derived_possible(cols) if derived else np.ones(cols.n, bool)
     for findings, answers, stated in groups:
         observed, seen = _reachable(findings, answers, stated)
         here = [j for j, f in enumerate(observed) if f in cols.data]
@@ -798,16 +851,22 @@ def possible_points(cols, groups:tuple=CONSISTENCY) -> np.ndarray:
             ok[at] &= np.isin(key(known), key(have))
     return ok
 
+def _flag_reads(name:str, table:DecisionTable) -> set:
+    "A derived flag, the answers its table reads, and the answers grading and staging tie to those (a NEN class beside the grade it reads)."
+    reads = {name}.union(*(r.when.fields for r in effective(table, table.rules)))
+    return reads.union(*(set(f + a) for f, a, _ in CONSISTENCY if set(a) & reads))
+
 def _possible_classes(crits:list) -> np.ndarray:
-    "Per point of the product of the criteria's classes: whether some grid value of each class makes it possible (`possible_points`)."
+    "Per point of the product of the criteria's classes: whether some grid value of each class makes it possible (`possible_points`, the derived flags included)."
     shape = [len(c.members) for c in crits]
     out = np.ones(shape, bool)
-    for findings, answers, _ in CONSISTENCY:
-        observed = set(findings + answers)
+    checks = [(set(findings + answers), None, lambda cols: possible_points(cols, derived=False)) for findings, answers, _ in CONSISTENCY] + \
+             [(_flag_reads(name, t), name, derived_possible) for name, t, _ in _derivations()]
+    for observed, flag, check in checks:
         axes = [j for j, c in enumerate(crits) if ":" not in c.name and c.name in observed]
-        if len(axes) < 2: continue
+        if len(axes) < 2 or (flag is not None and flag not in [crits[j].name for j in axes]): continue
         single = [dataclasses.replace(crits[j], members=[[v] for m in crits[j].members for v in m]) for j in axes]
-        ok = possible_points(_product_columns(single)).reshape([len(c.members) for c in single])
+        ok = check(_product_columns(single)).reshape([len(c.members) for c in single])
         for k, j in enumerate(axes):  # a class is possible when any of its values is
             starts = np.cumsum([0] + [len(m) for m in crits[j].members[:-1]])
             ok = np.logical_or.reduceat(ok, starts, axis=k)
@@ -854,6 +913,9 @@ def merged_criterion(tables:list, name:str, entry:Expr) -> Criterion:
 # statements each rule cites (clinical_facts §5.1-5.3, §13.2), so an ending reached per syndrome says what the control is.
 RULE_MEANINGS = {
     "SC-INSULINOMA-GLUCOSE": "glucose control (diet and/or diazoxide)",
+    # everolimus controls the hypoglycaemia (NCCN note p), with the primary therapy before the operation or in disease that
+    # cannot be resected (functional.control-before-resection): not, on this line, an antitumour treatment
+    "SC-INSULINOMA-EVEROLIMUS": "everolimus for glucose control (until the operation, or where it is not possible)",
     "SC-GASTRINOMA-PPI": "acid control (high-dose proton-pump inhibitor)",
     "SC-GLUCAGONOMA-GLUCOSE": "treatment of the raised blood glucose",
     "SC-VIPOMA-FLUIDS": "replacement of fluid, potassium, magnesium and bicarbonate",
@@ -1274,9 +1336,9 @@ def dead_end_pointers(p:ClinicalPathway, leaf:Leaf) -> list:
 
 DOUBT = "⚠" # marks an item resting only on seed statements the seed audit does not confirm
 
-def _worked_leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
-    "The work of `_leaf_lines`, done once per ending of a pathway."
-    if leaf is OUTSIDE: return ["not this pathway"]
+def _worked_leaf_rows(p:ClinicalPathway, leaf:Leaf) -> list:
+    "The work of `_leaf_rows`, done once per ending of a pathway."
+    if leaf is OUTSIDE: return [("not this pathway", "", False)]
     doubted = seed_doubted(p, leaf)
     mark = lambda x: _lower(x) + (f" {DOUBT}" if x in doubted else "")
     merged = {}  # one outcome at one strength from several rules: held when any of their conditions holds
@@ -1297,43 +1359,66 @@ def _worked_leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
         out[key] = [x for x in out[key] if x not in shown] if key[0] else out[key]
         if key[0] and not key[1]: shown |= set(out[key])
     out = {k: v for k, v in out.items() if v}
-    rank = lambda kv: (("recommended", "consider", "option", "work-up", "").index(kv[0][0]) if kv[0][0] in _STRENGTH or kv[0][0] in ("", "work-up") else 9, bool(kv[0][1]))
-    lines = []
-    for (s, cond), labels in sorted(out.items(), key=rank):
-        if s in _STRENGTH:
-            head = _STRENGTH[s][len(labels) > 1] + (f", {cond}" if cond else "")
-            lines.append(f"{head}: " + ", ".join(mark(x) for x in labels))
-        elif s == "work-up": lines.append(("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(mark(x) for x in labels))
-        elif cond: lines.append(f"{cond[0].upper() + cond[1:]}: " + ", ".join(mark(x) for x in labels))
-        else: lines += [x + (f" {DOUBT}" if x in doubted else "") for x in labels]
-    if shared and lines: lines = [_upper(_terms_text([_term_text(p, n, cl) for n, cl in shared], "")) + ":"] + lines
+    rank = lambda kv: (bool(kv[0][1]), ("recommended", "consider", "option", "work-up", "").index(kv[0][0]) if kv[0][0] in _STRENGTH or kv[0][0] in ("", "work-up") else 9)
+    rows = []
+    for (s, cond), labels in sorted(out.items(), key=rank):  # unconditional lines first, each block firmest first
+        if s in _STRENGTH: text = f"{_STRENGTH[s][len(labels) > 1]}" + (f", {cond}" if cond else "") + ": " + ", ".join(mark(x) for x in labels)
+        elif s == "work-up": text = ("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(mark(x) for x in labels)
+        elif cond: text = f"{cond[0].upper() + cond[1:]}: " + ", ".join(mark(x) for x in labels)
+        else:
+            rows += [(x + (f" {DOUBT}" if x in doubted else ""), "", bool(shared)) for x in labels]
+            continue
+        rows.append((text, s if s in _STRENGTH else "", bool(cond) or bool(shared)))
+    if shared and rows: rows = [(_upper(_terms_text([_term_text(p, n, cl) for n, cl in shared], "")) + ":", "", True)] + rows
     items = dict.fromkeys(iv for v in doubted.values() for iv in v)
-    if items and lines: lines.append(f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items))
-    return lines or ["nothing further in this pathway"] + [f"see {w}" for _, w in dead_end_pointers(p, leaf)]
+    if items and rows: rows.append((f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items), "", None))
+    return rows or [(x, "", False) for x in ["nothing further in this pathway"] + [f"see {w}" for _, w in dead_end_pointers(p, leaf)]]
+
+def _leaf_rows(p:ClinicalPathway, leaf:Leaf) -> list:
+    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, if not given before: a, b'; an item resting only on unconfirmed seed statements is marked, with the audit's verdict last. Each row is (text, strength, conditional): the lines that hold whatever the conditions come first, then those that hold only under the condition they name (a condition every line shares heads them); the audit line (conditional None) goes with the last."
+    return list(p.once(("leaf rows", leaf), lambda: _worked_leaf_rows(p, leaf)))  # read for every width tried when a pathway is cut into parts
 
 def _leaf_lines(p:ClinicalPathway, leaf:Leaf) -> list:
-    "The outcomes of a leaf grouped by strength and by the condition under which they hold (treatment given before...): 'Options, unless given before: a, b'; an item resting only on unconfirmed seed statements is marked, with the audit's verdict last."
-    return list(p.once(("leaf lines", leaf), lambda: _worked_leaf_lines(p, leaf)))  # read for every width tried when a pathway is cut into parts
+    "The lines of an ending as `_leaf_rows` orders them: what holds whatever the conditions, then what holds only under a condition."
+    return [text for text, _, _ in _leaf_rows(p, leaf)]
 
 # %% ../nbs/50_pathway.ipynb #cp056
 ENDING_COLOURS = (("recommended", "#cfe8cf", "green"), ("consider", "#fff1c1", "yellow"), ("option", "#ececec", "grey"),
-                  ("", "#dbe9f6", "blue")) # strength, fill, its name in the legend; "": tests or schedules only
+                  ("", "#dbe9f6", "blue"), ("conditional", "#ffffff", "white"))
+# strength, fill, its name in the legend; "": tests or schedules only; "conditional": the lines that hold only under a condition
 
 def ending_strength(p:ClinicalPathway, leaf:Leaf) -> str:
-    "The firmest strength an ending gives, whatever condition a line of it waits on ('' when it gives tests or schedules only)."
-    strengths = {p.rule(r)[1].strength for r in leaf.fired}
-    return next((s for s, _, _ in ENDING_COLOURS if s in strengths), "")
+    "The firmest strength an ending gives whatever the conditions ('' when that is tests or schedules only; 'conditional' when every line it gives waits on a condition written on it)."
+    rows = _leaf_rows(p, leaf)
+    if leaf.fired and not any(c is False for _, _, c in rows): return "conditional"
+    firm = {s for _, s, c in rows if c is False}
+    return next((s for s, _, _ in ENDING_COLOURS if s in firm), "")
 
 def _leaf_fill(p:ClinicalPathway, leaf:Leaf) -> str:
-    "The colour of an ending: that of its firmest strength (`ending_strength`), the legend's colours; white when it gives nothing."
+    "The colour of an ending: that of the firmest strength it gives whatever the conditions (`ending_strength`), the legend's colours; white when it gives nothing."
     if not leaf.fired: return "#ffffff"
     return dict((s, fill) for s, fill, _ in ENDING_COLOURS)[ending_strength(p, leaf)]
 
 def colour_legend(used:set|None=None) -> str:
     "The legend's sentence on ending colours, from `ENDING_COLOURS` (only the fills in `used`, when given)."
-    words = {"recommended": "its firmest item is recommended", "consider": "at best an item to consider",
-             "option": "options only", "": "tests or follow-up schedules, no treatment"}
+    words = {"recommended": "an item recommended whatever the conditions", "consider": "at best an item to consider, whatever the conditions",
+             "option": "options only", "": "tests or follow-up schedules, no treatment",
+             "conditional": "what holds only under the condition written on its line"}
     return "; ".join(f"{name}: {words[s]}" for s, fill, name in ENDING_COLOURS if used is None or fill in used)
+
+def _ending_html(p:ClinicalPathway, leaf:Leaf, letter:str, tail:str="", colour:str="#555555", width:int=1) -> str:
+    "An ending as a Graphviz HTML-like label: its letter, what it gives whatever the conditions on its colour, then, below a dashed line on white, what it gives only under the condition on each line (`tail`: a last line, such as the patients reaching it)."
+    import html as _h
+    rows = _leaf_rows(p, leaf)
+    firm, cond = [t for t, _, c in rows if c is False], [t for t, _, c in rows if c is True]
+    (cond or firm).extend(t for t, _, c in rows if c is None)  # the audit of seed items closes the ending
+    blocks = [(b, fill) for b, fill in ((firm, _leaf_fill(p, leaf)), (cond, "#ffffff")) if b]
+    blocks[0][0][0] = f"{letter}: {blocks[0][0][0]}"
+    if tail: blocks[-1][0].append(tail)
+    cell = lambda lines: '<BR ALIGN="LEFT"/>'.join(_h.escape(y, quote=False) for x in lines for y in _wrap(x, LEAF_WRAP).split("\n"))
+    cells = [f'<TR><TD BGCOLOR="{fill}" ALIGN="LEFT" BALIGN="LEFT"' + (' SIDES="T" BORDER="1" STYLE="dashed" COLOR="#555555"' if k else "")
+             + f">{cell(lines)}</TD></TR>" for k, (lines, fill) in enumerate(blocks)]
+    return f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="5" COLOR="{colour}">{"".join(cells)}</TABLE>'
 
 # %% ../nbs/50_pathway.ipynb #cp058
 def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
@@ -1360,7 +1445,23 @@ def unasked_reason(p:ClinicalPathway, name:str) -> str:
             return (f"{_upper(_label(field))} is not asked on its own: the {_and([_label(a) for a in by])} {'stand' if len(by) > 1 else 'stands'} for it"
                     + (f", but what waits on it needs the {_label(field)} itself: a {_and([_label(a) for a in by])} without a measured "
                        f"{_label(field)} is not enough." if held else "."))
-    return f"{_upper(_label(field))} is not asked: no answer to it changes which ending is reached."
+    return _unchanging(p, name)
+
+def _unchanging(p:ClinicalPathway, name:str) -> str:
+    "Why an answer that changes no ending is not asked, as it is: the answers that take a patient to another pathway of the chapter, and whether only an unknown answer changes something here."
+    field = field_of(name)
+    waits = any(p.unknown.get(name, ([], [])))
+    rest = ("no known answer to it changes which ending is reached, only an unknown one does, as said next" if waits
+            else "no answer to it changes which ending is reached")
+    spec = FIELDS[field]
+    out = [v for v in spec.vocab if spec.kind in ("flag", "text") and p.question.entry.record({field: v}) is False]
+    if not out: return f"{_upper(_label(field))} is not asked: {rest}."
+    words = (f"with {_label(field)}" if out == [True] else f"without {_label(field)}" if out == [False]
+             else f"whose {_label(field)} is {_or([str(v).replace('_', ' ') for v in out])}")
+    there = [q.title for q in QUESTIONS if q.chapter == p.question.chapter and q.key != p.question.key and field in q.entry.fields
+             and any(q.entry.record({field: v}) is not False for v in out)]  # the pathways of the chapter such a patient follows
+    return (f"{_upper(_label(field))} is not asked: a patient {words} is not in this pathway" + (f" but in ‘{_or(there)}’" if there else "")
+            + f"; for the patients of this pathway {rest}.")
 
 # the reasons shared by several answers: said once, above the notes on them
 GIVEN_BEFORE_REASON = "Treatments given before are not asked: an ending that depends on one says “if not given before” on its line."
@@ -1412,8 +1513,8 @@ def unknown_reading(p:ClinicalPathway, name:str) -> str:
     return f"nothing waits on it: the endings are those for the answer {_answer_words(p, name, like)}, as the rules give them"
 
 # %% ../nbs/50_pathway.ipynb #cp068
-def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
-    "What happens when the answer to a question is unknown: whether the pathway still applies, the recommendations that wait, those given only then, or the answer whose endings it takes; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
+def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None) -> tuple:
+    "What an unknown answer does, as `unknown_note` says it after its head: (where: the routes it affects, or '', what it does)."
     held, only = p.unknown.get(name, ([], []))
     opened, _, opens = p.readings.get(name, ([], (), False))
     held = list(dict.fromkeys(held + opened))
@@ -1422,19 +1523,45 @@ def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
         letters = note_endings(p, name, names)
         fired = {r for lf, k in names.items() if k in letters for r in lf.fired}
         if letters: held = [r for r in held if r in fired]  # what the endings on these routes would give
-        where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}: " if letters else ""
-    label = lambda ids: ", ".join(dict.fromkeys(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) for r in ids))
+        where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}" if letters else ""
+    given = {r for lf in _leaves_below(p, p.root) for r in lf.fired}
+    strength = lambda r: p.rule(r)[1].strength
+    # an item that no ending of this pathway gives at that strength waits at its own: "somatostatin analogue (recommended)"
+    said = lambda r: _outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) + (f" ({strength(r)})" if r not in given and strength(r) else "")
+    label = lambda ids: ", ".join(dict.fromkeys(said(r) for r in ids))
     parts = (["whether this pathway applies may then be unknown, depending on other answers" if opens == "some" else
               "it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {label(held)}"] if held else []) \
         + ([f"given only while it is unknown: {label(only)}"] if only else [])
-    if ":" in name:  # one treatment of the list of those given before: by its label
-        from pannet_guideline.vocab import RECOMMENDATIONS
-        code = name.split(":")[1]
-        head = f"If it is unknown whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before"
-    elif FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag":  # an earlier step's decision: named by the question the chart asks
-        head = f"If the answer to ‘{_upper(FIELDS[field_of(name)].label)}?’ is unknown"
-    else: head = f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
-    return head + (f", {where}" if where else ": ") + ("; ".join(parts) if parts else unknown_reading(p, name)) + "."
+    return where, "; ".join(parts) if parts else unknown_reading(p, name)
+
+def _unknown_head(p:ClinicalPathway, name:str) -> str:
+    "How a note on an unknown answer opens: 'If Ki-67 is unknown', 'If it is unknown whether PRRT was given before'."
+    if ":" in name: return f"If it is unknown whether {_given_words(p, [name])} was given before"  # a treatment of the history, by its label
+    if FIELDS[field_of(name)].derived and FIELDS[field_of(name)].kind == "flag":  # an earlier step's decision: named by the question the chart asks
+        return f"If the answer to ‘{_upper(FIELDS[field_of(name)].label)}?’ is unknown"
+    return f"If {_lower(FIELDS[field_of(name)].label)} is unknown"
+
+def _given_words(p:ClinicalPathway, names:list) -> str:
+    "Treatments of the history (criteria `prior_therapies:CODE`) by their labels: 'everolimus, PRRT or sunitinib'."
+    from pannet_guideline.vocab import RECOMMENDATIONS
+    return _or([_lower(getattr(RECOMMENDATIONS.get(n.split(":")[1]), "label", n.split(":")[1])) for n in names])
+
+def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
+    "What happens when the answer to a question is unknown: whether the pathway still applies, the recommendations that wait (one no ending here gives at that strength with its strength), those given only then, or the answer whose endings it takes; with `names` (ending -> letter), only on the routes to the endings it affects, which it names."
+    where, body = _unknown_body(p, name, names)
+    return _unknown_head(p, name) + (f", {where}: " if where else ": ") + body + "."
+
+# %% ../nbs/50_pathway.ipynb #cp069b
+def unasked_lines(p:ClinicalPathway, notes:dict, names:dict) -> list:
+    "The notes under a chart on the answers it does not ask, as `unasked_groups` groups them: (reason, [notes]); the treatments given before whose being unknown holds the same items on the same routes share one note that names them."
+    out = []
+    for why, group in unasked_groups(p, notes):
+        if why != GIVEN_BEFORE_REASON: out.append((why, [unknown_note(p, n, names) for n in group])); continue
+        same = {}
+        for n in group: same.setdefault(_unknown_body(p, n, names), []).append(n)
+        out.append((why, [f"If it is unknown whether {_given_words(p, ns)} was given before" + (f", {where}: " if where else ": ") + body + "."
+                          for (where, body), ns in same.items()]))
+    return out
 
 # %% ../nbs/50_pathway.ipynb #cp071
 LEAF_WRAP = 22 # characters per line of an ending: narrow endings, so that more of them fit side by side in one part
@@ -1539,14 +1666,17 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
     def leaf(lf):
         if lf not in leaf_names: leaf_names[lf] = chr(ord("A") + len(leaf_names)) if len(leaf_names) < 26 else f"Z{len(leaf_names) - 25}"
         name = f"L{leaf_names[lf]}"
-        text = "\n".join(_wrap(x, LEAF_WRAP) for x in [f"{leaf_names[lf]}: {y}" if k == 0 else y for k, y in enumerate(_leaf_lines(p, lf))])
-        style = 'shape=plaintext, fontcolor="#777777"' if not lf.fired else f'shape=box, style="filled", fillcolor="{_leaf_fill(p, lf)}", color="#555555"'
-        if c and not route:
-            k_ = c['leaf'].get(lf, 0)
-            many = sum(x == lf for n in p.nodes.values() for _, x in n.edges) > 1  # reached by several answers, maybe in other parts
-            text += f"\n→ {k_:,} patient{'s' if k_ != 1 else ''}{' in all' if many else ''}"
+        k_ = c.get("leaf", {}).get(lf, 0)
+        many = sum(x == lf for n in p.nodes.values() for _, x in n.edges) > 1  # reached by several answers, maybe in other parts
+        count = f"→ {k_:,} patient{'s' if k_ != 1 else ''}{' in all' if many else ''}" if c and not route else ""
+        if any(x.startswith(f"  {name} [") for x in lines): return name
+        if lf.fired:  # what holds whatever the conditions on the ending's colour, what waits on a condition below it on white
+            on = bool(hot(k_))
+            lines.append(f"  {name} [shape=plain, label=<{_ending_html(p, lf, leaf_names[lf], count, '#c0392b' if on else '#555555', 3 if on else 1)}>];")
+            return name
+        text = "\n".join(_wrap(x, LEAF_WRAP) for x in [f"{leaf_names[lf]}: {y}" if k == 0 else y for k, y in enumerate(_leaf_lines(p, lf))] + ([count] if count else []))
         label = _q(text)[:-1].replace("\\n", "\\l") + '\\l"'  # left-justified lines: a list reads down its left edge
-        if not any(x.startswith(f"  {name} [") for x in lines): lines.append(f"  {name} [{style}{hot(c.get('leaf', {}).get(lf))}, label={label}];")
+        lines.append(f'  {name} [shape=plaintext, fontcolor="#777777"{hot(k_)}, label={label}];')
         return name
     target = leaf(top) if isinstance(top, Leaf) else f"N{top}"
     lines.append(f"  E -> {target} [{hot(c.get('inside'))[2:]}];")
@@ -1708,6 +1838,33 @@ def pathway_alerts(p:ClinicalPathway) -> list:
             words = _and([condition_words(c, True) for c in _ranges(said)]) if said else "whenever this pathway applies"
             out.append((t, r, words))
     return out
+
+# %% ../nbs/50_pathway.ipynb #cp099c
+# (question, policies, fields, why): answers a clinician may expect a pathway to ask, and the statements that make its endings
+# the same whatever they are; each said under the chart only where the pathway neither asks the answer nor writes it on an ending
+NOT_ASKED_BY_SOURCE = (
+    ("localized-nf", ("seed-2025",), ("near_main_duct",),
+     "How far the tumour lies from the main pancreatic duct is not asked: the seed resects a non-functioning tumour by formal "
+     "pancreatectomy with node sampling (seed.12) and offers surveillance by size (seed.10), read with the symptoms as ENETS 2016 "
+     "and ASPEN give them (enets2016.nf-lt2cm-surveillance, aspen.le2cm); none of these names the duct, which matters for "
+     "enucleation, an operation the seed names for insulinoma only (seed.13)."),
+    ("localized-f", ("seed-2025", "nccn-2025"), ("hereditary_syndrome", "tumor_location"),
+     "For a gastrinoma, MEN1 and the tumour's place in the pancreas are not asked: a pancreatic gastrinoma that has been seen is "
+     "resected wherever it lies, the site choosing only the kind of pancreatectomy (pancreatoduodenectomy in the head, distal "
+     "pancreatectomy with splenectomy in the body or tail: nccn.gastrinoma-surgery; the seed resects every functioning tumour, "
+     "seed.11), and the statements cited name no other operation in MEN1."),
+    ("functional-gastrinoma", ("seed-2025", "nccn-2025"), ("hereditary_syndrome", "tumor_location"),
+     "MEN1 and the tumour's place in the pancreas are not asked: the acid is controlled with a high-dose proton-pump inhibitor, an "
+     "analogue added as an option, whether the gastrinoma arises in MEN1 or not and wherever it lies (nccn.gastrinoma-symptom-control). "
+     "MEN1 is the hereditary chapter's question (genetic counselling is recommended in every gastrinoma), and a tumour in the body or "
+     "tail adds the splenectomy-vaccination alert listed below."),
+)
+
+def source_footnotes(p:ClinicalPathway) -> list:
+    "The footnotes of `NOT_ASKED_BY_SOURCE` that hold for a pathway: its question and policy, and none of their answers asked by a question or written on an ending."
+    asked = {field_of(n.field) for n in p.nodes.values()} | {field_of(c) for c in p.conds}
+    return [why for key, policies, fields, why in NOT_ASKED_BY_SOURCE
+            if key == p.question.key and p.policy in policies and not asked & set(fields)]
 
 # %% ../nbs/50_pathway.ipynb #c0a71e56
 def clinical_counts(p:ClinicalPathway, cols) -> dict:

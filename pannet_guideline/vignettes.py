@@ -21,9 +21,10 @@ from .staging import STAGING_EDITIONS
 
 # %% auto #0
 __all__ = ['SAFE_YAML', 'VIGNETTE_DIR', 'VIGNETTE_KEYS', 'REQUIRED_KEYS', 'LIST_COLUMNS', 'PATIENT_KEYS', 'STRENGTHS_KEY',
-           'FAILURE_COLUMNS', 'CODE_COLUMNS', 'OUTPUT_WORDS', 'ALIAS_UNITS', 'expectation_column',
+           'FAILURE_COLUMNS', 'CODE_COLUMNS', 'OUTPUT_WORDS', 'ALIAS_UNITS', 'FACT_SOURCES', 'expectation_column',
            'registered_policies', 'known_values', 'VignetteError', 'check_vignette', 'load_vignettes', 'expectations',
-           'compare', 'check_vignettes', 'vignettes_frame', 'field_words', 'expectation_words', 'vignettes_table']
+           'compare', 'check_vignettes', 'vignettes_frame', 'field_words', 'expectation_words', 'fact_refs',
+           'source_words', 'vignettes_table']
 
 # %% ../nbs/35_vignettes.ipynb #c2776245
 VIGNETTE_DIR = Path(str(resources.files("pannet_guideline") / "data" / "vignettes"))
@@ -226,7 +227,7 @@ def vignettes_frame(chapter:str|None=None, vignettes:list|None=None) -> pd.DataF
 import html as _html
 import re
 
-from .evidence import STATEMENTS, load_register, reader_table
+from .evidence import SOURCES, STATEMENTS, load_register, reader_table
 from .schema import FIELDS
 from .vocab import ALERTS, RECOMMENDATIONS, code_words
 
@@ -275,12 +276,94 @@ def expectation_words(expect:dict) -> list:
         out.append(text[:1].upper() + text[1:])
     return out
 
+_NCCN, _WHO, _AJCC8 = ("S-NCCN(NTUH)",), ("S-WHO-UTD", "S-WHO-JNMT"), ("S-AJCC8-calc", "S-PDQ")
+_TRIALS = {"CLARINET": "T-CLARINET", "PROMID": "T-PROMID", "RADIANT": "T-RADIANT3", "NETTER-1": "T-NETTER1", "NETTER-2": "T-NETTER2",
+           "COMPETE": "T-COMPETE", "E2211": "T-E2211", "CABINET": "T-CABINET", "A6181111": "T-SUNITINIB"}
+# The clinical fact sheet the vignettes were written from, section by section (and rule by rule where a vignette names one), as
+# the sources of the evidence register that section draws on: a reader looks a source up by its register id.
+FACT_SOURCES = {
+    "1": _WHO, "1.1": _WHO, "1.2": ("S-WHO2010", "S-CAP"), "1.3": ("S-WHO2017-err",),
+    "2": _AJCC8, "2.1": _AJCC8, "2.2": ("S-ENETS-TNM", "S-KOR"), "2.3": ("S-AJCC9-prot", "S-AJCC9-CA"), "2.4": ("S-AJCC8-EXO",),
+    "3": _NCCN, "4": _NCCN, "4.1": _NCCN, "4.2": ("S-ASPEN",), "4.3": _NCCN, "4.4": _NCCN + ("S-ASPEN", "S-AJCC8-calc"),
+    "5": _NCCN, "5.1": _NCCN, "5.2": _NCCN, "5.3": _NCCN, "5.4": _NCCN,
+    "6": _NCCN, "6.1": _NCCN, "6.2": _NCCN, "6.3": ("S-ENETS23-NEC",) + _NCCN, "6.4": ("S-ENETS16-sys",), "6.5": ("S-ESMO20",),
+    "6.6": ("S-PDQ",) + _NCCN, "6.7": tuple(_TRIALS.values()), "6.8": tuple(_TRIALS.values()) + _NCCN,
+    "7": _NCCN + ("S-CONDRON",), "8": ("S-GEURTS", "S-eviQ") + _NCCN + ("S-MEN1-NF",), "9": _NCCN + ("S-ESMO20", "S-CommNETS"), "9.1": _NCCN,
+    "10.1": _WHO, "10.2": ("S-WHO2010",), "10.3": ("S-AJCC8-calc",), "10.4": _AJCC8, "10.5": ("S-ENETS-TNM", "S-KOR"), "10.6": ("S-AJCC8-EXO",),
+    "10.7": _NCCN, "10.8": ("S-AJCC8-calc",), "11": ("seed-2025",),
+    "13.1": ("S-ASPEN",) + _NCCN, "13.2": _NCCN + ("S-ENETS23-F",), "13.3": ("S-ENETS23-NEC",) + _NCCN + ("S-SENECA", "S-FRIZ20"),
+    "13.4": ("S-SEER", "S-NAACCR", "S-CAP", "S-BASTURK", "S-KIM"), "13.5": _NCCN + ("S-PDQ", "S-GENC", "S-CommNETS"), "13.6": _NCCN + ("S-ASPEN",),
+    "R-GR-01": ("S-WHO-UTD",) + _NCCN, "R-GR-02": _WHO + ("S-NAACCR",), "R-GR-03": _WHO + ("S-CAP",), "R-GR-04": _WHO + ("S-CAP",),
+    "R-GR-05": ("S-NAACCR",), "R-GR-H1": ("S-WHO2010", "S-CAP"), "R-GR-H2": _WHO,
+    "R-DX-01": ("S-WHO-UTD",), "R-DX-07": _NCCN + ("S-UKINETS12", "S-AJCC9-CA"), "R-DX-08": _NCCN + ("S-PDQ",), "R-DX-11": _NCCN + ("S-ENETS23-F",),
+    **{f"R-DX-{k:02d}": _NCCN for k in (2, 3, 4, 5, 6, 10, 12)}, **{f"R-PO-{k:02d}": _NCCN for k in (1, 2, 4, 5)}, "R-PO-03": ("S-CONDRON",),
+}
+_REF = re.compile(r"R-[A-Z]{2}-[0-9H]+|(?<![\w.#%-])\d{1,2}(?:\.\d{1,2})?(?:-\d{1,2}\.\d{1,2})?(?![\w.%-])")
+_JOIN = re.compile(r"(^|;|,|\)|\band|\bvs|\bagainst|\bor)$")
+_LISTED = re.compile(r"\b(items?|rows?)\s+\d+(\s*(,|and)\s*\d+)*\s*(,|and)?$")  # a number of an item or row list, not a section
+
+_NAMED = {"eviQ": ("S-eviQ",), "NCCN": _NCCN, "ASPEN": ("S-ASPEN",), "PDQ": ("S-PDQ",), "CommNETS": ("S-CommNETS",), "NANETS": ("S-CommNETS",),
+          "ESMO": ("S-ESMO20",), "UKINETS": ("S-UKINETS12",), "NAACCR": ("S-NAACCR",), "SEER": ("S-SEER",), "Condron": ("S-CONDRON",),
+          "ENETS": ("S-ENETS23-NEC", "S-ENETS23-F", "S-ENETS16-sys", "S-ENETS-TNM"), "AJCC": ("S-AJCC8-calc", "S-AJCC9-prot", "S-AJCC9-CA", "S-AJCC8-EXO"),
+          "WHO": _WHO + ("S-WHO2010",), **{k: (v,) for k, v in _TRIALS.items()}}  # a source named in a reference's own words
+
+def fact_refs(text:str) -> list:
+    "The references to the clinical fact sheet in a vignette's source: (start, end, section or rule, items) each; items: seed item numbers for section 11."
+    out = []
+    for m in re.finditer(r"clinical_facts\b", text):
+        tail_at = m.end()
+        end = text.find("clinical_facts", tail_at)
+        tail = text[tail_at:end if end >= 0 else len(text)]
+        depth = [0]
+        for ch in tail: depth.append(depth[-1] + (ch == "(") - (ch == ")"))
+        for r in _REF.finditer(tail):
+            before = tail[:r.start()].rstrip()
+            if not r[0].startswith("R-") and (depth[r.start()] > 0 or not _JOIN.search(before) or _LISTED.search(before)): continue
+            items = re.match(r"\s+items?\s+(\d+(?:\s*(?:,|and)\s*\d+)*)", tail[r.end():]) if r[0] == "11" else None
+            stop = r.end() + (items.end() if items else 0)
+            out.append((tail_at + r.start(), tail_at + stop, r[0], tuple(int(x) for x in re.findall(r"\d+", items[1])) if items else ()))
+    return out
+
+def _section_ids(ref:str) -> tuple:
+    "The register sources of one fact-sheet section or rule (a range 5.1-5.3: each section of it)."
+    if "-" in ref and not ref.startswith("R-"):
+        lo, hi = ref.split("-")
+        return tuple(dict.fromkeys(i for k in range(int(lo.split(".")[1]), int(hi.split(".")[1]) + 1) for i in FACT_SOURCES[f"{lo.split('.')[0]}.{k}"]))
+    return FACT_SOURCES[ref]
+
+def _clause(text:str) -> str:
+    "The words a reference comes with: up to the next ';' outside brackets."
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth <= 0: return text[:i]
+    return text
+
+def source_words(text:str) -> str:
+    "A vignette's source as a reader looks it up: each section of the clinical fact sheet it was written from by the register sources that section draws on (those its own words name, where they name some), an item of the seed audit by its seed statement, references in a row said once; the sheet's own name left out."
+    text = str(text)
+    groups = []  # references joined by ',' or 'and' only, or a section right before its rule: one list of sources
+    for ref in fact_refs(text):
+        if groups and not groups[-1][-1][3] and not ref[3] and re.fullmatch(r"\s*(,|and)?\s*", text[groups[-1][-1][1]:ref[0]]): groups[-1].append(ref)
+        else: groups.append([ref])
+    for g in reversed(groups):
+        start, end = g[0][0], g[-1][1]
+        if g[0][3]: said = " and ".join(f"seed.{k:02d}" for k in g[0][3])
+        else:
+            words = _clause(text[end:])
+            named = {i for k, ids in list(_NAMED.items()) + [(i, (i,)) for v in FACT_SOURCES.values() for i in v] if k in words for i in ids}
+            refs = [r for k, r in enumerate(g) if not (k + 1 < len(g) and g[k + 1][2].startswith("R-") and not r[2].startswith("R-"))]  # the rule, not its section
+            ids = list(dict.fromkeys(i for r in refs for i in _section_ids(r[2])))
+            said = ", ".join([i for i in ids if i in named] or ids)
+        text = text[:start] + said + text[end:]
+    return re.sub(r"clinical_facts\s*", "", text)
+
 def _cited(text:str) -> str:
-    "A vignette's source, escaped, with the statement ids in it linked to the evidence register."
+    "A vignette's source (`source_words`), escaped, with the statement ids and source ids in it linked to the evidence register."
     load_register()
-    ids = sorted(STATEMENTS, key=len, reverse=True)
-    pat = re.compile(r"(?<![\w./#-])(" + "|".join(re.escape(i) for i in ids) + r")(?![\w-])")
-    return pat.sub(lambda m: f'<a href="register.html#{m[1]}">{m[1]}</a>', _html.escape(str(text)))
+    ids = sorted(set(STATEMENTS) | set(SOURCES), key=len, reverse=True)
+    pat = re.compile(r"(?<![\w./#-])(" + "|".join(re.escape(_html.escape(i)) for i in ids) + r")(?![\w-])")
+    return pat.sub(lambda m: f'<a href="register.html#{m[1]}">{m[1]}</a>', _html.escape(source_words(text)))
 
 def vignettes_table(chapter:str|None=None, vignettes:list|None=None):
     "The vignettes for a reader: the patient field by field (labels, units), the expected answer (codes by label, per policy where it differs), the source and why."

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from pannet_guideline.guideline import POLICIES
-from pannet_guideline.pathway import QUESTIONS, Leaf, _edge_names, _leaf_fill, _leaf_lines, clinical_pathway, field_of
+from pannet_guideline.pathway import DOUBT, QUESTIONS, Leaf, _edge_names, _leaf_fill, _leaf_lines, clinical_pathway, field_of
 
 DRAWN = [(q.key, pol) for q in QUESTIONS for pol in POLICIES if clinical_pathway(q.key, pol) is not None]
 FILLS = {"Recommended": "#cfe8cf", "Consider": "#fff1c1", "Option": "#ececec", "Options": "#ececec"}  # the legend's colours
@@ -17,12 +17,17 @@ def _endings(p):
 
 
 @pytest.mark.parametrize("key,policy", DRAWN)
-def test_an_ending_is_coloured_by_the_firmest_strength_it_writes(key, policy):
+def test_an_ending_is_coloured_by_the_firmest_strength_it_writes_without_a_condition(key, policy):
+    "The colour is that of the firmest line without a condition of its own or above it; an ending whose every line waits on a condition is white."
     p = clinical_pathway(key, policy)
     for lf in _endings(p):
-        words = [re.match(r"(Recommended|Consider|Options?)\b", line) for line in _leaf_lines(p, lf)]
-        firmest = next((FILLS[w] for w in ("Recommended", "Consider", "Option", "Options") if any(m and m[1] == w for m in words)), None)
-        if firmest: assert _leaf_fill(p, lf) == firmest, (key, policy, _leaf_lines(p, lf), _leaf_fill(p, lf))
+        lines = _leaf_lines(p, lf)
+        if not lf.fired: continue
+        headed = bool(lines) and re.match(r"(If|After) .*:$", lines[0])  # a condition every line shares, said once above them
+        plain = [x for x in lines if not headed and not x.startswith(DOUBT) and not re.search(r", (if|after) ", x.split(": ")[0])]
+        firm = [m[1] for m in (re.match(r"(Recommended|Consider|Options?): ", x) for x in plain) if m]
+        want = next((FILLS[w] for w in ("Recommended", "Consider", "Option", "Options") if w in firm), "#dbe9f6" if plain else "#ffffff")
+        assert _leaf_fill(p, lf) == want, (key, policy, lines, _leaf_fill(p, lf))  # tests or schedules alone: blue; all conditional: white
 
 
 @pytest.mark.parametrize("key,policy", DRAWN)

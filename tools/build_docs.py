@@ -471,18 +471,19 @@ def legend(key: str, policy: str, svgs: list) -> str:
     "What the marks of a pathway mean, said once under it: only those it uses."
     from pannet_guideline.pathway import colour_legend
     text = " ".join(svgs)
-    used = set(re.findall(r'fill="(#[0-9a-f]{6})" stroke="#555555"', text))  # the endings' fills the drawing uses
+    used = set(re.findall(r'<polygon fill="(#[0-9a-f]{6})" stroke="transparent"', text))  # the fills of the endings' parts the drawing uses
     items = ["Start at the top box, which says who the pathway is for; each blue box is a question and the arrows carry its answers. "
-             "The boxes at the bottom are the endings, lettered A, B..., coloured by the firmest item they give, whatever condition "
-             f"its line carries: {colour_legend(used)}."]
+             "The boxes at the bottom are the endings, lettered A, B..., coloured by the firmest item they give whatever the "
+             f"conditions: {colour_legend(used)}."]
     if re.search(r">(Recommended|Consider)[^<]*</text>.*?>(Consider|Options?)[^<]*</text>", text, flags=re.S):
         items.append("<b>Two strengths in one ending</b> (\"Recommended: ...\" then \"Consider: ...\"): every item listed applies; "
                      "the first line is the firmer recommendation, the next a weaker alternative. \"Options\" are alternatives the "
                      "source does not rank.")
     if re.search(r"(?i)>[^<]*\b(if|after) [a-z]", text):
-        items.append("A line with a condition (\"if not given before\": for a patient who has not had that treatment; \"after somatostatin "
-                     "analogue\": for one who has; \"if insulinoma\") holds only when the condition does; the patient's record of earlier "
-                     "treatment and syndrome decides it.")
+        items.append("<b>A line with a condition</b> (\"if not given before\": for a patient who has not had that treatment; \"after "
+                     "somatostatin analogue\": for one who has; \"if insulinoma\") holds only when the condition does, so it sits on white, "
+                     "below a dashed line where the ending gives something whatever the conditions, and it does not colour the ending; "
+                     "the patient's record of earlier treatment and syndrome decides it.")
     if "nothing further in this pathway" in text:
         items.append("<b>Nothing further in this pathway</b> (grey text, no box): for these answers the tables of this question "
                      "recommend nothing; other pathways of the chapter, and the alerts, may still apply; where the answers lead to another "
@@ -544,8 +545,8 @@ def rule_meanings(code: str) -> str:
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, unasked_groups,
-                                          unknown_note)
+    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, source_footnotes,
+                                          unasked_lines, unknown_note)
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Both policies are drawn, each folded under a line that "
            "says what it gives that the other does not: open one, or both. Not a medical device: for research, audit and education."]
@@ -568,8 +569,9 @@ def clinical_section(chapter: str, site: Path) -> str:
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy),
                                    full=f"clinical-{q.key}-{policy}-{k + 1}.html") for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
-            unasked = "".join(f"<li>{E(why)} {E(unknown_note(p, ns[0], names))}</li>" if len(ns) == 1 else  # a shared reason said once, its answers below it
-                              f"<li>{E(why)}<ul>{''.join(f'<li>{E(unknown_note(p, n, names))}</li>' for n in ns)}</ul></li>" for why, ns in unasked_groups(p, notes))
+            unasked = "".join(f"<li>{E(why)} {E(said[0])}</li>" if len(said) == 1 else  # a shared reason said once, its notes below it
+                              f"<li>{E(why)}<ul>{''.join(f'<li>{E(x)}</li>' for x in said)}</ul></li>" for why, said in unasked_lines(p, notes, names))
+            foot = "".join(f'<p class="not-asked"><b>Not asked here.</b> {_ids_linked(E(x))}</p>' for x in source_footnotes(p))
             leaves = []
             for lf, letter in names.items():
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
@@ -577,11 +579,11 @@ def clinical_section(chapter: str, site: Path) -> str:
                 leaves.append(f"<li><b>{E(letter)}</b>: {rules}</li>")
             alerts = [f'<li><b>{E(code_label(r.then))}</b> when {E(words)} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>'
                       for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
-            body = ("\n".join(figs) + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
+            body = ("\n".join(figs) + foot + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
                     + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
                     + (_fold(f"Alerts that go with this pathway ({len(alerts)})", f"<ul class=\"notes\">{''.join(alerts)}</ul>") if alerts else ""))
-            notes_html = ((f"<p>When an answer is unknown:</p><ul>{unk}</ul>" if unk else "")
+            notes_html = (foot + (f"<p>When an answer is unknown:</p><ul>{unk}</ul>" if unk else "")
                           + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul>{unasked}</ul>" if unasked else ""))
             for k, x in enumerate(svgs):  # "open full size": the part alone, still with its legend and notes
                 full_page(site / f"clinical-{q.key}-{policy}-{k + 1}.html", f"{q.title} ({policy})" + (f", part {k + 1} of {len(svgs)}" if len(svgs) > 1 else ""),
@@ -674,11 +676,6 @@ def chapter_slots(chapter: str, site: Path, svgs: dict) -> list:
     return cells
 
 
-def _source_words(source) -> str:
-    "A vignette's source as a reader reads it: the clinical facts register by name, not by its file name."
-    return re.sub(r"\bclinical_facts\b", "clinical facts register §", str(source))
-
-
 def worked_examples(chapter: str, site: Path) -> str:
     "The chapter's worked examples: a vignette patient on its pathway (where the chapter has pathways), then every vignette, folded."
     route = worked_route(chapter, site) if chapter in CHAPTERS else ""
@@ -716,7 +713,7 @@ def worked_route(chapter: str, site: Path) -> str:
     import pandas as pd
     from pannet_guideline.guideline import assess
     from pannet_guideline.pathway import QUESTIONS, _state, clinical_counts, clinical_pathway, clinical_svgs, fired_outcomes, outcome_columns
-    from pannet_guideline.vignettes import field_words
+    from pannet_guideline.vignettes import _cited as cited, field_words  # a source with its statements and sources linked to the register
     first = ""
     for v in _vignettes(chapter):
         patient, policy = v.get("patient") or {}, (v.get("policies") or ["seed-2025"])[0]
@@ -748,7 +745,7 @@ def worked_route(chapter: str, site: Path) -> str:
                     f"The guideline's answer for this patient under {E(policy)}, every chapter together: primary <b>{E(_codes_text(d['primary_recommendation']))}</b>"
                     f"{('; unranked options ' + E(_codes_text(d['primary_options']))) if d.get('primary_options') else ''}; "
                     f"all recommendations: {E(_codes_text(d['recommendations']))}.</p>")
-            html = (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {E(_source_words(v.get('source', '')))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
+            html = (f"<p><b>A worked patient</b> ({E(str(v['id']))}, {cited(v.get('source', ''))}), with what the pathway reads: {E(facts)}. Their route is drawn in red on "
                     f"the clinical pathway <i>{E(q.title)}</i>, from the box that says whom the pathway is for to the ending they reach.</p>"
                     + "\n".join(figs) + said)
             if len(shown) == 1: return html  # a route drawn in one part: the shortest to read
@@ -794,7 +791,7 @@ def register_page() -> str:
         src = SOURCES.get(sid)
         head = f"{src.title} ({src.year})" if src else sid
         meta = " · ".join(x for x in (E(src.kind) if src else "", *source_links(src)) if x)
-        out += [f"## {head}", "", f"<p><code>{E(sid)}</code>{' · ' + meta if meta else ''}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</p>", ""]
+        out += [f"## {head}", "", f"<p id=\"{E(sid)}\"><code>{E(sid)}</code>{' · ' + meta if meta else ''}{('<br><i>' + E(src.note) + '</i>') if src and src.note else ''}</p>", ""]
         rows = []
         for s in sorted(sts, key=lambda s: (s.seed_item or 999, s.id)):
             rules = ", ".join(f'<a href="audit.html#rule-{E(r)}"><code>{E(r)}</code></a>' for r in dict.fromkeys(citing.get(s.id, [])))
@@ -853,7 +850,8 @@ def overview_cells() -> list:
                "tables (never drawn by hand). Read them top to bottom: the box at the top says to whom the pathway applies; each "
                "question is a clinical concept (NET G1/G2, SSTR-positive, progression on a somatostatin analogue...); the answers "
                "label the arrows; a question is asked only where its answer changes what follows. The boxes at the bottom are the "
-               "recommendations, coloured by the firmest strength they give (" + colour_legend() + "), and the alerts that go with them are listed "
+               "recommendations, coloured by the firmest strength they give whatever the conditions (" + colour_legend() + "; a line that "
+               "holds only under a condition, such as a treatment not given before, sits on white below a dashed line), and the alerts that go with them are listed "
                "under the chart. A legend under each pathway says what its marks mean. A number in square brackets after a question refers to the note under the chart that says what happens "
                "when that answer is unknown: which recommendation waits until it is known. Rule ids under the chart link to the "
                "rules and the statements they cite. The per-table technical diagrams, with every unknown branch drawn, are kept "

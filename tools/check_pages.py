@@ -80,12 +80,15 @@ PROBE = r"""(() => {
   const column = document.body.clientWidth - parseFloat(getComputedStyle(document.body).paddingLeft) - parseFloat(getComputedStyle(document.body).paddingRight);
   const svgWidths = top.map(s => Math.round(s.getBoundingClientRect().width));
   const wideSvgs = top.filter(s => s.getBoundingClientRect().width > column + 1).length;
-  // a table in the reading flow (not in a fold) that is wider than the text it sits in scrolls sideways
-  const wideTables = [...document.querySelectorAll('table')].filter(t => !t.closest('details') && t.parentElement &&
-    t.getBoundingClientRect().width > t.parentElement.getBoundingClientRect().width + 1)
-    .map(t => ((t.querySelector('th') || t).textContent || '').trim().slice(0, 40));
+  // a table or a code block (folds opened) that is wider than the text it sits in, or sits in a box that scrolls sideways
+  const scrolls = e => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  const boxed = e => { for (let a = e; a && a.tagName !== 'ARTICLE' && a !== document.body; a = a.parentElement) if (scrolls(a)) return true; return false; };
+  const label = e => ((e.querySelector('th') || e).textContent || '').trim().slice(0, 40);
+  const wideTables = [...document.querySelectorAll('table')].filter(t => t.parentElement && t.getBoundingClientRect().width > 0 &&
+    (t.getBoundingClientRect().width > t.parentElement.getBoundingClientRect().width + 1 || boxed(t))).map(label);
+  const widePre = [...document.querySelectorAll('pre')].filter(p => p.getBoundingClientRect().width > 0 && boxed(p)).map(label);
   return JSON.stringify({brokenImages, links, ids, imgs, smallest, where, overflow, height: document.documentElement.scrollHeight,
-                         svgs: top.length, svgWidths, wideSvgs, column, wideTables});
+                         svgs: top.length, svgWidths, wideSvgs, column, wideTables, widePre});
 })()"""
 
 
@@ -227,7 +230,8 @@ def summary(measures: dict) -> str:
     small = [v["smallest"] for v in ch.values() if v["smallest"] is not None]
     longest = max(ch, key=lambda k: ch[k]["height"])
     first = measures.get("index.html", {}).get("first_chapter")
-    return (f"chapter pages: diagrams wider than the column {sum(len(v['wide']) for v in ch.values())}; smallest diagram text "
+    return (f"chapter pages: diagrams wider than the column {sum(len(v['wide']) for v in ch.values())}; tables and code blocks that scroll "
+            f"sideways (folds opened) {sum(v.get('wide_tables', 0) + v.get('wide_pre', 0) for v in ch.values())}; smallest diagram text "
             f"{(f'{min(small):.1f} px' if small else 'none shown')}; longest page {ch[longest]['height']:,} px ({longest}); visible test cells "
             f"{sum(v['tests'] for v in ch.values())}; first clinical chapter at position {first} of the navigation")
 
@@ -256,6 +260,9 @@ def check_page(browser, base: str, folder: Path, rel: str, shots: Path | None, e
     if info["overflow"] > 1: probs.append(f"page wider than the {WIDTH} px window by {info['overflow']} px")
     if Path(rel).stem in CHAPTERS and info["wideTables"]:
         probs.append(f"{len(info['wideTables'])} tables wider than their column (they scroll sideways): {info['wideTables'][:3]}")
+    if Path(rel).stem in CHAPTERS and info["widePre"]:
+        probs.append(f"{len(info['widePre'])} code blocks wider than their column (they scroll sideways): {info['widePre'][:3]}")
+    MEASURES[rel].update(wide_tables=len(info["wideTables"]), wide_pre=len(info["widePre"]))
     if extra:
         MEASURES[rel].update(opened=dict(svgs=info["svgs"], widest=max(info["svgWidths"] or [0]), column=info["column"],
                                           smallest=info["smallest"], wide=info["wideSvgs"]))
