@@ -15,7 +15,7 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, EXCLUDED_READING, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
-                                        conflict_text, early_fields, pipeline, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
+                                        conflict_text, count_alone_rows, early_fields, pipeline, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
 from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
@@ -196,7 +196,7 @@ def _primary(masks:list, lead:np.ndarray, bit:np.ndarray) -> tuple:
 
 # %% ../nbs/40_cohort.ipynb #7d93de75
 def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.ndarray|None=None) -> np.ndarray:
-    "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`); `masks`, `lead` and `bit` are per row, or per group of rows numbered in `group`."
+    "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`), and Ki-67 beside a grade from the count alone; `masks`, `lead` and `bit` are per row, or per group of rows numbered in `group`."
     n = st.cols.n
     given = union(masks, len(lead))
     lead = np.where(lead >= 0, lead.astype(np.int64) * 64 + bit, np.int64(-1))
@@ -211,6 +211,10 @@ def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.n
             key = (len(STRENGTH_ORDER) + STRENGTH_ORDER.index(r.strength)) * 64 + _RANK_BIT[r.then]
             ahead = (_rule_hits(open_, i) != 0) & ((held >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & (ahead_of > key)
             if ahead.any(): fields[rows[ahead]] |= np.uint64(table._field_masks[i]) & unknown_to_it[rows[ahead]]  # a range the table read whole holds nothing
+    bound = np.flatnonzero(count_alone_rows(st.cols))  # a grade from the mitotic count alone: Ki-67 may raise it (`guideline.grade_bound_held`)
+    if len(bound):
+        listed = lead[bound if group is None else group[bound]] >= len(STRENGTH_ORDER) * 64  # something listed, and not the ask to complete the staging
+        fields[bound[listed]] |= np.uint64(1 << FIELD_BITS["ki67_pct"])
     rows = np.flatnonzero(fields != 0)  # few rows hold a primary back
     fields[rows] &= st.cols.unknown_bits(rows, INPUT_BITS)
     return fields

@@ -35,14 +35,15 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER
            'LAST_CODES', 'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN',
            'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS',
            'EXCLUDED_READING', 'HELD_AS_READ', 'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState',
-           'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'ReadingConflict',
-           'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables',
-           'check_steps', 'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key',
-           'Recommendation', 'primary_choice', 'held_by', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges',
-           'band_sides', 'Reading', 'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields',
-           'expansion_field', 'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'reading_meets',
-           'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing',
-           'held_alternatives', 'staging_too_many_text', 'assess']
+           'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'RecordBelowIndices',
+           'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM',
+           'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps',
+           'listing_key', 'Recommendation', 'primary_choice', 'held_by', 'grade_from_count_alone', 'count_alone_rows',
+           'grade_bound_held', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading',
+           'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field',
+           'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'reading_meets', 'tree_text',
+           'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'held_alternatives',
+           'staging_too_many_text', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -149,9 +150,10 @@ class MergeStep:
     refine: dict = field(default_factory=dict) # first value -> other values that make it more specific (M1 -> M1a/b/c)
     on_conflict: str = "unknown" # `unknown` or `keep`
     common: dict = field(default_factory=dict) # value -> the coarser value two contradicting readings share (M1a, M1b -> M1): kept
+    shown: str = "" # the input that `conflicts` names for the other reading, where it is read into it (a recorded grade as written)
 
     @property
-    def reads(self) -> tuple: return (self.first, self.other)
+    def reads(self) -> tuple: return (self.first, self.other) + ((self.shown,) if self.shown else ())
     @property
     def written(self) -> tuple: return (self.first,)
 
@@ -159,7 +161,7 @@ class MergeStep:
         r, d = st.rec.get(self.first), st.rec.get(self.other)
         refines = d in self.refine.get(r, ())
         if r is not None and d is not None and r != d and not refines:
-            st.conflicts[self.first] = (r, d)
+            st.conflicts[self.first] = (r, st.rec.get(self.shown) if self.shown else d)
             shared = self.common.get(r) if self.common.get(r) == self.common.get(d) else None
             if shared is not None: st.rec[self.first] = shared; st.gaps.add(self.first)  # what both readings say is kept
             elif self.on_conflict == "unknown": st.rec[self.first] = None; st.gaps.add(self.first)
@@ -179,7 +181,8 @@ def frame(self:MergeStep, st:FrameState):
     conflict = (r >= 0) & (d >= 0) & (r != d) & ~refines
     out = np.where((r < 0) | refines, d, r).astype(np.int8)
     if conflict.any():
-        st.conflicts.append((self.first, self.other, conflict, r.copy(), d))
+        shown = d if not self.shown else np.array([vocab.index(v) for v in FIELDS[self.shown].vocab] + [-1], np.int8)[st.cols.codes(self.shown)]
+        st.conflicts.append((self.first, self.other, conflict, r.copy(), shown))
         coarse = np.array([vocab.index(self.common[v]) if v in self.common else -1 for v in vocab] + [-1], np.int8)
         shared = conflict & (coarse[r] >= 0) & (coarse[r] == coarse[d])
         if self.on_conflict == "unknown" or shared.any():
@@ -248,6 +251,28 @@ class RecordAboveOneIndex:
         st.cols.set("grade_provisional", np.where(raised, np.int8(0), st.cols.codes("grade_provisional")).astype(np.int8))
         keep = ~np.uint64(sum(1 << FIELD_BITS[f] for f in self.indices))
         st.gaps = np.where(raised, st.gaps & keep, st.gaps)
+
+# %% ../nbs/30_guideline.ipynb #gs_recordbelow
+@dataclass(frozen=True, eq=False)
+class RecordBelowIndices:
+    "A recorded G1 or G2 that the indices rule out (not read into the grade): where the computed grade is known, both are named in `conflicts`."
+    first: str = "who_grade" # the computed grade, which stands
+    other: str = "recorded_grade" # the grade as recorded
+    reads = ("who_grade", "recorded_grade", "grade_from_record")
+    written = ()
+
+    def record(self, st:RecordState):
+        computed, recorded = st.rec.get(self.first), st.rec.get(self.other)
+        if recorded in ("G1", "G2") and st.rec.get("grade_from_record") is None and computed not in (None, recorded):
+            st.conflicts[self.first] = (computed, recorded)
+
+    def frame(self, st:FrameState):
+        vocab = FIELDS[self.first].vocab
+        recorded = np.array([vocab.index(v) for v in FIELDS[self.other].vocab] + [-1], np.int8)[st.cols.codes(self.other)]
+        computed = st.cols.codes(self.first)
+        low = (recorded == vocab.index("G1")) | (recorded == vocab.index("G2"))
+        clash = low & (st.cols.codes("grade_from_record") < 0) & (computed >= 0) & (computed != recorded)
+        if clash.any(): st.conflicts.append((self.first, self.other, clash, computed.copy(), recorded))
 
 # %% ../nbs/30_guideline.ipynb #gs_readconf
 @dataclass(frozen=True, eq=False)
@@ -427,7 +452,8 @@ def _grading_steps(grading:str) -> list:
     steps = [Step(DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES), Step(NEN_CLASS_WHO2019, {"nen_class": None}), Step(GRADE_WHO2019, _GRADE_WRITES),
              OneIndexGrade(),
              Step(GRADE_FROM_RECORD, RECORD_WRITES, gated=True), AlertStep(RECORDED_GRADE_ALERTS), RecordAboveOneIndex(),
-             MergeStep("nen_class", "class_from_record", on_conflict="keep"), MergeStep("who_grade", "grade_from_record", on_conflict="keep")]
+             MergeStep("nen_class", "class_from_record", on_conflict="keep"), MergeStep("who_grade", "grade_from_record", on_conflict="keep", shown="recorded_grade"),
+             RecordBelowIndices()]
     if g["grade"] is not GRADE_WHO2019:
         steps += [Step(g["grade"], {"grade_reported": _GRADE_WRITES["who_grade"]}), AlertStep(EDITION_ALERTS)]
     return steps + ([AlertStep(g["alerts"])] if g["alerts"] is not None else [])
@@ -604,6 +630,20 @@ def held_by(listed:list, pending:list, unknown:set) -> list:
     ahead = [f for c, s, f in pending if c not in given and _GROUPS[c] == 1 and (primary is None or listing_key(c, s) < listing_key(*primary))]
     return sorted({x for fs in ahead for x in fs if x in unknown}, key=FIELD_BITS.get) if primary is not None else []
 
+# %% ../nbs/30_guideline.ipynb #gs_gradebound
+def grade_from_count_alone(rec:dict) -> bool:
+    "The grade is a one-index G2 read from the mitotic count, Ki-67 missing to the grade table: a lower bound."
+    return bool(rec.get("grade_provisional")) and GRADE_WHO2019.view(rec).get("ki67_pct") is None
+
+def count_alone_rows(cols:Columns) -> np.ndarray:
+    "`grade_from_count_alone` on whole columns."
+    return (cols.codes("grade_provisional") == 1) & GRADE_WHO2019.view_frame(cols).unknown("ki67_pct")
+
+def grade_bound_held(rec:dict, primary:str, options:str) -> list:
+    "`['ki67_pct']` where the grade rests on the mitotic count alone and a primary or options are listed (not the ask to complete the staging): Ki-67 may raise the grade."
+    listed = bool(primary or options) and primary != "COMPLETE_STAGING"
+    return ["ki67_pct"] if listed and grade_from_count_alone(rec) else []
+
 # %% ../nbs/30_guideline.ipynb #gs_outcol
 @dataclass(frozen=True)
 class OutputColumn:
@@ -629,7 +669,7 @@ OUTPUT_SPEC = (
     OutputColumn("recommendations", "recommendations", "`;`-separated codes in listing order"),
     OutputColumn("primary_recommendation", "primary", "the first of them; empty where the guidance leaves a choice"),
     OutputColumn("primary_options", "options", "the unranked options when the guidance leaves the choice open"),
-    OutputColumn("primary_held_by", "held", "missing fields that could add a management code ranked before the primary; the primary is then empty"),
+    OutputColumn("primary_held_by", "held", "missing fields that could add a management code ranked before the primary, or Ki-67 beside a grade read from the mitotic count alone (it may raise the grade); the primary is then empty"),
     OutputColumn("primary_alternatives", "alternatives", "for a held primary, or a patient asked to complete the staging, what it would be under each reading of the missing fields (`;`-separated `condition: outcome`); `any FIELDS: CODE` where every reading gives the same primary, which is then given to a held row (the ask to complete the staging stays)"),
     OutputColumn("workup", "workup", "`;`-separated work-up items"),
     OutputColumn("followup_schedule", "followup_schedule", "`;`-separated follow-up schedules"),
@@ -637,7 +677,7 @@ OUTPUT_SPEC = (
     OutputColumn("alerts", "alerts", "`;`-separated alert codes"),
     OutputColumn("conflicts", "conflicts", "`field: value vs other reading` for each contradiction between two readings"),
     OutputColumn("data_gaps", "data_gaps", "`;`-separated input fields whose absence (or contradiction) blocked a decision"),
-    OutputColumn("input_issues", "input_issues", "`;`-separated `field: reason` for rejected values"),
+    OutputColumn("input_issues", "input_issues", "`;`-separated `field: reason` for rejected values and unread columns, and for values read with a caveat (a bound or range that spans a cut-off, kept as a range)"),
 )
 OUTPUT_COLUMNS = tuple(o.name for o in OUTPUT_SPEC)
 CATEGORY_COLUMNS = tuple(o.name for o in OUTPUT_SPEC if o.kind == "category")
@@ -648,7 +688,7 @@ INPUT_BITS = sum(1 << FIELD_BITS[f.name] for f in INPUT_FIELDS)
 
 # %% ../nbs/30_guideline.ipynb #78599f96
 READING_NAMES = {"t_derived": "size and extent give", "n_derived": "nodal status gives", "m_derived": "metastatic sites give",
-                 "grade_from_record": "recorded grade", "class_from_record": "recorded grade gives"}
+                 "grade_from_record": "recorded grade", "recorded_grade": "recorded grade", "class_from_record": "recorded grade gives"}
 
 READING_CONFLICT_TEXT = {c.marker: c.text for c in READING_CONFLICTS.values()}  # from the schema's register of reading conflicts
 
@@ -701,6 +741,7 @@ def _ranking(st:RecordState) -> tuple:
     pending = [(r.then, r.strength, c.fields & set(d.gaps)) for t, d in st.chapter if t.output == "recommendations" and d.pending
                for r, c in zip(t.rules, t.conditions) if r.id in d.undecided]  # as the table left them, with the fields unknown to it: not read again
     held = held_by([(r.code, r.strength, ()) for r in recs], pending, {f.name for f in INPUT_FIELDS if st.rec.get(f.name) is None})
+    held = sorted(set(held) | set(grade_bound_held(st.rec, primary, options)), key=FIELD_BITS.get)  # a grade from the count alone is a lower bound
     return recs, primary, options, held
 
 # %% ../nbs/30_guideline.ipynb #gs_assemble
@@ -711,7 +752,8 @@ def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:st
     gaps = gap_names(sum(1 << FIELD_BITS[g] for g in st.gaps))
     recs, primary, options, held = _ranking(st)
     if held: primary, options = "", ""
-    conflicts = [conflict_text(name, s.other, *st.conflicts[name]) for s in steps if isinstance(s, (MergeStep, ReadingConflict)) and (name := s.first) in st.conflicts]
+    conflicts = list(dict.fromkeys(conflict_text(name, s.other, *st.conflicts[name]) for s in steps  # two steps may name one field's contradiction
+                                   if isinstance(s, (MergeStep, ReadingConflict, RecordBelowIndices)) and (name := s.first) in st.conflicts))
     tables = {s.table.name: s.table for s in steps if hasattr(s, "table")}
     return Assessment(**out, grade_provisional=bool(rec.get("grade_provisional")), stage=out[STAGE_COLUMN[staging]],
                       recommendations=";".join(r.code for r in recs), primary_recommendation=primary, primary_options=options,
@@ -755,19 +797,27 @@ def _alert_line(code:str, policy:str="seed-2025") -> str:
     return f"- {code}" if alert is None else f"- {alert.label} [{code}, {alert.severity}]: {POLICIES[policy].alert_text(code)}"
 
 # %% ../nbs/30_guideline.ipynb #gs_explain
+def _primary_lines(a) -> list:
+    "What the account says of a held primary, of one given whatever the missing fields hold, and of an ask to complete the staging with its readings."
+    alt, held = a.primary_alternatives, a.primary_held_by.split(";") if a.primary_held_by else []
+    if held:
+        why = " could add a management option ranked before those listed" + (", or raise a grade read from the mitotic count alone"
+                                                                            if a.grade_provisional and "ki67_pct" in held else "")
+        return ["No primary recommendation: missing " + ", ".join(held) + why + ". Record it (for a treatment history, 'none' if untreated).",
+                ("The same for every value of them: " if alt.startswith("any ") else "What it would be: ") + alt, ""]
+    if not alt: return []
+    given = RECOMMENDATIONS[a.primary_recommendation].label + f" [{a.primary_recommendation}]" if a.primary_recommendation else "the options below"
+    if alt.startswith("any "):
+        return [f"Primary: {given}, the same for every value of the missing " + alt.split(":")[0][len("any "):].replace(" & ", ", ") +
+                ", which are not needed for it.", ""]
+    return [f"Primary: {given}. What each reading of the missing fields would give: {alt}", ""]
+
 @patch
 def explain(self:Assessment) -> str:
     "Plain-language account of an assessment: findings, each recommendation with its reasons and evidence, alerts, gaps."
     lines = [self.disclaimer, "", _findings(self), ""]
     if not self.recommendation_list: lines.append("No recommendation could be made from the data given.")
-    if self.primary_held_by: lines += ["No primary recommendation: missing " + ", ".join(self.primary_held_by.split(";")) +
-                                       " could add a management option ranked before those listed. Record it (for a treatment history, 'none' if untreated).",
-                                       ("The same for every value of them: " if self.primary_alternatives.startswith("any ") else "What it would be: ") +
-                                       self.primary_alternatives, ""]
-    elif self.primary_alternatives:
-        given = RECOMMENDATIONS[self.primary_recommendation].label + f" [{self.primary_recommendation}]" if self.primary_recommendation else "the options below"
-        lines += [f"Primary: {given}, the same for every value of the missing " + self.primary_alternatives.split(":")[0][4:].replace(" & ", ", ") +
-                  ", which are not needed for it.", ""]
+    lines += _primary_lines(self)
     if self.primary_options: lines += ["The guidance lists these options without ranking them: " + ", ".join(
         RECOMMENDATIONS[c].label for c in self.primary_options.split(";")) + ".", ""]
     for i, rec in enumerate(self.recommendation_list, 1):

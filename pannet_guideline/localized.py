@@ -21,17 +21,17 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', 'nf_without_carcinoid', 'secreting',
            'away_from_duct', 'node_positive', 'malignant_looking', 'in_place', 'no_platinum_yet', 'g1_measured',
-           'symptom_free', 'no_symptoms', 'primary_seen', 'contained', 'LOCALIZED_SEED', 'LOCALIZED_SEED_FUNCTIONING',
-           'LOCALIZED_NEC_SEED', 'men1_watched', 'resection_open', 'localized_nf_in_place',
-           'localized_nf_recorded_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_NCCN_BAND', 'LOCALIZED_SEED_WATCH',
-           'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma', 'LOCALIZED_FUNCTIONING_NCCN',
-           'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology', 'LOCALIZED_NET_G3_NCCN',
-           'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS', 'LOCALIZED_G2_ALERTS_NCCN',
-           'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'LOCALIZED_SPLENECTOMY_ALERTS',
-           'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED', 'surveillance_listed', 'policy_tables', 'localized_prose',
-           'high_risk', 'observation_band', 'localized_seed', 'localized_nccn', 'localized_nccn_band',
-           'localized_seed_watch', 'localized_nccn_watch', 'localized_functioning_nccn', 'localized_alerts',
-           'localized_ki67_alerts', 'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn',
+           'g2_measured', 'symptom_free', 'no_symptoms', 'primary_seen', 'contained', 'LOCALIZED_SEED',
+           'LOCALIZED_SEED_FUNCTIONING', 'LOCALIZED_NEC_SEED', 'men1_watched', 'resection_open',
+           'localized_nf_in_place', 'localized_nf_recorded_in_place', 'LOCALIZED_NCCN', 'LOCALIZED_NCCN_BAND',
+           'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma',
+           'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology',
+           'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
+           'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS',
+           'LOCALIZED_SPLENECTOMY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED', 'surveillance_listed',
+           'policy_tables', 'localized_prose', 'high_risk', 'observation_band', 'localized_seed', 'localized_nccn',
+           'localized_nccn_band', 'localized_seed_watch', 'localized_nccn_watch', 'localized_functioning_nccn',
+           'localized_alerts', 'localized_ki67_alerts', 'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn',
            'localized_surgery_alerts', 'localized_splenectomy_alerts']
 
 # %% ../nbs/21_localized.ipynb #prose01
@@ -69,6 +69,9 @@ no_platinum_yet = (~received("PLATINUM_ETOPOSIDE").otherwise(False)).named("no p
 # unknown, not false, without a Ki-67: the choice between watching and resecting waits for it
 g1_measured = ((grade == "G1") & (ki67 < 3)).named("G1 with a measured Ki-67 (below 3 %)",
                                                 ("seed.26", "localized.nccn-low-grade-reading", "who2019.grade-table"))
+# a G2 read from the mitotic count alone is a lower bound (Ki-67 may make it G3): observation of a G2 waits for a measured Ki-67 too
+g2_measured = ((grade == "G2") & (ki67 <= 20)).named("G2 with a measured Ki-67 (20 % or less)",
+                                                 ("localized.nccn-low-grade-reading", "who2019.higher-index-wins", "who2019.grade-table"))
 symptom_free = (~is_symptomatic.otherwise(False)).named("no symptoms recorded", _WATCH)
 # observation depends on the symptoms: unknown, not false, while they are unrecorded, so `symptomatic` is named as the gap
 no_symptoms = (symptomatic == False).named("recorded as causing no symptoms", _WATCH + ("localized.observation-needs-symptoms",))
@@ -206,10 +209,6 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
         Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", small & contained & is_symptomatic & away_from_duct & ~malignant_looking,
              "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
              strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, when away from the duct; the team decides"),
-        Rule("NCCN-LOC-NF-LE1-G2-OBSERVE", small & contained & no_symptoms & (grade == "G2"), "ACTIVE_SURVEILLANCE",
-             ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading"), strength="option",
-             note=f"observation is the only option NCCN writes at {only} or less, for tumours it calls low grade without a figure: "
-                  "an unranked option beside resection, the team decides (alert NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
         Rule("NCCN-LOC-NF-LE1-G2", small & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
              ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="option",
              note="whether a G2 is low grade is not settled by the sources read: resection, unranked beside observation"),
@@ -250,7 +249,10 @@ NCCN options over {observe_only_max} up to {nccn_observation}, and the alert `SU
 after resection rises above Ki-67 5 % (`localized.genc-ki67-recurrence`). At {observe_only_max} or less NCCN
 writes observation as the only option (`nccn.nf-localized-le1cm`), so under NCCN a G2 of that
 size keeps observation listed beside resection, both unranked, and the alert
-`NCCN_LOW_GRADE_UNDEFINED_LE1CM` hands the reading of "low grade" to the team.
+`NCCN_LOW_GRADE_UNDEFINED_LE1CM` hands the reading of "low grade" to the team. That G2 rests on a measured Ki-67. A G2
+read from the mitotic count alone is a lower bound, since the higher index decides and Ki-67 may make it G3
+(`who2019.higher-index-wins`): observation waits for Ki-67 there, resection stays listed, the alert
+`OBSERVATION_NEEDS_KI67_G2` says why, and the primary waits for Ki-67 too (`pannet_guideline.guideline`).
 
 Observation also needs the symptoms: NCCN names incidentally found tumours and ASPEN enrols only
 asymptomatic ones (`localized.observation-needs-symptoms`). While `symptomatic` is unrecorded the
@@ -284,13 +286,18 @@ LOCALIZED_SEED_WATCH = from_cuts(localized_seed_watch)
 _OBSERVE = ("nccn.observation-criteria", "localized.nccn-low-grade-reading")
 
 def localized_nccn_watch(c:dict) -> DecisionTable:
-    "NCCN's observation of a G1, from its size cuts."
+    "NCCN's observation of a G1, and of a G2 on a measured Ki-67 where observation is the only option written, from its size cuts."
     only, obs = c["observe_only_max"], c["nccn_observation"]
-    return DecisionTable("localized_nccn_watch", f"Localised non-functioning NET G1: observation up to {obs} (NCCN 2025)", [
+    return DecisionTable("localized_nccn_watch", f"Localised non-functioning NET: observation up to {obs} (NCCN 2025)", [
         Rule("NCCN-LOC-NF-LE1-OBSERVE", size_at_most(only) & contained & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
              ("nccn.nf-localized-le1cm",) + _OBSERVE, strength="recommended", note="the only option listed"),
         Rule("NCCN-LOC-NF-1TO2-OBSERVE", observation_band(c) & no_symptoms & g1_measured, "ACTIVE_SURVEILLANCE",
              _NF_1TO2 + _OBSERVE, strength="option", note=f"selected cases only; over {only} up to {obs}, both ends as NCCN writes them"),
+        Rule("NCCN-LOC-NF-LE1-G2-OBSERVE", size_at_most(only) & contained & no_symptoms & g2_measured, "ACTIVE_SURVEILLANCE",
+             ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "who2019.higher-index-wins"), strength="option",
+             note=f"observation is the only option NCCN writes at {only} or less, for tumours it calls low grade without a figure: "
+                  "an unranked option beside resection, the team decides (alert NCCN_LOW_GRADE_UNDEFINED_LE1CM); "
+                  "not on a mitotic count alone, which Ki-67 may raise to G3 (alert OBSERVATION_NEEDS_KI67_G2)"),
     ], "collect", output="recommendations", scope=localized_nf_in_place, description="NCCN PanNET-2, note e")
 
 LOCALIZED_NCCN_WATCH = from_cuts(localized_nccn_watch)
@@ -411,6 +418,9 @@ LOCALIZED_PROSE["alerts"] = """\
   {nccn_observation} for NCCN), contained and symptom-free, is not watched; the seed resects
   G2 (`seed.27`), NCCN observes only low-grade tumours (`localized.nccn-low-grade-reading`), and
   recurrence after resection rises above Ki-67 5 % (`localized.genc-ki67-recurrence`).
+- **`OBSERVATION_NEEDS_KI67_G2`**: a G2 tumour of {observe_only_max} or less graded on the mitotic count alone; NCCN
+  observes only low-grade tumours and Ki-67 may make it G3 (`who2019.higher-index-wins`), so observation waits for a
+  measured Ki-67 (`localized.nccn-low-grade-reading`).
 - **`SURVEILLANCE_NEEDS_KI67`**: the G1 is a recorded one beside a mitotic count, with no Ki-67; surveillance waits
   for a measured Ki-67 (`naaccr.one-index` is a registry convention, not a management rule).
 - **`SEED_NCCN_LOCALIZED_NEC`**: for a localised NEC the seed ranks platinum chemotherapy first
@@ -440,6 +450,9 @@ add_alert("SYMPTOMS_NOT_RECORDED", "Observation waits on the symptoms",
 add_cut_alert("NCCN_LOW_GRADE_UNDEFINED_LE1CM", "G2 tumour of {observe_only_max} or less: is it low grade?",
           "At {observe_only_max} or less NCCN writes observation as the only option, for tumours it calls low grade without a Ki-67 figure; the sources read do not settle whether a G2 qualifies. Observation and resection are listed unranked: the multidisciplinary team decides.",
           "conflict", ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"))
+add_cut_alert("OBSERVATION_NEEDS_KI67_G2", "Observation waits for a measured Ki-67",
+          "The G2 grade rests on the mitotic count alone. The higher index decides, so Ki-67 may make the tumour G3, and NCCN observes only low-grade tumours: at {observe_only_max} or less observation is not offered until Ki-67 is measured, and the primary waits for it.",
+          "data", ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "who2019.higher-index-wins"))
 add_alert("GASTRINOMA_NOT_LOCATED", "Gastrinoma not located: the operation waits",
           "No size, T category or place of a primary is recorded, so the gastrinoma may be occult. NCCN then lists observation or exploration (duodenotomy, intra-operative ultrasound, resection with periduodenal nodes); the choice of operation waits on localisation.",
           "data", ("localized.nccn-occult-gastrinoma", "nccn.gastrinoma-surgery"))
@@ -521,14 +534,19 @@ def _nccn_small(c:dict) -> Expr:
 def localized_g2_alerts_nccn(c:dict) -> DecisionTable:
     "NCCN's alerts for a G2 small enough to watch, under its observation cuts."
     only = c["observe_only_max"]
-    le1_g2 = (size_at_most(only) & contained & no_symptoms & (grade == "G2")).named(f"G2, {only} or less, contained, no symptoms",
-                                                                                   ("nccn.nf-localized-le1cm",))
+    le1_g2 = (size_at_most(only) & contained & no_symptoms & g2_measured).named(f"G2 on a measured Ki-67, {only} or less, contained, no symptoms",
+                                                                               ("nccn.nf-localized-le1cm",))
+    le1_count_g2 = (size_at_most(only) & contained & no_symptoms & (grade == "G2") & ~(ki67 <= 20).otherwise(False)).named(
+        f"G2 without a measured Ki-67, {only} or less, contained, no symptoms", ("nccn.nf-localized-le1cm", "who2019.higher-index-wins"))
     return DecisionTable("localized_g2_alerts_nccn", "Localised disease: a G2 tumour small enough to watch (NCCN 2025)", [
         Rule("ALL-SURVEILLANCE-G2-NCCN", _watchable_rules(_nccn_small(c))[0].when & ~size_at_most(only).otherwise(False),
              "SURVEILLANCE_WITHHELD_G2", _G2_ALERTS,
              note=f"over {only}: at {only} or less NCCN observation stays listed for the team (NCCN_LOW_GRADE_UNDEFINED_LE1CM)"),
         Rule("NCCN-LE1-G2-LOW-GRADE", le1_g2, "NCCN_LOW_GRADE_UNDEFINED_LE1CM",
              ("nccn.nf-localized-le1cm", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence")),
+        Rule("NCCN-LE1-G2-NEEDS-KI67", le1_count_g2, "OBSERVATION_NEEDS_KI67_G2",
+             ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "who2019.higher-index-wins"),
+             note="a G2 from the mitotic count alone: observation waits for Ki-67, resection stays listed"),
     ], "collect", output="alerts", scope=localized_nf_in_place)
 
 def localized_ki67_alerts_nccn(c:dict) -> DecisionTable:

@@ -52,7 +52,7 @@ RECORD_WRITES = {"grade_from_record": None, "class_from_record": {"G1": "NET", "
 # %% ../nbs/12_recorded.ipynb #2f7c56dd
 add_alert("GRADE_FROM_RECORD", "Grade taken from the record", "No Ki-67 or mitotic count was given, so the WHO grade is the one recorded by the pathologist or registry.", "data", _RG)
 add_alert("RECORDED_GRADE_BELOW_INDICES", "Recorded grade too low for the indices",
-          "The recorded grade is lower than a Ki-67 or mitotic count given beside it (a G1 beside Ki-67 of 3 % or more or 2 mitoses or more; a G1 or G2 beside either index above 20, which makes the tumour a NET G3 or an NEC): the recorded grade is not used. The grade follows the indices and the morphology where they are stated, and stays unknown until they are.",
+          "The recorded grade is lower than a Ki-67 or mitotic count given beside it (a G1 beside Ki-67 of 3 % or more or 2 mitoses or more; a G1 or G2 beside either index above 20, which makes the tumour a NET G3 or an NEC): the recorded grade is not used. The grade follows the indices and the morphology where they are stated (see `conflicts` for both values), and stays unknown until they are.",
           "data", _RG + ("who2019.grade-table", "who2019.differentiation-first"))
 add_alert("RECORDED_GRADE_CONFLICT", "Recorded grade differs from the indices", "The grade computed from Ki-67 and mitoses differs from the recorded grade; the computed grade is used (see `conflicts` for both values).", "data", _RG + ("who2019.grade-table",))
 add_alert("RECORDED_GRADE_ABOVE_ONE_INDEX", "Recorded grade above a one-index grade",
