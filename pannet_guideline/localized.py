@@ -389,10 +389,11 @@ LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3
 
 # %% ../nbs/21_localized.ipynb #c32ff298
 LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNEN (NCCN 2025)", [
-    Rule("NCCN-LOC-NEC-CHEMO", no_platinum_yet, "PLATINUM_ETOPOSIDE", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked"), strength="option",
-         note="with resection (before or after) or alone; unranked"),
+    Rule("NCCN-LOC-NEC-CHEMO", no_platinum_yet, "PLATINUM_ETOPOSIDE", ("nccn.pdnec-treatment", "localized.nccn-nec-chemo-every-route", "localized.nccn-nec-unranked"),
+         strength="recommended", note="part of every route: before or after the resection (after it, the adjuvant route), alone, or with radiotherapy; "
+                                      "the routes themselves are unranked"),
     Rule("NCCN-LOC-NEC-RESECT", in_place, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery"),
-         strength="option", note="after full imaging for spread"),
+         strength="option", note="after full imaging for spread, with the chemotherapy before or after it"),
 ], "collect", output="recommendations", scope=localized_nec_or_minen, description="NCCN PDNEC-1; ENETS 2023 NEC")
 
 # %% ../nbs/21_localized.ipynb #p_alerts
@@ -409,7 +410,8 @@ LOCALIZED_PROSE["alerts"] = """\
   {observe_only_max}, where surgery is on the table; `pannet_guideline.functional` raises it for functioning
   ones.
 - **`PRIOR_RESECTION`**: the primary has been removed; no second operation, nothing to watch;
-  follow-up instead, and no adjuvant therapy for a NET (`nccn.no-adjuvant`, `nccn.followup-resected`).
+  follow-up instead, and no adjuvant therapy for a NET (`nccn.no-adjuvant`, `nccn.followup-resected`); a resected NEC
+  is offered its chemotherapy first, if not yet given (`localized.nccn-nec-chemo-every-route`).
 - **`SYMPTOMS_NOT_RECORDED`**: observation is listed for a small contained tumour whose symptoms
   are not recorded; it presumes an incidental, symptom-free tumour (`nccn.observation-criteria`).
 - **`SYMPTOMATIC_SMALL_TUMOUR`**: a symptomatic tumour of {observe_only_max} or less, for which NCCN writes no
@@ -424,8 +426,10 @@ LOCALIZED_PROSE["alerts"] = """\
 - **`SURVEILLANCE_NEEDS_KI67`**: the G1 is a recorded one beside a mitotic count, with no Ki-67; surveillance waits
   for a measured Ki-67 (`naaccr.one-index` is a registry convention, not a management rule).
 - **`SEED_NCCN_LOCALIZED_NEC`**: for a localised NEC the seed ranks platinum chemotherapy first
-  (`seed.29`) and resection is to be considered (`seed.08`); NCCN lists resection with chemotherapy,
-  chemotherapy alone or chemoradiation in no order (`localized.nccn-nec-unranked`).
+  (`seed.29`) and resection is to be considered (`seed.08`); NCCN gives the chemotherapy in every route
+  (`localized.nccn-nec-chemo-every-route`), with resection before or after it, alone or with radiotherapy, and ranks
+  the routes in no order (`localized.nccn-nec-unranked`). Both lead with the chemotherapy; they differ on how firmly
+  resection is put.
 - **`SEED_NCCN_INSULINOMA_SURGERY`**: for a localised insulinoma the seed lists pancreatectomy
   for every functioning tumour with enucleation as a possibility (`seed.11`, `seed.13`); NCCN
   chooses by depth, enucleation when superficial and pancreatectomy when deep
@@ -469,14 +473,14 @@ add_alert("SURVEILLANCE_NEEDS_KI67_RECORDED_GRADE", "Surveillance needs a measur
           "The G1 grade is the one recorded by the pathologist or registry, with no Ki-67 or mitotic count given; surveillance is held until a Ki-67 below 3 % is measured.",
           "data", ("seed.26", "localized.nccn-low-grade-reading", "recorded.registry-grade"))
 add_alert("SEED_NCCN_LOCALIZED_NEC", "Seed and NCCN differ on localised NEC",
-          "The seed treats NEC mainly with platinum chemotherapy and resection is only to be considered; NCCN lists resection with chemotherapy before or after it, chemotherapy alone or chemoradiation, in no order.",
-          "conflict", ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery"))
+          "The seed treats NEC mainly with platinum chemotherapy and resection is only to be considered; NCCN gives the chemotherapy in every route, with resection before or after it, alone, or with radiotherapy, and ranks the routes in no order.",
+          "conflict", ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.nccn-nec-chemo-every-route", "localized.enets2023-nec-surgery"))
 add_alert("SPLENECTOMY_VACCINATION", "Vaccinate before a possible splenectomy",
           "A resection in the body or tail may remove the spleen: vaccinate against pneumococcus, Haemophilus influenzae b and meningococcus, at least 14 days before an elective operation when possible.",
           "safety", ("nccn.splenectomy-vaccines",))
 add_alert("PRIOR_RESECTION", "Primary already resected",
-          "The primary has been removed: no second operation and nothing to watch; follow-up instead, and no adjuvant therapy for a NET.",
-          "caveat", ("nccn.no-adjuvant", "nccn.followup-resected"))
+          "The primary has been removed: no second operation and nothing to watch. A NET goes to follow-up, with no adjuvant therapy; a resected NEC is offered its platinum-etoposide first, if not yet given, then follow-up.",
+          "caveat", ("nccn.no-adjuvant", "nccn.followup-resected", "localized.nccn-nec-chemo-every-route"))
 add_alert("SEED_NCCN_INSULINOMA_SURGERY", "Seed and NCCN differ on insulinoma surgery",
           "The seed resects every functioning tumour, with enucleation as a possibility for insulinoma; NCCN chooses by depth: enucleation when superficial, pancreatectomy when deep.",
           "conflict", ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep"))
@@ -561,12 +565,12 @@ LOCALIZED_KI67_ALERTS_NCCN = from_cuts(localized_ki67_alerts_nccn)
 def localized_surgery_alerts(c:dict) -> DecisionTable:
     "Surgery alerts (the splenectomy one has its own table, which reads what this chapter lists)."
     return DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
-        Rule("ALL-PRIOR-RESECTION", resected & ~progressive.otherwise(False), "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected"),
+        Rule("ALL-PRIOR-RESECTION", resected & ~progressive.otherwise(False), "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected", "localized.nccn-nec-chemo-every-route"),
              note="not when the disease progresses after the operation: a recurrence is managed as such (followup chapter)"),
         Rule("ALL-SEED-NCCN-INSULINOMA", net_g1_g2 & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
              ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep")),
         Rule("ALL-SEED-NCCN-NEC", nec_or_minen & in_place, "SEED_NCCN_LOCALIZED_NEC",
-             ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery")),
+             ("seed.29", "seed.08", "localized.nccn-nec-unranked", "localized.nccn-nec-chemo-every-route", "localized.enets2023-nec-surgery")),
         Rule("ALL-MINEN", minen, "MINEN_NON_NE_COMPONENT", ("localized.nccn-minen", "localized.minen-ne-component")),
         Rule("ALL-GASTRINOMA-NOT-LOCATED", (syndrome == "gastrinoma") & in_place & ~primary_seen.otherwise(False), "GASTRINOMA_NOT_LOCATED",
              ("localized.nccn-occult-gastrinoma", "nccn.gastrinoma-surgery"), note="in both policies: no operation can be named for a primary not seen"),

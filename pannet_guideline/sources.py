@@ -411,6 +411,8 @@ add_statement("localized.nccn-minen", "For MiNEN, management is controversial; c
               "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
 add_statement("localized.nccn-low-grade-reading", "NCCN asks for a low-grade tumour before observation but gives no Ki-67 figure; it is read here as G1 with a measured Ki-67 below 3 %, since the sources read do not settle whether a low G2 qualifies.",
               "S-NCCN(NTUH)", "PanNET-2, note e", "C")
+add_statement("localized.nccn-nec-chemo-every-route", "Each route NCCN gives for resectable extrapulmonary NEC holds cisplatin or carboplatin with etoposide: after the resection, before it, on its own, or with radiotherapy; resection alone is not among them.",
+              "S-NCCN(NTUH)", "PDNEC-1", "B")
 add_statement("localized.nccn-nec-unranked", "For resectable extrapulmonary NEC, NCCN lists resection with adjuvant chemotherapy, chemotherapy before resection, chemotherapy alone and chemoradiation, in no order of preference.",
               "S-NCCN(NTUH)", "PDNEC-1", "B")
 add_statement("localized.nccn-malignant-looking-resection", "A PanNET over 2 cm, or one that looks malignant on imaging, needs complete resection with clear margins, taking adjacent organs if needed, together with the regional lymph nodes; NCCN writes this for non-functioning tumours, glucagonoma, VIPoma and somatostatinoma, and it is read here for an invasive or node-positive insulinoma too.",
@@ -460,6 +462,8 @@ add_statement("advanced.liver-directed-repeat-unread", "None of the sources read
 # %% ../nbs/00a_sources.ipynb #d2be042a
 add_statement("functional.nccn-glucagonoma-control", "In glucagonoma, NCCN controls the syndrome with a somatostatin analogue and treats the raised blood glucose.",
               "S-NCCN(NTUH)", "PanNET-7/8", "B")
+add_statement("functional.nccn-insulinoma-prrt", "In an insulinoma that is SSTR-positive on imaging, PRRT may relieve the symptoms.",
+              "S-NCCN(NTUH)", "NE-J", "B")
 add_statement("functional.nccn-vipoma-control", "In VIPoma, NCCN controls the watery diarrhoea with a somatostatin analogue, alongside replacement of fluid and electrolytes.",
               "S-NCCN(NTUH)", "PanNET-9/10", "B")
 add_statement("functional.enets2023-rare-syndromes", "ENETS 2023 covers, besides insulinoma, gastrinoma, glucagonoma and VIPoma, the ACTH-, PTHrP-, calcitonin- and GHRH-secreting tumours, somatostatinoma and carcinoid syndrome of pancreatic NETs.",
