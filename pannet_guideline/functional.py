@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pannet_guideline.localized  # noqa: F401  (registers the SPLENECTOMY_VACCINATION alert raised here too)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .concepts import (failed, functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic,
+from .concepts import (advanced_net, failed, functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic,
                                        location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
                                        syndrome)
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
@@ -52,6 +52,10 @@ SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syn
     Rule("SC-INSULINOMA-EVEROLIMUS", insulinoma, "EVEROLIMUS", _INS, strength="option", note="for glucose control"),
     Rule("SC-INSULINOMA-SSA", insulinoma & sstr_positive, "SSA", ("nccn.insulinoma-ssa-sstr-negative",), strength="option",
          note="only with positive SSTR imaging, and cautiously"),
+    Rule("SC-INSULINOMA-PRRT", insulinoma & advanced_net & sstr_positive & ~received("PRRT"), "PRRT",
+         ("functional.nccn-insulinoma-prrt", "nccn.functioning-surgery", "advanced.prrt-retreatment-unread"), strength="consider",
+         note="for the hypoglycaemia of an advanced NET ('may relieve': consider); a resectable insulinoma is operated on, "
+              "and a course already given is not listed again"),
     Rule("SC-GASTRINOMA-PPI", gastrinoma, "SYNDROME_CONTROL", ("nccn.gastrinoma-symptom-control",), strength="recommended",
          note="high-dose proton-pump inhibitor"),
     Rule("SC-GASTRINOMA-SSA", gastrinoma, "SSA", ("nccn.gastrinoma-symptom-control",), strength="option", note="octreotide LAR or lanreotide"),
