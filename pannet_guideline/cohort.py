@@ -15,7 +15,7 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, EXCLUDED_READING, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
-                                        conflict_text, count_alone_rows, early_fields, pipeline, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
+                                        conflict_text, count_alone_rows, early_fields, pipeline, READ_AS_STATED, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
 from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_strings, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
@@ -280,6 +280,8 @@ def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set, boun
             data[name] = np.full(len(rows), np.nan) if kind == "number" else np.full(len(rows), -1, np.int64 if kind == "codes" else np.int8)
         data[name][at] = codes[assigned[at, b]]
         if name in ranges: ranges[name][0][at], ranges[name][1][at] = np.nan, np.nan  # a reading is one value: the range gives way
+        for mark in READ_AS_STATED.get(name, ()):  # `guideline.as_stated`: the reader's marks on the field no longer apply
+            if mark in data: data[mark][at] = -1
     return Columns(len(rows), data, bounds={k: r for k, r in ranges.items() if not np.isnan(r[0]).all()})
 
 def _outside_ranges(bounds:dict, rows:np.ndarray, assigned:np.ndarray) -> np.ndarray:

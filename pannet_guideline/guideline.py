@@ -34,15 +34,16 @@ from . import schema
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK',
            'LAST_CODES', 'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN',
            'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS',
-           'EXCLUDED_READING', 'HELD_AS_READ', 'STAGING_OUTPUTS', 'Patient', 'STAGING_MISSING_AT_MOST', 'RecordState',
-           'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade', 'RecordAboveOneIndex', 'RecordBelowIndices',
-           'ReadingConflict', 'StageAgreement', 'ChapterStep', 'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM',
-           'chapter_tables', 'check_steps', 'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps',
-           'listing_key', 'Recommendation', 'primary_choice', 'held_by', 'grade_from_count_alone', 'count_alone_rows',
-           'grade_bound_held', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading',
-           'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field',
-           'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'reading_meets', 'tree_text',
-           'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'held_alternatives',
+           'EXCLUDED_READING', 'HELD_AS_READ', 'STAGING_OUTPUTS', 'READ_AS_STATED', 'Patient',
+           'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade',
+           'RecordAboveOneIndex', 'RecordBelowIndices', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
+           'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline',
+           'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation',
+           'primary_choice', 'held_by', 'grade_from_count_alone', 'count_alone_rows', 'grade_bound_held',
+           'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading', 'field_readings',
+           'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token',
+           'alternatives_text', 'held_as_read', 'too_many_text', 'reading_meets', 'tree_text', 'decided_primary',
+           'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'as_stated', 'held_alternatives',
            'staging_too_many_text', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
@@ -1034,8 +1035,8 @@ def alternatives_text(fields:list, tokens:list) -> str:
 
 # a field read in a reading that holds the primary all the same: what it waits for, not "held by" the field just read
 HELD_AS_READ = {  # no colon or semicolon: they part the entries of the text
-    "differentiation": "pathology review (poor differentiation as read does not fit the Ki-67, mitotic count, recorded grade or "
-                       "WHO 2010 label given, and p53 and Rb staining with a recount decide it)",
+    "differentiation": "pathology review (poor differentiation as read does not fit the Ki-67, mitotic count or recorded grade given, "
+                       "and p53 and Rb staining with a recount decide it)",
 }
 
 def held_as_read(token:str, read) -> str:
@@ -1151,9 +1152,16 @@ def staged_missing(st:RecordState, steps:list) -> list:
     return [g for g in gap_names(sum(1 << FIELD_BITS[g] for g in st.staged_gaps or ())) if g in rests]
 
 # %% ../nbs/30_guideline.ipynb #gs_readingout
+# a reading of a field is that field as stated (by pathology review, say): the reader's marks on how the record wrote it no longer apply
+READ_AS_STATED = {"differentiation": ("differentiation_label",)}
+
+def as_stated(filled:dict) -> dict:
+    "Readings of some fields, with the reader's marks on those fields cleared (`READ_AS_STATED`)."
+    return filled | {mark: None for f in filled for mark in READ_AS_STATED.get(f, ())}
+
 def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=None, staging:bool=False, known:frozenset=frozenset()) -> tuple:
     "(the outcome, the fields to read next) of the guideline for a patient with some missing fields filled; `reached`: the fields after every step, when no filled field is read before the management tables; `staging`: read the staging fields while the staging is incomplete, and no further; `known`: the conflicts of the record itself (a reading that adds one is excluded)."
-    st = record_steps(ranking_steps(steps, reached is not None), RecordState({**(inputs if reached is None else reached), **filled}))
+    st = record_steps(ranking_steps(steps, reached is not None), RecordState({**(inputs if reached is None else reached), **as_stated(filled)}))
     if set(st.conflicts) - known: return EXCLUDED_READING, []  # e.g. no metastatic site beside a liver column saying yes
     _, primary, options, held = _ranking(st)
     if not staging: return outcome_token(primary, options, ";".join(held)), held
