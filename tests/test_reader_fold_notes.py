@@ -60,3 +60,97 @@ def test_the_liver_directed_chart_says_its_conditions_differ():
     a, b = clinical_pathway("advanced-local", "seed-2025"), clinical_pathway("advanced-local", "nccn-2025")
     assert "other conditions for liver-directed therapy" in build_docs._differs(a, b)
     assert "other conditions for liver-directed therapy" in build_docs._differs(b, a)
+
+
+# ---- a note on an unknown answer is true ending by ending
+
+import dataclasses
+
+import numpy as np
+
+from pannet_guideline.guideline import POLICIES
+from pannet_guideline.pathway import (CONSISTENCY, effective, _leaf_lines, _lower, _product_columns, clinical_svgs, held_at_endings, item_words, leaf_conditions,
+                                      field_of, possible_points, rule_label, unasked_notes, unknown_note, _holds)
+from pannet_guideline.schema import Columns
+
+GRADED = {f for findings, answers, _ in CONSISTENCY for f in findings + answers}
+DRAWN = [(q.key, pol) for q in QUESTIONS for pol in POLICIES if clinical_pathway(q.key, pol) is not None]
+STRENGTH_WORDS = {"recommended": "Recommended", "consider": "Consider", "option": "Option"}
+
+
+def _routes(p):
+    out, todo = [], [(p.root, [])]
+    while todo:
+        at, path = todo.pop()
+        if isinstance(at, Leaf): out.append((at, path)); continue
+        for b, nxt in p.nodes[at].edges: todo.append((nxt, path + [(p.nodes[at].field, b)]))
+    return out
+
+
+def _route_points(p, route):
+    "The points of the tables' grids a patient of the pathway gives on one route (each class of every criterion the route allows)."
+    crits = dict(p.crits)
+    for n, b in route:
+        c = crits[n]
+        crits[n] = dataclasses.replace(c, members=[m for m in c.members if all(b.takes(v) for v in m)])
+    crits = {n: dataclasses.replace(c, members=[[v] for m in c.members for v in m]) if n in GRADED else c
+             for n, c in crits.items()}  # every grid value of what grading and staging tie together: a G1 beside a Ki-67 of 2 %
+    cols = _product_columns(list(crits.values()))
+    keep = np.flatnonzero(possible_points(cols) & p.question.entry.frame(cols).t)
+    return cols.take(keep)
+
+
+def _waits(p, lf, cols, field):
+    "The items (label, strength) of an ending that wait at some of these points, the answer to `field` made unknown: no rule giving it fires (its condition on the ending met), and a rule giving it or the entry is undecided."
+    from pannet_guideline.pathway import _encode
+    probe = Columns(cols.n, {**cols.data, field: _encode(field, [None] * cols.n)})
+    open_ = p.question.entry.frame(probe).unknown
+    on_any, fires, undecided, decided = {}, {}, {}, {}
+    for rid, cond in zip(lf.fired, leaf_conditions(lf)):
+        t, r = p.rule(rid)
+        k = (rule_label(t, r), r.strength or "")
+        on = np.ones(cols.n, bool) if cond is None else _holds(p, cond, cols)
+        if t.name not in decided: decided[t.name] = t.decide_frame(probe).fired.astype(np.uint64)
+        b = [x.id for x in t.rules].index(rid)
+        fired = (decided[t.name] >> np.uint64(b) & np.uint64(1)).astype(bool)
+        pending = effective(t, t.rules)[b].when.frame(probe).unknown  # the rule as the table reads it (its scope, earlier rules of a first-hit table)
+        on_any[k] = on_any.get(k, False) | on; fires[k] = fires.get(k, False) | (on & fired); undecided[k] = undecided.get(k, open_) | (on & pending)
+    return {k for k in on_any if (on_any[k] & ~fires[k] & undecided[k]).any()}
+
+
+@pytest.mark.parametrize("key,policy", DRAWN)
+def test_every_item_a_note_holds_is_on_its_ending_and_waits_there(key, policy):
+    """A note on an unknown answer names, ending by ending, only items that ending shows at the strength it shows them, and
+    each of them really waits there: on a route to the ending, with the answer unknown, the tables fire no rule giving it and
+    leave one undecided (a 1-2 cm tumour with symptoms unknown: only observation waits; the operations stay options)."""
+    p = clinical_pathway(key, policy)
+    _, names, notes = clinical_svgs(p)
+    routes = _routes(p)
+    for name in list(notes) + unasked_notes(p, notes):
+        note = unknown_note(p, name, names)
+        for lf, items in held_at_endings(p, name).items():
+            lines = [x.lower() for x in _leaf_lines(p, lf)]
+            waiting = set().union(*(_waits(p, lf, _route_points(p, [(n, b) for n, b in r if n != name]), field_of(name))
+                                    for leaf, r in routes if leaf == lf))
+            for label, strength, cond in items:
+                shown = [x for x in lines if label.lower() in x]
+                assert shown, (key, policy, name, names.get(lf), label, lines)
+                if strength in STRENGTH_WORDS:  # on a line of its strength, or below a heading that opens its lines
+                    assert any(x.startswith(strength[:6]) for x in shown) or any(x.startswith(strength[:6]) for x in lines), (key, policy, name, label, strength, lines)
+                assert (label, strength) in waiting, (key, policy, name, names.get(lf), label, strength)
+            if names.get(lf): assert names[lf] in note, (key, policy, name, note)
+
+
+def test_the_notes_a_reader_found_misleading_say_what_waits_where():
+    "Symptoms unknown at a 1-2 cm NCCN tumour hold observation alone; under the insulinoma chart an unknown carcinoid syndrome holds nothing the chart shows; a PRRT note names its line."
+    p = clinical_pathway("localized-nf", "nccn-2025")
+    _, names, notes = clinical_svgs(p)
+    note = unknown_note(p, "symptomatic", names)
+    assert "at ending E, active surveillance (option)" in note, note
+    p = clinical_pathway("functional-insulinoma", "nccn-2025")
+    _, names, notes = clinical_svgs(p)
+    note = unknown_note(p, "carcinoid_syndrome", names)
+    assert "Peri-operative octreotide" not in note and "(recommended)" not in note, note
+    p = clinical_pathway("advanced-g12-progression", "nccn-2025")
+    _, names, notes = clinical_svgs(p)
+    assert "PRRT (consider, if neither it nor somatostatin analogue was given before)" in unknown_note(p, "ki67_pct", names)
