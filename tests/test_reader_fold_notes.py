@@ -154,3 +154,37 @@ def test_the_notes_a_reader_found_misleading_say_what_waits_where():
     p = clinical_pathway("advanced-g12-progression", "nccn-2025")
     _, names, notes = clinical_svgs(p)
     assert "PRRT (consider, if neither it nor somatostatin analogue was given before)" in unknown_note(p, "ki67_pct", names)
+
+
+# ---- one strength for watching a small MEN1 tumour
+
+MEN1_SMALL = dict(differentiation="well", ki67_pct=2.0, mitoses_per_2mm2=1, tumor_size_cm=1.5, local_invasion="none", nodal_status="N0",
+                  metastatic_sites="none", resectable="yes", functional_syndrome="none", carcinoid_syndrome=False, symptomatic=False,
+                  sstr_status="positive", hereditary_syndrome="MEN1", age_years=45, multifocal=False, near_main_duct=False, prior_therapies="none")
+
+
+def test_a_small_men1_tumour_is_watched_at_one_strength_on_both_charts():
+    """NCCN treats a germline carrier's tumour once it reaches a size of concern (PanNET-2 note f), 2 cm for MEN1 (2019 review):
+    below it, watching is recommended, not one of the three unranked options of a sporadic 1-2 cm tumour. The patient is given
+    active surveillance at one strength, the localised and the hereditary chapters each give it so, and both charts show it so."""
+    import pandas as pd
+    from pannet_guideline.guideline import assess
+    from pannet_guideline.pathway import _state, clinical_counts
+    a = assess(MEN1_SMALL, "nccn-2025")
+    from pannet_guideline.guideline import chapter_tables
+    from pannet_guideline.localized import TABLES as LOCALISED
+    watched = [r for r in a.recommendation_list if r.code == "ACTIVE_SURVEILLANCE"]
+    assert [r.strength for r in watched] == ["recommended"], watched
+    rules = {r.id: (t, r) for t in chapter_tables("nccn-2025") for r in t.rules}
+    rule_ids = a.rule_ids.split(";") if isinstance(a.rule_ids, str) else a.rule_ids
+    by_chapter = {("localised" if t in LOCALISED else t.name): r.strength for rid in rule_ids if rid in rules
+                  for t, r in [rules[rid]] if r.then == "ACTIVE_SURVEILLANCE" and r.strength == "recommended"}
+    assert set(by_chapter) == {"localised", "hereditary_men1_nccn"}, by_chapter  # each chapter gives it at that strength itself
+    cols = _state(pd.DataFrame([MEN1_SMALL]), "nccn-2025", "who-2019", "ajcc-8")
+    for key in ("localized-nf", "hereditary"):
+        p = clinical_pathway(key, "nccn-2025")
+        counts = clinical_counts(p, cols)
+        lf = counts["leaves"][counts["ending"][0]]
+        lines = _leaf_lines(p, lf)
+        assert any(x.startswith("Recommended") and "active surveillance" in x for x in lines), (key, lines)
+        assert not any(x.startswith("Option") and "active surveillance" in x for x in lines), (key, lines)
