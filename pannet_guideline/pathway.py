@@ -783,9 +783,19 @@ def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
 
 @functools.lru_cache(maxsize=None)
 def _derivations() -> tuple:
-    "The flags a chapter writes from a table of its own for a later chapter to read (its `DERIVED`): (field, table, {outcome: value written})."
+    "The flags a chapter writes from a table of its own for a later chapter to read (its `DERIVED`), and those it writes from its recommendations (its `LISTED`, see `_listed_table`): (field, table, {outcome: value written})."
     from pannet_guideline.guideline import CHAPTERS
-    return tuple((f, t, w) for m in CHAPTERS for f, (t, w) in getattr(m, "DERIVED", {}).items())
+    return tuple((f, t, w) for m in CHAPTERS for f, (t, w) in getattr(m, "DERIVED", {}).items()) + \
+        tuple((f, _listed_table(m, f, code), {"listed": True, "not listed": False}) for m in CHAPTERS for f, code in getattr(m, "LISTED", {}).items())
+
+def _listed_table(chapter, name:str, code:str) -> DecisionTable:
+    "Where a chapter can write a flag that says it lists a recommendation ('watching is an option'): where one of its rules giving it, under any policy, is not false (a resected tumour is no longer watched); nowhere else."
+    from pannet_guideline.logic import Always
+    from pannet_guideline.tables import Rule
+    rules = [dataclasses.replace(er, id=f"{name}:{r.id}", then="listed") for t in chapter.TABLES if t.output == "recommendations"
+             for r, er in zip(t.rules, effective(t, t.rules)) if r.then == code]
+    never = Rule(f"{name}:NOT-LISTED", Always(), "not listed", ("nccn.observation-criteria",))  # not listed: always possible
+    return DecisionTable(f"{name}_written", f"Where the chapter can list {code}", rules + [never], "collect", output=name)
 
 def _collapsed(e:Expr, inside:bool=False) -> set:
     "The fields of a condition read where an unknown answer counts as a definite one (under `otherwise`, or asked whether it is known)."
@@ -863,7 +873,7 @@ def _possible_classes(crits:list) -> np.ndarray:
     checks = [(set(findings + answers), None, lambda cols: possible_points(cols, derived=False)) for findings, answers, _ in CONSISTENCY] + \
              [(_flag_reads(name, t), name, derived_possible) for name, t, _ in _derivations()]
     for observed, flag, check in checks:
-        axes = [j for j, c in enumerate(crits) if ":" not in c.name and c.name in observed]
+        axes = [j for j, c in enumerate(crits) if field_of(c.name) in observed]  # a treatment given before too: a resected tumour is not watched
         if len(axes) < 2 or (flag is not None and flag not in [crits[j].name for j in axes]): continue
         single = [dataclasses.replace(crits[j], members=[[v] for m in crits[j].members for v in m]) for j in axes]
         ok = check(_product_columns(single)).reshape([len(c.members) for c in single])
@@ -1057,15 +1067,18 @@ def _unknown_effects(tables:list, entry:Expr, crits:list) -> tuple:
     return effects, readings
 
 # %% ../nbs/50_pathway.ipynb #cp015
-def _dont_care(keys:np.ndarray, leaves:list, axes:list) -> np.ndarray:
-    "Points outside the entry along the axes of its codes take the ending of a point inside, so that no question asks what the entry says (e.g. resected: pancreatectomy or enucleation)."
+def _dont_care(keys:np.ndarray, leaves:list, axes:list, possible:np.ndarray|None=None) -> np.ndarray:
+    "Points outside the entry along the axes of its codes take the ending of a point inside, so that no question asks what the entry says (e.g. resected: pancreatectomy or enucleation); only of a point some patient gives (`possible`), so that an answer no patient inside gives gets no branch (a resected tumour is not watched)."
     if OUTSIDE not in leaves or not axes: return keys
     out, keys = leaves.index(OUTSIDE), keys.copy()
+    ok = np.ones(keys.shape, bool) if possible is None else np.broadcast_to(possible, keys.shape).copy()
     for ax in axes:
-        k = np.moveaxis(keys, ax, 0)  # a view: filled in place
+        k, p = np.moveaxis(keys, ax, 0), np.moveaxis(ok, ax, 0)  # views: filled in place
         for j in range(k.shape[0]):
             for i in range(k.shape[0]):
-                if i != j: k[j] = np.where((k[j] == out) & (k[i] != out), k[i], k[j])
+                if i != j:
+                    take = (k[j] == out) & (k[i] != out) & p[i]
+                    k[j] = np.where(take, k[i], k[j]); p[j] = p[j] | take
     return keys
 
 # %% ../nbs/50_pathway.ipynb #cp017
@@ -1130,7 +1143,7 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     asked = [merged_criterion(tables, n, q.entry) for n in names if n not in conds]
     conds = [merged_criterion(tables, n, q.entry) for n in conds]
     keys, leaves = _clinical_keys(tables, q.entry, asked + conds)
-    keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes])
+    keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes], _possible_classes(asked + conds))
     if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
     keys = np.where(_possible_classes(asked), keys, IMPOSSIBLE)  # answers no patient gives together: no branch of their own
     if OUTSIDE in leaves: keys = np.where(keys == leaves.index(OUTSIDE), IMPOSSIBLE, keys)  # nor answers that put a patient outside the pathway
@@ -1422,8 +1435,10 @@ def _ending_html(p:ClinicalPathway, leaf:Leaf, letter:str, tail:str="", colour:s
 
 # %% ../nbs/50_pathway.ipynb #cp058
 def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
-    "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names."
-    return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))]
+    "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names; an earlier step's flag only where it holds something the endings show (once resected, no tumour is watched)."
+    derived = lambda n: FIELDS[field_of(n)].derived and FIELDS[field_of(n)].kind == "flag"
+    return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))
+            and not (derived(n) and not held_at_endings(p, n) and not p.unknown[n][1])]
 
 def _label(field:str) -> str: return _lower(FIELDS[field].label)
 

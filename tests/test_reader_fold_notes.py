@@ -188,3 +188,27 @@ def test_a_small_men1_tumour_is_watched_at_one_strength_on_both_charts():
         lines = _leaf_lines(p, lf)
         assert any(x.startswith("Recommended") and "active surveillance" in x for x in lines), (key, lines)
         assert not any(x.startswith("Option") and "active surveillance" in x for x in lines), (key, lines)
+
+
+# ---- after a resection, no tumour is watched
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_the_chart_after_resection_asks_nothing_of_watching_and_gives_one_schedule(policy):
+    """'Watching is an option' is written by the localised chapter only for a tumour still in place: after a resection no one
+    can answer it, so the chart does not ask it, and each ending gives one follow-up schedule, as the page says."""
+    p = clinical_pathway("followup-resected", policy)
+    assert "surveillance_listed" not in {n.field for n in p.nodes.values()}
+    for lf in _endings(p):
+        schedules = [x for x in _leaf_lines(p, lf) if x.startswith("Follow-up schedule")]
+        assert len(schedules) == 1, (policy, _leaf_lines(p, lf))
+
+
+def test_a_resected_tumour_is_never_listed_for_watching():
+    "The flag is held to the answers that write it: no rule of the localised chapter lists surveillance once the tumour is resected."
+    import pandas as pd
+    from pannet_guideline.tables import columns_from_canonical
+    base = dict(disease_setting="localized", nen_class="NET", who_grade="G1", ki67_pct=1.0, functional_syndrome="none",
+                carcinoid_syndrome=False, tumor_size_cm=0.8, t_category="T1", n_category="N0", symptomatic=False, surveillance_listed=True)
+    rows = pd.DataFrame([{**base, "prior_therapies": ("PANCREATECTOMY",)}, {**base, "prior_therapies": ("ENUCLEATION",)},
+                         {**base, "prior_therapies": ()}], dtype=object)
+    assert possible_points(columns_from_canonical(rows)).tolist() == [False, False, True]
