@@ -29,7 +29,7 @@ __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCA
            'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion',
            'ClinicalPathway', 'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes',
            'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength',
-           'colour_legend', 'unasked_notes', 'unasked_reason', 'unasked_groups', 'item_words', 'held_at_endings',
+           'colour_legend', 'item_words', 'held_at_endings', 'unasked_notes', 'unasked_reason', 'unasked_groups',
            'note_endings', 'unknown_reading', 'unknown_note', 'unasked_lines', 'pathway_parts', 'routes_to',
            'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'source_footnotes',
            'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts',
@@ -1433,6 +1433,65 @@ def _ending_html(p:ClinicalPathway, leaf:Leaf, letter:str, tail:str="", colour:s
              + f">{cell(lines)}</TD></TR>" for k, (lines, fill) in enumerate(blocks)]
     return f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="5" COLOR="{colour}">{"".join(cells)}</TABLE>'
 
+# %% ../nbs/50_pathway.ipynb #cp061b
+def _route_points(p:ClinicalPathway) -> tuple:
+    "Every point of the product of the chart's criteria (its questions and the conditions on its endings) that a patient of the pathway can give: (a `Columns` store, the ending each row reaches)."
+    def work():
+        crits = list(p.crits.values())
+        cols = _product_columns(crits)
+        rows = np.flatnonzero(_possible_classes(crits).ravel() & p.question.entry.frame(cols).t)
+        cols = cols.take(rows)
+        where, leaves, _ = _walk(p, cols)
+        return cols, [leaves[k] for k in where]
+    return p.once("route points", work)
+
+def _ending_items(p:ClinicalPathway, lf:Leaf) -> dict:
+    "The items an ending shows, as its lines show them: (label, strength, condition words) -> [(rule id, condition)]; an item shown at a firmer strength whatever the conditions is not shown again."
+    merged = {}
+    for rid, cond in zip(lf.fired, leaf_conditions(lf)):
+        t, r = p.rule(rid)
+        merged.setdefault((rule_label(t, r), r.strength or "", r.then), []).append((rid, cond))
+    order = ("recommended", "consider", "option", "")
+    firm = {}  # label -> firmest strength given whatever the conditions
+    for (label, s, _), rules in merged.items():
+        if any(c is None for _, c in rules) and s in order: firm[label] = min(firm.get(label, s), s, key=order.index)
+    out = {}
+    for (label, s, then), rules in merged.items():
+        conds = [c for _, c in rules]
+        cond = None if any(c is None for c in conds) else tuple(dict.fromkeys(alt for c in conds for alt in c))
+        if label in firm and s in order and order.index(firm[label]) < order.index(s): continue
+        out[(label, s, condition_text(p, cond, then))] = rules
+    return out
+
+def item_words(item:tuple) -> str:
+    "An item of an ending named with the strength and the condition its line gives it: 'liver-directed therapy (option, if progressive)'."
+    label, s, cond = item
+    said = ", ".join(x for x in (s, cond) if x)
+    return _lower(label) + (f" ({said})" if said else "")
+
+def held_at_endings(p:ClinicalPathway, name:str) -> dict:
+    "Per ending, the items it shows (`_ending_items` keys) that wait when the answer is unknown: at some point of a route to the ending, with that answer made unknown, no rule giving the item (its condition on the ending met) fires and one is undecided, or it is then unknown whether the pathway applies."
+    from pannet_guideline.schema import Columns
+    def work():
+        cols, ending = _route_points(p)
+        field = field_of(name)
+        probe = Columns(cols.n, {**cols.data, field: _encode(field, [None] * cols.n)})
+        open_ = p.question.entry.frame(probe).unknown
+        truth = {r.id: er.when.frame(probe) for t in p.tables for r, er in zip(t.rules, effective(t, t.rules))}
+        out = {}
+        for lf in dict.fromkeys(ending):
+            rows = np.flatnonzero([e == lf for e in ending])
+            sub, items = cols.take(rows), []
+            for item, rules in _ending_items(p, lf).items():
+                on = np.stack([np.ones(len(rows), bool) if c is None else _holds(p, c, sub) for _, c in rules], axis=1)
+                fires = np.stack([truth[rid].t[rows] for rid, _ in rules], axis=1)
+                waits = np.stack([truth[rid].unknown[rows] for rid, _ in rules], axis=1)
+                held = on.any(axis=1) & ~(on & fires).any(axis=1) & ((on & waits).any(axis=1) | open_[rows])
+                if held.any(): items.append(item)
+            if items: out[lf] = items
+        return out
+    return p.once(("held at endings", name), work)
+
 # %% ../nbs/50_pathway.ipynb #cp058
 def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
     "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names; an earlier step's flag only where it holds something the endings show (once resected, no tumour is watched)."
@@ -1500,65 +1559,6 @@ def _leaves_below(p:ClinicalPathway, start) -> set:
         if i in seen: continue
         seen.add(i); todo += [t for _, t in p.nodes[i].edges]
     return out
-
-# %% ../nbs/50_pathway.ipynb #cp061b
-def _route_points(p:ClinicalPathway) -> tuple:
-    "Every point of the product of the chart's criteria (its questions and the conditions on its endings) that a patient of the pathway can give: (a `Columns` store, the ending each row reaches)."
-    def work():
-        crits = list(p.crits.values())
-        cols = _product_columns(crits)
-        rows = np.flatnonzero(_possible_classes(crits).ravel() & p.question.entry.frame(cols).t)
-        cols = cols.take(rows)
-        where, leaves, _ = _walk(p, cols)
-        return cols, [leaves[k] for k in where]
-    return p.once("route points", work)
-
-def _ending_items(p:ClinicalPathway, lf:Leaf) -> dict:
-    "The items an ending shows, as its lines show them: (label, strength, condition words) -> [(rule id, condition)]; an item shown at a firmer strength whatever the conditions is not shown again."
-    merged = {}
-    for rid, cond in zip(lf.fired, leaf_conditions(lf)):
-        t, r = p.rule(rid)
-        merged.setdefault((rule_label(t, r), r.strength or "", r.then), []).append((rid, cond))
-    order = ("recommended", "consider", "option", "")
-    firm = {}  # label -> firmest strength given whatever the conditions
-    for (label, s, _), rules in merged.items():
-        if any(c is None for _, c in rules) and s in order: firm[label] = min(firm.get(label, s), s, key=order.index)
-    out = {}
-    for (label, s, then), rules in merged.items():
-        conds = [c for _, c in rules]
-        cond = None if any(c is None for c in conds) else tuple(dict.fromkeys(alt for c in conds for alt in c))
-        if label in firm and s in order and order.index(firm[label]) < order.index(s): continue
-        out[(label, s, condition_text(p, cond, then))] = rules
-    return out
-
-def item_words(item:tuple) -> str:
-    "An item of an ending named with the strength and the condition its line gives it: 'liver-directed therapy (option, if progressive)'."
-    label, s, cond = item
-    said = ", ".join(x for x in (s, cond) if x)
-    return _lower(label) + (f" ({said})" if said else "")
-
-def held_at_endings(p:ClinicalPathway, name:str) -> dict:
-    "Per ending, the items it shows (`_ending_items` keys) that wait when the answer is unknown: at some point of a route to the ending, with that answer made unknown, no rule giving the item (its condition on the ending met) fires and one is undecided, or it is then unknown whether the pathway applies."
-    from pannet_guideline.schema import Columns
-    def work():
-        cols, ending = _route_points(p)
-        field = field_of(name)
-        probe = Columns(cols.n, {**cols.data, field: _encode(field, [None] * cols.n)})
-        open_ = p.question.entry.frame(probe).unknown
-        truth = {r.id: er.when.frame(probe) for t in p.tables for r, er in zip(t.rules, effective(t, t.rules))}
-        out = {}
-        for lf in dict.fromkeys(ending):
-            rows = np.flatnonzero([e == lf for e in ending])
-            sub, items = cols.take(rows), []
-            for item, rules in _ending_items(p, lf).items():
-                on = np.stack([np.ones(len(rows), bool) if c is None else _holds(p, c, sub) for _, c in rules], axis=1)
-                fires = np.stack([truth[rid].t[rows] for rid, _ in rules], axis=1)
-                waits = np.stack([truth[rid].unknown[rows] for rid, _ in rules], axis=1)
-                held = on.any(axis=1) & ~(on & fires).any(axis=1) & ((on & waits).any(axis=1) | open_[rows])
-                if held.any(): items.append(item)
-            if items: out[lf] = items
-        return out
-    return p.once(("held at endings", name), work)
 
 # %% ../nbs/50_pathway.ipynb #cp062
 def note_endings(p:ClinicalPathway, name:str, names:dict) -> list:
