@@ -226,12 +226,16 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
 LOCALIZED_NCCN = from_cuts(localized_nccn)
 
 def localized_nccn_band(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
-    "NCCN's operations for the middle band, from its size cuts; a small MEN1 tumour the hereditary chapter watches is left out."
+    "NCCN's operations for the middle band, from its size cuts; a small MEN1 tumour the hereditary chapter watches is left out of them and watched."
     band, gate = observation_band(c), nf_without_carcinoid & ~men1_watched  # unknown, not false, while the MEN1 reading waits for a field
     return DecisionTable("localized_nccn_band", f"Localised non-functioning NET G1/G2 over {c['observe_only_max']} up to {c['nccn_observation']}: operations (NCCN 2025)", [
         Rule("NCCN-LOC-NF-1TO2-RESECT", gate & band, "PANCREATECTOMY", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",), strength="option"),
         Rule("NCCN-LOC-NF-1TO2-ENUCLEATE", gate & band, "ENUCLEATION", _NF_1TO2 + ("nccn.lymphadenectomy-1to2cm",),
              strength="option", note="selected cases; consider lymph-node resection with it"),
+        # a germline carrier's tumour is treated once it reaches a size of concern: below it, watching is the way, not one of three options
+        Rule("NCCN-LOC-NF-MEN1-OBSERVE", nf_without_carcinoid & men1_watched & band, "ACTIVE_SURVEILLANCE",
+             ("hereditary.nccn-germline-size", "men1.nf-pnet-management", "nccn.observation-criteria"), strength="recommended",
+             note="a small MEN1 tumour to watch: the operations of the band are left out, and observation is recommended, as the hereditary chapter gives it"),
     ], "collect", output="recommendations", scope=localized_nf_recorded_in_place, description="NCCN PanNET-2, notes f and i")
 
 LOCALIZED_NCCN_BAND = from_cuts(localized_nccn_band)

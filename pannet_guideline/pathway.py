@@ -29,11 +29,11 @@ __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCA
            'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion',
            'ClinicalPathway', 'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes',
            'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength',
-           'colour_legend', 'unasked_notes', 'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading',
-           'unknown_note', 'unasked_lines', 'pathway_parts', 'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs',
-           'condition_words', 'pathway_alerts', 'source_footnotes', 'clinical_counts', 'cohort_clinical_svgs',
-           'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway',
-           'recommendation_counts', 'policy_chart']
+           'colour_legend', 'item_words', 'held_at_endings', 'unasked_notes', 'unasked_reason', 'unasked_groups',
+           'note_endings', 'unknown_reading', 'unknown_note', 'unasked_lines', 'pathway_parts', 'routes_to',
+           'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'source_footnotes',
+           'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts',
+           'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -783,9 +783,19 @@ def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
 
 @functools.lru_cache(maxsize=None)
 def _derivations() -> tuple:
-    "The flags a chapter writes from a table of its own for a later chapter to read (its `DERIVED`): (field, table, {outcome: value written})."
+    "The flags a chapter writes from a table of its own for a later chapter to read (its `DERIVED`), and those it writes from its recommendations (its `LISTED`, see `_listed_table`): (field, table, {outcome: value written})."
     from pannet_guideline.guideline import CHAPTERS
-    return tuple((f, t, w) for m in CHAPTERS for f, (t, w) in getattr(m, "DERIVED", {}).items())
+    return tuple((f, t, w) for m in CHAPTERS for f, (t, w) in getattr(m, "DERIVED", {}).items()) + \
+        tuple((f, _listed_table(m, f, code), {"listed": True, "not listed": False}) for m in CHAPTERS for f, code in getattr(m, "LISTED", {}).items())
+
+def _listed_table(chapter, name:str, code:str) -> DecisionTable:
+    "Where a chapter can write a flag that says it lists a recommendation ('watching is an option'): where one of its rules giving it, under any policy, is not false (a resected tumour is no longer watched); nowhere else."
+    from pannet_guideline.logic import Always
+    from pannet_guideline.tables import Rule
+    rules = [dataclasses.replace(er, id=f"{name}:{r.id}", then="listed") for t in chapter.TABLES if t.output == "recommendations"
+             for r, er in zip(t.rules, effective(t, t.rules)) if r.then == code]
+    never = Rule(f"{name}:NOT-LISTED", Always(), "not listed", ("nccn.observation-criteria",))  # not listed: always possible
+    return DecisionTable(f"{name}_written", f"Where the chapter can list {code}", rules + [never], "collect", output=name)
 
 def _collapsed(e:Expr, inside:bool=False) -> set:
     "The fields of a condition read where an unknown answer counts as a definite one (under `otherwise`, or asked whether it is known)."
@@ -863,7 +873,7 @@ def _possible_classes(crits:list) -> np.ndarray:
     checks = [(set(findings + answers), None, lambda cols: possible_points(cols, derived=False)) for findings, answers, _ in CONSISTENCY] + \
              [(_flag_reads(name, t), name, derived_possible) for name, t, _ in _derivations()]
     for observed, flag, check in checks:
-        axes = [j for j, c in enumerate(crits) if ":" not in c.name and c.name in observed]
+        axes = [j for j, c in enumerate(crits) if field_of(c.name) in observed]  # a treatment given before too: a resected tumour is not watched
         if len(axes) < 2 or (flag is not None and flag not in [crits[j].name for j in axes]): continue
         single = [dataclasses.replace(crits[j], members=[[v] for m in crits[j].members for v in m]) for j in axes]
         ok = check(_product_columns(single)).reshape([len(c.members) for c in single])
@@ -1057,15 +1067,18 @@ def _unknown_effects(tables:list, entry:Expr, crits:list) -> tuple:
     return effects, readings
 
 # %% ../nbs/50_pathway.ipynb #cp015
-def _dont_care(keys:np.ndarray, leaves:list, axes:list) -> np.ndarray:
-    "Points outside the entry along the axes of its codes take the ending of a point inside, so that no question asks what the entry says (e.g. resected: pancreatectomy or enucleation)."
+def _dont_care(keys:np.ndarray, leaves:list, axes:list, possible:np.ndarray|None=None) -> np.ndarray:
+    "Points outside the entry along the axes of its codes take the ending of a point inside, so that no question asks what the entry says (e.g. resected: pancreatectomy or enucleation); only of a point some patient gives (`possible`), so that an answer no patient inside gives gets no branch (a resected tumour is not watched)."
     if OUTSIDE not in leaves or not axes: return keys
     out, keys = leaves.index(OUTSIDE), keys.copy()
+    ok = np.ones(keys.shape, bool) if possible is None else np.broadcast_to(possible, keys.shape).copy()
     for ax in axes:
-        k = np.moveaxis(keys, ax, 0)  # a view: filled in place
+        k, p = np.moveaxis(keys, ax, 0), np.moveaxis(ok, ax, 0)  # views: filled in place
         for j in range(k.shape[0]):
             for i in range(k.shape[0]):
-                if i != j: k[j] = np.where((k[j] == out) & (k[i] != out), k[i], k[j])
+                if i != j:
+                    take = (k[j] == out) & (k[i] != out) & p[i]
+                    k[j] = np.where(take, k[i], k[j]); p[j] = p[j] | take
     return keys
 
 # %% ../nbs/50_pathway.ipynb #cp017
@@ -1130,7 +1143,7 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     asked = [merged_criterion(tables, n, q.entry) for n in names if n not in conds]
     conds = [merged_criterion(tables, n, q.entry) for n in conds]
     keys, leaves = _clinical_keys(tables, q.entry, asked + conds)
-    keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes])
+    keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes], _possible_classes(asked + conds))
     if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
     keys = np.where(_possible_classes(asked), keys, IMPOSSIBLE)  # answers no patient gives together: no branch of their own
     if OUTSIDE in leaves: keys = np.where(keys == leaves.index(OUTSIDE), IMPOSSIBLE, keys)  # nor answers that put a patient outside the pathway
@@ -1420,10 +1433,71 @@ def _ending_html(p:ClinicalPathway, leaf:Leaf, letter:str, tail:str="", colour:s
              + f">{cell(lines)}</TD></TR>" for k, (lines, fill) in enumerate(blocks)]
     return f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="5" COLOR="{colour}">{"".join(cells)}</TABLE>'
 
+# %% ../nbs/50_pathway.ipynb #cp061b
+def _route_points(p:ClinicalPathway) -> tuple:
+    "Every point of the product of the chart's criteria (its questions and the conditions on its endings) that a patient of the pathway can give: (a `Columns` store, the ending each row reaches)."
+    def work():
+        crits = list(p.crits.values())
+        cols = _product_columns(crits)
+        rows = np.flatnonzero(_possible_classes(crits).ravel() & p.question.entry.frame(cols).t)
+        cols = cols.take(rows)
+        where, leaves, _ = _walk(p, cols)
+        return cols, [leaves[k] for k in where]
+    return p.once("route points", work)
+
+def _ending_items(p:ClinicalPathway, lf:Leaf) -> dict:
+    "The items an ending shows, as its lines show them: (label, strength, condition words) -> [(rule id, condition)]; an item shown at a firmer strength whatever the conditions is not shown again."
+    merged = {}
+    for rid, cond in zip(lf.fired, leaf_conditions(lf)):
+        t, r = p.rule(rid)
+        merged.setdefault((rule_label(t, r), r.strength or "", r.then), []).append((rid, cond))
+    order = ("recommended", "consider", "option", "")
+    firm = {}  # label -> firmest strength given whatever the conditions
+    for (label, s, _), rules in merged.items():
+        if any(c is None for _, c in rules) and s in order: firm[label] = min(firm.get(label, s), s, key=order.index)
+    out = {}
+    for (label, s, then), rules in merged.items():
+        conds = [c for _, c in rules]
+        cond = None if any(c is None for c in conds) else tuple(dict.fromkeys(alt for c in conds for alt in c))
+        if label in firm and s in order and order.index(firm[label]) < order.index(s): continue
+        out[(label, s, condition_text(p, cond, then))] = rules
+    return out
+
+def item_words(item:tuple) -> str:
+    "An item of an ending named with the strength and the condition its line gives it: 'liver-directed therapy (option, if progressive)'."
+    label, s, cond = item
+    said = ", ".join(x for x in (s, cond) if x)
+    return _lower(label) + (f" ({said})" if said else "")
+
+def held_at_endings(p:ClinicalPathway, name:str) -> dict:
+    "Per ending, the items it shows (`_ending_items` keys) that wait when the answer is unknown: at some point of a route to the ending, with that answer made unknown, no rule giving the item (its condition on the ending met) fires and one is undecided, or it is then unknown whether the pathway applies."
+    from pannet_guideline.schema import Columns
+    def work():
+        cols, ending = _route_points(p)
+        field = field_of(name)
+        probe = Columns(cols.n, {**cols.data, field: _encode(field, [None] * cols.n)})
+        open_ = p.question.entry.frame(probe).unknown
+        truth = {r.id: er.when.frame(probe) for t in p.tables for r, er in zip(t.rules, effective(t, t.rules))}
+        out = {}
+        for lf in dict.fromkeys(ending):
+            rows = np.flatnonzero([e == lf for e in ending])
+            sub, items = cols.take(rows), []
+            for item, rules in _ending_items(p, lf).items():
+                on = np.stack([np.ones(len(rows), bool) if c is None else _holds(p, c, sub) for _, c in rules], axis=1)
+                fires = np.stack([truth[rid].t[rows] for rid, _ in rules], axis=1)
+                waits = np.stack([truth[rid].unknown[rows] for rid, _ in rules], axis=1)
+                held = on.any(axis=1) & ~(on & fires).any(axis=1) & ((on & waits).any(axis=1) | open_[rows])
+                if held.any(): items.append(item)
+            if items: out[lf] = items
+        return out
+    return p.once(("held at endings", name), work)
+
 # %% ../nbs/50_pathway.ipynb #cp058
 def unasked_notes(p:ClinicalPathway, notes:dict) -> list:
-    "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names."
-    return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))]
+    "Answers the chart does not ask (settled by an answer above, or written on the endings as conditions) whose being unknown still holds something: their criterion names; an earlier step's flag only where it holds something the endings show (once resected, no tumour is watched)."
+    derived = lambda n: FIELDS[field_of(n)].derived and FIELDS[field_of(n)].kind == "flag"
+    return [n for n in p.crits if n not in notes and any(p.unknown.get(n, ([], [])))
+            and not (derived(n) and not held_at_endings(p, n) and not p.unknown[n][1])]
 
 def _label(field:str) -> str: return _lower(FIELDS[field].label)
 
@@ -1488,11 +1562,9 @@ def _leaves_below(p:ClinicalPathway, start) -> set:
 
 # %% ../nbs/50_pathway.ipynb #cp062
 def note_endings(p:ClinicalPathway, name:str, names:dict) -> list:
-    "The endings (by their letters in `names`) an unknown answer keeps something from: those below a question that asks it (all endings for an answer the chart does not ask) that give a rule held while it is unknown."
-    held = set(p.unknown.get(name, ([], []))[0]) | set(p.readings.get(name, ([],))[0])
-    asked = [i for i, n in p.nodes.items() if n.field == name]
-    below = set().union(*(_leaves_below(p, i) for i in asked)) if asked else set(names)
-    return [names[lf] for lf in names if lf in below and held & set(lf.fired)]
+    "The endings (by their letters in `names`) an unknown answer keeps something from: those that show an item which then waits (`held_at_endings`)."
+    held = held_at_endings(p, name)
+    return [names[lf] for lf in names if lf in held]
 
 # %% ../nbs/50_pathway.ipynb #cp064
 def _answer_words(p:ClinicalPathway, name:str, classes:tuple) -> str:
@@ -1514,23 +1586,31 @@ def unknown_reading(p:ClinicalPathway, name:str) -> str:
 
 # %% ../nbs/50_pathway.ipynb #cp068
 def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None) -> tuple:
-    "What an unknown answer does, as `unknown_note` says it after its head: (where: the routes it affects, or '', what it does)."
+    "What an unknown answer does, as `unknown_note` says it after its head: (where: the routes it affects, or '', what it does); with `names`, each ending's own items that wait, at the strength and under the condition its line gives them, endings that share them named together."
     held, only = p.unknown.get(name, ([], []))
     opened, _, opens = p.readings.get(name, ([], (), False))
-    held = list(dict.fromkeys(held + opened))
-    where = ""
+    at = held_at_endings(p, name)
+    where, waits = "", []
     if names is not None:
-        letters = note_endings(p, name, names)
-        fired = {r for lf, k in names.items() if k in letters for r in lf.fired}
-        if letters: held = [r for r in held if r in fired]  # what the endings on these routes would give
+        groups = {}  # the items that wait -> the endings showing them ("all": every item an ending shows)
+        for lf, letter in names.items():
+            if lf in at: groups.setdefault("all" if set(at[lf]) == set(_ending_items(p, lf)) else tuple(at[lf]), []).append(letter)
+        groups = dict(sorted(groups.items(), key=lambda kv: min(kv[1])))
+        letters = sorted(x for ls in groups.values() for x in ls)
         where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}" if letters else ""
+        words = lambda items, ls: (f"all {'these endings give' if len(ls) > 1 else 'it gives'}" if items == "all" else ", ".join(map(item_words, items)))
+        if len(groups) == 1: waits = [words(*next(iter(groups.items())))]
+        else: waits = [f"at ending{'s' if len(ls) > 1 else ''} {_and(ls)}, " + (f"all {'they give' if len(ls) > 1 else 'it gives'}" if items == "all" else words(items, ls))
+                       for items, ls in groups.items()]
+    else: waits = [", ".join(dict.fromkeys(item_words(i) for items in at.values() for i in items))] if at else []
     given = {r for lf in _leaves_below(p, p.root) for r in lf.fired}
     strength = lambda r: p.rule(r)[1].strength
-    # an item that no ending of this pathway gives at that strength waits at its own: "somatostatin analogue (recommended)"
+    # an item that no ending of this pathway gives at that strength comes at its own: "pancreatectomy (option)"
     said = lambda r: _outcome_label(*p.rule(r)[:1], p.rule(r)[1].then) + (f" ({strength(r)})" if r not in given and strength(r) else "")
     label = lambda ids: ", ".join(dict.fromkeys(said(r) for r in ids))
     parts = (["whether this pathway applies may then be unknown, depending on other answers" if opens == "some" else
-              "it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {label(held)}"] if held else []) \
+              "it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {'; '.join(waits)}"] if waits else []) \
+        + (["nothing the endings of this chart show waits on it"] if (held or opened) and not waits else []) \
         + ([f"given only while it is unknown: {label(only)}"] if only else [])
     return where, "; ".join(parts) if parts else unknown_reading(p, name)
 

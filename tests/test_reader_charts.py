@@ -131,7 +131,7 @@ def test_everolimus_for_an_insulinoma_is_said_to_control_the_glucose(policy):
 
 @pytest.mark.parametrize("key", ["functional-insulinoma", "functional-gastrinoma", "functional-glucagonoma-vipoma"])
 def test_the_carcinoid_syndrome_note_says_what_it_changes(key):
-    "Carcinoid syndrome recorded takes a patient to the last functioning pathway; unknown, it holds the analogue it would bring."
+    "Carcinoid syndrome recorded takes a patient to the last functioning pathway; unknown, it holds nothing this chart shows (the analogue it would bring is recommended on that pathway)."
     from pannet_guideline.pathway import clinical_svgs, unasked_lines
     for policy in POLICIES:
         p = clinical_pathway(key, policy)
@@ -141,7 +141,7 @@ def test_the_carcinoid_syndrome_note_says_what_it_changes(key):
         why, lines = said[0]
         assert "not in this pathway but in ‘Functioning NET, other syndromes or carcinoid syndrome" in why, why
         assert "no answer to it changes" not in why and "only an unknown one does" in why, why
-        assert "held until it is known: Somatostatin analogue (recommended)" in lines[0], lines
+        assert "nothing the endings of this chart show waits on it" in lines[0], lines  # what it would add is given on that other pathway
 
 
 # ---- the hereditary chapter says what its rules decide

@@ -49,4 +49,4 @@ def test_unknown_notes_name_the_endings_below_the_question():
         note = unknown_note(p, name, names)
         assert f"ending{'s' if len(letters) > 1 else ''} " in note, note
     size = unknown_note(p, "tumor_size_cm", names)
-    assert "Pancreatectomy" in size and "Active surveillance" not in size  # below the size question only the operation waits on it
+    assert "pancreatectomy" in size and "active surveillance" not in size  # below the size question only the operation waits on it

@@ -618,33 +618,38 @@ GIVEN = {"recommendations": "", "workup": "test", "followup_schedule": "schedule
 
 
 def _gives(p) -> dict:
-    "What a pathway's endings can give: label -> the firmest strength for a recommendation, 'test' for a work-up item, 'schedule' for a follow-up schedule."
-    from pannet_guideline.pathway import Leaf, rule_label
+    "What a pathway's endings can give: label -> (the firmest strength for a recommendation, 'test' for a work-up item, 'schedule' for a follow-up schedule; the set of (strength, condition) it is given under across the endings, a condition as the answers it asks for, None when it holds whatever the answers)."
+    from pannet_guideline.pathway import Leaf, field_of, leaf_conditions, rule_label
     order, out = ("recommended", "consider", "option", "test", "schedule"), {}
     endings = {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)} | ({p.root} if isinstance(p.root, Leaf) else set())
+    values = lambda name, classes: frozenset(str(v) for k in classes for v in p.crits[name].members[k])  # a condition by its values: comparable across policies
+    canon = lambda cond: None if cond is None else frozenset(frozenset((n if ":" in n else field_of(n), values(n, cl)) for n, cl in alt) for alt in cond)
     for lf in endings:  # a pathway without a question is one ending, its root
-        for rid in lf.fired:
+        for rid, cond in zip(lf.fired, leaf_conditions(lf)):
             t, r = p.rule(rid)
             if t.output not in GIVEN: continue
             s = GIVEN[t.output] or r.strength
             if s not in order: continue
             k = re.sub(r"(?i)^follow-up schedule: ", "schedule ", rule_label(t, r))
-            out[k] = min(out.get(k, s), s, key=order.index)
+            firm, under = out.get(k, (s, frozenset()))
+            out[k] = (min(firm, s, key=order.index), under | {(s, canon(cond))})
     return out
 
 
 def _differs(p, other) -> str:
-    "One line: what this policy's pathway gives that the other policy's does not (recommendations, tests, schedules), and what it lacks."
+    "One line: what this policy's pathway gives that the other policy's does not (recommendations, tests, schedules), what it lacks, and what both give at another strength or under other conditions (a line that holds only under a condition is not the same as one that always holds)."
     if other is None: return "the other policy has no pathway for this question"
     mine, theirs = _gives(p), _gives(other)
     only = [k for k in mine if k not in theirs]
     lacks = [k for k in theirs if k not in mine]
-    firmer = [k for k in mine if k in theirs and mine[k] != theirs[k]]
+    firmer = [k for k in mine if k in theirs and mine[k][0] != theirs[k][0]]
+    under = [k for k in mine if k in theirs and k not in firmer and mine[k][1] != theirs[k][1]]
     bits = ([f"only here: {', '.join(_low(x) for x in only[:4])}{' …' if len(only) > 4 else ''}"] if only else []) + \
            ([f"not here: {', '.join(_low(x) for x in lacks[:4])}{' …' if len(lacks) > 4 else ''}"] if lacks else []) + \
-           ([f"other strength for {', '.join(_low(x) for x in firmer[:3])}{' …' if len(firmer) > 3 else ''}"] if firmer else [])
-    return "; ".join(bits) if bits else f"the same items at the same strengths as {other.policy}; the questions or conditions differ" \
-        if len(p.nodes) != len(other.nodes) else f"the same items at the same strengths as {other.policy}"
+           ([f"other strength for {', '.join(_low(x) for x in firmer[:3])}{' …' if len(firmer) > 3 else ''}"] if firmer else []) + \
+           ([f"other conditions for {', '.join(_low(x) for x in under[:3])}{' …' if len(under) > 3 else ''}"] if under else [])
+    return "; ".join(bits) if bits else f"the same items at the same strengths under the same conditions as {other.policy}; the questions differ" \
+        if len(p.nodes) != len(other.nodes) else f"the same items at the same strengths under the same conditions as {other.policy}"
 
 
 def _low(x: str) -> str: return x[0].lower() + x[1:] if x[1:2].islower() else x
