@@ -118,7 +118,12 @@ def _waits(p, lf, cols, field):
     return {k for k in on_any if (on_any[k] & ~fires[k] & undecided[k]).any()}
 
 
-@pytest.mark.parametrize("key,policy", DRAWN)
+LONG_NOTE_CHECKS = {("advanced-g3-favourable", "nccn-2025"), ("advanced-g3-unfavourable", "nccn-2025"), ("advanced-g3-favourable", "seed-2025"),
+                    ("advanced-g3-unfavourable", "seed-2025"), ("localized-nf", "nccn-2025"), ("advanced-g12-progression", "nccn-2025"),
+                    ("advanced-g12-first", "nccn-2025")}  # 5 to 27 s each: the full run (the notes a reader reported are checked quickly below)
+
+
+@pytest.mark.parametrize("key,policy", [pytest.param(*k, marks=pytest.mark.slow) if tuple(k) in LONG_NOTE_CHECKS else k for k in DRAWN])
 def test_every_item_a_note_holds_is_on_its_ending_and_waits_there(key, policy):
     """A note on an unknown answer names, ending by ending, only items that ending shows at the strength it shows them, and
     each of them really waits there: on a route to the ending, with the answer unknown, the tables fire no rule giving it and
