@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['settings', 'taken', 'SAMPLE_ROWS', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress',
-           'distinct_objects', 'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'repeats', 'combinations',
-           'scope_rows', 'remembered', 'recall']
+__all__ = ['settings', 'taken', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress', 'distinct_objects',
+           'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows', 'remembered',
+           'recall']
 
 # %% ../nbs/00c_fast.ipynb #29305120
 @dataclass
@@ -34,8 +34,6 @@ class SpeedSettings:
     threads_from: int = 100_000 # rows from which threads are used: below, starting them costs more than they save
     grouped_from: int = 50_000 # rows from which outputs are built once per combination of fired rules
     combinations_at_most: int = 1 << 12 # a table is read once per combination of its inputs up to this many (int16 keys)
-    present_from: int = 65_536 # rows from which a table that could combine its inputs in more ways is read once per combination present, when few are
-    present_at_most: float = 1 / 16 # ...at most this share of the rows (more: row by row, which costs less than finding them)
     in_scope_at_most: float = 0.6 # a table is read on its scope's rows alone when they are at most this share of the cohort
     identity_sample: int = 4096 # rows sampled to see whether a text column repeats a few objects
 
@@ -195,46 +193,21 @@ def _a_row_of_each(key:np.ndarray, present:np.ndarray, size:int, head:int=8192) 
 
 # %% ../nbs/00c_fast.ipynb #da1f049fb
 def worth_combining(size:int, n:int) -> bool:
-    "Whether reading a table once per input combination may pay: `size` possible combinations on `n` rows (few enough to count, or a cohort large enough to look for the ones present)."
-    worth = settings.on and (size <= settings.combinations_at_most and n >= 16 * size or n >= settings.present_from and size < 1 << 62)
+    "Whether reading a table once per input combination pays: `size` possible combinations on `n` rows."
+    worth = settings.on and size <= settings.combinations_at_most and n >= 16 * size
     if worth: taken['combinations'] += 1
     return worth
 
 # %% ../nbs/00c_fast.ipynb #da1f049fc
-def _counted_combinations(readings:list, n:int, size:int) -> tuple:
-    "Combinations numbered by their codes in an int16 key, and counted."
+def combinations(readings:list, # (code per row (int16), how many codes it can take) per field
+                 n:int): # rows
+    "(how many combinations are numbered, combination per row, the combinations present, how many rows hold each, a row of each)."
+    size = math.prod(card for _, card in readings)  # Python integers: no overflow
     key = np.zeros(n, np.int16)
     for codes, card in readings: key *= np.int16(card); key += codes
     counts = np.bincount(key, minlength=size)
     present = np.flatnonzero(counts)
     return size, key, present, counts[present], _a_row_of_each(key, present, size)
-
-def _present_combinations(readings:list, n:int, size:int):
-    "Combinations numbered in the order found, when few are present; else None."
-    dtype = np.int32 if size < 1 << 31 else np.int64
-    key = functools.reduce(lambda k, rc: k * dtype(rc[1]) + rc[0], readings, np.zeros(n, dtype))
-    group, k = compress(key)
-    if k > settings.present_at_most * n: return None
-    group = group.astype(np.int32)
-    return k, group, np.arange(k), np.bincount(group, minlength=k), first_rows(group, k)
-
-SAMPLE_ROWS = 4096 # the first rows, read to see whether a cohort repeats a few combinations
-
-def repeats(readings:list) -> bool:
-    "Whether the readings of a sample of rows fall into few combinations (at most one in eight rows its own): finding the combinations present may then pay."
-    if not settings.on or not readings or not len(readings[0][0]): return False
-    dtype = np.int64 if math.prod(card for _, card in readings) >= 1 << 31 else np.int32
-    key = functools.reduce(lambda k, rc: k * dtype(rc[1]) + rc[0], readings, np.zeros(len(readings[0][0]), dtype))
-    return len(np.unique(key)) <= len(key) // 8
-
-def combinations(readings:list, # (code per row (int16), how many codes it can take) per field
-                 n:int): # rows
-    "(how many combinations are numbered, combination per row, the combinations present, how many rows hold each, a row of each), or None when too many are present to pay."
-    size = math.prod(card for _, card in readings)  # Python integers: no overflow
-    if size <= settings.combinations_at_most: return _counted_combinations(readings, n, size)
-    found = _present_combinations(readings, n, size)
-    if found is not None: taken['present_combinations'] += 1
-    return found
 
 # %% ../nbs/00c_fast.ipynb #e379579a
 def scope_rows(outside:np.ndarray): # per row: the scope is known to be false

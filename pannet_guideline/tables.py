@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from .evidence import Strength, cite, citation_text
 from .logic import Always, And, Compare, Expr, HasCode, IsIn, IsUnknown, Named, Not, Or, Otherwise
 from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, Columns, codes_mask, splits
-from .fast import SAMPLE_ROWS, combinations, lowest_bit, recall, repeats, scope_rows, settings, union_lut, worth_combining  # shortcuts, behind `fast.speed`
+from .fast import combinations, lowest_bit, recall, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
 from .vocab import check_outcomes
 
 # %% auto #0
@@ -354,14 +354,10 @@ class _Readings:
         return math.prod(_cardinality(name, cuts, ranged) for name, cuts, _, ranged in self._parts(cols))
 
     def combinations(self, cols:Columns) -> tuple:
-        "(combinations numbered, combination per row, the combinations present, how many rows hold each, a row of each), or None when too many are present; kept in `cols.cache`."
+        "(combinations numbered, combination per row, the combinations present, how many rows hold each, a row of each), kept in `cols.cache`."
         if self not in cols.cache:
-            parts = self._parts(cols)
-            cards = [_cardinality(name, cuts, ranged) for name, cuts, _, ranged in parts]
-            head = cols.take(np.arange(min(cols.n, SAMPLE_ROWS)), self.fields) if math.prod(cards) > settings.combinations_at_most else None
-            if head is not None and not repeats([(_reading(head, name, cuts, t, ranged), c) for (name, cuts, t, ranged), c in zip(parts, cards)]):
-                cols.cache[self] = None  # the first rows mostly differ: the table is read row by row, without reading the whole columns first
-            else: cols.cache[self] = combinations([(_shared_reading(cols, name, cuts, t, ranged), c) for (name, cuts, t, ranged), c in zip(parts, cards)], cols.n)
+            readings = [(_shared_reading(cols, name, cuts, t, ranged), _cardinality(name, cuts, ranged)) for name, cuts, t, ranged in self._parts(cols)]
+            cols.cache[self] = combinations(readings, cols.n)
         return cols.cache[self]
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2g
@@ -475,7 +471,7 @@ def _combination_plan(table:DecisionTable):
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2i
 def _input_combinations(table:DecisionTable, cols:Columns):
-    "(combinations numbered, combination per row, combinations present, how many rows hold each, a row of each), or None when too many."
+    "(combinations numbered, combination per row, combinations present, how many rows hold each, a row of each), or None when they could be many."
     plan = _combination_plan(table)
     if plan is None: return None
     size = plan[0].size(cols) if cols.bounds else plan[1]  # a range read comparison by comparison adds the places of its ends

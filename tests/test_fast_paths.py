@@ -42,16 +42,6 @@ def test_reading_per_combination_equals_reading_per_row(policy):
 
 
 
-def test_reading_per_combination_present_equals_reading_per_row():
-    "Tables whose inputs could combine in more ways than a short key holds are read once per combination present when a cohort repeats a few patterns; the answers equal the row-by-row reading."
-    df = pd.concat([_messy(300, seed=5)] * 20, ignore_index=True)  # 6,000 rows, at most 300 patterns
-    fast.taken.clear()
-    with speed(present_from=1_000):
-        quick = assess_frame(df)
-    assert fast.taken["present_combinations"] >= 10  # taken for many tables with large plans
-    with speed(combinations_at_most=0, present_from=10**12):  # every table read row by row
-        assert_frame_equal(quick, assess_frame(df))
-
 def test_reading_in_scope_equals_reading_every_row():
     df = _messy(4_000, seed=13)
     with speed(combinations_at_most=0):
