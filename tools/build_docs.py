@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python tools/build_docs.py   (site in _docs/, source tree in _sphinx/)
 """
+import functools
 import json
 import re
 import shutil
@@ -621,7 +622,7 @@ def _gives(p) -> dict:
     "What a pathway's endings can give: label -> (the firmest strength for a recommendation, 'test' for a work-up item, 'schedule' for a follow-up schedule; the set of (strength, condition) it is given under across the endings, a condition as the answers it asks for, None when it holds whatever the answers)."
     from pannet_guideline.pathway import Leaf, field_of, leaf_conditions, rule_label
     order, out = ("recommended", "consider", "option", "test", "schedule"), {}
-    endings = {t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)} | ({p.root} if isinstance(p.root, Leaf) else set())
+    endings = dict.fromkeys([t for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf)] + ([p.root] if isinstance(p.root, Leaf) else []))  # in drawing order: the same header every build
     values = lambda name, classes: frozenset(str(v) for k in classes for v in p.crits[name].members[k])  # a condition by its values: comparable across policies
     canon = lambda cond: None if cond is None else frozenset(frozenset((n if ":" in n else field_of(n), values(n, cl)) for n, cl in alt) for alt in cond)
     for lf in endings:  # a pathway without a question is one ending, its root
@@ -702,11 +703,17 @@ CHAPTER_NAMES = {"grading": "Grading", "staging": "Staging", "workup": "Diagnost
                  "followup": "Follow-up", "caveats": "Caveats"}
 
 
-def _vignettes(chapter: str) -> list:
+@functools.cache
+def _all_vignettes() -> tuple:
+    "Every vignette file read once (safe YAML, in C where libyaml is there): the pages ask for a chapter's vignettes many times."
     from pannet_guideline.datasets import data_path
+    from pannet_guideline.vignettes import SAFE_YAML
     folder = data_path("vignettes")
-    return [v for f in (sorted(folder.glob("*.yaml")) if folder.exists() else []) for v in (yaml.safe_load(f.read_text()) or [])
-            if str(v.get("chapter", "")).split("_", 1)[-1] == chapter]
+    return tuple(v for f in (sorted(folder.glob("*.yaml")) if folder.exists() else []) for v in (yaml.load(f.read_text(), Loader=SAFE_YAML) or []))
+
+
+def _vignettes(chapter: str) -> list:
+    return [v for v in _all_vignettes() if str(v.get("chapter", "")).split("_", 1)[-1] == chapter]
 
 
 def _codes_text(value: str) -> str:
