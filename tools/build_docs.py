@@ -458,9 +458,9 @@ def code_label(code) -> str:
 CUTOFF_WORDS = {
     ("localized-nf", "seed-2025"): "Size under seed-2025: a NET G1 of 1 cm or less, limited to the pancreas, node-negative and without "
         "symptoms, is watched (active surveillance, consider), with no operation recommended; above 1 cm the operation is recommended and "
-        "surveillance stays a weaker alternative (consider), up to 2 cm. The 2 cm cut-off is asked as the T category: T1 is under 2 cm and "
-        "limited to the pancreas (AJCC 8), so a tumour of exactly 2 cm is T2, and T2 or more, nodes, symptoms or a G2 grade lead to "
-        "pancreatectomy.",
+        "surveillance stays a weaker alternative (consider), under 2 cm. The chart asks the T category first (T3 or T4 leads to "
+        "pancreatectomy) and then the size itself: 2 cm or more leads to pancreatectomy, as do nodes, symptoms or a G2 grade; a tumour of "
+        "exactly 2 cm is not under 2 cm, so it is resected (AJCC 8 calls it T2).",
     ("localized-nf", "nccn-2025"): "Size under nccn-2025: 1 cm or less, observation; above 1 cm and up to 2 cm (2.0 cm included), "
         "observation in selected cases, pancreatectomy or enucleation, unranked; above 2 cm, or node-positive, or invading, pancreatectomy. "
         "NCCN counts a tumour of exactly 2 cm in the middle band while AJCC 8 calls it T2: the chart asks the size, and the T category, "
