@@ -260,3 +260,14 @@ def codes(a): return items(a.recommendations)
 def alerts(a): return items(a.alerts)
 def strength(a, code): return {r.code: r.strength for r in a.recommendation_list}.get(code)
 
+
+
+def pathway_routes(p) -> list:
+    "Every route of a clinical pathway from the top to an ending: (ending, [(criterion, branch)])."
+    from pannet_guideline.pathway import Leaf
+    out, todo = [], [(p.root, [])]
+    while todo:
+        at, path = todo.pop()
+        if isinstance(at, Leaf): out.append((at, path)); continue
+        for b, nxt in p.nodes[at].edges: todo.append((nxt, path + [(p.nodes[at].field, b)]))
+    return out

@@ -12,6 +12,7 @@ from pannet_guideline.guideline import POLICIES
 from pannet_guideline.logic import Always
 from pannet_guideline.pathway import QUESTIONS, Leaf, _product_columns, clinical_pathway, clinical_svgs, note_endings, unknown_note
 from pannet_guideline.schema import FIELDS
+from conftest import pathway_routes
 
 # How a box of a chart names a field without naming the field itself: by the values a reader knows it by.
 NAMED_BY = {
@@ -28,15 +29,6 @@ NAMED_BY = {
 
 CASES = [pytest.param(q.key, p, id=f"{q.key}-{p}") for q in QUESTIONS for p in POLICIES]
 
-
-def _routes(p):
-    "Every route from the top to an ending: (ending, [(field, branch)])."
-    out, todo = [], [(p.root, [])]
-    while todo:
-        at, path = todo.pop()
-        if isinstance(at, Leaf): out.append((at, path)); continue
-        for b, nxt in p.nodes[at].edges: todo.append((nxt, path + [(p.nodes[at].field, b)]))
-    return out
 
 
 @pytest.mark.parametrize("key,policy", CASES)
@@ -61,7 +53,7 @@ def test_a_note_that_the_pathway_may_not_apply_holds_on_every_route_it_names(key
     for name in notes:
         if ":" in name or "it is not known whether this pathway applies" not in unknown_note(p, name, names): continue
         letters = set(note_endings(p, name, names))
-        for leaf, route in _routes(p):
+        for leaf, route in pathway_routes(p):
             if names.get(leaf) not in letters: continue
             crits = dict(p.crits)
             for n, b in route:
@@ -81,6 +73,6 @@ def test_the_net_g3_chart_below_55_asks_the_sstr_scan():
         p = clinical_pathway("advanced-g3-favourable", policy)
         asked = [n for n in p.nodes.values() if n.field == "sstr_status"]
         assert asked, policy
-        for leaf, route in _routes(p):
+        for leaf, route in pathway_routes(p):
             if any(r in leaf.fired for r in ("ADV-G3F-SSA", "ADV-G3F-PRRT")):
                 assert any(n == "sstr_status" and b.takes("positive") and not b.takes("negative") for n, b in route), (policy, leaf.fired)

@@ -72,19 +72,12 @@ from pannet_guideline.guideline import POLICIES
 from pannet_guideline.pathway import (CONSISTENCY, effective, _leaf_lines, _lower, _product_columns, clinical_svgs, held_at_endings, item_words, leaf_conditions,
                                       field_of, possible_points, rule_label, unasked_notes, unknown_note, _holds)
 from pannet_guideline.schema import Columns
+from conftest import pathway_routes
 
 GRADED = {f for findings, answers, _ in CONSISTENCY for f in findings + answers}
 DRAWN = [(q.key, pol) for q in QUESTIONS for pol in POLICIES if clinical_pathway(q.key, pol) is not None]
 STRENGTH_WORDS = {"recommended": "Recommended", "consider": "Consider", "option": "Option"}
 
-
-def _routes(p):
-    out, todo = [], [(p.root, [])]
-    while todo:
-        at, path = todo.pop()
-        if isinstance(at, Leaf): out.append((at, path)); continue
-        for b, nxt in p.nodes[at].edges: todo.append((nxt, path + [(p.nodes[at].field, b)]))
-    return out
 
 
 def _route_points(p, route):
@@ -130,7 +123,7 @@ def test_every_item_a_note_holds_is_on_its_ending_and_waits_there(key, policy):
     leave one undecided (a 1-2 cm tumour with symptoms unknown: only observation waits; the operations stay options)."""
     p = clinical_pathway(key, policy)
     _, names, notes = clinical_svgs(p)
-    routes = _routes(p)
+    routes = pathway_routes(p)
     for name in list(notes) + unasked_notes(p, notes):
         note = unknown_note(p, name, names)
         for lf, items in held_at_endings(p, name).items():
