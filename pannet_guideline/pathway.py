@@ -27,13 +27,13 @@ __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCA
            'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question',
            'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables',
            'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion',
-           'ClinicalPathway', 'leaf_conditions', 'clinical_pathway', 'outcome_columns', 'fired_outcomes',
-           'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers', 'ending_strength',
-           'colour_legend', 'item_words', 'held_at_endings', 'unasked_notes', 'unasked_reason', 'unasked_groups',
-           'note_endings', 'unknown_reading', 'unknown_note', 'unasked_lines', 'pathway_parts', 'routes_to',
-           'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'source_footnotes',
-           'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts',
-           'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'ClinicalPathway', 'leaf_conditions', 'pathway_criteria', 'clinical_pathway', 'outcome_columns',
+           'fired_outcomes', 'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers',
+           'ending_strength', 'colour_legend', 'item_words', 'held_at_endings', 'unasked_notes', 'unasked_reason',
+           'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note', 'unasked_lines', 'pathway_parts',
+           'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts',
+           'source_footnotes', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway',
+           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -767,8 +767,9 @@ def _finding_values(name:str, stated:bool=False) -> list:
 def _coded(cols, name:str) -> np.ndarray:
     "A field as integers: text by its code, numbers by the band between the steps' cut-offs they fall in; -1 unknown."
     if FIELDS[name].kind != "number": return cols.codes(name).astype(np.int64)
-    x, c = cols.number(name), _cuts(name)
-    return np.where(np.isnan(x), -1, np.array([_regions(list(c), v) if not np.isnan(v) else -1 for v in x], np.int64))
+    x, c = cols.number(name), np.array(_cuts(name) + (np.inf,))  # the sentinel: no cut is past the last
+    i = np.searchsorted(c, x, side="left")  # as `_regions`, on the whole column: 2i below cut i, 2i+1 at it
+    return np.where(np.isnan(x), -1, 2 * i + (c[np.minimum(i, len(c) - 1)] == x)).astype(np.int64)
 
 @functools.lru_cache(maxsize=None)
 def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
@@ -851,9 +852,11 @@ def possible_points(cols, groups:tuple=CONSISTENCY, derived:bool=True) -> np.nda
         here = [j for j, f in enumerate(observed) if f in cols.data]
         if len(here) < 2: continue  # one answer alone is always possible
         rows = np.stack([_coded(cols, observed[j]) for j in here], axis=1)
-        for pattern in np.unique(rows >= 0, axis=0):  # rows that know the same fields: compared on those
-            at = np.flatnonzero(((rows >= 0) == pattern).all(axis=1))
+        known_bits = (rows >= 0) @ (1 << np.arange(len(here)))  # which fields a row knows, as one integer
+        for bits in np.unique(known_bits):  # rows that know the same fields: compared on those
+            pattern = (bits >> np.arange(len(here))) & 1 == 1
             if pattern.sum() < 2: continue
+            at = np.flatnonzero(known_bits == bits)
             cols_k = [j for j, k in zip(here, pattern) if k]
             have, known = seen[:, cols_k] + 1, rows[at][:, pattern] + 1
             radix = np.maximum(have.max(axis=0), known.max(axis=0)) + 1
@@ -1126,10 +1129,14 @@ def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
     return order, best
 
 # %% ../nbs/50_pathway.ipynb #cp023
+def _question(key:str) -> ClinicalQuestion: return next(q for q in QUESTIONS if q.key == key)
+
+def _entry_codes(q:ClinicalQuestion) -> set: return {a.code for a in atoms(q.entry) if isinstance(a, HasCode)}
+
 @functools.lru_cache(maxsize=None)
-def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
-    "The pathway of one clinical question under a policy; None when the policy has no table for it."
-    q = next(q for q in QUESTIONS if q.key == key)
+def pathway_criteria(key:str, policy:str="seed-2025") -> tuple|None:
+    "What a pathway is drawn from, worked out before it is drawn (cheaply): its tables, the criteria it asks in clinical order, and those its endings write as conditions; None when the policy has no table for the question."
+    q = _question(key)
     mine = {t.name: t for t in chapter_tables(q.chapter, policy)}
     from pannet_guideline.guideline import chapter_tables as all_tables
     mine |= {t.name: t for t in all_tables(policy)}
@@ -1138,12 +1145,17 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     entry_rule = dataclasses.replace(tables[0].rules[0], when=q.entry)  # the entry's fields are criteria too (one value each, inside)
     names = list(dict.fromkeys(n for t in tables for n in criterion_keys(effective(t, t.rules) + [entry_rule])))
     names = sorted(names, key=lambda n: (CLINICAL_ORDER.index(field_of(n)) if field_of(n) in CLINICAL_ORDER else len(CLINICAL_ORDER), n))
-    entry_codes = {a.code for a in atoms(q.entry) if isinstance(a, HasCode)}
-    conds = [n for n in names if (":" in n and n.split(":")[1] not in entry_codes) or field_of(n) in q.conditions]
+    conds = [n for n in names if (":" in n and n.split(":")[1] not in _entry_codes(q)) or field_of(n) in q.conditions]
     asked = [merged_criterion(tables, n, q.entry) for n in names if n not in conds]
-    conds = [merged_criterion(tables, n, q.entry) for n in conds]
+    return tuple(tables), tuple(asked), tuple(merged_criterion(tables, n, q.entry) for n in conds)
+
+@functools.lru_cache(maxsize=None)
+def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
+    "The pathway of one clinical question under a policy; None when the policy has no table for it."
+    if (parts := pathway_criteria(key, policy)) is None: return None
+    q, (tables, asked, conds) = _question(key), map(list, parts)
     keys, leaves = _clinical_keys(tables, q.entry, asked + conds)
-    keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in entry_codes], _possible_classes(asked + conds))
+    keys = _dont_care(keys, leaves, [i for i, c in enumerate(asked) if ":" in c.name and c.name.split(":")[1] in _entry_codes(q)], _possible_classes(asked + conds))
     if conds: keys, leaves = _conditional_leaves(keys, leaves, conds)
     keys = np.where(_possible_classes(asked), keys, IMPOSSIBLE)  # answers no patient gives together: no branch of their own
     if OUTSIDE in leaves: keys = np.where(keys == leaves.index(OUTSIDE), IMPOSSIBLE, keys)  # nor answers that put a patient outside the pathway
@@ -1478,9 +1490,10 @@ def held_at_endings(p:ClinicalPathway, name:str) -> dict:
         probe = Columns(cols.n, {**cols.data, field: _encode(field, [None] * cols.n)})
         open_ = p.question.entry.frame(probe).unknown
         truth = {r.id: er.when.frame(probe) for t in p.tables for r, er in zip(t.rules, effective(t, t.rules))}
-        out = {}
-        for lf in dict.fromkeys(ending):
-            rows = np.flatnonzero([e == lf for e in ending])
+        out, at = {}, {}
+        for i, e in enumerate(ending): at.setdefault(e, []).append(i)  # the points of each ending, in one pass
+        for lf, rows in at.items():
+            rows = np.asarray(rows)
             sub, items = cols.take(rows), []
             for item, rules in _ending_items(p, lf).items():
                 on = np.stack([np.ones(len(rows), bool) if c is None else _holds(p, c, sub) for _, c in rules], axis=1)

@@ -262,6 +262,13 @@ def strength(a, code): return {r.code: r.strength for r in a.recommendation_list
 
 
 
+def drawn_pathways() -> list:
+    "Every (question key, policy) that has a pathway, found from the pathways' criteria: cheap at collection, where drawing them all would cost each worker seconds."
+    from pannet_guideline.guideline import POLICIES
+    from pannet_guideline.pathway import QUESTIONS, pathway_criteria
+    return [(q.key, pol) for q in QUESTIONS for pol in POLICIES if pathway_criteria(q.key, pol) is not None]
+
+
 def pathway_routes(p) -> list:
     "Every route of a clinical pathway from the top to an ending: (ending, [(criterion, branch)])."
     from pannet_guideline.pathway import Leaf

@@ -9,6 +9,8 @@ from pannet_guideline.guideline import POLICIES
 from pannet_guideline.pathway import QUESTIONS, _interval_text, branch_text, clinical_pathway, condition_words
 from pannet_guideline.vocab import ALERTS, RECOMMENDATIONS
 
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
 # the same value (a number with its unit) written as both ends of one band
 SAME_ENDS = re.compile(r"(?:from|over|above|between|≥|>)\s*(\d+(?:\.\d+)?\s*(?:cm|mm|%|years?)?)\s*(?:up to|to|and|-|–|and ≤|and <)\s*\1(?![\d.])")
 

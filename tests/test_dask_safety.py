@@ -118,6 +118,7 @@ def test_unreadable_input_and_bad_options_are_refused_in_one_line_before_any_clu
     assert sorted(os.listdir(tmp_path)) == ["bad.parquet", "in.parquet"]
 
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_output_replaced_when_absent_empty_previous_or_overwrite(tmp_path, cohort_file, in_process, monkeypatch):
     n = len(pd.read_parquet(cohort_file))
     out = _first_run(tmp_path, cohort_file, in_process)
@@ -138,6 +139,7 @@ def test_output_replaced_when_absent_empty_previous_or_overwrite(tmp_path, cohor
     assert sorted(os.listdir(tmp_path)) == ["empty", "here", "in.parquet", "notes", "out"]  # no temporary folder left beside
 
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_folder_checked_again_before_the_swap(tmp_path, cohort_file, in_process, monkeypatch):
     out = _first_run(tmp_path, cohort_file, in_process)
     write = cohort._write_dask
@@ -153,6 +155,7 @@ def test_folder_checked_again_before_the_swap(tmp_path, cohort_file, in_process,
 
 # 2. Options, summary and column report; 7. input columns named like outputs
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_mapped_columns_options_and_summary(tmp_path, in_process):
     df = _cohort(900)
     df["stage"], df["stage_input"] = "registry stage", "kept too"  # a registry's own stage, and a column named like its rename
@@ -187,6 +190,7 @@ def test_join_outputs_keeps_input_columns_named_like_outputs():
 
 # 5. A failed run
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_failed_run_removes_its_partial_output_and_says_why(tmp_path, cohort_file, in_process, monkeypatch):
     out = _first_run(tmp_path, cohort_file, in_process)
     before = _tree(tmp_path)
@@ -333,6 +337,7 @@ def test_an_output_holding_the_current_folder_is_refused(tmp_path, cohort_file, 
     assert _tree(proj) == before
 
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_a_literal_file_name_with_a_star_reads_that_file_alone(tmp_path, in_process):
     _cohort(40).to_parquet(tmp_path / "x*.parquet")
     _cohort(500).to_parquet(tmp_path / "xother.parquet")
@@ -340,6 +345,7 @@ def test_a_literal_file_name_with_a_star_reads_that_file_alone(tmp_path, in_proc
     assert res["rows"] == 40
 
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_row_labels_kept_named_index_and_stepped_range(tmp_path, in_process):
     named = _cohort(300)
     named.index = pd.Index(range(1000, 1300), name="row")
@@ -353,6 +359,7 @@ def test_row_labels_kept_named_index_and_stepped_range(tmp_path, in_process):
     assert got.index.tolist() == list(range(5000, 5600, 2)) and "__null_dask_index__" not in got.columns
 
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_rerun_keeps_mode_and_group_and_writes_privately(tmp_path, cohort_file, in_process):
     out = tmp_path / "res"
     assess_parquet_dask(str(cohort_file), str(out), scheduler=in_process)
@@ -366,6 +373,7 @@ def test_rerun_keeps_mode_and_group_and_writes_privately(tmp_path, cohort_file, 
         if os.geteuid() == 0: assert st.st_gid == 4321
 
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path, cohort_file, in_process):
     stale = tmp_path / f".res.{2**22 + 12345}-0123abcd.part"  # a process id that does not run
     stale.mkdir(); (stale / "part.0.parquet").write_bytes(b"patient rows")
@@ -402,6 +410,7 @@ def test_remote_chains_and_worker_counts_are_refused(tmp_path, no_cluster):
     with pytest.raises(ValueError, match="1 to 64"): assess_parquet_dask(str(tmp_path / "x.parquet"), str(tmp_path / "o"), workers=100_000)
 
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_cli_dask_engine_prints_the_column_report_and_honours_strict(tmp_path, in_process, capsys):
     "The command with --engine dask: the mapping is read, the column report printed, --strict gives exit 1, as on the pandas engine."
     from pannet_guideline.cli import main
@@ -438,6 +447,7 @@ def test_second_attack_refusals(tmp_path, no_cluster, cohort_file):
         with pytest.raises(TableError, match="another user"): assess_parquet_dask(str(cohort_file), str(shared / "results"))
 
 
+@pytest.mark.slow  # runs the Dask engine on a cluster: the full run
 def test_leftovers_of_a_killed_run_to_another_output_are_removed(tmp_path, cohort_file, in_process):
     stale = tmp_path / f".a.{2**22 + 54321}-89abcdef.part"
     stale.mkdir(); (stale / "part.0.parquet").write_bytes(b"patient rows")

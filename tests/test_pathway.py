@@ -7,6 +7,8 @@ from pannet_guideline.pathway import (Leaf, chapter_flowcharts, chapter_names, c
                                       recommendation_counts, walk)
 from conftest import BoundaryGrid, grid_size
 
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
 TABLES = {t.name: t for p in POLICIES for t in chapter_tables(p)}
 DIAGRAM_QUICK_UP_TO = 500_000  # grid points: larger tables' diagrams walked in the full run only; every smaller one in the quick run
 

@@ -14,6 +14,8 @@ from pannet_guideline.pathway import QUESTIONS, Leaf, _product_columns, clinical
 from pannet_guideline.schema import FIELDS
 from conftest import pathway_routes
 
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
 # How a box of a chart names a field without naming the field itself: by the values a reader knows it by.
 NAMED_BY = {
     "disease_setting": ("localised", "advanced"),

@@ -7,7 +7,11 @@ import pytest
 from pannet_guideline.guideline import POLICIES
 from pannet_guideline.pathway import DOUBT, QUESTIONS, Leaf, _edge_names, _leaf_fill, _leaf_lines, clinical_pathway, field_of
 
-DRAWN = [(q.key, pol) for q in QUESTIONS for pol in POLICIES if clinical_pathway(q.key, pol) is not None]
+from conftest import drawn_pathways
+
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
+DRAWN = drawn_pathways()
 FILLS = {"Recommended": "#cfe8cf", "Consider": "#fff1c1", "Option": "#ececec", "Options": "#ececec"}  # the legend's colours
 
 

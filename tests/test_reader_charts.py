@@ -7,7 +7,11 @@ from pannet_guideline.guideline import POLICIES
 from pannet_guideline.pathway import QUESTIONS, Leaf, clinical_pathway, derived_possible, possible_points
 from pannet_guideline.tables import columns_from_canonical
 
-DRAWN = [(q.key, pol) for q in QUESTIONS for pol in POLICIES if clinical_pathway(q.key, pol) is not None]
+from conftest import drawn_pathways
+
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
+DRAWN = drawn_pathways()
 
 
 def _endings(p):

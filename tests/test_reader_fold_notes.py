@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pannet_guideline.pathway import QUESTIONS, Leaf, _leaf_rows, clinical_pathway
+from conftest import drawn_pathways
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("build_docs", ROOT / "tools" / "build_docs.py")
@@ -16,7 +17,7 @@ build_docs = importlib.util.module_from_spec(spec)
 sys.modules.setdefault("build_docs", build_docs)
 spec.loader.exec_module(build_docs)
 
-BOTH = [q.key for q in QUESTIONS if clinical_pathway(q.key, "seed-2025") and clinical_pathway(q.key, "nccn-2025")]
+BOTH = [q.key for q in QUESTIONS if {(q.key, "seed-2025"), (q.key, "nccn-2025")} <= set(drawn_pathways())]
 
 
 def _endings(p):
@@ -74,8 +75,10 @@ from pannet_guideline.pathway import (CONSISTENCY, effective, _leaf_lines, _lowe
 from pannet_guideline.schema import Columns
 from conftest import pathway_routes
 
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
 GRADED = {f for findings, answers, _ in CONSISTENCY for f in findings + answers}
-DRAWN = [(q.key, pol) for q in QUESTIONS for pol in POLICIES if clinical_pathway(q.key, pol) is not None]
+DRAWN = drawn_pathways()
 STRENGTH_WORDS = {"recommended": "Recommended", "consider": "Consider", "option": "Option"}
 
 

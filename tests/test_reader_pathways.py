@@ -10,6 +10,8 @@ from pannet_guideline.pathway import (CONSISTENCY, QUESTIONS, Leaf, _edge_names,
                                       possible_points)
 from pannet_guideline.tables import columns_from_canonical
 
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
 
 
 def _quick_policy(k, key):

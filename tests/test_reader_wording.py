@@ -4,9 +4,13 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
 from pannet_guideline.audit import seed_traceability
 from pannet_guideline.evidence import CONFIRMATION_TAGS, TAG_MEANINGS, tag_legend
 from pannet_guideline.tables import HIT_POLICIES, HIT_POLICY_WORDS
+
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,6 +11,8 @@ from pannet_guideline.report import read_cohort, write_cohort_report
 
 from conftest import computed_once
 
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
 
 @pytest.fixture(scope="module")
 def demo_page(tmp_path_factory):

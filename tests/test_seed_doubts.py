@@ -1,9 +1,13 @@
 """What rests only on seed statements the seed audit does not confirm is marked where a reader meets it: on the pathway
 endings, in the rule rows; and the notes on unknown answers say which endings they concern."""
+import pytest
+
 from pannet_guideline.audit import doubt_html
 from pannet_guideline.evidence import STATEMENTS
 from pannet_guideline.guideline import chapter_tables
 from pannet_guideline.pathway import DOUBT, Leaf, _leaf_lines, clinical_pathway, clinical_svgs, note_endings, unknown_note
+
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
 
 
 def _rule(rid):
