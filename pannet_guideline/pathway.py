@@ -21,8 +21,8 @@ from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
-           'RULE_MEANINGS', 'OUTSIDE', 'NOT_YET', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS', 'DOUBT',
-           'ENDING_COLOURS', 'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT',
+           'RULE_MEANINGS', 'OUTSIDE', 'NOT_YET', 'UNKNOWN_NAMES', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS',
+           'DOUBT', 'ENDING_COLOURS', 'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT',
            'NOT_ASKED_BY_SOURCE', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
            'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
            'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
@@ -1292,6 +1292,7 @@ def _plain_question(text:str, answers:list) -> tuple:
 # %% ../nbs/50_pathway.ipynb #cp040
 NOT_YET = {"ki67_pct": "Ki-67 not yet measured", "mitoses_per_2mm2": "mitoses not yet counted", "differentiation": "differentiation not yet reported",
            "sstr_status": "no SSTR imaging result yet"} # an answer the endings name by its being unknown, as a clinician says it
+UNKNOWN_NAMES = {"mitoses_per_2mm2": "mitotic count"} # the same, several answers named together
 
 def carcinoid_only(p:ClinicalPathway) -> bool:
     "Whether everyone in the pathway has a hormone syndrome, so that no functional syndrome (none) means carcinoid syndrome alone."
@@ -1408,6 +1409,9 @@ def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
     if all(len(a) == 1 and a[0][1] is True and a[0][0] != then for a in rest):  # after A, after B: after A or B
         either = _or([a[0][2] for a in rest])
         return _clause(ifs, f"{after} and {either}" if after else either)
+    missing = lambda a: len(a) == 1 and all(v is None for k in a[0][1] for v in p.crits[a[0][0]].members[k])
+    if len(left) > 1 and all(missing(a) for a in left):  # any of several answers missing: "if differentiation, Ki-67 or mitotic count not yet known"
+        return _clause(ifs + [_or([UNKNOWN_NAMES.get(field_of(a[0][0]), _lower(FIELDS[field_of(a[0][0])].label)) for a in left]) + " not yet known"], after)
     if all(len(a) == 1 and a[0][1] is None for a in rest):  # if A, if B: if A or B
         return _clause(ifs + [_or([a[0][2] for a in rest])], after)
     return ", ".join(x for x in (_terms_text(common, then), " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)) if x)

@@ -85,7 +85,7 @@ def _empty_sections(cells: list) -> list:
 
 
 def prose_only(cells: list) -> list:
-    "A page of prose and tables: a code cell shows its output alone (no fold that opens on code), a check with no table to show is dropped, and the functions' documentation (each folded under its name) is gathered once at the end, for programmers."
+    "A page of prose and tables: a code cell shows its output alone (no fold that opens on code), code with no output is dropped, a check with no table to show too, and the functions' documentation (each folded under its name) is gathered once at the end, for programmers."
     body, docs = [], []
     for c in cells:
         if c["cell_type"] != "code": body.append(c); continue
@@ -94,7 +94,7 @@ def prose_only(cells: list) -> list:
         if "hide-cell" in tags: tags = (tags - {"hide-cell"}) | {"remove-cell"}
         if "remove-cell" not in tags: tags = (tags - {"hide-input", "hide-output"}) | {"remove-input"}
         c["metadata"]["tags"] = sorted(tags)
-        body.append(c)
+        if c.get("outputs"): body.append(c)  # code with nothing to show (a definition, a check): nothing on the page
     body = _empty_sections([c for c in body if "remove-cell" not in c["metadata"].get("tags", [])])
     if not docs: return body
     head = dict(cell_type="markdown", id="for-programmers", metadata={},
