@@ -229,7 +229,7 @@ def test_the_audit_page_shows_prose_and_tables_not_python():
     code = lambda src, tags, out, i: dict(cell_type="code", id=i, source=src, metadata={"tags": tags}, outputs=out)
     table = [{"output_type": "display_data", "data": {"text/html": ["<table></table>"]}}]
     cells = [md("# Audit\n\n> lead", "t"), md("## Who uses each table", "h1"), code("show_doc(table_users)", ["remove-input"], table, "d1"),
-             md("## The audit table", "h3"), code("def audit_table(): pass", ["remove-input"], [], "f1"), md("## Every rule", "h2"), code("HTML(audit_html())", ["hide-input"], table, "c1"), code("test_eq(page.count('x'), 3)", ["hide-cell"], table, "c2"),
+             md("## The audit table", "h3"), code("def audit_table(): pass", ["remove-input"], [], "f1"), md("## Every rule\n\nBeside what it cites.", "h2"), code("HTML(audit_html())", ["hide-input"], table, "c1"), code("test_eq(page.count('x'), 3)", ["hide-cell"], table, "c2"),
              code("show_doc(audit_html)", ["remove-input"], table, "d2")]
     out = build_docs.prose_only(cells)
     assert [c["id"] for c in out] == ["t", "h2", "c1", "for-programmers", "d1", "d2"]  # the heading with only documentation under it is gone

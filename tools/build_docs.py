@@ -75,10 +75,11 @@ PROSE_PAGES = ("audit",)  # evidence pages read as prose and tables: the code th
 def _empty_sections(cells: list) -> list:
     "Headings with nothing left under them before the next heading of their level or above: dropped."
     level = lambda c: (len(m[1]) if c["cell_type"] == "markdown" and (m := re.fullmatch(r"\s*(#{1,6}) [^\n]+\s*", "".join(c["source"]))) else None)
+    opens = lambda c: (len(m[1]) if c["cell_type"] == "markdown" and (m := re.match(r"\s*(#{1,6}) ", "".join(c["source"]))) else None)
     out = []
     for i, c in enumerate(cells):
         at = level(c)
-        after = next((level(x) for x in cells[i + 1:]), 0)  # the next cell's heading level (0: the page ends)
+        after = next((opens(x) for x in cells[i + 1:]), 0)  # the level of the heading the next cell opens with (0: the page ends)
         if at is not None and (i + 1 == len(cells) or (after is not None and after <= at)): continue
         out.append(c)
     return out
