@@ -21,19 +21,20 @@ from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
-           'RULE_MEANINGS', 'OUTSIDE', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS',
-           'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT', 'NOT_ASKED_BY_SOURCE',
-           'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node',
-           'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question',
-           'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables',
-           'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion',
-           'ClinicalPathway', 'leaf_conditions', 'pathway_criteria', 'clinical_pathway', 'outcome_columns',
-           'fired_outcomes', 'reached_outcomes', 'rule_label', 'condition_text', 'seed_doubted', 'dead_end_pointers',
-           'ending_strength', 'colour_legend', 'item_words', 'held_at_endings', 'unasked_notes', 'unasked_reason',
-           'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note', 'unasked_lines', 'pathway_parts',
-           'routes_to', 'entry_text', 'clinical_dot', 'clinical_svgs', 'condition_words', 'pathway_alerts',
-           'source_footnotes', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway',
-           'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'RULE_MEANINGS', 'OUTSIDE', 'NOT_YET', 'UNKNOWN_NAMES', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS',
+           'DOUBT', 'ENDING_COLOURS', 'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT',
+           'NOT_ASKED_BY_SOURCE', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
+           'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
+           'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
+           'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points',
+           'merged_criterion', 'ClinicalPathway', 'leaf_conditions', 'pathway_criteria', 'clinical_pathway',
+           'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label', 'carcinoid_only', 'condition_text',
+           'seed_doubted', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'item_words', 'held_at_endings',
+           'unasked_notes', 'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note',
+           'unasked_lines', 'pathway_parts', 'routes_to', 'entry_text', 'read_as_edge', 'unknown_stop', 'clinical_dot',
+           'clinical_svgs', 'condition_words', 'pathway_alerts', 'source_footnotes', 'clinical_counts',
+           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
+           'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -951,6 +952,7 @@ class ClinicalPathway:
     unknown: dict # criterion name -> (rule ids held while it is unknown, rule ids that fire only when it is unknown)
     conds: tuple = () # criteria written on the endings as conditions ("unless given before") rather than asked
     readings: dict = dataclasses.field(default_factory=dict) # criterion name -> (rule ids held while it is unknown whether the pathway applies, classes an unknown answer reads as, whether it opens the entry)
+    unknown_conds: tuple = () # of `conds`, the answers the endings name only by their being unknown ("if Ki-67 not yet measured"): their last class
     drawn: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False) # what drawing works out once: endings' lines, cuts into parts, SVGs
 
     def once(self, key, compute):
@@ -978,7 +980,7 @@ class ClinicalPathway:
         for k, lf in enumerate(leaves):
             rows = np.flatnonzero(where == k)
             if not len(rows): continue
-            sub = cols.take(rows, tuple(dict.fromkeys(field_of(c) for c in self.conds)))
+            sub = cols.take(rows, tuple(dict.fromkeys(field_of(n) for w in leaf_conditions(lf) if w for alt in w for n, _ in alt)))  # what its lines name
             for r, w in zip(lf.fired, leaf_conditions(lf)): out[rows, col[r]] = True if w is None else _holds(self, w, sub)
         return out
 
@@ -1128,6 +1130,103 @@ def _sift(keys:np.ndarray, crits:list, leaves:list, passes:int=2) -> tuple:
         if not better: break
     return order, best
 
+# %% ../nbs/50_pathway.ipynb #cp025
+def _holds(p, cond:tuple, cols) -> np.ndarray:
+    "Rows of a `Columns` store that meet a condition written on an ending: any of its alternatives, each every one of its terms."
+    out = np.zeros(cols.n, bool)
+    for alt in cond:
+        m = np.ones(cols.n, bool)
+        for name, classes in alt: m &= p.crits[name].branch(classes).mask(cols, field_of(name))
+        out |= m
+    return out
+
+# %% ../nbs/50_pathway.ipynb #cp022b
+def _definite(c:Criterion) -> Criterion:
+    "A criterion without the class of an unknown answer (one the endings name as a condition: 'if Ki-67 not yet measured')."
+    return dataclasses.replace(c, members=[m for m in c.members if any(v is not None for v in m)])
+
+def _route_points(p:ClinicalPathway) -> tuple:
+    "Every point of the product of the chart's criteria (its questions and the conditions on its endings) that a patient of the pathway can give, every answer known: (a `Columns` store, the ending each row reaches)."
+    def work():
+        crits = [_definite(c) for c in p.crits.values()]
+        cols = _product_columns(crits)
+        rows = np.flatnonzero(_possible_classes(crits).ravel() & p.question.entry.frame(cols).t)
+        cols = cols.take(rows)
+        where, leaves, _ = _walk(p, cols)
+        return cols, [leaves[k] for k in where]
+    return p.once("route points", work)
+
+# %% ../nbs/50_pathway.ipynb #cp022c
+def _class_of(c:Criterion, cols) -> np.ndarray:
+    "Per row of a `Columns` store, the class of a criterion its value falls in (-1: none)."
+    out = np.full(cols.n, -1, np.int64)
+    for k in range(len(c.members)): out[(out < 0) & c.branch((k,)).mask(cols, field_of(c.name))] = k
+    return out
+
+def _mixed(groups:list, fires:np.ndarray) -> int:
+    "How many groups of rows (rows alike on some criteria: their classes, one array each) hold rows where a rule fires and rows where it does not."
+    if not groups: return int(fires.any() and not fires.all())
+    _, g = np.unique(np.stack(groups, axis=1), axis=0, return_inverse=True)
+    g = g.ravel()
+    return int(((np.bincount(g, fires) > 0) & (np.bincount(g, ~fires) > 0)).sum())
+
+def _fires_where(p:ClinicalPathway, sub, fires:np.ndarray, skip:str) -> tuple:
+    "The rows of an ending where a rule fires, as alternatives over the classes of as few criteria as tell them apart (the conditions on the endings first, then the questions on the routes into it: 'if NET'); combinations no row gives go either way."
+    classes = {n: _class_of(c, sub) for n, c in p.crits.items() if n != skip}
+    chosen = [n for n in p.conds if n in classes]
+    while _mixed([classes[n] for n in chosen], fires):  # a question the routes into the ending answer differently decides it too
+        rest = [n for n in classes if n not in chosen]
+        chosen.append(min(rest, key=lambda n: _mixed([classes[m] for m in chosen + [n]], fires)))
+    if not chosen: return ((),)
+    crits = [p.crits[n] for n in chosen]
+    shape = [len(c.members) for c in crits]
+    flat = np.ravel_multi_index(np.stack([classes[n] for n in chosen]), shape)
+    hit = (np.bincount(flat[fires], minlength=int(np.prod(shape))) > 0).reshape(shape)
+    free = (np.bincount(flat, minlength=int(np.prod(shape))) == 0).reshape(shape)
+    boxes = [b for b in _boxes(hit | free) if hit[np.ix_(*b)].any()]
+    return tuple(tuple((c.name, tuple(cl)) for c, cl in zip(crits, b) if len(cl) < len(c.members)) for b in boxes)
+
+def _unknown_lines(p:ClinicalPathway, cols, ending:list, index:np.ndarray) -> tuple:
+    "The tests given only while an answer the chart does not ask is unknown (SSTR status, Ki-67), as lines of the endings: ({ending number: {rule id: alternatives}}, the criteria they name); each alternative the answer's unknown class, with the answers under which the rule then fires (`_fires_where`)."
+    from pannet_guideline.schema import Columns
+    asked = {n.field for n in p.nodes.values()}
+    names = [n for n, (_, only) in p.unknown.items() if only and n not in asked and n not in p.conds]
+    out, used = {}, []
+    for k in range(len(ending)):
+        sub = cols.take(np.flatnonzero(index == k))
+        for name in names:
+            field, unknown_class = field_of(name), (len(p.crits[name].members),)  # the class added to the criterion below
+            probe = Columns(sub.n, {**sub.data, field: _encode(field, [None] * sub.n)})
+            for rid in p.unknown[name][1]:
+                t, r = p.rule(rid)
+                fires = effective(t, [r])[0].when.frame(probe).t
+                if not fires.any(): continue
+                out.setdefault(k, {}).setdefault(rid, []).extend(alt + ((name, unknown_class),) for alt in _fires_where(p, sub, fires, name))
+                if name not in used: used.append(name)
+    return out, used
+
+def _settled_endings(p:ClinicalPathway) -> ClinicalPathway:
+    "The endings as a reader takes them: a condition every patient reaching an ending meets is not written (it says nothing there), a line no patient reaching it meets is not drawn, and a test given only while an answer the chart does not ask is unknown gets a line of its own under that condition (`_unknown_lines`): 'Tests, if Ki-67 not yet measured: histology'."
+    cols, ending = _route_points(p)
+    endings = list(dict.fromkeys(ending))
+    index = np.array([endings.index(e) for e in ending], np.int64) if ending else np.zeros(0, np.int64)
+    added, used = _unknown_lines(p, cols, endings, index)
+    rank = {r: j for j, r in enumerate(p.rule_ids)}
+    settled = {}
+    for k, lf in enumerate(endings):
+        sub, when = cols.take(np.flatnonzero(index == k)), {}
+        for rid, cond in zip(lf.fired, leaf_conditions(lf)):
+            holds = np.ones(sub.n, bool) if cond is None else _holds(p, cond, sub)
+            if holds.any(): when[rid] = None if holds.all() else cond
+        for rid, alts in added.get(k, {}).items(): when[rid] = tuple(dict.fromkeys(alts))
+        fired = tuple(sorted(when, key=rank.get))
+        conds = tuple(when[r] for r in fired)
+        settled[lf] = Leaf(fired, lf.blocked, conds if any(c is not None for c in conds) else ())
+    new = lambda t: settled.get(t, t) if isinstance(t, Leaf) else t
+    crits = {n: dataclasses.replace(c, members=c.members + [[None]]) if n in used else c for n, c in p.crits.items()}
+    return dataclasses.replace(p, root=new(p.root), nodes={i: Node(n.field, [(b, new(t)) for b, t in n.edges]) for i, n in p.nodes.items()},
+                               crits=crits, conds=p.conds + tuple(used), unknown_conds=tuple(used))
+
 # %% ../nbs/50_pathway.ipynb #cp023
 def _question(key:str) -> ClinicalQuestion: return next(q for q in QUESTIONS if q.key == key)
 
@@ -1163,17 +1262,7 @@ def clinical_pathway(key:str, policy:str="seed-2025") -> ClinicalPathway|None:
     order, (root, nodes) = _sift(keys, asked, leaves)
     crits = [asked[i] for i in order] + conds
     effects, readings = _unknown_effects(tables, q.entry, crits)
-    return ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, effects, tuple(c.name for c in conds), readings)
-
-# %% ../nbs/50_pathway.ipynb #cp025
-def _holds(p, cond:tuple, cols) -> np.ndarray:
-    "Rows of a `Columns` store that meet a condition written on an ending: any of its alternatives, each every one of its terms."
-    out = np.zeros(cols.n, bool)
-    for alt in cond:
-        m = np.ones(cols.n, bool)
-        for name, classes in alt: m &= p.crits[name].branch(classes).mask(cols, field_of(name))
-        out |= m
-    return out
+    return _settled_endings(ClinicalPathway(q, policy, tables, root, nodes, {c.name: c for c in crits}, effects, tuple(c.name for c in conds), readings))
 
 # %% ../nbs/50_pathway.ipynb #cp027
 def outcome_columns(p) -> list:
@@ -1213,6 +1302,15 @@ def _plain_question(text:str, answers:list) -> tuple:
     return f"{text[0].upper() + text[1:]}?", answers
 
 # %% ../nbs/50_pathway.ipynb #cp040
+NOT_YET = {"ki67_pct": "Ki-67 not yet measured", "mitoses_per_2mm2": "mitoses not yet counted", "differentiation": "differentiation not yet reported",
+           "sstr_status": "no SSTR imaging result yet"} # an answer the endings name by its being unknown, as a clinician says it
+UNKNOWN_NAMES = {"mitoses_per_2mm2": "mitotic count"} # the same, several answers named together
+
+def carcinoid_only(p:ClinicalPathway) -> bool:
+    "Whether everyone in the pathway has a hormone syndrome, so that no functional syndrome (none) means carcinoid syndrome alone."
+    at = lambda carcinoid: p.question.entry.record({"functional_syndrome": "none", "carcinoid_syndrome": carcinoid})
+    return at(False) is False and at(True) is not False
+
 ASKED_AS = {"sstr_status": ("SSTR imaging positive", "positive")} # a field asked in one wording wherever it is asked: (question, the value that answers yes)
 
 def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
@@ -1243,6 +1341,8 @@ def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
             if sorted(yes) == [False, True] and sorted(no) == [False, True] and yes != no:
                 return _plain_question(text, ["yes" if y else "no" for y in yes])
     label = FIELDS[field].label
+    if field == "functional_syndrome" and carcinoid_only(p):  # everyone here has a hormone syndrome: "none" is carcinoid syndrome alone
+        return "Hormone syndrome?", [re.sub(r"\bnone\b", "carcinoid syndrome only", x).replace("vipoma", "VIPoma") for x in labels]
     return f"{label[0].upper() + label[1:]}?", [x.replace("_", " ") for x in labels]
 
 # %% ../nbs/50_pathway.ipynb #cp042
@@ -1262,12 +1362,14 @@ def _term_text(p:ClinicalPathway, name:str, classes:tuple) -> tuple:
         from pannet_guideline.vocab import RECOMMENDATIONS
         code = name.split(":")[1]
         return code, all(s[0] for s in b.codes), _lower(getattr(RECOMMENDATIONS.get(code), "label", code))
+    if b.unknown and not (b.intervals or b.values or b.codes):  # a test given while the answer is missing
+        return None, None, NOT_YET.get(field, f"{_lower(FIELDS[field].label)} not yet known")
     spec, value = FIELDS[field], branch_text(b, field).replace("_", " ")
     if spec.kind == "flag": return None, None, _lower(spec.label) if value == "yes" else f"no {_lower(spec.label)}"
     if field == "functional_syndrome":
         value = re.sub(r"^other than none or (.*)$", r"a syndrome other than \1", value).replace("other than none", "a hormone syndrome")
         value = re.sub(r"\bvipoma\b", "VIPoma", value)  # the vocabulary's value, as clinicians write it
-        if value == "none": value = "no hormone syndrome"  # not "if none"
+        if value == "none": value = "carcinoid syndrome only" if carcinoid_only(p) else "no hormone syndrome"  # not "if none"
     return None, None, value if field in SELF_NAMED else f"{_lower(spec.label)} {value}"
 
 # %% ../nbs/50_pathway.ipynb #cp046
@@ -1319,6 +1421,9 @@ def condition_text(p:ClinicalPathway, cond:tuple|None, then:str="") -> str:
     if all(len(a) == 1 and a[0][1] is True and a[0][0] != then for a in rest):  # after A, after B: after A or B
         either = _or([a[0][2] for a in rest])
         return _clause(ifs, f"{after} and {either}" if after else either)
+    missing = lambda a: len(a) == 1 and all(v is None for k in a[0][1] for v in p.crits[a[0][0]].members[k])
+    if len(left) > 1 and all(missing(a) for a in left):  # any of several answers missing: "if differentiation, Ki-67 or mitotic count not yet known"
+        return _clause(ifs + [_or([UNKNOWN_NAMES.get(field_of(a[0][0]), _lower(FIELDS[field_of(a[0][0])].label)) for a in left]) + " not yet known"], after)
     if all(len(a) == 1 and a[0][1] is None for a in rest):  # if A, if B: if A or B
         return _clause(ifs + [_or([a[0][2] for a in rest])], after)
     return ", ".join(x for x in (_terms_text(common, then), " or ".join(x for x in (_terms_text(a, then) for a in rest) if x)) if x)
@@ -1446,17 +1551,6 @@ def _ending_html(p:ClinicalPathway, leaf:Leaf, letter:str, tail:str="", colour:s
     return f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="5" COLOR="{colour}">{"".join(cells)}</TABLE>'
 
 # %% ../nbs/50_pathway.ipynb #cp061b
-def _route_points(p:ClinicalPathway) -> tuple:
-    "Every point of the product of the chart's criteria (its questions and the conditions on its endings) that a patient of the pathway can give: (a `Columns` store, the ending each row reaches)."
-    def work():
-        crits = list(p.crits.values())
-        cols = _product_columns(crits)
-        rows = np.flatnonzero(_possible_classes(crits).ravel() & p.question.entry.frame(cols).t)
-        cols = cols.take(rows)
-        where, leaves, _ = _walk(p, cols)
-        return cols, [leaves[k] for k in where]
-    return p.once("route points", work)
-
 def _ending_items(p:ClinicalPathway, lf:Leaf) -> dict:
     "The items an ending shows, as its lines show them: (label, strength, condition words) -> [(rule id, condition)]; an item shown at a firmer strength whatever the conditions is not shown again."
     merged = {}
@@ -1522,7 +1616,7 @@ def unasked_reason(p:ClinicalPathway, name:str) -> str:
         code = name.split(":")[1]
         return (f"Whether {_lower(getattr(RECOMMENDATIONS.get(code), 'label', code))} was given before is not asked: an ending that "
                 "depends on it says “if not given before” on its line.")
-    if name in p.conds: return f"{_upper(_label(field))} is not asked as a question: the endings write it as a condition of the line it changes."
+    if name in p.conds and name not in p.unknown_conds: return f"{_upper(_label(field))} is not asked as a question: the endings write it as a condition of the line it changes."
     for findings, answers, _ in CONSISTENCY:
         steps = "WHO 2019 grading" if "ki67_pct" in findings else "AJCC 8 staging"
         if field in answers and (src := [f for f in findings if f != field and f in asked]):
@@ -1558,7 +1652,7 @@ def unasked_groups(p:ClinicalPathway, notes:dict) -> list:
     "The answers the chart does not ask, grouped by their reason, in order: (reason, [criterion names]); a reason shared by several is said once."
     groups = {}
     for name in unasked_notes(p, notes):
-        shared = GIVEN_BEFORE_REASON if ":" in name else CONDITION_REASON if name in p.conds else None
+        shared = GIVEN_BEFORE_REASON if ":" in name else CONDITION_REASON if name in p.conds and name not in p.unknown_conds else None
         groups.setdefault(shared or unasked_reason(p, name), []).append(name)
     return [(why if len(names) > 1 else unasked_reason(p, names[0]), names) for why, names in groups.items()]
 
@@ -1624,7 +1718,7 @@ def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None) -> tuple:
     parts = (["whether this pathway applies may then be unknown, depending on other answers" if opens == "some" else
               "it is not known whether this pathway applies"] if opens else []) + ([f"held until it is known: {'; '.join(waits)}"] if waits else []) \
         + (["nothing the endings of this chart show waits on it"] if (held or opened) and not waits else []) \
-        + ([f"given only while it is unknown: {label(only)}"] if only else [])
+        + ([f"given only while it is unknown" + (" (a line of its own on the endings)" if name in p.unknown_conds else "") + f": {label(only)}"] if only else [])
     return where, "; ".join(parts) if parts else unknown_reading(p, name)
 
 def _unknown_head(p:ClinicalPathway, name:str) -> str:
@@ -1729,6 +1823,29 @@ def entry_text(p:ClinicalPathway, top:int, came:list) -> str:
     common = [qa for qa in (routes or [[]])[0] if routes and all(qa in r for r in routes)]
     return where + (", reached by several routes, all with:\n" + _wrap(said(common), 44) if common else ", reached by several routes")
 
+# %% ../nbs/50_pathway.ipynb #cp080b
+def read_as_edge(p:ClinicalPathway, node:Node) -> int|None:
+    "The branch a question's unknown answer takes: where nothing waits on it and the tables then give the endings of one answer (`unknown_reading`), that answer's branch; None where patients stop at the question."
+    held, only = p.unknown.get(node.field, ([], []))
+    opened, like, opens = p.readings.get(node.field, ([], (), False))
+    if held or only or opened or opens or not like or held_at_endings(p, node.field): return None
+    values = p.crits[node.field].members[like[0]]
+    return next((k for k, (b, _) in enumerate(node.edges) if any(b.takes(v) for v in values)), None)
+
+def unknown_stop(p:ClinicalPathway, i:int, most:int=3) -> str:
+    "What a question's box says of the patients whose answer is unknown, as the note on the question says it: the answer they are read as, or that they stop and what waits below the question."
+    node = p.nodes[i]
+    k = read_as_edge(p, node)
+    if k is not None: return f"read as “{_edge_names(p, node)[1][k]}”"
+    below = _leaves_below(p, i)
+    waits = list(dict.fromkeys(_lower(item[0]) for lf, items in held_at_endings(p, node.field).items() if lf in below for item in items))
+    said = waits[:most] + ([f"{len(waits) - most} more"] if len(waits) > most else [])
+    only = [_lower(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then)) for r in p.unknown.get(node.field, ([], []))[1]]
+    opens = p.readings.get(node.field, ([], (), False))[2]
+    parts = (["unknown whether this pathway applies"] if opens else []) + ([f"{_and(said)} wait{'s' if len(said) == 1 else ''}"] if said else []) \
+        + ([f"given only then: {_and(list(dict.fromkeys(only)))}"] if only else [])
+    return "stopped here" + (": " + "; ".join(parts) if parts else "")
+
 # %% ../nbs/50_pathway.ipynb #cp081
 def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES,
                  href:str|None=None, width:float|None=None, counts:dict|None=None) -> str:
@@ -1778,9 +1895,11 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
         question, answers = _edge_names(p, node)
         if node.field not in notes: notes[node.field] = len(notes) + 1  # every question says, under the chart, what an unknown answer does
         mark = f" [{notes[node.field]}]"
-        stopped = c.get("unknown", {}).get(i, 0)
+        stopped, read = c.get("unknown", {}).get(i, 0), c.get("read_as", {}).get(i, 0)
         extra = n_of(c["node"].get(i, 0)) if c else ""
-        if stopped: extra += "\nanswer unknown: stopped here" if route else f"\n{stopped:,} unknown (stopped here)"
+        if stopped or read:  # what an unknown answer does here, as the note on the question says it
+            said = ("answer unknown: " if route else f"{stopped or read:,} unknown: ") + unknown_stop(p, i)
+            extra += "\n" + _wrap(said, 28)
         red = ', color="#b03a2e", penwidth=2' if stopped else hot(c.get("node", {}).get(i))
         lines.append(f'  N{i} [shape=box, style="rounded,filled", fillcolor="#e8eef7"{red}, label={_q(_wrap(question + mark, 28) + extra)}];')
         for (b, nxt), ans in zip(node.edges, answers):
@@ -1961,11 +2080,11 @@ def source_footnotes(p:ClinicalPathway) -> list:
 
 # %% ../nbs/50_pathway.ipynb #c0a71e56
 def clinical_counts(p:ClinicalPathway, cols) -> dict:
-    "Patients of a `Columns` store on a clinical pathway: inside its entry, per question reached, answer taken, stop on an unknown answer, and ending; the ending of each row (-1: none)."
+    "Patients of a `Columns` store on a clinical pathway: inside its entry, per question reached, answer taken, stop on an unknown answer (or an unknown answer read as one of the answers, `read_as_edge`, counted on its edge too), and ending; the ending of each row (-1: none)."
     ent = p.question.entry.frame(cols)
     inside = np.flatnonzero(ent.t)
     out = dict(total=cols.n, inside=len(inside), outside=int(ent.f.sum()), entry_unknown=int(ent.unknown.sum()),
-               node={}, edge={}, unknown={}, leaf={}, ending=np.full(cols.n, -1, np.int32), leaves=[])
+               node={}, edge={}, unknown={}, read_as={}, leaf={}, ending=np.full(cols.n, -1, np.int32), leaves=[])
     todo = [(p.root, inside)]
     while todo:
         target, rows = todo.pop()
@@ -1984,7 +2103,12 @@ def clinical_counts(p:ClinicalPathway, cols) -> dict:
             out["edge"][(target, k)] = out["edge"].get((target, k), 0) + int(m.sum())
             if m.any(): todo.append((nxt, rows[m]))
             left &= ~m
-        if left.any(): out["unknown"][target] = out["unknown"].get(target, 0) + int(left.sum())  # answer unknown: no branch taken
+        if not left.any(): continue
+        k = read_as_edge(p, node)  # the tables give the endings of one answer: the patients go on along it, as the note says
+        if k is None: out["unknown"][target] = out["unknown"].get(target, 0) + int(left.sum()); continue  # something waits: stopped here
+        out["edge"][(target, k)] = out["edge"].get((target, k), 0) + int(left.sum())
+        out["read_as"][target] = out["read_as"].get(target, 0) + int(left.sum())
+        todo.append((node.edges[k][1], rows[left]))
     return out
 
 def cohort_clinical_svgs(frame:pd.DataFrame, # cohort (or one patient as a one-row frame), as for `assess_frame`

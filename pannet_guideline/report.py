@@ -18,13 +18,14 @@ import pandas as pd
 from .cohort import concordance, inspect_columns, output_frame, run_frame
 from .guideline import DISCLAIMER, INPUT_BITS, POLICIES, STAGE_COLUMN, check_policy
 from .pathway import (QUESTIONS, Flowcharts, chapter_names, chapter_tables, clinical_counts, clinical_pathway, clinical_svgs,
-                                      cohort_overlay, pathways, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _title)
+                                      cohort_overlay, pathways, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _lower, _title)
 from .files import read_table, write_text
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
 from .vocab import RECOMMENDATIONS
 
 # %% auto #0
-__all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'held_rows', 'held_waits', 'input_columns', 'write_cohort_report']
+__all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'held_rows', 'held_waits', 'reading_words', 'waits_html',
+           'input_columns', 'write_cohort_report']
 
 # %% ../nbs/55_report.ipynb #e1e2c10c
 def read_cohort(path) -> pd.DataFrame:
@@ -75,6 +76,55 @@ def held_waits(out:pd.DataFrame, top:int=10) -> pd.DataFrame:
     counts = held.groupby([held["primary_held_by"].astype(str), held["primary_alternatives"].astype(str)], observed=True).size()
     counts = counts.sort_values(ascending=False, kind="stable").head(top)
     return counts.rename("patients").reset_index().rename(columns={"primary_held_by": "missing", "primary_alternatives": "what it would be"})
+
+# %% ../nbs/55_report.ipynb #8a3c5e02c
+def _reading_part(part:str) -> str:
+    "One field's share of a reading (`ki67_pct<=20`, `functional_syndrome=none/other`, `1<tumor_size_cm<2`) in the words of the input fields."
+    from pannet_guideline.vocab import code_words
+    label = lambda name: FIELDS[name].label if name in FIELDS else name
+    unit = lambda name: f" {FIELDS[name].unit}" if name in FIELDS and FIELDS[name].unit else ""
+    sign = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+    if m := re.fullmatch(r"([\d.]+)(<=?)([a-z][a-z0-9_]*)(<=?)([\d.]+)", part):
+        return f"{label(m[3])} {'≥' if m[2] == '<=' else '>'} {m[1]} and {sign[m[4]]} {m[5]}{unit(m[3])}"
+    if m := re.fullmatch(r"([a-z][a-z0-9_]*)(<=|>=|<|>)([\d.]+)", part): return f"{label(m[1])} {sign[m[2]]} {m[3]}{unit(m[1])}"
+    if m := re.fullmatch(r"([a-z][a-z0-9_]*)=(.+)", part):
+        kind = FIELDS[m[1]].kind if m[1] in FIELDS else ""
+        def value(v):
+            if kind == "flag": return {"True": "yes", "False": "no"}.get(v, v)
+            if kind == "codes": return " and ".join(_lower(code_words(c)) for c in v.split("+"))  # a history: the treatments given together
+            return code_words(v).replace("_", " ")
+        return f"{label(m[1])} {' or '.join(value(v) for v in m[2].split('/'))}{unit(m[1]) if kind == 'number' else ''}"
+    return part
+
+def _reading_outcome(token:str) -> str:
+    "What one reading gives (`SSA`, `options PRRT/EVEROLIMUS`, `held by ki67_pct/sstr_status`) by the labels used elsewhere in the report."
+    from pannet_guideline.vocab import code_words
+    label = lambda name: FIELDS[name].label if name in FIELDS else name
+    if token.startswith("options "): return "options: " + ", ".join(_lower(code_words(c)) for c in token[len("options "):].split("/"))
+    if token.startswith("held by "): return "held by " + ", ".join(label(f) for f in token[len("held by "):].split("/"))
+    return _lower(code_words(token)) if token else token
+
+def reading_words(text:str) -> str:
+    "A row's `primary_alternatives` as a reader reads it: fields by their labels, recommendations by theirs ('functional syndrome insulinoma or gastrinoma: control of the syndrome'); texts of another form are left as they are."
+    label = lambda name: FIELDS[name].label if name in FIELDS else name
+    out = []
+    for entry in text.split("; "):
+        cond, sep, token = entry.partition(": ")
+        if not sep: out.append(entry); continue
+        if cond.startswith("any "): cond = "whatever the " + " and ".join(label(f) for f in cond[4:].split(" & "))
+        else: cond = " or ".join(" and ".join(_reading_part(x) for x in term.split(" & ")) for term in cond.split(" or "))
+        out.append(f"{cond}: {_reading_outcome(token)}")
+    return "; ".join(out)
+
+def waits_html(waits:pd.DataFrame) -> str:
+    "`held_waits` as an HTML table for readers: the missing fields and what the rows would be given in words, the column codes as written in the output kept in each cell's tooltip for analysts."
+    e = html.escape
+    fields = lambda text: ", ".join(FIELDS[f].label if f in FIELDS else f for f in str(text).split(";"))
+    rows = "".join(f'<tr><td title="{e(str(r.missing))}">{e(fields(r.missing))}</td>'
+                   f'<td title="{e(str(r.reading))}">{e(reading_words(str(r.reading)))}</td><td>{r.patients:,}</td></tr>'
+                   for r in waits.rename(columns={"what it would be": "reading"}).itertuples())
+    return ("<table><thead><tr><th>missing</th><th>what it would be</th><th>patients</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
 
 # %% ../nbs/55_report.ipynb #4b7e1a02
 def input_columns(frame:pd.DataFrame, cols, columns:dict|None=None) -> pd.DataFrame:
@@ -189,15 +239,16 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
     outputs = {p: output_frame(st, grading, staging, frame.index) for p, st in states.items()}
     out += ["<h2>Held rows and what they wait for</h2>", "<p class='note'>Held: missing fields could put another management option "
             "first, so no primary is given (<code>primary_held_by</code>); what it would be under each reading of them is in "
-            "<code>primary_alternatives</code>. Given: every reading of what is missing gives one primary, which is then given.</p>",
+            "<code>primary_alternatives</code> (below in words; the column's own text shows when the pointer rests on a cell). Given: every reading of what is missing gives one primary, which is then given.</p>",
             _table(held_rows(outputs), share=False)]
     for p in policies:
         waits = held_waits(outputs[p])
-        if len(waits): out += [f"<h3>What held rows wait for ({e(p)})</h3>", f"<div class='wrap'>{_table(waits.set_index('missing'), share=False)}</div>"]  # long readings wrap
+        if len(waits): out += [f"<h3>What held rows wait for ({e(p)})</h3>", f"<div class='wrap'>{waits_html(waits)}</div>"]  # long readings wrap
     charts, k, _ = _flowchart_section(states, chapters or chapter_names(), alerts)
     out += ["<h2>The cohort's paths</h2>", f"<p class='note'>{k} clinical pathways, one per clinical question and policy, with the "
-            "patients on every question, answer and ending. Patients whose answer to a question is unknown stop there: red "
-            "questions count them. Patients outside a pathway, or for whom it is unknown whether it applies, are not counted in it. "
+            "patients on every question, answer and ending. Patients whose answer to a question is unknown stop there, and red "
+            "questions count them and say what waits on the answer, as the note on the question does; where nothing waits and the "
+            "tables give the endings of one answer, the question says which and its patients go on along it. Patients outside a pathway, or for whom it is unknown whether it applies, are not counted in it. "
             "Open a chapter to see them.</p>",
             charts, f"<p class='disclaimer'>{e(DISCLAIMER)}</p></body></html>"]
     return write_text("\n".join(out), path)  # whole or not at all, through a file with no name: see `files.OutputFile`

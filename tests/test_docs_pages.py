@@ -223,6 +223,25 @@ def test_the_audit_page_lists_each_rule_once_per_seed_item_and_shows_its_rule_ta
     assert first_rule > 0 and "Show code cell content" not in h[h.rfind('<div class="cell', 0, first_rule):first_rule]
 
 
+def test_the_audit_page_shows_prose_and_tables_not_python():
+    "On the audit page a code cell shows its output alone, a check with nothing to show is dropped with any heading left empty, and the functions' folded documentation comes once, at the end."
+    md = lambda t, i: dict(cell_type="markdown", id=i, source=t, metadata={})
+    code = lambda src, tags, out, i: dict(cell_type="code", id=i, source=src, metadata={"tags": tags}, outputs=out)
+    table = [{"output_type": "display_data", "data": {"text/html": ["<table></table>"]}}]
+    cells = [md("# Audit\n\n> lead", "t"), md("## Who uses each table", "h1"), code("show_doc(table_users)", ["remove-input"], table, "d1"),
+             md("## The audit table", "h3"), code("def audit_table(): pass", ["remove-input"], [], "f1"), md("## Every rule\n\nBeside what it cites.", "h2"), code("HTML(audit_html())", ["hide-input"], table, "c1"), code("test_eq(page.count('x'), 3)", ["hide-cell"], table, "c2"),
+             code("show_doc(audit_html)", ["remove-input"], table, "d2")]
+    out = build_docs.prose_only(cells)
+    assert [c["id"] for c in out] == ["t", "h2", "c1", "for-programmers", "d1", "d2"]  # the heading with only documentation under it is gone
+    assert out[2]["metadata"]["tags"] == ["remove-input"]
+    site = ROOT / "_docs"
+    if not (site / "audit.html").exists(): pytest.skip("the docs site is built by tools/build_docs.py")
+    h = (site / "audit.html").read_text(encoding="utf-8")
+    assert "Show code cell" not in h and "cell_input" not in h
+    folds = [m.start() for m in re.finditer(r"<summary>For programmers: ", h)]
+    assert folds and min(folds) > h.index('id="for-programmers"') and h.index('id="for-programmers"') > h.index("<th>rules, or why none</th>")
+
+
 def test_reader_prose_names_pages_and_table_titles_not_python_names():
     from pannet_guideline.localized import LOCALIZED_SEED
     md = "Read `LOCALIZED_SEED` (see `pannet_guideline.staging`, cut-offs in pannet_guideline.concepts.CUTS); rule WU-STAGING-SETTING stays.\n```\nLOCALIZED_SEED\n```"

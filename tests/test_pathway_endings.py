@@ -98,10 +98,10 @@ def test_a_failed_line_reads_as_clinicians_write_it():
     assert condition_words(~failed("SSA")) == "no progression on somatostatin analogue"
 
 
-def test_an_ending_conditioned_on_no_hormone_syndrome_says_so():
-    "The carcinoid-syndrome control of a tumour with no other hormone syndrome reads 'if no hormone syndrome', never 'if none'."
+def test_an_ending_conditioned_on_no_other_syndrome_says_so():
+    "The carcinoid-syndrome control of a tumour with no other hormone syndrome reads 'if carcinoid syndrome only', never 'if none', nor 'if no hormone syndrome' in a pathway whose every patient has one."
     from pannet_guideline.pathway import clinical_pathway, clinical_svgs
     svgs = clinical_svgs(clinical_pathway("functional-other", "seed-2025"))[0]
     text = " ".join(map(str, svgs)).replace("</text>", " ")
     text = " ".join(re.sub(r"<[^>]+>", " ", text).split())
-    assert "if none" not in text and "if no hormone syndrome" in text
+    assert "if none" not in text and "if carcinoid syndrome only" in text and "no hormone syndrome" not in text

@@ -88,3 +88,15 @@ def test_report_draws_the_clinical_pathways_with_counts(tmp_path):
     assert f"of {len(demo):,} patients" in page and "max-width:100%" in page
     widths = [int(w) for w in re.findall(r'<svg style="width:(\d+)px', page)]
     assert widths and max(widths) <= 1100  # drawn at their own size within the 1100 px column, never shrunk below it
+
+
+def test_what_held_rows_wait_for_is_said_in_labels_with_the_codes_for_analysts(demo_page):
+    "The table of what held rows wait for names fields and recommendations as the rest of the report does; the output's own text stays in each cell's tooltip."
+    _, page = demo_page
+    seg = page[page.index("What held rows wait for"):page.index("The cohort's paths")]
+    visible = re.sub(r"<[^>]+>", " ", re.sub(r'title="[^"]*"', "", seg))
+    assert not re.search(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", visible), visible[:300]  # no code such as SYNDROME_CONTROL
+    assert not re.search(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b", visible), visible[:300]  # no field name such as functional_syndrome
+    assert not re.search(r"\b(SSA|PANCREATECTOMY|METASTASECTOMY)\b|[a-z]=[a-z]", visible)
+    assert "somatostatin analogue" in visible and "functional syndrome" in visible
+    assert re.search(r'title="[^"]*functional_syndrome=[^"]*"', seg)  # the analyst's text, as written in primary_alternatives

@@ -69,6 +69,40 @@ def proof_tags(source: str, outputs: list) -> set:
     return set()
 
 
+PROSE_PAGES = ("audit",)  # evidence pages read as prose and tables: the code that builds or checks them is not shown
+
+
+def _empty_sections(cells: list) -> list:
+    "Headings with nothing left under them before the next heading of their level or above: dropped."
+    level = lambda c: (len(m[1]) if c["cell_type"] == "markdown" and (m := re.fullmatch(r"\s*(#{1,6}) [^\n]+\s*", "".join(c["source"]))) else None)
+    opens = lambda c: (len(m[1]) if c["cell_type"] == "markdown" and (m := re.match(r"\s*(#{1,6}) ", "".join(c["source"]))) else None)
+    out = []
+    for i, c in enumerate(cells):
+        at = level(c)
+        after = next((opens(x) for x in cells[i + 1:]), 0)  # the level of the heading the next cell opens with (0: the page ends)
+        if at is not None and (i + 1 == len(cells) or (after is not None and after <= at)): continue
+        out.append(c)
+    return out
+
+
+def prose_only(cells: list) -> list:
+    "A page of prose and tables: a code cell shows its output alone (no fold that opens on code), code with no output is dropped, a check with no table to show too, and the functions' documentation (each folded under its name) is gathered once at the end, for programmers."
+    body, docs = [], []
+    for c in cells:
+        if c["cell_type"] != "code": body.append(c); continue
+        if re.match(r"\s*show_doc\(", "".join(c["source"])): docs.append(c); continue
+        tags = set(c["metadata"].get("tags", []))
+        if "hide-cell" in tags: tags = (tags - {"hide-cell"}) | {"remove-cell"}
+        if "remove-cell" not in tags: tags = (tags - {"hide-input", "hide-output"}) | {"remove-input"}
+        c["metadata"]["tags"] = sorted(tags)
+        if c.get("outputs"): body.append(c)  # code with nothing to show (a definition, a check): nothing on the page
+    body = _empty_sections([c for c in body if "remove-cell" not in c["metadata"].get("tags", [])])
+    if not docs: return body
+    head = dict(cell_type="markdown", id="for-programmers", metadata={},
+                source="## For programmers\n\nThe functions that build this page, each folded under its name.")
+    return body + [head] + docs
+
+
 READER_PAGE = [False]  # set while a page of "The guideline" is copied
 CODE_HIDDEN = [False]  # set while a chapter or an evidence page is copied: no code shown there (the pages on one's own data show how to call it)
 
@@ -203,6 +237,7 @@ def fix_nb(src: Path, dst: Path, rel: Path) -> Path:
             anchors = set(shown)  # one row per rule id on the page
             cells.append(dict(cell_type="markdown", id="audit-other-rules", metadata={}, source="## Other rules\n\nRules of the tables below, "
                               "on no chapter page.\n\n" + "\n\n".join(_fold(E(t.title), audit_rules_html(t, anchors)) for t in rest)))
+    if _page_of(nb, src) in PROSE_PAGES: cells = prose_only(cells)
     nb["cells"] = cells
     nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb["metadata"]["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}  # nbdev_clean strips it; myst-nb needs it
@@ -736,7 +771,7 @@ def worked_route(chapter: str, site: Path) -> str:
             p = clinical_pathway(q.key, policy)
             if p is None: continue
             counts = clinical_counts(p, cols)
-            if counts["inside"] != 1 or counts["ending"][0] < 0 or isinstance(p.root, int) is False: continue  # the route reaches an ending
+            if counts["inside"] != 1 or counts["ending"][0] < 0 or counts["read_as"] or isinstance(p.root, int) is False: continue  # the route reaches an ending, every answer known
             given = [k for k, hit in zip(outcome_columns(p), fired_outcomes(p, p.reached(cols))[0]) if hit]
             if not any(s in ("recommended", "consider", "option") for _, _, s in given): continue  # an ending that gives this patient a recommendation
             svgs, names, _ = clinical_svgs(p, counts=counts)
