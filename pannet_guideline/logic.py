@@ -14,8 +14,8 @@ import numpy as np
 from .schema import BOUNDS_KEY, FIELDS, Columns, codes_mask
 
 # %% auto #0
-__all__ = ['Truth', 'Expr', 'Compare', 'IsIn', 'IsUnknown', 'HasCode', 'And', 'Or', 'Not', 'Otherwise', 'Always', 'Named',
-           'Field']
+__all__ = ['Truth', 'Expr', 'condition', 'Compare', 'IsIn', 'IsUnknown', 'HasCode', 'And', 'Or', 'Not', 'Otherwise', 'Always',
+           'Named', 'Field']
 
 # %% ../nbs/02_logic.ipynb #8ed6f1a3a
 @dataclass(frozen=True)
@@ -65,12 +65,23 @@ class Expr:
         return Otherwise(self, value)
     def __bool__(self): raise TypeError("conditions are not Python booleans: use & | ~, not and/or/not, and no chained comparisons")
     def __repr__(self): return f"<{self.text}>"
+def condition(cls):
+    "Make a condition class a frozen dataclass whose hash is worked out once per object: a condition is the key of a cohort's cache of evaluated conditions, looked up thousands of times per cohort. The hash stays out of copies and pickles (a hash of text differs from one process to the next)."
+    cls = dataclass(frozen=True, repr=False)(cls)
+    structural = cls.__hash__
+    def __hash__(self):
+        h = self.__dict__.get("_hash")
+        if h is None: h = self.__dict__["_hash"] = structural(self)
+        return h
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+    cls.__hash__, cls.__getstate__ = __hash__, __getstate__
+    return cls
 
 # %% ../nbs/02_logic.ipynb #eb1c8d96
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _SYMBOL = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
-@dataclass(frozen=True, repr=False)
+@condition
 class Compare(Expr):
     "A number field compared with a constant."
     name: str # field name
@@ -107,7 +118,7 @@ class Compare(Expr):
     def thresholds(self): return {self.name: {self.value}}
 
 # %% ../nbs/02_logic.ipynb #e65b1266
-@dataclass(frozen=True, repr=False)
+@condition
 class IsIn(Expr):
     "A text or flag field equal to one of a few vocabulary values."
     name: str # field name
@@ -133,7 +144,7 @@ class IsIn(Expr):
     def thresholds(self): return {self.name: set(self.values)}
 
 # %% ../nbs/02_logic.ipynb #26001802
-@dataclass(frozen=True, repr=False)
+@condition
 class IsUnknown(Expr):
     "True where the field is missing; never unknown itself."
     name: str # field name
@@ -148,7 +159,7 @@ class IsUnknown(Expr):
     def text(self): return f"{FIELDS[self.name].label} is unknown"
 
 # %% ../nbs/02_logic.ipynb #e65ba00e
-@dataclass(frozen=True, repr=False)
+@condition
 class HasCode(Expr):
     "True where a code-list field (e.g. `prior_therapies`) contains a recommendation code."
     name: str # field name of kind `codes`
@@ -177,7 +188,7 @@ def _merge(*dicts):
     return out
 
 # %% ../nbs/02_logic.ipynb #e03ac0fc
-@dataclass(frozen=True, repr=False)
+@condition
 class And(Expr):
     a: Expr
     b: Expr
@@ -192,7 +203,7 @@ class And(Expr):
     def thresholds(self): return _merge(self.a.thresholds(), self.b.thresholds())
 
 # %% ../nbs/02_logic.ipynb #d0aeae80
-@dataclass(frozen=True, repr=False)
+@condition
 class Or(Expr):
     a: Expr
     b: Expr
@@ -207,7 +218,7 @@ class Or(Expr):
     def thresholds(self): return _merge(self.a.thresholds(), self.b.thresholds())
 
 # %% ../nbs/02_logic.ipynb #5923e522
-@dataclass(frozen=True, repr=False)
+@condition
 class Not(Expr):
     a: Expr
     def record(self, rec):
@@ -221,7 +232,7 @@ class Not(Expr):
     def thresholds(self): return self.a.thresholds()
 
 # %% ../nbs/02_logic.ipynb #26b0dcb3
-@dataclass(frozen=True, repr=False)
+@condition
 class Otherwise(Expr):
     a: Expr
     value: bool
@@ -238,7 +249,7 @@ class Otherwise(Expr):
     def thresholds(self): return self.a.thresholds()
 
 # %% ../nbs/02_logic.ipynb #32a6ff52
-@dataclass(frozen=True, repr=False)
+@condition
 class Always(Expr):
     "A condition that always holds: the last row of a `first` table."
     def record(self, rec): return True
@@ -249,7 +260,7 @@ class Always(Expr):
     def text(self): return "otherwise"
 
 # %% ../nbs/02_logic.ipynb #ad10440f
-@dataclass(frozen=True, repr=False)
+@condition
 class Named(Expr):
     "A condition under a clinical name; evaluates as its definition."
     label: str # the clinical name; `{definition}` in it is replaced by the definition's text, so a threshold is written once

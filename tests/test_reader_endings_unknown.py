@@ -14,6 +14,8 @@ from pannet_guideline.pathway import (QUESTIONS, _edge_names, _ending_html, _hol
                                       possible_points)
 from conftest import pathway_routes
 
+pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
+
 MISSING_ONLY = ("ki67_pct", "sstr_status", "differentiation", "mitoses_per_2mm2")  # the work-up chart asks none of them
 
 
