@@ -216,9 +216,12 @@ def combinations(readings:list, # (code per row (int16), how many codes it can t
                  n:int): # rows
     "(how many combinations are numbered, combination per row, the combinations present, how many rows hold each, a row of each); None where more than `present_at_most` of the rows are present in a key longer than a short one."
     size = math.prod(card for _, card in readings)  # Python integers: no overflow
-    short = size <= settings.combinations_at_most
-    key = np.zeros(n, np.int16 if short else np.int32)
-    for codes, card in readings: key *= key.dtype.type(card); key += codes
+    short, numbered = size <= settings.combinations_at_most, 1
+    key = np.zeros(n, np.int16)
+    for codes, card in readings:
+        numbered *= card
+        if numbered > np.iinfo(key.dtype).max: key = key.astype(np.int32)  # int16 while the numbers fit: half the work of int32
+        key *= key.dtype.type(card); key += codes
     if not short: return _among_present(key, size, n)
     counts = np.bincount(key, minlength=size)
     present = np.flatnonzero(counts)

@@ -126,6 +126,11 @@ class FrameDecision:
         if callable(a): a = self._arrays[name] = a()
         return a
 
+    def ready(self, names:tuple) -> FrameDecision:
+        "The arrays `names` built now (in the thread that read the table), the others still on first use."
+        for name in names: self._array(name)
+        return self
+
     outcome = property(lambda self: self._array("outcome"))
     fired = property(lambda self: self._array("fired"))
     gaps = property(lambda self: self._array("gaps"))
