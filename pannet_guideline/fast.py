@@ -35,6 +35,7 @@ class SpeedSettings:
     grouped_from: int = 50_000 # rows from which outputs are built once per combination of fired rules
     combinations_at_most: int = 1 << 12 # a table is read once per combination of its inputs up to this many (int16 keys)
     counted_per_row: float = 2.0 # ...and, counted in an int32 key, up to this many per row of the cohort when few are present (counting a longer range costs more than it saves)
+    counted_from: int = 50_000 # ...on a cohort of this many rows or more (on fewer, reading row by row costs less than counting)
     present_at_most: float = 1 / 16 # ...at most this share of the rows (more: row by row costs less than spreading them back)
     in_scope_at_most: float = 0.6 # a table is read on its scope's rows alone when they are at most this share of the cohort
     identity_sample: int = 4096 # rows sampled to see whether a text column repeats a few objects
@@ -197,7 +198,8 @@ def _a_row_of_each(key:np.ndarray, present:np.ndarray, size:int, head:int=8192) 
 def worth_combining(size:int, n:int) -> bool:
     "Whether reading a table once per input combination may pay: `size` possible combinations on `n` rows (few enough for many rows each, or to be counted; `combinations` then sees how many are present)."
     short = size <= settings.combinations_at_most and n >= 16 * size
-    worth = settings.on and (short or size <= settings.counted_per_row * n and size < 1 << 31)
+    counted = n >= settings.counted_from and size <= settings.counted_per_row * n and size < 1 << 31
+    worth = settings.on and (short or counted)
     if worth: taken['combinations'] += 1
     return worth
 

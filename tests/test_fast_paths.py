@@ -35,7 +35,7 @@ def test_reading_per_combination_equals_reading_per_row(policy):
     fast.taken.clear()
     quick = assess_frame(df, policy=policy)
     assert fast.taken["combinations"] >= 10  # the shortcut was taken for many tables
-    with speed(combinations_at_most=0, present_at_most=1.0):  # every table that can be is read per combination present, counted in an int32 key
+    with speed(combinations_at_most=0, counted_from=0, present_at_most=1.0):  # every table that can be is read per combination present, counted in an int32 key
         fast.taken.clear()
         assert_frame_equal(quick, assess_frame(df, policy=policy))
         assert fast.taken["present_combinations"] >= 10
