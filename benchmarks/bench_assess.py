@@ -49,7 +49,8 @@ def breakdown(df, repeat):
 
 SHORTCUT_OFF = {  # each shortcut of `fast` alone turned off
     "threads": dict(threads=1),
-    "input combinations": dict(combinations_at_most=0),
+    "input combinations": dict(combinations_at_most=0, counted_per_row=0),
+    "counted input combinations": dict(counted_per_row=0),
     "scope rows": dict(in_scope_at_most=-1.0),
     "grouped outputs": dict(grouped_from=10**12),
     "distinct objects": dict(identity_sample=10**12),

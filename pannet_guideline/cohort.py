@@ -526,50 +526,56 @@ def _conflicts(st:FrameState, n:int) -> pd.Categorical:
     return join_masks(parts, n)
 
 # %% ../nbs/40_cohort.ipynb #b69a4875
-def _by_fired_rules(st:FrameState) -> tuple:
-    "On a large cohort, the rows grouped by every rule they fire: (group per row, a row per group); (None, None) where grouping does not pay."
-    grouped = row_groups([(m, [r.id for r in t.rules]) for t, m in st.fired if m.any()], st.cols.n)
+def _by_rules(pairs:list, n:int) -> tuple:
+    "On a large cohort, the rows grouped by the rules they fire in the tables of `pairs` ((table, fired mask) each): (group per row, a row per group); (None, None) where grouping does not pay."
+    grouped = row_groups([(m, [r.id for r in t.rules]) for t, m in pairs if m.any()], n)
     return (None, None) if grouped is None else (grouped[0], grouped[2])
 
-# %% ../nbs/40_cohort.ipynb #8aed8e88
-def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
-    "The columns that follow from the fired rules (and the undecided ones, for `held`): once per group of rows numbered in `group`, if given."
-    n = st.cols.n
+def _per_group(n:int, group:np.ndarray|None, first:np.ndarray|None) -> tuple:
+    "(how many rows or groups, a row mask read once per group, a per-group categorical spread to the rows, `join_masks` once per group spread to the rows)."
     k = n if group is None else len(first)
     at = (lambda m: m) if group is None else (lambda m: m.take(first))
     spread = (lambda c: c) if group is None else (lambda c: pd.Categorical.from_codes(c.codes.take(group), dtype=c.dtype))
-    join = lambda parts, dedupe=True: spread(join_masks(parts, k, dedupe))
-    chapter = [(t, at(m)) for t, m in st.chapter]
+    return k, at, spread, lambda parts, dedupe=True: spread(join_masks(parts, k, dedupe))
+
+# %% ../nbs/40_cohort.ipynb #8aed8e88
+def _ranked(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
+    "The listing, the primary and its options, the fields that hold it back and its alternatives: once per group of rows numbered in `group`, if given (rows that fire the same recommendation rules)."
+    n = st.cols.n
+    k, at, spread, join = _per_group(n, group, first)
+    masks = _code_masks([(t, at(m)) for t, m in st.chapter], k)
+    lead, bit = _leading(masks)
+    primary, options = map(spread, _primary(masks, lead, bit))
+    held = _held(st, masks, lead, bit, group)
+    alternatives, given = _alternatives(st, held, primary, options)
+    decided = np.flatnonzero(given != None)  # noqa: E711 (elementwise on an object array)
+    held[decided] = 0  # the missing fields are not needed: every reading gives the primary listed
+    listing = join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False)  # disjoint masks
+    if (held != 0).any():  # a held primary is empty, and so are its options
+        primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
+        primary[held != 0] = ""; options[held != 0] = ""
+    return dict(recommendations=listing,
+                primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n), alternatives=alternatives)
+
+def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
+    "The rule ids, the alerts and the chapters' lists: once per group of rows numbered in `group`, if given (rows that fire the same rules)."
+    n = st.cols.n
+    k, at, spread, join = _per_group(n, group, first)
     rule_parts = [(at(mask), [r.id for r in table.rules]) for table, mask in st.fired if mask.any()]
-    def ranked():
-        masks = _code_masks(chapter, k)
-        lead, bit = _leading(masks)
-        primary, options = map(spread, _primary(masks, lead, bit))
-        held = _held(st, masks, lead, bit, group)
-        alternatives, given = _alternatives(st, held, primary, options)
-        decided = np.flatnonzero(given != None)  # noqa: E711 (elementwise on an object array)
-        held[decided] = 0  # the missing fields are not needed: every reading gives the primary listed
-        listing = join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False)  # disjoint masks
-        if (held != 0).any():  # a held primary is empty, and so are its options
-            primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
-            primary[held != 0] = ""; options[held != 0] = ""
-        return dict(recommendations=listing,
-                    primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n), alternatives=alternatives)
-    def rule_ids():  # the groups' rule ids differ: joined without looking for repeats
-        return dict(rule_ids=spread(join_masks(rule_parts, k, False) if group is None else _join_texts(rule_parts, k, False)))
-    def lists():
-        return dict(alerts=join([(at(mask), [r.then for r in table.rules]) for table, mask in st.alerts]),
-                    **{name: join(_list_parts(chapter, name)) for name in LIST_OUTPUTS})
-    return functools.reduce(lambda a, b: {**a, **b}, in_threads(lambda f: f(), [rule_ids, ranked, lists], n))
+    rule_ids = spread(join_masks(rule_parts, k, False) if group is None else _join_texts(rule_parts, k, False))  # the groups' rule ids differ: joined without looking for repeats
+    chapter = [(t, at(m)) for t, m in st.chapter]
+    return dict(rule_ids=rule_ids, alerts=join([(at(mask), [r.then for r in table.rules]) for table, mask in st.alerts]),
+                **{name: join(_list_parts(chapter, name)) for name in LIST_OUTPUTS})
 
 # %% ../nbs/40_cohort.ipynb #661eed02
 def output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame:
     "Every column of `OUTPUT_SPEC`, built from the cohort state; columns that need each other's work apart, in threads on a large cohort."
     cols, n = st.cols, st.cols.n
     gaps = st.gaps & np.uint64(INPUT_BITS)
-    grouped, data_gaps, conflicts, issues = in_threads(lambda f: f(), [lambda: _by_fired_rules(st), lambda: join_masks([(gaps, _FIELD_NAMES)], n),
-                                                                     lambda: _conflicts(st, n), lambda: issue_strings(cols)], n)
-    built = dict(data_gaps=data_gaps, conflicts=conflicts, input_issues=issues, **_from_fired_rules(st, *grouped))
+    recommending = [(t, m) for t, m in st.chapter if t.output == "recommendations"]  # all that the ranking reads: grouped apart, in fewer groups
+    jobs = [lambda: _ranked(st, *_by_rules(recommending, n)), lambda: _from_fired_rules(st, *_by_rules(st.fired, n)),
+            lambda: dict(data_gaps=join_masks([(gaps, _FIELD_NAMES)], n), conflicts=_conflicts(st, n), input_issues=issue_strings(cols))]
+    built = functools.reduce(lambda a, b: {**a, **b}, in_threads(lambda f: f(), jobs, n))  # the ranking, the longest, runs beside the others
     out = {}
     for o in OUTPUT_SPEC:
         if o.kind == "category": out[o.name] = category_column(cols.codes("who_grade" if o.name == "grade_reported" and grading == "who-2019" else o.name), o.name)

@@ -34,6 +34,9 @@ class SpeedSettings:
     threads_from: int = 100_000 # rows from which threads are used: below, starting them costs more than they save
     grouped_from: int = 50_000 # rows from which outputs are built once per combination of fired rules
     combinations_at_most: int = 1 << 12 # a table is read once per combination of its inputs up to this many (int16 keys)
+    counted_per_row: float = 2.0 # ...and, counted in an int32 key, up to this many per row of the cohort when few are present (counting a longer range costs more than it saves)
+    counted_from: int = 50_000 # ...on a cohort of this many rows or more (on fewer, reading row by row costs less than counting)
+    present_at_most: float = 1 / 16 # ...at most this share of the rows (more: row by row costs less than spreading them back)
     in_scope_at_most: float = 0.6 # a table is read on its scope's rows alone when they are at most this share of the cohort
     identity_sample: int = 4096 # rows sampled to see whether a text column repeats a few objects
 
@@ -193,18 +196,35 @@ def _a_row_of_each(key:np.ndarray, present:np.ndarray, size:int, head:int=8192) 
 
 # %% ../nbs/00c_fast.ipynb #da1f049fb
 def worth_combining(size:int, n:int) -> bool:
-    "Whether reading a table once per input combination pays: `size` possible combinations on `n` rows."
-    worth = settings.on and size <= settings.combinations_at_most and n >= 16 * size
+    "Whether reading a table once per input combination may pay: `size` possible combinations on `n` rows (few enough for many rows each, or to be counted; `combinations` then sees how many are present)."
+    short = size <= settings.combinations_at_most and n >= 16 * size
+    counted = n >= settings.counted_from and size <= settings.counted_per_row * n and size < 1 << 31
+    worth = settings.on and (short or counted)
     if worth: taken['combinations'] += 1
     return worth
 
 # %% ../nbs/00c_fast.ipynb #da1f049fc
+def _among_present(key:np.ndarray, size:int, n:int):
+    "(how many combinations are present, each row's number among them, their numbers, how many rows hold each, a row of each), or None when they are many."
+    counts = np.bincount(key, minlength=size)
+    present = np.flatnonzero(counts)
+    if len(present) > settings.present_at_most * n: return None  # as many answers to spread as rows nearly: row by row costs less
+    number = np.zeros(size, np.int32); number[present] = np.arange(len(present), dtype=np.int32)
+    key, every = number.take(key), np.arange(len(present))  # numbered in a short range: the answers are spread from a short array
+    taken['present_combinations'] += 1
+    return len(present), key, every, counts[present], _a_row_of_each(key, every, len(present))
+
 def combinations(readings:list, # (code per row (int16), how many codes it can take) per field
                  n:int): # rows
-    "(how many combinations are numbered, combination per row, the combinations present, how many rows hold each, a row of each)."
+    "(how many combinations are numbered, combination per row, the combinations present, how many rows hold each, a row of each); None where more than `present_at_most` of the rows are present in a key longer than a short one."
     size = math.prod(card for _, card in readings)  # Python integers: no overflow
+    short, numbered = size <= settings.combinations_at_most, 1
     key = np.zeros(n, np.int16)
-    for codes, card in readings: key *= np.int16(card); key += codes
+    for codes, card in readings:
+        numbered *= card
+        if numbered > np.iinfo(key.dtype).max: key = key.astype(np.int32)  # int16 while the numbers fit: half the work of int32
+        key *= key.dtype.type(card); key += codes
+    if not short: return _among_present(key, size, n)
     counts = np.bincount(key, minlength=size)
     present = np.flatnonzero(counts)
     return size, key, present, counts[present], _a_row_of_each(key, present, size)

@@ -95,6 +95,7 @@ class Step:
     def reads(self) -> tuple: return tuple(self.table.inputs)
     @property
     def written(self) -> tuple: return tuple(self.writes)
+    decision_reads = ("outcome", "fired", "gaps")  # what `apply` reads of the table's `FrameDecision`
 
     def _value(self, name, outcome):
         mapping = self.writes[name]
@@ -130,6 +131,7 @@ class AlertStep:
 
     @property
     def reads(self) -> tuple: return tuple(self.table.inputs)
+    decision_reads = ("fired",)
     written = ()
 
     def record(self, st:RecordState):
@@ -348,6 +350,8 @@ class ChapterStep:
     @property
     def reads(self) -> tuple: return tuple(self.table.inputs)
     written = ()
+    @property
+    def decision_reads(self) -> tuple: return ("fired", "gaps") + (("pending",) if self.table.output == "recommendations" else ())
 
     def record(self, st:RecordState):
         d = self.table.decide(st.rec)
@@ -425,6 +429,8 @@ class InScope:
     def reads(self) -> tuple: return tuple(self.step.reads) + ("primary_site",)
     @property
     def written(self) -> tuple: return tuple(self.step.written)
+    @property
+    def decision_reads(self) -> tuple: return self.step.decision_reads
 
     def record(self, st:RecordState):
         if extrapancreatic.record(st.rec) is not True: return self.step.record(st)
@@ -568,7 +574,8 @@ def run_steps(steps:list, st:FrameState) -> FrameState:
     for batch in step_batches(steps):
         if st.staged_gaps is None and any(map(is_chapter_step, batch)): st.staged_gaps = st.gaps.copy()
         if len(batch) == 1: batch[0].frame(st); continue
-        for s, fd in zip(batch, in_threads(lambda s: s.table.decide_frame(st.cols), batch, st.cols.n)): s.apply(st, fd)  # tables only read the store
+        read = lambda s: s.table.decide_frame(st.cols).ready(s.decision_reads)  # what `apply` reads is spread to the rows in the thread, not after it
+        for s, fd in zip(batch, in_threads(read, batch, st.cols.n)): s.apply(st, fd)  # tables only read the store
     return st
 
 # %% ../nbs/30_guideline.ipynb #43047726

@@ -126,6 +126,11 @@ class FrameDecision:
         if callable(a): a = self._arrays[name] = a()
         return a
 
+    def ready(self, names:tuple) -> FrameDecision:
+        "The arrays `names` built now (in the thread that read the table), the others still on first use."
+        for name in names: self._array(name)
+        return self
+
     outcome = property(lambda self: self._array("outcome"))
     fired = property(lambda self: self._array("fired"))
     gaps = property(lambda self: self._array("gaps"))
@@ -354,7 +359,7 @@ class _Readings:
         return math.prod(_cardinality(name, cuts, ranged) for name, cuts, _, ranged in self._parts(cols))
 
     def combinations(self, cols:Columns) -> tuple:
-        "(combinations numbered, combination per row, the combinations present, how many rows hold each, a row of each), kept in `cols.cache`."
+        "(combinations numbered, combination per row, the combinations present, how many rows hold each, a row of each), or None where too many are present (`fast.combinations`); kept in `cols.cache`."
         if self not in cols.cache:
             readings = [(_shared_reading(cols, name, cuts, t, ranged), _cardinality(name, cuts, ranged)) for name, cuts, t, ranged in self._parts(cols)]
             cols.cache[self] = combinations(readings, cols.n)
@@ -471,7 +476,7 @@ def _combination_plan(table:DecisionTable):
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2i
 def _input_combinations(table:DecisionTable, cols:Columns):
-    "(combinations numbered, combination per row, combinations present, how many rows hold each, a row of each), or None when they could be many."
+    "(combinations numbered, combination per row, combinations present, how many rows hold each, a row of each), or None when they could be or are many."
     plan = _combination_plan(table)
     if plan is None: return None
     size = plan[0].size(cols) if cols.bounds else plan[1]  # a range read comparison by comparison adds the places of its ends

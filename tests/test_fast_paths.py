@@ -35,7 +35,11 @@ def test_reading_per_combination_equals_reading_per_row(policy):
     fast.taken.clear()
     quick = assess_frame(df, policy=policy)
     assert fast.taken["combinations"] >= 10  # the shortcut was taken for many tables
-    with speed(combinations_at_most=0):  # every table read row by row (the scope shortcut still on)
+    with speed(combinations_at_most=0, counted_from=0, present_at_most=1.0):  # every table that can be is read per combination present, counted in an int32 key
+        fast.taken.clear()
+        assert_frame_equal(quick, assess_frame(df, policy=policy))
+        assert fast.taken["present_combinations"] >= 10
+    with speed(combinations_at_most=0, counted_per_row=0):  # every table read row by row (the scope shortcut still on)
         assert_frame_equal(quick, assess_frame(df, policy=policy))
     with speed(off=True):  # and every table on every row
         assert_frame_equal(quick, assess_frame(df, policy=policy))
@@ -44,11 +48,11 @@ def test_reading_per_combination_equals_reading_per_row(policy):
 
 def test_reading_in_scope_equals_reading_every_row():
     df = _messy(4_000, seed=13)
-    with speed(combinations_at_most=0):
+    with speed(combinations_at_most=0, counted_per_row=0):
         fast.taken.clear()
         scoped = assess_frame(df, policy="nccn-2025")
         assert fast.taken["scope_rows"] >= 10  # tables read on their scope's rows alone
-    with speed(combinations_at_most=0, in_scope_at_most=-1.0):
+    with speed(combinations_at_most=0, counted_per_row=0, in_scope_at_most=-1.0):
         assert_frame_equal(scoped, assess_frame(df, policy="nccn-2025"))
 
 

@@ -216,7 +216,7 @@ def test_a_table_reads_a_range_whole_exactly_where_none_of_its_cut_offs_falls_in
     size = (2 * len(cuts) + 2) + (2 * len(cuts) + 1) ** 2
     rows = written * (16 * size // len(written) + 1)  # enough rows for the table to be read once per input combination
     cols = Columns(len(rows), {"ki67_pct": np.full(len(rows), np.nan)}, bounds={"ki67_pct": (np.array([w[0] for w in rows]), np.array([w[1] for w in rows]))})
-    for knobs in (dict(), dict(combinations_at_most=0)):
+    for knobs in (dict(), dict(combinations_at_most=0, counted_from=0, present_at_most=1.0), dict(combinations_at_most=0, counted_per_row=0)):  # short key, counted key, row by row
         with speed(**knobs):
             fd = table.decide_frame(Columns(cols.n, dict(cols.data), bounds=dict(cols.bounds)))
         for i, (low, high) in enumerate(written):
