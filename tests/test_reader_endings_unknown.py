@@ -10,7 +10,7 @@ import pytest
 
 from pannet_guideline.guideline import POLICIES
 from pannet_guideline.pathway import (QUESTIONS, _edge_names, _ending_html, _holds, _leaf_rows, _product_columns, _route_points,
-                                      clinical_counts, clinical_pathway, clinical_svgs, field_of, fired_outcomes, leaf_conditions,
+                                      clinical_counts, clinical_pathway, clinical_svgs, field_of, fired_outcomes, leaf_conditions, pathway_criteria,
                                       possible_points)
 from conftest import pathway_routes
 
@@ -90,7 +90,7 @@ def test_first_line_keeps_if_not_given_before_where_a_stable_patient_may_have_ha
 
 
 HORMONE_ONLY = [(q.key, pol) for q in QUESTIONS for pol in POLICIES
-                if q.entry.record({"functional_syndrome": "none", "carcinoid_syndrome": False}) is False and clinical_pathway(q.key, pol) is not None]
+                if q.entry.record({"functional_syndrome": "none", "carcinoid_syndrome": False}) is False and pathway_criteria(q.key, pol) is not None]
 
 
 @pytest.mark.parametrize("key,policy", HORMONE_ONLY)

@@ -8,6 +8,8 @@ from pannet_guideline.vignettes import VignetteError, check_vignette, check_vign
 
 from conftest import computed_once
 
+pytestmark = pytest.mark.xdist_group("vignettes")  # with --dist loadgroup, one worker checks every vignette once and runs these tests
+
 VIGNETTES = load_vignettes()
 
 
