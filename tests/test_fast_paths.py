@@ -28,7 +28,7 @@ def _messy(n, seed):
     return df
 
 
-@pytest.mark.parametrize("policy", [p if k == 0 else pytest.param(p, marks=pytest.mark.slow) for k, p in enumerate(POLICIES)])
+@pytest.mark.parametrize("policy", [pytest.param(p, marks=pytest.mark.slow) for p in POLICIES])  # the quick run: every shortcut off at once
 def test_reading_per_combination_equals_reading_per_row(policy):
     "Each policy's tables read per combination of their inputs equal them read row by row (the first policy in the quick run)."
     df = _messy(4_000, seed=11)
@@ -46,6 +46,7 @@ def test_reading_per_combination_equals_reading_per_row(policy):
 
 
 
+@pytest.mark.slow  # one shortcut alone: the quick run turns every shortcut off at once (test_every_shortcut_off_gives_the_same_cohort_answers)
 def test_reading_in_scope_equals_reading_every_row():
     df = _messy(4_000, seed=13)
     with speed(combinations_at_most=0, counted_per_row=0):
@@ -68,6 +69,7 @@ def test_grouping_by_object_equals_grouping_by_value():
     assert as_values(idx, reps) == as_values(idx2, reps2)
 
 
+@pytest.mark.slow  # one shortcut alone: the quick run turns every shortcut off at once (test_every_shortcut_off_gives_the_same_cohort_answers)
 def test_object_shortcut_on_a_cohort():
     df = _messy(5_000, seed=12)  # long enough for the shortcut with samples of 1,024 rows (4 samples)
     for col in ("carcinoid_syndrome", "symptomatic", "multifocal"):
@@ -141,6 +143,7 @@ def test_rows_whose_masks_hash_alike_are_still_told_apart(monkeypatch):
     assert list(cohort.join_masks(parts, n)) == _joined_row_by_row(parts, n, True)
 
 
+@pytest.mark.slow  # one shortcut alone: the quick run turns every shortcut off at once (test_every_shortcut_off_gives_the_same_cohort_answers)
 def test_threads_give_the_result_of_one_after_another():
     df = _messy(5_000, seed=5)
     with speed(threads_from=2_000, threads=2):  # a smaller cohort above it: columns, tables and outputs in threads
@@ -151,6 +154,7 @@ def test_threads_give_the_result_of_one_after_another():
         assert_frame_equal(threaded, assess_frame(df))
 
 
+@pytest.mark.slow  # one shortcut alone: the quick run turns every shortcut off at once (test_every_shortcut_off_gives_the_same_cohort_answers)
 def test_outputs_by_group_of_fired_rules_equal_outputs_per_row():
     df = pd.concat([_messy(1_500, seed=6)] * 4, ignore_index=True)  # 6,000 rows, each combination of fired rules at least four times
     with speed(grouped_from=2_000):  # grouping on a smaller cohort

@@ -21,6 +21,7 @@ def test_declared_equivalents_parse_and_name_existing_mutants(mutants_by_key):
     assert [k for k in declared if k not in mutants_by_key] == []
 
 
+@pytest.mark.slow  # proofs over the possible points: the full run
 def test_declared_equivalents_are_not_proven(mutants_by_key):
     "A mutant the grid proves equivalent needs no declaration: a declared one that is proven is stale."
     assert [k for k in mu.load_equivalents() if mu.proof(mutants_by_key[k])] == []
@@ -152,6 +153,7 @@ def test_merged_outputs_hide_a_weaker_copy_only():
     assert mu.proof(shown) == ""
 
 
+@pytest.mark.slow  # proofs over the possible points: the full run
 def test_a_mutant_a_vignette_kills_is_not_proven_on_the_possible_points():
     "PIN-FUN-GASTRINOMA-TAIL excludes everolimus for a gastrinoma (clinical_facts 5.1, 13.2): no proof may hide that mutant."
     m = _mutant("syndrome_control", lambda m: m.rule == "SC-INSULINOMA-EVEROLIMUS" and m.kind == "add-value" and m.detail.endswith("gastrinoma"))
