@@ -22,8 +22,8 @@ from .vocab import check_outcomes
 
 # %% auto #0
 __all__ = ['HIT_POLICIES', 'HIT_POLICY_WORDS', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable',
-           'FrameDecision', 'field_tests', 'per_comparison', 'rules_table', 'boundary_grid', 'columns_from_canonical',
-           'grid_records', 'TableReport']
+           'FrameDecision', 'field_tests', 'per_comparison', 'rules_table', 'boundary_axes', 'boundary_grid',
+           'columns_from_canonical', 'boundary_columns', 'grid_points', 'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
@@ -545,20 +545,33 @@ def _field_points(name:str, seen:set) -> list:
     return list(spec.vocab)
 
 # %% ../nbs/03_tables.ipynb #23e5c811c
-def boundary_grid(table:DecisionTable, with_unknown:bool=True) -> pd.DataFrame:
-    "Every combination of boundary points of the table's inputs (and unknown, when `with_unknown`), in `itertools.product` order."
+def boundary_axes(table:DecisionTable, with_unknown:bool=True) -> dict:
+    "Per input of the table, its boundary points (and unknown, when `with_unknown`): the axes of its boundary grid."
     cuts = {}
     for c in table.conditions: cuts = {**cuts, **{k: cuts.get(k, set()) | v for k, v in c.thresholds().items()}}
     axes = {name: _field_points(name, cuts.get(name, set())) + ([None] if with_unknown else []) for name in table.inputs}
     size = int(np.prod([len(v) for v in axes.values()])) if axes else 1
     if size > 3_000_000: raise ValueError(f"{table.name}: boundary grid of {size} points is too large")
+    return axes
+
+def _spread(points:np.ndarray, inner:int, size:int) -> np.ndarray:
+    "One axis over the product: each point repeated `inner` times, the whole repeated to `size` rows (the first input changes slowest)."
+    return np.tile(np.repeat(points, inner), size // max(inner * len(points), 1))
+
+def _as_objects(values:list) -> np.ndarray:
+    points = np.empty(len(values), object)
+    for i, v in enumerate(values): points[i] = v  # one object each (a tuple of codes stays one value)
+    return points
+
+def boundary_grid(table:DecisionTable, with_unknown:bool=True) -> pd.DataFrame:
+    "Every combination of boundary points of the table's inputs (and unknown, when `with_unknown`), in `itertools.product` order."
+    axes = boundary_axes(table, with_unknown)
     if not axes: return pd.DataFrame(index=[0])
-    columns, inner = {}, size
-    for name, values in axes.items():  # built per axis, not per row: the first input changes slowest
+    size, inner, columns = int(np.prod([len(v) for v in axes.values()])), None, {}
+    inner = size
+    for name, values in axes.items():  # built per axis, not per row
         inner //= max(len(values), 1)
-        points = np.empty(len(values), object)
-        for i, v in enumerate(values): points[i] = v  # one object each (a tuple of codes stays one value)
-        columns[name] = np.tile(np.repeat(points, inner), size // max(inner * len(values), 1))
+        columns[name] = _spread(_as_objects(values), inner, size)
     return pd.DataFrame(columns, columns=list(axes), dtype=object)
 
 # %% ../nbs/03_tables.ipynb #8f8d242ea
@@ -579,6 +592,21 @@ def _per_distinct(values:pd.Series, convert, dtype) -> np.ndarray:
     try: at, distinct = pd.factorize(values)  # unknowns (None, NaN) at -1: the last value below
     except TypeError: return np.array([convert(v) for v in values.tolist()], dtype)  # an unhashable value: one at a time
     return np.array([convert(v) for v in distinct.tolist()] + [convert(None)], dtype).take(at)
+def boundary_columns(axes:dict) -> Columns:
+    "The boundary grid of `boundary_axes` as the store `columns_from_canonical(boundary_grid(...))` gives, each point converted once and then repeated: no frame of objects, one per point, to read back."
+    size = int(np.prod([len(v) for v in axes.values()])) if axes else 1
+    cols, inner = Columns(size), size
+    for name, values in axes.items():
+        inner //= max(len(values), 1)
+        cols.data[name] = _spread(columns_from_canonical(pd.DataFrame({name: _as_objects(values)})).data[name], inner, size)
+    return cols
+
+def grid_points(axes:dict, positions:np.ndarray, index=None) -> pd.DataFrame:
+    "The points of the boundary grid at `positions` (in `boundary_grid` order), as its rows: what a report shows of a few points."
+    if not axes: return pd.DataFrame(index=index if index is not None else range(len(positions)))
+    at = np.unravel_index(np.asarray(positions, np.int64), [len(v) for v in axes.values()]) if len(positions) else [np.zeros(0, np.int64)] * len(axes)
+    return pd.DataFrame({name: _as_objects(values)[k] for (name, values), k in zip(axes.items(), at)}, columns=list(axes), dtype=object,
+                        index=index)
 
 # %% ../nbs/03_tables.ipynb #8f8d242eb
 def grid_records(df:pd.DataFrame) -> list:
@@ -602,20 +630,22 @@ class TableReport:
 @patch
 def analyse(self:DecisionTable) -> TableReport:
     "Find gaps, overlaps and unreachable rules on the table's boundary grid."
-    table = self
-    grid = boundary_grid(table)
-    cols = columns_from_canonical(grid)
+    table, axes = self, boundary_axes(self)
+    cols = boundary_columns(axes)  # per axis: a grid of millions of points is never a frame of objects
+    rows = np.arange(cols.n)
     if table.analysis_assume is not None:
-        keep = table.analysis_assume.frame(cols).t
-        grid, cols = grid[keep].reset_index(drop=True), cols.take(np.flatnonzero(keep))
-    truths = np.stack([c.frame(cols).t for c in table.conditions]) if table.rules else np.zeros((0, len(grid)), bool)
-    known = ~np.logical_or.reduce([cols.unknown(name) for name in grid.columns]) if len(grid.columns) else np.ones(len(grid), bool)  # read off the columns: faster than the object frame
-    inside = table.scope.frame(cols).t if table.scope is not None else np.ones(len(grid), bool)  # complete only inside its scope
-    gaps = grid[known & inside & ~truths.any(axis=0)] if table.complete else grid.iloc[:0]
-    overlaps = grid[(truths.sum(axis=0) > 1)] if table.hit_policy == "unique" else grid.iloc[:0]
+        rows = np.flatnonzero(table.analysis_assume.frame(cols).t)
+        cols = cols.take(rows)
+    points = lambda mask: grid_points(axes, rows[mask], index=np.flatnonzero(mask))  # numbered as in the grid examined
+    truths = np.stack([c.frame(cols).t for c in table.conditions]) if table.rules else np.zeros((0, cols.n), bool)
+    known = ~np.logical_or.reduce([cols.unknown(name) for name in axes]) if axes else np.ones(cols.n, bool)
+    inside = table.scope.frame(cols).t if table.scope is not None else np.ones(cols.n, bool)  # complete only inside its scope
+    nowhere = np.zeros(cols.n, bool)
+    gaps = points(known & inside & ~truths.any(axis=0) if table.complete else nowhere)
+    overlaps = points(truths.sum(axis=0) > 1 if table.hit_policy == "unique" else nowhere)
     fired = table.decide_frame(cols).fired
     unreachable = [r.id for i, r in enumerate(table.rules) if not ((fired & _bit(i, fired.dtype)) != 0).any()]
-    return TableReport(table.name, len(grid), gaps, overlaps, unreachable)
+    return TableReport(table.name, cols.n, gaps, overlaps, unreachable)
 
 # %% ../nbs/03_tables.ipynb #383e8d81
 def _q(s) -> str: return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -19,6 +19,7 @@ from pannet_guideline import assess, assess_frame
 from pannet_guideline.guideline import OUTPUT_COLUMNS
 from pannet_guideline.schema import FIELD_BITS, FIELDS, Columns
 from pannet_guideline.tables import BOUNDARY_STEP, DecisionTable, boundary_grid, columns_from_canonical
+from pannet_guideline.tables import boundary_axes as table_axes
 
 settings.register_profile("ci", max_examples=150, deadline=None)
 settings.register_profile("dev", max_examples=60, deadline=None)
@@ -100,9 +101,8 @@ def table_cuts(table) -> dict:
 
 @functools.cache
 def boundary_axes(table, with_unknown:bool=True) -> dict:
-    "Per input, the points `boundary_grid` combines (unknown last): the boundary grid of the table read on that input alone."
-    one_input = lambda name: types.SimpleNamespace(name=table.name, conditions=table.conditions, inputs=[name])
-    return {name: boundary_grid(one_input(name), with_unknown)[name].tolist() for name in table.inputs}
+    "Per input, the points `boundary_grid` combines (unknown last), worked out once per table in a session."
+    return table_axes(table, with_unknown)
 
 
 def grid_size(table) -> int:
