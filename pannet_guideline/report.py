@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cohort import concordance, inspect_columns, output_frame, run_frame
-from .guideline import DISCLAIMER, INPUT_BITS, POLICIES, STAGE_COLUMN, check_policy
+from .cohort import _present_mask, concordance, inspect_columns, output_frame, run_frame
+from .guideline import DISCLAIMER, HELD_AS_READ, INPUT_BITS, POLICIES, STAGE_COLUMN, check_policy
 from .pathway import (QUESTIONS, Flowcharts, chapter_names, chapter_tables, clinical_counts, clinical_pathway, clinical_svgs,
                                       cohort_overlay, pathways, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _lower, _title)
 from .files import read_table, write_text
@@ -24,8 +24,8 @@ from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
 from .vocab import RECOMMENDATIONS
 
 # %% auto #0
-__all__ = ['CSS', 'read_cohort', 'value_counts', 'data_gaps', 'held_rows', 'held_waits', 'reading_words', 'waits_html',
-           'input_columns', 'write_cohort_report']
+__all__ = ['GAP_USES', 'CSS', 'read_cohort', 'value_counts', 'data_gaps', 'held_rows', 'held_waits', 'reading_words',
+           'waits_html', 'input_columns', 'write_cohort_report']
 
 # %% ../nbs/55_report.ipynb #e1e2c10c
 def read_cohort(path) -> pd.DataFrame:
@@ -56,6 +56,19 @@ def data_gaps(states:dict) -> pd.DataFrame:
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "field"
     return out[out.drop(columns="unknown").sum(axis=1) > 0].sort_values(out.columns[1], ascending=False)
+
+# fields read for something other than the stage of the edition chosen: why they can block a report staged by another edition
+GAP_USES = {
+    "t_category_ajcc7": "not read for the stage of {staging}; read for the disease setting, where a T4 tumour with resectability "
+                        "not recorded is placed by it (AJCC 7 T4: coeliac axis or superior mesenteric artery involved)",
+}
+
+def _gap_note(field:str, unknown:int, n:int, staging:str) -> str:
+    "A note on a data gap's field: what it is read for where that is not plain, and whether the table gives it at all."
+    words = []
+    if field in GAP_USES: words.append(GAP_USES[field].format(staging=staging))
+    if n and unknown == n: words.append("no row of the table gives it")
+    return "; ".join(words)
 
 # %% ../nbs/55_report.ipynb #8a3c5e02a
 def held_rows(outputs:dict) -> pd.DataFrame:
@@ -123,16 +136,33 @@ def waits_html(waits:pd.DataFrame) -> str:
     rows = "".join(f'<tr><td title="{e(str(r.missing))}">{e(fields(r.missing))}</td>'
                    f'<td title="{e(str(r.reading))}">{e(reading_words(str(r.reading)))}</td><td>{r.patients:,}</td></tr>'
                    for r in waits.rename(columns={"what it would be": "reading"}).itertuples())
-    return ("<table><thead><tr><th>missing</th><th>what it would be</th><th>patients</th></tr></thead>"
+    return ("<table><thead><tr><th>missing</th><th>listed first, under each reading</th><th>patients</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>")
 
 # %% ../nbs/55_report.ipynb #4b7e1a02
+def _set_aside(frame:pd.DataFrame, cols, column:str, field:str) -> int:
+    "Values of a column read as its field that the run then left unknown (a morphology held for pathology review, say): not unreadable, yet unknown in the data gaps."
+    if not field or field not in FIELD_BITS or column not in frame.columns: return 0  # an id is never unknown
+    values = frame[column].iloc[:, 0] if isinstance(frame[column], pd.DataFrame) else frame[column]
+    present = _present_mask(values).to_numpy().copy()
+    if field in cols.issues: present[np.asarray(cols.issues[field][0], dtype=np.int64)] = False  # counted as not read
+    return int((present & cols.unknown(field)).sum())
+
+def _set_aside_why(field:str) -> str:
+    "Why a value read as this field can end unknown, in words."
+    if field in HELD_AS_READ: return "held for " + HELD_AS_READ[field]
+    return "read, then left unknown: it contradicts another field of the record"
+
 def input_columns(frame:pd.DataFrame, cols, columns:dict|None=None) -> pd.DataFrame:
-    "The report's view of `cohort.inspect_columns`: one row per input column, what it was read as, the values that could not be read and why."
+    "The report's view of `cohort.inspect_columns`: one row per input column, what it was read as, the values that could not be read and why, and the values read but then left unknown (so that the unknown counts of the data gaps add up)."
     seen = inspect_columns(frame, columns, cols=cols)
     read_as = [f"{f} ({how})" if f else how for f, how in zip(seen["field"], seen["how"])]
+    aside = [_set_aside(frame, cols, c, f) for c, f in zip(seen.index, seen["field"])]
+    reasons = [r if not k else "; ".join(filter(None, [r, f"{_set_aside_why(f)} ({k:,})"]))
+               for r, k, f in zip(seen["commonest reasons"], aside, seen["field"])]
     return pd.DataFrame({"read as": read_as, "values": seen["values"], "values not read": seen["unreadable"],
-                         "commonest unreadable values": seen["commonest unreadable values"], "commonest reasons": seen["commonest reasons"]},
+                         "read, then set aside": aside,
+                         "commonest unreadable values": seen["commonest unreadable values"], "commonest reasons": reasons},
                         index=seen.index)
 
 # %% ../nbs/55_report.ipynb #ecb4927ba
@@ -214,7 +244,9 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
            f"{e(', '.join(policies))}; grading {e(grading)}; staging {e(staging)}.</p>", "<h2>The cohort</h2><div class='grid'>"]
     for label, name in (("Class", "nen_class"), ("WHO grade", "who_grade"), (f"Stage ({staging})", STAGE_COLUMN[staging]),
                         ("Disease setting", "disease_setting")):
-        out.append(f"<div><h3>{e(label)}</h3>{_table(value_counts(cols, name))}</div>")
+        counts = value_counts(cols, name)
+        counts.index = counts.index.str.replace("_", " ")  # 'locally advanced', 'not applicable': words, not codes
+        out.append(f"<div><h3>{e(label)}</h3>{_table(counts)}</div>")
     rc = recommendation_counts(frame, policies, grading, staging, columns, states)
     shares = rc.assign(**{f"share ({p})": (100 * rc[p] / max(n, 1)).map("{:.1f}%".format) for p in policies})
     shares.index = [f"{RECOMMENDATIONS[c].label} ({c})" if c in RECOMMENDATIONS else c for c in shares.index]
@@ -234,16 +266,26 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
             "(the field is then unknown for that patient).</p>", _table(shown)]
     if columns: out.append(f"<p class='note'>Column mapping used: <code>{e(json.dumps(columns, ensure_ascii=False))}</code></p>")
     gaps = data_gaps(states)
-    out += ["<h2>Data gaps by field</h2>", "<p class='note'>Unknown: the record leaves the field empty (or unreadable). "
-            "Blocked: its absence left a decision open for that many patients.</p>", _table(gaps)]
+    gaps.insert(0, "note", [_gap_note(f, k, n, staging) for f, k in zip(gaps.index, gaps["unknown"])])
+    out += ["<h2>Data gaps by field</h2>", "<p class='note'>Unknown: the record leaves the field empty or unreadable, or gives a value "
+            "set aside (see <em>read, then set aside</em> above). Blocked: its absence left a decision open for that many patients.</p>",
+            f"<div class='wrap'>{_table(gaps)}</div>"]
     outputs = {p: output_frame(st, grading, staging, frame.index) for p, st in states.items()}
-    out += ["<h2>Held rows and what they wait for</h2>", "<p class='note'>Held: missing fields could put another management option "
-            "first, so no primary is given (<code>primary_held_by</code>); what it would be under each reading of them is in "
-            "<code>primary_alternatives</code> (below in words; the column's own text shows when the pointer rests on a cell). Given: every reading of what is missing gives one primary, which is then given.</p>",
+    out += ["<h2>Held rows and what they wait for</h2>", "<p class='note'>The output lists a patient's recommendations in an order, and "
+            "names the one listed first in a column of its own (<code>primary_recommendation</code>). That order only arranges the "
+            "output: it is not a first choice, nor a sequence of treatment lines, nor advice for a patient. Held: missing fields could "
+            "change which recommendation is listed first, so that column is left empty (<code>primary_held_by</code> names the fields); "
+            "what would be listed first under each reading of them is in <code>primary_alternatives</code> (below in words; the "
+            "column's own text shows when the pointer rests on a cell). Given: every reading of what is missing lists the same "
+            "recommendation first, which is then given.</p>",
             _table(held_rows(outputs), share=False)]
     for p in policies:
         waits = held_waits(outputs[p])
-        if len(waits): out += [f"<h3>What held rows wait for ({e(p)})</h3>", f"<div class='wrap'>{waits_html(waits)}</div>"]  # long readings wrap
+        if len(waits): out += [f"<h3>What held rows wait for ({e(p)}): the recommendation listed first, under each reading</h3>",
+                               "<p class='note'>For each reading of the missing fields, the recommendation the guideline lists first "
+                               "under it (<em>options:</em> marks unranked options listed together); the others of that reading are on "
+                               "its pathway chart. Not a sequence of treatment lines, and not advice.</p>",
+                               f"<div class='wrap'>{waits_html(waits)}</div>"]  # long readings wrap
     charts, k, _ = _flowchart_section(states, chapters or chapter_names(), alerts)
     out += ["<h2>The cohort's paths</h2>", f"<p class='note'>{k} clinical pathways, one per clinical question and policy, with the "
             "patients on every question, answer and ending. Patients whose answer to a question is unknown stop there, and red "

@@ -100,3 +100,44 @@ def test_what_held_rows_wait_for_is_said_in_labels_with_the_codes_for_analysts(d
     assert not re.search(r"\b(SSA|PANCREATECTOMY|METASTASECTOMY)\b|[a-z]=[a-z]", visible)
     assert "somatostatin analogue" in visible and "functional syndrome" in visible
     assert re.search(r'title="[^"]*functional_syndrome=[^"]*"', seg)  # the analyst's text, as written in primary_alternatives
+
+
+def _section(page, start, end):
+    return page[page.index(start):page.index(end)]
+
+
+def test_held_rows_say_the_order_is_a_listing_not_advice(demo_page):
+    "The held-rows section names the column for what it is: the recommendation listed first under each reading, not a first choice."
+    _, page = demo_page
+    section = _section(page, "Held rows and what they wait for", "The cohort's paths")
+    assert "primary recommendation" not in section
+    assert "listed first, under each reading" in section
+    assert "not a sequence of treatment lines" in section.lower() and "not advice" in section
+    assert "<code>primary_held_by</code>" in section and "<code>primary_alternatives</code>" in section  # the output columns keep their names
+
+
+def test_unknown_differentiation_adds_up(demo_page):
+    "Values read then set aside (a poor differentiation held for pathology review) close the gap between values read and unknowns."
+    demo, page = demo_page
+    read = _section(page, "How each column was read", "Data gaps by field")
+    gaps = _section(page, "Data gaps by field", "Held rows and what they wait for")
+    row = re.search(r"<th>differentiation</th>\s*<td>[^<]*</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", read)
+    values, unreadable, aside = map(int, row.groups())
+    unknown = int(re.search(r"<th>differentiation</th>\s*<td>[^<]*</td>\s*<td>(\d+)</td>", gaps)[1])
+    assert aside > 0 and len(demo) - values + unreadable + aside == unknown
+    assert "pathology review" in read
+
+
+def test_a_field_the_staging_edition_does_not_read_is_explained(demo_page):
+    _, page = demo_page
+    gaps = _section(page, "Data gaps by field", "Held rows and what they wait for")
+    row = gaps[gaps.index("<th>t_category_ajcc7</th>"):]
+    row = row[:row.index("</tr>")]
+    assert "not read for the stage of ajcc-8" in row and "disease setting" in row and "no row of the table gives it" in row
+
+
+def test_the_cohort_tables_show_words_not_codes(demo_page):
+    _, page = demo_page
+    cohort = _section(page, "<h2>The cohort</h2>", "Recommendations under each policy")
+    assert "locally_advanced" not in cohort and "not_applicable" not in cohort
+    assert "locally advanced" in cohort and "not applicable" in cohort
