@@ -30,7 +30,7 @@ NEN_CLASS_WHO2019 = DecisionTable("nen_class_who2019", "NEN class (WHO 2019)", [
 ], "unique", output="nen_class")
 
 # %% ../nbs/10_grading.ipynb #708a76d0
-any_index_above_20 = ((ki67 > 20).otherwise(False) | (mitoses > 20).otherwise(False)).named("Ki-67 or mitoses above 20", ("who2019.grade-table",))
+any_index_above_20 = ((ki67 > 20).otherwise(False) | (mitoses > 20).otherwise(False)).named("Ki-67 above 20 % or mitoses above 20 per 2 mm²", ("who2019.grade-table",))
 
 NEN_CLASS_WHO2010 = DecisionTable("nen_class_who2010", "NEN class (WHO 2010)", [
     Rule("CL10-NEC-HIGH", well & any_index_above_20, "NEC", ("who2010.grade-table",),

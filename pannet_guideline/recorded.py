@@ -24,7 +24,7 @@ recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Fie
 _RG = ("recorded.registry-grade",)
 high_grade = recorded_grade.isin("G3", "NEC").named("a recorded G3 or NEC")
 # A Ki-67 or mitotic count above 20 is G3 or NEC whatever the morphology: a recorded G1 or G2 cannot stand in beside it.
-indices_high = ((Field("ki67_pct") > 20) | (Field("mitoses_per_2mm2") > 20)).named("Ki-67 or mitotic count above 20", ("who2019.grade-table",))
+indices_high = ((Field("ki67_pct") > 20) | (Field("mitoses_per_2mm2") > 20)).named("Ki-67 above 20 % or mitotic count above 20 per 2 mm²", ("who2019.grade-table",))
 # a G1 needs Ki-67 under 3 % and fewer than 2 mitoses: a recorded G1 cannot stand in beside either index above that
 indices_above_g1 = ((Field("ki67_pct") >= 3).otherwise(False) | (Field("mitoses_per_2mm2") >= 2).otherwise(False)).named(
     "Ki-67 3 % or more, or 2 mitoses or more", ("who2019.grade-table",))
