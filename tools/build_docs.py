@@ -613,8 +613,7 @@ def clinical_section(chapter: str, site: Path) -> str:
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
                     f'; see <a href="{ch}.html#clinical-pathways">{E(words)}</a>' for ch, words in dead_end_pointers(p, lf))  # where such a patient goes
                 leaves.append(f"<li><b>{E(letter)}</b>: {rules}</li>")
-            alerts = [f'<li><b>{E(code_label(r.then))}</b> when {E(words)} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>'
-                      for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
+            alerts = [_alert_item(r, words) for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
             body = ("\n".join(figs) + foot + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
                     + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
@@ -680,12 +679,33 @@ def _differs(p, other) -> str:
     lacks = [k for k in theirs if k not in mine]
     firmer = [k for k in mine if k in theirs and mine[k][0] != theirs[k][0]]
     under = [k for k in mine if k in theirs and k not in firmer and mine[k][1] != theirs[k][1]]
-    bits = ([f"only here: {', '.join(_low(x) for x in only[:4])}{' …' if len(only) > 4 else ''}"] if only else []) + \
-           ([f"not here: {', '.join(_low(x) for x in lacks[:4])}{' …' if len(lacks) > 4 else ''}"] if lacks else []) + \
+    bits = ([f"only here: {', '.join(_given_under(x, mine[x][1]) for x in only[:4])}{' …' if len(only) > 4 else ''}"] if only else []) + \
+           ([f"not here: {', '.join(_given_under(x, theirs[x][1]) for x in lacks[:4])}{' …' if len(lacks) > 4 else ''}"] if lacks else []) + \
            ([f"other strength for {', '.join(_low(x) for x in firmer[:3])}{' …' if len(firmer) > 3 else ''}"] if firmer else []) + \
            ([f"other conditions for {', '.join(_low(x) for x in under[:3])}{' …' if len(under) > 3 else ''}"] if under else [])
     return "; ".join(bits) if bits else f"the same items at the same strengths under the same conditions as {other.policy}; the questions differ" \
         if len(p.nodes) != len(other.nodes) else f"the same items at the same strengths under the same conditions as {other.policy}"
+
+
+def _alert_item(r, words: str) -> str:
+    "One alert under a pathway: its label, when it fires ('whenever this pathway applies' needs no 'when' before it), its rule."
+    when = words if words.startswith("whenever") else f"when {words}"
+    return f'<li><b>{E(code_label(r.then))}</b> {E(when)} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>'
+
+
+def _given_under(label: str, under: frozenset) -> str:
+    "An item with the condition it is given under, where every ending that gives it asks one: two items of like names (a baseline 5-HIAA, a 5-HIAA for carcinoid syndrome) then read apart."
+    from pannet_guideline.schema import FIELDS
+    conds = {cond for _, cond in under}
+    if not conds or None in conds or len(conds) > 1: return _low(label)
+    if any(n not in FIELDS for cond in conds for alt in cond for n, _ in alt): return _low(label)  # a treatment history: said on the chart
+    def value(name, values):
+        word = FIELDS[name].label if name in FIELDS else name
+        if values == frozenset({"True"}): return f"with {word}"
+        if values == frozenset({"False"}): return f"without {word}"
+        return f"if {word} {' or '.join(sorted(v.replace('_', ' ') for v in values))}"
+    (cond,) = conds
+    return f"{_low(label)} ({' or '.join(' and '.join(value(n, v) for n, v in sorted(alt)) for alt in sorted(cond, key=sorted))})"
 
 
 def _low(x: str) -> str: return x[0].lower() + x[1:] if x[1:2].islower() else x
