@@ -1330,6 +1330,10 @@ def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
         text, yes_value = ASKED_AS[field]
         said = [{v == yes_value for v in _branch_values(c, b) if v is not None} for b, _ in node.edges]
         if sorted(map(sorted, said)) == [[False], [True]]: return f"{text}?", ["yes" if x == {True} else "no" for x in said]
+    if field == "functional_syndrome" and len(node.edges) == 2 and not carcinoid_only(p):
+        said = [{v == "none" for v in _branch_values(c, b) if v is not None} for b, _ in node.edges]
+        if sorted(map(sorted, said)) == [[False], [True]]:  # not 'Non-functioning? yes', which a later 'Carcinoid syndrome?' would contradict
+            return "Pancreatic hormone syndrome?", ["none" if x == {True} else "present" for x in said]
     concepts = {}
     for e in [r.when for t in p.tables for r in t.rules] + [p.question.entry]:
         for n in _named_within(e):
@@ -1391,7 +1395,9 @@ def _clause_parts(terms:list, then:str) -> tuple:
     itself = {g for code, g, _ in terms if code == then and code}  # the outcome's own treatment: not given before, or continued
     if sorted({c for c, _ in not_given} | ({then} if False in itself else set())) == ["ENUCLEATION", "PANCREATECTOMY"]:
         before, itself = ["not yet resected"], itself - {False}
-    elif not_given and False in itself: before, itself = [f"neither it nor {_or([w for _, w in not_given])} was given before"], itself - {False}
+    elif not_given and False in itself:  # the treatment named, not 'it': the line reads alone, as a clinician scans a list
+        own = next((w for code, g, w in terms if code == then and g is False), "it")
+        before, itself = [f"neither {own} nor {_or([w for _, w in not_given])} was given before"], itself - {False}
     else: before = [f"{_or([w for _, w in not_given])} not given before"] if not_given else []
     mine = (["not given before"] if False in itself else []) + (["already given (continued)"] if True in itself else [])
     return other + before + mine, _and(given)
@@ -1692,6 +1698,18 @@ def unknown_reading(p:ClinicalPathway, name:str) -> str:
     return f"nothing waits on it: the endings are those for the answer {_answer_words(p, name, like)}, as the rules give them"
 
 # %% ../nbs/50_pathway.ipynb #cp068
+def _items_once(items:list) -> list:
+    "Items of several endings named once each: one given under a condition at some endings and without it at others says so, not the item twice."
+    conds = {}
+    for label, s, cond in items: conds.setdefault((label, s), []).append(cond)
+    out = []
+    for (label, s), cs in conds.items():
+        cs = list(dict.fromkeys(cs))
+        if len(cs) == 1: out.append(item_words((label, s, cs[0]))); continue
+        said = _or([c for c in cs if c])
+        out.append(item_words((label, s, f"at some endings only {said}" if None in cs or "" in cs else said)))
+    return out
+
 def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None) -> tuple:
     "What an unknown answer does, as `unknown_note` says it after its head: (where: the routes it affects, or '', what it does); with `names`, each ending's own items that wait, at the strength and under the condition its line gives them, endings that share them named together."
     held, only = p.unknown.get(name, ([], []))
@@ -1709,7 +1727,7 @@ def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None) -> tuple:
         if len(groups) == 1: waits = [words(*next(iter(groups.items())))]
         else: waits = [f"at ending{'s' if len(ls) > 1 else ''} {_and(ls)}, " + (f"all {'they give' if len(ls) > 1 else 'it gives'}" if items == "all" else words(items, ls))
                        for items, ls in groups.items()]
-    else: waits = [", ".join(dict.fromkeys(item_words(i) for items in at.values() for i in items))] if at else []
+    else: waits = [", ".join(_items_once([i for items in at.values() for i in items]))] if at else []
     given = {r for lf in _leaves_below(p, p.root) for r in lf.fired}
     strength = lambda r: p.rule(r)[1].strength
     # an item that no ending of this pathway gives at that strength comes at its own: "pancreatectomy (option)"
@@ -1839,7 +1857,7 @@ def unknown_stop(p:ClinicalPathway, i:int, most:int=3) -> str:
     if k is not None: return f"read as “{_edge_names(p, node)[1][k]}”"
     below = _leaves_below(p, i)
     waits = list(dict.fromkeys(_lower(item[0]) for lf, items in held_at_endings(p, node.field).items() if lf in below for item in items))
-    said = waits[:most] + ([f"{len(waits) - most} more"] if len(waits) > most else [])
+    said = waits if len(waits) <= most + 1 else waits[:most] + [f"{len(waits) - most} more"]  # 'and 1 more' would hide a name it could say
     only = [_lower(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then)) for r in p.unknown.get(node.field, ([], []))[1]]
     opens = p.readings.get(node.field, ([], (), False))[2]
     parts = (["unknown whether this pathway applies"] if opens else []) + ([f"{_and(said)} wait{'s' if len(said) == 1 else ''}"] if said else []) \

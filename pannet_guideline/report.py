@@ -214,7 +214,7 @@ def _flowchart_section(states:dict, chapters:list, alerts:bool=False) -> tuple:
         cap = (f"{e(p.title)} <span class='note'>· {cc['inside']:,} patients in this pathway, {stopped:,} stopped at an unknown answer"
                + (f", {cc['entry_unknown']:,} not counted (unknown whether it applies)" if cc["entry_unknown"] else "") + "</span>")
         figs = "".join(f'<div>{_inline(s)}</div>' for s in svgs)
-        unk = "".join(f"<li>[{n}] {e(unknown_note(p, name))}</li>" for name, n in sorted(notes.items(), key=lambda kv: kv[1]))
+        unk = "".join(f"<li>[{n}] {e(unknown_note(p, name, names))}</li>" for name, n in sorted(notes.items(), key=lambda kv: kv[1]))  # by ending, as the site says it
         parts.append(f'<figure class="pathway"><figcaption>{cap}</figcaption>{figs}'
                      + (f"<ul class='note'>{unk}</ul>" if unk else "") + "</figure>")
         k += len(svgs)
