@@ -154,7 +154,7 @@ def test_the_notes_a_reader_found_misleading_say_what_waits_where():
     assert "Peri-operative octreotide" not in note and "(recommended)" not in note, note
     p = clinical_pathway("advanced-g12-progression", "nccn-2025")
     _, names, notes = clinical_svgs(p)
-    assert "PRRT (consider, if neither it nor somatostatin analogue was given before)" in unknown_note(p, "ki67_pct", names)
+    assert "PRRT (consider, if neither PRRT nor somatostatin analogue was given before)" in unknown_note(p, "ki67_pct", names)
 
 
 # ---- one strength for watching a small MEN1 tumour
