@@ -142,7 +142,7 @@ def waits_html(waits:pd.DataFrame) -> str:
 # %% ../nbs/55_report.ipynb #4b7e1a02
 def _set_aside(frame:pd.DataFrame, cols, column:str, field:str) -> int:
     "Values of a column read as its field that the run then left unknown (a morphology held for pathology review, say): not unreadable, yet unknown in the data gaps."
-    if not field or field not in FIELD_BITS or column not in frame.columns: return 0  # an id is never unknown
+    if not field or field not in FIELD_BITS or FIELDS[field].kind == "id" or column not in frame.columns: return 0  # an id is never set aside
     values = frame[column].iloc[:, 0] if isinstance(frame[column], pd.DataFrame) else frame[column]
     present = _present_mask(values).to_numpy().copy()
     if field in cols.issues: present[np.asarray(cols.issues[field][0], dtype=np.int64)] = False  # counted as not read
@@ -266,7 +266,7 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
             "(the field is then unknown for that patient).</p>", _table(shown)]
     if columns: out.append(f"<p class='note'>Column mapping used: <code>{e(json.dumps(columns, ensure_ascii=False))}</code></p>")
     gaps = data_gaps(states)
-    gaps.insert(0, "note", [_gap_note(f, k, n, staging) for f, k in zip(gaps.index, gaps["unknown"])])
+    gaps["note"] = [_gap_note(f, k, n, staging) for f, k in zip(gaps.index, gaps["unknown"])]  # last: most rows need none
     out += ["<h2>Data gaps by field</h2>", "<p class='note'>Unknown: the record leaves the field empty or unreadable, or gives a value "
             "set aside (see <em>read, then set aside</em> above). Blocked: its absence left a decision open for that many patients.</p>",
             f"<div class='wrap'>{_table(gaps)}</div>"]

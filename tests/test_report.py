@@ -141,3 +141,10 @@ def test_the_cohort_tables_show_words_not_codes(demo_page):
     cohort = _section(page, "<h2>The cohort</h2>", "Recommendations under each policy")
     assert "locally_advanced" not in cohort and "not_applicable" not in cohort
     assert "locally advanced" in cohort and "not applicable" in cohort
+
+
+def test_no_identifier_is_counted_as_set_aside(demo_page):
+    _, page = demo_page
+    read = _section(page, "How each column was read", "Data gaps by field")
+    row = re.search(r"<th>patient_id</th>\s*<td>[^<]*</td>\s*<td>([\d,]+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", read)
+    assert row and row[3] == "0"
