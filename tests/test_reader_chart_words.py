@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pannet_guideline.pathway import QUESTIONS, _edge_names, _terms_text, clinical_pathway, pathway_alerts, unknown_note, unknown_stop
+from pannet_guideline.pathway import _edge_names, _terms_text, clinical_pathway, pathway_alerts, unknown_note, unknown_stop
 
-from conftest import pathway_routes
+from conftest import drawn_pathways, pathway_routes
 
 pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
 
@@ -25,10 +25,6 @@ def _load(name):
     return mod
 
 
-def _pathways():
-    return [(q.key, policy) for q in QUESTIONS for policy in ("seed-2025", "nccn-2025") if clinical_pathway(q.key, policy) is not None]
-
-
 def test_an_unknown_note_names_each_waiting_item_once():
     "Endoscopic ultrasound waits at some endings only if not yet resected, at others always: one mention that says so, not two."
     p = clinical_pathway("workup", "seed-2025")
@@ -37,7 +33,7 @@ def test_an_unknown_note_names_each_waiting_item_once():
     assert waits.count("endoscopic ultrasound") == 1 and "if not yet resected" in waits, note
 
 
-@pytest.mark.parametrize("key,policy", _pathways())
+@pytest.mark.parametrize("key,policy", drawn_pathways())
 def test_a_stopped_question_never_hides_a_single_item(key, policy):
     "'and 1 more' hides a name the box has room for: four items are named, five or more are cut to three and a count."
     p = clinical_pathway(key, policy)
@@ -80,7 +76,7 @@ def test_the_localised_g3_chart_asks_about_hormone_syndromes_not_function():
 
 def test_alerts_under_a_pathway_never_say_when_whenever():
     build_docs = _load("build_docs")
-    items = [build_docs._alert_item(r, words) for key, policy in _pathways() for t, r, words in pathway_alerts(clinical_pathway(key, policy))]
+    items = [build_docs._alert_item(r, words) for key, policy in drawn_pathways() for t, r, words in pathway_alerts(clinical_pathway(key, policy))]
     assert any("whenever this pathway applies" in x for x in items)
     assert not any("when whenever" in x for x in items)
 
