@@ -185,7 +185,7 @@ def test_report_command_asks_one_report_under_both_policies_and_never_over_its_i
     assert src.read_bytes() == before
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("suffix", [".csv", pytest.param(".parquet", marks=pytest.mark.slow)])  # quick run: one format (both read in blocks alike)
 @pytest.mark.parametrize("late", [12.0, None])
 def test_ki67_fractions_judged_on_the_whole_file(tmp_path, suffix, late):
     "The first blocks hold only values within 0 to 1; a later value above 1 (or none) decides for every block, as in one pass."

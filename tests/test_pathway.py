@@ -10,7 +10,7 @@ from conftest import BoundaryGrid, grid_size
 pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
 
 TABLES = {t.name: t for p in POLICIES for t in chapter_tables(p)}
-DIAGRAM_QUICK_UP_TO = 500_000  # grid points: larger tables' diagrams walked in the full run only; every smaller one in the quick run
+DIAGRAM_QUICK_UP_TO = 100_000  # grid points: larger tables' diagrams walked in the full run only; every smaller one in the quick run
 
 
 def _walked(table, cols):
