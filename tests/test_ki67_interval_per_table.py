@@ -252,3 +252,12 @@ def test_written_value_keeps_a_range_only_across_a_cut_off():
     assert above.low == math.nextafter(20.0, math.inf) and above.high == 100.0 and "spans the cut-off 55 %" in why
     below, _ = written_value("ki67_pct", "<25")
     assert below.low == 0.0 and below.high == math.nextafter(25.0, -math.inf)
+
+
+@pytest.mark.parametrize("ki67,grade", [("19-20.1", "unknown"), ("19-20", "G2"), ("20.1-25", "G3")])
+def test_a_ki67_range_beside_one_mitosis_is_graded_only_where_it_lies_in_one_band(ki67, grade):
+    "WHO 2019 (clinical_facts 1.1 R-GR-02, R-GR-03): G3 above 20 %, G2 from 3 to 20 %, the higher index deciding; one mitosis is G1's count. A range reaching past 20 % by one reporting step is G2 or G3 and stays unknown, in one patient and in a cohort row."
+    rec = dict(differentiation="well", ki67_pct=ki67, mitoses_per_2mm2=1)
+    one, row = assess(rec, strict=False), assess_frame(pd.DataFrame([rec], dtype=object)).iloc[0]
+    assert (one.who_grade, row["who_grade"]) == (grade, grade)
+    assert ("ki67_pct" in one.data_gaps.split(";")) == (grade == "unknown")
