@@ -3,6 +3,7 @@ per session from its axes, and Hypothesis records drawn from the schema."""
 import fcntl
 import functools
 import importlib
+import importlib.util
 import os
 import pickle
 import random
@@ -18,7 +19,7 @@ from hypothesis import settings, strategies as st
 from pannet_guideline import assess, assess_frame
 from pannet_guideline.guideline import OUTPUT_COLUMNS
 from pannet_guideline.schema import FIELD_BITS, FIELDS, Columns
-from pannet_guideline.tables import BOUNDARY_STEP, DecisionTable, boundary_grid, columns_from_canonical
+from pannet_guideline.tables import BOUNDARY_STEP, DecisionTable, columns_from_canonical
 from pannet_guideline.tables import boundary_axes as table_axes
 
 settings.register_profile("ci", max_examples=150, deadline=None)
@@ -260,6 +261,16 @@ def codes(a): return items(a.recommendations)
 def alerts(a): return items(a.alerts)
 def strength(a, code): return {r.code: r.strength for r in a.recommendation_list}.get(code)
 
+
+
+def load_tool(name:str):
+    "A script of tools/ (build_docs, check_pages...) imported as a module, for tests of what it writes."
+    from pathlib import Path
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "tools" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def drawn_pathways() -> list:

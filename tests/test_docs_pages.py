@@ -1,28 +1,19 @@
 """The docs helpers: statement ids become links, diagrams are never shrunk below readable text, and the browser check
 catches what a reader would trip over."""
 import os
-import importlib.util
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import load_tool
 
 pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-build_docs = _load("build_docs")
+build_docs = load_tool("build_docs")
 
 
 def test_statement_ids_become_links_outside_code():
@@ -48,7 +39,7 @@ def test_figures_never_shrink_text_below_readable(tmp_path):
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is installed by tools/setup_env.sh as root")
 def test_browser_check_flags_bad_pages(tmp_path):
-    check = _load("check_pages")
+    check = load_tool("check_pages")
     # a 2000-unit-wide diagram drawn 300 px wide: its 12-unit text renders at 1.8 px
     tiny = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="15" viewBox="0 0 2000 100"><text x="0" y="50" font-size="12">tiny</text></svg>'
     (tmp_path / "bad.html").write_text(
@@ -82,7 +73,7 @@ def test_search_index_leads_from_a_rule_id_to_its_row():
     site = ROOT / "_docs"
     if not (site / "searchindex.js").exists(): pytest.skip("the docs site is built by tools/build_docs.py")
     if os.environ.get("PANNET_DOCS_BESIDE"): pytest.skip("the site is being built beside this run: tools/check_pages.py checks every id")
-    check = _load("check_pages")
+    check = load_tool("check_pages")
     objs = check.rule_objects(site)
     assert objs["NCCN-LOC-NF-1TO2-RESECT"].endswith("#rule-NCCN-LOC-NF-1TO2-RESECT")
     for rid, target in objs.items():
@@ -142,7 +133,7 @@ def test_sources_page_lists_what_each_cell_registers():
     srcs, sts = build_docs.registered_ids('add_source("S-X", "t", 2020, "trial")\n_seed(3, "where", "vague", "text")\n'
                                           'add_statement("a.b", "t", "S-X", "p", "A")\ntest_fail(lambda: add_statement("x", "y", "S", "p", "A"))')
     assert (srcs, sts) == (["S-X"], ["seed.03", "a.b"])
-    check = _load("check_pages")
+    check = load_tool("check_pages")
     assert check.raw_outputs('<div class="cell_output"><table class="dataframe"></table></div>') == ["a data frame"]
     assert check.raw_outputs('<details><summary>x</summary><table class="dataframe"></table></details>') == []  # folded: a reader opens it
 
@@ -163,7 +154,7 @@ def test_policy_fold_line_compares_tests_and_schedules():
 
 def test_dangling_colons_are_found():
     "A sentence ending in ':' before a heading, another paragraph, a folded cell or the end of a section is a problem; before a list or table it is not."
-    check = _load("check_pages")
+    check = load_tool("check_pages")
     bad = "<p>The table:</p>\n<section id='x'><h2>Next</h2><p>Two:</p><p>more</p><p>Three:</p>\n<div class=\"cell tag_hide-cell docutils\"></div><p>End:</p></section>"
     good = "<p>The items:</p><ul><li>a</li></ul><p>A table:</p><div class=\"cell tag_hide-input docutils\"><table></table></div>"
     assert len(check.dangling_colons(bad)) == 4 and check.dangling_colons(good) == []

@@ -1,28 +1,20 @@
 """Chart and page words a clinician reads alone: each item named once with its condition, no word doubled, no 'it' for a
 treatment, units kept in a merged condition, no question whose answer a later one contradicts, no list that hides one name."""
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from pannet_guideline.pathway import _edge_names, _terms_text, clinical_pathway, pathway_alerts, unknown_note, unknown_stop
 
-from conftest import drawn_pathways, pathway_routes
+from conftest import drawn_pathways, load_tool, pathway_routes
 
 pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_an_unknown_note_names_each_waiting_item_once():
@@ -75,7 +67,7 @@ def test_the_localised_g3_chart_asks_about_hormone_syndromes_not_function():
 
 
 def test_alerts_under_a_pathway_never_say_when_whenever():
-    build_docs = _load("build_docs")
+    build_docs = load_tool("build_docs")
     items = [build_docs._alert_item(r, words) for key, policy in drawn_pathways() for t, r, words in pathway_alerts(clinical_pathway(key, policy))]
     assert any("whenever this pathway applies" in x for x in items)
     assert not any("when whenever" in x for x in items)
@@ -83,7 +75,7 @@ def test_alerts_under_a_pathway_never_say_when_whenever():
 
 def test_the_policy_difference_tells_the_two_5hiaa_items_apart():
     "The seed's baseline chromogranin A and 5-HIAA and NCCN's 5-HIAA for carcinoid syndrome: the line says which is which."
-    build_docs = _load("build_docs")
+    build_docs = load_tool("build_docs")
     seed, nccn = clinical_pathway("workup", "seed-2025"), clinical_pathway("workup", "nccn-2025")
     line = build_docs._differs(seed, nccn)
     assert "not here: 24-hour urinary 5-HIAA (with carcinoid syndrome)" in line, line
