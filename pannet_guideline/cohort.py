@@ -24,9 +24,10 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['ORDERED_OUTPUTS', 'HELD_PATTERNS_AT_MOST', 'LONG_OUTPUTS', 'MAX_WORKERS', 'run_frame', 'category_column',
            'join_masks', 'union', 'recommendation_masks', 'not_worked_out_text', 'output_frame', 'column_report',
-           'ColumnsWarning', 'inspect_columns', 'suggested_mapping', 'CohortAssessment', 'assess_cohort',
-           'assess_frame', 'patient_ids', 'recommendations_long', 'long_table', 'compare_policies', 'concordance',
-           'join_outputs', 'PannetAccessor', 'explain_row', 'dask_fractions', 'assess_dask', 'assess_parquet_dask']
+           'ColumnsWarning', 'present_mask', 'inspect_columns', 'suggested_mapping', 'CohortAssessment',
+           'assess_cohort', 'assess_frame', 'patient_ids', 'recommendations_long', 'long_table', 'compare_policies',
+           'concordance', 'join_outputs', 'PannetAccessor', 'explain_row', 'dask_fractions', 'assess_dask',
+           'assess_parquet_dask']
 
 # %% ../nbs/40_cohort.ipynb #a6453152
 def run_frame(df:pd.DataFrame, policy:str="seed-2025", grading:str="who-2019", staging:str="ajcc-8", columns:dict|None=None,
@@ -628,10 +629,10 @@ def _unreadable(frame:pd.DataFrame, column:str, field:str|None, cols, top:int) -
 # %% ../nbs/40_cohort.ipynb #dde3fac3
 def _present(values) -> int:
     "Cells holding a value (not empty, not a missing-value word such as `unknown`); a repeated column counts a row once."
-    if isinstance(values, pd.DataFrame): return int(np.logical_or.reduce([_present_mask(values.iloc[:, i]).to_numpy() for i in range(values.shape[1])]).sum())
-    return int(_present_mask(values).sum())
+    if isinstance(values, pd.DataFrame): return int(np.logical_or.reduce([present_mask(values.iloc[:, i]).to_numpy() for i in range(values.shape[1])]).sum())
+    return int(present_mask(values).sum())
 
-def _present_mask(s:pd.Series) -> pd.Series:
+def present_mask(s:pd.Series) -> pd.Series:
     text = s.astype(object).where(s.notna(), None).astype("string").str.strip().str.lower()
     return s.notna() & ~text.isin(MISSING_TOKENS).fillna(False)
 

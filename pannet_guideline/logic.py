@@ -65,6 +65,7 @@ class Expr:
         return Otherwise(self, value)
     def __bool__(self): raise TypeError("conditions are not Python booleans: use & | ~, not and/or/not, and no chained comparisons")
     def __repr__(self): return f"<{self.text}>"
+
 def condition(cls):
     "Make a condition class a frozen dataclass whose hash is worked out once per object: a condition is the key of a cohort's cache of evaluated conditions, looked up thousands of times per cohort. The hash stays out of copies and pickles (a hash of text differs from one process to the next)."
     cls = dataclass(frozen=True, repr=False)(cls)

@@ -1209,7 +1209,8 @@ def _settled_endings(p:ClinicalPathway) -> ClinicalPathway:
     "The endings as a reader takes them: a condition every patient reaching an ending meets is not written (it says nothing there), a line no patient reaching it meets is not drawn, and a test given only while an answer the chart does not ask is unknown gets a line of its own under that condition (`_unknown_lines`): 'Tests, if Ki-67 not yet measured: histology'."
     cols, ending = _route_points(p)
     endings = list(dict.fromkeys(ending))
-    index = np.array([endings.index(e) for e in ending], np.int64) if ending else np.zeros(0, np.int64)
+    number = {e: k for k, e in enumerate(endings)}  # each point's ending by its number, in one pass over the points
+    index = np.fromiter((number[e] for e in ending), np.int64, len(ending))
     added, used = _unknown_lines(p, cols, endings, index)
     rank = {r: j for j, r in enumerate(p.rule_ids)}
     settled = {}

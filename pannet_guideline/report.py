@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cohort import _present_mask, concordance, inspect_columns, output_frame, run_frame
+from .cohort import present_mask, concordance, inspect_columns, output_frame, run_frame
 from .guideline import DISCLAIMER, HELD_AS_READ, INPUT_BITS, POLICIES, STAGE_COLUMN, check_policy
 from .pathway import (QUESTIONS, Flowcharts, chapter_names, chapter_tables, clinical_counts, clinical_pathway, clinical_svgs,
                                       cohort_overlay, pathways, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _lower, _title)
@@ -144,7 +144,7 @@ def _set_aside(frame:pd.DataFrame, cols, column:str, field:str) -> int:
     "Values of a column read as its field that the run then left unknown (a morphology held for pathology review, say): not unreadable, yet unknown in the data gaps."
     if not field or field not in FIELD_BITS or FIELDS[field].kind == "id" or column not in frame.columns: return 0  # an id is never set aside
     values = frame[column].iloc[:, 0] if isinstance(frame[column], pd.DataFrame) else frame[column]
-    present = _present_mask(values).to_numpy().copy()
+    present = present_mask(values).to_numpy().copy()
     if field in cols.issues: present[np.asarray(cols.issues[field][0], dtype=np.int64)] = False  # counted as not read
     return int((present & cols.unknown(field)).sum())
 

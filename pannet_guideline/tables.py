@@ -567,8 +567,8 @@ def boundary_grid(table:DecisionTable, with_unknown:bool=True) -> pd.DataFrame:
     "Every combination of boundary points of the table's inputs (and unknown, when `with_unknown`), in `itertools.product` order."
     axes = boundary_axes(table, with_unknown)
     if not axes: return pd.DataFrame(index=[0])
-    size, inner, columns = int(np.prod([len(v) for v in axes.values()])), None, {}
-    inner = size
+    size = int(np.prod([len(v) for v in axes.values()]))
+    columns, inner = {}, size
     for name, values in axes.items():  # built per axis, not per row
         inner //= max(len(values), 1)
         columns[name] = _spread(_as_objects(values), inner, size)
@@ -592,6 +592,7 @@ def _per_distinct(values:pd.Series, convert, dtype) -> np.ndarray:
     try: at, distinct = pd.factorize(values)  # unknowns (None, NaN) at -1: the last value below
     except TypeError: return np.array([convert(v) for v in values.tolist()], dtype)  # an unhashable value: one at a time
     return np.array([convert(v) for v in distinct.tolist()] + [convert(None)], dtype).take(at)
+
 def boundary_columns(axes:dict) -> Columns:
     "The boundary grid of `boundary_axes` as the store `columns_from_canonical(boundary_grid(...))` gives, each point converted once and then repeated: no frame of objects, one per point, to read back."
     size = int(np.prod([len(v) for v in axes.values()])) if axes else 1
