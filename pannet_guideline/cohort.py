@@ -142,11 +142,16 @@ def union(masks:list, n:int) -> np.ndarray:
     return functools.reduce(np.bitwise_or, masks, np.zeros(n, np.uint64))
 
 # %% ../nbs/40_cohort.ipynb #e7f90743
+_CODE_LUTS = {}  # (code, strength) per rule -> its lookup tables: built once, not at every cohort
+
 def _code_luts(table) -> dict:
     "Strength index -> code mask (bit = rank) for every mask of fired rules of a table of at most 16 rules."
-    codes = [1 << _RANK_BIT[r.then] for r in table.rules]
-    return {k: union_lut([c if STRENGTH_ORDER.index(r.strength) == k else 0 for c, r in zip(codes, table.rules)])
-            for k in sorted({STRENGTH_ORDER.index(r.strength) for r in table.rules})}
+    key = tuple((r.then, r.strength) for r in table.rules)
+    if key not in _CODE_LUTS:
+        codes = [1 << _RANK_BIT[code] for code, _ in key]
+        _CODE_LUTS[key] = {k: union_lut([c if STRENGTH_ORDER.index(s) == k else 0 for c, (_, s) in zip(codes, key)])
+                           for k in sorted({STRENGTH_ORDER.index(s) for _, s in key})}
+    return _CODE_LUTS[key]
 
 # %% ../nbs/40_cohort.ipynb #41a368c0
 def _code_masks(chapter:list, n:int) -> list:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import collections
-import contextvars
 import contextlib
 import ctypes
 import dataclasses
@@ -21,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['settings', 'taken', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress', 'distinct_objects',
-           'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows', 'remembered',
+__all__ = ['settings', 'taken', 'KEPT_AT_MOST', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress',
+           'distinct_objects', 'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows',
            'recall']
 
 # %% ../nbs/00c_fast.ipynb #29305120
@@ -177,10 +176,8 @@ def lowest_bit(mask:np.ndarray) -> np.ndarray:
 # %% ../nbs/00c_fast.ipynb #236c1686b
 def union_lut(values:list) -> np.ndarray:
     "For every mask of `len(values)` bits (at most 16), the bitwise or of the values of its set bits."
-    masks = np.arange(1 << len(values), dtype=np.uint64)
-    lut = np.zeros(len(masks), np.uint64)
-    for i, v in enumerate(values):
-        if v: lut[(masks >> np.uint64(i)) & np.uint64(1) == 1] |= np.uint64(v)
+    lut = np.zeros(1, np.uint64)
+    for v in values: lut = np.concatenate([lut, lut | np.uint64(v)])  # the masks with this bit set: those without it, or its value
     return lut
 
 # %% ../nbs/00c_fast.ipynb #da1f049fa
@@ -239,22 +236,17 @@ def scope_rows(outside:np.ndarray): # per row: the scope is known to be false
     return rows
 
 # %% ../nbs/00c_fast.ipynb #c0ffee02a
-_KEPT = contextvars.ContextVar("pannet_guideline_kept", default=None)  # per thread and task: the dict of the `remembered` block, or None
-
-@contextlib.contextmanager
-def remembered():
-    "Inside the block, `recall` keeps what it computes, per key (nothing is kept with the shortcuts off)."
-    token = _KEPT.set({} if settings.on else None)
-    try: yield
-    finally: _KEPT.reset(token)
+KEPT_AT_MOST = 1 << 14  # decisions one store keeps: patients repeat few combinations, and the memory stays bounded
+_NOT_KEPT = object()
 
 # %% ../nbs/00c_fast.ipynb #c0ffee02b
-def recall(key, compute):
-    "`compute()`, or what it gave for an equal `key` earlier in the `remembered` block."
-    kept = _KEPT.get()
-    if kept is None: return compute()
-    try: hit = key in kept
+def recall(kept:dict, # the owner's store of decisions (a table's, emptied by its constructor)
+           key, compute):
+    "`compute()`, or what it gave for an equal `key` before, kept in `kept`."
+    if not settings.on: return compute()
+    try: out = kept.get(key, _NOT_KEPT)
     except TypeError: return compute()  # a value that cannot be a key
-    if hit: taken['recall'] += 1; return kept[key]
+    if out is not _NOT_KEPT: return out
+    if len(kept) >= KEPT_AT_MOST: kept.clear()  # start again rather than grow without end
     kept[key] = out = compute()
     return out

@@ -20,7 +20,7 @@ from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
 from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
-from .fast import in_threads, remembered
+from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
 from .tables import DecisionTable, FrameDecision, Rule, field_tests
@@ -1214,8 +1214,7 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                       known:frozenset=frozenset(), # the fields in conflict in the record itself: a reading adding another is excluded
                      ) -> tuple:
     "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
-    with remembered():  # the readings differ in a field or two: each table decides each combination of its fields once
-        return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps), staging, known)
+    return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps), staging, known)
 
 # %% ../nbs/30_guideline.ipynb #gs_patient
 Patient = dataclasses.make_dataclass("Patient", [(f.name, object, dataclasses.field(default=None)) for f in INPUT_FIELDS])

@@ -866,7 +866,7 @@ class Columns:
         "Write a (derived) field and forget every cached condition that reads it."
         self.data[name] = values
         self.bounds.pop(name, None)  # a value written by a step replaces a range as read
-        self.cache = {e: t for e, t in self.cache.items() if name not in e.fields}
+        for stale in [e for e in self.cache if name in e.fields]: del self.cache[stale]  # the others stay, unhashed
 
     def take(self, rows:np.ndarray, fields=None) -> Columns:
         "Some rows (and, given `fields`, only those fields) as a new store."

@@ -88,6 +88,7 @@ class DecisionTable:
         self._lut = None  # undecided-rules mask -> their fields, built on first use
         self._thresholds = None  # field -> constants its conditions read, built on first use
         self._plan = None  # how its inputs are read per combination (False: row by row), built on first use
+        self._kept = {}  # its decisions for one patient, per combination of what it reads (`fast.recall`): new rules start empty
 
     @property
     def inputs(self) -> list:
@@ -186,11 +187,11 @@ def _decide(self:DecisionTable, rec:dict) -> Decision:
 # %% ../nbs/03_tables.ipynb #521d555ac
 @patch
 def decide(self:DecisionTable, rec:dict) -> Decision:
-    "Apply the table to one canonical record (inside `fast.remembered`, once per combination of the fields it reads); a range is read as the table reads it (`view`)."
-    if not rec.get(BOUNDS_KEY): return recall((id(self), *map(rec.get, _fields_read(self))), lambda: _decide(self, rec))
+    "Apply the table to one canonical record (once per combination of the fields it reads: `fast.recall`); a range is read as the table reads it (`view`)."
+    if not rec.get(BOUNDS_KEY): return recall(self._kept, tuple(map(rec.get, _fields_read(self))), lambda: _decide(self, rec))
     seen = self.view(rec)  # keyed by what the table reads, ranges read comparison by comparison too: two ranges read apart share no decision
     kept = seen.get(BOUNDS_KEY) or {}
-    return recall((id(self), *map(seen.get, _fields_read(self)), *((f, kept[f]) for f in _fields_read(self) if f in kept)), lambda: _decide(self, seen))
+    return recall(self._kept, (*map(seen.get, _fields_read(self)), *((f, kept[f]) for f in _fields_read(self) if f in kept)), lambda: _decide(self, seen))
 
 def _fields_read(table:DecisionTable) -> tuple:
     if getattr(table, "_read", None) is None: table._read = tuple(table.inputs)

@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, strategies as st
 from pandas.testing import assert_frame_equal
 
 from pannet_guideline import assess_frame, fast, schema, tables
@@ -262,3 +263,15 @@ def test_blank_rows_are_the_rows_with_every_cell_missing():
     cols = schema.read_frame(df)
     oracle = np.flatnonzero(df.apply(lambda c: c.map(schema._is_missing)).all(axis=1).to_numpy())
     assert cols.blank.tolist() == oracle.tolist() and 0 < len(oracle) < 3_000
+
+
+@given(st.lists(st.integers(0, 2**63 - 1), max_size=10))
+def test_union_lut_holds_the_or_of_the_set_bits_of_every_mask(values):
+    "The lookup table of a rule mask is the bitwise or of the values of the rules it holds, for every mask."
+    lut = fast.union_lut(values)
+    assert len(lut) == 1 << len(values)
+    for mask in range(len(lut)):
+        expected = 0
+        for i, v in enumerate(values):
+            if mask >> i & 1: expected |= v
+        assert int(lut[mask]) == expected
