@@ -1058,11 +1058,12 @@ def held_as_read(token:str, read) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def _alternatives_text(fields:tuple, tokens:tuple) -> str:
-    tokens = tuple(held_as_read(t, fields) for t in tokens)
-    if len(set(tokens)) == 1: return "any " + " & ".join(fields) + ": " + tokens[0]
-    if set(tokens) == {EXCLUDED_READING}: return "no reading of " + " & ".join(fields) + " fits the record"
-    shape, order = [len(field_readings(f)) for f in fields], list(dict.fromkeys(tokens))
-    grid = np.array([order.index(t) for t in tokens]).reshape(shape)
+    codes, distinct = pd.factorize(np.array(tokens, dtype=object))  # a grid holds a few outcomes over many readings: each worded once
+    said = [held_as_read(t, fields) for t in distinct]
+    order = list(dict.fromkeys(said))  # in the order the grid first reaches them
+    if order == [EXCLUDED_READING]: return "no reading of " + " & ".join(fields) + " fits the record"
+    if len(order) == 1: return "any " + " & ".join(fields) + ": " + order[0]
+    grid = np.array([order.index(s) for s in said], np.int64)[codes].reshape([len(field_readings(f)) for f in fields])
     return "; ".join(f"{_condition(fields, grid == k)}: {tok}" for k, tok in enumerate(order) if tok != EXCLUDED_READING)  # readings the record rules out: not listed
 
 # %% ../nbs/30_guideline.ipynb #gs_toomany
@@ -1108,7 +1109,7 @@ def tree_text(leaves:list, held:list, written:dict|None=None) -> tuple:
     if outside is not None and outside.any():
         order += [EXCLUDED_READING] if EXCLUDED_READING not in order else []
         cells[outside] = order.index(EXCLUDED_READING)
-    return list(fields), [order[k] for k in cells]
+    return list(fields), np.array(order, dtype=object)[cells].tolist()
 
 def _outside_cells(fields:tuple, written:dict) -> np.ndarray:
     "The cells of a reading grid over `fields` (flat) where a field's reading lies outside the range written for it."

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pannet_guideline import assess, assess_frame
-from pannet_guideline.guideline import EXCLUDED_READING, alternatives_text, decided_primary
+from pannet_guideline.guideline import EXCLUDED_READING, alternatives_text, decided_primary, field_readings
 
 BASE = dict(differentiation="well", ki67_pct=5, tumor_size_cm=3, nodal_status="N0", sstr_status="positive", progression="stable",
             resectable="no", m_category="M1")
@@ -34,3 +34,11 @@ def test_excluded_readings_are_left_out_of_the_text_and_of_the_agreement():
     tokens = [EXCLUDED_READING, "SSA", "SSA", "SSA"]
     assert decided_primary(["metastatic_sites"], tokens, "SSA", "") == ("SSA", "")  # every reading the record allows agrees
     assert decided_primary(["metastatic_sites"], [EXCLUDED_READING, "SSA", "PRRT"], "SSA", "") is None
+
+
+def test_readings_the_record_rules_out_everywhere_are_said_to_fit_nothing():
+    "When every reading of the held fields contradicts the record, the text says no reading fits; it never offers 'any' reading."
+    cells = len(field_readings("sstr_status"))
+    assert alternatives_text(["sstr_status"], [EXCLUDED_READING] * cells) == "no reading of sstr_status fits the record"
+    mixed = alternatives_text(["sstr_status"], ["SSA"] + [EXCLUDED_READING] * (cells - 1))
+    assert EXCLUDED_READING not in mixed and mixed.endswith(": SSA")  # a reading ruled out is not listed
