@@ -143,6 +143,18 @@ class BoundaryGrid:
         return [{k: (None if self.codes[k][i] < 0 else self.points[k][self.codes[k][i]]) for k in names} for i in rows]
 
 
+GRIDS_KEPT_UP_TO = 200_000  # points: a larger grid (the full run's) is built for each test that reads it, so memory stays small
+
+
+def boundary_grid_of(table, with_unknown:bool=True, assume:bool=True) -> BoundaryGrid:
+    "A table's `BoundaryGrid`, built once per worker when it is small: the tests that read it (analysis, one patient against the cohort, diagrams) never change it."
+    if grid_size(table) > GRIDS_KEPT_UP_TO: return BoundaryGrid(table, with_unknown, assume)
+    return _kept_grid(table, with_unknown, assume)
+
+
+@functools.cache
+def _kept_grid(table, with_unknown:bool, assume:bool) -> BoundaryGrid: return BoundaryGrid(table, with_unknown, assume)
+
 # --- records drawn from the schema ---------------------------------------------------------------------------------
 
 def field_values(name:str, named=()) -> st.SearchStrategy:
@@ -171,7 +183,7 @@ def inputs_of(tables) -> list:
 
 def firing_points(table, per_rule:int=4, seed:int=0) -> list:
     "For each rule, a few fully known points of the table's boundary grid where it fires (chosen with a fixed seed)."
-    grid, rng, out = BoundaryGrid(table, with_unknown=False, assume=False), random.Random(seed), []
+    grid, rng, out = boundary_grid_of(table, with_unknown=False, assume=False), random.Random(seed), []
     for condition in table.conditions:
         hits = np.flatnonzero(condition.frame(grid.cols).t)
         out += grid.records(sorted(rng.sample(list(hits), min(per_rule, len(hits)))))

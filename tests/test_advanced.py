@@ -14,7 +14,7 @@ from pannet_guideline.evidence import STATEMENTS, Strength
 from pannet_guideline.schema import FIELD_BITS, RECOMMENDATION_CODES, validate_patient
 from pannet_guideline.vocab import ALERTS
 
-from conftest import BoundaryGrid, field_values, table_cuts
+from conftest import boundary_grid_of, field_values, table_cuts
 
 POLICIES = list(REGISTRY)
 REC_TABLES = [t for t in TABLES if t.output == "recommendations"]
@@ -176,7 +176,7 @@ def _witnesses():
     "For each rule, a few fully known boundary-grid records where it fires."
     rng, out = random.Random(0), []
     for table in ALL_TABLES:
-        grid = BoundaryGrid(table, with_unknown=False, assume=False)
+        grid = boundary_grid_of(table, with_unknown=False, assume=False)
         for rule, when in zip(table.rules, table.conditions):
             hits = np.flatnonzero(when.frame(grid.cols).t)
             if not len(hits) and table.output == "alerts" and ALERTS[rule.then].severity == "data": continue  # fires on unknown data only

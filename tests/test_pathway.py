@@ -5,7 +5,7 @@ import pytest
 from pannet_guideline.guideline import POLICIES, chapter_tables
 from pannet_guideline.pathway import (Leaf, chapter_flowcharts, chapter_names, cohort_pathway, pathways, patient_pathway,
                                       recommendation_counts, walk)
-from conftest import BoundaryGrid, grid_size
+from conftest import boundary_grid_of, grid_size
 
 pytestmark = pytest.mark.xdist_group("pathways")  # with --dist loadgroup, one worker draws the pathways once for all these tests
 
@@ -28,7 +28,7 @@ def _walked(table, cols):
                                   for n in sorted(TABLES)])
 def test_diagram_matches_table_on_boundary_grid(name):
     table = TABLES[name]
-    cols = BoundaryGrid(table, with_unknown=True, assume=False).cols  # `boundary_grid` row for row, unknowns included, built per axis
+    cols = boundary_grid_of(table, with_unknown=True, assume=False).cols  # `boundary_grid` row for row, unknowns included, built per axis
     fd = table.decide_frame(cols)
     fired, blocked = _walked(table, cols)
     np.testing.assert_array_equal(fired, fd.fired.astype(np.uint64))

@@ -15,7 +15,7 @@ from pannet_guideline.logic import Expr
 from pannet_guideline.staging import stage_group, t_category
 from pannet_guideline.tables import boundary_grid, columns_from_canonical, grid_records
 
-from conftest import BoundaryGrid, all_tables, assert_decision_is_frame_row, grid_size, inputs_of, records_for
+from conftest import BoundaryGrid, boundary_grid_of, all_tables, assert_decision_is_frame_row, grid_size, inputs_of, records_for
 
 GRADE_ORDER = {"G1 provisional": 1, "G1": 1, "G2": 2, "G3": 3}
 T_ORDER = {"T1": 1, "T2": 2, "T3": 3, "T4": 4}
@@ -159,7 +159,7 @@ def _grid_findings(table, grid:BoundaryGrid) -> tuple:
 
 @pytest.mark.parametrize("table", TABLES, ids=IDS)
 def test_table_has_no_gap_overlap_or_unreachable_rule(table):
-    grid = BoundaryGrid(table)
+    grid = boundary_grid_of(table)
     gaps, overlaps, unreachable = _grid_findings(table, grid)
     assert not len(gaps), f"{table.name}: {len(gaps)} gaps, e.g. {grid.records(gaps[:3])}"
     assert not len(overlaps), f"{table.name}: {len(overlaps)} overlaps, e.g. {grid.records(overlaps[:3])}"
@@ -169,7 +169,7 @@ def test_table_has_no_gap_overlap_or_unreachable_rule(table):
 @pytest.mark.parametrize("table", quick_up_to(TABLES, ANALYSE_QUICK_UP_TO), ids=IDS)
 def test_analyse_reports_what_the_grid_shows(table):
     "The package's own static analysis examines the same points and finds the same gaps, overlaps and unreachable rules."
-    grid = BoundaryGrid(table)
+    grid = boundary_grid_of(table)
     gaps, overlaps, unreachable = _grid_findings(table, grid)
     if unreachable is None: pytest.fail(f"{table.name}: overlapping rules")  # the cohort reading, and so `analyse`, refuses them
     report = table.analyse()
@@ -184,7 +184,7 @@ def test_boundary_grid_is_the_product_of_its_axes():
     assert len(small) > 30
     for table in small:
         for with_unknown in (True, False):
-            grid, frame = BoundaryGrid(table, with_unknown, assume=False), boundary_grid(table, with_unknown)
+            grid, frame = boundary_grid_of(table, with_unknown, assume=False), boundary_grid(table, with_unknown)
             assert grid.records(range(grid.n)) == grid_records(frame), table.name
             cols = columns_from_canonical(frame)
             assert cols.data.keys() == grid.cols.data.keys(), table.name
@@ -239,7 +239,7 @@ def test_table_scalar_equals_vectorized_on_its_boundary_grid(table):
     `_checked_truth`); (2) the hit policy, read one patient at a time on one row per distinct pattern, equals the cohort
     decision, which must itself be the same on every row of the pattern. A pattern: the truth of each rule and of the
     scope, and which inputs are unknown among those a rule still undecided reads (all a decision's gaps can name)."""
-    grid = BoundaryGrid(table)
+    grid = boundary_grid_of(table)
     n, memo = grid.n, {}
     truth = [_checked_truth(c, grid, memo) for c in table.conditions]
     scope = [_checked_truth(table.scope, grid, memo)] if table.scope is not None else []
