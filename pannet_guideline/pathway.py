@@ -21,20 +21,22 @@ from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
-           'RULE_MEANINGS', 'OUTSIDE', 'NOT_YET', 'UNKNOWN_NAMES', 'ASKED_AS', 'SELF_NAMED', 'DEAD_END_POINTERS',
-           'DOUBT', 'ENDING_COLOURS', 'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'LEAF_WRAP', 'PART_NODES', 'FIT_PT',
-           'NOT_ASKED_BY_SOURCE', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
-           'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
-           'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
-           'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points',
-           'merged_criterion', 'ClinicalPathway', 'leaf_conditions', 'pathway_criteria', 'clinical_pathway',
-           'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label', 'carcinoid_only', 'condition_text',
-           'seed_doubted', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'item_words', 'held_at_endings',
-           'unasked_notes', 'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note',
-           'unasked_lines', 'pathway_parts', 'routes_to', 'entry_text', 'read_as_edge', 'unknown_stop', 'clinical_dot',
-           'clinical_svgs', 'condition_words', 'pathway_alerts', 'source_footnotes', 'clinical_counts',
-           'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts', 'cohort_overlay',
-           'cohort_pathway', 'recommendation_counts', 'policy_chart']
+           'RULE_MEANINGS', 'OUTSIDE', 'UNWRITTEN', 'NOT_YET', 'UNKNOWN_NAMES', 'ASKED_AS', 'SELF_NAMED', 'OWN_MARK',
+           'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS', 'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'SUMMED_ABOVE',
+           'LEAF_WRAP', 'PART_NODES', 'ANSWER_ORDER', 'FIT_PT', 'NOT_ASKED_BY_SOURCE', 'atoms', 'conjuncts',
+           'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
+           'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
+           'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
+           'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion', 'ClinicalPathway',
+           'leaf_conditions', 'fills_a_gap', 'pathway_criteria', 'clinical_pathway', 'outcome_columns',
+           'fired_outcomes', 'reached_outcomes', 'rule_label', 'carcinoid_only', 'condition_text', 'seed_doubted',
+           'own_readings', 'own_reading_notes', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'item_words',
+           'held_at_endings', 'unasked_notes', 'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading',
+           'unknown_note', 'Note', 'history_note', 'unasked_lines', 'pathway_parts', 'routes_to', 'entry_text',
+           'read_as_edge', 'unknown_stop', 'clinical_dot', 'site_cut', 'clinical_svgs', 'condition_words',
+           'pathway_alerts', 'source_footnotes', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay',
+           'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts',
+           'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -1087,15 +1089,22 @@ def _dont_care(keys:np.ndarray, leaves:list, axes:list, possible:np.ndarray|None
     return keys
 
 # %% ../nbs/50_pathway.ipynb #cp017
+UNWRITTEN = "-unwritten" # how the evidence register names a statement that records where a source writes nothing
+
+def fills_a_gap(rule) -> bool:
+    "Whether a rule is the package's own reading where its source writes nothing: it cites a statement recording that silence (its id ends in `UNWRITTEN`)."
+    return any(str(c).endswith(UNWRITTEN) for c in rule.cites)
+
 def _outcomes(tables:list, lf:Leaf) -> tuple:
-    "What an ending gives, whichever rules give it: each (output, outcome, strength) with the condition under which it holds (None: always)."
+    "What an ending gives, whichever rules give it: each (output, outcome, strength, meaning, whether only rules that fill a gap of the source give it) with the condition under which it holds (None: always)."
     rule = {r.id: (t, r) for t in tables for r in t.rules}
-    out = {}
+    out, own = {}, {}
     for rid, cond in zip(lf.fired, leaf_conditions(lf)):
         t, r = rule[rid]
         k = (t.output, str(r.then), r.strength or "", RULE_MEANINGS.get(rid, ""))  # a control of the syndrome is what it is for its syndrome
         out[k] = cond if k not in out else None if out[k] is None or cond is None else tuple(sorted(set(out[k]) | set(cond)))
-    return tuple(sorted(out.items(), key=str)), lf.blocked
+        own[k] = own.get(k, True) and fills_a_gap(r)  # the package's own reading is not the source's: an ending of its own
+    return tuple(sorted(((k + (own[k],), c) for k, c in out.items()), key=str)), lf.blocked
 
 # %% ../nbs/50_pathway.ipynb #cp019
 def _merge_alike(tables:list, keys:np.ndarray, leaves:list) -> tuple:
@@ -1447,6 +1456,29 @@ def seed_doubted(p:ClinicalPathway, leaf:Leaf) -> dict:
         by_label.setdefault(rule_label(t, r), []).append(seed_doubts(r.cites))
     return {k: sorted({(s.seed_item, s.verdict) for d in v for s in d}) for k, v in by_label.items() if all(v)}
 
+OWN_MARK = "†" # marks an item the package gives where the policy's source writes nothing: its own reading, not the source's
+def own_readings(p:ClinicalPathway, leaf:Leaf) -> dict:
+    "What an ending gives only through rules that fill a gap of the source (`fills_a_gap`): label -> [rule ids]; an item another rule of the ending gives from the source is not listed."
+    by_label = {}
+    for rid in leaf.fired:
+        t, r = p.rule(rid)
+        by_label.setdefault(rule_label(t, r), []).append(r)
+    return {k: [r.id for r in rules] for k, rules in by_label.items() if all(fills_a_gap(r) for r in rules)}
+
+def own_reading_notes(p:ClinicalPathway, names:dict) -> list:
+    "The footnotes on the items a chart marks `OWN_MARK`: per rule, the endings (by their letters in `names`), what it gives and why the source does not say it (the rule's note)."
+    out = {}
+    for lf, letter in names.items():
+        for label, ids in own_readings(p, lf).items():
+            for rid in ids: out.setdefault(rid, (label, []))[1].append(letter)
+    said = []
+    for rid, (label, letters) in out.items():
+        t, r = p.rule(rid)
+        why = r.note or "the source writes nothing here"
+        said.append(f"{OWN_MARK} Not in the source, at ending{'s' if len(letters) > 1 else ''} {_and(sorted(letters))}: {_lower(label)}"
+                    + (f" ({r.strength})" if r.strength else "") + f" is this package's own reading, not the source's: {why} (rule {rid}).")
+    return said
+
 # %% ../nbs/50_pathway.ipynb #cp054
 def _upper(text:str) -> str: return text[:1].upper() + text[1:]  # a clause opening a line: its first letter only (VIPoma stays)
 
@@ -1477,7 +1509,9 @@ def _worked_leaf_rows(p:ClinicalPathway, leaf:Leaf) -> list:
     "The work of `_leaf_rows`, done once per ending of a pathway."
     if leaf is OUTSIDE: return [("not this pathway", "", False)]
     doubted = seed_doubted(p, leaf)
-    mark = lambda x: _lower(x) + (f" {DOUBT}" if x in doubted else "")
+    own = own_readings(p, leaf)
+    signs = lambda x: (f" {DOUBT}" if x in doubted else "") + (f" {OWN_MARK}" if x in own else "")  # unconfirmed seed item; not in the source
+    mark = lambda x: _lower(x) + signs(x)
     merged = {}  # one outcome at one strength from several rules: held when any of their conditions holds
     for rid, cond in zip(leaf.fired, leaf_conditions(leaf)):
         t, r = p.rule(rid)
@@ -1503,12 +1537,13 @@ def _worked_leaf_rows(p:ClinicalPathway, leaf:Leaf) -> list:
         elif s == "work-up": text = ("Tests" + (f", {cond}" if cond else "") + ": ") + "; ".join(mark(x) for x in labels)
         elif cond: text = f"{cond[0].upper() + cond[1:]}: " + ", ".join(mark(x) for x in labels)
         else:
-            rows += [(x + (f" {DOUBT}" if x in doubted else ""), "", bool(shared)) for x in labels]
+            rows += [(x + signs(x), "", bool(shared)) for x in labels]
             continue
         rows.append((text, s if s in _STRENGTH else "", bool(cond) or bool(shared)))
     if shared and rows: rows = [(_upper(_terms_text([_term_text(p, n, cl) for n, cl in shared], "")) + ":", "", True)] + rows
     items = dict.fromkeys(iv for v in doubted.values() for iv in v)
     if items and rows: rows.append((f"{DOUBT} audit of seed item " + "; item ".join(f"{n}: {v}" for n, v in items), "", None))
+    if own and rows: rows.append((f"{OWN_MARK} not in the source: the package's own reading (see the note below the chart)", "", None))
     return rows or [(x, "", False) for x in ["nothing further in this pathway"] + [f"see {w}" for _, w in dead_end_pointers(p, leaf)]]
 
 def _leaf_rows(p:ClinicalPathway, leaf:Leaf) -> list:
@@ -1758,15 +1793,57 @@ def unknown_note(p:ClinicalPathway, name:str, names:dict|None=None) -> str:
     return _unknown_head(p, name) + (f", {where}: " if where else ": ") + body + "."
 
 # %% ../nbs/50_pathway.ipynb #cp069b
+class Note(str):
+    "A note under a chart, with the full listing it sums up (`detail`, '' when it sums up nothing): a page shows the note and folds the detail."
+    detail: str = ""
+    def __new__(cls, text:str, detail:str=""):
+        self = super().__new__(cls, text)
+        self.detail = detail
+        return self
+
+def _names_history(cond) -> bool:
+    "Whether an ending's line names a treatment given before in its condition ('if not given before', 'after somatostatin analogue')."
+    return cond is not None and any(":" in name for alt in cond for name, _ in alt)
+
+def _history_lines(p:ClinicalPathway, lf:Leaf) -> set:
+    "The items of an ending (`_ending_items` keys) whose line names a treatment given before: a condition is written on it (not one that holds whichever the history is) and every rule giving it reads the history."
+    return {item for item, rules in _ending_items(p, lf).items() if item[2] and all(_names_history(c) for _, c in rules)}
+
+SUMMED_ABOVE = 4 # a note on the treatments given before that names more held items than this says what they share in one sentence
+
+def history_note(p:ClinicalPathway, names_:list, names:dict) -> Note|None:
+    "One note for treatments given before whose being unknown holds the lines that name the treatment history: said in one sentence, with only the items that wait though their line names no history (the full listing kept as the detail); None when the listing is short, or when some line naming the history does not wait (the sentence would not be true)."
+    held = {}
+    for n in names_:
+        for lf, items in held_at_endings(p, n).items(): held.setdefault(lf, set()).update(items)
+    if sum(len(v) for lf, v in held.items() if lf in names) <= SUMMED_ABOVE: return None
+    marked = {lf: _history_lines(p, lf) for lf in names}
+    if any(not marked[lf] <= held.get(lf, set()) for lf in names) or not any(marked.values()): return None
+    others = {}  # the items that wait though their line names no history -> the endings showing them
+    for lf, letter in names.items():
+        for item in held.get(lf, ()):
+            if item not in marked[lf]: others.setdefault(item, []).append(letter)
+    letters = sorted(names[lf] for lf in held if lf in names)
+    where = f", on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}" if letters else ""
+    also = "; ".join(f"{item_words(item)} at ending{'s' if len(ls) > 1 else ''} {_and(sorted(ls))}" for item, ls in others.items())
+    text = (f"If it is unknown whether {_given_words(p, names_)} was given before{where}: each line marked with a treatment "
+            "given before (“if not given before”, “after …”, “already given”) waits until the treatment history is known"
+            + (f"; also waiting, though {'its line names' if len(others) == 1 else 'their lines name'} no treatment given before: {also}" if also else "") + ".")
+    return text
+
 def unasked_lines(p:ClinicalPathway, notes:dict, names:dict) -> list:
-    "The notes under a chart on the answers it does not ask, as `unasked_groups` groups them: (reason, [notes]); the treatments given before whose being unknown holds the same items on the same routes share one note that names them."
+    "The notes under a chart on the answers it does not ask, as `unasked_groups` groups them: (reason, [notes]); the treatments given before whose being unknown holds the same items on the same routes share one note that names them, said in one sentence when it would list many items (`history_note`), the item-by-item listing kept as its `detail`."
     out = []
     for why, group in unasked_groups(p, notes):
         if why != GIVEN_BEFORE_REASON: out.append((why, [unknown_note(p, n, names) for n in group])); continue
         same = {}
         for n in group: same.setdefault(_unknown_body(p, n, names), []).append(n)
-        out.append((why, [f"If it is unknown whether {_given_words(p, ns)} was given before" + (f", {where}: " if where else ": ") + body + "."
-                          for (where, body), ns in same.items()]))
+        said = {}  # note -> the full listings it sums up; notes that come out the same are said once
+        for (where, body), ns in same.items():
+            full = f"If it is unknown whether {_given_words(p, ns)} was given before" + (f", {where}: " if where else ": ") + body + "."
+            short = history_note(p, ns, names)
+            said.setdefault(short or full, []).append(full if short else "")
+        out.append((why, [Note(text, " ".join(x for x in full if x)) for text, full in said.items()]))
     return out
 
 # %% ../nbs/50_pathway.ipynb #cp071
@@ -1851,14 +1928,13 @@ def read_as_edge(p:ClinicalPathway, node:Node) -> int|None:
     values = p.crits[node.field].members[like[0]]
     return next((k for k, (b, _) in enumerate(node.edges) if any(b.takes(v) for v in values)), None)
 
-def unknown_stop(p:ClinicalPathway, i:int, most:int=3) -> str:
-    "What a question's box says of the patients whose answer is unknown, as the note on the question says it: the answer they are read as, or that they stop and what waits below the question."
+def unknown_stop(p:ClinicalPathway, i:int) -> str:
+    "What a question's box says of the patients whose answer is unknown, as the note on the question says it: the answer they are read as, or that they stop and every item that waits below the question, each named (a count would hide what waits)."
     node = p.nodes[i]
     k = read_as_edge(p, node)
     if k is not None: return f"read as “{_edge_names(p, node)[1][k]}”"
     below = _leaves_below(p, i)
-    waits = list(dict.fromkeys(_lower(item[0]) for lf, items in held_at_endings(p, node.field).items() if lf in below for item in items))
-    said = waits if len(waits) <= most + 1 else waits[:most] + [f"{len(waits) - most} more"]  # 'and 1 more' would hide a name it could say
+    said = list(dict.fromkeys(_lower(item[0]) for lf, items in held_at_endings(p, node.field).items() if lf in below for item in items))
     only = [_lower(_outcome_label(*p.rule(r)[:1], p.rule(r)[1].then)) for r in p.unknown.get(node.field, ([], []))[1]]
     opens = p.readings.get(node.field, ([], (), False))[2]
     parts = (["unknown whether this pathway applies"] if opens else []) + ([f"{_and(said)} wait{'s' if len(said) == 1 else ''}"] if said else []) \
@@ -1866,13 +1942,15 @@ def unknown_stop(p:ClinicalPathway, i:int, most:int=3) -> str:
     return "stopped here" + (": " + "; ".join(parts) if parts else "")
 
 # %% ../nbs/50_pathway.ipynb #cp081
+ANSWER_ORDER = True # a question's answers leave it left to right in their order (Graphviz `ordering=out`)
+
 def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes:dict|None=None, budget:int=PART_NODES,
                  href:str|None=None, width:float|None=None, counts:dict|None=None) -> str:
     "Graphviz DOT of one part of a clinical pathway, top to bottom: who it is for, the questions, the recommendations; `href` (with `{part}`) links the parts; `counts` (from `clinical_counts`) writes the patients on it."
     parts = pathway_parts(p, budget, width)
     top, drawn, cont = parts[part]
     title = p.title + (f", part {part + 1} of {len(parts)}" if len(parts) > 1 else "")
-    lines = [f"digraph {_q(p.question.key)} {{", "  rankdir=TB; nodesep=0.2; ranksep=0.3; pad=0.1;",
+    lines = [f"digraph {_q(p.question.key)} {{", "  rankdir=TB; nodesep=0.2; ranksep=0.3; pad=0.1;" + (" ordering=out;" if ANSWER_ORDER else ""),  # answers left to right, in their order
              f'  labelloc=t; labeljust=l; fontname="Helvetica-Bold"; fontsize=13; label={_q(_wrap(title, 64))[:-1].replace(chr(92) + "n", chr(92) + "l") + chr(92) + "l" + chr(34)};',  # a long title wraps, left-aligned
              '  node [fontname="Helvetica", fontsize=12, margin="0.1,0.05"]; edge [fontname="Helvetica", fontsize=12, color="#555555"];']
     came = [k + 1 for k, (_, d, c) in enumerate(parts) if top in c]
@@ -1909,6 +1987,11 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
         return name
     target = leaf(top) if isinstance(top, Leaf) else f"N{top}"
     lines.append(f"  E -> {target} [{hot(c.get('inside'))[2:]}];")
+    into = {}  # how many answers of this part's questions lead into each box
+    for i in drawn:
+        for _, x in p.nodes[i].edges:
+            box = x if isinstance(x, Leaf) else f"C{i}_{x}" if x in cont else f"N{x}"
+            into[box] = into.get(box, 0) + 1
     for i in drawn:
         node = p.nodes[i]
         question, answers = _edge_names(p, node)
@@ -1928,8 +2011,14 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
                 at = "" if any(t == nxt for t, _, _ in parts) else "\nat: " + _wrap(_edge_names(p, p.nodes[nxt])[0], 24)  # inside that part: which question
                 lines.append(f'  {dst} [shape=box, style="dashed", color="#3b6ea5", fontcolor="#3b6ea5", label={_q(f"continued in part {cont[nxt]}" + at)}{link(cont[nxt])}];')
             else: dst = f"N{nxt}"
-            k = c.get("edge", {}).get((i, node.edges.index((b, nxt))), 0)
-            lines.append(f"  N{i} -> {dst} [label={_q(_wrap(ans, 18) + (f' ({k:,})' if c and not route else ''))}{hot(k)}];")
+            e_ = node.edges.index((b, nxt))
+            k = c.get("edge", {}).get((i, e_), 0)
+            said = _q(_wrap(ans, 18) + (f' ({k:,})' if c and not route else ''))
+            if into[nxt if isinstance(nxt, Leaf) else dst] < 2: lines.append(f"  N{i} -> {dst} [label={said}{hot(k)}];"); continue
+            # a box several questions lead into: the answer sits on its own arrow, under its question, where arrows from
+            # elsewhere cannot cross it (an edge label sits midway, where two arrows into one box may cross beside it)
+            lines += [f'  A{i}_{e_} [shape=plaintext, margin="0.02,0.01", width=0, height=0{", fontcolor=" + chr(34) + "#c0392b" + chr(34) if hot(k) else ""}, label={said}];',
+                      f"  N{i} -> A{i}_{e_} [arrowhead=none{hot(k)}];", f"  A{i}_{e_} -> {dst} [{hot(k)[2:]}];"]
         ends = list(dict.fromkeys(leaf(x) for _, x in node.edges if isinstance(x, Leaf)))
         for a_, b_ in zip(ends, ends[2:]): lines.append(f"  {a_} -> {b_} [style=invis];")  # many endings: two abreast, stacked
     for i in drawn:  # a question that other parts lead into too, below this part's top: where else its patients come from
@@ -1944,23 +2033,28 @@ def clinical_dot(p:ClinicalPathway, part:int=0, leaf_names:dict|None=None, notes
 # %% ../nbs/50_pathway.ipynb #cp083
 FIT_PT = 765 # widest drawing (points) that fits the docs column (704 px at a 1280 px window) with its 12-point text still at 11 px or more
 
-def _drawn_svgs(p:ClinicalPathway, href:str|None, counts:dict|None) -> tuple:
-    "The work of `clinical_svgs`."
+def _drawn_svgs(p:ClinicalPathway, href:str|None, counts:dict|None, fit:float=FIT_PT, first:tuple|None=None) -> tuple:
+    "The work of `clinical_svgs`: (SVGs, ending letters, notes, the cut drawn as (budget, width)); `first`: a cut to try before the others."
     tries = [(40, None)] + [(40, FIT_PT * f) for f in (2.0, 1.75, 1.5, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4)] + [(b, None) for b in (8, 5, 3, 2, 1)]
     seen = {}
     for budget, width in tries: seen.setdefault(str(pathway_parts(p, budget, width)), (len(pathway_parts(p, budget, width)), budget, width))
     ends = lambda parts: all(isinstance(top, Leaf) or any(isinstance(x, Leaf) for i in drawn for _, x in p.nodes[i].edges) for top, drawn, _ in parts)
-    for _, budget, width in sorted(seen.values(), key=lambda t: (not ends(pathway_parts(p, t[1], t[2])), t[0])):  # fewest parts first, each with an ending: the first that fits
+    cuts = sorted(seen.values(), key=lambda t: (not ends(pathway_parts(p, t[1], t[2])), t[0]))  # fewest parts first, each with an ending
+    for _, budget, width in ([(0, *first)] if first else []) + cuts:  # the first that fits
         names, notes = {}, {}
         svgs = [to_svg(clinical_dot(p, k, names, notes, budget, href, width, counts)) for k in range(len(pathway_parts(p, budget, width)))]
         widths = [float(re.search(r'<svg width="([\d.]+)pt"', s)[1]) for s in svgs]
-        if max(widths) <= FIT_PT: break
-    return svgs, names, notes
+        if max(widths) <= fit: break
+    return svgs, names, notes, (budget, width)
 
-def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None) -> tuple:
-    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the numbered notes on the unknown answers of its questions (see `unasked_notes` for the others); `href` as in `clinical_dot`."
-    if counts is not None: return _drawn_svgs(p, href, counts)  # a cohort's counts: drawn for it alone
-    svgs, names, notes = p.once(("svgs", href), lambda: _drawn_svgs(p, href, None))
+def site_cut(p:ClinicalPathway) -> tuple:
+    "The cut of a pathway into parts that its chart without counts is drawn with, as (budget, width) for `pathway_parts`: a drawing with counts tries it first, so that its parts are numbered alike."
+    return p.once(("svgs", None), lambda: _drawn_svgs(p, None, None))[3]
+
+def clinical_svgs(p:ClinicalPathway, href:str|None=None, counts:dict|None=None, fit:float=FIT_PT) -> tuple:
+    "The pathway drawn as SVG parts that each fit the column (fewest parts that do), the leaf names and the numbered notes on the unknown answers of its questions (see `unasked_notes` for the others); `href` as in `clinical_dot`; with `counts`, the parts of the chart without them (`site_cut`) where the drawing is at most `fit` points wide, else the fewest parts that are."
+    if counts is not None: return _drawn_svgs(p, href, counts, fit, site_cut(p))[:3]  # a cohort's counts: drawn for it alone
+    svgs, names, notes, _ = p.once(("svgs", href), lambda: _drawn_svgs(p, href, None))
     return list(svgs), dict(names), dict(notes)
 
 # %% ../nbs/50_pathway.ipynb #cp086

@@ -18,14 +18,14 @@ import pandas as pd
 from .cohort import present_mask, concordance, inspect_columns, output_frame, run_frame
 from .guideline import DISCLAIMER, HELD_AS_READ, INPUT_BITS, POLICIES, STAGE_COLUMN, check_policy
 from .pathway import (QUESTIONS, Flowcharts, chapter_names, chapter_tables, clinical_counts, clinical_pathway, clinical_svgs,
-                                      cohort_overlay, pathways, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _lower, _title)
+                                      cohort_overlay, own_reading_notes, pathway_parts, pathways, site_cut, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _lower, _title)
 from .files import read_table, write_text
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
 from .vocab import RECOMMENDATIONS
 
 # %% auto #0
-__all__ = ['GAP_USES', 'CSS', 'read_cohort', 'value_counts', 'data_gaps', 'held_rows', 'held_waits', 'reading_words',
-           'waits_html', 'input_columns', 'write_cohort_report']
+__all__ = ['GAP_USES', 'CSS', 'REPORT_FIT_PT', 'read_cohort', 'value_counts', 'data_gaps', 'held_rows', 'held_waits',
+           'reading_words', 'waits_html', 'input_columns', 'write_cohort_report']
 
 # %% ../nbs/55_report.ipynb #e1e2c10c
 def read_cohort(path) -> pd.DataFrame:
@@ -175,13 +175,26 @@ figure.pathway{margin:12px 0 28px}figure.pathway>div{border:1px solid #e3e6ea;bo
 .note{color:#555;font-size:14px}"""
 
 # %% ../nbs/55_report.ipynb #ecb4927bb
-def _table(df:pd.DataFrame, share:bool=True) -> str:
-    "A frame as an HTML table; shares written as percentages."
+def _table(df:pd.DataFrame, share:bool=True, codes:dict|None=None) -> str:
+    "A frame as an HTML table; shares written as percentages; `codes` (row label -> code): the code a row label stands for, in the label's tooltip."
     df = df.copy()
     for c in df.columns:
         if c == "share": df[c] = (100 * df[c]).map("{:.1f}%".format)
         elif pd.api.types.is_integer_dtype(df[c]): df[c] = df[c].map("{:,}".format)
-    return df.to_html(border=0, escape=True, index_names=False)
+    out = df.to_html(border=0, escape=True, index_names=False)
+    for label, code in (codes or {}).items():  # analysts find the code where the pointer rests; readers read the label
+        if str(code) != str(label): out = out.replace(f"<th>{html.escape(str(label))}</th>", f'<th title="{html.escape(str(code))}">{html.escape(str(label))}</th>', 1)
+    return out
+
+def _value_label(name:str, value) -> str:
+    "A value of a field as the charts write it: yes or no for a flag, the value's words for a text (locally advanced, not applicable)."
+    if FIELDS[name].kind == "flag" and isinstance(value, bool): return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+def _field_label(name:str) -> str:
+    "A field by its label, capitalised, as a row of a table names it (the field's name where it has none)."
+    label = FIELDS[name].label if name in FIELDS else name
+    return label[:1].upper() + label[1:]
 
 # %% ../nbs/55_report.ipynb #ecb4927bc
 def _svgs(items:list, workers:int=2) -> list:
@@ -196,6 +209,8 @@ def _inline(svg:str) -> str:
     return re.sub(r'<svg width="[\d.]+pt" height="[\d.]+pt"', f'<svg style="width:{float(w[1]) * 4 / 3:.0f}px;max-width:100%;height:auto"', svg, count=1) if w else svg
 
 # %% ../nbs/55_report.ipynb #26c765f3b
+REPORT_FIT_PT = 1150 # widest drawing (points) for the report's 1100 px column: shrunk to fit, its 12-point text stays at 11 px or more
+
 def _flowchart_section(states:dict, chapters:list, alerts:bool=False) -> tuple:
     "Every chapter's clinical pathways with the cohort's counts on them, one per clinical question and policy, collapsed per chapter and policy; the number of pathways and of drawings."
     jobs = []  # (chapter, policy, question, pathway, counts)
@@ -204,19 +219,21 @@ def _flowchart_section(states:dict, chapters:list, alerts:bool=False) -> tuple:
             for q in QUESTIONS:
                 if q.chapter != ch or (p := clinical_pathway(q.key, policy)) is None: continue
                 jobs.append((ch, policy, q, p, clinical_counts(p, st.cols)))
-    with ThreadPoolExecutor(2) as pool: drawn = list(pool.map(lambda j: clinical_svgs(j[3], counts=j[4]), jobs))
+    with ThreadPoolExecutor(2) as pool: drawn = list(pool.map(lambda j: clinical_svgs(j[3], counts=j[4], fit=REPORT_FIT_PT), jobs))
     e, parts, seen, k = html.escape, [], None, 0
     for (ch, policy, q, p, cc), (svgs, names, notes) in zip(jobs, drawn):
         if (ch, policy) != seen:
             if seen: parts.append("</details>")
             parts.append(f"<details><summary>{e(ch)} · {e(policy)}</summary>"); seen = (ch, policy)
-        stopped = sum(cc["unknown"].values())
+        stopped, on_site = sum(cc["unknown"].values()), len(pathway_parts(p, *site_cut(p)))
         cap = (f"{e(p.title)} <span class='note'>· {cc['inside']:,} patients in this pathway, {stopped:,} stopped at an unknown answer"
-               + (f", {cc['entry_unknown']:,} not counted (unknown whether it applies)" if cc["entry_unknown"] else "") + "</span>")
+               + (f", {cc['entry_unknown']:,} not counted (unknown whether it applies)" if cc["entry_unknown"] else "")
+               + (f" · {len(svgs)} parts here, {on_site} on the site: the counts widen its boxes" if len(svgs) != on_site else "") + "</span>")
         figs = "".join(f'<div>{_inline(s)}</div>' for s in svgs)
         unk = "".join(f"<li>[{n}] {e(unknown_note(p, name, names))}</li>" for name, n in sorted(notes.items(), key=lambda kv: kv[1]))  # by ending, as the site says it
+        own = "".join(f"<li>{e(x)}</li>" for x in own_reading_notes(p, names))  # an item the source does not give, marked †, and why
         parts.append(f'<figure class="pathway"><figcaption>{cap}</figcaption>{figs}'
-                     + (f"<ul class='note'>{unk}</ul>" if unk else "") + "</figure>")
+                     + (f"<ul class='note'>{own}{unk}</ul>" if own or unk else "") + "</figure>")
         k += len(svgs)
     return "\n".join(parts + (["</details>"] if seen else [])), len(jobs), k
 
@@ -242,17 +259,18 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
            f"<h1>{e(title)}</h1>", f"<p class='disclaimer'>{e(DISCLAIMER)}</p>",
            f"<p>{n:,} patients; {issues:,} with a value that could not be read (kept, reported as an issue). Policies: "
            f"{e(', '.join(policies))}; grading {e(grading)}; staging {e(staging)}.</p>", "<h2>The cohort</h2><div class='grid'>"]
-    for label, name in (("Class", "nen_class"), ("WHO grade", "who_grade"), (f"Stage ({staging})", STAGE_COLUMN[staging]),
-                        ("Disease setting", "disease_setting")):
+    for name in ("nen_class", "who_grade", STAGE_COLUMN[staging], "disease_setting"):
         counts = value_counts(cols, name)
-        counts.index = counts.index.str.replace("_", " ")  # 'locally advanced', 'not applicable': words, not codes
-        out.append(f"<div><h3>{e(label)}</h3>{_table(counts)}</div>")
+        words = {str(v): _value_label(name, v) for v in FIELDS[name].vocab}  # 'locally advanced', 'not applicable': words, the code in the tooltip
+        counts.index = [words.get(v, v) for v in counts.index]
+        out.append(f"<div><h3>{e(_field_label(name))}</h3>{_table(counts, codes={w: v for v, w in words.items()})}</div>")
     rc = recommendation_counts(frame, policies, grading, staging, columns, states)
     shares = rc.assign(**{f"share ({p})": (100 * rc[p] / max(n, 1)).map("{:.1f}%".format) for p in policies})
-    shares.index = [f"{RECOMMENDATIONS[c].label} ({c})" if c in RECOMMENDATIONS else c for c in shares.index]
+    named = {RECOMMENDATIONS[c].label if c in RECOMMENDATIONS else c: c for c in shares.index}  # label -> code, for the tooltips
+    shares.index = list(named)
     out += ["</div><h2>Recommendations under each policy</h2>",
             "<p class='note'>Patients given each recommendation at any strength; a patient may have several.</p>",
-            f"<div style='overflow-x:auto'>{policy_chart(rc, n)}</div>", _table(shares)]
+            f"<div style='overflow-x:auto'>{policy_chart(rc, n)}</div>", _table(shares, codes=named)]
     received = "treatment_received" in frame.columns or "treatment_received" in (columns or {}).values()
     out.append("<h2>Concordance with the treatment received</h2>")
     if received:
@@ -267,9 +285,12 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
     if columns: out.append(f"<p class='note'>Column mapping used: <code>{e(json.dumps(columns, ensure_ascii=False))}</code></p>")
     gaps = data_gaps(states)
     gaps["note"] = [_gap_note(f, k, n, staging) for f, k in zip(gaps.index, gaps["unknown"])]  # last: most rows need none
+    fields = {_field_label(f): f for f in gaps.index}  # fields by their labels, the field's name in the tooltip
+    if len(fields) < len(gaps): fields = {f: f for f in gaps.index}  # two fields of one label: their names tell them apart
+    gaps.index = list(fields)
     out += ["<h2>Data gaps by field</h2>", "<p class='note'>Unknown: the record leaves the field empty or unreadable, or gives a value "
             "set aside (see <em>read, then set aside</em> above). Blocked: its absence left a decision open for that many patients.</p>",
-            f"<div class='wrap'>{_table(gaps)}</div>"]
+            f"<div class='wrap'>{_table(gaps, codes=fields)}</div>"]
     outputs = {p: output_frame(st, grading, staging, frame.index) for p, st in states.items()}
     out += ["<h2>Held rows and what they wait for</h2>", "<p class='note'>The output lists a patient's recommendations in an order, and "
             "names the one listed first in a column of its own (<code>primary_recommendation</code>). That order only arranges the "
@@ -291,6 +312,8 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
             "patients on every question, answer and ending. Patients whose answer to a question is unknown stop there, and red "
             "questions count them and say what waits on the answer, as the note on the question does; where nothing waits and the "
             "tables give the endings of one answer, the question says which and its patients go on along it. Patients outside a pathway, or for whom it is unknown whether it applies, are not counted in it. "
-            "Open a chapter to see them.</p>",
+            "A pathway is cut into the parts of its chart on the site, so that parts are numbered alike; where the counts widen a part "
+            "beyond the page, it is cut into more, and its caption says so. An item marked † is not in the source: the note under "
+            "the chart names the rule that gives it. Open a chapter to see them.</p>",
             charts, f"<p class='disclaimer'>{e(DISCLAIMER)}</p></body></html>"]
     return write_text("\n".join(out), path)  # whole or not at all, through a file with no name: see `files.OutputFile`

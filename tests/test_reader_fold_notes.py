@@ -147,7 +147,8 @@ def test_the_notes_a_reader_found_misleading_say_what_waits_where():
     p = clinical_pathway("localized-nf", "nccn-2025")
     _, names, notes = clinical_svgs(p)
     note = unknown_note(p, "symptomatic", names)
-    assert "at ending E, active surveillance (option)" in note, note
+    band = next(letter for lf, letter in names.items() if "NCCN-LOC-NF-1TO2-OBSERVE" in lf.fired and "NCCN-LOC-NF-1TO2-RESECT" in lf.fired)  # over 1 cm up to 2 cm
+    assert f"at ending {band}, active surveillance (option)" in note, note
     p = clinical_pathway("functional-insulinoma", "nccn-2025")
     _, names, notes = clinical_svgs(p)
     note = unknown_note(p, "carcinoid_syndrome", names)

@@ -94,7 +94,7 @@ def _entry(svg: str) -> tuple:
 
 
 @pytest.mark.parametrize("key,policy", [("advanced-g12-first", "seed-2025"), ("localized-nf", "nccn-2025"), ("advanced-local", "nccn-2025"),
-                                        ("localized-f", "nccn-2025"), ("advanced-g3-favourable", "seed-2025"), ("advanced-g12-progression", "nccn-2025")], ids=lambda x: str(x))
+                                        ("followup-resected", "nccn-2025"), ("advanced-g3-favourable", "seed-2025"), ("advanced-g12-progression", "nccn-2025")], ids=lambda x: str(x))
 def test_a_part_entry_states_every_route_into_it(key, policy):
     "The box a part starts with names every answer on each way in (it used to name the last answer of one of them only)."
     p = clinical_pathway(key, policy)

@@ -86,8 +86,10 @@ def test_report_draws_the_clinical_pathways_with_counts(tmp_path):
     want = sum(clinical_pathway(q.key, p) is not None for q in QUESTIONS if q.chapter == "followup" for p in POLICIES)
     assert page.count("patients in this pathway") == want == 6
     assert f"of {len(demo):,} patients" in page and "max-width:100%" in page
+    from pannet_guideline.report import REPORT_FIT_PT
     widths = [int(w) for w in re.findall(r'<svg style="width:(\d+)px', page)]
-    assert widths and max(widths) <= 1100  # drawn at their own size within the 1100 px column, never shrunk below it
+    assert widths and max(widths) <= REPORT_FIT_PT * 4 / 3  # at their own size, or shrunk to the 1100 px column...
+    assert 16 * 1100 / max(max(widths), 1100) >= 11  # ...with their 12-point (16 px) text still at 11 px or more
 
 
 def test_what_held_rows_wait_for_is_said_in_labels_with_the_codes_for_analysts(demo_page):
@@ -123,7 +125,7 @@ def test_unknown_differentiation_adds_up(demo_page):
     gaps = _section(page, "Data gaps by field", "Held rows and what they wait for")
     row = re.search(r"<th>differentiation</th>\s*<td>[^<]*</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", read)
     values, unreadable, aside = map(int, row.groups())
-    unknown = int(re.search(r"<th>differentiation</th>\s*<td>[^<]*</td>\s*<td>(\d+)</td>", gaps)[1])
+    unknown = int(re.search(r'<th title="differentiation">Differentiation</th>\s*<td>(\d+)</td>', gaps)[1])
     assert aside > 0 and len(demo) - values + unreadable + aside == unknown
     assert "pathology review" in read
 
@@ -131,14 +133,14 @@ def test_unknown_differentiation_adds_up(demo_page):
 def test_a_field_the_staging_edition_does_not_read_is_explained(demo_page):
     _, page = demo_page
     gaps = _section(page, "Data gaps by field", "Held rows and what they wait for")
-    row = gaps[gaps.index("<th>t_category_ajcc7</th>"):]
+    row = gaps[gaps.index('<th title="t_category_ajcc7">T category (AJCC 7)</th>'):]
     row = row[:row.index("</tr>")]
     assert "not read for the stage of ajcc-8" in row and "disease setting" in row and "no row of the table gives it" in row
 
 
 def test_the_cohort_tables_show_words_not_codes(demo_page):
     _, page = demo_page
-    cohort = _section(page, "<h2>The cohort</h2>", "Recommendations under each policy")
+    cohort = _visible(_section(page, "<h2>The cohort</h2>", "Recommendations under each policy"))  # the codes only in tooltips
     assert "locally_advanced" not in cohort and "not_applicable" not in cohort
     assert "locally advanced" in cohort and "not applicable" in cohort
 
@@ -148,3 +150,38 @@ def test_no_identifier_is_counted_as_set_aside(demo_page):
     read = _section(page, "How each column was read", "Data gaps by field")
     row = re.search(r"<th>patient_id</th>\s*<td>[^<]*</td>\s*<td>([\d,]+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", read)
     assert row and row[3] == "0"
+
+
+def _visible(html_text):
+    "What a reader sees of some HTML: tooltips and tags left out."
+    return re.sub(r"<[^>]+>", " ", re.sub(r'title="[^"]*"|<title>.*?</title>', "", html_text))
+
+
+def test_the_top_tables_name_values_fields_and_recommendations_by_their_labels(demo_page):
+    "A reader of the first tables meets the labels the charts use; the codes stay in each row's tooltip, for analysts."
+    _, page = demo_page
+    cohort = _section(page, "<h2>The cohort</h2>", "<h2>Concordance")
+    seen = _visible(cohort)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\(SSA\)|ajcc-8", seen), re.findall(r"\b\w+_\w+\b|\(SSA\)|ajcc-8", seen)[:5]
+    assert "<h3>AJCC 8 stage</h3>" in cohort and "<h3>Disease setting</h3>" in cohort
+    assert '<th title="not_applicable">not applicable</th>' in cohort and '<th title="locally_advanced">locally advanced</th>' in cohort
+    assert '<th title="SSA">Somatostatin analogue</th>' in cohort
+    gaps = _section(page, "Data gaps by field", "Held rows and what they wait for")
+    assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", _visible(gaps))
+    assert '<th title="mitoses_per_2mm2">Mitoses</th>' in gaps
+
+
+def test_the_report_marks_an_item_not_in_the_source_and_says_why(tmp_path):
+    "The localised chapter under NCCN: the operations listed for a symptomatic tumour of 1 cm or less are the package's reading, marked † on the chart and named under it."
+    from pannet_guideline.pathway import OWN_MARK
+    page = write_cohort_report(demo_cohort(), tmp_path / "r.html", policies=("nccn-2025",), chapters=["localized"]).read_text()
+    assert re.search(rf"pancreatectomy\s*{OWN_MARK}", re.sub(r"<[^>]+>", " ", page))
+    assert f"{OWN_MARK} Not in the source" in page and "NCCN-LOC-NF-LE1-SYMPTOMATIC" in page
+    assert "An item marked † is not in the source" in page
+
+
+def test_the_report_says_why_its_parts_could_differ_from_the_site(demo_page):
+    _, page = demo_page
+    intro = _section(page, "<h2>The cohort's paths</h2>", "<details>")
+    assert "cut into the parts of its chart on the site" in intro
+    for n_here, n_site in re.findall(r"(\d+) parts here, (\d+) on the site", page): assert n_here != n_site

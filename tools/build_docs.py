@@ -535,6 +535,9 @@ def legend(key: str, policy: str, svgs: list) -> str:
                      '<a href="sources.html#seed-statements-and-their-audit-verdicts">seed audit</a> does not confirm; the last line of the '
                      "ending names the seed item and the audit's verdict (wrong, outdated, vague...). The seed-2025 policy gives it because "
                      "the seed says so, not because a current source does.")
+    if "†" in text:
+        items.append("<b>† after an item</b>: not in the source. The policy's source writes nothing for these answers, and the item is this "
+                     "package's own reading, so that the chart does not end empty; the note under the chart names the rule and says why.")
     if "continued in part" in text:
         items.append("A dashed <b>continued in part N</b> box links to that part; each part starts with the route into it, answer by answer.")
     if (key, policy) in CUTOFF_WORDS: items.append(E(CUTOFF_WORDS[(key, policy)]))
@@ -581,8 +584,8 @@ def rule_meanings(code: str) -> str:
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, pathway_alerts, source_footnotes,
-                                          unasked_lines, unknown_note)
+    from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, own_reading_notes, pathway_alerts,
+                                          source_footnotes, unasked_lines, unknown_note)
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Both policies are drawn, each folded under a line that "
            "says what it gives that the other does not: open one, or both. Not a medical device: for research, audit and education."]
@@ -605,9 +608,14 @@ def clinical_section(chapter: str, site: Path) -> str:
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy),
                                    full=f"clinical-{q.key}-{policy}-{k + 1}.html") for k, x in enumerate(svgs)]
             unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
-            unasked = "".join(f"<li>{E(why)} {E(said[0])}</li>" if len(said) == 1 else  # a shared reason said once, its notes below it
-                              f"<li>{E(why)}<ul>{''.join(f'<li>{E(x)}</li>' for x in said)}</ul></li>" for why, said in unasked_lines(p, notes, names))
+            said_in_full = lambda x: E(x) + (f' <details><summary>Every item, ending by ending</summary><p>{E(x.detail)}</p></details>'
+                                             if getattr(x, "detail", "") else "")  # a note that sums up a long listing keeps it, folded
+            unasked = "".join(f"<li>{E(why)} {said_in_full(said[0])}</li>" if len(said) == 1 else  # a shared reason said once, its notes below it
+                              f"<li>{E(why)}<ul>{''.join(f'<li>{said_in_full(x)}</li>' for x in said)}</ul></li>" for why, said in unasked_lines(p, notes, names))
             foot = "".join(f'<p class="not-asked"><b>Not asked here.</b> {_ids_linked(E(x))}</p>' for x in source_footnotes(p))
+            rule_link = lambda m: f'(rule <a href="#rule-{m[1]}"><code>{m[1]}</code></a>)'
+            foot += "".join(f'<p class="not-asked">{re.sub(r"[(]rule ([A-Z0-9-]+)[)]", rule_link, E(x))}</p>'
+                            for x in own_reading_notes(p, names))  # an item the source does not give, marked †, and why
             leaves = []
             for lf, letter in names.items():
                 rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
