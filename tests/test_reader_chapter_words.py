@@ -50,3 +50,47 @@ def test_the_seed_marker_alert_says_what_each_side_orders():
     alert = ALERTS["SEED_CGA_BASELINE_VS_SOURCES"]
     assert "every patient" in alert.text and "only when carcinoid syndrome is suspected" in alert.text, alert.text
     assert "nccn.5hiaa-carcinoid-syndrome" in alert.cites
+
+
+# ---- follow-up
+
+def _ending_lines(key:str, policy:str) -> list:
+    from pannet_guideline.pathway import Leaf, _leaf_lines
+    p = clinical_pathway(key, policy)
+    return [x for n in p.nodes.values() for _, t in n.edges if isinstance(t, Leaf) and t.fired for x in _leaf_lines(p, t)]
+
+
+@pytest.mark.parametrize("key,policy,intervals", [
+    # clinical_facts §9: NCCN PanNET-11 (first visit at 12 weeks to 12 months, then 6-12-monthly to 10 years), WDG3, PDNEC
+    ("followup-resected", "nccn-2025", ("a first visit at 12 weeks to 12 months", "every 6-12 months up to 10 years",
+                                        "every 12-24 weeks for the first 2 years", "every 12 weeks for the first year, then every 6 months")),
+    ("followup-surveillance", "nccn-2025", ("a first visit at 12 weeks to 12 months", "every 6-12 months up to 10 years")),
+    ("followup-in-place", "nccn-2025", ("every 12 weeks to 12 months", "every 8-12 weeks", "every 12-24 weeks", "every 6-16 weeks")),
+    # the seed: review every 3 months with markers and imaging every 6 (items 33, 35); 3- to 6-monthly for over 5 years (item 34)
+    ("followup-in-place", "seed-2025", ("every 3 months, biochemical markers and CT or MRI at every second visit",)),
+    ("followup-resected", "seed-2025", ("every 3-6 months for over 5 years",)),
+])
+def test_a_schedule_on_a_chart_says_how_often(key, policy, intervals):
+    schedules = [x for x in _ending_lines(key, policy) if "Follow-up schedule" in x]
+    assert schedules
+    for interval in intervals:
+        assert any(interval in x for x in schedules), (interval, schedules)
+
+
+def test_the_seed_schedule_after_surgery_says_what_is_wrong():
+    "Seed item 34 (audited wrong): the sources read space visits 6-12 months or more apart and keep them up for 10 years or for life (clinical_facts §9, §11)."
+    from pannet_guideline.followup import SCHEDULE_TITLES
+    title = SCHEDULE_TITLES["SEED_AFTER_SURGERY"]
+    assert "wrong" in title and "6-12 months" in title and "10 years" in title and "for life" in title, title
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_a_carcinoma_under_surveillance_is_reviewed_not_scheduled(policy):
+    "No source offers an NEC observation (nccn.observation-criteria; nccn.pdnec-treatment; seed.29): recorded under surveillance, it gets no schedule (not the seed's treatment schedule), a review and an alert."
+    from pannet_guideline import assess
+    nec = dict(differentiation="poor", ki67_pct=80, tumor_size_cm=1.5, local_invasion="none", nodal_status="N0", metastatic_sites="none",
+               resectable="yes", functional_syndrome="none", carcinoid_syndrome=False, prior_therapies="ACTIVE_SURVEILLANCE")
+    a = assess(nec, policy=policy)
+    assert not a.followup_schedule, a.followup_schedule
+    assert "NEC_UNDER_SURVEILLANCE" in a.alerts.split(";") and "MDT_REVIEW" in a.recommendations
+    assert not any("during active treatment" in x for x in _ending_lines("followup-surveillance", policy))
