@@ -173,9 +173,12 @@ ends included:
 LOCALIZED_PROSE["nccn_symptomatic"] = """\
 A symptomatic tumour is not observed. Over {observe_only_max} up to {nccn_observation} the two operations
 remain; at {observe_only_max} or less NCCN writes no option but observation
-(`localized.nccn-symptomatic-unwritten`), so pancreatectomy, and enucleation away from the duct, are listed
-as unranked options (resection is the default of the seed and of ENETS 2016), and the alert
-`SYMPTOMATIC_SMALL_TUMOUR` leaves the choice to the multidisciplinary team.
+(`localized.nccn-symptomatic-unwritten`), so pancreatectomy and enucleation are listed as unranked
+options (resection is the default of the seed and of ENETS 2016), and the alert
+`SYMPTOMATIC_SMALL_TUMOUR` leaves the choice to the multidisciplinary team. Enucleation is taken as
+NCCN writes it for the next band, in selected cases (`nccn.nf-localized-1to2cm`), with no condition
+on the main pancreatic duct: NCCN states that distance for insulinoma only
+(`nccn.insulinoma-enucleation`), so neither band of a non-functioning tumour asks about the duct.
 
 Boundaries: a tumour of exactly {observe_only_max} is observed; one just over it, or of exactly
 {nccn_observation}, has the three options; one just over {nccn_observation} goes to pancreatectomy."""
@@ -206,9 +209,11 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
         Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", small & contained & is_symptomatic, "PANCREATECTOMY",
              ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="option",
              note=f"NCCN writes no option for a symptomatic tumour of {only} or less: an unranked option for the team, never the primary"),
-        Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", small & contained & is_symptomatic & away_from_duct & ~malignant_looking,
+        # the enucleation NCCN lists for the next band, as it lists it there: selected cases, no condition on the main duct (NCCN
+        # ties the distance from the duct to insulinoma, nccn.insulinoma-enucleation), so the two bands read alike
+        Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", small & contained & is_symptomatic,
              "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
-             strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, when away from the duct; the team decides"),
+             strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, in selected cases; the team decides"),
         Rule("NCCN-LOC-NF-LE1-G2", small & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
              ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="option",
              note="whether a G2 is low grade is not settled by the sources read: resection, unranked beside observation"),
