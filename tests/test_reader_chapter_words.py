@@ -108,3 +108,15 @@ def test_a_small_symptomatic_tumour_gets_the_operations_of_the_next_band(near_du
     operations = lambda size: {c for c in ("PANCREATECTOMY", "ENUCLEATION") if c in assess(dict(tumour, tumor_size_cm=size), policy="nccn-2025").recommendations}
     assert operations(0.8) == operations(1.5) == {"PANCREATECTOMY", "ENUCLEATION"}
     assert not _asked("localized-nf", "nccn-2025", "near_main_duct")
+
+
+# ---- functioning tumours
+
+def test_everolimus_for_a_resectable_insulinoma_is_said_to_bridge_to_the_operation():
+    "NCCN lists everolimus beside diet and diazoxide to control the hypoglycaemia (note p, clinical_facts 5.1, 13.2), with the primary therapy before the operation (functional.control-before-resection): the rule and its alert say so."
+    from pannet_guideline.functional import SYNDROME_CONTROL
+    rule = next(r for r in SYNDROME_CONTROL.rules if r.id == "SC-INSULINOMA-EVEROLIMUS")
+    alert = ALERTS["EVEROLIMUS_FOR_GLUCOSE_CONTROL"]
+    for words, cites in ((rule.note, rule.cites), (alert.text, alert.cites)):
+        assert "until the operation" in words and "no operation is possible" in words, words
+        assert "functional.control-before-resection" in cites
