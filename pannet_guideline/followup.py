@@ -209,8 +209,7 @@ _SCHEDULE_FOR = {
     "NCCN_PDNEC_ADVANCED": ("unresectable or metastatic NEC or MiNEN (NCCN PDNEC-1)", ""),
     "SEED_ACTIVE_TREATMENT": ("during active treatment (seed items 33 and 35)", ""),
     "SEED_AFTER_SURGERY": ("after curative surgery (seed item 34)",
-                           " for over 5 years; audited wrong: the sources read space visits 6-12 months or more apart and keep them up "
-                           "for 10 years or for life"),
+                           " for over 5 years; the sources read space visits 6-12 months or more apart, for 10 years or for life"),
     "COMMNETS_RESECTED": ("completely resected PanNET (CommNETS/NANETS 2018; for comparison, selected by no table)", ""),
 }
 SCHEDULE_TITLES = {s: f"{what}: {schedule_words(s)}{more}" for s, (what, more) in _SCHEDULE_FOR.items()}
