@@ -210,8 +210,9 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
              ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="option",
              note=f"NCCN writes no option for a symptomatic tumour of {only} or less: an unranked option for the team, never the primary"),
         # the enucleation NCCN lists for the next band, as it lists it there: selected cases, no condition on the main duct (NCCN
-        # ties the distance from the duct to insulinoma, nccn.insulinoma-enucleation), so the two bands read alike
-        Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", small & contained & is_symptomatic,
+        # ties the distance from the duct to insulinoma, nccn.insulinoma-enucleation), so the two bands read alike; never for a
+        # malignant-looking tumour, which is resected
+        Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", small & contained & is_symptomatic & ~malignant_looking,
              "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
              strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, in selected cases; the team decides"),
         Rule("NCCN-LOC-NF-LE1-G2", small & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
