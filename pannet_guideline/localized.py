@@ -173,12 +173,16 @@ ends included:
 LOCALIZED_PROSE["nccn_symptomatic"] = """\
 A symptomatic tumour is not observed. Over {observe_only_max} up to {nccn_observation} the two operations
 remain; at {observe_only_max} or less NCCN writes no option but observation
-(`localized.nccn-symptomatic-unwritten`), so pancreatectomy and enucleation are listed as unranked
-options (resection is the default of the seed and of ENETS 2016), and the alert
-`SYMPTOMATIC_SMALL_TUMOUR` leaves the choice to the multidisciplinary team. Enucleation is taken as
-NCCN writes it for the next band, in selected cases (`nccn.nf-localized-1to2cm`), with no condition
-on the main pancreatic duct: NCCN states that distance for insulinoma only
-(`nccn.insulinoma-enucleation`), so neither band of a non-functioning tumour asks about the duct.
+(`localized.nccn-symptomatic-unwritten`), so pancreatectomy, and enucleation away from the duct, are listed
+as unranked options (resection is the default of the seed and of ENETS 2016), and the alert
+`SYMPTOMATIC_SMALL_TUMOUR` leaves the choice to the multidisciplinary team.
+
+Why the chart asks about the main duct at {observe_only_max} or less and not in the next band: over
+{observe_only_max}, enucleation is NCCN's own option, "in selected cases", and is taken as written, the selection
+left to the team (`nccn.nf-localized-1to2cm`). At {observe_only_max} or less NCCN writes no operation, so the option
+is built here, and it takes the one condition for enucleation that NCCN states, for insulinoma: a
+tumour not next to the main duct (`nccn.insulinoma-enucleation`). A tumour next to the duct is
+then offered pancreatectomy only.
 
 Boundaries: a tumour of exactly {observe_only_max} is observed; one just over it, or of exactly
 {nccn_observation}, has the three options; one just over {nccn_observation} goes to pancreatectomy."""
@@ -209,12 +213,9 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
         Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC", small & contained & is_symptomatic, "PANCREATECTOMY",
              ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance", "seed.08"), strength="option",
              note=f"NCCN writes no option for a symptomatic tumour of {only} or less: an unranked option for the team, never the primary"),
-        # the enucleation NCCN lists for the next band, as it lists it there: selected cases, no condition on the main duct (NCCN
-        # ties the distance from the duct to insulinoma, nccn.insulinoma-enucleation), so the two bands read alike; never for a
-        # malignant-looking tumour, which is resected
-        Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", small & contained & is_symptomatic & ~malignant_looking,
+        Rule("NCCN-LOC-NF-LE1-SYMPTOMATIC-ENUCLEATE", small & contained & is_symptomatic & away_from_duct & ~malignant_looking,
              "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
-             strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, in selected cases; the team decides"),
+             strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, when away from the duct; the team decides"),
         Rule("NCCN-LOC-NF-LE1-G2", small & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
              ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="option",
              note="whether a G2 is low grade is not settled by the sources read: resection, unranked beside observation"),

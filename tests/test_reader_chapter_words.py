@@ -96,20 +96,6 @@ def test_a_carcinoma_under_surveillance_is_reviewed_not_scheduled(policy):
     assert not any("during active treatment" in x for x in _ending_lines("followup-surveillance", policy))
 
 
-# ---- localised non-functioning NET under NCCN
-
-@pytest.mark.parametrize("near_duct", [True, False, None])
-def test_a_small_symptomatic_tumour_gets_the_operations_of_the_next_band(near_duct):
-    "NCCN writes no option for a symptomatic tumour of 1 cm or less (localized.nccn-symptomatic-unwritten); the operations borrowed from the 1-2 cm band (nccn.nf-localized-1to2cm: enucleation in selected cases) keep that band's conditions, where the main duct is not one (NCCN states it for insulinoma, nccn.insulinoma-enucleation)."
-    from pannet_guideline import assess
-    tumour = dict(differentiation="well", ki67_pct=2.0, mitoses_per_2mm2=1, local_invasion="none", nodal_status="N0", metastatic_sites="none",
-                  resectable="yes", functional_syndrome="none", carcinoid_syndrome=False, symptomatic=True, hereditary_syndrome="none",
-                  prior_therapies="none", tumor_location="body", near_main_duct=near_duct)
-    operations = lambda size: {c for c in ("PANCREATECTOMY", "ENUCLEATION") if c in assess(dict(tumour, tumor_size_cm=size), policy="nccn-2025").recommendations}
-    assert operations(0.8) == operations(1.5) == {"PANCREATECTOMY", "ENUCLEATION"}
-    assert not _asked("localized-nf", "nccn-2025", "near_main_duct")
-
-
 # ---- functioning tumours
 
 def test_everolimus_for_a_resectable_insulinoma_is_said_to_bridge_to_the_operation():
