@@ -28,7 +28,8 @@ __all__ = ['observed', 'resected_net', 'CONSISTENT_GRADE', 'watched_seed', 'watc
            'UNITS', 'SCHEDULES', 'SCHEDULE_TITLES', 'FOLLOWUP_NCCN', 'FOLLOWUP_SEED', 'FOLLOWUP_WATCH_SEED',
            'FOLLOWUP_WATCH_NCCN', 'FOLLOWUP_CARE', 'RECURRENCE', 'FOLLOWUP_ALERTS_SEED', 'FOLLOWUP_ALERTS_BOTH',
            'FOLLOWUP_ALERTS_NCCN', 'TABLES', 'policy_tables', 'SCHEDULE_TABLES', 'USES', 'PLAN_COLUMNS', 'Span',
-           'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_frame', 'schedule_for', 'visit_plan']
+           'weeks', 'months', 'years', 'add_months', 'Phase', 'schedule_words', 'schedule_frame', 'schedule_for',
+           'visit_plan']
 
 # %% ../nbs/25_followup.ipynb #c7553727
 observed = (received("ACTIVE_SURVEILLANCE") & ~resected).named("under observation (not resected)", ("nccn.observation-criteria",))
@@ -173,19 +174,45 @@ SCHEDULES = {
     "NCCN_PDNEC_ADVANCED": _PDNEC_ADVANCED, "SEED_ACTIVE_TREATMENT": _SEED_TREATMENT, "SEED_AFTER_SURGERY": _SEED_SURGERY,
     "COMMNETS_RESECTED": _COMMNETS,
 }
-SCHEDULE_TITLES = {
-    "NCCN_RESECTED_G1G2": "NET G1/G2 after resection (NCCN PanNET-11)",
-    "NCCN_OBSERVED": "NET G1/G2 under observation (NCCN PanNET-11, note x)",
-    "NCCN_ADVANCED_G1G2": "advanced NET G1/G2, observed or on treatment: the interval NCCN gives for observation (PanNET-12), the only one it gives",
-    "NCCN_WDG3_RESECTED": "NET G3 after resection (NCCN WDG3)",
-    "NCCN_WDG3_ADVANCED_FAVOURABLE": "advanced NET G3, favourable biology: Ki-67 below 55 %, SSTR imaging not negative (NCCN WDG3)",
-    "NCCN_WDG3_ADVANCED_UNFAVOURABLE": "advanced NET G3, unfavourable biology: Ki-67 55 % or more, or SSTR imaging negative (NCCN WDG3)",
-    "NCCN_PDNEC_RESECTED": "NEC or MiNEN after resection (NCCN PDNEC-1)",
-    "NCCN_PDNEC_ADVANCED": "unresectable or metastatic NEC or MiNEN (NCCN PDNEC-1)",
-    "SEED_ACTIVE_TREATMENT": "during active treatment (seed items 33 and 35)",
-    "SEED_AFTER_SURGERY": "after curative surgery (seed item 34)",
-    "COMMNETS_RESECTED": "completely resected PanNET (CommNETS/NANETS 2018; for comparison, selected by no table)",
+
+def _every(lo:Span, hi:Span) -> str:
+    "An interval between visits as a clinician says it: every 12 weeks, every 6-12 months, every 12 weeks to 12 months, yearly."
+    if lo == hi: return "yearly" if lo == years(1) else f"every {lo}"
+    return f"every {lo.value}-{hi.value} {hi.unit}" if lo.unit == hi.unit else f"every {lo} to {hi}"
+
+def _phase_words(phase:Phase) -> str:
+    "One phase in words: how often, and for how long (a later phase runs on from the one before)."
+    lo, hi = phase.interval
+    if phase.visits == 1: return f"a first visit at {lo} to {hi}" if lo != hi else f"one visit at {lo}"
+    every = _every(lo, hi)
+    by_n = {}
+    for item, n in phase.periodic: by_n.setdefault(n, []).append(item)
+    every += "".join(f", {' and '.join(items)} at every {'second' if n == 2 else f'{n}th'} visit" for n, items in by_n.items())
+    if phase.end is None: return every if phase.start is None else f"{every}, no end stated"
+    if phase.start is None: return f"{every} for the first {'year' if phase.end == years(1) else phase.end}"
+    return f"{every} up to {phase.end}"
+
+def schedule_words(schedule_id:str) -> str:
+    "How often a schedule's visits fall, phase by phase, from its own phases (so the words cannot drift from the plan)."
+    return ", then ".join(_phase_words(p) for p in SCHEDULES[schedule_id])
+
+# what each schedule is for; its intervals are added from the phases. The seed's post-operative schedule, audited wrong
+# (seed item 34), says where it departs from the sources read (clinical_facts §9: NCCN, ESMO 2020, CommNETS)
+_SCHEDULE_FOR = {
+    "NCCN_RESECTED_G1G2": ("NET G1/G2 after resection (NCCN PanNET-11)", ""),
+    "NCCN_OBSERVED": ("NET G1/G2 under observation (NCCN PanNET-11, note x)", ""),
+    "NCCN_ADVANCED_G1G2": ("advanced NET G1/G2, observed or on treatment (NCCN PanNET-12 gives this interval for observation, and no other)", ""),
+    "NCCN_WDG3_RESECTED": ("NET G3 after resection (NCCN WDG3)", ""),
+    "NCCN_WDG3_ADVANCED_FAVOURABLE": ("advanced NET G3, favourable biology (Ki-67 below 55 %, SSTR imaging not negative; NCCN WDG3)", ""),
+    "NCCN_WDG3_ADVANCED_UNFAVOURABLE": ("advanced NET G3, unfavourable biology (Ki-67 55 % or more, or SSTR imaging negative; NCCN WDG3)", ""),
+    "NCCN_PDNEC_RESECTED": ("NEC or MiNEN after resection (NCCN PDNEC-1)", ""),
+    "NCCN_PDNEC_ADVANCED": ("unresectable or metastatic NEC or MiNEN (NCCN PDNEC-1)", ""),
+    "SEED_ACTIVE_TREATMENT": ("during active treatment (seed items 33 and 35)", ""),
+    "SEED_AFTER_SURGERY": ("after curative surgery (seed item 34)",
+                           " for over 5 years; the sources read space visits 6-12 months or more apart, for 10 years or for life"),
+    "COMMNETS_RESECTED": ("completely resected PanNET (CommNETS/NANETS 2018; for comparison, selected by no table)", ""),
 }
+SCHEDULE_TITLES = {s: f"{what}: {schedule_words(s)}{more}" for s, (what, more) in _SCHEDULE_FOR.items()}
 
 # %% ../nbs/25_followup.ipynb #e66c262d
 def _interval_text(phase:Phase) -> str:
@@ -231,8 +258,10 @@ FOLLOWUP_SEED = DecisionTable("followup_seed", "Follow-up schedule (seed 2025)",
     Rule("FU-SEED-AFTER-SURGERY", localized_disease & resected, "SEED_AFTER_SURGERY", ("seed.34",)),
     Rule("FU-SEED-ADVANCED", advanced_disease, "SEED_ACTIVE_TREATMENT", ("seed.33", "seed.35", "seed.15", "seed.29"),
          note="under the seed's logic every advanced patient is treated"),
-    Rule("FU-SEED-NEC-CHEMOTHERAPY", localized_disease & nec & ~resected, "SEED_ACTIVE_TREATMENT", ("seed.33", "seed.35", "seed.29"),
-         note="a localized NEC not resected is on platinum chemotherapy under the seed"),
+    Rule("FU-SEED-NEC-CHEMOTHERAPY", localized_disease & nec & ~resected & ~received("ACTIVE_SURVEILLANCE"), "SEED_ACTIVE_TREATMENT",
+         ("seed.33", "seed.35", "seed.29"),
+         note="a localized NEC not resected is on platinum chemotherapy under the seed; one recorded under surveillance is not, and "
+              "gets no schedule but a review (alert NEC_UNDER_SURVEILLANCE)"),
 ], "unique", output="followup_schedule", complete=False, description="seed items 33-35")
 
 # %% ../nbs/25_followup.ipynb #fa23be60
@@ -246,11 +275,13 @@ FOLLOWUP_WATCH_NCCN = DecisionTable("followup_watch_nccn", "Observation schedule
 ], "collect", output="followup_schedule")
 
 # %% ../nbs/25_followup.ipynb #191ed831
-FOLLOWUP_CARE = DecisionTable("followup_care", "Follow-up as the next step after resection", [
+FOLLOWUP_CARE = DecisionTable("followup_care", "Follow-up as the next step after resection; a carcinoma under surveillance reviewed", [
     Rule("FU-REC-RESECTED-NET", net & resection_recorded & no_progression, "FOLLOW_UP", ("nccn.no-adjuvant",), strength="recommended",
          note="no adjuvant therapy has a known role: follow-up is the plan, on the schedule in `followup_schedule` (its own citations)"),
     Rule("FU-REC-RESECTED-NEC", nec_or_minen & resection_recorded & no_progression, "FOLLOW_UP", ("nccn.pdnec-treatment",), strength="consider",
          note="after the operation and any adjuvant course NCCN lists; the schedule is in `followup_schedule`"),
+    Rule("FU-REC-NEC-WATCHED", nec_or_minen & observed, "MDT_REVIEW", ("nccn.pdnec-treatment", "nccn.observation-criteria", "nccn.mdt"),
+         strength="recommended", note="an NEC or MiNEN is treated, not watched: surveillance recorded for one is a plan to review"),
 ], "collect", output="recommendations", scope=localized_disease)
 
 RECURRENCE = DecisionTable("recurrence", "Progression after resection: a recurrence", [
@@ -280,6 +311,9 @@ add_alert("SEED_SURVEILLANCE_NO_SCHEDULE", "The seed gives surveillance no sched
 add_alert("NO_ADJUVANT_AFTER_RESECTION", "Follow-up, not adjuvant therapy",
           "After resection of a NET the next step is follow-up: no adjuvant systemic therapy has a known role.",
           "caveat", ("nccn.no-adjuvant",))
+add_alert("NEC_UNDER_SURVEILLANCE", "Surveillance recorded for a carcinoma",
+          "Active surveillance is recorded for an NEC or MiNEN, which no source read offers it: NCCN observes only small, low-grade, incidentally found non-functioning NETs and treats a localised NEC by resection, chemotherapy or chemoradiation; the seed treats NEC with platinum chemotherapy. No follow-up schedule is given: check the record and review the plan in the multidisciplinary team.",
+          "safety", ("nccn.observation-criteria", "nccn.pdnec-treatment", "seed.29"))
 _ = add_alert("RECURRENCE", "Progression after resection: a recurrence",
           "The disease progresses after the primary was resected. NCCN resects a recurrence in selected cases; otherwise it is advanced disease, with a clinical trial, systemic or locoregional therapy: restage it and record the setting (resectable, metastatic sites) to read those options.",
           "caveat", ("followup.nccn-recurrence", "followup.recurrence-as-advanced", "nccn.progression-options"))
@@ -296,9 +330,11 @@ FOLLOWUP_ALERTS_SEED = DecisionTable("followup_alerts_seed", "Follow-up: the see
          ("seed.33", "seed.35", "nccn.followup-wdg3", "nccn.followup-pdnec", "followup.nccn-wdg3-items", "followup.nccn-pdnec-items")),
 ], "collect", output="alerts")
 
-FOLLOWUP_ALERTS_BOTH = DecisionTable("followup_alerts", "Follow-up: no adjuvant therapy, and recurrence", [
+FOLLOWUP_ALERTS_BOTH = DecisionTable("followup_alerts", "Follow-up: no adjuvant therapy, a carcinoma under surveillance, and recurrence", [
     Rule("FU-ALERT-NO-ADJUVANT", resected_net & no_progression, "NO_ADJUVANT_AFTER_RESECTION",
          ("nccn.no-adjuvant", "nccn.followup-resected"), note="follow-up, not adjuvant therapy, after resection of a NET"),
+    Rule("FU-ALERT-NEC-WATCHED", localized_disease & nec_or_minen & observed, "NEC_UNDER_SURVEILLANCE",
+         ("nccn.observation-criteria", "nccn.pdnec-treatment", "seed.29"), note="no source offers a carcinoma observation"),
     Rule("FU-ALERT-RECURRENCE", recurrence, "RECURRENCE", ("followup.nccn-recurrence", "followup.recurrence-as-advanced", "nccn.progression-options")),
     Rule("FU-ALERT-RECURRENCE-ADVANCED", advanced_disease & resection_recorded & progressive, "RECURRENCE",
          ("followup.nccn-recurrence", "nccn.progression-options", "nccn.followup-resected"),

@@ -49,7 +49,8 @@ carcinoid_without_syndrome = (nonfunctioning & has_carcinoid_syndrome).named("ca
 _INS = ("nccn.insulinoma-symptom-control",)
 SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syndrome (NCCN 2025)", [
     Rule("SC-INSULINOMA-GLUCOSE", insulinoma, "SYNDROME_CONTROL", _INS, strength="recommended", note="diet and/or diazoxide"),
-    Rule("SC-INSULINOMA-EVEROLIMUS", insulinoma, "EVEROLIMUS", _INS, strength="option", note="for glucose control"),
+    Rule("SC-INSULINOMA-EVEROLIMUS", insulinoma, "EVEROLIMUS", _INS + ("functional.control-before-resection",), strength="option",
+         note="for glucose control: in a resectable tumour until the operation, otherwise where no operation is possible"),
     Rule("SC-INSULINOMA-SSA", insulinoma & sstr_positive, "SSA", ("nccn.insulinoma-ssa-sstr-negative",), strength="option",
          note="only with positive SSTR imaging, and cautiously"),
     Rule("SC-INSULINOMA-PRRT", insulinoma & advanced_net & sstr_positive & ~received("PRRT"), "PRRT",
@@ -112,8 +113,8 @@ add_alert("CARCINOID_SYNDROME_VS_NONFUNCTIONING", "Carcinoid syndrome in a non-f
           "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself: the non-functioning pathway (observation among it) is held until it is checked, and the tumour is resected and its syndrome controlled as a functioning one.",
           "data", ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"))
 add_alert("EVEROLIMUS_FOR_GLUCOSE_CONTROL", "Everolimus here is for glucose control",
-          "Everolimus is listed to control the hypoglycaemia of insulinoma, beside diet and diazoxide; it is not, on that account, an antitumour line: as one it follows the rules for progressive disease.",
-          "caveat", ("nccn.insulinoma-symptom-control", "nccn.everolimus-sunitinib"))
+          "Everolimus is listed beside diet and diazoxide to control the hypoglycaemia of insulinoma: in a resectable tumour only to hold the glucose until the operation, otherwise where no operation is possible. It is not, on that account, an antitumour line: as one it follows the rules for progressive disease.",
+          "caveat", ("nccn.insulinoma-symptom-control", "functional.control-before-resection", "nccn.everolimus-sunitinib"))
 add_alert("EVEROLIMUS_FAILED_GLUCOSE_CONTROL", "Everolimus listed after it failed",
           "Everolimus is listed for glucose control, but the tumour has progressed on it: as an antitumour line it has failed, and its place in controlling the hypoglycaemia is for the team to weigh.",
           "caveat", ("nccn.insulinoma-symptom-control", "nccn.progression-options"))
@@ -128,7 +129,8 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-GLUCAGONOMA-ANTICOAGULATION", glucagonoma_syndrome & not_cured, "GLUCAGONOMA_ANTICOAGULATION", ("nccn.glucagonoma-anticoagulation",)),
     Rule("ALF-VIPOMA-ELECTROLYTES", vipoma_syndrome & not_cured, "VIPOMA_ELECTROLYTES", ("nccn.vipoma-electrolytes",)),
     Rule("ALF-EVEROLIMUS-GLUCOSE", insulinoma & syndrome_to_control & ~failed("EVEROLIMUS").otherwise(True), "EVEROLIMUS_FOR_GLUCOSE_CONTROL",
-         ("nccn.insulinoma-symptom-control", "nccn.everolimus-sunitinib"), note="wherever the syndrome-control table lists everolimus"),
+         ("nccn.insulinoma-symptom-control", "functional.control-before-resection", "nccn.everolimus-sunitinib"),
+         note="wherever the syndrome-control table lists everolimus"),
     Rule("ALF-EVEROLIMUS-FAILED", insulinoma & not_cured & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
          ("nccn.insulinoma-symptom-control", "nccn.progression-options")),
     Rule("ALF-SPLENECTOMY-DISTAL", (gastrinoma_net | glucagonoma_net | vipoma_net) & _distal, "SPLENECTOMY_VACCINATION",

@@ -177,6 +177,13 @@ remain; at {observe_only_max} or less NCCN writes no option but observation
 as unranked options (resection is the default of the seed and of ENETS 2016), and the alert
 `SYMPTOMATIC_SMALL_TUMOUR` leaves the choice to the multidisciplinary team.
 
+Why the chart asks about the main duct at {observe_only_max} or less and not in the next band: over
+{observe_only_max}, enucleation is NCCN's own option, "in selected cases", and is taken as written, the selection
+left to the team (`nccn.nf-localized-1to2cm`). At {observe_only_max} or less NCCN writes no operation, so the option
+is built here, and it takes the one condition for enucleation that NCCN states, for insulinoma: a
+tumour not next to the main duct (`nccn.insulinoma-enucleation`). A tumour next to the duct is
+then offered pancreatectomy only.
+
 Boundaries: a tumour of exactly {observe_only_max} is observed; one just over it, or of exactly
 {nccn_observation}, has the three options; one just over {nccn_observation} goes to pancreatectomy."""
 

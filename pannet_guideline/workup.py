@@ -16,9 +16,9 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'resected_low_grade', 'WORKUP', 'WORKUP_MARKERS_SEED', 'WORKUP_MARKERS_NCCN',
-           'COMPLETE_STAGING', 'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'policy_tables', 'EveryPatient',
-           'workup_items']
+__all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'recurrence_restaged', 'resected_low_grade', 'WORKUP', 'WORKUP_MARKERS_SEED',
+           'WORKUP_MARKERS_NCCN', 'COMPLETE_STAGING', 'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'policy_tables',
+           'EveryPatient', 'workup_items']
 
 # %% ../nbs/20_workup.ipynb #ec533aba
 WORKUP_ITEMS = {
@@ -32,8 +32,8 @@ WORKUP_ITEMS = {
     "GLUCAGON": "plasma glucagon with blood glucose",
     "VIP_ELECTROLYTES": "plasma VIP with serum electrolytes",
     "SOMATOSTATIN": "fasting plasma somatostatin",
-    "CHROMOGRANIN_A_5HIAA_BASELINE": "serum chromogranin A and 24-hour urinary 5-HIAA as baseline tests",
-    "URINE_5HIAA": "24-hour urinary 5-HIAA, with listed foods avoided for 48 hours before and during collection",
+    "CHROMOGRANIN_A_5HIAA_BASELINE": "serum chromogranin A and 24-hour urinary 5-HIAA for every patient at baseline, symptoms or not",
+    "URINE_5HIAA": "24-hour urinary 5-HIAA only for suspected carcinoid syndrome, with listed foods avoided for 48 hours before and during collection",
 }
 
 # %% ../nbs/20_workup.ipynb #563985a6
@@ -47,8 +47,11 @@ class EveryPatient(Always):
 histology_incomplete = (differentiation.is_unknown() | ki67.is_unknown() | mitoses.is_unknown()).named(
     "differentiation, Ki-67 or mitotic count missing", ("who2019.histology-report",))
 # after resection of a localised NET G1/G2 the patient is in follow-up, imaged by multiphasic CT or MRI, where NCCN does not
-# recommend routine PET; a recurrence (progression recorded after the resection) is restaged as a new tumour
-resected_low_grade = ((setting == "localized") & net_g1_g2 & resected & ~progressive.otherwise(False)).otherwise(False).named(
+# recommend routine PET; a recurrence (progression recorded after the resection) is restaged as a new tumour. That is the only
+# reason the work-up reads progression, and the concept's name says so wherever the question is asked.
+recurrence_restaged = progressive.named("progressing on imaging (after a resection: a recurrence, staged again)",
+                                        ("followup.nccn-recurrence", "nccn.no-pet-surveillance"))
+resected_low_grade = ((setting == "localized") & net_g1_g2 & resected & ~recurrence_restaged.otherwise(False)).otherwise(False).named(
     "a localised NET G1/G2 resected, no recurrence recorded (in follow-up)",
     ("nccn.followup-resected", "nccn.no-pet-surveillance", "followup.nccn-recurrence"))
 
@@ -109,8 +112,11 @@ add_alert("SSTR_PET_INSULINOMA_OFTEN_NEGATIVE", "Insulinoma is often SSTR-negati
           "About two in three insulinomas show no uptake on SSTR-PET: a negative scan does not rule one out, and a somatostatin analogue is unsafe in SSTR-negative disease.",
           "safety", ("workup.nccn-insulinoma-sstr-pet-negative", "nccn.insulinoma-ssa-sstr-negative"))
 add_alert("SEED_CGA_BASELINE_VS_SOURCES", "Seed baseline markers against the sources",
-          "The seed asks for chromogranin A and urinary 5-HIAA at baseline for everyone (UKINETS 2012); NCCN chooses hormone tests by symptoms and AJCC 9 advises against chromogranin A.",
-          "conflict", ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven"))
+          "Seed: serum chromogranin A and 24-hour urinary 5-HIAA as baseline tests in every patient, as UKINETS 2012 advised. "
+          "Sources: hormone tests chosen by symptoms (NCCN); urinary 5-HIAA only when carcinoid syndrome is suspected, which pancreatic "
+          "primaries seldom cause; no chromogranin A, which AJCC 9 advises against.",
+          "conflict", ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven", "nccn.5hiaa-carcinoid-syndrome",
+                       "nccn.carcinoid-syndrome-sites"))
 add_alert("RESECTABILITY_PRESUMED", "Resectability presumed from the stage",
           "Resectability is not recorded; the stage shows no large vessel involved (AJCC 8 T1-T3, or AJCC 7 T1-T3 for an AJCC 8 T4), so the disease is taken as localised. Confirm resectability before any operation.",
           "data", ("nccn.setting", "ajcc8.t-category"))
@@ -131,8 +137,10 @@ WORKUP_ALERTS = DecisionTable("workup_alerts", "Work-up: alerts (both policies)"
 
 WORKUP_ALERTS_SEED = DecisionTable("workup_alerts_seed", "Work-up: the seed's baseline markers (seed 2025)", [
     Rule("WU-AL-SEED-CGA-VS-SOURCES", EveryPatient(), "SEED_CGA_BASELINE_VS_SOURCES",
-         ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven"),
-         note="seed: baseline markers for everyone (UKINETS 2012); NCCN: symptom-driven; AJCC 9: no chromogranin A"),
+         ("seed.03", "ukinets.cga-baseline", "ajcc9.no-cga", "nccn.biochem-symptom-driven", "nccn.5hiaa-carcinoid-syndrome",
+          "nccn.carcinoid-syndrome-sites"),
+         note="seed: chromogranin A and 5-HIAA for everyone (UKINETS 2012); sources: 5-HIAA only for suspected carcinoid syndrome, "
+              "other hormone tests by symptoms, no chromogranin A (AJCC 9)"),
     Rule("WU-AL-SEED-CGA-AJCC9", EveryPatient(), "CGA_NOT_ADVISED_AJCC9", ("ajcc9.no-cga", "seed.03")),
     Rule("WU-AL-SEED-CGA-PPI", EveryPatient(), "CGA_PPI_CAVEAT", ("nccn.ppi-raises-gastrin-cga", "seed.03")),
     Rule("WU-AL-SEED-5HIAA", ~carcinoid.isin(True).otherwise(False), "HIAA_ONLY_FOR_CARCINOID_SYNDROME",

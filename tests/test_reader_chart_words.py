@@ -78,8 +78,10 @@ def test_the_policy_difference_tells_the_two_5hiaa_items_apart():
     build_docs = load_tool("build_docs")
     seed, nccn = clinical_pathway("workup", "seed-2025"), clinical_pathway("workup", "nccn-2025")
     line = build_docs._differs(seed, nccn)
-    assert "not here: 24-hour urinary 5-HIAA (with carcinoid syndrome)" in line, line
-    assert "as baseline tests" in line
+    # the seed orders both markers for every patient; NCCN orders 5-HIAA only for suspected carcinoid syndrome (clinical_facts R-DX-07)
+    only, lacks = line.split("; not here: ")
+    assert "chromogranin A and 24-hour urinary 5-HIAA for every patient" in only, line
+    assert lacks.startswith("24-hour urinary 5-HIAA only for suspected carcinoid syndrome"), line
 
 
 def test_the_workup_items_section_shows_its_table():
