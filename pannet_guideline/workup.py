@@ -48,8 +48,8 @@ histology_incomplete = (differentiation.is_unknown() | ki67.is_unknown() | mitos
     "differentiation, Ki-67 or mitotic count missing", ("who2019.histology-report",))
 # after resection of a localised NET G1/G2 the patient is in follow-up, imaged by multiphasic CT or MRI, where NCCN does not
 # recommend routine PET; a recurrence (progression recorded after the resection) is restaged as a new tumour. That is the only
-# reason the work-up reads progression, and the concept's name says so wherever the question is asked.
-recurrence_restaged = progressive.named("progressing on imaging (after a resection: a recurrence, staged again)",
+# reason the work-up reads progression; the chapter says so beside the chart, whose question stays short so that it fits one part.
+recurrence_restaged = progressive.named("progressive",
                                         ("followup.nccn-recurrence", "nccn.no-pet-surveillance"))
 resected_low_grade = ((setting == "localized") & net_g1_g2 & resected & ~recurrence_restaged.otherwise(False)).otherwise(False).named(
     "a localised NET G1/G2 resected, no recurrence recorded (in follow-up)",

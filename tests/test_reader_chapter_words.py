@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pannet_guideline.evidence import STATEMENTS
-from pannet_guideline.pathway import _edge_names, clinical_pathway
+from pannet_guideline.pathway import _edge_names, clinical_pathway, clinical_svgs
 from pannet_guideline.policies import POLICIES
 from pannet_guideline.vocab import ALERTS
 
@@ -31,9 +31,12 @@ def _markdown(notebook:str) -> list:
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_the_workup_says_why_it_asks_about_progression(policy):
-    "Progression changes the work-up only after a resection: a recurrence is staged again (followup.nccn-recurrence), while a resected tumour that is not progressing is followed by CT or MRI without PET (nccn.no-pet-surveillance)."
+    "Progression changes the work-up only after a resection: a recurrence is staged again (followup.nccn-recurrence), while a resected tumour that is not progressing is followed by CT or MRI without PET (nccn.no-pet-surveillance). The chart's question stays short (the chart fits one part); the chapter says why beside it."
     asked = _asked("workup", policy, "progression")
-    assert asked and all("resection" in q and "recurrence" in q for q in asked), asked
+    assert asked == ["Progressive?"], asked
+    why = next(c for c in _markdown("20_workup.ipynb") if "Why the work-up asks about progression" in c)
+    assert all(s in why for s in ("`followup.nccn-recurrence`", "`nccn.no-pet-surveillance`", '"Progressive?"', "recurrence", "resection"))
+    assert len(clinical_svgs(clinical_pathway("workup", policy))[0]) == 1  # the work-up in one chart, not three parts
 
 
 def test_the_register_section_of_the_workup_cites_what_the_insulinoma_alert_cites():
