@@ -51,6 +51,7 @@ class Statement:
     seed_item: int = 0 # number of the seed statement (1-38) this is, 0 when not a seed statement
     verdict: str = "" # for seed statements: the audit verdict
     narrative_only: str = "" # for seed statements with no rule: the reason
+    silent: bool = False # it records that the source writes nothing on a point: a rule citing it is the package's own reading there
 
 class Strength(str, Enum):
     "How firmly a recommendation is made."

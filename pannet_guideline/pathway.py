@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .evidence import STATEMENTS
 from .logic import And, Compare, Expr, HasCode, IsIn, IsUnknown
 from .schema import FIELDS, codes_mask, first_rows
 from .tables import DecisionTable, boundary_grid
 
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
-           'RULE_MEANINGS', 'OUTSIDE', 'UNWRITTEN', 'NOT_YET', 'UNKNOWN_NAMES', 'ASKED_AS', 'SELF_NAMED', 'OWN_MARK',
+           'RULE_MEANINGS', 'OUTSIDE', 'NOT_YET', 'UNKNOWN_NAMES', 'ASKED_AS', 'SELF_NAMED', 'OWN_MARK',
            'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS', 'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'SUMMED_ABOVE',
            'LEAF_WRAP', 'PART_NODES', 'ANSWER_ORDER', 'FIT_PT', 'NOT_ASKED_BY_SOURCE', 'atoms', 'conjuncts',
            'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
@@ -1089,11 +1090,9 @@ def _dont_care(keys:np.ndarray, leaves:list, axes:list, possible:np.ndarray|None
     return keys
 
 # %% ../nbs/50_pathway.ipynb #cp017
-UNWRITTEN = "-unwritten" # how the evidence register names a statement that records where a source writes nothing
-
 def fills_a_gap(rule) -> bool:
-    "Whether a rule is the package's own reading where its source writes nothing: it cites a statement recording that silence (its id ends in `UNWRITTEN`)."
-    return any(str(c).endswith(UNWRITTEN) for c in rule.cites)
+    "Whether a rule is the package's own reading where its source writes nothing: it cites a statement recording that silence (`Statement.silent`)."
+    return any(STATEMENTS[c].silent for c in rule.cites)
 
 def _outcomes(tables:list, lf:Leaf) -> tuple:
     "What an ending gives, whichever rules give it: each (output, outcome, strength, meaning, whether only rules that fill a gap of the source give it) with the condition under which it holds (None: always)."

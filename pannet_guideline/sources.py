@@ -406,7 +406,7 @@ add_statement("localized.enets2023-nec-surgery", "For digestive NEC that is stil
 add_statement("localized.genc-ki67-recurrence", "After resection of a G1 or G2 non-functioning PanNET, a Ki-67 above 5 %, a size above 4 cm and nodal metastases each predicted recurrence; five-year recurrence-free survival was 90 % with Ki-67 up to 5 % and 55 % with 6-20 %.",
               "S-GENC", "abstract", "A")
 add_statement("localized.nccn-symptomatic-unwritten", "NCCN's observation criteria name incidentally found tumours; for 1 cm or less observation is the only option written, with no branch for a tumour that causes symptoms.",
-              "S-NCCN(NTUH)", "PanNET-2, note e", "B")
+              "S-NCCN(NTUH)", "PanNET-2, note e", "B", silent=True)
 add_statement("localized.nccn-minen", "For MiNEN, management is controversial; chemotherapy aimed at the non-neuroendocrine component can often be considered.",
               "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
 add_statement("localized.nccn-low-grade-reading", "NCCN asks for a low-grade tumour before observation but gives no Ki-67 figure; it is read here as G1 with a measured Ki-67 below 3 %, since the sources read do not settle whether a low G2 qualifies.",
