@@ -116,10 +116,10 @@ def _file_verdict(first:CohortAssessment, input:str, in_format:str|None, chunk_r
     "Whether the file's Ki-67 column holds fractions: settled by the first block when a value there exceeds 1, else read from every block."
     judged = first.state.cols.ki67_fractions
     if judged is False or "ki67_pct" not in first.state.cols.data: return judged
-    known, largest = 0, -np.inf
+    known, largest, inside = 0, -np.inf, 0
     for block in iter_table(input, in_format, chunk_rows, sheet):
-        k, m = ki67_extent(block, mapping); known, largest = known + k, max(largest, m)
-    return fractions_verdict(known, largest)
+        k, m, f = ki67_extent(block, mapping); known, largest, inside = known + k, max(largest, m), inside + f
+    return fractions_verdict(known, largest, inside)
 
 # %% ../nbs/70_cli.ipynb #81b14bc3
 def _spooled_stdin():

@@ -955,9 +955,9 @@ def dask_fractions(ddf, columns:dict|None=None) -> bool|None:
     "Whether the Ki-67 column of a whole Dask DataFrame holds fractions, as one pass over it would judge (see `schema.ki67_extent`)."
     keys = list(dict.fromkeys(ki67_columns(list(ddf.columns), columns)))
     if not keys: return None
-    extent = lambda d: pd.DataFrame([ki67_extent(d, columns)], columns=["known", "largest"])
-    parts = ddf[keys].map_partitions(extent, meta={"known": "i8", "largest": "f8"}).compute()
-    return fractions_verdict(int(parts["known"].sum()), float(parts["largest"].max()))
+    extent = lambda d: pd.DataFrame([ki67_extent(d, columns)], columns=["known", "largest", "fraction_like"])
+    parts = ddf[keys].map_partitions(extent, meta={"known": "i8", "largest": "f8", "fraction_like": "i8"}).compute()
+    return fractions_verdict(int(parts["known"].sum()), float(parts["largest"].max()), int(parts["fraction_like"].sum()))
 
 # %% ../nbs/40_cohort.ipynb #72450745
 def assess_dask(ddf, # a Dask DataFrame, one row per patient

@@ -217,8 +217,9 @@ def localized_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
              "ENUCLEATION", ("localized.nccn-symptomatic-unwritten", "nccn.nf-localized-1to2cm", "enets2016.nf-lt2cm-surveillance"),
              strength="option", note="the parenchyma-sparing operation NCCN lists for the next size band, when away from the duct; the team decides"),
         Rule("NCCN-LOC-NF-LE1-G2", small & contained & no_symptoms & (grade == "G2"), "PANCREATECTOMY",
-             ("nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"), strength="option",
-             note="whether a G2 is low grade is not settled by the sources read: resection, unranked beside observation"),
+             ("localized.nccn-le1cm-not-low-grade-unwritten", "nccn.observation-criteria", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"),
+             strength="option", note="whether a G2 is low grade is not settled by the sources read, and NCCN writes no route for a small tumour "
+                                     "it would not observe: resection, unranked beside observation"),
         Rule("NCCN-LOC-NF-T2-RESECT", (t_cat == "T2") & (n_cat == "N0") & size.is_unknown(), "PANCREATECTOMY",
              ("ajcc8.t-category", "nccn.nf-localized-gt2cm", "nccn.nf-localized-1to2cm"), strength="option",
              note=f"a recorded T2 without its size is {t1} to {c['t2_max']}: pancreatectomy is listed up to {obs} and the operation above it"),
@@ -424,8 +425,8 @@ LOCALIZED_PROSE["alerts"] = """\
 - **`PRIOR_RESECTION`**: the primary has been removed; no second operation, nothing to watch;
   follow-up instead, and no adjuvant therapy for a NET (`nccn.no-adjuvant`, `nccn.followup-resected`); a resected NEC
   is offered its chemotherapy first, if not yet given (`localized.nccn-nec-chemo-every-route`).
-- **`SYMPTOMS_NOT_RECORDED`**: observation is listed for a small contained tumour whose symptoms
-  are not recorded; it presumes an incidental, symptom-free tumour (`nccn.observation-criteria`).
+- **`SYMPTOMS_NOT_RECORDED`**: observation waits for a small contained tumour whose symptoms
+  are not recorded: it is meant for an incidental, symptom-free tumour (`nccn.observation-criteria`).
 - **`SYMPTOMATIC_SMALL_TUMOUR`**: a symptomatic tumour of {observe_only_max} or less, for which NCCN writes no
   option (`localized.nccn-symptomatic-unwritten`).
 - **`SURVEILLANCE_WITHHELD_G2`**: a G2 tumour small enough to watch (under {seed_surveillance} for the seed, up to

@@ -22,8 +22,8 @@ __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 
            'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec',
            'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value', 'Bounds', 'splits',
            'band_tests', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
-           'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'ki67_columns',
-           'ki67_extent', 'fractions_verdict', 'issue_strings', 'issue_text']
+           'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'fractions_verdict',
+           'ki67_columns', 'ki67_extent', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -764,7 +764,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         elif target in READING_CONFLICTS and not _agree(target, out[target], x):
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
-    if out["ki67_pct"] is not None and out["ki67_pct"] <= 1: out["ki67_fraction_suspect"] = "yes"
+    if out["ki67_pct"] is not None and 0 < out["ki67_pct"] < 1: out["ki67_fraction_suspect"] = "yes"  # 0 and 1 read as % (as a fraction, 1 is 100 %)
     ranges = {name: r for name, r in ranges.items() if out[name] is None}
     for index in GRADING_INDICES:  # written but not read (or read as a range across a grading cut-off): it may be the higher index
         if out[index] is None and index in issues and _grading_unread(ranges.get(index), index): out["grade_index_unread"] = index
@@ -1193,6 +1193,12 @@ def _naming(bad, columns:list, name:str):
 # %% ../nbs/01_schema.ipynb #d1e79099
 KI67_FRACTION_MIN = 2  # a Ki-67 column with at least this many values, all within 0 to 1, is read as fractions: not read, every row says why
 
+def fractions_verdict(known:int, largest:float, fraction_like:int|None=None) -> bool|None:
+    "Whether a Ki-67 column with `known` values up to `largest`, `fraction_like` of them strictly between 0 and 1, holds fractions (None: too few values to say, all of them 1 or less)."
+    if largest > 1: return False  # a value above 1 is a percentage: not fractions, and nothing to warn of, however few the values
+    if fraction_like == 0: return False  # only 0 and 1: 0 % and 1 %, common values; as fractions they would be 0 % and 100 %
+    return True if known >= KI67_FRACTION_MIN else None
+
 def _note_given(cols:Columns, series:pd.Series, key:str, reason:str):
     given = np.flatnonzero(~_missing(series))
     if len(given): cols.issues[key] = (given, reason)
@@ -1202,7 +1208,7 @@ def _check_fractions(cols:Columns, verdict:bool|None=None):
     x = cols.data.get("ki67_pct")
     if x is None: return
     known = np.flatnonzero(~np.isnan(x))
-    if verdict is None and len(known) >= KI67_FRACTION_MIN: verdict = bool(x[known].max() <= 1)
+    if verdict is None and len(known): verdict = fractions_verdict(len(known), float(x[known].max()), int(((x[known] > 0) & (x[known] < 1)).sum()))
     cols.ki67_fractions = verdict
     if verdict is None and len(known) and x[known].max() <= 1:  # one value alone: a Ki-67 below 1 % is common, so it is kept, with the alert
         cols.data["ki67_fraction_suspect"] = np.where(~np.isnan(x), 0, -1).astype(np.int8)
@@ -1236,19 +1242,14 @@ def ki67_columns(keys:list, columns:dict|None=None) -> list:
     rest = [k for k in keys if k not in (columns or {})]
     return mapped + [rest[p] for p in key_plan(rest)[0].get("ki67_pct", [])]
 
-def ki67_extent(df:pd.DataFrame, columns:dict|None=None) -> tuple[int, float]:
-    "How many Ki-67 values a table gives, as read, and the largest (-inf when none)."
+def ki67_extent(df:pd.DataFrame, columns:dict|None=None) -> tuple[int, float, int]:
+    "How many Ki-67 values a table gives, as read, the largest (-inf when none), and how many lie strictly between 0 and 1 (where a fraction lies)."
     keys = set(ki67_columns(list(df.columns), columns))
-    if not keys: return 0, -np.inf
+    if not keys: return 0, -np.inf, 0
     given = df.iloc[:, [i for i, k in enumerate(df.columns) if k in keys]]  # by position: a repeated name stays repeated, as in the full read
     x = read_frame(given, {k: v for k, v in (columns or {}).items() if k in keys}, ki67_fractions=False).data.get("ki67_pct")
     x = x[~np.isnan(x)] if x is not None else np.array([])
-    return len(x), float(x.max(initial=-np.inf))
-
-def fractions_verdict(known:int, largest:float) -> bool|None:
-    "Whether a Ki-67 column with `known` values up to `largest` holds fractions (None: too few values to say, all of them 1 or less)."
-    if largest > 1: return False  # a value above 1 is a percentage: not fractions, and nothing to warn of, however few the values
-    return True if known >= KI67_FRACTION_MIN else None
+    return len(x), float(x.max(initial=-np.inf)), int(((x > 0) & (x < 1)).sum())
 
 # %% ../nbs/01_schema.ipynb #5f42c75f
 def issue_strings(cols:Columns) -> np.ndarray:

@@ -407,6 +407,8 @@ add_statement("localized.genc-ki67-recurrence", "After resection of a G1 or G2 n
               "S-GENC", "abstract", "A")
 add_statement("localized.nccn-symptomatic-unwritten", "NCCN's observation criteria name incidentally found tumours; for 1 cm or less observation is the only option written, with no branch for a tumour that causes symptoms.",
               "S-NCCN(NTUH)", "PanNET-2, note e", "B", silent=True)
+add_statement("localized.nccn-le1cm-not-low-grade-unwritten", "For a non-functioning tumour of 1 cm or less NCCN writes observation, for a low-grade tumour, and no route for one that is not low grade.",
+              "S-NCCN(NTUH)", "PanNET-2, note e", "B", silent=True)
 add_statement("localized.nccn-minen", "For MiNEN, management is controversial; chemotherapy aimed at the non-neuroendocrine component can often be considered.",
               "S-NCCN(NTUH)", "PDNEC-1, note d", "B")
 add_statement("localized.nccn-low-grade-reading", "NCCN asks for a low-grade tumour before observation but gives no Ki-67 figure; it is read here as G1 with a measured Ki-67 below 3 %, since the sources read do not settle whether a low G2 qualifies.",

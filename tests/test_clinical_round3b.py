@@ -169,6 +169,19 @@ def test_the_fraction_alert_is_judged_on_the_column():
     assert list(lone["alerts"].astype(str).str.contains("KI67_MAY_BE_FRACTION")) == [True, False]
 
 
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("ki67", [0, 1])
+def test_a_ki67_of_0_or_1_is_read_as_per_cent_without_the_fraction_alert(policy, ki67):
+    """CF 1.1 R-GR-02: Ki-67 is reported in per cent, and 1 % (or 0 %) is among the commonest values of a G1 tumour; as a fraction
+    1 would be 100 %. Only a value strictly between 0 and 1 may be a fraction, so these are read as per cent, unflagged, in one
+    patient and in a cohort where every known value is 0 or 1 (which is then not taken for a column of fractions)."""
+    a = both(dict(LOC, ki67_pct=ki67, tumor_size_cm=1.5), policy)
+    assert "KI67_MAY_BE_FRACTION" not in alerts(a) and a.who_grade == "G1"
+    out = assess_frame(pd.DataFrame([dict(LOC, ki67_pct=ki67), dict(LOC, ki67_pct=1.0), dict(LOC, ki67_pct=None)], dtype=object), policy=policy)
+    assert not out["alerts"].astype(str).str.contains("KI67_MAY_BE_FRACTION").any()
+    assert not out["input_issues"].astype(str).str.contains("fractions").any() and list(out["who_grade"])[:2] == ["G1", "G1"]
+
+
 # 7. Seed-versus-source alerts stay with the seed policy
 def test_no_seed_versus_source_alert_under_nccn():
     """CF 11 (the seed audit): the seed's departures from the sources are flagged under seed-2025; under nccn-2025 only the
