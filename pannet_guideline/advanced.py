@@ -306,7 +306,7 @@ add_alert("SEED_LIVER_DIRECTED_LOW_BURDEN", "Seed liver-directed therapy where N
           "The seed lists ablation and embolisation for liver metastases with no trigger; for asymptomatic, low-burden, stable disease NCCN lists only resection if possible, observation or an analogue, and keeps liver-directed therapy for progression, symptoms or a significant burden.",
           "conflict", ("seed.20", "seed.21", "nccn.adv-asymptomatic-low-burden", "nccn.progression-options"))
 add_alert("LIVER_DIRECTED_AFTER_PANCREATODUODENECTOMY", "Liver-directed therapy after a Whipple: infection risk",
-          "A head primary was resected, by pancreatoduodenectomy, with a biliary anastomosis: embolisation or ablation of the liver metastases then carries a higher risk of biliary infection and liver abscess, which the seed does not mention.",
+          "A pancreatectomy is recorded for a head primary, or for one whose site is not recorded: after a pancreatoduodenectomy, with its biliary anastomosis, embolisation or ablation of the liver metastases carries a higher risk of biliary infection and liver abscess, which the seed does not mention. Where the site is not recorded, check which operation was done.",
           "safety", ("nccn.liver-directed", "seed.21"))
 add_alert("SSA_KI67_ABOVE_CLARINET", "Analogue above the Ki-67 of its trial",
           "NCCN lists the analogue for SSTR-positive disease with no Ki-67 limit, but the trial behind its use for tumour control in PanNET (CLARINET) enrolled only Ki-67 below 10 %: this tumour lies outside it.",
@@ -348,9 +348,10 @@ prior_unknown = prior.is_unknown().named("prior therapies not recorded", ("nccn.
 head_primary_with_resectable_liver = (metastatic_disease & liver_metastases & resectable.isin("yes", "borderline") & (location == "head")
                                       & ~resected.otherwise(False)).named(
     "a head primary in place with liver metastases judged resectable or borderline", ("nccn.liver-first",))
-after_pancreatoduodenectomy = (advanced_disease & lower_risk_net & liver_metastases & (location == "head")
+# a pancreatectomy of a primary whose site is not recorded may have been a pancreatoduodenectomy: the risk is named, not presumed away
+after_pancreatoduodenectomy = (advanced_disease & lower_risk_net & liver_metastases & (location == "head").otherwise(True)
                                & received("PANCREATECTOMY")).named(
-    "liver metastases after resection of a head primary (pancreatoduodenectomy)", ("nccn.liver-directed",))
+    "liver metastases after resection of a head primary, or of one whose site is not recorded (a pancreatoduodenectomy, maybe)", ("nccn.liver-directed",))
 ALERTS_BOTH = DecisionTable("advanced_alerts", "Advanced disease alerts", [
     Rule("ALA-NEC-SECOND-LINE", nec_pathway & failed("PLATINUM_ETOPOSIDE"), "NEC_SECOND_LINE",
          ("advanced.nec-second-line", "advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered")),

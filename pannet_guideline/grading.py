@@ -15,8 +15,9 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['well', 'NEN_CLASS_WHO2019', 'any_index_above_20', 'NEN_CLASS_WHO2010', 'GRADE_WHO2019', 'GRADE_WHO2010', 'review',
            'NEC_KI67_DISCORDANT', 'NEC_LABEL_WHO2010', 'NEC_RECORDED_LOW_GRADE', 'KI67_MAY_BE_FRACTION',
-           'HIGH_GRADE_MORPHOLOGY_UNKNOWN', 'GRADING_ALERTS_WHO2019', 'GRADING_ALERTS_WHO2010',
-           'DIFFERENTIATION_AS_READ', 'DIFFERENTIATION_WRITES', 'GRADING_EDITIONS', 'grading_edition', 'who_grade']
+           'HIGH_GRADE_MORPHOLOGY_UNKNOWN', 'HIGH_INDEX_MORPHOLOGY_UNKNOWN', 'GRADING_ALERTS_WHO2019',
+           'GRADING_ALERTS_WHO2010', 'DIFFERENTIATION_AS_READ', 'DIFFERENTIATION_WRITES', 'GRADING_EDITIONS',
+           'grading_edition', 'who_grade']
 
 # %% ../nbs/10_grading.ipynb #d1ccde93
 well = (differentiation == "well").named("well differentiated", ("who2019.differentiation-first",))
@@ -74,6 +75,9 @@ add_alert("NEC_KI67_DISCORDANT", "Poor differentiation with a low Ki-67",
 add_alert("HIGH_GRADE_MORPHOLOGY_UNKNOWN", "High grade without a morphology",
           "A high grade was recorded without a statement of differentiation: the grade alone does not tell a well-differentiated NET G3 from a poorly differentiated carcinoma. Class and grade stay unknown until pathology review settles the morphology (p53 and Rb where it is doubtful).",
           "data", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"))
+add_alert("HIGH_INDEX_MORPHOLOGY_UNKNOWN", "Index above 20 without a morphology",
+          "A Ki-67 or mitotic count above 20 was given without a statement of differentiation: the index alone does not tell a well-differentiated NET G3 from a poorly differentiated carcinoma, whose treatments differ. Class and grade stay unknown until pathology review states the morphology (p53 and Rb where it is doubtful).",
+          "data", ("who2019.differentiation-first", "grading.nccn-p53-rb"))
 add_alert("NEC_LABEL_WHO2010", "NEC label from a WHO 2010 record",
           "The differentiation column holds the label NEC in a record graded under WHO 2010, which called every neoplasm with an index above 20 a carcinoma; the label is not a morphology, so class and grade stay unknown until pathology review settles it.",
           "data", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"))
@@ -81,7 +85,7 @@ add_alert("NEC_RECORDED_LOW_GRADE", "Poor differentiation with a recorded G1 or 
           "The tumour is reported as poorly differentiated, but the recorded grade is G1 or G2, grades of well-differentiated tumours only, and no Ki-67 or mitotic count above 20 confirms a carcinoma: class and grade are held for pathology review (p53, Rb).",
           "data", ("who2019.differentiation-first", "grading.nccn-p53-rb", "recorded.registry-grade"))
 add_alert("KI67_MAY_BE_FRACTION", "Ki-67 may be a fraction",
-          "Every Ki-67 given is 1 or less: if it was written as a fraction (0.15 for 15 %), the grade is too low. It is read as a percentage; check the source and give percentages.",
+          "Every Ki-67 given lies between 0 and 1: if it was written as a fraction (0.15 for 15 %), the grade is too low. It is read as a percentage; check the source and give percentages.",
           "data", ("who2019.grade-table", "who2019.histology-report"))
 add_alert("WHO2010_KI67_BETWEEN_BANDS", "Ki-67 between WHO 2010 bands",
           "A Ki-67 above 2 % and below 3 % falls between the published WHO 2010 bands; the grade is declared G2.",
@@ -107,13 +111,20 @@ HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded
                                      "HIGH_GRADE_MORPHOLOGY_UNKNOWN", ("grading.who2010-g3-mixed", "grading.who2017-regrading", "grading.nccn-p53-rb"),
                                      note="a grade is not a morphology: pathology review, not the NEC or NET G3 pathway")
 
+# an index above 20 with no differentiation (nor a recorded grade, which the rule above reads): NET G3 or NEC, the morphology decides
+HIGH_INDEX_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-INDEX-MORPHOLOGY", ((ki67 > 20) | (mitoses > 20)) & differentiation.is_unknown() & review.is_unknown()
+                                     & Field("recorded_grade").is_unknown(), "HIGH_INDEX_MORPHOLOGY_UNKNOWN",
+                                     ("who2019.differentiation-first", "grading.nccn-p53-rb"),
+                                     note="an index is not a morphology: pathology review before the NET G3 or the NEC pathway")
+
 GRADING_ALERTS_WHO2019 = DecisionTable("grading_alerts_who2019", "Grading alerts (WHO 2019)",
-                                       [NEC_KI67_DISCORDANT, NEC_RECORDED_LOW_GRADE, HIGH_GRADE_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION],
+                                       [NEC_KI67_DISCORDANT, NEC_RECORDED_LOW_GRADE, HIGH_GRADE_MORPHOLOGY_UNKNOWN, HIGH_INDEX_MORPHOLOGY_UNKNOWN,
+                                        NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION],
                                        "collect", output="alerts")
 GRADING_ALERTS_WHO2010 = DecisionTable("grading_alerts_who2010", "Grading alerts (WHO 2010)", [
     Rule("AL10-KI67-GAP", well & (ki67 > 2) & (ki67 < 3), "WHO2010_KI67_BETWEEN_BANDS", ("who2010.integer-gap",),
          note="declared G2; the published bands leave this interval uncovered"),
-    NEC_KI67_DISCORDANT, NEC_RECORDED_LOW_GRADE, HIGH_GRADE_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION,
+    NEC_KI67_DISCORDANT, NEC_RECORDED_LOW_GRADE, HIGH_GRADE_MORPHOLOGY_UNKNOWN, HIGH_INDEX_MORPHOLOGY_UNKNOWN, NEC_LABEL_WHO2010, KI67_MAY_BE_FRACTION,
 ], "collect", output="alerts")
 
 # what the record's differentiation is taken as: a stated morphology, or held for review

@@ -1392,9 +1392,9 @@ def _and(words:list) -> str: return ", ".join(words[:-1]) + " and " + words[-1] 
 def _or(words:list) -> str: return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
 
 def _clause(ifs:list, after:str="") -> str:
-    "One clause: 'if A and B and after C' (or 'after C' alone)."
+    "One clause: 'if A and B, and after C' (or 'after C' alone): the comma keeps 'not given before, and after C' from reading as neither before nor after."
     if not ifs: return f"after {after}" if after else ""
-    return "if " + _and(ifs) + (f" and after {after}" if after else "")
+    return "if " + _and(ifs) + (f", and after {after}" if after else "")
 
 def _clause_parts(terms:list, then:str) -> tuple:
     "The terms of a condition as the parts of one clause: (what must hold, the treatments it comes after)."
@@ -1412,7 +1412,7 @@ def _clause_parts(terms:list, then:str) -> tuple:
     return other + before + mine, _and(given)
 
 def _terms_text(terms:list, then:str) -> str:
-    "A condition's terms in one clause: 'if not given before and after somatostatin analogue', 'if symptomatic and not yet resected'."
+    "A condition's terms in one clause: 'if not given before, and after somatostatin analogue', 'if symptomatic and not yet resected'."
     return _clause(*_clause_parts(terms, then))
 
 # %% ../nbs/50_pathway.ipynb #cp050

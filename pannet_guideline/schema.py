@@ -159,7 +159,9 @@ INPUT_FIELDS = (
           {"sd": "stable", "pd": "progressive", "progression": "progressive", "stable disease": "stable", "progressive disease": "progressive",
            "progressing": "progressive", "no progression": "stable", "pr": "stable", "partial response": "stable", "cr": "stable",
            "complete response": "stable", "non-progressive": "stable"},
-          doc="radiological course: `stable` is any course without progression, so a RECIST response (PR, CR) is read as stable"),
+          doc="radiological course: `stable` is any course without progression, so a RECIST response (PR, CR) is read as stable. "
+              "At diagnosis, with no earlier scan to compare, the course is not yet known: leave it blank (the choices that rest on it "
+              "wait, and `primary_alternatives` says what each answer gives), or record `stable` where the team takes the disease as not growing"),
     _text("tumor_burden", "tumour burden", ("low", "high"),
           doc="how much disease there is, as the team judges it in advanced disease: `high` is what NCCN calls a clinically significant "
               "tumour burden, which it does not define by a number (nccn.adv-symptomatic-or-burden); `low` is the low burden of "

@@ -33,7 +33,7 @@ WORKUP_ITEMS = {
     "VIP_ELECTROLYTES": "plasma VIP with serum electrolytes",
     "SOMATOSTATIN": "fasting plasma somatostatin",
     "CHROMOGRANIN_A_5HIAA_BASELINE": "serum chromogranin A and 24-hour urinary 5-HIAA for every patient at baseline, symptoms or not",
-    "URINE_5HIAA": "24-hour urinary 5-HIAA only for suspected carcinoid syndrome, with listed foods avoided for 48 hours before and during collection",
+    "URINE_5HIAA": "24-hour urinary 5-HIAA, with listed foods avoided for 48 hours before and during collection",
 }
 
 # %% ../nbs/20_workup.ipynb #563985a6

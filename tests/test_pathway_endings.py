@@ -47,7 +47,7 @@ def test_a_condition_on_an_ending_reads_as_one_clause(key, policy):
 def test_a_treatment_not_had_before_is_said_so():
     p = clinical_pathway("advanced-g12-progression", "nccn-2025")
     lines = [x for lf in _endings(p) for x in _leaf_lines(p, lf)]
-    assert any(x.startswith("Option, if not given before and after somatostatin analogue: PRRT") for x in lines), lines
+    assert any(x.startswith("Option, if not given before, and after somatostatin analogue: PRRT") for x in lines), lines
 
 
 def test_sstr_imaging_is_asked_in_one_wording():
