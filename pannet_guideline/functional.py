@@ -112,6 +112,9 @@ add_alert("SYNDROME_NOT_ENCODED", "Syndrome control not encoded",
 add_alert("CARCINOID_SYNDROME_VS_NONFUNCTIONING", "Carcinoid syndrome in a non-functioning tumour",
           "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself: the non-functioning pathway (observation among it) is held until it is checked, and the tumour is resected and its syndrome controlled as a functioning one.",
           "data", ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"))
+add_alert("CARCINOID_SYNDROME_WITHOUT_SYMPTOMS", "Carcinoid syndrome recorded without symptoms",
+          "Carcinoid syndrome is recorded while the patient is recorded as having no symptoms; the syndrome is a set of symptoms, so the record contradicts itself: the syndrome is read as recorded, and its control listed, until the record is checked.",
+          "data", ("nccn.carcinoid-syndrome-sites", "nccn.nonfunctioning-definition"))
 add_alert("EVEROLIMUS_FOR_GLUCOSE_CONTROL", "Everolimus here is for glucose control",
           "Everolimus is listed beside diet and diazoxide to control the hypoglycaemia of insulinoma: in a resectable tumour only to hold the glucose until the operation, otherwise where no operation is possible. It is not, on that account, an antitumour line: as one it follows the rules for progressive disease.",
           "caveat", ("nccn.insulinoma-symptom-control", "functional.control-before-resection", "nccn.everolimus-sunitinib"))
@@ -146,6 +149,9 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-CARCINOID-VS-NONFUNCTIONING", carcinoid_without_syndrome, "CARCINOID_SYNDROME_VS_NONFUNCTIONING",
          ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"),
          note="the localised and advanced non-functioning pathways are held while the record contradicts itself"),
+    Rule("ALF-CARCINOID-WITHOUT-SYMPTOMS", has_carcinoid_syndrome & (~is_symptomatic).otherwise(False), "CARCINOID_SYNDROME_WITHOUT_SYMPTOMS",
+         ("nccn.carcinoid-syndrome-sites", "nccn.nonfunctioning-definition"),
+         note="a blank syndrome beside no symptoms is read as absent (guideline.NoSymptomsNoCarcinoid); a stated one is kept, and named"),
     Rule("ALF-SEED-OCTREOTIDE-VS-NCCN", functioning_net & not_cured, "SEED_OCTREOTIDE_VS_NCCN", ("seed.30", "nccn.carcinoid-crisis-octreotide"),
          note="seed: infusion for every functioning NET; NCCN: consider octreotide before anaesthesia in carcinoid syndrome"),
 ], "collect", output="alerts")

@@ -37,14 +37,14 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER
            'EXCLUDED_READING', 'HELD_AS_READ', 'STAGING_OUTPUTS', 'READ_AS_STATED', 'Patient',
            'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade',
            'RecordAboveOneIndex', 'RecordBelowIndices', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
-           'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'chapter_tables', 'check_steps', 'pipeline',
-           'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key', 'Recommendation',
-           'primary_choice', 'held_by', 'grade_from_count_alone', 'count_alone_rows', 'grade_bound_held',
-           'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading', 'field_readings',
-           'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field', 'outcome_token',
-           'alternatives_text', 'held_as_read', 'too_many_text', 'reading_meets', 'tree_text', 'decided_primary',
-           'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'as_stated', 'held_alternatives',
-           'staging_too_many_text', 'assess']
+           'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'NoSymptomsNoCarcinoid', 'chapter_tables',
+           'check_steps', 'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key',
+           'Recommendation', 'primary_choice', 'held_by', 'grade_from_count_alone', 'count_alone_rows',
+           'grade_bound_held', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading',
+           'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field',
+           'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'reading_meets', 'tree_text',
+           'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'as_stated',
+           'held_alternatives', 'staging_too_many_text', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -484,6 +484,22 @@ class SitesFromM:
         fill = (sites < 0) & (lut[st.cols.codes("m_category")] >= 0)
         if fill.any(): st.cols.set("metastatic_sites", np.where(fill, lut[st.cols.codes("m_category")], sites).astype(np.int8))
 
+# %% ../nbs/30_guideline.ipynb #gs_nocarcinoid
+@dataclass(frozen=True, eq=False)
+class NoSymptomsNoCarcinoid:
+    "Where carcinoid syndrome is not recorded for a patient recorded without symptoms, no carcinoid syndrome: the syndrome is symptoms."
+    reads = ("symptomatic", "carcinoid_syndrome")
+    written = ("carcinoid_syndrome",)
+    cites = ("nccn.carcinoid-syndrome-sites", "nccn.nonfunctioning-definition")
+
+    def record(self, st:RecordState):
+        if st.rec.get("carcinoid_syndrome") is None and st.rec.get("symptomatic") is False: st.rec["carcinoid_syndrome"] = False
+
+    def frame(self, st:FrameState):
+        syndrome, symptoms = st.cols.codes("carcinoid_syndrome"), st.cols.codes("symptomatic")
+        fill = (syndrome < 0) & (symptoms == FIELDS["symptomatic"].code(False))
+        if fill.any(): st.cols.set("carcinoid_syndrome", np.where(fill, FIELDS["carcinoid_syndrome"].code(False), syndrome).astype(np.int8))
+
 # %% ../nbs/30_guideline.ipynb #gs_staging
 def _staging_steps(staging:str) -> list:
     "T, N and M from the findings merged with recorded categories; stage groups; the setting."
@@ -539,7 +555,7 @@ def _with_derived(steps:list) -> list:
 # %% ../nbs/30_guideline.ipynb #gs_pipeline
 def pipeline(grading:str="who-2019", staging:str="ajcc-8", policy:str="seed-2025") -> list:
     "The steps of the guideline for a grading and a staging edition and a management policy."
-    steps = _grading_steps(grading) + _staging_steps(staging) + [AlertStep(TREATMENT_READINGS)]
+    steps = _grading_steps(grading) + _staging_steps(staging) + [AlertStep(TREATMENT_READINGS), NoSymptomsNoCarcinoid()]
     return check_steps(steps + _with_derived(_with_listed([InScope(AlertStep(t) if t.output == "alerts" else ChapterStep(t)) for t in chapter_tables(policy)])))
 
 # %% ../nbs/30_guideline.ipynb #gs_batches
