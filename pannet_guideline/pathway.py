@@ -2344,16 +2344,20 @@ def cohort_pathway(frame:pd.DataFrame, # cohort: one row per patient, as for `as
 
 # %% ../nbs/50_pathway.ipynb #0e3123e7
 def recommendation_counts(frame:pd.DataFrame, policies:tuple|None=None, grading:str="who-2019",
-                          staging:str="ajcc-8", columns:dict|None=None, states:dict|None=None) -> pd.DataFrame:
-    "Patients given each recommendation (any strength) under each policy (default: every registered one): one row per code, one column per policy."
+                          staging:str="ajcc-8", columns:dict|None=None, states:dict|None=None,
+                          strength:str|None=None, # count only the codes made at this strength (`recommended`, `consider`, `option`)
+                         ) -> pd.DataFrame:
+    "Patients given each recommendation (at any strength, or at `strength`) under each policy (default: every registered one): one row per code, one column per policy."
     from pannet_guideline.policies import POLICIES
     policies = tuple(POLICIES) if policies is None else policies
     from pannet_guideline.cohort import recommendation_masks, run_frame, union
-    from pannet_guideline.guideline import RECOMMENDATION_RANK
+    from pannet_guideline.guideline import RECOMMENDATION_RANK, STRENGTH_ORDER
+    at = None if strength is None else STRENGTH_ORDER.index(strength)  # the masks come per group, per strength in this order
     out = {}
     for policy in policies:
         st = (states or {}).get(policy) or run_frame(frame, policy, grading, staging, columns)
-        m = union(recommendation_masks(st), st.cols.n)
+        masks = recommendation_masks(st)
+        m = union(masks if at is None else masks[at::len(STRENGTH_ORDER)], st.cols.n)
         out[policy] = [int(((m >> np.uint64(i)) & np.uint64(1)).sum()) for i in range(len(RECOMMENDATION_RANK))]
     counts = pd.DataFrame(out, index=pd.Index(RECOMMENDATION_RANK, name="recommendation"))
     return counts[counts.sum(axis=1) > 0]

@@ -265,11 +265,14 @@ def write_cohort_report(frame_or_path, # a cohort DataFrame, or a .csv/.tsv/.par
         counts.index = [words.get(v, v) for v in counts.index]
         out.append(f"<div><h3>{e(_field_label(name))}</h3>{_table(counts, codes={w: v for v, w in words.items()})}</div>")
     rc = recommendation_counts(frame, policies, grading, staging, columns, states)
-    shares = rc.assign(**{f"share ({p})": (100 * rc[p] / max(n, 1)).map("{:.1f}%".format) for p in policies})
+    firm = recommendation_counts(frame, policies, grading, staging, columns, states, strength="recommended").reindex(rc.index, fill_value=0)
+    shares = rc.assign(**{f"share ({p})": (100 * rc[p] / max(n, 1)).map("{:.1f}%".format) for p in policies},
+                       **{f"recommended ({p})": firm[p] for p in policies})  # the firmest strength apart: options and 'consider' are not advice to do it
     named = {RECOMMENDATIONS[c].label if c in RECOMMENDATIONS else c: c for c in shares.index}  # label -> code, for the tooltips
     shares.index = list(named)
     out += ["</div><h2>Recommendations under each policy</h2>",
-            "<p class='note'>Patients given each recommendation at any strength; a patient may have several.</p>",
+            "<p class='note'>Patients given each recommendation at any strength (the bars; a patient may have several), and in the "
+            "table, beside them, those for whom it is recommended, the firmest strength: the rest have it as an option or to consider.</p>",
             f"<div style='overflow-x:auto'>{policy_chart(rc, n)}</div>", _table(shares, codes=named)]
     received = "treatment_received" in frame.columns or "treatment_received" in (columns or {}).values()
     out.append("<h2>Concordance with the treatment received</h2>")

@@ -185,3 +185,19 @@ def test_the_report_says_why_its_parts_could_differ_from_the_site(demo_page):
     intro = _section(page, "<h2>The cohort's paths</h2>", "<details>")
     assert "cut into the parts of its chart on the site" in intro
     for n_here, n_site in re.findall(r"(\d+) parts here, (\d+) on the site", page): assert n_here != n_site
+
+
+def test_recommended_counts_are_those_one_patient_is_given_at_the_firmest_strength():
+    "The report's 'recommended' column counts, per code, the patients whose own assessment makes it at `recommended`, not as an option."
+    from pannet_guideline import assess
+    from pannet_guideline.pathway import recommendation_counts
+    demo = demo_cohort().head(60)
+    for policy in ("seed-2025", "nccn-2025"):
+        firm = recommendation_counts(demo, (policy,), strength="recommended")[policy]
+        anyhow = recommendation_counts(demo, (policy,))[policy]
+        one = {}
+        for _, row in demo.iterrows():
+            rec = {k: v for k, v in row.items() if not (isinstance(v, float) and pd.isna(v))}
+            for r in assess(rec, policy=policy, strict=False).recommendation_list:
+                if r.strength == "recommended": one[r.code] = one.get(r.code, 0) + 1
+        assert firm.to_dict() == one and (firm <= anyhow.reindex(firm.index)).all() and firm.sum() < anyhow.sum()
