@@ -23,21 +23,21 @@ from .tables import DecisionTable, boundary_grid
 # %% auto #0
 __all__ = ['IMPOSSIBLE', 'FIRST', 'SPLIT_ABOVE', 'WRAP', 'READABLE_PX', 'MAX_SCALE', 'QUESTIONS', 'CONSISTENCY', 'CLINICAL_ORDER',
            'RULE_MEANINGS', 'OUTSIDE', 'NOT_YET', 'UNKNOWN_NAMES', 'ASKED_AS', 'SELF_NAMED', 'OWN_MARK',
-           'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS', 'GIVEN_BEFORE_REASON', 'CONDITION_REASON', 'SUMMED_ABOVE',
-           'LEAF_WRAP', 'PART_NODES', 'ANSWER_ORDER', 'FIT_PT', 'NOT_ASKED_BY_SOURCE', 'atoms', 'conjuncts',
-           'effective', 'Branch', 'branch_text', 'field_of', 'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion',
-           'criterion', 'split_scope', 'pathway', 'pathways', 'walk', 'leaf_text', 'question', 'Overlay', 'to_dot',
-           'to_svg', 'fit_style', 'Flowcharts', 'chapter_names', 'chapter_tables', 'chapter_flowcharts',
-           'ClinicalQuestion', 'derived_possible', 'possible_points', 'merged_criterion', 'ClinicalPathway',
-           'leaf_conditions', 'fills_a_gap', 'pathway_criteria', 'clinical_pathway', 'outcome_columns',
-           'fired_outcomes', 'reached_outcomes', 'rule_label', 'carcinoid_only', 'condition_text', 'seed_doubted',
-           'own_readings', 'own_reading_notes', 'dead_end_pointers', 'ending_strength', 'colour_legend', 'item_words',
-           'held_at_endings', 'unasked_notes', 'unasked_reason', 'unasked_groups', 'note_endings', 'unknown_reading',
-           'unknown_note', 'Note', 'history_note', 'unasked_lines', 'pathway_parts', 'routes_to', 'entry_text',
-           'read_as_edge', 'unknown_stop', 'clinical_dot', 'site_cut', 'clinical_svgs', 'condition_words',
-           'pathway_alerts', 'source_footnotes', 'clinical_counts', 'cohort_clinical_svgs', 'route_overlay',
-           'patient_pathway', 'walk_counts', 'cohort_overlay', 'cohort_pathway', 'recommendation_counts',
-           'policy_chart']
+           'DEAD_END_POINTERS', 'DOUBT', 'ENDING_COLOURS', 'GIVEN_BEFORE_REASON', 'CONDITION_REASON',
+           'NOTE_WORDS_AT_MOST', 'SUMMED_ABOVE', 'LEAF_WRAP', 'PART_NODES', 'ANSWER_ORDER', 'FIT_PT',
+           'NOT_ASKED_BY_SOURCE', 'atoms', 'conjuncts', 'effective', 'Branch', 'branch_text', 'field_of',
+           'criterion_keys', 'Leaf', 'Node', 'Pathway', 'Criterion', 'criterion', 'split_scope', 'pathway', 'pathways',
+           'walk', 'leaf_text', 'question', 'Overlay', 'to_dot', 'to_svg', 'fit_style', 'Flowcharts', 'chapter_names',
+           'chapter_tables', 'chapter_flowcharts', 'ClinicalQuestion', 'derived_possible', 'possible_points',
+           'merged_criterion', 'ClinicalPathway', 'leaf_conditions', 'fills_a_gap', 'pathway_criteria',
+           'clinical_pathway', 'outcome_columns', 'fired_outcomes', 'reached_outcomes', 'rule_label', 'carcinoid_only',
+           'condition_text', 'seed_doubted', 'own_readings', 'own_reading_notes', 'dead_end_pointers',
+           'ending_strength', 'colour_legend', 'item_words', 'held_at_endings', 'unasked_notes', 'unasked_reason',
+           'unasked_groups', 'note_endings', 'unknown_reading', 'unknown_note', 'Note', 'folded_unknown_note',
+           'history_note', 'unasked_lines', 'pathway_parts', 'routes_to', 'entry_text', 'read_as_edge', 'unknown_stop',
+           'clinical_dot', 'site_cut', 'clinical_svgs', 'condition_words', 'pathway_alerts', 'source_footnotes',
+           'clinical_counts', 'cohort_clinical_svgs', 'route_overlay', 'patient_pathway', 'walk_counts',
+           'cohort_overlay', 'cohort_pathway', 'recommendation_counts', 'policy_chart']
 
 # %% ../nbs/50_pathway.ipynb #e47c0818
 def atoms(e:Expr) -> list:
@@ -1745,8 +1745,8 @@ def _items_once(items:list) -> list:
         out.append(item_words((label, s, f"at some endings only {said}" if None in cs or "" in cs else said)))
     return out
 
-def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None) -> tuple:
-    "What an unknown answer does, as `unknown_note` says it after its head: (where: the routes it affects, or '', what it does); with `names`, each ending's own items that wait, at the strength and under the condition its line gives them, endings that share them named together."
+def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None, summed:bool=False) -> tuple:
+    "What an unknown answer does, as `unknown_note` says it after its head: (where: the routes it affects, or '', what it does); with `names`, each ending's own items that wait, at the strength and under the condition its line gives them, endings that share them named together; `summed`: each item that waits named once, not ending by ending."
     held, only = p.unknown.get(name, ([], []))
     opened, _, opens = p.readings.get(name, ([], (), False))
     at = held_at_endings(p, name)
@@ -1759,7 +1759,9 @@ def _unknown_body(p:ClinicalPathway, name:str, names:dict|None=None) -> tuple:
         letters = sorted(x for ls in groups.values() for x in ls)
         where = f"on the route{'s' if len(letters) > 1 else ''} to ending{'s' if len(letters) > 1 else ''} {_and(letters)}" if letters else ""
         words = lambda items, ls: (f"all {'these endings give' if len(ls) > 1 else 'it gives'}" if items == "all" else ", ".join(map(item_words, items)))
-        if len(groups) == 1: waits = [words(*next(iter(groups.items())))]
+        if summed: waits = ["every line giving " + _or(list(dict.fromkeys(_lower(label) for lf, items in at.items() if lf in names for label, _, _ in items)))
+                            + ", on those endings"]  # the strength and the condition are on the line itself
+        elif len(groups) == 1: waits = [words(*next(iter(groups.items())))]
         else: waits = [f"at ending{'s' if len(ls) > 1 else ''} {_and(ls)}, " + (f"all {'they give' if len(ls) > 1 else 'it gives'}" if items == "all" else words(items, ls))
                        for items, ls in groups.items()]
     else: waits = [", ".join(_items_once([i for items in at.values() for i in items]))] if at else []
@@ -1799,6 +1801,15 @@ class Note(str):
         self = super().__new__(cls, text)
         self.detail = detail
         return self
+
+NOTE_WORDS_AT_MOST = 60 # a note on an unknown answer longer than this names each item that waits once; its listing ending by ending is kept as the detail
+
+def folded_unknown_note(p:ClinicalPathway, name:str, names:dict) -> Note:
+    "`unknown_note` as a page shows it under a chart: a long one names each item that waits once (at the strength and under the condition its ending gives it), with the full listing, ending by ending, as its `detail`."
+    full = unknown_note(p, name, names)
+    if len(full.split()) <= NOTE_WORDS_AT_MOST: return Note(full)
+    where, body = _unknown_body(p, name, names, summed=True)
+    return Note(_unknown_head(p, name) + (f", {where}: " if where else ": ") + body + ".", full)
 
 def _names_history(cond) -> bool:
     "Whether an ending's line names a treatment given before in its condition ('if not given before', 'after somatostatin analogue')."

@@ -18,7 +18,7 @@ import pandas as pd
 from .cohort import present_mask, concordance, inspect_columns, output_frame, run_frame
 from .guideline import DISCLAIMER, HELD_AS_READ, INPUT_BITS, POLICIES, STAGE_COLUMN, check_policy
 from .pathway import (QUESTIONS, Flowcharts, chapter_names, chapter_tables, clinical_counts, clinical_pathway, clinical_svgs,
-                                      cohort_overlay, own_reading_notes, pathway_parts, pathways, site_cut, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, _fit, _lower, _title)
+                                      cohort_overlay, own_reading_notes, pathway_parts, pathways, site_cut, policy_chart, recommendation_counts, to_dot, to_svg, unknown_note, folded_unknown_note, _fit, _lower, _title)
 from .files import read_table, write_text
 from .schema import FIELD_BITS, FIELDS, INPUT_FIELDS
 from .vocab import RECOMMENDATIONS
@@ -230,7 +230,8 @@ def _flowchart_section(states:dict, chapters:list, alerts:bool=False) -> tuple:
                + (f", {cc['entry_unknown']:,} not counted (unknown whether it applies)" if cc["entry_unknown"] else "")
                + (f" · {len(svgs)} parts here, {on_site} on the site: the counts widen its boxes" if len(svgs) != on_site else "") + "</span>")
         figs = "".join(f'<div>{_inline(s)}</div>' for s in svgs)
-        unk = "".join(f"<li>[{n}] {e(unknown_note(p, name, names))}</li>" for name, n in sorted(notes.items(), key=lambda kv: kv[1]))  # by ending, as the site says it
+        full = lambda x: e(x) + (f" <details><summary>Every item, ending by ending</summary>{e(x.detail)}</details>" if x.detail else "")  # a long note sums up; its listing folded
+        unk = "".join(f"<li>[{n}] {full(folded_unknown_note(p, name, names))}</li>" for name, n in sorted(notes.items(), key=lambda kv: kv[1]))  # by ending, as the site says it
         own = "".join(f"<li>{e(x)}</li>" for x in own_reading_notes(p, names))  # an item the source does not give, marked †, and why
         parts.append(f'<figure class="pathway"><figcaption>{cap}</figcaption>{figs}'
                      + (f"<ul class='note'>{own}{unk}</ul>" if own or unk else "") + "</figure>")

@@ -585,7 +585,7 @@ def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
     from pannet_guideline.pathway import (QUESTIONS, clinical_pathway, clinical_svgs, dead_end_pointers, own_reading_notes, pathway_alerts,
-                                          source_footnotes, unasked_lines, unknown_note)
+                                          folded_unknown_note, source_footnotes, unasked_lines)
     out = ["## Clinical pathways\n\nOne per clinical question and policy, generated from the decision tables (see the "
            "[overview](index.html#how-to-read-a-pathway) for how to read them). Both policies are drawn, each folded under a line that "
            "says what it gives that the other does not: open one, or both. Not a medical device: for research, audit and education."]
@@ -607,9 +607,9 @@ def clinical_section(chapter: str, site: Path) -> str:
             figs = [_inline_figure(page(x), file(x), f"clinical-{q.key}-{policy}-{k + 1}.svg", f"Part {k + 1} of {len(svgs)}" if len(svgs) > 1 else "",
                                    site, anchor=f"{q.key}-{policy}-part-{k + 1}", extra=_part_links(x, q.key, policy),
                                    full=f"clinical-{q.key}-{policy}-{k + 1}.html") for k, x in enumerate(svgs)]
-            unk = "".join(f"<li>[{k}] {E(unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
             said_in_full = lambda x: E(x) + (f' <details><summary>Every item, ending by ending</summary><p>{E(x.detail)}</p></details>'
                                              if getattr(x, "detail", "") else "")  # a note that sums up a long listing keeps it, folded
+            unk = "".join(f"<li>[{k}] {said_in_full(folded_unknown_note(p, n, names))}</li>" for n, k in sorted(notes.items(), key=lambda kv: kv[1]))
             unasked = "".join(f"<li>{E(why)} {said_in_full(said[0])}</li>" if len(said) == 1 else  # a shared reason said once, its notes below it
                               f"<li>{E(why)}<ul>{''.join(f'<li>{said_in_full(x)}</li>' for x in said)}</ul></li>" for why, said in unasked_lines(p, notes, names))
             foot = "".join(f'<p class="not-asked"><b>Not asked here.</b> {_ids_linked(E(x))}</p>' for x in source_footnotes(p))
