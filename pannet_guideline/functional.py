@@ -91,8 +91,10 @@ PERIOPERATIVE_SEED = DecisionTable("perioperative_seed", "Octreotide around proc
    description="seed item 30")
 
 PERIOPERATIVE_NCCN = DecisionTable("perioperative_nccn", "Octreotide before anaesthesia (NCCN 2025)", [
-    Rule("NCCN-PERIOP-OCTREOTIDE", has_carcinoid_syndrome, "PERIOPERATIVE_OCTREOTIDE", ("nccn.carcinoid-crisis-octreotide",),
-         strength="consider", note="parenteral octreotide before induction of anaesthesia"),
+    Rule("NCCN-PERIOP-OCTREOTIDE", has_carcinoid_syndrome & ~(insulinoma & ~sstr_positive.otherwise(False)), "PERIOPERATIVE_OCTREOTIDE",
+         ("nccn.carcinoid-crisis-octreotide", "nccn.insulinoma-ssa-sstr-negative"), strength="consider",
+         note="parenteral octreotide before induction of anaesthesia; in an insulinoma only with positive SSTR imaging, since an analogue "
+              "can deepen the hypoglycaemia of one that is not"),
 ], "collect", output="recommendations", scope=not_cured, description="NCCN NE-F")
 
 # %% ../nbs/23_functional.ipynb #34d59231

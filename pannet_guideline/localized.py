@@ -476,8 +476,8 @@ add_alert("GASTRINOMA_NOT_LOCATED", "Gastrinoma not located: the operation waits
 add_cut_alert("SYMPTOMATIC_SMALL_TUMOUR", "Symptomatic tumour of {observe_only_max} or less",
           "NCCN writes only observation for a tumour of {observe_only_max} or less, with no branch for one that causes symptoms; the multidisciplinary team decides between resection and observation.",
           "conflict", ("localized.nccn-symptomatic-unwritten", "enets2016.nf-lt2cm-surveillance"))
-add_alert("SURVEILLANCE_WITHHELD_G2", "No surveillance for a G2 tumour",
-          "Surveillance is not offered for a G2 tumour. The seed resects G2 when possible; NCCN observes only low-grade tumours, without a Ki-67 figure, and the sources read do not settle a low G2; after resection, recurrence was more frequent above Ki-67 5 %.",
+add_alert("SURVEILLANCE_WITHHELD_G2", "Small G2 not watched: the sources do not settle it",
+          "Surveillance is not offered for this small G2 tumour. The seed resects G2 when possible; NCCN observes only low-grade tumours, without a Ki-67 figure, and the sources read do not settle a low G2; after resection, recurrence was more frequent above Ki-67 5 %.",
           "conflict", ("seed.27", "localized.nccn-low-grade-reading", "localized.genc-ki67-recurrence"))
 add_alert("SURVEILLANCE_NEEDS_KI67", "Surveillance needs a measured Ki-67",
           "The G1 grade is the recorded one, beside a mitotic count but no Ki-67; surveillance is held until a Ki-67 below 3 % is measured.",
@@ -494,6 +494,9 @@ add_alert("SPLENECTOMY_VACCINATION", "Vaccinate before a possible splenectomy",
 add_alert("PRIOR_RESECTION", "Primary already resected",
           "The primary has been removed: no second operation and nothing to watch. A NET goes to follow-up, with no adjuvant therapy; a resected NEC is offered its platinum-etoposide first, if not yet given, then follow-up.",
           "caveat", ("nccn.no-adjuvant", "nccn.followup-resected", "localized.nccn-nec-chemo-every-route"))
+add_alert("RESECTION_NOT_RECORDED", "No operation recorded: the primary is taken as in place",
+          "The record gives no treatment history, so the primary is taken as still in place and its operation or surveillance is listed. If it has been resected, record the operation in the treatment history: follow-up then replaces them.",
+          "data", ("nccn.followup-resected", "nccn.no-adjuvant"))
 add_alert("SEED_NCCN_INSULINOMA_SURGERY", "Seed and NCCN differ on insulinoma surgery",
           "The seed resects every functioning tumour, with enucleation as a possibility for insulinoma; NCCN chooses by depth: enucleation when superficial, pancreatectomy when deep.",
           "conflict", ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep"))
@@ -580,6 +583,8 @@ def localized_surgery_alerts(c:dict) -> DecisionTable:
     return DecisionTable("localized_surgery_alerts", "Localised disease: surgery alerts", [
         Rule("ALL-PRIOR-RESECTION", resected & ~progressive.otherwise(False), "PRIOR_RESECTION", ("nccn.no-adjuvant", "nccn.followup-resected", "localized.nccn-nec-chemo-every-route"),
              note="not when the disease progresses after the operation: a recurrence is managed as such (followup chapter)"),
+        Rule("ALL-RESECTION-NOT-RECORDED", Field("prior_therapies").is_unknown(), "RESECTION_NOT_RECORDED", ("nccn.followup-resected", "nccn.no-adjuvant"),
+             note="`in_place` reads an unrecorded history as no operation: the presumption is said, as every presumption is"),
         Rule("ALL-SEED-NCCN-INSULINOMA", net_g1_g2 & insulinoma & in_place, "SEED_NCCN_INSULINOMA_SURGERY",
              ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep")),
         Rule("ALL-SEED-NCCN-NEC", nec_or_minen & in_place, "SEED_NCCN_LOCALIZED_NEC",
