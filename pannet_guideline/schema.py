@@ -766,7 +766,8 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         elif target in READING_CONFLICTS and not _agree(target, out[target], x):
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
-    if out["ki67_pct"] is not None and 0 < out["ki67_pct"] < 1: out["ki67_fraction_suspect"] = "yes"  # 0 and 1 read as % (as a fraction, 1 is 100 %)
+    percent = any("%" in str(raw[keys[p]]) for p in targets.get("ki67_pct", []))  # '0.5 %' says its unit: not a fraction
+    if out["ki67_pct"] is not None and 0 < out["ki67_pct"] < 1 and not percent: out["ki67_fraction_suspect"] = "yes"  # 0 and 1 read as % (as a fraction, 1 is 100 %)
     ranges = {name: r for name, r in ranges.items() if out[name] is None}
     for index in GRADING_INDICES:  # written but not read (or read as a range across a grading cut-off): it may be the higher index
         if out[index] is None and index in issues and _grading_unread(ranges.get(index), index): out["grade_index_unread"] = index
@@ -1039,7 +1040,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     for key, (how, name) in cols.notes.items():
         if how in ("resembles", "ambiguous") and not columns:  # with a mapping, the columns left out were left out on purpose
             _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
-    _check_fractions(cols, ki67_fractions)
+    _check_fractions(cols, ki67_fractions, _percent_written([df.iloc[:, p] for p in targets.get("ki67_pct", [])], len(df)))
     _mark_unread_indices(cols)
     cols.blank = _blank_rows(cols, df)
     return cols
@@ -1205,12 +1206,20 @@ def _note_given(cols:Columns, series:pd.Series, key:str, reason:str):
     given = np.flatnonzero(~_missing(series))
     if len(given): cols.issues[key] = (given, reason)
 
-def _check_fractions(cols:Columns, verdict:bool|None=None):
-    "Ki-67 given as fractions (0.15 for 15 %) would grade every tumour G1: such a column is not read, and each row says why."
+def _percent_written(series:list, n:int) -> np.ndarray:
+    "Rows whose Ki-67 is written with its unit ('0.5 %', '1%'): a percentage, whatever its size."
+    out = np.zeros(n, bool)
+    for s in series:
+        if s.dtype == object or isinstance(s.dtype, pd.StringDtype): out |= s.astype(str).str.contains("%", regex=False).to_numpy(bool)
+    return out
+
+def _check_fractions(cols:Columns, verdict:bool|None=None, percent:np.ndarray|None=None):
+    "Ki-67 given as fractions (0.15 for 15 %) would grade every tumour G1: such a column is not read, and each row says why; `percent`: rows whose value is written with its unit, never fraction-like."
     x = cols.data.get("ki67_pct")
     if x is None: return
     known = np.flatnonzero(~np.isnan(x))
-    if verdict is None and len(known): verdict = fractions_verdict(len(known), float(x[known].max()), int(((x[known] > 0) & (x[known] < 1)).sum()))
+    like = (x[known] > 0) & (x[known] < 1) & (True if percent is None else ~percent[known])
+    if verdict is None and len(known): verdict = fractions_verdict(len(known), float(x[known].max()), int(like.sum()))
     cols.ki67_fractions = verdict
     if verdict is None and len(known) and x[known].max() <= 1:  # one value alone: a Ki-67 below 1 % is common, so it is kept, with the alert
         cols.data["ki67_fraction_suspect"] = np.where(~np.isnan(x), 0, -1).astype(np.int8)
@@ -1250,8 +1259,10 @@ def ki67_extent(df:pd.DataFrame, columns:dict|None=None) -> tuple[int, float, in
     if not keys: return 0, -np.inf, 0
     given = df.iloc[:, [i for i, k in enumerate(df.columns) if k in keys]]  # by position: a repeated name stays repeated, as in the full read
     x = read_frame(given, {k: v for k, v in (columns or {}).items() if k in keys}, ki67_fractions=False).data.get("ki67_pct")
-    x = x[~np.isnan(x)] if x is not None else np.array([])
-    return len(x), float(x.max(initial=-np.inf)), int(((x > 0) & (x < 1)).sum())
+    if x is None: return 0, -np.inf, 0
+    percent = _percent_written([given.iloc[:, j] for j in range(given.shape[1])], len(given))  # written with its unit: not fraction-like
+    known = ~np.isnan(x)
+    return int(known.sum()), float(x[known].max(initial=-np.inf)), int(((x > 0) & (x < 1) & known & ~percent).sum())
 
 # %% ../nbs/01_schema.ipynb #5f42c75f
 def issue_strings(cols:Columns) -> np.ndarray:

@@ -182,6 +182,20 @@ def test_a_ki67_of_0_or_1_is_read_as_per_cent_without_the_fraction_alert(policy,
     assert not out["input_issues"].astype(str).str.contains("fractions").any() and list(out["who_grade"])[:2] == ["G1", "G1"]
 
 
+@pytest.mark.parametrize("policy", POLICIES)
+def test_a_ki67_written_with_its_percent_sign_is_never_taken_for_a_fraction(policy):
+    """CF 1.1 R-GR-02: Ki-67 is reported in per cent; '0.5 %' says so itself. Such values are read as per cent, unflagged, in one
+    patient and in a table where every value lies below 1; the same values without the sign are still judged fractions."""
+    a = both(dict(LOC, ki67_pct="0.5 %", tumor_size_cm=1.5), policy)
+    assert "KI67_MAY_BE_FRACTION" not in alerts(a) and a.who_grade == "G1"
+    signed = assess_frame(pd.DataFrame([dict(LOC, ki67_pct=k) for k in ("0.5 %", "1%", "0.7 %")], dtype=object), policy=policy)
+    assert list(signed["who_grade"]) == ["G1"] * 3 and not signed["input_issues"].astype(str).str.contains("fractions").any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        bare = assess_frame(pd.DataFrame([dict(LOC, ki67_pct=k) for k in ("0.5", "1", "0.7")], dtype=object), policy=policy)
+    assert bare["input_issues"].astype(str).str.contains("fractions").all()
+
+
 # 7. Seed-versus-source alerts stay with the seed policy
 def test_no_seed_versus_source_alert_under_nccn():
     """CF 11 (the seed audit): the seed's departures from the sources are flagged under seed-2025; under nccn-2025 only the

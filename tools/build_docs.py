@@ -1088,7 +1088,8 @@ def your_data_page() -> str:
         "(`<2`, `>20`) or a range (`4-8`) is read when it lies wholly on one side of every cut-off the tables use ("
         f"{ki67_edges()} %), so any value inside it decides alike; one that straddles a cut-off is unknown, and the issue names the cut-off. "
         "`42,493` is refused (a decimal comma or a thousands separator?). A table with two or more known Ki-67 values, all from 0 "
-        "to 1 and some strictly between, is taken to hold fractions and its Ki-67 is not read; values of exactly 0 and 1 are read as per cent.",
+        "to 1 and some strictly between, is taken to hold fractions and its Ki-67 is not read; values of exactly 0 and 1, and values written "
+        "with their percent sign (`0.5 %`), are read as per cent.",
         "- **Treatments given before** (`prior_therapies`) are codes separated by `;`, or regimen names read as them: "
         + regimen_names() + ".",
         "- **What the pathways ask** is read from these columns and from what the guideline derives from them: \"Node-positive?\" is the "
