@@ -680,7 +680,7 @@ class OutputColumn:
 OUTPUT_SPEC = (
     OutputColumn("nen_class", "category", "NET, NEC or MiNEN by WHO 2019 morphology"),
     OutputColumn("who_grade", "category", "WHO 2019 grade, which management follows"),
-    OutputColumn("grade_provisional", "flag", "the grade rests on one index where both are needed"),
+    OutputColumn("grade_provisional", "flag", "the grade rests on one index where both are needed: the other, missing, could raise it (a G1 or a G2 from one index; the missing one is named in data_gaps)"),
     OutputColumn("grade_reported", "category", "the grade in the edition asked for with `grading=`"),
     OutputColumn("t_category", "category", "T, from the findings and the record"),
     OutputColumn("n_category", "category", "N"),
