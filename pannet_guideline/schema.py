@@ -1040,7 +1040,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     for key, (how, name) in cols.notes.items():
         if how in ("resembles", "ambiguous") and not columns:  # with a mapping, the columns left out were left out on purpose
             _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
-    _check_fractions(cols, ki67_fractions, _percent_written([df.iloc[:, p] for p in targets.get("ki67_pct", [])], len(df)))
+    _check_fractions(cols, ki67_fractions, lambda: _percent_written([df.iloc[:, p] for p in targets.get("ki67_pct", [])], len(df)))
     _mark_unread_indices(cols)
     cols.blank = _blank_rows(cols, df)
     return cols
@@ -1213,13 +1213,15 @@ def _percent_written(series:list, n:int) -> np.ndarray:
         if s.dtype == object or isinstance(s.dtype, pd.StringDtype): out |= s.astype(str).str.contains("%", regex=False).to_numpy(bool)
     return out
 
-def _check_fractions(cols:Columns, verdict:bool|None=None, percent:np.ndarray|None=None):
-    "Ki-67 given as fractions (0.15 for 15 %) would grade every tumour G1: such a column is not read, and each row says why; `percent`: rows whose value is written with its unit, never fraction-like."
+def _check_fractions(cols:Columns, verdict:bool|None=None, percent=None):
+    "Ki-67 given as fractions (0.15 for 15 %) would grade every tumour G1: such a column is not read, and each row says why; `percent()`: the rows whose value is written with its unit, never fraction-like (asked only when every value is 1 or less)."
     x = cols.data.get("ki67_pct")
     if x is None: return
     known = np.flatnonzero(~np.isnan(x))
-    like = (x[known] > 0) & (x[known] < 1) & (True if percent is None else ~percent[known])
-    if verdict is None and len(known): verdict = fractions_verdict(len(known), float(x[known].max()), int(like.sum()))
+    if verdict is None and len(known):
+        largest = float(x[known].max())
+        like = (x[known] > 0) & (x[known] < 1) & (~percent()[known] if percent is not None and largest <= 1 else True)  # a text scan only then
+        verdict = fractions_verdict(len(known), largest, int(like.sum()))
     cols.ki67_fractions = verdict
     if verdict is None and len(known) and x[known].max() <= 1:  # one value alone: a Ki-67 below 1 % is common, so it is kept, with the alert
         cols.data["ki67_fraction_suspect"] = np.where(~np.isnan(x), 0, -1).astype(np.int8)
