@@ -161,3 +161,17 @@ def test_a_report_cuts_a_pathway_into_the_parts_of_the_site(key, policy):
     site, _, _ = clinical_svgs(p)
     assert len(counted) == len(site)
     for svg in counted: assert float(re.search(r'<svg width="([\d.]+)pt"', svg)[1]) <= REPORT_FIT_PT
+
+
+@pytest.mark.parametrize("key,policy", DRAWN)
+def test_a_long_note_names_each_waiting_item_once_and_keeps_its_listing(key, policy):
+    "A note on an unknown answer past NOTE_WORDS_AT_MOST words names each item that waits once; the listing ending by ending is its detail, word for word."
+    from pannet_guideline.pathway import NOTE_WORDS_AT_MOST, folded_unknown_note, unknown_note
+    p = clinical_pathway(key, policy)
+    _, names, notes = clinical_svgs(p)
+    for name in notes:
+        full, shown = unknown_note(p, name, names), folded_unknown_note(p, name, names)
+        if len(full.split()) <= NOTE_WORDS_AT_MOST: assert shown == full and not shown.detail
+        else:
+            assert shown.detail == full and len(shown.split()) < len(full.split()) and "every line giving" in shown
+            assert shown.split(": held until it is known")[0] == full.split(": held until it is known")[0]  # the same routes named
