@@ -174,4 +174,4 @@ def test_a_long_note_names_each_waiting_item_once_and_keeps_its_listing(key, pol
         if len(full.split()) <= NOTE_WORDS_AT_MOST: assert shown == full and not shown.detail
         else:
             assert shown.detail == full and len(shown.split()) < len(full.split()) and "every line giving" in shown
-            assert shown.split(": held until it is known")[0] == full.split(": held until it is known")[0]  # the same routes named
+            assert shown.split("held until it is known")[0] == full.split("held until it is known")[0]  # the same routes named, the same opening
