@@ -163,7 +163,10 @@ def test_a_report_cuts_a_pathway_into_the_parts_of_the_site(key, policy):
     for svg in counted: assert float(re.search(r'<svg width="([\d.]+)pt"', svg)[1]) <= REPORT_FIT_PT
 
 
-@pytest.mark.parametrize("key,policy", DRAWN)
+QUICK_NOTES = {("advanced-g12-progression", "nccn-2025"), ("workup", "seed-2025")}  # long notes and short ones; every chart in the full run
+
+
+@pytest.mark.parametrize("key,policy", [kp if kp in QUICK_NOTES else pytest.param(*kp, marks=pytest.mark.slow) for kp in DRAWN])
 def test_a_long_note_names_each_waiting_item_once_and_keeps_its_listing(key, policy):
     "A note on an unknown answer past NOTE_WORDS_AT_MOST words names each item that waits once; the listing ending by ending is its detail, word for word."
     from pannet_guideline.pathway import NOTE_WORDS_AT_MOST, folded_unknown_note, unknown_note
