@@ -489,8 +489,7 @@ class SitesFromM:
 class NoSymptomsNoCarcinoid:
     "Where carcinoid syndrome is not recorded for a patient recorded without symptoms, no carcinoid syndrome: the syndrome is symptoms."
     reads = ("symptomatic", "carcinoid_syndrome")
-    written = ("carcinoid_syndrome",)
-    cites = ("nccn.carcinoid-syndrome-sites", "nccn.nonfunctioning-definition")
+    written = ("carcinoid_syndrome",)  # nccn.carcinoid-syndrome-sites, nccn.nonfunctioning-definition (see the text above)
 
     def record(self, st:RecordState):
         if st.rec.get("carcinoid_syndrome") is None and st.rec.get("symptomatic") is False: st.rec["carcinoid_syndrome"] = False
