@@ -85,7 +85,7 @@ def test_grade_agrees_with_class_on_the_grading_grid():
     import pandas as pd
     from pannet_guideline.cohort import assess_frame
     axes = dict(differentiation=[None, "well", "poor", "mixed", "NEC"], ki67_pct=[None, 2.9, 3.0, 20.0, 20.1, 55.0],
-                mitoses_per_2mm2=[None, 1, 2, 20, 21], recorded_grade=[None, "G1", "G2", "G3", "NEC"],
+                mitoses_per_2mm2=[None, 1, 2, 20, 21], recorded_grade=[None, "G1", "G2", "G3", "NET G3", "NEC", "MiNEN"],
                 recorded_grade_edition=[None, "who-2010", "who-2019"])
     df = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes), dtype=object)
     for grading in ("who-2019", "who-2010"):
@@ -98,6 +98,8 @@ def test_grade_agrees_with_class_on_the_grading_grid():
         assert not bad.any(), out.loc[bad, ["nen_class", "who_grade"]].join(df).head()
         # a grade is never known without the class (declared: WU-STAGING-CLASS is covered by WU-STAGING-GRADE)
         assert not ((out["nen_class"] == "unknown") & (out["who_grade"] != "unknown")).any()
+        # a carcinoma or a mixed neoplasm is always graded as such: only a NET waits for its indices
+        assert not (out["nen_class"].isin(["NEC", "MiNEN"]) & (out["who_grade"] == "unknown")).any()
 
 
 UNREACHABLE = ("GEA-G1-G2", "GEA-G1-G3", "GEA-G1-NEC", "GEA-G2-G3", "GEA-G2-NEC", "GEA-G3-G1", "GEA-G3-G2", "GEA-G3-NEC",

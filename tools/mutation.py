@@ -349,8 +349,12 @@ def _output_signature(d, output:str) -> tuple:
 
 # What the steps before the decision tables guarantee about the fields they write: grid points that break it are
 # never read by any table. Each is checked by tests/test_mutation_harness.py on the grading steps' own boundary grid.
-GRADE_AGREES_WITH_CLASS = (IsUnknown("nen_class") | IsUnknown("who_grade") | CONSISTENT_GRADE)
-INVARIANTS = ((GRADE_AGREES_WITH_CLASS, "grade and class agree: G1-G3 with NET, NEC with NEC, MiNEN with MiNEN"),)
+_CLASS_UNKNOWN, _UNGRADED = IsUnknown("nen_class"), IsUnknown("who_grade")
+GRADE_AGREES_WITH_CLASS = ((_CLASS_UNKNOWN & _UNGRADED)  # no grade without the class
+                           | (~_CLASS_UNKNOWN & _UNGRADED & IsIn("nen_class", ("NET",)))  # only a NET waits for its indices
+                           | (~_CLASS_UNKNOWN & ~_UNGRADED & CONSISTENT_GRADE))
+INVARIANTS = ((GRADE_AGREES_WITH_CLASS, "grade and class agree: G1-G3 with NET, NEC with NEC, MiNEN with MiNEN, "
+                                        "no grade without the class, and only a NET without a grade"),)
 
 
 def _proof(m:Mutant, invariants:tuple, possible:bool=False) -> str:
