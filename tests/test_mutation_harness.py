@@ -103,7 +103,8 @@ def test_grade_agrees_with_class_on_the_grading_grid():
 
 
 UNREACHABLE = ("GEA-G1-G2", "GEA-G1-G3", "GEA-G1-NEC", "GEA-G2-G3", "GEA-G2-NEC", "GEA-G3-G1", "GEA-G3-G2", "GEA-G3-NEC",
-               "GEA-NEC-G1", "GEA-NEC-G2", "RGA-G1-NEC", "RGA-G2-NEC", "RGA-G3-NEC", "RGA-NEC-G3")
+               "GEA-NEC-G1", "GEA-NEC-G2", "RGA-G1-NEC", "RGA-G2-NEC", "RGA-G3-NEC", "RGA-NEC-G3",
+               "RGA-G2-G1", "RGA-G3-G1", "RGA-G3-G2", "RGA-NEC-G1", "RGA-NEC-G2")
 
 
 def test_rules_declared_unreachable_never_fire_on_the_grading_grid():
