@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
-from .concepts import (localized_disease, advanced_disease, burden, failed, grade, high_burden, insulinoma, is_symptomatic, ki67,
+from .concepts import (localized_disease, advanced_disease, burden, failed, grade, has_carcinoid_syndrome, high_burden, insulinoma, is_symptomatic, ki67,
                                        metastatic_disease, minen, nec, net, net_g1_g2, net_g3, functioning, prior, progressive,
                                        received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases,
                                        location, not_cured, resected)
@@ -17,17 +17,18 @@ from .tables import Decision, DecisionTable, Rule
 from .vocab import RECOMMENDATIONS, add_alert
 
 # %% auto #0
-__all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_burden_stable', 'advanced_net_g1_g2', 'advanced_net',
-           'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma', 'every_patient', 'SSA_CONTINUE',
-           'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN', 'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN',
-           'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY', 'CHEMOTHERAPY_NCCN', 'PROGRESSION_NCCN', 'favourable',
-           'unfavourable', 'g3_favourable', 'advanced_net_g3', 'platinum_given', 'NET_G3', 'nec_pathway',
-           'not_localized', 'NEC_MINEN', 'lower_risk_net', 'resectable_liver_only', 'borderline_liver_only',
-           'cytoreduction_candidate', 'oligometastatic_resectable', 'borderline_locally_advanced', 'LOCAL',
-           'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY', 'ALERTS_NCCN', 'prior_unknown',
-           'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS',
-           'LIVER_FIRST_ALERTS', 'LIVER_REPEAT_ALERTS', 'LIVER_REPEAT_ALERTS_NCCN', 'TABLES', 'RANK', 'policy_tables',
-           'ranked', 'decide_advanced', 'recommend_advanced']
+__all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_burden_stable', 'no_carcinoid_recorded',
+           'advanced_net_g1_g2', 'advanced_net', 'clarinet_ki67', 'prrt_first_line_ki67', 'sstr_negative_insulinoma',
+           'every_patient', 'SSA_CONTINUE', 'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN',
+           'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN', 'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY',
+           'CHEMOTHERAPY_NCCN', 'PROGRESSION_NCCN', 'favourable', 'unfavourable', 'g3_favourable', 'advanced_net_g3',
+           'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN', 'lower_risk_net',
+           'resectable_liver_only', 'borderline_liver_only', 'cytoreduction_candidate', 'oligometastatic_resectable',
+           'borderline_locally_advanced', 'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY',
+           'ALERTS_NCCN', 'prior_unknown', 'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy',
+           'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'LIVER_REPEAT_ALERTS',
+           'LIVER_REPEAT_ALERTS_NCCN', 'TABLES', 'RANK', 'policy_tables', 'ranked', 'decide_advanced',
+           'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
 _RESP = ("nccn.captem-response", "nccn.adv-symptomatic-or-burden")
@@ -36,6 +37,11 @@ symptoms_or_progression = (is_symptomatic | progressive).named("symptomatic or p
 burden_only = (high_burden & ~is_symptomatic & stable).named("a high burden is the only trigger (stable, no symptoms)", _RESP)
 low_burden_stable = (stable & (burden == "low") & ~is_symptomatic).named("asymptomatic, low burden and stable",
                                                                          ("nccn.adv-asymptomatic-low-burden",))
+# carcinoid syndrome is a set of hormone symptoms (nccn.nonfunctioning-definition): recorded beside "no symptoms" the record
+# contradicts itself, and observation, meant for symptom-free disease, rests on that contradiction, so it is held until the record
+# is checked (alert CARCINOID_SYNDROME_WITHOUT_SYMPTOMS); an unrecorded syndrome is read as absent, as the localised chapter reads it
+no_carcinoid_recorded = (~has_carcinoid_syndrome.otherwise(False)).named("no carcinoid syndrome recorded",
+                                                                        ("nccn.adv-asymptomatic-low-burden", "nccn.nonfunctioning-definition"))
 
 # %% ../nbs/22_advanced.ipynb #b841fcd8
 advanced_net_g1_g2 = (advanced_disease & net_g1_g2).named("advanced NET G1/G2", ("nccn.setting", "who2019.grade-table"))
@@ -89,8 +95,9 @@ SSA_NCCN = DecisionTable("advanced_ssa_nccn", "Somatostatin analogue or observat
          ("advanced.nccn-ssa-above-label", "nccn.ssa-stop-nonfunctioning-progression", "nccn.no-sequencing-data"), strength="option",
          note="useful in certain circumstances, SSTR-positive, on progression under the standard dose; NCCN also stops the "
               "analogue in a non-functioning tumour at clinically significant progression, so the team weighs it"),
-    Rule("ADV-OBSERVE", net_g1_g2 & low_burden_stable, "OBSERVATION", ("nccn.adv-asymptomatic-low-burden",), strength="option",
-         note="observation with markers and imaging every 12 weeks to 12 months"),
+    Rule("ADV-OBSERVE", net_g1_g2 & low_burden_stable & no_carcinoid_recorded, "OBSERVATION",
+         ("nccn.adv-asymptomatic-low-burden", "nccn.nonfunctioning-definition"), strength="option",
+         note="observation with markers and imaging every 12 weeks to 12 months; held while a carcinoid syndrome is recorded beside no symptoms"),
 ], "collect", output="recommendations", scope=advanced_net)
 
 # %% ../nbs/22_advanced.ipynb #fbdb95f2
@@ -171,8 +178,9 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %, SSTR i
     Rule("ADV-G3F-CABOZANTINIB", favourable & response_needed & ~failed("CABOZANTINIB"), "CABOZANTINIB", _G3F, strength="option"),
     Rule("ADV-G3F-SSA", favourable & sstr_positive & ~failed("SSA") & ~sstr_negative_insulinoma, "SSA", _G3F,
          strength="option", note="SSTR-positive (or hormonal symptoms) favourable G3"),
-    Rule("ADV-G3F-OBSERVE", favourable & low_burden_stable, "OBSERVATION", _G3F, strength="option",
-         note="selected asymptomatic low-burden disease, with short-interval scans"),
+    Rule("ADV-G3F-OBSERVE", favourable & low_burden_stable & no_carcinoid_recorded, "OBSERVATION", _G3F + ("nccn.nonfunctioning-definition",),
+         strength="option", note="selected asymptomatic low-burden disease, with short-interval scans; held while a carcinoid syndrome "
+                                 "is recorded beside no symptoms"),
     Rule("ADV-G3F-PRRT", favourable & sstr_positive & ~failed("PRRT"), "PRRT", _G3F + ("netter2.ki67-10-55",), strength="option"),
     Rule("ADV-G3F-OXALIPLATIN", favourable & response_needed & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
          _G3F, strength="option", note="FOLFOX or CAPEOX; not once given"),

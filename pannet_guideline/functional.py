@@ -115,7 +115,7 @@ add_alert("CARCINOID_SYNDROME_VS_NONFUNCTIONING", "Carcinoid syndrome in a non-f
           "Carcinoid syndrome is recorded while the functional syndrome is none; a tumour that causes a hormone syndrome is functioning, so the record contradicts itself: the non-functioning pathway (observation among it) is held until it is checked, and the tumour is resected and its syndrome controlled as a functioning one.",
           "data", ("nccn.nonfunctioning-definition", "enets2023.functioning-definition"))
 add_alert("CARCINOID_SYNDROME_WITHOUT_SYMPTOMS", "Carcinoid syndrome recorded without symptoms",
-          "Carcinoid syndrome is recorded while the patient is recorded as having no symptoms; the syndrome is a set of symptoms, so the record contradicts itself: the syndrome is read as recorded, and its control listed, until the record is checked.",
+          "Carcinoid syndrome is recorded while the patient is recorded as having no symptoms; the syndrome is a set of symptoms, so the record contradicts itself: the syndrome is read as recorded, and its control listed, until the record is checked, and observation, which is for symptom-free disease, is held.",
           "data", ("nccn.carcinoid-syndrome-sites", "nccn.nonfunctioning-definition"))
 add_alert("EVEROLIMUS_FOR_GLUCOSE_CONTROL", "Everolimus here is for glucose control",
           "Everolimus is listed beside diet and diazoxide to control the hypoglycaemia of insulinoma: in a resectable tumour only to hold the glucose until the operation, otherwise where no operation is possible. It is not, on that account, an antitumour line: as one it follows the rules for progressive disease.",

@@ -28,11 +28,11 @@ __all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', '
            'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology',
            'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
            'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS',
-           'LOCALIZED_SPLENECTOMY_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED', 'surveillance_listed',
-           'policy_tables', 'localized_prose', 'high_risk', 'observation_band', 'localized_seed', 'localized_nccn',
-           'localized_nccn_band', 'localized_seed_watch', 'localized_nccn_watch', 'localized_functioning_nccn',
-           'localized_alerts', 'localized_ki67_alerts', 'localized_g2_alerts_nccn', 'localized_ki67_alerts_nccn',
-           'localized_surgery_alerts', 'localized_splenectomy_alerts']
+           'LOCALIZED_SPLENECTOMY_ALERTS', 'LOCALIZED_G3_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED',
+           'surveillance_listed', 'policy_tables', 'localized_prose', 'high_risk', 'observation_band', 'localized_seed',
+           'localized_nccn', 'localized_nccn_band', 'localized_seed_watch', 'localized_nccn_watch',
+           'localized_functioning_nccn', 'localized_alerts', 'localized_ki67_alerts', 'localized_g2_alerts_nccn',
+           'localized_ki67_alerts_nccn', 'localized_surgery_alerts', 'localized_splenectomy_alerts']
 
 # %% ../nbs/21_localized.ipynb #prose01
 LOCALIZED_PROSE: dict[str, str] = {}  # passage -> its text, with `{cut_name}` fields and `{surveillance_edge}`
@@ -443,6 +443,10 @@ LOCALIZED_PROSE["alerts"] = """\
   (`localized.nccn-nec-chemo-every-route`), with resection before or after it, alone or with radiotherapy, and ranks
   the routes in no order (`localized.nccn-nec-unranked`). Both lead with the chemotherapy; they differ on how firmly
   resection is put.
+- **`SEED_NCCN_NET_G3_UNFAVOURABLE`**: for a localised NET G3 the seed names one route, resection
+  (`seed.28`); where the biology is unfavourable NCCN prefers a clinical trial and decides resection, or
+  chemotherapy before it, case by case (`nccn.wdg3-resectable`, `nccn.wdg3-55-split`). Each policy keeps its own
+  list; the alert names the difference. Below Ki-67 55 % with no SSTR scan the biology, and the alert, wait for it.
 - **`SEED_NCCN_INSULINOMA_SURGERY`**: for a localised insulinoma the seed lists pancreatectomy
   for every functioning tumour with enucleation as a possibility (`seed.11`, `seed.13`); NCCN
   chooses by depth, enucleation when superficial and pancreatectomy when deep
@@ -497,6 +501,9 @@ add_alert("PRIOR_RESECTION", "Primary already resected",
 add_alert("RESECTION_NOT_RECORDED", "No operation recorded: the primary is taken as in place",
           "The record gives no treatment history, so the primary is taken as still in place and its operation or surveillance is listed. If it has been resected, record the operation in the treatment history: follow-up then replaces them.",
           "data", ("nccn.followup-resected", "nccn.no-adjuvant"))
+add_alert("SEED_NCCN_NET_G3_UNFAVOURABLE", "Seed and NCCN differ on a NET G3 of unfavourable biology",
+          "The seed's one route for a localised NET G3 is resection. Where the biology is unfavourable (Ki-67 55 % or more, or a negative SSTR scan), NCCN prefers a clinical trial and leaves resection, or chemotherapy before it, to a case-by-case decision: for this tumour the two policies differ.",
+          "conflict", ("seed.28", "nccn.wdg3-resectable", "nccn.wdg3-55-split"))
 add_alert("SEED_NCCN_INSULINOMA_SURGERY", "Seed and NCCN differ on insulinoma surgery",
           "The seed resects every functioning tumour, with enucleation as a possibility for insulinoma; NCCN chooses by depth: enucleation when superficial, pancreatectomy when deep.",
           "conflict", ("seed.11", "seed.13", "nccn.insulinoma-enucleation", "nccn.insulinoma-deep"))
@@ -607,6 +614,14 @@ def localized_splenectomy_alerts(c:dict) -> DecisionTable:
 
 LOCALIZED_SPLENECTOMY_ALERTS = from_cuts(localized_splenectomy_alerts)
 
+# raised under both policies, in a table of its own: the biology adds Ki-67 and SSTR status to what the surgery alerts read
+LOCALIZED_G3_ALERTS = DecisionTable("localized_g3_alerts", "Localised NET G3: seed and NCCN", [
+    # the biology split is NCCN's; below 55 % with no SSTR scan it stays open, and so does this alert
+    Rule("ALL-SEED-NCCN-G3-UNFAVOURABLE", g3_unfavourable_biology, "SEED_NCCN_NET_G3_UNFAVOURABLE",
+         ("seed.28", "nccn.wdg3-resectable", "nccn.wdg3-55-split"),
+         note="seed: resection only; NCCN: a clinical trial preferred, resection or chemotherapy before it case by case"),
+], "collect", output="alerts", scope=(localized_disease & net_g3 & in_place))  # a G3 grade is a NET's: an NEC or a MiNEN is graded as such
+
 LOCALIZED_G3_ALERTS_NCCN = DecisionTable("localized_g3_alerts_nccn", "Localised NET G3: mixed biology (NCCN 2025)", [
     Rule("NCCN-LOC-G3-SSTR-NEGATIVE-BELOW-55", (ki67 < 55) & sstr_negative_known, "G3_SSTR_NEGATIVE_BELOW_55",
          ("nccn.wdg3-55-split", "advanced.wdg3-mixed-features"), note="resectable NET G3; the advanced chapter raises it for advanced disease"),
@@ -614,9 +629,10 @@ LOCALIZED_G3_ALERTS_NCCN = DecisionTable("localized_g3_alerts_nccn", "Localised 
 
 # %% ../nbs/21_localized.ipynb #a72da3d6
 TABLES = (LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_NCCN, LOCALIZED_NCCN_BAND, LOCALIZED_NCCN_WATCH, LOCALIZED_FUNCTIONING_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_NEC_NCCN,
-          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_SURGERY_ALERTS,
-          LOCALIZED_SPLENECTOMY_ALERTS)
-SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS, LOCALIZED_SPLENECTOMY_ALERTS)
+          LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_KI67_ALERTS_NCCN, LOCALIZED_G3_ALERTS_NCCN, LOCALIZED_G3_ALERTS,
+          LOCALIZED_SURGERY_ALERTS, LOCALIZED_SPLENECTOMY_ALERTS)
+SEED_2025.include(LOCALIZED_SEED, LOCALIZED_SEED_FUNCTIONING, LOCALIZED_SEED_WATCH, LOCALIZED_NEC_SEED, LOCALIZED_ALERTS, LOCALIZED_KI67_ALERTS, LOCALIZED_SURGERY_ALERTS, LOCALIZED_SPLENECTOMY_ALERTS,
+                  LOCALIZED_G3_ALERTS)
 NCCN_2025.replace(LOCALIZED_SEED, LOCALIZED_NCCN).replace(LOCALIZED_SEED_WATCH, LOCALIZED_NCCN_WATCH).replace(LOCALIZED_NEC_SEED, LOCALIZED_NEC_NCCN)
 NCCN_2025.replace(LOCALIZED_KI67_ALERTS, LOCALIZED_KI67_ALERTS_NCCN).replace(LOCALIZED_SEED_FUNCTIONING, LOCALIZED_FUNCTIONING_NCCN)
 NCCN_2025.add(LOCALIZED_NCCN_BAND, LOCALIZED_G2_ALERTS_NCCN, LOCALIZED_NET_G3_NCCN, LOCALIZED_G3_ALERTS_NCCN)

@@ -102,6 +102,11 @@ COMPLETE_STAGING = DecisionTable("complete_staging", "Staging complete enough to
          strength="recommended", note="extent of disease or resectability not known"),
     Rule("WU-MDT-REVIEW", nen.is_known(), "MDT_REVIEW", ("seed.01", "nccn.mdt"), strength="recommended",
          note="decisions in a NEN multidisciplinary team"),
+    # whatever the setting: a localised tumour has no other way to the team, and the morphology decides every pathway
+    Rule("WU-MDT-CLASS-UNKNOWN", nen.is_unknown(), "MDT_REVIEW",
+         ("seed.01", "who2019.differentiation-first", "grading.nccn-p53-rb"), strength="recommended",
+         note="class not known: the team's pathologist settles the morphology (p53 and Rb where it is doubtful) "
+              "before the NET or the NEC pathway, whose treatments differ"),
 ], "collect", output="recommendations", description="WHO 2019; NCCN PanNET-1, PanNET-12, NE-H; seed item 1")
 
 # %% ../nbs/20_workup.ipynb #97512b25

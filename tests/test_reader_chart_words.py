@@ -35,7 +35,8 @@ def test_a_stopped_question_never_hides_a_single_item(key, policy):
 
 def test_four_waiting_items_are_all_named():
     p = clinical_pathway("advanced-g12-first", "nccn-2025")
-    said = unknown_stop(p, 0)
+    first_burden = next(i for i, n in p.nodes.items() if n.field == "tumor_burden")  # the first question whose unknown answer stops the route
+    said = unknown_stop(p, first_burden)
     assert all(x in said for x in ("somatostatin analogue", "observation", "capecitabine-temozolomide", "oxaliplatin-fluoropyrimidine")), said
 
 
