@@ -692,7 +692,7 @@ def _questions() -> tuple:
                          ("localized_seed", "localized_seed_functioning", "localized_functioning_nccn") + surgery),
         ClinicalQuestion("localized-g3", "Localised NET G3", "localized",
                          (localized_disease & net & net_g3 & in_place).named("localised NET G3, not yet resected"),
-                         ("localized_seed", "localized_net_g3_nccn", "localized_g3_alerts_nccn") + surgery),
+                         ("localized_seed", "localized_net_g3_nccn", "localized_g3_alerts_nccn", "localized_g3_alerts") + surgery),
         ClinicalQuestion("localized-nec", "Localised NEC and MiNEN", "localized", (localized_disease & nec_or_minen).named("localised NEC or MiNEN"),
                          ("localized_nec_seed", "localized_nec_nccn") + surgery),
         *[ClinicalQuestion(f"functional-{k}", f"Functioning NET, {t}: control of the syndrome and care around surgery", "functional",
