@@ -442,22 +442,24 @@ def proof(m:Mutant) -> str:
     write the same column in every pipeline that runs it (`_same_merged_outputs`). Either way no patient, and so no
     vignette on those columns, can tell them apart. Each is tried on the whole boundary grid, then on the points that
     keep `INVARIANTS` (`..., where grade and class agree`), then only on the points some record can give (`..., on
-    the possible points`: `possible_rows`). Any error (e.g. rules that now overlap) counts as not proven."""
+    the possible points`: `possible_rows`). An error on one grid (e.g. rules that now overlap there) counts as not proven on
+    that grid only."""
     invariants = tuple(inv for inv, _ in INVARIANTS)
     where = INVARIANTS[0][1].split(':')[0]
-    try:  # the weakest claims first: a change they cannot hide no stronger proof hides (each grid contains the next)
-        if not (_proof(m, invariants, possible=True) or _same_merged_outputs(m, invariants, possible=True)): return ""
-    except Exception:
-        pass
-    try:
-        if how := _proof(m, ()): return how
-        if how := _proof(m, invariants): return f"{how}, where {where}"
-        if _same_merged_outputs(m, invariants): return f"same merged outputs, where {where}"
-        if how := _proof(m, invariants, possible=True): return f"{how}, {POSSIBLE}"
-        if _same_merged_outputs(m, invariants, possible=True): return f"same merged outputs, {POSSIBLE}"
-    except Exception:
-        return ""
+    # the weakest claims first: a change they cannot hide no stronger proof hides (each grid contains the next)
+    if not (_attempt(_proof, m, invariants, True) or _attempt(_same_merged_outputs, m, invariants, True)): return ""
+    if how := _attempt(_proof, m, ()): return how
+    if how := _attempt(_proof, m, invariants): return f"{how}, where {where}"
+    if _attempt(_same_merged_outputs, m, invariants): return f"same merged outputs, where {where}"
+    if how := _attempt(_proof, m, invariants, True): return f"{how}, {POSSIBLE}"
+    if _attempt(_same_merged_outputs, m, invariants, True): return f"same merged outputs, {POSSIBLE}"
     return ""
+
+
+def _attempt(fn, *args):
+    "One proof on one grid; an error there (rules that overlap on points a wider grid holds and a narrower one leaves out) proves nothing on that grid, and the narrower grids are still tried."
+    try: return fn(*args)
+    except Exception: return ""
 
 
 def proven_equivalent(m:Mutant) -> bool: return bool(proof(m))
