@@ -153,9 +153,14 @@ CHEMOTHERAPY_NCCN = DecisionTable("advanced_chemotherapy_nccn", "Chemotherapy wh
 PROGRESSION_NCCN = DecisionTable("advanced_progression_nccn", "Clinical trial and oxaliplatin chemotherapy (NCCN 2025)", [
     Rule("ADV-NCCN-TRIAL", progressive, "CLINICAL_TRIAL", ("nccn.progression-options", "nccn.no-sequencing-data"), strength="option",
          note="PanNET-13 lists a trial first among the options on progression"),
-    Rule("ADV-NCCN-FOLFOX", response_needed & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
+    Rule("ADV-NCCN-FOLFOX", symptoms_or_progression & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
          ("nccn.folfox-capeox", "nccn.no-sequencing-data"), strength="option",
          note="FOLFOX or CAPEOX, 'other recommended' for bulky, symptomatic or progressive disease; not once given"),
+    # bulky disease alone (stable, no symptoms): alternative first-line therapy in selected cases (note gg), as for the preferred
+    # capecitabine-temozolomide (ADV-CAPTEM-BURDEN), so the 'other recommended' regimen is never listed ahead of it
+    Rule("ADV-NCCN-FOLFOX-BURDEN", burden_only & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
+         ("nccn.folfox-capeox", "nccn.adv-symptomatic-or-burden"), strength="consider",
+         note="a high burden is the only trigger: other first-line therapy only in selected cases (NCCN note gg)"),
 ], "collect", output="recommendations", scope=advanced_net_g1_g2, description="NCCN PanNET-13; NE-H 2 of 9")
 
 # %% ../nbs/22_advanced.ipynb #4a46fa0f
