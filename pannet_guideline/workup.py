@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pannet_guideline.sources  # registers the statements cited below
 from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, net_g1_g2, progressive, resectable, resected,
-                                       setting, sstr, syndrome)
+                                       setting, sstr, syndrome, t_cat)
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
@@ -125,6 +125,11 @@ add_alert("SEED_CGA_BASELINE_VS_SOURCES", "Seed baseline markers against the sou
 add_alert("RESECTABILITY_PRESUMED", "Resectability presumed from the stage",
           "Resectability is not recorded; the stage shows no large vessel involved (AJCC 8 T1-T3, or AJCC 7 T1-T3 for an AJCC 8 T4), so the disease is taken as localised. Confirm resectability before any operation.",
           "data", ("nccn.setting", "ajcc8.t-category"))
+add_alert("UNRESECTABLE_BESIDE_CONFINED_STAGE", "Recorded unresectable, yet confined to the pancreas",
+          "The tumour is recorded as unresectable, so the disease is read as locally advanced, but its T category (T1 or T2) places it "
+          "within the pancreas with no organ or large vessel wall invaded. Check whether the record means the tumour or the patient's "
+          "fitness for surgery before following the locally advanced pathway.",
+          "data", ("nccn.setting", "ajcc8.t-category"))
 add_alert("CGA_NOT_ADVISED_AJCC9", "Chromogranin A not advised (AJCC 9)",
           "AJCC version 9 advises against serum chromogranin A for diagnosis and monitoring.", "caveat", ("ajcc9.no-cga", "seed.03"))
 add_alert("HIAA_ONLY_FOR_CARCINOID_SYNDROME", "5-HIAA is for carcinoid syndrome",
@@ -138,6 +143,11 @@ WORKUP_ALERTS = DecisionTable("workup_alerts", "Work-up: alerts (both policies)"
          ("workup.nccn-insulinoma-sstr-pet-negative", "nccn.insulinoma-ssa-sstr-negative")),
     Rule("WU-AL-RESECTABILITY-PRESUMED", (setting == "localized") & resectable.is_unknown(), "RESECTABILITY_PRESUMED",
          ("nccn.setting", "ajcc8.t-category"), note="localised from the stage alone (T1-T3, M0); confirm resectability before surgery"),
+    # an unresectable primary without distant spread is locally advanced only through an invaded organ or vessel wall (T4):
+    # the record and the stage disagree, and the reader is told which one the setting follows
+    Rule("WU-AL-UNRESECTABLE-CONFINED", (setting == "locally_advanced") & (resectable == "no") & t_cat.isin("T1", "T2"),
+         "UNRESECTABLE_BESIDE_CONFINED_STAGE", ("nccn.setting", "ajcc8.t-category"),
+         note="the setting follows the record; the T category says the tumour is confined to the pancreas"),
 ], "collect", output="alerts")
 
 WORKUP_ALERTS_SEED = DecisionTable("workup_alerts_seed", "Work-up: the seed's baseline markers (seed 2025)", [
