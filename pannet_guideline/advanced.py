@@ -278,6 +278,9 @@ LOCAL_NCCN = DecisionTable("advanced_local_nccn", "Liver-directed therapy, cytor
          note="on progression, or with symptoms or a significant burden (note gg); not for asymptomatic, low-burden, stable disease, "
               "where NCCN lists resection, observation or an analogue; higher infection risk after biliary instrumentation or "
               "pancreatoduodenectomy"),
+    Rule("ADV-NCCN-RADIOTHERAPY", (setting == "locally_advanced") & net_g1_g2 & progressive, "RADIOTHERAPY",
+         ("nccn.rt-locally-advanced", "nccn.progression-options", "nccn.no-sequencing-data"), strength="option",
+         note="with or without fluoropyrimidine chemotherapy; NCCN: useful in certain circumstances (PanNET list, NET G1/G2)"),
     *_SURGERY_AND_REVIEW,
 ], "collect", output="recommendations", scope=advanced_disease)
 

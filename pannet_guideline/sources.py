@@ -261,6 +261,8 @@ add_statement("nccn.adv-symptomatic-or-burden", "Symptomatic disease, clinically
               "S-NCCN(NTUH)", "PanNET-12, note gg", "B")
 add_statement("nccn.liver-first", "In a staged pancreatoduodenectomy and hepatectomy, consider operating on the liver first to lower the risk of perihepatic sepsis.",
               "S-NCCN(NTUH)", "PanNET-12, note dd", "B")
+add_statement("nccn.rt-locally-advanced", "For locally advanced unresectable disease NCCN lists radiotherapy, with or without fluoropyrimidine chemotherapy, among the therapies useful in certain circumstances, and among the locoregional options on progression.",
+              "S-NCCN(NTUH)", "NE-H 2 of 9; PanNET-13", "B")
 add_statement("nccn.progression-options", "On progression, options are a clinical trial, systemic therapy, or locoregional therapy (liver-directed for liver-dominant disease, radiotherapy for locally advanced or symptomatic sites).",
               "S-NCCN(NTUH)", "PanNET-13", "B")
 add_statement("nccn.no-sequencing-data", "No data guide the order of regional versus systemic therapy or of one systemic option versus another.",
