@@ -22,7 +22,7 @@ A survivor is then either
   but no output of the guideline can, e.g. a combination of fields the earlier steps never produce);
 - unexplained. A declaration whose mutant is now killed, proven or gone is stale and counted as unexplained too.
 
-Usage: .venv/bin/python tools/mutation.py [--tests] [--table NAME] [--verbose] [--json FILE]
+Usage: .venv/bin/python tools/mutation.py [--tests] [--table NAME] [--verbose] [--json FILE] [--jobs N]
 Last line: `mutants: K killed of N; E declared equivalent (P proven on the boundary grid, Q proven on the possible
 points, D listed); U unexplained`;
 the exit status is 1 when U > 0.
@@ -578,18 +578,19 @@ class Verdicts:
                 f"{len(self.unexplained) + len(self.stale)} unexplained")
 
 
-def judge(mutants:list, how:dict, equivalents:dict, tables:set|None=None) -> Verdicts:
+def judge(mutants:list, how:dict, equivalents:dict, tables:set|None=None, proofs:dict|None=None) -> Verdicts:
     """Sort the mutants once the vignettes have run (`how`: key -> how it was killed, '' when it survived).
 
     A survivor is proven equivalent when `proven_equivalent` says so, declared when the list gives a reason, else
     unexplained. A declaration is stale (and counted as unexplained) when its mutant is killed, proven, or no longer
-    exists; only the declarations of `tables` are looked at (all when None)."""
+    exists; only the declarations of `tables` are looked at (all when None). `proofs`: key -> `proof` of each survivor,
+    when already worked out (by `--jobs` workers)."""
     v = Verdicts({}, {}, {}, [], {}, len(mutants))
     keys = set()
     for m in mutants:
         keys.add(m.key)
         if how.get(m.key): v.killed[m.key] = how[m.key]
-        elif how_proven := proof(m): v.proven[m.key] = how_proven
+        elif how_proven := (proofs[m.key] if proofs is not None and m.key in proofs else proof(m)): v.proven[m.key] = how_proven
         elif m.key in equivalents: v.declared[m.key] = equivalents[m.key]
         else: v.unexplained.append(m.key)
     for key in equivalents:
@@ -602,6 +603,38 @@ def judge(mutants:list, how:dict, equivalents:dict, tables:set|None=None) -> Ver
 
 # ------------------------------------------------------------------ main
 
+_SHARED = {}  # what forked workers read: the runner, the mutants and the options (set before the fork, never sent)
+
+
+def _run_share(share:tuple) -> tuple:
+    "One worker's share of the mutants (every `n`-th from `i`): how each was killed, and the proof of each survivor."
+    i, n = share
+    runner, mutants, tests = _SHARED["runner"], _SHARED["mutants"], _SHARED["tests"]
+    how, proofs = {}, {}
+    for m in mutants[i::n]:
+        how[m.key] = run_mutant(runner, m)
+        if not how[m.key] and tests: how[m.key] = run_tests(m)
+        if not how[m.key]: proofs[m.key] = proof(m)
+    return how, proofs
+
+
+def run_all(runner:Runner, mutants:list, tests:bool, jobs:int) -> tuple:
+    "(how each mutant was killed, the proofs of the survivors or None), in `jobs` forked processes when more than one."
+    if jobs <= 1:
+        how = {}
+        for m in mutants:
+            how[m.key] = run_mutant(runner, m)
+            if not how[m.key] and tests: how[m.key] = run_tests(m)
+        return how, None
+    import multiprocessing
+    _SHARED.update(runner=runner, mutants=mutants, tests=tests)
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        parts = pool.map(_run_share, [(i, jobs) for i in range(jobs)])
+    how, proofs = {}, {}
+    for h, p in parts: how.update(h); proofs.update(p)
+    return {m.key: how[m.key] for m in mutants}, proofs
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tests", action="store_true", help="also run the quick pytest suite against each survivor")
@@ -609,19 +642,18 @@ def main(argv=None):
     ap.add_argument("--verbose", action="store_true", help="print every mutant and how it was killed")
     ap.add_argument("--equivalents", type=Path, default=EQUIVALENTS, help="the reviewed list of equivalent mutants")
     ap.add_argument("--json", help="write every verdict to this file")
+    ap.add_argument("--jobs", type=int, default=1, help="forked worker processes sharing the mutants (Linux)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     runner = Runner()
     baseline = runner.failures()
     if baseline: raise SystemExit(f"the vignettes fail before any mutation: {baseline[:5]}")
     mutants = all_mutants(args.table)
-    how = {}
-    for m in mutants:
-        how[m.key] = run_mutant(runner, m)
-        if not how[m.key] and args.tests: how[m.key] = run_tests(m)
-        if args.verbose: print(f"{'KILLED' if how[m.key] else 'SURVIVED':8} {m.key}  {how[m.key]}")
+    how, proofs = run_all(runner, mutants, args.tests, args.jobs)
+    if args.verbose:
+        for m in mutants: print(f"{'KILLED' if how[m.key] else 'SURVIVED':8} {m.key}  {how[m.key]}")
     tables = None if args.table is None else {args.table}
-    v = judge(mutants, how, load_equivalents(args.equivalents), tables)
+    v = judge(mutants, how, load_equivalents(args.equivalents), tables, proofs)
     by_kind = {}
     for key, how_proven in v.proven.items(): by_kind.setdefault(key.split("|")[2], [0, 0, 0])[1 if POSSIBLE in how_proven else 0] += 1
     for key in v.declared: by_kind.setdefault(key.split("|")[2], [0, 0, 0])[2] += 1
