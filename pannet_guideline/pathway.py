@@ -706,11 +706,13 @@ def _questions() -> tuple:
         ClinicalQuestion("advanced-g12-first", "Advanced NET G1/G2, stable: first line", "advanced",
                          (advanced_net & net_g1_g2 & stable).named("advanced NET G1/G2, disease stable"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
-                          "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts_seed_chemotherapy", "advanced_alerts", "insulinoma_ssa_alerts")),
+                          "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts_seed_chemotherapy", "advanced_alerts", "insulinoma_ssa_alerts"),
+                         conditions=("carcinoid_syndrome",)),
         ClinicalQuestion("advanced-g12-progression", "Advanced NET G1/G2 after progression", "advanced",
                          (advanced_net & net_g1_g2 & progressive).named("advanced NET G1/G2, disease progressing"),
                          ("advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_targeted",
-                          "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts_seed_chemotherapy", "advanced_alerts", "insulinoma_ssa_alerts")),
+                          "advanced_chemotherapy", "advanced_chemotherapy_nccn", "advanced_progression_nccn", "advanced_alerts_seed", "advanced_alerts_seed_chemotherapy", "advanced_alerts", "insulinoma_ssa_alerts"),
+                         conditions=("carcinoid_syndrome",)),
         # NET G3 is split by Ki-67 alone, as the titles say: the SSTR scan that decides favourable from unfavourable below 55 % is
         # then a question of the chart, not a condition hidden in whom the pathway is for.
         ClinicalQuestion("advanced-g3-favourable", "Advanced NET G3, Ki-67 below 55 %", "advanced",
