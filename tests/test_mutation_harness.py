@@ -37,6 +37,15 @@ def test_equivalents_file_rejects_vague_or_malformed_entries(tmp_path):
     with pytest.raises(ValueError, match="twice"): mu.load_equivalents(bad)
 
 
+def test_equivalents_folder_reads_every_file_and_rejects_a_key_in_two(tmp_path):
+    entry = '- key: "a|b|c|d"\n  reason: "a reason long enough to pass the length check here"\n'
+    (tmp_path / "one.yaml").write_text(entry)
+    (tmp_path / "two.yaml").write_text(entry.replace("a|b|c|d", "e|f|g|h"))
+    assert sorted(mu.load_equivalents(tmp_path)) == ["a|b|c|d", "e|f|g|h"]
+    (tmp_path / "three.yaml").write_text(entry)
+    with pytest.raises(ValueError, match="twice"): mu.load_equivalents(tmp_path)
+
+
 def _mutant(table_name, predicate):
     return next(m for m in mu.all_mutants(table_name) if predicate(m))
 
@@ -108,7 +117,7 @@ UNREACHABLE = ("GEA-G1-G2", "GEA-G1-G3", "GEA-G1-NEC", "GEA-G2-G3", "GEA-G2-NEC"
 
 
 def test_rules_declared_unreachable_never_fire_on_the_grading_grid():
-    "The rules whose removal tools/mutation_equivalents.yaml declares invisible never fire for any grading input class."
+    "The rules whose removal tools/mutation_equivalents/ declares invisible never fire for any grading input class."
     import itertools
     import pandas as pd
     from pannet_guideline.cohort import assess_frame

@@ -18,7 +18,7 @@ A survivor is then either
 - proven equivalent on the possible points: the same, on the classes of inputs some record can give
   (`possible_rows` runs the package's own grading and staging on the findings behind each derived answer, as
   `pathway.possible_points` does, so a T1 beside a 3 cm tumour, or a NEC with a NET grade, is no patient);
-- declared equivalent: listed with a specific reason in tools/mutation_equivalents.yaml (a change the table shows
+- declared equivalent: listed with a specific reason in tools/mutation_equivalents/ (one YAML file per chapter) (a change the table shows
   but no output of the guideline can, e.g. a combination of fields the earlier steps never produce);
 - unexplained. A declaration whose mutant is now killed, proven or gone is stale and counted as unexplained too.
 
@@ -533,7 +533,7 @@ def run_tests(m:Mutant, timeout:int=600) -> str:
 
 # ------------------------------------------------------------------ declared equivalents
 
-EQUIVALENTS = ROOT / "tools" / "mutation_equivalents.yaml"
+EQUIVALENTS = ROOT / "tools" / "mutation_equivalents"  # a folder of YAML files (one per chapter), or one file
 REASON_AT_LEAST = 40  # characters: a reason names the rule, the value and what makes the change invisible
 
 
@@ -543,9 +543,15 @@ def load_equivalents(path:Path=EQUIVALENTS) -> dict:
     Each entry is `key` (or `keys`, several mutants with one reason) and `reason`; a reason shorter than
     `REASON_AT_LEAST` characters, a key that is not `table|rule|kind|detail` or a key listed twice is an error."""
     if not path.exists(): return {}
+    out = {}
+    for file in (sorted(path.glob("*.yaml")) if path.is_dir() else [path]): _read_equivalents(file, out)
+    return out
+
+
+def _read_equivalents(path:Path, out:dict):
+    "Add one file's declarations to `out` (a key already there is an error)."
     items = yaml.safe_load(path.read_text()) or []
     if not isinstance(items, list): raise ValueError(f"{path.name}: a list of entries")
-    out = {}
     for n, e in enumerate(items):
         if not isinstance(e, dict) or set(e) - {"key", "keys", "reason"} or ("key" in e) == ("keys" in e):
             raise ValueError(f"{path.name}: entry {n}: `key` or `keys`, and `reason`")
@@ -555,7 +561,6 @@ def load_equivalents(path:Path=EQUIVALENTS) -> dict:
             if len(str(key).split("|")) != 4: raise ValueError(f"{path.name}: entry {n}: {key!r} is not table|rule|kind|detail")
             if key in out: raise ValueError(f"{path.name}: {key!r} listed twice")
             out[key] = reason
-    return out
 
 
 @dataclass
