@@ -1264,14 +1264,15 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
            policy:str="seed-2025", # management policy: a name in `POLICIES` (`seed-2025`, `nccn-2025`, ...)
            grading:str="who-2019", # grading edition: `who-2019` or `who-2010`
            staging:str="ajcc-8", # staging edition reported as `stage`: `ajcc-8`, `ajcc-9` or `enets-2006`
-           strict:bool=True, # raise `InvalidPatient` on a bad value (True) or report it in `input_issues` (False)
+           strict:bool=True, # raise `InvalidPatient` on a rejected value (True) or report it in `input_issues` (False); a bound kept as a range is reported either way
           ) -> Assessment:
     "Assess one patient under a policy and grading and staging editions."
     check_policy(policy)
     raw = dataclasses.asdict(patient) if dataclasses.is_dataclass(patient) else patient
     if not isinstance(raw, dict): raise TypeError(f"a patient is a dict or a Patient, not {type(raw).__name__}")
     rec, issues = read_patient(raw)
-    if issues and strict: raise InvalidPatient(issues)
+    rejected = {k: why for k, why in issues.items() if k not in (rec.get(BOUNDS_KEY) or {})}  # a range is read, with a caveat, as in a cohort
+    if rejected and strict: raise InvalidPatient(rejected)
     inputs, st, steps = dict(rec), RecordState(rec), pipeline(grading, staging, policy)
     a = _assessment(record_steps(steps, st), issues, grading, staging, policy, steps)
     if a.primary_held_by: return _with_alternatives(a, inputs, st, steps)
