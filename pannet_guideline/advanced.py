@@ -278,9 +278,15 @@ LOCAL_NCCN = DecisionTable("advanced_local_nccn", "Liver-directed therapy, cytor
          note="on progression, or with symptoms or a significant burden (note gg); not for asymptomatic, low-burden, stable disease, "
               "where NCCN lists resection, observation or an analogue; higher infection risk after biliary instrumentation or "
               "pancreatoduodenectomy"),
-    Rule("ADV-NCCN-RADIOTHERAPY", (setting == "locally_advanced") & net_g1_g2 & progressive, "RADIOTHERAPY",
-         ("nccn.rt-locally-advanced", "nccn.progression-options", "nccn.no-sequencing-data"), strength="option",
-         note="with or without fluoropyrimidine chemotherapy; NCCN: useful in certain circumstances (PanNET list, NET G1/G2)"),
+    Rule("ADV-NCCN-RADIOTHERAPY", (setting == "locally_advanced") & net_g1_g2 & symptoms_or_progression, "RADIOTHERAPY",
+         ("nccn.rt-locally-advanced", "nccn.progression-options", "nccn.adv-symptomatic-or-burden", "nccn.no-sequencing-data"), strength="option",
+         note="with or without fluoropyrimidine chemotherapy, on progression or with symptoms; NCCN: useful in certain circumstances "
+              "(PanNET list, NET G1/G2)"),
+    # a significant burden alone (stable, no symptoms): PanNET-12 lets locoregional therapy come first only in selected cases,
+    # so radiotherapy is considered there, as the oxaliplatin regimens are (ADV-NCCN-FOLFOX-BURDEN)
+    Rule("ADV-NCCN-RADIOTHERAPY-BURDEN", (setting == "locally_advanced") & net_g1_g2 & burden_only, "RADIOTHERAPY",
+         ("nccn.rt-locally-advanced", "nccn.adv-symptomatic-or-burden"), strength="consider",
+         note="bulky but stable and symptom-free: locoregional therapy first only in selected cases (PanNET-12)"),
     *_SURGERY_AND_REVIEW,
 ], "collect", output="recommendations", scope=advanced_disease)
 
