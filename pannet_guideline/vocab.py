@@ -39,6 +39,7 @@ _RECOMMENDATION_ROWS = (
     ("METASTASECTOMY", "Resection of primary and metastases", "management", "resection of the primary with limited, resectable metastases"),
     ("RECURRENCE_RESECTION", "Resection of the recurrence", "management", "a further operation for a recurrence after resection, in selected cases"),
     ("CLINICAL_TRIAL", "Clinical trial", "management", "enrolment in a clinical trial"),
+    ("NEOADJUVANT_CHEMOTHERAPY", "Chemotherapy before resection", "management", "neoadjuvant chemotherapy, then resection, decided case by case"),
     ("PLATINUM_ETOPOSIDE", "Platinum-etoposide", "management", "cisplatin or carboplatin with etoposide"),
     ("IRINOTECAN_FLUOROPYRIMIDINE", "Irinotecan-fluoropyrimidine", "management", "FOLFIRI-type second-line chemotherapy for NEC"),
     ("OXALIPLATIN_FLUOROPYRIMIDINE", "Oxaliplatin-fluoropyrimidine", "management", "FOLFOX- or CAPEOX-type chemotherapy (NEC after platinum; NET G1/G2 or G3 as NCCN lists it)"),
