@@ -22,7 +22,7 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
            'every_patient', 'SSA_CONTINUE', 'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN',
            'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN', 'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY',
            'CHEMOTHERAPY_NCCN', 'PROGRESSION_NCCN', 'favourable', 'unfavourable', 'g3_favourable', 'advanced_net_g3',
-           'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN', 'lower_risk_net',
+           'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN', 'NEC_NCCN', 'lower_risk_net',
            'resectable_liver_only', 'borderline_liver_only', 'cytoreduction_candidate', 'oligometastatic_resectable',
            'borderline_locally_advanced', 'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY',
            'ALERTS_NCCN', 'prior_unknown', 'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy',
@@ -228,6 +228,13 @@ NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
          strength="recommended"),
 ], "collect", output="recommendations", scope=nec_pathway)
 
+# NCCN PDNEC-1 adds radiotherapy for a locoregional NEC that cannot be resected (the seed names none)
+NEC_NCCN = DecisionTable("advanced_nec_nccn", "Radiotherapy for a locoregional NEC (NCCN 2025)", [
+    Rule("ADV-NCCN-NEC-RADIOTHERAPY", setting == "locally_advanced", "RADIOTHERAPY",
+         ("nccn.pdnec-locoregional", "advanced.nec-regimens-unordered"), strength="option",
+         note="with the platinum-etoposide, together or in sequence; NCCN also allows the chemotherapy alone"),
+], "collect", output="recommendations", scope=nec_pathway, description="NCCN PDNEC-1")
+
 # %% ../nbs/22_advanced.ipynb #faed0e4b
 lower_risk_net = (net_g1_g2 | g3_favourable).named("NET G1/G2 or favourable NET G3", ("who2019.grade-table", "nccn.wdg3-55-split"))
 _liver_only = (metastatic_disease & lower_risk_net & (sites == "liver")).named(
@@ -417,10 +424,10 @@ LIVER_REPEAT_ALERTS_NCCN = _liver_directed_repeat(LOCAL_NCCN, "ADV-LIVER-DIRECTE
 # %% ../nbs/22_advanced.ipynb #b0bf766f
 SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
                   INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS, LIVER_REPEAT_ALERTS)
-NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).replace(CHEMOTHERAPY, CHEMOTHERAPY_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY)  # seed-versus-source alerts: seed only
+NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).replace(CHEMOTHERAPY, CHEMOTHERAPY_NCCN).add(PROGRESSION_NCCN, NEC_NCCN).remove(ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY)  # seed-versus-source alerts: seed only
 NCCN_2025.replace(LIVER_REPEAT_ALERTS, LIVER_REPEAT_ALERTS_NCCN).add(ALERTS_NCCN)
 
-TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, CHEMOTHERAPY_NCCN, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
+TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, CHEMOTHERAPY_NCCN, PROGRESSION_NCCN, NET_G3, NEC_MINEN, NEC_NCCN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
           INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS, LIVER_REPEAT_ALERTS, LIVER_REPEAT_ALERTS_NCCN, ALERTS_NCCN)
 RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 

@@ -299,6 +299,8 @@ add_statement("nccn.wdg3-unfavourable-systemic", "Advanced unfavourable NET G3: 
               "S-NCCN(NTUH)", "WDG3-1 to WDG3-4, advanced unfavourable", "B")
 add_statement("nccn.pdnec-treatment", "Extrapulmonary poorly differentiated NEC: resectable, resection with adjuvant chemotherapy (with or without radiotherapy), neoadjuvant treatment, chemotherapy alone or definitive chemoradiation with cisplatin or carboplatin and etoposide; metastatic, chemotherapy.",
               "S-NCCN(NTUH)", "PDNEC-1", "B")
+add_statement("nccn.pdnec-locoregional", "Extrapulmonary poorly differentiated NEC that is locoregional but unresectable: radiotherapy with chemotherapy, given together or one after the other, or chemotherapy alone.",
+              "S-NCCN(NTUH)", "PDNEC-1", "B")
 add_statement("enets2023.nec-carboplatin-etoposide", "ENETS 2023 recommends carboplatin with etoposide as first-line treatment of metastatic digestive NEC.",
               "S-ENETS23-NEC", "abstract", "A")
 

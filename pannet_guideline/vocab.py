@@ -53,7 +53,7 @@ _RECOMMENDATION_ROWS = (
     ("STREPTOZOCIN_5FU", "Streptozocin-based chemotherapy", "management", "streptozocin with 5-fluorouracil or doxorubicin"),
     ("LIVER_DIRECTED", "Liver-directed therapy", "management", "ablation, embolisation or chemo-embolisation of liver metastases"),
     ("CYTOREDUCTIVE_SURGERY", "Cytoreductive surgery", "management", "debulking of liver metastases or the primary"),
-    ("RADIOTHERAPY", "Radiotherapy", "management", "external-beam radiotherapy, with or without fluoropyrimidine chemotherapy, for locally advanced unresectable disease"),
+    ("RADIOTHERAPY", "Radiotherapy", "management", "external-beam radiotherapy, with the chemotherapy its pathway pairs it with (a fluoropyrimidine for NET, platinum-etoposide for NEC)"),
     ("OBSERVATION", "Observation", "management", "advanced disease watched with imaging and markers before treatment"),
     ("PERIOPERATIVE_OCTREOTIDE", "Peri-operative octreotide", "ancillary", "octreotide cover around procedures"),
     ("GENETIC_COUNSELLING", "Genetic counselling", "ancillary", "genetic counselling and germline testing"),
