@@ -289,6 +289,13 @@ LOCAL_NCCN = DecisionTable("advanced_local_nccn", "Liver-directed therapy, cytor
          ("nccn.rt-locally-advanced", "nccn.progression-options", "nccn.adv-symptomatic-or-burden", "nccn.no-sequencing-data"), strength="option",
          note="with or without fluoropyrimidine chemotherapy, on progression or with symptoms; NCCN: useful in certain circumstances "
               "(PanNET list, NET G1/G2)"),
+    # symptoms, a significant burden or progression: PanNET-12 puts resection, where possible, ahead of syndrome control and the
+    # analogue, so a complete resection of liver-only disease is recommended there and, surgery ranking first among codes of one
+    # strength, listed before the analogue
+    Rule("ADV-NCCN-RESECT-LIVER-RESPONSE", resectable_liver_only & response_needed, "METASTASECTOMY",
+         ("nccn.adv-symptomatic-or-burden", "pdq.liver-metastases"), strength="recommended",
+         note="resect if possible, first in NCCN's list for symptomatic, bulky or progressive disease; after an earlier pancreatectomy "
+              "the metastases alone"),
     # a significant burden alone (stable, no symptoms): PanNET-12 lets locoregional therapy come first only in selected cases,
     # so radiotherapy is considered there, as the oxaliplatin regimens are (ADV-NCCN-FOLFOX-BURDEN)
     Rule("ADV-NCCN-RADIOTHERAPY-BURDEN", (setting == "locally_advanced") & net_g1_g2 & burden_only, "RADIOTHERAPY",

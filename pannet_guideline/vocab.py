@@ -36,7 +36,7 @@ _RECOMMENDATION_ROWS = (
     ("FOLLOW_UP", "Follow-up after treatment", "management", "scheduled visits after resection or a completed course (see `followup_schedule`)"),
     ("SYNDROME_CONTROL", "Control of the hormone syndrome", "management", "medical control of the hormone-excess syndrome"),
     ("CORTICOSTEROIDS", "Corticosteroids", "management", "corticosteroids for a VIPoma syndrome that analogues do not control"),
-    ("METASTASECTOMY", "Resection of primary and metastases", "management", "resection of the primary with limited, resectable metastases"),
+    ("METASTASECTOMY", "Resection of the metastases", "management", "resection of limited, resectable metastases, with the primary where it is still in place"),
     ("RECURRENCE_RESECTION", "Resection of the recurrence", "management", "a further operation for a recurrence after resection, in selected cases"),
     ("CLINICAL_TRIAL", "Clinical trial", "management", "enrolment in a clinical trial"),
     ("NEOADJUVANT_CHEMOTHERAPY", "Chemotherapy before resection", "management", "neoadjuvant chemotherapy, then resection, decided case by case"),
