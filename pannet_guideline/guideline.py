@@ -647,10 +647,12 @@ def primary_choice(recs:list) -> tuple:
 
 # %% ../nbs/30_guideline.ipynb #714de6b9
 def held_by(listed:list, pending:list, unknown:set) -> list:
-    "Fields whose absence leaves open a management code ranked before the primary; `listed`, `pending`: (code, strength, fields)."
+    "Fields whose absence leaves open a management code ranked before the primary, or an option beside unranked options; `listed`, `pending`: (code, strength, fields)."
     given = {c for c, _, _ in listed}
     primary = next(((c, s) for c, s, _ in listed), None)
-    ahead = [f for c, s, f in pending if c not in given and _GROUPS[c] == 1 and (primary is None or listing_key(c, s) < listing_key(*primary))]
+    joins = primary is not None and _GROUPS[primary[0]] == 1 and primary[1] == "option"  # a further option would join the unranked options
+    ahead = [f for c, s, f in pending if c not in given and _GROUPS[c] == 1
+             and (primary is None or listing_key(c, s) < listing_key(*primary) or (joins and s == "option"))]
     return sorted({x for fs in ahead for x in fs if x in unknown}, key=FIELD_BITS.get) if primary is not None else []
 
 # %% ../nbs/30_guideline.ipynb #gs_gradebound
