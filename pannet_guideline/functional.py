@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pannet_guideline.localized  # noqa: F401  (registers the SPLENECTOMY_VACCINATION alert raised here too)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .concepts import (advanced_net, failed, functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic,
-                                       location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
+from .concepts import (advanced_net, failed, functioning, gastrinoma, has_carcinoid_syndrome, hormone_excess, insulinoma, invasion,
+                                       is_symptomatic, location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
                                        syndrome)
+from .localized import in_place
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
@@ -127,7 +128,9 @@ add_alert("SEED_OCTREOTIDE_VS_NCCN", "Seed and NCCN differ on peri-operative oct
           "The seed gives an octreotide infusion around procedures to every functioning NET; NCCN considers octreotide before anaesthesia in carcinoid syndrome only.",
           "conflict", ("seed.30", "nccn.carcinoid-crisis-octreotide"))
 
-_distal = ((setting == "localized") & location.isin("body", "tail")).named("localised in the body or tail", ("nccn.splenectomy-vaccines",))
+# a distal resection is ahead only for a localised body or tail tumour still in place (after the operation the vaccination is moot)
+_distal = ((setting == "localized") & location.isin("body", "tail") & in_place).named(
+    "localised in the body or tail, not yet resected", ("nccn.splenectomy-vaccines", "nccn.followup-resected"))
 
 FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: alerts", [
     Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
@@ -136,12 +139,19 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-EVEROLIMUS-GLUCOSE", insulinoma & syndrome_to_control & ~failed("EVEROLIMUS").otherwise(True), "EVEROLIMUS_FOR_GLUCOSE_CONTROL",
          ("nccn.insulinoma-symptom-control", "functional.control-before-resection", "nccn.everolimus-sunitinib"),
          note="wherever the syndrome-control table lists everolimus"),
-    Rule("ALF-EVEROLIMUS-FAILED", insulinoma & not_cured & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
-         ("nccn.insulinoma-symptom-control", "nccn.progression-options")),
-    Rule("ALF-SPLENECTOMY-DISTAL", (gastrinoma_net | glucagonoma_net | vipoma_net) & _distal, "SPLENECTOMY_VACCINATION",
-         ("nccn.splenectomy-vaccines", "nccn.gastrinoma-surgery", "nccn.glucagonoma-vipoma-surgery")),
-    Rule("ALF-SPLENECTOMY-INSULINOMA", insulinoma_net & _distal & (invasion == "adjacent_organs_or_vessels"), "SPLENECTOMY_VACCINATION",
-         ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep")),
+    Rule("ALF-EVEROLIMUS-FAILED", insulinoma & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
+         ("nccn.insulinoma-symptom-control", "nccn.progression-options"),
+         note="a failed line means progression, so the tumour is never the cured one here"),
+    Rule("ALF-SPLENECTOMY-DISTAL", hormone_excess & ~insulinoma & _distal, "SPLENECTOMY_VACCINATION",
+         ("nccn.splenectomy-vaccines", "nccn.gastrinoma-surgery", "nccn.glucagonoma-vipoma-surgery", "functional.nccn-somatostatinoma",
+          "nccn.functioning-surgery", "seed.11"),
+         note="the distal resection of a functioning tumour may take the spleen: with it for gastrinoma and glucagonoma, optional for VIPoma; "
+              "somatostatinoma, the rarer syndromes and carcinoid syndrome are resected as the others; whatever the class (an NEC is "
+              "resected too); a benign insulinoma keeps its spleen"),
+    Rule("ALF-SPLENECTOMY-INVADING", _distal & (invasion == "adjacent_organs_or_vessels"), "SPLENECTOMY_VACCINATION",
+         ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep", "localized.nccn-malignant-looking-resection"),
+         note="a body or tail tumour invading the vessels or a neighbouring organ is resected with them and may cost the spleen, an insulinoma "
+              "included, whatever its size or syndrome"),
     Rule("ALF-OCTREOTIDE-CAVEAT-SEED", functioning_net & not_cured, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", ("condron.octreotide-no-prevention", "seed.30"),
          note="where the seed's peri-operative octreotide applies: not once a localised tumour is resected and not progressing"),
     Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", has_carcinoid_syndrome & not_cured, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",
