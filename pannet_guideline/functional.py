@@ -39,10 +39,10 @@ gastrinoma_net = (net & gastrinoma).named("gastrinoma", _FUNC)
 glucagonoma_net = (net & (syndrome == "glucagonoma")).named("glucagonoma", _FUNC)
 vipoma_net = (net & (syndrome == "vipoma")).named("VIPoma", _FUNC)
 rare_syndrome_net = (net & syndrome.isin("somatostatinoma", "other")).named("somatostatinoma or another syndrome", ("functional.enets2023-rare-syndromes",))
-# NCCN controls carcinoid syndrome first with an analogue; an insulinoma keeps its own condition (positive SSTR imaging: hypoglycaemia)
-# in a NET; in a carcinoma the chemotherapy leads, and the syndrome is controlled with the team (SYNDROME_CONTROL)
-carcinoid_ssa = (net & has_carcinoid_syndrome & ~(insulinoma & ~sstr_positive)).named(
-    "carcinoid syndrome in a NET (in an insulinoma, only with positive SSTR imaging)", ("functional.nccn-carcinoid-syndrome-ssa", "nccn.insulinoma-ssa-sstr-negative"))
+# NCCN controls carcinoid syndrome first with an analogue; an insulinoma keeps its own condition (positive SSTR imaging: hypoglycaemia).
+# Like every syndrome's control it follows the syndrome, not the class: in a carcinoma the chemotherapy treats the tumour, the analogue the symptoms
+carcinoid_ssa = (has_carcinoid_syndrome & ~(insulinoma & ~sstr_positive)).named(
+    "carcinoid syndrome (in an insulinoma, only with positive SSTR imaging)", ("functional.nccn-carcinoid-syndrome-ssa", "nccn.insulinoma-ssa-sstr-negative"))
 carcinoid_without_syndrome = (nonfunctioning & has_carcinoid_syndrome).named("carcinoid syndrome recorded with no functional syndrome",
                                                                             _FUNC + ("enets2023.functioning-definition",))
 
@@ -69,10 +69,10 @@ SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syn
          strength="recommended", note="replace potassium, magnesium, bicarbonate and fluid"),
     Rule("SC-VIPOMA-CORTICOSTEROIDS", vipoma_syndrome & ssa_refractory, "CORTICOSTEROIDS", ("functional.nccn-vipoma-corticosteroids",),
          strength="consider", note="when an analogue given has not controlled the syndrome"),
-    Rule("SC-CARCINOID-SYNDROME", has_carcinoid_syndrome & nonfunctioning.otherwise(True), "SYNDROME_CONTROL",
+    Rule("SC-CARCINOID-SYNDROME", has_carcinoid_syndrome, "SYNDROME_CONTROL",
          ("nccn.carcinoid-syndrome-sites", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
-         note="carcinoid syndrome recorded with no functional syndrome (or none recorded): the symptoms are controlled with "
-              "endocrinology while the record is checked (an alert asks for that check)"),
+         note="carcinoid syndrome: the symptoms are controlled with endocrinology (with no functional syndrome recorded, while the record is "
+              "checked: an alert asks for that check); beside a named syndrome, that syndrome's own control already lists it"),
     Rule("SC-CARCINOID-SSA", carcinoid_ssa, "SSA", ("functional.nccn-carcinoid-syndrome-ssa",), strength="recommended",
          note="octreotide LAR or lanreotide first, short-acting octreotide for breakthrough symptoms (NCCN NE-L)"),
     Rule("SC-UNENCODED-SYNDROME", rare_syndrome, "SYNDROME_CONTROL",
