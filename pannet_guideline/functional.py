@@ -69,10 +69,10 @@ SYNDROME_CONTROL = DecisionTable("syndrome_control", "Control of the hormone syn
          strength="recommended", note="replace potassium, magnesium, bicarbonate and fluid"),
     Rule("SC-VIPOMA-CORTICOSTEROIDS", vipoma_syndrome & ssa_refractory, "CORTICOSTEROIDS", ("functional.nccn-vipoma-corticosteroids",),
          strength="consider", note="when an analogue given has not controlled the syndrome"),
-    Rule("SC-CARCINOID-SYNDROME", has_carcinoid_syndrome, "SYNDROME_CONTROL",
+    Rule("SC-CARCINOID-SYNDROME", has_carcinoid_syndrome & nonfunctioning.otherwise(True), "SYNDROME_CONTROL",
          ("nccn.carcinoid-syndrome-sites", "functional.enets2023-rare-syndromes", "nccn.mdt"), strength="consider",
-         note="carcinoid syndrome: the symptoms are controlled with endocrinology (with no functional syndrome recorded, while the record is "
-              "checked: an alert asks for that check); beside a named syndrome, that syndrome's own control already lists it"),
+         note="carcinoid syndrome recorded with no functional syndrome (or none recorded): the symptoms are controlled with "
+              "endocrinology while the record is checked (an alert asks for that check)"),
     Rule("SC-CARCINOID-SSA", carcinoid_ssa, "SSA", ("functional.nccn-carcinoid-syndrome-ssa",), strength="recommended",
          note="octreotide LAR or lanreotide first, short-acting octreotide for breakthrough symptoms (NCCN NE-L)"),
     Rule("SC-UNENCODED-SYNDROME", rare_syndrome, "SYNDROME_CONTROL",
