@@ -9,7 +9,7 @@ import pannet_guideline.localized  # noqa: F401  (registers the SPLENECTOMY_VACC
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
 from .concepts import (advanced_net, failed, functioning, gastrinoma, has_carcinoid_syndrome, hormone_excess, insulinoma, invasion,
                                        is_symptomatic, location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
-                                       syndrome)
+                                       resectable, syndrome)
 from .localized import in_place
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
@@ -128,9 +128,13 @@ add_alert("SEED_OCTREOTIDE_VS_NCCN", "Seed and NCCN differ on peri-operative oct
           "The seed gives an octreotide infusion around procedures to every functioning NET; NCCN considers octreotide before anaesthesia in carcinoid syndrome only.",
           "conflict", ("seed.30", "nccn.carcinoid-crisis-octreotide"))
 
-# a distal resection is ahead only for a localised body or tail tumour still in place (after the operation the vaccination is moot)
-_distal = ((setting == "localized") & location.isin("body", "tail") & in_place).named(
-    "localised in the body or tail, not yet resected", ("nccn.splenectomy-vaccines", "nccn.followup-resected"))
+# a distal resection is ahead for a body or tail tumour still in place (after the operation the vaccination is moot) that is localised
+# or judged resectable or borderline: a borderline locally advanced tumour may be resected, and resectable metastatic disease is
+# resected with its primary
+_distal = (location.isin("body", "tail") & in_place & ((setting == "localized") | resectable.isin("yes", "borderline"))).named(
+    "in the body or tail, not yet resected, localised or judged resectable or borderline",
+    ("nccn.splenectomy-vaccines", "nccn.followup-resected", "nccn.setting", "nccn.adv-asymptomatic-low-burden",
+     "nccn.adv-symptomatic-or-burden"))
 
 FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: alerts", [
     Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
