@@ -78,9 +78,11 @@ PITFALL_ALERTS = DecisionTable("pitfall_alerts", "The seed's pitfalls 2, 3 and 5
     Rule("CAV-PITFALL-STAGING", setting.is_unknown(), "PITFALL_INCOMPLETE_STAGING",
          ("caveats.seed-pitfall-imaging", "nccn.multiphasic-imaging", "nccn.sstr-pet"),
          note="the disease setting could not be derived"),
-    Rule("CAV-PITFALL-PERIOP", hormone_excess & (resectable == "yes") & not_cured, "PITFALL_PERIOPERATIVE_PREPARATION",
-         ("caveats.seed-pitfall-periop", "nccn.functioning-surgery", "nccn.carcinoid-crisis-octreotide"),
-         note="preparation depends on the syndrome; not once a localised tumour is resected and not progressing: no operation is ahead"),
+    Rule("CAV-PITFALL-PERIOP", hormone_excess & ((setting == "localized") | operable) & not_cured, "PITFALL_PERIOPERATIVE_PREPARATION",
+         ("caveats.seed-pitfall-periop", "nccn.functioning-surgery", "nccn.carcinoid-crisis-octreotide", "nccn.cytoreduction-90pct"),
+         note="preparation depends on the syndrome; localised disease (resectability recorded or presumed) goes to surgery, and a "
+              "borderline tumour may too (resection, cytoreduction); not once a localised tumour is resected and not progressing: "
+              "no operation is ahead"),
     Rule("CAV-PITFALL-CYTOREDUCTION", cytoreduction_candidate, "PITFALL_CONSIDER_CYTOREDUCTION",
          ("seed.37", "pdq.liver-metastases", "nccn.cytoreduction-90pct"),
          note="exactly where the advanced chapter offers resection of the liver metastases or cytoreduction"),

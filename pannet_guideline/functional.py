@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pannet_guideline.localized  # noqa: F401  (registers the SPLENECTOMY_VACCINATION alert raised here too)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .concepts import (advanced_net, failed, functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, invasion, is_symptomatic,
-                                       location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
-                                       syndrome)
+from .concepts import (advanced_net, failed, functioning, gastrinoma, has_carcinoid_syndrome, hormone_excess, insulinoma, invasion,
+                                       is_symptomatic, location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
+                                       resectable, syndrome)
+from .localized import in_place
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
@@ -38,10 +39,10 @@ gastrinoma_net = (net & gastrinoma).named("gastrinoma", _FUNC)
 glucagonoma_net = (net & (syndrome == "glucagonoma")).named("glucagonoma", _FUNC)
 vipoma_net = (net & (syndrome == "vipoma")).named("VIPoma", _FUNC)
 rare_syndrome_net = (net & syndrome.isin("somatostatinoma", "other")).named("somatostatinoma or another syndrome", ("functional.enets2023-rare-syndromes",))
-# NCCN controls carcinoid syndrome first with an analogue; an insulinoma keeps its own condition (positive SSTR imaging: hypoglycaemia)
-# in a NET; in a carcinoma the chemotherapy leads, and the syndrome is controlled with the team (SYNDROME_CONTROL)
-carcinoid_ssa = (net & has_carcinoid_syndrome & ~(insulinoma & ~sstr_positive)).named(
-    "carcinoid syndrome in a NET (in an insulinoma, only with positive SSTR imaging)", ("functional.nccn-carcinoid-syndrome-ssa", "nccn.insulinoma-ssa-sstr-negative"))
+# NCCN controls carcinoid syndrome first with an analogue; an insulinoma keeps its own condition (positive SSTR imaging: hypoglycaemia).
+# Like every syndrome's control it follows the syndrome, not the class: in a carcinoma the chemotherapy treats the tumour, the analogue the symptoms
+carcinoid_ssa = (has_carcinoid_syndrome & ~(insulinoma & ~sstr_positive)).named(
+    "carcinoid syndrome (in an insulinoma, only with positive SSTR imaging)", ("functional.nccn-carcinoid-syndrome-ssa", "nccn.insulinoma-ssa-sstr-negative"))
 carcinoid_without_syndrome = (nonfunctioning & has_carcinoid_syndrome).named("carcinoid syndrome recorded with no functional syndrome",
                                                                             _FUNC + ("enets2023.functioning-definition",))
 
@@ -127,7 +128,13 @@ add_alert("SEED_OCTREOTIDE_VS_NCCN", "Seed and NCCN differ on peri-operative oct
           "The seed gives an octreotide infusion around procedures to every functioning NET; NCCN considers octreotide before anaesthesia in carcinoid syndrome only.",
           "conflict", ("seed.30", "nccn.carcinoid-crisis-octreotide"))
 
-_distal = ((setting == "localized") & location.isin("body", "tail")).named("localised in the body or tail", ("nccn.splenectomy-vaccines",))
+# a distal resection is ahead for a body or tail tumour still in place (after the operation the vaccination is moot) that is localised
+# or judged resectable or borderline: a borderline locally advanced tumour may be resected, and resectable metastatic disease is
+# resected with its primary
+_distal = (location.isin("body", "tail") & in_place & ((setting == "localized") | resectable.isin("yes", "borderline"))).named(
+    "in the body or tail, not yet resected, localised or judged resectable or borderline",
+    ("nccn.splenectomy-vaccines", "nccn.followup-resected", "nccn.setting", "nccn.adv-asymptomatic-low-burden",
+     "nccn.adv-symptomatic-or-burden"))
 
 FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: alerts", [
     Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
@@ -136,12 +143,19 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-EVEROLIMUS-GLUCOSE", insulinoma & syndrome_to_control & ~failed("EVEROLIMUS").otherwise(True), "EVEROLIMUS_FOR_GLUCOSE_CONTROL",
          ("nccn.insulinoma-symptom-control", "functional.control-before-resection", "nccn.everolimus-sunitinib"),
          note="wherever the syndrome-control table lists everolimus"),
-    Rule("ALF-EVEROLIMUS-FAILED", insulinoma & not_cured & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
-         ("nccn.insulinoma-symptom-control", "nccn.progression-options")),
-    Rule("ALF-SPLENECTOMY-DISTAL", (gastrinoma_net | glucagonoma_net | vipoma_net) & _distal, "SPLENECTOMY_VACCINATION",
-         ("nccn.splenectomy-vaccines", "nccn.gastrinoma-surgery", "nccn.glucagonoma-vipoma-surgery")),
-    Rule("ALF-SPLENECTOMY-INSULINOMA", insulinoma_net & _distal & (invasion == "adjacent_organs_or_vessels"), "SPLENECTOMY_VACCINATION",
-         ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep")),
+    Rule("ALF-EVEROLIMUS-FAILED", insulinoma & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
+         ("nccn.insulinoma-symptom-control", "nccn.progression-options"),
+         note="a failed line means progression, so the tumour is never the cured one here"),
+    Rule("ALF-SPLENECTOMY-DISTAL", hormone_excess & ~insulinoma & _distal, "SPLENECTOMY_VACCINATION",
+         ("nccn.splenectomy-vaccines", "nccn.gastrinoma-surgery", "nccn.glucagonoma-vipoma-surgery", "functional.nccn-somatostatinoma",
+          "nccn.functioning-surgery", "seed.11"),
+         note="the distal resection of a functioning tumour may take the spleen: with it for gastrinoma and glucagonoma, optional for VIPoma; "
+              "somatostatinoma, the rarer syndromes and carcinoid syndrome are resected as the others; whatever the class (an NEC is "
+              "resected too); a benign insulinoma keeps its spleen"),
+    Rule("ALF-SPLENECTOMY-INVADING", _distal & (invasion == "adjacent_organs_or_vessels"), "SPLENECTOMY_VACCINATION",
+         ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep", "localized.nccn-malignant-looking-resection"),
+         note="a body or tail tumour invading the vessels or a neighbouring organ is resected with them and may cost the spleen, an insulinoma "
+              "included, whatever its size or syndrome"),
     Rule("ALF-OCTREOTIDE-CAVEAT-SEED", functioning_net & not_cured, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", ("condron.octreotide-no-prevention", "seed.30"),
          note="where the seed's peri-operative octreotide applies: not once a localised tumour is resected and not progressing"),
     Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", has_carcinoid_syndrome & not_cured, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",

@@ -151,7 +151,8 @@ def test_pitfall_incomplete_staging():
 @pytest.mark.parametrize("fields,fires", [
     ({"functional_syndrome": "insulinoma", "resectable": "yes"}, True),
     ({"functional_syndrome": "none", "carcinoid_syndrome": True, "resectable": "yes"}, True),
-    ({"functional_syndrome": "insulinoma", "resectable": "borderline"}, False),
+    ({"functional_syndrome": "insulinoma", "resectable": "borderline", "setting": "locally_advanced"}, True),  # may still be resected
+    ({"functional_syndrome": "insulinoma", "resectable": "no", "setting": "locally_advanced"}, False),
     ({"functional_syndrome": "none", "carcinoid_syndrome": False, "resectable": "yes"}, False),
 ])
 def test_pitfall_perioperative_preparation(fields, fires):
