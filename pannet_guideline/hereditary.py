@@ -82,7 +82,7 @@ HEREDITARY_MEN1_NCCN = DecisionTable("hereditary_men1_nccn", "A small MEN1 tumou
 
 # %% ../nbs/24_hereditary.ipynb #6ec9c190
 add_alert("SEED_HEREDITARY_INCOMPLETE", "Seed hereditary advice incomplete",
-          "The seed names MEN1 and VHL but gives no testing criteria; this patient meets one of the sources' criteria (gastrinoma, several primaries, a NET before 40, or NF1 or TSC).",
+          "The seed names MEN1 and VHL but gives no testing criteria; this patient meets one of the sources' criteria (gastrinoma, several primaries, a NET before 40, or a known syndrome other than MEN1 and VHL: NF1, TSC or another).",
           "conflict", ("seed.36", "eviq.men1-criteria", "geurts.red-flags"))
 add_alert("MEN1_SCREEN_PARATHYROID", "Check calcium and PTH",
           "Hyperparathyroidism is the commonest MEN1 feature and itself a testing criterion; no source read gives a screening schedule.",
@@ -104,8 +104,8 @@ HEREDITARY_ALERTS = DecisionTable("hereditary_alerts", "Hereditary syndromes: al
     Rule("HER-AL-SEED-RED-FLAGS", red_flags, "SEED_HEREDITARY_INCOMPLETE",
          ("seed.36", "nccn.gastrinoma-genetics-required", "eviq.men1-criteria", "geurts.red-flags"),
          note="the seed gives no testing criteria; this patient meets one"),
-    Rule("HER-AL-SEED-NF1-TSC", hereditary.isin("NF1", "TSC"), "SEED_HEREDITARY_INCOMPLETE", ("seed.36", "geurts.red-flags"),
-         note="the seed names MEN1 and VHL only"),
+    Rule("HER-AL-SEED-NF1-TSC", hereditary.isin("NF1", "TSC", "other"), "SEED_HEREDITARY_INCOMPLETE", ("seed.36", "geurts.red-flags"),
+         note="the seed names MEN1 and VHL only: NF1, TSC and any other syndrome (MEN4 among the inherited ones) are left out"),
     Rule("HER-AL-MEN1-PARATHYROID", gastrinoma | (hereditary == "MEN1"), "MEN1_SCREEN_PARATHYROID",
          ("hereditary.pdq-men1-features", "eviq.men1-criteria", "seed.04"), note="calcium and PTH; no screening schedule in the sources read"),
     Rule("HER-AL-VHL-BELZUTIFAN", hereditary == "VHL", "VHL_BELZUTIFAN_NOTE", ("hereditary.nccn-vhl-belzutifan",)),
