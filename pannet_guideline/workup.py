@@ -51,9 +51,8 @@ histology_incomplete = (differentiation.is_unknown() | ki67.is_unknown() | mitos
 # reason the work-up reads progression; the chapter says so beside the chart, whose question stays short so that it fits one part.
 recurrence_restaged = progressive.named("progressive",
                                         ("followup.nccn-recurrence", "nccn.no-pet-surveillance"))
-# the rules that read it ask for a NET themselves
-resected_in_followup = ((setting == "localized") & resected & ~recurrence_restaged.otherwise(False)).otherwise(False).named(
-    "a localised tumour resected, no recurrence recorded (in follow-up)",
+resected_in_followup = ((setting == "localized") & net & resected & ~recurrence_restaged.otherwise(False)).otherwise(False).named(
+    "a localised NET resected, no recurrence recorded (in follow-up)",
     ("nccn.followup-resected", "nccn.no-pet-surveillance", "followup.nccn-wdg3-items", "followup.nccn-recurrence"))
 
 # %% ../nbs/20_workup.ipynb #50c5995e
@@ -65,8 +64,9 @@ WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
     Rule("WU-SSTR-PET", net & sstr.is_unknown() & ~resected_in_followup, "SSTR_PET", ("nccn.sstr-pet", "seed.05", "nccn.no-pet-surveillance", "followup.nccn-wdg3-items"),
          note="not routine for NEC (nccn.no-sstr-nec); listed while the SSTR status is unknown, except in follow-up after resection "
               "of a localised NET, where PET is not routine (alert NO_ROUTINE_PET_SURVEILLANCE for G1/G2; NET G3 visits hold CT or MRI)"),
-    Rule("WU-FDG-PET", grade.isin("G3", "NEC"), "FDG_PET", ("nccn.fdg-pet-high-grade",),
-         note="'high G2' has no Ki-67 value in the source and is not encoded"),
+    Rule("WU-FDG-PET", grade.isin("G3", "NEC", "MiNEN"), "FDG_PET", ("nccn.fdg-pet-high-grade", "localized.minen-ne-component"),
+         note="'high G2' has no Ki-67 value in the source and is not encoded; a MiNEN, driven by its often high-grade "
+              "neuroendocrine part and treated like a NEC, is imaged as one"),
     Rule("WU-EUS", (setting == "localized") & net & ~resected_in_followup, "EUS", ("nccn.eus", "seed.07", "nccn.followup-resected", "followup.nccn-wdg3-items"),
          note="as appropriate; in gastrinoma, biopsy after multidisciplinary discussion; not in follow-up after resection of a "
               "localised NET, which NCCN images by multiphasic CT or MRI"),
