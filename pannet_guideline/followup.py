@@ -258,10 +258,10 @@ FOLLOWUP_SEED = DecisionTable("followup_seed", "Follow-up schedule (seed 2025)",
     Rule("FU-SEED-AFTER-SURGERY", localized_disease & resected, "SEED_AFTER_SURGERY", ("seed.34",)),
     Rule("FU-SEED-ADVANCED", advanced_disease, "SEED_ACTIVE_TREATMENT", ("seed.33", "seed.35", "seed.15", "seed.29"),
          note="under the seed's logic every advanced patient is treated"),
-    Rule("FU-SEED-NEC-CHEMOTHERAPY", localized_disease & nec & ~resected & ~received("ACTIVE_SURVEILLANCE"), "SEED_ACTIVE_TREATMENT",
-         ("seed.33", "seed.35", "seed.29"),
-         note="a localized NEC not resected is on platinum chemotherapy under the seed; one recorded under surveillance is not, and "
-              "gets no schedule but a review (alert NEC_UNDER_SURVEILLANCE)"),
+    Rule("FU-SEED-NEC-CHEMOTHERAPY", localized_disease & nec_or_minen & ~resected & ~received("ACTIVE_SURVEILLANCE"), "SEED_ACTIVE_TREATMENT",
+         ("seed.33", "seed.35", "seed.29", "localized.minen-ne-component"),
+         note="a localized NEC or MiNEN not resected is on platinum chemotherapy under the seed (the localised chapter gives it to both); "
+              "one recorded under surveillance is not, and gets no schedule but a review (alert NEC_UNDER_SURVEILLANCE)"),
 ], "unique", output="followup_schedule", complete=False, description="seed items 33-35")
 
 # %% ../nbs/25_followup.ipynb #fa23be60
@@ -319,7 +319,7 @@ _ = add_alert("RECURRENCE", "Progression after resection: a recurrence",
           "caveat", ("followup.nccn-recurrence", "followup.recurrence-as-advanced", "nccn.progression-options"))
 
 # %% ../nbs/25_followup.ipynb #c06d12ee
-_SEED_TREATED = advanced_disease | (localized_disease & nec & ~resected)
+_SEED_TREATED = advanced_disease | (localized_disease & nec_or_minen & ~resected)
 
 FOLLOWUP_ALERTS_SEED = DecisionTable("followup_alerts_seed", "Follow-up: the seed's markers (seed 2025)", [
     Rule("FU-ALERT-CGA-SEED", _SEED_TREATED, "CGA_MONITORING_NOT_ADVISED", ("seed.35", "ajcc9.no-cga")),

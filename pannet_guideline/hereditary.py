@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
 from .concepts import (CUTS, add_cut, age, gastrinoma, hereditary, localized_net, multifocal, net, nonfunctioning, size,
-                                       size_below, syndrome)
-from .localized import contained, g1_measured, localized_nf_in_place, men1_watched, no_symptoms, surveillance_listed
+                                       size_below, syndrome, n_cat, t_cat)
+from .localized import g1_measured, localized_nf_in_place, men1_watched, no_symptoms, surveillance_listed
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['under_40', 'several_primaries', 'red_flags', 'known_syndrome', 'nccn_consider_genetics', 'men1_small', 'to_watch',
-           'MEN1_WATCH', 'DERIVED', 'HEREDITARY', 'HEREDITARY_SEED', 'HEREDITARY_NCCN', 'HEREDITARY_MEN1_NCCN',
-           'HEREDITARY_ALERTS', 'HEREDITARY_ALERTS_NCCN', 'TABLES', 'policy_tables']
+__all__ = ['under_40', 'several_primaries', 'red_flags', 'known_syndrome', 'nccn_consider_genetics', 'men1_small', 't1_n0',
+           'to_watch', 'MEN1_WATCH', 'DERIVED', 'HEREDITARY', 'HEREDITARY_SEED', 'HEREDITARY_NCCN',
+           'HEREDITARY_MEN1_NCCN', 'HEREDITARY_ALERTS', 'HEREDITARY_ALERTS_NCCN', 'TABLES', 'policy_tables']
 
 # %% ../nbs/24_hereditary.ipynb #8c5ab252
 _EVIQ = ("eviq.men1-criteria", "geurts.red-flags")
@@ -35,8 +35,11 @@ _MEN1_WATCH = ("men1.nf-pnet-management", "hereditary.nccn-germline-size")
 add_cut("men1_watch_below", 2, "cm", "tumor_size_cm", _MEN1_WATCH[:1],
         doc="MEN1, non-functioning: surgery over it, watched under it (2019 review); NCCN's size of concern in a germline carrier, read from it")
 men1_small = (hereditary == "MEN1").otherwise(False) & size_below(CUTS["men1_watch_below"])
-to_watch = (men1_small & localized_nf_in_place & contained & no_symptoms & g1_measured).named(
-    f"MEN1, under {CUTS['men1_watch_below']}, localised, non-functioning, contained, no symptoms, G1 on a measured Ki-67", _MEN1_WATCH)
+# within the pancreas and N0, as the localised chapter's `contained`, but T1 only: a T2 is 2 cm or more (AJCC 8), never under
+# the cut, so a recorded T2 is not watched even while its size is missing (the size is then no gap of this answer)
+t1_n0 = ((t_cat == "T1") & (n_cat == "N0")).named("within the pancreas under 2 cm (T1) and N0", ("ajcc8.t-category",))
+to_watch = (men1_small & localized_nf_in_place & t1_n0 & no_symptoms & g1_measured).named(
+    f"MEN1, under {CUTS['men1_watch_below']}, localised, non-functioning, T1 N0, no symptoms, G1 on a measured Ki-67", _MEN1_WATCH)
 
 MEN1_WATCH = DecisionTable("men1_watch", "A small MEN1 tumour to watch", [
     Rule("HER-MEN1-WATCH", to_watch, "watch", _MEN1_WATCH + ("nccn.observation-criteria",),
@@ -79,7 +82,7 @@ HEREDITARY_MEN1_NCCN = DecisionTable("hereditary_men1_nccn", "A small MEN1 tumou
 
 # %% ../nbs/24_hereditary.ipynb #6ec9c190
 add_alert("SEED_HEREDITARY_INCOMPLETE", "Seed hereditary advice incomplete",
-          "The seed names MEN1 and VHL but gives no testing criteria; this patient meets one of the sources' criteria (gastrinoma, several primaries, a NET before 40, or NF1 or TSC).",
+          "The seed names MEN1 and VHL but gives no testing criteria; this patient meets one of the sources' criteria (gastrinoma, several primaries, a NET before 40, or a known syndrome other than MEN1 and VHL: NF1, TSC or another).",
           "conflict", ("seed.36", "eviq.men1-criteria", "geurts.red-flags"))
 add_alert("MEN1_SCREEN_PARATHYROID", "Check calcium and PTH",
           "Hyperparathyroidism is the commonest MEN1 feature and itself a testing criterion; no source read gives a screening schedule.",
@@ -101,8 +104,8 @@ HEREDITARY_ALERTS = DecisionTable("hereditary_alerts", "Hereditary syndromes: al
     Rule("HER-AL-SEED-RED-FLAGS", red_flags, "SEED_HEREDITARY_INCOMPLETE",
          ("seed.36", "nccn.gastrinoma-genetics-required", "eviq.men1-criteria", "geurts.red-flags"),
          note="the seed gives no testing criteria; this patient meets one"),
-    Rule("HER-AL-SEED-NF1-TSC", hereditary.isin("NF1", "TSC"), "SEED_HEREDITARY_INCOMPLETE", ("seed.36", "geurts.red-flags"),
-         note="the seed names MEN1 and VHL only"),
+    Rule("HER-AL-SEED-NF1-TSC", hereditary.isin("NF1", "TSC", "other"), "SEED_HEREDITARY_INCOMPLETE", ("seed.36", "geurts.red-flags"),
+         note="the seed names MEN1 and VHL only: NF1, TSC and any other syndrome (MEN4 among the inherited ones) are left out"),
     Rule("HER-AL-MEN1-PARATHYROID", gastrinoma | (hereditary == "MEN1"), "MEN1_SCREEN_PARATHYROID",
          ("hereditary.pdq-men1-features", "eviq.men1-criteria", "seed.04"), note="calcium and PTH; no screening schedule in the sources read"),
     Rule("HER-AL-VHL-BELZUTIFAN", hereditary == "VHL", "VHL_BELZUTIFAN_NOTE", ("hereditary.nccn-vhl-belzutifan",)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pannet_guideline.sources  # registers the statements cited below
-from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, net_g1_g2, progressive, resectable, resected,
+from .concepts import (carcinoid, differentiation, grade, ki67, mitoses, nen, net, progressive, resectable, resected,
                                        setting, sstr, syndrome, t_cat)
 from .logic import Always
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
@@ -16,7 +16,7 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'recurrence_restaged', 'resected_low_grade', 'WORKUP', 'WORKUP_MARKERS_SEED',
+__all__ = ['WORKUP_ITEMS', 'histology_incomplete', 'recurrence_restaged', 'resected_in_followup', 'WORKUP', 'WORKUP_MARKERS_SEED',
            'WORKUP_MARKERS_NCCN', 'COMPLETE_STAGING', 'WORKUP_ALERTS', 'WORKUP_ALERTS_SEED', 'TABLES', 'policy_tables',
            'EveryPatient', 'workup_items']
 
@@ -46,14 +46,14 @@ class EveryPatient(Always):
 # %% ../nbs/20_workup.ipynb #08fb86b7
 histology_incomplete = (differentiation.is_unknown() | ki67.is_unknown() | mitoses.is_unknown()).named(
     "differentiation, Ki-67 or mitotic count missing", ("who2019.histology-report",))
-# after resection of a localised NET G1/G2 the patient is in follow-up, imaged by multiphasic CT or MRI, where NCCN does not
-# recommend routine PET; a recurrence (progression recorded after the resection) is restaged as a new tumour. That is the only
+# after resection of a localised NET (G1 to G3) the patient is in follow-up, imaged by multiphasic CT or MRI, where NCCN does not
+# recommend routine PET (a NET G3 too: its surveillance visits hold CT or MRI, PET only in advanced disease); a recurrence (progression recorded after the resection) is restaged as a new tumour. That is the only
 # reason the work-up reads progression; the chapter says so beside the chart, whose question stays short so that it fits one part.
 recurrence_restaged = progressive.named("progressive",
                                         ("followup.nccn-recurrence", "nccn.no-pet-surveillance"))
-resected_low_grade = ((setting == "localized") & net_g1_g2 & resected & ~recurrence_restaged.otherwise(False)).otherwise(False).named(
-    "a localised NET G1/G2 resected, no recurrence recorded (in follow-up)",
-    ("nccn.followup-resected", "nccn.no-pet-surveillance", "followup.nccn-recurrence"))
+resected_in_followup = ((setting == "localized") & net & resected & ~recurrence_restaged.otherwise(False)).otherwise(False).named(
+    "a localised NET resected, no recurrence recorded (in follow-up)",
+    ("nccn.followup-resected", "nccn.no-pet-surveillance", "followup.nccn-wdg3-items", "followup.nccn-recurrence"))
 
 # %% ../nbs/20_workup.ipynb #50c5995e
 WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
@@ -61,14 +61,15 @@ WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
          note="listed while differentiation, Ki-67 or the mitotic count is missing"),
     Rule("WU-MULTIPHASIC-IMAGING", EveryPatient(), "MULTIPHASIC_CT_MRI", ("nccn.multiphasic-imaging", "seed.06"),
          note="arterial and portal-venous phases; chest CT as clinically indicated"),
-    Rule("WU-SSTR-PET", net & sstr.is_unknown() & ~resected_low_grade, "SSTR_PET", ("nccn.sstr-pet", "seed.05", "nccn.no-pet-surveillance"),
+    Rule("WU-SSTR-PET", net & sstr.is_unknown() & ~resected_in_followup, "SSTR_PET", ("nccn.sstr-pet", "seed.05", "nccn.no-pet-surveillance", "followup.nccn-wdg3-items"),
          note="not routine for NEC (nccn.no-sstr-nec); listed while the SSTR status is unknown, except in follow-up after resection "
-              "of a localised NET G1/G2, where PET is not routine (alert NO_ROUTINE_PET_SURVEILLANCE)"),
-    Rule("WU-FDG-PET", grade.isin("G3", "NEC"), "FDG_PET", ("nccn.fdg-pet-high-grade",),
-         note="'high G2' has no Ki-67 value in the source and is not encoded"),
-    Rule("WU-EUS", (setting == "localized") & net & ~resected_low_grade, "EUS", ("nccn.eus", "seed.07", "nccn.followup-resected"),
+              "of a localised NET, where PET is not routine (alert NO_ROUTINE_PET_SURVEILLANCE for G1/G2; NET G3 visits hold CT or MRI)"),
+    Rule("WU-FDG-PET", grade.isin("G3", "NEC", "MiNEN"), "FDG_PET", ("nccn.fdg-pet-high-grade", "localized.minen-ne-component"),
+         note="'high G2' has no Ki-67 value in the source and is not encoded; a MiNEN, driven by its often high-grade "
+              "neuroendocrine part and treated like a NEC, is imaged as one"),
+    Rule("WU-EUS", (setting == "localized") & net & ~resected_in_followup, "EUS", ("nccn.eus", "seed.07", "nccn.followup-resected", "followup.nccn-wdg3-items"),
          note="as appropriate; in gastrinoma, biopsy after multidisciplinary discussion; not in follow-up after resection of a "
-              "localised NET G1/G2, which NCCN images by multiphasic CT or MRI"),
+              "localised NET, which NCCN images by multiphasic CT or MRI"),
     Rule("WU-INSULINOMA-PANEL", syndrome == "insulinoma", "INSULIN_PROINSULIN_CPEPTIDE_DURING_HYPOGLYCAEMIA", ("nccn.syndrome-tests",),
          note="with glucose; selective arterial calcium stimulation is optional"),
     Rule("WU-GASTRINOMA-GASTRIN", syndrome == "gastrinoma", "FASTING_GASTRIN_OFF_PPI", ("nccn.syndrome-tests", "nccn.ppi-raises-gastrin-cga"),

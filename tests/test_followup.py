@@ -70,7 +70,8 @@ SEED_CASES = [
     (rec("locally_advanced", who_grade="G3", ki67_pct=70), "SEED_ACTIVE_TREATMENT"),
     (rec(nen_class="NEC", who_grade="NEC", prior=NOTHING), "SEED_ACTIVE_TREATMENT"),
     (rec(prior=OBSERVED), None),  # the seed's surveillance has no schedule
-    (rec(nen_class="MiNEN", who_grade="MiNEN", prior=NOTHING), None),
+    (rec(nen_class="MiNEN", who_grade="MiNEN", prior=NOTHING), "SEED_ACTIVE_TREATMENT"),  # on platinum, as a NEC (localized.minen-ne-component)
+    (rec(nen_class="MiNEN", who_grade="MiNEN", prior=OBSERVED), None),  # a carcinoma under surveillance: a review, no schedule
 ]
 
 
