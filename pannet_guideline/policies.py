@@ -38,6 +38,12 @@ def chapter_rank(table) -> tuple:
     module = getattr(table, "module", "").rsplit(".", 1)[-1]
     return (CHAPTER_ORDER.index(module) if module in CHAPTER_ORDER else len(CHAPTER_ORDER), getattr(table, "seq", 0))
 
+def _keep_place(new, old):
+    "A table defined again (a re-run notebook cell) takes the old one's chapter and place; one defined in a notebook's own namespace never passes `__main__` on to the package's own definition."
+    if old is new or not hasattr(old, "seq"): return
+    if getattr(old, "module", "") in ("", "__main__") and getattr(new, "module", "") not in ("", "__main__"): return
+    new.seq, new.module = old.seq, getattr(old, "module", "")
+
 def _once(items:list, tables:tuple):
     "Add tables once; a table defined again under the same name (a re-run notebook cell) takes the old one's place."
     for t in tables:
@@ -45,7 +51,7 @@ def _once(items:list, tables:tuple):
         name = getattr(t, "name", t)
         if name not in names: items.append(t); continue
         old = items[names.index(name)]
-        if hasattr(old, "seq") and old is not t: t.seq, t.module = old.seq, getattr(old, "module", "")  # its chapter and place, wherever it is defined again
+        _keep_place(t, old)  # its chapter and place, wherever it is defined again
         items[names.index(name)] = t
 
 @dataclass(eq=False)
@@ -66,6 +72,7 @@ class Policy:
     add = include
     def replace(self, old, new) -> Policy:
         "Use `new` where the parent uses `old` (matched by name)."
+        if old.name in self.replaced: _keep_place(new, self.replaced[old.name])  # a replacement defined again keeps its chapter and place
         self.replaced[old.name] = new; return self
     def remove(self, *tables) -> Policy:
         "Drop tables the parent uses."

@@ -78,3 +78,16 @@ def test_a_chapter_defined_anew_still_finds_its_tables_by_name():
     anew = tuple(copy.copy(t) for t in localized.TABLES)
     for name in ("seed-2025", "nccn-2025"):
         assert [t.name for t in POLICIES[name].tables(within=anew)] == [t.name for t in POLICIES[name].tables(within=localized.TABLES)] != []
+
+
+def test_a_replacement_defined_again_keeps_its_chapter_and_place():
+    "A notebook cell run again defines its policy's replacement table anew (defined in `__main__`): it keeps the chapter that orders it and that the chapter's listed fields read."
+    import copy
+    nccn = POLICIES["nccn-2025"]
+    name, first = next(iter(nccn.replaced.items()))
+    again = copy.copy(first); again.module, again.seq = "__main__", 10**9
+    base = next(t for t in POLICIES["seed-2025"].tables() if t.name == name)
+    try:
+        nccn.replace(base, again)
+        assert (again.module, again.seq) == (first.module, first.seq) and again in nccn.tables()
+    finally: nccn.replace(base, first)
