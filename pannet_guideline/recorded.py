@@ -63,6 +63,9 @@ add_alert("RECORDED_GRADE_ABOVE_ONE_INDEX", "Recorded grade above a one-index gr
 add_alert("RECORDED_NEC_WELL_MORPHOLOGY", "Recorded NEC beside a well-differentiated morphology",
           "A NEC is recorded, not as a WHO 2010 label, but the morphology is stated as well differentiated: the two contradict each other. The stated morphology decides the class (NET G3) until pathology review says otherwise.",
           "data", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"))
+add_alert("RECORDED_NET_G3_POOR_MORPHOLOGY", "Recorded NET G3 beside a poorly differentiated morphology",
+          "The grade is recorded as NET G3, which names a well-differentiated tumour, but the morphology is stated as poorly differentiated: the two contradict each other. The stated morphology decides the class (NEC) until pathology review says otherwise.",
+          "data", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"))
 _ = add_alert("GRADE_EDITION_DIFFERS", "Reported edition grades differently", "The grade in the reported edition differs from the WHO 2019 grade; management follows the WHO 2019 class and grade.", "caveat", ("who2010.grade-table", "who2019.differentiation-first"))
 
 # %% ../nbs/12_recorded.ipynb #eb0b5452
@@ -95,6 +98,9 @@ RECORDED_GRADE_ALERTS = DecisionTable("recorded_grade_alerts", "Recorded grade a
     Rule("RGA-NEC-WELL", (recorded_grade == "NEC") & (differentiation == "well") & (recorded_edition != "who-2010").otherwise(True),
          "RECORDED_NEC_WELL_MORPHOLOGY", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"),
          note="a WHO 2010 NEC beside a well-differentiated morphology is a NET G3 by definition: no alert"),
+    Rule("RGA-NET-G3-POOR", (recorded_grade == "G3") & (Field("recorded_grade_label") == "NET").otherwise(False) & (differentiation == "poor"),
+         "RECORDED_NET_G3_POOR_MORPHOLOGY", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"),
+         note="the mirror of RGA-NEC-WELL: a grade written as NET G3 names a well-differentiated tumour, which a stated poor morphology contradicts"),
 ], "collect", output="alerts")
 
 def _edition_differs(reported_grade:str, who2019_grade:str):
