@@ -103,8 +103,8 @@ NEC_RECORDED_LOW_GRADE = Rule("AL-NEC-RECORDED-LOW-GRADE", review == "nec_record
                               note="class and grade are held; the discordance goes to pathology review")
 KI67_MAY_BE_FRACTION = Rule("AL-KI67-FRACTION", Field("ki67_fraction_suspect") == "yes", "KI67_MAY_BE_FRACTION",
                             ("who2019.grade-table", "who2019.histology-report"), note="read as a percentage, as given")
-# a recorded NEC under WHO 2017 or 2019 names a morphology (the grade table takes it as NEC), so it is not "without a morphology"
-_nec_as_morphology = ((Field("recorded_grade") == "NEC") & Field("recorded_grade_edition").isin("who-2017", "who-2019")).otherwise(False)
+# a recorded NEC under WHO 2017, 2019 or 2022 names a morphology (the grade table takes it as NEC), so it is not "without a morphology"
+_nec_as_morphology = ((Field("recorded_grade") == "NEC") & Field("recorded_grade_edition").isin("who-2017", "who-2019", "who-2022")).otherwise(False)
 # "without a morphology" means none was reported: one held for review (differentiation emptied, review set) was reported
 HIGH_GRADE_MORPHOLOGY_UNKNOWN = Rule("AL-HIGH-GRADE-MORPHOLOGY", Field("recorded_grade").isin("G3", "NEC") & differentiation.is_unknown() & review.is_unknown()
                                      & (Field("recorded_grade_label") != "NET").otherwise(True) & ~_nec_as_morphology,

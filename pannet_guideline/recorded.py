@@ -15,9 +15,9 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['recorded_grade', 'recorded_edition', 'differentiation', 'high_grade', 'indices_high', 'indices_above_g1',
-           'morphological_nec', 'morphology_in_review', 'GRADE_FROM_RECORD', 'RECORD_WRITES', 'grade', 'from_record',
-           'reported', 'graded_from_one_index', 'in_who2010_gap', 'RECORDED_GRADE_ALERTS', 'EDITION_ALERTS',
-           'example_patient']
+           'morphological_nec', 'mixed_morphology', 'morphology_in_review', 'GRADE_FROM_RECORD', 'RECORD_WRITES',
+           'grade', 'from_record', 'reported', 'graded_from_one_index', 'in_who2010_gap', 'RECORDED_GRADE_ALERTS',
+           'EDITION_ALERTS', 'example_patient']
 
 # %% ../nbs/12_recorded.ipynb #f114da6d
 recorded_grade, recorded_edition, differentiation = Field("recorded_grade"), Field("recorded_grade_edition"), Field("differentiation")
@@ -28,8 +28,10 @@ indices_high = ((Field("ki67_pct") > 20) | (Field("mitoses_per_2mm2") > 20)).nam
 # a G1 needs Ki-67 under 3 % and fewer than 2 mitoses: a recorded G1 cannot stand in beside either index above that
 indices_above_g1 = ((Field("ki67_pct") >= 3).otherwise(False) | (Field("mitoses_per_2mm2") >= 2).otherwise(False)).named(
     "Ki-67 3 % or more, or 2 mitoses or more", ("who2019.grade-table",))
-morphological_nec = recorded_edition.isin("who-2017", "who-2019").named("recorded under WHO 2017 or 2019, where NEC is a morphology", ("who2019.differentiation-first",))
+morphological_nec = recorded_edition.isin("who-2017", "who-2019", "who-2022").named("recorded under WHO 2017, 2019 or 2022, where NEC is a morphology", ("who2019.differentiation-first",))
 # a morphology reported but held for pathology review (poor with a low Ki-67, a WHO 2010 "NEC" label): no recorded grade stands in for it either
+# a mixed neoplasm is classed MiNEN on its morphology and its components are graded apart: one recorded grade is not its grade
+mixed_morphology = (differentiation == "mixed").otherwise(False).named("a mixed morphology (MiNEN)", ("who2019.minen",))
 morphology_in_review = Field("differentiation_review").is_known().named("the reported morphology is held for pathology review",
                                                                         ("grading.nec-ki67-above-20", "grading.who2010-g3-mixed"))
 
@@ -46,7 +48,7 @@ GRADE_FROM_RECORD = DecisionTable("grade_from_record", "WHO grade from a recorde
     Rule("RG-HIGH-POOR", high_grade & (differentiation == "poor"), "NEC", _RG + ("who2019.differentiation-first", "who2010.grade-table")),
     Rule("RG-HIGH-WELL", high_grade & (differentiation == "well"), "G3", _RG + ("who2019.differentiation-first", "who2019.grade-table")),
 ], "first", output="grade_from_record", complete=False,
-   scope=(recorded_grade.is_known() & ~morphology_in_review).named("a grade is recorded, and the morphology is not held for review"))
+   scope=(recorded_grade.is_known() & ~morphology_in_review & ~mixed_morphology).named("a grade is recorded, and the morphology is neither held for review nor mixed"))
 RECORD_WRITES = {"grade_from_record": None, "class_from_record": {"G1": "NET", "G2": "NET", "G3": "NET", "NEC": "NEC"}}
 
 # %% ../nbs/12_recorded.ipynb #2f7c56dd
@@ -60,6 +62,9 @@ add_alert("RECORDED_GRADE_ABOVE_ONE_INDEX", "Recorded grade above a one-index gr
           "data", _RG + ("who2019.higher-index-wins", "naaccr.one-index"))
 add_alert("RECORDED_NEC_WELL_MORPHOLOGY", "Recorded NEC beside a well-differentiated morphology",
           "A NEC is recorded, not as a WHO 2010 label, but the morphology is stated as well differentiated: the two contradict each other. The stated morphology decides the class (NET G3) until pathology review says otherwise.",
+          "data", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"))
+add_alert("RECORDED_NET_G3_POOR_MORPHOLOGY", "Recorded NET G3 beside a poorly differentiated morphology",
+          "The grade is recorded as NET G3, which names a well-differentiated tumour, but the morphology is stated as poorly differentiated: the two contradict each other. The stated morphology decides the class (NEC) until pathology review says otherwise.",
           "data", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"))
 _ = add_alert("GRADE_EDITION_DIFFERS", "Reported edition grades differently", "The grade in the reported edition differs from the WHO 2019 grade; management follows the WHO 2019 class and grade.", "caveat", ("who2010.grade-table", "who2019.differentiation-first"))
 
@@ -93,6 +98,9 @@ RECORDED_GRADE_ALERTS = DecisionTable("recorded_grade_alerts", "Recorded grade a
     Rule("RGA-NEC-WELL", (recorded_grade == "NEC") & (differentiation == "well") & (recorded_edition != "who-2010").otherwise(True),
          "RECORDED_NEC_WELL_MORPHOLOGY", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"),
          note="a WHO 2010 NEC beside a well-differentiated morphology is a NET G3 by definition: no alert"),
+    Rule("RGA-NET-G3-POOR", (recorded_grade == "G3") & (Field("recorded_grade_label") == "NET").otherwise(False) & (differentiation == "poor"),
+         "RECORDED_NET_G3_POOR_MORPHOLOGY", _RG + ("who2019.differentiation-first", "grading.nccn-p53-rb"),
+         note="the mirror of RGA-NEC-WELL: a grade written as NET G3 names a well-differentiated tumour, which a stated poor morphology contradicts"),
 ], "collect", output="alerts")
 
 def _edition_differs(reported_grade:str, who2019_grade:str):
