@@ -258,7 +258,7 @@ class RecordAboveOneIndex:
 # %% ../nbs/30_guideline.ipynb #gs_recordbelow
 @dataclass(frozen=True, eq=False)
 class RecordBelowIndices:
-    "A recorded G1 or G2 that the indices rule out (not read into the grade): where the computed grade is known, both are named in `conflicts`."
+    "A recorded G1 or G2 that the indices rule out (not read into the grade): where the computed grade is known, both are named in `conflicts`; a mixed tumour's record may grade one component (`who2019.minen`), so it is not set against the MiNEN."
     first: str = "who_grade" # the computed grade, which stands
     other: str = "recorded_grade" # the grade as recorded
     reads = ("who_grade", "recorded_grade", "grade_from_record")
@@ -266,7 +266,7 @@ class RecordBelowIndices:
 
     def record(self, st:RecordState):
         computed, recorded = st.rec.get(self.first), st.rec.get(self.other)
-        if recorded in ("G1", "G2") and st.rec.get("grade_from_record") is None and computed not in (None, recorded):
+        if recorded in ("G1", "G2") and st.rec.get("grade_from_record") is None and computed not in (None, recorded, "MiNEN"):
             st.conflicts[self.first] = (computed, recorded)
 
     def frame(self, st:FrameState):
@@ -274,7 +274,7 @@ class RecordBelowIndices:
         recorded = np.array([vocab.index(v) for v in FIELDS[self.other].vocab] + [-1], np.int8)[st.cols.codes(self.other)]
         computed = st.cols.codes(self.first)
         low = (recorded == vocab.index("G1")) | (recorded == vocab.index("G2"))
-        clash = low & (st.cols.codes("grade_from_record") < 0) & (computed >= 0) & (computed != recorded)
+        clash = low & (st.cols.codes("grade_from_record") < 0) & (computed >= 0) & (computed != recorded) & (computed != vocab.index("MiNEN"))
         if clash.any(): st.conflicts.append((self.first, self.other, clash, computed.copy(), recorded))
 
 # %% ../nbs/30_guideline.ipynb #gs_readconf

@@ -25,3 +25,13 @@ def test_a_recorded_grade_still_stands_in_where_the_indices_allow_it():
     assert assess(dict(recorded_grade="G1")).who_grade == "G1"  # no index: the record is the grade
     assert assess(dict(recorded_grade="G2", ki67_pct=20)).who_grade == "G2"  # 20 % is still G2
     assert "RECORDED_GRADE_BELOW_INDICES" not in assess(dict(recorded_grade="G2", ki67_pct=20)).alerts
+
+
+@pytest.mark.parametrize("ki67", [2, 30])
+def test_a_mixed_tumour_is_not_set_against_its_recorded_grade(ki67):
+    "WHO 2019 (who2019.minen): each component of a MiNEN is graded on its own, so a recorded G1 may grade one of them: no conflict, one patient or a cohort."
+    import pandas as pd
+    from pannet_guideline import assess, assess_frame
+    p = dict(differentiation="mixed", ki67_pct=ki67, mitoses_per_2mm2=1, recorded_grade="G1")
+    a, row = assess(p, strict=False), assess_frame(pd.DataFrame([p])).iloc[0]
+    assert (a.who_grade, a.conflicts) == ("MiNEN", "") and (row["who_grade"], row["conflicts"]) == ("MiNEN", "")
