@@ -287,10 +287,11 @@ def localized_seed_watch(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
              _SEED_WATCH + ("seed.26",), strength="consider",
              note=f"under {cut} (a {cut} tumour is not eligible) and within the pancreas, N0, no symptoms; "
                   "G1 on a measured Ki-67 (the seed resects G2)"),
-        Rule("SEED-LOC-NF-SMALL-RESECT", (size > only.value) & _seed_small(c) & contained, "PANCREATECTOMY",
+        Rule("SEED-LOC-NF-SMALL-RESECT", (size > only.value) & _seed_small(c), "PANCREATECTOMY",
              ("seed.08", "seed.10", "nccn.nf-localized-1to2cm"), strength="recommended",
              note="surgery is the seed's treatment of choice, surveillance (item 10) only to be considered beside it; "
-                  f"at {only} or less the sources observe, and so does this table"),
+                  f"at {only} or less the sources observe, and so does this table; with the nodes or the extent not recorded it is "
+                  "recommended all the same, as SEED-LOC-NF-RESECT recommends it for an invasive or node-positive tumour"),
     ], "collect", output="recommendations", scope=localized_nf_in_place, description="seed items 10, 26 and 27")
 
 LOCALIZED_SEED_WATCH = from_cuts(localized_seed_watch)
@@ -335,10 +336,9 @@ the kind of operation depends on the syndrome:
   condition under both policies: no operation can be named for a tumour not found;
 - **glucagonoma and VIPoma**: resection with peripancreatic nodes; the rare small (under {gv_enucleation})
   peripheral tumour may be enucleated with node dissection (`nccn.glucagonoma-vipoma-surgery`).
-  "Peripheral" is read as away from the main duct and not invasive. At {gv_enucleation} or more, or when
-  deep, invasive or node-positive, resection is formal
-  (`localized.nccn-malignant-looking-resection`); with the size unknown and the tumour not known to
-  be malignant-looking, the choice of operation waits for the size;
+  "Peripheral" is read as away from the main duct and not invasive. Resection is listed at any size, formal
+  at {gv_enucleation} or more, or when deep, invasive or node-positive
+  (`localized.nccn-malignant-looking-resection`); with the size unknown only the enucleation waits for it;
 - **somatostatinoma and other syndromes**: resection; so too with **carcinoid syndrome** recorded
   beside a functional syndrome of none: a hormone syndrome makes the tumour functioning
   (`nccn.nonfunctioning-definition`), so the record's non-functioning pathway is held and resection
@@ -367,12 +367,10 @@ def localized_functioning_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cu
              ("nccn.gastrinoma-surgery", "nccn.functioning-surgery", "localized.nccn-occult-gastrinoma"), strength="recommended",
              note="a pancreatic primary that has been seen; with no size, T category or place recorded it may be occult, where NCCN "
                   "lists observation or exploration, so the operation waits (alert GASTRINOMA_NOT_LOCATED); duodenal sites are not pancreatic"),
-        Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma & ((size >= gv.value) | deep), "PANCREATECTOMY",
+        Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma, "PANCREATECTOMY",
              ("nccn.glucagonoma-vipoma-surgery", "localized.nccn-malignant-looking-resection"), strength="recommended",
-             note=f"{gv} or more, or deep, invasive or node-positive: formal resection with the nodes"),
-        Rule("NCCN-LOC-GV-SMALL-RESECT", glucagonoma_or_vipoma & size_below(gv), "PANCREATECTOMY", ("nccn.glucagonoma-vipoma-surgery",),
-             strength="recommended", note=f"under {gv}: resection still, enucleation beside it for the rare peripheral tumour; "
-                                          "with the size unknown the choice of operation waits for it"),
+             note=f"resection with the peripancreatic nodes at any size, formal when {gv} or more, deep, invasive or node-positive; "
+                  f"under {gv} a superficial tumour may be enucleated beside it, so with the size unknown only that choice waits for it"),
         Rule("NCCN-LOC-GV-ENUCLEATE", glucagonoma_or_vipoma & size_below(gv) & superficial, "ENUCLEATION",
              ("nccn.glucagonoma-vipoma-surgery",), strength="option", note="rare small peripheral tumours, with node dissection"),
         Rule("NCCN-LOC-OTHER-RESECT", syndrome.isin("somatostatinoma", "other"), "PANCREATECTOMY",
