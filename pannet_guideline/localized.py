@@ -421,9 +421,11 @@ LOCALIZED_PROSE["alerts"] = """\
 - **`LYMPHADENECTOMY_CONSIDER`**: for a tumour over {observe_only_max} up to {nccn_observation} NCCN asks to consider removing lymph
   nodes, whichever option is chosen (`nccn.lymphadenectomy-1to2cm`).
 - **`SPLENECTOMY_VACCINATION`**: a body or tail tumour that may be resected may cost the spleen;
-  vaccinate beforehand (`nccn.splenectomy-vaccines`). Raised here for non-functioning tumours over
-  {observe_only_max}, where surgery is on the table; `pannet_guideline.functional` raises it for functioning
-  ones.
+  vaccinate beforehand (`nccn.splenectomy-vaccines`). Raised here wherever a pancreatectomy is listed,
+  or still open, whatever the size, class or syndrome: a symptomatic tumour of {observe_only_max} or less, an NEC,
+  a somatostatinoma or a tumour with carcinoid syndrome may lose the spleen as well. Not for an insulinoma,
+  whose spleen is preserved unless the tumour invades (`nccn.insulinoma-deep`); `pannet_guideline.functional`
+  raises it for that one, and for the distal gastrinoma, glucagonoma and VIPoma.
 - **`PRIOR_RESECTION`**: the primary has been removed; no second operation, nothing to watch;
   follow-up instead, and no adjuvant therapy for a NET (`nccn.no-adjuvant`, `nccn.followup-resected`); a resected NEC
   is offered its chemotherapy first, if not yet given (`localized.nccn-nec-chemo-every-route`).
@@ -606,12 +608,13 @@ def localized_surgery_alerts(c:dict) -> DecisionTable:
 LOCALIZED_SURGERY_ALERTS = from_cuts(localized_surgery_alerts)
 
 def localized_splenectomy_alerts(c:dict) -> DecisionTable:
-    "The splenectomy alert, from the size over which the sources no longer only observe, where a pancreatectomy is listed or still open."
-    only = c["observe_only_max"]
+    "The splenectomy alert, wherever this chapter lists a pancreatectomy, or leaves it open, for a tumour of the body or tail (`c`: the cuts, none read)."
     return DecisionTable("localized_splenectomy_alerts", "Localised disease: vaccination before a possible splenectomy", [
-        Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > only.value) & resection_open,
-             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",),
-             note="at least 14 days before an elective operation when possible; not where no pancreatectomy is listed (a small MEN1 tumour watched)"),
+        Rule("ALL-SPLENECTOMY-VACCINATION", in_place & location.isin("body", "tail") & ~insulinoma & resection_open,
+             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep"),
+             note="whatever the size, class or syndrome; at least 14 days before an elective operation when possible; not where no "
+                  "pancreatectomy is listed (a small tumour observed, a small MEN1 tumour watched); an insulinoma keeps its spleen "
+                  "unless it invades, where the functional chapter raises the alert"),
     ], "collect", output="alerts", scope=localized_disease)
 
 LOCALIZED_SPLENECTOMY_ALERTS = from_cuts(localized_splenectomy_alerts)
