@@ -287,11 +287,12 @@ def localized_seed_watch(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
              _SEED_WATCH + ("seed.26",), strength="consider",
              note=f"under {cut} (a {cut} tumour is not eligible) and within the pancreas, N0, no symptoms; "
                   "G1 on a measured Ki-67 (the seed resects G2)"),
-        Rule("SEED-LOC-NF-SMALL-RESECT", (size > only.value) & _seed_small(c), "PANCREATECTOMY",
+        Rule("SEED-LOC-NF-SMALL-RESECT", (size > only.value) & _seed_small(c) & ~t_cat.isin("T3", "T4").otherwise(False), "PANCREATECTOMY",
              ("seed.08", "seed.10", "nccn.nf-localized-1to2cm"), strength="recommended",
              note="surgery is the seed's treatment of choice, surveillance (item 10) only to be considered beside it; "
                   f"at {only} or less the sources observe, and so does this table; with the nodes or the extent not recorded it is "
-                  "recommended all the same, as SEED-LOC-NF-RESECT recommends it for an invasive or node-positive tumour"),
+                  "recommended all the same, as SEED-LOC-NF-RESECT recommends it for an invasive or node-positive tumour, "
+                  "which also takes a T3 or T4 whatever its size, so that this rule does not wait for a size it does not need"),
     ], "collect", output="recommendations", scope=localized_nf_in_place, description="seed items 10, 26 and 27")
 
 LOCALIZED_SEED_WATCH = from_cuts(localized_seed_watch)
