@@ -287,10 +287,12 @@ def localized_seed_watch(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
              _SEED_WATCH + ("seed.26",), strength="consider",
              note=f"under {cut} (a {cut} tumour is not eligible) and within the pancreas, N0, no symptoms; "
                   "G1 on a measured Ki-67 (the seed resects G2)"),
-        Rule("SEED-LOC-NF-SMALL-RESECT", (size > only.value) & _seed_small(c) & contained, "PANCREATECTOMY",
+        Rule("SEED-LOC-NF-SMALL-RESECT", (size > only.value) & _seed_small(c) & ~t_cat.isin("T3", "T4").otherwise(False), "PANCREATECTOMY",
              ("seed.08", "seed.10", "nccn.nf-localized-1to2cm"), strength="recommended",
              note="surgery is the seed's treatment of choice, surveillance (item 10) only to be considered beside it; "
-                  f"at {only} or less the sources observe, and so does this table"),
+                  f"at {only} or less the sources observe, and so does this table; with the nodes or the extent not recorded it is "
+                  "recommended all the same, as SEED-LOC-NF-RESECT recommends it for an invasive or node-positive tumour, "
+                  "which also takes a T3 or T4 whatever its size, so that this rule does not wait for a size it does not need"),
     ], "collect", output="recommendations", scope=localized_nf_in_place, description="seed items 10, 26 and 27")
 
 LOCALIZED_SEED_WATCH = from_cuts(localized_seed_watch)
@@ -335,10 +337,9 @@ the kind of operation depends on the syndrome:
   condition under both policies: no operation can be named for a tumour not found;
 - **glucagonoma and VIPoma**: resection with peripancreatic nodes; the rare small (under {gv_enucleation})
   peripheral tumour may be enucleated with node dissection (`nccn.glucagonoma-vipoma-surgery`).
-  "Peripheral" is read as away from the main duct and not invasive. At {gv_enucleation} or more, or when
-  deep, invasive or node-positive, resection is formal
-  (`localized.nccn-malignant-looking-resection`); with the size unknown and the tumour not known to
-  be malignant-looking, the choice of operation waits for the size;
+  "Peripheral" is read as away from the main duct and not invasive. Resection is listed at any size, formal
+  at {gv_enucleation} or more, or when deep, invasive or node-positive
+  (`localized.nccn-malignant-looking-resection`); with the size unknown only the enucleation waits for it;
 - **somatostatinoma and other syndromes**: resection; so too with **carcinoid syndrome** recorded
   beside a functional syndrome of none: a hormone syndrome makes the tumour functioning
   (`nccn.nonfunctioning-definition`), so the record's non-functioning pathway is held and resection
@@ -367,12 +368,10 @@ def localized_functioning_nccn(c:dict) -> DecisionTable: # the cuts (name -> `Cu
              ("nccn.gastrinoma-surgery", "nccn.functioning-surgery", "localized.nccn-occult-gastrinoma"), strength="recommended",
              note="a pancreatic primary that has been seen; with no size, T category or place recorded it may be occult, where NCCN "
                   "lists observation or exploration, so the operation waits (alert GASTRINOMA_NOT_LOCATED); duodenal sites are not pancreatic"),
-        Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma & ((size >= gv.value) | deep), "PANCREATECTOMY",
+        Rule("NCCN-LOC-GV-RESECT", glucagonoma_or_vipoma, "PANCREATECTOMY",
              ("nccn.glucagonoma-vipoma-surgery", "localized.nccn-malignant-looking-resection"), strength="recommended",
-             note=f"{gv} or more, or deep, invasive or node-positive: formal resection with the nodes"),
-        Rule("NCCN-LOC-GV-SMALL-RESECT", glucagonoma_or_vipoma & size_below(gv), "PANCREATECTOMY", ("nccn.glucagonoma-vipoma-surgery",),
-             strength="recommended", note=f"under {gv}: resection still, enucleation beside it for the rare peripheral tumour; "
-                                          "with the size unknown the choice of operation waits for it"),
+             note=f"resection with the peripancreatic nodes at any size, formal when {gv} or more, deep, invasive or node-positive; "
+                  f"under {gv} a superficial tumour may be enucleated beside it, so with the size unknown only that choice waits for it"),
         Rule("NCCN-LOC-GV-ENUCLEATE", glucagonoma_or_vipoma & size_below(gv) & superficial, "ENUCLEATION",
              ("nccn.glucagonoma-vipoma-surgery",), strength="option", note="rare small peripheral tumours, with node dissection"),
         Rule("NCCN-LOC-OTHER-RESECT", syndrome.isin("somatostatinoma", "other"), "PANCREATECTOMY",
@@ -423,9 +422,11 @@ LOCALIZED_PROSE["alerts"] = """\
 - **`LYMPHADENECTOMY_CONSIDER`**: for a tumour over {observe_only_max} up to {nccn_observation} NCCN asks to consider removing lymph
   nodes, whichever option is chosen (`nccn.lymphadenectomy-1to2cm`).
 - **`SPLENECTOMY_VACCINATION`**: a body or tail tumour that may be resected may cost the spleen;
-  vaccinate beforehand (`nccn.splenectomy-vaccines`). Raised here for non-functioning tumours over
-  {observe_only_max}, where surgery is on the table; `pannet_guideline.functional` raises it for functioning
-  ones.
+  vaccinate beforehand (`nccn.splenectomy-vaccines`). Raised here wherever a pancreatectomy is listed,
+  or still open, whatever the size, class or syndrome: a symptomatic tumour of {observe_only_max} or less, an NEC,
+  a somatostatinoma or a tumour with carcinoid syndrome may lose the spleen as well. Not for an insulinoma,
+  whose spleen is preserved unless the tumour invades (`nccn.insulinoma-deep`); `pannet_guideline.functional`
+  raises it for that one, and for the distal gastrinoma, glucagonoma and VIPoma.
 - **`PRIOR_RESECTION`**: the primary has been removed; no second operation, nothing to watch;
   follow-up instead, and no adjuvant therapy for a NET (`nccn.no-adjuvant`, `nccn.followup-resected`); a resected NEC
   is offered its chemotherapy first, if not yet given (`localized.nccn-nec-chemo-every-route`).
@@ -608,12 +609,13 @@ def localized_surgery_alerts(c:dict) -> DecisionTable:
 LOCALIZED_SURGERY_ALERTS = from_cuts(localized_surgery_alerts)
 
 def localized_splenectomy_alerts(c:dict) -> DecisionTable:
-    "The splenectomy alert, from the size over which the sources no longer only observe, where a pancreatectomy is listed or still open."
-    only = c["observe_only_max"]
+    "The splenectomy alert, wherever this chapter lists a pancreatectomy, or leaves it open, for a tumour of the body or tail (`c`: the cuts, none read)."
     return DecisionTable("localized_splenectomy_alerts", "Localised disease: vaccination before a possible splenectomy", [
-        Rule("ALL-SPLENECTOMY-VACCINATION", localized_net & nf_without_carcinoid & in_place & location.isin("body", "tail") & (size > only.value) & resection_open,
-             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines",),
-             note="at least 14 days before an elective operation when possible; not where no pancreatectomy is listed (a small MEN1 tumour watched)"),
+        Rule("ALL-SPLENECTOMY-VACCINATION", in_place & location.isin("body", "tail") & ~insulinoma & resection_open,
+             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep"),
+             note="whatever the size, class or syndrome; at least 14 days before an elective operation when possible; not where no "
+                  "pancreatectomy is listed (a small tumour observed, a small MEN1 tumour watched); an insulinoma keeps its spleen "
+                  "unless it invades, where the functional chapter raises the alert"),
     ], "collect", output="alerts", scope=localized_disease)
 
 LOCALIZED_SPLENECTOMY_ALERTS = from_cuts(localized_splenectomy_alerts)
