@@ -64,7 +64,9 @@ SSA_INSULINOMA = Rule("ADV-SSA-INSULINOMA", insulinoma & sstr_positive, "SSA",
 # %% ../nbs/22_advanced.ipynb #8c28dc1c
 not_sstr_negative = (~sstr_negative).otherwise(True).named("SSTR imaging not negative (the seed asks for none)", ("seed.15",))
 SSA_SEED = DecisionTable("advanced_ssa_seed", "Somatostatin analogue (seed 2025)", [
-    Rule("ADV-SSA-SEED", net_g1_g2 & ~failed("SSA") & ~insulinoma & not_sstr_negative, "SSA",
+    # a functioning tumour keeps the analogue after progression too (SSA_CONTINUE, recommended as well): whatever its course,
+    # so an unrecorded course does not hold it
+    Rule("ADV-SSA-SEED", net_g1_g2 & (~failed("SSA") | functioning) & ~insulinoma & not_sstr_negative, "SSA",
          ("seed.15", "seed.26", "seed.27", "nccn.ssa-stop-nonfunctioning-progression", "nccn.insulinoma-ssa-sstr-negative"),
          strength="recommended",
          note="the seed sets no Ki-67 limit and no SSTR requirement; a failed analogue is not offered again, and an "
