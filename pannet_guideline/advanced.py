@@ -22,7 +22,7 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
            'every_patient', 'SSA_CONTINUE', 'SSA_INSULINOMA', 'not_sstr_negative', 'SSA_SEED', 'SSA_NCCN',
            'PRRT_AFTER_SSA', 'PRRT_SEED', 'PRRT_NCCN', 'after_non_ssa_line', 'TARGETED', 'CHEMOTHERAPY',
            'CHEMOTHERAPY_NCCN', 'PROGRESSION_NCCN', 'favourable', 'unfavourable', 'g3_favourable', 'advanced_net_g3',
-           'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN', 'lower_risk_net',
+           'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN', 'NEC_NCCN', 'lower_risk_net',
            'resectable_liver_only', 'borderline_liver_only', 'cytoreduction_candidate', 'oligometastatic_resectable',
            'borderline_locally_advanced', 'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY',
            'ALERTS_NCCN', 'prior_unknown', 'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy',
@@ -180,7 +180,8 @@ _G3U = ("nccn.wdg3-unfavourable-systemic", "nccn.wdg3-55-split", "seed.28")
 
 # %% ../nbs/22_advanced.ipynb #cad10cfb
 NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %, SSTR imaging)", [
-    Rule("ADV-G3F-TRIAL", favourable, "CLINICAL_TRIAL", _G3F, strength="option"),
+    Rule("ADV-G3F-TRIAL", favourable & response_needed, "CLINICAL_TRIAL", _G3F + ("nccn.wdg3-favourable-advanced-routes",), strength="option",
+         note="with symptoms, a significant burden or progression; not while asymptomatic, low in burden and stable"),
     Rule("ADV-G3F-CAPTEM", favourable & response_needed & ~failed("CAPTEM"), "CAPTEM", _G3F, strength="option"),
     Rule("ADV-G3F-CABOZANTINIB", favourable & response_needed & ~failed("CABOZANTINIB"), "CABOZANTINIB", _G3F, strength="option"),
     Rule("ADV-G3F-SSA", favourable & sstr_positive & ~failed("SSA") & ~sstr_negative_insulinoma, "SSA", _G3F,
@@ -234,6 +235,13 @@ NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
          strength="recommended"),
 ], "collect", output="recommendations", scope=nec_pathway)
 
+# NCCN PDNEC-1 adds radiotherapy for a locoregional NEC that cannot be resected (the seed names none)
+NEC_NCCN = DecisionTable("advanced_nec_nccn", "Radiotherapy for a locoregional NEC (NCCN 2025)", [
+    Rule("ADV-NCCN-NEC-RADIOTHERAPY", setting == "locally_advanced", "RADIOTHERAPY",
+         ("nccn.pdnec-locoregional", "advanced.nec-regimens-unordered"), strength="option",
+         note="with the platinum-etoposide, together or in sequence; NCCN also allows the chemotherapy alone"),
+], "collect", output="recommendations", scope=nec_pathway, description="NCCN PDNEC-1")
+
 # %% ../nbs/22_advanced.ipynb #faed0e4b
 lower_risk_net = (net_g1_g2 | g3_favourable).named("NET G1/G2 or favourable NET G3", ("who2019.grade-table", "nccn.wdg3-55-split"))
 _liver_only = (metastatic_disease & lower_risk_net & (sites == "liver")).named(
@@ -284,9 +292,22 @@ LOCAL_NCCN = DecisionTable("advanced_local_nccn", "Liver-directed therapy, cytor
          note="on progression, or with symptoms or a significant burden (note gg); not for asymptomatic, low-burden, stable disease, "
               "where NCCN lists resection, observation or an analogue; higher infection risk after biliary instrumentation or "
               "pancreatoduodenectomy"),
-    Rule("ADV-NCCN-RADIOTHERAPY", (setting == "locally_advanced") & net_g1_g2 & progressive, "RADIOTHERAPY",
-         ("nccn.rt-locally-advanced", "nccn.progression-options", "nccn.no-sequencing-data"), strength="option",
-         note="with or without fluoropyrimidine chemotherapy; NCCN: useful in certain circumstances (PanNET list, NET G1/G2)"),
+    Rule("ADV-NCCN-RADIOTHERAPY", (setting == "locally_advanced") & net_g1_g2 & symptoms_or_progression, "RADIOTHERAPY",
+         ("nccn.rt-locally-advanced", "nccn.progression-options", "nccn.adv-symptomatic-or-burden", "nccn.no-sequencing-data"), strength="option",
+         note="with or without fluoropyrimidine chemotherapy, on progression or with symptoms; NCCN: useful in certain circumstances "
+              "(PanNET list, NET G1/G2)"),
+    # symptoms, a significant burden or progression: PanNET-12 puts resection, where possible, ahead of syndrome control and the
+    # analogue, so a complete resection of liver-only disease is recommended there and, surgery ranking first among codes of one
+    # strength, listed before the analogue
+    Rule("ADV-NCCN-RESECT-LIVER-RESPONSE", resectable_liver_only & response_needed, "METASTASECTOMY",
+         ("nccn.adv-symptomatic-or-burden", "pdq.liver-metastases"), strength="recommended",
+         note="resect if possible, first in NCCN's list for symptomatic, bulky or progressive disease; after an earlier pancreatectomy "
+              "the metastases alone"),
+    # a significant burden alone (stable, no symptoms): PanNET-12 lets locoregional therapy come first only in selected cases,
+    # so radiotherapy is considered there, as the oxaliplatin regimens are (ADV-NCCN-FOLFOX-BURDEN)
+    Rule("ADV-NCCN-RADIOTHERAPY-BURDEN", (setting == "locally_advanced") & net_g1_g2 & burden_only, "RADIOTHERAPY",
+         ("nccn.rt-locally-advanced", "nccn.adv-symptomatic-or-burden"), strength="consider",
+         note="bulky but stable and symptom-free: locoregional therapy first only in selected cases (PanNET-12)"),
     *_SURGERY_AND_REVIEW,
 ], "collect", output="recommendations", scope=advanced_disease)
 
@@ -417,10 +438,10 @@ LIVER_REPEAT_ALERTS_NCCN = _liver_directed_repeat(LOCAL_NCCN, "ADV-LIVER-DIRECTE
 # %% ../nbs/22_advanced.ipynb #b0bf766f
 SEED_2025.include(SSA_SEED, PRRT_SEED, TARGETED, CHEMOTHERAPY, NET_G3, NEC_MINEN, LOCAL, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
                   INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS, LIVER_REPEAT_ALERTS)
-NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).replace(CHEMOTHERAPY, CHEMOTHERAPY_NCCN).add(PROGRESSION_NCCN).remove(ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY)  # seed-versus-source alerts: seed only
+NCCN_2025.replace(SSA_SEED, SSA_NCCN).replace(PRRT_SEED, PRRT_NCCN).replace(LOCAL, LOCAL_NCCN).replace(CHEMOTHERAPY, CHEMOTHERAPY_NCCN).add(PROGRESSION_NCCN, NEC_NCCN).remove(ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY)  # seed-versus-source alerts: seed only
 NCCN_2025.replace(LIVER_REPEAT_ALERTS, LIVER_REPEAT_ALERTS_NCCN).add(ALERTS_NCCN)
 
-TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, CHEMOTHERAPY_NCCN, PROGRESSION_NCCN, NET_G3, NEC_MINEN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
+TABLES = (SSA_SEED, SSA_NCCN, PRRT_SEED, PRRT_NCCN, TARGETED, CHEMOTHERAPY, CHEMOTHERAPY_NCCN, PROGRESSION_NCCN, NET_G3, NEC_MINEN, NEC_NCCN, LOCAL, LOCAL_NCCN, ALERTS_SEED, ALERTS_SEED_CHEMOTHERAPY, ALERTS_BOTH,
           INSULINOMA_SSA_ALERTS, LIVER_FIRST_ALERTS, LIVER_REPEAT_ALERTS, LIVER_REPEAT_ALERTS_NCCN, ALERTS_NCCN)
 RANK = {code: i for i, code in enumerate(RECOMMENDATIONS)}
 

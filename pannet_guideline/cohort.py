@@ -201,8 +201,10 @@ def _primary(masks:list, lead:np.ndarray, bit:np.ndarray) -> tuple:
     return primary, join_masks([(np.where(choice, masks[k], np.uint64(0)), list(RECOMMENDATION_RANK))], len(first))
 
 # %% ../nbs/40_cohort.ipynb #7d93de75
+_OPTION_LEVEL = len(STRENGTH_ORDER) + STRENGTH_ORDER.index("option")  # a management code listed as an option
+
 def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.ndarray|None=None) -> np.ndarray:
-    "Per row, the missing input fields that leave open a management code ranked before the primary (see `guideline.held_by`), and Ki-67 beside a grade from the count alone; `masks`, `lead` and `bit` are per row, or per group of rows numbered in `group`."
+    "Per row, the missing input fields that leave open a management code ranked before the primary or an option beside leading options (see `guideline.held_by`), and Ki-67 beside a grade from the count alone; `masks`, `lead` and `bit` are per row, or per group of rows numbered in `group`."
     n = st.cols.n
     given = union(masks, len(lead))
     lead = np.where(lead >= 0, lead.astype(np.int64) * 64 + bit, np.int64(-1))
@@ -215,7 +217,8 @@ def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.n
         for i, r in enumerate(table.rules):
             if _GROUPS[r.then] != 1: continue
             key = (len(STRENGTH_ORDER) + STRENGTH_ORDER.index(r.strength)) * 64 + _RANK_BIT[r.then]
-            ahead = (_rule_hits(open_, i) != 0) & ((held >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & (ahead_of > key)
+            joins = (ahead_of // 64 == _OPTION_LEVEL) if r.strength == "option" else False  # an option beside the leading option(s)
+            ahead = (_rule_hits(open_, i) != 0) & ((held >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & ((ahead_of > key) | joins)
             if ahead.any(): fields[rows[ahead]] |= np.uint64(table._field_masks[i]) & unknown_to_it[rows[ahead]]  # a range the table read whole holds nothing
     bound = np.flatnonzero(count_alone_rows(st.cols))  # a grade from the mitotic count alone: Ki-67 may raise it (`guideline.grade_bound_held`)
     if len(bound):

@@ -647,10 +647,12 @@ def primary_choice(recs:list) -> tuple:
 
 # %% ../nbs/30_guideline.ipynb #714de6b9
 def held_by(listed:list, pending:list, unknown:set) -> list:
-    "Fields whose absence leaves open a management code ranked before the primary; `listed`, `pending`: (code, strength, fields)."
+    "Fields whose absence leaves open a management code ranked before the primary, or an option beside unranked options; `listed`, `pending`: (code, strength, fields)."
     given = {c for c, _, _ in listed}
     primary = next(((c, s) for c, s, _ in listed), None)
-    ahead = [f for c, s, f in pending if c not in given and _GROUPS[c] == 1 and (primary is None or listing_key(c, s) < listing_key(*primary))]
+    joins = primary is not None and _GROUPS[primary[0]] == 1 and primary[1] == "option"  # a further option would join the unranked options
+    ahead = [f for c, s, f in pending if c not in given and _GROUPS[c] == 1
+             and (primary is None or listing_key(c, s) < listing_key(*primary) or (joins and s == "option"))]
     return sorted({x for fs in ahead for x in fs if x in unknown}, key=FIELD_BITS.get) if primary is not None else []
 
 # %% ../nbs/30_guideline.ipynb #gs_gradebound
@@ -1264,14 +1266,15 @@ def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Pa
            policy:str="seed-2025", # management policy: a name in `POLICIES` (`seed-2025`, `nccn-2025`, ...)
            grading:str="who-2019", # grading edition: `who-2019` or `who-2010`
            staging:str="ajcc-8", # staging edition reported as `stage`: `ajcc-8`, `ajcc-9` or `enets-2006`
-           strict:bool=True, # raise `InvalidPatient` on a bad value (True) or report it in `input_issues` (False)
+           strict:bool=True, # raise `InvalidPatient` on a rejected value (True) or report it in `input_issues` (False); a bound kept as a range is reported either way
           ) -> Assessment:
     "Assess one patient under a policy and grading and staging editions."
     check_policy(policy)
     raw = dataclasses.asdict(patient) if dataclasses.is_dataclass(patient) else patient
     if not isinstance(raw, dict): raise TypeError(f"a patient is a dict or a Patient, not {type(raw).__name__}")
     rec, issues = read_patient(raw)
-    if issues and strict: raise InvalidPatient(issues)
+    rejected = {k: why for k, why in issues.items() if k not in (rec.get(BOUNDS_KEY) or {})}  # a range is read, with a caveat, as in a cohort
+    if rejected and strict: raise InvalidPatient(rejected)
     inputs, st, steps = dict(rec), RecordState(rec), pipeline(grading, staging, policy)
     a = _assessment(record_steps(steps, st), issues, grading, staging, policy, steps)
     if a.primary_held_by: return _with_alternatives(a, inputs, st, steps)

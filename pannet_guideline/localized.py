@@ -397,7 +397,9 @@ LOCALIZED_NET_G3_NCCN = DecisionTable("localized_net_g3_nccn", "Localised NET G3
     Rule("NCCN-LOC-G3-UNFAV-TRIAL", g3_unfavourable_biology, "CLINICAL_TRIAL", _WDG3, strength="recommended", note="preferred"),
     Rule("NCCN-LOC-G3-RESECT", in_place, "PANCREATECTOMY", _WDG3, strength="option",
          note="on both of NCCN's routes, so listed whatever the biology: recommended where it is favourable (NCCN-LOC-G3-FAV-RESECT), "
-              "case by case where it is not, as is chemotherapy before surgery"),
+              "case by case where it is not"),
+    Rule("NCCN-LOC-G3-UNFAV-NEOADJUVANT", g3_unfavourable_biology, "NEOADJUVANT_CHEMOTHERAPY", _WDG3, strength="option",
+         note="the third route for unfavourable biology, beside a trial and upfront resection, decided case by case"),
 ], "collect", output="recommendations", scope=(localized_net & net_g3 & in_place), description="NCCN WDG3-1 to WDG3-4, resectable disease")
 
 # %% ../nbs/21_localized.ipynb #c32ff298
@@ -407,6 +409,8 @@ LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNE
                                       "the routes themselves are unranked"),
     Rule("NCCN-LOC-NEC-RESECT", in_place, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery"),
          strength="option", note="after full imaging for spread, with the chemotherapy before or after it"),
+    Rule("NCCN-LOC-NEC-RADIOTHERAPY", in_place, "RADIOTHERAPY", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked"), strength="option",
+         note="definitive chemoradiation with the platinum-etoposide, or radiotherapy added to the chemotherapy before or after a resection"),
 ], "collect", output="recommendations", scope=localized_nec_or_minen, description="NCCN PDNEC-1; ENETS 2023 NEC")
 
 # %% ../nbs/21_localized.ipynb #p_alerts

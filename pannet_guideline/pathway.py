@@ -720,7 +720,7 @@ def _questions() -> tuple:
         ClinicalQuestion("advanced-g3-unfavourable", "Advanced NET G3, Ki-67 55 % or more", "advanced",
                          (advanced_net & net_g3 & (ki67 >= 55)).named("advanced NET G3, Ki-67 55 % or more"), g3),
         ClinicalQuestion("advanced-nec", "Advanced NEC and MiNEN", "advanced", (advanced_disease & nec_or_minen).named("advanced NEC or MiNEN"),
-                         ("advanced_nec", "advanced_alerts")),
+                         ("advanced_nec", "advanced_nec_nccn", "advanced_alerts")),
         ClinicalQuestion("advanced-local", "Advanced disease: surgery and liver-directed therapy", "advanced", advanced_disease,
                          ("advanced_local", "advanced_local_nccn", "liver_first_alerts"),
                          conditions=("symptomatic", "tumor_burden", "progression")),  # they add liver-directed therapy as an option, whatever the surgery: said on the endings, not asked again under each answer on resection

@@ -78,7 +78,9 @@ class Policy:
         removed = {t.name for t in self.removed}
         out = [self.replaced.get(t.name, t) for t in base if t.name not in removed] + list(self.added)
         ordered = sorted({t.name: t for t in out}.values(), key=chapter_rank)
-        return ordered if within is None else [t for t in ordered if t in within]
+        if within is None: return ordered
+        names = {t.name for t in within}  # by name, as `replace` matches: a chapter run again defines equal tables anew
+        return [t for t in ordered if t.name in names]
 
     def cut(self, name:str) -> Cut:
         "A clinical cut-off as this policy reads it: its own value, else its parent's, else the registered one."

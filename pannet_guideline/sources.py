@@ -295,9 +295,13 @@ add_statement("nccn.wdg3-resectable", "Resectable NET G3: favourable biology, re
               "S-NCCN(NTUH)", "WDG3-1 to WDG3-4, resectable disease", "B")
 add_statement("nccn.wdg3-favourable-systemic", "Advanced favourable NET G3: trial, cabozantinib, capecitabine-temozolomide (more active in pancreatic primaries), FOLFOX, CAPEOX, platinum-etoposide, everolimus, somatostatin analogue, PRRT if SSTR-positive (category 2B when asymptomatic and low burden), pembrolizumab for MSI-H, dMMR or TMB-H, and sunitinib for pancreatic primaries.",
               "S-NCCN(NTUH)", "WDG3-1 to WDG3-4, advanced favourable, note n", "B")
+add_statement("nccn.wdg3-favourable-advanced-routes", "Advanced favourable NET G3 that is asymptomatic, low in burden and stable: observation with short-interval imaging in selected patients, an analogue, PRRT or palliative radiotherapy; with a significant burden or progression: a clinical trial (preferred), systemic therapy or locoregional therapy.",
+              "S-NCCN(NTUH)", "WDG3-1 to WDG3-4, advanced favourable", "B")
 add_statement("nccn.wdg3-unfavourable-systemic", "Advanced unfavourable NET G3: trial (preferred), platinum-etoposide, irinotecan- or oxaliplatin-based regimens, temozolomide with or without capecitabine, pembrolizumab by biomarker, nivolumab with ipilimumab (2B); no resection route.",
               "S-NCCN(NTUH)", "WDG3-1 to WDG3-4, advanced unfavourable", "B")
 add_statement("nccn.pdnec-treatment", "Extrapulmonary poorly differentiated NEC: resectable, resection with adjuvant chemotherapy (with or without radiotherapy), neoadjuvant treatment, chemotherapy alone or definitive chemoradiation with cisplatin or carboplatin and etoposide; metastatic, chemotherapy.",
+              "S-NCCN(NTUH)", "PDNEC-1", "B")
+add_statement("nccn.pdnec-locoregional", "Extrapulmonary poorly differentiated NEC that is locoregional but unresectable: radiotherapy with chemotherapy, given together or one after the other, or chemotherapy alone.",
               "S-NCCN(NTUH)", "PDNEC-1", "B")
 add_statement("enets2023.nec-carboplatin-etoposide", "ENETS 2023 recommends carboplatin with etoposide as first-line treatment of metastatic digestive NEC.",
               "S-ENETS23-NEC", "abstract", "A")

@@ -226,7 +226,8 @@ def test_policies_and_rank():
     assert {t.name for t in policy_tables("seed-2025")} ^ {t.name for t in policy_tables("nccn-2025")} == {
         "advanced_ssa_seed", "advanced_ssa_nccn", "advanced_prrt_seed", "advanced_prrt_nccn", "advanced_progression_nccn",
         "advanced_local", "advanced_local_nccn",  # NCCN keeps liver-directed therapy off asymptomatic, low-burden, stable disease
-        "advanced_chemotherapy", "advanced_chemotherapy_nccn"}  # NCCN's list names no streptozocin regimen (CF 6.1)
+        "advanced_chemotherapy", "advanced_chemotherapy_nccn",  # NCCN's list names no streptozocin regimen (CF 6.1)
+        "advanced_nec_nccn"}  # NCCN PDNEC-1 adds radiotherapy for a locoregional, unresectable NEC (CF 6.3)
 
 
 def test_favourable_g3_stable_low_burden_gets_no_systemic_response_therapy():

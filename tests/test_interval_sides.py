@@ -58,3 +58,15 @@ def test_a_ki67_not_written_keeps_the_one_index_g2():
     "CF 10.1 row 11: with no Ki-67 at all, a count of 2-20 codes G2 (provisional)."
     a = assess(LIVER_G_UNKNOWN)
     assert (a.who_grade, a.grade_provisional) == ("G2", True)
+
+
+@pytest.mark.parametrize("written", [">20", "15-25"])
+def test_one_patient_reads_a_range_as_a_cohort_does_and_still_rejects_a_bad_value(written):
+    "COHORT_SCHEMA: `assess` and `assess_frame` give one answer for one patient; a range kept with a caveat is read, not rejected."
+    import pandas as pd
+    from pannet_guideline import InvalidPatient, assess_frame
+    patient = {**LIVER_G_UNKNOWN, "ki67_pct": written}
+    a = assess(patient)  # strict: a caveat is no rejection
+    row = assess_frame(pd.DataFrame([patient])).iloc[0]
+    assert "ki67_pct" in a.input_issues and (a.who_grade, a.input_issues) == (row["who_grade"], row["input_issues"])
+    with pytest.raises(InvalidPatient, match="mitoses_per_2mm2"): assess({**patient, "mitoses_per_2mm2": "many"})

@@ -69,3 +69,12 @@ def test_the_report_and_the_counts_cover_every_registered_policy_by_default(thir
     assert list(recommendation_counts(df).columns) == list(POLICIES) and THIRD in POLICIES
     write_cohort_report(df, tmp_path / "r.html")
     assert THIRD in (tmp_path / "r.html").read_text()
+
+
+def test_a_chapter_defined_anew_still_finds_its_tables_by_name():
+    "A notebook run again in one process makes equal tables anew (new objects, same names): the policy's tables are still the chapter's."
+    import copy
+    from pannet_guideline import localized
+    anew = tuple(copy.copy(t) for t in localized.TABLES)
+    for name in ("seed-2025", "nccn-2025"):
+        assert [t.name for t in POLICIES[name].tables(within=anew)] == [t.name for t in POLICIES[name].tables(within=localized.TABLES)] != []

@@ -85,11 +85,12 @@ def test_localized_nec_offers_resection_and_chemotherapy_with_the_conflict_shown
 
 
 def test_nccn_localized_nec_routes_all_hold_the_chemotherapy():
-    "NCCN PDNEC-1 (clinical_facts 6.3): the routes are unranked, but each holds platinum-etoposide; resection is one way to combine with it."
+    "NCCN PDNEC-1 (clinical_facts 6.3): the routes are unranked, but each holds platinum-etoposide; resection and radiotherapy (definitive chemoradiation, or added to the chemotherapy) are ways to combine with it."
     rec = validate_patient({**BASE, **NEC}); rec.update(nen_class="NEC", who_grade="NEC", disease_setting="localized")
     fired = LOCALIZED_NEC_NCCN.decide(rec)
-    assert set(fired.outcome) == {"PANCREATECTOMY", "PLATINUM_ETOPOSIDE"}
-    assert {r.then: r.strength for r in LOCALIZED_NEC_NCCN.rules} == {"PLATINUM_ETOPOSIDE": "recommended", "PANCREATECTOMY": "option"}
+    assert set(fired.outcome) == {"PANCREATECTOMY", "PLATINUM_ETOPOSIDE", "RADIOTHERAPY"}
+    assert {r.then: r.strength for r in LOCALIZED_NEC_NCCN.rules} == {"PLATINUM_ETOPOSIDE": "recommended", "PANCREATECTOMY": "option",
+                                                                     "RADIOTHERAPY": "option"}
 
 
 # M5. seed item 11 (resect functioning) and 13 (enucleation may be considered); NCCN: enucleate a superficial insulinoma
