@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pannet_guideline.sources  # registers the statements cited below
 from .concepts import (localized_disease, advanced_disease, burden, failed, grade, has_carcinoid_syndrome, high_burden, insulinoma, is_symptomatic, ki67,
-                                       metastatic_disease, minen, nec, net, net_g1_g2, net_g3, functioning, prior, progressive,
+                                       metastatic_disease, minen, nec, nec_or_minen, net, net_g1_g2, net_g3, functioning, prior, progressive,
                                        received, resectable, setting, sites, sstr_negative, sstr_positive, stable, liver_metastases,
                                        location, not_cured, resected)
 from .localized import g3_favourable_biology, g3_unfavourable_biology, sstr_negative_known
@@ -64,7 +64,9 @@ SSA_INSULINOMA = Rule("ADV-SSA-INSULINOMA", insulinoma & sstr_positive, "SSA",
 # %% ../nbs/22_advanced.ipynb #8c28dc1c
 not_sstr_negative = (~sstr_negative).otherwise(True).named("SSTR imaging not negative (the seed asks for none)", ("seed.15",))
 SSA_SEED = DecisionTable("advanced_ssa_seed", "Somatostatin analogue (seed 2025)", [
-    Rule("ADV-SSA-SEED", net_g1_g2 & ~failed("SSA") & ~insulinoma & not_sstr_negative, "SSA",
+    # a functioning tumour keeps the analogue after progression too (SSA_CONTINUE, recommended as well): whatever its course,
+    # so an unrecorded course does not hold it
+    Rule("ADV-SSA-SEED", net_g1_g2 & (~failed("SSA") | functioning) & ~insulinoma & not_sstr_negative, "SSA",
          ("seed.15", "seed.26", "seed.27", "nccn.ssa-stop-nonfunctioning-progression", "nccn.insulinoma-ssa-sstr-negative"),
          strength="recommended",
          note="the seed sets no Ki-67 limit and no SSTR requirement; a failed analogue is not offered again, and an "
@@ -187,7 +189,8 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %, SSTR i
     Rule("ADV-G3F-OBSERVE", favourable & low_burden_stable & no_carcinoid_recorded, "OBSERVATION", _G3F + ("nccn.nonfunctioning-definition",),
          strength="option", note="selected asymptomatic low-burden disease, with short-interval scans; held while a carcinoid syndrome "
                                  "is recorded beside no symptoms"),
-    Rule("ADV-G3F-PRRT", favourable & sstr_positive & ~failed("PRRT"), "PRRT", _G3F + ("netter2.ki67-10-55",), strength="option"),
+    Rule("ADV-G3F-PRRT", favourable & sstr_positive & ~received("PRRT"), "PRRT", _G3F + ("netter2.ki67-10-55", "advanced.prrt-retreatment-unread"),
+         strength="option", note="not after a course already given, as in NET G1/G2: no source read addresses retreatment"),
     Rule("ADV-G3F-OXALIPLATIN", favourable & response_needed & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
          _G3F, strength="option", note="FOLFOX or CAPEOX; not once given"),
     Rule("ADV-G3F-PLATINUM", favourable & response_needed & ~platinum_given, "PLATINUM_ETOPOSIDE", _G3F, strength="option",
@@ -207,7 +210,9 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %, SSTR i
 ], "collect", output="recommendations", scope=advanced_net_g3)
 
 # %% ../nbs/22_advanced.ipynb #a93329c5
-nec_pathway = (nec | (advanced_disease & minen)).named("NEC, or advanced MiNEN", ("advanced.nec-regimens-unordered",))
+# a MiNEN is treated on the NEC pathway in every setting, as an NEC is: a localized one gets its first line from the localized chapter
+# (as a localized NEC does), and after platinum-etoposide has failed it gets the same second line as a localized NEC
+nec_pathway = nec_or_minen.named("NEC or MiNEN", ("advanced.nec-regimens-unordered", "advanced.minen-ne-component"))
 not_localized = (~localized_disease).otherwise(True).named("not known to be localized", ("nccn.setting",))
 _SECOND = ("advanced.nec-no-standard-second-line", "advanced.nec-regimens-unordered", "advanced.nec-non-identical")
 
@@ -215,9 +220,10 @@ NEC_MINEN = DecisionTable("advanced_nec", "NEC and MiNEN", [
     Rule("ADV-NEC-PLATINUM", nec & ~platinum_given & not_localized, "PLATINUM_ETOPOSIDE",
          ("enets2023.nec-carboplatin-etoposide", "nccn.pdnec-treatment", "seed.24", "seed.29"), strength="recommended",
          note="NEC beyond localized disease (or of unknown setting); a localized NEC is the localized chapter's, where NCCN lists chemotherapy and resection unranked; not once a course is recorded"),
-    Rule("ADV-MINEN-PLATINUM", minen & ~platinum_given, "PLATINUM_ETOPOSIDE",
+    Rule("ADV-MINEN-PLATINUM", minen & ~platinum_given & not_localized, "PLATINUM_ETOPOSIDE",
          ("advanced.nec-regimens-unordered", "advanced.minen-ne-component", "advanced.minen-non-ne-component"), strength="consider",
-         note="the NEC pathway; which component to aim at is the team's choice (alert MINEN_COMPONENT_CHOICE)"),
+         note="the NEC pathway beyond localized disease (or of unknown setting), as for NEC; which component to aim at is the team's "
+              "choice (alert MINEN_COMPONENT_CHOICE)"),
     Rule("ADV-NEC-2L-IRINOTECAN", failed("PLATINUM_ETOPOSIDE") & ~received("IRINOTECAN_FLUOROPYRIMIDINE"), "IRINOTECAN_FLUOROPYRIMIDINE",
          ("advanced.nec-second-line",) + _SECOND, strength="option", note="FOLFIRI type; the best second-line evidence (ENETS 2023)"),
     Rule("ADV-NEC-2L-OXALIPLATIN", failed("PLATINUM_ETOPOSIDE") & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE", _SECOND,
