@@ -61,9 +61,10 @@ VIPOMA = {**NF, "functional_syndrome": "vipoma", "symptomatic": True, "tumor_siz
 
 
 @pytest.mark.parametrize("syndrome", ["vipoma", "glucagonoma"])
-def test_nccn_vipoma_glucagonoma_size_unknown_holds_the_operation(syndrome):
+def test_nccn_vipoma_glucagonoma_size_unknown_is_resected_and_only_enucleation_waits(syndrome):
+    "CF 5.3: resection at any size, so an unknown size holds only the enucleation a small peripheral tumour could get beside it."
     a = run({**VIPOMA, "functional_syndrome": syndrome}, "nccn-2025")
-    assert "PANCREATECTOMY" not in primaries(a) and "tumor_size_cm" in codes(a, "primary_held_by")
+    assert "PANCREATECTOMY" in primaries(a) and "ENUCLEATION" not in codes(a)
     assert "SYNDROME_CONTROL" in codes(a)
 
 
