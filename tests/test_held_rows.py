@@ -152,8 +152,8 @@ def test_one_patient_and_its_one_row_frame_agree(cohort):
 
 
 def test_too_many_readings_are_said_not_guessed():
-    "Liver metastases with nothing known of the syndrome, the course, the imaging or the history: the tree of readings outgrows the cap; the row says so and stays held."
-    record = dict(differentiation="well", ki67_pct=5, mitoses_per_2mm2=3, tumor_size_cm=3, local_invasion="none", nodal_status="N0", metastatic_sites="liver")
+    "Liver metastases with nothing known of the Ki-67, the syndrome, the course, the imaging or the history: the tree of readings outgrows the cap; the row says so and stays held."
+    record = dict(differentiation="well", mitoses_per_2mm2=3, tumor_size_cm=3, local_invasion="none", nodal_status="N0", metastatic_sites="liver")
     a = assess(record)
     assert len(a.primary_held_by.split(";")) >= 5
     assert a.primary_alternatives == f"too many readings (over {MAX_READINGS})"
