@@ -399,17 +399,21 @@ def split_scope(table:DecisionTable, rules:list) -> tuple:
         return functools.reduce(And, kept) if kept else Always()
     return functools.reduce(And, scope), [dataclasses.replace(r, when=rest(p)) for r, p in zip(rules, parts)]
 
-def _within(c:Criterion, scope:Expr|None) -> Criterion:
-    "Drop the values of a criterion that put a patient outside the scope (drawn once, above): no branch for the impossible."
-    if scope is None or field_of(c.name) not in scope.fields: return c
-    keep = [[v for v in m if v is None or scope.record({field_of(c.name): v}) is not False] for m in c.members]
+def _within(c:Criterion, scope:Expr|None, table:DecisionTable|None=None) -> Criterion:
+    "Drop the values of a criterion that put a patient outside the scope (drawn once, above): no branch for the impossible. A field the scope reads as missing ('size unknown, so read the T') is tried at each of its grid values too: a T2 is outside 'under 2 cm' only while no size is given."
+    field = field_of(c.name)
+    if scope is None or field not in scope.fields: return c
+    probes = [{}]
+    for f in dict.fromkeys(a.name for a in atoms(scope) if isinstance(a, IsUnknown) and a.name != field and table is not None):
+        probes = [{**p, f: x} for p in probes for x in [None] + [y for y in _axis(table, f) if y is not None]]
+    keep = [[v for v in m if v is None or any(scope.record({**p, field: v}) is not False for p in probes)] for m in c.members]
     return dataclasses.replace(c, members=[m for m in keep if m])
 
 def pathway(table:DecisionTable, rules:list|None=None) -> Pathway:
     "The table (or some rules of a `collect` table) as a branching flowchart: the shared scope tested once, then the smallest reduced diagram over the orders tried."
     scope, rules = split_scope(table, table.rules if rules is None else rules)
     names = criterion_keys(rules)
-    crits = {n: _within(criterion(table, n), scope) for n in names}
+    crits = {n: _within(criterion(table, n), scope, table) for n in names}
     keys, leaves = _leaf_keys(table, rules, [crits[n] for n in names])
     best, preferred = None, _preferred(table, names)
     for order in _orders(table, names):
@@ -1324,11 +1328,32 @@ def carcinoid_only(p:ClinicalPathway) -> bool:
 
 ASKED_AS = {"sstr_status": ("SSTR imaging positive", "positive")} # a field asked in one wording wherever it is asked: (question, the value that answers yes)
 
+def _edge_values(p:ClinicalPathway) -> dict:
+    "Per edge of a value question, the values some patient on it can have, given the answers on the routes into it: under 'NET' a grade answer {G3, NEC, MiNEN} is only G3."
+    plain = lambda name: ":" not in name and FIELDS[name].kind not in ("number", "codes")
+    def work():
+        out, todo = {}, [(p.root, {})]
+        while todo:
+            i, route = todo.pop()
+            if not isinstance(i, int): continue
+            node = p.nodes[i]
+            for k, (b, nxt) in enumerate(node.edges):
+                known = frozenset(v for v in b.values if v is not None)
+                if plain(node.field) and len(known) > 1:
+                    crit = lambda f, vals: Criterion(f, [[x] for x in vals], [], ())
+                    others = [crit(f, vals) for f, vals in route.items() if f != node.field]
+                    fits = {v for v in known if _possible_classes(others + [crit(node.field, [v])]).any()}
+                    out[(i, k)] = out.get((i, k), frozenset()) | fits
+                todo.append((nxt, {**route, node.field: sorted(known)} if plain(node.field) and known else route))
+        return out
+    return p.once("edge values", work)
+
 def _edge_names(p:ClinicalPathway, node:Node) -> tuple:
-    "The question a node asks and its answers: a named concept with yes/no when one branch is exactly that concept, else the field's label and its values."
+    "The question a node asks and its answers: a named concept with yes/no when one branch is exactly that concept, else the field's label and its values (those some patient on the edge can have)."
     c = p.crits[node.field]
     field = field_of(node.field)
-    labels = [branch_text(b, field) for b, _ in node.edges]
+    i, seen = next(j for j, n in p.nodes.items() if n is node), _edge_values(p)
+    labels = [branch_text(dataclasses.replace(b, values=seen.get((i, k)) or b.values), field) for k, (b, _) in enumerate(node.edges)]
     if ":" in node.field:  # one code of a list: was it given before?
         from pannet_guideline.vocab import RECOMMENDATIONS
         code = node.field.split(":")[1]

@@ -22,6 +22,18 @@ def _asked(key:str, policy:str, field:str) -> list:
     return [_edge_names(p, n)[0] for n in p.nodes.values() if n.field == field]
 
 
+def _routes_to(p, field:str) -> list:
+    "The answers (field -> values) on every route from the top of a chart to a question about `field`."
+    out, todo = [], [(p.root, {})]
+    while todo:
+        i, route = todo.pop()
+        if not isinstance(i, int): continue
+        node = p.nodes[i]
+        if node.field == field: out.append(route)
+        todo += [(nxt, {**route, node.field: set(b.values)}) for b, nxt in node.edges]
+    return out
+
+
 def _markdown(notebook:str) -> list:
     return ["".join(c["source"]) for c in json.loads((ROOT / "nbs" / notebook).read_text(encoding="utf-8"))["cells"]
             if c["cell_type"] == "markdown"]
@@ -31,9 +43,12 @@ def _markdown(notebook:str) -> list:
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_the_workup_says_why_it_asks_about_progression(policy):
-    "Progression changes the work-up only after a resection: a recurrence is staged again (followup.nccn-recurrence), while a resected tumour that is not progressing is followed by CT or MRI without PET (nccn.no-pet-surveillance). The chart's question stays short (the chart fits one part); the chapter says why beside it."
+    "Progression changes the work-up only after a resection of a localised NET (G1 to G3): a recurrence is staged again (followup.nccn-recurrence), while a resected tumour that is not progressing is followed by CT or MRI without PET (nccn.no-pet-surveillance). The chart asks it only on the routes of a localised NET, in the same short words under each grade; it fits one part, and the chapter says why beside it."
     asked = _asked("workup", policy, "progression")
-    assert asked == ["Progressive?"], asked
+    assert asked and set(asked) == {"Progressive?"}, asked
+    p = clinical_pathway("workup", policy)
+    for route in _routes_to(p, "progression"):
+        assert route.get("disease_setting") == {"localized"} and route.get("nen_class") == {"NET"}, route
     why = next(c for c in _markdown("20_workup.ipynb") if "Why the work-up asks about progression" in c)
     assert all(s in why for s in ("`followup.nccn-recurrence`", "`nccn.no-pet-surveillance`", '"Progressive?"', "recurrence", "resection"))
     assert len(clinical_svgs(clinical_pathway("workup", policy))[0]) == 1  # the work-up in one chart, not three parts
