@@ -10,6 +10,7 @@ __all__ = []
 _PUBLIC = {
     "assess": "guideline", "Assessment": "guideline", "Patient": "guideline", "DISCLAIMER": "guideline", "POLICIES": "guideline",
     "assess_frame": "cohort", "assess_cohort": "cohort", "CohortAssessment": "cohort", "assess_dask": "cohort", "ColumnsWarning": "cohort", "join_masks": "cohort",
+    "recommendations_long": "cohort", "concordance": "cohort", "compare_policies": "cohort",
     "InvalidPatient": "schema", "FIELDS": "schema", "RECOMMENDATION_CODES": "schema",
     "who_grade": "grading", "t_category": "staging", "stage_group": "staging",
     "DecisionTable": "tables", "Rule": "tables",
