@@ -691,7 +691,7 @@ OUTPUT_SPEC = (
     OutputColumn("stage_enets", "category", "ENETS 2006 stage group"),
     OutputColumn("stage", "stage", "the stage in the edition asked for with `staging=`"),
     OutputColumn("disease_setting", "category", "localized, locally advanced or metastatic"),
-    OutputColumn("recommendations", "recommendations", "`;`-separated codes in listing order"),
+    OutputColumn("recommendations", "recommendations", "`;`-separated codes in listing order: the ask to complete the staging, then management, ancillary and review codes; in each group by strength (recommended, consider, option); codes of one strength in the vocabulary's fixed order, which ranks nothing (see `primary_options`)"),
     OutputColumn("primary_recommendation", "primary", "the first of them; empty where the guidance leaves a choice"),
     OutputColumn("primary_options", "options", "the unranked options when the guidance leaves the choice open"),
     OutputColumn("primary_held_by", "held", "missing fields that could add a management code ranked before the primary, or Ki-67 beside a grade read from the mitotic count alone (it may raise the grade); the primary is then empty"),
