@@ -24,11 +24,11 @@ __all__ = ['response_needed', 'symptoms_or_progression', 'burden_only', 'low_bur
            'CHEMOTHERAPY_NCCN', 'PROGRESSION_NCCN', 'favourable', 'unfavourable', 'g3_favourable', 'advanced_net_g3',
            'platinum_given', 'NET_G3', 'nec_pathway', 'not_localized', 'NEC_MINEN', 'NEC_NCCN', 'lower_risk_net',
            'resectable_liver_only', 'borderline_liver_only', 'cytoreduction_candidate', 'oligometastatic_resectable',
-           'borderline_locally_advanced', 'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED', 'ALERTS_SEED_CHEMOTHERAPY',
-           'ALERTS_NCCN', 'prior_unknown', 'head_primary_with_resectable_liver', 'after_pancreatoduodenectomy',
-           'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS', 'LIVER_REPEAT_ALERTS',
-           'LIVER_REPEAT_ALERTS_NCCN', 'TABLES', 'RANK', 'policy_tables', 'ranked', 'decide_advanced',
-           'recommend_advanced']
+           'resectable_liver_only_g1_g2', 'borderline_locally_advanced', 'LOCAL', 'LOCAL_NCCN', 'ALERTS_SEED',
+           'ALERTS_SEED_CHEMOTHERAPY', 'ALERTS_NCCN', 'prior_unknown', 'head_primary_with_resectable_liver',
+           'after_pancreatoduodenectomy', 'ALERTS_BOTH', 'INSULINOMA_SSA_ALERTS', 'LIVER_FIRST_ALERTS',
+           'LIVER_REPEAT_ALERTS', 'LIVER_REPEAT_ALERTS_NCCN', 'TABLES', 'RANK', 'policy_tables', 'ranked',
+           'decide_advanced', 'recommend_advanced']
 
 # %% ../nbs/22_advanced.ipynb #cdb06e7b
 _RESP = ("nccn.captem-response", "nccn.adv-symptomatic-or-burden")
@@ -257,6 +257,10 @@ cytoreduction_candidate = (resectable_liver_only | borderline_liver_only).named(
 oligometastatic_resectable = (metastatic_disease & net_g1_g2 & sites.isin("extrahepatic", "liver_and_extrahepatic")
                               & (resectable == "yes")).named("metastases beyond the liver judged resectable, in NET G1/G2",
                                                              ("nccn.adv-asymptomatic-low-burden",))
+# the NET G1/G2 pathway's "resect if possible" first (PanNET-12); a favourable NET G3 that needs a response has a trial preferred, then
+# systemic or locoregional therapy (WDG3), so its liver resection stays a consider (ADV-RESECT-LIVER-METASTASES)
+resectable_liver_only_g1_g2 = (metastatic_disease & net_g1_g2 & (sites == "liver") & (resectable == "yes")).named(
+    "liver-only metastases judged resectable, in NET G1/G2", ("nccn.adv-symptomatic-or-burden", "pdq.liver-metastases"))
 borderline_locally_advanced = ((setting == "locally_advanced") & (resectable == "borderline")).named(
     "locally advanced, borderline resectable", ("nccn.setting",))
 _RESECT = ("nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden")
@@ -298,11 +302,12 @@ LOCAL_NCCN = DecisionTable("advanced_local_nccn", "Liver-directed therapy, cytor
               "(PanNET list, NET G1/G2)"),
     # symptoms, a significant burden or progression: PanNET-12 puts resection, where possible, ahead of syndrome control and the
     # analogue, so a complete resection of liver-only disease is recommended there and, surgery ranking first among codes of one
-    # strength, listed before the analogue
-    Rule("ADV-NCCN-RESECT-LIVER-RESPONSE", resectable_liver_only & response_needed, "METASTASECTOMY",
+    # strength, listed before the analogue; NET G1/G2 only: for a favourable NET G3 WDG3 prefers a trial
+    # (nccn.wdg3-favourable-advanced-routes), and its liver resection stays a consider
+    Rule("ADV-NCCN-RESECT-LIVER-RESPONSE", resectable_liver_only_g1_g2 & response_needed, "METASTASECTOMY",
          ("nccn.adv-symptomatic-or-burden", "pdq.liver-metastases"), strength="recommended",
-         note="resect if possible, first in NCCN's list for symptomatic, bulky or progressive disease; after an earlier pancreatectomy "
-              "the metastases alone"),
+         note="NET G1/G2: resect if possible, first in NCCN's list for symptomatic, bulky or progressive disease; after an earlier "
+              "pancreatectomy the metastases alone"),
     # a significant burden alone (stable, no symptoms): PanNET-12 lets locoregional therapy come first only in selected cases,
     # so radiotherapy is considered there, as the oxaliplatin regimens are (ADV-NCCN-FOLFOX-BURDEN)
     Rule("ADV-NCCN-RADIOTHERAPY-BURDEN", (setting == "locally_advanced") & net_g1_g2 & burden_only, "RADIOTHERAPY",
