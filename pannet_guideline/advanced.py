@@ -180,8 +180,8 @@ _G3U = ("nccn.wdg3-unfavourable-systemic", "nccn.wdg3-55-split", "seed.28")
 
 # %% ../nbs/22_advanced.ipynb #cad10cfb
 NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %, SSTR imaging)", [
-    Rule("ADV-G3F-TRIAL", favourable & response_needed, "CLINICAL_TRIAL", _G3F + ("nccn.wdg3-favourable-advanced-routes",), strength="option",
-         note="with symptoms, a significant burden or progression; not while asymptomatic, low in burden and stable"),
+    Rule("ADV-G3F-TRIAL", favourable & response_needed, "CLINICAL_TRIAL", _G3F + ("nccn.wdg3-favourable-advanced-routes",), strength="recommended",
+         note="preferred (WDG3) with symptoms, a significant burden or progression, as for unfavourable disease; not while asymptomatic, low in burden and stable"),
     Rule("ADV-G3F-CAPTEM", favourable & response_needed & ~failed("CAPTEM"), "CAPTEM", _G3F, strength="option"),
     Rule("ADV-G3F-CABOZANTINIB", favourable & response_needed & ~failed("CABOZANTINIB"), "CABOZANTINIB", _G3F, strength="option"),
     Rule("ADV-G3F-SSA", favourable & sstr_positive & ~failed("SSA") & ~sstr_negative_insulinoma, "SSA", _G3F,
