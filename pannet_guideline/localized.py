@@ -408,8 +408,9 @@ LOCALIZED_NEC_NCCN = DecisionTable("localized_nec_nccn", "Localised NEC and MiNE
                                       "the routes themselves are unranked"),
     Rule("NCCN-LOC-NEC-RESECT", in_place, "PANCREATECTOMY", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked", "localized.enets2023-nec-surgery"),
          strength="option", note="after full imaging for spread, with the chemotherapy before or after it"),
-    Rule("NCCN-LOC-NEC-RADIOTHERAPY", in_place, "RADIOTHERAPY", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked"), strength="option",
-         note="definitive chemoradiation with the platinum-etoposide, or radiotherapy added to the chemotherapy before or after a resection"),
+    Rule("NCCN-LOC-NEC-RADIOTHERAPY", in_place | no_platinum_yet, "RADIOTHERAPY", ("nccn.pdnec-treatment", "localized.nccn-nec-unranked"), strength="option",
+         note="definitive chemoradiation with the platinum-etoposide, or radiotherapy added to the chemotherapy before or after a resection "
+              "(after it, with the adjuvant chemotherapy still to come: 'with or without radiotherapy')"),
 ], "collect", output="recommendations", scope=localized_nec_or_minen, description="NCCN PDNEC-1; ENETS 2023 NEC")
 
 # %% ../nbs/21_localized.ipynb #p_alerts
