@@ -189,6 +189,9 @@ NET_G3 = DecisionTable("advanced_net_g3", "NET G3 by biology (Ki-67 55 %, SSTR i
     Rule("ADV-G3F-OBSERVE", favourable & low_burden_stable & no_carcinoid_recorded, "OBSERVATION", _G3F + ("nccn.nonfunctioning-definition",),
          strength="option", note="selected asymptomatic low-burden disease, with short-interval scans; held while a carcinoid syndrome "
                                  "is recorded beside no symptoms"),
+    Rule("ADV-G3F-RADIOTHERAPY", favourable & low_burden_stable, "RADIOTHERAPY", _G3F + ("nccn.wdg3-favourable-advanced-routes",), strength="option",
+         note="palliative radiotherapy among the routes of asymptomatic, low-burden, stable disease; with a response needed NCCN names "
+              "'locoregional therapy' without saying which, read here as the liver-directed therapy listed for it"),
     Rule("ADV-G3F-PRRT", favourable & sstr_positive & ~received("PRRT"), "PRRT", _G3F + ("netter2.ki67-10-55", "advanced.prrt-retreatment-unread"),
          strength="option", note="not after a course already given, as in NET G1/G2: no source read addresses retreatment"),
     Rule("ADV-G3F-OXALIPLATIN", favourable & response_needed & ~received("OXALIPLATIN_FLUOROPYRIMIDINE"), "OXALIPLATIN_FLUOROPYRIMIDINE",
