@@ -356,6 +356,10 @@ add_alert("LIVER_FIRST_STAGED_RESECTION", "Staged Whipple and hepatectomy: liver
 add_alert("SEED_LIVER_DIRECTED_LOW_BURDEN", "Seed liver-directed therapy where NCCN would observe",
           "The seed lists ablation and embolisation for liver metastases with no trigger; for asymptomatic, low-burden, stable disease NCCN lists only resection if possible, observation or an analogue, and keeps liver-directed therapy for progression, symptoms or a significant burden.",
           "conflict", ("seed.20", "seed.21", "nccn.adv-asymptomatic-low-burden", "nccn.progression-options"))
+add_alert("SEED_NO_CLINICAL_TRIAL", "The seed names no clinical trial",
+          "The disease is progressing, and the seed names no clinical trial at any point; NCCN lists a trial among the options on progression, "
+          "with no data to order them. Consider a trial at the multidisciplinary meeting.",
+          "conflict", ("advanced.seed-no-trial", "nccn.progression-options", "nccn.no-sequencing-data"))
 add_alert("LIVER_DIRECTED_AFTER_PANCREATODUODENECTOMY", "Liver-directed therapy after a Whipple: infection risk",
           "A pancreatectomy is recorded for a head primary, or for one whose site is not recorded: after a pancreatoduodenectomy, with its biliary anastomosis, embolisation or ablation of the liver metastases carries a higher risk of biliary infection and liver abscess, which the seed does not mention. Where the site is not recorded, check which operation was done.",
           "safety", ("nccn.liver-directed", "seed.21"))
@@ -376,6 +380,8 @@ ALERTS_SEED = DecisionTable("advanced_alerts_seed", "Seed advice beyond the sour
          ("seed.15", "nccn.ssa-sstr-positive", "nccn.insulinoma-ssa-sstr-negative")),
     Rule("ALA-PRRT-FIRST-LINE", (grade == "G2") & sstr_positive & ~received("PRRT") & ~failed("SSA") & ~(prrt_first_line_ki67 & high_burden),
          "SEED_PRRT_OUTSIDE_NCCN", ("seed.22", "nccn.prrt-after-ssa", "nccn.prrt-first-line-ki67-ge10")),
+    Rule("ALA-NO-TRIAL", net_g1_g2 & progressive, "SEED_NO_CLINICAL_TRIAL", ("advanced.seed-no-trial", "nccn.progression-options", "nccn.no-sequencing-data"),
+         note="NET G1/G2 only: the NET G3 table, shared by both policies, lists a trial itself"),
     Rule("ALA-LIVER-DIRECTED-LOW-BURDEN", liver_metastases & low_burden_stable, "SEED_LIVER_DIRECTED_LOW_BURDEN",
          ("seed.20", "seed.21", "nccn.adv-asymptomatic-low-burden", "nccn.progression-options"),
          note="the seed offers liver-directed therapy here; NCCN does not"),

@@ -407,6 +407,8 @@ add_source("S-GENC", "Genç CG et al. Recurrence of pancreatic neuroendocrine tu
            "cohort", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC6028862", note="abstract read")
 add_source("S-FRIZ20", "Frizziero M et al. Mixed neuroendocrine non-neuroendocrine neoplasms: a systematic review. J Clin Med 2020;9:273", 2020,
            "review", pmid="31963850", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7019410", note="abstract read")
+add_statement("advanced.seed-no-trial", "The seed document names no clinical trial anywhere, neither for advanced disease nor after the lines of treatment it lists.",
+              "seed-2025", "whole document (no trial named)", "C")
 add_statement("localized.enets2023-nec-surgery", "For digestive NEC that is still localised, ENETS 2023 holds that an operation may be of benefit, once thorough imaging before surgery has looked for spread.",
               "S-ENETS23-NEC", "abstract", "A")
 add_statement("localized.genc-ki67-recurrence", "After resection of a G1 or G2 non-functioning PanNET, a Ki-67 above 5 %, a size above 4 cm and nodal metastases each predicted recurrence; five-year recurrence-free survival was 90 % with Ki-67 up to 5 % and 55 % with 6-20 %.",
