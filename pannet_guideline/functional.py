@@ -5,12 +5,10 @@
 # %% ../nbs/23_functional.ipynb #92de4152
 from __future__ import annotations
 
-import pannet_guideline.localized  # noqa: F401  (registers the SPLENECTOMY_VACCINATION alert raised here too)
+import pannet_guideline.localized  # noqa: F401  (its table raises the splenectomy alert for these tumours too)
 import pannet_guideline.sources  # noqa: F401  (registers the statements cited below)
-from .concepts import (advanced_net, failed, functioning, gastrinoma, has_carcinoid_syndrome, hormone_excess, insulinoma, invasion,
-                                       is_symptomatic, location, net, nonfunctioning, not_cured, received, setting, sstr_negative, sstr_positive,
-                                       resectable, syndrome)
-from .localized import in_place
+from .concepts import (advanced_net, failed, functioning, gastrinoma, has_carcinoid_syndrome, insulinoma, is_symptomatic, net,
+                                       nonfunctioning, not_cured, received, sstr_negative, sstr_positive, syndrome)
 from .policies import NCCN_2025, POLICIES, SEED_2025, check_policy, tables_by_policy
 from .tables import DecisionTable, Rule
 from .vocab import add_alert
@@ -128,13 +126,8 @@ add_alert("SEED_OCTREOTIDE_VS_NCCN", "Seed and NCCN differ on peri-operative oct
           "The seed gives an octreotide infusion around procedures to every functioning NET; NCCN considers octreotide before anaesthesia in carcinoid syndrome only.",
           "conflict", ("seed.30", "nccn.carcinoid-crisis-octreotide"))
 
-# a distal resection is ahead for a body or tail tumour still in place (after the operation the vaccination is moot) that is localised
-# or judged resectable or borderline: a borderline locally advanced tumour may be resected, and resectable metastatic disease is
-# resected with its primary
-_distal = (location.isin("body", "tail") & in_place & ((setting == "localized") | resectable.isin("yes", "borderline"))).named(
-    "in the body or tail, not yet resected, localised or judged resectable or borderline",
-    ("nccn.splenectomy-vaccines", "nccn.followup-resected", "nccn.setting", "nccn.adv-asymptomatic-low-burden",
-     "nccn.adv-symptomatic-or-burden"))
+# the vaccination before a possible splenectomy is not restated here: the localised chapter's table (localized_splenectomy_alerts)
+# raises it for every tumour of the body or tail with a resection ahead, these syndromes included, and keeps a benign insulinoma out
 
 FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: alerts", [
     Rule("ALF-SSA-HYPOGLYCAEMIA", insulinoma & sstr_negative, "SSA_HYPOGLYCAEMIA_RISK", ("nccn.insulinoma-ssa-sstr-negative",)),
@@ -146,16 +139,6 @@ FUNCTIONAL_ALERTS = DecisionTable("functional_alerts", "Functioning tumours: ale
     Rule("ALF-EVEROLIMUS-FAILED", insulinoma & failed("EVEROLIMUS"), "EVEROLIMUS_FAILED_GLUCOSE_CONTROL",
          ("nccn.insulinoma-symptom-control", "nccn.progression-options"),
          note="a failed line means progression, so the tumour is never the cured one here"),
-    Rule("ALF-SPLENECTOMY-DISTAL", hormone_excess & ~insulinoma & _distal, "SPLENECTOMY_VACCINATION",
-         ("nccn.splenectomy-vaccines", "nccn.gastrinoma-surgery", "nccn.glucagonoma-vipoma-surgery", "functional.nccn-somatostatinoma",
-          "nccn.functioning-surgery", "seed.11"),
-         note="the distal resection of a functioning tumour may take the spleen: with it for gastrinoma and glucagonoma, optional for VIPoma; "
-              "somatostatinoma, the rarer syndromes and carcinoid syndrome are resected as the others; whatever the class (an NEC is "
-              "resected too); a benign insulinoma keeps its spleen"),
-    Rule("ALF-SPLENECTOMY-INVADING", _distal & (invasion == "adjacent_organs_or_vessels"), "SPLENECTOMY_VACCINATION",
-         ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep", "localized.nccn-malignant-looking-resection"),
-         note="a body or tail tumour invading the vessels or a neighbouring organ is resected with them and may cost the spleen, an insulinoma "
-              "included, whatever its size or syndrome"),
     Rule("ALF-OCTREOTIDE-CAVEAT-SEED", functioning_net & not_cured, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT", ("condron.octreotide-no-prevention", "seed.30"),
          note="where the seed's peri-operative octreotide applies: not once a localised tumour is resected and not progressing"),
     Rule("ALF-OCTREOTIDE-CAVEAT-NCCN", has_carcinoid_syndrome & not_cured, "PERIOP_OCTREOTIDE_EVIDENCE_CAVEAT",

@@ -27,10 +27,10 @@ __all__ = ['LOCALIZED_PROSE', 'localized_low_grade', 'localized_nec_or_minen', '
            'LOCALIZED_SEED_WATCH', 'LOCALIZED_NCCN_WATCH', 'superficial', 'deep', 'glucagonoma_or_vipoma',
            'LOCALIZED_FUNCTIONING_NCCN', 'sstr_negative_known', 'g3_favourable_biology', 'g3_unfavourable_biology',
            'LOCALIZED_NET_G3_NCCN', 'LOCALIZED_NEC_NCCN', 'LOCALIZED_ALERTS', 'LOCALIZED_KI67_ALERTS',
-           'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS',
-           'LOCALIZED_SPLENECTOMY_ALERTS', 'LOCALIZED_G3_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES', 'LISTED',
-           'surveillance_listed', 'policy_tables', 'localized_prose', 'high_risk', 'observation_band', 'localized_seed',
-           'localized_nccn', 'localized_nccn_band', 'localized_seed_watch', 'localized_nccn_watch',
+           'LOCALIZED_G2_ALERTS_NCCN', 'LOCALIZED_KI67_ALERTS_NCCN', 'LOCALIZED_SURGERY_ALERTS', 'resection_ahead',
+           'spleen_kept', 'LOCALIZED_SPLENECTOMY_ALERTS', 'LOCALIZED_G3_ALERTS', 'LOCALIZED_G3_ALERTS_NCCN', 'TABLES',
+           'LISTED', 'surveillance_listed', 'policy_tables', 'localized_prose', 'high_risk', 'observation_band',
+           'localized_seed', 'localized_nccn', 'localized_nccn_band', 'localized_seed_watch', 'localized_nccn_watch',
            'localized_functioning_nccn', 'localized_alerts', 'localized_ki67_alerts', 'localized_g2_alerts_nccn',
            'localized_ki67_alerts_nccn', 'localized_surgery_alerts', 'localized_splenectomy_alerts']
 
@@ -423,11 +423,14 @@ LOCALIZED_PROSE["alerts"] = """\
 - **`LYMPHADENECTOMY_CONSIDER`**: for a tumour over {observe_only_max} up to {nccn_observation} NCCN asks to consider removing lymph
   nodes, whichever option is chosen (`nccn.lymphadenectomy-1to2cm`).
 - **`SPLENECTOMY_VACCINATION`**: a body or tail tumour that may be resected may cost the spleen;
-  vaccinate beforehand (`nccn.splenectomy-vaccines`). Raised here wherever a pancreatectomy is listed,
-  or still open, whatever the size, class or syndrome: a symptomatic tumour of {observe_only_max} or less, an NEC,
-  a somatostatinoma or a tumour with carcinoid syndrome may lose the spleen as well. Not for an insulinoma,
-  whose spleen is preserved unless the tumour invades (`nccn.insulinoma-deep`); `pannet_guideline.functional`
-  raises it for that one, and for the distal gastrinoma, glucagonoma and VIPoma.
+  vaccinate beforehand (`nccn.splenectomy-vaccines`). The one rule for it, in every chapter, is here: raised
+  wherever a pancreatectomy is listed, or still open, and in advanced disease judged resectable or borderline
+  (the primary is resected with its metastases, `nccn.adv-asymptomatic-low-burden`), whatever the size, class or
+  syndrome: a symptomatic tumour of {observe_only_max} or less, an NEC, a somatostatinoma or a tumour with carcinoid
+  syndrome may lose the spleen as well, the distal gastrinoma and glucagonoma lose it by design and the VIPoma
+  optionally (`nccn.gastrinoma-surgery`, `nccn.glucagonoma-vipoma-surgery`). Not for an insulinoma, whose spleen is preserved
+  unless the tumour invades vessels or organs (`nccn.insulinoma-deep`). `pannet_guideline.functional` reads this
+  table rather than restating it.
 - **`PRIOR_RESECTION`**: the primary has been removed; no second operation, nothing to watch;
   follow-up instead, and no adjuvant therapy for a NET (`nccn.no-adjuvant`, `nccn.followup-resected`); a resected NEC
   is offered its chemotherapy first, if not yet given (`localized.nccn-nec-chemo-every-route`).
@@ -609,15 +612,29 @@ def localized_surgery_alerts(c:dict) -> DecisionTable:
 
 LOCALIZED_SURGERY_ALERTS = from_cuts(localized_surgery_alerts)
 
+from .concepts import advanced_disease, resectable  # read by the splenectomy alert only
+
+# A resection in the body or tail may take the spleen, so the patient is vaccinated before it (nccn.splenectomy-vaccines). The fact
+# is stated once, here, for every class, syndrome and setting; the functional chapter reads this table for its syndromes, whose
+# distal operations take the spleen (gastrinoma, glucagonoma, VIPoma optionally) or keep it (a benign insulinoma).
+resection_ahead = (resection_open | (advanced_disease & resectable.isin("yes", "borderline"))).named(
+    "a resection ahead: a pancreatectomy listed for localised disease, or not yet ruled out, or advanced disease judged resectable "
+    "or borderline", ("nccn.splenectomy-vaccines", "nccn.setting", "nccn.adv-asymptomatic-low-burden", "nccn.adv-symptomatic-or-burden"))
+spleen_kept = (insulinoma & ~(invasion == "adjacent_organs_or_vessels")).named(
+    "an insulinoma not invading vessels or organs: a spleen-preserving resection", ("nccn.insulinoma-deep",))
+
 def localized_splenectomy_alerts(c:dict) -> DecisionTable:
-    "The splenectomy alert, wherever this chapter lists a pancreatectomy, or leaves it open, for a tumour of the body or tail (`c`: the cuts, none read)."
-    return DecisionTable("localized_splenectomy_alerts", "Localised disease: vaccination before a possible splenectomy", [
-        Rule("ALL-SPLENECTOMY-VACCINATION", in_place & location.isin("body", "tail") & ~insulinoma & resection_open,
-             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep"),
-             note="whatever the size, class or syndrome; at least 14 days before an elective operation when possible; not where no "
-                  "pancreatectomy is listed (a small tumour observed, a small MEN1 tumour watched); an insulinoma keeps its spleen "
-                  "unless it invades, where the functional chapter raises the alert"),
-    ], "collect", output="alerts", scope=localized_disease)
+    "The splenectomy alert, for a tumour of the body or tail still in place with a resection ahead (`c`: the cuts, none read)."
+    return DecisionTable("localized_splenectomy_alerts", "Vaccination before a possible splenectomy", [
+        Rule("ALL-SPLENECTOMY-VACCINATION", in_place & location.isin("body", "tail") & resection_ahead & ~spleen_kept,
+             "SPLENECTOMY_VACCINATION", ("nccn.splenectomy-vaccines", "nccn.insulinoma-deep", "nccn.gastrinoma-surgery",
+                                         "nccn.glucagonoma-vipoma-surgery", "functional.nccn-somatostatinoma", "nccn.functioning-surgery",
+                                         "localized.nccn-malignant-looking-resection", "seed.11"),
+             note="whatever the size, class or syndrome: the distal resection of a gastrinoma or glucagonoma takes the spleen, of a VIPoma "
+                  "optionally, and any other may; at least 14 days before an elective operation when possible. Not where no resection is "
+                  "ahead (a small tumour observed, a small MEN1 tumour watched, advanced disease judged unresectable); not for an "
+                  "insulinoma, whose spleen is kept unless it invades vessels or organs"),
+    ], "collect", output="alerts")
 
 LOCALIZED_SPLENECTOMY_ALERTS = from_cuts(localized_splenectomy_alerts)
 

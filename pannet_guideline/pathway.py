@@ -700,7 +700,8 @@ def _questions() -> tuple:
         ClinicalQuestion("localized-nec", "Localised NEC and MiNEN", "localized", (localized_disease & nec_or_minen).named("localised NEC or MiNEN"),
                          ("localized_nec_seed", "localized_nec_nccn") + surgery),
         *[ClinicalQuestion(f"functional-{k}", f"Functioning NET, {t}: control of the syndrome and care around surgery", "functional",
-                           (net & hormone_excess & e).named(f"NET with {n}"), ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts", "functional_alerts_nccn"),
+                           (net & hormone_excess & e).named(f"NET with {n}"), ("syndrome_control", "perioperative_seed", "perioperative_nccn", "functional_alerts", "functional_alerts_nccn",
+                                                                                "localized_splenectomy_alerts"),  # the splenectomy alert is the localised chapter's
                            conditions=("symptomatic", "functional_syndrome"))  # one pathway per syndrome: its answers differ syndrome by syndrome
           for k, t, e, n in (("insulinoma", "insulinoma", (syndrome == "insulinoma") & no_carcinoid, "an insulinoma"),
                              ("gastrinoma", "gastrinoma", (syndrome == "gastrinoma") & no_carcinoid, "a gastrinoma"),

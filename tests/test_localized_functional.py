@@ -44,9 +44,15 @@ def test_nccn_strengths_at_boundaries(size_cm):
 
 def test_not_localized_gets_nothing():
     rec = record(1.5, setting="metastatic")
+    # the splenectomy alert is the one table of the chapter that also reads advanced disease (a resection judged possible there)
+    spleen = localized.LOCALIZED_SPLENECTOMY_ALERTS
     for policy in ("seed-2025", "nccn-2025"):
         assert policy_outcome(localized, policy, rec) == ()
-        assert all(not t.decide(rec).gaps for t in localized.policy_tables(policy))
+        assert all(not t.decide(rec).gaps for t in localized.policy_tables(policy) if t is not spleen)
+    unresectable = record(1.5, setting="metastatic", resectable="no", tumor_location="tail") | {"pancreatectomy_listed": False}
+    assert spleen.decide(unresectable).outcome == () and not spleen.decide(unresectable).gaps
+    resectable = unresectable | {"resectable": "yes"}
+    assert spleen.decide(resectable).outcome == ("SPLENECTOMY_VACCINATION",)
 
 
 # --- functioning tumours ------------------------------------------------------------------
