@@ -103,15 +103,18 @@ def test_3_to_20_holds_the_first_line_prrt_decision_on_the_10_percent_cut():
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_a_metastatic_net_g3_above_20_waits_on_the_55_split_alone(policy):
-    "NCCN 6.2: well-differentiated G3 splits at Ki-67 55 % (trial preferred from 55 %). `>20` is G3; its primary waits on Ki-67, and only readings above 20 are offered."
-    a = both({**LIVER, "ki67_pct": ">20"}, policy)
+    "NCCN 6.2: well-differentiated G3 splits at Ki-67 55 % (trial preferred from 55 %; below it, for quiet disease, observation, SSA, PRRT or palliative radiotherapy). `>20` is G3; its primary waits on Ki-67, and only readings above 20 are offered."
+    quiet = {**LIVER, "tumor_burden": "low"}  # with a significant burden the trial is preferred on both sides of 55 %
+    a = both({**quiet, "ki67_pct": ">20"}, policy)
     assert (a.who_grade, a.primary_held_by) == ("G3", "ki67_pct")
     said = a.primary_alternatives
     assert "ki67_pct>=55: CLINICAL_TRIAL" in said and "20<ki67_pct<55" in said
     assert "ki67_pct<=20" not in said and "ki67_pct<20" not in said  # readings the record rules out
-    unknown = both({**LIVER, "ki67_pct": None}, policy)
+    unknown = both({**quiet, "ki67_pct": None}, policy)
     assert "ki67_pct<=20" in unknown.primary_alternatives  # where nothing is written, every band is a reading
-    assert both({**LIVER, "ki67_pct": ">55"}, policy).primary_recommendation == "CLINICAL_TRIAL"
+    assert both({**quiet, "ki67_pct": ">55"}, policy).primary_recommendation == "CLINICAL_TRIAL"
+    bulky = both({**LIVER, "ki67_pct": ">20"}, policy)  # a response needed: every reading above 20 gives the trial
+    assert bulky.primary_alternatives == "ki67_pct>20: CLINICAL_TRIAL", bulky.primary_alternatives
 
 
 # --- the other numbers: one mechanism ---------------------------------------------------------------------------------
