@@ -47,15 +47,13 @@ class EveryPatient(Always):
 histology_incomplete = (differentiation.is_unknown() | ki67.is_unknown() | mitoses.is_unknown()).named(
     "differentiation, Ki-67 or mitotic count missing", ("who2019.histology-report",))
 # after resection of a localised NET (G1 to G3) the patient is in follow-up, imaged by multiphasic CT or MRI, where NCCN does not
-# recommend routine PET (a NET G3 too: its surveillance visits hold CT or MRI, PET only in advanced disease); after resection of a
-# localised NEC or MiNEN the NCCN surveillance visits hold CT or MRI too; a recurrence (progression recorded after the resection) is restaged as a new tumour. That is the only
+# recommend routine PET (a NET G3 too: its surveillance visits hold CT or MRI, PET only in advanced disease); a recurrence (progression recorded after the resection) is restaged as a new tumour. That is the only
 # reason the work-up reads progression; the chapter says so beside the chart, whose question stays short so that it fits one part.
 recurrence_restaged = progressive.named("progressive",
                                         ("followup.nccn-recurrence", "nccn.no-pet-surveillance"))
-resected_in_followup = ((setting == "localized") & resected & ~recurrence_restaged.otherwise(False)).otherwise(False).named(
-    "a localised tumour resected, no recurrence recorded (in follow-up)",
-    ("nccn.followup-resected", "nccn.no-pet-surveillance", "followup.nccn-wdg3-items", "followup.nccn-pdnec-items",
-     "followup.nccn-pdnec-scope", "followup.nccn-recurrence"))
+resected_in_followup = ((setting == "localized") & net & resected & ~recurrence_restaged.otherwise(False)).otherwise(False).named(
+    "a localised NET resected, no recurrence recorded (in follow-up)",
+    ("nccn.followup-resected", "nccn.no-pet-surveillance", "followup.nccn-wdg3-items", "followup.nccn-recurrence"))
 
 # %% ../nbs/20_workup.ipynb #50c5995e
 WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
@@ -69,12 +67,11 @@ WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
     Rule("WU-FDG-PET", grade.isin("G3", "NEC", "MiNEN"), "FDG_PET", ("nccn.fdg-pet-high-grade", "localized.minen-ne-component"),
          note="'high G2' has no Ki-67 value in the source and is not encoded; a MiNEN, driven by its often high-grade "
               "neuroendocrine part and treated like a NEC, is imaged as one"),
-    Rule("WU-EUS", (setting == "localized") & nen.isin("NET", "NEC", "MiNEN") & ~resected_in_followup, "EUS",
-         ("nccn.eus", "seed.07", "nccn.followup-resected", "followup.nccn-wdg3-items", "followup.nccn-pdnec-items"),
-         note="as appropriate; in gastrinoma, biopsy after multidisciplinary discussion; for every class of a localised tumour: the seed "
-              "lists EUS for pancreatic tumours without a class (seed.07), NCCN's EUS statement is in its PanNET work-up, and no "
-              "statement read gives or withholds EUS for a NEC or MiNEN; not in follow-up after resection, whose visits NCCN "
-              "images by multiphasic CT or MRI"),
+    Rule("WU-EUS", (setting == "localized") & net & ~resected_in_followup, "EUS", ("nccn.eus", "seed.07", "nccn.followup-resected", "followup.nccn-wdg3-items"),
+         note="as appropriate; in gastrinoma, biopsy after multidisciplinary discussion; not in follow-up after resection of a "
+              "localised NET, which NCCN images by multiphasic CT or MRI. For a localised NEC or MiNEN no statement read gives or "
+              "withholds EUS (NCCN's statement is in its PanNET work-up; the seed's item names pancreatic tumours without a class): "
+              "the rule keeps to the NET NCCN writes it for"),
     Rule("WU-INSULINOMA-PANEL", syndrome == "insulinoma", "INSULIN_PROINSULIN_CPEPTIDE_DURING_HYPOGLYCAEMIA", ("nccn.syndrome-tests",),
          note="with glucose; selective arterial calcium stimulation is optional"),
     Rule("WU-GASTRINOMA-GASTRIN", syndrome == "gastrinoma", "FASTING_GASTRIN_OFF_PPI", ("nccn.syndrome-tests", "nccn.ppi-raises-gastrin-cga"),
