@@ -139,11 +139,17 @@ def localized_seed(c:dict) -> DecisionTable: # the cuts (name -> `Cut`)
 
 LOCALIZED_SEED = from_cuts(localized_seed)
 
+# the sources name one functioning tumour that may be left in place unlocated: the occult gastrinoma (observation or exploration);
+# every other resectable functioning pathway ends in resection, at any size and with no localisation condition written
+_seen_unless_gastrinoma = (primary_seen | (syndrome != "gastrinoma")).named(
+    "not a gastrinoma, or a pancreatic primary seen", ("nccn.functioning-surgery", "localized.nccn-occult-gastrinoma"))
+
 LOCALIZED_SEED_FUNCTIONING = DecisionTable("localized_seed_functioning", "Localised functioning NET: resection (seed 2025)", [
-    Rule("SEED-LOC-FUNC-RESECT", localized_net & secreting & primary_seen, "PANCREATECTOMY",
+    Rule("SEED-LOC-FUNC-RESECT", localized_net & secreting & _seen_unless_gastrinoma, "PANCREATECTOMY",
          ("seed.11", "seed.12", "nccn.gastrinoma-surgery", "localized.nccn-occult-gastrinoma") + _SECRETING, strength="recommended",
-         note="functioning tumours, carcinoid syndrome included, are resected whatever their size, once a primary has been seen: "
-              "with no size, T category or place recorded it may be occult, and the operation waits on localisation"),
+         note="functioning tumours, carcinoid syndrome included, are resected whatever their size; a gastrinoma once a primary has been "
+              "seen: with no size, T category or place recorded it may be occult, and its operation waits on localisation. The sources "
+              "write that exception for gastrinoma only (nccn.functioning-surgery), so no other syndrome waits for a size or a place"),
     Rule("SEED-LOC-INSULINOMA-ENUCLEATE", localized_net & insulinoma & away_from_duct & ~malignant_looking, "ENUCLEATION",
          ("seed.13", "nccn.insulinoma-enucleation", "localized.nccn-malignant-looking-resection"), strength="consider",
          note="the seed names insulinoma only; the main-duct condition is NCCN's, and an invasive or node-positive tumour is not enucleated"),

@@ -5,6 +5,7 @@
 # %% ../nbs/35_vignettes.ipynb #79f883fe
 from __future__ import annotations
 
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -28,7 +29,7 @@ __all__ = ['SAFE_YAML', 'VIGNETTE_DIR', 'VIGNETTE_KEYS', 'REQUIRED_KEYS', 'LIST_
 
 # %% ../nbs/35_vignettes.ipynb #c2776245
 VIGNETTE_DIR = Path(str(resources.files("pannet_guideline") / "data" / "vignettes"))
-VIGNETTE_KEYS = ("id", "chapter", "policies", "grading", "staging", "source", "why", "patient", "expect", "expect_by_policy")
+VIGNETTE_KEYS = ("id", "chapter", "policies", "grading", "staging", "source", "why", "patient", "expect", "expect_by_policy", "cohort")
 REQUIRED_KEYS = ("id", "chapter", "source", "why", "patient")
 LIST_COLUMNS = ("recommendations", "workup", "followup_schedule", "rule_ids", "alerts", "data_gaps")
 PATIENT_KEYS = frozenset(f.name for f in INPUT_FIELDS) | set(UNIT_ALIASES) | set(LEGACY_ALIASES) | set(PRESENCE_ALIASES)  # a liver-metastases yes/no is read as a cohort column is
@@ -104,6 +105,7 @@ def check_vignette(v:dict, file="<vignettes>", known:dict|None=None) -> dict:
     if bad := [p for p in policies if p not in registered_policies()]: _fail(file, vid, f"unknown policy {bad}")
     if v.get("grading", "who-2019") not in GRADING_EDITIONS: _fail(file, vid, f"unknown grading {v['grading']!r}")
     if v.get("staging", "ajcc-8") not in STAGING_EDITIONS: _fail(file, vid, f"unknown staging {v['staging']!r}")
+    if v.get("cohort", "alone") != "alone": _fail(file, vid, f"cohort takes only 'alone' (read in a frame of its own), not {v['cohort']!r}")
     if not v.get("expect") and not v.get("expect_by_policy"): _fail(file, vid, "nothing is expected")
     _check_expect(file, vid, v.get("expect") or {}, known)
     for p, e in (v.get("expect_by_policy") or {}).items():
@@ -188,7 +190,22 @@ def _add_strengths(rows:list, df:pd.DataFrame, key:tuple):
             for bit, code in enumerate(RECOMMENDATION_RANK):
                 if int(m[pos]) >> bit & 1: rows[pos][STRENGTHS_KEY][code] = STRENGTH_ORDER[k % len(STRENGTH_ORDER)]
 
+def _frames(vs:list) -> list:
+    "The frames a group's vignettes are read in: one shared by all, and one of its own for each vignette with `cohort: alone`."
+    shared = [v for v in vs if v.get("cohort") != "alone"]
+    return ([shared] if shared else []) + [[v] for v in vs if v.get("cohort") == "alone"]
+
 def _check_frame(vs, key) -> list:
+    "The failures of one policy and edition through `assess_frame`: the shared frame, then each vignette read alone."
+    out = []
+    for part in _frames(vs):
+        with warnings.catch_warnings():
+            # a one-patient table's warning about its whole column (a lone Ki-67 within 0 to 1) is what it is read alone for
+            if part[0].get("cohort") == "alone": warnings.simplefilter("ignore", UserWarning)
+            out += _check_part(part, key)
+    return out
+
+def _check_part(vs, key) -> list:
     df = pd.DataFrame([_patient(v) for v in vs], dtype=object)
     try:
         rows = assess_frame(df, policy=key[0], grading=key[1], staging=key[2]).to_dict("records")

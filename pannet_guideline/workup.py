@@ -69,7 +69,9 @@ WORKUP = DecisionTable("workup", "Diagnostic work-up (both policies)", [
               "neuroendocrine part and treated like a NEC, is imaged as one"),
     Rule("WU-EUS", (setting == "localized") & net & ~resected_in_followup, "EUS", ("nccn.eus", "seed.07", "nccn.followup-resected", "followup.nccn-wdg3-items"),
          note="as appropriate; in gastrinoma, biopsy after multidisciplinary discussion; not in follow-up after resection of a "
-              "localised NET, which NCCN images by multiphasic CT or MRI"),
+              "localised NET, which NCCN images by multiphasic CT or MRI. For a localised NEC or MiNEN no statement read gives or "
+              "withholds EUS (NCCN's statement is in its PanNET work-up; the seed's item names pancreatic tumours without a class): "
+              "the rule keeps to the NET NCCN writes it for"),
     Rule("WU-INSULINOMA-PANEL", syndrome == "insulinoma", "INSULIN_PROINSULIN_CPEPTIDE_DURING_HYPOGLYCAEMIA", ("nccn.syndrome-tests",),
          note="with glucose; selective arterial calcium stimulation is optional"),
     Rule("WU-GASTRINOMA-GASTRIN", syndrome == "gastrinoma", "FASTING_GASTRIN_OFF_PPI", ("nccn.syndrome-tests", "nccn.ppi-raises-gastrin-cga"),

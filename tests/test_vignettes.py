@@ -48,6 +48,7 @@ def test_a_wrong_expectation_fails_under_both_readers():
     ({"policies": ["esmo-2020"]}, "unknown policy"),
     ({"expect": {"recommendation": "SSA"}}, "not an output column"),
     ({"expect": {"alerts_include": ["NO_SUCH_ALERT"]}}, "can never appear in alerts"),
+    ({"cohort": "together"}, "cohort takes only 'alone'"),
 ])
 def test_a_bad_file_is_refused_naming_file_and_id(tmp_path, change, message):
     good = {"id": "X-1", "chapter": "21_localized", "source": "clinical_facts 4.1", "why": "w", "patient": {"tumor_size_cm": 1.0},
@@ -63,3 +64,13 @@ def test_not_yaml_is_a_clear_error(tmp_path):
     (tmp_path / "c.yaml").write_text("- id: [unclosed\n")
     with pytest.raises(VignetteError, match="c.yaml: not valid YAML"):
         load_vignettes(folder=tmp_path)
+
+
+def test_a_vignette_marked_alone_is_read_in_a_frame_of_its_own():
+    # a lone Ki-67 within 0 to 1 is flagged as a possible fraction; read beside the other vignettes, whose Ki-67 go above 1, it is not
+    v = next(x for x in VIGNETTES if x["id"] == "PIN-GR-WHO2019-KI67-0.5-ALONE")
+    assert v["cohort"] == "alone"
+    assert check_vignettes([v] + VIGNETTES[:5], readers=("assess_frame",)).empty
+    shared = dict(v, cohort=None)
+    got = check_vignettes([shared] + VIGNETTES[:5], readers=("assess_frame",))
+    assert set(got["id"]) == {v["id"]} and "alerts_include" in set(got["column"])
