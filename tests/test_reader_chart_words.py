@@ -69,9 +69,17 @@ def test_the_localised_g3_chart_asks_about_hormone_syndromes_not_function():
 
 def test_alerts_under_a_pathway_never_say_when_whenever():
     build_docs = load_tool("build_docs")
-    items = [build_docs._alert_item(r, words) for key, policy in drawn_pathways() for t, r, words in pathway_alerts(clinical_pathway(key, policy))]
+    items = [build_docs._alert_item(r, words, clinical_pathway(key, policy).question.chapter)
+             for key, policy in drawn_pathways() for t, r, words in pathway_alerts(clinical_pathway(key, policy))]
     assert any("whenever this pathway applies" in x for x in items)
     assert not any("when whenever" in x for x in items)
+
+
+def test_an_alert_of_another_chapter_links_to_the_page_that_holds_its_rule():
+    "The functioning pathways list the splenectomy vaccination alert, whose one rule lives in the localised chapter's table: its link goes there, not to an anchor the functioning page lacks."
+    build_docs = load_tool("build_docs")
+    assert build_docs._rule_href("ALL-SPLENECTOMY-VACCINATION", "functional") == "localized.html#rule-ALL-SPLENECTOMY-VACCINATION"
+    assert build_docs._rule_href("ALL-SPLENECTOMY-VACCINATION", "localized") == "#rule-ALL-SPLENECTOMY-VACCINATION"
 
 
 def test_the_policy_difference_tells_the_two_5hiaa_items_apart():

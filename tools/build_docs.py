@@ -581,6 +581,25 @@ def rule_meanings(code: str) -> str:
                    for rid, r in rules.items())
 
 
+@functools.lru_cache(maxsize=None)
+def _rule_chapters() -> dict:
+    "Rule id -> the chapter pages whose rule tables anchor it (`chapter_slots` lists every table of a chapter under either policy)."
+    from pannet_guideline.guideline import POLICIES
+    from pannet_guideline.pathway import chapter_names, chapter_tables
+    out = {}
+    for chapter in chapter_names():
+        for policy in POLICIES:
+            for t in chapter_tables(chapter, policy):
+                for r in t.rules: out.setdefault(r.id, set()).add(chapter)
+    return out
+
+
+def _rule_href(rid: str, chapter: str) -> str:
+    "A link to a rule's row: on this page where its table is one of this chapter's, else on the chapter page that holds it (a pathway may list another chapter's alert)."
+    pages = _rule_chapters().get(rid, {chapter})
+    return f"#rule-{rid}" if chapter in pages else f"{sorted(pages)[0]}.html#rule-{rid}"
+
+
 def clinical_section(chapter: str, site: Path) -> str:
     "The chapter's clinical pathways, one per question and policy: the parts, the notes on unknown answers, the leaves' rules, the alerts."
     from pannet_guideline.guideline import POLICIES
@@ -613,15 +632,15 @@ def clinical_section(chapter: str, site: Path) -> str:
             unasked = "".join(f"<li>{E(why)} {said_in_full(said[0])}</li>" if len(said) == 1 else  # a shared reason said once, its notes below it
                               f"<li>{E(why)}<ul>{''.join(f'<li>{said_in_full(x)}</li>' for x in said)}</ul></li>" for why, said in unasked_lines(p, notes, names))
             foot = "".join(f'<p class="not-asked"><b>Not asked here.</b> {_ids_linked(E(x))}</p>' for x in source_footnotes(p))
-            rule_link = lambda m: f'(rule <a href="#rule-{m[1]}"><code>{m[1]}</code></a>)'
+            rule_link = lambda m: f'(rule <a href="{_rule_href(m[1], chapter)}"><code>{m[1]}</code></a>)'
             foot += "".join(f'<p class="not-asked">{re.sub(r"[(]rule ([A-Z0-9-]+)[)]", rule_link, E(x))}</p>'
                             for x in own_reading_notes(p, names))  # an item the source does not give, marked †, and why
             leaves = []
             for lf, letter in names.items():
-                rules = ", ".join(f'<a href="#rule-{E(r)}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
+                rules = ", ".join(f'<a href="{E(_rule_href(r, chapter))}"><code>{E(r)}</code></a>' for r in lf.fired) or "no rule" + "".join(
                     f'; see <a href="{ch}.html#clinical-pathways">{E(words)}</a>' for ch, words in dead_end_pointers(p, lf))  # where such a patient goes
                 leaves.append(f"<li><b>{E(letter)}</b>: {rules}</li>")
-            alerts = [_alert_item(r, words) for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
+            alerts = [_alert_item(r, words, chapter) for t, r, words in pathway_alerts(p)]  # only those that can fire on a patient of this pathway, in words
             body = ("\n".join(figs) + foot + legend(q.key, policy, svgs) + (f"<p>When an answer is unknown:</p><ul class=\"notes\">{unk}</ul>" if unk else "")
                     + (f"<p>Answers the chart does not ask, why not, and what happens when they are unknown:</p><ul class=\"notes\">{unasked}</ul>" if unasked else "")
                     + f"<p>Rules behind each ending:</p><ul class=\"notes\">{''.join(leaves)}</ul>"
@@ -695,10 +714,10 @@ def _differs(p, other) -> str:
         if len(p.nodes) != len(other.nodes) else f"the same items at the same strengths under the same conditions as {other.policy}"
 
 
-def _alert_item(r, words: str) -> str:
+def _alert_item(r, words: str, chapter: str) -> str:
     "One alert under a pathway: its label, when it fires ('whenever this pathway applies' needs no 'when' before it), its rule."
     when = words if words.startswith("whenever") else f"when {words}"
-    return f'<li><b>{E(code_label(r.then))}</b> {E(when)} (<a href="#rule-{E(r.id)}"><code>{E(r.id)}</code></a>)</li>'
+    return f'<li><b>{E(code_label(r.then))}</b> {E(when)} (<a href="{E(_rule_href(r.id, chapter))}"><code>{E(r.id)}</code></a>)</li>'
 
 
 def _given_under(label: str, under: frozenset) -> str:
