@@ -581,16 +581,19 @@ def rule_meanings(code: str) -> str:
                    for rid, r in rules.items())
 
 
+def _every_chapter_table() -> list:
+    "(chapter, table) for every table of every chapter under every policy, in chapter and policy order."
+    from pannet_guideline.guideline import POLICIES
+    from pannet_guideline.pathway import chapter_names, chapter_tables
+    return [(ch, t) for ch in chapter_names() for policy in POLICIES for t in chapter_tables(ch, policy)]
+
+
 @functools.lru_cache(maxsize=None)
 def _rule_chapters() -> dict:
     "Rule id -> the chapter pages whose rule tables anchor it (`chapter_slots` lists every table of a chapter under either policy)."
-    from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import chapter_names, chapter_tables
     out = {}
-    for chapter in chapter_names():
-        for policy in POLICIES:
-            for t in chapter_tables(chapter, policy):
-                for r in t.rules: out.setdefault(r.id, set()).add(chapter)
+    for chapter, t in _every_chapter_table():
+        for r in t.rules: out.setdefault(r.id, set()).add(chapter)
     return out
 
 
@@ -1182,13 +1185,10 @@ def policies_page(site: Path) -> str:
 def render_all() -> dict:
     "SVG of every flowchart of every chapter table, rendered two at a time: (table name, index) -> SVG text."
     from concurrent.futures import ThreadPoolExecutor
-    from pannet_guideline.guideline import POLICIES
-    from pannet_guideline.pathway import chapter_names, chapter_tables, pathways, to_dot, to_svg
+    from pannet_guideline.pathway import pathways, to_dot, to_svg
     keys = {}
-    for ch in chapter_names():
-        for policy in POLICIES:
-            for t in chapter_tables(ch, policy):
-                for k, p in enumerate(pathways(t)): keys[(t.name, k)] = to_dot(p)
+    for _, t in _every_chapter_table():
+        for k, p in enumerate(pathways(t)): keys[(t.name, k)] = to_dot(p)
     with ThreadPoolExecutor(2) as pool: svgs = list(pool.map(to_svg, keys.values()))
     return dict(zip(keys, svgs))
 
