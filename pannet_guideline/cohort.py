@@ -16,9 +16,9 @@ from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUT
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, EXCLUDED_READING, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
                                         conflict_text, count_alone_rows, early_fields, pipeline, READ_AS_STATED, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
-from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_strings, ki67_columns, ki67_extent,
+from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_texts, ki67_columns, ki67_extent,
                                      note_text, read_frame)
-from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, union_lut  # shortcuts, behind `fast.speed`
+from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, text_column, union_lut  # shortcuts, behind `fast.speed`
 from fastcore.basics import patch
 
 # %% auto #0
@@ -564,7 +564,7 @@ def _ranked(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict
         primary, options = (c.add_categories([""]) if "" not in c.categories else c for c in (primary, options))
         primary[held != 0] = ""; options[held != 0] = ""
     return dict(recommendations=listing,
-                primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n), alternatives=alternatives)
+                primary=primary, options=options, held=join_masks([(held, _FIELD_NAMES)], n, dedupe=False), alternatives=alternatives)  # field names: no repeats to drop
 
 def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict:
     "The rule ids, the alerts and the chapters' lists: once per group of rows numbered in `group`, if given (rows that fire the same rules)."
@@ -577,13 +577,22 @@ def _from_fired_rules(st:FrameState, group:np.ndarray|None, first:np.ndarray|Non
                 **{name: join(_list_parts(chapter, name)) for name in LIST_OUTPUTS})
 
 # %% ../nbs/40_cohort.ipynb #661eed02
+def _issue_column(cols:Columns):
+    "The `input_issues` column (`schema.issue_strings`): texts worked out on the rows with an issue alone, then one per row."
+    rows, texts = issue_texts(cols)
+    codes, distinct = pd.factorize(texts) if len(rows) else (np.zeros(0, np.int64), [])
+    per_row = np.zeros(cols.n, np.int64); per_row[rows] = codes + 1
+    labels = [""] + list(distinct)
+    gathered = text_column(per_row, labels)
+    return gathered if gathered is not None else np.array(labels, dtype=object)[per_row]
+
 def output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame:
     "Every column of `OUTPUT_SPEC`, built from the cohort state; columns that need each other's work apart, in threads on a large cohort."
     cols, n = st.cols, st.cols.n
     gaps = st.gaps & np.uint64(INPUT_BITS)
     recommending = [(t, m) for t, m in st.chapter if t.output == "recommendations"]  # all that the ranking reads: grouped apart, in fewer groups
     jobs = [lambda: _ranked(st, *_by_rules(recommending, n)), lambda: _from_fired_rules(st, *_by_rules(st.fired, n)),
-            lambda: dict(data_gaps=join_masks([(gaps, _FIELD_NAMES)], n), conflicts=_conflicts(st, n), input_issues=issue_strings(cols))]
+            lambda: dict(data_gaps=join_masks([(gaps, _FIELD_NAMES)], n, dedupe=False), conflicts=_conflicts(st, n), input_issues=_issue_column(cols))]
     built = functools.reduce(lambda a, b: {**a, **b}, in_threads(lambda f: f(), jobs, n))  # the ranking, the longest, runs beside the others
     out = {}
     for o in OUTPUT_SPEC:
@@ -591,7 +600,7 @@ def output_frame(st:FrameState, grading:str, staging:str, index) -> pd.DataFrame
         elif o.kind == "flag": out[o.name] = cols.codes(o.name) == 1
         elif o.kind == "stage": out[o.name] = out[STAGE_COLUMN[staging]]
         else: out[o.name] = built[o.kind]
-    return pd.DataFrame(out, index=index)[list(OUTPUT_COLUMNS)]
+    return pd.DataFrame(out, index=index, copy=False)[list(OUTPUT_COLUMNS)]  # the columns are new: no copy of each
 
 # %% ../nbs/40_cohort.ipynb #9e9cadee
 def column_report(cols) -> dict:

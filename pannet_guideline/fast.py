@@ -22,7 +22,7 @@ import pandas as pd
 # %% auto #0
 __all__ = ['settings', 'taken', 'KEPT_AT_MOST', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress',
            'distinct_objects', 'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows',
-           'recall']
+           'recall', 'text_column']
 
 # %% ../nbs/00c_fast.ipynb #29305120
 @dataclass
@@ -202,18 +202,22 @@ def worth_combining(size:int, n:int) -> bool:
 
 # %% ../nbs/00c_fast.ipynb #da1f049fc
 def _among_present(key:np.ndarray, size:int, n:int):
-    "(how many combinations are present, each row's number among them, their numbers, how many rows hold each, a row of each), or None when they are many."
-    counts = np.bincount(key, minlength=size)
-    present = np.flatnonzero(counts)
+    "(how many combinations are present, each row's number among them, their numbers, how many rows hold each (a function), a row of each), or None when they are many."
+    present = _present_numbers(key, size)
     if len(present) > settings.present_at_most * n: return None  # as many answers to spread as rows nearly: row by row costs less
     number = np.zeros(size, np.int32); number[present] = np.arange(len(present), dtype=np.int32)
     key, every = number.take(key), np.arange(len(present))  # numbered in a short range: the answers are spread from a short array
     taken['present_combinations'] += 1
-    return len(present), key, every, counts[present], _a_row_of_each(key, every, len(present))
+    return len(present), key, every, lambda: np.bincount(key, minlength=len(present)), _a_row_of_each(key, every, len(present))
+
+def _present_numbers(key:np.ndarray, size:int) -> np.ndarray:
+    "The numbers below `size` that `key` holds, in order: marked by a scatter, which leaves the interpreter lock to other threads (counting them holds it)."
+    seen = np.zeros(size, bool); seen[key] = True
+    return np.flatnonzero(seen)
 
 def combinations(readings:list, # (code per row (int16), how many codes it can take) per field
                  n:int): # rows
-    "(how many combinations are numbered, combination per row, the combinations present, how many rows hold each, a row of each); None where more than `present_at_most` of the rows are present in a key longer than a short one."
+    "(how many combinations are numbered, combination per row, the combinations present, how many rows hold each (a function: counted on first use), a row of each); None where more than `present_at_most` of the rows are present in a key longer than a short one."
     size = math.prod(card for _, card in readings)  # Python integers: no overflow
     short, numbered = size <= settings.combinations_at_most, 1
     key = np.zeros(n, np.int16)
@@ -222,9 +226,8 @@ def combinations(readings:list, # (code per row (int16), how many codes it can t
         if numbered > np.iinfo(key.dtype).max: key = key.astype(np.int32)  # int16 while the numbers fit: half the work of int32
         key *= key.dtype.type(card); key += codes
     if not short: return _among_present(key, size, n)
-    counts = np.bincount(key, minlength=size)
-    present = np.flatnonzero(counts)
-    return size, key, present, counts[present], _a_row_of_each(key, present, size)
+    present = _present_numbers(key, size)
+    return size, key, present, lambda: np.bincount(key, minlength=size)[present], _a_row_of_each(key, present, size)
 
 # %% ../nbs/00c_fast.ipynb #e379579a
 def scope_rows(outside:np.ndarray): # per row: the scope is known to be false
@@ -250,3 +253,15 @@ def recall(kept:dict, # the owner's store of decisions (a table's, emptied by it
     if len(kept) >= KEPT_AT_MOST: kept.clear()  # start again rather than grow without end
     kept[key] = out = compute()
     return out
+
+# %% ../nbs/00c_fast.ipynb #2410e123
+_DEFAULT_TEXT = pd.Series([""]).dtype  # what a frame makes of a column of Python strings
+_ARROW_TEXT = isinstance(_DEFAULT_TEXT, pd.StringDtype) and _DEFAULT_TEXT.storage == "pyarrow"
+
+def text_column(codes:np.ndarray, # per row, its text's place in `texts`
+                texts:list): # the distinct texts
+    "The text of each row as pandas' default string array, gathered by Arrow; None where that default is not Arrow or the shortcuts are off."
+    if not settings.on or not _ARROW_TEXT: return None
+    import pyarrow as pa
+    taken['text_column'] += 1
+    return pd.arrays.ArrowStringArray(pa.array(texts, pa.string()).take(pa.array(codes)), dtype=_DEFAULT_TEXT)

@@ -23,7 +23,7 @@ __all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 
            'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value', 'Bounds', 'splits',
            'band_tests', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
            'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'fractions_verdict',
-           'ki67_columns', 'ki67_extent', 'issue_strings', 'issue_text']
+           'ki67_columns', 'ki67_extent', 'issue_texts', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -1267,15 +1267,23 @@ def ki67_extent(df:pd.DataFrame, columns:dict|None=None) -> tuple[int, float, in
     return int(known.sum()), float(x[known].max(initial=-np.inf)), int(((x > 0) & (x < 1) & known & ~percent).sum())
 
 # %% ../nbs/01_schema.ipynb #5f42c75f
-def issue_strings(cols:Columns) -> np.ndarray:
-    "Per row: `;`-separated `field: reason` for every rejected value, empty string when clean."
-    out = np.full(cols.n, "", dtype=object)
+def issue_texts(cols:Columns) -> tuple:
+    "(positions of the rows with a rejected value, in order; their `;`-separated `field: reason` texts): worked out on those rows alone."
+    rows = np.unique(np.concatenate([pos for pos, _ in cols.issues.values()])) if cols.issues else np.zeros(0, np.int64)
+    out = np.full(len(rows), "", dtype=object)
     for name in sorted(cols.issues, key=_issue_order):
         pos, reasons = cols.issues[name]
+        at = np.searchsorted(rows, pos)
         codes, distinct = pd.factorize(np.broadcast_to(np.asarray(reasons, dtype=object), pos.shape))
         texts = np.array([f"{_cut(str(name))}: {r}" for r in distinct], dtype=object)[codes]  # once per distinct reason
-        had = out[pos]
-        out[pos] = np.where(had == "", texts, had + "; " + texts)  # elementwise on the rows with an issue
+        had = out[at]
+        out[at] = np.where(had == "", texts, had + "; " + texts)  # elementwise on the rows with an issue
+    return rows, out
+
+def issue_strings(cols:Columns) -> np.ndarray:
+    "Per row: `;`-separated `field: reason` for every rejected value, empty string when clean."
+    rows, texts = issue_texts(cols)
+    out = np.full(cols.n, "", dtype=object); out[rows] = texts
     return out
 
 def issue_text(issues:dict) -> str:

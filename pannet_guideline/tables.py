@@ -248,8 +248,8 @@ def _single_frame(table, cols, fired, undecided, possible):
     return FrameDecision(table, outcome, np.where(determined, fired, zero), gaps, np.zeros(cols.n, table._dtype))
 
 # %% ../nbs/03_tables.ipynb #aff401bea
-def _decide_rows(self:DecisionTable, cols:Columns, weight:np.ndarray|None=None) -> FrameDecision:
-    "The table on every row of `cols` (`weight`: rows each stands for, counted in errors)."
+def _decide_rows(self:DecisionTable, cols:Columns, weight=None) -> FrameDecision:
+    "The table on every row of `cols` (`weight`: a function giving the rows each stands for, counted in errors)."
     n, dt = cols.n, self._dtype
     fired, undecided, possible = np.zeros(n, dt), np.zeros(n, dt), np.zeros(n, dt)
     active = np.ones(n, bool); n_true = np.zeros(n, np.int8)
@@ -265,7 +265,7 @@ def _decide_rows(self:DecisionTable, cols:Columns, weight:np.ndarray|None=None) 
         if first: active &= ~tr.t
     if unique and (n_true > 1).any():
         over = n_true > 1
-        raise RuntimeError(f"{self.name}: overlapping rules under hit policy unique in {over.sum() if weight is None else weight[over].sum()} row(s)")
+        raise RuntimeError(f"{self.name}: overlapping rules under hit policy unique in {over.sum() if weight is None else weight()[over].sum()} row(s)")
     if self.hit_policy == "collect": return FrameDecision(self, np.full(n, -1, np.int16), fired, _gap_mask(self, cols, undecided), undecided)
     return _single_frame(self, cols, fired, undecided, possible)
 

@@ -11,6 +11,8 @@ import sys
 import types
 import warnings
 
+sys.dont_write_bytecode = False  # keep each test module compiled with its asserts rewritten between runs, even where the environment turns bytecode off: every xdist worker of the quick run otherwise rewrites them all again (about 3 s)
+
 import numpy as np
 import pandas as pd
 import pytest
