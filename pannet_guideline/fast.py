@@ -241,7 +241,7 @@ def scope_rows(outside:np.ndarray): # per row: the scope is known to be false
 
 # %% ../nbs/00c_fast.ipynb #5a21993f
 def distinct_values(values:np.ndarray, # an integer column
-                    most:int=1 << 12): # more distinct values than this: reading them one by one costs more than it saves
+                    most:int=1 << 12): # more distinct values: row by row costs less
     "(number of each row's value, the distinct values) when a long integer column repeats few values; else None."
     if not settings.on or len(values) < settings.distinct_from: return None
     rows, uniques = pd.factorize(values)
