@@ -322,28 +322,37 @@ def _compatible(a:np.ndarray, b:np.ndarray) -> bool:
 # %% ../nbs/50_pathway.ipynb #98aecs02
 def _merge_unreachable(subs:list, ordered:bool=False) -> list:
     "The branches of a question: an answer no patient gives after the answers above gets none, and points no patient reaches follow a compatible branch: [(classes, their sub-array)]; `ordered` (numbers): only next to each other, so an interval stays one."
-    groups = []  # [classes, array]
-    empty = [i for i, a in enumerate(subs) if (a == IMPOSSIBLE).all()]
+    groups = []  # [classes, array, its bytes if it has no IMPOSSIBLE point: then compatible means equal, compared without numpy]
     for i, a in enumerate(subs):
-        if i in empty: continue
+        impossible = a == IMPOSSIBLE
+        if impossible.all(): continue
+        key = None if impossible.any() else a.tobytes()
         near = sorted(groups, key=lambda g: min(abs(i - j) for j in g[0]))  # the nearest answer first: intervals stay whole
-        g = next((g for g in near if _compatible(g[1], a) and (not ordered or i - 1 in g[0])), None)
-        if g is None: groups.append([[i], a])
-        else: g[0].append(i); g[1] = np.where(g[1] == IMPOSSIBLE, a, g[1])
-    return [(sorted(ix), a) for ix, a in groups]
+        fits = lambda g: g[2] == key if key is not None and g[2] is not None else _compatible(g[1], a)
+        g = next((g for g in near if fits(g) and (not ordered or i - 1 in g[0])), None)
+        if g is None: groups.append([[i], a, key])
+        else:
+            g[0].append(i)
+            if g[2] is None: g[1] = np.where(g[1] == IMPOSSIBLE, a, g[1]); g[2] = None if (g[1] == IMPOSSIBLE).any() else g[1].tobytes()
+    return [(sorted(ix), a) for ix, a, _ in groups]
 
 # %% ../nbs/50_pathway.ipynb #98aecs04
 def _reduce(keys:np.ndarray, crits:list, leaves:list) -> tuple:
     "Reduced ordered decision diagram: equal sub-diagrams shared, nodes whose branches all agree skipped; points marked `IMPOSSIBLE` take whatever keeps it smallest."
-    nodes, unique, memo = {}, {}, {}
+    nodes, unique, memo, branches = {}, {}, {}, {}
+    numeric = [FIELDS[field_of(c.name)].kind == "number" for c in crits]
+    def branch(level, ix):  # the same classes of a criterion recur in many nodes: one Branch each
+        key = (level, ix)
+        if key not in branches: branches[key] = crits[level].branch(list(ix))
+        return branches[key]
     def build(k, level):
+        mk = (level, k.tobytes())
+        if mk in memo: return memo[mk]
         flat = k.ravel()
         flat = flat[flat != IMPOSSIBLE]
         if not len(flat): return None
         if (flat == flat[0]).all(): return leaves[int(flat[0])]
-        mk = (level, k.tobytes())
-        if mk in memo: return memo[mk]
-        groups = _merge_unreachable([k[i] for i in range(k.shape[0])], FIELDS[field_of(crits[level].name)].kind == "number")
+        groups = _merge_unreachable([k[i] for i in range(k.shape[0])], numeric[level])
         built = [(ix, build(a, level + 1)) for ix, a in groups]
         kids = {}
         for ix, x in built: kids.setdefault(x, []).extend(ix)
@@ -352,7 +361,7 @@ def _reduce(keys:np.ndarray, crits:list, leaves:list) -> tuple:
             sig = (level, tuple((x, tuple(sorted(ix))) for x, ix in kids.items()))
             if sig not in unique:
                 unique[sig] = len(nodes)
-                nodes[len(nodes)] = Node(crits[level].name, [(crits[level].branch(sorted(ix)), x) for x, ix in kids.items()])
+                nodes[len(nodes)] = Node(crits[level].name, [(branch(level, tuple(sorted(ix))), x) for x, ix in kids.items()])
             res = unique[sig]
         memo[mk] = res
         return res
