@@ -428,11 +428,12 @@ def _commonest(pattern:np.ndarray, first:np.ndarray) -> tuple:
 # %% ../nbs/40_cohort.ipynb #026c4257
 def _texts_at(n:int, rows:np.ndarray, which:np.ndarray, texts:list) -> pd.Categorical:
     "A text column that is empty but at `rows`, which hold `texts[which]`: built from codes, never from a million strings."
-    categories = sorted(set(texts) | {""})  # sorted, as a categorical built from the texts would have them
+    used = {texts[i] for i in np.flatnonzero(np.bincount(which, minlength=len(texts)))} if len(rows) else set()  # a count per text, not a pass over the rows' codes
+    categories = sorted(used | ({""} if len(rows) < n else set()))  # sorted, as a categorical built from the texts would have them; only those used
     place = {t: k for k, t in enumerate(categories)}
-    codes = np.full(n, place[""], np.int64)
-    if len(rows): codes[rows] = np.array([place[t] for t in texts], np.int64)[which]
-    return pd.Categorical.from_codes(codes, categories=categories).remove_unused_categories()
+    codes = np.full(n, place.get("", -1), np.int64)
+    if len(rows): codes[rows] = np.array([place.get(t, -1) for t in texts], np.int64)[which]
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 # %% ../nbs/40_cohort.ipynb #e9719eef
 def _leaf_ids(assigned:np.ndarray, outcome:np.ndarray) -> np.ndarray:

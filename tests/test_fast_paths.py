@@ -128,6 +128,20 @@ def test_join_masks_on_a_large_cohort_equals_row_by_row(dedupe):
     assert fast.taken["row_groups"] and joined == _joined_row_by_row(parts, n, dedupe)
 
 
+@given(st.integers(0, 40).flatmap(lambda n: st.tuples(st.just(n), st.sets(st.integers(0, n - 1), max_size=n) if n else st.just(set()),
+                                                      st.lists(st.sampled_from(["", "G1/G2: SSA", "NEC: PLATINUM_ETOPOSIDE", "a;b"]), min_size=1, max_size=5))),
+       st.randoms())
+def test_a_text_column_set_at_some_rows_holds_those_texts_and_only_the_categories_it_uses(case, rnd):
+    from pannet_guideline.cohort import _texts_at
+    n, rows, texts = case
+    rows = np.array(sorted(rows), np.int64)
+    which = np.array([rnd.randrange(len(texts)) for _ in rows], np.int64)
+    column = _texts_at(n, rows, which, texts)
+    want = [""] * n
+    for r, w in zip(rows, which): want[r] = texts[w]
+    assert list(column) == want and list(column.categories) == sorted(set(want))
+
+
 def test_rows_whose_masks_hash_alike_are_still_told_apart(monkeypatch):
     from pannet_guideline import cohort
     n = 6_000
