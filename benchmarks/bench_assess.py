@@ -54,7 +54,6 @@ SHORTCUT_OFF = {  # each shortcut of `fast` alone turned off
     "scope rows": dict(in_scope_at_most=-1.0),
     "grouped outputs": dict(grouped_from=10**12),
     "distinct objects": dict(identity_sample=10**12),
-    "distinct code lists": dict(distinct_from=10**12),
 }
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 # %% auto #0
 __all__ = ['settings', 'taken', 'KEPT_AT_MOST', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress',
            'distinct_objects', 'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows',
-           'distinct_values', 'recall', 'text_column']
+           'recall', 'text_column']
 
 # %% ../nbs/00c_fast.ipynb #29305120
 @dataclass
@@ -38,7 +38,6 @@ class SpeedSettings:
     present_at_most: float = 1 / 16 # ...at most this share of the rows (more: row by row costs less than spreading them back)
     in_scope_at_most: float = 0.6 # a table is read on its scope's rows alone when they are at most this share of the cohort
     identity_sample: int = 4096 # rows sampled to see whether a text column repeats a few objects
-    distinct_from: int = 50_000 # rows from which a column of code lists is read once per distinct list (few on a cohort), then spread
 
 settings = SpeedSettings()
 taken = collections.Counter()  # shortcut -> how many times it applied (for tests and the benchmark: `taken.clear()` first)
@@ -238,16 +237,6 @@ def scope_rows(outside:np.ndarray): # per row: the scope is known to be false
     if len(rows) > settings.in_scope_at_most * len(outside): return None
     taken['scope_rows'] += 1
     return rows
-
-# %% ../nbs/00c_fast.ipynb #5a21993f
-def distinct_values(values:np.ndarray, # an integer column
-                    most:int=1 << 12): # more distinct values: row by row costs less
-    "(number of each row's value, the distinct values) when a long integer column repeats few values; else None."
-    if not settings.on or len(values) < settings.distinct_from: return None
-    rows, uniques = pd.factorize(values)
-    if len(uniques) > most: return None
-    taken['distinct_values'] += 1
-    return rows, uniques
 
 # %% ../nbs/00c_fast.ipynb #c0ffee02a
 KEPT_AT_MOST = 1 << 14  # decisions one store keeps: patients repeat few combinations, and the memory stays bounded

@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from .evidence import Strength, cite, citation_text
 from .logic import Always, And, Compare, Expr, HasCode, IsIn, IsUnknown, Named, Not, Or, Otherwise
 from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, Columns, codes_mask, splits
-from .fast import combinations, distinct_values, lowest_bit, recall, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
+from .fast import combinations, lowest_bit, recall, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
 from .vocab import check_outcomes
 
 # %% auto #0
@@ -291,25 +291,11 @@ def _thresholds(table:DecisionTable) -> dict:
     return table._thresholds
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2b
-@dataclass(frozen=True)
-class _DistinctLists:
-    "A code-list field's distinct lists (`fast.distinct_values`): a cache entry of `Columns`, dropped when the field is written."
-    name: str
-    @property
-    def fields(self) -> tuple: return (self.name,)
-
 def _codes_reading(cols:Columns, name:str, codes:tuple) -> np.ndarray:
     "For a code list: 0 where unknown, else 1 + which of the codes the table tests it holds (bit j: the j-th code)."
     lists = cols.data.get(name)
     if lists is None: return np.zeros(cols.n, np.int16)
-    key = _DistinctLists(name)
-    if key not in cols.cache: cols.cache[key] = distinct_values(lists)
-    if cols.cache[key] is None: return _lists_reading(lists, codes)
-    rows, distinct = cols.cache[key]
-    return _lists_reading(distinct, codes).take(rows)  # read once per distinct list
-
-def _lists_reading(lists:np.ndarray, codes:tuple) -> np.ndarray:
-    code = np.ones(len(lists), np.int16)
+    code = np.ones(cols.n, np.int16)
     for j, c in enumerate(codes): code += ((lists & codes_mask((c,))) != 0).astype(np.int16) << np.int16(j)
     return np.where(lists < 0, np.int16(0), code)
 

@@ -255,8 +255,8 @@ def test_every_shortcut_off_gives_the_same_cohort_answers():
     "One switch: all shortcuts at once, on a cohort the lowered settings make large enough for each of them."
     df = pd.concat([_messy(1_500, seed=9)] * 4, ignore_index=True)  # 6,000 rows repeating the same objects and combinations
     fast.taken.clear()
-    with speed(threads_from=2_000, threads=2, grouped_from=2_000, identity_sample=1_024, distinct_from=2_000): quick = assess_frame(df)
-    assert {"combinations", "scope_rows", "row_groups", "threads", "distinct_objects", "distinct_values"} <= set(fast.taken)
+    with speed(threads_from=2_000, threads=2, grouped_from=2_000, identity_sample=1_024): quick = assess_frame(df)
+    assert {"combinations", "scope_rows", "row_groups", "threads", "distinct_objects"} <= set(fast.taken)
     with speed(off=True): assert_frame_equal(quick, assess_frame(df))
 
 
