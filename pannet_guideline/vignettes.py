@@ -253,6 +253,7 @@ OUTPUT_WORDS = {"recommendations": "recommendations", "primary_recommendation": 
                 "alerts": "alerts", "workup": "work-up", "followup_schedule": "follow-up schedule", "rule_ids": "rules", "data_gaps": "data gaps"}
 ALIAS_UNITS = {"tumor_size_mm": "mm", "mitoses_per_10hpf": "per 10 high-power fields"}  # columns read as another field, in their own unit
 
+# %% ../nbs/35_vignettes.ipynb #f870f7c4
 def _spec(key:str):
     "The schema field a patient key is read as (a column in another unit is read as its field)."
     return FIELDS.get(key) or FIELDS.get((UNIT_ALIASES.get(key) or LEGACY_ALIASES.get(key) or (key,))[0])
@@ -273,6 +274,7 @@ def field_words(key:str, value) -> str:
     unit = ALIAS_UNITS.get(key, spec.unit if spec is not None else "")
     return f"{label[:1].upper()}{label[1:]}: {_value_words(value, spec, unit)}"
 
+# %% ../nbs/35_vignettes.ipynb #c884a060
 def _listed(col:str, values) -> str:
     vals = values if isinstance(values, list) else [values]
     if col in CODE_COLUMNS: return "; ".join("none" if v is None else code_words(v) for v in vals)  # a label may hold a comma
@@ -293,6 +295,7 @@ def expectation_words(expect:dict) -> list:
         out.append(text[:1].upper() + text[1:])
     return out
 
+# %% ../nbs/35_vignettes.ipynb #1855fa3b
 _NCCN, _WHO, _AJCC8 = ("S-NCCN(NTUH)",), ("S-WHO-UTD", "S-WHO-JNMT"), ("S-AJCC8-calc", "S-PDQ")
 _TRIALS = {"CLARINET": "T-CLARINET", "PROMID": "T-PROMID", "RADIANT": "T-RADIANT3", "NETTER-1": "T-NETTER1", "NETTER-2": "T-NETTER2",
            "COMPETE": "T-COMPETE", "E2211": "T-E2211", "CABINET": "T-CABINET", "A6181111": "T-SUNITINIB"}
@@ -324,6 +327,7 @@ _NAMED = {"eviQ": ("S-eviQ",), "NCCN": _NCCN, "ASPEN": ("S-ASPEN",), "PDQ": ("S-
           "ENETS": ("S-ENETS23-NEC", "S-ENETS23-F", "S-ENETS16-sys", "S-ENETS-TNM"), "AJCC": ("S-AJCC8-calc", "S-AJCC9-prot", "S-AJCC9-CA", "S-AJCC8-EXO"),
           "WHO": _WHO + ("S-WHO2010",), **{k: (v,) for k, v in _TRIALS.items()}}  # a source named in a reference's own words
 
+# %% ../nbs/35_vignettes.ipynb #cf2e30db
 def fact_refs(text:str) -> list:
     "The references to the clinical fact sheet in a vignette's source: (start, end, section or rule, items) each; items: seed item numbers for section 11."
     out = []
@@ -341,6 +345,7 @@ def fact_refs(text:str) -> list:
             out.append((tail_at + r.start(), tail_at + stop, r[0], tuple(int(x) for x in re.findall(r"\d+", items[1])) if items else ()))
     return out
 
+# %% ../nbs/35_vignettes.ipynb #78e78ba6
 def _section_ids(ref:str) -> tuple:
     "The register sources of one fact-sheet section or rule (a range 5.1-5.3: each section of it)."
     if "-" in ref and not ref.startswith("R-"):
@@ -356,6 +361,7 @@ def _clause(text:str) -> str:
         if ch == ";" and depth <= 0: return text[:i]
     return text
 
+# %% ../nbs/35_vignettes.ipynb #497ebd0d
 def source_words(text:str) -> str:
     "A vignette's source as a reader looks it up: each section of the clinical fact sheet it was written from by the register sources that section draws on (those its own words name, where they name some), an item of the seed audit by its seed statement, references in a row said once; the sheet's own name left out."
     text = str(text)
@@ -375,6 +381,7 @@ def source_words(text:str) -> str:
         text = text[:start] + said + text[end:]
     return re.sub(r"clinical_facts\s*", "", text)
 
+# %% ../nbs/35_vignettes.ipynb #ff6af89f
 def _cited(text:str) -> str:
     "A vignette's source (`source_words`), escaped, with the statement ids and source ids in it linked to the evidence register."
     load_register()
@@ -382,6 +389,7 @@ def _cited(text:str) -> str:
     pat = re.compile(r"(?<![\w./#-])(" + "|".join(re.escape(_html.escape(i)) for i in ids) + r")(?![\w-])")
     return pat.sub(lambda m: f'<a href="register.html#{m[1]}">{m[1]}</a>', _html.escape(source_words(text)))
 
+# %% ../nbs/35_vignettes.ipynb #eb3a6297
 def vignettes_table(chapter:str|None=None, vignettes:list|None=None):
     "The vignettes for a reader: the patient field by field (labels, units), the expected answer (codes by label, per policy where it differs), the source and why."
     e, rows = _html.escape, []
