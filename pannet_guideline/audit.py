@@ -15,7 +15,7 @@ from .grading import GRADING_EDITIONS
 from .tables import HIT_POLICY_WORDS
 from .guideline import POLICIES, chapter_tables
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGING_ALERTS, STAGING_EDITIONS,
-                                      T_FROM_EXTENT)
+                                      T_FROM_EXTENT, T_RULED_OUT)
 
 # %% auto #0
 __all__ = ['LABELLED', 'table_users', 'all_tables', 'audit_table', 'statement_html', 'then_html', 'when_words', 'note_words',
@@ -30,7 +30,7 @@ def table_users() -> dict:
     for name, tables in GRADING_EDITIONS.items():
         for t in tables.values(): add(t, name)
     for name, t in STAGING_EDITIONS.items(): add(t, name); add(STAGING_ALERTS[name], name)
-    for t in (T_FROM_EXTENT, N_FROM_NODES, M_FROM_SITES, CATEGORY_CONFLICTS, SETTING): add(t, "all")
+    for t in (T_FROM_EXTENT, N_FROM_NODES, M_FROM_SITES, CATEGORY_CONFLICTS, T_RULED_OUT, SETTING): add(t, "all")
     for policy in POLICIES:
         for t in chapter_tables(policy): add(t, policy)
     return {t: sorted(set(u)) for t, u in users.items()}

@@ -22,7 +22,7 @@ from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED
 from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
 from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
-                                      STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, staging_edition)
+                                      STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, T_RULED_OUT, staging_edition)
 from .tables import DecisionTable, FrameDecision, Rule, field_tests
 from .logic import Compare, Expr, HasCode, IsIn
 from .vocab import ALERTS, RECOMMENDATIONS, add_alert
@@ -36,7 +36,7 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER
            'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS',
            'EXCLUDED_READING', 'HELD_AS_READ', 'STAGING_OUTPUTS', 'READ_AS_STATED', 'Patient',
            'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade',
-           'RecordAboveOneIndex', 'RecordBelowIndices', 'ReadingConflict', 'StageAgreement', 'ChapterStep',
+           'RecordAboveOneIndex', 'RecordBelowIndices', 'ReadingConflict', 'RuledOut', 'StageAgreement', 'ChapterStep',
            'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'NoSymptomsNoCarcinoid', 'chapter_tables',
            'check_steps', 'pipeline', 'step_batches', 'is_chapter_step', 'record_steps', 'run_steps', 'listing_key',
            'Recommendation', 'primary_choice', 'held_by', 'grade_from_count_alone', 'count_alone_rows',
@@ -299,6 +299,45 @@ class ReadingConflict:
         st.conflicts.append((self.first, self.other, mask, np.zeros(n, np.int8), np.ones(n, np.int8)))
         st.gaps |= np.where(mask, np.uint64(1) << np.uint64(FIELD_BITS[self.field]), np.uint64(0))
 
+# %% ../nbs/30_guideline.ipynb #479b0e83
+@dataclass(frozen=True, eq=False)
+class RuledOut:
+    "A `collect` table of alerts naming a recorded value that the findings rule out: where a rule fires, `field` is unknown, a gap and a conflict that `marker` names."
+    table: DecisionTable # e.g. `staging.T_RULED_OUT`
+    field: str # the recorded field held unknown, e.g. `t_category`
+    marker: str # the derived field that says so, e.g. `t_category_ruled_out`
+    decision_reads = ("fired",)
+
+    @property
+    def reads(self) -> tuple: return tuple(self.table.inputs)
+    @property
+    def written(self) -> tuple: return (self.field, self.marker)
+    @property
+    def first(self) -> str: return self.marker  # as in `ReadingConflict`, the marker names the contradiction
+    @property
+    def other(self) -> str: return self.field
+
+    def record(self, st:RecordState):
+        d = self.table.decide(st.rec)
+        st.decisions.append(d)
+        st.alerts += [a for a in d.outcome if a not in st.alerts]
+        if not d.fired: return
+        st.rec[self.marker], st.rec[self.field] = FIELDS[self.marker].vocab[1], None
+        st.conflicts[self.marker] = FIELDS[self.marker].vocab
+        st.gaps.add(self.field)
+
+    def frame(self, st:FrameState): self.apply(st, self.table.decide_frame(st.cols))
+
+    def apply(self, st:FrameState, fd):
+        st.fired.append((self.table, fd.fired)); st.alerts.append((self.table, fd.fired))
+        mask = fd.fired != 0
+        if not mask.any(): return
+        n = st.cols.n
+        st.cols.set(self.marker, np.where(mask, np.int8(1), np.int8(-1)))
+        st.cols.set(self.field, np.where(mask, np.int8(-1), st.cols.codes(self.field)).astype(np.int8))
+        st.conflicts.append((self.marker, self.field, mask, np.zeros(n, np.int8), np.ones(n, np.int8)))
+        st.gaps |= np.where(mask, np.uint64(1) << np.uint64(FIELD_BITS[self.field]), np.uint64(0))
+
 # %% ../nbs/30_guideline.ipynb #gs_stageagree
 @dataclass(frozen=True, eq=False)
 class StageAgreement:
@@ -507,6 +546,7 @@ def _staging_steps(staging:str) -> list:
     steps = [*(ReadingConflict(c.marker, c.other, f) for f, c in READING_CONFLICTS.items()), InScope(Step(T_FROM_EXTENT, {"t_derived": None}, gated=True), {"t_derived": None}),
              Step(N_FROM_NODES, {"n_derived": None}, gated=True),
              Step(M_FROM_SITES, {"m_derived": None}, gated=True), AlertStep(CATEGORY_CONFLICTS),
+             RuledOut(T_RULED_OUT, "t_category", "t_category_ruled_out"),
              MergeStep("t_category", "t_derived"), MergeStep("n_category", "n_derived"),
              MergeStep("m_category", "m_derived", {"M1": ("M1a", "M1b", "M1c")}, common={"M1a": "M1", "M1b": "M1", "M1c": "M1"}), SitesFromM(),
              *(InScope(s, {s.written[0]: "not_applicable"}) for s in stages), StageAgreement(stages)]
@@ -716,6 +756,7 @@ READING_NAMES = {"t_derived": "size and extent give", "n_derived": "nodal status
                  "grade_from_record": "recorded grade", "recorded_grade": "recorded grade", "class_from_record": "recorded grade gives"}
 
 READING_CONFLICT_TEXT = {c.marker: c.text for c in READING_CONFLICTS.values()}  # from the schema's register of reading conflicts
+READING_CONFLICT_TEXT["t_category_ruled_out"] = "t_category: the recorded T is one that the size or extent given rules out"  # `RuledOut`
 
 def conflict_text(name:str, other:str, value, other_value) -> str:
     "One contradiction in words: `m_category: recorded M0, metastatic sites give M1a`."
@@ -778,7 +819,7 @@ def _assessment(st:RecordState, issues:dict, grading:str, staging:str, policy:st
     recs, primary, options, held = _ranking(st)
     if held: primary, options = "", ""
     conflicts = list(dict.fromkeys(conflict_text(name, s.other, *st.conflicts[name]) for s in steps  # two steps may name one field's contradiction
-                                   if isinstance(s, (MergeStep, ReadingConflict, RecordBelowIndices)) and (name := s.first) in st.conflicts))
+                                   if isinstance(s, (MergeStep, ReadingConflict, RuledOut, RecordBelowIndices)) and (name := s.first) in st.conflicts))
     tables = {s.table.name: s.table for s in steps if hasattr(s, "table")}
     return Assessment(**out, grade_provisional=bool(rec.get("grade_provisional")), stage=out[STAGE_COLUMN[staging]],
                       recommendations=";".join(r.code for r in recs), primary_recommendation=primary, primary_options=options,

@@ -14,10 +14,10 @@ from .vocab import add_alert
 
 # %% auto #0
 __all__ = ['limited', 'net_or_class_unknown', 'carcinoma', 'no_organ_or_vessel', 'staged_here', 'T_FROM_EXTENT', 'nodes',
-           'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 't', 'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9',
-           'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8',
-           'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition',
-           't_category', 'stage_group']
+           'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 'T_RULED_OUT', 't', 'n', 'm', 'm1', 'STAGE_AJCC8',
+           'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'STAGING_ALERTS_ANY',
+           'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS',
+           'staging_edition', 't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
@@ -88,6 +88,25 @@ add_cut_alert("T_AJCC7_CONFLICT", "Recorded AJCC 7 T contradicts the findings",
           "The AJCC 7 T category recorded does not fit the size or extent given (T1 and T2 are confined to the pancreas, T1 up to {ajcc7_t1_max}, "
           "T3 and T4 reach beyond it); the record should be checked before it is used.", "data", _A7T)
 
+# Size and extent give no T when one of them is not recorded (or, for a carcinoma, organs or vessels are involved), so there is
+# no second T to set against the recorded one; yet what is recorded may rule the recorded T out whatever the rest. Then the T
+# is not trusted, as where the two readings disagree (`guideline.RuledOut`: T unknown, a gap and a conflict).
+_t_open = Field("t_derived").is_unknown().named("size and extent give no T", _T)
+add_cut_alert("T_CATEGORY_RULED_OUT", "Recorded T ruled out by the size or extent",
+          "The recorded T category cannot hold a tumour of the size or extent given, whatever is not recorded (NET: T1 under {t1_below} "
+          "and T2 from {t1_below} up to {t2_max}, both within the pancreas, T4 beyond it into organs or large vessels; NEC and MiNEN, "
+          "exocrine chapter: T1 up to {exocrine_t1_max}, T2 up to {exocrine_t2_max}, T3 over it, T4 arterial involvement). "
+          "The T is not trusted until the record is checked.", "data", _T + ("ajcc8.exocrine-t",))
+_RULED_OUT = [  # (rule id, class, recorded T, what rules it out, cites)
+    ("RULED-OUT-T1-SIZE", _net_t, "T1", size >= _t1, _T),
+    ("RULED-OUT-T2-SIZE", _net_t, "T2", (size < _t1) | (size > _t2), _T),
+    ("RULED-OUT-T4-EXTENT", _net_t, "T4", invasion.isin("none", "duodenum_or_bile_duct"), _T),
+    ("RULED-OUT-EXO-T1-SIZE", carcinoma, "T1", size > _e1.value, _EXO),
+    ("RULED-OUT-EXO-T2-SIZE", carcinoma, "T2", (size <= _e1.value) | (size > _e2.value), _EXO),
+    ("RULED-OUT-EXO-T3-SIZE", carcinoma, "T3", size <= _e2.value, _EXO),
+    ("RULED-OUT-EXO-T4-EXTENT", carcinoma, "T4", invasion.isin("none", "duodenum_or_bile_duct"), _EXO),
+]
+
 CATEGORY_CONFLICTS = DecisionTable("category_conflicts", "Recorded TNM against size, extent, nodes and sites", [
     *[Rule(f"CONF-T-{v}", cond, "T_CATEGORY_CONFLICT", _T) for v, cond in _disagree("t_category", "t_derived", _T_GROUPS)],
     *[Rule(f"CONF-N-{v}", cond, "N_CATEGORY_CONFLICT", ("ajcc8.n-category",)) for v, cond in _disagree("n_category", "n_derived", _N_GROUPS)],
@@ -97,6 +116,9 @@ CATEGORY_CONFLICTS = DecisionTable("category_conflicts", "Recorded TNM against s
          note=f"exactly {_t1_ajcc7} is T1 in the AJCC 7 text, at the edge in a table that gives T1 as below {_t1_ajcc7}: not called a conflict"),
     Rule("CONF-T7-T3T4", _t7.isin("T3", "T4") & (invasion == "none"), "T_AJCC7_CONFLICT", ("ajcc7.t-category",)),
 ], "collect", output="alerts")
+T_RULED_OUT = DecisionTable("t_ruled_out", "Recorded T that the size or extent rules out, size and extent giving no T", [
+    Rule(rid, cls & _t_open & (t_cat == v) & ruled_out, "T_CATEGORY_RULED_OUT", cites) for rid, cls, v, ruled_out, cites in _RULED_OUT
+], "collect", output="alerts")  # a table of its own: beside the others' conflicts, the class and size cuts would make one grid too large
 
 # %% ../nbs/11_staging.ipynb #594c98e8
 t, n, m = t_cat, n_cat, m_cat
