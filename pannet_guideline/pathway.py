@@ -764,6 +764,7 @@ CONSISTENCY = ((("differentiation", "ki67_pct", "mitoses_per_2mm2"), ("nen_class
                 # A class names a morphology (a NET is well differentiated), and the grade is the one its indices give: a recorded
                 # grade stands in only where the indices are missing, so it adds no pair of grade and index.
 
+# %% ../nbs/50_pathway.ipynb #ae986726
 @functools.lru_cache(maxsize=None)
 def _derivation_steps() -> tuple:
     "The grading (WHO 2019) and staging (AJCC 8) steps: how the derived answers come from the findings."
@@ -791,6 +792,7 @@ def _coded(cols, name:str) -> np.ndarray:
     i = np.searchsorted(c, x, side="left")  # as `_regions`, on the whole column: 2i below cut i, 2i+1 at it
     return np.where(np.isnan(x), -1, 2 * i + (c[np.minimum(i, len(c) - 1)] == x)).astype(np.int64)
 
+# %% ../nbs/50_pathway.ipynb #14c235d0
 @functools.lru_cache(maxsize=None)
 def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
     "Every combination of the findings run through the grading and staging steps: the fields observed and the distinct coded rows they take."
@@ -802,6 +804,7 @@ def _reachable(findings:tuple, answers:tuple, stated:tuple=()) -> tuple:
     observed = tuple(dict.fromkeys(findings + answers))  # findings as given (a step may hold one for review), answers as derived
     return observed, np.unique(np.stack([_coded(st.cols if f in answers else given, f) for f in observed], axis=1), axis=0)
 
+# %% ../nbs/50_pathway.ipynb #1ab1a937
 @functools.lru_cache(maxsize=None)
 def _derivations() -> tuple:
     "The flags a chapter writes from a table of its own for a later chapter to read (its `DERIVED`), and those it writes from its recommendations (its `LISTED`, see `_listed_table`): (field, table, {outcome: value written})."
@@ -818,6 +821,7 @@ def _listed_table(chapter, name:str, code:str) -> DecisionTable:
     never = Rule(f"{name}:NOT-LISTED", Always(), "not listed", ("nccn.observation-criteria",))  # not listed: always possible
     return DecisionTable(f"{name}_written", f"Where the chapter can list {code}", rules + [never], "collect", output=name)
 
+# %% ../nbs/50_pathway.ipynb #14d1b12f
 def _collapsed(e:Expr, inside:bool=False) -> set:
     "The fields of a condition read where an unknown answer counts as a definite one (under `otherwise`, or asked whether it is known)."
     from pannet_guideline.logic import Otherwise
@@ -844,6 +848,7 @@ def _writable(cols, name:str, table:DecisionTable, writes:dict) -> np.ndarray:
         for r in rules: can[writes[r.then]] |= ~r.when.frame(at).f  # a value is possible where a rule that writes it is not false
     return np.logical_and.reduce([(value != i) | can[v] for i, v in enumerate(FIELDS[name].vocab)])
 
+# %% ../nbs/50_pathway.ipynb #9199e4cb
 def _hidden_answers(table:DecisionTable, given:set) -> list:
     "The derived answers (text) a flag's table reads that a store does not hold, where grading or staging ties them to an answer it holds (the grade behind a NEN class)."
     reads = set().union(*(r.when.fields for r in effective(table, table.rules)))
@@ -864,6 +869,7 @@ def derived_possible(cols) -> np.ndarray:
         ok &= good.reshape(cols.n, len(combos)).any(axis=1)
     return ok
 
+# %% ../nbs/50_pathway.ipynb #2c45e384
 def possible_points(cols, groups:tuple=CONSISTENCY, derived:bool=True) -> np.ndarray:
     "Rows of a `Columns` store whose known answers some record gives, run through the grading and staging steps (fields absent or unknown: any value); `groups` as `CONSISTENCY`; `derived`: a flag an earlier chapter step writes only where its table can write it (`derived_possible`)."
     ok = derived_possible(cols) if derived else np.ones(cols.n, bool)
@@ -884,6 +890,7 @@ def possible_points(cols, groups:tuple=CONSISTENCY, derived:bool=True) -> np.nda
             ok[at] &= np.isin(key(known), key(have))
     return ok
 
+# %% ../nbs/50_pathway.ipynb #7252f884
 def _flag_reads(name:str, table:DecisionTable) -> set:
     "A derived flag, the answers its table reads, and the answers grading and staging tie to those (a NEN class beside the grade it reads)."
     reads = {name}.union(*(r.when.fields for r in effective(table, table.rules)))
