@@ -369,6 +369,7 @@ REGIMEN_NAMES = {  # names found in treatment exports -> the recommendation code
 }
 _CODE_NAMES = {_code_key(c): c for c in RECOMMENDATION_CODES} | {_code_key(n): c for c, names in REGIMEN_NAMES.items() for n in names}
 
+# %% ../nbs/01_schema.ipynb #27156847
 _LIST_SEPARATORS = re.compile(r"[,;\n\r]+|->|=>|→|\bthen\b|\bfollowed by\b", re.IGNORECASE)  # between the treatments of a list, or of a sequence
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # a note in brackets: what it holds never splits the list
 
@@ -380,6 +381,8 @@ def _list_items(text:str) -> list:
         if any(a <= m.start() < b for a, b in inside): continue
         items.append(text[start:m.start()]); start = m.end()
     return [s.strip() for s in items + [text[start:]] if s.strip()]
+
+# %% ../nbs/01_schema.ipynb #f52e5639
 _AGENT_JOINS = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b)\s*", re.IGNORECASE)  # between agents, of one regimen or of several
 _DOSE_UNITS = r"(?:mg|mcg|µg|μg|ug|g|gbq|mbq|mci)(?:\s*/\s*(?:m2|m²|kg|d|day|week|wk))?"
 _DOSE_WORDS = re.compile(  # how much and how often, which do not change what was given: `30 mg`, `7.4 GBq`, `x4`, `q4w`, `tid`, `SC`, `LAR`, `depot`
@@ -394,6 +397,7 @@ def _without_dose(piece:str) -> str:
     "A treatment as written without its doses and schedule (`Octreotide LAR 30 mg` -> `Octreotide`); brackets left empty go too."
     return re.sub(r"\(\s*\)|\[\s*\]", " ", _DOSE_WORDS.sub(" ", piece)).strip()
 
+# %% ../nbs/01_schema.ipynb #a17c6153
 _MG = re.compile(r"(\d+(?:[.,]\d+)?)\s*mg\b", re.IGNORECASE)
 _EVERY = re.compile(r"\b(?:q|every)\s*(\d+)\s*(d|days?|w|wks?|weeks?)\b", re.IGNORECASE)
 
@@ -407,6 +411,7 @@ def _above_label(piece:str) -> bool:
     lanreotide = re.search(r"lanreotide|somatuline", piece, re.IGNORECASE) is not None
     return (octreotide and max(doses) > 30) or (lanreotide and max(doses) > 120) or (days is not None and days < 28)
 
+# %% ../nbs/01_schema.ipynb #f24cae5c
 # short-acting octreotide (written so, or in µg, under the skin, several times a day, or "not LAR") treats breakthrough symptoms
 # (nccn.ssa-doses, functional.nccn-carcinoid-syndrome-ssa): medical control of the syndrome, not the analogue depot given for tumour control
 _SHORT_ACTING = re.compile(r"short[\s-]*acting|immediate[\s-]*release|\bnot\s+(?:the\s+)?(?:lar|depot|long[\s-]*acting)\b|\bnon[\s-]*(?:lar|depot)\b"
@@ -424,6 +429,7 @@ def short_acting_written(raw) -> bool:
     "Whether a treatment history as written names short-acting octreotide, which is read as `SYNDROME_CONTROL` (the reader marks the row, and the alert `SHORT_ACTING_OCTREOTIDE_READ` says so)."
     return isinstance(raw, str) and any(short_acting_octreotide(p) for p in _list_items(raw))
 
+# %% ../nbs/01_schema.ipynb #e630c607
 # what a registry writes beside a treatment that does not change it: a year or span (`Whipple 2019`, `(2018-2020)`), its target
 # (`RFA of liver mets`), or a note in brackets (`(stopped for pneumonitis)`, `(Lutathera)` beside its generic name)
 _WHEN = re.compile(r"\(?\b(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2,4})?\b\)?")
@@ -455,6 +461,7 @@ def _read_named(piece:str) -> tuple:
         codes.append(_CODE_NAMES[_code_key(" ".join(parts[i:j]))]); i = j
     return (tuple(codes), None) if codes else (None, piece.strip())
 
+# %% ../nbs/01_schema.ipynb #6465f407
 # one agent of a coded regimen, given alone, is not that regimen: the list stays unknown, and the message says why
 SINGLE_AGENTS = {"TEMOZOLOMIDE": "temozolomide alone has no code (CAPTEM is capecitabine with temozolomide, and E2211 set the two apart)",
                  "CAPECITABINE": "capecitabine alone has no code (CAPTEM is capecitabine with temozolomide)"}
@@ -464,6 +471,7 @@ def _single_agent(piece:str) -> str|None:
     "Why `piece`, one agent of a coded regimen given alone (`temozolomide 200 mg/m2`, `temozolomide alone`), has no code; None otherwise."
     return SINGLE_AGENTS.get(_code_key(_ALONE.sub(" ", _without_dose(piece))))
 
+# %% ../nbs/01_schema.ipynb #a5dfa4e7
 def _read_codes(spec:FieldSpec, raw):
     "A list of codes or regimen names (`,` `;` a new line, `->` or `then` between treatments); one part that cannot be read makes the whole list unknown, since it may hide a code."
     if isinstance(raw, (bool, np.bool_, int, float, np.number)): return None, f"{_show(raw)} is not a list of recommendation codes"
