@@ -1099,6 +1099,7 @@ def _missing(series:pd.Series) -> np.ndarray:
     empty = np.array([_is_missing(v) for v in reps] + [True], bool)  # the last entry is read for -1 (None, NaN)
     return empty[np.where(idx < 0, len(reps), idx)]
 
+# %% ../nbs/01_schema.ipynb #e31870f4
 def _store(cols:Columns, name:str, target:str, values, bad, ranges=None):
     "Write one field; where an alias and its field are both given, the field wins, and where they disagree the field is unknown."
     if values is not None:
@@ -1128,6 +1129,7 @@ def _agree_columns(target:str, a:np.ndarray, b:np.ndarray) -> np.ndarray:
     "`_agree` on whole columns of sizes."
     with np.errstate(invalid="ignore"): return np.abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
 
+# %% ../nbs/01_schema.ipynb #09876678
 def _per_value(series:pd.Series, test) -> np.ndarray:
     "`test` of each row's value, worked out once per distinct value (a long column repeats a few), False where missing."
     idx, reps = _distinct(series)
@@ -1158,6 +1160,7 @@ def _mark_short_acting(cols:Columns, series:list):
 def _unknown(values:np.ndarray) -> np.ndarray:
     return np.isnan(values) if values.dtype.kind == "f" else values < 0
 
+# %% ../nbs/01_schema.ipynb #926316c9
 def _merge_repeated(got:list, keys:list) -> tuple:
     "Several columns for one field: a row reads the one column that holds a value; a row with values in several is unknown."
     target, n = got[0][0], max(len(v) if v is not None else 0 for _, v, _, _ in got)
