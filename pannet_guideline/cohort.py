@@ -529,7 +529,7 @@ def _conflicts(st:FrameState, n:int) -> pd.Categorical:
     parts = []
     for name, other, mask, first, second in st.conflicts:
         vocab = FIELDS[name].vocab
-        pairs = [(a, b) for a in range(len(vocab)) for b in range(len(vocab)) if a != b]
+        pairs = [(a, b) for a in range(len(vocab)) for b in range(len(vocab))]  # a == b: one recorded value ruled out (`guideline.RuledOut`)
         bits = np.zeros(n, np.uint64)
         for k, (a, b) in enumerate(pairs): bits |= (mask & (first == a) & (second == b)).astype(np.uint64) << np.uint64(k)
         parts.append((bits, [conflict_text(name, other, vocab[a], vocab[b]) for a, b in pairs]))

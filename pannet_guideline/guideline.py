@@ -33,8 +33,8 @@ from . import schema
 # %% auto #0
 __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER_FIELDS', 'STRENGTH_ORDER', 'RECOMMENDATION_RANK',
            'LAST_CODES', 'OUTPUT_SPEC', 'OUTPUT_COLUMNS', 'CATEGORY_COLUMNS', 'UNKNOWN_LABEL', 'STAGE_COLUMN',
-           'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'Assessment', 'MAX_READINGS',
-           'EXCLUDED_READING', 'HELD_AS_READ', 'STAGING_OUTPUTS', 'READ_AS_STATED', 'Patient',
+           'LIST_OUTPUTS', 'INPUT_BITS', 'READING_NAMES', 'READING_CONFLICT_TEXT', 'RULED_OUT_TEXT', 'Assessment',
+           'MAX_READINGS', 'EXCLUDED_READING', 'HELD_AS_READ', 'STAGING_OUTPUTS', 'READ_AS_STATED', 'Patient',
            'STAGING_MISSING_AT_MOST', 'RecordState', 'FrameState', 'Step', 'AlertStep', 'MergeStep', 'OneIndexGrade',
            'RecordAboveOneIndex', 'RecordBelowIndices', 'ReadingConflict', 'RuledOut', 'StageAgreement', 'ChapterStep',
            'ListedStep', 'out_of_scope', 'InScope', 'SitesFromM', 'NoSymptomsNoCarcinoid', 'chapter_tables',
@@ -322,8 +322,9 @@ class RuledOut:
         st.decisions.append(d)
         st.alerts += [a for a in d.outcome if a not in st.alerts]
         if not d.fired: return
-        st.rec[self.marker], st.rec[self.field] = FIELDS[self.marker].vocab[1], None
-        st.conflicts[self.marker] = FIELDS[self.marker].vocab
+        value = st.rec.get(self.field)
+        st.rec[self.marker], st.rec[self.field] = value, None
+        st.conflicts[self.marker] = (value, value)  # one value, the recorded one, ruled out
         st.gaps.add(self.field)
 
     def frame(self, st:FrameState): self.apply(st, self.table.decide_frame(st.cols))
@@ -332,10 +333,12 @@ class RuledOut:
         st.fired.append((self.table, fd.fired)); st.alerts.append((self.table, fd.fired))
         mask = fd.fired != 0
         if not mask.any(): return
-        n = st.cols.n
-        st.cols.set(self.marker, np.where(mask, np.int8(1), np.int8(-1)))
-        st.cols.set(self.field, np.where(mask, np.int8(-1), st.cols.codes(self.field)).astype(np.int8))
-        st.conflicts.append((self.marker, self.field, mask, np.zeros(n, np.int8), np.ones(n, np.int8)))
+        recorded = st.cols.codes(self.field)
+        lut = np.array([FIELDS[self.marker].vocab.index(v) for v in FIELDS[self.field].vocab] + [-1], np.int8)  # the field's codes as the marker's
+        marker = np.where(mask, lut[recorded], np.int8(-1)).astype(np.int8)
+        st.cols.set(self.marker, marker)
+        st.cols.set(self.field, np.where(mask, np.int8(-1), recorded).astype(np.int8))
+        st.conflicts.append((self.marker, self.field, mask, marker, marker))
         st.gaps |= np.where(mask, np.uint64(1) << np.uint64(FIELD_BITS[self.field]), np.uint64(0))
 
 # %% ../nbs/30_guideline.ipynb #gs_stageagree
@@ -756,11 +759,12 @@ READING_NAMES = {"t_derived": "size and extent give", "n_derived": "nodal status
                  "grade_from_record": "recorded grade", "recorded_grade": "recorded grade", "class_from_record": "recorded grade gives"}
 
 READING_CONFLICT_TEXT = {c.marker: c.text for c in READING_CONFLICTS.values()}  # from the schema's register of reading conflicts
-READING_CONFLICT_TEXT["t_category_ruled_out"] = "t_category: the recorded T is one that the size or extent given rules out"  # `RuledOut`
+RULED_OUT_TEXT = {"t_category_ruled_out": "t_category: recorded {}, which the size or extent given rules out"}  # `RuledOut`: the value ruled out
 
 def conflict_text(name:str, other:str, value, other_value) -> str:
     "One contradiction in words: `m_category: recorded M0, metastatic sites give M1a`."
     if name in READING_CONFLICT_TEXT: return READING_CONFLICT_TEXT[name]
+    if name in RULED_OUT_TEXT: return RULED_OUT_TEXT[name].format(value)
     first = "computed" if name in ("who_grade", "nen_class") else "recorded"
     return f"{name}: {first} {value}, {READING_NAMES.get(other, other)} {other_value}"
 

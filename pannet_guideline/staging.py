@@ -93,10 +93,10 @@ add_cut_alert("T_AJCC7_CONFLICT", "Recorded AJCC 7 T contradicts the findings",
 # is not trusted, as where the two readings disagree (`guideline.RuledOut`: T unknown, a gap and a conflict).
 _t_open = Field("t_derived").is_unknown().named("size and extent give no T", _T)
 add_cut_alert("T_CATEGORY_RULED_OUT", "Recorded T ruled out by the size or extent",
-          "The recorded T category cannot hold a tumour of the size or extent given, whatever is not recorded (NET: T1 under {t1_below} "
-          "and T2 from {t1_below} up to {t2_max}, both within the pancreas, T4 beyond it into organs or large vessels; NEC and MiNEN, "
-          "exocrine chapter: T1 up to {exocrine_t1_max}, T2 up to {exocrine_t2_max}, T3 over it, T4 arterial involvement). "
-          "The T is not trusted until the record is checked.", "data", _T + ("ajcc8.exocrine-t",))
+          "The recorded T category cannot hold a tumour of the size or extent given, whatever the finding not recorded turns out to be "
+          "(NET: T1 under {t1_below} and T2 from {t1_below} up to {t2_max}, both within the pancreas, T4 beyond it into organs or "
+          "large vessels; NEC and MiNEN, exocrine chapter: T1 up to {exocrine_t1_max}, T2 up to {exocrine_t2_max}, T3 over it, T4 "
+          "arterial involvement). The T is not trusted until the record is checked: `conflicts` names the T recorded.", "data", _T + ("ajcc8.exocrine-t",))
 _RULED_OUT = [  # (rule id, class, recorded T, what rules it out, cites)
     ("RULED-OUT-T1-SIZE", _net_t, "T1", size >= _t1, _T),
     ("RULED-OUT-T2-SIZE", _net_t, "T2", (size < _t1) | (size > _t2), _T),

@@ -53,7 +53,7 @@ def test_named_and_not_trusted_exactly_where_nothing_unrecorded_gives_the_record
     assert "T_CATEGORY_CONFLICT" not in alerts
     assert a.t_category == ("TX" if ruled_out else recorded_t)
     assert ("t_category" in a.data_gaps.split(";")) == ruled_out
-    assert ("t_category: the recorded T is one that the size or extent given rules out" in a.conflicts) == ruled_out
+    assert (f"t_category: recorded {recorded_t}, which the size or extent given rules out" in a.conflicts) == ruled_out
 
 
 def test_a_ruled_out_t_gives_no_stage_it_alone_would_give():
