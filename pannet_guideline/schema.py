@@ -310,8 +310,11 @@ def _text_key(raw) -> str:
 _TNM_FIELDS = frozenset({"t_category", "n_category", "m_category", "t_category_ajcc7", "nodal_status"})
 _TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)\b)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T
 
+_T_SUFFIX = re.compile(r"\s*\((?:m|\d+)\)$|(?<=t1)[abc]$")  # T3(2), T3(m): how many tumours (AJCC's multiplicity suffix); T1a to T1c: the exocrine T1's subgroups
+
 def _read_text(spec:FieldSpec, raw):
     key = _text_key(raw)
+    if spec.name in ("t_category", "t_category_ajcc7"): key = _T_SUFFIX.sub("", key)  # the T itself is what the tables read
     if spec.name in _TNM_FIELDS: key = _TNM_PREFIX.sub("", key)
     for k in dict.fromkeys((key, _spaced(key))):
         if k in spec.unknown_tokens: return None, None

@@ -42,6 +42,8 @@ VALUES = [  # (field, value as exported, what it means)
     ("tumor_size_cm", "25 mm", 2.5), ("tumor_size_cm", "2.5cm", 2.5), ("tumor_size_cm", "2,5", 2.5), ("tumor_size_cm", "2.5 CM", 2.5),
     ("age_years", "65 years", 65.0), ("mitoses_per_2mm2", "3,0", 3.0),
     ("t_category", "pT2", "T2"), ("t_category", "ypT1", "T1"), ("t_category", "cT3", "T3"), ("n_category", "cN0", "N0"),
+    ("t_category", "T3(4)", "T3"), ("t_category", "pT3(m)", "T3"), ("t_category", "T3 (2)", "T3"),  # AJCC's count of tumours (clinical_facts 10.3)
+    ("t_category", "T1c", "T1"), ("t_category", "pT1a", "T1"), ("t_category_ajcc7", "T2(m)", "T2"),  # the exocrine T1's subgroups are T1
     ("n_category", "pN1", "N1"), ("m_category", "cM1", "M1"), ("t_category", "Tx", None), ("t_category", "pTx", None),
     ("n_category", "pNx", None), ("m_category", "Present, site unknown", "M1"), ("m_category", "Yes", "M1"), ("m_category", "No", "M0"),
     ("nodal_status", "Yes", "N1"), ("nodal_status", "absent", "N0"),
