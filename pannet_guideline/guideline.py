@@ -1206,9 +1206,9 @@ def early_fields(steps:list) -> set:
 STAGING_OUTPUTS = ("nen_class", "who_grade", "disease_setting")  # what a patient asked to complete the staging lacks
 
 def staging_writers(steps:list) -> list:
-    "The steps before the management tables that write a field, last first (a field's needs are traced back through them)."
+    "The steps before the management tables that write a field, last first (a field's needs are traced back through them); a `RuledOut` derives nothing the staging could miss: it only withholds trust from a recorded value."
     first = next((i for i, s in enumerate(steps) if is_chapter_step(s)), len(steps))
-    return [s for s in reversed(steps[:first]) if s.written]
+    return [s for s in reversed(steps[:first]) if s.written and not isinstance(s, RuledOut)]
 
 def staged_missing(st:RecordState, steps:list) -> list:
     "The missing input fields that the unknown class, grade or setting rests on, traced back through unknown fields only, in schema order."
