@@ -31,6 +31,7 @@ class PolicyRegistry(Sequence):
 
 POLICIES = PolicyRegistry()
 
+# %% ../nbs/05_policies.ipynb #ae194dda
 CHAPTER_ORDER = ("workup", "localized", "functional", "advanced", "hereditary", "caveats", "followup")  # the order of the outputs
 
 def chapter_rank(table) -> tuple:
@@ -38,6 +39,7 @@ def chapter_rank(table) -> tuple:
     module = getattr(table, "module", "").rsplit(".", 1)[-1]
     return (CHAPTER_ORDER.index(module) if module in CHAPTER_ORDER else len(CHAPTER_ORDER), getattr(table, "seq", 0))
 
+# %% ../nbs/05_policies.ipynb #f2d06649
 def _keep_place(new, old):
     "A table defined again (a re-run notebook cell) takes the old one's chapter and place; one defined in a notebook's own namespace never passes `__main__` on to the package's own definition."
     if old is new or not hasattr(old, "seq"): return
@@ -54,6 +56,7 @@ def _once(items:list, tables:tuple):
         _keep_place(t, old)  # its chapter and place, wherever it is defined again
         items[names.index(name)] = t
 
+# %% ../nbs/05_policies.ipynb #f7338c08
 @dataclass(eq=False)
 class Policy:
     "A management policy: its own tables and its changes to its parent's."
