@@ -100,7 +100,7 @@ add_cut_alert("T_CATEGORY_RULED_OUT", "Recorded T ruled out by the size or exten
 _RULED_OUT = [  # (rule id, class, recorded T, what rules it out, cites)
     ("RULED-OUT-T1-SIZE", _net_t, "T1", size >= _t1, _T),
     ("RULED-OUT-T2-SIZE", _net_t, "T2", (size < _t1) | (size > _t2), _T),
-    ("RULED-OUT-T4-EXTENT", _net_t, "T4", invasion.isin("none", "duodenum_or_bile_duct"), _T),
+    ("RULED-OUT-T4-EXTENT", _net_t, "T4", invasion == "none", _T),  # into the duodenum the extent alone gives T3, set against it as a conflict
     ("RULED-OUT-EXO-T1-SIZE", carcinoma, "T1", size > _e1.value, _EXO),
     ("RULED-OUT-EXO-T2-SIZE", carcinoma, "T2", (size <= _e1.value) | (size > _e2.value), _EXO),
     ("RULED-OUT-EXO-T3-SIZE", carcinoma, "T3", size <= _e2.value, _EXO),
