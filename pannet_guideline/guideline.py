@@ -289,14 +289,14 @@ class ReadingConflict:
 
     def record(self, st:RecordState):
         if st.rec.get(self.first) is None: return
-        st.conflicts[self.first] = FIELDS[self.first].vocab
+        st.conflicts[self.first] = (FIELDS[self.first].vocab[0], st.rec[self.first])  # the field, and the input the marker names
         st.gaps.add(self.field)
 
     def frame(self, st:FrameState):
         mask = st.cols.codes(self.first) >= 0
         if not mask.any(): return
         n = st.cols.n
-        st.conflicts.append((self.first, self.other, mask, np.zeros(n, np.int8), np.ones(n, np.int8)))
+        st.conflicts.append((self.first, self.other, mask, np.zeros(n, np.int8), st.cols.codes(self.first)))
         st.gaps |= np.where(mask, np.uint64(1) << np.uint64(FIELD_BITS[self.field]), np.uint64(0))
 
 # %% ../nbs/30_guideline.ipynb #479b0e83
@@ -759,11 +759,12 @@ READING_NAMES = {"t_derived": "size and extent give", "n_derived": "nodal status
                  "grade_from_record": "recorded grade", "recorded_grade": "recorded grade", "class_from_record": "recorded grade gives"}
 
 READING_CONFLICT_TEXT = {c.marker: c.text for c in READING_CONFLICTS.values()}  # from the schema's register of reading conflicts
+_MORE_CONFLICT_TEXT = {(c.marker, other): text for c in READING_CONFLICTS.values() for other, text in c.more.items()}
 RULED_OUT_TEXT = {"t_category_ruled_out": "t_category: recorded {}, which the size or extent given rules out"}  # `RuledOut`: the value ruled out
 
 def conflict_text(name:str, other:str, value, other_value) -> str:
     "One contradiction in words: `m_category: recorded M0, metastatic sites give M1a`."
-    if name in READING_CONFLICT_TEXT: return READING_CONFLICT_TEXT[name]
+    if name in READING_CONFLICT_TEXT: return _MORE_CONFLICT_TEXT.get((name, other_value), READING_CONFLICT_TEXT[name])
     if name in RULED_OUT_TEXT: return RULED_OUT_TEXT[name].format(value)
     first = "computed" if name in ("who_grade", "nen_class") else "recorded"
     return f"{name}: {first} {value}, {READING_NAMES.get(other, other)} {other_value}"

@@ -16,14 +16,15 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['MISSING_TOKENS', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS', 'REGIMEN_NAMES',
-           'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'GRADING_TESTS', 'BOUNDS_KEY', 'UNIT_ALIASES',
-           'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES',
-           'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN', 'FieldSpec',
-           'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value', 'Bounds', 'splits',
-           'band_tests', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient',
-           'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask', 'read_frame', 'fractions_verdict',
-           'ki67_columns', 'ki67_extent', 'issue_texts', 'issue_strings', 'issue_text']
+__all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS',
+           'REGIMEN_NAMES', 'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'GRADING_TESTS', 'BOUNDS_KEY',
+           'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS',
+           'GRADING_INDICES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN',
+           'FieldSpec', 'sites_not_stated', 'short_acting_octreotide', 'short_acting_written', 'canonical_value',
+           'written_value', 'Bounds', 'splits', 'band_tests', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan',
+           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask',
+           'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts', 'issue_strings',
+           'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -80,6 +81,8 @@ _N_SYN = {"0": "N0", "1": "N1", "pn0": "N0", "pn1": "N1", "node negative": "N0",
           "yes": "N1", "no": "N0", "present": "N1", "absent": "N0"}
 _M_SYN = {"0": "M0", "1": "M1", "pm1": "M1", "cm0": "M0", "cm1": "M1", "yes": "M1", "no": "M0", "present": "M1", "absent": "M0",
           "present, site unknown": "M1", "m1, site unknown": "M1"}
+SITES_NOT_STATED = ("yes", "present", "m1", "present, site unknown", "m1, site unknown", "site unknown", "sites unknown", "unknown site",
+                    "site not stated", "distant metastases", "1")  # metastases, no site: M1 (AJCC 8)
 _SIZE_UNITS = {"cm": 1.0, "mm": 0.1}
 PRIMARY_SITES = ("pancreas", "duodenum", "stomach", "small_bowel", "appendix", "colon", "rectum", "lung", "other")
 _ICD_O3 = {**{f"c25{s}{d}": "pancreas" for d in "0123456789" for s in ("", ".")}, "c25": "pancreas",  # ICD-O-3 topography
@@ -124,9 +127,9 @@ INPUT_FIELDS = (
     _text("metastatic_sites", "metastatic sites", ("none", "liver", "extrahepatic", "liver_and_extrahepatic"),
           {"no": "none", "hepatic": "liver", "liver only": "liver", "liver and extrahepatic": "liver_and_extrahepatic", "absent": "none",
            "extra-hepatic": "extrahepatic", "extrahepatic only": "extrahepatic"},
-          rejected={k: "says metastases are present but not where: M1, subcategory unknown (a recorded M category reads it)"
-                    for k in ("yes", "present", "m1", "present, site unknown", "site unknown", "1")},
-          doc="distant metastases: gives M0, M1a, M1b or M1c; a list of sites (`Liver, lung`) is read, and weighed against a liver-metastases column"),
+          unknown=SITES_NOT_STATED,
+          doc="distant metastases: gives M0, M1a, M1b or M1c; a list of sites (`Liver, lung`) is read, and weighed against a liver-metastases column; "
+              "metastases written as present with no site (`yes`, `present, site unknown`) leave the sites unknown and give M1 (`_weigh_sites_not_stated`)"),
     _text("t_category", "T category", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=("tx",),
           doc="T as recorded by a pathologist or registry"),
     _text("n_category", "N category", ("N0", "N1"), _N_SYN, unknown=("nx",),
@@ -209,9 +212,11 @@ DERIVED_FIELDS = (
           doc="the recorded T, set by the staging steps where the size or extent recorded rules it out whatever the rest (`staging.T_RULED_OUT`); the T is then unknown"),
     _text("tumor_size_conflict", "tumour size in cm and in mm disagree", ("cm", "mm"), derived=True,
           doc="set by the reader where `tumor_size_cm` and `tumor_size_mm` are both given and disagree; the size is then unknown"),
-    _text("m_category_conflict", "recorded M and the liver-metastases column disagree", ("m_category", "liver_metastases"), derived=True,
-          doc="set by the reader where the recorded M and a liver-metastases column disagree on the liver (M0 or M1b beside yes, M1a or M1c "
-              "beside no); M is then M1 where the recorded M places metastases beyond the liver, else unknown"),
+    _text("m_category_conflict", "recorded M and the liver-metastases column or the sites disagree", ("m_category", "liver_metastases", "metastatic_sites"),
+          derived=True,
+          doc="set by the reader where the recorded M and a liver-metastases column disagree on the liver (`liver_metastases`: M0 or M1b beside "
+              "yes, M1a or M1c beside no; M is then M1 where the recorded M places metastases beyond the liver, else unknown), or where a "
+              "recorded M0 stands beside sites written as present with no site named (`metastatic_sites`; M is then unknown)"),
     _text("metastatic_sites_conflict", "metastatic sites and the liver-metastases column disagree", ("metastatic_sites", "liver_metastases"),
           derived=True, doc="set by the reader where the sites listed leave out the liver while a liver-metastases column says yes, or "
                             "name it while the column says no; the sites are then unknown"),
@@ -341,6 +346,12 @@ def _site_list(spec:FieldSpec, raw, key:str) -> tuple:
     if other or not items:
         return None, f"{_show(raw)} is not one of {', '.join(spec.vocab)}, nor a list of known sites ({_cut(', '.join(other))} not known)"
     return ("liver_and_extrahepatic" if liver and extra else "liver" if liver else "extrahepatic"), None
+
+def sites_not_stated(raw) -> bool:
+    "Whether a metastatic-sites value says metastases are present without naming a site (`SITES_NOT_STATED`)."
+    if not isinstance(raw, (str, int, float, np.integer, np.floating)) or isinstance(raw, bool) or _is_missing(raw): return False
+    key = _text_key(raw)
+    return key in SITES_NOT_STATED or _spaced(key) in SITES_NOT_STATED
 
 # %% ../nbs/01_schema.ipynb #rd74701b
 def _code_key(text:str) -> str: return re.sub(r"[\s_\-/+]+", " ", text.strip().upper()).strip()
@@ -753,7 +764,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
     out = {name: None for name, spec in FIELDS.items() if not spec.derived and name != "grade_provisional"}
     keys = list(raw)
     targets, notes = key_plan(keys)
-    issues, aliases, columns_of, ranges = {}, {}, {}, {}
+    issues, aliases, columns_of, ranges, sites_present = {}, {}, {}, {}, False
     for key, (how, name) in notes.items():  # a near miss is reported only when it holds a value, as in a cohort
         if how != "resembles" or not _is_missing(raw[key]): issues[key] = note_text(how, name)
     for name, pos in targets.items():
@@ -769,6 +780,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
             if name == "differentiation" and out[name] == "poor" and _text_key(value) in CLASS_LABELS: out["differentiation_label"] = "NEC"
             if name == "recorded_grade" and out[name] == "G3" and _text_key(value).startswith("net"): out["recorded_grade_label"] = "NET"
             if name == "prior_therapies" and out[name] is not None and short_acting_written(value): out["octreotide_short_acting"] = "yes"
+            if name == "metastatic_sites": sites_present = sites_not_stated(value)
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
@@ -779,6 +791,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         elif target in READING_CONFLICTS and not _agree(target, out[target], x):
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
+    if sites_present: _weigh_sites_record(out)  # after the liver column, as in a cohort
     percent = any("%" in str(raw[keys[p]]) for p in targets.get("ki67_pct", []))  # '0.5 %' says its unit: not a fraction
     if out["ki67_pct"] is not None and 0 < out["ki67_pct"] < 1 and not percent: out["ki67_fraction_suspect"] = "yes"  # 0 and 1 read as % (as a fraction, 1 is 100 %)
     ranges = {name: r for name, r in ranges.items() if out[name] is None}
@@ -798,11 +811,13 @@ class ReadingConflictSpec:
     code: int # the marker's code (index into its vocabulary)
     other: str # the second input, as the user may name it
     text: str # the contradiction in words, for the `conflicts` column
+    more: dict = field(default_factory=dict) # another input compared with the field (a value of the marker) -> the contradiction in words
 
 READING_CONFLICTS = {  # field -> how two readings of it are compared and reported
     "tumor_size_cm": ReadingConflictSpec("tumor_size_conflict", 1, "tumor_size_mm", "tumor_size_cm: the size in cm and the size in mm (tumor_size_mm) disagree"),
     "m_category": ReadingConflictSpec("m_category_conflict", 1, "liver_metastases",
-                                      "m_category: the recorded M and the liver-metastases column disagree on the liver"),
+                                      "m_category: the recorded M and the liver-metastases column disagree on the liver",
+                                      {"metastatic_sites": "m_category: recorded M0, while metastatic_sites says metastases are present (no site named)"}),
     "metastatic_sites": ReadingConflictSpec("metastatic_sites_conflict", 1, "liver_metastases",
                                             "metastatic_sites: the sites listed and the liver-metastases column disagree on the liver"),
 }
@@ -863,6 +878,29 @@ def _weigh_liver_columns(cols:Columns):
     if "metastatic_sites" in cols.data: cols.data["metastatic_sites"] = sites
     for clash, target in ((m_clash, "m_category"), (s_clash, "metastatic_sites")):
         if clash.any(): spec = READING_CONFLICTS[target]; cols.data[spec.marker] = np.where(clash, spec.code, -1).astype(np.int8)
+
+# %% ../nbs/01_schema.ipynb #5e1f0a02
+def _weigh_sites_not_stated(present:np.ndarray, m:np.ndarray, marker:np.ndarray) -> tuple:
+    "Sites written as present with no site named (True per row) weighed against the recorded M and the M marker (codes, -1 unknown): (M, marker)."
+    vocab, code = FIELDS["m_category"].vocab, FIELDS["m_category_conflict"].vocab.index("metastatic_sites")
+    free = present & (marker < 0)  # a contradiction the liver column found stands as it is
+    clash = free & (m == vocab.index("M0"))  # metastases present against a recorded M0: neither is trusted
+    out = np.where(free & (m < 0), np.int8(vocab.index("M1")), m)  # any M1 the record gives (M1, M1a...) agrees
+    return np.where(clash, np.int8(-1), out).astype(np.int8), np.where(clash, np.int8(code), marker).astype(np.int8)
+
+def _weigh_sites_record(out:dict):
+    "`_weigh_sites_not_stated` on one patient's record whose sites say metastases are present, in place."
+    marker = np.array([-1 if out.get("m_category_conflict") is None else FIELDS["m_category_conflict"].vocab.index(out["m_category_conflict"])], np.int8)
+    m, marker = _weigh_sites_not_stated(np.array([True]), _codes_of(out, "m_category"), marker)
+    out["m_category"] = FIELDS["m_category"].vocab[m[0]] if m[0] >= 0 else None
+    if marker[0] >= 0: out["m_category_conflict"] = FIELDS["m_category_conflict"].vocab[marker[0]]
+
+def _weigh_sites_columns(cols:Columns, present:np.ndarray):
+    "`_weigh_sites_not_stated` on a cohort store, in place."
+    if not present.any(): return
+    m, marker = _weigh_sites_not_stated(present, cols.codes("m_category"), cols.codes("m_category_conflict"))
+    cols.data["m_category"] = m
+    if (marker >= 0).any(): cols.data["m_category_conflict"] = marker
 
 # %% ../nbs/01_schema.ipynb #b6f67cbe
 @dataclass
@@ -1050,6 +1088,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
         if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
         if name == "prior_therapies": _mark_short_acting(cols, [df.iloc[:, p] for p in pos])
     if "liver_metastases" in cols.data: _weigh_liver_columns(cols)  # the liver column's yes/no against the recorded M and the sites
+    _weigh_sites_columns(cols, _any_value([df.iloc[:, p] for p in targets.get("metastatic_sites", [])], sites_not_stated, len(df)))
     for key, (how, name) in cols.notes.items():
         if how in ("resembles", "ambiguous") and not columns:  # with a mapping, the columns left out were left out on purpose
             _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))
@@ -1145,6 +1184,12 @@ def _mark_net_g3(cols:Columns, series:list):
     for s in series: label |= _per_value(s, lambda v: isinstance(v, str) and _text_key(v).startswith("net"))
     label &= cols.codes("recorded_grade") == FIELDS["recorded_grade"].vocab.index("G3")
     if label.any(): cols.data["recorded_grade_label"] = np.where(label, 0, -1).astype(np.int8)
+
+def _any_value(series:list, test, n:int) -> np.ndarray:
+    "Per row, whether any of the columns holds a value that passes `test`."
+    hit = np.zeros(n, bool)
+    for s in series: hit |= _per_value(s, test)
+    return hit
 
 def _mark_labels(cols:Columns, series:list):
     "Rows whose differentiation was written as the class label NEC (read as poor), for the grading to weigh."

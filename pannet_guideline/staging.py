@@ -15,9 +15,9 @@ from .vocab import add_alert
 # %% auto #0
 __all__ = ['limited', 'net_or_class_unknown', 'carcinoma', 'no_organ_or_vessel', 'staged_here', 'T_FROM_EXTENT', 'nodes',
            'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 'T_RULED_OUT', 't', 'n', 'm', 'm1', 'STAGE_AJCC8',
-           'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'STAGING_ALERTS_ANY',
-           'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS',
-           'staging_edition', 't_category', 'stage_group']
+           'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'SITES_NOT_STATED_M0',
+           'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING',
+           'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
@@ -167,10 +167,13 @@ def _liver_column_against(marker:str):
 
 LIVER_COLUMN_CONFLICTS = [Rule("ALS-LIVER-SITES", _liver_column_against("metastatic_sites_conflict"), "LIVER_COLUMN_CONFLICT", _M),
                           Rule("ALS-LIVER-M", _liver_column_against("m_category_conflict"), "LIVER_COLUMN_CONFLICT", _M)]
-STAGING_ALERTS_ANY = DecisionTable("staging_alerts", "Staging alerts (every edition)", [NEC_EXOCRINE, *LIVER_COLUMN_CONFLICTS], "collect", output="alerts")
+# metastases written as present with no site name M1 (any subcategory); against a recorded M0 the reader trusts neither
+SITES_NOT_STATED_M0 = Rule("ALS-SITES-M0", (Field("m_category_conflict") == "metastatic_sites").named("recorded M0 beside metastases written as present, no site named", _M),
+                           "M_CATEGORY_CONFLICT", _M)
+STAGING_ALERTS_ANY = DecisionTable("staging_alerts", "Staging alerts (every edition)", [NEC_EXOCRINE, *LIVER_COLUMN_CONFLICTS, SITES_NOT_STATED_M0], "collect", output="alerts")
 STAGING_ALERTS_AJCC8 = DecisionTable("staging_alerts_ajcc8", "Staging alerts (AJCC 8)", [
     Rule("ALS8-G3", net & net_g3, "AJCC8_NET_G3_SCOPE", ("ajcc8.g3-scope-varies", "ajcc9.scope")),
-    NEC_EXOCRINE, *LIVER_COLUMN_CONFLICTS,
+    NEC_EXOCRINE, *LIVER_COLUMN_CONFLICTS, SITES_NOT_STATED_M0,
 ], "collect", output="alerts")
 
 # %% ../nbs/11_staging.ipynb #d9ee2117

@@ -80,7 +80,7 @@ REJECTED = [  # (field, value, words the reason must hold)
     ("tumor_size_cm", "5%", "not a unit"), ("ki67_pct", "25 mm", "not a unit"), ("ki67_pct", ">20", "55"),
     ("ki67_pct", "15-25", "20"), ("mitoses_per_2mm2", 100000, "plausible"), ("age_years", 150, "above 120"),
     ("functional_syndrome", "Yes", "names no syndrome"), ("hereditary_syndrome", "Yes", "does not name"),
-    ("metastatic_sites", "Present, site unknown", "not where"), ("metastatic_sites", "Liver, spleenish", "not known"),
+    ("metastatic_sites", "Liver, spleenish", "not known"),
     ("sstr_status", "Yes", "not its result"), ("n_category", "pN2", "no meaning for the pancreas"),
     ("mitoses_per_2mm2", "5/10 HPF", "HPF"),
 ]

@@ -1060,7 +1060,11 @@ def _allowed(spec) -> str:
         syn = sorted(k for k, c in spec.synonyms.items() if c == v and k != str(v).lower())
         shown = ("yes" if v else "no") if spec.kind == "flag" else str(v)
         vals.append(f"<code>{E(shown)}</code>" + (f" <span class=\"syn\">(also {E(', '.join(syn))})</span>" if syn else ""))
-    extra = f"; read as unknown: {E(', '.join(spec.unknown_tokens))}" if spec.unknown_tokens else ""
+    from pannet_guideline.schema import SITES_NOT_STATED
+    unknown = [t for t in spec.unknown_tokens if spec.name != "metastatic_sites" or t not in SITES_NOT_STATED]
+    extra = f"; read as unknown: {E(', '.join(unknown))}" if unknown else ""
+    if spec.name == "metastatic_sites":  # present with no site named: the sites unknown, and M1 (`schema._weigh_sites_not_stated`)
+        extra += f"; read as metastases present, no site named (M1, the sites unknown): {E(', '.join(SITES_NOT_STATED))}"
     rej = f"; rejected: {E(', '.join(spec.rejected))}" if spec.rejected else ""
     return ", ".join(vals) + extra + rej
 
