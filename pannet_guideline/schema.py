@@ -129,7 +129,7 @@ INPUT_FIELDS = (
            "extra-hepatic": "extrahepatic", "extrahepatic only": "extrahepatic"},
           unknown=SITES_NOT_STATED,
           doc="distant metastases: gives M0, M1a, M1b or M1c; a list of sites (`Liver, lung`) is read, and weighed against a liver-metastases column; "
-              "metastases written as present with no site (`yes`, `present, site unknown`) leave the sites unknown and give M1 (`_weigh_sites_not_stated`)"),
+              "metastases written as present with no site (`yes`, `present, site unknown`) leave the sites unknown and give M1"),
     _text("t_category", "T category", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=("tx",),
           doc="T as recorded by a pathologist or registry"),
     _text("n_category", "N category", ("N0", "N1"), _N_SYN, unknown=("nx",),

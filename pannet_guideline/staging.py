@@ -13,29 +13,29 @@ from .tables import DecisionTable, Rule
 from .vocab import add_alert
 
 # %% auto #0
-__all__ = ['limited', 'net_or_class_unknown', 'carcinoma', 'no_organ_or_vessel', 'staged_here', 'T_FROM_EXTENT', 'nodes',
-           'N_FROM_NODES', 'M_FROM_SITES', 'CATEGORY_CONFLICTS', 'T_RULED_OUT', 't', 'n', 'm', 'm1', 'STAGE_AJCC8',
-           'STAGE_AJCC9', 'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'SITES_NOT_STATED_M0',
-           'STAGING_ALERTS_ANY', 'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING',
-           'STAGING_EDITIONS', 'STAGING_ALERTS', 'staging_edition', 't_category', 'stage_group']
+__all__ = ['limited', 'class_unknown', 'carcinoma', 'no_organ_or_vessel', 'staged_here', 'T_FROM_EXTENT', 'nodes', 'N_FROM_NODES',
+           'M_FROM_SITES', 'CATEGORY_CONFLICTS', 'T_RULED_OUT', 't', 'n', 'm', 'm1', 'STAGE_AJCC8', 'STAGE_AJCC9',
+           'STAGE_ENETS', 'NEC_EXOCRINE', 'LIVER_COLUMN_CONFLICTS', 'SITES_NOT_STATED_M0', 'STAGING_ALERTS_ANY',
+           'STAGING_ALERTS_AJCC8', 'confined', 't7', 'vessels_ajcc7', 'SETTING', 'STAGING_EDITIONS', 'STAGING_ALERTS',
+           'staging_edition', 't_category', 'stage_group']
 
 # %% ../nbs/11_staging.ipynb #de1efff6
 _T = ("ajcc8.t-category",)
 _t1, _t2 = CUTS["t1_below"].value, CUTS["t2_max"].value  # the AJCC 8 size bands, from the register
 limited = (invasion == "none").named("limited to the pancreas", _T)
-net_or_class_unknown = (~nen.isin("NEC", "MiNEN")).otherwise(True).named("NET, or class not known", ("ajcc8.scope", "ajcc9.scope"))
+class_unknown = nen.is_unknown().named("class not known", ("ajcc8.scope", "ajcc9.scope"))
 
 # NEC and MiNEN take the exocrine chapter's T (AJCC 8 chapter 28): T1 to T3 by size alone, the edges on the other side of the
 # NET chapter's (2.0 cm is T1); T4 is arterial involvement, which `adjacent_organs_or_vessels` neither settles nor excludes
 _EXO = ("ajcc8.exocrine-t", "ajcc8.scope", "ajcc9.scope")
 _e1 = add_cut("exocrine_t1_max", 2, "cm", "tumor_size_cm", ("ajcc8.exocrine-t",), doc="AJCC 8 exocrine pancreas (NEC, MiNEN): T1 up to it, included; T2 over it")
 _e2 = add_cut("exocrine_t2_max", 4, "cm", "tumor_size_cm", ("ajcc8.exocrine-t",), doc="AJCC 8 exocrine pancreas (NEC, MiNEN): T2 up to it, included; T3 over it")
-carcinoma = nen.isin("NEC", "MiNEN").otherwise(False).named("NEC or MiNEN (exocrine chapter)", ("ajcc8.scope", "ajcc9.scope"))
+carcinoma = nen.isin("NEC", "MiNEN").named("NEC or MiNEN (exocrine chapter)", ("ajcc8.scope", "ajcc9.scope"))
 no_organ_or_vessel = invasion.isin("none", "duodenum_or_bile_duct").named("no adjacent organ or large vessel involved", _EXO)
-_net_t = net_or_class_unknown
-# a carcinoma whose T this chapter cannot read (organs or vessels involved) is outside the table, not a gap in it
-staged_here = (net_or_class_unknown | (carcinoma & no_organ_or_vessel)).named(
-    "a NET (or class not known), or a NEC or MiNEN with no adjacent organ or large vessel involved", _EXO)
+_net_t = net
+# a carcinoma whose T this chapter cannot read (organs or vessels involved) is outside the table, not a gap in it; a tumour of
+# unknown class gets the T that both chapters give (1.5 cm within the pancreas: T1), and none where they differ (2.0 cm)
+staged_here = (~(carcinoma & ~no_organ_or_vessel)).named("any tumour but a NEC or MiNEN with an adjacent organ or large vessel involved", _EXO)
 
 T_FROM_EXTENT = DecisionTable("t_from_extent", "T category from size and extent (AJCC 8 = ENETS 2006; NEC and MiNEN: exocrine chapter)", [
     Rule("T-T4", _net_t & (invasion == "adjacent_organs_or_vessels"), "T4", _T),
@@ -105,6 +105,11 @@ _RULED_OUT = [  # (rule id, class, recorded T, what rules it out, cites)
     ("RULED-OUT-EXO-T2-SIZE", carcinoma, "T2", (size <= _e1.value) | (size > _e2.value), _EXO),
     ("RULED-OUT-EXO-T3-SIZE", carcinoma, "T3", size <= _e2.value, _EXO),
     ("RULED-OUT-EXO-T4-EXTENT", carcinoma, "T4", invasion.isin("none", "duodenum_or_bile_duct"), _EXO),
+    # class not known: ruled out only where both chapters rule it out (a T1 of 2.0 cm is a carcinoma's T1)
+    ("RULED-OUT-ANY-T1-SIZE", class_unknown, "T1", size > _e1.value, _T + ("ajcc8.exocrine-t",)),
+    ("RULED-OUT-ANY-T2-SIZE", class_unknown, "T2", (size < _t1) | (size > _t2) | ((size <= _e1.value) & ~limited), _T + ("ajcc8.exocrine-t",)),
+    ("RULED-OUT-ANY-T3", class_unknown, "T3", (size <= _t2) & invasion.isin("none", "adjacent_organs_or_vessels"), _T + ("ajcc8.exocrine-t",)),
+    ("RULED-OUT-ANY-T4-EXTENT", class_unknown, "T4", invasion.isin("none", "duodenum_or_bile_duct"), _T + ("ajcc8.exocrine-t",)),
 ]
 
 CATEGORY_CONFLICTS = DecisionTable("category_conflicts", "Recorded TNM against size, extent, nodes and sites", [
@@ -206,7 +211,7 @@ def staging_edition(name:str) -> DecisionTable:
 # %% ../nbs/11_staging.ipynb #9bd9b4dd
 def t_category(tumor_size_cm:float|None=None, # largest dimension, cm
                local_invasion:str|None="none", # `none`, `duodenum_or_bile_duct`, `adjacent_organs_or_vessels`
-               nen_class:str|None=None, # NET, NEC or MiNEN; None: not known (read with the NET chapter)
+               nen_class:str|None="NET", # NET, NEC or MiNEN; None: not known (the T both chapters give, else TX)
               ) -> str:
     "AJCC 8 T category from size and extent (NET chapter; exocrine chapter for NEC and MiNEN); TX when it cannot be assessed."
     rec = validate_patient(dict(tumor_size_cm=tumor_size_cm, local_invasion=local_invasion))

@@ -21,7 +21,8 @@ SIZE_GRID = [0.5, 1.99, 2.0, 2.01, 3.0, 4.0, 4.01, 6.0]
 
 
 def possible_ts(size_cm, extent, nen_class) -> set:
-    "The T categories the T table gives over every value of what is not recorded; where it leaves the T open (a carcinoma touching organs or vessels: the exocrine T4 is arterial involvement), T4 or the T of its size."
+    "The T categories the T table gives over every value of what is not recorded, the class included; where it leaves the T open (a carcinoma touching organs or vessels: the exocrine T4 is arterial involvement), T4 or the T of its size."
+    if nen_class is None: return set().union(*(possible_ts(size_cm, extent, c) for c in ("NET", "NEC", "MiNEN")))
     out = set()
     for s in ([size_cm] if size_cm is not None else SIZE_GRID):
         for e in ([extent] if extent is not None else FIELDS["local_invasion"].vocab):
