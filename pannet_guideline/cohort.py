@@ -404,7 +404,7 @@ def _reading_trees(st:FrameState, reps:np.ndarray, held0:np.ndarray, early_bits:
         child_pattern, child_read = node_pattern[parent], read[parent] | (np.uint64(1) << f[parent].astype(np.uint64))
         outcome, still, excluded = _run_level(st, reps, child_pattern, child_assigned, child_read, early_bits, outcomes, staging)
         still |= held0[child_pattern] & np.uint64(whole_bits) & ~child_read  # `guideline.merged_fields`: read wherever held
-        still = np.where(staging[child_pattern], still & ~child_read, still)  # read and still missing: a contradiction, not read again
+        still &= ~child_read  # read and still missing: a contradiction (`guideline.held_as_read`), not read again
         still[excluded] = 0  # a reading the record rules out is read no further
         done = (still == 0) & ~too_many[child_pattern]
         leaves.append((child_pattern[done], child_assigned[done], outcome[done]))

@@ -510,12 +510,14 @@ def _grading_steps(grading:str) -> list:
 # %% ../nbs/30_guideline.ipynb #gs_sitesfromm
 @dataclass(frozen=True, eq=False)
 class SitesFromM:
-    "Where no metastatic sites are given, the sites that the M category (after the merge) names by definition."
+    "Where no metastatic sites are given, the sites that the M category (after the merge) names by definition; where the recorded M contradicts the sites given, neither is trusted: the sites are unknown too, and a gap."
     sites_of: tuple = (("M0", "none"), ("M1a", "liver"), ("M1b", "extrahepatic"), ("M1c", "liver_and_extrahepatic"))
     reads = ("m_category", "metastatic_sites")
     written = ("metastatic_sites",)
 
     def record(self, st:RecordState):
+        if "m_category" in st.conflicts and st.rec.get("metastatic_sites") is not None:  # the M merge found them apart
+            st.rec["metastatic_sites"] = None; st.gaps.add("metastatic_sites")
         if st.rec.get("metastatic_sites") is None: st.rec["metastatic_sites"] = dict(self.sites_of).get(st.rec.get("m_category"))
 
     def frame(self, st:FrameState):
@@ -523,6 +525,11 @@ class SitesFromM:
         named = dict(self.sites_of)
         lut = np.array([s_vocab.index(named[m]) if m in named else -1 for m in m_vocab] + [-1], np.int8)
         sites = st.cols.codes("metastatic_sites")
+        for name, _, clash, *_ in st.conflicts:
+            if name != "m_category" or not (clash & (sites >= 0)).any(): continue
+            disputed = clash & (sites >= 0)
+            sites = np.where(disputed, np.int8(-1), sites).astype(np.int8); st.cols.set("metastatic_sites", sites)
+            st.gaps |= np.where(disputed, np.uint64(1) << np.uint64(FIELD_BITS["metastatic_sites"]), np.uint64(0))
         fill = (sites < 0) & (lut[st.cols.codes("m_category")] >= 0)
         if fill.any(): st.cols.set("metastatic_sites", np.where(fill, lut[st.cols.codes("m_category")], sites).astype(np.int8))
 
@@ -1260,7 +1267,7 @@ def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, 
                 if tok == EXCLUDED_READING: leaves.append((reading, tok)); continue  # read no further
                 read = {g for g, _ in reading}
                 still = sorted(set(still) | {g for g in held if g in merged_fields() and g not in read}, key=FIELD_BITS.get)
-                if staging: still = [g for g in still if g not in read]  # read and still missing: a contradiction, not read again
+                still = [g for g in still if g not in read]  # read and still missing: a contradiction, not read again
                 if still: deeper.append((reading, still))
                 else: leaves.append((reading, tok))
         frontier = deeper

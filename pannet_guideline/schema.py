@@ -80,9 +80,10 @@ _T_SYN = {"1": "T1", "2": "T2", "3": "T3", "4": "T4", "pt1": "T1", "pt2": "T2", 
 _N_SYN = {"0": "N0", "1": "N1", "pn0": "N0", "pn1": "N1", "node negative": "N0", "node positive": "N1", "negative": "N0", "positive": "N1",
           "yes": "N1", "no": "N0", "present": "N1", "absent": "N0"}
 _M_SYN = {"0": "M0", "1": "M1", "pm1": "M1", "cm0": "M0", "cm1": "M1", "yes": "M1", "no": "M0", "present": "M1", "absent": "M0",
+          "y": "M1", "n": "M0", "none": "M0", "nil": "M0", "no metastases": "M0", "no distant metastases": "M0",
           "present, site unknown": "M1", "m1, site unknown": "M1"}
 SITES_NOT_STATED = ("yes", "present", "m1", "present, site unknown", "m1, site unknown", "site unknown", "sites unknown", "unknown site",
-                    "site not stated", "distant metastases", "1")  # metastases, no site: M1 (AJCC 8)
+                    "site not stated", "distant metastases", "multiple", "widespread", "1")  # metastases, no site: M1 (AJCC 8)
 _SIZE_UNITS = {"cm": 1.0, "mm": 0.1}
 PRIMARY_SITES = ("pancreas", "duodenum", "stomach", "small_bowel", "appendix", "colon", "rectum", "lung", "other")
 _ICD_O3 = {**{f"c25{s}{d}": "pancreas" for d in "0123456789" for s in ("", ".")}, "c25": "pancreas",  # ICD-O-3 topography
@@ -126,6 +127,7 @@ INPUT_FIELDS = (
           doc="regional lymph nodes; unknown means NX"),
     _text("metastatic_sites", "metastatic sites", ("none", "liver", "extrahepatic", "liver_and_extrahepatic"),
           {"no": "none", "hepatic": "liver", "liver only": "liver", "liver and extrahepatic": "liver_and_extrahepatic", "absent": "none",
+           "nil": "none", "0": "none", "no metastases": "none", "no distant metastases": "none",
            "extra-hepatic": "extrahepatic", "extrahepatic only": "extrahepatic"},
           unknown=SITES_NOT_STATED,
           doc="distant metastases: gives M0, M1a, M1b or M1c; a list of sites (`Liver, lung`) is read, and weighed against a liver-metastases column; "
@@ -313,7 +315,7 @@ def _text_key(raw) -> str:
     return key.split(".")[0] if re.fullmatch(r"-?\d+\.0+", key) else key
 
 _TNM_FIELDS = frozenset({"t_category", "n_category", "m_category", "t_category_ajcc7", "nodal_status"})
-_TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)\b)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T
+_TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)[abc]?\b)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T
 
 _T_SUFFIX = re.compile(r"\s*\((?:m|\d+)\)$|(?<=t1)[abc]$")  # T3(2), T3(m): how many tumours (AJCC's multiplicity suffix); T1a to T1c: the exocrine T1's subgroups
 
@@ -326,26 +328,37 @@ def _read_text(spec:FieldSpec, raw):
         if k in spec.synonyms: return spec.synonyms[k], None
         if k in spec.rejected: return None, f"{_show(raw)} {spec.rejected[k]}"
     if spec.name == "metastatic_sites": return _site_list(spec, raw, key)
+    if spec.name == "m_category": return _m_from_sites(spec, raw, key)
     return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
 
 def _spaced(key:str) -> str:
     "A text value with hyphens, underscores and runs of spaces as one space: `Non-functional` and `non  functional` read alike."
     return re.sub(r"[\s_\-]+", " ", key).strip()
 
-_LIVER_WORDS = frozenset({"liver", "hepatic", "liver only"})
+_LIVER_WORDS = frozenset({"liver", "hepatic", "liver only", "liver mets", "liver metastases", "liver metastasis", "hepatic metastases"})
 _EXTRAHEPATIC_WORDS = frozenset({"lung", "lungs", "pulmonary", "bone", "bones", "osseous", "skeletal", "peritoneum", "peritoneal", "brain", "ovary",
                                  "ovaries", "pleura", "pleural", "adrenal", "spleen", "skin", "distant lymph nodes", "distant nodes", "extrahepatic",
                                  "extra hepatic", "mediastinum", "breast", "soft tissue", "omentum", "kidney", "heart", "orbit"})
 
 def _site_list(spec:FieldSpec, raw, key:str) -> tuple:
     "A list of metastatic sites (`Liver, lung`) read as none, liver, extrahepatic or both; one site not known makes the list unknown."
-    items = [s.strip() for s in re.split(r"[,;/+&]|\band\b", key) if s.strip()]
+    items = [s.strip() for s in re.split(r"[,;/+&()\n]|\band\b", key) if s.strip()]  # `liver (multiple)`, one site per line
+    named = [s for s in items if _spaced(s) not in SITES_NOT_STATED]
+    items = named if named else items  # `yes, liver`: the word for present adds nothing to a site named
     liver = [s for s in items if _spaced(s) in _LIVER_WORDS]
     extra = [s for s in items if _spaced(s) in _EXTRAHEPATIC_WORDS]
     other = [s for s in items if s not in liver and s not in extra]
     if other or not items:
         return None, f"{_show(raw)} is not one of {', '.join(spec.vocab)}, nor a list of known sites ({_cut(', '.join(other))} not known)"
     return ("liver_and_extrahepatic" if liver and extra else "liver" if liver else "extrahepatic"), None
+
+_M_OF_SITES = {"none": "M0", "liver": "M1a", "extrahepatic": "M1b", "liver_and_extrahepatic": "M1c"}  # AJCC 8 M by site
+
+def _m_from_sites(spec:FieldSpec, raw, key:str) -> tuple:
+    "An M column that lists sites (`Liver`, `Liver, lung`), read as the M they give by definition; otherwise not an M category."
+    sites = _site_list(FIELDS["metastatic_sites"], raw, key)[0]
+    if sites is None: return None, f"{_show(raw)} is not one of {', '.join(spec.vocab)}"
+    return _M_OF_SITES[sites], None
 
 def sites_not_stated(raw) -> bool:
     "Whether a metastatic-sites value says metastases are present without naming a site (`SITES_NOT_STATED`)."

@@ -52,6 +52,14 @@ VALUES = [  # (field, value as exported, what it means)
     ("hereditary_syndrome", "No", "none"), ("hereditary_syndrome", "MEN 1", "MEN1"),
     ("metastatic_sites", "Liver, lung", "liver_and_extrahepatic"), ("metastatic_sites", "lung", "extrahepatic"),
     ("metastatic_sites", "liver; bone", "liver_and_extrahepatic"), ("metastatic_sites", "Liver", "liver"),
+    # an M with its subcategory keeps it whatever the prefix; an M column that lists sites gives the M they define (AJCC 8: M1a
+    # liver only, M1b extrahepatic only, M1c both; clinical_facts 10.8); the words registries write for no metastases
+    ("m_category", "pM1a", "M1a"), ("m_category", "cM1c", "M1c"), ("m_category", "ypM1b", "M1b"), ("m_category", "Liver", "M1a"),
+    ("m_category", "bone", "M1b"), ("m_category", "Liver, lung", "M1c"), ("m_category", "M1 (liver)", "M1a"), ("m_category", "none", "M0"),
+    ("m_category", "N", "M0"), ("m_category", "Y", "M1"), ("m_category", "no distant metastases", "M0"),
+    ("metastatic_sites", "nil", "none"), ("metastatic_sites", "0", "none"), ("metastatic_sites", "no distant metastases", "none"),
+    ("metastatic_sites", "Liver mets", "liver"), ("metastatic_sites", "liver (multiple), lungs", "liver_and_extrahepatic"),
+    ("metastatic_sites", "yes, liver", "liver"), ("metastatic_sites", "present (liver)", "liver"), ("metastatic_sites", "liver\nlung", "liver_and_extrahepatic"),
     ("progression", "PD", "progressive"), ("progression", "SD", "stable"), ("progression", "PR", "stable"), ("progression", "CR", "stable"),
     ("prior_therapies", "Lanreotide; Afinitor", ("SSA", "EVEROLIMUS")), ("prior_therapies", "CAPOX", ("OXALIPLATIN_FLUOROPYRIMIDINE",)),
     ("primary_site", "C25.1", "pancreas"), ("primary_site", "C17.0", "duodenum"), ("primary_site", "C17.2", "small_bowel"),
@@ -80,7 +88,8 @@ REJECTED = [  # (field, value, words the reason must hold)
     ("tumor_size_cm", "5%", "not a unit"), ("ki67_pct", "25 mm", "not a unit"), ("ki67_pct", ">20", "55"),
     ("ki67_pct", "15-25", "20"), ("mitoses_per_2mm2", 100000, "plausible"), ("age_years", 150, "above 120"),
     ("functional_syndrome", "Yes", "names no syndrome"), ("hereditary_syndrome", "Yes", "does not name"),
-    ("metastatic_sites", "Liver, spleenish", "not known"),
+    ("metastatic_sites", "Liver, spleenish", "not known"), ("metastatic_sites", "liver, ?lung", "not known"), ("m_category", "livr", "not one of"),
+    ("n_category", "pN1a", "no meaning for the pancreas"),
     ("sstr_status", "Yes", "not its result"), ("n_category", "pN2", "no meaning for the pancreas"),
     ("mitoses_per_2mm2", "5/10 HPF", "HPF"),
 ]

@@ -12,7 +12,7 @@ from pannet_guideline import assess, assess_frame
 from pannet_guideline.schema import canonical_value
 
 NET = dict(differentiation="well", ki67_pct=5, tumor_size_cm=3, local_invasion="none", nodal_status="N0")
-SPELLINGS = ["yes", "Yes", "present", "Present, site unknown", "site unknown", "M1", "distant metastases"]
+SPELLINGS = ["yes", "Yes", "present", "Present, site unknown", "site unknown", "M1", "distant metastases", "multiple", "widespread"]
 
 
 def _frame(rows):
