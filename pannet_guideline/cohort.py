@@ -15,7 +15,7 @@ from .evidence import citation_text
 from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUTS, OUTPUT_COLUMNS, OUTPUT_SPEC,
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, EXCLUDED_READING, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
-                                        conflict_text, count_alone_rows, early_fields, pipeline, READ_AS_STATED, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
+                                        conflict_text, count_alone_rows, early_fields, liver_meets, pipeline, READ_AS_STATED, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
 from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_texts, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, text_column, union_lut  # shortcuts, behind `fast.speed`
@@ -293,6 +293,19 @@ def _expanded(source:dict, rows:np.ndarray, assigned:np.ndarray, reads:set, boun
             if mark in data: data[mark][at] = -1
     return Columns(len(rows), data, bounds={k: r for k, r in ranges.items() if not np.isnan(r[0]).all()})
 
+def _outside_liver(inputs:dict, rows:np.ndarray, assigned:np.ndarray) -> np.ndarray:
+    "Per node of a reading tree, whether a reading of the sites or the M contradicts its row's liver-metastases column (`guideline.liver_meets`)."
+    out, liver = np.zeros(len(rows), bool), inputs.get("liver_column")
+    if liver is None: return out
+    for name in ("metastatic_sites", "m_category"):
+        b = FIELD_BITS[name]
+        at = np.flatnonzero((assigned[:, b] >= 0) & (liver[rows] >= 0))
+        for run in np.unique(assigned[at, b]):  # one pass per reading, over every node that reads it
+            sel = at[assigned[at, b] == run]
+            fits = np.array([liver_meets(name, int(run), "no"), liver_meets(name, int(run), "yes")])
+            out[sel] |= ~fits[liver[rows[sel]]]
+    return out
+
 def _outside_ranges(bounds:dict, rows:np.ndarray, assigned:np.ndarray) -> np.ndarray:
     "Per node of a reading tree (its row, its readings per field bit), whether a reading lies outside the range its row gives that field (`guideline.reading_meets`): the record rules it out."
     out = np.zeros(len(rows), bool)
@@ -378,6 +391,7 @@ def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned
         token[at], held[at] = np.array([outcomes.setdefault(x, len(outcomes)) for x in tx], np.int64)[t], h
         if not late: excluded[at] = _new_conflicts(ran, st, reps[node_pattern[at]])  # `guideline._reading_outcome`: `known`
     excluded |= _outside_ranges(st.cols.bounds, reps[node_pattern], assigned)  # `guideline._reading_tree`: outside a range written
+    excluded |= _outside_liver(st.inputs, reps[node_pattern], assigned)  # or against the liver column
     token[excluded], held[excluded] = outcomes.setdefault(EXCLUDED_READING, len(outcomes)), 0
     return token, held, excluded
 

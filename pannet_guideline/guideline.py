@@ -19,7 +19,7 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, read_patient
+from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, liver_part, read_patient
 from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, T_RULED_OUT, staging_edition)
@@ -42,9 +42,9 @@ __all__ = ['DISCLAIMER', 'CHAPTERS', 'SITE_SCOPE', 'TREATMENT_READINGS', 'READER
            'Recommendation', 'primary_choice', 'held_by', 'grade_from_count_alone', 'count_alone_rows',
            'grade_bound_held', 'OutputColumn', 'conflict_text', 'gap_names', 'band_edges', 'band_sides', 'Reading',
            'field_readings', 'reading_classes', 'class_runs', 'reading_grid', 'merged_fields', 'expansion_field',
-           'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'reading_meets', 'tree_text',
-           'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing', 'as_stated',
-           'held_alternatives', 'staging_too_many_text', 'assess']
+           'outcome_token', 'alternatives_text', 'held_as_read', 'too_many_text', 'liver_meets', 'reading_meets',
+           'tree_text', 'decided_primary', 'ranking_steps', 'early_fields', 'staging_writers', 'staged_missing',
+           'as_stated', 'held_alternatives', 'staging_too_many_text', 'assess']
 
 # %% ../nbs/30_guideline.ipynb #fd5937d2
 DISCLAIMER = ("Not a medical device. pannet_guideline reproduces published guidance for research, audit and education; "
@@ -1153,6 +1153,12 @@ def _band_meets(band:tuple, low, high):
     below = True if hi is None else ((low <= hi) if hi_in else (low < hi))
     return above & below
 
+def liver_meets(name:str, run:int, liver:str|None) -> bool:
+    "Whether some reading that run `run` of the sites or the M stands for fits a liver-metastases column as read (`yes`, `no`, None)."
+    if liver is None or name not in ("metastatic_sites", "m_category"): return True
+    want = int(liver == "yes")
+    return any(liver_part(name, field_readings(name)[i].code) in (-1, want) for i in _members(name)[run])
+
 def reading_meets(name:str, run:int, low, high):
     "Whether some reading that run `run` of a number field stands for meets the range [low, high] written for it (floats or arrays)."
     out = False
@@ -1261,6 +1267,8 @@ def _reading_tree(inputs:dict, held:list, steps:list, primary:str, options:str, 
                 if count > MAX_READINGS: return too_many_text(), None
                 reading = path + ((f, i),)
                 if f in written and not reading_meets(f, i, *written[f]):  # outside the range written for it: not a reading of this record
+                    leaves.append((reading, EXCLUDED_READING)); continue
+                if not liver_meets(f, i, inputs.get("liver_column")):  # sites or an M that the liver column contradicts
                     leaves.append((reading, EXCLUDED_READING)); continue
                 late = reached is not None and not early & {g for g, _ in reading}
                 tok, still = _reading_outcome(inputs, {g: field_readings(g)[k].value for g, k in reading}, steps, reached if late else None, staging, known)

@@ -22,9 +22,9 @@ __all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS'
            'GRADING_INDICES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN',
            'FieldSpec', 'sites_not_stated', 'short_acting_octreotide', 'short_acting_written', 'canonical_value',
            'written_value', 'Bounds', 'splits', 'band_tests', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan',
-           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'Columns', 'codes_mask',
-           'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts', 'issue_strings',
-           'issue_text']
+           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'liver_part', 'Columns',
+           'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts',
+           'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -222,6 +222,9 @@ DERIVED_FIELDS = (
     _text("metastatic_sites_conflict", "metastatic sites and the liver-metastases column disagree", ("metastatic_sites", "liver_metastases"),
           derived=True, doc="set by the reader where the sites listed leave out the liver while a liver-metastases column says yes, or "
                             "name it while the column says no; the sites are then unknown"),
+    _text("liver_column", "liver-metastases column as read", ("no", "yes"), derived=True,
+          doc="set by the reader from a liver-metastases column: whether the liver holds metastases; a reading of the sites or of the M "
+              "that it contradicts is not a reading of the record (`guideline.liver_meets`)"),
     _text("differentiation_label", "differentiation written as a class label", ("NEC",), derived=True,
           doc="set by the reader where the differentiation column holds the label NEC rather than a morphology"),
     _text("recorded_grade_label", "grade recorded as a NET grade", ("NET",), derived=True,
@@ -517,11 +520,16 @@ def canonical_value(name:str, raw, factor:float=1.0) -> tuple:
     value, why = written_value(name, raw, factor)
     return (None, why) if isinstance(value, Bounds) else (value, why)
 
+def _text_items(raw) -> bool:
+    "Whether a cell holds a list of texts (a list, tuple or array, as a Parquet list column loads)."
+    return isinstance(raw, (list, tuple, np.ndarray)) and len(raw) > 0 and all(isinstance(x, str) for x in raw)
+
 def written_value(name:str, raw, factor:float=1.0) -> tuple:
     "`canonical_value`, but a number written as a bound or range across a cut-off comes back as its `Bounds` (with the reason), for the tables to read one by one."
     spec = FIELDS[name]
     if _is_missing(raw): return None, None
     if spec.kind == "id": return raw, None
+    if (spec.kind == "codes" or name == "metastatic_sites") and _text_items(raw): raw = "; ".join(raw)  # a list cell (Parquet): its items, as one cell lists them
     why = _wrong_type(raw)
     if why: return None, why
     if spec.kind == "number": return _read_number(spec, raw, factor)
@@ -871,12 +879,17 @@ def _weigh_liver(liver:np.ndarray, m:np.ndarray, sites:np.ndarray) -> tuple:
     out = np.where(s_clash & (m < 0), np.where(_spread("metastatic_sites", 1)[sites] == 1, m1, np.int8(-1)), out)
     return out.astype(np.int8), np.where(s_clash, np.int8(-1), sites).astype(np.int8), m_clash, s_clash
 
+def liver_part(name:str, code:int) -> int:
+    "Whether a value (its code) of the sites or the M places metastases in the liver (1), leaves it free (0), or does not say (-1: M1, unknown)."
+    return int(_spread(name, 0)[code])
+
 def _codes_of(out:dict, name:str) -> np.ndarray:
     return np.array([-1 if out[name] is None else FIELDS[name].vocab.index(out[name])], np.int8)
 
 def _weigh_liver_record(out:dict, liver:bool|None):
     "`_weigh_liver` on one patient's record, in place: the same arrays, of one row."
     if liver is None: return
+    out["liver_column"] = "yes" if liver else "no"  # kept: what the readings of the sites and the M must fit
     m, sites, m_clash, s_clash = _weigh_liver(np.array([int(liver)], np.int8), _codes_of(out, "m_category"), _codes_of(out, "metastatic_sites"))
     out["m_category"] = FIELDS["m_category"].vocab[m[0]] if m[0] >= 0 else None
     out["metastatic_sites"] = FIELDS["metastatic_sites"].vocab[sites[0]] if sites[0] >= 0 else None
@@ -886,6 +899,7 @@ def _weigh_liver_record(out:dict, liver:bool|None):
 def _weigh_liver_columns(cols:Columns):
     "`_weigh_liver` on a cohort store, in place: the liver column's yes/no codes are read into M and set aside."
     liver = cols.data.pop("liver_metastases")
+    cols.data["liver_column"] = liver  # kept (0 no, 1 yes): what the readings of the sites and the M must fit
     m, sites, m_clash, s_clash = _weigh_liver(liver, cols.codes("m_category"), cols.codes("metastatic_sites"))
     cols.data["m_category"] = m
     if "metastatic_sites" in cols.data: cols.data["metastatic_sites"] = sites
@@ -991,6 +1005,11 @@ def _unhashable(v) -> bool:
     try: hash(v); return False
     except TypeError: return True
 
+def _not_none(values:np.ndarray) -> np.ndarray:
+    "Per value, whether it is not None: elementwise, and one by one where a cell holds an array (a Parquet list column)."
+    try: return np.asarray(values != None, bool)  # noqa: E711 (elementwise)
+    except ValueError: return np.array([v is not None for v in values], bool)
+
 def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
     "Group per row (-1 = missing) and one raw value per group. Values of different types never share a group (`True == 1`)."
     if series.dtype != object:
@@ -1012,7 +1031,7 @@ def _distinct(series:pd.Series) -> tuple[np.ndarray, list]:
     idx, reps = idx.astype(np.int64), list(uniques)
     idx, reps = _split_types(values, idx, reps)
     na = np.flatnonzero(idx < 0)
-    na = na[values[na] != None]  # noqa: E711 (elementwise): None is missing; look closer only at the rest
+    na = na[_not_none(values[na])]  # None is missing; look closer only at the rest
     if len(na) and pd.api.types.infer_dtype(values[na], skipna=False) != "floating" and not {type(v) for v in values[na]} <= _NA_TYPES:  # NaT or an unhashable value taken for missing
         odd = na[[not _is_missing(v) for v in values[na]]]
         idx[odd] = np.arange(len(reps), len(reps) + len(odd)); reps += list(values[odd])

@@ -39,3 +39,24 @@ def test_one_patient_equals_its_row():
         a = assess(row)
         for col in ("m_category", "recommendations", "primary_recommendation", "primary_alternatives", "data_gaps", "conflicts", "alerts"):
             assert str(getattr(a, col)) == str(frame[col][i]), (row, col)
+
+
+@pytest.mark.parametrize("liver,allowed,ruled_out", [
+    ("no", ["metastatic_sites=extrahepatic"], ["metastatic_sites=liver", "liver_and_extrahepatic"]),
+    ("yes", ["metastatic_sites=liver"], ["metastatic_sites=extrahepatic", "metastatic_sites=none"]),
+])
+def test_the_liver_column_narrows_the_readings_of_the_sites(liver, allowed, ruled_out):
+    "An M1 with no sites beside a liver column: only the sites that fit the column are read (AJCC 8: M1a and M1c involve the liver, M1b spares it)."
+    a = assess(dict(ADVANCED, m_category="M1", liver_metastases=liver))
+    assert all(x in a.primary_alternatives for x in allowed), a.primary_alternatives
+    assert not any(x in a.primary_alternatives for x in ruled_out), a.primary_alternatives
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        row = assess_frame(pd.DataFrame([dict(ADVANCED, m_category="M1", liver_metastases=liver)])).iloc[0]
+    assert (row["primary_alternatives"], row["primary_held_by"]) == (a.primary_alternatives, a.primary_held_by)
+
+
+def test_a_liver_column_no_beside_an_m1_leaves_one_reading_and_decides():
+    "M1 and a liver free of metastases: the sites can only be extrahepatic, so nothing waits for them."
+    a = assess(dict(ADVANCED, m_category="M1", liver_metastases="no"))
+    assert a.primary_held_by == "" and "LIVER_DIRECTED" not in a.primary_alternatives

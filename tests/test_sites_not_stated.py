@@ -64,3 +64,15 @@ def test_a_cohort_column_of_sites_mixes_lists_and_present():
     frame = _frame([dict(NET, metastatic_sites=v) for v in ["Liver, lung", "present, site unknown", "no", "liver"]])
     assert list(frame["m_category"]) == ["M1c", "M1", "M0", "M1a"]
     assert (frame["input_issues"] == "").all()
+
+
+def test_list_cells_are_read_as_lists_and_never_stop_the_cohort():
+    "A Parquet list column loads as arrays in the cells: the sites and the treatments in one are read as a list written in one cell."
+    import numpy as np
+    cells = [np.array(["liver", "bone"]), ["lung"], ("liver",), np.array([], dtype=object), None]
+    frame = _frame([dict(NET, metastatic_sites=c, prior_therapies=["SSA", "everolimus"] if i == 0 else None) for i, c in enumerate(cells)])
+    assert list(frame["m_category"]) == ["M1c", "M1b", "M1a", "MX", "MX"]
+    assert "not one value" in frame["input_issues"][3] and frame["input_issues"][4] == ""  # an empty list says nothing: named
+    for i, c in enumerate(cells):
+        a = assess(dict(NET, metastatic_sites=c, prior_therapies=["SSA", "everolimus"] if i == 0 else None), strict=False)
+        assert (a.m_category, a.input_issues) == (frame["m_category"][i], frame["input_issues"][i])
