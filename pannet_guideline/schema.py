@@ -358,9 +358,13 @@ def _site_list(spec:FieldSpec, raw, key:str) -> tuple:
 _M_OF_SITES = {"none": "M0", "liver": "M1a", "extrahepatic": "M1b", "liver_and_extrahepatic": "M1c"}  # AJCC 8 M by site
 
 def _m_from_sites(spec:FieldSpec, raw, key:str) -> tuple:
-    "An M column that lists sites (`Liver`, `Liver, lung`), read as the M they give by definition; otherwise not an M category."
-    sites = _site_list(FIELDS["metastatic_sites"], raw, key)[0]
+    "An M column that lists sites (`Liver`, `Liver, lung`), read as the M they give by definition, or an M with its sites (`M1a (liver)`) where both agree; otherwise not an M category."
+    head = re.match(r"(m[01][abc]?)\s*[(:,-]\s*(.+?)\)?$", key)  # `M1a (liver)`, `M1 - liver`
+    m, listed = (spec.synonyms[head[1]], head[2]) if head and head[1] in spec.synonyms else (None, key)
+    if m is not None and _spaced(listed) in SITES_NOT_STATED: return m, None  # `M1 (site unknown)`
+    sites = _site_list(FIELDS["metastatic_sites"], raw, listed)[0]
     if sites is None: return None, f"{_show(raw)} is not one of {', '.join(spec.vocab)}"
+    if m not in (None, "M1", _M_OF_SITES[sites]): return None, f"{_show(raw)} contradicts itself: {m} and the sites it names ({_M_OF_SITES[sites]})"
     return _M_OF_SITES[sites], None
 
 def sites_not_stated(raw) -> bool:

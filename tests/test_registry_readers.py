@@ -57,6 +57,7 @@ VALUES = [  # (field, value as exported, what it means)
     ("m_category", "pM1a", "M1a"), ("m_category", "cM1c", "M1c"), ("m_category", "ypM1b", "M1b"), ("m_category", "Liver", "M1a"),
     ("m_category", "bone", "M1b"), ("m_category", "Liver, lung", "M1c"), ("m_category", "M1 (liver)", "M1a"), ("m_category", "none", "M0"),
     ("m_category", "N", "M0"), ("m_category", "Y", "M1"), ("m_category", "no distant metastases", "M0"),
+    ("m_category", "M1a (liver)", "M1a"), ("m_category", "M1 (liver, lung)", "M1c"), ("m_category", "M1 (site unknown)", "M1"),
     ("metastatic_sites", "nil", "none"), ("metastatic_sites", "0", "none"), ("metastatic_sites", "no distant metastases", "none"),
     ("metastatic_sites", "Liver mets", "liver"), ("metastatic_sites", "liver (multiple), lungs", "liver_and_extrahepatic"),
     ("metastatic_sites", "yes, liver", "liver"), ("metastatic_sites", "present (liver)", "liver"), ("metastatic_sites", "liver\nlung", "liver_and_extrahepatic"),
@@ -89,7 +90,7 @@ REJECTED = [  # (field, value, words the reason must hold)
     ("ki67_pct", "15-25", "20"), ("mitoses_per_2mm2", 100000, "plausible"), ("age_years", 150, "above 120"),
     ("functional_syndrome", "Yes", "names no syndrome"), ("hereditary_syndrome", "Yes", "does not name"),
     ("metastatic_sites", "Liver, spleenish", "not known"), ("metastatic_sites", "liver, ?lung", "not known"), ("m_category", "livr", "not one of"),
-    ("n_category", "pN1a", "no meaning for the pancreas"),
+    ("n_category", "pN1a", "no meaning for the pancreas"), ("m_category", "M1b (liver)", "contradicts itself"),
     ("sstr_status", "Yes", "not its result"), ("n_category", "pN2", "no meaning for the pancreas"),
     ("mitoses_per_2mm2", "5/10 HPF", "HPF"),
 ]
