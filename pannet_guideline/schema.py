@@ -138,7 +138,9 @@ INPUT_FIELDS = (
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
           doc="N as recorded"),
     _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=("mx",),
-          rejected={"m2": "is not an M category (M0, M1, M1a, M1b, M1c)"}, doc="M as recorded"),
+          rejected={"m2": "is not an M category (M0, M1, M1a, M1b, M1c)"},
+          doc="M as recorded; sites written in it (`Liver`, `Liver, lung`) give the M they define (M1a liver only, M1b beyond it, M1c both), "
+              "and an M with its sites (`M1a (liver)`) is read where the two agree"),
     _text("t_category_ajcc7", "T category (AJCC 7)", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=("tx",),
           doc="T as recorded under AJCC 7 (exocrine scheme): T4 = coeliac axis or superior mesenteric artery involved"),
     _text("functional_syndrome", "functional syndrome",
