@@ -370,9 +370,12 @@ def _reading_tokens(st:FrameState, staging:np.ndarray|None=None) -> tuple:
 def _new_conflicts(after:FrameState, before:FrameState, rows:np.ndarray) -> np.ndarray:
     "Per row of `after`, whether it holds a conflict that row `rows[i]` of `before` does not: a reading the record rules out."
     had = {}
-    for field, _, mask, *_ in before.conflicts: had[field] = had.get(field, np.zeros(len(rows), bool)) | mask[rows]
+    for field, _, mask, first, second in before.conflicts: had.setdefault(field, []).append((mask[rows], first[rows], second[rows]))
     new = np.zeros(after.cols.n, bool)
-    for field, _, mask, *_ in after.conflicts: new |= mask & ~had.get(field, np.zeros(after.cols.n, bool))
+    for field, _, mask, first, second in after.conflicts:  # the same two values in conflict: the record's own, not the reading's
+        seen = np.zeros(after.cols.n, bool)
+        for m, f, s in had.get(field, []): seen |= m & (f == first) & (s == second)
+        new |= mask & ~seen
     return new
 
 def _run_level(st:FrameState, reps:np.ndarray, node_pattern:np.ndarray, assigned:np.ndarray, bits:np.ndarray, early_bits:int, outcomes:dict,

@@ -1246,7 +1246,7 @@ def as_stated(filled:dict) -> dict:
 def _reading_outcome(inputs:dict, filled:dict, steps:list, reached:dict|None=None, staging:bool=False, known:frozenset=frozenset()) -> tuple:
     "(the outcome, the fields to read next) of the guideline for a patient with some missing fields filled; `reached`: the fields after every step, when no filled field is read before the management tables; `staging`: read the staging fields while the staging is incomplete, and no further; `known`: the conflicts of the record itself (a reading that adds one is excluded)."
     st = record_steps(ranking_steps(steps, reached is not None), RecordState({**(inputs if reached is None else reached), **as_stated(filled)}))
-    if set(st.conflicts) - known: return EXCLUDED_READING, []  # e.g. no metastatic site beside a liver column saying yes
+    if set(st.conflicts.items()) - known: return EXCLUDED_READING, []  # a contradiction the record does not hold itself, e.g. no metastatic site beside an M1
     _, primary, options, held = _ranking(st)
     if not staging: return outcome_token(primary, options, ";".join(held)), held
     if primary != "COMPLETE_STAGING": return outcome_token(primary, options, ";".join(held)), []  # staged: read no further
@@ -1290,7 +1290,7 @@ def held_alternatives(inputs:dict, # the patient's fields as read, before any st
                       primary:str, options:str, # the primary and options the listing leads with
                       reached:dict|None=None, # the fields after every step, if known: readings of late fields start from there
                       staging:bool=False, # True for a patient asked to complete the staging: `held` are the fields it misses
-                      known:frozenset=frozenset(), # the fields in conflict in the record itself: a reading adding another is excluded
+                      known:frozenset=frozenset(), # the conflicts of the record itself (field, the two values): a reading adding another is excluded
                      ) -> tuple:
     "(`primary_alternatives`, the (primary, options) that every reading gives or None) for one patient: the reading tree, level by level."
     return _reading_tree(inputs, held, steps, primary, options, reached, early_fields(steps), staging, known)
@@ -1303,7 +1303,7 @@ Patient.__doc__ = "A patient record with every input field of the schema (all op
 def _with_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:list) -> Assessment:
     "A held assessment with what it waits for; given its primary where the missing fields are not needed."
     _, primary, options, _ = _ranking(st)
-    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options, st.rec, known=frozenset(st.conflicts))
+    text, decided = held_alternatives(inputs, a.primary_held_by.split(";"), steps, primary, options, st.rec, known=frozenset(st.conflicts.items()))
     if decided is None: return dataclasses.replace(a, primary_alternatives=text)
     primary, options = decided
     return dataclasses.replace(a, primary_alternatives=text, primary_recommendation=primary, primary_options=options, primary_held_by="")
@@ -1320,7 +1320,7 @@ def _with_staging_alternatives(a:Assessment, inputs:dict, st:RecordState, steps:
     if not missing: return a
     if len(missing) > STAGING_MISSING_AT_MOST: return dataclasses.replace(a, primary_alternatives=staging_too_many_text(len(missing)))
     _, primary, options, _ = _ranking(st)
-    return dataclasses.replace(a, primary_alternatives=held_alternatives(inputs, missing, steps, primary, options, st.rec, staging=True, known=frozenset(st.conflicts))[0])
+    return dataclasses.replace(a, primary_alternatives=held_alternatives(inputs, missing, steps, primary, options, st.rec, staging=True, known=frozenset(st.conflicts.items()))[0])
 
 # %% ../nbs/30_guideline.ipynb #gs_assess
 def assess(patient:dict|Patient, # one patient: a dict of input fields, or a `Patient`

@@ -22,8 +22,8 @@ __all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS'
            'GRADING_INDICES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN',
            'FieldSpec', 'sites_not_stated', 'short_acting_octreotide', 'short_acting_written', 'canonical_value',
            'written_value', 'Bounds', 'splits', 'band_tests', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan',
-           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'liver_part', 'Columns',
-           'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts',
+           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'liver_free_m1', 'liver_part',
+           'Columns', 'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts',
            'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
@@ -819,6 +819,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
     if sites_present: _weigh_sites_record(out)  # after the liver column, as in a cohort
+    if out.get("liver_column") == "no" and out["m_category"] == "M1": out["m_category"] = "M1b"  # `liver_free_m1`
     percent = any("%" in str(raw[keys[p]]) for p in targets.get("ki67_pct", []))  # '0.5 %' says its unit: not a fraction
     if out["ki67_pct"] is not None and 0 < out["ki67_pct"] < 1 and not percent: out["ki67_fraction_suspect"] = "yes"  # 0 and 1 read as % (as a fraction, 1 is 100 %)
     ranges = {name: r for name, r in ranges.items() if out[name] is None}
@@ -885,6 +886,11 @@ def _weigh_liver(liver:np.ndarray, m:np.ndarray, sites:np.ndarray) -> tuple:
     out = np.where(s_clash & (m < 0), np.where(_spread("metastatic_sites", 1)[sites] == 1, m1, np.int8(-1)), out)
     return out.astype(np.int8), np.where(s_clash, np.int8(-1), sites).astype(np.int8), m_clash, s_clash
 
+def liver_free_m1(m:np.ndarray, liver:np.ndarray) -> np.ndarray:
+    "An M1 with no subcategory beside a liver column saying no (and agreeing with the record) is M1b: metastases, none in the liver (AJCC 8)."
+    vocab = FIELDS["m_category"].vocab
+    return np.where((m == vocab.index("M1")) & (liver == 0), np.int8(vocab.index("M1b")), m).astype(np.int8)
+
 def liver_part(name:str, code:int) -> int:
     "Whether a value (its code) of the sites or the M places metastases in the liver (1), leaves it free (0), or does not say (-1: M1, unknown)."
     return int(_spread(name, 0)[code])
@@ -895,8 +901,8 @@ def _codes_of(out:dict, name:str) -> np.ndarray:
 def _weigh_liver_record(out:dict, liver:bool|None):
     "`_weigh_liver` on one patient's record, in place: the same arrays, of one row."
     if liver is None: return
-    out["liver_column"] = "yes" if liver else "no"  # kept: what the readings of the sites and the M must fit
     m, sites, m_clash, s_clash = _weigh_liver(np.array([int(liver)], np.int8), _codes_of(out, "m_category"), _codes_of(out, "metastatic_sites"))
+    if not (m_clash[0] or s_clash[0]): out["liver_column"] = "yes" if liver else "no"  # kept where the record agrees: what readings must fit
     out["m_category"] = FIELDS["m_category"].vocab[m[0]] if m[0] >= 0 else None
     out["metastatic_sites"] = FIELDS["metastatic_sites"].vocab[sites[0]] if sites[0] >= 0 else None
     for clash, target in ((m_clash, "m_category"), (s_clash, "metastatic_sites")):
@@ -905,8 +911,8 @@ def _weigh_liver_record(out:dict, liver:bool|None):
 def _weigh_liver_columns(cols:Columns):
     "`_weigh_liver` on a cohort store, in place: the liver column's yes/no codes are read into M and set aside."
     liver = cols.data.pop("liver_metastases")
-    cols.data["liver_column"] = liver  # kept (0 no, 1 yes): what the readings of the sites and the M must fit
     m, sites, m_clash, s_clash = _weigh_liver(liver, cols.codes("m_category"), cols.codes("metastatic_sites"))
+    cols.data["liver_column"] = np.where(m_clash | s_clash, np.int8(-1), liver).astype(np.int8)  # kept where the record agrees (0 no, 1 yes)
     cols.data["m_category"] = m
     if "metastatic_sites" in cols.data: cols.data["metastatic_sites"] = sites
     for clash, target in ((m_clash, "m_category"), (s_clash, "metastatic_sites")):
@@ -1127,6 +1133,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
         if name == "prior_therapies": _mark_short_acting(cols, [df.iloc[:, p] for p in pos])
     if "liver_metastases" in cols.data: _weigh_liver_columns(cols)  # the liver column's yes/no against the recorded M and the sites
     _weigh_sites_columns(cols, _any_value([df.iloc[:, p] for p in targets.get("metastatic_sites", [])], sites_not_stated, len(df)))
+    if "liver_column" in cols.data: cols.data["m_category"] = liver_free_m1(cols.codes("m_category"), cols.data["liver_column"])
     for key, (how, name) in cols.notes.items():
         if how in ("resembles", "ambiguous") and not columns:  # with a mapping, the columns left out were left out on purpose
             _note_given(cols, df.iloc[:, keys.index(key)], key, note_text(how, name))

@@ -37,7 +37,7 @@ def test_no_is_read_without_an_issue_and_m_is_a_gap_when_nothing_else_gives_it(n
 
 
 @pytest.mark.parametrize("others,m,stage", [({"metastatic_sites": "bone"}, "M1b", "IV"), ({"metastatic_sites": "none"}, "M0", "II"),
-                                            ({"M": "M0"}, "M0", "II"), ({"M": "M1b"}, "M1b", "IV"), ({"M": "M1"}, "M1", "IV")])
+                                            ({"M": "M0"}, "M0", "II"), ({"M": "M1b"}, "M1b", "IV"), ({"M": "M1"}, "M1b", "IV")])  # M1, the liver free: M1b
 def test_no_beside_consistent_columns_leaves_m_to_them(others, m, stage):
     # T2 (3 cm, limited) N0: M0 is stage II (ajcc8.stage-groups); any M1 is stage IV; a free liver contradicts none of these
     a = assess(BASE | {"Liver mets": "No", "local_invasion": "none"} | others)

@@ -42,11 +42,10 @@ def test_one_patient_equals_its_row():
 
 
 @pytest.mark.parametrize("liver,allowed,ruled_out", [
-    ("no", ["metastatic_sites=extrahepatic"], ["metastatic_sites=liver", "liver_and_extrahepatic"]),
     ("yes", ["metastatic_sites=liver"], ["metastatic_sites=extrahepatic", "metastatic_sites=none"]),
 ])
 def test_the_liver_column_narrows_the_readings_of_the_sites(liver, allowed, ruled_out):
-    "An M1 with no sites beside a liver column: only the sites that fit the column are read (AJCC 8: M1a and M1c involve the liver, M1b spares it)."
+    "An M1 with no sites beside a liver column saying yes: only the sites that fit it are read (AJCC 8: M1a and M1c involve the liver, M1b spares it)."
     a = assess(dict(ADVANCED, m_category="M1", liver_metastases=liver))
     assert all(x in a.primary_alternatives for x in allowed), a.primary_alternatives
     assert not any(x in a.primary_alternatives for x in ruled_out), a.primary_alternatives
@@ -56,7 +55,32 @@ def test_the_liver_column_narrows_the_readings_of_the_sites(liver, allowed, rule
     assert (row["primary_alternatives"], row["primary_held_by"]) == (a.primary_alternatives, a.primary_held_by)
 
 
-def test_a_liver_column_no_beside_an_m1_leaves_one_reading_and_decides():
-    "M1 and a liver free of metastases: the sites can only be extrahepatic, so nothing waits for them."
-    a = assess(dict(ADVANCED, m_category="M1", liver_metastases="no"))
-    assert a.primary_held_by == "" and "LIVER_DIRECTED" not in a.primary_alternatives
+def test_an_m1_beside_a_liver_free_of_metastases_is_m1b():
+    "M1 and a liver free of metastases: the metastases are extrahepatic (AJCC 8 M1b), so nothing waits for the sites."
+    for record in (dict(m_category="M1"), dict(metastatic_sites="present, site unknown")):
+        a = assess(dict(ADVANCED, liver_metastases="no", **record))
+        assert (a.m_category, a.primary_held_by, a.conflicts) == ("M1b", "", "")
+        assert "LIVER_DIRECTED" not in a.recommendations.split(";")
+
+
+def test_a_liver_column_the_record_contradicts_narrows_nothing():
+    "M1c (the liver involved) beside a liver column saying no: neither is trusted, so every reading of the sites either allows stays."
+    a = assess(dict(ADVANCED, m_category="M1c", liver_metastases="no"))
+    assert a.conflicts and a.primary_held_by == "metastatic_sites"
+    assert "metastatic_sites=liver" in a.primary_alternatives and "metastatic_sites=extrahepatic" in a.primary_alternatives
+
+
+def test_a_reading_the_record_contradicts_otherwise_is_left_out():
+    "M1a beside liver and bone: the record disputes only where; a reading of no metastases, or of extrahepatic only, contradicts both."
+    a = assess(dict(ADVANCED, m_category="M1a", metastatic_sites="liver, bone"))
+    assert "metastatic_sites=liver:" in a.primary_alternatives and "held for a check of metastatic_sites" in a.primary_alternatives
+    assert "metastatic_sites=none" not in a.primary_alternatives and "metastatic_sites=extrahepatic" not in a.primary_alternatives
+    rows = [dict(ADVANCED, **r) for r in (dict(m_category="M1a", metastatic_sites="liver, bone"), dict(m_category="M1c", liver_metastases="no"),
+                                           dict(m_category="M1", liver_metastases="no"), dict(metastatic_sites="bone", liver_metastases="yes"))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = assess_frame(pd.DataFrame(rows))
+    for i, row in enumerate(rows):
+        one = assess(row)
+        assert [str(getattr(one, c)) for c in ("m_category", "primary_alternatives", "primary_held_by")] == \
+               [str(frame[c][i]) for c in ("m_category", "primary_alternatives", "primary_held_by")]
