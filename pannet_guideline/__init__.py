@@ -18,10 +18,13 @@ _PUBLIC = {
     "STATEMENTS": "evidence", "SOURCES": "evidence", "statements_frame": "evidence",
 }
 
+_REGISTERED = frozenset({"ALERTS", "STATEMENTS", "SOURCES", "statements_frame"})  # registries the chapters fill
+
 def __getattr__(name:str):
-    "Import the module that defines a public name on first use."
+    "Import the module that defines a public name on first use; a registry comes filled by every chapter."
     if name not in _PUBLIC: raise AttributeError(f"module 'pannet_guideline' has no attribute {name!r}")
     import importlib
+    if name in _REGISTERED: importlib.import_module("pannet_guideline.guideline")  # every chapter registers its alerts and cites its statements on import
     return getattr(importlib.import_module(f"pannet_guideline.{_PUBLIC[name]}"), name)
 
 def __dir__(): return sorted(list(globals()) + list(_PUBLIC))
