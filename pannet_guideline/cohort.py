@@ -16,7 +16,7 @@ from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUT
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, EXCLUDED_READING, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
                                         conflict_text, count_alone_rows, early_fields, liver_meets, pipeline, READ_AS_STATED, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
-from .schema import (BAND_EDGES, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_texts, ki67_columns, ki67_extent,
+from .schema import (BAND_EDGES, LEGACY_ALIASES, LIVER_FIELDS, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_texts, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, text_column, union_lut  # shortcuts, behind `fast.speed`
 from fastcore.basics import patch
@@ -297,7 +297,7 @@ def _outside_liver(inputs:dict, rows:np.ndarray, assigned:np.ndarray) -> np.ndar
     "Per node of a reading tree, whether a reading of the sites or the M contradicts its row's liver-metastases column (`guideline.liver_meets`)."
     out, liver = np.zeros(len(rows), bool), inputs.get("liver_column")
     if liver is None: return out
-    for name in ("metastatic_sites", "m_category"):
+    for name in LIVER_FIELDS:
         b = FIELD_BITS[name]
         at = np.flatnonzero((assigned[:, b] >= 0) & (liver[rows] >= 0))
         for run in np.unique(assigned[at, b]):  # one pass per reading, over every node that reads it

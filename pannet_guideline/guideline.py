@@ -19,7 +19,7 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, liver_part, read_patient
+from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, LIVER_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, liver_part, read_patient
 from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, T_RULED_OUT, staging_edition)
@@ -318,10 +318,8 @@ class RuledOut:
     def other(self) -> str: return self.field
 
     def record(self, st:RecordState):
-        d = self.table.decide(st.rec)
-        st.decisions.append(d)
-        st.alerts += [a for a in d.outcome if a not in st.alerts]
-        if not d.fired: return
+        AlertStep(self.table).record(st)  # its alerts, as any alert table's
+        if not st.decisions[-1].fired: return
         value = st.rec.get(self.field)
         st.rec[self.marker], st.rec[self.field] = value, None
         st.conflicts[self.marker] = (value, value)  # one value, the recorded one, ruled out
@@ -330,7 +328,7 @@ class RuledOut:
     def frame(self, st:FrameState): self.apply(st, self.table.decide_frame(st.cols))
 
     def apply(self, st:FrameState, fd):
-        st.fired.append((self.table, fd.fired)); st.alerts.append((self.table, fd.fired))
+        AlertStep(self.table).apply(st, fd)
         mask = fd.fired != 0
         if not mask.any(): return
         recorded = st.cols.codes(self.field)
@@ -1155,7 +1153,7 @@ def _band_meets(band:tuple, low, high):
 
 def liver_meets(name:str, run:int, liver:str|None) -> bool:
     "Whether some reading that run `run` of the sites or the M stands for fits a liver-metastases column as read (`yes`, `no`, None)."
-    if liver is None or name not in ("metastatic_sites", "m_category"): return True
+    if liver is None or name not in LIVER_FIELDS: return True
     want = int(liver == "yes")
     return any(liver_part(name, field_readings(name)[i].code) in (-1, want) for i in _members(name)[run])
 

@@ -19,12 +19,12 @@ import pandas as pd
 __all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS',
            'REGIMEN_NAMES', 'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'GRADING_TESTS', 'BOUNDS_KEY',
            'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS',
-           'GRADING_INDICES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'KI67_FRACTION_MIN',
-           'FieldSpec', 'sites_not_stated', 'short_acting_octreotide', 'short_acting_written', 'canonical_value',
-           'written_value', 'Bounds', 'splits', 'band_tests', 'is_alias', 'match_field', 'InvalidPatient', 'key_plan',
-           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'liver_free_m1', 'liver_part',
-           'Columns', 'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts',
-           'issue_strings', 'issue_text']
+           'GRADING_INDICES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'LIVER_FIELDS',
+           'KI67_FRACTION_MIN', 'FieldSpec', 'sites_not_stated', 'short_acting_octreotide', 'short_acting_written',
+           'canonical_value', 'written_value', 'Bounds', 'splits', 'band_tests', 'is_alias', 'match_field',
+           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient',
+           'liver_free_m1', 'liver_part', 'Columns', 'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns',
+           'ki67_extent', 'issue_texts', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -819,7 +819,9 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
     if sites_present: _weigh_sites_record(out)  # after the liver column, as in a cohort
-    if out.get("liver_column") == "no" and out["m_category"] == "M1": out["m_category"] = "M1b"  # `liver_free_m1`
+    if out.get("liver_column") is not None:  # `liver_free_m1`, on one row
+        m = liver_free_m1(_codes_of(out, "m_category"), np.array([FIELDS["liver_column"].vocab.index(out["liver_column"])], np.int8))
+        out["m_category"] = FIELDS["m_category"].vocab[m[0]] if m[0] >= 0 else None
     percent = any("%" in str(raw[keys[p]]) for p in targets.get("ki67_pct", []))  # '0.5 %' says its unit: not a fraction
     if out["ki67_pct"] is not None and 0 < out["ki67_pct"] < 1 and not percent: out["ki67_fraction_suspect"] = "yes"  # 0 and 1 read as % (as a fraction, 1 is 100 %)
     ranges = {name: r for name, r in ranges.items() if out[name] is None}
@@ -890,6 +892,8 @@ def liver_free_m1(m:np.ndarray, liver:np.ndarray) -> np.ndarray:
     "An M1 with no subcategory beside a liver column saying no (and agreeing with the record) is M1b: metastases, none in the liver (AJCC 8)."
     vocab = FIELDS["m_category"].vocab
     return np.where((m == vocab.index("M1")) & (liver == 0), np.int8(vocab.index("M1b")), m).astype(np.int8)
+
+LIVER_FIELDS = tuple(_SPREAD)  # the fields whose values say whether the liver holds metastases
 
 def liver_part(name:str, code:int) -> int:
     "Whether a value (its code) of the sites or the M places metastases in the liver (1), leaves it free (0), or does not say (-1: M1, unknown)."
