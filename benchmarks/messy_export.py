@@ -5,7 +5,7 @@ Usage: python benchmarks/messy_export.py
 The messy export is made here from the demo cohort, one third of the rows under each of three sites' conventions
 (a hospital export, a cBioPortal-style clinical file, NAACCR/SEER-style items), with the clean table kept beside it.
 Every value keeps its meaning: `25 mm` for 2.5 cm, `2,5` with a decimal comma, `<2` for a Ki-67 under 2 %, `pN0`,
-`Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
+`Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, positive-node counts as NAACCR item 820 writes them (`00`, `03`, `97`, `99`), `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
 equal those of the clean table, read without a mapping and with the mapping `suggested_mapping(inspect_columns(df))`
 writes; and the rows that differ while no input issue names the cause (the target is 0).
 Then the bundled real tables: rows decided (a primary recommendation), held (in scope, no primary) and out of scope.
@@ -109,6 +109,13 @@ def _site_b(df):
     })
 
 
+def _nodes_positive(n, i: int) -> str:
+    "NAACCR item 820 for a nodal status: 00 for N0; for N1 a count from 1 to 12, or 97 (count not given); 98 or 99 where unknown."
+    if n == "N0": return "00"
+    if n == "N1": return "97" if i % 7 == 0 else f"{1 + i % 12:02d}"
+    return "98" if i % 2 else "99"
+
+
 def _site_c(df):
     "NAACCR/SEER-style items: sizes in whole mm, ICD-O-3 topography, TNM path items."
     return pd.DataFrame({
@@ -119,6 +126,7 @@ def _site_c(df):
         "Histologic differentiation": df["differentiation"],
         "Local extent": df["local_invasion"],
         "TNM Path N": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}).fillna("pNX"),
+        "Regional nodes positive": [_nodes_positive(v, i) for i, v in enumerate(df["nodal_status"])],  # NAACCR item 820, two digits
         "Sites of metastasis": df["metastatic_sites"],
         "Functional syndrome": df["functional_syndrome"],
         "Somatostatin receptor imaging": df["sstr_status"],

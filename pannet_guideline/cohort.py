@@ -16,7 +16,7 @@ from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUT
                                         RECOMMENDATION_RANK, STAGE_COLUMN, STRENGTH_ORDER, UNKNOWN_LABEL, ChapterStep, EXCLUDED_READING, FrameState, InScope, MAX_READINGS, alternatives_text, assess, check_policy, decided_primary,
                                         class_runs, field_readings, merged_fields, gap_names, outcome_token, too_many_text, tree_text,
                                         conflict_text, count_alone_rows, early_fields, liver_meets, pipeline, READ_AS_STATED, ranking_steps, reading_meets, run_steps, STAGING_OUTPUTS, STAGING_MISSING_AT_MOST, staging_too_many_text, staging_writers)
-from .schema import (BAND_EDGES, LEGACY_ALIASES, LIVER_FIELDS, PRESENCE_ALIASES, UNIT_ALIASES, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_texts, ki67_columns, ki67_extent,
+from .schema import (ALIAS_TARGETS, BAND_EDGES, LIVER_FIELDS, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_texts, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, text_column, union_lut  # shortcuts, behind `fast.speed`
 from fastcore.basics import patch
@@ -636,10 +636,6 @@ def _warn_columns(report:dict):
     if parts: warnings.warn("; ".join(parts), ColumnsWarning, stacklevel=4)
 
 # %% ../nbs/40_cohort.ipynb #7d1e0a02
-def _alias_target(name:str) -> str:
-    "The field an alias column (`tumor_size_mm`, `liver_metastases`) is read into."
-    return next(reg[name][0] for reg in (UNIT_ALIASES, LEGACY_ALIASES, PRESENCE_ALIASES) if name in reg)
-
 def _column_fields(frame:pd.DataFrame, cols, columns:dict|None) -> dict:
     "Each input column -> (the field it is read as, how), or (None, why not)."
     mapped, out = {str(k): v for k, v in (columns or {}).items()}, {}
@@ -647,7 +643,7 @@ def _column_fields(frame:pd.DataFrame, cols, columns:dict|None) -> dict:
         if c in cols.notes: out[c] = (None, "not read: " + note_text(*cols.notes[c]))
         elif c in mapped: out[c] = (mapped[c], "mapping")
         elif c in cols.read_as: out[c] = (cols.read_as[c], "recognised spelling")
-        elif is_alias(c): out[c] = (c, f"its own name, read into {_alias_target(c)}")  # a mapping keeps the alias: `tumor_size_mm` is converted
+        elif is_alias(c): out[c] = (c, f"its own name, read into {ALIAS_TARGETS[c]}")  # a mapping keeps the alias: `tumor_size_mm` is converted
         elif c in FIELDS or c in cols.issues or c in cols.data: out[c] = (c, "its own name")
         else: out[c] = (None, "not read")
     return out

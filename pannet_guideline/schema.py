@@ -18,13 +18,14 @@ import pandas as pd
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS',
            'REGIMEN_NAMES', 'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'GRADING_TESTS', 'BOUNDS_KEY',
-           'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS',
-           'GRADING_INDICES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'LIVER_FIELDS',
-           'KI67_FRACTION_MIN', 'FieldSpec', 'sites_not_stated', 'short_acting_octreotide', 'short_acting_written',
-           'canonical_value', 'written_value', 'Bounds', 'splits', 'band_tests', 'is_alias', 'match_field',
-           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient',
-           'liver_free_m1', 'liver_part', 'Columns', 'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns',
-           'ki67_extent', 'issue_texts', 'issue_strings', 'issue_text']
+           'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'NODE_COUNT_ALIASES', 'ALIAS_TARGETS',
+           'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM',
+           'CLASS_LABELS', 'LIVER_FIELDS', 'KI67_FRACTION_MIN', 'FieldSpec', 'sites_not_stated',
+           'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value', 'Bounds', 'splits',
+           'band_tests', 'is_alias', 'node_count_status', 'match_field', 'InvalidPatient', 'key_plan', 'note_text',
+           'read_patient', 'ReadingConflictSpec', 'validate_patient', 'liver_free_m1', 'liver_part', 'Columns',
+           'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts',
+           'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -124,7 +125,8 @@ INPUT_FIELDS = (
           doc="extent for T; peripancreatic fat alone is none"),
     _text("nodal_status", "nodal status", ("N0", "N1"), _N_SYN, unknown=("nx",),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
-          doc="regional lymph nodes; unknown means NX"),
+          doc="regional lymph nodes; unknown means NX; positive of examined nodes (`3/12`) is read, and a count of positive nodes "
+              "(`positive_nodes`, NAACCR item 820) gives N0 for none and N1 for any"),
     _text("metastatic_sites", "metastatic sites", ("none", "liver", "extrahepatic", "liver_and_extrahepatic"),
           {"no": "none", "hepatic": "liver", "liver only": "liver", "liver and extrahepatic": "liver_and_extrahepatic", "absent": "none",
            "nil": "none", "0": "none", "no metastases": "none", "no distant metastases": "none",
@@ -224,6 +226,12 @@ DERIVED_FIELDS = (
     _text("metastatic_sites_conflict", "metastatic sites and the liver-metastases column disagree", ("metastatic_sites", "liver_metastases"),
           derived=True, doc="set by the reader where the sites listed leave out the liver while a liver-metastases column says yes, or "
                             "name it while the column says no; the sites are then unknown"),
+    _text("nodal_status_conflict", "nodal status and the count of positive nodes disagree", ("nodal_status", "positive_nodes"), derived=True,
+          doc="set by the reader where the nodal status (N0 or N1) and a count of positive regional nodes (`positive_nodes`) disagree; "
+              "the nodal status is then unknown"),
+    _text("n_category_conflict", "recorded N and the count of positive nodes disagree", ("n_category", "positive_nodes"), derived=True,
+          doc="set by the reader where the recorded N and a count of positive regional nodes (`positive_nodes`) disagree; the recorded "
+              "N and the nodal status are then unknown, whatever else agrees with either"),
     _text("liver_column", "liver-metastases column as read", ("no", "yes"), derived=True,
           doc="set by the reader from a liver-metastases column: whether the liver holds metastases; a reading of the sites or of the M "
               "that it contradicts is not a reading of the record (`guideline.liver_meets`)"),
@@ -324,6 +332,17 @@ _TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)[abc]?\b
 
 _T_SUFFIX = re.compile(r"\s*\((?:m|\d+)\)$|(?<=t1)[abc]$")  # T3(2), T3(m): how many tumours (AJCC's multiplicity suffix); T1a to T1c: the exocrine T1's subgroups
 
+_NODE_RATIO = re.compile(r"(?P<positive>\d+)\s*(?:/|of|out of)\s*(?P<examined>\d+)")  # `3/12`: positive regional nodes of those examined
+
+def _nodes_from_ratio(raw, key:str) -> tuple:
+    "(N0 or N1, reason), or None where `key` is not written as positive/examined nodes: any positive regional node is N1 (AJCC 8 `ajcc8.n-category`)."
+    ratio = _NODE_RATIO.fullmatch(key.strip())
+    if ratio is None: return None
+    positive, examined = int(ratio["positive"]), int(ratio["examined"])
+    if positive > examined: return None, f"{_show(raw)} counts more positive nodes than were examined"
+    if examined == 0: return None, None  # no node examined: the N is unknown (NAACCR item 820 writes 98)
+    return ("N1" if positive else "N0"), None
+
 def _read_text(spec:FieldSpec, raw):
     key = _text_key(raw)
     if spec.name in ("t_category", "t_category_ajcc7"): key = _T_SUFFIX.sub("", key)  # the T itself is what the tables read
@@ -334,6 +353,7 @@ def _read_text(spec:FieldSpec, raw):
         if k in spec.rejected: return None, f"{_show(raw)} {spec.rejected[k]}"
     if spec.name == "metastatic_sites": return _site_list(spec, raw, key)
     if spec.name == "m_category": return _m_from_sites(spec, raw, key)
+    if spec.name == "nodal_status" and (read := _nodes_from_ratio(raw, key)) is not None: return read
     return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
 
 def _spaced(key:str) -> str:
@@ -636,10 +656,27 @@ LEGACY_ALIASES = {"mitoses_per_10hpf": ("mitoses_per_2mm2", 1.0)}
 PRESENCE_ALIASES = {  # a yes/no column weighed against a field: yes gives it a value; no is read too (the liver is free), and gives it none alone
     "liver_metastases": ("m_category", "M1"),
 }
+NODE_COUNT_ALIASES = {"positive_nodes": "nodal_status"}  # a count of regional nodes with metastases (NAACCR item 820), read as the N it gives
+ALIAS_TARGETS = {**{k: v[0] for k, v in (UNIT_ALIASES | LEGACY_ALIASES | PRESENCE_ALIASES).items()}, **NODE_COUNT_ALIASES}  # every alias -> its field
 
 def is_alias(name:str) -> bool:
-    "Whether `name` is an alias column: read into another field (a unit, a legacy count, a yes/no presence)."
-    return name in UNIT_ALIASES or name in LEGACY_ALIASES or name in PRESENCE_ALIASES
+    "Whether `name` is an alias column: read into another field (a unit, a legacy count, a yes/no presence, a count of positive nodes)."
+    return name in ALIAS_TARGETS
+
+_NAACCR_NODE_CODES = {95: "N1", 97: "N1", 98: None, 99: None}  # NAACCR item 820: positive aspiration or biopsy; positive, count not given; none examined; unknown
+_NOT_A_COUNT = "is not a count of positive nodes (a whole number from 0 to 90, a NAACCR item 820 code 95, 97, 98 or 99, or positive/examined as 3/12)"
+
+def node_count_status(raw) -> tuple:
+    "(N0 or N1, reason) of a count of positive regional nodes: 0 is N0, 1 to 90 (90: 90 or more) N1; codes 95 and 97 say nodes are positive, 98 (none examined) and 99 that the N is unknown."
+    if _is_missing(raw): return None, None
+    if isinstance(raw, (bool, np.bool_)): return None, f"{_show(raw)} is a yes/no value, not a count"
+    why = _wrong_type(raw)
+    if why: return None, why
+    if isinstance(raw, str) and (read := _nodes_from_ratio(raw, _text_key(raw))) is not None: return read
+    try: x = float(raw.strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError, OverflowError): return None, f"{_show(raw)} {_NOT_A_COUNT}"
+    if not (math.isfinite(x) and x >= 0 and x == int(x)) or 90 < x and int(x) not in _NAACCR_NODE_CODES: return None, f"{_show(raw)} {_NOT_A_COUNT}"
+    return _NAACCR_NODE_CODES[int(x)] if int(x) in _NAACCR_NODE_CODES else "N1" if x else "N0", None
 HEADER_ALIASES = {"ki67": "ki67_pct", "ki67_index": "ki67_pct", "ki67_percent": "ki67_pct", "ki67_li": "ki67_pct",
                   "ki67_labelling_index": "ki67_pct", "mitoses": "mitoses_per_2mm2", "mitotic_count": "mitoses_per_2mm2",
                   "age": "age_years", "age_at_diagnosis": "age_years", "tumor_size_millimetres": "tumor_size_mm"}
@@ -656,6 +693,9 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
     "local_invasion": ("Local invasion", "Local extent", "Invasion of adjacent structures"),
     "nodal_status": ("Nodal status", "Nodal involvement", "Lymph node status", "LN status", "Node status", "Lymph node involvement",
                      "Lymph node metastases", "Nodal metastases"),
+    "positive_nodes": ("Regional nodes positive", "Regional nodes positive (1988+)", "Regional lymph nodes positive", "Positive nodes",
+                       "Nodes positive", "Positive lymph nodes", "Lymph nodes positive", "Number of positive lymph nodes",
+                       "Number of positive regional lymph nodes", "Positive LN", "LN positive", "regionalNodesPositive"),
     "metastatic_sites": ("Metastatic sites", "Metastatic site", "Sites of metastasis", "Site of metastases", "Metastasis sites",
                          "Sites of distant metastases", "Mets sites"),
     "t_category": ("pT", "cT", "ypT", "T stage", "T category", "TNM T", "pT stage", "Pathologic T", "Clinical T", "AJCC T", "T_STAGE",
@@ -708,7 +748,7 @@ def _compact(key) -> str:
 
 @functools.cache  # the registers are constants: built once (`_readable_names.cache_clear()` after changing them)
 def _readable_names() -> dict:
-    names = [n for n, s in FIELDS.items() if not s.derived] + list(UNIT_ALIASES) + list(LEGACY_ALIASES) + list(PRESENCE_ALIASES)
+    names = [n for n, s in FIELDS.items() if not s.derived] + list(ALIAS_TARGETS)
     return {_compact(n): n for n in names} | {_compact(k): v for k, v in HEADER_ALIASES.items()}
 
 @functools.cache
@@ -756,6 +796,7 @@ def _read_presence(key:str, raw) -> tuple:
 def _read_alias(key:str, value, explicit:frozenset) -> tuple:
     "Canonical (target, value, reason) of an alias column's value."
     if key in PRESENCE_ALIASES: return _read_presence(key, value)
+    if key in NODE_COUNT_ALIASES: return (NODE_COUNT_ALIASES[key], *node_count_status(value))
     if key in LEGACY_ALIASES and key not in explicit:
         return LEGACY_ALIASES[key][0], None, (None if _is_missing(value) else "counts per 10 HPF are read only through an explicit column mapping")
     target, factor = UNIT_ALIASES.get(key) or LEGACY_ALIASES[key]
@@ -811,13 +852,15 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
-        if key == "liver_metastases": _weigh_liver_record(out, _presence_flag(value)[0])  # weighed against the recorded M and the sites
-        elif isinstance(x, Bounds): ranges.setdefault(target, x)  # the field's own range wins; a value of either wins over a range
-        elif x is None: continue
-        elif out[target] is None: out[target] = x
+        if key == "liver_metastases": _weigh_liver_record(out, _presence_flag(value)[0]); continue  # weighed against the recorded M and the sites
+        if isinstance(x, Bounds): ranges.setdefault(target, x); continue  # the field's own range wins; a value of either wins over a range
+        if x is None: continue
+        if out[target] is None: out[target] = x
         elif target in READING_CONFLICTS and not _agree(target, out[target], x):
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
+        if key in NODE_COUNT_ALIASES and out["n_category"] not in (None, x):  # the recorded N against the count (`_weigh_node_count`)
+            out["n_category"] = out[target] = None; out["n_category_conflict"] = "positive_nodes"
     if sites_present: _weigh_sites_record(out)  # after the liver column, as in a cohort
     if out.get("liver_column") is not None:  # `liver_free_m1`, on one row
         m = liver_free_m1(_codes_of(out, "m_category"), np.array([FIELDS["liver_column"].vocab.index(out["liver_column"])], np.int8))
@@ -850,13 +893,17 @@ READING_CONFLICTS = {  # field -> how two readings of it are compared and report
                                       {"metastatic_sites": "m_category: recorded M0, while metastatic_sites says metastases are present (no site named)"}),
     "metastatic_sites": ReadingConflictSpec("metastatic_sites_conflict", 1, "liver_metastases",
                                             "metastatic_sites: the sites listed and the liver-metastases column disagree on the liver"),
+    "nodal_status": ReadingConflictSpec("nodal_status_conflict", 1, "positive_nodes",
+                                        "nodal_status: the nodal status and the count of positive nodes (positive_nodes) disagree"),
+    "n_category": ReadingConflictSpec("n_category_conflict", 1, "positive_nodes",
+                                      "n_category: the recorded N and the count of positive nodes (positive_nodes) disagree"),
 }
 SIZE_TOLERANCE_CM = 0.05  # 1.5 cm and 15 mm agree; a cm value rounded to one decimal is within half a millimetre of the mm value
 CLASS_LABELS = frozenset({"nec"})  # class labels accepted in the differentiation column, which under WHO 2010 named a grade too
 
 def _agree(target:str, a, b) -> bool:
-    "Whether two readings of one size agree: within the tolerance (the liver column is weighed by `_weigh_liver`)."
-    return abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
+    "Whether two readings of one field agree: a size within the tolerance, a category when equal (the liver column is weighed by `_weigh_liver`)."
+    return abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9 if FIELDS[target].kind == "number" else a == b
 
 def validate_patient(raw:dict) -> dict:
     "The canonical record, or `InvalidPatient` naming every rejected field and why."
@@ -1126,15 +1173,17 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     if columns: targets = _mapped_first(targets, keys, cols.notes, columns)
     cols.read_as = {keys[p]: name for name, pos in targets.items() for p in pos if keys[p] != name}
     user = {t: s for s, t in (columns or {}).items()} | {k: k for k in keys if isinstance(k, str)}  # the user's own name of each column
-    plan = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()]  # columns taken here, read in threads below
+    plan, count = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()], None  # columns taken here, read in threads below
     read = in_threads(lambda item: [_read_column(s, item[0], explicit) for s in item[1]], plan, len(df))
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name), r) for (t, v, b, r), p in zip(got, pos)]  # each rejection names its own column
         target, values, bad, ranges = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
         _store(cols, name, target, values, bad, ranges)
+        if name in NODE_COUNT_ALIASES: count = values  # weighed against the recorded N once every column is read
         if name == "differentiation": _mark_labels(cols, [df.iloc[:, p] for p in pos])
         if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
         if name == "prior_therapies": _mark_short_acting(cols, [df.iloc[:, p] for p in pos])
+    if count is not None: _weigh_node_count(cols, count)
     if "liver_metastases" in cols.data: _weigh_liver_columns(cols)  # the liver column's yes/no against the recorded M and the sites
     _weigh_sites_columns(cols, _any_value([df.iloc[:, p] for p in targets.get("metastatic_sites", [])], sites_not_stated, len(df)))
     if "liver_column" in cols.data: cols.data["m_category"] = liver_free_m1(cols.codes("m_category"), cols.data["liver_column"])
@@ -1145,6 +1194,17 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     _mark_unread_indices(cols)
     cols.blank = _blank_rows(cols, df)
     return cols
+
+def _weigh_node_count(cols:Columns, count:np.ndarray):
+    "A count of positive nodes (the N it gives, as codes) against the recorded N, after it is stored: where they disagree the recorded N and the nodal status are unknown, and `n_category_conflict` says why."
+    if "n_category" not in cols.data: return
+    recorded = cols.data["n_category"]
+    clash = (count >= 0) & (recorded >= 0) & (count != recorded)
+    if not clash.any(): return
+    cols.data["n_category"] = np.where(clash, -1, recorded).astype(recorded.dtype)
+    cols.data["nodal_status"] = np.where(clash, -1, cols.data["nodal_status"]).astype(np.int8)
+    spec = READING_CONFLICTS["n_category"]
+    cols.data[spec.marker] = np.where(clash, spec.code, -1).astype(np.int8)
 
 def _mark_unread_indices(cols:Columns):
     "Rows where a grading index was written but not read, or read as a range across a cut-off of the grade table (`grade_index_unread`): the other index alone grades nothing there."
@@ -1163,6 +1223,7 @@ def _mark_unread_indices(cols:Columns):
 def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
     "(field written, values or None, rejected (positions, reasons) or None, ranges across a cut-off (low, high) or None) of one column read as `name`."
     if name in PRESENCE_ALIASES: return (*_read_presence_column(series, name), None)
+    if name in NODE_COUNT_ALIASES: return (*_read_node_column(series, name), None)
     if name in UNIT_ALIASES or name in LEGACY_ALIASES:
         target, factor = UNIT_ALIASES.get(name) or LEGACY_ALIASES[name]
         if name in LEGACY_ALIASES and name not in explicit:
@@ -1183,6 +1244,17 @@ def _read_presence_column(series:pd.Series, name:str) -> tuple:
     at = np.where(idx < 0, len(reps), idx)
     pos = np.flatnonzero(reasons[at] != None)  # noqa: E711 (elementwise)
     return name, table[at], (pos, reasons[at[pos]]) if len(pos) else None
+
+def _read_node_column(series:pd.Series, name:str) -> tuple:
+    "A count of positive nodes read once per distinct value (`node_count_status`): the codes of the N it gives, and the reasons."
+    target = NODE_COUNT_ALIASES[name]
+    idx, reps = _distinct(series)
+    read = [node_count_status(v) for v in reps] + [(None, None)]  # the last entry is read for -1 (missing)
+    table = np.array([-1 if v is None else FIELDS[target].vocab.index(v) for v, _ in read], np.int8)
+    reasons = np.array([r for _, r in read], dtype=object)
+    at = np.where(idx < 0, len(reps), idx)
+    pos = np.flatnonzero(reasons[at] != None)  # noqa: E711 (elementwise)
+    return target, table[at], (pos, reasons[at[pos]]) if len(pos) else None
 
 def _missing(series:pd.Series) -> np.ndarray:
     "Per row, whether the cell is empty or a missing token; worked out once per distinct value."
@@ -1217,7 +1289,8 @@ def _store_ranges(cols:Columns, target:str, ranges, own:bool):
     if keep.any(): cols.bounds[target] = (np.where(keep, low, np.nan), np.where(keep, high, np.nan))
 
 def _agree_columns(target:str, a:np.ndarray, b:np.ndarray) -> np.ndarray:
-    "`_agree` on whole columns of sizes."
+    "`_agree` on whole columns: sizes, or the codes of a category."
+    if FIELDS[target].kind != "number": return a == b
     with np.errstate(invalid="ignore"): return np.abs(a - b) <= SIZE_TOLERANCE_CM + 1e-9
 
 # %% ../nbs/01_schema.ipynb #09876678

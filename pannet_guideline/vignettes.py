@@ -17,7 +17,7 @@ SAFE_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe readi
 from .cohort import assess_frame, recommendation_masks, run_frame
 from .grading import GRADING_EDITIONS
 from .guideline import OUTPUT_COLUMNS, RECOMMENDATION_RANK, STRENGTH_ORDER, assess, pipeline
-from .schema import INPUT_FIELDS, LEGACY_ALIASES, PRESENCE_ALIASES, UNIT_ALIASES
+from .schema import ALIAS_TARGETS, INPUT_FIELDS, LEGACY_ALIASES, UNIT_ALIASES
 from .staging import STAGING_EDITIONS
 
 # %% auto #0
@@ -32,7 +32,7 @@ VIGNETTE_DIR = Path(str(resources.files("pannet_guideline") / "data" / "vignette
 VIGNETTE_KEYS = ("id", "chapter", "policies", "grading", "staging", "source", "why", "patient", "expect", "expect_by_policy", "cohort")
 REQUIRED_KEYS = ("id", "chapter", "source", "why", "patient")
 LIST_COLUMNS = ("recommendations", "workup", "followup_schedule", "rule_ids", "alerts", "data_gaps")
-PATIENT_KEYS = frozenset(f.name for f in INPUT_FIELDS) | set(UNIT_ALIASES) | set(LEGACY_ALIASES) | set(PRESENCE_ALIASES)  # a liver-metastases yes/no is read as a cohort column is
+PATIENT_KEYS = frozenset(f.name for f in INPUT_FIELDS) | set(ALIAS_TARGETS)  # a liver-metastases yes/no or a count of positive nodes is read as a cohort column is
 
 STRENGTHS_KEY = "strengths"  # optional: {code: recommended | consider | option}, the strength each code is made with
 

@@ -1072,13 +1072,13 @@ def _allowed(spec) -> str:
 def your_data_page() -> str:
     "Every input field with its meaning, unit, allowed values and the outputs that depend on it; an example mapping; the output columns."
     from pannet_guideline.guideline import OUTPUT_SPEC
-    from pannet_guideline.schema import HEADER_ALIASES, INPUT_FIELDS, LEGACY_ALIASES, MISSING_TOKENS, UNIT_ALIASES, match_field
+    from pannet_guideline.schema import ALIAS_TARGETS, HEADER_ALIASES, INPUT_FIELDS, MISSING_TOKENS, match_field
     dependents = field_dependents()
     rows = []
     for f in INPUT_FIELDS:
         derived, chapters = dependents[f.name]
-        aliases = sorted([k for k, v in HEADER_ALIASES.items() if v == f.name] + [k for k, (v, _) in UNIT_ALIASES.items() if v == f.name]
-                         + [k for k, (v, _) in LEGACY_ALIASES.items() if v == f.name])
+        own = [k for k, v in ALIAS_TARGETS.items() if v == f.name]  # alias columns read into the field, each with its own spellings
+        aliases = sorted([k for k, v in HEADER_ALIASES.items() if v == f.name or v in own] + own)
         used = ", ".join([FIELDS_[d].label for d in derived] + [CHAPTER_TITLES[c] for c in chapters]) or "passed through"
         rows.append(f'<tr id="field-{E(f.name)}"><td><code>{E(f.name)}</code>' + (f"<br><span class=\"syn\">also read from: {E(', '.join(aliases))}</span>" if aliases else "")
                     + f"</td><td>{_ticks(f.label)}{(': ' + _ids_linked(_ticks(f.doc))) if f.doc else ''}<br><span class=\"syn\">used for: {E(used)}</span></td>"
