@@ -229,9 +229,10 @@ DERIVED_FIELDS = (
     _text("nodal_status_conflict", "nodal status and the count of positive nodes disagree", ("nodal_status", "positive_nodes"), derived=True,
           doc="set by the reader where the nodal status (N0 or N1) and a count of positive regional nodes (`positive_nodes`) disagree; "
               "the nodal status is then unknown"),
-    _text("n_category_conflict", "recorded N and the count of positive nodes disagree", ("n_category", "positive_nodes"), derived=True,
-          doc="set by the reader where the recorded N and a count of positive regional nodes (`positive_nodes`) disagree; the recorded "
-              "N and the nodal status are then unknown, whatever else agrees with either"),
+    _text("n_category_conflict", "recorded N and the count of positive nodes disagree", ("n_category", "positive_nodes", "nodal_status"), derived=True,
+          doc="set by the reader where a count of positive regional nodes (`positive_nodes`) is given and the N readings disagree: the "
+              "recorded N against the count (`positive_nodes`), or the recorded N and the count against the nodal status (`nodal_status`); "
+              "the recorded N and the nodal status are then unknown, whatever else agrees with either"),
     _text("liver_column", "liver-metastases column as read", ("no", "yes"), derived=True,
           doc="set by the reader from a liver-metastases column: whether the liver holds metastases; a reading of the sites or of the M "
               "that it contradicts is not a reading of the record (`guideline.liver_meets`)"),
@@ -353,7 +354,7 @@ def _read_text(spec:FieldSpec, raw):
         if k in spec.rejected: return None, f"{_show(raw)} {spec.rejected[k]}"
     if spec.name == "metastatic_sites": return _site_list(spec, raw, key)
     if spec.name == "m_category": return _m_from_sites(spec, raw, key)
-    if spec.name == "nodal_status" and (read := _nodes_from_ratio(raw, key)) is not None: return read
+    if spec.name in ("nodal_status", "n_category") and (read := _nodes_from_ratio(raw, key)) is not None: return read
     return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
 
 def _spaced(key:str) -> str:
@@ -859,8 +860,9 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         elif target in READING_CONFLICTS and not _agree(target, out[target], x):
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
-        if key in NODE_COUNT_ALIASES and out["n_category"] not in (None, x):  # the recorded N against the count (`_weigh_node_count`)
-            out["n_category"] = out[target] = None; out["n_category_conflict"] = "positive_nodes"
+        if key in NODE_COUNT_ALIASES and out["n_category"] is not None and (out["n_category"] != x or out.get("nodal_status_conflict")):  # `_weigh_node_count`
+            out["n_category_conflict"] = "positive_nodes" if out["n_category"] != x else "nodal_status"
+            out["n_category"] = out[target] = None
     if sites_present: _weigh_sites_record(out)  # after the liver column, as in a cohort
     if out.get("liver_column") is not None:  # `liver_free_m1`, on one row
         m = liver_free_m1(_codes_of(out, "m_category"), np.array([FIELDS["liver_column"].vocab.index(out["liver_column"])], np.int8))
@@ -896,7 +898,8 @@ READING_CONFLICTS = {  # field -> how two readings of it are compared and report
     "nodal_status": ReadingConflictSpec("nodal_status_conflict", 1, "positive_nodes",
                                         "nodal_status: the nodal status and the count of positive nodes (positive_nodes) disagree"),
     "n_category": ReadingConflictSpec("n_category_conflict", 1, "positive_nodes",
-                                      "n_category: the recorded N and the count of positive nodes (positive_nodes) disagree"),
+                                      "n_category: the recorded N and the count of positive nodes (positive_nodes) disagree",
+                                      {"nodal_status": "n_category: the recorded N and the nodal status disagree (the count of positive nodes agrees with the recorded N)"}),
 }
 SIZE_TOLERANCE_CM = 0.05  # 1.5 cm and 15 mm agree; a cm value rounded to one decimal is within half a millimetre of the mm value
 CLASS_LABELS = frozenset({"nec"})  # class labels accepted in the differentiation column, which under WHO 2010 named a grade too
@@ -1196,15 +1199,17 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     return cols
 
 def _weigh_node_count(cols:Columns, count:np.ndarray):
-    "A count of positive nodes (the N it gives, as codes) against the recorded N, after it is stored: where they disagree the recorded N and the nodal status are unknown, and `n_category_conflict` says why."
+    "A count of positive nodes (the N it gives, as codes) against the recorded N, after it is stored: where any two N readings disagree the recorded N and the nodal status are unknown, and `n_category_conflict` says which."
     if "n_category" not in cols.data: return
     recorded = cols.data["n_category"]
-    clash = (count >= 0) & (recorded >= 0) & (count != recorded)
+    against_count = (count >= 0) & (recorded >= 0) & (count != recorded)
+    against_status = (cols.codes("nodal_status_conflict") >= 0) & (recorded >= 0) & ~against_count  # sides with the count against the nodal status
+    clash = against_count | against_status
     if not clash.any(): return
     cols.data["n_category"] = np.where(clash, -1, recorded).astype(recorded.dtype)
     cols.data["nodal_status"] = np.where(clash, -1, cols.data["nodal_status"]).astype(np.int8)
-    spec = READING_CONFLICTS["n_category"]
-    cols.data[spec.marker] = np.where(clash, spec.code, -1).astype(np.int8)
+    vocab = FIELDS["n_category_conflict"].vocab
+    cols.data["n_category_conflict"] = np.where(against_count, vocab.index("positive_nodes"), np.where(against_status, vocab.index("nodal_status"), -1)).astype(np.int8)
 
 def _mark_unread_indices(cols:Columns):
     "Rows where a grading index was written but not read, or read as a range across a cut-off of the grade table (`grade_index_unread`): the other index alone grades nothing there."

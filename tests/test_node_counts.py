@@ -68,6 +68,8 @@ RECORDED_N = [  # (positive nodes, nodal status, recorded N) -> (nodal status, r
     ((3, None, "N0"), (None, None, {"n_category_conflict"})), ((3, "N0", "N0"), (None, None, {"n_category_conflict", "nodal_status_conflict"})),
     ((0, "N1", "N1"), (None, None, {"n_category_conflict", "nodal_status_conflict"})), ((3, None, "N1"), ("N1", "N1", set())),
     ((3, "N1", "N0"), (None, None, {"n_category_conflict"})), (("0/0", None, "N0"), (None, "N0", set())), ((98, None, "N1"), (None, "N1", set())),
+    ((0, "N1", "N0"), (None, None, {"n_category_conflict", "nodal_status_conflict"})),  # the recorded N and the count against the nodal status
+    ((3, "N0", "N1"), (None, None, {"n_category_conflict", "nodal_status_conflict"})),
 ]
 
 
@@ -124,4 +126,11 @@ def test_recorded_n_against_the_count(given_, expected):
         row = {**BASE, "LN positive": nodes, "nodal_status": status, "pN": recorded}
         out, alone = assess_frame(pd.DataFrame([row, {**row, "pN": None}])), assess({**BASE, "positive_nodes": nodes, "nodal_status": status, "n_category": recorded})
     assert (out.n_category.iloc[0], out.conflicts.iloc[0], out.data_gaps.iloc[0]) == (alone.n_category, alone.conflicts, alone.data_gaps)
-    assert ("recorded N and the count" in out.conflicts.iloc[0]) == ("n_category_conflict" in expected[2])
+    assert ("n_category: the recorded N" in out.conflicts.iloc[0]) == ("n_category_conflict" in expected[2])
+    assert ("recorded N and the nodal status" in out.conflicts.iloc[0]) == (nodes is not None and status is not None and recorded is not None
+                                                                          and node_count_status(nodes)[0] == recorded != status)
+    if expected[2]: assert out.stage_ajcc8.iloc[0] == "unknown"  # T2 M0: the stage waits on the N
+
+
+def test_ratio_in_the_recorded_n():
+    assert read_patient({"n_category": "3/12"})[0]["n_category"] == "N1" and read_patient({"n_category": "0/9"})[0]["n_category"] == "N0"
