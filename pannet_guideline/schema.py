@@ -126,7 +126,7 @@ INPUT_FIELDS = (
     _text("nodal_status", "nodal status", ("N0", "N1"), _N_SYN, unknown=("nx",),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
           doc="regional lymph nodes; unknown means NX; positive of examined nodes (`3/12`) is read, and a count of positive nodes "
-              "(`positive_nodes`, NAACCR item 820) gives N0 for none and N1 for any"),
+              "(`positive_nodes`, NAACCR item 820: `registry.nodes-positive`) gives N0 for none and N1 for any"),
     _text("metastatic_sites", "metastatic sites", ("none", "liver", "extrahepatic", "liver_and_extrahepatic"),
           {"no": "none", "hepatic": "liver", "liver only": "liver", "liver and extrahepatic": "liver_and_extrahepatic", "absent": "none",
            "nil": "none", "0": "none", "no metastases": "none", "no distant metastases": "none",
@@ -668,7 +668,7 @@ _NAACCR_NODE_CODES = {95: "N1", 97: "N1", 98: None, 99: None}  # NAACCR item 820
 _NOT_A_COUNT = "is not a count of positive nodes (a whole number from 0 to 90, a NAACCR item 820 code 95, 97, 98 or 99, or positive/examined as 3/12)"
 
 def node_count_status(raw) -> tuple:
-    "(N0 or N1, reason) of a count of positive regional nodes: 0 is N0, 1 to 90 (90: 90 or more) N1; codes 95 and 97 say nodes are positive, 98 (none examined) and 99 that the N is unknown."
+    "(N0 or N1, reason) of a count of positive regional nodes: 0 is N0, 1 to 90 (90: 90 or more) N1; codes 95 and 97 say nodes are positive, 98 (none examined) and 99 that the N is unknown (`registry.nodes-positive`, `ajcc8.n-category`)."
     if _is_missing(raw): return None, None
     if isinstance(raw, (bool, np.bool_)): return None, f"{_show(raw)} is a yes/no value, not a count"
     why = _wrong_type(raw)
@@ -860,9 +860,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         elif target in READING_CONFLICTS and not _agree(target, out[target], x):
             marker, code = READING_CONFLICTS[target].marker, READING_CONFLICTS[target].code
             out[target], out[marker] = None, FIELDS[marker].vocab[code]  # two readings of one field that disagree: unknown, and said so
-        if key in NODE_COUNT_ALIASES and out["n_category"] is not None and (out["n_category"] != x or out.get("nodal_status_conflict")):  # `_weigh_node_count`
-            out["n_category_conflict"] = "positive_nodes" if out["n_category"] != x else "nodal_status"
-            out["n_category"] = out[target] = None
+        if key in NODE_COUNT_ALIASES: _weigh_node_count_record(out, x)  # against the recorded N, as in a cohort
     if sites_present: _weigh_sites_record(out)  # after the liver column, as in a cohort
     if out.get("liver_column") is not None:  # `liver_free_m1`, on one row
         m = liver_free_m1(_codes_of(out, "m_category"), np.array([FIELDS["liver_column"].vocab.index(out["liver_column"])], np.int8))
@@ -971,6 +969,21 @@ def _weigh_liver_columns(cols:Columns):
     if "metastatic_sites" in cols.data: cols.data["metastatic_sites"] = sites
     for clash, target in ((m_clash, "m_category"), (s_clash, "metastatic_sites")):
         if clash.any(): spec = READING_CONFLICTS[target]; cols.data[spec.marker] = np.where(clash, spec.code, -1).astype(np.int8)
+
+# %% ../nbs/01_schema.ipynb #n0dec1a5
+def _node_clash(count:np.ndarray, recorded:np.ndarray, status_clash:np.ndarray) -> tuple:
+    "Per row, where a recorded N (codes) is not trusted beside a count of positive nodes (the N it gives): (it contradicts the count; it sides with the count against a nodal status that contradicts the count, `status_clash`)."
+    against_count = (count >= 0) & (recorded >= 0) & (count != recorded)
+    return against_count, status_clash & (recorded >= 0) & ~against_count
+
+def _weigh_node_count_record(out:dict, n:str):
+    "`_weigh_node_count` on one patient's record, in place: `n`, the N the count gives."
+    count = np.array([FIELDS["nodal_status"].vocab.index(n)], np.int8)
+    against_count, against_status = _node_clash(count, _codes_of(out, "n_category"), np.array([out.get("nodal_status_conflict") is not None]))
+    if against_count[0] or against_status[0]:
+        out["n_category"] = out["nodal_status"] = None
+        out["n_category_conflict"] = "positive_nodes" if against_count[0] else "nodal_status"
+
 
 # %% ../nbs/01_schema.ipynb #5e1f0a02
 def _weigh_sites_not_stated(present:np.ndarray, m:np.ndarray, marker:np.ndarray) -> tuple:
@@ -1202,8 +1215,7 @@ def _weigh_node_count(cols:Columns, count:np.ndarray):
     "A count of positive nodes (the N it gives, as codes) against the recorded N, after it is stored: where any two N readings disagree the recorded N and the nodal status are unknown, and `n_category_conflict` says which."
     if "n_category" not in cols.data: return
     recorded = cols.data["n_category"]
-    against_count = (count >= 0) & (recorded >= 0) & (count != recorded)
-    against_status = (cols.codes("nodal_status_conflict") >= 0) & (recorded >= 0) & ~against_count  # sides with the count against the nodal status
+    against_count, against_status = _node_clash(count, recorded, cols.codes("nodal_status_conflict") >= 0)
     clash = against_count | against_status
     if not clash.any(): return
     cols.data["n_category"] = np.where(clash, -1, recorded).astype(recorded.dtype)
@@ -1240,26 +1252,24 @@ def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
     if spec.kind == "id": return name, None, None, None
     return (name, *(_read_numeric(name, series) if spec.kind == "number" else (*_read_distinct(name, series), None)))
 
-def _read_presence_column(series:pd.Series, name:str) -> tuple:
-    "A yes/no presence column read once per distinct value: 1 yes, 0 no, -1 not read (kept under its own name, to be weighed), and the reasons."
+def _coded_per_value(series:pd.Series, read, vocab:tuple) -> tuple:
+    "(code in `vocab` per row, -1 where none; rejected (positions, reasons) or None) of a column read once per distinct value by `read` (value -> (reading or None, reason or None))."
     idx, reps = _distinct(series)
-    flags = [_presence_flag(v)[0] for v in reps]
-    table = np.array([-1 if f is None else int(f) for f in flags] + [-1], np.int8)
-    reasons = np.array([_read_presence(name, v)[2] for v in reps] + [None], dtype=object)
+    read_all = [read(v) for v in reps] + [(None, None)]  # the last entry is read for -1 (missing)
+    table = np.array([-1 if x is None else vocab.index(x) for x, _ in read_all], np.int8)
+    reasons = np.array([why for _, why in read_all], dtype=object)
     at = np.where(idx < 0, len(reps), idx)
     pos = np.flatnonzero(reasons[at] != None)  # noqa: E711 (elementwise)
-    return name, table[at], (pos, reasons[at[pos]]) if len(pos) else None
+    return table[at], (pos, reasons[at[pos]]) if len(pos) else None
+
+def _read_presence_column(series:pd.Series, name:str) -> tuple:
+    "A yes/no presence column read once per distinct value: 1 yes, 0 no, -1 not read (kept under its own name, to be weighed), and the reasons."
+    return (name, *_coded_per_value(series, _presence_flag, _PRESENCE.vocab))
 
 def _read_node_column(series:pd.Series, name:str) -> tuple:
     "A count of positive nodes read once per distinct value (`node_count_status`): the codes of the N it gives, and the reasons."
     target = NODE_COUNT_ALIASES[name]
-    idx, reps = _distinct(series)
-    read = [node_count_status(v) for v in reps] + [(None, None)]  # the last entry is read for -1 (missing)
-    table = np.array([-1 if v is None else FIELDS[target].vocab.index(v) for v, _ in read], np.int8)
-    reasons = np.array([r for _, r in read], dtype=object)
-    at = np.where(idx < 0, len(reps), idx)
-    pos = np.flatnonzero(reasons[at] != None)  # noqa: E711 (elementwise)
-    return target, table[at], (pos, reasons[at[pos]]) if len(pos) else None
+    return (target, *_coded_per_value(series, node_count_status, FIELDS[target].vocab))
 
 def _missing(series:pd.Series) -> np.ndarray:
     "Per row, whether the cell is empty or a missing token; worked out once per distinct value."

@@ -397,6 +397,10 @@ add_statement("ajcc8.exocrine-t", "AJCC 8 exocrine pancreas T, used for pancreat
 # %% ../nbs/00a_sources.ipynb #ff394c32
 add_statement("recorded.registry-grade", "Registry abstracts code the grade stated in the pathology report (G1, G2, G3) in a grade field of its own, separate from any Ki-67 or mitotic count.",
               "S-NAACCR", "SSDI grade coding for NET schemas", "C")
+add_source("S-NAACCR-820", "NAACCR data item 820, Regional Nodes Positive, as published on SEER's staging site", 2026, "registry",
+           url="https://staging.seer.cancer.gov/naaccr/item/tnm/1.9/820/", note="web page; year is that of the version read")
+add_statement("registry.nodes-positive", "Registries record the regional nodes found to hold metastases as a two-digit count: 00 when every node examined is negative, 01 to 89 the number, 90 for ninety or more; 95 a positive aspiration or core biopsy of a node, 97 positive nodes whose number is not given, 98 no nodes examined, 99 not known.",
+              "S-NAACCR-820", "item #820, codes", "A")
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",
