@@ -116,6 +116,12 @@ def _nodes_positive(n, i: int) -> str:
     return "98" if i % 2 else "99"
 
 
+def _nodes_examined(n, i: int) -> str:
+    "NAACCR item 830 beside `_nodes_positive`: a count at least the positive one (or 96, a sampling with the count not given); 00 where none were examined (98), 99 where unknown."
+    if n in ("N0", "N1"): return "96" if i % 11 == 0 else f"{1 + i % 12 + i % 9:02d}"
+    return "00" if i % 2 else "99"
+
+
 def _site_c(df):
     "NAACCR/SEER-style items: sizes in whole mm, ICD-O-3 topography, TNM path items."
     return pd.DataFrame({
@@ -127,6 +133,7 @@ def _site_c(df):
         "Local extent": df["local_invasion"],
         "TNM Path N": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}).fillna("pNX"),
         "Regional nodes positive": [_nodes_positive(v, i) for i, v in enumerate(df["nodal_status"])],  # NAACCR item 820, two digits
+        "Regional nodes examined": [_nodes_examined(v, i) for i, v in enumerate(df["nodal_status"])],  # NAACCR item 830
         "Sites of metastasis": df["metastatic_sites"],
         "Functional syndrome": df["functional_syndrome"],
         "Somatostatin receptor imaging": df["sstr_status"],

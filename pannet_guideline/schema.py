@@ -18,13 +18,13 @@ import pandas as pd
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS',
            'REGIMEN_NAMES', 'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'GRADING_TESTS', 'BOUNDS_KEY',
-           'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'NODE_COUNT_ALIASES', 'ALIAS_TARGETS',
-           'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS', 'SIZE_TOLERANCE_CM',
-           'CLASS_LABELS', 'LIVER_FIELDS', 'KI67_FRACTION_MIN', 'FieldSpec', 'sites_not_stated',
+           'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'NODE_COUNT_ALIASES', 'EXAMINED_ALIASES',
+           'ALIAS_TARGETS', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS',
+           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'LIVER_FIELDS', 'KI67_FRACTION_MIN', 'FieldSpec', 'sites_not_stated',
            'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value', 'Bounds', 'splits',
-           'band_tests', 'is_alias', 'node_count_status', 'match_field', 'InvalidPatient', 'key_plan', 'note_text',
-           'read_patient', 'ReadingConflictSpec', 'validate_patient', 'liver_free_m1', 'liver_part', 'Columns',
-           'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts',
+           'band_tests', 'is_alias', 'examined_count', 'node_count_status', 'match_field', 'InvalidPatient', 'key_plan',
+           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'liver_free_m1', 'liver_part',
+           'Columns', 'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts',
            'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
@@ -126,7 +126,8 @@ INPUT_FIELDS = (
     _text("nodal_status", "nodal status", ("N0", "N1"), _N_SYN, unknown=("nx",),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
           doc="regional lymph nodes; unknown means NX; positive of examined nodes (`3/12`) is read, and a count of positive nodes "
-              "(`positive_nodes`, NAACCR item 820: `registry.nodes-positive`) gives N0 for none and N1 for any"),
+              "(`positive_nodes`, NAACCR item 820: `registry.nodes-positive`) gives N0 for none and N1 for any, bounded by a count of nodes "
+              "examined (`examined_nodes`, NAACCR item 830: `registry.nodes-examined`)"),
     _text("metastatic_sites", "metastatic sites", ("none", "liver", "extrahepatic", "liver_and_extrahepatic"),
           {"no": "none", "hepatic": "liver", "liver only": "liver", "liver and extrahepatic": "liver_and_extrahepatic", "absent": "none",
            "nil": "none", "0": "none", "no metastases": "none", "no distant metastases": "none",
@@ -340,6 +341,7 @@ def _nodes_from_ratio(raw, key:str) -> tuple:
     ratio = _NODE_RATIO.fullmatch(key.strip())
     if ratio is None: return None
     positive, examined = int(ratio["positive"]), int(ratio["examined"])
+    if max(positive, examined) > 90: return None, f"{_show(raw)} is not positive/examined nodes: each count runs from 0 to 90, and a registry code (95 to 99) is no count"
     if positive > examined: return None, f"{_show(raw)} counts more positive nodes than were examined"
     if examined == 0: return None, None  # no node examined: the N is unknown (NAACCR item 820 writes 98)
     return ("N1" if positive else "N0"), None
@@ -658,26 +660,61 @@ PRESENCE_ALIASES = {  # a yes/no column weighed against a field: yes gives it a 
     "liver_metastases": ("m_category", "M1"),
 }
 NODE_COUNT_ALIASES = {"positive_nodes": "nodal_status"}  # a count of regional nodes with metastases (NAACCR item 820), read as the N it gives
-ALIAS_TARGETS = {**{k: v[0] for k, v in (UNIT_ALIASES | LEGACY_ALIASES | PRESENCE_ALIASES).items()}, **NODE_COUNT_ALIASES}  # every alias -> its field
+EXAMINED_ALIASES = {"examined_nodes": "positive_nodes"}  # a count of regional nodes examined (NAACCR item 830), weighed against the count it bounds
+_EXAMINED_OF = {v: k for k, v in EXAMINED_ALIASES.items()}
+ALIAS_TARGETS = {**{k: v[0] for k, v in (UNIT_ALIASES | LEGACY_ALIASES | PRESENCE_ALIASES).items()}, **NODE_COUNT_ALIASES,
+                 **{k: NODE_COUNT_ALIASES[v] for k, v in EXAMINED_ALIASES.items()}}  # every alias -> its field
 
 def is_alias(name:str) -> bool:
-    "Whether `name` is an alias column: read into another field (a unit, a legacy count, a yes/no presence, a count of positive nodes)."
+    "Whether `name` is an alias column: read into another field (a unit, a legacy count, a yes/no presence, a count of positive or examined nodes)."
     return name in ALIAS_TARGETS
 
 _NAACCR_NODE_CODES = {95: "N1", 97: "N1", 98: None, 99: None}  # NAACCR item 820: positive aspiration or biopsy; positive, count not given; none examined; unknown
 _NOT_A_COUNT = "is not a count of positive nodes (a whole number from 0 to 90, a NAACCR item 820 code 95, 97, 98 or 99, or positive/examined as 3/12)"
 
-def node_count_status(raw) -> tuple:
-    "(N0 or N1, reason) of a count of positive regional nodes: 0 is N0, 1 to 90 (90: 90 or more) N1; codes 95 and 97 say nodes are positive, 98 (none examined) and 99 that the N is unknown (`registry.nodes-positive`, `ajcc8.n-category`)."
+_NAACCR_EXAMINED_CODES = (95, 96, 97, 98, 99)  # NAACCR item 830: aspiration alone; removed as a sampling, a dissection or neither, count not given; unknown
+_NOT_AN_EXAMINED_COUNT = "is not a count of examined nodes (a whole number from 0 to 90, or a NAACCR item 830 code from 95 to 99)"
+
+def _node_number(raw, codes, not_a:str) -> tuple:
+    "(a whole number from 0 to 90 or one of the item's `codes`, reason) of a registry's node count; `not_a`: what the value is not."
     if _is_missing(raw): return None, None
     if isinstance(raw, (bool, np.bool_)): return None, f"{_show(raw)} is a yes/no value, not a count"
     why = _wrong_type(raw)
     if why: return None, why
-    if isinstance(raw, str) and (read := _nodes_from_ratio(raw, _text_key(raw))) is not None: return read
+    if isinstance(raw, str) and not _PLAIN_COUNT.fullmatch(raw.strip()): return None, f"{_show(raw)} {not_a}"  # not 1e1, +3, 1_0 or other digits
     try: x = float(raw.strip()) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError, OverflowError): return None, f"{_show(raw)} {_NOT_A_COUNT}"
-    if not (math.isfinite(x) and x >= 0 and x == int(x)) or 90 < x and int(x) not in _NAACCR_NODE_CODES: return None, f"{_show(raw)} {_NOT_A_COUNT}"
-    return _NAACCR_NODE_CODES[int(x)] if int(x) in _NAACCR_NODE_CODES else "N1" if x else "N0", None
+    except (TypeError, ValueError, OverflowError): return None, f"{_show(raw)} {not_a}"
+    if not (math.isfinite(x) and x >= 0 and x == int(x)) or 90 < x and int(x) not in codes: return None, f"{_show(raw)} {not_a}"
+    return int(x), None
+
+_PLAIN_COUNT = re.compile(r"[0-9]+(?:\.0*)?", re.ASCII)  # a count as registries write it: plain digits
+
+def examined_count(raw) -> tuple:
+    "(regional nodes examined: 0 to 90 (90: 90 or more), or a NAACCR item 830 code from 95 to 99, none of which gives a count; reason) (`registry.nodes-examined`)."
+    return _node_number(raw, _NAACCR_EXAMINED_CODES, _NOT_AN_EXAMINED_COUNT)
+
+def _beside_examined(positive:int, examined:int|None) -> tuple:
+    "(whether a count of positive nodes, or an item 820 code, is read beside the count of nodes examined; the contradiction, if any). 0 of 0 examined leaves the N unknown, as `0/0` does."
+    if examined is None or examined > 90: return True, None  # no count of nodes examined to weigh it against
+    if positive <= 90 and positive > examined: return False, f"counts more positive nodes than the {examined} nodes examined"
+    if positive in (95, 97) and examined == 0: return False, "says nodes are positive, while 0 nodes were examined"
+    if positive == 98 and examined > 0: return False, f"says no nodes were examined, while {examined} were examined"
+    return positive != 0 or examined != 0, None
+
+def node_count_status(raw, # a count of positive regional nodes (NAACCR item 820), or positive/examined as `3/12`
+                      examined:str|int|None=None # the count of regional nodes examined beside it (NAACCR item 830), if given
+                     ) -> tuple:
+    "(N0 or N1, reason) of a count of positive regional nodes: 0 is N0, 1 to 90 (90: 90 or more) N1; codes 95 and 97 say nodes are positive, 98 (none examined) and 99 that the N is unknown (`registry.nodes-positive`, `ajcc8.n-category`). A count of nodes examined bounds it (`registry.nodes-examined`): more positive than examined, or positive nodes of none examined, is rejected; 0 of 0 leaves the N unknown."
+    if isinstance(raw, str) and not _is_missing(raw) and not _wrong_type(raw) and (read := _nodes_from_ratio(raw, _text_key(raw))) is not None:
+        written, beside = int(_NODE_RATIO.fullmatch(_text_key(raw).strip())["examined"]), examined_count(examined)[0]
+        if read[1] is None and beside is not None and beside <= 90 and beside != written:
+            return None, f"{_show(raw)} says {written} nodes were examined, while the column of nodes examined gives {beside}"
+        return read
+    x, why = _node_number(raw, _NAACCR_NODE_CODES, _NOT_A_COUNT)
+    if x is None: return None, why
+    read, clash = _beside_examined(x, examined_count(examined)[0])  # an examined count not read is reported in its own column
+    if not read: return None, (f"{_show(raw)} {clash}" if clash else None)
+    return _NAACCR_NODE_CODES[x] if x in _NAACCR_NODE_CODES else "N1" if x else "N0", None
 HEADER_ALIASES = {"ki67": "ki67_pct", "ki67_index": "ki67_pct", "ki67_percent": "ki67_pct", "ki67_li": "ki67_pct",
                   "ki67_labelling_index": "ki67_pct", "mitoses": "mitoses_per_2mm2", "mitotic_count": "mitoses_per_2mm2",
                   "age": "age_years", "age_at_diagnosis": "age_years", "tumor_size_millimetres": "tumor_size_mm"}
@@ -697,6 +734,9 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
     "positive_nodes": ("Regional nodes positive", "Regional nodes positive (1988+)", "Regional lymph nodes positive", "Positive nodes",
                        "Nodes positive", "Positive lymph nodes", "Lymph nodes positive", "Number of positive lymph nodes",
                        "Number of positive regional lymph nodes", "Positive LN", "LN positive", "regionalNodesPositive"),
+    "examined_nodes": ("Regional nodes examined", "Regional nodes examined (1988+)", "Regional lymph nodes examined", "Nodes examined",
+                       "Examined nodes", "Lymph nodes examined", "Examined lymph nodes", "Number of lymph nodes examined",
+                       "Number of regional lymph nodes examined", "LN examined", "Examined LN", "regionalNodesExamined"),
     "metastatic_sites": ("Metastatic sites", "Metastatic site", "Sites of metastasis", "Site of metastases", "Metastasis sites",
                          "Sites of distant metastases", "Mets sites"),
     "t_category": ("pT", "cT", "ypT", "T stage", "T category", "TNM T", "pT stage", "Pathologic T", "Clinical T", "AJCC T", "T_STAGE",
@@ -794,10 +834,11 @@ def _read_presence(key:str, raw) -> tuple:
     flag, why = _presence_flag(raw)
     return target, (present if flag else None), why
 
-def _read_alias(key:str, value, explicit:frozenset) -> tuple:
-    "Canonical (target, value, reason) of an alias column's value."
+def _read_alias(key:str, value, explicit:frozenset, aliases:dict) -> tuple:
+    "Canonical (target, value, reason) of an alias column's value; `aliases`: every alias column's value (a count of nodes examined bounds the positive count)."
     if key in PRESENCE_ALIASES: return _read_presence(key, value)
-    if key in NODE_COUNT_ALIASES: return (NODE_COUNT_ALIASES[key], *node_count_status(value))
+    if key in NODE_COUNT_ALIASES: return (NODE_COUNT_ALIASES[key], *node_count_status(value, aliases.get(_EXAMINED_OF[key])))
+    if key in EXAMINED_ALIASES: return (ALIAS_TARGETS[key], None, examined_count(value)[1])  # read beside the positive count alone
     if key in LEGACY_ALIASES and key not in explicit:
         return LEGACY_ALIASES[key][0], None, (None if _is_missing(value) else "counts per 10 HPF are read only through an explicit column mapping")
     target, factor = UNIT_ALIASES.get(key) or LEGACY_ALIASES[key]
@@ -851,7 +892,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
             if name == "prior_therapies" and out[name] is not None and short_acting_written(value): out["octreotide_short_acting"] = "yes"
             if name == "metastatic_sites": sites_present = sites_not_stated(value)
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
-        target, x, why = _read_alias(key, value, explicit_aliases)
+        target, x, why = _read_alias(key, value, explicit_aliases, aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
         if key == "liver_metastases": _weigh_liver_record(out, _presence_flag(value)[0]); continue  # weighed against the recorded M and the sites
         if isinstance(x, Bounds): ranges.setdefault(target, x); continue  # the field's own range wins; a value of either wins over a range
@@ -1190,7 +1231,8 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     cols.read_as = {keys[p]: name for name, pos in targets.items() for p in pos if keys[p] != name}
     user = {t: s for s, t in (columns or {}).items()} | {k: k for k in keys if isinstance(k, str)}  # the user's own name of each column
     plan, count = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()], None  # columns taken here, read in threads below
-    read = in_threads(lambda item: [_read_column(s, item[0], explicit) for s in item[1]], plan, len(df))
+    beside = {count_of: df.iloc[:, pos[0]] for name, pos in targets.items() if (count_of := EXAMINED_ALIASES.get(name)) and len(pos) == 1}
+    read = in_threads(lambda item: [_read_column(s, item[0], explicit, beside.get(item[0])) for s in item[1]], plan, len(df))
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name), r) for (t, v, b, r), p in zip(got, pos)]  # each rejection names its own column
         target, values, bad, ranges = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
@@ -1237,10 +1279,11 @@ def _mark_unread_indices(cols:Columns):
     if (marks >= 0).any(): cols.data["grade_index_unread"] = marks
 
 # %% ../nbs/01_schema.ipynb #39023487
-def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
-    "(field written, values or None, rejected (positions, reasons) or None, ranges across a cut-off (low, high) or None) of one column read as `name`."
+def _read_column(series:pd.Series, name:str, explicit:frozenset, beside:pd.Series|None=None) -> tuple:
+    "(field written, values or None, rejected (positions, reasons) or None, ranges across a cut-off (low, high) or None) of one column read as `name`; `beside`: a column that bounds it (nodes examined, beside the positive count)."
     if name in PRESENCE_ALIASES: return (*_read_presence_column(series, name), None)
-    if name in NODE_COUNT_ALIASES: return (*_read_node_column(series, name), None)
+    if name in NODE_COUNT_ALIASES: return (*_read_node_column(series, name, beside), None)
+    if name in EXAMINED_ALIASES: return (name, *_coded_per_value(series, examined_count, tuple(range(100))), None)  # checked here, read beside the positive count (not stored)
     if name in UNIT_ALIASES or name in LEGACY_ALIASES:
         target, factor = UNIT_ALIASES.get(name) or LEGACY_ALIASES[name]
         if name in LEGACY_ALIASES and name not in explicit:
@@ -1252,24 +1295,29 @@ def _read_column(series:pd.Series, name:str, explicit:frozenset) -> tuple:
     if spec.kind == "id": return name, None, None, None
     return (name, *(_read_numeric(name, series) if spec.kind == "number" else (*_read_distinct(name, series), None)))
 
-def _coded_per_value(series:pd.Series, read, vocab:tuple) -> tuple:
-    "(code in `vocab` per row, -1 where none; rejected (positions, reasons) or None) of a column read once per distinct value by `read` (value -> (reading or None, reason or None))."
+def _coded_per_value(series:pd.Series, read, vocab:tuple, beside:pd.Series|None=None) -> tuple:
+    "(code in `vocab` per row, -1 where none; rejected (positions, reasons) or None) of a column read once per distinct value by `read` (value -> (reading or None, reason or None)); with `beside`, once per distinct pair of values (value, value beside -> ...)."
     idx, reps = _distinct(series)
-    read_all = [read(v) for v in reps] + [(None, None)]  # the last entry is read for -1 (missing)
+    at = np.where(idx < 0, len(reps), idx)
+    if beside is None: read_all = [read(v) for v in reps] + [(None, None)]  # the last entry is read for -1 (missing)
+    else:
+        other_idx, others = _distinct(beside)
+        values, other_values = list(reps) + [None], list(others) + [None]
+        at, pairs = pd.factorize(at.astype(np.int64) * len(other_values) + np.where(other_idx < 0, len(others), other_idx))
+        read_all = [read(values[p // len(other_values)], other_values[p % len(other_values)]) for p in pairs.tolist()]
     table = np.array([-1 if x is None else vocab.index(x) for x, _ in read_all], np.int8)
     reasons = np.array([why for _, why in read_all], dtype=object)
-    at = np.where(idx < 0, len(reps), idx)
-    pos = np.flatnonzero(reasons[at] != None)  # noqa: E711 (elementwise)
-    return table[at], (pos, reasons[at[pos]]) if len(pos) else None
+    pos = np.flatnonzero((reasons != None).take(at))  # noqa: E711 (per distinct value, then per row: no pass over a million objects)
+    return table.take(at), (pos, reasons[at[pos]]) if len(pos) else None
 
 def _read_presence_column(series:pd.Series, name:str) -> tuple:
     "A yes/no presence column read once per distinct value: 1 yes, 0 no, -1 not read (kept under its own name, to be weighed), and the reasons."
     return (name, *_coded_per_value(series, _presence_flag, _PRESENCE.vocab))
 
-def _read_node_column(series:pd.Series, name:str) -> tuple:
-    "A count of positive nodes read once per distinct value (`node_count_status`): the codes of the N it gives, and the reasons."
+def _read_node_column(series:pd.Series, name:str, examined:pd.Series|None=None) -> tuple:
+    "A count of positive nodes read once per distinct value, or pair of values with the count of nodes `examined` (`node_count_status`): the codes of the N it gives, and the reasons."
     target = NODE_COUNT_ALIASES[name]
-    return (target, *_coded_per_value(series, node_count_status, FIELDS[target].vocab))
+    return (target, *_coded_per_value(series, node_count_status, FIELDS[target].vocab, examined))
 
 def _missing(series:pd.Series) -> np.ndarray:
     "Per row, whether the cell is empty or a missing token; worked out once per distinct value."
@@ -1280,7 +1328,7 @@ def _missing(series:pd.Series) -> np.ndarray:
 # %% ../nbs/01_schema.ipynb #e31870f4
 def _store(cols:Columns, name:str, target:str, values, bad, ranges=None):
     "Write one field; where an alias and its field are both given, the field wins, and where they disagree the field is unknown."
-    if values is not None:
+    if values is not None and name not in EXAMINED_ALIASES:  # a count of nodes examined is read beside the positive count alone
         if target in cols.data:
             old = cols.data[target]
             clash = (~_unknown(old) & ~_unknown(values) & ~_agree_columns(target, old, values)) if target in READING_CONFLICTS else None
@@ -1388,8 +1436,8 @@ def _naming(bad, columns:list, name:str):
     if not bad or len(columns) != 1 or columns[0] == name: return bad
     pos, reasons = bad
     reasons = np.broadcast_to(np.asarray(reasons, dtype=object), pos.shape)
-    texts, inv = np.unique(reasons.astype(str), return_inverse=True)  # once per distinct reason
-    return pos, np.array([f"{t} (column {_cut(str(columns[0]))!r})" for t in texts], dtype=object)[inv.ravel()]
+    inv, texts = pd.factorize(reasons)  # once per distinct reason: hashed, where sorting a million texts is slow
+    return pos, np.array([f"{t} (column {_cut(str(columns[0]))!r})" for t in texts], dtype=object)[inv]
 
 # %% ../nbs/01_schema.ipynb #d1e79099
 KI67_FRACTION_MIN = 2  # a Ki-67 column with at least this many values, all within 0 to 1, is read as fractions: not read, every row says why

@@ -401,6 +401,10 @@ add_source("S-NAACCR-820", "NAACCR data item 820, Regional Nodes Positive, as pu
            url="https://staging.seer.cancer.gov/naaccr/item/tnm/1.9/820/", note="web page; year is that of the version read")
 add_statement("registry.nodes-positive", "Registries record the regional nodes found to hold metastases as a two-digit count: 00 when every node examined is negative, 01 to 89 the number, 90 for ninety or more; 95 a positive aspiration or core biopsy of a node, 97 positive nodes whose number is not given, 98 no nodes examined, 99 not known.",
               "S-NAACCR-820", "item #820, codes", "A")
+add_source("S-NAACCR-830", "NAACCR data item 830, Regional Nodes Examined, as published on SEER's staging site", 2026, "registry",
+           url="https://staging.seer.cancer.gov/naaccr/item/eod_public/3.1/830/", note="web page; year is that of the version read")
+add_statement("registry.nodes-examined", "Registries record how many regional nodes the pathologist examined as a two-digit count: 00 none, 01 to 89 the number, 90 for ninety or more; 95 an aspiration of a node with none removed, 96 and 97 a sampling or a dissection whose count is not given, 98 nodes removed with the count not given, 99 not known.",
+              "S-NAACCR-830", "item #830, codes", "A");
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pannet_guideline import assess, assess_frame
-from pannet_guideline.schema import match_field, node_count_status, read_patient
+from pannet_guideline.schema import InvalidPatient, match_field, node_count_status, read_patient
 
 ITEM_820 = {0: "N0", 1: "N1", 3: "N1", 89: "N1", 90: "N1", 95: "N1", 97: "N1", 98: None, 99: None}
 NOT_CODES = (91, 92, 93, 94, 96, 100, 120)
@@ -39,11 +39,12 @@ def test_yes_no_is_not_a_count():
 @settings(max_examples=200, deadline=None)
 def test_positive_of_examined(positive, extra):
     "`p/e` and `p of e` give N1 exactly when a node is positive, and no N where none was examined; more positive than examined is rejected."
-    examined = positive + extra
+    examined = min(positive + extra, 90)  # the item counts to 90 (ninety or more)
     n = None if examined == 0 else "N1" if positive else "N0"
     assert node_count_status(f"{positive}/{examined}") == (n, None)
     assert node_count_status(f"{positive} of {examined}") == (n, None)
-    if extra: assert node_count_status(f"{examined}/{positive}")[0] is None
+    if examined > positive: assert node_count_status(f"{examined}/{positive}")[0] is None
+    if positive + extra > 90: assert node_count_status(f"{positive}/{positive + extra}")[0] is None  # beyond any count the item writes
 
 
 @pytest.mark.parametrize("header", ["Regional nodes positive", "Regional nodes positive (1988+)", "Positive nodes", "LN positive",
@@ -134,3 +135,112 @@ def test_recorded_n_against_the_count(given_, expected):
 
 def test_ratio_in_the_recorded_n():
     assert read_patient({"n_category": "3/12"})[0]["n_category"] == "N1" and read_patient({"n_category": "0/9"})[0]["n_category"] == "N0"
+
+
+# A count of regional nodes examined (NAACCR item 830, `Regional Nodes Examined`) beside the positive count.
+# Oracle: the item's code list (SEER's staging site, item #830): 00 none examined, 01-89 the count, 90 ninety or more,
+# 95 aspiration with no node removed, 96 sampling and 97 dissection with the count not given, 98 removed with the count
+# not given, 99 unknown. Item 820's own codes: 00 means every node examined was negative, 98 that none was examined.
+ITEM_830_NO_COUNT = (95, 96, 97, 98, 99)
+EXAMINED = [  # (positive, examined) -> (nodal status read, the positive count rejected)
+    ((3, 12), ("N1", False)), ((0, 12), ("N0", False)), ((12, 12), ("N1", False)), ((90, 90), ("N1", False)),
+    ((3, 2), (None, True)), ((1, 0), (None, True)), ((97, 0), (None, True)), ((95, 0), (None, True)), ((98, 4), (None, True)),
+    ((0, 0), (None, False)), ((98, 0), (None, False)), ((99, 5), (None, False)), ((97, 12), ("N1", False)),
+    *[((3, code), ("N1", False)) for code in ITEM_830_NO_COUNT], *[((0, code), ("N0", False)) for code in ITEM_830_NO_COUNT],
+    (("3/12", 12), ("N1", False)),  # a count written with its own examined nodes, the same as the column's
+]
+
+
+@pytest.mark.parametrize("given_,expected", EXAMINED)
+def test_examined_bounds_the_count(given_, expected):
+    "A patient alone and the same row in a cohort (under registry headers) read the pair alike: the N, the stage, the issue naming the column."
+    positive, examined = given_
+    rec, issues = read_patient({"positive_nodes": positive, "examined_nodes": examined})
+    assert rec["nodal_status"] == expected[0]
+    assert ("positive_nodes" in issues) == expected[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = assess_frame(pd.DataFrame([{**BASE, "Regional nodes positive": f"{positive:02d}" if isinstance(positive, int) else positive,
+                                          "Regional nodes examined": f"{examined:02d}"}]))
+    assert out.n_category.iloc[0] == (expected[0] or "NX")
+    assert out.stage_ajcc8.iloc[0] == {"N0": "II", "N1": "III", None: "unknown"}[expected[0]]  # 3 cm, no invasion, M0: T2
+    assert ("positive_nodes:" in out.input_issues.iloc[0] and "(column 'Regional nodes positive')" in out.input_issues.iloc[0]) == expected[1]
+    if expected[1]:  # one patient: a value that cannot be read is an error naming the field
+        with pytest.raises(InvalidPatient, match="positive_nodes"): assess({**BASE, "positive_nodes": positive, "examined_nodes": examined})
+        return
+    alone = assess({**BASE, "positive_nodes": positive, "examined_nodes": examined})
+    assert (out.n_category.iloc[0], out.stage_ajcc8.iloc[0]) == (alone.n_category, alone.stage_ajcc8)
+
+
+@given(st.integers(0, 90), st.integers(0, 90))
+@settings(max_examples=200, deadline=None)
+def test_two_columns_read_as_one_cell(positive, examined):
+    "A positive count beside a count examined reads as `positive/examined` written in one cell, except that its contradiction is named."
+    as_cell = node_count_status(f"{positive}/{examined}")
+    beside = node_count_status(positive, examined)
+    assert beside[0] == as_cell[0]
+    assert (beside[1] is None) == (positive <= examined)
+
+
+def test_examined_count_alone_gives_no_n():
+    rec, issues = read_patient({"examined_nodes": 12})
+    assert rec["nodal_status"] is None and not issues
+
+
+@pytest.mark.parametrize("value", (91, 94, 100, 2.5, -1, "many", "3/12", True))
+def test_not_an_examined_count_is_named(value):
+    "A value that is no count of examined nodes is rejected in its own column; the positive count beside it is read alone."
+    rec, issues = read_patient({"positive_nodes": 3, "examined_nodes": value})
+    assert rec["nodal_status"] == "N1" and "examined_nodes" in issues and "positive_nodes" not in issues
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = assess_frame(pd.DataFrame([{**BASE, "positive_nodes": 3, "Nodes examined": value}]))
+    assert out.n_category.iloc[0] == "N1" and "examined_nodes:" in out.input_issues.iloc[0] and "(column 'Nodes examined')" in out.input_issues.iloc[0]
+
+
+@pytest.mark.parametrize("header", ["Regional nodes examined", "Regional nodes examined (1988+)", "Nodes examined", "LN examined",
+                                    "Number of lymph nodes examined", "regionalNodesExamined"])
+def test_examined_headers(header):
+    assert match_field(header) == ("read_as", "examined_nodes")
+
+
+def test_long_export_read_once_per_pair():
+    "A large export: one reading per distinct pair of values, the same answer on every row that repeats it."
+    positive = np.tile(np.array(["00", "03", "03", "98", "05", None], dtype=object), 2000)
+    examined = np.tile(np.array(["12", "12", "02", "04", "99", "10"], dtype=object), 2000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = assess_frame(pd.DataFrame({**{k: [v] * len(positive) for k, v in BASE.items()}, "positive_nodes": positive, "examined_nodes": examined}))
+    assert out.n_category.tolist() == ["N0", "N1", "NX", "NX", "N1", "NX"] * 2000
+    assert out.input_issues.str.contains("than the 2 nodes examined").sum() == 2000
+    assert out.input_issues.str.contains("while 4 were examined").sum() == 2000
+
+
+@pytest.mark.parametrize("cell", ["99/99", "98/98", "96/96", "91/95", "97/15", "3/150"])
+@pytest.mark.parametrize("field", ["positive_nodes", "nodal_status", "n_category"])
+def test_codes_are_no_counts_in_one_cell(cell, field):
+    "A registry code (95 to 99) written as half of positive/examined is no count: rejected, never read as nodes positive."
+    rec, issues = read_patient({field: cell})
+    assert rec["nodal_status"] is None and rec["n_category"] is None and field in issues and "registry code" in issues[field]
+
+
+@pytest.mark.parametrize("cell,examined,n", [("3/12", 2, None), ("0/12", 0, None), ("0/0", 12, None), ("3/12", 12, "N1"), ("3/12", 96, "N1")])
+def test_one_cell_beside_an_examined_column(cell, examined, n):
+    "A cell that writes its own nodes examined is weighed against an examined column beside it: a different count is a contradiction, named."
+    rec, issues = read_patient({"positive_nodes": cell, "examined_nodes": examined})
+    assert rec["nodal_status"] == n and (("positive_nodes" in issues) == (n is None and cell != "0/0" or cell == "0/0"))
+
+
+@pytest.mark.parametrize("value", ["1e1", "+3", "1_0", "\uff13", "3 nodes"])
+def test_counts_are_plain_digits(value):
+    assert node_count_status(value)[0] is None and node_count_status(value)[1]
+
+
+def test_two_examined_columns_are_named():
+    "Two columns of nodes examined: as for any field given twice, neither is read, and the rows holding both say so."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = assess_frame(pd.DataFrame([{**BASE, "positive_nodes": 3, "examined_nodes": 2, "Nodes examined": 2},
+                                         {**BASE, "positive_nodes": 3, "examined_nodes": None, "Nodes examined": 12}]))
+    assert "examined_nodes: given more than once" in out.input_issues.iloc[0] and out.input_issues.iloc[1] == ""
+    with pytest.raises(InvalidPatient, match="examined_nodes"): assess({**BASE, "positive_nodes": 3, "examined_nodes": 2, "Nodes examined": 2})
