@@ -22,10 +22,10 @@ __all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS'
            'ALIAS_TARGETS', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS',
            'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'LIVER_FIELDS', 'KI67_FRACTION_MIN', 'FieldSpec', 'sites_not_stated',
            'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value', 'Bounds', 'splits',
-           'band_tests', 'is_alias', 'examined_count', 'node_count_status', 'match_field', 'InvalidPatient', 'key_plan',
-           'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient', 'liver_free_m1', 'liver_part',
-           'Columns', 'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts',
-           'issue_strings', 'issue_text']
+           'band_tests', 'is_alias', 'examined_count', 'count_says_positive', 'node_count_status', 'match_field',
+           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient',
+           'liver_free_m1', 'liver_part', 'Columns', 'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns',
+           'ki67_extent', 'issue_texts', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -693,6 +693,14 @@ def examined_count(raw) -> tuple:
     "(regional nodes examined: 0 to 90 (90: 90 or more), or a NAACCR item 830 code from 95 to 99, none of which gives a count; reason) (`registry.nodes-examined`)."
     return _node_number(raw, _NAACCR_EXAMINED_CODES, _NOT_AN_EXAMINED_COUNT)
 
+def count_says_positive(raw) -> bool:
+    "Whether a value of the positive-node column says nodes are positive (1 to 90, codes 95 and 97, or the positive half of `3/12`), whether or not the nodes examined let it be read: a count rejected for them still stands against an N0."
+    key = _text_key(raw) if isinstance(raw, str) and not _wrong_type(raw) else ""
+    ratio = _NODE_RATIO.fullmatch(key.strip()) if key else None
+    if ratio: return 1 <= int(ratio["positive"]) <= 90
+    x = _node_number(raw, _NAACCR_NODE_CODES, _NOT_A_COUNT)[0]
+    return x is not None and (1 <= x <= 90 or x in (95, 97))
+
 def _beside_examined(positive:int, examined:int|None) -> tuple:
     "(whether a count of positive nodes, or an item 820 code, is read beside the count of nodes examined; the contradiction, if any). 0 of 0 examined leaves the N unknown, as `0/0` does."
     if examined is None or examined > 90: return True, None  # no count of nodes examined to weigh it against
@@ -894,6 +902,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases, aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
+        if key in NODE_COUNT_ALIASES and why and count_says_positive(value): _weigh_unread_count_record(out)
         if key == "liver_metastases": _weigh_liver_record(out, _presence_flag(value)[0]); continue  # weighed against the recorded M and the sites
         if isinstance(x, Bounds): ranges.setdefault(target, x); continue  # the field's own range wins; a value of either wins over a range
         if x is None: continue
@@ -1016,6 +1025,22 @@ def _node_clash(count:np.ndarray, recorded:np.ndarray, status_clash:np.ndarray) 
     "Per row, where a recorded N (codes) is not trusted beside a count of positive nodes (the N it gives): (it contradicts the count; it sides with the count against a nodal status that contradicts the count, `status_clash`)."
     against_count = (count >= 0) & (recorded >= 0) & (count != recorded)
     return against_count, status_clash & (recorded >= 0) & ~against_count
+
+def _weigh_unread_count_record(out:dict):
+    "A positive count not read (its nodes examined contradict it) that still says nodes are positive, weighed against the record's N readings, in place: an N0 beside it is not trusted."
+    if out["nodal_status"] not in (None, "N1"): out["nodal_status"], out["nodal_status_conflict"] = None, "positive_nodes"
+    _weigh_node_count_record(out, "N1")
+
+def _weigh_unread_count(cols:Columns, count:np.ndarray, says:np.ndarray) -> np.ndarray:
+    "`_weigh_unread_count_record` on a cohort store, in place: `count`, the N read from the count (codes); `says`, where the count says nodes are positive. The count to weigh against the recorded N."
+    n1 = np.int8(FIELDS["nodal_status"].vocab.index("N1"))
+    unread = (count < 0) & says
+    status = cols.data.get("nodal_status")
+    if status is not None and (clash := unread & (status >= 0) & (status != n1)).any():
+        spec = READING_CONFLICTS["nodal_status"]
+        cols.data["nodal_status"] = np.where(clash, -1, status).astype(np.int8)
+        cols.data[spec.marker] = np.where(clash, spec.code, cols.codes(spec.marker)).astype(np.int8)
+    return np.where(unread, n1, count).astype(np.int8)
 
 def _weigh_node_count_record(out:dict, n:str):
     "`_weigh_node_count` on one patient's record, in place: `n`, the N the count gives."
@@ -1230,7 +1255,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     if columns: targets = _mapped_first(targets, keys, cols.notes, columns)
     cols.read_as = {keys[p]: name for name, pos in targets.items() for p in pos if keys[p] != name}
     user = {t: s for s, t in (columns or {}).items()} | {k: k for k in keys if isinstance(k, str)}  # the user's own name of each column
-    plan, count = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()], None  # columns taken here, read in threads below
+    plan, count, says = [(name, [df.iloc[:, p] for p in pos]) for name, pos in targets.items()], None, None  # columns taken here, read in threads below
     beside = {count_of: df.iloc[:, pos[0]] for name, pos in targets.items() if (count_of := EXAMINED_ALIASES.get(name)) and len(pos) == 1}
     read = in_threads(lambda item: [_read_column(s, item[0], explicit, beside.get(item[0])) for s in item[1]], plan, len(df))
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
@@ -1238,9 +1263,11 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
         target, values, bad, ranges = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
         _store(cols, name, target, values, bad, ranges)
         if name in NODE_COUNT_ALIASES: count = values  # weighed against the recorded N once every column is read
+        if name in NODE_COUNT_ALIASES and len(pos) == 1 and bad: says = _coded_per_value(df.iloc[:, pos[0]], lambda v: (count_says_positive(v), None), (False, True))[0] == 1
         if name == "differentiation": _mark_labels(cols, [df.iloc[:, p] for p in pos])
         if name == "recorded_grade": _mark_net_g3(cols, [df.iloc[:, p] for p in pos])
         if name == "prior_therapies": _mark_short_acting(cols, [df.iloc[:, p] for p in pos])
+    if says is not None: count = _weigh_unread_count(cols, count, says)  # a count not read that says nodes are positive, once every column is read
     if count is not None: _weigh_node_count(cols, count)
     if "liver_metastases" in cols.data: _weigh_liver_columns(cols)  # the liver column's yes/no against the recorded M and the sites
     _weigh_sites_columns(cols, _any_value([df.iloc[:, p] for p in targets.get("metastatic_sites", [])], sites_not_stated, len(df)))

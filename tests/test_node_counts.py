@@ -244,3 +244,29 @@ def test_two_examined_columns_are_named():
                                          {**BASE, "positive_nodes": 3, "examined_nodes": None, "Nodes examined": 12}]))
     assert "examined_nodes: given more than once" in out.input_issues.iloc[0] and out.input_issues.iloc[1] == ""
     with pytest.raises(InvalidPatient, match="examined_nodes"): assess({**BASE, "positive_nodes": 3, "examined_nodes": 2, "Nodes examined": 2})
+
+
+UNREAD = [  # (recorded N, nodal status, positive, examined) -> (N, stage, conflict text): a count the nodes examined forbid reading still says nodes are positive
+    (("N0", None, 5, 3), ("NX", "unknown", "the recorded N and the count of positive nodes")),
+    (("N0", None, "5/3", None), ("NX", "unknown", "the recorded N and the count of positive nodes")),
+    (("N0", None, 97, 0), ("NX", "unknown", "the recorded N and the count of positive nodes")),
+    (("N0", None, "3/12", 15), ("NX", "unknown", "the recorded N and the count of positive nodes")),
+    ((None, "N0", 95, 0), ("NX", "unknown", "the nodal status and the count of positive nodes")),
+    (("N1", None, 5, 3), ("N1", "III", "")),  # positive either way: the recorded N1 stands, the count is named in input_issues
+    (("N0", None, 98, 4), ("N0", "II", "")),  # 98 says no node was examined: nothing positive to weigh
+]
+
+
+@pytest.mark.parametrize("given_,expected", UNREAD)
+def test_a_count_not_read_still_stands_against_an_n0(given_, expected):
+    "A positive count rejected for its nodes examined is not read, but an N0 beside it is not trusted either: no row is staged N0 against a count of positive nodes."
+    recorded, status, positive, examined = given_
+    row = {**BASE, "n_category": recorded, "nodal_status": status, "positive_nodes": positive, "examined_nodes": examined}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = assess_frame(pd.DataFrame([row]))
+    assert (out.n_category.iloc[0], out.stage_ajcc8.iloc[0]) == expected[:2]
+    assert (expected[2] in out.conflicts.iloc[0]) if expected[2] else out.conflicts.iloc[0] == ""
+    assert "positive_nodes:" in out.input_issues.iloc[0]
+    rec, issues = read_patient({k: v for k, v in row.items() if k not in BASE})
+    assert (rec["n_category"] or rec["nodal_status"] or "NX") == expected[0] and "positive_nodes" in issues
