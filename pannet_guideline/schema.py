@@ -336,11 +336,16 @@ _T_SUFFIX = re.compile(r"\s*\((?:m|\d+)\)$|(?<=t1)[abc]$")  # T3(2), T3(m): how 
 
 _NODE_RATIO = re.compile(r"(?P<positive>\d+)\s*(?:/|of|out of)\s*(?P<examined>\d+)")  # `3/12`: positive regional nodes of those examined
 
+def _ratio_counts(key:str) -> tuple|None:
+    "(positive, examined) of regional nodes written as `3/12` or `3 of 12` in a value's key (`_text_key`); None for any other value."
+    ratio = _NODE_RATIO.fullmatch(key.strip())
+    return None if ratio is None else (int(ratio["positive"]), int(ratio["examined"]))
+
 def _nodes_from_ratio(raw, key:str) -> tuple:
     "(N0 or N1, reason), or None where `key` is not written as positive/examined nodes: any positive regional node is N1 (AJCC 8 `ajcc8.n-category`)."
-    ratio = _NODE_RATIO.fullmatch(key.strip())
-    if ratio is None: return None
-    positive, examined = int(ratio["positive"]), int(ratio["examined"])
+    counts = _ratio_counts(key)
+    if counts is None: return None
+    positive, examined = counts
     if max(positive, examined) > 90: return None, f"{_show(raw)} is not positive/examined nodes: each count runs from 0 to 90, and a registry code (95 to 99) is no count"
     if positive > examined: return None, f"{_show(raw)} counts more positive nodes than were examined"
     if examined == 0: return None, None  # no node examined: the N is unknown (NAACCR item 820 writes 98)
@@ -695,9 +700,8 @@ def examined_count(raw) -> tuple:
 
 def count_says_positive(raw) -> bool:
     "Whether a value of the positive-node column says nodes are positive (1 to 90, codes 95 and 97, or the positive half of `3/12`), whether or not the nodes examined let it be read: a count rejected for them still stands against an N0."
-    key = _text_key(raw) if isinstance(raw, str) and not _wrong_type(raw) else ""
-    ratio = _NODE_RATIO.fullmatch(key.strip()) if key else None
-    if ratio: return 1 <= int(ratio["positive"]) <= 90
+    counts = _ratio_counts(_text_key(raw)) if isinstance(raw, str) and not _wrong_type(raw) else None
+    if counts: return 1 <= counts[0] <= 90
     x = _node_number(raw, _NAACCR_NODE_CODES, _NOT_A_COUNT)[0]
     return x is not None and (1 <= x <= 90 or x in (95, 97))
 
@@ -713,10 +717,11 @@ def node_count_status(raw, # a count of positive regional nodes (NAACCR item 820
                       examined:str|int|None=None # the count of regional nodes examined beside it (NAACCR item 830), if given
                      ) -> tuple:
     "(N0 or N1, reason) of a count of positive regional nodes: 0 is N0, 1 to 90 (90: 90 or more) N1; codes 95 and 97 say nodes are positive, 98 (none examined) and 99 that the N is unknown (`registry.nodes-positive`, `ajcc8.n-category`). A count of nodes examined bounds it (`registry.nodes-examined`): more positive than examined, or positive nodes of none examined, is rejected; 0 of 0 leaves the N unknown."
-    if isinstance(raw, str) and not _is_missing(raw) and not _wrong_type(raw) and (read := _nodes_from_ratio(raw, _text_key(raw))) is not None:
-        written, beside = int(_NODE_RATIO.fullmatch(_text_key(raw).strip())["examined"]), examined_count(examined)[0]
-        if read[1] is None and beside is not None and beside <= 90 and beside != written:
-            return None, f"{_show(raw)} says {written} nodes were examined, while the column of nodes examined gives {beside}"
+    counts = _ratio_counts(_text_key(raw)) if isinstance(raw, str) and not _wrong_type(raw) else None
+    if counts is not None:  # positive/examined in one cell: read as it is written, and weighed against an examined column
+        read, beside = _nodes_from_ratio(raw, _text_key(raw)), examined_count(examined)[0]
+        if read[1] is None and beside is not None and beside <= 90 and beside != counts[1]:
+            return None, f"{_show(raw)} says {counts[1]} nodes were examined, while the column of nodes examined gives {beside}"
         return read
     x, why = _node_number(raw, _NAACCR_NODE_CODES, _NOT_A_COUNT)
     if x is None: return None, why
@@ -1028,15 +1033,19 @@ def _node_clash(count:np.ndarray, recorded:np.ndarray, status_clash:np.ndarray) 
 
 def _weigh_unread_count_record(out:dict):
     "A positive count not read (its nodes examined contradict it) that still says nodes are positive, weighed against the record's N readings, in place: an N0 beside it is not trusted."
-    if out["nodal_status"] not in (None, "N1"): out["nodal_status"], out["nodal_status_conflict"] = None, "positive_nodes"
+    if _unread_status_clash(np.array([True]), _codes_of(out, "nodal_status"))[0]: out["nodal_status"], out["nodal_status_conflict"] = None, "positive_nodes"
     _weigh_node_count_record(out, "N1")
+
+def _unread_status_clash(unread:np.ndarray, status:np.ndarray) -> np.ndarray:
+    "Per row, where a nodal status (codes) other than N1 meets a positive count not read (`unread`): the status is not trusted."
+    return unread & (status >= 0) & (status != FIELDS["nodal_status"].vocab.index("N1"))
 
 def _weigh_unread_count(cols:Columns, count:np.ndarray, says:np.ndarray) -> np.ndarray:
     "`_weigh_unread_count_record` on a cohort store, in place: `count`, the N read from the count (codes); `says`, where the count says nodes are positive. The count to weigh against the recorded N."
     n1 = np.int8(FIELDS["nodal_status"].vocab.index("N1"))
     unread = (count < 0) & says
     status = cols.data.get("nodal_status")
-    if status is not None and (clash := unread & (status >= 0) & (status != n1)).any():
+    if status is not None and (clash := _unread_status_clash(unread, status)).any():
         spec = READING_CONFLICTS["nodal_status"]
         cols.data["nodal_status"] = np.where(clash, -1, status).astype(np.int8)
         cols.data[spec.marker] = np.where(clash, spec.code, cols.codes(spec.marker)).astype(np.int8)
