@@ -19,6 +19,7 @@ from .guideline import (_GROUPS, DISCLAIMER, INPUT_BITS, LAST_CODES, LIST_OUTPUT
 from .schema import (ALIAS_TARGETS, BAND_EDGES, LIVER_FIELDS, Columns, FIELD_BITS, FIELDS, MISSING_TOKENS, RECOMMENDATION_CODES, fractions_verdict, is_alias, issue_texts, ki67_columns, ki67_extent,
                                      note_text, read_frame)
 from .fast import compress, first_rows, in_threads, lowest_bit, row_groups, text_column, union_lut  # shortcuts, behind `fast.speed`
+from .tables import fields_of_rules
 from fastcore.basics import patch
 
 # %% auto #0
@@ -203,6 +204,17 @@ def _primary(masks:list, lead:np.ndarray, bit:np.ndarray) -> tuple:
 # %% ../nbs/40_cohort.ipynb #7d93de75
 _OPTION_LEVEL = len(STRENGTH_ORDER) + STRENGTH_ORDER.index("option")  # a management code listed as an option
 
+def _rules_ahead(table, given:np.ndarray, lead:np.ndarray) -> np.ndarray:
+    "Per row (or group), a mask of the table's rules whose management code, were the rule to fire, would come before the primary (`lead`: level * 64 + bit) or join the leading options, and is not given yet."
+    ahead = np.zeros(len(lead), table._dtype)
+    for i, r in enumerate(table.rules):
+        if _GROUPS[r.then] != 1: continue
+        key = (len(STRENGTH_ORDER) + STRENGTH_ORDER.index(r.strength)) * 64 + _RANK_BIT[r.then]
+        joins = (lead // 64 == _OPTION_LEVEL) if r.strength == "option" else False  # an option beside the leading option(s)
+        before = ((given >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & ((lead > key) | joins)
+        ahead |= before.astype(table._dtype) << table._dtype.type(i)
+    return ahead
+
 def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.ndarray|None=None) -> np.ndarray:
     "Per row, the missing input fields that leave open a management code ranked before the primary or an option beside leading options (see `guideline.held_by`), and Ki-67 beside a grade from the count alone; `masks`, `lead` and `bit` are per row, or per group of rows numbered in `group`."
     n = st.cols.n
@@ -213,13 +225,9 @@ def _held(st:FrameState, masks:list, lead:np.ndarray, bit:np.ndarray, group:np.n
         rows = np.flatnonzero(pend != 0)  # a table leaves few rows open: work on those alone (nonzero of a boolean is 4x faster)
         if not len(rows): continue
         at = rows if group is None else group[rows]
-        open_, held, ahead_of = pend[rows], given[at], lead[at]
-        for i, r in enumerate(table.rules):
-            if _GROUPS[r.then] != 1: continue
-            key = (len(STRENGTH_ORDER) + STRENGTH_ORDER.index(r.strength)) * 64 + _RANK_BIT[r.then]
-            joins = (ahead_of // 64 == _OPTION_LEVEL) if r.strength == "option" else False  # an option beside the leading option(s)
-            ahead = (_rule_hits(open_, i) != 0) & ((held >> np.uint64(_RANK_BIT[r.then])) & np.uint64(1) == 0) & ((ahead_of > key) | joins)
-            if ahead.any(): fields[rows[ahead]] |= np.uint64(table._field_masks[i]) & unknown_to_it[rows[ahead]]  # a range the table read whole holds nothing
+        ahead = pend[rows] & (_rules_ahead(table, given[at], lead[at]) if group is None else _rules_ahead(table, given, lead)[at])  # per group: fewer than rows
+        hit = np.flatnonzero(ahead != 0)
+        if len(hit): fields[rows[hit]] |= fields_of_rules(table, ahead[hit]) & unknown_to_it[rows[hit]]  # a range the table read whole holds nothing
     bound = np.flatnonzero(count_alone_rows(st.cols))  # a grade from the mitotic count alone: Ki-67 may raise it (`guideline.grade_bound_held`)
     if len(bound):
         listed = lead[bound if group is None else group[bound]] >= len(STRENGTH_ORDER) * 64  # something listed, and not the ask to complete the staging
@@ -327,8 +335,8 @@ def _is_staging_ask(primary:pd.Categorical) -> np.ndarray:
 def _staged_missing(st:FrameState, rows:np.ndarray|None=None) -> np.ndarray:
     "`guideline.staged_missing` per row (or per position in `rows`): bits of the missing input fields that an unknown class, grade or setting rests on."
     n = st.cols.n if rows is None else len(rows)
-    unknown = lambda name: st.cols.unknown(name, rows)
-    needed, rests = {k: unknown(k) for k in STAGING_OUTPUTS}, np.zeros(n, np.uint64)
+    unknown = functools.cache(lambda name: st.cols.unknown(name, rows))  # a field read by several steps is looked up once
+    needed, opened, rests = {k: unknown(k) for k in STAGING_OUTPUTS}, {}, np.zeros(n, np.uint64)
     for s in staging_writers(st.steps):
         need = [needed[w] for w in s.written if w in needed]
         if not need: continue
@@ -336,8 +344,10 @@ def _staged_missing(st:FrameState, rows:np.ndarray|None=None) -> np.ndarray:
         if not need.any(): continue
         for r in s.reads:
             open_ = need & unknown(r)
-            if r in FIELD_BITS and (1 << FIELD_BITS[r]) & INPUT_BITS: rests |= np.where(open_, np.uint64(1 << FIELD_BITS[r]), np.uint64(0))
+            opened[r] = opened[r] | open_ if r in opened else open_
             needed[r] = needed[r] | open_ if r in needed else open_
+    for r, open_ in opened.items():  # a bit per field, once: the rows where some step waits on it
+        if r in FIELD_BITS and (1 << FIELD_BITS[r]) & INPUT_BITS: rests |= np.where(open_, np.uint64(1 << FIELD_BITS[r]), np.uint64(0))
     staged = np.zeros(n, np.uint64) if st.staged_gaps is None else st.staged_gaps if rows is None else st.staged_gaps[rows]
     return staged & rests & np.uint64(INPUT_BITS)
 
@@ -506,7 +516,7 @@ def _tree_texts(leaves:list, outcomes:list, too_many:np.ndarray, reps:np.ndarray
 
 # %% ../nbs/40_cohort.ipynb #83c862f2
 def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, options:pd.Categorical) -> tuple:
-    "(`primary_alternatives` per row, the (primary, options) that every reading gives or None per row); `primary` and `options` as listed, before any hold. Rows asked to complete the staging get the readings of what the staging misses; the ask stays."
+    "(`primary_alternatives` per row, the held rows to which every reading gives the (primary, options) listed); `primary` and `options` as listed, before any hold. Rows asked to complete the staging get the readings of what the staging misses; the ask stays."
     n = st.cols.n
     asks = np.flatnonzero(_is_staging_ask(primary) & (held == 0)) if st.steps is not None else np.zeros(0, np.int64)
     waiting, over = held.copy(), np.zeros(0, np.int64)
@@ -516,18 +526,18 @@ def _alternatives(st:FrameState, held:np.ndarray, primary:pd.Categorical, option
         over, asks = asks[count > STAGING_MISSING_AT_MOST], asks[count <= STAGING_MISSING_AT_MOST]  # `guideline.staging_too_many_text`
         waiting[asks] = missing[count <= STAGING_MISSING_AT_MOST]
         over_counts = count[count > STAGING_MISSING_AT_MOST]
-    rows, given = np.flatnonzero(waiting), np.full(n, None, dtype=object)
-    if not len(rows) or st.steps is None: return _with_too_many(_texts_at(n, rows[:0], rows[:0], []), over, over_counts if len(over) else None), given
+    rows = np.flatnonzero(waiting)
+    if not len(rows) or st.steps is None: return _with_too_many(_texts_at(n, rows[:0], rows[:0], []), over, over_counts if len(over) else None), rows[:0]
     pattern, first = _commonest(*_patterns(_input_parts(st, rows, waiting), len(rows)))
     reps = rows[first]  # `first` counts among all waiting rows
     early_bits = sum(1 << FIELD_BITS[f] for f in early_fields(st.steps) if f in FIELD_BITS)
     leaves, too_many, outcomes = _reading_trees(st, reps, waiting[reps], early_bits, held[reps] == 0)
     tree, said, said_given = _tree_texts(leaves, outcomes, too_many, reps, waiting, primary, options, st.cols.bounds)
     kept = pattern >= 0
-    decides = kept & (held[rows] != 0)  # an ask to complete the staging stays: never given a primary
-    given[rows[decides]] = said_given[tree[pattern[decides]]]
+    decides = np.flatnonzero(kept & (held[rows] != 0))  # an ask to complete the staging stays: never given a primary
+    gives = np.asarray(said_given != None, bool)[tree[pattern[decides]]]  # noqa: E711 (per tree: whether every reading gives the primary listed)
     texts = _texts_at(n, rows, np.where(kept, tree[np.maximum(pattern, 0)], len(said)), list(said) + [not_worked_out_text()])
-    return _with_too_many(texts, over, over_counts if len(over) else None), given
+    return _with_too_many(texts, over, over_counts if len(over) else None), rows[decides[gives]]
 
 def _with_too_many(texts:pd.Categorical, rows:np.ndarray, counts:np.ndarray|None) -> pd.Categorical:
     "The alternatives column with the rows asked to complete the staging that miss too many fields to read, each saying how many."
@@ -574,8 +584,7 @@ def _ranked(st:FrameState, group:np.ndarray|None, first:np.ndarray|None) -> dict
     lead, bit = _leading(masks)
     primary, options = map(spread, _primary(masks, lead, bit))
     held = _held(st, masks, lead, bit, group)
-    alternatives, given = _alternatives(st, held, primary, options)
-    decided = np.flatnonzero(given != None)  # noqa: E711 (elementwise on an object array)
+    alternatives, decided = _alternatives(st, held, primary, options)
     held[decided] = 0  # the missing fields are not needed: every reading gives the primary listed
     listing = join([(m, list(RECOMMENDATION_RANK)) for m in masks], dedupe=False)  # disjoint masks
     if (held != 0).any():  # a held primary is empty, and so are its options

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['settings', 'taken', 'KEPT_AT_MOST', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress',
+__all__ = ['settings', 'taken', 'KEPT_AT_MOST', 'SpeedSettings', 'speed', 'in_threads', 'first_rows', 'compress', 'few_values',
            'distinct_objects', 'row_groups', 'lowest_bit', 'union_lut', 'worth_combining', 'combinations', 'scope_rows',
            'recall', 'text_column']
 
@@ -101,6 +101,15 @@ def compress(key:np.ndarray) -> tuple:
         return (np.cumsum(present) - 1)[key], int(present.sum())
     codes, uniques = pd.factorize(key)
     return codes.astype(np.int64), len(uniques)
+
+# %% ../nbs/00c_fast.ipynb #53ef0093c
+def few_values(values:np.ndarray):
+    "(each row's place among the distinct values, the distinct values) of a long integer column that holds few of them (at most one per 16 rows); else None."
+    if not settings.on or len(values) < settings.grouped_from: return None
+    group, k = compress(values)
+    if k > len(values) // 16: return None
+    taken['few_values'] += 1
+    return group, values[first_rows(group, k)]
 
 # %% ../nbs/00c_fast.ipynb #9436bd82
 def _addresses(values:np.ndarray) -> np.ndarray:

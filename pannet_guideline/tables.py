@@ -17,13 +17,13 @@ from fastcore.basics import patch
 from .evidence import Strength, cite, citation_text
 from .logic import Always, And, Compare, Expr, HasCode, IsIn, IsUnknown, Named, Not, Or, Otherwise
 from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, Columns, codes_mask, splits
-from .fast import combinations, lowest_bit, recall, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
+from .fast import combinations, few_values, lowest_bit, recall, scope_rows, union_lut, worth_combining  # shortcuts, behind `fast.speed`
 from .vocab import check_outcomes
 
 # %% auto #0
 __all__ = ['HIT_POLICIES', 'HIT_POLICY_WORDS', 'rules_frame', 'BOUNDARY_STEP', 'Rule', 'Decision', 'DecisionTable',
-           'FrameDecision', 'field_tests', 'per_comparison', 'rules_table', 'boundary_axes', 'boundary_grid',
-           'columns_from_canonical', 'boundary_columns', 'grid_points', 'grid_records', 'TableReport']
+           'FrameDecision', 'fields_of_rules', 'field_tests', 'per_comparison', 'rules_table', 'boundary_axes',
+           'boundary_grid', 'columns_from_canonical', 'boundary_columns', 'grid_points', 'grid_records', 'TableReport']
 
 # %% ../nbs/03_tables.ipynb #5cd92ef1
 HIT_POLICIES = ("unique", "first", "collect")
@@ -205,7 +205,7 @@ def _set_bit(acc:np.ndarray, where:np.ndarray, i:int):
     acc |= where.view(np.uint8).astype(acc.dtype, copy=False) << acc.dtype.type(i)
 
 # %% ../nbs/03_tables.ipynb #fccab516a
-def _fields_of_rules(table, und:np.ndarray) -> np.ndarray:
+def fields_of_rules(table, und:np.ndarray) -> np.ndarray:
     "For each mask of undecided rules, the union of those rules' input fields (a lookup table when the mask is small)."
     masks = np.array(table._field_masks, np.uint64)
     if len(masks) <= 16:
@@ -222,7 +222,7 @@ def _gap_mask(table, cols, undecided) -> np.ndarray:
     gaps = np.zeros(cols.n, np.uint64)
     rows = np.flatnonzero(undecided != 0)  # nonzero of a boolean mask: 4x faster than of integers
     if not len(rows): return gaps
-    fields = _fields_of_rules(table, undecided[rows])
+    fields = fields_of_rules(table, undecided[rows])
     gaps[rows] = cols.unknown_bits(rows, int(np.bitwise_or.reduce(fields))) & fields
     return gaps
 
@@ -291,11 +291,24 @@ def _thresholds(table:DecisionTable) -> dict:
     return table._thresholds
 
 # %% ../nbs/03_tables.ipynb #7ecb30c2b
+@dataclass(frozen=True)
+class _DistinctLists:
+    "A code-list field's distinct values (`fast.few_values`): a cache entry of `Columns`, dropped when the field is written."
+    name: str # field name
+    @property
+    def fields(self) -> tuple: return (self.name,)
+
 def _codes_reading(cols:Columns, name:str, codes:tuple) -> np.ndarray:
-    "For a code list: 0 where unknown, else 1 + which of the codes the table tests it holds (bit j: the j-th code)."
+    "For a code list: 0 where unknown, else 1 + which of the codes the table tests it holds (bit j: the j-th code); worked out once per distinct list where the rows repeat few."
     lists = cols.data.get(name)
     if lists is None: return np.zeros(cols.n, np.int16)
-    code = np.ones(cols.n, np.int16)
+    key = _DistinctLists(name)
+    if key not in cols.cache: cols.cache[key] = few_values(lists)  # shared by every table that reads the field
+    few = cols.cache[key]
+    return _code_places(lists, codes) if few is None else _code_places(few[1], codes).take(few[0])
+
+def _code_places(lists:np.ndarray, codes:tuple) -> np.ndarray:
+    code = np.ones(len(lists), np.int16)
     for j, c in enumerate(codes): code += ((lists & codes_mask((c,))) != 0).astype(np.int16) << np.int16(j)
     return np.where(lists < 0, np.int16(0), code)
 

@@ -256,7 +256,7 @@ def test_every_shortcut_off_gives_the_same_cohort_answers():
     df = pd.concat([_messy(1_500, seed=9)] * 4, ignore_index=True)  # 6,000 rows repeating the same objects and combinations
     fast.taken.clear()
     with speed(threads_from=2_000, threads=2, grouped_from=2_000, identity_sample=1_024): quick = assess_frame(df)
-    assert {"combinations", "scope_rows", "row_groups", "threads", "distinct_objects"} <= set(fast.taken)
+    assert {"combinations", "scope_rows", "row_groups", "threads", "distinct_objects", "few_values"} <= set(fast.taken)
     with speed(off=True): assert_frame_equal(quick, assess_frame(df))
 
 
