@@ -5,7 +5,7 @@ Usage: python benchmarks/messy_export.py
 The messy export is made here from the demo cohort, one third of the rows under each of three sites' conventions
 (a hospital export, a cBioPortal-style clinical file, NAACCR/SEER-style items), with the clean table kept beside it.
 Every value keeps its meaning: `25 mm` for 2.5 cm, `2,5` with a decimal comma, `<2` for a Ki-67 under 2 %, `pN0`,
-`Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, positive-node counts as NAACCR item 820 writes them (`00`, `03`, `97`, `99`), `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
+`pN0(sn)`, `pN1 (3/12)`, `Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, positive-node counts as NAACCR item 820 writes them (`00`, `03`, `97`, `99`), `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
 equal those of the clean table, read without a mapping and with the mapping `suggested_mapping(inspect_columns(df))`
 writes; and the rows that differ while no input issue names the cause (the target is 0).
 Then the bundled real tables: rows decided (a primary recommendation), held (in scope, no primary) and out of scope.
@@ -61,7 +61,7 @@ def _site_a(df):
         "Size (mm)": [None if _missing(v) else f"{v * 10:g} mm" for v in df["tumor_size_cm"]],
         "Differentiation": df["differentiation"].map({"well": "WD", "poor": "PD", "mixed": "MiNEN"}),
         "Local invasion": df["local_invasion"],
-        "Nodal status": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}),
+        "Nodal status": [_pathology_n(v, i) for i, v in enumerate(df["nodal_status"])],
         "Metastatic sites": df["metastatic_sites"].map(SITES_LIST),
         "Liver mets": df["metastatic_sites"].map(LIVER),  # yes/no beside the sites: read, and agreeing with them
         "Functional": df["functional_syndrome"].map(lambda v: "Non functional" if v == "none" else v),
@@ -107,6 +107,13 @@ def _site_b(df):
         "NEAR_MAIN_DUCT": [_flag(v) for v in df["near_main_duct"]],
         "PRIOR_TREATMENT": [_therapies(v, " + ") for v in df["prior_therapies"]],  # `Lanreotide + Afinitor`: two regimens
     })
+
+
+def _pathology_n(n, i: int):
+    "The N as a pathology report writes it: `pN0`, with the sentinel-node suffix (`pN0(sn)`, NAACCR item 1034), or with its positive of examined nodes (`pN1 (3/12)`)."
+    if n not in ("N0", "N1"): return n
+    positive = 0 if n == "N0" else 1 + i % 5
+    return (f"p{n}", f"p{n}(sn)", f"p{n} ({positive}/{positive + 4 + i % 9})")[i % 3]
 
 
 def _nodes_positive(n, i: int) -> str:

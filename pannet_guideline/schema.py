@@ -125,7 +125,8 @@ INPUT_FIELDS = (
           doc="extent for T; peripancreatic fat alone is none"),
     _text("nodal_status", "nodal status", ("N0", "N1"), _N_SYN, unknown=("nx",),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
-          doc="regional lymph nodes; unknown means NX; positive of examined nodes (`3/12`) is read, and a count of positive nodes "
+          doc="regional lymph nodes; unknown means NX; positive of examined nodes (`3/12`, or beside the N: `N0 (0/15)`) is read, a suffix "
+              "(`(sn)`, `(f)`: `registry.n-suffix`) is read away, and a count of positive nodes "
               "(`positive_nodes`, NAACCR item 820: `registry.nodes-positive`) gives N0 for none and N1 for any, bounded by a count of nodes "
               "examined (`examined_nodes`, NAACCR item 830: `registry.nodes-examined`)"),
     _text("metastatic_sites", "metastatic sites", ("none", "liver", "extrahepatic", "liver_and_extrahepatic"),
@@ -139,7 +140,8 @@ INPUT_FIELDS = (
           doc="T as recorded by a pathologist or registry"),
     _text("n_category", "N category", ("N0", "N1"), _N_SYN, unknown=("nx",),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
-          doc="N as recorded"),
+          doc="N as recorded; its prefix (`pN0`, `ycN1`) and its suffix (`(sn)`, `(f)`: `registry.n-suffix`) are read away, and an N written "
+              "with its positive of examined nodes (`pN0 (0/15)`) is read where the count agrees with it, a contradiction where not"),
     _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=("mx",),
           rejected={"m2": "is not an M category (M0, M1, M1a, M1b, M1c)"},
           doc="M as recorded; sites written in it (`Liver`, `Liver, lung`) give the M they define (M1a liver only, M1b beyond it, M1c both), "
@@ -351,17 +353,33 @@ def _nodes_from_ratio(raw, key:str) -> tuple:
     if examined == 0: return None, None  # no node examined: the N is unknown (NAACCR item 820 writes 98)
     return ("N1" if positive else "N0"), None
 
+_N_SUFFIX = re.compile(r"\s*\((?:sn|f)\)$")  # pN0(sn), cN1(f): how the nodes were sampled, which registries keep apart from the N (`registry.n-suffix`)
+_N_WITH_COUNT = re.compile(r"(?P<n>.+?)\s*\(\s*(?P<ratio>\d+\s*(?:/|of|out of)\s*\d+)\s*\)")  # `pN0 (0/15)`: an N, then positive of examined nodes
+
+def _n_with_count(spec:FieldSpec, raw, key:str) -> tuple|None:
+    "(N, reason) of an N written with its positive of examined nodes (`N0 (0/15)`): the N where the count agrees, else a contradiction; None for any other value."
+    written = _N_WITH_COUNT.fullmatch(key)
+    head = None if written is None else _N_SUFFIX.sub("", written["n"].strip())
+    if head in spec.rejected: return None, f"{_show(raw)} {spec.rejected[head]}"
+    if head is None or not (head in spec.unknown_tokens or head in spec.synonyms): return None
+    stated, (counted, reason) = spec.synonyms.get(head), _nodes_from_ratio(raw, written["ratio"])
+    if reason: return None, reason
+    if counted == stated or (counted, stated) == (None, "N0"): return stated, None  # no node examined beside an N0: a clinical N0
+    positive, examined = _ratio_counts(written["ratio"])
+    return None, f"{_show(raw)} contradicts itself: {stated or 'NX'} beside {positive} positive of {examined} examined nodes"
+
 def _read_text(spec:FieldSpec, raw):
     key = _text_key(raw)
     if spec.name in ("t_category", "t_category_ajcc7"): key = _T_SUFFIX.sub("", key)  # the T itself is what the tables read
     if spec.name in _TNM_FIELDS: key = _TNM_PREFIX.sub("", key)
+    if spec.name in ("nodal_status", "n_category"): key = _N_SUFFIX.sub("", key)
     for k in dict.fromkeys((key, _spaced(key))):
         if k in spec.unknown_tokens: return None, None
         if k in spec.synonyms: return spec.synonyms[k], None
         if k in spec.rejected: return None, f"{_show(raw)} {spec.rejected[k]}"
     if spec.name == "metastatic_sites": return _site_list(spec, raw, key)
     if spec.name == "m_category": return _m_from_sites(spec, raw, key)
-    if spec.name in ("nodal_status", "n_category") and (read := _nodes_from_ratio(raw, key)) is not None: return read
+    if spec.name in ("nodal_status", "n_category") and (read := _nodes_from_ratio(raw, key) or _n_with_count(spec, raw, key)) is not None: return read
     return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
 
 def _spaced(key:str) -> str:

@@ -404,7 +404,11 @@ add_statement("registry.nodes-positive", "Registries record the regional nodes f
 add_source("S-NAACCR-830", "NAACCR data item 830, Regional Nodes Examined, as published on SEER's staging site", 2026, "registry",
            url="https://staging.seer.cancer.gov/naaccr/item/eod_public/3.1/830/", note="web page; year is that of the version read")
 add_statement("registry.nodes-examined", "Registries record how many regional nodes the pathologist examined as a two-digit count: 00 none, 01 to 89 the number, 90 for ninety or more; 95 an aspiration of a node with none removed, 96 and 97 a sampling or a dissection whose count is not given, 98 nodes removed with the count not given, 99 not known.",
-              "S-NAACCR-830", "item #830, codes", "A");
+              "S-NAACCR-830", "item #830, codes", "A")
+add_source("S-NAACCR-1034", "NAACCR data item 1034, AJCC TNM Clin N Suffix, NAACCR data dictionary version 24", 2024, "registry",
+           url="https://apps.naaccr.org/data-dictionary/data-dictionary/version=24/data-item-view/item-number=1034/", note="web page")
+add_statement("registry.n-suffix", "Registries keep the suffix of the N category in an item of its own, apart from the N: (sn) for nodes assessed by a sentinel node procedure, with or without an aspiration or core biopsy, (f) for an aspiration or core biopsy alone, blank for none.",
+              "S-NAACCR-1034", "item #1034, codes", "A");
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",
