@@ -78,6 +78,7 @@ def _flag(name, label, doc=""):
 # %% ../nbs/01_schema.ipynb #e82ce9b7
 _NOT_PANCREAS_N = "has no meaning for the pancreas (AJCC 8 pancreatic NET N has only N0 and N1)"
 _T_SYN = {"1": "T1", "2": "T2", "3": "T3", "4": "T4", "pt1": "T1", "pt2": "T2", "pt3": "T3", "pt4": "T4"}
+_REGISTRY_UNKNOWN = lambda letter: (f"{letter}x", "x", "88")  # TX, or a registry TNM item's X and 88, not applicable (`registry.tnm-2016-codes`)
 _N_SYN = {"0": "N0", "1": "N1", "pn0": "N0", "pn1": "N1", "node negative": "N0", "node positive": "N1", "negative": "N0", "positive": "N1",
           "yes": "N1", "no": "N0", "present": "N1", "absent": "N0"}
 _M_SYN = {"0": "M0", "1": "M1", "pm1": "M1", "cm0": "M0", "cm1": "M1", "yes": "M1", "no": "M0", "present": "M1", "absent": "M0",
@@ -123,10 +124,10 @@ INPUT_FIELDS = (
            "common bile duct": "duodenum_or_bile_duct", "adjacent organs": "adjacent_organs_or_vessels",
            "vessels": "adjacent_organs_or_vessels"},
           doc="extent for T; peripancreatic fat alone is none"),
-    _text("nodal_status", "nodal status", ("N0", "N1"), _N_SYN, unknown=("nx",),
+    _text("nodal_status", "nodal status", ("N0", "N1"), _N_SYN, unknown=_REGISTRY_UNKNOWN("n"),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
           doc="regional lymph nodes; unknown means NX; positive of examined nodes (`3/12`, or beside the N: `N0 (0/15)`) is read, a suffix "
-              "(`(sn)`, `(f)`: `registry.n-suffix`) is read away, and a count of positive nodes "
+              "`(sn)` or `(f)` (`registry.n-suffix`) is read away, and a count of positive nodes "
               "(`positive_nodes`, NAACCR item 820: `registry.nodes-positive`) gives N0 for none and N1 for any, bounded by a count of nodes "
               "examined (`examined_nodes`, NAACCR item 830: `registry.nodes-examined`)"),
     _text("metastatic_sites", "metastatic sites", ("none", "liver", "extrahepatic", "liver_and_extrahepatic"),
@@ -136,17 +137,17 @@ INPUT_FIELDS = (
           unknown=SITES_NOT_STATED,
           doc="distant metastases: gives M0, M1a, M1b or M1c; a list of sites (`Liver, lung`) is read, and weighed against a liver-metastases column; "
               "metastases written as present with no site (`yes`, `present, site unknown`) leave the sites unknown and give M1"),
-    _text("t_category", "T category", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=("tx",),
+    _text("t_category", "T category", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=_REGISTRY_UNKNOWN("t"),
           doc="T as recorded by a pathologist or registry"),
-    _text("n_category", "N category", ("N0", "N1"), _N_SYN, unknown=("nx",),
+    _text("n_category", "N category", ("N0", "N1"), _N_SYN, unknown=_REGISTRY_UNKNOWN("n"),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
-          doc="N as recorded; its prefix (`pN0`, `ycN1`) and its suffix (`(sn)`, `(f)`: `registry.n-suffix`) are read away, and an N written "
+          doc="N as recorded; its prefix (`pN0`, `ycN1`) and its suffix `(sn)` or `(f)` (`registry.n-suffix`) are read away, and an N written "
               "with its positive of examined nodes (`pN0 (0/15)`) is read where the count agrees with it, a contradiction where not"),
-    _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=("mx",),
+    _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=_REGISTRY_UNKNOWN("m"),
           rejected={"m2": "is not an M category (M0, M1, M1a, M1b, M1c)"},
           doc="M as recorded; sites written in it (`Liver`, `Liver, lung`) give the M they define (M1a liver only, M1b beyond it, M1c both), "
               "and an M with its sites (`M1a (liver)`) is read where the two agree"),
-    _text("t_category_ajcc7", "T category (AJCC 7)", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=("tx",),
+    _text("t_category_ajcc7", "T category (AJCC 7)", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=_REGISTRY_UNKNOWN("t"),
           doc="T as recorded under AJCC 7 (exocrine scheme): T4 = coeliac axis or superior mesenteric artery involved"),
     _text("functional_syndrome", "functional syndrome",
           ("none", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "somatostatinoma", "other"),
@@ -332,7 +333,7 @@ def _text_key(raw) -> str:
     return key.split(".")[0] if re.fullmatch(r"-?\d+\.0+", key) else key
 
 _TNM_FIELDS = frozenset({"t_category", "n_category", "m_category", "t_category_ajcc7", "nodal_status"})
-_TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)[abc]?\b)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T
+_TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)[abc]?\b)|^[cp](?=(?:[0-4x]|is)[abc]?$)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T; p1, cX: a registry's TNM item of 2016 (`registry.tnm-2016-codes`)
 
 _T_SUFFIX = re.compile(r"\s*\((?:m|\d+)\)$|(?<=t1)[abc]$")  # T3(2), T3(m): how many tumours (AJCC's multiplicity suffix); T1a to T1c: the exocrine T1's subgroups
 
@@ -353,6 +354,7 @@ def _nodes_from_ratio(raw, key:str) -> tuple:
     if examined == 0: return None, None  # no node examined: the N is unknown (NAACCR item 820 writes 98)
     return ("N1" if positive else "N0"), None
 
+_ITC_NOTE = re.compile(r"\(\s*(?:i|mol)\s*[+-]\s*\)")  # pN0(i+): isolated tumour cells, a notation of AJCC's for some sites
 _N_SUFFIX = re.compile(r"\s*\((?:sn|f)\)$")  # pN0(sn), cN1(f): how the nodes were sampled, which registries keep apart from the N (`registry.n-suffix`)
 _N_WITH_COUNT = re.compile(r"(?P<n>.+?)\s*\(\s*(?P<ratio>\d+\s*(?:/|of|out of)\s*\d+)\s*\)")  # `pN0 (0/15)`: an N, then positive of examined nodes
 
@@ -364,8 +366,11 @@ def _n_with_count(spec:FieldSpec, raw, key:str) -> tuple|None:
     if head is None or not (head in spec.unknown_tokens or head in spec.synonyms): return None
     stated, (counted, reason) = spec.synonyms.get(head), _nodes_from_ratio(raw, written["ratio"])
     if reason: return None, reason
-    if counted == stated or (counted, stated) == (None, "N0"): return stated, None  # no node examined beside an N0: a clinical N0
     positive, examined = _ratio_counts(written["ratio"])
+    prefix = _TNM_PREFIX.match(_text_key(raw))
+    if examined == 0 and stated is not None and prefix is not None and prefix[0] in ("p", "yp", "rp", "a"):
+        return None, f"{_show(raw)} contradicts itself: a pathological {stated} with no node examined"
+    if counted == stated or (examined == 0 and stated is not None): return stated, None  # no node examined: the N stated stands (clinical)
     return None, f"{_show(raw)} contradicts itself: {stated or 'NX'} beside {positive} positive of {examined} examined nodes"
 
 def _read_text(spec:FieldSpec, raw):
@@ -380,11 +385,12 @@ def _read_text(spec:FieldSpec, raw):
     if spec.name == "metastatic_sites": return _site_list(spec, raw, key)
     if spec.name == "m_category": return _m_from_sites(spec, raw, key)
     if spec.name in ("nodal_status", "n_category") and (read := _nodes_from_ratio(raw, key) or _n_with_count(spec, raw, key)) is not None: return read
+    if spec.name in ("nodal_status", "n_category") and _ITC_NOTE.search(key): return None, f"{_show(raw)} notes isolated tumour cells ((i+), (i-), (mol+), (mol-)), which are not read here: give the N itself"
     return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
 
 def _spaced(key:str) -> str:
-    "A text value with hyphens, underscores and runs of spaces as one space: `Non-functional` and `non  functional` read alike."
-    return re.sub(r"[\s_\-]+", " ", key).strip()
+    "A text value with the hyphens, underscores and runs of spaces between two words as one space: `Non-functional` and `non  functional` read alike; a sign or a mark at either end stays (`-1` is not `1`, `1-` not `1`)."
+    return re.sub(r"(?<=\w)[\s_\-]+(?=\w)", " ", key)
 
 _LIVER_WORDS = frozenset({"liver", "hepatic", "liver only", "liver mets", "liver metastases", "liver metastasis", "hepatic metastases"})
 _EXTRAHEPATIC_WORDS = frozenset({"lung", "lungs", "pulmonary", "bone", "bones", "osseous", "skeletal", "peritoneum", "peritoneal", "brain", "ovary",
@@ -895,7 +901,17 @@ def note_text(how:str, name:str|None) -> str:
     return "is not a field of the schema"
 
 def _repeated(keys:list) -> str:
-    return f"given more than once ({', '.join(map(repr, keys))}); none is read"
+    return f"given more than once ({', '.join(map(repr, keys))}), in values that do not read alike; none is read"
+
+def _holding(name:str, raw:dict, keys:list) -> list:
+    "The keys whose value reads as a value of the field or is rejected (a value read as unknown, such as `pNX`, holds nothing)."
+    return [k for k in keys if any(x is not None for x in written_value(name, raw[k]))]
+
+def _read_alike(name:str, values:list) -> bool:
+    "Whether values given in several columns for one field each read as the same value, none rejected and none a range: then the field is read once (`cN1` and `pN1`)."
+    if is_alias(name): return False  # an alias is converted into its field: given twice, neither is read
+    read = [written_value(name, v) for v in values]
+    return all(why is None and x is not None and not isinstance(x, Bounds) for x, why in read) and len({x for x, _ in read}) == 1
 
 # %% ../nbs/01_schema.ipynb #737bb357
 GRADING_INDICES = ("ki67_pct", "mitoses_per_2mm2")  # the two indices a grade rests on
@@ -910,7 +926,8 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         if how != "resembles" or not _is_missing(raw[key]): issues[key] = note_text(how, name)
     for name, pos in targets.items():
         given = [keys[p] for p in pos if not _is_missing(raw[keys[p]])]
-        if len(given) > 1: issues[name] = _repeated([keys[p] for p in pos]); continue
+        if len(given) > 1 and not is_alias(name): given = _holding(name, raw, given)  # as in a cohort: a value read as unknown is not given
+        if len(given) > 1 and not _read_alike(name, [raw[k] for k in given]): issues[name] = _repeated([keys[p] for p in pos]); continue
         value = raw[given[0]] if given else None
         col = given[0] if given else name
         if is_alias(name): aliases[name] = value; columns_of[name] = col
@@ -918,10 +935,11 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
             out[name], why = written_value(name, value)
             if isinstance(out[name], Bounds): ranges[name], out[name] = out[name], None  # kept aside: each table reads it for itself
             if why: issues[name] = why if col == name else f"{why} (column {_cut(str(col))!r})"
-            if name == "differentiation" and out[name] == "poor" and _text_key(value) in CLASS_LABELS: out["differentiation_label"] = "NEC"
-            if name == "recorded_grade" and out[name] == "G3" and _text_key(value).startswith("net"): out["recorded_grade_label"] = "NET"
-            if name == "prior_therapies" and out[name] is not None and short_acting_written(value): out["octreotide_short_acting"] = "yes"
-            if name == "metastatic_sites": sites_present = sites_not_stated(value)
+            written = [raw[k] for k in given]  # columns that read alike: each is weighed, as in a cohort
+            if name == "differentiation" and out[name] == "poor" and any(isinstance(v, str) and _text_key(v) in CLASS_LABELS for v in written): out["differentiation_label"] = "NEC"
+            if name == "recorded_grade" and out[name] == "G3" and any(isinstance(v, str) and _text_key(v).startswith("net") for v in written): out["recorded_grade_label"] = "NET"
+            if name == "prior_therapies" and out[name] is not None and any(map(short_acting_written, written)): out["octreotide_short_acting"] = "yes"
+            if name == "metastatic_sites": sites_present = any(map(sites_not_stated, written))
     for key, value in aliases.items():  # an alias fills its field only where the field itself is unknown
         target, x, why = _read_alias(key, value, explicit_aliases, aliases)
         if why: issues[key] = why if columns_of[key] == key else f"{why} (column {_cut(str(columns_of[key]))!r})"
@@ -1287,7 +1305,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     read = in_threads(lambda item: [_read_column(s, item[0], explicit, beside.get(item[0])) for s in item[1]], plan, len(df))
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name), r) for (t, v, b, r), p in zip(got, pos)]  # each rejection names its own column
-        target, values, bad, ranges = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos])
+        target, values, bad, ranges = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos], alike=not is_alias(name))
         _store(cols, name, target, values, bad, ranges)
         if name in NODE_COUNT_ALIASES: count = values  # weighed against the recorded N once every column is read
         if name in NODE_COUNT_ALIASES and len(pos) == 1 and bad: says = _coded_per_value(df.iloc[:, pos[0]], lambda v: (count_says_positive(v), None), (False, True))[0] == 1
@@ -1448,24 +1466,36 @@ def _unknown(values:np.ndarray) -> np.ndarray:
     return np.isnan(values) if values.dtype.kind == "f" else values < 0
 
 # %% ../nbs/01_schema.ipynb #926316c9
-def _merge_repeated(got:list, keys:list) -> tuple:
-    "Several columns for one field: a row reads the one column that holds a value; a row with values in several is unknown."
+def _merge_repeated(got:list, keys:list, alike:bool=True) -> tuple:
+    "Several columns for one field: a row reads the one column that holds a value, or the value its columns all read alike (`alike`: not for an alias); a row whose columns hold values that differ is unknown."
     target, n = got[0][0], max(len(v) if v is not None else 0 for _, v, _, _ in got)
     given = np.zeros((len(got), n), bool)
     for k, (_, values, bad, _) in enumerate(got):
         if values is not None: given[k] = ~_unknown(values)
         if bad: given[k, bad[0]] = True
-    one, out, pos, why = given.sum(0) == 1, None, [], []
+    one, out, pos, why = (given.sum(0) == 1) | (_read_alike_rows(got, given) if alike else False), None, [], []
     ranges = _one_range(got, given & one) if any(r is not None for *_, r in got) else None
     for k, (_, values, bad, _) in enumerate(got):
         if values is not None:
             base = out if out is not None else np.full(values.shape, np.nan if values.dtype.kind == "f" else -1, values.dtype)
             out = np.where(given[k] & one, values, base)
         if bad: keep = one[bad[0]]; pos.append(bad[0][keep]); why.append(np.broadcast_to(np.asarray(bad[1], dtype=object), bad[0].shape)[keep])
-    clash = np.flatnonzero(given.sum(0) > 1)
+    clash = np.flatnonzero((given.sum(0) > 1) & ~one)
     if len(clash): pos.append(clash); why.append(np.full(len(clash), _repeated(keys), dtype=object))
     pos, why = (np.concatenate(pos), np.concatenate(why)) if pos else (np.array([], np.int64), np.array([], object))
     return target, out, (pos, why) if len(pos) else None, ranges
+
+def _read_alike_rows(got:list, given:np.ndarray) -> np.ndarray:
+    "Rows where several columns hold a value and all read the same one, none rejected and none a range (`_read_alike` on one patient)."
+    same, value, seen = given.sum(0) > 1, None, None
+    for k, (_, values, bad, ranges) in enumerate(got):
+        if bad: same[bad[0]] = False
+        if ranges is not None: same &= np.isnan(ranges[0])
+        if values is None: same &= ~given[k]; continue
+        if value is None: value, seen = values, given[k]; continue
+        same &= ~(given[k] & seen) | (values == value)  # where both hold a value, the same one
+        value, seen = np.where(seen, value, values), seen | given[k]
+    return same
 
 def _one_range(got:list, alone:np.ndarray) -> tuple:
     "The ranges of repeated columns, each taken where its column is the one that holds a value (`alone`: column x row)."

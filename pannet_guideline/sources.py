@@ -408,7 +408,11 @@ add_statement("registry.nodes-examined", "Registries record how many regional no
 add_source("S-NAACCR-1034", "NAACCR data item 1034, AJCC TNM Clin N Suffix, NAACCR data dictionary version 24", 2024, "registry",
            url="https://apps.naaccr.org/data-dictionary/data-dictionary/version=24/data-item-view/item-number=1034/", note="web page")
 add_statement("registry.n-suffix", "Registries keep the suffix of the N category in an item of its own, apart from the N: (sn) for nodes assessed by a sentinel node procedure, with or without an aspiration or core biopsy, (f) for an aspiration or core biopsy alone, blank for none.",
-              "S-NAACCR-1034", "item #1034, codes", "A");
+              "S-NAACCR-1034", "item #1034, codes", "A")
+add_source("S-CCR-IF1162", "California Cancer Reporting System Standards, Volume III: interfield edit IF1162 (Primary Site, N 2016, AJCC 7th edition)", 2016, "registry",
+           url="http://docs.ccrcal.org/PAQC_Pubs/V3_2010_Forward/Edits_Interfield/IF1162.htm", note="web page; transcribes the NAACCR edit; year is that of the data it edits")
+add_statement("registry.tnm-2016-codes", "The registry TNM items of 2016 write a category as its c or p prefix and its value without the letter: the clinical N as cX, c0, c1 and so on, the pathological N as pX, p0, p1 and so on; 88 means not applicable.",
+              "S-CCR-IF1162", "allowable values of TNM Clin N and TNM Path N", "B");
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",

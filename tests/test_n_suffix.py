@@ -9,7 +9,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from pannet_guideline import assess, assess_frame
 from pannet_guideline.schema import InvalidPatient, canonical_value
@@ -29,27 +29,31 @@ def test_a_suffix_leaves_the_n(field, suffix, prefix, n):
         assert canonical_value(field, f"{prefix}{n}{spacing}{suffix}") == (n, None)
 
 
-def _expected(n:str|None, positive:int, examined:int):
-    "What an N written beside positive of examined nodes reads as: the N where the count agrees, else nothing (a contradiction)."
+def _expected(n:str|None, positive:int, examined:int, prefix:str):
+    "What an N written beside positive of examined nodes reads as: the N where the count agrees, else nothing (a contradiction). With no node examined, a clinical N (or one without a prefix) stands and a pathological one contradicts itself."
+    if examined == 0 and n is not None: return (None, True) if prefix in ("p", "yp") else (n, False)
     counted = None if examined == 0 else "N1" if positive else "N0"
-    agrees = counted == n or (counted is None and n == "N0")  # none examined beside an N0: the N0 stands (clinical)
-    return n if agrees else None, not agrees
+    return (n, False) if counted == n else (None, True)
 
 
 @given(st.sampled_from(["N0", "N1", "NX"]), st.integers(0, 90), st.integers(0, 90), st.sampled_from(PREFIXES), st.sampled_from(ITEM_1034),
        st.sampled_from(["{p}/{e}", "{p} / {e}", "{p} of {e}"]))
+@example("N0", 0, 0, "p", "", "{p}/{e}")  # a pathological N0 with no node examined
+@example("N1", 0, 0, "c", "(sn)", "{p} of {e}")  # a clinical N1 with none examined: it stands
+@example("N0", 3, 12, "yp", "", "{p}/{e}")
 def test_an_n_beside_its_count(n, positive, extra, prefix, suffix, form):
     examined = min(positive + extra, 90)
     raw = f"{prefix}{n}{suffix} ({form.format(p=positive, e=examined)})"
-    value, contradiction = _expected(None if n == "NX" else n, positive, examined)
+    value, contradiction = _expected(None if n == "NX" else n, positive, examined, prefix)
     read, why = canonical_value("n_category", raw)
     assert read == value
-    assert (why is not None and "contradicts itself" in why and f"{positive} positive of {examined} examined" in why) == contradiction
+    assert (why is not None and "contradicts itself" in why) == contradiction
+    if contradiction: assert f"{positive} positive of {examined} examined" in why or "pathological" in why
     assert canonical_value("nodal_status", raw) == (read, why)
 
 
 @pytest.mark.parametrize("raw,reason", [("pN0 (95/99)", "a registry code"), ("pN1 (5/3)", "more positive nodes than were examined"),
-                                        ("pN2 (5/12)", "no meaning for the pancreas"), ("pN0 (i+)", "not one of N0, N1"),
+                                        ("pN2 (5/12)", "no meaning for the pancreas"), ("pN0 (i+)", "isolated tumour cells"),
                                         ("N0 (15)", "not one of N0, N1")])
 def test_what_is_not_read_says_why(raw, reason):
     value, why = canonical_value("n_category", raw)
@@ -57,7 +61,8 @@ def test_what_is_not_read_says_why(raw, reason):
 
 
 CASES = [("pN0(sn)", "N0"), ("cN1(f)", "N1"), ("pN0 (0/15)", "N0"), ("pN1 (3/12)", "N1"), ("ypN1(sn) (1/2)", "N1"),
-         ("pN0 (3/15)", None), ("pN1 (0/12)", None), ("pNX (2/11)", None), ("pNX (0/0)", None)]
+         ("pN0 (3/15)", None), ("pN1 (0/12)", None), ("pNX (2/11)", None), ("pNX (0/0)", None), ("cN1 (0/0)", "N1"), ("pN0 (0/0)", None),
+         ("p1", "N1"), ("c0", "N0"), ("pX", None), ("88", None)]
 
 
 def test_one_patient_and_a_cohort_row_alike():
@@ -69,7 +74,7 @@ def test_one_patient_and_a_cohort_row_alike():
     assert len(out) == len(CASES)  # every row kept
     for i, (raw, n) in enumerate(CASES):
         assert out.n_category.iloc[i] == (n or "NX") and out.stage_ajcc8.iloc[i] == STAGE[n]
-        contradiction = n is None and raw != "pNX (0/0)"
+        contradiction = n is None and raw not in ("pNX (0/0)", "pX", "88")  # NX, or a registry's X or 88: unknown, nothing to name
         assert ("contradicts itself" in out.input_issues.iloc[i] and "(column 'pN')" in out.input_issues.iloc[i]) == contradiction
         if contradiction:
             with pytest.raises(InvalidPatient, match="n_category"): assess({**BASE, "n_category": raw})

@@ -1,0 +1,61 @@
+"""A field given in several columns, as a registry export gives the clinical and the pathological N (NAACCR's TNM Clin N
+and TNM Path N): a row reads the value its columns all read alike, and a row whose columns read differently is unknown,
+with both columns named; one patient and a cohort row alike. A value read as unknown (`pNX`) holds nothing."""
+import warnings
+
+import pandas as pd
+import pytest
+
+from pannet_guideline import assess, assess_frame
+from pannet_guideline.schema import InvalidPatient
+
+BASE = dict(differentiation="well", ki67_pct=5, tumor_size_cm=3.0, local_invasion="none", metastatic_sites="none")  # T2 M0
+PAIRS = [  # (clinical N, pathological N) -> N read, or None where the row is unknown and named
+    (("cN1", "pN1"), "N1"), (("cN0", "pN0"), "N0"), (("c1", "p1"), "N1"), (("cN0", "pN0 (0/12)"), "N0"), (("N1", "pN1(sn)"), "N1"),
+    (("cN1", "pNX"), "N1"), (("cNX", "pN0"), "N0"), (("cX", "88"), "NX"),
+    (("cN0", "pN1"), None), (("cN1", "pN0"), None), (("cN1", "5/3"), None), (("cN0", "pN2"), None)]
+
+
+def _frame(rows):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return assess_frame(pd.DataFrame(rows))
+
+
+@pytest.mark.parametrize("headers", [("cN", "pN"), ("TNM Clin N", "TNM Path N")])
+def test_clinical_and_pathological_n_in_two_columns(headers):
+    out = _frame([{**BASE, headers[0]: c, headers[1]: p} for (c, p), _ in PAIRS])
+    assert len(out) == len(PAIRS)
+    for i, ((c, p), n) in enumerate(PAIRS):
+        issue = out.input_issues.iloc[i]
+        assert out.n_category.iloc[i] == (n or "NX")
+        assert out.stage_ajcc8.iloc[i] == {"N0": "II", "N1": "III"}.get(n, "unknown")
+        assert ("given more than once" in issue and all(repr(h) in issue for h in headers)) == (n is None)
+        record = {**BASE, headers[0]: c, headers[1]: p}
+        if n is None:
+            with pytest.raises(InvalidPatient, match="n_category: given more than once"): assess(record)
+        else: assert (assess(record).n_category, assess(record).stage_ajcc8) == (out.n_category.iloc[i], out.stage_ajcc8.iloc[i])
+
+
+def test_numbers_given_twice():
+    out = _frame([{"ki67_pct": 12.0, "Ki-67 (%)": 12.0, "differentiation": "well"}, {"ki67_pct": 12.0, "Ki-67 (%)": 15.0, "differentiation": "well"},
+                  {"ki67_pct": "5-10", "Ki-67 (%)": "5-10", "differentiation": "well"}])
+    assert out.who_grade.tolist()[:2] == ["G2", "unknown"] and out.input_issues.iloc[0] == "" and "given more than once" in out.input_issues.iloc[1]
+    assert "given more than once" in out.input_issues.iloc[2]  # ranges are weighed one column at a time: not merged
+
+
+def test_the_class_label_of_either_column_is_weighed():
+    "`NEC` and `poorly differentiated` read alike (poor); the label NEC, from either column, reaches the grading as it does in one column."
+    rows = [{"Differentiation": a, "differentiation": b, "ki67_pct": 30} for a, b in (("NEC", "poorly differentiated"), ("poorly differentiated", "NEC"))]
+    out = _frame(rows)
+    for i, raw in enumerate(rows):
+        alone = assess(raw)
+        assert (out.who_grade.iloc[i], out.alerts.iloc[i], out.input_issues.iloc[i]) == (alone.who_grade, alone.alerts, "")
+
+
+def test_an_alias_given_twice_is_not_merged():
+    "An alias (here a count of positive nodes, read into the nodal status) given in two columns is not merged, even where equal: neither is read and both are named, for one patient as for a cohort row."
+    record = {**BASE, "Regional nodes positive": 3, "Positive nodes": 3}
+    out = _frame([record])
+    assert "given more than once" in out.input_issues.iloc[0] and out.n_category.iloc[0] == "NX"
+    with pytest.raises(InvalidPatient, match="given more than once"): assess(record)
