@@ -78,7 +78,7 @@ def _flag(name, label, doc=""):
 # %% ../nbs/01_schema.ipynb #e82ce9b7
 _NOT_PANCREAS_N = "has no meaning for the pancreas (AJCC 8 pancreatic NET N has only N0 and N1)"
 _T_SYN = {"1": "T1", "2": "T2", "3": "T3", "4": "T4", "pt1": "T1", "pt2": "T2", "pt3": "T3", "pt4": "T4"}
-_REGISTRY_UNKNOWN = lambda letter: (f"{letter}x", "x", "88")  # TX, or a registry TNM item's X and 88, not applicable (`registry.tnm-2016-codes`)
+_REGISTRY_UNKNOWN = lambda letter: (f"{letter}x", "x", "88")  # TX, or a registry T or N item's X and 88, not applicable (`registry.tnm-2016-t`, `registry.tnm-2016-n`)
 _N_SYN = {"0": "N0", "1": "N1", "pn0": "N0", "pn1": "N1", "node negative": "N0", "node positive": "N1", "negative": "N0", "positive": "N1",
           "yes": "N1", "no": "N0", "present": "N1", "absent": "N0"}
 _M_SYN = {"0": "M0", "1": "M1", "pm1": "M1", "cm0": "M0", "cm1": "M1", "yes": "M1", "no": "M0", "present": "M1", "absent": "M0",
@@ -138,12 +138,13 @@ INPUT_FIELDS = (
           doc="distant metastases: gives M0, M1a, M1b or M1c; a list of sites (`Liver, lung`) is read, and weighed against a liver-metastases column; "
               "metastases written as present with no site (`yes`, `present, site unknown`) leave the sites unknown and give M1"),
     _text("t_category", "T category", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=_REGISTRY_UNKNOWN("t"),
-          doc="T as recorded by a pathologist or registry"),
+          doc="T as recorded by a pathologist or registry; a registry's pathological T item of 2016 (`p2`, `pX`, 88: `registry.tnm-2016-t`) is read"),
     _text("n_category", "N category", ("N0", "N1"), _N_SYN, unknown=_REGISTRY_UNKNOWN("n"),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
-          doc="N as recorded; its prefix (`pN0`, `ycN1`) and its suffix `(sn)` or `(f)` (`registry.n-suffix`) are read away, and an N written "
+          doc="N as recorded; its prefix (`pN0`, `ycN1`) and its suffix `(sn)` or `(f)` (`registry.n-suffix`) are read away, a registry's N item "
+              "of 2016 (`c0`, `p1`, 88: `registry.tnm-2016-n`) is read, and an N written "
               "with its positive of examined nodes (`pN0 (0/15)`) is read where the count agrees with it, a contradiction where not"),
-    _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=_REGISTRY_UNKNOWN("m"),
+    _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=("mx",),
           rejected={"m2": "is not an M category (M0, M1, M1a, M1b, M1c)"},
           doc="M as recorded; sites written in it (`Liver`, `Liver, lung`) give the M they define (M1a liver only, M1b beyond it, M1c both), "
               "and an M with its sites (`M1a (liver)`) is read where the two agree"),
@@ -333,7 +334,9 @@ def _text_key(raw) -> str:
     return key.split(".")[0] if re.fullmatch(r"-?\d+\.0+", key) else key
 
 _TNM_FIELDS = frozenset({"t_category", "n_category", "m_category", "t_category_ajcc7", "nodal_status"})
-_TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)[abc]?\b)|^[cp](?=(?:[0-4x]|is)[abc]?$)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T; p1, cX: a registry's TNM item of 2016 (`registry.tnm-2016-codes`)
+_TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)[abc]?\b)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T
+_TNM_2016 = {"n": re.compile(r"^[cp](?=[0-4x][abc]?$)"), "t": re.compile(r"^p(?=(?:[0-4x]|is)[abc]?$)")}  # cX, p1: a registry's N item of 2016, its letter left out (`registry.tnm-2016-n`); p2: its pathological T item (`registry.tnm-2016-t`)
+_TNM_2016_FIELDS = {"t_category": "t", "t_category_ajcc7": "t", "n_category": "n", "nodal_status": "n"}
 
 _T_SUFFIX = re.compile(r"\s*\((?:m|\d+)\)$|(?<=t1)[abc]$")  # T3(2), T3(m): how many tumours (AJCC's multiplicity suffix); T1a to T1c: the exocrine T1's subgroups
 
@@ -377,6 +380,7 @@ def _read_text(spec:FieldSpec, raw):
     key = _text_key(raw)
     if spec.name in ("t_category", "t_category_ajcc7"): key = _T_SUFFIX.sub("", key)  # the T itself is what the tables read
     if spec.name in _TNM_FIELDS: key = _TNM_PREFIX.sub("", key)
+    if spec.name in _TNM_2016_FIELDS: key = _TNM_2016[_TNM_2016_FIELDS[spec.name]].sub("", key)
     if spec.name in ("nodal_status", "n_category"): key = _N_SUFFIX.sub("", key)
     for k in dict.fromkeys((key, _spaced(key))):
         if k in spec.unknown_tokens: return None, None

@@ -411,8 +411,12 @@ add_statement("registry.n-suffix", "Registries keep the suffix of the N category
               "S-NAACCR-1034", "item #1034, codes", "A")
 add_source("S-CCR-IF1162", "California Cancer Reporting System Standards, Volume III: interfield edit IF1162 (Primary Site, N 2016, AJCC 7th edition)", 2016, "registry",
            url="http://docs.ccrcal.org/PAQC_Pubs/V3_2010_Forward/Edits_Interfield/IF1162.htm", note="web page; transcribes the NAACCR edit; year is that of the data it edits")
-add_statement("registry.tnm-2016-codes", "The registry TNM items of 2016 write a category as its c or p prefix and its value without the letter: the clinical N as cX, c0, c1 and so on, the pathological N as pX, p0, p1 and so on; 88 means not applicable.",
-              "S-CCR-IF1162", "allowable values of TNM Clin N and TNM Path N", "B");
+add_statement("registry.tnm-2016-n", "The registry TNM items of 2016 write the N as its c or p prefix and its value without the letter: the clinical N as cX, c0, c1 and so on, the pathological N as pX, p0, p1 and so on; 88 means not applicable.",
+              "S-CCR-IF1162", "allowable values of TNM Clin N and TNM Path N", "B")
+add_source("S-SEER-TNM-880", "SEER TNM staging site: the Pathologic T input (NAACCR item 880) of a TNM 7 schema", 2016, "registry",
+           url="https://staging.seer.cancer.gov/tnm/input/1.5/gist_peritoneum/path_t/", note="web page; the codes are the item's, shown here for one schema; year is that of the TNM items read")
+add_statement("registry.tnm-2016-t", "The registry's pathological T item writes the T as p and its value without the letter (pX, p0, p1, p2 and so on, shown as pTX, pT0, pT1, pT2); 88 means not applicable.",
+              "S-SEER-TNM-880", "Pathologic T, NAACCR #880, codes", "A");
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",

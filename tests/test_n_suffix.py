@@ -81,3 +81,16 @@ def test_one_patient_and_a_cohort_row_alike():
         else:
             alone = assess({**BASE, "n_category": raw})
             assert (alone.n_category, alone.stage_ajcc8) == (out.n_category.iloc[i], out.stage_ajcc8.iloc[i])
+
+
+ITEM_880 = {"pX": None, "p1": "T1", "p2": "T2", "p3": "T3", "p4": "T4", "88": None}  # SEER TNM, Pathologic T (NAACCR #880): pT1 written p1; 88 not applicable
+ITEMS_N_2016 = {"cX": None, "c0": "N0", "c1": "N1", "pX": None, "p0": "N0", "p1": "N1", "88": None}  # TNM Clin N and Path N (edit IF1162)
+
+
+@pytest.mark.parametrize("field,codes", [("t_category", ITEM_880), ("n_category", ITEMS_N_2016)])
+def test_registry_items_of_2016(field, codes):
+    "The letter left out, as the items write it: read as the category; X and 88 (not applicable) as unknown, with nothing to name."
+    for raw, value in codes.items():
+        assert canonical_value(field, raw) == (value, None), raw
+        assert canonical_value(field, raw.upper()) == (value, None), raw
+    assert canonical_value("t_category", "c2")[0] is None and canonical_value("m_category", "c1")[0] is None  # not in the items read here
