@@ -142,12 +142,14 @@ INPUT_FIELDS = (
     _text("n_category", "N category", ("N0", "N1"), _N_SYN, unknown=_REGISTRY_UNKNOWN("n"),
           rejected={"n2": _NOT_PANCREAS_N, "n3": _NOT_PANCREAS_N, "n1a": _NOT_PANCREAS_N, "n1b": _NOT_PANCREAS_N},
           doc="N as recorded; its prefix (`pN0`, `ycN1`) and its suffix `(sn)` or `(f)` (`registry.n-suffix`) are read away, a registry's N item "
-              "of 2016 (`c0`, `p1`, 88: `registry.tnm-2016-n`) is read, and an N written "
+              "of 2016 (`c0`, `p1`, 88: `registry.tnm-2016-n`) is read, a pathological N column (`pN`, `TNM Path N`) is read before a clinical one "
+              "(`cN`, `TNM Clin N`) wherever it holds a value (`registry.path-n-first`), and an N written "
               "with its positive of examined nodes (`pN0 (0/15)`) is read where the count agrees with it, a contradiction where not"),
-    _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=("mx",),
+    _text("m_category", "M category", ("M0", "M1", "M1a", "M1b", "M1c"), _M_SYN, unknown=("mx", "88"),
           rejected={"m2": "is not an M category (M0, M1, M1a, M1b, M1c)"},
           doc="M as recorded; sites written in it (`Liver`, `Liver, lung`) give the M they define (M1a liver only, M1b beyond it, M1c both), "
-              "and an M with its sites (`M1a (liver)`) is read where the two agree"),
+              "and an M with its sites (`M1a (liver)`) is read where the two agree; a registry's pathological M item of 2016 (`c0`, `c1`, `p1`, 88: "
+              "`registry.tnm-2016-m`) is read"),
     _text("t_category_ajcc7", "T category (AJCC 7)", ("T1", "T2", "T3", "T4"), _T_SYN, unknown=_REGISTRY_UNKNOWN("t"),
           doc="T as recorded under AJCC 7 (exocrine scheme): T4 = coeliac axis or superior mesenteric artery involved"),
     _text("functional_syndrome", "functional syndrome",
@@ -335,8 +337,8 @@ def _text_key(raw) -> str:
 
 _TNM_FIELDS = frozenset({"t_category", "n_category", "m_category", "t_category_ajcc7", "nodal_status"})
 _TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)[abc]?\b)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T
-_TNM_2016 = {"n": re.compile(r"^[cp](?=[0-4x][abc]?$)"), "t": re.compile(r"^p(?=(?:[0-4x]|is)[abc]?$)")}  # cX, p1: a registry's N item of 2016, its letter left out (`registry.tnm-2016-n`); p2: its pathological T item (`registry.tnm-2016-t`)
-_TNM_2016_FIELDS = {"t_category": "t", "t_category_ajcc7": "t", "n_category": "n", "nodal_status": "n"}
+_TNM_2016 = {"n": re.compile(r"^[cp](?=[0-4x][abc]?$)"), "t": re.compile(r"^p(?=(?:[0-4x]|is)[abc]?$)"), "m": re.compile(r"^(?:c(?=[01]$)|p(?=1$))")}  # cX, p1: a registry's N item of 2016, its letter left out (`registry.tnm-2016-n`); p2: its pathological T item (`registry.tnm-2016-t`); c0, c1, p1: its pathological M item (`registry.tnm-2016-m`)
+_TNM_2016_FIELDS = {"t_category": "t", "t_category_ajcc7": "t", "n_category": "n", "nodal_status": "n", "m_category": "m"}
 
 _T_SUFFIX = re.compile(r"\s*\((?:m|\d+)\)$|(?<=t1)[abc]$")  # T3(2), T3(m): how many tumours (AJCC's multiplicity suffix); T1a to T1c: the exocrine T1's subgroups
 
@@ -389,7 +391,7 @@ def _read_text(spec:FieldSpec, raw):
     if spec.name == "metastatic_sites": return _site_list(spec, raw, key)
     if spec.name == "m_category": return _m_from_sites(spec, raw, key)
     if spec.name in ("nodal_status", "n_category") and (read := _nodes_from_ratio(raw, key) or _n_with_count(spec, raw, key)) is not None: return read
-    if spec.name in ("nodal_status", "n_category") and _ITC_NOTE.search(key): return None, f"{_show(raw)} notes isolated tumour cells ((i+), (i-), (mol+), (mol-)), which are not read here: give the N itself"
+    if spec.name in ("nodal_status", "n_category") and _ITC_NOTE.search(key): return None, f"{_show(raw)} carries a note on isolated tumour cells ((i+), (i-), (mol+), (mol-)), which is not read here, and so neither is the N: give the N without the note"
     return None, f"{_show(raw)} is not one of {', '.join(map(str, spec.vocab))}"
 
 def _spaced(key:str) -> str:
@@ -911,11 +913,37 @@ def _holding(name:str, raw:dict, keys:list) -> list:
     "The keys whose value reads as a value of the field or is rejected (a value read as unknown, such as `pNX`, holds nothing)."
     return [k for k in keys if any(x is not None for x in written_value(name, raw[k]))]
 
-def _read_alike(name:str, values:list) -> bool:
-    "Whether values given in several columns for one field each read as the same value, none rejected and none a range: then the field is read once (`cN1` and `pN1`)."
-    if is_alias(name): return False  # an alias is converted into its field: given twice, neither is read
+_N_SOURCES = {"p": ("pn", "ypn", "pathologic n", "pathological n", "path n", "path n stage", "tnm path n", "pathologic n stage"),
+              "c": ("cn", "ycn", "clinical n", "clin n", "tnm clin n", "clinical n stage")}  # headers of a registry's pathological and clinical N
+
+def _n_source(header) -> str|None:
+    "`p` for a pathological N column, `c` for a clinical one, by its header; None where the header does not say."
+    key = re.sub(r"[^a-z0-9]+", " ", str(header).lower()).strip()
+    return next((s for s, names in _N_SOURCES.items() if key in names), None)
+
+def _path_n_first(keys:list, raw:dict) -> list:
+    "Of the keys giving an N, the pathological ones where one holds a category or a value not read, else the clinical ones (`registry.path-n-first`); all of them where some header does not say which it is."
+    sources = [_n_source(k) for k in keys]
+    if set(sources) != {"p", "c"}: return keys
+    path = _holding("n_category", raw, [k for k, s in zip(keys, sources) if s == "p"])
+    return path or [k for k, s in zip(keys, sources) if s == "c"]
+
+_REFINED = {"m_category": {"M1a": "M1", "M1b": "M1", "M1c": "M1"}}  # a subcategory and the category it refines read alike, as the subcategory (`ajcc8.m-category`)
+
+def _alike_value(name:str, values:list):
+    "The one value that several readings of a field give (all equal, or one subcategory beside the category it refines: M1a and M1), or None."
+    refined = _REFINED.get(name, {})
+    finer = {v for v in values if v in refined}
+    if len({refined.get(v, v) for v in values}) != 1 or len(finer) > 1: return None
+    return finer.pop() if finer else values[0]
+
+def _read_alike(name:str, values:list) -> int|None:
+    "Which of several values given for one field is read, where they read alike (each read, none rejected, none a range, and `_alike_value`): then the field is read once (`cN1` and `pN1`); None where they do not."
+    if is_alias(name): return None  # an alias is converted into its field: given twice, neither is read
     read = [written_value(name, v) for v in values]
-    return all(why is None and x is not None and not isinstance(x, Bounds) for x, why in read) and len({x for x, _ in read}) == 1
+    if not all(why is None and x is not None and not isinstance(x, Bounds) for x, why in read): return None
+    value = _alike_value(name, [x for x, _ in read])
+    return None if value is None else [x for x, _ in read].index(value)
 
 # %% ../nbs/01_schema.ipynb #737bb357
 GRADING_INDICES = ("ki67_pct", "mitoses_per_2mm2")  # the two indices a grade rests on
@@ -931,7 +959,9 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
     for name, pos in targets.items():
         given = [keys[p] for p in pos if not _is_missing(raw[keys[p]])]
         if len(given) > 1 and not is_alias(name): given = _holding(name, raw, given)  # as in a cohort: a value read as unknown is not given
-        if len(given) > 1 and not _read_alike(name, [raw[k] for k in given]): issues[name] = _repeated([keys[p] for p in pos]); continue
+        if len(given) > 1 and name == "n_category": given = _path_n_first(given, raw)
+        if len(given) > 1 and (read := _read_alike(name, [raw[k] for k in given])) is None: issues[name] = _repeated([keys[p] for p in pos]); continue
+        if len(given) > 1: given.insert(0, given.pop(read))  # the column whose value is read first; the others still weighed below
         value = raw[given[0]] if given else None
         col = given[0] if given else name
         if is_alias(name): aliases[name] = value; columns_of[name] = col
@@ -1309,7 +1339,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     read = in_threads(lambda item: [_read_column(s, item[0], explicit, beside.get(item[0])) for s in item[1]], plan, len(df))
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name), r) for (t, v, b, r), p in zip(got, pos)]  # each rejection names its own column
-        target, values, bad, ranges = got[0] if len(got) == 1 else _merge_repeated(got, [keys[p] for p in pos], alike=not is_alias(name))
+        target, values, bad, ranges = _merge_columns(name, got, [keys[p] for p in pos])
         _store(cols, name, target, values, bad, ranges)
         if name in NODE_COUNT_ALIASES: count = values  # weighed against the recorded N once every column is read
         if name in NODE_COUNT_ALIASES and len(pos) == 1 and bad: says = _coded_per_value(df.iloc[:, pos[0]], lambda v: (count_says_positive(v), None), (False, True))[0] == 1
@@ -1470,6 +1500,38 @@ def _unknown(values:np.ndarray) -> np.ndarray:
     return np.isnan(values) if values.dtype.kind == "f" else values < 0
 
 # %% ../nbs/01_schema.ipynb #926316c9
+def _merge_columns(name:str, got:list, keys:list) -> tuple:
+    "One reading of a field from its columns (`_read_column` of each): on the rows where only a registry's pathological and clinical N hold a value, the pathological N first (`_path_n_first`); elsewhere `_merge_repeated`."
+    if len(got) == 1: return got[0]
+    plain = lambda: _merge_repeated(got, keys, alike=not is_alias(name))
+    sources = [_n_source(k) for k in keys] if name == "n_category" else []
+    if not {"p", "c"} <= set(sources): return plain()
+    part = lambda w: _merge_columns(name, [g for g, s in zip(got, sources) if s == w], [k for k, s in zip(keys, sources) if s == w])
+    path, clinical, n = part("p"), part("c"), max(len(v) if v is not None else 0 for _, v, _, _ in got)
+    ranked = _choose(_held_rows([path], n), path, clinical)  # a pathological N not read still holds its row: its reason is given, the clinical N not read
+    others = [g for g, s in zip(got, sources) if s is None]  # a column that does not say which N it is: where it holds a value, no N comes first
+    return _choose(_held_rows(others, n), plain(), ranked) if others else ranked
+
+def _held_rows(got:list, n:int) -> np.ndarray:
+    "Rows where any of the readings (`_read_column` of each) holds a value or a value not read."
+    held = np.zeros(n, bool)
+    for _, values, bad, _ in got:
+        if values is not None: held |= ~_unknown(values)
+        if bad: held[bad[0]] = True
+    return held
+
+def _choose(where:np.ndarray, first:tuple, second:tuple) -> tuple:
+    "The reading (target, values, rejected, ranges) of `first` on the rows `where`, of `second` elsewhere."
+    n = len(where)
+    values = lambda r: r[1] if r[1] is not None else np.full(n, -1, np.int8)
+    pos, why = [], []
+    for r, rows in ((first, where), (second, ~where)):
+        if not r[2]: continue
+        keep = rows[r[2][0]]
+        pos.append(r[2][0][keep]); why.append(np.broadcast_to(np.asarray(r[2][1], dtype=object), r[2][0].shape)[keep])
+    bad = (np.concatenate(pos), np.concatenate(why)) if pos and sum(map(len, pos)) else None
+    return first[0], np.where(where, values(first), values(second)).astype(values(first).dtype), bad, None
+
 def _merge_repeated(got:list, keys:list, alike:bool=True) -> tuple:
     "Several columns for one field: a row reads the one column that holds a value, or the value its columns all read alike (`alike`: not for an alias); a row whose columns hold values that differ is unknown."
     target, n = got[0][0], max(len(v) if v is not None else 0 for _, v, _, _ in got)
@@ -1484,21 +1546,35 @@ def _merge_repeated(got:list, keys:list, alike:bool=True) -> tuple:
             base = out if out is not None else np.full(values.shape, np.nan if values.dtype.kind == "f" else -1, values.dtype)
             out = np.where(given[k] & one, values, base)
         if bad: keep = one[bad[0]]; pos.append(bad[0][keep]); why.append(np.broadcast_to(np.asarray(bad[1], dtype=object), bad[0].shape)[keep])
+    for _, values, _, _ in got:  # a subcategory beside the category it refines: the subcategory
+        if values is not None: out = np.where(one & _family(target, values)[1], values, out)
     clash = np.flatnonzero((given.sum(0) > 1) & ~one)
     if len(clash): pos.append(clash); why.append(np.full(len(clash), _repeated(keys), dtype=object))
     pos, why = (np.concatenate(pos), np.concatenate(why)) if pos else (np.array([], np.int64), np.array([], object))
     return target, out, (pos, why) if len(pos) else None, ranges
 
+def _family(name:str, values:np.ndarray) -> tuple:
+    "(each code's category, a subcategory read as the category it refines (`_REFINED`); whether it is a subcategory) of a column's codes."
+    refined = _REFINED.get(name)
+    if not refined or values.dtype.kind == "f": return values, np.zeros(len(values), bool)
+    vocab = FIELDS[name].vocab
+    top = np.array([vocab.index(refined.get(v, v)) for v in vocab] + [-1], values.dtype)  # -1 (unknown) takes the last
+    return top[values], np.isin(values, [vocab.index(v) for v in refined])
+
 def _read_alike_rows(got:list, given:np.ndarray) -> np.ndarray:
-    "Rows where several columns hold a value and all read the same one, none rejected and none a range (`_read_alike` on one patient)."
-    same, value, seen = given.sum(0) > 1, None, None
-    for k, (_, values, bad, ranges) in enumerate(got):
+    "Rows where several columns hold a value and all read alike, none rejected and none a range (`_read_alike` on one patient)."
+    same, value, seen, fine, fine_seen = given.sum(0) > 1, None, None, None, None
+    for k, (name, values, bad, ranges) in enumerate(got):
         if bad: same[bad[0]] = False
         if ranges is not None: same &= np.isnan(ranges[0])
         if values is None: same &= ~given[k]; continue
-        if value is None: value, seen = values, given[k]; continue
-        same &= ~(given[k] & seen) | (values == value)  # where both hold a value, the same one
-        value, seen = np.where(seen, value, values), seen | given[k]
+        top, finer = _family(name, values)
+        finer &= given[k]
+        if value is None: value, seen, fine, fine_seen = top, given[k], values, finer; continue
+        same &= ~(given[k] & seen) | (top == value)  # where both hold a value, the same category
+        same &= ~(finer & fine_seen) | (values == fine)  # and at most one subcategory of it
+        value, seen = np.where(seen, value, top), seen | given[k]
+        fine, fine_seen = np.where(fine_seen, fine, values), fine_seen | finer
     return same
 
 def _one_range(got:list, alone:np.ndarray) -> tuple:

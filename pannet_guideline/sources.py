@@ -416,7 +416,15 @@ add_statement("registry.tnm-2016-n", "The registry TNM items of 2016 write the N
 add_source("S-SEER-TNM-880", "SEER TNM staging site: the Pathologic T input (NAACCR item 880) of a TNM 7 schema", 2016, "registry",
            url="https://staging.seer.cancer.gov/tnm/input/1.5/gist_peritoneum/path_t/", note="web page; the codes are the item's, shown here for one schema; year is that of the TNM items read")
 add_statement("registry.tnm-2016-t", "The registry's pathological T item writes the T as p and its value without the letter (pX, p0, p1, p2 and so on, shown as pTX, pT0, pT1, pT2); 88 means not applicable.",
-              "S-SEER-TNM-880", "Pathologic T, NAACCR #880, codes", "A");
+              "S-SEER-TNM-880", "Pathologic T, NAACCR #880, codes", "A")
+add_source("S-SEER-TNM-900", "SEER TNM staging site: the Pathologic M input (NAACCR item 900) of the TNM 7 schema for the head of the pancreas", 2016, "registry",
+           url="https://staging.seer.cancer.gov/tnm/input/1.3/pancreas_head/path_m/", note="web page; year is that of the TNM items read")
+add_statement("registry.tnm-2016-m", "The registry's pathological M item writes c0 for no distant metastasis (cM0), c1 for distant metastasis assessed clinically (cM1), p1 for distant metastasis confirmed histologically (pM1), and 88 for not applicable.",
+              "S-SEER-TNM-900", "Pathologic M, NAACCR #900, codes", "A")
+add_source("S-CCR-IF1172", "California Cancer Reporting System Standards, Volume III: interfield edit IF1172 (Summary Stage 2000, TNM N 2016), a NAACCR edit", 2016, "registry",
+           url="http://docs.ccrcal.org/PAQC_Pubs/V3_2010_Forward/Edits_Interfield/IF1172.htm", note="web page; transcribes the NAACCR edit; year is that of the data it edits")
+add_statement("registry.path-n-first", "Registry edits take the pathological N before the clinical N: the TNM Path N item wherever it holds a category (not blank, pX or 88), the TNM Clin N item only where it does not.",
+              "S-CCR-IF1172", "specification: precedence of TNM Path N over TNM Clin N", "B");
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",

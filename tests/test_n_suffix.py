@@ -85,12 +85,13 @@ def test_one_patient_and_a_cohort_row_alike():
 
 ITEM_880 = {"pX": None, "p1": "T1", "p2": "T2", "p3": "T3", "p4": "T4", "88": None}  # SEER TNM, Pathologic T (NAACCR #880): pT1 written p1; 88 not applicable
 ITEMS_N_2016 = {"cX": None, "c0": "N0", "c1": "N1", "pX": None, "p0": "N0", "p1": "N1", "88": None}  # TNM Clin N and Path N (edit IF1162)
+ITEM_900 = {"c0": "M0", "c1": "M1", "p1": "M1", "88": None}  # SEER TNM, Pathologic M (NAACCR #900): cM0, cM1, pM1 (histologically confirmed)
 
 
-@pytest.mark.parametrize("field,codes", [("t_category", ITEM_880), ("n_category", ITEMS_N_2016)])
+@pytest.mark.parametrize("field,codes", [("t_category", ITEM_880), ("n_category", ITEMS_N_2016), ("m_category", ITEM_900)])
 def test_registry_items_of_2016(field, codes):
     "The letter left out, as the items write it: read as the category; X and 88 (not applicable) as unknown, with nothing to name."
     for raw, value in codes.items():
         assert canonical_value(field, raw) == (value, None), raw
         assert canonical_value(field, raw.upper()) == (value, None), raw
-    assert canonical_value("t_category", "c2")[0] is None and canonical_value("m_category", "c1")[0] is None  # not in the items read here
+    assert canonical_value("t_category", "c2")[0] is None and canonical_value("m_category", "p0")[0] is None  # not codes of the items read here (no pM0)

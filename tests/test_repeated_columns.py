@@ -1,6 +1,7 @@
-"""A field given in several columns, as a registry export gives the clinical and the pathological N (NAACCR's TNM Clin N
-and TNM Path N): a row reads the value its columns all read alike, and a row whose columns read differently is unknown,
-with both columns named; one patient and a cohort row alike. A value read as unknown (`pNX`) holds nothing."""
+"""A field given in several columns: a row reads the value its columns all read alike, and a row whose columns read
+differently is unknown, with the columns named; one patient and a cohort row alike. A value read as unknown (`pNX`)
+holds nothing. A registry's clinical and pathological N (TNM Clin N, TNM Path N): the pathological N wherever it holds
+a category or a value not read, the clinical N elsewhere (NAACCR edit IF1172)."""
 import warnings
 
 import pandas as pd
@@ -10,10 +11,11 @@ from pannet_guideline import assess, assess_frame
 from pannet_guideline.schema import InvalidPatient
 
 BASE = dict(differentiation="well", ki67_pct=5, tumor_size_cm=3.0, local_invasion="none", metastatic_sites="none")  # T2 M0
-PAIRS = [  # (clinical N, pathological N) -> N read, or None where the row is unknown and named
+PAIRS = [  # (clinical N, pathological N) -> N read (the pathological N wherever it holds one: edit IF1172), or None where the row is unknown and named
     (("cN1", "pN1"), "N1"), (("cN0", "pN0"), "N0"), (("c1", "p1"), "N1"), (("cN0", "pN0 (0/12)"), "N0"), (("N1", "pN1(sn)"), "N1"),
-    (("cN1", "pNX"), "N1"), (("cNX", "pN0"), "N0"), (("cX", "88"), "NX"),
-    (("cN0", "pN1"), None), (("cN1", "pN0"), None), (("cN1", "5/3"), None), (("cN0", "pN2"), None)]
+    (("cN1", "pNX"), "N1"), (("cNX", "pN0"), "N0"), (("cX", "88"), "NX"), (("c1", "88"), "N1"),
+    (("cN0", "pN1"), "N1"), (("cN1", "pN0"), "N0"), (("cN2", "pN0"), "N0"),
+    (("cN1", "5/3"), None), (("cN0", "pN2"), None)]
 
 
 def _frame(rows):
@@ -30,10 +32,10 @@ def test_clinical_and_pathological_n_in_two_columns(headers):
         issue = out.input_issues.iloc[i]
         assert out.n_category.iloc[i] == (n or "NX")
         assert out.stage_ajcc8.iloc[i] == {"N0": "II", "N1": "III"}.get(n, "unknown")
-        assert ("given more than once" in issue and all(repr(h) in issue for h in headers)) == (n is None)
+        assert (f"(column {headers[1]!r})" in issue) == (n is None)  # a pathological N not read is named: the clinical N is not read in its place
         record = {**BASE, headers[0]: c, headers[1]: p}
         if n is None:
-            with pytest.raises(InvalidPatient, match="n_category: given more than once"): assess(record)
+            with pytest.raises(InvalidPatient, match="n_category"): assess(record)
         else: assert (assess(record).n_category, assess(record).stage_ajcc8) == (out.n_category.iloc[i], out.stage_ajcc8.iloc[i])
 
 
@@ -59,3 +61,30 @@ def test_an_alias_given_twice_is_not_merged():
     out = _frame([record])
     assert "given more than once" in out.input_issues.iloc[0] and out.n_category.iloc[0] == "NX"
     with pytest.raises(InvalidPatient, match="given more than once"): assess(record)
+
+
+NO_M = {k: v for k, v in BASE.items() if k != "metastatic_sites"}
+M_PAIRS = [(("M1a", "M1"), "M1a"), (("cM1", "pM1c"), "M1c"), (("c1", "p1"), "M1"), (("M1", "M1"), "M1"), (("c0", "c0"), "M0"),
+           (("M1a", "M1b"), None), (("M0", "M1"), None), (("M0", "M1a"), None)]  # AJCC 8: M1a, M1b and M1c refine M1
+
+
+def test_a_subcategory_beside_the_category_it_refines():
+    "M1 in one column and M1a in the other read alike, as M1a (stage IV); two subcategories, or M0 beside any M1, stay unknown and named."
+    out = _frame([{**NO_M, "cM": c, "pM": p} for (c, p), _ in M_PAIRS])
+    for i, ((c, p), m) in enumerate(M_PAIRS):
+        assert out.m_category.iloc[i] == (m or "MX"), (c, p)
+        assert ("given more than once" in out.input_issues.iloc[i]) == (m is None)
+        if m and m != "M0": assert out.stage_ajcc8.iloc[i] == "IV"
+        record = {**NO_M, "cM": c, "pM": p}
+        if m is None:
+            with pytest.raises(InvalidPatient, match="m_category"): assess(record)
+        else: assert assess(record).m_category == m
+
+
+def test_a_column_that_does_not_say_which_n_it_is():
+    "Beside an N column whose header says neither clinical nor pathological, no N comes first: values that differ leave the N unknown, on that row only."
+    rows = [{**BASE, "cN": "cN1", "pN": "pN0", "N stage": "N1"}, {**BASE, "cN": "cN1", "pN": "pN0", "N stage": None}, {**BASE, "cN": "cN1", "pN": None, "N stage": "N1"}]
+    out = _frame(rows)
+    assert out.n_category.tolist() == ["NX", "N0", "N1"] and "given more than once" in out.input_issues.iloc[0]
+    with pytest.raises(InvalidPatient, match="given more than once"): assess(rows[0])
+    assert assess(rows[1]).n_category == "N0" and assess(rows[2]).n_category == "N1"
