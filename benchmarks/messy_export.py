@@ -116,6 +116,12 @@ def _pathology_n(n, i: int):
     return (f"p{n}", f"p{n}(sn)", f"p{n} ({positive}/{positive + 4 + i % 9})")[i % 3]
 
 
+def _clinical_n(n, i: int) -> str:
+    "The clinical N item as a registry of 2016 writes it (c0, c1, cX): where the pathological N is known, every fourth differs from it, as imaging misses or overcalls nodes."
+    if n not in ("N0", "N1"): return "cX"  # the clean table's N is unknown: so is the clinical one, or it would be read in its place
+    return {"N0": "c1", "N1": "c0"}[n] if i % 4 == 0 else {"N0": "c0", "N1": "c1"}[n]
+
+
 def _nodes_positive(n, i: int) -> str:
     "NAACCR item 820 for a nodal status: 00 for N0; for N1 a count from 1 to 12, or 97 (count not given); 98 or 99 where unknown."
     if n == "N0": return "00"
@@ -139,6 +145,7 @@ def _site_c(df):
         "Histologic differentiation": df["differentiation"],
         "Local extent": df["local_invasion"],
         "TNM Path N": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}).fillna("pNX"),
+        "TNM Clin N": [_clinical_n(v, i) for i, v in enumerate(df["nodal_status"])],  # read after the pathological N (NAACCR edit IF1172)
         "Regional nodes positive": [_nodes_positive(v, i) for i, v in enumerate(df["nodal_status"])],  # NAACCR item 820, two digits
         "Regional nodes examined": [_nodes_examined(v, i) for i, v in enumerate(df["nodal_status"])],  # NAACCR item 830
         "Sites of metastasis": df["metastatic_sites"],
