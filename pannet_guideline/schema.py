@@ -906,8 +906,10 @@ def note_text(how:str, name:str|None) -> str:
     if how == "mapped": return f"is read as {name} by its spelling, but the column mapping reads another column as {name}: not read"
     return "is not a field of the schema"
 
-def _repeated(keys:list) -> str:
-    return f"given more than once ({', '.join(map(repr, keys))}), in values that do not read alike; none is read"
+def _repeated(keys:list, rejected:list=()) -> str:
+    "Why a field given in several columns is not read; `rejected`: the reasons of those of its values that cannot be read at all."
+    said = f"given more than once ({', '.join(map(repr, keys))}), in values that do not read alike; none is read"
+    return said + (f" ({'; '.join(rejected)})" if rejected else "")
 
 def _holding(name:str, raw:dict, keys:list) -> list:
     "The keys whose value reads as a value of the field or is rejected (a value read as unknown, such as `pNX`, holds nothing)."
@@ -960,7 +962,8 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         given = [keys[p] for p in pos if not _is_missing(raw[keys[p]])]
         if len(given) > 1 and not is_alias(name): given = _holding(name, raw, given)  # as in a cohort: a value read as unknown is not given
         if len(given) > 1 and name == "n_category": given = _path_n_first(given, raw)
-        if len(given) > 1 and (read := _read_alike(name, [raw[k] for k in given])) is None: issues[name] = _repeated([keys[p] for p in pos]); continue
+        if len(given) > 1 and (read := _read_alike(name, [raw[k] for k in given])) is None:
+            issues[name] = _repeated([keys[p] for p in pos], [] if is_alias(name) else [w if k == name else f"{w} (column {_cut(str(k))!r})" for k in given if (w := written_value(name, raw[k])[1])]); continue
         if len(given) > 1: given.insert(0, given.pop(read))  # the column whose value is read first; the others still weighed below
         value = raw[given[0]] if given else None
         col = given[0] if given else name
@@ -1549,7 +1552,7 @@ def _merge_repeated(got:list, keys:list, alike:bool=True) -> tuple:
     for _, values, _, _ in got:  # a subcategory beside the category it refines: the subcategory
         if values is not None: out = np.where(one & _family(target, values)[1], values, out)
     clash = np.flatnonzero((given.sum(0) > 1) & ~one)
-    if len(clash): pos.append(clash); why.append(np.full(len(clash), _repeated(keys), dtype=object))
+    if len(clash): pos.append(clash); why.append(_repeated_texts(got, keys, clash))
     pos, why = (np.concatenate(pos), np.concatenate(why)) if pos else (np.array([], np.int64), np.array([], object))
     return target, out, (pos, why) if len(pos) else None, ranges
 
@@ -1560,6 +1563,17 @@ def _family(name:str, values:np.ndarray) -> tuple:
     vocab = FIELDS[name].vocab
     top = np.array([vocab.index(refined.get(v, v)) for v in vocab] + [-1], values.dtype)  # -1 (unknown) takes the last
     return top[values], np.isin(values, [vocab.index(v) for v in refined])
+
+def _repeated_texts(got:list, keys:list, clash:np.ndarray) -> np.ndarray:
+    "`_repeated` for each row in `clash`, with the reasons of the values on it that cannot be read at all."
+    texts, said = np.full(len(clash), _repeated(keys), dtype=object), {}
+    for _, _, bad, _ in got:
+        if not bad: continue
+        at = np.isin(bad[0], clash)
+        for row, reason in zip(bad[0][at].tolist(), np.broadcast_to(np.asarray(bad[1], dtype=object), bad[0].shape)[at]): said.setdefault(row, []).append(reason)
+    place = {row: i for i, row in enumerate(clash.tolist())} if said else {}
+    for row, reasons in said.items(): texts[place[row]] = _repeated(keys, reasons)
+    return texts
 
 def _read_alike_rows(got:list, given:np.ndarray) -> np.ndarray:
     "Rows where several columns hold a value and all read alike, none rejected and none a range (`_read_alike` on one patient)."

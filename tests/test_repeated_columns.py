@@ -88,3 +88,12 @@ def test_a_column_that_does_not_say_which_n_it_is():
     assert out.n_category.tolist() == ["NX", "N0", "N1"] and "given more than once" in out.input_issues.iloc[0]
     with pytest.raises(InvalidPatient, match="given more than once"): assess(rows[0])
     assert assess(rows[1]).n_category == "N0" and assess(rows[2]).n_category == "N1"
+
+
+def test_a_value_not_read_is_named_beside_the_repetition():
+    "Where one of the values cannot be read at all, its own reason is given with its column, one patient and a cohort row alike."
+    record = {**BASE, "cT": "cT2", "pT": "T2?"}
+    out = _frame([record])
+    with pytest.raises(InvalidPatient) as alone: assess(record)
+    for said in (out.input_issues.iloc[0], str(alone.value)):
+        assert "given more than once" in said and "'T2?' is not one of T1, T2, T3, T4 (column 'pT')" in said
