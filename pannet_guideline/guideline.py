@@ -19,7 +19,7 @@ from .evidence import STATEMENTS, Strength, citation_text
 from .grading import DIFFERENTIATION_AS_READ, DIFFERENTIATION_WRITES, GRADE_WHO2019, NEN_CLASS_WHO2019, grading_edition
 from .policies import POLICIES, check_policy
 from .recorded import EDITION_ALERTS, GRADE_FROM_RECORD, RECORD_WRITES, RECORDED_GRADE_ALERTS
-from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, LIVER_FIELDS, READING_CONFLICTS, Columns, InvalidPatient, codes_mask, issue_text, liver_part, read_patient
+from .schema import BOUNDS_KEY, FIELD_BITS, FIELDS, INPUT_FIELDS, LIVER_FIELDS, READING_CONFLICTS, UNREAD_CATEGORIES, Columns, InvalidPatient, codes_mask, issue_text, liver_part, read_patient
 from .fast import in_threads
 from .staging import (CATEGORY_CONFLICTS, M_FROM_SITES, N_FROM_NODES, SETTING, STAGE_AJCC8, STAGE_AJCC9,
                                       STAGE_ENETS, STAGING_ALERTS, T_FROM_EXTENT, T_RULED_OUT, staging_edition)
@@ -154,14 +154,16 @@ class MergeStep:
     on_conflict: str = "unknown" # `unknown` or `keep`
     common: dict = field(default_factory=dict) # value -> the coarser value two contradicting readings share (M1a, M1b -> M1): kept
     shown: str = "" # the input that `conflicts` names for the other reading, where it is read into it (a recorded grade as written)
+    unread: str = "" # a marker of the first reading written but not read (`schema.UNREAD_CATEGORIES`): there the other is not put in its place
 
     @property
-    def reads(self) -> tuple: return (self.first, self.other) + ((self.shown,) if self.shown else ())
+    def reads(self) -> tuple: return (self.first, self.other) + ((self.shown,) if self.shown else ()) + ((self.unread,) if self.unread else ())
     @property
     def written(self) -> tuple: return (self.first,)
 
     def record(self, st:RecordState):
         r, d = st.rec.get(self.first), st.rec.get(self.other)
+        if r is None and self.unread and st.rec.get(self.unread) is not None: st.gaps.add(self.first); return  # written, not read: it may say more
         refines = d in self.refine.get(r, ())
         if r is not None and d is not None and r != d and not refines:
             st.conflicts[self.first] = (r, st.rec.get(self.shown) if self.shown else d)
@@ -193,9 +195,13 @@ def frame(self:MergeStep, st:FrameState):
             out[held] = -1
             out[shared] = coarse[r][shared]
             st.gaps |= np.where(held, np.uint64(1) << np.uint64(FIELD_BITS[self.first]), np.uint64(0))
+    unread = (st.cols.codes(self.unread) >= 0) & (r < 0) if self.unread else np.zeros(len(r), bool)
+    if unread.any():  # written, not read: it may say more than the other reading
+        out[unread] = -1
+        st.gaps |= np.where(unread, np.uint64(1) << np.uint64(FIELD_BITS[self.first]), np.uint64(0))
     st.cols.set(self.first, out)
     pend = st.pending_gaps.get(self.other)
-    if pend is not None: st.gaps |= np.where((out < 0) & ~conflict, pend, np.uint64(0))
+    if pend is not None: st.gaps |= np.where((out < 0) & ~conflict & ~unread, pend, np.uint64(0))
 
 # %% ../nbs/30_guideline.ipynb #gs_oneindex
 @dataclass(frozen=True, eq=False)
@@ -555,8 +561,8 @@ def _staging_steps(staging:str) -> list:
              Step(N_FROM_NODES, {"n_derived": None}, gated=True),
              Step(M_FROM_SITES, {"m_derived": None}, gated=True), AlertStep(CATEGORY_CONFLICTS),
              RuledOut(T_RULED_OUT, "t_category", "t_category_ruled_out"),
-             MergeStep("t_category", "t_derived"), MergeStep("n_category", "n_derived"),
-             MergeStep("m_category", "m_derived", {"M1": ("M1a", "M1b", "M1c")}, common={"M1a": "M1", "M1b": "M1", "M1c": "M1"}), SitesFromM(),
+             MergeStep("t_category", "t_derived", unread="t_category_unread"), MergeStep("n_category", "n_derived", unread="n_category_unread"),
+             MergeStep("m_category", "m_derived", {"M1": ("M1a", "M1b", "M1c")}, common={"M1a": "M1", "M1b": "M1", "M1c": "M1"}, unread="m_category_unread"), SitesFromM(),
              *(InScope(s, {s.written[0]: "not_applicable"}) for s in stages), StageAgreement(stages)]
     if STAGING_ALERTS[staging] is not None: steps.append(InScope(AlertStep(STAGING_ALERTS[staging])))
     return steps + [InScope(Step(SETTING, {"disease_setting": None}), {"disease_setting": None}), AlertStep(SITE_SCOPE)]
@@ -567,7 +573,7 @@ def chapter_tables(policy:str="seed-2025") -> list:
     return POLICIES[check_policy(policy)].tables()
 
 # %% ../nbs/30_guideline.ipynb #gs_checksteps
-READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label", "grade_index_unread",
+READER_FIELDS = (*(c.marker for c in READING_CONFLICTS.values()), *UNREAD_CATEGORIES.values(), "differentiation_label", "ki67_fraction_suspect", "recorded_grade_label", "grade_index_unread",
                  "octreotide_short_acting")  # derived fields the schema reader sets
 
 def check_steps(steps:list) -> list:

@@ -19,13 +19,13 @@ import pandas as pd
 __all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS', 'DERIVED_FIELDS', 'FIELDS', 'FIELD_BITS',
            'REGIMEN_NAMES', 'NOTHING_GIVEN', 'SINGLE_AGENTS', 'BAND_EDGES', 'BAND_SIDES', 'GRADING_TESTS', 'BOUNDS_KEY',
            'UNIT_ALIASES', 'LEGACY_ALIASES', 'PRESENCE_ALIASES', 'NODE_COUNT_ALIASES', 'EXAMINED_ALIASES',
-           'ALIAS_TARGETS', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'GRADING_INDICES', 'READING_CONFLICTS',
-           'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'LIVER_FIELDS', 'KI67_FRACTION_MIN', 'FieldSpec', 'sites_not_stated',
-           'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value', 'Bounds', 'splits',
-           'band_tests', 'is_alias', 'examined_count', 'count_says_positive', 'node_count_status', 'match_field',
-           'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec', 'validate_patient',
-           'liver_free_m1', 'liver_part', 'Columns', 'codes_mask', 'read_frame', 'fractions_verdict', 'ki67_columns',
-           'ki67_extent', 'issue_texts', 'issue_strings', 'issue_text']
+           'ALIAS_TARGETS', 'HEADER_ALIASES', 'AMBIGUOUS_HEADERS', 'UNREAD_CATEGORIES', 'GRADING_INDICES',
+           'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'LIVER_FIELDS', 'KI67_FRACTION_MIN', 'FieldSpec',
+           'sites_not_stated', 'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value',
+           'Bounds', 'splits', 'band_tests', 'is_alias', 'examined_count', 'count_says_positive', 'node_count_status',
+           'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec',
+           'validate_patient', 'liver_free_m1', 'liver_part', 'Columns', 'codes_mask', 'read_frame',
+           'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts', 'issue_strings', 'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -249,6 +249,9 @@ DERIVED_FIELDS = (
           doc="set by the reader where the recorded grade reads 'NET G3', which names a well-differentiated tumour"),
     _text("ki67_fraction_suspect", "Ki-67 may be a fraction", ("yes",), derived=True,
           doc="set by the reader where every known Ki-67 of the table (or the one patient's) is at most 1"),
+    *(_text(f"{c}_category_unread", f"a recorded {c.upper()} given but not read", ("yes",), derived=True,
+            doc=f"set by the reader where a recorded {c.upper()} was given in several columns that do not read alike: one of them may say more "
+                f"than the findings do, so the {c.upper()} they give is not put in its place") for c in "tnm"),
     _text("grade_index_unread", "a grading index given but not read", ("ki67_pct", "mitoses_per_2mm2"), derived=True,
           doc="set by the reader where a Ki-67 or mitotic count was written but could not be read (a range across a cut-off, a fraction): the other index alone then grades nothing, since the unread one may be higher"),
     _text("differentiation_review", "differentiation held for pathology review", ("nec_label_who2010", "nec_ki67_discordant", "nec_recorded_low_grade"), derived=True,
@@ -906,6 +909,8 @@ def note_text(how:str, name:str|None) -> str:
     if how == "mapped": return f"is read as {name} by its spelling, but the column mapping reads another column as {name}: not read"
     return "is not a field of the schema"
 
+UNREAD_CATEGORIES = {f"{c}_category": f"{c}_category_unread" for c in "tnm"}  # a recorded T, N or M written but not read -> its marker
+
 def _repeated(keys:list, rejected:list=()) -> str:
     "Why a field given in several columns is not read; `rejected`: the reasons of those of its values that cannot be read at all."
     said = f"given more than once ({', '.join(map(repr, keys))}), in values that do not read alike; none is read"
@@ -963,7 +968,9 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         if len(given) > 1 and not is_alias(name): given = _holding(name, raw, given)  # as in a cohort: a value read as unknown is not given
         if len(given) > 1 and name == "n_category": given = _path_n_first(given, raw)
         if len(given) > 1 and (read := _read_alike(name, [raw[k] for k in given])) is None:
-            issues[name] = _repeated([keys[p] for p in pos], [] if is_alias(name) else [w if k == name else f"{w} (column {_cut(str(k))!r})" for k in given if (w := written_value(name, raw[k])[1])]); continue
+            issues[name] = _repeated([keys[p] for p in pos], [] if is_alias(name) else [w if k == name else f"{w} (column {_cut(str(k))!r})" for k in given if (w := written_value(name, raw[k])[1])])
+            if name in UNREAD_CATEGORIES: out[UNREAD_CATEGORIES[name]] = "yes"  # a column may say more than the findings: they give no T, N or M here
+            continue
         if len(given) > 1: given.insert(0, given.pop(read))  # the column whose value is read first; the others still weighed below
         value = raw[given[0]] if given else None
         col = given[0] if given else name
@@ -1343,6 +1350,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name), r) for (t, v, b, r), p in zip(got, pos)]  # each rejection names its own column
         target, values, bad, ranges = _merge_columns(name, got, [keys[p] for p in pos])
+        _mark_unread_categories(cols, name, got, values)
         _store(cols, name, target, values, bad, ranges)
         if name in NODE_COUNT_ALIASES: count = values  # weighed against the recorded N once every column is read
         if name in NODE_COUNT_ALIASES and len(pos) == 1 and bad: says = _coded_per_value(df.iloc[:, pos[0]], lambda v: (count_says_positive(v), None), (False, True))[0] == 1
@@ -1373,6 +1381,14 @@ def _weigh_node_count(cols:Columns, count:np.ndarray):
     cols.data["nodal_status"] = np.where(clash, -1, cols.data["nodal_status"]).astype(np.int8)
     vocab = FIELDS["n_category_conflict"].vocab
     cols.data["n_category_conflict"] = np.where(against_count, vocab.index("positive_nodes"), np.where(against_status, vocab.index("nodal_status"), -1)).astype(np.int8)
+
+def _mark_unread_categories(cols:Columns, name:str, got:list, values:np.ndarray|None):
+    "Rows where a recorded T, N or M was given in several columns that do not read alike: the findings' T, N or M is not put in its place, since a column may say more (`MergeStep.unread`)."
+    if name not in UNREAD_CATEGORIES or len(got) < 2 or values is None: return
+    n = len(values)
+    several = np.sum([_held_rows([g], n) for g in got], axis=0) > 1
+    unread = several & _unknown(values)
+    if unread.any(): cols.data[UNREAD_CATEGORIES[name]] = np.where(unread, np.int8(0), np.int8(-1))
 
 def _mark_unread_indices(cols:Columns):
     "Rows where a grading index was written but not read, or read as a range across a cut-off of the grade table (`grade_index_unread`): the other index alone grades nothing there."

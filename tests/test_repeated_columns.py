@@ -97,3 +97,14 @@ def test_a_value_not_read_is_named_beside_the_repetition():
     with pytest.raises(InvalidPatient) as alone: assess(record)
     for said in (out.input_issues.iloc[0], str(alone.value)):
         assert "given more than once" in said and "'T2?' is not one of T1, T2, T3, T4 (column 'pT')" in said
+
+
+@pytest.mark.parametrize("record,field,empty", [
+    ({**BASE, "cM": "cM0", "pM": "pM1"}, "m_category", "MX"), ({**BASE, "M": "M1a", "M stage": "M1b"}, "m_category", "MX"),
+    ({**BASE, "cT": "cT2", "pT": "pT4"}, "t_category", "TX"), ({**BASE, "pN": "pN1", "N stage": "N0", "Regional nodes positive": 0}, "n_category", "NX")])
+def test_columns_that_do_not_read_alike_are_not_replaced_by_the_findings(record, field, empty):
+    "Sites of none, a 3 cm tumour without invasion, or a count of 0 would give M0, T2 or N0; one of the columns says more (M1, T4, N1), so the category stays unknown, a data gap, and the stage with it."
+    out = _frame([record])
+    alone = assess(record, strict=False)
+    assert out[field].iloc[0] == empty == getattr(alone, field)
+    assert out.stage_ajcc8.iloc[0] == "unknown" == alone.stage_ajcc8 and field in out.data_gaps.iloc[0].split(";")
