@@ -163,7 +163,8 @@ class MergeStep:
 
     def record(self, st:RecordState):
         r, d = st.rec.get(self.first), st.rec.get(self.other)
-        if r is None and self.unread and st.rec.get(self.unread) is not None: st.gaps.add(self.first); return  # written, not read: it may say more
+        said = st.rec.get(self.unread) if self.unread else None  # written, not read: it may say more than the other reading
+        if r is None and said is not None and not (d is not None and said != "yes" and (d == said or d in self.refine.get(said, ()))): st.gaps.add(self.first); return
         refines = d in self.refine.get(r, ())
         if r is not None and d is not None and r != d and not refines:
             st.conflicts[self.first] = (r, st.rec.get(self.shown) if self.shown else d)
@@ -175,6 +176,15 @@ class MergeStep:
         if st.rec[self.first] is None: st.gaps |= st.pending_gaps.get(self.other, set())
 
 # %% ../nbs/30_guideline.ipynb #gs_merge_frame
+def _unread_blocks(step:MergeStep, said:np.ndarray, other:np.ndarray) -> np.ndarray:
+    "Per row, whether a first reading written but not read (its marker's codes: 0 `yes`, else the category it says at least) keeps the other out: always for `yes`, and where the other does not give that category (or one refining it)."
+    vocab, says = FIELDS[step.first].vocab, FIELDS[step.unread].vocab
+    blocks = said == 0
+    for code, value in enumerate(says[1:], 1):
+        gives = np.isin(other, [vocab.index(v) for v in (value, *step.refine.get(value, ()))])
+        blocks |= (said == code) & ~gives
+    return blocks
+
 @patch
 def frame(self:MergeStep, st:FrameState):
     "The same merge on whole columns."
@@ -195,7 +205,7 @@ def frame(self:MergeStep, st:FrameState):
             out[held] = -1
             out[shared] = coarse[r][shared]
             st.gaps |= np.where(held, np.uint64(1) << np.uint64(FIELD_BITS[self.first]), np.uint64(0))
-    unread = (st.cols.codes(self.unread) >= 0) & (r < 0) if self.unread else np.zeros(len(r), bool)
+    unread = _unread_blocks(self, st.cols.codes(self.unread), d) & (r < 0) if self.unread else np.zeros(len(r), bool)
     if unread.any():  # written, not read: it may say more than the other reading
         out[unread] = -1
         st.gaps |= np.where(unread, np.uint64(1) << np.uint64(FIELD_BITS[self.first]), np.uint64(0))

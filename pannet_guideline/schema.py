@@ -23,9 +23,10 @@ __all__ = ['MISSING_TOKENS', 'SITES_NOT_STATED', 'PRIMARY_SITES', 'INPUT_FIELDS'
            'READING_CONFLICTS', 'SIZE_TOLERANCE_CM', 'CLASS_LABELS', 'LIVER_FIELDS', 'KI67_FRACTION_MIN', 'FieldSpec',
            'sites_not_stated', 'short_acting_octreotide', 'short_acting_written', 'canonical_value', 'written_value',
            'Bounds', 'splits', 'band_tests', 'is_alias', 'examined_count', 'count_says_positive', 'node_count_status',
-           'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'read_patient', 'ReadingConflictSpec',
-           'validate_patient', 'liver_free_m1', 'liver_part', 'Columns', 'codes_mask', 'read_frame',
-           'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts', 'issue_strings', 'issue_text']
+           'match_field', 'InvalidPatient', 'key_plan', 'note_text', 'unread_says', 'read_patient',
+           'ReadingConflictSpec', 'validate_patient', 'liver_free_m1', 'liver_part', 'Columns', 'codes_mask',
+           'read_frame', 'fractions_verdict', 'ki67_columns', 'ki67_extent', 'issue_texts', 'issue_strings',
+           'issue_text']
 
 # %% ../nbs/01_schema.ipynb #a2157dc9
 from .vocab import RECOMMENDATION_CODES  # registered with labels and kinds in `vocab`
@@ -249,9 +250,10 @@ DERIVED_FIELDS = (
           doc="set by the reader where the recorded grade reads 'NET G3', which names a well-differentiated tumour"),
     _text("ki67_fraction_suspect", "Ki-67 may be a fraction", ("yes",), derived=True,
           doc="set by the reader where every known Ki-67 of the table (or the one patient's) is at most 1"),
-    *(_text(f"{c}_category_unread", f"a recorded {c.upper()} given but not read", ("yes",), derived=True,
-            doc=f"set by the reader where a recorded {c.upper()} was given in several columns that do not read alike: one of them may say more "
-                f"than the findings do, so the {c.upper()} they give is not put in its place") for c in "tnm"),
+    *(_text(f"{c}_category_unread", f"a recorded {c.upper()} given but not read", ("yes",) + says, derived=True,
+            doc=f"set by the reader where a recorded {c.upper()} was written but not read (rejected, or in columns that do not read alike): it may say "
+                f"more than the findings do, so the {c.upper()} they give is not put in its place" + (f", unless the value says at least {says[0]} and they give it" if says else ""))
+      for c, says in (("t", ()), ("n", ("N1",)), ("m", ("M1",)))),
     _text("grade_index_unread", "a grading index given but not read", ("ki67_pct", "mitoses_per_2mm2"), derived=True,
           doc="set by the reader where a Ki-67 or mitotic count was written but could not be read (a range across a cut-off, a fraction): the other index alone then grades nothing, since the unread one may be higher"),
     _text("differentiation_review", "differentiation held for pathology review", ("nec_label_who2010", "nec_ki67_discordant", "nec_recorded_low_grade"), derived=True,
@@ -910,6 +912,15 @@ def note_text(how:str, name:str|None) -> str:
     return "is not a field of the schema"
 
 UNREAD_CATEGORIES = {f"{c}_category": f"{c}_category_unread" for c in "tnm"}  # a recorded T, N or M written but not read -> its marker
+_UNREAD_SAYS = {"n_category": ("N1", re.compile(r"n\s*(?:[1-9]|\+)")), "m_category": ("M1", re.compile(r"m\s*[1-9]"))}  # N1a, N3, N+; M1+, M2
+
+def unread_says(name:str, raw) -> str:
+    "What a recorded T, N or M that cannot be read says at least, as its `UNREAD_CATEGORIES` marker: `N1` where it names positive nodes (N1a, N3, N+, 5/3), `M1` where it names distant metastases (M1+, M2), else `yes` (nothing can be said)."
+    if name not in _UNREAD_SAYS or not isinstance(raw, str): return "yes"
+    key = _TNM_PREFIX.sub("", _text_key(raw))
+    value, pattern = _UNREAD_SAYS[name]
+    counts = _ratio_counts(key) if name == "n_category" else None
+    return value if pattern.match(key) or (counts and counts[0] >= 1) else "yes"
 
 def _repeated(keys:list, rejected:list=()) -> str:
     "Why a field given in several columns is not read; `rejected`: the reasons of those of its values that cannot be read at all."
@@ -966,10 +977,11 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
     for name, pos in targets.items():
         given = [keys[p] for p in pos if not _is_missing(raw[keys[p]])]
         if len(given) > 1 and not is_alias(name): given = _holding(name, raw, given)  # as in a cohort: a value read as unknown is not given
+        several = len(given) > 1
         if len(given) > 1 and name == "n_category": given = _path_n_first(given, raw)
         if len(given) > 1 and (read := _read_alike(name, [raw[k] for k in given])) is None:
             issues[name] = _repeated([keys[p] for p in pos], [] if is_alias(name) else [w if k == name else f"{w} (column {_cut(str(k))!r})" for k in given if (w := written_value(name, raw[k])[1])])
-            if name in UNREAD_CATEGORIES: out[UNREAD_CATEGORIES[name]] = "yes"  # a column may say more than the findings: they give no T, N or M here
+            if name in UNREAD_CATEGORIES: out[UNREAD_CATEGORIES[name]] = "yes"  # a column may say more than the findings: nothing can be said
             continue
         if len(given) > 1: given.insert(0, given.pop(read))  # the column whose value is read first; the others still weighed below
         value = raw[given[0]] if given else None
@@ -978,6 +990,7 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         else:
             out[name], why = written_value(name, value)
             if isinstance(out[name], Bounds): ranges[name], out[name] = out[name], None  # kept aside: each table reads it for itself
+            if why and out[name] is None and name in UNREAD_CATEGORIES: out[UNREAD_CATEGORIES[name]] = "yes" if several else unread_says(name, value)
             if why: issues[name] = why if col == name else f"{why} (column {_cut(str(col))!r})"
             written = [raw[k] for k in given]  # columns that read alike: each is weighed, as in a cohort
             if name == "differentiation" and out[name] == "poor" and any(isinstance(v, str) and _text_key(v) in CLASS_LABELS for v in written): out["differentiation_label"] = "NEC"
@@ -1350,7 +1363,7 @@ def read_frame(df:pd.DataFrame, columns:dict|None=None,
     for (name, pos), got in zip(targets.items(), read):  # stored in order: an alias fills only what its field leaves unknown
         got = [(t, v, _naming(b, [user.get(keys[p], keys[p])], name), r) for (t, v, b, r), p in zip(got, pos)]  # each rejection names its own column
         target, values, bad, ranges = _merge_columns(name, got, [keys[p] for p in pos])
-        _mark_unread_categories(cols, name, got, values)
+        _mark_unread_categories(cols, name, got, values, [df.iloc[:, p] for p in pos])
         _store(cols, name, target, values, bad, ranges)
         if name in NODE_COUNT_ALIASES: count = values  # weighed against the recorded N once every column is read
         if name in NODE_COUNT_ALIASES and len(pos) == 1 and bad: says = _coded_per_value(df.iloc[:, pos[0]], lambda v: (count_says_positive(v), None), (False, True))[0] == 1
@@ -1382,13 +1395,16 @@ def _weigh_node_count(cols:Columns, count:np.ndarray):
     vocab = FIELDS["n_category_conflict"].vocab
     cols.data["n_category_conflict"] = np.where(against_count, vocab.index("positive_nodes"), np.where(against_status, vocab.index("nodal_status"), -1)).astype(np.int8)
 
-def _mark_unread_categories(cols:Columns, name:str, got:list, values:np.ndarray|None):
-    "Rows where a recorded T, N or M was given in several columns that do not read alike: the findings' T, N or M is not put in its place, since a column may say more (`MergeStep.unread`)."
-    if name not in UNREAD_CATEGORIES or len(got) < 2 or values is None: return
-    n = len(values)
-    several = np.sum([_held_rows([g], n) for g in got], axis=0) > 1
-    unread = several & _unknown(values)
-    if unread.any(): cols.data[UNREAD_CATEGORIES[name]] = np.where(unread, np.int8(0), np.int8(-1))
+def _mark_unread_categories(cols:Columns, name:str, got:list, values:np.ndarray|None, series:list):
+    "Rows where a recorded T, N or M was written but not read, marked with what it says at least (`unread_says`), or `yes` where columns that do not read alike hold it (`MergeStep.unread`)."
+    if name not in UNREAD_CATEGORIES or values is None: return
+    n, marker = len(values), UNREAD_CATEGORIES[name]
+    codes = np.full(n, -1, np.int8)
+    for (_, _, bad, _), s in zip(got, series):
+        if bad: codes[bad[0]] = _coded_per_value(s, lambda v: (unread_says(name, v), None), FIELDS[marker].vocab)[0][bad[0]]
+    if len(got) > 1: codes[np.sum([_held_rows([g], n) for g in got], axis=0) > 1] = 0  # several columns hold it: nothing can be said
+    codes[~_unknown(values)] = -1
+    if (codes >= 0).any(): cols.data[marker] = codes
 
 def _mark_unread_indices(cols:Columns):
     "Rows where a grading index was written but not read, or read as a range across a cut-off of the grade table (`grade_index_unread`): the other index alone grades nothing there."
