@@ -164,7 +164,10 @@ class MergeStep:
     def record(self, st:RecordState):
         r, d = st.rec.get(self.first), st.rec.get(self.other)
         said = st.rec.get(self.unread) if self.unread else None  # written, not read: it may say more than the other reading
-        if r is None and said is not None and not (d is not None and said != "yes" and (d == said or d in self.refine.get(said, ()))): st.gaps.add(self.first); return
+        if r is None and said is not None and not (d is not None and said != "yes" and (d == said or d in self.refine.get(said, ()))):
+            st.gaps.add(self.first)
+            if said != "yes": st.gaps |= st.pending_gaps.get(self.other, set())  # the other reading could still give what it says
+            return
         refines = d in self.refine.get(r, ())
         if r is not None and d is not None and r != d and not refines:
             st.conflicts[self.first] = (r, st.rec.get(self.shown) if self.shown else d)
@@ -205,13 +208,14 @@ def frame(self:MergeStep, st:FrameState):
             out[held] = -1
             out[shared] = coarse[r][shared]
             st.gaps |= np.where(held, np.uint64(1) << np.uint64(FIELD_BITS[self.first]), np.uint64(0))
-    unread = _unread_blocks(self, st.cols.codes(self.unread), d) & (r < 0) if self.unread else np.zeros(len(r), bool)
+    said = st.cols.codes(self.unread) if self.unread else np.full(len(r), -1, np.int8)
+    unread = _unread_blocks(self, said, d) & (r < 0) if self.unread else np.zeros(len(r), bool)
     if unread.any():  # written, not read: it may say more than the other reading
         out[unread] = -1
         st.gaps |= np.where(unread, np.uint64(1) << np.uint64(FIELD_BITS[self.first]), np.uint64(0))
     st.cols.set(self.first, out)
     pend = st.pending_gaps.get(self.other)
-    if pend is not None: st.gaps |= np.where((out < 0) & ~conflict & ~unread, pend, np.uint64(0))
+    if pend is not None: st.gaps |= np.where((out < 0) & ~conflict & ~(unread & (said == 0)), pend, np.uint64(0))  # what it says (N1, M1) the other could still give
 
 # %% ../nbs/30_guideline.ipynb #gs_oneindex
 @dataclass(frozen=True, eq=False)

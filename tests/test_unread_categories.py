@@ -47,3 +47,14 @@ def test_the_findings_stand_only_where_they_agree():
         assert out.stage_ajcc8.iloc[i] == STAGE.get(tnm, "unknown") == alone.stage_ajcc8
         if "X" in "".join(tnm): assert {"TX": "t_category", "NX": "n_category", "MX": "m_category"}[next(c for c in tnm if c.endswith("X"))] in out.data_gaps.iloc[i].split(";")
         assert f"(column '{column}')" in out.input_issues.iloc[i]
+
+
+def test_what_could_still_give_the_category_is_named_as_missing():
+    "M1+ with no sites given: the sites could still give M1a, M1b or M1c, so they are a data gap beside the M; T4- says nothing the findings could give, so the T itself is the gap."
+    rows = [{**BASE, "pM": "M1+", "nodal_status": "N0"}, {**BASE, "pT": "T4-", "nodal_status": "N0", "metastatic_sites": "none", "tumor_size_cm": None}]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = assess_frame(pd.DataFrame(rows))
+    gaps = [set(g.split(";")) for g in out.data_gaps]
+    assert {"m_category", "metastatic_sites"} <= gaps[0] and set(assess(rows[0], strict=False).data_gaps.split(";")) == gaps[0]
+    assert "t_category" in gaps[1] and set(assess(rows[1], strict=False).data_gaps.split(";")) == gaps[1]
