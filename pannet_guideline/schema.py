@@ -955,6 +955,17 @@ def _alike_value(name:str, values:list):
     if len({refined.get(v, v) for v in values}) != 1 or len(finer) > 1: return None
     return finer.pop() if finer else values[0]
 
+def _shared_category(name:str, values:list):
+    "The category that several values given for one field share where they name different subcategories of it (M1a and M1b: M1), every value read; else None."
+    if name not in _REFINED: return None
+    read, refined = [written_value(name, v) for v in values], _REFINED[name]
+    if not all(why is None and x is not None and not isinstance(x, Bounds) for x, why in read): return None
+    tops = {refined.get(x, x) for x, _ in read}
+    return tops.pop() if len(tops) == 1 and len({x for x, _ in read if x in refined}) > 1 else None
+
+def _subcategories_differ(keys:list, shared:str) -> str:
+    return f"given more than once ({', '.join(map(repr, keys))}), in subcategories that differ: read as the category they share, {shared}"
+
 def _read_alike(name:str, values:list) -> int|None:
     "Which of several values given for one field is read, where they read alike (each read, none rejected, none a range, and `_alike_value`): then the field is read once (`cN1` and `pN1`); None where they do not."
     if is_alias(name): return None  # an alias is converted into its field: given twice, neither is read
@@ -979,7 +990,9 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         if len(given) > 1 and not is_alias(name): given = _holding(name, raw, given)  # as in a cohort: a value read as unknown is not given
         several = len(given) > 1
         if len(given) > 1 and name == "n_category": given = _path_n_first(given, raw)
-        if len(given) > 1 and (read := _read_alike(name, [raw[k] for k in given])) is None:
+        if len(given) > 1 and (read := _read_alike(name, [raw[k] for k in given])) is None and (shared := _shared_category(name, [raw[k] for k in given])):
+            out[name], issues[name] = shared, _subcategories_differ([keys[p] for p in pos], shared); continue  # M1a and M1b: both say M1
+        if len(given) > 1 and read is None:
             issues[name] = _repeated([keys[p] for p in pos], [] if is_alias(name) else [w if k == name else f"{w} (column {_cut(str(k))!r})" for k in given if (w := written_value(name, raw[k])[1])])
             if name in UNREAD_CATEGORIES: out[UNREAD_CATEGORIES[name]] = "yes"  # a column may say more than the findings: nothing can be said
             continue
@@ -1574,7 +1587,8 @@ def _merge_repeated(got:list, keys:list, alike:bool=True) -> tuple:
     for k, (_, values, bad, _) in enumerate(got):
         if values is not None: given[k] = ~_unknown(values)
         if bad: given[k, bad[0]] = True
-    one, out, pos, why = (given.sum(0) == 1) | (_read_alike_rows(got, given) if alike else False), None, [], []
+    same, common, shared = _read_alike_rows(got, given) if alike else (False, np.zeros(n, bool), None)
+    one, out, pos, why = (given.sum(0) == 1) | same, None, [], []
     ranges = _one_range(got, given & one) if any(r is not None for *_, r in got) else None
     for k, (_, values, bad, _) in enumerate(got):
         if values is not None:
@@ -1583,7 +1597,10 @@ def _merge_repeated(got:list, keys:list, alike:bool=True) -> tuple:
         if bad: keep = one[bad[0]]; pos.append(bad[0][keep]); why.append(np.broadcast_to(np.asarray(bad[1], dtype=object), bad[0].shape)[keep])
     for _, values, _, _ in got:  # a subcategory beside the category it refines: the subcategory
         if values is not None: out = np.where(one & _family(target, values)[1], values, out)
-    clash = np.flatnonzero((given.sum(0) > 1) & ~one)
+    if common.any():  # subcategories that differ (M1a, M1b): the category they share
+        out = np.where(common, shared, out)
+        rows = np.flatnonzero(common); pos.append(rows); why.append(np.full(len(rows), _subcategories_differ(keys, FIELDS[target].vocab[int(shared[rows[0]])]), dtype=object))
+    clash = np.flatnonzero((given.sum(0) > 1) & ~one & ~common)
     if len(clash): pos.append(clash); why.append(_repeated_texts(got, keys, clash))
     pos, why = (np.concatenate(pos), np.concatenate(why)) if pos else (np.array([], np.int64), np.array([], object))
     return target, out, (pos, why) if len(pos) else None, ranges
@@ -1607,9 +1624,10 @@ def _repeated_texts(got:list, keys:list, clash:np.ndarray) -> np.ndarray:
     for row, reasons in said.items(): texts[place[row]] = _repeated(keys, reasons)
     return texts
 
-def _read_alike_rows(got:list, given:np.ndarray) -> np.ndarray:
-    "Rows where several columns hold a value and all read alike, none rejected and none a range (`_read_alike` on one patient)."
+def _read_alike_rows(got:list, given:np.ndarray) -> tuple:
+    "(rows where several columns hold a value and all read alike, none rejected and none a range (`_read_alike` on one patient); rows where they name different subcategories of one category (`_shared_category`); that category's code per row)."
     same, value, seen, fine, fine_seen = given.sum(0) > 1, None, None, None, None
+    one_fine = np.ones(given.shape[1], bool)
     for k, (name, values, bad, ranges) in enumerate(got):
         if bad: same[bad[0]] = False
         if ranges is not None: same &= np.isnan(ranges[0])
@@ -1618,10 +1636,10 @@ def _read_alike_rows(got:list, given:np.ndarray) -> np.ndarray:
         finer &= given[k]
         if value is None: value, seen, fine, fine_seen = top, given[k], values, finer; continue
         same &= ~(given[k] & seen) | (top == value)  # where both hold a value, the same category
-        same &= ~(finer & fine_seen) | (values == fine)  # and at most one subcategory of it
+        one_fine &= ~(finer & fine_seen) | (values == fine)  # and at most one subcategory of it
         value, seen = np.where(seen, value, top), seen | given[k]
         fine, fine_seen = np.where(fine_seen, fine, values), fine_seen | finer
-    return same
+    return same & one_fine, same & ~one_fine, value
 
 def _one_range(got:list, alone:np.ndarray) -> tuple:
     "The ranges of repeated columns, each taken where its column is the one that holds a value (`alone`: column x row)."

@@ -65,18 +65,22 @@ def test_an_alias_given_twice_is_not_merged():
 
 NO_M = {k: v for k, v in BASE.items() if k != "metastatic_sites"}
 M_PAIRS = [(("M1a", "M1"), "M1a"), (("cM1", "pM1c"), "M1c"), (("c1", "p1"), "M1"), (("M1", "M1"), "M1"), (("c0", "c0"), "M0"),
-           (("M1a", "M1b"), None), (("M0", "M1"), None), (("M0", "M1a"), None)]  # AJCC 8: M1a, M1b and M1c refine M1
+           (("M1a", "M1b"), "M1"), (("M1b", "M1c"), "M1"), (("M0", "M1"), None), (("M0", "M1a"), None)]  # AJCC 8: M1a, M1b and M1c refine M1
 
 
 def test_a_subcategory_beside_the_category_it_refines():
-    "M1 in one column and M1a in the other read alike, as M1a (stage IV); two subcategories, or M0 beside any M1, stay unknown and named."
+    "M1 in one column and M1a in the other read alike, as M1a (stage IV); two different subcategories read as the M1 they share (stage IV), named; M0 beside any M1 stays unknown and named."
     out = _frame([{**NO_M, "cM": c, "pM": p} for (c, p), _ in M_PAIRS])
     for i, ((c, p), m) in enumerate(M_PAIRS):
         assert out.m_category.iloc[i] == (m or "MX"), (c, p)
-        assert ("given more than once" in out.input_issues.iloc[i]) == (m is None)
+        differ = c != p and c[-1] in "abc" and p[-1] in "abc"  # two subcategories
+        assert ("given more than once" in out.input_issues.iloc[i]) == (m is None or differ)
         if m and m != "M0": assert out.stage_ajcc8.iloc[i] == "IV"
         record = {**NO_M, "cM": c, "pM": p}
-        if m is None:
+        if differ:
+            assert "subcategories that differ" in out.input_issues.iloc[i] and assess(record, strict=False).m_category == m
+            with pytest.raises(InvalidPatient, match="subcategories that differ"): assess(record)
+        elif m is None:
             with pytest.raises(InvalidPatient, match="m_category"): assess(record)
         else: assert assess(record).m_category == m
 
