@@ -912,7 +912,7 @@ def note_text(how:str, name:str|None) -> str:
     return "is not a field of the schema"
 
 UNREAD_CATEGORIES = {f"{c}_category": f"{c}_category_unread" for c in "tnm"}  # a recorded T, N or M written but not read -> its marker
-_UNREAD_SAYS = {"n_category": ("N1", re.compile(r"n\s*(?:[1-9]|\+)")), "m_category": ("M1", re.compile(r"m\s*[1-9]"))}  # N1a, N3, N+; M1+, M2
+_UNREAD_SAYS = {"n_category": ("N1", re.compile(r"n\s*(?:[1-9]|\+)")), "m_category": ("M1", re.compile(r"m\s*[1-9]"))}  # N1a, N3, N+ name involved nodes (`ajcc8.n-category`); M1+, M2 distant metastases (`ajcc8.m-category`): they only let the findings' N1 or M1 stand, never give it
 
 def unread_says(name:str, raw) -> str:
     "What a recorded T, N or M that cannot be read says at least, as its `UNREAD_CATEGORIES` marker: `N1` where it names positive nodes (N1a, N3, N+, 5/3), `M1` where it names distant metastases (M1+, M2), else `yes` (nothing can be said)."
@@ -948,31 +948,17 @@ def _path_n_first(keys:list, raw:dict) -> list:
 
 _REFINED = {"m_category": {"M1a": "M1", "M1b": "M1", "M1c": "M1"}}  # a subcategory and the category it refines read alike, as the subcategory (`ajcc8.m-category`)
 
-def _alike_value(name:str, values:list):
-    "The one value that several readings of a field give (all equal, or one subcategory beside the category it refines: M1a and M1), or None."
+def _read_alike(name:str, values:list) -> tuple:
+    "(the value several values given for one field read as, whether it is the category they share while naming different subcategories of it (M1a and M1b: M1)): all equal, or one subcategory beside the category it refines (M1 and M1a: M1a); (None, False) where one is not read, is a range, or they differ. An alias is never read so: given twice, neither is read."
+    read = [] if is_alias(name) else [written_value(name, v) for v in values]
+    if not read or not all(why is None and x is not None and not isinstance(x, Bounds) for x, why in read): return None, False
     refined = _REFINED.get(name, {})
-    finer = {v for v in values if v in refined}
-    if len({refined.get(v, v) for v in values}) != 1 or len(finer) > 1: return None
-    return finer.pop() if finer else values[0]
-
-def _shared_category(name:str, values:list):
-    "The category that several values given for one field share where they name different subcategories of it (M1a and M1b: M1), every value read; else None."
-    if name not in _REFINED: return None
-    read, refined = [written_value(name, v) for v in values], _REFINED[name]
-    if not all(why is None and x is not None and not isinstance(x, Bounds) for x, why in read): return None
-    tops = {refined.get(x, x) for x, _ in read}
-    return tops.pop() if len(tops) == 1 and len({x for x, _ in read if x in refined}) > 1 else None
+    tops, finer = {refined.get(x, x) for x, _ in read}, {x for x, _ in read if x in refined}
+    if len(tops) != 1: return None, False
+    return (tops.pop(), True) if len(finer) > 1 else (finer.pop() if finer else read[0][0], False)
 
 def _subcategories_differ(keys:list, shared:str) -> str:
     return f"given more than once ({', '.join(map(repr, keys))}), in subcategories that differ: read as the category they share, {shared}"
-
-def _read_alike(name:str, values:list) -> int|None:
-    "Which of several values given for one field is read, where they read alike (each read, none rejected, none a range, and `_alike_value`): then the field is read once (`cN1` and `pN1`); None where they do not."
-    if is_alias(name): return None  # an alias is converted into its field: given twice, neither is read
-    read = [written_value(name, v) for v in values]
-    if not all(why is None and x is not None and not isinstance(x, Bounds) for x, why in read): return None
-    value = _alike_value(name, [x for x, _ in read])
-    return None if value is None else [x for x, _ in read].index(value)
 
 # %% ../nbs/01_schema.ipynb #737bb357
 GRADING_INDICES = ("ki67_pct", "mitoses_per_2mm2")  # the two indices a grade rests on
@@ -990,13 +976,13 @@ def read_patient(raw:dict, explicit_aliases:frozenset=frozenset()) -> tuple[dict
         if len(given) > 1 and not is_alias(name): given = _holding(name, raw, given)  # as in a cohort: a value read as unknown is not given
         several = len(given) > 1
         if len(given) > 1 and name == "n_category": given = _path_n_first(given, raw)
-        if len(given) > 1 and (read := _read_alike(name, [raw[k] for k in given])) is None and (shared := _shared_category(name, [raw[k] for k in given])):
-            out[name], issues[name] = shared, _subcategories_differ([keys[p] for p in pos], shared); continue  # M1a and M1b: both say M1
-        if len(given) > 1 and read is None:
+        alike, shared = _read_alike(name, [raw[k] for k in given]) if len(given) > 1 else (None, False)
+        if shared: out[name], issues[name] = alike, _subcategories_differ([keys[p] for p in pos], alike); continue  # M1a and M1b: both say M1
+        if len(given) > 1 and alike is None:
             issues[name] = _repeated([keys[p] for p in pos], [] if is_alias(name) else [w if k == name else f"{w} (column {_cut(str(k))!r})" for k in given if (w := written_value(name, raw[k])[1])])
             if name in UNREAD_CATEGORIES: out[UNREAD_CATEGORIES[name]] = "yes"  # a column may say more than the findings: nothing can be said
             continue
-        if len(given) > 1: given.insert(0, given.pop(read))  # the column whose value is read first; the others still weighed below
+        if len(given) > 1: given.insert(0, given.pop([written_value(name, raw[k])[0] for k in given].index(alike)))  # the column whose value is read first; the others still weighed below
         value = raw[given[0]] if given else None
         col = given[0] if given else name
         if is_alias(name): aliases[name] = value; columns_of[name] = col
@@ -1625,7 +1611,7 @@ def _repeated_texts(got:list, keys:list, clash:np.ndarray) -> np.ndarray:
     return texts
 
 def _read_alike_rows(got:list, given:np.ndarray) -> tuple:
-    "(rows where several columns hold a value and all read alike, none rejected and none a range (`_read_alike` on one patient); rows where they name different subcategories of one category (`_shared_category`); that category's code per row)."
+    "(rows where several columns hold a value and all read alike, none rejected and none a range (`_read_alike` on one patient); rows where they name different subcategories of one category (`_read_alike`: shared); that category's code per row)."
     same, value, seen, fine, fine_seen = given.sum(0) > 1, None, None, None, None
     one_fine = np.ones(given.shape[1], bool)
     for k, (name, values, bad, ranges) in enumerate(got):
