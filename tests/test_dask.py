@@ -5,8 +5,15 @@ import pytest
 from pannet_guideline.cohort import assess_dask, assess_frame, assess_parquet_dask
 from pannet_guideline.datasets import synthetic_cohort
 
-dd = pytest.importorskip("dask.dataframe")
-distributed = pytest.importorskip("dask.distributed")
+
+@pytest.fixture
+def dd():
+    return pytest.importorskip("dask.dataframe")  # here, not at the top: collecting the quick run would import dask on every worker
+
+
+@pytest.fixture
+def distributed():
+    return pytest.importorskip("dask.distributed")
 
 
 def _cohort(n=3000):
@@ -16,7 +23,7 @@ def _cohort(n=3000):
 
 
 @pytest.mark.slow
-def test_two_worker_cluster_equals_assess_frame(tmp_path):
+def test_two_worker_cluster_equals_assess_frame(tmp_path, dd, distributed):
     df = _cohort()
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster, \
             distributed.Client(cluster):
@@ -41,7 +48,7 @@ def test_parquet_dataset_in_and_out(tmp_path):
     assert out["who_grade"].astype(str).tolist() == assess_frame(df)["who_grade"].astype(str).tolist()
 
 
-def test_ki67_fractions_judged_over_all_partitions():
+def test_ki67_fractions_judged_over_all_partitions(dd):
     "The first partitions hold Ki-67 only within 0 to 1, a later one 12 %: no partition reads them as fractions, as one pass would not."
     df = _cohort(400)
     df["ki67_pct"] = "0.3"

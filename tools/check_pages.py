@@ -530,10 +530,10 @@ def check_reader_tables(site: Path) -> list:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", default=str(ROOT / "_docs"))
-    ap.add_argument("--shots", default=str(ROOT / "_screenshots"))
+    ap.add_argument("--shots", default=str(ROOT / "_screenshots"), help="where the screenshots go; empty: none taken (CI, where no one reads them)")
     ap.add_argument("extra", nargs="*", help="more HTML files to check (e.g. a cohort report)")
     args = ap.parse_args(argv)
-    site, shots = Path(args.site), Path(args.shots)
+    site, shots = Path(args.site), Path(args.shots) if args.shots else None
     if not shutil.which("chromium"): sys.exit("chromium not found: run tools/setup_env.sh as root, or install Debian's chromium")
     pages = sorted(p.relative_to(site).as_posix() for p in site.glob("*.html"))
     srv, browser, failures, t0 = serve(site), Browser(), {}, time.perf_counter()
@@ -571,7 +571,7 @@ def main(argv=None):
                      f"{SEARCH.get('statements_listed', 0)} of {SEARCH.get('statements', 0)} statements listed under their sources")
     for page, probs in failures.items():
         print(f"FAIL {page}"); [print(f"  {x}") for x in probs[:20]]
-    print(f"{n} pages checked in chromium in {time.perf_counter() - t0:.0f} s; {len(failures)} with problems; screenshots in {shots}")
+    print(f"{n} pages checked in chromium in {time.perf_counter() - t0:.0f} s; {len(failures)} with problems" + (f"; screenshots in {shots}" if shots else "; no screenshots taken"))
     return 1 if failures else 0
 
 
