@@ -15,8 +15,7 @@ fi
 stamp=".venv/.installed-$(cat settings.ini setup.py pyproject.toml | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   # uv installs the same set as pip in seconds where pip takes half a minute; pip stays the way where uv cannot be had
-  if .venv/bin/python -m pip install -q "uv>=0.5" >/dev/null 2>&1; then
-    .venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"
+  if .venv/bin/python -m pip install -q "uv>=0.5" >/dev/null 2>&1 && .venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"; then :
   else
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e ".[dev]"
