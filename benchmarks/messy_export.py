@@ -2,10 +2,12 @@
 
 Usage: python benchmarks/messy_export.py
 
-The messy export is made here from the demo cohort, one third of the rows under each of three sites' conventions
-(a hospital export, a cBioPortal-style clinical file, NAACCR/SEER-style items), with the clean table kept beside it.
+The messy export is made here from the demo cohort, a quarter of the rows under each of four sites' conventions
+(a hospital export, a cBioPortal-style clinical file, NAACCR/SEER-style items, a SEER*Stat export with NAACCR XML names),
+with the clean table kept beside it.
 Every value keeps its meaning: `25 mm` for 2.5 cm, `2,5` with a decimal comma, `<2` for a Ki-67 under 2 %, `pN0`,
-`pN0(sn)`, `pN1 (3/12)`, `Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, positive-node counts as NAACCR item 820 writes them (`00`, `03`, `97`, `99`), `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
+`pN0(sn)`, `pN1 (3/12)`, `Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, positive-node counts as NAACCR item 820 writes them (`00`, `03`, `97`, `99`), sizes in whole millimetres as three digits (`025`),
+`ajccTnmPathN`, `Derived EOD 2018 T (2018+)`, `C25.1-Body of pancreas`, `Blank(s)`, `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
 equal those of the clean table, read without a mapping and with the mapping `suggested_mapping(inspect_columns(df))`
 writes; and the rows that differ while no input issue names the cause (the target is 0).
 Then the bundled real tables: rows decided (a primary recommendation), held (in scope, no primary) and out of scope.
@@ -22,7 +24,7 @@ from pannet_guideline.datasets import data_path, demo_cohort, load_arcnet, load_
 from pannet_guideline.guideline import OUTPUT_COLUMNS
 
 COMPARED = [c for c in OUTPUT_COLUMNS if c not in ("input_issues", "rule_ids")]  # the answers; rule ids name the route (N recorded or nodal status)
-MISSING = ("not done", "?", "n/a", "unknown")
+MISSING = ("not done", "?", "n/a", "Blank(s)")  # how each site writes a value it does not have
 REGIMENS = {"SSA": "Lanreotide", "EVEROLIMUS": "Afinitor", "SUNITINIB": "Sutent", "CAPTEM": "Capecitabine-temozolomide",
             "PRRT": "Lutathera", "PANCREATECTOMY": "Whipple", "LIVER_DIRECTED": "TACE"}
 SITES_LIST = {"none": "none", "liver": "Liver", "extrahepatic": "lung", "liver_and_extrahepatic": "Liver, lung"}
@@ -135,6 +137,24 @@ def _nodes_examined(n, i: int) -> str:
     return "00" if i % 2 else "99"
 
 
+def _registry_items(df) -> dict:
+    "The items two registry-style exports write alike."
+    return {
+        "Functional syndrome": df["functional_syndrome"],
+        "Somatostatin receptor imaging": df["sstr_status"],
+        "Resectable": df["resectable"],
+        "Response": df["progression"].map({"stable": "SD", "progressive": "PD"}),
+        "Burden": df["tumor_burden"],
+        "Carcinoid syndrome": df["carcinoid_syndrome"],
+        "Symptomatic": df["symptomatic"],
+        "Germline syndrome": df["hereditary_syndrome"],
+        "Multifocality": df["multifocal"],
+        "Location in pancreas": df["tumor_location"],
+        "Near main duct": df["near_main_duct"],
+        "Treatment history": df["prior_therapies"],
+    }
+
+
 def _site_c(df):
     "NAACCR/SEER-style items: sizes in whole mm, ICD-O-3 topography, TNM path items."
     return pd.DataFrame({
@@ -149,28 +169,43 @@ def _site_c(df):
         "Regional nodes positive": [_nodes_positive(v, i) for i, v in enumerate(df["nodal_status"])],  # NAACCR item 820, two digits
         "Regional nodes examined": [_nodes_examined(v, i) for i, v in enumerate(df["nodal_status"])],  # NAACCR item 830
         "Sites of metastasis": df["metastatic_sites"],
-        "Functional syndrome": df["functional_syndrome"],
-        "Somatostatin receptor imaging": df["sstr_status"],
-        "Resectable": df["resectable"],
-        "Response": df["progression"].map({"stable": "SD", "progressive": "PD"}),
-        "Burden": df["tumor_burden"],
+        **_registry_items(df),
         "Age at diagnosis": df["age_years"],
-        "Carcinoid syndrome": df["carcinoid_syndrome"],
-        "Symptomatic": df["symptomatic"],
-        "Germline syndrome": df["hereditary_syndrome"],
-        "Multifocality": df["multifocal"],
-        "Location in pancreas": df["tumor_location"],
-        "Near main duct": df["near_main_duct"],
-        "Treatment history": df["prior_therapies"],
         "Primary site": "C25.1",
     })
 
 
+def _mm(cm) -> str|None:
+    "A size in cm as NAACCR items write it, in whole mm and three digits (`025`); one not whole in mm stays as it is (`20.5`), to keep its meaning."
+    if _missing(cm): return None
+    mm = round(cm * 10, 6)
+    return f"{int(mm):03d}" if float(mm).is_integer() else f"{mm:g}"
+
+
+def _site_d(df):
+    "A SEER*Stat export with NAACCR XML names: years of diagnosis in the headers, `Blank(s)`, labelled topography, AJCC TNM items of 2018 on."
+    return pd.DataFrame({
+        "Patient ID": df["patient_id"],
+        "Ki-67 LI": df["ki67_pct"],
+        "Mitoses per 2 mm2": df["mitoses_per_2mm2"],
+        "tumorSizePathologic": [_mm(v) for v in df["tumor_size_cm"]],
+        "Histologic differentiation": df["differentiation"],
+        "Local extent": df["local_invasion"],
+        "ajccTnmPathN": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}),
+        "ajccTnmClinN": [{"c0": "cN0", "c1": "cN1", "cX": "cNX"}[_clinical_n(v, i)] for i, v in enumerate(df["nodal_status"])],
+        "Sites of metastasis": df["metastatic_sites"],
+        "Mets at DX-Liver (2016+)": df["metastatic_sites"].map(LIVER),
+        **_registry_items(df),
+        "Age at Diagnosis": df["age_years"],
+        "Primary Site - labeled": "C25.1-Body of pancreas",
+    })
+
+
 def messy_exports(clean: pd.DataFrame) -> list:
-    "The clean cohort written under three sites' conventions, a third of the rows each: one export per site."
-    site = np.arange(len(clean)) % 3
+    "The clean cohort written under four sites' conventions, a quarter of the rows each: one export per site."
+    site = np.arange(len(clean)) % 4
     parts = []
-    for k, f in enumerate((_site_a, _site_b, _site_c)):
+    for k, f in enumerate((_site_a, _site_b, _site_c, _site_d)):
         part = f(clean[site == k])
         part.index = clean.index[site == k]
         parts.append(part.astype(object).where(part.notna(), MISSING[k % len(MISSING)]))  # missing written as the site writes it
@@ -203,11 +238,11 @@ def main():
     clean = demo_cohort()
     truth = assess_frame(clean)
     parts = messy_exports(clean)
-    merged = pd.concat(parts, axis=0, sort=False).loc[clean.index]  # the three sites in one table: their columns side by side
+    merged = pd.concat(parts, axis=0, sort=False).loc[clean.index]  # the four sites in one table: their columns side by side
     runs = (("each site's export, without a mapping", assess_sites(parts, clean.index, False)),
             ("each site's export, with the suggested mapping", assess_sites(parts, clean.index, True)),
-            ("the three sites in one table, without a mapping", assess_frame(merged.astype(object).where(merged.notna(), None))))
-    print(f"messy exports: {len(clean)} rows under three sites' conventions ({', '.join(str(p.shape[1]) for p in parts)} columns)")
+            ("the four sites in one table, without a mapping", assess_frame(merged.astype(object).where(merged.notna(), None))))
+    print(f"messy exports: {len(clean)} rows under four sites' conventions ({', '.join(str(p.shape[1]) for p in parts)} columns)")
     for name, out in runs:
         share, silent, differ = compare(truth, out)
         print(f"  {name}: {share:.1%} of rows equal the clean table's outputs; {differ} differ, {silent} of them with no input issue naming the cause")

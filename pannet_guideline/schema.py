@@ -34,7 +34,8 @@ from .fast import distinct_objects, first_rows, in_threads  # shortcuts for larg
 
 # %% ../nbs/01_schema.ipynb #c7b001c8
 MISSING_TOKENS = frozenset({"", "unknown", "not documented", "na", "n/a", "nan", "null", "not available", "not known",
-                            "not done", "?", "not assessed", "not recorded", "not reported", "unk", "n.a.", "n.d."})
+                            "not done", "?", "not assessed", "not recorded", "not reported", "unk", "n.a.", "n.d.",
+                            "not applicable", "blank(s)"})  # blank(s): SEER*Stat's label for an empty item
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -204,7 +205,7 @@ INPUT_FIELDS = (
               doc="treatments already given: a list of codes or regimen names (`SSA, everolimus`, `carboplatin + etoposide`); a part not read holds it unknown"),
     FieldSpec("treatment_received", "codes", "treatment received", vocab=RECOMMENDATION_CODES, doc="the treatment actually given, to compare with the recommendations (concordance)"),
     _text("primary_site", "primary site", PRIMARY_SITES, _SITE_SYN,
-          doc="organ of the primary (ICD-O-3 topography codes read too); a primary outside the pancreas is out of scope; unknown: read as pancreatic"),
+          doc="organ of the primary (ICD-O-3 topography codes read too, with or without the label SEER*Stat puts after them: `C25.0-Head of pancreas`); a primary outside the pancreas is out of scope; unknown: read as pancreatic"),
 )
 
 # %% ../nbs/01_schema.ipynb #407ad3eb
@@ -365,6 +366,7 @@ def _nodes_from_ratio(raw, key:str) -> tuple:
     return ("N1" if positive else "N0"), None
 
 _ITC_NOTE = re.compile(r"\(\s*(?:i|mol)\s*[+-]\s*\)")  # pN0(i+): isolated tumour cells, a notation of AJCC's for some sites
+_SITE_LABELLED = re.compile(r"^(c\d\d(?:\.?\d)?)\s*-\s*[a-z].*$")  # C25.0-Head of pancreas: a topography code with its label, as SEER*Stat writes it, read by the code
 _N_SUFFIX = re.compile(r"\s*\((?:sn|f)\)$")  # pN0(sn), cN1(f): how the nodes were sampled, which registries keep apart from the N (`registry.n-suffix`)
 _N_WITH_COUNT = re.compile(r"(?P<n>.+?)\s*\(\s*(?P<ratio>\d+\s*(?:/|of|out of)\s*\d+)\s*\)")  # `pN0 (0/15)`: an N, then positive of examined nodes
 
@@ -389,6 +391,7 @@ def _read_text(spec:FieldSpec, raw):
     if spec.name in _TNM_FIELDS: key = _TNM_PREFIX.sub("", key)
     if spec.name in _TNM_2016_FIELDS: key = _TNM_2016[_TNM_2016_FIELDS[spec.name]].sub("", key)
     if spec.name in ("nodal_status", "n_category"): key = _N_SUFFIX.sub("", key)
+    if spec.name == "primary_site": key = _SITE_LABELLED.sub(r"\1", key)
     for k in dict.fromkeys((key, _spaced(key))):
         if k in spec.unknown_tokens: return None, None
         if k in spec.synonyms: return spec.synonyms[k], None
@@ -775,7 +778,7 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
                        "Grade pathological", "Grade path", "Grade clin", "NET grade"),
     "tumor_size_cm": ("Size (cm)", "Tumour size (cm)", "Tumour size cm", "Largest diameter (cm)", "Diameter (cm)", "Size cm"),
     "tumor_size_mm": ("Size (mm)", "Tumour size (mm)", "Largest diameter (mm)", "Diameter (mm)", "Size mm", "Tumor size summary",
-                      "Tumor size summary (mm)"),
+                      "Tumor size summary (mm)", "Tumor size clinical", "Tumor size pathologic", "Tumor size pathological"),
     "local_invasion": ("Local invasion", "Local extent", "Invasion of adjacent structures"),
     "nodal_status": ("Nodal status", "Nodal involvement", "Lymph node status", "LN status", "Node status", "Lymph node involvement",
                      "Lymph node metastases", "Nodal metastases"),
@@ -788,11 +791,14 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
     "metastatic_sites": ("Metastatic sites", "Metastatic site", "Sites of metastasis", "Site of metastases", "Metastasis sites",
                          "Sites of distant metastases", "Mets sites"),
     "t_category": ("pT", "cT", "ypT", "T stage", "T category", "TNM T", "pT stage", "Pathologic T", "Clinical T", "AJCC T", "T_STAGE",
-                   "PATH_T_STAGE", "TNM path T", "TNM clin T", "AJCC 8 T", "ENETS T", "ENETS T staging", "T"),
+                   "PATH_T_STAGE", "TNM path T", "TNM clin T", "AJCC 8 T", "ENETS T", "ENETS T staging", "T", "AJCC TNM Clin T",
+                   "AJCC TNM Path T", "AJCC TNM Post Therapy T", "Derived EOD 2018 T", "Derived SEER Combined T"),
     "n_category": ("pN", "cN", "ypN", "N stage", "N category", "TNM N", "Pathologic N", "Clinical N", "AJCC N", "N_STAGE", "PATH_N_STAGE",
-                   "TNM path N", "TNM clin N", "N"),
+                   "TNM path N", "TNM clin N", "N", "AJCC TNM Clin N", "AJCC TNM Path N", "AJCC TNM Post Therapy N",
+                   "Derived EOD 2018 N", "Derived SEER Combined N"),
     "m_category": ("pM", "cM", "M", "M stage", "M category", "TNM M", "Pathologic M", "Clinical M", "AJCC M", "M_STAGE", "PATH_M_STAGE",
-                   "TNM path M", "TNM clin M", "Metastatic", "Metastases", "Distant metastases", "Distant metastasis", "Metastatic disease"),
+                   "TNM path M", "TNM clin M", "AJCC TNM Clin M", "AJCC TNM Path M", "AJCC TNM Post Therapy M", "Derived EOD 2018 M",
+                   "Derived SEER Combined M", "Metastatic", "Metastases", "Distant metastases", "Distant metastasis", "Metastatic disease"),
     "t_category_ajcc7": ("AJCC 7 T", "T stage AJCC 7", "Derived AJCC T 7th ed"),
     "functional_syndrome": ("Functional", "Functioning", "Functional status", "Syndrome", "Functional syndrome", "Hormonal syndrome",
                             "Hormone syndrome", "Clinical syndrome"),
@@ -810,11 +816,12 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
     "prior_therapies": ("Previous treatment", "Previous treatments", "Prior treatment", "Prior treatments", "Prior therapy",
                         "Previous therapy", "Previous therapies", "Prior lines", "Treatment history", "Prior systemic therapy"),
     "treatment_received": ("Treatment received", "Treatment given", "Therapy received"),
-    "liver_metastases": ("Liver mets", "Liver metastases", "Liver metastasis", "Hepatic metastases", "Liver mets (Y/N)", "Liver metastases at diagnosis"),
+    "liver_metastases": ("Liver mets", "Liver metastases", "Liver metastasis", "Hepatic metastases", "Liver mets (Y/N)", "Liver metastases at diagnosis",
+                         "Mets at DX-Liver", "SEER Combined Mets at DX-liver"),
     "primary_site": ("Primary site", "Primary tumour site", "Site of primary", "Primary", "Primary organ", "Topography",
                      "ICD-O-3 topography", "ICD-O-3 site", "Primary site code", "PRIMARY_SITE", "Site recode ICD-O-3/WHO 2008",
-                     "Oncocode", "ONCOTREE_CODE", "OncoTree code"),
-}
+                     "Oncocode", "ONCOTREE_CODE", "OncoTree code", "Primary Site - labeled"),
+}  # NAACCR items read by their XML names too (tnmPathN, ajccTnmClinT, tumorSizePathologic: `registry.naaccr-xml-names`), the letters being the same
 HEADER_ALIASES |= {spelling: name for name, spellings in _HEADER_SPELLINGS.items() for spelling in spellings}
 AMBIGUOUS_HEADERS = {  # headers that could be two fields (or a stage, which is computed): reported, never read
     "stage": "an AJCC 8, AJCC 7 or ENETS stage group", "tumor stage": "an AJCC 8, AJCC 7 or ENETS stage group",
@@ -827,12 +834,17 @@ AMBIGUOUS_HEADERS = {  # headers that could be two fields (or a stage, which is 
     "tumor site": "primary_site or tumor_location", "treatment": "prior_therapies or treatment_received",
     "therapy": "prior_therapies or treatment_received", "men1": "hereditary_syndrome (a MEN1 'no' leaves VHL, NF1, TSC open)",
     "sample type": "a sample's origin (primary or metastasis), not a field",
+    **dict.fromkeys(("TNM Clin Stage Group", "TNM Path Stage Group", "AJCC TNM Clin Stage Group", "AJCC TNM Path Stage Group",
+                     "AJCC TNM Post Therapy Stage Group", "Derived EOD 2018 Stage Group", "Derived AJCC Stage Group 7th ed",
+                     "Derived SEER Combined Stg Grp"), "a registry's stage group (the stage is worked out here from T, N and M)"),
 }
 
 # %% ../nbs/01_schema.ipynb #c94f3aa9
+_SEER_YEARS = re.compile(r"\s*\((?:thru\s+)?(?:19|20)\d\d(?:\+|\s*-\s*(?:19|20)\d\d)?\)\s*$", re.I)  # the years of diagnosis SEER*Stat names an item for: (2016+), (2010-2015), (thru 2017)
+
 def _compact(key) -> str:
-    "A column name reduced to letters and digits: case, spacing, punctuation, `%` and the British `tumour` set aside."
-    s = str(key).strip().lower().replace("%", "pct").replace("²", "2").replace("tumour", "tumor")
+    "A column name reduced to letters and digits: case, spacing, punctuation, `%`, the British `tumour` and SEER*Stat's years of diagnosis (`Grade Pathological (2018+)`) set aside."
+    s = _SEER_YEARS.sub("", str(key)).strip().lower().replace("%", "pct").replace("²", "2").replace("tumour", "tumor")
     return re.sub(r"[^a-z0-9]", "", s)
 
 @functools.cache  # the registers are constants: built once (`_readable_names.cache_clear()` after changing them)
@@ -933,10 +945,12 @@ def _holding(name:str, raw:dict, keys:list) -> list:
 
 _N_SOURCES = {"p": ("pn", "ypn", "pathologic n", "pathological n", "path n", "path n stage", "tnm path n", "pathologic n stage"),
               "c": ("cn", "ycn", "clinical n", "clin n", "tnm clin n", "clinical n stage")}  # headers of a registry's pathological and clinical N
+_N_SOURCES = {s: names + tuple(v for n in names if n.startswith("tnm ") for v in (n.replace(" ", ""), "ajcc" + n.replace(" ", ""), "ajcc " + n))
+              for s, names in _N_SOURCES.items()}  # and the NAACCR items by XML name: tnmPathN, ajccTnmClinN (`registry.naaccr-xml-names`)
 
 def _n_source(header) -> str|None:
     "`p` for a pathological N column, `c` for a clinical one, by its header; None where the header does not say."
-    key = re.sub(r"[^a-z0-9]+", " ", str(header).lower()).strip()
+    key = re.sub(r"[^a-z0-9]+", " ", _SEER_YEARS.sub("", str(header)).lower()).strip()
     return next((s for s, names in _N_SOURCES.items() if key in names), None)
 
 def _path_n_first(keys:list, raw:dict) -> list:

@@ -424,7 +424,11 @@ add_statement("registry.tnm-2016-m", "The registry's pathological M item writes 
 add_source("S-CCR-IF1172", "California Cancer Reporting System Standards, Volume III: interfield edit IF1172 (Summary Stage 2000, TNM N 2016), a NAACCR edit", 2016, "registry",
            url="http://docs.ccrcal.org/PAQC_Pubs/V3_2010_Forward/Edits_Interfield/IF1172.htm", note="web page; transcribes the NAACCR edit; year is that of the data it edits")
 add_statement("registry.path-n-first", "Registry edits take the pathological N before the clinical N: the TNM Path N item wherever it holds a category (not blank, pX or 88), the TNM Clin N item only where it does not.",
-              "S-CCR-IF1172", "specification: precedence of TNM Path N over TNM Clin N", "B");
+              "S-CCR-IF1172", "specification: precedence of TNM Path N over TNM Clin N", "B")
+add_source("S-SEER-NAACCR-NAMES", "SEER staging site: the data items of the TNM 7 schema for other pancreas and of the EOD schema for appendiceal NETs, each with its NAACCR number and XML name", 2026, "registry",
+           url="https://staging.seer.cancer.gov/tnm/schema/1.9/pancreas_other/", note="web pages (the EOD schema: https://staging.seer.cancer.gov/eod_public/schema/3.1/net_appendix/); year is that of the version read")
+add_statement("registry.naaccr-xml-names", "A NAACCR item travels under an XML name as well as its number: tnmClinT, tnmClinN and tnmClinM (#940, #950, #960), tnmPathT, tnmPathN and tnmPathM (#880, #890, #900), tumorSizeClinical, tumorSizePathologic and tumorSizeSummary (#752, #754, #756), primarySite (#400); the AJCC TNM items of 2018 on are named the same way (ajccTnmClinNSuffix for #1034, S-NAACCR-1034).",
+              "S-SEER-NAACCR-NAMES", "Main Data Items and Data Items tables, NAACCR Item column", "B");
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",

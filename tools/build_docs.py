@@ -1129,6 +1129,11 @@ def your_data_page() -> str:
         "Headers of a typical export, and how they are read without a mapping (case, spaces, `%`, `tumour`/`tumor` and a few "
         "common names are recognised):", "",
         f'{_SEP}<table class="rules"><thead><tr><th>export header</th><th>without a mapping</th></tr></thead><tbody>{"".join(maps)}</tbody></table></div>', "",
+        "Registry exports are read by their own names as well: NAACCR's XML names (`tnmPathN`, `ajccTnmClinT`, `tumorSizePathologic`: "
+        "`registry.naaccr-xml-names`) and SEER\\*Stat's variable names, the years of diagnosis they end with set aside (`Grade Pathological "
+        "(2018+)`, `Derived EOD 2018 N (2018+)`). SEER\\*Stat's `Blank(s)` is unknown; a topography code with its label "
+        "(`C25.0-Head of pancreas`) is read by its code; a registry's own stage group (`Derived EOD 2018 Stage Group`) is named and not "
+        "read, as the stage is worked out here from T, N and M; a pathological N item is read before a clinical one (`registry.path-n-first`).", "",
         "The rest is mapped explicitly; values are then read by the rules above (`25 mm` in a millimetre column, `pT2`, `yes`/`no`):", "",
         "```python\n" + code + "\n```", "",
         "On the command line the same mapping is a JSON file: `pannet-guideline assess export.csv --columns mapping.json`.", "",
