@@ -7,7 +7,7 @@ The messy export is made here from the demo cohort, a quarter of the rows under 
 with the clean table kept beside it.
 Every value keeps its meaning: `25 mm` for 2.5 cm, `2,5` with a decimal comma, `<2` for a Ki-67 under 2 %, `pN0`,
 `pN0(sn)`, `pN1 (3/12)`, `Non functional`, `Liver, lung`, `Liver mets: Yes`, `MEN1: No`, positive-node counts as NAACCR item 820 writes them (`00`, `03`, `97`, `99`), sizes in whole millimetres as three digits (`025`),
-`ajccTnmPathN`, `Derived EOD 2018 T (2018+)`, `C25.1-Body of pancreas`, `Blank(s)`, `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
+`ajccTnmPathN`, `Mets at DX-Liver (2016+)`, `C25.1-Body of pancreas`, `Blank(s)`, `SD`, regimen names (`Lanreotide + Afinitor`), `not done` for missing. Reported: the share of rows whose outputs
 equal those of the clean table, read without a mapping and with the mapping `suggested_mapping(inspect_columns(df))`
 writes; and the rows that differ while no input issue names the cause (the target is 0).
 Then the bundled real tables: rows decided (a primary recommendation), held (in scope, no primary) and out of scope.
@@ -188,7 +188,7 @@ def _site_d(df):
         "Patient ID": df["patient_id"],
         "Ki-67 LI": df["ki67_pct"],
         "Mitoses per 2 mm2": df["mitoses_per_2mm2"],
-        "tumorSizePathologic": [_mm(v) for v in df["tumor_size_cm"]],
+        "tumorSizeSummary": [_mm(v) for v in df["tumor_size_cm"]],
         "Histologic differentiation": df["differentiation"],
         "Local extent": df["local_invasion"],
         "ajccTnmPathN": df["nodal_status"].map({"N0": "pN0", "N1": "pN1"}),

@@ -114,7 +114,7 @@ INPUT_FIELDS = (
           doc="morphology: well = NET, poor = NEC, mixed = MiNEN"),
     _text("recorded_grade", "recorded grade", ("G1", "G2", "G3", "NEC"),
           {"1": "G1", "2": "G2", "3": "G3", "grade 1": "G1", "grade 2": "G2", "grade 3": "G3", "net g1": "G1", "net g2": "G2",
-           "net g3": "G3", "low": "G1", "intermediate": "G2", "high": "G3", "nec g3": "NEC"}, unknown=("gx",),
+           "net g3": "G3", "low": "G1", "intermediate": "G2", "high": "G3", "nec g3": "NEC"}, unknown=("gx", "9"),  # 9: a registry's unknown grade (`registry.grade-9`)
           doc="WHO grade as recorded by the pathologist or registry, read with `recorded_grade_edition`"),
     _text("recorded_grade_edition", "edition of the recorded grade", ("who-2010", "who-2017", "who-2019", "who-2022"),
           {"2010": "who-2010", "who 2010": "who-2010", "2017": "who-2017", "who 2017": "who-2017", "2019": "who-2019",
@@ -205,7 +205,7 @@ INPUT_FIELDS = (
               doc="treatments already given: a list of codes or regimen names (`SSA, everolimus`, `carboplatin + etoposide`); a part not read holds it unknown"),
     FieldSpec("treatment_received", "codes", "treatment received", vocab=RECOMMENDATION_CODES, doc="the treatment actually given, to compare with the recommendations (concordance)"),
     _text("primary_site", "primary site", PRIMARY_SITES, _SITE_SYN,
-          doc="organ of the primary (ICD-O-3 topography codes read too, with or without the label SEER*Stat puts after them: `C25.0-Head of pancreas`); a primary outside the pancreas is out of scope; unknown: read as pancreatic"),
+          doc="organ of the primary (ICD-O-3 topography codes read too, with or without the label SEER*Stat puts after them: `C25.0-Head of pancreas`); a primary outside the pancreas is out of scope, as is any other topography code (the ampulla C24.1, the unknown primary C80.9); unknown: read as pancreatic"),
 )
 
 # %% ../nbs/01_schema.ipynb #407ad3eb
@@ -366,6 +366,7 @@ def _nodes_from_ratio(raw, key:str) -> tuple:
     return ("N1" if positive else "N0"), None
 
 _ITC_NOTE = re.compile(r"\(\s*(?:i|mol)\s*[+-]\s*\)")  # pN0(i+): isolated tumour cells, a notation of AJCC's for some sites
+_TOPOGRAPHY = re.compile(r"c(?:[0-7]\d|80)(?:\.?\d)?")  # any ICD-O-3 topography code, C00.0 to C80.9 (unknown primary)
 _SITE_LABELLED = re.compile(r"^(c\d\d(?:\.?\d)?)\s*-\s*[a-z].*$")  # C25.0-Head of pancreas: a topography code with its label, as SEER*Stat writes it, read by the code
 _N_SUFFIX = re.compile(r"\s*\((?:sn|f)\)$")  # pN0(sn), cN1(f): how the nodes were sampled, which registries keep apart from the N (`registry.n-suffix`)
 _N_WITH_COUNT = re.compile(r"(?P<n>.+?)\s*\(\s*(?P<ratio>\d+\s*(?:/|of|out of)\s*\d+)\s*\)")  # `pN0 (0/15)`: an N, then positive of examined nodes
@@ -392,6 +393,7 @@ def _read_text(spec:FieldSpec, raw):
     if spec.name in _TNM_2016_FIELDS: key = _TNM_2016[_TNM_2016_FIELDS[spec.name]].sub("", key)
     if spec.name in ("nodal_status", "n_category"): key = _N_SUFFIX.sub("", key)
     if spec.name == "primary_site": key = _SITE_LABELLED.sub(r"\1", key)
+    if spec.name == "primary_site" and key not in spec.synonyms and _TOPOGRAPHY.fullmatch(key): return "other", None  # C24.1, C80.9: not known to be pancreatic
     for k in dict.fromkeys((key, _spaced(key))):
         if k in spec.unknown_tokens: return None, None
         if k in spec.synonyms: return spec.synonyms[k], None
@@ -778,7 +780,7 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
                        "Grade pathological", "Grade path", "Grade clin", "NET grade"),
     "tumor_size_cm": ("Size (cm)", "Tumour size (cm)", "Tumour size cm", "Largest diameter (cm)", "Diameter (cm)", "Size cm"),
     "tumor_size_mm": ("Size (mm)", "Tumour size (mm)", "Largest diameter (mm)", "Diameter (mm)", "Size mm", "Tumor size summary",
-                      "Tumor size summary (mm)", "Tumor size clinical", "Tumor size pathologic", "Tumor size pathological"),
+                      "Tumor size summary (mm)"),  # the registry's summary of its clinical and pathological sizes (#752, #754), which are not read beside it
     "local_invasion": ("Local invasion", "Local extent", "Invasion of adjacent structures"),
     "nodal_status": ("Nodal status", "Nodal involvement", "Lymph node status", "LN status", "Node status", "Lymph node involvement",
                      "Lymph node metastases", "Nodal metastases"),
@@ -791,15 +793,15 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
     "metastatic_sites": ("Metastatic sites", "Metastatic site", "Sites of metastasis", "Site of metastases", "Metastasis sites",
                          "Sites of distant metastases", "Mets sites"),
     "t_category": ("pT", "cT", "ypT", "T stage", "T category", "TNM T", "pT stage", "Pathologic T", "Clinical T", "AJCC T", "T_STAGE",
-                   "PATH_T_STAGE", "TNM path T", "TNM clin T", "AJCC 8 T", "ENETS T", "ENETS T staging", "T", "AJCC TNM Clin T",
-                   "AJCC TNM Path T", "AJCC TNM Post Therapy T", "Derived EOD 2018 T", "Derived SEER Combined T"),
+                   "PATH_T_STAGE", "AJCC 8 T", "ENETS T", "ENETS T staging", "T", "AJCC TNM Clin T", "AJCC TNM Path T", "Derived EOD 2018 T"),
     "n_category": ("pN", "cN", "ypN", "N stage", "N category", "TNM N", "Pathologic N", "Clinical N", "AJCC N", "N_STAGE", "PATH_N_STAGE",
-                   "TNM path N", "TNM clin N", "N", "AJCC TNM Clin N", "AJCC TNM Path N", "AJCC TNM Post Therapy N",
-                   "Derived EOD 2018 N", "Derived SEER Combined N"),
+                   "TNM path N", "TNM clin N", "N", "AJCC TNM Clin N", "AJCC TNM Path N", "Derived EOD 2018 N",
+                   "Derived SEER Combined N"),
     "m_category": ("pM", "cM", "M", "M stage", "M category", "TNM M", "Pathologic M", "Clinical M", "AJCC M", "M_STAGE", "PATH_M_STAGE",
-                   "TNM path M", "TNM clin M", "AJCC TNM Clin M", "AJCC TNM Path M", "AJCC TNM Post Therapy M", "Derived EOD 2018 M",
+                   "TNM path M", "TNM clin M", "AJCC TNM Clin M", "AJCC TNM Path M", "Derived EOD 2018 M",
                    "Derived SEER Combined M", "Metastatic", "Metastases", "Distant metastases", "Distant metastasis", "Metastatic disease"),
-    "t_category_ajcc7": ("AJCC 7 T", "T stage AJCC 7", "Derived AJCC T 7th ed"),
+    "t_category_ajcc7": ("AJCC 7 T", "T stage AJCC 7", "Derived AJCC T 7th ed", "TNM path T", "TNM clin T",  # the TNM items of 2016-2017 hold AJCC 7 (`registry.tnm-2016-edition`)
+                         "Derived SEER Combined T"),
     "functional_syndrome": ("Functional", "Functioning", "Functional status", "Syndrome", "Functional syndrome", "Hormonal syndrome",
                             "Hormone syndrome", "Clinical syndrome"),
     "carcinoid_syndrome": ("Carcinoid syndrome",),
@@ -840,7 +842,7 @@ AMBIGUOUS_HEADERS = {  # headers that could be two fields (or a stage, which is 
 }
 
 # %% ../nbs/01_schema.ipynb #c94f3aa9
-_SEER_YEARS = re.compile(r"\s*\((?:thru\s+)?(?:19|20)\d\d(?:\+|\s*-\s*(?:19|20)\d\d)?\)\s*$", re.I)  # the years of diagnosis SEER*Stat names an item for: (2016+), (2010-2015), (thru 2017)
+_SEER_YEARS = re.compile(r"\s*\((?:19|20)\d\d(?:\+|\s*-\s*(?:19|20)\d\d)?\)\s*$")  # the years of diagnosis SEER*Stat names an item for: (2016+), (2010-2015); `Grade (thru 2017)`, a differentiation code and not a WHO grade, stays unread
 
 def _compact(key) -> str:
     "A column name reduced to letters and digits: case, spacing, punctuation, `%`, the British `tumour` and SEER*Stat's years of diagnosis (`Grade Pathological (2018+)`) set aside."

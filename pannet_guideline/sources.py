@@ -428,7 +428,13 @@ add_statement("registry.path-n-first", "Registry edits take the pathological N b
 add_source("S-SEER-NAACCR-NAMES", "SEER staging site: the data items of the TNM 7 schema for other pancreas and of the EOD schema for appendiceal NETs, each with its NAACCR number and XML name", 2026, "registry",
            url="https://staging.seer.cancer.gov/tnm/schema/1.9/pancreas_other/", note="web pages (the EOD schema: https://staging.seer.cancer.gov/eod_public/schema/3.1/net_appendix/); year is that of the version read")
 add_statement("registry.naaccr-xml-names", "A NAACCR item travels under an XML name as well as its number: tnmClinT, tnmClinN and tnmClinM (#940, #950, #960), tnmPathT, tnmPathN and tnmPathM (#880, #890, #900), tumorSizeClinical, tumorSizePathologic and tumorSizeSummary (#752, #754, #756), primarySite (#400); the AJCC TNM items of 2018 on are named the same way (ajccTnmClinNSuffix for #1034, S-NAACCR-1034).",
-              "S-SEER-NAACCR-NAMES", "Main Data Items and Data Items tables, NAACCR Item column", "B");
+              "S-SEER-NAACCR-NAMES", "Main Data Items and Data Items tables, NAACCR Item column", "B")
+add_statement("registry.tnm-2016-edition", "The registry's TNM items of 2016 and 2017 (TNM Clin T, TNM Path T and their N and M) hold AJCC 7th edition categories: SEER lists them as the inputs of its TNM 7 schemas, and the NAACCR edits of their N check TNM edition 07.",
+              "S-SEER-TNM-880", "schema title (TNM 7) and its Pathologic T input; S-CCR-IF1162 title (N 2016, Ed 7) and skip condition 5", "B")
+add_source("S-SEER-GRADE-CLIN", "SEER staging site: the Grade Clinical input (NAACCR item 3843) of an EOD schema, with its codes and notes", 2026, "registry",
+           url="https://staging.seer.cancer.gov/eod_public/input/2.1/hypopharynx/grade_clin/", note="web page; the code 9 and its note are common to the grade items of every schema; year is that of the version read")
+add_statement("registry.grade-9", "The registry grade items of 2018 on code 9 for a grade that cannot be assessed or is not known (grade not documented, no clinical work-up).",
+              "S-SEER-GRADE-CLIN", "Grade Clinical, NAACCR #3843: code table (9) and the note on when to code 9", "B");
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",

@@ -18,7 +18,7 @@ HEADERS = [  # (header as exported, field it names)
     ("size_cm", "tumor_size_cm"), ("KI67", "ki67_pct"), ("Ki-67 LI", "ki67_pct"), ("MIB-1", "ki67_pct"),
     ("Nodal involvement", "nodal_status"), ("Metastatic site", "metastatic_sites"), ("Primary site", "primary_site"),
     ("PRIMARY_SITE", "primary_site"), ("Familial syndrome", "hereditary_syndrome"), ("RECIST", "progression"),
-    ("TNM Path T", "t_category"), ("Tumor Size Summary", "tumor_size_mm"),
+    ("TNM Path T", "t_category_ajcc7"), ("Tumor Size Summary", "tumor_size_mm"),  # the TNM items of 2016-2017 hold AJCC 7 (`registry.tnm-2016-edition`)
 ]
 
 

@@ -20,14 +20,14 @@ def _frame(columns:dict) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("header,field", [
-    ("tnmPathT", "t_category"), ("tnmClinN", "n_category"), ("tnmPathM", "m_category"),  # the 2016 TNM items, #880 to #960
-    ("ajccTnmClinT", "t_category"), ("ajccTnmPathT", "t_category"), ("ajccTnmPostTherapyT", "t_category"),  # the AJCC items of 2018 on
+    ("tnmPathT", "t_category_ajcc7"), ("tnmClinT", "t_category_ajcc7"), ("tnmClinN", "n_category"), ("tnmPathM", "m_category"),  # 2016-2017: AJCC 7
+    ("ajccTnmClinT", "t_category"), ("ajccTnmPathT", "t_category"),  # the AJCC items of 2018 on: AJCC 8
     ("ajccTnmClinN", "n_category"), ("ajccTnmPathN", "n_category"), ("AJCC TNM Path N", "n_category"),
     ("ajccTnmClinM", "m_category"), ("ajccTnmPathM", "m_category"),
-    ("tumorSizeClinical", "tumor_size_mm"), ("tumorSizePathologic", "tumor_size_mm"), ("tumorSizeSummary", "tumor_size_mm"),
+    ("tumorSizeSummary", "tumor_size_mm"),
     ("primarySite", "primary_site"), ("Primary Site - labeled", "primary_site"),
     ("Derived EOD 2018 T (2018+)", "t_category"), ("Derived EOD 2018 N (2018+)", "n_category"), ("Derived EOD 2018 M (2018+)", "m_category"),
-    ("Derived SEER Combined T (2016-2017)", "t_category"), ("Derived SEER Combined N (2016-2017)", "n_category"),
+    ("Derived SEER Combined T (2016-2017)", "t_category_ajcc7"), ("Derived SEER Combined N (2016-2017)", "n_category"),
     ("Derived AJCC T, 7th ed (2010-2015)", "t_category_ajcc7"),
     ("Tumor Size Summary (2016+)", "tumor_size_mm"), ("Grade Pathological (2018+)", "recorded_grade"), ("Grade Clinical (2018+)", "recorded_grade"),
     ("Regional nodes positive (1988+)", "positive_nodes"), ("Mets at DX-Liver (2016+)", "liver_metastases"),
@@ -46,9 +46,14 @@ def test_a_registry_stage_group_is_reported_not_read(header):
     assert out.loc[0, "stage"] == "unknown"  # the stage is worked out from T, N and M, never copied from the registry's
 
 
-@pytest.mark.parametrize("header", ["Grade Recode (thru 2017)", "Survival months (2016+)", "Histologic Type ICD-O-3"])
-def test_years_set_aside_do_not_make_another_item_a_field(header):
-    assert match_field(header)[0] in ("unknown", "resembles")  # SEER's older grade recode is not a WHO grade: not read
+@pytest.mark.parametrize("header", ["Grade Recode (thru 2017)", "Grade (thru 2017)", "Survival months (2016+)", "Histologic Type ICD-O-3",
+                                    "ajccTnmPostTherapyT", "ajccTnmPostTherapyN", "tumorSizePathologic", "tumorSizeClinical"])
+def test_items_that_are_not_the_field_stay_unread(header):
+    "The grade item of before 2018 codes differentiation, not a WHO grade; a y-stage (after treatment) is not the stage at diagnosis; "
+    "the clinical and pathological sizes are what the size summary sums up."
+    assert match_field(header)[0] in ("unknown", "resembles")
+    out = _frame({header: ["2"], "Grade Pathological (2018+)": ["1"]})
+    assert out.loc[0, "who_grade"] == "G1" and out.loc[0, "t_category"] == "TX"
 
 
 def test_the_years_are_set_aside_only_at_the_end_of_a_name():
@@ -85,9 +90,9 @@ def test_a_labelled_topography_code_is_read_by_its_code(site, pancreatic):
     assert ("NOT_PANCREATIC" in out.loc[0, "alerts"].split(";")) is (not pancreatic)
 
 
-def test_a_labelled_code_outside_the_list_is_named_with_its_label():
-    out = _frame({"Primary Site - labeled": ["C24.1-Ampulla of Vater"], "recorded_grade": ["G1"]})
-    assert "'C24.1-Ampulla of Vater' is not one of" in out.loc[0, "input_issues"] and "Primary Site - labeled" in out.loc[0, "input_issues"]
+def test_a_labelled_code_that_is_no_topography_is_named_with_its_label():
+    out = _frame({"Primary Site - labeled": ["C99.9-No such site"], "recorded_grade": ["G1"]})  # topography codes end at C80.9
+    assert "'C99.9-No such site' is not one of" in out.loc[0, "input_issues"] and "Primary Site - labeled" in out.loc[0, "input_issues"]
 
 
 def test_a_seer_stat_export_is_read_without_a_mapping():
@@ -115,3 +120,31 @@ def test_a_seer_stat_export_is_read_without_a_mapping():
 def test_the_statement_the_names_rest_on_is_registered():
     s = STATEMENTS["registry.naaccr-xml-names"]
     assert s.source == "S-SEER-NAACCR-NAMES" and "tnmPathN" in s.text and "tumorSizePathologic" in s.text
+
+
+def test_a_2016_t_item_is_read_as_ajcc_7_not_as_ajcc_8():
+    "`registry.tnm-2016-edition`: AJCC 7 T3 (beyond the pancreas, exocrine scheme) is not the AJCC 8 T3 of a NET over 4 cm."
+    out = _frame({"tnmPathT": ["p3", "T3"], "tumorSizeSummary": ["015", "015"], "tnmPathN": ["p0", "p0"], "tnmPathM": ["c0", "c0"],
+                  "gradePathological": ["1", "1"], "primarySite": ["C250", "C250"]})
+    assert (out["t_category"] == "TX").all() and (out["stage_ajcc8"] != "II").all()
+
+
+@pytest.mark.parametrize("pathological,clinical,want", [("9", "2", "G2"), ("2", "9", "G2"), ("9", "9", "unknown"), ("Blank(s)", "1", "G1")])
+def test_a_registry_unknown_grade_leaves_the_other_grade_item_to_speak(pathological, clinical, want):
+    "`registry.grade-9`: code 9 is the registry's unknown grade, not a value that contradicts the other item."
+    out = _frame({"gradePathological": [pathological], "gradeClinical": [clinical], "differentiation": ["well"]})
+    assert out.loc[0, "who_grade"] == want and out.loc[0, "input_issues"] == ""
+
+
+def test_the_size_summary_is_read_and_the_sizes_it_sums_up_are_not():
+    out = _frame({"tumorSizeSummary": ["025"], "tumorSizePathologic": ["025"], "tumorSizeClinical": ["999"], "ajccTnmPathN": ["pN0"],
+                  "ajccTnmPathM": ["cM0"], "localInvasion": ["no"]})
+    assert "given more than once" not in out.loc[0, "input_issues"] and "registry code" not in out.loc[0, "input_issues"]
+
+
+@pytest.mark.parametrize("site", ["C241", "C24.1-Ampulla of Vater", "C240", "C809", "C80.9-Unknown primary site", "C17.0"])
+def test_a_topography_code_outside_the_pancreas_is_out_of_scope(site):
+    "Any ICD-O-3 topography code but C25 names a primary not known to be pancreatic, the unknown primary (C80.9) included."
+    out = _frame({"primarySite": [site], "gradePathological": ["1"], "metsAtDxLiver": ["1"]})
+    assert "NOT_PANCREATIC" in out.loc[0, "alerts"].split(";") and out.loc[0, "input_issues"] == ""
+    assert out.loc[0, "primary_recommendation"] == ""

@@ -1129,10 +1129,13 @@ def your_data_page() -> str:
         "Headers of a typical export, and how they are read without a mapping (case, spaces, `%`, `tumour`/`tumor` and a few "
         "common names are recognised):", "",
         f'{_SEP}<table class="rules"><thead><tr><th>export header</th><th>without a mapping</th></tr></thead><tbody>{"".join(maps)}</tbody></table></div>', "",
-        "Registry exports are read by their own names as well: NAACCR's XML names (`tnmPathN`, `ajccTnmClinT`, `tumorSizePathologic`: "
+        "Registry exports are read by their own names as well: NAACCR's XML names (`tnmPathN`, `ajccTnmClinT`, `tumorSizeSummary`: "
         "`registry.naaccr-xml-names`) and SEER\\*Stat's variable names, the years of diagnosis they end with set aside (`Grade Pathological "
         "(2018+)`, `Derived EOD 2018 N (2018+)`). SEER\\*Stat's `Blank(s)` is unknown; a topography code with its label "
-        "(`C25.0-Head of pancreas`) is read by its code; a registry's own stage group (`Derived EOD 2018 Stage Group`) is named and not "
+        "(`C25.0-Head of pancreas`) is read by its code, and any topography code but C25 (the ampulla C24.1, the unknown primary C80.9) "
+        "puts the row out of scope; a grade coded 9 is unknown (`registry.grade-9`); the TNM items of 2016 and 2017 (`tnmPathT`) "
+        "hold AJCC 7 and are read as the AJCC 7 T (`registry.tnm-2016-edition`); items after treatment (`ajccTnmPostTherapyT`) "
+        "and the grade item of before 2018 (`Grade (thru 2017)`, a differentiation code) are not read; a registry's own stage group (`Derived EOD 2018 Stage Group`) is named and not "
         "read, as the stage is worked out here from T, N and M; a pathological N item is read before a clinical one (`registry.path-n-first`).", "",
         "The rest is mapped explicitly; values are then read by the rules above (`25 mm` in a millimetre column, `pT2`, `yes`/`no`):", "",
         "```python\n" + code + "\n```", "",
