@@ -658,13 +658,18 @@ def _column_fields(frame:pd.DataFrame, cols, columns:dict|None) -> dict:
     return out
 
 # %% ../nbs/40_cohort.ipynb #7e579e91
-def _unreadable(frame:pd.DataFrame, column:str, field:str|None, cols, top:int) -> tuple:
-    "(count, the commonest unreadable values with counts, the commonest reasons with counts) of one column."
-    if field not in cols.issues: return 0, "", ""
-    rows, reasons = cols.issues[field]
+def _unreadable(frame:pd.DataFrame, column:str, field:str|None, cols, top:int, columns:dict|None=None) -> tuple:
+    "(count, the commonest unreadable values with counts, the commonest reasons with counts) of one column, read on its own: a value that another column of its field holds is never counted against it; rows where it reads but another column of the field reads otherwise are counted apart, in the reasons."
     values = frame[column].iloc[:, 0] if isinstance(frame[column], pd.DataFrame) else frame[column]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the column report of the whole table is given once, by the caller
+        alone = read_frame(values.to_frame(column), {column: columns[column]} if columns and column in columns else None)
+    why = pd.Series(dict(pair for rows, reasons in alone.issues.values() for pair in zip(rows, reasons)), dtype=object)
     shown = lambda counts: "; ".join(f"{str(v)[:40]!r} ({k:,})" if isinstance(v, str) else f"{v} ({k:,})" for v, k in counts.head(top).items())
-    return len(rows), shown(values.iloc[rows].value_counts()), "; ".join(f"{r} ({k:,})" for r, k in pd.Series(reasons).value_counts().head(top).items())
+    reasons = [f"{r} ({k:,})" for r, k in why.value_counts().head(top).items()]
+    differ = sum(r.startswith("given more than once") and repr(column) in r for r in cols.issues.get(field, ((), ()))[1])
+    if differ: reasons.append(f"beside another column of {field} that does not read alike, so neither is read ({differ:,})")
+    return len(why), shown(values.iloc[why.index.to_numpy(dtype=int)].value_counts()), "; ".join(reasons)
 
 # %% ../nbs/40_cohort.ipynb #dde3fac3
 def _present(values) -> int:
@@ -687,7 +692,7 @@ def inspect_columns(frame:pd.DataFrame, # a cohort table as exported
     rows = []
     for c, (field, how) in _column_fields(frame, cols, columns).items():
         present = _present(frame[c])
-        bad, values, reasons = _unreadable(frame, c, field, cols, top) if field else (0, "", "")
+        bad, values, reasons = _unreadable(frame, c, field, cols, top, columns) if field else (0, "", "")
         rows.append({"column": c, "field": field or "", "how": how, "values": present, "unreadable": bad,
                      "readable share": (present - bad) / present if field and present else np.nan,
                      "commonest unreadable values": values, "commonest reasons": reasons})
