@@ -839,6 +839,10 @@ AMBIGUOUS_HEADERS = {  # headers that could be two fields (or a stage, which is 
     **dict.fromkeys(("TNM Clin Stage Group", "TNM Path Stage Group", "AJCC TNM Clin Stage Group", "AJCC TNM Path Stage Group",
                      "AJCC TNM Post Therapy Stage Group", "Derived EOD 2018 Stage Group", "Derived AJCC Stage Group 7th ed",
                      "Derived SEER Combined Stg Grp"), "a registry's stage group (the stage is worked out here from T, N and M)"),
+    **dict.fromkeys(("Derived AJCC N 7th ed", "Derived AJCC M 7th ed", "Derived AJCC 7 N", "Derived AJCC 7 M"),
+                    "an AJCC 7 N or M derived from Collaborative Stage (2010-2015), not read without a mapping"),
+    **dict.fromkeys((f"{item} {tn} Suffix" for item in ("AJCC TNM Clin", "AJCC TNM Path", "AJCC TNM Post Therapy") for tn in "TN"),
+                    "the suffix of a T or N ((m), (sn), (f): `registry.n-suffix`), not the category"),
 }
 
 # %% ../nbs/01_schema.ipynb #c94f3aa9

@@ -148,3 +148,11 @@ def test_a_topography_code_outside_the_pancreas_is_out_of_scope(site):
     out = _frame({"primarySite": [site], "gradePathological": ["1"], "metsAtDxLiver": ["1"]})
     assert "NOT_PANCREATIC" in out.loc[0, "alerts"].split(";") and out.loc[0, "input_issues"] == ""
     assert out.loc[0, "primary_recommendation"] == ""
+
+
+@pytest.mark.parametrize("header,says", [("Derived AJCC N, 7th ed (2010-2015)", "AJCC 7 N or M"), ("Derived AJCC M, 7th ed (2010-2015)", "AJCC 7 N or M"),
+                                         ("ajccTnmPathNSuffix", "suffix"), ("ajccTnmClinTSuffix", "suffix")])
+def test_an_item_beside_the_category_is_named_not_taken_for_it(header, says):
+    "Before, these were reported as resembling t_category_ajcc7 or n_category, a hint that pointed at the wrong field."
+    kind, why = match_field(header)
+    assert kind == "ambiguous" and says in why
