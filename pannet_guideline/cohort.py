@@ -700,10 +700,13 @@ def inspect_columns(frame:pd.DataFrame, # a cohort table as exported
 
 # %% ../nbs/40_cohort.ipynb #89b5563b
 def suggested_mapping(inspection:pd.DataFrame) -> dict:
-    "The column mapping an inspection implies: one column per field (its own name first, else the first read as it); edit it, then pass it as `columns`."
+    "The column mapping an inspection implies: one column per field (its own name first, else the first read as it); a field that several columns give by their spellings alone, never reading otherwise on a row, is left out, so that they are read together as inspected (a registry's pathological N before its clinical one, the items of 2016-2017 beside those of 2018 on), where a mapping could name only one. Edit it, then pass it as `columns`."
     read = inspection[inspection["field"] != ""]
+    together = (read["how"] == "recognised spelling") & ~read["commonest reasons"].str.contains("does not read alike", regex=False)
+    spelled = together.groupby(read["field"]).agg(lambda alike: len(alike) > 1 and alike.all())
     chosen = {}
     for c, f, how in zip(read.index, read["field"], read["how"]):
+        if spelled[f]: continue  # read from its columns by their spellings, with or without the mapping
         if f not in chosen or how == "its own name": chosen[f] = c  # a mapping names one column per field: the others stay for the analyst to choose
     return {c: f for f, c in chosen.items()}
 

@@ -343,7 +343,7 @@ def _text_key(raw) -> str:
 
 _TNM_FIELDS = frozenset({"t_category", "n_category", "m_category", "t_category_ajcc7", "nodal_status"})
 _TNM_PREFIX = re.compile(r"^(?:yp|yc|rp|rc|[pcray])(?=[tnm](?:[0-4x]|is)[abc]?\b)")  # pT2, cN0, ypT1, pTx: the prefix names how T was found, not T
-_TNM_2016 = {"n": re.compile(r"^[cp](?=[0-4x][abc]?$)"), "t": re.compile(r"^p(?=(?:[0-4x]|is)[abc]?$)"), "m": re.compile(r"^(?:c(?=[01]$)|p(?=1$))")}  # cX, p1: a registry's N item of 2016, its letter left out (`registry.tnm-2016-n`); p2: its pathological T item (`registry.tnm-2016-t`); c0, c1, p1: its pathological M item (`registry.tnm-2016-m`)
+_TNM_2016 = {"n": re.compile(r"^[cp](?=[0-4x][abc]?$)"), "t": re.compile(r"^[cp](?=(?:[0-4x]|is)[abc]?$)"), "m": re.compile(r"^(?:c(?=[01]$)|p(?=1$))")}  # cX, p1: a registry's N item of 2016, its letter left out (`registry.tnm-2016-n`); p2: its pathological T item (`registry.tnm-2016-t`), c2 its clinical one (`registry.tnm-2016-clin-t`); c0, c1, p1: its pathological M item (`registry.tnm-2016-m`)
 _TNM_2016_FIELDS = {"t_category": "t", "t_category_ajcc7": "t", "n_category": "n", "nodal_status": "n", "m_category": "m"}
 
 _T_SUFFIX = re.compile(r"\s*\((?:m|\d+)\)$|(?<=t1)[abc]$")  # T3(2), T3(m): how many tumours (AJCC's multiplicity suffix); T1a to T1c: the exocrine T1's subgroups
@@ -885,13 +885,17 @@ def _scaled(value, factor):
     try: return float(str(value).strip()) * factor if isinstance(value, str) else float(value) * factor
     except (TypeError, ValueError, OverflowError): return value
 
-_PRESENCE = FieldSpec("presence", "flag", "yes or no", vocab=(False, True), synonyms=dict(_FLAG_SYNONYMS))
+_PRESENCE = FieldSpec("presence", "flag", "yes or no", vocab=(False, True), synonyms=dict(_FLAG_SYNONYMS, none=False))  # none: no metastases there
 
 def _presence_flag(raw) -> tuple:
     "(True for yes, False for no, None when empty or not read; the reason a value is not yes or no)."
     if _is_missing(raw): return None, None
     why = _wrong_type(raw)
     flag, bad = (None, why) if why else _read_text(_PRESENCE, raw)
+    if bad and not why and ";" in str(raw):  # SEER*Stat's labels, `Yes; distant liver metastases`, `None; no liver metastases`: the word before the detail
+        head = str(raw).split(";", 1)[0]
+        if _is_missing(head): return None, None
+        flag, bad = _read_text(_PRESENCE, head)
     return (None, why or f"{_show(raw)} is not yes or no") if bad else (flag, None)
 
 def _read_presence(key:str, raw) -> tuple:

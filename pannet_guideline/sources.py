@@ -434,7 +434,11 @@ add_statement("registry.tnm-2016-edition", "The registry's TNM items of 2016 and
 add_source("S-SEER-GRADE-CLIN", "SEER staging site: the Grade Clinical input (NAACCR item 3843) of an EOD schema, with its codes and notes", 2026, "registry",
            url="https://staging.seer.cancer.gov/eod_public/input/2.1/hypopharynx/grade_clin/", note="web page; the code 9 and its note are common to the grade items of every schema; year is that of the version read")
 add_statement("registry.grade-9", "The registry grade items of 2018 on code 9 for a grade that cannot be assessed or is not known (grade not documented, no clinical work-up).",
-              "S-SEER-GRADE-CLIN", "Grade Clinical, NAACCR #3843: code table (9) and the note on when to code 9", "B");
+              "S-SEER-GRADE-CLIN", "Grade Clinical, NAACCR #3843: code table (9) and the note on when to code 9", "B")
+add_source("S-CCR-IF1225", "California Cancer Reporting System Standards, Volume III: interfield edit IF1225 (TNM Clin T, TNM Path T, CS Site-Specific Factor 1), a NAACCR edit", 2016, "registry",
+           url="http://docs.ccrcal.org/PAQC_Pubs/V3_2010_Forward/Edits_Interfield/IF1225.htm", note="web page; transcribes the NAACCR edit (SEER IF593); year is that of the data it edits")
+add_statement("registry.tnm-2016-clin-t", "The registry's clinical T item of 2016 writes the T as c and its value without the letter (c1, c2), as the pathological T item writes p1, p2.",
+              "S-CCR-IF1225", "specification: TNM Clin T must not be c2 (or c1), TNM Path T must not be p2 (or p1)", "B");
 
 # %% ../nbs/00a_sources.ipynb #a6576e20
 add_statement("workup.nccn-insulinoma-sstr-pet-negative", "About two in three insulinomas show no uptake on SSTR-PET.",

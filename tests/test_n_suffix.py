@@ -94,4 +94,5 @@ def test_registry_items_of_2016(field, codes):
     for raw, value in codes.items():
         assert canonical_value(field, raw) == (value, None), raw
         assert canonical_value(field, raw.upper()) == (value, None), raw
-    assert canonical_value("t_category", "c2")[0] is None and canonical_value("m_category", "p0")[0] is None  # not codes of the items read here (no pM0)
+    assert canonical_value("t_category", "c2") == ("T2", None)  # the clinical T item writes its T so too (`registry.tnm-2016-clin-t`)
+    assert canonical_value("m_category", "p0")[0] is None and canonical_value("t_category", "c5")[0] is None  # no pM0; no T5

@@ -156,3 +156,31 @@ def test_an_item_beside_the_category_is_named_not_taken_for_it(header, says):
     "Before, these were reported as resembling t_category_ajcc7 or n_category, a hint that pointed at the wrong field."
     kind, why = match_field(header)
     assert kind == "ambiguous" and says in why
+
+
+@pytest.mark.parametrize("value,want", [("c1", "T1"), ("c2", "T2"), ("c4", "T4"), ("p3", "T3"), ("cX", None), ("88", None)])
+def test_the_2016_clinical_t_item_is_read_with_its_c(value, want):
+    "`registry.tnm-2016-clin-t`: TNM Clin T writes c1, c2 as TNM Path T writes p1, p2; both are AJCC 7 (`registry.tnm-2016-edition`)."
+    from pannet_guideline.schema import read_patient
+    read, issues = read_patient({"tnmClinT": value})
+    assert read.get("t_category_ajcc7") == want and not issues
+
+
+@pytest.mark.parametrize("label,m", [("None; no liver metastases", "MX"), ("Yes; distant liver metastases", "M1"),
+                                     ("Unknown; liver metastases unknown", "MX")])
+def test_seer_stat_labels_of_liver_metastases_are_read_by_their_first_word(label, m):
+    out = _frame({"Mets at DX-Liver (2016+)": [label], "gradePathological": ["1"]})
+    assert out.loc[0, "m_category"] == m and out.loc[0, "input_issues"] == ""  # `None`: the liver is free, which alone gives no M0
+
+
+def test_the_suggested_mapping_keeps_a_mixed_year_table_as_it_reads_without_one():
+    "Items of 2016-2017 and of 2018 on, side by side: a mapping can name one column per field, so the fields they share are left to their spellings."
+    from pannet_guideline.cohort import inspect_columns, suggested_mapping
+    df = pd.DataFrame({"Derived SEER Combined N (2016-2017)": ["c0", None, "c1"], "Derived EOD 2018 N (2018+)": [None, "N1", None],
+                       "Derived SEER Combined M (2016-2017)": ["c0", None, "c1"], "Derived EOD 2018 M (2018+)": [None, "M0", None],
+                       "Grade Clinical (2018+)": [None, "2", None], "Grade Pathological (2018+)": ["1", "9", "2"], "Primary Site - labeled": ["C25.0"] * 3})
+    mapping = suggested_mapping(inspect_columns(df))
+    assert "Derived EOD 2018 N (2018+)" not in mapping and "Primary Site - labeled" in mapping
+    plain, mapped = _frame(df), assess_frame(df, columns=mapping)
+    assert plain["n_category"].tolist() == ["N0", "N1", "N1"] and plain["who_grade"].tolist() == ["G1", "G2", "G2"]
+    assert (plain.astype(str) == mapped.astype(str)).all().all()

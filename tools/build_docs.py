@@ -1136,7 +1136,10 @@ def your_data_page() -> str:
         "puts the row out of scope; a grade coded 9 is unknown (`registry.grade-9`); the TNM items of 2016 and 2017 (`tnmPathT`) "
         "hold AJCC 7 and are read as the AJCC 7 T (`registry.tnm-2016-edition`); items after treatment (`ajccTnmPostTherapyT`) "
         "and the grade item of before 2018 (`Grade (thru 2017)`, a differentiation code) are not read; a registry's own stage group (`Derived EOD 2018 Stage Group`) is named and not "
-        "read, as the stage is worked out here from T, N and M; a pathological N item is read before a clinical one (`registry.path-n-first`).", "",
+        "read, as the stage is worked out here from T, N and M; a pathological N item is read before a clinical one (`registry.path-n-first`). "
+        "SEER\\*Stat's labelled values (`Yes; distant liver metastases`) are read by their first word. A mapping names one column per "
+        "field, so the mapping `inspect` suggests leaves out a field that several columns give by their spellings (the N items of 2016-2017 "
+        "beside those of 2018 on): they are read together, as without a mapping.", "",
         "The rest is mapped explicitly; values are then read by the rules above (`25 mm` in a millimetre column, `pT2`, `yes`/`no`):", "",
         "```python\n" + code + "\n```", "",
         "On the command line the same mapping is a JSON file: `pannet-guideline assess export.csv --columns mapping.json`.", "",
