@@ -69,7 +69,7 @@ def shortcuts(df, repeat):
 
 
 def real_tables(n, repeat):
-    "The full guideline on data not made for the benchmark: the bundled real tables and the three-site messy export, resampled to `n` rows."
+    "The full guideline on data not made for the benchmark: the bundled real tables and the four-site messy export, resampled to `n` rows."
     import warnings
     sys.path.insert(0, os.path.dirname(__file__))
     from messy_export import messy_exports
@@ -81,7 +81,7 @@ def real_tables(n, repeat):
     messy = messy.astype(object).where(messy.notna(), None)
     warnings.simplefilter("ignore")  # columns not read are listed in the frame's attrs
     for name, table, columns in (("ARC-Net (mapped)", arc, arc_map), ("Sheltzer case list (mapped)", she, she_map),
-                                 ("messy three-site export (no mapping)", messy, None)):
+                                 ("messy four-site export (no mapping)", messy, None)):
         big = table.sample(n, replace=True, random_state=0).reset_index(drop=True)
         s = best_of(lambda: assess_frame(big, columns=columns), repeat)
         print(f"{name}: {s:.3f} s for {n:,} rows resampled from {len(table):,} = {n / s:,.0f} rows/s (best of {repeat})")
