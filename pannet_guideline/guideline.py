@@ -770,7 +770,7 @@ OUTPUT_SPEC = (
     OutputColumn("alerts", "alerts", "`;`-separated alert codes"),
     OutputColumn("conflicts", "conflicts", "`field: value vs other reading` for each contradiction between two readings"),
     OutputColumn("data_gaps", "data_gaps", "`;`-separated input fields whose absence (or contradiction) blocked a decision"),
-    OutputColumn("input_issues", "input_issues", "`;`-separated `field: reason` for rejected values and unread columns, and for values read with a caveat (a bound or range that spans a cut-off, kept as a range)"),
+    OutputColumn("input_issues", "input_issues", "`;`-separated `field: reason` for rejected values and unread columns (a cohort names a column that resembles no field once, in its column report, not on every row), and for values read with a caveat (a bound or range that spans a cut-off, kept as a range)"),
 )
 OUTPUT_COLUMNS = tuple(o.name for o in OUTPUT_SPEC)
 CATEGORY_COLUMNS = tuple(o.name for o in OUTPUT_SPEC if o.kind == "category")
