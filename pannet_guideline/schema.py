@@ -823,7 +823,7 @@ _HEADER_SPELLINGS = {  # the spellings hospital exports, cBioPortal clinical fil
     "primary_site": ("Primary site", "Primary tumour site", "Site of primary", "Primary", "Primary organ", "Topography",
                      "ICD-O-3 topography", "ICD-O-3 site", "Primary site code", "PRIMARY_SITE", "Site recode ICD-O-3/WHO 2008",
                      "Oncocode", "ONCOTREE_CODE", "OncoTree code", "Primary Site - labeled"),
-}  # NAACCR items read by their XML names too (tnmPathN, ajccTnmClinT, tumorSizePathologic: `registry.naaccr-xml-names`), the letters being the same
+}  # NAACCR items are read by their XML names too, which spell the names above (tnmPathN is `TNM path N`, tumorSizeSummary `Tumor size summary`: `registry.naaccr-xml-names`)
 HEADER_ALIASES |= {spelling: name for name, spellings in _HEADER_SPELLINGS.items() for spelling in spellings}
 AMBIGUOUS_HEADERS = {  # headers that could be two fields (or a stage, which is computed): reported, never read
     "stage": "an AJCC 8, AJCC 7 or ENETS stage group", "tumor stage": "an AJCC 8, AJCC 7 or ENETS stage group",
@@ -953,10 +953,10 @@ def _holding(name:str, raw:dict, keys:list) -> list:
     "The keys whose value reads as a value of the field or is rejected (a value read as unknown, such as `pNX`, holds nothing)."
     return [k for k in keys if any(x is not None for x in written_value(name, raw[k]))]
 
-_N_SOURCES = {"p": ("pn", "ypn", "pathologic n", "pathological n", "path n", "path n stage", "tnm path n", "pathologic n stage"),
+_N_HEADERS = {"p": ("pn", "ypn", "pathologic n", "pathological n", "path n", "path n stage", "tnm path n", "pathologic n stage"),
               "c": ("cn", "ycn", "clinical n", "clin n", "tnm clin n", "clinical n stage")}  # headers of a registry's pathological and clinical N
 _N_SOURCES = {s: names + tuple(v for n in names if n.startswith("tnm ") for v in (n.replace(" ", ""), "ajcc" + n.replace(" ", ""), "ajcc " + n))
-              for s, names in _N_SOURCES.items()}  # and the NAACCR items by XML name: tnmPathN, ajccTnmClinN (`registry.naaccr-xml-names`)
+              for s, names in _N_HEADERS.items()}  # with the NAACCR items' XML names: tnmPathN, ajccTnmClinN (`registry.naaccr-xml-names`)
 
 def _n_source(header) -> str|None:
     "`p` for a pathological N column, `c` for a clinical one, by its header; None where the header does not say."

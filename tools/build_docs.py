@@ -1129,17 +1129,19 @@ def your_data_page() -> str:
         "Headers of a typical export, and how they are read without a mapping (case, spaces, `%`, `tumour`/`tumor` and a few "
         "common names are recognised):", "",
         f'{_SEP}<table class="rules"><thead><tr><th>export header</th><th>without a mapping</th></tr></thead><tbody>{"".join(maps)}</tbody></table></div>', "",
-        "Registry exports are read by their own names as well: NAACCR's XML names (`tnmPathN`, `ajccTnmClinT`, `tumorSizeSummary`: "
-        "`registry.naaccr-xml-names`) and SEER\\*Stat's variable names, the years of diagnosis they end with set aside (`Grade Pathological "
-        "(2018+)`, `Derived EOD 2018 N (2018+)`). SEER\\*Stat's `Blank(s)` is unknown; a topography code with its label "
-        "(`C25.0-Head of pancreas`) is read by its code, and any topography code but C25 (the ampulla C24.1, the unknown primary C80.9) "
-        "puts the row out of scope; a grade coded 9 is unknown (`registry.grade-9`); the TNM items of 2016 and 2017 (`tnmPathT`) "
-        "hold AJCC 7 and are read as the AJCC 7 T (`registry.tnm-2016-edition`); items after treatment (`ajccTnmPostTherapyT`) "
-        "and the grade item of before 2018 (`Grade (thru 2017)`, a differentiation code) are not read; a registry's own stage group (`Derived EOD 2018 Stage Group`) is named and not "
-        "read, as the stage is worked out here from T, N and M; a pathological N item is read before a clinical one (`registry.path-n-first`). "
-        "SEER\\*Stat's labelled values (`Yes; distant liver metastases`) are read by their first word. A mapping names one column per "
-        "field, so the mapping `inspect` suggests leaves out a field that several columns give by their spellings (the N items of 2016-2017 "
-        "beside those of 2018 on): they are read together, as without a mapping.", "",
+        "Registry exports are read by their own names as well:", "",
+        "- **Names.** NAACCR's XML names (`tnmPathN`, `ajccTnmClinT`, `tumorSizeSummary`: `registry.naaccr-xml-names`) and SEER\\*Stat's "
+        "variable names, the years of diagnosis they end with set aside (`Grade Pathological (2018+)`, `Derived EOD 2018 N (2018+)`).",
+        "- **Editions.** The TNM items of 2016 and 2017 (`tnmPathT`, written `p2` or `c2`) hold AJCC 7 and are read as the AJCC 7 T "
+        "(`registry.tnm-2016-edition`); a pathological N item is read before a clinical one (`registry.path-n-first`).",
+        "- **Codes.** SEER\\*Stat's `Blank(s)` is unknown, and so is a grade coded 9 (`registry.grade-9`); a labelled value is read by its "
+        "code or first word (`C25.0-Head of pancreas`, `Yes; distant liver metastases`); any topography code but C25 (the ampulla C24.1, "
+        "the unknown primary C80.9) puts the row out of scope.",
+        "- **Not read.** Items after treatment (`ajccTnmPostTherapyT`), the grade item of before 2018 (`Grade (thru 2017)`, a "
+        "differentiation code) and a registry's own stage group (`Derived EOD 2018 Stage Group`), which is named: the stage is worked "
+        "out here from T, N and M.",
+        "- **Mapping.** A mapping names one column per field, so the mapping `inspect` suggests leaves out a field that several columns "
+        "give by their spellings (the N items of 2016-2017 beside those of 2018 on): they are read together, as without a mapping.", "",
         "The rest is mapped explicitly; values are then read by the rules above (`25 mm` in a millimetre column, `pT2`, `yes`/`no`):", "",
         "```python\n" + code + "\n```", "",
         "On the command line the same mapping is a JSON file: `pannet-guideline assess export.csv --columns mapping.json`.", "",
